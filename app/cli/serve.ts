@@ -1,0 +1,63 @@
+import { randomUUID } from "node:crypto";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import { broadcastDevReady, installGlobals, type ServerBuild } from "@remix-run/node";
+import compression from "compression";
+import express from "express";
+import { requireEnvOrExit } from "../env.server";
+import { log, rootLogger, withLogContext } from "../logger.server";
+
+/**
+ * The web server: express in front of the Remix build. Parses the environment
+ * before anything else, so a bad setting stops start-up with its name.
+ */
+installGlobals({ nativeFetch: true });
+const config = requireEnvOrExit();
+
+const BUILD_PATH = path.resolve("build/index.js");
+const build = (await import(pathToFileURL(BUILD_PATH).href)) as ServerBuild;
+
+const app = express();
+app.disable("x-powered-by");
+app.set("trust proxy", config.NODE_ENV === "production" ? 1 : false);
+app.use(compression());
+
+app.use((req, res, next) => {
+  const incoming = req.get("x-request-id");
+  const requestId = incoming && /^[\w.-]{1,100}$/.test(incoming) ? incoming : randomUUID();
+  res.setHeader("X-Request-Id", requestId);
+  res.setHeader("X-Content-Type-Options", "nosniff");
+  res.setHeader("Referrer-Policy", "same-origin");
+  res.setHeader("X-Frame-Options", "DENY");
+  const started = process.hrtime.bigint();
+  withLogContext({ requestId }, () => {
+    res.on("finish", () => {
+      if (req.path === "/healthz" && res.statusCode === 200) return;
+      log().info(
+        { method: req.method, path: req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
+        "request",
+      );
+    });
+    next();
+  });
+});
+
+// Remix fingerprints its assets, so they can be cached for a year.
+app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
+app.use(express.static("public", { maxAge: "1h" }));
+
+app.all("*", createRequestHandler({ build, mode: build.mode }));
+
+const server = app.listen(config.PORT, () => {
+  rootLogger.info({ port: config.PORT, mode: build.mode }, `web server listening on http://localhost:${config.PORT}`);
+  if (process.env.NODE_ENV === "development") void broadcastDevReady(build);
+});
+
+function shutdown(signal: string) {
+  rootLogger.info({ signal }, "web server stopping");
+  server.close(() => process.exit(0));
+  setTimeout(() => process.exit(0), 5_000).unref();
+}
+process.on("SIGINT", () => shutdown("SIGINT"));
+process.on("SIGTERM", () => shutdown("SIGTERM"));

@@ -1,0 +1,18 @@
+import { requireEnvOrExit } from "../env.server";
+import { startWorker } from "../jobs/worker.server";
+import { rootLogger } from "../logger.server";
+
+requireEnvOrExit();
+const worker = await startWorker();
+rootLogger.info({ workerId: worker.workerId }, "worker started");
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  rootLogger.info({ signal }, "worker stopping (finishing running jobs)");
+  await worker.stop();
+  process.exit(0);
+}
+process.on("SIGINT", () => void shutdown("SIGINT"));
+process.on("SIGTERM", () => void shutdown("SIGTERM"));

@@ -1,0 +1,36 @@
+import { NavLink } from "@remix-run/react";
+
+const workspaceLinks = [{ to: "/app", label: "Workspace", end: false }];
+
+function navClass({ isActive }: { isActive: boolean }) {
+  return `rounded-md px-3 py-2 text-sm font-medium ${
+    isActive ? "bg-brand-50 text-brand-700" : "text-slate-600 hover:bg-slate-100 hover:text-slate-900"
+  }`;
+}
+
+export function AppHeader() {
+  return (
+    <header className="border-b border-slate-200 bg-white">
+      <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3 sm:px-6">
+        <a href="/" className="flex items-center gap-2 font-semibold text-slate-900">
+          <span aria-hidden className="grid h-7 w-7 place-items-center rounded-md bg-brand-600 text-xs font-bold text-white">
+            NX
+          </span>
+          Nexius Leads
+        </a>
+        <nav aria-label="Workspace" className="flex flex-wrap items-center gap-1">
+          {workspaceLinks.map((link) => (
+            <NavLink key={link.to} to={link.to} end={link.end} className={navClass}>
+              {link.label}
+            </NavLink>
+          ))}
+        </nav>
+        <nav aria-label="Platform" className="ml-auto flex items-center gap-1">
+          <NavLink to="/admin" className={navClass}>
+            Admin
+          </NavLink>
+        </nav>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,75 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+import { Prisma, PrismaClient } from "./generated/prisma/client";
+import { env } from "./env.server";
+import { currentLogContext } from "./logger.server";
+import { singleton } from "./singleton.server";
+
+/** A Prisma transaction in which row-level security sees exactly one tenant. */
+export type TenantTx = Prisma.TransactionClient;
+
+export type TenantScopeOptions = {
+  /** Who acts, for audit columns and triggers: the IdP subject and email. */
+  actor?: { sub: string; email?: string | null };
+  timeout?: number;
+  maxWait?: number;
+  isolationLevel?: Prisma.TransactionIsolationLevel;
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export class InvalidTenantIdError extends Error {
+  constructor(value: unknown) {
+    super(`Not a tenant id: ${JSON.stringify(value)}`);
+    this.name = "InvalidTenantIdError";
+  }
+}
+
+function createAppClient(connectionString: string, max: number) {
+  const base = new PrismaClient({ adapter: new PrismaPg({ connectionString, max }) });
+  return base.$extends({
+    name: "tenant-scope",
+    client: {
+      /**
+       * Runs `fn` in one interactive transaction whose first statement sets the
+       * tenant (transaction-local, so it cannot leak through the pool). Every
+       * query made through `tx` is filtered and checked by RLS policies.
+       */
+      async $withTenant<T>(tenantId: string, fn: (tx: TenantTx) => Promise<T>, options: TenantScopeOptions = {}): Promise<T> {
+        if (typeof tenantId !== "string" || !UUID.test(tenantId)) throw new InvalidTenantIdError(tenantId);
+        const client = Prisma.getExtensionContext(this) as unknown as PrismaClient;
+        const { actor, ...txOptions } = options;
+        return client.$transaction(
+          async (tx) => {
+            await tx.$executeRaw`SELECT set_config('app.tenant_id', ${tenantId}, true),
+              set_config('app.actor_sub', ${actor?.sub ?? ""}, true),
+              set_config('app.actor_email', ${actor?.email ?? ""}, true),
+              set_config('app.request_id', ${currentLogContext().requestId ?? ""}, true)`;
+            return fn(tx);
+          },
+          { timeout: 15_000, maxWait: 5_000, ...txOptions },
+        );
+      },
+    },
+  });
+}
+
+export type AppDb = ReturnType<typeof createAppClient>;
+
+/**
+ * The application client: connects as the RLS-bound application role. Outside
+ * `$withTenant` it sees no tenant-owned row at all.
+ */
+export const db: AppDb = singleton("db:app", () => createAppClient(env().APP_DATABASE_URL, env().DB_POOL_SIZE));
+
+/**
+ * The platform client: cross-tenant access for the control plane, schedulers
+ * and migrations only. Every use is a deliberate decision to see all tenants.
+ */
+export const platformDb: PrismaClient = singleton(
+  "db:platform",
+  () => new PrismaClient({ adapter: new PrismaPg({ connectionString: env().DATABASE_URL, max: 5 }) }),
+);
+
+export function createScopedClientFor(connectionString: string, max = 5): AppDb {
+  return createAppClient(connectionString, max);
+}

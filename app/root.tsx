@@ -1,0 +1,65 @@
+import type { LinksFunction, MetaFunction } from "@remix-run/node";
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useRouteError } from "@remix-run/react";
+import type { ReactNode } from "react";
+import { AppHeader } from "./components/app-header";
+import stylesheet from "./tailwind.css";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
+
+export const meta: MetaFunction = () => [
+  { title: "Nexius Leads" },
+  { name: "description", content: "Sales intelligence for B2B teams that run Odoo." },
+];
+
+export function Layout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en" className="h-full">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body className="flex min-h-full flex-col">
+        {children}
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  return (
+    <>
+      <AppHeader />
+      <Outlet />
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const title =
+    status === 404 ? "Page not found" : status === 403 ? "You don't have access to this page" : "Something went wrong";
+  const detail =
+    status === 404
+      ? "The page you asked for does not exist or has moved."
+      : status === 403
+        ? "Your role does not allow this. Ask a workspace admin if you need access."
+        : "We could not complete your request. It has been logged; please try again in a moment.";
+  return (
+    <>
+      <AppHeader />
+      <main className="mx-auto flex w-full max-w-2xl flex-1 flex-col items-start justify-center gap-4 px-6 py-16">
+        <p className="text-sm font-semibold text-brand-600">Error {status}</p>
+        <h1 className="text-3xl font-bold tracking-tight">{title}</h1>
+        <p className="text-slate-600">{detail}</p>
+        <a href="/" className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700">
+          Back to the start page
+        </a>
+      </main>
+    </>
+  );
+}

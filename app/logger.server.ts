@@ -35,15 +35,20 @@ const redactPaths = REDACTED_KEYS.flatMap((k) => {
   return [key.slice(key.startsWith(".") ? 1 : 0), `*${key}`, `*.*${key}`, `req.headers${key}`];
 });
 
-export const rootLogger = singleton("root-logger", () =>
-  pino({
-  level: process.env.LOG_LEVEL ?? "info",
-  base: { service: process.env.SERVICE_NAME ?? "web" },
-  redact: { paths: redactPaths, censor: "[redacted]" },
-  timestamp: pino.stdTimeFunctions.isoTime,
-  formatters: { level: (label) => ({ level: label }) },
-  }),
-);
+export function createLogger(destination?: pino.DestinationStream, level = process.env.LOG_LEVEL ?? "info"): pino.Logger {
+  return pino(
+    {
+      level,
+      base: { service: process.env.SERVICE_NAME ?? "web" },
+      redact: { paths: redactPaths, censor: "[redacted]" },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    destination,
+  );
+}
+
+export const rootLogger = singleton("root-logger", () => createLogger());
 
 /** Runs `fn` with a log context that every `log()` call inside it inherits. */
 export function withLogContext<T>(extra: LogContext, fn: () => T): T {

@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { deriveAppDatabaseUrl, EnvError, parseEnv } from "./env.server";
+
+const owner = "postgresql://postgres:secret@db.internal:5432/nexius";
+
+describe("parseEnv", () => {
+  it("fills development defaults and derives the application-role URL", () => {
+    const env = parseEnv({ DATABASE_URL: owner });
+    expect(env).toMatchObject({ NODE_ENV: "development", PORT: 3000, EMBEDDED_PG_PORT: 54329, ALLOW_DEV_BYPASS: false });
+    expect(env.APP_DATABASE_URL).toBe(deriveAppDatabaseUrl(owner));
+    expect(new URL(env.APP_DATABASE_URL).username).toBe("nexius_app_user");
+  });
+
+  it("names a malformed variable", () => {
+    expect(() => parseEnv({ DATABASE_URL: owner, PORT: "eighty" })).toThrow(/PORT/);
+    expect(() => parseEnv({ DATABASE_URL: "mysql://x@y/z" })).toThrow(/DATABASE_URL: must be a postgres:\/\/ URL/);
+  });
+
+  it("stops production start-up when the database settings are missing, naming each", () => {
+    const error = (() => {
+      try {
+        parseEnv({ NODE_ENV: "production" });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(EnvError);
+    expect((error as EnvError).problems).toEqual([
+      expect.stringMatching(/^DATABASE_URL: required in production/),
+      expect.stringMatching(/^APP_DATABASE_URL: required in production/),
+    ]);
+  });
+
+  it("does not invent an application role in production", () => {
+    expect(() => parseEnv({ NODE_ENV: "production", DATABASE_URL: owner })).toThrow(/APP_DATABASE_URL/);
+  });
+
+  it("tells a developer without DATABASE_URL to use the dev runner", () => {
+    expect(() => parseEnv({})).toThrow(/npm run dev/);
+  });
+});

@@ -1,0 +1,74 @@
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+/**
+ * Guards future tables: any table with a tenant_id column must be under
+ * forced row-level security with a policy, and the role the app logs in as
+ * must not be able to sidestep it.
+ */
+const owner = new pg.Client({ connectionString: process.env.DATABASE_URL });
+const appLogin = decodeURIComponent(new URL(process.env.APP_DATABASE_URL!).username);
+beforeAll(() => owner.connect());
+afterAll(() => owner.end());
+
+describe("row-level security catalog", () => {
+  it("finds tenant tables to check", async () => {
+    const { rows } = await owner.query(
+      "SELECT DISTINCT table_name FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'tenant_id'",
+    );
+    expect(rows.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it("has RLS enabled and forced, with a policy, on every table that has a tenant_id column", async () => {
+    const { rows } = await owner.query<{ relname: string; enabled: boolean; forced: boolean; policies: number; using_and_check: number }>(`
+      SELECT c.relname, c.relrowsecurity AS enabled, c.relforcerowsecurity AS forced,
+             (SELECT count(*)::int FROM pg_policy p WHERE p.polrelid = c.oid) AS policies,
+             (SELECT count(*)::int FROM pg_policy p WHERE p.polrelid = c.oid
+                AND p.polqual IS NOT NULL AND (p.polwithcheck IS NOT NULL OR p.polcmd IN ('r', 'd'))) AS using_and_check
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
+        AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped)`);
+    for (const row of rows) {
+      expect(row, row.relname).toMatchObject({ enabled: true, forced: true });
+      expect(row.policies, `${row.relname} policies`).toBeGreaterThan(0);
+      expect(row.using_and_check, `${row.relname} policies with USING and WITH CHECK`).toBe(row.policies);
+    }
+  });
+
+  it("gives the tenant policy a USING and WITH CHECK on the transaction-local tenant setting", async () => {
+    const { rows } = await owner.query<{ table: string; qual: string; check: string }>(`
+      SELECT c.relname AS table, pg_get_expr(p.polqual, p.polrelid) AS qual, pg_get_expr(p.polwithcheck, p.polrelid) AS check
+      FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
+      WHERE p.polname = 'tenant_isolation'`);
+    expect(rows.length).toBeGreaterThanOrEqual(5);
+    for (const row of rows) {
+      expect(row.qual, row.table).toMatch(/NULLIF\(current_setting\('app\.tenant_id'::text, true\), ''::text\)/);
+      expect(row.check, row.table).toMatch(/NULLIF\(current_setting\('app\.tenant_id'::text, true\), ''::text\)/);
+    }
+  });
+
+  it("logs the app in as a role that is not superuser, has no BYPASSRLS and owns no table", async () => {
+    const { rows } = await owner.query<{ rolsuper: boolean; rolbypassrls: boolean }>(
+      "SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = $1",
+      [appLogin],
+    );
+    expect(rows).toEqual([{ rolsuper: false, rolbypassrls: false }]);
+    const owned = await owner.query(
+      `SELECT c.relname FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner
+       WHERE r.rolname IN ($1, 'nexius_app') AND c.relkind IN ('r', 'p', 'v', 'm')`,
+      [appLogin],
+    );
+    expect(owned.rows).toEqual([]);
+    const inherited = await owner.query(
+      `SELECT r.rolname FROM pg_roles r
+       WHERE pg_has_role($1, r.oid, 'MEMBER') AND (r.rolsuper OR r.rolbypassrls)`,
+      [appLogin],
+    );
+    expect(inherited.rows).toEqual([]);
+  });
+
+  it("does not let the app role into the platform's cross-tenant policies", async () => {
+    const { rows } = await owner.query("SELECT pg_has_role($1, 'nexius_platform', 'MEMBER') AS member", [appLogin]);
+    expect(rows[0].member).toBe(false);
+  });
+});

@@ -1,3 +1,4 @@
+import "./load-dotenv";
 import { requireEnvOrExit } from "../env.server";
 import { migrate, MigrationError } from "../db/migrator.server";
 

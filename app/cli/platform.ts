@@ -1,3 +1,4 @@
+import "./load-dotenv";
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { parseArgs } from "node:util";

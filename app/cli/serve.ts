@@ -1,3 +1,4 @@
+import "./load-dotenv";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -16,7 +17,14 @@ installGlobals({ nativeFetch: true });
 const config = requireEnvOrExit();
 
 const BUILD_PATH = path.resolve("build/index.js");
-const build = (await import(pathToFileURL(BUILD_PATH).href)) as ServerBuild;
+const build = (await import(pathToFileURL(BUILD_PATH).href).catch(() => {
+  console.error(`No server build at ${BUILD_PATH}: run \`npm run build\` first.`);
+  process.exit(1);
+})) as ServerBuild;
+if (config.NODE_ENV === "production" && build.mode !== "production") {
+  console.error("build/ holds a development build (left by `npm run dev`): run `npm run build` before `npm start`.");
+  process.exit(1);
+}
 
 const app = express();
 app.disable("x-powered-by");

@@ -1,3 +1,4 @@
+import "./load-dotenv";
 import { requireEnvOrExit } from "../env.server";
 import { startWorker } from "../jobs/worker.server";
 import { rootLogger } from "../logger.server";

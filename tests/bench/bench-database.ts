@@ -1,0 +1,48 @@
+import path from "node:path";
+import pg from "pg";
+import { migrate } from "../../app/db/migrator.server";
+import { startEmbeddedPostgres } from "../../app/dev/embedded-postgres.server";
+import { deriveAppDatabaseUrl } from "../../app/env.server";
+
+/**
+ * A freshly migrated database for a benchmark: on BENCH_DATABASE_URL's server
+ * when given, else on an embedded Postgres of the benchmarks' own.
+ */
+export async function benchDatabase(name: string) {
+  let serverUrl = process.env.BENCH_DATABASE_URL;
+  let stopServer = async () => {};
+  if (!serverUrl) {
+    const server = await startEmbeddedPostgres({
+      dataDir: path.resolve(".data/bench-pg"),
+      port: Number(process.env.BENCH_PG_PORT ?? 54359),
+      database: "postgres",
+    });
+    serverUrl = server.url;
+    stopServer = server.stop;
+  }
+  const admin = new pg.Client({ connectionString: withDatabase(serverUrl, "postgres") });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+
+  const ownerUrl = withDatabase(serverUrl, name);
+  const appUrl = deriveAppDatabaseUrl(ownerUrl);
+  const app = new URL(appUrl);
+  await migrate({ ownerUrl, appLogin: { user: app.username, password: app.password } });
+  return { ownerUrl, appUrl, stop: stopServer };
+}
+
+function withDatabase(url: string, database: string) {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+export function percentile(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index]!;
+}
+
+export const round = (value: number, digits = 3) => Number(value.toFixed(digits));

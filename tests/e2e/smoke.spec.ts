@@ -1,0 +1,23 @@
+import { expect, test } from "@playwright/test";
+
+test("the home page renders the product and its navigation", async ({ page }) => {
+  await page.goto("/");
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("ranked shortlist");
+  await expect(page.getByRole("navigation", { name: "Workspace" })).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "Platform" }).getByRole("link", { name: "Admin" })).toBeVisible();
+  await page.screenshot({ path: "test-results/screenshots/home.png", fullPage: true });
+});
+
+test("an unknown page shows the not-found page with a way back", async ({ page }) => {
+  const response = await page.goto("/no-such-page");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+  await page.getByRole("link", { name: "Back to the start page" }).click();
+  await expect(page).toHaveURL("/");
+});
+
+test("/healthz reports the database and the worker up", async ({ request }) => {
+  const response = await request.get("/healthz");
+  expect(response.status()).toBe(200);
+  expect(await response.json()).toMatchObject({ ok: true, db: true, worker: true });
+});

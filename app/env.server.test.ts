@@ -16,7 +16,7 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ DATABASE_URL: "mysql://x@y/z" })).toThrow(/DATABASE_URL: must be a postgres:\/\/ URL/);
   });
 
-  it("stops production start-up when the database settings are missing, naming each", () => {
+  it("stops production start-up when required settings are missing, naming each", () => {
     const error = (() => {
       try {
         parseEnv({ NODE_ENV: "production" });
@@ -28,6 +28,10 @@ describe("parseEnv", () => {
     expect((error as EnvError).problems).toEqual([
       expect.stringMatching(/^DATABASE_URL: required in production/),
       expect.stringMatching(/^APP_DATABASE_URL: required in production/),
+      "APP_URL: required in production",
+      "NEXIUS_ISSUER: required in production",
+      "NEXIUS_CLIENT_SECRET: required in production",
+      "SECRET_KEYS: required in production",
     ]);
   });
 

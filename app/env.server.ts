@@ -29,11 +29,25 @@ const EnvSchema = z.object({
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
   ALLOW_DEV_BYPASS: booleanFlag,
+  /** Public base URL of the platform (redirect URIs, links in emails). */
+  APP_URL: z.string().url().optional(),
+  /** Nexius SSO: any OpenID provider, configured by its issuer URL. */
+  NEXIUS_ISSUER: z.string().url().optional(),
+  NEXIUS_CLIENT_ID: z.string().min(1).default("nexius-platform"),
+  NEXIUS_CLIENT_SECRET: z.string().min(1).optional(),
+  /** Expected `aud` of tokens when it is not the client id. */
+  NEXIUS_AUDIENCE: z.string().min(1).optional(),
+  DEV_IDP_PORT: z.coerce.number().int().min(1).max(65535).default(4800),
+  /** Encryption keys for secrets at rest: `kid:<base64 32 bytes>[,kid2:…]`, the first one seals. */
+  SECRET_KEYS: z.string().min(1).optional(),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(12 * 60),
+  SESSION_MAX_DAYS: z.coerce.number().int().min(1).max(90).default(7),
 });
 
 export type Env = z.infer<typeof EnvSchema> & {
   DATABASE_URL: string;
   APP_DATABASE_URL: string;
+  APP_URL: string;
 };
 
 export class EnvError extends Error {
@@ -71,11 +85,17 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
   if (production && !env.APP_DATABASE_URL) {
     problems.push("APP_DATABASE_URL: required in production (a role without BYPASSRLS that owns no table)");
   }
+  if (production) {
+    for (const name of ["APP_URL", "NEXIUS_ISSUER", "NEXIUS_CLIENT_SECRET", "SECRET_KEYS"] as const) {
+      if (!env[name]) problems.push(`${name}: required in production`);
+    }
+  }
   if (problems.length) throw new EnvError(problems);
   return {
     ...env,
     DATABASE_URL: env.DATABASE_URL!,
     APP_DATABASE_URL: env.APP_DATABASE_URL ?? deriveAppDatabaseUrl(env.DATABASE_URL!),
+    APP_URL: (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ""),
   };
 }
 

@@ -1,0 +1,173 @@
+import { redirect } from "@remix-run/node";
+import { platformDb } from "~/db.server";
+import { env } from "~/env.server";
+import type { Session, Tenant } from "~/generated/prisma/client";
+import { apiError, isApiRequest } from "~/http.server";
+import { addLogContext, log } from "~/logger.server";
+import { refreshSignIn, tokenVerifier } from "./oidc.server";
+import { isPlatformStaff, type PlatformRole, type TenantRole } from "./roles";
+import { destroySession, getSession, refreshTokenOf, updateSessionTokens } from "./session.server";
+import { TokenError } from "./tokens.server";
+
+/**
+ * Who is asking, from a session cookie (pages) or a bearer token (/api). The
+ * tenant comes only from the verified token (or the workspace bound to its
+ * subject); guards throw a redirect, 401, 403 or 423 and are shared by pages
+ * and API routes.
+ */
+export type TenantSummary = Pick<Tenant, "id" | "slug" | "name" | "status">;
+
+export type Viewer = {
+  userId: string | null;
+  sub: string;
+  email: string;
+  roles: string[];
+  tenant: TenantSummary | null;
+  via: "session" | "bearer";
+  session: Session | null;
+};
+
+export type TenantViewer = Viewer & { tenant: TenantSummary };
+
+const tenantSummary = { id: true, slug: true, name: true, status: true } as const;
+
+function unauthenticated(request: Request, reason: string, message: string): Response {
+  if (isApiRequest(request)) return apiError(401, "unauthenticated", message, { reason });
+  const url = new URL(request.url);
+  const returnTo = `${url.pathname}${url.search}`;
+  return redirect(`/auth/login?returnTo=${encodeURIComponent(returnTo)}`);
+}
+
+export async function getViewer(request: Request): Promise<Viewer | null> {
+  const authorization = request.headers.get("authorization");
+  if (authorization !== null && isApiRequest(request)) return bearerViewer(request, authorization);
+  const session = await getSession(request);
+  if (!session) return null;
+  const live = await keepTokensFresh(session);
+  if (!live) return null;
+  const tenant = live.tenantId
+    ? await platformDb.tenant.findUnique({ where: { id: live.tenantId }, select: tenantSummary })
+    : null;
+  const viewer: Viewer = {
+    userId: live.userId,
+    sub: live.sub,
+    email: live.email,
+    roles: live.roles,
+    tenant: await devTenantOverride(request, tenant),
+    via: "session",
+    session: live,
+  };
+  addLogContext({ userId: viewer.sub, tenantId: viewer.tenant?.id });
+  return viewer;
+}
+
+async function bearerViewer(request: Request, authorization: string): Promise<Viewer> {
+  const match = authorization.match(/^Bearer\s+(\S+)$/i);
+  if (!match) throw apiError(401, "unauthenticated", "Authorization must be `Bearer <token>`", { reason: "malformed" });
+  let claims;
+  try {
+    claims = await tokenVerifier().verify(match[1]);
+  } catch (error) {
+    if (error instanceof TokenError) throw apiError(401, "unauthenticated", error.message, { reason: error.reason });
+    log().error({ err: error }, "bearer token could not be checked");
+    throw apiError(503, "idp_unavailable", "The identity provider could not be reached to check the token");
+  }
+  const user = await platformDb.user.findUnique({ where: { sub: claims.sub }, select: { id: true } });
+  const tenant = claims.tenant_id
+    ? await platformDb.tenant.findFirst({
+        where: /^[0-9a-f-]{36}$/i.test(claims.tenant_id) ? { id: claims.tenant_id } : { slug: claims.tenant_id },
+        select: tenantSummary,
+      })
+    : await platformDb.tenant.findUnique({ where: { ownerSub: claims.sub }, select: tenantSummary });
+  const roles = tenant && !claims.tenant_id && !claims.roles.includes("admin") ? [...claims.roles, "admin"] : claims.roles;
+  addLogContext({ userId: claims.sub, tenantId: tenant?.id });
+  return {
+    userId: user?.id ?? null,
+    sub: claims.sub,
+    email: claims.email,
+    roles,
+    tenant: await devTenantOverride(request, tenant),
+    via: "bearer",
+    session: null,
+  };
+}
+
+/** Renews the IdP tokens behind a session when they expire; a refused refresh ends the session. */
+async function keepTokensFresh(session: Session): Promise<Session | null> {
+  if (!session.tokensExpireAt || session.tokensExpireAt.getTime() > Date.now() + 30_000) return session;
+  const refreshToken = refreshTokenOf(session);
+  if (!refreshToken) return session;
+  try {
+    const renewed = await refreshSignIn(refreshToken);
+    if (renewed.claims.sub !== session.sub) throw new Error("refresh returned another subject");
+    return await updateSessionTokens(session, { ...renewed, roles: renewed.claims.roles.length ? mergeRoles(session, renewed.claims.roles) : session.roles });
+  } catch (error) {
+    const transient = (error as Error).name === "IdentityProviderUnavailableError" || (error as { code?: string }).code === "ECONNREFUSED";
+    if (transient) {
+      log().warn({ err: error }, "token refresh failed; keeping the session until the IdP answers");
+      return session;
+    }
+    log().info({ reason: (error as Error).message }, "token refresh refused; ending the session");
+    await destroySession(session);
+    return null;
+  }
+}
+
+function mergeRoles(session: Session, roles: string[]): string[] {
+  // A self-serve owner's admin role is granted by the platform, not the token.
+  return session.roles.includes("admin") && !roles.includes("admin") && session.tenantId ? [...roles, "admin"] : roles;
+}
+
+/** Development only: X-Tenant-ID or the tenant selector's cookie switch the tenant. Ignored otherwise. */
+async function devTenantOverride(request: Request, tenant: TenantSummary | null): Promise<TenantSummary | null> {
+  const config = env();
+  if (!config.ALLOW_DEV_BYPASS || config.NODE_ENV === "production") return tenant;
+  const cookie = request.headers.get("cookie")?.match(/(?:^|;\s*)dev_tenant=([^;]+)/)?.[1];
+  const wanted = request.headers.get("x-tenant-id") ?? (cookie ? decodeURIComponent(cookie) : null);
+  if (!wanted) return tenant;
+  const override = await platformDb.tenant.findFirst({
+    where: /^[0-9a-f-]{36}$/i.test(wanted) ? { id: wanted } : { slug: wanted },
+    select: tenantSummary,
+  });
+  return override ?? tenant;
+}
+
+export async function requireViewer(request: Request): Promise<Viewer> {
+  const viewer = await getViewer(request);
+  if (!viewer) throw unauthenticated(request, "missing", "Sign in, or send Authorization: Bearer <token>");
+  return viewer;
+}
+
+/**
+ * A signed-in member of a workspace that is usable now. Pages of a workspace
+ * still being set up go to the setup screen; a paused one answers 423.
+ */
+export async function requireTenantUser(request: Request, options: { allowSetup?: boolean } = {}): Promise<TenantViewer> {
+  const viewer = await requireViewer(request);
+  const api = isApiRequest(request);
+  if (!viewer.tenant) {
+    if (api) throw apiError(404, "no_workspace", "This identity has no workspace yet; POST /api/onboarding/first_login creates it");
+    throw isPlatformStaff(viewer.roles) ? redirect("/admin") : new Response("No workspace", { status: 404 });
+  }
+  if (viewer.tenant.status === "paused" || viewer.tenant.status === "decommissioned") {
+    const message = viewer.tenant.status === "paused" ? "This workspace is paused by the platform operator" : "This workspace has been decommissioned";
+    throw api ? apiError(423, `tenant_${viewer.tenant.status}`, message) : new Response(message, { status: 423, statusText: viewer.tenant.status });
+  }
+  if (!options.allowSetup && viewer.tenant.status !== "active") {
+    throw api ? apiError(409, "workspace_not_ready", "The workspace is still being set up", { status: viewer.tenant.status }) : redirect("/app/setup");
+  }
+  return viewer as TenantViewer;
+}
+
+export function requireRole<V extends Viewer>(request: Request, viewer: V, allowed: ReadonlyArray<TenantRole | PlatformRole>): V {
+  if (!allowed.some((role) => viewer.roles.includes(role))) {
+    const message = `This needs one of these roles: ${allowed.join(", ")}`;
+    throw isApiRequest(request) ? apiError(403, "forbidden", message) : new Response(message, { status: 403 });
+  }
+  return viewer;
+}
+
+export async function requirePlatformUser(request: Request, allowed: ReadonlyArray<PlatformRole> = ["platform_owner", "platform_operator", "finance_owner"]): Promise<Viewer> {
+  const viewer = await requireViewer(request);
+  return requireRole(request, viewer, allowed);
+}

@@ -1,0 +1,126 @@
+import { randomBytes } from "node:crypto";
+import { platformDb } from "~/db.server";
+import type { Tenant } from "~/generated/prisma/client";
+import { requestProvisioning } from "~/tenants/provisioning.server";
+import { isTenantSlug, slugify } from "~/tenants/slug";
+import { isPlatformStaff, tenantRolesOf } from "./roles";
+
+/**
+ * Who a verified token belongs to, in platform terms: the user row, the
+ * tenant (from the token's tenant_id, or the self-serve workspace bound to the
+ * subject), and the roles that apply. Creating a missing tenant here is what
+ * starts first-login provisioning. This is identity-layer work across
+ * tenants, hence the platform client.
+ */
+export type TokenIdentity = {
+  sub: string;
+  email: string;
+  name?: string;
+  tenant_id?: string;
+  roles: string[];
+};
+
+export type ResolvedIdentity = {
+  userId: string;
+  tenant: Tenant | null;
+  /** Roles in effect for this session: the token's, plus admin for a self-serve workspace's owner. */
+  roles: string[];
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function resolveIdentity(identity: TokenIdentity): Promise<ResolvedIdentity> {
+  const user = await platformDb.user.upsert({
+    where: { sub: identity.sub },
+    create: { sub: identity.sub, email: identity.email, name: identity.name ?? null, lastSeenAt: new Date() },
+    update: { email: identity.email, name: identity.name ?? undefined, lastSeenAt: new Date() },
+    select: { id: true },
+  });
+
+  let tenant: Tenant | null = null;
+  let roles = [...new Set(identity.roles)];
+  if (identity.tenant_id) {
+    tenant = await tenantForClaim(identity.tenant_id, identity);
+  } else if (!isPlatformStaff(roles) || tenantRolesOf(roles).length > 0) {
+    tenant = await selfServeWorkspace(identity);
+    if (!roles.includes("admin")) roles = [...roles, "admin"];
+  }
+
+  if (tenant) {
+    const tenantRoles = tenantRolesOf(roles);
+    await platformDb.tenantUser.upsert({
+      where: { tenantId_userId: { tenantId: tenant.id, userId: user.id } },
+      create: { tenantId: tenant.id, userId: user.id, roles: tenantRoles },
+      update: { roles: tenantRoles },
+    });
+    if (tenant.status === "provisioning") {
+      await requestProvisioning(tenant.id, { sub: identity.sub, email: identity.email }, { mode: "first_login" });
+    }
+  }
+  return { userId: user.id, tenant, roles };
+}
+
+/** The tenant a token names, by id or slug; an unknown one is created and provisioned. */
+async function tenantForClaim(claim: string, identity: TokenIdentity): Promise<Tenant> {
+  const existing = await platformDb.tenant.findFirst({ where: UUID.test(claim) ? { id: claim } : { slug: claim } });
+  if (existing) return existing;
+  const slug = isTenantSlug(claim) ? claim : uniqueSlug(slugify(claim) || "workspace");
+  return createTenant({ slug, name: titleFromSlug(slug), ownerSub: null, createdBy: identity });
+}
+
+async function selfServeWorkspace(identity: TokenIdentity): Promise<Tenant> {
+  const existing = await platformDb.tenant.findUnique({ where: { ownerSub: identity.sub } });
+  if (existing) return existing;
+  const local = identity.email.split("@")[0] ?? "workspace";
+  const displayName = identity.name?.trim() || local;
+  return createTenant({
+    slug: uniqueSlug(slugify(local) || "workspace"),
+    name: `${displayName}'s workspace`,
+    ownerSub: identity.sub,
+    createdBy: identity,
+  });
+}
+
+async function createTenant(input: { slug: string; name: string; ownerSub: string | null; createdBy: TokenIdentity }): Promise<Tenant> {
+  try {
+    return await platformDb.$transaction(async (tx) => {
+      const tenant = await tx.tenant.create({
+        data: { slug: input.slug, name: input.name, ownerSub: input.ownerSub, status: "provisioning" },
+      });
+      await tx.onboardingStatus.create({ data: { tenantId: tenant.id, status: "provisioning", phase: "starting" } });
+      await tx.auditLog.create({
+        data: {
+          tenantId: tenant.id,
+          actorSub: input.createdBy.sub,
+          actorEmail: input.createdBy.email,
+          action: "tenant.created",
+          target: tenant.slug,
+          details: { via: input.ownerSub ? "self_serve_first_login" : "token_tenant_first_login" },
+        },
+      });
+      return tenant;
+    });
+  } catch (error) {
+    // Two first logins racing for the same tenant: the loser reads the winner's row.
+    if ((error as { code?: string }).code === "P2002") {
+      const winner = await platformDb.tenant.findFirst({
+        where: input.ownerSub ? { ownerSub: input.ownerSub } : { slug: input.slug },
+      });
+      if (winner) return winner;
+    }
+    throw error;
+  }
+}
+
+function uniqueSlug(base: string): string {
+  const stem = base.length >= 2 ? base.slice(0, 56) : `ws-${base}`;
+  return `${stem}-${randomBytes(3).toString("hex")}`;
+}
+
+function titleFromSlug(slug: string): string {
+  return slug
+    .split("-")
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join(" ");
+}

@@ -1,0 +1,28 @@
+/** Roles carried in the token's `roles` claim. Safe to import in the browser. */
+export const TENANT_ROLES = ["admin", "ops", "viewer"] as const;
+export const PLATFORM_ROLES = ["platform_owner", "platform_operator", "finance_owner"] as const;
+
+export type TenantRole = (typeof TENANT_ROLES)[number];
+export type PlatformRole = (typeof PLATFORM_ROLES)[number];
+export type Role = TenantRole | PlatformRole;
+
+export function tenantRolesOf(roles: readonly string[]): TenantRole[] {
+  return TENANT_ROLES.filter((r) => roles.includes(r));
+}
+
+export function platformRolesOf(roles: readonly string[]): PlatformRole[] {
+  return PLATFORM_ROLES.filter((r) => roles.includes(r));
+}
+
+/** ops and admin change the ICP and start runs; viewers only read (seed 000 §6, §12). */
+export function canOperate(roles: readonly string[]): boolean {
+  return roles.includes("admin") || roles.includes("ops");
+}
+
+export function isTenantAdmin(roles: readonly string[]): boolean {
+  return roles.includes("admin");
+}
+
+export function isPlatformStaff(roles: readonly string[]): boolean {
+  return platformRolesOf(roles).length > 0;
+}

@@ -15,6 +15,18 @@ export function createMemoryAdapter(): new (model: string) => Adapter {
   const sessionByUid = new Map<string, string>();
   const membersByGrant = new Map<string, Set<string>>();
 
+  let writes = 0;
+  // Expired entries are dropped when read; a periodic sweep bounds memory for ones never read again.
+  const sweep = () => {
+    const now = Date.now();
+    for (const [key, entry] of entries) if (entry.expiresAt <= now) entries.delete(key);
+    for (const [uid, id] of sessionByUid) if (!entries.has(`Session:${id}`)) sessionByUid.delete(uid);
+    for (const [grantId, members] of membersByGrant) {
+      for (const key of members) if (!entries.has(key)) members.delete(key);
+      if (!members.size) membersByGrant.delete(grantId);
+    }
+  };
+
   const live = (key: string): AdapterPayload | undefined => {
     const entry = entries.get(key);
     if (!entry) return undefined;
@@ -33,6 +45,7 @@ export function createMemoryAdapter(): new (model: string) => Adapter {
     }
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number) {
+      if (++writes % 1000 === 0) sweep();
       const key = this.key(id);
       entries.set(key, { payload, expiresAt: expiresIn ? Date.now() + expiresIn * 1000 : Infinity });
       if (this.model === "Session" && payload.uid) sessionByUid.set(payload.uid, id);

@@ -10,6 +10,7 @@ import { DEMO_USERS, startDevIdp, type DevIdp } from "./idp.server";
 const REDIRECT_URI = "http://localhost:3999/auth/callback";
 const POST_LOGOUT_URI = "http://localhost:3999/signed-out";
 const CLIENT = { client_id: "nexius-platform", client_secret: "test-secret", redirect_uri: REDIRECT_URI };
+const ODOO = { client_id: "odoo", client_secret: "odoo-secret", redirect_uri: "http://localhost:8069/auth_oauth/signin" };
 const CLIENTS = [
   {
     client_id: CLIENT.client_id,
@@ -17,6 +18,7 @@ const CLIENTS = [
     redirect_uris: [REDIRECT_URI],
     post_logout_redirect_uris: [POST_LOGOUT_URI],
   },
+  { client_id: ODOO.client_id, client_secret: ODOO.client_secret, redirect_uris: [ODOO.redirect_uri] },
 ];
 
 let idp: DevIdp;
@@ -132,6 +134,17 @@ describe("authorization code flow with PKCE", () => {
 
     const { tokens } = await signIn({ issuer: idp.issuer, client: CLIENT, email: "multi@example.com", password: "demo", tenant: "acme" });
     expect(await verifier.verify(tokens.id_token)).toMatchObject({ tenant_id: "acme", roles: ["ops"] });
+  });
+
+  it("signs the same browser into a second application without asking again, in the same tenant", async () => {
+    const first = await signIn({ issuer: idp.issuer, client: CLIENT, email: "multi@example.com", password: "demo", tenant: "globex" });
+    const second = await signIn({ issuer: idp.issuer, client: ODOO, email: "unused", password: "unused", browser: first.browser });
+    const odooVerifier = createTokenVerifier({ issuer: idp.issuer, audience: ODOO.client_id });
+    expect(await odooVerifier.verify(second.tokens.id_token)).toMatchObject({
+      sub: demo("multi@example.com").sub,
+      tenant_id: "globex",
+      roles: ["viewer"],
+    });
   });
 
   it("refuses a tenant the user does not belong to", async () => {
@@ -281,6 +294,21 @@ describe("authorization code flow with PKCE", () => {
       expect(DEMO_USERS.map((u) => u.sub)).not.toContain(claims.sub);
     } finally {
       await restarted.stop();
+    }
+  });
+
+  it("serves under an issuer path, as a Keycloak realm would", async () => {
+    const probe = await startDevIdp({ port: 0, clients: CLIENTS });
+    const port = Number(new URL(probe.issuer).port);
+    await probe.stop();
+    const realm = await startDevIdp({ port, issuer: `http://localhost:${port}/realms/dev`, clients: CLIENTS });
+    try {
+      expect(realm.issuer).toBe(`http://localhost:${port}/realms/dev`);
+      const { tokens, nonce } = await signIn({ issuer: realm.issuer, client: CLIENT, email: "ops@acme.test", password: "demo" });
+      const claims = await createTokenVerifier({ issuer: realm.issuer, audience: CLIENT.client_id }).verify(tokens.id_token, { nonce });
+      expect(claims.tenant_id).toBe("acme");
+    } finally {
+      await realm.stop();
     }
   });
 

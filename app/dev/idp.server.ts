@@ -231,6 +231,8 @@ function createProvider({ issuer, mount, options, signingKey, directory, choices
   };
 
   const provider = new Provider(issuer, configuration);
+  // Behind a TLS-terminating proxy (an https issuer), trust X-Forwarded-Proto so cookies and URLs are https.
+  provider.proxy = issuer.startsWith("https:");
   provider.on("server_error", (_ctx, error) => log().error({ err: error, issuer }, "dev IdP server error"));
   return provider;
 }
@@ -340,15 +342,16 @@ function createApp({
       }
       if (details.prompt.name === "consent") {
         // Reached only for requests the automatic grant does not cover (e.g. new scopes); still first-party.
+        if (!details.session) throw new errors.SessionNotFound("no signed-in session");
         const grant = details.grantId
           ? await provider.Grant.find(details.grantId)
-          : new provider.Grant({ accountId: details.session!.accountId, clientId: String(details.params.client_id) });
+          : new provider.Grant({ accountId: details.session.accountId, clientId: String(details.params.client_id) });
         if (!grant) throw new errors.SessionNotFound("grant not found");
         const missing = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] };
         if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(" "));
         if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
         const grantId = await grant.save();
-        if (!details.grantId) choices.byGrant.set(grantId, choices.bySession.get(details.session!.uid));
+        if (!details.grantId) choices.byGrant.set(grantId, choices.bySession.get(details.session.uid));
         return provider.interactionFinished(req, response, { consent: { grantId } }, { mergeWithLastSubmission: true });
       }
       return sendHtml(response, 400, messagePage("Sign-in problem", `Unsupported step "${details.prompt.name}".`, "alert"));

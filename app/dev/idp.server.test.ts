@@ -190,6 +190,17 @@ describe("authorization code flow with PKCE", () => {
     expect(await unknown.text()).toContain("no such account for nobody@example.com");
   });
 
+  it("uses HttpOnly, SameSite=Lax cookies with names that cannot collide with the platform's on localhost", async () => {
+    const response = await fetch(await authorizeUrl(), { redirect: "manual" });
+    const cookies = response.headers.getSetCookie();
+    expect(cookies.length).toBeGreaterThan(0);
+    for (const cookie of cookies) {
+      expect(cookie).toMatch(/^nexius_sso_/);
+      expect(cookie.toLowerCase()).toContain("httponly");
+      expect(cookie.toLowerCase()).toContain("samesite=lax");
+    }
+  });
+
   it("requires PKCE, with S256 only", async () => {
     const withoutPkce = new URL(await authorizeUrl());
     withoutPkce.searchParams.delete("code_challenge");

@@ -206,6 +206,8 @@ function createProvider({ issuer, mount, options, signingKey, directory, choices
       },
     },
     cookies: {
+      // Browsers scope cookies by host, not port: on localhost the platform sees these too, so no generic names.
+      names: { session: "nexius_sso_session", interaction: "nexius_sso_interaction", resume: "nexius_sso_resume" },
       keys: [randomBytes(32).toString("base64url")],
       long: { httpOnly: true, sameSite: "lax" },
       short: { httpOnly: true, sameSite: "lax" },

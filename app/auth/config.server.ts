@@ -1,0 +1,40 @@
+import { z } from "zod";
+import type { TokenVerifierConfig } from "./tokens.server";
+
+/**
+ * Settings for signing in through "Nexius SSO" (any OIDC provider). With no
+ * NEXIUS_ISSUER outside production, the dev runner starts the embedded dev
+ * IdP (app/cli/dev-idp.ts) and fills these in with DEV_IDP_CLIENT.
+ */
+const blankAsUnset = (value: unknown) => (value === "" ? undefined : value);
+
+export const authEnv = z.object({
+  NEXIUS_ISSUER: z.preprocess(blankAsUnset, z.url().optional()),
+  NEXIUS_CLIENT_ID: z.preprocess(blankAsUnset, z.string().min(1).optional()),
+  NEXIUS_CLIENT_SECRET: z.preprocess(blankAsUnset, z.string().min(1).optional()),
+  /** Expected `aud`; the client id when unset. */
+  NEXIUS_AUDIENCE: z.preprocess(blankAsUnset, z.string().min(1).optional()),
+  DEV_IDP_PORT: z.coerce.number().int().min(1).max(65535).default(4800),
+});
+export type AuthEnv = z.infer<typeof authEnv>;
+
+/** The dev IdP's one client: the platform itself. Development only. */
+export const DEV_IDP_CLIENT = { client_id: "nexius-platform", client_secret: "nexius-dev-secret" } as const;
+
+export function devIdpIssuer(port: number): string {
+  return `http://localhost:${port}`;
+}
+
+/** Problems to add to the env parse (production needs a real IdP). */
+export function authEnvProblems(env: AuthEnv, production: boolean): string[] {
+  if (!production) return [];
+  const missing = (["NEXIUS_ISSUER", "NEXIUS_CLIENT_ID", "NEXIUS_CLIENT_SECRET"] as const).filter((k) => !env[k]);
+  return missing.map((k) => `${k}: required in production (the embedded dev IdP is for development only)`);
+}
+
+export function tokenVerifierConfig(env: AuthEnv): Pick<TokenVerifierConfig, "issuer" | "audience"> {
+  if (!env.NEXIUS_ISSUER || !(env.NEXIUS_AUDIENCE ?? env.NEXIUS_CLIENT_ID)) {
+    throw new Error("NEXIUS_ISSUER and NEXIUS_CLIENT_ID (or NEXIUS_AUDIENCE) must be set to verify tokens");
+  }
+  return { issuer: env.NEXIUS_ISSUER, audience: (env.NEXIUS_AUDIENCE ?? env.NEXIUS_CLIENT_ID)! };
+}

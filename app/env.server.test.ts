@@ -28,9 +28,10 @@ describe("parseEnv", () => {
     expect((error as EnvError).problems).toEqual([
       expect.stringMatching(/^DATABASE_URL: required in production/),
       expect.stringMatching(/^APP_DATABASE_URL: required in production/),
+      expect.stringMatching(/^NEXIUS_ISSUER: required in production/),
+      expect.stringMatching(/^NEXIUS_CLIENT_ID: required in production/),
+      expect.stringMatching(/^NEXIUS_CLIENT_SECRET: required in production/),
       "APP_URL: required in production",
-      "NEXIUS_ISSUER: required in production",
-      "NEXIUS_CLIENT_SECRET: required in production",
       "SECRET_KEYS: required in production",
     ]);
   });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { authEnv, authEnvProblems } from "./auth/config.server";
 
 /**
  * Every setting the platform reads, parsed once. In development and tests the
@@ -15,7 +16,7 @@ const postgresUrl = z
   .url()
   .refine((v) => /^postgres(ql)?:\/\//.test(v), "must be a postgres:// URL");
 
-const EnvSchema = z.object({
+const baseEnv = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
@@ -31,18 +32,14 @@ const EnvSchema = z.object({
   ALLOW_DEV_BYPASS: booleanFlag,
   /** Public base URL of the platform (redirect URIs, links in emails). */
   APP_URL: z.string().url().optional(),
-  /** Nexius SSO: any OpenID provider, configured by its issuer URL. */
-  NEXIUS_ISSUER: z.string().url().optional(),
-  NEXIUS_CLIENT_ID: z.string().min(1).default("nexius-platform"),
-  NEXIUS_CLIENT_SECRET: z.string().min(1).optional(),
-  /** Expected `aud` of tokens when it is not the client id. */
-  NEXIUS_AUDIENCE: z.string().min(1).optional(),
-  DEV_IDP_PORT: z.coerce.number().int().min(1).max(65535).default(4800),
   /** Encryption keys for secrets at rest: `kid:<base64 32 bytes>[,kid2:…]`, the first one seals. */
   SECRET_KEYS: z.string().min(1).optional(),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(12 * 60),
   SESSION_MAX_DAYS: z.coerce.number().int().min(1).max(90).default(7),
 });
+
+/** The platform's settings: the base above plus each integration's own fragment. */
+const EnvSchema = baseEnv.extend(authEnv.shape);
 
 export type Env = z.infer<typeof EnvSchema> & {
   DATABASE_URL: string;
@@ -67,7 +64,7 @@ export function deriveAppDatabaseUrl(ownerUrl: string): string {
   return url.toString();
 }
 
-export function parseEnv(source: NodeJS.ProcessEnv): Env {
+export function parseEnv(source: Record<string, string | undefined>): Env {
   const parsed = EnvSchema.safeParse(source);
   if (!parsed.success) {
     throw new EnvError(parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`));
@@ -85,8 +82,9 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
   if (production && !env.APP_DATABASE_URL) {
     problems.push("APP_DATABASE_URL: required in production (a role without BYPASSRLS that owns no table)");
   }
+  problems.push(...authEnvProblems(env, production));
   if (production) {
-    for (const name of ["APP_URL", "NEXIUS_ISSUER", "NEXIUS_CLIENT_SECRET", "SECRET_KEYS"] as const) {
+    for (const name of ["APP_URL", "SECRET_KEYS"] as const) {
       if (!env[name]) problems.push(`${name}: required in production`);
     }
   }

@@ -13,7 +13,7 @@ const PLAYWRIGHT_JSON = path.join(OUTPUT, "playwright.json");
 
 type Count = { passed: number; failed: number; note?: string };
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
+function run(command: string, args: string[], env: Record<string, string> = {}): Promise<number> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { stdio: "inherit", env: { ...process.env, ...env } });
     child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));

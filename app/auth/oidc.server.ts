@@ -4,6 +4,7 @@ import { OAuth2Strategy } from "remix-auth-oauth2";
 import { secretRing } from "~/crypto/keys.server";
 import { env } from "~/env.server";
 import { singleton } from "~/singleton.server";
+import { DEV_IDP_CLIENT, tokenVerifierConfig } from "./config.server";
 import { createTokenVerifier, type TokenVerifier, type VerifiedClaims } from "./tokens.server";
 
 /**
@@ -37,12 +38,14 @@ export function tokenVerifier(): TokenVerifier {
   const config = env();
   if (!config.NEXIUS_ISSUER) throw new SsoNotConfiguredError();
   return singleton(`token-verifier:${config.NEXIUS_ISSUER}`, () =>
-    createTokenVerifier({
-      issuer: config.NEXIUS_ISSUER!,
-      audience: config.NEXIUS_AUDIENCE ?? config.NEXIUS_CLIENT_ID,
-      clockToleranceSec: 60,
-    }),
+    createTokenVerifier({ ...tokenVerifierConfig({ ...config, NEXIUS_CLIENT_ID: clientId() }), clockToleranceSec: 60 }),
   );
+}
+
+/** The platform's OAuth client id; outside production the dev IdP's client is the default. */
+export function clientId(): string {
+  const config = env();
+  return config.NEXIUS_CLIENT_ID ?? DEV_IDP_CLIENT.client_id;
 }
 
 class NexiusStrategy extends OAuth2Strategy<SignIn> {
@@ -63,7 +66,7 @@ async function createAuthenticator() {
   const production = config.NODE_ENV === "production";
   const strategy = new NexiusStrategy(
     {
-      clientId: config.NEXIUS_CLIENT_ID,
+      clientId: clientId(),
       clientSecret: config.NEXIUS_CLIENT_SECRET,
       authorizationEndpoint: discovery.authorization_endpoint,
       tokenEndpoint: discovery.token_endpoint ?? `${config.NEXIUS_ISSUER}/token`,
@@ -73,7 +76,7 @@ async function createAuthenticator() {
         name: production ? "__Host-nexius_oidc" : "nexius_oidc",
         httpOnly: true,
         sameSite: "Lax",
-        secure: production,
+        ...(production ? { secure: true as const } : {}),
         path: "/",
         maxAge: 600,
       },

@@ -26,7 +26,8 @@ describe("secret box", () => {
     const sealed = seal(ring, "secret", "odoo:tenant-1");
     expect(() => open(ring, sealed, "odoo:tenant-2")).toThrow(SecretBoxError);
     const tampered = Buffer.from(sealed.cipher);
-    tampered[tampered.length - 1] ^= 1;
+    const last = tampered.length - 1;
+    tampered.writeUInt8(tampered.readUInt8(last) ^ 1, last);
     expect(() => open(ring, { ...sealed, cipher: tampered }, "odoo:tenant-1")).toThrow(/failed authentication/);
   });
 

@@ -1,0 +1,95 @@
+import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { OAuth2RequestError } from "remix-auth-oauth2";
+import { resolveIdentity } from "~/auth/identity.server";
+import { sso } from "~/auth/oidc.server";
+import { clearReturnToCookie, readReturnTo } from "~/auth/return-to.server";
+import { isPlatformStaff } from "~/auth/roles";
+import { createSession } from "~/auth/session.server";
+import { TokenError } from "~/auth/tokens.server";
+import { recordAudit } from "~/audit.server";
+import { env } from "~/env.server";
+import { log } from "~/logger.server";
+
+/** The IdP sends the browser back here with a code: verify, find or create the workspace, open a session. */
+export async function loader({ request }: LoaderFunctionArgs) {
+  let signIn;
+  try {
+    signIn = await (await sso()).authenticator.authenticate("nexius", request);
+  } catch (thrown) {
+    if (thrown instanceof Response) throw thrown;
+    log().warn({ err: thrown }, "sign-in callback failed");
+    return Response.json({ message: explain(thrown) }, { status: 400, headers: { "Set-Cookie": clearStateCookie() } });
+  }
+
+  const { claims } = signIn;
+  const identity = await resolveIdentity({
+    sub: claims.sub,
+    email: claims.email,
+    name: claims.name,
+    tenant_id: claims.tenant_id,
+    roles: claims.roles,
+  });
+  const { setCookie } = await createSession(
+    {
+      userId: identity.userId,
+      tenantId: identity.tenant?.id ?? null,
+      sub: claims.sub,
+      email: claims.email,
+      roles: identity.roles,
+      idToken: signIn.idToken,
+      refreshToken: signIn.refreshToken,
+      tokensExpireAt: signIn.tokensExpireAt,
+    },
+    request,
+  );
+  if (identity.tenant) {
+    await recordAudit(identity.tenant.id, { sub: claims.sub, email: claims.email }, "auth.sign_in", claims.email);
+  }
+
+  const destination = !identity.tenant
+    ? isPlatformStaff(identity.roles)
+      ? "/admin"
+      : "/"
+    : identity.tenant.status === "provisioning" || identity.tenant.status === "error"
+      ? "/app/setup"
+      : readReturnTo(request);
+  const headers = new Headers();
+  headers.append("Set-Cookie", setCookie);
+  headers.append("Set-Cookie", clearReturnToCookie());
+  headers.append("Set-Cookie", clearStateCookie());
+  return redirect(destination, { headers });
+}
+
+function clearStateCookie(): string {
+  const production = env().NODE_ENV === "production";
+  return `${production ? "__Host-nexius_oidc" : "nexius_oidc"}=; Path=/; HttpOnly; SameSite=Lax${production ? "; Secure" : ""}; Max-Age=0`;
+}
+
+function explain(error: unknown): string {
+  if (error instanceof OAuth2RequestError) {
+    return error.code === "access_denied" ? "Sign-in was cancelled." : `The sign-in service refused the request (${error.code}).`;
+  }
+  if (error instanceof TokenError) return `The sign-in token was not accepted (${error.reason}). Please sign in again.`;
+  if (error instanceof ReferenceError || error instanceof RangeError) {
+    return "This sign-in link has expired or was opened in another browser. Please start again.";
+  }
+  return "Sign-in could not be completed. Please try again.";
+}
+
+export const meta: MetaFunction = () => [{ title: "Sign-in problem · Nexius Leads" }];
+
+export default function Callback() {
+  const { message } = useLoaderData<typeof loader>();
+  return (
+    <main className="mx-auto flex w-full max-w-md flex-1 flex-col justify-center gap-4 px-6 py-16">
+      <h1 className="text-2xl font-bold">We could not sign you in</h1>
+      <p role="alert" className="rounded-md border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900">
+        {message}
+      </p>
+      <Link to="/auth/login" reloadDocument className="self-start rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700">
+        Sign in again
+      </Link>
+    </main>
+  );
+}

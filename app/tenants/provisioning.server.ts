@@ -1,0 +1,262 @@
+import { randomBytes } from "node:crypto";
+import type { Actor } from "~/audit.server";
+import { recordAudit } from "~/audit.server";
+import { tokenVerifier } from "~/auth/oidc.server";
+import { platformDb } from "~/db.server";
+import { enqueue } from "~/jobs/enqueue.server";
+import { log } from "~/logger.server";
+import { OdooError, OdooTransportError, OdooAccessDenied } from "~/odoo/client.server";
+import { odooClient, odooSettings, openOdooSecret, storeOdooSecrets } from "~/odoo/connection.server";
+import {
+  createTenantDatabase,
+  ensureBaselineCompanyPartner,
+  ensureCompany,
+  ensureIntegrationUser,
+  ensureOAuthProvider,
+  ensureSsoUser,
+  OdooProvisioningError,
+  smokeTest,
+} from "~/odoo/provisioning.server";
+import { defaultIcpRules } from "./defaults.server";
+
+/**
+ * First-login provisioning of a workspace, as a resumable sequence of phases
+ * persisted in onboarding_status: starting → creating_odoo → configuring_oidc
+ * → seeding → ready. Every phase is idempotent (Odoo-side steps look before
+ * they create; generated credentials are stored before they are used), so a
+ * retry resumes at the failed phase and creates nothing twice.
+ */
+export const PROVISIONING_PHASES = ["starting", "creating_odoo", "configuring_oidc", "seeding", "ready"] as const;
+export type ProvisioningPhase = (typeof PROVISIONING_PHASES)[number];
+
+type PhaseTiming = { startedAt: string; finishedAt?: string; ms?: number };
+type Timings = Partial<Record<ProvisioningPhase, PhaseTiming>>;
+
+export type ProvisioningStatus = {
+  tenant_id: string;
+  status: "provisioning" | "ready" | "error";
+  phase: ProvisioningPhase;
+  error: string | null;
+  timings: Timings;
+  attempts: number;
+};
+
+export function provisioningJobKey(tenantId: string): string {
+  return `provision:${tenantId}`;
+}
+
+/**
+ * Queues provisioning. On first login a pending job is left alone (double
+ * clicks and concurrent tabs add nothing); a retry replaces it to run now.
+ */
+export async function requestProvisioning(tenantId: string, actor: Actor, options: { mode: "first_login" | "retry" }): Promise<void> {
+  if (options.mode === "retry") {
+    await platformDb.onboardingStatus.updateMany({
+      where: { tenantId, status: "error" },
+      data: { status: "provisioning", error: null, updatedAt: new Date() },
+    });
+    await platformDb.tenant.updateMany({ where: { id: tenantId, status: "error" }, data: { status: "provisioning" } });
+    await recordAudit(tenantId, actor, "tenant.provisioning_retried");
+  }
+  await enqueue(
+    "provision_tenant",
+    { tenantId, actor: { sub: actor.sub, email: actor.email ?? null } },
+    {
+      jobKey: provisioningJobKey(tenantId),
+      jobKeyMode: options.mode === "retry" ? "replace" : "dedupe",
+      // One provisioning of a tenant at a time, even if a retry lands while one runs.
+      queueName: provisioningJobKey(tenantId),
+    },
+  );
+}
+
+export async function provisioningStatus(tenantId: string): Promise<ProvisioningStatus | null> {
+  const row = await platformDb.onboardingStatus.findUnique({ where: { tenantId } });
+  if (!row) return null;
+  return {
+    tenant_id: tenantId,
+    status: row.status as ProvisioningStatus["status"],
+    phase: row.phase as ProvisioningPhase,
+    error: row.error,
+    timings: row.timings as Timings,
+    attempts: row.attempts,
+  };
+}
+
+type PhaseContext = { tenantId: string; slug: string; name: string; actor: Actor };
+
+const PHASE_WORK: Record<Exclude<ProvisioningPhase, "ready">, (ctx: PhaseContext) => Promise<void>> = {
+  starting: async (ctx) => {
+    await platformDb.icpRule.createMany({
+      data: [{ tenantId: ctx.tenantId, version: 1, rules: defaultIcpRules() as object, authorSub: ctx.actor.sub, authorEmail: ctx.actor.email ?? null }],
+      skipDuplicates: true,
+    });
+  },
+
+  creating_odoo: async (ctx) => {
+    const settings = odooSettings();
+    const client = odooClient();
+    const existing = await platformDb.odooConnection.findUnique({ where: { tenantId: ctx.tenantId } });
+    if (settings.mode === "company_per_tenant") {
+      const login = `nexius-svc-${ctx.slug}`;
+      // Stored first, so a retry reuses the same password instead of orphaning one.
+      const password = existing ? openOdooSecret(existing) : generatePassword();
+      if (!existing) {
+        await storeOdooSecrets(ctx.tenantId, { baseUrl: settings.url, database: settings.database, mode: settings.mode, login, password });
+      }
+      const admin = await client.connect(settings.database, settings.adminLogin, settings.adminPassword);
+      const company = await ensureCompany(admin, { name: ctx.name, tenantKey: ctx.slug });
+      const user = await ensureIntegrationUser(admin, {
+        login,
+        name: `Nexius integration (${ctx.name})`,
+        companyId: company.companyId,
+        password,
+      });
+      await platformDb.odooConnection.update({ where: { tenantId: ctx.tenantId }, data: { companyId: company.companyId, userId: user.uid } });
+    } else {
+      const database = `nexius_${ctx.slug.replace(/-/g, "_")}`;
+      const adminPassword = existing?.adminSecretCipher ? openOdooSecret(existing, "admin") : generatePassword();
+      const password = existing ? openOdooSecret(existing) : generatePassword();
+      const login = "nexius-integration";
+      if (!existing) {
+        await storeOdooSecrets(ctx.tenantId, {
+          baseUrl: settings.url,
+          database,
+          mode: settings.mode,
+          login,
+          password,
+          admin: { login: "admin", password: adminPassword },
+        });
+      }
+      await createTenantDatabase(client, { master: settings.masterPassword, name: database, adminLogin: "admin", adminPassword });
+      const admin = await client.connect(database, "admin", adminPassword);
+      const companyId = (await admin.xmlIdToResId("base.main_company"));
+      await admin.write("res.company", [companyId], { name: ctx.name });
+      const user = await ensureIntegrationUser(admin, { login, name: "Nexius integration", companyId, password });
+      await platformDb.odooConnection.update({ where: { tenantId: ctx.tenantId }, data: { companyId, userId: user.uid } });
+    }
+  },
+
+  configuring_oidc: async (ctx) => {
+    const discovery = await tokenVerifier().discovery();
+    if (!discovery.userinfo_endpoint) throw new PhaseError("The identity provider publishes no userinfo endpoint, which Odoo's OAuth login needs.");
+    const { admin, connection } = await adminSessionFor(ctx.tenantId);
+    const provider = await ensureOAuthProvider(admin, {
+      name: "Nexius SSO",
+      clientId: odooSettings().oidcClientId,
+      authEndpoint: discovery.authorization_endpoint,
+      userinfoEndpoint: discovery.userinfo_endpoint,
+      scope: "openid profile email",
+      body: "Sign in with Nexius SSO",
+    });
+    await platformDb.odooConnection.update({ where: { tenantId: ctx.tenantId }, data: { oauthProviderId: provider.providerId } });
+    const members = await platformDb.tenantUser.findMany({
+      where: { tenantId: ctx.tenantId },
+      select: { roles: true, user: { select: { sub: true, email: true, name: true } } },
+    });
+    for (const member of members) {
+      await ensureSsoUser(admin, {
+        email: member.user.email,
+        name: member.user.name ?? member.user.email,
+        sub: member.user.sub,
+        providerId: provider.providerId,
+        roles: member.roles,
+        companyId: connection.companyId!,
+        sharedDatabase: connection.mode === "company_per_tenant",
+      });
+    }
+  },
+
+  seeding: async (ctx) => {
+    const connection = await platformDb.odooConnection.findUniqueOrThrow({ where: { tenantId: ctx.tenantId } });
+    // The smoke test runs as the integration user: it proves the stored credential itself works.
+    const service = await odooClient().connect(connection.database, connection.login, openOdooSecret(connection));
+    await smokeTest(service, { tenantSlug: ctx.slug, companyId: connection.companyId ?? undefined });
+    const { admin } = await adminSessionFor(ctx.tenantId);
+    await ensureBaselineCompanyPartner(admin, { companyId: connection.companyId!, name: ctx.name });
+    await platformDb.odooConnection.update({ where: { tenantId: ctx.tenantId }, data: { lastVerifiedAt: new Date() } });
+  },
+};
+
+/** An Odoo session with administrator rights over the tenant's database (or its company). */
+export async function adminSessionFor(tenantId: string) {
+  const connection = await platformDb.odooConnection.findUniqueOrThrow({ where: { tenantId } });
+  const settings = odooSettings();
+  const admin =
+    connection.mode === "db_per_tenant"
+      ? await odooClient().connect(connection.database, connection.adminLogin ?? "admin", openOdooSecret(connection, "admin"))
+      : await odooClient().connect(connection.database, settings.adminLogin, settings.adminPassword);
+  return { admin, connection };
+}
+
+class PhaseError extends Error {}
+
+/** Runs the remaining phases; records the failing phase and an actionable message, then rethrows. */
+export async function runProvisioning(tenantId: string, actor: Actor): Promise<ProvisioningStatus> {
+  const tenant = await platformDb.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { id: true, slug: true, name: true, status: true } });
+  const row = await platformDb.onboardingStatus.upsert({
+    where: { tenantId },
+    create: { tenantId, status: "provisioning", phase: "starting" },
+    update: {},
+  });
+  if (row.status === "ready") return (await provisioningStatus(tenantId))!;
+  await platformDb.onboardingStatus.update({
+    where: { tenantId },
+    data: { status: "provisioning", error: null, attempts: { increment: 1 }, updatedAt: new Date() },
+  });
+  const timings = { ...(row.timings as Timings) };
+  const ctx: PhaseContext = { tenantId, slug: tenant.slug, name: tenant.name, actor };
+  const from = PROVISIONING_PHASES.indexOf(row.phase as ProvisioningPhase);
+
+  for (const phase of PROVISIONING_PHASES.slice(Math.max(0, from))) {
+    if (phase === "ready") break;
+    const started = new Date();
+    timings[phase] = { startedAt: started.toISOString() };
+    await platformDb.onboardingStatus.update({ where: { tenantId }, data: { phase, timings, updatedAt: started } });
+    try {
+      await PHASE_WORK[phase](ctx);
+    } catch (error) {
+      const message = actionableMessage(phase, error);
+      log().warn({ err: error, tenantId, phase }, "provisioning phase failed");
+      await platformDb.onboardingStatus.update({ where: { tenantId }, data: { status: "error", error: message, updatedAt: new Date() } });
+      await platformDb.tenant.update({ where: { id: tenantId }, data: { status: "error" } });
+      await recordAudit(tenantId, actor, "tenant.provisioning_failed", phase, { error: message });
+      throw error;
+    }
+    const finished = new Date();
+    timings[phase] = { startedAt: started.toISOString(), finishedAt: finished.toISOString(), ms: finished.getTime() - started.getTime() };
+    await platformDb.onboardingStatus.update({ where: { tenantId }, data: { timings, updatedAt: finished } });
+  }
+
+  const now = new Date();
+  timings.ready = { startedAt: now.toISOString(), finishedAt: now.toISOString(), ms: 0 };
+  await platformDb.$transaction([
+    platformDb.onboardingStatus.update({ where: { tenantId }, data: { status: "ready", phase: "ready", timings, readyAt: now, updatedAt: now } }),
+    platformDb.tenant.update({ where: { id: tenantId }, data: { status: "active" } }),
+  ]);
+  await recordAudit(tenantId, actor, "tenant.provisioned", tenant.slug, { timings });
+  return (await provisioningStatus(tenantId))!;
+}
+
+/** What went wrong, in words an operator can act on. */
+export function actionableMessage(phase: ProvisioningPhase, error: unknown): string {
+  const where = {
+    starting: "Preparing the workspace",
+    creating_odoo: "Creating the Odoo workspace",
+    configuring_oidc: "Connecting Odoo to Nexius SSO",
+    seeding: "Checking the Odoo connection",
+    ready: "Finishing",
+  }[phase];
+  if (error instanceof OdooAccessDenied) {
+    return `${where} failed: Odoo refused the platform's credentials. Check ODOO_ADMIN_LOGIN / ODOO_ADMIN_PASSWORD (or the master password for new databases), then retry.`;
+  }
+  if (error instanceof OdooTransportError || (error instanceof OdooProvisioningError && error.retryable)) {
+    return `${where} failed: Odoo did not answer (${(error as Error).message}). This is usually temporary; retry in a minute.`;
+  }
+  if (error instanceof OdooError || error instanceof PhaseError) return `${where} failed: ${(error as Error).message}`;
+  return `${where} failed unexpectedly (${error instanceof Error ? error.message : String(error)}). Retry; if it fails again, contact the platform operator.`;
+}
+
+function generatePassword(): string {
+  return randomBytes(24).toString("base64url");
+}

@@ -1,3 +1,4 @@
+import provisionTenant from "../../tasks/provision_tenant";
 import pruneWorkerHeartbeats from "../../tasks/prune_worker_heartbeats";
 import type { TaskDefinition } from "./define-task.server";
 
@@ -7,6 +8,7 @@ import type { TaskDefinition } from "./define-task.server";
  * payloads when it enqueues.
  */
 export const taskDefinitions = {
+  provision_tenant: provisionTenant,
   prune_worker_heartbeats: pruneWorkerHeartbeats,
 } satisfies Record<string, TaskDefinition>;
 

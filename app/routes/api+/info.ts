@@ -1,0 +1,16 @@
+import { env } from "~/env.server";
+import packageJson from "../../../package.json";
+
+/** Version and what this deployment can do; no secrets, no auth. */
+export function loader() {
+  const config = env();
+  return Response.json({
+    ok: true,
+    version: packageJson.version,
+    capabilities: {
+      sso: Boolean(config.NEXIUS_ISSUER),
+      odoo: { configured: Boolean(config.ODOO_URL), mode: config.ODOO_MODE },
+      dev_bypass: config.ALLOW_DEV_BYPASS && config.NODE_ENV !== "production",
+    },
+  });
+}

@@ -1,0 +1,18 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { requireViewer } from "~/auth/guards.server";
+import { isPlatformStaff } from "~/auth/roles";
+import { platformDb } from "~/db.server";
+import { apiError } from "~/http.server";
+import { provisioningStatus } from "~/tenants/provisioning.server";
+
+/** A tenant's status: for its own members and platform staff; anyone else gets 404. */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const viewer = await requireViewer(request);
+  const id = params.id ?? "";
+  const allowed = isPlatformStaff(viewer.roles) || viewer.tenant?.id === id;
+  const tenant = allowed && /^[0-9a-f-]{36}$/i.test(id)
+    ? await platformDb.tenant.findUnique({ where: { id }, select: { id: true, slug: true, name: true, status: true, plan: true, createdAt: true } })
+    : null;
+  if (!tenant) return apiError(404, "not_found", "No such tenant");
+  return Response.json({ ...tenant, provisioning: await provisioningStatus(tenant.id) });
+}

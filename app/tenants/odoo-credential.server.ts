@@ -1,0 +1,73 @@
+import { randomBytes } from "node:crypto";
+import { performance } from "node:perf_hooks";
+import { recordAudit, type Actor } from "~/audit.server";
+import { platformDb } from "~/db.server";
+import { log } from "~/logger.server";
+import { odooClient, openOdooSecret, replaceServiceSecret } from "~/odoo/connection.server";
+import { rotateIntegrationPassword } from "~/odoo/provisioning.server";
+import { adminSessionFor } from "./provisioning.server";
+
+export type OdooVerification = {
+  ok: boolean;
+  database: string | null;
+  login: string | null;
+  server_version: string | null;
+  latency_ms: number | null;
+  last_verified_at: string | null;
+  error: string | null;
+};
+
+/** Signs in to Odoo with the stored service credential and reads from it; records when it last worked. */
+export async function verifyOdooConnection(tenantId: string): Promise<OdooVerification> {
+  const connection = await platformDb.odooConnection.findUnique({ where: { tenantId } });
+  if (!connection) {
+    return { ok: false, database: null, login: null, server_version: null, latency_ms: null, last_verified_at: null, error: "No Odoo connection yet: provisioning has not created it" };
+  }
+  const started = performance.now();
+  try {
+    const client = odooClient();
+    const session = await client.connect(connection.database, connection.login, openOdooSecret(connection));
+    await session.searchCount("res.partner", []);
+    const version = await client.version();
+    const verifiedAt = new Date();
+    await platformDb.odooConnection.update({ where: { tenantId }, data: { lastVerifiedAt: verifiedAt } });
+    return {
+      ok: true,
+      database: connection.database,
+      login: connection.login,
+      server_version: version.server_version,
+      latency_ms: Math.round(performance.now() - started),
+      last_verified_at: verifiedAt.toISOString(),
+      error: null,
+    };
+  } catch (error) {
+    log().warn({ err: error, tenantId }, "Odoo verification failed");
+    return {
+      ok: false,
+      database: connection.database,
+      login: connection.login,
+      server_version: null,
+      latency_ms: Math.round(performance.now() - started),
+      last_verified_at: connection.lastVerifiedAt?.toISOString() ?? null,
+      error: error instanceof Error ? error.message : String(error),
+    };
+  }
+}
+
+export class NoOdooConnectionError extends Error {}
+
+/**
+ * Rotates the service credential: a new generated password is written to the
+ * integration user by an administrator session, proven by signing in with
+ * it, and only then stored. If storing fails after Odoo changed, rotating
+ * again recovers (it needs only the administrator credential).
+ */
+export async function rotateOdooCredential(tenantId: string, actor: Actor): Promise<void> {
+  const existing = await platformDb.odooConnection.findUnique({ where: { tenantId } });
+  if (!existing?.userId) throw new NoOdooConnectionError("This workspace has no Odoo integration user yet");
+  const { admin, connection } = await adminSessionFor(tenantId);
+  const password = randomBytes(24).toString("base64url");
+  await rotateIntegrationPassword(admin, { userId: connection.userId!, login: connection.login, newPassword: password });
+  await replaceServiceSecret(tenantId, password);
+  await recordAudit(tenantId, actor, "odoo.credential_rotated", connection.login);
+}

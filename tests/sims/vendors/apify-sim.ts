@@ -18,6 +18,9 @@ export type ApifySimOptions = SimOptions & {
   profileActorAcceptsQueries?: boolean;
 };
 
+/** One started run as the simulator saw it (the token is left out of `query`). */
+export type ApifySimRun = { actorId: string; input: unknown; query: Record<string, string>; tokenInQuery: boolean };
+
 /** The sync endpoint gives up waiting after this long, whatever the run timeout. */
 const SYNC_WAIT_LIMIT_S = 300;
 
@@ -27,7 +30,7 @@ const apifyError = (status: number, type: string, message: string): SimReply => 
  * Apify's run-sync-get-dataset-items for the three LinkedIn Actors of the
  * contact chain (plus an optional profile search Actor).
  */
-export async function startApifySimulator(options: ApifySimOptions = {}): Promise<RunningSim & { runs: Array<{ actorId: string; input: unknown }> }> {
+export async function startApifySimulator(options: ApifySimOptions = {}): Promise<RunningSim & { runs: ApifySimRun[] }> {
   const world = options.world ?? createDefaultWorld();
   const token = options.token ?? "apify_api_simulator";
   const actors = {
@@ -39,7 +42,7 @@ export async function startApifySimulator(options: ApifySimOptions = {}): Promis
   };
   const now = options.now ?? Date.now;
   const limiter = rollingWindow(options.rps ?? 400, 1000, now);
-  const runs: Array<{ actorId: string; input: unknown }> = [];
+  const runs: ApifySimRun[] = [];
 
   const sim = await startSim(
     options,
@@ -62,7 +65,7 @@ export async function startApifySimulator(options: ApifySimOptions = {}): Promis
       }
       const input = (req.body ?? {}) as Record<string, unknown>;
       const runId = hashString(`${actorId}:${runs.length}:${req.rawBody}`).toString(36).padStart(8, "0").slice(0, 17);
-      runs.push({ actorId, input });
+      runs.push({ actorId, input, query: Object.fromEntries([...req.query].filter(([k]) => k !== "token")), tokenInQuery: req.query.has("token") });
 
       const runTime = options.runTimeS?.[actorId] ?? 3;
       const runTimeout = Number(req.query.get("timeout") ?? Number.POSITIVE_INFINITY);

@@ -105,7 +105,8 @@ export function createCallLimiter(limit: number, windowMs: number, clock: Clock)
 export function createZeroBounceClient(config: ZeroBounceConfig) {
   const batchSize = Math.min(200, Math.max(1, config.batchSize ?? 200));
   const clock = config.clock ?? systemClock;
-  const limiter = createCallLimiter(config.batchCallsPerMinute ?? 5, 60_000, clock);
+  // Two seconds of slack: ZeroBounce counts arrivals, and a slow first call can arrive late.
+  const limiter = createCallLimiter(config.batchCallsPerMinute ?? 5, 62_000, clock);
   const batchTimeoutS = config.batchTimeoutS ?? 70;
 
   async function get(path: string, query: Record<string, string>) {

@@ -143,6 +143,15 @@ describe("discoverContactsViaApify", () => {
     ]);
   });
 
+  it("skips the profile run when no employee holds a wanted title, and proceeds without contacts", async () => {
+    const { client, sim } = await setup();
+    const { input, lines } = chainInput(client, { titles: ["CFO"] });
+    const result = await discoverContactsViaApify(input);
+    expect(result).toMatchObject({ contacts: [], outcome: "ok", usedFallback: false, calls: 2 });
+    expect(sim.runs).toHaveLength(2);
+    expect(lines.slice(2)).toEqual(["Apify profile actor: requested=0 received=0 filtered=0", "[apify_contacts] fetched=0 normalized=0 company_id=c-101"]);
+  });
+
   it("prints item samples, with emails masked, when debug logging is on", async () => {
     const { client } = await setup();
     const { input, lines } = chainInput(client, { flags: { enabled: true, useChain: true, debugLogItems: true } });

@@ -1,0 +1,246 @@
+import { bearer, hashString, rollingWindow, startSim, type RunningSim, type SimOptions, type SimReply } from "./common";
+import { createDefaultWorld } from "./default-world";
+import type { VendorWorld, WorldPerson } from "./world";
+
+export type ApifySimOptions = SimOptions & {
+  world?: VendorWorld;
+  token?: string;
+  actors?: { company?: string; employees?: string; profile?: string; search?: string };
+  /** How long each Actor's run takes (s); beyond 300 s the sync endpoint answers 408. */
+  runTimeS?: Record<string, number>;
+  /** Actors whose runs end FAILED (→ 400 run-failed). */
+  failingActors?: string[];
+  /** Runs allowed before the account's limit is hit (→ 402). */
+  maxRuns?: number;
+  /** Requests per second per resource (default 400 for "run Actor"). */
+  rps?: number;
+  /** Whether the profile Actor accepts keyword `queries` instead of `profileUrls`. */
+  profileActorAcceptsQueries?: boolean;
+};
+
+/** One started run as the simulator saw it (the token is left out of `query`). */
+export type ApifySimRun = { actorId: string; input: unknown; query: Record<string, string>; tokenInQuery: boolean };
+
+/** The sync endpoint gives up waiting after this long, whatever the run timeout. */
+const SYNC_WAIT_LIMIT_S = 300;
+
+const apifyError = (status: number, type: string, message: string): SimReply => ({ status, body: { error: { type, message } } });
+
+/**
+ * Apify's run-sync-get-dataset-items for the three LinkedIn Actors of the
+ * contact chain (plus an optional profile search Actor).
+ */
+export async function startApifySimulator(options: ApifySimOptions = {}): Promise<RunningSim & { runs: ApifySimRun[] }> {
+  const world = options.world ?? createDefaultWorld();
+  const token = options.token ?? "apify_api_simulator";
+  const actors = {
+    company: "harvestapi~linkedin-company",
+    employees: "harvestapi~linkedin-company-employees",
+    profile: "dev_fusion~linkedin-profile-scraper",
+    search: "harvestapi~linkedin-profile-search",
+    ...options.actors,
+  };
+  const now = options.now ?? Date.now;
+  const limiter = rollingWindow(options.rps ?? 400, 1000, now);
+  const runs: ApifySimRun[] = [];
+
+  const sim = await startSim(
+    options,
+    (req): SimReply => {
+      const match = /^\/v2\/(?:acts|actors)\/([^/]+)\/run-sync-get-dataset-items$/.exec(req.path);
+      if (!match) return apifyError(404, "page-not-found", "We have bad news: there is no API endpoint at this URL.");
+      if (req.method !== "POST") return apifyError(405, "method-not-allowed", "This API endpoint can only be accessed using the following HTTP methods: POST");
+      const given = req.query.get("token") ?? bearer(req.headers);
+      if (!given) return apifyError(401, "token-not-provided", "Authentication token was not provided");
+      if (given !== token) return apifyError(401, "token-not-valid", "Authentication token is not valid.");
+      const actorId = decodeURIComponent(match[1]!).replace("/", "~");
+      if (!limiter.hit(actorId)) {
+        return { ...apifyError(429, "rate-limit-exceeded", "You have exceeded the rate limit of 400 requests per second"), headers: { "x-ratelimit-limit": String(options.rps ?? 400) } };
+      }
+      if (!Object.values(actors).includes(actorId)) return apifyError(404, "actor-not-found", "Actor was not found");
+      const format = req.query.get("format") ?? "json";
+      if (format !== "json") return apifyError(400, "invalid-request", `This simulator only serves format=json, not ${format}`);
+      if (options.maxRuns !== undefined && runs.length >= options.maxRuns) {
+        return apifyError(402, "actor-memory-limit-exceeded", "By launching this job you will exceed the memory limit for all your Actor runs and builds.");
+      }
+      const input = (req.body ?? {}) as Record<string, unknown>;
+      const runId = hashString(`${actorId}:${runs.length}:${req.rawBody}`).toString(36).padStart(8, "0").slice(0, 17);
+      runs.push({ actorId, input, query: Object.fromEntries([...req.query].filter(([k]) => k !== "token")), tokenInQuery: req.query.has("token") });
+
+      const runTime = options.runTimeS?.[actorId] ?? 3;
+      const runTimeout = Number(req.query.get("timeout") ?? Number.POSITIVE_INFINITY);
+      if (runTime > runTimeout) {
+        return apifyError(400, "run-failed", `Actor run did not succeed (run ID: ${runId}, status: TIMED-OUT)`);
+      }
+      if (runTime > SYNC_WAIT_LIMIT_S) {
+        return apifyError(408, "run-timeout-exceeded", `Actor run exceeded timeout of ${SYNC_WAIT_LIMIT_S} seconds for this API endpoint`);
+      }
+      if (options.failingActors?.includes(actorId)) {
+        return apifyError(400, "run-failed", `Actor run did not succeed (run ID: ${runId}, status: FAILED)`);
+      }
+
+      let items: unknown[];
+      if (actorId === actors.company) {
+        const queries = [...strings(input.companies), ...strings(input.searches)];
+        if (queries.length === 0) return invalidInput("Field input.companies is required");
+        items = queries.map((q, i) => {
+          const c = world.linkedinCompany(q);
+          if (!c) return { message: "Company not found", query: q, error: "Company not found", requestId: `${runId}-${i}` };
+          const slug = c.linkedinUrl.replace(/\/+$/, "").split("/").pop() ?? "";
+          return {
+            id: String(hashString(c.linkedinUrl) % 100_000_000),
+            universalName: slug,
+            linkedinUrl: c.linkedinUrl,
+            name: c.name,
+            tagline: c.description ?? null,
+            website: c.website ?? null,
+            employeeCount: c.employeeCount ?? null,
+            employeeCountRange: c.employeeCount ? rangeOf(c.employeeCount) : null,
+            description: c.description ?? null,
+            industries: c.industry ? [c.industry] : [],
+            specialities: [],
+            locations: [
+              {
+                headquarter: true,
+                city: c.city ?? null,
+                country: c.country ?? null,
+                parsed: { text: [c.city, c.country].filter(Boolean).join(", "), countryCode: c.country ?? null, city: c.city ?? null },
+              },
+            ],
+            originalQuery: { search: q },
+            requestId: `${runId}-${i}`,
+          };
+        });
+      } else if (actorId === actors.employees) {
+        const companies = strings(input.companies);
+        if (companies.length === 0) return invalidInput("Field input.companies is required");
+        const max = Number(input.maxItems ?? Number.POSITIVE_INFINITY);
+        const mode = String(input.profileScraperMode ?? "Full ($8 per 1k)");
+        const short = mode.startsWith("Short") || mode === "1";
+        const staff = companies.flatMap((c) => {
+          const company = world.linkedinCompany(c);
+          return company ? world.employees(company.linkedinUrl) : [];
+        });
+        const page = staff.slice(0, max);
+        items = page.map((p) => (short ? shortEmployee(p) : fullEmployee(p, mode.includes("email"))))
+          .map((item, i) => ({ ...item, _meta: { pagination: { totalPages: Math.ceil(staff.length / 25), totalElements: staff.length, pageNumber: Math.floor(i / 25) + 1, pageSize: 25 }, query: { companies } } }));
+      } else if (actorId === actors.profile) {
+        const urls = strings(input.profileUrls);
+        const queries = strings(input.queries);
+        if (urls.length === 0 && (queries.length === 0 || options.profileActorAcceptsQueries === false)) {
+          return invalidInput("Field input.profileUrls is required");
+        }
+        const max = Number(input.maxItems ?? Number.POSITIVE_INFINITY);
+        const targets = urls.length ? urls : [...new Set(queries.flatMap((q) => world.searchProfiles(q)))];
+        items = targets
+          .map((u) => world.profile(u))
+          .filter((p): p is WorldPerson => Boolean(p))
+          .slice(0, max)
+          .map(devFusionProfile);
+      } else {
+        const queries = [...strings(input.queries), ...strings(input.searchQuery)];
+        if (queries.length === 0) return invalidInput("Field input.queries is required");
+        const max = Number(input.maxItems ?? Number.POSITIVE_INFINITY);
+        items = [...new Set(queries.flatMap((q) => world.searchProfiles(q)))]
+          .map((u) => world.profile(u))
+          .filter((p): p is WorldPerson => Boolean(p))
+          .slice(0, max)
+          .map(shortEmployee);
+      }
+      return {
+        status: 201,
+        body: items,
+        items: items.length,
+        headers: {
+          "x-apify-pagination-offset": "0",
+          "x-apify-pagination-limit": String(Math.max(items.length, 1)),
+          "x-apify-pagination-count": String(items.length),
+          "x-apify-pagination-total": String(items.length),
+        },
+      };
+    },
+    (status) => apifyError(status, "internal-server-error", "Internal server error"),
+  );
+  return { ...sim, runs };
+}
+
+function invalidInput(message: string): SimReply {
+  return apifyError(400, "invalid-input", `Input is not valid: ${message}`);
+}
+
+function strings(value: unknown): string[] {
+  if (typeof value === "string") return value.trim() ? [value] : [];
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string" && v.trim() !== "") : [];
+}
+
+function rangeOf(n: number) {
+  const bands = [[1, 10], [11, 50], [51, 200], [201, 500], [501, 1000], [1001, 5000], [5001, 10000]] as const;
+  const band = bands.find(([lo, hi]) => n >= lo && n <= hi);
+  return band ? { start: band[0], end: band[1] } : { start: 10001 };
+}
+
+function slugOf(url: string) {
+  return url.replace(/\/+$/, "").split("/").pop() ?? "";
+}
+
+function shortEmployee(p: WorldPerson) {
+  return {
+    id: `ACoAA${hashString(p.profileUrl).toString(36)}`,
+    publicIdentifier: slugOf(p.profileUrl),
+    name: `${p.firstName} ${p.lastName}`,
+    position: p.title,
+    location: { linkedinText: p.location ?? null },
+    linkedinUrl: p.profileUrl,
+    photo: null,
+    hidden: false,
+  };
+}
+
+function fullEmployee(p: WorldPerson, withEmail: boolean) {
+  return {
+    id: `ACoAA${hashString(p.profileUrl).toString(36)}`,
+    publicIdentifier: slugOf(p.profileUrl),
+    linkedinUrl: p.profileUrl,
+    firstName: p.firstName,
+    lastName: p.lastName,
+    headline: `${p.title} at ${p.companyName}`,
+    about: null,
+    location: { linkedinText: p.location ?? null, countryCode: "SG" },
+    currentPosition: [{ companyName: p.companyName, position: p.title }],
+    experience: [{ position: p.title, companyName: p.companyName, startDate: { year: 2020 }, endDate: { text: "Present" } }],
+    education: [],
+    skills: [],
+    emails: withEmail && p.email ? [{ email: p.email }] : [],
+  };
+}
+
+function devFusionProfile(p: WorldPerson) {
+  const [city, country] = (p.location ?? "").split(",").map((s) => s.trim());
+  return {
+    linkedinUrl: p.profileUrl,
+    fullName: `${p.firstName} ${p.lastName}`,
+    firstName: p.firstName,
+    lastName: p.lastName,
+    headline: `${p.title} at ${p.companyName}`,
+    jobTitle: p.title,
+    companyName: p.companyName,
+    companyIndustry: null,
+    companyWebsite: null,
+    companyLinkedin: null,
+    companySize: null,
+    addressWithCountry: p.location ?? null,
+    addressWithoutCountry: city || null,
+    addressCountryOnly: country || city || null,
+    email: p.email ?? null,
+    mobileNumber: null,
+    connections: 500,
+    followers: 750,
+    about: null,
+    publicIdentifier: slugOf(p.profileUrl),
+    urn: `ACoAA${hashString(p.profileUrl).toString(36)}`,
+    profilePic: null,
+    experiences: [{ title: p.title, companyName: p.companyName }],
+    educations: [],
+    skills: [],
+  };
+}

@@ -1,0 +1,162 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+
+/** Knobs every vendor simulator takes. */
+export type SimOptions = {
+  port?: number;
+  host?: string;
+  /** Added delay per request: a fixed number or a [min, max] range (ms). */
+  latencyMs?: number | [number, number];
+  /** Share of requests (0..1) answered with a 5xx, drawn from a seeded generator. */
+  faultRate?: number;
+  seed?: number;
+  /** Clock for rate windows; tests inject one to drive time. */
+  now?: () => number;
+};
+
+export type SimStats = {
+  calls: number;
+  /** Items returned (results, dataset items, emails validated, contacts…). */
+  items: number;
+  byPath: Record<string, number>;
+  faults: number;
+};
+
+export type SimRequest = {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: http.IncomingHttpHeaders;
+  body: unknown;
+  rawBody: string;
+};
+
+export type SimReply = { status: number; body?: unknown; headers?: Record<string, string>; items?: number };
+
+export type RunningSim = {
+  url: string;
+  port: number;
+  stats: SimStats;
+  close(): Promise<void>;
+};
+
+/** Mulberry32: small, fast, and the same sequence for the same seed. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** FNV-1a, for deterministic choices derived from text. */
+export function hashString(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** Counts requests per key in a rolling window. */
+export function rollingWindow(limit: number, windowMs: number, now: () => number) {
+  const hits = new Map<string, number[]>();
+  return {
+    /** Records a hit; false when it is over the limit. */
+    hit(key: string): boolean {
+      const t = now();
+      const list = (hits.get(key) ?? []).filter((x) => x > t - windowMs);
+      list.push(t);
+      hits.set(key, list);
+      return list.length <= limit;
+    },
+    /** Seconds until the oldest hit in the window leaves it. */
+    retryAfterS(key: string): number {
+      const list = hits.get(key) ?? [];
+      const oldest = list[0] ?? now();
+      return Math.max(1, Math.ceil((oldest + windowMs - now()) / 1000));
+    },
+  };
+}
+
+/**
+ * A small HTTP server with the common knobs applied: latency, seeded 5xx
+ * faults (body from `faultBody`), JSON bodies in and out, and stats.
+ */
+export async function startSim(
+  options: SimOptions,
+  handler: (req: SimRequest) => SimReply | Promise<SimReply>,
+  faultReply: (status: number) => SimReply,
+): Promise<RunningSim> {
+  const random = seededRandom(options.seed ?? 42);
+  const stats: SimStats = { calls: 0, items: 0, byPath: {}, faults: 0 };
+  const server = http.createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const rawBody = Buffer.concat(chunks).toString("utf8");
+    const url = new URL(req.url ?? "/", "http://sim");
+    stats.calls += 1;
+    stats.byPath[url.pathname] = (stats.byPath[url.pathname] ?? 0) + 1;
+    const delay = latency(options.latencyMs, random);
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+    let reply: SimReply;
+    if (options.faultRate && random() < options.faultRate) {
+      stats.faults += 1;
+      reply = faultReply([500, 502, 503][Math.floor(random() * 3)]!);
+    } else {
+      let body: unknown;
+      let malformed = false;
+      if (rawBody.trim()) {
+        try {
+          body = JSON.parse(rawBody);
+        } catch {
+          malformed = true;
+        }
+      }
+      try {
+        reply = malformed
+          ? { status: 400, body: { error: "malformed JSON body" } }
+          : await handler({ method: req.method ?? "GET", path: url.pathname, query: url.searchParams, headers: req.headers, body, rawBody });
+      } catch (error) {
+        reply = faultReply(500);
+        stats.faults += 1;
+        process.stderr.write(`simulator handler failed: ${(error as Error).stack}\n`);
+      }
+    }
+    stats.items += reply.items ?? 0;
+    const payload = reply.body === undefined ? "" : JSON.stringify(reply.body);
+    res.writeHead(reply.status, { "content-type": "application/json; charset=utf-8", ...reply.headers });
+    res.end(payload);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${options.host ?? "127.0.0.1"}:${port}`,
+    port,
+    stats,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function latency(spec: SimOptions["latencyMs"], random: () => number): number {
+  if (spec === undefined) return 0;
+  if (typeof spec === "number") return spec;
+  const [min, max] = spec;
+  return Math.round(min + random() * Math.max(0, max - min));
+}
+
+export function bearer(headers: http.IncomingHttpHeaders): string | undefined {
+  const value = headers.authorization;
+  return value?.toLowerCase().startsWith("bearer ") ? value.slice(7).trim() : undefined;
+}

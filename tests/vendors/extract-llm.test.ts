@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { extractCompanyProfile, type SourcePage } from "~/enrichment/extract.server";
+import { createLlmClient } from "~/vendors/llm.server";
+import { createDefaultWorld } from "../sims/vendors/default-world";
+import { startLlmSimulator } from "../sims/vendors/llm-sim";
+
+type Sim = Awaited<ReturnType<typeof startLlmSimulator>>;
+let sim: Sim;
+beforeAll(async () => {
+  sim = await startLlmSimulator();
+});
+afterAll(async () => {
+  await sim.close();
+});
+
+const world = createDefaultWorld();
+const pages: SourcePage[] = [
+  ["home", "https://www.lioncityrobotics.sg/"],
+  ["about", "https://www.lioncityrobotics.sg/about"],
+  ["contact", "https://www.lioncityrobotics.sg/contact"],
+  ["products", "https://www.lioncityrobotics.sg/products"],
+].map(([kind, url]) => {
+  const p = world.extractUrl(url!)!;
+  return { url: p.url, kind: kind!, title: p.title, text: p.text };
+});
+
+describe("company profile extraction through the LLM simulator", () => {
+  it("sends a strict json_schema request and keeps only contacts the pages contain", async () => {
+    const llm = createLlmClient({ baseUrl: `${sim.url}/v1`, apiKey: "sk-simulator", model: "gpt-4o-mini" });
+    const profile = await extractCompanyProfile(pages, { llm });
+
+    const format = sim.requests[0]!.response_format as { json_schema: { name: string; strict: boolean; schema: { required: string[]; additionalProperties: boolean } } };
+    expect(format.json_schema.name).toBe("company_profile");
+    expect(format.json_schema.strict).toBe(true);
+    expect(format.json_schema.schema.additionalProperties).toBe(false);
+    expect(format.json_schema.schema.required.sort()).toEqual(
+      ["about_text", "emails", "headcount_estimate", "industry", "locations", "phones", "products"].sort(),
+    );
+
+    expect(profile.headcount_estimate).toBe(45);
+    expect(profile.provenance.headcount_estimate).toBe("llm");
+    expect(profile.emails).toEqual(["sales@lioncityrobotics.sg", "hello@lioncityrobotics.sg"]);
+    expect(profile.phones).toEqual(["+65 6123 4567"]);
+    const allText = pages.map((p) => p.text).join("\n");
+    expect(allText).toContain(profile.about_text!);
+    expect(profile.usage!.total_tokens).toBeGreaterThan(profile.usage!.completion_tokens);
+  });
+});

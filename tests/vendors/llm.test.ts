@@ -1,0 +1,139 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { BadResponse, QuotaExceeded, RateLimited, Timeout, Unauthorized, Unavailable } from "~/vendors/errors.server";
+import { createLlmClient, toStrictJsonSchema, type LlmConfig } from "~/vendors/llm.server";
+import { createDefaultWorld } from "../sims/vendors/default-world";
+import { startLlmSimulator, type LlmSimOptions } from "../sims/vendors/llm-sim";
+
+type Sim = Awaited<ReturnType<typeof startLlmSimulator>>;
+let sim: Sim | undefined;
+afterEach(async () => {
+  await sim?.close();
+  sim = undefined;
+});
+
+async function setup(options: LlmSimOptions = {}, config: Partial<LlmConfig> = {}) {
+  const started = await startLlmSimulator(options);
+  sim = started;
+  const client = createLlmClient({ baseUrl: `${started.url}/v1`, apiKey: "sk-simulator", model: "gpt-4o-mini", ...config });
+  return { sim: started, client };
+}
+
+const Profile = z.object({
+  about_text: z.string(),
+  headcount_estimate: z.number().int().nullable(),
+  emails: z.array(z.string()),
+  segment: z.enum(["smb", "mid_market", "enterprise"]),
+  tagline: z.string().optional(),
+});
+
+const USER = [
+  "Company: Lion City Robotics Pte Ltd.",
+  "Lion City Robotics designs autonomous mobile robots for warehouses across Southeast Asia.",
+  "We are a team of 45 engineers. Write to sales@lioncityrobotics.sg for a demo.",
+].join("\n");
+
+describe("toStrictJsonSchema", () => {
+  it("closes every object and requires every property, optional ones as nullable", () => {
+    const schema = toStrictJsonSchema(z.object({ a: z.string(), b: z.object({ c: z.number().int().optional() }) }));
+    expect(schema).toEqual({
+      type: "object",
+      properties: {
+        a: { type: "string" },
+        b: {
+          type: "object",
+          properties: { c: { anyOf: [{ type: "integer" }, { type: "null" }] } },
+          required: ["c"],
+          additionalProperties: false,
+        },
+      },
+      required: ["a", "b"],
+      additionalProperties: false,
+    });
+  });
+});
+
+describe("LLM client against the simulator", () => {
+  it("asks for strict structured output and returns the validated object with usage", async () => {
+    const { client, sim } = await setup();
+    const res = await client.llmJson({ schema: Profile, name: "company_profile", system: "Extract the company profile.", user: USER, maxTokens: 800 });
+    expect(res.value.headcount_estimate).toBe(45);
+    expect(res.value.emails).toEqual(["sales@lioncityrobotics.sg"]);
+    expect(["smb", "mid_market", "enterprise"]).toContain(res.value.segment);
+    expect(USER).toContain(res.value.about_text);
+    expect(res.usage.prompt_tokens).toBeGreaterThan(0);
+    expect(res.usage.total_tokens).toBe(res.usage.prompt_tokens + res.usage.completion_tokens);
+
+    const sent = sim.requests[0]!;
+    expect(sent.model).toBe("gpt-4o-mini");
+    expect(sent.max_completion_tokens).toBe(800);
+    expect(sent.response_format).toMatchObject({ type: "json_schema", json_schema: { name: "company_profile", strict: true } });
+
+    const again = await client.llmJson({ schema: Profile, name: "company_profile", system: "Extract the company profile.", user: USER, maxTokens: 800 });
+    expect(again.value).toEqual(res.value);
+  });
+
+  it("returns short text with usage", async () => {
+    const { client } = await setup();
+    const res = await client.llmText({ system: "Explain the score in one sentence.", user: "Lion City Robotics matches the ICP because it builds warehouse robots in Singapore.", maxTokens: 120 });
+    expect(res.text).toContain("warehouse robots");
+    expect(res.usage.completion_tokens).toBeGreaterThan(0);
+  });
+
+  it("maps a bad key to Unauthorized", async () => {
+    const { client } = await setup({ apiKey: "sk-other" });
+    await expect(client.llmText({ system: "s", user: "u", maxTokens: 10 })).rejects.toSatisfy(
+      (e) => e instanceof Unauthorized && e.code === "invalid_api_key",
+    );
+  });
+
+  it("tells rate limits (retry later) from exhausted quota (do not retry)", async () => {
+    const limited = await setup({ rpm: 1 });
+    await limited.client.llmText({ system: "s", user: "first request for a short rationale text", maxTokens: 50 });
+    const error = await limited.client.llmText({ system: "s", user: "second", maxTokens: 50 }).catch((e) => e);
+    expect(error).toBeInstanceOf(RateLimited);
+    expect(error.retryAfterMs).toBeGreaterThan(0);
+    await limited.sim.close();
+    const broke = await setup({ quotaExhausted: true });
+    await expect(broke.client.llmText({ system: "s", user: "u", maxTokens: 10 })).rejects.toSatisfy(
+      (e) => e instanceof QuotaExceeded && e.code === "insufficient_quota",
+    );
+  });
+
+  it("reports refusals, malformed JSON and cut-off answers as BadResponse", async () => {
+    const refusing = await setup({ refuseWhen: /forbidden/ });
+    await expect(refusing.client.llmJson({ schema: Profile, system: "s", user: "something forbidden", maxTokens: 100 })).rejects.toSatisfy(
+      (e) => e instanceof BadResponse && e.code === "refusal",
+    );
+    await refusing.sim.close();
+    const malformed = await setup({ malformedJson: true });
+    await expect(malformed.client.llmJson({ schema: Profile, system: "s", user: USER, maxTokens: 800 })).rejects.toSatisfy(
+      (e) => e instanceof BadResponse && e.code === "invalid_json",
+    );
+    await expect(malformed.client.llmJson({ schema: Profile, system: "s", user: USER, maxTokens: 5 })).rejects.toSatisfy(
+      (e) => e instanceof BadResponse && e.code === "length",
+    );
+  });
+
+  it("reads a null for an optional property as absent", async () => {
+    const answer = { about_text: "Robots.", headcount_estimate: null, emails: [], segment: "smb", tagline: null };
+    const { client } = await setup({ world: { ...createDefaultWorld(), llmAnswer: () => answer } });
+    const res = await client.llmJson({ schema: Profile, system: "s", user: USER, maxTokens: 800 });
+    expect(res.value).toEqual({ about_text: "Robots.", headcount_estimate: null, emails: [], segment: "smb" });
+  });
+
+  it("rejects an answer that does not match the zod schema", async () => {
+    const { client } = await setup({ world: { ...createDefaultWorld(), llmAnswer: () => ({ wrong: true }) } });
+    await expect(client.llmJson({ schema: Profile, system: "s", user: USER, maxTokens: 800 })).rejects.toSatisfy(
+      (e) => e instanceof BadResponse && e.code === "schema_mismatch",
+    );
+  });
+
+  it("maps injected faults to Unavailable and slow answers to Timeout", async () => {
+    const faulty = await setup({ faultRate: 1 });
+    await expect(faulty.client.llmText({ system: "s", user: "u", maxTokens: 10 })).rejects.toBeInstanceOf(Unavailable);
+    await faulty.sim.close();
+    const slow = await setup({ latencyMs: 400 }, { timeoutMs: 50 });
+    await expect(slow.client.llmText({ system: "s", user: "u", maxTokens: 10 })).rejects.toBeInstanceOf(Timeout);
+  });
+});

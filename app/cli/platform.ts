@@ -1,16 +1,21 @@
 import "./load-dotenv";
 import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
+import { DEV_IDP_CLIENT, devIdpIssuer } from "../auth/config.server";
+import { generateKeySpec } from "../crypto/secret-box.server";
 import { migrate } from "../db/migrator.server";
-import { deriveAppDatabaseUrl } from "../env.server";
 import { prefixedWriter } from "../dev/log-prefix.server";
+import { deriveAppDatabaseUrl } from "../env.server";
 
 /**
  * `npm run dev` (and the e2e tests' server): the whole platform on one
- * machine. Starts what is not configured — Postgres — then the web server and
- * the worker, with prefixed logs; one Ctrl-C stops everything.
+ * machine. Starts a stand-in for everything that is not configured —
+ * Postgres, the identity provider — then the web server and the worker, with
+ * prefixed logs; one Ctrl-C stops everything.
  *
  *   --mode dev     remix dev with rebuilds on change (default)
  *   --mode built   the production build (`npm run build` first) on embedded services
@@ -21,6 +26,7 @@ const { values: args } = parseArgs({
     mode: { type: "string", default: "dev" },
     port: { type: "string" },
     "pg-port": { type: "string" },
+    "idp-port": { type: "string" },
     "data-dir": { type: "string" },
     database: { type: "string", default: "nexius" },
     fresh: { type: "boolean", default: false },
@@ -38,42 +44,55 @@ if (args.mode !== "dev" && args.mode !== "built") {
 
 const dataDir = path.resolve(args["data-dir"] ?? process.env.DATA_DIR ?? ".data");
 const webPort = args.port ?? process.env.PORT ?? "3000";
+const appUrl = process.env.APP_URL ?? `http://localhost:${webPort}`;
+const tsx = path.resolve("node_modules/.bin/tsx");
 const write = prefixedWriter();
 const out = (name: string, message: string) => write(name, message.endsWith("\n") ? message : `${message}\n`);
 const children: ChildProcess[] = [];
-let database: ChildProcess | undefined;
+/** Stand-ins run in their own process groups and stop after the web server and worker. */
+const services: ChildProcess[] = [];
 let shuttingDown = false;
 
 async function main() {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, PORT: webPort, DATA_DIR: dataDir, APP_URL: appUrl };
+
   let ownerUrl = process.env.DATABASE_URL;
   if (!ownerUrl) {
-    const pgPort = Number(args["pg-port"] ?? process.env.EMBEDDED_PG_PORT ?? 54329);
+    const pgPort = args["pg-port"] ?? process.env.EMBEDDED_PG_PORT ?? "54329";
     out("db", `starting embedded Postgres on port ${pgPort} (data in ${path.relative(process.cwd(), dataDir)}/pg)`);
-    ownerUrl = await startDatabase(pgPort);
+    ownerUrl = await startService("db", ["app/cli/embedded-postgres.ts", "--data-dir", path.join(dataDir, "pg"), "--port", pgPort, "--database", args.database!]);
   }
   if (args.fresh) await recreateDatabase(ownerUrl);
-  const appUrl = process.env.APP_DATABASE_URL ?? deriveAppDatabaseUrl(ownerUrl);
-  const app = new URL(appUrl);
+  const appDbUrl = process.env.APP_DATABASE_URL ?? deriveAppDatabaseUrl(ownerUrl);
+  const appLogin = new URL(appDbUrl);
   const result = await migrate({
     ownerUrl,
-    appLogin: { user: decodeURIComponent(app.username), password: decodeURIComponent(app.password) },
+    appLogin: { user: decodeURIComponent(appLogin.username), password: decodeURIComponent(appLogin.password) },
     log: (m) => out("migrate", m),
   });
   out("migrate", `${result.applied.length} applied, ${result.alreadyApplied.length} already applied`);
+  Object.assign(childEnv, { DATABASE_URL: ownerUrl, APP_DATABASE_URL: appDbUrl });
 
-  const childEnv: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATABASE_URL: ownerUrl,
-    APP_DATABASE_URL: appUrl,
-    PORT: webPort,
-    DATA_DIR: dataDir,
-  };
-  const tsx = path.resolve("node_modules/.bin/tsx");
+  if (!process.env.SECRET_KEYS) childEnv.SECRET_KEYS = await devSecretKeys();
+
+  if (!process.env.NEXIUS_ISSUER) {
+    const idpPort = args["idp-port"] ?? process.env.DEV_IDP_PORT ?? "4800";
+    out("idp", `starting the development identity provider on ${devIdpIssuer(Number(idpPort))}`);
+    const issuer = await startService("idp", [
+      "app/cli/dev-idp.ts",
+      "--port", idpPort,
+      "--client-id", DEV_IDP_CLIENT.client_id,
+      "--client-secret", DEV_IDP_CLIENT.client_secret,
+      "--redirect-uri", `${appUrl}/auth/callback`,
+      "--post-logout-redirect-uri", `${appUrl}/`,
+      "--key-file", path.join(dataDir, "idp", "signing-key.json"),
+      "--accounts-file", path.join(dataDir, "idp", "accounts.json"),
+    ]);
+    Object.assign(childEnv, { NEXIUS_ISSUER: issuer, NEXIUS_CLIENT_ID: DEV_IDP_CLIENT.client_id, NEXIUS_CLIENT_SECRET: DEV_IDP_CLIENT.client_secret });
+  }
+
   if (args.mode === "dev") {
-    start("web", path.resolve("node_modules/.bin/remix"), ["dev", "-c", `${tsx} app/cli/serve.ts`], {
-      ...childEnv,
-      NODE_ENV: "development",
-    });
+    start("web", path.resolve("node_modules/.bin/remix"), ["dev", "-c", `${tsx} app/cli/serve.ts`], { ...childEnv, NODE_ENV: "development" });
   } else {
     start("web", tsx, ["app/cli/serve.ts"], { ...childEnv, NODE_ENV: "production", SERVICE_NAME: "web" });
   }
@@ -82,28 +101,46 @@ async function main() {
     NODE_ENV: args.mode === "dev" ? "development" : "production",
     SERVICE_NAME: "worker",
   });
-  out("platform", `http://localhost:${webPort} — press Ctrl-C to stop everything`);
+  out("platform", `${appUrl} — press Ctrl-C to stop everything`);
 }
 
-/** Embedded Postgres in its own process group: see app/cli/embedded-postgres.ts. */
-function startDatabase(pgPort: number): Promise<string> {
-  const child = spawn(
-    path.resolve("node_modules/.bin/tsx"),
-    ["app/cli/embedded-postgres.ts", "--data-dir", path.join(dataDir, "pg"), "--port", String(pgPort), "--database", args.database!],
-    { detached: true, stdio: ["pipe", "pipe", "pipe"] },
-  );
-  database = child;
-  child.stderr!.on("data", (chunk: Buffer) => write("db", chunk.toString()));
+/** Development keys for secrets at rest, kept with the rest of the local state. */
+async function devSecretKeys(): Promise<string> {
+  const file = path.join(dataDir, "secret-keys");
+  if (existsSync(file)) return (await readFile(file, "utf8")).trim();
+  await mkdir(dataDir, { recursive: true });
+  const spec = generateKeySpec("dev1");
+  await writeFile(file, `${spec}\n`, { mode: 0o600 });
+  return spec;
+}
+
+/**
+ * Starts a stand-in (tsx script) in its own process group and resolves with
+ * what it announces on stdout as `{"ready": …}`.
+ */
+function startService(name: string, argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const child = spawn(tsx, argv, { detached: true, stdio: ["pipe", "pipe", "pipe"], env });
+  services.push(child);
+  child.stderr!.on("data", (chunk: Buffer) => write(name, chunk.toString()));
   return new Promise((resolve, reject) => {
     let buffered = "";
+    let ready = false;
     child.stdout!.on("data", (chunk: Buffer) => {
+      if (ready) return write(name, chunk.toString());
       buffered += chunk.toString();
       const match = buffered.match(/\{"ready":"([^"]+)"\}/);
-      if (match) resolve(match[1]!);
+      if (match) {
+        ready = true;
+        resolve(match[1]!);
+      }
     });
     child.on("exit", (code) => {
-      database = undefined;
-      reject(new Error(`embedded Postgres exited with code ${code}; see the [db] lines above`));
+      services.splice(services.indexOf(child), 1);
+      if (!ready) reject(new Error(`${name} exited with code ${code} before it was ready; see the [${name}] lines above`));
+      else if (!shuttingDown) {
+        out(name, `exited (${code}); stopping the platform`);
+        void shutdown(1);
+      }
     });
   });
 }
@@ -135,30 +172,23 @@ function start(name: string, command: string, argv: string[], env: NodeJS.Proces
   });
 }
 
+function stop(child: ChildProcess, graceMs: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once("exit", () => resolve());
+    child.kill("SIGTERM");
+    setTimeout(() => child.kill("SIGKILL"), graceMs).unref();
+  });
+}
+
 async function shutdown(exitCode: number) {
   if (shuttingDown) return;
   shuttingDown = true;
   out("platform", "stopping…");
-  await Promise.all(
-    children.map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          child.once("exit", () => resolve());
-          child.kill("SIGTERM");
-          setTimeout(() => child.kill("SIGKILL"), 10_000).unref();
-        }),
-    ),
-  );
-  if (database) {
-    const child = database;
-    await new Promise<void>((resolve) => {
-      child.once("exit", () => resolve());
-      child.kill("SIGTERM");
-      setTimeout(() => child.kill("SIGKILL"), 15_000).unref();
-    });
-    out("db", "stopped");
-  }
+  await Promise.all(children.map((child) => stop(child, 10_000)));
+  // Reverse start order: the database goes last.
+  for (const service of [...services].reverse()) await stop(service, 15_000);
+  out("platform", "stopped");
   process.exit(exitCode);
 }
 

@@ -6,6 +6,8 @@ import { createRequestHandler } from "@remix-run/express";
 import { broadcastDevReady, installGlobals, type ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
+import { checkCrossSite } from "../auth/csrf.server";
+import { readSessionId } from "../auth/session.server";
 import { requireEnvOrExit } from "../env.server";
 import { log, rootLogger, withLogContext } from "../logger.server";
 
@@ -49,6 +51,21 @@ app.use((req, res, next) => {
     });
     next();
   });
+});
+
+// Cookie-authenticated writes must come from our own pages (see auth/csrf.server.ts).
+const appOrigin = new URL(config.APP_URL).origin;
+app.use((req, res, next) => {
+  const verdict = checkCrossSite({
+    method: req.method,
+    appOrigin,
+    hasSessionCookie: readSessionId(new Request("http://local/", { headers: { cookie: req.get("cookie") ?? "" } })) !== null,
+    origin: req.get("origin"),
+    secFetchSite: req.get("sec-fetch-site"),
+  });
+  if (verdict.allowed) return next();
+  log().warn({ method: req.method, path: req.path, reason: verdict.reason }, "cross-site write refused");
+  res.status(403).json({ error: "cross_site_request", message: `Refused: ${verdict.reason}` });
 });
 
 // Remix fingerprints its assets, so they can be cached for a year.

@@ -1,4 +1,5 @@
 import { NavLink } from "@remix-run/react";
+import { UserMenu, type HeaderViewer } from "./user-menu";
 
 const workspaceLinks = [{ to: "/app", label: "Workspace", end: false }];
 
@@ -8,7 +9,10 @@ function navClass({ isActive }: { isActive: boolean }) {
   }`;
 }
 
-export function AppHeader() {
+const PLATFORM_ROLES = ["platform_owner", "platform_operator", "finance_owner"];
+
+export function AppHeader({ viewer }: { viewer: HeaderViewer }) {
+  const staff = viewer?.roles.some((r) => PLATFORM_ROLES.includes(r)) ?? false;
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3 sm:px-6">
@@ -18,18 +22,25 @@ export function AppHeader() {
           </span>
           Nexius Leads
         </a>
-        <nav aria-label="Workspace" className="flex flex-wrap items-center gap-1">
-          {workspaceLinks.map((link) => (
-            <NavLink key={link.to} to={link.to} end={link.end} className={navClass}>
-              {link.label}
-            </NavLink>
-          ))}
-        </nav>
-        <nav aria-label="Platform" className="ml-auto flex items-center gap-1">
-          <NavLink to="/admin" className={navClass}>
-            Admin
-          </NavLink>
-        </nav>
+        {viewer?.tenant ? (
+          <nav aria-label="Workspace" className="flex flex-wrap items-center gap-1">
+            {workspaceLinks.map((link) => (
+              <NavLink key={link.to} to={link.to} end={link.end} className={navClass}>
+                {link.label}
+              </NavLink>
+            ))}
+          </nav>
+        ) : null}
+        <div className="ml-auto flex items-center gap-3">
+          {staff ? (
+            <nav aria-label="Platform" className="flex items-center gap-1">
+              <NavLink to="/admin" className={navClass}>
+                Admin
+              </NavLink>
+            </nav>
+          ) : null}
+          <UserMenu viewer={viewer} />
+        </div>
       </div>
     </header>
   );

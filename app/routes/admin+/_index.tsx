@@ -1,13 +1,104 @@
-import type { MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { requirePlatformUser } from "~/auth/guards.server";
+import { Badge, statusTone } from "~/components/ui/badge";
 import { EmptyState } from "~/components/ui/empty-state";
 import { Page } from "~/components/ui/page";
+import { pageParam, Pagination } from "~/components/ui/pagination";
+import { listTenants, TENANT_STATUSES } from "~/tenants/admin.server";
 
-export const meta: MetaFunction = () => [{ title: "Platform admin · Nexius Leads" }];
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requirePlatformUser(request);
+  const url = new URL(request.url);
+  const q = url.searchParams.get("q")?.trim().slice(0, 100) || undefined;
+  const status = url.searchParams.get("status") || undefined;
+  const page = pageParam(url);
+  return { ...(await listTenants({ q, status, page })), page, filtered: Boolean(q || status) };
+}
 
-export default function AdminHome() {
+export const meta: MetaFunction = () => [{ title: "Tenants · Platform admin" }];
+
+const dateFormat = new Intl.DateTimeFormat("en-SG", { dateStyle: "medium", timeZone: "Asia/Singapore" });
+
+export default function Tenants() {
+  const { tenants, total, page, pages, filtered } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const navigation = useNavigation();
+  const loading = navigation.state === "loading" && navigation.location.pathname === "/admin";
   return (
-    <Page title="Platform admin" description="Tenants, provisioning and health across the platform.">
-      <EmptyState title="No tenants yet">Tenants appear here as soon as their first user signs in.</EmptyState>
+    <Page title="Tenants" description={`${total} workspace${total === 1 ? "" : "s"} on the platform`}>
+      <Form method="get" role="search" className="mb-4 flex flex-wrap items-end gap-3">
+        <label className="flex flex-col text-sm">
+          <span className="font-medium text-slate-700">Search</span>
+          <input
+            type="search"
+            name="q"
+            defaultValue={params.get("q") ?? ""}
+            placeholder="Name or slug"
+            className="mt-1 w-64 rounded-md border border-slate-300 px-3 py-1.5"
+          />
+        </label>
+        <label className="flex flex-col text-sm">
+          <span className="font-medium text-slate-700">Status</span>
+          <select name="status" defaultValue={params.get("status") ?? ""} className="mt-1 rounded-md border border-slate-300 px-3 py-1.5">
+            <option value="">All</option>
+            {TENANT_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit" className="rounded-md bg-brand-600 px-3.5 py-1.5 text-sm font-medium text-white hover:bg-brand-700">
+          Apply
+        </button>
+        {filtered ? (
+          <Link to="/admin" className="text-sm text-slate-600 underline">
+            Clear filters
+          </Link>
+        ) : null}
+      </Form>
+
+      {tenants.length === 0 ? (
+        <EmptyState title={filtered ? "No tenant matches these filters" : "No tenants yet"}>
+          {filtered ? "Try another search or status." : "A workspace appears here as soon as its first user signs in."}
+        </EmptyState>
+      ) : (
+        <div className={`overflow-x-auto rounded-lg border border-slate-200 bg-white ${loading ? "opacity-60" : ""}`} aria-busy={loading}>
+          <table className="min-w-full divide-y divide-slate-200 text-sm">
+            <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+              <tr>
+                <th scope="col" className="px-4 py-3">Tenant</th>
+                <th scope="col" className="px-4 py-3">Status</th>
+                <th scope="col" className="px-4 py-3">Provisioning</th>
+                <th scope="col" className="px-4 py-3">Odoo mode</th>
+                <th scope="col" className="px-4 py-3">Created</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {tenants.map((t) => (
+                <tr key={t.id} className="hover:bg-slate-50">
+                  <td className="px-4 py-3">
+                    <Link to={`/admin/tenants/${t.id}`} className="font-medium text-brand-700 hover:underline">
+                      {t.name}
+                    </Link>
+                    <div className="text-xs text-slate-500">{t.slug}</div>
+                  </td>
+                  <td className="px-4 py-3">
+                    <Badge tone={statusTone(t.status)}>{t.status}</Badge>
+                  </td>
+                  <td className="px-4 py-3 text-slate-700">
+                    {t.onboardingStatus ? `${t.onboardingStatus.status} · ${t.onboardingStatus.phase}` : "—"}
+                  </td>
+                  <td className="px-4 py-3 text-slate-700">{t.odooConnection?.mode ?? "—"}</td>
+                  <td className="px-4 py-3 text-slate-700">{dateFormat.format(new Date(t.createdAt))}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pagination page={page} pages={pages} />
     </Page>
   );
 }

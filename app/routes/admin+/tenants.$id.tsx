@@ -1,0 +1,217 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
+import { recordAudit } from "~/audit.server";
+import { requirePlatformUser, requireRole } from "~/auth/guards.server";
+import { Badge, statusTone } from "~/components/ui/badge";
+import { Button } from "~/components/ui/button";
+import { Page } from "~/components/ui/page";
+import { pageParam, Pagination } from "~/components/ui/pagination";
+import { invariantFound } from "~/http.server";
+import { log } from "~/logger.server";
+import { setTenantPaused, tenantDetail } from "~/tenants/admin.server";
+import { NoOdooConnectionError, rotateOdooCredential, verifyOdooConnection } from "~/tenants/odoo-credential.server";
+import { PROVISIONING_PHASES, requestProvisioning } from "~/tenants/provisioning.server";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const viewer = await requirePlatformUser(request);
+  const id = z.uuid().safeParse(params.id);
+  const detail = id.success ? await tenantDetail(id.data, pageParam(new URL(request.url), "auditPage")) : null;
+  invariantFound(detail, "No such tenant");
+  return { ...detail, auditPage: pageParam(new URL(request.url), "auditPage"), roles: viewer.roles, phases: PROVISIONING_PHASES };
+}
+
+const Intent = z.enum(["verify", "rotate", "retry", "pause", "resume"]);
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const viewer = await requirePlatformUser(request);
+  const id = z.uuid().parse(params.id);
+  const intent = Intent.safeParse((await request.formData()).get("intent"));
+  if (!intent.success) return { ok: false, intent: null, message: "Unknown action" };
+  const actor = { sub: viewer.sub, email: viewer.email };
+  switch (intent.data) {
+    case "verify": {
+      requireRole(request, viewer, ["platform_owner", "platform_operator"]);
+      const result = await verifyOdooConnection(id);
+      await recordAudit(id, actor, "odoo.verified", null, { ok: result.ok, error: result.error });
+      return { ok: result.ok, intent: "verify", message: result.ok ? `Odoo answered in ${result.latency_ms} ms (${result.server_version}).` : `Odoo check failed: ${result.error}` };
+    }
+    case "rotate": {
+      requireRole(request, viewer, ["platform_owner"]);
+      try {
+        await rotateOdooCredential(id, actor);
+        return { ok: true, intent: "rotate", message: "A new service credential is in place and was verified." };
+      } catch (error) {
+        log().error({ err: error, tenantId: id }, "rotation failed");
+        const message = error instanceof NoOdooConnectionError ? error.message : "Odoo did not accept the new credential; the old one is still in use.";
+        return { ok: false, intent: "rotate", message };
+      }
+    }
+    case "retry": {
+      requireRole(request, viewer, ["platform_owner", "platform_operator"]);
+      await requestProvisioning(id, actor, { mode: "retry" });
+      return { ok: true, intent: "retry", message: "Provisioning queued; it resumes at the phase that failed." };
+    }
+    case "pause":
+    case "resume": {
+      requireRole(request, viewer, ["platform_owner", "platform_operator"]);
+      const result = await setTenantPaused(id, intent.data === "pause");
+      invariantFound(result, "No such tenant");
+      if (result.changed) await recordAudit(id, actor, intent.data === "pause" ? "tenant.paused" : "tenant.resumed");
+      return { ok: result.changed, intent: intent.data, message: result.changed ? (intent.data === "pause" ? "Workspace paused." : "Workspace resumed.") : result.reason! };
+    }
+  }
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.tenant.name ?? "Tenant"} · Platform admin` }];
+
+const when = new Intl.DateTimeFormat("en-SG", { dateStyle: "medium", timeStyle: "medium", timeZone: "Asia/Singapore" });
+
+type Timing = { startedAt?: string; finishedAt?: string; ms?: number };
+
+export default function TenantDetail() {
+  const { tenant, audit, auditPage, auditPages, roles, phases } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const busy = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
+  const canOperate = roles.includes("platform_owner") || roles.includes("platform_operator");
+  const timings = (tenant.onboardingStatus?.timings ?? {}) as Record<string, Timing>;
+  const onboarding = tenant.onboardingStatus;
+
+  const action = (intent: string, label: string, variant: "primary" | "secondary" | "danger" = "secondary") => (
+    <Form method="post">
+      <input type="hidden" name="intent" value={intent} />
+      <Button type="submit" variant={variant} disabled={Boolean(busy)}>
+        {busy === intent ? "Working…" : label}
+      </Button>
+    </Form>
+  );
+
+  return (
+    <Page
+      title={tenant.name}
+      description={
+        <span className="flex items-center gap-2">
+          <span>{tenant.slug}</span> <Badge tone={statusTone(tenant.status)}>{tenant.status}</Badge>
+        </span>
+      }
+      actions={
+        canOperate ? (
+          <>
+            {tenant.status === "active" ? action("pause", "Pause workspace", "danger") : null}
+            {tenant.status === "paused" ? action("resume", "Resume workspace", "primary") : null}
+          </>
+        ) : null
+      }
+    >
+      <p className="mb-4 text-sm">
+        <Link to="/admin" className="text-brand-700 hover:underline">
+          ← All tenants
+        </Link>
+      </p>
+      {result ? (
+        <p role="status" className={`mb-6 rounded-md border p-3 text-sm ${result.ok ? "border-emerald-200 bg-emerald-50 text-emerald-900" : "border-red-200 bg-red-50 text-red-900"}`}>
+          {result.message}
+        </p>
+      ) : null}
+
+      <div className="grid gap-6 lg:grid-cols-2">
+        <section className="rounded-lg border border-slate-200 bg-white p-5" aria-labelledby="overview">
+          <h2 id="overview" className="font-semibold">Overview</h2>
+          <dl className="mt-3 grid grid-cols-2 gap-y-2 text-sm">
+            <dt className="text-slate-500">Plan</dt>
+            <dd>{tenant.plan}</dd>
+            <dt className="text-slate-500">Members</dt>
+            <dd>{tenant._count.members}</dd>
+            <dt className="text-slate-500">Created</dt>
+            <dd>{when.format(new Date(tenant.createdAt))}</dd>
+            <dt className="text-slate-500">Sign-up</dt>
+            <dd>{tenant.ownerSub ? "Self-serve" : "From the identity provider's tenant"}</dd>
+          </dl>
+        </section>
+
+        <section className="rounded-lg border border-slate-200 bg-white p-5" aria-labelledby="provisioning">
+          <div className="flex items-center justify-between">
+            <h2 id="provisioning" className="font-semibold">Provisioning</h2>
+            {onboarding ? <Badge tone={statusTone(onboarding.status)}>{onboarding.status}</Badge> : null}
+          </div>
+          <ol className="mt-3 space-y-1 text-sm">
+            {phases.map((phase) => {
+              const t = timings[phase];
+              return (
+                <li key={phase} className="flex justify-between">
+                  <span className={t?.finishedAt ? "text-slate-900" : "text-slate-400"}>{phase}</span>
+                  <span className="text-slate-500">{t?.ms !== undefined ? `${t.ms} ms` : onboarding?.phase === phase ? onboarding.status : "—"}</span>
+                </li>
+              );
+            })}
+          </ol>
+          {onboarding?.error ? <p className="mt-3 rounded-md bg-red-50 p-3 text-sm text-red-900">{onboarding.error}</p> : null}
+          <p className="mt-2 text-xs text-slate-500">Attempts: {onboarding?.attempts ?? 0}</p>
+          {canOperate && onboarding?.status === "error" ? <div className="mt-3">{action("retry", "Retry provisioning", "primary")}</div> : null}
+        </section>
+
+        <section className="rounded-lg border border-slate-200 bg-white p-5 lg:col-span-2" aria-labelledby="odoo">
+          <h2 id="odoo" className="font-semibold">Odoo connection</h2>
+          {tenant.odooConnection ? (
+            <>
+              <dl className="mt-3 grid grid-cols-2 gap-y-2 text-sm sm:grid-cols-4">
+                <dt className="text-slate-500">URL</dt>
+                <dd className="truncate">{tenant.odooConnection.baseUrl}</dd>
+                <dt className="text-slate-500">Database</dt>
+                <dd>{tenant.odooConnection.database}</dd>
+                <dt className="text-slate-500">Mode</dt>
+                <dd>{tenant.odooConnection.mode}</dd>
+                <dt className="text-slate-500">Company id</dt>
+                <dd>{tenant.odooConnection.companyId ?? "—"}</dd>
+                <dt className="text-slate-500">Service login</dt>
+                <dd>{tenant.odooConnection.login}</dd>
+                <dt className="text-slate-500">Last verified</dt>
+                <dd>{tenant.odooConnection.lastVerifiedAt ? when.format(new Date(tenant.odooConnection.lastVerifiedAt)) : "never"}</dd>
+              </dl>
+              {canOperate ? (
+                <div className="mt-4 flex gap-2">
+                  {action("verify", "Verify now")}
+                  {roles.includes("platform_owner") ? action("rotate", "Rotate credential") : null}
+                </div>
+              ) : null}
+            </>
+          ) : (
+            <p className="mt-3 text-sm text-slate-600">Not created yet: provisioning creates it.</p>
+          )}
+        </section>
+
+        <section className="rounded-lg border border-slate-200 bg-white p-5 lg:col-span-2" aria-labelledby="audit">
+          <h2 id="audit" className="font-semibold">Audit log</h2>
+          {audit.length === 0 ? (
+            <p className="mt-3 text-sm text-slate-600">Nothing recorded yet.</p>
+          ) : (
+            <div className="mt-3 overflow-x-auto">
+              <table className="min-w-full text-sm">
+                <thead className="text-left text-xs uppercase tracking-wide text-slate-500">
+                  <tr>
+                    <th scope="col" className="py-2 pr-4">When</th>
+                    <th scope="col" className="py-2 pr-4">Who</th>
+                    <th scope="col" className="py-2 pr-4">Action</th>
+                    <th scope="col" className="py-2">Target</th>
+                  </tr>
+                </thead>
+                <tbody className="divide-y divide-slate-100">
+                  {audit.map((entry) => (
+                    <tr key={String(entry.id)}>
+                      <td className="py-2 pr-4 whitespace-nowrap text-slate-600">{when.format(new Date(entry.createdAt))}</td>
+                      <td className="py-2 pr-4">{entry.actorEmail ?? entry.actorSub ?? "system"}</td>
+                      <td className="py-2 pr-4 font-mono text-xs">{entry.action}</td>
+                      <td className="py-2">{entry.target ?? ""}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+          <Pagination page={auditPage} pages={auditPages} param="auditPage" />
+        </section>
+      </div>
+    </Page>
+  );
+}

@@ -133,6 +133,8 @@ export type OdooClientConfig = {
   baseUrl: string;
   /** Per attempt. */
   timeoutMs?: number;
+  /** For calls that run an install (create_database, button_immediate_install). */
+  slowCallTimeoutMs?: number;
   maxRetries?: number;
   retryBaseDelayMs?: number;
 };
@@ -175,6 +177,7 @@ export class OdooClient {
   readonly baseUrl: string;
   private readonly endpoint: string;
   private readonly timeoutMs: number;
+  readonly slowCallTimeoutMs: number;
   private readonly maxRetries: number;
   private readonly retryBaseDelayMs: number;
   private nextId = 1;
@@ -183,6 +186,7 @@ export class OdooClient {
     this.baseUrl = config.baseUrl.replace(/\/+$/, "");
     this.endpoint = `${this.baseUrl}/jsonrpc`;
     this.timeoutMs = config.timeoutMs ?? 30_000;
+    this.slowCallTimeoutMs = config.slowCallTimeoutMs ?? 600_000;
     this.maxRetries = config.maxRetries ?? 2;
     this.retryBaseDelayMs = config.retryBaseDelayMs ?? 200;
   }
@@ -321,7 +325,7 @@ export class OdooClient {
             input.phone ?? null,
           ],
           // Creating a database runs the whole base install: far slower than a normal call.
-          { timeoutMs: Math.max(this.timeoutMs, 300_000), ...options },
+          { timeoutMs: this.slowCallTimeoutMs, ...options },
         ),
       ),
     exists: async (name: string, options?: RpcOptions): Promise<boolean> =>

@@ -33,6 +33,8 @@ export type FaultSpec = {
   model?: string;
   db?: string;
   times?: number;
+  /** Let this many matching calls through first (to hit the n-th create, say). */
+  skip?: number;
   error: FaultKind;
   /**
    * network/timeout/http500 only: run the call before failing, so the
@@ -270,6 +272,10 @@ export async function startOdooSimulator(options: OdooSimulatorOptions = {}): Pr
     );
     if (index < 0) return undefined;
     const fault = faults[index]!;
+    if (fault.skip) {
+      fault.skip--;
+      return undefined;
+    }
     if (--fault.remaining <= 0) faults.splice(index, 1);
     return fault;
   }
@@ -376,6 +382,8 @@ export async function startOdooSimulator(options: OdooSimulatorOptions = {}): Pr
       },
       async goOffline(ms) {
         await closeListener();
+        // let clients notice their pooled connections closed before the caller sends again
+        await new Promise((r) => setTimeout(r, 20));
         setTimeout(() => {
           if (!stopped) server.listen(port, host);
         }, ms);

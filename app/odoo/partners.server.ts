@@ -135,21 +135,40 @@ export function contactKey(contact: Pick<DesiredContact, "email" | "linkedinUrl"
 
 // ---------------------------------------------------------------- plan (pure)
 
-/** Duplicate UENs in the input are merged: later non-empty fields win, contacts are unioned by key. */
+/**
+ * Duplicate UENs in the input are merged (later non-empty fields win), and so
+ * are contacts of one company that share an email or a LinkedIn URL: the same
+ * person found by two sources must not become two partners.
+ */
 export function mergeDesired(companies: DesiredCompany[]): DesiredCompany[] {
   const byUen = new Map<string, DesiredCompany>();
   for (const company of companies) {
     const previous = byUen.get(company.uen);
-    if (!previous) {
-      byUen.set(company.uen, { ...company, contacts: [...company.contacts] });
-      continue;
-    }
-    const merged: DesiredCompany = { ...previous };
-    for (const [k, v] of Object.entries(company)) if (k !== "contacts" && v) (merged as Record<string, unknown>)[k] = v;
-    merged.contacts = [...previous.contacts, ...company.contacts];
+    const merged: DesiredCompany = previous ? overlay(previous, company) : { ...company };
+    merged.contacts = [...(previous?.contacts ?? []), ...company.contacts];
     byUen.set(company.uen, merged);
   }
-  return [...byUen.values()];
+  return [...byUen.values()].map((c) => ({ ...c, contacts: mergeContacts(c.contacts) }));
+}
+
+function mergeContacts(contacts: DesiredContact[]): DesiredContact[] {
+  const out: DesiredContact[] = [];
+  const email = (c: DesiredContact) => c.email?.trim().toLowerCase();
+  const linkedin = (c: DesiredContact) => (c.linkedinUrl ? normalizeLinkedInUrl(c.linkedinUrl) : undefined);
+  for (const contact of contacts) {
+    const index = out.findIndex(
+      (o) => (email(contact) && email(o) === email(contact)) || (linkedin(contact) && linkedin(o) === linkedin(contact)),
+    );
+    if (index < 0) out.push({ ...contact });
+    else out[index] = overlay(out[index]!, contact);
+  }
+  return out;
+}
+
+function overlay<T extends object>(base: T, next: T): T {
+  const merged = { ...base };
+  for (const [k, v] of Object.entries(next)) if (v !== undefined && v !== null && v !== "") (merged as Record<string, unknown>)[k] = v;
+  return merged;
 }
 
 export function planPartnerUpsert(existing: ExistingPartners, desired: DesiredCompany[], options: PlanOptions = {}): PartnerPlan {

@@ -156,6 +156,16 @@ describe("transport failures", () => {
     }
   });
 
+  it("times out a slow server per attempt", async () => {
+    const impatient = new OdooClient({ baseUrl: sim.url, timeoutMs: 50, maxRetries: 0 });
+    sim.faults.setLatency(400);
+    try {
+      await expect(impatient.version()).rejects.toMatchObject({ kind: "timeout" });
+    } finally {
+      sim.faults.setLatency(0);
+    }
+  });
+
   it("times out through AbortSignal and honours the caller's signal", async () => {
     const impatient = new OdooClient({ baseUrl: sim.url, timeoutMs: 150, maxRetries: 0 });
     sim.faults.failNext({ method: "version", error: "timeout" });

@@ -335,9 +335,9 @@ describe("modules", () => {
   it("installs only what is missing, and polls when the install call times out", async () => {
     const sim = await startOdooSimulator({ databases: [{ name: "t", adminPassword: "pw" }] });
     simulators.push(sim);
-    const admin = await fastClient(sim).connect("t", "admin", "pw");
+    const admin = await new OdooClient({ baseUrl: sim.url }).connect("t", "admin", "pw");
     sim.faults.failNext({ method: "button_immediate_install", error: "timeout", applied: true });
-    expect(await installModules(admin, ["crm", "base"], { pollIntervalMs: 5 })).toEqual({ installed: ["crm"], alreadyInstalled: ["base"] });
+    expect(await installModules(admin, ["crm", "base"], { pollIntervalMs: 5, installCallTimeoutMs: 100 })).toEqual({ installed: ["crm"], alreadyInstalled: ["base"] });
     expect(sim.state.database("t").isInstalled("sales_team")).toBe(true);
     sim.state.resetCalls();
     expect(await installModules(admin, ["crm"])).toEqual({ installed: [], alreadyInstalled: ["crm"] });

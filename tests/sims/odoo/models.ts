@@ -76,10 +76,6 @@ export function cleanWebsite(website: string): string {
   return `http://${website}`;
 }
 
-function su(env: Env): Env {
-  return { ...env, su: true, uid: SUPERUSER_ID };
-}
-
 function partnerChildrenSync(env: Env, rec: Rec, vals: Record<string, unknown>): void {
   const db = env.db;
   // 1. from upstream: a contact takes its company's address and commercial fields

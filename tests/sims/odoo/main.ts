@@ -4,9 +4,11 @@ import { startOdooSimulator } from "./server";
 /**
  * Standalone Odoo simulator for the dev runner:
  *   npx tsx tests/sims/odoo/main.ts --port 8069 --master-password admin \
- *     [--version 17.0] [--db odoo --admin-login admin --admin-password admin] [--latency-ms 20]
+ *     [--version 17.0] [--db odoo --admin-login admin --admin-password admin] [--latency-ms 20] \
+ *     [--state-file .data/odoo-sim.json]
  * With --db, that database exists at start (auth_oauth, sales_team and contacts
- * installed), ready for company_per_tenant mode. Prints the URL, runs until killed.
+ * installed), ready for company_per_tenant mode. With --state-file, databases
+ * survive restarts. Prints the URL, runs until killed.
  */
 const { values } = parseArgs({
   options: {
@@ -18,6 +20,7 @@ const { values } = parseArgs({
     "admin-login": { type: "string", default: "admin" },
     "admin-password": { type: "string", default: "admin" },
     "latency-ms": { type: "string", default: "0" },
+    "state-file": { type: "string" },
   },
 });
 
@@ -32,6 +35,7 @@ const simulator = await startOdooSimulator({
   masterPassword: values["master-password"],
   version: values.version,
   latencyMs: Number(values["latency-ms"]),
+  statePath: values["state-file"],
   databases: values.db
     ? [{ name: values.db, adminLogin: values["admin-login"], adminPassword: values["admin-password"], modules: ["auth_oauth", "sales_team", "contacts"] }]
     : [],

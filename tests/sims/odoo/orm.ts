@@ -39,6 +39,17 @@ export class SimDatabase {
     public initialized: boolean,
   ) {}
 
+  /** Plain-JSON snapshot, for the standalone simulator's --state-file. */
+  dump(): { name: string; initialized: boolean; data: Data } {
+    return { name: this.name, initialized: this.initialized, data: structuredClone(this.data) };
+  }
+
+  static restore(saved: { name: string; initialized: boolean; data: Data }): SimDatabase {
+    const db = new SimDatabase(saved.name, saved.initialized);
+    db.data = saved.data;
+    return db;
+  }
+
   // ---------------------------------------------------------- transactions
 
   /** Runs `fn` as one transaction: any exception rolls every change back, like Odoo's cursor. */

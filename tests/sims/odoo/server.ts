@@ -1,3 +1,4 @@
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import {
@@ -64,6 +65,11 @@ export type OdooSimulatorOptions = {
   /** Odoo's `list_db`; false makes db.list and every management call AccessDenied. */
   listDb?: boolean;
   databases?: SimDatabaseOptions[];
+  /**
+   * Load the databases from this JSON file at start (when it exists) and save
+   * them after every call, so a restarted dev simulator keeps its tenants.
+   */
+  statePath?: string;
 };
 
 export class SimState {
@@ -124,7 +130,17 @@ export async function startOdooSimulator(options: OdooSimulatorOptions = {}): Pr
   let latency = options.latencyMs ?? 0;
   const listDb = options.listDb ?? true;
   const state = new SimState();
-  for (const db of options.databases ?? []) state.createDatabase(db);
+  if (options.statePath && existsSync(options.statePath)) {
+    const saved = JSON.parse(readFileSync(options.statePath, "utf8")) as Array<Parameters<typeof SimDatabase.restore>[0]>;
+    for (const db of saved) state.databases.set(db.name, SimDatabase.restore(db));
+  }
+  for (const db of options.databases ?? []) if (!state.databases.has(db.name)) state.createDatabase(db);
+  const save = () => {
+    if (!options.statePath) return;
+    writeFileSync(`${options.statePath}.tmp`, JSON.stringify([...state.databases.values()].map((db) => db.dump())));
+    renameSync(`${options.statePath}.tmp`, options.statePath);
+  };
+  save();
   const faults: Array<FaultSpec & { remaining: number }> = [];
   const hanging = new Set<ServerResponse>();
   const sockets = new Set<Socket>();
@@ -317,6 +333,8 @@ export async function startOdooSimulator(options: OdooSimulatorOptions = {}): Pr
         return { ok: true as const, result: dispatch(parsed, fault) };
       } catch (error) {
         return { ok: false as const, error };
+      } finally {
+        save();
       }
     };
 

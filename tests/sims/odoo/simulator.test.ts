@@ -222,6 +222,29 @@ describe("object service", () => {
   });
 });
 
+describe("persistence", () => {
+  it("restores databases from its state file after a restart", async () => {
+    const { mkdtempSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const path = `${mkdtempSync(`${tmpdir()}/odoo-sim-`)}/state.json`;
+    const first = await startOdooSimulator({ statePath: path, databases: [{ name: "keep", adminPassword: "pw" }] });
+    const created = await fetch(`${first.url}/jsonrpc`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", method: "call", params: { service: "object", method: "execute_kw", args: ["keep", 2, "pw", "res.users", "create", [{ name: "Kept", login: "kept", password: "kept-pw" }]] }, id: 1 }),
+    });
+    const uid = ((await created.json()) as { result: number }).result;
+    await first.stop();
+    const second = await startOdooSimulator({ statePath: path, databases: [{ name: "keep", adminPassword: "other" }] });
+    try {
+      expect(second.state.database("keep").authenticate("kept", "kept-pw")).toBe(uid);
+      expect(second.state.database("keep").authenticate("admin", "pw")).toBe(2);
+    } finally {
+      await second.stop();
+    }
+  });
+});
+
 describe("faults", () => {
   it("injects RPC errors and HTTP 500 for matching calls only, and counts calls", async () => {
     sim.state.resetCalls();

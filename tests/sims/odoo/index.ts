@@ -1,0 +1,4 @@
+export { startOdooSimulator, SimState } from "./server";
+export type { FaultKind, FaultSpec, OdooSimulator, OdooSimulatorOptions, RecordedCall, SimDatabaseOptions } from "./server";
+export { SimDatabase } from "./orm";
+export { cleanWebsite } from "./models";

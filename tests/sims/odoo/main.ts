@@ -1,0 +1,49 @@
+import { parseArgs } from "node:util";
+import { startOdooSimulator } from "./server";
+
+/**
+ * Standalone Odoo simulator for the dev runner:
+ *   npx tsx tests/sims/odoo/main.ts --port 8069 --master-password admin \
+ *     [--version 17.0] [--db odoo --admin-login admin --admin-password admin] [--latency-ms 20] \
+ *     [--state-file .data/odoo-sim.json]
+ * With --db, that database exists at start (auth_oauth, sales_team and contacts
+ * installed), ready for company_per_tenant mode. With --state-file, databases
+ * survive restarts. Prints the URL, runs until killed.
+ */
+const { values } = parseArgs({
+  options: {
+    port: { type: "string", default: "8069" },
+    host: { type: "string", default: "127.0.0.1" },
+    "master-password": { type: "string", default: "admin" },
+    version: { type: "string", default: "17.0" },
+    db: { type: "string" },
+    "admin-login": { type: "string", default: "admin" },
+    "admin-password": { type: "string", default: "admin" },
+    "latency-ms": { type: "string", default: "0" },
+    "state-file": { type: "string" },
+  },
+});
+
+if (values.version !== "17.0" && values.version !== "18.0") {
+  console.error("--version must be 17.0 or 18.0");
+  process.exit(1);
+}
+
+const simulator = await startOdooSimulator({
+  port: Number(values.port),
+  host: values.host,
+  masterPassword: values["master-password"],
+  version: values.version,
+  latencyMs: Number(values["latency-ms"]),
+  statePath: values["state-file"],
+  databases: values.db
+    ? [{ name: values.db, adminLogin: values["admin-login"], adminPassword: values["admin-password"], modules: ["auth_oauth", "sales_team", "contacts"] }]
+    : [],
+});
+console.log(`odoo simulator listening on ${simulator.url}`);
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    void simulator.stop().then(() => process.exit(0));
+  });
+}

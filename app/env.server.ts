@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { authEnv, authEnvProblems } from "./auth/config.server";
+import { odooEnv } from "./odoo/config.server";
 
 /**
  * Every setting the platform reads, parsed once. In development and tests the
@@ -39,7 +40,10 @@ const baseEnv = z.object({
 });
 
 /** The platform's settings: the base above plus each integration's own fragment. */
-const EnvSchema = baseEnv.extend(authEnv.shape);
+const EnvSchema = baseEnv.extend(authEnv.shape).extend(odooEnv.shape).extend({
+  /** The OAuth client id Odoo uses at Nexius SSO (Odoo is its own client of the IdP). */
+  ODOO_OIDC_CLIENT_ID: z.string().min(1).default("odoo"),
+});
 
 export type Env = z.infer<typeof EnvSchema> & {
   DATABASE_URL: string;

@@ -14,7 +14,7 @@ import { deriveAppDatabaseUrl } from "../env.server";
 /**
  * `npm run dev` (and the e2e tests' server): the whole platform on one
  * machine. Starts a stand-in for everything that is not configured —
- * Postgres, the identity provider — then the web server and the worker, with
+ * Postgres, the identity provider, Odoo — then the web server and the worker, with
  * prefixed logs; one Ctrl-C stops everything.
  *
  *   --mode dev     remix dev with rebuilds on change (default)
@@ -27,6 +27,7 @@ const { values: args } = parseArgs({
     port: { type: "string" },
     "pg-port": { type: "string" },
     "idp-port": { type: "string" },
+    "odoo-port": { type: "string" },
     "data-dir": { type: "string" },
     database: { type: "string", default: "nexius" },
     fresh: { type: "boolean", default: false },
@@ -89,6 +90,23 @@ async function main() {
       "--accounts-file", path.join(dataDir, "idp", "accounts.json"),
     ]);
     Object.assign(childEnv, { NEXIUS_ISSUER: issuer, NEXIUS_CLIENT_ID: DEV_IDP_CLIENT.client_id, NEXIUS_CLIENT_SECRET: DEV_IDP_CLIENT.client_secret });
+  }
+
+  if (!process.env.ODOO_URL) {
+    const odooPort = args["odoo-port"] ?? "8069";
+    const simulated = { ODOO_DB: "odoo", ODOO_ADMIN_LOGIN: "admin", ODOO_ADMIN_PASSWORD: "admin", ODOO_MASTER_PASSWORD: "admin" };
+    out("odoo", `starting the Odoo simulator on port ${odooPort} (state in ${path.relative(process.cwd(), dataDir)}/odoo-sim.json)`);
+    const url = await startService("odoo", [
+      "tests/sims/odoo/main.ts",
+      "--port", odooPort,
+      "--master-password", simulated.ODOO_MASTER_PASSWORD,
+      "--db", simulated.ODOO_DB,
+      "--admin-login", simulated.ODOO_ADMIN_LOGIN,
+      "--admin-password", simulated.ODOO_ADMIN_PASSWORD,
+      "--latency-ms", process.env.ODOO_SIM_LATENCY_MS ?? "5",
+      "--state-file", path.join(dataDir, "odoo-sim.json"),
+    ]);
+    Object.assign(childEnv, { ODOO_URL: url, ...simulated });
   }
 
   if (args.mode === "dev") {

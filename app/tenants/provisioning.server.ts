@@ -14,7 +14,9 @@ import {
   ensureIntegrationUser,
   ensureOAuthProvider,
   ensureSsoUser,
+  installModules,
   OdooProvisioningError,
+  REQUIRED_MODULES,
   smokeTest,
 } from "~/odoo/provisioning.server";
 import { defaultIcpRules } from "./defaults.server";
@@ -105,6 +107,7 @@ const PHASE_WORK: Record<Exclude<ProvisioningPhase, "ready">, (ctx: PhaseContext
         await storeOdooSecrets(ctx.tenantId, { baseUrl: settings.url, database: settings.database, mode: settings.mode, login, password });
       }
       const admin = await client.connect(settings.database, settings.adminLogin, settings.adminPassword);
+      await installModules(admin, REQUIRED_MODULES);
       const company = await ensureCompany(admin, { name: ctx.name, tenantKey: ctx.slug });
       const user = await ensureIntegrationUser(admin, {
         login,
@@ -130,7 +133,8 @@ const PHASE_WORK: Record<Exclude<ProvisioningPhase, "ready">, (ctx: PhaseContext
       }
       await createTenantDatabase(client, { master: settings.masterPassword, name: database, adminLogin: "admin", adminPassword });
       const admin = await client.connect(database, "admin", adminPassword);
-      const companyId = (await admin.xmlIdToResId("base.main_company"));
+      await installModules(admin, REQUIRED_MODULES);
+      const companyId = await admin.xmlIdToResId("base.main_company");
       await admin.write("res.company", [companyId], { name: ctx.name });
       const user = await ensureIntegrationUser(admin, { login, name: "Nexius integration", companyId, password });
       await platformDb.odooConnection.update({ where: { tenantId: ctx.tenantId }, data: { companyId, userId: user.uid } });

@@ -23,7 +23,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 const Intent = z.enum(["verify", "rotate", "retry", "pause", "resume"]);
 
-export async function action({ request, params }: ActionFunctionArgs) {
+type ActionResult = { ok: boolean; intent: z.infer<typeof Intent> | null; message: string };
+
+export async function action({ request, params }: ActionFunctionArgs): Promise<ActionResult> {
   const viewer = await requirePlatformUser(request);
   const id = z.uuid().parse(params.id);
   const intent = Intent.safeParse((await request.formData()).get("intent"));
@@ -78,7 +80,7 @@ export default function TenantDetail() {
   const timings = (tenant.onboardingStatus?.timings ?? {}) as Record<string, Timing>;
   const onboarding = tenant.onboardingStatus;
 
-  const action = (intent: string, label: string, variant: "primary" | "secondary" | "danger" = "secondary") => (
+  const actionButton = (intent: string, label: string, variant: "primary" | "secondary" | "danger" = "secondary") => (
     <Form method="post">
       <input type="hidden" name="intent" value={intent} />
       <Button type="submit" variant={variant} disabled={Boolean(busy)}>
@@ -98,8 +100,8 @@ export default function TenantDetail() {
       actions={
         canOperate ? (
           <>
-            {tenant.status === "active" ? action("pause", "Pause workspace", "danger") : null}
-            {tenant.status === "paused" ? action("resume", "Resume workspace", "primary") : null}
+            {tenant.status === "active" ? actionButton("pause", "Pause workspace", "danger") : null}
+            {tenant.status === "paused" ? actionButton("resume", "Resume workspace", "primary") : null}
           </>
         ) : null
       }
@@ -148,7 +150,7 @@ export default function TenantDetail() {
           </ol>
           {onboarding?.error ? <p className="mt-3 rounded-md bg-red-50 p-3 text-sm text-red-900">{onboarding.error}</p> : null}
           <p className="mt-2 text-xs text-slate-500">Attempts: {onboarding?.attempts ?? 0}</p>
-          {canOperate && onboarding?.status === "error" ? <div className="mt-3">{action("retry", "Retry provisioning", "primary")}</div> : null}
+          {canOperate && onboarding?.status === "error" ? <div className="mt-3">{actionButton("retry", "Retry provisioning", "primary")}</div> : null}
         </section>
 
         <section className="rounded-lg border border-slate-200 bg-white p-5 lg:col-span-2" aria-labelledby="odoo">
@@ -171,8 +173,8 @@ export default function TenantDetail() {
               </dl>
               {canOperate ? (
                 <div className="mt-4 flex gap-2">
-                  {action("verify", "Verify now")}
-                  {roles.includes("platform_owner") ? action("rotate", "Rotate credential") : null}
+                  {actionButton("verify", "Verify now")}
+                  {roles.includes("platform_owner") ? actionButton("rotate", "Rotate credential") : null}
                 </div>
               ) : null}
             </>

@@ -8,7 +8,8 @@ import { startOdooSimulator } from "./server";
  *     [--state-file .data/odoo-sim.json]
  * With --db, that database exists at start (auth_oauth, sales_team and contacts
  * installed), ready for company_per_tenant mode. With --state-file, databases
- * survive restarts. Prints the URL, runs until killed.
+ * survive restarts. Prints `{"ready": "<url>"}` for the dev runner; stops on
+ * SIGINT/SIGTERM or when stdin closes (the runner died).
  */
 const { values } = parseArgs({
   options: {
@@ -40,10 +41,15 @@ const simulator = await startOdooSimulator({
     ? [{ name: values.db, adminLogin: values["admin-login"], adminPassword: values["admin-password"], modules: ["auth_oauth", "sales_team", "contacts"] }]
     : [],
 });
-console.log(`odoo simulator listening on ${simulator.url}`);
+process.stdout.write(`${JSON.stringify({ ready: simulator.url })}\n`);
 
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    void simulator.stop().then(() => process.exit(0));
-  });
+let stopping = false;
+function stop() {
+  if (stopping) return;
+  stopping = true;
+  void simulator.stop().then(() => process.exit(0));
 }
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);
+process.stdin.on("end", stop);
+process.stdin.resume();

@@ -4,6 +4,7 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { readSessionId } from "./auth/session.server";
 import { log } from "./logger.server";
 
 const ABORT_DELAY = 5_000;
@@ -26,6 +27,9 @@ export default function handleRequest(
           shellRendered = true;
           const body = new PassThrough();
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+          // Signed-in pages must not be kept by the browser or proxies: after
+          // sign-out, Back must not show them again.
+          if (readSessionId(request)) responseHeaders.set("Cache-Control", "private, no-store");
           resolve(
             new Response(createReadableStreamFromReadable(body), {
               headers: responseHeaders,

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { platformDb } from "~/db.server";
 import type { Tenant } from "~/generated/prisma/client";
+import { enqueue } from "~/jobs/enqueue.server";
 import { requestProvisioning } from "~/tenants/provisioning.server";
 import { isTenantSlug, slugify } from "~/tenants/slug";
 import { isPlatformStaff, tenantRolesOf } from "./roles";
@@ -48,11 +49,17 @@ export async function resolveIdentity(identity: TokenIdentity): Promise<Resolved
 
   if (tenant) {
     const tenantRoles = tenantRolesOf(roles);
+    const key = { tenantId_userId: { tenantId: tenant.id, userId: user.id } };
+    const before = await platformDb.tenantUser.findUnique({ where: key, select: { roles: true } });
     await platformDb.tenantUser.upsert({
-      where: { tenantId_userId: { tenantId: tenant.id, userId: user.id } },
+      where: key,
       create: { tenantId: tenant.id, userId: user.id, roles: tenantRoles },
       update: { roles: tenantRoles },
     });
+    const rolesChanged = !before || before.roles.join() !== tenantRoles.join();
+    if (tenant.status === "active" && rolesChanged) {
+      await enqueue("sync_odoo_member", { tenantId: tenant.id, userId: user.id }, { jobKey: `odoo-member:${tenant.id}:${user.id}` });
+    }
     if (tenant.status === "provisioning") {
       await requestProvisioning(tenant.id, { sub: identity.sub, email: identity.email }, { mode: "first_login" });
     }

@@ -1,7 +1,7 @@
 import "./load-dotenv";
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
@@ -63,7 +63,12 @@ async function main() {
     out("db", `starting embedded Postgres on port ${pgPort} (data in ${path.relative(process.cwd(), dataDir)}/pg)`);
     ownerUrl = await startService("db", ["app/cli/embedded-postgres.ts", "--data-dir", path.join(dataDir, "pg"), "--port", pgPort, "--database", args.database!]);
   }
-  if (args.fresh) await recreateDatabase(ownerUrl);
+  if (args.fresh) {
+    await recreateDatabase(ownerUrl);
+    // The stand-ins' state belongs with the database: start them afresh too.
+    await rm(path.join(dataDir, "odoo-sim.json"), { force: true });
+    await rm(path.join(dataDir, "idp", "accounts.json"), { force: true });
+  }
   const appDbUrl = process.env.APP_DATABASE_URL ?? deriveAppDatabaseUrl(ownerUrl);
   const appLogin = new URL(appDbUrl);
   const result = await migrate({

@@ -1,5 +1,6 @@
 import provisionTenant from "../../tasks/provision_tenant";
 import pruneWorkerHeartbeats from "../../tasks/prune_worker_heartbeats";
+import syncOdooMember from "../../tasks/sync_odoo_member";
 import type { TaskDefinition } from "./define-task.server";
 
 /**
@@ -10,6 +11,7 @@ import type { TaskDefinition } from "./define-task.server";
 export const taskDefinitions = {
   provision_tenant: provisionTenant,
   prune_worker_heartbeats: pruneWorkerHeartbeats,
+  sync_odoo_member: syncOdooMember,
 } satisfies Record<string, TaskDefinition>;
 
 export type TaskName = keyof typeof taskDefinitions;

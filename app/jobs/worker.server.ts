@@ -23,9 +23,16 @@ const workerLogFactory: LogFunctionFactory = (scope) => {
   const logger = rootLogger.child({ component: "graphile-worker", ...scope });
   return (level, message, meta) => {
     const method = level === "error" ? "error" : level === "warning" ? "warn" : level === "info" ? "info" : "debug";
-    logger[method](meta ?? {}, message);
+    logger[method](withoutPayload(meta), message);
   };
 };
+
+/** graphile-worker attaches whole jobs to its log lines; payloads may carry emails, so only ids go to the log. */
+function withoutPayload(meta: Record<string, unknown> | undefined): Record<string, unknown> {
+  if (!meta) return {};
+  const { job, ...rest } = meta as { job?: { id?: string; task_identifier?: string; attempts?: number } };
+  return job ? { ...rest, job: { id: job.id, task: job.task_identifier, attempts: job.attempts } } : rest;
+}
 
 /**
  * Runs the job worker as the application role (so RLS applies to every task
@@ -34,9 +41,10 @@ const workerLogFactory: LogFunctionFactory = (scope) => {
 export async function startWorker(options: StartWorkerOptions = {}): Promise<WorkerHandle> {
   const config = env();
   const pgPool = new pg.Pool({ connectionString: config.APP_DATABASE_URL, max: (options.concurrency ?? config.WORKER_CONCURRENCY) + 2 });
-  pgPool.on("error", (error: Error & { code?: string }) =>
-    rootLogger.error({ code: error.code, reason: error.message }, "job queue connection lost"),
-  );
+  const onConnectionError = (error: Error & { code?: string }) =>
+    rootLogger.error({ code: error.code, reason: error.message }, "job queue connection lost");
+  pgPool.on("error", onConnectionError);
+  pgPool.on("connect", (client) => client.on("error", onConnectionError));
   const definitions: TaskDefinition[] = [...Object.values(taskDefinitions), ...(options.extraTasks ?? [])];
   const taskList: TaskList = Object.fromEntries(definitions.map((d) => [d.name, toGraphileTask(d)]));
 

@@ -1,8 +1,9 @@
 import { platformDb } from "~/db.server";
 import type { Prisma } from "~/generated/prisma/client";
 
+import { TENANT_STATUSES } from "./lifecycle";
+
 /** Control-plane reads across tenants (platform client by design). */
-export const TENANT_STATUSES = ["provisioning", "active", "paused", "error", "decommissioned"] as const;
 export const TENANTS_PER_PAGE = 20;
 
 export async function listTenants(input: { q?: string; status?: string; page: number }) {

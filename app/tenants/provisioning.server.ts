@@ -20,6 +20,9 @@ import {
   smokeTest,
 } from "~/odoo/provisioning.server";
 import { defaultIcpRules } from "./defaults.server";
+import { PROVISIONING_PHASES, type ProvisioningPhase } from "./lifecycle";
+
+export { PROVISIONING_PHASES, type ProvisioningPhase };
 
 /**
  * First-login provisioning of a workspace, as a resumable sequence of phases
@@ -28,8 +31,6 @@ import { defaultIcpRules } from "./defaults.server";
  * they create; generated credentials are stored before they are used), so a
  * retry resumes at the failed phase and creates nothing twice.
  */
-export const PROVISIONING_PHASES = ["starting", "creating_odoo", "configuring_oidc", "seeding", "ready"] as const;
-export type ProvisioningPhase = (typeof PROVISIONING_PHASES)[number];
 
 type PhaseTiming = { startedAt: string; finishedAt?: string; ms?: number };
 type Timings = Partial<Record<ProvisioningPhase, PhaseTiming>>;
@@ -158,17 +159,7 @@ const PHASE_WORK: Record<Exclude<ProvisioningPhase, "ready">, (ctx: PhaseContext
       where: { tenantId: ctx.tenantId },
       select: { roles: true, user: { select: { sub: true, email: true, name: true } } },
     });
-    for (const member of members) {
-      await ensureSsoUser(admin, {
-        email: member.user.email,
-        name: member.user.name ?? member.user.email,
-        sub: member.user.sub,
-        providerId: provider.providerId,
-        roles: member.roles,
-        companyId: connection.companyId!,
-        sharedDatabase: connection.mode === "company_per_tenant",
-      });
-    }
+    for (const member of members) await linkOdooUser(admin, { ...connection, oauthProviderId: provider.providerId }, member);
   },
 
   seeding: async (ctx) => {
@@ -191,6 +182,37 @@ export async function adminSessionFor(tenantId: string) {
       ? await odooClient().connect(connection.database, connection.adminLogin ?? "admin", openOdooSecret(connection, "admin"))
       : await odooClient().connect(connection.database, settings.adminLogin, settings.adminPassword);
   return { admin, connection };
+}
+
+type Member = { roles: string[]; user: { sub: string; email: string; name: string | null } };
+
+/** The member's Odoo user, pre-linked to their SSO subject, with groups from their roles. */
+async function linkOdooUser(
+  admin: Awaited<ReturnType<typeof adminSessionFor>>["admin"],
+  connection: { mode: string; companyId: number | null; oauthProviderId: number | null },
+  member: Member,
+) {
+  await ensureSsoUser(admin, {
+    email: member.user.email,
+    name: member.user.name ?? member.user.email,
+    sub: member.user.sub,
+    providerId: connection.oauthProviderId!,
+    roles: member.roles,
+    companyId: connection.companyId!,
+    sharedDatabase: connection.mode === "company_per_tenant",
+  });
+}
+
+/** For members who join after provisioning (sync_odoo_member task). */
+export async function syncOdooMember(tenantId: string, userId: string): Promise<void> {
+  const member = await platformDb.tenantUser.findUnique({
+    where: { tenantId_userId: { tenantId, userId } },
+    select: { roles: true, user: { select: { sub: true, email: true, name: true } } },
+  });
+  if (!member) return;
+  const { admin, connection } = await adminSessionFor(tenantId);
+  if (!connection.oauthProviderId) return; // provisioning links everyone when it configures SSO
+  await linkOdooUser(admin, connection, member);
 }
 
 class PhaseError extends Error {}

@@ -3,8 +3,8 @@ import { expect, test } from "@playwright/test";
 test("the home page renders the product and its navigation", async ({ page }) => {
   await page.goto("/");
   await expect(page.getByRole("heading", { level: 1 })).toContainText("ranked shortlist");
-  await expect(page.getByRole("navigation", { name: "Workspace" })).toBeVisible();
-  await expect(page.getByRole("navigation", { name: "Platform" }).getByRole("link", { name: "Admin" })).toBeVisible();
+  await expect(page.getByRole("banner").getByRole("link", { name: "Sign in" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Open your workspace" })).toHaveAttribute("href", "/app");
   await page.screenshot({ path: "test-results/screenshots/home.png", fullPage: true });
 });
 

@@ -5,7 +5,8 @@ import { Badge, statusTone } from "~/components/ui/badge";
 import { EmptyState } from "~/components/ui/empty-state";
 import { Page } from "~/components/ui/page";
 import { pageParam, Pagination } from "~/components/ui/pagination";
-import { listTenants, TENANT_STATUSES } from "~/tenants/admin.server";
+import { listTenants } from "~/tenants/admin.server";
+import { TENANT_STATUSES } from "~/tenants/lifecycle";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePlatformUser(request);

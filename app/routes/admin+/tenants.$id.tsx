@@ -11,7 +11,8 @@ import { invariantFound } from "~/http.server";
 import { log } from "~/logger.server";
 import { setTenantPaused, tenantDetail } from "~/tenants/admin.server";
 import { NoOdooConnectionError, rotateOdooCredential, verifyOdooConnection } from "~/tenants/odoo-credential.server";
-import { PROVISIONING_PHASES, requestProvisioning } from "~/tenants/provisioning.server";
+import { PROVISIONING_PHASES } from "~/tenants/lifecycle";
+import { requestProvisioning } from "~/tenants/provisioning.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requirePlatformUser(request);

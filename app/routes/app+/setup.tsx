@@ -3,7 +3,8 @@ import { Form, useLoaderData, useNavigation, useRevalidator } from "@remix-run/r
 import { useEffect } from "react";
 import { requireTenantUser } from "~/auth/guards.server";
 import { Button } from "~/components/ui/button";
-import { PROVISIONING_PHASES, provisioningStatus, requestProvisioning, type ProvisioningPhase } from "~/tenants/provisioning.server";
+import { PROVISIONING_PHASES, type ProvisioningPhase } from "~/tenants/lifecycle";
+import { provisioningStatus, requestProvisioning } from "~/tenants/provisioning.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireTenantUser(request, { allowSetup: true });

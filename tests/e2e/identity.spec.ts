@@ -1,0 +1,77 @@
+import { expect, test } from "@playwright/test";
+import { signIn, signOut, signUp, uniqueEmail } from "./support/sign-in";
+
+test.describe("sign-in and first-login provisioning", () => {
+  test("a brand-new user watches the workspace being set up, then lands in it", async ({ page }) => {
+    const email = uniqueEmail("founder");
+    await signUp(page, "Dana Founder", email);
+
+    await expect(page).toHaveURL(/\/app\/setup$/);
+    await expect(page.getByRole("heading", { name: "Setting up your workspace…" })).toBeVisible();
+    await expect(page.locator('[data-phase="creating_odoo"]')).toBeVisible();
+    await page.screenshot({ path: "test-results/screenshots/setup.png", fullPage: true });
+
+    await page.waitForURL(/\/app$/, { timeout: 30_000 });
+    await expect(page.getByTestId("header-email")).toHaveText(email);
+    await expect(page.getByTestId("header-tenant")).toContainText("Dana Founder's workspace");
+    await expect(page.getByTestId("header-tenant")).toContainText("admin");
+    await page.screenshot({ path: "test-results/screenshots/workspace.png", fullPage: true });
+  });
+
+  test("the platform never shows a password field of its own", async ({ page }) => {
+    await page.goto("/auth/login");
+    expect(new URL(page.url()).port).not.toBe(new URL(test.info().project.use.baseURL!).port);
+  });
+
+  test("a user in two tenants lands in the one chosen at the IdP", async ({ page }) => {
+    await signIn(page, "multi@example.com", { tenant: "globex" });
+    await page.goto("/app");
+    await expect(page.getByTestId("header-tenant")).toContainText("Globex");
+    await expect(page.getByTestId("header-tenant")).toContainText("viewer");
+  });
+
+  test("a viewer sees their role and cannot open the control plane", async ({ page }) => {
+    await signIn(page, "viewer@acme.test");
+    await page.goto("/app");
+    await expect(page.getByTestId("header-tenant")).toContainText("Acme · viewer");
+    await expect(page.getByRole("link", { name: "Admin" })).toHaveCount(0);
+    const response = await page.goto("/admin");
+    expect(response?.status()).toBe(403);
+    await expect(page.getByRole("heading", { name: "You don't have access to this page" })).toBeVisible();
+  });
+
+  test("after signing out, the back button does not reveal the workspace", async ({ page }) => {
+    await signIn(page, "ops@acme.test");
+    await page.goto("/app");
+    await expect(page.getByTestId("header-email")).toHaveText("ops@acme.test");
+    await signOut(page);
+    await page.goBack();
+    await expect(page.getByTestId("header-email")).toHaveCount(0);
+    await page.goto("/app");
+    // Signed out everywhere: the IdP asks for credentials again.
+    await expect(page.getByLabel("Password")).toBeVisible();
+  });
+
+  test("the platform owner sees new tenants in the admin pages", async ({ page, browser }) => {
+    const founder = await browser.newPage();
+    const email = uniqueEmail("admin-check");
+    await signUp(founder, "Quinn Admincheck", email);
+    await founder.waitForURL(/\/app$/, { timeout: 30_000 });
+    await founder.close();
+
+    await signIn(page, "owner@nexius.test");
+    await expect(page).toHaveURL(/\/admin$/);
+    await page.getByRole("searchbox", { name: "Search" }).fill("Quinn");
+    await page.getByRole("button", { name: "Apply" }).click();
+    const row = page.getByRole("row", { name: /Quinn Admincheck's workspace/ });
+    await expect(row).toContainText("active");
+    await expect(row).toContainText("company_per_tenant");
+    await page.screenshot({ path: "test-results/screenshots/admin-tenants.png", fullPage: true });
+    await row.getByRole("link").click();
+    await expect(page.getByRole("heading", { name: "Provisioning" })).toBeVisible();
+    await expect(page.getByText("tenant.provisioned")).toBeVisible();
+    await page.getByRole("button", { name: "Verify now" }).click();
+    await expect(page.getByRole("status")).toContainText("Odoo answered");
+    await page.screenshot({ path: "test-results/screenshots/admin-tenant.png", fullPage: true });
+  });
+});

@@ -1,5 +1,5 @@
 import robotsParser from "robots-parser";
-import { CrawlFetchError, HttpError, TooManyRedirectsError } from "./errors.server";
+import { CrawlFetchError, HttpError, NotHtmlError, TooManyRedirectsError } from "./errors.server";
 import type { SafeFetcher } from "./safe-fetch.server";
 
 /**
@@ -20,6 +20,8 @@ export type RobotsRules = {
   detail: string;
   crawlDelayS?: number;
   fetchedAt: number;
+  /** The fetch failure behind an "unavailable" or "unreachable" state. */
+  failure?: CrawlFetchError;
   isAllowed(url: string): boolean;
 };
 
@@ -59,8 +61,9 @@ export function parseRobots(origin: string, body: string, token: string, maxCraw
   };
 }
 
-function fixed(origin: string, state: Exclude<RobotsState, "ok">, detail: string, fetchedAt: number): RobotsRules {
-  return { origin, state, detail, fetchedAt, isAllowed: () => state === "unavailable" };
+function fixed(origin: string, state: Exclude<RobotsState, "ok">, failure: CrawlFetchError, fetchedAt: number): RobotsRules {
+  const detail = failure instanceof HttpError ? `HTTP ${failure.status}` : failure.name;
+  return { origin, state, detail, failure, fetchedAt, isAllowed: () => state === "unavailable" };
 }
 
 export function createRobotsCache(options: RobotsOptions): RobotsCache {
@@ -82,12 +85,10 @@ export function createRobotsCache(options: RobotsOptions): RobotsCache {
       return parseRobots(origin, result.body, options.token, options.maxCrawlDelayS, fetchedAt);
     } catch (error) {
       if (error instanceof HttpError) {
-        if (error.status === 429 || error.status >= 500) return fixed(origin, "unreachable", `HTTP ${error.status}`, fetchedAt);
-        return fixed(origin, "unavailable", `HTTP ${error.status}`, fetchedAt);
+        return fixed(origin, error.status === 429 || error.status >= 500 ? "unreachable" : "unavailable", error, fetchedAt);
       }
-      if (error instanceof TooManyRedirectsError) return fixed(origin, "unavailable", "too many redirects", fetchedAt);
-      if (error instanceof CrawlFetchError && error.name === "NotHtmlError") return fixed(origin, "unavailable", error.message, fetchedAt);
-      if (error instanceof CrawlFetchError) return fixed(origin, "unreachable", error.name, fetchedAt);
+      if (error instanceof TooManyRedirectsError || error instanceof NotHtmlError) return fixed(origin, "unavailable", error, fetchedAt);
+      if (error instanceof CrawlFetchError) return fixed(origin, "unreachable", error, fetchedAt);
       throw error;
     }
   }

@@ -241,7 +241,7 @@ export function richPages({ site, company, staff, layout, seed }: ContentInputs)
       emails: [],
       phones: [],
       contentType: "text/html",
-      sections: Array.from({ length: 600 }, (_, i) => ({ heading: `Update ${i + 1}`, paragraphs: [article] })),
+      sections: Array.from({ length: 1400 }, (_, i) => ({ heading: `Update ${i + 1}`, paragraphs: [article] })),
     });
   }
   return pages;

@@ -53,23 +53,36 @@ export function nameWords(registryName: string): string[] {
 }
 
 /** Candidate domains, most likely first: joined and hyphenated forms, with and without generic trade words, on .com.sg, .sg and .com. */
-export function candidateDomains(registryName: string, maxCandidates = 18): string[] {
+export function candidateDomains(registryName: string, maxCandidates = 24): string[] {
+  return candidateLabels(registryName)
+    .flatMap(({ label }) => TLDS.map((tld) => `${label}.${tld}`))
+    .slice(0, maxCandidates);
+}
+
+/** Domain labels for a name; `fullName` marks those that spell out every word of it. */
+export function candidateLabels(registryName: string): Array<{ label: string; fullName: boolean }> {
   const words = nameWords(registryName);
   if (words.length === 0) return [];
-  const variants: string[][] = [];
   const withAnd = words.map((w) => (w === "&" ? "and" : w));
   const withoutAmp = words.filter((w) => w !== "&");
-  variants.push(withAnd, withoutAmp);
-  const stripped = [...withoutAmp];
-  while (stripped.length > 1 && GENERIC_WORDS.has(stripped[stripped.length - 1]!)) stripped.pop();
-  if (stripped.length < withoutAmp.length) variants.push(stripped);
-  const labels: string[] = [];
-  for (const v of variants) labels.push(v.join(""));
-  for (const v of variants) if (v.length > 1) labels.push(v.join("-"));
-  const unique = [...new Set(labels)].filter((l) => l.length >= 2 && l.length <= 63 && /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/.test(l));
-  const domains: string[] = [];
-  for (const label of unique) for (const tld of TLDS) domains.push(`${label}.${tld}`);
-  return domains.slice(0, maxCandidates);
+  const strip = (ws: string[]) => {
+    const kept = [...ws];
+    while (kept.length > 1 && (GENERIC_WORDS.has(kept[kept.length - 1]!) || kept[kept.length - 1] === "and")) kept.pop();
+    return kept;
+  };
+  const full = [withAnd, withoutAmp];
+  const stripped = full.map(strip).filter((v, i) => v.length < full[i]!.length);
+  const labels: Array<{ label: string; fullName: boolean }> = [];
+  for (const v of full) labels.push({ label: v.join(""), fullName: true });
+  for (const v of stripped) labels.push({ label: v.join(""), fullName: false });
+  for (const v of full) if (v.length > 1) labels.push({ label: v.join("-"), fullName: true });
+  for (const v of stripped) if (v.length > 1) labels.push({ label: v.join("-"), fullName: false });
+  const seen = new Set<string>();
+  return labels.filter(({ label }) => {
+    if (seen.has(label) || label.length < 2 || label.length > 63 || !/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/.test(label)) return false;
+    seen.add(label);
+    return true;
+  });
 }
 
 /**
@@ -134,17 +147,18 @@ export type DiscoveryDeps = {
 export async function discoverDomain(registryName: string, deps: DiscoveryDeps): Promise<DiscoveryResult> {
   const evidence: DiscoveryEvidence[] = [];
   const minScore = deps.minScore ?? 0.75;
+  const fullNameLabels = new Set(candidateLabels(registryName).filter((l) => l.fullName).map((l) => l.label));
   const candidates = candidateDomains(registryName, deps.maxCandidates);
   let best: { domain: string; score: number; homeUrl: string } | undefined;
   let unreadable: string | undefined;
 
-  for (const [index, domain] of candidates.entries()) {
+  for (const domain of candidates) {
     const host = await resolvingHost(domain, deps.resolver, evidence);
     if (!host) continue;
     const outcome = await readHomepage(host, deps, evidence, domain);
     if (outcome.kind === "unreadable") {
-      // The exact joined name on a Singapore domain is strong evidence on its own (SGNIC requires a local registrant).
-      if (!unreadable && index < 2 && !domain.endsWith(".com")) unreadable = domain;
+      // The whole name on a Singapore domain is strong evidence on its own (SGNIC requires a local registrant).
+      if (!unreadable && domain.endsWith(".sg") && fullNameLabels.has(domain.split(".")[0]!)) unreadable = domain;
       continue;
     }
     if (outcome.kind !== "page") continue;

@@ -54,7 +54,7 @@ export function domainLabel(registryName: string, style: LabelStyle, ampersand: 
   let chosen = words;
   if (style === "short") {
     const kept = [...words];
-    while (kept.length > 1 && TRADE_WORDS.has(kept[kept.length - 1]!)) kept.pop();
+    while (kept.length > 1 && (TRADE_WORDS.has(kept[kept.length - 1]!) || kept[kept.length - 1] === "and")) kept.pop();
     if (kept.length === words.length) return undefined;
     chosen = kept;
   }

@@ -80,6 +80,7 @@ export type Employee = {
   startYear: number;
 };
 
+/** The fields of a harvestapi~linkedin-company item the world can vouch for. */
 export type LinkedinCompany = {
   linkedinUrl: string;
   universalName: string;
@@ -87,6 +88,15 @@ export type LinkedinCompany = {
   name: string;
   website?: string;
   employeeCount: number;
+  employeeCountRange: { start: number; end: number };
+  followerCount: number;
+  tagline: string;
+  description: string;
+  industries: string[];
+  specialities: string[];
+  foundedOn: { year: number };
+  phone: string;
+  locations: Array<{ headquarter: boolean; city: string; country: string; postalCode: string; line1: string; description: string }>;
 };
 
 export type WorldCompany = RegistryCompany & {

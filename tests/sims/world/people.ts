@@ -1,4 +1,4 @@
-import type { Employee, Seniority, WorldCompany } from "./model";
+import type { Employee, LinkedinCompany, Seniority, WorldCompany } from "./model";
 import { personName } from "./names";
 import { hash32, rng } from "./random";
 import { slugify } from "./naming";
@@ -86,7 +86,7 @@ export function staffOf(company: WorldCompany, seed: string): Employee[] {
   return out;
 }
 
-export function linkedinCompanyFor(company: WorldCompany, seed: string, taken: Set<string>) {
+export function linkedinCompanyFor(company: WorldCompany, seed: string, taken: Set<string>): LinkedinCompany | undefined {
   const r = rng(seed, "linkedin", company.uen);
   const present = company.site ? r.chance(0.82) : r.chance(0.35);
   if (!present) return undefined;
@@ -95,12 +95,34 @@ export function linkedinCompanyFor(company: WorldCompany, seed: string, taken: S
   if (taken.has(universalName)) universalName = `${slugify(company.brand)}-pte-ltd`;
   if (taken.has(universalName)) universalName = `${slugify(company.brand)}-${company.uen.toLowerCase()}`;
   taken.add(universalName);
+  const employeeCount = Math.max(1, Math.round(company.headcount * (0.5 + r.next() * 0.4)));
+  const [lo, hi] = ([[2, 10], [11, 50], [51, 200], [201, 500], [501, 1000]] as const).find(([, max]) => company.headcount <= max) ?? [1001, 5000];
+  const offerings = r.pickSome(company.industry.offerings, 3);
+  const postalCode = company.address.match(/Singapore (\d{6})$/)?.[1] ?? "";
   return {
     linkedinUrl: `https://www.linkedin.com/company/${universalName}/`,
     universalName,
     id: String(10_000 + (hash32(seed, "company-id", company.uen) % 90_000_000)),
     name: company.brand,
     website: company.site ? `https://www.${company.site.domain}` : undefined,
-    employeeCount: Math.max(1, Math.round(company.headcount * (0.5 + r.next() * 0.4))),
+    employeeCount,
+    employeeCountRange: { start: lo, end: hi },
+    followerCount: employeeCount * r.int(8, 60),
+    tagline: `${company.industry.label.charAt(0).toUpperCase()}${company.industry.label.slice(1)} in Singapore`,
+    description: `${company.brand} is a Singapore ${company.industry.label} company. We focus on ${offerings.join(", ")} for ${r.pick(company.industry.clients)}.`,
+    industries: [company.industry.linkedinIndustry],
+    specialities: offerings,
+    foundedOn: { year: company.founded },
+    phone: company.phone,
+    locations: [
+      {
+        headquarter: true,
+        city: "Singapore",
+        country: "SG",
+        postalCode,
+        line1: company.address.split(", Singapore")[0] ?? company.address,
+        description: "Headquarters",
+      },
+    ],
   };
 }

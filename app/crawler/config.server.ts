@@ -14,6 +14,30 @@ export const crawlerEnv = z.object({
   CRAWL_MAX_REDIRECTS: z.coerce.number().int().min(0).max(20).default(5),
   /** Pages fetched per domain, homepage included. */
   CRAWL_MAX_PAGES: z.coerce.number().int().min(1).max(20).default(4),
+  /** Dev world only: unknown hosts fail as NXDOMAIN instead of reaching real DNS. */
+  CRAWLER_OFFLINE: z
+    .enum(["0", "1", "true", "false", ""])
+    .default("0")
+    .transform((v) => v === "1" || v === "true"),
+  /** Dev world only (refused in production): JSON map of fixture host → "127.0.0.1:port". */
+  CRAWLER_HOST_OVERRIDES: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v) return undefined;
+      try {
+        return z.record(z.string(), z.string()).parse(JSON.parse(v));
+      } catch {
+        ctx.addIssue({ code: "custom", message: "must be a JSON object of host → ip:port" });
+        return z.NEVER;
+      }
+    }),
+  /** Homepage schemes, tried in order; the dev world serves plain http. */
+  CRAWLER_SCHEMES: z
+    .string()
+    .default("https,http")
+    .transform((v) => v.split(",").map((s) => s.trim()))
+    .pipe(z.array(z.enum(["https", "http"])).min(1)),
 });
 
 export type CrawlerEnv = z.infer<typeof crawlerEnv>;

@@ -147,7 +147,8 @@ describe("crawlSite over the fixture web", () => {
     sleeps.length = 0;
     const result = await capped.crawl(delayed.domain);
     expect(result.status).toBe("ok");
-    expect(sleeps).toEqual(Array(result.pages.length - 1).fill(10_000));
+    // robots.txt → homepage → each further page, 10 s apart.
+    expect(sleeps).toEqual(Array(result.pages.length).fill(10_000));
     await capped.close();
   });
 });

@@ -1,4 +1,4 @@
-import type { CrawlerSettings } from "./config.server";
+import type { CrawlerEnv, CrawlerSettings } from "./config.server";
 import { crawlSite, type CrawlOptions, type CrawlResult } from "./crawl-site.server";
 import { discoverDomain, type DiscoveryResult } from "./domain-discovery.server";
 import { createPoliteness, type Clock, type Politeness } from "./politeness.server";
@@ -28,6 +28,15 @@ export type Crawler = {
   close(): Promise<void>;
 };
 
+export function crawlerWiring(env: CrawlerEnv, nodeEnv: string): CrawlerWiring {
+  return {
+    production: nodeEnv === "production",
+    hostOverrides: env.CRAWLER_HOST_OVERRIDES,
+    offline: env.CRAWLER_OFFLINE,
+    schemes: env.CRAWLER_SCHEMES,
+  };
+}
+
 /** One crawler per process (or per run): it owns the connection pool, robots cache and per-host gates. */
 export function createCrawler(settings: CrawlerSettings, wiring: CrawlerWiring): Crawler {
   const resolver = createHostResolver({
@@ -45,12 +54,23 @@ export function createCrawler(settings: CrawlerSettings, wiring: CrawlerWiring):
     maxBytes: settings.maxBytes,
     maxRedirects: settings.maxRedirects,
   });
-  const robots = createRobotsCache({ fetcher, token: settings.robotsToken, maxCrawlDelayS: settings.maxCrawlDelayS, now: wiring.clock?.now });
   const politeness = createPoliteness({
     minDelayMs: settings.minDelayMs,
     maxCrawlDelayS: settings.maxCrawlDelayS,
     concurrency: settings.concurrency,
     clock: wiring.clock,
+  });
+  // robots.txt is fetched outside the per-host queue (it is consulted from inside queued
+  // requests when they redirect), so it is recorded afterwards instead of queued.
+  const robots = createRobotsCache({
+    fetcher,
+    token: settings.robotsToken,
+    maxCrawlDelayS: settings.maxCrawlDelayS,
+    now: wiring.clock ? () => wiring.clock!.now() : undefined,
+    onFetched: (host, rules) => {
+      politeness.setCrawlDelay(host, rules.crawlDelayS);
+      politeness.touch(host);
+    },
   });
   const deps = { resolver, fetcher, robots, politeness, schemes: wiring.schemes };
   return {

@@ -103,6 +103,15 @@ describe("politeness", () => {
     expect(gate.inFlight()).toBe(0);
   });
 
+  it("counts requests made outside the queue", async () => {
+    const { clock, advance } = fakeClock();
+    const gate = createPoliteness({ minDelayMs: 1000, maxCrawlDelayS: 10, concurrency: 1, clock });
+    gate.touch("a.sg");
+    const next = gate.schedule("a.sg", async () => clock.now());
+    await advance(2000);
+    await expect(next).resolves.toBe(1000);
+  });
+
   it("keeps going after a failed request", async () => {
     const { clock, advance } = fakeClock();
     const gate = createPoliteness({ minDelayMs: 1000, maxCrawlDelayS: 10, concurrency: 1, clock });

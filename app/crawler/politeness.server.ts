@@ -21,6 +21,8 @@ export type PolitenessOptions = {
 
 export interface Politeness {
   schedule<T>(host: string, task: () => Promise<T>): Promise<T>;
+  /** Records a request made outside schedule() (robots.txt), so the next one keeps its distance. */
+  touch(host: string): void;
   /** From robots.txt; undefined clears it. Values above the cap are capped. */
   setCrawlDelay(host: string, seconds: number | undefined): void;
   delayMs(host: string): number;
@@ -85,6 +87,10 @@ export function createPoliteness(options: PolitenessOptions): Politeness {
         () => undefined,
       );
       return run;
+    },
+    touch(host) {
+      const state = stateOf(host);
+      state.nextAt = Math.max(state.nextAt, clock.now() + delayOf(state));
     },
     setCrawlDelay(host, seconds) {
       const capped = seconds === undefined ? undefined : Math.min(Math.max(0, seconds), options.maxCrawlDelayS);

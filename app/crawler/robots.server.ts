@@ -33,6 +33,8 @@ export type RobotsOptions = {
   ttlMs?: number;
   unreachableTtlMs?: number;
   now?: () => number;
+  /** After each robots.txt request: lets the politeness gate count it and learn the Crawl-delay. */
+  onFetched?: (host: string, rules: RobotsRules) => void;
 };
 
 export interface RobotsCache {
@@ -99,7 +101,12 @@ export function createRobotsCache(options: RobotsOptions): RobotsCache {
     if (cached && now() - cached.fetchedAt < (cached.state === "unreachable" ? unreachableTtl : ttl)) return cached;
     let pending = inFlight.get(origin);
     if (!pending) {
-      pending = load(origin).finally(() => inFlight.delete(origin));
+      pending = load(origin)
+        .then((rules) => {
+          options.onFetched?.(new URL(origin).hostname, rules);
+          return rules;
+        })
+        .finally(() => inFlight.delete(origin));
       inFlight.set(origin, pending);
     }
     const rules = await pending;

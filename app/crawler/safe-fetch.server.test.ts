@@ -38,7 +38,13 @@ const fakeDns: Record<string, string[]> = {
   "mixed.attacker.example": ["93.184.216.34", "127.0.0.1"],
   "mixed6.attacker.example": ["2606:2800:220:1:248:1893:25c8:1946", "fd00:ec2::254"],
 };
+let rebindLookups = 0;
 const lookup: DnsLookup = async (host) => {
+  // A rebinding server: public on the first answer, loopback ever after.
+  if (host === "rebind.attacker.example") {
+    rebindLookups += 1;
+    return [{ address: rebindLookups === 1 ? "198.41.0.4" : "127.0.0.1", family: 4 }];
+  }
   const answers = fakeDns[host];
   if (!answers) throw new DnsError(host, host, "ENOTFOUND");
   return answers.map((address) => ({ address, family: address.includes(":") ? 6 : 4 }));
@@ -176,6 +182,17 @@ describe("SSRF matrix (canary must see zero connections)", () => {
     for (const host of Object.keys(fakeDns)) {
       await expect(fetcher.fetch(`http://${host}:${canaryPort}/`), host).rejects.toBeInstanceOf(BlockedAddressError);
     }
+  });
+
+  it("connects to the address it checked, so a rebinding DNS answer never reaches loopback", async () => {
+    const outcome = await fetcher.fetch(`http://rebind.attacker.example:${canaryPort}/`).then(
+      () => "fetched",
+      (e: Error) => e.name,
+    );
+    // The checked public address is unreachable from the test sandbox; what matters is where we did not go.
+    expect(["NetworkError", "TimeoutError"]).toContain(outcome);
+    expect(rebindLookups).toBe(1);
+    expect(canaryConnections).toBe(0);
   });
 
   it("re-checks every redirect hop", async () => {

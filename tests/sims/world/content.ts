@@ -1,4 +1,4 @@
-import type { Employee, NavLink, Page, Section, Site, WorldCompany } from "./model";
+import type { Employee, NavLink, Page, Site, WorldCompany } from "./model";
 import { singaporePhone } from "./names";
 import { rng, type Rng } from "./random";
 

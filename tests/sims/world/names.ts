@@ -93,7 +93,7 @@ const SURNAME_PAIRS = ["Tan", "Lim", "Ong", "Goh", "Koh", "Wong", "Chua", "Teo",
 export type SyntheticCompany = { uen: string; name: string; ssicCode: string; ssicDescription: string };
 
 /** ACRA-like UEN: 4-digit year, 5 digits, check letter. */
-export function syntheticUen(r: Rng): string {
+function syntheticUen(r: Rng): string {
   return `${r.int(1995, 2023)}${String(r.int(0, 99999)).padStart(5, "0")}${r.pick("ABCDEGHKMNRWZ".split(""))}`;
 }
 

@@ -1,4 +1,3 @@
-import { isIP } from "node:net";
 import type { Readable } from "node:stream";
 import zlib from "node:zlib";
 import { Agent, buildConnector, errors as undiciErrors, request } from "undici";
@@ -246,8 +245,7 @@ async function connectTarget(
     const verdict = addressVerdict(address);
     if (!verdict.allowed) throw new BlockedAddressError(origin, verdict.address, `${hostname} resolves to ${verdict.reason}`);
   }
-  const first = target.addresses[0]!;
-  return { target, address: isIP(first.address) ? first.address : addressVerdict(first.address).address };
+  return { target, address: target.addresses[0]!.address };
 }
 
 function resolveLocation(location: string, base: URL): string {

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { authEnv, authEnvProblems } from "./auth/config.server";
+import { crawlerEnv } from "./crawler/config.server";
 import { odooEnv } from "./odoo/config.server";
+import { vendorsEnv } from "./vendors/config.server";
 
 /**
  * Every setting the platform reads, parsed once. In development and tests the
@@ -40,7 +42,12 @@ const baseEnv = z.object({
 });
 
 /** The platform's settings: the base above plus each integration's own fragment. */
-const EnvSchema = baseEnv.extend(authEnv.shape).extend(odooEnv.shape).extend({
+const EnvSchema = baseEnv
+  .extend(authEnv.shape)
+  .extend(odooEnv.shape)
+  .extend(crawlerEnv.shape)
+  .extend(vendorsEnv.shape)
+  .extend({
   /** The OAuth client id Odoo uses at Nexius SSO (Odoo is its own client of the IdP). */
   ODOO_OIDC_CLIENT_ID: z.string().min(1).default("odoo"),
 });

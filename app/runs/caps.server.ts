@@ -1,0 +1,27 @@
+import { db } from "~/db.server";
+import type { CapGuard } from "~/vendors/apify.server";
+import { singaporeDate } from "./singapore-time";
+
+/**
+ * Daily vendor caps per tenant, checked BEFORE a call: the units are taken
+ * with one atomic statement that refuses when the day's total would pass the
+ * cap, so concurrent jobs cannot overshoot it together.
+ */
+export function dailyCapGuard(tenantId: string, cap: number, now: () => Date = () => new Date()): CapGuard {
+  return {
+    async tryConsume(vendor, units) {
+      if (cap <= 0) return false;
+      const day = singaporeDate(now());
+      const rows = await db.$withTenant(tenantId, (tx) =>
+        tx.$queryRaw<Array<{ units: number }>>`
+          INSERT INTO vendor_daily_usage (day, vendor, units, calls)
+          SELECT ${day}::date, ${vendor}, ${units}, 1 WHERE ${units} <= ${cap}
+          ON CONFLICT (tenant_id, day, vendor) DO UPDATE
+            SET units = vendor_daily_usage.units + EXCLUDED.units, calls = vendor_daily_usage.calls + 1
+            WHERE vendor_daily_usage.units + EXCLUDED.units <= ${cap}
+          RETURNING units`,
+      );
+      return rows.length > 0;
+    },
+  };
+}

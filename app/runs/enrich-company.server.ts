@@ -1,0 +1,388 @@
+import { createHash } from "node:crypto";
+import { performance } from "node:perf_hooks";
+import type { CrawledPage, CrawlResult } from "~/crawler/crawl-site.server";
+import { nameMatchScore } from "~/crawler/domain-discovery.server";
+import { db, type TenantTx } from "~/db.server";
+import { applyEmailPolicy } from "~/enrichment/email-policy.server";
+import { extractCompanyProfile, type CompanyProfile, type SourcePage } from "~/enrichment/extract.server";
+import { log } from "~/logger.server";
+import { APIFY_LINKEDIN_VENDOR, discoverContactsViaApify, type ApifyChainOutcome } from "~/vendors/apify.server";
+import { VendorError } from "~/vendors/errors.server";
+import { dailyCapGuard } from "./caps.server";
+import { leadEngineClients, type LeadEngineClients } from "./clients.server";
+import { raiseRunAlert } from "./alerts.server";
+import { addVendorUsage, logStep, VENDOR_UNIT_COST_USD } from "./run-log.server";
+import { loadRunContext, type RunContext, type RegistryCompany } from "./run-context.server";
+import { recordTokens } from "./tokens.server";
+
+/**
+ * One company of a run, from registry row to verified-email candidates:
+ * domain discovery → deterministic crawl → Tavily fallback → merge → AI
+ * extraction → contacts → emails queued for verification. Every vendor
+ * failure is caught where it happens and recorded; the company goes on with
+ * less (seed 000 §11). Results are written with their provenance.
+ */
+export type EnrichOutcome = { pendingEmails: number; filtered: boolean };
+
+type Stage = "domain" | "crawl" | "tavily" | "merge" | "extract" | "contacts" | "emails";
+
+/** Hosts that describe companies without being their websites. */
+const NOT_A_COMPANY_SITE =
+  /(^|\.)(linkedin\.com|facebook\.com|instagram\.com|twitter\.com|x\.com|sgpbusiness\.com|opengovsg\.com|recordowl\.com|bizfile\.gov\.sg|acra\.gov\.sg|yellowpages\.com\.sg|crunchbase\.com|glassdoor\.com|jobstreet\.com|indeed\.com|youtube\.com|wikipedia\.org)$/i;
+
+export async function enrichCompany(tenantId: string, runId: string, uen: string): Promise<EnrichOutcome> {
+  const run = await loadRunContext(tenantId, runId);
+  const company = await run.company(uen);
+  const clients = leadEngineClients();
+  const step = stepRecorder(tenantId, runId, uen);
+  const now = new Date();
+
+  const previous = await db.$withTenant(tenantId, (tx) => tx.leadFeature.findUnique({ where: { tenantId_uen: { tenantId, uen } } }));
+
+  // --- domain discovery
+  const domain = await step("domain", "discover", async (note) => {
+    if (previous?.domain && !run.options.forceRecrawl) {
+      note({ tool: "cache", args: { domain: previous.domain } });
+      return { domain: previous.domain, source: previous.domainSource ?? "cache", evidence: previous.domainEvidence as unknown[] };
+    }
+    const found = await clients.crawler.discover(company.name);
+    if (found.domain && found.confidence !== "low") {
+      note({ tool: "crawler", args: { domain: found.domain, confidence: found.confidence } });
+      return { domain: found.domain, source: `crawler:${found.confidence}`, evidence: found.evidence };
+    }
+    const searched = await domainFromSearch(clients, run, company);
+    if (searched) {
+      note({ tool: "tavily", args: { domain: searched.domain } });
+      return { domain: searched.domain, source: "tavily_search", evidence: [...found.evidence, searched.evidence] };
+    }
+    if (found.domain) {
+      note({ tool: "crawler", args: { domain: found.domain, confidence: found.confidence } });
+      return { domain: found.domain, source: `crawler:${found.confidence}`, evidence: found.evidence };
+    }
+    const fromLinkedin = await domainFromApifyCompany(clients, run, company);
+    if (fromLinkedin) {
+      note({ tool: "apify", args: { domain: fromLinkedin.domain } });
+      return { domain: fromLinkedin.domain, source: "apify_company", evidence: [...found.evidence, fromLinkedin.evidence] };
+    }
+    note({ status: "skipped", message: "no website found: going straight to contacts by company name" });
+    return { domain: null, source: null, evidence: found.evidence };
+  });
+
+  // --- deterministic crawl
+  let crawl: CrawlResult | null = null;
+  if (domain.domain) {
+    crawl = await step("crawl", "crawl", async (note) => {
+      const result = await clients.crawler.crawl(domain.domain!, { includeCareers: run.options.includeCareers ?? false });
+      note({
+        tool: "crawler",
+        status: result.status === "ok" ? "ok" : result.status === "error" ? "error" : "info",
+        args: { domain: result.domain, pages: result.pages.length, words: result.wordCount, status: result.status },
+        message: result.reason,
+      });
+      return result;
+    });
+  }
+
+  // --- Tavily fallback when the crawl was blocked, thin or failed
+  const pages: Array<SourcePage & { sha256: string; source: "crawler" | "tavily"; status: number | null; bytes: number }> = (crawl?.pages ?? []).map(
+    (p: CrawledPage) => ({ url: p.url, kind: p.kind, title: p.title, text: p.text, sha256: p.sha256, source: "crawler", status: p.status, bytes: p.bytes }),
+  );
+  let tavilyUsed = false;
+  if (clients.tavily && domain.domain && crawl && crawl.status !== "ok") {
+    await step("tavily", "extract", async (note) => {
+      tavilyUsed = true;
+      const extra = await tavilyPages(clients, run, domain.domain!, crawl!);
+      pages.push(...extra);
+      note({ tool: "tavily", args: { domain: domain.domain, pages: extra.length } });
+    });
+  }
+
+  // --- merge raw content; its hash is stored so the scored content is reproducible
+  const merged = await step("merge", "merge", async (note) => {
+    const text = pages.map((p) => `# ${p.url}\n${p.text}`).join("\n\n");
+    const sha256 = createHash("sha256").update(text).digest("hex");
+    note({ args: { pages: pages.length, sha256 } });
+    return { sha256: pages.length ? sha256 : null };
+  });
+
+  // --- AI extraction (or the deterministic extractor)
+  const profile = await step("extract", "extract", async (note) => {
+    const llm = clients.llm && (await run.tokenBudgetLeft()) > 0 ? clients.llm : undefined;
+    const result: CompanyProfile = await extractCompanyProfile(pages, { llm });
+    if (result.usage) await recordTokens(tenantId, runId, result.usage);
+    note({
+      tool: result.usage ? "llm" : "rules",
+      status: result.llmError ? "error" : "ok",
+      args: { about: Boolean(result.about_text), headcount: result.headcount_estimate, emails: result.emails.length },
+      message: result.llmError ? `LLM failed, rules used: ${result.llmError}` : undefined,
+    });
+    return result;
+  });
+
+  // --- contacts: the Apify LinkedIn chain; Lusha only as the optional fallback
+  const contacts = await step("contacts", "discover", async (note) => {
+    const titles = run.rules.contactTitles?.length ? run.rules.contactTitles : clients.defaultContactTitles;
+    let outcome: ApifyChainOutcome = "disabled";
+    let found: Array<{ fullName: string; title: string | null; companyCurrent: string | null; linkedinUrl: string; location: string | null; email: string | null; source: string }> = [];
+    if (clients.apify) {
+      const result = await discoverContactsViaApify({
+        client: clients.apify,
+        companyName: company.name,
+        companyId: uen,
+        titles,
+        flags: clients.apifyFlags,
+        capGuard: dailyCapGuard(tenantId, clients.apifyDailyCap),
+      });
+      outcome = result.outcome;
+      await usage(tenantId, runId, APIFY_LINKEDIN_VENDOR, { calls: result.calls, units: result.units, errors: result.outcome === "ok" || result.outcome === "disabled" ? 0 : 1 });
+      if (result.outcome === "quota") await raiseRunAlert(tenantId, runId, "vendor_quota", "warning", "Apify reported its quota is used up; companies continue without LinkedIn contacts.");
+      found = result.contacts.map((c) => ({
+        fullName: c.full_name,
+        title: c.title ?? null,
+        companyCurrent: c.company_current ?? null,
+        linkedinUrl: c.linkedin_url,
+        location: c.location ?? null,
+        email: c.email ?? null,
+        source: APIFY_LINKEDIN_VENDOR,
+      }));
+    }
+    const thin = !domain.domain || !crawl || crawl.status !== "ok";
+    if (clients.lusha && found.length === 0 && (thin || outcome !== "ok")) {
+      try {
+        const lusha = await clients.lusha.searchContacts({ companyName: company.name, companyDomain: domain.domain ?? undefined, jobTitles: titles });
+        await usage(tenantId, runId, "lusha", { calls: 1, units: lusha.length });
+        found = lusha
+          .filter((c) => c.linkedinUrl)
+          .map((c) => ({
+            fullName: `${c.firstName} ${c.lastName}`.trim(),
+            title: c.title ?? null,
+            companyCurrent: c.companyName ?? null,
+            linkedinUrl: c.linkedinUrl!,
+            location: null,
+            email: c.email ?? null,
+            source: "lusha",
+          }));
+      } catch (error) {
+        await usage(tenantId, runId, "lusha", { calls: 1, errors: 1 });
+        if (error instanceof VendorError && error.name === "QuotaExceeded") {
+          await raiseRunAlert(tenantId, runId, "vendor_quota", "warning", "Lusha quota reached; continuing without its contacts.");
+        }
+        note({ status: "error", message: `Lusha failed: ${(error as Error).message}` });
+      }
+    }
+    note({ tool: clients.apify ? "apify_linkedin" : "none", args: { outcome, contacts: found.length }, status: outcome === "error" || outcome === "quota" ? "error" : "ok" });
+    return { outcome, found, available: outcome === "ok" || found.length > 0 };
+  });
+
+  // --- persist features and contacts, queue emails (no guessed addresses, ever)
+  const pendingEmails = await db.$withTenant(tenantId, async (tx) => {
+    const started = performance.now();
+    const at = new Date().toISOString();
+    const provenance = Object.fromEntries(
+      Object.entries(profile.provenance).map(([field, by]) => [field, { source: by === "llm" ? "llm_extraction" : "rules_extraction", at }]),
+    );
+    Object.assign(provenance, {
+      domain: { source: domain.source ?? "none", at },
+      crawl: { source: tavilyUsed ? "crawler+tavily" : "crawler", at },
+    });
+    const features = {
+      runId,
+      domain: domain.domain,
+      domainSource: domain.source,
+      domainEvidence: domain.evidence as object,
+      crawlStatus: crawl?.status ?? (domain.domain ? "error" : "none"),
+      crawlReason: crawl?.reason ?? null,
+      tavilyUsed,
+      contentSha256: merged.sha256,
+      aboutText: profile.about_text,
+      industry: profile.industry,
+      headcountEstimate: profile.headcount_estimate,
+      products: profile.products,
+      locations: profile.locations,
+      phones: profile.phones,
+      contactsStatus: contacts.outcome,
+      provenance: provenance as object,
+      enrichedAt: now,
+      updatedAt: now,
+    };
+    await tx.leadFeature.upsert({ where: { tenantId_uen: { tenantId, uen } }, create: { tenantId, uen, ...features }, update: features });
+    for (const page of pages) {
+      const row = { kind: page.kind, source: page.source, status: page.status, title: page.title, text: page.text, sha256: page.sha256, bytes: page.bytes, fetchedAt: now };
+      await tx.crawlPage.upsert({ where: { tenantId_uen_url: { tenantId, uen, url: page.url } }, create: { tenantId, uen, url: page.url, ...row }, update: row });
+    }
+    const contactIds = new Map<string, string>();
+    for (const c of contacts.found) {
+      const data = { fullName: c.fullName, title: c.title, companyCurrent: c.companyCurrent, location: c.location, source: c.source, provenance: { source: c.source, at } as object, updatedAt: now };
+      const saved = await tx.leadContact.upsert({
+        where: { tenantId_uen_linkedinUrl: { tenantId, uen, linkedinUrl: c.linkedinUrl } },
+        create: { tenantId, uen, linkedinUrl: c.linkedinUrl, ...data },
+        update: data,
+        select: { id: true },
+      });
+      if (c.email) contactIds.set(c.email.toLowerCase(), saved.id);
+    }
+
+    const candidates = [...profile.emails.map((e) => ({ email: e, source: "website" })), ...contacts.found.filter((c) => c.email).map((c) => ({ email: c.email!, source: c.source }))];
+    const policy = applyEmailPolicy(
+      candidates.map((c) => c.email),
+      { freeMail: run.rules.freeMail === "allow" || run.rules.freeMail === "allow_low_confidence" ? "allow_low_confidence" : "exclude", suppression: run.suppression },
+    );
+    const sourceOf = new Map(candidates.map((c) => [c.email.toLowerCase(), c.source]));
+    let pending = 0;
+    for (const kept of policy.kept) {
+      const cached = await tx.emailVerification.findUnique({ where: { tenantId_email: { tenantId, email: kept.email } } });
+      const fresh = cached && now.getTime() - cached.checkedAt.getTime() < 90 * 24 * 60 * 60 * 1000 && cached.status !== "unknown";
+      const status = fresh ? cached.status : "pending";
+      if (!fresh) pending++;
+      const data = {
+        contactId: contactIds.get(kept.email) ?? null,
+        source: sourceOf.get(kept.email) ?? "website",
+        verificationStatus: status,
+        subStatus: fresh ? cached.subStatus : null,
+        verifiedAt: fresh ? cached.checkedAt : null,
+        updatedAt: now,
+      };
+      await tx.leadEmail.upsert({ where: { tenantId_uen_email: { tenantId, uen, email: kept.email } }, create: { tenantId, uen, email: kept.email, ...data }, update: data });
+    }
+    if (policy.kept.length && pending < policy.kept.length) {
+      await addVendorUsage(tx, runId, "zerobounce", { cacheHits: policy.kept.length - pending });
+    }
+    await logStep(tx, {
+      runId,
+      uen,
+      stage: "emails",
+      event: "queued",
+      status: "ok",
+      durationMs: performance.now() - started,
+      args: { kept: policy.kept.length, dropped: policy.dropped.map((d) => d.reason), pending },
+    });
+    return pending;
+  });
+
+  return { pendingEmails, filtered: false };
+
+  async function usage(t: string, r: string, vendor: string, delta: Parameters<typeof addVendorUsage>[3]) {
+    const unitCost = VENDOR_UNIT_COST_USD[vendor] ?? 0;
+    await db.$withTenant(t, (tx) => addVendorUsage(tx, r, vendor, { ...delta, costUsd: (delta.units ?? delta.calls ?? 0) * unitCost }));
+  }
+}
+
+type Note = (update: { tool?: string; status?: "ok" | "error" | "skipped" | "info"; args?: Record<string, unknown>; message?: string }) => void;
+
+/**
+ * Runs one stage, timing it and writing its step event (which the progress
+ * stream pushes). A stage that throws is recorded as an error and rethrown:
+ * only unexpected failures (not vendor trouble, caught inside) get here.
+ */
+function stepRecorder(tenantId: string, runId: string, uen: string) {
+  return async function step<T>(stage: Stage, event: string, work: (note: Note) => Promise<T>): Promise<T> {
+    const started = performance.now();
+    const noted: Parameters<Note>[0] = {};
+    await db.$withTenant(tenantId, async (tx) => {
+      await tx.runCompany.updateMany({ where: { runId, uen }, data: { stage, updatedAt: new Date() } });
+    });
+    try {
+      const value = await work((update) => Object.assign(noted, update));
+      await db.$withTenant(tenantId, (tx) =>
+        logStep(tx, { runId, uen, stage, event, status: noted.status ?? "ok", tool: noted.tool, args: noted.args, message: noted.message, durationMs: performance.now() - started }),
+      );
+      return value;
+    } catch (error) {
+      await db.$withTenant(tenantId, (tx) =>
+        logStep(tx, { runId, uen, stage, event, status: "error", tool: noted.tool, args: noted.args, message: (error as Error).message, durationMs: performance.now() - started }),
+      );
+      throw error;
+    }
+  };
+}
+
+/** Tavily search for the company's own site, skipping directories and social networks. */
+async function domainFromSearch(clients: LeadEngineClients, run: RunContext, company: RegistryCompany) {
+  if (!clients.tavily) return null;
+  try {
+    const result = await clients.tavily.search({ query: `${company.name} Singapore official website`, maxResults: 5 });
+    await recordUsage(run, "tavily", { calls: 1, units: result.credits });
+    for (const hit of result.results) {
+      const host = hostOf(hit.url);
+      if (!host || NOT_A_COMPANY_SITE.test(host)) continue;
+      const score = nameMatchScore(company.name, { title: hit.title, text: hit.content } as Parameters<typeof nameMatchScore>[1]);
+      if (score >= 0.5) return { domain: host.replace(/^www\./, ""), evidence: { step: "tavily_search", url: hit.url, score } };
+    }
+  } catch (error) {
+    await recordUsage(run, "tavily", { calls: 1, errors: 1 });
+    await vendorAlertFor(run, "tavily", error);
+  }
+  return null;
+}
+
+/** The website field of the company's LinkedIn page, through the Apify company actor (counts against the cap). */
+async function domainFromApifyCompany(clients: LeadEngineClients, run: RunContext, company: RegistryCompany) {
+  if (!clients.apify || !clients.apifyFlags.enabled) return null;
+  const guard = dailyCapGuard(run.tenantId, clients.apifyDailyCap);
+  if (!(await guard.tryConsume(APIFY_LINKEDIN_VENDOR, 1))) return null;
+  try {
+    const items = await clients.apify.runActorSync(clients.apify.actors.company, { companies: [company.name] });
+    await recordUsage(run, APIFY_LINKEDIN_VENDOR, { calls: 1, units: 1 });
+    const first = (items as Array<{ website?: string | null; name?: string | null }>)[0];
+    const host = first?.website ? hostOf(first.website) : null;
+    if (host && !NOT_A_COMPANY_SITE.test(host)) return { domain: host.replace(/^www\./, ""), evidence: { step: "apify_company", website: first!.website } };
+  } catch (error) {
+    await recordUsage(run, APIFY_LINKEDIN_VENDOR, { calls: 1, units: 1, errors: 1 });
+    await vendorAlertFor(run, "apify", error);
+  }
+  return null;
+}
+
+/** Pages per domain are capped; the fallback stops early once it has a solid about text. */
+const TAVILY_MAX_PAGES = 4;
+const STRONG_SIGNAL_WORDS = 120;
+
+async function tavilyPages(clients: LeadEngineClients, run: RunContext, domain: string, crawl: CrawlResult) {
+  const urls = [crawl.homeUrl ?? `https://${domain}/`, ...crawl.skipped.filter((s) => s.kind === "about" || s.kind === "contact").map((s) => s.url)].slice(0, TAVILY_MAX_PAGES);
+  const out: Array<SourcePage & { sha256: string; source: "tavily"; status: null; bytes: number }> = [];
+  try {
+    const result = await clients.tavily!.extract({ urls });
+    await recordUsage(run, "tavily", { calls: 1, units: result.credits });
+    let words = 0;
+    for (const page of result.results) {
+      if (words >= STRONG_SIGNAL_WORDS * 3) break;
+      const text = page.raw_content.trim();
+      if (!text) continue;
+      words += text.split(/\s+/).length;
+      out.push({
+        url: page.url,
+        kind: /about|who-we-are/i.test(page.url) ? "about" : /contact/i.test(page.url) ? "contact" : "home",
+        title: text.split("\n")[0]!.slice(0, 200),
+        text,
+        sha256: createHash("sha256").update(text).digest("hex"),
+        source: "tavily",
+        status: null,
+        bytes: Buffer.byteLength(text),
+      });
+    }
+  } catch (error) {
+    await recordUsage(run, "tavily", { calls: 1, errors: 1 });
+    await vendorAlertFor(run, "tavily", error);
+  }
+  return out;
+}
+
+async function recordUsage(run: RunContext, vendor: string, delta: Parameters<typeof addVendorUsage>[3]) {
+  const unitCost = VENDOR_UNIT_COST_USD[vendor] ?? 0;
+  await db.$withTenant(run.tenantId, (tx: TenantTx) => addVendorUsage(tx, run.runId, vendor, { ...delta, costUsd: (delta.units ?? 0) * unitCost }));
+}
+
+async function vendorAlertFor(run: RunContext, vendor: string, error: unknown) {
+  log().warn({ vendor, reason: (error as Error).message }, "vendor call failed; continuing");
+  const name = (error as Error).name;
+  if (name === "QuotaExceeded") await raiseRunAlert(run.tenantId, run.runId, "vendor_quota", "warning", `${vendor} quota reached; its fallback is skipped for the rest of the run.`);
+  if (name === "RateLimited") await raiseRunAlert(run.tenantId, run.runId, "vendor_rate_limit", "info", `${vendor} rate-limited the run; affected steps were skipped.`);
+}
+
+function hostOf(url: string): string | null {
+  try {
+    return new URL(url.includes("://") ? url : `https://${url}`).hostname.toLowerCase();
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,109 @@
+import { z } from "zod";
+import { db } from "~/db.server";
+import { parseIcpRules, type IcpRules } from "~/icp/rules";
+import { singaporeDate } from "./singapore-time";
+
+/**
+ * What every step of a run needs to know, loaded once per run and process:
+ * the run's options, the ICP version it started with, the tenant's
+ * suppression lists and token budget, and registry rows on demand.
+ */
+export const RunOptionsSchema = z.object({
+  limit: z.number().int().min(1).max(10_000).optional(),
+  /** Only these companies (re-enrich). */
+  uens: z.array(z.string().min(1).max(20)).max(1000).optional(),
+  includeCareers: z.boolean().optional(),
+  /** Crawl again even if a domain and pages are known. */
+  forceRecrawl: z.boolean().optional(),
+  /** Enrich companies again even if they were enriched in the last days. */
+  includeRecent: z.boolean().optional(),
+});
+export type RunOptions = z.infer<typeof RunOptionsSchema>;
+
+export type RegistryCompany = {
+  uen: string;
+  name: string;
+  status: string;
+  entityType: string | null;
+  ssicCode: string | null;
+  ssicDescription: string | null;
+  incorporated: Date | null;
+  postalCode: string | null;
+  address: string | null;
+};
+
+export type RunContext = {
+  tenantId: string;
+  runId: string;
+  kind: string;
+  options: RunOptions;
+  icpVersion: number | null;
+  rules: IcpRules;
+  suppression: { emails: string[]; domains: string[] };
+  suppressedUens: Set<string>;
+  company(uen: string): Promise<RegistryCompany>;
+  tokenBudgetLeft(): Promise<number>;
+};
+
+const cache = new Map<string, { at: number; context: Promise<RunContext> }>();
+const TTL_MS = 30_000;
+
+export function loadRunContext(tenantId: string, runId: string): Promise<RunContext> {
+  const hit = cache.get(runId);
+  if (hit && Date.now() - hit.at < TTL_MS) return hit.context;
+  const context = build(tenantId, runId);
+  cache.set(runId, { at: Date.now(), context });
+  context.catch(() => cache.delete(runId));
+  return context;
+}
+
+async function build(tenantId: string, runId: string): Promise<RunContext> {
+  const { run, rules, suppressions } = await db.$withTenant(tenantId, async (tx) => {
+    const run = await tx.run.findUniqueOrThrow({ where: { tenantId_id: { tenantId, id: runId } } });
+    const rules = run.icpVersion
+      ? await tx.icpRule.findUnique({ where: { tenantId_version: { tenantId, version: run.icpVersion } } })
+      : await tx.icpRule.findFirst({ orderBy: { version: "desc" } });
+    const suppressions = await tx.suppressionEntry.findMany({ select: { kind: true, value: true } });
+    return { run, rules, suppressions };
+  });
+  return {
+    tenantId,
+    runId,
+    kind: run.kind,
+    options: RunOptionsSchema.parse(run.options),
+    icpVersion: run.icpVersion,
+    rules: parseIcpRules(rules?.rules ?? {}),
+    suppression: {
+      emails: suppressions.filter((s) => s.kind === "email").map((s) => s.value),
+      domains: suppressions.filter((s) => s.kind === "domain").map((s) => s.value),
+    },
+    suppressedUens: new Set(suppressions.filter((s) => s.kind === "uen").map((s) => s.value)),
+    company: (uen) => registryCompany(tenantId, uen),
+    tokenBudgetLeft: () => tokenBudgetLeft(tenantId),
+  };
+}
+
+export async function registryCompany(tenantId: string, uen: string): Promise<RegistryCompany> {
+  const rows = await db.$withTenant(tenantId, (tx) =>
+    tx.$queryRaw<Array<RegistryCompany>>`
+      SELECT uen, entity_name AS name, entity_status_description AS status, entity_type_description AS "entityType",
+             primary_ssic_code AS "ssicCode", primary_ssic_description AS "ssicDescription",
+             registration_incorporation_date AS incorporated, postal_code AS "postalCode",
+             NULLIF(concat_ws(' ', block, street_name, CASE WHEN level_no IS NOT NULL THEN '#' || level_no || COALESCE('-' || unit_no, '') END, building_name), '') AS address
+      FROM staging_acra_companies WHERE uen = ${uen}`,
+  );
+  if (!rows[0]) throw new Error(`Company ${uen} is not in the registry`);
+  return rows[0];
+}
+
+/** Tokens the tenant may still spend today (Singapore day); the budget is a hard cap. */
+export async function tokenBudgetLeft(tenantId: string, now = new Date()): Promise<number> {
+  const day = singaporeDate(now);
+  const rows = await db.$withTenant(tenantId, (tx) =>
+    tx.$queryRaw<Array<{ budget: number; used: number }>>`
+      SELECT COALESCE((SELECT daily_token_budget FROM tenant_settings), 200000) AS budget,
+             COALESCE((SELECT prompt_tokens + completion_tokens FROM token_usage WHERE day = ${day}::date), 0) AS used`,
+  );
+  const row = rows[0]!;
+  return Math.max(0, Number(row.budget) - Number(row.used));
+}

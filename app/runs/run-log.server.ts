@@ -1,0 +1,81 @@
+import type { TenantTx } from "~/db.server";
+import { REDACTED_KEYS } from "~/logger.server";
+
+/**
+ * The run's own record of what happened: one row per step (tenant, run,
+ * company, stage, tool, redacted arguments, status, duration), which also
+ * feeds the live progress stream (a trigger NOTIFYs listeners), and vendor
+ * usage counters per run.
+ */
+export type StepEvent = {
+  runId: string;
+  uen?: string | null;
+  stage: string;
+  event: string;
+  status: "ok" | "error" | "skipped" | "info";
+  tool?: string;
+  durationMs?: number;
+  args?: Record<string, unknown>;
+  message?: string;
+};
+
+const SECRET_KEYS = new Set(REDACTED_KEYS.map((k) => k.toLowerCase()));
+const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+
+/** Step arguments as logged: secrets removed, email addresses masked, long strings cut. */
+export function redactArgs(value: unknown, depth = 0): unknown {
+  if (depth > 4) return "[…]";
+  if (typeof value === "string") return (value.length > 300 ? `${value.slice(0, 300)}…` : value).replace(EMAIL, maskEmail);
+  if (Array.isArray(value)) return value.slice(0, 20).map((v) => redactArgs(v, depth + 1));
+  if (value && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, SECRET_KEYS.has(k.toLowerCase()) ? "[redacted]" : redactArgs(v, depth + 1)]),
+    );
+  }
+  return value;
+}
+
+export function maskEmail(email: string): string {
+  const [local = "", domain = ""] = email.split("@");
+  return `${local.slice(0, 1)}***@${domain}`;
+}
+
+export async function logStep(tx: TenantTx, event: StepEvent): Promise<void> {
+  await tx.runEventLog.create({
+    data: {
+      runId: event.runId,
+      uen: event.uen ?? null,
+      stage: event.stage,
+      event: event.event,
+      status: event.status,
+      tool: event.tool ?? null,
+      durationMs: event.durationMs === undefined ? null : Math.round(event.durationMs),
+      args: (redactArgs(event.args ?? {}) ?? {}) as object,
+      message: event.message?.slice(0, 1000) ?? null,
+    },
+  });
+}
+
+export type VendorUsageDelta = { calls?: number; units?: number; costUsd?: number; errors?: number; cacheHits?: number };
+
+export async function addVendorUsage(tx: TenantTx, runId: string, vendor: string, delta: VendorUsageDelta): Promise<void> {
+  await tx.$executeRaw`
+    INSERT INTO run_vendor_usage (run_id, vendor, calls, units, cost_usd, errors, cache_hits)
+    VALUES (${runId}::uuid, ${vendor}, ${delta.calls ?? 0}, ${delta.units ?? 0}, ${delta.costUsd ?? 0}, ${delta.errors ?? 0}, ${delta.cacheHits ?? 0})
+    ON CONFLICT (tenant_id, run_id, vendor) DO UPDATE SET
+      calls = run_vendor_usage.calls + EXCLUDED.calls,
+      units = run_vendor_usage.units + EXCLUDED.units,
+      cost_usd = run_vendor_usage.cost_usd + EXCLUDED.cost_usd,
+      errors = run_vendor_usage.errors + EXCLUDED.errors,
+      cache_hits = run_vendor_usage.cache_hits + EXCLUDED.cache_hits,
+      updated_at = now()`;
+}
+
+/** Published list prices per unit, for the cost column (configurable later; figures in USD). */
+export const VENDOR_UNIT_COST_USD: Record<string, number> = {
+  tavily: 0.008,
+  apify_linkedin: 0.01,
+  zerobounce: 0.008,
+  lusha: 0.1,
+  llm_tokens: 0.0000006,
+};

@@ -1,0 +1,150 @@
+import { recordAudit, type Actor } from "~/audit.server";
+import { db } from "~/db.server";
+import { env } from "~/env.server";
+import { refreshCandidates } from "~/icp/candidates.server";
+import { enqueue } from "~/jobs/enqueue.server";
+import { log } from "~/logger.server";
+import { raiseRunAlert } from "./alerts.server";
+import { logStep } from "./run-log.server";
+import { RunOptionsSchema, loadRunContext, type RunOptions } from "./run-context.server";
+import { singaporeDate } from "./singapore-time";
+
+/**
+ * Starting a run: a `runs` row (queued) and a start_run job. The job refreshes
+ * the candidates, picks today's target set and fans out one enrich_company
+ * job per company (job key run:<run>:<uen>), so a killed worker loses nothing
+ * and repeats no company.
+ */
+export type RunKind = "nightly" | "manual" | "re_enrich";
+
+/** Companies enriched within this many days are skipped unless a run asks to include them. */
+export const RECENT_DAYS = 7;
+
+export class RunAlreadyActiveError extends Error {
+  constructor(readonly runId: string) {
+    super("A run is already in progress for this workspace");
+    this.name = "RunAlreadyActiveError";
+  }
+}
+
+export async function startRun(tenantId: string, input: { kind: RunKind; actor: Actor | null; options?: RunOptions; runAt?: Date }): Promise<{ runId: string }> {
+  const options = RunOptionsSchema.parse(input.options ?? {});
+  const run = await db.$withTenant(
+    tenantId,
+    async (tx) => {
+      // One full run at a time per tenant; a one-company re-enrich may overlap.
+      if (input.kind !== "re_enrich") {
+        const active = await tx.run.findFirst({
+          where: { kind: { not: "re_enrich" }, status: { in: ["queued", "running", "finalizing"] } },
+          select: { id: true },
+        });
+        if (active) throw new RunAlreadyActiveError(active.id);
+      }
+      const icp = await tx.icpRule.findFirst({ orderBy: { version: "desc" }, select: { version: true } });
+      const created = await tx.run.create({
+        data: {
+          tenantId,
+          kind: input.kind,
+          options: options as object,
+          icpVersion: icp?.version ?? null,
+          runDate: new Date(`${singaporeDate(input.runAt ?? new Date())}T00:00:00Z`),
+          startedBySub: input.actor?.sub ?? null,
+          startedByEmail: input.actor?.email ?? null,
+        },
+        select: { id: true },
+      });
+      await logStep(tx, { runId: created.id, stage: "run", event: "queued", status: "info", args: { kind: input.kind, ...options } });
+      await enqueue("start_run", { tenantId, runId: created.id }, { jobKey: `run:${created.id}:start`, runAt: input.runAt, tx });
+      return created;
+    },
+  );
+  if (input.actor) await recordAudit(tenantId, input.actor, "run.started", run.id, { kind: input.kind, ...options });
+  return { runId: run.id };
+}
+
+/** The start_run job: refresh candidates, choose targets, fan out. Safe to repeat. */
+export async function launchRun(tenantId: string, runId: string): Promise<void> {
+  const claimed = await db.$withTenant(tenantId, (tx) =>
+    tx.run.updateMany({ where: { id: runId, status: "queued" }, data: { status: "running", startedAt: new Date() } }),
+  );
+  if (claimed.count === 0) {
+    // A repeat of this job after the fan-out: make sure every company has its job.
+    await fanOut(tenantId, runId);
+    return;
+  }
+  const context = await loadRunContext(tenantId, runId);
+  const reasons: string[] = [];
+  let candidatesTotal: number | null = null;
+
+  if (!context.options.uens?.length) {
+    try {
+      const refresh = await refreshCandidates(tenantId, { reason: context.kind, floor: env().ICP_CANDIDATE_FLOOR });
+      candidatesTotal = refresh.candidateCount;
+      if (refresh.status === "degraded") reasons.push(refresh.degradedReason ?? "candidate refresh degraded");
+      await db.$withTenant(tenantId, (tx) =>
+        logStep(tx, {
+          runId,
+          stage: "candidates",
+          event: "refreshed",
+          status: refresh.status === "ok" ? "ok" : "info",
+          durationMs: refresh.durationMs,
+          args: { candidates: refresh.candidateCount, matchedByRules: refresh.matchedByRules, degraded: refresh.degradedReason },
+        }),
+      );
+    } catch (error) {
+      log().error({ err: error, runId }, "candidate refresh failed; the run uses the previous candidate set");
+      reasons.push("candidate refresh failed; previous candidates used");
+      await raiseRunAlert(tenantId, runId, "candidate_refresh_failed", "critical", `Refreshing the candidates failed: ${(error as Error).message}`);
+    }
+  }
+
+  const cap = context.options.limit ?? context.rules.dailyCap ?? 100;
+  const targets = await db.$withTenant(tenantId, async (tx) => {
+    let uens: string[];
+    if (context.options.uens?.length) {
+      uens = context.options.uens;
+    } else {
+      const recentCutoff = new Date(Date.now() - RECENT_DAYS * 24 * 60 * 60 * 1000);
+      // Companies never enriched (or not lately) first; in UEN order so the choice is stable.
+      const rows = await tx.$queryRaw<Array<{ uen: string }>>`
+        SELECT c.uen FROM icp_candidate_companies c
+        LEFT JOIN lead_features f ON f.uen = c.uen
+        WHERE (${context.options.includeRecent ?? false} OR f.enriched_at IS NULL OR f.enriched_at < ${recentCutoff})
+        ORDER BY (f.enriched_at IS NOT NULL), c.matched_by = 'industry_fallback', c.uen
+        LIMIT ${cap}`;
+      uens = rows.map((r) => r.uen);
+      if (candidatesTotal === null) {
+        const [count] = await tx.$queryRaw<[{ n: number }]>`SELECT count(*)::int AS n FROM icp_candidate_companies`;
+        candidatesTotal = count.n;
+      }
+    }
+    uens = uens.filter((uen) => !context.suppressedUens.has(uen));
+    await tx.runCompany.createMany({ data: uens.map((uen) => ({ tenantId, runId, uen })), skipDuplicates: true });
+    await tx.run.update({
+      where: { tenantId_id: { tenantId, id: runId } },
+      data: {
+        targetCount: uens.length,
+        candidatesTotal,
+        degraded: reasons.length > 0,
+        degradedReasons: reasons,
+      },
+    });
+    await logStep(tx, { runId, stage: "run", event: "targets", status: "ok", args: { targets: uens.length, cap, candidates: candidatesTotal } });
+    return uens;
+  });
+
+  if (targets.length === 0) {
+    await enqueue("finalize_run", { tenantId, runId }, { jobKey: `run:${runId}:finalize` });
+    return;
+  }
+  await fanOut(tenantId, runId);
+}
+
+async function fanOut(tenantId: string, runId: string) {
+  const pending = await db.$withTenant(tenantId, (tx) =>
+    tx.runCompany.findMany({ where: { runId, status: { in: ["pending", "running"] } }, select: { uen: true } }),
+  );
+  for (const { uen } of pending) {
+    await enqueue("enrich_company", { tenantId, runId, uen }, { jobKey: `run:${runId}:${uen}`, jobKeyMode: "dedupe" });
+  }
+}

@@ -1,0 +1,89 @@
+import { performance } from "node:perf_hooks";
+import { db } from "~/db.server";
+import type { EmailVerification } from "~/vendors/zerobounce.server";
+import { raiseRunAlert } from "./alerts.server";
+import { leadEngineClients } from "./clients.server";
+import { addVendorUsage, logStep, VENDOR_UNIT_COST_USD } from "./run-log.server";
+
+/**
+ * Email verification for a run, batched across its companies: up to 200
+ * pending addresses per ZeroBounce call (the client keeps to 5 calls a
+ * minute). Results go into the 90-day cache. Without ZeroBounce, or when it
+ * fails, addresses become `unknown` and are tried again next run.
+ * Returns the companies whose addresses are now all settled.
+ */
+export const BATCH = 200;
+
+export async function verifyPendingEmails(tenantId: string, runId: string): Promise<string[]> {
+  const { zeroBounce } = leadEngineClients();
+  const settledCompanies = new Set<string>();
+  for (;;) {
+    const pending = await db.$withTenant(tenantId, (tx) =>
+      tx.$queryRaw<Array<{ uen: string; email: string }>>`
+        SELECT e.uen, e.email FROM lead_emails e
+        JOIN run_companies rc ON rc.uen = e.uen AND rc.run_id = ${runId}::uuid AND rc.status = 'awaiting_verification'
+        WHERE e.verification_status = 'pending'
+        ORDER BY e.uen, e.email LIMIT ${BATCH}`,
+    );
+    if (pending.length === 0) break;
+    const started = performance.now();
+    let results: EmailVerification[];
+    let failure: string | null = null;
+    if (zeroBounce) {
+      results = await zeroBounce.validateBatch(pending.map((p) => p.email));
+      if (results.every((r) => r.status === "unknown" && r.error)) failure = results[0]?.error ?? "ZeroBounce error";
+    } else {
+      results = pending.map((p) => ({ email: p.email, status: "unknown", vendorStatus: null, vendorSubStatus: null, freeEmail: null, didYouMean: null }));
+    }
+    const byEmail = new Map(results.map((r) => [r.email.toLowerCase(), r]));
+    await db.$withTenant(tenantId, async (tx) => {
+      const now = new Date();
+      for (const item of pending) {
+        const result = byEmail.get(item.email.toLowerCase());
+        const status = result?.status ?? "unknown";
+        await tx.leadEmail.updateMany({
+          where: { uen: item.uen, email: item.email },
+          data: { verificationStatus: status, subStatus: result?.vendorSubStatus ?? null, verifiedAt: now, updatedAt: now },
+        });
+        // An `unknown` is not cached: the next run asks again.
+        if (zeroBounce && status !== "unknown") {
+          const cached = { status, subStatus: result?.vendorSubStatus ?? null, checkedAt: now };
+          await tx.emailVerification.upsert({
+            where: { tenantId_email: { tenantId, email: item.email } },
+            create: { tenantId, email: item.email, ...cached },
+            update: cached,
+          });
+        }
+      }
+      if (zeroBounce) {
+        await addVendorUsage(tx, runId, "zerobounce", {
+          calls: Math.ceil(pending.length / BATCH),
+          units: pending.length,
+          costUsd: pending.length * (VENDOR_UNIT_COST_USD.zerobounce ?? 0),
+          errors: failure ? 1 : 0,
+        });
+      }
+      await logStep(tx, {
+        runId,
+        stage: "verify",
+        event: "batch",
+        status: failure ? "error" : zeroBounce ? "ok" : "skipped",
+        tool: zeroBounce ? "zerobounce" : undefined,
+        durationMs: performance.now() - started,
+        args: { emails: pending.length, verified: results.filter((r) => r.status === "verified").length },
+        message: failure ? `ZeroBounce failed (${failure}); addresses marked unknown, retried next run` : zeroBounce ? undefined : "ZeroBounce not configured: addresses left unknown",
+      });
+    });
+    if (failure) await raiseRunAlert(tenantId, runId, "vendor_error", "warning", `Email verification failed: ${failure}. Addresses are marked unknown and retried next run.`);
+    for (const item of pending) settledCompanies.add(item.uen);
+  }
+
+  // Companies waiting on verification with nothing pending (any more) can be scored.
+  const ready = await db.$withTenant(tenantId, (tx) =>
+    tx.$queryRaw<Array<{ uen: string }>>`
+      SELECT rc.uen FROM run_companies rc
+      WHERE rc.run_id = ${runId}::uuid AND rc.status = 'awaiting_verification'
+        AND NOT EXISTS (SELECT 1 FROM lead_emails e WHERE e.uen = rc.uen AND e.verification_status = 'pending')`,
+  );
+  return ready.map((r) => r.uen);
+}

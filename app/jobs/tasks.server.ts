@@ -1,4 +1,6 @@
+import acraSweep from "../../tasks/acra_sweep";
 import pruneWorkerHeartbeats from "../../tasks/prune_worker_heartbeats";
+import refreshCandidates from "../../tasks/refresh_candidates";
 import type { TaskDefinition } from "./define-task.server";
 
 /**
@@ -8,6 +10,8 @@ import type { TaskDefinition } from "./define-task.server";
  */
 export const taskDefinitions = {
   prune_worker_heartbeats: pruneWorkerHeartbeats,
+  refresh_candidates: refreshCandidates,
+  acra_sweep: acraSweep,
 } satisfies Record<string, TaskDefinition>;
 
 export type TaskName = keyof typeof taskDefinitions;

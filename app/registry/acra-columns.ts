@@ -74,10 +74,10 @@ export function acraColumnIndex(name: string): number | undefined {
 export function normalizeHeaderName(raw: string): string {
   return raw
     .replace(/^\uFEFF/, "")
-    .trim()
     .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "_")
-    .replace(/^_+|_+$/g, "");
+    .replace(/[^a-z0-9_]+/g, " ")
+    .trim()
+    .replace(/ /g, "_");
 }
 
 export type HeaderMapping = {

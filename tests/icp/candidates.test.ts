@@ -48,7 +48,11 @@ describe("ICP rules", () => {
     const history = await icpHistory(tenantA);
     expect(history.map((h) => [h.version, h.authorSub, h.changes.length])).toEqual([[2, "bob-sub", 1], [1, "alice-sub", 3]]);
 
-    const { rows: jobs } = await owner.query("SELECT task_identifier, key, payload FROM graphile_worker.jobs WHERE key = $1", [`refresh_candidates:${tenantA}`]);
+    const { rows: jobs } = await owner.query(
+      `SELECT t.identifier AS task_identifier, j.key, j.payload FROM graphile_worker._private_jobs j
+       JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE j.key = $1`,
+      [`refresh_candidates:${tenantA}`],
+    );
     expect(jobs).toEqual([{ task_identifier: "refresh_candidates", key: `refresh_candidates:${tenantA}`, payload: { tenantId: tenantA, reason: "icp_changed:v2" } }]);
     const { rows: audit } = await owner.query("SELECT action, target, actor_sub FROM audit_log WHERE tenant_id = $1 ORDER BY id", [tenantA]);
     expect(audit).toEqual([

@@ -300,6 +300,7 @@ async function load(client: pg.Client, side: pg.Client, runId: string, options: 
     try {
       await pipeline(opened.stream as Readable, tap, parser, toCopy, copy);
     } catch (error) {
+      if (error instanceof IngestionError) throw error;
       const reason = error instanceof Error ? error.message : String(error);
       throw new IngestionError(`${file.name}: ${reason}`);
     }

@@ -66,8 +66,9 @@ describe("data.gov.sg sources", () => {
     expect(sim.requests.some((r) => r.path.includes("download") || r.path.startsWith("/files"))).toBe(false);
     sim.setDataset(A, { name: "A", csv: sample(310, 1), lastUpdatedAt: "2026-10-16T10:00:00+08:00" });
     const third = await sweepAcraSources({ connectionString: owner(), sources, datagov: config });
-    expect(third[0]!.outcome).toBe("ingested");
-    expect(third[0]!.outcome === "ingested" && third[0].summary).toMatchObject({ inserted: 10, unchanged: 300 });
+    const outcome = third[0]!;
+    expect(outcome.outcome).toBe("ingested");
+    expect(outcome.outcome === "ingested" && outcome.summary).toMatchObject({ inserted: 10, unchanged: 300 });
   });
 
   it("sweeps a URL by ETag, and reports a failing source without stopping the others", async () => {

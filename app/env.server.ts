@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { authEnv, authEnvProblems } from "./auth/config.server";
 import { crawlerEnv } from "./crawler/config.server";
+import { icpEnv } from "./icp/config";
+import { registryEnv } from "./registry/registry.server";
 import { odooEnv } from "./odoo/config.server";
 import { vendorsEnv } from "./vendors/config.server";
 
@@ -47,6 +49,8 @@ const EnvSchema = baseEnv
   .extend(odooEnv.shape)
   .extend(crawlerEnv.shape)
   .extend(vendorsEnv.shape)
+  .extend(registryEnv.shape)
+  .extend(icpEnv.shape)
   .extend({
   /** The OAuth client id Odoo uses at Nexius SSO (Odoo is its own client of the IdP). */
   ODOO_OIDC_CLIENT_ID: z.string().min(1).default("odoo"),

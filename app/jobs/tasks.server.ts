@@ -1,5 +1,7 @@
 import provisionTenant from "../../tasks/provision_tenant";
+import acraSweep from "../../tasks/acra_sweep";
 import pruneWorkerHeartbeats from "../../tasks/prune_worker_heartbeats";
+import refreshCandidates from "../../tasks/refresh_candidates";
 import syncOdooMember from "../../tasks/sync_odoo_member";
 import type { TaskDefinition } from "./define-task.server";
 
@@ -12,6 +14,8 @@ export const taskDefinitions = {
   provision_tenant: provisionTenant,
   prune_worker_heartbeats: pruneWorkerHeartbeats,
   sync_odoo_member: syncOdooMember,
+  refresh_candidates: refreshCandidates,
+  acra_sweep: acraSweep,
 } satisfies Record<string, TaskDefinition>;
 
 export type TaskName = keyof typeof taskDefinitions;

@@ -1,0 +1,169 @@
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openAlerts } from "../../app/alerts/alerts.server";
+import { db } from "../../app/db.server";
+import { CANDIDATE_ALERTS, latestCandidateRefresh, listCandidates, refreshCandidates } from "../../app/icp/candidates.server";
+import { currentIcpRules, icpHistory, previewCandidates, saveIcpRules } from "../../app/icp/icp.server";
+import { InvalidIcpRulesError } from "../../app/icp/rules";
+import { ensureDemoRegistry } from "../../app/registry/registry.server";
+
+let owner: pg.Client;
+let tenantA: string;
+let tenantB: string;
+const alice = { sub: "alice-sub", email: "alice@a.example" };
+const asOf = new Date("2026-10-01T00:00:00Z");
+
+async function createTenant(slug: string) {
+  const { rows } = await owner.query<{ id: string }>("INSERT INTO tenants (slug, name, status) VALUES ($1, $1, 'active') RETURNING id", [slug]);
+  return rows[0]!.id;
+}
+
+async function candidateUens(tenantId: string) {
+  return db.$withTenant(tenantId, async (tx) => (await tx.$queryRaw<Array<{ uen: string }>>`SELECT uen FROM icp_candidate_companies ORDER BY uen`).map((r) => r.uen));
+}
+
+beforeAll(async () => {
+  owner = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await owner.connect();
+  await ensureDemoRegistry({ connectionString: process.env.DATABASE_URL!, rows: 2000 });
+  tenantA = await createTenant("tenant-a");
+  tenantB = await createTenant("tenant-b");
+});
+afterAll(async () => {
+  await owner.end();
+});
+
+describe("ICP rules", () => {
+  it("versions every change with its author, skips saves that change nothing, and queues a refresh", async () => {
+    const first = await saveIcpRules(tenantA, alice, { industries: ["software"], employees: { min: 10, max: 200 } });
+    expect(first).toMatchObject({ changed: true, version: { version: 1, authorSub: "alice-sub", authorEmail: "alice@a.example" } });
+    const same = await saveIcpRules(tenantA, alice, { industries: ["SaaS"], employees: { min: 10, max: 200 } });
+    expect(same).toMatchObject({ changed: false, version: { version: 1 } });
+    const second = await saveIcpRules(tenantA, { sub: "bob-sub" }, { industries: ["software", "IT services"], employees: { min: 10, max: 200 } });
+    expect(second.version.version).toBe(2);
+    expect(second.changes).toEqual([
+      { path: "industries", kind: "changed", before: ["software"], after: ["software", "it_services"], addedItems: ["it_services"], removedItems: [] },
+    ]);
+    expect((await currentIcpRules(tenantA))?.rules.industries).toEqual(["software", "it_services"]);
+    const history = await icpHistory(tenantA);
+    expect(history.map((h) => [h.version, h.authorSub, h.changes.length])).toEqual([[2, "bob-sub", 1], [1, "alice-sub", 3]]);
+
+    const { rows: jobs } = await owner.query(
+      `SELECT t.identifier AS task_identifier, j.key, j.payload FROM graphile_worker._private_jobs j
+       JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE j.key = $1`,
+      [`refresh_candidates:${tenantA}`],
+    );
+    expect(jobs).toEqual([{ task_identifier: "refresh_candidates", key: `refresh_candidates:${tenantA}`, payload: { tenantId: tenantA, reason: "icp_changed:v2" } }]);
+    const { rows: audit } = await owner.query("SELECT action, target, actor_sub FROM audit_log WHERE tenant_id = $1 ORDER BY id", [tenantA]);
+    expect(audit).toEqual([
+      { action: "icp.update", target: "icp_rules:v1", actor_sub: "alice-sub" },
+      { action: "icp.update", target: "icp_rules:v2", actor_sub: "bob-sub" },
+    ]);
+  });
+
+  it("refuses invalid rules with a message per problem", async () => {
+    await expect(saveIcpRules(tenantB, alice, { industries: ["softwear"] })).rejects.toThrow(InvalidIcpRulesError);
+    expect(await currentIcpRules(tenantB)).toBeNull();
+  });
+
+  it("previews matches with a sample, and the fallback count when nothing matches", async () => {
+    const preview = await previewCandidates(tenantA, { industries: ["software"] }, { asOf });
+    expect(preview.count).toBeGreaterThan(20);
+    expect(preview.sample).toHaveLength(20);
+    expect(preview.sample.every((r) => String(r.primary_ssic_code).match(/^(5820|6201)/))).toBe(true);
+    const codigo = await previewCandidates(tenantA, { industries: ["software"], nameKeywords: { include: ["codigo"] } }, { asOf });
+    expect(codigo).toMatchObject({ count: 1, sample: [{ uen: "201190001C", entity_name: "CODIGO PTE. LTD." }] });
+    const none = await previewCandidates(tenantA, { industries: ["software"], nameKeywords: { include: ["no such company"] } }, { asOf });
+    expect(none).toEqual({ count: 0, sample: [], fallbackCount: preview.count });
+  });
+});
+
+describe("candidate refresh", () => {
+  it("keeps each tenant's candidates to itself (RLS)", async () => {
+    await saveIcpRules(tenantB, alice, { industries: ["logistics"] });
+    const a = await refreshCandidates(tenantA, { reason: "test", floor: 1, asOf });
+    const b = await refreshCandidates(tenantB, { reason: "test", floor: 1, asOf });
+    expect(a).toMatchObject({ status: "ok", icpVersion: 2, degradedReason: null });
+    expect(a.candidateCount).toBe(a.added);
+    expect(b.candidateCount).toBeGreaterThan(0);
+    const aUens = await candidateUens(tenantA);
+    const bUens = await candidateUens(tenantB);
+    expect(aUens).toHaveLength(a.candidateCount);
+    expect(bUens).toHaveLength(b.candidateCount);
+    expect(aUens.filter((u) => bUens.includes(u))).toEqual([]);
+
+    const app = new pg.Client({ connectionString: process.env.APP_DATABASE_URL });
+    await app.connect();
+    try {
+      expect((await app.query("SELECT count(*)::int AS n FROM icp_candidate_companies")).rows[0].n).toBe(0);
+      await app.query("BEGIN");
+      await app.query("SELECT set_config('app.tenant_id', $1, true)", [tenantA]);
+      expect((await app.query("SELECT count(*)::int AS n FROM icp_candidate_companies")).rows[0].n).toBe(a.candidateCount);
+      expect((await app.query("SELECT count(*)::int AS n FROM icp_candidate_companies WHERE tenant_id = $1", [tenantB])).rows[0].n).toBe(0);
+      await expect(app.query("INSERT INTO icp_candidate_companies (tenant_id, uen, matched_by, refresh_id) VALUES ($1, 'X', 'rules', gen_random_uuid())", [tenantB])).rejects.toThrow(/row-level security/);
+      await app.query("ROLLBACK");
+    } finally {
+      await app.end();
+    }
+    const listed = await listCandidates(tenantA, { limit: 5 });
+    expect(listed).toHaveLength(5);
+    expect(listed[0]).toMatchObject({ matchedBy: "rules", entityStatus: expect.stringMatching(/^Live/) });
+  });
+
+  it("a second refresh changes only what changed", async () => {
+    const again = await refreshCandidates(tenantA, { reason: "nightly", floor: 1, asOf });
+    expect(again).toMatchObject({ status: "ok", added: 0, removed: 0 });
+    await saveIcpRules(tenantA, alice, { industries: ["software", "it_services"], employees: { min: 10, max: 200 }, postal: { regions: ["central"] } });
+    const narrowed = await refreshCandidates(tenantA, { reason: "icp_changed:v3", floor: 1, asOf });
+    expect(narrowed.added).toBe(0);
+    expect(narrowed.removed).toBe(again.candidateCount - narrowed.candidateCount);
+    expect(narrowed.removed).toBeGreaterThan(0);
+  });
+
+  it("falls back to industry only when the rules match nothing, flags the refresh degraded and raises an alert", async () => {
+    await saveIcpRules(tenantA, alice, { industries: ["software"], nameKeywords: { include: ["no such company anywhere"] } });
+    const refresh = await refreshCandidates(tenantA, { reason: "test", floor: 1, asOf });
+    expect(refresh).toMatchObject({ status: "degraded", matchedByRules: 0 });
+    expect(refresh.candidateCount).toBeGreaterThan(0);
+    expect(refresh.degradedReason).toMatch(/ICP v4 matched no company; using the industry-only fallback \(Software and SaaS\): \d+ candidates/);
+    const listed = await listCandidates(tenantA, { limit: 1000 });
+    expect(new Set(listed.map((c) => c.matchedBy))).toEqual(new Set(["industry_fallback"]));
+    expect(await latestCandidateRefresh(tenantA)).toMatchObject({ status: "degraded", icpVersion: 4, candidateCount: refresh.candidateCount });
+    const alerts = await openAlerts(tenantA);
+    expect(alerts).toMatchObject([{ kind: CANDIDATE_ALERTS.empty, severity: "warning", message: refresh.degradedReason }]);
+
+    await refreshCandidates(tenantA, { reason: "again", floor: 1, asOf });
+    expect(await openAlerts(tenantA)).toHaveLength(1);
+
+    await saveIcpRules(tenantA, alice, { industries: ["software"] });
+    const healthy = await refreshCandidates(tenantA, { reason: "fixed", floor: 1, asOf });
+    expect(healthy.status).toBe("ok");
+    expect(await openAlerts(tenantA)).toEqual([]);
+  });
+
+  it("raises a critical alert when even the fallback is empty, and a floor alert below the floor", async () => {
+    await saveIcpRules(tenantB, alice, { industries: ["agriculture"], ssic: { include: ["99999"] }, excludedIndustries: ["agriculture"] });
+    const empty = await refreshCandidates(tenantB, { reason: "test", floor: 10, asOf });
+    expect(empty).toMatchObject({ status: "degraded", candidateCount: 0, belowFloor: true });
+    expect(empty.degradedReason).toMatch(/the industry-only fallback .* matched none either/);
+    expect(await candidateUens(tenantB)).toEqual([]);
+    const alerts = await openAlerts(tenantB);
+    expect(alerts.map((a) => [a.kind, a.severity]).sort()).toEqual([
+      [CANDIDATE_ALERTS.belowFloor, "warning"],
+      [CANDIDATE_ALERTS.empty, "critical"],
+    ]);
+  });
+
+  it("keeps the previous candidate set when a refresh fails, and says so", async () => {
+    await saveIcpRules(tenantB, alice, { industries: ["logistics"] });
+    const ok = await refreshCandidates(tenantB, { reason: "test", floor: 1, asOf });
+    const before = await candidateUens(tenantB);
+    expect(before).toHaveLength(ok.candidateCount);
+    // A version saved by an older release that today's schema cannot read.
+    await owner.query(`INSERT INTO icp_rules (tenant_id, version, rules) VALUES ($1, 99, '{"industries": ["quantum basket weaving"]}')`, [tenantB]);
+    await expect(refreshCandidates(tenantB, { reason: "test", floor: 1, asOf })).rejects.toThrow();
+    expect(await candidateUens(tenantB)).toEqual(before);
+    expect(await latestCandidateRefresh(tenantB)).toMatchObject({ status: "failed", error: expect.stringContaining("quantum basket weaving") });
+    expect((await openAlerts(tenantB)).map((a) => a.kind)).toContain(CANDIDATE_ALERTS.failed);
+  });
+});

@@ -31,7 +31,12 @@ if (config.NODE_ENV === "production" && build.mode !== "production") {
 const app = express();
 app.disable("x-powered-by");
 app.set("trust proxy", config.NODE_ENV === "production" ? 1 : false);
-app.use(compression());
+// Event streams must reach the browser as they are written, not when a compression buffer fills.
+app.use(
+  compression({
+    filter: (req, res) => !String(res.getHeader("Content-Type") ?? "").startsWith("text/event-stream") && compression.filter(req, res),
+  }),
+);
 
 app.use((req, res, next) => {
   const incoming = req.get("x-request-id");

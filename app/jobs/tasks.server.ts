@@ -3,6 +3,11 @@ import acraSweep from "../../tasks/acra_sweep";
 import pruneWorkerHeartbeats from "../../tasks/prune_worker_heartbeats";
 import refreshCandidates from "../../tasks/refresh_candidates";
 import syncOdooMember from "../../tasks/sync_odoo_member";
+import enrichCompany from "../../tasks/enrich_company";
+import finalizeRun from "../../tasks/finalize_run";
+import nightlySweep from "../../tasks/nightly_sweep";
+import startRun from "../../tasks/start_run";
+import verifyRunEmails from "../../tasks/verify_run_emails";
 import type { TaskDefinition } from "./define-task.server";
 
 /**
@@ -16,6 +21,11 @@ export const taskDefinitions = {
   sync_odoo_member: syncOdooMember,
   refresh_candidates: refreshCandidates,
   acra_sweep: acraSweep,
+  start_run: startRun,
+  enrich_company: enrichCompany,
+  verify_run_emails: verifyRunEmails,
+  finalize_run: finalizeRun,
+  nightly_sweep: nightlySweep,
 } satisfies Record<string, TaskDefinition>;
 
 export type TaskName = keyof typeof taskDefinitions;

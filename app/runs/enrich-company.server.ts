@@ -6,7 +6,7 @@ import { db, type TenantTx } from "~/db.server";
 import { applyEmailPolicy } from "~/enrichment/email-policy.server";
 import { extractCompanyProfile, type CompanyProfile, type SourcePage } from "~/enrichment/extract.server";
 import { log } from "~/logger.server";
-import { APIFY_LINKEDIN_VENDOR, discoverContactsViaApify, type ApifyChainOutcome } from "~/vendors/apify.server";
+import { APIFY_LINKEDIN_VENDOR, DEFAULT_ACTORS, discoverContactsViaApify, type ApifyChainOutcome } from "~/vendors/apify.server";
 import { VendorError } from "~/vendors/errors.server";
 import { dailyCapGuard } from "./caps.server";
 import { leadEngineClients, type LeadEngineClients } from "./clients.server";
@@ -151,15 +151,16 @@ export async function enrichCompany(tenantId: string, runId: string, uen: string
       try {
         const lusha = await clients.lusha.searchContacts({ companyName: company.name, companyDomain: domain.domain ?? undefined, jobTitles: titles });
         await usage(tenantId, runId, "lusha", { calls: 1, units: lusha.length });
+        // Lusha people without a LinkedIn profile have no stable key here; they are left out.
         found = lusha
-          .filter((c) => c.linkedinUrl)
+          .filter((c) => c.linkedin_url)
           .map((c) => ({
-            fullName: `${c.firstName} ${c.lastName}`.trim(),
-            title: c.title ?? null,
-            companyCurrent: c.companyName ?? null,
-            linkedinUrl: c.linkedinUrl!,
-            location: null,
-            email: c.email ?? null,
+            fullName: c.full_name,
+            title: c.title,
+            companyCurrent: c.company_current,
+            linkedinUrl: c.linkedin_url!,
+            location: c.location,
+            email: c.emails[0]?.email ?? null,
             source: "lusha",
           }));
       } catch (error) {
@@ -321,7 +322,8 @@ async function domainFromApifyCompany(clients: LeadEngineClients, run: RunContex
   const guard = dailyCapGuard(run.tenantId, clients.apifyDailyCap);
   if (!(await guard.tryConsume(APIFY_LINKEDIN_VENDOR, 1))) return null;
   try {
-    const items = await clients.apify.runActorSync(clients.apify.actors.company, { companies: [company.name] });
+    const actor = clients.apify.config.actors?.company ?? DEFAULT_ACTORS.company;
+    const items = await clients.apify.runActorSync(actor, { companies: [company.name] });
     await recordUsage(run, APIFY_LINKEDIN_VENDOR, { calls: 1, units: 1 });
     const first = (items as Array<{ website?: string | null; name?: string | null }>)[0];
     const host = first?.website ? hostOf(first.website) : null;

@@ -36,6 +36,8 @@ export type RunContext = {
   tenantId: string;
   runId: string;
   kind: string;
+  /** The run's Singapore date, YYYY-MM-DD. */
+  runDate: string;
   options: RunOptions;
   icpVersion: number | null;
   rules: IcpRules;
@@ -70,6 +72,7 @@ async function build(tenantId: string, runId: string): Promise<RunContext> {
     tenantId,
     runId,
     kind: run.kind,
+    runDate: run.runDate.toISOString().slice(0, 10),
     options: RunOptionsSchema.parse(run.options),
     icpVersion: run.icpVersion,
     rules: parseIcpRules(rules?.rules ?? {}),

@@ -19,7 +19,8 @@ import {
   REQUIRED_MODULES,
   smokeTest,
 } from "~/odoo/provisioning.server";
-import { defaultIcpRules } from "./defaults.server";
+import { currentIcpRules, saveIcpRules } from "~/icp/icp.server";
+import { defaultIcpRules } from "~/icp/rules";
 import { PROVISIONING_PHASES, type ProvisioningPhase } from "./lifecycle";
 
 export { PROVISIONING_PHASES, type ProvisioningPhase };
@@ -90,10 +91,9 @@ type PhaseContext = { tenantId: string; slug: string; name: string; actor: Actor
 
 const PHASE_WORK: Record<Exclude<ProvisioningPhase, "ready">, (ctx: PhaseContext) => Promise<void>> = {
   starting: async (ctx) => {
-    await platformDb.icpRule.createMany({
-      data: [{ tenantId: ctx.tenantId, version: 1, rules: defaultIcpRules() as object, authorSub: ctx.actor.sub, authorEmail: ctx.actor.email ?? null }],
-      skipDuplicates: true,
-    });
+    // The default ICP template (a repeat finds it unchanged and saves nothing).
+    if (!(await currentIcpRules(ctx.tenantId))) await saveIcpRules(ctx.tenantId, ctx.actor.sub ? { sub: ctx.actor.sub, email: ctx.actor.email } : SYSTEM_ACTOR, defaultIcpRules());
+    await platformDb.tenantSettings.upsert({ where: { tenantId: ctx.tenantId }, create: { tenantId: ctx.tenantId }, update: {} });
   },
 
   creating_odoo: async (ctx) => {
@@ -216,6 +216,8 @@ export async function syncOdooMember(tenantId: string, userId: string): Promise<
 }
 
 class PhaseError extends Error {}
+
+const SYSTEM_ACTOR = { sub: "system", email: null };
 
 /** Runs the remaining phases; records the failing phase and an actionable message, then rethrows. */
 export async function runProvisioning(tenantId: string, actor: Actor): Promise<ProvisioningStatus> {

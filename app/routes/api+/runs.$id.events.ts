@@ -1,0 +1,102 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { z } from "zod";
+import { requireTenantUser } from "~/auth/guards.server";
+import { apiError } from "~/http.server";
+import { log } from "~/logger.server";
+import { eventsAfter, FINISHED_STATUSES, runProgress, subscribeToRun } from "~/runs/run-events.server";
+
+/**
+ * Server-Sent Events for one run of the caller's tenant: every step event
+ * (`event: step`, id = its row id, so a reconnect resumes with
+ * Last-Event-ID) and the run's counters (`event: progress`). Ends with
+ * `event: done` once the run has finished. Works with the session cookie or a
+ * bearer token, like every /api route.
+ */
+const HEARTBEAT_MS = 15_000;
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const viewer = await requireTenantUser(request);
+  const runId = z.uuid().safeParse(params.id);
+  if (!runId.success) return apiError(404, "not_found", "No such run");
+  const tenantId = viewer.tenant.id;
+  const initial = await runProgress(tenantId, runId.data);
+  if (!initial) return apiError(404, "not_found", "No such run");
+
+  const resumeFrom = request.headers.get("last-event-id") ?? new URL(request.url).searchParams.get("lastEventId");
+  let lastId = /^\d{1,18}$/.test(resumeFrom ?? "") ? BigInt(resumeFrom!) : 0n;
+  const encoder = new TextEncoder();
+
+  const stream = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      let closed = false;
+      let busy = false;
+      let again = false;
+      const send = (text: string) => {
+        if (!closed) controller.enqueue(encoder.encode(text));
+      };
+      const close = () => {
+        if (closed) return;
+        closed = true;
+        clearInterval(heartbeat);
+        unsubscribe?.();
+        try {
+          controller.close();
+        } catch {
+          // Already closed by the client going away.
+        }
+      };
+
+      // Reads and sends everything new; wake-ups during a flush are folded into one more pass.
+      const flush = async () => {
+        if (busy) {
+          again = true;
+          return;
+        }
+        busy = true;
+        try {
+          do {
+            again = false;
+            for (;;) {
+              const events = await eventsAfter(tenantId, runId.data, lastId);
+              for (const event of events) {
+                lastId = BigInt(event.id);
+                send(`id: ${event.id}\nevent: step\ndata: ${JSON.stringify(event)}\n\n`);
+              }
+              if (events.length < 500) break;
+            }
+            const progress = await runProgress(tenantId, runId.data);
+            if (progress) {
+              send(`event: progress\ndata: ${JSON.stringify(progress)}\n\n`);
+              if (FINISHED_STATUSES.has(progress.status)) {
+                send(`event: done\ndata: ${JSON.stringify({ status: progress.status })}\n\n`);
+                close();
+                return;
+              }
+            }
+          } while (again && !closed);
+        } catch (error) {
+          log().warn({ err: error, runId: runId.data }, "run event stream failed");
+          close();
+        } finally {
+          busy = false;
+        }
+      };
+
+      const heartbeat = setInterval(() => send(`: keep-alive\n\n`), HEARTBEAT_MS);
+      let unsubscribe: (() => void) | undefined;
+      request.signal.addEventListener("abort", close);
+      send(`retry: 2000\n\n`);
+      unsubscribe = await subscribeToRun(runId.data, () => void flush());
+      await flush();
+    },
+  });
+
+  return new Response(stream, {
+    headers: {
+      "Content-Type": "text/event-stream; charset=utf-8",
+      "Cache-Control": "no-store",
+      Connection: "keep-alive",
+      "X-Accel-Buffering": "no",
+    },
+  });
+}

@@ -1,0 +1,77 @@
+import { db } from "~/db.server";
+import { enqueue } from "~/jobs/enqueue.server";
+import { log } from "~/logger.server";
+import { enrichCompany } from "./enrich-company.server";
+import { logStep } from "./run-log.server";
+import { scoreCompanies } from "./score-stage.server";
+import { verifyPendingEmails } from "./verify-emails.server";
+
+/**
+ * The jobs that move a run's companies along. Each company row is claimed
+ * before work (so a repeated job does nothing twice), and the run is
+ * finalized by whichever job settles its last company.
+ */
+
+/** How long after the last company asks for verification the batch job starts: lets batches fill up. */
+const VERIFY_DEBOUNCE_MS = 1500;
+
+export async function runEnrichCompanyJob(input: { tenantId: string; runId: string; uen: string; attempt: number; maxAttempts: number }) {
+  const { tenantId, runId, uen } = input;
+  const claimed = await db.$withTenant(tenantId, (tx) =>
+    tx.runCompany.updateMany({
+      where: { runId, uen, status: { in: ["pending", "running"] } },
+      data: { status: "running", attempts: { increment: 1 }, startedAt: new Date(), updatedAt: new Date() },
+    }),
+  );
+  if (claimed.count === 0) return;
+
+  let pendingEmails: number;
+  try {
+    ({ pendingEmails } = await enrichCompany(tenantId, runId, uen));
+  } catch (error) {
+    if (input.attempt < input.maxAttempts) throw error;
+    // Out of retries: record it and let the run finish without this company.
+    log().error({ err: error, runId, uen }, "company failed on its last attempt");
+    await db.$withTenant(tenantId, async (tx) => {
+      await tx.runCompany.updateMany({ where: { runId, uen }, data: { status: "failed", error: (error as Error).message.slice(0, 500), finishedAt: new Date(), updatedAt: new Date() } });
+      await logStep(tx, { runId, uen, stage: "company", event: "failed", status: "error", message: (error as Error).message });
+    });
+    await settle(tenantId, runId, 1);
+    return;
+  }
+
+  if (pendingEmails > 0) {
+    await db.$withTenant(tenantId, (tx) =>
+      tx.runCompany.updateMany({ where: { runId, uen }, data: { status: "awaiting_verification", stage: "verify", updatedAt: new Date() } }),
+    );
+    await enqueue(
+      "verify_run_emails",
+      { tenantId, runId },
+      { jobKey: `run:${runId}:verify`, jobKeyMode: "preserve_run_at", runAt: new Date(Date.now() + VERIFY_DEBOUNCE_MS), queueName: `run:${runId}:verify` },
+    );
+    return;
+  }
+  const scored = await scoreCompanies(tenantId, runId, [uen]);
+  await settle(tenantId, runId, scored);
+}
+
+export async function runVerifyEmailsJob(tenantId: string, runId: string) {
+  const ready = await verifyPendingEmails(tenantId, runId);
+  if (ready.length === 0) return;
+  const scored = await scoreCompanies(tenantId, runId, ready);
+  await settle(tenantId, runId, scored);
+}
+
+/** Counts settled companies; the job that settles the last one queues the finalizer. */
+async function settle(tenantId: string, runId: string, count: number) {
+  if (count === 0) return;
+  const [row] = await db.$withTenant(tenantId, (tx) =>
+    tx.$queryRaw<Array<{ settled_count: number; target_count: number }>>`
+      UPDATE runs SET settled_count = (
+        SELECT count(*)::int FROM run_companies WHERE run_id = ${runId}::uuid AND status IN ('done', 'failed'))
+      WHERE id = ${runId}::uuid RETURNING settled_count, target_count`,
+  );
+  if (row && row.settled_count >= row.target_count) {
+    await enqueue("finalize_run", { tenantId, runId }, { jobKey: `run:${runId}:finalize`, jobKeyMode: "dedupe" });
+  }
+}

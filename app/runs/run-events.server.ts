@@ -1,0 +1,120 @@
+import pg from "pg";
+import { db } from "~/db.server";
+import { env } from "~/env.server";
+import { log } from "~/logger.server";
+import { singleton } from "~/singleton.server";
+
+/**
+ * Live run progress. One LISTEN connection per process wakes the streams of
+ * the runs it hears about; each stream then reads its new rows through RLS,
+ * so a notification never carries data and never crosses tenants.
+ */
+type Wake = () => void;
+
+function listener() {
+  return singleton("run-events-listener", () => {
+    const subscribers = new Map<string, Set<Wake>>();
+    let client: pg.Client | null = null;
+    let connecting: Promise<void> | null = null;
+
+    const connect = () => {
+      connecting ??= (async () => {
+        const next = new pg.Client({ connectionString: env().APP_DATABASE_URL });
+        next.on("notification", (message) => {
+          try {
+            const { run_id: runId } = JSON.parse(message.payload ?? "{}") as { run_id?: string };
+            if (runId) for (const wake of subscribers.get(runId) ?? []) wake();
+          } catch {
+            // A malformed payload cannot come from our trigger; ignore it.
+          }
+        });
+        next.on("error", (error) => {
+          log().warn({ reason: error.message }, "run events listener lost its connection; reconnecting");
+          client = null;
+          connecting = null;
+          if (subscribers.size) setTimeout(connect, 1000);
+          // Streams re-read on wake-up; waking them now covers events missed while down.
+          for (const set of subscribers.values()) for (const wake of set) wake();
+        });
+        await next.connect();
+        await next.query("LISTEN run_events");
+        client = next;
+      })().catch((error) => {
+        connecting = null;
+        throw error;
+      });
+      return connecting;
+    };
+
+    return {
+      async subscribe(runId: string, wake: Wake): Promise<() => void> {
+        let set = subscribers.get(runId);
+        if (!set) subscribers.set(runId, (set = new Set()));
+        set.add(wake);
+        if (!client) await connect();
+        return () => {
+          set!.delete(wake);
+          if (set!.size === 0) subscribers.delete(runId);
+        };
+      },
+    };
+  });
+}
+
+export function subscribeToRun(runId: string, wake: Wake): Promise<() => void> {
+  return listener().subscribe(runId, wake);
+}
+
+export type RunEvent = {
+  id: string;
+  uen: string | null;
+  stage: string;
+  event: string;
+  status: string;
+  durationMs: number | null;
+  message: string | null;
+  createdAt: string;
+};
+
+export type RunProgress = {
+  id: string;
+  status: string;
+  degraded: boolean;
+  target: number;
+  settled: number;
+  /** Companies currently at each stage (crawl → merge → extract → verify → score). */
+  stages: Record<string, number>;
+};
+
+export async function eventsAfter(tenantId: string, runId: string, afterId: bigint, limit = 500): Promise<RunEvent[]> {
+  const rows = await db.$withTenant(tenantId, (tx) =>
+    tx.runEventLog.findMany({
+      where: { runId, id: { gt: afterId } },
+      orderBy: { id: "asc" },
+      take: limit,
+      select: { id: true, uen: true, stage: true, event: true, status: true, durationMs: true, message: true, createdAt: true },
+    }),
+  );
+  return rows.map((r) => ({ ...r, id: r.id.toString(), createdAt: r.createdAt.toISOString() }));
+}
+
+export async function runProgress(tenantId: string, runId: string): Promise<RunProgress | null> {
+  return db.$withTenant(tenantId, async (tx) => {
+    const run = await tx.run.findUnique({
+      where: { tenantId_id: { tenantId, id: runId } },
+      select: { id: true, status: true, degraded: true, targetCount: true, settledCount: true },
+    });
+    if (!run) return null;
+    const stages = await tx.runCompany.groupBy({ by: ["stage"], where: { runId, status: { notIn: ["done", "failed"] } }, _count: { _all: true } });
+    return {
+      id: run.id,
+      status: run.status,
+      degraded: run.degraded,
+      target: run.targetCount,
+      settled: run.settledCount,
+      stages: Object.fromEntries(stages.map((s) => [s.stage ?? "queued", s._count._all])),
+    };
+  });
+}
+
+export const FINISHED_STATUSES = new Set(["succeeded", "failed", "cancelled"]);

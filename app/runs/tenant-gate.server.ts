@@ -1,0 +1,23 @@
+import type { JobHelpers } from "graphile-worker";
+import { platformDb } from "~/db.server";
+import { addJob } from "~/jobs/enqueue.server";
+
+/**
+ * Jobs of a paused workspace do not run: they are put back for later (same
+ * task, payload and key) and resume by themselves when the workspace does.
+ * Jobs of a decommissioned workspace are dropped.
+ */
+const PAUSED_RETRY_MS = 15 * 60 * 1000;
+
+export async function tenantIsWorking(tenantId: string, helpers: JobHelpers): Promise<boolean> {
+  const tenant = await platformDb.tenant.findUnique({ where: { id: tenantId }, select: { status: true } });
+  if (!tenant || tenant.status === "decommissioned") return false;
+  if (tenant.status !== "paused") return true;
+  // No job key: the running job still holds it. Run jobs claim their rows, so a repeat is harmless.
+  await addJob(helpers.job.task_identifier, helpers.job.payload, {
+    runAt: new Date(Date.now() + PAUSED_RETRY_MS),
+    maxAttempts: helpers.job.max_attempts,
+  });
+  helpers.logger.info(`tenant ${tenantId} is paused; job put back for later`);
+  return false;
+}

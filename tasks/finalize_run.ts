@@ -1,0 +1,12 @@
+import { z } from "zod";
+import { defineTask } from "../app/jobs/define-task.server";
+import { finalizeRun } from "../app/runs/finalize-run.server";
+
+/** Figures, checks, QA sample and the Odoo push of a run whose companies have all settled. */
+export default defineTask(
+  "finalize_run",
+  { schema: z.object({ tenantId: z.uuid(), runId: z.uuid() }), maxAttempts: 5 },
+  async ({ tenantId, runId }) => {
+    await finalizeRun(tenantId, runId);
+  },
+);

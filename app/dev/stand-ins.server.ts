@@ -1,0 +1,245 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import pg from "pg";
+import { DEV_IDP_CLIENT, devIdpIssuer } from "../auth/config.server";
+import { generateKeySpec } from "../crypto/secret-box.server";
+import { migrate } from "../db/migrator.server";
+import { deriveAppDatabaseUrl } from "../env.server";
+import { ensureDemoRegistry } from "../registry/registry.server";
+
+/**
+ * The embedded defaults: a stand-in for every outside system that is not
+ * configured — Postgres, the identity provider, Odoo, and the dev world (the
+ * company websites and the vendor APIs) — plus the demo data. Used by
+ * `npm run dev`, the e2e server and `npm run nightly`. Each stand-in runs as
+ * its own process group (so a Ctrl-C reaches the web server and worker first)
+ * and announces itself with one `{"ready": …}` line.
+ */
+export type StandInOptions = {
+  dataDir: string;
+  database: string;
+  appUrl: string;
+  ports: { pg: number; idp: number; odoo: number; world: number };
+  fresh?: boolean;
+  /** fast for local work and tests; realistic for the nightly benchmark. */
+  worldProfile?: "fast" | "realistic";
+  worldFaultRate?: number;
+  odooLatencyMs?: number;
+  out: (name: string, text: string) => void;
+  /** Called when a stand-in dies after it was ready (the runner then stops everything). */
+  onServiceExit?: (name: string) => void;
+};
+
+export type StandIns = { env: Record<string, string>; stop(): Promise<void> };
+
+/** Demo tenants of the dev IdP, created at first start so a newcomer can run the nightly job at once. */
+export const DEMO_TENANTS = [
+  { slug: "acme", name: "Acme" },
+  { slug: "globex", name: "Globex" },
+];
+
+const TSX = path.resolve("node_modules/.bin/tsx");
+
+export async function startStandIns(options: StandInOptions): Promise<StandIns> {
+  const services: ChildProcess[] = [];
+  const env: Record<string, string> = { DATA_DIR: options.dataDir, APP_URL: options.appUrl };
+  const say = (name: string, text: string) => options.out(name, text.endsWith("\n") ? text : `${text}\n`);
+
+  const start = (name: string, argv: string[]) => startService(name, argv, services, options);
+  const stop = async () => {
+    for (const service of [...services].reverse()) await stopProcess(service, 15_000);
+  };
+
+  try {
+    let ownerUrl = process.env.DATABASE_URL;
+    if (!ownerUrl) {
+      say("db", `starting embedded Postgres on port ${options.ports.pg} (data in ${path.relative(process.cwd(), options.dataDir)}/pg)`);
+      ownerUrl = await start("db", [
+        "app/cli/embedded-postgres.ts",
+        "--data-dir", path.join(options.dataDir, "pg"),
+        "--port", String(options.ports.pg),
+        "--database", options.database,
+      ]);
+    }
+    if (options.fresh) {
+      await recreateDatabase(ownerUrl);
+      // The stand-ins' own state belongs with the database: start them afresh too.
+      await rm(path.join(options.dataDir, "odoo-sim.json"), { force: true });
+      await rm(path.join(options.dataDir, "idp", "accounts.json"), { force: true });
+      say("db", "database recreated");
+    }
+    const appDbUrl = process.env.APP_DATABASE_URL ?? deriveAppDatabaseUrl(ownerUrl);
+    const appLogin = new URL(appDbUrl);
+    const migrated = await migrate({
+      ownerUrl,
+      appLogin: { user: decodeURIComponent(appLogin.username), password: decodeURIComponent(appLogin.password) },
+      log: (m) => say("migrate", m),
+    });
+    say("migrate", `${migrated.applied.length} applied, ${migrated.alreadyApplied.length} already applied`);
+    Object.assign(env, { DATABASE_URL: ownerUrl, APP_DATABASE_URL: appDbUrl });
+
+    const registry = await ensureDemoRegistry({ connectionString: ownerUrl });
+    say("registry", registry.loaded ? `demo registry loaded: ${registry.summary.inserted} companies` : `registry has ${registry.companies} companies`);
+
+    env.SECRET_KEYS = process.env.SECRET_KEYS ?? (await devSecretKeys(options.dataDir));
+
+    if (!process.env.NEXIUS_ISSUER) {
+      say("idp", `starting the development identity provider on ${devIdpIssuer(options.ports.idp)}`);
+      env.NEXIUS_ISSUER = await start("idp", [
+        "app/cli/dev-idp.ts",
+        "--port", String(options.ports.idp),
+        "--client-id", DEV_IDP_CLIENT.client_id,
+        "--client-secret", DEV_IDP_CLIENT.client_secret,
+        "--redirect-uri", `${options.appUrl}/auth/callback`,
+        "--post-logout-redirect-uri", `${options.appUrl}/`,
+        "--key-file", path.join(options.dataDir, "idp", "signing-key.json"),
+        "--accounts-file", path.join(options.dataDir, "idp", "accounts.json"),
+      ]);
+      Object.assign(env, { NEXIUS_CLIENT_ID: DEV_IDP_CLIENT.client_id, NEXIUS_CLIENT_SECRET: DEV_IDP_CLIENT.client_secret });
+    }
+
+    if (!process.env.ODOO_URL) {
+      const simulated = { ODOO_DB: "odoo", ODOO_ADMIN_LOGIN: "admin", ODOO_ADMIN_PASSWORD: "admin", ODOO_MASTER_PASSWORD: "admin" };
+      say("odoo", `starting the Odoo simulator on port ${options.ports.odoo}`);
+      const url = await start("odoo", [
+        "tests/sims/odoo/main.ts",
+        "--port", String(options.ports.odoo),
+        "--master-password", simulated.ODOO_MASTER_PASSWORD,
+        "--db", simulated.ODOO_DB,
+        "--admin-login", simulated.ODOO_ADMIN_LOGIN,
+        "--admin-password", simulated.ODOO_ADMIN_PASSWORD,
+        "--latency-ms", String(options.odooLatencyMs ?? 5),
+        "--state-file", path.join(options.dataDir, "odoo-sim.json"),
+      ]);
+      Object.assign(env, { ODOO_URL: url, ...simulated });
+    }
+
+    if (!process.env.TAVILY_BASE_URL && !process.env.CRAWLER_HOST_OVERRIDES && existsSync("tests/sims/dev-world/main.ts")) {
+      const companiesFile = path.join(options.dataDir, "dev-world-companies.json");
+      await writeFile(companiesFile, JSON.stringify(await registryCompanies(ownerUrl)));
+      say("world", `starting the dev world (company websites and vendor APIs, ${options.worldProfile ?? "fast"} profile)`);
+      const envFile = await start("world", [
+        "tests/sims/dev-world/main.ts",
+        "--companies-file", companiesFile,
+        "--seed", "dev",
+        "--profile", options.worldProfile ?? "fast",
+        "--base-port", String(options.ports.world),
+        "--env-out", path.join(options.dataDir, "dev-world-env.json"),
+        ...(options.worldFaultRate ? ["--fault-rate", String(options.worldFaultRate)] : []),
+      ]);
+      Object.assign(env, JSON.parse(await readFile(envFile, "utf8")) as Record<string, string>);
+    }
+
+    await seedDemoTenants(ownerUrl);
+    return { env, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** The registry rows the dev world builds its websites and people from. */
+async function registryCompanies(ownerUrl: string) {
+  const client = new pg.Client({ connectionString: ownerUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ uen: string; name: string; ssicCode: string | null; ssicDescription: string | null }>(
+      `SELECT uen, entity_name AS name, primary_ssic_code AS "ssicCode", primary_ssic_description AS "ssicDescription"
+       FROM staging_acra_companies ORDER BY uen`,
+    );
+    return rows.map((r) => ({ uen: r.uen, name: r.name, ssicCode: r.ssicCode ?? undefined, ssicDescription: r.ssicDescription ?? undefined }));
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * The demo tenants exist from the first start and are provisioned by the
+ * worker like any other (their users join them at first sign-in).
+ */
+async function seedDemoTenants(ownerUrl: string) {
+  const client = new pg.Client({ connectionString: ownerUrl });
+  await client.connect();
+  try {
+    for (const tenant of DEMO_TENANTS) {
+      const { rows } = await client.query<{ id: string }>(
+        `INSERT INTO tenants (slug, name, status) VALUES ($1, $2, 'provisioning')
+         ON CONFLICT (slug) DO NOTHING RETURNING id`,
+        [tenant.slug, tenant.name],
+      );
+      if (!rows[0]) continue;
+      await client.query(`INSERT INTO onboarding_status (tenant_id) VALUES ($1) ON CONFLICT DO NOTHING`, [rows[0].id]);
+      await client.query(`INSERT INTO audit_log (tenant_id, actor_sub, action, target, details) VALUES ($1, 'system', 'tenant.created', $2, '{"via":"demo_seed"}')`, [rows[0].id, tenant.slug]);
+      await client.query(
+        `SELECT graphile_worker.add_job('provision_tenant', json_build_object('tenantId', $1::text, 'actor', json_build_object('sub', 'system', 'email', null)),
+           queue_name => 'provision:' || $1::text, job_key => 'provision:' || $1::text, job_key_mode => 'unsafe_dedupe', max_attempts => 5)`,
+        [rows[0].id],
+      );
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+async function devSecretKeys(dataDir: string): Promise<string> {
+  const file = path.join(dataDir, "secret-keys");
+  if (existsSync(file)) return (await readFile(file, "utf8")).trim();
+  await mkdir(dataDir, { recursive: true });
+  const spec = generateKeySpec("dev1");
+  await writeFile(file, `${spec}\n`, { mode: 0o600 });
+  return spec;
+}
+
+async function recreateDatabase(ownerUrl: string) {
+  const url = new URL(ownerUrl);
+  const name = url.pathname.slice(1);
+  url.pathname = "/postgres";
+  const admin = new pg.Client({ connectionString: url.toString() });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(name)} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)}`);
+  } finally {
+    await admin.end();
+  }
+}
+
+function startService(name: string, argv: string[], services: ChildProcess[], options: StandInOptions): Promise<string> {
+  const out = options.out;
+  const child = spawn(TSX, argv, { detached: true, stdio: ["pipe", "pipe", "pipe"] });
+  services.push(child);
+  child.stderr!.on("data", (chunk: Buffer) => out(name, chunk.toString()));
+  return new Promise((resolve, reject) => {
+    let buffered = "";
+    let ready = false;
+    child.stdout!.on("data", (chunk: Buffer) => {
+      if (ready) return out(name, chunk.toString());
+      buffered += chunk.toString();
+      const match = buffered.match(/\{"ready":"([^"]+)"\}/);
+      if (match) {
+        ready = true;
+        resolve(match[1]!);
+      }
+    });
+    child.on("exit", (code) => {
+      const index = services.indexOf(child);
+      if (index >= 0) services.splice(index, 1);
+      if (!ready) reject(new Error(`${name} exited with code ${code} before it was ready; see the [${name}] lines above`));
+      else {
+        out(name, `exited (${code})\n`);
+        options.onServiceExit?.(name);
+      }
+    });
+  });
+}
+
+export function stopProcess(child: ChildProcess, graceMs: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once("exit", () => resolve());
+    child.kill("SIGTERM");
+    setTimeout(() => child.kill("SIGKILL"), graceMs).unref();
+  });
+}

@@ -21,6 +21,8 @@ export type Viewer = {
   userId: string | null;
   sub: string;
   email: string;
+  /** The token's `name` claim (bearer only; a session's user row has it). */
+  name?: string;
   roles: string[];
   tenant: TenantSummary | null;
   via: "session" | "bearer";
@@ -85,6 +87,7 @@ async function bearerViewer(request: Request, authorization: string): Promise<Vi
     userId: user?.id ?? null,
     sub: claims.sub,
     email: claims.email,
+    name: claims.name,
     roles,
     tenant: await devTenantOverride(request, tenant),
     via: "bearer",

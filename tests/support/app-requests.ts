@@ -18,7 +18,10 @@ export async function invoke(fn: RouteFunction, request: Request, params: Record
   const args: RouteArgs = { request, params, context: {} };
   try {
     const result = await (fn as (a: RouteArgs) => unknown)(args);
-    return result instanceof Response ? result : Response.json(result ?? null);
+    if (result instanceof Response) return result;
+    // Single fetch (turbo-stream) carries BigInt; JSON here needs it as a string.
+    const body = JSON.stringify(result ?? null, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value));
+    return new Response(body, { headers: { "content-type": "application/json" } });
   } catch (thrown) {
     if (thrown instanceof Response) return Object.assign(thrown, { thrown: true });
     throw thrown;

@@ -410,3 +410,19 @@ describe("callback checks", () => {
     await expectRefused(await finishSignIn(browser, back.url), /^Sign-in was cancelled\.$/);
   });
 });
+
+// Last in this file: it stops the IdP.
+describe("an IdP that cannot be reached at refresh time", () => {
+  it("keeps the session (and its tokens) until the IdP answers again", async () => {
+    const browser = new AppBrowser();
+    const { sessionId } = await signInThroughApp(browser, { email: "ops@acme.test", password: DEMO_PASSWORD });
+    const expired = new Date(Date.now() - 5_000);
+    await app.platformDb.session.update({ where: { idHash: sessionIdHash(sessionId) }, data: { tokensExpireAt: expired } });
+    await standIns.idp.stop();
+
+    const me = await whoami(browser.cookies());
+    expect(me.status).toBe(200);
+    expect(me.body).toMatchObject({ tenant_id: acme.id, roles: ["ops"] });
+    expect(await sessionRow(sessionId)).toMatchObject({ tokensExpireAt: expired });
+  });
+});

@@ -1,4 +1,5 @@
 import { redirect } from "@remix-run/node";
+import { OAuth2RequestError } from "remix-auth-oauth2";
 import { platformDb } from "~/db.server";
 import { env } from "~/env.server";
 import type { Session, Tenant } from "~/generated/prisma/client";
@@ -21,6 +22,8 @@ export type Viewer = {
   userId: string | null;
   sub: string;
   email: string;
+  /** The token's `name` claim (bearer only; a session's user row has it). */
+  name?: string;
   roles: string[];
   tenant: TenantSummary | null;
   via: "session" | "bearer";
@@ -85,6 +88,7 @@ async function bearerViewer(request: Request, authorization: string): Promise<Vi
     userId: user?.id ?? null,
     sub: claims.sub,
     email: claims.email,
+    name: claims.name,
     roles,
     tenant: await devTenantOverride(request, tenant),
     via: "bearer",
@@ -99,11 +103,12 @@ async function keepTokensFresh(session: Session): Promise<Session | null> {
   if (!refreshToken) return session;
   try {
     const renewed = await refreshSignIn(refreshToken);
-    if (renewed.claims.sub !== session.sub) throw new Error("refresh returned another subject");
+    if (renewed.claims.sub !== session.sub) throw new RefreshRefusedError("refresh returned another subject");
     return await updateSessionTokens(session, { ...renewed, roles: renewed.claims.roles.length ? mergeRoles(session, renewed.claims.roles) : session.roles });
   } catch (error) {
-    const transient = (error as Error).name === "IdentityProviderUnavailableError" || (error as { code?: string }).code === "ECONNREFUSED";
-    if (transient) {
+    // Only the IdP refusing the refresh (or a token we cannot accept) ends the session; network failures and 5xx are waited out.
+    const refused = error instanceof OAuth2RequestError || error instanceof TokenError || error instanceof RefreshRefusedError;
+    if (!refused) {
       log().warn({ err: error }, "token refresh failed; keeping the session until the IdP answers");
       return session;
     }
@@ -112,6 +117,8 @@ async function keepTokensFresh(session: Session): Promise<Session | null> {
     return null;
   }
 }
+
+class RefreshRefusedError extends Error {}
 
 function mergeRoles(session: Session, roles: string[]): string[] {
   // A self-serve owner's admin role is granted by the platform, not the token.

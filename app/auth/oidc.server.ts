@@ -57,6 +57,15 @@ class NexiusStrategy extends OAuth2Strategy<SignIn> {
     if (state) next.set("nonce", nonceFor(state));
     return next;
   }
+
+  /**
+   * No `scope` on refresh: the grant's own scope applies (RFC 6749 §6). IdPs
+   * grant offline_access only with consent, and refuse a refresh that asks
+   * for more than was granted (invalid_scope), which would end every session.
+   */
+  override refreshToken(refreshToken: string) {
+    return this.client.refreshAccessToken(this.options.tokenEndpoint.toString(), refreshToken, []);
+  }
 }
 
 async function createAuthenticator() {

@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { z } from "zod";
 import { recordAudit } from "~/audit.server";
 import { requirePlatformUser, requireRole } from "~/auth/guards.server";
+import { platformDb } from "~/db.server";
 import { Badge, statusTone } from "~/components/ui/badge";
 import { Button } from "~/components/ui/button";
 import { Page } from "~/components/ui/page";
@@ -28,7 +29,10 @@ type ActionResult = { ok: boolean; intent: z.infer<typeof Intent> | null; messag
 
 export async function action({ request, params }: ActionFunctionArgs): Promise<ActionResult> {
   const viewer = await requirePlatformUser(request);
-  const id = z.uuid().parse(params.id);
+  const parsedId = z.uuid().safeParse(params.id);
+  const tenant = parsedId.success ? await platformDb.tenant.findUnique({ where: { id: parsedId.data }, select: { id: true } }) : null;
+  invariantFound(tenant, "No such tenant");
+  const id = tenant.id;
   const intent = Intent.safeParse((await request.formData()).get("intent"));
   if (!intent.success) return { ok: false, intent: null, message: "Unknown action" };
   const actor = { sub: viewer.sub, email: viewer.email };

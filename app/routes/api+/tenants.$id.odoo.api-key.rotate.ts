@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { requireViewer } from "~/auth/guards.server";
+import { isPlatformStaff } from "~/auth/roles";
 import { apiError } from "~/http.server";
 import { log } from "~/logger.server";
 import { NoOdooConnectionError, rotateOdooCredential } from "~/tenants/odoo-credential.server";
@@ -11,7 +12,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const id = params.id ?? "";
   const ownAdmin = viewer.tenant?.id === id && viewer.roles.includes("admin");
   if (!ownAdmin && !viewer.roles.includes("platform_owner")) {
-    return viewer.tenant?.id === id || viewer.roles.some((r) => r.startsWith("platform_"))
+    return viewer.tenant?.id === id || isPlatformStaff(viewer.roles)
       ? apiError(403, "forbidden", "Only a tenant admin or a platform owner may rotate the Odoo credential")
       : apiError(404, "not_found", "No such tenant");
   }

@@ -19,7 +19,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   } catch (thrown) {
     if (thrown instanceof Response) throw thrown;
     log().warn({ err: thrown }, "sign-in callback failed");
-    return Response.json({ message: explain(thrown) }, { status: 400, headers: { "Set-Cookie": clearStateCookie() } });
+    const headers = new Headers();
+    for (const cookie of clearStateCookies(request)) headers.append("Set-Cookie", cookie);
+    return Response.json({ message: explain(thrown) }, { status: 400, headers });
   }
 
   const { claims } = signIn;
@@ -57,13 +59,35 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const headers = new Headers();
   headers.append("Set-Cookie", setCookie);
   headers.append("Set-Cookie", clearReturnToCookie());
-  headers.append("Set-Cookie", clearStateCookie());
+  for (const cookie of clearStateCookies(request)) headers.append("Set-Cookie", cookie);
   return redirect(destination, { headers });
 }
 
-function clearStateCookie(): string {
+/**
+ * remix-auth-oauth2 keeps each sign-in's state in its own cookie named
+ * `<name>:<uuid>` (so parallel tabs work); expire the one holding the state
+ * this callback used, so it cannot be used again.
+ */
+function clearStateCookies(request: Request): string[] {
   const production = env().NODE_ENV === "production";
-  return `${production ? "__Host-nexius_oidc" : "nexius_oidc"}=; Path=/; HttpOnly; SameSite=Lax${production ? "; Secure" : ""}; Max-Age=0`;
+  const base = production ? "__Host-nexius_oidc" : "nexius_oidc";
+  const state = new URL(request.url).searchParams.get("state");
+  if (!state) return [];
+  const attributes = `Path=/; HttpOnly; SameSite=Lax${production ? "; Secure" : ""}; Max-Age=0`;
+  const cleared: string[] = [];
+  for (const part of (request.headers.get("cookie") ?? "").split(";")) {
+    const eq = part.indexOf("=");
+    const name = part.slice(0, eq).trim();
+    if (eq < 0 || (name !== base && !name.startsWith(`${base}:`))) continue;
+    let value = part.slice(eq + 1).trim();
+    try {
+      value = decodeURIComponent(value);
+    } catch {
+      continue;
+    }
+    if (new URLSearchParams(value).get("state") === state) cleared.push(`${name}=; ${attributes}`);
+  }
+  return cleared;
 }
 
 function explain(error: unknown): string {

@@ -62,6 +62,8 @@ export type OdooSimulatorOptions = {
   masterPassword?: string;
   version?: "17.0" | "18.0";
   latencyMs?: number | [number, number];
+  /** Extra delay for particular calls on top of `latencyMs` (e.g. create_database taking seconds, as in Odoo). */
+  callLatencyMs?: (call: RecordedCall) => number;
   /** Odoo's `list_db`; false makes db.list and every management call AccessDenied. */
   listDb?: boolean;
   databases?: SimDatabaseOptions[];
@@ -325,6 +327,8 @@ export async function startOdooSimulator(options: OdooSimulatorOptions = {}): Pr
     }
     const parsed: Parsed = { service, method, args: Array.isArray(args) ? args : [] };
     const call = describeCall(parsed);
+    const extra = options.callLatencyMs?.(call) ?? 0;
+    if (extra > 0) await new Promise((r) => setTimeout(r, extra));
     const fault = takeFault(call);
     state.calls.push(fault ? { ...call, fault: fault.error } : call);
 

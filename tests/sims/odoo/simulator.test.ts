@@ -260,3 +260,26 @@ describe("faults", () => {
     expect(sim.faults.pending()).toEqual([]);
   });
 });
+
+describe("per-call latency", () => {
+  it("asks callLatencyMs about every call, described like the call log", async () => {
+    const asked: unknown[] = [];
+    const slow = await startOdooSimulator({ masterPassword: "m", callLatencyMs: (call) => (asked.push(call), call.method === "create_database" ? 1 : 0) });
+    try {
+      const send = (service: string, method: string, args: unknown[]) =>
+        fetch(`${slow.url}/jsonrpc`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ jsonrpc: "2.0", method: "call", params: { service, method, args }, id: 1 }),
+        }).then((r) => r.json() as Promise<{ result?: unknown }>);
+      expect((await send("db", "create_database", ["m", "t1", false, "en_US", "pw"])).result).toBe(true);
+      expect((await send("common", "authenticate", ["t1", "admin", "pw", {}])).result).toBe(2);
+      expect(asked).toEqual([
+        { service: "db", method: "create_database" },
+        { service: "common", method: "authenticate", db: "t1" },
+      ]);
+    } finally {
+      await slow.stop();
+    }
+  });
+});

@@ -1,0 +1,400 @@
+import { createPublicKey, randomUUID } from "node:crypto";
+import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT, type JWTPayload } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startDevIdp } from "~/dev/idp.server";
+import type { Tenant } from "~/generated/prisma/client";
+import { OdooClient } from "~/odoo/client.server";
+import { appRequest, invoke } from "../support/app-requests";
+import { mintToken, ODOO_SETTINGS, PLATFORM_CLIENT, startStandIns, type DevTokenRequest, type StandIns } from "../support/platform";
+
+/**
+ * /api/* with `Authorization: Bearer <JWT>`: tokens minted by the dev IdP's
+ * /dev/token work, forged ones get 401 with the reason, the wrong role 403.
+ */
+let standIns: StandIns;
+let app: Awaited<ReturnType<typeof loadApp>>;
+let acme: Tenant;
+let globex: Tenant;
+
+async function loadApp() {
+  const [db, identity, provisioning, connection, whoami, info, tenant, rotate, firstLogin, status, verify] = await Promise.all([
+    import("~/db.server"),
+    import("~/auth/identity.server"),
+    import("~/tenants/provisioning.server"),
+    import("~/odoo/connection.server"),
+    import("~/routes/api+/whoami"),
+    import("~/routes/api+/info"),
+    import("~/routes/api+/tenants.$id"),
+    import("~/routes/api+/tenants.$id.odoo.api-key.rotate"),
+    import("~/routes/api+/onboarding.first_login"),
+    import("~/routes/api+/onboarding.status"),
+    import("~/routes/api+/onboarding.verify_odoo"),
+  ]);
+  return {
+    platformDb: db.platformDb,
+    resolveIdentity: identity.resolveIdentity,
+    runProvisioning: provisioning.runProvisioning,
+    openOdooSecret: connection.openOdooSecret,
+    whoami: whoami.loader,
+    info: info.loader,
+    tenant: tenant.loader,
+    rotate: rotate.action,
+    firstLogin: firstLogin.action,
+    status: status.loader,
+    verify: verify.loader,
+  };
+}
+
+const ACME_ADMIN = { sub: "acme-admin-sub", email: "admin@acme.test", tenant_id: "acme", roles: ["admin"] };
+
+beforeAll(async () => {
+  standIns = await startStandIns();
+  app = await loadApp();
+  // acme is provisioned for real (company mode), so it has an Odoo integration user to rotate.
+  const resolved = await app.resolveIdentity(ACME_ADMIN);
+  acme = resolved.tenant!;
+  const provisioned = await app.runProvisioning(acme.id, { sub: ACME_ADMIN.sub, email: ACME_ADMIN.email });
+  expect(provisioned.status).toBe("ready");
+  globex = await app.platformDb.tenant.create({ data: { slug: "globex", name: "Globex", status: "active" } });
+});
+
+afterAll(async () => {
+  await standIns?.stop();
+});
+
+const token = (request: DevTokenRequest) => mintToken(standIns.idp, request);
+
+async function call(
+  route: "whoami" | "info" | "tenant" | "rotate" | "firstLogin" | "status" | "verify",
+  options: { token?: string; authorization?: string; params?: Record<string, string> } = {},
+) {
+  const paths = {
+    whoami: ["GET", "/api/whoami"],
+    info: ["GET", "/api/info"],
+    tenant: ["GET", `/api/tenants/${options.params?.id}`],
+    rotate: ["POST", `/api/tenants/${options.params?.id}/odoo/api-key/rotate`],
+    firstLogin: ["POST", "/api/onboarding/first_login"],
+    status: ["GET", "/api/onboarding/status"],
+    verify: ["GET", "/api/onboarding/verify_odoo"],
+  } as const;
+  const [method, path] = paths[route];
+  const headers: Record<string, string> = options.authorization ? { authorization: options.authorization } : {};
+  const response = await invoke(app[route], appRequest(path, { method, token: options.token, headers }), options.params);
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : null) as Record<string, unknown> | null };
+}
+
+function encodeSegment(value: object): string {
+  return Buffer.from(JSON.stringify(value)).toString("base64url");
+}
+
+async function validPayload(): Promise<JWTPayload> {
+  return decodeJwt(await token({ sub: "forger", email: "forger@acme.test", tenant_id: "acme", roles: ["admin"] }));
+}
+
+describe("tokens from the IdP", () => {
+  it("are accepted on /api/whoami with the identity they carry", async () => {
+    const ops = await token({ sub: "acme-ops-sub", email: "ops@acme.test", tenant_id: "acme", roles: ["ops"] });
+    const { status, body } = await call("whoami", { token: ops });
+    expect(status).toBe(200);
+    expect(body).toEqual({
+      sub: "acme-ops-sub",
+      email: "ops@acme.test",
+      tenant_id: acme.id,
+      tenant: { id: acme.id, slug: "acme", name: acme.name, status: "active" },
+      roles: ["ops"],
+    });
+  });
+
+  it("name the tenant by id as well as by slug", async () => {
+    const byId = await token({ sub: "acme-ops-sub", email: "ops@acme.test", tenant_id: acme.id, roles: ["ops"] });
+    expect((await call("whoami", { token: byId })).body).toMatchObject({ tenant_id: acme.id });
+  });
+});
+
+describe("forged and unusable tokens get 401 with the reason", () => {
+  const forgeries: Array<[string, () => Promise<string | undefined>, string]> = [
+    [
+      "alg none",
+      async () => `${encodeSegment({ alg: "none", typ: "JWT" })}.${encodeSegment(await validPayload())}.`,
+      "alg_not_allowed",
+    ],
+    [
+      "HS256 signed with the IdP's public key",
+      async () => {
+        const jwks = (await (await fetch(`${standIns.idp.issuer}/.well-known/jwks.json`)).json()) as { keys: Array<Record<string, string>> };
+        const pem = createPublicKey({ key: jwks.keys[0]!, format: "jwk" }).export({ type: "spki", format: "pem" }).toString();
+        return new SignJWT(await validPayload())
+          .setProtectedHeader({ alg: "HS256", kid: standIns.idp.kid, typ: "JWT" })
+          .sign(new TextEncoder().encode(pem));
+      },
+      "alg_not_allowed",
+    ],
+    [
+      "a foreign RSA key presenting the IdP's kid",
+      async () => {
+        const { privateKey } = await generateKeyPair("RS256");
+        return new SignJWT(await validPayload()).setProtectedHeader({ alg: "RS256", kid: standIns.idp.kid, typ: "JWT" }).sign(privateKey);
+      },
+      "bad_signature",
+    ],
+    [
+      "a foreign RSA key with its own kid",
+      async () => {
+        const { privateKey, publicKey } = await generateKeyPair("RS256");
+        const kid = `foreign-${(await exportJWK(publicKey)).n!.slice(0, 8)}`;
+        return new SignJWT(await validPayload()).setProtectedHeader({ alg: "RS256", kid, typ: "JWT" }).sign(privateKey);
+      },
+      "unknown_key",
+    ],
+    [
+      "the IdP's key but another issuer",
+      async () => {
+        // Same signing key file, different issuer: a valid signature with the wrong `iss`.
+        const impostor = await startDevIdp({
+          port: 0,
+          keyFile: standIns.keyFile,
+          clients: [{ client_id: PLATFORM_CLIENT.client_id, client_secret: "x", redirect_uris: ["http://localhost/cb"] }],
+        });
+        try {
+          expect(impostor.kid).toBe(standIns.idp.kid);
+          return await mintToken(impostor, { sub: "forger", email: "forger@acme.test", tenant_id: "acme", roles: ["admin"] });
+        } finally {
+          await impostor.stop();
+        }
+      },
+      "wrong_issuer",
+    ],
+    ["a token for another audience", () => token({ sub: "x", email: "x@acme.test", tenant_id: "acme", aud: "someone-else" }), "wrong_audience"],
+    ["an expired token", () => token({ sub: "x", email: "x@acme.test", tenant_id: "acme", expires_in: -3600 }), "expired"],
+    [
+      "a token not valid before an hour from now",
+      () => token({ sub: "x", email: "x@acme.test", tenant_id: "acme", nbf: Math.floor(Date.now() / 1000) + 3600 }),
+      "not_yet_valid",
+    ],
+    [
+      "a token whose tenant_id was edited",
+      async () => {
+        const real = await token({ sub: "acme-ops-sub", email: "ops@acme.test", tenant_id: "acme", roles: ["ops"] });
+        const [header, , signature] = real.split(".");
+        return `${header}.${encodeSegment({ ...decodeJwt(real), tenant_id: "globex" })}.${signature}`;
+      },
+      "bad_signature",
+    ],
+    ["garbage", async () => "garbage", "malformed"],
+    ["three segments of garbage", async () => "abc.def.ghi", "malformed"],
+    ["no token at all", async () => undefined, "missing"],
+  ];
+
+  it.each(forgeries)("%s", async (_label, forge, reason) => {
+    const forged = await forge();
+    for (const route of ["whoami", "status"] as const) {
+      const { status, body, headers } = await call(route, forged === undefined ? {} : { token: forged });
+      expect(status).toBe(401);
+      expect(body).toMatchObject({ error: "unauthenticated", reason });
+      expect(typeof body!.message).toBe("string");
+      expect(headers.get("cache-control")).toBe("no-store");
+    }
+  });
+
+  it("rejects an Authorization header that is not a bearer token", async () => {
+    const { status, body } = await call("whoami", { authorization: "Basic YWRtaW46YWRtaW4=" });
+    expect(status).toBe(401);
+    expect(body).toMatchObject({ error: "unauthenticated", reason: "malformed" });
+  });
+
+  it("the forgery tests start from tokens that are otherwise valid", async () => {
+    const payload = await validPayload();
+    expect(payload).toMatchObject({ iss: standIns.idp.issuer, aud: PLATFORM_CLIENT.client_id, tenant_id: "acme" });
+    expect(decodeProtectedHeader(await token({ sub: "x", email: "x@acme.test" }))).toMatchObject({ alg: "RS256", kid: standIns.idp.kid });
+  });
+});
+
+describe("rotating the Odoo service credential", () => {
+  const odooClient = () => new OdooClient({ baseUrl: standIns.odoo.url, maxRetries: 0 });
+
+  async function storedCredential() {
+    const connection = await app.platformDb.odooConnection.findUniqueOrThrow({ where: { tenantId: acme.id } });
+    return { connection, password: app.openOdooSecret(connection) };
+  }
+
+  it.each([["viewer"], ["ops"], ["platform_operator"], ["finance_owner"]])("is refused to %s (403) and changes nothing", async (role) => {
+    const before = await storedCredential();
+    const bearer = await token({ sub: `acme-${role}`, email: `${role}@acme.test`, ...(role.startsWith("platform") || role === "finance_owner" ? {} : { tenant_id: "acme" }), roles: [role] });
+    const { status, body } = await call("rotate", { token: bearer, params: { id: acme.id } });
+    expect(status).toBe(403);
+    expect(body).toMatchObject({ error: "forbidden" });
+    const after = await storedCredential();
+    expect(after.password).toBe(before.password);
+    expect(await odooClient().authenticate(ODOO_SETTINGS.database, before.connection.login, before.password)).toBe(before.connection.userId);
+  });
+
+  it("lets the tenant's admin rotate it: 204, the old password stops working, the stored one works", async () => {
+    const before = await storedCredential();
+    const bearer = await token(ACME_ADMIN);
+    const { status, body } = await call("rotate", { token: bearer, params: { id: acme.id } });
+    expect(status).toBe(204);
+    expect(body).toBeNull();
+
+    const after = await storedCredential();
+    expect(after.password).not.toBe(before.password);
+    expect(Buffer.from(after.connection.secretCipher).includes(Buffer.from(after.password))).toBe(false);
+    const odoo = odooClient();
+    expect(await odoo.authenticate(ODOO_SETTINGS.database, before.connection.login, before.password)).toBe(false);
+    expect(await odoo.authenticate(ODOO_SETTINGS.database, after.connection.login, after.password)).toBe(before.connection.userId);
+    const audit = await app.platformDb.auditLog.findFirst({ where: { tenantId: acme.id, action: "odoo.credential_rotated" }, orderBy: { id: "desc" } });
+    expect(audit).toMatchObject({ actorSub: ACME_ADMIN.sub, actorEmail: ACME_ADMIN.email, target: before.connection.login });
+    expect(JSON.stringify(audit!.details)).not.toContain(after.password);
+  });
+
+  it("lets a platform owner rotate any tenant's", async () => {
+    const before = await storedCredential();
+    const owner = await token({ sub: "owner-sub", email: "owner@nexius.test", roles: ["platform_owner"] });
+    expect((await call("rotate", { token: owner, params: { id: acme.id } })).status).toBe(204);
+    const after = await storedCredential();
+    expect(after.password).not.toBe(before.password);
+    expect(await odooClient().authenticate(ODOO_SETTINGS.database, after.connection.login, after.password)).toBe(before.connection.userId);
+  });
+
+  it("answers 404 for another tenant's id, as if it did not exist", async () => {
+    const bearer = await token(ACME_ADMIN);
+    const { status, body } = await call("rotate", { token: bearer, params: { id: globex.id } });
+    expect(status).toBe(404);
+    expect(body).toMatchObject({ error: "not_found" });
+  });
+
+  it("answers 409 when the tenant has no Odoo connection yet", async () => {
+    const owner = await token({ sub: "owner-sub", email: "owner@nexius.test", roles: ["platform_owner"] });
+    const { status, body } = await call("rotate", { token: owner, params: { id: globex.id } });
+    expect(status).toBe(409);
+    expect(body).toMatchObject({ error: "no_odoo_connection" });
+  });
+});
+
+describe("GET /api/tenants/:id", () => {
+  it("shows a member their own tenant with its provisioning status", async () => {
+    const ops = await token({ sub: "acme-ops-sub", email: "ops@acme.test", tenant_id: "acme", roles: ["ops"] });
+    const { status, body } = await call("tenant", { token: ops, params: { id: acme.id } });
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ id: acme.id, slug: "acme", status: "active", provisioning: { tenant_id: acme.id, status: "ready", phase: "ready" } });
+  });
+
+  it("answers 404 for another tenant, an unknown id and a malformed id", async () => {
+    const ops = await token({ sub: "acme-ops-sub", email: "ops@acme.test", tenant_id: "acme", roles: ["ops"] });
+    for (const id of [globex.id, randomUUID(), "acme"]) {
+      const { status, body } = await call("tenant", { token: ops, params: { id } });
+      expect(status).toBe(404);
+      expect(body).toMatchObject({ error: "not_found" });
+    }
+  });
+
+  it("shows platform staff any tenant", async () => {
+    const owner = await token({ sub: "owner-sub", email: "owner@nexius.test", roles: ["platform_owner"] });
+    const { status, body } = await call("tenant", { token: owner, params: { id: globex.id } });
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ id: globex.id, slug: "globex", provisioning: null });
+    expect((await call("tenant", { token: owner, params: { id: randomUUID() } })).status).toBe(404);
+  });
+});
+
+describe("GET /api/info", () => {
+  it("answers without authentication with the version and capabilities", async () => {
+    const { status, body } = await call("info");
+    expect(status).toBe(200);
+    expect(body).toEqual({
+      ok: true,
+      version: "0.1.0",
+      capabilities: { sso: true, odoo: { configured: true, mode: "company_per_tenant" }, dev_bypass: false },
+    });
+  });
+});
+
+describe("onboarding API", () => {
+  async function provisionJobs(tenantId: string) {
+    const rows = await app.platformDb.$queryRaw<Array<{ n: bigint }>>`
+      SELECT count(*) AS n FROM graphile_worker.jobs WHERE key = ${`provision:${tenantId}`}`;
+    return Number(rows[0]!.n);
+  }
+
+  it("POST first_login creates one workspace and one job however often it is called", async () => {
+    const sub = `self-serve-${randomUUID()}`;
+    const bearer = await token({ sub, email: "founder@startup.test", name: "Fay Founder" });
+    const first = await call("firstLogin", { token: bearer });
+    expect(first.status).toBe(202);
+    expect(first.body).toEqual({ tenant_id: expect.any(String), status: "provisioning" });
+    const tenantId = first.body!.tenant_id as string;
+
+    const again = await Promise.all([call("firstLogin", { token: bearer }), call("firstLogin", { token: bearer }), call("firstLogin", { token: bearer })]);
+    expect(again.map((r) => [r.status, r.body])).toEqual(Array(3).fill([202, { tenant_id: tenantId, status: "provisioning" }]));
+    expect(await app.platformDb.tenant.count({ where: { ownerSub: sub } })).toBe(1);
+    expect(await provisionJobs(tenantId)).toBe(1);
+    const tenant = await app.platformDb.tenant.findUniqueOrThrow({ where: { id: tenantId }, include: { members: { include: { user: true } } } });
+    expect(tenant).toMatchObject({ ownerSub: sub, status: "provisioning", name: "Fay Founder's workspace" });
+    expect(tenant.members.map((m) => [m.user.sub, m.roles])).toEqual([[sub, ["admin"]]]);
+
+    // The token carries no tenant: the workspace bound to the subject is its tenant, and its owner is admin.
+    expect((await call("whoami", { token: bearer })).body).toMatchObject({ tenant_id: tenantId, roles: ["admin"] });
+    const status = await call("status", { token: bearer });
+    expect(status.status).toBe(200);
+    expect(status.headers.get("cache-control")).toBe("no-store");
+    expect(status.body).toEqual({ tenant_id: tenantId, status: "provisioning", phase: "starting", error: null, timings: {}, attempts: 0 });
+  });
+
+  it("POST first_login is 409 for platform staff, who have no workspace", async () => {
+    const owner = await token({ sub: "owner-sub", email: "owner@nexius.test", roles: ["platform_owner"] });
+    const tenantsBefore = await app.platformDb.tenant.count();
+    const { status, body } = await call("firstLogin", { token: owner });
+    expect(status).toBe(409);
+    expect(body).toMatchObject({ error: "no_workspace" });
+    expect(await app.platformDb.tenant.count()).toBe(tenantsBefore);
+  });
+
+  it("GET status reports a provisioned tenant's phases and timings", async () => {
+    const ops = await token({ sub: "acme-ops-sub", email: "ops@acme.test", tenant_id: "acme", roles: ["ops"] });
+    const { status, body } = await call("status", { token: ops });
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ tenant_id: acme.id, status: "ready", phase: "ready", error: null, attempts: 1 });
+    const timings = body!.timings as Record<string, { ms: number; startedAt: string; finishedAt: string }>;
+    // (jsonb keeps its own key order)
+    expect(Object.keys(timings).sort()).toEqual(["configuring_oidc", "creating_odoo", "ready", "seeding", "starting"]);
+    for (const phase of ["starting", "creating_odoo", "configuring_oidc", "seeding"]) {
+      expect(timings[phase]!.ms).toBeGreaterThanOrEqual(0);
+      expect(Date.parse(timings[phase]!.finishedAt)).toBeGreaterThanOrEqual(Date.parse(timings[phase]!.startedAt));
+    }
+  });
+
+  it("GET status is 404 without a workspace", async () => {
+    const owner = await token({ sub: "owner-sub", email: "owner@nexius.test", roles: ["platform_owner"] });
+    const { status, body } = await call("status", { token: owner });
+    expect(status).toBe(404);
+    expect(body).toMatchObject({ error: "no_workspace" });
+  });
+
+  it("GET verify_odoo signs in with the stored credential and never returns it", async () => {
+    const ops = await token({ sub: "acme-ops-sub", email: "ops@acme.test", tenant_id: "acme", roles: ["ops"] });
+    const before = await app.platformDb.odooConnection.findUniqueOrThrow({ where: { tenantId: acme.id } });
+    const { status, body } = await call("verify", { token: ops });
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ tenant_id: acme.id, ok: true, database: ODOO_SETTINGS.database, login: before.login, server_version: "17.0", error: null });
+    const after = await app.platformDb.odooConnection.findUniqueOrThrow({ where: { tenantId: acme.id } });
+    expect(after.lastVerifiedAt!.getTime()).toBeGreaterThan(before.lastVerifiedAt!.getTime());
+    expect(body!.last_verified_at).toBe(after.lastVerifiedAt!.toISOString());
+    expect(JSON.stringify(body)).not.toContain(app.openOdooSecret(after));
+  });
+
+  it("GET verify_odoo reports a refused credential as 502 with the reason", async () => {
+    const ops = await token({ sub: "acme-ops-sub", email: "ops@acme.test", tenant_id: "acme", roles: ["ops"] });
+    standIns.odoo.faults.failNext({ service: "common", method: "authenticate", error: "AccessDenied" });
+    const { status, body } = await call("verify", { token: ops });
+    expect(status).toBe(502);
+    expect(body).toMatchObject({ ok: false, error: expect.stringMatching(/AccessDenied/) });
+  });
+
+  it("GET verify_odoo says so when provisioning has not created the connection yet", async () => {
+    const bearer = await token({ sub: `self-serve-${randomUUID()}`, email: "second@startup.test" });
+    await call("firstLogin", { token: bearer });
+    const { status, body } = await call("verify", { token: bearer });
+    expect(status).toBe(502);
+    expect(body).toMatchObject({ ok: false, error: expect.stringMatching(/No Odoo connection yet/) });
+  });
+});

@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Tenant } from "~/generated/prisma/client";
+import { appRequest, invoke } from "../support/app-requests";
+import { mintToken, startStandIns, type StandIns } from "../support/platform";
+
+/**
+ * The development bypass (X-Tenant-ID header, dev_tenant cookie) under one
+ * environment. env() is parsed once per process, so each environment is its
+ * own test file calling this with the variables to set.
+ */
+export function devBypassSuite(environment: Record<string, string | undefined>, honoured: boolean) {
+  let standIns: StandIns;
+  let app: Awaited<ReturnType<typeof loadApp>>;
+  let acme: Tenant;
+  let globex: Tenant;
+
+  async function loadApp() {
+    const [db, session, whoami, info, rotate, layout] = await Promise.all([
+      import("~/db.server"),
+      import("~/auth/session.server"),
+      import("~/routes/api+/whoami"),
+      import("~/routes/api+/info"),
+      import("~/routes/api+/tenants.$id.odoo.api-key.rotate"),
+      import("~/routes/app+/_layout"),
+    ]);
+    return {
+      platformDb: db.platformDb,
+      createSession: session.createSession,
+      whoami: whoami.loader,
+      info: info.loader,
+      rotate: rotate.action,
+      appLayout: layout.loader,
+    };
+  }
+
+  beforeAll(async () => {
+    standIns = await startStandIns({ env: environment });
+    app = await loadApp();
+    acme = await app.platformDb.tenant.create({ data: { slug: "acme", name: "Acme", status: "active" } });
+    globex = await app.platformDb.tenant.create({ data: { slug: "globex", name: "Globex", status: "active" } });
+  });
+
+  afterAll(async () => {
+    await standIns?.stop();
+  });
+
+  const acmeToken = (roles: string[]) => mintToken(standIns.idp, { sub: "acme-user", email: "user@acme.test", tenant_id: "acme", roles });
+  const expected = () => (honoured ? globex : acme);
+
+  describe(`the dev bypass (${honoured ? "honoured" : "ignored"})`, () => {
+    it(`${honoured ? "switches" : "does not switch"} the tenant of a bearer request on X-Tenant-ID, by id or slug`, async () => {
+      const token = await acmeToken(["ops"]);
+      for (const value of [globex.id, "globex"]) {
+        const response = await invoke(app.whoami, appRequest("/api/whoami", { token, headers: { "x-tenant-id": value } }));
+        expect(response.status).toBe(200);
+        expect(await response.json()).toMatchObject({ tenant_id: expected().id, roles: ["ops"] });
+      }
+    });
+
+    it(`${honoured ? "switches" : "does not switch"} a session's tenant on the dev_tenant cookie`, async () => {
+      const user = await app.platformDb.user.upsert({ where: { sub: "acme-user" }, create: { sub: "acme-user", email: "user@acme.test" }, update: {} });
+      const { setCookie } = await app.createSession(
+        { userId: user.id, tenantId: acme.id, sub: user.sub, email: user.email, roles: ["ops"], idToken: null, refreshToken: null, tokensExpireAt: null },
+        appRequest("/auth/callback"),
+      );
+      const session = setCookie.split(";")[0]!;
+      const response = await invoke(app.appLayout, appRequest("/app", { cookie: `${session}; dev_tenant=globex` }));
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ tenant: { id: expected().id } });
+    });
+
+    it(`${honoured ? "lets" : "does not let"} X-Tenant-ID reach another tenant's admin API`, async () => {
+      const token = await acmeToken(["admin"]);
+      const response = await invoke(
+        app.rotate,
+        appRequest(`/api/tenants/${globex.id}/odoo/api-key/rotate`, { method: "POST", token, headers: { "x-tenant-id": globex.id } }),
+        { id: globex.id },
+      );
+      // Honoured: the request acts in globex, which has no Odoo connection yet (409); ignored: globex is not ours (404).
+      expect(response.status).toBe(honoured ? 409 : 404);
+    });
+
+    it(`reports dev_bypass: ${honoured} in /api/info`, async () => {
+      const response = await invoke(app.info, appRequest("/api/info"));
+      expect(((await response.json()) as { capabilities: { dev_bypass: boolean } }).capabilities.dev_bypass).toBe(honoured);
+    });
+  });
+}

@@ -1,0 +1,428 @@
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Tenant } from "~/generated/prisma/client";
+import {
+  AppBrowser,
+  appRequest,
+  finishSignIn,
+  invoke,
+  sessionIdHash,
+  SESSION_COOKIE,
+  signInAtIdp,
+  signInThroughApp,
+  startSignIn,
+} from "../support/app-requests";
+import { extractForms } from "../support/oidc-browser";
+import { APP_URL, DEMO_PASSWORD, PLATFORM_CLIENT, startStandIns, type StandIns } from "../support/platform";
+
+/**
+ * Browser sign-in through our own routes: /auth/login → the dev IdP's real
+ * pages → /auth/callback, then the session cookie against pages and /api.
+ */
+let standIns: StandIns;
+let app: Awaited<ReturnType<typeof loadApp>>;
+let acme: Tenant;
+let globex: Tenant;
+
+async function loadApp() {
+  const [db, layout, admin, whoami, logout, session] = await Promise.all([
+    import("~/db.server"),
+    import("~/routes/app+/_layout"),
+    import("~/routes/admin+/_layout"),
+    import("~/routes/api+/whoami"),
+    import("~/routes/auth+/logout"),
+    import("~/auth/session.server"),
+  ]);
+  return {
+    platformDb: db.platformDb,
+    appLayout: layout.loader,
+    adminLayout: admin.loader,
+    whoami: whoami.loader,
+    logout: logout.action,
+    logoutLoader: logout.loader,
+    refreshTokenOf: session.refreshTokenOf,
+  };
+}
+
+async function activeTenant(slug: string, name: string): Promise<Tenant> {
+  return app.platformDb.tenant.create({
+    data: { slug, name, status: "active", onboardingStatus: { create: { status: "ready", phase: "ready" } } },
+  });
+}
+
+beforeAll(async () => {
+  standIns = await startStandIns();
+  app = await loadApp();
+  acme = await activeTenant("acme", "Acme");
+  globex = await activeTenant("globex", "Globex");
+});
+
+afterAll(async () => {
+  await standIns?.stop();
+});
+
+const sessionRow = (sessionId: string) => app.platformDb.session.findUnique({ where: { idHash: sessionIdHash(sessionId) } });
+const sessionCount = () => app.platformDb.session.count();
+
+function setCookies(response: Response): string[] {
+  return response.headers.getSetCookie();
+}
+
+async function jobsFor(tenantId: string) {
+  return app.platformDb.$queryRaw<Array<{ key: string; task_identifier: string; attempts: number }>>`
+    SELECT key, task_identifier, attempts FROM graphile_worker.jobs WHERE key = ${`provision:${tenantId}`}`;
+}
+
+async function whoami(cookie: string | undefined) {
+  const response = await invoke(app.whoami, appRequest("/api/whoami", { cookie }));
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+describe("first sign-in of a self-serve user", () => {
+  it("creates the workspace bound to the subject, queues provisioning once and lands on the setup screen", async () => {
+    const browser = new AppBrowser();
+    const before = await sessionCount();
+    const { response, sessionId } = await signInThroughApp(browser, { email: "new.user@example.com", password: DEMO_PASSWORD });
+
+    expect(response.status).toBe(302);
+    expect(response.headers.get("location")).toBe("/app/setup");
+    const sessionCookie = setCookies(response).find((c) => c.startsWith(`${SESSION_COOKIE}=`))!;
+    expect(sessionCookie).toMatch(/HttpOnly/);
+    expect(sessionCookie).toMatch(/SameSite=Lax/);
+    expect(sessionCookie).toMatch(/Path=\//);
+    expect(sessionCookie).not.toMatch(/Secure/);
+    expect(sessionId).toMatch(/^[A-Za-z0-9_-]{43}$/);
+
+    const user = await app.platformDb.user.findUniqueOrThrow({ where: { sub: "09cfaa90-f3ab-4d92-a20d-29b751cd6e4e" } });
+    const tenant = await app.platformDb.tenant.findUniqueOrThrow({ where: { ownerSub: user.sub }, include: { onboardingStatus: true, members: true } });
+    expect(tenant.status).toBe("provisioning");
+    expect(tenant.name).toBe("New User's workspace");
+    expect(tenant.onboardingStatus).toMatchObject({ status: "provisioning", phase: "starting" });
+    expect(tenant.members).toEqual([expect.objectContaining({ userId: user.id, roles: ["admin"] })]);
+    expect(await jobsFor(tenant.id)).toEqual([{ key: `provision:${tenant.id}`, task_identifier: "provision_tenant", attempts: 0 }]);
+
+    const session = await sessionRow(sessionId);
+    expect(session).toMatchObject({ tenantId: tenant.id, userId: user.id, sub: user.sub, email: "new.user@example.com", roles: ["admin"] });
+    expect(session!.idToken).toMatch(/^ey/);
+    expect(session!.refreshCipher).not.toBeNull();
+    expect(await sessionCount()).toBe(before + 1);
+
+    const audit = await app.platformDb.auditLog.findMany({ where: { tenantId: tenant.id }, orderBy: { id: "asc" } });
+    expect(audit.map((a) => a.action)).toEqual(["tenant.created", "auth.sign_in"]);
+    expect(audit[0]).toMatchObject({ actorSub: user.sub, actorEmail: "new.user@example.com" });
+
+    // The setup screen is reachable while provisioning; other workspace pages send the user there.
+    const setup = await invoke(app.appLayout, appRequest("/app/setup", { cookie: browser.cookies() }));
+    expect(setup.status).toBe(200);
+    const home = await invoke(app.appLayout, appRequest("/app", { cookie: browser.cookies() }));
+    expect(home.status).toBe(302);
+    expect(home.headers.get("location")).toBe("/app/setup");
+
+    // Signing in again finds the same workspace and adds no second job.
+    const again = await signInThroughApp(new AppBrowser(), { email: "new.user@example.com", password: DEMO_PASSWORD });
+    expect(again.response.headers.get("location")).toBe("/app/setup");
+    expect(await app.platformDb.tenant.count({ where: { ownerSub: user.sub } })).toBe(1);
+    expect(await jobsFor(tenant.id)).toHaveLength(1);
+  });
+
+  it("sends PKCE S256, state and a nonce to the IdP, and expires the state cookie after the callback", async () => {
+    const browser = new AppBrowser();
+    const { response, authorizeUrl } = await startSignIn(browser);
+    const authorize = new URL(authorizeUrl);
+    expect(`${authorize.origin}${authorize.pathname}`).toBe(`${standIns.idp.issuer}/auth`);
+    expect(authorize.searchParams.get("client_id")).toBe(PLATFORM_CLIENT.client_id);
+    expect(authorize.searchParams.get("redirect_uri")).toBe(`${APP_URL}/auth/callback`);
+    expect(authorize.searchParams.get("code_challenge_method")).toBe("S256");
+    expect(authorize.searchParams.get("code_challenge")).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(authorize.searchParams.get("state")).toBeTruthy();
+    expect(authorize.searchParams.get("nonce")).toBeTruthy();
+    expect(authorize.searchParams.get("scope")!.split(" ")).toEqual(expect.arrayContaining(["openid", "email", "offline_access"]));
+
+    const stateCookie = setCookies(response).find((c) => c.startsWith("nexius_oidc"))!;
+    const stateCookieName = stateCookie.slice(0, stateCookie.indexOf("="));
+    expect(stateCookie).toMatch(/HttpOnly/);
+    expect(stateCookie).toMatch(/SameSite=Lax/);
+
+    const callbackUrl = await signInAtIdp(browser, authorizeUrl, { email: "ops@acme.test", password: DEMO_PASSWORD });
+    const callback = await finishSignIn(browser, callbackUrl);
+    expect(callback.status).toBe(302);
+    expect(setCookies(callback)).toContainEqual(expect.stringMatching(new RegExp(`^${stateCookieName.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}=;.*Max-Age=0`)));
+    expect(browser.cookie(stateCookieName)).toBeUndefined();
+  });
+});
+
+describe("members of existing tenants", () => {
+  it("signs the ops user of acme into acme with the ops role, back to the page they asked for", async () => {
+    const browser = new AppBrowser();
+    const { response, sessionId } = await signInThroughApp(browser, { email: "ops@acme.test", password: DEMO_PASSWORD, returnTo: "/app/runs?page=2" });
+    expect(response.headers.get("location")).toBe("/app/runs?page=2");
+    expect(await sessionRow(sessionId)).toMatchObject({ tenantId: acme.id, roles: ["ops"], email: "ops@acme.test" });
+
+    const layout = await invoke(app.appLayout, appRequest("/app", { cookie: browser.cookies() }));
+    expect(layout.status).toBe(200);
+    expect(await layout.json()).toMatchObject({ tenant: { id: acme.id, slug: "acme" }, roles: ["ops"] });
+    const member = await app.platformDb.tenantUser.findFirstOrThrow({ where: { tenantId: acme.id, user: { email: "ops@acme.test" } } });
+    expect(member.roles).toEqual(["ops"]);
+  });
+
+  it("ignores a returnTo that leaves the site", async () => {
+    const { response } = await signInThroughApp(new AppBrowser(), { email: "ops@acme.test", password: DEMO_PASSWORD, returnTo: "//evil.example/app" });
+    expect(response.headers.get("location")).toBe("/app");
+  });
+
+  it("gives the acme viewer the viewer role only, which the admin area refuses", async () => {
+    const browser = new AppBrowser();
+    const { sessionId } = await signInThroughApp(browser, { email: "viewer@acme.test", password: DEMO_PASSWORD });
+    expect(await sessionRow(sessionId)).toMatchObject({ tenantId: acme.id, roles: ["viewer"] });
+    expect((await whoami(browser.cookies())).body).toMatchObject({ tenant_id: acme.id, roles: ["viewer"] });
+    const admin = await invoke(app.adminLayout, appRequest("/admin", { cookie: browser.cookies() }));
+    expect(admin.status).toBe(403);
+  });
+
+  it.each([
+    ["globex", ["viewer"]],
+    ["acme", ["ops"]],
+  ])("signs the two-tenant user into the tenant picked at the IdP (%s)", async (slug, roles) => {
+    const browser = new AppBrowser();
+    const { sessionId } = await signInThroughApp(browser, { email: "multi@example.com", password: DEMO_PASSWORD, tenant: slug });
+    const tenant = slug === "globex" ? globex : acme;
+    expect(await sessionRow(sessionId)).toMatchObject({ tenantId: tenant.id, roles });
+    const me = await whoami(browser.cookies());
+    expect(me.body).toMatchObject({ email: "multi@example.com", tenant_id: tenant.id, roles });
+  });
+
+  it("sends the platform owner to /admin with no tenant and creates none", async () => {
+    const tenantsBefore = await app.platformDb.tenant.count();
+    const browser = new AppBrowser();
+    const { response, sessionId } = await signInThroughApp(browser, { email: "owner@nexius.test", password: DEMO_PASSWORD });
+    expect(response.headers.get("location")).toBe("/admin");
+    expect(await sessionRow(sessionId)).toMatchObject({ tenantId: null, roles: ["platform_owner"] });
+    expect(await app.platformDb.tenant.count()).toBe(tenantsBefore);
+    const admin = await invoke(app.adminLayout, appRequest("/admin", { cookie: browser.cookies() }));
+    expect(admin.status).toBe(200);
+    expect(await admin.json()).toEqual({ roles: ["platform_owner"] });
+    // No workspace: workspace pages send platform staff back to the admin area.
+    const workspace = await invoke(app.appLayout, appRequest("/app", { cookie: browser.cookies() }));
+    expect(workspace.status).toBe(302);
+    expect(workspace.headers.get("location")).toBe("/admin");
+  });
+
+  it("issues a new session id at every sign-in, also within one IdP session", async () => {
+    const browser = new AppBrowser();
+    const first = await signInThroughApp(browser, { email: "ops@acme.test", password: DEMO_PASSWORD });
+    // The IdP remembers the browser: the second round trip shows no login page.
+    const { authorizeUrl } = await startSignIn(browser);
+    const callbackUrl = await signInAtIdp(browser, authorizeUrl, { email: "unused@example.com", password: "unused" });
+    const second = await finishSignIn(browser, callbackUrl);
+    expect(second.status).toBe(302);
+    const secondId = browser.sessionId()!;
+    expect(secondId).not.toBe(first.sessionId);
+    expect(await sessionRow(secondId)).toMatchObject({ tenantId: acme.id, roles: ["ops"] });
+  });
+});
+
+describe("sign-out", () => {
+  it("deletes the session row, clears the cookie and continues to the IdP's end_session_endpoint", async () => {
+    const browser = new AppBrowser();
+    const { sessionId } = await signInThroughApp(browser, { email: "ops@acme.test", password: DEMO_PASSWORD });
+    const session = (await sessionRow(sessionId))!;
+    const cookie = browser.cookies();
+
+    const response = await invoke(app.logout, appRequest("/auth/logout", { method: "POST", cookie }));
+    expect(response.status).toBe(302);
+    const location = new URL(response.headers.get("location")!);
+    expect(`${location.origin}${location.pathname}`).toBe(`${standIns.idp.issuer}/session/end`);
+    expect(location.searchParams.get("id_token_hint")).toBe(session.idToken);
+    expect(location.searchParams.get("post_logout_redirect_uri")).toBe(`${APP_URL}/`);
+    expect(setCookies(response)).toContainEqual(expect.stringMatching(new RegExp(`^${SESSION_COOKIE}=;.*Max-Age=0`)));
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    expect(await sessionRow(sessionId)).toBeNull();
+    const audit = await app.platformDb.auditLog.findFirst({ where: { tenantId: acme.id, action: "auth.sign_out" }, orderBy: { id: "desc" } });
+    expect(audit).toMatchObject({ actorSub: session.sub, target: "ops@acme.test" });
+
+    // The old cookie, replayed (the back button), opens nothing.
+    expect((await whoami(cookie)).status).toBe(401);
+    const page = await invoke(app.appLayout, appRequest("/app", { cookie }));
+    expect(page.status).toBe(302);
+    expect(page.headers.get("location")).toBe("/auth/login?returnTo=%2Fapp");
+
+    // The IdP accepts the hint and ends its own session: the next sign-in asks for the password again.
+    browser.keep(response);
+    expect(browser.sessionId()).toBeUndefined();
+    const confirm = await browser.oidc.request(location.toString());
+    expect(confirm.status).toBe(200);
+    const [form] = extractForms(await confirm.text(), location.toString());
+    const done = await browser.oidc.submit(form!, { logout: "yes" });
+    const landed = await browser.oidc.follow(done, form!.action, APP_URL);
+    expect(landed.url).toBe(`${APP_URL}/`);
+    const { authorizeUrl } = await startSignIn(browser);
+    const loginPage = await browser.oidc.follow(await browser.oidc.request(authorizeUrl), authorizeUrl, APP_URL);
+    expect(loginPage.url.startsWith(standIns.idp.issuer)).toBe(true);
+    expect(await loginPage.response.text()).toContain('type="password"');
+  });
+
+  it("signs nobody out on GET", async () => {
+    const browser = new AppBrowser();
+    const { sessionId } = await signInThroughApp(browser, { email: "viewer@acme.test", password: DEMO_PASSWORD });
+    const response = await invoke(app.logoutLoader, appRequest("/auth/logout", { cookie: browser.cookies() }));
+    expect(response.status).toBe(302);
+    expect(await sessionRow(sessionId)).not.toBeNull();
+  });
+});
+
+describe("sessions that are no longer valid", () => {
+  const cases = [
+    ["expired", (id: string) => app.platformDb.session.update({ where: { idHash: id }, data: { expiresAt: new Date(Date.now() - 1000) } })],
+    [
+      "idle too long",
+      (id: string) => app.platformDb.session.update({ where: { idHash: id }, data: { lastSeenAt: new Date(Date.now() - 13 * 60 * 60 * 1000) } }),
+    ],
+  ] as const;
+
+  it.each(cases)("an %s session sends pages to sign-in, answers 401 on /api and is deleted", async (_label, spoil) => {
+    const browser = new AppBrowser();
+    const { sessionId } = await signInThroughApp(browser, { email: "ops@acme.test", password: DEMO_PASSWORD });
+    expect((await whoami(browser.cookies())).status).toBe(200);
+    await spoil(sessionIdHash(sessionId));
+
+    const page = await invoke(app.appLayout, appRequest("/app/runs?page=2", { cookie: browser.cookies() }));
+    expect(page.status).toBe(302);
+    expect(page.headers.get("location")).toBe(`/auth/login?returnTo=${encodeURIComponent("/app/runs?page=2")}`);
+    const api = await whoami(browser.cookies());
+    expect(api.status).toBe(401);
+    expect(api.body).toMatchObject({ error: "unauthenticated", reason: "missing" });
+    expect(await sessionRow(sessionId)).toBeNull();
+  });
+
+  it("treats an unknown or malformed session cookie as signed out", async () => {
+    for (const value of [randomBytes(32).toString("base64url"), "not-a-session"]) {
+      const cookie = `${SESSION_COOKIE}=${value}`;
+      const page = await invoke(app.appLayout, appRequest("/app", { cookie }));
+      expect(page.status).toBe(302);
+      expect(page.headers.get("location")).toBe("/auth/login?returnTo=%2Fapp");
+      const api = await whoami(cookie);
+      expect(api.status).toBe(401);
+      expect(api.body.error).toBe("unauthenticated");
+    }
+  });
+});
+
+describe("token refresh behind a session", () => {
+  it("renews the IdP tokens with the refresh token when they expire", async () => {
+    const browser = new AppBrowser();
+    const { sessionId } = await signInThroughApp(browser, { email: "multi@example.com", password: DEMO_PASSWORD, tenant: "globex" });
+    const idHash = sessionIdHash(sessionId);
+    const expired = new Date(Date.now() - 5_000);
+    await app.platformDb.session.update({ where: { idHash }, data: { tokensExpireAt: expired } });
+
+    const me = await whoami(browser.cookies());
+    expect(me.status).toBe(200);
+    // The refreshed token keeps the tenant chosen at sign-in.
+    expect(me.body).toMatchObject({ tenant_id: globex.id, roles: ["viewer"] });
+    const after = (await sessionRow(sessionId))!;
+    expect(after.tokensExpireAt!.getTime()).toBeGreaterThan(Date.now() + 30 * 60_000);
+    expect(after.idToken).toMatch(/^ey/);
+    expect(after.roles).toEqual(["viewer"]);
+  });
+
+  it("ends the session when the IdP refuses the refresh token (revoked)", async () => {
+    const browser = new AppBrowser();
+    const { sessionId } = await signInThroughApp(browser, { email: "ops@acme.test", password: DEMO_PASSWORD });
+    const session = (await sessionRow(sessionId))!;
+    const refreshToken = app.refreshTokenOf(session)!;
+    expect(refreshToken).toBeTruthy();
+    const revoked = await fetch(`${standIns.idp.issuer}/token/revocation`, {
+      method: "POST",
+      headers: {
+        authorization: `Basic ${Buffer.from(`${PLATFORM_CLIENT.client_id}:${PLATFORM_CLIENT.client_secret}`).toString("base64")}`,
+        "content-type": "application/x-www-form-urlencoded",
+      },
+      body: new URLSearchParams({ token: refreshToken, token_type_hint: "refresh_token" }).toString(),
+    });
+    expect(revoked.status).toBe(200);
+    await app.platformDb.session.update({ where: { idHash: session.idHash }, data: { tokensExpireAt: new Date(Date.now() - 5_000) } });
+
+    const page = await invoke(app.appLayout, appRequest("/app", { cookie: browser.cookies() }));
+    expect(page.status).toBe(302);
+    expect(page.headers.get("location")).toBe("/auth/login?returnTo=%2Fapp");
+    expect(await sessionRow(sessionId)).toBeNull();
+    expect((await whoami(browser.cookies())).status).toBe(401);
+  });
+});
+
+describe("callback checks", () => {
+  async function reachCallback(email = "ops@acme.test") {
+    const browser = new AppBrowser();
+    const { authorizeUrl } = await startSignIn(browser);
+    const callbackUrl = await signInAtIdp(browser, authorizeUrl, { email, password: DEMO_PASSWORD });
+    return { browser, callbackUrl, authorizeUrl };
+  }
+
+  async function expectRefused(response: Response, message: RegExp) {
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ message: expect.stringMatching(message) });
+    expect(setCookies(response).some((c) => c.startsWith(`${SESSION_COOKIE}=`))).toBe(false);
+  }
+
+  it("refuses a callback whose state was tampered with", async () => {
+    const { browser, callbackUrl } = await reachCallback();
+    const before = await sessionCount();
+    const tampered = new URL(callbackUrl);
+    tampered.searchParams.set("state", `${tampered.searchParams.get("state")}x`);
+    await expectRefused(await finishSignIn(browser, tampered.toString()), /expired or was opened in another browser/);
+    expect(await sessionCount()).toBe(before);
+  });
+
+  it("refuses a callback without the state cookie (another browser)", async () => {
+    const { callbackUrl } = await reachCallback();
+    const before = await sessionCount();
+    await expectRefused(await finishSignIn(new AppBrowser(), callbackUrl), /expired or was opened in another browser/);
+    expect(await sessionCount()).toBe(before);
+  });
+
+  it("refuses a replayed callback, cookies and all", async () => {
+    const { browser, callbackUrl } = await reachCallback();
+    const cookie = browser.cookies()!;
+    expect((await finishSignIn(browser, callbackUrl, { cookie })).status).toBe(302);
+    const before = await sessionCount();
+    await expectRefused(await finishSignIn(new AppBrowser(), callbackUrl, { cookie }), /refused the request \(invalid_grant\)/);
+    expect(await sessionCount()).toBe(before);
+  });
+
+  it("refuses an ID token whose nonce is not the one this sign-in sent", async () => {
+    const browser = new AppBrowser();
+    const { authorizeUrl } = await startSignIn(browser);
+    const swapped = new URL(authorizeUrl);
+    swapped.searchParams.set("nonce", "attacker-chosen-nonce");
+    const callbackUrl = await signInAtIdp(browser, swapped.toString(), { email: "ops@acme.test", password: DEMO_PASSWORD });
+    const before = await sessionCount();
+    await expectRefused(await finishSignIn(browser, callbackUrl), /not accepted \(nonce_mismatch\)/);
+    expect(await sessionCount()).toBe(before);
+  });
+
+  it("explains a sign-in cancelled at the IdP", async () => {
+    const browser = new AppBrowser();
+    const { authorizeUrl } = await startSignIn(browser);
+    const step = await browser.oidc.follow(await browser.oidc.request(authorizeUrl), authorizeUrl);
+    const abort = new URL("abort", `${step.url}/`).toString();
+    const back = await browser.oidc.follow(await browser.oidc.request(abort), abort, `${APP_URL}/auth/callback`);
+    expect(new URL(back.url).searchParams.get("error")).toBe("access_denied");
+    await expectRefused(await finishSignIn(browser, back.url), /^Sign-in was cancelled\.$/);
+  });
+});
+
+// Last in this file: it stops the IdP.
+describe("an IdP that cannot be reached at refresh time", () => {
+  it("keeps the session (and its tokens) until the IdP answers again", async () => {
+    const browser = new AppBrowser();
+    const { sessionId } = await signInThroughApp(browser, { email: "ops@acme.test", password: DEMO_PASSWORD });
+    const expired = new Date(Date.now() - 5_000);
+    await app.platformDb.session.update({ where: { idHash: sessionIdHash(sessionId) }, data: { tokensExpireAt: expired } });
+    await standIns.idp.stop();
+
+    const me = await whoami(browser.cookies());
+    expect(me.status).toBe(200);
+    expect(me.body).toMatchObject({ tenant_id: acme.id, roles: ["ops"] });
+    expect(await sessionRow(sessionId)).toMatchObject({ tokensExpireAt: expired });
+  });
+});

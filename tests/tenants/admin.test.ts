@@ -1,0 +1,305 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Tenant } from "~/generated/prisma/client";
+import { OdooClient } from "~/odoo/client.server";
+import { appRequest, invoke } from "../support/app-requests";
+import { mintToken, ODOO_SETTINGS, startStandIns, type StandIns } from "../support/platform";
+
+/**
+ * The control plane at /admin: platform roles only, the tenants list (search,
+ * status filter, 20 per page), and the tenant detail's actions with their
+ * role checks and audit entries.
+ */
+let standIns: StandIns;
+let app: Awaited<ReturnType<typeof loadApp>>;
+let acme: Tenant;
+const cookies: Record<string, string> = {};
+
+async function loadApp() {
+  const [db, session, identity, provisioning, connection, adminLayout, adminIndex, detail, appLayout, status] = await Promise.all([
+    import("~/db.server"),
+    import("~/auth/session.server"),
+    import("~/auth/identity.server"),
+    import("~/tenants/provisioning.server"),
+    import("~/odoo/connection.server"),
+    import("~/routes/admin+/_layout"),
+    import("~/routes/admin+/_index"),
+    import("~/routes/admin+/tenants.$id"),
+    import("~/routes/app+/_layout"),
+    import("~/routes/api+/onboarding.status"),
+  ]);
+  return {
+    platformDb: db.platformDb,
+    createSession: session.createSession,
+    resolveIdentity: identity.resolveIdentity,
+    runProvisioning: provisioning.runProvisioning,
+    openOdooSecret: connection.openOdooSecret,
+    adminLayout: adminLayout.loader,
+    adminIndex: adminIndex.loader,
+    detail: detail.loader,
+    detailAction: detail.action,
+    appLayout: appLayout.loader,
+    onboardingStatus: status.loader,
+  };
+}
+
+/** A signed-in browser's cookie for someone with these roles (sign-in itself is tested in tests/identity). */
+async function sessionCookie(key: string, roles: string[], tenantId: string | null) {
+  const sub = `${key}-sub`;
+  const user = await app.platformDb.user.upsert({ where: { sub }, create: { sub, email: `${key}@example.test` }, update: {} });
+  if (tenantId) {
+    await app.platformDb.tenantUser.upsert({
+      where: { tenantId_userId: { tenantId, userId: user.id } },
+      create: { tenantId, userId: user.id, roles },
+      update: { roles },
+    });
+  }
+  const { setCookie } = await app.createSession(
+    { userId: user.id, tenantId, sub, email: user.email, roles, idToken: null, refreshToken: null, tokensExpireAt: null },
+    appRequest("/auth/callback"),
+  );
+  return setCookie.split(";")[0]!;
+}
+
+const SEEDED = 45;
+
+beforeAll(async () => {
+  standIns = await startStandIns();
+  app = await loadApp();
+  const resolved = await app.resolveIdentity({ sub: "acme-admin-sub", email: "admin@acme.test", tenant_id: "acme", roles: ["admin"] });
+  acme = resolved.tenant!;
+  await app.runProvisioning(acme.id, { sub: "acme-admin-sub", email: "admin@acme.test" });
+  acme = await app.platformDb.tenant.findUniqueOrThrow({ where: { id: acme.id } });
+  // Tenants 01..45, oldest first; every 5th paused, every 7th (not 35) in error.
+  const base = Date.now() - 60 * 60 * 1000;
+  await app.platformDb.tenant.createMany({
+    data: Array.from({ length: SEEDED }, (_, i) => {
+      const n = String(i + 1).padStart(2, "0");
+      const status = (i + 1) % 5 === 0 ? "paused" : (i + 1) % 7 === 0 ? "error" : "active";
+      return { slug: `tenant-${n}`, name: `Tenant ${n}`, status, createdAt: new Date(base + i * 1000) };
+    }),
+  });
+  for (const [key, roles, tenantId] of [
+    ["owner", ["platform_owner"], null],
+    ["operator", ["platform_operator"], null],
+    ["finance", ["finance_owner"], null],
+    ["acme-ops", ["ops"], acme.id],
+    ["acme-admin", ["admin"], acme.id],
+  ] as const) {
+    cookies[key] = await sessionCookie(key, [...roles], tenantId);
+  }
+});
+
+afterEach(() => {
+  standIns.odoo.faults.clear();
+});
+
+afterAll(async () => {
+  await standIns?.stop();
+});
+
+type ListData = { total: number; pages: number; page: number; filtered: boolean; tenants: Array<{ slug: string; status: string; odooConnection: { mode: string } | null; onboardingStatus: { status: string; phase: string } | null }> };
+
+async function list(query: string, who = "owner") {
+  const response = await invoke(app.adminIndex, appRequest(`/admin${query}`, { cookie: cookies[who] }));
+  return { status: response.status, data: (response.status === 200 ? await response.json() : null) as ListData };
+}
+
+async function act(tenantId: string, intent: string, who = "owner") {
+  const response = await invoke(app.detailAction, appRequest(`/admin/tenants/${tenantId}`, { method: "POST", cookie: cookies[who], form: { intent } }), { id: tenantId });
+  return { status: response.status, body: response.status === 200 ? ((await response.json()) as { ok: boolean; intent: string | null; message: string }) : null };
+}
+
+const statusOf = async (id: string) => (await app.platformDb.tenant.findUniqueOrThrow({ where: { id } })).status;
+
+describe("who may enter /admin", () => {
+  it.each([["acme-ops"], ["acme-admin"]])("refuses the tenant user %s with 403 on every admin loader and action", async (who) => {
+    const cookie = cookies[who];
+    for (const [fn, path, params] of [
+      [app.adminLayout, "/admin", {}],
+      [app.adminIndex, "/admin", {}],
+      [app.detail, `/admin/tenants/${acme.id}`, { id: acme.id }],
+    ] as const) {
+      expect((await invoke(fn, appRequest(path, { cookie }), params)).status, path).toBe(403);
+    }
+    expect((await act(acme.id, "pause", who)).status).toBe(403);
+    expect(await statusOf(acme.id)).toBe("active");
+  });
+
+  it("sends an anonymous visitor to sign-in", async () => {
+    const response = await invoke(app.adminLayout, appRequest("/admin?status=paused"));
+    expect(response.status).toBe(302);
+    expect(response.headers.get("location")).toBe(`/auth/login?returnTo=${encodeURIComponent("/admin?status=paused")}`);
+  });
+
+  it.each([["owner"], ["operator"], ["finance"]])("lets the platform role %s in", async (who) => {
+    expect((await invoke(app.adminLayout, appRequest("/admin", { cookie: cookies[who] }))).status).toBe(200);
+  });
+});
+
+describe("the tenants list", () => {
+  it("shows 20 per page, newest first, with status, phase and Odoo mode", async () => {
+    const total = await app.platformDb.tenant.count();
+    expect(total).toBe(SEEDED + 1);
+    const first = await list("");
+    expect(first.status).toBe(200);
+    expect(first.data).toMatchObject({ total, pages: 3, page: 1, filtered: false });
+    expect(first.data.tenants).toHaveLength(20);
+    expect(first.data.tenants[0]).toMatchObject({ slug: "acme", status: "active", odooConnection: { mode: "company_per_tenant" }, onboardingStatus: { status: "ready", phase: "ready" } });
+    expect(first.data.tenants[1]).toMatchObject({ slug: "tenant-45", odooConnection: null, onboardingStatus: null });
+
+    const pages = [first.data, (await list("?page=2")).data, (await list("?page=3")).data];
+    expect(pages.map((p) => p.tenants.length)).toEqual([20, 20, 6]);
+    const slugs = pages.flatMap((p) => p.tenants.map((t) => t.slug));
+    expect(new Set(slugs).size).toBe(total);
+    expect(slugs.at(-1)).toBe("tenant-01");
+  });
+
+  it("searches names case-insensitively and slugs", async () => {
+    const byName = await list("?q=TENANT%201");
+    expect(byName.data).toMatchObject({ total: 10, filtered: true });
+    expect(byName.data.tenants.map((t) => t.slug)).toEqual(Array.from({ length: 10 }, (_, i) => `tenant-${19 - i}`));
+    expect((await list("?q=acme")).data.tenants.map((t) => t.slug)).toEqual(["acme"]);
+  });
+
+  it("filters by status and combines the filter with the search", async () => {
+    const paused = await list("?status=paused");
+    expect(paused.data.tenants.map((t) => t.slug)).toEqual(["tenant-45", "tenant-40", "tenant-35", "tenant-30", "tenant-25", "tenant-20", "tenant-15", "tenant-10", "tenant-05"]);
+    expect(paused.data.tenants.every((t) => t.status === "paused")).toBe(true);
+    const errors = await list("?status=error&q=tenant-2");
+    expect(errors.data.tenants.map((t) => t.slug)).toEqual(["tenant-28", "tenant-21"]);
+  });
+
+  it("is empty, and says it is filtered, when nothing matches; ignores an unknown status", async () => {
+    expect((await list("?q=no-such-tenant")).data).toMatchObject({ total: 0, pages: 1, tenants: [], filtered: true });
+    expect((await list("?status=bogus")).data.total).toBe(SEEDED + 1);
+  });
+
+  it("is open to finance_owner too", async () => {
+    expect((await list("", "finance")).data.total).toBe(SEEDED + 1);
+  });
+});
+
+describe("the tenant detail", () => {
+  it("shows the provisioning timeline, the connection without secrets, and the audit trail", async () => {
+    const response = await invoke(app.detail, appRequest(`/admin/tenants/${acme.id}`, { cookie: cookies.finance }), { id: acme.id });
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    const data = JSON.parse(text) as {
+      tenant: { slug: string; onboardingStatus: { status: string; timings: Record<string, { ms: number }> }; odooConnection: Record<string, unknown> };
+      audit: Array<{ action: string }>;
+      phases: string[];
+    };
+    expect(data.tenant.slug).toBe("acme");
+    expect(data.tenant.onboardingStatus.status).toBe("ready");
+    expect(Object.keys(data.tenant.onboardingStatus.timings).sort()).toEqual(["configuring_oidc", "creating_odoo", "ready", "seeding", "starting"]);
+    expect(data.phases).toEqual(["starting", "creating_odoo", "configuring_oidc", "seeding", "ready"]);
+    expect(Object.keys(data.tenant.odooConnection).sort()).toEqual(["baseUrl", "companyId", "database", "lastVerifiedAt", "login", "mode", "updatedAt"]);
+    const connection = await app.platformDb.odooConnection.findUniqueOrThrow({ where: { tenantId: acme.id } });
+    expect(text).not.toContain(app.openOdooSecret(connection));
+    expect(data.audit.map((a) => a.action)).toEqual(expect.arrayContaining(["tenant.created", "tenant.provisioned"]));
+  });
+
+  it("is 404 for an unknown or malformed id", async () => {
+    for (const id of [randomUUID(), "not-a-uuid"]) {
+      const response = await invoke(app.detail, appRequest(`/admin/tenants/${id}`, { cookie: cookies.owner }), { id });
+      expect(response.status, id).toBe(404);
+      for (const intent of ["pause", "verify", "retry"]) expect((await act(id, intent)).status, `${intent} ${id}`).toBe(404);
+    }
+  });
+
+  it("answers an unknown intent without doing anything", async () => {
+    expect((await act(acme.id, "explode")).body).toEqual({ ok: false, intent: null, message: "Unknown action" });
+  });
+});
+
+describe("tenant actions", () => {
+  it("lets finance_owner look but not pause, resume, verify, rotate or retry (403)", async () => {
+    const before = await app.platformDb.odooConnection.findUniqueOrThrow({ where: { tenantId: acme.id } });
+    const auditBefore = await app.platformDb.auditLog.count({ where: { tenantId: acme.id } });
+    for (const intent of ["pause", "resume", "verify", "rotate", "retry"]) {
+      expect((await act(acme.id, intent, "finance")).status, intent).toBe(403);
+    }
+    expect(await statusOf(acme.id)).toBe("active");
+    const after = await app.platformDb.odooConnection.findUniqueOrThrow({ where: { tenantId: acme.id } });
+    expect(app.openOdooSecret(after)).toBe(app.openOdooSecret(before));
+    expect(await app.platformDb.auditLog.count({ where: { tenantId: acme.id } })).toBe(auditBefore);
+  });
+
+  it("lets a platform operator pause and resume but not rotate", async () => {
+    expect((await act(acme.id, "rotate", "operator")).status).toBe(403);
+    expect((await act(acme.id, "pause", "operator")).body).toMatchObject({ ok: true, intent: "pause" });
+    expect(await statusOf(acme.id)).toBe("paused");
+    expect((await act(acme.id, "resume", "operator")).body).toMatchObject({ ok: true, intent: "resume" });
+    expect(await statusOf(acme.id)).toBe("active");
+  });
+
+  it("pauses a workspace: its users get 423 on pages and the API, and resuming lets them back in", async () => {
+    const paused = await act(acme.id, "pause");
+    expect(paused.body).toEqual({ ok: true, intent: "pause", message: "Workspace paused." });
+    expect(await statusOf(acme.id)).toBe("paused");
+    const entry = await app.platformDb.auditLog.findFirstOrThrow({ where: { tenantId: acme.id, action: "tenant.paused" }, orderBy: { id: "desc" } });
+    expect(entry).toMatchObject({ actorSub: "owner-sub", actorEmail: "owner@example.test" });
+
+    const page = await invoke(app.appLayout, appRequest("/app", { cookie: cookies["acme-ops"] }));
+    expect(page.status).toBe(423);
+    expect(await page.text()).toMatch(/paused/);
+    const api = await invoke(app.onboardingStatus, appRequest("/api/onboarding/status", { cookie: cookies["acme-ops"] }));
+    expect(api.status).toBe(423);
+    expect(await api.json()).toMatchObject({ error: "tenant_paused" });
+    const token = await mintToken(standIns.idp, { sub: "acme-ops-sub", email: "acme-ops@example.test", tenant_id: "acme", roles: ["ops"] });
+    const bearer = await invoke(app.onboardingStatus, appRequest("/api/onboarding/status", { token }));
+    expect(bearer.status).toBe(423);
+
+    const again = await act(acme.id, "pause");
+    expect(again.body).toEqual({ ok: false, intent: "pause", message: "Only an active workspace can be paused (this one is paused)" });
+
+    expect((await act(acme.id, "resume")).body).toEqual({ ok: true, intent: "resume", message: "Workspace resumed." });
+    expect(await statusOf(acme.id)).toBe("active");
+    expect(await app.platformDb.auditLog.count({ where: { tenantId: acme.id, action: "tenant.resumed" } })).toBeGreaterThanOrEqual(1);
+    expect((await invoke(app.appLayout, appRequest("/app", { cookie: cookies["acme-ops"] }))).status).toBe(200);
+    expect((await act(acme.id, "resume")).body).toMatchObject({ ok: false, message: "This workspace is not paused" });
+  });
+
+  it("verifies the Odoo connection now, and records the outcome", async () => {
+    const before = await app.platformDb.odooConnection.findUniqueOrThrow({ where: { tenantId: acme.id } });
+    const ok = await act(acme.id, "verify");
+    expect(ok.body).toMatchObject({ ok: true, intent: "verify", message: expect.stringMatching(/^Odoo answered in \d+ ms \(17\.0\)\.$/) });
+    const after = await app.platformDb.odooConnection.findUniqueOrThrow({ where: { tenantId: acme.id } });
+    expect(after.lastVerifiedAt!.getTime()).toBeGreaterThan(before.lastVerifiedAt!.getTime());
+    expect(await app.platformDb.auditLog.findFirst({ where: { tenantId: acme.id, action: "odoo.verified" }, orderBy: { id: "desc" } })).toMatchObject({
+      actorSub: "owner-sub",
+      details: { ok: true, error: null },
+    });
+
+    standIns.odoo.faults.failNext({ service: "common", method: "authenticate", error: "AccessDenied" });
+    const failed = await act(acme.id, "verify");
+    expect(failed.body).toMatchObject({ ok: false, intent: "verify", message: expect.stringMatching(/^Odoo check failed: .*AccessDenied/) });
+    const entry = await app.platformDb.auditLog.findFirst({ where: { tenantId: acme.id, action: "odoo.verified" }, orderBy: { id: "desc" } });
+    expect(entry!.details).toMatchObject({ ok: false, error: expect.stringMatching(/AccessDenied/) });
+  });
+
+  it("rotates the service credential (owner only)", async () => {
+    const before = await app.platformDb.odooConnection.findUniqueOrThrow({ where: { tenantId: acme.id } });
+    expect((await act(acme.id, "rotate")).body).toMatchObject({ ok: true, intent: "rotate" });
+    const after = await app.platformDb.odooConnection.findUniqueOrThrow({ where: { tenantId: acme.id } });
+    const odoo = new OdooClient({ baseUrl: standIns.odoo.url, maxRetries: 0 });
+    expect(await odoo.authenticate(ODOO_SETTINGS.database, after.login, app.openOdooSecret(before))).toBe(false);
+    expect(await odoo.authenticate(ODOO_SETTINGS.database, after.login, app.openOdooSecret(after))).toBe(after.userId);
+  });
+
+  it("requeues a failed provisioning on retry", async () => {
+    const { tenant } = await app.resolveIdentity({ sub: "failing-sub", email: "founder@failing.test", roles: [] });
+    standIns.odoo.faults.failNext({ service: "common", method: "authenticate", error: "AccessDenied" });
+    await expect(app.runProvisioning(tenant!.id, { sub: "failing-sub" })).rejects.toThrow();
+    expect(await statusOf(tenant!.id)).toBe("error");
+    // The first-login job is still pending (no worker in this file); the retry replaces it.
+    const retried = await act(tenant!.id, "retry", "operator");
+    expect(retried.body).toMatchObject({ ok: true, intent: "retry" });
+    expect(await statusOf(tenant!.id)).toBe("provisioning");
+    expect(await app.platformDb.onboardingStatus.findUniqueOrThrow({ where: { tenantId: tenant!.id } })).toMatchObject({ status: "provisioning", phase: "creating_odoo", error: null });
+    const jobs = await app.platformDb.$queryRaw<Array<{ n: bigint }>>`SELECT count(*) AS n FROM graphile_worker.jobs WHERE key = ${`provision:${tenant!.id}`}`;
+    expect(Number(jobs[0]!.n)).toBe(1);
+    expect(await app.platformDb.auditLog.findFirst({ where: { tenantId: tenant!.id, action: "tenant.provisioning_retried" } })).toMatchObject({ actorSub: "operator-sub" });
+  });
+});

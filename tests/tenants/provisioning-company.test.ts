@@ -1,0 +1,3 @@
+import { provisioningSuite } from "./provisioning.shared";
+
+provisioningSuite("company_per_tenant");

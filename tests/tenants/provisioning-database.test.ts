@@ -1,0 +1,3 @@
+import { provisioningSuite } from "./provisioning.shared";
+
+provisioningSuite("db_per_tenant");

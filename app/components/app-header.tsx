@@ -1,7 +1,14 @@
 import { NavLink } from "@remix-run/react";
 import { UserMenu, type HeaderViewer } from "./user-menu";
 
-const workspaceLinks = [{ to: "/app", label: "Workspace", end: false }];
+const workspaceLinks = [
+  { to: "/app", label: "Dashboard", end: true },
+  { to: "/app/chat", label: "Chat", end: false },
+  { to: "/app/shortlist", label: "Shortlist", end: false },
+  { to: "/app/runs", label: "Runs", end: false },
+  { to: "/app/icp", label: "ICP", end: false },
+  { to: "/app/settings", label: "Settings", end: false },
+];
 
 function navClass({ isActive }: { isActive: boolean }) {
   return `rounded-md px-3 py-2 text-sm font-medium ${

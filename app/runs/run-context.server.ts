@@ -11,7 +11,7 @@ import { singaporeDate } from "./singapore-time";
 export const RunOptionsSchema = z.object({
   limit: z.number().int().min(1).max(10_000).optional(),
   /** Only these companies (re-enrich). */
-  uens: z.array(z.string().min(1).max(20)).max(1000).optional(),
+  uens: z.array(z.string().min(1).max(20)).max(10_000).optional(),
   includeCareers: z.boolean().optional(),
   /** Crawl again even if a domain and pages are known. */
   forceRecrawl: z.boolean().optional(),

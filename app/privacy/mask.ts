@@ -1,0 +1,25 @@
+/**
+ * What a viewer sees of personal data (seed 000 §9: PII masked for viewers):
+ * `j***@acme.sg` for an address, initials for a name, the last three digits
+ * of a phone number. Shared by pages, exports and the chat.
+ */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf("@");
+  if (at < 1) return "***";
+  return `${email[0]}***@${email.slice(at + 1)}`;
+}
+
+export function maskName(name: string): string {
+  const parts = name.trim().split(/\s+/).filter(Boolean);
+  return parts.length ? parts.map((p) => `${p[0]!.toUpperCase()}.`).join(" ") : "";
+}
+
+export function maskPhone(phone: string): string {
+  const digits = phone.replace(/\D/g, "");
+  return digits.length <= 3 ? "***" : `*** ${digits.slice(-3)}`;
+}
+
+/** Viewers see masked personal data; ops and admins see it in full. */
+export function seesPersonalData(roles: readonly string[]): boolean {
+  return roles.includes("admin") || roles.includes("ops");
+}

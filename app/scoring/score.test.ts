@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { seededRandom } from "../../tests/sims/vendors/common";
 import {
   CONTACT_WEIGHT_UNAVAILABLE,
   DEFAULT_SCORE_THRESHOLDS,
@@ -197,7 +198,7 @@ describe("monotonicity: more evidence never lowers the score", () => {
   ];
 
   it.each(improvements)("%s (600 seeded random companies)", (_name, improve) => {
-    const random = mulberry32(7);
+    const random = seededRandom(7);
     for (let i = 0; i < 600; i++) {
       const base = randomSignals(random);
       const better = applyPatch(base, improve(base));
@@ -258,7 +259,7 @@ describe("contacts unavailable", () => {
   });
 
   it("lies between 'vendor answered: nobody' and 'vendor answered: the best contacts' (600 random companies)", () => {
-    const random = mulberry32(11);
+    const random = seededRandom(11);
     for (let i = 0; i < 600; i++) {
       const base = randomSignals(random);
       const unavailable = scoreLead(applyPatch(base, { contacts: { vendor: "quota" } })).score;
@@ -296,7 +297,7 @@ describe("range and determinism", () => {
     expect(result.score).toBeGreaterThanOrEqual(0);
     expect(result.score).toBeLessThanOrEqual(100);
     expect(result.breakdown.find((b) => b.feature === "products")!.signal).toBe("none");
-    const random = mulberry32(3);
+    const random = seededRandom(3);
     for (let i = 0; i < 300; i++) {
       const { score } = scoreLead(randomSignals(random));
       expect(score).toBeGreaterThanOrEqual(0);
@@ -376,16 +377,5 @@ function randomSignals(random: () => number): LeadSignals {
       unknownEmails: int(3),
     },
     asOf: "2026-11-23",
-  };
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }

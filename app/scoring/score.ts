@@ -33,12 +33,13 @@
  * When the contact vendor did not answer (quota, error, disabled — seed §11
  * "Lusha quota → lower the score weight for contacts to avoid biasing High"),
  * decision_makers keeps a weight of 5 with no points and the other twelve
- * weights are scaled up to fill the remaining 95. A vendor failure then costs
- * a company at most 5 points (it is not pushed to Low), and it still cannot
- * reach the score of a company whose contacts were actually found (it is not
- * pushed to High without evidence): its score always lies between "vendor
- * answered: nobody" and "vendor answered: the best contacts". Emails keep
- * their weight: they also come from the company's own site.
+ * weights are scaled up (× 95/84) to fill the remaining 95. The rest of the
+ * evidence keeps its proportion — a company with 80 % of it scores 76 instead
+ * of the 67 it would get had the vendor answered "nobody" (it is not pushed to
+ * Low) — and it never reaches the score it would have with the best contacts
+ * found (it is not pushed to High without evidence): its score always lies
+ * between those two. Emails keep their weight: they also come from the
+ * company's own site.
  */
 import { z } from "zod";
 

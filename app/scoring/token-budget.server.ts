@@ -1,0 +1,110 @@
+/**
+ * The per-tenant daily LLM token budget (seed §10: a hard cap). A call first
+ * reserves its worst case (estimated prompt + max completion) with one
+ * conditional UPDATE, which Postgres serialises on the day's row, so
+ * concurrent callers can never together pass the budget; the reservation is
+ * then settled to the real usage. A reservation whose settlement never comes
+ * (a killed worker) stays counted: the cap errs on the side of spending less.
+ *
+ * The reservation is held in `prompt_tokens` until settled, so the table
+ * needs no extra column and "used" is always prompt + completion.
+ */
+import type { AppDb } from "~/db.server";
+import { BadResponse, Timeout } from "~/vendors/errors.server";
+import type { LlmUsage } from "~/vendors/llm.server";
+
+/** tenant_settings.daily_token_budget's default, for tenants without a settings row. */
+export const DEFAULT_DAILY_TOKEN_BUDGET = 200_000;
+
+export type TokenReservation = { tenantId: string; day: string; reserved: number };
+export type TokensUsed = { promptTokens: number; completionTokens: number };
+
+const SINGAPORE_OFFSET_MS = 8 * 3_600_000;
+
+/** The Singapore calendar day (`YYYY-MM-DD`) of an instant; Singapore has no daylight saving. */
+export function singaporeDay(at: Date): string {
+  return new Date(at.getTime() + SINGAPORE_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** A conservative prompt token count for a chat request (≈3 characters per token plus message overhead). */
+export function estimatePromptTokens(messages: readonly string[]): number {
+  return messages.reduce((n, m) => n + Math.ceil(m.length / 3) + 4, 3);
+}
+
+/** Reserves `tokens` of the tenant's budget for the day of `at`; null when they do not fit. */
+export async function reserveTokens(db: AppDb, tenantId: string, tokens: number, at: Date = new Date()): Promise<TokenReservation | null> {
+  if (!Number.isInteger(tokens) || tokens <= 0) throw new RangeError(`A reservation must be a positive whole number of tokens: ${tokens}`);
+  const day = singaporeDay(at);
+  const reserved = await db.$withTenant(tenantId, async (tx) => {
+    await tx.$executeRaw`INSERT INTO token_usage (tenant_id, day) VALUES (${tenantId}::uuid, ${day}::date)
+      ON CONFLICT (tenant_id, day) DO NOTHING`;
+    // READ COMMITTED re-checks the WHERE on the latest row version after waiting for the lock: the check and the add are one step.
+    const rows = await tx.$queryRaw<unknown[]>`UPDATE token_usage
+      SET prompt_tokens = prompt_tokens + ${tokens}
+      WHERE tenant_id = ${tenantId}::uuid AND day = ${day}::date
+        AND prompt_tokens + completion_tokens + ${tokens} <= COALESCE(
+          (SELECT daily_token_budget FROM tenant_settings WHERE tenant_id = ${tenantId}::uuid), ${DEFAULT_DAILY_TOKEN_BUDGET})
+      RETURNING 1 AS reserved`;
+    return rows.length > 0;
+  });
+  return reserved ? { tenantId, day, reserved: tokens } : null;
+}
+
+/** Replaces a reservation with what the call really used, and counts the call. */
+export async function settleTokens(db: AppDb, reservation: TokenReservation, used: TokensUsed): Promise<void> {
+  const prompt = Math.max(0, Math.round(used.promptTokens));
+  const completion = Math.max(0, Math.round(used.completionTokens));
+  await db.$withTenant(reservation.tenantId, (tx) => tx.$executeRaw`UPDATE token_usage
+    SET prompt_tokens = prompt_tokens - ${reservation.reserved} + ${prompt},
+        completion_tokens = completion_tokens + ${completion},
+        calls = calls + 1
+    WHERE tenant_id = ${reservation.tenantId}::uuid AND day = ${reservation.day}::date`);
+}
+
+export type BudgetedCall<T> = { status: "ok"; value: T; usage: LlmUsage } | { status: "over_budget" };
+
+/**
+ * Runs one LLM call inside the budget: reserves `reserve` tokens (or answers
+ * `over_budget` without calling), then settles to the call's usage. When the
+ * call throws, the reservation is released — unless the vendor may already
+ * have produced (and billed) an answer (a timeout, or an answer we could not
+ * use), in which case the reservation stays charged. The error is rethrown.
+ */
+export async function withTokenBudget<T extends { usage: LlmUsage }>(
+  db: AppDb,
+  tenantId: string,
+  reserve: number,
+  call: () => Promise<T>,
+  at: Date = new Date(),
+): Promise<BudgetedCall<T>> {
+  const reservation = await reserveTokens(db, tenantId, reserve, at);
+  if (!reservation) return { status: "over_budget" };
+  let value: T;
+  try {
+    value = await call();
+  } catch (error) {
+    const billed = error instanceof Timeout || error instanceof BadResponse;
+    await settleTokens(db, reservation, { promptTokens: billed ? reservation.reserved : 0, completionTokens: 0 });
+    throw error;
+  }
+  await settleTokens(db, reservation, { promptTokens: value.usage.prompt_tokens, completionTokens: value.usage.completion_tokens });
+  return { status: "ok", value, usage: value.usage };
+}
+
+/** Tokens used (and still reserved) by the tenant on the Singapore day of `at`, with the budget in force. */
+export async function tokenBudgetStatus(db: AppDb, tenantId: string, at: Date = new Date()): Promise<{ day: string; used: number; calls: number; budget: number }> {
+  const day = singaporeDay(at);
+  return db.$withTenant(tenantId, async (tx) => {
+    const usage = await tx.tokenUsage.findUnique({
+      where: { tenantId_day: { tenantId, day: new Date(`${day}T00:00:00Z`) } },
+      select: { promptTokens: true, completionTokens: true, calls: true },
+    });
+    const settings = await tx.tenantSettings.findUnique({ where: { tenantId }, select: { dailyTokenBudget: true } });
+    return {
+      day,
+      used: (usage?.promptTokens ?? 0) + (usage?.completionTokens ?? 0),
+      calls: usage?.calls ?? 0,
+      budget: settings?.dailyTokenBudget ?? DEFAULT_DAILY_TOKEN_BUDGET,
+    };
+  });
+}

@@ -4,16 +4,16 @@ import type { CrawledPage, CrawlResult } from "~/crawler/crawl-site.server";
 import { nameMatchScore } from "~/crawler/domain-discovery.server";
 import { db, type TenantTx } from "~/db.server";
 import { applyEmailPolicy } from "~/enrichment/email-policy.server";
-import { extractCompanyProfile, type CompanyProfile, type SourcePage } from "~/enrichment/extract.server";
+import { extractCompanyProfile, type SourcePage } from "~/enrichment/extract.server";
 import { log } from "~/logger.server";
 import { APIFY_LINKEDIN_VENDOR, DEFAULT_ACTORS, discoverContactsViaApify, type ApifyChainOutcome } from "~/vendors/apify.server";
 import { VendorError } from "~/vendors/errors.server";
 import { dailyCapGuard } from "./caps.server";
 import { leadEngineClients, type LeadEngineClients } from "./clients.server";
 import { raiseRunAlert } from "./alerts.server";
-import { addVendorUsage, logStep, VENDOR_UNIT_COST_USD } from "./run-log.server";
+import { addVendorUsage, llmUsageDelta, logStep, VENDOR_UNIT_COST_USD } from "./run-log.server";
 import { loadRunContext, type RunContext, type RegistryCompany } from "./run-context.server";
-import { recordTokens } from "./tokens.server";
+import { withTokenBudget } from "~/scoring/token-budget.server";
 
 /**
  * One company of a run, from registry row to verified-email candidates:
@@ -107,14 +107,12 @@ export async function enrichCompany(tenantId: string, runId: string, uen: string
 
   // --- AI extraction (or the deterministic extractor)
   const profile = await step("extract", "extract", async (note) => {
-    const llm = clients.llm && (await run.tokenBudgetLeft()) > 0 ? clients.llm : undefined;
-    const result: CompanyProfile = await extractCompanyProfile(pages, { llm });
-    if (result.usage) await recordTokens(tenantId, runId, result.usage);
+    const result = await extractWithinBudget(tenantId, runId, pages, clients);
     note({
       tool: result.usage ? "llm" : "rules",
       status: result.llmError ? "error" : "ok",
-      args: { about: Boolean(result.about_text), headcount: result.headcount_estimate, emails: result.emails.length },
-      message: result.llmError ? `LLM failed, rules used: ${result.llmError}` : undefined,
+      args: { about: Boolean(result.about_text), headcount: result.headcount_estimate, emails: result.emails.length, overBudget: result.overBudget },
+      message: result.llmError ? `LLM failed, rules used: ${result.llmError}` : result.overBudget ? "daily token budget reached: rules used" : undefined,
     });
     return result;
   });
@@ -266,6 +264,27 @@ export async function enrichCompany(tenantId: string, runId: string, uen: string
     const unitCost = VENDOR_UNIT_COST_USD[vendor] ?? 0;
     await db.$withTenant(t, (tx) => addVendorUsage(tx, r, vendor, { ...delta, costUsd: (delta.units ?? delta.calls ?? 0) * unitCost }));
   }
+}
+
+/** Completion tokens an extraction may use; reserved in full against the daily budget. */
+const EXTRACTION_MAX_TOKENS = 800;
+
+/**
+ * AI extraction under the tenant's hard daily token budget; past the budget
+ * (or without an LLM) the deterministic extractor does the job.
+ */
+async function extractWithinBudget(tenantId: string, runId: string, pages: SourcePage[], clients: LeadEngineClients) {
+  if (!clients.llm || pages.length === 0) return { ...(await extractCompanyProfile(pages)), overBudget: false };
+  const promptChars = pages.reduce((n, p) => n + p.text.length, 0);
+  const reserve = Math.ceil(Math.min(promptChars, 24_000) / 3) + EXTRACTION_MAX_TOKENS;
+  const noUsage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+  const budgeted = await withTokenBudget(db, tenantId, reserve, async () => {
+    const profile = await extractCompanyProfile(pages, { llm: clients.llm, maxTokens: EXTRACTION_MAX_TOKENS });
+    return { profile, usage: profile.usage ?? noUsage };
+  });
+  if (budgeted.status === "over_budget") return { ...(await extractCompanyProfile(pages)), overBudget: true };
+  if (budgeted.usage.total_tokens > 0) await db.$withTenant(tenantId, (tx) => addVendorUsage(tx, runId, "llm", llmUsageDelta(budgeted.usage.total_tokens)));
+  return { ...budgeted.value.profile, overBudget: false };
 }
 
 type Note = (update: { tool?: string; status?: "ok" | "error" | "skipped" | "info"; args?: Record<string, unknown>; message?: string }) => void;

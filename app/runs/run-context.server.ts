@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { db } from "~/db.server";
 import { parseIcpRules, type IcpRules } from "~/icp/rules";
-import { singaporeDate } from "./singapore-time";
 
 /**
  * What every step of a run needs to know, loaded once per run and process:
@@ -44,7 +43,6 @@ export type RunContext = {
   suppression: { emails: string[]; domains: string[] };
   suppressedUens: Set<string>;
   company(uen: string): Promise<RegistryCompany>;
-  tokenBudgetLeft(): Promise<number>;
 };
 
 const cache = new Map<string, { at: number; context: Promise<RunContext> }>();
@@ -82,7 +80,6 @@ async function build(tenantId: string, runId: string): Promise<RunContext> {
     },
     suppressedUens: new Set(suppressions.filter((s) => s.kind === "uen").map((s) => s.value)),
     company: (uen) => registryCompany(tenantId, uen),
-    tokenBudgetLeft: () => tokenBudgetLeft(tenantId),
   };
 }
 
@@ -97,16 +94,4 @@ export async function registryCompany(tenantId: string, uen: string): Promise<Re
   );
   if (!rows[0]) throw new Error(`Company ${uen} is not in the registry`);
   return rows[0];
-}
-
-/** Tokens the tenant may still spend today (Singapore day); the budget is a hard cap. */
-export async function tokenBudgetLeft(tenantId: string, now = new Date()): Promise<number> {
-  const day = singaporeDate(now);
-  const rows = await db.$withTenant(tenantId, (tx) =>
-    tx.$queryRaw<Array<{ budget: number; used: number }>>`
-      SELECT COALESCE((SELECT daily_token_budget FROM tenant_settings), 200000) AS budget,
-             COALESCE((SELECT prompt_tokens + completion_tokens FROM token_usage WHERE day = ${day}::date), 0) AS used`,
-  );
-  const row = rows[0]!;
-  return Math.max(0, Number(row.budget) - Number(row.used));
 }

@@ -71,6 +71,11 @@ export async function addVendorUsage(tx: TenantTx, runId: string, vendor: string
       updated_at = now()`;
 }
 
+/** One LLM call's tokens as a run_vendor_usage increment. */
+export function llmUsageDelta(tokens: number): VendorUsageDelta {
+  return { calls: 1, units: tokens, costUsd: tokens * (VENDOR_UNIT_COST_USD.llm_tokens ?? 0) };
+}
+
 /** Published list prices per unit, for the cost column (configurable later; figures in USD). */
 export const VENDOR_UNIT_COST_USD: Record<string, number> = {
   tavily: 0.008,

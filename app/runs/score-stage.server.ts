@@ -4,7 +4,7 @@ import { matchesContactTitle } from "~/enrichment/contact-titles.server";
 import { rationaleFor } from "~/scoring/rationale.server";
 import { employeeFit, scoreLead, type DomainConfidence, type LeadSignals } from "~/scoring/score";
 import { leadEngineClients } from "./clients.server";
-import { logStep } from "./run-log.server";
+import { addVendorUsage, llmUsageDelta, logStep } from "./run-log.server";
 import { loadRunContext, type RunContext } from "./run-context.server";
 
 /**
@@ -34,7 +34,7 @@ async function scoreOne(run: RunContext, uen: string) {
   const { tenantId, runId } = run;
   const started = performance.now();
   const signals = await signalsFor(run, uen);
-  const fit = employeeFit(signals.enrichment.headcountEstimate, signals.icp.employeeRange);
+  const fit = employeeFit(signals.icp.employeeRange, signals.enrichment.headcountEstimate);
   if (fit === "out_of_range") {
     await db.$withTenant(tenantId, async (tx) => {
       await tx.runCompany.updateMany({ where: { runId, uen }, data: { status: "done", stage: "filtered", finishedAt: new Date(), updatedAt: new Date() } });
@@ -53,7 +53,8 @@ async function scoreOne(run: RunContext, uen: string) {
   }
 
   const result = scoreLead(signals, run.rules.scoreThresholds ?? undefined);
-  const rationale = await rationaleFor({ tenantId, runId, result, llm: leadEngineClients().llm });
+  const rationale = await rationaleFor({ db, llm: leadEngineClients().llm }, tenantId, result);
+  if (rationale.source === "llm") await db.$withTenant(tenantId, (tx) => addVendorUsage(tx, runId, "llm", llmUsageDelta(rationale.tokens)));
   await db.$withTenant(tenantId, async (tx) => {
     const row = {
       score: result.score,

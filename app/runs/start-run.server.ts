@@ -7,7 +7,7 @@ import { log } from "~/logger.server";
 import { raiseRunAlert } from "./alerts.server";
 import { logStep } from "./run-log.server";
 import { RunOptionsSchema, loadRunContext, type RunOptions } from "./run-context.server";
-import { singaporeDate } from "./singapore-time";
+import { singaporeDate } from "~/singapore-time";
 
 /**
  * Starting a run: a `runs` row (queued) and a start_run job. The job refreshes

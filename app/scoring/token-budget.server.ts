@@ -12,6 +12,7 @@
 import type { AppDb } from "~/db.server";
 import { BadResponse, Timeout } from "~/vendors/errors.server";
 import type { LlmUsage } from "~/vendors/llm.server";
+import { singaporeDate } from "~/singapore-time";
 
 /** tenant_settings.daily_token_budget's default, for tenants without a settings row. */
 export const DEFAULT_DAILY_TOKEN_BUDGET = 200_000;
@@ -19,12 +20,6 @@ export const DEFAULT_DAILY_TOKEN_BUDGET = 200_000;
 export type TokenReservation = { tenantId: string; day: string; reserved: number };
 export type TokensUsed = { promptTokens: number; completionTokens: number };
 
-const SINGAPORE_OFFSET_MS = 8 * 3_600_000;
-
-/** The Singapore calendar day (`YYYY-MM-DD`) of an instant; Singapore has no daylight saving. */
-export function singaporeDay(at: Date): string {
-  return new Date(at.getTime() + SINGAPORE_OFFSET_MS).toISOString().slice(0, 10);
-}
 
 /** A conservative prompt token count for a chat request (≈3 characters per token plus message overhead). */
 export function estimatePromptTokens(messages: readonly string[]): number {
@@ -34,7 +29,7 @@ export function estimatePromptTokens(messages: readonly string[]): number {
 /** Reserves `tokens` of the tenant's budget for the day of `at`; null when they do not fit. */
 export async function reserveTokens(db: AppDb, tenantId: string, tokens: number, at: Date = new Date()): Promise<TokenReservation | null> {
   if (!Number.isInteger(tokens) || tokens <= 0) throw new RangeError(`A reservation must be a positive whole number of tokens: ${tokens}`);
-  const day = singaporeDay(at);
+  const day = singaporeDate(at);
   const reserved = await db.$withTenant(tenantId, async (tx) => {
     await tx.$executeRaw`INSERT INTO token_usage (tenant_id, day) VALUES (${tenantId}::uuid, ${day}::date)
       ON CONFLICT (tenant_id, day) DO NOTHING`;
@@ -93,7 +88,7 @@ export async function withTokenBudget<T extends { usage: LlmUsage }>(
 
 /** Tokens used (and still reserved) by the tenant on the Singapore day of `at`, with the budget in force. */
 export async function tokenBudgetStatus(db: AppDb, tenantId: string, at: Date = new Date()): Promise<{ day: string; used: number; calls: number; budget: number }> {
-  const day = singaporeDay(at);
+  const day = singaporeDate(at);
   return db.$withTenant(tenantId, async (tx) => {
     const usage = await tx.tokenUsage.findUnique({
       where: { tenantId_day: { tenantId, day: new Date(`${day}T00:00:00Z`) } },

@@ -3,7 +3,8 @@ import { db, platformDb } from "~/db.server";
 import { RATIONALE_MAX_CHARS, rationaleFacts } from "~/scoring/rationale-text";
 import { RATIONALE_MAX_TOKENS, rationaleCacheKey, rationaleFor, rationaleStats, type RationaleResult } from "~/scoring/rationale.server";
 import { scoreLead, type LeadScoreResult, type LeadSignals } from "~/scoring/score";
-import { singaporeDay, tokenBudgetStatus } from "~/scoring/token-budget.server";
+import { tokenBudgetStatus } from "~/scoring/token-budget.server";
+import { singaporeDate } from "~/singapore-time";
 import { createLlmClient } from "~/vendors/llm.server";
 import { startLlmSimulator, type LlmSimOptions } from "../sims/vendors/llm-sim";
 
@@ -107,7 +108,7 @@ describe("with the LLM simulator", () => {
 
     const usage = await platformDb.tokenUsage.findMany({ where: { tenantId } });
     expect(usage).toHaveLength(1);
-    expect(usage[0]!.day.toISOString().slice(0, 10)).toBe(singaporeDay(NOW));
+    expect(usage[0]!.day.toISOString().slice(0, 10)).toBe(singaporeDate(NOW));
     expect(usage[0]!.promptTokens + usage[0]!.completionTokens).toBe(first.tokens);
     expect(usage[0]!.calls).toBe(1);
 
@@ -255,13 +256,5 @@ describe("the daily token budget is a hard cap", () => {
     expect(tomorrow.source).toBe("llm");
     expect((await tokenBudgetStatus(db, tenantId, NOW)).used).toBe(first.tokens);
     expect((await tokenBudgetStatus(db, tenantId, nextDay)).used).toBe(tomorrow.tokens);
-  });
-});
-
-describe("singaporeDay", () => {
-  it("turns at 16:00 UTC", () => {
-    expect(singaporeDay(new Date("2026-11-22T15:59:59Z"))).toBe("2026-11-22");
-    expect(singaporeDay(new Date("2026-11-22T16:00:00Z"))).toBe("2026-11-23");
-    expect(singaporeDay(new Date("2026-12-31T20:00:00Z"))).toBe("2027-01-01");
   });
 });

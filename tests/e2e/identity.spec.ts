@@ -40,6 +40,19 @@ test.describe("sign-in and first-login provisioning", () => {
     await expect(page.getByRole("heading", { name: "You don't have access to this page" })).toBeVisible();
   });
 
+  test("a cross-site POST carrying the session cookie is refused and changes nothing", async ({ page }) => {
+    await signIn(page, "ops@acme.test");
+    const forged = await page.request.post("/auth/logout", {
+      headers: { Origin: "https://evil.example", "Sec-Fetch-Site": "cross-site" },
+      maxRedirects: 0,
+    });
+    expect(forged.status()).toBe(403);
+    expect(await forged.json()).toMatchObject({ error: "cross_site_request" });
+    // Still signed in: the forged logout did nothing.
+    await page.goto("/app");
+    await expect(page.getByTestId("header-email")).toHaveText("ops@acme.test");
+  });
+
   test("after signing out, the back button does not reveal the workspace", async ({ page }) => {
     await signIn(page, "ops@acme.test");
     await page.goto("/app");

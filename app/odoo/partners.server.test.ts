@@ -27,9 +27,11 @@ const existingPartner = (over: Partial<ExistingPartner> & { id: number }): Exist
   mobile: false,
   function: false,
   street: false,
+  street2: false,
   zip: false,
   city: false,
   country_id: false,
+  comment: false,
   ...over,
 });
 

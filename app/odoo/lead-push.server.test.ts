@@ -442,6 +442,22 @@ describe("crash safety", () => {
     }
   });
 
+  it("two pushes of one tenant at once (a queued job and an approval) take turns instead of both creating", async () => {
+    const runId = await seedRun(tenant.tenantId, plainLeads(3, "P"));
+    sim.faults.setLatency(10);
+    try {
+      const results = await Promise.all([applyRunPush(tenant.tenantId, runId), applyRunPush(tenant.tenantId, runId, OPERATOR)]);
+      expect(results.map((r) => [r.companies.created, r.companies.skipped]).sort()).toEqual([
+        [0, 3],
+        [3, 0],
+      ]);
+    } finally {
+      sim.faults.setLatency(0);
+    }
+    expect(companiesOf(tenant.companyId)).toHaveLength(3);
+    expectNoDuplicates(tenant.companyId);
+  });
+
   it("a crash after Odoo committed but before the links were saved loses nothing", async () => {
     const runId = await seedRun(tenant.tenantId, plainLeads(3, "K"));
     await applyRunPush(tenant.tenantId, runId);

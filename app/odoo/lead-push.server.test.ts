@@ -8,7 +8,6 @@ import {
   ensureRegistryTable,
   ODOO_DB,
   plainLeads,
-  seedLeads,
   seedRun,
   startPushSimulator,
   type SeedLead,

@@ -71,7 +71,7 @@ export async function seedRun(tenantId: string, leads: SeedLead[], status = "suc
 }
 
 /** Scores for the run plus the company's current features, contacts and emails (replacing earlier ones). */
-export async function seedLeads(tenantId: string, runId: string, leads: SeedLead[]): Promise<void> {
+async function seedLeads(tenantId: string, runId: string, leads: SeedLead[]): Promise<void> {
   for (const lead of leads) {
     if (lead.inRegistry !== false) {
       const a = lead.address ?? {};

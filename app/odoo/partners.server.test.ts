@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startOdooSimulator, type OdooSimulator, type SimDatabase } from "../../tests/sims/odoo";
 import { OdooClient, type OdooSession } from "./client.server";
 import {
+  commentHtml,
   contactKey,
   normalizeLinkedInUrl,
   planPartnerUpsert,
@@ -27,9 +28,11 @@ const existingPartner = (over: Partial<ExistingPartner> & { id: number }): Exist
   mobile: false,
   function: false,
   street: false,
+  street2: false,
   zip: false,
   city: false,
   country_id: false,
+  comment: false,
   ...over,
 });
 
@@ -113,6 +116,22 @@ describe("planPartnerUpsert", () => {
       { uen: "U1", key: "li@u1.example", id: 2, archived: false, changes: [{ field: "email", before: false, after: "li@u1.example" }] },
     ]);
     expect(plan.companies.unchanged).toEqual([{ uen: "U1", id: 1, archived: false }]);
+  });
+
+  it("fills an empty note but never overwrites one, and sends notes as one escaped paragraph", () => {
+    const existing = (comment: string | false) => ({
+      companies: [existingPartner({ id: 1, ref: "U1", is_company: true, name: "Company U1", comment })],
+      contacts: [],
+      countryIds: {},
+    });
+    const wanted = [desired({ uen: "U1", comment: "Fish & <chips>\nIndustry: Food", street2: "#01-02" })];
+    expect(planPartnerUpsert(existing(false), wanted).companies.update[0]!.changes).toEqual([
+      { field: "street2", before: false, after: "#01-02" },
+      { field: "comment", before: false, after: "<p>Fish &amp; &lt;chips&gt;<br>Industry: Food</p>" },
+    ]);
+    expect(planPartnerUpsert(existing("<p><br></p>"), wanted).companies.update[0]!.changes.map((c) => c.field)).toEqual(["street2", "comment"]);
+    expect(planPartnerUpsert(existing("<p>Met at a fair</p>"), wanted).companies.update[0]!.changes.map((c) => c.field)).toEqual(["street2"]);
+    expect(commentHtml("a < b")).toBe("<p>a &lt; b</p>");
   });
 
   it("normalises LinkedIn URLs and keys", () => {

@@ -51,8 +51,11 @@ export const desiredCompanySchema = z.object({
   email: z.string().trim().email().nullish(),
   phone: optionalText,
   street: optionalText,
+  street2: optionalText,
   zip: optionalText,
   city: optionalText,
+  /** Plain text for the partner's Notes; sent as one escaped paragraph (see `commentHtml`). */
+  comment: optionalText,
   countryCode: z
     .string()
     .trim()
@@ -81,9 +84,11 @@ export type ExistingPartner = {
   mobile: string | false;
   function: string | false;
   street: string | false;
+  street2: string | false;
   zip: string | false;
   city: string | false;
   country_id: number | false;
+  comment: string | false;
 };
 
 export type ExistingPartners = {
@@ -251,8 +256,10 @@ function companyValues(company: DesiredCompany, countryIds: Record<string, numbe
   if (company.email) values.email = company.email;
   if (company.phone) values.phone = company.phone;
   if (company.street) values.street = company.street;
+  if (company.street2) values.street2 = company.street2;
   if (company.zip) values.zip = company.zip;
   if (company.city) values.city = company.city;
+  if (company.comment) values.comment = commentHtml(company.comment);
   if (company.countryCode) {
     const id = countryIds[company.countryCode];
     if (id) values.country_id = id;
@@ -261,11 +268,28 @@ function companyValues(company: DesiredCompany, countryIds: Record<string, numbe
   return values;
 }
 
+/**
+ * Notes belong to the sales team once the partner exists: ours fill an empty
+ * one and never overwrite what someone wrote there.
+ */
+const FILL_ONLY_FIELDS = new Set(["comment"]);
+
+/** Odoo's html fields sanitise plain text into a paragraph; sending that form keeps change detection exact. */
+export function commentHtml(text: string): string {
+  const escaped = text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  return `<p>${escaped.replace(/\r?\n/g, "<br>")}</p>`;
+}
+
+function isEmptyHtml(value: unknown): boolean {
+  return value === false || value === null || value === undefined || (typeof value === "string" && /^(\s|<p>|<\/p>|<br\s*\/?>)*$/i.test(value));
+}
+
 /** Fields whose desired value differs; emails compare case-insensitively, like the key. */
 function diff(current: ExistingPartner, wanted: Record<string, unknown>): FieldChange[] {
   const changes: FieldChange[] = [];
   for (const [field, after] of Object.entries(wanted)) {
     const before = current[field as keyof ExistingPartner];
+    if (FILL_ONLY_FIELDS.has(field) && !isEmptyHtml(before)) continue;
     const same =
       field === "email" && typeof before === "string" && typeof after === "string"
         ? before.trim().toLowerCase() === after.trim().toLowerCase()
@@ -297,7 +321,10 @@ function groupBy<T>(items: T[], key: (item: T) => string | undefined): Map<strin
 
 // ---------------------------------------------------------------- Odoo I/O
 
-const PARTNER_FIELDS = ["id", "name", "ref", "is_company", "active", "parent_id", "company_id", "email", "website", "phone", "mobile", "function", "street", "zip", "city", "country_id"];
+const PARTNER_FIELDS = [
+  "id", "name", "ref", "is_company", "active", "parent_id", "company_id", "email", "website", "phone", "mobile", "function",
+  "street", "street2", "zip", "city", "country_id", "comment",
+];
 
 const m2oId = z.union([z.tuple([z.number().int(), z.string()]), z.literal(false)]).transform((v) => (v ? v[0] : (false as const)));
 const text = z.union([z.string(), z.literal(false)]);
@@ -315,9 +342,11 @@ const partnerRowSchema = z.object({
   mobile: text,
   function: text,
   street: text,
+  street2: text,
   zip: text,
   city: text,
   country_id: m2oId,
+  comment: text,
 });
 
 export type UpsertOptions = PlanOptions & { batchSize?: number };

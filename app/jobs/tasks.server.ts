@@ -6,6 +6,7 @@ import syncOdooMember from "../../tasks/sync_odoo_member";
 import enrichCompany from "../../tasks/enrich_company";
 import finalizeRun from "../../tasks/finalize_run";
 import nightlySweep from "../../tasks/nightly_sweep";
+import pushRunToOdoo from "../../tasks/push_run_to_odoo";
 import startRun from "../../tasks/start_run";
 import verifyRunEmails from "../../tasks/verify_run_emails";
 import type { TaskDefinition } from "./define-task.server";
@@ -26,6 +27,7 @@ export const taskDefinitions = {
   verify_run_emails: verifyRunEmails,
   finalize_run: finalizeRun,
   nightly_sweep: nightlySweep,
+  push_run_to_odoo: pushRunToOdoo,
 } satisfies Record<string, TaskDefinition>;
 
 export type TaskName = keyof typeof taskDefinitions;

@@ -1,6 +1,6 @@
 import { recordAudit } from "~/audit.server";
 import { db } from "~/db.server";
-import { enqueue } from "~/jobs/enqueue.server";
+import { requestRunPush } from "~/odoo/lead-push.server";
 import { distributionCheck } from "~/scoring/distribution";
 import { pickQaSample } from "~/scoring/qa-sample";
 import { raiseRunAlert } from "./alerts.server";
@@ -60,7 +60,7 @@ export async function finalizeRun(tenantId: string, runId: string): Promise<RunM
   const high = companies.filter((c) => c.bucket === "High").map((c) => c.uen);
   const qaSample = pickQaSample(high, runId, 10);
 
-  const pushMode = await db.$withTenant(tenantId, async (tx) => {
+  await db.$withTenant(tenantId, async (tx) => {
     await tx.run.update({
       where: { tenantId_id: { tenantId, id: runId } },
       data: {
@@ -79,12 +79,9 @@ export async function finalizeRun(tenantId: string, runId: string): Promise<RunM
       status: "ok",
       args: { companies: metrics.companies, distribution: metrics.score_distribution, degraded: reasons.length > 0 },
     });
-    const settings = await tx.tenantSettings.findUnique({ where: { tenantId }, select: { odooPushMode: true } });
-    return settings?.odooPushMode ?? "after_run";
+    // after_run: the push is queued with the run's close; on_approval: it waits for an operator.
+    if (metrics.companies > 0) await requestRunPush(tenantId, runId, { tx });
   });
   await recordAudit(tenantId, null, "run.finished", runId, { degraded: reasons, companies: metrics.companies });
-  if (pushMode === "after_run" && metrics.companies > 0) {
-    await enqueue("push_run_to_odoo", { tenantId, runId }, { jobKey: `odoo-push:${runId}` });
-  }
   return metrics;
 }

@@ -156,7 +156,7 @@ export async function startLushaSimulator(options: LushaSimOptions = {}): Promis
 
       return lushaError(404, "Not found");
     },
-    (status) => lushaError(status, "Internal server error"),
+    (status) => lushaError(status, status === 429 ? "Too many requests" : "Internal server error"),
   );
   return { ...sim, creditsUsed: () => creditsUsed };
 }

@@ -65,6 +65,7 @@ export function vendorWorldFrom(world: World, options: VendorWorldOptions = {}):
 
   const person = (p: Profile): WorldPerson => ({
     profileUrl: p.linkedinUrl,
+    fullName: p.fullName,
     firstName: p.firstName,
     lastName: p.lastName,
     title: p.jobTitle,
@@ -227,6 +228,7 @@ export function vendorWorldFrom(world: World, options: VendorWorldOptions = {}):
           return {
             firstName: e.firstName,
             lastName: e.lastName,
+            fullName: e.fullName,
             title: e.title,
             companyName: lushaName(company),
             companyDomain: domain,

@@ -196,6 +196,10 @@ function memberId(p: WorldPerson) {
   return p.memberId ?? `ACoAA${hashString(p.profileUrl).toString(36)}`;
 }
 
+function fullName(p: WorldPerson) {
+  return p.fullName ?? `${p.firstName} ${p.lastName}`;
+}
+
 function headline(p: WorldPerson) {
   return p.headline ?? `${p.title} at ${p.companyName}`;
 }
@@ -204,7 +208,7 @@ function shortEmployee(p: WorldPerson) {
   return {
     id: memberId(p),
     publicIdentifier: slugOf(p.profileUrl),
-    name: `${p.firstName} ${p.lastName}`,
+    name: fullName(p),
     position: p.headline ?? p.title,
     location: { linkedinText: p.location ?? null },
     linkedinUrl: p.profileUrl,
@@ -244,7 +248,7 @@ function devFusionProfile(p: WorldPerson) {
   const address = p.address ?? { withCountry: p.location ?? null, withoutCountry: city || null, countryOnly: country || city || null };
   return {
     linkedinUrl: p.profileUrl,
-    fullName: `${p.firstName} ${p.lastName}`,
+    fullName: fullName(p),
     firstName: p.firstName,
     lastName: p.lastName,
     headline: headline(p),

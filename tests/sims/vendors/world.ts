@@ -38,6 +38,8 @@ export type WorldPerson = {
   location?: string;
   /** Public business email, when the profile shows one (rare). */
   email?: string;
+  /** As the person writes it ("Teo Kok Wai"); defaults to "first last". */
+  fullName?: string;
   /** LinkedIn member id (ACoAA…). */
   memberId?: string;
   /** "Founder & CEO at Codigo": what search results show as the position. */
@@ -76,6 +78,8 @@ export type WorldLushaCompany = {
 export type WorldLushaContact = {
   firstName: string;
   lastName: string;
+  /** As the person writes it; defaults to "first last". */
+  fullName?: string;
   title: string;
   companyName: string;
   companyDomain: string;

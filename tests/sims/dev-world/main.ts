@@ -76,6 +76,9 @@ const devWorld = await startDevWorld({
   llmModel: args["llm-model"],
   lushaFallback: args["lusha-fallback"],
   log: (line) => log(`dev-world: ${line}`),
+}).catch((error: unknown) => {
+  log(`dev-world: failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
 });
 
 // Written whole, then renamed, so a reader never sees half a file.

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { crawlerEnv, crawlerSettings, robotsToken } from "./config.server";
 import { createCrawler, crawlerWiring } from "./crawler.server";
@@ -15,6 +18,14 @@ describe("crawler configuration", () => {
     expect(() => createCrawler(crawlerSettings(env), crawlerWiring(env, "production"))).toThrow(/production/);
     expect(crawlerEnv.safeParse({ CRAWLER_HOST_OVERRIDES: "not json" }).success).toBe(false);
     expect(crawlerEnv.safeParse({ CRAWLER_SCHEMES: "ftp" }).success).toBe(false);
+  });
+
+  it("reads a host map too big for an env var from a file; inline entries win", () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "crawler-hosts-")), "hosts.json");
+    writeFileSync(file, JSON.stringify({ "codigo.com.sg": "127.0.0.1:4100", "www.codigo.com.sg": "127.0.0.1:4100" }));
+    const env = crawlerEnv.parse({ CRAWLER_HOST_OVERRIDES_FILE: file, CRAWLER_HOST_OVERRIDES: '{"codigo.com.sg":"127.0.0.1:4200"}' });
+    expect(crawlerWiring(env, "development").hostOverrides).toEqual({ "codigo.com.sg": "127.0.0.1:4200", "www.codigo.com.sg": "127.0.0.1:4100" });
+    expect(crawlerEnv.safeParse({ CRAWLER_HOST_OVERRIDES_FILE: path.join(path.dirname(file), "missing.json") }).success).toBe(false);
   });
 
   it("derives the robots.txt product token from the user agent", () => {

@@ -1,4 +1,7 @@
+import { readFileSync } from "node:fs";
 import { z } from "zod";
+
+const hostMap = z.record(z.string(), z.string());
 
 /** Env fragment of the deterministic crawler; the lead merges it into app/env.server.ts. */
 export const crawlerEnv = z.object({
@@ -26,9 +29,26 @@ export const crawlerEnv = z.object({
     .transform((v, ctx) => {
       if (!v) return undefined;
       try {
-        return z.record(z.string(), z.string()).parse(JSON.parse(v));
+        return hostMap.parse(JSON.parse(v));
       } catch {
         ctx.addIssue({ code: "custom", message: "must be a JSON object of host → ip:port" });
+        return z.NEVER;
+      }
+    }),
+  /**
+   * Dev world only: the same map in a JSON file, for worlds whose map is too
+   * big for one environment variable (Linux caps each at 128 KiB). Entries of
+   * CRAWLER_HOST_OVERRIDES win.
+   */
+  CRAWLER_HOST_OVERRIDES_FILE: z
+    .string()
+    .optional()
+    .transform((file, ctx) => {
+      if (!file) return undefined;
+      try {
+        return hostMap.parse(JSON.parse(readFileSync(file, "utf8")));
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: `must name a readable JSON file of host → ip:port (${(error as Error).message.slice(0, 120)})` });
         return z.NEVER;
       }
     }),

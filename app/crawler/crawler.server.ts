@@ -31,7 +31,10 @@ export type Crawler = {
 export function crawlerWiring(env: CrawlerEnv, nodeEnv: string): CrawlerWiring {
   return {
     production: nodeEnv === "production",
-    hostOverrides: env.CRAWLER_HOST_OVERRIDES,
+    hostOverrides:
+      env.CRAWLER_HOST_OVERRIDES_FILE || env.CRAWLER_HOST_OVERRIDES
+        ? { ...env.CRAWLER_HOST_OVERRIDES_FILE, ...env.CRAWLER_HOST_OVERRIDES }
+        : undefined,
     offline: env.CRAWLER_OFFLINE,
     schemes: env.CRAWLER_SCHEMES,
   };

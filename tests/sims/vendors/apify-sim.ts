@@ -88,22 +88,28 @@ export async function startApifySimulator(options: ApifySimOptions = {}): Promis
           if (!c) return { message: "Company not found", query: q, error: "Company not found", requestId: `${runId}-${i}` };
           const slug = c.linkedinUrl.replace(/\/+$/, "").split("/").pop() ?? "";
           return {
-            id: String(hashString(c.linkedinUrl) % 100_000_000),
+            id: c.id ?? String(hashString(c.linkedinUrl) % 100_000_000),
             universalName: slug,
             linkedinUrl: c.linkedinUrl,
             name: c.name,
-            tagline: c.description ?? null,
+            tagline: c.tagline ?? c.description ?? null,
             website: c.website ?? null,
             employeeCount: c.employeeCount ?? null,
             employeeCountRange: c.employeeCount ? rangeOf(c.employeeCount) : null,
+            followerCount: c.followerCount ?? null,
+            foundedOn: c.foundedYear ? { year: c.foundedYear } : null,
             description: c.description ?? null,
             industries: c.industry ? [c.industry] : [],
-            specialities: [],
+            specialities: c.specialities ?? [],
+            phone: c.phone ?? null,
             locations: [
               {
                 headquarter: true,
+                description: "Headquarters",
                 city: c.city ?? null,
                 country: c.country ?? null,
+                postalCode: c.postalCode ?? null,
+                line1: c.line1 ?? null,
                 parsed: { text: [c.city, c.country].filter(Boolean).join(", "), countryCode: c.country ?? null, city: c.city ?? null },
               },
             ],
@@ -159,7 +165,10 @@ export async function startApifySimulator(options: ApifySimOptions = {}): Promis
         },
       };
     },
-    (status) => apifyError(status, "internal-server-error", "Internal server error"),
+    (status) =>
+      status === 429
+        ? apifyError(429, "rate-limit-exceeded", "You have exceeded the rate limit of 400 requests per second")
+        : apifyError(status, "internal-server-error", "Internal server error"),
   );
   return { ...sim, runs };
 }
@@ -183,12 +192,24 @@ function slugOf(url: string) {
   return url.replace(/\/+$/, "").split("/").pop() ?? "";
 }
 
+function memberId(p: WorldPerson) {
+  return p.memberId ?? `ACoAA${hashString(p.profileUrl).toString(36)}`;
+}
+
+function fullName(p: WorldPerson) {
+  return p.fullName ?? `${p.firstName} ${p.lastName}`;
+}
+
+function headline(p: WorldPerson) {
+  return p.headline ?? `${p.title} at ${p.companyName}`;
+}
+
 function shortEmployee(p: WorldPerson) {
   return {
-    id: `ACoAA${hashString(p.profileUrl).toString(36)}`,
+    id: memberId(p),
     publicIdentifier: slugOf(p.profileUrl),
-    name: `${p.firstName} ${p.lastName}`,
-    position: p.title,
+    name: fullName(p),
+    position: p.headline ?? p.title,
     location: { linkedinText: p.location ?? null },
     linkedinUrl: p.profileUrl,
     photo: null,
@@ -198,16 +219,24 @@ function shortEmployee(p: WorldPerson) {
 
 function fullEmployee(p: WorldPerson, withEmail: boolean) {
   return {
-    id: `ACoAA${hashString(p.profileUrl).toString(36)}`,
+    id: memberId(p),
     publicIdentifier: slugOf(p.profileUrl),
     linkedinUrl: p.profileUrl,
     firstName: p.firstName,
     lastName: p.lastName,
-    headline: `${p.title} at ${p.companyName}`,
-    about: null,
+    headline: headline(p),
+    about: p.about ?? null,
     location: { linkedinText: p.location ?? null, countryCode: "SG" },
     currentPosition: [{ companyName: p.companyName, position: p.title }],
-    experience: [{ position: p.title, companyName: p.companyName, startDate: { year: 2020 }, endDate: { text: "Present" } }],
+    experience: [
+      {
+        position: p.title,
+        companyName: p.companyName,
+        companyLinkedinUrl: p.companyLinkedin ?? null,
+        startDate: { year: p.startYear ?? 2020 },
+        endDate: { text: "Present" },
+      },
+    ],
     education: [],
     skills: [],
     emails: withEmail && p.email ? [{ email: p.email }] : [],
@@ -216,30 +245,31 @@ function fullEmployee(p: WorldPerson, withEmail: boolean) {
 
 function devFusionProfile(p: WorldPerson) {
   const [city, country] = (p.location ?? "").split(",").map((s) => s.trim());
+  const address = p.address ?? { withCountry: p.location ?? null, withoutCountry: city || null, countryOnly: country || city || null };
   return {
     linkedinUrl: p.profileUrl,
-    fullName: `${p.firstName} ${p.lastName}`,
+    fullName: fullName(p),
     firstName: p.firstName,
     lastName: p.lastName,
-    headline: `${p.title} at ${p.companyName}`,
+    headline: headline(p),
     jobTitle: p.title,
     companyName: p.companyName,
-    companyIndustry: null,
-    companyWebsite: null,
-    companyLinkedin: null,
-    companySize: null,
-    addressWithCountry: p.location ?? null,
-    addressWithoutCountry: city || null,
-    addressCountryOnly: country || city || null,
+    companyIndustry: p.companyIndustry ?? null,
+    companyWebsite: p.companyWebsite ?? null,
+    companyLinkedin: p.companyLinkedin ?? null,
+    companySize: p.companySize ?? null,
+    addressWithCountry: address.withCountry,
+    addressWithoutCountry: address.withoutCountry,
+    addressCountryOnly: address.countryOnly,
     email: p.email ?? null,
     mobileNumber: null,
-    connections: 500,
-    followers: 750,
-    about: null,
+    connections: p.connections ?? 500,
+    followers: p.followers ?? 750,
+    about: p.about ?? null,
     publicIdentifier: slugOf(p.profileUrl),
-    urn: `ACoAA${hashString(p.profileUrl).toString(36)}`,
+    urn: memberId(p),
     profilePic: null,
-    experiences: [{ title: p.title, companyName: p.companyName }],
+    experiences: [{ title: p.title, companyName: p.companyName, ...(p.startYear ? { startDate: String(p.startYear), endDate: null } : {}) }],
     educations: [],
     skills: [],
   };

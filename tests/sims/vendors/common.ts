@@ -9,6 +9,8 @@ export type SimOptions = {
   latencyMs?: number | [number, number];
   /** Share of requests (0..1) answered with a 5xx, drawn from a seeded generator. */
   faultRate?: number;
+  /** Share (0..1) of those faults answered 429 with `Retry-After: 1` instead of a 5xx. */
+  rateLimitShare?: number;
   seed?: number;
   /** Clock for rate windows; tests inject one to drive time. */
   now?: () => number;
@@ -106,7 +108,9 @@ export async function startSim(
     let reply: SimReply;
     if (options.faultRate && random() < options.faultRate) {
       stats.faults += 1;
-      reply = faultReply([500, 502, 503][Math.floor(random() * 3)]!);
+      const status = options.rateLimitShare && random() < options.rateLimitShare ? 429 : [500, 502, 503][Math.floor(random() * 3)]!;
+      reply = faultReply(status);
+      if (status === 429) reply = { ...reply, headers: { "retry-after": "1", ...reply.headers } };
     } else {
       let body: unknown;
       let malformed = false;

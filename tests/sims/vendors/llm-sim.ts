@@ -106,7 +106,10 @@ export async function startLlmSimulator(options: LlmSimOptions = {}): Promise<Ru
         },
       };
     },
-    (status) => openAiError(status, "The server had an error while processing your request. Sorry about that!", "server_error", null),
+    (status) =>
+      status === 429
+        ? openAiError(429, "Rate limit reached for requests per min (RPM). Please try again in 1s.", "requests", "rate_limit_exceeded")
+        : openAiError(status, "The server had an error while processing your request. Sorry about that!", "server_error", null),
   );
   return { ...sim, requests };
 }

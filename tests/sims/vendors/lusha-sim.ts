@@ -33,7 +33,7 @@ export async function startLushaSimulator(options: LushaSimOptions = {}): Promis
   const personData = (c: WorldLushaContact) => ({
     firstName: c.firstName,
     lastName: c.lastName,
-    fullName: `${c.firstName} ${c.lastName}`,
+    fullName: c.fullName ?? `${c.firstName} ${c.lastName}`,
     jobTitle: { title: c.title, departments: [], seniority: null },
     emailAddresses: c.email ? [{ email: c.email, emailType: "work", emailConfidence: "A+" }] : [],
     phoneNumbers: c.phone ? [{ number: c.phone, phoneType: "mobile", doNotCall: false }] : [],
@@ -129,7 +129,7 @@ export async function startLushaSimulator(options: LushaSimOptions = {}): Promis
         const page = body.pages?.page ?? 0;
         const data = matches.slice(page * size, page * size + size).map((c) => ({
           contactId: contactId(c),
-          name: `${c.firstName} ${c.lastName}`,
+          name: c.fullName ?? `${c.firstName} ${c.lastName}`,
           jobTitle: c.title,
           companyName: c.companyName,
           fqdn: c.companyDomain,
@@ -156,7 +156,7 @@ export async function startLushaSimulator(options: LushaSimOptions = {}): Promis
 
       return lushaError(404, "Not found");
     },
-    (status) => lushaError(status, "Internal server error"),
+    (status) => lushaError(status, status === 429 ? "Too many requests" : "Internal server error"),
   );
   return { ...sim, creditsUsed: () => creditsUsed };
 }

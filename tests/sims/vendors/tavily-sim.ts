@@ -110,7 +110,10 @@ export async function startTavilySimulator(options: TavilySimOptions = {}): Prom
           return { status: 404, body: detail("Not Found") };
       }
     },
-    (status) => ({ status, body: detail("Internal Server Error") }),
+    (status) =>
+      status === 429
+        ? { status, body: detail("Your request has been blocked due to excessive requests. Please reduce rate of requests.") }
+        : { status, body: detail("Internal Server Error") },
   );
   return { ...sim, creditsUsed: () => creditsUsed };
 }

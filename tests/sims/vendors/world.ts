@@ -17,6 +17,15 @@ export type WorldLinkedinCompany = {
   description?: string;
   city?: string;
   country?: string;
+  /** Richer facts a world may know; the simulator fills what is given. */
+  id?: string;
+  tagline?: string;
+  specialities?: string[];
+  followerCount?: number;
+  foundedYear?: number;
+  phone?: string;
+  postalCode?: string;
+  line1?: string;
 };
 
 export type WorldPerson = {
@@ -29,9 +38,32 @@ export type WorldPerson = {
   location?: string;
   /** Public business email, when the profile shows one (rare). */
   email?: string;
+  /** As the person writes it ("Teo Kok Wai"); defaults to "first last". */
+  fullName?: string;
+  /** LinkedIn member id (ACoAA…). */
+  memberId?: string;
+  /** "Founder & CEO at Codigo": what search results show as the position. */
+  headline?: string;
+  about?: string;
+  connections?: number;
+  followers?: number;
+  companyIndustry?: string;
+  companyWebsite?: string;
+  companyLinkedin?: string;
+  companySize?: string;
+  /** dev_fusion's three address fields, when the world knows the parts. */
+  address?: { withCountry: string; withoutCountry: string; countryOnly: string };
+  startYear?: number;
 };
 
-export type WorldEmailStatus = { status: string; sub_status: string };
+export type WorldEmailStatus = {
+  status: string;
+  sub_status: string;
+  freeEmail?: boolean;
+  mxFound?: boolean;
+  account?: string | null;
+  domain?: string | null;
+};
 
 export type WorldLushaCompany = {
   name: string;
@@ -46,6 +78,8 @@ export type WorldLushaCompany = {
 export type WorldLushaContact = {
   firstName: string;
   lastName: string;
+  /** As the person writes it; defaults to "first last". */
+  fullName?: string;
   title: string;
   companyName: string;
   companyDomain: string;

@@ -43,14 +43,14 @@ export async function startZeroBounceSimulator(
       address: email,
       status: verdict.status,
       sub_status: verdict.sub_status,
-      free_email: FREE.has(domain),
+      free_email: verdict.freeEmail ?? FREE.has(domain),
       did_you_mean: null,
-      account: null,
-      domain: null,
+      account: verdict.account ?? null,
+      domain: verdict.domain ?? null,
       domain_age_days: null,
       smtp_provider: null,
-      mx_found: verdict.status === "invalid" && verdict.sub_status === "no_dns_entries" ? "false" : "true",
-      mx_record: domain ? `mx.${domain}` : "",
+      mx_found: String(verdict.mxFound ?? !(verdict.status === "invalid" && verdict.sub_status === "no_dns_entries")),
+      mx_record: domain && verdict.mxFound !== false ? `mx.${domain}` : "",
       firstname: null,
       lastname: null,
       gender: null,
@@ -108,7 +108,7 @@ export async function startZeroBounceSimulator(
       }
       return { status: 404, body: { error: "Not found" } };
     },
-    (status) => ({ status, body: { error: "Internal server error" } }),
+    (status) => ({ status, body: { error: status === 429 ? "Too many requests" : "Internal server error" } }),
   );
   return { ...sim, batchCalls, blockedUntil: () => blockedUntil, credits: () => credits };
 }

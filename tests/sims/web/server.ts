@@ -6,8 +6,8 @@ import { renderHtml, renderPdf, renderRobots, type Site, type World } from "../w
 export type FixtureWebOptions = {
   world: World;
   port?: number;
-  /** Added to every response, on top of each site's own latency. */
-  latencyMs?: number;
+  /** Added to every response, on top of each site's own latency: fixed, or drawn (seeded) from [min, max]. */
+  latencyMs?: number | [number, number];
   /** Share of requests (0–1) answered 503 regardless of site, to exercise retries. */
   faultRate?: number;
 };
@@ -85,7 +85,9 @@ export function respond(site: Site, host: string, rawPath: string): Reply {
  */
 export async function startFixtureWeb(options: FixtureWebOptions): Promise<FixtureWeb> {
   const { world } = options;
-  const extraLatency = options.latencyMs ?? 0;
+  const latency = options.latencyMs ?? 0;
+  const extraLatency = (sequence: number) =>
+    typeof latency === "number" ? latency : latency[0] + (hash32(world.seed, "latency", sequence) % (Math.max(0, latency[1] - latency[0]) + 1));
   const faultRate = options.faultRate ?? 0;
   const timers = new Set<NodeJS.Timeout>();
   const stats: FixtureStats = {
@@ -128,7 +130,7 @@ export async function startFixtureWeb(options: FixtureWebOptions): Promise<Fixtu
       res.writeHead(reply.status, { server: "nginx", "cache-control": "max-age=600", ...reply.headers, "content-length": String(body.byteLength) });
       res.end(req.method === "HEAD" ? undefined : body);
     };
-    const delay = (site?.latencyMs ?? 0) + extraLatency;
+    const delay = (site?.latencyMs ?? 0) + extraLatency(sequence);
     if (delay <= 0) return send();
     const timer = setTimeout(() => {
       timers.delete(timer);

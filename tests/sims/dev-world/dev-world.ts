@@ -1,0 +1,148 @@
+import { writeFileSync } from "node:fs";
+import { startVendorSimulators, type VendorSimulators } from "../vendors/index";
+import type { VendorWorld } from "../vendors/world";
+import { startFixtureWeb, type FixtureWeb } from "../web/server";
+import { buildWorld, DEMO_COMPANIES, type RegistryCompany, type World } from "../world/index";
+import { hash32 } from "../world/random";
+import { vendorWorldFrom } from "./vendor-world";
+
+export type DevWorldProfile = "fast" | "realistic";
+
+type Latency = number | [number, number];
+
+/** Per-request delays (ms). "realistic" is the benchmark's: what the real services take. */
+export const DEV_WORLD_PROFILES: Record<
+  DevWorldProfile,
+  { web: Latency; slowSiteMs: number; tavily: Latency; apify: Latency; zerobounce: Latency; lusha: Latency; llm: Latency }
+> = {
+  fast: { web: 0, slowSiteMs: 300, tavily: [10, 40], apify: [30, 120], zerobounce: [10, 40], lusha: [10, 40], llm: [20, 80] },
+  realistic: {
+    web: [150, 600],
+    slowSiteMs: 1200,
+    tavily: [1000, 2000],
+    apify: [2000, 6000],
+    zerobounce: [1500, 2500],
+    lusha: [300, 900],
+    llm: [700, 1300],
+  },
+};
+
+/**
+ * Linux refuses to start a process with any one environment string over
+ * 128 KiB (E2BIG); bigger host maps go to a file instead.
+ */
+export const INLINE_HOST_MAP_MAX_BYTES = 100_000;
+
+export type DevWorldOptions = {
+  /** The registry sample; the demo companies are always added. */
+  companies: RegistryCompany[];
+  seed?: string;
+  profile?: DevWorldProfile;
+  /** Share (0..1) of web and vendor requests that fail (5xx; a quarter of vendor faults are 429). */
+  faultRate?: number;
+  /** Fixture web on N, then Tavily, Apify, ZeroBounce, Lusha, LLM on N+1…N+5; unset or 0: free ports. */
+  basePort?: number;
+  /** Where the crawler's host map goes when it is too big to pass inline. */
+  hostOverridesFile?: string;
+  llmModel?: string;
+  /** Sets ENABLE_LUSHA_FALLBACK=true in the env (default false). */
+  lushaFallback?: boolean;
+  log?: (line: string) => void;
+};
+
+export type DevWorld = {
+  world: World;
+  vendorWorld: VendorWorld;
+  web: FixtureWeb;
+  vendors: VendorSimulators;
+  /** What the platform's web and worker need to use this world. */
+  env: Record<string, string>;
+  timings: { buildMs: number; indexMs: number; listenMs: number; totalMs: number };
+  close(): Promise<void>;
+};
+
+/** The crawler's host map as env: inline when it fits, else written to `file`. */
+export function crawlerHostEnv(overrides: Record<string, string>, file: string | undefined): Record<string, string> {
+  const json = JSON.stringify(overrides);
+  if (Buffer.byteLength(json) <= INLINE_HOST_MAP_MAX_BYTES || !file) return { CRAWLER_HOST_OVERRIDES: json };
+  writeFileSync(file, json);
+  return { CRAWLER_HOST_OVERRIDES_FILE: file };
+}
+
+/**
+ * Builds the world from the registry sample, serves its sites and every
+ * vendor API over it, and returns the env that points the platform there.
+ */
+export async function startDevWorld(options: DevWorldOptions): Promise<DevWorld> {
+  const log = options.log ?? (() => undefined);
+  const seed = options.seed ?? "dev";
+  const profile = DEV_WORLD_PROFILES[options.profile ?? "fast"];
+  const faultRate = options.faultRate ?? 0;
+  const base = options.basePort ?? 0;
+  const port = (offset: number) => (base ? base + offset : 0);
+  const started = performance.now();
+
+  const world = buildWorld([...DEMO_COMPANIES, ...options.companies], { seed, slowMs: profile.slowSiteMs });
+  const built = performance.now();
+  const vendorWorld = vendorWorldFrom(world);
+  // The lazy indexes take seconds for thousands of companies; pay for them before "ready", not on the first call.
+  world.searchWeb("warm up");
+  vendorWorld.profile("https://www.linkedin.com/in/warm-up");
+  vendorWorld.searchProfiles("warm up");
+  const indexed = performance.now();
+  log(`world: ${world.companies().length} companies, ${world.sites().length} sites, ${world.hosts().length} hosts (seed ${seed})`);
+
+  const web = await startFixtureWeb({ world, port: port(0), latencyMs: profile.web, faultRate });
+  let vendors: VendorSimulators;
+  try {
+    const common = (name: string, latencyMs: Latency) => ({
+      latencyMs,
+      faultRate,
+      rateLimitShare: 0.25,
+      seed: hash32(seed, "vendor-faults", name),
+    });
+    vendors = await startVendorSimulators({
+      world: vendorWorld,
+      ports: { tavily: port(1), apify: port(2), zerobounce: port(3), lusha: port(4), llm: port(5) },
+      tavily: common("tavily", profile.tavily),
+      apify: common("apify", profile.apify),
+      // A long dev session or a nightly run must not run the simulated accounts dry.
+      zerobounce: { ...common("zerobounce", profile.zerobounce), credits: 10_000_000 },
+      lusha: { ...common("lusha", profile.lusha), credits: 10_000_000 },
+      llm: common("llm", profile.llm),
+    });
+  } catch (error) {
+    await web.stop();
+    throw error;
+  }
+  const listening = performance.now();
+
+  const env: Record<string, string> = {
+    ...crawlerHostEnv(web.overrides(), options.hostOverridesFile),
+    CRAWLER_OFFLINE: "1",
+    CRAWLER_SCHEMES: "http",
+    ...vendors.env,
+    LLM_MODEL: options.llmModel ?? "gpt-4o-mini",
+    ENABLE_LUSHA_FALLBACK: options.lushaFallback ? "true" : "false",
+  };
+  log(
+    `listening: web ${web.url}, tavily ${vendors.tavily.url}, apify ${vendors.apify.url}, zerobounce ${vendors.zerobounce.url}, lusha ${vendors.lusha.url}, llm ${vendors.llm.url}`,
+  );
+
+  return {
+    world,
+    vendorWorld,
+    web,
+    vendors,
+    env,
+    timings: {
+      buildMs: Math.round(built - started),
+      indexMs: Math.round(indexed - built),
+      listenMs: Math.round(listening - indexed),
+      totalMs: Math.round(listening - started),
+    },
+    async close() {
+      await Promise.all([web.stop(), vendors.close()]);
+    },
+  };
+}

@@ -1,4 +1,5 @@
 import "./load-dotenv";
+import "./quiet-logs";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -75,8 +76,6 @@ async function main(): Promise<number> {
     });
     Object.assign(process.env, standIns.env);
   }
-  process.env.LOG_LEVEL ??= "warn";
-  process.env.SERVICE_NAME = "nightly";
 
   const { runNightlyCommand } = await import("../runs/nightly-command.server");
   const summary = await runNightlyCommand({
@@ -87,7 +86,7 @@ async function main(): Promise<number> {
     repeat: args.repeat,
     freshOnly: args["fresh-only"],
     concurrency: Number(args.concurrency),
-    progress: (line) => process.stderr.write(`\r${line}\u001b[K`),
+    progress: (line: string) => process.stderr.write(`\r${line}\u001b[K`),
   });
   process.stderr.write("\n");
   console.log(JSON.stringify(summary));

@@ -95,7 +95,10 @@ export const DEFAULT_ICP_RULES: IcpRules = Object.freeze({
   dailyCap: 100,
   nightly: { enabled: true, hourSgt: 2 },
   freeMail: "exclude",
-  scoreThresholds: { high: 70, medium: 40 },
+  // Every candidate has already passed the ICP filter, so about 35 of the 100
+  // points (ICP fit, registry) are near-certain: High asks for strong evidence
+  // on top — a readable site, decision-makers, a verified address.
+  scoreThresholds: { high: 85, medium: 65 },
 }) as IcpRules;
 
 export function defaultIcpRules(): IcpRules {

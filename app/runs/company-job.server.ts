@@ -4,7 +4,7 @@ import { log } from "~/logger.server";
 import { enrichCompany } from "./enrich-company.server";
 import { logStep } from "./run-log.server";
 import { scoreCompanies } from "./score-stage.server";
-import { verifyPendingEmails } from "./verify-emails.server";
+import { BATCH, verifyPendingEmails } from "./verify-emails.server";
 
 /**
  * The jobs that move a run's companies along. Each company row is claimed
@@ -12,8 +12,14 @@ import { verifyPendingEmails } from "./verify-emails.server";
  * finalized by whichever job settles its last company.
  */
 
-/** How long after the last company asks for verification the batch job starts: lets batches fill up. */
-const VERIFY_DEBOUNCE_MS = 1500;
+/**
+ * ZeroBounce allows 5 batch calls a minute, so verification waits for full
+ * batches: it runs when 200 addresses are pending, when no company of the run
+ * is still being enriched, or when the oldest pending address has waited long
+ * enough — and otherwise looks again shortly.
+ */
+const VERIFY_RECHECK_MS = 2000;
+const VERIFY_MAX_WAIT_MS = 45_000;
 
 export async function runEnrichCompanyJob(input: { tenantId: string; runId: string; uen: string; attempt: number; maxAttempts: number }) {
   const { tenantId, runId, uen } = input;
@@ -44,18 +50,38 @@ export async function runEnrichCompanyJob(input: { tenantId: string; runId: stri
     await db.$withTenant(tenantId, (tx) =>
       tx.runCompany.updateMany({ where: { runId, uen }, data: { status: "awaiting_verification", stage: "verify", updatedAt: new Date() } }),
     );
-    await enqueue(
-      "verify_run_emails",
-      { tenantId, runId },
-      { jobKey: `run:${runId}:verify`, jobKeyMode: "preserve_run_at", runAt: new Date(Date.now() + VERIFY_DEBOUNCE_MS), queueName: `run:${runId}:verify` },
-    );
+    await scheduleVerification(tenantId, runId, VERIFY_RECHECK_MS);
     return;
   }
   const scored = await scoreCompanies(tenantId, runId, [uen]);
   await settle(tenantId, runId, scored);
 }
 
+async function scheduleVerification(tenantId: string, runId: string, delayMs: number) {
+  await enqueue(
+    "verify_run_emails",
+    { tenantId, runId },
+    { jobKey: `run:${runId}:verify`, jobKeyMode: "preserve_run_at", runAt: new Date(Date.now() + delayMs), queueName: `run:${runId}:verify` },
+  );
+}
+
 export async function runVerifyEmailsJob(tenantId: string, runId: string) {
+  const [state] = await db.$withTenant(tenantId, (tx) =>
+    tx.$queryRaw<Array<{ pending: number; enriching: number; oldest_ms: number | null }>>`
+      SELECT
+        (SELECT count(*)::int FROM lead_emails e JOIN run_companies rc ON rc.uen = e.uen AND rc.run_id = ${runId}::uuid
+           WHERE rc.status = 'awaiting_verification' AND e.verification_status = 'pending') AS pending,
+        (SELECT count(*)::int FROM run_companies WHERE run_id = ${runId}::uuid AND status IN ('pending', 'running')) AS enriching,
+        (SELECT (extract(epoch FROM now() - min(updated_at)) * 1000)::int FROM run_companies
+           WHERE run_id = ${runId}::uuid AND status = 'awaiting_verification') AS oldest_ms`,
+  );
+  const full = (state?.pending ?? 0) >= BATCH;
+  const lastOnes = (state?.enriching ?? 0) === 0;
+  const waitedEnough = (state?.oldest_ms ?? 0) >= VERIFY_MAX_WAIT_MS;
+  if (!full && !lastOnes && !waitedEnough) {
+    await scheduleVerification(tenantId, runId, VERIFY_RECHECK_MS);
+    return;
+  }
   const ready = await verifyPendingEmails(tenantId, runId);
   if (ready.length === 0) return;
   const scored = await scoreCompanies(tenantId, runId, ready);

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import type { CrawledPage, CrawlResult } from "~/crawler/crawl-site.server";
 import { nameMatchScore } from "~/crawler/domain-discovery.server";
+import type { PageText } from "~/crawler/html-text.server";
 import { db, type TenantTx } from "~/db.server";
 import { applyEmailPolicy } from "~/enrichment/email-policy.server";
 import { extractCompanyProfile, type SourcePage } from "~/enrichment/extract.server";
@@ -38,6 +39,45 @@ export async function enrichCompany(tenantId: string, runId: string, uen: string
   const now = new Date();
 
   const previous = await db.$withTenant(tenantId, (tx) => tx.leadFeature.findUnique({ where: { tenantId_uen: { tenantId, uen } } }));
+
+  const titles = run.rules.contactTitles?.length ? run.rules.contactTitles : clients.defaultContactTitles;
+  const linkedinContacts = step("contacts", "discover", async (note) => {
+    const reusable = previous?.contactsStatus === "ok" && previous.enrichedAt && now.getTime() - previous.enrichedAt.getTime() < CONTACTS_FRESH_MS;
+    if (reusable && !run.options.forceRecrawl) {
+      // Contacts bought recently are reused (seed §10: store vendor results, do not pay twice).
+      const found = await knownContacts(tenantId, uen);
+      note({ tool: "cache", args: { outcome: "ok", contacts: found.length, reused: true } });
+      return { outcome: "ok" as ApifyChainOutcome, found, available: true };
+    }
+    if (!clients.apify) {
+      note({ status: "skipped", message: "no contact vendor configured" });
+      return { outcome: "disabled" as ApifyChainOutcome, found: [] as ContactFound[], available: false };
+    }
+    const result = await discoverContactsViaApify({
+      client: clients.apify,
+      companyName: company.name,
+      companyId: uen,
+      titles,
+      flags: clients.apifyFlags,
+      capGuard: dailyCapGuard(tenantId, clients.apifyDailyCap),
+    });
+    await usage(tenantId, runId, APIFY_LINKEDIN_VENDOR, { calls: result.calls, units: result.units, errors: result.outcome === "error" || result.outcome === "quota" ? 1 : 0 });
+    if (result.outcome === "cap_reached") await raiseRunAlert(tenantId, runId, "vendor_cap", "info", `The daily Apify cap (${clients.apifyDailyCap} actor runs) is reached; remaining companies go without new LinkedIn contacts today.`);
+    if (result.outcome === "quota") await raiseRunAlert(tenantId, runId, "vendor_quota", "warning", "Apify reported its quota is used up; companies continue without LinkedIn contacts.");
+    const found: ContactFound[] = result.contacts.map((c) => ({
+      fullName: c.full_name,
+      title: c.title ?? null,
+      companyCurrent: c.company_current ?? null,
+      linkedinUrl: c.linkedin_url,
+      location: c.location ?? null,
+      email: c.email ?? null,
+      source: APIFY_LINKEDIN_VENDOR,
+    }));
+    note({ tool: "apify_linkedin", args: { outcome: result.outcome, contacts: found.length }, status: result.outcome === "error" || result.outcome === "quota" ? "error" : "ok" });
+    return { outcome: result.outcome, found, available: result.outcome === "ok" };
+  });
+  // Awaited after the website stages; a rejection must not go unhandled meanwhile.
+  linkedinContacts.catch(() => {});
 
   // --- domain discovery
   const domain = await step("domain", "discover", async (note) => {
@@ -117,40 +157,17 @@ export async function enrichCompany(tenantId: string, runId: string, uen: string
     return result;
   });
 
-  // --- contacts: the Apify LinkedIn chain; Lusha only as the optional fallback
-  const contacts = await step("contacts", "discover", async (note) => {
-    const titles = run.rules.contactTitles?.length ? run.rules.contactTitles : clients.defaultContactTitles;
-    let outcome: ApifyChainOutcome = "disabled";
-    let found: Array<{ fullName: string; title: string | null; companyCurrent: string | null; linkedinUrl: string; location: string | null; email: string | null; source: string }> = [];
-    if (clients.apify) {
-      const result = await discoverContactsViaApify({
-        client: clients.apify,
-        companyName: company.name,
-        companyId: uen,
-        titles,
-        flags: clients.apifyFlags,
-        capGuard: dailyCapGuard(tenantId, clients.apifyDailyCap),
-      });
-      outcome = result.outcome;
-      await usage(tenantId, runId, APIFY_LINKEDIN_VENDOR, { calls: result.calls, units: result.units, errors: result.outcome === "ok" || result.outcome === "disabled" ? 0 : 1 });
-      if (result.outcome === "quota") await raiseRunAlert(tenantId, runId, "vendor_quota", "warning", "Apify reported its quota is used up; companies continue without LinkedIn contacts.");
-      found = result.contacts.map((c) => ({
-        fullName: c.full_name,
-        title: c.title ?? null,
-        companyCurrent: c.company_current ?? null,
-        linkedinUrl: c.linkedin_url,
-        location: c.location ?? null,
-        email: c.email ?? null,
-        source: APIFY_LINKEDIN_VENDOR,
-      }));
-    }
-    const thin = !domain.domain || !crawl || crawl.status !== "ok";
-    if (clients.lusha && found.length === 0 && (thin || outcome !== "ok")) {
+  // --- contacts: the Apify LinkedIn chain needs only the company's name, so it
+  // runs alongside the website stages; Lusha (optional) falls back after them.
+  const thin = !domain.domain || !crawl || crawl.status !== "ok";
+  let contacts = await linkedinContacts;
+  if (clients.lusha && contacts.found.length === 0 && (thin || contacts.outcome !== "ok")) {
+    contacts = await step("contacts", "lusha_fallback", async (note) => {
       try {
-        const lusha = await clients.lusha.searchContacts({ companyName: company.name, companyDomain: domain.domain ?? undefined, jobTitles: titles });
+        const lusha = await clients.lusha!.searchContacts({ companyName: company.name, companyDomain: domain.domain ?? undefined, jobTitles: titles });
         await usage(tenantId, runId, "lusha", { calls: 1, units: lusha.length });
         // Lusha people without a LinkedIn profile have no stable key here; they are left out.
-        found = lusha
+        const found: ContactFound[] = lusha
           .filter((c) => c.linkedin_url)
           .map((c) => ({
             fullName: c.full_name,
@@ -161,17 +178,18 @@ export async function enrichCompany(tenantId: string, runId: string, uen: string
             email: c.emails[0]?.email ?? null,
             source: "lusha",
           }));
+        note({ tool: "lusha", args: { contacts: found.length } });
+        return { ...contacts, found, available: true };
       } catch (error) {
         await usage(tenantId, runId, "lusha", { calls: 1, errors: 1 });
         if (error instanceof VendorError && error.name === "QuotaExceeded") {
           await raiseRunAlert(tenantId, runId, "vendor_quota", "warning", "Lusha quota reached; continuing without its contacts.");
         }
-        note({ status: "error", message: `Lusha failed: ${(error as Error).message}` });
+        note({ tool: "lusha", status: "error", message: `Lusha failed: ${(error as Error).message}` });
+        return contacts;
       }
-    }
-    note({ tool: clients.apify ? "apify_linkedin" : "none", args: { outcome, contacts: found.length }, status: outcome === "error" || outcome === "quota" ? "error" : "ok" });
-    return { outcome, found, available: outcome === "ok" || found.length > 0 };
-  });
+    });
+  }
 
   // --- persist features and contacts, queue emails (no guessed addresses, ever)
   const pendingEmails = await db.$withTenant(tenantId, async (tx) => {
@@ -287,6 +305,28 @@ async function extractWithinBudget(tenantId: string, runId: string, pages: Sourc
   return { ...budgeted.value.profile, overBudget: false };
 }
 
+/** Contacts found within this window are reused instead of bought again. */
+const CONTACTS_FRESH_MS = 30 * 24 * 60 * 60 * 1000;
+
+type ContactFound = { fullName: string; title: string | null; companyCurrent: string | null; linkedinUrl: string; location: string | null; email: string | null; source: string };
+
+async function knownContacts(tenantId: string, uen: string): Promise<ContactFound[]> {
+  return db.$withTenant(tenantId, async (tx) => {
+    const contacts = await tx.leadContact.findMany({ where: { uen }, orderBy: { createdAt: "asc" } });
+    const emails = await tx.leadEmail.findMany({ where: { uen, contactId: { not: null } }, select: { contactId: true, email: true } });
+    const emailOf = new Map(emails.map((e) => [e.contactId!, e.email]));
+    return contacts.map((c) => ({
+      fullName: c.fullName,
+      title: c.title,
+      companyCurrent: c.companyCurrent,
+      linkedinUrl: c.linkedinUrl,
+      location: c.location,
+      email: emailOf.get(c.id) ?? null,
+      source: c.source,
+    }));
+  });
+}
+
 type Note = (update: { tool?: string; status?: "ok" | "error" | "skipped" | "info"; args?: Record<string, unknown>; message?: string }) => void;
 
 /**
@@ -325,7 +365,7 @@ async function domainFromSearch(clients: LeadEngineClients, run: RunContext, com
     for (const hit of result.results) {
       const host = hostOf(hit.url);
       if (!host || NOT_A_COMPANY_SITE.test(host)) continue;
-      const score = nameMatchScore(company.name, { title: hit.title, text: hit.content } as Parameters<typeof nameMatchScore>[1]);
+      const score = nameMatchScore(company.name, searchHitAsPage(hit));
       if (score >= 0.5) return { domain: host.replace(/^www\./, ""), evidence: { step: "tavily_search", url: hit.url, score } };
     }
   } catch (error) {
@@ -333,6 +373,22 @@ async function domainFromSearch(clients: LeadEngineClients, run: RunContext, com
     await vendorAlertFor(run, "tavily", error);
   }
   return null;
+}
+
+/** A search result read like a page, so the name check that verifies crawled homepages applies to it too. */
+function searchHitAsPage(hit: { title: string; content: string }): PageText {
+  return {
+    title: hit.title,
+    description: "",
+    text: hit.content,
+    boilerplate: "",
+    headings: [],
+    links: [],
+    emails: [],
+    phones: [],
+    organizations: [],
+    wordCount: hit.content.split(/\s+/).length,
+  };
 }
 
 /** The website field of the company's LinkedIn page, through the Apify company actor (counts against the cap). */

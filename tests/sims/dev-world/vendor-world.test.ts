@@ -8,7 +8,8 @@ import type { VendorWorld } from "../vendors/world";
 import { buildWorld, DEMO_COMPANIES, syntheticCompanies, type World, type WorldCompany } from "../world/index";
 import { vendorWorldFrom } from "./vendor-world";
 
-const LABS = { uen: "2024000001A", name: "CODIGO LABS PTE. LTD.", ssicCode: "62011", ssicDescription: "Development of software and applications" };
+// A UEN the seeded world happens to put on LinkedIn (the namesake search needs its staff).
+const LABS = { uen: "2024000004D", name: "CODIGO LABS PTE. LTD.", ssicCode: "62011", ssicDescription: "Development of software and applications" };
 
 let world: World;
 let vw: VendorWorld;

@@ -78,7 +78,7 @@ export function richPages({ site, company, staff, layout, seed }: ContentInputs)
   const strengths = r.pickSome(p.strengths, 2);
   const leader = staff[0];
   const leaders = staff.slice(0, Math.min(4, staff.length));
-  const genericMailboxes = site.showcase || r.chance(0.72) ? r.pickSome(["info", "sales", "hello", "enquiry", "contact", "admin"], r.int(1, 2)) : [];
+  const genericMailboxes = site.showcase || r.chance(0.55) ? r.pickSome(["info", "sales", "hello", "enquiry", "contact", "admin"], r.int(1, 2)) : [];
   const named = leader && r.chance(0.3) ? `${leader.email?.split("@")[0] ?? leader.firstName.toLowerCase().replace(/[^a-z]/g, "")}@${domain}` : undefined;
   const personal = r.chance(0.05) ? `${brand.toLowerCase().replace(/[^a-z]/g, "")}.sg@gmail.com` : undefined;
   const emails = [...genericMailboxes.map((m) => `${m}@${domain}`), ...(named ? [named] : []), ...(personal ? [personal] : [])];

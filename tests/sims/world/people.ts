@@ -59,7 +59,7 @@ export function staffOf(company: WorldCompany, seed: string): Employee[] {
     const location = pr.weighted(Object.fromEntries(LOCATIONS) as Record<(typeof LOCATIONS)[number][0], number>);
     const domain = company.site?.domain;
     let email: string | undefined;
-    if (domain && pr.chance(i === 0 ? 0.5 : 0.28)) email = `${person.emailLocal}@${domain}`;
+    if (domain && pr.chance(i === 0 ? 0.35 : 0.2)) email = `${person.emailLocal}@${domain}`;
     else if (pr.chance(0.03)) email = `${person.emailLocal.replace(".", "")}${pr.int(1, 99)}@gmail.com`;
     const startYear = i === 0 ? company.founded : Math.max(company.founded, 2024 - pr.int(0, 12));
     out.push({
@@ -88,7 +88,8 @@ export function staffOf(company: WorldCompany, seed: string): Employee[] {
 
 export function linkedinCompanyFor(company: WorldCompany, seed: string, taken: Set<string>): LinkedinCompany | undefined {
   const r = rng(seed, "linkedin", company.uen);
-  const present = company.site ? r.chance(0.82) : r.chance(0.35);
+  // The demo companies (showcase sites) are always on LinkedIn: the product docs use them.
+  const present = company.site?.showcase || (company.site ? r.chance(0.6) : r.chance(0.25));
   if (!present) return undefined;
   let universalName = slugify(company.brand);
   if (taken.has(universalName)) universalName = `${universalName}-sg`;

@@ -83,8 +83,14 @@ export async function runVerifyEmailsJob(tenantId: string, runId: string) {
     return;
   }
   const ready = await verifyPendingEmails(tenantId, runId);
-  if (ready.length === 0) return;
-  const scored = await scoreCompanies(tenantId, runId, ready);
+  // Scoring writes a rationale (an LLM call each): in parallel jobs, not one after another here.
+  for (const uen of ready) {
+    await enqueue("score_company", { tenantId, runId, uen }, { jobKey: `run:${runId}:${uen}:score`, jobKeyMode: "dedupe" });
+  }
+}
+
+export async function runScoreCompanyJob(tenantId: string, runId: string, uen: string) {
+  const scored = await scoreCompanies(tenantId, runId, [uen]);
   await settle(tenantId, runId, scored);
 }
 

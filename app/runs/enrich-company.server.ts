@@ -338,14 +338,13 @@ function stepRecorder(tenantId: string, runId: string, uen: string) {
   return async function step<T>(stage: Stage, event: string, work: (note: Note) => Promise<T>): Promise<T> {
     const started = performance.now();
     const noted: Parameters<Note>[0] = {};
-    await db.$withTenant(tenantId, async (tx) => {
-      await tx.runCompany.updateMany({ where: { runId, uen }, data: { stage, updatedAt: new Date() } });
-    });
     try {
       const value = await work((update) => Object.assign(noted, update));
-      await db.$withTenant(tenantId, (tx) =>
-        logStep(tx, { runId, uen, stage, event, status: noted.status ?? "ok", tool: noted.tool, args: noted.args, message: noted.message, durationMs: performance.now() - started }),
-      );
+      // One short transaction per stage: the company's current stage and the step's event.
+      await db.$withTenant(tenantId, async (tx) => {
+        await tx.runCompany.updateMany({ where: { runId, uen }, data: { stage, updatedAt: new Date() } });
+        await logStep(tx, { runId, uen, stage, event, status: noted.status ?? "ok", tool: noted.tool, args: noted.args, message: noted.message, durationMs: performance.now() - started });
+      });
       return value;
     } catch (error) {
       await db.$withTenant(tenantId, (tx) =>

@@ -71,7 +71,7 @@ Object.assign(process.env, JSON.parse(await readFile(envFile, "utf8")) as Record
   DATABASE_URL: database.ownerUrl,
   APP_DATABASE_URL: database.appUrl,
   SECRET_KEYS: `bench:${randomBytes(32).toString("base64")}`,
-  DB_POOL_SIZE: "40",
+  DB_POOL_SIZE: String(Math.min(80, Math.ceil(concurrency / 4))),
   LOG_LEVEL: "error",
   APIFY_DAILY_CAP: "1000000",
   CRAWL_CONCURRENCY: String(Math.min(256, concurrency * 2)),

@@ -136,7 +136,7 @@ function cleanCompany(raw: string): string {
   return withoutTrailingPunctuation(name.replace(/'s$/i, "")).replace(/^["“']|["”']$/g, "").trim();
 }
 
-const HELP = /^(?:help|\?+|commands|menu|what can (?:you|i) (?:do|ask)|what do you do|how (?:does this|do i use this|do you) work|show (?:me )?(?:the )?commands|what are (?:the|your) commands)\b/i;
+const HELP = /^(?:\?+$|(?:help|commands|menu|what can (?:you|i) (?:do|ask)|what do you do|how (?:does this|do i use this|do you) work|show (?:me )?(?:the )?commands|what are (?:the|your) commands)\b)/i;
 
 const SHOW_ICP =
   /^(?:show|display|view|see|print|list|what(?:'s| is| are))\s+(?:me\s+)?(?:the\s+|my\s+|our\s+|current\s+|present\s+)*(?:icp|ideal customer profile|targeting|icp rules|target profile)(?:\s+rules)?\s*\??$/i;

@@ -279,8 +279,9 @@ async function explain(viewer: ChatViewer, command: Extract<ChatCommand, { kind:
 }
 
 async function reEnrich(viewer: ChatViewer, command: Extract<ChatCommand, { kind: "re_enrich" }>): Promise<Answer> {
-  const companies = await knownCompanies(viewer.tenantId, "scored_and_candidates");
-  const match = matchCompany(command.company, companies);
+  // A name on the shortlist wins over a namesake that is only a candidate.
+  const scored = matchCompany(command.company, await knownCompanies(viewer.tenantId, "scored"));
+  const match = scored.kind === "one" ? scored : matchCompany(command.company, await knownCompanies(viewer.tenantId, "scored_and_candidates"));
   const again = (c: CompanyName) => sentenceFor({ ...command, company: c.uen })!;
   if (match.kind === "none") return notFound(command.company, match.close, again, "among your candidates and scored companies");
   if (match.kind === "several") {

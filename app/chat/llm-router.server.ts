@@ -21,17 +21,17 @@ const LlmToolCallSchema = z.object({
   tool: z.union([
     z.object({
       kind: z.literal("update_icp"),
-      industries: z.array(z.string()).optional().describe("industry words to target, e.g. software, logistics, F&B"),
-      excluded_industries: z.array(z.string()).optional(),
-      employees_min: z.number().int().optional(),
-      employees_max: z.number().int().optional(),
-      daily_cap: z.number().int().optional(),
+      industries: z.array(z.string()).nullish().describe("industry words to target, e.g. software, logistics, F&B"),
+      excluded_industries: z.array(z.string()).nullish(),
+      employees_min: z.number().int().nullish(),
+      employees_max: z.number().int().nullish(),
+      daily_cap: z.number().int().nullish(),
       nightly: z.enum(["on", "off", "unchanged"]),
-      nightly_hour_sgt: z.number().int().optional(),
+      nightly_hour_sgt: z.number().int().nullish(),
       refresh: z.boolean(),
     }),
-    z.object({ kind: z.literal("shortlist"), limit: z.number().int(), bucket: z.enum(BUCKETS).optional(), date: z.string().optional().describe("YYYY-MM-DD; omit for today") }),
-    z.object({ kind: z.literal("explain"), company: z.string(), bucket: z.enum(BUCKETS).optional() }),
+    z.object({ kind: z.literal("shortlist"), limit: z.number().int(), bucket: z.enum(BUCKETS).nullish(), date: z.string().nullish().describe("YYYY-MM-DD; null for today") }),
+    z.object({ kind: z.literal("explain"), company: z.string(), bucket: z.enum(BUCKETS).nullish() }),
     z.object({ kind: z.literal("re_enrich"), company: z.string(), include_careers: z.boolean(), force_recrawl: z.boolean() }),
     z.object({ kind: z.literal("start_run") }),
     z.object({ kind: z.literal("show_icp") }),
@@ -59,20 +59,26 @@ export function commandFromToolCall(call: LlmToolCall): LlmRouting {
     case "unsupported":
       return { kind: "none" };
     case "update_icp": {
-      const employees = call.employees_min !== undefined || call.employees_max !== undefined ? { min: call.employees_min, max: call.employees_max } : undefined;
+      const employees = { ...(call.employees_min != null ? { min: call.employees_min } : {}), ...(call.employees_max != null ? { max: call.employees_max } : {}) };
       candidate = {
         kind: "update_icp",
         change: {
           ...(call.industries?.length ? { industries: call.industries } : {}),
           ...(call.excluded_industries?.length ? { excludedIndustries: call.excluded_industries } : {}),
-          ...(employees ? { employees: Object.fromEntries(Object.entries(employees).filter(([, v]) => v !== undefined)) } : {}),
-          ...(call.daily_cap !== undefined ? { dailyCap: call.daily_cap } : {}),
+          ...(Object.keys(employees).length ? { employees } : {}),
+          ...(call.daily_cap != null ? { dailyCap: call.daily_cap } : {}),
         },
-        schedule: call.nightly === "unchanged" ? null : { enabled: call.nightly === "on", ...(call.nightly_hour_sgt !== undefined ? { hourSgt: call.nightly_hour_sgt } : {}) },
+        schedule: call.nightly === "unchanged" ? null : { enabled: call.nightly === "on", ...(call.nightly_hour_sgt != null ? { hourSgt: call.nightly_hour_sgt } : {}) },
         refresh: call.refresh,
       };
       break;
     }
+    case "shortlist":
+      candidate = { kind: "shortlist", limit: call.limit, ...(call.bucket ? { bucket: call.bucket } : {}), ...(call.date ? { date: call.date } : {}) };
+      break;
+    case "explain":
+      candidate = { kind: "explain", company: call.company, ...(call.bucket ? { bucket: call.bucket } : {}) };
+      break;
     case "re_enrich":
       candidate = { kind: "re_enrich", company: call.company, includeCareers: call.include_careers, forceRecrawl: call.force_recrawl };
       break;

@@ -133,15 +133,16 @@ async function shortlist(viewer: ChatViewer, command: Extract<ChatCommand, { kin
   const requestedDate = command.date ?? singaporeDate(now);
   const bucket = command.bucket ?? null;
   const { day, total, rows } = await db.$withTenant(viewer.tenantId, async (tx) => {
-    const [found] = await tx.$queryRaw<[{ day: string | null }]>`
-      SELECT to_char(max(r.run_date), 'YYYY-MM-DD') AS day FROM runs r
-      WHERE r.kind <> 're_enrich' AND r.run_date <= ${requestedDate}::date
-        AND EXISTS (SELECT 1 FROM lead_scores s WHERE s.run_id = r.id)`;
-    if (!found.day) return { day: null, total: 0, rows: [] as ShortlistRow[] };
+    // A full run's day wins; a workspace that has only re-enriched companies so far still gets a list.
+    const [found] = await tx.$queryRaw<Array<{ day: string; full: boolean }>>`
+      SELECT to_char(r.run_date, 'YYYY-MM-DD') AS day, r.kind <> 're_enrich' AS full FROM runs r
+      WHERE r.run_date <= ${requestedDate}::date AND EXISTS (SELECT 1 FROM lead_scores s WHERE s.run_id = r.id)
+      ORDER BY (r.kind <> 're_enrich') DESC, r.run_date DESC LIMIT 1`;
+    if (!found) return { day: null, total: 0, rows: [] as ShortlistRow[] };
     const latest = `
       WITH members AS (
         SELECT DISTINCT s.uen FROM lead_scores s JOIN runs r ON r.id = s.run_id
-        WHERE r.run_date = $1::date AND r.kind <> 're_enrich'
+        WHERE r.run_date = $1::date AND (r.kind <> 're_enrich' OR NOT $4::boolean)
       ), latest AS (
         SELECT DISTINCT ON (s.uen) s.uen, s.score, s.bucket FROM lead_scores s JOIN runs r ON r.id = s.run_id
         WHERE s.uen IN (SELECT uen FROM members) AND r.run_date BETWEEN $1::date AND $2::date
@@ -151,7 +152,7 @@ async function shortlist(viewer: ChatViewer, command: Extract<ChatCommand, { kin
         WHERE ($3::text IS NULL OR l.bucket = $3::text)
           AND NOT EXISTS (SELECT 1 FROM suppression_entries x WHERE x.kind = 'uen' AND x.value = l.uen)
       )`;
-    const [{ n }] = await tx.$queryRawUnsafe<[{ n: number }]>(`${latest} SELECT count(*)::int AS n FROM listed`, found.day, requestedDate, bucket);
+    const [{ n }] = await tx.$queryRawUnsafe<[{ n: number }]>(`${latest} SELECT count(*)::int AS n FROM listed`, found.day, requestedDate, bucket, found.full);
     const rows = await tx.$queryRawUnsafe<ShortlistRow[]>(
       `${latest}
        SELECT l.uen, c.entity_name AS name, l.bucket, l.score, f.domain,
@@ -167,10 +168,11 @@ async function shortlist(viewer: ChatViewer, command: Extract<ChatCommand, { kin
          ORDER BY (e.verification_status = 'verified') DESC, e.created_at LIMIT 1
        ) ct ON true
        ORDER BY l.score DESC, c.entity_name, l.uen
-       LIMIT $4`,
+       LIMIT $5`,
       found.day,
       requestedDate,
       bucket,
+      found.full,
       command.limit,
     );
     return { day: found.day, total: n, rows };

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Reply } from "~/chat/replies";
 import { appRequest, invoke } from "../support/app-requests";
-import { seedFinishedRun, type SeededRun } from "../support/lead-fixtures";
+import { seedFinishedRun, seedRegistryCompanies, type SeededRun } from "../support/lead-fixtures";
 import { startStandIns, type StandIns } from "../support/platform";
 import { startLlmSimulator } from "../sims/vendors/llm-sim";
 import { createDefaultWorld } from "../sims/vendors/default-world";
@@ -224,6 +224,22 @@ describe("shortlist and explanations against a finished run", () => {
     const thread = await newThread("viewer");
     await say("viewer", thread, "explain Nonexistent Widgets");
     expect((await lastReply("viewer", thread)).reply).toMatchObject({ type: "not_understood" });
+  });
+});
+
+describe("shortlists before the first full run", () => {
+  it("says there is none yet, then lists re-enriched companies until a full run has scored", async () => {
+    const empty = await app.understandAndAnswer(viewerOf("globex", globex, ["admin"]), "Show today's shortlist (top 50).");
+    expect(empty.reply).toMatchObject({ type: "shortlist", date: null, total: 0, rows: [] });
+
+    const [uen] = await seedRegistryCompanies(1, 7);
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    await app.db.$withTenant(globex, async (tx) => {
+      const run = await tx.run.create({ data: { tenantId: globex, kind: "re_enrich", status: "succeeded", runDate: new Date(`${today}T00:00:00Z`) } });
+      await tx.leadScore.create({ data: { runId: run.id, uen: uen!, score: 66, bucket: "Medium", breakdown: [], rationale: "Fits.", rationaleSource: "template", contactWeight: 16 } });
+    });
+    const listed = await app.understandAndAnswer(viewerOf("globex", globex, ["admin"]), "Show today's shortlist (top 50).");
+    expect(listed.reply).toMatchObject({ type: "shortlist", date: today, total: 1, rows: [{ rank: 1, uen, bucket: "Medium", score: 66 }] });
   });
 });
 

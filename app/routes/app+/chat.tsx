@@ -30,6 +30,7 @@ export default function ChatLayout() {
   const { threads } = useLoaderData<typeof loader>();
   const navigation = useNavigation();
   const creating = navigation.state === "submitting" && navigation.formData?.get("intent") === "new";
+  const opening = navigation.state === "loading" && navigation.location.pathname.startsWith("/app/chat/");
   return (
     <main className="mx-auto flex w-full max-w-7xl flex-1 flex-col gap-4 px-4 py-6 sm:px-6 lg:flex-row">
       <aside className="lg:w-64 lg:shrink-0" aria-label="Your chats">
@@ -64,9 +65,21 @@ export default function ChatLayout() {
           </nav>
         )}
       </aside>
-      <section className="flex min-w-0 flex-1 flex-col">
-        <Outlet />
+      <section className="flex min-w-0 flex-1 flex-col" aria-busy={opening}>
+        {opening ? <ThreadSkeleton /> : <Outlet />}
       </section>
     </main>
+  );
+}
+
+function ThreadSkeleton() {
+  return (
+    <div className="flex-1 animate-pulse space-y-4 rounded-lg bg-slate-50 p-4" aria-label="Loading the chat">
+      <div className="h-4 w-1/3 rounded bg-slate-200" />
+      <div className="ml-auto h-10 w-1/2 rounded-lg bg-slate-200" />
+      <div className="h-24 w-3/4 rounded-lg bg-slate-200" />
+      <div className="ml-auto h-10 w-1/3 rounded-lg bg-slate-200" />
+      <span className="sr-only">Loading…</span>
+    </div>
   );
 }

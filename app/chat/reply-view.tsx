@@ -315,7 +315,7 @@ function ExplainCard({ reply }: { reply: Extract<Reply, { type: "explain" }> }) 
                   <td className="px-4 py-1.5 text-slate-600">{b.reason ?? b.signal ?? ""}</td>
                   <td className="px-4 py-1.5 text-right tabular-nums">
                     {b.points !== undefined ? b.points.toFixed(1) : "—"}
-                    {b.weight !== undefined ? <span className="text-slate-400"> / {b.weight}</span> : null}
+                    {b.weight !== undefined ? <span className="text-slate-400"> / {b.weight.toFixed(1)}</span> : null}
                   </td>
                 </tr>
               ))}

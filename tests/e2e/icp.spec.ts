@@ -1,5 +1,11 @@
-import { expect, test } from "@playwright/test";
-import { signIn } from "./support/sign-in";
+import { expect, test, type Page } from "@playwright/test";
+import { signIn as signInAtIdp } from "./support/sign-in";
+
+/** Signs in; a demo workspace's first sign-in sets it up first, so wait for that to finish. */
+async function signIn(page: Page, email: string) {
+  await signInAtIdp(page, email);
+  await page.waitForURL((url) => !url.pathname.startsWith("/app/setup"), { timeout: 60_000 });
+}
 
 /**
  * The ICP editor in a real browser: the preview follows unsaved edits,

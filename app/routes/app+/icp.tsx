@@ -100,7 +100,12 @@ export default function IcpEditor() {
   const values = failed?.values ?? saved;
   const livePreview = previewer.data;
   const errors: FieldErrors = { ...(livePreview && !livePreview.ok ? livePreview.errors : {}), ...(failed && navigation.state === "idle" && !livePreview ? failed.errors : {}) };
-  const preview = livePreview?.ok ? livePreview : initialPreview.ok ? initialPreview : null;
+  // While the form is invalid, keep showing what the last valid rules matched.
+  const [lastValid, setLastValid] = useState<Extract<PreviewResult, { ok: true }> | null>(null);
+  useEffect(() => {
+    if (livePreview?.ok) setLastValid(livePreview);
+  }, [livePreview]);
+  const preview = livePreview?.ok ? livePreview : (lastValid ?? (initialPreview.ok ? initialPreview : null));
   const previewing = previewer.state !== "idle";
 
   useEffect(() => {

@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { formToRulesInput, formValuesOf, issuesToFieldErrors, rulesToFormValues, splitList } from "./rules-form";
+import { defaultIcpRules, parseIcpRules, InvalidIcpRulesError } from "./rules";
+
+function errorsOf(input: unknown) {
+  try {
+    parseIcpRules(input);
+    return {};
+  } catch (error) {
+    if (error instanceof InvalidIcpRulesError) return issuesToFieldErrors(error.issues);
+    throw error;
+  }
+}
+
+describe("the ICP editor's form", () => {
+  it("round-trips the default rules unchanged", () => {
+    const rules = defaultIcpRules();
+    const { input, errors } = formToRulesInput(rulesToFormValues(rules));
+    expect(errors).toEqual({});
+    expect(parseIcpRules(input)).toEqual(rules);
+  });
+
+  it("round-trips every kind of field", () => {
+    const rules = parseIcpRules({
+      industries: ["software", "logistics"],
+      excludedIndustries: ["finance"],
+      ssic: { include: ["62", "5820"], exclude: ["64"] },
+      includeSecondarySsic: true,
+      entityTypes: ["Local Company"],
+      statuses: ["Live Company"],
+      incorporated: { from: "2010-01-01", to: "2020-12-31" },
+      ageYears: { min: 2, max: 15 },
+      postal: { districts: [1, 9], regions: ["east"] },
+      nameKeywords: { include: ["tech"], exclude: ["holdings"] },
+      employees: { min: 10, max: 200 },
+      contactTitles: ["CEO", "CTO"],
+      dailyCap: 150,
+      nightly: { enabled: false, hourSgt: 3 },
+      freeMail: "allow_low_confidence",
+      scoreThresholds: { high: 75, medium: 45 },
+      candidateFloor: 20,
+    });
+    const { input, errors } = formToRulesInput(rulesToFormValues(rules));
+    expect(errors).toEqual({});
+    expect(parseIcpRules(input)).toEqual(rules);
+  });
+
+  it("reads repeated names from FormData as lists", () => {
+    const data = new FormData();
+    data.append("industries", "software");
+    data.append("industries", "logistics");
+    data.append("employeesMin", "10");
+    expect(formValuesOf(data)).toEqual({ industries: ["software", "logistics"], employeesMin: "10" });
+  });
+
+  it("splits typed lists on commas, semicolons and new lines", () => {
+    expect(splitList("CEO, CTO;Head of Sales\n\nFounder ")).toEqual(["CEO", "CTO", "Head of Sales", "Founder"]);
+  });
+
+  it("reports numbers that are not numbers on their own field", () => {
+    const { errors } = formToRulesInput({ employeesMin: "ten", dailyCap: "1.5", scoreHigh: "70" });
+    expect(errors).toEqual({ employeesMin: "Enter a whole number.", dailyCap: "Enter a whole number.", scoreMedium: "Give both thresholds, or neither." });
+  });
+
+  it("maps the schema's issues back onto the fields that caused them", () => {
+    expect(errorsOf(formToRulesInput({ employeesMin: "500", employeesMax: "10" }).input)).toEqual({ employeesMax: "min must not exceed max" });
+    expect(errorsOf(formToRulesInput({ scoreHigh: "40", scoreMedium: "70" }).input)).toEqual({ scoreHigh: "high must be above medium" });
+    expect(errorsOf(formToRulesInput({ ssicInclude: "62, abc" }).input)).toEqual({ ssicInclude: "Item 2: an SSIC code or prefix is 1 to 5 digits" });
+    expect(errorsOf(formToRulesInput({ incorporatedFrom: "2020-01-01", incorporatedTo: "2019-01-01" }).input)).toEqual({ incorporatedTo: "from must not be after to" });
+    expect(errorsOf(formToRulesInput({ nightlyEnabled: "on", nightlyHour: "25" }).input)).toHaveProperty("nightlyHour");
+    expect(errorsOf(formToRulesInput({ dailyCap: "0" }).input)).toHaveProperty("dailyCap");
+  });
+});

@@ -1,0 +1,137 @@
+import { expect, test, type Locator, type Page } from "@playwright/test";
+import { signIn as signInAtIdp } from "./support/sign-in";
+
+/** Signs in; a demo workspace's first sign-in sets it up first, so wait for that to finish. */
+async function signIn(page: Page, email: string) {
+  await signInAtIdp(page, email);
+  await page.waitForURL((url) => !url.pathname.startsWith("/app/setup"), { timeout: 60_000 });
+}
+
+/**
+ * The agent chat in a real browser against the built app and its worker:
+ * an ops user changes the ICP in plain English and watches the candidate
+ * count change, re-enriches a company and watches the run stream to its
+ * result, reads the shortlist and an explanation; a viewer is refused.
+ */
+async function ask(page: Page, text: string): Promise<Locator> {
+  const replies = page.getByRole("article", { name: "Assistant reply" });
+  const before = await replies.count();
+  const box = page.getByLabel("Message");
+  await box.fill(text);
+  await box.press("Enter");
+  // Focus stays in the box for the next message.
+  await expect(box).toBeFocused();
+  await expect(replies).toHaveCount(before + 1, { timeout: 30_000 });
+  return replies.last();
+}
+
+async function refreshedCount(card: Locator): Promise<number> {
+  const refreshed = card.getByTestId("candidates-refreshed");
+  await expect(refreshed).toContainText("done:", { timeout: 60_000 });
+  return Number((await refreshed.locator("strong").innerText()).replace(/,/g, ""));
+}
+
+const count = async (locator: Locator) => Number((await locator.innerText()).replace(/[^\d]/g, ""));
+
+test.describe("agent chat", () => {
+  test("ops changes the ICP through the chat and sees the candidate count change", async ({ page }) => {
+    test.setTimeout(180_000);
+    await signIn(page, "ops@acme.test");
+    await page.goto("/app/chat");
+    await expect(page.getByRole("heading", { name: "Ask the agent" })).toBeVisible();
+    await page.screenshot({ path: "test-results/screenshots/chat-start.png", fullPage: true });
+
+    const narrow = await ask(page, "Refresh ICP to logistics, 20 to 500 staff");
+    await expect(page).toHaveURL(/\/app\/chat\/[0-9a-f-]{36}$/);
+    await expect(narrow).toContainText(/ICP (updated to version \d+|unchanged; refreshing candidates)/);
+    const logistics = await refreshedCount(narrow);
+
+    const prd = await ask(page, "Refresh ICP to software, 10–200 employees; run nightly.");
+    await expect(prd).toContainText(/ICP updated to version \d+/);
+    await expect(prd.getByRole("list", { name: "Changes" })).toContainText("Industries");
+    expect(await count(prd.getByTestId("candidates-before"))).toBe(logistics);
+    const preview = await count(prd.getByTestId("candidates-preview"));
+    expect(preview).not.toBe(logistics);
+    expect(await refreshedCount(prd)).toBe(preview);
+    await page.screenshot({ path: "test-results/screenshots/chat-icp.png", fullPage: true });
+
+    await page.goto("/app/icp");
+    const targets = page.getByRole("group", { name: /^Target industries/ });
+    await expect(targets.getByRole("checkbox", { name: "Software and SaaS" })).toBeChecked();
+    await expect(targets.getByRole("checkbox", { name: "Logistics and transport" })).not.toBeChecked();
+  });
+
+  test("ops re-enriches a company, watches its progress, then reads the shortlist and an explanation", async ({ page }) => {
+    test.setTimeout(240_000);
+    await signIn(page, "ops@acme.test");
+    await page.goto("/app/chat");
+    await ask(page, "Refresh ICP to software; run nightly.");
+
+    const run = await ask(page, "Re-enrich Codigo; include careers page.");
+    const card = run.getByTestId("run-card");
+    await expect(card).toContainText("Re-enriching CODIGO PTE. LTD.");
+    await expect(card).toContainText("careers page included");
+    await expect(card.getByRole("list", { name: "Run stages" })).toBeVisible();
+    await expect(card.locator('[data-stage="crawl"]')).toHaveAttribute("data-state", /running|done/, { timeout: 60_000 });
+    await page.screenshot({ path: "test-results/screenshots/chat-run-progress.png", fullPage: true });
+    await expect(card).toHaveAttribute("data-status", "succeeded", { timeout: 180_000 });
+    await expect(card.getByTestId("run-result")).toContainText(/Done: CODIGO PTE\. LTD\. (is now (High|Medium|Low) with a score of \d+|was enriched)/);
+    for (const stage of ["crawl", "merge", "extract", "verify", "score"]) {
+      await expect(card.locator(`[data-stage="${stage}"]`)).toHaveAttribute("data-state", /done|error/);
+    }
+
+    const shortlist = await ask(page, "Show today's shortlist (top 50).");
+    const table = shortlist.getByRole("table");
+    await expect(table.getByRole("columnheader")).toHaveText(["Rank", "Company", "Bucket", "Score", "Domain", "Contact"]);
+    const codigo = table.getByRole("link", { name: "CODIGO PTE. LTD." });
+    await expect(codigo).toHaveAttribute("href", "/app/companies/201190001C");
+    await page.screenshot({ path: "test-results/screenshots/chat-shortlist.png", fullPage: true });
+
+    const why = await ask(page, "Explain why Codigo is High.");
+    await expect(why.getByRole("heading", { name: /^Why CODIGO PTE\. LTD\. is (High|Medium|Low)$/ })).toBeVisible();
+    await expect(why.getByRole("table", { name: "Score breakdown" })).toBeVisible();
+    await expect(why.getByRole("link", { name: "Open CODIGO PTE. LTD." })).toHaveAttribute("href", "/app/companies/201190001C");
+    await page.screenshot({ path: "test-results/screenshots/chat-explain.png", fullPage: true });
+  });
+
+  test("a viewer asking to change the ICP is refused, and a typo gets suggestions", async ({ page }) => {
+    await signIn(page, "viewer@acme.test");
+    await page.goto("/app/icp");
+    const before = await page.getByTestId("preview-count").innerText();
+    const description = await page.locator("main p").first().innerText();
+
+    await page.goto("/app/chat");
+    const refusal = await ask(page, "Refresh ICP to logistics, 10–200 employees; run nightly.");
+    await expect(refusal.getByRole("heading", { name: "Not allowed for your role" })).toBeVisible();
+    await expect(refusal).toContainText("nothing was changed");
+    await page.screenshot({ path: "test-results/screenshots/chat-viewer-refused.png", fullPage: true });
+
+    const typo = await ask(page, "shortlst please");
+    await typo.getByRole("button", { name: "Show today's shortlist (top 50)." }).click();
+    await expect(page.getByRole("article", { name: "Assistant reply" }).last()).toContainText(/shortlist/i);
+
+    await page.goto("/app/icp");
+    await expect(page.getByTestId("preview-count")).toHaveText(before);
+    await expect(page.locator("main p").first()).toHaveText(description);
+  });
+
+  test("threads can be renamed and deleted, and work at phone width", async ({ page }) => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await signIn(page, "viewer@acme.test");
+    await page.goto("/app/chat");
+    await ask(page, "help");
+    await expect(page.getByRole("heading", { name: "What I can do" })).toBeVisible();
+    await page.screenshot({ path: "test-results/screenshots/chat-phone.png", fullPage: true });
+
+    await page.getByRole("button", { name: "Rename" }).click();
+    await page.getByLabel("Chat title").fill("Viewer questions");
+    await page.getByLabel("Chat title").press("Enter");
+    await expect(page.getByRole("heading", { name: "Viewer questions" })).toBeVisible();
+    await expect(page.getByRole("navigation", { name: "Chat threads" })).toContainText("Viewer questions");
+
+    await page.getByRole("button", { name: "Delete" }).click();
+    await page.getByRole("button", { name: "Yes, delete" }).click();
+    await expect(page).toHaveURL(/\/app\/chat$/);
+    await expect(page.getByRole("link", { name: /Viewer questions/ })).toHaveCount(0);
+  });
+});

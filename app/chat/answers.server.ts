@@ -5,7 +5,7 @@ import { defaultIcpRules, InvalidIcpRulesError } from "~/icp/rules";
 import { rulesSummary } from "~/icp/rules-text";
 import { maskEmail, maskName, seesPersonalData } from "~/privacy/mask";
 import { RunAlreadyActiveError, startRun } from "~/runs/start-run.server";
-import { singaporeDate } from "~/runs/singapore-time";
+import { singaporeDate } from "~/singapore-time";
 import { matchCompany, type CompanyName } from "./company-match";
 import { PRD_EXAMPLES, sentenceFor, type Bucket, type ChatCommand } from "./commands";
 import type { IcpRefreshLive, Reply, RunLive } from "./replies";

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { EXAMPLE_COMMANDS as ICP_EXAMPLES, understandIcpCommand, type IcpChange, type ScheduleChange } from "~/icp/command";
 import { closeIndustryMatches, editDistance, findIndustry } from "~/icp/industries";
 import { REGIONS } from "~/icp/postal";
-import { singaporeDate } from "~/runs/singapore-time";
+import { singaporeDate } from "~/singapore-time";
 
 /**
  * What the agent chat can be asked, as typed commands, and the rule-based

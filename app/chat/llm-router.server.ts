@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { env } from "~/env.server";
 import { log } from "~/logger.server";
-import { tokenBudgetLeft } from "~/runs/run-context.server";
-import { recordTokens } from "~/runs/tokens.server";
+import { db } from "~/db.server";
+import { estimatePromptTokens, withTokenBudget } from "~/scoring/token-budget.server";
 import { singleton } from "~/singleton.server";
 import { vendorConfigs } from "~/vendors/config.server";
 import { VendorError } from "~/vendors/errors.server";
@@ -97,17 +97,15 @@ export function commandFromToolCall(call: LlmToolCall): LlmRouting {
 const MIN_BUDGET_TOKENS = 1500;
 
 export async function routeWithLlm(llm: LlmClient, tenantId: string, text: string, options: { today: string }): Promise<LlmRouting> {
-  if ((await tokenBudgetLeft(tenantId)) < MIN_BUDGET_TOKENS) return { kind: "none" };
+  const system = `${SYSTEM}\nToday is ${options.today} (Singapore).`;
+  // The tenant's daily token budget is a hard cap: the call's tokens are reserved first.
+  const reserve = Math.max(MIN_BUDGET_TOKENS, estimatePromptTokens([system, text]) + 300);
   try {
-    const { value, usage } = await llm.llmJson({
-      schema: LlmToolCallSchema,
-      name: "chat_tool_call",
-      system: `${SYSTEM}\nToday is ${options.today} (Singapore).`,
-      user: text,
-      maxTokens: 300,
-    });
-    await recordTokens(tenantId, null, usage);
-    return commandFromToolCall(value.tool);
+    const budgeted = await withTokenBudget(db, tenantId, reserve, () =>
+      llm.llmJson({ schema: LlmToolCallSchema, name: "chat_tool_call", system, user: text, maxTokens: 300 }),
+    );
+    if (budgeted.status === "over_budget") return { kind: "none" };
+    return commandFromToolCall(budgeted.value.value.tool);
   } catch (error) {
     if (error instanceof VendorError) {
       log().warn({ vendor: "llm", reason: error.message }, "chat fell back to the rule-based answer");

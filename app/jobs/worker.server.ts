@@ -40,7 +40,9 @@ function withoutPayload(meta: Record<string, unknown> | undefined): Record<strin
  */
 export async function startWorker(options: StartWorkerOptions = {}): Promise<WorkerHandle> {
   const config = env();
-  const pgPool = new pg.Pool({ connectionString: config.APP_DATABASE_URL, max: (options.concurrency ?? config.WORKER_CONCURRENCY) + 2 });
+  // Jobs hold no connection while they run (they use the app's own clients), so the
+  // queue needs a few connections, not one per concurrent job.
+  const pgPool = new pg.Pool({ connectionString: config.APP_DATABASE_URL, max: Math.min(24, (options.concurrency ?? config.WORKER_CONCURRENCY) + 2) });
   const onConnectionError = (error: Error & { code?: string }) =>
     rootLogger.error({ code: error.code, reason: error.message }, "job queue connection lost");
   pgPool.on("error", onConnectionError);

@@ -82,7 +82,11 @@ export async function startDevWorld(options: DevWorldOptions): Promise<DevWorld>
   const port = (offset: number) => (base ? base + offset : 0);
   const started = performance.now();
 
-  const world = buildWorld([...DEMO_COMPANIES, ...options.companies], { seed, slowMs: profile.slowSiteMs });
+  // A demo company already in the registry sample keeps its registry UEN (so its
+  // LinkedIn staff and site belong to the company the platform enriches).
+  const registered = new Set(options.companies.map((c) => c.name.toUpperCase()));
+  const demos = DEMO_COMPANIES.filter((d) => !registered.has(d.name.toUpperCase()));
+  const world = buildWorld([...demos, ...options.companies], { seed, slowMs: profile.slowSiteMs });
   const built = performance.now();
   const vendorWorld = vendorWorldFrom(world);
   // The lazy indexes take seconds for thousands of companies; pay for them before "ready", not on the first call.

@@ -17,7 +17,7 @@ describe("csvCell", () => {
   });
 
   it.each([
-    ["=HYPERLINK(\"http://evil\")", "'=HYPERLINK(\"\"http://evil\"\")"],
+    ['=HYPERLINK("http://evil")', '\'=HYPERLINK(""http://evil"")'],
     ["+65 6123 4567", "'+65 6123 4567"],
     ["-1+2", "'-1+2"],
     ["@SUM(A1)", "'@SUM(A1)"],
@@ -38,9 +38,6 @@ describe("csvRow", () => {
   it("ends with CRLF and reads back with a CSV parser", () => {
     const row = csvRow(["1", 'He said "hi"', null, "=1+1", "line\r\nbreak"]);
     expect(row.endsWith("\r\n")).toBe(true);
-    expect(parse(row + csvRow(["x"]), { relax_column_count: true })).toEqual([
-      ["1", 'He said "hi"', "", "'=1+1", "line\r\nbreak"],
-      ["x"],
-    ]);
+    expect(parse(row + csvRow(["x"]), { relax_column_count: true })).toEqual([["1", 'He said "hi"', "", "'=1+1", "line\r\nbreak"], ["x"]]);
   });
 });

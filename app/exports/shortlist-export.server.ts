@@ -107,7 +107,7 @@ export function shortlistExportStream(tenantId: string, run: ShortlistRun, optio
             await tx.$executeRaw`CLOSE shortlist_export`;
             if (options.format === "json") send("\n]}\n");
           },
-          { timeout: EXPORT_TIMEOUT_MS },
+          { timeout: EXPORT_TIMEOUT_MS }
         ).then(
           () => {
             log().info({ runId: run.id, rows, ms: Math.round(performance.now() - started), cancelled }, "shortlist export streamed");
@@ -116,7 +116,7 @@ export function shortlistExportStream(tenantId: string, run: ShortlistRun, optio
           (error: unknown) => {
             log().error({ err: error, runId: run.id, rows }, "shortlist export failed");
             if (!cancelled) controller.error(error);
-          },
+          }
         );
       },
       pull() {
@@ -130,7 +130,7 @@ export function shortlistExportStream(tenantId: string, run: ShortlistRun, optio
       },
     },
     // Chunks of one batch each; a few in flight keep Postgres and the socket busy together.
-    { highWaterMark: 4 },
+    { highWaterMark: 4 }
   );
 }
 
@@ -142,7 +142,13 @@ function jsonHead(run: ShortlistRun, options: ExportOptions): string {
     run_date: run.runDate,
     degraded: run.degraded,
     masked: options.masked,
-    filters: { bucket: options.filters.bucket, industry: options.filters.industry, has_email: options.filters.hasEmail, q: options.filters.q, limit: options.limit },
+    filters: {
+      bucket: options.filters.bucket,
+      industry: options.filters.industry,
+      has_email: options.filters.hasEmail,
+      q: options.filters.q,
+      limit: options.limit,
+    },
     generated_at: new Date().toISOString(),
   };
   return `${JSON.stringify(meta).slice(0, -1)},"rows":[\n`;

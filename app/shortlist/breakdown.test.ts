@@ -5,7 +5,15 @@ import { readBreakdown } from "./breakdown";
 const signals: LeadSignals = {
   icp: { match: "rules", ssicMatched: true, employeeRange: { min: 10, max: 200 } },
   registry: { status: "Live Company", entityType: "Local Company", incorporatedOn: "2015-03-01" },
-  enrichment: { domainConfidence: "high", headcountEstimate: 40, aboutTextPresent: true, crawlStatus: "ok", tavilyUsed: false, productsCount: 3, locationsIncludeSingapore: true },
+  enrichment: {
+    domainConfidence: "high",
+    headcountEstimate: 40,
+    aboutTextPresent: true,
+    crawlStatus: "ok",
+    tavilyUsed: false,
+    productsCount: 3,
+    locationsIncludeSingapore: true,
+  },
   contacts: { vendor: "available", roleQualified: 2, verifiedEmails: 1, unknownEmails: 0 },
   asOf: "2026-11-22",
 };

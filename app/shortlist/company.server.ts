@@ -97,53 +97,52 @@ export async function companyProfile(tenantId: string, uen: string, options: { m
   const { masked } = options;
   return db.$withTenant(tenantId, async (tx) => {
     if (!(await companyBelongsToTenant(tx, uen))) return null;
-    const [registry, features, contacts, emails, pages, score, link, connection, reEnrich] = await Promise.all([
-      tx.stagingAcraCompany.findUnique({
-        where: { uen },
-        select: {
-          entityName: true,
-          entityStatusDescription: true,
-          entityTypeDescription: true,
-          companyTypeDescription: true,
-          registrationIncorporationDate: true,
-          block: true,
-          streetName: true,
-          levelNo: true,
-          unitNo: true,
-          buildingName: true,
-          postalCode: true,
-          otherAddressLine1: true,
-          otherAddressLine2: true,
-          primarySsicCode: true,
-          primarySsicDescription: true,
-          secondarySsicCode: true,
-          secondarySsicDescription: true,
-        },
-      }),
-      tx.leadFeature.findUnique({ where: { tenantId_uen: { tenantId, uen } } }),
-      tx.leadContact.findMany({
-        where: { uen },
-        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-        select: { id: true, fullName: true, title: true, linkedinUrl: true, location: true, source: true },
-      }),
-      tx.leadEmail.findMany({
-        where: { uen },
-        orderBy: { email: "asc" },
-        select: { email: true, contactId: true, source: true, verificationStatus: true, subStatus: true, verifiedAt: true },
-      }),
-      tx.crawlPage.findMany({
-        where: { uen },
-        orderBy: [{ fetchedAt: "desc" }, { url: "asc" }],
-        select: { url: true, kind: true, source: true, status: true, title: true, sha256: true, bytes: true, fetchedAt: true },
-      }),
-      latestScore(tx, uen),
-      tx.odooPartnerLink.findUnique({ where: { tenantId_uen: { tenantId, uen } }, select: { partnerId: true, pushedAt: true } }),
-      tx.odooConnection.findUnique({ where: { tenantId }, select: { baseUrl: true } }),
-      tx.$queryRaw<Array<{ id: string; status: string }>>`
+    // One connection per transaction: queries run one after another.
+    const registry = await tx.stagingAcraCompany.findUnique({
+      where: { uen },
+      select: {
+        entityName: true,
+        entityStatusDescription: true,
+        entityTypeDescription: true,
+        companyTypeDescription: true,
+        registrationIncorporationDate: true,
+        block: true,
+        streetName: true,
+        levelNo: true,
+        unitNo: true,
+        buildingName: true,
+        postalCode: true,
+        otherAddressLine1: true,
+        otherAddressLine2: true,
+        primarySsicCode: true,
+        primarySsicDescription: true,
+        secondarySsicCode: true,
+        secondarySsicDescription: true,
+      },
+    });
+    const features = await tx.leadFeature.findUnique({ where: { tenantId_uen: { tenantId, uen } } });
+    const contacts = await tx.leadContact.findMany({
+      where: { uen },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+      select: { id: true, fullName: true, title: true, linkedinUrl: true, location: true, source: true },
+    });
+    const emails = await tx.leadEmail.findMany({
+      where: { uen },
+      orderBy: { email: "asc" },
+      select: { email: true, contactId: true, source: true, verificationStatus: true, subStatus: true, verifiedAt: true },
+    });
+    const pages = await tx.crawlPage.findMany({
+      where: { uen },
+      orderBy: [{ fetchedAt: "desc" }, { url: "asc" }],
+      select: { url: true, kind: true, source: true, status: true, title: true, sha256: true, bytes: true, fetchedAt: true },
+    });
+    const score = await latestScore(tx, uen);
+    const link = await tx.odooPartnerLink.findUnique({ where: { tenantId_uen: { tenantId, uen } }, select: { partnerId: true, pushedAt: true } });
+    const connection = await tx.odooConnection.findUnique({ where: { tenantId }, select: { baseUrl: true } });
+    const reEnrich = await tx.$queryRaw<Array<{ id: string; status: string }>>`
         SELECT id::text, status FROM runs
         WHERE kind = 're_enrich' AND status IN ('queued', 'running', 'finalizing') AND options->'uens' ? ${uen}
-        ORDER BY created_at DESC LIMIT 1`,
-    ]);
+        ORDER BY created_at DESC LIMIT 1`;
 
     const showEmail = (email: string) => (masked ? maskEmail(email) : email);
     const toEmail = (e: (typeof emails)[number]): CompanyEmail => ({
@@ -218,7 +217,19 @@ export async function companyProfile(tenantId: string, uen: string, options: { m
 /** The company's score from the latest succeeded run that scored it (a re-enrich counts). */
 async function latestScore(tx: TenantTx, uen: string): Promise<CompanyProfile["score"]> {
   const [row] = await tx.$queryRaw<
-    Array<{ runId: string; runKind: string; runDate: string; score: number; bucket: Bucket; breakdown: unknown; rationale: string; rationaleSource: string; contactWeight: number; verifiedContacts: number; scoredAt: Date }>
+    Array<{
+      runId: string;
+      runKind: string;
+      runDate: string;
+      score: number;
+      bucket: Bucket;
+      breakdown: unknown;
+      rationale: string;
+      rationaleSource: string;
+      contactWeight: number;
+      verifiedContacts: number;
+      scoredAt: Date;
+    }>
   >`
     SELECT s.run_id::text AS "runId", r.kind AS "runKind", r.run_date::text AS "runDate", s.score::float8 AS score, s.bucket,
            s.breakdown, s.rationale, s.rationale_source AS "rationaleSource", s.contact_weight::float8 AS "contactWeight",

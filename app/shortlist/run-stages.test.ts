@@ -3,7 +3,15 @@ import { chipOf, chipStates, furthestChip } from "./run-stages";
 
 describe("run stage chips", () => {
   it("folds engine stages into the five chips", () => {
-    expect(["domain", "tavily", "contacts", "emails", "score", "run", "candidates"].map(chipOf)).toEqual(["crawl", "crawl", "extract", "verify", "score", null, null]);
+    expect(["domain", "tavily", "contacts", "emails", "score", "run", "candidates"].map(chipOf)).toEqual([
+      "crawl",
+      "crawl",
+      "extract",
+      "verify",
+      "score",
+      null,
+      null,
+    ]);
   });
 
   it("keeps the furthest chip reached, whatever order events arrive in", () => {

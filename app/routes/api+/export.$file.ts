@@ -36,7 +36,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const date = query.date ?? singaporeDate(new Date());
   const run = await findExportRun(tenant.id, kind, date);
   if (!run) {
-    return apiError(404, "no_shortlist", kind === "latest_scores" ? "No run has finished for this workspace yet" : `No finished run for ${date}`, { date: kind === "latest_scores" ? null : date });
+    return apiError(404, "no_shortlist", kind === "latest_scores" ? "No run has finished for this workspace yet" : `No finished run for ${date}`, {
+      date: kind === "latest_scores" ? null : date,
+    });
   }
   const masked = !seesPersonalData(viewer.roles);
   const body = shortlistExportStream(tenant.id, run, { filters: query, limit: limit?.data ?? null, format, masked, tenantSlug: tenant.slug, kind });

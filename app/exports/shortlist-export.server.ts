@@ -34,10 +34,27 @@ export function findExportRun(tenantId: string, kind: ExportKind, date: string):
   return db.$withTenant(tenantId, (tx) => findShortlistRun(tx, kind === "latest_scores" ? null : date));
 }
 
-/** Rows in rank order, with the columns of EXPORT_COLUMNS (unmasked). */
+/**
+ * Rows in rank order, with the columns of EXPORT_COLUMNS (unmasked). The best
+ * contacts are picked in one pass over the shortlist's contacts and emails
+ * (a sort, then a hash join), which beats a per-row lookup once a shortlist
+ * has more than a few hundred companies.
+ */
 export function shortlistExportSql(run: ShortlistRun, filters: ShortlistFilters, limit: number | null): Prisma.Sql {
   return Prisma.sql`
-    WITH ${rankedScoresSql(run)}
+    WITH ${rankedScoresSql(run)},
+    best AS (
+      SELECT DISTINCT ON (x.uen) x.uen, x.name, x.title, x.email FROM (
+        SELECT e.uen, c.full_name AS name, c.title, e.email,
+               CASE e.verification_status WHEN 'verified' THEN 0 WHEN 'catch_all' THEN 1 WHEN 'unknown' THEN 2 ELSE 3 END AS quality
+        FROM lead_emails e LEFT JOIN lead_contacts c ON c.id = e.contact_id
+        WHERE e.verification_status NOT IN ('invalid', 'do_not_mail')
+        UNION ALL
+        SELECT c.uen, c.full_name, c.title, NULL, 4 FROM lead_contacts c
+      ) x
+      WHERE x.uen IN (SELECT uen FROM ranked)
+      ORDER BY x.uen, x.quality, (x.name IS NULL), x.email, x.name
+    )
     SELECT r.rank::int AS rank, r.uen, a.entity_name AS company_name, r.bucket, r.score::float8 AS score,
            f.domain, f.industry, f.headcount_estimate AS headcount, r.verified_contacts,
            best.name AS best_contact_name, best.title AS best_contact_title, best.email AS best_contact_email,
@@ -45,18 +62,7 @@ export function shortlistExportSql(run: ShortlistRun, filters: ShortlistFilters,
     FROM ranked r
     LEFT JOIN staging_acra_companies a ON a.uen = r.uen
     LEFT JOIN lead_features f ON f.uen = r.uen
-    LEFT JOIN LATERAL (
-      SELECT x.name, x.title, x.email FROM (
-        SELECT c.full_name AS name, c.title, e.email,
-               CASE e.verification_status WHEN 'verified' THEN 0 WHEN 'catch_all' THEN 1 WHEN 'unknown' THEN 2 ELSE 3 END AS quality
-        FROM lead_emails e LEFT JOIN lead_contacts c ON c.id = e.contact_id
-        WHERE e.uen = r.uen AND e.verification_status NOT IN ('invalid', 'do_not_mail')
-        UNION ALL
-        SELECT c.full_name, c.title, NULL, 4 FROM lead_contacts c WHERE c.uen = r.uen
-      ) x
-      ORDER BY x.quality, (x.name IS NULL), x.email, x.name
-      LIMIT 1
-    ) best ON true
+    LEFT JOIN best ON best.uen = r.uen
     ${shortlistWhereSql(filters)}
     ORDER BY r.rank
     ${limit ? Prisma.sql`LIMIT ${limit}` : Prisma.empty}`;
@@ -89,6 +95,8 @@ export function shortlistExportStream(tenantId: string, run: ShortlistRun, optio
         db.$withTenant(
           tenantId,
           async (tx) => {
+            // An export reads every row: plan for the whole result, not the first tenth (the cursor default).
+            await tx.$executeRaw`SET LOCAL cursor_tuple_fraction = 1.0`;
             await tx.$executeRaw`DECLARE shortlist_export NO SCROLL CURSOR FOR ${query}`;
             send(options.format === "csv" ? CSV_HEADER : jsonHead(run, options));
             for (;;) {

@@ -175,7 +175,8 @@ describe("the stream", () => {
     const read = async (batchSize: number) => {
       const chunks: string[] = [];
       const decoder = new TextDecoder();
-      for await (const chunk of exportsServer.shortlistExportStream(acme.id, run, { ...options, batchSize })) chunks.push(decoder.decode(chunk));
+      const reader = exportsServer.shortlistExportStream(acme.id, run, { ...options, batchSize }).getReader();
+      for (let next = await reader.read(); !next.done; next = await reader.read()) chunks.push(decoder.decode(next.value));
       return chunks;
     };
     const small = await read(7);

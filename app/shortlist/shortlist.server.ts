@@ -73,15 +73,21 @@ export function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** WHERE over `ranked r`, `staging_acra_companies a` and `lead_features f`. */
+/**
+ * WHERE over `ranked r` alone: the registry and enrichment columns are looked
+ * up per candidate row (primary-key probes), so the page joins them for its
+ * 50 rows only and never scans the whole registry.
+ */
 export function shortlistWhereSql(filters: ShortlistFilters): Prisma.Sql {
   const parts: Prisma.Sql[] = [];
   if (filters.bucket) parts.push(Prisma.sql`r.bucket = ${filters.bucket}`);
-  if (filters.industry) parts.push(Prisma.sql`f.industry = ${filters.industry}`);
+  if (filters.industry) parts.push(Prisma.sql`EXISTS (SELECT 1 FROM lead_features fi WHERE fi.uen = r.uen AND fi.industry = ${filters.industry})`);
   if (filters.hasEmail) parts.push(Prisma.sql`EXISTS (SELECT 1 FROM lead_emails e WHERE e.uen = r.uen AND e.verification_status = 'verified')`);
   if (filters.q) {
     const like = containsPattern(filters.q);
-    parts.push(Prisma.sql`(r.uen ILIKE ${like} OR a.entity_name ILIKE ${like} OR f.domain ILIKE ${like})`);
+    parts.push(Prisma.sql`(r.uen ILIKE ${like}
+      OR EXISTS (SELECT 1 FROM staging_acra_companies aq WHERE aq.uen = r.uen AND aq.entity_name ILIKE ${like})
+      OR EXISTS (SELECT 1 FROM lead_features fq WHERE fq.uen = r.uen AND fq.domain ILIKE ${like}))`);
   }
   return parts.length ? Prisma.sql`WHERE ${Prisma.join(parts, " AND ")}` : Prisma.empty;
 }
@@ -99,39 +105,35 @@ export type ShortlistPage = {
   industries: string[];
 };
 
-/** One page (50 rows) of a run's shortlist. Offset paging over the ranked set: a 10k-row run ranks in a few milliseconds. */
+/** One page (50 rows) of a run's shortlist: offset paging over the ranked scores, registry and enrichment joined for the page's rows only. */
 export async function shortlistPage(tx: TenantTx, run: ShortlistRun, query: ShortlistQuery): Promise<ShortlistPage> {
   const ranked = rankedScoresSql(run);
   const where = shortlistWhereSql(query);
   const offset = (query.page - 1) * SHORTLIST_PAGE_SIZE;
   const rows = await tx.$queryRaw<Array<ShortlistRow & { total: number }>>`
-    WITH ${ranked}
-    SELECT r.rank::int AS rank, r.uen, a.entity_name AS name, r.bucket, r.score::float8 AS score,
-           f.domain, f.industry, f.headcount_estimate AS headcount, r.verified_contacts AS "verifiedContacts",
-           count(*) OVER ()::int AS total
-    FROM ranked r
-    LEFT JOIN staging_acra_companies a ON a.uen = r.uen
-    LEFT JOIN lead_features f ON f.uen = r.uen
-    ${where}
-    ORDER BY r.rank
-    LIMIT ${SHORTLIST_PAGE_SIZE} OFFSET ${offset}`;
+    WITH ${ranked},
+    page AS (
+      SELECT r.*, count(*) OVER () AS total FROM ranked r ${where}
+      ORDER BY r.rank LIMIT ${SHORTLIST_PAGE_SIZE} OFFSET ${offset}
+    )
+    SELECT p.rank::int AS rank, p.uen, a.entity_name AS name, p.bucket, p.score::float8 AS score,
+           f.domain, f.industry, f.headcount_estimate AS headcount, p.verified_contacts AS "verifiedContacts", p.total::int AS total
+    FROM page p
+    LEFT JOIN staging_acra_companies a ON a.uen = p.uen
+    LEFT JOIN lead_features f ON f.uen = p.uen
+    ORDER BY p.rank`;
   let total = rows[0]?.total ?? 0;
   if (rows.length === 0 && offset > 0) {
-    const [counted] = await tx.$queryRaw<[{ total: number }]>`
-      WITH ${ranked}
-      SELECT count(*)::int AS total FROM ranked r
-      LEFT JOIN staging_acra_companies a ON a.uen = r.uen
-      LEFT JOIN lead_features f ON f.uen = r.uen
-      ${where}`;
+    const [counted] = await tx.$queryRaw<[{ total: number }]>`WITH ${ranked} SELECT count(*)::int AS total FROM ranked r ${where}`;
     total = counted.total;
   }
-  const bucketCounts = await tx.$queryRaw<Array<{ bucket: Bucket; n: number }>>`
-    WITH ${ranked} SELECT bucket, count(*)::int AS n FROM ranked GROUP BY bucket`;
-  const industries = await tx.$queryRaw<Array<{ industry: string }>>`
-    SELECT DISTINCT f.industry FROM lead_scores s JOIN lead_features f ON f.uen = s.uen
-    WHERE s.run_id = ${run.id}::uuid AND f.industry IS NOT NULL ORDER BY f.industry`;
+  // Bucket sizes and the industry filter's choices, in one pass over the whole shortlist.
+  const facets = await tx.$queryRaw<Array<{ bucket: Bucket; industry: string | null; n: number }>>`
+    WITH ${ranked}
+    SELECT r.bucket, f.industry, count(*)::int AS n FROM ranked r LEFT JOIN lead_features f ON f.uen = r.uen GROUP BY r.bucket, f.industry`;
   const buckets: Record<Bucket, number> = { High: 0, Medium: 0, Low: 0 };
-  for (const { bucket, n } of bucketCounts) buckets[bucket] = n;
+  for (const { bucket, n } of facets) buckets[bucket] += n;
+  const industries = [...new Set(facets.flatMap((f) => (f.industry ? [f.industry] : [])))].sort((x, y) => x.localeCompare(y));
   return {
     run,
     rows: rows.map(({ total: _total, ...row }) => row),
@@ -139,7 +141,7 @@ export async function shortlistPage(tx: TenantTx, run: ShortlistRun, query: Shor
     page: query.page,
     pages: Math.max(1, Math.ceil(total / SHORTLIST_PAGE_SIZE)),
     buckets,
-    industries: industries.map((i) => i.industry),
+    industries,
   };
 }
 

@@ -1,0 +1,53 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { z } from "zod";
+import { requireTenantUser } from "~/auth/guards.server";
+import { exportFilename } from "~/exports/shortlist-export";
+import { findExportRun, shortlistExportStream, type ExportFormat, type ExportKind } from "~/exports/shortlist-export.server";
+import { apiError } from "~/http.server";
+import { seesPersonalData } from "~/privacy/mask";
+import { singaporeDate } from "~/runs/singapore-time";
+import { parseShortlistSearch } from "~/shortlist/shortlist-query";
+
+/**
+ * GET /api/export/shortlist.(csv|json)?date=&bucket=&industry=&hasEmail=&q=&limit=
+ * and the seeds' /api/export/latest_scores.(csv|json) (the newest shortlist,
+ * whatever its day). Cookie or bearer; rows of the caller's tenant only (RLS);
+ * streamed; personal data masked for viewers.
+ */
+const ExportFile = z.enum(["shortlist.csv", "shortlist.json", "latest_scores.csv", "latest_scores.json"]);
+const Limit = z.coerce.number().int().min(1).max(1_000_000);
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const viewer = await requireTenantUser(request);
+  const file = ExportFile.safeParse(params.file);
+  if (!file.success) return apiError(404, "not_found", "Exports are shortlist.csv, shortlist.json, latest_scores.csv and latest_scores.json");
+  const [kind, format] = file.data.split(".") as [ExportKind, ExportFormat];
+
+  const search = new URL(request.url).searchParams;
+  const { query, errors } = parseShortlistSearch(search);
+  const limitParam = search.get("limit");
+  const limit = limitParam === null || limitParam === "" ? null : Limit.safeParse(limitParam);
+  const problems: Record<string, string> = { ...errors };
+  if (limit && !limit.success) problems.limit = "limit must be a whole number from 1 to 1000000";
+  delete problems.page;
+  if (Object.keys(problems).length) return apiError(400, "invalid_query", "Some query parameters are not valid", { fields: problems });
+
+  const tenant = viewer.tenant;
+  const date = query.date ?? singaporeDate(new Date());
+  const run = await findExportRun(tenant.id, kind, date);
+  if (!run) {
+    return apiError(404, "no_shortlist", kind === "latest_scores" ? "No run has finished for this workspace yet" : `No finished run for ${date}`, {
+      date: kind === "latest_scores" ? null : date,
+    });
+  }
+  const masked = !seesPersonalData(viewer.roles);
+  const body = shortlistExportStream(tenant.id, run, { filters: query, limit: limit?.data ?? null, format, masked, tenantSlug: tenant.slug, kind });
+  return new Response(body, {
+    headers: {
+      "Content-Type": format === "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8",
+      "Content-Disposition": `attachment; filename="${exportFilename(tenant.slug, kind, run.runDate, format)}"`,
+      "Cache-Control": "no-store",
+      "X-Content-Type-Options": "nosniff",
+    },
+  });
+}

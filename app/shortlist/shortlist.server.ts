@@ -1,0 +1,169 @@
+import { db, type TenantTx } from "~/db.server";
+import { Prisma } from "~/generated/prisma/client";
+import type { Bucket } from "~/scoring/score";
+import { SHORTLIST_PAGE_SIZE, type ShortlistFilters, type ShortlistQuery } from "./shortlist-query";
+
+/**
+ * A day's shortlist: the lead_scores of the latest *succeeded* full run
+ * (nightly or manual) whose Singapore run date is that day, ranked by score
+ * (ties by UEN). A one-company re-enrich run of the same day that finished
+ * later replaces that company's score, so a re-enriched company moves in the
+ * list without hiding the others. Failed and cancelled runs never make a
+ * shortlist; a degraded run does, flagged. Enrichment columns (domain,
+ * industry, headcount) are the company's current lead_features.
+ *
+ * Everything here runs inside the caller's tenant transaction (RLS).
+ */
+export type ShortlistRun = {
+  id: string;
+  kind: string;
+  /** YYYY-MM-DD (Singapore). */
+  runDate: string;
+  finishedAt: Date;
+  degraded: boolean;
+  degradedReasons: string[];
+};
+
+export type ShortlistRow = {
+  rank: number;
+  uen: string;
+  name: string | null;
+  bucket: Bucket;
+  score: number;
+  domain: string | null;
+  industry: string | null;
+  headcount: number | null;
+  verifiedContacts: number;
+};
+
+/** The run behind a date's shortlist, or the latest shortlist of any date when `date` is null. */
+export async function findShortlistRun(tx: TenantTx, date: string | null): Promise<ShortlistRun | null> {
+  const run = await tx.run.findFirst({
+    where: { status: "succeeded", kind: { not: "re_enrich" }, finishedAt: { not: null }, ...(date ? { runDate: new Date(`${date}T00:00:00Z`) } : {}) },
+    orderBy: [{ runDate: "desc" }, { finishedAt: "desc" }],
+    select: { id: true, kind: true, runDate: true, finishedAt: true, degraded: true, degradedReasons: true },
+  });
+  return run ? { ...run, runDate: run.runDate.toISOString().slice(0, 10), finishedAt: run.finishedAt! } : null;
+}
+
+/** `ranked (uen, score, bucket, rationale, verified_contacts, rank)`: the run's scores with later re-enrich scores of the same day on top. */
+export function rankedScoresSql(run: ShortlistRun): Prisma.Sql {
+  return Prisma.sql`
+    overrides AS (
+      SELECT DISTINCT ON (s.uen) s.uen, s.score, s.bucket, s.rationale, s.verified_contacts
+      FROM runs r JOIN lead_scores s ON s.run_id = r.id
+      WHERE r.kind = 're_enrich' AND r.status = 'succeeded' AND r.run_date = ${run.runDate}::date
+        AND r.finished_at > ${run.finishedAt}::timestamptz
+      ORDER BY s.uen, r.finished_at DESC
+    ),
+    ranked AS (
+      SELECT b.uen,
+             COALESCE(o.score, b.score) AS score,
+             COALESCE(o.bucket, b.bucket) AS bucket,
+             COALESCE(o.rationale, b.rationale) AS rationale,
+             COALESCE(o.verified_contacts, b.verified_contacts) AS verified_contacts,
+             row_number() OVER (ORDER BY COALESCE(o.score, b.score) DESC, b.uen) AS rank
+      FROM lead_scores b LEFT JOIN overrides o ON o.uen = b.uen
+      WHERE b.run_id = ${run.id}::uuid
+    )`;
+}
+
+/** LIKE pattern for a substring search: the user's `%`, `_` and `\` match themselves. */
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * WHERE over `ranked r` alone: the registry and enrichment columns are looked
+ * up per candidate row (primary-key probes), so the page joins them for its
+ * 50 rows only and never scans the whole registry.
+ */
+export function shortlistWhereSql(filters: ShortlistFilters): Prisma.Sql {
+  const parts: Prisma.Sql[] = [];
+  if (filters.bucket) parts.push(Prisma.sql`r.bucket = ${filters.bucket}`);
+  if (filters.industry) parts.push(Prisma.sql`EXISTS (SELECT 1 FROM lead_features fi WHERE fi.uen = r.uen AND fi.industry = ${filters.industry})`);
+  if (filters.hasEmail) parts.push(Prisma.sql`EXISTS (SELECT 1 FROM lead_emails e WHERE e.uen = r.uen AND e.verification_status = 'verified')`);
+  if (filters.q) {
+    const like = containsPattern(filters.q);
+    parts.push(Prisma.sql`(r.uen ILIKE ${like}
+      OR EXISTS (SELECT 1 FROM staging_acra_companies aq WHERE aq.uen = r.uen AND aq.entity_name ILIKE ${like})
+      OR EXISTS (SELECT 1 FROM lead_features fq WHERE fq.uen = r.uen AND fq.domain ILIKE ${like}))`);
+  }
+  return parts.length ? Prisma.sql`WHERE ${Prisma.join(parts, " AND ")}` : Prisma.empty;
+}
+
+export type ShortlistPage = {
+  run: ShortlistRun;
+  rows: ShortlistRow[];
+  /** Rows matching the filters. */
+  total: number;
+  page: number;
+  pages: number;
+  /** The whole shortlist's size per bucket, whatever the filters. */
+  buckets: Record<Bucket, number>;
+  /** Industries present in this shortlist, for the filter. */
+  industries: string[];
+};
+
+/** One page (50 rows) of a run's shortlist: offset paging over the ranked scores, registry and enrichment joined for the page's rows only. */
+export async function shortlistPage(tx: TenantTx, run: ShortlistRun, query: ShortlistQuery): Promise<ShortlistPage> {
+  const ranked = rankedScoresSql(run);
+  const where = shortlistWhereSql(query);
+  const offset = (query.page - 1) * SHORTLIST_PAGE_SIZE;
+  const rows = await tx.$queryRaw<Array<ShortlistRow & { total: number }>>`
+    WITH ${ranked},
+    page AS (
+      SELECT r.*, count(*) OVER () AS total FROM ranked r ${where}
+      ORDER BY r.rank LIMIT ${SHORTLIST_PAGE_SIZE} OFFSET ${offset}
+    )
+    SELECT p.rank::int AS rank, p.uen, a.entity_name AS name, p.bucket, p.score::float8 AS score,
+           f.domain, f.industry, f.headcount_estimate AS headcount, p.verified_contacts AS "verifiedContacts", p.total::int AS total
+    FROM page p
+    LEFT JOIN staging_acra_companies a ON a.uen = p.uen
+    LEFT JOIN lead_features f ON f.uen = p.uen
+    ORDER BY p.rank`;
+  let total = rows[0]?.total ?? 0;
+  if (rows.length === 0 && offset > 0) {
+    const [counted] = await tx.$queryRaw<[{ total: number }]>`WITH ${ranked} SELECT count(*)::int AS total FROM ranked r ${where}`;
+    total = counted.total;
+  }
+  // Bucket sizes and the industry filter's choices, in one pass over the whole shortlist.
+  const facets = await tx.$queryRaw<Array<{ bucket: Bucket; industry: string | null; n: number }>>`
+    WITH ${ranked}
+    SELECT r.bucket, f.industry, count(*)::int AS n FROM ranked r LEFT JOIN lead_features f ON f.uen = r.uen GROUP BY r.bucket, f.industry`;
+  const buckets: Record<Bucket, number> = { High: 0, Medium: 0, Low: 0 };
+  for (const { bucket, n } of facets) buckets[bucket] += n;
+  const industries = [...new Set(facets.flatMap((f) => (f.industry ? [f.industry] : [])))].sort((x, y) => x.localeCompare(y));
+  return {
+    run,
+    rows: rows.map(({ total: _total, ...row }) => row),
+    total,
+    page: query.page,
+    pages: Math.max(1, Math.ceil(total / SHORTLIST_PAGE_SIZE)),
+    buckets,
+    industries,
+  };
+}
+
+/** The latest date with a shortlist, to point to when the asked-for day has none. */
+export async function latestShortlistDate(tx: TenantTx): Promise<string | null> {
+  return (await findShortlistRun(tx, null))?.runDate ?? null;
+}
+
+/** Whether the tenant has a run queued or going now (the empty state says so instead of offering "Run now"). */
+export async function activeRun(tx: TenantTx): Promise<{ id: string; status: string } | null> {
+  return tx.run.findFirst({
+    where: { kind: { not: "re_enrich" }, status: { in: ["queued", "running", "finalizing"] } },
+    orderBy: { createdAt: "desc" },
+    select: { id: true, status: true },
+  });
+}
+
+export function shortlistForTenant(tenantId: string, query: ShortlistQuery, today: string) {
+  return db.$withTenant(tenantId, async (tx) => {
+    const date = query.date ?? today;
+    const run = await findShortlistRun(tx, date);
+    if (!run) return { date, shortlist: null, latestDate: await latestShortlistDate(tx), active: await activeRun(tx) };
+    return { date, shortlist: await shortlistPage(tx, run, query), latestDate: run.runDate, active: null };
+  });
+}

@@ -1,0 +1,118 @@
+import { readFile } from "node:fs/promises";
+import { expect, test, type Page } from "@playwright/test";
+import { parse } from "csv-parse/sync";
+import { EXPORT_COLUMNS } from "../../app/exports/shortlist-export";
+import { signIn } from "./support/sign-in";
+
+/**
+ * The shortlist journey on the real flow: an ops user gets today's shortlist
+ * (starting a run from the empty state when there is none yet and waiting for
+ * the worker to finish it), filters it, opens a High company, reads why it is
+ * High, re-enriches it with its careers page while the stage chips move, and
+ * downloads the CSV. A viewer sees the same pages with personal data masked
+ * and no Re-enrich, and a forged POST is refused; another tenant sees none of
+ * it. Screenshots: test-results/screenshots/{shortlist,company,company-viewer}.png.
+ */
+test.describe.configure({ mode: "serial" });
+
+/** Today's shortlist, from an earlier run or from one started here through the empty state's "Run now". */
+async function openShortlistWithRows(page: Page) {
+  await page.goto("/app/shortlist");
+  const empty = page.getByRole("heading", { name: /No shortlist for today yet/ });
+  if (await empty.isVisible()) {
+    const runNow = page.getByRole("button", { name: "Run now" });
+    if (await runNow.isVisible()) await runNow.click();
+    await page.waitForLoadState("load");
+  }
+  await expect(async () => {
+    await page.goto("/app/shortlist");
+    await expect(page.getByRole("table").getByRole("row").nth(1)).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 8 * 60_000, intervals: [3000] });
+}
+
+let highCompany: { name: string; uen: string };
+
+test("ops filters the shortlist, explains a High company, re-enriches it and downloads the CSV", async ({ page }) => {
+  test.setTimeout(12 * 60_000);
+  await signIn(page, "ops@acme.test");
+  await openShortlistWithRows(page);
+  await expect(page.getByRole("heading", { name: "Shortlist" })).toBeVisible();
+  await page.screenshot({ path: "test-results/screenshots/shortlist.png", fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect(page.getByRole("link", { name: "Export CSV" })).toBeVisible();
+  await page.screenshot({ path: "test-results/screenshots/shortlist-phone.png" });
+  await page.setViewportSize({ width: 1280, height: 720 });
+
+  await page.getByLabel("Bucket").selectOption("High");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page).toHaveURL(/bucket=High/);
+  const rows = page.getByRole("table").getByRole("row");
+  await expect(rows.nth(1)).toBeVisible();
+  const buckets = await rows.locator("td:nth-child(3)").allInnerTexts();
+  expect(buckets.length).toBeGreaterThan(0);
+  expect(new Set(buckets)).toEqual(new Set(["High"]));
+
+  const first = rows.nth(1).getByRole("link");
+  highCompany = { name: (await first.innerText()).trim(), uen: (await rows.nth(1).locator("td:nth-child(2) div").innerText()).trim() };
+  await first.click();
+  await expect(page.getByRole("heading", { level: 1, name: highCompany.name })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Why High" })).toBeVisible();
+  await expect(page.getByTestId("rationale")).not.toBeEmpty();
+  const breakdown = page.getByRole("table", { name: "Score breakdown" });
+  await expect(breakdown.getByRole("row", { name: /Decision-makers/ })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Crawl sources" })).toBeVisible();
+  await page.screenshot({ path: "test-results/screenshots/company.png", fullPage: true });
+
+  await page.getByLabel("Include careers page").check();
+  await page.getByRole("button", { name: "Re-enrich" }).click();
+  const progress = page.getByTestId("run-progress");
+  await expect(progress).toBeVisible();
+  await expect(progress.locator('[data-stage="crawl"]')).toBeVisible();
+  await expect(progress).toHaveAttribute("data-outcome", "succeeded", { timeout: 3 * 60_000 });
+  await expect(progress.locator('[data-state="done"]')).toHaveCount(5);
+  await page.screenshot({ path: "test-results/screenshots/company-re-enriched.png", fullPage: true });
+
+  await page.goto("/app/shortlist?bucket=High");
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export CSV" }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^acme-shortlist-\d{4}-\d{2}-\d{2}\.csv$/);
+  const text = await readFile((await download.path())!, "utf8");
+  const [header, ...records] = parse(text) as string[][];
+  expect(header).toEqual([...EXPORT_COLUMNS]);
+  expect(records.length).toBeGreaterThan(0);
+  expect(records.every((r) => r[3] === "High")).toBe(true);
+  expect(text.split("\r\n")[1]).toMatch(/^"1",/);
+  const emails = records.map((r) => r[11]).filter(Boolean);
+  expect(emails.every((e) => /^[^*]+@/.test(e!))).toBe(true);
+});
+
+test("a viewer sees masked personal data, no Re-enrich, and a forged POST is refused", async ({ page, baseURL }) => {
+  await signIn(page, "viewer@acme.test");
+  await page.goto(`/app/companies/${highCompany.uen}`);
+  await expect(page.getByRole("heading", { level: 1, name: highCompany.name })).toBeVisible();
+  await expect(page.getByText("Personal data (names, emails, phone numbers) is masked for your role.")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Re-enrich" })).toHaveCount(0);
+  for (const email of await page.locator("[data-testid=contact-row] .font-mono").allInnerTexts()) {
+    if (email.includes("@")) expect(email).toMatch(/^.\*\*\*@/);
+  }
+  await page.screenshot({ path: "test-results/screenshots/company-viewer.png", fullPage: true });
+
+  const forged = await page.request.post(`/app/companies/${highCompany.uen}`, { form: { intent: "re_enrich" }, headers: { Origin: baseURL! } });
+  expect(forged.status()).toBe(403);
+
+  const csv = await page.request.get("/api/export/shortlist.csv");
+  expect(csv.status()).toBe(200);
+  const [, ...records] = parse(await csv.text()) as string[][];
+  for (const r of records) if (r[11]) expect(r[11]).toMatch(/^.\*\*\*@/);
+});
+
+test("another tenant sees none of these companies", async ({ page }) => {
+  await signIn(page, "admin@globex.test");
+  const response = await page.goto(`/app/companies/${highCompany.uen}`);
+  expect(response?.status()).toBe(404);
+  const csv = await page.request.get("/api/export/latest_scores.csv");
+  expect([200, 404]).toContain(csv.status());
+  expect(await csv.text()).not.toContain(highCompany.uen);
+  await page.goto(`/app/shortlist?q=${highCompany.uen}`);
+  await expect(page.getByRole("link", { name: highCompany.name })).toHaveCount(0);
+  await page.screenshot({ path: "test-results/screenshots/shortlist-other-tenant.png", fullPage: true });
+});

@@ -5,7 +5,7 @@ import { exportFilename } from "~/exports/shortlist-export";
 import { findExportRun, shortlistExportStream, type ExportFormat, type ExportKind } from "~/exports/shortlist-export.server";
 import { apiError } from "~/http.server";
 import { seesPersonalData } from "~/privacy/mask";
-import { singaporeDate } from "~/runs/singapore-time";
+import { singaporeDate } from "~/singapore-time";
 import { parseShortlistSearch } from "~/shortlist/shortlist-query";
 
 /**

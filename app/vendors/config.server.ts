@@ -54,6 +54,8 @@ export const llmEnv = z.object({
   LLM_BASE_URL: z.string().url().default("https://api.openai.com/v1"),
   LLM_API_KEY: optionalString,
   LLM_MODEL: z.string().default("gpt-4o-mini"),
+  /** Requests per minute the account allows (gpt-4o-mini at tier 1: 500). */
+  LLM_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(500),
 });
 
 export const DEFAULT_CONTACT_TITLES = [
@@ -116,7 +118,9 @@ export function vendorConfigs(env: VendorsEnv) {
     zeroBounce: env.ZEROBOUNCE_API_KEY ? { baseUrl: env.ZEROBOUNCE_BASE_URL, apiKey: env.ZEROBOUNCE_API_KEY } : undefined,
     lusha: env.LUSHA_API_KEY ? { baseUrl: env.LUSHA_BASE_URL, apiKey: env.LUSHA_API_KEY } : undefined,
     lushaFallbackEnabled: env.ENABLE_LUSHA_FALLBACK,
-    llm: env.LLM_API_KEY ? { baseUrl: env.LLM_BASE_URL, apiKey: env.LLM_API_KEY, model: env.LLM_MODEL } : undefined,
+    llm: env.LLM_API_KEY
+      ? { baseUrl: env.LLM_BASE_URL, apiKey: env.LLM_API_KEY, model: env.LLM_MODEL, requestsPerMinute: env.LLM_REQUESTS_PER_MINUTE }
+      : undefined,
     contactTitles: env.CONTACT_TITLES,
   };
 }

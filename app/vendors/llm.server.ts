@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { createCallLimiter, systemClock, type Clock } from "./rate-limit.server";
 import { BadResponse, QuotaExceeded, RateLimited, Unauthorized, Unavailable, VendorError } from "./errors.server";
 import { parseBody, parseRetryAfter, vendorRequest, withQuery, type FetchLike } from "./http.server";
 
@@ -9,6 +10,9 @@ export type LlmConfig = {
   timeoutMs?: number;
   /** OpenAI wants `max_completion_tokens`; some compatible servers only know `max_tokens`. */
   maxTokensField?: "max_completion_tokens" | "max_tokens";
+  /** The account's requests-per-minute limit; calls wait for a free slot rather than be refused. */
+  requestsPerMinute?: number;
+  clock?: Clock;
   fetch?: FetchLike;
 };
 
@@ -102,8 +106,11 @@ function dropNullOptionals(value: unknown, schema: JsonSchema | undefined): unkn
 
 export function createLlmClient(config: LlmConfig) {
   const maxField = config.maxTokensField ?? "max_completion_tokens";
+  // Keeping under the account's requests-per-minute limit beats meeting its 429s.
+  const limiter = config.requestsPerMinute ? createCallLimiter(config.requestsPerMinute, 60_000, config.clock ?? systemClock) : null;
 
   async function complete(body: Record<string, unknown>) {
+    await limiter?.take();
     const res = await vendorRequest("llm", withQuery(config.baseUrl, "/chat/completions", {}), {
       method: "POST",
       headers: { authorization: `Bearer ${config.apiKey}` },

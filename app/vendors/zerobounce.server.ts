@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { Unauthorized, VendorError, RateLimited, Unavailable, QuotaExceeded } from "./errors.server";
 import { parseBody, parseRetryAfter, vendorRequest, withQuery, type FetchLike } from "./http.server";
+import { createCallLimiter, systemClock, type Clock } from "./rate-limit.server";
 
 /** Our verification status for an address, whatever vendor produced it. */
 export type EmailVerificationStatus = "verified" | "invalid" | "catch_all" | "unknown" | "do_not_mail";
@@ -15,13 +16,6 @@ export type EmailVerification = {
   didYouMean: string | null;
   /** Why the status is `unknown` because of us or the API rather than the mailbox. */
   error?: string;
-};
-
-export type Clock = { now(): number; sleep(ms: number): Promise<void> };
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
 export type ZeroBounceConfig = {
@@ -71,35 +65,6 @@ export function mapZeroBounceStatus(status: string, subStatus?: string | null): 
   // Spam traps, abusers, role/disposable/toxic addresses: deliverable or not, never mail them.
   if (s === "spamtrap" || s === "abuse" || s === "do-not-mail") return "do_not_mail";
   return "unknown";
-}
-
-/**
- * Sliding-window limiter: `limit` calls per `windowMs`, waiting (on the
- * injected clock) rather than ever sending the call that would get the key
- * blocked.
- */
-export function createCallLimiter(limit: number, windowMs: number, clock: Clock) {
-  const sent: number[] = [];
-  let chain: Promise<void> = Promise.resolve();
-  const acquire = async () => {
-    for (;;) {
-      const now = clock.now();
-      while (sent.length && sent[0]! <= now - windowMs) sent.shift();
-      if (sent.length < limit) {
-        sent.push(now);
-        return;
-      }
-      await clock.sleep(sent[0]! + windowMs - now + 1);
-    }
-  };
-  return {
-    /** Resolves when a call may be sent; callers are served in order. */
-    take(): Promise<void> {
-      const next = chain.then(acquire);
-      chain = next.catch(() => undefined);
-      return next;
-    },
-  };
 }
 
 export function createZeroBounceClient(config: ZeroBounceConfig) {

@@ -128,9 +128,19 @@ const verifyBatches = await db.$withTenant(tenant.id, (tx) =>
 );
 const slowestChain = Math.max(...chains.map((c) => Number(c.chain_ms)));
 const oneBatch = Math.min(...verifyBatches.map((b) => b.durationMs ?? 0), Infinity);
-const bound = (slowestChain + (Number.isFinite(oneBatch) ? oneBatch : 0)) / 1000;
+const usage = await db.$withTenant(tenant.id, (tx) => tx.runVendorUsage.findMany({ where: { runId } }));
+const callsOf = (vendor: string) => usage.find((u) => u.vendor === vendor)?.calls ?? 0;
+// Vendor limits bound the run too: the LLM account's requests per minute, and
+// ZeroBounce's 5 batch calls a minute.
+const llmFloor = (callsOf("llm") / Number(process.env.LLM_REQUESTS_PER_MINUTE ?? 500)) * 60;
+const zeroBounceFloor = Math.max(0, Math.ceil(callsOf("zerobounce") / 5) - 1) * 62;
+const chainFloor = (slowestChain + (Number.isFinite(oneBatch) ? oneBatch : 0)) / 1000;
+const bound = Math.max(chainFloor, llmFloor, zeroBounceFloor);
 
 console.log(`companies: ${metrics.companies}, wall ${round(wall, 1)} s, critical-path bound ${round(bound, 1)} s, ratio ${round(wall / bound, 2)}`);
+console.log(
+  `  bound = max(slowest company chain + one verification batch ${round(chainFloor, 1)} s, LLM calls at the RPM limit ${round(llmFloor, 1)} s, ZeroBounce windows ${round(zeroBounceFloor, 1)} s)`,
+);
 console.log("per-stage latency (ms):");
 for (const s of metrics.latency_ms) console.log(`  ${s.stage.padEnd(10)} p50 ${String(s.p50).padStart(6)}  p95 ${String(s.p95).padStart(6)}`);
 console.log(
@@ -143,6 +153,8 @@ console.log(
     bound_s: round(bound, 1),
     ratio: round(wall / bound, 2),
     concurrency,
+    llm_calls: callsOf("llm"),
+    zerobounce_calls: callsOf("zerobounce"),
     stages: Object.fromEntries(metrics.latency_ms.map((s) => [s.stage, { p50_ms: s.p50, p95_ms: s.p95 }])),
     domain_rate: metrics.domain_rate,
     about_rate: metrics.about_rate,

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { Unauthorized } from "~/vendors/errors.server";
-import { createCallLimiter, createZeroBounceClient, mapZeroBounceStatus, type Clock, type ZeroBounceConfig } from "~/vendors/zerobounce.server";
+import { createCallLimiter, type Clock } from "~/vendors/rate-limit.server";
+import { createZeroBounceClient, mapZeroBounceStatus, type ZeroBounceConfig } from "~/vendors/zerobounce.server";
 import { startZeroBounceSimulator, type ZeroBounceSimOptions } from "../sims/vendors/zerobounce-sim";
 
 type Sim = Awaited<ReturnType<typeof startZeroBounceSimulator>>;

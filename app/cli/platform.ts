@@ -78,11 +78,10 @@ async function main() {
   } else {
     start("web", tsx, ["app/cli/serve.ts"], { ...childEnv, NODE_ENV: "production", SERVICE_NAME: "web" });
   }
-  start("worker", tsx, ["app/cli/worker.ts"], {
-    ...childEnv,
-    NODE_ENV: args.mode === "dev" ? "development" : "production",
-    SERVICE_NAME: "worker",
-  });
+  // The worker reaches the dev world's websites through the crawler's host
+  // overrides, which production refuses by design; it needs no build, so it
+  // runs in development mode even when the web server runs the production build.
+  start("worker", tsx, ["app/cli/worker.ts"], { ...childEnv, NODE_ENV: "development", SERVICE_NAME: "worker" });
   out("platform", `${appUrl} — press Ctrl-C to stop everything`);
 }
 

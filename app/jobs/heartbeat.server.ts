@@ -6,11 +6,26 @@ export const HEARTBEAT_INTERVAL_MS = 10_000;
 /** /healthz reports the worker down when no heartbeat is newer than this. */
 export const HEARTBEAT_FRESH_MS = 60_000;
 
-export async function beat(workerId: string, startedAt: Date): Promise<void> {
+export async function beat(workerId: string, startedAt: Date, graphileWorkerIds: string[]): Promise<void> {
   await db.$executeRaw`
-    INSERT INTO worker_heartbeats (worker_id, hostname, pid, started_at, seen_at)
-    VALUES (${workerId}, ${hostname()}, ${process.pid}, ${startedAt}, now())
-    ON CONFLICT (worker_id) DO UPDATE SET seen_at = now()`;
+    INSERT INTO worker_heartbeats (worker_id, hostname, pid, started_at, seen_at, graphile_worker_ids)
+    VALUES (${workerId}, ${hostname()}, ${process.pid}, ${startedAt}, now(), ${graphileWorkerIds}::text[])
+    ON CONFLICT (worker_id) DO UPDATE SET seen_at = now(), graphile_worker_ids = EXCLUDED.graphile_worker_ids`;
+}
+
+/**
+ * Releases the jobs of worker processes that stopped beating (killed or
+ * crashed), so they run again now rather than after graphile-worker's
+ * four-hour lock timeout. Jobs claim their rows, so a re-run repeats nothing.
+ * Returns how many dead processes were cleared.
+ */
+export async function releaseDeadWorkers(staleAfterMs = HEARTBEAT_FRESH_MS): Promise<number> {
+  const dead = await db.$queryRaw<Array<{ worker_id: string; graphile_worker_ids: string[] }>>`
+    DELETE FROM worker_heartbeats WHERE seen_at < now() - make_interval(secs => ${staleAfterMs / 1000}::float8)
+    RETURNING worker_id, graphile_worker_ids`;
+  const ids = dead.flatMap((d) => d.graphile_worker_ids);
+  if (ids.length) await db.$executeRaw`SELECT graphile_worker.force_unlock_workers(${ids}::text[])`;
+  return dead.length;
 }
 
 export async function forget(workerId: string): Promise<void> {

@@ -7,6 +7,7 @@ import enrichCompany from "../../tasks/enrich_company";
 import finalizeRun from "../../tasks/finalize_run";
 import nightlySweep from "../../tasks/nightly_sweep";
 import pushRunToOdoo from "../../tasks/push_run_to_odoo";
+import runWatchdog from "../../tasks/run_watchdog";
 import scoreCompany from "../../tasks/score_company";
 import startRun from "../../tasks/start_run";
 import verifyRunEmails from "../../tasks/verify_run_emails";
@@ -29,6 +30,7 @@ export const taskDefinitions = {
   finalize_run: finalizeRun,
   nightly_sweep: nightlySweep,
   push_run_to_odoo: pushRunToOdoo,
+  run_watchdog: runWatchdog,
   score_company: scoreCompany,
 } satisfies Record<string, TaskDefinition>;
 

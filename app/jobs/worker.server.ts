@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
+import { EventEmitter } from "node:events";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { Logger, parseCrontab, run, type LogFunctionFactory, type Runner, type TaskList } from "graphile-worker";
+import { Logger, parseCrontab, run, type LogFunctionFactory, type Runner, type TaskList, type WorkerEvents } from "graphile-worker";
 import pg from "pg";
 import { env } from "../env.server";
 import { rootLogger } from "../logger.server";
 import { toGraphileTask, type TaskDefinition } from "./define-task.server";
-import { beat, forget, HEARTBEAT_INTERVAL_MS } from "./heartbeat.server";
+import { beat, forget, HEARTBEAT_INTERVAL_MS, releaseDeadWorkers } from "./heartbeat.server";
 import { taskDefinitions } from "./tasks.server";
 
 export type WorkerHandle = { workerId: string; stop(): Promise<void>; runner: Runner };
@@ -53,7 +54,14 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Wor
   const crontabFile = options.crontabFile === undefined ? path.resolve("crontab") : options.crontabFile;
   const parsedCronItems = crontabFile ? parseCrontab(await readFile(crontabFile, "utf8")) : [];
 
+  const events = new EventEmitter() as WorkerEvents;
+  // What graphile-worker writes in locked_by: the pool's id (batched fetching) or a worker's.
+  const graphileWorkerIds = new Set<string>();
+  events.on("pool:create", ({ workerPool }) => graphileWorkerIds.add(workerPool.id));
+  events.on("worker:create", ({ worker }) => graphileWorkerIds.add(worker.workerId));
+
   const runner = await run({
+    events,
     pgPool,
     taskList,
     parsedCronItems,
@@ -67,7 +75,9 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Wor
   const startedAt = new Date();
   const keepAlive = async () => {
     try {
-      await beat(workerId, startedAt);
+      await beat(workerId, startedAt, [...graphileWorkerIds]);
+      const released = await releaseDeadWorkers();
+      if (released) rootLogger.warn({ released }, "released the jobs of worker processes that stopped");
     } catch (error) {
       rootLogger.warn({ err: error }, "worker heartbeat failed");
     }

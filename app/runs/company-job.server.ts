@@ -94,15 +94,20 @@ export async function runScoreCompanyJob(tenantId: string, runId: string, uen: s
   await settle(tenantId, runId, scored);
 }
 
-/** Counts settled companies; the job that settles the last one queues the finalizer. */
-async function settle(tenantId: string, runId: string, count: number) {
+/**
+ * Counts settled companies; the job that settles the last one queues the
+ * finalizer. The run row is locked first, so concurrent jobs count one after
+ * another, each seeing the others' committed companies.
+ */
+export async function settle(tenantId: string, runId: string, count: number) {
   if (count === 0) return;
-  const [row] = await db.$withTenant(tenantId, (tx) =>
-    tx.$queryRaw<Array<{ settled_count: number; target_count: number }>>`
+  const [row] = await db.$withTenant(tenantId, async (tx) => {
+    await tx.$executeRaw`SELECT 1 FROM runs WHERE id = ${runId}::uuid FOR UPDATE`;
+    return tx.$queryRaw<Array<{ settled_count: number; target_count: number }>>`
       UPDATE runs SET settled_count = (
         SELECT count(*)::int FROM run_companies WHERE run_id = ${runId}::uuid AND status IN ('done', 'failed'))
-      WHERE id = ${runId}::uuid RETURNING settled_count, target_count`,
-  );
+      WHERE id = ${runId}::uuid RETURNING settled_count, target_count`;
+  });
   if (row && row.settled_count >= row.target_count) {
     await enqueue("finalize_run", { tenantId, runId }, { jobKey: `run:${runId}:finalize`, jobKeyMode: "dedupe" });
   }

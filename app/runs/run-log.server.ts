@@ -51,7 +51,8 @@ export async function logStep(tx: TenantTx, event: StepEvent): Promise<void> {
       tool: event.tool ?? null,
       durationMs: event.durationMs === undefined ? null : Math.round(event.durationMs),
       args: (redactArgs(event.args ?? {}) ?? {}) as object,
-      message: event.message?.slice(0, 1000) ?? null,
+      // Messages reach every member's live stream, viewers included: no addresses in them.
+      message: event.message ? (redactArgs(event.message.slice(0, 1000)) as string) : null,
     },
   });
 }

@@ -1,6 +1,6 @@
 import { recordAudit, type Actor } from "~/audit.server";
 import { db } from "~/db.server";
-import { singaporeDate } from "~/runs/singapore-time";
+import { singaporeDate } from "~/singapore-time";
 import { DEFAULT_DAILY_TOKEN_BUDGET } from "~/settings/settings-forms";
 import { readRunMetrics, shortlistSize, type ScoreDistribution } from "./run-metrics";
 

@@ -2,11 +2,12 @@ import { recordAudit, type Actor } from "~/audit.server";
 import { db } from "~/db.server";
 import { currentIcpRules, saveIcpRules, type SaveResult } from "~/icp/icp.server";
 import { defaultIcpRules, type IcpRules } from "~/icp/rules";
+import { pushModeOf, setPushMode } from "~/odoo/lead-push.server";
 import { DEFAULT_DAILY_TOKEN_BUDGET, type FreeMailPolicy, type OdooPushMode } from "./settings-forms";
 
 /**
  * A workspace's settings: some live in `tenant_settings` (Odoo push mode,
- * daily token budget), the rest are fields of the ICP rules (free-mail policy,
+ * owned by the push module, and the daily token budget), the rest are fields of the ICP rules (free-mail policy,
  * score thresholds), which are versioned — changing one saves a new ICP
  * version that differs from the current one in that field only.
  */
@@ -40,27 +41,28 @@ export async function workspaceSettings(tenantId: string): Promise<WorkspaceSett
   };
 }
 
-type SettingsPatch = { odooPushMode: OdooPushMode } | { dailyTokenBudget: number };
-
-/** Writes one tenant_settings field (creating the row on first use) and audits the change. */
-export async function updateTenantSettings(tenantId: string, actor: Actor, patch: SettingsPatch): Promise<{ changed: boolean }> {
-  const [field, value] = Object.entries(patch)[0] as [keyof SettingsPatch, string | number];
+/** Sets the daily LLM token budget (creating the settings row on first use), audited when it changes. */
+export async function setDailyTokenBudget(tenantId: string, actor: Actor, budget: number): Promise<{ changed: boolean }> {
   return db.$withTenant(
     tenantId,
     async (tx) => {
-      const before = await tx.tenantSettings.findUnique({ where: { tenantId }, select: { odooPushMode: true, dailyTokenBudget: true } });
-      const previous = before ? before[field as "odooPushMode" | "dailyTokenBudget"] : null;
-      if (previous === value) return { changed: false };
-      await tx.tenantSettings.upsert({
-        where: { tenantId },
-        create: { tenantId, ...patch, updatedByEmail: actor.email ?? null },
-        update: { ...patch, updatedByEmail: actor.email ?? null, updatedAt: new Date() },
-      });
-      await recordAudit(tenantId, actor, `settings.${field === "odooPushMode" ? "odoo_push_mode" : "daily_token_budget"}`, "tenant_settings", { before: previous, after: value }, tx);
+      const before = await tx.tenantSettings.findUnique({ where: { tenantId }, select: { dailyTokenBudget: true } });
+      const previous = before?.dailyTokenBudget ?? DEFAULT_DAILY_TOKEN_BUDGET;
+      if (before && previous === budget) return { changed: false };
+      const data = { dailyTokenBudget: budget, updatedByEmail: actor.email ?? null, updatedAt: new Date() };
+      await tx.tenantSettings.upsert({ where: { tenantId }, create: { tenantId, ...data }, update: data });
+      await recordAudit(tenantId, actor, "settings.daily_token_budget", "tenant_settings", { before: previous, after: budget }, tx);
       return { changed: true };
     },
     { actor },
   );
+}
+
+/** Sets the Odoo push mode through the push module (which owns and audits it); says whether it changed. */
+export async function changeOdooPushMode(tenantId: string, actor: Actor, mode: OdooPushMode): Promise<{ changed: boolean }> {
+  if ((await pushModeOf(tenantId)) === mode) return { changed: false };
+  await setPushMode(tenantId, mode, actor);
+  return { changed: true };
 }
 
 type IcpFieldPatch = Pick<IcpRules, "freeMail"> | Pick<IcpRules, "scoreThresholds">;

@@ -212,7 +212,9 @@ describe("workspace settings", () => {
     expect(await ok(await post("ops", { intent: "push-mode", odooPushMode: "sometimes" }))).toMatchObject({ ok: false, errors: { odooPushMode: expect.any(String) } });
     const row = await app.db.$withTenant(acme.id, (tx) => tx.tenantSettings.findUniqueOrThrow({ where: { tenantId: acme.id } }));
     expect(row).toMatchObject({ odooPushMode: "on_approval", updatedByEmail: users.ops!.email });
-    expect(await auditOf("settings.odoo_push_mode")).toEqual([expect.objectContaining({ details: { before: null, after: "on_approval" } })]);
+    expect(await auditOf("settings.odoo_push_mode_changed")).toEqual([expect.objectContaining({ actorEmail: users.ops!.email, details: { mode: "on_approval" } })]);
+    expect(await ok(await post("ops", { intent: "push-mode", odooPushMode: "on_approval" }))).toMatchObject({ ok: true, message: "Odoo push mode was already “On approval”." });
+    expect(await auditOf("settings.odoo_push_mode_changed")).toHaveLength(1);
   });
 
   it("validates and saves the daily token budget, keeping bad input", async () => {

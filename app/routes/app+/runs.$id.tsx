@@ -1,9 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { isRouteErrorResponse, Link, useFetcher, useLoaderData, useRouteError } from "@remix-run/react";
+import { Await, Form, isRouteErrorResponse, Link, useActionData, useFetcher, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
+import { Suspense } from "react";
 import { z } from "zod";
 import { requireRole, requireTenantUser } from "~/auth/guards.server";
 import { canOperate } from "~/auth/roles";
 import { ScoreDistributionChart } from "~/components/charts/score-distribution-chart";
+import { Skeleton } from "~/components/charts/skeleton";
 import { Badge, statusTone } from "~/components/ui/badge";
 import { Button } from "~/components/ui/button";
 import { Page } from "~/components/ui/page";
@@ -11,7 +13,9 @@ import { EventFeed, LiveRunProgress, RunProgressBar } from "~/dashboard/live-run
 import { durationBetween, formatCount, formatDay, formatDuration, formatMs, formatPercent, formatUsd, formatWhen, type RunMetricsView } from "~/dashboard/run-metrics";
 import { isRunFinished, stageLabel } from "~/dashboard/run-stages";
 import { NotInQaSampleError, QaCheckForm, recordQaCheck, runDetail, type QaEntry } from "~/dashboard/runs.server";
-import { Section, Stat } from "~/dashboard/section";
+import { Notice, Section, Stat } from "~/dashboard/section";
+import { approvePush, loadPushPlan, type PushPlanView } from "~/dashboard/odoo-push.server";
+import { pushModeOf } from "~/odoo/lead-push.server";
 import { fieldErrors, submittedValues, type FieldErrors } from "~/settings/settings-forms";
 import { invariantFound } from "~/http.server";
 import { seesPersonalData } from "~/privacy/mask";
@@ -21,12 +25,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const id = z.uuid().safeParse(params.id);
   const detail = id.success ? await runDetail(viewer.tenant.id, id.data, { maskPersonalData: !seesPersonalData(viewer.roles) }) : null;
   invariantFound(detail, "No such run");
-  return { ...detail, canOperate: canOperate(viewer.roles), maskPersonalData: !seesPersonalData(viewer.roles) };
+  const operate = canOperate(viewer.roles);
+  // The dry-run asks the tenant's Odoo, so it streams in after the page (a skeleton until then).
+  const onApproval = operate && detail.run.status === "succeeded" && (await pushModeOf(viewer.tenant.id)) === "on_approval";
+  return {
+    ...detail,
+    canOperate: operate,
+    maskPersonalData: !seesPersonalData(viewer.roles),
+    odooPush: onApproval ? loadPushPlan(viewer.tenant.id, detail.run.id) : null,
+  };
 }
 
-const Intent = z.enum(["qa-check"]);
+const Intent = z.enum(["qa-check", "approve-push"]);
 
-type ActionResult = { ok: boolean; intent: "qa-check" | null; uen?: string; message: string; errors?: FieldErrors; values?: Record<string, string> };
+type ActionResult = { ok: boolean; intent: z.infer<typeof Intent> | null; uen?: string; message: string; errors?: FieldErrors; values?: Record<string, string> };
 
 export async function action({ request, params }: ActionFunctionArgs): Promise<ActionResult> {
   const viewer = requireRole(request, await requireTenantUser(request), ["ops", "admin"]);
@@ -36,6 +48,7 @@ export async function action({ request, params }: ActionFunctionArgs): Promise<A
   const intent = Intent.safeParse(form.get("intent"));
   if (!intent.success) return { ok: false, intent: null, message: "Unknown action" };
   const actor = { sub: viewer.sub, email: viewer.email };
+  if (intent.data === "approve-push") return { intent: "approve-push", ...(await approvePush(viewer.tenant.id, id.data!, actor)) };
   const values = submittedValues(form, ["uen", "verdict", "notes"]);
   const parsed = QaCheckForm.safeParse({ uen: form.get("uen") ?? "", verdict: form.get("verdict") ?? undefined, notes: form.get("notes") ?? "" });
   if (!parsed.success) return { ok: false, intent: "qa-check", uen: values.uen, message: "Check the highlighted fields.", errors: fieldErrors(parsed.error), values };
@@ -188,6 +201,16 @@ export default function RunPage() {
           )}
         </Section>
 
+        {data.odooPush ? (
+          <Section id="odoo-push" title="Odoo push (on approval)" className="lg:col-span-3">
+            <Suspense fallback={<PushPlanSkeleton />}>
+              <Await resolve={data.odooPush} errorElement={<p className="text-sm text-red-700">The dry-run could not be loaded. Reload the page to try again.</p>}>
+                {(plan) => <PushPlanPanel plan={plan} />}
+              </Await>
+            </Suspense>
+          </Section>
+        ) : null}
+
         <Section id="qa" title="QA sample: 10 High entries" className="lg:col-span-3">
           {data.qa.length ? (
             <>
@@ -265,6 +288,132 @@ function MetricsSection({ metrics, candidatesTotal }: { metrics: RunMetricsView;
         )}
       </Section>
     </>
+  );
+}
+
+function PushPlanSkeleton() {
+  return (
+    <div aria-busy className="space-y-3">
+      <p className="text-sm text-slate-600">Asking Odoo what the push would change…</p>
+      <Skeleton className="h-16 w-full" />
+      <Skeleton className="h-32 w-full" />
+    </div>
+  );
+}
+
+const EXCLUSION_TEXT: Record<string, string> = {
+  bucket: "not High or Medium",
+  suppressed_uen: "suppressed UEN",
+  suppressed_domain: "suppressed domain",
+  not_in_registry: "not in the registry",
+  invalid: "incomplete data",
+};
+
+function PushPlanPanel({ plan }: { plan: PushPlanView }) {
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const busy = navigation.state === "submitting" && navigation.formData?.get("intent") === "approve-push";
+  const outcome = result?.intent === "approve-push" ? result : undefined;
+  if (!plan.ok) return <Notice ok={false}>{plan.message}</Notice>;
+  const c = plan.counts;
+  const nothing = c.companiesCreate + c.companiesUpdate + c.contactsCreate + c.contactsUpdate === 0;
+  const show = (v: string | number | boolean | null) => (v === null ? "—" : String(v));
+  return (
+    <div className="space-y-5" data-testid="push-plan">
+      {outcome ? <Notice ok={outcome.ok}>{outcome.message}</Notice> : null}
+      <p className="text-sm text-slate-600">
+        This workspace pushes leads to Odoo only after an operator approves. This is a dry run: nothing has been written to Odoo yet.
+      </p>
+      <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4">
+        <Stat label="Companies to create" value={c.companiesCreate} />
+        <Stat label="Companies to update" value={c.companiesUpdate} hint={`${c.companiesUnchanged + c.companiesSkipped} already up to date`} />
+        <Stat label="Contacts to create" value={c.contactsCreate} />
+        <Stat label="Contacts to update" value={c.contactsUpdate} hint={`${c.contactsUnchanged} unchanged`} />
+      </dl>
+      {Object.keys(plan.excluded).length || plan.droppedContacts ? (
+        <p className="text-sm text-slate-700">
+          Left out:{" "}
+          {Object.entries(plan.excluded)
+            .map(([reason, n]) => `${n} ${EXCLUSION_TEXT[reason] ?? reason}`)
+            .join(", ")}
+          {plan.droppedContacts ? `${Object.keys(plan.excluded).length ? ", " : ""}${plan.droppedContacts} contacts with a suppressed address` : ""}. Emails withheld: {plan.withheldEmails.unverified ?? 0} unverified,{" "}
+          {plan.withheldEmails.suppressed ?? 0} suppressed, {plan.withheldEmails.invalid ?? 0} invalid.
+        </p>
+      ) : null}
+      {plan.warnings.length ? (
+        <ul className="list-disc rounded-md border border-amber-200 bg-amber-50 p-3 pl-8 text-sm text-amber-900">
+          {plan.warnings.map((w) => (
+            <li key={w}>{w}</li>
+          ))}
+        </ul>
+      ) : null}
+      {plan.companyCreates.length ? (
+        <details open={plan.companyCreates.length <= 10}>
+          <summary className="cursor-pointer text-sm font-semibold text-slate-900">New companies ({c.companiesCreate})</summary>
+          <ul className="mt-2 divide-y divide-slate-100 text-sm">
+            {plan.companyCreates.map((company) => (
+              <li key={company.uen} className="py-2">
+                <span className="font-medium text-emerald-800">+ {company.name}</span> <span className="font-mono text-xs text-slate-500">{company.uen}</span>
+                <span className="block text-xs text-slate-600">{company.fields.map((f) => `${f.field}: ${show(f.value)}`).join(" · ")}</span>
+              </li>
+            ))}
+          </ul>
+          {c.companiesCreate > plan.companyCreates.length ? <p className="text-xs text-slate-500">…and {c.companiesCreate - plan.companyCreates.length} more.</p> : null}
+        </details>
+      ) : null}
+      {plan.companyUpdates.length || plan.contactUpdates.length ? (
+        <details open>
+          <summary className="cursor-pointer text-sm font-semibold text-slate-900">Changes to existing partners</summary>
+          <div className="mt-2 overflow-x-auto">
+            <table className="min-w-full text-sm">
+              <thead className="text-left text-xs uppercase tracking-wide text-slate-500">
+                <tr>
+                  <th scope="col" className="py-1.5 pr-4">Partner</th>
+                  <th scope="col" className="py-1.5 pr-4">Field</th>
+                  <th scope="col" className="py-1.5 pr-4">Now in Odoo</th>
+                  <th scope="col" className="py-1.5">After the push</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {[...plan.companyUpdates.map((u) => ({ who: u.uen, changes: u.changes })), ...plan.contactUpdates.map((u) => ({ who: `${u.key} (${u.uen})`, changes: u.changes }))].flatMap((u) =>
+                  u.changes.map((change, i) => (
+                    <tr key={`${u.who}-${change.field}`}>
+                      <th scope="row" className="py-1.5 pr-4 text-left font-mono text-xs font-normal">{i === 0 ? u.who : ""}</th>
+                      <td className="py-1.5 pr-4">{change.field}</td>
+                      <td className="py-1.5 pr-4 text-red-800"><del>{show(change.before)}</del></td>
+                      <td className="py-1.5 text-emerald-800"><ins className="no-underline">{show(change.after)}</ins></td>
+                    </tr>
+                  )),
+                )}
+              </tbody>
+            </table>
+          </div>
+        </details>
+      ) : null}
+      {plan.contactCreates.length ? (
+        <details>
+          <summary className="cursor-pointer text-sm font-semibold text-slate-900">New contacts ({c.contactsCreate})</summary>
+          <ul className="mt-2 divide-y divide-slate-100 text-sm">
+            {plan.contactCreates.map((contact) => (
+              <li key={`${contact.uen}-${contact.name}-${contact.email}`} className="py-1.5">
+                + {contact.name}
+                {contact.function ? `, ${contact.function}` : ""} {contact.email ? <span className="text-slate-600">&lt;{contact.email}&gt;</span> : null}{" "}
+                <span className="font-mono text-xs text-slate-500">{contact.uen}</span>
+              </li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
+      <Form method="post" className="flex flex-wrap items-center gap-3">
+        <input type="hidden" name="intent" value="approve-push" />
+        <Button type="submit" disabled={busy || nothing}>
+          {busy ? "Pushing to Odoo…" : plan.approved ? "Push again" : "Approve and push to Odoo"}
+        </Button>
+        <span className="text-sm text-slate-600">
+          {plan.approved ? "Already approved; pushing again sends only what changed." : nothing ? "Nothing to push: Odoo already matches this run." : "Approving is recorded in the audit log."}
+        </span>
+      </Form>
+    </div>
   );
 }
 

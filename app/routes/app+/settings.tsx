@@ -24,7 +24,7 @@ import {
   TokenBudgetForm,
   type FieldErrors,
 } from "~/settings/settings-forms";
-import { updateIcpField, updateTenantSettings, workspaceSettings } from "~/settings/settings.server";
+import { changeOdooPushMode, setDailyTokenBudget, updateIcpField, workspaceSettings } from "~/settings/settings.server";
 import { isSuppressionKind, MAX_IMPORT_ROWS, parsePastedList, SUPPRESSION_KIND_LABELS, SUPPRESSION_KINDS, type RowError, type SuppressionKind } from "~/settings/suppression";
 import { parseSuppressionCsv } from "~/settings/suppression-csv";
 import { addSuppressions, listSuppressions, removeSuppression } from "~/settings/suppression.server";
@@ -135,14 +135,14 @@ export async function action({ request }: ActionFunctionArgs): Promise<ActionRes
     case "push-mode": {
       const parsed = PushModeForm.safeParse({ odooPushMode: form.get("odooPushMode") ?? undefined });
       if (!parsed.success) return refused(["odooPushMode"], parsed.error);
-      const { changed } = await updateTenantSettings(tenantId, actor, { odooPushMode: parsed.data.odooPushMode });
+      const { changed } = await changeOdooPushMode(tenantId, actor, parsed.data.odooPushMode);
       const label = ODOO_PUSH_MODES.find((m) => m.value === parsed.data.odooPushMode)!.label;
       return { intent: "push-mode", ok: true, message: changed ? `Odoo push mode is now “${label}”.` : `Odoo push mode was already “${label}”.` };
     }
     case "budget": {
       const parsed = TokenBudgetForm.safeParse({ dailyTokenBudget: form.get("dailyTokenBudget") ?? undefined });
       if (!parsed.success) return refused(["dailyTokenBudget"], parsed.error);
-      const { changed } = await updateTenantSettings(tenantId, actor, { dailyTokenBudget: parsed.data.dailyTokenBudget });
+      const { changed } = await setDailyTokenBudget(tenantId, actor, parsed.data.dailyTokenBudget);
       return { intent: "budget", ok: true, message: changed ? `The daily token budget is now ${formatCount(parsed.data.dailyTokenBudget)} tokens.` : "The daily token budget was unchanged." };
     }
   }

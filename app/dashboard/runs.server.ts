@@ -95,6 +95,8 @@ export type RunDetail = {
   metrics: RunMetricsView;
   /** Companies at each stage now (only meaningful while the run is active). */
   stages: Record<string, number>;
+  /** The run's companies by outcome, counted from their rows (the run's own counter can lag). */
+  outcomes: { done: number; failed: number; open: number };
   vendors: Array<{ vendor: string; calls: number; units: number; costUsd: number; errors: number; cacheHits: number }>;
   events: RunEventView[];
   lastEventId: string;
@@ -108,8 +110,9 @@ export async function runDetail(tenantId: string, runId: string, options: { mask
   return db.$withTenant(tenantId, async (tx) => {
     const run = await tx.run.findUnique({ where: { tenantId_id: { tenantId, id: runId } } });
     if (!run) return null;
-    const [stages, vendors, recent, alerts, checks] = await Promise.all([
+    const [stages, statuses, vendors, recent, alerts, checks] = await Promise.all([
       tx.runCompany.groupBy({ by: ["stage"], where: { runId, status: { notIn: ["done", "failed"] } }, _count: { _all: true } }),
+      tx.runCompany.groupBy({ by: ["status"], where: { runId }, _count: { _all: true } }),
       tx.runVendorUsage.findMany({ where: { runId }, orderBy: { vendor: "asc" }, select: { vendor: true, calls: true, units: true, costUsd: true, errors: true, cacheHits: true } }),
       tx.runEventLog.findMany({
         where: { runId },
@@ -163,6 +166,11 @@ export async function runDetail(tenantId: string, runId: string, options: { mask
       },
       metrics: readRunMetrics(run.metrics),
       stages: Object.fromEntries(stages.map((s) => [s.stage ?? "queued", s._count._all])),
+      outcomes: {
+        done: statuses.find((s) => s.status === "done")?._count._all ?? 0,
+        failed: statuses.find((s) => s.status === "failed")?._count._all ?? 0,
+        open: statuses.filter((s) => s.status !== "done" && s.status !== "failed").reduce((n, s) => n + s._count._all, 0),
+      },
       vendors,
       events,
       lastEventId: events.at(-1)?.id ?? "0",

@@ -49,7 +49,7 @@ export function ChartFrame({
         <summary className="cursor-pointer rounded text-brand-700 hover:underline focus-visible:outline focus-visible:outline-2 focus-visible:outline-brand-500">
           Show as table
         </summary>
-        <div className="mt-2 overflow-x-auto">
+        <div className="mt-2 relative overflow-x-auto">
           <table className="min-w-full text-left text-sm">
             <caption className="sr-only">{table.caption}</caption>
             <thead className="text-xs uppercase tracking-wide text-slate-500">

@@ -38,7 +38,7 @@ export function TrendChart({ id, points }: { id: string; points: TrendDatum[] })
             <CartesianGrid stroke="#e2e8f0" vertical={false} />
             <XAxis dataKey="label" tickLine={false} axisLine={{ stroke: "#94a3b8" }} tick={{ fill: "#334155", fontSize: 12 }} interval="preserveStartEnd" minTickGap={12} />
             <YAxis yAxisId="count" allowDecimals={false} width={40} tickLine={false} axisLine={false} tick={{ fill: "#475569", fontSize: 12 }} />
-            <YAxis yAxisId="pct" orientation="right" domain={[0, 100]} unit=" %" width={48} tickLine={false} axisLine={false} tick={{ fill: "#475569", fontSize: 12 }} />
+            <YAxis yAxisId="pct" orientation="right" domain={[0, 100]} unit=" %" width={60} tickLine={false} axisLine={false} tick={{ fill: "#475569", fontSize: 12 }} />
             <Tooltip
               formatter={(value, name) => (name === EMAIL.name ? [`${value} %`, "Verified-email rate"] : [value, "Shortlist size"])}
               labelFormatter={(label) => `Run of ${label}`}

@@ -173,7 +173,7 @@ export default function Dashboard() {
             </p>
             <h3 className="mt-5 text-sm font-semibold text-slate-900">Vendor usage today</h3>
             {data.vendorsToday.length ? (
-              <div className="mt-2 overflow-x-auto">
+              <div className="mt-2 relative overflow-x-auto">
                 <table className="min-w-full text-sm">
                   <thead className="text-left text-xs uppercase tracking-wide text-slate-500">
                     <tr>

@@ -65,6 +65,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 
 const KIND_LABEL: Record<string, string> = { nightly: "Nightly run", manual: "Manual run", re_enrich: "Re-enrich run" };
 const SEVERITY_TONE = { critical: "red", warning: "amber", info: "blue" } as const;
+const CONTACT_VENDORS = ["apify_linkedin", "lusha"];
 
 export default function RunPage() {
   const data = useLoaderData<typeof loader>();
@@ -106,7 +107,11 @@ export default function RunPage() {
         <Section id="progress" title={finished ? "Progress" : "Live progress"} className="lg:col-span-2">
           {finished ? (
             <div className="space-y-4">
-              <RunProgressBar settled={run.settled} target={run.target} status={run.status} />
+              <RunProgressBar settled={data.outcomes.done + data.outcomes.failed} target={run.target} status={run.status} />
+              <p className="text-sm text-slate-600">
+                {formatCount(data.outcomes.done)} enriched and scored, {formatCount(data.outcomes.failed)} failed
+                {data.outcomes.open ? `, ${formatCount(data.outcomes.open)} never finished` : ""}.
+              </p>
               <details>
                 <summary className="cursor-pointer text-sm text-brand-700 hover:underline">Last {data.events.length} events</summary>
                 <div className="mt-3">
@@ -134,16 +139,16 @@ export default function RunPage() {
             <dd>{formatDuration(durationBetween(run.startedAt, run.finishedAt))}</dd>
             <dt className="text-slate-500">ICP version</dt>
             <dd>{run.icpVersion ?? "default"}</dd>
-            <dt className="text-slate-500">Companies</dt>
-            <dd>{formatCount(run.target)}</dd>
+            <dt className="text-slate-500">Candidates</dt>
+            <dd>{formatCount(run.candidatesTotal)}</dd>
           </dl>
         </Section>
 
-        {finished ? <MetricsSection metrics={metrics} candidatesTotal={run.candidatesTotal} /> : null}
+        {finished ? <MetricsSection metrics={metrics} candidatesTotal={run.candidatesTotal} vendors={data.vendors} /> : null}
 
         <Section id="vendors" title="Vendor usage and cost" className="lg:col-span-2">
           {data.vendors.length ? (
-            <div className="overflow-x-auto">
+            <div className="relative overflow-x-auto">
               <table className="min-w-full text-sm">
                 <thead className="text-left text-xs uppercase tracking-wide text-slate-500">
                   <tr>
@@ -211,7 +216,7 @@ export default function RunPage() {
           </Section>
         ) : null}
 
-        <Section id="qa" title="QA sample: 10 High entries" className="lg:col-span-3">
+        <Section id="qa" title="QA sample of High entries" className="lg:col-span-3">
           {data.qa.length ? (
             <>
               <p className="mb-3 text-sm text-slate-600">
@@ -232,8 +237,8 @@ export default function RunPage() {
   );
 }
 
-function MetricsSection({ metrics, candidatesTotal }: { metrics: RunMetricsView; candidatesTotal: number | null }) {
-  const contactVendors = (metrics.vendors ?? []).filter((v) => ["apify_linkedin", "lusha"].includes(v.vendor));
+function MetricsSection({ metrics, candidatesTotal, vendors }: { metrics: RunMetricsView; candidatesTotal: number | null; vendors: Array<{ vendor: string; calls: number }> }) {
+  const contactVendors = vendors.filter((v) => CONTACT_VENDORS.includes(v.vendor));
   return (
     <>
       <Section id="metrics" title="Run figures" className="lg:col-span-2">
@@ -254,7 +259,7 @@ function MetricsSection({ metrics, candidatesTotal }: { metrics: RunMetricsView;
         </dl>
         <h3 className="mt-6 text-sm font-semibold text-slate-900">Latency per stage</h3>
         {metrics.latency_ms?.length ? (
-          <div className="mt-2 overflow-x-auto">
+          <div className="mt-2 relative overflow-x-auto">
             <table className="min-w-full text-sm">
               <thead className="text-left text-xs uppercase tracking-wide text-slate-500">
                 <tr>
@@ -280,7 +285,7 @@ function MetricsSection({ metrics, candidatesTotal }: { metrics: RunMetricsView;
           <p className="mt-2 text-sm text-slate-600">No timed steps recorded.</p>
         )}
       </Section>
-      <Section id="run-distribution" title="Score distribution">
+      <Section id="run-distribution" title="Shortlist">
         {metrics.score_distribution ? (
           <ScoreDistributionChart id="run-distribution-chart" distribution={metrics.score_distribution} />
         ) : (
@@ -322,7 +327,9 @@ function PushPlanPanel({ plan }: { plan: PushPlanView }) {
     <div className="space-y-5" data-testid="push-plan">
       {outcome ? <Notice ok={outcome.ok}>{outcome.message}</Notice> : null}
       <p className="text-sm text-slate-600">
-        This workspace pushes leads to Odoo only after an operator approves. This is a dry run: nothing has been written to Odoo yet.
+        {plan.approved
+          ? "This run's push was approved. Below is what pushing it again would change in Odoo now (a dry run)."
+          : "This workspace pushes leads to Odoo only after an operator approves. This is a dry run: nothing has been written to Odoo yet."}
       </p>
       <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4">
         <Stat label="Companies to create" value={c.companiesCreate} />
@@ -364,7 +371,7 @@ function PushPlanPanel({ plan }: { plan: PushPlanView }) {
       {plan.companyUpdates.length || plan.contactUpdates.length ? (
         <details open>
           <summary className="cursor-pointer text-sm font-semibold text-slate-900">Changes to existing partners</summary>
-          <div className="mt-2 overflow-x-auto">
+          <div className="mt-2 relative overflow-x-auto">
             <table className="min-w-full text-sm">
               <thead className="text-left text-xs uppercase tracking-wide text-slate-500">
                 <tr>

@@ -41,7 +41,7 @@ export default function Runs() {
           The nightly run appears here with its figures. {canOperate ? "You can also start one from the dashboard." : "An ops user or admin can also start one."}
         </EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white" aria-busy={loading}>
+        <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white" aria-busy={loading}>
           <table className="min-w-full divide-y divide-slate-200 text-sm">
             <caption className="sr-only">Run history, page {page} of {pages}</caption>
             <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">

@@ -206,10 +206,10 @@ export default function Settings() {
     <Page title="Settings" description="Suppression lists, lead policies and the Odoo push for this workspace. Every change is recorded in the audit log.">
       {unscoped && !unscoped.intent ? <Notice ok={false}>{unscoped.message}</Notice> : null}
       <div className="grid gap-6 lg:grid-cols-3">
-        <div className="space-y-6 lg:col-span-2">
+        <div className="min-w-0 space-y-6 lg:col-span-2">
           <SuppressionSection suppressions={suppressions} page={page} filter={filter} />
         </div>
-        <div className="space-y-6">
+        <div className="min-w-0 space-y-6">
           <FreeMailSection current={settings.freeMail} />
           <ThresholdsSection current={settings.scoreThresholds} />
           <PushModeSection current={settings.odooPushMode} />
@@ -225,7 +225,7 @@ type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
 function KindSelect({ id, defaultValue, withAuto }: { id: string; defaultValue?: string; withAuto?: boolean }) {
   return (
     <select id={id} name="kind" defaultValue={defaultValue ?? (withAuto ? "auto" : "email")} className={inputClass}>
-      {withAuto ? <option value="auto">Detect from each value</option> : null}
+      {withAuto ? <option value="auto">Auto-detect</option> : null}
       {SUPPRESSION_KINDS.map((k) => (
         <option key={k} value={k}>
           {SUPPRESSION_KIND_LABELS[k]}
@@ -238,7 +238,7 @@ function KindSelect({ id, defaultValue, withAuto }: { id: string; defaultValue?:
 function RowErrors({ errors }: { errors: RowError[] | undefined }) {
   if (!errors?.length) return null;
   return (
-    <div className="mt-3 overflow-x-auto rounded-md border border-red-200">
+    <div className="mt-3 relative overflow-x-auto rounded-md border border-red-200">
       <table className="min-w-full text-sm" data-testid="row-errors">
         <caption className="bg-red-50 px-3 py-2 text-left font-medium text-red-900">
           {errors.length} line{errors.length === 1 ? "" : "s"} refused — nothing was stored from {errors.length === 1 ? "it" : "them"}
@@ -289,6 +289,7 @@ function SuppressionSection({ suppressions, page, filter }: { suppressions: Load
         <PasteListForm />
         <CsvUploadForm />
       </div>
+      <ImportOutcome />
 
       <div className="mt-6 flex flex-wrap items-end justify-between gap-3">
         <nav aria-label="Suppression list filter" className="flex flex-wrap gap-1">
@@ -324,7 +325,7 @@ function SuppressionSection({ suppressions, page, filter }: { suppressions: Load
           {filter.q || filter.kind ? "Nothing on the list matches this filter." : "Nothing is suppressed yet. Add an address, a domain or a UEN above, paste a list, or upload a CSV."}
         </p>
       ) : (
-        <div className="mt-4 overflow-x-auto" aria-busy={loadingList}>
+        <div className="mt-4 relative overflow-x-auto" aria-busy={loadingList}>
           <table className="min-w-full text-sm" data-testid="suppression-list">
             <caption className="sr-only">Suppressed values</caption>
             <thead className="text-left text-xs uppercase tracking-wide text-slate-500">
@@ -332,7 +333,7 @@ function SuppressionSection({ suppressions, page, filter }: { suppressions: Load
                 <th scope="col" className="py-2 pr-4">Value</th>
                 <th scope="col" className="py-2 pr-4">Kind</th>
                 <th scope="col" className="py-2 pr-4">Reason</th>
-                <th scope="col" className="py-2 pr-4">Added</th>
+                <th scope="col" className="hidden py-2 pr-4 sm:table-cell">Added</th>
                 <th scope="col" className="py-2">
                   <span className="sr-only">Actions</span>
                 </th>
@@ -352,7 +353,7 @@ function SuppressionSection({ suppressions, page, filter }: { suppressions: Load
                       <th scope="row" className="break-all py-2 pr-4 text-left font-mono text-xs font-normal text-slate-900">{entry.value}</th>
                       <td className="py-2 pr-4">{SUPPRESSION_KIND_LABELS[entry.kind]}</td>
                       <td className="py-2 pr-4 text-slate-700">{entry.reason ?? "—"}</td>
-                      <td className="whitespace-nowrap py-2 pr-4 text-xs text-slate-500">
+                      <td className="hidden whitespace-nowrap py-2 pr-4 text-xs text-slate-500 sm:table-cell">
                         {formatWhen(entry.createdAt)}
                         {entry.createdByEmail ? <span className="block">{entry.createdByEmail}</span> : null}
                       </td>
@@ -373,6 +374,22 @@ function SuppressionSection({ suppressions, page, filter }: { suppressions: Load
       )}
       <Pagination page={page} pages={suppressions.pages} />
     </Section>
+  );
+}
+
+/** The outcome of a paste or an upload, full width so the refused rows can be read: line, value and why. */
+function ImportOutcome() {
+  const result = useResult(["suppress-paste", "suppress-csv"]);
+  if (!result?.rowErrors) return null;
+  const source = result.intent === "suppress-csv" ? "csv" : "paste";
+  return (
+    <div className="mt-4" data-testid={`${source}-result`}>
+      <p role={result.ok ? "status" : "alert"} className={`rounded-md border p-3 text-sm ${result.ok ? "border-emerald-200 bg-emerald-50 text-emerald-900" : "border-amber-200 bg-amber-50 text-amber-900"}`}>
+        {result.message}
+        {source === "paste" && result.rowErrors.length ? " The refused lines are back in the box to fix." : ""}
+      </p>
+      <RowErrors errors={result.rowErrors} />
+    </div>
   );
 }
 
@@ -465,13 +482,11 @@ function PasteListForm() {
           {busy ? "Adding…" : "Add all"}
         </Button>
       </Form>
-      {result && !result.errors ? (
-        <p role={result.ok ? "status" : "alert"} className={`mt-2 text-sm ${result.ok ? "text-emerald-800" : "text-amber-900"}`} data-testid="paste-result">
+      {result && !result.errors && !result.rowErrors ? (
+        <p role="alert" className="mt-2 text-sm text-red-700">
           {result.message}
-          {result.rowErrors?.length ? " The refused lines are back in the box to fix." : ""}
         </p>
       ) : null}
-      <RowErrors errors={result?.rowErrors} />
     </FormCard>
   );
 }
@@ -508,12 +523,11 @@ function CsvUploadForm() {
           {busy ? "Uploading…" : "Upload"}
         </Button>
       </Form>
-      {result && !result.errors?.file ? (
-        <p role={result.ok ? "status" : "alert"} className={`mt-2 text-sm ${result.ok ? "text-emerald-800" : "text-amber-900"}`} data-testid="csv-result">
+      {result && !result.rowErrors && !result.errors?.file ? (
+        <p role="alert" className="mt-2 text-sm text-red-700">
           {result.message}
         </p>
       ) : null}
-      <RowErrors errors={result?.rowErrors} />
     </FormCard>
   );
 }

@@ -2,7 +2,7 @@ import { recordAudit, type Actor } from "~/audit.server";
 import { db } from "~/db.server";
 import { singaporeDate } from "~/singapore-time";
 import { DEFAULT_DAILY_TOKEN_BUDGET } from "~/settings/settings-forms";
-import { readRunMetrics, shortlistSize, type ScoreDistribution } from "./run-metrics";
+import { readRunMetrics, shortlistSize, trendLabels, type ScoreDistribution } from "./run-metrics";
 
 /**
  * What the workspace dashboard shows: the latest full run, the trend over the
@@ -44,19 +44,6 @@ export type DashboardSummary = {
   tokens: { used: number; budget: number; calls: number };
   alerts: DashboardAlert[];
 };
-
-const shortDate = new Intl.DateTimeFormat("en-SG", { day: "numeric", month: "short", timeZone: "UTC" });
-
-/** Chart labels: the run's date, with a counter when a day had more than one run. */
-export function trendLabels(runDates: string[]): string[] {
-  const seen = new Map<string, number>();
-  return runDates.map((d) => {
-    const n = (seen.get(d) ?? 0) + 1;
-    seen.set(d, n);
-    const label = shortDate.format(new Date(`${d}T00:00:00Z`));
-    return n > 1 ? `${label} (${n})` : label;
-  });
-}
 
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 

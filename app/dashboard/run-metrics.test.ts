@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { durationBetween, formatDuration, formatPercent, readRunMetrics, shortlistSize } from "./run-metrics";
+import { durationBetween, formatDuration, formatPercent, readRunMetrics, shortlistSize, trendLabels } from "./run-metrics";
 import { progressPercent, stageCounts } from "./run-stages";
 
 describe("reading a run's metrics", () => {
@@ -39,6 +39,10 @@ describe("formatting", () => {
     expect(formatDuration(185_000)).toBe("3 min 05 s");
     expect(formatDuration(3_720_000)).toBe("1 h 02 min");
     expect(formatDuration(durationBetween("2026-11-22T01:00:00Z", null))).toBe("—");
+  });
+
+  it("labels trend points by date, numbering a day's second run", () => {
+    expect(trendLabels(["2026-11-20", "2026-11-21", "2026-11-21", "2026-11-22"])).toEqual(["20 Nov", "21 Nov", "21 Nov (2)", "22 Nov"]);
   });
 });
 

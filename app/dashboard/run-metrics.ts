@@ -111,3 +111,16 @@ export function formatWhen(instant: string | Date | null | undefined): string {
 export function formatDay(isoDate: string): string {
   return day.format(new Date(`${isoDate}T00:00:00Z`));
 }
+
+const shortDate = new Intl.DateTimeFormat("en-SG", { day: "numeric", month: "short", timeZone: "UTC" });
+
+/** Chart labels: the run's date, with a counter when a day had more than one run. */
+export function trendLabels(runDates: string[]): string[] {
+  const seen = new Map<string, number>();
+  return runDates.map((d) => {
+    const n = (seen.get(d) ?? 0) + 1;
+    seen.set(d, n);
+    const label = shortDate.format(new Date(`${d}T00:00:00Z`));
+    return n > 1 ? `${label} (${n})` : label;
+  });
+}

@@ -11,7 +11,9 @@ export type ChartTable = {
 /**
  * A chart with what makes it usable without seeing it: a heading, a one-line
  * summary (also the chart's accessible name), and the same figures as a
- * table behind "Show as table". Before hydration a skeleton holds its place.
+ * table behind "Show as table" — the picture itself is one image to
+ * assistive technology and keyboard users, who get the table instead. Before
+ * hydration a skeleton holds its place.
  */
 export function ChartFrame({
   id,

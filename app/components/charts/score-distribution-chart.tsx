@@ -33,7 +33,7 @@ export function ScoreDistributionChart({ id, distribution, caption }: { id: stri
     >
       {() => (
         <ResponsiveContainer width="100%" height="100%">
-          <BarChart data={data} margin={{ top: 24, right: 8, bottom: 0, left: 0 }} accessibilityLayer>
+          <BarChart data={data} margin={{ top: 24, right: 8, bottom: 0, left: 0 }} accessibilityLayer={false}>
             <PatternDefs prefix={id} colors={colors} />
             <CartesianGrid vertical={false} stroke="#e2e8f0" />
             <XAxis dataKey="bucket" tickLine={false} axisLine={{ stroke: "#94a3b8" }} tick={{ fill: "#334155", fontSize: 13 }} />

@@ -68,7 +68,8 @@ describe("who may use the settings", () => {
       expect(response.status).toBe(200);
     }
     const data = (await (await load("ops")).json()) as SettingsData;
-    expect(data.settings).toMatchObject({ odooPushMode: "after_run", dailyTokenBudget: 200_000, freeMail: "exclude", scoreThresholds: { high: 70, medium: 40 }, icpVersion: null });
+    const { defaultIcpRules } = await import("~/icp/rules");
+    expect(data.settings).toMatchObject({ odooPushMode: "after_run", dailyTokenBudget: 200_000, freeMail: "exclude", scoreThresholds: defaultIcpRules().scoreThresholds, icpVersion: null });
     expect(data.suppressions).toMatchObject({ total: 0, counts: { email: 0, domain: 0, uen: 0 } });
   });
 

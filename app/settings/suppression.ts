@@ -1,0 +1,111 @@
+/**
+ * Suppression list values (seed 000 §9): emails, domains and UENs a tenant
+ * never wants contacted or pushed. Values are stored normalised so the
+ * pipeline compares them as stored: emails lower-cased, domains bare (no
+ * scheme, path or www.), UENs upper-cased in one of ACRA's formats.
+ * Browser-safe: the settings page checks input with the same rules.
+ */
+export const SUPPRESSION_KINDS = ["email", "domain", "uen"] as const;
+export type SuppressionKind = (typeof SUPPRESSION_KINDS)[number];
+
+export const SUPPRESSION_KIND_LABELS: Record<SuppressionKind, string> = { email: "Email", domain: "Domain", uen: "UEN" };
+
+export type Normalised = { ok: true; kind: SuppressionKind; value: string } | { ok: false; reason: string };
+
+/** ACRA's UEN formats: businesses (8 digits + letter), local companies (year + 5 digits + letter), others (T/S/R + year + type + 4 digits + letter). */
+const UEN = /^(?:\d{8}[A-Z]|\d{9}[A-Z]|[TSR]\d{2}[A-Z]{2}\d{4}[A-Z])$/;
+const EMAIL_LOCAL = /^[a-z0-9!#$%&'*+/=?^_`{|}~.-]+$/;
+const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+const MAX_VALUE = 254;
+
+export function normaliseDomain(raw: string): Normalised {
+  let value = raw.trim().toLowerCase();
+  if (!value) return { ok: false, reason: "empty value" };
+  value = value.replace(/^[a-z][a-z0-9+.-]*:\/\//, "").replace(/^@/, "");
+  value = value.split(/[/?#]/, 1)[0]!.replace(/:\d+$/, "").replace(/\.$/, "");
+  value = value.replace(/^www\./, "");
+  if (value.includes("@")) return { ok: false, reason: "looks like an email address, not a domain" };
+  const labels = value.split(".");
+  if (value.length > 253 || labels.length < 2 || !labels.every((l) => LABEL.test(l)) || !/^[a-z]{2,63}$|^xn--/.test(labels.at(-1)!)) {
+    return { ok: false, reason: `not a domain: ${JSON.stringify(raw.trim())}` };
+  }
+  return { ok: true, kind: "domain", value };
+}
+
+export function normaliseEmail(raw: string): Normalised {
+  const value = raw.trim().replace(/^mailto:/i, "").toLowerCase();
+  if (!value) return { ok: false, reason: "empty value" };
+  const at = value.lastIndexOf("@");
+  if (at < 1 || at === value.length - 1) return { ok: false, reason: `not an email address: ${JSON.stringify(raw.trim())}` };
+  const local = value.slice(0, at);
+  const domain = normaliseDomain(value.slice(at + 1));
+  if (value.length > MAX_VALUE || local.length > 64 || !EMAIL_LOCAL.test(local) || local.startsWith(".") || local.endsWith(".") || local.includes("..") || !domain.ok) {
+    return { ok: false, reason: `not an email address: ${JSON.stringify(raw.trim())}` };
+  }
+  // The domain part keeps its www. label: an address at www.example.com is a different address.
+  return { ok: true, kind: "email", value };
+}
+
+export function normaliseUen(raw: string): Normalised {
+  const value = raw.trim().toUpperCase();
+  if (!value) return { ok: false, reason: "empty value" };
+  if (!UEN.test(value)) return { ok: false, reason: `not a UEN: ${JSON.stringify(raw.trim())} (e.g. 201912345K, 53123456A or T19LL1234A)` };
+  return { ok: true, kind: "uen", value };
+}
+
+/** Which kind a bare value is: an @ means email, ACRA's shape means UEN, otherwise a domain. */
+export function detectKind(raw: string): SuppressionKind {
+  const value = raw.trim();
+  if (value.includes("@") && !/^@[^@]+$/.test(value)) return "email";
+  if (UEN.test(value.toUpperCase())) return "uen";
+  return "domain";
+}
+
+export function normaliseSuppression(kind: SuppressionKind | "auto", raw: string): Normalised {
+  const actual = kind === "auto" ? detectKind(raw) : kind;
+  if (actual === "email") return normaliseEmail(raw);
+  if (actual === "domain") return normaliseDomain(raw);
+  return normaliseUen(raw);
+}
+
+export function isSuppressionKind(value: unknown): value is SuppressionKind {
+  return typeof value === "string" && (SUPPRESSION_KINDS as readonly string[]).includes(value);
+}
+
+export type SuppressionRow = { kind: SuppressionKind; value: string; reason: string | null };
+export type RowError = { line: number; value: string; reason: string };
+export type ParsedRows = { rows: SuppressionRow[]; errors: RowError[] };
+
+const MAX_REASON = 200;
+
+export function cleanReason(reason: string | null | undefined): string | null {
+  const text = reason?.trim().replace(/\s+/g, " ") ?? "";
+  return text ? text.slice(0, MAX_REASON) : null;
+}
+
+/**
+ * A pasted list, one value per line; blank lines and lines starting with #
+ * are skipped. Each bad line becomes an error with its line number; the good
+ * ones are kept (duplicates once).
+ */
+export function parsePastedList(text: string, kind: SuppressionKind | "auto", reason: string | null = null): ParsedRows {
+  const rows: SuppressionRow[] = [];
+  const errors: RowError[] = [];
+  const seen = new Set<string>();
+  text.split(/\r\n|\r|\n/).forEach((line, index) => {
+    const value = line.trim();
+    if (!value || value.startsWith("#")) return;
+    const result = normaliseSuppression(kind, value);
+    if (!result.ok) {
+      errors.push({ line: index + 1, value: value.slice(0, 100), reason: result.reason });
+      return;
+    }
+    const key = `${result.kind}:${result.value}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    rows.push({ kind: result.kind, value: result.value, reason: cleanReason(reason) });
+  });
+  return { rows, errors };
+}
+
+export const MAX_IMPORT_ROWS = 5000;

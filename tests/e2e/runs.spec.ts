@@ -1,0 +1,91 @@
+import { expect, test } from "@playwright/test";
+import { signIn } from "./support/sign-in";
+
+/**
+ * The dashboard and the runs pages in a real browser against the dev world:
+ * an ops user starts a run from the dashboard, watches its live progress on
+ * the run page until it finishes, and finds it in the history; a viewer sees
+ * the same pages without the controls.
+ */
+test.describe.configure({ mode: "serial" });
+
+test("ops starts a run from the dashboard and watches it to completion", async ({ page }) => {
+  test.setTimeout(600_000);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await signIn(page, "ops@acme.test");
+  await page.goto("/app");
+  await expect(page.getByRole("heading", { name: "Dashboard", level: 1 })).toBeVisible();
+  await page.screenshot({ path: "test-results/screenshots/dashboard-before-run.png", fullPage: true });
+
+  await page.getByRole("button", { name: "Run now" }).click();
+  await page.waitForURL(/\/app\/runs\/[0-9a-f-]{36}$/);
+  const live = page.getByTestId("live-progress");
+  await expect(live).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Live progress" })).toBeVisible();
+  await expect(page.getByRole("list", { name: "Companies per stage" })).toBeVisible();
+  await expect(page.getByTestId("stream-state")).toHaveText(/Live|Finished/, { timeout: 30_000 });
+  // The stream delivers the run's first steps and counters without a reload.
+  await expect(page.getByTestId("event-feed").locator("li").first()).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByRole("progressbar", { name: "Run progress" })).toBeVisible();
+  await expect(page.getByTestId("run-progress-text")).toContainText(/companies settled/, { timeout: 120_000 });
+  await page.screenshot({ path: "test-results/screenshots/run-live.png", fullPage: true });
+
+  // When the stream says done, the page reloads its data and shows the final figures.
+  await expect(page.getByRole("heading", { name: "Run figures" })).toBeVisible({ timeout: 540_000 });
+  await expect(page.getByText("succeeded").first()).toBeVisible();
+  await expect(page.getByTestId("run-progress-text")).toContainText("(100 %)");
+  await expect(page.getByRole("heading", { name: "Vendor usage and cost" })).toBeVisible();
+  const shortlist = page.getByRole("region", { name: "Shortlist" });
+  await expect(shortlist.getByRole("figure", { name: /Score distribution/ }).or(shortlist.getByText("No company was scored"))).toBeVisible();
+  await page.screenshot({ path: "test-results/screenshots/run-finished.png", fullPage: true });
+
+  await page.getByRole("link", { name: "← All runs" }).click();
+  await expect(page.getByRole("heading", { name: "Runs", level: 1 })).toBeVisible();
+  await expect(page.getByRole("table").getByRole("row")).not.toHaveCount(1);
+  await expect(page.getByRole("table")).toContainText("ops@acme.test");
+  await page.screenshot({ path: "test-results/screenshots/runs.png", fullPage: true });
+
+  await page.getByRole("link", { name: "Dashboard" }).click();
+  await expect(page.getByRole("heading", { name: "Latest run" })).toBeVisible();
+  const latest = page.getByRole("region", { name: "Latest shortlist" });
+  await expect(latest.getByRole("figure", { name: /Score distribution/ }).or(latest.getByText("No company was scored"))).toBeVisible();
+  const trend = page.getByRole("figure", { name: /Shortlist and verified emails/ });
+  await expect(trend).toBeVisible();
+  await expect(page.getByRole("meter", { name: "LLM tokens today" })).toBeVisible();
+  // Charts are readable without the picture: the same figures as a table.
+  await trend.getByText("Show as table").click();
+  await expect(trend.getByRole("table")).toContainText(/\d+ %|—/);
+  await page.screenshot({ path: "test-results/screenshots/dashboard.png", fullPage: true });
+
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.reload();
+  await expect(page.getByRole("heading", { name: "Latest run" })).toBeVisible();
+  await page.screenshot({ path: "test-results/screenshots/dashboard-phone.png", fullPage: true });
+});
+
+test("Run now while a run is active points to that run instead of starting another", async ({ page }) => {
+  await signIn(page, "ops@acme.test");
+  await page.goto("/app");
+  const button = page.getByRole("button", { name: "Run now" });
+  await button.click();
+  await page.waitForURL(/\/app\/runs\/[0-9a-f-]{36}$/);
+  const runUrl = new URL(page.url()).pathname;
+  await page.goto("/app");
+  await expect(page.getByRole("link", { name: "Watch the run in progress" })).toHaveAttribute("href", runUrl);
+  await expect(page.getByRole("button", { name: "Run now" })).toHaveCount(0);
+});
+
+test("a viewer sees the dashboard and runs without Run now, resolve or QA controls", async ({ page }) => {
+  await signIn(page, "viewer@acme.test");
+  await page.goto("/app");
+  await expect(page.getByRole("heading", { name: "Dashboard", level: 1 })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Run now" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: /^Resolve/ })).toHaveCount(0);
+  await page.getByRole("link", { name: "Runs", exact: true }).click();
+  await page.getByRole("table").getByRole("link").last().click();
+  await expect(page.getByRole("heading", { name: /QA sample/ })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Mark checked" })).toHaveCount(0);
+  // Same-origin (a viewer with devtools), so the role guard answers, not the cross-site check.
+  const forged = await page.request.post(page.url(), { headers: { Origin: new URL(page.url()).origin }, form: { intent: "qa-check", uen: "201912345K", verdict: "ok" } });
+  expect(forged.status()).toBe(403);
+});

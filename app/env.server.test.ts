@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { deriveAppDatabaseUrl, EnvError, parseEnv } from "./env.server";
+import { readFileSync } from "node:fs";
+import { deriveAppDatabaseUrl, ENV_KEYS, EnvError, parseEnv } from "./env.server";
 
 const owner = "postgresql://postgres:secret@db.internal:5432/nexius";
 
@@ -42,5 +43,21 @@ describe("parseEnv", () => {
 
   it("tells a developer without DATABASE_URL to use the dev runner", () => {
     expect(() => parseEnv({})).toThrow(/npm run dev/);
+  });
+});
+
+describe(".env.example", () => {
+  const lines = readFileSync(".env.example", "utf8").split("\n");
+  const set = Object.fromEntries(
+    lines.filter((l) => /^[A-Z][A-Z0-9_]*=/.test(l)).map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+  );
+  const mentioned = new Set(lines.map((l) => l.match(/^#?\s*([A-Z][A-Z0-9_]*)=/)?.[1]).filter(Boolean));
+
+  it("documents every variable the platform reads, and no other", () => {
+    expect([...mentioned].sort()).toEqual([...ENV_KEYS].sort());
+  });
+
+  it("holds values the platform accepts", () => {
+    expect(() => parseEnv({ ...set, DATABASE_URL: owner })).not.toThrow();
   });
 });

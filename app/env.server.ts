@@ -2,7 +2,7 @@ import { z } from "zod";
 import { authEnv, authEnvProblems } from "./auth/config.server";
 import { crawlerEnv } from "./crawler/config.server";
 import { icpEnv } from "./icp/config";
-import { registryEnv } from "./registry/registry.server";
+import { registryEnv } from "./registry/config";
 import { odooEnv } from "./odoo/config.server";
 import { vendorsEnv } from "./vendors/config.server";
 
@@ -33,7 +33,8 @@ const baseEnv = z.object({
   DATA_DIR: z.string().default(".data"),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
+  /** Jobs one worker process runs at once; lead-engine jobs mostly wait on the network. */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(24),
   ALLOW_DEV_BYPASS: booleanFlag,
   /** Public base URL of the platform (redirect URIs, links in emails). */
   APP_URL: z.string().url().optional(),
@@ -55,6 +56,9 @@ const EnvSchema = baseEnv
   /** The OAuth client id Odoo uses at Nexius SSO (Odoo is its own client of the IdP). */
   ODOO_OIDC_CLIENT_ID: z.string().min(1).default("odoo"),
 });
+
+/** Every variable the platform reads (documented in .env.example; a test keeps the two in step). */
+export const ENV_KEYS = Object.keys(EnvSchema.shape);
 
 export type Env = z.infer<typeof EnvSchema> & {
   DATABASE_URL: string;

@@ -3,7 +3,7 @@ import { env } from "../app/env.server";
 import { defineTask } from "../app/jobs/define-task.server";
 import { log } from "../app/logger.server";
 import { datagovConfigFrom } from "../app/registry/datagov.server";
-import { parseAcraSources, registryEnv, sweepAcraSources } from "../app/registry/registry.server";
+import { parseAcraSources, sweepAcraSources } from "../app/registry/registry.server";
 
 /**
  * Cron, Singapore night: loads each configured registry source (ACRA_SOURCES)
@@ -14,7 +14,7 @@ export default defineTask(
   "acra_sweep",
   { schema: z.object({ sources: z.array(z.string().min(1)).optional() }).passthrough(), maxAttempts: 3 },
   async (payload) => {
-    const config = registryEnv.parse(process.env);
+    const config = env();
     const sources = payload.sources ?? parseAcraSources(config.ACRA_SOURCES);
     if (!sources.length) {
       log().info("registry sweep: no ACRA_SOURCES configured");

@@ -1,6 +1,6 @@
 import { z } from "zod";
+import { env } from "../app/env.server";
 import { defineTask } from "../app/jobs/define-task.server";
-import { icpConfigFrom, icpEnv } from "../app/icp/config";
 import { refreshCandidates } from "../app/icp/candidates.server";
 
 /**
@@ -11,7 +11,6 @@ export default defineTask(
   "refresh_candidates",
   { schema: z.object({ tenantId: z.string().uuid(), reason: z.string().min(1).max(200) }), maxAttempts: 5 },
   async ({ tenantId, reason }) => {
-    const config = icpConfigFrom(icpEnv.parse(process.env));
-    await refreshCandidates(tenantId, { reason, floor: config.candidateFloor });
+    await refreshCandidates(tenantId, { reason, floor: env().ICP_CANDIDATE_FLOOR });
   },
 );

@@ -3,7 +3,8 @@ import { requireEnvOrExit } from "../env.server";
 import { datagovConfigFrom } from "../registry/datagov.server";
 import { IngestionBusyError, type IngestProgress } from "../registry/ingest.server";
 import { formatProgress } from "../registry/progress";
-import { ingestAcraSource, registryEnv } from "../registry/registry.server";
+import { registryEnv } from "../registry/config";
+import { ingestAcraSource } from "../registry/registry.server";
 
 /**
  * `npm run acra:ingest -- <path|folder|url|dataset:ID|collection:ID> [--wait]`

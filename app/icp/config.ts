@@ -5,9 +5,3 @@ export const icpEnv = z.object({
   /** Fewer candidates than this after a refresh raises an alert (per tenant overridable by `candidateFloor`). */
   ICP_CANDIDATE_FLOOR: z.coerce.number().int().min(0).default(500),
 });
-
-export type IcpConfig = { candidateFloor: number };
-
-export function icpConfigFrom(env: z.output<typeof icpEnv>): IcpConfig {
-  return { candidateFloor: env.ICP_CANDIDATE_FLOOR };
-}

@@ -26,7 +26,7 @@ describe("ICP rules in words", () => {
         { label: "Industries", value: "Software and SaaS" },
         { label: "Employees", value: "10–200" },
         { label: "Nightly run", value: "on at 02:00 SGT" },
-        { label: "Buckets", value: "High ≥ 70, Medium ≥ 40" },
+        { label: "Buckets", value: "High ≥ 85, Medium ≥ 65" },
       ]),
     );
   });

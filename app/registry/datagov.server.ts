@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
+import { datagovEnv } from "./config";
 
 /**
  * data.gov.sg as ACRA publishes through it: dataset and collection metadata
@@ -9,15 +10,6 @@ import { z } from "zod";
  * file URL). Rate limits are per 10 seconds and answered with HTTP 429, which
  * we wait out with backoff.
  */
-export const datagovEnv = z.object({
-  DATAGOV_DOWNLOAD_API_URL: z.string().url().default("https://api-open.data.gov.sg"),
-  DATAGOV_METADATA_API_URL: z.string().url().default("https://api-production.data.gov.sg"),
-  DATAGOV_API_KEY: z.string().min(1).optional(),
-  DATAGOV_POLL_INTERVAL_MS: z.coerce.number().int().min(0).default(3000),
-  DATAGOV_MAX_POLLS: z.coerce.number().int().min(1).default(60),
-  DATAGOV_MAX_RETRIES: z.coerce.number().int().min(0).default(6),
-  DATAGOV_BACKOFF_MS: z.coerce.number().int().min(0).default(2500),
-});
 
 export type DatagovConfig = {
   downloadApiUrl: string;

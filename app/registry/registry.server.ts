@@ -8,7 +8,7 @@ import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import { z } from "zod";
 import { log } from "../logger.server";
-import { createDatagovClient, datagovEnv, openUrl, redactQuery, type DatagovConfig } from "./datagov.server";
+import { createDatagovClient, openUrl, redactQuery, type DatagovConfig } from "./datagov.server";
 import { contentVersion, ingestAcraFiles, type IngestProgress, type IngestSummary } from "./ingest.server";
 import { acraSampleStream, SAMPLE_DEFAULT_SEED } from "./sample-generator";
 import { resolveSource, sourceKindOf, type SourceFile } from "./sources.server";
@@ -17,11 +17,6 @@ import { resolveSource, sourceKindOf, type SourceFile } from "./sources.server";
  * The registry's public surface: load a source, check sources for news (the
  * nightly sweep), and make sure a development database has a demo registry.
  */
-export const registryEnv = datagovEnv.extend({
-  /** Sources the nightly sweep checks, separated by commas or spaces: paths, URLs, dataset:d_…, collection:2. */
-  ACRA_SOURCES: z.string().default(""),
-});
-
 export function parseAcraSources(value: string): string[] {
   return value
     .split(/[\s,]+/)

@@ -3,7 +3,9 @@ import { enqueue } from "~/jobs/enqueue.server";
 import { log } from "~/logger.server";
 import { enrichCompany } from "./enrich-company.server";
 import { logStep } from "./run-log.server";
+import { loadRunContext } from "./run-context.server";
 import { scoreCompanies } from "./score-stage.server";
+import { runJobPriority } from "./start-run.server";
 import { BATCH, verifyPendingEmails } from "./verify-emails.server";
 
 /**
@@ -61,8 +63,18 @@ async function scheduleVerification(tenantId: string, runId: string, delayMs: nu
   await enqueue(
     "verify_run_emails",
     { tenantId, runId },
-    { jobKey: `run:${runId}:verify`, jobKeyMode: "preserve_run_at", runAt: new Date(Date.now() + delayMs), queueName: `run:${runId}:verify` },
+    {
+      jobKey: `run:${runId}:verify`,
+      jobKeyMode: "preserve_run_at",
+      runAt: new Date(Date.now() + delayMs),
+      queueName: `run:${runId}:verify`,
+      priority: await priorityOf(tenantId, runId),
+    },
   );
+}
+
+async function priorityOf(tenantId: string, runId: string) {
+  return runJobPriority((await loadRunContext(tenantId, runId)).kind);
 }
 
 export async function runVerifyEmailsJob(tenantId: string, runId: string) {
@@ -85,7 +97,7 @@ export async function runVerifyEmailsJob(tenantId: string, runId: string) {
   const ready = await verifyPendingEmails(tenantId, runId);
   // Scoring writes a rationale (an LLM call each): in parallel jobs, not one after another here.
   for (const uen of ready) {
-    await enqueue("score_company", { tenantId, runId, uen }, { jobKey: `run:${runId}:${uen}:score`, jobKeyMode: "dedupe" });
+    await enqueue("score_company", { tenantId, runId, uen }, { jobKey: `run:${runId}:${uen}:score`, jobKeyMode: "dedupe", priority: await priorityOf(tenantId, runId) });
   }
 }
 
@@ -109,6 +121,6 @@ export async function settle(tenantId: string, runId: string, count: number) {
       WHERE id = ${runId}::uuid RETURNING settled_count, target_count`;
   });
   if (row && row.settled_count >= row.target_count) {
-    await enqueue("finalize_run", { tenantId, runId }, { jobKey: `run:${runId}:finalize`, jobKeyMode: "dedupe" });
+    await enqueue("finalize_run", { tenantId, runId }, { jobKey: `run:${runId}:finalize`, jobKeyMode: "dedupe", priority: await priorityOf(tenantId, runId) });
   }
 }

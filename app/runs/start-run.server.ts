@@ -17,6 +17,14 @@ import { singaporeDate } from "~/singapore-time";
  */
 export type RunKind = "nightly" | "manual" | "re_enrich";
 
+/**
+ * A one-company re-enrich has someone watching its progress: its jobs go
+ * ahead of a nightly batch (graphile-worker runs lower numbers first).
+ */
+export function runJobPriority(kind: string): number {
+  return kind === "re_enrich" ? -10 : 0;
+}
+
 /** Companies enriched within this many days are skipped unless a run asks to include them. */
 export const RECENT_DAYS = 7;
 
@@ -54,7 +62,7 @@ export async function startRun(tenantId: string, input: { kind: RunKind; actor: 
         select: { id: true },
       });
       await logStep(tx, { runId: created.id, stage: "run", event: "queued", status: "info", args: { kind: input.kind, ...options } });
-      await enqueue("start_run", { tenantId, runId: created.id }, { jobKey: `run:${created.id}:start`, runAt: input.runAt, tx });
+      await enqueue("start_run", { tenantId, runId: created.id }, { jobKey: `run:${created.id}:start`, runAt: input.runAt, priority: runJobPriority(input.kind), tx });
       return created;
     },
   );
@@ -134,17 +142,18 @@ export async function launchRun(tenantId: string, runId: string): Promise<void> 
   });
 
   if (targets.length === 0) {
-    await enqueue("finalize_run", { tenantId, runId }, { jobKey: `run:${runId}:finalize` });
+    await enqueue("finalize_run", { tenantId, runId }, { jobKey: `run:${runId}:finalize`, priority: runJobPriority(context.kind) });
     return;
   }
   await fanOut(tenantId, runId);
 }
 
 async function fanOut(tenantId: string, runId: string) {
+  const { kind } = await loadRunContext(tenantId, runId);
   const pending = await db.$withTenant(tenantId, (tx) =>
     tx.runCompany.findMany({ where: { runId, status: { in: ["pending", "running"] } }, select: { uen: true } }),
   );
   for (const { uen } of pending) {
-    await enqueue("enrich_company", { tenantId, runId, uen }, { jobKey: `run:${runId}:${uen}`, jobKeyMode: "dedupe" });
+    await enqueue("enrich_company", { tenantId, runId, uen }, { jobKey: `run:${runId}:${uen}`, jobKeyMode: "dedupe", priority: runJobPriority(kind) });
   }
 }

@@ -5,6 +5,7 @@ import { defaultIcpRules, InvalidIcpRulesError } from "~/icp/rules";
 import { rulesSummary } from "~/icp/rules-text";
 import { maskEmail, maskName, seesPersonalData } from "~/privacy/mask";
 import { RunAlreadyActiveError, startRun } from "~/runs/start-run.server";
+import { findShortlistRun, topOfShortlist } from "~/shortlist/shortlist.server";
 import { singaporeDate } from "~/singapore-time";
 import { matchCompany, type CompanyName } from "./company-match";
 import { PRD_EXAMPLES, sentenceFor, type Bucket, type ChatCommand } from "./commands";
@@ -113,69 +114,17 @@ async function updateIcp(viewer: ChatViewer, command: Extract<ChatCommand, { kin
   };
 }
 
-type ShortlistRow = {
-  uen: string;
-  name: string;
-  bucket: Bucket;
-  score: number;
-  domain: string | null;
-  contact_name: string | null;
-  contact_title: string | null;
-  contact_email: string | null;
-};
-
 /**
- * The shortlist of a day: the companies scored by that day's full run (or
- * the latest one before it), each with its newest score since then, so a
- * re-enrich later that day moves the company. Suppressed UENs are left out.
+ * The shortlist as the Shortlist page defines it (app/shortlist): the day's
+ * run, or the latest one when the day has none yet, saying which day it is.
  */
 async function shortlist(viewer: ChatViewer, command: Extract<ChatCommand, { kind: "shortlist" }>, now: Date): Promise<Answer> {
   const requestedDate = command.date ?? singaporeDate(now);
-  const bucket = command.bucket ?? null;
   const { day, total, rows } = await db.$withTenant(viewer.tenantId, async (tx) => {
-    // A full run's day wins; a workspace that has only re-enriched companies so far still gets a list.
-    const [found] = await tx.$queryRaw<Array<{ day: string; full: boolean }>>`
-      SELECT to_char(r.run_date, 'YYYY-MM-DD') AS day, r.kind <> 're_enrich' AS full FROM runs r
-      WHERE r.run_date <= ${requestedDate}::date AND EXISTS (SELECT 1 FROM lead_scores s WHERE s.run_id = r.id)
-      ORDER BY (r.kind <> 're_enrich') DESC, r.run_date DESC LIMIT 1`;
-    if (!found) return { day: null, total: 0, rows: [] as ShortlistRow[] };
-    const latest = `
-      WITH members AS (
-        SELECT DISTINCT s.uen FROM lead_scores s JOIN runs r ON r.id = s.run_id
-        WHERE r.run_date = $1::date AND (r.kind <> 're_enrich' OR NOT $4::boolean)
-      ), latest AS (
-        SELECT DISTINCT ON (s.uen) s.uen, s.score, s.bucket FROM lead_scores s JOIN runs r ON r.id = s.run_id
-        WHERE s.uen IN (SELECT uen FROM members) AND r.run_date BETWEEN $1::date AND $2::date
-        ORDER BY s.uen, s.created_at DESC
-      ), listed AS (
-        SELECT l.* FROM latest l
-        WHERE ($3::text IS NULL OR l.bucket = $3::text)
-          AND NOT EXISTS (SELECT 1 FROM suppression_entries x WHERE x.kind = 'uen' AND x.value = l.uen)
-      )`;
-    const [{ n }] = await tx.$queryRawUnsafe<[{ n: number }]>(`${latest} SELECT count(*)::int AS n FROM listed`, found.day, requestedDate, bucket, found.full);
-    const rows = await tx.$queryRawUnsafe<ShortlistRow[]>(
-      `${latest}
-       SELECT l.uen, c.entity_name AS name, l.bucket, l.score, f.domain,
-              ct.full_name AS contact_name, ct.title AS contact_title, ct.email AS contact_email
-       FROM listed l
-       JOIN staging_acra_companies c ON c.uen = l.uen
-       LEFT JOIN lead_features f ON f.uen = l.uen
-       LEFT JOIN LATERAL (
-         SELECT lc.full_name, lc.title, e.email FROM lead_emails e LEFT JOIN lead_contacts lc ON lc.id = e.contact_id
-         WHERE e.uen = l.uen AND e.verification_status NOT IN ('invalid', 'do_not_mail')
-           AND NOT EXISTS (SELECT 1 FROM suppression_entries x WHERE (x.kind = 'email' AND x.value = lower(e.email))
-                                                                  OR (x.kind = 'domain' AND x.value = lower(split_part(e.email, '@', 2))))
-         ORDER BY (e.verification_status = 'verified') DESC, e.created_at LIMIT 1
-       ) ct ON true
-       ORDER BY l.score DESC, c.entity_name, l.uen
-       LIMIT $5`,
-      found.day,
-      requestedDate,
-      bucket,
-      found.full,
-      command.limit,
-    );
-    return { day: found.day, total: n, rows };
+    const run = (await findShortlistRun(tx, requestedDate)) ?? (await findShortlistRun(tx, null));
+    if (!run || run.runDate > requestedDate) return { day: null, total: 0, rows: [] };
+    const top = await topOfShortlist(tx, run, { bucket: command.bucket, limit: command.limit });
+    return { day: run.runDate, ...top };
   });
   const masked = !seesPersonalData(viewer.roles);
   const reply: Reply = {
@@ -186,24 +135,25 @@ async function shortlist(viewer: ChatViewer, command: Extract<ChatCommand, { kin
     ...(command.bucket ? { bucket: command.bucket } : {}),
     total,
     masked,
-    rows: rows.map((r, i) => ({
-      rank: i + 1,
+    rows: rows.map((r) => ({
+      rank: r.rank,
       uen: r.uen,
-      name: r.name,
+      name: r.name ?? r.uen,
       bucket: r.bucket,
-      score: Number(r.score),
+      score: r.score,
       domain: r.domain,
-      contact: r.contact_name || r.contact_email
-        ? {
-            name: masked ? maskName(r.contact_name ?? "") : (r.contact_name ?? ""),
-            email: r.contact_email ? (masked ? maskEmail(r.contact_email) : r.contact_email) : null,
-            title: r.contact_title,
-          }
-        : null,
+      contact:
+        r.contactName || r.contactEmail
+          ? {
+              name: masked ? maskName(r.contactName ?? "") : (r.contactName ?? ""),
+              email: r.contactEmail ? (masked ? maskEmail(r.contactEmail) : r.contactEmail) : null,
+              title: r.contactTitle,
+            }
+          : null,
     })),
   };
   const text = !day
-    ? "There is no shortlist yet: no run has scored any company."
+    ? "There is no shortlist yet: no run has finished."
     : `${day === requestedDate ? "Today's" : `The ${day}`} shortlist: ${Math.min(total, command.limit)} of ${total} companies${command.bucket ? ` in ${command.bucket}` : ""}.`;
   return { text, reply };
 }

@@ -131,32 +131,6 @@ export type IcpRefreshLive = {
   degradedReason: string | null;
 };
 
-export const RUN_STAGES = ["crawl", "merge", "extract", "verify", "score"] as const;
-export type RunStage = (typeof RUN_STAGES)[number];
-
-/** The lead engine's step names folded into the five stages the chat shows. */
-export function runStageOf(stage: string): RunStage | null {
-  switch (stage) {
-    case "domain":
-    case "crawl":
-    case "tavily":
-      return "crawl";
-    case "merge":
-      return "merge";
-    case "extract":
-    case "contacts":
-    case "emails":
-      return "extract";
-    case "verify":
-      return "verify";
-    case "score":
-    case "filtered":
-      return "score";
-    default:
-      return null;
-  }
-}
-
 export const FINISHED_RUN_STATUSES = ["succeeded", "failed", "cancelled"] as const;
 
 export function isFinishedRun(status: string): boolean {

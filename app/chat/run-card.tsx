@@ -1,7 +1,8 @@
 import { Link, useRevalidator } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { Badge, statusTone } from "~/components/ui/badge";
-import { isFinishedRun, RUN_STAGES, runStageOf, type RunLive, type RunReply, type RunStage } from "./replies";
+import { PROGRESS_STAGES as RUN_STAGES, progressStageOf as runStageOf, type ProgressStage as RunStage } from "~/runs/progress-stages";
+import { isFinishedRun, type RunLive, type RunReply } from "./replies";
 
 /**
  * A run started from the chat. While it runs, its progress streams in from

@@ -5,7 +5,6 @@ import { toGraphileTask } from "~/jobs/define-task.server";
 import pushRunToOdoo from "../../tasks/push_run_to_odoo";
 import {
   createTenantWithOdoo,
-  ensureRegistryTable,
   ODOO_DB,
   plainLeads,
   seedRun,
@@ -107,7 +106,6 @@ let tenant: { tenantId: string; companyId: number };
 beforeAll(async () => {
   ({ sim, admin } = await startPushSimulator());
   odoo = sim.state.database(ODOO_DB);
-  await ensureRegistryTable();
 });
 afterAll(() => sim.stop());
 

@@ -139,9 +139,11 @@ export async function companyProfile(tenantId: string, uen: string, options: { m
     const score = await latestScore(tx, uen);
     const link = await tx.odooPartnerLink.findUnique({ where: { tenantId_uen: { tenantId, uen } }, select: { partnerId: true, pushedAt: true } });
     const connection = await tx.odooConnection.findUnique({ where: { tenantId }, select: { baseUrl: true } });
+    // The company's re-enrich under way — or just finished, so its outcome stays on screen after the page reloads.
     const reEnrich = await tx.$queryRaw<Array<{ id: string; status: string }>>`
         SELECT id::text, status FROM runs
-        WHERE kind = 're_enrich' AND status IN ('queued', 'running', 'finalizing') AND options->'uens' ? ${uen}
+        WHERE kind = 're_enrich' AND options->'uens' ? ${uen}
+          AND (status IN ('queued', 'running', 'finalizing') OR finished_at > now() - interval '10 minutes')
         ORDER BY created_at DESC LIMIT 1`;
 
     const showEmail = (email: string) => (masked ? maskEmail(email) : email);

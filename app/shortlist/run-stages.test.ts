@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { chipOf, chipStates, furthestChip } from "./run-stages";
+import { progressStageOf } from "~/runs/progress-stages";
+import { chipStates, furthestChip } from "./run-stages";
 
 describe("run stage chips", () => {
   it("folds engine stages into the five chips", () => {
-    expect(["domain", "tavily", "contacts", "emails", "score", "run", "candidates"].map(chipOf)).toEqual([
+    expect(["domain", "tavily", "contacts", "emails", "score", "run", "candidates"].map(progressStageOf)).toEqual([
       "crawl",
       "crawl",
       "extract",

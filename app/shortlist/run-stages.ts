@@ -2,32 +2,15 @@
  * The five progress chips a one-company run shows (crawl → merge → extract →
  * verify → score), read from the run's step events. Safe in the browser.
  */
-export const PROGRESS_STAGES = ["crawl", "merge", "extract", "verify", "score"] as const;
-export type ProgressStage = (typeof PROGRESS_STAGES)[number];
+import { PROGRESS_STAGES, progressStageOf, type ProgressStage } from "~/runs/progress-stages";
+
 export type ChipState = "done" | "current" | "todo" | "failed";
-
-/** Engine stages (app/runs) folded into the chip they belong to; run-level stages have none. */
-const CHIP_OF: Record<string, ProgressStage> = {
-  domain: "crawl",
-  crawl: "crawl",
-  tavily: "crawl",
-  merge: "merge",
-  extract: "extract",
-  contacts: "extract",
-  emails: "verify",
-  verify: "verify",
-  score: "score",
-};
-
-export function chipOf(stage: string): ProgressStage | null {
-  return CHIP_OF[stage] ?? null;
-}
 
 /** Index of the furthest chip the events reached, or -1 before the first company stage. */
 export function furthestChip(stages: readonly string[], current = -1): number {
   let furthest = current;
   for (const stage of stages) {
-    const chip = chipOf(stage);
+    const chip = progressStageOf(stage);
     if (chip) furthest = Math.max(furthest, PROGRESS_STAGES.indexOf(chip));
   }
   return furthest;

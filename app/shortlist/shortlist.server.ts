@@ -9,8 +9,9 @@ import { SHORTLIST_PAGE_SIZE, type ShortlistFilters, type ShortlistQuery } from 
  * (ties by UEN). A one-company re-enrich run of the same day that finished
  * later replaces that company's score, so a re-enriched company moves in the
  * list without hiding the others. Failed and cancelled runs never make a
- * shortlist; a degraded run does, flagged. Enrichment columns (domain,
- * industry, headcount) are the company's current lead_features.
+ * shortlist; a degraded run does, flagged. Companies on the tenant's UEN
+ * suppression list are left out. Enrichment columns (domain, industry,
+ * headcount) are the company's current lead_features.
  *
  * Everything here runs inside the caller's tenant transaction (RLS).
  */
@@ -65,6 +66,7 @@ export function rankedScoresSql(run: ShortlistRun): Prisma.Sql {
              row_number() OVER (ORDER BY COALESCE(o.score, b.score) DESC, b.uen) AS rank
       FROM lead_scores b LEFT JOIN overrides o ON o.uen = b.uen
       WHERE b.run_id = ${run.id}::uuid
+        AND NOT EXISTS (SELECT 1 FROM suppression_entries x WHERE x.kind = 'uen' AND x.value = b.uen)
     )`;
 }
 
@@ -143,6 +145,46 @@ export async function shortlistPage(tx: TenantTx, run: ShortlistRun, query: Shor
     buckets,
     industries,
   };
+}
+
+export type TopCompany = {
+  rank: number;
+  uen: string;
+  name: string | null;
+  bucket: Bucket;
+  score: number;
+  domain: string | null;
+  contactName: string | null;
+  contactTitle: string | null;
+  contactEmail: string | null;
+};
+
+/**
+ * The top of a run's shortlist with each company's best contact (a verified
+ * address first; never an invalid, do-not-mail or suppressed one), for the
+ * chat's answer.
+ */
+export async function topOfShortlist(tx: TenantTx, run: ShortlistRun, options: { bucket?: Bucket; limit: number }): Promise<{ total: number; rows: TopCompany[] }> {
+  const ranked = rankedScoresSql(run);
+  const where = shortlistWhereSql({ date: null, bucket: options.bucket ?? null, industry: null, hasEmail: false, q: null });
+  const [{ total }] = await tx.$queryRaw<[{ total: number }]>`WITH ${ranked} SELECT count(*)::int AS total FROM ranked r ${where}`;
+  const rows = await tx.$queryRaw<TopCompany[]>`
+    WITH ${ranked}
+    SELECT r.rank::int AS rank, r.uen, a.entity_name AS name, r.bucket, r.score::float8 AS score, f.domain,
+           ct.full_name AS "contactName", ct.title AS "contactTitle", ct.email AS "contactEmail"
+    FROM ranked r
+    LEFT JOIN staging_acra_companies a ON a.uen = r.uen
+    LEFT JOIN lead_features f ON f.uen = r.uen
+    LEFT JOIN LATERAL (
+      SELECT lc.full_name, lc.title, e.email FROM lead_emails e LEFT JOIN lead_contacts lc ON lc.id = e.contact_id
+      WHERE e.uen = r.uen AND e.verification_status NOT IN ('invalid', 'do_not_mail', 'pending')
+        AND NOT EXISTS (SELECT 1 FROM suppression_entries x WHERE (x.kind = 'email' AND x.value = lower(e.email))
+                                                               OR (x.kind = 'domain' AND x.value = lower(split_part(e.email, '@', 2))))
+      ORDER BY (e.verification_status = 'verified') DESC, e.created_at LIMIT 1
+    ) ct ON true
+    ${where}
+    ORDER BY r.rank LIMIT ${options.limit}`;
+  return { total, rows };
 }
 
 /** The latest date with a shortlist, to point to when the asked-for day has none. */

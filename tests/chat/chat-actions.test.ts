@@ -228,14 +228,22 @@ describe("shortlist and explanations against a finished run", () => {
 });
 
 describe("shortlists before the first full run", () => {
-  it("says there is none yet, then lists re-enriched companies until a full run has scored", async () => {
+  it("says there is none yet until a full run has scored, as the Shortlist page does", async () => {
     const empty = await app.understandAndAnswer(viewerOf("globex", globex, ["admin"]), "Show today's shortlist (top 50).");
     expect(empty.reply).toMatchObject({ type: "shortlist", date: null, total: 0, rows: [] });
 
     const [uen] = await seedRegistryCompanies(1, 7);
     const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
     await app.db.$withTenant(globex, async (tx) => {
-      const run = await tx.run.create({ data: { tenantId: globex, kind: "re_enrich", status: "succeeded", runDate: new Date(`${today}T00:00:00Z`) } });
+      const run = await tx.run.create({ data: { tenantId: globex, kind: "re_enrich", status: "succeeded", runDate: new Date(`${today}T00:00:00Z`), finishedAt: new Date() } });
+      await tx.leadScore.create({ data: { runId: run.id, uen: uen!, score: 60, bucket: "Medium", breakdown: [], rationale: "Fits.", rationaleSource: "template", contactWeight: 16 } });
+    });
+    // A one-company re-enrich alone makes no shortlist.
+    const stillEmpty = await app.understandAndAnswer(viewerOf("globex", globex, ["admin"]), "Show today's shortlist (top 50).");
+    expect(stillEmpty.reply).toMatchObject({ type: "shortlist", date: null, total: 0 });
+
+    await app.db.$withTenant(globex, async (tx) => {
+      const run = await tx.run.create({ data: { tenantId: globex, kind: "manual", status: "succeeded", runDate: new Date(`${today}T00:00:00Z`), finishedAt: new Date() } });
       await tx.leadScore.create({ data: { runId: run.id, uen: uen!, score: 66, bucket: "Medium", breakdown: [], rationale: "Fits.", rationaleSource: "template", contactWeight: 16 } });
     });
     const listed = await app.understandAndAnswer(viewerOf("globex", globex, ["admin"]), "Show today's shortlist (top 50).");

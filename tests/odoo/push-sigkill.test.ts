@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { platformDb } from "~/db.server";
 import { applyRunPush, planRunPush } from "~/odoo/lead-push.server";
 import type { OdooSession } from "~/odoo/client.server";
-import { createTenantWithOdoo, ensureRegistryTable, ODOO_DB, plainLeads, seedRun, startPushSimulator } from "../support/lead-push-fixtures";
+import { createTenantWithOdoo, ODOO_DB, plainLeads, seedRun, startPushSimulator } from "../support/lead-push-fixtures";
 import { waitFor } from "../support/wait-for";
 import type { OdooSimulator } from "../sims/odoo";
 
@@ -18,7 +18,6 @@ let admin: OdooSession;
 
 beforeAll(async () => {
   ({ sim, admin } = await startPushSimulator());
-  await ensureRegistryTable();
 });
 afterAll(() => sim.stop());
 

@@ -17,23 +17,6 @@ export async function startPushSimulator(): Promise<{ sim: OdooSimulator; admin:
   return { sim, admin };
 }
 
-/**
- * The registry's table comes from the registry migration; on branches
- * without it the tests create the columns the push reads (and the NOT NULL
- * ones, so the same inserts work against the real table).
- */
-export async function ensureRegistryTable(): Promise<void> {
-  await platformDb.$executeRawUnsafe(`
-    CREATE TABLE IF NOT EXISTS "staging_acra_companies" (
-      "uen" TEXT PRIMARY KEY,
-      "entity_name" TEXT NOT NULL,
-      "entity_status_description" TEXT NOT NULL,
-      "block" TEXT, "street_name" TEXT, "level_no" TEXT, "unit_no" TEXT, "building_name" TEXT, "postal_code" TEXT,
-      "primary_ssic_description" TEXT,
-      "content_hash" TEXT NOT NULL
-    )`);
-}
-
 let tenantCounter = 0;
 
 export async function createTenantWithOdoo(sim: OdooSimulator, admin: OdooSession): Promise<{ tenantId: string; companyId: number; slug: string }> {

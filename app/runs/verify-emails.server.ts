@@ -9,12 +9,14 @@ import { addVendorUsage, logStep, VENDOR_UNIT_COST_USD } from "./run-log.server"
  * Email verification for a run, batched across its companies: up to 200
  * pending addresses per ZeroBounce call (the client keeps to 5 calls a
  * minute). Results go into the 90-day cache. Without ZeroBounce, or when it
- * fails, addresses become `unknown` and are tried again next run.
+ * fails, addresses become `unknown` and are tried again next run. With
+ * `fullBatchesOnly` a remainder under 200 waits for more addresses instead of
+ * spending one of the minute's five calls.
  * Returns the companies whose addresses are now all settled.
  */
 export const BATCH = 200;
 
-export async function verifyPendingEmails(tenantId: string, runId: string): Promise<string[]> {
+export async function verifyPendingEmails(tenantId: string, runId: string, options: { fullBatchesOnly?: boolean } = {}): Promise<string[]> {
   const { zeroBounce } = leadEngineClients();
   const settledCompanies = new Set<string>();
   for (;;) {
@@ -23,9 +25,9 @@ export async function verifyPendingEmails(tenantId: string, runId: string): Prom
         SELECT e.uen, e.email FROM lead_emails e
         JOIN run_companies rc ON rc.uen = e.uen AND rc.run_id = ${runId}::uuid AND rc.status = 'awaiting_verification'
         WHERE e.verification_status = 'pending'
-        ORDER BY e.uen, e.email LIMIT ${BATCH}`,
+        ORDER BY rc.updated_at, e.uen, e.email LIMIT ${BATCH}`,
     );
-    if (pending.length === 0) break;
+    if (pending.length === 0 || (options.fullBatchesOnly && pending.length < BATCH)) break;
     const started = performance.now();
     let results: EmailVerification[];
     let failure: string | null = null;

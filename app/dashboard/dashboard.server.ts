@@ -2,6 +2,7 @@ import { recordAudit, type Actor } from "~/audit.server";
 import { db } from "~/db.server";
 import { singaporeDate } from "~/singapore-time";
 import { DEFAULT_DAILY_TOKEN_BUDGET } from "~/settings/settings-forms";
+import { RUN_SUMMARY_SELECT } from "./runs.server";
 import { readRunMetrics, shortlistSize, trendLabels, type ScoreDistribution } from "./run-metrics";
 
 /**
@@ -50,21 +51,7 @@ const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 export async function dashboardSummary(tenantId: string, now = new Date()): Promise<DashboardSummary> {
   const today = singaporeDate(now);
   return db.$withTenant(tenantId, async (tx) => {
-    const runSelect = {
-      id: true,
-      kind: true,
-      status: true,
-      degraded: true,
-      degradedReasons: true,
-      runDate: true,
-      createdAt: true,
-      startedAt: true,
-      finishedAt: true,
-      startedByEmail: true,
-      targetCount: true,
-      settledCount: true,
-      metrics: true,
-    } as const;
+    const runSelect = { ...RUN_SUMMARY_SELECT, degradedReasons: true } as const;
     const latest = await tx.run.findFirst({ where: { kind: { not: "re_enrich" } }, orderBy: { createdAt: "desc" }, select: runSelect });
     const active = await tx.run.findFirst({ where: { kind: { not: "re_enrich" }, status: { in: ACTIVE } }, orderBy: { createdAt: "desc" }, select: { id: true } });
     const finished = await tx.run.findMany({

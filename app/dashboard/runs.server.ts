@@ -28,6 +28,22 @@ export type RunListItem = {
   settled: number;
 };
 
+/** The columns a run's summary (a list row, the dashboard's latest run) is read from. */
+export const RUN_SUMMARY_SELECT = {
+  id: true,
+  kind: true,
+  status: true,
+  degraded: true,
+  runDate: true,
+  createdAt: true,
+  startedAt: true,
+  finishedAt: true,
+  startedByEmail: true,
+  targetCount: true,
+  settledCount: true,
+  metrics: true,
+} as const;
+
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 
 export async function listRuns(tenantId: string, page = 1): Promise<{ runs: RunListItem[]; total: number; pages: number }> {
@@ -37,20 +53,7 @@ export async function listRuns(tenantId: string, page = 1): Promise<{ runs: RunL
         orderBy: { createdAt: "desc" },
         skip: (page - 1) * RUNS_PER_PAGE,
         take: RUNS_PER_PAGE,
-        select: {
-          id: true,
-          kind: true,
-          status: true,
-          degraded: true,
-          runDate: true,
-          createdAt: true,
-          startedAt: true,
-          finishedAt: true,
-          startedByEmail: true,
-          targetCount: true,
-          settledCount: true,
-          metrics: true,
-        },
+        select: RUN_SUMMARY_SELECT,
       }),
       tx.run.count(),
     ]);

@@ -318,16 +318,18 @@ async function load(client: pg.Client, side: pg.Client, runId: string, options: 
     progress("reading");
   }
 
-  options.onProgress?.({
-    file: files.at(-1)?.name ?? "",
-    fileIndex: files.length - 1,
-    fileCount: files.length,
-    bytesRead: bytesBefore,
-    bytesTotal,
-    rows: rowsRead,
-    rejected: rejects.count,
-    phase: "merging",
-  });
+  const overall = (phase: IngestProgress["phase"]) =>
+    options.onProgress?.({
+      file: files.at(-1)?.name ?? "",
+      fileIndex: files.length - 1,
+      fileCount: files.length,
+      bytesRead: bytesBefore,
+      bytesTotal,
+      rows: rowsRead,
+      rejected: rejects.count,
+      phase,
+    });
+  overall("merging");
   await client.query("ANALYZE acra_load");
   const duplicates = await supersedeDuplicates(client, runId, files.map((f) => f.name));
   const assignments = ACRA_COLUMN_NAMES.filter((c) => c !== "uen").map((c) => `"${c}" = l."${c}"`).join(", ");
@@ -357,16 +359,7 @@ async function load(client: pg.Client, side: pg.Client, runId: string, options: 
     seconds: Math.round((performance.now() - started) / 10) / 100,
     files,
   };
-  options.onProgress?.({
-    file: files.at(-1)?.name ?? "",
-    fileIndex: files.length - 1,
-    fileCount: files.length,
-    bytesRead: bytesBefore,
-    bytesTotal,
-    rows: rowsRead,
-    rejected: rejects.count,
-    phase: "done",
-  });
+  overall("done");
   return summary;
 }
 

@@ -81,7 +81,8 @@ async function main() {
   // The worker reaches the dev world's websites through the crawler's host
   // overrides, which production refuses by design; it needs no build, so it
   // runs in development mode even when the web server runs the production build.
-  start("worker", tsx, ["app/cli/worker.ts"], { ...childEnv, NODE_ENV: "development", SERVICE_NAME: "worker" });
+  // Its young generation is sized for registry loads, as in `npm run worker`.
+  start("worker", tsx, ["--max-semi-space-size=64", "app/cli/worker.ts"], { ...childEnv, NODE_ENV: "development", SERVICE_NAME: "worker" });
   out("platform", `${appUrl} — press Ctrl-C to stop everything`);
 }
 

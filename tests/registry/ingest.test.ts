@@ -152,6 +152,29 @@ describe("registry ingestion", () => {
     expect(loaded.map((r) => r.uen)).toEqual(["201900001A", "201900007G"]);
   });
 
+  it("numbers rejected rows by their line in the file across CRLF, blank lines and quoted line breaks", async () => {
+    const header = ACRA_COLUMN_NAMES.join(",");
+    const row = (r: Company) => ACRA_COLUMN_NAMES.map((c) => csvField(r[c] ?? "na")).join(",");
+    const content = [
+      header,
+      row(company("201900001A", { street_name: "LINE ONE\r\nLINE TWO" })),
+      "",
+      "",
+      row(company("201900002B", { no_of_officers: "three" })),
+      row(company("201900003C")),
+      `${row(company("201900004D")).replace(/,na$/, "")},"never closed`,
+    ].join("\r\n");
+    const summary = await ingest(await file("crlf.csv", content));
+    expect(summary).toMatchObject({ read: 4, inserted: 2, rejected: 2 });
+    const found = await rejects();
+    expect(found.map((r) => [r.line, r.reason.slice(0, 29)])).toEqual([
+      [6, "no_of_officers: not a whole n"],
+      [8, "unreadable CSV: Quote Not Clo"],
+    ]);
+    expect(found[0].raw_line).toBe(row(company("201900002B", { no_of_officers: "three" })));
+    expect((await registryRow("201900001A")).street_name).toBe("LINE ONE\r\nLINE TWO");
+  });
+
   it("keeps the last line of a duplicated UEN and reports the others", async () => {
     const p = await file("dups.csv", csv(ACRA_COLUMN_NAMES, [company("201900001A", { entity_name: "FIRST" }), company("201900002B"), company("201900001A", { entity_name: "SECOND" })]));
     const summary = await ingest(p);

@@ -117,6 +117,11 @@ describe("a workspace with finished runs", () => {
       [latest.runId, 12, 4, false],
       [older.runId, 6, 2, true],
     ]);
+
+    // Page 9 of 1 would show "No runs yet"; it goes to the last page instead.
+    const past = await invoke(app.runs.loader, appRequest("/app/runs?page=9", { cookie: users["acme-viewer"]!.cookie }));
+    expect(past.status).toBe(302);
+    expect(past.headers.get("location")).toBe("/app/runs");
   });
 
   it("shows a run's figures, vendor usage, QA sample with company names, alerts and recent events", async () => {

@@ -166,6 +166,13 @@ describe("suppression lists", () => {
     expect(emails.suppressions.counts).toEqual({ email: 2, domain: 3, uen: 2 });
     const search = (await (await load("ops", "?q=UMBRELLA")).json()) as SettingsData;
     expect(search.suppressions.entries.map((e) => e.value).sort()).toEqual(["ops@umbrella.sg", "umbrella.sg"]);
+    // A NUL byte in the search box is dropped rather than sent to Postgres (which refuses it with a 500).
+    const nul = (await (await load("ops", "?q=%00UMBRELLA%00")).json()) as SettingsData;
+    expect(nul.suppressions.entries.map((e) => e.value).sort()).toEqual(["ops@umbrella.sg", "umbrella.sg"]);
+    // A page past the end goes to the last page instead of claiming the list is empty.
+    const past = await load("ops", "?kind=email&page=9");
+    expect(past.status).toBe(302);
+    expect(past.headers.get("location")).toBe("/app/settings?kind=email");
 
     const target = search.suppressions.entries.find((e) => e.value === "umbrella.sg")!;
     expect((await post("viewer", { intent: "suppress-remove", id: target.id })).status).toBe(403);

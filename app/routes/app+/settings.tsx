@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { z } from "zod";
@@ -6,7 +6,7 @@ import { requireRole, requireTenantUser } from "~/auth/guards.server";
 import { Skeleton } from "~/components/charts/skeleton";
 import { Button } from "~/components/ui/button";
 import { Page } from "~/components/ui/page";
-import { pageParam, Pagination } from "~/components/ui/pagination";
+import { lastPageHref, pageParam, Pagination } from "~/components/ui/pagination";
 import { formatCount, formatWhen } from "~/dashboard/run-metrics";
 import { Notice, Section } from "~/dashboard/section";
 import { InvalidIcpRulesError } from "~/icp/rules";
@@ -36,9 +36,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const kindParam = url.searchParams.get("kind");
   const kind = isSuppressionKind(kindParam) ? kindParam : undefined;
-  const q = url.searchParams.get("q")?.trim().slice(0, 100) || undefined;
+  // No suppressed value holds a control character, and Postgres text cannot hold NUL.
+  const q =
+    url.searchParams
+      .get("q")
+      ?.replace(/[\u0000-\u001f\u007f]/g, "")
+      .trim()
+      .slice(0, 100) || undefined;
   const page = pageParam(url);
   const [settings, suppressions] = await Promise.all([workspaceSettings(viewer.tenant.id), listSuppressions(viewer.tenant.id, { kind, q, page })]);
+  if (page > suppressions.pages) throw redirect(lastPageHref(url, suppressions.pages));
   return { settings, suppressions, page, filter: { kind: kind ?? null, q: q ?? "" } };
 }
 

@@ -100,7 +100,7 @@ describe("who may use the settings", () => {
 
 describe("suppression lists", () => {
   it("adds one value normalised, and refuses a bad one keeping what was typed", async () => {
-    expect(await ok(await post("ops", { intent: "suppress-one", kind: "domain", value: "https://www.Globex.com/about", reason: "competitor" }))).toMatchObject({ ok: true, message: "globex.com is now suppressed." });
+    expect(await ok(await post("ops", { intent: "suppress-one", kind: "domain", value: "https://www.Globex.com/about", reason: "competitor\u0000" }))).toMatchObject({ ok: true, message: "globex.com is now suppressed." });
     expect(await ok(await post("ops", { intent: "suppress-one", kind: "auto", value: "globex.com" }))).toMatchObject({ ok: true, message: "globex.com was already on the list." });
     const bad = await ok(await post("ops", { intent: "suppress-one", kind: "uen", value: "12345", reason: "typo" }));
     expect(bad).toMatchObject({ ok: false, errors: { value: expect.stringContaining("not a UEN") }, values: { kind: "uen", value: "12345", reason: "typo" } });

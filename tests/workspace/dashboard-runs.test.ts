@@ -175,6 +175,10 @@ describe("a workspace with finished runs", () => {
       );
       expect(noVerdict.errors.verdict).toBe("Choose OK or Problem");
       expect(noVerdict.values.notes).toBe("looks right");
+      const nul = await json<{ ok: boolean; errors: Record<string, string> }>(
+        await postRun("acme-ops", latest.runId, { intent: "qa-check", uen: latest.highUens[1]!, verdict: "ok", notes: "fine\u0000" }),
+      );
+      expect(nul).toMatchObject({ ok: false, errors: { notes: expect.stringMatching(/NUL/) } });
       const checks = await app.db.$withTenant(acme.id, (tx) => tx.runQaCheck.count({ where: { runId: latest.runId, uen: { in: [latest.uens[1]!, latest.highUens[1]!] } } }));
       expect(checks).toBe(0);
     });

@@ -156,8 +156,10 @@ describe("suppression lists", () => {
   it("refuses an empty upload and says why", async () => {
     const body = new FormData();
     body.set("intent", "suppress-csv");
+    body.set("kind", "domain");
     const result = await ok(await invoke(app.settings.action, new Request(new URL("/app/settings", APP_URL), { method: "POST", headers: { cookie: users.ops!.cookie }, body })));
-    expect(result).toMatchObject({ ok: false, errors: { file: "Choose a CSV file" } });
+    // The kind the user chose comes back for the form to keep.
+    expect(result).toMatchObject({ ok: false, errors: { file: "Choose a CSV file" }, values: { kind: "domain" } });
   });
 
   it("filters the list by kind and search, and removes an entry (audited)", async () => {

@@ -114,12 +114,14 @@ export async function action({ request }: ActionFunctionArgs): Promise<ActionRes
       const file = form.get("file");
       const kindValue = String(form.get("kind") ?? "auto");
       const kind = kindValue === "auto" || isSuppressionKind(kindValue) ? (kindValue as SuppressionKind | "auto") : "auto";
-      if (!(file instanceof File) || file.size === 0) return { intent: "suppress-csv", ok: false, message: "Choose a CSV file to upload.", errors: { file: "Choose a CSV file" } };
-      if (file.size > MAX_UPLOAD_BYTES) return { intent: "suppress-csv", ok: false, message: "That file is larger than 1 MB; split it into smaller files.", errors: { file: "At most 1 MB" } };
+      // A browser cannot put a file back into its input, but the chosen kind comes back.
+      const values = { kind };
+      if (!(file instanceof File) || file.size === 0) return { intent: "suppress-csv", ok: false, message: "Choose a CSV file to upload.", errors: { file: "Choose a CSV file" }, values };
+      if (file.size > MAX_UPLOAD_BYTES) return { intent: "suppress-csv", ok: false, message: "That file is larger than 1 MB; split it into smaller files.", errors: { file: "At most 1 MB" }, values };
       const { rows, errors, tooMany } = parseSuppressionCsv(await file.text(), kind);
-      if (tooMany) return { intent: "suppress-csv", ok: false, message: `The file has more than ${formatCount(MAX_IMPORT_ROWS)} rows; split it into smaller files. Nothing was stored.` };
+      if (tooMany) return { intent: "suppress-csv", ok: false, message: `The file has more than ${formatCount(MAX_IMPORT_ROWS)} rows; split it into smaller files. Nothing was stored.`, values };
       const result = await addSuppressions(tenantId, actor, rows, "csv");
-      return { intent: "suppress-csv", ok: errors.length === 0, message: `${file.name}: ${importMessage(result.added, result.alreadyListed, errors.length)}`, rowErrors: errors };
+      return { intent: "suppress-csv", ok: errors.length === 0, message: `${file.name}: ${importMessage(result.added, result.alreadyListed, errors.length)}`, rowErrors: errors, values };
     }
     case "suppress-remove": {
       const id = z.uuid().safeParse(form.get("id"));
@@ -525,7 +527,7 @@ function CsvUploadForm() {
         <label htmlFor="csv-kind" className="mt-3 block text-sm font-medium text-slate-700">
           Kind for rows that do not say
         </label>
-        <KindSelect id="csv-kind" withAuto />
+        <KindSelect id="csv-kind" defaultValue={result?.values?.kind} withAuto />
         <Button type="submit" className="mt-3 w-full" disabled={busy}>
           {busy ? "Uploading…" : "Upload"}
         </Button>

@@ -227,6 +227,14 @@ describe("workspace settings", () => {
     expect(await auditOf("settings.odoo_push_mode_changed")).toHaveLength(1);
   });
 
+  it("points to the newest finished run, where the dry-run and the Approve button are", async () => {
+    expect(((await (await load("ops")).json()) as SettingsData).settings.latestRun).toBeNull();
+    const { seedFinishedRun } = await import("../support/lead-fixtures");
+    const run = await seedFinishedRun(acme.id, { companies: 3 });
+    const data = (await (await load("ops")).json()) as SettingsData;
+    expect(data.settings.latestRun).toEqual({ id: run.runId, runDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
+  });
+
   it("validates and saves the daily token budget, keeping bad input", async () => {
     expect(await ok(await post("admin", { intent: "budget", dailyTokenBudget: "12.5k" }))).toMatchObject({ ok: false, errors: { dailyTokenBudget: "The daily token budget must be a whole number" }, values: { dailyTokenBudget: "12.5k" } });
     expect(await ok(await post("admin", { intent: "budget", dailyTokenBudget: "500000000" }))).toMatchObject({ ok: false, errors: { dailyTokenBudget: "The daily token budget must be at most 100,000,000" } });

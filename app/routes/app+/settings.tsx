@@ -221,7 +221,7 @@ export default function Settings() {
         <div className="min-w-0 space-y-6">
           <FreeMailSection current={settings.freeMail} />
           <ThresholdsSection current={settings.scoreThresholds} />
-          <PushModeSection current={settings.odooPushMode} />
+          <PushModeSection current={settings.odooPushMode} latestRun={settings.latestRun} />
           <BudgetSection current={settings.dailyTokenBudget} updatedBy={settings.updatedByEmail} updatedAt={settings.updatedAt} />
         </div>
       </div>
@@ -605,8 +605,16 @@ function FreeMailSection({ current }: { current: LoaderData["settings"]["freeMai
   );
 }
 
-function PushModeSection({ current }: { current: LoaderData["settings"]["odooPushMode"] }) {
-  return <ChoiceForm id="odoo-push" title="Odoo push" intent="push-mode" name="odooPushMode" current={current} choices={ODOO_PUSH_MODES} />;
+function PushModeSection({ current, latestRun }: { current: LoaderData["settings"]["odooPushMode"]; latestRun: LoaderData["settings"]["latestRun"] }) {
+  const note =
+    current !== "on_approval" ? undefined : latestRun ? (
+      <Link to={`/app/runs/${latestRun.id}#odoo-push`} className="text-brand-700 underline">
+        Review the dry-run of the run of {latestRun.runDate} and approve it
+      </Link>
+    ) : (
+      "Each finished run's page shows its dry-run and the Approve button."
+    );
+  return <ChoiceForm id="odoo-push" title="Odoo push" intent="push-mode" name="odooPushMode" current={current} choices={ODOO_PUSH_MODES} note={note} />;
 }
 
 function ThresholdsSection({ current }: { current: { high: number; medium: number } }) {

@@ -139,3 +139,20 @@ export function isFinishedRun(status: string): boolean {
 
 export const THREAD_TITLE_MAX = 120;
 export const MESSAGE_MAX = 2000;
+
+// Postgres text cannot hold NUL: refused here with a reason rather than failing the insert.
+const withoutNul = (text: string) => !text.includes("\u0000");
+
+export const MessageText = z
+  .string()
+  .trim()
+  .min(1, "Type a message first.")
+  .max(MESSAGE_MAX, `Messages are at most ${MESSAGE_MAX} characters.`)
+  .refine(withoutNul, "A message cannot contain NUL characters.");
+
+export const ThreadTitle = z
+  .string()
+  .trim()
+  .min(1, "A title cannot be empty.")
+  .max(THREAD_TITLE_MAX, `At most ${THREAD_TITLE_MAX} characters.`)
+  .refine(withoutNul, "A title cannot contain NUL characters.");

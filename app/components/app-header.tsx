@@ -1,4 +1,5 @@
 import { NavLink } from "@remix-run/react";
+import { canOperate } from "~/auth/roles";
 import { UserMenu, type HeaderViewer } from "./user-menu";
 
 const workspaceLinks = [
@@ -7,7 +8,8 @@ const workspaceLinks = [
   { to: "/app/shortlist", label: "Shortlist", end: false },
   { to: "/app/runs", label: "Runs", end: false },
   { to: "/app/icp", label: "ICP", end: false },
-  { to: "/app/settings", label: "Settings", end: false },
+  // Settings answers a viewer with 403, so a viewer is not offered the link.
+  { to: "/app/settings", label: "Settings", end: false, operatorsOnly: true },
 ];
 
 function navClass({ isActive }: { isActive: boolean }) {
@@ -31,7 +33,7 @@ export function AppHeader({ viewer }: { viewer: HeaderViewer }) {
         </a>
         {viewer?.tenant ? (
           <nav aria-label="Workspace" className="flex flex-wrap items-center gap-1">
-            {workspaceLinks.map((link) => (
+            {workspaceLinks.filter((link) => !link.operatorsOnly || canOperate(viewer.roles)).map((link) => (
               <NavLink key={link.to} to={link.to} end={link.end} className={navClass}>
                 {link.label}
               </NavLink>

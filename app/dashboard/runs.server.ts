@@ -197,6 +197,8 @@ export const QaCheckForm = z.object({
     .string()
     .trim()
     .max(1000, "Notes are limited to 1,000 characters")
+    // Postgres text refuses NUL; a reason beats a failed insert.
+    .refine((n) => !n.includes("\u0000"), "Notes cannot contain NUL characters")
     .transform((n) => n || null),
 });
 export type QaCheckInput = z.output<typeof QaCheckForm>;

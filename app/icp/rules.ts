@@ -21,7 +21,14 @@ const industryWord = z.string().trim().min(1).max(80).transform((word, ctx) => {
 
 const ssicPrefix = z.string().trim().regex(/^\d{1,5}$/, "an SSIC code or prefix is 1 to 5 digits");
 const isoDate = z.string().refine(isStrictIsoDate, "a date as YYYY-MM-DD");
-const phrase = (max: number) => z.string().trim().min(1).max(max);
+// Saved as jsonb, which refuses \u0000. Only NUL: stored rules are parsed with this schema too.
+const phrase = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((text) => !text.includes("\u0000"), "no NUL characters");
 const uniqueList = <T extends z.ZodType>(item: T, max: number) =>
   z.array(item).max(max).transform((items) => [...new Set(items as Array<z.output<T>>)]);
 

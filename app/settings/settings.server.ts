@@ -3,6 +3,7 @@ import { db } from "~/db.server";
 import { currentIcpRules, saveIcpRules, type SaveResult } from "~/icp/icp.server";
 import { defaultIcpRules, type IcpRules } from "~/icp/rules";
 import { pushModeOf, setPushMode } from "~/odoo/lead-push.server";
+import { findShortlistRun } from "~/shortlist/shortlist.server";
 import { DEFAULT_DAILY_TOKEN_BUDGET, type FreeMailPolicy, type OdooPushMode } from "./settings-forms";
 
 /**
@@ -19,14 +20,17 @@ export type WorkspaceSettings = {
   freeMail: FreeMailPolicy;
   scoreThresholds: { high: number; medium: number };
   icpVersion: number | null;
+  /** The newest finished full run: where its Odoo dry-run and the Approve button are. */
+  latestRun: { id: string; runDate: string } | null;
 };
 
 export async function workspaceSettings(tenantId: string): Promise<WorkspaceSettings> {
-  const [row, icp] = await Promise.all([
+  const [row, icp, latestRun] = await Promise.all([
     db.$withTenant(tenantId, (tx) =>
       tx.tenantSettings.findUnique({ where: { tenantId }, select: { odooPushMode: true, dailyTokenBudget: true, updatedByEmail: true, updatedAt: true } }),
     ),
     currentIcpRules(tenantId),
+    db.$withTenant(tenantId, (tx) => findShortlistRun(tx, null)),
   ]);
   const rules = icp?.rules ?? defaultIcpRules();
   const defaults = defaultIcpRules();
@@ -38,6 +42,7 @@ export async function workspaceSettings(tenantId: string): Promise<WorkspaceSett
     freeMail: rules.freeMail ?? defaults.freeMail ?? "exclude",
     scoreThresholds: rules.scoreThresholds ?? defaults.scoreThresholds ?? { high: 70, medium: 40 },
     icpVersion: icp?.version ?? null,
+    latestRun: latestRun ? { id: latestRun.id, runDate: latestRun.runDate } : null,
   };
 }
 

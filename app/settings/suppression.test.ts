@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { detectKind, normaliseDomain, normaliseEmail, normaliseSuppression, normaliseUen, parsePastedList } from "./suppression";
+import { cleanReason, detectKind, normaliseDomain, normaliseEmail, normaliseSuppression, normaliseUen, parsePastedList } from "./suppression";
 import { parseSuppressionCsv } from "./suppression-csv";
+
+describe("cleanReason", () => {
+  it("turns control characters, NUL among them, into single spaces", () => {
+    expect(cleanReason(" left\u0000by\u0007 sales\r\n ")).toBe("left by sales");
+    expect(cleanReason("\u0000")).toBeNull();
+  });
+});
 
 describe("normalising suppression values", () => {
   it.each([

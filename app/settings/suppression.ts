@@ -79,7 +79,8 @@ export type ParsedRows = { rows: SuppressionRow[]; errors: RowError[] };
 const MAX_REASON = 200;
 
 export function cleanReason(reason: string | null | undefined): string | null {
-  const text = reason?.trim().replace(/\s+/g, " ") ?? "";
+  // Control characters (NUL among them, which Postgres text refuses) count as spaces.
+  const text = reason?.replace(/[\u0000-\u001f\u007f]/g, " ").trim().replace(/\s+/g, " ") ?? "";
   return text ? text.slice(0, MAX_REASON) : null;
 }
 

@@ -27,6 +27,17 @@ describe("parseShortlistSearch", () => {
     expect(parse(`q=${"x".repeat(101)}`).errors.q).toMatch(/100/);
   });
 
+  it("rejects year 0000, which Postgres has no day for", () => {
+    expect(parse("date=0000-01-01").errors.date).toBe("Not a calendar date");
+    expect(parse("date=0001-01-01").errors).toEqual({});
+  });
+
+  it("rejects searches and industries holding control characters, which Postgres text cannot store", () => {
+    const { query, errors } = parse("q=a%00b&industry=Soft%01ware");
+    expect(errors).toEqual({ q: "Remove the control characters", industry: "Remove the control characters" });
+    expect(query).toMatchObject({ q: null, industry: null });
+  });
+
   it("treats an empty value as not given", () => {
     expect(parse("bucket=&q=%20&date=").errors).toEqual({});
   });

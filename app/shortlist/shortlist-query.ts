@@ -28,14 +28,23 @@ export const isoDateSchema = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, "Use a date like 2026-11-22")
   .refine((value) => {
     const day = new Date(`${value}T00:00:00Z`);
-    return !Number.isNaN(day.getTime()) && day.toISOString().startsWith(value);
+    // Year 0000 parses in JavaScript, but Postgres has no year zero and would fail the query.
+    return !Number.isNaN(day.getTime()) && day.getUTCFullYear() >= 1 && day.toISOString().startsWith(value);
   }, "Not a calendar date");
+
+// Postgres text cannot hold NUL, and no name, UEN or domain contains a control character.
+const searchText = z
+  .string()
+  .trim()
+  .min(1)
+  .max(SEARCH_MAX_LENGTH, `At most ${SEARCH_MAX_LENGTH} characters`)
+  .regex(/^[^\u0000-\u001f\u007f]*$/, "Remove the control characters");
 
 const fields = {
   date: isoDateSchema,
   bucket: z.enum(BUCKETS as [Bucket, ...Bucket[]], { error: "Bucket must be High, Medium or Low" }),
-  industry: z.string().trim().min(1).max(SEARCH_MAX_LENGTH, `At most ${SEARCH_MAX_LENGTH} characters`),
-  q: z.string().trim().min(1).max(SEARCH_MAX_LENGTH, `At most ${SEARCH_MAX_LENGTH} characters`),
+  industry: searchText,
+  q: searchText,
   page: z.coerce.number({ error: "Page must be a number" }).int("Page must be a whole number").min(1, "Page starts at 1").max(100_000),
 };
 

@@ -318,6 +318,12 @@ describe("threads", () => {
   it("refuses an empty message without storing anything", async () => {
     const thread = await newThread("ops");
     expect(await say("ops", thread, "   ")).toEqual({ status: 200, body: { ok: false, intent: "send", error: "Type a message first.", field: "text" } });
+    // Postgres text cannot hold NUL: a reason for the user, not a failed insert.
+    expect(await say("ops", thread, "help\u0000")).toEqual({ status: 200, body: { ok: false, intent: "send", error: "A message cannot contain NUL characters.", field: "text" } });
+    const renamed = await invoke(app.thread.action, appRequest(`/app/chat/${thread}`, { cookie: cookies.ops, form: { intent: "rename", title: "a\u0000b" } }), { threadId: thread });
+    expect(await renamed.json()).toEqual({ ok: false, intent: "rename", error: "A title cannot contain NUL characters.", field: "title" });
+    const started = await invoke(app.chatIndex.action, appRequest("/app/chat", { cookie: cookies.ops, form: { intent: "send", text: "\u0000help" } }));
+    expect(await started.json()).toMatchObject({ ok: false, error: "A message cannot contain NUL characters." });
     expect((await view("ops", thread)).data.messages).toEqual([]);
   });
 

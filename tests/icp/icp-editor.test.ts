@@ -118,6 +118,10 @@ describe("the ICP editor", () => {
       errors: { employeesMax: "min must not exceed max", ssicInclude: "Item 2: an SSIC code or prefix is 1 to 5 digits", scoreHigh: "high must be above medium" },
       values: expect.objectContaining({ ssicInclude: "62, 6x", employeesMin: "500", industries: ["software"] }),
     });
+
+    // NUL cannot be stored in Postgres (jsonb refuses \u0000): a field error, not a failed insert.
+    const third = await save("ops", formOf({ nameInclude: "acme\u0000", contactTitles: "CEO, Head\u0000 of Sales" }));
+    expect(third.body).toMatchObject({ ok: false, errors: { nameInclude: expect.stringMatching(/NUL/), contactTitles: expect.stringMatching(/NUL/) } });
     expect(await app.currentIcpRules(tenant)).toBeNull();
   });
 

@@ -133,6 +133,18 @@ describe("shortlist.csv", () => {
     expect(JSON.parse(none.text)).toMatchObject({ error: "no_shortlist", date: daysBefore(ws.today, 2) });
     expect((await download("everything.csv")).response.status).toBe(404);
   });
+
+  it("answers 400, not a database error, for a day Postgres cannot hold and for NUL bytes in a search", async () => {
+    for (const [file, query, field] of [
+      ["shortlist.csv", "?date=0000-01-01", "date"],
+      ["shortlist.json", "?q=a%00b", "q"],
+      ["latest_scores.csv", "?industry=%00", "industry"],
+    ] as const) {
+      const { response, text } = await download(file, query);
+      expect(response.status).toBe(400);
+      expect(JSON.parse(text)).toMatchObject({ error: "invalid_query", fields: { [field]: expect.any(String) } });
+    }
+  });
 });
 
 describe("auth and tenant isolation", () => {

@@ -117,6 +117,11 @@ describe("a workspace with finished runs", () => {
       [latest.runId, 12, 4, false],
       [older.runId, 6, 2, true],
     ]);
+
+    // Page 9 of 1 would show "No runs yet"; it goes to the last page instead.
+    const past = await invoke(app.runs.loader, appRequest("/app/runs?page=9", { cookie: users["acme-viewer"]!.cookie }));
+    expect(past.status).toBe(302);
+    expect(past.headers.get("location")).toBe("/app/runs");
   });
 
   it("shows a run's figures, vendor usage, QA sample with company names, alerts and recent events", async () => {
@@ -170,6 +175,10 @@ describe("a workspace with finished runs", () => {
       );
       expect(noVerdict.errors.verdict).toBe("Choose OK or Problem");
       expect(noVerdict.values.notes).toBe("looks right");
+      const nul = await json<{ ok: boolean; errors: Record<string, string> }>(
+        await postRun("acme-ops", latest.runId, { intent: "qa-check", uen: latest.highUens[1]!, verdict: "ok", notes: "fine\u0000" }),
+      );
+      expect(nul).toMatchObject({ ok: false, errors: { notes: expect.stringMatching(/NUL/) } });
       const checks = await app.db.$withTenant(acme.id, (tx) => tx.runQaCheck.count({ where: { runId: latest.runId, uen: { in: [latest.uens[1]!, latest.highUens[1]!] } } }));
       expect(checks).toBe(0);
     });

@@ -100,7 +100,7 @@ describe("who may use the settings", () => {
 
 describe("suppression lists", () => {
   it("adds one value normalised, and refuses a bad one keeping what was typed", async () => {
-    expect(await ok(await post("ops", { intent: "suppress-one", kind: "domain", value: "https://www.Globex.com/about", reason: "competitor" }))).toMatchObject({ ok: true, message: "globex.com is now suppressed." });
+    expect(await ok(await post("ops", { intent: "suppress-one", kind: "domain", value: "https://www.Globex.com/about", reason: "competitor\u0000" }))).toMatchObject({ ok: true, message: "globex.com is now suppressed." });
     expect(await ok(await post("ops", { intent: "suppress-one", kind: "auto", value: "globex.com" }))).toMatchObject({ ok: true, message: "globex.com was already on the list." });
     const bad = await ok(await post("ops", { intent: "suppress-one", kind: "uen", value: "12345", reason: "typo" }));
     expect(bad).toMatchObject({ ok: false, errors: { value: expect.stringContaining("not a UEN") }, values: { kind: "uen", value: "12345", reason: "typo" } });
@@ -156,8 +156,10 @@ describe("suppression lists", () => {
   it("refuses an empty upload and says why", async () => {
     const body = new FormData();
     body.set("intent", "suppress-csv");
+    body.set("kind", "domain");
     const result = await ok(await invoke(app.settings.action, new Request(new URL("/app/settings", APP_URL), { method: "POST", headers: { cookie: users.ops!.cookie }, body })));
-    expect(result).toMatchObject({ ok: false, errors: { file: "Choose a CSV file" } });
+    // The kind the user chose comes back for the form to keep.
+    expect(result).toMatchObject({ ok: false, errors: { file: "Choose a CSV file" }, values: { kind: "domain" } });
   });
 
   it("filters the list by kind and search, and removes an entry (audited)", async () => {
@@ -166,6 +168,13 @@ describe("suppression lists", () => {
     expect(emails.suppressions.counts).toEqual({ email: 2, domain: 3, uen: 2 });
     const search = (await (await load("ops", "?q=UMBRELLA")).json()) as SettingsData;
     expect(search.suppressions.entries.map((e) => e.value).sort()).toEqual(["ops@umbrella.sg", "umbrella.sg"]);
+    // A NUL byte in the search box is dropped rather than sent to Postgres (which refuses it with a 500).
+    const nul = (await (await load("ops", "?q=%00UMBRELLA%00")).json()) as SettingsData;
+    expect(nul.suppressions.entries.map((e) => e.value).sort()).toEqual(["ops@umbrella.sg", "umbrella.sg"]);
+    // A page past the end goes to the last page instead of claiming the list is empty.
+    const past = await load("ops", "?kind=email&page=9");
+    expect(past.status).toBe(302);
+    expect(past.headers.get("location")).toBe("/app/settings?kind=email");
 
     const target = search.suppressions.entries.find((e) => e.value === "umbrella.sg")!;
     expect((await post("viewer", { intent: "suppress-remove", id: target.id })).status).toBe(403);
@@ -216,6 +225,14 @@ describe("workspace settings", () => {
     expect(await auditOf("settings.odoo_push_mode_changed")).toEqual([expect.objectContaining({ actorEmail: users.ops!.email, details: { mode: "on_approval" } })]);
     expect(await ok(await post("ops", { intent: "push-mode", odooPushMode: "on_approval" }))).toMatchObject({ ok: true, message: "Odoo push mode was already “On approval”." });
     expect(await auditOf("settings.odoo_push_mode_changed")).toHaveLength(1);
+  });
+
+  it("points to the newest finished run, where the dry-run and the Approve button are", async () => {
+    expect(((await (await load("ops")).json()) as SettingsData).settings.latestRun).toBeNull();
+    const { seedFinishedRun } = await import("../support/lead-fixtures");
+    const run = await seedFinishedRun(acme.id, { companies: 3 });
+    const data = (await (await load("ops")).json()) as SettingsData;
+    expect(data.settings.latestRun).toEqual({ id: run.runId, runDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
   });
 
   it("validates and saves the daily token budget, keeping bad input", async () => {

@@ -35,3 +35,12 @@ export function pageParam(url: URL, param = "page"): number {
   const value = Number(url.searchParams.get(param) ?? "1");
   return Number.isInteger(value) && value > 0 && value < 100_000 ? value : 1;
 }
+
+/** Where a page number past the end goes instead: the last page, other parameters kept. */
+export function lastPageHref(url: URL, pages: number, param = "page"): string {
+  const search = new URLSearchParams(url.search);
+  if (pages > 1) search.set(param, String(pages));
+  else search.delete(param);
+  const query = search.toString();
+  return `${url.pathname}${query ? `?${query}` : ""}`;
+}

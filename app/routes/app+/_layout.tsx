@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Outlet } from "@remix-run/react";
+import { Outlet, useLocation, useNavigation } from "@remix-run/react";
 import { requireTenantUser } from "~/auth/guards.server";
+import { opensAnotherPage, PageSkeleton } from "~/components/ui/page-skeleton";
 
 /** Every workspace page needs a signed-in member of a usable workspace; the setup screen also accepts one being set up. */
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -10,5 +11,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function WorkspaceLayout() {
-  return <Outlet />;
+  const navigation = useNavigation();
+  const location = useLocation();
+  return opensAnotherPage(navigation, location.pathname) ? <PageSkeleton /> : <Outlet />;
 }

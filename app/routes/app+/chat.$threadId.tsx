@@ -5,7 +5,7 @@ import { z } from "zod";
 import { requireTenantUser, type TenantViewer } from "~/auth/guards.server";
 import { takeTurn, threadView, ThreadNotFoundError, type ChatViewer } from "~/chat/chat.server";
 import { Composer } from "~/chat/composer";
-import { MESSAGE_MAX, THREAD_TITLE_MAX } from "~/chat/replies";
+import { MessageText, THREAD_TITLE_MAX, ThreadTitle } from "~/chat/replies";
 import { ReplyView } from "~/chat/reply-view";
 import { deleteThread, findThread, renameThread } from "~/chat/threads.server";
 import { Button } from "~/components/ui/button";
@@ -31,8 +31,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 const ActionSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("send"), text: z.string().trim().min(1, "Type a message first.").max(MESSAGE_MAX, `Messages are at most ${MESSAGE_MAX} characters.`) }),
-  z.object({ intent: z.literal("rename"), title: z.string().trim().min(1, "A title cannot be empty.").max(THREAD_TITLE_MAX, `At most ${THREAD_TITLE_MAX} characters.`) }),
+  z.object({ intent: z.literal("send"), text: MessageText }),
+  z.object({ intent: z.literal("rename"), title: ThreadTitle }),
   z.object({ intent: z.literal("delete") }),
 ]);
 

@@ -7,12 +7,12 @@ import { requireTenantUser } from "~/auth/guards.server";
 import { takeTurn } from "~/chat/chat.server";
 import { PRD_EXAMPLES } from "~/chat/commands";
 import { Composer } from "~/chat/composer";
-import { MESSAGE_MAX } from "~/chat/replies";
+import { MessageText } from "~/chat/replies";
 import { createThread } from "~/chat/threads.server";
 import type { loader as layoutLoader } from "./_layout";
 
 /** No thread open: what the agent can do, and a box whose first message opens a new thread. */
-const Send = z.object({ intent: z.literal("send"), text: z.string().trim().min(1, "Type a message first.").max(MESSAGE_MAX, `Messages are at most ${MESSAGE_MAX} characters.`) });
+const Send = z.object({ intent: z.literal("send"), text: MessageText });
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireTenantUser(request);

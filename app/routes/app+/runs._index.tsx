@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireTenantUser } from "~/auth/guards.server";
 import { canOperate } from "~/auth/roles";
@@ -6,14 +6,16 @@ import { Skeleton } from "~/components/charts/skeleton";
 import { Badge, statusTone } from "~/components/ui/badge";
 import { EmptyState } from "~/components/ui/empty-state";
 import { Page } from "~/components/ui/page";
-import { pageParam, Pagination } from "~/components/ui/pagination";
+import { lastPageHref, pageParam, Pagination } from "~/components/ui/pagination";
 import { formatCount, formatDay, formatDuration, formatWhen, durationBetween } from "~/dashboard/run-metrics";
 import { listRuns, RUNS_PER_PAGE } from "~/dashboard/runs.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireTenantUser(request);
-  const page = pageParam(new URL(request.url));
+  const url = new URL(request.url);
+  const page = pageParam(url);
   const result = await listRuns(viewer.tenant.id, page);
+  if (page > result.pages) throw redirect(lastPageHref(url, result.pages));
   return { ...result, page, canOperate: canOperate(viewer.roles) };
 }
 

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { z } from "zod";
@@ -6,7 +6,7 @@ import { requireRole, requireTenantUser } from "~/auth/guards.server";
 import { Skeleton } from "~/components/charts/skeleton";
 import { Button } from "~/components/ui/button";
 import { Page } from "~/components/ui/page";
-import { pageParam, Pagination } from "~/components/ui/pagination";
+import { lastPageHref, pageParam, Pagination } from "~/components/ui/pagination";
 import { formatCount, formatWhen } from "~/dashboard/run-metrics";
 import { Notice, Section } from "~/dashboard/section";
 import { InvalidIcpRulesError } from "~/icp/rules";
@@ -36,9 +36,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const kindParam = url.searchParams.get("kind");
   const kind = isSuppressionKind(kindParam) ? kindParam : undefined;
-  const q = url.searchParams.get("q")?.trim().slice(0, 100) || undefined;
+  // No suppressed value holds a control character, and Postgres text cannot hold NUL.
+  const q =
+    url.searchParams
+      .get("q")
+      ?.replace(/[\u0000-\u001f\u007f]/g, "")
+      .trim()
+      .slice(0, 100) || undefined;
   const page = pageParam(url);
   const [settings, suppressions] = await Promise.all([workspaceSettings(viewer.tenant.id), listSuppressions(viewer.tenant.id, { kind, q, page })]);
+  if (page > suppressions.pages) throw redirect(lastPageHref(url, suppressions.pages));
   return { settings, suppressions, page, filter: { kind: kind ?? null, q: q ?? "" } };
 }
 
@@ -107,12 +114,14 @@ export async function action({ request }: ActionFunctionArgs): Promise<ActionRes
       const file = form.get("file");
       const kindValue = String(form.get("kind") ?? "auto");
       const kind = kindValue === "auto" || isSuppressionKind(kindValue) ? (kindValue as SuppressionKind | "auto") : "auto";
-      if (!(file instanceof File) || file.size === 0) return { intent: "suppress-csv", ok: false, message: "Choose a CSV file to upload.", errors: { file: "Choose a CSV file" } };
-      if (file.size > MAX_UPLOAD_BYTES) return { intent: "suppress-csv", ok: false, message: "That file is larger than 1 MB; split it into smaller files.", errors: { file: "At most 1 MB" } };
+      // A browser cannot put a file back into its input, but the chosen kind comes back.
+      const values = { kind };
+      if (!(file instanceof File) || file.size === 0) return { intent: "suppress-csv", ok: false, message: "Choose a CSV file to upload.", errors: { file: "Choose a CSV file" }, values };
+      if (file.size > MAX_UPLOAD_BYTES) return { intent: "suppress-csv", ok: false, message: "That file is larger than 1 MB; split it into smaller files.", errors: { file: "At most 1 MB" }, values };
       const { rows, errors, tooMany } = parseSuppressionCsv(await file.text(), kind);
-      if (tooMany) return { intent: "suppress-csv", ok: false, message: `The file has more than ${formatCount(MAX_IMPORT_ROWS)} rows; split it into smaller files. Nothing was stored.` };
+      if (tooMany) return { intent: "suppress-csv", ok: false, message: `The file has more than ${formatCount(MAX_IMPORT_ROWS)} rows; split it into smaller files. Nothing was stored.`, values };
       const result = await addSuppressions(tenantId, actor, rows, "csv");
-      return { intent: "suppress-csv", ok: errors.length === 0, message: `${file.name}: ${importMessage(result.added, result.alreadyListed, errors.length)}`, rowErrors: errors };
+      return { intent: "suppress-csv", ok: errors.length === 0, message: `${file.name}: ${importMessage(result.added, result.alreadyListed, errors.length)}`, rowErrors: errors, values };
     }
     case "suppress-remove": {
       const id = z.uuid().safeParse(form.get("id"));
@@ -212,7 +221,7 @@ export default function Settings() {
         <div className="min-w-0 space-y-6">
           <FreeMailSection current={settings.freeMail} />
           <ThresholdsSection current={settings.scoreThresholds} />
-          <PushModeSection current={settings.odooPushMode} />
+          <PushModeSection current={settings.odooPushMode} latestRun={settings.latestRun} />
           <BudgetSection current={settings.dailyTokenBudget} updatedBy={settings.updatedByEmail} updatedAt={settings.updatedAt} />
         </div>
       </div>
@@ -518,7 +527,7 @@ function CsvUploadForm() {
         <label htmlFor="csv-kind" className="mt-3 block text-sm font-medium text-slate-700">
           Kind for rows that do not say
         </label>
-        <KindSelect id="csv-kind" withAuto />
+        <KindSelect id="csv-kind" defaultValue={result?.values?.kind} withAuto />
         <Button type="submit" className="mt-3 w-full" disabled={busy}>
           {busy ? "Uploading…" : "Upload"}
         </Button>
@@ -596,8 +605,16 @@ function FreeMailSection({ current }: { current: LoaderData["settings"]["freeMai
   );
 }
 
-function PushModeSection({ current }: { current: LoaderData["settings"]["odooPushMode"] }) {
-  return <ChoiceForm id="odoo-push" title="Odoo push" intent="push-mode" name="odooPushMode" current={current} choices={ODOO_PUSH_MODES} />;
+function PushModeSection({ current, latestRun }: { current: LoaderData["settings"]["odooPushMode"]; latestRun: LoaderData["settings"]["latestRun"] }) {
+  const note =
+    current !== "on_approval" ? undefined : latestRun ? (
+      <Link to={`/app/runs/${latestRun.id}#odoo-push`} className="text-brand-700 underline">
+        Review the dry-run of the run of {latestRun.runDate} and approve it
+      </Link>
+    ) : (
+      "Each finished run's page shows its dry-run and the Approve button."
+    );
+  return <ChoiceForm id="odoo-push" title="Odoo push" intent="push-mode" name="odooPushMode" current={current} choices={ODOO_PUSH_MODES} note={note} />;
 }
 
 function ThresholdsSection({ current }: { current: { high: number; medium: number } }) {

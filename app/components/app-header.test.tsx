@@ -1,0 +1,23 @@
+import { renderToString } from "react-dom/server";
+import { createStaticHandler, createStaticRouter, StaticRouterProvider } from "react-router-dom/server";
+import { describe, expect, it } from "vitest";
+import { AppHeader } from "./app-header";
+
+async function header(roles: string[]): Promise<string> {
+  const viewer = { email: "someone@acme.test", roles, tenant: { name: "Acme", slug: "acme" } };
+  const routes = [{ path: "*", element: <AppHeader viewer={viewer} /> }];
+  const { query, dataRoutes } = createStaticHandler(routes);
+  const context = await query(new Request("http://localhost/app"));
+  if (context instanceof Response) throw new Error("unexpected redirect");
+  return renderToString(<StaticRouterProvider router={createStaticRouter(dataRoutes, context)} context={context} />);
+}
+
+describe("AppHeader", () => {
+  it("offers Settings to ops and admins only, the other workspace pages to everyone", async () => {
+    for (const roles of [["ops"], ["admin"]]) expect(await header(roles)).toContain('href="/app/settings"');
+    const viewer = await header(["viewer"]);
+    expect(viewer).not.toContain('href="/app/settings"');
+    for (const page of ["/app/chat", "/app/shortlist", "/app/runs", "/app/icp"]) expect(viewer).toContain(`href="${page}"`);
+    expect(viewer).toContain("someone@acme.test");
+  });
+});

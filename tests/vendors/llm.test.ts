@@ -3,7 +3,7 @@ import { z } from "zod";
 import { BadResponse, QuotaExceeded, RateLimited, Timeout, Unauthorized, Unavailable } from "~/vendors/errors.server";
 import { createLlmClient, toStrictJsonSchema, type LlmConfig } from "~/vendors/llm.server";
 import { createDefaultWorld } from "../sims/vendors/default-world";
-import { startLlmSimulator, type LlmSimOptions } from "../sims/vendors/llm-sim";
+import { startLlmSimulator, summarize, type LlmSimOptions } from "../sims/vendors/llm-sim";
 
 type Sim = Awaited<ReturnType<typeof startLlmSimulator>>;
 let sim: Sim | undefined;
@@ -135,5 +135,17 @@ describe("LLM client against the simulator", () => {
     await faulty.sim.close();
     const slow = await setup({ latencyMs: 400 }, { timeoutMs: 50 });
     await expect(slow.client.llmText({ system: "s", user: "u", maxTokens: 10 })).rejects.toBeInstanceOf(Timeout);
+  });
+});
+
+describe("the simulator's free-text answers", () => {
+  it("writes a scoring rationale from the bucket, strengths and gaps it is given", () => {
+    const user = ["Bucket: High.", "Strengths, strongest first: a full ICP match; a confirmed website; a clear company description; a Singapore location.", "Gaps, largest first: no named decision-makers."].join("\n");
+    expect(summarize(user)).toBe("High fit: a full ICP match, a confirmed website and a clear company description. Held back by no named decision-makers.");
+    expect(summarize("Bucket: Low.\nStrengths, strongest first: none.\nGaps, largest first: no website; no business email.")).toBe("Low fit, with no strong signal. Held back by no website and no business email.");
+  });
+
+  it("answers any other prompt with its first full sentence", () => {
+    expect(summarize("Short. This sentence has at least six words in it. Another one follows here too.")).toBe("This sentence has at least six words in it.");
   });
 });

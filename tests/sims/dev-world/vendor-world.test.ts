@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { extractCompanyProfile } from "~/enrichment/extract.server";
+import { createLlmClient } from "~/vendors/llm.server";
 import { createApifyClient, discoverContactsViaApify, normalizeProfile, type ApifyClient } from "~/vendors/apify.server";
 import { createLushaClient, type LushaClient } from "~/vendors/lusha.server";
 import { createTavilyClient, type TavilyClient } from "~/vendors/tavily.server";
 import { createZeroBounceClient, type ZeroBounceClient } from "~/vendors/zerobounce.server";
 import { startVendorSimulators, type VendorSimulators } from "../vendors/index";
 import type { VendorWorld } from "../vendors/world";
-import { buildWorld, DEMO_COMPANIES, syntheticCompanies, type World, type WorldCompany } from "../world/index";
+import { buildWorld, DEMO_COMPANIES, renderText, syntheticCompanies, type World, type WorldCompany } from "../world/index";
 import { vendorWorldFrom } from "./vendor-world";
 
 // A UEN the seeded world happens to put on LinkedIn (the namesake search needs its staff).
@@ -248,6 +250,20 @@ describe("Lusha", () => {
   });
 });
 
-it("leaves the LLM's answers to the simulator", () => {
-  expect(vw.llmAnswer).toBeUndefined();
+it("answers a company-profile extraction with the facts the pages in the prompt state", async () => {
+  const site = codigo.site!;
+  const pages = [...site.pages().values()]
+    .filter((p) => p.contentType === "text/html")
+    .map((p) => ({ url: `http://${site.contentHost}${p.path}`, kind: p.kind, title: p.title, description: p.description, text: renderText(site, p) }));
+  const llm = createLlmClient({ baseUrl: sims.env.LLM_BASE_URL!, apiKey: sims.env.LLM_API_KEY!, model: "gpt-4o-mini" });
+  const profile = await extractCompanyProfile(pages, { llm });
+  expect(profile.provenance.industry).toBe("llm");
+  expect(profile.industry).toBe(codigo.industry.label);
+  expect(profile.about_text).toBeTruthy();
+  expect(pages.some((p) => p.description === profile.about_text)).toBe(true);
+  expect(profile.products.length).toBeGreaterThan(0);
+  for (const product of profile.products) expect(pages.some((p) => p.text.includes(product))).toBe(true);
+  expect(profile.emails.every((e) => pages.some((p) => p.text.includes(e)))).toBe(true);
+  // Other structured questions are left to the simulator's schema-driven answer.
+  expect(vw.llmAnswer?.({ schemaName: "something_else", system: "", user: `### home page: http://${site.contentHost}/` })).toBeUndefined();
 });

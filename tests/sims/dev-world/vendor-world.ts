@@ -239,5 +239,28 @@ export function vendorWorldFrom(world: World, options: VendorWorldOptions = {}):
           };
         });
     },
+
+    // The company profile a capable model writes from the pages in the prompt:
+    // facts of the world's company, kept only where those pages state them.
+    llmAnswer({ schemaName, user }) {
+      if (schemaName !== "company_profile") return undefined;
+      const host = /^### \S+ page: https?:\/\/([^/\s]+)/m.exec(user)?.[1];
+      const company = host ? world.siteForHost(host)?.company : undefined;
+      if (!company?.site) return undefined;
+      const text = user.toLowerCase();
+      const pages = [...company.site.pages().values()];
+      const described = (kind: string) => pages.find((p) => p.kind === kind && p.description && user.includes(p.description))?.description;
+      const offerings = pages.flatMap((p) => p.sections.filter((s) => s.heading === "What we do").flatMap((s) => s.items ?? []));
+      const headcount = /\b(\d{1,3}(?:,\d{3})*)\s*\+?\s*(?:employees|staff|people|engineers)/i.exec(user)?.[1] ?? /team of (\d+)/i.exec(user)?.[1];
+      return {
+        about_text: described("about") ?? described("home") ?? null,
+        industry: company.industry.label,
+        headcount_estimate: headcount ? Number(headcount.replace(/,/g, "")) : null,
+        products: [...new Set(offerings.filter((o) => text.includes(o.toLowerCase())))],
+        locations: text.includes(company.address.toLowerCase()) ? [company.address] : [],
+        emails: [...new Set(user.match(/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g) ?? [])],
+        phones: [...new Set(user.match(/\+65[\s-]?\d{4}[\s-]?\d{4}/g) ?? [])],
+      };
+    },
   };
 }

@@ -114,10 +114,34 @@ export async function startLlmSimulator(options: LlmSimOptions = {}): Promise<Ru
   return { ...sim, requests };
 }
 
-/** One short sentence drawn from the prompt, as a rationale would be. */
-function summarize(user: string): string {
-  const sentence = sentences(user)[0] ?? user.trim();
-  return `Based on the information given: ${sentence.slice(0, 240)}`;
+/**
+ * A free-text answer. A scoring prompt (bucket, strengths, gaps) gets the
+ * one or two sentences it asks for, leading with the first strengths and
+ * gaps; any other prompt gets its first full sentence back.
+ */
+export function summarize(user: string): string {
+  const bucket = /^Bucket: (\w+)\./m.exec(user)?.[1];
+  const strengths = listAfter(user, "Strengths, strongest first:");
+  const gaps = listAfter(user, "Gaps, largest first:");
+  if (bucket && (strengths.length || gaps.length)) {
+    const lead = strengths.length ? `${bucket} fit: ${joinPhrases(strengths.slice(0, 3))}.` : `${bucket} fit, with no strong signal.`;
+    return gaps.length ? `${capitalise(lead)} Held back by ${joinPhrases(gaps.slice(0, 2))}.` : capitalise(lead);
+  }
+  return (sentences(user)[0] ?? user.trim()).slice(0, 240);
+}
+
+function listAfter(text: string, label: string): string[] {
+  const line = text.split("\n").find((l) => l.startsWith(label));
+  const items = line?.slice(label.length).trim().replace(/\.$/, "");
+  return !items || items === "none" ? [] : items.split(/;\s*/).filter(Boolean);
+}
+
+function joinPhrases(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function sentences(text: string): string[] {

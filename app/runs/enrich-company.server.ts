@@ -7,7 +7,7 @@ import { db, type TenantTx } from "~/db.server";
 import { applyEmailPolicy } from "~/enrichment/email-policy.server";
 import { extractCompanyProfile, type SourcePage } from "~/enrichment/extract.server";
 import { log } from "~/logger.server";
-import { APIFY_LINKEDIN_VENDOR, DEFAULT_ACTORS, discoverContactsViaApify, type ApifyChainOutcome } from "~/vendors/apify.server";
+import { APIFY_LINKEDIN_VENDOR, DEFAULT_ACTORS, discoverContactsViaApify, type ApifyChainOutcome, type ApifyVendorCall } from "~/vendors/apify.server";
 import { VendorError } from "~/vendors/errors.server";
 import { dailyCapGuard } from "./caps.server";
 import { leadEngineClients, type LeadEngineClients } from "./clients.server";
@@ -53,6 +53,7 @@ export async function enrichCompany(tenantId: string, runId: string, uen: string
       note({ status: "skipped", message: "no contact vendor configured" });
       return { outcome: "disabled" as ApifyChainOutcome, found: [] as ContactFound[], available: false };
     }
+    const vendorCalls: ApifyVendorCall[] = [];
     const result = await discoverContactsViaApify({
       client: clients.apify,
       companyName: company.name,
@@ -60,7 +61,9 @@ export async function enrichCompany(tenantId: string, runId: string, uen: string
       titles,
       flags: clients.apifyFlags,
       capGuard: dailyCapGuard(tenantId, clients.apifyDailyCap),
+      onVendorCall: (call) => vendorCalls.push(call),
     });
+    await logContactVendorCalls(tenantId, runId, uen, vendorCalls);
     await usage(tenantId, runId, APIFY_LINKEDIN_VENDOR, { calls: result.calls, units: result.units, errors: result.outcome === "error" || result.outcome === "quota" ? 1 : 0 });
     if (result.outcome === "cap_reached") await raiseRunAlert(tenantId, runId, "vendor_cap", "info", `The daily Apify cap (${clients.apifyDailyCap} actor runs) is reached; remaining companies go without new LinkedIn contacts today.`);
     if (result.outcome === "quota") await raiseRunAlert(tenantId, runId, "vendor_quota", "warning", "Apify reported its quota is used up; companies continue without LinkedIn contacts.");
@@ -324,6 +327,26 @@ async function knownContacts(tenantId: string, uen: string): Promise<ContactFoun
       email: emailOf.get(c.id) ?? null,
       source: c.source,
     }));
+  });
+}
+
+/** Seed §16's event rows: stage `contact_discovery`, event `vendor_call`, one per actor run with its status and duration. */
+async function logContactVendorCalls(tenantId: string, runId: string, uen: string, calls: ApifyVendorCall[]) {
+  if (calls.length === 0) return;
+  await db.$withTenant(tenantId, async (tx) => {
+    for (const call of calls) {
+      await logStep(tx, {
+        runId,
+        uen,
+        stage: "contact_discovery",
+        event: "vendor_call",
+        status: call.ok ? "ok" : "error",
+        tool: APIFY_LINKEDIN_VENDOR,
+        durationMs: call.durationMs,
+        args: { actor: call.actorId },
+        message: call.error,
+      });
+    }
   });
 }
 

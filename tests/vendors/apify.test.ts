@@ -143,6 +143,21 @@ describe("discoverContactsViaApify", () => {
     ]);
   });
 
+  it("reports every actor run, failed ones included, for the contact_discovery vendor_call events", async () => {
+    const { client } = await setup({ runTimeS: { "harvestapi~linkedin-company-employees": 400 } });
+    const calls: Array<{ actorId: string; ok: boolean; durationMs: number; error?: string }> = [];
+    const { input } = chainInput(client, { onVendorCall: (call) => calls.push(call) });
+    const result = await discoverContactsViaApify(input);
+    expect(calls.map((c) => [c.actorId, c.ok])).toEqual([
+      ["harvestapi~linkedin-company", true],
+      ["harvestapi~linkedin-company-employees", false],
+      ["dev_fusion~linkedin-profile-scraper", true],
+    ]);
+    expect(calls).toHaveLength(result.calls);
+    expect(calls[1]!.error).toMatch(/timeout/i);
+    for (const call of calls) expect(call.durationMs).toBeGreaterThanOrEqual(0);
+  });
+
   it("skips the profile run when no employee holds a wanted title, and proceeds without contacts", async () => {
     const { client, sim } = await setup();
     const { input, lines } = chainInput(client, { titles: ["CFO"] });

@@ -11,7 +11,7 @@ import { APIFY_LINKEDIN_VENDOR, DEFAULT_ACTORS, discoverContactsViaApify, type A
 import { VendorError } from "~/vendors/errors.server";
 import { dailyCapGuard } from "./caps.server";
 import { leadEngineClients, type LeadEngineClients } from "./clients.server";
-import { raiseRunAlert } from "./alerts.server";
+import { raiseRunAlert, raiseVendorFailureAlert } from "./alerts.server";
 import { addVendorUsage, llmUsageDelta, logStep, VENDOR_UNIT_COST_USD } from "./run-log.server";
 import { loadRunContext, type RunContext, type RegistryCompany } from "./run-context.server";
 import { withTokenBudget } from "~/scoring/token-budget.server";
@@ -305,6 +305,10 @@ async function extractWithinBudget(tenantId: string, runId: string, pages: Sourc
   });
   if (budgeted.status === "over_budget") return { ...(await extractCompanyProfile(pages)), overBudget: true };
   if (budgeted.usage.total_tokens > 0) await db.$withTenant(tenantId, (tx) => addVendorUsage(tx, runId, "llm", llmUsageDelta(budgeted.usage.total_tokens)));
+  if (budgeted.value.profile.llmError) {
+    await db.$withTenant(tenantId, (tx) => addVendorUsage(tx, runId, "llm", { calls: 1, errors: 1 }));
+    await raiseVendorFailureAlert(tenantId, runId, "llm", budgeted.value.profile.llmErrorName);
+  }
   return { ...budgeted.value.profile, overBudget: false };
 }
 
@@ -473,9 +477,7 @@ async function recordUsage(run: RunContext, vendor: string, delta: Parameters<ty
 
 async function vendorAlertFor(run: RunContext, vendor: string, error: unknown) {
   log().warn({ vendor, reason: (error as Error).message }, "vendor call failed; continuing");
-  const name = (error as Error).name;
-  if (name === "QuotaExceeded") await raiseRunAlert(run.tenantId, run.runId, "vendor_quota", "warning", `${vendor} quota reached; its fallback is skipped for the rest of the run.`);
-  if (name === "RateLimited") await raiseRunAlert(run.tenantId, run.runId, "vendor_rate_limit", "info", `${vendor} rate-limited the run; affected steps were skipped.`);
+  await raiseVendorFailureAlert(run.tenantId, run.runId, vendor, (error as Error).name);
 }
 
 function hostOf(url: string): string | null {

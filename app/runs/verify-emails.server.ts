@@ -16,6 +16,9 @@ import { addVendorUsage, logStep, VENDOR_UNIT_COST_USD } from "./run-log.server"
  */
 export const BATCH = 200;
 
+/** lead_emails.sub_status of an address left `unknown` because the API failed, not the mailbox: the next run asks again. */
+export const VERIFICATION_API_ERROR = "api_error";
+
 export async function verifyPendingEmails(tenantId: string, runId: string, options: { fullBatchesOnly?: boolean } = {}): Promise<string[]> {
   const { zeroBounce } = leadEngineClients();
   const settledCompanies = new Set<string>();
@@ -45,7 +48,7 @@ export async function verifyPendingEmails(tenantId: string, runId: string, optio
         const status = result?.status ?? "unknown";
         await tx.leadEmail.updateMany({
           where: { uen: item.uen, email: item.email },
-          data: { verificationStatus: status, subStatus: result?.vendorSubStatus ?? null, verifiedAt: now, updatedAt: now },
+          data: { verificationStatus: status, subStatus: result?.error ? VERIFICATION_API_ERROR : (result?.vendorSubStatus ?? null), verifiedAt: now, updatedAt: now },
         });
         // An `unknown` is not cached: the next run asks again.
         if (zeroBounce && status !== "unknown") {

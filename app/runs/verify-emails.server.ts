@@ -79,7 +79,11 @@ export async function verifyPendingEmails(tenantId: string, runId: string, optio
         message: failure ? `ZeroBounce failed (${failure}); addresses marked unknown, retried next run` : zeroBounce ? undefined : "ZeroBounce not configured: addresses left unknown",
       });
     });
-    if (failure) await raiseRunAlert(tenantId, runId, "vendor_error", "warning", `Email verification failed: ${failure}. Addresses are marked unknown and retried next run.`);
+    if (failure) {
+      // ZeroBounce's one body error for a refused key and for an account out of credits (seed §8: quota errors alert).
+      const kind = /ran out of credits/i.test(failure) ? "vendor_quota" : "vendor_error";
+      await raiseRunAlert(tenantId, runId, kind, "warning", `Email verification failed: ${failure}. Addresses are marked unknown and retried next run.`, { vendor: "zerobounce" });
+    }
     for (const item of pending) settledCompanies.add(item.uen);
   }
 

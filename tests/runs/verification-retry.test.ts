@@ -53,7 +53,7 @@ async function newTenant(slug: string) {
 }
 
 describe("verification retried next run", () => {
-  it("marks the addresses of a failed ZeroBounce call unknown with api_error", async () => {
+  it("marks the addresses of a failed ZeroBounce call unknown with api_error, and raises the quota alert", async () => {
     const { tenantId, uens } = await newTenant("zb-failed");
     const uen = uens[0]!;
     const run = await app.db.db.$withTenant(tenantId, async (tx) => {
@@ -65,6 +65,8 @@ describe("verification retried next run", () => {
     expect(await app.verify.verifyPendingEmails(tenantId, run.id)).toEqual([uen]);
     const email = await app.db.db.$withTenant(tenantId, (tx) => tx.leadEmail.findFirstOrThrow({ where: { uen } }));
     expect(email).toMatchObject({ verificationStatus: "unknown", subStatus: app.verify.VERIFICATION_API_ERROR });
+    const alerts = await app.db.db.$withTenant(tenantId, (tx) => tx.alert.findMany({ where: { runId: run.id } }));
+    expect(alerts.map((a) => [a.kind, a.details])).toEqual([["vendor_quota", { vendor: "zerobounce" }]]);
   });
 
   it("takes companies whose verification failed into the next run, even when enriched recently", async () => {

@@ -352,6 +352,8 @@ async function logContactVendorCalls(tenantId: string, runId: string, uen: strin
       });
     }
   });
+  // Quota is alerted from the chain's outcome; a rate limit only shows here, per call.
+  if (calls.some((c) => c.errorName === "RateLimited")) await raiseVendorFailureAlert(tenantId, runId, "apify", "RateLimited");
 }
 
 type Note = (update: { tool?: string; status?: "ok" | "error" | "skipped" | "info"; args?: Record<string, unknown>; message?: string }) => void;

@@ -119,7 +119,7 @@ export type DiscoverContactsInput = {
   onVendorCall?: (call: ApifyVendorCall) => void;
 };
 
-export type ApifyVendorCall = { actorId: string; ok: boolean; durationMs: number; error?: string };
+export type ApifyVendorCall = { actorId: string; ok: boolean; durationMs: number; error?: string; errorName?: string };
 
 /** The vendor name the cap guard and `run_vendor_usage` rows use. */
 export const APIFY_LINKEDIN_VENDOR = "apify_linkedin";
@@ -189,7 +189,7 @@ export async function discoverContactsViaApify(input: DiscoverContactsInput): Pr
       input.onVendorCall?.({ actorId, ok: true, durationMs: performance.now() - started });
       return items;
     } catch (error) {
-      input.onVendorCall?.({ actorId, ok: false, durationMs: performance.now() - started, error: describe(error) });
+      input.onVendorCall?.({ actorId, ok: false, durationMs: performance.now() - started, error: describe(error), errorName: (error as Error).name });
       throw error;
     }
   };

@@ -3,6 +3,7 @@ import {
   createApifyClient,
   discoverContactsViaApify,
   type ApifyConfig,
+  type ApifyVendorCall,
   type CapGuard,
   type DiscoverContactsInput,
 } from "~/vendors/apify.server";
@@ -145,7 +146,7 @@ describe("discoverContactsViaApify", () => {
 
   it("reports every actor run, failed ones included, for the contact_discovery vendor_call events", async () => {
     const { client } = await setup({ runTimeS: { "harvestapi~linkedin-company-employees": 400 } });
-    const calls: Array<{ actorId: string; ok: boolean; durationMs: number; error?: string }> = [];
+    const calls: ApifyVendorCall[] = [];
     const { input } = chainInput(client, { onVendorCall: (call) => calls.push(call) });
     const result = await discoverContactsViaApify(input);
     expect(calls.map((c) => [c.actorId, c.ok])).toEqual([
@@ -155,6 +156,7 @@ describe("discoverContactsViaApify", () => {
     ]);
     expect(calls).toHaveLength(result.calls);
     expect(calls[1]!.error).toMatch(/timeout/i);
+    expect(calls[1]!.errorName).toBe("Timeout");
     for (const call of calls) expect(call.durationMs).toBeGreaterThanOrEqual(0);
   });
 

@@ -3,9 +3,10 @@ import { appRequest, invoke } from "../support/app-requests";
 import { mintToken, startStandIns, type StandIns } from "../support/platform";
 
 /**
- * GET /api/runs/:id/events through its route module: a tenant-scoped
- * Server-Sent Events stream of the run's step events and counters, resumed
- * with Last-Event-ID, pushed live through NOTIFY, with a cookie or a bearer.
+ * /api/runs through its route modules: POST starts a run (ops and admins);
+ * GET /api/runs/:id/events is a tenant-scoped Server-Sent Events stream of
+ * the run's step events and counters, resumed with Last-Event-ID, pushed live
+ * through NOTIFY, with a cookie or a bearer.
  */
 let standIns: StandIns;
 let app: Awaited<ReturnType<typeof loadApp>>;
@@ -13,26 +14,27 @@ const tenants: Record<string, string> = {};
 const cookies: Record<string, string> = {};
 
 async function loadApp() {
-  const [db, session, route, runLog] = await Promise.all([
+  const [db, session, route, start, runLog] = await Promise.all([
     import("~/db.server"),
     import("~/auth/session.server"),
     import("~/routes/api+/runs.$id.events"),
+    import("~/routes/api+/runs._index"),
     import("~/runs/run-log.server"),
   ]);
-  return { ...db, ...session, route, ...runLog };
+  return { ...db, ...session, route, start, ...runLog };
 }
 
-async function member(slug: string) {
-  const tenantId = (await app.platformDb.tenant.create({ data: { slug, name: slug, status: "active" } })).id;
-  const sub = `${slug}-viewer`;
+async function member(slug: string, role = "viewer") {
+  const tenantId = tenants[slug] ?? (await app.platformDb.tenant.create({ data: { slug, name: slug, status: "active" } })).id;
+  const sub = `${slug}-${role}`;
   const user = await app.platformDb.user.create({ data: { sub, email: `${sub}@example.test` } });
-  await app.platformDb.tenantUser.create({ data: { tenantId, userId: user.id, roles: ["viewer"] } });
+  await app.platformDb.tenantUser.create({ data: { tenantId, userId: user.id, roles: [role] } });
   const { setCookie } = await app.createSession(
-    { userId: user.id, tenantId, sub, email: user.email, roles: ["viewer"], idToken: null, refreshToken: null, tokensExpireAt: null },
+    { userId: user.id, tenantId, sub, email: user.email, roles: [role], idToken: null, refreshToken: null, tokensExpireAt: null },
     appRequest("/auth/callback"),
   );
   tenants[slug] = tenantId;
-  cookies[slug] = setCookie.split(";")[0]!;
+  cookies[role === "viewer" ? slug : `${slug}:${role}`] = setCookie.split(";")[0]!;
 }
 
 async function newRun(tenantId: string, status: string, stages: string[]) {
@@ -81,6 +83,8 @@ beforeAll(async () => {
   app = await loadApp();
   await member("sse-acme");
   await member("sse-globex");
+  await member("runs-start", "ops");
+  await member("runs-start", "viewer");
 }, 120_000);
 
 afterAll(async () => {
@@ -141,5 +145,43 @@ describe("GET /api/runs/:id/events", () => {
     const response = await invoke(app.route.loader, appRequest(`/api/runs/${runId}/events`, { token }), { id: runId });
     expect(response.status).toBe(200);
     expect(steps(await readSse(response))).toEqual(["domain", "crawl"]);
+  });
+});
+
+describe("POST /api/runs", () => {
+  const post = (init: { cookie?: string; token?: string; body?: string }) =>
+    invoke(
+      app.start.action,
+      new Request(appRequest("/api/runs", { cookie: init.cookie, token: init.token, method: "POST" }), {
+        body: init.body ?? "",
+        headers: { ...Object.fromEntries(appRequest("/api/runs", { cookie: init.cookie, token: init.token }).headers), "content-type": "application/json" },
+      }),
+    );
+
+  it("starts a run for ops with its options, answers 409 while it is active, and 403 for a viewer", async () => {
+    const tenantId = tenants["runs-start"]!;
+    const started = await post({ cookie: cookies["runs-start:ops"], body: JSON.stringify({ limit: 5, include_careers: true }) });
+    expect(started.status).toBe(202);
+    const { run_id: runId } = (await started.json()) as { run_id: string };
+    const run = await app.db.$withTenant(tenantId, (tx) => tx.run.findUniqueOrThrow({ where: { tenantId_id: { tenantId, id: runId } } }));
+    expect(run).toMatchObject({ kind: "manual", status: "queued", startedBySub: "runs-start-ops", options: { limit: 5, includeCareers: true } });
+
+    const again = await post({ cookie: cookies["runs-start:ops"] });
+    expect(again.status).toBe(409);
+    expect(await again.json()).toMatchObject({ error: "run_in_progress", run_id: runId });
+    expect((await post({ cookie: cookies["runs-start"] })).status).toBe(403);
+  });
+
+  it("refuses bodies that are not JSON or carry unknown or bad fields, and requests without credentials", async () => {
+    for (const body of ["{", JSON.stringify({ limit: 0 }), JSON.stringify({ tenant_id: "x" })]) {
+      expect((await post({ cookie: cookies["runs-start:ops"], body })).status, body).toBe(400);
+    }
+    expect((await post({})).status).toBe(401);
+  });
+
+  it("works with a bearer token of an ops member", async () => {
+    const token = await mintToken(standIns.idp, { sub: "sse-globex-ops", email: "sse-globex-ops@example.test", tenant_id: "sse-globex", roles: ["ops"] });
+    const started = await post({ token });
+    expect(started.status).toBe(202);
   });
 });

@@ -65,6 +65,7 @@ describe("a nightly run over the dev world", () => {
     expect(first.metrics.about_rate).toBeGreaterThanOrEqual(0.6);
     expect(first.metrics.email_rate).toBeGreaterThanOrEqual(0.4);
     expect(first.metrics.max_bucket_share).toBeLessThanOrEqual(0.7);
+    expect(first.metrics.thin_contact_rate).toBeGreaterThanOrEqual(0.25);
   });
 
   it("logs every stage of every company and stores the merged content's hash with provenance", async () => {

@@ -149,14 +149,10 @@ describe("GET /api/runs/:id/events", () => {
 });
 
 describe("POST /api/runs", () => {
-  const post = (init: { cookie?: string; token?: string; body?: string }) =>
-    invoke(
-      app.start.action,
-      new Request(appRequest("/api/runs", { cookie: init.cookie, token: init.token, method: "POST" }), {
-        body: init.body ?? "",
-        headers: { ...Object.fromEntries(appRequest("/api/runs", { cookie: init.cookie, token: init.token }).headers), "content-type": "application/json" },
-      }),
-    );
+  const post = (init: { cookie?: string; token?: string; body?: string }) => {
+    const request = appRequest("/api/runs", { cookie: init.cookie, token: init.token, headers: { "content-type": "application/json" } });
+    return invoke(app.start.action, new Request(request.url, { method: "POST", headers: request.headers, body: init.body ?? "" }));
+  };
 
   it("starts a run for ops with its options, answers 409 while it is active, and 403 for a viewer", async () => {
     const tenantId = tenants["runs-start"]!;

@@ -119,6 +119,17 @@ describe("crawlSite over the fixture web", () => {
     expect(toPath.pages.find((p) => p.kind === "about")?.url).toMatch(new RegExp(`^http://${path.domain.replace(/\./g, "\\.")}/en/`));
   });
 
+  it("waits before a redirect hop as before a request of its own, and counts it for the next page", async () => {
+    const www = site((s) => s.redirect === "www" && s.robots.kind === "allow_all" && !s.robots.crawlDelayS);
+    const fresh = newCrawler();
+    sleeps.length = 0;
+    const result = await fresh.crawl(www.domain);
+    expect(result.status).toBe("ok");
+    // robots.txt → homepage (wait) → 301 to www., whose robots.txt was just read (wait) → each further www. page (wait).
+    expect(sleeps).toEqual(Array(result.pages.length + 1).fill(1000));
+    await fresh.close();
+  });
+
   it("reads slow sites within the timeout and gives up on them beyond it", async () => {
     const slow = site((s) => s.kind === "slow" && s.robots.kind !== "disallow_paths");
     expect((await crawler.crawl(slow.domain)).status).toBe("ok");

@@ -132,14 +132,19 @@ export async function crawlSite(domain: string, deps: CrawlDeps, options: CrawlO
       if (failure && !(failure instanceof HttpError)) throw failure;
       throw new RedirectRefusedError(url, state === "unreachable" ? "robots_unreachable" : "robots_disallow");
     }
-    return deps.politeness.schedule(host, () =>
-      deps.fetcher.fetch(url, {
-        onRedirect: async (to) => {
-          const hop = await deps.robots.check(to.href);
-          if (!hop.allowed) throw new Error(hop.rules.state === "unreachable" ? "robots_unreachable" : "robots_disallow");
-        },
-      }),
-    );
+    let lastHost = host;
+    return deps.politeness
+      .schedule(host, () =>
+        deps.fetcher.fetch(url, {
+          onRedirect: async (to, from) => {
+            const hop = await deps.robots.check(to.href);
+            if (!hop.allowed) throw new Error(hop.rules.state === "unreachable" ? "robots_unreachable" : "robots_disallow");
+            await deps.politeness.follow(from.hostname, to.hostname);
+            lastHost = to.hostname;
+          },
+        }),
+      )
+      .finally(() => deps.politeness.touch(lastHost));
   };
 
   let home: { fetched: SafeFetchResult; text: PageText } | undefined;

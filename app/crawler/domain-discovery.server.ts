@@ -203,13 +203,18 @@ async function readHomepage(host: string, deps: DiscoveryDeps, evidence: Discove
     }
     deps.politeness.setCrawlDelay(host, robots.crawlDelayS);
     try {
-      const fetched = await deps.politeness.schedule(host, () =>
-        deps.fetcher.fetch(url, {
-          onRedirect: async (to) => {
-            if (!(await deps.robots.check(to.href)).allowed) throw new Error("robots_disallow");
-          },
-        }),
-      );
+      let lastHost = host;
+      const fetched = await deps.politeness
+        .schedule(host, () =>
+          deps.fetcher.fetch(url, {
+            onRedirect: async (to, from) => {
+              if (!(await deps.robots.check(to.href)).allowed) throw new Error("robots_disallow");
+              await deps.politeness.follow(from.hostname, to.hostname);
+              lastHost = to.hostname;
+            },
+          }),
+        )
+        .finally(() => deps.politeness.touch(lastHost));
       evidence.push({ domain, step: "fetch", ok: true, detail: fetched.finalUrl });
       return { kind: "page", page: extractPageText(fetched.body, fetched.finalUrl), homeUrl: fetched.finalUrl };
     } catch (error) {

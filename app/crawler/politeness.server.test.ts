@@ -112,6 +112,27 @@ describe("politeness", () => {
     await expect(next).resolves.toBe(1000);
   });
 
+  it("spaces a redirect hop from the answer before it and from its own host's last request", async () => {
+    const { clock, advance } = fakeClock();
+    const gate = createPoliteness({ minDelayMs: 1000, maxCrawlDelayS: 10, concurrency: 4, clock });
+    const starts: Array<[string, number]> = [];
+    gate.touch("www.a.sg");
+    const done = gate.schedule("a.sg", async () => {
+      starts.push(["a.sg/", clock.now()]);
+      await gate.follow("a.sg", "www.a.sg");
+      starts.push(["www.a.sg/", clock.now()]);
+      await gate.follow("www.a.sg", "www.a.sg");
+      starts.push(["www.a.sg/en/", clock.now()]);
+    });
+    await advance(5000);
+    await done;
+    expect(starts).toEqual([
+      ["a.sg/", 0],
+      ["www.a.sg/", 1000],
+      ["www.a.sg/en/", 2000],
+    ]);
+  });
+
   it("keeps going after a failed request", async () => {
     const { clock, advance } = fakeClock();
     const gate = createPoliteness({ minDelayMs: 1000, maxCrawlDelayS: 10, concurrency: 1, clock });

@@ -23,6 +23,12 @@ export interface Politeness {
   schedule<T>(host: string, task: () => Promise<T>): Promise<T>;
   /** Records a request made outside schedule() (robots.txt), so the next one keeps its distance. */
   touch(host: string): void;
+  /**
+   * A redirect hop inside a scheduled request: counts the answer `from` just
+   * gave, then waits until `to` may be asked, as for a request of its own.
+   * The caller touches the last host once the fetch ends.
+   */
+  follow(from: string, to: string): Promise<void>;
   /** From robots.txt; undefined clears it. Values above the cap are capped. */
   setCrawlDelay(host: string, seconds: number | undefined): void;
   delayMs(host: string): number;
@@ -59,6 +65,11 @@ export function createPoliteness(options: PolitenessOptions): Politeness {
 
   const delayOf = (state: HostState) => Math.max(options.minDelayMs, state.crawlDelayMs ?? 0);
 
+  function touch(host: string) {
+    const state = stateOf(host);
+    state.nextAt = Math.max(state.nextAt, clock.now() + delayOf(state));
+  }
+
   function prune() {
     if (hosts.size < 10_000) return;
     const now = clock.now();
@@ -88,9 +99,12 @@ export function createPoliteness(options: PolitenessOptions): Politeness {
       );
       return run;
     },
-    touch(host) {
-      const state = stateOf(host);
-      state.nextAt = Math.max(state.nextAt, clock.now() + delayOf(state));
+    touch,
+    async follow(from, to) {
+      touch(from);
+      const state = stateOf(to);
+      const wait = state.nextAt - clock.now();
+      if (wait > 0) await clock.sleep(wait);
     },
     setCrawlDelay(host, seconds) {
       const capped = seconds === undefined ? undefined : Math.min(Math.max(0, seconds), options.maxCrawlDelayS);

@@ -194,6 +194,7 @@ describe("extractCompanyProfile", () => {
   it("falls back to the rules when the LLM fails", async () => {
     const profile = await extractCompanyProfile(site, { llm: fakeLlm(new BadResponse("llm", "refused: no")) });
     expect(profile.llmError).toContain("refused");
+    expect(profile.llmErrorName).toBe("BadResponse");
     expect(profile.industry).toBe("Logistics & Supply Chain");
     expect(Object.values(profile.provenance).every((p) => p === "rules")).toBe(true);
   });

@@ -30,9 +30,11 @@ export type CompanyProfile = {
   usage?: LlmUsage;
   /** Why the LLM answer was not used, when it was asked and failed. */
   llmError?: string;
+  /** The failure's error class (RateLimited, QuotaExceeded…), so the run can raise the matching alert. */
+  llmErrorName?: string;
 };
 
-type RulesProfile = Omit<CompanyProfile, "provenance" | "usage" | "llmError">;
+type RulesProfile = Omit<CompanyProfile, "provenance" | "usage" | "llmError" | "llmErrorName">;
 
 const FIELDS: ProfileField[] = ["about_text", "industry", "headcount_estimate", "products", "locations", "emails", "phones"];
 
@@ -80,7 +82,7 @@ export async function extractCompanyProfile(
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     log().warn({ err: message }, "company profile extraction fell back to rules");
-    return { ...rules, provenance: allRules, llmError: message };
+    return { ...rules, provenance: allRules, llmError: message, llmErrorName: error instanceof Error ? error.name : undefined };
   }
 
   const value = answer.value as z.infer<typeof LlmProfile>;

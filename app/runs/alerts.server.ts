@@ -5,3 +5,18 @@ import { db } from "~/db.server";
 export async function raiseRunAlert(tenantId: string, runId: string | null, kind: string, severity: AlertSeverity, message: string, details: Record<string, unknown> = {}) {
   await db.$withTenant(tenantId, (tx) => raiseAlert(tx, { kind, severity, message, details, runId }));
 }
+
+/**
+ * The alert a failed vendor call deserves (seed 000 §8: vendor quota errors,
+ * OpenAI rate limits), or null when the failure is not one an operator acts on.
+ */
+export function vendorFailureAlert(vendor: string, errorName: string | undefined): { kind: string; severity: AlertSeverity; message: string } | null {
+  if (errorName === "QuotaExceeded") return { kind: "vendor_quota", severity: "warning", message: `${vendor} quota reached; the run continues without it where it can.` };
+  if (errorName === "RateLimited") return { kind: "vendor_rate_limit", severity: "info", message: `${vendor} rate-limited the run; affected steps were skipped.` };
+  return null;
+}
+
+export async function raiseVendorFailureAlert(tenantId: string, runId: string, vendor: string, errorName: string | undefined) {
+  const alert = vendorFailureAlert(vendor, errorName);
+  if (alert) await raiseRunAlert(tenantId, runId, alert.kind, alert.severity, alert.message, { vendor });
+}

@@ -7,11 +7,11 @@ import { db, type TenantTx } from "~/db.server";
 import { applyEmailPolicy } from "~/enrichment/email-policy.server";
 import { extractCompanyProfile, type SourcePage } from "~/enrichment/extract.server";
 import { log } from "~/logger.server";
-import { APIFY_LINKEDIN_VENDOR, DEFAULT_ACTORS, discoverContactsViaApify, type ApifyChainOutcome } from "~/vendors/apify.server";
+import { APIFY_LINKEDIN_VENDOR, DEFAULT_ACTORS, discoverContactsViaApify, type ApifyChainOutcome, type ApifyVendorCall } from "~/vendors/apify.server";
 import { VendorError } from "~/vendors/errors.server";
 import { dailyCapGuard } from "./caps.server";
 import { leadEngineClients, type LeadEngineClients } from "./clients.server";
-import { raiseRunAlert } from "./alerts.server";
+import { raiseRunAlert, raiseVendorFailureAlert } from "./alerts.server";
 import { addVendorUsage, llmUsageDelta, logStep, VENDOR_UNIT_COST_USD } from "./run-log.server";
 import { loadRunContext, type RunContext, type RegistryCompany } from "./run-context.server";
 import { withTokenBudget } from "~/scoring/token-budget.server";
@@ -53,6 +53,7 @@ export async function enrichCompany(tenantId: string, runId: string, uen: string
       note({ status: "skipped", message: "no contact vendor configured" });
       return { outcome: "disabled" as ApifyChainOutcome, found: [] as ContactFound[], available: false };
     }
+    const vendorCalls: ApifyVendorCall[] = [];
     const result = await discoverContactsViaApify({
       client: clients.apify,
       companyName: company.name,
@@ -60,7 +61,9 @@ export async function enrichCompany(tenantId: string, runId: string, uen: string
       titles,
       flags: clients.apifyFlags,
       capGuard: dailyCapGuard(tenantId, clients.apifyDailyCap),
+      onVendorCall: (call) => vendorCalls.push(call),
     });
+    await logContactVendorCalls(tenantId, runId, uen, vendorCalls);
     await usage(tenantId, runId, APIFY_LINKEDIN_VENDOR, { calls: result.calls, units: result.units, errors: result.outcome === "error" || result.outcome === "quota" ? 1 : 0 });
     if (result.outcome === "cap_reached") await raiseRunAlert(tenantId, runId, "vendor_cap", "info", `The daily Apify cap (${clients.apifyDailyCap} actor runs) is reached; remaining companies go without new LinkedIn contacts today.`);
     if (result.outcome === "quota") await raiseRunAlert(tenantId, runId, "vendor_quota", "warning", "Apify reported its quota is used up; companies continue without LinkedIn contacts.");
@@ -302,6 +305,10 @@ async function extractWithinBudget(tenantId: string, runId: string, pages: Sourc
   });
   if (budgeted.status === "over_budget") return { ...(await extractCompanyProfile(pages)), overBudget: true };
   if (budgeted.usage.total_tokens > 0) await db.$withTenant(tenantId, (tx) => addVendorUsage(tx, runId, "llm", llmUsageDelta(budgeted.usage.total_tokens)));
+  if (budgeted.value.profile.llmError) {
+    await db.$withTenant(tenantId, (tx) => addVendorUsage(tx, runId, "llm", { calls: 1, errors: 1 }));
+    await raiseVendorFailureAlert(tenantId, runId, "llm", budgeted.value.profile.llmErrorName);
+  }
   return { ...budgeted.value.profile, overBudget: false };
 }
 
@@ -325,6 +332,28 @@ async function knownContacts(tenantId: string, uen: string): Promise<ContactFoun
       source: c.source,
     }));
   });
+}
+
+/** Seed §16's event rows: stage `contact_discovery`, event `vendor_call`, one per actor run with its status and duration. */
+async function logContactVendorCalls(tenantId: string, runId: string, uen: string, calls: ApifyVendorCall[]) {
+  if (calls.length === 0) return;
+  await db.$withTenant(tenantId, async (tx) => {
+    for (const call of calls) {
+      await logStep(tx, {
+        runId,
+        uen,
+        stage: "contact_discovery",
+        event: "vendor_call",
+        status: call.ok ? "ok" : "error",
+        tool: APIFY_LINKEDIN_VENDOR,
+        durationMs: call.durationMs,
+        args: { actor: call.actorId },
+        message: call.error,
+      });
+    }
+  });
+  // Quota is alerted from the chain's outcome; a rate limit only shows here, per call.
+  if (calls.some((c) => c.errorName === "RateLimited")) await raiseVendorFailureAlert(tenantId, runId, "apify", "RateLimited");
 }
 
 type Note = (update: { tool?: string; status?: "ok" | "error" | "skipped" | "info"; args?: Record<string, unknown>; message?: string }) => void;
@@ -450,9 +479,7 @@ async function recordUsage(run: RunContext, vendor: string, delta: Parameters<ty
 
 async function vendorAlertFor(run: RunContext, vendor: string, error: unknown) {
   log().warn({ vendor, reason: (error as Error).message }, "vendor call failed; continuing");
-  const name = (error as Error).name;
-  if (name === "QuotaExceeded") await raiseRunAlert(run.tenantId, run.runId, "vendor_quota", "warning", `${vendor} quota reached; its fallback is skipped for the rest of the run.`);
-  if (name === "RateLimited") await raiseRunAlert(run.tenantId, run.runId, "vendor_rate_limit", "info", `${vendor} rate-limited the run; affected steps were skipped.`);
+  await raiseVendorFailureAlert(run.tenantId, run.runId, vendor, (error as Error).name);
 }
 
 function hostOf(url: string): string | null {

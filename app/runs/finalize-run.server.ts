@@ -27,6 +27,7 @@ export async function finalizeRun(tenantId: string, runId: string): Promise<RunM
              (f.about_text IS NOT NULL AND f.about_text <> '') AS about,
              f.crawl_status AS "crawlStatus", COALESCE(f.tavily_used, false) AS "tavilyUsed", f.contacts_status AS "contactsStatus",
              (SELECT count(*)::int FROM lead_emails e WHERE e.uen = rc.uen AND e.verification_status IN ('verified', 'unknown', 'catch_all')) AS "usableEmails",
+             (SELECT count(*)::int FROM lead_contacts c WHERE c.uen = rc.uen) AS contacts,
              s.bucket, s.rationale_source AS "rationaleSource",
              (rc.stage = 'filtered') AS "filteredOut"
       FROM run_companies rc

@@ -10,6 +10,7 @@ const company = (over: Partial<CompanyOutcome>): CompanyOutcome => ({
   tavilyUsed: false,
   contactsStatus: "ok",
   usableEmails: 1,
+  contacts: 1,
   bucket: "Medium",
   rationaleSource: "cache",
   filteredOut: false,
@@ -22,7 +23,7 @@ describe("computeRunMetrics", () => {
       companies: [
         company({ uen: "1", bucket: "High", rationaleSource: "llm" }),
         company({ uen: "2", domain: false, about: false, crawlStatus: null, usableEmails: 0, bucket: "Low" }),
-        company({ uen: "3", crawlStatus: "thin", tavilyUsed: true, contactsStatus: "quota" }),
+        company({ uen: "3", crawlStatus: "thin", tavilyUsed: true, contactsStatus: "quota", contacts: 0 }),
         company({ uen: "4", status: "failed", bucket: null, rationaleSource: null, usableEmails: 0 }),
       ],
       candidatesTotal: 500,
@@ -39,6 +40,8 @@ describe("computeRunMetrics", () => {
       crawl_success_rate: 0.667,
       tavily_fallback_rate: 0.25,
       contacts_available_rate: 0.75,
+      // Companies 2 (no website) and 3 (thin site) had no solid website content; 2 still has a contact.
+      thin_contact_rate: 0.5,
       score_distribution: { High: 1, Medium: 1, Low: 1 },
       max_bucket_share: 0.333,
       rationale_cache_hit_rate: 0.667,

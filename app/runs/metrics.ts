@@ -12,6 +12,8 @@ export type CompanyOutcome = {
   contactsStatus: string | null;
   /** Business emails whose verification says verified, unknown or catch-all. */
   usableEmails: number;
+  /** Role-qualified contacts on file (the contact sources keep only the ICP's titles). */
+  contacts: number;
   bucket: "High" | "Medium" | "Low" | null;
   rationaleSource: "llm" | "cache" | "template" | null;
   filteredOut: boolean;
@@ -31,6 +33,8 @@ export type RunMetrics = {
   crawl_success_rate: number;
   tavily_fallback_rate: number;
   contacts_available_rate: number;
+  /** Seed §16 acceptance: of the companies whose website gave no solid content, how many got a contact anyway. */
+  thin_contact_rate: number;
   score_distribution: { High: number; Medium: number; Low: number };
   max_bucket_share: number;
   rationale_cache_hit_rate: number;
@@ -52,6 +56,7 @@ export function computeRunMetrics(input: {
   const all = input.companies;
   const n = all.length;
   const withDomain = all.filter((c) => c.domain);
+  const thin = all.filter((c) => c.crawlStatus !== "ok");
   const scored = all.filter((c) => c.bucket !== null);
   const distribution = { High: 0, Medium: 0, Low: 0 };
   for (const c of scored) distribution[c.bucket!]++;
@@ -70,6 +75,7 @@ export function computeRunMetrics(input: {
     crawl_success_rate: ratio(withDomain.filter((c) => c.crawlStatus === "ok").length, withDomain.length),
     tavily_fallback_rate: ratio(all.filter((c) => c.tavilyUsed).length, n),
     contacts_available_rate: ratio(all.filter((c) => c.contactsStatus === "ok").length, n),
+    thin_contact_rate: ratio(thin.filter((c) => c.contacts > 0).length, thin.length),
     score_distribution: distribution,
     max_bucket_share: Math.round(maxShare * 1000) / 1000,
     rationale_cache_hit_rate: ratio(withRationale.filter((c) => c.rationaleSource === "cache").length, withRationale.length),

@@ -14,6 +14,7 @@ const STAGE_OF: Record<string, ProgressStage> = {
   merge: "merge",
   extract: "extract",
   contacts: "extract",
+  contact_discovery: "extract",
   emails: "verify",
   verify: "verify",
   score: "score",

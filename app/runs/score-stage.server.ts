@@ -4,6 +4,7 @@ import { matchesContactTitle } from "~/enrichment/contact-titles.server";
 import { rationaleFor } from "~/scoring/rationale.server";
 import { employeeFit, scoreLead, type DomainConfidence, type LeadSignals } from "~/scoring/score";
 import { leadEngineClients } from "./clients.server";
+import { raiseVendorFailureAlert } from "./alerts.server";
 import { addVendorUsage, llmUsageDelta, logStep } from "./run-log.server";
 import { loadRunContext, type RunContext } from "./run-context.server";
 
@@ -55,6 +56,10 @@ async function scoreOne(run: RunContext, uen: string) {
   const result = scoreLead(signals, run.rules.scoreThresholds ?? undefined);
   const rationale = await rationaleFor({ db, llm: leadEngineClients().llm }, tenantId, result);
   if (rationale.source === "llm") await db.$withTenant(tenantId, (tx) => addVendorUsage(tx, runId, "llm", llmUsageDelta(rationale.tokens)));
+  if (rationale.fallback === "llm_error") {
+    await db.$withTenant(tenantId, (tx) => addVendorUsage(tx, runId, "llm", { ...llmUsageDelta(rationale.tokens), errors: 1 }));
+    await raiseVendorFailureAlert(tenantId, runId, "llm", rationale.errorName);
+  }
   await db.$withTenant(tenantId, async (tx) => {
     const row = {
       score: result.score,

@@ -6,6 +6,7 @@ import { enqueue } from "~/jobs/enqueue.server";
 import { log } from "~/logger.server";
 import { raiseRunAlert } from "./alerts.server";
 import { logStep } from "./run-log.server";
+import { VERIFICATION_API_ERROR } from "./verify-emails.server";
 import { RunOptionsSchema, loadRunContext, type RunOptions } from "./run-context.server";
 import { singaporeDate } from "~/singapore-time";
 
@@ -120,13 +121,18 @@ export async function launchRun(tenantId: string, runId: string): Promise<void> 
     } else {
       const recentCutoff = new Date(Date.now() - RECENT_DAYS * 24 * 60 * 60 * 1000);
       // Companies never enriched (or not lately) first; in UEN order so the choice is stable.
+      // Addresses a failed verification call left unknown are retried by the next run (seed §11), recent or not.
+      const retries = await tx.$queryRaw<Array<{ uen: string }>>`
+        SELECT DISTINCT e.uen FROM lead_emails e JOIN icp_candidate_companies c ON c.uen = e.uen
+        WHERE e.verification_status = 'unknown' AND e.sub_status = ${VERIFICATION_API_ERROR}
+        ORDER BY e.uen LIMIT ${cap}`;
       const rows = await tx.$queryRaw<Array<{ uen: string }>>`
         SELECT c.uen FROM icp_candidate_companies c
         LEFT JOIN lead_features f ON f.uen = c.uen
         WHERE (${context.options.includeRecent ?? false} OR f.enriched_at IS NULL OR f.enriched_at < ${recentCutoff})
         ORDER BY (f.enriched_at IS NOT NULL), c.matched_by = 'industry_fallback', c.uen
         LIMIT ${cap}`;
-      uens = rows.map((r) => r.uen);
+      uens = [...new Set([...retries, ...rows].map((r) => r.uen))].slice(0, cap);
       if (candidatesTotal === null) {
         const [count] = await tx.$queryRaw<[{ n: number }]>`SELECT count(*)::int AS n FROM icp_candidate_companies`;
         candidatesTotal = count.n;

@@ -16,6 +16,9 @@ import { addVendorUsage, logStep, VENDOR_UNIT_COST_USD } from "./run-log.server"
  */
 export const BATCH = 200;
 
+/** lead_emails.sub_status of an address left `unknown` because the API failed, not the mailbox: the next run asks again. */
+export const VERIFICATION_API_ERROR = "api_error";
+
 export async function verifyPendingEmails(tenantId: string, runId: string, options: { fullBatchesOnly?: boolean } = {}): Promise<string[]> {
   const { zeroBounce } = leadEngineClients();
   const settledCompanies = new Set<string>();
@@ -45,7 +48,7 @@ export async function verifyPendingEmails(tenantId: string, runId: string, optio
         const status = result?.status ?? "unknown";
         await tx.leadEmail.updateMany({
           where: { uen: item.uen, email: item.email },
-          data: { verificationStatus: status, subStatus: result?.vendorSubStatus ?? null, verifiedAt: now, updatedAt: now },
+          data: { verificationStatus: status, subStatus: result?.error ? VERIFICATION_API_ERROR : (result?.vendorSubStatus ?? null), verifiedAt: now, updatedAt: now },
         });
         // An `unknown` is not cached: the next run asks again.
         if (zeroBounce && status !== "unknown") {
@@ -76,7 +79,11 @@ export async function verifyPendingEmails(tenantId: string, runId: string, optio
         message: failure ? `ZeroBounce failed (${failure}); addresses marked unknown, retried next run` : zeroBounce ? undefined : "ZeroBounce not configured: addresses left unknown",
       });
     });
-    if (failure) await raiseRunAlert(tenantId, runId, "vendor_error", "warning", `Email verification failed: ${failure}. Addresses are marked unknown and retried next run.`);
+    if (failure) {
+      // ZeroBounce's one body error for a refused key and for an account out of credits (seed §8: quota errors alert).
+      const kind = /ran out of credits/i.test(failure) ? "vendor_quota" : "vendor_error";
+      await raiseRunAlert(tenantId, runId, kind, "warning", `Email verification failed: ${failure}. Addresses are marked unknown and retried next run.`, { vendor: "zerobounce" });
+    }
     for (const item of pending) settledCompanies.add(item.uen);
   }
 

@@ -30,6 +30,8 @@ export type RationaleResult = {
   cacheKey: string;
   /** Why a template was used. */
   fallback?: "no_llm" | "over_budget" | "llm_error";
+  /** With `llm_error` from a failed call: the error's class (RateLimited, QuotaExceeded…). */
+  errorName?: string;
 };
 
 export type RationaleDeps = {
@@ -106,7 +108,7 @@ async function generate(
   } catch (error) {
     const e = error as { name?: string; code?: string; status?: number; message?: string };
     log().warn({ tenantId, error: e.name, code: e.code, status: e.status, message: e.message }, "rationale: LLM call failed, template used");
-    return template("llm_error");
+    return { ...template("llm_error"), errorName: e.name };
   }
   if (outcome.status === "over_budget") return template("over_budget");
   const tokens = outcome.usage.prompt_tokens + outcome.usage.completion_tokens;

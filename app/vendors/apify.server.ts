@@ -115,7 +115,11 @@ export type DiscoverContactsInput = {
   /** Most profile URLs sent to the profile actor. */
   maxProfiles?: number;
   writeLine?: (line: string) => void;
+  /** Told after every actor run, failed ones included (seed §16: `vendor_call` events with status and duration). */
+  onVendorCall?: (call: ApifyVendorCall) => void;
 };
+
+export type ApifyVendorCall = { actorId: string; ok: boolean; durationMs: number; error?: string; errorName?: string };
 
 /** The vendor name the cap guard and `run_vendor_usage` rows use. */
 export const APIFY_LINKEDIN_VENDOR = "apify_linkedin";
@@ -179,7 +183,15 @@ export async function discoverContactsViaApify(input: DiscoverContactsInput): Pr
     if (!(await input.capGuard.tryConsume(APIFY_LINKEDIN_VENDOR, 1))) throw new CapReached();
     state.units += 1;
     state.calls += 1;
-    return input.client.runActorSync(actorId, actorInput);
+    const started = performance.now();
+    try {
+      const items = await input.client.runActorSync(actorId, actorInput);
+      input.onVendorCall?.({ actorId, ok: true, durationMs: performance.now() - started });
+      return items;
+    } catch (error) {
+      input.onVendorCall?.({ actorId, ok: false, durationMs: performance.now() - started, error: describe(error), errorName: (error as Error).name });
+      throw error;
+    }
   };
   const ctx = { ...input, actors, run, write };
 

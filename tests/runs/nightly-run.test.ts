@@ -65,6 +65,7 @@ describe("a nightly run over the dev world", () => {
     expect(first.metrics.about_rate).toBeGreaterThanOrEqual(0.6);
     expect(first.metrics.email_rate).toBeGreaterThanOrEqual(0.4);
     expect(first.metrics.max_bucket_share).toBeLessThanOrEqual(0.7);
+    expect(first.metrics.thin_contact_rate).toBeGreaterThanOrEqual(0.25);
   });
 
   it("logs every stage of every company and stores the merged content's hash with provenance", async () => {
@@ -82,6 +83,20 @@ describe("a nightly run over the dev world", () => {
       expect(f.provenance).toHaveProperty("domain");
     }
     expect(rows.scores).toBeGreaterThan(0);
+  });
+
+  it("logs each Apify actor run as a contact_discovery vendor_call event (seed §16)", async () => {
+    const { calls, usage } = await app.db.db.$withTenant(tenantId, async (tx) => ({
+      calls: await tx.runEventLog.findMany({ where: { runId: first.runId, stage: "contact_discovery" } }),
+      usage: await tx.runVendorUsage.findFirst({ where: { runId: first.runId, vendor: "apify_linkedin" } }),
+    }));
+    expect(calls.length).toBeGreaterThanOrEqual(30);
+    expect(calls.length).toBeLessThanOrEqual(usage?.calls ?? 0);
+    for (const call of calls) {
+      expect(call).toMatchObject({ event: "vendor_call", tool: "apify_linkedin" });
+      expect(["ok", "error"]).toContain(call.status);
+      expect(call.durationMs).not.toBeNull();
+    }
   });
 
   it("never guesses an email: every address was published on the site or by the contact source", async () => {

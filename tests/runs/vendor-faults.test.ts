@@ -46,6 +46,8 @@ describe("a run with 20 % vendor errors", () => {
     expect(run.degradedReasons.some((r) => /calls failed/.test(r))).toBe(true);
     const usage = await db.$withTenant(tenant.id, (tx) => tx.runVendorUsage.findMany({ where: { runId } }));
     expect(usage.reduce((n, u) => n + u.errors, 0)).toBeGreaterThan(0);
+    // Failed LLM calls (extraction, rationale) count as vendor errors like any other vendor's.
+    expect(usage.find((u) => u.vendor === "llm")?.errors).toBeGreaterThan(0);
     // The companies still got what the working calls could give.
     const scored = await db.$withTenant(tenant.id, (tx) => tx.leadScore.count({ where: { runId } }));
     expect(scored).toBeGreaterThan(15);

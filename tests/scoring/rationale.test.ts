@@ -201,7 +201,7 @@ describe("LLM failures fall back to the template", () => {
   it("exhausted quota (429): template", async () => {
     const { llm } = await llmWith({ quotaExhausted: true });
     const tenantId = await newTenant();
-    expect(await rationaleFor({ db, llm, now }, tenantId, scored())).toMatchObject({ source: "template", fallback: "llm_error" });
+    expect(await rationaleFor({ db, llm, now }, tenantId, scored())).toMatchObject({ source: "template", fallback: "llm_error", errorName: "QuotaExceeded" });
   });
 
   it("a refused answer: template, and the reservation stays charged because the vendor answered", async () => {

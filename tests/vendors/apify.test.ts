@@ -3,6 +3,7 @@ import {
   createApifyClient,
   discoverContactsViaApify,
   type ApifyConfig,
+  type ApifyVendorCall,
   type CapGuard,
   type DiscoverContactsInput,
 } from "~/vendors/apify.server";
@@ -141,6 +142,22 @@ describe("discoverContactsViaApify", () => {
         { profileUrls: ["https://www.linkedin.com/in/tan-wei-ming/", "https://www.linkedin.com/in/priya-nair-sg/"], maxItems: 2 },
       ],
     ]);
+  });
+
+  it("reports every actor run, failed ones included, for the contact_discovery vendor_call events", async () => {
+    const { client } = await setup({ runTimeS: { "harvestapi~linkedin-company-employees": 400 } });
+    const calls: ApifyVendorCall[] = [];
+    const { input } = chainInput(client, { onVendorCall: (call) => calls.push(call) });
+    const result = await discoverContactsViaApify(input);
+    expect(calls.map((c) => [c.actorId, c.ok])).toEqual([
+      ["harvestapi~linkedin-company", true],
+      ["harvestapi~linkedin-company-employees", false],
+      ["dev_fusion~linkedin-profile-scraper", true],
+    ]);
+    expect(calls).toHaveLength(result.calls);
+    expect(calls[1]!.error).toMatch(/timeout/i);
+    expect(calls[1]!.errorName).toBe("Timeout");
+    for (const call of calls) expect(call.durationMs).toBeGreaterThanOrEqual(0);
   });
 
   it("skips the profile run when no employee holds a wanted title, and proceeds without contacts", async () => {

@@ -54,8 +54,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         }
         busy = true;
         try {
-          do {
-            again = false;
+          const sendNewEvents = async () => {
             for (;;) {
               const events = await eventsAfter(tenantId, runId.data, lastId);
               for (const event of events) {
@@ -64,10 +63,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
               }
               if (events.length < 500) break;
             }
+          };
+          do {
+            again = false;
+            await sendNewEvents();
             const progress = await runProgress(tenantId, runId.data);
             if (progress) {
+              const finished = FINISHED_STATUSES.has(progress.status);
+              // The run may have finished, with its last events, after the read above.
+              if (finished) await sendNewEvents();
               send(`event: progress\ndata: ${JSON.stringify(progress)}\n\n`);
-              if (FINISHED_STATUSES.has(progress.status)) {
+              if (finished) {
                 send(`event: done\ndata: ${JSON.stringify({ status: progress.status })}\n\n`);
                 close();
                 return;

@@ -7,7 +7,7 @@ import { db, type TenantTx } from "~/db.server";
 import { applyEmailPolicy } from "~/enrichment/email-policy.server";
 import { extractCompanyProfile, type SourcePage } from "~/enrichment/extract.server";
 import { log } from "~/logger.server";
-import { APIFY_LINKEDIN_VENDOR, DEFAULT_ACTORS, discoverContactsViaApify, type ApifyChainOutcome, type ApifyVendorCall } from "~/vendors/apify.server";
+import { APIFY_LINKEDIN_VENDOR, companyLookupInput, DEFAULT_ACTORS, discoverContactsViaApify, type ApifyChainOutcome, type ApifyVendorCall } from "~/vendors/apify.server";
 import { VendorError } from "~/vendors/errors.server";
 import { dailyCapGuard } from "./caps.server";
 import { leadEngineClients, type LeadEngineClients } from "./clients.server";
@@ -426,7 +426,7 @@ async function domainFromApifyCompany(clients: LeadEngineClients, run: RunContex
   if (!(await guard.tryConsume(APIFY_LINKEDIN_VENDOR, 1))) return null;
   try {
     const actor = clients.apify.config.actors?.company ?? DEFAULT_ACTORS.company;
-    const items = await clients.apify.runActorSync(actor, { companies: [company.name] });
+    const items = await clients.apify.runActorSync(actor, companyLookupInput(company.name));
     await recordUsage(run, APIFY_LINKEDIN_VENDOR, { calls: 1, units: 1 });
     const first = (items as Array<{ website?: string | null; name?: string | null }>)[0];
     const host = first?.website ? hostOf(first.website) : null;

@@ -213,6 +213,15 @@ export async function discoverContactsViaApify(input: DiscoverContactsInput): Pr
   }
 }
 
+/**
+ * The company actor's input for a lookup by name. The actor takes names in
+ * `searches`; its `companies` field is for LinkedIn URLs (seed 000 §16's
+ * `{ companies: [name] }` predates that split).
+ */
+export function companyLookupInput(companyName: string): { searches: string[] } {
+  return { searches: [companyName] };
+}
+
 type ChainContext = DiscoverContactsInput & {
   actors: typeof DEFAULT_ACTORS & { search?: string };
   run: (actorId: string, input: unknown) => Promise<unknown[]>;
@@ -220,7 +229,7 @@ type ChainContext = DiscoverContactsInput & {
 };
 
 async function runChain(ctx: ChainContext): Promise<ApifyContact[]> {
-  const companies = parseItems(linkedinCompanyItem, await ctx.run(ctx.actors.company, { companies: [ctx.companyName] }));
+  const companies = parseItems(linkedinCompanyItem, await ctx.run(ctx.actors.company, companyLookupInput(ctx.companyName)));
   const companyUrl = companies.map((c) => c.linkedinUrl ?? c.url).find((u): u is string => Boolean(u));
   ctx.write(`Apify company actor: company=${ctx.companyName} company_url=${companyUrl ?? ""}`);
   if (!companyUrl) throw new ChainFailed("company not found on LinkedIn");

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import {
+  companyLookupInput,
   createApifyClient,
   discoverContactsViaApify,
   type ApifyConfig,
@@ -58,43 +59,52 @@ function chainInput(client: DiscoverContactsInput["client"], over: Partial<Disco
 describe("runActorSync", () => {
   it("posts the input to run-sync-get-dataset-items with token, format and run timeout", async () => {
     const { client, sim } = await setup();
-    const items = await client.runActorSync("harvestapi~linkedin-company", { companies: ["Lion City Robotics Pte Ltd"] });
+    const items = await client.runActorSync("harvestapi~linkedin-company", { searches: ["Lion City Robotics Pte Ltd"] });
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({ linkedinUrl: "https://www.linkedin.com/company/lion-city-robotics/", name: "Lion City Robotics Pte Ltd" });
     expect(sim.runs[0]).toEqual({
       actorId: "harvestapi~linkedin-company",
-      input: { companies: ["Lion City Robotics Pte Ltd"] },
+      input: { searches: ["Lion City Robotics Pte Ltd"] },
       query: { format: "json", timeout: "600" },
       tokenInQuery: true,
     });
   });
 
+  it("looks companies up by name in `searches` and by LinkedIn URL in `companies`, as the actor does", async () => {
+    const { client } = await setup();
+    const [byUrl] = await client.runActorSync("harvestapi~linkedin-company", { companies: ["https://www.linkedin.com/company/lion-city-robotics/"] });
+    expect(byUrl).toMatchObject({ name: "Lion City Robotics Pte Ltd" });
+    const [nameAsUrl] = await client.runActorSync("harvestapi~linkedin-company", { companies: ["Lion City Robotics Pte Ltd"] });
+    expect(nameAsUrl).toMatchObject({ message: "Company not found", query: "Lion City Robotics Pte Ltd" });
+    expect(companyLookupInput("Lion City Robotics Pte Ltd")).toEqual({ searches: ["Lion City Robotics Pte Ltd"] });
+  });
+
   it("maps a bad token to Unauthorized", async () => {
     const { sim } = await setup();
     const client = createApifyClient({ baseUrl: sim.url, token: "wrong" });
-    await expect(client.runActorSync("harvestapi~linkedin-company", { companies: ["x"] })).rejects.toSatisfy(
+    await expect(client.runActorSync("harvestapi~linkedin-company", { searches: ["x"] })).rejects.toSatisfy(
       (e) => e instanceof Unauthorized && e.code === "token-not-valid",
     );
   });
 
   it("maps a run longer than the 300 s sync wait to Timeout (408)", async () => {
     const { client } = await setup({ runTimeS: { "harvestapi~linkedin-company": 301 } });
-    await expect(client.runActorSync("harvestapi~linkedin-company", { companies: ["x"] })).rejects.toSatisfy(
+    await expect(client.runActorSync("harvestapi~linkedin-company", { searches: ["x"] })).rejects.toSatisfy(
       (e) => e instanceof Timeout && e.status === 408 && e.code === "run-timeout-exceeded",
     );
   });
 
   it("maps the account limit (402) to QuotaExceeded", async () => {
     const { client } = await setup({ maxRuns: 0 });
-    await expect(client.runActorSync("harvestapi~linkedin-company", { companies: ["x"] })).rejects.toBeInstanceOf(QuotaExceeded);
+    await expect(client.runActorSync("harvestapi~linkedin-company", { searches: ["x"] })).rejects.toBeInstanceOf(QuotaExceeded);
   });
 
   it("maps injected faults to Unavailable and a slow answer to Timeout", async () => {
     const faulty = await setup({ faultRate: 1 });
-    await expect(faulty.client.runActorSync("harvestapi~linkedin-company", { companies: ["x"] })).rejects.toBeInstanceOf(Unavailable);
+    await expect(faulty.client.runActorSync("harvestapi~linkedin-company", { searches: ["x"] })).rejects.toBeInstanceOf(Unavailable);
     await faulty.sim.close();
     const slow = await setup({ latencyMs: 400 }, { httpTimeoutMs: 50 });
-    await expect(slow.client.runActorSync("harvestapi~linkedin-company", { companies: ["x"] })).rejects.toBeInstanceOf(Timeout);
+    await expect(slow.client.runActorSync("harvestapi~linkedin-company", { searches: ["x"] })).rejects.toBeInstanceOf(Timeout);
   });
 });
 
@@ -132,7 +142,7 @@ describe("discoverContactsViaApify", () => {
       "[apify_contacts] fetched=2 normalized=2 company_id=c-101",
     ]);
     expect(sim.runs.map((r) => [r.actorId, r.input])).toEqual([
-      ["harvestapi~linkedin-company", { companies: ["Lion City Robotics Pte Ltd"] }],
+      ["harvestapi~linkedin-company", { searches: ["Lion City Robotics Pte Ltd"] }],
       [
         "harvestapi~linkedin-company-employees",
         { companies: ["https://www.linkedin.com/company/lion-city-robotics/"], maxItems: 50, profileScraperMode: "Full ($8 per 1k)" },

@@ -104,7 +104,7 @@ export default function Shortlist() {
           </select>
         </Field>
         <Field label="Industry" error={errors.industry} id="f-industry">
-          <select id="f-industry" name="industry" defaultValue={query.industry ?? ""} className={inputClass}>
+          <select id="f-industry" name="industry" defaultValue={query.industry ?? ""} className={`${inputClass} max-w-64`}>
             <option value="">All</option>
             {(shortlist?.industries ?? []).map((i) => (
               <option key={i} value={i}>

@@ -83,7 +83,7 @@ describe("LinkedIn (Apify actors)", () => {
     expect(vw.linkedinCompany(codigo.name)).toEqual(vw.linkedinCompany(li.linkedinUrl));
     expect(vw.linkedinCompany("NO SUCH COMPANY PTE. LTD.")).toBeUndefined();
 
-    const [item] = (await apify.runActorSync(COMPANY_ACTOR, { companies: [codigo.name] })) as Array<Record<string, unknown>>;
+    const [item] = (await apify.runActorSync(COMPANY_ACTOR, { searches: [codigo.name] })) as Array<Record<string, unknown>>;
     expect(item).toMatchObject({
       id: li.id,
       universalName: li.universalName,

@@ -23,6 +23,7 @@ export type ApifySimRun = { actorId: string; input: unknown; query: Record<strin
 
 /** The sync endpoint gives up waiting after this long, whatever the run timeout. */
 const SYNC_WAIT_LIMIT_S = 300;
+const LINKEDIN_COMPANY_URL = /^https?:\/\/([a-z]{2,3}\.)?linkedin\.com\/company\//i;
 
 const apifyError = (status: number, type: string, message: string): SimReply => ({ status, body: { error: { type, message } } });
 
@@ -81,10 +82,12 @@ export async function startApifySimulator(options: ApifySimOptions = {}): Promis
 
       let items: unknown[];
       if (actorId === actors.company) {
-        const queries = [...strings(input.companies), ...strings(input.searches)];
-        if (queries.length === 0) return invalidInput("Field input.companies is required");
+        // `companies` holds LinkedIn company URLs, `searches` company names.
+        const urls = strings(input.companies);
+        const queries = [...urls, ...strings(input.searches)];
+        if (queries.length === 0) return invalidInput("Field input.companies or input.searches is required");
         items = queries.map((q, i) => {
-          const c = world.linkedinCompany(q);
+          const c = i < urls.length && !LINKEDIN_COMPANY_URL.test(q) ? undefined : world.linkedinCompany(q);
           if (!c) return { message: "Company not found", query: q, error: "Company not found", requestId: `${runId}-${i}` };
           const slug = c.linkedinUrl.replace(/\/+$/, "").split("/").pop() ?? "";
           return {

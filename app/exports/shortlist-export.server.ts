@@ -1,7 +1,7 @@
 import { db } from "~/db.server";
 import { Prisma } from "~/generated/prisma/client";
 import { log } from "~/logger.server";
-import { findShortlistRun, rankedScoresSql, shortlistWhereSql, type ShortlistRun } from "~/shortlist/shortlist.server";
+import { emailNotSuppressedSql, findShortlistRun, rankedScoresSql, shortlistWhereSql, type ShortlistRun } from "~/shortlist/shortlist.server";
 import type { ShortlistFilters } from "~/shortlist/shortlist-query";
 import { CSV_HEADER, exportCsvLine, exportJsonItem, maskExportRecord, type ExportRecord } from "./shortlist-export";
 
@@ -48,7 +48,7 @@ export function shortlistExportSql(run: ShortlistRun, filters: ShortlistFilters,
         SELECT e.uen, c.full_name AS name, c.title, e.email,
                CASE e.verification_status WHEN 'verified' THEN 0 WHEN 'catch_all' THEN 1 WHEN 'unknown' THEN 2 ELSE 3 END AS quality
         FROM lead_emails e LEFT JOIN lead_contacts c ON c.id = e.contact_id
-        WHERE e.verification_status NOT IN ('invalid', 'do_not_mail')
+        WHERE e.verification_status NOT IN ('invalid', 'do_not_mail') AND ${emailNotSuppressedSql}
         UNION ALL
         SELECT c.uen, c.full_name, c.title, NULL, 4 FROM lead_contacts c
       ) x

@@ -5,7 +5,8 @@ import { csvRow } from "./csv";
  * One exported shortlist row, the same in CSV and JSON. The best contact is
  * the person (or, failing one, the address) most worth writing to: a verified
  * email first, then catch-all, unknown and pending ones, then a person
- * without an address. Viewers get the name initialled and the address masked,
+ * without an address; never an invalid, do-not-mail or suppressed address.
+ * Viewers get the name initialled and the address masked,
  * exactly as the company page shows them.
  */
 export const EXPORT_COLUMNS = [

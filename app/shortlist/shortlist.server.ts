@@ -159,6 +159,11 @@ export type TopCompany = {
   contactEmail: string | null;
 };
 
+/** `lead_emails e` is on none of the tenant's suppression lists (the address or its domain). */
+export const emailNotSuppressedSql = Prisma.sql`NOT EXISTS (
+  SELECT 1 FROM suppression_entries x
+  WHERE (x.kind = 'email' AND x.value = lower(e.email)) OR (x.kind = 'domain' AND x.value = lower(split_part(e.email, '@', 2))))`;
+
 /**
  * The top of a run's shortlist with each company's best contact (a verified
  * address first; never an invalid, do-not-mail or suppressed one), for the
@@ -177,9 +182,7 @@ export async function topOfShortlist(tx: TenantTx, run: ShortlistRun, options: {
     LEFT JOIN lead_features f ON f.uen = r.uen
     LEFT JOIN LATERAL (
       SELECT lc.full_name, lc.title, e.email FROM lead_emails e LEFT JOIN lead_contacts lc ON lc.id = e.contact_id
-      WHERE e.uen = r.uen AND e.verification_status NOT IN ('invalid', 'do_not_mail', 'pending')
-        AND NOT EXISTS (SELECT 1 FROM suppression_entries x WHERE (x.kind = 'email' AND x.value = lower(e.email))
-                                                               OR (x.kind = 'domain' AND x.value = lower(split_part(e.email, '@', 2))))
+      WHERE e.uen = r.uen AND e.verification_status NOT IN ('invalid', 'do_not_mail', 'pending') AND ${emailNotSuppressedSql}
       ORDER BY (e.verification_status = 'verified') DESC, e.created_at LIMIT 1
     ) ct ON true
     ${where}

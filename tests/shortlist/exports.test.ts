@@ -223,3 +223,27 @@ describe("the stream", () => {
     expect(await open()).toBe(0);
   });
 });
+
+describe("suppression in exports", () => {
+  it("never offers a suppressed address or an address at a suppressed domain as the best contact", async () => {
+    const auth = { cookie: m.globexOps!.cookie };
+    const before = csvRecords((await download("shortlist.csv", "", auth)).text).filter((r) => r.best_contact_email);
+    expect(before.length).toBeGreaterThanOrEqual(2);
+    const [byAddress, byDomain] = [before[0]!, before[1]!];
+    const domain = byDomain.best_contact_email!.split("@")[1]!;
+    await ws.db.$withTenant(globex.id, (tx) =>
+      tx.suppressionEntry.createMany({
+        data: [
+          { kind: "email", value: byAddress.best_contact_email!.toLowerCase() },
+          { kind: "domain", value: domain.toLowerCase() },
+        ],
+      }),
+    );
+    const after = csvRecords((await download("shortlist.csv", "", auth)).text);
+    const emails = after.map((r) => r.best_contact_email?.toLowerCase());
+    expect(emails).not.toContain(byAddress.best_contact_email!.toLowerCase());
+    expect(emails.some((e) => e?.endsWith(`@${domain.toLowerCase()}`))).toBe(false);
+    // The companies stay on the list; only the addresses are withheld.
+    expect(after.map((r) => r.uen)).toEqual(expect.arrayContaining([byAddress.uen, byDomain.uen]));
+  });
+});

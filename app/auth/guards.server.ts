@@ -26,6 +26,8 @@ export type Viewer = {
   name?: string;
   roles: string[];
   tenant: TenantSummary | null;
+  /** The bearer token's `tenant_id` claim as sent, also when no tenant of that id or slug exists yet. */
+  tenantClaim?: string;
   via: "session" | "bearer";
   session: Session | null;
 };
@@ -91,6 +93,7 @@ async function bearerViewer(request: Request, authorization: string): Promise<Vi
     name: claims.name,
     roles,
     tenant: await devTenantOverride(request, tenant),
+    tenantClaim: claims.tenant_id,
     via: "bearer",
     session: null,
   };

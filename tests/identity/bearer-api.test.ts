@@ -349,6 +349,18 @@ describe("onboarding API", () => {
     expect(await app.platformDb.tenant.count()).toBe(tenantsBefore);
   });
 
+  it("POST first_login creates the tenant a token names, not a self-serve workspace, with the token's roles", async () => {
+    const sub = `initech-ops-${randomUUID()}`;
+    const bearer = await token({ sub, email: "ops@initech.test", tenant_id: "initech", roles: ["ops"] });
+    const { status, body } = await call("firstLogin", { token: bearer });
+    expect(status).toBe(202);
+    const tenant = await app.platformDb.tenant.findUniqueOrThrow({ where: { id: body!.tenant_id as string }, include: { members: { include: { user: true } } } });
+    expect(tenant).toMatchObject({ slug: "initech", ownerSub: null, status: "provisioning" });
+    expect(tenant.members.map((m) => [m.user.sub, m.roles])).toEqual([[sub, ["ops"]]]);
+    expect(await app.platformDb.tenant.count({ where: { ownerSub: sub } })).toBe(0);
+    expect((await call("whoami", { token: bearer })).body).toMatchObject({ tenant_id: tenant.id, roles: ["ops"] });
+  });
+
   it("GET status reports a provisioned tenant's phases and timings", async () => {
     const ops = await token({ sub: "acme-ops-sub", email: "ops@acme.test", tenant_id: "acme", roles: ["ops"] });
     const { status, body } = await call("status", { token: ops });

@@ -128,10 +128,15 @@ function mergeRoles(session: Session, roles: string[]): string[] {
   return session.roles.includes("admin") && !roles.includes("admin") && session.tenantId ? [...roles, "admin"] : roles;
 }
 
+/** The development bypass applies only when ALLOW_DEV_BYPASS is set explicitly, and never in production. */
+export function devBypassEnabled(): boolean {
+  const config = env();
+  return config.ALLOW_DEV_BYPASS && config.NODE_ENV !== "production";
+}
+
 /** Development only: X-Tenant-ID or the tenant selector's cookie switch the tenant. Ignored otherwise. */
 async function devTenantOverride(request: Request, tenant: TenantSummary | null): Promise<TenantSummary | null> {
-  const config = env();
-  if (!config.ALLOW_DEV_BYPASS || config.NODE_ENV === "production") return tenant;
+  if (!devBypassEnabled()) return tenant;
   const cookie = request.headers.get("cookie")?.match(/(?:^|;\s*)dev_tenant=([^;]+)/)?.[1];
   const wanted = request.headers.get("x-tenant-id") ?? (cookie ? decodeURIComponent(cookie) : null);
   if (!wanted) return tenant;

@@ -1,4 +1,5 @@
 import { NavLink } from "@remix-run/react";
+import { DevTenantSelector } from "./dev-tenant-selector";
 import { UserMenu, type HeaderViewer } from "./user-menu";
 
 const workspaceLinks = [
@@ -46,6 +47,7 @@ export function AppHeader({ viewer }: { viewer: HeaderViewer }) {
               </NavLink>
             </nav>
           ) : null}
+          {viewer?.devTenants ? <DevTenantSelector tenants={viewer.devTenants} current={viewer.tenant?.slug ?? null} /> : null}
           <UserMenu viewer={viewer} />
         </div>
       </div>

@@ -392,6 +392,9 @@ describe("onboarding API", () => {
     expect(after.lastVerifiedAt!.getTime()).toBeGreaterThan(before.lastVerifiedAt!.getTime());
     expect(body!.last_verified_at).toBe(after.lastVerifiedAt!.toISOString());
     expect(JSON.stringify(body)).not.toContain(app.openOdooSecret(after));
+    // It wrote lastVerifiedAt, so the audit trail says who asked.
+    const entry = await app.platformDb.auditLog.findFirstOrThrow({ where: { tenantId: acme.id, action: "odoo.verified" }, orderBy: { id: "desc" } });
+    expect(entry).toMatchObject({ actorSub: "acme-ops-sub", actorEmail: "ops@acme.test", details: { ok: true, error: null } });
   });
 
   it("GET verify_odoo reports a refused credential as 502 with the reason", async () => {

@@ -120,8 +120,11 @@ export type TokenVerifierConfig = {
 };
 
 export type TokenVerifier = {
-  /** Resolves to the token's claims, or throws TokenError / IdentityProviderUnavailableError. */
-  verify(token: string | null | undefined, options?: { nonce?: string }): Promise<VerifiedClaims>;
+  /**
+   * Resolves to the token's claims, or throws TokenError / IdentityProviderUnavailableError.
+   * `audience` replaces the configured one: an ID token's `aud` is the client id even when API tokens use another.
+   */
+  verify(token: string | null | undefined, options?: { nonce?: string; audience?: string }): Promise<VerifiedClaims>;
   /** The issuer's discovery document (cached). */
   discovery(): Promise<DiscoveryDocument>;
 };
@@ -216,7 +219,7 @@ export function createTokenVerifier(config: TokenVerifierConfig): TokenVerifier 
     return keys.set;
   }
 
-  async function verify(token: string | null | undefined, options: { nonce?: string } = {}): Promise<VerifiedClaims> {
+  async function verify(token: string | null | undefined, options: { nonce?: string; audience?: string } = {}): Promise<VerifiedClaims> {
     const compact = typeof token === "string" ? token.trim() : "";
     if (!compact) throw new TokenError("missing", "No token was presented");
     if (compact.split(".").length !== 3) throw new TokenError("malformed", "The token is not a signed JWT");
@@ -235,7 +238,7 @@ export function createTokenVerifier(config: TokenVerifierConfig): TokenVerifier 
     try {
       ({ payload } = await jwtVerify(compact, keySet(document), {
         issuer: config.issuer,
-        audience: audiences,
+        audience: options.audience ?? audiences,
         algorithms,
         clockTolerance,
         requiredClaims: ["sub", "exp", "iat"],

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { recordAudit } from "~/audit.server";
 import { platformDb } from "~/db.server";
 import type { Tenant } from "~/generated/prisma/client";
 import { enqueue } from "~/jobs/enqueue.server";
@@ -57,6 +58,12 @@ export async function resolveIdentity(identity: TokenIdentity): Promise<Resolved
       update: { roles: tenantRoles },
     });
     const rolesChanged = !before || before.roles.join() !== tenantRoles.join();
+    if (rolesChanged) {
+      await recordAudit(tenant.id, { sub: identity.sub, email: identity.email }, before ? "member.roles_changed" : "member.joined", identity.email, {
+        roles: tenantRoles,
+        ...(before ? { before: before.roles } : {}),
+      });
+    }
     if (tenant.status === "active" && rolesChanged) {
       await enqueue("sync_odoo_member", { tenantId: tenant.id, userId: user.id }, { jobKey: `odoo-member:${tenant.id}:${user.id}` });
     }

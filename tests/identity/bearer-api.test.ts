@@ -359,6 +359,23 @@ describe("onboarding API", () => {
     expect(tenant.members.map((m) => [m.user.sub, m.roles])).toEqual([[sub, ["ops"]]]);
     expect(await app.platformDb.tenant.count({ where: { ownerSub: sub } })).toBe(0);
     expect((await call("whoami", { token: bearer })).body).toMatchObject({ tenant_id: tenant.id, roles: ["ops"] });
+    const audit = await app.platformDb.auditLog.findMany({ where: { tenantId: tenant.id }, orderBy: { id: "asc" } });
+    expect(audit.map((a) => [a.action, a.actorSub, a.details])).toEqual([
+      ["tenant.created", sub, { via: "token_tenant_first_login" }],
+      ["member.joined", sub, { roles: ["ops"] }],
+    ]);
+  });
+
+  it("records a member's role change from the token in the audit trail", async () => {
+    const sub = `acme-member-${randomUUID()}`;
+    await call("firstLogin", { token: await token({ sub, email: "member@acme.test", tenant_id: "acme", roles: ["viewer"] }) });
+    await call("firstLogin", { token: await token({ sub, email: "member@acme.test", tenant_id: "acme", roles: ["viewer"] }) });
+    await call("firstLogin", { token: await token({ sub, email: "member@acme.test", tenant_id: "acme", roles: ["ops"] }) });
+    const audit = await app.platformDb.auditLog.findMany({ where: { tenantId: acme.id, actorSub: sub }, orderBy: { id: "asc" } });
+    expect(audit.map((a) => [a.action, a.details])).toEqual([
+      ["member.joined", { roles: ["viewer"] }],
+      ["member.roles_changed", { roles: ["ops"], before: ["viewer"] }],
+    ]);
   });
 
   it("GET status reports a provisioned tenant's phases and timings", async () => {

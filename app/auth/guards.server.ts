@@ -5,6 +5,7 @@ import { env } from "~/env.server";
 import type { Session, Tenant } from "~/generated/prisma/client";
 import { apiError, isApiRequest } from "~/http.server";
 import { addLogContext, log } from "~/logger.server";
+import { singleton } from "~/singleton.server";
 import { refreshSignIn, tokenVerifier } from "./oidc.server";
 import { isPlatformStaff, type PlatformRole, type TenantRole } from "./roles";
 import { destroySession, getSession, refreshTokenOf, updateSessionTokens } from "./session.server";
@@ -99,9 +100,26 @@ async function bearerViewer(request: Request, authorization: string): Promise<Vi
   };
 }
 
-/** Renews the IdP tokens behind a session when they expire; a refused refresh ends the session. */
-async function keepTokensFresh(session: Session): Promise<Session | null> {
-  if (!session.tokensExpireAt || session.tokensExpireAt.getTime() > Date.now() + 30_000) return session;
+const tokensFresh = (session: Session) => !session.tokensExpireAt || session.tokensExpireAt.getTime() > Date.now() + 30_000;
+
+/**
+ * Renews the IdP tokens behind a session when they expire; a refused refresh
+ * ends the session. Requests of one session that arrive together (a page's
+ * loaders run in parallel) share one refresh: with rotating refresh tokens a
+ * second use of the old one would be refused and revoke the sign-in.
+ */
+function keepTokensFresh(session: Session): Promise<Session | null> {
+  if (tokensFresh(session)) return Promise.resolve(session);
+  const pending = singleton("session-refreshes", () => new Map<string, Promise<Session | null>>());
+  let refresh = pending.get(session.idHash);
+  if (!refresh) {
+    refresh = refreshSessionTokens(session).finally(() => pending.delete(session.idHash));
+    pending.set(session.idHash, refresh);
+  }
+  return refresh;
+}
+
+async function refreshSessionTokens(session: Session): Promise<Session | null> {
   const refreshToken = refreshTokenOf(session);
   if (!refreshToken) return session;
   try {

@@ -366,6 +366,16 @@ describe("onboarding API", () => {
     ]);
   });
 
+  it("POST first_login keys a tenant named by a UUID under that id, so later tokens find it", async () => {
+    const tenantId = randomUUID();
+    const bearer = await token({ sub: `uuid-admin-${randomUUID()}`, email: "admin@uuid-tenant.test", tenant_id: tenantId, roles: ["admin"] });
+    const first = await call("firstLogin", { token: bearer });
+    expect(first.body).toEqual({ tenant_id: tenantId, status: "provisioning" });
+    expect((await call("whoami", { token: bearer })).body).toMatchObject({ tenant_id: tenantId, roles: ["admin"] });
+    expect((await call("status", { token: bearer })).status).toBe(200);
+    expect((await call("firstLogin", { token: bearer })).body).toEqual({ tenant_id: tenantId, status: "provisioning" });
+  });
+
   it("records a member's role change from the token in the audit trail", async () => {
     const sub = `acme-member-${randomUUID()}`;
     await call("firstLogin", { token: await token({ sub, email: "member@acme.test", tenant_id: "acme", roles: ["viewer"] }) });

@@ -38,10 +38,16 @@ export type TenantViewer = Viewer & { tenant: TenantSummary };
 const tenantSummary = { id: true, slug: true, name: true, status: true } as const;
 
 function unauthenticated(request: Request, reason: string, message: string): Response {
-  if (isApiRequest(request)) return apiError(401, "unauthenticated", message, { reason });
+  if (isApiRequest(request)) return bearerChallenge(apiError(401, "unauthenticated", message, { reason }), null);
   const url = new URL(request.url);
   const returnTo = `${url.pathname}${url.search}`;
   return redirect(`/auth/login?returnTo=${encodeURIComponent(returnTo)}`);
+}
+
+/** RFC 6750 §3: a 401 names the scheme, and the error when a token was presented. */
+function bearerChallenge(response: Response, error: "invalid_request" | "invalid_token" | null): Response {
+  response.headers.set("WWW-Authenticate", error ? `Bearer realm="api", error="${error}"` : `Bearer realm="api"`);
+  return response;
 }
 
 export async function getViewer(request: Request): Promise<Viewer | null> {
@@ -69,12 +75,12 @@ export async function getViewer(request: Request): Promise<Viewer | null> {
 
 async function bearerViewer(request: Request, authorization: string): Promise<Viewer> {
   const match = authorization.match(/^Bearer\s+(\S+)$/i);
-  if (!match) throw apiError(401, "unauthenticated", "Authorization must be `Bearer <token>`", { reason: "malformed" });
+  if (!match) throw bearerChallenge(apiError(401, "unauthenticated", "Authorization must be `Bearer <token>`", { reason: "malformed" }), "invalid_request");
   let claims;
   try {
     claims = await tokenVerifier().verify(match[1]);
   } catch (error) {
-    if (error instanceof TokenError) throw apiError(401, "unauthenticated", error.message, { reason: error.reason });
+    if (error instanceof TokenError) throw bearerChallenge(apiError(401, "unauthenticated", error.message, { reason: error.reason }), "invalid_token");
     log().error({ err: error }, "bearer token could not be checked");
     throw apiError(503, "idp_unavailable", "The identity provider could not be reached to check the token");
   }

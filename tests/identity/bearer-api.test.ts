@@ -203,6 +203,15 @@ describe("forged and unusable tokens get 401 with the reason", () => {
     expect(body).toMatchObject({ error: "unauthenticated", reason: "malformed" });
   });
 
+  it("challenges with WWW-Authenticate: Bearer, naming the error when a token was presented (RFC 6750)", async () => {
+    expect((await call("whoami")).headers.get("www-authenticate")).toBe('Bearer realm="api"');
+    expect((await call("whoami", { authorization: "Basic YWRtaW46YWRtaW4=" })).headers.get("www-authenticate")).toBe('Bearer realm="api", error="invalid_request"');
+    const expired = await token({ sub: "acme-ops-sub", email: "ops@acme.test", tenant_id: "acme", roles: ["ops"], expires_in: -600 });
+    const answer = await call("whoami", { token: expired });
+    expect(answer.status).toBe(401);
+    expect(answer.headers.get("www-authenticate")).toBe('Bearer realm="api", error="invalid_token"');
+  });
+
   it("the forgery tests start from tokens that are otherwise valid", async () => {
     const payload = await validPayload();
     expect(payload).toMatchObject({ iss: standIns.idp.issuer, aud: PLATFORM_CLIENT.client_id, tenant_id: "acme" });

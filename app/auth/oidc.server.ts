@@ -93,7 +93,7 @@ async function createAuthenticator() {
     async ({ tokens, request }) => {
       const idToken = tokens.idToken();
       const state = new URL(request.url).searchParams.get("state") ?? "";
-      const claims = await tokenVerifier().verify(idToken, { nonce: nonceFor(state), audience: clientId() });
+      const claims = await tokenVerifier().verify(idToken, { nonce: nonceFor(state), clientId: clientId() });
       return {
         claims,
         idToken,
@@ -126,7 +126,7 @@ export async function refreshSignIn(refreshToken: string): Promise<SignIn> {
   const { strategy } = await sso();
   const tokens = await strategy.refreshToken(refreshToken);
   const idToken = tokens.idToken();
-  const claims = await tokenVerifier().verify(idToken, { audience: clientId() });
+  const claims = await tokenVerifier().verify(idToken, { clientId: clientId() });
   return {
     claims,
     idToken,

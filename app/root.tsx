@@ -11,7 +11,8 @@ import {
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { AppHeader } from "./components/app-header";
-import { getViewer } from "./auth/guards.server";
+import { devBypassEnabled, getViewer } from "./auth/guards.server";
+import { tenantChoices } from "./tenants/admin.server";
 import type { HeaderViewer } from "./components/user-menu";
 import stylesheet from "./tailwind.css";
 
@@ -28,7 +29,12 @@ export const meta: MetaFunction = () => [
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await getViewer(request).catch(() => null);
   const header: HeaderViewer = viewer
-    ? { email: viewer.email, roles: viewer.roles, tenant: viewer.tenant ? { name: viewer.tenant.name, slug: viewer.tenant.slug } : null }
+    ? {
+        email: viewer.email,
+        roles: viewer.roles,
+        tenant: viewer.tenant ? { name: viewer.tenant.name, slug: viewer.tenant.slug } : null,
+        ...(devBypassEnabled() ? { devTenants: await tenantChoices() } : {}),
+      }
     : null;
   return { viewer: header };
 }

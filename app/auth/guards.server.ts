@@ -5,6 +5,7 @@ import { env } from "~/env.server";
 import type { Session, Tenant } from "~/generated/prisma/client";
 import { apiError, isApiRequest } from "~/http.server";
 import { addLogContext, log } from "~/logger.server";
+import { singleton } from "~/singleton.server";
 import { refreshSignIn, tokenVerifier } from "./oidc.server";
 import { isPlatformStaff, type PlatformRole, type TenantRole } from "./roles";
 import { destroySession, getSession, refreshTokenOf, updateSessionTokens } from "./session.server";
@@ -26,6 +27,8 @@ export type Viewer = {
   name?: string;
   roles: string[];
   tenant: TenantSummary | null;
+  /** The bearer token's `tenant_id` claim as sent, also when no tenant of that id or slug exists yet. */
+  tenantClaim?: string;
   via: "session" | "bearer";
   session: Session | null;
 };
@@ -35,10 +38,16 @@ export type TenantViewer = Viewer & { tenant: TenantSummary };
 const tenantSummary = { id: true, slug: true, name: true, status: true } as const;
 
 function unauthenticated(request: Request, reason: string, message: string): Response {
-  if (isApiRequest(request)) return apiError(401, "unauthenticated", message, { reason });
+  if (isApiRequest(request)) return bearerChallenge(apiError(401, "unauthenticated", message, { reason }), null);
   const url = new URL(request.url);
   const returnTo = `${url.pathname}${url.search}`;
   return redirect(`/auth/login?returnTo=${encodeURIComponent(returnTo)}`);
+}
+
+/** RFC 6750 §3: a 401 names the scheme, and the error when a token was presented. */
+function bearerChallenge(response: Response, error: "invalid_request" | "invalid_token" | null): Response {
+  response.headers.set("WWW-Authenticate", error ? `Bearer realm="api", error="${error}"` : `Bearer realm="api"`);
+  return response;
 }
 
 export async function getViewer(request: Request): Promise<Viewer | null> {
@@ -66,12 +75,12 @@ export async function getViewer(request: Request): Promise<Viewer | null> {
 
 async function bearerViewer(request: Request, authorization: string): Promise<Viewer> {
   const match = authorization.match(/^Bearer\s+(\S+)$/i);
-  if (!match) throw apiError(401, "unauthenticated", "Authorization must be `Bearer <token>`", { reason: "malformed" });
+  if (!match) throw bearerChallenge(apiError(401, "unauthenticated", "Authorization must be `Bearer <token>`", { reason: "malformed" }), "invalid_request");
   let claims;
   try {
     claims = await tokenVerifier().verify(match[1]);
   } catch (error) {
-    if (error instanceof TokenError) throw apiError(401, "unauthenticated", error.message, { reason: error.reason });
+    if (error instanceof TokenError) throw bearerChallenge(apiError(401, "unauthenticated", error.message, { reason: error.reason }), "invalid_token");
     log().error({ err: error }, "bearer token could not be checked");
     throw apiError(503, "idp_unavailable", "The identity provider could not be reached to check the token");
   }
@@ -91,14 +100,32 @@ async function bearerViewer(request: Request, authorization: string): Promise<Vi
     name: claims.name,
     roles,
     tenant: await devTenantOverride(request, tenant),
+    tenantClaim: claims.tenant_id,
     via: "bearer",
     session: null,
   };
 }
 
-/** Renews the IdP tokens behind a session when they expire; a refused refresh ends the session. */
-async function keepTokensFresh(session: Session): Promise<Session | null> {
-  if (!session.tokensExpireAt || session.tokensExpireAt.getTime() > Date.now() + 30_000) return session;
+const tokensFresh = (session: Session) => !session.tokensExpireAt || session.tokensExpireAt.getTime() > Date.now() + 30_000;
+
+/**
+ * Renews the IdP tokens behind a session when they expire; a refused refresh
+ * ends the session. Requests of one session that arrive together (a page's
+ * loaders run in parallel) share one refresh: with rotating refresh tokens a
+ * second use of the old one would be refused and revoke the sign-in.
+ */
+function keepTokensFresh(session: Session): Promise<Session | null> {
+  if (tokensFresh(session)) return Promise.resolve(session);
+  const pending = singleton("session-refreshes", () => new Map<string, Promise<Session | null>>());
+  let refresh = pending.get(session.idHash);
+  if (!refresh) {
+    refresh = refreshSessionTokens(session).finally(() => pending.delete(session.idHash));
+    pending.set(session.idHash, refresh);
+  }
+  return refresh;
+}
+
+async function refreshSessionTokens(session: Session): Promise<Session | null> {
   const refreshToken = refreshTokenOf(session);
   if (!refreshToken) return session;
   try {
@@ -125,10 +152,15 @@ function mergeRoles(session: Session, roles: string[]): string[] {
   return session.roles.includes("admin") && !roles.includes("admin") && session.tenantId ? [...roles, "admin"] : roles;
 }
 
+/** The development bypass applies only when ALLOW_DEV_BYPASS is set explicitly, and never in production. */
+export function devBypassEnabled(): boolean {
+  const config = env();
+  return config.ALLOW_DEV_BYPASS && config.NODE_ENV !== "production";
+}
+
 /** Development only: X-Tenant-ID or the tenant selector's cookie switch the tenant. Ignored otherwise. */
 async function devTenantOverride(request: Request, tenant: TenantSummary | null): Promise<TenantSummary | null> {
-  const config = env();
-  if (!config.ALLOW_DEV_BYPASS || config.NODE_ENV === "production") return tenant;
+  if (!devBypassEnabled()) return tenant;
   const cookie = request.headers.get("cookie")?.match(/(?:^|;\s*)dev_tenant=([^;]+)/)?.[1];
   const wanted = request.headers.get("x-tenant-id") ?? (cookie ? decodeURIComponent(cookie) : null);
   if (!wanted) return tenant;

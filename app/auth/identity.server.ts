@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { recordAudit } from "~/audit.server";
 import { platformDb } from "~/db.server";
 import type { Tenant } from "~/generated/prisma/client";
 import { enqueue } from "~/jobs/enqueue.server";
@@ -57,6 +58,12 @@ export async function resolveIdentity(identity: TokenIdentity): Promise<Resolved
       update: { roles: tenantRoles },
     });
     const rolesChanged = !before || before.roles.join() !== tenantRoles.join();
+    if (rolesChanged) {
+      await recordAudit(tenant.id, { sub: identity.sub, email: identity.email }, before ? "member.roles_changed" : "member.joined", identity.email, {
+        roles: tenantRoles,
+        ...(before ? { before: before.roles } : {}),
+      });
+    }
     if (tenant.status === "active" && rolesChanged) {
       await enqueue("sync_odoo_member", { tenantId: tenant.id, userId: user.id }, { jobKey: `odoo-member:${tenant.id}:${user.id}` });
     }
@@ -67,12 +74,17 @@ export async function resolveIdentity(identity: TokenIdentity): Promise<Resolved
   return { userId: user.id, tenant, roles };
 }
 
-/** The tenant a token names, by id or slug; an unknown one is created and provisioned. */
+/**
+ * The tenant a token names, by id or slug; an unknown one is created and
+ * provisioned. A UUID claim becomes the new tenant's id, so later tokens
+ * carrying it (looked up by id) find it.
+ */
 async function tenantForClaim(claim: string, identity: TokenIdentity): Promise<Tenant> {
-  const existing = await platformDb.tenant.findFirst({ where: UUID.test(claim) ? { id: claim } : { slug: claim } });
+  const byId = UUID.test(claim);
+  const existing = await platformDb.tenant.findFirst({ where: byId ? { id: claim } : { slug: claim } });
   if (existing) return existing;
-  const slug = isTenantSlug(claim) ? claim : uniqueSlug(slugify(claim) || "workspace");
-  return createTenant({ slug, name: titleFromSlug(slug), ownerSub: null, createdBy: identity });
+  const slug = byId ? uniqueSlug("workspace") : isTenantSlug(claim) ? claim : uniqueSlug(slugify(claim) || "workspace");
+  return createTenant({ ...(byId ? { id: claim.toLowerCase() } : {}), slug, name: titleFromSlug(slug), ownerSub: null, createdBy: identity });
 }
 
 async function selfServeWorkspace(identity: TokenIdentity): Promise<Tenant> {
@@ -88,11 +100,11 @@ async function selfServeWorkspace(identity: TokenIdentity): Promise<Tenant> {
   });
 }
 
-async function createTenant(input: { slug: string; name: string; ownerSub: string | null; createdBy: TokenIdentity }): Promise<Tenant> {
+async function createTenant(input: { id?: string; slug: string; name: string; ownerSub: string | null; createdBy: TokenIdentity }): Promise<Tenant> {
   try {
     return await platformDb.$transaction(async (tx) => {
       const tenant = await tx.tenant.create({
-        data: { slug: input.slug, name: input.name, ownerSub: input.ownerSub, status: "provisioning" },
+        data: { id: input.id, slug: input.slug, name: input.name, ownerSub: input.ownerSub, status: "provisioning" },
       });
       await tx.onboardingStatus.create({ data: { tenantId: tenant.id, status: "provisioning", phase: "starting" } });
       await tx.auditLog.create({
@@ -111,7 +123,7 @@ async function createTenant(input: { slug: string; name: string; ownerSub: strin
     // Two first logins racing for the same tenant: the loser reads the winner's row.
     if ((error as { code?: string }).code === "P2002") {
       const winner = await platformDb.tenant.findFirst({
-        where: input.ownerSub ? { ownerSub: input.ownerSub } : { slug: input.slug },
+        where: input.id ? { id: input.id } : input.ownerSub ? { ownerSub: input.ownerSub } : { slug: input.slug },
       });
       if (winner) return winner;
     }

@@ -93,7 +93,7 @@ async function createAuthenticator() {
     async ({ tokens, request }) => {
       const idToken = tokens.idToken();
       const state = new URL(request.url).searchParams.get("state") ?? "";
-      const claims = await tokenVerifier().verify(idToken, { nonce: nonceFor(state) });
+      const claims = await tokenVerifier().verify(idToken, { nonce: nonceFor(state), clientId: clientId() });
       return {
         claims,
         idToken,
@@ -121,12 +121,12 @@ export function sso(): Promise<Sso> {
   return holder.pending;
 }
 
-/** New tokens from a refresh token; the new ID token is validated like the first one (no nonce on refresh). */
+/** New tokens from a refresh token; the new ID token is validated like the first one (no nonce on refresh), for the client id. */
 export async function refreshSignIn(refreshToken: string): Promise<SignIn> {
   const { strategy } = await sso();
   const tokens = await strategy.refreshToken(refreshToken);
   const idToken = tokens.idToken();
-  const claims = await tokenVerifier().verify(idToken);
+  const claims = await tokenVerifier().verify(idToken, { clientId: clientId() });
   return {
     claims,
     idToken,

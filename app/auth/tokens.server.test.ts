@@ -101,6 +101,20 @@ describe("accepting tokens", () => {
   });
 });
 
+describe("ID tokens for the platform's client", () => {
+  it("need the client id in aud even when API tokens use another audience, and azp naming it when aud has several", async () => {
+    const verifier = verifierFor({ audience: "api://nexius" });
+    const client = CLIENT.client_id;
+    expect(await verifier.verify(await signWith(idpKey, idpKey.kid, baseClaims({ aud: client })), { clientId: client })).toMatchObject({ sub: "user-1" });
+    expect(await verifier.verify(await signWith(idpKey, idpKey.kid, baseClaims({ aud: [client, "other"], azp: client })), { clientId: client })).toMatchObject({ sub: "user-1" });
+    await expectReason(verifier.verify(await signWith(idpKey, idpKey.kid, baseClaims({ aud: "api://nexius" })), { clientId: client }), "wrong_audience");
+    await expectReason(verifier.verify(await signWith(idpKey, idpKey.kid, baseClaims({ aud: [client, "other"] })), { clientId: client }), "wrong_audience");
+    await expectReason(verifier.verify(await signWith(idpKey, idpKey.kid, baseClaims({ aud: client, azp: "other" })), { clientId: client }), "wrong_audience");
+    // As a bearer token, a token another client asked for is fine when it names our audience.
+    expect(await verifier.verify(await signWith(idpKey, idpKey.kid, baseClaims({ aud: ["api://nexius", "other"], azp: "cli" })))).toMatchObject({ sub: "user-1" });
+  });
+});
+
 describe("rejecting tokens", () => {
   const verifier = () => verifierFor({ clockToleranceSec: 30 });
 

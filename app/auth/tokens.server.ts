@@ -120,8 +120,13 @@ export type TokenVerifierConfig = {
 };
 
 export type TokenVerifier = {
-  /** Resolves to the token's claims, or throws TokenError / IdentityProviderUnavailableError. */
-  verify(token: string | null | undefined, options?: { nonce?: string }): Promise<VerifiedClaims>;
+  /**
+   * Resolves to the token's claims, or throws TokenError / IdentityProviderUnavailableError.
+   * `clientId` checks an ID token issued to that client (OIDC Core §3.1.3.7): its `aud` must
+   * include it (even when API tokens use another audience), and `azp`, required when `aud`
+   * names several parties, must equal it.
+   */
+  verify(token: string | null | undefined, options?: { nonce?: string; clientId?: string }): Promise<VerifiedClaims>;
   /** The issuer's discovery document (cached). */
   discovery(): Promise<DiscoveryDocument>;
 };
@@ -216,7 +221,7 @@ export function createTokenVerifier(config: TokenVerifierConfig): TokenVerifier 
     return keys.set;
   }
 
-  async function verify(token: string | null | undefined, options: { nonce?: string } = {}): Promise<VerifiedClaims> {
+  async function verify(token: string | null | undefined, options: { nonce?: string; clientId?: string } = {}): Promise<VerifiedClaims> {
     const compact = typeof token === "string" ? token.trim() : "";
     if (!compact) throw new TokenError("missing", "No token was presented");
     if (compact.split(".").length !== 3) throw new TokenError("malformed", "The token is not a signed JWT");
@@ -235,7 +240,7 @@ export function createTokenVerifier(config: TokenVerifierConfig): TokenVerifier 
     try {
       ({ payload } = await jwtVerify(compact, keySet(document), {
         issuer: config.issuer,
-        audience: audiences,
+        audience: options.clientId ?? audiences,
         algorithms,
         clockTolerance,
         requiredClaims: ["sub", "exp", "iat"],
@@ -244,6 +249,9 @@ export function createTokenVerifier(config: TokenVerifierConfig): TokenVerifier 
       throw translate(error);
     }
 
+    if (options.clientId !== undefined && (payload.azp !== undefined || (Array.isArray(payload.aud) && payload.aud.length > 1)) && payload.azp !== options.clientId) {
+      throw new TokenError("wrong_audience", "The ID token was issued to another client (azp)");
+    }
     if (options.nonce !== undefined && payload.nonce !== options.nonce) {
       throw new TokenError("nonce_mismatch", "The token was not issued for this sign-in (nonce mismatch)");
     }

@@ -1,5 +1,6 @@
 import { NavLink } from "@remix-run/react";
 import { canOperate } from "~/auth/roles";
+import { DevTenantSelector } from "./dev-tenant-selector";
 import { UserMenu, type HeaderViewer } from "./user-menu";
 
 const workspaceLinks = [
@@ -48,6 +49,7 @@ export function AppHeader({ viewer }: { viewer: HeaderViewer }) {
               </NavLink>
             </nav>
           ) : null}
+          {viewer?.devTenants ? <DevTenantSelector tenants={viewer.devTenants} current={viewer.tenant?.slug ?? null} /> : null}
           <UserMenu viewer={viewer} />
         </div>
       </div>

@@ -4,6 +4,8 @@ export type HeaderViewer = {
   email: string;
   roles: string[];
   tenant: { name: string; slug: string } | null;
+  /** Development only (ALLOW_DEV_BYPASS): the workspaces the tenant selector offers. */
+  devTenants?: Array<{ slug: string; name: string }>;
 } | null;
 
 /** Who is signed in and where: email, workspace and role, with sign-out (a POST). */

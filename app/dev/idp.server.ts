@@ -56,6 +56,12 @@ export type DevIdpOptions = {
   accountsFile?: string;
   /** Token and session lifetimes in seconds. */
   ttl?: { idToken?: number; accessToken?: number; refreshToken?: number; session?: number };
+  /**
+   * A new refresh token at every refresh, as IdPs with rotation on do
+   * (Keycloak "Revoke Refresh Token", Auth0, Okta): reusing a rotated one is
+   * refused and revokes the grant. Default off.
+   */
+  rotateRefreshTokens?: boolean;
 };
 
 export type DevIdp = {
@@ -187,6 +193,7 @@ function createProvider({ issuer, mount, options, signingKey, directory, choices
     pkce: { required: () => true },
     // First-party clients only: refresh tokens without prompt=consent; bound to the session, so logout ends them.
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed("refresh_token"),
+    ...(options.rotateRefreshTokens ? { rotateRefreshToken: true } : {}),
     loadExistingGrant: (ctx) => autoGrant(ctx, choices),
     interactions: { url: (_ctx, interaction) => `${mount}/interaction/${interaction.uid}` },
     features: {

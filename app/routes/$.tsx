@@ -1,6 +1,15 @@
-// Any path no route claims: answer 404 through the root error boundary.
-export function loader() {
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { apiError, isApiRequest } from "~/http.server";
+
+// Any path no route claims: JSON for API clients, otherwise 404 through the root error boundary.
+export function loader({ request }: LoaderFunctionArgs) {
+  if (isApiRequest(request)) throw apiError(404, "not_found", "No such API endpoint");
   throw new Response("Not found", { status: 404 });
+}
+
+// A POST to an unknown API path is answered the same way (not Remix's 405 page).
+export function action({ request }: LoaderFunctionArgs) {
+  return loader({ request, params: {}, context: {} });
 }
 
 export default function NotFound() {

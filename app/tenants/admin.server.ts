@@ -75,3 +75,13 @@ export async function setTenantPaused(id: string, paused: boolean) {
   await platformDb.tenant.update({ where: { id }, data: { status: paused ? "paused" : "active" } });
   return { changed: true };
 }
+
+/** Workspaces for the development tenant selector (only shown under ALLOW_DEV_BYPASS). */
+export async function tenantChoices() {
+  return platformDb.tenant.findMany({
+    where: { status: { not: "decommissioned" } },
+    orderBy: { name: "asc" },
+    take: 100,
+    select: { slug: true, name: true },
+  });
+}

@@ -17,8 +17,14 @@ export type OdooVerification = {
   error: string | null;
 };
 
-/** Signs in to Odoo with the stored service credential and reads from it; records when it last worked. */
-export async function verifyOdooConnection(tenantId: string): Promise<OdooVerification> {
+/** Signs in to Odoo with the stored service credential and reads from it; records when it last worked, and who asked. */
+export async function verifyOdooConnection(tenantId: string, actor: Actor): Promise<OdooVerification> {
+  const result = await checkOdooConnection(tenantId);
+  await recordAudit(tenantId, actor, "odoo.verified", null, { ok: result.ok, error: result.error });
+  return result;
+}
+
+async function checkOdooConnection(tenantId: string): Promise<OdooVerification> {
   const connection = await platformDb.odooConnection.findUnique({ where: { tenantId } });
   if (!connection) {
     return { ok: false, database: null, login: null, server_version: null, latency_ms: null, last_verified_at: null, error: "No Odoo connection yet: provisioning has not created it" };

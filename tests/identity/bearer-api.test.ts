@@ -203,6 +203,15 @@ describe("forged and unusable tokens get 401 with the reason", () => {
     expect(body).toMatchObject({ error: "unauthenticated", reason: "malformed" });
   });
 
+  it("challenges with WWW-Authenticate: Bearer, naming the error when a token was presented (RFC 6750)", async () => {
+    expect((await call("whoami")).headers.get("www-authenticate")).toBe('Bearer realm="api"');
+    expect((await call("whoami", { authorization: "Basic YWRtaW46YWRtaW4=" })).headers.get("www-authenticate")).toBe('Bearer realm="api", error="invalid_request"');
+    const expired = await token({ sub: "acme-ops-sub", email: "ops@acme.test", tenant_id: "acme", roles: ["ops"], expires_in: -600 });
+    const answer = await call("whoami", { token: expired });
+    expect(answer.status).toBe(401);
+    expect(answer.headers.get("www-authenticate")).toBe('Bearer realm="api", error="invalid_token"');
+  });
+
   it("the forgery tests start from tokens that are otherwise valid", async () => {
     const payload = await validPayload();
     expect(payload).toMatchObject({ iss: standIns.idp.issuer, aud: PLATFORM_CLIENT.client_id, tenant_id: "acme" });
@@ -349,6 +358,45 @@ describe("onboarding API", () => {
     expect(await app.platformDb.tenant.count()).toBe(tenantsBefore);
   });
 
+  it("POST first_login creates the tenant a token names, not a self-serve workspace, with the token's roles", async () => {
+    const sub = `initech-ops-${randomUUID()}`;
+    const bearer = await token({ sub, email: "ops@initech.test", tenant_id: "initech", roles: ["ops"] });
+    const { status, body } = await call("firstLogin", { token: bearer });
+    expect(status).toBe(202);
+    const tenant = await app.platformDb.tenant.findUniqueOrThrow({ where: { id: body!.tenant_id as string }, include: { members: { include: { user: true } } } });
+    expect(tenant).toMatchObject({ slug: "initech", ownerSub: null, status: "provisioning" });
+    expect(tenant.members.map((m) => [m.user.sub, m.roles])).toEqual([[sub, ["ops"]]]);
+    expect(await app.platformDb.tenant.count({ where: { ownerSub: sub } })).toBe(0);
+    expect((await call("whoami", { token: bearer })).body).toMatchObject({ tenant_id: tenant.id, roles: ["ops"] });
+    const audit = await app.platformDb.auditLog.findMany({ where: { tenantId: tenant.id }, orderBy: { id: "asc" } });
+    expect(audit.map((a) => [a.action, a.actorSub, a.details])).toEqual([
+      ["tenant.created", sub, { via: "token_tenant_first_login" }],
+      ["member.joined", sub, { roles: ["ops"] }],
+    ]);
+  });
+
+  it("POST first_login keys a tenant named by a UUID under that id, so later tokens find it", async () => {
+    const tenantId = randomUUID();
+    const bearer = await token({ sub: `uuid-admin-${randomUUID()}`, email: "admin@uuid-tenant.test", tenant_id: tenantId, roles: ["admin"] });
+    const first = await call("firstLogin", { token: bearer });
+    expect(first.body).toEqual({ tenant_id: tenantId, status: "provisioning" });
+    expect((await call("whoami", { token: bearer })).body).toMatchObject({ tenant_id: tenantId, roles: ["admin"] });
+    expect((await call("status", { token: bearer })).status).toBe(200);
+    expect((await call("firstLogin", { token: bearer })).body).toEqual({ tenant_id: tenantId, status: "provisioning" });
+  });
+
+  it("records a member's role change from the token in the audit trail", async () => {
+    const sub = `acme-member-${randomUUID()}`;
+    await call("firstLogin", { token: await token({ sub, email: "member@acme.test", tenant_id: "acme", roles: ["viewer"] }) });
+    await call("firstLogin", { token: await token({ sub, email: "member@acme.test", tenant_id: "acme", roles: ["viewer"] }) });
+    await call("firstLogin", { token: await token({ sub, email: "member@acme.test", tenant_id: "acme", roles: ["ops"] }) });
+    const audit = await app.platformDb.auditLog.findMany({ where: { tenantId: acme.id, actorSub: sub }, orderBy: { id: "asc" } });
+    expect(audit.map((a) => [a.action, a.details])).toEqual([
+      ["member.joined", { roles: ["viewer"] }],
+      ["member.roles_changed", { roles: ["ops"], before: ["viewer"] }],
+    ]);
+  });
+
   it("GET status reports a provisioned tenant's phases and timings", async () => {
     const ops = await token({ sub: "acme-ops-sub", email: "ops@acme.test", tenant_id: "acme", roles: ["ops"] });
     const { status, body } = await call("status", { token: ops });
@@ -380,6 +428,9 @@ describe("onboarding API", () => {
     expect(after.lastVerifiedAt!.getTime()).toBeGreaterThan(before.lastVerifiedAt!.getTime());
     expect(body!.last_verified_at).toBe(after.lastVerifiedAt!.toISOString());
     expect(JSON.stringify(body)).not.toContain(app.openOdooSecret(after));
+    // It wrote lastVerifiedAt, so the audit trail says who asked.
+    const entry = await app.platformDb.auditLog.findFirstOrThrow({ where: { tenantId: acme.id, action: "odoo.verified" }, orderBy: { id: "desc" } });
+    expect(entry).toMatchObject({ actorSub: "acme-ops-sub", actorEmail: "ops@acme.test", details: { ok: true, error: null } });
   });
 
   it("GET verify_odoo reports a refused credential as 502 with the reason", async () => {

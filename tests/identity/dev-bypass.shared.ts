@@ -15,13 +15,15 @@ export function devBypassSuite(environment: Record<string, string | undefined>, 
   let globex: Tenant;
 
   async function loadApp() {
-    const [db, session, whoami, info, rotate, layout] = await Promise.all([
+    const [db, session, whoami, info, rotate, layout, root, devTenant] = await Promise.all([
       import("~/db.server"),
       import("~/auth/session.server"),
       import("~/routes/api+/whoami"),
       import("~/routes/api+/info"),
       import("~/routes/api+/tenants.$id.odoo.api-key.rotate"),
       import("~/routes/app+/_layout"),
+      import("~/root"),
+      import("~/routes/auth+/dev-tenant"),
     ]);
     return {
       platformDb: db.platformDb,
@@ -30,6 +32,8 @@ export function devBypassSuite(environment: Record<string, string | undefined>, 
       info: info.loader,
       rotate: rotate.action,
       appLayout: layout.loader,
+      root: root.loader,
+      devTenant: devTenant.action,
     };
   }
 
@@ -78,6 +82,22 @@ export function devBypassSuite(environment: Record<string, string | undefined>, 
       );
       // Honoured: the request acts in globex, which has no Odoo connection yet (409); ignored: globex is not ours (404).
       expect(response.status).toBe(honoured ? 409 : 404);
+    });
+
+    it(`${honoured ? "offers" : "does not offer"} the tenant selector, whose choice ${honoured ? "sets" : "never sets"} the dev_tenant cookie`, async () => {
+      const user = await app.platformDb.user.upsert({ where: { sub: "acme-user" }, create: { sub: "acme-user", email: "user@acme.test" }, update: {} });
+      const { setCookie } = await app.createSession(
+        { userId: user.id, tenantId: acme.id, sub: user.sub, email: user.email, roles: ["ops"], idToken: null, refreshToken: null, tokensExpireAt: null },
+        appRequest("/auth/callback"),
+      );
+      const session = setCookie.split(";")[0]!;
+      const header = (await (await invoke(app.root, appRequest("/app", { cookie: session }))).json()) as { viewer: { devTenants?: Array<{ slug: string }> } };
+      if (honoured) expect(header.viewer.devTenants?.map((t) => t.slug)).toEqual(expect.arrayContaining(["acme", "globex"]));
+      else expect(header.viewer.devTenants).toBeUndefined();
+
+      const chosen = await invoke(app.devTenant, appRequest("/auth/dev-tenant", { cookie: session, form: { tenant: "globex" } }));
+      expect(chosen.status).toBe(honoured ? 302 : 404);
+      expect(chosen.headers.get("set-cookie") ?? "").toMatch(honoured ? /^dev_tenant=globex;.*HttpOnly/ : /^$/);
     });
 
     it(`reports dev_bypass: ${honoured} in /api/info`, async () => {

@@ -108,7 +108,7 @@ describe("first sign-in of a self-serve user", () => {
     expect(await sessionCount()).toBe(before + 1);
 
     const audit = await app.platformDb.auditLog.findMany({ where: { tenantId: tenant.id }, orderBy: { id: "asc" } });
-    expect(audit.map((a) => a.action)).toEqual(["tenant.created", "auth.sign_in"]);
+    expect(audit.map((a) => a.action)).toEqual(["tenant.created", "member.joined", "auth.sign_in"]);
     expect(audit[0]).toMatchObject({ actorSub: user.sub, actorEmail: "new.user@example.com" });
 
     // The setup screen is reachable while provisioning; other workspace pages send the user there.

@@ -27,6 +27,7 @@ export type StandInOptions = {
   odooMode?: OdooMode;
   odoo?: Omit<OdooSimulatorOptions, "port" | "masterPassword" | "databases">;
   idpTtl?: DevIdpOptions["ttl"];
+  idpRotateRefreshTokens?: boolean;
   /** Extra or overriding environment (e.g. ALLOW_DEV_BYPASS, NODE_ENV). */
   env?: Record<string, string | undefined>;
 };
@@ -47,6 +48,7 @@ export async function startStandIns(options: StandInOptions = {}): Promise<Stand
     port: 0,
     keyFile,
     ttl: options.idpTtl,
+    rotateRefreshTokens: options.idpRotateRefreshTokens,
     clients: [
       {
         client_id: PLATFORM_CLIENT.client_id,

@@ -175,6 +175,12 @@ describe("the tenants list", () => {
     expect((await list("?status=bogus")).data.total).toBe(SEEDED + 1);
   });
 
+  it("sends a page past the end to the last page, keeping the filters", async () => {
+    const response = await invoke(app.adminIndex, appRequest("/admin?status=paused&page=7", { cookie: cookies.owner }));
+    expect(response.status).toBe(302);
+    expect(response.headers.get("location")).toBe("/admin?status=paused&page=1");
+  });
+
   it("is open to finance_owner too", async () => {
     expect((await list("", "finance")).data.total).toBe(SEEDED + 1);
   });

@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { requirePlatformUser } from "~/auth/guards.server";
 import { Badge, statusTone } from "~/components/ui/badge";
@@ -14,7 +14,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const q = url.searchParams.get("q")?.trim().slice(0, 100) || undefined;
   const status = url.searchParams.get("status") || undefined;
   const page = pageParam(url);
-  return { ...(await listTenants({ q, status, page })), page, filtered: Boolean(q || status) };
+  const result = await listTenants({ q, status, page });
+  // A page past the end (a stale link, or tenants gone since) shows the last page rather than a false "no tenants".
+  if (page > result.pages) {
+    url.searchParams.set("page", String(result.pages));
+    throw redirect(`${url.pathname}?${url.searchParams}`);
+  }
+  return { ...result, page, filtered: Boolean(q || status) };
 }
 
 export const meta: MetaFunction = () => [{ title: "Tenants · Platform admin" }];

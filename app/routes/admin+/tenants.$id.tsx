@@ -39,8 +39,7 @@ export async function action({ request, params }: ActionFunctionArgs): Promise<A
   switch (intent.data) {
     case "verify": {
       requireRole(request, viewer, ["platform_owner", "platform_operator"]);
-      const result = await verifyOdooConnection(id);
-      await recordAudit(id, actor, "odoo.verified", null, { ok: result.ok, error: result.error });
+      const result = await verifyOdooConnection(id, actor);
       return { ok: result.ok, intent: "verify", message: result.ok ? `Odoo answered in ${result.latency_ms} ms (${result.server_version}).` : `Odoo check failed: ${result.error}` };
     }
     case "rotate": {

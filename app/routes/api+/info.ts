@@ -1,3 +1,4 @@
+import { devBypassEnabled } from "~/auth/guards.server";
 import { env } from "~/env.server";
 import packageJson from "../../../package.json";
 
@@ -10,7 +11,7 @@ export function loader() {
     capabilities: {
       sso: Boolean(config.NEXIUS_ISSUER),
       odoo: { configured: Boolean(config.ODOO_URL), mode: config.ODOO_MODE },
-      dev_bypass: config.ALLOW_DEV_BYPASS && config.NODE_ENV !== "production",
+      dev_bypass: devBypassEnabled(),
     },
   });
 }

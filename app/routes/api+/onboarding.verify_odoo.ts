@@ -4,6 +4,6 @@ import { verifyOdooConnection } from "~/tenants/odoo-credential.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireTenantUser(request, { allowSetup: true });
-  const result = await verifyOdooConnection(viewer.tenant.id);
+  const result = await verifyOdooConnection(viewer.tenant.id, { sub: viewer.sub, email: viewer.email });
   return Response.json({ tenant_id: viewer.tenant.id, ...result }, { status: result.ok ? 200 : 502 });
 }

@@ -1,0 +1,68 @@
+import { randomUUID } from "node:crypto";
+import type { JobHelpers } from "graphile-worker";
+import { beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { platformDb } from "~/db.server";
+import { toGraphileTask } from "~/jobs/define-task.server";
+import { taskDefinitions, type TaskName } from "~/jobs/tasks.server";
+
+/**
+ * A paused workspace's jobs do not run: every task that works on one tenant
+ * puts its job back for later instead. Going through the registry means a
+ * new tenant task without the gate fails here.
+ */
+
+// Pausing applies to active workspaces only, whose provisioning is over.
+const NOT_GATED: TaskName[] = ["provision_tenant"];
+
+let tenantId: string;
+
+beforeAll(async () => {
+  const tenant = await platformDb.tenant.create({ data: { slug: `paused-${randomUUID().slice(0, 8)}`, name: "Paused Co", status: "paused" } });
+  tenantId = tenant.id;
+});
+
+function payloadFor(name: TaskName, tenant: string): Record<string, unknown> {
+  const runId = randomUUID();
+  const payloads: Partial<Record<TaskName, Record<string, unknown>>> = {
+    start_run: { tenantId: tenant, runId },
+    enrich_company: { tenantId: tenant, runId, uen: "201912345K" },
+    verify_run_emails: { tenantId: tenant, runId },
+    score_company: { tenantId: tenant, runId, uen: "201912345K" },
+    finalize_run: { tenantId: tenant, runId },
+    push_run_to_odoo: { tenantId: tenant, runId },
+    refresh_candidates: { tenantId: tenant, reason: "icp_changed" },
+    sync_odoo_member: { tenantId: tenant, userId: randomUUID() },
+  };
+  const payload = payloads[name];
+  if (!payload) throw new Error(`No test payload for tenant task ${name}: add one`);
+  return payload;
+}
+
+const tenantTasks = (Object.keys(taskDefinitions) as TaskName[]).filter((name) => {
+  const schema = taskDefinitions[name].schema;
+  return schema instanceof z.ZodObject && "tenantId" in schema.shape && !NOT_GATED.includes(name);
+});
+
+function helpersFor(name: TaskName, payload: unknown): JobHelpers {
+  const job = { id: "1", task_identifier: name, payload, attempts: 1, max_attempts: taskDefinitions[name].maxAttempts };
+  const logger = { info() {}, debug() {}, warn() {}, error() {} };
+  return { job, logger } as unknown as JobHelpers;
+}
+
+describe("jobs of a paused workspace", () => {
+  it("covers the tenant tasks", () => {
+    expect(tenantTasks.length).toBeGreaterThanOrEqual(8);
+  });
+
+  it.each(tenantTasks)("%s is put back for later instead of running", async (name) => {
+    const payload = payloadFor(name, tenantId);
+    await toGraphileTask(taskDefinitions[name])(payload, helpersFor(name, payload));
+    const rows = await platformDb.$queryRaw<Array<{ run_at: Date }>>`
+      SELECT j.run_at FROM graphile_worker._private_jobs j
+      JOIN graphile_worker._private_tasks t ON t.id = j.task_id
+      WHERE t.identifier = ${name} AND j.payload::jsonb = ${JSON.stringify(payload)}::jsonb`;
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.run_at.getTime()).toBeGreaterThan(Date.now() + 10 * 60_000);
+  });
+});

@@ -44,22 +44,27 @@ export const CANDIDATE_ALERTS = {
 } as const;
 
 async function applyMatches(tx: TenantTx, rules: IcpRules, mode: PredicateMode, refreshId: string, asOf: Date) {
-  // Set-based anti-joins both ways: a per-row EXISTS probe (or ON CONFLICT on
-  // rows already present) costs seconds on a nightly refresh that changes nothing.
-  const kept = compileIcpPredicate(rules, { asOf, alias: "s", mode, paramOffset: 1 });
-  const removed = await tx.$executeRawUnsafe(
-    `DELETE FROM icp_candidate_companies c
-     USING icp_candidate_companies g
-     LEFT JOIN (SELECT s.uen FROM staging_acra_companies s WHERE ${kept.text}) m ON m.uen = g.uen
-     WHERE c.tenant_id = g.tenant_id AND c.uen = g.uen AND (g.matched_by <> $1::text OR m.uen IS NULL)`,
-    mode,
-    ...kept.params,
-  );
+  // A refresh that changes little is set-based anti-joins both ways: a per-row
+  // EXISTS probe, or ON CONFLICT on rows already present, costs seconds. A
+  // first fill has nothing to compare with and simply inserts.
+  const [{ filled }] = await tx.$queryRaw<[{ filled: boolean }]>`SELECT EXISTS (SELECT 1 FROM icp_candidate_companies) AS filled`;
+  let removed = 0;
+  if (filled) {
+    const kept = compileIcpPredicate(rules, { asOf, alias: "s", mode, paramOffset: 1 });
+    removed = await tx.$executeRawUnsafe(
+      `DELETE FROM icp_candidate_companies c
+       USING icp_candidate_companies g
+       LEFT JOIN (SELECT s.uen FROM staging_acra_companies s WHERE ${kept.text}) m ON m.uen = g.uen
+       WHERE c.tenant_id = g.tenant_id AND c.uen = g.uen AND (g.matched_by <> $1::text OR m.uen IS NULL)`,
+      mode,
+      ...kept.params,
+    );
+  }
   const matched = compileIcpPredicate(rules, { asOf, alias: "s", mode, paramOffset: 2 });
   const added = await tx.$executeRawUnsafe(
     `INSERT INTO icp_candidate_companies (uen, matched_by, refresh_id)
      SELECT s.uen, $1::text, $2::uuid FROM staging_acra_companies s
-     WHERE ${matched.text} AND NOT EXISTS (SELECT 1 FROM icp_candidate_companies c WHERE c.uen = s.uen)
+     WHERE ${matched.text} ${filled ? "AND NOT EXISTS (SELECT 1 FROM icp_candidate_companies c WHERE c.uen = s.uen)" : ""}
      ON CONFLICT (tenant_id, uen) DO NOTHING`,
     mode,
     refreshId,

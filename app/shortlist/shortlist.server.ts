@@ -160,9 +160,9 @@ export type TopCompany = {
 };
 
 /** `lead_emails e` is on none of the tenant's suppression lists (the address or its domain). */
-export const emailNotSuppressedSql = Prisma.sql`NOT EXISTS (
-  SELECT 1 FROM suppression_entries x
-  WHERE (x.kind = 'email' AND x.value = lower(e.email)) OR (x.kind = 'domain' AND x.value = lower(split_part(e.email, '@', 2))))`;
+export const emailNotSuppressedSql = Prisma.sql`
+  NOT EXISTS (SELECT 1 FROM suppression_entries x WHERE x.kind = 'email' AND x.value = lower(e.email))
+  AND NOT EXISTS (SELECT 1 FROM suppression_entries x WHERE x.kind = 'domain' AND x.value = lower(split_part(e.email, '@', 2)))`;
 
 /**
  * The top of a run's shortlist with each company's best contact (a verified

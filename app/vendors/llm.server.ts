@@ -12,6 +12,12 @@ export type LlmConfig = {
   maxTokensField?: "max_completion_tokens" | "max_tokens";
   /** The account's requests-per-minute limit; calls wait for a free slot rather than be refused. */
   requestsPerMinute?: number;
+  /**
+   * Retries of a rate-limited call after the server's Retry-After (default 2,
+   * as OpenAI's own clients do): our pacing cannot see requests delayed in
+   * flight, nor the account's token-per-minute limit.
+   */
+  rateLimitRetries?: number;
   clock?: Clock;
   fetch?: FetchLike;
 };
@@ -104,12 +110,32 @@ function dropNullOptionals(value: unknown, schema: JsonSchema | undefined): unkn
   return out;
 }
 
+const MAX_RETRY_WAIT_MS = 30_000;
+const RETRY_MARGIN_MS = 250;
+
 export function createLlmClient(config: LlmConfig) {
   const maxField = config.maxTokensField ?? "max_completion_tokens";
-  // Keeping under the account's requests-per-minute limit beats meeting its 429s.
-  const limiter = config.requestsPerMinute ? createCallLimiter(config.requestsPerMinute, 60_000, config.clock ?? systemClock) : null;
+  // Keeping under the account's requests-per-minute limit beats meeting its 429s
+  // (refused requests count against the limit too). A request may reach the
+  // server a little after it was given its slot, so the window has a second of slack.
+  const limiter = config.requestsPerMinute ? createCallLimiter(config.requestsPerMinute, 61_000, config.clock ?? systemClock) : null;
+
+  const clock = config.clock ?? systemClock;
+  const retries = config.rateLimitRetries ?? 2;
 
   async function complete(body: Record<string, unknown>) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await completeOnce(body);
+      } catch (error) {
+        if (!(error instanceof RateLimited) || attempt >= retries) throw error;
+        // Retry-After is whole seconds, so the window may reopen just after it.
+        await clock.sleep(Math.min(error.retryAfterMs ?? 1000 * 2 ** attempt, MAX_RETRY_WAIT_MS) + RETRY_MARGIN_MS);
+      }
+    }
+  }
+
+  async function completeOnce(body: Record<string, unknown>) {
     await limiter?.take();
     const res = await vendorRequest("llm", withQuery(config.baseUrl, "/chat/completions", {}), {
       method: "POST",

@@ -161,6 +161,7 @@ console.log(
     email_rate: metrics.email_rate,
     max_bucket_share: metrics.max_bucket_share,
     degraded: run.degraded,
+    degraded_reasons: run.degradedReasons,
   }),
 );
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { BadResponse, QuotaExceeded, RateLimited, Timeout, Unauthorized, Unavailable } from "~/vendors/errors.server";
-import { createLlmClient, toStrictJsonSchema, type LlmConfig } from "~/vendors/llm.server";
+import { createLlmClient, toStrictJsonSchema, type LlmClient, type LlmConfig } from "~/vendors/llm.server";
 import { createDefaultWorld } from "../sims/vendors/default-world";
 import { startLlmSimulator, summarize, type LlmSimOptions } from "../sims/vendors/llm-sim";
 
@@ -88,7 +88,7 @@ describe("LLM client against the simulator", () => {
   });
 
   it("tells rate limits (retry later) from exhausted quota (do not retry)", async () => {
-    const limited = await setup({ rpm: 1 });
+    const limited = await setup({ rpm: 1 }, { rateLimitRetries: 0 });
     await limited.client.llmText({ system: "s", user: "first request for a short rationale text", maxTokens: 50 });
     const error = await limited.client.llmText({ system: "s", user: "second", maxTokens: 50 }).catch((e) => e);
     expect(error).toBeInstanceOf(RateLimited);
@@ -98,6 +98,27 @@ describe("LLM client against the simulator", () => {
     await expect(broke.client.llmText({ system: "s", user: "u", maxTokens: 10 })).rejects.toSatisfy(
       (e) => e instanceof QuotaExceeded && e.code === "insufficient_quota",
     );
+  });
+
+  it("waits out a rate limit for the server's Retry-After and tries again, a bounded number of times", async () => {
+    let now = Date.parse("2026-11-22T00:00:00Z");
+    const slept: number[] = [];
+    const clock = { now: () => now, sleep: async (ms: number) => { slept.push(ms); now += ms; } };
+    const ask = (c: LlmClient, i: number) => c.llmText({ system: "s", user: `request number ${i} for a short rationale text`, maxTokens: 50 });
+    // Three requests a minute; refused requests count too, as OpenAI's do.
+    const { client, sim } = await setup({ rpm: 3, now: () => now }, { clock });
+    await ask(client, 1);
+    await ask(client, 2);
+    now += 50_000;
+    await ask(client, 3);
+    expect((await ask(client, 4)).text).toBeTruthy();
+    expect(slept).toEqual([10_250]);
+    expect(sim.requests).toHaveLength(4);
+    await sim.close();
+
+    const stingy = await setup({ rpm: 1, now: () => now }, { clock: { now: () => now, sleep: async () => {} }, rateLimitRetries: 2 });
+    await ask(stingy.client, 1);
+    await expect(ask(stingy.client, 2)).rejects.toBeInstanceOf(RateLimited);
   });
 
   it("reports refusals, malformed JSON and cut-off answers as BadResponse", async () => {

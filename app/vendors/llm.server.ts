@@ -115,12 +115,12 @@ const RETRY_MARGIN_MS = 250;
 
 export function createLlmClient(config: LlmConfig) {
   const maxField = config.maxTokensField ?? "max_completion_tokens";
+  const clock = config.clock ?? systemClock;
   // Keeping under the account's requests-per-minute limit beats meeting its 429s
   // (refused requests count against the limit too). A request may reach the
   // server a little after it was given its slot, so the window has a second of slack.
-  const limiter = config.requestsPerMinute ? createCallLimiter(config.requestsPerMinute, 61_000, config.clock ?? systemClock) : null;
+  const limiter = config.requestsPerMinute ? createCallLimiter(config.requestsPerMinute, 61_000, clock) : null;
 
-  const clock = config.clock ?? systemClock;
   const retries = config.rateLimitRetries ?? 2;
 
   async function complete(body: Record<string, unknown>) {

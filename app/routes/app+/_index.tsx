@@ -12,9 +12,10 @@ import { EmptyState } from "~/components/ui/empty-state";
 import { Page } from "~/components/ui/page";
 import { dashboardSummary, resolveAlert } from "~/dashboard/dashboard.server";
 import { RunProgressBar } from "~/dashboard/live-run-progress";
-import { formatCount, formatDay, formatPercent, formatUsd, formatWhen } from "~/dashboard/run-metrics";
+import { formatCount, formatDay, formatPercent, formatWhen } from "~/dashboard/run-metrics";
 import { isRunFinished } from "~/dashboard/run-stages";
 import { Notice, Section } from "~/dashboard/section";
+import { VendorUsageTable } from "~/dashboard/vendor-usage-table";
 import { RunAlreadyActiveError, startRun } from "~/runs/start-run.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -173,29 +174,8 @@ export default function Dashboard() {
             </p>
             <h3 className="mt-5 text-sm font-semibold text-slate-900">Vendor usage today</h3>
             {data.vendorsToday.length ? (
-              <div className="mt-2 relative overflow-x-auto">
-                <table className="min-w-full text-sm">
-                  <thead className="text-left text-xs uppercase tracking-wide text-slate-500">
-                    <tr>
-                      <th scope="col" className="py-1.5 pr-4">Vendor</th>
-                      <th scope="col" className="py-1.5 pr-4 text-right">Calls</th>
-                      <th scope="col" className="py-1.5 pr-4 text-right">Units</th>
-                      <th scope="col" className="py-1.5 pr-4 text-right">Errors</th>
-                      <th scope="col" className="py-1.5 text-right">Cost</th>
-                    </tr>
-                  </thead>
-                  <tbody className="divide-y divide-slate-100 tabular-nums">
-                    {data.vendorsToday.map((v) => (
-                      <tr key={v.vendor}>
-                        <th scope="row" className="py-1.5 pr-4 text-left font-medium">{v.vendor}</th>
-                        <td className="py-1.5 pr-4 text-right">{formatCount(v.calls)}</td>
-                        <td className="py-1.5 pr-4 text-right">{formatCount(v.units)}</td>
-                        <td className="py-1.5 pr-4 text-right">{formatCount(v.errors)}</td>
-                        <td className="py-1.5 text-right">{formatUsd(v.costUsd)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+              <div className="mt-2">
+                <VendorUsageTable vendors={data.vendorsToday} />
               </div>
             ) : (
               <p className="mt-2 text-sm text-slate-600">No vendor calls today yet.</p>

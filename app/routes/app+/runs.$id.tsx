@@ -14,6 +14,7 @@ import { durationBetween, formatCount, formatDay, formatDuration, formatMs, form
 import { isRunFinished, stageLabel } from "~/dashboard/run-stages";
 import { NotInQaSampleError, QaCheckForm, recordQaCheck, runDetail, type QaEntry } from "~/dashboard/runs.server";
 import { Notice, Section, Stat } from "~/dashboard/section";
+import { VendorUsageTable } from "~/dashboard/vendor-usage-table";
 import { approvePush, loadPushPlan, type PushPlanView } from "~/dashboard/odoo-push.server";
 import { pushModeOf } from "~/odoo/lead-push.server";
 import { fieldErrors, submittedValues, type FieldErrors } from "~/settings/settings-forms";
@@ -148,40 +149,7 @@ export default function RunPage() {
 
         <Section id="vendors" title="Vendor usage and cost" className="lg:col-span-2">
           {data.vendors.length ? (
-            <div className="relative overflow-x-auto">
-              <table className="min-w-full text-sm">
-                <thead className="text-left text-xs uppercase tracking-wide text-slate-500">
-                  <tr>
-                    <th scope="col" className="py-1.5 pr-4">Vendor</th>
-                    <th scope="col" className="py-1.5 pr-4 text-right">Calls</th>
-                    <th scope="col" className="py-1.5 pr-4 text-right">Units</th>
-                    <th scope="col" className="py-1.5 pr-4 text-right">Cache hits</th>
-                    <th scope="col" className="py-1.5 pr-4 text-right">Errors</th>
-                    <th scope="col" className="py-1.5 text-right">Cost</th>
-                  </tr>
-                </thead>
-                <tbody className="divide-y divide-slate-100 tabular-nums">
-                  {data.vendors.map((v) => (
-                    <tr key={v.vendor}>
-                      <th scope="row" className="py-1.5 pr-4 text-left font-medium">{v.vendor}</th>
-                      <td className="py-1.5 pr-4 text-right">{formatCount(v.calls)}</td>
-                      <td className="py-1.5 pr-4 text-right">{formatCount(v.units)}</td>
-                      <td className="py-1.5 pr-4 text-right">{formatCount(v.cacheHits)}</td>
-                      <td className="py-1.5 pr-4 text-right">{v.errors ? <span className="font-semibold text-red-700">{formatCount(v.errors)} failed</span> : "0"}</td>
-                      <td className="py-1.5 text-right">{formatUsd(v.costUsd)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-                <tfoot className="border-t border-slate-300 font-semibold tabular-nums">
-                  <tr>
-                    <th scope="row" className="py-1.5 pr-4 text-left">Total</th>
-                    <td className="py-1.5 pr-4 text-right">{formatCount(data.vendors.reduce((s, v) => s + v.calls, 0))}</td>
-                    <td colSpan={3} />
-                    <td className="py-1.5 text-right">{formatUsd(data.vendors.reduce((s, v) => s + v.costUsd, 0))}</td>
-                  </tr>
-                </tfoot>
-              </table>
-            </div>
+            <VendorUsageTable vendors={data.vendors} withCacheHits withTotal />
           ) : (
             <p className="text-sm text-slate-600">No vendor has been called for this run{finished ? "" : " yet"}.</p>
           )}

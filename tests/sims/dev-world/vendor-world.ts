@@ -7,6 +7,7 @@ import type {
   WorldPage,
   WorldPerson,
 } from "../vendors/world";
+import { EMAIL, mentionedHeadcount, PHONE } from "../vendors/llm-sim";
 import type { Employee, LinkedinCompany, Profile, World, WorldCompany } from "../world/index";
 import { hash32 } from "../world/random";
 import { searchTokens } from "../world/search";
@@ -251,15 +252,14 @@ export function vendorWorldFrom(world: World, options: VendorWorldOptions = {}):
       const pages = [...company.site.pages().values()];
       const described = (kind: string) => pages.find((p) => p.kind === kind && p.description && user.includes(p.description))?.description;
       const offerings = pages.flatMap((p) => p.sections.filter((s) => s.heading === "What we do").flatMap((s) => s.items ?? []));
-      const headcount = /\b(\d{1,3}(?:,\d{3})*)\s*\+?\s*(?:employees|staff|people|engineers)/i.exec(user)?.[1] ?? /team of (\d+)/i.exec(user)?.[1];
       return {
         about_text: described("about") ?? described("home") ?? null,
         industry: company.industry.label,
-        headcount_estimate: headcount ? Number(headcount.replace(/,/g, "")) : null,
+        headcount_estimate: mentionedHeadcount(user) ?? null,
         products: [...new Set(offerings.filter((o) => text.includes(o.toLowerCase())))],
         locations: text.includes(company.address.toLowerCase()) ? [company.address] : [],
-        emails: [...new Set(user.match(/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g) ?? [])],
-        phones: [...new Set(user.match(/\+65[\s-]?\d{4}[\s-]?\d{4}/g) ?? [])],
+        emails: [...new Set(user.match(EMAIL) ?? [])],
+        phones: [...new Set(user.match(PHONE) ?? [])],
       };
     },
   };

@@ -151,8 +151,14 @@ function sentences(text: string): string[] {
     .filter((s) => s.split(/\s+/).length >= 6);
 }
 
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
-const PHONE = /\+65[\s-]?\d{4}[\s-]?\d{4}/g;
+export const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+export const PHONE = /\+65[\s-]?\d{4}[\s-]?\d{4}/g;
+
+/** A headcount the text states ("45 engineers", "a team of 12"), if any. */
+export function mentionedHeadcount(text: string): number | undefined {
+  const n = text.match(/\b(\d{1,3}(?:,\d{3})*)\s*\+?\s*(?:employees|staff|people|engineers)/i)?.[1] ?? text.match(/team of (\d+)/i)?.[1];
+  return n ? Number(n.replace(/,/g, "")) : undefined;
+}
 const URL_RE = /https?:\/\/[^\s)"'<>]+/g;
 
 /**
@@ -199,10 +205,8 @@ export function generateFromSchema(schema: Schema, prompt: string, random: () =>
     case "number": {
       const lo = Number(schema.minimum ?? 0);
       const hi = Number(schema.maximum ?? 1000);
-      const mentioned = /headcount|employee|staff|size|count/.test(name)
-        ? (prompt.match(/\b(\d{1,3}(?:,\d{3})*)\s*\+?\s*(?:employees|staff|people|engineers)/i)?.[1] ?? prompt.match(/team of (\d+)/i)?.[1])
-        : undefined;
-      const n = mentioned ? Number(mentioned.replace(/,/g, "")) : lo + random() * (Math.min(hi, lo + 100) - lo);
+      const mentioned = /headcount|employee|staff|size|count/.test(name) ? mentionedHeadcount(prompt) : undefined;
+      const n = mentioned ?? lo + random() * (Math.min(hi, lo + 100) - lo);
       const clamped = Math.min(hi, Math.max(lo, n));
       return type === "integer" ? Math.round(clamped) : Number(clamped.toFixed(2));
     }

@@ -8,7 +8,8 @@ import { addLogContext, log } from "~/logger.server";
 import { singleton } from "~/singleton.server";
 import { refreshSignIn, tokenVerifier } from "./oidc.server";
 import { isPlatformStaff, type PlatformRole, type TenantRole } from "./roles";
-import { destroySession, getSession, refreshTokenOf, updateSessionTokens } from "./session.server";
+import { resolveIdentity } from "./identity.server";
+import { destroySession, getSession, refreshTokenOf, updateSessionTokens, withLockedSession } from "./session.server";
 import { TokenError } from "./tokens.server";
 
 /**
@@ -108,49 +109,70 @@ async function bearerViewer(request: Request, authorization: string): Promise<Vi
 
 const tokensFresh = (session: Session) => !session.tokensExpireAt || session.tokensExpireAt.getTime() > Date.now() + 30_000;
 
+/** While the IdP cannot be reached, a session outlives its tokens by this much, then ends. */
+const UNREACHABLE_IDP_GRACE_MS = 5 * 60_000;
+
 /**
- * Renews the IdP tokens behind a session when they expire; a refused refresh
- * ends the session. Requests of one session that arrive together (a page's
- * loaders run in parallel) share one refresh: with rotating refresh tokens a
- * second use of the old one would be refused and revoke the sign-in.
+ * Renews the IdP tokens behind a session when they expire, and takes the
+ * roles and tenant of the renewed token as they are: what the IdP says now
+ * is what applies. A session whose tokens expired without a successful
+ * refresh ends. Requests of one session that arrive together (a page's
+ * loaders run in parallel) share one refresh in this process, and a row lock
+ * makes other instances wait for it: with rotating refresh tokens a second
+ * use of the old one would be refused and revoke the sign-in.
  */
 function keepTokensFresh(session: Session): Promise<Session | null> {
   if (tokensFresh(session)) return Promise.resolve(session);
   const pending = singleton("session-refreshes", () => new Map<string, Promise<Session | null>>());
   let refresh = pending.get(session.idHash);
   if (!refresh) {
-    refresh = refreshSessionTokens(session).finally(() => pending.delete(session.idHash));
+    refresh = renewSession(session).finally(() => pending.delete(session.idHash));
     pending.set(session.idHash, refresh);
   }
   return refresh;
 }
 
-async function refreshSessionTokens(session: Session): Promise<Session | null> {
-  const refreshToken = refreshTokenOf(session);
-  if (!refreshToken) return session;
+/** One refresh of the session's tokens, safe to call from several instances at once. Exported for the cross-instance test. */
+export async function renewSession(session: Session): Promise<Session | null> {
   try {
-    const renewed = await refreshSignIn(refreshToken);
-    if (renewed.claims.sub !== session.sub) throw new RefreshRefusedError("refresh returned another subject");
-    return await updateSessionTokens(session, { ...renewed, roles: renewed.claims.roles.length ? mergeRoles(session, renewed.claims.roles) : session.roles });
+    return await withLockedSession(session.idHash, async (current, tx) => {
+      // Gone, or renewed by another request (or instance) while this one waited for the lock.
+      if (!current || tokensFresh(current)) return current;
+      const refreshToken = refreshTokenOf(current);
+      if (!refreshToken) return endSession(current, tx, "the tokens expired and there is no refresh token");
+      let renewed;
+      try {
+        renewed = await refreshSignIn(refreshToken);
+        if (renewed.claims.sub !== current.sub) throw new RefreshRefusedError("refresh returned another subject");
+      } catch (error) {
+        // Only the IdP refusing the refresh (or a token we cannot accept) ends the session at once; network failures and 5xx are waited out briefly.
+        const refused = error instanceof OAuth2RequestError || error instanceof TokenError || error instanceof RefreshRefusedError;
+        if (refused) return endSession(current, tx, `token refresh refused: ${(error as Error).message}`);
+        throw error;
+      }
+      const { claims } = renewed;
+      const identity = await resolveIdentity({ sub: claims.sub, email: claims.email, name: claims.name, tenant_id: claims.tenant_id, roles: claims.roles });
+      return updateSessionTokens(current, { ...renewed, roles: identity.roles, tenantId: identity.tenant?.id ?? null }, tx);
+    });
   } catch (error) {
-    // Only the IdP refusing the refresh (or a token we cannot accept) ends the session; network failures and 5xx are waited out.
-    const refused = error instanceof OAuth2RequestError || error instanceof TokenError || error instanceof RefreshRefusedError;
-    if (!refused) {
-      log().warn({ err: error }, "token refresh failed; keeping the session until the IdP answers");
+    const expiredAt = session.tokensExpireAt?.getTime() ?? 0;
+    if (Date.now() - expiredAt < UNREACHABLE_IDP_GRACE_MS) {
+      log().warn({ err: error }, "token refresh failed; keeping the session briefly until the IdP answers");
       return session;
     }
-    log().info({ reason: (error as Error).message }, "token refresh refused; ending the session");
+    log().warn({ err: error }, "token refresh failed past the grace period; ending the session");
     await destroySession(session);
     return null;
   }
 }
 
-class RefreshRefusedError extends Error {}
-
-function mergeRoles(session: Session, roles: string[]): string[] {
-  // A self-serve owner's admin role is granted by the platform, not the token.
-  return session.roles.includes("admin") && !roles.includes("admin") && session.tenantId ? [...roles, "admin"] : roles;
+async function endSession(session: Session, tx: Parameters<typeof destroySession>[1], reason: string): Promise<null> {
+  log().info({ reason }, "ending the session");
+  await destroySession(session, tx);
+  return null;
 }
+
+class RefreshRefusedError extends Error {}
 
 /** The development bypass applies only when ALLOW_DEV_BYPASS is set explicitly, and never in production. */
 export function devBypassEnabled(): boolean {

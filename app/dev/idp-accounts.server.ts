@@ -175,6 +175,12 @@ export function createAccountDirectory(options: { users: readonly DevUserInput[]
       if (!account) return { error: "no_such_account" };
       return verifyPassword(password, account.passwordHash) ? { account } : { error: "wrong_password" };
     },
+    /** An administrator's change at the IdP (roles, memberships); tokens issued from now on carry it. */
+    updateAccount(sub: string, changes: Partial<Pick<DevUser, "roles" | "tenants">>): void {
+      const account = bySub.get(sub);
+      if (!account) throw new Error(`No dev IdP account ${sub}`);
+      Object.assign(account, changes);
+    },
     /** Self-serve sign-up: a user with no tenant, whose workspace the platform provisions at first login. */
     async signUp(input: z.output<typeof signUpSchema>): Promise<StoredAccount> {
       const account: StoredAccount = {

@@ -71,6 +71,8 @@ export type DevIdp = {
   /** Key id of the signing key, as published in the JWKS. */
   kid: string;
   provider: Provider;
+  /** Changes a user's roles or memberships, as an administrator would at a real IdP. */
+  updateAccount: Directory["updateAccount"];
   stop(): Promise<void>;
 };
 
@@ -121,6 +123,7 @@ export async function startDevIdp(options: DevIdpOptions): Promise<DevIdp> {
     url: `${url}${mount}`,
     kid: signingKey.kid,
     provider,
+    updateAccount: directory.updateAccount,
     stop: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

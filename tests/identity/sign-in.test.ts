@@ -41,6 +41,7 @@ async function loadApp() {
     logout: logout.action,
     logoutLoader: logout.loader,
     refreshTokenOf: session.refreshTokenOf,
+    idTokenOf: session.idTokenOf,
   };
 }
 
@@ -103,7 +104,11 @@ describe("first sign-in of a self-serve user", () => {
 
     const session = await sessionRow(sessionId);
     expect(session).toMatchObject({ tenantId: tenant.id, userId: user.id, sub: user.sub, email: "new.user@example.com", roles: ["admin"] });
-    expect(session!.idToken).toMatch(/^ey/);
+    // The ID token is a credential /api accepts: kept only sealed, like the refresh token.
+    expect(app.idTokenOf(session!)).toMatch(/^ey/);
+    const [stored] = await app.platformDb.$queryRaw<Array<{ row: string }>>`SELECT row_to_json(s)::text AS row FROM sessions s WHERE id_hash = ${session!.idHash}`;
+    expect(stored!.row).not.toContain(app.idTokenOf(session!)!.split(".")[1]);
+    expect(stored!.row).not.toMatch(/eyJ/);
     expect(session!.refreshCipher).not.toBeNull();
     expect(await sessionCount()).toBe(before + 1);
 
@@ -232,7 +237,7 @@ describe("sign-out", () => {
     expect(response.status).toBe(302);
     const location = new URL(response.headers.get("location")!);
     expect(`${location.origin}${location.pathname}`).toBe(`${standIns.idp.issuer}/session/end`);
-    expect(location.searchParams.get("id_token_hint")).toBe(session.idToken);
+    expect(location.searchParams.get("id_token_hint")).toBe(app.idTokenOf(session));
     expect(location.searchParams.get("post_logout_redirect_uri")).toBe(`${APP_URL}/`);
     expect(setCookies(response)).toContainEqual(expect.stringMatching(new RegExp(`^${SESSION_COOKIE}=;.*Max-Age=0`)));
     expect(response.headers.get("cache-control")).toBe("no-store");
@@ -321,7 +326,7 @@ describe("token refresh behind a session", () => {
     expect(me.body).toMatchObject({ tenant_id: globex.id, roles: ["viewer"] });
     const after = (await sessionRow(sessionId))!;
     expect(after.tokensExpireAt!.getTime()).toBeGreaterThan(Date.now() + 30 * 60_000);
-    expect(after.idToken).toMatch(/^ey/);
+    expect(app.idTokenOf(after)).toMatch(/^ey/);
     expect(after.roles).toEqual(["viewer"]);
   });
 

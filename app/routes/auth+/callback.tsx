@@ -12,7 +12,7 @@ import { env } from "~/env.server";
 import { log } from "~/logger.server";
 
 /** The IdP sends the browser back here with a code: verify, find or create the workspace, open a session. */
-export async function loader({ request }: LoaderFunctionArgs) {
+export async function loader({ request, context }: LoaderFunctionArgs) {
   let signIn;
   try {
     signIn = await (await sso()).authenticator.authenticate("nexius", request);
@@ -42,6 +42,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       idToken: signIn.idToken,
       refreshToken: signIn.refreshToken,
       tokensExpireAt: signIn.tokensExpireAt,
+      clientIp: context.clientIp,
     },
     request,
   );

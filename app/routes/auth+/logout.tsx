@@ -1,6 +1,6 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { sso } from "~/auth/oidc.server";
-import { clearSessionCookie, destroySession, getSession } from "~/auth/session.server";
+import { clearSessionCookie, destroySession, getSession, idTokenOf } from "~/auth/session.server";
 import { endSessionUrl } from "~/auth/tokens.server";
 import { recordAudit } from "~/audit.server";
 import { env } from "~/env.server";
@@ -21,7 +21,7 @@ export async function action({ request }: ActionFunctionArgs) {
       const { discovery } = await sso();
       destination =
         endSessionUrl(discovery, {
-          idTokenHint: session.idToken ?? undefined,
+          idTokenHint: idTokenOf(session) ?? undefined,
           postLogoutRedirectUri: `${env().APP_URL}/`,
         }) ?? "/";
     } catch (error) {

@@ -10,7 +10,9 @@ describe("auth environment", () => {
   it("requires a real IdP in production only", () => {
     const env = authEnv.parse({});
     expect(authEnvProblems(env, false)).toEqual([]);
-    expect(authEnvProblems(env, true).map((p) => p.split(":")[0])).toEqual(["NEXIUS_ISSUER", "NEXIUS_CLIENT_ID", "NEXIUS_CLIENT_SECRET"]);
+    expect(authEnvProblems(env, true).map((p) => p.split(":")[0])).toEqual(["NEXIUS_ISSUER", "NEXIUS_CLIENT_ID", "NEXIUS_CLIENT_SECRET", "OIDC_NONCE_KEY"]);
+    expect(authEnvProblems(authEnv.parse({ OIDC_NONCE_KEY: Buffer.alloc(32, 7).toString("base64") }), true)).toHaveLength(3);
+    expect(() => authEnv.parse({ OIDC_NONCE_KEY: "c2hvcnQ=" })).toThrow(/32 bytes/);
   });
 
   it("verifies against NEXIUS_AUDIENCE, else the client id", () => {

@@ -15,6 +15,18 @@ export const authEnv = z.object({
   /** Expected `aud`; the client id when unset. */
   NEXIUS_AUDIENCE: z.preprocess(blankAsUnset, z.string().min(1).optional()),
   DEV_IDP_PORT: z.coerce.number().int().min(1).max(65535).default(4800),
+  /**
+   * HMAC key binding each sign-in's nonce to its state: a key of its own, so
+   * the data-encryption keys (SECRET_KEYS) are used for nothing else.
+   * 32 bytes of base64; a random key per process when unset outside production.
+   */
+  OIDC_NONCE_KEY: z.preprocess(
+    blankAsUnset,
+    z
+      .string()
+      .refine((v) => Buffer.from(v, "base64").length === 32, "must be 32 bytes of base64")
+      .optional(),
+  ),
 });
 export type AuthEnv = z.infer<typeof authEnv>;
 
@@ -29,7 +41,10 @@ export function devIdpIssuer(port: number): string {
 export function authEnvProblems(env: AuthEnv, production: boolean): string[] {
   if (!production) return [];
   const missing = (["NEXIUS_ISSUER", "NEXIUS_CLIENT_ID", "NEXIUS_CLIENT_SECRET"] as const).filter((k) => !env[k]);
-  return missing.map((k) => `${k}: required in production (the embedded dev IdP is for development only)`);
+  return [
+    ...missing.map((k) => `${k}: required in production (the embedded dev IdP is for development only)`),
+    ...(env.OIDC_NONCE_KEY ? [] : ["OIDC_NONCE_KEY: required in production (32 random bytes, base64; a key of its own, not one of SECRET_KEYS)"]),
+  ];
 }
 
 export function tokenVerifierConfig(env: AuthEnv): Pick<TokenVerifierConfig, "issuer" | "audience"> {

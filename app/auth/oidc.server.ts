@@ -1,7 +1,6 @@
-import { createHmac } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { Authenticator } from "remix-auth";
 import { OAuth2Strategy } from "remix-auth-oauth2";
-import { secretRing } from "~/crypto/keys.server";
 import { env } from "~/env.server";
 import { singleton } from "~/singleton.server";
 import { DEV_IDP_CLIENT, tokenVerifierConfig } from "./config.server";
@@ -28,10 +27,18 @@ export class SsoNotConfiguredError extends Error {
 
 export const SCOPES = ["openid", "email", "profile", "offline_access"];
 
-/** The nonce for an authorization request, derived from its state so nothing more needs storing. */
+/**
+ * The nonce for an authorization request, derived from its state so nothing
+ * more needs storing. Keyed with OIDC_NONCE_KEY, never a data-encryption key.
+ * Outside production an unset key is random per process (a sign-in spans one
+ * web process there).
+ */
 export function nonceFor(state: string): string {
-  const ring = secretRing();
-  return createHmac("sha256", ring.keys.get(ring.current)!).update(`oidc-nonce:${state}`).digest("base64url");
+  const key = singleton("oidc-nonce-key", () => {
+    const configured = env().OIDC_NONCE_KEY;
+    return configured ? Buffer.from(configured, "base64") : randomBytes(32);
+  });
+  return createHmac("sha256", key).update(`oidc-nonce:${state}`).digest("base64url");
 }
 
 export function tokenVerifier(): TokenVerifier {

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
@@ -84,6 +85,8 @@ export async function startStandIns(options: StandInOptions): Promise<StandIns> 
     say("registry", registry.loaded ? `demo registry loaded: ${registry.summary.inserted} companies` : `registry has ${registry.companies} companies`);
 
     env.SECRET_KEYS = process.env.SECRET_KEYS ?? (await devSecretKeys(options.dataDir));
+    // A sign-in in flight across a restart of the dev platform may be refused; nothing else depends on this key.
+    env.OIDC_NONCE_KEY = process.env.OIDC_NONCE_KEY ?? randomBytes(32).toString("base64");
 
     if (!process.env.NEXIUS_ISSUER) {
       say("idp", `starting the development identity provider on ${devIdpIssuer(options.ports.idp)}`);

@@ -31,6 +31,7 @@ process.env.LOG_LEVEL ??= "silent";
 process.env.DATABASE_URL = withDatabase(serverUrl, name);
 process.env.APP_DATABASE_URL = withDatabase(serverUrl, name, DEV_APP_ROLE);
 process.env.SECRET_KEYS ??= `test:${randomBytes(32).toString("base64")}`;
+process.env.OIDC_NONCE_KEY ??= randomBytes(32).toString("base64");
 
 afterAll(async () => {
   const globals = globalThis as unknown as { __nexiusSingletons?: Map<string, unknown> };

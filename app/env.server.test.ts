@@ -32,6 +32,7 @@ describe("parseEnv", () => {
       expect.stringMatching(/^NEXIUS_ISSUER: required in production/),
       expect.stringMatching(/^NEXIUS_CLIENT_ID: required in production/),
       expect.stringMatching(/^NEXIUS_CLIENT_SECRET: required in production/),
+      expect.stringMatching(/^OIDC_NONCE_KEY: required in production/),
       "APP_URL: required in production",
       "SECRET_KEYS: required in production",
     ]);

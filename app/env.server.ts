@@ -42,6 +42,8 @@ const baseEnv = z.object({
   SECRET_KEYS: z.string().min(1).optional(),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(12 * 60),
   SESSION_MAX_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  /** Reverse proxies in front of the web server whose X-Forwarded-For entry is believed (0 = the socket's peer is the client). */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
 });
 
 /** The platform's settings: the base above plus each integration's own fragment. */

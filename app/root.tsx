@@ -11,6 +11,7 @@ import {
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { AppHeader } from "./components/app-header";
+import { useNonce } from "./components/nonce";
 import { devBypassEnabled, getViewer } from "./auth/guards.server";
 import { tenantChoices } from "./tenants/admin.server";
 import type { HeaderViewer } from "./components/user-menu";
@@ -44,6 +45,7 @@ function useHeaderViewer(): HeaderViewer {
 }
 
 export function Layout({ children }: { children: ReactNode }) {
+  const nonce = useNonce();
   return (
     <html lang="en" className="h-full">
       <head>
@@ -54,8 +56,8 @@ export function Layout({ children }: { children: ReactNode }) {
       </head>
       <body className="flex min-h-full flex-col">
         {children}
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

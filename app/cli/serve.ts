@@ -9,6 +9,7 @@ import express from "express";
 import { checkCrossSite } from "../auth/csrf.server";
 import { readSessionId } from "../auth/session.server";
 import { requireEnvOrExit } from "../env.server";
+import { requestLoadContext, securityHeaders } from "../http/security-headers.server";
 import { log, rootLogger, withLogContext } from "../logger.server";
 
 /**
@@ -30,7 +31,8 @@ if (config.NODE_ENV === "production" && build.mode !== "production") {
 
 const app = express();
 app.disable("x-powered-by");
-app.set("trust proxy", config.NODE_ENV === "production" ? 1 : false);
+// req.ip is the address this many proxies in front of us report; X-Forwarded-For entries to its left are the client's own words.
+app.set("trust proxy", config.TRUST_PROXY_HOPS);
 // Event streams must reach the browser as they are written, not when a compression buffer fills.
 app.use(
   compression({
@@ -42,9 +44,6 @@ app.use((req, res, next) => {
   const incoming = req.get("x-request-id");
   const requestId = incoming && /^[\w.-]{1,100}$/.test(incoming) ? incoming : randomUUID();
   res.setHeader("X-Request-Id", requestId);
-  res.setHeader("X-Content-Type-Options", "nosniff");
-  res.setHeader("Referrer-Policy", "same-origin");
-  res.setHeader("X-Frame-Options", "DENY");
   const started = process.hrtime.bigint();
   withLogContext({ requestId }, () => {
     res.on("finish", () => {
@@ -57,6 +56,8 @@ app.use((req, res, next) => {
     next();
   });
 });
+
+app.use(securityHeaders({ production: config.NODE_ENV === "production", formTargets: config.NEXIUS_ISSUER ? [new URL(config.NEXIUS_ISSUER).origin] : [] }));
 
 // Cookie-authenticated writes must come from our own pages (see auth/csrf.server.ts).
 const appOrigin = new URL(config.APP_URL).origin;
@@ -77,7 +78,7 @@ app.use((req, res, next) => {
 app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
 app.use(express.static("public", { maxAge: "1h" }));
 
-app.all("*", createRequestHandler({ build, mode: build.mode }));
+app.all("*", createRequestHandler({ build, mode: build.mode, getLoadContext: requestLoadContext }));
 
 const server = app.listen(config.PORT, () => {
   rootLogger.info({ port: config.PORT, mode: build.mode }, `web server listening on http://localhost:${config.PORT}`);

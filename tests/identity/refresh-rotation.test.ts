@@ -12,8 +12,8 @@ let standIns: StandIns;
 let app: Awaited<ReturnType<typeof loadApp>>;
 
 async function loadApp() {
-  const [db, whoami] = await Promise.all([import("~/db.server"), import("~/routes/api+/whoami")]);
-  return { platformDb: db.platformDb, whoami: whoami.loader };
+  const [db, whoami, guards] = await Promise.all([import("~/db.server"), import("~/routes/api+/whoami"), import("~/auth/guards.server")]);
+  return { platformDb: db.platformDb, whoami: whoami.loader, renewSession: guards.renewSession };
 }
 
 beforeAll(async () => {
@@ -42,6 +42,25 @@ describe("token refresh with rotating refresh tokens", () => {
 
     // The stored (rotated) refresh token is the live one: the next expiry refreshes again.
     await expire();
+    expect(await whoami(browser.cookies())).toBe(200);
+    expect((await app.platformDb.session.findUniqueOrThrow({ where: { idHash } })).tokensExpireAt!.getTime()).toBeGreaterThan(Date.now() + 30 * 60_000);
+  });
+
+  it("two web instances refreshing the same session at once refresh it once, and it lives on", async () => {
+    const browser = new AppBrowser();
+    const { sessionId } = await signInThroughApp(browser, { email: "ops@acme.test", password: DEMO_PASSWORD });
+    const idHash = sessionIdHash(sessionId);
+    await app.platformDb.session.update({ where: { idHash }, data: { tokensExpireAt: new Date(Date.now() - 5_000) } });
+    const row = await app.platformDb.session.findUniqueOrThrow({ where: { idHash } });
+
+    // What each instance would do with the row it read: no shared memory, each on its own database connection.
+    const [first, second] = await Promise.all([app.renewSession(row), app.renewSession(row)]);
+    expect(first).not.toBeNull();
+    expect(second).not.toBeNull();
+    expect(second!.tokensExpireAt).toEqual(first!.tokensExpireAt);
+
+    // The grant was not revoked: the stored refresh token still renews the session.
+    await app.platformDb.session.update({ where: { idHash }, data: { tokensExpireAt: new Date(Date.now() - 5_000) } });
     expect(await whoami(browser.cookies())).toBe(200);
     expect((await app.platformDb.session.findUniqueOrThrow({ where: { idHash } })).tokensExpireAt!.getTime()).toBeGreaterThan(Date.now() + 30 * 60_000);
   });

@@ -56,7 +56,8 @@ export function odooClient(): OdooClient {
   return singleton(`odoo-client:${settings.url}`, () => new OdooClient({ baseUrl: settings.url, timeoutMs: env().ODOO_TIMEOUT_MS }));
 }
 
-function context(tenantId: string, which: "service" | "admin"): string {
+/** AAD context of a tenant's sealed Odoo credential (also used by the re-seal command). */
+export function odooSecretContext(tenantId: string, which: "service" | "admin"): string {
   return `odoo-${which}:${tenantId}`;
 }
 
@@ -65,8 +66,8 @@ export async function storeOdooSecrets(
   input: { baseUrl: string; database: string; mode: OdooMode; login: string; password: string; admin?: { login: string; password: string } },
 ): Promise<void> {
   const ring = secretRing();
-  const service = seal(ring, input.password, context(tenantId, "service"));
-  const admin = input.admin ? seal(ring, input.admin.password, context(tenantId, "admin")) : null;
+  const service = seal(ring, input.password, odooSecretContext(tenantId, "service"));
+  const admin = input.admin ? seal(ring, input.admin.password, odooSecretContext(tenantId, "admin")) : null;
   const data = {
     baseUrl: input.baseUrl,
     database: input.database,
@@ -83,7 +84,7 @@ export async function storeOdooSecrets(
 
 /** Replaces the service credential only (rotation). */
 export async function replaceServiceSecret(tenantId: string, password: string): Promise<void> {
-  const sealed = seal(secretRing(), password, context(tenantId, "service"));
+  const sealed = seal(secretRing(), password, odooSecretContext(tenantId, "service"));
   await platformDb.odooConnection.update({
     where: { tenantId },
     data: { secretCipher: new Uint8Array(sealed.cipher), secretKeyId: sealed.keyId, lastVerifiedAt: new Date(), updatedAt: new Date() },
@@ -94,5 +95,5 @@ export function openOdooSecret(connection: OdooConnection, which: "service" | "a
   const cipher = which === "service" ? connection.secretCipher : connection.adminSecretCipher;
   const keyId = which === "service" ? connection.secretKeyId : connection.adminSecretKeyId;
   if (!cipher || !keyId) throw new Error(`No ${which} credential stored for this tenant's Odoo`);
-  return open(secretRing(), { cipher: Buffer.from(cipher), keyId }, context(connection.tenantId, which));
+  return open(secretRing(), { cipher: Buffer.from(cipher), keyId }, odooSecretContext(connection.tenantId, which));
 }

@@ -22,17 +22,19 @@ afterAll(async () => {
 });
 
 describe("production cookies", () => {
-  it("uses __Host- names with Secure for the state and session cookies, and clears both", async () => {
+  it("uses __Host- names with Secure for the state, return-to and session cookies, and clears them", async () => {
     const browser = new AppBrowser();
     const { response, authorizeUrl } = await startSignIn(browser);
     const stateCookie = response.headers.getSetCookie().find((c) => c.startsWith("__Host-nexius_oidc:"))!;
     expect(stateCookie).toMatch(/; Secure/i);
     expect(stateCookie).toMatch(/Path=\//);
+    expect(response.headers.getSetCookie()).toContain("__Host-nexius_return_to=%2Fapp; Path=/; HttpOnly; SameSite=Lax; Secure; Max-Age=600");
     const stateName = stateCookie.slice(0, stateCookie.indexOf("="));
 
     const callback = await finishSignIn(browser, await signInAtIdp(browser, authorizeUrl, { email: "ops@acme.test", password: DEMO_PASSWORD }));
     expect(callback.status).toBe(302);
     const cookies = callback.headers.getSetCookie();
+    expect(cookies).toContain("__Host-nexius_return_to=; Path=/; HttpOnly; SameSite=Lax; Secure; Max-Age=0");
     const session = cookies.find((c) => c.startsWith("__Host-nexius_session="))!;
     expect(session).toMatch(/; HttpOnly; SameSite=Lax; Secure; Max-Age=\d+$/);
     expect(cookies).toContain(`${stateName}=; Path=/; HttpOnly; SameSite=Lax; Secure; Max-Age=0`);

@@ -226,6 +226,20 @@ describe("members of existing tenants", () => {
   });
 });
 
+describe("the session's client address", () => {
+  it("is the one the web server computed from its trusted proxies, not the first X-Forwarded-For entry the client wrote", async () => {
+    const browser = new AppBrowser();
+    const { authorizeUrl } = await startSignIn(browser);
+    const callbackUrl = await signInAtIdp(browser, authorizeUrl, { email: "ops@acme.test", password: DEMO_PASSWORD });
+    const response = await finishSignIn(browser, callbackUrl, {
+      headers: { "x-forwarded-for": "6.6.6.6, 203.0.113.7", "user-agent": "Mozilla/5.0 test" },
+      context: { clientIp: "203.0.113.7" },
+    });
+    expect(response.status).toBe(302);
+    expect(await sessionRow(browser.sessionId()!)).toMatchObject({ ip: "203.0.113.7", userAgent: "Mozilla/5.0 test" });
+  });
+});
+
 describe("sign-out", () => {
   it("deletes the session row, clears the cookie and continues to the IdP's end_session_endpoint", async () => {
     const browser = new AppBrowser();
@@ -418,16 +432,23 @@ describe("callback checks", () => {
 
 // Last in this file: it stops the IdP.
 describe("an IdP that cannot be reached at refresh time", () => {
-  it("keeps the session (and its tokens) until the IdP answers again", async () => {
+  it("keeps a session (and its tokens) briefly until the IdP answers again, and ends one whose tokens expired minutes ago", async () => {
     const browser = new AppBrowser();
     const { sessionId } = await signInThroughApp(browser, { email: "ops@acme.test", password: DEMO_PASSWORD });
+    const stale = new AppBrowser();
+    const { sessionId: staleId } = await signInThroughApp(stale, { email: "viewer@acme.test", password: DEMO_PASSWORD });
     const expired = new Date(Date.now() - 5_000);
     await app.platformDb.session.update({ where: { idHash: sessionIdHash(sessionId) }, data: { tokensExpireAt: expired } });
+    await app.platformDb.session.update({ where: { idHash: sessionIdHash(staleId) }, data: { tokensExpireAt: new Date(Date.now() - 10 * 60_000) } });
     await standIns.idp.stop();
 
     const me = await whoami(browser.cookies());
     expect(me.status).toBe(200);
     expect(me.body).toMatchObject({ tenant_id: acme.id, roles: ["ops"] });
     expect(await sessionRow(sessionId)).toMatchObject({ tokensExpireAt: expired });
+
+    // Its roles went unchecked for too long: it ends.
+    expect((await whoami(stale.cookies())).status).toBe(401);
+    expect(await sessionRow(staleId)).toBeNull();
   });
 });

@@ -14,8 +14,13 @@ type RouteFunction = (args: never) => unknown;
 
 export type Invocation = Response & { thrown?: boolean };
 
-export async function invoke(fn: RouteFunction, request: Request, params: Record<string, string> = {}): Promise<Invocation> {
-  const args: RouteArgs = { request, params, context: {} };
+export async function invoke(
+  fn: RouteFunction,
+  request: Request,
+  params: Record<string, string> = {},
+  context: Record<string, unknown> = {},
+): Promise<Invocation> {
+  const args: RouteArgs = { request, params, context };
   try {
     const result = await (fn as (a: RouteArgs) => unknown)(args);
     if (result instanceof Response) return result;
@@ -120,11 +125,18 @@ export async function signInAtIdp(browser: AppBrowser, authorizeUrl: string, cre
   return step.url;
 }
 
-/** GET /auth/callback with the browser's cookies (or the ones given); cookies set by the answer are kept. */
-export async function finishSignIn(browser: AppBrowser, callbackUrl: string, options: { cookie?: string } = {}): Promise<Invocation> {
+/**
+ * GET /auth/callback with the browser's cookies (or the ones given); cookies set by the answer are kept.
+ * `headers` and `context` stand for what the web server passes on (X-Forwarded-For, the client address it computed).
+ */
+export async function finishSignIn(
+  browser: AppBrowser,
+  callbackUrl: string,
+  options: { cookie?: string; headers?: Record<string, string>; context?: Record<string, unknown> } = {},
+): Promise<Invocation> {
   const cookie = options.cookie ?? browser.cookies();
-  const request = new Request(callbackUrl, { headers: cookie ? { cookie } : {} });
-  const response = await invoke((await routes()).callback, request);
+  const request = new Request(callbackUrl, { headers: { ...options.headers, ...(cookie ? { cookie } : {}) } });
+  const response = await invoke((await routes()).callback, request, {}, options.context);
   browser.keep(response);
   return response;
 }

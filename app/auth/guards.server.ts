@@ -135,11 +135,11 @@ function keepTokensFresh(session: Session): Promise<Session | null> {
 /** One refresh of the session's tokens, safe to call from several instances at once. Exported for the cross-instance test. */
 export async function renewSession(session: Session): Promise<Session | null> {
   try {
-    return await withLockedSession(session.idHash, async (current, tx) => {
+    return await withLockedSession(session.idHash, async (current) => {
       // Gone, or renewed by another request (or instance) while this one waited for the lock.
       if (!current || tokensFresh(current)) return current;
       const refreshToken = refreshTokenOf(current);
-      if (!refreshToken) return endSession(current, tx, "the tokens expired and there is no refresh token");
+      if (!refreshToken) return endSession(current, "the tokens expired and there is no refresh token");
       let renewed;
       try {
         renewed = await refreshSignIn(refreshToken);
@@ -147,12 +147,12 @@ export async function renewSession(session: Session): Promise<Session | null> {
       } catch (error) {
         // Only the IdP refusing the refresh (or a token we cannot accept) ends the session at once; network failures and 5xx are waited out briefly.
         const refused = error instanceof OAuth2RequestError || error instanceof TokenError || error instanceof RefreshRefusedError;
-        if (refused) return endSession(current, tx, `token refresh refused: ${(error as Error).message}`);
+        if (refused) return endSession(current, `token refresh refused: ${(error as Error).message}`);
         throw error;
       }
       const { claims } = renewed;
       const identity = await resolveIdentity({ sub: claims.sub, email: claims.email, name: claims.name, tenant_id: claims.tenant_id, roles: claims.roles });
-      return updateSessionTokens(current, { ...renewed, roles: identity.roles, tenantId: identity.tenant?.id ?? null }, tx);
+      return updateSessionTokens(current, { ...renewed, roles: identity.roles, tenantId: identity.tenant?.id ?? null });
     });
   } catch (error) {
     const expiredAt = session.tokensExpireAt?.getTime() ?? 0;
@@ -166,9 +166,9 @@ export async function renewSession(session: Session): Promise<Session | null> {
   }
 }
 
-async function endSession(session: Session, tx: Parameters<typeof destroySession>[1], reason: string): Promise<null> {
+async function endSession(session: Session, reason: string): Promise<null> {
   log().info({ reason }, "ending the session");
-  await destroySession(session, tx);
+  await destroySession(session);
   return null;
 }
 

@@ -1,7 +1,10 @@
 import { createHash, randomBytes } from "node:crypto";
+import pg from "pg";
 import { platformDb } from "~/db.server";
 import { env } from "~/env.server";
-import type { Prisma, Session } from "~/generated/prisma/client";
+import type { Session } from "~/generated/prisma/client";
+import { log } from "~/logger.server";
+import { singleton } from "~/singleton.server";
 import { secretRing } from "~/crypto/keys.server";
 import { open, seal, type Sealed } from "~/crypto/secret-box.server";
 
@@ -122,32 +125,52 @@ export function idTokenOf(session: Session): string | null {
   return open(secretRing(), { cipher: Buffer.from(session.idTokenCipher), keyId: session.idTokenKeyId }, idTokenContext(session.idHash));
 }
 
-type SessionClient = Pick<Prisma.TransactionClient, "session" | "$queryRaw">;
+/**
+ * Connections that only hold session locks. The work done under a lock uses
+ * platformDb's own pool, so however many refreshes wait here, the ones
+ * holding a lock never wait for a connection a waiter holds.
+ */
+function lockPool(): pg.Pool {
+  return singleton("session-lock-pool", () => {
+    const pool = new pg.Pool({ connectionString: env().DATABASE_URL, max: 10, idleTimeoutMillis: 10_000, options: "-c lock_timeout=20000" });
+    // An idle connection the server closed is replaced on the next checkout; it must not crash the process.
+    pool.on("error", (error) => log().warn({ err: error }, "session lock connection closed"));
+    return pool;
+  });
+}
 
 /**
- * Runs `work` holding a row lock on the session, with the row as it is once
- * the lock is held (null when it is gone). Token refreshes of one session are
- * serialised through it across every web instance: with rotating refresh
- * tokens a second use of the old token would revoke the sign-in.
+ * Runs `work` holding a Postgres advisory lock on the session, with the row
+ * as it is once the lock is held (null when it is gone). Token refreshes of
+ * one session are serialised through it across every web instance: with
+ * rotating refresh tokens a second use of the old token would revoke the
+ * sign-in. Waiting gives up after 20 s (lock_timeout).
  */
-export async function withLockedSession<T>(idHash: string, work: (current: Session | null, tx: SessionClient) => Promise<T>): Promise<T> {
-  // Long enough for a refresh round trip to the IdP; a hung IdP rolls the lock back instead of holding it.
-  return platformDb.$transaction(
-    async (tx) => {
-      await tx.$queryRaw`SELECT 1 FROM sessions WHERE id_hash = ${idHash} FOR UPDATE`;
-      return work(await tx.session.findUnique({ where: { idHash } }), tx);
-    },
-    { maxWait: 20_000, timeout: 20_000 },
-  );
+export async function withLockedSession<T>(idHash: string, work: (current: Session | null) => Promise<T>): Promise<T> {
+  const key = BigInt.asIntN(64, BigInt(`0x${idHash.slice(0, 16)}`)).toString();
+  const client = await lockPool().connect();
+  let broken: Error | undefined;
+  try {
+    await client.query("SELECT pg_advisory_lock($1::bigint)", [key]);
+    try {
+      return await work(await platformDb.session.findUnique({ where: { idHash } }));
+    } finally {
+      await client.query("SELECT pg_advisory_unlock($1::bigint)", [key]).catch((error: Error) => {
+        broken = error;
+      });
+    }
+  } finally {
+    // A connection whose unlock failed is closed, which releases its lock.
+    client.release(broken);
+  }
 }
 
 /** Stores a refresh's outcome: new tokens, and the roles and tenant of the newest token as they are. */
 export async function updateSessionTokens(
   session: Session,
   tokens: { idToken: string; refreshToken: string | null; tokensExpireAt: Date; roles: string[]; tenantId: string | null },
-  client: SessionClient = platformDb,
 ): Promise<Session> {
-  return client.session.update({
+  return platformDb.session.update({
     where: { idHash: session.idHash },
     data: {
       roles: tokens.roles,
@@ -162,8 +185,8 @@ export async function bindSessionToTenant(session: Session, tenantId: string): P
   await platformDb.session.update({ where: { idHash: session.idHash }, data: { tenantId } });
 }
 
-export async function destroySession(session: Session, client: SessionClient = platformDb): Promise<void> {
-  await client.session.deleteMany({ where: { idHash: session.idHash } });
+export async function destroySession(session: Session): Promise<void> {
+  await platformDb.session.deleteMany({ where: { idHash: session.idHash } });
 }
 
 export async function destroySessionsOfTenant(tenantId: string): Promise<number> {

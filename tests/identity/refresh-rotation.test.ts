@@ -12,8 +12,13 @@ let standIns: StandIns;
 let app: Awaited<ReturnType<typeof loadApp>>;
 
 async function loadApp() {
-  const [db, whoami, guards] = await Promise.all([import("~/db.server"), import("~/routes/api+/whoami"), import("~/auth/guards.server")]);
-  return { platformDb: db.platformDb, whoami: whoami.loader, renewSession: guards.renewSession };
+  const [db, whoami, guards, session] = await Promise.all([
+    import("~/db.server"),
+    import("~/routes/api+/whoami"),
+    import("~/auth/guards.server"),
+    import("~/auth/session.server"),
+  ]);
+  return { platformDb: db.platformDb, whoami: whoami.loader, renewSession: guards.renewSession, withLockedSession: session.withLockedSession };
 }
 
 beforeAll(async () => {
@@ -53,11 +58,12 @@ describe("token refresh with rotating refresh tokens", () => {
     await app.platformDb.session.update({ where: { idHash }, data: { tokensExpireAt: new Date(Date.now() - 5_000) } });
     const row = await app.platformDb.session.findUniqueOrThrow({ where: { idHash } });
 
+    // Connections ready, so that the instances below really start together.
+    await Promise.all(Array.from({ length: 4 }, () => app.withLockedSession("0".repeat(64), async () => null)));
     // What each instance would do with the row it read: no shared memory, each on its own database connection.
-    const [first, second] = await Promise.all([app.renewSession(row), app.renewSession(row)]);
-    expect(first).not.toBeNull();
-    expect(second).not.toBeNull();
-    expect(second!.tokensExpireAt).toEqual(first!.tokensExpireAt);
+    const renewed = await Promise.all(Array.from({ length: 4 }, () => app.renewSession(row)));
+    expect(renewed.every((session) => session !== null)).toBe(true);
+    expect(new Set(renewed.map((session) => session!.tokensExpireAt!.getTime())).size).toBe(1);
 
     // The grant was not revoked: the stored refresh token still renews the session.
     await app.platformDb.session.update({ where: { idHash }, data: { tokensExpireAt: new Date(Date.now() - 5_000) } });

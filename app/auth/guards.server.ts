@@ -117,7 +117,7 @@ const UNREACHABLE_IDP_GRACE_MS = 5 * 60_000;
  * roles and tenant of the renewed token as they are: what the IdP says now
  * is what applies. A session whose tokens expired without a successful
  * refresh ends. Requests of one session that arrive together (a page's
- * loaders run in parallel) share one refresh in this process, and a row lock
+ * loaders run in parallel) share one refresh in this process, and a lock in Postgres
  * makes other instances wait for it: with rotating refresh tokens a second
  * use of the old one would be refused and revoke the sign-in.
  */

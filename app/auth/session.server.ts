@@ -66,7 +66,7 @@ export type NewSession = {
   idToken: string | null;
   refreshToken: string | null;
   tokensExpireAt: Date | null;
-  /** The client's address as the trusted proxies report it (see app/http/client-ip.server.ts). */
+  /** The client's address as the web server computed it from TRUST_PROXY_HOPS (app/http/security-headers.server.ts). */
   clientIp?: string | null;
 };
 

@@ -3,7 +3,7 @@ import { db } from "../db.server";
 
 /** Worker liveness: each worker process upserts its row every few seconds. */
 export const HEARTBEAT_INTERVAL_MS = 10_000;
-/** /healthz reports the worker down when no heartbeat is newer than this. */
+/** /readyz reports the worker down when no heartbeat is newer than this. */
 export const HEARTBEAT_FRESH_MS = 60_000;
 
 export async function beat(workerId: string, startedAt: Date, graphileWorkerIds: string[]): Promise<void> {

@@ -42,7 +42,8 @@ export default defineConfig({
     ].join(" "),
     // Slow enough that the setup screen's phases can be watched.
     env: { ...(process.env as Record<string, string>), ODOO_SIM_LATENCY_MS: "120" },
-    url: `http://localhost:${PORT}/healthz`,
+    // Readiness, not liveness: the journeys need the job worker up as well as the web server.
+    url: `http://localhost:${PORT}/readyz`,
     timeout: 180_000,
     reuseExistingServer: false,
     stdout: process.env.E2E_SERVER_LOGS ? "pipe" : "ignore",

@@ -26,3 +26,20 @@ export function isTenantAdmin(roles: readonly string[]): boolean {
 export function isPlatformStaff(roles: readonly string[]): boolean {
   return platformRolesOf(roles).length > 0;
 }
+
+/**
+ * Who sees which part of the control plane (seed 004 §6): the tenants list and
+ * a tenant's detail (its Odoo login, audit log, actions) are for the owners and
+ * operators; billing is for the owners and finance, which sees nothing else.
+ */
+export const TENANT_OPERATIONS_ROLES = ["platform_owner", "platform_operator"] as const satisfies readonly PlatformRole[];
+export const BILLING_ROLES = ["platform_owner", "finance_owner"] as const satisfies readonly PlatformRole[];
+
+export function canOperateTenants(roles: readonly string[]): boolean {
+  return TENANT_OPERATIONS_ROLES.some((r) => roles.includes(r));
+}
+
+/** Where platform staff land in the control plane: finance goes straight to billing. */
+export function controlPlaneHome(roles: readonly string[]): string {
+  return canOperateTenants(roles) ? "/admin" : "/admin/billing";
+}

@@ -47,7 +47,7 @@ app.use((req, res, next) => {
   const started = process.hrtime.bigint();
   withLogContext({ requestId }, () => {
     res.on("finish", () => {
-      if (req.path === "/healthz" && res.statusCode === 200) return;
+      if ((req.path === "/healthz" || req.path === "/readyz") && res.statusCode === 200) return;
       log().info(
         { method: req.method, path: req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
         "request",

@@ -20,4 +20,12 @@ describe("AppHeader", () => {
     for (const page of ["/app/chat", "/app/shortlist", "/app/runs", "/app/icp"]) expect(viewer).toContain(`href="${page}"`);
     expect(viewer).toContain("someone@acme.test");
   });
+
+  it("links the control plane to platform staff: finance to billing, owners and operators to the tenants", async () => {
+    expect(await header(["ops"])).not.toContain('href="/admin');
+    for (const roles of [["platform_owner"], ["platform_operator"]]) expect(await header(roles)).toContain('href="/admin"');
+    const finance = await header(["finance_owner"]);
+    expect(finance).toContain('href="/admin/billing"');
+    expect(finance).not.toContain('href="/admin"');
+  });
 });

@@ -1,5 +1,5 @@
 import { NavLink } from "@remix-run/react";
-import { canOperate } from "~/auth/roles";
+import { canOperate, controlPlaneHome, isPlatformStaff } from "~/auth/roles";
 import { DevTenantSelector } from "./dev-tenant-selector";
 import { UserMenu, type HeaderViewer } from "./user-menu";
 
@@ -19,10 +19,9 @@ function navClass({ isActive }: { isActive: boolean }) {
   }`;
 }
 
-const PLATFORM_ROLES = ["platform_owner", "platform_operator", "finance_owner"];
-
 export function AppHeader({ viewer }: { viewer: HeaderViewer }) {
-  const staff = viewer?.roles.some((r) => PLATFORM_ROLES.includes(r)) ?? false;
+  // Finance's part of the control plane is billing; the header takes it straight there.
+  const controlPlane = viewer && isPlatformStaff(viewer.roles) ? controlPlaneHome(viewer.roles) : null;
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3 sm:px-6">
@@ -42,9 +41,9 @@ export function AppHeader({ viewer }: { viewer: HeaderViewer }) {
           </nav>
         ) : null}
         <div className="ml-auto flex items-center gap-3">
-          {staff ? (
+          {controlPlane ? (
             <nav aria-label="Platform" className="flex items-center gap-1">
-              <NavLink to="/admin" className={navClass}>
+              <NavLink to={controlPlane} className={navClass}>
                 Admin
               </NavLink>
             </nav>

@@ -138,22 +138,29 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
   return result;
 }
 
-// The worker and the app enqueue and run jobs as nexius_app, so it needs the
-// job tables, but graphile-worker's schema stays owned by the migration role.
-// graphile-worker enables RLS on its tables (without policies, so only the
-// owner sees rows); the queue is not tenant data, so both roles see all of it.
+// graphile-worker's schema stays owned by the migration role, and the job
+// worker's queue connections log in as that role. The app role gets nothing
+// here: it adds jobs only through app_enqueue_job() (a SECURITY DEFINER
+// function that checks the job's tenant), so tenant code cannot read, change
+// or delete other tenants' jobs. The revokes also clear the rights earlier
+// versions granted. graphile-worker enables RLS on its tables (without
+// policies); nexius_platform sees all of the queue, which is not tenant data.
 const GRANT_WORKER_SCHEMA = `
-GRANT USAGE ON SCHEMA graphile_worker TO nexius_app, nexius_platform;
-GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA graphile_worker TO nexius_app, nexius_platform;
-GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA graphile_worker TO nexius_app, nexius_platform;
-GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA graphile_worker TO nexius_app, nexius_platform;
+REVOKE ALL ON ALL TABLES IN SCHEMA graphile_worker FROM nexius_app, PUBLIC;
+REVOKE ALL ON ALL SEQUENCES IN SCHEMA graphile_worker FROM nexius_app, PUBLIC;
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA graphile_worker FROM nexius_app, PUBLIC;
+REVOKE ALL ON SCHEMA graphile_worker FROM nexius_app, PUBLIC;
+GRANT USAGE ON SCHEMA graphile_worker TO nexius_platform;
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA graphile_worker TO nexius_platform;
+GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA graphile_worker TO nexius_platform;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA graphile_worker TO nexius_platform;
 DO $$
 DECLARE t record;
 BEGIN
   FOR t IN SELECT c.oid::regclass AS tbl FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
            WHERE n.nspname = 'graphile_worker' AND c.relkind = 'r' AND c.relrowsecurity LOOP
     EXECUTE format('DROP POLICY IF EXISTS job_queue_access ON %s', t.tbl);
-    EXECUTE format('CREATE POLICY job_queue_access ON %s TO nexius_app, nexius_platform USING (true) WITH CHECK (true)', t.tbl);
+    EXECUTE format('CREATE POLICY job_queue_access ON %s TO nexius_platform USING (true) WITH CHECK (true)', t.tbl);
   END LOOP;
 END
 $$;

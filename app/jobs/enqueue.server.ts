@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { db } from "../db.server";
+import { db, platformDb } from "../db.server";
 import type { Prisma } from "../generated/prisma/client";
 import { taskDefinitions, type TaskName } from "./tasks.server";
 
@@ -38,21 +38,54 @@ export async function enqueue<T extends TaskName>(
   return addJob(task, payload, { maxAttempts: definition.maxAttempts, ...options });
 }
 
-/** The untyped core of `enqueue`; use `enqueue` unless the task is not in the registry. */
+/**
+ * The untyped core of `enqueue`; use `enqueue` unless the task is not in the registry.
+ *
+ * A job for a tenant (its payload names a `tenantId`) is added as the
+ * application role through app_enqueue_job(), which accepts it only for the
+ * tenant of the transaction: the caller's `tx`, or one opened here for the
+ * payload's tenant. A job for no tenant (cron-like platform work) is added by
+ * the platform client; the application role has no rights on the job tables.
+ */
 export async function addJob(task: string, payload: unknown, options: EnqueueOptions = {}): Promise<EnqueuedJob> {
-  const client = options.tx ?? db;
+  const tenantId = tenantOf(payload);
+  const json = JSON.stringify(payload ?? {});
   const mode = options.jobKeyMode === "dedupe" ? "unsafe_dedupe" : (options.jobKeyMode ?? "replace");
-  const rows = await client.$queryRaw<Array<{ id: bigint; key: string | null }>>`
-    SELECT id, key FROM graphile_worker.add_job(
-      identifier => ${task}::text,
-      payload => ${JSON.stringify(payload ?? {})}::json,
-      queue_name => ${options.queueName ?? null}::text,
-      run_at => ${options.runAt ?? null}::timestamptz,
-      max_attempts => ${options.maxAttempts ?? null}::int,
-      job_key => ${options.jobKey ?? null}::text,
-      priority => ${options.priority ?? null}::int,
-      job_key_mode => ${mode}::text
-    )`;
+  let rows: Array<{ id: bigint; key: string | null }>;
+  if (tenantId === undefined) {
+    if (options.tx) throw new Error(`Cannot enqueue ${task} in a tenant transaction: its payload names no tenantId`);
+    rows = await platformDb.$queryRaw`
+      SELECT id, key FROM graphile_worker.add_job(
+        identifier => ${task}::text,
+        payload => ${json}::json,
+        queue_name => ${options.queueName ?? null}::text,
+        run_at => ${options.runAt ?? null}::timestamptz,
+        max_attempts => ${options.maxAttempts ?? null}::int,
+        job_key => ${options.jobKey ?? null}::text,
+        priority => ${options.priority ?? null}::int,
+        job_key_mode => ${mode}::text
+      )`;
+  } else {
+    const add = (tx: Prisma.TransactionClient) => tx.$queryRaw<Array<{ id: bigint; key: string | null }>>`
+      SELECT id, key FROM app_enqueue_job(
+        identifier => ${task}::text,
+        payload => ${json}::json,
+        queue_name => ${options.queueName ?? null}::text,
+        run_at => ${options.runAt ?? null}::timestamptz,
+        max_attempts => ${options.maxAttempts ?? null}::int,
+        job_key => ${options.jobKey ?? null}::text,
+        priority => ${options.priority ?? null}::int,
+        job_key_mode => ${mode}::text
+      )`;
+    rows = await (options.tx ? add(options.tx) : db.$withTenant(tenantId, add));
+  }
   const row = rows[0]!;
   return { id: String(row.id), key: row.key };
+}
+
+function tenantOf(payload: unknown): string | undefined {
+  if (typeof payload !== "object" || payload === null || !("tenantId" in payload)) return undefined;
+  const { tenantId } = payload as { tenantId: unknown };
+  if (typeof tenantId !== "string") throw new Error(`A job's tenantId must be a string, not ${JSON.stringify(tenantId)}`);
+  return tenantId;
 }

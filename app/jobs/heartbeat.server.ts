@@ -1,9 +1,9 @@
 import { hostname } from "node:os";
-import { db } from "../db.server";
+import { db, platformDb } from "../db.server";
 
 /** Worker liveness: each worker process upserts its row every few seconds. */
 export const HEARTBEAT_INTERVAL_MS = 10_000;
-/** /healthz reports the worker down when no heartbeat is newer than this. */
+/** /readyz reports the worker down when no heartbeat is newer than this. */
 export const HEARTBEAT_FRESH_MS = 60_000;
 
 export async function beat(workerId: string, startedAt: Date, graphileWorkerIds: string[]): Promise<void> {
@@ -24,7 +24,8 @@ export async function releaseDeadWorkers(staleAfterMs = HEARTBEAT_FRESH_MS): Pro
     DELETE FROM worker_heartbeats WHERE seen_at < now() - make_interval(secs => ${staleAfterMs / 1000}::float8)
     RETURNING worker_id, graphile_worker_ids`;
   const ids = dead.flatMap((d) => d.graphile_worker_ids);
-  if (ids.length) await db.$executeRaw`SELECT graphile_worker.force_unlock_workers(${ids}::text[])`;
+  // The job tables are the platform's: the application role has no rights on them.
+  if (ids.length) await platformDb.$executeRaw`SELECT graphile_worker.force_unlock_workers(${ids}::text[])`;
   return dead.length;
 }
 

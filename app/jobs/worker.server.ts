@@ -36,14 +36,18 @@ function withoutPayload(meta: Record<string, unknown> | undefined): Record<strin
 }
 
 /**
- * Runs the job worker as the application role (so RLS applies to every task
- * that does not deliberately use the platform client) and keeps its heartbeat.
+ * Runs the job worker and keeps its heartbeat. Tasks reach data through the
+ * application role's client (so RLS applies to every task that does not
+ * deliberately use the platform client); only the queue itself is the owner's.
  */
 export async function startWorker(options: StartWorkerOptions = {}): Promise<WorkerHandle> {
   const config = env();
   // Jobs hold no connection while they run (they use the app's own clients), so the
   // queue needs a few connections, not one per concurrent job.
-  const pgPool = new pg.Pool({ connectionString: config.APP_DATABASE_URL, max: Math.min(24, (options.concurrency ?? config.WORKER_CONCURRENCY) + 2) });
+  // The queue's own connections log in as the owner of graphile-worker's schema: the
+  // application role has no rights on the job tables. Tasks do their work through
+  // the app's clients, so RLS applies to them as before.
+  const pgPool = new pg.Pool({ connectionString: config.DATABASE_URL, max: Math.min(24, (options.concurrency ?? config.WORKER_CONCURRENCY) + 2) });
   const onConnectionError = (error: Error & { code?: string }) =>
     rootLogger.error({ code: error.code, reason: error.message }, "job queue connection lost");
   pgPool.on("error", onConnectionError);

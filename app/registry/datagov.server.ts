@@ -70,15 +70,24 @@ export type DatasetDownload = { stream: Readable; size?: number; etag?: string; 
 
 const DATASET_ID = /^d_[0-9a-f]{32}$/;
 
-export function createDatagovClient(config: DatagovConfig) {
-  const headers = (): Record<string, string> => ({ accept: "application/json", ...(config.apiKey ? { "x-api-key": config.apiKey } : {}) });
+/**
+ * The API key belongs to data.gov.sg's API hosts only: the file URL that
+ * poll-download hands out is presigned for another host (S3), which must not
+ * learn the key.
+ */
+export function apiKeyHeaderFor(url: string, config: Pick<DatagovConfig, "apiKey" | "downloadApiUrl" | "metadataApiUrl">): Record<string, string> {
+  if (!config.apiKey) return {};
+  const apiOrigins = [config.downloadApiUrl, config.metadataApiUrl].map((api) => new URL(api).origin);
+  return apiOrigins.includes(new URL(url).origin) ? { "x-api-key": config.apiKey } : {};
+}
 
+export function createDatagovClient(config: DatagovConfig) {
   /** GET with retries on 429 and 5xx: Retry-After when given, else doubling from backoffMs. */
   async function get(url: string, accept = "application/json"): Promise<Response> {
     for (let attempt = 0; ; attempt++) {
       let response: Response;
       try {
-        response = await fetch(url, { headers: { ...headers(), accept } });
+        response = await fetch(url, { headers: { ...apiKeyHeaderFor(url, config), accept } });
       } catch (error) {
         if (attempt >= config.maxRetries) throw new DatagovError(`data.gov.sg unreachable at ${new URL(url).origin}: ${(error as Error).message}`);
         await sleep(config.backoffMs * 2 ** attempt);

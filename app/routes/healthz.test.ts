@@ -1,36 +1,47 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { platformDb } from "~/db.server";
-import { loader } from "./healthz";
+import { loader as healthz } from "./healthz";
+import { loader as readyz } from "./readyz";
 
 afterEach(async () => {
   await platformDb.workerHeartbeat.deleteMany();
 });
 
-async function health() {
-  const response = await loader();
+async function body(response: Response) {
   return { status: response.status, body: await response.json() };
 }
 
-describe("GET /healthz", () => {
+async function workerSeen(msAgo: number) {
+  const at = new Date(Date.now() - msAgo);
+  await platformDb.workerHeartbeat.create({ data: { workerId: `w-${msAgo}`, hostname: "h", pid: 1, startedAt: at, seenAt: at } });
+}
+
+describe("GET /healthz (liveness of the web process)", () => {
+  it("is 200 with the database reachable, whatever the workers do", async () => {
+    expect(await body(await healthz())).toEqual({ status: 200, body: { ok: true, db: true } });
+    await workerSeen(5 * 60_000);
+    expect(await body(await healthz())).toEqual({ status: 200, body: { ok: true, db: true } });
+  });
+});
+
+describe("GET /readyz (readiness of the platform)", () => {
   it("is 503 when no worker has been seen", async () => {
-    const { status, body } = await health();
+    const { status, body: ready } = await body(await readyz());
     expect(status).toBe(503);
-    expect(body).toMatchObject({ ok: false, db: true, worker: false });
+    expect(ready).toEqual({ ok: false, db: true, worker: false, workerSeenAt: null });
   });
 
   it("is 200 when a worker beat within the last minute", async () => {
-    const now = new Date();
-    await platformDb.workerHeartbeat.create({ data: { workerId: "w1", hostname: "h", pid: 1, startedAt: now, seenAt: now } });
-    const { status, body } = await health();
+    await workerSeen(1_000);
+    const { status, body: ready } = await body(await readyz());
     expect(status).toBe(200);
-    expect(body).toMatchObject({ ok: true, db: true, worker: true });
+    expect(ready).toMatchObject({ ok: true, db: true, worker: true, workerSeenAt: expect.any(String) });
   });
 
   it("is 503 when the newest heartbeat is stale", async () => {
-    const old = new Date(Date.now() - 5 * 60_000);
-    await platformDb.workerHeartbeat.create({ data: { workerId: "w2", hostname: "h", pid: 1, startedAt: old, seenAt: old } });
-    const { status, body } = await health();
+    await workerSeen(5 * 60_000);
+    const { status, body: ready } = await body(await readyz());
     expect(status).toBe(503);
-    expect(body.worker).toBe(false);
+    expect(ready).toMatchObject({ ok: false, db: true, worker: false });
   });
 });

@@ -2,6 +2,7 @@ import type { Actor } from "~/audit.server";
 import { db, type TenantTx } from "~/db.server";
 import { maskEmail, maskName, maskPhone } from "~/privacy/mask";
 import { startRun } from "~/runs/start-run.server";
+import { canonicalLinkedinUrl } from "~/vendors/apify.server";
 import type { Bucket } from "~/scoring/score";
 import { readBreakdown, type BreakdownRow } from "./breakdown";
 import { odooPartnerUrl, readProvenance, registryAddress, type Provenance } from "./company-facts";
@@ -201,7 +202,8 @@ export async function companyProfile(tenantId: string, uen: string, options: { m
         id: c.id,
         name: masked ? maskName(c.fullName) : c.fullName,
         title: c.title,
-        linkedinUrl: masked ? null : c.linkedinUrl,
+        // Rendered as an href: rows stored before vendor links were checked must not reach it.
+        linkedinUrl: masked ? null : (canonicalLinkedinUrl(c.linkedinUrl) ?? null),
         location: c.location,
         source: c.source,
         emails: emails.filter((e) => e.contactId === c.id).map(toEmail),

@@ -34,6 +34,26 @@ export async function listTenants(input: { q?: string; status?: string; page: nu
   return { total, pages: Math.max(1, Math.ceil(total / TENANTS_PER_PAGE)), tenants };
 }
 
+/** Billing's view of the tenants: name, status and plan only (no Odoo, members or audit). */
+export async function listTenantPlans(page: number) {
+  const [total, tenants, plans] = await Promise.all([
+    platformDb.tenant.count(),
+    platformDb.tenant.findMany({
+      orderBy: [{ name: "asc" }, { id: "asc" }],
+      skip: (page - 1) * TENANTS_PER_PAGE,
+      take: TENANTS_PER_PAGE,
+      select: { id: true, slug: true, name: true, status: true, plan: true, createdAt: true },
+    }),
+    platformDb.tenant.groupBy({ by: ["plan"], _count: { _all: true }, orderBy: { plan: "asc" } }),
+  ]);
+  return {
+    total,
+    pages: Math.max(1, Math.ceil(total / TENANTS_PER_PAGE)),
+    tenants,
+    plans: plans.map((p) => ({ plan: p.plan, tenants: p._count._all })),
+  };
+}
+
 export async function tenantDetail(id: string, auditPage: number) {
   const tenant = await platformDb.tenant.findUnique({
     where: { id },

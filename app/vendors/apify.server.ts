@@ -329,10 +329,16 @@ export function normalizeProfile(item: unknown): ApifyContact | undefined {
   };
 }
 
+/**
+ * A LinkedIn page as `https://www.linkedin.com/<path>/`, or undefined for
+ * anything else: vendor links end up as hrefs, so no other scheme or host
+ * (javascript:, data:, look-alike hosts) gets through.
+ */
 export function canonicalLinkedinUrl(value: string | null | undefined): string | undefined {
   if (!value) return undefined;
   try {
     const url = new URL(value.startsWith("http") ? value : `https://${value}`);
+    if (url.protocol !== "https:" && url.protocol !== "http:") return undefined;
     if (!/(^|\.)linkedin\.com$/i.test(url.hostname)) return undefined;
     const path = url.pathname.replace(/\/+$/, "");
     return `https://www.linkedin.com${path}/`;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { canonicalLinkedinUrl } from "./apify.server";
 import { QuotaExceeded, RateLimited, Unauthorized, Unavailable, VendorError } from "./errors.server";
 import { parseBody, parseRetryAfter, vendorRequest, withQuery, type FetchLike } from "./http.server";
 
@@ -175,7 +176,7 @@ function toContact(d: z.infer<typeof personData>): LushaContact {
     full_name: d.fullName ?? [d.firstName, d.lastName].filter(Boolean).join(" "),
     title,
     company_current: d.company?.name ?? null,
-    linkedin_url: d.socialLinks?.linkedin ?? null,
+    linkedin_url: canonicalLinkedinUrl(d.socialLinks?.linkedin) ?? null,
     location: [d.location?.city, d.location?.country].filter(Boolean).join(", ") || null,
     emails: (d.emailAddresses ?? []).map((e) => ({ email: e.email.toLowerCase(), type: e.emailType, confidence: e.emailConfidence })),
     phones: (d.phoneNumbers ?? []).map((p) => ({ number: p.number, type: p.phoneType, doNotCall: p.doNotCall ?? false })),

@@ -16,8 +16,11 @@ test("an unknown page shows the not-found page with a way back", async ({ page }
   await expect(page).toHaveURL("/");
 });
 
-test("/healthz reports the database and the worker up", async ({ request }) => {
-  const response = await request.get("/healthz");
-  expect(response.status()).toBe(200);
-  expect(await response.json()).toMatchObject({ ok: true, db: true, worker: true });
+test("/healthz reports the web process live and /readyz the database and the worker up", async ({ request }) => {
+  const live = await request.get("/healthz");
+  expect(live.status()).toBe(200);
+  expect(await live.json()).toEqual({ ok: true, db: true });
+  const ready = await request.get("/readyz");
+  expect(ready.status()).toBe(200);
+  expect(await ready.json()).toMatchObject({ ok: true, db: true, worker: true });
 });

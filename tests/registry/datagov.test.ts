@@ -50,6 +50,16 @@ describe("data.gov.sg sources", () => {
     expect(rows).toEqual([{ source: `dataset:${A}`, source_version: "lastUpdatedAt:2026-09-16T10:00:50+08:00", status: "succeeded" }]);
   });
 
+  it("sends the API key to the API host only, never to the presigned file host", async () => {
+    const summary = await ingestAcraSource(`dataset:${A}`, { connectionString: owner(), datagov: { ...config, apiKey: "datagov-secret-key" } });
+    expect(summary).toMatchObject({ read: 300, inserted: 300 });
+    const api = sim.requests.filter((r) => !r.path.startsWith("/files/"));
+    const file = sim.requests.filter((r) => r.path.startsWith("/files/"));
+    expect(api.length).toBeGreaterThan(2);
+    expect(api.every((r) => r.apiKey === "datagov-secret-key")).toBe(true);
+    expect(file).toEqual([{ method: "GET", path: `/files/${A}.csv`, status: 200, apiKey: undefined }]);
+  });
+
   it("loads every dataset of a collection", async () => {
     const summary = await ingestAcraSource("collection:2", { connectionString: owner(), datagov: config });
     expect(summary.files.map((f) => f.name)).toEqual([A, Z]);

@@ -253,10 +253,15 @@ describe("registry ingestion", () => {
   });
 
   it("is read-only for the application role", async () => {
+    await ingest(await file("registry.csv", csv(ACRA_COLUMN_NAMES, [company("201900001A"), company("201900002B", { entity_name: "READABLE PTE. LTD." })])));
     const app = new pg.Client({ connectionString: process.env.APP_DATABASE_URL });
     await app.connect();
     try {
-      await expect(app.query("SELECT count(*) FROM staging_acra_companies")).resolves.toBeDefined();
+      const { rows } = await app.query("SELECT uen, entity_name FROM staging_acra_companies ORDER BY uen");
+      expect(rows).toEqual([
+        { uen: "201900001A", entity_name: "COMPANY 201900001A PTE. LTD." },
+        { uen: "201900002B", entity_name: "READABLE PTE. LTD." },
+      ]);
       await expect(app.query("INSERT INTO staging_acra_companies (uen, entity_name, entity_status_description, content_hash) VALUES ('X', 'X', 'X', 'X')")).rejects.toThrow(/permission denied/);
       await expect(app.query("DELETE FROM acra_ingestion_runs")).rejects.toThrow(/permission denied/);
     } finally {

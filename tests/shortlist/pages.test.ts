@@ -294,6 +294,19 @@ describe("the company page", () => {
     expect(c.sources).toEqual(full.sources);
   });
 
+  it("never sends a stored non-LinkedIn link for the page's href, and canonicalises a LinkedIn one", async () => {
+    const [scripted, plain] = [acmeRun.highUens[6]!, acmeRun.highUens[7]!];
+    // As a Lusha contact stored before vendor links were checked.
+    await ws.db.$withTenant(acme.id, async (tx) => {
+      await tx.leadContact.updateMany({ where: { uen: scripted }, data: { linkedinUrl: "javascript:alert(document.cookie)", source: "lusha" } });
+      await tx.leadContact.updateMany({ where: { uen: plain }, data: { linkedinUrl: "http://sg.linkedin.com/in/plain-http?trk=lusha", source: "lusha" } });
+    });
+    const page = await companyPage(scripted, m.acmeOps!);
+    expect(page.data!.company.contacts[0]!.linkedinUrl).toBeNull();
+    expect(page.text).not.toContain("javascript:");
+    expect((await companyPage(plain, m.acmeOps!)).data!.company.contacts[0]!.linkedinUrl).toBe("https://www.linkedin.com/in/plain-http/");
+  });
+
   it("answers 404 for an unknown UEN, another tenant's company and a malformed one", async () => {
     expect((await companyPage("199999999Z", m.acmeOps!)).status).toBe(404);
     expect((await companyPage(globexRun.uens[0]!, m.acmeOps!)).status).toBe(404);
@@ -303,20 +316,19 @@ describe("the company page", () => {
 
   it("links the Odoo partner once the company was pushed", async () => {
     const uen = acmeRun.highUens[2]!;
-    await ws.db.$withTenant(acme.id, async (tx) => {
-      await tx.odooConnection.create({
-        data: {
-          tenantId: acme.id,
-          baseUrl: "https://odoo.acme.example/",
-          database: "acme",
-          mode: "company_per_tenant",
-          login: "svc",
-          secretCipher: new Uint8Array([1]),
-          secretKeyId: "k",
-        },
-      });
-      await tx.odooPartnerLink.create({ data: { tenantId: acme.id, uen, partnerId: 314 } });
+    // Provisioning writes the connection (the platform client; the app role cannot).
+    await ws.platformDb.odooConnection.create({
+      data: {
+        tenantId: acme.id,
+        baseUrl: "https://odoo.acme.example/",
+        database: "acme",
+        mode: "company_per_tenant",
+        login: "svc",
+        secretCipher: new Uint8Array([1]),
+        secretKeyId: "k",
+      },
     });
+    await ws.db.$withTenant(acme.id, (tx) => tx.odooPartnerLink.create({ data: { tenantId: acme.id, uen, partnerId: 314 } }));
     const { data } = await companyPage(uen, m.acmeViewer!);
     expect(data!.company.odoo).toMatchObject({ partnerId: 314, url: "https://odoo.acme.example/web#id=314&model=res.partner&view_type=form" });
   });

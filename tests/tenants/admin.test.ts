@@ -16,7 +16,7 @@ let acme: Tenant;
 const cookies: Record<string, string> = {};
 
 async function loadApp() {
-  const [db, session, identity, provisioning, connection, adminLayout, adminIndex, detail, appLayout, status] = await Promise.all([
+  const [db, session, identity, provisioning, connection, adminLayout, adminIndex, detail, appLayout, status, billing, tenantApi, rotateApi] = await Promise.all([
     import("~/db.server"),
     import("~/auth/session.server"),
     import("~/auth/identity.server"),
@@ -27,6 +27,9 @@ async function loadApp() {
     import("~/routes/admin+/tenants.$id"),
     import("~/routes/app+/_layout"),
     import("~/routes/api+/onboarding.status"),
+    import("~/routes/admin+/billing"),
+    import("~/routes/api+/tenants.$id"),
+    import("~/routes/api+/tenants.$id.odoo.api-key.rotate"),
   ]);
   return {
     platformDb: db.platformDb,
@@ -40,6 +43,9 @@ async function loadApp() {
     detailAction: detail.action,
     appLayout: appLayout.loader,
     onboardingStatus: status.loader,
+    billing: billing.loader,
+    tenantApi: tenantApi.loader,
+    rotateApi: rotateApi.action,
   };
 }
 
@@ -137,6 +143,59 @@ describe("who may enter /admin", () => {
   });
 });
 
+describe("the control plane by role (seed 004 §6)", () => {
+  // 200 allowed, 403 refused, 302 sent elsewhere (finance's /admin goes to billing).
+  const pages = () =>
+    [
+      ["GET /admin (layout)", app.adminLayout, "/admin", {}],
+      ["GET /admin", app.adminIndex, "/admin", {}],
+      ["GET /admin/tenants/:id", app.detail, `/admin/tenants/${acme.id}`, { id: acme.id }],
+      ["GET /admin/billing", app.billing, "/admin/billing", {}],
+      ["GET /api/tenants/:id", app.tenantApi, `/api/tenants/${acme.id}`, { id: acme.id }],
+    ] as const;
+  const expected: Record<string, number[]> = {
+    owner: [200, 200, 200, 200, 200],
+    operator: [200, 200, 200, 403, 200],
+    finance: [200, 302, 403, 200, 403],
+    "acme-admin": [403, 403, 403, 403, 200],
+    "acme-ops": [403, 403, 403, 403, 200],
+  };
+
+  it.each(Object.keys(expected))("answers %s on every admin page and API as the roles matrix says", async (who) => {
+    const statuses: number[] = [];
+    for (const [, fn, path, params] of pages()) statuses.push((await invoke(fn, appRequest(path, { cookie: cookies[who] }), params)).status);
+    expect(Object.fromEntries(pages().map(([name], i) => [name, statuses[i]]))).toEqual(Object.fromEntries(pages().map(([name], i) => [name, expected[who]![i]])));
+  });
+
+  it("shows finance and the owners the tenants' plans, and nothing of their Odoo or audit trail", async () => {
+    await app.platformDb.tenant.update({ where: { id: acme.id }, data: { plan: "growth" } });
+    try {
+      for (const who of ["finance", "owner"]) {
+        const response = await invoke(app.billing, appRequest("/admin/billing", { cookie: cookies[who] }));
+        const text = await response.text();
+        const data = JSON.parse(text) as { total: number; tenants: Array<Record<string, unknown>>; plans: Array<{ plan: string; tenants: number }> };
+        expect(data.total).toBe(SEEDED + 1);
+        expect(data.plans).toEqual([{ plan: "growth", tenants: 1 }, { plan: "trial", tenants: SEEDED }]);
+        expect(data.tenants[0]).toEqual({ id: acme.id, slug: "acme", name: acme.name, status: "active", plan: "growth", createdAt: expect.any(String) });
+        expect(text).not.toMatch(/odoo|login|audit|baseUrl/i);
+      }
+    } finally {
+      await app.platformDb.tenant.update({ where: { id: acme.id }, data: { plan: "trial" } });
+    }
+  });
+
+  it("refuses finance and operators the Odoo credential rotation API, and finance every tenant action", async () => {
+    const before = await app.platformDb.odooConnection.findUniqueOrThrow({ where: { tenantId: acme.id } });
+    for (const who of ["finance", "operator"]) {
+      const response = await invoke(app.rotateApi, appRequest(`/api/tenants/${acme.id}/odoo/api-key/rotate`, { method: "POST", cookie: cookies[who] }), { id: acme.id });
+      expect(response.status, who).toBe(403);
+    }
+    for (const intent of ["verify", "rotate", "retry", "pause", "resume"]) expect((await act(acme.id, intent, "finance")).status, intent).toBe(403);
+    const after = await app.platformDb.odooConnection.findUniqueOrThrow({ where: { tenantId: acme.id } });
+    expect(app.openOdooSecret(after)).toBe(app.openOdooSecret(before));
+  });
+});
+
 describe("the tenants list", () => {
   it("shows 20 per page, newest first, with status, phase and Odoo mode", async () => {
     const total = await app.platformDb.tenant.count();
@@ -181,14 +240,16 @@ describe("the tenants list", () => {
     expect(response.headers.get("location")).toBe("/admin?status=paused&page=1");
   });
 
-  it("is open to finance_owner too", async () => {
-    expect((await list("", "finance")).data.total).toBe(SEEDED + 1);
+  it("is not finance_owner's: it is sent to billing instead", async () => {
+    const response = await invoke(app.adminIndex, appRequest("/admin", { cookie: cookies.finance }));
+    expect(response.status).toBe(302);
+    expect(response.headers.get("location")).toBe("/admin/billing");
   });
 });
 
 describe("the tenant detail", () => {
   it("shows the provisioning timeline, the connection without secrets, and the audit trail", async () => {
-    const response = await invoke(app.detail, appRequest(`/admin/tenants/${acme.id}`, { cookie: cookies.finance }), { id: acme.id });
+    const response = await invoke(app.detail, appRequest(`/admin/tenants/${acme.id}`, { cookie: cookies.operator }), { id: acme.id });
     expect(response.status).toBe(200);
     const text = await response.text();
     const data = JSON.parse(text) as {
@@ -220,7 +281,8 @@ describe("the tenant detail", () => {
 });
 
 describe("tenant actions", () => {
-  it("lets finance_owner look but not pause, resume, verify, rotate or retry (403)", async () => {
+  it("lets finance_owner neither look nor pause, resume, verify, rotate or retry (403)", async () => {
+    expect((await invoke(app.detail, appRequest(`/admin/tenants/${acme.id}`, { cookie: cookies.finance }), { id: acme.id })).status).toBe(403);
     const before = await app.platformDb.odooConnection.findUniqueOrThrow({ where: { tenantId: acme.id } });
     const auditBefore = await app.platformDb.auditLog.count({ where: { tenantId: acme.id } });
     for (const intent of ["pause", "resume", "verify", "rotate", "retry"]) {

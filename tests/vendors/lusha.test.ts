@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { QuotaExceeded, RateLimited, Timeout, Unauthorized, Unavailable } from "~/vendors/errors.server";
 import { createLushaClient, type LushaConfig } from "~/vendors/lusha.server";
+import { createDefaultWorld } from "../sims/vendors/default-world";
 import { startLushaSimulator, type LushaSimOptions } from "../sims/vendors/lusha-sim";
 
 type Sim = Awaited<ReturnType<typeof startLushaSimulator>>;
@@ -54,6 +55,26 @@ describe("Lusha client against the simulator", () => {
     expect(contacts[0]!.lushaId).toBeTruthy();
     expect(sim.creditsUsed()).toBe(1);
     expect(await client.searchContacts({ companyDomain: "nothing.example", jobTitles: ["CEO"] })).toEqual([]);
+  });
+
+  it("hands on a LinkedIn link only as https://www.linkedin.com, never a javascript: one", async () => {
+    const base = createDefaultWorld();
+    const at = { title: "Founder", companyName: "Orchard Analytics Pte Ltd", companyDomain: "orchardanalytics.sg" };
+    const world = {
+      ...base,
+      lushaContacts: () => [
+        { ...at, firstName: "Eve", lastName: "Script", linkedinUrl: "javascript:alert(document.cookie)//linkedin.com/in/eve" },
+        { ...at, firstName: "Lookalike", lastName: "Host", linkedinUrl: "https://linkedin.com.evil.example/in/lookalike" },
+        { ...at, firstName: "Plain", lastName: "Http", linkedinUrl: "http://sg.linkedin.com/in/plain-http/?trk=people" },
+      ],
+    };
+    const { client } = await setup({ world });
+    const contacts = await client.searchContacts({ companyDomain: "orchardanalytics.sg", jobTitles: ["Founder"] });
+    expect(contacts.map((c) => [c.full_name, c.linkedin_url])).toEqual([
+      ["Eve Script", null],
+      ["Lookalike Host", null],
+      ["Plain Http", "https://www.linkedin.com/in/plain-http/"],
+    ]);
   });
 
   it("maps a bad key to Unauthorized", async () => {

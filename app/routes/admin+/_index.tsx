@@ -1,6 +1,7 @@
 import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { requirePlatformUser } from "~/auth/guards.server";
+import { requirePlatformUser, requireViewer } from "~/auth/guards.server";
+import { canOperateTenants, controlPlaneHome, isPlatformStaff, TENANT_OPERATIONS_ROLES } from "~/auth/roles";
 import { Badge, statusTone } from "~/components/ui/badge";
 import { EmptyState } from "~/components/ui/empty-state";
 import { Page } from "~/components/ui/page";
@@ -9,7 +10,10 @@ import { listTenants } from "~/tenants/admin.server";
 import { TENANT_STATUSES } from "~/tenants/lifecycle";
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requirePlatformUser(request);
+  const viewer = await requireViewer(request);
+  // Finance's way into the control plane is billing; it sees no tenants list.
+  if (isPlatformStaff(viewer.roles) && !canOperateTenants(viewer.roles)) throw redirect(controlPlaneHome(viewer.roles));
+  await requirePlatformUser(request, TENANT_OPERATIONS_ROLES);
   const url = new URL(request.url);
   const q = url.searchParams.get("q")?.trim().slice(0, 100) || undefined;
   const status = url.searchParams.get("status") || undefined;

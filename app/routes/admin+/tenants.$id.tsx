@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { z } from "zod";
 import { recordAudit } from "~/audit.server";
 import { requirePlatformUser, requireRole } from "~/auth/guards.server";
+import { TENANT_OPERATIONS_ROLES } from "~/auth/roles";
 import { platformDb } from "~/db.server";
 import { Badge, statusTone } from "~/components/ui/badge";
 import { Button } from "~/components/ui/button";
@@ -16,7 +17,7 @@ import { PROVISIONING_PHASES } from "~/tenants/lifecycle";
 import { requestProvisioning } from "~/tenants/provisioning.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const viewer = await requirePlatformUser(request);
+  const viewer = await requirePlatformUser(request, TENANT_OPERATIONS_ROLES);
   const id = z.uuid().safeParse(params.id);
   const detail = id.success ? await tenantDetail(id.data, pageParam(new URL(request.url), "auditPage")) : null;
   invariantFound(detail, "No such tenant");
@@ -28,7 +29,7 @@ const Intent = z.enum(["verify", "rotate", "retry", "pause", "resume"]);
 type ActionResult = { ok: boolean; intent: z.infer<typeof Intent> | null; message: string };
 
 export async function action({ request, params }: ActionFunctionArgs): Promise<ActionResult> {
-  const viewer = await requirePlatformUser(request);
+  const viewer = await requirePlatformUser(request, TENANT_OPERATIONS_ROLES);
   const parsedId = z.uuid().safeParse(params.id);
   const tenant = parsedId.success ? await platformDb.tenant.findUnique({ where: { id: parsedId.data }, select: { id: true } }) : null;
   invariantFound(tenant, "No such tenant");

@@ -1,15 +1,19 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireViewer } from "~/auth/guards.server";
-import { isPlatformStaff } from "~/auth/roles";
+import { canOperateTenants, isPlatformStaff } from "~/auth/roles";
 import { platformDb } from "~/db.server";
 import { apiError } from "~/http.server";
 import { provisioningStatus } from "~/tenants/provisioning.server";
 
-/** A tenant's status: for its own members and platform staff; anyone else gets 404. */
+/** A tenant's status: for its own members and the platform's owners and operators (finance: 403); anyone else gets 404. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   const id = params.id ?? "";
-  const allowed = isPlatformStaff(viewer.roles) || viewer.tenant?.id === id;
+  const own = viewer.tenant?.id === id;
+  if (!own && isPlatformStaff(viewer.roles) && !canOperateTenants(viewer.roles)) {
+    return apiError(403, "forbidden", "Tenant details are for platform owners and operators");
+  }
+  const allowed = canOperateTenants(viewer.roles) || own;
   const tenant = allowed && /^[0-9a-f-]{36}$/i.test(id)
     ? await platformDb.tenant.findUnique({ where: { id }, select: { id: true, slug: true, name: true, status: true, plan: true, createdAt: true } })
     : null;

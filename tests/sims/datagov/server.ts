@@ -10,7 +10,8 @@ import type { AddressInfo } from "node:net";
  *   GET /v1/public/api/datasets/{id}/initiate-download (api-open host; 201)
  *   GET /v1/public/api/datasets/{id}/poll-download     (201; `url` once ready)
  *   GET|HEAD /files/{id}.csv                           (the "S3" file, with ETag)
- * Rate limits are counted per API key (or anonymous) over a sliding window and
+ * The file URLs poll-download hands out point at a second listener (`filesUrl`),
+ * another origin as S3 is for data.gov.sg. Rate limits are counted per API key (or anonymous) over a sliding window and
  * answered with HTTP 429, as data.gov.sg does.
  */
 export type SimDataset = { name: string; csv: string | Buffer; lastUpdatedAt: string; collectionId?: string };
@@ -26,10 +27,13 @@ export type DatagovSimOptions = {
   port?: number;
 };
 
-export type SimRequest = { method: string; path: string; status: number };
+/** `apiKey`: the x-api-key header the request carried, if any. */
+export type SimRequest = { method: string; path: string; status: number; apiKey?: string };
 
 export type DatagovSim = {
   url: string;
+  /** The "S3" host of the presigned file URLs. */
+  filesUrl: string;
   requests: SimRequest[];
   setDataset(id: string, dataset: SimDataset): void;
   /** The next download of this dataset's file stops after `bytes` bytes (a dropped connection). */
@@ -51,7 +55,7 @@ export async function startDatagovSim(options: DatagovSimOptions = {}): Promise<
   const pendingPolls = new Map<string, number>();
   const cuts = new Map<string, number>();
   const requests: SimRequest[] = [];
-  let baseUrl = "";
+  let filesUrl = "";
 
   const limited = (bucket: string, key: string) => {
     const now = Date.now();
@@ -67,10 +71,11 @@ export async function startDatagovSim(options: DatagovSimOptions = {}): Promise<
     return false;
   };
 
-  const server = http.createServer((req, res) => {
+  const handle: http.RequestListener = (req, res) => {
     const url = new URL(req.url ?? "/", "http://sim");
+    const apiKey = typeof req.headers["x-api-key"] === "string" ? req.headers["x-api-key"] : undefined;
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
-      requests.push({ method: req.method ?? "GET", path: url.pathname, status });
+      requests.push({ method: req.method ?? "GET", path: url.pathname, status, apiKey });
       res.writeHead(status, { "content-type": "application/json", ...headers });
       res.end(JSON.stringify(body));
     };
@@ -126,14 +131,14 @@ export async function startDatagovSim(options: DatagovSimOptions = {}): Promise<
         pendingPolls.set(id, remaining - 1);
         return ok({ status: "DOWNLOAD_IN_PROGRESS" }, 201);
       }
-      return ok({ status: "DOWNLOAD_SUCCESS", url: `${baseUrl}/files/${id}.csv?X-Amz-Expires=60&X-Amz-Signature=${createHash("sha1").update(id).digest("hex")}` }, 201);
+      return ok({ status: "DOWNLOAD_SUCCESS", url: `${filesUrl}/files/${id}.csv?X-Amz-Expires=60&X-Amz-Signature=${createHash("sha1").update(id).digest("hex")}` }, 201);
     }
     m = /^\/files\/([^/]+)\.csv$/.exec(url.pathname);
     if (m && (req.method === "GET" || req.method === "HEAD")) {
       const d = datasets.get(m[1]!);
       if (!d) return notFound(`File ${m[1]}`);
       const body = Buffer.isBuffer(d.csv) ? d.csv : Buffer.from(d.csv, "utf8");
-      requests.push({ method: req.method, path: url.pathname, status: 200 });
+      requests.push({ method: req.method, path: url.pathname, status: 200, apiKey });
       res.writeHead(200, { "content-type": "text/csv", "content-length": String(body.length), etag: etagOf(body), "last-modified": new Date(d.lastUpdatedAt).toUTCString() });
       if (req.method === "HEAD") return res.end();
       const cut = cuts.get(m[1]!);
@@ -147,19 +152,29 @@ export async function startDatagovSim(options: DatagovSimOptions = {}): Promise<
       return res.end(body);
     }
     notFound(`Route ${url.pathname}`);
-  });
+  };
 
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const listen = async (port: number) => {
+    const server = http.createServer(handle);
+    await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+    return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  };
+  const api = await listen(options.port ?? 0);
+  const files = await listen(0);
+  filesUrl = files.url;
+  const close = (server: http.Server) =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
   return {
-    url: baseUrl,
+    url: api.url,
+    filesUrl,
     requests,
     setDataset: (id, dataset) => void datasets.set(id, dataset),
     cutNextDownload: (id, bytes) => void cuts.set(id, bytes),
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    stop: async () => {
+      await Promise.all([close(api.server), close(files.server)]);
+    },
   };
 }

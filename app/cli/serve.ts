@@ -9,6 +9,7 @@ import express from "express";
 import { checkCrossSite } from "../auth/csrf.server";
 import { readSessionId } from "../auth/session.server";
 import { requireEnvOrExit } from "../env.server";
+import { useRequestLimits } from "../http/request-limits.server";
 import { log, rootLogger, withLogContext } from "../logger.server";
 
 /**
@@ -57,6 +58,9 @@ app.use((req, res, next) => {
     next();
   });
 });
+
+// Body size, per-address rate limits and the SQL statement limit (see http/request-limits.server.ts).
+useRequestLimits(app, config);
 
 // Cookie-authenticated writes must come from our own pages (see auth/csrf.server.ts).
 const appOrigin = new URL(config.APP_URL).origin;

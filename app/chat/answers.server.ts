@@ -160,7 +160,7 @@ async function shortlist(viewer: ChatViewer, command: Extract<ChatCommand, { kin
 }
 
 /** Names the matcher weighs at most; Postgres picks them, so a long list never reaches the event loop. */
-const MATCH_CANDIDATES = 50;
+export const MATCH_CANDIDATES = 50;
 
 /**
  * The tenant's companies a command may name (scored ones, or scored and
@@ -169,7 +169,7 @@ const MATCH_CANDIDATES = 50;
  * (pg_trgm's word similarity, served by the registry's trigram index).
  * matchCompany then decides among these few.
  */
-async function companiesLike(tenantId: string, query: string, include: "scored" | "scored_and_candidates"): Promise<CompanyName[]> {
+export async function companiesLike(tenantId: string, query: string, include: "scored" | "scored_and_candidates"): Promise<CompanyName[]> {
   const raw = query.trim();
   const normalized = normalizeCompanyName(raw) || raw;
   return db.$withTenant(tenantId, async (tx) => {

@@ -23,8 +23,6 @@ export type ExportOptions = {
   tenantSlug: string;
   kind: ExportKind;
   batchSize?: number;
-  /** Called once the export has ended, however it ended (its transaction is closed by then). */
-  onEnd?: () => void;
 };
 
 /** An export may run long; the transaction must outlive a slow download. */
@@ -125,12 +123,10 @@ export function shortlistExportStream(tenantId: string, run: ShortlistRun, optio
         ).then(
           () => {
             log().info({ runId: run.id, rows, ms: Math.round(performance.now() - started), cancelled }, "shortlist export streamed");
-            options.onEnd?.();
             if (!cancelled) controller.close();
           },
           (error: unknown) => {
             log().error({ err: error, runId: run.id, rows }, "shortlist export failed");
-            options.onEnd?.();
             if (!cancelled) controller.error(error);
           }
         );

@@ -20,8 +20,8 @@ export const httpLimitsEnv = z.object({
   MAX_REQUEST_BODY_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
   /** Longest SQL statement of a web request (0: none). Exports and the worker are not bound by it. */
   WEB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(15_000),
-  /** Connections of the export pool per web process: exports never take the app's connections. */
-  EXPORT_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(4),
+  /** Connections of the export pool per web process, and the most downloads it serves at once: exports never take the app's connections. */
+  EXPORT_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(6),
   /** Exports one user may stream at once (per web process). */
   EXPORTS_PER_USER: z.coerce.number().int().min(1).max(50).default(2),
   /** Live-progress streams one user may hold open at once (per web process). */

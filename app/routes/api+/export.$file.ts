@@ -4,7 +4,7 @@ import { requireTenantUser } from "~/auth/guards.server";
 import { exportFilename } from "~/exports/shortlist-export";
 import { findExportRun, shortlistExportStream, type ExportFormat, type ExportKind } from "~/exports/shortlist-export.server";
 import { apiError } from "~/http.server";
-import { exportsGate } from "~/http/open-streams.server";
+import { exportsGate, releasedWhenRead } from "~/http/open-streams.server";
 import { limitUser } from "~/http/rate-limit.server";
 import { seesPersonalData } from "~/privacy/mask";
 import { singaporeDate } from "~/singapore-time";
@@ -50,16 +50,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       : apiError(503, "exports_busy", "Every export slot is busy; try again shortly", { retryAfter: 5 }, { "Retry-After": "5" });
   }
   const masked = !seesPersonalData(viewer.roles);
-  const body = shortlistExportStream(tenant.id, run, {
-    filters: query,
-    limit: limit?.data ?? null,
-    format,
-    masked,
-    tenantSlug: tenant.slug,
-    kind,
-    onEnd: slot.release,
-  });
-  return new Response(body, {
+  const body = shortlistExportStream(tenant.id, run, { filters: query, limit: limit?.data ?? null, format, masked, tenantSlug: tenant.slug, kind });
+  // The slot is the user's until the download is read to the end or abandoned.
+  return new Response(releasedWhenRead(body, slot.release), {
     headers: {
       "Content-Type": format === "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8",
       "Content-Disposition": `attachment; filename="${exportFilename(tenant.slug, kind, run.runDate, format)}"`,

@@ -171,6 +171,7 @@ export const MATCH_CANDIDATES = 50;
  */
 export async function companiesLike(tenantId: string, query: string, include: "scored" | "scored_and_candidates"): Promise<CompanyName[]> {
   const raw = query.trim();
+  // Without "Pte Ltd" and the like, which nearly every registered name shares.
   const normalized = normalizeCompanyName(raw) || raw;
   return db.$withTenant(tenantId, async (tx) => {
     // A typo in a short name shares few trigrams: look wider than the 0.6 default, the matcher is strict.
@@ -183,7 +184,7 @@ export async function companiesLike(tenantId: string, query: string, include: "s
       SELECT c.uen, c.entity_name AS name
       FROM staging_acra_companies c
       WHERE c.uen IN (${known})
-        AND (c.uen = ${raw.toUpperCase()} OR ${raw} <% c.entity_name OR ${normalized} <% c.entity_name)
+        AND (c.uen = ${raw.toUpperCase()} OR ${normalized} <% c.entity_name)
       ORDER BY c.uen <> ${raw.toUpperCase()}, LEAST(${raw} <<-> c.entity_name, ${normalized} <<-> c.entity_name), length(c.entity_name), c.uen
       LIMIT ${MATCH_CANDIDATES}`;
   });

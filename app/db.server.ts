@@ -1,6 +1,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { Prisma, PrismaClient } from "./generated/prisma/client";
 import { env } from "./env.server";
+import { requestStatementTimeout } from "./http/statement-timeout.server";
 import { currentLogContext } from "./logger.server";
 import { singleton } from "./singleton.server";
 
@@ -40,10 +41,13 @@ function createAppClient(connectionString: string, max: number) {
         const { actor, ...txOptions } = options;
         return client.$transaction(
           async (tx) => {
+            // Inside a web request its statement time limit applies; elsewhere the setting stays as it is.
+            const statementTimeout = requestStatementTimeout();
             await tx.$executeRaw`SELECT set_config('app.tenant_id', ${tenantId}, true),
               set_config('app.actor_sub', ${actor?.sub ?? ""}, true),
               set_config('app.actor_email', ${actor?.email ?? ""}, true),
-              set_config('app.request_id', ${currentLogContext().requestId ?? ""}, true)`;
+              set_config('app.request_id', ${currentLogContext().requestId ?? ""}, true),
+              set_config('statement_timeout', COALESCE(${statementTimeout === null ? null : String(statementTimeout)}::text, current_setting('statement_timeout')), true)`;
             return fn(tx);
           },
           { timeout: 15_000, maxWait: 5_000, ...txOptions },
@@ -60,6 +64,12 @@ export type AppDb = ReturnType<typeof createAppClient>;
  * `$withTenant` it sees no tenant-owned row at all.
  */
 export const db: AppDb = singleton("db:app", () => createAppClient(env().APP_DATABASE_URL, env().DB_POOL_SIZE));
+
+/**
+ * Shortlist exports' own small pool (app role, RLS like `db`): however many
+ * downloads are open and however slowly they are read, the app's pool stays free.
+ */
+export const exportDb: AppDb = singleton("db:export", () => createAppClient(env().APP_DATABASE_URL, env().EXPORT_POOL_SIZE));
 
 /**
  * The platform client: cross-tenant access for the control plane, schedulers

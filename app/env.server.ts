@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { authEnv, authEnvProblems } from "./auth/config.server";
 import { crawlerEnv } from "./crawler/config.server";
+import { httpLimitsEnv } from "./http/config.server";
 import { icpEnv } from "./icp/config";
 import { registryEnv } from "./registry/config";
 import { odooEnv } from "./odoo/config.server";
@@ -54,6 +55,7 @@ const EnvSchema = baseEnv
   .extend(vendorsEnv.shape)
   .extend(registryEnv.shape)
   .extend(icpEnv.shape)
+  .extend(httpLimitsEnv.shape)
   .extend({
   /** The OAuth client id Odoo uses at Nexius SSO (Odoo is its own client of the IdP). */
   ODOO_OIDC_CLIENT_ID: z.string().min(1).default("odoo"),

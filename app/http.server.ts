@@ -1,6 +1,6 @@
 /** JSON error responses for /api routes: a stable `error` code and a human `message`. */
-export function apiError(status: number, error: string, message: string, extra: Record<string, unknown> = {}): Response {
-  return Response.json({ error, message, ...extra }, { status, headers: { "Cache-Control": "no-store" } });
+export function apiError(status: number, error: string, message: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): Response {
+  return Response.json({ error, message, ...extra }, { status, headers: { "Cache-Control": "no-store", ...headers } });
 }
 
 export function isApiRequest(request: Request): boolean {

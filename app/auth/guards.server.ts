@@ -4,6 +4,7 @@ import { platformDb } from "~/db.server";
 import { env } from "~/env.server";
 import type { Session, Tenant } from "~/generated/prisma/client";
 import { apiError, isApiRequest } from "~/http.server";
+import { limitUser } from "~/http/rate-limit.server";
 import { addLogContext, log } from "~/logger.server";
 import { singleton } from "~/singleton.server";
 import { refreshSignIn, tokenVerifier } from "./oidc.server";
@@ -196,6 +197,7 @@ async function devTenantOverride(request: Request, tenant: TenantSummary | null)
 export async function requireViewer(request: Request): Promise<Viewer> {
   const viewer = await getViewer(request);
   if (!viewer) throw unauthenticated(request, "missing", "Sign in, or send Authorization: Bearer <token>");
+  if (isApiRequest(request)) await limitUser(request, "api", viewer.sub);
   return viewer;
 }
 

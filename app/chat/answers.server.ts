@@ -1,4 +1,5 @@
 import { db, type TenantTx } from "~/db.server";
+import { Prisma } from "~/generated/prisma/client";
 import { applyIcpCommand } from "~/icp/command";
 import { currentIcpRules, enqueueCandidateRefresh, previewCandidates, saveIcpRules } from "~/icp/icp.server";
 import { defaultIcpRules, InvalidIcpRulesError } from "~/icp/rules";
@@ -7,7 +8,7 @@ import { maskEmail, maskName, seesPersonalData } from "~/privacy/mask";
 import { RunAlreadyActiveError, startRun } from "~/runs/start-run.server";
 import { findShortlistRun, topOfShortlist } from "~/shortlist/shortlist.server";
 import { singaporeDate } from "~/singapore-time";
-import { matchCompany, type CompanyName } from "./company-match";
+import { matchCompany, normalizeCompanyName, type CompanyName } from "./company-match";
 import { PRD_EXAMPLES, sentenceFor, type Bucket, type ChatCommand } from "./commands";
 import type { IcpRefreshLive, Reply, RunLive } from "./replies";
 
@@ -158,17 +159,35 @@ async function shortlist(viewer: ChatViewer, command: Extract<ChatCommand, { kin
   return { text, reply };
 }
 
-/** The tenant's companies a command may name: scored ones, then candidates (for re-enrich). */
-async function knownCompanies(tenantId: string, include: "scored" | "scored_and_candidates"): Promise<CompanyName[]> {
-  return db.$withTenant(tenantId, (tx) =>
-    include === "scored"
-      ? tx.$queryRaw<CompanyName[]>`
-          SELECT DISTINCT s.uen, c.entity_name AS name FROM lead_scores s JOIN staging_acra_companies c ON c.uen = s.uen LIMIT 50000`
-      : tx.$queryRaw<CompanyName[]>`
-          SELECT k.uen, c.entity_name AS name FROM (
-            SELECT uen FROM lead_scores UNION SELECT uen FROM icp_candidate_companies
-          ) k JOIN staging_acra_companies c ON c.uen = k.uen LIMIT 100000`,
-  );
+/** Names the matcher weighs at most; Postgres picks them, so a long list never reaches the event loop. */
+export const MATCH_CANDIDATES = 50;
+
+/**
+ * The tenant's companies a command may name (scored ones, or scored and
+ * candidates for re-enrich) that come closest to `query`: its UEN, then the
+ * names sharing the most trigrams with a whole-word stretch of the query
+ * (pg_trgm's word similarity, served by the registry's trigram index).
+ * matchCompany then decides among these few.
+ */
+export async function companiesLike(tenantId: string, query: string, include: "scored" | "scored_and_candidates"): Promise<CompanyName[]> {
+  const raw = query.trim();
+  // Without "Pte Ltd" and the like, which nearly every registered name shares.
+  const normalized = normalizeCompanyName(raw) || raw;
+  return db.$withTenant(tenantId, async (tx) => {
+    // A typo in a short name shares few trigrams: look wider than the 0.6 default, the matcher is strict.
+    await tx.$executeRaw`SELECT set_config('pg_trgm.word_similarity_threshold', '0.3', true)`;
+    const known =
+      include === "scored"
+        ? Prisma.sql`SELECT uen FROM lead_scores`
+        : Prisma.sql`SELECT uen FROM lead_scores UNION SELECT uen FROM icp_candidate_companies`;
+    return tx.$queryRaw<CompanyName[]>`
+      SELECT c.uen, c.entity_name AS name
+      FROM staging_acra_companies c
+      WHERE c.uen IN (${known})
+        AND (c.uen = ${raw.toUpperCase()} OR ${normalized} <% c.entity_name)
+      ORDER BY c.uen <> ${raw.toUpperCase()}, LEAST(${raw} <<-> c.entity_name, ${normalized} <<-> c.entity_name), length(c.entity_name), c.uen
+      LIMIT ${MATCH_CANDIDATES}`;
+  });
 }
 
 function notFound(query: string, close: CompanyName[], make: (c: CompanyName) => string, where: string): Answer {
@@ -182,8 +201,7 @@ function notFound(query: string, close: CompanyName[], make: (c: CompanyName) =>
 }
 
 async function explain(viewer: ChatViewer, command: Extract<ChatCommand, { kind: "explain" }>): Promise<Answer> {
-  const companies = await knownCompanies(viewer.tenantId, "scored");
-  const match = matchCompany(command.company, companies);
+  const match = matchCompany(command.company, await companiesLike(viewer.tenantId, command.company, "scored"));
   const again = (c: CompanyName) => sentenceFor({ kind: "explain", company: c.uen, ...(command.bucket ? { bucket: command.bucket } : {}) })!;
   if (match.kind === "none") return notFound(command.company, match.close, again, "among the scored companies");
   if (match.kind === "several") {
@@ -232,8 +250,8 @@ async function explain(viewer: ChatViewer, command: Extract<ChatCommand, { kind:
 
 async function reEnrich(viewer: ChatViewer, command: Extract<ChatCommand, { kind: "re_enrich" }>): Promise<Answer> {
   // A name on the shortlist wins over a namesake that is only a candidate.
-  const scored = matchCompany(command.company, await knownCompanies(viewer.tenantId, "scored"));
-  const match = scored.kind === "one" ? scored : matchCompany(command.company, await knownCompanies(viewer.tenantId, "scored_and_candidates"));
+  const scored = matchCompany(command.company, await companiesLike(viewer.tenantId, command.company, "scored"));
+  const match = scored.kind === "one" ? scored : matchCompany(command.company, await companiesLike(viewer.tenantId, command.company, "scored_and_candidates"));
   const again = (c: CompanyName) => sentenceFor({ ...command, company: c.uen })!;
   if (match.kind === "none") return notFound(command.company, match.close, again, "among your candidates and scored companies");
   if (match.kind === "several") {

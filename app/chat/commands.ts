@@ -51,7 +51,13 @@ const industryKey = z
     return z.NEVER;
   });
 
-const companyQuery = z.string().trim().min(1).max(160);
+/** Longer than any registered name: a longer "company" is a pasted text, not a name to look up. */
+export const COMPANY_QUERY_MAX = 160;
+const companyQuery = z.string().trim().min(1).max(COMPANY_QUERY_MAX);
+
+function companyTooLong(example: string): RouteFailure {
+  return { ok: false, message: `Company names are at most ${COMPANY_QUERY_MAX} characters; please give just the name or its UEN.`, suggestions: [example] };
+}
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
 /**
@@ -201,6 +207,7 @@ function routeExplain(text: string): ChatCommand | RouteFailure | null {
     if (!m) continue;
     const company = cleanCompany(m[1]!);
     if (!company) continue;
+    if (company.length > COMPANY_QUERY_MAX) return companyTooLong("Explain why Codigo is High.");
     const bucket = bucketGroup ? bucketOf(m[bucketGroup]) : undefined;
     return { kind: "explain", company, ...(bucket ? { bucket } : {}) };
   }
@@ -222,6 +229,7 @@ function routeReEnrich(text: string): ChatCommand | RouteFailure | null {
     const company = cleanCompany(cut ? rest.slice(0, cut.index) : rest);
     const options = cut ? rest.slice(cut.index) : "";
     if (!company) return { ok: false, message: "Which company should I re-enrich?", suggestions: ["Re-enrich Codigo; include careers page."] };
+    if (company.length > COMPANY_QUERY_MAX) return companyTooLong("Re-enrich Codigo; include careers page.");
     const careersMentioned = /\bcareers?\b|\bjobs?\s+page\b|\bhiring page\b/i.test(options);
     const careersRefused = /\b(?:without|no|skip|exclude|excluding|not)\b[^;,]*\b(?:careers?|jobs?\s+page)\b/i.test(options);
     const forceRecrawl = /^re-?crawl|^recrawl/i.test(text) || /\b(?:force|fresh|full|re-?crawl|recrawl|from scratch)\b/i.test(options);

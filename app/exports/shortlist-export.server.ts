@@ -1,4 +1,4 @@
-import { db } from "~/db.server";
+import { db, exportDb } from "~/db.server";
 import { Prisma } from "~/generated/prisma/client";
 import { log } from "~/logger.server";
 import { emailNotSuppressedSql, findShortlistRun, rankedScoresSql, shortlistWhereSql, type ShortlistRun } from "~/shortlist/shortlist.server";
@@ -28,6 +28,7 @@ export type ExportOptions = {
 /** An export may run long; the transaction must outlive a slow download. */
 const EXPORT_TIMEOUT_MS = 30 * 60 * 1000;
 const DEFAULT_BATCH = 1000;
+const EXPORT_STATEMENT_TIMEOUT = "5min";
 
 /** The run to export: `latest_scores` is the newest shortlist of any day, `shortlist` the given (or today's) day's. */
 export function findExportRun(tenantId: string, kind: ExportKind, date: string): Promise<ShortlistRun | null> {
@@ -92,11 +93,14 @@ export function shortlistExportStream(tenantId: string, run: ShortlistRun, optio
         };
         let rows = 0;
         const started = performance.now();
-        db.$withTenant(
+        // The export pool, not the app's: a slow reader holds one of its connections, never one of the app's.
+        exportDb.$withTenant(
           tenantId,
           async (tx) => {
             // An export reads every row: plan for the whole result, not the first tenth (the cursor default).
             await tx.$executeRaw`SET LOCAL cursor_tuple_fraction = 1.0`;
+            // The first FETCH sorts the whole shortlist, which may take longer than a web request's statements may.
+            await tx.$executeRaw`SELECT set_config('statement_timeout', ${EXPORT_STATEMENT_TIMEOUT}, true)`;
             await tx.$executeRaw`DECLARE shortlist_export NO SCROLL CURSOR FOR ${query}`;
             send(options.format === "csv" ? CSV_HEADER : jsonHead(run, options));
             for (;;) {

@@ -1,5 +1,6 @@
 import provisionTenant from "../../tasks/provision_tenant";
 import acraSweep from "../../tasks/acra_sweep";
+import pruneRateLimits from "../../tasks/prune_rate_limits";
 import pruneWorkerHeartbeats from "../../tasks/prune_worker_heartbeats";
 import refreshCandidates from "../../tasks/refresh_candidates";
 import syncOdooMember from "../../tasks/sync_odoo_member";
@@ -21,6 +22,7 @@ import type { TaskDefinition } from "./define-task.server";
 export const taskDefinitions = {
   provision_tenant: provisionTenant,
   prune_worker_heartbeats: pruneWorkerHeartbeats,
+  prune_rate_limits: pruneRateLimits,
   sync_odoo_member: syncOdooMember,
   refresh_candidates: refreshCandidates,
   acra_sweep: acraSweep,

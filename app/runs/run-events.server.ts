@@ -11,15 +11,52 @@ import { singleton } from "~/singleton.server";
  */
 type Wake = () => void;
 
+const RECONNECT_FIRST_MS = 500;
+const RECONNECT_MAX_MS = 30_000;
+
+/** Waits between reconnect attempts: doubling from half a second, at most 30 s. */
+export function reconnectDelay(failedAttempts: number): number {
+  return Math.min(RECONNECT_MAX_MS, RECONNECT_FIRST_MS * 2 ** Math.max(0, failedAttempts));
+}
+
 function listener() {
   return singleton("run-events-listener", () => {
     const subscribers = new Map<string, Set<Wake>>();
     let client: pg.Client | null = null;
     let connecting: Promise<void> | null = null;
+    let retry: NodeJS.Timeout | null = null;
+    let failures = 0;
 
-    const connect = () => {
+    // Streams re-read on wake-up: waking them all covers whatever happened while the connection was down.
+    const wakeAll = () => {
+      for (const set of subscribers.values()) for (const wake of set) wake();
+    };
+
+    const scheduleReconnect = () => {
+      if (retry || !subscribers.size) return;
+      const delay = reconnectDelay(failures);
+      retry = setTimeout(() => {
+        retry = null;
+        void connect();
+      }, delay);
+      retry.unref();
+    };
+
+    /** One attempt at a listening connection. Never rejects: a failure schedules the next attempt. */
+    const connect = (): Promise<void> => {
+      if (client) return Promise.resolve();
       connecting ??= (async () => {
         const next = new pg.Client({ connectionString: env().APP_DATABASE_URL });
+        let lost = false;
+        const onLost = (reason: string) => {
+          if (lost) return;
+          lost = true;
+          if (client === next) client = null;
+          next.end().catch(() => {});
+          log().warn({ reason }, "run events listener lost its connection; reconnecting");
+          scheduleReconnect();
+          wakeAll();
+        };
         next.on("notification", (message) => {
           try {
             const { run_id: runId } = JSON.parse(message.payload ?? "{}") as { run_id?: string };
@@ -28,20 +65,25 @@ function listener() {
             // A malformed payload cannot come from our trigger; ignore it.
           }
         });
-        next.on("error", (error) => {
-          log().warn({ reason: error.message }, "run events listener lost its connection; reconnecting");
-          client = null;
-          connecting = null;
-          if (subscribers.size) setTimeout(connect, 1000);
-          // Streams re-read on wake-up; waking them now covers events missed while down.
-          for (const set of subscribers.values()) for (const wake of set) wake();
-        });
-        await next.connect();
-        await next.query("LISTEN run_events");
+        next.on("error", (error) => onLost(error.message));
+        next.on("end", () => onLost("connection ended"));
+        try {
+          await next.connect();
+          await next.query("LISTEN run_events");
+        } catch (error) {
+          lost = true;
+          next.end().catch(() => {});
+          failures++;
+          log().warn({ reason: error instanceof Error ? error.message : String(error), failures }, "run events listener could not connect; retrying");
+          scheduleReconnect();
+          return;
+        }
+        if (lost) return;
         client = next;
-      })().catch((error) => {
+        failures = 0;
+        wakeAll();
+      })().finally(() => {
         connecting = null;
-        throw error;
       });
       return connecting;
     };
@@ -51,7 +93,8 @@ function listener() {
         let set = subscribers.get(runId);
         if (!set) subscribers.set(runId, (set = new Set()));
         set.add(wake);
-        if (!client) await connect();
+        // Without a connection the stream still works: it is woken once the connection is back.
+        await connect();
         return () => {
           set!.delete(wake);
           if (set!.size === 0) subscribers.delete(runId);

@@ -4,6 +4,8 @@ import { requireTenantUser } from "~/auth/guards.server";
 import { exportFilename } from "~/exports/shortlist-export";
 import { findExportRun, shortlistExportStream, type ExportFormat, type ExportKind } from "~/exports/shortlist-export.server";
 import { apiError } from "~/http.server";
+import { exportsGate, releasedWhenRead } from "~/http/open-streams.server";
+import { limitUser } from "~/http/rate-limit.server";
 import { seesPersonalData } from "~/privacy/mask";
 import { singaporeDate } from "~/singapore-time";
 import { parseShortlistSearch } from "~/shortlist/shortlist-query";
@@ -40,9 +42,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       date: kind === "latest_scores" ? null : date,
     });
   }
+  await limitUser(request, "export", viewer.sub);
+  const slot = exportsGate().enter(viewer.sub);
+  if ("refused" in slot) {
+    return slot.refused === "key"
+      ? apiError(429, "too_many_exports", "Finish or cancel one of your running exports first", { retryAfter: 5 }, { "Retry-After": "5" })
+      : apiError(503, "exports_busy", "Every export slot is busy; try again shortly", { retryAfter: 5 }, { "Retry-After": "5" });
+  }
   const masked = !seesPersonalData(viewer.roles);
   const body = shortlistExportStream(tenant.id, run, { filters: query, limit: limit?.data ?? null, format, masked, tenantSlug: tenant.slug, kind });
-  return new Response(body, {
+  // The slot is the user's until the download is read to the end or abandoned.
+  return new Response(releasedWhenRead(body, slot.release), {
     headers: {
       "Content-Type": format === "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8",
       "Content-Disposition": `attachment; filename="${exportFilename(tenant.slug, kind, run.runDate, format)}"`,

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { requireTenantUser } from "~/auth/guards.server";
 import { apiError } from "~/http.server";
+import { eventStreamsGate } from "~/http/open-streams.server";
 import { log } from "~/logger.server";
 import { eventsAfter, FINISHED_STATUSES, runProgress, subscribeToRun } from "~/runs/run-events.server";
 
@@ -13,6 +14,7 @@ import { eventsAfter, FINISHED_STATUSES, runProgress, subscribeToRun } from "~/r
  * bearer token, like every /api route.
  */
 const HEARTBEAT_MS = 15_000;
+const READ_RETRY_MS = 2_000;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireTenantUser(request);
@@ -21,6 +23,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const tenantId = viewer.tenant.id;
   const initial = await runProgress(tenantId, runId.data);
   if (!initial) return apiError(404, "not_found", "No such run");
+
+  const slot = eventStreamsGate().enter(viewer.sub);
+  if ("refused" in slot) {
+    return apiError(429, "too_many_streams", "Close one of your open live-progress streams first", { retryAfter: 5 }, { "Retry-After": "5" });
+  }
 
   const resumeFrom = request.headers.get("last-event-id") ?? new URL(request.url).searchParams.get("lastEventId");
   let lastId = /^\d{1,18}$/.test(resumeFrom ?? "") ? BigInt(resumeFrom!) : 0n;
@@ -37,6 +44,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       const close = () => {
         if (closed) return;
         closed = true;
+        slot.release();
         clearInterval(heartbeat);
         unsubscribe?.();
         try {
@@ -81,8 +89,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
             }
           } while (again && !closed);
         } catch (error) {
-          log().warn({ err: error, runId: runId.data }, "run event stream failed");
-          close();
+          // Postgres away for a moment (a restart, a failover): keep the stream and read again shortly.
+          log().warn({ err: error, runId: runId.data }, "run event stream could not read; retrying");
+          if (!closed) setTimeout(() => void flush(), READ_RETRY_MS).unref();
         } finally {
           busy = false;
         }
@@ -93,6 +102,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       request.signal.addEventListener("abort", close);
       send(`retry: 2000\n\n`);
       unsubscribe = await subscribeToRun(runId.data, () => void flush());
+      if (closed) return unsubscribe();
       await flush();
     },
   });

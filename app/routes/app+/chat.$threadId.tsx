@@ -10,6 +10,7 @@ import { ReplyView } from "~/chat/reply-view";
 import { deleteThread, findThread, renameThread } from "~/chat/threads.server";
 import { Button } from "~/components/ui/button";
 import { invariantFound } from "~/http.server";
+import { limitUser } from "~/http/rate-limit.server";
 
 function chatViewer(viewer: TenantViewer): ChatViewer {
   return { tenantId: viewer.tenant.id, sub: viewer.sub, email: viewer.email, roles: viewer.roles };
@@ -50,6 +51,7 @@ export async function action({ request, params }: ActionFunctionArgs): Promise<T
   const owner = { tenantId: viewer.tenant.id, sub: viewer.sub, email: viewer.email };
   switch (parsed.data.intent) {
     case "send":
+      await limitUser(request, "chat", viewer.sub);
       try {
         await takeTurn(chatViewer(viewer), thread.id, parsed.data.text);
       } catch (error) {

@@ -9,6 +9,7 @@ import { PRD_EXAMPLES } from "~/chat/commands";
 import { Composer } from "~/chat/composer";
 import { MessageText } from "~/chat/replies";
 import { createThread } from "~/chat/threads.server";
+import { limitUser } from "~/http/rate-limit.server";
 import type { loader as layoutLoader } from "./_layout";
 
 /** No thread open: what the agent can do, and a box whose first message opens a new thread. */
@@ -18,6 +19,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireTenantUser(request);
   const parsed = Send.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return { ok: false as const, intent: "send", error: parsed.error.issues[0]?.message ?? "Invalid message" };
+  await limitUser(request, "chat", viewer.sub);
   const thread = await createThread({ tenantId: viewer.tenant.id, sub: viewer.sub, email: viewer.email });
   await takeTurn({ tenantId: viewer.tenant.id, sub: viewer.sub, email: viewer.email, roles: viewer.roles }, thread.id, parsed.data.text);
   return redirect(`/app/chat/${thread.id}`);

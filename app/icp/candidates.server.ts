@@ -9,9 +9,12 @@ import { defaultIcpRules, type IcpRules } from "./rules";
 
 /**
  * A tenant's candidate set: the registry companies its ICP matches, kept in
- * `icp_candidate_companies` under RLS. A refresh replaces the set in one
- * transaction (delete what no longer matches, add what newly does), so readers
- * see the old set until the new one is complete — MVCC does the swap.
+ * `icp_candidate_companies` under RLS — a cache of (registry × ICP). Each
+ * refresh records what it was computed from (ICP version, registry load, and
+ * the day when the rules use company age): with the same basis a refresh only
+ * records itself; after registry loads it evaluates the rows they changed;
+ * otherwise it evaluates the whole registry and writes the difference. All in
+ * one transaction, so readers see the old set until the new one is complete.
  */
 export type CandidateRefresh = {
   refreshId: string;
@@ -43,35 +46,98 @@ export const CANDIDATE_ALERTS = {
   failed: "candidate_refresh_failed",
 } as const;
 
-async function applyMatches(tx: TenantTx, rules: IcpRules, mode: PredicateMode, refreshId: string, asOf: Date) {
-  // A refresh that changes little is set-based anti-joins both ways: a per-row
-  // EXISTS probe, or ON CONFLICT on rows already present, costs seconds. A
-  // first fill has nothing to compare with and simply inserts.
+type Matches = { removed: number; added: number; count: number };
+
+/** What a refresh was computed from; the same basis gives the same candidates. */
+type Basis = { icpVersion: number | null; registryRunId: string | null; asOf: string | null };
+
+type PreviousRefresh = Basis & { matchedByRules: number; candidateCount: number };
+
+/** Only rules with company ages depend on the day. */
+function asOfDay(rules: IcpRules, asOf: Date): string | null {
+  return rules.ageYears?.min !== undefined || rules.ageYears?.max !== undefined ? asOf.toISOString().slice(0, 10) : null;
+}
+
+/** The last registry load that finished (a running one's changes are picked up by the next refresh). */
+async function registryRun(tx: TenantTx): Promise<string | null> {
+  const [run] = await tx.$queryRaw<Array<{ id: string }>>`
+    SELECT id FROM acra_ingestion_runs WHERE status <> 'running' ORDER BY started_at DESC LIMIT 1`;
+  return run?.id ?? null;
+}
+
+async function previousRefresh(tx: TenantTx): Promise<PreviousRefresh | null> {
+  const [row] = await tx.$queryRaw<PreviousRefresh[]>`
+    SELECT icp_version AS "icpVersion", registry_run_id AS "registryRunId", to_char(as_of, 'YYYY-MM-DD') AS "asOf",
+           matched_by_rules AS "matchedByRules", candidate_count AS "candidateCount"
+    FROM icp_candidate_refreshes WHERE status <> 'failed' ORDER BY started_at DESC LIMIT 1`;
+  return row ?? null;
+}
+
+/** The loads since `runId` (any outcome: a run that died after its COMMIT still changed rows). */
+async function loadsSince(tx: TenantTx, runId: string): Promise<string[] | null> {
+  const rows = await tx.$queryRaw<Array<{ id: string; known: boolean }>>`
+    SELECT r.id, false AS known FROM acra_ingestion_runs r
+    WHERE r.started_at > (SELECT started_at FROM acra_ingestion_runs WHERE id = ${runId}::uuid)
+    UNION ALL SELECT id, true FROM acra_ingestion_runs WHERE id = ${runId}::uuid`;
+  if (!rows.some((r) => r.known)) return null;
+  return rows.filter((r) => !r.known).map((r) => r.id);
+}
+
+/**
+ * Evaluates the predicate over the whole registry and applies the difference:
+ * an empty set is filled straight from the registry in UEN order; otherwise
+ * the matches go to a temporary table and only what differs is written
+ * (gone rows deleted, a changed `matched_by` updated, new rows inserted).
+ */
+async function applyMatches(tx: TenantTx, tenantId: string, rules: IcpRules, mode: PredicateMode, asOf: Date): Promise<Matches> {
   const [{ filled }] = await tx.$queryRaw<[{ filled: boolean }]>`SELECT EXISTS (SELECT 1 FROM icp_candidate_companies) AS filled`;
-  let removed = 0;
-  if (filled) {
-    const kept = compileIcpPredicate(rules, { asOf, alias: "s", mode, paramOffset: 1 });
-    removed = await tx.$executeRawUnsafe(
-      `DELETE FROM icp_candidate_companies c
-       USING icp_candidate_companies g
-       LEFT JOIN (SELECT s.uen FROM staging_acra_companies s WHERE ${kept.text}) m ON m.uen = g.uen
-       WHERE c.tenant_id = g.tenant_id AND c.uen = g.uen AND (g.matched_by <> $1::text OR m.uen IS NULL)`,
+  const where = compileIcpPredicate(rules, { asOf, alias: "s", mode, paramOffset: 2 });
+  if (!filled) {
+    const added = await tx.$executeRawUnsafe(
+      `INSERT INTO icp_candidate_companies (tenant_id, uen, matched_by)
+       SELECT $1::uuid, s.uen, $2::text FROM staging_acra_companies s WHERE ${where.text} ORDER BY s.uen`,
+      tenantId,
       mode,
-      ...kept.params,
+      ...where.params,
     );
+    return { removed: 0, added, count: added };
   }
-  const matched = compileIcpPredicate(rules, { asOf, alias: "s", mode, paramOffset: 2 });
+  const matched = compileIcpPredicate(rules, { asOf, alias: "s", mode });
+  await tx.$executeRawUnsafe(`DROP TABLE IF EXISTS icp_matches`);
+  await tx.$executeRawUnsafe(`CREATE TEMP TABLE icp_matches ON COMMIT DROP AS SELECT s.uen FROM staging_acra_companies s WHERE ${matched.text}`, ...matched.params);
+  const [{ count }] = await tx.$queryRaw<[{ count: number }]>`SELECT count(*)::int AS count FROM icp_matches`;
+  await tx.$executeRawUnsafe(`ANALYZE icp_matches`);
+  const removed = await tx.$executeRawUnsafe(`DELETE FROM icp_candidate_companies c WHERE NOT EXISTS (SELECT 1 FROM icp_matches m WHERE m.uen = c.uen)`);
+  await tx.$executeRaw`UPDATE icp_candidate_companies SET matched_by = ${mode} WHERE matched_by <> ${mode}`;
   const added = await tx.$executeRawUnsafe(
-    `INSERT INTO icp_candidate_companies (uen, matched_by, refresh_id)
-     SELECT s.uen, $1::text, $2::uuid FROM staging_acra_companies s
-     WHERE ${matched.text} ${filled ? "AND NOT EXISTS (SELECT 1 FROM icp_candidate_companies c WHERE c.uen = s.uen)" : ""}
-     ON CONFLICT (tenant_id, uen) DO NOTHING`,
+    `INSERT INTO icp_candidate_companies (tenant_id, uen, matched_by)
+     SELECT $1::uuid, m.uen, $2::text FROM icp_matches m
+     WHERE NOT EXISTS (SELECT 1 FROM icp_candidate_companies c WHERE c.uen = m.uen) ORDER BY m.uen`,
+    tenantId,
     mode,
-    refreshId,
-    ...matched.params,
   );
-  const [{ count }] = await tx.$queryRaw<[{ count: number }]>`SELECT count(*)::int AS count FROM icp_candidate_companies`;
   return { removed, added, count };
+}
+
+/** After registry loads: evaluates only the rows they changed (the rules matched before, and still may). */
+async function applyChangedRows(tx: TenantTx, tenantId: string, rules: IcpRules, asOf: Date, runs: string[], before: number): Promise<Matches> {
+  if (!runs.length) return { removed: 0, added: 0, count: before };
+  const where = compileIcpPredicate(rules, { asOf, alias: "s", mode: "rules", paramOffset: 1 });
+  await tx.$executeRawUnsafe(`DROP TABLE IF EXISTS icp_delta`);
+  await tx.$executeRawUnsafe(
+    `CREATE TEMP TABLE icp_delta ON COMMIT DROP AS
+     SELECT s.uen, coalesce((${where.text}), false) AS matches FROM staging_acra_companies s WHERE s.last_run_id = ANY($1::uuid[])`,
+    runs,
+    ...where.params,
+  );
+  const removed = await tx.$executeRawUnsafe(`DELETE FROM icp_candidate_companies c USING icp_delta d WHERE c.uen = d.uen AND NOT d.matches`);
+  const added = await tx.$executeRawUnsafe(
+    `INSERT INTO icp_candidate_companies (tenant_id, uen, matched_by)
+     SELECT $1::uuid, d.uen, 'rules' FROM icp_delta d
+     WHERE d.matches AND NOT EXISTS (SELECT 1 FROM icp_candidate_companies c WHERE c.uen = d.uen) ORDER BY d.uen`,
+    tenantId,
+  );
+  return { removed, added, count: before - removed + added };
 }
 
 function industryLabels(rules: IcpRules): string {
@@ -92,17 +158,40 @@ export async function refreshCandidates(tenantId: string, options: RefreshOption
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('icp_candidates:' || ${tenantId}))`;
         const current = await latestIcpVersion(tx);
         const rules = current?.rules ?? defaultIcpRules();
-        const byRules = await applyMatches(tx, rules, "rules", refreshId, asOf);
-        let { added, removed, count } = byRules;
-        let degradedReason: string | null = null;
-        const versionLabel = current ? `ICP v${current.version}` : "The default ICP";
-
-        if (count === 0) {
-          if (hasIndustryScope(rules)) {
-            const fallback = await applyMatches(tx, rules, "industry_fallback", refreshId, asOf);
+        const basis: Basis = { icpVersion: current?.version ?? null, registryRunId: await registryRun(tx), asOf: asOfDay(rules, asOf) };
+        const previous = await previousRefresh(tx);
+        const sameRules = previous !== null && previous.icpVersion === basis.icpVersion && previous.asOf === basis.asOf;
+        let added = 0;
+        let removed = 0;
+        let count: number;
+        let matchedByRules: number;
+        if (sameRules && previous.registryRunId === basis.registryRunId) {
+          // Nothing it depends on changed: the set is what the previous refresh left.
+          matchedByRules = previous.matchedByRules;
+          count = previous.candidateCount;
+        } else {
+          let byRules: Matches | undefined;
+          const onRules = sameRules && previous.matchedByRules > 0 && previous.matchedByRules === previous.candidateCount;
+          if (onRules && previous.registryRunId && basis.registryRunId) {
+            const runs = await loadsSince(tx, previous.registryRunId);
+            if (runs) byRules = await applyChangedRows(tx, tenantId, rules, asOf, runs, previous.candidateCount);
+            // Loads that emptied the set: the full evaluation decides about the fallback.
+            if (byRules?.count === 0) byRules = undefined;
+          }
+          byRules ??= await applyMatches(tx, tenantId, rules, "rules", asOf);
+          ({ added, removed, count } = byRules);
+          matchedByRules = count;
+          if (count === 0 && hasIndustryScope(rules)) {
+            const fallback = await applyMatches(tx, tenantId, rules, "industry_fallback", asOf);
             added = fallback.added;
             removed += fallback.removed;
             count = fallback.count;
+          }
+        }
+        const versionLabel = current ? `ICP v${current.version}` : "The default ICP";
+        let degradedReason: string | null = null;
+        if (matchedByRules === 0) {
+          if (hasIndustryScope(rules)) {
             degradedReason =
               count > 0
                 ? `${versionLabel} matched no company; using the industry-only fallback (${industryLabels(rules)}): ${count} candidates.`
@@ -140,15 +229,16 @@ export async function refreshCandidates(tenantId: string, options: RefreshOption
         const status = degradedReason ? "degraded" : "ok";
         await tx.$executeRaw`
           INSERT INTO icp_candidate_refreshes (id, icp_version, reason, status, degraded_reason, matched_by_rules, candidate_count,
-            added, removed, floor, below_floor, started_at, finished_at, duration_ms)
-          VALUES (${refreshId}::uuid, ${current?.version ?? null}::int, ${options.reason}, ${status}, ${degradedReason}, ${byRules.count},
-            ${count}, ${added}, ${removed}, ${floor}, ${belowFloor}, ${new Date(started)}, now(), ${durationMs})`;
+            added, removed, floor, below_floor, started_at, finished_at, duration_ms, registry_run_id, as_of)
+          VALUES (${refreshId}::uuid, ${current?.version ?? null}::int, ${options.reason}, ${status}, ${degradedReason}, ${matchedByRules},
+            ${count}, ${added}, ${removed}, ${floor}, ${belowFloor}, ${new Date(started)}, now(), ${durationMs},
+            ${basis.registryRunId}::uuid, ${basis.asOf}::date)`;
         return {
           refreshId,
           status,
           degradedReason,
           icpVersion: current?.version ?? null,
-          matchedByRules: byRules.count,
+          matchedByRules,
           candidateCount: count,
           added,
           removed,

@@ -1,12 +1,13 @@
-import { createHash } from "node:crypto";
 import { z } from "zod";
 import { ACRA_COLUMNS, type AcraColumn, type HeaderMapping } from "./acra-columns";
 import { isStrictIsoDate } from "./iso-date";
 
 /**
- * One CSV record → one validated registry row, or the reason it is rejected.
- * Values stay strings (dates as YYYY-MM-DD) because they go straight into a
- * COPY stream; Postgres does the typing.
+ * One CSV record → one validated registry row, or the reason it is rejected:
+ * the rules `acra-row-sql.ts` applies set-based to a whole load, here for the
+ * few records the framer hands over one by one (NUL bytes, invalid UTF-8,
+ * over-long or oddly quoted fields, wrong field counts). Values stay strings
+ * (dates as YYYY-MM-DD).
  */
 export type AcraRow = {
   uen: string;
@@ -14,7 +15,6 @@ export type AcraRow = {
   values: Array<string | null>;
   /** Unknown columns of the file, kept verbatim (non-empty values only). */
   extra: Record<string, string> | null;
-  contentHash: string;
 };
 
 export type RowResult = { ok: true; row: AcraRow } | { ok: false; reason: string };
@@ -122,32 +122,5 @@ export function parseAcraRecord(record: readonly string[], mapping: HeaderMappin
     const reasons = [...(parsed.success ? [] : [describeIssues(parsed.error)]), ...problems];
     return { ok: false, reason: reasons.join("; ").split("; ").slice(0, 3).join("; ") };
   }
-  return { ok: true, row: { uen: parsed.data.uen, values, extra, contentHash: contentHashOf(values, extra) } };
-}
-
-/** Changes when any stored value changes, whatever the column order of the file was. */
-export function contentHashOf(values: ReadonlyArray<string | null>, extra: Record<string, string> | null): string {
-  let text = "";
-  for (const v of values) text += v === null ? "\u0002\u0001" : `${v}\u0001`;
-  if (extra) {
-    for (const key of Object.keys(extra).sort()) text += `${key}\u0003${extra[key]}\u0001`;
-  }
-  return createHash("sha1").update(text).digest("hex");
-}
-
-const NEEDS_ESCAPE = /[\\\t\n\r]/;
-
-/** A value in Postgres COPY text format (tab-separated, \N for NULL). */
-export function copyText(value: string | null): string {
-  if (value === null) return "\\N";
-  if (!NEEDS_ESCAPE.test(value)) return value;
-  return value.replace(/[\\\t\n\r]/g, (c) => (c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r"));
-}
-
-/** The COPY line for the load table: file_no, line_no, the 94 columns, extra, content_hash. */
-export function copyLine(fileNo: number, lineNo: number, row: AcraRow): string {
-  let line = `${fileNo}\t${lineNo}`;
-  for (const v of row.values) line += `\t${copyText(v)}`;
-  line += `\t${copyText(row.extra ? JSON.stringify(row.extra) : "{}")}\t${row.contentHash}\n`;
-  return line;
+  return { ok: true, row: { uen: parsed.data.uen, values, extra } };
 }

@@ -1,33 +1,86 @@
-import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
-import { LineCounter, rawRecord } from "./csv-lines";
+import { CsvRecordFramer, joinCsvRecord, splitCsvRecord, type SuspectRecord } from "./csv-lines";
 
-describe("rawRecord", () => {
-  it("counts CRLF, CR and LF once each and separates skipped empty lines", () => {
-    expect(rawRecord("a,b\n")).toEqual({ leading: 0, breaks: 1, text: "a,b\n" });
-    expect(rawRecord("\r\n\r\nc,d\r\n")).toEqual({ leading: 2, breaks: 3, text: "c,d\r\n" });
-    expect(rawRecord("\"x\r\ny\",z\r")).toEqual({ leading: 0, breaks: 2, text: "\"x\r\ny\",z\r" });
-    expect(rawRecord("last,line")).toEqual({ leading: 0, breaks: 0, text: "last,line" });
+/** Frames `input` fed in chunks of `size` bytes: the COPY lines, the suspects and the header. */
+function frame(input: Buffer | string, size = 3, judge: (r: SuspectRecord) => "reject" | "forward" = () => "reject") {
+  const bytes = Buffer.isBuffer(input) ? input : Buffer.from(input, "utf8");
+  const suspects: SuspectRecord[] = [];
+  let header: string[] = [];
+  const framer = new CsvRecordFramer({
+    onHeader: (fields) => {
+      header = fields;
+      return fields.length;
+    },
+    onSuspect: (r) => {
+      suspects.push(r);
+      return judge(r) === "reject" ? { reject: "no" } : { forward: Buffer.from(joinCsvRecord(splitCsvRecord(r.raw.toString("utf8")))) };
+    },
+  });
+  const out: Buffer[] = [];
+  for (let i = 0; i < bytes.length; i += size) {
+    framer.write(bytes.subarray(i, i + size));
+    const taken = framer.take();
+    if (taken) out.push(taken);
+  }
+  framer.end();
+  const taken = framer.take();
+  if (taken) out.push(taken);
+  const lines = Buffer.concat(out).toString("utf8");
+  const hashes = [...lines.matchAll(/^\d+,([0-9a-f]{16}),/gm)].map((m) => m[1]!);
+  return { copy: lines.replace(/^(\d+),[0-9a-f]{16},/gm, "$1,"), hashes, suspects: suspects.map((s) => ({ ...s, raw: s.raw.toString("utf8") })), header, records: framer.records };
+}
+
+describe("CsvRecordFramer", () => {
+  it("forwards records byte for byte with their line, across CRLF, blank lines, quoted line breaks and any chunking", () => {
+    for (const eol of ["\n", "\r\n", "\r"]) {
+      const input = ["\uFEFFh1,h2", "a,b", "", "", "c,d", '"x', 'y",z', '"q""uote",e', "f,g"].join(eol);
+      for (const size of [1, 2, 5, 1000]) {
+        const { copy, suspects, header } = frame(input, size);
+        expect(header).toEqual(["h1", "h2"]);
+        expect(suspects).toEqual([]);
+        expect(copy).toBe(["2,a,b", "5,c,d", `6,"x${eol}y",z`, '8,"q""uote",e', "9,f,g", ""].join("\n"));
+      }
+    }
+  });
+
+  it("hands over records with the wrong field count, NUL, invalid UTF-8, stray or bad quotes, or an unclosed quote", () => {
+    const input = Buffer.concat([
+      Buffer.from('h1,h2\none\nN\u0000L,x\nok,"fine ü"\n'),
+      Buffer.from([0x62, 0xc3, 0x28, 0x2c, 0x79, 0x0a]),
+      Buffer.from('ab"c,d\n"closed"x,e\nlast,"never closed\nmore'),
+    ]);
+    const { copy, suspects } = frame(input, 4, (r) => (r.line === 6 ? "forward" : "reject"));
+    expect(suspects.map((s) => [s.line, s.fieldCount, s.unreadable?.slice(0, 36) ?? null])).toEqual([
+      [2, 1, null],
+      [3, 2, null],
+      [5, 2, null],
+      [6, 2, null],
+      [7, 2, "unreadable CSV: Invalid Closing Quot"],
+      [8, 2, "unreadable CSV: Quote Not Closed: th"],
+    ]);
+    expect(suspects[1]!.raw).toBe("N\u0000L,x");
+    expect(copy).toBe(['4,ok,"fine ü"', '6,"ab""c",d', ""].join("\n"));
+  });
+
+  it("tags each record with a hash of its bytes and the header's", () => {
+    const a = frame("h1,h2\nx,y\nx,z\nx,y\n", 2).hashes;
+    expect(a).toHaveLength(3);
+    expect(a[0]).toBe(a[2]);
+    expect(a[1]).not.toBe(a[0]);
+    expect(frame("h1,h2\r\nx,y", 1000).hashes[0]).toBe(a[0]);
+    expect(frame("h2,h1\nx,y\n").hashes[0]).not.toBe(a[0]);
+  });
+
+  it("flags a field longer than 4000 bytes and passes one of 4000", () => {
+    const { suspects, records } = frame(`h1,h2\n${"a".repeat(4000)},b\nc,${"d".repeat(4001)}\n`, 700);
+    expect(records).toBe(1);
+    expect(suspects.map((s) => s.line)).toEqual([3]);
   });
 });
 
-describe("LineCounter", () => {
-  const linesOf = (input: string) => {
-    const counter = new LineCounter();
-    const records = parse(input, { raw: true, skip_empty_lines: true, relax_quotes: true }) as unknown as Array<{ raw: string; record: string[] }>;
-    return records.map((r) => [counter.next(r.raw).line, r.record[0]]);
-  };
-
-  it("numbers records by the line they start on, across blank lines and quoted line breaks", () => {
-    for (const eol of ["\n", "\r\n"]) {
-      const input = ["h1,h2", "a,b", "", "", "c,d", '"x', 'y",z', "e,f"].join(eol);
-      expect(linesOf(input)).toEqual([
-        [1, "h1"],
-        [2, "a"],
-        [5, "c"],
-        [6, `x${eol}y`],
-        [8, "e"],
-      ]);
-    }
+describe("splitCsvRecord", () => {
+  it("reads fields as csv-parse with relax_quotes did", () => {
+    expect(splitCsvRecord('a,"b,c","d""e",f"g,,')).toEqual(["a", "b,c", 'd"e', 'f"g', "", ""]);
+    expect(joinCsvRecord(["a", "b,c", 'd"e', "x\r\ny"])).toBe('a,"b,c","d""e","x\r\ny"');
   });
 });

@@ -1,50 +1,318 @@
-/**
- * Line numbers from csv-parse's `raw` record text. csv-parse's own `info`
- * costs a third of a load's parse time and miscounts CRLF inside quoted
- * fields, so a load counts the line breaks itself: CRLF, CR or LF once each.
- * Skipped empty lines arrive as leading breaks of the next record's raw text.
- */
-const LEADING_BREAKS = /^(?:\r\n|\r|\n)+/;
-const BREAK = /\r\n|\r|\n/g;
+import { isUtf8 } from "node:buffer";
 
-export type RawRecord = {
-  /** Breaks before the record itself (empty lines csv-parse skipped). */
-  leading: number;
-  /** All breaks in the raw text, the record's own included. */
-  breaks: number;
-  /** The record's text without those empty lines. */
-  text: string;
+/**
+ * Byte-level CSV framing for a load: finds where each record starts and ends
+ * (quotes, CRLF / CR / LF, blank lines, a BOM), which line it starts on, how
+ * many fields it has and whether any byte needs a closer look (NUL, invalid
+ * UTF-8, a field over 4000 bytes, a quote inside an unquoted field, a bad
+ * closing quote). It builds no per-field strings: a sound record is forwarded
+ * byte for byte as one line of COPY CSV, prefixed with its line number and
+ * a 64-bit hash of its bytes (and the header's), and ended with LF (so CRLF files and mixed endings reach Postgres alike). Only
+ * the header and the rare suspect record are split into strings, by
+ * `splitCsvRecord`, which reads them as csv-parse's `relax_quotes` did.
+ */
+export type SuspectRecord = {
+  line: number;
+  /** The record's bytes without its line break. */
+  raw: Buffer;
+  fieldCount: number;
+  /** Set when the record cannot be read as CSV at all. */
+  unreadable?: string;
 };
 
-export function rawRecord(raw: string): RawRecord {
-  const lead = LEADING_BREAKS.exec(raw)?.[0] ?? "";
-  const leading = lead ? lead.match(BREAK)!.length : 0;
-  const breaks = leading + (raw.length > lead.length ? countBreaks(raw, lead.length) : 0);
-  return { leading, breaks, text: lead ? raw.slice(lead.length) : raw };
-}
+/** What to do with a suspect record: its reason to reject it, or the bytes to forward instead. */
+export type Verdict = { reject: string } | { forward: Buffer };
 
-function countBreaks(raw: string, from: number): number {
-  let n = 0;
-  for (let i = from; i < raw.length; i++) {
-    const c = raw.charCodeAt(i);
-    if (c === 10) n++;
-    else if (c === 13) {
-      n++;
-      if (raw.charCodeAt(i + 1) === 10) i++;
+export type FramerOptions = {
+  /** The header record's fields; returns how many fields every record must have (throws to refuse the file). */
+  onHeader(fields: string[]): number;
+  onSuspect(record: SuspectRecord): Verdict;
+};
+
+const COMMA = 0x2c;
+const QUOTE = 0x22;
+const LF = 0x0a;
+const CR = 0x0d;
+const MAX_FIELD_BYTES = 4000;
+const REPLACEMENT_CHAR = Buffer.from("\uFFFD", "utf8");
+
+const SUSPECT_NUL = 1;
+const SUSPECT_HIGH = 2;
+const SUSPECT_LONG = 4;
+const SUSPECT_STRAY_QUOTE = 8;
+
+/** Byte classes for the scan: 0 for the bytes that need no attention. */
+const CLASS = new Uint8Array(256);
+const C_COMMA = 1;
+const C_QUOTE = 2;
+const C_BREAK = 3;
+const C_NUL = 4;
+const C_HIGH = 5;
+CLASS[COMMA] = C_COMMA;
+CLASS[QUOTE] = C_QUOTE;
+CLASS[LF] = C_BREAK;
+CLASS[CR] = C_BREAK;
+CLASS[0] = C_NUL;
+for (let b = 0x80; b < 256; b++) CLASS[b] = C_HIGH;
+
+export class CsvRecordFramer {
+  /** 1-based line of the next byte. */
+  private line = 1;
+  /** The previous chunk ended with a CR (a following LF belongs to it). */
+  private pendingCR = false;
+  private inQuotes = false;
+  private afterQuote = false;
+  private fields = 0;
+  /** Bytes of the current field and record in earlier chunks. */
+  private carriedField = 0;
+  private carriedRecord = 0;
+  /** Line breaks inside quoted fields of the current record. */
+  private breaks = 0;
+  private flags = 0;
+  private badClosingQuote: string | null = null;
+  /** Parts of the current record from earlier chunks. */
+  private carried: Buffer[] = [];
+  private expectedFields = -1;
+  private out: Buffer = Buffer.allocUnsafe(1 << 20);
+  private outLength = 0;
+  /** Good records forwarded so far. */
+  records = 0;
+
+  constructor(private readonly options: FramerOptions) {}
+
+  /** Scans a chunk; complete records become COPY lines, to be collected with `take`. */
+  write(chunk: Buffer): void {
+    const n = chunk.length;
+    let inQuotes = this.inQuotes;
+    // The LF of a CRLF split across chunks: data inside quotes, else nothing.
+    let i = this.pendingCR && n > 0 && chunk[0] === LF ? 1 : 0;
+    this.pendingCR = false;
+    let recordStart = inQuotes ? 0 : i;
+    let fieldStart = recordStart;
+    let afterQuote = this.afterQuote;
+    let flags = this.flags;
+    let fields = this.fields;
+    let line = this.line;
+    let breaks = this.breaks;
+    let carriedField = this.carriedField;
+    while (i < n) {
+      if (inQuotes) {
+        const b = chunk[i]!;
+        if (afterQuote) {
+          afterQuote = false;
+          if (b === QUOTE) {
+            i++;
+            continue;
+          }
+          inQuotes = false;
+          if (b !== COMMA && b !== LF && b !== CR && this.badClosingQuote === null) {
+            this.badClosingQuote = `unreadable CSV: Invalid Closing Quote: got "${String.fromCharCode(b)}" at line ${line} instead of a delimiter or the end of the line`;
+          }
+          continue; // read b again, outside quotes
+        }
+        if (b === QUOTE) afterQuote = true;
+        else if (b === CR || b === LF) {
+          line++;
+          breaks++;
+          if (b === CR) {
+            if (i + 1 < n) {
+              if (chunk[i + 1] === LF) i++;
+            } else this.pendingCR = true;
+          }
+        } else if (b === 0) flags |= SUSPECT_NUL;
+        else if (b >= 0x80) flags |= SUSPECT_HIGH;
+        i++;
+        continue;
+      }
+      const c = CLASS[chunk[i]!]!;
+      if (c === 0) {
+        i++;
+        continue;
+      }
+      if (c === C_COMMA) {
+        if (i - fieldStart + carriedField > MAX_FIELD_BYTES) flags |= SUSPECT_LONG;
+        carriedField = 0;
+        fields++;
+        fieldStart = ++i;
+        continue;
+      }
+      if (c === C_QUOTE) {
+        if (i === fieldStart && carriedField === 0) inQuotes = true;
+        else flags |= SUSPECT_STRAY_QUOTE;
+        i++;
+        continue;
+      }
+      if (c === C_BREAK) {
+        if (i - fieldStart + carriedField > MAX_FIELD_BYTES) flags |= SUSPECT_LONG;
+        carriedField = 0;
+        if (i > recordStart || this.carriedRecord > 0) {
+          this.flags = flags;
+          this.fields = fields;
+          this.breaks = breaks;
+          this.finishRecord(chunk, recordStart, i, line - breaks);
+          flags = 0;
+          fields = 0;
+          breaks = 0;
+        }
+        line++;
+        if (chunk[i] === CR) {
+          if (i + 1 < n) {
+            if (chunk[i + 1] === LF) i++;
+          } else this.pendingCR = true;
+        }
+        recordStart = fieldStart = ++i;
+        continue;
+      }
+      flags |= c === C_NUL ? SUSPECT_NUL : SUSPECT_HIGH;
+      i++;
+    }
+    this.inQuotes = inQuotes;
+    this.afterQuote = afterQuote;
+    this.flags = flags;
+    this.fields = fields;
+    this.line = line;
+    this.breaks = breaks;
+    this.carriedField = carriedField;
+    if (recordStart < n) {
+      this.carried.push(chunk.subarray(recordStart, n));
+      this.carriedRecord += n - recordStart;
+      this.carriedField += n - fieldStart;
     }
   }
-  return n;
+
+  /** The last record (a file need not end with a line break); a quote still open swallows the rest of the file. */
+  end(): void {
+    if (this.carriedRecord === 0) return;
+    if (this.inQuotes && !this.afterQuote) {
+      this.badClosingQuote = `unreadable CSV: Quote Not Closed: the file ends inside a quoted field of the record at line ${this.line - this.breaks}`;
+    }
+    if (this.carriedField > MAX_FIELD_BYTES) this.flags |= SUSPECT_LONG;
+    this.finishRecord(Buffer.alloc(0), 0, 0, this.line - this.breaks);
+  }
+
+  /** The COPY bytes of the records completed since the last call. */
+  take(): Buffer | null {
+    if (!this.outLength) return null;
+    const taken = Buffer.from(this.out.subarray(0, this.outLength));
+    this.outLength = 0;
+    return taken;
+  }
+
+  private finishRecord(chunk: Buffer, start: number, end: number, line: number) {
+    const fieldCount = this.fields + 1;
+    let flags = this.flags;
+    const unreadable = this.badClosingQuote;
+    const carried = this.carried;
+    if (carried.length) this.carried = [];
+    this.carriedField = 0;
+    this.carriedRecord = 0;
+    this.fields = 0;
+    this.breaks = 0;
+    this.flags = 0;
+    this.badClosingQuote = null;
+    this.inQuotes = false;
+    this.afterQuote = false;
+
+    let raw: Buffer | null = null;
+    const rawBytes = () => (raw ??= carried.length ? Buffer.concat([...carried, chunk.subarray(start, end)]) : chunk.subarray(start, end));
+    if (this.expectedFields < 0) {
+      const header = rawBytes();
+      for (let k = 0; k < header.length; k++) this.hashSeed = Math.imul(this.hashSeed ^ header[k]!, 0x01000193);
+      this.expectedFields = this.options.onHeader(splitCsvRecord(rawBytes().toString("utf8").replace(/^\uFEFF/, "")));
+      return;
+    }
+    if (flags & SUSPECT_HIGH) {
+      const bytes = rawBytes();
+      if (isUtf8(bytes) && bytes.indexOf(REPLACEMENT_CHAR) < 0) flags &= ~SUSPECT_HIGH;
+    }
+    if (flags || unreadable || fieldCount !== this.expectedFields) {
+      const verdict = this.options.onSuspect({ line, raw: rawBytes(), fieldCount, ...(unreadable ? { unreadable } : {}) });
+      if ("forward" in verdict) this.emit(line, verdict.forward, 0, verdict.forward.length);
+      return;
+    }
+    if (carried.length) {
+      const bytes = rawBytes();
+      this.emit(line, bytes, 0, bytes.length);
+    } else this.emit(line, chunk, start, end);
+  }
+
+  /** `line,hash,record\n`: the hash (two 32-bit multiplicative hashes over the record's bytes) lets a reload skip rows it already has. */
+  private emit(line: number, bytes: Buffer, start: number, end: number) {
+    const size = end - start + 40;
+    if (this.outLength + size > this.out.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.out.length * 2, this.outLength + size));
+      this.out.copy(grown, 0, 0, this.outLength);
+      this.out = grown;
+    }
+    let h1 = 0x811c9dc5 ^ this.hashSeed;
+    let h2 = 0x1b873593;
+    let i = start;
+    for (; i + 3 < end; i += 4) {
+      const w = bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24);
+      h1 = Math.imul(h1 ^ w, 0x01000193);
+      h2 = Math.imul((h2 << 13) | (h2 >>> 19), 5) ^ Math.imul(w, 0x5bd1e995);
+    }
+    for (; i < end; i++) {
+      h1 = Math.imul(h1 ^ bytes[i]!, 0x01000193);
+      h2 = Math.imul(h2 ^ bytes[i]!, 0x5bd1e995);
+    }
+    h1 = Math.imul(h1 ^ (h1 >>> 15), 0x85ebca6b) ^ (end - start);
+    const out = this.out;
+    let o = this.outLength;
+    o += out.write(`${line},${(h1 >>> 0).toString(16).padStart(8, "0")}${(h2 >>> 0).toString(16).padStart(8, "0")},`, o, "latin1");
+    o += bytes.copy(out, o, start, end);
+    out[o++] = LF;
+    this.outLength = o;
+    this.records++;
+  }
+
+  /** Mixed into every record's hash: the header's, so the same bytes under other columns hash differently. */
+  private hashSeed = 0x811c9dc5;
 }
 
-/** Tracks the 1-based line each record starts on, as records arrive in file order. */
-export class LineCounter {
-  private seen = 0;
-
-  /** The record's first line and its text without skipped empty lines. */
-  next(raw: string): { line: number; text: string } {
-    const r = rawRecord(raw);
-    const line = this.seen + r.leading + 1;
-    this.seen += r.breaks;
-    return { line, text: r.text };
+/**
+ * One record's fields as csv-parse read them with `relax_quotes`: a quote
+ * opens a field only at its start, `""` inside quotes is a quote, and a quote
+ * anywhere else is taken literally.
+ */
+export function splitCsvRecord(text: string): string[] {
+  const fields: string[] = [];
+  let i = 0;
+  for (;;) {
+    let value = "";
+    if (text[i] === '"') {
+      i++;
+      for (;;) {
+        const q = text.indexOf('"', i);
+        if (q < 0) {
+          value += text.slice(i);
+          i = text.length;
+          break;
+        }
+        value += text.slice(i, q);
+        if (text[q + 1] === '"') {
+          value += '"';
+          i = q + 2;
+        } else {
+          i = q + 1;
+          break;
+        }
+      }
+      const comma = text.indexOf(",", i);
+      value += text.slice(i, comma < 0 ? text.length : comma);
+      i = comma < 0 ? text.length : comma;
+    } else {
+      const comma = text.indexOf(",", i);
+      value = text.slice(i, comma < 0 ? text.length : comma);
+      i = comma < 0 ? text.length : comma;
+    }
+    fields.push(value);
+    if (i >= text.length) return fields;
+    i++;
   }
+}
+
+/** Fields back into one CSV record Postgres reads the same way (quoted where needed). */
+export function joinCsvRecord(fields: readonly string[]): string {
+  return fields.map((f) => (/[",\r\n]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f)).join(",");
 }

@@ -1,3 +1,4 @@
+import { Readable } from "node:stream";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openAlerts } from "../../app/alerts/alerts.server";
@@ -5,7 +6,10 @@ import { db } from "../../app/db.server";
 import { CANDIDATE_ALERTS, latestCandidateRefresh, listCandidates, refreshCandidates } from "../../app/icp/candidates.server";
 import { currentIcpRules, icpHistory, previewCandidates, saveIcpRules } from "../../app/icp/icp.server";
 import { InvalidIcpRulesError } from "../../app/icp/rules";
+import { ACRA_COLUMN_NAMES } from "../../app/registry/acra-columns";
+import { ingestAcraFiles } from "../../app/registry/ingest.server";
 import { ensureDemoRegistry } from "../../app/registry/registry.server";
+import { csvField } from "../../app/registry/sample-generator";
 
 let owner: pg.Client;
 let tenantA: string;
@@ -100,7 +104,7 @@ describe("candidate refresh", () => {
       await app.query("SELECT set_config('app.tenant_id', $1, true)", [tenantA]);
       expect((await app.query("SELECT count(*)::int AS n FROM icp_candidate_companies")).rows[0].n).toBe(a.candidateCount);
       expect((await app.query("SELECT count(*)::int AS n FROM icp_candidate_companies WHERE tenant_id = $1", [tenantB])).rows[0].n).toBe(0);
-      await expect(app.query("INSERT INTO icp_candidate_companies (tenant_id, uen, matched_by, refresh_id) VALUES ($1, 'X', 'rules', gen_random_uuid())", [tenantB])).rejects.toThrow(/row-level security/);
+      await expect(app.query("INSERT INTO icp_candidate_companies (tenant_id, uen, matched_by) VALUES ($1, 'X', 'rules')", [tenantB])).rejects.toThrow(/row-level security/);
       await app.query("ROLLBACK");
     } finally {
       await app.end();
@@ -165,5 +169,44 @@ describe("candidate refresh", () => {
     expect(await candidateUens(tenantB)).toEqual(before);
     expect(await latestCandidateRefresh(tenantB)).toMatchObject({ status: "failed", error: expect.stringContaining("quantum basket weaving") });
     expect((await openAlerts(tenantB)).map((a) => a.kind)).toContain(CANDIDATE_ALERTS.failed);
+  });
+
+  it("records what a refresh was computed from, skips the work when none of it changed, and after a load evaluates only what the load changed", async () => {
+    const tenantC = await createTenant("tenant-c");
+    await saveIcpRules(tenantC, alice, { industries: ["software"] });
+    const first = await refreshCandidates(tenantC, { reason: "test", floor: 1, asOf });
+    const latestRun = async () => (await owner.query("SELECT id FROM acra_ingestion_runs ORDER BY started_at DESC LIMIT 1")).rows[0].id;
+    const basis = async () =>
+      (await owner.query("SELECT registry_run_id, to_char(as_of, 'YYYY-MM-DD') AS as_of FROM icp_candidate_refreshes WHERE tenant_id = $1 ORDER BY started_at DESC LIMIT 1", [tenantC])).rows[0];
+    expect(await basis()).toEqual({ registry_run_id: await latestRun(), as_of: null });
+    const versions = async () => new Map((await owner.query("SELECT uen, xmin::text AS v FROM icp_candidate_companies WHERE tenant_id = $1", [tenantC])).rows.map((r) => [r.uen, r.v]));
+    const before = await versions();
+    expect(await refreshCandidates(tenantC, { reason: "nightly", floor: 1, asOf })).toMatchObject({ added: 0, removed: 0, candidateCount: first.candidateCount });
+    expect(await versions()).toEqual(before);
+
+    // A load that strikes off one candidate and adds a new software company.
+    const [gone] = await candidateUens(tenantC);
+    const { rows } = await owner.query("SELECT * FROM staging_acra_companies WHERE uen = $1", [gone]);
+    const text = (v: unknown) => (v === null ? "na" : v instanceof Date ? v.toISOString().slice(0, 10) : String(v));
+    const line = (r: Record<string, unknown>) => ACRA_COLUMN_NAMES.map((c) => csvField(text(r[c]))).join(",");
+    const csv = [ACRA_COLUMN_NAMES.join(","), line({ ...rows[0], entity_status_description: "Struck Off" }), line({ ...rows[0], uen: "202699999Z", entity_name: "NEW SOFTWARE PTE. LTD." })].join("\n");
+    const load = await ingestAcraFiles({ connectionString: process.env.DATABASE_URL!, source: "delta", files: [{ name: "delta.csv", open: async () => ({ stream: Readable.from([Buffer.from(csv)]) }) }] });
+    expect(load).toMatchObject({ inserted: 1, updated: 1 });
+    const after = await refreshCandidates(tenantC, { reason: "nightly", floor: 1, asOf });
+    expect(after).toMatchObject({ added: 1, removed: 1, candidateCount: first.candidateCount });
+    expect(await basis()).toEqual({ registry_run_id: load.runId, as_of: null });
+    const uens = await candidateUens(tenantC);
+    expect(uens).toContain("202699999Z");
+    expect(uens).not.toContain(gone);
+    expect(uens).toHaveLength((await previewCandidates(tenantC, { industries: ["software"] }, { asOf })).count);
+    const changed = await versions();
+    expect([...changed].filter(([uen, v]) => before.get(uen) !== v).map(([uen]) => uen)).toEqual(["202699999Z"]);
+
+    // Rules with company ages depend on the day as well.
+    await saveIcpRules(tenantC, alice, { industries: ["software"], ageYears: { min: 1 } });
+    await refreshCandidates(tenantC, { reason: "icp_changed", floor: 1, asOf });
+    expect((await basis()).as_of).toBe("2026-10-01");
+    await refreshCandidates(tenantC, { reason: "nightly", floor: 1, asOf: new Date("2026-10-02T00:00:00Z") });
+    expect((await basis()).as_of).toBe("2026-10-02");
   });
 });

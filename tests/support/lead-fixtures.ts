@@ -63,7 +63,7 @@ export async function seedFinishedRun(tenantId: string, options: { companies?: n
       if (bucket === "High") highUens.push(uen);
       const score = bucket === "High" ? 80 - (i % 7) : bucket === "Medium" ? 55 - (i % 9) : 25 - (i % 11);
       const domain = `${pick(NAMES, i).toLowerCase().replace(/\s+/g, "")}${i}.com.sg`;
-      await tx.$executeRaw`INSERT INTO icp_candidate_companies (uen, matched_by, refresh_id) VALUES (${uen}, 'rules', gen_random_uuid()) ON CONFLICT DO NOTHING`;
+      await tx.$executeRaw`INSERT INTO icp_candidate_companies (uen, matched_by) VALUES (${uen}, 'rules') ON CONFLICT DO NOTHING`;
       await tx.runCompany.create({ data: { tenantId, runId: run.id, uen, status: "done", stage: "done", attempts: 1, startedAt: new Date(), finishedAt: new Date() } });
       const at = new Date().toISOString();
       await tx.leadFeature.create({

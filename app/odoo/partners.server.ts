@@ -299,7 +299,7 @@ function diff(current: ExistingPartner, wanted: Record<string, unknown>): FieldC
   return changes;
 }
 
-/** Prefer the tenant's own partner over a shared one, active over archived, then the oldest. */
+/** Prefer the tenant's own partner (the planner may be given others), active over archived, then the oldest. */
 function pickCompany(candidates: ExistingPartner[], companyId: number | undefined): ExistingPartner | undefined {
   return [...candidates].sort(
     (a, b) =>
@@ -359,7 +359,8 @@ export async function fetchExistingPartners(
 ): Promise<ExistingPartners> {
   const batchSize = options.batchSize ?? 100;
   const context = { active_test: false };
-  const scope: OdooDomain = options.companyId ? [["company_id", "in", [options.companyId, false]]] : [];
+  // Only the tenant's own partners: one without a company is shared by every tenant of the database, and writing it would reach them all.
+  const scope: OdooDomain = options.companyId ? [["company_id", "=", options.companyId]] : [];
   const uens = [...new Set(desired.map((c) => c.uen))];
   const companies: ExistingPartner[] = [];
   for (const chunk of chunks(uens, batchSize)) {
@@ -376,7 +377,7 @@ export async function fetchExistingPartners(
   if (desired.some((c) => c.contacts.length)) {
     for (const chunk of chunks(parentIds, batchSize)) {
       contacts.push(
-        ...(await session.searchRead("res.partner", [["parent_id", "in", chunk]], { fields: PARTNER_FIELDS, context, schema: partnerRowSchema })),
+        ...(await session.searchRead("res.partner", [["parent_id", "in", chunk], ...scope], { fields: PARTNER_FIELDS, context, schema: partnerRowSchema })),
       );
     }
   }

@@ -45,7 +45,7 @@ async function loadApp() {
   };
 }
 
-const ACME_ADMIN = { sub: "acme-admin-sub", email: "admin@acme.test", tenant_id: "acme", roles: ["admin"] };
+const ACME_ADMIN = { sub: "acme-admin-sub", email: "admin@acme.test", email_verified: true, tenant_id: "acme", roles: ["admin"] };
 
 beforeAll(async () => {
   standIns = await startStandIns();

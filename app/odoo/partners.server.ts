@@ -118,6 +118,12 @@ export type PartnerPlan = {
 export type PlanOptions = {
   /** company_per_tenant: the tenant's res.company, stamped on every new partner. */
   companyId?: number;
+  /**
+   * company_per_tenant: a partner without a company is shared by every tenant
+   * of the database, so only partners of `companyId` are read and written. In
+   * a tenant's own database those partners are the tenant's too.
+   */
+  sharedDatabase?: boolean;
 };
 
 // ---------------------------------------------------------------- keys
@@ -359,8 +365,11 @@ export async function fetchExistingPartners(
 ): Promise<ExistingPartners> {
   const batchSize = options.batchSize ?? 100;
   const context = { active_test: false };
-  // Only the tenant's own partners: one without a company is shared by every tenant of the database, and writing it would reach them all.
-  const scope: OdooDomain = options.companyId ? [["company_id", "=", options.companyId]] : [];
+  const scope: OdooDomain = !options.companyId
+    ? []
+    : options.sharedDatabase
+      ? [["company_id", "=", options.companyId]]
+      : [["company_id", "in", [options.companyId, false]]];
   const uens = [...new Set(desired.map((c) => c.uen))];
   const companies: ExistingPartner[] = [];
   for (const chunk of chunks(uens, batchSize)) {

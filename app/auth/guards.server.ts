@@ -25,6 +25,8 @@ export type Viewer = {
   userId: string | null;
   sub: string;
   email: string;
+  /** The bearer token's `email_verified` claim (a session's sign-in recorded it on the user row). */
+  emailVerified?: boolean;
   /** The token's `name` claim (bearer only; a session's user row has it). */
   name?: string;
   roles: string[];
@@ -99,6 +101,7 @@ async function bearerViewer(request: Request, authorization: string): Promise<Vi
     userId: user?.id ?? null,
     sub: claims.sub,
     email: claims.email,
+    emailVerified: claims.email_verified,
     name: claims.name,
     roles,
     tenant: await devTenantOverride(request, tenant),

@@ -17,6 +17,8 @@ import { isPlatformStaff, tenantRolesOf } from "./roles";
 export type TokenIdentity = {
   sub: string;
   email: string;
+  /** The token's email_verified; undefined (a session already signed in) keeps what the last sign-in recorded. */
+  email_verified?: boolean;
   name?: string;
   tenant_id?: string;
   roles: string[];
@@ -34,8 +36,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export async function resolveIdentity(identity: TokenIdentity): Promise<ResolvedIdentity> {
   const user = await platformDb.user.upsert({
     where: { sub: identity.sub },
-    create: { sub: identity.sub, email: identity.email, name: identity.name ?? null, lastSeenAt: new Date() },
-    update: { email: identity.email, name: identity.name ?? undefined, lastSeenAt: new Date() },
+    create: { sub: identity.sub, email: identity.email, emailVerified: identity.email_verified ?? false, name: identity.name ?? null, lastSeenAt: new Date() },
+    update: { email: identity.email, emailVerified: identity.email_verified, name: identity.name ?? undefined, lastSeenAt: new Date() },
     select: { id: true },
   });
 

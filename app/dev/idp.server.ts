@@ -82,6 +82,8 @@ const DEFAULT_TTL = { idToken: 3600, accessToken: 3600, refreshToken: 14 * 24 * 
 export const devTokenRequestSchema = z.strictObject({
   sub: z.string().min(1),
   email: z.email(),
+  // Demo addresses count as verified; false lets tests present an address the IdP did not verify.
+  email_verified: z.boolean().default(true),
   name: z.string().min(1).optional(),
   tenant_id: z.string().min(1).optional(),
   roles: z.array(z.string().min(1)).default([]),
@@ -577,7 +579,7 @@ async function mintDevToken(
 ): Promise<string> {
   const { expires_in, nbf, aud, ...claims } = request;
   const now = Math.floor(Date.now() / 1000);
-  const payload: Record<string, unknown> = { ...claims, email_verified: true };
+  const payload: Record<string, unknown> = { ...claims };
   if (nbf !== undefined) payload.nbf = nbf;
   const key = await importJWK(signingKey, "RS256");
   return new SignJWT(payload)

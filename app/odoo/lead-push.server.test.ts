@@ -281,6 +281,19 @@ describe("planRunPush and applyRunPush", () => {
     expect(partnersOf(tenant.companyId).filter((p) => p.parent_id === archived)).toHaveLength(2);
   });
 
+  it("in a shared Odoo, never writes a partner without a company that every tenant sees: the tenant gets its own", async () => {
+    const shared = await admin.create("res.partner", { name: "Codigo (everyone's)", is_company: true, ref: "201912345A", company_id: false });
+    const before = structuredClone(odoo.get("res.partner", shared));
+    const runId = await seedRun(tenant.tenantId, [codigo]);
+    const dry = await planRunPush(tenant.tenantId, runId);
+    expect(dry.companies.update).toEqual([]);
+    expect(dry.companies.create.map((c) => c.values.company_id)).toEqual([tenant.companyId]);
+    await applyRunPush(tenant.tenantId, runId);
+    expect(odoo.get("res.partner", shared)).toEqual(before);
+    expect(odoo.records("res.partner").filter((p) => p.parent_id === shared)).toEqual([]);
+    expect(companiesOf(tenant.companyId).map((p) => p.ref)).toEqual(["201912345A"]);
+  });
+
   it("keys contacts on email, else LinkedIn URL: a contact pushed by LinkedIn gains its email later without a duplicate", async () => {
     const first = await seedRun(tenant.tenantId, [codigo]);
     await applyRunPush(tenant.tenantId, first);

@@ -465,6 +465,7 @@ export async function planRunPush(tenantId: string, runId: string, options: RunP
   const prepared = await prepare(tenantId, runId, options);
   const batchSize = batchSizeOf(options);
   const companyId = prepared.connection.companyId ?? undefined;
+  const sharedDatabase = prepared.connection.mode === "company_per_tenant";
   const plan: RunPushPlan = {
     runId,
     mode: prepared.mode,
@@ -479,8 +480,8 @@ export async function planRunPush(tenantId: string, runId: string, options: RunP
   if (prepared.pending.length === 0) return plan;
   const { session } = await openSession(prepared.connection);
   for (const batch of chunks(prepared.pending, batchSize)) {
-    const existing = await fetchExistingPartners(session, batch, { companyId, batchSize });
-    const part = planPartnerUpsert(existing, batch, { companyId });
+    const existing = await fetchExistingPartners(session, batch, { companyId, sharedDatabase, batchSize });
+    const part = planPartnerUpsert(existing, batch, { companyId, sharedDatabase });
     for (const kind of ["create", "update", "unchanged"] as const) {
       (plan.companies[kind] as unknown[]).push(...part.companies[kind]);
       (plan.contacts[kind] as unknown[]).push(...part.contacts[kind]);
@@ -574,6 +575,7 @@ export async function applyRunPush(tenantId: string, runId: string, actor?: Acto
       return { ...result, status: "awaiting_approval", durationMs: Date.now() - started };
     }
     const companyId = prepared.connection.companyId ?? undefined;
+    const sharedDatabase = prepared.connection.mode === "company_per_tenant";
     await recordEvents(tenantId, runId, [
       {
         event: "started",
@@ -601,7 +603,7 @@ export async function applyRunPush(tenantId: string, runId: string, actor?: Acto
         for (const [index, batch] of chunks(prepared.pending, batchSize).entries()) {
           const batchStarted = Date.now();
           result.batches++;
-          const applied = await applyBatch(opened.session, batch, { companyId, batchSize, maxBatchAttempts }, (attempt, error) =>
+          const applied = await applyBatch(opened.session, batch, { companyId, sharedDatabase, batchSize, maxBatchAttempts }, (attempt, error) =>
             recordEvents(tenantId, runId, [
               { event: "batch_retried", status: "error", args: { batch: index, attempt, companies: batch.length }, message: describeFailure(error) },
             ]),
@@ -684,13 +686,14 @@ type BatchOutcome = Awaited<ReturnType<typeof applyPartnerPlan>>;
 async function applyBatch(
   session: OdooSession,
   batch: DesiredCompany[],
-  options: { companyId: number | undefined; batchSize: number; maxBatchAttempts: number },
+  options: { companyId: number | undefined; sharedDatabase: boolean; batchSize: number; maxBatchAttempts: number },
   onRetry: (attempt: number, error: unknown) => Promise<void>,
 ): Promise<{ ok: true; outcome: BatchOutcome } | { ok: false; error: unknown }> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const existing = await fetchExistingPartners(session, batch, { companyId: options.companyId, batchSize: options.batchSize });
-      const plan = planPartnerUpsert(existing, batch, { companyId: options.companyId });
+      const scope = { companyId: options.companyId, sharedDatabase: options.sharedDatabase };
+      const existing = await fetchExistingPartners(session, batch, { ...scope, batchSize: options.batchSize });
+      const plan = planPartnerUpsert(existing, batch, scope);
       return { ok: true, outcome: await applyPartnerPlan(session, plan, { batchSize: options.batchSize }) };
     } catch (error) {
       if (error instanceof OdooTransportError && attempt < options.maxBatchAttempts) {

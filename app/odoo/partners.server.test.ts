@@ -242,6 +242,17 @@ describe("upsertPartners", () => {
     });
   });
 
+  it("never writes a partner outside the tenant's company, such as one shared by every tenant (no company)", async () => {
+    const shared = await admin.create("res.partner", { name: "Codigo (shared)", is_company: true, ref: "201912345A", company_id: false });
+    const sharedContact = await admin.create("res.partner", { name: "Tan Wei (shared)", email: "wei.tan@codigo.co", parent_id: shared, company_id: false });
+    const before = [structuredClone(db.get("res.partner", shared)), structuredClone(db.get("res.partner", sharedContact))];
+    const result = await upsertPartners(tenant.session, leads(), { companyId: tenant.companyId, sharedDatabase: true });
+    expect(result.companies.created).toBe(2);
+    expect(result.companyIds["201912345A"]).not.toBe(shared);
+    expect(db.get("res.partner", result.companyIds["201912345A"]!)).toMatchObject({ company_id: tenant.companyId, name: "Codigo Pte Ltd" });
+    expect([db.get("res.partner", shared), db.get("res.partner", sharedContact)]).toEqual(before);
+  });
+
   it("batches: one search_read per batch of UENs and parents, one create per batch, writes grouped by values", async () => {
     const many: DesiredCompanyInput[] = Array.from({ length: 250 }, (_, i) => ({
       uen: `B${String(i).padStart(4, "0")}`,

@@ -118,6 +118,12 @@ export type PartnerPlan = {
 export type PlanOptions = {
   /** company_per_tenant: the tenant's res.company, stamped on every new partner. */
   companyId?: number;
+  /**
+   * company_per_tenant: a partner without a company is shared by every tenant
+   * of the database, so only partners of `companyId` are read and written. In
+   * a tenant's own database those partners are the tenant's too.
+   */
+  sharedDatabase?: boolean;
 };
 
 // ---------------------------------------------------------------- keys
@@ -299,7 +305,7 @@ function diff(current: ExistingPartner, wanted: Record<string, unknown>): FieldC
   return changes;
 }
 
-/** Prefer the tenant's own partner over a shared one, active over archived, then the oldest. */
+/** Prefer the tenant's own partner (the planner may be given others), active over archived, then the oldest. */
 function pickCompany(candidates: ExistingPartner[], companyId: number | undefined): ExistingPartner | undefined {
   return [...candidates].sort(
     (a, b) =>
@@ -359,7 +365,11 @@ export async function fetchExistingPartners(
 ): Promise<ExistingPartners> {
   const batchSize = options.batchSize ?? 100;
   const context = { active_test: false };
-  const scope: OdooDomain = options.companyId ? [["company_id", "in", [options.companyId, false]]] : [];
+  const scope: OdooDomain = !options.companyId
+    ? []
+    : options.sharedDatabase
+      ? [["company_id", "=", options.companyId]]
+      : [["company_id", "in", [options.companyId, false]]];
   const uens = [...new Set(desired.map((c) => c.uen))];
   const companies: ExistingPartner[] = [];
   for (const chunk of chunks(uens, batchSize)) {
@@ -376,7 +386,7 @@ export async function fetchExistingPartners(
   if (desired.some((c) => c.contacts.length)) {
     for (const chunk of chunks(parentIds, batchSize)) {
       contacts.push(
-        ...(await session.searchRead("res.partner", [["parent_id", "in", chunk]], { fields: PARTNER_FIELDS, context, schema: partnerRowSchema })),
+        ...(await session.searchRead("res.partner", [["parent_id", "in", chunk], ...scope], { fields: PARTNER_FIELDS, context, schema: partnerRowSchema })),
       );
     }
   }

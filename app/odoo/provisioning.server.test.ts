@@ -8,6 +8,7 @@ import {
   ensureIntegrationUser,
   ensureOAuthProvider,
   ensureSsoUser,
+  GLOBAL_ADMIN_GROUPS,
   groupsForRoles,
   installModules,
   OdooProvisioningError,
@@ -26,7 +27,7 @@ const PROVIDER = {
   userinfoEndpoint: "https://sso.example.test/userinfo",
   scope: "openid profile email",
 };
-const SIGNER = { email: "Owner@Acme.example", name: "Ada Owner", sub: "sub-123", roles: ["admin"] };
+const SIGNER = { email: "Owner@Acme.example", emailVerified: true, name: "Ada Owner", sub: "sub-123", roles: ["admin"] };
 
 const simulators: OdooSimulator[] = [];
 afterEach(async () => {
@@ -54,6 +55,12 @@ function fastClient(sim: OdooSimulator): OdooClient {
 
 const named = (db: SimDatabase, model: string, field: string, value: unknown) => db.records(model).filter((r) => r[field] === value);
 const groupIds = (db: SimDatabase, xmlIds: string[]) => xmlIds.map((x) => db.xmlId(x));
+/** The groups a user holds as Odoo stores them (implied groups included), by XML id. */
+const heldGroups = (db: SimDatabase, uid: number) =>
+  ((db.get("res.users", uid)!.groups_id as number[]) ?? [])
+    .map((id) => db.records("ir.model.data").find((x) => x.model === "res.groups" && x.res_id === id))
+    .map((x) => `${String(x!.module)}.${String(x!.name)}`)
+    .sort();
 
 // ---------------------------------------------------------------- the two flows the provisioning job runs
 
@@ -104,9 +111,17 @@ function expectCompanyTenant(sim: OdooSimulator, result: FlowResult, password: s
   expect(db.hasGroup(result.integrationUid, "base.group_system")).toBe(false);
   expect(db.authenticate("svc-acme@nexius.local", password)).toBe(result.integrationUid);
   expect(db.get("res.users", result.ssoUid)).toMatchObject({ oauth_provider_id: result.providerId, oauth_uid: "sub-123" });
-  expect(db.hasGroup(result.ssoUid, "sales_team.group_sale_manager")).toBe(true);
-  expect(db.hasGroup(result.ssoUid, "base.group_system")).toBe(true);
+  // A workspace admin administers sales in its own company, never the shared database.
+  expect(heldGroups(db, result.ssoUid)).toEqual(SHARED_ADMIN_GROUPS);
 }
+
+const SHARED_ADMIN_GROUPS = [
+  "base.group_partner_manager",
+  "base.group_user",
+  "sales_team.group_sale_manager",
+  "sales_team.group_sale_salesman",
+  "sales_team.group_sale_salesman_all_leads",
+];
 
 function expectDatabaseTenant(sim: OdooSimulator, result: FlowResult, password: string) {
   expect([...sim.state.databases.keys()]).toEqual(["tenant_acme"]);
@@ -121,7 +136,15 @@ function expectDatabaseTenant(sim: OdooSimulator, result: FlowResult, password: 
   expect(db.authenticate("svc@nexius.local", password)).toBe(result.integrationUid);
   expect(db.authenticate("platform-admin", ADMIN.password)).toBe(2);
   expect(db.hasGroup(result.integrationUid, "sales_team.group_sale_manager")).toBe(false);
-  expect(db.hasGroup(result.ssoUid, "base.group_system")).toBe(true);
+  // The database is the tenant's own: its admin holds Settings there.
+  expect(heldGroups(db, result.ssoUid)).toEqual([
+    "base.group_erp_manager",
+    "base.group_system",
+    "base.group_user",
+    "sales_team.group_sale_manager",
+    "sales_team.group_sale_salesman",
+    "sales_team.group_sale_salesman_all_leads",
+  ]);
 }
 
 /** Every call of a clean run, each tagged with how many identical calls came before it. */
@@ -240,6 +263,10 @@ describe("createTenantDatabase", () => {
 describe("groups and users", () => {
   it("maps roles to groups, unknown roles to viewer", () => {
     expect(groupsForRoles(["admin"])).toEqual(["base.group_user", "sales_team.group_sale_manager", "base.group_system"]);
+    expect(groupsForRoles(["admin"], { sharedDatabase: true })).toEqual(["base.group_user", "sales_team.group_sale_manager", "base.group_partner_manager"]);
+    for (const role of ["admin", "ops", "viewer"]) {
+      expect(groupsForRoles([role], { sharedDatabase: true }).filter((g) => GLOBAL_ADMIN_GROUPS.includes(g))).toEqual([]);
+    }
     expect(groupsForRoles(["ops"])).toEqual(["base.group_user", "sales_team.group_sale_salesman_all_leads"]);
     expect(groupsForRoles(["viewer"])).toEqual(["base.group_user", "sales_team.group_sale_salesman"]);
     expect(groupsForRoles(["platform_owner"])).toEqual(groupsForRoles(["viewer"]));
@@ -274,7 +301,61 @@ describe("groups and users", () => {
     const user = sim.state.database(SHARED_DB).get("res.users", first.uid)!;
     expect(user.company_ids).toEqual([a.companyId, b.companyId]);
     expect(user.company_id).toBe(a.companyId);
-    expect(sim.state.database(SHARED_DB).hasGroup(first.uid, "base.group_system")).toBe(true);
+    expect(heldGroups(sim.state.database(SHARED_DB), first.uid)).toEqual(SHARED_ADMIN_GROUPS);
+  });
+
+  it("gives each role of a shared database exactly its groups, implied ones included, and no database administration", async () => {
+    const sim = await sharedSimulator();
+    const admin = await new OdooClient({ baseUrl: sim.url }).connect(SHARED_DB, ADMIN.login, ADMIN.password);
+    const db = sim.state.database(SHARED_DB);
+    const { providerId } = await ensureOAuthProvider(admin, PROVIDER);
+    const { companyId } = await ensureCompany(admin, { name: "Tenant A" });
+    const user = (role: string) => ensureSsoUser(admin, { ...SIGNER, email: `${role}@a.example`, sub: `sub-${role}`, roles: [role], providerId, companyId, sharedDatabase: true });
+    expect(heldGroups(db, (await user("admin")).uid)).toEqual(SHARED_ADMIN_GROUPS);
+    expect(heldGroups(db, (await user("ops")).uid)).toEqual(["base.group_user", "sales_team.group_sale_salesman", "sales_team.group_sale_salesman_all_leads"]);
+    expect(heldGroups(db, (await user("viewer")).uid)).toEqual(["base.group_user", "sales_team.group_sale_salesman"]);
+    // Updating a linked user (a second run) grants nothing more.
+    expect(heldGroups(db, (await user("admin")).uid)).toEqual(SHARED_ADMIN_GROUPS);
+  });
+
+  it("refuses a shared-database role whose groups imply Settings", async () => {
+    const sim = await sharedSimulator();
+    const admin = await new OdooClient({ baseUrl: sim.url }).connect(SHARED_DB, ADMIN.login, ADMIN.password);
+    const db = sim.state.database(SHARED_DB);
+    const manager = db.get("res.groups", db.xmlId("sales_team.group_sale_manager")!)!;
+    manager.implied_ids = [...(manager.implied_ids as number[]), db.xmlId("base.group_system")!];
+    const { providerId } = await ensureOAuthProvider(admin, PROVIDER);
+    const error = await ensureSsoUser(admin, { ...SIGNER, providerId, companyId: 1, sharedDatabase: true }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ step: "sso_user", retryable: false });
+    expect(named(db, "res.users", "login", "owner@acme.example")).toEqual([]);
+  });
+
+  it("never takes over an Odoo user that has the member's email as login but is not linked to them", async () => {
+    const sim = await sharedSimulator();
+    const admin = await new OdooClient({ baseUrl: sim.url }).connect(SHARED_DB, ADMIN.login, ADMIN.password);
+    const db = sim.state.database(SHARED_DB);
+    const { providerId } = await ensureOAuthProvider(admin, PROVIDER);
+    const { companyId } = await ensureCompany(admin, { name: "Tenant A" });
+    const existing = await admin.create("res.users", { name: "Someone", login: "owner@acme.example", groups_id: [[6, 0, [db.xmlId("base.group_user")!]]] });
+    const before = structuredClone(db.get("res.users", existing)!);
+    for (const sharedDatabase of [true, false]) {
+      const error = await ensureSsoUser(admin, { ...SIGNER, providerId, companyId, sharedDatabase }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ step: "sso_user", retryable: false });
+      expect((error as Error).message).toContain("platform operator");
+    }
+    expect(db.get("res.users", existing)).toEqual(before);
+    expect(named(db, "res.users", "oauth_uid", SIGNER.sub)).toEqual([]);
+  });
+
+  it("creates or links no Odoo user for an email the IdP has not verified", async () => {
+    const sim = await sharedSimulator();
+    const admin = await new OdooClient({ baseUrl: sim.url }).connect(SHARED_DB, ADMIN.login, ADMIN.password);
+    const db = sim.state.database(SHARED_DB);
+    const { providerId } = await ensureOAuthProvider(admin, PROVIDER);
+    const error = await ensureSsoUser(admin, { ...SIGNER, emailVerified: false, providerId, companyId: 1, sharedDatabase: true }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ step: "sso_user", retryable: false });
+    expect((error as Error).message).toMatch(/not verified/);
+    expect(named(db, "res.users", "login", "owner@acme.example")).toEqual([]);
   });
 
   it("refuses to merge two Odoo users when the login and the IdP subject point at different ones", async () => {

@@ -61,12 +61,31 @@ const many2one = z.union([z.tuple([idSchema, z.string()]), z.literal(false)]);
 
 export type TenantRole = "admin" | "ops" | "viewer";
 
-/** Odoo groups per platform role (MISSION: roles admin, ops, viewer). */
+/**
+ * Odoo groups per platform role (MISSION: roles admin, ops, viewer) where
+ * the database is the tenant's own (db_per_tenant): its admin may hold
+ * Settings, which reaches nothing but that tenant.
+ */
 export const ROLE_GROUPS: Record<TenantRole, string[]> = {
   admin: ["sales_team.group_sale_manager", "base.group_system"],
   ops: ["sales_team.group_sale_salesman_all_leads"],
   viewer: ["sales_team.group_sale_salesman"],
 };
+
+/**
+ * In one database shared by every tenant (company_per_tenant), groups are
+ * global: Settings or Access Rights there let a user grant themselves every
+ * other tenant's company. An admin gets what a company-level administrator
+ * needs (Sales Manager, contact creation), nothing that crosses companies.
+ */
+export const SHARED_DATABASE_ROLE_GROUPS: Record<TenantRole, string[]> = {
+  admin: ["sales_team.group_sale_manager", "base.group_partner_manager"],
+  ops: ROLE_GROUPS.ops,
+  viewer: ROLE_GROUPS.viewer,
+};
+
+/** Groups that administer the whole database; never held by a tenant user of a shared one. */
+export const GLOBAL_ADMIN_GROUPS = ["base.group_system", "base.group_erp_manager", "base.group_no_one"];
 
 /**
  * What the service account needs to upsert partners and read the CRM for
@@ -78,10 +97,11 @@ export const INTEGRATION_USER_GROUPS = ["base.group_user", "base.group_partner_m
 export const REQUIRED_MODULES = ["auth_oauth", "sales_team", "contacts"];
 
 /** Groups for a set of platform roles; unknown roles are ignored, and no known role means viewer (least privilege). */
-export function groupsForRoles(roles: readonly string[]): string[] {
-  const known = roles.filter((r): r is TenantRole => r in ROLE_GROUPS);
+export function groupsForRoles(roles: readonly string[], options: { sharedDatabase?: boolean } = {}): string[] {
+  const table = options.sharedDatabase ? SHARED_DATABASE_ROLE_GROUPS : ROLE_GROUPS;
+  const known = roles.filter((r): r is TenantRole => r in table);
   const effective = known.length ? known : (["viewer"] as TenantRole[]);
-  return [...new Set(["base.group_user", ...effective.flatMap((r) => ROLE_GROUPS[r])])];
+  return [...new Set(["base.group_user", ...effective.flatMap((r) => table[r])])];
 }
 
 // ---------------------------------------------------------------- db_per_tenant
@@ -344,46 +364,68 @@ const ssoRowSchema = userRowSchema.extend({
   oauth_uid: z.union([z.string(), z.literal(false)]),
 });
 
+const groupClosureSchema = z.object({ id: idSchema, implied_ids: z.array(idSchema) });
+
 /**
  * The signer's Odoo user, pre-linked to the IdP (`oauth_provider_id` +
  * `oauth_uid` = sub) so their first Odoo sign-in matches it instead of
  * signing up a new user. Groups follow the platform roles.
  *
- * `sharedDatabase` (company_per_tenant): Odoo groups are global, so an
- * existing user (a member of another tenant) only gains this tenant's
- * company and groups; in a tenant's own database the groups are set exactly.
+ * A user is found only by that link, never by login: an Odoo user that
+ * exists under the member's email but is not linked to their identity may
+ * be someone else (or the database's administrator), so it is refused for
+ * an operator to resolve instead of taken over. The email must be verified
+ * by the IdP before it becomes a login.
+ *
+ * `sharedDatabase` (company_per_tenant): Odoo groups are global, so a user
+ * we linked for another tenant only gains this tenant's company and groups,
+ * and no group that administers the database is ever granted; in a tenant's
+ * own database the groups are set exactly.
  */
 export async function ensureSsoUser(
   session: OdooSession,
-  input: { email: string; name: string; sub: string; providerId: number; roles: readonly string[]; companyId: number; sharedDatabase?: boolean },
+  input: {
+    email: string;
+    emailVerified: boolean;
+    name: string;
+    sub: string;
+    providerId: number;
+    roles: readonly string[];
+    companyId: number;
+    sharedDatabase?: boolean;
+  },
 ): Promise<{ uid: number; created: boolean }> {
   return step("sso_user", async () => {
     const login = input.email.trim().toLowerCase();
-    const groupIds = [...(await session.resolveXmlIds(groupsForRoles(input.roles))).values()];
-    const matches = await session.searchRead(
-      "res.users",
-      ["|", "&", ["oauth_provider_id", "=", input.providerId], ["oauth_uid", "=", input.sub], ["login", "=", login]],
-      {
-        fields: ["id", "login", "active", "company_id", "company_ids", "groups_id", "oauth_provider_id", "oauth_uid"],
-        context: { active_test: false },
-        schema: ssoRowSchema,
-      },
-    );
-    const byLogin = matches.find((u) => u.login === login);
-    const bySub = matches.find((u) => u.oauth_provider_id && u.oauth_provider_id[0] === input.providerId && u.oauth_uid === input.sub);
-    if (byLogin && bySub && byLogin.id !== bySub.id) {
+    if (!input.emailVerified) {
       throw new OdooProvisioningError(
         "sso_user",
-        `Odoo user ${bySub.login} is already linked to this identity, but ${login} is another user; resolve the duplicate in Odoo`,
+        `The identity provider has not verified ${login}, so no Odoo user is created or linked for it. Verify the address at the identity provider, sign in again, then retry.`,
         { retryable: false },
       );
     }
-    const existing = bySub ?? byLogin;
-    const link = { name: input.name, email: login, oauth_provider_id: input.providerId, oauth_uid: input.sub, active: true };
-    if (!existing) {
+    const groups = groupsForRoles(input.roles, { sharedDatabase: input.sharedDatabase });
+    const groupIds = [...(await session.resolveXmlIds(groups)).values()];
+    if (input.sharedDatabase) await refuseGlobalAdministration(session, groupIds);
+    const fields = ["id", "login", "active", "company_id", "company_ids", "groups_id", "oauth_provider_id", "oauth_uid"];
+    const context = { active_test: false };
+    const [linked] = await session.searchRead("res.users", [["oauth_provider_id", "=", input.providerId], ["oauth_uid", "=", input.sub]], {
+      fields,
+      context,
+      schema: ssoRowSchema,
+    });
+    const [holder] = await session.searchRead("res.users", [["login", "=", login]], { fields, context, schema: ssoRowSchema });
+    if (holder && holder.id !== linked?.id) {
+      throw new OdooProvisioningError(
+        "sso_user",
+        `Odoo already has a user with login ${login} (id ${holder.id}) that is not linked to this Nexius identity. A platform operator must rename that Odoo user or link it to the member in Odoo, then retry.`,
+        { retryable: false },
+      );
+    }
+    const link = { name: input.name, email: login, login, oauth_provider_id: input.providerId, oauth_uid: input.sub, active: true };
+    if (!linked) {
       const uid = await session.create("res.users", {
         ...link,
-        login,
         company_id: input.companyId,
         company_ids: [[6, 0, [input.companyId]]],
         groups_id: [[6, 0, groupIds]],
@@ -394,10 +436,33 @@ export async function ensureSsoUser(
     const scope = input.sharedDatabase
       ? { company_ids: [[4, input.companyId]], groups_id: groupIds.map((g) => [4, g]) }
       : { company_id: input.companyId, company_ids: [[6, 0, [input.companyId]]], groups_id: [[6, 0, groupIds]] };
-    await session.write("res.users", [existing.id], { ...link, login, ...scope });
-    log().info({ odoo: { step: "sso_user", db: session.db, uid: existing.id, created: false } }, "odoo sso user ready");
-    return { uid: existing.id, created: false };
+    await session.write("res.users", [linked.id], { ...link, ...scope });
+    log().info({ odoo: { step: "sso_user", db: session.db, uid: linked.id, created: false } }, "odoo sso user ready");
+    return { uid: linked.id, created: false };
   });
+}
+
+/**
+ * Refuses a group list whose closure (implied groups included, as Odoo adds
+ * them) reaches a group that administers the whole shared database — also
+ * when a module or an Odoo administrator made a role group imply one.
+ */
+async function refuseGlobalAdministration(session: OdooSession, groupIds: number[]): Promise<void> {
+  const forbidden = new Set((await session.resolveXmlIds(GLOBAL_ADMIN_GROUPS)).values());
+  const seen = new Set<number>();
+  let frontier = groupIds;
+  while (frontier.length) {
+    for (const id of frontier) seen.add(id);
+    const rows = await session.read("res.groups", frontier, ["implied_ids"], { schema: groupClosureSchema });
+    frontier = [...new Set(rows.flatMap((r) => r.implied_ids))].filter((id) => !seen.has(id));
+  }
+  if ([...seen].some((id) => forbidden.has(id))) {
+    throw new OdooProvisioningError(
+      "sso_user",
+      "The Odoo groups for this role imply database administration (Settings or Access Rights), which no tenant user of a shared Odoo may hold; check the groups' implied groups in Odoo.",
+      { retryable: false },
+    );
+  }
 }
 
 // ---------------------------------------------------------------- auth_oauth

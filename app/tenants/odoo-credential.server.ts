@@ -3,14 +3,15 @@ import { performance } from "node:perf_hooks";
 import { recordAudit, type Actor } from "~/audit.server";
 import { platformDb } from "~/db.server";
 import { log } from "~/logger.server";
+import { OdooAccessDenied, OdooTransportError } from "~/odoo/client.server";
 import { odooClient, openOdooSecret, replaceServiceSecret } from "~/odoo/connection.server";
 import { rotateIntegrationPassword } from "~/odoo/provisioning.server";
 import { adminSessionFor } from "./provisioning.server";
 
+/** What a verification tells its caller: no credential, login or Odoo error text (those go to the server log). */
 export type OdooVerification = {
   ok: boolean;
   database: string | null;
-  login: string | null;
   server_version: string | null;
   latency_ms: number | null;
   last_verified_at: string | null;
@@ -27,7 +28,7 @@ export async function verifyOdooConnection(tenantId: string, actor: Actor): Prom
 async function checkOdooConnection(tenantId: string): Promise<OdooVerification> {
   const connection = await platformDb.odooConnection.findUnique({ where: { tenantId } });
   if (!connection) {
-    return { ok: false, database: null, login: null, server_version: null, latency_ms: null, last_verified_at: null, error: "No Odoo connection yet: provisioning has not created it" };
+    return { ok: false, database: null, server_version: null, latency_ms: null, last_verified_at: null, error: "No Odoo connection yet: provisioning has not created it" };
   }
   const started = performance.now();
   try {
@@ -40,7 +41,6 @@ async function checkOdooConnection(tenantId: string): Promise<OdooVerification> 
     return {
       ok: true,
       database: connection.database,
-      login: connection.login,
       server_version: version.server_version,
       latency_ms: Math.round(performance.now() - started),
       last_verified_at: verifiedAt.toISOString(),
@@ -51,13 +51,19 @@ async function checkOdooConnection(tenantId: string): Promise<OdooVerification> 
     return {
       ok: false,
       database: connection.database,
-      login: connection.login,
       server_version: null,
       latency_ms: Math.round(performance.now() - started),
       last_verified_at: connection.lastVerifiedAt?.toISOString() ?? null,
-      error: error instanceof Error ? error.message : String(error),
+      error: verificationFailure(error),
     };
   }
+}
+
+/** Why a verification failed, in words for the workspace; Odoo's own message stays in the server log. */
+export function verificationFailure(error: unknown): string {
+  if (error instanceof OdooAccessDenied) return "Odoo refused the workspace's service credential; a workspace admin can rotate it.";
+  if (error instanceof OdooTransportError) return "Odoo did not answer in time; try again in a minute.";
+  return "Odoo answered with an error; the platform operator can find the details in the server log.";
 }
 
 export class NoOdooConnectionError extends Error {}

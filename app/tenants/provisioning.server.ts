@@ -157,7 +157,7 @@ const PHASE_WORK: Record<Exclude<ProvisioningPhase, "ready">, (ctx: PhaseContext
     await platformDb.odooConnection.update({ where: { tenantId: ctx.tenantId }, data: { oauthProviderId: provider.providerId } });
     const members = await platformDb.tenantUser.findMany({
       where: { tenantId: ctx.tenantId },
-      select: { roles: true, user: { select: { sub: true, email: true, name: true } } },
+      select: { roles: true, user: { select: memberUserFields } },
     });
     for (const member of members) await linkOdooUser(admin, { ...connection, oauthProviderId: provider.providerId }, member);
   },
@@ -184,7 +184,9 @@ export async function adminSessionFor(tenantId: string) {
   return { admin, connection };
 }
 
-type Member = { roles: string[]; user: { sub: string; email: string; name: string | null } };
+const memberUserFields = { sub: true, email: true, emailVerified: true, name: true } as const;
+
+type Member = { roles: string[]; user: { sub: string; email: string; emailVerified: boolean; name: string | null } };
 
 /** The member's Odoo user, pre-linked to their SSO subject, with groups from their roles. */
 async function linkOdooUser(
@@ -194,6 +196,7 @@ async function linkOdooUser(
 ) {
   await ensureSsoUser(admin, {
     email: member.user.email,
+    emailVerified: member.user.emailVerified,
     name: member.user.name ?? member.user.email,
     sub: member.user.sub,
     providerId: connection.oauthProviderId!,
@@ -203,16 +206,26 @@ async function linkOdooUser(
   });
 }
 
-/** For members who join after provisioning (sync_odoo_member task). */
+/**
+ * For members who join after provisioning (sync_odoo_member task). A member
+ * Odoo must not get (unverified email, a login held by someone else) is
+ * recorded for the operator instead of retried: running again cannot help.
+ */
 export async function syncOdooMember(tenantId: string, userId: string): Promise<void> {
   const member = await platformDb.tenantUser.findUnique({
     where: { tenantId_userId: { tenantId, userId } },
-    select: { roles: true, user: { select: { sub: true, email: true, name: true } } },
+    select: { roles: true, user: { select: memberUserFields } },
   });
   if (!member) return;
   const { admin, connection } = await adminSessionFor(tenantId);
   if (!connection.oauthProviderId) return; // provisioning links everyone when it configures SSO
-  await linkOdooUser(admin, connection, member);
+  try {
+    await linkOdooUser(admin, connection, member);
+  } catch (error) {
+    if (!(error instanceof OdooProvisioningError) || error.retryable) throw error;
+    log().warn({ err: error, tenantId }, "odoo user not linked for a member");
+    await recordAudit(tenantId, SYSTEM_ACTOR, "member.odoo_link_refused", member.user.email, { error: error.message });
+  }
 }
 
 class PhaseError extends Error {}

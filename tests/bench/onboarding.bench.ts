@@ -132,7 +132,7 @@ async function runScenario(name: ScenarioName) {
   const run = randomBytes(3).toString("hex");
 
   async function firstLogin(i: number): Promise<number> {
-    const identity = { sub: `bench-${name}-${run}-${i}`, email: `user${i}.${run}@bench.test`, name: `Bench ${name} ${run} ${i}`, roles: [] };
+    const identity = { sub: `bench-${name}-${run}-${i}`, email: `user${i}.${run}@bench.test`, email_verified: true, name: `Bench ${name} ${run} ${i}`, roles: [] };
     const started = performance.now();
     const { tenant } = await resolveIdentity(identity);
     if (!tenant) throw new Error("first login created no workspace");

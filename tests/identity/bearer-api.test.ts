@@ -41,11 +41,12 @@ async function loadApp() {
     rotate: rotate.action,
     firstLogin: firstLogin.action,
     status: status.loader,
-    verify: verify.loader,
+    verify: verify.action,
+    verifyGet: verify.loader,
   };
 }
 
-const ACME_ADMIN = { sub: "acme-admin-sub", email: "admin@acme.test", tenant_id: "acme", roles: ["admin"] };
+const ACME_ADMIN = { sub: "acme-admin-sub", email: "admin@acme.test", email_verified: true, tenant_id: "acme", roles: ["admin"] };
 
 beforeAll(async () => {
   standIns = await startStandIns();
@@ -65,7 +66,7 @@ afterAll(async () => {
 const token = (request: DevTokenRequest) => mintToken(standIns.idp, request);
 
 async function call(
-  route: "whoami" | "info" | "tenant" | "rotate" | "firstLogin" | "status" | "verify",
+  route: "whoami" | "info" | "tenant" | "rotate" | "firstLogin" | "status" | "verify" | "verifyGet",
   options: { token?: string; authorization?: string; params?: Record<string, string> } = {},
 ) {
   const paths = {
@@ -75,7 +76,8 @@ async function call(
     rotate: ["POST", `/api/tenants/${options.params?.id}/odoo/api-key/rotate`],
     firstLogin: ["POST", "/api/onboarding/first_login"],
     status: ["GET", "/api/onboarding/status"],
-    verify: ["GET", "/api/onboarding/verify_odoo"],
+    verify: ["POST", "/api/onboarding/verify_odoo"],
+    verifyGet: ["GET", "/api/onboarding/verify_odoo"],
   } as const;
   const [method, path] = paths[route];
   const headers: Record<string, string> = options.authorization ? { authorization: options.authorization } : {};
@@ -375,6 +377,17 @@ describe("onboarding API", () => {
     ]);
   });
 
+  it("POST first_login records whether the IdP verified the email, as the token says on each call", async () => {
+    const sub = `verified-${randomUUID()}`;
+    const user = () => app.platformDb.user.findUniqueOrThrow({ where: { sub } });
+    await call("firstLogin", { token: await token({ sub, email: "maybe@startup.test", email_verified: false }) });
+    expect((await user()).emailVerified).toBe(false);
+    await call("firstLogin", { token: await token({ sub, email: "maybe@startup.test", email_verified: true }) });
+    expect((await user()).emailVerified).toBe(true);
+    await call("firstLogin", { token: await token({ sub, email: "other@startup.test", email_verified: false }) });
+    expect(await user()).toMatchObject({ email: "other@startup.test", emailVerified: false });
+  });
+
   it("POST first_login keys a tenant named by a UUID under that id, so later tokens find it", async () => {
     const tenantId = randomUUID();
     const bearer = await token({ sub: `uuid-admin-${randomUUID()}`, email: "admin@uuid-tenant.test", tenant_id: tenantId, roles: ["admin"] });
@@ -420,30 +433,54 @@ describe("onboarding API", () => {
     expect(body).toMatchObject({ error: "no_workspace" });
   });
 
-  it("GET verify_odoo signs in with the stored credential and never returns it", async () => {
-    const ops = await token({ sub: "acme-ops-sub", email: "ops@acme.test", tenant_id: "acme", roles: ["ops"] });
+  it("POST verify_odoo, for a workspace admin, signs in with the stored credential and returns neither it nor the login", async () => {
+    const admin = await token({ ...ACME_ADMIN });
     const before = await app.platformDb.odooConnection.findUniqueOrThrow({ where: { tenantId: acme.id } });
-    const { status, body } = await call("verify", { token: ops });
+    const { status, body } = await call("verify", { token: admin });
     expect(status).toBe(200);
-    expect(body).toMatchObject({ tenant_id: acme.id, ok: true, database: ODOO_SETTINGS.database, login: before.login, server_version: "17.0", error: null });
+    expect(body).toEqual({
+      tenant_id: acme.id,
+      ok: true,
+      database: ODOO_SETTINGS.database,
+      server_version: "17.0",
+      latency_ms: expect.any(Number),
+      last_verified_at: expect.any(String),
+      error: null,
+    });
     const after = await app.platformDb.odooConnection.findUniqueOrThrow({ where: { tenantId: acme.id } });
     expect(after.lastVerifiedAt!.getTime()).toBeGreaterThan(before.lastVerifiedAt!.getTime());
     expect(body!.last_verified_at).toBe(after.lastVerifiedAt!.toISOString());
     expect(JSON.stringify(body)).not.toContain(app.openOdooSecret(after));
+    expect(JSON.stringify(body)).not.toContain(after.login);
     // It wrote lastVerifiedAt, so the audit trail says who asked.
     const entry = await app.platformDb.auditLog.findFirstOrThrow({ where: { tenantId: acme.id, action: "odoo.verified" }, orderBy: { id: "desc" } });
-    expect(entry).toMatchObject({ actorSub: "acme-ops-sub", actorEmail: "ops@acme.test", details: { ok: true, error: null } });
+    expect(entry).toMatchObject({ actorSub: ACME_ADMIN.sub, actorEmail: ACME_ADMIN.email, details: { ok: true, error: null } });
   });
 
-  it("GET verify_odoo reports a refused credential as 502 with the reason", async () => {
-    const ops = await token({ sub: "acme-ops-sub", email: "ops@acme.test", tenant_id: "acme", roles: ["ops"] });
+  it("verify_odoo: ops and viewers get 403 and nothing is written; a GET is 405", async () => {
+    const before = await app.platformDb.odooConnection.findUniqueOrThrow({ where: { tenantId: acme.id } });
+    const audits = await app.platformDb.auditLog.count({ where: { tenantId: acme.id, action: "odoo.verified" } });
+    for (const role of ["ops", "viewer"]) {
+      const bearer = await token({ sub: `acme-${role}-sub`, email: `${role}@acme.test`, tenant_id: "acme", roles: [role] });
+      const { status, body } = await call("verify", { token: bearer });
+      expect(status, role).toBe(403);
+      expect(body).toMatchObject({ error: "forbidden" });
+      expect((await call("verifyGet", { token: bearer })).status).toBe(405);
+    }
+    expect((await app.platformDb.odooConnection.findUniqueOrThrow({ where: { tenantId: acme.id } })).lastVerifiedAt).toEqual(before.lastVerifiedAt);
+    expect(await app.platformDb.auditLog.count({ where: { tenantId: acme.id, action: "odoo.verified" } })).toBe(audits);
+  });
+
+  it("POST verify_odoo reports a refused credential as 502 in plain words, without Odoo's internals", async () => {
+    const admin = await token({ ...ACME_ADMIN });
     standIns.odoo.faults.failNext({ service: "common", method: "authenticate", error: "AccessDenied" });
-    const { status, body } = await call("verify", { token: ops });
+    const { status, body } = await call("verify", { token: admin });
     expect(status).toBe(502);
-    expect(body).toMatchObject({ ok: false, error: expect.stringMatching(/AccessDenied/) });
+    expect(body).toMatchObject({ ok: false, error: "Odoo refused the workspace's service credential; a workspace admin can rotate it." });
+    expect(JSON.stringify(body)).not.toMatch(/AccessDenied|odoo\.exceptions|Traceback/);
   });
 
-  it("GET verify_odoo says so when provisioning has not created the connection yet", async () => {
+  it("POST verify_odoo says so when provisioning has not created the connection yet", async () => {
     const bearer = await token({ sub: `self-serve-${randomUUID()}`, email: "second@startup.test" });
     await call("firstLogin", { token: bearer });
     const { status, body } = await call("verify", { token: bearer });

@@ -25,13 +25,14 @@ let acme: Tenant;
 let globex: Tenant;
 
 async function loadApp() {
-  const [db, layout, admin, whoami, logout, session] = await Promise.all([
+  const [db, layout, admin, whoami, logout, session, setup] = await Promise.all([
     import("~/db.server"),
     import("~/routes/app+/_layout"),
     import("~/routes/admin+/_layout"),
     import("~/routes/api+/whoami"),
     import("~/routes/auth+/logout"),
     import("~/auth/session.server"),
+    import("~/routes/app+/setup"),
   ]);
   return {
     platformDb: db.platformDb,
@@ -42,6 +43,7 @@ async function loadApp() {
     logoutLoader: logout.loader,
     refreshTokenOf: session.refreshTokenOf,
     idTokenOf: session.idTokenOf,
+    setupAction: setup.action,
   };
 }
 
@@ -79,6 +81,28 @@ async function whoami(cookie: string | undefined) {
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
+describe("the setup screen's Retry", () => {
+  const retry = (cookie: string | undefined) => invoke(app.setupAction, appRequest("/app/setup", { cookie, form: { intent: "retry" } }));
+  const retried = (tenantId: string) => app.platformDb.auditLog.count({ where: { tenantId, action: "tenant.provisioning_retried" } });
+
+  it("is refused to a viewer: 403, nothing queued or recorded", async () => {
+    const browser = new AppBrowser();
+    await signInThroughApp(browser, { email: "viewer@acme.test", password: DEMO_PASSWORD });
+    const response = await retry(browser.cookies());
+    expect(response.status).toBe(403);
+    expect(await retried(acme.id)).toBe(0);
+    expect(await jobsFor(acme.id)).toEqual([]);
+  });
+
+  it("is the workspace admin's: it queues provisioning again", async () => {
+    const browser = new AppBrowser();
+    await signInThroughApp(browser, { email: "admin@globex.test", password: DEMO_PASSWORD });
+    const response = await retry(browser.cookies());
+    expect(response.status).toBe(302);
+    expect(await retried(globex.id)).toBe(1);
+  });
+});
+
 describe("first sign-in of a self-serve user", () => {
   it("creates the workspace bound to the subject, queues provisioning once and lands on the setup screen", async () => {
     const browser = new AppBrowser();
@@ -95,6 +119,8 @@ describe("first sign-in of a self-serve user", () => {
     expect(sessionId).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
     const user = await app.platformDb.user.findUniqueOrThrow({ where: { sub: "09cfaa90-f3ab-4d92-a20d-29b751cd6e4e" } });
+    // The dev IdP vouches for its demo addresses (email_verified), so Odoo users may be made for them.
+    expect(user.emailVerified).toBe(true);
     const tenant = await app.platformDb.tenant.findUniqueOrThrow({ where: { ownerSub: user.sub }, include: { onboardingStatus: true, members: true } });
     expect(tenant.status).toBe("provisioning");
     expect(tenant.name).toBe("New User's workspace");

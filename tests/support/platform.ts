@@ -100,6 +100,8 @@ export async function startStandIns(options: StandInOptions = {}): Promise<Stand
 export type DevTokenRequest = {
   sub: string;
   email: string;
+  /** The IdP verified the address; default true, as for its demo users. */
+  email_verified?: boolean;
   name?: string;
   tenant_id?: string;
   roles?: string[];

@@ -72,7 +72,7 @@ const SEEDED = 45;
 beforeAll(async () => {
   standIns = await startStandIns();
   app = await loadApp();
-  const resolved = await app.resolveIdentity({ sub: "acme-admin-sub", email: "admin@acme.test", tenant_id: "acme", roles: ["admin"] });
+  const resolved = await app.resolveIdentity({ sub: "acme-admin-sub", email: "admin@acme.test", email_verified: true, tenant_id: "acme", roles: ["admin"] });
   acme = resolved.tenant!;
   await app.runProvisioning(acme.id, { sub: "acme-admin-sub", email: "admin@acme.test" });
   acme = await app.platformDb.tenant.findUniqueOrThrow({ where: { id: acme.id } });
@@ -357,7 +357,7 @@ describe("tenant actions", () => {
   });
 
   it("requeues a failed provisioning on retry", async () => {
-    const { tenant } = await app.resolveIdentity({ sub: "failing-sub", email: "founder@failing.test", roles: [] });
+    const { tenant } = await app.resolveIdentity({ sub: "failing-sub", email: "founder@failing.test", email_verified: true, roles: [] });
     standIns.odoo.faults.failNext({ service: "common", method: "authenticate", error: "AccessDenied" });
     await expect(app.runProvisioning(tenant!.id, { sub: "failing-sub" })).rejects.toThrow();
     expect(await statusOf(tenant!.id)).toBe("error");

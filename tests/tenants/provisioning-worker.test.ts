@@ -52,7 +52,7 @@ async function provisionJobs(tenantId: string): Promise<JobRow[]> {
 
 function newIdentity(label: string) {
   const tag = `${label}-${randomBytes(3).toString("hex")}`;
-  return { sub: `sub-${tag}`, email: `${tag}@example.test`, name: `User ${tag}`, roles: [] as string[] };
+  return { sub: `sub-${tag}`, email: `${tag}@example.test`, email_verified: true, name: `User ${tag}`, roles: [] as string[] };
 }
 
 const companiesNamed = (name: string) => standIns.odoo.state.database("platform").records("res.company").filter((c) => c.name === name);

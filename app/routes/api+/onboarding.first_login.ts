@@ -10,7 +10,14 @@ export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireViewer(request);
   // A token's tenant_id names the workspace even before it exists; only a token without one gets a self-serve workspace.
   const tenantId = viewer.via === "bearer" ? viewer.tenantClaim : viewer.tenant?.slug;
-  const identity = await resolveIdentity({ sub: viewer.sub, email: viewer.email, name: viewer.name, roles: viewer.roles, tenant_id: tenantId });
+  const identity = await resolveIdentity({
+    sub: viewer.sub,
+    email: viewer.email,
+    email_verified: viewer.emailVerified,
+    name: viewer.name,
+    roles: viewer.roles,
+    tenant_id: tenantId,
+  });
   if (!identity.tenant) return apiError(409, "no_workspace", "Platform staff without a tenant have no workspace to provision");
   const status = await provisioningStatus(identity.tenant.id);
   if (status && status.status === "provisioning") {

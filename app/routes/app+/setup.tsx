@@ -1,7 +1,7 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
-import { requireTenantUser } from "~/auth/guards.server";
+import { requireRole, requireTenantUser } from "~/auth/guards.server";
 import { Button } from "~/components/ui/button";
 import { PROVISIONING_PHASES, type ProvisioningPhase } from "~/tenants/lifecycle";
 import { provisioningStatus, requestProvisioning } from "~/tenants/provisioning.server";
@@ -10,11 +10,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireTenantUser(request, { allowSetup: true });
   const status = await provisioningStatus(viewer.tenant.id);
   if (!status || status.status === "ready") throw redirect("/app");
-  return { tenant: viewer.tenant, status, phases: PROVISIONING_PHASES };
+  return { tenant: viewer.tenant, status, phases: PROVISIONING_PHASES, canRetry: RETRY_ROLES.some((role) => viewer.roles.includes(role)) };
 }
 
+/** Retrying provisioning works on the shared Odoo: the workspace's admin or platform staff only. */
+const RETRY_ROLES = ["admin", "platform_owner", "platform_operator"] as const;
+
 export async function action({ request }: ActionFunctionArgs) {
-  const viewer = await requireTenantUser(request, { allowSetup: true });
+  const viewer = requireRole(request, await requireTenantUser(request, { allowSetup: true }), RETRY_ROLES);
   const form = await request.formData();
   if (form.get("intent") === "retry") {
     await requestProvisioning(viewer.tenant.id, { sub: viewer.sub, email: viewer.email }, { mode: "retry" });
@@ -38,7 +41,7 @@ function formatMs(ms: number | undefined) {
 }
 
 export default function Setup() {
-  const { tenant, status, phases } = useLoaderData<typeof loader>();
+  const { tenant, status, phases, canRetry } = useLoaderData<typeof loader>();
   const revalidator = useRevalidator();
   const navigation = useNavigation();
   const failed = status.status === "error";
@@ -89,12 +92,16 @@ export default function Setup() {
       {failed ? (
         <div role="alert" className="mt-8 rounded-md border border-red-200 bg-red-50 p-4 text-sm text-red-900">
           <p>{status.error}</p>
-          <Form method="post" className="mt-4">
-            <input type="hidden" name="intent" value="retry" />
-            <Button type="submit" disabled={navigation.state !== "idle"}>
-              {navigation.state !== "idle" ? "Retrying…" : "Retry"}
-            </Button>
-          </Form>
+          {canRetry ? (
+            <Form method="post" className="mt-4">
+              <input type="hidden" name="intent" value="retry" />
+              <Button type="submit" disabled={navigation.state !== "idle"}>
+                {navigation.state !== "idle" ? "Retrying…" : "Retry"}
+              </Button>
+            </Form>
+          ) : (
+            <p className="mt-4">Your workspace admin can retry the setup.</p>
+          )}
         </div>
       ) : null}
     </main>

@@ -28,6 +28,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const identity = await resolveIdentity({
     sub: claims.sub,
     email: claims.email,
+    email_verified: claims.email_verified,
     name: claims.name,
     tenant_id: claims.tenant_id,
     roles: claims.roles,

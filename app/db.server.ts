@@ -3,6 +3,7 @@ import { Prisma, PrismaClient } from "./generated/prisma/client";
 import { env } from "./env.server";
 import { requestStatementTimeout } from "./http/statement-timeout.server";
 import { currentLogContext } from "./logger.server";
+import { createTenantScopePool, TENANT_READ_SCOPE_SQL, TENANT_SCOPE_SQL } from "./db/tenant-scope-pipeline.server";
 import { singleton } from "./singleton.server";
 
 /** A Prisma transaction in which row-level security sees exactly one tenant. */
@@ -16,6 +17,9 @@ export type TenantScopeOptions = {
   isolationLevel?: Prisma.TransactionIsolationLevel;
 };
 
+/** A single-statement read runs in an implicit transaction: no isolation level to choose. */
+export type TenantReadOptions = Pick<TenantScopeOptions, "actor" | "timeout" | "maxWait">;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class InvalidTenantIdError extends Error {
@@ -25,8 +29,22 @@ export class InvalidTenantIdError extends Error {
   }
 }
 
+function assertTenantId(tenantId: unknown): asserts tenantId is string {
+  if (typeof tenantId !== "string" || !UUID.test(tenantId)) throw new InvalidTenantIdError(tenantId);
+}
+
+/** The values of the tenant setting, in the order of TENANT_SCOPE_SQL's parameters. */
+function tenantScopeValues(tenantId: string, actor: TenantScopeOptions["actor"]) {
+  // Inside a web request its statement time limit applies; elsewhere the setting stays as it is.
+  const statementTimeout = requestStatementTimeout();
+  return [tenantId, actor?.sub ?? "", actor?.email ?? "", currentLogContext().requestId ?? "", statementTimeout === null ? null : String(statementTimeout)];
+}
+
 function createAppClient(connectionString: string, max: number) {
-  const base = new PrismaClient({ adapter: new PrismaPg({ connectionString, max }) });
+  // The pool's connections send the held-back BEGIN and tenant setting with the first statement
+  // (see tenant-scope-pipeline.server.ts), which is why the setting goes through its exact SQL text.
+  const adapter = new PrismaPg(createTenantScopePool(connectionString, max), { disposeExternalPool: true });
+  const base = new PrismaClient({ adapter });
   return base.$extends({
     name: "tenant-scope",
     client: {
@@ -36,18 +54,31 @@ function createAppClient(connectionString: string, max: number) {
        * query made through `tx` is filtered and checked by RLS policies.
        */
       async $withTenant<T>(tenantId: string, fn: (tx: TenantTx) => Promise<T>, options: TenantScopeOptions = {}): Promise<T> {
-        if (typeof tenantId !== "string" || !UUID.test(tenantId)) throw new InvalidTenantIdError(tenantId);
+        assertTenantId(tenantId);
         const client = Prisma.getExtensionContext(this) as unknown as PrismaClient;
         const { actor, ...txOptions } = options;
         return client.$transaction(
           async (tx) => {
-            // Inside a web request its statement time limit applies; elsewhere the setting stays as it is.
-            const statementTimeout = requestStatementTimeout();
-            await tx.$executeRaw`SELECT set_config('app.tenant_id', ${tenantId}, true),
-              set_config('app.actor_sub', ${actor?.sub ?? ""}, true),
-              set_config('app.actor_email', ${actor?.email ?? ""}, true),
-              set_config('app.request_id', ${currentLogContext().requestId ?? ""}, true),
-              set_config('statement_timeout', COALESCE(${statementTimeout === null ? null : String(statementTimeout)}::text, current_setting('statement_timeout')), true)`;
+            await tx.$executeRawUnsafe(TENANT_SCOPE_SQL, ...tenantScopeValues(tenantId, actor));
+            return fn(tx);
+          },
+          { timeout: 15_000, maxWait: 5_000, ...txOptions },
+        );
+      },
+
+      /**
+       * Runs `fn`, which must make exactly one statement (one Prisma read that
+       * compiles to a single query), with the tenant set — in one round trip:
+       * the setting and the statement share an implicit transaction that ends
+       * with the statement. A second statement is refused; use `$withTenant`.
+       */
+      async $tenantRead<T>(tenantId: string, fn: (tx: TenantTx) => Promise<T>, options: TenantReadOptions = {}): Promise<T> {
+        assertTenantId(tenantId);
+        const client = Prisma.getExtensionContext(this) as unknown as PrismaClient;
+        const { actor, ...txOptions } = options;
+        return client.$transaction(
+          async (tx) => {
+            await tx.$executeRawUnsafe(TENANT_READ_SCOPE_SQL, ...tenantScopeValues(tenantId, actor));
             return fn(tx);
           },
           { timeout: 15_000, maxWait: 5_000, ...txOptions },

@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { planStatement, TENANT_READ_SCOPE_SQL, TENANT_SCOPE_SQL, type PipelineState } from "./tenant-scope-pipeline.server";
+
+const idle: PipelineState = { kind: "idle" };
+const scope = { text: TENANT_SCOPE_SQL, values: ["t", "", "", "", null] };
+const readScope = { text: TENANT_READ_SCOPE_SQL, values: ["t", "", "", "", null] };
+const query = { text: 'SELECT "id" FROM "audit_log" LIMIT $1', values: [50] };
+
+function run(statements: Array<{ text: string; values?: unknown[] }>) {
+  let state = idle;
+  return statements.map((statement) => {
+    const step = planStatement(state, statement);
+    state = step.next;
+    return step;
+  });
+}
+
+describe("planStatement", () => {
+  it("holds BEGIN and the tenant setting back and sends them in front of the first statement", () => {
+    const [begin, setting, first, second] = run([{ text: "BEGIN" }, scope, query, query]);
+    expect(begin).toMatchObject({ action: "answer", command: "BEGIN" });
+    expect(setting).toMatchObject({ action: "answer" });
+    expect(first).toEqual({ action: "send", prelude: [{ text: "BEGIN" }, scope], next: idle });
+    expect(second).toEqual({ action: "send", prelude: [], next: idle });
+  });
+
+  it("keeps SET TRANSACTION right after BEGIN, before the setting's snapshot", () => {
+    const isolation = { text: "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE" };
+    const steps = run([{ text: "BEGIN" }, isolation, scope, query]);
+    expect(steps[3]).toMatchObject({ action: "send", prelude: [{ text: "BEGIN" }, isolation, scope] });
+  });
+
+  it("runs a read's setting and statement without BEGIN, then refuses a second statement", () => {
+    const steps = run([{ text: "BEGIN" }, readScope, query, query, { text: "ROLLBACK" }, query]);
+    expect(steps[2]).toEqual({ action: "send", prelude: [readScope], next: { kind: "spent" } });
+    expect(steps[3]).toMatchObject({ action: "refuse" });
+    expect(steps[4]).toEqual({ action: "answer", command: "ROLLBACK", next: idle });
+    expect(steps[5]).toEqual({ action: "send", prelude: [], next: idle });
+  });
+
+  it("answers COMMIT itself when nothing reached the server", () => {
+    const steps = run([{ text: "BEGIN" }, scope, { text: "COMMIT" }]);
+    expect(steps[2]).toEqual({ action: "answer", command: "COMMIT", next: idle });
+  });
+
+  it("sends a statement that merely resembles the setting as it is", () => {
+    const lookalike = { text: `${TENANT_SCOPE_SQL} `, values: ["t", "", "", "", null] };
+    expect(planStatement(idle, scope)).toEqual({ action: "send", prelude: [], next: idle });
+    const steps = run([{ text: "BEGIN" }, lookalike]);
+    expect(steps[1]).toEqual({ action: "send", prelude: [{ text: "BEGIN" }], next: idle });
+  });
+});

@@ -1,0 +1,170 @@
+import pg from "pg";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { createScopedClientFor, platformDb, type AppDb } from "~/db.server";
+import { SecondStatementInTenantReadError } from "~/db/tenant-scope-pipeline.server";
+
+/**
+ * The tenant scope travels with the first statement (one Sync) instead of
+ * costing round trips of its own — and stays exactly as strict: the setting
+ * dies with its transaction, a failing setting stops the statement, and
+ * several statements share one transaction.
+ */
+let tenantA: string;
+let tenantB: string;
+let single: AppDb;
+let roundTrips = 0;
+
+beforeAll(async () => {
+  tenantA = (await platformDb.tenant.create({ data: { slug: "pipe-a", name: "Pipe A", status: "active" } })).id;
+  tenantB = (await platformDb.tenant.create({ data: { slug: "pipe-b", name: "Pipe B", status: "active" } })).id;
+  for (const tenantId of [tenantA, tenantB]) {
+    await platformDb.icpRule.create({ data: { tenantId, version: 1, rules: {} } });
+  }
+  // Every Sync the server answers ends in ReadyForQuery: counting them counts round trips.
+  const clientProto = pg.Client.prototype as unknown as { _handleReadyForQuery(msg: unknown): void };
+  const original = clientProto._handleReadyForQuery;
+  vi.spyOn(clientProto, "_handleReadyForQuery").mockImplementation(function (this: unknown, msg: unknown) {
+    roundTrips++;
+    return original.call(this, msg);
+  });
+  // One connection, so every check below reuses the connection the scope ran on.
+  single = createScopedClientFor(process.env.APP_DATABASE_URL!, 1);
+  await single.$queryRaw`SELECT 1`;
+});
+
+afterEach(async () => {
+  await platformDb.auditLog.deleteMany({ where: { action: "pipe.test" } });
+});
+
+afterAll(async () => {
+  vi.restoreAllMocks();
+  await single.$disconnect();
+  await platformDb.tenant.deleteMany({ where: { id: { in: [tenantA, tenantB] } } });
+});
+
+async function countRoundTrips<T>(fn: () => Promise<T>) {
+  roundTrips = 0;
+  const result = await fn();
+  return { result, roundTrips };
+}
+
+async function settingAndBackend() {
+  const [row] = await single.$queryRaw<Array<{ tenant: string | null; pid: number }>>`
+    SELECT current_setting('app.tenant_id', true) AS tenant, pg_backend_pid() AS pid`;
+  return row!;
+}
+
+describe("a single-statement tenant read", () => {
+  it("costs one round trip, runs as the application role and sees only its tenant", async () => {
+    const { result, roundTrips } = await countRoundTrips(() =>
+      single.$tenantRead(tenantA, (tx) =>
+        tx.$queryRaw<Array<{ role: string; tenant: string; tenants: string[] }>>`
+          SELECT current_user AS role, current_setting('app.tenant_id') AS tenant,
+                 (SELECT array_agg(tenant_id::text) FROM icp_rules) AS tenants`,
+      ),
+    );
+    expect(roundTrips).toBe(1);
+    expect(result[0]!.role).toBe(new URL(process.env.APP_DATABASE_URL!).username);
+    expect(result[0]!.tenant).toBe(tenantA);
+    expect(result[0]!.tenants).toEqual([tenantA]);
+  });
+
+  it("leaves the setting empty on the same pooled connection afterwards", async () => {
+    const before = await settingAndBackend();
+    const rules = await single.$tenantRead(tenantB, (tx) => tx.icpRule.findMany());
+    expect(rules.map((r) => r.tenantId)).toEqual([tenantB]);
+    const after = await settingAndBackend();
+    expect(after.pid).toBe(before.pid);
+    expect(after.tenant ?? "").toBe("");
+    expect(await single.icpRule.count()).toBe(0);
+  });
+
+  it("does not run its statement when setting the tenant fails", async () => {
+    // Postgres refuses a NUL byte in a text value, so the actor email makes set_config fail.
+    await expect(
+      single.$tenantRead(
+        tenantA,
+        (tx) => tx.$executeRaw`INSERT INTO audit_log (action) VALUES ('pipe.test')`,
+        { actor: { sub: "sub-a", email: "a\u0000@example.com" } },
+      ),
+    ).rejects.toThrow();
+    expect(await platformDb.auditLog.count({ where: { action: "pipe.test" } })).toBe(0);
+    expect((await settingAndBackend()).tenant ?? "").toBe("");
+  });
+
+  it("refuses a second statement instead of running it outside the tenant's transaction", async () => {
+    await expect(
+      single.$tenantRead(tenantA, async (tx) => {
+        await tx.icpRule.count();
+        return tx.$executeRaw`INSERT INTO audit_log (action) VALUES ('pipe.test')`;
+      }),
+    ).rejects.toThrow(SecondStatementInTenantReadError);
+    expect(await platformDb.auditLog.count({ where: { action: "pipe.test" } })).toBe(0);
+    expect(await single.$tenantRead(tenantA, (tx) => tx.icpRule.count())).toBe(1);
+  });
+});
+
+describe("an interactive tenant transaction", () => {
+  it("sends BEGIN and the setting with its first statement: one round trip per statement plus COMMIT", async () => {
+    const { result, roundTrips } = await countRoundTrips(() =>
+      single.$withTenant(tenantA, async (tx) => [await tx.icpRule.count(), await tx.icpRule.count()]),
+    );
+    expect(result).toEqual([1, 1]);
+    expect(roundTrips).toBe(3);
+    expect((await settingAndBackend()).tenant ?? "").toBe("");
+  });
+
+  it("keeps several statements, and Prisma operations compiling to several, in one transaction with the tenant", async () => {
+    const seen = await single.$withTenant(tenantA, async (tx) => {
+      const first = await tx.$queryRaw<Array<{ xid: string }>>`SELECT txid_current()::text AS xid`;
+      await tx.auditLog.createMany({ data: [{ action: "pipe.test" }, { action: "pipe.test" }] });
+      const upserted = await tx.icpRule.upsert({
+        where: { tenantId_version: { tenantId: tenantA, version: 1 } },
+        update: { rules: { touched: true } },
+        create: { version: 1, rules: {} },
+        include: { tenant: true },
+      });
+      const last = await tx.$queryRaw<Array<{ xid: string; tenant: string }>>`
+        SELECT txid_current()::text AS xid, current_setting('app.tenant_id') AS tenant`;
+      return { first: first[0]!.xid, last: last[0]!, tenant: upserted.tenant.id };
+    });
+    expect(seen.last.xid).toBe(seen.first);
+    expect(seen.last.tenant).toBe(tenantA);
+    expect(seen.tenant).toBe(tenantA);
+    const audit = await platformDb.auditLog.findMany({ where: { action: "pipe.test" } });
+    expect(audit.map((a) => a.tenantId)).toEqual([tenantA, tenantA]);
+  });
+
+  it("rolls the whole transaction back when setting the tenant fails", async () => {
+    await expect(
+      single.$withTenant(tenantA, (tx) => tx.auditLog.create({ data: { action: "pipe.test" } }), {
+        actor: { sub: "sub-a", email: "a\u0000@example.com" },
+      }),
+    ).rejects.toThrow();
+    expect(await platformDb.auditLog.count({ where: { action: "pipe.test" } })).toBe(0);
+    expect((await settingAndBackend()).tenant ?? "").toBe("");
+  });
+
+  it("sends nothing when it makes no statement, and the connection stays clean", async () => {
+    const { roundTrips } = await countRoundTrips(() => single.$withTenant(tenantA, async () => "nothing"));
+    expect(roundTrips).toBe(0);
+    expect((await settingAndBackend()).tenant ?? "").toBe("");
+  });
+
+  it("never mixes tenants across interleaved scopes on a shared pool", async () => {
+    const pair = createScopedClientFor(process.env.APP_DATABASE_URL!, 2);
+    try {
+      const checks = Array.from({ length: 40 }, async (_, i) => {
+        const tenantId = i % 2 === 0 ? tenantA : tenantB;
+        const rules =
+          i % 4 < 2
+            ? await pair.$tenantRead(tenantId, (tx) => tx.icpRule.findMany())
+            : await pair.$withTenant(tenantId, (tx) => tx.icpRule.findMany());
+        return rules.every((r) => r.tenantId === tenantId) && rules.length === 1;
+      });
+      expect(await Promise.all(checks)).toEqual(Array(40).fill(true));
+    } finally {
+      await pair.$disconnect();
+    }
+  });
+});

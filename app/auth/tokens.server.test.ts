@@ -90,7 +90,24 @@ describe("accepting tokens", () => {
   it("accepts a bearer token minted by /dev/token, tolerating small clock skew", async () => {
     const verifier = verifierFor({ clockToleranceSec: 30 });
     const claims = await verifier.verify(await devToken({ expires_in: -10 }));
-    expect(claims).toEqual({ sub: "user-1", email: "ops@acme.test", tenant_id: "acme", roles: ["ops"], exp: expect.any(Number), iat: expect.any(Number) });
+    expect(claims).toEqual({
+      sub: "user-1",
+      email: "ops@acme.test",
+      email_verified: true,
+      tenant_id: "acme",
+      roles: ["ops"],
+      exp: expect.any(Number),
+      iat: expect.any(Number),
+    });
+  });
+
+  it("reads email_verified as verified only when it is exactly true, and accepts tokens without it", async () => {
+    const verifier = verifierFor({});
+    expect((await verifier.verify(await signWith(idpKey, idpKey.kid, baseClaims({})))).email_verified).toBe(false);
+    for (const [value, verified] of [[true, true], [false, false], ["true", false], [1, false]] as const) {
+      const claims = await verifier.verify(await signWith(idpKey, idpKey.kid, baseClaims({ email_verified: value })));
+      expect(claims.email_verified, String(value)).toBe(verified);
+    }
   });
 
   it("accepts any configured audience and coerces a numeric tenant_id", async () => {

@@ -89,7 +89,10 @@ export const verifiedClaimsSchema = z.object({
   sub: z.string().min(1),
   email: z.email(),
   // OIDC Core 5.1: true only when the IdP verified the address; anything else (absent, false, "true") is unverified.
-  email_verified: z.unknown().transform((v) => v === true),
+  email_verified: z
+    .unknown()
+    .optional()
+    .transform((v) => v === true),
   // Seed 001 allows a string or an integer tenant id; the platform keys tenants by string.
   tenant_id: z
     .union([z.string().min(1), z.number().int()])

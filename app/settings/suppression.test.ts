@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { cleanReason, detectKind, normaliseDomain, normaliseEmail, normaliseSuppression, normaliseUen, parsePastedList } from "./suppression";
-import { parseSuppressionCsv } from "./suppression-csv";
+import { parseSuppressionCsv } from "./suppression-csv.server";
 
 describe("cleanReason", () => {
   it("turns control characters, NUL among them, into single spaces", () => {

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { signIn, signOut, signUp, uniqueEmail } from "./support/sign-in";
 
 test.describe("sign-in and first-login provisioning", () => {

@@ -26,7 +26,7 @@ import {
 } from "~/settings/settings-forms";
 import { changeOdooPushMode, setDailyTokenBudget, updateIcpField, workspaceSettings } from "~/settings/settings.server";
 import { isSuppressionKind, MAX_IMPORT_ROWS, parsePastedList, SUPPRESSION_KIND_LABELS, SUPPRESSION_KINDS, type RowError, type SuppressionKind } from "~/settings/suppression";
-import { parseSuppressionCsv } from "~/settings/suppression-csv";
+import { parseSuppressionCsv } from "~/settings/suppression-csv.server";
 import { addSuppressions, listSuppressions, removeSuppression } from "~/settings/suppression.server";
 import { useZodForm } from "~/settings/use-zod-form";
 

@@ -14,6 +14,7 @@ import {
   findProducts,
   normalizePhone,
   type SourcePage,
+  vocabularyIndustry,
 } from "./extract.server";
 
 const page = (kind: string, text: string, extra: Partial<SourcePage> = {}): SourcePage => ({
@@ -76,8 +77,8 @@ describe("rules", () => {
   });
 
   it("names the industry from keywords, weighting home and about pages", () => {
-    expect(detectIndustry(site)).toBe("Logistics & Supply Chain");
-    expect(detectIndustry([page("home", "We build cloud software: a SaaS platform with an API for clinics.")])).toBe("Software & IT Services");
+    expect(detectIndustry(site)).toBe("Logistics and transport");
+    expect(detectIndustry([page("home", "We build cloud software: a SaaS platform with an API for clinics.")])).toBe("Software and SaaS");
     expect(detectIndustry([page("home", "Welcome to our website.", { title: "Welcome" })])).toBeNull();
   });
 
@@ -133,7 +134,7 @@ describe("rules", () => {
 
   it("puts it together", () => {
     const profile = extractWithRules(site);
-    expect(profile).toMatchObject({ industry: "Logistics & Supply Chain", headcount_estimate: 60 });
+    expect(profile).toMatchObject({ industry: "Logistics and transport", headcount_estimate: 60 });
     expect(profile.emails).toContain("enquiry@harbourfreight.com.sg");
   });
 });
@@ -174,6 +175,7 @@ describe("extractCompanyProfile", () => {
     });
     const profile = await extractCompanyProfile(site, { llm });
     expect(profile.about_text).toBe("Harbour Freight Solutions is a Singapore freight forwarder and 3PL.");
+    expect(profile.industry).toBe("Logistics and transport");
     expect(profile.emails).toEqual(["enquiry@harbourfreight.com.sg"]);
     expect(profile.phones).toEqual(["+65 9876 5432"]);
     expect(profile.locations).toEqual(["21 Tuas Avenue 4, #02-11, Singapore 639381", "Kuala Lumpur", "Jakarta"]);
@@ -195,7 +197,7 @@ describe("extractCompanyProfile", () => {
     const profile = await extractCompanyProfile(site, { llm: fakeLlm(new BadResponse("llm", "refused: no")) });
     expect(profile.llmError).toContain("refused");
     expect(profile.llmErrorName).toBe("BadResponse");
-    expect(profile.industry).toBe("Logistics & Supply Chain");
+    expect(profile.industry).toBe("Logistics and transport");
     expect(Object.values(profile.provenance).every((p) => p === "rules")).toBe(true);
   });
 
@@ -204,5 +206,46 @@ describe("extractCompanyProfile", () => {
     const big = [page("about", "Long text. ".repeat(5_000)), ...site];
     await extractCompanyProfile(big, { llm, maxPromptChars: 3_000 });
     expect(llm.calls[0]!.user.length).toBeLessThanOrEqual(3_000);
+  });
+});
+
+describe("industry comes from the ICP's vocabulary or stays empty", () => {
+  it.each([
+    ["Freight forwarding", "Logistics and transport"],
+    ["Food & Beverage", "Food and beverage (F&B)"],
+    ["Software and SaaS", "Software and SaaS"],
+    ["Logistics & Supply Chain", "Logistics and transport"],
+    ["Fitness", "Sports and fitness"],
+  ])("keeps %j as the vocabulary's label %j", (answer, label) => {
+    expect(vocabularyIndustry(answer)).toBe(label);
+  });
+
+  it.each([
+    "Sentosa has been a neighbourhood yoga studio in Melbourne since 1997.",
+    "We help companies grow",
+    "Quantum basket weaving",
+    "",
+    null,
+  ])("drops %j", (answer) => {
+    expect(vocabularyIndustry(answer)).toBeNull();
+  });
+
+  it("stores no sentence the LLM put in the industry: the rules' label replaces it", async () => {
+    const llm = fakeLlm({
+      about_text: "Harbour Freight Solutions is a Singapore freight forwarder and 3PL.",
+      industry: "Harbour Freight Solutions has moved sea and air freight from Singapore since 2009.",
+      headcount_estimate: null,
+      products: [],
+      locations: [],
+      emails: [],
+      phones: [],
+    });
+    const profile = await extractCompanyProfile(site, { llm });
+    expect(profile.industry).toBe("Logistics and transport");
+    expect(profile.provenance.industry).toBe("rules");
+    const nothingKnown = await extractCompanyProfile([{ url: "https://sentosa.example/", kind: "home", title: "Sentosa", text: "Sentosa has been a neighbourhood studio in Melbourne since 1997." }], {
+      llm: fakeLlm({ about_text: null, industry: "Sentosa has been a neighbourhood studio in Melbourne since 1997.", headcount_estimate: null, products: [], locations: [], emails: [], phones: [] }),
+    });
+    expect(nothingKnown.industry).toBeNull();
   });
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { findIndustry, INDUSTRIES, industryByKey } from "~/icp/industries";
 import { log } from "~/logger.server";
 import type { LlmClient, LlmUsage } from "~/vendors/llm.server";
 import { emailDomain, isDisposableDomain, isFreeMailDomain, normalizeEmail } from "./email-policy.server";
@@ -51,7 +52,8 @@ const LlmProfile = z.object({
 const SYSTEM_PROMPT = [
   "You extract a factual company profile from the text of the company's own web pages.",
   "Use only what the pages state. about_text: one to three sentences on what the company does.",
-  "industry: a short industry label. headcount_estimate: the number of employees if the pages state one, else null.",
+  `industry: exactly one of these labels, or null when none fits: ${INDUSTRIES.map((i) => i.label).join("; ")}.`,
+  "headcount_estimate: the number of employees if the pages state one, else null.",
   "products: names of products or services. locations: office addresses or cities.",
   "emails and phones: copy them exactly as written on the pages; never invent, complete or guess one.",
   "Use null or an empty list when the pages do not say.",
@@ -90,7 +92,7 @@ export async function extractCompanyProfile(
   const pageDigits = pages.map((p) => p.text.replace(/\D/g, "")).join("|");
   const fromLlm: RulesProfile = {
     about_text: value.about_text?.trim() || null,
-    industry: value.industry?.trim() || null,
+    industry: vocabularyIndustry(value.industry),
     headcount_estimate: value.headcount_estimate && value.headcount_estimate > 0 ? value.headcount_estimate : null,
     products: dedupe(value.products.map((p) => p.trim()).filter(Boolean)).slice(0, 10),
     locations: dedupe(value.locations.map((l) => l.trim()).filter(Boolean)).slice(0, 10),
@@ -196,20 +198,21 @@ export function findAboutText(pages: readonly SourcePage[]): string | null {
 }
 
 /** Label → keywords; the first label wins a tie, so the list runs from specific to general. */
-const INDUSTRIES: Array<[string, RegExp]> = [
-  ["Logistics & Supply Chain", /\b(logistics|freight|warehous\w*|supply chain|shipping|courier|trucking|3pl|fulfil?ment|forwarding)\b/gi],
-  ["Robotics & Automation", /\b(robot\w*|automation|autonomous|amr|agv)\b/gi],
-  ["Software & IT Services", /\b(software|saas|cloud|app development|it services|platform|digital transformation|cybersecurity|api)\b/gi],
-  ["Manufacturing & Engineering", /\b(manufactur\w*|precision engineering|fabrication|machining|factory|oem|industrial)\b/gi],
-  ["Construction & Built Environment", /\b(construction|contractor|renovation|interior design|civil engineering|m&e|building works)\b/gi],
-  ["Food & Beverage", /\b(restaurant|catering|f&b|food|beverage|bakery|café|cafe)\b/gi],
-  ["Healthcare & Life Sciences", /\b(clinic|healthcare|medical|pharma\w*|biotech|dental|hospital)\b/gi],
-  ["Education & Training", /\b(education|training|tuition|academy|courses?|e-?learning|school)\b/gi],
-  ["Financial Services", /\b(fintech|accounting|insurance|bank\w*|payments?|wealth|audit|tax advisory)\b/gi],
-  ["Marketing & Advertising", /\b(marketing agency|digital marketing|advertising|branding|seo|social media marketing|creative agency)\b/gi],
-  ["Retail & E-commerce", /\b(retail|e-?commerce|online store|shop|boutique)\b/gi],
-  ["Real Estate", /\b(real estate|property|properties|realty|facilities management)\b/gi],
-  ["Professional Services", /\b(consult\w*|advisory|law firm|legal services|recruitment|staffing|hr services)\b/gi],
+/** Keywords per industry of the ICP's vocabulary (app/icp/industries.data.json), by its key. */
+const INDUSTRY_KEYWORDS: Array<[string, RegExp]> = [
+  ["logistics", /\b(logistics|freight|warehous\w*|supply chain|shipping|courier|trucking|3pl|fulfil?ment|forwarding)\b/gi],
+  ["manufacturing", /\b(robot\w*|automation|autonomous|amr|agv)\b/gi],
+  ["software", /\b(software|saas|cloud|app development|it services|platform|digital transformation|cybersecurity|api)\b/gi],
+  ["manufacturing", /\b(manufactur\w*|precision engineering|fabrication|machining|factory|oem|industrial)\b/gi],
+  ["construction", /\b(construction|contractor|renovation|interior design|civil engineering|m&e|building works)\b/gi],
+  ["food_and_beverage", /\b(restaurant|catering|f&b|food|beverage|bakery|café|cafe)\b/gi],
+  ["healthcare", /\b(clinic|healthcare|medical|pharma\w*|biotech|dental|hospital)\b/gi],
+  ["education", /\b(education|training|tuition|academy|courses?|e-?learning|school)\b/gi],
+  ["finance", /\b(fintech|accounting|insurance|bank\w*|payments?|wealth|audit|tax advisory)\b/gi],
+  ["marketing", /\b(marketing agency|digital marketing|advertising|branding|seo|social media marketing|creative agency)\b/gi],
+  ["retail", /\b(retail|e-?commerce|online store|shop|boutique)\b/gi],
+  ["real_estate", /\b(real estate|property|properties|realty|facilities management)\b/gi],
+  ["professional_services", /\b(consult\w*|advisory|law firm|legal services|recruitment|staffing|hr services)\b/gi],
 ];
 
 export function detectIndustry(pages: readonly SourcePage[]): string | null {
@@ -217,21 +220,42 @@ export function detectIndustry(pages: readonly SourcePage[]): string | null {
   for (const page of pages) {
     const weight = /about|home/i.test(page.kind) ? 2 : 1;
     const text = `${page.title}\n${page.description ?? ""}\n${page.text}`;
-    for (const [label, pattern] of INDUSTRIES) {
+    for (const [key, pattern] of INDUSTRY_KEYWORDS) {
       const hits = text.match(pattern)?.length ?? 0;
-      if (hits) scores.set(label, (scores.get(label) ?? 0) + hits * weight);
+      if (hits) scores.set(key, (scores.get(key) ?? 0) + hits * weight);
     }
   }
   let best: string | null = null;
   let bestScore = 1;
-  for (const [label] of INDUSTRIES) {
-    const score = scores.get(label) ?? 0;
+  for (const [key] of INDUSTRY_KEYWORDS) {
+    const score = scores.get(key) ?? 0;
     if (score > bestScore) {
-      best = label;
+      best = key;
       bestScore = score;
     }
   }
-  return best;
+  return best ? (industryByKey(best)?.label ?? null) : null;
+}
+
+/** A free-text industry is kept only as long as a short label; a sentence is an about text, not an industry. */
+const MAX_INDUSTRY_LABEL_CHARS = 60;
+
+/**
+ * An industry answer mapped onto the ICP's controlled vocabulary: the
+ * vocabulary's label when the answer (or one of its "&", ",", "/" or "and"
+ * parts) is one of its words, else null — so a sentence, or a word the ICP
+ * cannot filter on, never lands in the industry column.
+ */
+export function vocabularyIndustry(answer: string | null | undefined): string | null {
+  const text = answer?.trim();
+  if (!text || text.length > MAX_INDUSTRY_LABEL_CHARS || /[.!?;:]/.test(text)) return null;
+  const known = INDUSTRIES.find((i) => i.label === text);
+  if (known) return known.label;
+  for (const part of [text, ...text.split(/\s*(?:&|,|\/|\band\b)\s*/i)]) {
+    const industry = part ? findIndustry(part) : undefined;
+    if (industry) return industry.label;
+  }
+  return null;
 }
 
 const NUM = String.raw`(\d{1,3}(?:,\d{3})+|\d{1,6})`;

@@ -47,11 +47,11 @@ export function shortlistExportSql(run: ShortlistRun, filters: ShortlistFilters,
     best AS (
       SELECT DISTINCT ON (x.uen) x.uen, x.name, x.title, x.email FROM (
         SELECT e.uen, c.full_name AS name, c.title, e.email,
-               CASE e.verification_status WHEN 'verified' THEN 0 WHEN 'catch_all' THEN 1 WHEN 'unknown' THEN 2 ELSE 3 END AS quality
+               CASE e.verification_status WHEN 'verified' THEN 0 WHEN 'catch_all' THEN 1 ELSE 2 END AS quality
         FROM lead_emails e LEFT JOIN lead_contacts c ON c.id = e.contact_id
-        WHERE e.verification_status NOT IN ('invalid', 'do_not_mail') AND ${emailNotSuppressedSql}
+        WHERE e.verification_status IN ('verified', 'catch_all', 'unknown') AND ${emailNotSuppressedSql}
         UNION ALL
-        SELECT c.uen, c.full_name, c.title, NULL, 4 FROM lead_contacts c
+        SELECT c.uen, c.full_name, c.title, NULL, 3 FROM lead_contacts c
       ) x
       WHERE x.uen IN (SELECT uen FROM ranked)
       ORDER BY x.uen, x.quality, (x.name IS NULL), x.email, x.name

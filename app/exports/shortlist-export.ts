@@ -4,8 +4,9 @@ import { csvRow } from "./csv";
 /**
  * One exported shortlist row, the same in CSV and JSON. The best contact is
  * the person (or, failing one, the address) most worth writing to: a verified
- * email first, then catch-all, unknown and pending ones, then a person
- * without an address; never an invalid, do-not-mail or suppressed address.
+ * email first, then catch-all and unknown ones, then a person without an
+ * address; never a pending (not yet verified), invalid, do-not-mail or
+ * suppressed address.
  * Viewers get the name initialled and the address masked,
  * exactly as the company page shows them.
  */

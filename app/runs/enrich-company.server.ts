@@ -15,6 +15,7 @@ import { raiseRunAlert, raiseVendorFailureAlert } from "./alerts.server";
 import { addVendorUsage, llmUsageDelta, logStep, VENDOR_UNIT_COST_USD } from "./run-log.server";
 import { loadRunContext, type RunContext, type RegistryCompany } from "./run-context.server";
 import { withTokenBudget } from "~/scoring/token-budget.server";
+import { robotsRefusedSite, tavilyExtractUrls } from "./tavily-fallback.server";
 
 /**
  * One company of a run, from registry row to verified-email candidates:
@@ -132,12 +133,27 @@ export async function enrichCompany(tenantId: string, runId: string, uen: string
   );
   let tavilyUsed = false;
   if (clients.tavily && domain.domain && crawl && crawl.status !== "ok") {
-    await step("tavily", "extract", async (note) => {
-      tavilyUsed = true;
-      const extra = await tavilyPages(clients, run, domain.domain!, crawl!);
-      pages.push(...extra);
-      note({ tool: "tavily", args: { domain: domain.domain, pages: extra.length } });
-    });
+    if (robotsRefusedSite(crawl)) {
+      // The site's robots.txt refuses us: Extract would fetch it for us, so only public search snippets (and the registry) are used.
+      await step("tavily", "search_snippets", async (note) => {
+        tavilyUsed = true;
+        const extra = await tavilySnippets(clients, run, company, domain.domain!);
+        pages.push(...extra);
+        note({
+          tool: "tavily",
+          status: "info",
+          args: { domain: domain.domain, pages: extra.length, extract: false },
+          message: "robots.txt disallows this site: not read through Tavily Extract; Tavily Search snippets and the registry used instead",
+        });
+      });
+    } else {
+      await step("tavily", "extract", async (note) => {
+        tavilyUsed = true;
+        const extra = await tavilyPages(clients, run, domain.domain!, crawl!);
+        pages.push(...extra);
+        note({ tool: "tavily", args: { domain: domain.domain, pages: extra.length } });
+      });
+    }
   }
 
   // --- merge raw content; its hash is stored so the scored content is reproducible
@@ -438,12 +454,11 @@ async function domainFromApifyCompany(clients: LeadEngineClients, run: RunContex
   return null;
 }
 
-/** Pages per domain are capped; the fallback stops early once it has a solid about text. */
-const TAVILY_MAX_PAGES = 4;
+/** The fallback stops early once it has a solid about text. */
 const STRONG_SIGNAL_WORDS = 120;
 
 async function tavilyPages(clients: LeadEngineClients, run: RunContext, domain: string, crawl: CrawlResult) {
-  const urls = [crawl.homeUrl ?? `https://${domain}/`, ...crawl.skipped.filter((s) => s.kind === "about" || s.kind === "contact").map((s) => s.url)].slice(0, TAVILY_MAX_PAGES);
+  const urls = tavilyExtractUrls(domain, crawl);
   const out: Array<SourcePage & { sha256: string; source: "tavily"; status: null; bytes: number }> = [];
   try {
     const result = await clients.tavily!.extract({ urls });
@@ -458,6 +473,34 @@ async function tavilyPages(clients: LeadEngineClients, run: RunContext, domain: 
         url: page.url,
         kind: /about|who-we-are/i.test(page.url) ? "about" : /contact/i.test(page.url) ? "contact" : "home",
         title: text.split("\n")[0]!.slice(0, 200),
+        text,
+        sha256: createHash("sha256").update(text).digest("hex"),
+        source: "tavily",
+        status: null,
+        bytes: Buffer.byteLength(text),
+      });
+    }
+  } catch (error) {
+    await recordUsage(run, "tavily", { calls: 1, errors: 1 });
+    await vendorAlertFor(run, "tavily", error);
+  }
+  return out;
+}
+
+/** What search engines show publicly about a site that refuses crawlers: the hits on the company's own domain. */
+async function tavilySnippets(clients: LeadEngineClients, run: RunContext, company: RegistryCompany, domain: string) {
+  const out: Array<SourcePage & { sha256: string; source: "tavily"; status: null; bytes: number }> = [];
+  try {
+    const result = await clients.tavily!.search({ query: `${company.name} ${domain}`, maxResults: 5 });
+    await recordUsage(run, "tavily", { calls: 1, units: result.credits });
+    for (const hit of result.results) {
+      const host = hostOf(hit.url)?.replace(/^www\./, "");
+      const text = hit.content.trim();
+      if (!text || !host || (host !== domain && !host.endsWith(`.${domain}`))) continue;
+      out.push({
+        url: hit.url,
+        kind: "search_snippet",
+        title: hit.title,
         text,
         sha256: createHash("sha256").update(text).digest("hex"),
         source: "tavily",

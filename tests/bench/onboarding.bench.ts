@@ -7,6 +7,7 @@ import { parseArgs } from "node:util";
 import { startEmbeddedPostgres } from "../../app/dev/embedded-postgres.server";
 import { startStandIns } from "../support/platform";
 import { benchDatabase, percentile, round } from "./bench-database";
+import { isScenarioResult, lastJsonLine } from "./bench-output";
 
 /**
  * `npm run bench:onboarding`: first login → workspace ready, the way the
@@ -93,13 +94,10 @@ function child(name: ScenarioName, serverUrl: string): Promise<number[]> {
     proc.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
     proc.on("error", reject);
     proc.on("exit", (code) => {
-      const last = out.trim().split("\n").at(-1) ?? "";
       if (code !== 0) return reject(new Error(`scenario ${name} exited with ${code}: ${out.slice(-500)}`));
-      try {
-        resolve((JSON.parse(last) as { samples: number[] }).samples);
-      } catch (error) {
-        reject(new Error(`scenario ${name} printed no result: ${last}`, { cause: error }));
-      }
+      const result = lastJsonLine(out, isScenarioResult(name));
+      if (!result) return reject(new Error(`scenario ${name} printed no result: ${out.slice(-500)}`));
+      resolve(result.samples);
     });
   });
 }
@@ -144,6 +142,7 @@ async function runScenario(name: ScenarioName) {
     }
   }
 
+  let result: { scenario: ScenarioName; samples: number[] } | undefined;
   try {
     // One login first, not counted: discovery, JWKS and connection pools warm up.
     await firstLogin(-1);
@@ -165,11 +164,13 @@ async function runScenario(name: ScenarioName) {
     if (ready !== scenario.logins + 1 || odooCount !== scenario.logins + 1) {
       throw new Error(`expected ${scenario.logins + 1} provisioned workspaces, found ${ready} active tenants and ${odooCount} in Odoo`);
     }
-    console.log(JSON.stringify({ scenario: name, samples }));
+    result = { scenario: name, samples };
   } finally {
     await worker.stop();
     await standIns.stop();
     await db.$disconnect();
     await platformDb.$disconnect();
   }
+  // Printed once everything has stopped, so nothing the scenario started prints after it.
+  console.log(JSON.stringify(result));
 }

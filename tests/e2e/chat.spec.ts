@@ -1,4 +1,4 @@
-import { expect, test, type Locator, type Page } from "@playwright/test";
+import { expect, test, type Locator, type Page } from "./support/test";
 import { signIn as signInAtIdp } from "./support/sign-in";
 
 /** Signs in; a demo workspace's first sign-in sets it up first, so wait for that to finish. */

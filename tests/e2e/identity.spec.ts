@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { signIn, signOut, signUp, uniqueEmail } from "./support/sign-in";
 
 test.describe("sign-in and first-login provisioning", () => {
@@ -30,14 +30,19 @@ test.describe("sign-in and first-login provisioning", () => {
     await expect(page.getByTestId("header-tenant")).toContainText("viewer");
   });
 
-  test("a viewer sees their role and cannot open the control plane", async ({ page }) => {
-    await signIn(page, "viewer@acme.test");
-    await page.goto("/app");
-    await expect(page.getByTestId("header-tenant")).toContainText("Acme · viewer");
-    await expect(page.getByRole("link", { name: "Admin" })).toHaveCount(0);
-    const response = await page.goto("/admin");
-    expect(response?.status()).toBe(403);
-    await expect(page.getByRole("heading", { name: "You don't have access to this page" })).toBeVisible();
+  test.describe("the control plane refused", () => {
+    // The browser logs the refused document itself as a console error; nothing else may be.
+    test.use({ expectedConsoleErrors: [/^Failed to load resource: the server responded with a status of 403/] });
+
+    test("a viewer sees their role and cannot open the control plane", async ({ page }) => {
+      await signIn(page, "viewer@acme.test");
+      await page.goto("/app");
+      await expect(page.getByTestId("header-tenant")).toContainText("Acme · viewer");
+      await expect(page.getByRole("link", { name: "Admin" })).toHaveCount(0);
+      const response = await page.goto("/admin");
+      expect(response?.status()).toBe(403);
+      await expect(page.getByRole("heading", { name: "You don't have access to this page" })).toBeVisible();
+    });
   });
 
   test("a cross-site POST carrying the session cookie is refused and changes nothing", async ({ page }) => {

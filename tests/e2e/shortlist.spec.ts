@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./support/test";
 import { parse } from "csv-parse/sync";
 import { EXPORT_COLUMNS } from "../../app/exports/shortlist-export";
 import { signIn } from "./support/sign-in";

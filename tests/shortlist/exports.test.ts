@@ -247,3 +247,26 @@ describe("suppression in exports", () => {
     expect(after.map((r) => r.uen)).toEqual(expect.arrayContaining([byAddress.uen, byDomain.uen]));
   });
 });
+
+describe("unverified addresses in exports", () => {
+  it("never offers a pending (not yet verified) address as the best contact, in CSV or JSON", async () => {
+    const auth = { cookie: m.globexOps!.cookie };
+    const before = csvRecords((await download("shortlist.csv", "", auth)).text).filter((r) => r.best_contact_email);
+    expect(before.length).toBeGreaterThanOrEqual(1);
+    const uen = before[0]!.uen!;
+    // Every address of this company goes back to pending, as if verification had not run yet.
+    const pending = await ws.db.$withTenant(globex.id, async (tx) => {
+      await tx.leadEmail.updateMany({ where: { uen }, data: { verificationStatus: "pending" } });
+      return (await tx.leadEmail.findMany({ where: { uen }, select: { email: true } })).map((e) => e.email.toLowerCase());
+    });
+    expect(pending.length).toBeGreaterThan(0);
+    const csvRow = csvRecords((await download("shortlist.csv", "", auth)).text).find((r) => r.uen === uen)!;
+    expect(csvRow).toBeDefined();
+    expect(pending).not.toContain(csvRow.best_contact_email!.toLowerCase());
+    expect(csvRow.best_contact_email).toBe("");
+    const { rows } = JSON.parse((await download("shortlist.json", "", auth)).text) as { rows: Array<Record<string, unknown>> };
+    const jsonRow = rows.find((r) => r.uen === uen)!;
+    expect(jsonRow).toBeDefined();
+    expect(jsonRow.best_contact_email ?? null).toBeNull();
+  });
+});

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { extractCompanyProfile, type SourcePage } from "~/enrichment/extract.server";
 import { createLlmClient } from "~/vendors/llm.server";
 import { createDefaultWorld } from "../sims/vendors/default-world";
-import { startLlmSimulator } from "../sims/vendors/llm-sim";
+import { generateFromSchema, startLlmSimulator } from "../sims/vendors/llm-sim";
 
 type Sim = Awaited<ReturnType<typeof startLlmSimulator>>;
 let sim: Sim;
@@ -44,5 +44,17 @@ describe("company profile extraction through the LLM simulator", () => {
     const allText = pages.map((p) => p.text).join("\n");
     expect(allText).toContain(profile.about_text!);
     expect(profile.usage!.total_tokens).toBeGreaterThan(profile.usage!.completion_tokens);
+  });
+});
+
+describe("the LLM simulator's industry answers", () => {
+  it("answers with a label the prompt mentions or nothing, never a sentence of the page", () => {
+    const schema = { type: "object", properties: { industry: { type: "string" } } };
+    const prompt = "Sentosa has been a neighbourhood yoga studio in Melbourne since 1997. We run classes every day.";
+    for (let seed = 0; seed < 20; seed++) {
+      const random = () => ((seed * 7919) % 100) / 100;
+      expect(generateFromSchema(schema, prompt, random)).toEqual({ industry: "" });
+      expect(generateFromSchema(schema, `${prompt} A fitness studio.`, random)).toEqual({ industry: "fitness" });
+    }
   });
 });

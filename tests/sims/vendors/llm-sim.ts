@@ -219,6 +219,8 @@ export function generateFromSchema(schema: Schema, prompt: string, random: () =>
       if (/email/.test(name)) text = prompt.match(EMAIL)?.[0] ?? "";
       else if (/phone/.test(name)) text = prompt.match(PHONE)?.[0] ?? "";
       else if (/url|website|link/.test(name)) text = prompt.match(URL_RE)?.[0] ?? "";
+      // A model asked for an industry answers with a label, never a sentence of the page.
+      else if (/industry|sector/.test(name)) text = INDUSTRY_LABELS.find((label) => prompt.toLowerCase().includes(label)) ?? "";
       else {
         const all = sentences(prompt);
         text = all.length ? all[Math.floor(random() * Math.min(all.length, 5))]! : prompt.trim().slice(0, 80);
@@ -230,6 +232,9 @@ export function generateFromSchema(schema: Schema, prompt: string, random: () =>
     }
   }
 }
+
+/** Industry labels the simulated model may answer with, when the prompt mentions one. */
+const INDUSTRY_LABELS = ["software", "logistics", "construction", "manufacturing", "food and beverage", "healthcare", "education", "fitness", "retail", "real estate", "marketing", "consulting", "finance"];
 
 function unique(values: RegExpMatchArray | null): string[] {
   return [...new Set((values ?? []).map((v) => v.trim()))];

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { db, platformDb } from "../db.server";
-import type { Prisma } from "../generated/prisma/client";
+import { Prisma } from "../generated/prisma/client";
 import { taskDefinitions, type TaskName } from "./tasks.server";
 
 export type EnqueueOptions = {
@@ -51,32 +51,22 @@ export async function addJob(task: string, payload: unknown, options: EnqueueOpt
   const tenantId = tenantOf(payload);
   const json = JSON.stringify(payload ?? {});
   const mode = options.jobKeyMode === "dedupe" ? "unsafe_dedupe" : (options.jobKeyMode ?? "replace");
-  let rows: Array<{ id: bigint; key: string | null }>;
+  const args = Prisma.sql`
+    identifier => ${task}::text,
+    payload => ${json}::json,
+    queue_name => ${options.queueName ?? null}::text,
+    run_at => ${options.runAt ?? null}::timestamptz,
+    max_attempts => ${options.maxAttempts ?? null}::int,
+    job_key => ${options.jobKey ?? null}::text,
+    priority => ${options.priority ?? null}::int,
+    job_key_mode => ${mode}::text`;
+  type Added = Array<{ id: bigint; key: string | null }>;
+  let rows: Added;
   if (tenantId === undefined) {
     if (options.tx) throw new Error(`Cannot enqueue ${task} in a tenant transaction: its payload names no tenantId`);
-    rows = await platformDb.$queryRaw`
-      SELECT id, key FROM graphile_worker.add_job(
-        identifier => ${task}::text,
-        payload => ${json}::json,
-        queue_name => ${options.queueName ?? null}::text,
-        run_at => ${options.runAt ?? null}::timestamptz,
-        max_attempts => ${options.maxAttempts ?? null}::int,
-        job_key => ${options.jobKey ?? null}::text,
-        priority => ${options.priority ?? null}::int,
-        job_key_mode => ${mode}::text
-      )`;
+    rows = await platformDb.$queryRaw<Added>`SELECT id, key FROM graphile_worker.add_job(${args})`;
   } else {
-    const add = (tx: Prisma.TransactionClient) => tx.$queryRaw<Array<{ id: bigint; key: string | null }>>`
-      SELECT id, key FROM app_enqueue_job(
-        identifier => ${task}::text,
-        payload => ${json}::json,
-        queue_name => ${options.queueName ?? null}::text,
-        run_at => ${options.runAt ?? null}::timestamptz,
-        max_attempts => ${options.maxAttempts ?? null}::int,
-        job_key => ${options.jobKey ?? null}::text,
-        priority => ${options.priority ?? null}::int,
-        job_key_mode => ${mode}::text
-      )`;
+    const add = (tx: Prisma.TransactionClient) => tx.$queryRaw<Added>`SELECT id, key FROM app_enqueue_job(${args})`;
     rows = await (options.tx ? add(options.tx) : db.$withTenant(tenantId, add));
   }
   const row = rows[0]!;

@@ -18,7 +18,7 @@ export async function tenantIsWorking(tenantId: string, helpers: JobHelpers): Pr
   await addJob(helpers.job.task_identifier, helpers.job.payload, {
     jobKey: helpers.job.key ?? undefined,
     jobKeyMode: "replace",
-    queueName: helpers.job.queue_name ?? undefined,
+    queueName: (await helpers.getQueueName(helpers.job.job_queue_id)) ?? undefined,
     priority: helpers.job.priority,
     runAt: new Date(Date.now() + PAUSED_RETRY_MS),
     maxAttempts: helpers.job.max_attempts,

@@ -103,7 +103,7 @@ describe("a worker killed while finalizing a run", () => {
     expect((await runRow(tenantId, runId)).status).not.toBe("succeeded");
 
     await freshWorker();
-    await waitFor(async () => (await runRow(tenantId, runId)).status === "succeeded", { timeoutMs: 30_000, intervalMs: 100, what: "the run to be finalized" });
+    await waitFor(async () => (await runRow(tenantId, runId)).status === "succeeded", { timeoutMs: 90_000, intervalMs: 100, what: "the run to be finalized" });
     const finished = await db.$withTenant(tenantId, (tx) => tx.runEventLog.count({ where: { runId, stage: "run", event: "finished" } }));
     expect(finished).toBe(1);
   }, 120_000);
@@ -120,8 +120,8 @@ describe("a worker killed while finalizing a run", () => {
     });
     await freshWorker();
     expect((await watchRuns()).finalized).toBeGreaterThanOrEqual(1);
-    await waitFor(async () => (await runRow(tenantId, runId)).status === "succeeded", { timeoutMs: 30_000, intervalMs: 100, what: "the stuck run to be finalized" });
-  }, 60_000);
+    await waitFor(async () => (await runRow(tenantId, runId)).status === "succeeded", { timeoutMs: 90_000, intervalMs: 100, what: "the stuck run to be finalized" });
+  }, 120_000);
 });
 
 describe("a worker killed while starting a run", () => {
@@ -167,4 +167,29 @@ describe("two full runs started at once", () => {
       expect((error as InstanceType<typeof RunAlreadyActiveError>).runId).toBe(started[0]);
     }
   });
+});
+
+describe("two jobs for the same company", () => {
+  it("enrich it once while the first job's worker is alive; a dead worker's lease is taken over", async () => {
+    const { db, platformDb } = await import("~/db.server");
+    const { runEnrichCompanyJob } = await import("~/runs/company-job.server");
+    const tenantId = await newTenant("lease");
+    const [{ uen }, other] = await platformDb.$queryRaw<Array<{ uen: string }>>`SELECT uen FROM staging_acra_companies ORDER BY uen LIMIT 2`;
+    const runId = await db.$withTenant(tenantId, async (tx) => {
+      const run = await tx.run.create({ data: { kind: "manual", status: "running", runDate: new Date("2026-12-02"), targetCount: 2, startedAt: new Date() } });
+      await tx.runCompany.createMany({ data: [{ tenantId, runId: run.id, uen: uen! }, { tenantId, runId: run.id, uen: other!.uen, status: "running", leaseJobId: "1", leaseWorker: "gone-worker" }] });
+      return run.id;
+    });
+    // Two live worker processes, as after a database hiccup released a job that was still running.
+    await platformDb.workerHeartbeat.create({ data: { workerId: "lease-test", hostname: "test", pid: 1, startedAt: new Date(), seenAt: new Date(), graphileWorkerIds: ["worker-a", "worker-b"] } });
+    const job = (jobId: string, workerId: string, company = uen!) => runEnrichCompanyJob({ tenantId, runId, uen: company, attempt: 1, maxAttempts: 3, jobId, workerId });
+    await Promise.all([job("10", "worker-a"), job("11", "worker-b")]);
+    // The company whose lease holder no longer beats is taken over.
+    await job("12", "worker-a", other!.uen);
+    const companies = await db.$withTenant(tenantId, (tx) => tx.runCompany.findMany({ where: { runId }, orderBy: { uen: "asc" }, select: { uen: true, attempts: true, status: true } }));
+    expect(companies.find((c) => c.uen === uen)!.attempts).toBe(1);
+    expect(companies.find((c) => c.uen === other!.uen)).toMatchObject({ attempts: 1 });
+    expect(companies.find((c) => c.uen === other!.uen)!.status).not.toBe("running");
+    await platformDb.workerHeartbeat.delete({ where: { workerId: "lease-test" } });
+  }, 120_000);
 });

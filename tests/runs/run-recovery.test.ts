@@ -174,7 +174,7 @@ describe("two jobs for the same company", () => {
     const { db, platformDb } = await import("~/db.server");
     const { runEnrichCompanyJob } = await import("~/runs/company-job.server");
     const tenantId = await newTenant("lease");
-    const [{ uen }, other] = await platformDb.$queryRaw<Array<{ uen: string }>>`SELECT uen FROM staging_acra_companies ORDER BY uen LIMIT 2`;
+    const [{ uen }, other] = (await platformDb.$queryRaw<Array<{ uen: string }>>`SELECT uen FROM staging_acra_companies ORDER BY uen LIMIT 2`) as [{ uen: string }, { uen: string }];
     const runId = await db.$withTenant(tenantId, async (tx) => {
       const run = await tx.run.create({ data: { kind: "manual", status: "running", runDate: new Date("2026-12-02"), targetCount: 2, startedAt: new Date() } });
       await tx.runCompany.createMany({ data: [{ tenantId, runId: run.id, uen: uen! }, { tenantId, runId: run.id, uen: other!.uen, status: "running", leaseJobId: "1", leaseWorker: "gone-worker" }] });

@@ -9,6 +9,6 @@ export default defineTask(
   { schema: z.object({ tenantId: z.uuid(), runId: z.uuid(), uen: z.string().min(1).max(20) }), maxAttempts: 3 },
   async ({ tenantId, runId, uen }, helpers) => {
     if (!(await tenantIsWorking(tenantId, helpers))) return;
-    await runEnrichCompanyJob({ tenantId, runId, uen, attempt: helpers.job.attempts, maxAttempts: helpers.job.max_attempts });
+    await runEnrichCompanyJob({ tenantId, runId, uen, attempt: helpers.job.attempts, maxAttempts: helpers.job.max_attempts, jobId: helpers.job.id, workerId: helpers.job.locked_by });
   },
 );

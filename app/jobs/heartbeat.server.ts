@@ -14,6 +14,18 @@ export async function beat(workerId: string, startedAt: Date, graphileWorkerIds:
 }
 
 /**
+ * A process releases other processes' jobs only once it has itself been
+ * beating for three intervals without a failure. After a database outage every
+ * heartbeat is stale; the first process back must not take that for death and
+ * unlock jobs the others are still running — they get three beats to show up.
+ */
+export const RELEASE_AFTER_HEALTHY_MS = 3 * HEARTBEAT_INTERVAL_MS;
+
+export function mayReleaseDeadWorkers(healthySince: number | null, now: number): boolean {
+  return healthySince !== null && now - healthySince >= RELEASE_AFTER_HEALTHY_MS;
+}
+
+/**
  * Releases the jobs of worker processes that stopped beating (killed or
  * crashed), so they run again now rather than after graphile-worker's
  * four-hour lock timeout. Jobs claim their rows, so a re-run repeats nothing.

@@ -7,7 +7,7 @@ import pg from "pg";
 import { env } from "../env.server";
 import { rootLogger } from "../logger.server";
 import { toGraphileTask, type TaskDefinition } from "./define-task.server";
-import { beat, forget, HEARTBEAT_INTERVAL_MS, releaseDeadWorkers } from "./heartbeat.server";
+import { beat, forget, HEARTBEAT_INTERVAL_MS, mayReleaseDeadWorkers, releaseDeadWorkers } from "./heartbeat.server";
 import { taskDefinitions } from "./tasks.server";
 
 export type WorkerHandle = { workerId: string; stop(): Promise<void>; runner: Runner };
@@ -77,12 +77,17 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Wor
 
   const workerId = `worker-${randomUUID()}`;
   const startedAt = new Date();
+  // Since when this process's beats have all succeeded (null after a failed one).
+  let healthySince: number | null = null;
   const keepAlive = async () => {
     try {
       await beat(workerId, startedAt, [...graphileWorkerIds]);
+      healthySince ??= Date.now();
+      if (!mayReleaseDeadWorkers(healthySince, Date.now())) return;
       const released = await releaseDeadWorkers();
       if (released) rootLogger.warn({ released }, "released the jobs of worker processes that stopped");
     } catch (error) {
+      healthySince = null;
       rootLogger.warn({ err: error }, "worker heartbeat failed");
     }
   };

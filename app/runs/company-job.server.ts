@@ -23,21 +23,37 @@ import { BATCH, verifyPendingEmails } from "./verify-emails.server";
 const VERIFY_RECHECK_MS = 2000;
 const VERIFY_MAX_WAIT_MS = 45_000;
 
-export async function runEnrichCompanyJob(input: { tenantId: string; runId: string; uen: string; attempt: number; maxAttempts: number }) {
-  const { tenantId, runId, uen } = input;
-  const claimed = await db.$withTenant(tenantId, (tx) =>
-    tx.runCompany.updateMany({
-      where: { runId, uen, status: { in: ["pending", "running"] } },
-      data: { status: "running", attempts: { increment: 1 }, startedAt: new Date(), updatedAt: new Date() },
-    }),
+/**
+ * A company is claimed with a lease: the job and its worker (graphile-worker's
+ * locked_by). A `running` company is taken over only by a retry of the same
+ * job in the same worker, or once the lease holder's process stopped beating
+ * (its heartbeat row is gone) — never by a second job while the first still
+ * works, so a company's vendor calls happen once per run.
+ */
+export async function runEnrichCompanyJob(input: { tenantId: string; runId: string; uen: string; attempt: number; maxAttempts: number; jobId: string; workerId: string | null }) {
+  const { tenantId, runId, uen, jobId, workerId } = input;
+  const claimed = await db.$withTenant(
+    tenantId,
+    (tx) => tx.$executeRaw`
+      UPDATE run_companies rc
+      SET status = 'running', attempts = rc.attempts + 1, started_at = now(), updated_at = now(), lease_job_id = ${jobId}, lease_worker = ${workerId}
+      WHERE rc.run_id = ${runId}::uuid AND rc.uen = ${uen}
+        AND (rc.status = 'pending' OR (rc.status = 'running' AND (
+          (rc.lease_job_id = ${jobId} AND rc.lease_worker IS NOT DISTINCT FROM ${workerId})
+          OR rc.lease_worker IS NULL
+          OR NOT EXISTS (SELECT 1 FROM worker_heartbeats h WHERE rc.lease_worker = ANY (h.graphile_worker_ids)))))`,
   );
-  if (claimed.count === 0) return;
+  if (claimed === 0) return;
 
   let pendingEmails: number;
   try {
     ({ pendingEmails } = await enrichCompany(tenantId, runId, uen));
   } catch (error) {
-    if (input.attempt < input.maxAttempts) throw error;
+    if (input.attempt < input.maxAttempts) {
+      // The retry may come from another worker: give the lease up.
+      await db.$withTenant(tenantId, (tx) => tx.runCompany.updateMany({ where: { runId, uen, leaseJobId: jobId }, data: { leaseWorker: null } })).catch(() => {});
+      throw error;
+    }
     // Out of retries: record it and let the run finish without this company.
     log().error({ err: error, runId, uen }, "company failed on its last attempt");
     await db.$withTenant(tenantId, async (tx) => {

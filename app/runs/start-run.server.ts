@@ -1,5 +1,5 @@
 import { recordAudit, type Actor } from "~/audit.server";
-import { db } from "~/db.server";
+import { db, type TenantTx } from "~/db.server";
 import { env } from "~/env.server";
 import { refreshCandidates } from "~/icp/candidates.server";
 import { enqueue } from "~/jobs/enqueue.server";
@@ -49,10 +49,7 @@ export async function startRun(tenantId: string, input: { kind: RunKind; actor: 
     async (tx) => {
       // One full run at a time per tenant; a one-company re-enrich may overlap.
       if (input.kind !== "re_enrich") {
-        const active = await tx.run.findFirst({
-          where: { kind: { not: "re_enrich" }, status: { in: ["queued", "running", "finalizing"] } },
-          select: { id: true },
-        });
+        const active = await activeFullRun(tx);
         if (active) throw new RunAlreadyActiveError(active.id);
       }
       const icp = await tx.icpRule.findFirst({ orderBy: { version: "desc" }, select: { version: true } });
@@ -72,9 +69,18 @@ export async function startRun(tenantId: string, input: { kind: RunKind; actor: 
       await enqueue("start_run", { tenantId, runId: created.id }, { jobKey: `run:${created.id}:start`, runAt: input.runAt, priority: runJobPriority(input.kind), tx });
       return created;
     },
-  );
+  ).catch(async (error: unknown) => {
+    // Two starts passed the check at once: the index runs_one_active_full_run let one of them in.
+    if ((error as { code?: string }).code !== "P2002" || input.kind === "re_enrich") throw error;
+    const active = await db.$withTenant(tenantId, activeFullRun);
+    throw active ? new RunAlreadyActiveError(active.id) : error;
+  });
   if (input.actor) await recordAudit(tenantId, input.actor, "run.started", run.id, { kind: input.kind, ...options });
   return { runId: run.id };
+}
+
+function activeFullRun(tx: TenantTx) {
+  return tx.run.findFirst({ where: { kind: { not: "re_enrich" }, status: { in: ["queued", "running", "finalizing"] } }, select: { id: true } });
 }
 
 /** The start_run job: refresh candidates, choose targets, fan out. Safe to repeat. */
@@ -83,9 +89,15 @@ export async function launchRun(tenantId: string, runId: string): Promise<void> 
     tx.run.updateMany({ where: { id: runId, status: "queued" }, data: { status: "running", startedAt: new Date() } }),
   );
   if (claimed.count === 0) {
+    const { status, targeted } = await db.$withTenant(tenantId, async (tx) => ({
+      status: (await tx.run.findUnique({ where: { tenantId_id: { tenantId, id: runId } }, select: { status: true } }))?.status,
+      // Written in the transaction that records the targets, so it says whether they were.
+      targeted: (await tx.runEventLog.count({ where: { runId, stage: "run", event: "targets" } })) > 0,
+    }));
+    if (status !== "running") return;
     // A repeat of this job after the fan-out: make sure every company has its job.
-    await fanOut(tenantId, runId);
-    return;
+    if (targeted) return fanOut(tenantId, runId);
+    // The previous attempt died after claiming the run and before recording its targets: pick them now.
   }
   const context = await loadRunContext(tenantId, runId);
   const reasons: string[] = [];

@@ -13,8 +13,13 @@ export async function tenantIsWorking(tenantId: string, helpers: JobHelpers): Pr
   const tenant = await platformDb.tenant.findUnique({ where: { id: tenantId }, select: { status: true } });
   if (!tenant || tenant.status === "decommissioned") return false;
   if (tenant.status !== "paused") return true;
-  // No job key: the running job still holds it. Run jobs claim their rows, so a repeat is harmless.
+  // Under the job's own key (graphile-worker moves a key off a running job to the new one), so
+  // re-adds of the same work meanwhile fold into this one instead of piling up.
   await addJob(helpers.job.task_identifier, helpers.job.payload, {
+    jobKey: helpers.job.key ?? undefined,
+    jobKeyMode: "replace",
+    queueName: (await helpers.getQueueName(helpers.job.job_queue_id)) ?? undefined,
+    priority: helpers.job.priority,
     runAt: new Date(Date.now() + PAUSED_RETRY_MS),
     maxAttempts: helpers.job.max_attempts,
   });

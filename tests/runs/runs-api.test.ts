@@ -119,8 +119,14 @@ describe("GET /api/runs/:id/events", () => {
     const tenantId = tenants["sse-acme"]!;
     const runId = await newRun(tenantId, "running", ["domain"]);
     const response = await invoke(app.route.loader, appRequest(`/api/runs/${runId}/events`, { cookie: cookies["sse-acme"] }), { id: runId });
-    const reading = readSse(response, (messages) => messages.some((m) => m.event === "done"));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    let streaming!: () => void;
+    const firstStep = new Promise<void>((resolve) => (streaming = resolve));
+    const reading = readSse(response, (messages) => {
+      if (messages.some((m) => m.event === "step")) streaming();
+      return messages.some((m) => m.event === "done");
+    });
+    // The stream is live once it has sent the step written before it opened.
+    await firstStep;
     await app.db.$withTenant(tenantId, (tx) => app.logStep(tx, { runId, uen: "201700001A", stage: "score", event: "scored", status: "ok" }));
     await app.db.$withTenant(tenantId, async (tx) => {
       await tx.run.update({ where: { tenantId_id: { tenantId, id: runId } }, data: { status: "succeeded" } });

@@ -51,7 +51,7 @@ describe("a worker killed mid-run", () => {
     const before = await runProgress(tenant.tenantId, runId);
     expect(before!.settled).toBeLessThan(30);
 
-    // The dead process's heartbeat goes stale; a new worker releases its jobs right away.
+    // The dead process's heartbeat goes stale; a new worker releases its jobs once it has beaten for three intervals itself.
     await platformDb.workerHeartbeat.updateMany({ data: { seenAt: new Date(Date.now() - 5 * 60_000) } });
     const { startWorker } = await import("~/jobs/worker.server");
     const worker = await startWorker({ concurrency: 8, pollInterval: 50, crontabFile: null });

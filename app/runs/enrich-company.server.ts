@@ -457,9 +457,16 @@ async function domainFromApifyCompany(clients: LeadEngineClients, run: RunContex
 /** The fallback stops early once it has a solid about text. */
 const STRONG_SIGNAL_WORDS = 120;
 
+type TavilyPage = SourcePage & { sha256: string; source: "tavily"; status: null; bytes: number };
+
+/** A page of text Tavily gave us, in the shape the merge step stores. */
+function tavilyPage(url: string, kind: SourcePage["kind"], title: string, text: string): TavilyPage {
+  return { url, kind, title, text, sha256: createHash("sha256").update(text).digest("hex"), source: "tavily", status: null, bytes: Buffer.byteLength(text) };
+}
+
 async function tavilyPages(clients: LeadEngineClients, run: RunContext, domain: string, crawl: CrawlResult) {
   const urls = tavilyExtractUrls(domain, crawl);
-  const out: Array<SourcePage & { sha256: string; source: "tavily"; status: null; bytes: number }> = [];
+  const out: TavilyPage[] = [];
   try {
     const result = await clients.tavily!.extract({ urls });
     await recordUsage(run, "tavily", { calls: 1, units: result.credits });
@@ -469,16 +476,8 @@ async function tavilyPages(clients: LeadEngineClients, run: RunContext, domain: 
       const text = page.raw_content.trim();
       if (!text) continue;
       words += text.split(/\s+/).length;
-      out.push({
-        url: page.url,
-        kind: /about|who-we-are/i.test(page.url) ? "about" : /contact/i.test(page.url) ? "contact" : "home",
-        title: text.split("\n")[0]!.slice(0, 200),
-        text,
-        sha256: createHash("sha256").update(text).digest("hex"),
-        source: "tavily",
-        status: null,
-        bytes: Buffer.byteLength(text),
-      });
+      const kind = /about|who-we-are/i.test(page.url) ? "about" : /contact/i.test(page.url) ? "contact" : "home";
+      out.push(tavilyPage(page.url, kind, text.split("\n")[0]!.slice(0, 200), text));
     }
   } catch (error) {
     await recordUsage(run, "tavily", { calls: 1, errors: 1 });
@@ -489,7 +488,7 @@ async function tavilyPages(clients: LeadEngineClients, run: RunContext, domain: 
 
 /** What search engines show publicly about a site that refuses crawlers: the hits on the company's own domain. */
 async function tavilySnippets(clients: LeadEngineClients, run: RunContext, company: RegistryCompany, domain: string) {
-  const out: Array<SourcePage & { sha256: string; source: "tavily"; status: null; bytes: number }> = [];
+  const out: TavilyPage[] = [];
   try {
     const result = await clients.tavily!.search({ query: `${company.name} ${domain}`, maxResults: 5 });
     await recordUsage(run, "tavily", { calls: 1, units: result.credits });
@@ -497,16 +496,7 @@ async function tavilySnippets(clients: LeadEngineClients, run: RunContext, compa
       const host = hostOf(hit.url)?.replace(/^www\./, "");
       const text = hit.content.trim();
       if (!text || !host || (host !== domain && !host.endsWith(`.${domain}`))) continue;
-      out.push({
-        url: hit.url,
-        kind: "search_snippet",
-        title: hit.title,
-        text,
-        sha256: createHash("sha256").update(text).digest("hex"),
-        source: "tavily",
-        status: null,
-        bytes: Buffer.byteLength(text),
-      });
+      out.push(tavilyPage(hit.url, "search_snippet", hit.title, text));
     }
   } catch (error) {
     await recordUsage(run, "tavily", { calls: 1, errors: 1 });

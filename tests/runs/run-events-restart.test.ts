@@ -7,6 +7,7 @@ import { migrate } from "../../app/db/migrator.server";
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from "../../app/dev/embedded-postgres.server";
 import { DEV_APP_ROLE } from "../../app/env.server";
 import { appRequest, invoke } from "../support/app-requests";
+import { sseMessages, type SseMessage } from "../support/sse";
 import { startStandIns, type StandIns } from "../support/platform";
 
 /**
@@ -74,31 +75,15 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 }, 60_000);
 
-type SseMessage = { event?: string; data?: string };
-
 /** Collects the stream's messages in the background; `next` waits for one that `wanted` accepts. */
 function follow(response: Response) {
-  const reader = response.body!.getReader();
-  const decoder = new TextDecoder();
   const messages: SseMessage[] = [];
+  const stream = sseMessages(response);
   let ended = false;
   let notify: () => void = () => {};
   void (async () => {
-    let buffer = "";
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      buffer += decoder.decode(value, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf("\n\n")) >= 0) {
-        const message: SseMessage = {};
-        for (const line of buffer.slice(0, end).split("\n")) {
-          const [field, ...rest] = line.split(": ");
-          if (field === "event" || field === "data") message[field] = rest.join(": ");
-        }
-        buffer = buffer.slice(end + 2);
-        if (message.event) messages.push(message);
-      }
+    for await (const message of stream) {
+      messages.push(message);
       notify();
     }
     ended = true;
@@ -114,7 +99,6 @@ function follow(response: Response) {
         await new Promise<void>((resolve) => (notify = resolve));
       }
     },
-    cancel: () => reader.cancel(),
   };
 }
 

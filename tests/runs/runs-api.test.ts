@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRequest, invoke } from "../support/app-requests";
+import { sseMessages, type SseMessage } from "../support/sse";
 import { mintToken, startStandIns, type StandIns } from "../support/platform";
 
 /**
@@ -45,33 +46,12 @@ async function newRun(tenantId: string, status: string, stages: string[]) {
   });
 }
 
-type SseMessage = { id?: string; event?: string; data?: string };
-
 /** Reads SSE messages until `until` says stop (or the stream ends). */
 async function readSse(response: Response, until: (messages: SseMessage[]) => boolean = () => false): Promise<SseMessage[]> {
-  const reader = response.body!.getReader();
-  const decoder = new TextDecoder();
   const messages: SseMessage[] = [];
-  let buffer = "";
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    buffer += decoder.decode(value, { stream: true });
-    let end: number;
-    while ((end = buffer.indexOf("\n\n")) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const message: SseMessage = {};
-      for (const line of block.split("\n")) {
-        const [field, ...rest] = line.split(": ");
-        if (field === "id" || field === "event" || field === "data") message[field] = rest.join(": ");
-      }
-      if (message.event) messages.push(message);
-    }
-    if (until(messages)) {
-      await reader.cancel();
-      break;
-    }
+  for await (const message of sseMessages(response)) {
+    messages.push(message);
+    if (until(messages)) break;
   }
   return messages;
 }

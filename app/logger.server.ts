@@ -57,14 +57,14 @@ export function createLogger(destination?: pino.DestinationStream, level = proce
       // Observed loggers let error calls through to the hook, which then
       // writes only what the configured level allows.
       level: observed && configured > errorLevel ? "error" : level,
-      hooks: observed
-        ? {
-            logMethod(args, method, callLevel) {
-              if (callLevel >= errorLevel) errorLogObserver()?.(callLevel >= fatalLevel ? "fatal" : "error", args);
-              if (callLevel >= configured) method.apply(this, args);
-            },
-          }
-        : undefined,
+      ...(observed && {
+        hooks: {
+          logMethod(args, method, callLevel) {
+            if (callLevel >= errorLevel) errorLogObserver()?.(callLevel >= fatalLevel ? "fatal" : "error", args);
+            if (callLevel >= configured) method.apply(this, args);
+          },
+        },
+      }),
       base: { service: process.env.SERVICE_NAME ?? "web" },
       redact: { paths: redactPaths, censor: "[redacted]" },
       timestamp: pino.stdTimeFunctions.isoTime,

@@ -7,7 +7,7 @@ export default defineConfig({
     include: ["app/**/*.test.{ts,tsx}", "tests/**/*.test.ts"],
     exclude: ["tests/e2e/**", "node_modules/**"],
     globalSetup: ["tests/setup/global-setup.ts"],
-    setupFiles: ["tests/setup/test-database.ts"],
+    setupFiles: ["tests/setup/fail-on-error-logs.ts", "tests/setup/test-database.ts"],
     pool: "forks",
     testTimeout: 30_000,
     hookTimeout: 60_000,

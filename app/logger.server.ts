@@ -35,10 +35,36 @@ const redactPaths = REDACTED_KEYS.flatMap((k) => {
   return [key.slice(key.startsWith(".") ? 1 : 0), `*${key}`, `*.*${key}`, `req.headers${key}`];
 });
 
+/**
+ * Sees every error- and fatal-level call, whatever the configured level, when
+ * one is installed on globalThis — only the vitest setup does that, so a test
+ * fails on an error it did not declare even though its logs are silenced.
+ */
+type ErrorLogObserver = (level: "error" | "fatal", args: unknown[]) => void;
+const observerKey = "__nexiusErrorLogObserver";
+
+function errorLogObserver(): ErrorLogObserver | undefined {
+  return (globalThis as { [observerKey]?: ErrorLogObserver })[observerKey];
+}
+
 export function createLogger(destination?: pino.DestinationStream, level = process.env.LOG_LEVEL ?? "info"): pino.Logger {
+  const observed = errorLogObserver() !== undefined;
+  const configured = pino.levels.values[level] ?? Infinity;
+  const errorLevel = 50;
+  const fatalLevel = 60;
   return pino(
     {
-      level,
+      // Observed loggers let error calls through to the hook, which then
+      // writes only what the configured level allows.
+      level: observed && configured > errorLevel ? "error" : level,
+      ...(observed && {
+        hooks: {
+          logMethod(args, method, callLevel) {
+            if (callLevel >= errorLevel) errorLogObserver()?.(callLevel >= fatalLevel ? "fatal" : "error", args);
+            if (callLevel >= configured) method.apply(this, args);
+          },
+        },
+      }),
       base: { service: process.env.SERVICE_NAME ?? "web" },
       redact: { paths: redactPaths, censor: "[redacted]" },
       timestamp: pino.stdTimeFunctions.isoTime,

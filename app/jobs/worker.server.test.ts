@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectErrorLogs } from "../../tests/support/error-logs";
 import { z } from "zod";
 import { platformDb } from "~/db.server";
 import { waitFor } from "../../tests/support/wait-for";
@@ -46,6 +47,7 @@ describe("the job worker", () => {
   });
 
   it("retries a job that throws, and it succeeds on the next attempt", async () => {
+    expectErrorLogs(/Failed task \d+ \(test_flaky.*transient failure/);
     const job = await addJob("test_flaky", { label: "retry-me" }, { maxAttempts: 3 });
     await waitFor(() => runs.filter((r) => r.task === "test_flaky").length >= 1, { what: "the first attempt" });
     const afterFailure = await jobRow(job.id);
@@ -72,6 +74,7 @@ describe("the job worker", () => {
   });
 
   it("rejects a malformed payload without running the handler", async () => {
+    expectErrorLogs(/rejecting job: label Invalid input/, /Failed task \d+ \(test_record.*Invalid payload for test_record/);
     const job = await addJob("test_record", { label: 42 }, { maxAttempts: 1 });
     await waitFor(async () => (await jobRow(job.id))?.last_error, { what: "the job to fail" });
     expect((await jobRow(job.id))?.last_error).toMatch(/Invalid payload for test_record: label/);

@@ -1,5 +1,6 @@
 import type { JobHelpers } from "graphile-worker";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { expectErrorLogs } from "../../tests/support/error-logs";
 import { db, platformDb } from "~/db.server";
 import { toGraphileTask } from "~/jobs/define-task.server";
 import pushRunToOdoo from "../../tasks/push_run_to_odoo";
@@ -558,6 +559,7 @@ describe("push modes", () => {
   });
 
   it("the push_run_to_odoo task applies, approves when told, and rejects bad payloads", async () => {
+    expectErrorLogs(/rejecting job: tenantId Invalid UUID/);
     const helpers = { job: { id: "1", attempts: 1 } } as unknown as JobHelpers;
     const runId = await seedRun(tenant.tenantId, [codigo]);
     await pushRunToOdoo.run(pushRunToOdoo.schema.parse({ tenantId: tenant.tenantId, runId }), helpers);

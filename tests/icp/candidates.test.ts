@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectErrorLogs } from "../support/error-logs";
 import { openAlerts } from "../../app/alerts/alerts.server";
 import { db } from "../../app/db.server";
 import { CANDIDATE_ALERTS, latestCandidateRefresh, listCandidates, refreshCandidates } from "../../app/icp/candidates.server";
@@ -159,6 +160,7 @@ describe("candidate refresh", () => {
   });
 
   it("keeps the previous candidate set when a refresh fails, and says so", async () => {
+    expectErrorLogs(/candidate refresh failed .*quantum basket weaving/);
     await saveIcpRules(tenantB, alice, { industries: ["logistics"] });
     const ok = await refreshCandidates(tenantB, { reason: "test", floor: 1, asOf });
     const before = await candidateUens(tenantB);

@@ -1,5 +1,6 @@
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { expectErrorLogs } from "../support/error-logs";
 import { createDatagovClient, type DatagovConfig } from "../../app/registry/datagov.server";
 import { ingestAcraSource, sweepAcraSources } from "../../app/registry/registry.server";
 import { generateAcraSampleLines } from "../../app/registry/sample-generator";
@@ -82,6 +83,7 @@ describe("data.gov.sg sources", () => {
   });
 
   it("sweeps a URL by ETag, and reports a failing source without stopping the others", async () => {
+    expectErrorLogs(/registry sweep: source failed .*HTTP 404/);
     const url = `${sim.url}/files/${Z}.csv`;
     const outcomes = await sweepAcraSources({ connectionString: owner(), sources: [`dataset:d_${"0".repeat(32)}`, url], datagov: config });
     expect(outcomes[0]).toMatchObject({ outcome: "failed", error: expect.stringContaining("not found") });

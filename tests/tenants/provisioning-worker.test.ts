@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { expectErrorLogs } from "../support/error-logs";
 import type { WorkerHandle } from "~/jobs/worker.server";
 import { waitFor } from "../support/wait-for";
 import { startStandIns, type StandIns } from "../support/platform";
@@ -94,6 +95,7 @@ describe("provisioning through the worker", () => {
   });
 
   it("a retry replaces the failed job so it runs now, and the worker finishes it", async () => {
+    expectErrorLogs(/Failed task \d+ \(provision_tenant.*Simulated failure \(fault injection\)/);
     const identity = newIdentity("retry");
     const actor = { sub: identity.sub, email: identity.email };
     standIns.odoo.faults.failNext({ model: "res.partner", method: "search", error: "ValidationError" });

@@ -45,9 +45,9 @@ const tenantTasks = (Object.keys(taskDefinitions) as TaskName[]).filter((name) =
 });
 
 function helpersFor(name: TaskName, payload: unknown): JobHelpers {
-  const job = { id: "1", task_identifier: name, payload, attempts: 1, max_attempts: taskDefinitions[name].maxAttempts };
+  const job = { id: "1", task_identifier: name, payload, key: `paused:${name}`, job_queue_id: null, priority: 0, attempts: 1, max_attempts: taskDefinitions[name].maxAttempts };
   const logger = { info() {}, debug() {}, warn() {}, error() {} };
-  return { job, logger } as unknown as JobHelpers;
+  return { job, logger, getQueueName: async () => null } as unknown as JobHelpers;
 }
 
 describe("jobs of a paused workspace", () => {
@@ -58,11 +58,13 @@ describe("jobs of a paused workspace", () => {
   it.each(tenantTasks)("%s is put back for later instead of running", async (name) => {
     const payload = payloadFor(name, tenantId);
     await toGraphileTask(taskDefinitions[name])(payload, helpersFor(name, payload));
-    const rows = await platformDb.$queryRaw<Array<{ run_at: Date }>>`
-      SELECT j.run_at FROM graphile_worker._private_jobs j
+    const rows = await platformDb.$queryRaw<Array<{ run_at: Date; key: string | null }>>`
+      SELECT j.run_at, j.key FROM graphile_worker._private_jobs j
       JOIN graphile_worker._private_tasks t ON t.id = j.task_id
       WHERE t.identifier = ${name} AND j.payload::jsonb = ${JSON.stringify(payload)}::jsonb`;
     expect(rows).toHaveLength(1);
     expect(rows[0]!.run_at.getTime()).toBeGreaterThan(Date.now() + 10 * 60_000);
+    // Under the job's own key, so later re-adds of the same work fold into it.
+    expect(rows[0]!.key).toBe(`paused:${name}`);
   });
 });

@@ -86,15 +86,27 @@ test("ops starts a run from the dashboard and watches it to completion", async (
 });
 
 test("Run now while a run is active points to that run instead of starting another", async ({ page }) => {
-  await signIn(page, "ops@acme.test");
-  await page.goto("/app");
-  const button = page.getByRole("button", { name: "Run now" });
-  await button.click();
-  await page.waitForURL(/\/app\/runs\/[0-9a-f-]{36}$/);
-  const runUrl = new URL(page.url()).pathname;
-  await page.goto("/app");
-  await expect(page.getByRole("link", { name: "Watch the run in progress" })).toHaveAttribute("href", runUrl);
-  await expect(page.getByRole("button", { name: "Run now" })).toHaveCount(0);
+  // A run held active in the database: a real one may finish before the page reloads.
+  const [held] = await queryE2eDatabase<{ id: string }>(
+    `INSERT INTO runs (tenant_id, kind, status, run_date, started_at, target_count)
+     SELECT id, 'manual', 'running', current_date, now(), 1 FROM tenants WHERE slug = 'acme' RETURNING id`,
+  );
+  const runId = held!.id;
+  try {
+    await signIn(page, "ops@acme.test");
+    await page.goto("/app");
+    await expect(page.getByRole("link", { name: "Watch the run in progress" })).toHaveAttribute("href", `/app/runs/${runId}`);
+    await expect(page.getByRole("button", { name: "Run now" })).toHaveCount(0);
+    // A Run now posted anyway (a stale tab) starts nothing.
+    const posted = await page.request.post("/app?index", { headers: { Origin: new URL(page.url()).origin }, form: { intent: "run-now" } });
+    expect(posted.status()).toBe(200);
+    const active = await queryE2eDatabase<{ id: string }>(
+      `SELECT r.id FROM runs r JOIN tenants t ON t.id = r.tenant_id WHERE t.slug = 'acme' AND r.status IN ('queued', 'running', 'finalizing')`,
+    );
+    expect(active.map((r) => r.id)).toEqual([runId]);
+  } finally {
+    await queryE2eDatabase("UPDATE runs SET status = 'failed', finished_at = now() WHERE id = $1", [runId]);
+  }
 });
 
 test("a viewer sees the dashboard and runs without Run now, resolve or QA controls", async ({ page }) => {

@@ -57,7 +57,11 @@ describe("a workspace paused with a run in progress", () => {
     for (let cycle = 0; cycle < 4; cycle++) {
       // Time passes: the put-back jobs come due and run against the paused workspace.
       await platformDb.$executeRaw`UPDATE graphile_worker._private_jobs SET run_at = now() WHERE payload->>'tenantId' = ${tenant.id}`;
-      await waitFor(async () => (await jobsOf(tenant.id)).future === uens.length, { timeoutMs: 30_000, intervalMs: 50, what: "the jobs to be put back" });
+      // Settled: every job has run and put itself back (none due or running any more).
+      await waitFor(async () => {
+        const { n, future } = await jobsOf(tenant.id);
+        return future === n;
+      }, { timeoutMs: 30_000, intervalMs: 50, what: "the jobs to be put back" });
       await watchRuns(new Date(Date.now() + (cycle + 1) * 60 * 60_000));
       expect(await jobsOf(tenant.id)).toEqual({ n: uens.length, future: uens.length });
     }

@@ -100,7 +100,7 @@ test("a viewer sees masked personal data, no Re-enrich, and a forged POST is ref
       WHERE t.slug = 'acme' GROUP BY e.uen ORDER BY (e.uen = $1) DESC, e.uen LIMIT 1`,
     [highCompany.uen],
   );
-  expect(withEmails, "the run stored no email for any acme company").toBeDefined();
+  expect(withEmails?.emails.length ?? 0, "the run stored no email for any acme company").toBeGreaterThan(0);
   await page.goto(`/app/companies/${withEmails!.uen}`);
   for (const email of withEmails!.emails) {
     await expect(page.locator("main")).toContainText(`${email[0]}***@${email.slice(email.lastIndexOf("@") + 1)}`);

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { db, platformDb } from "~/db.server";
+import { singaporeDate } from "~/singapore-time";
 
 /**
  * A finished run with realistic results, written straight into the tables the
@@ -39,7 +40,9 @@ export async function seedFinishedRun(tenantId: string, options: { companies?: n
   const count = options.companies ?? 10;
   const seed = options.seed ?? 1;
   const uens = await seedRegistryCompanies(count, seed);
-  const runDate = options.runDate ?? new Date().toISOString().slice(0, 10);
+  // Runs are dated in Singapore, as start-run does: between 16:00 and 24:00 UTC
+  // that is already tomorrow.
+  const runDate = options.runDate ?? singaporeDate(new Date());
   return db.$withTenant(tenantId, async (tx) => {
     const run = await tx.run.create({
       data: {

@@ -19,4 +19,9 @@ export default [
       "import/no-cycle": ["error", { ignoreExternal: true }],
     },
   },
+  {
+    // expect(value, message): the message names the case that failed in a loop.
+    files: ["**/*.test.ts", "tests/**"],
+    rules: { "vitest/valid-expect": ["error", { maxArgs: 2 }] },
+  },
 ];

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createApifyClient, discoverContactsViaApify, DEFAULT_ACTORS } from "~/vendors/apify.server";
 import { BadResponse, Timeout } from "~/vendors/errors.server";
 import { startApifySimulator } from "../sims/vendors/apify-sim";
@@ -6,7 +6,8 @@ import { vendorWorldFrom } from "../sims/dev-world/vendor-world";
 import { buildWorld, DEMO_COMPANIES } from "../sims/world/index";
 import { loadExchange } from "./support/fixtures";
 import { shapeMismatches } from "./support/json-shape";
-import { startRecordingServer, type RecordingServer } from "./support/recording-server";
+import { closedAfterEach } from "./support/cleanup";
+import { startRecordingServer } from "./support/recording-server";
 
 /*
  * Apify's documented exchanges:
@@ -41,14 +42,7 @@ const EMPLOYEES_INPUT = new Set([
   "excludeCurrentJobTitles", "excludePastJobTitles", "excludeIndustryIds", "excludeSeniorityLevelIds", "excludeFunctionIds",
 ]);
 
-let server: RecordingServer | undefined;
-let closeSim: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await server?.close();
-  await closeSim?.();
-  server = undefined;
-  closeSim = undefined;
-});
+const closeAfterTest = closedAfterEach();
 
 /** A title rule of the test's own, so the contract does not depend on enrichment's matching. */
 const containsTitle = (candidate: string | null | undefined, wanted: string) => Boolean(candidate?.toLowerCase().includes(wanted.toLowerCase()));
@@ -56,7 +50,7 @@ const containsTitle = (candidate: string | null | undefined, wanted: string) => 
 describe("Apify client against Apify's and the Actors' documented examples", () => {
   it("runs the company → employees → profile chain with documented inputs and reads the documented items", async () => {
     const byPath = new Map([company, employees, profile].map((x) => [x.request.path, x.response]));
-    server = await startRecordingServer((req) => byPath.get(req.path) ?? { status: 404, body: { error: { type: "actor-not-found", message: "Actor was not found" } } });
+    const server = closeAfterTest(await startRecordingServer((req) => byPath.get(req.path) ?? { status: 404, body: { error: { type: "actor-not-found", message: "Actor was not found" } } }));
     const client = createApifyClient({ baseUrl: server.url, token: "<YOUR_API_TOKEN>", syncTimeoutS: 600 });
 
     const result = await discoverContactsViaApify({
@@ -99,7 +93,7 @@ describe("Apify client against Apify's and the Actors' documented examples", () 
 
   it("maps the documented run-failed and run-timeout bodies", async () => {
     const replies = [runFailed.response, runTimeout.response];
-    server = await startRecordingServer(() => replies.shift()!);
+    const server = closeAfterTest(await startRecordingServer(() => replies.shift()!));
     const client = createApifyClient({ baseUrl: server.url, token: "t" });
     await expect(client.runActorSync("janedoe~my-actor", {})).rejects.toSatisfy(
       (e) => e instanceof BadResponse && e.code === "run-failed" && e.status === 400,
@@ -118,7 +112,7 @@ describe("Apify simulator against the documented examples", () => {
 
   async function run(path: string, input: unknown) {
     const sim = await startApifySimulator({ world });
-    closeSim = sim.close;
+    closeAfterTest(sim);
     const res = await fetch(`${sim.url}${path}?token=apify_api_simulator`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -135,7 +129,6 @@ describe("Apify simulator against the documented examples", () => {
 
   it("answers the employees actor's documented input with 201 and items in the documented shape", async () => {
     const companyUrl = ((await run(company.request.path, { searches: [companyName] })).body as Array<{ linkedinUrl: string }>)[0]!.linkedinUrl;
-    await closeSim?.();
     const res = await run(employees.request.path, { ...(employees.request.body as object), companies: [companyUrl], startPage: 1 });
     expect(res.status).toBe(employees.response.status);
     expect(shapeMismatches(res.body, employees.response.body)).toEqual([]);
@@ -150,7 +143,7 @@ describe("Apify simulator against the documented examples", () => {
 
   it("answers a failing run with the documented run-failed body", async () => {
     const sim = await startApifySimulator({ failingActors: [DEFAULT_ACTORS.company] });
-    closeSim = sim.close;
+    closeAfterTest(sim);
     const res = await fetch(`${sim.url}${company.request.path}?token=apify_api_simulator`, {
       method: "POST",
       headers: { "content-type": "application/json" },

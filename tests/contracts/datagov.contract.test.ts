@@ -1,9 +1,10 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createDatagovClient, DatagovError, type DatagovConfig } from "~/registry/datagov.server";
 import { startDatagovSim, type DatagovSim } from "../sims/datagov/server";
 import { loadExchange, type DocumentedExchange } from "./support/fixtures";
 import { shapeMismatches } from "./support/json-shape";
-import { startRecordingServer, type RecordingServer } from "./support/recording-server";
+import { closedAfterEach } from "./support/cleanup";
+import { startRecordingServer } from "./support/recording-server";
 
 /*
  * data.gov.sg's documented exchanges:
@@ -22,14 +23,7 @@ const datasetMetadata = loadExchange("datagov", "dataset-metadata");
 const collectionMetadata = loadExchange("datagov", "collection-metadata");
 const rateLimited = loadExchange("datagov", "rate-limited");
 
-let server: RecordingServer | undefined;
-let sim: DatagovSim | undefined;
-afterEach(async () => {
-  await server?.close();
-  await sim?.stop();
-  server = undefined;
-  sim = undefined;
-});
+const closeAfterTest = closedAfterEach();
 
 function configFor(url: string, over: Partial<DatagovConfig> = {}): DatagovConfig {
   return { downloadApiUrl: url, metadataApiUrl: url, apiKey: "YOUR_API_KEY", pollIntervalMs: 1, maxPolls: 3, maxRetries: 0, backoffMs: 1, ...over };
@@ -37,7 +31,7 @@ function configFor(url: string, over: Partial<DatagovConfig> = {}): DatagovConfi
 
 async function clientAgainstDocs(...exchanges: DocumentedExchange[]) {
   const byPath = new Map(exchanges.map((x) => [x.request.path, x.response]));
-  server = await startRecordingServer((req) => byPath.get(req.path) ?? { status: 404, body: { code: 404, data: null, errorMsg: "not found" } });
+  const server = closeAfterTest(await startRecordingServer((req) => byPath.get(req.path) ?? { status: 404, body: { code: 404, data: null, errorMsg: "not found" } }));
   return { server, client: createDatagovClient(configFor(server.url)) };
 }
 
@@ -69,31 +63,37 @@ describe("data.gov.sg client against the documented exchanges", () => {
 });
 
 describe("data.gov.sg simulator against the documented exchanges", () => {
-  async function send(exchange: DocumentedExchange, headers: Record<string, string> = {}) {
-    const res = await fetch(`${sim!.url}${exchange.request.path}`, { method: exchange.request.method, headers });
+  async function startSim(options: Parameters<typeof startDatagovSim>[0]) {
+    const sim = await startDatagovSim(options);
+    closeAfterTest({ close: sim.stop });
+    return sim;
+  }
+
+  async function send(sim: DatagovSim, exchange: DocumentedExchange, headers: Record<string, string> = {}) {
+    const res = await fetch(`${sim.url}${exchange.request.path}`, { method: exchange.request.method, headers });
     return { status: res.status, body: (await res.json()) as unknown };
   }
 
   it("answers initiate-download and poll-download with 201 and the documented envelope", async () => {
-    sim = await startDatagovSim({ datasets: { [DATASET]: { name: "Sample", csv: "uen\n1\n", lastUpdatedAt: "2024-05-02T10:05:52+08:00" } }, pollsUntilReady: 0 });
+    const sim = await startSim({ datasets: { [DATASET]: { name: "Sample", csv: "uen\n1\n", lastUpdatedAt: "2024-05-02T10:05:52+08:00" } }, pollsUntilReady: 0 });
     const key = { "x-api-key": "YOUR_API_KEY" };
-    const first = await send(initiate, key);
+    const first = await send(sim, initiate, key);
     expect(first.status).toBe(initiate.response.status);
     expect(shapeMismatches(first.body, initiate.response.body)).toEqual([]);
-    const second = await send(poll, key);
+    const second = await send(sim, poll, key);
     expect(second.status).toBe(poll.response.status);
     expect(shapeMismatches(second.body, poll.response.body)).toEqual([]);
   });
 
   it("answers metadata in the documented envelope, and a spent quota with 429", async () => {
-    sim = await startDatagovSim({
+    const sim = await startSim({
       datasets: { [DATASET]: { name: "Sample", csv: "uen\n", lastUpdatedAt: "2024-05-02T10:05:52+08:00", collectionId: "2" } },
       collections: { "2": { name: "ACRA Information on Corporate Entities", lastUpdatedAt: "2026-07-17T08:00:00+08:00", childDatasets: [DATASET] } },
       rateLimit: { downloads: 2, metadata: 2, windowMs: 10_000 },
     });
-    expect(shapeMismatches((await send(datasetMetadata)).body, datasetMetadata.response.body)).toEqual([]);
-    expect(shapeMismatches((await send(collectionMetadata)).body, collectionMetadata.response.body)).toEqual([]);
-    const limited = await send(rateLimited);
+    expect(shapeMismatches((await send(sim, datasetMetadata)).body, datasetMetadata.response.body)).toEqual([]);
+    expect(shapeMismatches((await send(sim, collectionMetadata)).body, collectionMetadata.response.body)).toEqual([]);
+    const limited = await send(sim, rateLimited);
     expect(limited.status).toBe(429);
     expect(shapeMismatches(limited.body, rateLimited.response.body)).toEqual([]);
   });

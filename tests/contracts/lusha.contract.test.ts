@@ -1,11 +1,12 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Unauthorized } from "~/vendors/errors.server";
 import { createLushaClient } from "~/vendors/lusha.server";
 import { startLushaSimulator } from "../sims/vendors/lusha-sim";
 import { createDefaultWorld } from "../sims/vendors/default-world";
 import { loadExchange, type DocumentedExchange } from "./support/fixtures";
 import { shapeMismatches } from "./support/json-shape";
-import { startRecordingServer, type RecordingServer } from "./support/recording-server";
+import { closedAfterEach } from "./support/cleanup";
+import { startRecordingServer } from "./support/recording-server";
 
 /*
  * Lusha's documented exchanges:
@@ -28,18 +29,11 @@ const PERSON_QUERY = new Set([
   "revealEmails", "revealPhones", "signals", "signalsStartDate",
 ]);
 
-let server: RecordingServer | undefined;
-let closeSim: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await server?.close();
-  await closeSim?.();
-  server = undefined;
-  closeSim = undefined;
-});
+const closeAfterTest = closedAfterEach();
 
 async function clientAgainstDocs(...exchanges: DocumentedExchange[]) {
   const byPath = new Map(exchanges.map((x) => [x.request.path, x.response]));
-  server = await startRecordingServer((req) => byPath.get(req.path) ?? { status: 404, body: { error: { code: 404, message: "Not found" } } });
+  const server = closeAfterTest(await startRecordingServer((req) => byPath.get(req.path) ?? { status: 404, body: { error: { code: 404, message: "Not found" } } }));
   return { server, client: createLushaClient({ baseUrl: server.url, apiKey: "YOUR_API_KEY" }) };
 }
 
@@ -87,7 +81,7 @@ describe("Lusha simulator against Lusha's documented examples", () => {
 
   async function send(request: DocumentedExchange["request"], apiKey = "lusha-simulator-key") {
     const sim = await startLushaSimulator({ world });
-    closeSim = sim.close;
+    closeAfterTest(sim);
     const url = new URL(`${sim.url}${request.path}`);
     for (const [k, v] of Object.entries(request.query ?? {})) url.searchParams.set(k, v);
     const res = await fetch(url, {

@@ -1,8 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OdooAccessDenied, OdooClient } from "~/odoo/client.server";
 import { startOdooSimulator, type OdooSimulator } from "../sims/odoo/index";
 import { loadExchange, type DocumentedExchange } from "./support/fixtures";
 import { shapeMismatches } from "./support/json-shape";
+import { closedAfterEach } from "./support/cleanup";
 import { startRecordingServer, type RecordingServer } from "./support/recording-server";
 
 /*
@@ -21,14 +22,10 @@ const version = loadExchange("odoo", "version");
 const searchRead = loadExchange("odoo", "search-read");
 const accessDenied = loadExchange("odoo", "error-access-denied");
 
-let server: RecordingServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const closeAfterTest = closedAfterEach();
 
 async function clientAgainstDocs(exchange: DocumentedExchange) {
-  server = await startRecordingServer(() => exchange.response);
+  const server = closeAfterTest(await startRecordingServer(() => exchange.response));
   return { server, client: new OdooClient({ baseUrl: server.url, maxRetries: 0 }) };
 }
 

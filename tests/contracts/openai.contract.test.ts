@@ -1,12 +1,13 @@
 import OpenAI from "openai";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { QuotaExceeded } from "~/vendors/errors.server";
 import { createLlmClient, toStrictJsonSchema } from "~/vendors/llm.server";
 import { startLlmSimulator } from "../sims/vendors/llm-sim";
 import { loadExchange } from "./support/fixtures";
 import { shapeMismatches } from "./support/json-shape";
-import { startRecordingServer, type RecordingServer } from "./support/recording-server";
+import { closedAfterEach } from "./support/cleanup";
+import { startRecordingServer } from "./support/recording-server";
 
 /*
  * The OpenAI-compatible chat completions API:
@@ -18,20 +19,13 @@ import { startRecordingServer, type RecordingServer } from "./support/recording-
 const chat = loadExchange("openai", "chat-completion");
 const quota = loadExchange("openai", "error-insufficient-quota");
 
-let server: RecordingServer | undefined;
-let closeSim: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await server?.close();
-  await closeSim?.();
-  server = undefined;
-  closeSim = undefined;
-});
+const closeAfterTest = closedAfterEach();
 
 const Lead = z.object({ industry: z.string(), employees: z.number().int().optional() });
 
 describe("LLM client against OpenAI's documented examples and official SDK", () => {
   it("sends what the official SDK sends for the same structured-output call", async () => {
-    server = await startRecordingServer(() => ({ status: 200, body: { ...(chat.response.body as object), choices: [{ index: 0, message: { role: "assistant", content: '{"industry":"Logistics","employees":null}', refusal: null }, finish_reason: "stop" }] } }));
+    const server = closeAfterTest(await startRecordingServer(() => ({ status: 200, body: { ...(chat.response.body as object), choices: [{ index: 0, message: { role: "assistant", content: '{"industry":"Logistics","employees":null}', refusal: null }, finish_reason: "stop" }] } })));
     const ours = createLlmClient({ baseUrl: `${server.url}/v1`, apiKey: "sk-test", model: "gpt-4.1" });
     const answer = await ours.llmJson({ schema: Lead, name: "lead", system: "You are a helpful assistant.", user: "Hello!", maxTokens: 200 });
     expect(answer.value).toEqual({ industry: "Logistics" });
@@ -58,7 +52,7 @@ describe("LLM client against OpenAI's documented examples and official SDK", () 
   });
 
   it("reads the documented response: content, model and usage", async () => {
-    server = await startRecordingServer(() => chat.response);
+    const server = closeAfterTest(await startRecordingServer(() => chat.response));
     const ours = createLlmClient({ baseUrl: `${server.url}/v1`, apiKey: "sk-test", model: "gpt-4.1" });
     const doc = chat.request.body as { messages: Array<{ content: string }> };
     const answer = await ours.llmText({ system: doc.messages[0]!.content, user: doc.messages[1]!.content, maxTokens: 50 });
@@ -66,7 +60,7 @@ describe("LLM client against OpenAI's documented examples and official SDK", () 
   });
 
   it("treats the documented insufficient_quota 429 as quota, not as a rate limit to retry", async () => {
-    server = await startRecordingServer(() => quota.response);
+    const server = closeAfterTest(await startRecordingServer(() => quota.response));
     const ours = createLlmClient({ baseUrl: `${server.url}/v1`, apiKey: "sk-test", model: "gpt-4.1" });
     await expect(ours.llmText({ system: "s", user: "Hello!", maxTokens: 5 })).rejects.toSatisfy((e) => e instanceof QuotaExceeded && e.code === "insufficient_quota");
     expect(server.requests).toHaveLength(1);
@@ -76,7 +70,7 @@ describe("LLM client against OpenAI's documented examples and official SDK", () 
 describe("LLM simulator through the official SDK", () => {
   it("answers the documented request in the documented shape, parsed by the SDK", async () => {
     const sim = await startLlmSimulator();
-    closeSim = sim.close;
+    closeAfterTest(sim);
     const sdk = new OpenAI({ baseURL: `${sim.url}/v1`, apiKey: "sk-simulator", maxRetries: 0 });
     const completion = await sdk.chat.completions.create(chat.request.body as OpenAI.ChatCompletionCreateParamsNonStreaming);
     expect(shapeMismatches(completion, chat.response.body)).toEqual([]);
@@ -84,7 +78,7 @@ describe("LLM simulator through the official SDK", () => {
 
   it("answers a structured-output request with JSON the SDK returns as the message content", async () => {
     const sim = await startLlmSimulator();
-    closeSim = sim.close;
+    closeAfterTest(sim);
     const sdk = new OpenAI({ baseURL: `${sim.url}/v1`, apiKey: "sk-simulator", maxRetries: 0 });
     const completion = await sdk.chat.completions.create({
       model: "gpt-4.1",
@@ -96,7 +90,7 @@ describe("LLM simulator through the official SDK", () => {
 
   it("refuses a wrong key in a way the SDK reports as AuthenticationError", async () => {
     const sim = await startLlmSimulator();
-    closeSim = sim.close;
+    closeAfterTest(sim);
     const sdk = new OpenAI({ baseURL: `${sim.url}/v1`, apiKey: "sk-wrong", maxRetries: 0 });
     await expect(sdk.chat.completions.create(chat.request.body as OpenAI.ChatCompletionCreateParamsNonStreaming)).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
   });

@@ -1,10 +1,11 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Unauthorized } from "~/vendors/errors.server";
 import { createTavilyClient } from "~/vendors/tavily.server";
 import { startTavilySimulator } from "../sims/vendors/tavily-sim";
 import { loadExchange } from "./support/fixtures";
 import { shapeMismatches } from "./support/json-shape";
-import { startRecordingServer, type RecordingServer } from "./support/recording-server";
+import { closedAfterEach } from "./support/cleanup";
+import { startRecordingServer } from "./support/recording-server";
 
 /*
  * Tavily's documented exchanges:
@@ -26,17 +27,10 @@ const SEARCH_FIELDS = new Set([
 ]);
 const EXTRACT_FIELDS = new Set(["urls", "query", "chunks_per_source", "extract_depth", "include_images", "include_favicon", "format", "timeout", "include_usage"]);
 
-let server: RecordingServer | undefined;
-let closeSim: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await server?.close();
-  await closeSim?.();
-  server = undefined;
-  closeSim = undefined;
-});
+const closeAfterTest = closedAfterEach();
 
 async function clientAgainstDocs(status: number, body: unknown) {
-  server = await startRecordingServer(() => ({ status, body }));
+  const server = closeAfterTest(await startRecordingServer(() => ({ status, body })));
   return { server, client: createTavilyClient({ baseUrl: server.url, apiKey: "tvly-YOUR_API_KEY" }) };
 }
 
@@ -90,7 +84,7 @@ describe("Tavily client against Tavily's documented examples", () => {
 describe("Tavily simulator against Tavily's documented examples", () => {
   async function post(path: string, body: unknown, key = "tvly-dev-simulator") {
     const sim = await startTavilySimulator();
-    closeSim = sim.close;
+    closeAfterTest(sim);
     const res = await fetch(`${sim.url}${path}`, {
       method: "POST",
       headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },

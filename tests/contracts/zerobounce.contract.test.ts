@@ -1,9 +1,10 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createZeroBounceClient } from "~/vendors/zerobounce.server";
 import { startZeroBounceSimulator } from "../sims/vendors/zerobounce-sim";
 import { loadExchange } from "./support/fixtures";
 import { shapeMismatches } from "./support/json-shape";
-import { startRecordingServer, type Reply, type RecordingServer } from "./support/recording-server";
+import { closedAfterEach } from "./support/cleanup";
+import { startRecordingServer, type Reply } from "./support/recording-server";
 
 /*
  * ZeroBounce v2's documented exchanges:
@@ -20,17 +21,10 @@ const credits = loadExchange("zerobounce", "getcredits");
 
 const BATCH_FIELDS = new Set(["api_key", "email_batch", "timeout", "activity_data", "verify_plus"]);
 
-let server: RecordingServer | undefined;
-let closeSim: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await server?.close();
-  await closeSim?.();
-  server = undefined;
-  closeSim = undefined;
-});
+const closeAfterTest = closedAfterEach();
 
 async function clientAgainstDocs(reply: Reply) {
-  server = await startRecordingServer(() => reply);
+  const server = closeAfterTest(await startRecordingServer(() => reply));
   return { server, client: createZeroBounceClient({ baseUrl: `${server.url}/v2`, apiKey: "Your API Key" }) };
 }
 
@@ -86,7 +80,7 @@ describe("ZeroBounce client against ZeroBounce's documented examples", () => {
 describe("ZeroBounce simulator against ZeroBounce's documented examples", () => {
   async function call(exchange: typeof batch, apiKey = "zb-simulator-key") {
     const sim = await startZeroBounceSimulator();
-    closeSim = sim.close;
+    closeAfterTest(sim);
     const { request } = exchange;
     const url = new URL(`${sim.url}${request.path}`);
     for (const [k, v] of Object.entries(request.query ?? {})) url.searchParams.set(k, k === "api_key" ? apiKey : v);

@@ -4,7 +4,9 @@ import { exponentialDelayMs, withRetries } from "~/vendors/retry.server";
 
 /**
  * JSON-RPC client for Odoo 17/18 (`POST /jsonrpc`, services common, object
- * and db). Wire facts: /work/shared/reference/odoo-external-api.md.
+ * and db), as documented at
+ * https://www.odoo.com/documentation/17.0/developer/reference/external_api.html;
+ * the contract tests in tests/contracts/ hold the documented exchanges.
  *
  * Retries: only transport failures are retried, never an RPC error (Odoo
  * rolled the call back and will answer the same again). Reads are retried on

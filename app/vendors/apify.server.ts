@@ -76,7 +76,7 @@ function apifyError(actorId: string, status: number, body: unknown, headers: Hea
 }
 
 // ---------------------------------------------------------------------------
-// LinkedIn contact chain (seed 000 §16)
+// LinkedIn contact chain: company → employees → profiles
 
 export type CapGuard = { tryConsume(vendor: string, units: number): Promise<boolean> };
 
@@ -119,7 +119,7 @@ export type DiscoverContactsInput = {
   /** Most profile URLs sent to the profile actor. */
   maxProfiles?: number;
   writeLine?: (line: string) => void;
-  /** Told after every actor run, failed ones included (seed §16: `vendor_call` events with status and duration). */
+  /** Told after every actor run, failed ones included, so each run is logged with its status and duration. */
   onVendorCall?: (call: ApifyVendorCall) => void;
 };
 
@@ -219,8 +219,8 @@ export async function discoverContactsViaApify(input: DiscoverContactsInput): Pr
 
 /**
  * The company actor's input for a lookup by name. The actor takes names in
- * `searches`; its `companies` field is for LinkedIn URLs (seed 000 §16's
- * `{ companies: [name] }` predates that split).
+ * `searches`; its `companies` field is for LinkedIn URLs only
+ * (https://github.com/HarvestAPI/apify-linkedin-company/blob/main/.actor/input_schema.json).
  */
 export function companyLookupInput(companyName: string): { searches: string[] } {
   return { searches: [companyName] };

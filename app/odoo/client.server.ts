@@ -1,9 +1,12 @@
 import { z } from "zod";
 import { log } from "~/logger.server";
+import { exponentialDelayMs, withRetries } from "~/vendors/retry.server";
 
 /**
  * JSON-RPC client for Odoo 17/18 (`POST /jsonrpc`, services common, object
- * and db). Wire facts: /work/shared/reference/odoo-external-api.md.
+ * and db), as documented at
+ * https://www.odoo.com/documentation/17.0/developer/reference/external_api.html;
+ * the contract tests in tests/contracts/ hold the documented exchanges.
  *
  * Retries: only transport failures are retried, never an RPC error (Odoo
  * rolled the call back and will answer the same again). Reads are retried on
@@ -194,27 +197,27 @@ export class OdooClient {
   /** One JSON-RPC call with the retry policy above. Resolves `null` when Odoo returned None. */
   async rpc(service: OdooService, method: string, args: unknown[], options: RpcOptions = {}): Promise<unknown> {
     const idempotent = options.idempotent ?? READ_SERVICE_METHODS.has(`${service}.${method}`);
-    for (let attempt = 0; ; attempt++) {
-      const started = Date.now();
-      try {
-        const result = await this.send(service, method, args, options);
-        log().debug({ odoo: { service, method, model: options.model, attempt, ms: Date.now() - started } }, "odoo rpc");
-        return result;
-      } catch (error) {
-        const retry =
-          error instanceof OdooTransportError &&
-          attempt < this.maxRetries &&
-          isRetryable(error, idempotent);
-        log()[retry ? "warn" : "debug"](
-          {
-            odoo: { service, method, model: options.model, attempt, ms: Date.now() - started },
-            error: describeError(error),
-          },
-          retry ? "odoo rpc failed, retrying" : "odoo rpc failed",
-        );
-        if (!retry) throw error;
-        await sleep(backoff(this.retryBaseDelayMs, attempt), options.signal);
-      }
+    let last = { attempt: 0, started: Date.now() };
+    const context = () => ({ service, method, model: options.model, attempt: last.attempt, ms: Date.now() - last.started });
+    try {
+      return await withRetries(
+        async (attempt) => {
+          last = { attempt, started: Date.now() };
+          const result = await this.send(service, method, args, options);
+          log().debug({ odoo: context() }, "odoo rpc");
+          return result;
+        },
+        {
+          retries: this.maxRetries,
+          shouldRetry: (error) => error instanceof OdooTransportError && isRetryable(error, idempotent),
+          delayMs: (_error, attempt) => exponentialDelayMs(this.retryBaseDelayMs, attempt, { jitter: true }),
+          sleep: (ms) => sleep(ms, options.signal),
+          onRetry: (error) => log().warn({ odoo: context(), error: describeError(error) }, "odoo rpc failed, retrying"),
+        },
+      );
+    } catch (error) {
+      log().debug({ odoo: context(), error: describeError(error) }, "odoo rpc failed");
+      throw error;
     }
   }
 
@@ -527,11 +530,6 @@ function describeError(error: unknown): Record<string, unknown> {
   if (error instanceof OdooServerError) return { name: error.odooName, message: error.odooMessage };
   if (error instanceof OdooTransportError) return { kind: error.kind, status: error.status, code: error.code, message: error.message };
   return { message: error instanceof Error ? error.message : String(error) };
-}
-
-function backoff(baseMs: number, attempt: number): number {
-  const exp = baseMs * 2 ** attempt;
-  return exp / 2 + Math.random() * (exp / 2);
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

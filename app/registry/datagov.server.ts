@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
+import { exponentialDelayMs, withRetries } from "~/vendors/retry.server";
 import { datagovEnv } from "./config";
 
 /**
@@ -37,6 +38,13 @@ export class DatagovError extends Error {
   constructor(message: string, public readonly status?: number) {
     super(message);
     this.name = "DatagovError";
+  }
+}
+
+/** A failure worth another try (unreachable, 429, 5xx), with how long data.gov.sg asked us to wait. */
+class TransientDatagovError extends DatagovError {
+  constructor(message: string, status: number | undefined, readonly retryAfterMs?: number) {
+    super(message, status);
   }
 }
 
@@ -84,29 +92,37 @@ export function apiKeyHeaderFor(url: string, config: Pick<DatagovConfig, "apiKey
 export function createDatagovClient(config: DatagovConfig) {
   /** GET with retries on 429 and 5xx: Retry-After when given, else doubling from backoffMs. */
   async function get(url: string, accept = "application/json"): Promise<Response> {
-    for (let attempt = 0; ; attempt++) {
-      let response: Response;
-      try {
-        response = await fetch(url, { headers: { ...apiKeyHeaderFor(url, config), accept } });
-      } catch (error) {
-        if (attempt >= config.maxRetries) throw new DatagovError(`data.gov.sg unreachable at ${new URL(url).origin}: ${(error as Error).message}`);
-        await sleep(config.backoffMs * 2 ** attempt);
-        continue;
-      }
-      if (response.status !== 429 && response.status < 500) return response;
-      await response.body?.cancel();
-      if (attempt >= config.maxRetries) {
-        throw new DatagovError(
+    return withRetries(
+      async (attempt) => {
+        let response: Response;
+        try {
+          response = await fetch(url, { headers: { ...apiKeyHeaderFor(url, config), accept } });
+        } catch (error) {
+          throw new TransientDatagovError(`data.gov.sg unreachable at ${new URL(url).origin}: ${(error as Error).message}`, undefined);
+        }
+        if (response.status !== 429 && response.status < 500) return response;
+        await response.body?.cancel();
+        const retryAfter = Number(response.headers.get("retry-after"));
+        throw new TransientDatagovError(
           response.status === 429
             ? `data.gov.sg kept answering 429 (rate limited) after ${attempt + 1} attempts`
             : `data.gov.sg answered ${response.status} after ${attempt + 1} attempts`,
           response.status,
+          Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
         );
-      }
-      const retryAfter = Number(response.headers.get("retry-after"));
-      const wait = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : config.backoffMs * 2 ** attempt;
-      await sleep(Math.min(wait, 60_000));
-    }
+      },
+      {
+        retries: config.maxRetries,
+        shouldRetry: (error) => error instanceof TransientDatagovError,
+        delayMs: (error, attempt) => {
+          const backoff = exponentialDelayMs(config.backoffMs, attempt);
+          // An unreachable host gets plain doubling; an answer is waited out as asked, at most a minute.
+          if ((error as TransientDatagovError).status === undefined) return backoff;
+          return Math.min((error as TransientDatagovError).retryAfterMs ?? backoff, 60_000);
+        },
+        sleep: (ms) => sleep(ms),
+      },
+    );
   }
 
   async function getJson<T extends z.ZodType>(url: string, data: T, what: string): Promise<z.output<T>> {

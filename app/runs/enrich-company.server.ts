@@ -5,6 +5,7 @@ import { nameMatchScore } from "~/crawler/domain-discovery.server";
 import type { PageText } from "~/crawler/html-text.server";
 import { db, type TenantTx } from "~/db.server";
 import { applyEmailPolicy } from "~/enrichment/email-policy.server";
+import { matchesContactTitle } from "~/enrichment/contact-titles.server";
 import { extractCompanyProfile, type SourcePage } from "~/enrichment/extract.server";
 import { log } from "~/logger.server";
 import { APIFY_LINKEDIN_VENDOR, companyLookupInput, DEFAULT_ACTORS, discoverContactsViaApify, type ApifyChainOutcome, type ApifyVendorCall } from "~/vendors/apify.server";
@@ -60,6 +61,7 @@ export async function enrichCompany(tenantId: string, runId: string, uen: string
       companyName: company.name,
       companyId: uen,
       titles,
+      matchesTitle: matchesContactTitle,
       flags: clients.apifyFlags,
       capGuard: dailyCapGuard(tenantId, clients.apifyDailyCap),
       onVendorCall: (call) => vendorCalls.push(call),

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { matchesContactTitle } from "~/enrichment/contact-titles.server";
 import {
   QuotaExceeded,
   RateLimited,
@@ -77,7 +76,7 @@ function apifyError(actorId: string, status: number, body: unknown, headers: Hea
 }
 
 // ---------------------------------------------------------------------------
-// LinkedIn contact chain (seed 000 §16)
+// LinkedIn contact chain: company → employees → profiles
 
 export type CapGuard = { tryConsume(vendor: string, units: number): Promise<boolean> };
 
@@ -108,6 +107,11 @@ export type DiscoverContactsInput = {
   companyName: string;
   companyId: string | number;
   titles: readonly string[];
+  /**
+   * Whether a LinkedIn title is one of the wanted `titles`: the rule belongs
+   * to the caller's domain (enrichment), so the vendor client takes it as given.
+   */
+  matchesTitle: (candidateTitle: string | null | undefined, wantedTitle: string) => boolean;
   flags: { enabled: boolean; useChain: boolean; debugLogItems?: boolean };
   capGuard: CapGuard;
   /** `maxItems` for the employees actor. */
@@ -115,7 +119,7 @@ export type DiscoverContactsInput = {
   /** Most profile URLs sent to the profile actor. */
   maxProfiles?: number;
   writeLine?: (line: string) => void;
-  /** Told after every actor run, failed ones included (seed §16: `vendor_call` events with status and duration). */
+  /** Told after every actor run, failed ones included, so each run is logged with its status and duration. */
   onVendorCall?: (call: ApifyVendorCall) => void;
 };
 
@@ -215,8 +219,8 @@ export async function discoverContactsViaApify(input: DiscoverContactsInput): Pr
 
 /**
  * The company actor's input for a lookup by name. The actor takes names in
- * `searches`; its `companies` field is for LinkedIn URLs (seed 000 §16's
- * `{ companies: [name] }` predates that split).
+ * `searches`; its `companies` field is for LinkedIn URLs only
+ * (https://github.com/HarvestAPI/apify-linkedin-company/blob/main/.actor/input_schema.json).
  */
 export function companyLookupInput(companyName: string): { searches: string[] } {
   return { searches: [companyName] };
@@ -240,11 +244,11 @@ async function runChain(ctx: ChainContext): Promise<ApifyContact[]> {
   ctx.write(`Apify employees actor: company_url=${companyUrl} employees=${employees.length}`);
   if (employees.length === 0) throw new ChainFailed("no employees listed");
 
-  const profileUrls = pickProfileUrls(employees, ctx.titles, ctx.maxProfiles ?? 25);
+  const profileUrls = pickProfileUrls(employees, ctx, ctx.maxProfiles ?? 25);
   const raw = profileUrls.length
     ? await ctx.run(ctx.actors.profile, { profileUrls, maxItems: profileUrls.length })
     : [];
-  const contacts = keepQualified(raw, ctx.titles, undefined);
+  const contacts = keepQualified(raw, ctx, undefined);
   ctx.write(`Apify profile actor: requested=${profileUrls.length} received=${raw.length} filtered=${contacts.length}`);
   report(ctx, raw.length, contacts);
   return contacts;
@@ -265,7 +269,7 @@ async function runQueryOnly(ctx: ChainContext): Promise<ApifyContact[]> {
     raw = await ctx.run(ctx.actors.profile, { queries, maxItems });
   }
   // Keyword results mix in people from similarly named companies.
-  const contacts = keepQualified(raw, ctx.titles, ctx.companyName);
+  const contacts = keepQualified(raw, ctx, ctx.companyName);
   ctx.write(`Apify profile actor: requested=${requested} received=${raw.length} filtered=${contacts.length}`);
   report(ctx, raw.length, contacts);
   return contacts;
@@ -281,25 +285,31 @@ function report(ctx: ChainContext, fetched: number, contacts: ApifyContact[]) {
 }
 
 /** Employees whose listed title already matches go first; unlabelled ones only when none is labelled. */
-function pickProfileUrls(employees: Array<z.infer<typeof employeeItem>>, titles: readonly string[], max: number): string[] {
+type TitleFilter = Pick<DiscoverContactsInput, "titles" | "matchesTitle">;
+
+function isWanted(title: string | null | undefined, filter: TitleFilter): boolean {
+  return filter.titles.some((wanted) => filter.matchesTitle(title, wanted));
+}
+
+function pickProfileUrls(employees: Array<z.infer<typeof employeeItem>>, filter: TitleFilter, max: number): string[] {
   const titled = employees.map((e) => ({
     url: e.linkedinUrl ?? e.profileUrl ?? undefined,
     title: e.position ?? e.currentPosition?.[0]?.position ?? e.headline ?? undefined,
   }));
   const anyLabelled = titled.some((e) => e.title);
   const chosen = anyLabelled
-    ? titled.filter((e) => e.title && titles.some((t) => matchesContactTitle(e.title, t)))
+    ? titled.filter((e) => e.title && isWanted(e.title, filter))
     : titled;
   return uniqueUrls(chosen.map((e) => e.url)).slice(0, max);
 }
 
-function keepQualified(raw: unknown[], titles: readonly string[], companyName: string | undefined): ApifyContact[] {
+function keepQualified(raw: unknown[], filter: TitleFilter, companyName: string | undefined): ApifyContact[] {
   const seen = new Set<string>();
   const out: ApifyContact[] = [];
   for (const item of raw) {
     const contact = normalizeProfile(item);
     if (!contact || seen.has(contact.linkedin_url)) continue;
-    if (!titles.some((t) => matchesContactTitle(contact.title, t))) continue;
+    if (!isWanted(contact.title, filter)) continue;
     if (companyName && !sameCompany(contact.company_current, companyName)) continue;
     seen.add(contact.linkedin_url);
     out.push(contact);

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { createCallLimiter, systemClock, type Clock } from "./rate-limit.server";
 import { BadResponse, QuotaExceeded, RateLimited, Unauthorized, Unavailable, VendorError } from "./errors.server";
 import { parseBody, parseRetryAfter, vendorRequest, withQuery, type FetchLike } from "./http.server";
+import { exponentialDelayMs, withRetries } from "./retry.server";
 
 export type LlmConfig = {
   baseUrl: string;
@@ -123,16 +124,15 @@ export function createLlmClient(config: LlmConfig) {
 
   const retries = config.rateLimitRetries ?? 2;
 
-  async function complete(body: Record<string, unknown>) {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await completeOnce(body);
-      } catch (error) {
-        if (!(error instanceof RateLimited) || attempt >= retries) throw error;
-        // Retry-After is whole seconds, so the window may reopen just after it.
-        await clock.sleep(Math.min(error.retryAfterMs ?? 1000 * 2 ** attempt, MAX_RETRY_WAIT_MS) + RETRY_MARGIN_MS);
-      }
-    }
+  function complete(body: Record<string, unknown>) {
+    return withRetries(() => completeOnce(body), {
+      retries,
+      shouldRetry: (error) => error instanceof RateLimited,
+      // Retry-After is whole seconds, so the window may reopen just after it.
+      delayMs: (error, attempt) =>
+        Math.min((error as RateLimited).retryAfterMs ?? exponentialDelayMs(1000, attempt), MAX_RETRY_WAIT_MS) + RETRY_MARGIN_MS,
+      sleep: (ms) => clock.sleep(ms),
+    });
   }
 
   async function completeOnce(body: Record<string, unknown>) {

@@ -10,6 +10,7 @@ import {
 } from "~/vendors/apify.server";
 import { QuotaExceeded, Timeout, Unauthorized, Unavailable } from "~/vendors/errors.server";
 import { startApifySimulator, type ApifySimOptions } from "../sims/vendors/apify-sim";
+import { matchesContactTitle } from "~/enrichment/contact-titles.server";
 
 type Sim = Awaited<ReturnType<typeof startApifySimulator>>;
 let sim: Sim | undefined;
@@ -48,6 +49,7 @@ function chainInput(client: DiscoverContactsInput["client"], over: Partial<Disco
     companyName: "Lion City Robotics Pte Ltd",
     companyId: "c-101",
     titles: ["CEO", "Head of Sales"],
+    matchesTitle: matchesContactTitle,
     flags: { enabled: true, useChain: true, debugLogItems: false },
     capGuard: capGuard(100),
     writeLine: (line) => lines.push(line),

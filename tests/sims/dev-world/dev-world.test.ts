@@ -15,6 +15,7 @@ import { createTavilyClient } from "~/vendors/tavily.server";
 import { createZeroBounceClient, mapZeroBounceStatus } from "~/vendors/zerobounce.server";
 import { DEMO_COMPANIES, syntheticCompanies } from "../world/index";
 import { crawlerHostEnv, INLINE_HOST_MAP_MAX_BYTES, startDevWorld, type DevWorld } from "./dev-world";
+import { matchesContactTitle } from "~/enrichment/contact-titles.server";
 
 const platformEnv = crawlerEnv.extend(vendorsEnv.shape);
 
@@ -80,6 +81,7 @@ describe("the dev world", () => {
       companyName: codigo.name,
       companyId: codigo.uen,
       titles: DEFAULT_CONTACT_TITLES,
+      matchesTitle: matchesContactTitle,
       flags: { enabled: true, useChain: true },
       capGuard: { tryConsume: async () => true },
       writeLine: () => undefined,

@@ -9,6 +9,7 @@ import { startVendorSimulators, type VendorSimulators } from "../vendors/index";
 import type { VendorWorld } from "../vendors/world";
 import { buildWorld, DEMO_COMPANIES, renderText, syntheticCompanies, type World, type WorldCompany } from "../world/index";
 import { vendorWorldFrom } from "./vendor-world";
+import { matchesContactTitle } from "~/enrichment/contact-titles.server";
 
 // A UEN the seeded world happens to put on LinkedIn (the namesake search needs its staff).
 const LABS = { uen: "2024000004D", name: "CODIGO LABS PTE. LTD.", ssicCode: "62011", ssicDescription: "Development of software and applications" };
@@ -177,6 +178,7 @@ describe("LinkedIn (Apify actors)", () => {
       companyName: codigo.name,
       companyId: codigo.uen,
       titles: ["CEO"],
+      matchesTitle: matchesContactTitle,
       flags: { enabled: true, useChain: false },
       capGuard: { tryConsume: async () => true },
       writeLine: () => undefined,

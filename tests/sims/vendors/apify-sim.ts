@@ -102,6 +102,8 @@ export async function startApifySimulator(options: ApifySimOptions = {}): Promis
             followerCount: c.followerCount ?? null,
             foundedOn: c.foundedYear ? { year: c.foundedYear } : null,
             description: c.description ?? null,
+            // Singapore's private limited companies, which is what the world holds.
+            companyType: "Privately Held",
             industries: c.industry ? [c.industry] : [],
             specialities: c.specialities ?? [],
             phone: c.phone ?? null,
@@ -111,9 +113,11 @@ export async function startApifySimulator(options: ApifySimOptions = {}): Promis
                 description: "Headquarters",
                 city: c.city ?? null,
                 country: c.country ?? null,
+                // A city-state: LinkedIn gives the city as the region too.
+                geographicArea: c.city ?? null,
                 postalCode: c.postalCode ?? null,
                 line1: c.line1 ?? null,
-                parsed: { text: [c.city, c.country].filter(Boolean).join(", "), countryCode: c.country ?? null, city: c.city ?? null },
+                parsed: parsedLocation(c.city, c.country),
               },
             ],
             originalQuery: { search: q },
@@ -191,6 +195,31 @@ function rangeOf(n: number) {
   return band ? { start: band[0], end: band[1] } : { start: 10001 };
 }
 
+const COUNTRY_NAMES: Record<string, string> = { SG: "Singapore", MY: "Malaysia", ID: "Indonesia", US: "United States" };
+
+/** HarvestAPI's `parsed` location: the text, the country by code and name, and the region. */
+function parsedLocation(city: string | undefined, country: string | undefined) {
+  const countryName = country ? (COUNTRY_NAMES[country.toUpperCase()] ?? country) : null;
+  return {
+    text: [city, countryName].filter((part, i, all) => part && all.indexOf(part) === i).join(", "),
+    countryCode: country ? country.toUpperCase().slice(0, 2) : null,
+    regionCode: null,
+    country: countryName,
+    countryFull: countryName,
+    state: city ?? null,
+    city: city ?? null,
+  };
+}
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** A start date as HarvestAPI writes it: month abbreviation, year and the text LinkedIn shows. */
+function startDate(p: WorldPerson) {
+  const year = p.startYear ?? 2020;
+  const month = MONTHS[hashString(p.profileUrl) % 12]!;
+  return { month, year, text: `${month} ${year}` };
+}
+
 function slugOf(url: string) {
   return url.replace(/\/+$/, "").split("/").pop() ?? "";
 }
@@ -229,14 +258,15 @@ function fullEmployee(p: WorldPerson, withEmail: boolean) {
     lastName: p.lastName,
     headline: headline(p),
     about: p.about ?? null,
-    location: { linkedinText: p.location ?? null, countryCode: "SG" },
+    location: { linkedinText: p.location ?? null, countryCode: "SG", parsed: parsedLocation(p.location?.split(",")[0]?.trim(), "SG") },
     currentPosition: [{ companyName: p.companyName, position: p.title }],
     experience: [
       {
         position: p.title,
+        location: p.location ?? null,
         companyName: p.companyName,
         companyLinkedinUrl: p.companyLinkedin ?? null,
-        startDate: { year: p.startYear ?? 2020 },
+        startDate: startDate(p),
         endDate: { text: "Present" },
       },
     ],

@@ -72,7 +72,9 @@ export async function startTavilySimulator(options: TavilySimOptions = {}): Prom
             score: Number(h.score.toFixed(4)),
             raw_content: withRaw ? (world.extractUrl(h.url)?.text ?? null) : null,
           }));
-          return finish({ query: body.query, follow_up_questions: null, answer: null, images: [], results }, depth === "advanced" ? 2 : 1, results.length);
+          // Tavily writes an answer only when asked (`include_answer`: true, "basic" or "advanced").
+          const answer = body.include_answer ? summarize(results.map((r) => r.content)) : null;
+          return finish({ query: body.query, follow_up_questions: null, answer, images: [], results }, depth === "advanced" ? 2 : 1, results.length);
         }
         case "/extract": {
           const urls = typeof body.urls === "string" ? [body.urls] : (body.urls as string[] | undefined);
@@ -148,4 +150,10 @@ function crawlWorld(
     frontier = next;
   }
   return out;
+}
+
+/** The simulator's stand-in for Tavily's LLM answer: the top results' first sentences. */
+function summarize(contents: string[]): string {
+  const sentences = contents.map((c) => c.split(/(?<=[.!?])\s/)[0]?.trim()).filter(Boolean);
+  return sentences.length ? sentences.slice(0, 2).join(" ") : "No answer could be found for this query.";
 }

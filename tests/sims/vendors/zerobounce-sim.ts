@@ -1,4 +1,4 @@
-import { rollingWindow, startSim, type RunningSim, type SimOptions, type SimReply } from "./common";
+import { hashString, rollingWindow, startSim, type RunningSim, type SimOptions, type SimReply } from "./common";
 import { createDefaultWorld } from "./default-world";
 import type { VendorWorld } from "./world";
 
@@ -47,7 +47,8 @@ export async function startZeroBounceSimulator(
       did_you_mean: null,
       account: verdict.account ?? null,
       domain: verdict.domain ?? null,
-      domain_age_days: null,
+      // ZeroBounce sends the age as a string of days, and null for a domain without DNS.
+      domain_age_days: domain && verdict.sub_status !== "no_dns_entries" ? String(365 + (hashString(domain) % 9000)) : null,
       smtp_provider: null,
       mx_found: String(verdict.mxFound ?? !(verdict.status === "invalid" && verdict.sub_status === "no_dns_entries")),
       mx_record: domain && verdict.mxFound !== false ? `mx.${domain}` : "",

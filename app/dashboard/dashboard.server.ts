@@ -1,6 +1,6 @@
 import { recordAudit, type Actor } from "~/audit.server";
 import { db } from "~/db.server";
-import { singaporeDate } from "~/singapore-time";
+import { singaporeDate } from "~/utils/singapore-time";
 import { DEFAULT_DAILY_TOKEN_BUDGET } from "~/settings/settings-forms";
 import { RUN_SUMMARY_SELECT } from "./runs.server";
 import { readRunMetrics, shortlistSize, trendLabels, type ScoreDistribution } from "./run-metrics";

@@ -1,6 +1,7 @@
 import { ssicPrefixesFor } from "./industries";
 import { postalSectorsFor } from "./postal";
 import { effectiveStatuses, LIVE_STATUSES, type IcpRules } from "./rules";
+import { isoDay } from "~/utils/date-format";
 
 /**
  * ICP rules → a parameterised SQL condition over `staging_acra_companies`.
@@ -39,7 +40,7 @@ export function containsPattern(keyword: string): string {
 function yearsBefore(asOf: Date, years: number): string {
   const d = new Date(Date.UTC(asOf.getUTCFullYear(), asOf.getUTCMonth(), asOf.getUTCDate()));
   d.setUTCMonth(d.getUTCMonth() - Math.round(years * 12));
-  return d.toISOString().slice(0, 10);
+  return isoDay(d);
 }
 
 export function industryPrefixes(rules: IcpRules): string[] {

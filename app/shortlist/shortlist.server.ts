@@ -2,6 +2,7 @@ import { db, type TenantTx } from "~/db.server";
 import { Prisma } from "~/generated/prisma/client";
 import type { Bucket } from "~/scoring/score";
 import { SHORTLIST_PAGE_SIZE, type ShortlistFilters, type ShortlistQuery } from "./shortlist-query";
+import { isoDay } from "~/utils/date-format";
 
 /**
  * A day's shortlist: the lead_scores of the latest *succeeded* full run
@@ -44,7 +45,7 @@ export async function findShortlistRun(tx: TenantTx, date: string | null): Promi
     orderBy: [{ runDate: "desc" }, { finishedAt: "desc" }],
     select: { id: true, kind: true, runDate: true, finishedAt: true, degraded: true, degradedReasons: true },
   });
-  return run ? { ...run, runDate: run.runDate.toISOString().slice(0, 10), finishedAt: run.finishedAt! } : null;
+  return run ? { ...run, runDate: isoDay(run.runDate), finishedAt: run.finishedAt! } : null;
 }
 
 /** `ranked (uen, score, bucket, rationale, verified_contacts, rank)`: the run's scores with later re-enrich scores of the same day on top. */

@@ -11,6 +11,7 @@ import {
   formatTimeWithSeconds,
   formatWhen,
   formatWhenWithSeconds,
+  isoDay,
 } from "./date-format";
 
 describe("instants on Singapore clocks", () => {
@@ -34,6 +35,10 @@ describe("instants on Singapore clocks", () => {
   it("shows a calendar day as that day, not shifted by a zone", () => {
     expect(formatDay("2026-11-22")).toBe("22 Nov 2026");
     expect(formatShortDay("2026-11-22")).toBe("22 Nov");
+  });
+
+  it("reads a stored date column as its calendar day", () => {
+    expect(isoDay(new Date("2026-11-22T00:00:00Z"))).toBe("2026-11-22");
   });
 });
 

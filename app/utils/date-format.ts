@@ -82,3 +82,8 @@ export function formatClockSeconds(seconds: number): string {
   const sec = String(s % 60).padStart(2, "0");
   return h ? `${h}:${String(m).padStart(2, "0")}:${sec}` : `${m}:${sec}`;
 }
+
+/** A Postgres `date` column (read as midnight UTC) as its YYYY-MM-DD calendar day. */
+export function isoDay(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}

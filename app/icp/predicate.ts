@@ -2,6 +2,7 @@ import { ssicPrefixesFor } from "./industries";
 import { postalSectorsFor } from "./postal";
 import { effectiveStatuses, LIVE_STATUSES, type IcpRules } from "./rules";
 import { isoDay } from "~/utils/date-format";
+import { containsPattern } from "~/utils/like-pattern";
 
 /**
  * ICP rules → a parameterised SQL condition over `staging_acra_companies`.
@@ -30,11 +31,6 @@ class Params {
     this.values.push(value);
     return `$${this.offset + this.values.length}::${cast}`;
   }
-}
-
-/** `%kw%` for ILIKE, with the pattern characters of the keyword taken literally. */
-export function containsPattern(keyword: string): string {
-  return `%${keyword.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 function yearsBefore(asOf: Date, years: number): string {

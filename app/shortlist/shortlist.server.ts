@@ -3,6 +3,7 @@ import { Prisma } from "~/generated/prisma/client";
 import type { Bucket } from "~/scoring/score";
 import { SHORTLIST_PAGE_SIZE, type ShortlistFilters, type ShortlistQuery } from "./shortlist-query";
 import { isoDay } from "~/utils/date-format";
+import { containsPattern } from "~/utils/like-pattern";
 
 /**
  * A day's shortlist: the lead_scores of the latest *succeeded* full run
@@ -69,11 +70,6 @@ export function rankedScoresSql(run: ShortlistRun): Prisma.Sql {
       WHERE b.run_id = ${run.id}::uuid
         AND NOT EXISTS (SELECT 1 FROM suppression_entries x WHERE x.kind = 'uen' AND x.value = b.uen)
     )`;
-}
-
-/** LIKE pattern for a substring search: the user's `%`, `_` and `\` match themselves. */
-export function containsPattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 /**

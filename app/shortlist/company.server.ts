@@ -5,7 +5,7 @@ import { startRun } from "~/runs/start-run.server";
 import { canonicalLinkedinUrl } from "~/vendors/apify.server";
 import type { Bucket } from "~/scoring/score";
 import { readBreakdown, type BreakdownRow } from "./breakdown";
-import { odooPartnerUrl, readProvenance, registryAddress, type Provenance } from "./company-facts";
+import { odooPartnerUrl, readProvenance, registryAddressLine, type Provenance } from "./company-facts";
 import { isoDay } from "~/utils/date-format";
 
 /**
@@ -179,7 +179,7 @@ export async function companyProfile(tenantId: string, uen: string, options: { m
             entityType: registry.entityTypeDescription,
             companyType: registry.companyTypeDescription,
             incorporatedOn: (registry.registrationIncorporationDate ? isoDay(registry.registrationIncorporationDate) : null),
-            address: registryAddress(registry),
+            address: registryAddressLine(registry),
             ssic: [
               { code: registry.primarySsicCode, description: registry.primarySsicDescription },
               { code: registry.secondarySsicCode, description: registry.secondarySsicDescription },

@@ -6,6 +6,7 @@ import { icpEnv } from "./icp/config";
 import { registryEnv } from "./registry/config";
 import { odooEnv } from "./odoo/config.server";
 import { vendorsEnv } from "./vendors/config.server";
+import { zodIssueLines } from "./utils/zod-issues";
 
 /**
  * Every setting the platform reads, parsed once. In development and tests the
@@ -90,7 +91,7 @@ export function deriveAppDatabaseUrl(ownerUrl: string): string {
 export function parseEnv(source: Record<string, string | undefined>): Env {
   const parsed = EnvSchema.safeParse(source);
   if (!parsed.success) {
-    throw new EnvError(parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`));
+    throw new EnvError(zodIssueLines(parsed.error));
   }
   const env = parsed.data;
   const problems: string[] = [];

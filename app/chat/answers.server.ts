@@ -7,9 +7,10 @@ import { rulesSummary } from "~/icp/rules-text";
 import { maskEmail, maskName, seesPersonalData } from "~/privacy/mask";
 import { RunAlreadyActiveError, startRun } from "~/runs/start-run.server";
 import { findShortlistRun, topOfShortlist } from "~/shortlist/shortlist.server";
-import { singaporeDate } from "~/singapore-time";
+import { singaporeDate } from "~/utils/singapore-time";
 import { matchCompany, normalizeCompanyName, type CompanyName } from "./company-match";
-import { PRD_EXAMPLES, sentenceFor, type Bucket, type ChatCommand } from "./commands";
+import type { Bucket } from "~/scoring/score";
+import { PRD_EXAMPLES, sentenceFor, type ChatCommand } from "./commands";
 import type { IcpRefreshLive, Reply, RunLive } from "./replies";
 
 /**

@@ -1,5 +1,5 @@
 import { log } from "~/logger.server";
-import { singaporeDate } from "~/singapore-time";
+import { singaporeDate } from "~/utils/singapore-time";
 import type { LlmClient } from "~/vendors/llm.server";
 import { executeCommand, icpRefreshesLive, runsLive, type Answer, type ChatViewer } from "./answers.server";
 import { refusalFor, routeCommand } from "./commands";

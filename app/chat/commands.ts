@@ -2,7 +2,8 @@ import { z } from "zod";
 import { EXAMPLE_COMMANDS as ICP_EXAMPLES, understandIcpCommand, type IcpChange, type ScheduleChange } from "~/icp/command";
 import { closeIndustryMatches, editDistance, findIndustry } from "~/icp/industries";
 import { REGIONS } from "~/icp/postal";
-import { singaporeDate } from "~/singapore-time";
+import { BUCKETS, type Bucket } from "~/scoring/score";
+import { singaporeDate } from "~/utils/singapore-time";
 
 /**
  * What the agent chat can be asked, as typed commands, and the rule-based
@@ -10,8 +11,6 @@ import { singaporeDate } from "~/singapore-time";
  * Anything it cannot account for gets a "Did you mean …?" with sentences it
  * does understand. Pure: the clock comes in as an argument.
  */
-export const BUCKETS = ["High", "Medium", "Low"] as const;
-export type Bucket = (typeof BUCKETS)[number];
 
 export const DEFAULT_SHORTLIST_SIZE = 50;
 export const MAX_SHORTLIST_SIZE = 200;

@@ -7,7 +7,8 @@ import { singleton } from "~/singleton.server";
 import { vendorConfigs } from "~/vendors/config.server";
 import { VendorError } from "~/vendors/errors.server";
 import { createLlmClient, type LlmClient } from "~/vendors/llm.server";
-import { BUCKETS, ChatCommandSchema, MAX_SHORTLIST_SIZE, type ChatCommand } from "./commands";
+import { BUCKETS } from "~/scoring/score";
+import { ChatCommandSchema, MAX_SHORTLIST_SIZE, type ChatCommand } from "./commands";
 
 /**
  * Free-form questions, when a language model is configured: the model picks

@@ -4,6 +4,7 @@ import { changeText } from "~/icp/rules-text";
 import type { IcpRuleChange } from "~/icp/rules";
 import { RunCard } from "./run-card";
 import type { IcpRefreshLive, Reply, RunLive } from "./replies";
+import { formatCount } from "~/utils/number-format";
 
 /**
  * An assistant reply as the user should see it: tables, cards and links.
@@ -18,8 +19,6 @@ export function bucketTone(bucket: string): BadgeTone {
 export function BucketBadge({ bucket }: { bucket: string }) {
   return <Badge tone={bucketTone(bucket)}>{bucket}</Badge>;
 }
-
-const number = new Intl.NumberFormat("en-SG");
 
 function Card({ title, children, tone = "plain" }: { title?: string; children: React.ReactNode; tone?: "plain" | "warn" | "error" }) {
   const border = tone === "error" ? "border-red-200 bg-red-50" : tone === "warn" ? "border-amber-200 bg-amber-50" : "border-slate-200 bg-white";
@@ -131,7 +130,7 @@ export function ReplyView({
             ))}
           </dl>
           <p className="mt-3">
-            <strong>{number.format(reply.candidates)}</strong> candidate companies. <Link to="/app/icp" className="text-brand-700 underline">Open the ICP editor</Link>
+            <strong>{formatCount(reply.candidates)}</strong> candidate companies. <Link to="/app/icp" className="text-brand-700 underline">Open the ICP editor</Link>
           </p>
         </Card>
       );
@@ -177,11 +176,11 @@ function IcpChangeCard({ reply, refresh }: { reply: Extract<Reply, { type: "icp_
       ) : null}
       <dl className="grid grid-cols-[auto,1fr] gap-x-4 gap-y-1">
         <dt className="text-slate-500">Candidates before</dt>
-        <dd data-testid="candidates-before">{number.format(reply.candidatesBefore)}</dd>
+        <dd data-testid="candidates-before">{formatCount(reply.candidatesBefore)}</dd>
         <dt className="text-slate-500">New rules match</dt>
         <dd data-testid="candidates-preview">
-          {number.format(reply.candidatesPreview)} companies
-          {reply.candidatesPreview === 0 && reply.fallbackCount !== undefined ? ` (industry-only fallback: ${number.format(reply.fallbackCount)})` : ""}
+          {formatCount(reply.candidatesPreview)} companies
+          {reply.candidatesPreview === 0 && reply.fallbackCount !== undefined ? ` (industry-only fallback: ${formatCount(reply.fallbackCount)})` : ""}
         </dd>
         {reply.refreshQueued ? (
           <>
@@ -195,7 +194,7 @@ function IcpChangeCard({ reply, refresh }: { reply: Extract<Reply, { type: "icp_
                 <span className="text-red-700">failed; the previous candidates stay in use</span>
               ) : (
                 <span>
-                  done: <strong>{number.format(refresh.candidateCount ?? 0)}</strong> candidates
+                  done: <strong>{formatCount(refresh.candidateCount ?? 0)}</strong> candidates
                   {refresh.status === "degraded" ? <span className="block text-amber-800">Degraded: {refresh.degradedReason}</span> : null}
                 </span>
               )}
@@ -271,7 +270,7 @@ function ShortlistTable({ reply }: { reply: Extract<Reply, { type: "shortlist" }
         </div>
       )}
       <p className="mt-3 text-xs text-slate-600">
-        Showing {Math.min(reply.rows.length, reply.limit)} of {number.format(reply.total)}.{reply.masked ? " Personal data is masked for your role." : ""}{" "}
+        Showing {Math.min(reply.rows.length, reply.limit)} of {formatCount(reply.total)}.{reply.masked ? " Personal data is masked for your role." : ""}{" "}
         <Link to="/app/shortlist" className="text-brand-700 underline">
           Open the full shortlist
         </Link>

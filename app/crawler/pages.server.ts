@@ -1,4 +1,5 @@
 import type { PageLink } from "./html-text.server";
+import { normalizeDomain } from "~/utils/domain";
 
 export type PageKind = "home" | "about" | "contact" | "careers";
 export type PagePick = { url: string; kind: PageKind };
@@ -28,12 +29,8 @@ const RULES: Record<Exclude<PageKind, "home">, Rule> = {
 
 const FILE_EXTENSION = /\.(pdf|jpe?g|png|gif|webp|svg|zip|docx?|xlsx?|pptx?|mp4|mp3|css|js|xml|json)$/i;
 
-function siteKey(host: string): string {
-  return host.toLowerCase().replace(/^www\./, "");
-}
-
 export function sameSite(a: URL, b: URL): boolean {
-  return siteKey(a.hostname) === siteKey(b.hostname);
+  return normalizeDomain(a.hostname) === normalizeDomain(b.hostname);
 }
 
 export function linkScore(kind: Exclude<PageKind, "home">, link: { url: URL; text: string }): number {

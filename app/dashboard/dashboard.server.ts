@@ -1,9 +1,10 @@
 import { recordAudit, type Actor } from "~/audit.server";
 import { db } from "~/db.server";
-import { singaporeDate } from "~/singapore-time";
+import { singaporeDate } from "~/utils/singapore-time";
 import { DEFAULT_DAILY_TOKEN_BUDGET } from "~/settings/settings-forms";
 import { RUN_SUMMARY_SELECT } from "./runs.server";
 import { readRunMetrics, shortlistSize, trendLabels, type ScoreDistribution } from "./run-metrics";
+import { isoDay } from "~/utils/date-format";
 
 /**
  * What the workspace dashboard shows: the latest full run, the trend over the
@@ -45,8 +46,6 @@ export type DashboardSummary = {
   tokens: { used: number; budget: number; calls: number };
   alerts: DashboardAlert[];
 };
-
-const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 
 export async function dashboardSummary(tenantId: string, now = new Date()): Promise<DashboardSummary> {
   const today = singaporeDate(now);

@@ -2,7 +2,8 @@ import { useRevalidator } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { Badge } from "~/components/ui/badge";
 import { maskMessage } from "./event-text";
-import { formatCount, formatMs } from "./run-metrics";
+import { formatLatencyMs, formatTimeWithSeconds } from "~/utils/date-format";
+import { formatCount } from "~/utils/number-format";
 import { isRunFinished, progressPercent, stageCounts, stageLabel } from "./run-stages";
 
 /**
@@ -104,8 +105,6 @@ export function StageCounters({ stages }: { stages: Record<string, number> }) {
   );
 }
 
-const time = new Intl.DateTimeFormat("en-SG", { timeStyle: "medium", timeZone: "Asia/Singapore" });
-
 const STATUS_TONE = { ok: "green", error: "red", skipped: "gray", info: "blue" } as const;
 
 export function EventFeed({ events, title = "Recent events" }: { events: LiveEvent[]; title?: string }) {
@@ -117,13 +116,13 @@ export function EventFeed({ events, title = "Recent events" }: { events: LiveEve
         {[...events].reverse().map((e) => (
           <li key={e.id} className="flex flex-wrap items-baseline gap-x-3 gap-y-1 px-3 py-2">
             <time className="tabular-nums text-xs text-slate-500" dateTime={new Date(e.createdAt).toISOString()}>
-              {time.format(new Date(e.createdAt))}
+              {formatTimeWithSeconds(e.createdAt)}
             </time>
             <Badge tone={STATUS_TONE[e.status as keyof typeof STATUS_TONE] ?? "gray"}>{e.status}</Badge>
             <span className="font-medium text-slate-900">{stageLabel(e.stage)}</span>
             <span className="text-slate-700">{e.event}</span>
             {e.uen ? <span className="font-mono text-xs text-slate-600">{e.uen}</span> : null}
-            {e.durationMs !== null ? <span className="text-xs text-slate-500">{formatMs(e.durationMs)}</span> : null}
+            {e.durationMs !== null ? <span className="text-xs text-slate-500">{formatLatencyMs(e.durationMs)}</span> : null}
             {e.message ? <span className="basis-full break-words text-xs text-slate-600">{e.message}</span> : null}
           </li>
         ))}

@@ -1,6 +1,7 @@
 import type { Actor } from "~/audit.server";
 import { log } from "~/logger.server";
 import { approveRunPush, planRunPush, RunPushError, type RunPushPlan, type RunPushResult } from "~/odoo/lead-push.server";
+import { countBy } from "~/utils/collections";
 
 /**
  * The run page's Odoo panel for tenants that push on approval: the dry-run
@@ -46,12 +47,6 @@ export function displayValue(value: unknown): Value {
   }
   if (typeof value === "number" || typeof value === "boolean") return value;
   return JSON.stringify(value);
-}
-
-function countBy<T>(items: T[], key: (item: T) => string): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const item of items) out[key(item)] = (out[key(item)] ?? 0) + 1;
-  return out;
 }
 
 const HIDDEN_FIELDS = new Set(["is_company", "company_id", "parent_id", "type"]);

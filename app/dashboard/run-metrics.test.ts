@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { durationBetween, formatDuration, formatPercent, readRunMetrics, shortlistSize, trendLabels } from "./run-metrics";
+import { readRunMetrics, shortlistSize, trendLabels } from "./run-metrics";
 import { progressPercent, stageCounts } from "./run-stages";
 
 describe("reading a run's metrics", () => {
@@ -29,18 +29,7 @@ describe("reading a run's metrics", () => {
   });
 });
 
-describe("formatting", () => {
-  it("formats rates and durations for people", () => {
-    expect(formatPercent(0.753)).toBe("75 %");
-    expect(formatPercent(0.052)).toBe("5.2 %");
-    expect(formatPercent(0)).toBe("0 %");
-    expect(formatPercent(undefined)).toBe("—");
-    expect(formatDuration(12_400)).toBe("12 s");
-    expect(formatDuration(185_000)).toBe("3 min 05 s");
-    expect(formatDuration(3_720_000)).toBe("1 h 02 min");
-    expect(formatDuration(durationBetween("2026-11-22T01:00:00Z", null))).toBe("—");
-  });
-
+describe("trend labels", () => {
   it("labels trend points by date, numbering a day's second run", () => {
     expect(trendLabels(["2026-11-20", "2026-11-21", "2026-11-21", "2026-11-22"])).toEqual(["20 Nov", "21 Nov", "21 Nov (2)", "22 Nov"]);
   });

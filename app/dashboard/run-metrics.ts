@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { formatShortDay } from "~/utils/date-format";
 
 /**
  * Reading `runs.metrics` (written by app/runs/finalize-run as `RunMetrics`)
@@ -59,68 +60,18 @@ export function shortlistSize(metrics: RunMetricsView): number | null {
   return metrics.companies ?? null;
 }
 
-export const BUCKETS = ["High", "Medium", "Low"] as const;
-export type Bucket = (typeof BUCKETS)[number];
-
-const integer = new Intl.NumberFormat("en-SG", { maximumFractionDigits: 0 });
-const usd = new Intl.NumberFormat("en-SG", { style: "currency", currency: "USD", minimumFractionDigits: 2, maximumFractionDigits: 4 });
-
-export function formatCount(value: number | null | undefined): string {
-  return value === null || value === undefined ? "—" : integer.format(value);
-}
-
-export function formatPercent(rate: number | null | undefined): string {
-  if (rate === null || rate === undefined) return "—";
-  const pct = rate * 100;
-  return `${pct >= 10 || pct === 0 ? Math.round(pct) : pct.toFixed(1)} %`;
-}
-
-export function formatUsd(value: number | null | undefined): string {
-  return value === null || value === undefined ? "—" : usd.format(value);
-}
-
-/** "1 h 02 min", "3 min 05 s", "12 s"; "—" without both ends. */
-export function formatDuration(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0) return "—";
-  const seconds = Math.round(ms / 1000);
-  if (seconds < 60) return `${seconds} s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes} min ${String(seconds % 60).padStart(2, "0")} s`;
-  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, "0")} min`;
-}
-
-export function formatMs(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined) return "—";
-  return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
-}
-
-export function durationBetween(start: string | Date | null | undefined, end: string | Date | null | undefined): number | null {
-  if (!start || !end) return null;
-  return new Date(end).getTime() - new Date(start).getTime();
-}
-
-const when = new Intl.DateTimeFormat("en-SG", { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Singapore" });
-const day = new Intl.DateTimeFormat("en-SG", { dateStyle: "medium", timeZone: "UTC" });
-
-/** An instant on Singapore clocks, e.g. "22 Nov 2026, 2:05 am". */
-export function formatWhen(instant: string | Date | null | undefined): string {
-  return instant ? when.format(new Date(instant)) : "—";
-}
-
-/** A calendar date (YYYY-MM-DD, already a Singapore day), e.g. "22 Nov 2026". */
-export function formatDay(isoDate: string): string {
-  return day.format(new Date(`${isoDate}T00:00:00Z`));
-}
-
-const shortDate = new Intl.DateTimeFormat("en-SG", { day: "numeric", month: "short", timeZone: "UTC" });
-
 /** Chart labels: the run's date, with a counter when a day had more than one run. */
 export function trendLabels(runDates: string[]): string[] {
   const seen = new Map<string, number>();
   return runDates.map((d) => {
     const n = (seen.get(d) ?? 0) + 1;
     seen.set(d, n);
-    const label = shortDate.format(new Date(`${d}T00:00:00Z`));
+    const label = formatShortDay(d);
     return n > 1 ? `${label} (${n})` : label;
   });
 }
+
+// The route modules being split in parallel (settings, runs.$id) still import these from here;
+// once they import from ~/utils, these lines go.
+export { formatCount, formatPercent, formatUsd } from "~/utils/number-format";
+export { durationMsBetween as durationBetween, formatDay, formatDurationMs as formatDuration, formatLatencyMs as formatMs, formatWhen } from "~/utils/date-format";

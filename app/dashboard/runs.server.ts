@@ -3,6 +3,7 @@ import { recordAudit, type Actor } from "~/audit.server";
 import { db } from "~/db.server";
 import { maskMessage } from "./event-text";
 import { readRunMetrics, type RunMetricsView } from "./run-metrics";
+import { isoDay } from "~/utils/date-format";
 
 /**
  * The runs pages: a tenant's run history, one run's detail (figures, vendor
@@ -43,8 +44,6 @@ export const RUN_SUMMARY_SELECT = {
   settledCount: true,
   metrics: true,
 } as const;
-
-const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 
 export async function listRuns(tenantId: string, page = 1): Promise<{ runs: RunListItem[]; total: number; pages: number }> {
   return db.$withTenant(tenantId, async (tx) => {

@@ -1,4 +1,4 @@
-import { formatCount, formatUsd } from "./run-metrics";
+import { formatCount, formatUsd } from "~/utils/number-format";
 
 type VendorUsage = { vendor: string; calls: number; units: number; errors: number; costUsd: number; cacheHits?: number };
 

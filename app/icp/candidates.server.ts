@@ -6,6 +6,7 @@ import { industryByKey } from "./industries";
 import { latestIcpVersion } from "./icp-versions.server";
 import { compileIcpPredicate, hasIndustryScope, type PredicateMode } from "./predicate";
 import { defaultIcpRules, type IcpRules } from "./rules";
+import { isoDay } from "~/utils/date-format";
 
 /**
  * A tenant's candidate set: the registry companies its ICP matches, kept in
@@ -55,7 +56,7 @@ type PreviousRefresh = Basis & { matchedByRules: number; candidateCount: number 
 
 /** Only rules with company ages depend on the day. */
 function asOfDay(rules: IcpRules, asOf: Date): string | null {
-  return rules.ageYears?.min !== undefined || rules.ageYears?.max !== undefined ? asOf.toISOString().slice(0, 10) : null;
+  return rules.ageYears?.min !== undefined || rules.ageYears?.max !== undefined ? isoDay(asOf) : null;
 }
 
 /** The last registry load that finished (a running one's changes are picked up by the next refresh). */

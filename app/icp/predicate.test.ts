@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compileCountQuery, compileIcpPredicate, compileSampleQuery, containsPattern, hasIndustryScope } from "./predicate";
+import { compileCountQuery, compileIcpPredicate, compileSampleQuery, hasIndustryScope } from "./predicate";
 import { parseIcpRules } from "./rules";
 
 const asOf = new Date("2026-09-30T00:00:00Z");
@@ -77,10 +77,6 @@ describe("compileIcpPredicate", () => {
       expect(q.text).not.toContain("'x");
       expect(JSON.stringify(q.params)).toContain("DROP TABLE");
     }
-  });
-
-  it("escapes LIKE wildcards in keywords", () => {
-    expect(containsPattern("100%_PURE\\")).toBe("%100\\%\\_PURE\\\\%");
   });
 
   it("numbers the sample's LIMIT after the predicate's parameters", () => {

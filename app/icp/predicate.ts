@@ -1,6 +1,8 @@
 import { ssicPrefixesFor } from "./industries";
 import { postalSectorsFor } from "./postal";
 import { effectiveStatuses, LIVE_STATUSES, type IcpRules } from "./rules";
+import { isoDay } from "~/utils/date-format";
+import { containsPattern } from "~/utils/like-pattern";
 
 /**
  * ICP rules → a parameterised SQL condition over `staging_acra_companies`.
@@ -31,15 +33,10 @@ class Params {
   }
 }
 
-/** `%kw%` for ILIKE, with the pattern characters of the keyword taken literally. */
-export function containsPattern(keyword: string): string {
-  return `%${keyword.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
 function yearsBefore(asOf: Date, years: number): string {
   const d = new Date(Date.UTC(asOf.getUTCFullYear(), asOf.getUTCMonth(), asOf.getUTCDate()));
   d.setUTCMonth(d.getUTCMonth() - Math.round(years * 12));
-  return d.toISOString().slice(0, 10);
+  return isoDay(d);
 }
 
 export function industryPrefixes(rules: IcpRules): string[] {

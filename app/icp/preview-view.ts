@@ -1,4 +1,5 @@
 import type { FieldErrors } from "./rules-form";
+import { isoDay } from "~/utils/date-format";
 
 /**
  * The ICP editor's preview as the page shows it: a count, the industry-only
@@ -19,7 +20,7 @@ export type PreviewResult = { ok: true; count: number; fallbackCount: number | n
 type Preview = { count: number; fallbackCount?: number; sample: Array<Record<string, unknown>> };
 
 function dateText(value: unknown): string | null {
-  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if (value instanceof Date) return isoDay(value);
   return typeof value === "string" ? value.slice(0, 10) : null;
 }
 

@@ -1,5 +1,5 @@
 /**
- * What a viewer sees of personal data (seed 000 §9: PII masked for viewers):
+ * What a viewer sees of personal data (viewers never see it in full):
  * `j***@acme.sg` for an address, initials for a name, the last three digits
  * of a phone number. Shared by pages, exports and the chat.
  */
@@ -7,6 +7,13 @@ export function maskEmail(email: string): string {
   const at = email.lastIndexOf("@");
   if (at < 1) return "***";
   return `${email[0]}***@${email.slice(at + 1)}`;
+}
+
+const EMAIL_ADDRESS = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+
+/** Free text (a step message, a logged argument) with every email address in it masked. */
+export function maskEmailsIn(text: string): string {
+  return text.replace(EMAIL_ADDRESS, maskEmail);
 }
 
 export function maskName(name: string): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDuration, formatProgress } from "./progress";
+import { formatProgress } from "./progress";
 
 describe("progress line", () => {
   it("shows a bar, rows, rows/s and an ETA from the bytes read", () => {
@@ -12,9 +12,4 @@ describe("progress line", () => {
     expect(line).toBe("1,200 rows  600 rows/s  file 2/27 d_x");
   });
 
-  it("formats durations", () => {
-    expect(formatDuration(65)).toBe("1:05");
-    expect(formatDuration(3723)).toBe("1:02:03");
-    expect(formatDuration(Number.NaN)).toBe("--:--");
-  });
 });

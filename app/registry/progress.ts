@@ -1,16 +1,6 @@
+import { formatClockSeconds } from "~/utils/date-format";
+import { formatCount } from "~/utils/number-format";
 import type { IngestProgress } from "./ingest.server";
-
-/** "1:05" / "1:02:03". */
-export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return "--:--";
-  const s = Math.round(seconds);
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = String(s % 60).padStart(2, "0");
-  return h ? `${h}:${String(m).padStart(2, "0")}:${sec}` : `${m}:${sec}`;
-}
-
-const number = new Intl.NumberFormat("en-US");
 
 /**
  * One line of progress: bar (when the total size is known), rows, rows/s and
@@ -26,11 +16,11 @@ export function formatProgress(p: IngestProgress, elapsedMs: number, width = 24)
     const filled = Math.round(fraction * width);
     parts.push(`[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${String(Math.floor(fraction * 100)).padStart(3)}%`);
     const remaining = fraction > 0 ? seconds * (1 / fraction - 1) : Number.NaN;
-    parts.push(`${number.format(p.rows)} rows`, `${number.format(Math.round(rate))} rows/s`, `ETA ${p.phase === "reading" ? formatDuration(remaining) : "0:00"}`);
+    parts.push(`${formatCount(p.rows)} rows`, `${formatCount(Math.round(rate))} rows/s`, `ETA ${p.phase === "reading" ? formatClockSeconds(remaining) : "0:00"}`);
   } else {
-    parts.push(`${number.format(p.rows)} rows`, `${number.format(Math.round(rate))} rows/s`);
+    parts.push(`${formatCount(p.rows)} rows`, `${formatCount(Math.round(rate))} rows/s`);
   }
-  if (p.rejected) parts.push(`${number.format(p.rejected)} rejected`);
+  if (p.rejected) parts.push(`${formatCount(p.rejected)} rejected`);
   if (p.fileCount > 1) parts.push(`file ${p.fileIndex + 1}/${p.fileCount} ${p.file}`);
   return parts.join("  ");
 }

@@ -1,6 +1,6 @@
 import { db } from "~/db.server";
 import type { CapGuard } from "~/vendors/apify.server";
-import { singaporeDate } from "~/singapore-time";
+import { singaporeDate } from "~/utils/singapore-time";
 
 /**
  * Daily vendor caps per tenant, checked BEFORE a call: the units are taken

@@ -2,7 +2,7 @@ import { platformDb } from "~/db.server";
 import { parseIcpRules } from "~/icp/rules";
 import { log } from "~/logger.server";
 import { RunAlreadyActiveError, startRun } from "./start-run.server";
-import { singaporeDate, singaporeHour } from "~/singapore-time";
+import { singaporeDate, singaporeHour } from "~/utils/singapore-time";
 
 /**
  * The hourly sweep (cron, UTC): every active workspace whose nightly run is

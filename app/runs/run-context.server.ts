@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { db } from "~/db.server";
 import { parseIcpRules, type IcpRules } from "~/icp/rules";
+import { isoDay } from "~/utils/date-format";
 
 /**
  * What every step of a run needs to know, loaded once per run and process:
@@ -70,7 +71,7 @@ async function build(tenantId: string, runId: string): Promise<RunContext> {
     tenantId,
     runId,
     kind: run.kind,
-    runDate: run.runDate.toISOString().slice(0, 10),
+    runDate: isoDay(run.runDate),
     options: RunOptionsSchema.parse(run.options),
     icpVersion: run.icpVersion,
     rules: parseIcpRules(rules?.rules ?? {}),

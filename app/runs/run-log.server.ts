@@ -1,5 +1,6 @@
 import type { TenantTx } from "~/db.server";
 import { REDACTED_KEYS } from "~/logger.server";
+import { maskEmailsIn } from "~/privacy/mask";
 
 /**
  * The run's own record of what happened: one row per step (tenant, run,
@@ -20,12 +21,11 @@ export type StepEvent = {
 };
 
 const SECRET_KEYS = new Set(REDACTED_KEYS.map((k) => k.toLowerCase()));
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 
 /** Step arguments as logged: secrets removed, email addresses masked, long strings cut. */
 export function redactArgs(value: unknown, depth = 0): unknown {
   if (depth > 4) return "[…]";
-  if (typeof value === "string") return (value.length > 300 ? `${value.slice(0, 300)}…` : value).replace(EMAIL, maskEmail);
+  if (typeof value === "string") return maskEmailsIn(value.length > 300 ? `${value.slice(0, 300)}…` : value);
   if (Array.isArray(value)) return value.slice(0, 20).map((v) => redactArgs(v, depth + 1));
   if (value && typeof value === "object") {
     return Object.fromEntries(
@@ -33,11 +33,6 @@ export function redactArgs(value: unknown, depth = 0): unknown {
     );
   }
   return value;
-}
-
-export function maskEmail(email: string): string {
-  const [local = "", domain = ""] = email.split("@");
-  return `${local.slice(0, 1)}***@${domain}`;
 }
 
 export async function logStep(tx: TenantTx, event: StepEvent): Promise<void> {

@@ -7,6 +7,7 @@ import { leadEngineClients } from "./clients.server";
 import { raiseVendorFailureAlert } from "./alerts.server";
 import { addVendorUsage, llmUsageDelta, logStep } from "./run-log.server";
 import { loadRunContext, type RunContext } from "./run-context.server";
+import { isoDay } from "~/utils/date-format";
 
 /**
  * Score + rationale + persist for companies whose enrichment (and email
@@ -114,7 +115,7 @@ async function signalsFor(run: RunContext, uen: string): Promise<LeadSignals> {
     registry: {
       status: company.status,
       entityType: company.entityType,
-      incorporatedOn: company.incorporated ? company.incorporated.toISOString().slice(0, 10) : null,
+      incorporatedOn: company.incorporated ? isoDay(company.incorporated) : null,
     },
     enrichment: {
       domainConfidence: confidence,

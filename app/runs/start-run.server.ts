@@ -8,7 +8,7 @@ import { raiseRunAlert } from "./alerts.server";
 import { logStep } from "./run-log.server";
 import { VERIFICATION_API_ERROR } from "./verify-emails.server";
 import { RunOptionsSchema, loadRunContext, type RunOptions } from "./run-context.server";
-import { singaporeDate } from "~/singapore-time";
+import { singaporeDate } from "~/utils/singapore-time";
 
 /**
  * Starting a run: a `runs` row (queued) and a start_run job. The job refreshes

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { seededRandom } from "../../tests/sims/vendors/common";
+import { seededRandom } from "~/utils/seeded-random";
 import { RATIONALE_MAX_CHARS, rationaleFacts, rationalePrompt, templateRationale, tidyRationale } from "./rationale-text";
 import { scoreLead, type LeadScoreResult, type LeadSignals } from "./score";
 

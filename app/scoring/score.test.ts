@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { seededRandom } from "../../tests/sims/vendors/common";
+import { seededRandom } from "~/utils/seeded-random";
 import {
   CONTACT_WEIGHT_UNAVAILABLE,
   DEFAULT_SCORE_THRESHOLDS,

@@ -43,8 +43,8 @@
  */
 import { z } from "zod";
 
-export type Bucket = "High" | "Medium" | "Low";
-export const BUCKETS: readonly Bucket[] = ["High", "Medium", "Low"];
+export const BUCKETS = ["High", "Medium", "Low"] as const;
+export type Bucket = (typeof BUCKETS)[number];
 
 /** Outcome of the deterministic crawl; `none` when there was no site to crawl. */
 export type CrawlStatus = "ok" | "thin" | "blocked" | "error" | "none";

@@ -12,14 +12,13 @@
 import type { AppDb } from "~/db.server";
 import { BadResponse, Timeout } from "~/vendors/errors.server";
 import type { LlmUsage } from "~/vendors/llm.server";
-import { singaporeDate } from "~/singapore-time";
+import { singaporeDate } from "~/utils/singapore-time";
 
 /** tenant_settings.daily_token_budget's default, for tenants without a settings row. */
 export const DEFAULT_DAILY_TOKEN_BUDGET = 200_000;
 
 export type TokenReservation = { tenantId: string; day: string; reserved: number };
 export type TokensUsed = { promptTokens: number; completionTokens: number };
-
 
 /** A conservative prompt token count for a chat request (≈3 characters per token plus message overhead). */
 export function estimatePromptTokens(messages: readonly string[]): number {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { IcpRules } from "~/icp/rules";
-import { cleanReason, normaliseSuppression, SUPPRESSION_KINDS, type SuppressionRow } from "./suppression";
+import { cleanReason, normalizeSuppression, SUPPRESSION_KINDS, type SuppressionRow } from "./suppression";
 
 /**
  * The settings page's forms: their choices and zod schemas, shared by the
@@ -79,7 +79,7 @@ export const SuppressOneForm = z
     reason: z.string().max(1000).optional(),
   })
   .transform((input, ctx): SuppressionRow => {
-    const result = normaliseSuppression(input.kind, input.value);
+    const result = normalizeSuppression(input.kind, input.value);
     if (!result.ok) {
       ctx.addIssue({ code: "custom", message: result.reason, path: ["value"] });
       return z.NEVER;

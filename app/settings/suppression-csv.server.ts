@@ -3,7 +3,7 @@ import {
   cleanReason,
   isSuppressionKind,
   MAX_IMPORT_ROWS,
-  normaliseSuppression,
+  normalizeSuppression,
   type ParsedRows,
   type RowError,
   type SuppressionKind,
@@ -78,7 +78,7 @@ export function parseSuppressionCsv(text: string, fallbackKind: SuppressionKind 
       }
       if (named) kind = named as SuppressionKind;
     }
-    const result = normaliseSuppression(kind, raw);
+    const result = normalizeSuppression(kind, raw);
     if (!result.ok) {
       errors.push({ line: lineNo, value: raw.slice(0, 100), reason: result.reason });
       continue;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cleanReason, detectKind, normaliseDomain, normaliseEmail, normaliseSuppression, normaliseUen, parsePastedList } from "./suppression";
+import { cleanReason, detectKind, normalizeSuppressedDomain, normalizeSuppressedEmail, normalizeSuppression, normalizeSuppressedUen, parsePastedList } from "./suppression";
 import { parseSuppressionCsv } from "./suppression-csv.server";
 
 describe("cleanReason", () => {
@@ -17,20 +17,20 @@ describe("normalising suppression values", () => {
     ["@acme.sg", "acme.sg"],
     ["  xn--bcher-kva.example ", "xn--bcher-kva.example"],
   ])("domain %j → %j", (raw, value) => {
-    expect(normaliseDomain(raw)).toEqual({ ok: true, kind: "domain", value });
+    expect(normalizeSuppressedDomain(raw)).toEqual({ ok: true, kind: "domain", value });
   });
 
   it.each(["localhost", "acme", "-acme.com", "acme..com", "acme.c", "jane@acme.sg", "acme .com", ""])("refuses the domain %j", (raw) => {
-    expect(normaliseDomain(raw).ok).toBe(false);
+    expect(normalizeSuppressedDomain(raw).ok).toBe(false);
   });
 
   it("lower-cases emails and keeps plus-addressing", () => {
-    expect(normaliseEmail(" Jane.Tan+news@Acme.SG ")).toEqual({ ok: true, kind: "email", value: "jane.tan+news@acme.sg" });
-    expect(normaliseEmail("mailto:Ops@Acme.sg")).toEqual({ ok: true, kind: "email", value: "ops@acme.sg" });
+    expect(normalizeSuppressedEmail(" Jane.Tan+news@Acme.SG ")).toEqual({ ok: true, kind: "email", value: "jane.tan+news@acme.sg" });
+    expect(normalizeSuppressedEmail("mailto:Ops@Acme.sg")).toEqual({ ok: true, kind: "email", value: "ops@acme.sg" });
   });
 
   it.each(["jane", "@acme.sg", "jane@", "jane@acme", "ja ne@acme.sg", ".jane@acme.sg", "jane..tan@acme.sg", "a@b@acme.sg"])("refuses the email %j", (raw) => {
-    expect(normaliseEmail(raw).ok).toBe(false);
+    expect(normalizeSuppressedEmail(raw).ok).toBe(false);
   });
 
   it.each([
@@ -38,11 +38,11 @@ describe("normalising suppression values", () => {
     ["53123456A", "53123456A"],
     [" t19ll1234a ", "T19LL1234A"],
   ])("UEN %j → %j", (raw, value) => {
-    expect(normaliseUen(raw)).toEqual({ ok: true, kind: "uen", value });
+    expect(normalizeSuppressedUen(raw)).toEqual({ ok: true, kind: "uen", value });
   });
 
   it.each(["2019123K", "2019123456K", "X19LL1234A", "201912345", "UEN201912345K"])("refuses the UEN %j with the expected formats", (raw) => {
-    const result = normaliseUen(raw);
+    const result = normalizeSuppressedUen(raw);
     expect(result.ok).toBe(false);
     expect(!result.ok && result.reason).toContain("201912345K");
   });
@@ -52,7 +52,7 @@ describe("normalising suppression values", () => {
     expect(detectKind("201912345K")).toBe("uen");
     expect(detectKind("acme.sg")).toBe("domain");
     expect(detectKind("@acme.sg")).toBe("domain");
-    expect(normaliseSuppression("auto", "https://www.acme.sg")).toEqual({ ok: true, kind: "domain", value: "acme.sg" });
+    expect(normalizeSuppression("auto", "https://www.acme.sg")).toEqual({ ok: true, kind: "domain", value: "acme.sg" });
   });
 });
 

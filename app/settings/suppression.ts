@@ -1,5 +1,7 @@
+import { normalizeDomain } from "~/utils/domain";
+
 /**
- * Suppression list values (seed 000 §9): emails, domains and UENs a tenant
+ * Suppression list values: emails, domains and UENs a tenant
  * never wants contacted or pushed. Values are stored normalised so the
  * pipeline compares them as stored: emails lower-cased, domains bare (no
  * scheme, path or www.), UENs upper-cased in one of ACRA's formats.
@@ -10,7 +12,7 @@ export type SuppressionKind = (typeof SUPPRESSION_KINDS)[number];
 
 export const SUPPRESSION_KIND_LABELS: Record<SuppressionKind, string> = { email: "Email", domain: "Domain", uen: "UEN" };
 
-export type Normalised = { ok: true; kind: SuppressionKind; value: string } | { ok: false; reason: string };
+export type NormalizedSuppression = { ok: true; kind: SuppressionKind; value: string } | { ok: false; reason: string };
 
 /** ACRA's UEN formats: businesses (8 digits + letter), local companies (year + 5 digits + letter), others (T/S/R + year + type + 4 digits + letter). */
 const UEN = /^(?:\d{8}[A-Z]|\d{9}[A-Z]|[TSR]\d{2}[A-Z]{2}\d{4}[A-Z])$/;
@@ -18,12 +20,9 @@ const EMAIL_LOCAL = /^[a-z0-9!#$%&'*+/=?^_`{|}~.-]+$/;
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 const MAX_VALUE = 254;
 
-export function normaliseDomain(raw: string): Normalised {
-  let value = raw.trim().toLowerCase();
-  if (!value) return { ok: false, reason: "empty value" };
-  value = value.replace(/^[a-z][a-z0-9+.-]*:\/\//, "").replace(/^@/, "");
-  value = value.split(/[/?#]/, 1)[0]!.replace(/:\d+$/, "").replace(/\.$/, "");
-  value = value.replace(/^www\./, "");
+export function normalizeSuppressedDomain(raw: string): NormalizedSuppression {
+  if (!raw.trim()) return { ok: false, reason: "empty value" };
+  const value = normalizeDomain(raw);
   if (value.includes("@")) return { ok: false, reason: "looks like an email address, not a domain" };
   const labels = value.split(".");
   if (value.length > 253 || labels.length < 2 || !labels.every((l) => LABEL.test(l)) || !/^[a-z]{2,63}$|^xn--/.test(labels.at(-1)!)) {
@@ -32,13 +31,13 @@ export function normaliseDomain(raw: string): Normalised {
   return { ok: true, kind: "domain", value };
 }
 
-export function normaliseEmail(raw: string): Normalised {
+export function normalizeSuppressedEmail(raw: string): NormalizedSuppression {
   const value = raw.trim().replace(/^mailto:/i, "").toLowerCase();
   if (!value) return { ok: false, reason: "empty value" };
   const at = value.lastIndexOf("@");
   if (at < 1 || at === value.length - 1) return { ok: false, reason: `not an email address: ${JSON.stringify(raw.trim())}` };
   const local = value.slice(0, at);
-  const domain = normaliseDomain(value.slice(at + 1));
+  const domain = normalizeSuppressedDomain(value.slice(at + 1));
   if (value.length > MAX_VALUE || local.length > 64 || !EMAIL_LOCAL.test(local) || local.startsWith(".") || local.endsWith(".") || local.includes("..") || !domain.ok) {
     return { ok: false, reason: `not an email address: ${JSON.stringify(raw.trim())}` };
   }
@@ -46,7 +45,7 @@ export function normaliseEmail(raw: string): Normalised {
   return { ok: true, kind: "email", value };
 }
 
-export function normaliseUen(raw: string): Normalised {
+export function normalizeSuppressedUen(raw: string): NormalizedSuppression {
   const value = raw.trim().toUpperCase();
   if (!value) return { ok: false, reason: "empty value" };
   if (!UEN.test(value)) return { ok: false, reason: `not a UEN: ${JSON.stringify(raw.trim())} (e.g. 201912345K, 53123456A or T19LL1234A)` };
@@ -61,11 +60,11 @@ export function detectKind(raw: string): SuppressionKind {
   return "domain";
 }
 
-export function normaliseSuppression(kind: SuppressionKind | "auto", raw: string): Normalised {
+export function normalizeSuppression(kind: SuppressionKind | "auto", raw: string): NormalizedSuppression {
   const actual = kind === "auto" ? detectKind(raw) : kind;
-  if (actual === "email") return normaliseEmail(raw);
-  if (actual === "domain") return normaliseDomain(raw);
-  return normaliseUen(raw);
+  if (actual === "email") return normalizeSuppressedEmail(raw);
+  if (actual === "domain") return normalizeSuppressedDomain(raw);
+  return normalizeSuppressedUen(raw);
 }
 
 export function isSuppressionKind(value: unknown): value is SuppressionKind {
@@ -96,7 +95,7 @@ export function parsePastedList(text: string, kind: SuppressionKind | "auto", re
   text.split(/\r\n|\r|\n/).forEach((line, index) => {
     const value = line.trim();
     if (!value || value.startsWith("#")) return;
-    const result = normaliseSuppression(kind, value);
+    const result = normalizeSuppression(kind, value);
     if (!result.ok) {
       errors.push({ line: index + 1, value: value.slice(0, 100), reason: result.reason });
       return;

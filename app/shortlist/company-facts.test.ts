@@ -1,17 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { odooPartnerUrl, readProvenance, registryAddress } from "./company-facts";
+import { odooPartnerUrl, readProvenance, registryAddressLine } from "./company-facts";
 
-describe("registryAddress", () => {
+describe("registryAddressLine", () => {
   it("writes block, street, unit, building and postal code", () => {
     expect(
-      registryAddress({ block: "10", streetName: "ANSON ROAD", levelNo: "12", unitNo: "01", buildingName: "INTERNATIONAL PLAZA", postalCode: "079903" })
+      registryAddressLine({ block: "10", streetName: "ANSON ROAD", levelNo: "12", unitNo: "01", buildingName: "INTERNATIONAL PLAZA", postalCode: "079903" })
     ).toBe("10 ANSON ROAD #12-01 INTERNATIONAL PLAZA SINGAPORE 079903");
   });
 
   it("leaves out what is missing and falls back to the free-form lines", () => {
-    expect(registryAddress({ block: null, streetName: "ANSON ROAD", levelNo: "3", unitNo: null, buildingName: null, postalCode: null })).toBe("ANSON ROAD #3");
+    expect(registryAddressLine({ block: null, streetName: "ANSON ROAD", levelNo: "3", unitNo: null, buildingName: null, postalCode: null })).toBe("ANSON ROAD #3");
     expect(
-      registryAddress({
+      registryAddressLine({
         block: null,
         streetName: null,
         levelNo: null,
@@ -22,7 +22,7 @@ describe("registryAddress", () => {
         otherAddressLine2: "TANGLIN",
       })
     ).toBe("PO BOX 12, TANGLIN");
-    expect(registryAddress({ block: " ", streetName: null, levelNo: null, unitNo: null, buildingName: null, postalCode: null })).toBeNull();
+    expect(registryAddressLine({ block: " ", streetName: null, levelNo: null, unitNo: null, buildingName: null, postalCode: null })).toBeNull();
   });
 });
 

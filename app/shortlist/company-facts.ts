@@ -17,7 +17,7 @@ export type RegistryAddressParts = {
 };
 
 /** ACRA's address fields as Singapore writes them: `10 ANSON ROAD #12-01 INTERNATIONAL PLAZA SINGAPORE 079903`. */
-export function registryAddress(parts: RegistryAddressParts): string | null {
+export function registryAddressLine(parts: RegistryAddressParts): string | null {
   const unit = parts.levelNo ? `#${parts.levelNo}${parts.unitNo ? `-${parts.unitNo}` : ""}` : null;
   const local = [parts.block, parts.streetName, unit, parts.buildingName].filter((p) => p && p.trim()).join(" ");
   const other = [parts.otherAddressLine1, parts.otherAddressLine2].filter((p) => p && p.trim()).join(", ");

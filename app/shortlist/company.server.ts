@@ -5,7 +5,8 @@ import { startRun } from "~/runs/start-run.server";
 import { canonicalLinkedinUrl } from "~/vendors/apify.server";
 import type { Bucket } from "~/scoring/score";
 import { readBreakdown, type BreakdownRow } from "./breakdown";
-import { odooPartnerUrl, readProvenance, registryAddress, type Provenance } from "./company-facts";
+import { odooPartnerUrl, readProvenance, registryAddressLine, type Provenance } from "./company-facts";
+import { isoDay } from "~/utils/date-format";
 
 /**
  * Everything the workspace knows about one company, for the page that
@@ -177,8 +178,8 @@ export async function companyProfile(tenantId: string, uen: string, options: { m
             status: registry.entityStatusDescription,
             entityType: registry.entityTypeDescription,
             companyType: registry.companyTypeDescription,
-            incorporatedOn: registry.registrationIncorporationDate?.toISOString().slice(0, 10) ?? null,
-            address: registryAddress(registry),
+            incorporatedOn: (registry.registrationIncorporationDate ? isoDay(registry.registrationIncorporationDate) : null),
+            address: registryAddressLine(registry),
             ssic: [
               { code: registry.primarySsicCode, description: registry.primarySsicDescription },
               { code: registry.secondarySsicCode, description: registry.secondarySsicDescription },

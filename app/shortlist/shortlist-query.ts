@@ -42,7 +42,7 @@ const searchText = z
 
 const fields = {
   date: isoDateSchema,
-  bucket: z.enum(BUCKETS as [Bucket, ...Bucket[]], { error: "Bucket must be High, Medium or Low" }),
+  bucket: z.enum(BUCKETS, { error: "Bucket must be High, Medium or Low" }),
   industry: searchText,
   q: searchText,
   page: z.coerce.number({ error: "Page must be a number" }).int("Page must be a whole number").min(1, "Page starts at 1").max(100_000),

@@ -2,6 +2,8 @@ import { db, type TenantTx } from "~/db.server";
 import { Prisma } from "~/generated/prisma/client";
 import type { Bucket } from "~/scoring/score";
 import { SHORTLIST_PAGE_SIZE, type ShortlistFilters, type ShortlistQuery } from "./shortlist-query";
+import { isoDay } from "~/utils/date-format";
+import { containsPattern } from "~/utils/like-pattern";
 
 /**
  * A day's shortlist: the lead_scores of the latest *succeeded* full run
@@ -44,7 +46,7 @@ export async function findShortlistRun(tx: TenantTx, date: string | null): Promi
     orderBy: [{ runDate: "desc" }, { finishedAt: "desc" }],
     select: { id: true, kind: true, runDate: true, finishedAt: true, degraded: true, degradedReasons: true },
   });
-  return run ? { ...run, runDate: run.runDate.toISOString().slice(0, 10), finishedAt: run.finishedAt! } : null;
+  return run ? { ...run, runDate: isoDay(run.runDate), finishedAt: run.finishedAt! } : null;
 }
 
 /** `ranked (uen, score, bucket, rationale, verified_contacts, rank)`: the run's scores with later re-enrich scores of the same day on top. */
@@ -68,11 +70,6 @@ export function rankedScoresSql(run: ShortlistRun): Prisma.Sql {
       WHERE b.run_id = ${run.id}::uuid
         AND NOT EXISTS (SELECT 1 FROM suppression_entries x WHERE x.kind = 'uen' AND x.value = b.uen)
     )`;
-}
-
-/** LIKE pattern for a substring search: the user's `%`, `_` and `\` match themselves. */
-export function containsPattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 /**

@@ -22,7 +22,7 @@ process.env.LOG_LEVEL ??= "warn";
 // App modules read the environment when first used, so import them now.
 const { shortlistExportStream, shortlistExportSql, findExportRun } = await import("../../app/exports/shortlist-export.server");
 const { db: appDb, platformDb } = await import("../../app/db.server");
-const { singaporeDate } = await import("../../app/singapore-time");
+const { singaporeDate } = await import("../../app/utils/singapore-time");
 // The root logger was created when bench-database loaded the migrator, before LOG_LEVEL was set.
 (await import("../../app/logger.server")).rootLogger.level = process.env.LOG_LEVEL;
 const batchSize = process.env.BATCH ? Number(process.env.BATCH) : undefined;

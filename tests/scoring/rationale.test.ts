@@ -4,7 +4,7 @@ import { RATIONALE_MAX_CHARS, rationaleFacts } from "~/scoring/rationale-text";
 import { RATIONALE_MAX_TOKENS, rationaleCacheKey, rationaleFor, rationaleStats, type RationaleResult } from "~/scoring/rationale.server";
 import { scoreLead, type LeadScoreResult, type LeadSignals } from "~/scoring/score";
 import { tokenBudgetStatus } from "~/scoring/token-budget.server";
-import { singaporeDate } from "~/singapore-time";
+import { singaporeDate } from "~/utils/singapore-time";
 import { createLlmClient } from "~/vendors/llm.server";
 import { startLlmSimulator, type LlmSimOptions } from "../sims/vendors/llm-sim";
 

@@ -14,7 +14,7 @@ export async function startWorkspace() {
     import("~/db.server"),
     import("~/auth/session.server"),
     import("../support/lead-fixtures"),
-    import("~/singapore-time"),
+    import("~/utils/singapore-time"),
   ]);
   const today = time.singaporeDate(new Date());
 

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { db, platformDb } from "~/db.server";
-import { singaporeDate } from "~/singapore-time";
+import { singaporeDate } from "~/utils/singapore-time";
 
 /**
  * A finished run with realistic results, written straight into the tables the

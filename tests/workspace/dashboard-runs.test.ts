@@ -81,7 +81,7 @@ describe("a workspace with finished runs", () => {
       // The older run was a worse one: fewer emails, degraded.
       await tx.run.update({ where: { tenantId_id: { tenantId: acme.id, id: older.runId } }, data: { createdAt: new Date(Date.now() - 2 * 86_400_000), degraded: true, degradedReasons: ["lusha: 2 of 6 calls failed"] } });
       await tx.$executeRaw`UPDATE runs SET metrics = jsonb_set(metrics, '{email_rate}', '0.5') WHERE id = ${older.runId}::uuid`;
-      const { singaporeDate } = await import("~/singapore-time");
+      const { singaporeDate } = await import("~/utils/singapore-time");
       await tx.tokenUsage.create({ data: { tenantId: acme.id, day: new Date(`${singaporeDate(new Date())}T00:00:00Z`), promptTokens: 30_000, completionTokens: 12_000, calls: 40 } });
       await tx.tenantSettings.create({ data: { tenantId: acme.id, dailyTokenBudget: 50_000 } });
       const [alert] = await tx.$queryRaw<[{ id: string }]>`

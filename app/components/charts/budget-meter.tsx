@@ -1,4 +1,4 @@
-import { formatCount, formatPercent } from "~/dashboard/run-metrics";
+import { formatCount, formatPercent } from "~/utils/number-format";
 
 /**
  * Usage against a limit as a bar with the figures written out. Past 80 % the

@@ -1,10 +1,11 @@
 import { Bar, BarChart, CartesianGrid, Cell, LabelList, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { BUCKETS, formatPercent, type ScoreDistribution } from "~/dashboard/run-metrics";
+import { BUCKETS, type Bucket } from "~/scoring/score";
+import { formatPercent } from "~/utils/number-format";
 import { ChartFrame } from "./chart-frame";
 import { BUCKET_STYLE, PatternDefs, patternId, PatternSwatch } from "./patterns";
 
 /** How a run's scored companies split into High, Medium and Low; each bar has its own fill pattern and its count and share printed on it. */
-export function ScoreDistributionChart({ id, distribution, caption }: { id: string; distribution: ScoreDistribution; caption?: string }) {
+export function ScoreDistributionChart({ id, distribution, caption }: { id: string; distribution: Record<Bucket, number>; caption?: string }) {
   const total = BUCKETS.reduce((sum, b) => sum + distribution[b], 0);
   if (total === 0) return <p className="text-sm text-slate-600">No company was scored{caption ? ` (${caption})` : ""}, so there is no distribution to show.</p>;
   const data = BUCKETS.map((bucket) => ({

@@ -1,5 +1,5 @@
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { formatCount, formatPercent } from "~/dashboard/run-metrics";
+import { formatCount, formatPercent } from "~/utils/number-format";
 import { ChartFrame } from "./chart-frame";
 
 export type TrendDatum = { label: string; shortlist: number | null; emailRate: number | null };

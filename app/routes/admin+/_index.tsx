@@ -8,6 +8,7 @@ import { Page } from "~/components/ui/page";
 import { pageParam, Pagination } from "~/components/ui/pagination";
 import { listTenants } from "~/tenants/admin.server";
 import { TENANT_STATUSES } from "~/tenants/lifecycle";
+import { formatDate } from "~/utils/date-format";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
@@ -28,8 +29,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export const meta: MetaFunction = () => [{ title: "Tenants · Platform admin" }];
-
-const dateFormat = new Intl.DateTimeFormat("en-SG", { dateStyle: "medium", timeZone: "Asia/Singapore" });
 
 export default function Tenants() {
   const { tenants, total, page, pages, filtered } = useLoaderData<typeof loader>();
@@ -102,7 +101,7 @@ export default function Tenants() {
                     {t.onboardingStatus ? `${t.onboardingStatus.status} · ${t.onboardingStatus.phase}` : "—"}
                   </td>
                   <td className="px-4 py-3 text-slate-700">{t.odooConnection?.mode ?? "—"}</td>
-                  <td className="px-4 py-3 text-slate-700">{dateFormat.format(new Date(t.createdAt))}</td>
+                  <td className="px-4 py-3 text-slate-700">{formatDate(t.createdAt)}</td>
                 </tr>
               ))}
             </tbody>

@@ -7,6 +7,7 @@ import { EmptyState } from "~/components/ui/empty-state";
 import { Page } from "~/components/ui/page";
 import { pageParam, Pagination } from "~/components/ui/pagination";
 import { listTenantPlans } from "~/tenants/admin.server";
+import { formatDate } from "~/utils/date-format";
 
 /** Billing & subscriptions (seed 004): the tenants' plans, read-only, for the platform owners and finance. */
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -22,8 +23,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export const meta: MetaFunction = () => [{ title: "Billing · Platform admin" }];
-
-const dateFormat = new Intl.DateTimeFormat("en-SG", { dateStyle: "medium", timeZone: "Asia/Singapore" });
 
 export default function Billing() {
   const { tenants, total, plans, page, pages } = useLoaderData<typeof loader>();
@@ -54,7 +53,7 @@ export default function Billing() {
                   <td className="px-4 py-3">
                     <Badge tone={statusTone(t.status)}>{t.status}</Badge>
                   </td>
-                  <td className="px-4 py-3 text-slate-700">{dateFormat.format(new Date(t.createdAt))}</td>
+                  <td className="px-4 py-3 text-slate-700">{formatDate(t.createdAt)}</td>
                 </tr>
               ))}
             </tbody>

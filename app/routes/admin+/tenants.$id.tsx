@@ -15,6 +15,7 @@ import { setTenantPaused, tenantDetail } from "~/tenants/admin.server";
 import { NoOdooConnectionError, rotateOdooCredential, verifyOdooConnection } from "~/tenants/odoo-credential.server";
 import { PROVISIONING_PHASES } from "~/tenants/lifecycle";
 import { requestProvisioning } from "~/tenants/provisioning.server";
+import { formatWhenWithSeconds } from "~/utils/date-format";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requirePlatformUser(request, TENANT_OPERATIONS_ROLES);
@@ -71,8 +72,6 @@ export async function action({ request, params }: ActionFunctionArgs): Promise<A
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.tenant.name ?? "Tenant"} · Platform admin` }];
-
-const when = new Intl.DateTimeFormat("en-SG", { dateStyle: "medium", timeStyle: "medium", timeZone: "Asia/Singapore" });
 
 type Timing = { startedAt?: string; finishedAt?: string; ms?: number };
 
@@ -131,7 +130,7 @@ export default function TenantDetail() {
             <dt className="text-slate-500">Members</dt>
             <dd>{tenant._count.members}</dd>
             <dt className="text-slate-500">Created</dt>
-            <dd>{when.format(new Date(tenant.createdAt))}</dd>
+            <dd>{formatWhenWithSeconds(tenant.createdAt)}</dd>
             <dt className="text-slate-500">Sign-up</dt>
             <dd>{tenant.ownerSub ? "Self-serve" : "From the identity provider's tenant"}</dd>
           </dl>
@@ -174,7 +173,7 @@ export default function TenantDetail() {
                 <dt className="text-slate-500">Service login</dt>
                 <dd>{tenant.odooConnection.login}</dd>
                 <dt className="text-slate-500">Last verified</dt>
-                <dd>{tenant.odooConnection.lastVerifiedAt ? when.format(new Date(tenant.odooConnection.lastVerifiedAt)) : "never"}</dd>
+                <dd>{tenant.odooConnection.lastVerifiedAt ? formatWhenWithSeconds(tenant.odooConnection.lastVerifiedAt) : "never"}</dd>
               </dl>
               {canOperate ? (
                 <div className="mt-4 flex gap-2">
@@ -206,7 +205,7 @@ export default function TenantDetail() {
                 <tbody className="divide-y divide-slate-100">
                   {audit.map((entry) => (
                     <tr key={String(entry.id)}>
-                      <td className="py-2 pr-4 whitespace-nowrap text-slate-600">{when.format(new Date(entry.createdAt))}</td>
+                      <td className="py-2 pr-4 whitespace-nowrap text-slate-600">{formatWhenWithSeconds(entry.createdAt)}</td>
                       <td className="py-2 pr-4">{entry.actorEmail ?? entry.actorSub ?? "system"}</td>
                       <td className="py-2 pr-4 font-mono text-xs">{entry.action}</td>
                       <td className="py-2">{entry.target ?? ""}</td>

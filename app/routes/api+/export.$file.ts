@@ -7,7 +7,7 @@ import { apiError } from "~/http.server";
 import { exportsGate, releasedWhenRead } from "~/http/open-streams.server";
 import { limitUser } from "~/http/rate-limit.server";
 import { seesPersonalData } from "~/privacy/mask";
-import { singaporeDate } from "~/singapore-time";
+import { singaporeDate } from "~/utils/singapore-time";
 import { parseShortlistSearch } from "~/shortlist/shortlist-query";
 
 /**

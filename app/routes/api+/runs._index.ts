@@ -3,6 +3,7 @@ import { z } from "zod";
 import { requireRole, requireTenantUser } from "~/auth/guards.server";
 import { apiError } from "~/http.server";
 import { RunAlreadyActiveError, startRun } from "~/runs/start-run.server";
+import { formatZodIssues } from "~/utils/zod-issues";
 
 /**
  * Starts a run of the caller's workspace (ops and admins; cookie or bearer):
@@ -30,7 +31,7 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   const body = StartRunBody.safeParse(raw);
   if (!body.success) {
-    return apiError(400, "invalid_body", body.error.issues.map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`).join("; "));
+    return apiError(400, "invalid_body", formatZodIssues(body.error, "(body)"));
   }
   try {
     const { runId } = await startRun(viewer.tenant.id, {

@@ -11,6 +11,7 @@ import { deleteThread, findThread, renameThread } from "~/chat/threads.server";
 import { Button } from "~/components/ui/button";
 import { invariantFound } from "~/http.server";
 import { limitUser } from "~/http/rate-limit.server";
+import { formatTime } from "~/utils/date-format";
 
 function chatViewer(viewer: TenantViewer): ChatViewer {
   return { tenantId: viewer.tenant.id, sub: viewer.sub, email: viewer.email, roles: viewer.roles };
@@ -69,8 +70,6 @@ export async function action({ request, params }: ActionFunctionArgs): Promise<T
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.thread.title ?? "Chat"} · Nexius Leads` }];
-
-const time = new Intl.DateTimeFormat("en-SG", { timeStyle: "short", timeZone: "Asia/Singapore" });
 
 export default function ChatThread() {
   const { thread, messages, runs, refreshes, pending } = useLoaderData<typeof loader>();
@@ -145,7 +144,7 @@ function UserBubble({ text, at, pending }: { text: string; at?: string | Date; p
     <div className="flex justify-end">
       <div className={`max-w-[85%] rounded-lg bg-brand-600 px-3 py-2 text-sm text-white ${pending ? "opacity-70" : ""}`}>
         <p className="whitespace-pre-wrap">{text}</p>
-        {at ? <p className="mt-0.5 text-right text-[11px] text-white/70">{time.format(new Date(at))}</p> : null}
+        {at ? <p className="mt-0.5 text-right text-[11px] text-white/70">{formatTime(at)}</p> : null}
       </div>
     </div>
   );

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { requireTenantUser } from "~/auth/guards.server";
 import { createThread, listThreads } from "~/chat/threads.server";
 import { Button } from "~/components/ui/button";
+import { formatWhen } from "~/utils/date-format";
 
 /** The chat's frame: the user's own threads on the side, the open thread beside them. */
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -23,8 +24,6 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export const meta: MetaFunction = () => [{ title: "Chat · Nexius Leads" }];
-
-const when = new Intl.DateTimeFormat("en-SG", { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Singapore" });
 
 export default function ChatLayout() {
   const { threads } = useLoaderData<typeof loader>();
@@ -57,7 +56,7 @@ export default function ChatLayout() {
                     }
                   >
                     <span className="block truncate">{t.title}</span>
-                    <span className="block text-xs text-slate-500">{when.format(new Date(t.updatedAt))}</span>
+                    <span className="block text-xs text-slate-500">{formatWhen(t.updatedAt)}</span>
                   </NavLink>
                 </li>
               ))}

@@ -12,6 +12,7 @@ import { invariantFound } from "~/http.server";
 import { seesPersonalData } from "~/privacy/mask";
 import { companyProfile, reEnrichCompany, type CompanyEmail } from "~/shortlist/company.server";
 import { RunProgress } from "~/shortlist/run-progress";
+import { formatWhen } from "~/utils/date-format";
 
 const Uen = z
   .string()
@@ -53,9 +54,6 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 
 const BUCKET_TONE: Record<string, BadgeTone> = { High: "green", Medium: "amber", Low: "gray" };
 const EMAIL_TONE: Record<string, BadgeTone> = { verified: "green", catch_all: "amber", unknown: "amber", pending: "blue", invalid: "red", do_not_mail: "red" };
-
-const when = new Intl.DateTimeFormat("en-SG", { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Singapore" });
-const formatWhen = (value: Date | string | null | undefined) => (value ? when.format(new Date(value)) : "—");
 
 export default function Company() {
   const { company, canOperate } = useLoaderData<typeof loader>();

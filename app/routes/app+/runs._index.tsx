@@ -7,7 +7,8 @@ import { Badge, statusTone } from "~/components/ui/badge";
 import { EmptyState } from "~/components/ui/empty-state";
 import { Page } from "~/components/ui/page";
 import { lastPageHref, pageParam, Pagination } from "~/components/ui/pagination";
-import { formatCount, formatDay, formatDuration, formatWhen, durationBetween } from "~/dashboard/run-metrics";
+import { durationMsBetween, formatDay, formatDurationMs, formatWhen } from "~/utils/date-format";
+import { formatCount } from "~/utils/number-format";
 import { listRuns, RUNS_PER_PAGE } from "~/dashboard/runs.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -85,7 +86,7 @@ export default function Runs() {
                       </td>
                       <td className="px-4 py-3 text-right tabular-nums">{run.companies !== null ? formatCount(run.companies) : run.target ? `${formatCount(run.settled)} / ${formatCount(run.target)}` : "—"}</td>
                       <td className="px-4 py-3 text-right tabular-nums">{formatCount(run.high)}</td>
-                      <td className="px-4 py-3 text-right tabular-nums">{formatDuration(durationBetween(run.startedAt, run.finishedAt))}</td>
+                      <td className="px-4 py-3 text-right tabular-nums">{formatDurationMs(durationMsBetween(run.startedAt, run.finishedAt))}</td>
                       <td className="px-4 py-3 text-slate-700">{run.startedByEmail ?? (run.kind === "nightly" ? "Schedule" : "System")}</td>
                     </tr>
                   ))}

@@ -5,6 +5,7 @@ import { requireRole, requireTenantUser } from "~/auth/guards.server";
 import { Button } from "~/components/ui/button";
 import { PROVISIONING_PHASES, type ProvisioningPhase } from "~/tenants/lifecycle";
 import { provisioningStatus, requestProvisioning } from "~/tenants/provisioning.server";
+import { formatLatencyMs } from "~/utils/date-format";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireTenantUser(request, { allowSetup: true });
@@ -34,11 +35,6 @@ const LABELS: Record<ProvisioningPhase, string> = {
   seeding: "Checking the connection and adding your company",
   ready: "Ready",
 };
-
-function formatMs(ms: number | undefined) {
-  if (ms === undefined) return "";
-  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
 
 export default function Setup() {
   const { tenant, status, phases, canRetry } = useLoaderData<typeof loader>();
@@ -84,7 +80,7 @@ export default function Setup() {
               </span>
               <span className={state === "waiting" ? "text-slate-500" : "font-medium text-slate-900"}>{LABELS[phase]}</span>
               <span className="sr-only">{state}</span>
-              <span className="ml-auto text-xs text-slate-500">{state === "done" ? formatMs(timing?.ms) : ""}</span>
+              <span className="ml-auto text-xs text-slate-500">{state === "done" && timing?.ms !== undefined ? formatLatencyMs(timing.ms) : ""}</span>
             </li>
           );
         })}

@@ -10,7 +10,7 @@ import { EmptyState } from "~/components/ui/empty-state";
 import { Page } from "~/components/ui/page";
 import { Pagination } from "~/components/ui/pagination";
 import { RunAlreadyActiveError, startRun } from "~/runs/start-run.server";
-import { singaporeDate } from "~/singapore-time";
+import { singaporeDate } from "~/utils/singapore-time";
 import { BUCKETS } from "~/scoring/score";
 import { isFiltered, parseShortlistSearch, SEARCH_MAX_LENGTH, SHORTLIST_PAGE_SIZE, shortlistSearch } from "~/shortlist/shortlist-query";
 import { shortlistForTenant } from "~/shortlist/shortlist.server";

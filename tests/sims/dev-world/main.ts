@@ -2,6 +2,7 @@ import { fstatSync, readFileSync, renameSync, rmSync, writeFileSync } from "node
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { zodIssueLines } from "../../../app/utils/zod-issues";
 import { syntheticCompanies } from "../world/index";
 import { startDevWorld } from "./dev-world";
 
@@ -55,7 +56,7 @@ const { values } = parseArgs({
 });
 const parsed = argsSchema.safeParse(values);
 if (!parsed.success) {
-  log(`dev-world: ${parsed.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  log(`dev-world: ${zodIssueLines(parsed.error).map((line) => `--${line}`).join("; ")}`);
   process.exit(2);
 }
 const args = parsed.data;

@@ -1,4 +1,5 @@
-import { bearer, hashString, rollingWindow, startSim, type RunningSim, type SimOptions, type SimReply } from "./common";
+import { fnv1a32 } from "../../../app/utils/fnv-hash";
+import { bearer, rollingWindow, startSim, type RunningSim, type SimOptions, type SimReply } from "./common";
 import { createDefaultWorld } from "./default-world";
 import type { VendorWorld, WorldPerson } from "./world";
 
@@ -65,7 +66,7 @@ export async function startApifySimulator(options: ApifySimOptions = {}): Promis
         return apifyError(402, "actor-memory-limit-exceeded", "By launching this job you will exceed the memory limit for all your Actor runs and builds.");
       }
       const input = (req.body ?? {}) as Record<string, unknown>;
-      const runId = hashString(`${actorId}:${runs.length}:${req.rawBody}`).toString(36).padStart(8, "0").slice(0, 17);
+      const runId = fnv1a32(`${actorId}:${runs.length}:${req.rawBody}`).toString(36).padStart(8, "0").slice(0, 17);
       runs.push({ actorId, input, query: Object.fromEntries([...req.query].filter(([k]) => k !== "token")), tokenInQuery: req.query.has("token") });
 
       const runTime = options.runTimeS?.[actorId] ?? 3;
@@ -91,7 +92,7 @@ export async function startApifySimulator(options: ApifySimOptions = {}): Promis
           if (!c) return { message: "Company not found", query: q, error: "Company not found", requestId: `${runId}-${i}` };
           const slug = c.linkedinUrl.replace(/\/+$/, "").split("/").pop() ?? "";
           return {
-            id: c.id ?? String(hashString(c.linkedinUrl) % 100_000_000),
+            id: c.id ?? String(fnv1a32(c.linkedinUrl) % 100_000_000),
             universalName: slug,
             linkedinUrl: c.linkedinUrl,
             name: c.name,
@@ -225,7 +226,7 @@ function slugOf(url: string) {
 }
 
 function memberId(p: WorldPerson) {
-  return p.memberId ?? `ACoAA${hashString(p.profileUrl).toString(36)}`;
+  return p.memberId ?? `ACoAA${fnv1a32(p.profileUrl).toString(36)}`;
 }
 
 function fullName(p: WorldPerson) {

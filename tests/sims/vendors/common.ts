@@ -1,5 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { seededRandom } from "../../../app/utils/seeded-random";
 
 /** Knobs every vendor simulator takes. */
 export type SimOptions = {
@@ -41,28 +42,6 @@ export type RunningSim = {
   stats: SimStats;
   close(): Promise<void>;
 };
-
-/** Mulberry32: small, fast, and the same sequence for the same seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** FNV-1a, for deterministic choices derived from text. */
-export function hashString(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
 
 /** Counts requests per key in a rolling window. */
 export function rollingWindow(limit: number, windowMs: number, now: () => number) {

@@ -1,4 +1,6 @@
-import { bearer, hashString, rollingWindow, seededRandom, startSim, type RunningSim, type SimOptions, type SimReply } from "./common";
+import { fnv1a32 } from "../../../app/utils/fnv-hash";
+import { seededRandom } from "../../../app/utils/seeded-random";
+import { bearer, rollingWindow, startSim, type RunningSim, type SimOptions, type SimReply } from "./common";
 import { createDefaultWorld } from "./default-world";
 import type { VendorWorld } from "./world";
 
@@ -72,7 +74,7 @@ export async function startLlmSimulator(options: LlmSimOptions = {}): Promise<Ru
         refusal = "I'm sorry, I can't help with that request.";
       } else if (format?.type === "json_schema" && format.json_schema?.schema) {
         const override = world.llmAnswer?.({ schemaName: format.json_schema.name, schema: format.json_schema.schema, system, user });
-        const value = override ?? generateFromSchema(format.json_schema.schema, user, seededRandom(hashString(system + user)));
+        const value = override ?? generateFromSchema(format.json_schema.schema, user, seededRandom(fnv1a32(system + user)));
         content = options.malformedJson ? `Here is the JSON: ${JSON.stringify(value)}` : JSON.stringify(value);
       } else {
         content = summarize(user);
@@ -87,9 +89,9 @@ export async function startLlmSimulator(options: LlmSimOptions = {}): Promise<Ru
       return {
         status: 200,
         items: 1,
-        headers: { "x-request-id": `req_${hashString(req.rawBody).toString(16)}` },
+        headers: { "x-request-id": `req_${fnv1a32(req.rawBody).toString(16)}` },
         body: {
-          id: `chatcmpl-sim${hashString(req.rawBody).toString(36)}`,
+          id: `chatcmpl-sim${fnv1a32(req.rawBody).toString(36)}`,
           object: "chat.completion",
           created: Math.floor(now() / 1000),
           model: String(body.model),

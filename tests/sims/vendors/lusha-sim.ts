@@ -1,4 +1,5 @@
-import { hashString, rollingWindow, startSim, type RunningSim, type SimOptions, type SimReply } from "./common";
+import { fnv1a32 } from "../../../app/utils/fnv-hash";
+import { rollingWindow, startSim, type RunningSim, type SimOptions, type SimReply } from "./common";
 import { createDefaultWorld } from "./default-world";
 import type { VendorWorld, WorldLushaContact } from "./world";
 
@@ -29,7 +30,7 @@ export async function startLushaSimulator(options: LushaSimOptions = {}): Promis
     credits -= 1;
     creditsUsed += 1;
   };
-  const contactId = (c: WorldLushaContact) => `${hashString(`${c.firstName} ${c.lastName} ${c.companyDomain}`).toString(16)}`;
+  const contactId = (c: WorldLushaContact) => `${fnv1a32(`${c.firstName} ${c.lastName} ${c.companyDomain}`).toString(16)}`;
   const personData = (c: WorldLushaContact) => ({
     firstName: c.firstName,
     lastName: c.lastName,
@@ -66,7 +67,7 @@ export async function startLushaSimulator(options: LushaSimOptions = {}): Promis
           headers: rateHeaders,
           body: {
             data: {
-              id: hashString(company.domain),
+              id: fnv1a32(company.domain),
               name: company.name,
               domain: company.domain,
               fqdn: `www.${company.domain}`,
@@ -124,7 +125,7 @@ export async function startLushaSimulator(options: LushaSimOptions = {}): Promis
         ];
         // Lusha's title filter is fuzzy; any shared word is close enough for a simulator.
         const matches = pool.filter((c) => titles.length === 0 || titles.some((t) => t.split(/\W+/).some((w) => w.length > 2 && c.title.toLowerCase().includes(w))));
-        const requestId = `req-${hashString(JSON.stringify(body)).toString(16)}`;
+        const requestId = `req-${fnv1a32(JSON.stringify(body)).toString(16)}`;
         searches.set(requestId, matches);
         const page = body.pages?.page ?? 0;
         const data = matches.slice(page * size, page * size + size).map((c) => ({

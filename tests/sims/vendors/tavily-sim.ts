@@ -1,4 +1,5 @@
-import { bearer, hashString, rollingWindow, startSim, type RunningSim, type SimOptions, type SimReply } from "./common";
+import { fnv1a32 } from "../../../app/utils/fnv-hash";
+import { bearer, rollingWindow, startSim, type RunningSim, type SimOptions, type SimReply } from "./common";
 import { createDefaultWorld } from "./default-world";
 import type { VendorWorld, WorldPage } from "./world";
 
@@ -44,7 +45,7 @@ export async function startTavilySimulator(options: TavilySimOptions = {}): Prom
         return { status: 432, body: detail("This request exceeds your plan's set usage limit. Please upgrade your plan or contact support@tavily.com") };
       }
       const body = (req.body ?? {}) as Record<string, unknown>;
-      const requestId = `sim-${hashString(req.rawBody).toString(16)}`;
+      const requestId = `sim-${fnv1a32(req.rawBody).toString(16)}`;
       const finish = (payload: Record<string, unknown>, credits: number, items: number): SimReply => {
         creditsLeft -= credits;
         creditsUsed += credits;

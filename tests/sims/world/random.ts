@@ -1,17 +1,13 @@
+import { fnv1a32 } from "../../../app/utils/fnv-hash";
+import { seededRandom } from "../../../app/utils/seeded-random";
+
 /**
  * Deterministic randomness: every decision in the world is drawn from a
  * generator seeded by (world seed, entity key, purpose), so adding a company
  * or a page never reshuffles the others.
  */
 export function hash32(...parts: Array<string | number>): number {
-  let h = 0x811c9dc5;
-  for (const part of parts) {
-    const s = `${part}\u0000`;
-    for (let i = 0; i < s.length; i += 1) {
-      h ^= s.charCodeAt(i);
-      h = Math.imul(h, 0x01000193);
-    }
-  }
+  let h = fnv1a32(parts.map((part) => `${part}\u0000`).join(""));
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -28,14 +24,7 @@ export type Rng = {
 };
 
 export function rng(...parts: Array<string | number>): Rng {
-  let state = hash32(...parts) || 1;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(hash32(...parts) || 1);
   const self: Rng = {
     next,
     int: (min, max) => min + Math.floor(next() * (max - min + 1)),

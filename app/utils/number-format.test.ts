@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { formatCount, formatPercent, formatUsd } from "./number-format";
+
+describe("number formatting", () => {
+  it("groups counts and rounds them to whole numbers", () => {
+    expect(formatCount(12_345)).toBe("12,345");
+    expect(formatCount(2.6)).toBe("3");
+    expect(formatCount(0)).toBe("0");
+    expect(formatCount(null)).toBe("—");
+  });
+
+  it("shows rates as whole percents, with one decimal under 10 %", () => {
+    expect(formatPercent(0.753)).toBe("75 %");
+    expect(formatPercent(0.052)).toBe("5.2 %");
+    expect(formatPercent(0)).toBe("0 %");
+    expect(formatPercent(undefined)).toBe("—");
+  });
+
+  it("keeps fractions of a cent in vendor costs", () => {
+    expect(formatUsd(0.0054)).toMatch(/^US\$0\.0054$/);
+    expect(formatUsd(12)).toMatch(/^US\$12\.00$/);
+    expect(formatUsd(undefined)).toBe("—");
+  });
+});

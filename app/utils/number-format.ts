@@ -1,0 +1,24 @@
+/**
+ * Numbers as the pages show them (Singapore English). A missing figure reads
+ * "—" rather than 0, so an unfinished run never looks like an empty one.
+ * Browser-safe.
+ */
+const integer = new Intl.NumberFormat("en-SG", { maximumFractionDigits: 0 });
+const usd = new Intl.NumberFormat("en-SG", { style: "currency", currency: "USD", minimumFractionDigits: 2, maximumFractionDigits: 4 });
+
+/** "12,345"; "—" when missing. */
+export function formatCount(value: number | null | undefined): string {
+  return value === null || value === undefined ? "—" : integer.format(value);
+}
+
+/** A rate of 0..1 as "75 %", with one decimal under 10 % ("5.2 %"); "—" when missing. */
+export function formatPercent(rate: number | null | undefined): string {
+  if (rate === null || rate === undefined) return "—";
+  const pct = rate * 100;
+  return `${pct >= 10 || pct === 0 ? Math.round(pct) : pct.toFixed(1)} %`;
+}
+
+/** "US$0.0054": vendor costs are fractions of a cent, so up to four decimals. */
+export function formatUsd(value: number | null | undefined): string {
+  return value === null || value === undefined ? "—" : usd.format(value);
+}

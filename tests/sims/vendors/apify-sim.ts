@@ -217,7 +217,7 @@ const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "
 /** A start date as HarvestAPI writes it: month abbreviation, year and the text LinkedIn shows. */
 function startDate(p: WorldPerson) {
   const year = p.startYear ?? 2020;
-  const month = MONTHS[hashString(p.profileUrl) % 12]!;
+  const month = MONTHS[fnv1a32(p.profileUrl) % 12]!;
   return { month, year, text: `${month} ${year}` };
 }
 

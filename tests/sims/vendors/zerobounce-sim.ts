@@ -1,4 +1,5 @@
-import { hashString, rollingWindow, startSim, type RunningSim, type SimOptions, type SimReply } from "./common";
+import { fnv1a32 } from "../../../app/utils/fnv-hash";
+import { rollingWindow, startSim, type RunningSim, type SimOptions, type SimReply } from "./common";
 import { createDefaultWorld } from "./default-world";
 import type { VendorWorld } from "./world";
 
@@ -48,7 +49,7 @@ export async function startZeroBounceSimulator(
       account: verdict.account ?? null,
       domain: verdict.domain ?? null,
       // ZeroBounce sends the age as a string of days, and null for a domain without DNS.
-      domain_age_days: domain && verdict.sub_status !== "no_dns_entries" ? String(365 + (hashString(domain) % 9000)) : null,
+      domain_age_days: domain && verdict.sub_status !== "no_dns_entries" ? String(365 + (fnv1a32(domain) % 9000)) : null,
       smtp_provider: null,
       mx_found: String(verdict.mxFound ?? !(verdict.status === "invalid" && verdict.sub_status === "no_dns_entries")),
       mx_record: domain && verdict.mxFound !== false ? `mx.${domain}` : "",

@@ -26,20 +26,6 @@ export type FreeMailPolicy = (typeof FREE_MAIL_CHOICES)[number]["value"];
 const choice = <T extends string>(values: readonly T[], message: string) =>
   z.string({ error: message }).refine((v): v is T => (values as readonly string[]).includes(v), { message });
 
-export const PushModeForm = z.object({
-  odooPushMode: choice(
-    ODOO_PUSH_MODES.map((m) => m.value),
-    "Choose when leads are pushed to Odoo",
-  ),
-});
-
-export const FreeMailForm = z.object({
-  freeMail: choice(
-    FREE_MAIL_CHOICES.map((c) => c.value),
-    "Choose a free-mail policy",
-  ),
-});
-
 const wholeNumber = (label: string, min: number, max: number) =>
   z
     .string({ error: `${label} is required` })
@@ -49,46 +35,66 @@ const wholeNumber = (label: string, min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().min(min, `${label} must be at least ${min}`).max(max, `${label} must be at most ${max.toLocaleString("en-SG")}`));
 
+/*
+ * Each form posts its own "intent"; the union picks the form's schema by it,
+ * so the action and the browser validate with the same schema.
+ */
+export const PushModeForm = z.object({
+  intent: z.literal("push-mode"),
+  odooPushMode: choice(
+    ODOO_PUSH_MODES.map((m) => m.value),
+    "Choose when leads are pushed to Odoo",
+  ),
+});
+
+export const FreeMailForm = z.object({
+  intent: z.literal("free-mail"),
+  freeMail: choice(
+    FREE_MAIL_CHOICES.map((c) => c.value),
+    "Choose a free-mail policy",
+  ),
+});
+
 export const ThresholdsForm = z
-  .object({ high: wholeNumber("The High threshold", 1, 100), medium: wholeNumber("The Medium threshold", 0, 99) })
+  .object({ intent: z.literal("thresholds"), high: wholeNumber("The High threshold", 1, 100), medium: wholeNumber("The Medium threshold", 0, 99) })
   .refine((t) => t.high > t.medium, { message: "The High threshold must be above the Medium one", path: ["high"] });
 
-export const TokenBudgetForm = z.object({ dailyTokenBudget: wholeNumber("The daily token budget", 0, 100_000_000) });
-
-export type FieldErrors = Record<string, string>;
-
-/** The first message per field, for inline errors. */
-export function fieldErrors(error: z.ZodError): FieldErrors {
-  const errors: FieldErrors = {};
-  for (const issue of error.issues) {
-    const key = issue.path.join(".") || "form";
-    errors[key] ??= issue.message;
-  }
-  return errors;
-}
-
-/** The submitted text fields, to put back into the form when it is refused. */
-export function submittedValues(form: FormData, names: readonly string[]): Record<string, string> {
-  return Object.fromEntries(names.map((n) => [n, String(form.get(n) ?? "").slice(0, 200)]));
-}
+export const TokenBudgetForm = z.object({ intent: z.literal("budget"), dailyTokenBudget: wholeNumber("The daily token budget", 0, 100_000_000) });
 
 export const SuppressOneForm = z
   .object({
+    intent: z.literal("suppress-one"),
     kind: z.enum([...SUPPRESSION_KINDS, "auto"], { error: "Choose email, domain or UEN" }),
     value: z.string({ error: "Enter a value" }).trim().min(1, "Enter a value").max(300, "That value is too long"),
     reason: z.string().max(1000).optional(),
   })
-  .transform((input, ctx): SuppressionRow => {
+  .transform((input, ctx): { intent: typeof input.intent; row: SuppressionRow } => {
     const result = normaliseSuppression(input.kind, input.value);
     if (!result.ok) {
       ctx.addIssue({ code: "custom", message: result.reason, path: ["value"] });
       return z.NEVER;
     }
-    return { kind: result.kind, value: result.value, reason: cleanReason(input.reason) };
+    return { intent: input.intent, row: { kind: result.kind, value: result.value, reason: cleanReason(input.reason) } };
   });
 
 export const PasteForm = z.object({
+  intent: z.literal("suppress-paste"),
   kind: z.enum([...SUPPRESSION_KINDS, "auto"], { error: "Choose email, domain, UEN or detect" }),
   values: z.string({ error: "Paste at least one value" }).trim().min(1, "Paste at least one value").max(500_000, "Paste at most 500 kB at once; upload a CSV for more"),
   reason: z.string().max(1000).optional(),
 });
+
+export const MAX_UPLOAD_BYTES = 1024 * 1024;
+
+export const CsvUploadForm = z.object({
+  intent: z.literal("suppress-csv"),
+  // Rows that name no kind are detected unless the user picked one.
+  kind: z.enum([...SUPPRESSION_KINDS, "auto"]).catch("auto"),
+  file: z.instanceof(File, { error: "Choose a CSV file" }).refine((file) => file.size <= MAX_UPLOAD_BYTES, "At most 1 MB"),
+});
+
+export const SuppressRemoveForm = z.object({ intent: z.literal("suppress-remove"), id: z.uuid() });
+
+/** Every form of the settings page, told apart by the intent it posts. */
+export const SettingsForm = z.discriminatedUnion("intent", [SuppressOneForm, PasteForm, CsvUploadForm, SuppressRemoveForm, FreeMailForm, ThresholdsForm, PushModeForm, TokenBudgetForm]);
+export type SettingsIntent = z.output<typeof SettingsForm>["intent"];

@@ -1,6 +1,7 @@
 import { Form, useActionData, useNavigation } from "@remix-run/react";
 import { Skeleton } from "~/components/charts/skeleton";
 import { Button } from "~/components/ui/button";
+import { DataTable, type DataColumn } from "~/components/ui/data-table";
 import type { PushPlanView } from "./odoo-push.server";
 import type { RunActionResult } from "./run-action-result";
 import { Notice, Stat } from "./section";
@@ -24,6 +25,24 @@ const EXCLUSION_TEXT: Record<string, string> = {
   invalid: "incomplete data",
 };
 
+type Value = string | number | boolean | null;
+type PartnerChange = { who: string; first: boolean; field: string; before: Value; after: Value };
+
+const show = (v: Value) => (v === null ? "—" : String(v));
+
+/** Each changed field of an existing partner, one row each; the partner is named on its first row only. */
+function partnerChanges(plan: Extract<PushPlanView, { ok: true }>): PartnerChange[] {
+  const partners = [...plan.companyUpdates.map((u) => ({ who: u.uen, changes: u.changes })), ...plan.contactUpdates.map((u) => ({ who: `${u.key} (${u.uen})`, changes: u.changes }))];
+  return partners.flatMap((u) => u.changes.map((change, i) => ({ who: u.who, first: i === 0, field: change.field, before: change.before, after: change.after })));
+}
+
+const CHANGE_COLUMNS: DataColumn<PartnerChange>[] = [
+  { header: "Partner", cell: (c) => (c.first ? c.who : ""), rowHeader: true, cellClassName: "font-mono text-xs !font-normal" },
+  { header: "Field", cell: (c) => c.field },
+  { header: "Now in Odoo", cell: (c) => <del>{show(c.before)}</del>, cellClassName: "text-red-800" },
+  { header: "After the push", cell: (c) => <ins className="no-underline">{show(c.after)}</ins>, cellClassName: "text-emerald-800" },
+];
+
 export function PushPlanPanel({ plan }: { plan: PushPlanView }) {
   const result = useActionData<RunActionResult>();
   const navigation = useNavigation();
@@ -32,7 +51,6 @@ export function PushPlanPanel({ plan }: { plan: PushPlanView }) {
   if (!plan.ok) return <Notice ok={false}>{plan.message}</Notice>;
   const c = plan.counts;
   const nothing = c.companiesCreate + c.companiesUpdate + c.contactsCreate + c.contactsUpdate === 0;
-  const show = (v: string | number | boolean | null) => (v === null ? "—" : String(v));
   return (
     <div className="space-y-5" data-testid="push-plan">
       {outcome ? <Notice ok={outcome.ok}>{outcome.message}</Notice> : null}
@@ -82,28 +100,7 @@ export function PushPlanPanel({ plan }: { plan: PushPlanView }) {
         <details open>
           <summary className="cursor-pointer text-sm font-semibold text-slate-900">Changes to existing partners</summary>
           <div className="mt-2 relative overflow-x-auto">
-            <table className="min-w-full text-sm">
-              <thead className="text-left text-xs uppercase tracking-wide text-slate-500">
-                <tr>
-                  <th scope="col" className="py-1.5 pr-4">Partner</th>
-                  <th scope="col" className="py-1.5 pr-4">Field</th>
-                  <th scope="col" className="py-1.5 pr-4">Now in Odoo</th>
-                  <th scope="col" className="py-1.5">After the push</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {[...plan.companyUpdates.map((u) => ({ who: u.uen, changes: u.changes })), ...plan.contactUpdates.map((u) => ({ who: `${u.key} (${u.uen})`, changes: u.changes }))].flatMap((u) =>
-                  u.changes.map((change, i) => (
-                    <tr key={`${u.who}-${change.field}`}>
-                      <th scope="row" className="py-1.5 pr-4 text-left font-mono text-xs font-normal">{i === 0 ? u.who : ""}</th>
-                      <td className="py-1.5 pr-4">{change.field}</td>
-                      <td className="py-1.5 pr-4 text-red-800"><del>{show(change.before)}</del></td>
-                      <td className="py-1.5 text-emerald-800"><ins className="no-underline">{show(change.after)}</ins></td>
-                    </tr>
-                  )),
-                )}
-              </tbody>
-            </table>
+            <DataTable density="compact" columns={CHANGE_COLUMNS} rows={partnerChanges(plan)} rowKey={(c) => `${c.who}-${c.field}`} />
           </div>
         </details>
       ) : null}

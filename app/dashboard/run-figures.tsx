@@ -1,9 +1,17 @@
+import { DataTable, type DataColumn } from "~/components/ui/data-table";
 import { ScoreDistributionChart } from "~/components/charts/score-distribution-chart";
 import { formatCount, formatMs, formatPercent, formatUsd, type RunMetricsView } from "./run-metrics";
 import { stageLabel } from "./run-stages";
 import { Section, Stat } from "./section";
 
 const CONTACT_VENDORS = ["apify_linkedin", "lusha"];
+
+const LATENCY_COLUMNS: DataColumn<{ stage: string; p50: number; p95: number; count: number }>[] = [
+  { header: "Stage", cell: (l) => stageLabel(l.stage), rowHeader: true },
+  { header: "p50", cell: (l) => formatMs(l.p50), align: "right" },
+  { header: "p95", cell: (l) => formatMs(l.p95), align: "right" },
+  { header: "Steps", cell: (l) => formatCount(l.count), align: "right" },
+];
 
 /** A finished run's figures: rates, spend, latency per stage and the shortlist's score distribution. */
 export function MetricsSection({ metrics, candidatesTotal, vendors }: { metrics: RunMetricsView; candidatesTotal: number | null; vendors: Array<{ vendor: string; calls: number }> }) {
@@ -29,26 +37,7 @@ export function MetricsSection({ metrics, candidatesTotal, vendors }: { metrics:
         <h3 className="mt-6 text-sm font-semibold text-slate-900">Latency per stage</h3>
         {metrics.latency_ms?.length ? (
           <div className="mt-2 relative overflow-x-auto">
-            <table className="min-w-full text-sm">
-              <thead className="text-left text-xs uppercase tracking-wide text-slate-500">
-                <tr>
-                  <th scope="col" className="py-1.5 pr-4">Stage</th>
-                  <th scope="col" className="py-1.5 pr-4 text-right">p50</th>
-                  <th scope="col" className="py-1.5 pr-4 text-right">p95</th>
-                  <th scope="col" className="py-1.5 text-right">Steps</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100 tabular-nums">
-                {metrics.latency_ms.map((l) => (
-                  <tr key={l.stage}>
-                    <th scope="row" className="py-1.5 pr-4 text-left font-medium">{stageLabel(l.stage)}</th>
-                    <td className="py-1.5 pr-4 text-right">{formatMs(l.p50)}</td>
-                    <td className="py-1.5 pr-4 text-right">{formatMs(l.p95)}</td>
-                    <td className="py-1.5 text-right">{formatCount(l.count)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable density="compact" columns={LATENCY_COLUMNS} rows={metrics.latency_ms} rowKey={(l) => l.stage} />
           </div>
         ) : (
           <p className="mt-2 text-sm text-slate-600">No timed steps recorded.</p>

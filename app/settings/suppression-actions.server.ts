@@ -1,7 +1,8 @@
 import type { Actor } from "~/audit.server";
 import { formatCount } from "~/dashboard/run-metrics";
+import { importMessage, rejectedLines } from "./import-outcome";
 import type { SettingsActionResult, SettingsReply } from "./settings-action-result";
-import { MAX_IMPORT_ROWS, parsePastedList, type RowError, type SuppressionKind, type SuppressionRow } from "./suppression";
+import { MAX_IMPORT_ROWS, parsePastedList, type SuppressionKind, type SuppressionRow } from "./suppression";
 import { parseSuppressionCsv } from "./suppression-csv.server";
 import { addSuppressions, removeSuppression } from "./suppression.server";
 
@@ -54,16 +55,4 @@ export async function removeOne(tenantId: string, actor: Actor, id: string): Pro
   return removed
     ? { intent: "suppress-remove", ok: true, message: `${removed.value} is no longer suppressed.` }
     : { intent: "suppress-remove", ok: false, message: "That entry was already removed." };
-}
-
-export function importMessage(added: number, alreadyListed: number, refused: number): string {
-  const parts = [`${formatCount(added)} added`];
-  if (alreadyListed) parts.push(`${formatCount(alreadyListed)} already on the list`);
-  if (refused) parts.push(`${formatCount(refused)} line${refused === 1 ? "" : "s"} refused (nothing stored from ${refused === 1 ? "it" : "them"})`);
-  return `${parts.join(", ")}.`;
-}
-
-export function rejectedLines(text: string, errors: RowError[]): string {
-  const lines = text.split(/\r\n|\r|\n/);
-  return errors.map((e) => lines[e.line - 1] ?? "").join("\n");
 }

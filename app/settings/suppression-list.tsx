@@ -1,6 +1,7 @@
 import type { SerializeFrom } from "@remix-run/node";
 import { Form, Link, useNavigation, useSearchParams } from "@remix-run/react";
 import { Skeleton } from "~/components/charts/skeleton";
+import { DataTable, type DataColumn } from "~/components/ui/data-table";
 import { Button } from "~/components/ui/button";
 import { Pagination } from "~/components/ui/pagination";
 import { formatCount, formatWhen } from "~/dashboard/run-metrics";
@@ -15,6 +16,47 @@ import { AddOneForm, CsvUploadForm, PasteListForm } from "./suppression-forms";
  * import refused (line by line), and the list itself with its kind tabs,
  * search, pages and Remove buttons.
  */
+type Entry = SerializeFrom<SuppressionList>["entries"][number];
+
+const ENTRY_COLUMNS: DataColumn<Entry>[] = [
+  { header: "Value", cell: (entry) => entry.value, rowHeader: true, cellClassName: "break-all font-mono text-xs !font-normal text-slate-900" },
+  { header: "Kind", cell: (entry) => SUPPRESSION_KIND_LABELS[entry.kind] },
+  { header: "Reason", cell: (entry) => entry.reason ?? "—", cellClassName: "text-slate-700" },
+  {
+    header: "Added",
+    cell: (entry) => (
+      <>
+        {formatWhen(entry.createdAt)}
+        {entry.createdByEmail ? <span className="block">{entry.createdByEmail}</span> : null}
+      </>
+    ),
+    className: "hidden sm:table-cell",
+    cellClassName: "whitespace-nowrap text-xs text-slate-500",
+  },
+  {
+    header: <span className="sr-only">Actions</span>,
+    cell: (entry) => (
+      <Form method="post" preventScrollReset>
+        <input type="hidden" name="intent" value="suppress-remove" />
+        <input type="hidden" name="id" value={entry.id} />
+        <Button type="submit" variant="ghost" className="px-2 py-1" aria-label={`Remove ${entry.value}`}>
+          Remove
+        </Button>
+      </Form>
+    ),
+    align: "right",
+  },
+];
+
+// While another page of the list loads, its rows keep their place as skeletons.
+const LOADING_COLUMNS: DataColumn<{ id: string }>[] = ENTRY_COLUMNS.map((column) => ({ header: column.header, className: column.className, cell: () => <Skeleton className="h-5 w-full" /> }));
+
+const ROW_ERROR_COLUMNS: DataColumn<RowError>[] = [
+  { header: "Line", cell: (e) => e.line, rowHeader: true, cellClassName: "font-mono tabular-nums" },
+  { header: "Value", cell: (e) => e.value, cellClassName: "max-w-xs truncate font-mono text-xs" },
+  { header: "Why", cell: (e) => e.reason, cellClassName: "text-red-800" },
+];
+
 export function SuppressionSection({ suppressions, page, filter }: { suppressions: SerializeFrom<SuppressionList>; page: number; filter: { kind: SuppressionKind | null; q: string } }) {
   const navigation = useNavigation();
   const [params] = useSearchParams();
@@ -76,50 +118,17 @@ export function SuppressionSection({ suppressions, page, filter }: { suppression
         </p>
       ) : (
         <div className="mt-4 relative overflow-x-auto" aria-busy={loadingList}>
-          <table className="min-w-full text-sm" data-testid="suppression-list">
-            <caption className="sr-only">Suppressed values</caption>
-            <thead className="text-left text-xs uppercase tracking-wide text-slate-500">
-              <tr>
-                <th scope="col" className="py-2 pr-4">Value</th>
-                <th scope="col" className="py-2 pr-4">Kind</th>
-                <th scope="col" className="py-2 pr-4">Reason</th>
-                <th scope="col" className="hidden py-2 pr-4 sm:table-cell">Added</th>
-                <th scope="col" className="py-2">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {loadingList
-                ? Array.from({ length: Math.max(3, suppressions.entries.length) }, (_, i) => (
-                    <tr key={i}>
-                      <td colSpan={5} className="py-2">
-                        <Skeleton className="h-5 w-full" />
-                      </td>
-                    </tr>
-                  ))
-                : suppressions.entries.map((entry) => (
-                    <tr key={entry.id}>
-                      <th scope="row" className="break-all py-2 pr-4 text-left font-mono text-xs font-normal text-slate-900">{entry.value}</th>
-                      <td className="py-2 pr-4">{SUPPRESSION_KIND_LABELS[entry.kind]}</td>
-                      <td className="py-2 pr-4 text-slate-700">{entry.reason ?? "—"}</td>
-                      <td className="hidden whitespace-nowrap py-2 pr-4 text-xs text-slate-500 sm:table-cell">
-                        {formatWhen(entry.createdAt)}
-                        {entry.createdByEmail ? <span className="block">{entry.createdByEmail}</span> : null}
-                      </td>
-                      <td className="py-2 text-right">
-                        <Form method="post" preventScrollReset>
-                          <input type="hidden" name="intent" value="suppress-remove" />
-                          <input type="hidden" name="id" value={entry.id} />
-                          <Button type="submit" variant="ghost" className="px-2 py-1" aria-label={`Remove ${entry.value}`}>
-                            Remove
-                          </Button>
-                        </Form>
-                      </td>
-                    </tr>
-                  ))}
-            </tbody>
-          </table>
+          {loadingList ? (
+            <DataTable
+              data-testid="suppression-list"
+              caption="Suppressed values"
+              columns={LOADING_COLUMNS}
+              rows={Array.from({ length: Math.max(3, suppressions.entries.length) }, (_, i) => ({ id: String(i) }))}
+              rowKey={(row) => row.id}
+            />
+          ) : (
+            <DataTable data-testid="suppression-list" caption="Suppressed values" columns={ENTRY_COLUMNS} rows={suppressions.entries} rowKey={(entry) => entry.id} />
+          )}
         </div>
       )}
       <Pagination page={page} pages={suppressions.pages} />
@@ -147,27 +156,16 @@ function RowErrors({ errors }: { errors: RowError[] | undefined }) {
   if (!errors?.length) return null;
   return (
     <div className="mt-3 relative overflow-x-auto rounded-md border border-red-200">
-      <table className="min-w-full text-sm" data-testid="row-errors">
-        <caption className="bg-red-50 px-3 py-2 text-left font-medium text-red-900">
-          {errors.length} line{errors.length === 1 ? "" : "s"} refused — nothing was stored from {errors.length === 1 ? "it" : "them"}
-        </caption>
-        <thead className="text-left text-xs uppercase tracking-wide text-slate-500">
-          <tr>
-            <th scope="col" className="px-3 py-1.5">Line</th>
-            <th scope="col" className="px-3 py-1.5">Value</th>
-            <th scope="col" className="px-3 py-1.5">Why</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-red-100">
-          {errors.slice(0, 200).map((e) => (
-            <tr key={e.line}>
-              <th scope="row" className="px-3 py-1.5 text-left font-mono tabular-nums">{e.line}</th>
-              <td className="max-w-xs truncate px-3 py-1.5 font-mono text-xs">{e.value}</td>
-              <td className="px-3 py-1.5 text-red-800">{e.reason}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        data-testid="row-errors"
+        variant="inset"
+        density="compact"
+        caption={`${errors.length} line${errors.length === 1 ? "" : "s"} refused — nothing was stored from ${errors.length === 1 ? "it" : "them"}`}
+        captionClassName="bg-red-50 px-3 py-2 text-left font-medium text-red-900"
+        columns={ROW_ERROR_COLUMNS}
+        rows={errors.slice(0, 200)}
+        rowKey={(e) => String(e.line)}
+      />
       {errors.length > 200 ? <p className="px-3 py-2 text-xs text-slate-600">…and {errors.length - 200} more.</p> : null}
     </div>
   );

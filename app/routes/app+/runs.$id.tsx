@@ -1,9 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Await, isRouteErrorResponse, Link, useLoaderData, useRouteError } from "@remix-run/react";
+import { Await, Link, useLoaderData } from "@remix-run/react";
 import { Suspense } from "react";
 import { z } from "zod";
 import { requireRole, requireTenantUser } from "~/auth/guards.server";
 import { canOperate } from "~/auth/roles";
+import { ErrorNotice, GeneralErrorBoundary } from "~/components/error-boundary";
 import { Badge, statusTone } from "~/components/ui/badge";
 import { Page } from "~/components/ui/page";
 import { EventFeed, LiveRunProgress, RunProgressBar } from "~/dashboard/live-run-progress";
@@ -172,17 +173,11 @@ export default function RunPage() {
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data ? `Run of ${formatDay(data.run.runDate)}` : "Run"} · Nexius Leads` }];
 
 export function ErrorBoundary() {
-  const error = useRouteError();
-  const notFound = isRouteErrorResponse(error) && error.status === 404;
-  if (!notFound) throw error;
   return (
-    <Page title="Run not found">
-      <p className="text-slate-600">
-        This run does not exist in your workspace.{" "}
-        <Link to="/app/runs" className="text-brand-700 hover:underline">
-          See all runs
-        </Link>
-      </p>
-    </Page>
+    <GeneralErrorBoundary
+      statusHandlers={{
+        404: () => <ErrorNotice status={404} title="Run not found" detail="This run does not exist in your workspace." back={{ to: "/app/runs", label: "See all runs" }} />,
+      }}
+    />
   );
 }

@@ -1,6 +1,7 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { requireRole, requireTenantUser } from "~/auth/guards.server";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Page } from "~/components/ui/page";
 import { lastPageHref, pageParam } from "~/components/ui/pagination";
 import { Notice } from "~/dashboard/section";
@@ -57,3 +58,7 @@ export default function Settings() {
 }
 
 export const meta: MetaFunction = () => [{ title: "Settings · Nexius Leads" }];
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

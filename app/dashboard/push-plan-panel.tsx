@@ -10,7 +10,9 @@ import { Notice, Stat } from "./section";
 export function PushPlanSkeleton() {
   return (
     <div aria-busy className="space-y-3">
-      <p className="text-sm text-slate-600">Asking Odoo what the push would change…</p>
+      <p className="text-sm text-slate-600">
+        Asking Odoo what the push would change…
+      </p>
       <Skeleton className="h-16 w-full" />
       <Skeleton className="h-32 w-full" />
     </div>
@@ -26,31 +28,73 @@ const EXCLUSION_TEXT: Record<string, string> = {
 };
 
 type Value = string | number | boolean | null;
-type PartnerChange = { who: string; first: boolean; field: string; before: Value; after: Value };
+type PartnerChange = {
+  who: string;
+  first: boolean;
+  field: string;
+  before: Value;
+  after: Value;
+};
 
 const show = (v: Value) => (v === null ? "—" : String(v));
 
 /** Each changed field of an existing partner, one row each; the partner is named on its first row only. */
-function partnerChanges(plan: Extract<PushPlanView, { ok: true }>): PartnerChange[] {
-  const partners = [...plan.companyUpdates.map((u) => ({ who: u.uen, changes: u.changes })), ...plan.contactUpdates.map((u) => ({ who: `${u.key} (${u.uen})`, changes: u.changes }))];
-  return partners.flatMap((u) => u.changes.map((change, i) => ({ who: u.who, first: i === 0, field: change.field, before: change.before, after: change.after })));
+function partnerChanges(
+  plan: Extract<PushPlanView, { ok: true }>,
+): PartnerChange[] {
+  const partners = [
+    ...plan.companyUpdates.map((u) => ({ who: u.uen, changes: u.changes })),
+    ...plan.contactUpdates.map((u) => ({
+      who: `${u.key} (${u.uen})`,
+      changes: u.changes,
+    })),
+  ];
+  return partners.flatMap((u) =>
+    u.changes.map((change, i) => ({
+      who: u.who,
+      first: i === 0,
+      field: change.field,
+      before: change.before,
+      after: change.after,
+    })),
+  );
 }
 
 const CHANGE_COLUMNS: DataColumn<PartnerChange>[] = [
-  { header: "Partner", cell: (c) => (c.first ? c.who : ""), rowHeader: true, cellClassName: "font-mono text-xs !font-normal" },
+  {
+    header: "Partner",
+    cell: (c) => (c.first ? c.who : ""),
+    rowHeader: true,
+    cellClassName: "font-mono text-xs !font-normal",
+  },
   { header: "Field", cell: (c) => c.field },
-  { header: "Now in Odoo", cell: (c) => <del>{show(c.before)}</del>, cellClassName: "text-red-800" },
-  { header: "After the push", cell: (c) => <ins className="no-underline">{show(c.after)}</ins>, cellClassName: "text-emerald-800" },
+  {
+    header: "Now in Odoo",
+    cell: (c) => <del>{show(c.before)}</del>,
+    cellClassName: "text-red-800",
+  },
+  {
+    header: "After the push",
+    cell: (c) => <ins className="no-underline">{show(c.after)}</ins>,
+    cellClassName: "text-emerald-800",
+  },
 ];
 
 export function PushPlanPanel({ plan }: { plan: PushPlanView }) {
   const result = useActionData<RunActionResult>();
   const navigation = useNavigation();
-  const busy = navigation.state === "submitting" && navigation.formData?.get("intent") === "approve-push";
+  const busy =
+    navigation.state === "submitting" &&
+    navigation.formData?.get("intent") === "approve-push";
   const outcome = result?.intent === "approve-push" ? result : undefined;
   if (!plan.ok) return <Notice ok={false}>{plan.message}</Notice>;
   const c = plan.counts;
-  const nothing = c.companiesCreate + c.companiesUpdate + c.contactsCreate + c.contactsUpdate === 0;
+  const nothing =
+    c.companiesCreate +
+      c.companiesUpdate +
+      c.contactsCreate +
+      c.contactsUpdate ===
+    0;
   return (
     <div className="space-y-5" data-testid="push-plan">
       {outcome ? <Notice ok={outcome.ok}>{outcome.message}</Notice> : null}
@@ -61,9 +105,17 @@ export function PushPlanPanel({ plan }: { plan: PushPlanView }) {
       </p>
       <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4">
         <Stat label="Companies to create" value={c.companiesCreate} />
-        <Stat label="Companies to update" value={c.companiesUpdate} hint={`${c.companiesUnchanged + c.companiesSkipped} already up to date`} />
+        <Stat
+          label="Companies to update"
+          value={c.companiesUpdate}
+          hint={`${c.companiesUnchanged + c.companiesSkipped} already up to date`}
+        />
         <Stat label="Contacts to create" value={c.contactsCreate} />
-        <Stat label="Contacts to update" value={c.contactsUpdate} hint={`${c.contactsUnchanged} unchanged`} />
+        <Stat
+          label="Contacts to update"
+          value={c.contactsUpdate}
+          hint={`${c.contactsUnchanged} unchanged`}
+        />
       </dl>
       {Object.keys(plan.excluded).length || plan.droppedContacts ? (
         <p className="text-sm text-slate-700">
@@ -71,8 +123,12 @@ export function PushPlanPanel({ plan }: { plan: PushPlanView }) {
           {Object.entries(plan.excluded)
             .map(([reason, n]) => `${n} ${EXCLUSION_TEXT[reason] ?? reason}`)
             .join(", ")}
-          {plan.droppedContacts ? `${Object.keys(plan.excluded).length ? ", " : ""}${plan.droppedContacts} contacts with a suppressed address` : ""}. Emails withheld: {plan.withheldEmails.unverified ?? 0} unverified,{" "}
-          {plan.withheldEmails.suppressed ?? 0} suppressed, {plan.withheldEmails.invalid ?? 0} invalid.
+          {plan.droppedContacts
+            ? `${Object.keys(plan.excluded).length ? ", " : ""}${plan.droppedContacts} contacts with a suppressed address`
+            : ""}
+          . Emails withheld: {plan.withheldEmails.unverified ?? 0} unverified,{" "}
+          {plan.withheldEmails.suppressed ?? 0} suppressed,{" "}
+          {plan.withheldEmails.invalid ?? 0} invalid.
         </p>
       ) : null}
       {plan.warnings.length ? (
@@ -84,35 +140,69 @@ export function PushPlanPanel({ plan }: { plan: PushPlanView }) {
       ) : null}
       {plan.companyCreates.length ? (
         <details open={plan.companyCreates.length <= 10}>
-          <summary className="cursor-pointer text-sm font-semibold text-slate-900">New companies ({c.companiesCreate})</summary>
+          <summary className="cursor-pointer text-sm font-semibold text-slate-900">
+            New companies ({c.companiesCreate})
+          </summary>
           <ul className="mt-2 divide-y divide-slate-100 text-sm">
             {plan.companyCreates.map((company) => (
               <li key={company.uen} className="py-2">
-                <span className="font-medium text-emerald-800">+ {company.name}</span> <span className="font-mono text-xs text-slate-500">{company.uen}</span>
-                <span className="block text-xs text-slate-600">{company.fields.map((f) => `${f.field}: ${show(f.value)}`).join(" · ")}</span>
+                <span className="font-medium text-emerald-800">
+                  + {company.name}
+                </span>{" "}
+                <span className="font-mono text-xs text-slate-500">
+                  {company.uen}
+                </span>
+                <span className="block text-xs text-slate-600">
+                  {company.fields
+                    .map((f) => `${f.field}: ${show(f.value)}`)
+                    .join(" · ")}
+                </span>
               </li>
             ))}
           </ul>
-          {c.companiesCreate > plan.companyCreates.length ? <p className="text-xs text-slate-500">…and {c.companiesCreate - plan.companyCreates.length} more.</p> : null}
+          {c.companiesCreate > plan.companyCreates.length ? (
+            <p className="text-xs text-slate-500">
+              …and {c.companiesCreate - plan.companyCreates.length} more.
+            </p>
+          ) : null}
         </details>
       ) : null}
       {plan.companyUpdates.length || plan.contactUpdates.length ? (
         <details open>
-          <summary className="cursor-pointer text-sm font-semibold text-slate-900">Changes to existing partners</summary>
+          <summary className="cursor-pointer text-sm font-semibold text-slate-900">
+            Changes to existing partners
+          </summary>
           <div className="mt-2 relative overflow-x-auto">
-            <DataTable density="compact" columns={CHANGE_COLUMNS} rows={partnerChanges(plan)} rowKey={(c) => `${c.who}-${c.field}`} />
+            <DataTable
+              density="compact"
+              columns={CHANGE_COLUMNS}
+              rows={partnerChanges(plan)}
+              rowKey={(c) => `${c.who}-${c.field}`}
+            />
           </div>
         </details>
       ) : null}
       {plan.contactCreates.length ? (
         <details>
-          <summary className="cursor-pointer text-sm font-semibold text-slate-900">New contacts ({c.contactsCreate})</summary>
+          <summary className="cursor-pointer text-sm font-semibold text-slate-900">
+            New contacts ({c.contactsCreate})
+          </summary>
           <ul className="mt-2 divide-y divide-slate-100 text-sm">
             {plan.contactCreates.map((contact) => (
-              <li key={`${contact.uen}-${contact.name}-${contact.email}`} className="py-1.5">
+              <li
+                key={`${contact.uen}-${contact.name}-${contact.email}`}
+                className="py-1.5"
+              >
                 + {contact.name}
-                {contact.function ? `, ${contact.function}` : ""} {contact.email ? <span className="text-slate-600">&lt;{contact.email}&gt;</span> : null}{" "}
-                <span className="font-mono text-xs text-slate-500">{contact.uen}</span>
+                {contact.function ? `, ${contact.function}` : ""}{" "}
+                {contact.email ? (
+                  <span className="text-slate-600">
+                    &lt;{contact.email}&gt;
+                  </span>
+                ) : null}{" "}
+                <span className="font-mono text-xs text-slate-500">
+                  {contact.uen}
+                </span>
               </li>
             ))}
           </ul>
@@ -121,10 +211,18 @@ export function PushPlanPanel({ plan }: { plan: PushPlanView }) {
       <Form method="post" className="flex flex-wrap items-center gap-3">
         <input type="hidden" name="intent" value="approve-push" />
         <Button type="submit" disabled={busy || nothing}>
-          {busy ? "Pushing to Odoo…" : plan.approved ? "Push again" : "Approve and push to Odoo"}
+          {busy
+            ? "Pushing to Odoo…"
+            : plan.approved
+              ? "Push again"
+              : "Approve and push to Odoo"}
         </Button>
         <span className="text-sm text-slate-600">
-          {plan.approved ? "Already approved; pushing again sends only what changed." : nothing ? "Nothing to push: Odoo already matches this run." : "Approving is recorded in the audit log."}
+          {plan.approved
+            ? "Already approved; pushing again sends only what changed."
+            : nothing
+              ? "Nothing to push: Odoo already matches this run."
+              : "Approving is recorded in the audit log."}
         </span>
       </Form>
     </div>

@@ -16,20 +16,52 @@ const RunForm = z.discriminatedUnion("intent", [
   }),
 ]);
 
-export async function runAction(form: FormData, tenantId: string, runId: string, actor: Actor): Promise<RunActionResult> {
+export async function runAction(
+  form: FormData,
+  tenantId: string,
+  runId: string,
+  actor: Actor,
+): Promise<RunActionResult> {
   // The form's fields are all text, read as typed: an empty notes box is no notes.
-  const submission = parseWithZod(form, { schema: RunForm, disableAutoCoercion: true });
+  const submission = parseWithZod(form, {
+    schema: RunForm,
+    disableAutoCoercion: true,
+  });
   if (submission.status !== "success") {
-    if (submission.error?.intent) return { ok: false, intent: null, message: "Unknown action" };
-    return { ok: false, intent: "qa-check", uen: String(submission.payload.uen ?? ""), message: "Check the highlighted fields.", submission: submission.reply() };
+    if (submission.error?.intent)
+      return { ok: false, intent: null, message: "Unknown action" };
+    return {
+      ok: false,
+      intent: "qa-check",
+      uen: String(submission.payload.uen ?? ""),
+      message: "Check the highlighted fields.",
+      submission: submission.reply(),
+    };
   }
   const { value } = submission;
-  if (value.intent === "approve-push") return { intent: "approve-push", ...(await approvePush(tenantId, runId, actor)) };
+  if (value.intent === "approve-push")
+    return {
+      intent: "approve-push",
+      ...(await approvePush(tenantId, runId, actor)),
+    };
   try {
     await recordQaCheck(tenantId, actor, runId, value);
   } catch (error) {
-    if (error instanceof NotInQaSampleError) return { ok: false, intent: "qa-check", uen: value.uen, message: error.message, submission: submission.reply() };
+    if (error instanceof NotInQaSampleError)
+      return {
+        ok: false,
+        intent: "qa-check",
+        uen: value.uen,
+        message: error.message,
+        submission: submission.reply(),
+      };
     throw error;
   }
-  return { ok: true, intent: "qa-check", uen: value.uen, message: `${value.uen} marked ${value.verdict === "ok" ? "OK" : "as a problem"}.`, submission: submission.reply({ resetForm: true }) };
+  return {
+    ok: true,
+    intent: "qa-check",
+    uen: value.uen,
+    message: `${value.uen} marked ${value.verdict === "ok" ? "OK" : "as a problem"}.`,
+    submission: submission.reply({ resetForm: true }),
+  };
 }

@@ -70,8 +70,3 @@ export function trendLabels(runDates: string[]): string[] {
     return n > 1 ? `${label} (${n})` : label;
   });
 }
-
-// The route modules being split in parallel (settings, runs.$id) still import these from here;
-// once they import from ~/utils, these lines go.
-export { formatCount, formatPercent, formatUsd } from "~/utils/number-format";
-export { durationMsBetween as durationBetween, formatDay, formatDurationMs as formatDuration, formatLatencyMs as formatMs, formatWhen } from "~/utils/date-format";

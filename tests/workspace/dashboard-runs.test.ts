@@ -170,15 +170,15 @@ describe("a workspace with finished runs", () => {
     it("refuses a UEN outside the sample and a missing verdict, keeping the input", async () => {
       const outside = await json<{ ok: boolean; message: string }>(await postRun("acme-ops", latest.runId, { intent: "qa-check", uen: latest.uens[1]!, verdict: "ok" }));
       expect(outside).toMatchObject({ ok: false, message: expect.stringContaining("not in this run's QA sample") });
-      const noVerdict = await json<{ ok: boolean; errors: Record<string, string>; values: Record<string, string> }>(
+      const noVerdict = await json<{ ok: boolean; submission: { error: Record<string, string[]>; initialValue: Record<string, string> } }>(
         await postRun("acme-ops", latest.runId, { intent: "qa-check", uen: latest.highUens[1]!, notes: "looks right" }),
       );
-      expect(noVerdict.errors.verdict).toBe("Choose OK or Problem");
-      expect(noVerdict.values.notes).toBe("looks right");
-      const nul = await json<{ ok: boolean; errors: Record<string, string> }>(
+      expect(noVerdict.submission.error.verdict).toEqual(["Choose OK or Problem"]);
+      expect(noVerdict.submission.initialValue.notes).toBe("looks right");
+      const nul = await json<{ ok: boolean; submission: { error: Record<string, string[]> } }>(
         await postRun("acme-ops", latest.runId, { intent: "qa-check", uen: latest.highUens[1]!, verdict: "ok", notes: "fine\u0000" }),
       );
-      expect(nul).toMatchObject({ ok: false, errors: { notes: expect.stringMatching(/NUL/) } });
+      expect(nul).toMatchObject({ ok: false, submission: { error: { notes: [expect.stringMatching(/NUL/)] } } });
       const checks = await app.db.$withTenant(acme.id, (tx) => tx.runQaCheck.count({ where: { runId: latest.runId, uen: { in: [latest.uens[1]!, latest.highUens[1]!] } } }));
       expect(checks).toBe(0);
     });

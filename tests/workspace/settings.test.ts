@@ -38,7 +38,13 @@ afterAll(async () => {
   await standIns?.stop();
 });
 
-type Result = { intent: string | null; ok: boolean; message: string; errors?: Record<string, string>; values?: Record<string, string>; rowErrors?: Array<{ line: number; value: string; reason: string }> };
+type Result = {
+  intent: string | null;
+  ok: boolean;
+  message: string;
+  submission?: { error?: Record<string, string[]>; initialValue?: Record<string, unknown> };
+  rowErrors?: Array<{ line: number; value: string; reason: string }>;
+};
 type SettingsData = Awaited<ReturnType<typeof app.settings.loader>>;
 
 const load = (who: string, query = "") => invoke(app.settings.loader, appRequest(`/app/settings${query}`, { cookie: users[who]!.cookie }));
@@ -103,7 +109,7 @@ describe("suppression lists", () => {
     expect(await ok(await post("ops", { intent: "suppress-one", kind: "domain", value: "https://www.Globex.com/about", reason: "competitor\u0000" }))).toMatchObject({ ok: true, message: "globex.com is now suppressed." });
     expect(await ok(await post("ops", { intent: "suppress-one", kind: "auto", value: "globex.com" }))).toMatchObject({ ok: true, message: "globex.com was already on the list." });
     const bad = await ok(await post("ops", { intent: "suppress-one", kind: "uen", value: "12345", reason: "typo" }));
-    expect(bad).toMatchObject({ ok: false, errors: { value: expect.stringContaining("not a UEN") }, values: { kind: "uen", value: "12345", reason: "typo" } });
+    expect(bad).toMatchObject({ ok: false, submission: { error: { value: [expect.stringContaining("not a UEN")] }, initialValue: { kind: "uen", value: "12345", reason: "typo" } } });
     expect(await suppressed()).toEqual([{ kind: "domain", value: "globex.com", reason: "competitor" }]);
   });
 
@@ -117,7 +123,7 @@ describe("suppression lists", () => {
       [2, "not-a-thing"],
       [6, "bob@"],
     ]);
-    expect(result.values).toMatchObject({ kind: "auto", values: "not-a-thing\nbob@", reason: "complaint" });
+    expect(result.submission?.initialValue).toMatchObject({ kind: "auto", values: "not-a-thing\nbob@", reason: "complaint" });
     expect((await suppressed()).map((s) => `${s.kind}:${s.value}`)).toEqual(["domain:globex.com", "domain:initech.sg", "email:jane.tan@acme.sg", "uen:201912345K"]);
   });
 
@@ -159,7 +165,7 @@ describe("suppression lists", () => {
     body.set("kind", "domain");
     const result = await ok(await invoke(app.settings.action, new Request(new URL("/app/settings", APP_URL), { method: "POST", headers: { cookie: users.ops!.cookie }, body })));
     // The kind the user chose comes back for the form to keep.
-    expect(result).toMatchObject({ ok: false, errors: { file: "Choose a CSV file" }, values: { kind: "domain" } });
+    expect(result).toMatchObject({ ok: false, submission: { error: { file: ["Choose a CSV file"] }, initialValue: { kind: "domain" } } });
   });
 
   it("filters the list by kind and search, and removes an entry (audited)", async () => {
@@ -189,10 +195,10 @@ describe("suppression lists", () => {
 describe("policies saved as ICP versions", () => {
   it("refuses thresholds with High not above Medium, keeping the input and saving nothing", async () => {
     const result = await ok(await post("ops", { intent: "thresholds", high: "40", medium: "60" }));
-    expect(result).toMatchObject({ ok: false, errors: { high: "The High threshold must be above the Medium one" }, values: { high: "40", medium: "60" } });
+    expect(result).toMatchObject({ ok: false, submission: { error: { high: ["The High threshold must be above the Medium one"] }, initialValue: { high: "40", medium: "60" } } });
     const words = await ok(await post("ops", { intent: "thresholds", high: "seventy", medium: "" }));
-    expect(words.errors).toEqual({ high: "The High threshold must be a whole number", medium: "The Medium threshold is required" });
-    expect(words.values).toEqual({ high: "seventy", medium: "" });
+    expect(words.submission?.error).toEqual({ high: ["The High threshold must be a whole number"], medium: ["The Medium threshold is required"] });
+    expect(words.submission?.initialValue).toMatchObject({ high: "seventy" });
     expect(await app.icpHistory(acme.id)).toEqual([]);
   });
 
@@ -211,7 +217,7 @@ describe("policies saved as ICP versions", () => {
 
   it("does not save a version when nothing changed, and refuses an unknown policy", async () => {
     expect(await ok(await post("ops", { intent: "free-mail", freeMail: "allow_low_confidence" }))).toMatchObject({ ok: true, message: "Free-mail policy saved: nothing changed." });
-    expect(await ok(await post("ops", { intent: "free-mail", freeMail: "anything" }))).toMatchObject({ ok: false, errors: { freeMail: "Choose a free-mail policy" } });
+    expect(await ok(await post("ops", { intent: "free-mail", freeMail: "anything" }))).toMatchObject({ ok: false, submission: { error: { freeMail: ["Choose a free-mail policy"] } } });
     expect((await app.icpHistory(acme.id)).length).toBe(2);
   });
 });
@@ -219,7 +225,7 @@ describe("policies saved as ICP versions", () => {
 describe("workspace settings", () => {
   it("switches the Odoo push mode, audited", async () => {
     expect(await ok(await post("ops", { intent: "push-mode", odooPushMode: "on_approval" }))).toMatchObject({ ok: true, message: "Odoo push mode is now “On approval”." });
-    expect(await ok(await post("ops", { intent: "push-mode", odooPushMode: "sometimes" }))).toMatchObject({ ok: false, errors: { odooPushMode: expect.any(String) } });
+    expect(await ok(await post("ops", { intent: "push-mode", odooPushMode: "sometimes" }))).toMatchObject({ ok: false, submission: { error: { odooPushMode: [expect.any(String)] } } });
     const row = await app.db.$withTenant(acme.id, (tx) => tx.tenantSettings.findUniqueOrThrow({ where: { tenantId: acme.id } }));
     expect(row).toMatchObject({ odooPushMode: "on_approval", updatedByEmail: users.ops!.email });
     expect(await auditOf("settings.odoo_push_mode_changed")).toEqual([expect.objectContaining({ actorEmail: users.ops!.email, details: { mode: "on_approval" } })]);
@@ -236,8 +242,8 @@ describe("workspace settings", () => {
   });
 
   it("validates and saves the daily token budget, keeping bad input", async () => {
-    expect(await ok(await post("admin", { intent: "budget", dailyTokenBudget: "12.5k" }))).toMatchObject({ ok: false, errors: { dailyTokenBudget: "The daily token budget must be a whole number" }, values: { dailyTokenBudget: "12.5k" } });
-    expect(await ok(await post("admin", { intent: "budget", dailyTokenBudget: "500000000" }))).toMatchObject({ ok: false, errors: { dailyTokenBudget: "The daily token budget must be at most 100,000,000" } });
+    expect(await ok(await post("admin", { intent: "budget", dailyTokenBudget: "12.5k" }))).toMatchObject({ ok: false, submission: { error: { dailyTokenBudget: ["The daily token budget must be a whole number"] }, initialValue: { dailyTokenBudget: "12.5k" } } });
+    expect(await ok(await post("admin", { intent: "budget", dailyTokenBudget: "500000000" }))).toMatchObject({ ok: false, submission: { error: { dailyTokenBudget: ["The daily token budget must be at most 100,000,000"] } } });
     expect(await ok(await post("admin", { intent: "budget", dailyTokenBudget: "75000" }))).toMatchObject({ ok: true, message: "The daily token budget is now 75,000 tokens." });
     const row = await app.db.$withTenant(acme.id, (tx) => tx.tenantSettings.findUniqueOrThrow({ where: { tenantId: acme.id } }));
     expect(row).toMatchObject({ dailyTokenBudget: 75_000, odooPushMode: "on_approval" });

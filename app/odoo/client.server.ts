@@ -3,7 +3,8 @@ import { log } from "~/logger.server";
 
 /**
  * JSON-RPC client for Odoo 17/18 (`POST /jsonrpc`, services common, object
- * and db). Wire facts: /work/shared/reference/odoo-external-api.md.
+ * and db), as documented in Odoo's External API reference:
+ * https://www.odoo.com/documentation/17.0/developer/reference/external_api.html
  *
  * Retries: only transport failures are retried, never an RPC error (Odoo
  * rolled the call back and will answer the same again). Reads are retried on

@@ -1,5 +1,5 @@
 /**
- * Seed §8 QA spot check: a random sample of a run's High entries. "Random"
+ * The QA spot check: a random sample of a run's High entries. "Random"
  * is seeded by the run id, so the sample is the same however often the run
  * is finalized or its report re-rendered, and differs between runs.
  */

@@ -1,5 +1,5 @@
 /**
- * Suppression list values (seed 000 §9): emails, domains and UENs a tenant
+ * Suppression list values: emails, domains and UENs a tenant
  * never wants contacted or pushed. Values are stored normalised so the
  * pipeline compares them as stored: emails lower-cased, domains bare (no
  * scheme, path or www.), UENs upper-cased in one of ACRA's formats.

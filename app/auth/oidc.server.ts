@@ -3,7 +3,7 @@ import { Authenticator } from "remix-auth";
 import { OAuth2Strategy } from "remix-auth-oauth2";
 import { env } from "~/env.server";
 import { singleton } from "~/singleton.server";
-import { DEV_IDP_CLIENT, tokenVerifierConfig } from "./config.server";
+import { tokenVerifierConfig } from "./config.server";
 import { createTokenVerifier, type TokenVerifier, type VerifiedClaims } from "./tokens.server";
 
 /**
@@ -45,14 +45,15 @@ export function tokenVerifier(): TokenVerifier {
   const config = env();
   if (!config.NEXIUS_ISSUER) throw new SsoNotConfiguredError();
   return singleton(`token-verifier:${config.NEXIUS_ISSUER}`, () =>
-    createTokenVerifier({ ...tokenVerifierConfig({ ...config, NEXIUS_CLIENT_ID: clientId() }), clockToleranceSec: 60 }),
+    createTokenVerifier({ ...tokenVerifierConfig(config), clockToleranceSec: 60 }),
   );
 }
 
-/** The platform's OAuth client id; outside production the dev IdP's client is the default. */
+/** The platform's OAuth client id at the IdP (the dev runner sets the dev IdP's). */
 export function clientId(): string {
-  const config = env();
-  return config.NEXIUS_CLIENT_ID ?? DEV_IDP_CLIENT.client_id;
+  const id = env().NEXIUS_CLIENT_ID;
+  if (!id) throw new SsoNotConfiguredError();
+  return id;
 }
 
 class NexiusStrategy extends OAuth2Strategy<SignIn> {

@@ -14,7 +14,7 @@ export function platformRolesOf(roles: readonly string[]): PlatformRole[] {
   return PLATFORM_ROLES.filter((r) => roles.includes(r));
 }
 
-/** ops and admin change the ICP and start runs; viewers only read (seed 000 §6, §12). */
+/** ops and admin change the ICP and start runs; viewers only read. */
 export function canOperate(roles: readonly string[]): boolean {
   return roles.includes("admin") || roles.includes("ops");
 }
@@ -28,7 +28,7 @@ export function isPlatformStaff(roles: readonly string[]): boolean {
 }
 
 /**
- * Who sees which part of the control plane (seed 004 §6): the tenants list and
+ * Who sees which part of the control plane: the tenants list and
  * a tenant's detail (its Odoo login, audit log, actions) are for the owners and
  * operators; billing is for the owners and finance, which sees nothing else.
  */

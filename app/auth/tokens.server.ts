@@ -93,7 +93,7 @@ export const verifiedClaimsSchema = z.object({
     .unknown()
     .optional()
     .transform((v) => v === true),
-  // Seed 001 allows a string or an integer tenant id; the platform keys tenants by string.
+  // IdPs send the tenant id as a string or an integer claim; the platform keys tenants by string.
   tenant_id: z
     .union([z.string().min(1), z.number().int()])
     .transform(String)

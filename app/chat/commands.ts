@@ -95,7 +95,7 @@ export const ChatCommandSchema = z.union([
   z.object({ kind: z.literal("start_run") }),
 ]);
 
-/** Commands that change something: ops and admins only (seed 000 §12). */
+/** Commands that change something: ops and admins only; viewers only read. */
 export const OPERATOR_COMMANDS: ReadonlySet<CommandKind> = new Set(["update_icp", "re_enrich", "start_run"]);
 
 export function needsOperator(command: ChatCommand): boolean {

@@ -4,11 +4,10 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
-import { DEV_IDP_CLIENT, devIdpIssuer } from "../auth/config.server";
 import { generateKeySpec } from "../crypto/secret-box.server";
 import { migrate } from "../db/migrator.server";
-import { deriveAppDatabaseUrl } from "../env.server";
-import { ensureDemoRegistry } from "../registry/registry.server";
+import { ensureDemoRegistry } from "./demo-registry.server";
+import { DEV_IDP_CLIENT, devAppDatabaseUrl, devIdpIssuer } from "./dev-logins.server";
 
 /**
  * The embedded defaults: a stand-in for every outside system that is not
@@ -71,7 +70,7 @@ export async function startStandIns(options: StandInOptions): Promise<StandIns> 
       await rm(path.join(options.dataDir, "idp", "accounts.json"), { force: true });
       say("db", "database recreated");
     }
-    const appDbUrl = process.env.APP_DATABASE_URL ?? deriveAppDatabaseUrl(ownerUrl);
+    const appDbUrl = process.env.APP_DATABASE_URL ?? devAppDatabaseUrl(ownerUrl);
     const appLogin = new URL(appDbUrl);
     const migrated = await migrate({
       ownerUrl,

@@ -1,5 +1,5 @@
 /**
- * Which discovered email addresses the platform may keep (seed 000 §9):
+ * Which discovered email addresses the platform may keep:
  * business addresses only unless a tenant allows free-mail at low confidence,
  * tenant suppression lists always win, and nothing is ever guessed — this
  * module only filters addresses that were actually found.
@@ -124,7 +124,7 @@ export function isBusinessEmail(raw: string): boolean {
 }
 
 export type EmailPolicy = {
-  /** Per tenant (seed 000 §15): drop free-mail, or keep it flagged low confidence. */
+  /** Each tenant chooses: drop free-mail, or keep it flagged low confidence. */
   freeMail: "exclude" | "allow_low_confidence";
   suppression: { emails: readonly string[]; domains: readonly string[] };
 };

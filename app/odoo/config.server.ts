@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-/** How the platform maps tenants onto Odoo (MISSION "First-login auto-provisioning"). */
+/** How first-login provisioning maps tenants onto Odoo: a database of its own each, or a company each in one shared database. */
 export const ODOO_MODES = ["db_per_tenant", "company_per_tenant"] as const;
 export type OdooMode = (typeof ODOO_MODES)[number];
 

@@ -277,7 +277,7 @@ describe("groups and users", () => {
     const client = new OdooClient({ baseUrl: sim.url });
     const admin = await client.connect(SHARED_DB, ADMIN.login, ADMIN.password);
     const db = sim.state.database(SHARED_DB);
-    // The template carries sales manager (reference §8): a user created without groups_id would inherit it.
+    // Odoo's default user template carries Sales Manager: a user created without groups_id would inherit it.
     const [templateUser] = await admin.create("res.users", [{ name: "Implicit", login: "implicit" }]);
     expect(db.hasGroup(templateUser!, "sales_team.group_sale_manager")).toBe(true);
 

@@ -1,5 +1,5 @@
 /**
- * What a viewer sees of personal data (viewers never see it in full):
+ * What a viewer sees of personal data (viewers always see it masked):
  * `j***@acme.sg` for an address, initials for a name, the last three digits
  * of a phone number. Shared by pages, exports and the chat.
  */

@@ -3,10 +3,11 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import copyStreams from "pg-copy-streams";
-import { ACRA_COLUMN_NAMES, mapHeader, type HeaderMapping } from "./acra-columns";
-import { parseAcraRecord } from "./acra-row";
-import { checkedRowsSql, rawTableSql, rowKeysSql, typedValuesSql } from "./acra-row-sql";
-import { CsvRecordFramer, joinCsvRecord, splitCsvRecord, type SuspectRecord } from "./csv-lines";
+import { mapHeader, type HeaderMapping } from "./acra-columns";
+import { rawTableSql } from "./acra-row-sql";
+import { CsvRecordFramer } from "./csv-lines";
+import { mergeIntoRegistry, type RawFile } from "./ingest-merge.server";
+import { judgeSuspect, RejectSink } from "./ingest-rejects.server";
 import type { SourceFile } from "./sources.server";
 
 /**
@@ -77,59 +78,6 @@ export class IngestionError extends Error {
 
 // Any constant: one registry load at a time, across processes.
 const INGEST_LOCK_KEY = 727_101;
-const REJECT_BATCH = 500;
-const RAW_LINE_MAX = 8000;
-
-const COLUMN_LIST = ACRA_COLUMN_NAMES.map((c) => `"${c}"`).join(", ");
-const UEN_INDEX = ACRA_COLUMN_NAMES.indexOf("uen");
-
-type PendingReject = { file: string; line: number; uen: string | null; reason: string; raw: string | null };
-
-class RejectSink {
-  private pending: PendingReject[] = [];
-  count = 0;
-  constructor(private readonly client: pg.Client, private readonly runId: string) {}
-
-  add(reject: PendingReject) {
-    this.count++;
-    this.pending.push(reject);
-  }
-
-  get full() {
-    return this.pending.length >= REJECT_BATCH;
-  }
-
-  async flush() {
-    if (!this.pending.length) return;
-    const batch = this.pending;
-    this.pending = [];
-    await this.client.query(
-      `INSERT INTO acra_ingestion_rejects (run_id, kind, file, line, uen, reason, raw_line)
-       SELECT $1, 'invalid', f, l, u, r, w FROM unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::text[]) AS t(f, l, u, r, w)`,
-      [
-        this.runId,
-        batch.map((r) => r.file),
-        batch.map((r) => r.line),
-        batch.map((r) => r.uen),
-        batch.map((r) => r.reason),
-        batch.map((r) => r.raw && storableText(r.raw)),
-      ],
-    );
-  }
-}
-
-/** Postgres text cannot hold NUL, and a runaway line should not bloat the table. */
-function storableText(raw: string): string {
-  const line = raw.replace(/(?:\r\n|\r|\n)$/, "").replace(/\u0000/g, "\u2400");
-  return line.length > RAW_LINE_MAX ? `${line.slice(0, RAW_LINE_MAX)}…` : line;
-}
-
-function uenGuess(record: readonly string[], mapping: HeaderMapping): string | null {
-  const i = mapping.fields.findIndex((f) => "known" in f && ACRA_COLUMN_NAMES[f.known] === "uen");
-  const v = i >= 0 ? record[i]?.trim() : undefined;
-  return v && v.length <= 20 ? v : null;
-}
-
 /** The version of a source known only by its bytes: one hash over its files' hashes. */
 export function contentVersion(fileSha256s: readonly string[]): string {
   return `sha256:${fileSha256s.length === 1 ? fileSha256s[0] : createHash("sha256").update(fileSha256s.join("\n")).digest("hex")}`;
@@ -328,7 +276,7 @@ async function load(client: pg.Client, side: pg.Client, runId: string, options: 
       phase,
     });
   overall("merging", rejects.count);
-  const merged = await merge(client, runId, files.map((f) => f.name), raws);
+  const merged = await mergeIntoRegistry(client, runId, files.map((f) => f.name), raws);
   await client.query("COMMIT");
 
   const rejected = rejects.count + merged.invalid;
@@ -346,97 +294,4 @@ async function load(client: pg.Client, side: pg.Client, runId: string, options: 
   };
   overall("done", rejected);
   return summary;
-}
-
-type Merged = { inserted: number; updated: number; loaded: number; invalid: number; invalidByFile: Map<number, number>; duplicates: number };
-type RawFile = { table: string; fileNo: number; mapping: HeaderMapping };
-
-/**
- * Validation, rejects, duplicates and the merge, set-based. First each row's
- * UEN and hash against the registry: rows it already holds byte for byte are
- * not looked at again (a nightly reload is mostly these). The others are
- * checked and normalised once into `acra_checked`; invalid ones become
- * rejects; within the load the last line of a UEN wins and the earlier ones
- * are reported; then one upsert writes the winners and says which it inserted.
- */
-async function merge(client: pg.Client, runId: string, fileNames: string[], raws: RawFile[]): Promise<Merged> {
-  const union = (parts: string[]) => parts.join("\nUNION ALL\n");
-  await client.query(`CREATE TEMP TABLE acra_keys ON COMMIT DROP AS ${union(raws.map((r) => rowKeysSql(r.table, r.fileNo, r.mapping)))}`);
-  const { rows: keyCounts } = await client.query<{ unchanged: number }>("SELECT count(*) FILTER (WHERE unchanged)::int AS unchanged FROM acra_keys");
-  const anyUnchanged = keyCounts[0]!.unchanged > 0;
-  const toCheck = (r: RawFile) => (anyUnchanged ? `line_no IN (SELECT line_no FROM acra_keys WHERE file_no = ${r.fileNo} AND NOT unchanged)` : "true");
-  await client.query(`CREATE TEMP TABLE acra_checked ON COMMIT DROP AS ${union(raws.map((r) => checkedRowsSql(r.table, r.fileNo, r.mapping, toCheck(r))))}`);
-  for (const r of raws) await client.query(`DROP TABLE ${r.table}`);
-  const invalid = await client.query<{ file_no: number; n: number }>(
-    `WITH reported AS (
-       INSERT INTO acra_ingestion_rejects (run_id, kind, file, line, uen, reason, raw_line)
-       SELECT $1, 'invalid', ($2::text[])[file_no + 1], line_no, problem[3], problem[1], left(problem[2], ${RAW_LINE_MAX})
-       FROM acra_checked WHERE problem IS NOT NULL
-       RETURNING file
-     ) SELECT array_position($2::text[], file) - 1 AS file_no, count(*)::int AS n FROM reported GROUP BY file`,
-    [runId, fileNames],
-  );
-  await client.query(`
-    CREATE TEMP TABLE acra_superseded ON COMMIT DROP AS
-    WITH good AS (
-      SELECT file_no, line_no, uen FROM acra_keys WHERE unchanged
-      UNION ALL SELECT file_no, line_no, v${UEN_INDEX} FROM acra_checked WHERE problem IS NULL
-    )
-    SELECT file_no, line_no, uen, winner_file, winner_line FROM (
-      SELECT file_no, line_no, uen, first_value(file_no) OVER w AS winner_file, first_value(line_no) OVER w AS winner_line
-      FROM good WHERE uen IN (SELECT uen FROM good GROUP BY uen HAVING count(*) > 1)
-      WINDOW w AS (PARTITION BY uen ORDER BY file_no DESC, line_no DESC)
-    ) d
-    WHERE (file_no, line_no) <> (winner_file, winner_line)`);
-  const duplicates = await client.query(
-    `INSERT INTO acra_ingestion_rejects (run_id, kind, file, line, uen, reason)
-     SELECT $1, 'duplicate', ($2::text[])[file_no + 1], line_no, uen,
-            'duplicate UEN ' || uen || ': superseded by ' || ($2::text[])[winner_file + 1] || ' line ' || winner_line
-     FROM acra_superseded`,
-    [runId, fileNames],
-  );
-  const assignments = [...ACRA_COLUMN_NAMES.filter((c) => c !== "uen"), "extra", "content_hash", "last_run_id"].map((c) => `"${c}" = excluded."${c}"`).join(", ");
-  const { rows } = await client.query<{ inserted: number; updated: number; loaded: number }>(
-    `WITH merged AS (
-       INSERT INTO staging_acra_companies (${COLUMN_LIST}, extra, content_hash, first_run_id, last_run_id)
-       SELECT ${typedValuesSql("c")}, c.extra, c.content_hash, $1::uuid, $1::uuid
-       FROM acra_checked c
-       WHERE c.problem IS NULL AND NOT EXISTS (SELECT 1 FROM acra_superseded d WHERE d.file_no = c.file_no AND d.line_no = c.line_no)
-       ON CONFLICT (uen) DO UPDATE SET ${assignments}, updated_at = now()
-       WHERE staging_acra_companies.content_hash IS DISTINCT FROM excluded.content_hash
-       RETURNING (xmax = 0) AS inserted
-     )
-     SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated,
-            (SELECT count(*) FROM acra_checked WHERE problem IS NULL)::int + ${keyCounts[0]!.unchanged} AS loaded
-     FROM merged`,
-    [runId],
-  );
-  const invalidByFile = new Map(invalid.rows.map((r) => [r.file_no, r.n]));
-  const invalidCount = invalid.rows.reduce((s, r) => s + r.n, 0);
-  const duplicateCount = duplicates.rowCount ?? 0;
-  return {
-    inserted: rows[0]!.inserted,
-    updated: rows[0]!.updated,
-    loaded: rows[0]!.loaded - duplicateCount,
-    invalid: invalidCount,
-    invalidByFile,
-    duplicates: duplicateCount,
-  };
-}
-
-type Judged = ({ reject: string; uen: string | null }) | { forward: Buffer };
-
-/**
- * A record the framer could not pass on as it is: read its fields as
- * csv-parse did and judge it as the per-row parser does, with the same
- * reasons; a sound one goes on re-quoted.
- */
-function judgeSuspect(record: SuspectRecord, mapping: HeaderMapping): Judged {
-  const text = record.raw.toString("utf8");
-  const fields = splitCsvRecord(text);
-  const uen = uenGuess(fields, mapping);
-  if (record.unreadable) return { reject: record.unreadable, uen: null };
-  const result = parseAcraRecord(fields, mapping);
-  if (!result.ok) return { reject: result.reason, uen };
-  return { forward: Buffer.from(joinCsvRecord(fields), "utf8") };
 }

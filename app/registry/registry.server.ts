@@ -10,12 +10,12 @@ import { z } from "zod";
 import { log } from "../logger.server";
 import { createDatagovClient, openUrl, redactQuery, type DatagovConfig } from "./datagov.server";
 import { contentVersion, ingestAcraFiles, type IngestProgress, type IngestSummary } from "./ingest.server";
-import { acraSampleStream, SAMPLE_DEFAULT_SEED } from "./sample-generator";
-import { resolveSource, sourceKindOf, type SourceFile } from "./sources.server";
+import { resolveSource, sourceKindOf } from "./sources.server";
 
 /**
- * The registry's public surface: load a source, check sources for news (the
- * nightly sweep), and make sure a development database has a demo registry.
+ * The registry's public surface: load a source and check sources for news
+ * (the nightly sweep). The demo registry of development worlds lives in
+ * app/dev/demo-registry.server.ts.
  */
 export function parseAcraSources(value: string): string[] {
   return value
@@ -175,40 +175,4 @@ export async function sweepAcraSources(options: { connectionString: string; sour
     }
   }
   return outcomes;
-}
-
-export async function registryCompanyCount(connectionString: string): Promise<number> {
-  const client = new pg.Client({ connectionString });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM staging_acra_companies");
-    return rows[0]!.n;
-  } finally {
-    await client.end();
-  }
-}
-
-export const DEMO_REGISTRY_SOURCE = "demo-sample";
-
-/**
- * For development worlds: when the registry is empty, generate the demo
- * sample (a few thousand realistic companies, CODIGO PTE. LTD. among them) and
- * load it like any other file. Does nothing when the registry has rows.
- */
-export async function ensureDemoRegistry(options: { connectionString: string; rows?: number; seed?: number }): Promise<{ loaded: false; companies: number } | { loaded: true; summary: IngestSummary }> {
-  const existing = await registryCompanyCount(options.connectionString);
-  if (existing > 0) return { loaded: false, companies: existing };
-  const rows = options.rows ?? 3000;
-  const seed = options.seed ?? SAMPLE_DEFAULT_SEED;
-  const file: SourceFile = {
-    name: `demo-sample-${rows}-seed-${seed}.csv`,
-    open: async () => ({ stream: acraSampleStream({ rows, seed }) }),
-  };
-  const summary = await ingestAcraFiles({
-    connectionString: options.connectionString,
-    source: `${DEMO_REGISTRY_SOURCE}:rows=${rows}:seed=${seed}`,
-    files: [file],
-    waitForLock: true,
-  });
-  return { loaded: true, summary };
 }

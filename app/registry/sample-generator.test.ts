@@ -2,7 +2,8 @@ import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { ACRA_COLUMN_NAMES, mapHeader } from "./acra-columns";
 import { parseAcraRecord } from "./acra-row";
-import { DEMO_COMPANIES, generateAcraSampleLines } from "./sample-generator";
+import { generateAcraSampleLines } from "./sample-generator";
+import { DEMO_COMPANIES } from "./sample-vocabulary";
 import { ssicTitle } from "./ssic-2020";
 
 const text = (options: Parameters<typeof generateAcraSampleLines>[0]) => [...generateAcraSampleLines(options)].join("");

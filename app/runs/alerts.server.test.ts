@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { vendorFailureAlert } from "./alerts.server";
 
 describe("vendorFailureAlert", () => {
-  it("raises quota and rate-limit failures of any vendor, the LLM's included (seed 000 §8)", () => {
+  it("raises quota and rate-limit failures of any vendor, the LLM's included", () => {
     expect(vendorFailureAlert("llm", "RateLimited")).toMatchObject({ kind: "vendor_rate_limit", severity: "info" });
     expect(vendorFailureAlert("llm", "QuotaExceeded")).toMatchObject({ kind: "vendor_quota", severity: "warning" });
     expect(vendorFailureAlert("tavily", "QuotaExceeded")?.message).toContain("tavily");

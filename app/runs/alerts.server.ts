@@ -7,8 +7,8 @@ export async function raiseRunAlert(tenantId: string, runId: string | null, kind
 }
 
 /**
- * The alert a failed vendor call deserves (seed 000 §8: vendor quota errors,
- * OpenAI rate limits), or null when the failure is not one an operator acts on.
+ * The alert a failed vendor call deserves (vendor quota errors and rate
+ * limits, the LLM's included), or null when the failure is not one an operator acts on.
  */
 export function vendorFailureAlert(vendor: string, errorName: string | undefined): { kind: string; severity: AlertSeverity; message: string } | null {
   if (errorName === "QuotaExceeded") return { kind: "vendor_quota", severity: "warning", message: `${vendor} quota reached; the run continues without it where it can.` };

@@ -11,7 +11,7 @@ import { logStep } from "./run-log.server";
 const FINALIZABLE = ["queued", "running", "finalizing"];
 
 /**
- * Closes a run once every company settled: the seed §8 figures, the
+ * Closes a run once every company settled: the run's metrics, the
  * distribution and crawl-error checks (alerts), the QA sample of ten High
  * entries, the degraded flag with its reasons, and — in `after_run` mode —
  * the Odoo push. One transaction holding the run row: a worker that dies

@@ -1,6 +1,6 @@
 /**
- * A run's figures (seed 000 §8, §14), computed from what its companies
- * produced. Pure: the finalizer queries the inputs, this shapes them.
+ * A run's figures (its metrics and acceptance rates), computed from what
+ * its companies produced. Pure: the finalizer queries the inputs, this shapes them.
  */
 export type CompanyOutcome = {
   uen: string;
@@ -33,7 +33,7 @@ export type RunMetrics = {
   crawl_success_rate: number;
   tavily_fallback_rate: number;
   contacts_available_rate: number;
-  /** Seed §16 acceptance: of the companies whose website gave no solid content, how many got a contact anyway. */
+  /** Of the companies whose website gave no solid content, how many got a role-qualified contact anyway (the aim is ≥ 25 %). */
   thin_contact_rate: number;
   score_distribution: { High: number; Medium: number; Low: number };
   max_bucket_share: number;
@@ -87,7 +87,7 @@ export function computeRunMetrics(input: {
   };
 }
 
-/** Why a finished run counts as degraded, in words for the dashboard (seed 000 §11). */
+/** Why a finished run counts as degraded (a vendor failed but the run went on), in words for the dashboard. */
 export function degradedReasons(metrics: RunMetrics, earlier: readonly string[]): string[] {
   const reasons = [...earlier];
   for (const v of metrics.vendors) {

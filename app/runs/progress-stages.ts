@@ -1,6 +1,6 @@
 /**
  * The five stages a person watches a run go through — crawl → merge →
- * extract → verify → score (seed 000 §12) — and how the engine's step names
+ * extract → verify → score — and how the engine's step names
  * (app/runs: enrich-company, verify-emails, score-stage) fold into them.
  * Browser-safe: the chat, the company page and the run pages share it.
  */

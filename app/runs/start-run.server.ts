@@ -133,7 +133,7 @@ export async function launchRun(tenantId: string, runId: string): Promise<void> 
     } else {
       const recentCutoff = new Date(Date.now() - RECENT_DAYS * 24 * 60 * 60 * 1000);
       // Companies never enriched (or not lately) first; in UEN order so the choice is stable.
-      // Addresses a failed verification call left unknown are retried by the next run (seed §11), recent or not.
+      // Addresses a failed verification call left unknown are retried by the next run, recent or not.
       const retries = await tx.$queryRaw<Array<{ uen: string }>>`
         SELECT DISTINCT e.uen FROM lead_emails e JOIN icp_candidate_companies c ON c.uen = e.uen
         WHERE e.verification_status = 'unknown' AND e.sub_status = ${VERIFICATION_API_ERROR}

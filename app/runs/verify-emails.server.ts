@@ -80,7 +80,7 @@ export async function verifyPendingEmails(tenantId: string, runId: string, optio
       });
     });
     if (failure) {
-      // ZeroBounce's one body error for a refused key and for an account out of credits (seed §8: quota errors alert).
+      // ZeroBounce's one body error for a refused key and for an account out of credits (vendor quota errors raise an alert).
       const kind = /ran out of credits/i.test(failure) ? "vendor_quota" : "vendor_error";
       await raiseRunAlert(tenantId, runId, kind, "warning", `Email verification failed: ${failure}. Addresses are marked unknown and retried next run.`, { vendor: "zerobounce" });
     }

@@ -1,6 +1,6 @@
 import { BUCKETS, type Bucket } from "./score";
 
-/** Seed §14: no bucket may hold more than 70 % of a run's scored companies. */
+/** Distribution sanity: no bucket may hold more than 70 % of a run's scored companies. */
 export const MAX_BUCKET_SHARE = 0.7;
 
 export type DistributionCheck = {

@@ -1,6 +1,7 @@
 /**
- * The rationale of a scored company (seed §10: "rationale only, short, reuse
- * via cache key, daily token budget per tenant as hard cap"):
+ * The rationale of a scored company: the LLM writes only the short
+ * rationale, reused through a cache key, within the tenant's hard daily
+ * token budget:
  *
  * 1. the tenant's `rationale_cache` under a key of the facts the text is
  *    built from (bucket + strengths + gaps, see rationale-text.ts) — not the

@@ -14,24 +14,24 @@
  *
  * | feature            | weight | values                                                                 | why |
  * |--------------------|-------:|------------------------------------------------------------------------|-----|
- * | icp_match          |     12 | rules 1 · industry_only 0.5                                             | every candidate passed some ICP filter; the industry-only fallback (seed §11, a degraded run) checked far less, so it earns half |
+ * | icp_match          |     12 | rules 1 · industry_only 0.5                                             | every candidate passed some ICP filter; the industry-only fallback (a degraded run) checked far less, so it earns half |
  * | ssic               |      6 | matched 1 · not_listed 0.5 · not_matched 0                              | the registry's own activity code is a harder fact than a label; neutral when the ICP names no codes |
  * | employee_fit       |     12 | in_range 1 · unknown 0.4 · out_of_range 0                               | size drives deal size and buying process; unknown is common for SMEs, so it is below neutral but not zero |
  * | registry_status    |      5 | live 1 · unknown 0.5 · not_live 0                                       | a struck-off company cannot buy; candidates are mostly live already, so the weight is small |
  * | entity_type        |      2 | local_company 1 · foreign_company 0.8 · llp 0.6 · other/unknown 0.5 · sole_or_partnership 0.3 | companies buy B2B software more than sole proprietors; a weak prior only |
  * | company_age        |      3 | ≥5 y 1 · 2–5 y 0.75 · 1–2 y 0.5 · unknown 0.4 · <1 y 0.25               | established firms have budgets and processes; a weak prior only |
- * | domain             |     10 | high 1 · medium 0.75 · low 0.4 · none 0                                 | a confirmed website is the first proof the company is real and reachable (seed §14: domain ≥ 70 %) |
- * | about_text         |      8 | present 1 · absent 0                                                    | a description is what lets a rep (and the rationale) judge the fit (seed §14: about text ≥ 60 %) |
+ * | domain             |     10 | high 1 · medium 0.75 · low 0.4 · none 0                                 | a confirmed website is the first proof the company is real and reachable (a run aims for a domain on ≥ 70 % of its companies) |
+ * | about_text         |      8 | present 1 · absent 0                                                    | a description is what lets a rep (and the rationale) judge the fit (a run aims for about text on ≥ 60 %) |
  * | web_content        |      6 | site_ok 1 · search_fallback 0.6 · thin 0.5 · blocked/error 0.2 · none 0 | how much of the site we could read; web-search content (Tavily) rescues a thin or blocked crawl |
  * | products           |      4 | ≥3 1 · 2 0.75 · 1 0.5 · 0 0                                             | named products or services show an operating business and give the rep an opening |
  * | singapore_presence |      4 | found 1 · not_found 0                                                   | a Singapore office confirms the company is reachable locally |
  * | decision_makers    |     16 | ≥3 1 · 2 0.85 · 1 0.6 · 0 0 · unavailable 0 (weight lowered to 5)       | role-qualified people are what a sales team acts on: the largest single feature |
- * | business_emails    |     12 | ≥2 verified 1 · 1 verified 0.8 · unverified only 0.4 · none 0           | a verified business address is a usable channel (seed §14: ≥ 1 verified/unknown email ≥ 40 %) |
+ * | business_emails    |     12 | ≥2 verified 1 · 1 verified 0.8 · unverified only 0.4 · none 0           | a verified business address is a usable channel (a run aims for ≥ 1 verified or unknown email on ≥ 40 %) |
  *
  * Groups: ICP fit 30, registry 10, enrichment 32, contacts 28.
  *
- * When the contact vendor did not answer (quota, error, disabled — seed §11
- * "Lusha quota → lower the score weight for contacts to avoid biasing High"),
+ * When the contact vendor did not answer (quota, error, disabled), the
+ * contacts' weight is lowered so that missing contacts do not bias High:
  * decision_makers keeps a weight of 5 with no points and the other twelve
  * weights are scaled up (× 95/84) to fill the remaining 95. The rest of the
  * evidence keeps its proportion — a company with 80 % of it scores 76 instead

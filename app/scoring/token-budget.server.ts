@@ -1,5 +1,5 @@
 /**
- * The per-tenant daily LLM token budget (seed §10: a hard cap). A call first
+ * The per-tenant daily LLM token budget, a hard cap. A call first
  * reserves its worst case (estimated prompt + max completion) with one
  * conditional UPDATE, which Postgres serialises on the day's row, so
  * concurrent callers can never together pass the budget; the reservation is

@@ -2,7 +2,7 @@ import path from "node:path";
 import pg from "pg";
 import { migrate } from "../../app/db/migrator.server";
 import { startEmbeddedPostgres } from "../../app/dev/embedded-postgres.server";
-import { deriveAppDatabaseUrl } from "../../app/env.server";
+import { devAppDatabaseUrl } from "../../app/dev/dev-logins.server";
 
 /**
  * A freshly migrated database for a benchmark: on BENCH_DATABASE_URL's server
@@ -27,7 +27,7 @@ export async function benchDatabase(name: string) {
   await admin.end();
 
   const ownerUrl = withDatabase(serverUrl, name);
-  const appUrl = deriveAppDatabaseUrl(ownerUrl);
+  const appUrl = devAppDatabaseUrl(ownerUrl);
   const app = new URL(appUrl);
   await migrate({ ownerUrl, appLogin: { user: app.username, password: app.password } });
   return { ownerUrl, appUrl, stop: stopServer };

@@ -2,7 +2,7 @@ import path from "node:path";
 import pg from "pg";
 import { migrate } from "../../app/db/migrator.server";
 import { startEmbeddedPostgres } from "../../app/dev/embedded-postgres.server";
-import { DEV_APP_ROLE, deriveAppDatabaseUrl } from "../../app/env.server";
+import { DEV_APP_ROLE, devAppDatabaseUrl } from "../../app/dev/dev-logins.server";
 
 /**
  * A Postgres of the benchmarks' own (embedded, port BENCH_PG_PORT or 54355),
@@ -18,7 +18,7 @@ export async function startBenchDatabase(name: string) {
   await admin.end();
   const ownerUrl = server.url.replace(/\/postgres$/, `/${name}`);
   await migrate({ ownerUrl, appLogin: DEV_APP_ROLE });
-  return { ownerUrl, appUrl: deriveAppDatabaseUrl(ownerUrl), stop: () => server.stop() };
+  return { ownerUrl, appUrl: devAppDatabaseUrl(ownerUrl), stop: () => server.stop() };
 }
 
 export function log(message: string) {

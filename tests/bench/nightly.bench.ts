@@ -5,7 +5,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { ensureDemoRegistry } from "../../app/registry/registry.server";
+import { ensureDemoRegistry } from "../../app/dev/demo-registry.server";
 import { benchDatabase, round } from "./bench-database";
 
 /**

@@ -20,7 +20,7 @@ let seeded: SeededRun;
 const cookies: Record<string, string> = {};
 
 async function loadApp() {
-  const [db, session, chatLayout, chatIndex, thread, icp, candidates, registry, chat, threads, llm] = await Promise.all([
+  const [db, session, chatLayout, chatIndex, thread, icp, candidates, demoRegistry, chat, threads, llm] = await Promise.all([
     import("~/db.server"),
     import("~/auth/session.server"),
     import("~/routes/app+/chat"),
@@ -28,12 +28,12 @@ async function loadApp() {
     import("~/routes/app+/chat.$threadId"),
     import("~/icp/icp.server"),
     import("~/icp/candidates.server"),
-    import("~/registry/registry.server"),
+    import("~/dev/demo-registry.server"),
     import("~/chat/chat.server"),
     import("~/chat/threads.server"),
     import("~/vendors/llm.server"),
   ]);
-  return { ...db, ...session, chatLayout, chatIndex, thread, ...icp, ...candidates, ...registry, ...chat, ...threads, ...llm };
+  return { ...db, ...session, chatLayout, chatIndex, thread, ...icp, ...candidates, ...demoRegistry, ...chat, ...threads, ...llm };
 }
 
 async function member(key: string, tenantId: string, roles: string[]) {

@@ -1,5 +1,6 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
+import { DEV_ONLY_FILES, DEV_ONLY_PACKAGES, packageName } from "../support/import-graph";
 import { expect, test } from "./support/test";
 
 /**
@@ -34,4 +35,20 @@ test("the browser bundle holds no Node-only module", async () => {
     }
   }
   expect(found).toEqual([]);
+});
+
+/**
+ * The server build `npm start` serves loads no development-only module (the
+ * dev IdP, the stand-ins, the demo registry generator) and imports none of the
+ * development packages; esbuild's metafile lists what went into it.
+ */
+test("the server build holds no development-only module", async () => {
+  const metafile = JSON.parse(await readFile(path.resolve("build/metafile.server.json"), "utf8")) as {
+    inputs: Record<string, { imports: Array<{ path: string; external?: boolean }> }>;
+  };
+  const inputs = Object.keys(metafile.inputs);
+  expect(inputs).toContain("app/root.tsx");
+  expect(inputs.filter((input) => DEV_ONLY_FILES.test(input))).toEqual([]);
+  const packages = Object.values(metafile.inputs).flatMap((input) => input.imports.filter((i) => i.external).map((i) => packageName(i.path)));
+  expect(packages.filter((p) => p !== null && DEV_ONLY_PACKAGES.includes(p))).toEqual([]);
 });

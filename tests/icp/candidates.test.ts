@@ -9,7 +9,7 @@ import { currentIcpRules, icpHistory, previewCandidates, saveIcpRules } from "..
 import { InvalidIcpRulesError } from "../../app/icp/rules";
 import { ACRA_COLUMN_NAMES } from "../../app/registry/acra-columns";
 import { ingestAcraFiles } from "../../app/registry/ingest.server";
-import { ensureDemoRegistry } from "../../app/registry/registry.server";
+import { ensureDemoRegistry } from "../../app/dev/demo-registry.server";
 import { csvField } from "../../app/registry/sample-generator";
 
 let owner: pg.Client;

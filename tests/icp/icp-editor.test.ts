@@ -13,15 +13,15 @@ let tenant: string;
 const cookies: Record<string, string> = {};
 
 async function loadApp() {
-  const [db, session, editor, preview, icp, registry] = await Promise.all([
+  const [db, session, editor, preview, icp, demoRegistry] = await Promise.all([
     import("~/db.server"),
     import("~/auth/session.server"),
     import("~/routes/app+/icp"),
     import("~/routes/app+/icp_.preview"),
     import("~/icp/icp.server"),
-    import("~/registry/registry.server"),
+    import("~/dev/demo-registry.server"),
   ]);
-  return { ...db, ...session, editor, preview, ...icp, ...registry };
+  return { ...db, ...session, editor, preview, ...icp, ...demoRegistry };
 }
 
 async function member(key: string, roles: string[]) {

@@ -8,7 +8,7 @@ import { waitFor } from "../support/wait-for";
 import type { OdooSimulator } from "../sims/odoo";
 
 /**
- * Acceptance (issue 5): a worker SIGKILLed mid-push resumes with no
+ * A worker SIGKILLed mid-push resumes with no
  * duplicate Odoo partners. A real child process runs the push job against the
  * simulator over HTTP and is killed with SIGKILL once the second batch has
  * started writing; the push then runs again, as the retried job would.

@@ -6,7 +6,8 @@ import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ACRA_COLUMN_NAMES, LEGACY_ONLY_COLUMNS } from "../../app/registry/acra-columns";
 import { ingestAcraFiles, IngestionError } from "../../app/registry/ingest.server";
-import { ensureDemoRegistry, ingestAcraSource } from "../../app/registry/registry.server";
+import { ensureDemoRegistry } from "../../app/dev/demo-registry.server";
+import { ingestAcraSource } from "../../app/registry/registry.server";
 import { csvField, generateAcraSampleLines } from "../../app/registry/sample-generator";
 import type { SourceFile } from "../../app/registry/sources.server";
 

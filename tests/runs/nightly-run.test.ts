@@ -5,8 +5,8 @@ import { startRunWorld } from "./run-world";
 
 /**
  * A whole run over the dev world: every stage for every company, the
- * acceptance figures of seed 000 §14, and a repeat run that reuses the
- * rationale and verification caches.
+ * acceptance figures (domain, about text and email rates; no bucket over
+ * 70 %), and a repeat run that reuses the rationale and verification caches.
  */
 let world: DevWorld;
 let app: {
@@ -85,7 +85,7 @@ describe("a nightly run over the dev world", () => {
     expect(rows.scores).toBeGreaterThan(0);
   });
 
-  it("logs each Apify actor run as a contact_discovery vendor_call event (seed §16)", async () => {
+  it("logs each Apify actor run as a contact_discovery vendor_call event", async () => {
     const { calls, usage } = await app.db.db.$withTenant(tenantId, async (tx) => ({
       calls: await tx.runEventLog.findMany({ where: { runId: first.runId, stage: "contact_discovery" } }),
       usage: await tx.runVendorUsage.findFirst({ where: { runId: first.runId, vendor: "apify_linkedin" } }),

@@ -6,8 +6,7 @@ import { waitFor } from "../support/wait-for";
 import { startRunWorld } from "./run-world";
 
 /**
- * A worker process killed at the seams of a run (issue 10, findings 4, 9 and
- * 15). The child worker is stopped at the seam by a table lock the test holds
+ * A worker process killed at the seams of a run. The child worker is stopped at the seam by a table lock the test holds
  * (a real Postgres lock wait, nothing stubbed), killed with SIGKILL, and a
  * fresh worker must bring the run to a proper end. And two starts at once
  * give one run.

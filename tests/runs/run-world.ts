@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { ensureDemoRegistry } from "../../app/registry/registry.server";
+import { ensureDemoRegistry } from "../../app/dev/demo-registry.server";
 import { startDevWorld, type DevWorld } from "../sims/dev-world/dev-world";
 
 /**

@@ -4,7 +4,7 @@ import { waitFor } from "../support/wait-for";
 import { startRunWorld } from "./run-world";
 
 /**
- * Seed 000 §11: no vendor failure aborts a run. One in five web and vendor
+ * No vendor failure aborts a run. One in five web and vendor
  * requests fails (5xx, some 429): the run still finishes, every company
  * settles, and the run says it is degraded and why.
  */

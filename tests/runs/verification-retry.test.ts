@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureDemoRegistry } from "../../app/registry/registry.server";
+import { ensureDemoRegistry } from "../../app/dev/demo-registry.server";
 import { startZeroBounceSimulator } from "../sims/vendors/zerobounce-sim";
 
 /**
- * Seed 000 §11: "ZeroBounce API error → mark emails status=unknown, retry
- * next run". A failed call leaves its addresses unknown with the api_error
+ * A ZeroBounce API error marks the emails unknown and the next run retries
+ * them. A failed call leaves its addresses unknown with the api_error
  * mark, and the next run takes those companies again even though they were
  * enriched recently; a mailbox ZeroBounce itself calls unknown is not retried.
  */

@@ -7,7 +7,7 @@ import { waitFor } from "../support/wait-for";
 import { startRunWorld } from "./run-world";
 
 /**
- * Acceptance (issue 5): a worker killed with SIGKILL in the middle of a run
+ * A worker killed with SIGKILL in the middle of a run
  * loses nothing and repeats no side effect. A child process works the run's
  * jobs and is killed once some companies are done; a fresh worker releases
  * the dead process's locked jobs, finishes the run, and the Odoo push that

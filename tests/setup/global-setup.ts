@@ -3,7 +3,7 @@ import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { migrate } from "../../app/db/migrator.server";
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from "../../app/dev/embedded-postgres.server";
-import { DEV_APP_ROLE } from "../../app/env.server";
+import { DEV_APP_ROLE } from "../../app/dev/dev-logins.server";
 
 /**
  * Once per test run: a Postgres server (embedded unless TEST_DATABASE_URL

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, inject } from "vitest";
-import { DEV_APP_ROLE } from "../../app/env.server";
+import { DEV_APP_ROLE } from "../../app/dev/dev-logins.server";
 
 /**
  * Before each test file: a private database cloned from the migrated

@@ -143,7 +143,7 @@ describe("who may enter /admin", () => {
   });
 });
 
-describe("the control plane by role (seed 004 §6)", () => {
+describe("the control plane by role", () => {
   // 200 allowed, 403 refused, 302 sent elsewhere (finance's /admin goes to billing).
   const pages = () =>
     [

@@ -9,7 +9,7 @@ import { pageParam, Pagination } from "~/components/ui/pagination";
 import { listTenantPlans } from "~/tenants/admin.server";
 import { formatDate } from "~/utils/date-format";
 
-/** Billing & subscriptions (seed 004): the tenants' plans, read-only, for the platform owners and finance. */
+/** Billing & subscriptions: the tenants' plans, read-only, for the platform owners and finance. */
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePlatformUser(request, BILLING_ROLES);
   const url = new URL(request.url);

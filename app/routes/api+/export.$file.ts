@@ -12,7 +12,7 @@ import { parseShortlistSearch } from "~/shortlist/shortlist-query";
 
 /**
  * GET /api/export/shortlist.(csv|json)?date=&bucket=&industry=&hasEmail=&q=&limit=
- * and the seeds' /api/export/latest_scores.(csv|json) (the newest shortlist,
+ * and /api/export/latest_scores.(csv|json) (the newest shortlist,
  * whatever its day). Cookie or bearer; rows of the caller's tenant only (RLS);
  * streamed; personal data masked for viewers.
  */

@@ -1,0 +1,83 @@
+import type pg from "pg";
+import { ACRA_COLUMN_NAMES, type HeaderMapping } from "./acra-columns";
+import { checkedRowsSql, rowKeysSql, typedValuesSql } from "./acra-row-sql";
+import { RAW_LINE_MAX } from "./ingest-rejects.server";
+
+const COLUMN_LIST = ACRA_COLUMN_NAMES.map((c) => `"${c}"`).join(", ");
+const UEN_INDEX = ACRA_COLUMN_NAMES.indexOf("uen");
+
+export type Merged = { inserted: number; updated: number; loaded: number; invalid: number; invalidByFile: Map<number, number>; duplicates: number };
+export type RawFile = { table: string; fileNo: number; mapping: HeaderMapping };
+
+/**
+ * Validation, rejects, duplicates and the merge, set-based. First each row's
+ * UEN and hash against the registry: rows it already holds byte for byte are
+ * not looked at again (a nightly reload is mostly these). The others are
+ * checked and normalised once into `acra_checked`; invalid ones become
+ * rejects; within the load the last line of a UEN wins and the earlier ones
+ * are reported; then one upsert writes the winners and says which it inserted.
+ */
+export async function mergeIntoRegistry(client: pg.Client, runId: string, fileNames: string[], raws: RawFile[]): Promise<Merged> {
+  const union = (parts: string[]) => parts.join("\nUNION ALL\n");
+  await client.query(`CREATE TEMP TABLE acra_keys ON COMMIT DROP AS ${union(raws.map((r) => rowKeysSql(r.table, r.fileNo, r.mapping)))}`);
+  const { rows: keyCounts } = await client.query<{ unchanged: number }>("SELECT count(*) FILTER (WHERE unchanged)::int AS unchanged FROM acra_keys");
+  const anyUnchanged = keyCounts[0]!.unchanged > 0;
+  const toCheck = (r: RawFile) => (anyUnchanged ? `line_no IN (SELECT line_no FROM acra_keys WHERE file_no = ${r.fileNo} AND NOT unchanged)` : "true");
+  await client.query(`CREATE TEMP TABLE acra_checked ON COMMIT DROP AS ${union(raws.map((r) => checkedRowsSql(r.table, r.fileNo, r.mapping, toCheck(r))))}`);
+  for (const r of raws) await client.query(`DROP TABLE ${r.table}`);
+  const invalid = await client.query<{ file_no: number; n: number }>(
+    `WITH reported AS (
+       INSERT INTO acra_ingestion_rejects (run_id, kind, file, line, uen, reason, raw_line)
+       SELECT $1, 'invalid', ($2::text[])[file_no + 1], line_no, problem[3], problem[1], left(problem[2], ${RAW_LINE_MAX})
+       FROM acra_checked WHERE problem IS NOT NULL
+       RETURNING file
+     ) SELECT array_position($2::text[], file) - 1 AS file_no, count(*)::int AS n FROM reported GROUP BY file`,
+    [runId, fileNames],
+  );
+  await client.query(`
+    CREATE TEMP TABLE acra_superseded ON COMMIT DROP AS
+    WITH good AS (
+      SELECT file_no, line_no, uen FROM acra_keys WHERE unchanged
+      UNION ALL SELECT file_no, line_no, v${UEN_INDEX} FROM acra_checked WHERE problem IS NULL
+    )
+    SELECT file_no, line_no, uen, winner_file, winner_line FROM (
+      SELECT file_no, line_no, uen, first_value(file_no) OVER w AS winner_file, first_value(line_no) OVER w AS winner_line
+      FROM good WHERE uen IN (SELECT uen FROM good GROUP BY uen HAVING count(*) > 1)
+      WINDOW w AS (PARTITION BY uen ORDER BY file_no DESC, line_no DESC)
+    ) d
+    WHERE (file_no, line_no) <> (winner_file, winner_line)`);
+  const duplicates = await client.query(
+    `INSERT INTO acra_ingestion_rejects (run_id, kind, file, line, uen, reason)
+     SELECT $1, 'duplicate', ($2::text[])[file_no + 1], line_no, uen,
+            'duplicate UEN ' || uen || ': superseded by ' || ($2::text[])[winner_file + 1] || ' line ' || winner_line
+     FROM acra_superseded`,
+    [runId, fileNames],
+  );
+  const assignments = [...ACRA_COLUMN_NAMES.filter((c) => c !== "uen"), "extra", "content_hash", "last_run_id"].map((c) => `"${c}" = excluded."${c}"`).join(", ");
+  const { rows } = await client.query<{ inserted: number; updated: number; loaded: number }>(
+    `WITH merged AS (
+       INSERT INTO staging_acra_companies (${COLUMN_LIST}, extra, content_hash, first_run_id, last_run_id)
+       SELECT ${typedValuesSql("c")}, c.extra, c.content_hash, $1::uuid, $1::uuid
+       FROM acra_checked c
+       WHERE c.problem IS NULL AND NOT EXISTS (SELECT 1 FROM acra_superseded d WHERE d.file_no = c.file_no AND d.line_no = c.line_no)
+       ON CONFLICT (uen) DO UPDATE SET ${assignments}, updated_at = now()
+       WHERE staging_acra_companies.content_hash IS DISTINCT FROM excluded.content_hash
+       RETURNING (xmax = 0) AS inserted
+     )
+     SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated,
+            (SELECT count(*) FROM acra_checked WHERE problem IS NULL)::int + ${keyCounts[0]!.unchanged} AS loaded
+     FROM merged`,
+    [runId],
+  );
+  const invalidByFile = new Map(invalid.rows.map((r) => [r.file_no, r.n]));
+  const invalidCount = invalid.rows.reduce((s, r) => s + r.n, 0);
+  const duplicateCount = duplicates.rowCount ?? 0;
+  return {
+    inserted: rows[0]!.inserted,
+    updated: rows[0]!.updated,
+    loaded: rows[0]!.loaded - duplicateCount,
+    invalid: invalidCount,
+    invalidByFile,
+    duplicates: duplicateCount,
+  };
+}

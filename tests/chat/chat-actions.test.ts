@@ -3,6 +3,8 @@ import type { Reply } from "~/chat/replies";
 import { appRequest, invoke } from "../support/app-requests";
 import { seedFinishedRun, seedRegistryCompanies, type SeededRun } from "../support/lead-fixtures";
 import { startStandIns, type StandIns } from "../support/platform";
+import { loadChatThread, newChatThread, sendChatMessage } from "../support/chat-threads";
+import { memberCookie } from "../support/workspace-users";
 import { startLlmSimulator } from "../sims/vendors/llm-sim";
 import { createDefaultWorld } from "../sims/vendors/default-world";
 
@@ -20,9 +22,8 @@ let seeded: SeededRun;
 const cookies: Record<string, string> = {};
 
 async function loadApp() {
-  const [db, session, chatLayout, chatIndex, thread, icp, candidates, demoRegistry, chat, threads, llm] = await Promise.all([
+  const [db, chatLayout, chatIndex, thread, icp, candidates, demoRegistry, chat, threads, llm] = await Promise.all([
     import("~/db.server"),
-    import("~/auth/session.server"),
     import("~/routes/app+/chat"),
     import("~/routes/app+/chat._index"),
     import("~/routes/app+/chat.$threadId"),
@@ -33,22 +34,11 @@ async function loadApp() {
     import("~/chat/threads.server"),
     import("~/vendors/llm.server"),
   ]);
-  return { ...db, ...session, chatLayout, chatIndex, thread, ...icp, ...candidates, ...demoRegistry, ...chat, ...threads, ...llm };
+  return { ...db, chatLayout, chatIndex, thread, ...icp, ...candidates, ...demoRegistry, ...chat, ...threads, ...llm };
 }
 
 async function member(key: string, tenantId: string, roles: string[]) {
-  const sub = `${key}-sub`;
-  const user = await app.platformDb.user.upsert({ where: { sub }, create: { sub, email: `${key}@example.test` }, update: {} });
-  await app.platformDb.tenantUser.upsert({
-    where: { tenantId_userId: { tenantId, userId: user.id } },
-    create: { tenantId, userId: user.id, roles },
-    update: { roles },
-  });
-  const { setCookie } = await app.createSession(
-    { userId: user.id, tenantId, sub, email: user.email, roles, idToken: null, refreshToken: null, tokensExpireAt: null },
-    appRequest("/auth/callback"),
-  );
-  cookies[key] = setCookie.split(";")[0]!;
+  cookies[key] = (await memberCookie(key, roles, tenantId)).cookie;
 }
 
 const viewerOf = (key: string, tenantId: string, roles: string[]) => ({ tenantId, sub: `${key}-sub`, email: `${key}@example.test`, roles });
@@ -70,21 +60,17 @@ afterAll(async () => {
   await standIns?.stop();
 });
 
-async function newThread(who: string): Promise<string> {
-  const response = await invoke(app.chatLayout.action, appRequest("/app/chat", { cookie: cookies[who], form: { intent: "new" } }));
-  expect(response.status).toBe(302);
-  return response.headers.get("location")!.split("/").pop()!;
-}
+const newThread = (who: string) => newChatThread(cookies[who]!);
 
 async function say(who: string, threadId: string, text: string) {
-  const response = await invoke(app.thread.action, appRequest(`/app/chat/${threadId}`, { cookie: cookies[who], form: { intent: "send", text } }), { threadId });
+  const response = await sendChatMessage(cookies[who]!, threadId, text);
   return { status: response.status, body: response.status === 200 ? await response.json() : null };
 }
 
 type View = { thread: { title: string }; messages: Array<{ id: string; role: string; text: string; reply: Reply | null }>; runs: Record<string, { status: string; result: { score: number; bucket: string } | null }>; refreshes: Record<string, { status: string; candidateCount: number | null }>; pending: boolean };
 
 async function view(who: string, threadId: string): Promise<{ status: number; data: View }> {
-  const response = await invoke(app.thread.loader, appRequest(`/app/chat/${threadId}`, { cookie: cookies[who] }), { threadId });
+  const response = await loadChatThread(cookies[who]!, threadId);
   return { status: response.status, data: response.status === 200 ? ((await response.json()) as View) : (null as unknown as View) };
 }
 

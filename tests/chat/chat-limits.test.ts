@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Reply } from "~/chat/replies";
 import { appRequest, invoke } from "../support/app-requests";
 import type { SeededRun } from "../support/lead-fixtures";
 import { startStandIns, type StandIns } from "../support/platform";
+import { lastChatReply, loadChatThread, newChatThread, sendChatMessage } from "../support/chat-threads";
+import { memberCookie } from "../support/workspace-users";
 
 /**
  * What a chat message may cost: the company a user names is found by
@@ -20,35 +21,21 @@ let seeded: SeededRun;
 const cookies: Record<string, string> = {};
 
 async function loadApp() {
-  const [db, session, chatLayout, chatIndex, thread, answers, fixtures] = await Promise.all([
+  const [db, chatIndex, answers, fixtures] = await Promise.all([
     import("~/db.server"),
-    import("~/auth/session.server"),
-    import("~/routes/app+/chat"),
     import("~/routes/app+/chat._index"),
-    import("~/routes/app+/chat.$threadId"),
     import("~/chat/answers.server"),
     // Imported late: it connects to the database, which parses the environment once.
     import("../support/lead-fixtures"),
   ]);
-  return { ...db, ...session, chatLayout, chatIndex, thread, ...answers, ...fixtures };
-}
-
-async function member(key: string, roles: string[]) {
-  const sub = `${key}-sub`;
-  const user = await app.platformDb.user.create({ data: { sub, email: `${key}@example.test` } });
-  await app.platformDb.tenantUser.create({ data: { tenantId, userId: user.id, roles } });
-  const { setCookie } = await app.createSession(
-    { userId: user.id, tenantId, sub, email: user.email, roles, idToken: null, refreshToken: null, tokensExpireAt: null },
-    appRequest("/auth/callback"),
-  );
-  cookies[key] = setCookie.split(";")[0]!;
+  return { ...db, chatIndex, ...answers, ...fixtures };
 }
 
 beforeAll(async () => {
   standIns = await startStandIns();
   app = await loadApp();
   tenantId = (await app.platformDb.tenant.create({ data: { slug: "chat-limits", name: "Chat limits", status: "active" } })).id;
-  for (const key of ["asker", "typist", "pasted", "flooder", "bystander"]) await member(key, ["ops"]);
+  for (const key of ["asker", "typist", "pasted", "flooder", "bystander"]) cookies[key] = (await memberCookie(key, ["ops"], tenantId)).cookie;
   // Ten names, each six times ("CODIGO PTE. LTD.", "CODIGO 2 PTE. LTD.", …): more than the matcher is given.
   seeded = await app.seedFinishedRun(tenantId, { companies: 60 });
 }, 120_000);
@@ -57,23 +44,9 @@ afterAll(async () => {
   await standIns?.stop();
 });
 
-async function newThread(who: string): Promise<string> {
-  const response = await invoke(app.chatLayout.action, appRequest("/app/chat", { cookie: cookies[who], form: { intent: "new" } }));
-  expect(response.status).toBe(302);
-  return response.headers.get("location")!.split("/").pop()!;
-}
-
-async function say(who: string, threadId: string, text: string) {
-  return invoke(app.thread.action, appRequest(`/app/chat/${threadId}`, { cookie: cookies[who], form: { intent: "send", text } }), { threadId });
-}
-
-async function lastReply(who: string, threadId: string): Promise<Reply> {
-  const response = await invoke(app.thread.loader, appRequest(`/app/chat/${threadId}`, { cookie: cookies[who] }), { threadId });
-  const view = (await response.json()) as { messages: Array<{ role: string; reply: Reply | null }> };
-  const last = view.messages.at(-1)!;
-  expect(last.role).toBe("assistant");
-  return last.reply!;
-}
+const newThread = (who: string) => newChatThread(cookies[who]!);
+const say = (who: string, threadId: string, text: string) => sendChatMessage(cookies[who]!, threadId, text);
+const lastReply = (who: string, threadId: string) => lastChatReply(cookies[who]!, threadId);
 
 describe("finding the company a chat message names", () => {
   it("explains a slightly misspelt company among many namesakes", async () => {
@@ -118,7 +91,7 @@ describe("chat rate limit per user", () => {
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
     expect(await refused.text()).toMatch(/too many chat messages/i);
-    const view = await invoke(app.thread.loader, appRequest(`/app/chat/${thread}`, { cookie: cookies.flooder }), { threadId: thread });
+    const view = await loadChatThread(cookies.flooder!, thread);
     expect(((await view.json()) as { messages: unknown[] }).messages).toHaveLength(2 * (4 + allowedAfterFour));
 
     // A new thread is no way around it.

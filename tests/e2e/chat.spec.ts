@@ -1,12 +1,5 @@
 import { expect, test, type Locator, type Page } from "./support/test";
 import { queryE2eDatabase } from "./support/database";
-import { signIn as signInAtIdp } from "./support/sign-in";
-
-/** Signs in; a demo workspace's first sign-in sets it up first, so wait for that to finish. */
-async function signIn(page: Page, email: string) {
-  await signInAtIdp(page, email);
-  await page.waitForURL((url) => !url.pathname.startsWith("/app/setup"), { timeout: 60_000 });
-}
 
 /**
  * The agent chat in a real browser against the built app and its worker:
@@ -34,10 +27,11 @@ async function refreshedCount(card: Locator): Promise<number> {
 
 const count = async (locator: Locator) => Number((await locator.innerText()).replace(/[^\d]/g, ""));
 
-test.describe("agent chat", () => {
+test.describe("agent chat for ops", () => {
+  test.use({ signedInAs: "ops" });
+
   test("ops changes the ICP through the chat and sees the candidate count change", async ({ page }) => {
     test.setTimeout(180_000);
-    await signIn(page, "ops@acme.test");
     await page.goto("/app/chat");
     await expect(page.getByRole("heading", { name: "Ask the agent" })).toBeVisible();
     await page.screenshot({ path: "test-results/screenshots/chat-start.png", fullPage: true });
@@ -64,7 +58,6 @@ test.describe("agent chat", () => {
 
   test("ops runs the nightly job from the chat and watches it, reads the shortlist and an explanation, then re-enriches a company", async ({ page }) => {
     test.setTimeout(480_000);
-    await signIn(page, "ops@acme.test");
     await page.goto("/app/chat");
     await ask(page, "Refresh ICP to software; run nightly.");
 
@@ -108,8 +101,12 @@ test.describe("agent chat", () => {
     await expect(card.getByTestId("run-result")).toContainText(`Done: CODIGO PTE. LTD. is now ${stored!.bucket} with a score of ${stored!.score!.toFixed(0)}`);
   });
 
+});
+
+test.describe("agent chat for a viewer", () => {
+  test.use({ signedInAs: "viewer" });
+
   test("a viewer asking to change the ICP is refused, and a typo gets suggestions", async ({ page }) => {
-    await signIn(page, "viewer@acme.test");
     await page.goto("/app/icp");
     const before = await page.getByTestId("preview-count").innerText();
     const description = await page.locator("main p").first().innerText();
@@ -131,7 +128,6 @@ test.describe("agent chat", () => {
 
   test("threads can be renamed and deleted, and work at phone width", async ({ page }) => {
     await page.setViewportSize({ width: 390, height: 844 });
-    await signIn(page, "viewer@acme.test");
     await page.goto("/app/chat");
     await ask(page, "help");
     await expect(page.getByRole("heading", { name: "What I can do" })).toBeVisible();

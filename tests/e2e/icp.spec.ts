@@ -1,11 +1,4 @@
-import { expect, test, type Page } from "./support/test";
-import { signIn as signInAtIdp } from "./support/sign-in";
-
-/** Signs in; a demo workspace's first sign-in sets it up first, so wait for that to finish. */
-async function signIn(page: Page, email: string) {
-  await signInAtIdp(page, email);
-  await page.waitForURL((url) => !url.pathname.startsWith("/app/setup"), { timeout: 60_000 });
-}
+import { expect, test } from "./support/test";
 
 /**
  * The ICP editor in a real browser: the preview follows unsaved edits,
@@ -14,10 +7,11 @@ async function signIn(page: Page, email: string) {
  */
 const matches = async (text: string) => Number(text.replace(/[^\d]/g, ""));
 
-test.describe("ICP editor", () => {
+test.describe("ICP editor for ops", () => {
+  test.use({ signedInAs: "ops" });
+
   test("ops edits the rules, watches the preview, fixes an error and sees the diff in the history", async ({ page }) => {
     test.setTimeout(120_000);
-    await signIn(page, "ops@acme.test");
     await page.goto("/app/icp");
     await expect(page.getByRole("heading", { name: "Ideal customer profile" })).toBeVisible();
     const count = page.getByTestId("preview-count");
@@ -69,8 +63,12 @@ test.describe("ICP editor", () => {
     await page.screenshot({ path: "test-results/screenshots/icp-history.png", fullPage: true });
   });
 
+});
+
+test.describe("ICP editor for a viewer", () => {
+  test.use({ signedInAs: "viewer" });
+
   test("a viewer sees the rules read-only and a forged save is refused", async ({ page }) => {
-    await signIn(page, "viewer@acme.test");
     await page.goto("/app/icp");
     await expect(page.getByRole("note")).toContainText("Read-only");
     const targets = page.getByRole("group", { name: /^Target industries/ });

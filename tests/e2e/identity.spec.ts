@@ -32,10 +32,9 @@ test.describe("sign-in and first-login provisioning", () => {
 
   test.describe("the control plane refused", () => {
     // The browser logs the refused document itself as a console error; nothing else may be.
-    test.use({ expectedConsoleErrors: [/^Failed to load resource: the server responded with a status of 403/] });
+    test.use({ signedInAs: "viewer", expectedConsoleErrors: [/^Failed to load resource: the server responded with a status of 403/] });
 
     test("a viewer sees their role and cannot open the control plane", async ({ page }) => {
-      await signIn(page, "viewer@acme.test");
       await page.goto("/app");
       await expect(page.getByTestId("header-tenant")).toContainText("Acme · viewer");
       await expect(page.getByRole("link", { name: "Admin" })).toHaveCount(0);
@@ -45,17 +44,20 @@ test.describe("sign-in and first-login provisioning", () => {
     });
   });
 
-  test("a cross-site POST carrying the session cookie is refused and changes nothing", async ({ page }) => {
-    await signIn(page, "ops@acme.test");
-    const forged = await page.request.post("/auth/logout", {
-      headers: { Origin: "https://evil.example", "Sec-Fetch-Site": "cross-site" },
-      maxRedirects: 0,
+  test.describe("signed in as ops", () => {
+    test.use({ signedInAs: "ops" });
+
+    test("a cross-site POST carrying the session cookie is refused and changes nothing", async ({ page }) => {
+      const forged = await page.request.post("/auth/logout", {
+        headers: { Origin: "https://evil.example", "Sec-Fetch-Site": "cross-site" },
+        maxRedirects: 0,
+      });
+      expect(forged.status()).toBe(403);
+      expect(await forged.json()).toMatchObject({ error: "cross_site_request" });
+      // Still signed in: the forged logout did nothing.
+      await page.goto("/app");
+      await expect(page.getByTestId("header-email")).toHaveText("ops@acme.test");
     });
-    expect(forged.status()).toBe(403);
-    expect(await forged.json()).toMatchObject({ error: "cross_site_request" });
-    // Still signed in: the forged logout did nothing.
-    await page.goto("/app");
-    await expect(page.getByTestId("header-email")).toHaveText("ops@acme.test");
   });
 
   test("after signing out, the back button does not reveal the workspace", async ({ page }) => {

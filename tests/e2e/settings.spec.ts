@@ -1,81 +1,81 @@
 import { expect, test } from "./support/test";
-import { signIn } from "./support/sign-in";
 
 /**
  * /app/settings in a real browser: suppression lists filled by paste and by
  * CSV upload, with the refused rows listed by line; a threshold mistake kept
  * in the form; viewers refused.
  */
-test("ops adds suppressions by paste and CSV upload and sees the refused rows", async ({ page }) => {
-  await page.setViewportSize({ width: 1280, height: 900 });
-  await signIn(page, "ops@acme.test");
-  await page.goto("/app/settings");
-  await expect(page.getByRole("heading", { name: "Settings", level: 1 })).toBeVisible();
-  await page.screenshot({ path: "test-results/screenshots/settings.png", fullPage: true });
+test.describe("ops", () => {
+  test.use({ signedInAs: "ops" });
 
-  const paste = page.getByRole("textbox", { name: "Values, one per line" });
-  await paste.fill(["Jane.Tan@Example-Paste.SG", "https://www.paste-competitor.com/", "not an address", "T98LL0001A"].join("\n"));
-  await page.getByLabel("Reason (optional)").nth(1).fill("asked to stop");
-  await page.getByRole("button", { name: "Add all" }).click();
-  await expect(page.getByTestId("paste-result")).toContainText("3 added, 1 line refused");
-  const pasteErrors = page.getByTestId("row-errors");
-  await expect(pasteErrors.getByRole("row", { name: /^3 not an address/ })).toBeVisible();
-  // Only the refused line is given back, to fix and send again.
-  await expect(paste).toHaveValue("not an address");
-  const list = page.getByTestId("suppression-list");
-  await expect(list).toContainText("jane.tan@example-paste.sg");
-  await expect(list).toContainText("paste-competitor.com");
-  await expect(list).toContainText("T98LL0001A");
+  test("ops adds suppressions by paste and CSV upload and sees the refused rows", async ({ page }) => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto("/app/settings");
+    await expect(page.getByRole("heading", { name: "Settings", level: 1 })).toBeVisible();
+    await page.screenshot({ path: "test-results/screenshots/settings.png", fullPage: true });
 
-  const csv = ["kind,value,reason", "email,ops@upload-co.sg,unsubscribed", "email,ops@@upload-co.sg,typo", "domain,http://upload-co.sg/about,", "phone,6123 4567,wrong kind", "uen,T19LL1234A,closed"].join("\n");
-  await page.getByLabel("CSV file (up to 1 MB)").setInputFiles({ name: "suppress.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
-  await page.getByRole("button", { name: "Upload" }).click();
-  await expect(page.getByTestId("csv-result")).toContainText("suppress.csv: 3 added, 2 lines refused");
-  const csvErrors = page.getByTestId("row-errors");
-  await expect(csvErrors.getByRole("row")).toHaveCount(3);
-  await expect(csvErrors.getByRole("row", { name: /^3 ops@@upload-co\.sg not an email address/ })).toBeVisible();
-  await expect(csvErrors.getByRole("row", { name: /^5 6123 4567 unknown kind "phone"/ })).toBeVisible();
-  await expect(list).toContainText("ops@upload-co.sg");
-  await expect(list).toContainText("T19LL1234A");
-  await expect(list).not.toContainText("ops@@upload-co.sg");
-  await page.screenshot({ path: "test-results/screenshots/settings-suppressions.png", fullPage: true });
+    const paste = page.getByRole("textbox", { name: "Values, one per line" });
+    await paste.fill(["Jane.Tan@Example-Paste.SG", "https://www.paste-competitor.com/", "not an address", "T98LL0001A"].join("\n"));
+    await page.getByLabel("Reason (optional)").nth(1).fill("asked to stop");
+    await page.getByRole("button", { name: "Add all" }).click();
+    await expect(page.getByTestId("paste-result")).toContainText("3 added, 1 line refused");
+    const pasteErrors = page.getByTestId("row-errors");
+    await expect(pasteErrors.getByRole("row", { name: /^3 not an address/ })).toBeVisible();
+    // Only the refused line is given back, to fix and send again.
+    await expect(paste).toHaveValue("not an address");
+    const list = page.getByTestId("suppression-list");
+    await expect(list).toContainText("jane.tan@example-paste.sg");
+    await expect(list).toContainText("paste-competitor.com");
+    await expect(list).toContainText("T98LL0001A");
 
-  await page.getByRole("link", { name: /^UENs \(/ }).click();
-  await expect(list.getByRole("row")).toHaveCount(3);
-  await page.getByRole("button", { name: "Remove T19LL1234A" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "T19LL1234A is no longer suppressed." })).toBeVisible();
-  await expect(list).not.toContainText("T19LL1234A");
-});
+    const csv = ["kind,value,reason", "email,ops@upload-co.sg,unsubscribed", "email,ops@@upload-co.sg,typo", "domain,http://upload-co.sg/about,", "phone,6123 4567,wrong kind", "uen,T19LL1234A,closed"].join("\n");
+    await page.getByLabel("CSV file (up to 1 MB)").setInputFiles({ name: "suppress.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+    await page.getByRole("button", { name: "Upload" }).click();
+    await expect(page.getByTestId("csv-result")).toContainText("suppress.csv: 3 added, 2 lines refused");
+    const csvErrors = page.getByTestId("row-errors");
+    await expect(csvErrors.getByRole("row")).toHaveCount(3);
+    await expect(csvErrors.getByRole("row", { name: /^3 ops@@upload-co\.sg not an email address/ })).toBeVisible();
+    await expect(csvErrors.getByRole("row", { name: /^5 6123 4567 unknown kind "phone"/ })).toBeVisible();
+    await expect(list).toContainText("ops@upload-co.sg");
+    await expect(list).toContainText("T19LL1234A");
+    await expect(list).not.toContainText("ops@@upload-co.sg");
+    await page.screenshot({ path: "test-results/screenshots/settings-suppressions.png", fullPage: true });
 
-test("a threshold mistake is explained inline and the typed values stay", async ({ page }) => {
-  await signIn(page, "ops@acme.test");
-  await page.goto("/app/settings");
-  const high = page.getByLabel("High from");
-  const medium = page.getByLabel("Medium from");
-  const saved = { high: await high.inputValue(), medium: await medium.inputValue() };
-  await high.fill("35");
-  await medium.fill("60");
-  await page.getByRole("button", { name: "Save thresholds" }).click();
-  await expect(page.getByText("The High threshold must be above the Medium one")).toBeVisible();
-  await expect(high).toHaveValue("35");
-  await expect(medium).toHaveValue("60");
-  await expect(high).toHaveAttribute("aria-invalid", "true");
-  // Back to the saved values: the form round-trips without creating an ICP version other journeys would see.
-  await high.fill(saved.high);
-  await medium.fill(saved.medium);
-  await page.getByRole("button", { name: "Save thresholds" }).click();
-  await expect(page.getByText(/^Score thresholds saved(: nothing changed| as ICP version \d+)\.$/)).toBeVisible();
-  await expect(page.getByLabel("High from")).toHaveValue(saved.high);
-  await page.setViewportSize({ width: 390, height: 844 });
-  await page.screenshot({ path: "test-results/screenshots/settings-phone.png", fullPage: true });
+    await page.getByRole("link", { name: /^UENs \(/ }).click();
+    await expect(list.getByRole("row")).toHaveCount(3);
+    await page.getByRole("button", { name: "Remove T19LL1234A" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "T19LL1234A is no longer suppressed." })).toBeVisible();
+    await expect(list).not.toContainText("T19LL1234A");
+  });
+
+  test("a threshold mistake is explained inline and the typed values stay", async ({ page }) => {
+    await page.goto("/app/settings");
+    const high = page.getByLabel("High from");
+    const medium = page.getByLabel("Medium from");
+    const saved = { high: await high.inputValue(), medium: await medium.inputValue() };
+    await high.fill("35");
+    await medium.fill("60");
+    await page.getByRole("button", { name: "Save thresholds" }).click();
+    await expect(page.getByText("The High threshold must be above the Medium one")).toBeVisible();
+    await expect(high).toHaveValue("35");
+    await expect(medium).toHaveValue("60");
+    await expect(high).toHaveAttribute("aria-invalid", "true");
+    // Back to the saved values: the form round-trips without creating an ICP version other journeys would see.
+    await high.fill(saved.high);
+    await medium.fill(saved.medium);
+    await page.getByRole("button", { name: "Save thresholds" }).click();
+    await expect(page.getByText(/^Score thresholds saved(: nothing changed| as ICP version \d+)\.$/)).toBeVisible();
+    await expect(page.getByLabel("High from")).toHaveValue(saved.high);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: "test-results/screenshots/settings-phone.png", fullPage: true });
+  });
 });
 
 test.describe("a viewer", () => {
   // The browser logs the refused document itself as a console error; nothing else may be.
-  test.use({ expectedConsoleErrors: [/^Failed to load resource: the server responded with a status of 403/] });
+  test.use({ signedInAs: "viewer", expectedConsoleErrors: [/^Failed to load resource: the server responded with a status of 403/] });
 
   test("a viewer cannot open the settings", async ({ page }) => {
-    await signIn(page, "viewer@acme.test");
     const response = await page.goto("/app/settings");
     expect(response?.status()).toBe(403);
     await expect(page.getByRole("heading", { name: "You don't have access to this page" })).toBeVisible();

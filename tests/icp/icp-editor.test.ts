@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRequest, invoke } from "../support/app-requests";
 import { startStandIns, type StandIns } from "../support/platform";
+import { memberCookie } from "../support/workspace-users";
 
 /**
  * The ICP editor at /app/icp through its route modules: viewers read,
@@ -13,26 +14,18 @@ let tenant: string;
 const cookies: Record<string, string> = {};
 
 async function loadApp() {
-  const [db, session, editor, preview, icp, demoRegistry] = await Promise.all([
+  const [db, editor, preview, icp, demoRegistry] = await Promise.all([
     import("~/db.server"),
-    import("~/auth/session.server"),
     import("~/routes/app+/icp"),
     import("~/routes/app+/icp_.preview"),
     import("~/icp/icp.server"),
     import("~/dev/demo-registry.server"),
   ]);
-  return { ...db, ...session, editor, preview, ...icp, ...demoRegistry };
+  return { ...db, editor, preview, ...icp, ...demoRegistry };
 }
 
 async function member(key: string, roles: string[]) {
-  const sub = `${key}-sub`;
-  const user = await app.platformDb.user.create({ data: { sub, email: `${key}@example.test` } });
-  await app.platformDb.tenantUser.create({ data: { tenantId: tenant, userId: user.id, roles } });
-  const { setCookie } = await app.createSession(
-    { userId: user.id, tenantId: tenant, sub, email: user.email, roles, idToken: null, refreshToken: null, tokensExpireAt: null },
-    appRequest("/auth/callback"),
-  );
-  cookies[key] = setCookie.split(";")[0]!;
+  cookies[key] = (await memberCookie(key, roles, tenant)).cookie;
 }
 
 beforeAll(async () => {

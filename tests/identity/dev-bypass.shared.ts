@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Tenant } from "~/generated/prisma/client";
 import { appRequest, invoke } from "../support/app-requests";
 import { mintToken, startStandIns, type StandIns } from "../support/platform";
+import { memberCookie } from "../support/workspace-users";
 
 /**
  * The development bypass (X-Tenant-ID header, dev_tenant cookie) under one
@@ -15,9 +16,8 @@ export function devBypassSuite(environment: Record<string, string | undefined>, 
   let globex: Tenant;
 
   async function loadApp() {
-    const [db, session, whoami, info, rotate, layout, root, devTenant] = await Promise.all([
+    const [db, whoami, info, rotate, layout, root, devTenant] = await Promise.all([
       import("~/db.server"),
-      import("~/auth/session.server"),
       import("~/routes/api+/whoami"),
       import("~/routes/api+/info"),
       import("~/routes/api+/tenants.$id.odoo.api-key.rotate"),
@@ -27,7 +27,6 @@ export function devBypassSuite(environment: Record<string, string | undefined>, 
     ]);
     return {
       platformDb: db.platformDb,
-      createSession: session.createSession,
       whoami: whoami.loader,
       info: info.loader,
       rotate: rotate.action,
@@ -48,7 +47,7 @@ export function devBypassSuite(environment: Record<string, string | undefined>, 
     await standIns?.stop();
   });
 
-  const acmeToken = (roles: string[]) => mintToken(standIns.idp, { sub: "acme-user", email: "user@acme.test", tenant_id: "acme", roles });
+  const acmeToken = (roles: string[]) => mintToken(standIns.idp, { sub: "acme-user-sub", email: "user@acme.test", tenant_id: "acme", roles });
   const expected = () => (honoured ? globex : acme);
 
   describe(`the dev bypass (${honoured ? "honoured" : "ignored"})`, () => {
@@ -62,12 +61,7 @@ export function devBypassSuite(environment: Record<string, string | undefined>, 
     });
 
     it(`${honoured ? "switches" : "does not switch"} a session's tenant on the dev_tenant cookie`, async () => {
-      const user = await app.platformDb.user.upsert({ where: { sub: "acme-user" }, create: { sub: "acme-user", email: "user@acme.test" }, update: {} });
-      const { setCookie } = await app.createSession(
-        { userId: user.id, tenantId: acme.id, sub: user.sub, email: user.email, roles: ["ops"], idToken: null, refreshToken: null, tokensExpireAt: null },
-        appRequest("/auth/callback"),
-      );
-      const session = setCookie.split(";")[0]!;
+      const { cookie: session } = await memberCookie("acme-user", ["ops"], acme.id, "user@acme.test");
       const response = await invoke(app.appLayout, appRequest("/app", { cookie: `${session}; dev_tenant=globex` }));
       expect(response.status).toBe(200);
       expect(await response.json()).toMatchObject({ tenant: { id: expected().id } });
@@ -85,12 +79,7 @@ export function devBypassSuite(environment: Record<string, string | undefined>, 
     });
 
     it(`${honoured ? "offers" : "does not offer"} the tenant selector, whose choice ${honoured ? "sets" : "never sets"} the dev_tenant cookie`, async () => {
-      const user = await app.platformDb.user.upsert({ where: { sub: "acme-user" }, create: { sub: "acme-user", email: "user@acme.test" }, update: {} });
-      const { setCookie } = await app.createSession(
-        { userId: user.id, tenantId: acme.id, sub: user.sub, email: user.email, roles: ["ops"], idToken: null, refreshToken: null, tokensExpireAt: null },
-        appRequest("/auth/callback"),
-      );
-      const session = setCookie.split(";")[0]!;
+      const { cookie: session } = await memberCookie("acme-user", ["ops"], acme.id, "user@acme.test");
       const header = (await (await invoke(app.root, appRequest("/app", { cookie: session }))).json()) as { viewer: { devTenants?: Array<{ slug: string }> } };
       if (honoured) expect(header.viewer.devTenants?.map((t) => t.slug)).toEqual(expect.arrayContaining(["acme", "globex"]));
       else expect(header.viewer.devTenants).toBeUndefined();

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Tenant } from "~/generated/prisma/client";
 import { AppBrowser, appRequest, invoke, sessionIdHash, signInThroughApp } from "../support/app-requests";
-import { DEMO_PASSWORD, startStandIns, type StandIns } from "../support/platform";
+import { DEMO_PASSWORD, type StandIns } from "../support/platform";
+import { callApi } from "../support/tenant-api";
+import { startDemoTenants } from "../support/workspace-users";
 
 /**
  * What the IdP says at each refresh is what applies: an administrator's
@@ -15,31 +17,20 @@ let acme: Tenant;
 let globex: Tenant;
 
 async function loadApp() {
-  const [db, whoami, admin] = await Promise.all([import("~/db.server"), import("~/routes/api+/whoami"), import("~/routes/admin+/_layout")]);
-  return { platformDb: db.platformDb, whoami: whoami.loader, adminLayout: admin.loader };
-}
-
-async function activeTenant(slug: string, name: string): Promise<Tenant> {
-  return app.platformDb.tenant.create({
-    data: { slug, name, status: "active", onboardingStatus: { create: { status: "ready", phase: "ready" } } },
-  });
+  const [db, admin] = await Promise.all([import("~/db.server"), import("~/routes/admin+/_layout")]);
+  return { platformDb: db.platformDb, adminLayout: admin.loader };
 }
 
 beforeAll(async () => {
-  standIns = await startStandIns();
+  ({ standIns, acme, globex } = await startDemoTenants());
   app = await loadApp();
-  acme = await activeTenant("acme", "Acme");
-  globex = await activeTenant("globex", "Globex");
 });
 
 afterAll(async () => {
   await standIns?.stop();
 });
 
-async function whoami(cookie: string | undefined) {
-  const response = await invoke(app.whoami, appRequest("/api/whoami", { cookie }));
-  return { status: response.status, body: (await response.json()) as { tenant_id?: string | null; roles?: string[] } };
-}
+const whoami = (cookie: string | undefined) => callApi("whoami", { cookie });
 
 async function signedIn(email: string) {
   const browser = new AppBrowser();
@@ -72,7 +63,7 @@ describe("claims of the refreshed token replace the session's", () => {
     await expireTokens();
     const me = await whoami(browser.cookies());
     expect(me.status).toBe(200);
-    expect(me.body.roles).not.toContain("platform_owner");
+    expect(me.body?.roles).not.toContain("platform_owner");
     expect((await invoke(app.adminLayout, appRequest("/admin", { cookie: browser.cookies() }))).status).toBe(403);
   });
 

@@ -9,6 +9,7 @@ import { DEV_APP_ROLE, devAppDatabaseUrl } from "../../app/dev/dev-logins.server
 import { appRequest, invoke } from "../support/app-requests";
 import { sseMessages, type SseMessage } from "../support/sse";
 import { startStandIns, type StandIns } from "../support/platform";
+import { memberCookie } from "../support/workspace-users";
 
 /**
  * A live-progress stream is open when Postgres restarts: the web process must
@@ -27,13 +28,12 @@ const unhandled: unknown[] = [];
 const recordUnhandled = (reason: unknown) => unhandled.push(reason);
 
 async function loadApp() {
-  const [db, session, route, runLog] = await Promise.all([
+  const [db, route, runLog] = await Promise.all([
     import("~/db.server"),
-    import("~/auth/session.server"),
     import("~/routes/api+/runs.$id.events"),
     import("~/runs/run-log.server"),
   ]);
-  return { ...db, ...session, route, ...runLog };
+  return { ...db, route, ...runLog };
 }
 
 function freePort(): Promise<number> {
@@ -104,13 +104,7 @@ const step = (stage: string) => (m: SseMessage) => m.event === "step" && JSON.pa
 describe("a live-progress stream across a Postgres restart", () => {
   it("keeps the web process up and carries the steps written after the restart", async () => {
     const tenantId = (await app.platformDb.tenant.create({ data: { slug: "restart", name: "Restart", status: "active" } })).id;
-    const user = await app.platformDb.user.create({ data: { sub: "restart-ops", email: "ops@restart.test" } });
-    await app.platformDb.tenantUser.create({ data: { tenantId, userId: user.id, roles: ["ops"] } });
-    const { setCookie } = await app.createSession(
-      { userId: user.id, tenantId, sub: user.sub, email: user.email, roles: ["ops"], idToken: null, refreshToken: null, tokensExpireAt: null },
-      appRequest("/auth/callback"),
-    );
-    const cookie = setCookie.split(";")[0]!;
+    const { cookie } = await memberCookie("restart-ops", ["ops"], tenantId);
     const runId = await app.db.$withTenant(tenantId, async (tx) => {
       const run = await tx.run.create({ data: { kind: "manual", status: "running", runDate: new Date("2026-12-04"), targetCount: 1 } });
       await app.logStep(tx, { runId: run.id, uen: "201700001A", stage: "domain", event: "done", status: "ok" });

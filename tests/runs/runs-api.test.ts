@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRequest, invoke } from "../support/app-requests";
 import { sseMessages, type SseMessage } from "../support/sse";
 import { mintToken, startStandIns, type StandIns } from "../support/platform";
+import { memberCookie } from "../support/workspace-users";
 
 /**
  * /api/runs through its route modules: POST starts a run (ops and admins);
@@ -15,27 +16,19 @@ const tenants: Record<string, string> = {};
 const cookies: Record<string, string> = {};
 
 async function loadApp() {
-  const [db, session, route, start, runLog] = await Promise.all([
+  const [db, route, start, runLog] = await Promise.all([
     import("~/db.server"),
-    import("~/auth/session.server"),
     import("~/routes/api+/runs.$id.events"),
     import("~/routes/api+/runs._index"),
     import("~/runs/run-log.server"),
   ]);
-  return { ...db, ...session, route, start, ...runLog };
+  return { ...db, route, start, ...runLog };
 }
 
 async function member(slug: string, role = "viewer") {
   const tenantId = tenants[slug] ?? (await app.platformDb.tenant.create({ data: { slug, name: slug, status: "active" } })).id;
-  const sub = `${slug}-${role}`;
-  const user = await app.platformDb.user.create({ data: { sub, email: `${sub}@example.test` } });
-  await app.platformDb.tenantUser.create({ data: { tenantId, userId: user.id, roles: [role] } });
-  const { setCookie } = await app.createSession(
-    { userId: user.id, tenantId, sub, email: user.email, roles: [role], idToken: null, refreshToken: null, tokensExpireAt: null },
-    appRequest("/auth/callback"),
-  );
   tenants[slug] = tenantId;
-  cookies[role === "viewer" ? slug : `${slug}:${role}`] = setCookie.split(";")[0]!;
+  cookies[role === "viewer" ? slug : `${slug}:${role}`] = (await memberCookie(`${slug}-${role}`, [role], tenantId)).cookie;
 }
 
 async function newRun(tenantId: string, status: string, stages: string[]) {
@@ -127,7 +120,7 @@ describe("GET /api/runs/:id/events", () => {
 
   it("works with a bearer token of the run's tenant", async () => {
     const runId = await newRun(tenants["sse-acme"]!, "succeeded", ["domain", "crawl"]);
-    const token = await mintToken(standIns.idp, { sub: "sse-acme-viewer", email: "sse-acme-viewer@example.test", tenant_id: "sse-acme", roles: ["viewer"] });
+    const token = await mintToken(standIns.idp, { sub: "sse-acme-viewer-sub", email: "sse-acme-viewer@example.test", tenant_id: "sse-acme", roles: ["viewer"] });
     const response = await invoke(app.route.loader, appRequest(`/api/runs/${runId}/events`, { token }), { id: runId });
     expect(response.status).toBe(200);
     expect(steps(await readSse(response))).toEqual(["domain", "crawl"]);
@@ -146,7 +139,7 @@ describe("POST /api/runs", () => {
     expect(started.status).toBe(202);
     const { run_id: runId } = (await started.json()) as { run_id: string };
     const run = await app.db.$withTenant(tenantId, (tx) => tx.run.findUniqueOrThrow({ where: { tenantId_id: { tenantId, id: runId } } }));
-    expect(run).toMatchObject({ kind: "manual", status: "queued", startedBySub: "runs-start-ops", options: { limit: 5, includeCareers: true } });
+    expect(run).toMatchObject({ kind: "manual", status: "queued", startedBySub: "runs-start-ops-sub", options: { limit: 5, includeCareers: true } });
 
     const again = await post({ cookie: cookies["runs-start:ops"] });
     expect(again.status).toBe(409);

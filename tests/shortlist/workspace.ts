@@ -1,5 +1,5 @@
 import { mintToken, startStandIns, type StandIns } from "../support/platform";
-import { appRequest } from "../support/app-requests";
+import { memberCookie } from "../support/workspace-users";
 
 /**
  * Two or three tenants with finished runs and signed-in members, for the
@@ -10,9 +10,8 @@ export type Member = { cookie: string; token: string; sub: string; email: string
 
 export async function startWorkspace() {
   const standIns: StandIns = await startStandIns();
-  const [{ db, platformDb }, session, fixtures, time] = await Promise.all([
+  const [{ db, platformDb }, fixtures, time] = await Promise.all([
     import("~/db.server"),
-    import("~/auth/session.server"),
     import("../support/lead-fixtures"),
     import("~/utils/singapore-time"),
   ]);
@@ -24,20 +23,9 @@ export async function startWorkspace() {
 
   /** A session cookie and a bearer token for someone with these roles in the tenant. */
   async function member(tenant: { id: string; slug: string }, role: string): Promise<Member> {
-    const sub = `${tenant.slug}-${role}-sub`;
-    const email = `${role}@${tenant.slug}.test`;
-    const user = await platformDb.user.upsert({ where: { sub }, create: { sub, email }, update: {} });
-    await platformDb.tenantUser.upsert({
-      where: { tenantId_userId: { tenantId: tenant.id, userId: user.id } },
-      create: { tenantId: tenant.id, userId: user.id, roles: [role] },
-      update: { roles: [role] },
-    });
-    const { setCookie } = await session.createSession(
-      { userId: user.id, tenantId: tenant.id, sub, email, roles: [role], idToken: null, refreshToken: null, tokensExpireAt: null },
-      appRequest("/auth/callback")
-    );
+    const { cookie, sub, email } = await memberCookie(`${tenant.slug}-${role}`, [role], tenant.id, `${role}@${tenant.slug}.test`);
     const token = await mintToken(standIns.idp, { sub, email, tenant_id: tenant.slug, roles: [role] });
-    return { cookie: setCookie.split(";")[0]!, token, sub, email };
+    return { cookie, token, sub, email };
   }
 
   return { standIns, db, platformDb, today, tenant, member, seedFinishedRun: fixtures.seedFinishedRun };

@@ -4,6 +4,7 @@ import type { Tenant } from "~/generated/prisma/client";
 import { OdooClient } from "~/odoo/client.server";
 import { appRequest, invoke } from "../support/app-requests";
 import { mintToken, ODOO_SETTINGS, startStandIns, type StandIns } from "../support/platform";
+import { memberCookie } from "../support/workspace-users";
 
 /**
  * The control plane at /admin: platform roles only, the tenants list (search,
@@ -16,9 +17,8 @@ let acme: Tenant;
 const cookies: Record<string, string> = {};
 
 async function loadApp() {
-  const [db, session, identity, provisioning, connection, adminLayout, adminIndex, detail, appLayout, status, billing, tenantApi, rotateApi] = await Promise.all([
+  const [db, identity, provisioning, connection, adminLayout, adminIndex, detail, appLayout, status, billing, tenantApi, rotateApi] = await Promise.all([
     import("~/db.server"),
-    import("~/auth/session.server"),
     import("~/auth/identity.server"),
     import("~/tenants/provisioning.server"),
     import("~/odoo/connection.server"),
@@ -33,7 +33,6 @@ async function loadApp() {
   ]);
   return {
     platformDb: db.platformDb,
-    createSession: session.createSession,
     resolveIdentity: identity.resolveIdentity,
     runProvisioning: provisioning.runProvisioning,
     openOdooSecret: connection.openOdooSecret,
@@ -47,24 +46,6 @@ async function loadApp() {
     tenantApi: tenantApi.loader,
     rotateApi: rotateApi.action,
   };
-}
-
-/** A signed-in browser's cookie for someone with these roles (sign-in itself is tested in tests/identity). */
-async function sessionCookie(key: string, roles: string[], tenantId: string | null) {
-  const sub = `${key}-sub`;
-  const user = await app.platformDb.user.upsert({ where: { sub }, create: { sub, email: `${key}@example.test` }, update: {} });
-  if (tenantId) {
-    await app.platformDb.tenantUser.upsert({
-      where: { tenantId_userId: { tenantId, userId: user.id } },
-      create: { tenantId, userId: user.id, roles },
-      update: { roles },
-    });
-  }
-  const { setCookie } = await app.createSession(
-    { userId: user.id, tenantId, sub, email: user.email, roles, idToken: null, refreshToken: null, tokensExpireAt: null },
-    appRequest("/auth/callback"),
-  );
-  return setCookie.split(";")[0]!;
 }
 
 const SEEDED = 45;
@@ -92,7 +73,7 @@ beforeAll(async () => {
     ["acme-ops", ["ops"], acme.id],
     ["acme-admin", ["admin"], acme.id],
   ] as const) {
-    cookies[key] = await sessionCookie(key, [...roles], tenantId);
+    cookies[key] = (await memberCookie(key, [...roles], tenantId)).cookie;
   }
 });
 

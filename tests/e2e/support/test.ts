@@ -1,17 +1,70 @@
-import { test as base, type ConsoleMessage, type Page } from "@playwright/test";
+import { test as base, type Browser, type BrowserContextOptions, type ConsoleMessage, type Page } from "@playwright/test";
+import { signIn } from "./sign-in";
 
 export { expect } from "@playwright/test";
 export type { Locator, Page } from "@playwright/test";
 
+/** The demo users a journey can be signed in as, by what they may do. */
+export const DEMO_USERS = {
+  ops: "ops@acme.test",
+  viewer: "viewer@acme.test",
+  globexAdmin: "admin@globex.test",
+  owner: "owner@nexius.test",
+} as const;
+export type DemoUser = keyof typeof DEMO_USERS;
+
+type StorageState = Exclude<BrowserContextOptions["storageState"], string | undefined>;
+
 /**
- * The `test` every journey uses: a page that throws (an uncaught error, a
- * failed hydration) or logs a console error fails the test, even when the
- * page still works without JavaScript. A test that provokes a console error
- * on purpose (a 404 page's "Failed to load resource") lists it in
- * `test.use({ expectedConsoleErrors: [/.../] })`.
+ * Signs a demo user in through the IdP's real login page in a context of its
+ * own and keeps the cookies. A demo workspace's first sign-in sets it up
+ * first, so this waits until the setup screen has moved on.
  */
-export const test = base.extend<{ expectedConsoleErrors: RegExp[]; failOnPageErrors: void }>({
+async function signInOnce(browser: Browser, baseURL: string | undefined, email: string): Promise<StorageState> {
+  const context = await browser.newContext({ baseURL });
+  try {
+    const page = await context.newPage();
+    await signIn(page, email);
+    await page.waitForURL((url) => !url.pathname.startsWith("/app/setup"), { timeout: 60_000 });
+    return await context.storageState();
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * The `test` every journey uses.
+ *
+ * A page that throws (an uncaught error, a failed hydration) or logs a
+ * console error fails the test, even when the page still works without
+ * JavaScript. A test that provokes a console error on purpose (a 404 page's
+ * "Failed to load resource") lists it in
+ * `test.use({ expectedConsoleErrors: [/.../] })`.
+ *
+ * `test.use({ signedInAs: "ops" })` starts each test already signed in as
+ * that demo user: each user signs in at the IdP once per worker and every
+ * later test reuses the session cookie (`storageState`). Journeys about
+ * sign-in itself leave it unset and sign in at the IdP.
+ */
+export const test = base.extend<
+  { expectedConsoleErrors: RegExp[]; failOnPageErrors: void; signedInAs: DemoUser | undefined },
+  { signedInState: (user: DemoUser) => Promise<StorageState> }
+>({
   expectedConsoleErrors: [[], { option: true }],
+  signedInAs: [undefined, { option: true }],
+  signedInState: [
+    async ({ browser }, use, workerInfo) => {
+      const states = new Map<DemoUser, Promise<StorageState>>();
+      await use((user) => {
+        if (!states.has(user)) states.set(user, signInOnce(browser, workerInfo.project.use.baseURL, DEMO_USERS[user]));
+        return states.get(user)!;
+      });
+    },
+    { scope: "worker" },
+  ],
+  storageState: async ({ signedInAs, signedInState, storageState }, use) => {
+    await use(signedInAs ? await signedInState(signedInAs) : storageState);
+  },
   failOnPageErrors: [
     async ({ context, expectedConsoleErrors, baseURL }, use, testInfo) => {
       const problems: string[] = [];

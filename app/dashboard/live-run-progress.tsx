@@ -3,7 +3,8 @@ import { useEffect, useRef, useState } from "react";
 import { Badge } from "~/components/ui/badge";
 import { maskMessage } from "./event-text";
 import { formatCount, formatMs } from "./run-metrics";
-import { isRunFinished, progressPercent, stageCounts, stageLabel } from "./run-stages";
+import { isRunFinished, stageLabel } from "~/runs/run-vocabulary";
+import { progressPercent, stageCounts } from "./run-stages";
 
 /**
  * A run's live progress from its SSE stream (/api/runs/:id/events): the

@@ -160,4 +160,3 @@ export async function runProgress(tenantId: string, runId: string): Promise<RunP
   });
 }
 
-export const FINISHED_STATUSES = new Set(["succeeded", "failed", "cancelled"]);

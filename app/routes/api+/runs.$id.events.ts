@@ -4,7 +4,8 @@ import { requireTenantUser } from "~/auth/guards.server";
 import { apiError } from "~/http.server";
 import { eventStreamsGate } from "~/http/open-streams.server";
 import { log } from "~/logger.server";
-import { eventsAfter, FINISHED_STATUSES, runProgress, subscribeToRun } from "~/runs/run-events.server";
+import { eventsAfter, runProgress, subscribeToRun } from "~/runs/run-events.server";
+import { isRunFinished } from "~/runs/run-vocabulary";
 
 /**
  * Server-Sent Events for one run of the caller's tenant: every step event
@@ -77,7 +78,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
             await sendNewEvents();
             const progress = await runProgress(tenantId, runId.data);
             if (progress) {
-              const finished = FINISHED_STATUSES.has(progress.status);
+              const finished = isRunFinished(progress.status);
               // The run may have finished, with its last events, after the read above.
               if (finished) await sendNewEvents();
               send(`event: progress\ndata: ${JSON.stringify(progress)}\n\n`);

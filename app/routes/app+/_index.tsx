@@ -13,7 +13,7 @@ import { Page } from "~/components/ui/page";
 import { dashboardSummary, resolveAlert } from "~/dashboard/dashboard.server";
 import { RunProgressBar } from "~/dashboard/live-run-progress";
 import { formatCount, formatDay, formatPercent, formatWhen } from "~/dashboard/run-metrics";
-import { isRunFinished } from "~/dashboard/run-stages";
+import { isRunFinished } from "~/runs/run-vocabulary";
 import { Notice, Section } from "~/dashboard/section";
 import { VendorUsageTable } from "~/dashboard/vendor-usage-table";
 import { RunAlreadyActiveError, startRun } from "~/runs/start-run.server";

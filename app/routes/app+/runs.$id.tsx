@@ -11,7 +11,7 @@ import { Button } from "~/components/ui/button";
 import { Page } from "~/components/ui/page";
 import { EventFeed, LiveRunProgress, RunProgressBar } from "~/dashboard/live-run-progress";
 import { durationBetween, formatCount, formatDay, formatDuration, formatMs, formatPercent, formatUsd, formatWhen, type RunMetricsView } from "~/dashboard/run-metrics";
-import { isRunFinished, stageLabel } from "~/dashboard/run-stages";
+import { isRunFinished, stageLabel } from "~/runs/run-vocabulary";
 import { NotInQaSampleError, QaCheckForm, recordQaCheck, runDetail, type QaEntry } from "~/dashboard/runs.server";
 import { Notice, Section, Stat } from "~/dashboard/section";
 import { VendorUsageTable } from "~/dashboard/vendor-usage-table";

@@ -1,7 +1,8 @@
 import { Link, useRevalidator } from "@remix-run/react";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { Badge, statusTone } from "~/components/ui/badge";
 import { isRunFinished, PROGRESS_STAGE_LABELS, PROGRESS_STAGES, progressStageOf, type ProgressStage } from "~/runs/run-vocabulary";
+import { useRunEvents } from "~/runs/use-run-events";
 import type { RunLive, RunReply } from "./replies";
 
 /**
@@ -29,43 +30,33 @@ function emptyStream(): Stream {
   };
 }
 
-type StepEvent = { stage: string; event: string; status: string; message: string | null };
-
 function useRunStream(runId: string, enabled: boolean): Stream {
   const [stream, setStream] = useState<Stream>(emptyStream);
   const revalidator = useRevalidator();
-  useEffect(() => {
-    if (!enabled || typeof EventSource === "undefined") return;
-    const source = new EventSource(`/api/runs/${runId}/events`);
-    source.onopen = () => setStream((s) => ({ ...s, connection: "live" }));
-    source.onerror = () => setStream((s) => ({ ...s, connection: "reconnecting" }));
-    source.addEventListener("step", (e) => {
-      const step = JSON.parse((e as MessageEvent<string>).data) as StepEvent;
-      const stage = progressStageOf(step.stage);
-      setStream((s) => {
-        if (!stage) return { ...s, connection: "live", last: step.message ?? s.last };
-        const before = s.stages[stage];
-        return {
-          ...s,
-          connection: "live",
-          current: stage,
-          last: step.message ?? `${PROGRESS_STAGE_LABELS[stage]}: ${step.event} (${step.status})`,
-          stages: { ...s.stages, [stage]: { seen: before.seen + 1, errors: before.errors + (step.status === "error" ? 1 : 0) } },
-        };
-      });
-    });
-    source.addEventListener("progress", (e) => {
-      const p = JSON.parse((e as MessageEvent<string>).data) as { target: number; settled: number; status: string };
-      setStream((s) => ({ ...s, connection: "live", progress: { target: p.target, settled: p.settled, status: p.status } }));
-    });
-    source.addEventListener("done", () => {
-      source.close();
-      revalidator.revalidate();
-    });
-    return () => source.close();
-    // revalidator changes identity on every state change; the stream must not restart for that.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [runId, enabled]);
+  useRunEvents(
+    runId,
+    {
+      onOpen: () => setStream((s) => ({ ...s, connection: "live" })),
+      onConnectionError: () => setStream((s) => ({ ...s, connection: "reconnecting" })),
+      onStep: (step) => {
+        const stage = progressStageOf(step.stage);
+        setStream((s) => {
+          if (!stage) return { ...s, connection: "live", last: step.message ?? s.last };
+          const before = s.stages[stage];
+          return {
+            ...s,
+            connection: "live",
+            current: stage,
+            last: step.message ?? `${PROGRESS_STAGE_LABELS[stage]}: ${step.event} (${step.status})`,
+            stages: { ...s.stages, [stage]: { seen: before.seen + 1, errors: before.errors + (step.status === "error" ? 1 : 0) } },
+          };
+        });
+      },
+      onProgress: (p) => setStream((s) => ({ ...s, connection: "live", progress: { target: p.target, settled: p.settled, status: p.status } })),
+      onDone: () => revalidator.revalidate(),
+    },
+    { enabled },
+  );
   return stream;
 }
 

@@ -1,14 +1,8 @@
-import { z } from "zod";
 import { defineTask } from "../app/jobs/define-task.server";
+import { taskContracts } from "../app/jobs/payloads";
 import { finalizeRun } from "../app/runs/finalize-run.server";
-import { tenantIsWorking } from "../app/runs/tenant-gate.server";
 
 /** Figures, checks, QA sample and the Odoo push of a run whose companies have all settled. */
-export default defineTask(
-  "finalize_run",
-  { schema: z.object({ tenantId: z.uuid(), runId: z.uuid() }), maxAttempts: 5 },
-  async ({ tenantId, runId }, helpers) => {
-    if (!(await tenantIsWorking(tenantId, helpers))) return;
-    await finalizeRun(tenantId, runId);
-  },
-);
+export default defineTask("finalize_run", { ...taskContracts.finalize_run, heldWhileTenantPaused: true }, async ({ tenantId, runId }) => {
+  await finalizeRun(tenantId, runId);
+});

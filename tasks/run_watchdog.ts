@@ -1,8 +1,8 @@
-import { z } from "zod";
 import { defineTask } from "../app/jobs/define-task.server";
+import { taskContracts } from "../app/jobs/payloads";
 import { watchRuns } from "../app/runs/watchdog.server";
 
 /** Cron, every five minutes: finalizes settled runs and resumes stalled companies. */
-export default defineTask("run_watchdog", { schema: z.object({}).passthrough(), maxAttempts: 1 }, async () => {
+export default defineTask("run_watchdog", taskContracts.run_watchdog, async () => {
   await watchRuns();
 });

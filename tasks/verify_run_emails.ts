@@ -1,14 +1,8 @@
-import { z } from "zod";
 import { defineTask } from "../app/jobs/define-task.server";
+import { taskContracts } from "../app/jobs/payloads";
 import { runVerifyEmailsJob } from "../app/runs/company-job.server";
-import { tenantIsWorking } from "../app/runs/tenant-gate.server";
 
 /** Verifies a run's pending addresses in batches of 200, then scores the companies they settle. */
-export default defineTask(
-  "verify_run_emails",
-  { schema: z.object({ tenantId: z.uuid(), runId: z.uuid() }), maxAttempts: 5 },
-  async ({ tenantId, runId }, helpers) => {
-    if (!(await tenantIsWorking(tenantId, helpers))) return;
-    await runVerifyEmailsJob(tenantId, runId);
-  },
-);
+export default defineTask("verify_run_emails", { ...taskContracts.verify_run_emails, heldWhileTenantPaused: true }, async ({ tenantId, runId }) => {
+  await runVerifyEmailsJob(tenantId, runId);
+});

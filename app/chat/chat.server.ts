@@ -4,7 +4,8 @@ import type { LlmClient } from "~/vendors/llm.server";
 import { executeCommand, icpRefreshesLive, runsLive, type Answer, type ChatViewer } from "./answers.server";
 import { refusalFor, routeCommand } from "./commands";
 import { chatLlm, routeWithLlm } from "./llm-router.server";
-import { isFinishedRun, type IcpRefreshLive, type RunLive } from "./replies";
+import { isRunFinished } from "~/runs/run-vocabulary";
+import type { IcpRefreshLive, RunLive } from "./replies";
 import { appendMessages, threadMessages, type ChatMessageView, type ThreadOwner } from "./threads.server";
 
 /**
@@ -84,6 +85,6 @@ export async function threadView(viewer: ChatViewer, threadId: string): Promise<
     m.reply?.type === "icp_change" && m.reply.refreshQueued ? [{ messageId: m.id, requestedAt: m.reply.requestedAt, version: m.reply.changed ? m.reply.version : null }] : [],
   );
   const [runs, refreshes] = await Promise.all([runsLive(viewer.tenantId, runIds), icpRefreshesLive(viewer.tenantId, cards)]);
-  const pending = Object.values(runs).some((r) => !isFinishedRun(r.status)) || Object.values(refreshes).some((r) => r.status === "pending");
+  const pending = Object.values(runs).some((r) => !isRunFinished(r.status)) || Object.values(refreshes).some((r) => r.status === "pending");
   return { messages, runs, refreshes, pending };
 }

@@ -131,12 +131,6 @@ export type IcpRefreshLive = {
   degradedReason: string | null;
 };
 
-export const FINISHED_RUN_STATUSES = ["succeeded", "failed", "cancelled"] as const;
-
-export function isFinishedRun(status: string): boolean {
-  return (FINISHED_RUN_STATUSES as readonly string[]).includes(status);
-}
-
 export const THREAD_TITLE_MAX = 120;
 export const MESSAGE_MAX = 2000;
 

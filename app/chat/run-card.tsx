@@ -1,8 +1,9 @@
 import { Link, useRevalidator } from "@remix-run/react";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { Badge, statusTone } from "~/components/ui/badge";
-import { PROGRESS_STAGES as RUN_STAGES, progressStageOf as runStageOf, type ProgressStage as RunStage } from "~/runs/progress-stages";
-import { isFinishedRun, type RunLive, type RunReply } from "./replies";
+import { isRunFinished, PROGRESS_STAGE_LABELS, PROGRESS_STAGES, progressStageOf, type ProgressStage } from "~/runs/run-vocabulary";
+import { useRunEvents } from "~/runs/use-run-events";
+import type { RunLive, RunReply } from "./replies";
 
 /**
  * A run started from the chat. While it runs, its progress streams in from
@@ -11,18 +12,17 @@ import { isFinishedRun, type RunLive, type RunReply } from "./replies";
  */
 type StageState = { seen: number; errors: number };
 type Stream = {
-  stages: Record<RunStage, StageState>;
-  current: RunStage | null;
+  stages: Record<ProgressStage, StageState>;
+  current: ProgressStage | null;
   progress: { target: number; settled: number; status: string } | null;
   connection: "connecting" | "live" | "reconnecting";
   last: string | null;
 };
 
-const STAGE_LABELS: Record<RunStage, string> = { crawl: "Crawl", merge: "Merge", extract: "Extract", verify: "Verify", score: "Score" };
 
 function emptyStream(): Stream {
   return {
-    stages: Object.fromEntries(RUN_STAGES.map((s) => [s, { seen: 0, errors: 0 }])) as Record<RunStage, StageState>,
+    stages: Object.fromEntries(PROGRESS_STAGES.map((s) => [s, { seen: 0, errors: 0 }])) as Record<ProgressStage, StageState>,
     current: null,
     progress: null,
     connection: "connecting",
@@ -30,50 +30,40 @@ function emptyStream(): Stream {
   };
 }
 
-type StepEvent = { stage: string; event: string; status: string; message: string | null };
-
 function useRunStream(runId: string, enabled: boolean): Stream {
   const [stream, setStream] = useState<Stream>(emptyStream);
   const revalidator = useRevalidator();
-  useEffect(() => {
-    if (!enabled || typeof EventSource === "undefined") return;
-    const source = new EventSource(`/api/runs/${runId}/events`);
-    source.onopen = () => setStream((s) => ({ ...s, connection: "live" }));
-    source.onerror = () => setStream((s) => ({ ...s, connection: "reconnecting" }));
-    source.addEventListener("step", (e) => {
-      const step = JSON.parse((e as MessageEvent<string>).data) as StepEvent;
-      const stage = runStageOf(step.stage);
-      setStream((s) => {
-        if (!stage) return { ...s, connection: "live", last: step.message ?? s.last };
-        const before = s.stages[stage];
-        return {
-          ...s,
-          connection: "live",
-          current: stage,
-          last: step.message ?? `${STAGE_LABELS[stage]}: ${step.event} (${step.status})`,
-          stages: { ...s.stages, [stage]: { seen: before.seen + 1, errors: before.errors + (step.status === "error" ? 1 : 0) } },
-        };
-      });
-    });
-    source.addEventListener("progress", (e) => {
-      const p = JSON.parse((e as MessageEvent<string>).data) as { target: number; settled: number; status: string };
-      setStream((s) => ({ ...s, connection: "live", progress: { target: p.target, settled: p.settled, status: p.status } }));
-    });
-    source.addEventListener("done", () => {
-      source.close();
-      revalidator.revalidate();
-    });
-    return () => source.close();
-    // revalidator changes identity on every state change; the stream must not restart for that.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [runId, enabled]);
+  useRunEvents(
+    runId,
+    {
+      onOpen: () => setStream((s) => ({ ...s, connection: "live" })),
+      onConnectionError: () => setStream((s) => ({ ...s, connection: "reconnecting" })),
+      onStep: (step) => {
+        const stage = progressStageOf(step.stage);
+        setStream((s) => {
+          if (!stage) return { ...s, connection: "live", last: step.message ?? s.last };
+          const before = s.stages[stage];
+          return {
+            ...s,
+            connection: "live",
+            current: stage,
+            last: step.message ?? `${PROGRESS_STAGE_LABELS[stage]}: ${step.event} (${step.status})`,
+            stages: { ...s.stages, [stage]: { seen: before.seen + 1, errors: before.errors + (step.status === "error" ? 1 : 0) } },
+          };
+        });
+      },
+      onProgress: (p) => setStream((s) => ({ ...s, connection: "live", progress: { target: p.target, settled: p.settled, status: p.status } })),
+      onDone: () => revalidator.revalidate(),
+    },
+    { enabled },
+  );
   return stream;
 }
 
-function stageStatus(stream: Stream, stage: RunStage, finished: boolean): "done" | "running" | "waiting" | "error" {
+function stageStatus(stream: Stream, stage: ProgressStage, finished: boolean): "done" | "running" | "waiting" | "error" {
   if (finished) return stream.stages[stage].errors ? "error" : "done";
-  const index = RUN_STAGES.indexOf(stage);
-  const current = stream.current ? RUN_STAGES.indexOf(stream.current) : -1;
+  const index = PROGRESS_STAGES.indexOf(stage);
+  const current = stream.current ? PROGRESS_STAGES.indexOf(stream.current) : -1;
   if (stream.stages[stage].errors && index <= current) return "error";
   if (index < current) return "done";
   if (index === current) return "running";
@@ -89,7 +79,7 @@ const MARK_CLASS = {
 } as const;
 
 export function RunCard({ reply, live }: { reply: RunReply; live?: RunLive }) {
-  const finished = live ? isFinishedRun(live.status) : false;
+  const finished = live ? isRunFinished(live.status) : false;
   const stream = useRunStream(reply.runId, Boolean(live) && !finished);
   const what = reply.company ? `Re-enriching ${reply.company.name}` : reply.kind === "manual" ? "Run for today's candidates" : "Nightly run";
   const status = stream.progress?.status && !finished ? stream.progress.status : (live?.status ?? "unknown");
@@ -116,16 +106,16 @@ export function RunCard({ reply, live }: { reply: RunReply; live?: RunLive }) {
       ) : (
         <>
           <ol className="flex flex-wrap items-center gap-1" aria-label="Run stages">
-            {RUN_STAGES.map((stage, i) => {
+            {PROGRESS_STAGES.map((stage, i) => {
               const state = stageStatus(stream, stage, finished);
               return (
                 <li key={stage} className="flex items-center gap-1" data-stage={stage} data-state={state}>
                   <span className={`inline-flex items-center gap-1 rounded-full border px-2 py-0.5 text-xs font-medium ${MARK_CLASS[state]}`}>
                     <span aria-hidden>{MARK[state]}</span>
-                    {STAGE_LABELS[stage]}
+                    {PROGRESS_STAGE_LABELS[stage]}
                     <span className="sr-only">: {state}</span>
                   </span>
-                  {i < RUN_STAGES.length - 1 ? <span aria-hidden className="text-slate-400">→</span> : null}
+                  {i < PROGRESS_STAGES.length - 1 ? <span aria-hidden className="text-slate-400">→</span> : null}
                 </li>
               );
             })}

@@ -1,10 +1,12 @@
 import { useRevalidator } from "@remix-run/react";
-import { useEffect, useRef, useState } from "react";
+import { useState } from "react";
 import { Badge } from "~/components/ui/badge";
 import { maskMessage } from "./event-text";
 import { formatLatencyMs, formatTimeWithSeconds } from "~/utils/date-format";
 import { formatCount } from "~/utils/number-format";
-import { isRunFinished, progressPercent, stageCounts, stageLabel } from "./run-stages";
+import { isRunFinished, stageLabel } from "~/runs/run-vocabulary";
+import { progressPercent, stageCounts } from "./run-stages";
+import { useRunEvents } from "~/runs/use-run-events";
 
 /**
  * A run's live progress from its SSE stream (/api/runs/:id/events): the
@@ -24,34 +26,29 @@ export function useRunStream(runId: string, initial: { progress: LiveProgress; e
   const [events, setEvents] = useState(initial.events.slice(-FEED_SIZE));
   const [connection, setConnection] = useState<Connection>(isRunFinished(initial.progress.status) ? "finished" : "connecting");
   const revalidator = useRevalidator();
-  const revalidate = useRef(revalidator.revalidate);
-  revalidate.current = revalidator.revalidate;
   const active = !isRunFinished(initial.progress.status);
 
-  useEffect(() => {
-    if (!active) return;
-    const source = new EventSource(`/api/runs/${runId}/events?lastEventId=${encodeURIComponent(initial.lastEventId)}`);
-    source.onopen = () => setConnection("live");
-    source.onerror = () => setConnection(source.readyState === EventSource.CLOSED ? "closed" : "reconnecting");
-    source.addEventListener("step", (message) => {
-      const event = JSON.parse((message as MessageEvent<string>).data) as LiveEvent;
-      if (options.maskPersonalData) event.message = maskMessage(event.message);
-      setEvents((list) => (list.some((e) => e.id === event.id) ? list : [...list, event].slice(-FEED_SIZE)));
-    });
-    source.addEventListener("progress", (message) => {
-      setProgress(JSON.parse((message as MessageEvent<string>).data) as LiveProgress);
-      setConnection("live");
-    });
-    source.addEventListener("done", () => {
-      // The server ends the stream after `done`; closing stops the browser from reconnecting.
-      source.close();
-      setConnection("finished");
-      revalidate.current();
-    });
-    return () => source.close();
+  useRunEvents(
+    runId,
+    {
+      onOpen: () => setConnection("live"),
+      onConnectionError: (closed) => setConnection(closed ? "closed" : "reconnecting"),
+      onStep: (step) => {
+        const event: LiveEvent = options.maskPersonalData ? { ...step, message: maskMessage(step.message) } : step;
+        setEvents((list) => (list.some((e) => e.id === event.id) ? list : [...list, event].slice(-FEED_SIZE)));
+      },
+      onProgress: (next) => {
+        setProgress(next);
+        setConnection("live");
+      },
+      onDone: () => {
+        setConnection("finished");
+        revalidator.revalidate();
+      },
+    },
     // The initial snapshot only seeds the stream; later loader data must not reopen it.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [runId, active]);
+    { enabled: active, lastEventId: initial.lastEventId },
+  );
 
   return { progress, events, connection };
 }

@@ -3,7 +3,7 @@ import { ScoreDistributionChart } from "~/components/charts/score-distribution-c
 import { type RunMetricsView } from "./run-metrics";
 import { formatLatencyMs } from "~/utils/date-format";
 import { formatCount, formatPercent, formatUsd } from "~/utils/number-format";
-import { stageLabel } from "./run-stages";
+import { stageLabel } from "~/runs/run-vocabulary";
 import { Section, Stat } from "./section";
 
 const CONTACT_VENDORS = ["apify_linkedin", "lusha"];

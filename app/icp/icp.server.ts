@@ -1,5 +1,5 @@
 import { db, type TenantTx } from "../db.server";
-import { addJob } from "../jobs/enqueue.server";
+import { enqueue } from "../jobs/enqueue.server";
 import { listIcpVersions, latestIcpVersion, type IcpVersion } from "./icp-versions.server";
 import { compileCountQuery, compileSampleQuery, hasIndustryScope, PREVIEW_COLUMNS } from "./predicate";
 import { diffIcpRules, parseIcpRules, sameIcpRules, type IcpRuleChange, type IcpRules } from "./rules";
@@ -15,7 +15,7 @@ export const REFRESH_TASK = "refresh_candidates";
 
 /** Queues a candidate refresh; pending refreshes of a tenant collapse into one. */
 export async function enqueueCandidateRefresh(tenantId: string, reason: string, tx?: TenantTx) {
-  return addJob(REFRESH_TASK, { tenantId, reason }, { jobKey: `refresh_candidates:${tenantId}`, jobKeyMode: "replace", maxAttempts: 5, tx });
+  return enqueue(REFRESH_TASK, { tenantId, reason }, { jobKey: `refresh_candidates:${tenantId}`, jobKeyMode: "replace", maxAttempts: 5, tx });
 }
 
 export type SaveResult = { changed: boolean; version: IcpVersion; changes: IcpRuleChange[] };

@@ -1,6 +1,7 @@
 import type { JobHelpers, Task } from "graphile-worker";
 import type { z } from "zod";
 import { log, withLogContext } from "../logger.server";
+import { tenantIsWorking } from "./tenant-gate.server";
 
 /**
  * A task: its name (the file name in tasks/), the zod schema of its payload,
@@ -12,15 +13,28 @@ export type TaskDefinition<Name extends string = string, Schema extends z.ZodTyp
   schema: Schema;
   /** Default for jobs of this task; graphile-worker's own default is 25. */
   maxAttempts: number;
+  /**
+   * Work for one tenant (the payload's tenantId) that waits while the tenant
+   * is paused: its jobs are put back for later instead of running, and
+   * dropped once the tenant is decommissioned.
+   */
+  heldWhileTenantPaused: boolean;
   run: (payload: z.output<Schema>, helpers: JobHelpers) => Promise<void>;
+};
+
+export type TaskOptions<Schema extends z.ZodType> = {
+  schema: Schema;
+  maxAttempts?: number;
+  /** Only for a payload that names its tenant. */
+  heldWhileTenantPaused?: z.output<Schema> extends { tenantId: string } ? boolean : never;
 };
 
 export function defineTask<Name extends string, Schema extends z.ZodType>(
   name: Name,
-  options: { schema: Schema; maxAttempts?: number },
+  options: TaskOptions<Schema>,
   run: (payload: z.output<Schema>, helpers: JobHelpers) => Promise<void>,
 ): TaskDefinition<Name, Schema> {
-  return { name, schema: options.schema, maxAttempts: options.maxAttempts ?? 10, run };
+  return { name, schema: options.schema, maxAttempts: options.maxAttempts ?? 10, heldWhileTenantPaused: options.heldWhileTenantPaused ?? false, run };
 }
 
 /** Thrown for a payload that can never succeed; the job fails permanently instead of retrying. */
@@ -42,7 +56,8 @@ export function toGraphileTask(definition: TaskDefinition): Task {
       }
       const started = Date.now();
       try {
-        await definition.run(parsed.data, helpers);
+        const held = definition.heldWhileTenantPaused && !(await tenantIsWorking((parsed.data as { tenantId: string }).tenantId, helpers));
+        if (!held) await definition.run(parsed.data, helpers);
         log().debug({ ms: Date.now() - started }, "job done");
       } catch (error) {
         log().warn({ err: error, attempts: helpers.job.attempts, ms: Date.now() - started }, "job failed; will retry if attempts remain");

@@ -1,7 +1,6 @@
-import type { z } from "zod";
 import { db, platformDb } from "../db.server";
 import { Prisma } from "../generated/prisma/client";
-import { taskDefinitions, type TaskName } from "./tasks.server";
+import { taskContracts, type TaskName, type TaskPayload } from "./payloads";
 
 export type EnqueueOptions = {
   /** Same key while a job is pending: `replace` updates it, `dedupe` leaves it alone. */
@@ -16,8 +15,6 @@ export type EnqueueOptions = {
   tx?: Prisma.TransactionClient;
 };
 
-export type TaskPayload<T extends TaskName> = z.input<(typeof taskDefinitions)[T]["schema"]>;
-
 export type EnqueuedJob = { id: string; key: string | null };
 
 /**
@@ -30,16 +27,17 @@ export async function enqueue<T extends TaskName>(
   payload: TaskPayload<T>,
   options: EnqueueOptions = {},
 ): Promise<EnqueuedJob> {
-  const definition = taskDefinitions[task];
-  const parsed = definition.schema.safeParse(payload);
+  const contract = taskContracts[task];
+  const parsed = contract.schema.safeParse(payload);
   if (!parsed.success) {
     throw new Error(`Invalid payload for ${task}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"} ${i.message}`).join("; ")}`);
   }
-  return addJob(task, payload, { maxAttempts: definition.maxAttempts, ...options });
+  return addJob(task, payload, { maxAttempts: contract.maxAttempts, ...options });
 }
 
 /**
- * The untyped core of `enqueue`; use `enqueue` unless the task is not in the registry.
+ * The untyped core of `enqueue`, for jobs whose task is only known at run
+ * time (a job put back as it was) and tasks a test defines.
  *
  * A job for a tenant (its payload names a `tenantId`) is added as the
  * application role through app_enqueue_job(), which accepts it only for the

@@ -13,11 +13,12 @@ import scoreCompany from "../../tasks/score_company";
 import startRun from "../../tasks/start_run";
 import verifyRunEmails from "../../tasks/verify_run_emails";
 import type { TaskDefinition } from "./define-task.server";
+import type { taskContracts, TaskName } from "./payloads";
 
 /**
  * Every task the worker runs, by name. Each lives in tasks/<name>.ts (a test
- * checks the file names match), and is imported here so the app can check
- * payloads when it enqueues.
+ * checks the file names match) and parses its jobs with its contract in
+ * ./payloads. Only the worker imports this list: it loads every domain.
  */
 export const taskDefinitions = {
   provision_tenant: provisionTenant,
@@ -34,6 +35,4 @@ export const taskDefinitions = {
   push_run_to_odoo: pushRunToOdoo,
   run_watchdog: runWatchdog,
   score_company: scoreCompany,
-} satisfies Record<string, TaskDefinition>;
-
-export type TaskName = keyof typeof taskDefinitions;
+} satisfies { [T in TaskName]: TaskDefinition<T, (typeof taskContracts)[T]["schema"]> };

@@ -5,7 +5,8 @@ import { db, type TenantTx } from "~/db.server";
 import { emailDomain, isBusinessEmail, isRoleAddress, normalizeEmail } from "~/enrichment/email-policy.server";
 import { env } from "~/env.server";
 import type { OdooConnection, Prisma } from "~/generated/prisma/client";
-import { addJob } from "~/jobs/enqueue.server";
+import { enqueue } from "~/jobs/enqueue.server";
+import { runPushPayloadSchema } from "~/jobs/payloads";
 import { log } from "~/logger.server";
 import { OdooAccessDenied, OdooClient, OdooServerError, OdooTransportError, type OdooSession } from "./client.server";
 import { openOdooSecret } from "./connection.server";
@@ -66,14 +67,6 @@ const APPROVED_ACTION = "odoo_push.approved";
 const ABOUT_MAX_CHARS = 500;
 // A push of a few thousand partners takes minutes; the lock's transaction must outlive it.
 const PUSH_LOCK_TIMEOUT_MS = 60 * 60 * 1000;
-
-export const runPushPayloadSchema = z.object({
-  tenantId: z.uuid(),
-  runId: z.uuid(),
-  /** Set when an operator approved the push (on_approval tenants). */
-  approvedBy: z.object({ sub: z.string().min(1), email: z.string().email().nullish() }).optional(),
-});
-export type RunPushPayload = z.infer<typeof runPushPayloadSchema>;
 
 export function runPushJobKey(runId: string): string {
   return `odoo-push:${runId}`;
@@ -764,7 +757,7 @@ export async function requestRunPush(
       await recordEvents(tenantId, runId, [{ event: "awaiting_approval", status: "info" }], tx);
       return "awaiting_approval" as const;
     }
-    await addJob("push_run_to_odoo", payload, {
+    await enqueue("push_run_to_odoo", payload, {
       jobKey: runPushJobKey(runId),
       // One push per tenant at a time; the advisory lock guards callers outside the queue.
       queueName: `odoo-push:${tenantId}`,

@@ -3,6 +3,7 @@ import { db, platformDb } from "~/db.server";
 import { startWorker } from "~/jobs/worker.server";
 import type { RunMetrics } from "./metrics";
 import { runProgress } from "./run-events.server";
+import { isRunFinished } from "./run-vocabulary";
 import { startRun } from "./start-run.server";
 
 /**
@@ -66,7 +67,7 @@ export async function runNightlyCommand(input: {
           ` · ${rate.toFixed(1)}/s${eta !== null && progress.settled < progress.target ? ` · ETA ${eta}s` : ""}` +
           (Object.keys(progress.stages).length ? ` · ${Object.entries(progress.stages).map(([s, n]) => `${s} ${n}`).join(", ")}` : ""),
       );
-      if (["succeeded", "failed", "cancelled"].includes(progress.status)) break;
+      if (isRunFinished(progress.status)) break;
       if (Date.now() > deadline) throw new Error(`run ${runId} did not finish in time`);
       await new Promise((r) => setTimeout(r, 500));
     }

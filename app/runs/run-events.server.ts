@@ -3,6 +3,7 @@ import { db } from "~/db.server";
 import { env } from "~/env.server";
 import { log } from "~/logger.server";
 import { singleton } from "~/singleton.server";
+import type { RunProgress, RunStepEvent } from "./run-events";
 
 /**
  * Live run progress. One LISTEN connection per process wakes the streams of
@@ -108,28 +109,7 @@ export function subscribeToRun(runId: string, wake: Wake): Promise<() => void> {
   return listener().subscribe(runId, wake);
 }
 
-export type RunEvent = {
-  id: string;
-  uen: string | null;
-  stage: string;
-  event: string;
-  status: string;
-  durationMs: number | null;
-  message: string | null;
-  createdAt: string;
-};
-
-export type RunProgress = {
-  id: string;
-  status: string;
-  degraded: boolean;
-  target: number;
-  settled: number;
-  /** Companies currently at each stage (crawl → merge → extract → verify → score). */
-  stages: Record<string, number>;
-};
-
-export async function eventsAfter(tenantId: string, runId: string, afterId: bigint, limit = 500): Promise<RunEvent[]> {
+export async function eventsAfter(tenantId: string, runId: string, afterId: bigint, limit = 500): Promise<RunStepEvent[]> {
   const rows = await db.$withTenant(tenantId, (tx) =>
     tx.runEventLog.findMany({
       where: { runId, id: { gt: afterId } },
@@ -160,4 +140,3 @@ export async function runProgress(tenantId: string, runId: string): Promise<RunP
   });
 }
 
-export const FINISHED_STATUSES = new Set(["succeeded", "failed", "cancelled"]);

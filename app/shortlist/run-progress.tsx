@@ -1,5 +1,6 @@
 import { Link } from "@remix-run/react";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useState } from "react";
+import { useRunEvents } from "~/runs/use-run-events";
 import { chipStates, furthestChip, type ChipState } from "./run-stages";
 
 /**
@@ -22,32 +23,27 @@ export function RunProgress({ runId, onFinished }: { runId: string; onFinished?:
   const [outcome, setOutcome] = useState<Outcome>("running");
   const [latest, setLatest] = useState<string | null>(null);
   const [lost, setLost] = useState(false);
-  const finished = useRef(onFinished);
-  finished.current = onFinished;
 
   useEffect(() => {
     setFurthest(-1);
     setOutcome("running");
     setLatest(null);
     setLost(false);
-    const source = new EventSource(`/api/runs/${runId}/events`);
-    source.addEventListener("open", () => setLost(false));
-    source.addEventListener("step", (event) => {
-      const step = JSON.parse((event as MessageEvent<string>).data) as { stage: string; event: string; status: string; uen: string | null };
+  }, [runId]);
+  useRunEvents(runId, {
+    onOpen: () => setLost(false),
+    onStep: (step) => {
       if (!step.uen) return;
       setFurthest((current) => furthestChip([step.stage], current));
       setLatest(`${step.stage} · ${step.event}${step.status === "error" ? " (error)" : ""}`);
-    });
-    source.addEventListener("done", (event) => {
-      const { status } = JSON.parse((event as MessageEvent<string>).data) as { status: string };
-      source.close();
+    },
+    onDone: ({ status }) => {
       setOutcome(status === "succeeded" ? "succeeded" : "failed");
-      finished.current?.(status);
-    });
+      onFinished?.(status);
+    },
     // EventSource reconnects on its own (resuming with Last-Event-ID); only a closed source is lost.
-    source.addEventListener("error", () => setLost(source.readyState === EventSource.CLOSED));
-    return () => source.close();
-  }, [runId]);
+    onConnectionError: (closed) => setLost(closed),
+  });
 
   const chips = chipStates(furthest, outcome);
   return (

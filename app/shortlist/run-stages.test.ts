@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { progressStageOf } from "~/runs/progress-stages";
+import { progressStageOf } from "~/runs/run-vocabulary";
 import { chipStates, furthestChip } from "./run-stages";
 
 describe("run stage chips", () => {

@@ -2,7 +2,7 @@
  * The five progress chips a one-company run shows (crawl → merge → extract →
  * verify → score), read from the run's step events. Safe in the browser.
  */
-import { PROGRESS_STAGES, progressStageOf, type ProgressStage } from "~/runs/progress-stages";
+import { PROGRESS_STAGES, progressStageOf, type ProgressStage } from "~/runs/run-vocabulary";
 
 export type ChipState = "done" | "current" | "todo" | "failed";
 

@@ -4,7 +4,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { platformDb } from "~/db.server";
 import { toGraphileTask } from "~/jobs/define-task.server";
-import { taskDefinitions, type TaskName } from "~/jobs/tasks.server";
+import type { TaskName } from "~/jobs/payloads";
+import { taskDefinitions } from "~/jobs/tasks.server";
 
 /**
  * A paused workspace's jobs do not run: every task that works on one tenant

@@ -14,7 +14,7 @@ import { dashboardSummary, resolveAlert } from "~/dashboard/dashboard.server";
 import { RunProgressBar } from "~/dashboard/live-run-progress";
 import { formatDay, formatWhen } from "~/utils/date-format";
 import { formatCount, formatPercent } from "~/utils/number-format";
-import { isRunFinished } from "~/dashboard/run-stages";
+import { isRunFinished } from "~/runs/run-vocabulary";
 import { Notice, Section } from "~/dashboard/section";
 import { VendorUsageTable } from "~/dashboard/vendor-usage-table";
 import { RunAlreadyActiveError, startRun } from "~/runs/start-run.server";

@@ -23,7 +23,7 @@ import { runAction } from "~/dashboard/run-action.server";
 import { MetricsSection } from "~/dashboard/run-figures";
 import { durationMsBetween, formatDay, formatDurationMs, formatWhen } from "~/utils/date-format";
 import { formatCount } from "~/utils/number-format";
-import { isRunFinished } from "~/dashboard/run-stages";
+import { isRunFinished } from "~/runs/run-vocabulary";
 import { runDetail } from "~/dashboard/runs.server";
 import { Section } from "~/dashboard/section";
 import { VendorUsageTable } from "~/dashboard/vendor-usage-table";

@@ -1,6 +1,6 @@
 import type { JobHelpers } from "graphile-worker";
 import { platformDb } from "~/db.server";
-import { addJob } from "~/jobs/enqueue.server";
+import { addJob } from "./enqueue.server";
 
 /**
  * Jobs of a paused workspace do not run: they are put back for later (same

@@ -1,0 +1,46 @@
+import { z } from "zod";
+
+/**
+ * What each task accepts, by task name, and how often its jobs may be tried.
+ * A leaf module (zod only): `enqueue()` checks payloads against it without
+ * loading the tasks, and each task in tasks/ parses its jobs with the same
+ * schema. Only the worker imports the tasks themselves.
+ */
+const runJob = z.object({ tenantId: z.uuid(), runId: z.uuid() });
+const companyJob = runJob.extend({ uen: z.string().min(1).max(20) });
+
+export const taskContracts = {
+  provision_tenant: {
+    schema: z.object({
+      tenantId: z.uuid(),
+      actor: z.object({ sub: z.string().min(1), email: z.string().nullable().optional() }),
+    }),
+    maxAttempts: 5,
+  },
+  prune_worker_heartbeats: { schema: z.object({ olderThanHours: z.number().int().positive().default(24) }).passthrough(), maxAttempts: 3 },
+  prune_rate_limits: { schema: z.object({ olderThanMinutes: z.number().int().positive().default(10) }).passthrough(), maxAttempts: 3 },
+  sync_odoo_member: { schema: z.object({ tenantId: z.uuid(), userId: z.uuid() }), maxAttempts: 5 },
+  refresh_candidates: { schema: z.object({ tenantId: z.string().uuid(), reason: z.string().min(1).max(200) }), maxAttempts: 5 },
+  acra_sweep: { schema: z.object({ sources: z.array(z.string().min(1)).optional() }).passthrough(), maxAttempts: 3 },
+  start_run: { schema: runJob, maxAttempts: 5 },
+  enrich_company: { schema: companyJob, maxAttempts: 3 },
+  verify_run_emails: { schema: runJob, maxAttempts: 5 },
+  finalize_run: { schema: runJob, maxAttempts: 5 },
+  nightly_sweep: { schema: z.object({}).passthrough(), maxAttempts: 3 },
+  push_run_to_odoo: {
+    schema: runJob.extend({
+      /** Set when an operator approved the push (on_approval tenants). */
+      approvedBy: z.object({ sub: z.string().min(1), email: z.string().email().nullish() }).optional(),
+    }),
+    maxAttempts: 8,
+  },
+  run_watchdog: { schema: z.object({}).passthrough(), maxAttempts: 1 },
+  score_company: { schema: companyJob, maxAttempts: 5 },
+} satisfies Record<string, { schema: z.ZodType; maxAttempts: number }>;
+
+export type TaskName = keyof typeof taskContracts;
+
+/** A payload as the caller writes it (defaults not yet applied). */
+export type TaskPayload<T extends TaskName> = z.input<(typeof taskContracts)[T]["schema"]>;
+
+export const runPushPayloadSchema = taskContracts.push_run_to_odoo.schema;

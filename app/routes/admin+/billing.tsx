@@ -1,14 +1,15 @@
-import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type LoaderFunctionArgs, type MetaFunction, type SerializeFrom } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { requirePlatformUser } from "~/auth/guards.server";
 import { BILLING_ROLES } from "~/auth/roles";
 import { Badge, statusTone } from "~/components/ui/badge";
+import { DataTable, type DataColumn } from "~/components/ui/data-table";
 import { EmptyState } from "~/components/ui/empty-state";
 import { Page } from "~/components/ui/page";
 import { pageParam, Pagination } from "~/components/ui/pagination";
 import { listTenantPlans } from "~/tenants/admin.server";
 
-/** Billing & subscriptions (seed 004): the tenants' plans, read-only, for the platform owners and finance. */
+/** Billing & subscriptions: the tenants' plans, read-only, for the platform owners and finance. */
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePlatformUser(request, BILLING_ROLES);
   const url = new URL(request.url);
@@ -25,6 +26,23 @@ export const meta: MetaFunction = () => [{ title: "Billing · Platform admin" }]
 
 const dateFormat = new Intl.DateTimeFormat("en-SG", { dateStyle: "medium", timeZone: "Asia/Singapore" });
 
+type PlanRow = SerializeFrom<typeof loader>["tenants"][number];
+
+const planColumns: DataColumn<PlanRow>[] = [
+  {
+    header: "Tenant",
+    cell: (t) => (
+      <>
+        <div className="font-medium text-slate-900">{t.name}</div>
+        <div className="text-xs text-slate-500">{t.slug}</div>
+      </>
+    ),
+  },
+  { header: "Plan", cellClassName: "text-slate-700", cell: (t) => t.plan },
+  { header: "Status", cell: (t) => <Badge tone={statusTone(t.status)}>{t.status}</Badge> },
+  { header: "Customer since", cellClassName: "text-slate-700", cell: (t) => dateFormat.format(new Date(t.createdAt)) },
+];
+
 export default function Billing() {
   const { tenants, total, plans, page, pages } = useLoaderData<typeof loader>();
   return (
@@ -33,32 +51,7 @@ export default function Billing() {
         <EmptyState title="No tenants yet">A workspace appears here as soon as its first user signs in.</EmptyState>
       ) : (
         <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-          <table className="min-w-full divide-y divide-slate-200 text-sm">
-            <caption className="sr-only">{`Plans of ${total} tenants`}</caption>
-            <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-              <tr>
-                <th scope="col" className="px-4 py-3">Tenant</th>
-                <th scope="col" className="px-4 py-3">Plan</th>
-                <th scope="col" className="px-4 py-3">Status</th>
-                <th scope="col" className="px-4 py-3">Customer since</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {tenants.map((t) => (
-                <tr key={t.id}>
-                  <td className="px-4 py-3">
-                    <div className="font-medium text-slate-900">{t.name}</div>
-                    <div className="text-xs text-slate-500">{t.slug}</div>
-                  </td>
-                  <td className="px-4 py-3 text-slate-700">{t.plan}</td>
-                  <td className="px-4 py-3">
-                    <Badge tone={statusTone(t.status)}>{t.status}</Badge>
-                  </td>
-                  <td className="px-4 py-3 text-slate-700">{dateFormat.format(new Date(t.createdAt))}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable variant="card" columns={planColumns} rows={tenants} rowKey={(t) => t.id} caption={`Plans of ${total} tenants`} />
         </div>
       )}
       <Pagination page={page} pages={pages} />

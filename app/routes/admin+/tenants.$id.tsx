@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction, SerializeFrom } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { recordAudit } from "~/audit.server";
@@ -7,6 +7,7 @@ import { TENANT_OPERATIONS_ROLES } from "~/auth/roles";
 import { platformDb } from "~/db.server";
 import { Badge, statusTone } from "~/components/ui/badge";
 import { Button } from "~/components/ui/button";
+import { DataTable, type DataColumn } from "~/components/ui/data-table";
 import { Page } from "~/components/ui/page";
 import { pageParam, Pagination } from "~/components/ui/pagination";
 import { invariantFound } from "~/http.server";
@@ -73,6 +74,15 @@ export async function action({ request, params }: ActionFunctionArgs): Promise<A
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.tenant.name ?? "Tenant"} · Platform admin` }];
 
 const when = new Intl.DateTimeFormat("en-SG", { dateStyle: "medium", timeStyle: "medium", timeZone: "Asia/Singapore" });
+
+type AuditRow = SerializeFrom<typeof loader>["audit"][number];
+
+const auditColumns: DataColumn<AuditRow>[] = [
+  { header: "When", cellClassName: "whitespace-nowrap text-slate-600", cell: (entry) => when.format(new Date(entry.createdAt)) },
+  { header: "Who", cell: (entry) => entry.actorEmail ?? entry.actorSub ?? "system" },
+  { header: "Action", cellClassName: "font-mono text-xs", cell: (entry) => entry.action },
+  { header: "Target", cell: (entry) => entry.target ?? "" },
+];
 
 type Timing = { startedAt?: string; finishedAt?: string; ms?: number };
 
@@ -194,26 +204,7 @@ export default function TenantDetail() {
             <p className="mt-3 text-sm text-slate-600">Nothing recorded yet.</p>
           ) : (
             <div className="mt-3 overflow-x-auto">
-              <table className="min-w-full text-sm">
-                <thead className="text-left text-xs uppercase tracking-wide text-slate-500">
-                  <tr>
-                    <th scope="col" className="py-2 pr-4">When</th>
-                    <th scope="col" className="py-2 pr-4">Who</th>
-                    <th scope="col" className="py-2 pr-4">Action</th>
-                    <th scope="col" className="py-2">Target</th>
-                  </tr>
-                </thead>
-                <tbody className="divide-y divide-slate-100">
-                  {audit.map((entry) => (
-                    <tr key={String(entry.id)}>
-                      <td className="py-2 pr-4 whitespace-nowrap text-slate-600">{when.format(new Date(entry.createdAt))}</td>
-                      <td className="py-2 pr-4">{entry.actorEmail ?? entry.actorSub ?? "system"}</td>
-                      <td className="py-2 pr-4 font-mono text-xs">{entry.action}</td>
-                      <td className="py-2">{entry.target ?? ""}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <DataTable columns={auditColumns} rows={audit} rowKey={(entry) => String(entry.id)} caption="Audit log" />
             </div>
           )}
           <Pagination page={auditPage} pages={auditPages} param="auditPage" />

@@ -9,6 +9,7 @@ import { Page } from "~/components/ui/page";
 import { pageParam, Pagination } from "~/components/ui/pagination";
 import { listTenants } from "~/tenants/admin.server";
 import { TENANT_STATUSES } from "~/tenants/lifecycle";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
@@ -27,8 +28,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
   return { ...result, page, filtered: Boolean(q || status) };
 }
-
-export const meta: MetaFunction = () => [{ title: "Tenants · Platform admin" }];
 
 const dateFormat = new Intl.DateTimeFormat("en-SG", { dateStyle: "medium", timeZone: "Asia/Singapore" });
 
@@ -103,4 +102,10 @@ export default function Tenants() {
       <Pagination page={page} pages={pages} />
     </Page>
   );
+}
+
+export const meta: MetaFunction = () => [{ title: "Tenants · Platform admin" }];
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

@@ -8,6 +8,7 @@ import { EmptyState } from "~/components/ui/empty-state";
 import { Page } from "~/components/ui/page";
 import { pageParam, Pagination } from "~/components/ui/pagination";
 import { listTenantPlans } from "~/tenants/admin.server";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 
 /** Billing & subscriptions: the tenants' plans, read-only, for the platform owners and finance. */
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -21,8 +22,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
   return { ...result, page };
 }
-
-export const meta: MetaFunction = () => [{ title: "Billing · Platform admin" }];
 
 const dateFormat = new Intl.DateTimeFormat("en-SG", { dateStyle: "medium", timeZone: "Asia/Singapore" });
 
@@ -57,4 +56,10 @@ export default function Billing() {
       <Pagination page={page} pages={pages} />
     </Page>
   );
+}
+
+export const meta: MetaFunction = () => [{ title: "Billing · Platform admin" }];
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

@@ -16,6 +16,7 @@ import { setTenantPaused, tenantDetail } from "~/tenants/admin.server";
 import { NoOdooConnectionError, rotateOdooCredential, verifyOdooConnection } from "~/tenants/odoo-credential.server";
 import { PROVISIONING_PHASES } from "~/tenants/lifecycle";
 import { requestProvisioning } from "~/tenants/provisioning.server";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requirePlatformUser(request, TENANT_OPERATIONS_ROLES);
@@ -25,9 +26,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { ...detail, auditPage: pageParam(new URL(request.url), "auditPage"), roles: viewer.roles, phases: PROVISIONING_PHASES };
 }
 
-const Intent = z.enum(["verify", "rotate", "retry", "pause", "resume"]);
+const TenantAction = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("verify") }),
+  z.object({ intent: z.literal("rotate") }),
+  z.object({ intent: z.literal("retry") }),
+  z.object({ intent: z.literal("pause") }),
+  z.object({ intent: z.literal("resume") }),
+]);
 
-type ActionResult = { ok: boolean; intent: z.infer<typeof Intent> | null; message: string };
+type ActionResult = { ok: boolean; intent: z.infer<typeof TenantAction>["intent"] | null; message: string };
 
 export async function action({ request, params }: ActionFunctionArgs): Promise<ActionResult> {
   const viewer = await requirePlatformUser(request, TENANT_OPERATIONS_ROLES);
@@ -35,10 +42,11 @@ export async function action({ request, params }: ActionFunctionArgs): Promise<A
   const tenant = parsedId.success ? await platformDb.tenant.findUnique({ where: { id: parsedId.data }, select: { id: true } }) : null;
   invariantFound(tenant, "No such tenant");
   const id = tenant.id;
-  const intent = Intent.safeParse((await request.formData()).get("intent"));
-  if (!intent.success) return { ok: false, intent: null, message: "Unknown action" };
+  const parsed = TenantAction.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return { ok: false, intent: null, message: "Unknown action" };
   const actor = { sub: viewer.sub, email: viewer.email };
-  switch (intent.data) {
+  const { intent } = parsed.data;
+  switch (intent) {
     case "verify": {
       requireRole(request, viewer, ["platform_owner", "platform_operator"]);
       const result = await verifyOdooConnection(id, actor);
@@ -63,15 +71,13 @@ export async function action({ request, params }: ActionFunctionArgs): Promise<A
     case "pause":
     case "resume": {
       requireRole(request, viewer, ["platform_owner", "platform_operator"]);
-      const result = await setTenantPaused(id, intent.data === "pause");
+      const result = await setTenantPaused(id, intent === "pause");
       invariantFound(result, "No such tenant");
-      if (result.changed) await recordAudit(id, actor, intent.data === "pause" ? "tenant.paused" : "tenant.resumed");
-      return { ok: result.changed, intent: intent.data, message: result.changed ? (intent.data === "pause" ? "Workspace paused." : "Workspace resumed.") : result.reason! };
+      if (result.changed) await recordAudit(id, actor, intent === "pause" ? "tenant.paused" : "tenant.resumed");
+      return { ok: result.changed, intent, message: result.changed ? (intent === "pause" ? "Workspace paused." : "Workspace resumed.") : result.reason! };
     }
   }
 }
-
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.tenant.name ?? "Tenant"} · Platform admin` }];
 
 const when = new Intl.DateTimeFormat("en-SG", { dateStyle: "medium", timeStyle: "medium", timeZone: "Asia/Singapore" });
 
@@ -212,4 +218,10 @@ export default function TenantDetail() {
       </div>
     </Page>
   );
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.tenant.name ?? "Tenant"} · Platform admin` }];
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

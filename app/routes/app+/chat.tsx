@@ -4,6 +4,7 @@ import { z } from "zod";
 import { requireTenantUser } from "~/auth/guards.server";
 import { createThread, listThreads } from "~/chat/threads.server";
 import { Button } from "~/components/ui/button";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 
 /** The chat's frame: the user's own threads on the side, the open thread beside them. */
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -21,8 +22,6 @@ export async function action({ request }: ActionFunctionArgs) {
   const thread = await createThread({ tenantId: viewer.tenant.id, sub: viewer.sub, email: viewer.email });
   return redirect(`/app/chat/${thread.id}`);
 }
-
-export const meta: MetaFunction = () => [{ title: "Chat · Nexius Leads" }];
 
 const when = new Intl.DateTimeFormat("en-SG", { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Singapore" });
 
@@ -82,4 +81,10 @@ function ThreadSkeleton() {
       <span className="sr-only">Loading…</span>
     </div>
   );
+}
+
+export const meta: MetaFunction = () => [{ title: "Chat · Nexius Leads" }];
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

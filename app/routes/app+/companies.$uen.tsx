@@ -13,6 +13,7 @@ import { invariantFound } from "~/http.server";
 import { seesPersonalData } from "~/privacy/mask";
 import { companyProfile, reEnrichCompany, type CompanyEmail } from "~/shortlist/company.server";
 import { RunProgress } from "~/shortlist/run-progress";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 
 const Uen = z
   .string()
@@ -49,8 +50,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
   invariantFound(started, "No such company in this workspace");
   return { ok: true as const, runId: started.runId, message: "Re-enrich started." };
 }
-
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.company.name ?? "Company"} · Nexius Leads` }];
 
 const BUCKET_TONE: Record<string, BadgeTone> = { High: "green", Medium: "amber", Low: "gray" };
 const EMAIL_TONE: Record<string, BadgeTone> = { verified: "green", catch_all: "amber", unknown: "amber", pending: "blue", invalid: "red", do_not_mail: "red" };
@@ -365,4 +364,10 @@ function EmailList({ emails }: { emails: CompanyEmail[] }) {
       ))}
     </ul>
   );
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.company.name ?? "Company"} · Nexius Leads` }];
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

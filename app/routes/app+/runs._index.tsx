@@ -10,6 +10,7 @@ import { Page } from "~/components/ui/page";
 import { lastPageHref, pageParam, Pagination } from "~/components/ui/pagination";
 import { formatCount, formatDay, formatDuration, formatWhen, durationBetween } from "~/dashboard/run-metrics";
 import { listRuns } from "~/dashboard/runs.server";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireTenantUser(request);
@@ -19,8 +20,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (page > result.pages) throw redirect(lastPageHref(url, result.pages));
   return { ...result, page, canOperate: canOperate(viewer.roles) };
 }
-
-export const meta: MetaFunction = () => [{ title: "Runs · Nexius Leads" }];
 
 const KIND_LABEL: Record<string, string> = { nightly: "Nightly", manual: "Manual", re_enrich: "Re-enrich" };
 
@@ -90,4 +89,10 @@ export default function Runs() {
       <Pagination page={page} pages={pages} />
     </Page>
   );
+}
+
+export const meta: MetaFunction = () => [{ title: "Runs · Nexius Leads" }];
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

@@ -15,6 +15,7 @@ import { singaporeDate } from "~/singapore-time";
 import { BUCKETS } from "~/scoring/score";
 import { isFiltered, parseShortlistSearch, SEARCH_MAX_LENGTH, SHORTLIST_PAGE_SIZE, shortlistSearch } from "~/shortlist/shortlist-query";
 import { shortlistForTenant } from "~/shortlist/shortlist.server";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireTenantUser(request);
@@ -24,13 +25,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { ...result, query, errors, today, canOperate: canOperate(viewer.roles) };
 }
 
-const Intent = z.enum(["run_now"]);
+const ShortlistAction = z.discriminatedUnion("intent", [z.object({ intent: z.literal("run_now") })]);
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireTenantUser(request);
   requireRole(request, viewer, ["ops", "admin"]);
-  const intent = Intent.safeParse((await request.formData()).get("intent"));
-  if (!intent.success) return { ok: false, message: "Unknown action" };
+  const parsed = ShortlistAction.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return { ok: false, message: "Unknown action" };
   try {
     const { runId } = await startRun(viewer.tenant.id, { kind: "manual", actor: { sub: viewer.sub, email: viewer.email } });
     return redirect(`/app/runs/${runId}`);
@@ -39,8 +40,6 @@ export async function action({ request }: ActionFunctionArgs) {
     throw error;
   }
 }
-
-export const meta: MetaFunction = () => [{ title: "Shortlist · Nexius Leads" }];
 
 const BUCKET_TONE: Record<string, BadgeTone> = { High: "green", Medium: "amber", Low: "gray" };
 
@@ -256,4 +255,10 @@ function ShortlistSkeleton() {
       ))}
     </div>
   );
+}
+
+export const meta: MetaFunction = () => [{ title: "Shortlist · Nexius Leads" }];
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

@@ -6,12 +6,11 @@ import {
   Outlet,
   Scripts,
   ScrollRestoration,
-  isRouteErrorResponse,
-  useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { AppHeader } from "./components/app-header";
+import { GeneralErrorBoundary } from "./components/error-boundary";
 import { useNonce } from "./components/nonce";
 import { devBypassEnabled, getViewer } from "./auth/guards.server";
 import { tenantChoices } from "./tenants/admin.server";
@@ -75,36 +74,11 @@ export default function App() {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError();
   const viewer = useHeaderViewer();
-  const status = isRouteErrorResponse(error) ? error.status : 500;
-  const title =
-    status === 404
-      ? "Page not found"
-      : status === 403
-        ? "You don't have access to this page"
-        : status === 423
-          ? "This workspace is paused"
-          : "Something went wrong";
-  const detail =
-    status === 404
-      ? "The page you asked for does not exist or has moved."
-      : status === 403
-        ? "Your role does not allow this. Ask a workspace admin if you need access."
-        : status === 423
-          ? "The platform operator has paused this workspace, so its pages and nightly runs are on hold. Nothing has been deleted; contact your operator to resume it."
-          : "We could not complete your request. It has been logged; please try again in a moment.";
   return (
     <>
       <AppHeader viewer={viewer} />
-      <main className="mx-auto flex w-full max-w-2xl flex-1 flex-col items-start justify-center gap-4 px-6 py-16">
-        <p className="text-sm font-semibold text-brand-600">Error {status}</p>
-        <h1 className="text-3xl font-bold tracking-tight">{title}</h1>
-        <p className="text-slate-600">{detail}</p>
-        <a href="/" className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700">
-          Back to the start page
-        </a>
-      </main>
+      <GeneralErrorBoundary />
     </>
   );
 }

@@ -1,5 +1,6 @@
 import { Link } from "@remix-run/react";
 import { Badge, type BadgeTone } from "~/components/ui/badge";
+import { DataTable, type DataColumn } from "~/components/ui/data-table";
 import { changeText } from "~/icp/rules-text";
 import type { IcpRuleChange } from "~/icp/rules";
 import { RunCard } from "./run-card";
@@ -211,6 +212,52 @@ function IcpChangeCard({ reply, refresh }: { reply: Extract<Reply, { type: "icp_
   );
 }
 
+type ShortlistReplyRow = Extract<Reply, { type: "shortlist" }>["rows"][number];
+type BreakdownReplyRow = Extract<Reply, { type: "explain" }>["breakdown"][number];
+
+const shortlistColumns: DataColumn<ShortlistReplyRow>[] = [
+  { header: "Rank", cellClassName: "tabular-nums text-slate-500", cell: (r) => r.rank },
+  {
+    header: "Company",
+    cell: (r) => (
+      <Link to={`/app/companies/${r.uen}`} className="font-medium text-brand-700 hover:underline">
+        {r.name}
+      </Link>
+    ),
+  },
+  { header: "Bucket", cell: (r) => <BucketBadge bucket={r.bucket} /> },
+  { header: "Score", align: "right", cell: (r) => r.score.toFixed(0) },
+  { header: "Domain", cellClassName: "text-slate-600", cell: (r) => r.domain ?? "—" },
+  {
+    header: "Contact",
+    cellClassName: "text-slate-600",
+    cell: (r) =>
+      r.contact ? (
+        <>
+          {r.contact.name}
+          {r.contact.email ? <span className="block text-xs">{r.contact.email}</span> : null}
+        </>
+      ) : (
+        "—"
+      ),
+  },
+];
+
+const breakdownColumns: DataColumn<BreakdownReplyRow>[] = [
+  { header: "Signal", cellClassName: "font-medium", cell: (b) => b.feature.replace(/_/g, " ") },
+  { header: "Why", cellClassName: "text-slate-600", cell: (b) => b.reason ?? b.signal ?? "" },
+  {
+    header: "Points",
+    align: "right",
+    cell: (b) => (
+      <>
+        {b.points !== undefined ? b.points.toFixed(1) : "—"}
+        {b.weight !== undefined ? <span className="text-slate-400"> / {b.weight.toFixed(1)}</span> : null}
+      </>
+    ),
+  },
+];
+
 function ShortlistTable({ reply }: { reply: Extract<Reply, { type: "shortlist" }> }) {
   if (!reply.date) {
     return (
@@ -227,46 +274,7 @@ function ShortlistTable({ reply }: { reply: Extract<Reply, { type: "shortlist" }
         <p>No company in this shortlist{reply.bucket ? ` is ${reply.bucket}` : ""}.</p>
       ) : (
         <div className="-mx-4 overflow-x-auto">
-          <table className="min-w-full text-left text-sm">
-            <caption className="sr-only">{heading}</caption>
-            <thead className="text-xs uppercase tracking-wide text-slate-500">
-              <tr>
-                <th scope="col" className="px-4 py-2">Rank</th>
-                <th scope="col" className="px-4 py-2">Company</th>
-                <th scope="col" className="px-4 py-2">Bucket</th>
-                <th scope="col" className="px-4 py-2 text-right">Score</th>
-                <th scope="col" className="px-4 py-2">Domain</th>
-                <th scope="col" className="px-4 py-2">Contact</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {reply.rows.map((r) => (
-                <tr key={r.uen}>
-                  <td className="px-4 py-2 tabular-nums text-slate-500">{r.rank}</td>
-                  <td className="px-4 py-2">
-                    <Link to={`/app/companies/${r.uen}`} className="font-medium text-brand-700 hover:underline">
-                      {r.name}
-                    </Link>
-                  </td>
-                  <td className="px-4 py-2">
-                    <BucketBadge bucket={r.bucket} />
-                  </td>
-                  <td className="px-4 py-2 text-right tabular-nums">{r.score.toFixed(0)}</td>
-                  <td className="px-4 py-2 text-slate-600">{r.domain ?? "—"}</td>
-                  <td className="px-4 py-2 text-slate-600">
-                    {r.contact ? (
-                      <>
-                        {r.contact.name}
-                        {r.contact.email ? <span className="block text-xs">{r.contact.email}</span> : null}
-                      </>
-                    ) : (
-                      "—"
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable variant="inset" columns={shortlistColumns} rows={reply.rows} rowKey={(r) => r.uen} caption={heading} />
         </div>
       )}
       <p className="mt-3 text-xs text-slate-600">
@@ -298,28 +306,7 @@ function ExplainCard({ reply }: { reply: Extract<Reply, { type: "explain" }> }) 
       <blockquote className="mb-3 border-l-4 border-brand-500 pl-3 text-slate-800">{reply.rationale}</blockquote>
       {reply.breakdown.length ? (
         <div className="-mx-4 overflow-x-auto">
-          <table className="min-w-full text-left text-sm">
-            <caption className="sr-only">Score breakdown</caption>
-            <thead className="text-xs uppercase tracking-wide text-slate-500">
-              <tr>
-                <th scope="col" className="px-4 py-1.5">Signal</th>
-                <th scope="col" className="px-4 py-1.5">Why</th>
-                <th scope="col" className="px-4 py-1.5 text-right">Points</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {reply.breakdown.map((b) => (
-                <tr key={`${b.feature}:${b.signal ?? ""}`}>
-                  <td className="px-4 py-1.5 font-medium">{b.feature.replace(/_/g, " ")}</td>
-                  <td className="px-4 py-1.5 text-slate-600">{b.reason ?? b.signal ?? ""}</td>
-                  <td className="px-4 py-1.5 text-right tabular-nums">
-                    {b.points !== undefined ? b.points.toFixed(1) : "—"}
-                    {b.weight !== undefined ? <span className="text-slate-400"> / {b.weight.toFixed(1)}</span> : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable variant="inset" density="compact" columns={breakdownColumns} rows={reply.breakdown} rowKey={(b) => `${b.feature}:${b.signal ?? ""}`} caption="Score breakdown" />
         </div>
       ) : null}
       <p className="mt-3 text-xs text-slate-600">

@@ -1,46 +1,40 @@
+import { DataTable, type DataColumn } from "~/components/ui/data-table";
 import { formatCount, formatUsd } from "~/utils/number-format";
 
 type VendorUsage = { vendor: string; calls: number; units: number; errors: number; costUsd: number; cacheHits?: number };
 
+const vendorColumn: DataColumn<VendorUsage> = { header: "Vendor", rowHeader: true, cell: (v) => v.vendor };
+const callsColumn: DataColumn<VendorUsage> = { header: "Calls", align: "right", cell: (v) => formatCount(v.calls) };
+const unitsColumn: DataColumn<VendorUsage> = { header: "Units", align: "right", cell: (v) => formatCount(v.units) };
+const cacheHitsColumn: DataColumn<VendorUsage> = { header: "Cache hits", align: "right", cell: (v) => formatCount(v.cacheHits ?? 0) };
+const errorsColumn: DataColumn<VendorUsage> = {
+  header: "Errors",
+  align: "right",
+  cell: (v) => (v.errors ? <span className="font-semibold text-red-700">{formatCount(v.errors)} failed</span> : "0"),
+};
+const costColumn: DataColumn<VendorUsage> = { header: "Cost", align: "right", cell: (v) => formatUsd(v.costUsd) };
+
 /** Calls, units, errors and cost per vendor: today's on the dashboard, one run's (with cache hits and a total) on its page. */
 export function VendorUsageTable({ vendors, withCacheHits = false, withTotal = false }: { vendors: VendorUsage[]; withCacheHits?: boolean; withTotal?: boolean }) {
-  const cell = "py-1.5 pr-4 text-right";
+  const columns = [vendorColumn, callsColumn, unitsColumn, ...(withCacheHits ? [cacheHitsColumn] : []), errorsColumn, costColumn];
   return (
     <div className="relative overflow-x-auto">
-      <table className="min-w-full text-sm">
-        <thead className="text-left text-xs uppercase tracking-wide text-slate-500">
-          <tr>
-            <th scope="col" className="py-1.5 pr-4">Vendor</th>
-            <th scope="col" className={cell}>Calls</th>
-            <th scope="col" className={cell}>Units</th>
-            {withCacheHits ? <th scope="col" className={cell}>Cache hits</th> : null}
-            <th scope="col" className={cell}>Errors</th>
-            <th scope="col" className="py-1.5 text-right">Cost</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100 tabular-nums">
-          {vendors.map((v) => (
-            <tr key={v.vendor}>
-              <th scope="row" className="py-1.5 pr-4 text-left font-medium">{v.vendor}</th>
-              <td className={cell}>{formatCount(v.calls)}</td>
-              <td className={cell}>{formatCount(v.units)}</td>
-              {withCacheHits ? <td className={cell}>{formatCount(v.cacheHits ?? 0)}</td> : null}
-              <td className={cell}>{v.errors ? <span className="font-semibold text-red-700">{formatCount(v.errors)} failed</span> : "0"}</td>
-              <td className="py-1.5 text-right">{formatUsd(v.costUsd)}</td>
-            </tr>
-          ))}
-        </tbody>
-        {withTotal ? (
-          <tfoot className="border-t border-slate-300 font-semibold tabular-nums">
-            <tr>
-              <th scope="row" className="py-1.5 pr-4 text-left">Total</th>
-              <td className={cell}>{formatCount(vendors.reduce((s, v) => s + v.calls, 0))}</td>
-              <td colSpan={withCacheHits ? 3 : 2} />
-              <td className="py-1.5 text-right">{formatUsd(vendors.reduce((s, v) => s + v.costUsd, 0))}</td>
-            </tr>
-          </tfoot>
-        ) : null}
-      </table>
+      <DataTable
+        columns={columns}
+        rows={vendors}
+        rowKey={(v) => v.vendor}
+        density="compact"
+        footer={
+          withTotal
+            ? [
+                { content: "Total" },
+                { content: formatCount(vendors.reduce((s, v) => s + v.calls, 0)) },
+                { span: withCacheHits ? 3 : 2 },
+                { content: formatUsd(vendors.reduce((s, v) => s + v.costUsd, 0)) },
+              ]
+            : undefined
+        }
+      />
     </div>
   );
 }

@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { apiError, isApiRequest } from "~/http.server";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 
-// Any path no route claims: JSON for API clients, otherwise 404 through the root error boundary.
+// Any path no route claims: JSON for API clients, otherwise a 404 for the error boundary.
 export function loader({ request }: LoaderFunctionArgs) {
   if (isApiRequest(request)) throw apiError(404, "not_found", "No such API endpoint");
   throw new Response("Not found", { status: 404 });
@@ -14,4 +15,8 @@ export function action({ request }: LoaderFunctionArgs) {
 
 export default function NotFound() {
   return null;
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

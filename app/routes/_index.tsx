@@ -1,7 +1,6 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Link } from "@remix-run/react";
-
-export const meta: MetaFunction = () => [{ title: "Nexius Leads — sales intelligence for Odoo teams" }];
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 
 const steps = [
   { title: "Company registry", body: "Every Singapore entity from ACRA, refreshed nightly and filtered by your ICP." },
@@ -37,4 +36,10 @@ export default function Index() {
       </ol>
     </main>
   );
+}
+
+export const meta: MetaFunction = () => [{ title: "Nexius Leads — sales intelligence for Odoo teams" }];
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

@@ -9,7 +9,7 @@ export type DataColumn<Row> = {
   rowHeader?: boolean;
   /** Classes for the header and every cell of the column, e.g. `hidden md:table-cell` to drop it on small screens. */
   className?: string;
-  /** Classes for the body cells only (colour, font, wrapping). */
+  /** Classes for the body cells only (colour, font, wrapping); a row header is `font-medium` unless these say otherwise. */
   cellClassName?: string;
 };
 
@@ -119,7 +119,7 @@ export function DataTable<Row>({
               {columns.map((column, i) => {
                 const classes = columnClass(column, pad, column.cellClassName);
                 return column.rowHeader ? (
-                  <th key={i} scope="row" className={`${classes} text-left font-medium`}>
+                  <th key={i} scope="row" className={`${classes} text-left${column.cellClassName ? "" : " font-medium"}`}>
                     {column.cell(row, index)}
                   </th>
                 ) : (

@@ -1,13 +1,15 @@
-import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type LoaderFunctionArgs, type MetaFunction, type SerializeFrom } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { requirePlatformUser, requireViewer } from "~/auth/guards.server";
 import { canOperateTenants, controlPlaneHome, isPlatformStaff, TENANT_OPERATIONS_ROLES } from "~/auth/roles";
 import { Badge, statusTone } from "~/components/ui/badge";
+import { DataTable, type DataColumn } from "~/components/ui/data-table";
 import { EmptyState } from "~/components/ui/empty-state";
 import { Page } from "~/components/ui/page";
 import { pageParam, Pagination } from "~/components/ui/pagination";
 import { listTenants } from "~/tenants/admin.server";
 import { TENANT_STATUSES } from "~/tenants/lifecycle";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { formatDate } from "~/utils/date-format";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -28,7 +30,25 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { ...result, page, filtered: Boolean(q || status) };
 }
 
-export const meta: MetaFunction = () => [{ title: "Tenants · Platform admin" }];
+type TenantRow = SerializeFrom<typeof loader>["tenants"][number];
+
+const tenantColumns: DataColumn<TenantRow>[] = [
+  {
+    header: "Tenant",
+    cell: (t) => (
+      <>
+        <Link to={`/admin/tenants/${t.id}`} className="font-medium text-brand-700 hover:underline">
+          {t.name}
+        </Link>
+        <div className="text-xs text-slate-500">{t.slug}</div>
+      </>
+    ),
+  },
+  { header: "Status", cell: (t) => <Badge tone={statusTone(t.status)}>{t.status}</Badge> },
+  { header: "Provisioning", cellClassName: "text-slate-700", cell: (t) => (t.onboardingStatus ? `${t.onboardingStatus.status} · ${t.onboardingStatus.phase}` : "—") },
+  { header: "Odoo mode", cellClassName: "text-slate-700", cell: (t) => t.odooConnection?.mode ?? "—" },
+  { header: "Created", cellClassName: "text-slate-700", cell: (t) => formatDate(t.createdAt) },
+];
 
 export default function Tenants() {
   const { tenants, total, page, pages, filtered } = useLoaderData<typeof loader>();
@@ -75,40 +95,16 @@ export default function Tenants() {
         </EmptyState>
       ) : (
         <div className={`overflow-x-auto rounded-lg border border-slate-200 bg-white ${loading ? "opacity-60" : ""}`} aria-busy={loading}>
-          <table className="min-w-full divide-y divide-slate-200 text-sm">
-            <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-              <tr>
-                <th scope="col" className="px-4 py-3">Tenant</th>
-                <th scope="col" className="px-4 py-3">Status</th>
-                <th scope="col" className="px-4 py-3">Provisioning</th>
-                <th scope="col" className="px-4 py-3">Odoo mode</th>
-                <th scope="col" className="px-4 py-3">Created</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {tenants.map((t) => (
-                <tr key={t.id} className="hover:bg-slate-50">
-                  <td className="px-4 py-3">
-                    <Link to={`/admin/tenants/${t.id}`} className="font-medium text-brand-700 hover:underline">
-                      {t.name}
-                    </Link>
-                    <div className="text-xs text-slate-500">{t.slug}</div>
-                  </td>
-                  <td className="px-4 py-3">
-                    <Badge tone={statusTone(t.status)}>{t.status}</Badge>
-                  </td>
-                  <td className="px-4 py-3 text-slate-700">
-                    {t.onboardingStatus ? `${t.onboardingStatus.status} · ${t.onboardingStatus.phase}` : "—"}
-                  </td>
-                  <td className="px-4 py-3 text-slate-700">{t.odooConnection?.mode ?? "—"}</td>
-                  <td className="px-4 py-3 text-slate-700">{formatDate(t.createdAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable variant="card" columns={tenantColumns} rows={tenants} rowKey={(t) => t.id} caption={`Tenants, page ${page} of ${pages}`} />
         </div>
       )}
       <Pagination page={page} pages={pages} />
     </Page>
   );
+}
+
+export const meta: MetaFunction = () => [{ title: "Tenants · Platform admin" }];
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Outlet } from "@remix-run/react";
 import { requirePlatformUser } from "~/auth/guards.server";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 
 /** The control plane: platform roles only; tenant users get 403. Actions check roles again themselves. */
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -10,4 +11,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function AdminLayout() {
   return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

@@ -1,12 +1,14 @@
-import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type LoaderFunctionArgs, type MetaFunction, type SerializeFrom } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { requirePlatformUser } from "~/auth/guards.server";
 import { BILLING_ROLES } from "~/auth/roles";
 import { Badge, statusTone } from "~/components/ui/badge";
+import { DataTable, type DataColumn } from "~/components/ui/data-table";
 import { EmptyState } from "~/components/ui/empty-state";
 import { Page } from "~/components/ui/page";
 import { pageParam, Pagination } from "~/components/ui/pagination";
 import { listTenantPlans } from "~/tenants/admin.server";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { formatDate } from "~/utils/date-format";
 
 /** Billing & subscriptions: the tenants' plans, read-only, for the platform owners and finance. */
@@ -22,7 +24,22 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { ...result, page };
 }
 
-export const meta: MetaFunction = () => [{ title: "Billing · Platform admin" }];
+type PlanRow = SerializeFrom<typeof loader>["tenants"][number];
+
+const planColumns: DataColumn<PlanRow>[] = [
+  {
+    header: "Tenant",
+    cell: (t) => (
+      <>
+        <div className="font-medium text-slate-900">{t.name}</div>
+        <div className="text-xs text-slate-500">{t.slug}</div>
+      </>
+    ),
+  },
+  { header: "Plan", cellClassName: "text-slate-700", cell: (t) => t.plan },
+  { header: "Status", cell: (t) => <Badge tone={statusTone(t.status)}>{t.status}</Badge> },
+  { header: "Customer since", cellClassName: "text-slate-700", cell: (t) => formatDate(t.createdAt) },
+];
 
 export default function Billing() {
   const { tenants, total, plans, page, pages } = useLoaderData<typeof loader>();
@@ -32,35 +49,16 @@ export default function Billing() {
         <EmptyState title="No tenants yet">A workspace appears here as soon as its first user signs in.</EmptyState>
       ) : (
         <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-          <table className="min-w-full divide-y divide-slate-200 text-sm">
-            <caption className="sr-only">{`Plans of ${total} tenants`}</caption>
-            <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-              <tr>
-                <th scope="col" className="px-4 py-3">Tenant</th>
-                <th scope="col" className="px-4 py-3">Plan</th>
-                <th scope="col" className="px-4 py-3">Status</th>
-                <th scope="col" className="px-4 py-3">Customer since</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {tenants.map((t) => (
-                <tr key={t.id}>
-                  <td className="px-4 py-3">
-                    <div className="font-medium text-slate-900">{t.name}</div>
-                    <div className="text-xs text-slate-500">{t.slug}</div>
-                  </td>
-                  <td className="px-4 py-3 text-slate-700">{t.plan}</td>
-                  <td className="px-4 py-3">
-                    <Badge tone={statusTone(t.status)}>{t.status}</Badge>
-                  </td>
-                  <td className="px-4 py-3 text-slate-700">{formatDate(t.createdAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable variant="card" columns={planColumns} rows={tenants} rowKey={(t) => t.id} caption={`Plans of ${total} tenants`} />
         </div>
       )}
       <Pagination page={page} pages={pages} />
     </Page>
   );
+}
+
+export const meta: MetaFunction = () => [{ title: "Billing · Platform admin" }];
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction, SerializeFrom } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { recordAudit } from "~/audit.server";
@@ -7,6 +7,7 @@ import { TENANT_OPERATIONS_ROLES } from "~/auth/roles";
 import { platformDb } from "~/db.server";
 import { Badge, statusTone } from "~/components/ui/badge";
 import { Button } from "~/components/ui/button";
+import { DataTable, type DataColumn } from "~/components/ui/data-table";
 import { Page } from "~/components/ui/page";
 import { pageParam, Pagination } from "~/components/ui/pagination";
 import { invariantFound } from "~/http.server";
@@ -15,6 +16,7 @@ import { setTenantPaused, tenantDetail } from "~/tenants/admin.server";
 import { NoOdooConnectionError, rotateOdooCredential, verifyOdooConnection } from "~/tenants/odoo-credential.server";
 import { PROVISIONING_PHASES } from "~/tenants/lifecycle";
 import { requestProvisioning } from "~/tenants/provisioning.server";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { formatWhenWithSeconds } from "~/utils/date-format";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -25,9 +27,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { ...detail, auditPage: pageParam(new URL(request.url), "auditPage"), roles: viewer.roles, phases: PROVISIONING_PHASES };
 }
 
-const Intent = z.enum(["verify", "rotate", "retry", "pause", "resume"]);
+const TenantAction = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("verify") }),
+  z.object({ intent: z.literal("rotate") }),
+  z.object({ intent: z.literal("retry") }),
+  z.object({ intent: z.literal("pause") }),
+  z.object({ intent: z.literal("resume") }),
+]);
 
-type ActionResult = { ok: boolean; intent: z.infer<typeof Intent> | null; message: string };
+type ActionResult = { ok: boolean; intent: z.infer<typeof TenantAction>["intent"] | null; message: string };
 
 export async function action({ request, params }: ActionFunctionArgs): Promise<ActionResult> {
   const viewer = await requirePlatformUser(request, TENANT_OPERATIONS_ROLES);
@@ -35,10 +43,11 @@ export async function action({ request, params }: ActionFunctionArgs): Promise<A
   const tenant = parsedId.success ? await platformDb.tenant.findUnique({ where: { id: parsedId.data }, select: { id: true } }) : null;
   invariantFound(tenant, "No such tenant");
   const id = tenant.id;
-  const intent = Intent.safeParse((await request.formData()).get("intent"));
-  if (!intent.success) return { ok: false, intent: null, message: "Unknown action" };
+  const parsed = TenantAction.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return { ok: false, intent: null, message: "Unknown action" };
   const actor = { sub: viewer.sub, email: viewer.email };
-  switch (intent.data) {
+  const { intent } = parsed.data;
+  switch (intent) {
     case "verify": {
       requireRole(request, viewer, ["platform_owner", "platform_operator"]);
       const result = await verifyOdooConnection(id, actor);
@@ -63,15 +72,22 @@ export async function action({ request, params }: ActionFunctionArgs): Promise<A
     case "pause":
     case "resume": {
       requireRole(request, viewer, ["platform_owner", "platform_operator"]);
-      const result = await setTenantPaused(id, intent.data === "pause");
+      const result = await setTenantPaused(id, intent === "pause");
       invariantFound(result, "No such tenant");
-      if (result.changed) await recordAudit(id, actor, intent.data === "pause" ? "tenant.paused" : "tenant.resumed");
-      return { ok: result.changed, intent: intent.data, message: result.changed ? (intent.data === "pause" ? "Workspace paused." : "Workspace resumed.") : result.reason! };
+      if (result.changed) await recordAudit(id, actor, intent === "pause" ? "tenant.paused" : "tenant.resumed");
+      return { ok: result.changed, intent, message: result.changed ? (intent === "pause" ? "Workspace paused." : "Workspace resumed.") : result.reason! };
     }
   }
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.tenant.name ?? "Tenant"} · Platform admin` }];
+type AuditRow = SerializeFrom<typeof loader>["audit"][number];
+
+const auditColumns: DataColumn<AuditRow>[] = [
+  { header: "When", cellClassName: "whitespace-nowrap text-slate-600", cell: (entry) => formatWhenWithSeconds(entry.createdAt) },
+  { header: "Who", cell: (entry) => entry.actorEmail ?? entry.actorSub ?? "system" },
+  { header: "Action", cellClassName: "font-mono text-xs", cell: (entry) => entry.action },
+  { header: "Target", cell: (entry) => entry.target ?? "" },
+];
 
 type Timing = { startedAt?: string; finishedAt?: string; ms?: number };
 
@@ -193,26 +209,7 @@ export default function TenantDetail() {
             <p className="mt-3 text-sm text-slate-600">Nothing recorded yet.</p>
           ) : (
             <div className="mt-3 overflow-x-auto">
-              <table className="min-w-full text-sm">
-                <thead className="text-left text-xs uppercase tracking-wide text-slate-500">
-                  <tr>
-                    <th scope="col" className="py-2 pr-4">When</th>
-                    <th scope="col" className="py-2 pr-4">Who</th>
-                    <th scope="col" className="py-2 pr-4">Action</th>
-                    <th scope="col" className="py-2">Target</th>
-                  </tr>
-                </thead>
-                <tbody className="divide-y divide-slate-100">
-                  {audit.map((entry) => (
-                    <tr key={String(entry.id)}>
-                      <td className="py-2 pr-4 whitespace-nowrap text-slate-600">{formatWhenWithSeconds(entry.createdAt)}</td>
-                      <td className="py-2 pr-4">{entry.actorEmail ?? entry.actorSub ?? "system"}</td>
-                      <td className="py-2 pr-4 font-mono text-xs">{entry.action}</td>
-                      <td className="py-2">{entry.target ?? ""}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <DataTable columns={auditColumns} rows={audit} rowKey={(entry) => String(entry.id)} caption="Audit log" />
             </div>
           )}
           <Pagination page={auditPage} pages={auditPages} param="auditPage" />
@@ -220,4 +217,10 @@ export default function TenantDetail() {
       </div>
     </Page>
   );
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.tenant.name ?? "Tenant"} · Platform admin` }];
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

@@ -18,6 +18,7 @@ import { isRunFinished } from "~/runs/run-vocabulary";
 import { Notice, Section } from "~/dashboard/section";
 import { VendorUsageTable } from "~/dashboard/vendor-usage-table";
 import { RunAlreadyActiveError, startRun } from "~/runs/start-run.server";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireTenantUser(request);
@@ -25,18 +26,21 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { ...summary, tenantName: viewer.tenant.name, canOperate: canOperate(viewer.roles) };
 }
 
-const Intent = z.enum(["run-now", "resolve-alert"]);
+const DashboardAction = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("run-now") }),
+  z.object({ intent: z.literal("resolve-alert"), alertId: z.string().default("") }),
+]);
 
 type ActionResult = { ok: boolean; message: string; activeRunId?: string };
 
 export async function action({ request }: ActionFunctionArgs): Promise<ActionResult | Response> {
   const viewer = requireRole(request, await requireTenantUser(request), ["ops", "admin"]);
-  const form = await request.formData();
-  const intent = Intent.safeParse(form.get("intent"));
-  if (!intent.success) return { ok: false, message: "Unknown action" };
+  const parsed = DashboardAction.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return { ok: false, message: "Unknown action" };
   const actor = { sub: viewer.sub, email: viewer.email };
   const tenantId = viewer.tenant.id;
-  switch (intent.data) {
+  const command = parsed.data;
+  switch (command.intent) {
     case "run-now": {
       try {
         const { runId } = await startRun(tenantId, { kind: "manual", actor });
@@ -49,14 +53,12 @@ export async function action({ request }: ActionFunctionArgs): Promise<ActionRes
       }
     }
     case "resolve-alert": {
-      const alertId = z.uuid().safeParse(form.get("alertId"));
+      const alertId = z.uuid().safeParse(command.alertId);
       const resolved = alertId.success && (await resolveAlert(tenantId, actor, alertId.data));
       return resolved ? { ok: true, message: "Alert resolved." } : { ok: false, message: "That alert is already resolved or does not exist." };
     }
   }
 }
-
-export const meta: MetaFunction = () => [{ title: "Dashboard · Nexius Leads" }];
 
 const SEVERITY_TONE = { critical: "red", warning: "amber", info: "blue" } as const;
 
@@ -226,4 +228,10 @@ export default function Dashboard() {
       )}
     </Page>
   );
+}
+
+export const meta: MetaFunction = () => [{ title: "Dashboard · Nexius Leads" }];
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

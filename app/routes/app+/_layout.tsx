@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Outlet, useLocation, useNavigation } from "@remix-run/react";
 import { requireTenantUser } from "~/auth/guards.server";
 import { opensAnotherPage, PageSkeleton } from "~/components/ui/page-skeleton";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 
 /** Every workspace page needs a signed-in member of a usable workspace; the setup screen also accepts one being set up. */
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -14,4 +15,8 @@ export default function WorkspaceLayout() {
   const navigation = useNavigation();
   const location = useLocation();
   return opensAnotherPage(navigation, location.pathname) ? <PageSkeleton /> : <Outlet />;
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

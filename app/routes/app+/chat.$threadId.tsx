@@ -1,5 +1,5 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, isRouteErrorResponse, Link, useFetcher, useLoaderData, useNavigation, useRevalidator, useRouteError } from "@remix-run/react";
+import { Form, Link, useFetcher, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { z } from "zod";
 import { requireTenantUser, type TenantViewer } from "~/auth/guards.server";
@@ -8,6 +8,7 @@ import { Composer } from "~/chat/composer";
 import { MessageText, THREAD_TITLE_MAX, ThreadTitle } from "~/chat/replies";
 import { ReplyView } from "~/chat/reply-view";
 import { deleteThread, findThread, renameThread } from "~/chat/threads.server";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Button } from "~/components/ui/button";
 import { invariantFound } from "~/http.server";
 import { limitUser } from "~/http/rate-limit.server";
@@ -68,8 +69,6 @@ export async function action({ request, params }: ActionFunctionArgs): Promise<T
       return redirect("/app/chat");
   }
 }
-
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.thread.title ?? "Chat"} · Nexius Leads` }];
 
 export default function ChatThread() {
   const { thread, messages, runs, refreshes, pending } = useLoaderData<typeof loader>();
@@ -225,16 +224,28 @@ function ThreadHeader({ title }: { title: string }) {
   );
 }
 
-export function ErrorBoundary() {
-  const error = useRouteError();
-  const missing = isRouteErrorResponse(error) && error.status === 404;
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.thread.title ?? "Chat"} · Nexius Leads` }];
+
+/** Inside the chat pane: a thread that is gone, or one that failed to load, keeps the way back to the other chats. */
+function ChatNotice({ title, detail }: { title: string; detail: string }) {
   return (
     <div className="rounded-lg border border-slate-200 bg-white p-8 text-center">
-      <h2 className="text-lg font-semibold">{missing ? "This chat does not exist" : "The chat could not be loaded"}</h2>
-      <p className="mt-2 text-sm text-slate-600">{missing ? "It may have been deleted." : "Please try again in a moment."}</p>
+      <h2 className="text-lg font-semibold">{title}</h2>
+      <p className="mt-2 text-sm text-slate-600">{detail}</p>
       <Link to="/app/chat" className="mt-4 inline-block text-sm text-brand-700 underline">
         Back to your chats
       </Link>
     </div>
+  );
+}
+
+export function ErrorBoundary() {
+  const failed = () => <ChatNotice title="The chat could not be loaded" detail="Please try again in a moment." />;
+  return (
+    <GeneralErrorBoundary
+      statusHandlers={{ 404: () => <ChatNotice title="This chat does not exist" detail="It may have been deleted." /> }}
+      defaultStatusHandler={failed}
+      unexpectedErrorHandler={failed}
+    />
   );
 }

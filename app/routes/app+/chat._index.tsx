@@ -11,6 +11,7 @@ import { MessageText } from "~/chat/replies";
 import { createThread } from "~/chat/threads.server";
 import { limitUser } from "~/http/rate-limit.server";
 import type { loader as layoutLoader } from "./_layout";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 
 /** No thread open: what the agent can do, and a box whose first message opens a new thread. */
 const Send = z.object({ intent: z.literal("send"), text: MessageText });
@@ -68,4 +69,8 @@ export default function ChatStart() {
       <Composer onSend={send} busy={busy} error={failed?.error ?? null} restore={failed ? lastSent : null} />
     </div>
   );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

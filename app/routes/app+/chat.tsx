@@ -4,6 +4,7 @@ import { z } from "zod";
 import { requireTenantUser } from "~/auth/guards.server";
 import { createThread, listThreads } from "~/chat/threads.server";
 import { Button } from "~/components/ui/button";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { formatWhen } from "~/utils/date-format";
 
 /** The chat's frame: the user's own threads on the side, the open thread beside them. */
@@ -22,8 +23,6 @@ export async function action({ request }: ActionFunctionArgs) {
   const thread = await createThread({ tenantId: viewer.tenant.id, sub: viewer.sub, email: viewer.email });
   return redirect(`/app/chat/${thread.id}`);
 }
-
-export const meta: MetaFunction = () => [{ title: "Chat · Nexius Leads" }];
 
 export default function ChatLayout() {
   const { threads } = useLoaderData<typeof loader>();
@@ -81,4 +80,10 @@ function ThreadSkeleton() {
       <span className="sr-only">Loading…</span>
     </div>
   );
+}
+
+export const meta: MetaFunction = () => [{ title: "Chat · Nexius Leads" }];
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

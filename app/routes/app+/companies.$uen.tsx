@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction, SerializeFrom } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { z } from "zod";
@@ -6,12 +6,14 @@ import { requireRole, requireTenantUser } from "~/auth/guards.server";
 import { canOperate } from "~/auth/roles";
 import { Badge, statusTone, type BadgeTone } from "~/components/ui/badge";
 import { Button } from "~/components/ui/button";
+import { DataTable, type DataColumn } from "~/components/ui/data-table";
 import { EmptyState } from "~/components/ui/empty-state";
 import { Page } from "~/components/ui/page";
 import { invariantFound } from "~/http.server";
 import { seesPersonalData } from "~/privacy/mask";
 import { companyProfile, reEnrichCompany, type CompanyEmail } from "~/shortlist/company.server";
 import { RunProgress } from "~/shortlist/run-progress";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { formatWhen } from "~/utils/date-format";
 
 const Uen = z
@@ -50,10 +52,113 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return { ok: true as const, runId: started.runId, message: "Re-enrich started." };
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.company.name ?? "Company"} · Nexius Leads` }];
-
 const BUCKET_TONE: Record<string, BadgeTone> = { High: "green", Medium: "amber", Low: "gray" };
 const EMAIL_TONE: Record<string, BadgeTone> = { verified: "green", catch_all: "amber", unknown: "amber", pending: "blue", invalid: "red", do_not_mail: "red" };
+
+type Profile = SerializeFrom<typeof loader>["company"];
+type BreakdownRow = NonNullable<Profile["score"]>["breakdown"][number];
+type FieldRow = NonNullable<Profile["enrichment"]>["fields"][number];
+/** A person found at the company, or the line of the company's own addresses that belong to nobody. */
+type ContactRow = Profile["contacts"][number] | { companyAddresses: Profile["otherEmails"] };
+
+const breakdownColumns: DataColumn<BreakdownRow>[] = [
+  { header: "Signal", rowHeader: true, cellClassName: "font-medium text-slate-800", cell: (row) => row.label },
+  { header: "Evidence", cellClassName: "text-slate-700", cell: (row) => row.reason ?? row.signal ?? "—" },
+  {
+    header: "Points",
+    align: "right",
+    cellClassName: "whitespace-nowrap",
+    cell: (row) => (
+      <>
+        {row.points.toFixed(1)} <span className="text-slate-500">/ {row.weight.toFixed(0)}</span>
+      </>
+    ),
+  },
+  {
+    header: <span className="sr-only">Share of weight</span>,
+    className: "hidden sm:table-cell",
+    cellClassName: "w-32",
+    cell: (row) => (
+      <div className="h-2 rounded bg-slate-100" aria-hidden>
+        <div className="h-2 rounded bg-brand-500" style={{ width: `${row.weight > 0 ? Math.min(100, (row.points / row.weight) * 100) : 0}%` }} />
+      </div>
+    ),
+  },
+];
+
+const fieldColumns: DataColumn<FieldRow>[] = [
+  { header: "Field", rowHeader: true, cellClassName: "align-top font-medium text-slate-800", cell: (f) => f.label },
+  { header: "Value", cellClassName: "max-w-xl align-top text-slate-700", cell: (f) => f.value ?? <span className="text-slate-400">not found</span> },
+  { header: "Source", cellClassName: "align-top font-mono text-xs text-slate-600", cell: (f) => f.provenance?.source ?? "—" },
+  { header: "When", cellClassName: "align-top whitespace-nowrap text-slate-600", cell: (f) => formatWhen(f.provenance?.at) },
+];
+
+const contactColumns: DataColumn<ContactRow>[] = [
+  {
+    header: "Name",
+    cellClassName: "align-top font-medium text-slate-800",
+    cell: (c) =>
+      "companyAddresses" in c ? (
+        <span className="font-normal text-slate-500">Company addresses</span>
+      ) : (
+        <>
+          {c.linkedinUrl ? (
+            <a href={c.linkedinUrl} target="_blank" rel="noreferrer" className="text-brand-700 hover:underline">
+              {c.name}
+            </a>
+          ) : (
+            c.name
+          )}
+          {c.location ? <div className="text-xs font-normal text-slate-500">{c.location}</div> : null}
+        </>
+      ),
+  },
+  { header: "Title", cellClassName: "align-top text-slate-700", cell: (c) => ("companyAddresses" in c ? null : (c.title ?? "—")) },
+  {
+    header: "Email",
+    cellClassName: "align-top",
+    cell: (c) => {
+      const emails = "companyAddresses" in c ? c.companyAddresses : c.emails;
+      return emails.length ? <EmailList emails={emails} /> : <span className="text-slate-400">none found</span>;
+    },
+  },
+  {
+    header: "Source",
+    cellClassName: "align-top font-mono text-xs text-slate-600",
+    cell: (c) => ("companyAddresses" in c ? [...new Set(c.companyAddresses.map((e) => e.source))].join(", ") : c.source),
+  },
+];
+
+const sourceColumns: DataColumn<Profile["sources"][number]>[] = [
+  {
+    header: "Page",
+    cellClassName: "max-w-md truncate",
+    cell: (p) => (
+      <>
+        <span className="block truncate text-slate-800" title={p.url}>
+          {p.title ?? p.url}
+        </span>
+        <span className="block truncate text-xs text-slate-500">{p.url}</span>
+      </>
+    ),
+  },
+  { header: "Kind", cellClassName: "text-slate-700", cell: (p) => p.kind },
+  {
+    header: "Source",
+    cell: (p) => (
+      <>
+        <Badge tone={p.source === "tavily" ? "blue" : "gray"}>{p.source}</Badge>
+        {p.status ? <span className="ml-1 text-xs text-slate-500">HTTP {p.status}</span> : null}
+      </>
+    ),
+  },
+  {
+    header: "Content hash",
+    cellClassName: "font-mono text-xs text-slate-600",
+    cell: (p) => <span title={p.sha256}>{p.sha256.slice(0, 12)}…</span>,
+  },
+  { header: "Fetched", cellClassName: "whitespace-nowrap text-slate-600", cell: (p) => formatWhen(p.fetchedAt) },
+];
 
 export default function Company() {
   const { company, canOperate } = useLoaderData<typeof loader>();
@@ -111,45 +216,13 @@ export default function Company() {
                 {score.runKind === "re_enrich" ? "Re-enrich" : "Run"} of {score.runDate} · rationale from {score.rationaleSource} · scored {formatWhen(score.scoredAt)}
               </p>
               <div className="mt-4 overflow-x-auto">
-                <table className="min-w-full text-sm" aria-label="Score breakdown">
-                  <thead className="text-left text-xs uppercase tracking-wide text-slate-500">
-                    <tr>
-                      <th scope="col" className="py-2 pr-3">Signal</th>
-                      <th scope="col" className="py-2 pr-3">Evidence</th>
-                      <th scope="col" className="py-2 pr-3 text-right">Points</th>
-                      <th scope="col" className="hidden py-2 sm:table-cell">
-                        <span className="sr-only">Share of weight</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody className="divide-y divide-slate-100">
-                    {score.breakdown.map((row) => (
-                      <tr key={row.feature}>
-                        <th scope="row" className="py-2 pr-3 text-left font-medium text-slate-800">
-                          {row.label}
-                        </th>
-                        <td className="py-2 pr-3 text-slate-700">{row.reason ?? row.signal ?? "—"}</td>
-                        <td className="py-2 pr-3 text-right tabular-nums whitespace-nowrap">
-                          {row.points.toFixed(1)} <span className="text-slate-500">/ {row.weight.toFixed(0)}</span>
-                        </td>
-                        <td className="hidden w-32 py-2 sm:table-cell">
-                          <div className="h-2 rounded bg-slate-100" aria-hidden>
-                            <div className="h-2 rounded bg-brand-500" style={{ width: `${row.weight > 0 ? Math.min(100, (row.points / row.weight) * 100) : 0}%` }} />
-                          </div>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                  <tfoot>
-                    <tr className="border-t border-slate-200 font-semibold">
-                      <th scope="row" className="py-2 pr-3 text-left" colSpan={2}>
-                        Score
-                      </th>
-                      <td className="py-2 pr-3 text-right tabular-nums">{score.score.toFixed(1)}</td>
-                      <td className="hidden sm:table-cell" />
-                    </tr>
-                  </tfoot>
-                </table>
+                <DataTable
+                  columns={breakdownColumns}
+                  rows={score.breakdown}
+                  rowKey={(row) => row.feature}
+                  label="Score breakdown"
+                  footer={[{ content: "Score", span: 2 }, { content: score.score.toFixed(1) }, {}]}
+                />
               </div>
             </>
           ) : (
@@ -227,28 +300,7 @@ export default function Company() {
                 ) : null}
               </p>
               <div className="mt-3 overflow-x-auto">
-                <table className="min-w-full text-sm">
-                  <thead className="text-left text-xs uppercase tracking-wide text-slate-500">
-                    <tr>
-                      <th scope="col" className="py-2 pr-3">Field</th>
-                      <th scope="col" className="py-2 pr-3">Value</th>
-                      <th scope="col" className="py-2 pr-3">Source</th>
-                      <th scope="col" className="py-2">When</th>
-                    </tr>
-                  </thead>
-                  <tbody className="divide-y divide-slate-100">
-                    {enrichment.fields.map((f) => (
-                      <tr key={f.field}>
-                        <th scope="row" className="py-2 pr-3 text-left align-top font-medium text-slate-800">
-                          {f.label}
-                        </th>
-                        <td className="max-w-xl py-2 pr-3 align-top text-slate-700">{f.value ?? <span className="text-slate-400">not found</span>}</td>
-                        <td className="py-2 pr-3 align-top font-mono text-xs text-slate-600">{f.provenance?.source ?? "—"}</td>
-                        <td className="py-2 align-top whitespace-nowrap text-slate-600">{formatWhen(f.provenance?.at)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <DataTable columns={fieldColumns} rows={enrichment.fields} rowKey={(f) => f.field} caption="Enriched fields" />
               </div>
             </>
           ) : (
@@ -264,46 +316,13 @@ export default function Company() {
             </div>
           ) : (
             <div className="mt-3 overflow-x-auto">
-              <table className="min-w-full text-sm">
-                <thead className="text-left text-xs uppercase tracking-wide text-slate-500">
-                  <tr>
-                    <th scope="col" className="py-2 pr-3">Name</th>
-                    <th scope="col" className="py-2 pr-3">Title</th>
-                    <th scope="col" className="py-2 pr-3">Email</th>
-                    <th scope="col" className="py-2 pr-3">Source</th>
-                  </tr>
-                </thead>
-                <tbody className="divide-y divide-slate-100">
-                  {company.contacts.map((c) => (
-                    <tr key={c.id} data-testid="contact-row">
-                      <td className="py-2 pr-3 align-top font-medium text-slate-800">
-                        {c.linkedinUrl ? (
-                          <a href={c.linkedinUrl} target="_blank" rel="noreferrer" className="text-brand-700 hover:underline">
-                            {c.name}
-                          </a>
-                        ) : (
-                          c.name
-                        )}
-                        {c.location ? <div className="text-xs font-normal text-slate-500">{c.location}</div> : null}
-                      </td>
-                      <td className="py-2 pr-3 align-top text-slate-700">{c.title ?? "—"}</td>
-                      <td className="py-2 pr-3 align-top">{c.emails.length ? <EmailList emails={c.emails} /> : <span className="text-slate-400">none found</span>}</td>
-                      <td className="py-2 pr-3 align-top font-mono text-xs text-slate-600">{c.source}</td>
-                    </tr>
-                  ))}
-                  {company.otherEmails.length ? (
-                    <tr>
-                      <td className="py-2 pr-3 align-top text-slate-500" colSpan={2}>
-                        Company addresses
-                      </td>
-                      <td className="py-2 pr-3 align-top">
-                        <EmailList emails={company.otherEmails} />
-                      </td>
-                      <td className="py-2 pr-3 align-top font-mono text-xs text-slate-600">{[...new Set(company.otherEmails.map((e) => e.source))].join(", ")}</td>
-                    </tr>
-                  ) : null}
-                </tbody>
-              </table>
+              <DataTable
+                columns={contactColumns}
+                rows={[...company.contacts, ...(company.otherEmails.length ? [{ companyAddresses: company.otherEmails }] : [])]}
+                rowKey={(row) => ("companyAddresses" in row ? "company-addresses" : row.id)}
+                rowProps={(row) => ("companyAddresses" in row ? {} : { "data-testid": "contact-row" })}
+                caption="Contacts and emails"
+              />
             </div>
           )}
         </section>
@@ -314,38 +333,7 @@ export default function Company() {
             <p className="mt-2 text-sm text-slate-600">No pages were read for this company.</p>
           ) : (
             <div className="mt-3 overflow-x-auto">
-              <table className="min-w-full text-sm">
-                <thead className="text-left text-xs uppercase tracking-wide text-slate-500">
-                  <tr>
-                    <th scope="col" className="py-2 pr-3">Page</th>
-                    <th scope="col" className="py-2 pr-3">Kind</th>
-                    <th scope="col" className="py-2 pr-3">Source</th>
-                    <th scope="col" className="py-2 pr-3">Content hash</th>
-                    <th scope="col" className="py-2">Fetched</th>
-                  </tr>
-                </thead>
-                <tbody className="divide-y divide-slate-100">
-                  {company.sources.map((p) => (
-                    <tr key={p.url}>
-                      <td className="max-w-md truncate py-2 pr-3">
-                        <span className="block truncate text-slate-800" title={p.url}>
-                          {p.title ?? p.url}
-                        </span>
-                        <span className="block truncate text-xs text-slate-500">{p.url}</span>
-                      </td>
-                      <td className="py-2 pr-3 text-slate-700">{p.kind}</td>
-                      <td className="py-2 pr-3">
-                        <Badge tone={p.source === "tavily" ? "blue" : "gray"}>{p.source}</Badge>
-                        {p.status ? <span className="ml-1 text-xs text-slate-500">HTTP {p.status}</span> : null}
-                      </td>
-                      <td className="py-2 pr-3 font-mono text-xs text-slate-600">
-                        <span title={p.sha256}>{p.sha256.slice(0, 12)}…</span>
-                      </td>
-                      <td className="py-2 whitespace-nowrap text-slate-600">{formatWhen(p.fetchedAt)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <DataTable columns={sourceColumns} rows={company.sources} rowKey={(p) => p.url} caption="Crawl sources" />
             </div>
           )}
         </section>
@@ -374,4 +362,10 @@ function EmailList({ emails }: { emails: CompanyEmail[] }) {
       ))}
     </ul>
   );
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.company.name ?? "Company"} · Nexius Leads` }];
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

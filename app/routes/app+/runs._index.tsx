@@ -1,15 +1,17 @@
-import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type LoaderFunctionArgs, type MetaFunction, type SerializeFrom } from "@remix-run/node";
 import { Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireTenantUser } from "~/auth/guards.server";
 import { canOperate } from "~/auth/roles";
 import { Skeleton } from "~/components/charts/skeleton";
 import { Badge, statusTone } from "~/components/ui/badge";
+import { DataTable, type DataColumn } from "~/components/ui/data-table";
 import { EmptyState } from "~/components/ui/empty-state";
 import { Page } from "~/components/ui/page";
 import { lastPageHref, pageParam, Pagination } from "~/components/ui/pagination";
 import { durationMsBetween, formatDay, formatDurationMs, formatWhen } from "~/utils/date-format";
 import { formatCount } from "~/utils/number-format";
-import { listRuns, RUNS_PER_PAGE } from "~/dashboard/runs.server";
+import { listRuns } from "~/dashboard/runs.server";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireTenantUser(request);
@@ -20,9 +22,46 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { ...result, page, canOperate: canOperate(viewer.roles) };
 }
 
-export const meta: MetaFunction = () => [{ title: "Runs · Nexius Leads" }];
-
 const KIND_LABEL: Record<string, string> = { nightly: "Nightly", manual: "Manual", re_enrich: "Re-enrich" };
+
+type RunRow = SerializeFrom<typeof loader>["runs"][number];
+
+const runColumns: DataColumn<RunRow>[] = [
+  {
+    header: "Date",
+    rowHeader: true,
+    cellClassName: "font-normal",
+    cell: (run) => (
+      <>
+        <Link to={`/app/runs/${run.id}`} className="font-medium text-brand-700 hover:underline">
+          {formatDay(run.runDate)}
+        </Link>
+        <div className="text-xs text-slate-500">{formatWhen(run.createdAt)}</div>
+      </>
+    ),
+  },
+  { header: "Kind", cell: (run) => KIND_LABEL[run.kind] ?? run.kind },
+  {
+    header: "Status",
+    cell: (run) => (
+      <span className="flex flex-wrap gap-1">
+        <Badge tone={statusTone(run.status)}>{run.status}</Badge>
+        {run.degraded ? <Badge tone="amber">degraded</Badge> : null}
+      </span>
+    ),
+  },
+  {
+    header: "Companies",
+    align: "right",
+    cell: (run) => (run.companies !== null ? formatCount(run.companies) : run.target ? `${formatCount(run.settled)} / ${formatCount(run.target)}` : "—"),
+  },
+  { header: "High", align: "right", cell: (run) => formatCount(run.high) },
+  { header: "Duration", align: "right", cell: (run) => formatDurationMs(durationMsBetween(run.startedAt, run.finishedAt)) },
+  { header: "Started by", cellClassName: "text-slate-700", cell: (run) => run.startedByEmail ?? (run.kind === "nightly" ? "Schedule" : "System") },
+];
+
+/** While the next page loads, the rows keep their place as placeholders. */
+const loadingColumns: DataColumn<RunRow>[] = runColumns.map(({ header, align }) => ({ header, align, cell: () => <Skeleton className="h-4 w-full" /> }));
 
 export default function Runs() {
   const { runs, total, page, pages, canOperate } = useLoaderData<typeof loader>();
@@ -45,56 +84,16 @@ export default function Runs() {
         </EmptyState>
       ) : (
         <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white" aria-busy={loading}>
-          <table className="min-w-full divide-y divide-slate-200 text-sm">
-            <caption className="sr-only">Run history, page {page} of {pages}</caption>
-            <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-              <tr>
-                <th scope="col" className="px-4 py-3">Date</th>
-                <th scope="col" className="px-4 py-3">Kind</th>
-                <th scope="col" className="px-4 py-3">Status</th>
-                <th scope="col" className="px-4 py-3 text-right">Companies</th>
-                <th scope="col" className="px-4 py-3 text-right">High</th>
-                <th scope="col" className="px-4 py-3 text-right">Duration</th>
-                <th scope="col" className="px-4 py-3">Started by</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {loading
-                ? Array.from({ length: Math.min(runs.length, RUNS_PER_PAGE) }, (_, i) => (
-                    <tr key={i}>
-                      {Array.from({ length: 7 }, (_, j) => (
-                        <td key={j} className="px-4 py-3">
-                          <Skeleton className="h-4 w-full" />
-                        </td>
-                      ))}
-                    </tr>
-                  ))
-                : runs.map((run) => (
-                    <tr key={run.id} className="hover:bg-slate-50">
-                      <th scope="row" className="px-4 py-3 text-left font-normal">
-                        <Link to={`/app/runs/${run.id}`} className="font-medium text-brand-700 hover:underline">
-                          {formatDay(run.runDate)}
-                        </Link>
-                        <div className="text-xs text-slate-500">{formatWhen(run.createdAt)}</div>
-                      </th>
-                      <td className="px-4 py-3">{KIND_LABEL[run.kind] ?? run.kind}</td>
-                      <td className="px-4 py-3">
-                        <span className="flex flex-wrap gap-1">
-                          <Badge tone={statusTone(run.status)}>{run.status}</Badge>
-                          {run.degraded ? <Badge tone="amber">degraded</Badge> : null}
-                        </span>
-                      </td>
-                      <td className="px-4 py-3 text-right tabular-nums">{run.companies !== null ? formatCount(run.companies) : run.target ? `${formatCount(run.settled)} / ${formatCount(run.target)}` : "—"}</td>
-                      <td className="px-4 py-3 text-right tabular-nums">{formatCount(run.high)}</td>
-                      <td className="px-4 py-3 text-right tabular-nums">{formatDurationMs(durationMsBetween(run.startedAt, run.finishedAt))}</td>
-                      <td className="px-4 py-3 text-slate-700">{run.startedByEmail ?? (run.kind === "nightly" ? "Schedule" : "System")}</td>
-                    </tr>
-                  ))}
-            </tbody>
-          </table>
+          <DataTable variant="card" columns={loading ? loadingColumns : runColumns} rows={runs} rowKey={(run) => run.id} caption={`Run history, page ${page} of ${pages}`} />
         </div>
       )}
       <Pagination page={page} pages={pages} />
     </Page>
   );
+}
+
+export const meta: MetaFunction = () => [{ title: "Runs · Nexius Leads" }];
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

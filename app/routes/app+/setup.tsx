@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
@@ -5,6 +6,7 @@ import { requireRole, requireTenantUser } from "~/auth/guards.server";
 import { Button } from "~/components/ui/button";
 import { PROVISIONING_PHASES, type ProvisioningPhase } from "~/tenants/lifecycle";
 import { provisioningStatus, requestProvisioning } from "~/tenants/provisioning.server";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { formatLatencyMs } from "~/utils/date-format";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -17,16 +19,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
 /** Retrying provisioning works on the shared Odoo: the workspace's admin or platform staff only. */
 const RETRY_ROLES = ["admin", "platform_owner", "platform_operator"] as const;
 
+const SetupAction = z.discriminatedUnion("intent", [z.object({ intent: z.literal("retry") })]);
+
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = requireRole(request, await requireTenantUser(request, { allowSetup: true }), RETRY_ROLES);
-  const form = await request.formData();
-  if (form.get("intent") === "retry") {
+  const parsed = SetupAction.safeParse(Object.fromEntries(await request.formData()));
+  if (parsed.success) {
     await requestProvisioning(viewer.tenant.id, { sub: viewer.sub, email: viewer.email }, { mode: "retry" });
   }
   return redirect("/app/setup");
 }
-
-export const meta: MetaFunction = () => [{ title: "Setting up your workspace · Nexius Leads" }];
 
 const LABELS: Record<ProvisioningPhase, string> = {
   starting: "Creating your workspace",
@@ -102,4 +104,10 @@ export default function Setup() {
       ) : null}
     </main>
   );
+}
+
+export const meta: MetaFunction = () => [{ title: "Setting up your workspace · Nexius Leads" }];
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

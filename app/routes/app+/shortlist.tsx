@@ -1,4 +1,4 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, type SerializeFrom } from "@remix-run/node";
 import { Form, Link, useLoaderData, useLocation, useNavigation, useSearchParams } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { z } from "zod";
@@ -6,6 +6,7 @@ import { requireRole, requireTenantUser } from "~/auth/guards.server";
 import { canOperate } from "~/auth/roles";
 import { Badge, type BadgeTone } from "~/components/ui/badge";
 import { Button } from "~/components/ui/button";
+import { DataTable, type DataColumn } from "~/components/ui/data-table";
 import { EmptyState } from "~/components/ui/empty-state";
 import { Page } from "~/components/ui/page";
 import { Pagination } from "~/components/ui/pagination";
@@ -14,6 +15,7 @@ import { singaporeDate } from "~/utils/singapore-time";
 import { BUCKETS } from "~/scoring/score";
 import { isFiltered, parseShortlistSearch, SEARCH_MAX_LENGTH, SHORTLIST_PAGE_SIZE, shortlistSearch } from "~/shortlist/shortlist-query";
 import { shortlistForTenant } from "~/shortlist/shortlist.server";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireTenantUser(request);
@@ -23,13 +25,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { ...result, query, errors, today, canOperate: canOperate(viewer.roles) };
 }
 
-const Intent = z.enum(["run_now"]);
+const ShortlistAction = z.discriminatedUnion("intent", [z.object({ intent: z.literal("run_now") })]);
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireTenantUser(request);
   requireRole(request, viewer, ["ops", "admin"]);
-  const intent = Intent.safeParse((await request.formData()).get("intent"));
-  if (!intent.success) return { ok: false, message: "Unknown action" };
+  const parsed = ShortlistAction.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return { ok: false, message: "Unknown action" };
   try {
     const { runId } = await startRun(viewer.tenant.id, { kind: "manual", actor: { sub: viewer.sub, email: viewer.email } });
     return redirect(`/app/runs/${runId}`);
@@ -39,11 +41,39 @@ export async function action({ request }: ActionFunctionArgs) {
   }
 }
 
-export const meta: MetaFunction = () => [{ title: "Shortlist · Nexius Leads" }];
-
 const BUCKET_TONE: Record<string, BadgeTone> = { High: "green", Medium: "amber", Low: "gray" };
 
 const inputClass = "mt-1 rounded-md border border-slate-300 px-3 py-1.5 text-sm aria-[invalid=true]:border-red-500";
+
+type ShortlistRow = NonNullable<SerializeFrom<typeof loader>["shortlist"]>["rows"][number];
+
+const shortlistColumns: DataColumn<ShortlistRow>[] = [
+  { header: "Rank", cell: (row) => row.rank, align: "right", cellClassName: "text-slate-500" },
+  {
+    header: "Company",
+    cell: (row) => (
+      <>
+        <Link to={`/app/companies/${row.uen}`} className="font-medium text-brand-700 hover:underline">
+          {row.name ?? row.uen}
+        </Link>
+        <div className="text-xs text-slate-500">{row.uen}</div>
+      </>
+    ),
+  },
+  { header: "Bucket", cell: (row) => <Badge tone={BUCKET_TONE[row.bucket] ?? "gray"}>{row.bucket}</Badge> },
+  { header: "Score", cell: (row) => row.score.toFixed(1), align: "right", cellClassName: "font-medium" },
+  { header: "Domain", cell: (row) => row.domain ?? "—", className: "hidden md:table-cell", cellClassName: "text-slate-700" },
+  { header: "Industry", cell: (row) => row.industry ?? "—", className: "hidden lg:table-cell", cellClassName: "text-slate-700" },
+  {
+    header: (
+      <abbr title="Verified contacts" className="no-underline">
+        Contacts
+      </abbr>
+    ),
+    cell: (row) => row.verifiedContacts,
+    align: "right",
+  },
+];
 
 export default function Shortlist() {
   const { shortlist, date, today, latestDate, active, query, errors, canOperate } = useLoaderData<typeof loader>();
@@ -186,42 +216,7 @@ export default function Shortlist() {
             {filtered ? `${shortlist.total} matching companies` : `${shortlist.total} companies`}, {SHORTLIST_PAGE_SIZE} per page
           </p>
           <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-            <table className="min-w-full divide-y divide-slate-200 text-sm">
-              <caption className="sr-only">Shortlist for {date}, ranked by score</caption>
-              <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-                <tr>
-                  <th scope="col" className="px-3 py-3 text-right">Rank</th>
-                  <th scope="col" className="px-3 py-3">Company</th>
-                  <th scope="col" className="px-3 py-3">Bucket</th>
-                  <th scope="col" className="px-3 py-3 text-right">Score</th>
-                  <th scope="col" className="hidden px-3 py-3 md:table-cell">Domain</th>
-                  <th scope="col" className="hidden px-3 py-3 lg:table-cell">Industry</th>
-                  <th scope="col" className="px-3 py-3 text-right">
-                    <abbr title="Verified contacts" className="no-underline">Contacts</abbr>
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {shortlist.rows.map((row) => (
-                  <tr key={row.uen} className="hover:bg-slate-50">
-                    <td className="px-3 py-2.5 text-right tabular-nums text-slate-500">{row.rank}</td>
-                    <td className="px-3 py-2.5">
-                      <Link to={`/app/companies/${row.uen}`} className="font-medium text-brand-700 hover:underline">
-                        {row.name ?? row.uen}
-                      </Link>
-                      <div className="text-xs text-slate-500">{row.uen}</div>
-                    </td>
-                    <td className="px-3 py-2.5">
-                      <Badge tone={BUCKET_TONE[row.bucket] ?? "gray"}>{row.bucket}</Badge>
-                    </td>
-                    <td className="px-3 py-2.5 text-right tabular-nums font-medium">{row.score.toFixed(1)}</td>
-                    <td className="hidden px-3 py-2.5 text-slate-700 md:table-cell">{row.domain ?? "—"}</td>
-                    <td className="hidden px-3 py-2.5 text-slate-700 lg:table-cell">{row.industry ?? "—"}</td>
-                    <td className="px-3 py-2.5 text-right tabular-nums">{row.verifiedContacts}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable variant="card" density="compact" columns={shortlistColumns} rows={shortlist.rows} rowKey={(row) => row.uen} caption={`Shortlist for ${date}, ranked by score`} />
           </div>
           <Pagination page={shortlist.page} pages={shortlist.pages} />
         </>
@@ -260,4 +255,10 @@ function ShortlistSkeleton() {
       ))}
     </div>
   );
+}
+
+export const meta: MetaFunction = () => [{ title: "Shortlist · Nexius Leads" }];
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

@@ -10,6 +10,7 @@ import { TokenError } from "~/auth/tokens.server";
 import { recordAudit } from "~/audit.server";
 import { env } from "~/env.server";
 import { log } from "~/logger.server";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 
 /** The IdP sends the browser back here with a code: verify, find or create the workspace, open a session. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -103,8 +104,6 @@ function explain(error: unknown): string {
   return "Sign-in could not be completed. Please try again.";
 }
 
-export const meta: MetaFunction = () => [{ title: "Sign-in problem · Nexius Leads" }];
-
 export default function Callback() {
   const { message } = useLoaderData<typeof loader>();
   return (
@@ -118,4 +117,10 @@ export default function Callback() {
       </Link>
     </main>
   );
+}
+
+export const meta: MetaFunction = () => [{ title: "Sign-in problem · Nexius Leads" }];
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { sso, SsoNotConfiguredError } from "~/auth/oidc.server";
 import { safeReturnTo, returnToCookie } from "~/auth/return-to.server";
 import { log } from "~/logger.server";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 
 /**
  * Starts sign-in: a redirect to Nexius SSO (the platform never asks for a
@@ -32,8 +33,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return Response.json({ message: "Sign-in did not start." }, { status: 500 });
 }
 
-export const meta: MetaFunction = () => [{ title: "Sign in · Nexius Leads" }];
-
 export default function Login() {
   const { message } = useLoaderData<typeof loader>();
   return (
@@ -47,4 +46,10 @@ export default function Login() {
       </Link>
     </main>
   );
+}
+
+export const meta: MetaFunction = () => [{ title: "Sign in · Nexius Leads" }];
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

@@ -21,7 +21,22 @@ export default [
   },
   {
     // expect(value, message): the message names the case that failed in a loop.
-    files: ["**/*.test.ts", "tests/**"],
+    files: ["**/*.test.ts?(x)", "tests/**"],
+    ignores: ["tests/e2e/**"],
     rules: { "vitest/valid-expect": ["error", { maxArgs: 2 }] },
+  },
+  {
+    // Playwright fixtures hand their value on through a function named `use`;
+    // it is not React's hook.
+    // Journeys also read state the pages expose as data attributes (a stage
+    // chip's data-state, a provisioning phase), which have no role to query.
+    files: ["tests/e2e/**"],
+    rules: { "react-hooks/rules-of-hooks": "off", "playwright/no-raw-locators": "off" },
+  },
+  {
+    // Suites start their stand-ins (Postgres clone, simulators) once per file
+    // and stop them in afterAll on purpose: per-test disposal would restart them.
+    files: ["**/*.test.ts?(x)", "tests/**"],
+    rules: { "epic-web/prefer-dispose-in-tests": "off" },
   },
 ];

@@ -10,7 +10,7 @@ import { checkCrossSite } from "../auth/csrf.server";
 import { readSessionId } from "../auth/session.server";
 import { requireEnvOrExit } from "../env.server";
 import { requestLoadContext, securityHeaders } from "../http/security-headers.server";
-import { useRequestLimits } from "../http/request-limits.server";
+import { installRequestLimits } from "../http/request-limits.server";
 import { log, rootLogger, withLogContext } from "../logger.server";
 
 /**
@@ -60,7 +60,7 @@ app.use((req, res, next) => {
 
 app.use(securityHeaders({ production: config.NODE_ENV === "production", formTargets: config.NEXIUS_ISSUER ? [new URL(config.NEXIUS_ISSUER).origin] : [] }));
 // Body size, per-address rate limits and the SQL statement limit (see http/request-limits.server.ts).
-useRequestLimits(app, config);
+installRequestLimits(app, config);
 
 // Cookie-authenticated writes must come from our own pages (see auth/csrf.server.ts).
 const appOrigin = new URL(config.APP_URL).origin;

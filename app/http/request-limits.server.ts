@@ -10,7 +10,7 @@ import { withStatementTimeout } from "./statement-timeout.server";
  * exports) and the SQL statement time of the request's tenant transactions.
  * Per-user limits live in the routes, where the user is known.
  */
-export function useRequestLimits(app: Express, config: Env): void {
+export function installRequestLimits(app: Express, config: Env): void {
   app.use(limitRequestBody(config.MAX_REQUEST_BODY_BYTES));
   app.use(rateLimitByAddress());
   app.use((_req, _res, next) => withStatementTimeout(config.WEB_STATEMENT_TIMEOUT_MS, next));

@@ -6,7 +6,6 @@ import path from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import pg from "pg";
-import { z } from "zod";
 import { log } from "../logger.server";
 import { createDatagovClient, openUrl, redactQuery, type DatagovConfig } from "./datagov.server";
 import { contentVersion, ingestAcraFiles, type IngestProgress, type IngestSummary } from "./ingest.server";

@@ -12,7 +12,6 @@ import {
   keptValue,
   useBusy,
   useSettingsForm,
-  useSettingsResult,
 } from "./settings-form-state";
 import { SUPPRESSION_KIND_LABELS, SUPPRESSION_KINDS } from "./suppression";
 

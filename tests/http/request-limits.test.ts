@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 /**
  * The limits the web server puts in front of every request
- * (useRequestLimits, as app/cli/serve.ts installs it), over real HTTP on two
+ * (installRequestLimits, as app/cli/serve.ts installs it), over real HTTP on two
  * express instances sharing one Postgres: per-address rate limits with 429 and
  * Retry-After, counted across instances; a body limit that also holds for
  * chunked uploads; the SQL statement limit of a web request. Limits are set
@@ -34,7 +34,7 @@ async function startInstance(): Promise<Instance> {
   const web = express();
   // As behind one proxy: the tests speak for several client addresses through X-Forwarded-For.
   web.set("trust proxy", 1);
-  app.useRequestLimits(web, app.env());
+  app.installRequestLimits(web, app.env());
   web.post("/upload", async (req, res) => {
     let bytes = 0;
     try {

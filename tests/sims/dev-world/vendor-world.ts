@@ -183,7 +183,7 @@ export function vendorWorldFrom(world: World, options: VendorWorldOptions = {}):
       const queryWords = new Set(searchTokens(query));
       const exact: string[] = [];
       const similar: string[] = [];
-      for (const { company, nameWords, staff } of peopleIndex()) {
+      for (const { nameWords, staff } of peopleIndex()) {
         // A company shows up when its name's first word is searched; people from
         // similarly named companies come along, as on LinkedIn.
         if (!queryWords.has(nameWords[0]!)) continue;

@@ -1,11 +1,14 @@
 import { accessDenied, integrityError, userError, validationError } from "./errors";
-import { SUPERUSER_ID, type Env, type Operation, type Rec, type SimDatabase } from "./orm";
+import type { Env, Operation, Rec, SimDatabase } from "./orm";
 
 /**
  * The part of Odoo 17/18 the platform touches: the models, their fields
  * (reference §5, §7, §8), access rights per group, record rules, SQL
  * constraints and the side effects of create/write that callers depend on.
  */
+
+/** Odoo's superuser (`base.user_root`): record rules and access rights do not apply to it. */
+export const SUPERUSER_ID = 1;
 
 export type FieldType = "char" | "text" | "html" | "boolean" | "integer" | "selection" | "many2one" | "one2many" | "many2many" | "datetime";
 

@@ -19,8 +19,6 @@ export type Rec = { id: number } & Record<string, unknown>;
 export type Ctx = Record<string, unknown>;
 export type Env = { db: SimDatabase; uid: number; su: boolean; context: Ctx; now: string };
 
-export const SUPERUSER_ID = 1;
-
 type Data = {
   tables: Record<string, Record<number, Rec>>;
   sequences: Record<string, number>;

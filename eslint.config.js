@@ -20,6 +20,14 @@ export default [
     },
   },
   {
+    // Tests import the app lazily, after their environment is set, and type
+    // their handles with `typeof import(...)`.
+    files: ["**/*.ts?(x)"],
+    rules: {
+      "@typescript-eslint/consistent-type-imports": ["warn", { prefer: "type-imports", disallowTypeAnnotations: false, fixStyle: "inline-type-imports" }],
+    },
+  },
+  {
     // expect(value, message): the message names the case that failed in a loop.
     files: ["**/*.test.ts?(x)", "tests/**"],
     ignores: ["tests/e2e/**"],

@@ -1,9 +1,9 @@
 import { PrismaPg } from "@prisma/adapter-pg";
-import { Prisma, PrismaClient } from "./generated/prisma/client";
+import { createTenantScopePool, TENANT_READ_SCOPE_SQL, TENANT_SCOPE_SQL } from "./db/tenant-scope-pipeline.server";
 import { env } from "./env.server";
+import { Prisma, PrismaClient } from "./generated/prisma/client";
 import { requestStatementTimeout } from "./http/statement-timeout.server";
 import { currentLogContext } from "./logger.server";
-import { createTenantScopePool, TENANT_READ_SCOPE_SQL, TENANT_SCOPE_SQL } from "./db/tenant-scope-pipeline.server";
 import { singleton } from "./singleton.server";
 
 /** A Prisma transaction in which row-level security sees exactly one tenant. */

@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
 import { ENV_KEYS, EnvError, parseEnv } from "./env.server";
 
 const owner = "postgresql://postgres:secret@db.internal:5432/nexius";
@@ -53,9 +53,7 @@ describe("parseEnv", () => {
 
 describe(".env.example", () => {
   const lines = readFileSync(".env.example", "utf8").split("\n");
-  const set = Object.fromEntries(
-    lines.filter((l) => /^[A-Z][A-Z0-9_]*=/.test(l)).map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
-  );
+  const set = Object.fromEntries(lines.filter((l) => /^[A-Z][A-Z0-9_]*=/.test(l)).map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
   const mentioned = new Set(lines.map((l) => l.match(/^#?\s*([A-Z][A-Z0-9_]*)=/)?.[1]).filter(Boolean));
 
   it("documents every variable the platform reads, and no other", () => {

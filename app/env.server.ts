@@ -3,10 +3,10 @@ import { authEnv, authEnvProblems } from "./auth/config.server";
 import { crawlerEnv } from "./crawler/config.server";
 import { httpLimitsEnv } from "./http/config.server";
 import { icpEnv } from "./icp/config";
-import { registryEnv } from "./registry/config";
 import { odooEnv } from "./odoo/config.server";
-import { vendorsEnv } from "./vendors/config.server";
+import { registryEnv } from "./registry/config";
 import { zodIssueLines } from "./utils/zod-issues";
+import { vendorsEnv } from "./vendors/config.server";
 
 /**
  * Every setting the platform reads, parsed once. Logins and keys have no
@@ -43,7 +43,12 @@ const baseEnv = z.object({
   APP_URL: z.string().url().optional(),
   /** Encryption keys for secrets at rest: `kid:<base64 32 bytes>[,kid2:…]`, the first one seals. */
   SECRET_KEYS: z.string().min(1).optional(),
-  SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(12 * 60),
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(7 * 24 * 60)
+    .default(12 * 60),
   SESSION_MAX_DAYS: z.coerce.number().int().min(1).max(90).default(7),
   /** Reverse proxies in front of the web server whose X-Forwarded-For entry is believed (0 = the socket's peer is the client). */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
@@ -59,9 +64,9 @@ const EnvSchema = baseEnv
   .extend(icpEnv.shape)
   .extend(httpLimitsEnv.shape)
   .extend({
-  /** The OAuth client id Odoo uses at Nexius SSO (Odoo is its own client of the IdP). */
-  ODOO_OIDC_CLIENT_ID: z.string().min(1).default("odoo"),
-});
+    /** The OAuth client id Odoo uses at Nexius SSO (Odoo is its own client of the IdP). */
+    ODOO_OIDC_CLIENT_ID: z.string().min(1).default("odoo"),
+  });
 
 /** Every variable the platform reads (documented in .env.example; a test keeps the two in step). */
 export const ENV_KEYS = Object.keys(EnvSchema.shape);

@@ -1,31 +1,21 @@
 import "./zod-browser";
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import {
-  Links,
-  Meta,
-  Outlet,
-  Scripts,
-  ScrollRestoration,
-  useRouteLoaderData,
-} from "@remix-run/react";
-import type { ReactNode } from "react";
+import { type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from "@remix-run/react";
+import { type ReactNode } from "react";
+import { devBypassEnabled, getViewer } from "./auth/guards.server";
 import { AppHeader } from "./components/app-header";
 import { GeneralErrorBoundary } from "./components/error-boundary";
 import { useNonce } from "./components/nonce";
-import { devBypassEnabled, getViewer } from "./auth/guards.server";
-import { tenantChoices } from "./tenants/admin.server";
-import type { HeaderViewer } from "./components/user-menu";
+import { type HeaderViewer } from "./components/user-menu";
 import stylesheet from "./tailwind.css";
+import { tenantChoices } from "./tenants/admin.server";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesheet },
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
 
-export const meta: MetaFunction = () => [
-  { title: "Nexius Leads" },
-  { name: "description", content: "Sales intelligence for B2B teams that run Odoo." },
-];
+export const meta: MetaFunction = () => [{ title: "Nexius Leads" }, { name: "description", content: "Sales intelligence for B2B teams that run Odoo." }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await getViewer(request).catch(() => null);

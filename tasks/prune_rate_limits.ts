@@ -1,6 +1,6 @@
+import { pruneRateLimitCounters } from "../app/http/rate-limit.server";
 import { defineTask } from "../app/jobs/define-task.server";
 import { taskContracts } from "../app/jobs/payloads";
-import { pruneRateLimitCounters } from "../app/http/rate-limit.server";
 
 /** Cron, hourly: drop the request counters of windows that ended (they decide nothing any more). */
 export default defineTask("prune_rate_limits", taskContracts.prune_rate_limits, async ({ olderThanMinutes }) => {

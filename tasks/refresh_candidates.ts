@@ -1,7 +1,7 @@
 import { env } from "../app/env.server";
+import { refreshCandidates } from "../app/icp/candidates.server";
 import { defineTask } from "../app/jobs/define-task.server";
 import { taskContracts } from "../app/jobs/payloads";
-import { refreshCandidates } from "../app/icp/candidates.server";
 
 /**
  * Rebuilds one tenant's candidate set. Enqueued after every ICP change (job

@@ -49,8 +49,10 @@ export async function resolveAlerts(tx: TenantTx, kinds: readonly string[]): Pro
 }
 
 export async function openAlerts(tenantId: string, options: { limit?: number } = {}): Promise<AlertRow[]> {
-  return db.$withTenant(tenantId, (tx) =>
-    tx.$queryRaw<AlertRow[]>`
+  return db.$withTenant(
+    tenantId,
+    (tx) =>
+      tx.$queryRaw<AlertRow[]>`
       SELECT id, kind, severity, message, details, run_id AS "runId", created_at AS "createdAt", resolved_at AS "resolvedAt"
       FROM alerts WHERE resolved_at IS NULL ORDER BY created_at DESC LIMIT ${options.limit ?? 50}`,
   );

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { TokenVerifierConfig } from "./tokens.server";
+import { type TokenVerifierConfig } from "./tokens.server";
 
 /**
  * Settings for signing in through "Nexius SSO" (any OIDC provider). None has

@@ -2,14 +2,14 @@ import { redirect } from "@remix-run/node";
 import { OAuth2RequestError } from "remix-auth-oauth2";
 import { platformDb } from "~/db.server";
 import { env } from "~/env.server";
-import type { Session, Tenant } from "~/generated/prisma/client";
-import { apiError, isApiRequest } from "~/http.server";
+import { type Session, type Tenant } from "~/generated/prisma/client";
 import { limitUser } from "~/http/rate-limit.server";
+import { apiError, isApiRequest } from "~/http.server";
 import { addLogContext, log } from "~/logger.server";
 import { singleton } from "~/singleton.server";
+import { resolveIdentity } from "./identity.server";
 import { refreshSignIn, tokenVerifier } from "./oidc.server";
 import { isPlatformStaff, type PlatformRole, type TenantRole } from "./roles";
-import { resolveIdentity } from "./identity.server";
 import { destroySession, getSession, refreshTokenOf, updateSessionTokens, withLockedSession } from "./session.server";
 import { TokenError } from "./tokens.server";
 
@@ -61,9 +61,7 @@ export async function getViewer(request: Request): Promise<Viewer | null> {
   if (!session) return null;
   const live = await keepTokensFresh(session);
   if (!live) return null;
-  const tenant = live.tenantId
-    ? await platformDb.tenant.findUnique({ where: { id: live.tenantId }, select: tenantSummary })
-    : null;
+  const tenant = live.tenantId ? await platformDb.tenant.findUnique({ where: { id: live.tenantId }, select: tenantSummary }) : null;
   const viewer: Viewer = {
     userId: live.userId,
     sub: live.sub,
@@ -233,7 +231,10 @@ export function requireRole<V extends Viewer>(request: Request, viewer: V, allow
   return viewer;
 }
 
-export async function requirePlatformUser(request: Request, allowed: ReadonlyArray<PlatformRole> = ["platform_owner", "platform_operator", "finance_owner"]): Promise<Viewer> {
+export async function requirePlatformUser(
+  request: Request,
+  allowed: ReadonlyArray<PlatformRole> = ["platform_owner", "platform_operator", "finance_owner"],
+): Promise<Viewer> {
   const viewer = await requireViewer(request);
   return requireRole(request, viewer, allowed);
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { recordAudit } from "~/audit.server";
 import { platformDb } from "~/db.server";
-import type { Tenant } from "~/generated/prisma/client";
+import { type Tenant } from "~/generated/prisma/client";
 import { enqueue } from "~/jobs/enqueue.server";
 import { requestProvisioning } from "~/tenants/provisioning.server";
 import { isTenantSlug, slugify } from "~/tenants/slug";

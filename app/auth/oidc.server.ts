@@ -44,9 +44,7 @@ export function nonceFor(state: string): string {
 export function tokenVerifier(): TokenVerifier {
   const config = env();
   if (!config.NEXIUS_ISSUER) throw new SsoNotConfiguredError();
-  return singleton(`token-verifier:${config.NEXIUS_ISSUER}`, () =>
-    createTokenVerifier({ ...tokenVerifierConfig(config), clockToleranceSec: 60 }),
-  );
+  return singleton(`token-verifier:${config.NEXIUS_ISSUER}`, () => createTokenVerifier({ ...tokenVerifierConfig(config), clockToleranceSec: 60 }));
 }
 
 /** The platform's OAuth client id at the IdP (the dev runner sets the dev IdP's). */

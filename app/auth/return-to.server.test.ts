@@ -14,7 +14,15 @@ describe("safeReturnTo", () => {
   });
 
   it("refuses what a browser would resolve to another origin: tabs and newlines are dropped, backslashes read as slashes", () => {
-    for (const bad of ["/\t/evil.example", "/\n/evil.example", "/\r\n/evil.example", "/\\/evil.example", "/\u0000/x", "/.//evil.example", "/%2e/../auth/logout"]) {
+    for (const bad of [
+      "/\t/evil.example",
+      "/\n/evil.example",
+      "/\r\n/evil.example",
+      "/\\/evil.example",
+      "/\u0000/x",
+      "/.//evil.example",
+      "/%2e/../auth/logout",
+    ]) {
       const kept = safeReturnTo(bad);
       expect(kept === "/app" || new URL(kept, "http://localhost:3000/").origin === "http://localhost:3000").toBe(true);
       expect(kept.startsWith("//")).toBe(false);

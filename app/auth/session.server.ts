@@ -1,12 +1,12 @@
 import { createHash, randomBytes } from "node:crypto";
 import pg from "pg";
-import { platformDb } from "~/db.server";
-import { env } from "~/env.server";
-import type { Session } from "~/generated/prisma/client";
-import { log } from "~/logger.server";
-import { singleton } from "~/singleton.server";
 import { secretRing } from "~/crypto/keys.server";
 import { open, seal, type Sealed } from "~/crypto/secret-box.server";
+import { platformDb } from "~/db.server";
+import { env } from "~/env.server";
+import { type Session } from "~/generated/prisma/client";
+import { log } from "~/logger.server";
+import { singleton } from "~/singleton.server";
 
 /**
  * Browser sessions, kept server-side. The cookie holds 32 random bytes; the

@@ -7,14 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { generateSigningKey, publicJwk, type SigningKey } from "~/dev/idp-keys.server";
 import { startDevIdp, type DevIdp } from "~/dev/idp.server";
 import { signIn } from "../../tests/support/oidc-browser";
-import {
-  createTokenVerifier,
-  endSessionUrl,
-  fetchDiscovery,
-  IdentityProviderUnavailableError,
-  TokenError,
-  type TokenErrorReason,
-} from "./tokens.server";
+import { createTokenVerifier, endSessionUrl, fetchDiscovery, IdentityProviderUnavailableError, TokenError, type TokenErrorReason } from "./tokens.server";
 
 const CLIENT = { client_id: "nexius-platform", client_secret: "test-secret", redirect_uri: "http://localhost:3999/auth/callback" };
 const CLIENTS = [{ client_id: CLIENT.client_id, client_secret: CLIENT.client_secret, redirect_uris: [CLIENT.redirect_uri] }];
@@ -53,7 +46,17 @@ async function devToken(body: Record<string, unknown>, issuer = idp.issuer): Pro
 
 function baseClaims(overrides: JWTPayload = {}): JWTPayload {
   const now = Math.floor(Date.now() / 1000);
-  return { iss: idp.issuer, aud: CLIENT.client_id, sub: "user-1", email: "ops@acme.test", roles: ["ops"], tenant_id: "acme", iat: now, exp: now + 600, ...overrides };
+  return {
+    iss: idp.issuer,
+    aud: CLIENT.client_id,
+    sub: "user-1",
+    email: "ops@acme.test",
+    roles: ["ops"],
+    tenant_id: "acme",
+    iat: now,
+    exp: now + 600,
+    ...overrides,
+  };
 }
 
 async function signWith(key: SigningKey | CryptoKey, kid: string, claims: JWTPayload, alg = "RS256") {
@@ -104,7 +107,12 @@ describe("accepting tokens", () => {
   it("reads email_verified as verified only when it is exactly true, and accepts tokens without it", async () => {
     const verifier = verifierFor({});
     expect((await verifier.verify(await signWith(idpKey, idpKey.kid, baseClaims({})))).email_verified).toBe(false);
-    for (const [value, verified] of [[true, true], [false, false], ["true", false], [1, false]] as const) {
+    for (const [value, verified] of [
+      [true, true],
+      [false, false],
+      ["true", false],
+      [1, false],
+    ] as const) {
       const claims = await verifier.verify(await signWith(idpKey, idpKey.kid, baseClaims({ email_verified: value })));
       expect(claims.email_verified, String(value)).toBe(verified);
     }
@@ -123,12 +131,16 @@ describe("ID tokens for the platform's client", () => {
     const verifier = verifierFor({ audience: "api://nexius" });
     const client = CLIENT.client_id;
     expect(await verifier.verify(await signWith(idpKey, idpKey.kid, baseClaims({ aud: client })), { clientId: client })).toMatchObject({ sub: "user-1" });
-    expect(await verifier.verify(await signWith(idpKey, idpKey.kid, baseClaims({ aud: [client, "other"], azp: client })), { clientId: client })).toMatchObject({ sub: "user-1" });
+    expect(await verifier.verify(await signWith(idpKey, idpKey.kid, baseClaims({ aud: [client, "other"], azp: client })), { clientId: client })).toMatchObject({
+      sub: "user-1",
+    });
     await expectReason(verifier.verify(await signWith(idpKey, idpKey.kid, baseClaims({ aud: "api://nexius" })), { clientId: client }), "wrong_audience");
     await expectReason(verifier.verify(await signWith(idpKey, idpKey.kid, baseClaims({ aud: [client, "other"] })), { clientId: client }), "wrong_audience");
     await expectReason(verifier.verify(await signWith(idpKey, idpKey.kid, baseClaims({ aud: client, azp: "other" })), { clientId: client }), "wrong_audience");
     // As a bearer token, a token another client asked for is fine when it names our audience.
-    expect(await verifier.verify(await signWith(idpKey, idpKey.kid, baseClaims({ aud: ["api://nexius", "other"], azp: "cli" })))).toMatchObject({ sub: "user-1" });
+    expect(await verifier.verify(await signWith(idpKey, idpKey.kid, baseClaims({ aud: ["api://nexius", "other"], azp: "cli" })))).toMatchObject({
+      sub: "user-1",
+    });
   });
 });
 

@@ -1,12 +1,4 @@
-import {
-  createRemoteJWKSet,
-  customFetch,
-  decodeProtectedHeader,
-  errors as joseErrors,
-  jwtVerify,
-  type FetchImplementation,
-  type JWTPayload,
-} from "jose";
+import { createRemoteJWKSet, customFetch, decodeProtectedHeader, errors as joseErrors, jwtVerify, type FetchImplementation, type JWTPayload } from "jose";
 import { z } from "zod";
 
 /**
@@ -54,19 +46,7 @@ export class IdentityProviderUnavailableError extends Error {
 }
 
 /** Symmetric algorithms and "none" are never accepted: with them a public key could forge tokens. */
-export const ASYMMETRIC_ALGORITHMS = [
-  "RS256",
-  "RS384",
-  "RS512",
-  "PS256",
-  "PS384",
-  "PS512",
-  "ES256",
-  "ES384",
-  "ES512",
-  "EdDSA",
-  "Ed25519",
-] as const;
+export const ASYMMETRIC_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA", "Ed25519"] as const;
 export type AsymmetricAlgorithm = (typeof ASYMMETRIC_ALGORITHMS)[number];
 
 export const DEFAULT_ALGORITHMS: AsymmetricAlgorithm[] = ["RS256", "PS256", "ES256"];
@@ -254,7 +234,11 @@ export function createTokenVerifier(config: TokenVerifierConfig): TokenVerifier 
       throw translate(error);
     }
 
-    if (options.clientId !== undefined && (payload.azp !== undefined || (Array.isArray(payload.aud) && payload.aud.length > 1)) && payload.azp !== options.clientId) {
+    if (
+      options.clientId !== undefined &&
+      (payload.azp !== undefined || (Array.isArray(payload.aud) && payload.aud.length > 1)) &&
+      payload.azp !== options.clientId
+    ) {
       throw new TokenError("wrong_audience", "The ID token was issued to another client (azp)");
     }
     if (options.nonce !== undefined && payload.nonce !== options.nonce) {

@@ -6,12 +6,12 @@ import { defaultIcpRules, InvalidIcpRulesError } from "~/icp/rules";
 import { rulesSummary } from "~/icp/rules-text";
 import { maskEmail, maskName, seesPersonalData } from "~/privacy/mask";
 import { RunAlreadyActiveError, startRun } from "~/runs/start-run.server";
+import { type Bucket } from "~/scoring/score";
 import { findShortlistRun, topOfShortlist } from "~/shortlist/shortlist.server";
 import { singaporeDate } from "~/utils/singapore-time";
-import { matchCompany, normalizeCompanyName, type CompanyName } from "./company-match";
-import type { Bucket } from "~/scoring/score";
 import { PRD_EXAMPLES, sentenceFor, type ChatCommand } from "./commands";
-import type { IcpRefreshLive, Reply, RunLive } from "./replies";
+import { matchCompany, normalizeCompanyName, type CompanyName } from "./company-match";
+import { type IcpRefreshLive, type Reply, type RunLive } from "./replies";
 
 /**
  * Carrying out a chat command for a workspace member and describing the
@@ -79,14 +79,23 @@ async function showIcp(viewer: ChatViewer): Promise<Answer> {
 async function updateIcp(viewer: ChatViewer, command: Extract<ChatCommand, { kind: "update_icp" }>): Promise<Answer> {
   const requestedAt = new Date().toISOString();
   const current = await currentIcpRules(viewer.tenantId);
-  const next = applyIcpCommand(current?.rules ?? defaultIcpRules(), { ok: true, change: command.change, schedule: command.schedule, refresh: command.refresh, summary: "" });
+  const next = applyIcpCommand(current?.rules ?? defaultIcpRules(), {
+    ok: true,
+    change: command.change,
+    schedule: command.schedule,
+    refresh: command.refresh,
+    summary: "",
+  });
   const actor = { sub: viewer.sub, email: viewer.email };
   let preview;
   try {
     preview = await previewCandidates(viewer.tenantId, next, { sampleSize: 0 });
   } catch (error) {
     if (error instanceof InvalidIcpRulesError) {
-      return { text: "That change would make the ICP invalid.", reply: { type: "error", message: `That change would make the ICP invalid: ${error.issues.map((i) => i.message).join("; ")}` } };
+      return {
+        text: "That change would make the ICP invalid.",
+        reply: { type: "error", message: `That change would make the ICP invalid: ${error.issues.map((i) => i.message).join("; ")}` },
+      };
     }
     throw error;
   }
@@ -178,9 +187,7 @@ export async function companiesLike(tenantId: string, query: string, include: "s
     // A typo in a short name shares few trigrams: look wider than the 0.6 default, the matcher is strict.
     await tx.$executeRaw`SELECT set_config('pg_trgm.word_similarity_threshold', '0.3', true)`;
     const known =
-      include === "scored"
-        ? Prisma.sql`SELECT uen FROM lead_scores`
-        : Prisma.sql`SELECT uen FROM lead_scores UNION SELECT uen FROM icp_candidate_companies`;
+      include === "scored" ? Prisma.sql`SELECT uen FROM lead_scores` : Prisma.sql`SELECT uen FROM lead_scores UNION SELECT uen FROM icp_candidate_companies`;
     return tx.$queryRaw<CompanyName[]>`
       SELECT c.uen, c.entity_name AS name
       FROM staging_acra_companies c
@@ -195,10 +202,17 @@ function notFound(query: string, close: CompanyName[], make: (c: CompanyName) =>
   if (close.length) {
     return {
       text: `I could not find “${query}” ${where}.`,
-      reply: { type: "company_choices", message: `I could not find “${query}” ${where}. Did you mean one of these?`, options: close.map((c) => ({ uen: c.uen, name: c.name, command: make(c) })) },
+      reply: {
+        type: "company_choices",
+        message: `I could not find “${query}” ${where}. Did you mean one of these?`,
+        options: close.map((c) => ({ uen: c.uen, name: c.name, command: make(c) })),
+      },
     };
   }
-  return { text: `I could not find “${query}” ${where}.`, reply: { type: "not_understood", message: `I could not find a company called “${query}” ${where}.`, suggestions: ["Show today's shortlist (top 50)."] } };
+  return {
+    text: `I could not find “${query}” ${where}.`,
+    reply: { type: "not_understood", message: `I could not find a company called “${query}” ${where}.`, suggestions: ["Show today's shortlist (top 50)."] },
+  };
 }
 
 async function explain(viewer: ChatViewer, command: Extract<ChatCommand, { kind: "explain" }>): Promise<Answer> {
@@ -208,12 +222,20 @@ async function explain(viewer: ChatViewer, command: Extract<ChatCommand, { kind:
   if (match.kind === "several") {
     return {
       text: `Several companies match “${command.company}”.`,
-      reply: { type: "company_choices", message: `Several scored companies match “${command.company}”. Which one?`, options: match.companies.map((c) => ({ uen: c.uen, name: c.name, command: again(c) })) },
+      reply: {
+        type: "company_choices",
+        message: `Several scored companies match “${command.company}”. Which one?`,
+        options: match.companies.map((c) => ({ uen: c.uen, name: c.name, command: again(c) })),
+      },
     };
   }
   const { uen, name } = match.company;
-  const [score] = await db.$withTenant(viewer.tenantId, (tx) =>
-    tx.$queryRaw<Array<{ score: number; bucket: Bucket; breakdown: unknown; rationale: string; rationale_source: string; run_date: string; domain: string | null }>>`
+  const [score] = await db.$withTenant(
+    viewer.tenantId,
+    (tx) =>
+      tx.$queryRaw<
+        Array<{ score: number; bucket: Bucket; breakdown: unknown; rationale: string; rationale_source: string; run_date: string; domain: string | null }>
+      >`
       SELECT s.score, s.bucket, s.breakdown, s.rationale, s.rationale_source, to_char(r.run_date, 'YYYY-MM-DD') AS run_date, f.domain
       FROM lead_scores s JOIN runs r ON r.id = s.run_id LEFT JOIN lead_features f ON f.uen = s.uen
       WHERE s.uen = ${uen} ORDER BY s.created_at DESC LIMIT 1`,
@@ -258,7 +280,11 @@ async function reEnrich(viewer: ChatViewer, command: Extract<ChatCommand, { kind
   if (match.kind === "several") {
     return {
       text: `Several companies match “${command.company}”.`,
-      reply: { type: "company_choices", message: `Several companies match “${command.company}”. Which one should I re-enrich?`, options: match.companies.map((c) => ({ uen: c.uen, name: c.name, command: again(c) })) },
+      reply: {
+        type: "company_choices",
+        message: `Several companies match “${command.company}”. Which one should I re-enrich?`,
+        options: match.companies.map((c) => ({ uen: c.uen, name: c.name, command: again(c) })),
+      },
     };
   }
   const company = match.company;
@@ -270,13 +296,23 @@ async function reEnrich(viewer: ChatViewer, command: Extract<ChatCommand, { kind
   });
   return {
     text: `Re-enriching ${company.name}${command.includeCareers ? " with its careers page" : ""}.`,
-    reply: { type: "run", runId, kind: "re_enrich", company, includeCareers: command.includeCareers, forceRecrawl: command.forceRecrawl, previous, alreadyActive: false },
+    reply: {
+      type: "run",
+      runId,
+      kind: "re_enrich",
+      company,
+      includeCareers: command.includeCareers,
+      forceRecrawl: command.forceRecrawl,
+      previous,
+      alreadyActive: false,
+    },
   };
 }
 
 async function latestScore(tenantId: string, uen: string): Promise<{ score: number; bucket: Bucket } | null> {
-  const [row] = await db.$withTenant(tenantId, (tx) =>
-    tx.$queryRaw<Array<{ score: number; bucket: Bucket }>>`SELECT score, bucket FROM lead_scores WHERE uen = ${uen} ORDER BY created_at DESC LIMIT 1`,
+  const [row] = await db.$withTenant(
+    tenantId,
+    (tx) => tx.$queryRaw<Array<{ score: number; bucket: Bucket }>>`SELECT score, bucket FROM lead_scores WHERE uen = ${uen} ORDER BY created_at DESC LIMIT 1`,
   );
   return row ? { score: Number(row.score), bucket: row.bucket } : null;
 }
@@ -342,7 +378,9 @@ export async function icpRefreshesLive(
   const out: Record<string, IcpRefreshLive> = {};
   for (const card of cards) {
     const refresh = refreshes.find(
-      (r) => r.startedAt.getTime() >= Date.parse(card.requestedAt) - skewMs && (card.version === null || r.status === "failed" || (r.icpVersion ?? 0) >= card.version),
+      (r) =>
+        r.startedAt.getTime() >= Date.parse(card.requestedAt) - skewMs &&
+        (card.version === null || r.status === "failed" || (r.icpVersion ?? 0) >= card.version),
     );
     out[card.messageId] = refresh
       ? { status: refresh.status as IcpRefreshLive["status"], candidateCount: refresh.candidateCount, degradedReason: refresh.degradedReason }

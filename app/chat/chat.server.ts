@@ -1,11 +1,11 @@
 import { log } from "~/logger.server";
+import { isRunFinished } from "~/runs/run-vocabulary";
 import { singaporeDate } from "~/utils/singapore-time";
-import type { LlmClient } from "~/vendors/llm.server";
+import { type LlmClient } from "~/vendors/llm.server";
 import { executeCommand, icpRefreshesLive, runsLive, type Answer, type ChatViewer } from "./answers.server";
 import { refusalFor, routeCommand } from "./commands";
 import { chatLlm, routeWithLlm } from "./llm-router.server";
-import { isRunFinished } from "~/runs/run-vocabulary";
-import type { IcpRefreshLive, RunLive } from "./replies";
+import { type IcpRefreshLive, type RunLive } from "./replies";
 import { appendMessages, threadMessages, type ChatMessageView, type ThreadOwner } from "./threads.server";
 
 /**
@@ -46,7 +46,10 @@ export async function understandAndAnswer(viewer: ChatViewer, text: string, opti
   }
   if (!command) {
     const failure = routed.ok ? null : routed;
-    return { text: failure?.message ?? "I did not understand that.", reply: { type: "not_understood", message: failure?.message ?? "I did not understand that.", suggestions: failure?.suggestions ?? [] } };
+    return {
+      text: failure?.message ?? "I did not understand that.",
+      reply: { type: "not_understood", message: failure?.message ?? "I did not understand that.", suggestions: failure?.suggestions ?? [] },
+    };
   }
   // The server decides, whatever the page showed: a viewer's command that changes something is refused here.
   const refusal = refusalFor(command, viewer.roles);
@@ -82,7 +85,9 @@ export async function threadView(viewer: ChatViewer, threadId: string): Promise<
   const messages = await threadMessages(ownerOf(viewer), threadId);
   const runIds = [...new Set(messages.flatMap((m) => (m.reply?.type === "run" ? [m.reply.runId] : [])))];
   const cards = messages.flatMap((m) =>
-    m.reply?.type === "icp_change" && m.reply.refreshQueued ? [{ messageId: m.id, requestedAt: m.reply.requestedAt, version: m.reply.changed ? m.reply.version : null }] : [],
+    m.reply?.type === "icp_change" && m.reply.refreshQueued
+      ? [{ messageId: m.id, requestedAt: m.reply.requestedAt, version: m.reply.changed ? m.reply.version : null }]
+      : [],
   );
   const [runs, refreshes] = await Promise.all([runsLive(viewer.tenantId, runIds), icpRefreshesLive(viewer.tenantId, cards)]);
   const pending = Object.values(runs).some((r) => !isRunFinished(r.status)) || Object.values(refreshes).some((r) => r.status === "pending");

@@ -124,9 +124,12 @@ describe("re-enrich phrasings", () => {
 });
 
 describe("starting a run", () => {
-  it.each(["run nightly now", "Run nightly now.", "start a run", "kick off a run", "run the nightly job now", "start the nightly run", "Please run it now"])("%s", (text) => {
-    expect(command(text)).toEqual({ kind: "start_run" });
-  });
+  it.each(["run nightly now", "Run nightly now.", "start a run", "kick off a run", "run the nightly job now", "start the nightly run", "Please run it now"])(
+    "%s",
+    (text) => {
+      expect(command(text)).toEqual({ kind: "start_run" });
+    },
+  );
 });
 
 describe("help", () => {
@@ -195,7 +198,9 @@ describe("the command schema (for the language model's tool calls)", () => {
   });
 
   it("rejects backwards ranges, out-of-range limits and unknown kinds", () => {
-    expect(ChatCommandSchema.safeParse({ kind: "update_icp", change: { employees: { min: 200, max: 10 } }, schedule: null, refresh: false }).success).toBe(false);
+    expect(ChatCommandSchema.safeParse({ kind: "update_icp", change: { employees: { min: 200, max: 10 } }, schedule: null, refresh: false }).success).toBe(
+      false,
+    );
     expect(ChatCommandSchema.safeParse({ kind: "shortlist", limit: 0 }).success).toBe(false);
     expect(ChatCommandSchema.safeParse({ kind: "drop_tables" }).success).toBe(false);
   });

@@ -105,8 +105,7 @@ export function needsOperator(command: ChatCommand): boolean {
 /** The polite no a viewer gets for a command that would change something; null when allowed. */
 export function refusalFor(command: ChatCommand, roles: readonly string[]): string | null {
   if (!needsOperator(command) || roles.includes("ops") || roles.includes("admin")) return null;
-  const what =
-    command.kind === "update_icp" ? "change the ICP or the nightly schedule" : command.kind === "re_enrich" ? "re-enrich a company" : "start a run";
+  const what = command.kind === "update_icp" ? "change the ICP or the nightly schedule" : command.kind === "re_enrich" ? "re-enrich a company" : "start a run";
   return `Sorry, your role (viewer) can read the shortlist and explanations but cannot ${what}. Ask someone with the ops or admin role in your workspace; nothing was changed.`;
 }
 
@@ -135,13 +134,19 @@ function bucketOf(word: string | undefined): Bucket | undefined {
 
 /** "company Codigo" → "Codigo"; quotes and "the" dropped. */
 function cleanCompany(raw: string): string {
-  let name = raw.trim().replace(/^["“'](.*)["”']$/, "$1").trim();
+  let name = raw
+    .trim()
+    .replace(/^["“'](.*)["”']$/, "$1")
+    .trim();
   name = name.replace(/^(?:the\s+)?(?:company|firm|business|lead)\s+(?=\S)/i, "");
   name = name.replace(/^the\s+(?=\S+\s+\S)/i, "");
-  return withoutTrailingPunctuation(name.replace(/'s$/i, "")).replace(/^["“']|["”']$/g, "").trim();
+  return withoutTrailingPunctuation(name.replace(/'s$/i, ""))
+    .replace(/^["“']|["”']$/g, "")
+    .trim();
 }
 
-const HELP = /^(?:\?+$|(?:help|commands|menu|what can (?:you|i) (?:do|ask)|what do you do|how (?:does this|do i use this|do you) work|show (?:me )?(?:the )?commands|what are (?:the|your) commands)\b)/i;
+const HELP =
+  /^(?:\?+$|(?:help|commands|menu|what can (?:you|i) (?:do|ask)|what do you do|how (?:does this|do i use this|do you) work|show (?:me )?(?:the )?commands|what are (?:the|your) commands)\b)/i;
 
 const SHOW_ICP =
   /^(?:show|display|view|see|print|list|what(?:'s| is| are))\s+(?:me\s+)?(?:the\s+|my\s+|our\s+|current\s+|present\s+)*(?:icp|ideal customer profile|targeting|icp rules|target profile)(?:\s+rules)?\s*\??$/i;
@@ -156,17 +161,27 @@ function routeStartRun(text: string): ChatCommand | null {
   return START_RUN.some((re) => re.test(text)) ? { kind: "start_run" } : null;
 }
 
-const SHORTLIST_CUE = /\bshort[\s-]?list\b|\btop\s+\d+\b|\b(?:best|top|hottest|strongest)\s+(?:\d+\s+)?(?:leads|companies|prospects|accounts)\b|\b(?:high|medium|low)[\s-]+(?:bucket\s+)?(?:leads|companies|prospects)\b|\btoday'?s\s+(?:leads|list|ranking)\b/i;
+const SHORTLIST_CUE =
+  /\bshort[\s-]?list\b|\btop\s+\d+\b|\b(?:best|top|hottest|strongest)\s+(?:\d+\s+)?(?:leads|companies|prospects|accounts)\b|\b(?:high|medium|low)[\s-]+(?:bucket\s+)?(?:leads|companies|prospects)\b|\btoday'?s\s+(?:leads|list|ranking)\b/i;
 
 function routeShortlist(text: string, clock: Clock): ChatCommand | RouteFailure | null {
   if (!SHORTLIST_CUE.test(text) || /^(?:explain|why)\b/i.test(text)) return null;
   const lower = text.toLowerCase();
-  const limitMatch = lower.match(/\b(?:top|first|best|show|list)\s+(\d{1,5})\b/) ?? lower.match(/\((?:top\s+)?(\d{1,5})\)/) ?? lower.match(/\b(\d{1,5})\s+(?:leads|companies|rows|entries|prospects)\b/);
+  const limitMatch =
+    lower.match(/\b(?:top|first|best|show|list)\s+(\d{1,5})\b/) ??
+    lower.match(/\((?:top\s+)?(\d{1,5})\)/) ??
+    lower.match(/\b(\d{1,5})\s+(?:leads|companies|rows|entries|prospects)\b/);
   const limit = limitMatch ? Number(limitMatch[1]) : DEFAULT_SHORTLIST_SIZE;
   if (limit < 1 || limit > MAX_SHORTLIST_SIZE) {
-    return { ok: false, message: `I can show between 1 and ${MAX_SHORTLIST_SIZE} companies here; the CSV export has them all.`, suggestions: [`Show today's shortlist (top ${MAX_SHORTLIST_SIZE}).`] };
+    return {
+      ok: false,
+      message: `I can show between 1 and ${MAX_SHORTLIST_SIZE} companies here; the CSV export has them all.`,
+      suggestions: [`Show today's shortlist (top ${MAX_SHORTLIST_SIZE}).`],
+    };
   }
-  const bucket = bucketOf(lower.match(/\b(high|medium|low)\b(?:[\s-]+(?:bucket|leads|companies|prospects|only|ones))/)?.[1] ?? lower.match(/\bonly\s+(high|medium|low)\b/)?.[1]);
+  const bucket = bucketOf(
+    lower.match(/\b(high|medium|low)\b(?:[\s-]+(?:bucket|leads|companies|prospects|only|ones))/)?.[1] ?? lower.match(/\bonly\s+(high|medium|low)\b/)?.[1],
+  );
   let date: string | undefined;
   const iso = lower.match(/\b(\d{4}-\d{2}-\d{2})\b/)?.[1];
   if (iso) date = iso;
@@ -249,7 +264,8 @@ function routeIcp(text: string): ChatCommand | RouteFailure | null {
   if (understood.ok) return { kind: "update_icp", change: understood.change, schedule: understood.schedule, refresh: understood.refresh };
   const fixes = icpRepairs(text);
   const suggestions = fixes.length ? fixes : icpSuggestionSentences(text, understood.suggestions);
-  const message = fixes.length && !/Did you mean/.test(understood.message) ? understood.message.replace(/ Try for example:.*$/, " Did you mean:") : understood.message;
+  const message =
+    fixes.length && !/Did you mean/.test(understood.message) ? understood.message.replace(/ Try for example:.*$/, " Did you mean:") : understood.message;
   return { ok: false, message, suggestions };
 }
 
@@ -318,7 +334,23 @@ function route(text: string, clock: Clock): RouteResult | null {
 }
 
 /** Words the router keys on, for spotting typos ("shortlst", "explian", "renrich"). */
-const KEYWORDS = ["shortlist", "explain", "re-enrich", "reenrich", "enrich", "refresh", "icp", "nightly", "employees", "help", "start", "show", "today's", "careers", "why"];
+const KEYWORDS = [
+  "shortlist",
+  "explain",
+  "re-enrich",
+  "reenrich",
+  "enrich",
+  "refresh",
+  "icp",
+  "nightly",
+  "employees",
+  "help",
+  "start",
+  "show",
+  "today's",
+  "careers",
+  "why",
+];
 
 /** One sentence that asks for `command`, in the words the examples use. */
 export function sentenceFor(command: ChatCommand): string | null {
@@ -387,7 +419,11 @@ export function routeCommand(input: string, clock: Clock = {}): RouteResult {
   if (findIndustry(bare)) return notUnderstood(text, [`Refresh ICP to ${bare}.`]);
   if (bare.split(/\s+/).length <= 2) {
     const close = closeIndustryMatches(bare, 2);
-    if (close.length) return notUnderstood(text, close.map((w) => `Refresh ICP to ${w}.`));
+    if (close.length)
+      return notUnderstood(
+        text,
+        close.map((w) => `Refresh ICP to ${w}.`),
+      );
   }
   return notUnderstood(text);
 }

@@ -8,10 +8,7 @@ import { editDistance } from "~/icp/industries";
  */
 export type CompanyName = { uen: string; name: string };
 
-export type CompanyMatch =
-  | { kind: "one"; company: CompanyName }
-  | { kind: "several"; companies: CompanyName[] }
-  | { kind: "none"; close: CompanyName[] };
+export type CompanyMatch = { kind: "one"; company: CompanyName } | { kind: "several"; companies: CompanyName[] } | { kind: "none"; close: CompanyName[] };
 
 const LEGAL_SUFFIX =
   /\b(?:pte\.?\s*ltd\.?|private\s+limited|pte\.?|ltd\.?|limited|llp|l\.l\.p\.|inc\.?|incorporated|corp\.?|corporation|co\.?|company|sdn\.?\s*bhd\.?|plc|llc|group|holdings?|singapore|\(s\)|s'pore)(?=\s|$)/g;
@@ -24,7 +21,11 @@ export function normalizeCompanyName(name: string): string {
     .replace(/[^a-z0-9().\s-]+/g, " ")
     .replace(/\s+/g, " ")
     .trim();
-  const stripped = words.replace(LEGAL_SUFFIX, " ").replace(/[().-]+/g, " ").replace(/\s+/g, " ").trim();
+  const stripped = words
+    .replace(LEGAL_SUFFIX, " ")
+    .replace(/[().-]+/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
   return stripped || words.replace(/[().-]+/g, " ").trim();
 }
 
@@ -71,5 +72,11 @@ export function matchCompany(query: string, companies: readonly CompanyName[]): 
     const tied = scored.filter((s) => s.distance === best.distance).map((s) => s.company);
     return decide(tied)!;
   }
-  return { kind: "none", close: scored.filter((s) => s.distance <= Math.max(3, q.length / 2)).slice(0, 3).map((s) => s.company) };
+  return {
+    kind: "none",
+    close: scored
+      .filter((s) => s.distance <= Math.max(3, q.length / 2))
+      .slice(0, 3)
+      .map((s) => s.company),
+  };
 }

@@ -1,13 +1,13 @@
 import { z } from "zod";
+import { db } from "~/db.server";
 import { env } from "~/env.server";
 import { log } from "~/logger.server";
-import { db } from "~/db.server";
+import { BUCKETS } from "~/scoring/score";
 import { estimatePromptTokens, withTokenBudget } from "~/scoring/token-budget.server";
 import { singleton } from "~/singleton.server";
 import { vendorConfigs } from "~/vendors/config.server";
 import { VendorError } from "~/vendors/errors.server";
 import { createLlmClient, type LlmClient } from "~/vendors/llm.server";
-import { BUCKETS } from "~/scoring/score";
 import { ChatCommandSchema, MAX_SHORTLIST_SIZE, type ChatCommand } from "./commands";
 
 /**
@@ -31,7 +31,12 @@ const LlmToolCallSchema = z.object({
       nightly_hour_sgt: z.number().int().nullish(),
       refresh: z.boolean(),
     }),
-    z.object({ kind: z.literal("shortlist"), limit: z.number().int(), bucket: z.enum(BUCKETS).nullish(), date: z.string().nullish().describe("YYYY-MM-DD; null for today") }),
+    z.object({
+      kind: z.literal("shortlist"),
+      limit: z.number().int(),
+      bucket: z.enum(BUCKETS).nullish(),
+      date: z.string().nullish().describe("YYYY-MM-DD; null for today"),
+    }),
     z.object({ kind: z.literal("explain"), company: z.string(), bucket: z.enum(BUCKETS).nullish() }),
     z.object({ kind: z.literal("re_enrich"), company: z.string(), include_careers: z.boolean(), force_recrawl: z.boolean() }),
     z.object({ kind: z.literal("start_run") }),
@@ -60,7 +65,10 @@ export function commandFromToolCall(call: LlmToolCall): LlmRouting {
     case "unsupported":
       return { kind: "none" };
     case "update_icp": {
-      const employees = { ...(call.employees_min != null ? { min: call.employees_min } : {}), ...(call.employees_max != null ? { max: call.employees_max } : {}) };
+      const employees = {
+        ...(call.employees_min != null ? { min: call.employees_min } : {}),
+        ...(call.employees_max != null ? { max: call.employees_max } : {}),
+      };
       candidate = {
         kind: "update_icp",
         change: {
@@ -69,7 +77,10 @@ export function commandFromToolCall(call: LlmToolCall): LlmRouting {
           ...(Object.keys(employees).length ? { employees } : {}),
           ...(call.daily_cap != null ? { dailyCap: call.daily_cap } : {}),
         },
-        schedule: call.nightly === "unchanged" ? null : { enabled: call.nightly === "on", ...(call.nightly_hour_sgt != null ? { hourSgt: call.nightly_hour_sgt } : {}) },
+        schedule:
+          call.nightly === "unchanged"
+            ? null
+            : { enabled: call.nightly === "on", ...(call.nightly_hour_sgt != null ? { hourSgt: call.nightly_hour_sgt } : {}) },
         refresh: call.refresh,
       };
       break;

@@ -26,7 +26,11 @@ const breakdownItem = z.object({
 });
 
 export const ReplySchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("help"), canOperate: z.boolean(), examples: z.array(z.object({ command: z.string(), description: z.string(), operatorOnly: z.boolean() })) }),
+  z.object({
+    type: z.literal("help"),
+    canOperate: z.boolean(),
+    examples: z.array(z.object({ command: z.string(), description: z.string(), operatorOnly: z.boolean() })),
+  }),
   z.object({ type: z.literal("not_understood"), message: z.string(), suggestions: z.array(z.string()) }),
   z.object({ type: z.literal("refusal"), message: z.string() }),
   z.object({ type: z.literal("error"), message: z.string() }),

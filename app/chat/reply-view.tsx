@@ -1,11 +1,11 @@
 import { Link } from "@remix-run/react";
 import { Badge, type BadgeTone } from "~/components/ui/badge";
 import { DataTable, type DataColumn } from "~/components/ui/data-table";
+import { type IcpRuleChange } from "~/icp/rules";
 import { changeText } from "~/icp/rules-text";
-import type { IcpRuleChange } from "~/icp/rules";
-import { RunCard } from "./run-card";
-import type { IcpRefreshLive, Reply, RunLive } from "./replies";
 import { formatCount } from "~/utils/number-format";
+import { type IcpRefreshLive, type Reply, type RunLive } from "./replies";
+import { RunCard } from "./run-card";
 
 /**
  * An assistant reply as the user should see it: tables, cards and links.
@@ -131,7 +131,10 @@ export function ReplyView({
             ))}
           </dl>
           <p className="mt-3">
-            <strong>{formatCount(reply.candidates)}</strong> candidate companies. <Link to="/app/icp" className="text-brand-700 underline">Open the ICP editor</Link>
+            <strong>{formatCount(reply.candidates)}</strong> candidate companies.{" "}
+            <Link to="/app/icp" className="text-brand-700 underline">
+              Open the ICP editor
+            </Link>
           </p>
         </Card>
       );
@@ -306,7 +309,14 @@ function ExplainCard({ reply }: { reply: Extract<Reply, { type: "explain" }> }) 
       <blockquote className="mb-3 border-l-4 border-brand-500 pl-3 text-slate-800">{reply.rationale}</blockquote>
       {reply.breakdown.length ? (
         <div className="-mx-4 overflow-x-auto">
-          <DataTable variant="inset" density="compact" columns={breakdownColumns} rows={reply.breakdown} rowKey={(b) => `${b.feature}:${b.signal ?? ""}`} caption="Score breakdown" />
+          <DataTable
+            variant="inset"
+            density="compact"
+            columns={breakdownColumns}
+            rows={reply.breakdown}
+            rowKey={(b) => `${b.feature}:${b.signal ?? ""}`}
+            caption="Score breakdown"
+          />
         </div>
       ) : null}
       <p className="mt-3 text-xs text-slate-600">

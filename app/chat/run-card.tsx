@@ -3,7 +3,7 @@ import { useState } from "react";
 import { Badge, statusTone } from "~/components/ui/badge";
 import { isRunFinished, PROGRESS_STAGE_LABELS, PROGRESS_STAGES, progressStageOf, type ProgressStage } from "~/runs/run-vocabulary";
 import { useRunEvents } from "~/runs/use-run-events";
-import type { RunLive, RunReply } from "./replies";
+import { type RunLive, type RunReply } from "./replies";
 
 /**
  * A run started from the chat. While it runs, its progress streams in from
@@ -18,7 +18,6 @@ type Stream = {
   connection: "connecting" | "live" | "reconnecting";
   last: string | null;
 };
-
 
 function emptyStream(): Stream {
   return {
@@ -115,14 +114,25 @@ export function RunCard({ reply, live }: { reply: RunReply; live?: RunLive }) {
                     {PROGRESS_STAGE_LABELS[stage]}
                     <span className="sr-only">: {state}</span>
                   </span>
-                  {i < PROGRESS_STAGES.length - 1 ? <span aria-hidden className="text-slate-400">→</span> : null}
+                  {i < PROGRESS_STAGES.length - 1 ? (
+                    <span aria-hidden className="text-slate-400">
+                      →
+                    </span>
+                  ) : null}
                 </li>
               );
             })}
           </ol>
           {target > 1 || (!reply.company && target > 0) ? (
             <div className="mt-3">
-              <div className="h-2 w-full overflow-hidden rounded bg-slate-100" role="progressbar" aria-valuemin={0} aria-valuemax={target} aria-valuenow={settled} aria-label="Companies done">
+              <div
+                className="h-2 w-full overflow-hidden rounded bg-slate-100"
+                role="progressbar"
+                aria-valuemin={0}
+                aria-valuemax={target}
+                aria-valuenow={settled}
+                aria-label="Companies done"
+              >
                 <div className="h-full bg-brand-600 transition-all" style={{ width: `${percent}%` }} />
               </div>
               <p className="mt-1 text-xs text-slate-600">
@@ -132,7 +142,9 @@ export function RunCard({ reply, live }: { reply: RunReply; live?: RunLive }) {
           ) : null}
           {!finished ? (
             <p className="mt-2 text-xs text-slate-500" aria-live="polite">
-              {stream.connection === "reconnecting" ? "Connection lost; reconnecting…" : stream.last ?? (status === "queued" ? "Waiting for a worker to pick it up…" : "Working…")}
+              {stream.connection === "reconnecting"
+                ? "Connection lost; reconnecting…"
+                : (stream.last ?? (status === "queued" ? "Waiting for a worker to pick it up…" : "Working…"))}
             </p>
           ) : (
             <RunResult reply={reply} live={live} />
@@ -158,7 +170,11 @@ export function RunCard({ reply, live }: { reply: RunReply; live?: RunLive }) {
 
 function RunResult({ reply, live }: { reply: RunReply; live: RunLive }) {
   if (live.status !== "succeeded") {
-    return <p className="mt-3 rounded-md bg-red-50 px-3 py-2 text-red-900" role="status">The run {live.status}. See the run page for the step log.</p>;
+    return (
+      <p className="mt-3 rounded-md bg-red-50 px-3 py-2 text-red-900" role="status">
+        The run {live.status}. See the run page for the step log.
+      </p>
+    );
   }
   if (reply.company) {
     return (

@@ -1,9 +1,9 @@
 import { parseArgs } from "node:util";
 import { requireEnvOrExit } from "../env.server";
+import { registryEnv } from "../registry/config";
 import { datagovConfigFrom } from "../registry/datagov.server";
 import { IngestionBusyError, type IngestProgress } from "../registry/ingest.server";
 import { formatProgress } from "../registry/progress";
-import { registryEnv } from "../registry/config";
 import { ingestAcraSource } from "../registry/registry.server";
 
 /**
@@ -47,10 +47,16 @@ try {
   });
   if (tty && lastLine) process.stderr.write("\n");
   for (const file of summary.files) {
-    const notes = [file.missingColumns ? `${file.missingColumns} optional columns absent` : "", file.extraColumns.length ? `kept extra columns ${file.extraColumns.join(", ")}` : ""].filter(Boolean);
+    const notes = [
+      file.missingColumns ? `${file.missingColumns} optional columns absent` : "",
+      file.extraColumns.length ? `kept extra columns ${file.extraColumns.join(", ")}` : "",
+    ].filter(Boolean);
     if (notes.length) process.stderr.write(`${file.name}: ${notes.join("; ")}\n`);
   }
-  if (summary.duplicates) process.stderr.write(`${summary.duplicates} duplicate UEN line(s): the last line of each UEN won (listed in acra_ingestion_rejects, run ${summary.runId})\n`);
+  if (summary.duplicates)
+    process.stderr.write(
+      `${summary.duplicates} duplicate UEN line(s): the last line of each UEN won (listed in acra_ingestion_rejects, run ${summary.runId})\n`,
+    );
   if (summary.rejected) process.stderr.write(`${summary.rejected} row(s) rejected: see acra_ingestion_rejects where run_id = '${summary.runId}'\n`);
   const { read, inserted, updated, unchanged, rejected, seconds } = summary;
   process.stdout.write(`${JSON.stringify({ read, inserted, updated, unchanged, rejected, seconds })}\n`);

@@ -1,6 +1,6 @@
 import "./load-dotenv";
-import { requireEnvOrExit } from "../env.server";
 import { migrate, MigrationError } from "../db/migrator.server";
+import { requireEnvOrExit } from "../env.server";
 
 /** `npm run db:migrate`: apply pending SQL migrations as the owner role. */
 const config = requireEnvOrExit();

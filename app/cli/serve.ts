@@ -9,8 +9,8 @@ import express from "express";
 import { checkCrossSite } from "../auth/csrf.server";
 import { readSessionId } from "../auth/session.server";
 import { requireEnvOrExit } from "../env.server";
-import { requestLoadContext, securityHeaders } from "../http/security-headers.server";
 import { installRequestLimits } from "../http/request-limits.server";
+import { requestLoadContext, securityHeaders } from "../http/security-headers.server";
 import { log, rootLogger, withLogContext } from "../logger.server";
 
 /**
@@ -49,10 +49,7 @@ app.use((req, res, next) => {
   withLogContext({ requestId }, () => {
     res.on("finish", () => {
       if ((req.path === "/healthz" || req.path === "/readyz") && res.statusCode === 200) return;
-      log().info(
-        { method: req.method, path: req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
-        "request",
-      );
+      log().info({ method: req.method, path: req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }, "request");
     });
     next();
   });

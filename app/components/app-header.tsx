@@ -14,9 +14,7 @@ const workspaceLinks = [
 ];
 
 function navClass({ isActive }: { isActive: boolean }) {
-  return `rounded-md px-3 py-2 text-sm font-medium ${
-    isActive ? "bg-brand-50 text-brand-700" : "text-slate-600 hover:bg-slate-100 hover:text-slate-900"
-  }`;
+  return `rounded-md px-3 py-2 text-sm font-medium ${isActive ? "bg-brand-50 text-brand-700" : "text-slate-600 hover:bg-slate-100 hover:text-slate-900"}`;
 }
 
 export function AppHeader({ viewer }: { viewer: HeaderViewer }) {
@@ -33,11 +31,13 @@ export function AppHeader({ viewer }: { viewer: HeaderViewer }) {
         </a>
         {viewer?.tenant ? (
           <nav aria-label="Workspace" className="flex flex-wrap items-center gap-1">
-            {workspaceLinks.filter((link) => !link.operatorsOnly || canOperate(viewer.roles)).map((link) => (
-              <NavLink key={link.to} to={link.to} end={link.end} className={navClass}>
-                {link.label}
-              </NavLink>
-            ))}
+            {workspaceLinks
+              .filter((link) => !link.operatorsOnly || canOperate(viewer.roles))
+              .map((link) => (
+                <NavLink key={link.to} to={link.to} end={link.end} className={navClass}>
+                  {link.label}
+                </NavLink>
+              ))}
           </nav>
         ) : null}
         <div className="ml-auto flex items-center gap-3">

@@ -39,7 +39,9 @@ describe("GeneralErrorBoundary", () => {
   it("lets a route say more for a status, with the route's params", async () => {
     const boundary = (
       <GeneralErrorBoundary
-        statusHandlers={{ 404: ({ params }) => <ErrorNotice status={404} title={`Run ${params.id} not found`} detail="" back={{ to: "/app/runs", label: "See all runs" }} /> }}
+        statusHandlers={{
+          404: ({ params }) => <ErrorNotice status={404} title={`Run ${params.id} not found`} detail="" back={{ to: "/app/runs", label: "See all runs" }} />,
+        }}
       />
     );
     const html = await pageThrowing(new Response("Not found", { status: 404 }), boundary);

@@ -1,6 +1,5 @@
-import { isRouteErrorResponse, Link, useParams, useRouteError } from "@remix-run/react";
-import type { ErrorResponse, Params } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { isRouteErrorResponse, Link, useParams, useRouteError, type ErrorResponse, type Params } from "@remix-run/react";
+import { type ReactNode } from "react";
 
 export type StatusHandler = (info: { error: ErrorResponse; params: Params }) => ReactNode;
 
@@ -24,7 +23,9 @@ export function ErrorNotice({ status, title, detail, back = startPage }: Notice)
 
 /** What every page says for the statuses the guards throw; a route passes its own handler where it can say more. */
 export const defaultStatusHandlers: Record<number, StatusHandler> = {
-  403: () => <ErrorNotice status={403} title="You don't have access to this page" detail="Your role does not allow this. Ask a workspace admin if you need access." />,
+  403: () => (
+    <ErrorNotice status={403} title="You don't have access to this page" detail="Your role does not allow this. Ask a workspace admin if you need access." />
+  ),
   404: () => <ErrorNotice status={404} title="Page not found" detail="The page you asked for does not exist or has moved." />,
   423: () => (
     <ErrorNotice

@@ -28,12 +28,8 @@ describe("describedBy", () => {
 
 describe("ErrorList", () => {
   it("renders nothing without messages and each message once", () => {
-    expect(
-      renderToStaticMarkup(<ErrorList id="x-error" errors={[null, ""]} />),
-    ).toBe("");
-    const html = renderToStaticMarkup(
-      <ErrorList id="x-error" errors={["Enter a value", "Too long"]} />,
-    );
+    expect(renderToStaticMarkup(<ErrorList id="x-error" errors={[null, ""]} />)).toBe("");
+    const html = renderToStaticMarkup(<ErrorList id="x-error" errors={["Enter a value", "Too long"]} />);
     expect(html).toContain('id="x-error"');
     expect(html.match(/<li>/g)).toHaveLength(2);
   });
@@ -42,21 +38,11 @@ describe("ErrorList", () => {
 describe("Field", () => {
   it("ties the label, the input and its errors together by the input's id", () => {
     const html = renderToStaticMarkup(
-      <Field
-        label="High from"
-        inputProps={{ id: "high", name: "high", defaultValue: "35" }}
-        errors={["The High threshold must be above the Medium one"]}
-      />,
+      <Field label="High from" inputProps={{ id: "high", name: "high", defaultValue: "35" }} errors={["The High threshold must be above the Medium one"]} />,
     );
     expect(html).toContain('<label for="high"');
     const input = /<input[^>]*>/.exec(html)![0];
-    for (const attribute of [
-      'id="high"',
-      'name="high"',
-      'aria-invalid="true"',
-      'aria-describedby="high-error"',
-    ])
-      expect(input).toContain(attribute);
+    for (const attribute of ['id="high"', 'name="high"', 'aria-invalid="true"', 'aria-describedby="high-error"']) expect(input).toContain(attribute);
     expect(html).toContain('<ul id="high-error"');
     expect(html).toContain('value="35"');
   });

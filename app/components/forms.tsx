@@ -1,10 +1,4 @@
-import {
-  useId,
-  type InputHTMLAttributes,
-  type ReactNode,
-  type SelectHTMLAttributes,
-  type TextareaHTMLAttributes,
-} from "react";
+import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from "react";
 
 /**
  * Form fields with their label, help and errors, for every form of the app.
@@ -13,8 +7,7 @@ import {
  * field gets focus. Props usually come from Conform's getInputProps and
  * friends; the field's own id wins so the label and errors stay tied to it.
  */
-export type ListOfErrors =
-  ReadonlyArray<string | null | undefined> | null | undefined;
+export type ListOfErrors = ReadonlyArray<string | null | undefined> | null | undefined;
 
 export const inputClass =
   "mt-1 w-full rounded-md border border-slate-300 px-3 py-1.5 aria-[invalid=true]:border-red-500 aria-[invalid=true]:ring-1 aria-[invalid=true]:ring-red-500";
@@ -22,13 +15,7 @@ export const inputClass =
 const labelClass = "block text-sm font-medium text-slate-700";
 
 /** The errors of one field (or of a whole form), or nothing when there are none. */
-export function ErrorList({
-  id,
-  errors,
-}: {
-  id?: string;
-  errors?: ListOfErrors;
-}) {
+export function ErrorList({ id, errors }: { id?: string; errors?: ListOfErrors }) {
   const shown = errors?.filter((e): e is string => Boolean(e));
   if (!shown?.length) return null;
   return (
@@ -43,10 +30,7 @@ export function ErrorList({
 /** The aria attributes tying a control to its errors and help text. */
 export function describedBy(id: string, errors: ListOfErrors, help: ReactNode) {
   const invalid = Boolean(errors?.some(Boolean));
-  const ids = [
-    invalid ? `${id}-error` : null,
-    help ? `${id}-help` : null,
-  ].filter(Boolean);
+  const ids = [invalid ? `${id}-error` : null, help ? `${id}-help` : null].filter(Boolean);
   return {
     "aria-invalid": invalid || undefined,
     "aria-describedby": ids.length ? ids.join(" ") : undefined,
@@ -60,14 +44,7 @@ type FieldFrame = {
   className?: string;
 };
 
-function Frame({
-  id,
-  label,
-  errors,
-  help,
-  className,
-  children,
-}: FieldFrame & { id: string; children: ReactNode }) {
+function Frame({ id, label, errors, help, className, children }: FieldFrame & { id: string; children: ReactNode }) {
   return (
     <div className={className}>
       <label htmlFor={id} className={labelClass}>
@@ -95,13 +72,7 @@ export function Field({
   const id = props.id ?? fallbackId;
   return (
     <Frame id={id} {...frame}>
-      <input
-        key={key}
-        className={inputClass}
-        {...props}
-        id={id}
-        {...describedBy(id, frame.errors, frame.help)}
-      />
+      <input key={key} className={inputClass} {...props} id={id} {...describedBy(id, frame.errors, frame.help)} />
     </Frame>
   );
 }
@@ -117,13 +88,7 @@ export function TextareaField({
   const id = props.id ?? fallbackId;
   return (
     <Frame id={id} {...frame}>
-      <textarea
-        key={key}
-        className={`${inputClass} ${className}`}
-        {...props}
-        id={id}
-        {...describedBy(id, frame.errors, frame.help)}
-      />
+      <textarea key={key} className={`${inputClass} ${className}`} {...props} id={id} {...describedBy(id, frame.errors, frame.help)} />
     </Frame>
   );
 }
@@ -141,13 +106,7 @@ export function SelectField({
   const id = props.id ?? fallbackId;
   return (
     <Frame id={id} {...frame}>
-      <select
-        key={key}
-        className={inputClass}
-        {...props}
-        id={id}
-        {...describedBy(id, frame.errors, frame.help)}
-      >
+      <select key={key} className={inputClass} {...props} id={id} {...describedBy(id, frame.errors, frame.help)}>
         {children}
       </select>
     </Frame>

@@ -8,13 +8,24 @@ import { createCrawler, crawlerWiring } from "./crawler.server";
 describe("crawler configuration", () => {
   it("has polite defaults", () => {
     const settings = crawlerSettings(crawlerEnv.parse({}));
-    expect(settings).toMatchObject({ userAgent: "NexiusLeadsBot/1.0 (+https://nexius.example/bot)", robotsToken: "NexiusLeadsBot", minDelayMs: 1000, maxCrawlDelayS: 10, concurrency: 16 });
+    expect(settings).toMatchObject({
+      userAgent: "NexiusLeadsBot/1.0 (+https://nexius.example/bot)",
+      robotsToken: "NexiusLeadsBot",
+      minDelayMs: 1000,
+      maxCrawlDelayS: 10,
+      concurrency: 16,
+    });
     expect(settings.connectTimeoutMs).toBeLessThanOrEqual(settings.totalTimeoutMs);
   });
 
   it("reads the dev-world settings and refuses overrides in production", () => {
     const env = crawlerEnv.parse({ CRAWLER_OFFLINE: "1", CRAWLER_SCHEMES: "http", CRAWLER_HOST_OVERRIDES: '{"codigo.com.sg":"127.0.0.1:4100"}' });
-    expect(crawlerWiring(env, "development")).toEqual({ production: false, offline: true, schemes: ["http"], hostOverrides: { "codigo.com.sg": "127.0.0.1:4100" } });
+    expect(crawlerWiring(env, "development")).toEqual({
+      production: false,
+      offline: true,
+      schemes: ["http"],
+      hostOverrides: { "codigo.com.sg": "127.0.0.1:4100" },
+    });
     expect(() => createCrawler(crawlerSettings(env), crawlerWiring(env, "production"))).toThrow(/production/);
     expect(crawlerEnv.safeParse({ CRAWLER_HOST_OVERRIDES: "not json" }).success).toBe(false);
     expect(crawlerEnv.safeParse({ CRAWLER_SCHEMES: "ftp" }).success).toBe(false);

@@ -5,7 +5,7 @@ import { buildWorld, DEMO_COMPANIES, syntheticCompanies, type Site, type World }
 import { crawlerSettings, crawlerEnv } from "./config.server";
 import { distinctWordCount, THIN_MIN_WORDS } from "./crawl-site.server";
 import { createCrawler, type Crawler } from "./crawler.server";
-import type { Clock } from "./politeness.server";
+import { type Clock } from "./politeness.server";
 
 let world: World;
 let web: FixtureWeb;
@@ -80,7 +80,9 @@ describe("crawlSite over the fixture web", () => {
     const partial = site((s) => s.kind === "rich" && s.careers && s.robots.kind === "disallow_paths" && s.robots.paths.length === 4);
     const result = await crawler.crawl(partial.domain, { includeCareers: true });
     expect(result.skipped).toEqual([expect.objectContaining({ kind: "careers", reason: "robots_disallow" })]);
-    expect(web.stats.recent.some((r) => r.host === partial.domain && r.path.startsWith(partial.robots.kind === "disallow_paths" ? partial.robots.paths[3]! : "-"))).toBe(false);
+    expect(
+      web.stats.recent.some((r) => r.host === partial.domain && r.path.startsWith(partial.robots.kind === "disallow_paths" ? partial.robots.paths[3]! : "-")),
+    ).toBe(false);
   });
 
   it("is blocked by robots.txt Disallow: / (for us or for everyone) without fetching any page", async () => {

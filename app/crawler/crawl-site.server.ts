@@ -12,9 +12,9 @@ import {
 } from "./errors.server";
 import { extractPageText, type Organization, type PageText } from "./html-text.server";
 import { choosePages, type PageKind } from "./pages.server";
-import type { Politeness } from "./politeness.server";
-import type { RobotsCache } from "./robots.server";
-import type { SafeFetcher, SafeFetchResult } from "./safe-fetch.server";
+import { type Politeness } from "./politeness.server";
+import { type RobotsCache } from "./robots.server";
+import { type SafeFetcher, type SafeFetchResult } from "./safe-fetch.server";
 
 export type CrawlDeps = {
   fetcher: SafeFetcher;
@@ -109,8 +109,7 @@ export function classifyFailure(error: unknown): { status: "blocked" | "error"; 
   throw error;
 }
 
-const isConnectionFailure = (error: unknown) =>
-  error instanceof CrawlFetchError && ["NetworkError", "TimeoutError"].includes(error.name);
+const isConnectionFailure = (error: unknown) => error instanceof CrawlFetchError && ["NetworkError", "TimeoutError"].includes(error.name);
 
 /**
  * Crawls one domain: robots.txt first, then the homepage (redirects followed,

@@ -1,4 +1,4 @@
-import type { CrawlerEnv, CrawlerSettings } from "./config.server";
+import { type CrawlerEnv, type CrawlerSettings } from "./config.server";
 import { crawlSite, type CrawlOptions, type CrawlResult } from "./crawl-site.server";
 import { discoverDomain, type DiscoveryResult } from "./domain-discovery.server";
 import { createPoliteness, type Clock, type Politeness } from "./politeness.server";
@@ -32,9 +32,7 @@ export function crawlerWiring(env: CrawlerEnv, nodeEnv: string): CrawlerWiring {
   return {
     production: nodeEnv === "production",
     hostOverrides:
-      env.CRAWLER_HOST_OVERRIDES_FILE || env.CRAWLER_HOST_OVERRIDES
-        ? { ...env.CRAWLER_HOST_OVERRIDES_FILE, ...env.CRAWLER_HOST_OVERRIDES }
-        : undefined,
+      env.CRAWLER_HOST_OVERRIDES_FILE || env.CRAWLER_HOST_OVERRIDES ? { ...env.CRAWLER_HOST_OVERRIDES_FILE, ...env.CRAWLER_HOST_OVERRIDES } : undefined,
     offline: env.CRAWLER_OFFLINE,
     schemes: env.CRAWLER_SCHEMES,
   };

@@ -18,17 +18,27 @@ describe("candidate domains from a registry name", () => {
   it("orders joined forms before hyphenated ones, .com.sg before .sg before .com", () => {
     expect(candidateDomains("CODIGO PTE. LTD.")).toEqual(["codigo.com.sg", "codigo.sg", "codigo.com"]);
     expect(candidateDomains("ZENITH LOGISTICS (S) PTE. LTD.")).toEqual([
-      "zenithlogistics.com.sg", "zenithlogistics.sg", "zenithlogistics.com",
-      "zenith.com.sg", "zenith.sg", "zenith.com",
-      "zenith-logistics.com.sg", "zenith-logistics.sg", "zenith-logistics.com",
+      "zenithlogistics.com.sg",
+      "zenithlogistics.sg",
+      "zenithlogistics.com",
+      "zenith.com.sg",
+      "zenith.sg",
+      "zenith.com",
+      "zenith-logistics.com.sg",
+      "zenith-logistics.sg",
+      "zenith-logistics.com",
     ]);
   });
 
   it("spells & both as 'and' and not at all, and drops punctuation", () => {
     const domains = candidateDomains("ORCHID & PEARL CONSULTING PTE. LTD.");
     expect(domains.slice(0, 6)).toEqual([
-      "orchidandpearlconsulting.com.sg", "orchidandpearlconsulting.sg", "orchidandpearlconsulting.com",
-      "orchidpearlconsulting.com.sg", "orchidpearlconsulting.sg", "orchidpearlconsulting.com",
+      "orchidandpearlconsulting.com.sg",
+      "orchidandpearlconsulting.sg",
+      "orchidandpearlconsulting.com",
+      "orchidpearlconsulting.com.sg",
+      "orchidpearlconsulting.sg",
+      "orchidpearlconsulting.com",
     ]);
     expect(domains).toContain("orchidandpearl.sg");
     expect(domains).toContain("orchidpearl.com.sg");

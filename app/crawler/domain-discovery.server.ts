@@ -1,10 +1,10 @@
 import { classifyFailure, looksParked } from "./crawl-site.server";
 import { CrawlFetchError, DnsError, HttpError } from "./errors.server";
 import { extractPageText, type PageText } from "./html-text.server";
-import type { Politeness } from "./politeness.server";
-import type { HostResolver } from "./resolver.server";
-import type { RobotsCache } from "./robots.server";
-import type { SafeFetcher } from "./safe-fetch.server";
+import { type Politeness } from "./politeness.server";
+import { type HostResolver } from "./resolver.server";
+import { type RobotsCache } from "./robots.server";
+import { type SafeFetcher } from "./safe-fetch.server";
 
 /**
  * Domain discovery by guessing: registry name → candidate domains → the
@@ -17,17 +17,106 @@ const LOCATION_MARKERS = /\(\s*S\s*\)|\(\s*SINGAPORE\s*\)|\(\s*PTE\.?\s*\)|\bS'P
 
 /** Words companies often leave out of their domain ("ZENITH LOGISTICS" at zenith.com.sg). */
 const GENERIC_WORDS = new Set([
-  "group", "holdings", "holding", "international", "global", "asia", "pacific", "enterprise", "enterprises", "services",
-  "service", "solutions", "trading", "technologies", "technology", "tech", "systems", "consulting", "consultancy",
-  "consultants", "engineering", "construction", "logistics", "industries", "industrial", "management", "marketing",
-  "media", "digital", "labs", "studio", "creative", "capital", "partners", "associates", "corporate", "development",
-  "design", "software", "networks", "supplies", "distribution", "realty", "properties", "property", "education",
-  "academy", "learning", "training", "medical", "healthcare", "clinic", "food", "catering", "retail", "freight",
-  "shipping", "transport", "express", "manufacturing", "precision", "advisory", "import", "export", "contractors",
-  "builders", "renovation", "building", "technical", "engineers", "infotech", "computer", "communications", "agency",
-  "wealth", "financial", "asset", "recruitment", "manpower", "talent", "security", "cleaning", "facility", "maintenance",
-  "accounting", "chambers", "kitchen", "restaurant", "estates", "plastics", "metal", "mart", "store", "boutique",
-  "lifestyle", "strategy", "hr", "school", "health", "dental",
+  "group",
+  "holdings",
+  "holding",
+  "international",
+  "global",
+  "asia",
+  "pacific",
+  "enterprise",
+  "enterprises",
+  "services",
+  "service",
+  "solutions",
+  "trading",
+  "technologies",
+  "technology",
+  "tech",
+  "systems",
+  "consulting",
+  "consultancy",
+  "consultants",
+  "engineering",
+  "construction",
+  "logistics",
+  "industries",
+  "industrial",
+  "management",
+  "marketing",
+  "media",
+  "digital",
+  "labs",
+  "studio",
+  "creative",
+  "capital",
+  "partners",
+  "associates",
+  "corporate",
+  "development",
+  "design",
+  "software",
+  "networks",
+  "supplies",
+  "distribution",
+  "realty",
+  "properties",
+  "property",
+  "education",
+  "academy",
+  "learning",
+  "training",
+  "medical",
+  "healthcare",
+  "clinic",
+  "food",
+  "catering",
+  "retail",
+  "freight",
+  "shipping",
+  "transport",
+  "express",
+  "manufacturing",
+  "precision",
+  "advisory",
+  "import",
+  "export",
+  "contractors",
+  "builders",
+  "renovation",
+  "building",
+  "technical",
+  "engineers",
+  "infotech",
+  "computer",
+  "communications",
+  "agency",
+  "wealth",
+  "financial",
+  "asset",
+  "recruitment",
+  "manpower",
+  "talent",
+  "security",
+  "cleaning",
+  "facility",
+  "maintenance",
+  "accounting",
+  "chambers",
+  "kitchen",
+  "restaurant",
+  "estates",
+  "plastics",
+  "metal",
+  "mart",
+  "store",
+  "boutique",
+  "lifestyle",
+  "strategy",
+  "hr",
+  "school",
+  "health",
+  "dental",
 ]);
 
 const TLDS = ["com.sg", "sg", "com"] as const;
@@ -108,7 +197,10 @@ export function nameMatchScore(registryName: string, page: PageText): number {
     .replace(/&/g, " and ");
   const present = new Set(haystack.split(/[^a-z0-9]+/).filter(Boolean));
   const squashed = haystack.replace(/[^a-z0-9]/g, "");
-  const legal = registryName.toLowerCase().replace(/&/g, " and ").replace(/[^a-z0-9]/g, "");
+  const legal = registryName
+    .toLowerCase()
+    .replace(/&/g, " and ")
+    .replace(/[^a-z0-9]/g, "");
   if (legal.length >= 6 && squashed.includes(legal)) return 1;
   const found = words.filter((w) => present.has(w)).length;
   const bonus = words.length > 1 && squashed.includes(words.join("")) ? 0.15 : 0;
@@ -147,7 +239,11 @@ export type DiscoveryDeps = {
 export async function discoverDomain(registryName: string, deps: DiscoveryDeps): Promise<DiscoveryResult> {
   const evidence: DiscoveryEvidence[] = [];
   const minScore = deps.minScore ?? 0.75;
-  const fullNameLabels = new Set(candidateLabels(registryName).filter((l) => l.fullName).map((l) => l.label));
+  const fullNameLabels = new Set(
+    candidateLabels(registryName)
+      .filter((l) => l.fullName)
+      .map((l) => l.label),
+  );
   const candidates = candidateDomains(registryName, deps.maxCandidates);
   let best: { domain: string; score: number; homeUrl: string } | undefined;
   let unreadable: string | undefined;

@@ -24,7 +24,10 @@ export class BlockedAddressError extends CrawlFetchError {
 }
 
 export class SchemeNotAllowedError extends CrawlFetchError {
-  constructor(url: string, public readonly scheme: string) {
+  constructor(
+    url: string,
+    public readonly scheme: string,
+  ) {
     super(`scheme ${scheme} is not allowed`, url);
   }
 }
@@ -38,45 +41,67 @@ export class InvalidUrlError extends CrawlFetchError {
 
 /** The host has no address (NXDOMAIN, or not in the offline override map). */
 export class DnsError extends CrawlFetchError {
-  constructor(url: string, public readonly host: string, public readonly code: string) {
+  constructor(
+    url: string,
+    public readonly host: string,
+    public readonly code: string,
+  ) {
     super(`cannot resolve ${host} (${code})`, url);
   }
 }
 
 export class TimeoutError extends CrawlFetchError {
-  constructor(url: string, public readonly phase: "connect" | "headers" | "body" | "total") {
+  constructor(
+    url: string,
+    public readonly phase: "connect" | "headers" | "body" | "total",
+  ) {
     super(`timed out (${phase})`, url);
   }
 }
 
 /** Any other network failure: connection refused or reset, TLS failure. */
 export class NetworkError extends CrawlFetchError {
-  constructor(url: string, public readonly code: string) {
+  constructor(
+    url: string,
+    public readonly code: string,
+  ) {
     super(`network error (${code})`, url);
   }
 }
 
 export class TooLargeError extends CrawlFetchError {
-  constructor(url: string, public readonly maxBytes: number) {
+  constructor(
+    url: string,
+    public readonly maxBytes: number,
+  ) {
     super(`response exceeds ${maxBytes} bytes`, url);
   }
 }
 
 export class NotHtmlError extends CrawlFetchError {
-  constructor(url: string, public readonly contentType: string) {
+  constructor(
+    url: string,
+    public readonly contentType: string,
+  ) {
     super(`content type ${contentType || "(none)"} is not allowed`, url);
   }
 }
 
 export class TooManyRedirectsError extends CrawlFetchError {
-  constructor(url: string, public readonly maxRedirects: number) {
+  constructor(
+    url: string,
+    public readonly maxRedirects: number,
+  ) {
     super(`more than ${maxRedirects} redirects`, url);
   }
 }
 
 /** A final response with status ≥ 400; the body is not read. */
 export class HttpError extends CrawlFetchError {
-  constructor(url: string, public readonly status: number) {
+  constructor(
+    url: string,
+    public readonly status: number,
+  ) {
     super(`HTTP ${status}`, url);
   }
 }

@@ -37,13 +37,56 @@ const DROP = new Set(["script", "style", "noscript", "template", "svg", "iframe"
 const CHROME = new Set(["nav", "footer", "aside"]);
 const CHROME_ROLES = new Set(["navigation", "contentinfo", "dialog", "alertdialog", "menu", "menubar"]);
 const BLOCK = new Set([
-  "p", "div", "section", "article", "main", "header", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "br", "tr",
-  "table", "blockquote", "dd", "dt", "dl", "figcaption", "address", "pre", "hr", "form", "fieldset", "label",
+  "p",
+  "div",
+  "section",
+  "article",
+  "main",
+  "header",
+  "h1",
+  "h2",
+  "h3",
+  "h4",
+  "h5",
+  "h6",
+  "li",
+  "ul",
+  "ol",
+  "br",
+  "tr",
+  "table",
+  "blockquote",
+  "dd",
+  "dt",
+  "dl",
+  "figcaption",
+  "address",
+  "pre",
+  "hr",
+  "form",
+  "fieldset",
+  "label",
 ]);
 const ORGANIZATION_TYPES = new Set([
-  "Organization", "Corporation", "LocalBusiness", "ProfessionalService", "EducationalOrganization", "MedicalOrganization",
-  "NGO", "Store", "Restaurant", "FoodEstablishment", "HomeAndConstructionBusiness", "FinancialService", "LegalService",
-  "AccountingService", "EmploymentAgency", "RealEstateAgent", "TravelAgency", "AutomotiveBusiness", "OnlineBusiness",
+  "Organization",
+  "Corporation",
+  "LocalBusiness",
+  "ProfessionalService",
+  "EducationalOrganization",
+  "MedicalOrganization",
+  "NGO",
+  "Store",
+  "Restaurant",
+  "FoodEstablishment",
+  "HomeAndConstructionBusiness",
+  "FinancialService",
+  "LegalService",
+  "AccountingService",
+  "EmploymentAgency",
+  "RealEstateAgent",
+  "TravelAgency",
+  "AutomotiveBusiness",
+  "OnlineBusiness",
 ]);
 
 const EMAIL = /[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/gi;
@@ -59,7 +102,11 @@ const looseString = z
 
 const organizationSchema = z.object({
   name: str,
-  alternateName: z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v[0] : v)).optional().catch(undefined),
+  alternateName: z
+    .union([z.string(), z.array(z.string())])
+    .transform((v) => (Array.isArray(v) ? v[0] : v))
+    .optional()
+    .catch(undefined),
   url: str,
   description: str,
   email: str,
@@ -69,7 +116,9 @@ const organizationSchema = z.object({
       z.string(),
       z
         .object({ streetAddress: looseString, addressLocality: looseString, postalCode: looseString, addressCountry: z.unknown() })
-        .transform((a) => [a.streetAddress, a.addressLocality, a.postalCode, typeof a.addressCountry === "string" ? a.addressCountry : undefined].filter(Boolean).join(", ")),
+        .transform((a) =>
+          [a.streetAddress, a.addressLocality, a.postalCode, typeof a.addressCountry === "string" ? a.addressCountry : undefined].filter(Boolean).join(", "),
+        ),
     ])
     .optional()
     .catch(undefined),
@@ -238,7 +287,9 @@ export function extractPageText(html: string, pageUrl: string): PageText {
   function collectLink(href: string, text: string, inNav: boolean) {
     const trimmed = href.trim();
     if (/^mailto:/i.test(trimmed)) {
-      const address = decodeURIComponent(trimmed.slice(7).split("?")[0] ?? "").trim().toLowerCase();
+      const address = decodeURIComponent(trimmed.slice(7).split("?")[0] ?? "")
+        .trim()
+        .toLowerCase();
       if (address.match(EMAIL)?.[0] === address) emails.add(address);
       return;
     }

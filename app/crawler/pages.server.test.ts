@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { PageLink } from "./html-text.server";
+import { type PageLink } from "./html-text.server";
 import { choosePages } from "./pages.server";
 
 const link = (url: string, text: string, inNav = true): PageLink => ({ url, text, inNav });

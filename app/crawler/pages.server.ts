@@ -1,5 +1,5 @@
-import type { PageLink } from "./html-text.server";
 import { normalizeDomain } from "~/utils/domain";
+import { type PageLink } from "./html-text.server";
 
 export type PageKind = "home" | "about" | "contact" | "careers";
 export type PagePick = { url: string; kind: PageKind };
@@ -14,15 +14,56 @@ type Rule = { segments: string[]; words: string[] };
  */
 const RULES: Record<Exclude<PageKind, "home">, Rule> = {
   about: {
-    segments: ["about", "about-us", "aboutus", "about_us", "who-we-are", "our-story", "company", "our-company", "company-profile", "corporate-profile", "profile", "overview", "history", "story", "mission"],
-    words: ["about", "about us", "who we are", "our story", "company", "our company", "company profile", "corporate profile", "overview", "history", "our history"],
+    segments: [
+      "about",
+      "about-us",
+      "aboutus",
+      "about_us",
+      "who-we-are",
+      "our-story",
+      "company",
+      "our-company",
+      "company-profile",
+      "corporate-profile",
+      "profile",
+      "overview",
+      "history",
+      "story",
+      "mission",
+    ],
+    words: [
+      "about",
+      "about us",
+      "who we are",
+      "our story",
+      "company",
+      "our company",
+      "company profile",
+      "corporate profile",
+      "overview",
+      "history",
+      "our history",
+    ],
   },
   contact: {
     segments: ["contact", "contact-us", "contactus", "contact_us", "get-in-touch", "enquiry", "enquiries", "inquiry", "reach-us", "locations", "find-us"],
     words: ["contact", "contact us", "get in touch", "enquire", "enquiry", "enquiries", "reach us", "talk to us", "find us", "locations"],
   },
   careers: {
-    segments: ["careers", "career", "jobs", "job", "join-us", "joinus", "work-with-us", "vacancies", "hiring", "opportunities", "open-positions", "join-our-team"],
+    segments: [
+      "careers",
+      "career",
+      "jobs",
+      "job",
+      "join-us",
+      "joinus",
+      "work-with-us",
+      "vacancies",
+      "hiring",
+      "opportunities",
+      "open-positions",
+      "join-our-team",
+    ],
     words: ["careers", "career", "jobs", "join us", "we're hiring", "we are hiring", "work with us", "vacancies", "join our team", "open positions"],
   },
 };
@@ -52,11 +93,7 @@ export function linkScore(kind: Exclude<PageKind, "home">, link: { url: URL; tex
   return score;
 }
 
-export function choosePages(
-  homeUrl: string,
-  links: PageLink[],
-  options: { includeCareers: boolean; maxPages: number },
-): PagePick[] {
+export function choosePages(homeUrl: string, links: PageLink[], options: { includeCareers: boolean; maxPages: number }): PagePick[] {
   const home = new URL(homeUrl);
   home.hash = "";
   const picks: PagePick[] = [{ url: home.href, kind: "home" }];

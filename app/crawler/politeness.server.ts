@@ -54,9 +54,7 @@ export function createPoliteness(options: PolitenessOptions): Politeness {
   };
 
   const acquire = () =>
-    active < options.concurrency
-      ? ((active += 1), Promise.resolve())
-      : new Promise<void>((resolve) => waiting.push(() => ((active += 1), resolve())));
+    active < options.concurrency ? ((active += 1), Promise.resolve()) : new Promise<void>((resolve) => waiting.push(() => ((active += 1), resolve())));
 
   const release = () => {
     active -= 1;

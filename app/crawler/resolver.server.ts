@@ -57,7 +57,11 @@ const targetSchema = z.string().transform((value, ctx) => {
 export const overrideMapSchema = z.record(hostnameSchema, targetSchema);
 
 export function normalizeHostname(hostname: string): string {
-  return hostname.trim().toLowerCase().replace(/\.$/, "").replace(/^\[|\]$/g, "");
+  return hostname
+    .trim()
+    .toLowerCase()
+    .replace(/\.$/, "")
+    .replace(/^\[|\]$/g, "");
 }
 
 const systemLookup: DnsLookup = async (hostname) => {
@@ -74,9 +78,7 @@ export function createHostResolver(options: HostResolverOptions): HostResolver {
   if (options.production && entries.length > 0) {
     throw new Error("crawler host overrides are a development feature and are refused in production");
   }
-  const overrides = new Map(
-    Object.entries(overrideMapSchema.parse(Object.fromEntries(entries.map(([k, v]) => [normalizeHostname(k), v])))),
-  );
+  const overrides = new Map(Object.entries(overrideMapSchema.parse(Object.fromEntries(entries.map(([k, v]) => [normalizeHostname(k), v])))));
   const offline = options.offline ?? false;
   const lookup = options.lookup ?? systemLookup;
 

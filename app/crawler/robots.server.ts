@@ -1,6 +1,6 @@
 import robotsParser from "robots-parser";
 import { CrawlFetchError, HttpError, NotHtmlError, TooManyRedirectsError } from "./errors.server";
-import type { SafeFetcher } from "./safe-fetch.server";
+import { type SafeFetcher } from "./safe-fetch.server";
 
 /**
  * robots.txt per RFC 9309, cached per origin:

@@ -1,4 +1,4 @@
-import type { Readable } from "node:stream";
+import { type Readable } from "node:stream";
 import zlib from "node:zlib";
 import { Agent, buildConnector, errors as undiciErrors, request } from "undici";
 import {
@@ -221,11 +221,7 @@ export function checkUrl(raw: string): URL {
   return url;
 }
 
-async function connectTarget(
-  resolver: HostResolver,
-  hostname: string,
-  origin: string,
-): Promise<{ target?: ResolvedHost; address: string }> {
+async function connectTarget(resolver: HostResolver, hostname: string, origin: string): Promise<{ target?: ResolvedHost; address: string }> {
   if (isIpLiteral(hostname)) {
     const verdict = literalVerdict(hostname);
     if (!verdict.allowed) throw new BlockedAddressError(origin, verdict.address, verdict.reason);
@@ -317,7 +313,12 @@ async function readCapped(stream: Readable, maxBytes: number, truncate: boolean,
 
 function decodeText(buffer: Buffer, contentType: string): string {
   const declared = contentType.match(/charset=["']?([\w-]+)/i)?.[1];
-  const sniffed = declared ?? buffer.subarray(0, 2048).toString("latin1").match(/<meta[^>]+charset=["']?([\w-]+)/i)?.[1];
+  const sniffed =
+    declared ??
+    buffer
+      .subarray(0, 2048)
+      .toString("latin1")
+      .match(/<meta[^>]+charset=["']?([\w-]+)/i)?.[1];
   try {
     return new TextDecoder(sniffed ?? "utf-8").decode(buffer);
   } catch {

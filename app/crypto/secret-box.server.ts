@@ -22,7 +22,10 @@ export class SecretBoxError extends Error {
 export function parseKeyRing(spec: string): KeyRing {
   const keys = new Map<string, Buffer>();
   let current: string | undefined;
-  for (const entry of spec.split(",").map((s) => s.trim()).filter(Boolean)) {
+  for (const entry of spec
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const separator = entry.indexOf(":");
     const id = entry.slice(0, separator);
     const key = Buffer.from(entry.slice(separator + 1), "base64");

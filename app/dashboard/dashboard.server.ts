@@ -1,10 +1,10 @@
 import { recordAudit, type Actor } from "~/audit.server";
 import { db } from "~/db.server";
-import { singaporeDate } from "~/utils/singapore-time";
 import { DEFAULT_DAILY_TOKEN_BUDGET } from "~/settings/settings-forms";
-import { RUN_SUMMARY_SELECT } from "./runs.server";
-import { readRunMetrics, shortlistSize, trendLabels, type ScoreDistribution } from "./run-metrics";
 import { isoDay } from "~/utils/date-format";
+import { singaporeDate } from "~/utils/singapore-time";
+import { readRunMetrics, shortlistSize, trendLabels, type ScoreDistribution } from "./run-metrics";
+import { RUN_SUMMARY_SELECT } from "./runs.server";
 
 /**
  * What the workspace dashboard shows: the latest full run, the trend over the
@@ -52,7 +52,11 @@ export async function dashboardSummary(tenantId: string, now = new Date()): Prom
   return db.$withTenant(tenantId, async (tx) => {
     const runSelect = { ...RUN_SUMMARY_SELECT, degradedReasons: true } as const;
     const latest = await tx.run.findFirst({ where: { kind: { not: "re_enrich" } }, orderBy: { createdAt: "desc" }, select: runSelect });
-    const active = await tx.run.findFirst({ where: { kind: { not: "re_enrich" }, status: { in: ACTIVE } }, orderBy: { createdAt: "desc" }, select: { id: true } });
+    const active = await tx.run.findFirst({
+      where: { kind: { not: "re_enrich" }, status: { in: ACTIVE } },
+      orderBy: { createdAt: "desc" },
+      select: { id: true },
+    });
     const finished = await tx.run.findMany({
       where: { kind: { not: "re_enrich" }, status: "succeeded" },
       orderBy: { createdAt: "desc" },
@@ -77,7 +81,14 @@ export async function dashboardSummary(tenantId: string, now = new Date()): Prom
     const labels = trendLabels(chronological.map((r) => isoDay(r.runDate)));
     const trend = chronological.map((r, i) => {
       const m = readRunMetrics(r.metrics);
-      return { runId: r.id, label: labels[i]!, runDate: isoDay(r.runDate), shortlist: shortlistSize(m), emailRate: m.email_rate ?? null, high: m.score_distribution?.High ?? null };
+      return {
+        runId: r.id,
+        label: labels[i]!,
+        runDate: isoDay(r.runDate),
+        shortlist: shortlistSize(m),
+        emailRate: m.email_rate ?? null,
+        high: m.score_distribution?.High ?? null,
+      };
     });
     const lastFinished = finished[0];
     const lastDistribution = lastFinished ? readRunMetrics(lastFinished.metrics).score_distribution : undefined;

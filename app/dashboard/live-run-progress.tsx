@@ -1,12 +1,12 @@
 import { useRevalidator } from "@remix-run/react";
 import { useState } from "react";
 import { Badge } from "~/components/ui/badge";
-import { maskMessage } from "./event-text";
+import { isRunFinished, stageLabel } from "~/runs/run-vocabulary";
+import { useRunEvents } from "~/runs/use-run-events";
 import { formatLatencyMs, formatTimeWithSeconds } from "~/utils/date-format";
 import { formatCount } from "~/utils/number-format";
-import { isRunFinished, stageLabel } from "~/runs/run-vocabulary";
+import { maskMessage } from "./event-text";
 import { progressPercent, stageCounts } from "./run-stages";
-import { useRunEvents } from "~/runs/use-run-events";
 
 /**
  * A run's live progress from its SSE stream (/api/runs/:id/events): the
@@ -15,13 +15,26 @@ import { useRunEvents } from "~/runs/use-run-events";
  * resumes after the last event seen; when the run finishes the page reloads
  * its data to show the final figures.
  */
-export type LiveEvent = { id: string; uen: string | null; stage: string; event: string; status: string; durationMs: number | null; message: string | null; createdAt: string | Date };
+export type LiveEvent = {
+  id: string;
+  uen: string | null;
+  stage: string;
+  event: string;
+  status: string;
+  durationMs: number | null;
+  message: string | null;
+  createdAt: string | Date;
+};
 export type LiveProgress = { status: string; target: number; settled: number; stages: Record<string, number> };
 type Connection = "connecting" | "live" | "reconnecting" | "closed" | "finished";
 
 const FEED_SIZE = 50;
 
-export function useRunStream(runId: string, initial: { progress: LiveProgress; events: LiveEvent[]; lastEventId: string }, options: { maskPersonalData: boolean }) {
+export function useRunStream(
+  runId: string,
+  initial: { progress: LiveProgress; events: LiveEvent[]; lastEventId: string },
+  options: { maskPersonalData: boolean },
+) {
   const [progress, setProgress] = useState(initial.progress);
   const [events, setEvents] = useState(initial.events.slice(-FEED_SIZE));
   const [connection, setConnection] = useState<Connection>(isRunFinished(initial.progress.status) ? "finished" : "connecting");
@@ -63,7 +76,12 @@ const CONNECTION_TEXT: Record<Connection, string> = {
 
 export function RunProgressBar({ settled, target, status }: { settled: number; target: number; status: string }) {
   const percent = progressPercent(settled, target);
-  const text = target > 0 ? `${formatCount(settled)} of ${formatCount(target)} companies settled (${percent} %)` : status === "queued" ? "Waiting to start…" : "Choosing the companies for this run…";
+  const text =
+    target > 0
+      ? `${formatCount(settled)} of ${formatCount(target)} companies settled (${percent} %)`
+      : status === "queued"
+        ? "Waiting to start…"
+        : "Choosing the companies for this run…";
   return (
     <div>
       <p className="mb-2 text-sm font-medium text-slate-900" aria-live="polite" data-testid="run-progress-text">
@@ -112,7 +130,7 @@ export function EventFeed({ events, title = "Recent events" }: { events: LiveEve
       <ol className="max-h-96 divide-y divide-slate-100 overflow-y-auto rounded-md border border-slate-200 bg-white text-sm" data-testid="event-feed">
         {[...events].reverse().map((e) => (
           <li key={e.id} className="flex flex-wrap items-baseline gap-x-3 gap-y-1 px-3 py-2">
-            <time className="tabular-nums text-xs text-slate-500" dateTime={new Date(e.createdAt).toISOString()}>
+            <time className="text-xs tabular-nums text-slate-500" dateTime={new Date(e.createdAt).toISOString()}>
               {formatTimeWithSeconds(e.createdAt)}
             </time>
             <Badge tone={STATUS_TONE[e.status as keyof typeof STATUS_TONE] ?? "gray"}>{e.status}</Badge>
@@ -142,7 +160,10 @@ export function LiveRunProgress({
     <div className="space-y-4" data-testid="live-progress" data-connection={connection} data-status={progress.status}>
       <RunProgressBar settled={progress.settled} target={progress.target} status={progress.status} />
       <p className="flex items-center gap-2 text-xs text-slate-600">
-        <span aria-hidden className={`inline-block h-2 w-2 rounded-full ${connection === "live" ? "animate-pulse bg-emerald-500" : connection === "finished" ? "bg-slate-400" : "bg-amber-500"}`} />
+        <span
+          aria-hidden
+          className={`inline-block h-2 w-2 rounded-full ${connection === "live" ? "animate-pulse bg-emerald-500" : connection === "finished" ? "bg-slate-400" : "bg-amber-500"}`}
+        />
         <span data-testid="stream-state">{CONNECTION_TEXT[connection]}</span>
         <span className="text-slate-400">·</span>
         <span>Status: {progress.status}</span>

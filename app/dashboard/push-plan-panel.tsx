@@ -2,17 +2,15 @@ import { Form, useActionData, useNavigation } from "@remix-run/react";
 import { Skeleton } from "~/components/charts/skeleton";
 import { Button } from "~/components/ui/button";
 import { DataTable, type DataColumn } from "~/components/ui/data-table";
-import type { PushPlanView } from "./odoo-push.server";
-import type { RunActionResult } from "./run-action-result";
+import { type PushPlanView } from "./odoo-push.server";
+import { type RunActionResult } from "./run-action-result";
 import { Notice, Stat } from "./section";
 
 /** The Odoo push dry-run of a run waiting for approval: what would change in Odoo, and the Approve button. */
 export function PushPlanSkeleton() {
   return (
     <div aria-busy className="space-y-3">
-      <p className="text-sm text-slate-600">
-        Asking Odoo what the push would change…
-      </p>
+      <p className="text-sm text-slate-600">Asking Odoo what the push would change…</p>
       <Skeleton className="h-16 w-full" />
       <Skeleton className="h-32 w-full" />
     </div>
@@ -39,9 +37,7 @@ type PartnerChange = {
 const show = (v: Value) => (v === null ? "—" : String(v));
 
 /** Each changed field of an existing partner, one row each; the partner is named on its first row only. */
-function partnerChanges(
-  plan: Extract<PushPlanView, { ok: true }>,
-): PartnerChange[] {
+function partnerChanges(plan: Extract<PushPlanView, { ok: true }>): PartnerChange[] {
   const partners = [
     ...plan.companyUpdates.map((u) => ({ who: u.uen, changes: u.changes })),
     ...plan.contactUpdates.map((u) => ({
@@ -83,18 +79,11 @@ const CHANGE_COLUMNS: DataColumn<PartnerChange>[] = [
 export function PushPlanPanel({ plan }: { plan: PushPlanView }) {
   const result = useActionData<RunActionResult>();
   const navigation = useNavigation();
-  const busy =
-    navigation.state === "submitting" &&
-    navigation.formData?.get("intent") === "approve-push";
+  const busy = navigation.state === "submitting" && navigation.formData?.get("intent") === "approve-push";
   const outcome = result?.intent === "approve-push" ? result : undefined;
   if (!plan.ok) return <Notice ok={false}>{plan.message}</Notice>;
   const c = plan.counts;
-  const nothing =
-    c.companiesCreate +
-      c.companiesUpdate +
-      c.contactsCreate +
-      c.contactsUpdate ===
-    0;
+  const nothing = c.companiesCreate + c.companiesUpdate + c.contactsCreate + c.contactsUpdate === 0;
   return (
     <div className="space-y-5" data-testid="push-plan">
       {outcome ? <Notice ok={outcome.ok}>{outcome.message}</Notice> : null}
@@ -105,17 +94,9 @@ export function PushPlanPanel({ plan }: { plan: PushPlanView }) {
       </p>
       <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4">
         <Stat label="Companies to create" value={c.companiesCreate} />
-        <Stat
-          label="Companies to update"
-          value={c.companiesUpdate}
-          hint={`${c.companiesUnchanged + c.companiesSkipped} already up to date`}
-        />
+        <Stat label="Companies to update" value={c.companiesUpdate} hint={`${c.companiesUnchanged + c.companiesSkipped} already up to date`} />
         <Stat label="Contacts to create" value={c.contactsCreate} />
-        <Stat
-          label="Contacts to update"
-          value={c.contactsUpdate}
-          hint={`${c.contactsUnchanged} unchanged`}
-        />
+        <Stat label="Contacts to update" value={c.contactsUpdate} hint={`${c.contactsUnchanged} unchanged`} />
       </dl>
       {Object.keys(plan.excluded).length || plan.droppedContacts ? (
         <p className="text-sm text-slate-700">
@@ -123,12 +104,9 @@ export function PushPlanPanel({ plan }: { plan: PushPlanView }) {
           {Object.entries(plan.excluded)
             .map(([reason, n]) => `${n} ${EXCLUSION_TEXT[reason] ?? reason}`)
             .join(", ")}
-          {plan.droppedContacts
-            ? `${Object.keys(plan.excluded).length ? ", " : ""}${plan.droppedContacts} contacts with a suppressed address`
-            : ""}
-          . Emails withheld: {plan.withheldEmails.unverified ?? 0} unverified,{" "}
-          {plan.withheldEmails.suppressed ?? 0} suppressed,{" "}
-          {plan.withheldEmails.invalid ?? 0} invalid.
+          {plan.droppedContacts ? `${Object.keys(plan.excluded).length ? ", " : ""}${plan.droppedContacts} contacts with a suppressed address` : ""}. Emails
+          withheld: {plan.withheldEmails.unverified ?? 0} unverified, {plan.withheldEmails.suppressed ?? 0} suppressed, {plan.withheldEmails.invalid ?? 0}{" "}
+          invalid.
         </p>
       ) : null}
       {plan.warnings.length ? (
@@ -140,69 +118,37 @@ export function PushPlanPanel({ plan }: { plan: PushPlanView }) {
       ) : null}
       {plan.companyCreates.length ? (
         <details open={plan.companyCreates.length <= 10}>
-          <summary className="cursor-pointer text-sm font-semibold text-slate-900">
-            New companies ({c.companiesCreate})
-          </summary>
+          <summary className="cursor-pointer text-sm font-semibold text-slate-900">New companies ({c.companiesCreate})</summary>
           <ul className="mt-2 divide-y divide-slate-100 text-sm">
             {plan.companyCreates.map((company) => (
               <li key={company.uen} className="py-2">
-                <span className="font-medium text-emerald-800">
-                  + {company.name}
-                </span>{" "}
-                <span className="font-mono text-xs text-slate-500">
-                  {company.uen}
-                </span>
-                <span className="block text-xs text-slate-600">
-                  {company.fields
-                    .map((f) => `${f.field}: ${show(f.value)}`)
-                    .join(" · ")}
-                </span>
+                <span className="font-medium text-emerald-800">+ {company.name}</span> <span className="font-mono text-xs text-slate-500">{company.uen}</span>
+                <span className="block text-xs text-slate-600">{company.fields.map((f) => `${f.field}: ${show(f.value)}`).join(" · ")}</span>
               </li>
             ))}
           </ul>
           {c.companiesCreate > plan.companyCreates.length ? (
-            <p className="text-xs text-slate-500">
-              …and {c.companiesCreate - plan.companyCreates.length} more.
-            </p>
+            <p className="text-xs text-slate-500">…and {c.companiesCreate - plan.companyCreates.length} more.</p>
           ) : null}
         </details>
       ) : null}
       {plan.companyUpdates.length || plan.contactUpdates.length ? (
         <details open>
-          <summary className="cursor-pointer text-sm font-semibold text-slate-900">
-            Changes to existing partners
-          </summary>
-          <div className="mt-2 relative overflow-x-auto">
-            <DataTable
-              density="compact"
-              columns={CHANGE_COLUMNS}
-              rows={partnerChanges(plan)}
-              rowKey={(c) => `${c.who}-${c.field}`}
-            />
+          <summary className="cursor-pointer text-sm font-semibold text-slate-900">Changes to existing partners</summary>
+          <div className="relative mt-2 overflow-x-auto">
+            <DataTable density="compact" columns={CHANGE_COLUMNS} rows={partnerChanges(plan)} rowKey={(c) => `${c.who}-${c.field}`} />
           </div>
         </details>
       ) : null}
       {plan.contactCreates.length ? (
         <details>
-          <summary className="cursor-pointer text-sm font-semibold text-slate-900">
-            New contacts ({c.contactsCreate})
-          </summary>
+          <summary className="cursor-pointer text-sm font-semibold text-slate-900">New contacts ({c.contactsCreate})</summary>
           <ul className="mt-2 divide-y divide-slate-100 text-sm">
             {plan.contactCreates.map((contact) => (
-              <li
-                key={`${contact.uen}-${contact.name}-${contact.email}`}
-                className="py-1.5"
-              >
+              <li key={`${contact.uen}-${contact.name}-${contact.email}`} className="py-1.5">
                 + {contact.name}
-                {contact.function ? `, ${contact.function}` : ""}{" "}
-                {contact.email ? (
-                  <span className="text-slate-600">
-                    &lt;{contact.email}&gt;
-                  </span>
-                ) : null}{" "}
-                <span className="font-mono text-xs text-slate-500">
-                  {contact.uen}
-                </span>
+                {contact.function ? `, ${contact.function}` : ""} {contact.email ? <span className="text-slate-600">&lt;{contact.email}&gt;</span> : null}{" "}
+                <span className="font-mono text-xs text-slate-500">{contact.uen}</span>
               </li>
             ))}
           </ul>
@@ -211,11 +157,7 @@ export function PushPlanPanel({ plan }: { plan: PushPlanView }) {
       <Form method="post" className="flex flex-wrap items-center gap-3">
         <input type="hidden" name="intent" value="approve-push" />
         <Button type="submit" disabled={busy || nothing}>
-          {busy
-            ? "Pushing to Odoo…"
-            : plan.approved
-              ? "Push again"
-              : "Approve and push to Odoo"}
+          {busy ? "Pushing to Odoo…" : plan.approved ? "Push again" : "Approve and push to Odoo"}
         </Button>
         <span className="text-sm text-slate-600">
           {plan.approved

@@ -3,9 +3,9 @@ import { Link, useFetcher } from "@remix-run/react";
 import { ErrorList, Field } from "~/components/forms";
 import { Badge } from "~/components/ui/badge";
 import { Button } from "~/components/ui/button";
-import type { RunActionResult } from "./run-action-result";
 import { formatWhen } from "~/utils/date-format";
-import type { QaEntry } from "./runs.server";
+import { type RunActionResult } from "./run-action-result";
+import { type QaEntry } from "./runs.server";
 import { Section } from "./section";
 
 type QaRowEntry = Omit<QaEntry, "check"> & {
@@ -17,26 +17,13 @@ type QaRowEntry = Omit<QaEntry, "check"> & {
 };
 
 /** A run's QA sample: ten High entries for an operator to judge, each with its verdict form. */
-export function QaSampleSection({
-  qa,
-  finished,
-  canOperate,
-}: {
-  qa: QaRowEntry[];
-  finished: boolean;
-  canOperate: boolean;
-}) {
+export function QaSampleSection({ qa, finished, canOperate }: { qa: QaRowEntry[]; finished: boolean; canOperate: boolean }) {
   return (
-    <Section
-      id="qa"
-      title="QA sample of High entries"
-      className="lg:col-span-3"
-    >
+    <Section id="qa" title="QA sample of High entries" className="lg:col-span-3">
       {qa.length ? (
         <>
           <p className="mb-3 text-sm text-slate-600">
-            {qa.filter((q) => q.check).length} of {qa.length} checked. Open each
-            company, judge whether High is right, and record the verdict.
+            {qa.filter((q) => q.check).length} of {qa.length} checked. Open each company, judge whether High is right, and record the verdict.
           </p>
           <ul className="divide-y divide-slate-100">
             {qa.map((entry) => (
@@ -46,32 +33,18 @@ export function QaSampleSection({
         </>
       ) : (
         <p className="text-sm text-slate-600">
-          {finished
-            ? "This run has no High entries to sample."
-            : "The sample of ten High entries is drawn when the run finishes."}
+          {finished ? "This run has no High entries to sample." : "The sample of ten High entries is drawn when the run finishes."}
         </p>
       )}
     </Section>
   );
 }
 
-function QaRow({
-  entry,
-  canOperate,
-}: {
-  entry: QaRowEntry;
-  canOperate: boolean;
-}) {
+function QaRow({ entry, canOperate }: { entry: QaRowEntry; canOperate: boolean }) {
   return (
-    <li
-      className="grid gap-3 py-4 md:grid-cols-[minmax(0,1fr)_minmax(0,1.2fr)]"
-      data-testid={`qa-${entry.uen}`}
-    >
+    <li className="grid gap-3 py-4 md:grid-cols-[minmax(0,1fr)_minmax(0,1.2fr)]" data-testid={`qa-${entry.uen}`}>
       <div className="min-w-0">
-        <Link
-          to={`/app/companies/${entry.uen}`}
-          className="font-medium text-brand-700 hover:underline"
-        >
+        <Link to={`/app/companies/${entry.uen}`} className="font-medium text-brand-700 hover:underline">
           {entry.name ?? entry.uen}
         </Link>
         <p className="text-xs text-slate-500">
@@ -83,20 +56,11 @@ function QaRow({
         <p className="mt-1 text-sm">
           {entry.check ? (
             <>
-              <Badge tone={entry.check.verdict === "ok" ? "green" : "red"}>
-                {entry.check.verdict === "ok"
-                  ? "checked: OK"
-                  : "checked: problem"}
-              </Badge>{" "}
+              <Badge tone={entry.check.verdict === "ok" ? "green" : "red"}>{entry.check.verdict === "ok" ? "checked: OK" : "checked: problem"}</Badge>{" "}
               <span className="text-xs text-slate-500">
-                by {entry.check.checkedByEmail ?? "someone"},{" "}
-                {formatWhen(entry.check.checkedAt)}
+                by {entry.check.checkedByEmail ?? "someone"}, {formatWhen(entry.check.checkedAt)}
               </span>
-              {entry.check.notes ? (
-                <span className="mt-1 block text-slate-700">
-                  “{entry.check.notes}”
-                </span>
-              ) : null}
+              {entry.check.notes ? <span className="mt-1 block text-slate-700">“{entry.check.notes}”</span> : null}
             </>
           ) : (
             <Badge tone="gray">not checked</Badge>
@@ -122,12 +86,7 @@ function QaCheckForm({ entry }: { entry: QaRowEntry }) {
   });
   const verdictErrorId = `${fields.verdict.id}-error`;
   return (
-    <fetcher.Form
-      method="post"
-      {...getFormProps(form)}
-      className="flex flex-wrap items-end gap-3"
-      aria-label={`QA check for ${entry.name ?? entry.uen}`}
-    >
+    <fetcher.Form method="post" {...getFormProps(form)} className="flex flex-wrap items-end gap-3" aria-label={`QA check for ${entry.name ?? entry.uen}`}>
       <input type="hidden" name="intent" value="qa-check" />
       <input type="hidden" name="uen" value={entry.uen} />
       <fieldset
@@ -158,8 +117,7 @@ function QaCheckForm({ entry }: { entry: QaRowEntry }) {
         inputProps={{
           ...getInputProps(fields.notes, { type: "text" }),
           maxLength: 1000,
-          className:
-            "mt-1 w-full min-w-40 rounded-md border border-slate-300 px-3 py-1.5",
+          className: "mt-1 w-full min-w-40 rounded-md border border-slate-300 px-3 py-1.5",
         }}
         errors={fields.notes.errors}
       />
@@ -167,10 +125,7 @@ function QaCheckForm({ entry }: { entry: QaRowEntry }) {
         {busy ? "Saving…" : "Mark checked"}
       </Button>
       {result && !result.submission?.error ? (
-        <p
-          role={result.ok ? "status" : "alert"}
-          className={`basis-full text-sm ${result.ok ? "text-emerald-800" : "text-red-700"}`}
-        >
+        <p role={result.ok ? "status" : "alert"} className={`basis-full text-sm ${result.ok ? "text-emerald-800" : "text-red-700"}`}>
           {result.message}
         </p>
       ) : null}

@@ -1,8 +1,8 @@
 import { parseWithZod } from "@conform-to/zod/v4";
 import { z } from "zod";
-import type { Actor } from "~/audit.server";
+import { type Actor } from "~/audit.server";
 import { approvePush } from "./odoo-push.server";
-import type { RunActionResult } from "./run-action-result";
+import { type RunActionResult } from "./run-action-result";
 import { NotInQaSampleError, QaCheckForm, recordQaCheck } from "./runs.server";
 
 /** The run page's forms, told apart by the intent they post: approve the Odoo push, record a QA verdict. */
@@ -16,20 +16,14 @@ const RunForm = z.discriminatedUnion("intent", [
   }),
 ]);
 
-export async function runAction(
-  form: FormData,
-  tenantId: string,
-  runId: string,
-  actor: Actor,
-): Promise<RunActionResult> {
+export async function runAction(form: FormData, tenantId: string, runId: string, actor: Actor): Promise<RunActionResult> {
   // The form's fields are all text, read as typed: an empty notes box is no notes.
   const submission = parseWithZod(form, {
     schema: RunForm,
     disableAutoCoercion: true,
   });
   if (submission.status !== "success") {
-    if (submission.error?.intent)
-      return { ok: false, intent: null, message: "Unknown action" };
+    if (submission.error?.intent) return { ok: false, intent: null, message: "Unknown action" };
     return {
       ok: false,
       intent: "qa-check",

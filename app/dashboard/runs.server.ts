@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { recordAudit, type Actor } from "~/audit.server";
 import { db } from "~/db.server";
+import { isoDay } from "~/utils/date-format";
 import { maskMessage } from "./event-text";
 import { readRunMetrics, type RunMetricsView } from "./run-metrics";
-import { isoDay } from "~/utils/date-format";
 
 /**
  * The runs pages: a tenant's run history, one run's detail (figures, vendor
@@ -58,13 +58,29 @@ export async function listRuns(tenantId: string, page = 1): Promise<{ runs: RunL
     ]);
     const runs = rows.map(({ metrics, targetCount, settledCount, runDate, ...r }) => {
       const m = readRunMetrics(metrics);
-      return { ...r, runDate: isoDay(runDate), target: targetCount, settled: settledCount, companies: m.companies ?? null, high: m.score_distribution?.High ?? null };
+      return {
+        ...r,
+        runDate: isoDay(runDate),
+        target: targetCount,
+        settled: settledCount,
+        companies: m.companies ?? null,
+        high: m.score_distribution?.High ?? null,
+      };
     });
     return { runs, total, pages: Math.max(1, Math.ceil(total / RUNS_PER_PAGE)) };
   });
 }
 
-export type RunEventView = { id: string; uen: string | null; stage: string; event: string; status: string; durationMs: number | null; message: string | null; createdAt: Date };
+export type RunEventView = {
+  id: string;
+  uen: string | null;
+  stage: string;
+  event: string;
+  status: string;
+  durationMs: number | null;
+  message: string | null;
+  createdAt: Date;
+};
 
 export type QaEntry = {
   uen: string;
@@ -115,14 +131,22 @@ export async function runDetail(tenantId: string, runId: string, options: { mask
     const [stages, statuses, vendors, recent, alerts, checks] = await Promise.all([
       tx.runCompany.groupBy({ by: ["stage"], where: { runId, status: { notIn: ["done", "failed"] } }, _count: { _all: true } }),
       tx.runCompany.groupBy({ by: ["status"], where: { runId }, _count: { _all: true } }),
-      tx.runVendorUsage.findMany({ where: { runId }, orderBy: { vendor: "asc" }, select: { vendor: true, calls: true, units: true, costUsd: true, errors: true, cacheHits: true } }),
+      tx.runVendorUsage.findMany({
+        where: { runId },
+        orderBy: { vendor: "asc" },
+        select: { vendor: true, calls: true, units: true, costUsd: true, errors: true, cacheHits: true },
+      }),
       tx.runEventLog.findMany({
         where: { runId },
         orderBy: { id: "desc" },
         take: RECENT_EVENTS,
         select: { id: true, uen: true, stage: true, event: true, status: true, durationMs: true, message: true, createdAt: true },
       }),
-      tx.alert.findMany({ where: { runId }, orderBy: { createdAt: "desc" }, select: { id: true, kind: true, severity: true, message: true, createdAt: true, resolvedAt: true } }),
+      tx.alert.findMany({
+        where: { runId },
+        orderBy: { createdAt: "desc" },
+        select: { id: true, kind: true, severity: true, message: true, createdAt: true, resolvedAt: true },
+      }),
       tx.runQaCheck.findMany({ where: { runId }, select: { uen: true, verdict: true, notes: true, checkedByEmail: true, checkedAt: true } }),
     ]);
     const sample = QaSample.parse(run.qaSample);
@@ -143,7 +167,9 @@ export async function runDetail(tenantId: string, runId: string, options: { mask
         domain: fact?.domain ?? null,
         score: fact?.score ?? null,
         bucket: fact?.bucket ?? null,
-        check: check ? { verdict: check.verdict as "ok" | "problem", notes: check.notes, checkedByEmail: check.checkedByEmail, checkedAt: check.checkedAt } : null,
+        check: check
+          ? { verdict: check.verdict as "ok" | "problem", notes: check.notes, checkedByEmail: check.checkedByEmail, checkedAt: check.checkedAt }
+          : null,
       };
     });
     const events = recent.reverse().map((e) => ({ ...e, id: e.id.toString(), message: options.maskPersonalData ? maskMessage(e.message) : e.message }));
@@ -190,7 +216,11 @@ export class NotInQaSampleError extends Error {
 }
 
 export const QaCheckForm = z.object({
-  uen: z.string().trim().toUpperCase().regex(/^[0-9A-Z]{9,10}$/, "Not a UEN"),
+  uen: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[0-9A-Z]{9,10}$/, "Not a UEN"),
   verdict: z.enum(["ok", "problem"], { error: "Choose OK or Problem" }),
   notes: z
     .string()

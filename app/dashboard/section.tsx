@@ -1,7 +1,19 @@
-import type { ReactNode } from "react";
+import { type ReactNode } from "react";
 
 /** A titled card of a workspace page; the heading names the region for screen readers. */
-export function Section({ id, title, actions, className = "", children }: { id: string; title: string; actions?: ReactNode; className?: string; children: ReactNode }) {
+export function Section({
+  id,
+  title,
+  actions,
+  className = "",
+  children,
+}: {
+  id: string;
+  title: string;
+  actions?: ReactNode;
+  className?: string;
+  children: ReactNode;
+}) {
   return (
     <section aria-labelledby={id} className={`min-w-0 rounded-lg border border-slate-200 bg-white p-5 ${className}`}>
       <div className="mb-4 flex flex-wrap items-center justify-between gap-2">

@@ -15,7 +15,15 @@ const errorsColumn: DataColumn<VendorUsage> = {
 const costColumn: DataColumn<VendorUsage> = { header: "Cost", align: "right", cell: (v) => formatUsd(v.costUsd) };
 
 /** Calls, units, errors and cost per vendor: today's on the dashboard, one run's (with cache hits and a total) on its page. */
-export function VendorUsageTable({ vendors, withCacheHits = false, withTotal = false }: { vendors: VendorUsage[]; withCacheHits?: boolean; withTotal?: boolean }) {
+export function VendorUsageTable({
+  vendors,
+  withCacheHits = false,
+  withTotal = false,
+}: {
+  vendors: VendorUsage[];
+  withCacheHits?: boolean;
+  withTotal?: boolean;
+}) {
   const columns = [vendorColumn, callsColumn, unitsColumn, ...(withCacheHits ? [cacheHitsColumn] : []), errorsColumn, costColumn];
   return (
     <div className="relative overflow-x-auto">

@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import pg from "pg";
 import { Logger, runMigrations as runWorkerMigrations } from "graphile-worker";
+import pg from "pg";
 
 /**
  * Applies prisma/migrations/<stamp>_<name>/migration.sql in order, each in its
@@ -17,7 +17,10 @@ export type MigrationFile = { name: string; sql: string; checksum: string };
 export type MigrateResult = { applied: string[]; alreadyApplied: string[] };
 
 export class MigrationError extends Error {
-  constructor(message: string, public readonly migration?: string) {
+  constructor(
+    message: string,
+    public readonly migration?: string,
+  ) {
     super(message);
     this.name = "MigrationError";
   }
@@ -78,9 +81,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
   try {
     await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
     await client.query(PRISMA_MIGRATIONS_TABLE);
-    const { rows } = await client.query<AppliedRow>(
-      `SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" WHERE rolled_back_at IS NULL`,
-    );
+    const { rows } = await client.query<AppliedRow>(`SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" WHERE rolled_back_at IS NULL`);
     const applied = new Map(rows.map((r) => [r.migration_name, r]));
 
     for (const row of rows) {
@@ -110,15 +111,13 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
       await client.query("BEGIN");
       try {
         const id = randomUUID();
-        await client.query(
-          `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count) VALUES ($1, $2, $3, now(), 0)`,
-          [id, file.checksum, file.name],
-        );
+        await client.query(`INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count) VALUES ($1, $2, $3, now(), 0)`, [
+          id,
+          file.checksum,
+          file.name,
+        ]);
         await client.query(file.sql);
-        await client.query(
-          `UPDATE "_prisma_migrations" SET finished_at = clock_timestamp(), applied_steps_count = 1 WHERE id = $1`,
-          [id],
-        );
+        await client.query(`UPDATE "_prisma_migrations" SET finished_at = clock_timestamp(), applied_steps_count = 1 WHERE id = $1`, [id]);
         await client.query("COMMIT");
       } catch (error) {
         await client.query("ROLLBACK");
@@ -167,19 +166,14 @@ $$;
 `;
 
 async function ensureAppLogin(client: pg.Client, login: { user: string; password: string }) {
-  const { rows } = await client.query<{ rolsuper: boolean; rolbypassrls: boolean }>(
-    "SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = $1",
-    [login.user],
-  );
+  const { rows } = await client.query<{ rolsuper: boolean; rolbypassrls: boolean }>("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = $1", [
+    login.user,
+  ]);
   const ident = client.escapeIdentifier(login.user);
   if (rows.length === 0) {
-    await client.query(
-      `CREATE ROLE ${ident} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE PASSWORD ${client.escapeLiteral(login.password)}`,
-    );
+    await client.query(`CREATE ROLE ${ident} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE PASSWORD ${client.escapeLiteral(login.password)}`);
   } else if (rows[0]!.rolsuper || rows[0]!.rolbypassrls) {
-    throw new MigrationError(
-      `The application role ${login.user} is a superuser or has BYPASSRLS; row-level security would not apply to it.`,
-    );
+    throw new MigrationError(`The application role ${login.user} is a superuser or has BYPASSRLS; row-level security would not apply to it.`);
   }
   await client.query(`GRANT nexius_app TO ${ident}`);
 }

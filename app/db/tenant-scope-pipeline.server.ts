@@ -39,10 +39,7 @@ export class SecondStatementInTenantReadError extends Error {
 type Statement = { text: string; values?: unknown[] };
 
 /** What a connection holds back: nothing, a deferred transaction start, or a spent single read. */
-export type PipelineState =
-  | { kind: "idle" }
-  | { kind: "deferred"; prelude: Statement[]; singleStatement: boolean }
-  | { kind: "spent" };
+export type PipelineState = { kind: "idle" } | { kind: "deferred"; prelude: Statement[]; singleStatement: boolean } | { kind: "spent" };
 
 /** What to do with one statement Prisma sends on a connection in `state`. */
 export type PipelineStep =
@@ -152,7 +149,7 @@ export class TenantScopePipelineClient extends pg.Client {
   }
 
   // pg's overloads are many; Prisma's adapter only ever passes a config object and awaits the promise.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+
   query(config: any, values?: any, callback?: any): any {
     if (typeof config !== "object" || config === null || typeof config.submit === "function" || typeof config.text !== "string") {
       if (this.pipelineState.kind !== "idle") return this.refuse();

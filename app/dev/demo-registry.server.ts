@@ -1,7 +1,7 @@
 import pg from "pg";
 import { ingestAcraFiles, type IngestSummary } from "../registry/ingest.server";
 import { acraSampleStream, SAMPLE_DEFAULT_SEED } from "../registry/sample-generator";
-import type { SourceFile } from "../registry/sources.server";
+import { type SourceFile } from "../registry/sources.server";
 
 /**
  * The demo registry of development worlds (`npm run dev`, tests, benchmarks):

@@ -216,8 +216,7 @@ export type IdentityClaims = {
  * always signed into it.
  */
 export function claimsFor(account: Omit<DevUser, "password">, tenantId: string | undefined): IdentityClaims {
-  const membership =
-    account.tenants.find((t) => t.tenant_id === tenantId) ?? (account.tenants.length === 1 ? account.tenants[0] : undefined);
+  const membership = account.tenants.find((t) => t.tenant_id === tenantId) ?? (account.tenants.length === 1 ? account.tenants[0] : undefined);
   const claims: IdentityClaims = {
     sub: account.sub,
     email: account.email,

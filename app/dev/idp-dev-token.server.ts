@@ -1,7 +1,7 @@
 import express, { type Router } from "express";
 import { importJWK, SignJWT } from "jose";
 import { z } from "zod";
-import type { SigningKey } from "./idp-keys.server";
+import { type SigningKey } from "./idp-keys.server";
 
 /**
  * POST /dev/token: an ID token for any claims a test or API call asks for,
@@ -42,13 +42,9 @@ export function devTokenRoute(router: Router, minting: TokenMinting) {
       next(error);
     }
   });
-
 }
 
-async function mintDevToken(
-  request: z.output<typeof devTokenRequestSchema>,
-  { issuer, signingKey, defaultAudience }: TokenMinting,
-): Promise<string> {
+async function mintDevToken(request: z.output<typeof devTokenRequestSchema>, { issuer, signingKey, defaultAudience }: TokenMinting): Promise<string> {
   const { expires_in, nbf, aud, ...claims } = request;
   const now = Math.floor(Date.now() / 1000);
   const payload: Record<string, unknown> = { ...claims };

@@ -3,7 +3,7 @@ import { errors, type Provider } from "oidc-provider";
 import { log } from "../logger.server";
 import { AccountExistsError, MIN_SIGN_UP_PASSWORD, signUpSchema } from "./idp-accounts.server";
 import { chooseTenantPage, loginPage, messagePage, signUpPage } from "./idp-pages.server";
-import type { Setup } from "./idp-provider.server";
+import { type Setup } from "./idp-provider.server";
 
 /**
  * The dev IdP's own sign-in pages behind oidc-provider's interactions: sign
@@ -128,11 +128,7 @@ export function interactionRouter({ provider, mount, options, directory, choices
       if (account.tenants.length > 1) {
         for (const [uid, pending] of pendingTenantChoices) if (pending.expiresAt < Date.now()) pendingTenantChoices.delete(uid);
         pendingTenantChoices.set(details.uid, { sub: account.sub, expiresAt: details.exp * 1000 });
-        return sendHtml(
-          response,
-          200,
-          chooseTenantPage({ action: links.tenant, email: account.email, tenants: account.tenants, abortHref: links.abort }),
-        );
+        return sendHtml(response, 200, chooseTenantPage({ action: links.tenant, email: account.email, tenants: account.tenants, abortHref: links.abort }));
       }
       await finishLogin(req, response, account.sub, account.tenants[0]?.tenant_id);
     } catch (error) {

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import Provider, { type Configuration, type FindAccount, type KoaContextWithOIDC } from "oidc-provider";
 import { log } from "../logger.server";
 import { claimsFor, type createAccountDirectory, type DevUserInput } from "./idp-accounts.server";
-import type { SigningKey } from "./idp-keys.server";
+import { type SigningKey } from "./idp-keys.server";
 import { logoutConfirmPage, messagePage } from "./idp-pages.server";
 import { createMemoryAdapter } from "./idp-store.server";
 
@@ -193,4 +193,3 @@ async function autoGrant(ctx: KoaContextWithOIDC, choices: TenantChoices) {
   if (isNew) choices.byGrant.set(grantId, tenantId);
   return grant;
 }
-

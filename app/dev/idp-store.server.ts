@@ -1,4 +1,4 @@
-import type { Adapter, AdapterPayload } from "oidc-provider";
+import { type Adapter, type AdapterPayload } from "oidc-provider";
 
 /**
  * Storage for one dev IdP instance (sessions, interactions, codes, tokens,

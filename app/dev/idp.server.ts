@@ -1,5 +1,5 @@
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo } from "node:net";
 import express, { type NextFunction, type Request, type Response } from "express";
 import { errors, type Provider } from "oidc-provider";
 import { log } from "../logger.server";
@@ -108,4 +108,3 @@ function createApp(setup: Setup & { provider: Provider }): express.Express {
   });
   return app;
 }
-

@@ -16,7 +16,7 @@ export function prefixedWriter(stream: NodeJS.WritableStream = process.stdout) {
     if (!assigned.has(name)) assigned.set(name, COLORS[assigned.size % COLORS.length]!);
     const text = (partial.get(name) ?? "") + chunk;
     const lines = text.split("\n");
-    partial.set(name, chunk.endsWith("\n") ? "" : lines.pop() ?? "");
+    partial.set(name, chunk.endsWith("\n") ? "" : (lines.pop() ?? ""));
     if (chunk.endsWith("\n")) lines.pop();
     const prefix = paint(assigned.get(name)!, `[${name}]`.padEnd(width + 2));
     for (const line of lines) {

@@ -1,5 +1,5 @@
-import { randomBytes } from "node:crypto";
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -58,9 +58,12 @@ export async function startStandIns(options: StandInOptions): Promise<StandIns> 
       say("db", `starting embedded Postgres on port ${options.ports.pg} (data in ${path.relative(process.cwd(), options.dataDir)}/pg)`);
       ownerUrl = await start("db", [
         "app/cli/embedded-postgres.ts",
-        "--data-dir", path.join(options.dataDir, "pg"),
-        "--port", String(options.ports.pg),
-        "--database", options.database,
+        "--data-dir",
+        path.join(options.dataDir, "pg"),
+        "--port",
+        String(options.ports.pg),
+        "--database",
+        options.database,
       ]);
     }
     if (options.fresh) {
@@ -91,13 +94,20 @@ export async function startStandIns(options: StandInOptions): Promise<StandIns> 
       say("idp", `starting the development identity provider on ${devIdpIssuer(options.ports.idp)}`);
       env.NEXIUS_ISSUER = await start("idp", [
         "app/cli/dev-idp.ts",
-        "--port", String(options.ports.idp),
-        "--client-id", DEV_IDP_CLIENT.client_id,
-        "--client-secret", DEV_IDP_CLIENT.client_secret,
-        "--redirect-uri", `${options.appUrl}/auth/callback`,
-        "--post-logout-redirect-uri", `${options.appUrl}/`,
-        "--key-file", path.join(options.dataDir, "idp", "signing-key.json"),
-        "--accounts-file", path.join(options.dataDir, "idp", "accounts.json"),
+        "--port",
+        String(options.ports.idp),
+        "--client-id",
+        DEV_IDP_CLIENT.client_id,
+        "--client-secret",
+        DEV_IDP_CLIENT.client_secret,
+        "--redirect-uri",
+        `${options.appUrl}/auth/callback`,
+        "--post-logout-redirect-uri",
+        `${options.appUrl}/`,
+        "--key-file",
+        path.join(options.dataDir, "idp", "signing-key.json"),
+        "--accounts-file",
+        path.join(options.dataDir, "idp", "accounts.json"),
       ]);
       Object.assign(env, { NEXIUS_CLIENT_ID: DEV_IDP_CLIENT.client_id, NEXIUS_CLIENT_SECRET: DEV_IDP_CLIENT.client_secret });
     }
@@ -107,13 +117,20 @@ export async function startStandIns(options: StandInOptions): Promise<StandIns> 
       say("odoo", `starting the Odoo simulator on port ${options.ports.odoo}`);
       const url = await start("odoo", [
         "tests/sims/odoo/main.ts",
-        "--port", String(options.ports.odoo),
-        "--master-password", simulated.ODOO_MASTER_PASSWORD,
-        "--db", simulated.ODOO_DB,
-        "--admin-login", simulated.ODOO_ADMIN_LOGIN,
-        "--admin-password", simulated.ODOO_ADMIN_PASSWORD,
-        "--latency-ms", String(options.odooLatencyMs ?? 5),
-        "--state-file", path.join(options.dataDir, "odoo-sim.json"),
+        "--port",
+        String(options.ports.odoo),
+        "--master-password",
+        simulated.ODOO_MASTER_PASSWORD,
+        "--db",
+        simulated.ODOO_DB,
+        "--admin-login",
+        simulated.ODOO_ADMIN_LOGIN,
+        "--admin-password",
+        simulated.ODOO_ADMIN_PASSWORD,
+        "--latency-ms",
+        String(options.odooLatencyMs ?? 5),
+        "--state-file",
+        path.join(options.dataDir, "odoo-sim.json"),
       ]);
       Object.assign(env, { ODOO_URL: url, ...simulated });
     }
@@ -124,11 +141,16 @@ export async function startStandIns(options: StandInOptions): Promise<StandIns> 
       say("world", `starting the dev world (company websites and vendor APIs, ${options.worldProfile ?? "fast"} profile)`);
       const envFile = await start("world", [
         "tests/sims/dev-world/main.ts",
-        "--companies-file", companiesFile,
-        "--seed", "dev",
-        "--profile", options.worldProfile ?? "fast",
-        "--base-port", String(options.ports.world),
-        "--env-out", path.join(options.dataDir, "dev-world-env.json"),
+        "--companies-file",
+        companiesFile,
+        "--seed",
+        "dev",
+        "--profile",
+        options.worldProfile ?? "fast",
+        "--base-port",
+        String(options.ports.world),
+        "--env-out",
+        path.join(options.dataDir, "dev-world-env.json"),
         ...(options.worldFaultRate ? ["--fault-rate", String(options.worldFaultRate)] : []),
       ]);
       Object.assign(env, JSON.parse(await readFile(envFile, "utf8")) as Record<string, string>);
@@ -173,7 +195,10 @@ async function seedDemoTenants(ownerUrl: string) {
       );
       if (!rows[0]) continue;
       await client.query(`INSERT INTO onboarding_status (tenant_id) VALUES ($1) ON CONFLICT DO NOTHING`, [rows[0].id]);
-      await client.query(`INSERT INTO audit_log (tenant_id, actor_sub, action, target, details) VALUES ($1, 'system', 'tenant.created', $2, '{"via":"demo_seed"}')`, [rows[0].id, tenant.slug]);
+      await client.query(
+        `INSERT INTO audit_log (tenant_id, actor_sub, action, target, details) VALUES ($1, 'system', 'tenant.created', $2, '{"via":"demo_seed"}')`,
+        [rows[0].id, tenant.slug],
+      );
       await client.query(
         `SELECT graphile_worker.add_job('provision_tenant', json_build_object('tenantId', $1::text, 'actor', json_build_object('sub', 'system', 'email', null)),
            queue_name => 'provision:' || $1::text, job_key => 'provision:' || $1::text, job_key_mode => 'unsafe_dedupe', max_attempts => 5)`,

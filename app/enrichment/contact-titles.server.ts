@@ -55,9 +55,15 @@ const STOP = new Set(["of", "the", "and", "for", "at", "in", "a", "an", "to", "o
 const DISQUALIFIERS = ["assistant", "intern", "trainee", "former", "ex", "retired", "secretary", "pa", "ea"];
 
 export function titleTokens(title: string): string[] {
-  let t = ` ${title.toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, "")} `;
+  let t = ` ${title
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")} `;
   // "C.E.O." reads as "ceo", not three letters.
-  t = t.replace(/(?<=\b[a-z])\.(?=[a-z]\b)/g, "").replace(/&/g, " and ").replace(/[^a-z0-9]+/g, " ");
+  t = t
+    .replace(/(?<=\b[a-z])\.(?=[a-z]\b)/g, "")
+    .replace(/&/g, " and ")
+    .replace(/[^a-z0-9]+/g, " ");
   for (const [pattern, token] of PHRASES) t = t.replace(pattern, ` ${token} `);
   return t
     .split(/\s+/)

@@ -17,10 +17,18 @@ describe("normalizeEmail", () => {
 });
 
 describe("free-mail and business addresses", () => {
-  it.each(["gmail.com", "yahoo.com.sg", "yahoo.co.uk", "hotmail.com", "hotmail.sg", "outlook.com", "live.com.sg", "icloud.com", "singnet.com.sg", "pacific.net.sg"])(
-    "%s is free-mail",
-    (d) => expect(isFreeMailDomain(d)).toBe(true),
-  );
+  it.each([
+    "gmail.com",
+    "yahoo.com.sg",
+    "yahoo.co.uk",
+    "hotmail.com",
+    "hotmail.sg",
+    "outlook.com",
+    "live.com.sg",
+    "icloud.com",
+    "singnet.com.sg",
+    "pacific.net.sg",
+  ])("%s is free-mail", (d) => expect(isFreeMailDomain(d)).toBe(true));
 
   it.each(["lioncityrobotics.sg", "livewire.com.sg", "outlookventures.com", "dbs.com"])("%s is not free-mail", (d) => {
     expect(isFreeMailDomain(d)).toBe(false);

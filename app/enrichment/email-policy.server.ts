@@ -63,17 +63,76 @@ export const DISPOSABLE_DOMAINS: ReadonlySet<string> = new Set([
 
 /** Shared mailboxes rather than a person. */
 export const ROLE_LOCAL_PARTS: ReadonlySet<string> = new Set([
-  "info", "information", "sales", "admin", "administrator", "contact", "contactus", "enquiry", "enquiries", "inquiry",
-  "inquiries", "hello", "hi", "support", "help", "helpdesk", "office", "hr", "careers", "career", "jobs", "recruitment",
-  "marketing", "accounts", "account", "billing", "finance", "invoice", "invoices", "service", "services",
-  "customerservice", "cs", "team", "general", "reception", "mail", "email", "webmaster", "postmaster", "hostmaster",
-  "abuse", "privacy", "legal", "media", "press", "pr", "partners", "partnerships", "orders", "procurement", "purchasing",
+  "info",
+  "information",
+  "sales",
+  "admin",
+  "administrator",
+  "contact",
+  "contactus",
+  "enquiry",
+  "enquiries",
+  "inquiry",
+  "inquiries",
+  "hello",
+  "hi",
+  "support",
+  "help",
+  "helpdesk",
+  "office",
+  "hr",
+  "careers",
+  "career",
+  "jobs",
+  "recruitment",
+  "marketing",
+  "accounts",
+  "account",
+  "billing",
+  "finance",
+  "invoice",
+  "invoices",
+  "service",
+  "services",
+  "customerservice",
+  "cs",
+  "team",
+  "general",
+  "reception",
+  "mail",
+  "email",
+  "webmaster",
+  "postmaster",
+  "hostmaster",
+  "abuse",
+  "privacy",
+  "legal",
+  "media",
+  "press",
+  "pr",
+  "partners",
+  "partnerships",
+  "orders",
+  "procurement",
+  "purchasing",
 ]);
 
 const NO_REPLY = /^(no[-_.]?reply|do[-_.]?not[-_.]?reply|mailer[-_.]?daemon|bounces?)$/;
 
 /** Placeholder domains seen in templates and forms. */
-const PLACEHOLDER_DOMAINS = new Set(["example.com", "example.org", "example.net", "domain.com", "email.com", "yourdomain.com", "yourcompany.com", "company.com", "test.com", "sentry.io", "wixpress.com"]);
+const PLACEHOLDER_DOMAINS = new Set([
+  "example.com",
+  "example.org",
+  "example.net",
+  "domain.com",
+  "email.com",
+  "yourdomain.com",
+  "yourcompany.com",
+  "company.com",
+  "test.com",
+  "sentry.io",
+  "wixpress.com",
+]);
 
 /** "logo@2x.png" in page source is an asset name, not an address. */
 const FILE_EXTENSIONS = new Set(["png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "bmp", "ico", "css", "js", "json", "pdf", "mp4", "webm"]);
@@ -131,15 +190,7 @@ export type EmailPolicy = {
 
 export type KeptEmail = { email: string; confidence: "normal" | "low"; role: boolean };
 
-export type DropReason =
-  | "invalid_syntax"
-  | "placeholder"
-  | "no_reply"
-  | "disposable"
-  | "free_mail"
-  | "suppressed_email"
-  | "suppressed_domain"
-  | "duplicate";
+export type DropReason = "invalid_syntax" | "placeholder" | "no_reply" | "disposable" | "free_mail" | "suppressed_email" | "suppressed_domain" | "duplicate";
 
 export type DroppedEmail = { input: string; email: string | null; reason: DropReason };
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
+import { type z } from "zod";
 import { BadResponse } from "~/vendors/errors.server";
-import type { LlmClient } from "~/vendors/llm.server";
+import { type LlmClient } from "~/vendors/llm.server";
 import {
   detectIndustry,
   estimateHeadcount,
@@ -220,15 +220,12 @@ describe("industry comes from the ICP's vocabulary or stays empty", () => {
     expect(vocabularyIndustry(answer)).toBe(label);
   });
 
-  it.each([
-    "Sentosa has been a neighbourhood yoga studio in Melbourne since 1997.",
-    "We help companies grow",
-    "Quantum basket weaving",
-    "",
-    null,
-  ])("drops %j", (answer) => {
-    expect(vocabularyIndustry(answer)).toBeNull();
-  });
+  it.each(["Sentosa has been a neighbourhood yoga studio in Melbourne since 1997.", "We help companies grow", "Quantum basket weaving", "", null])(
+    "drops %j",
+    (answer) => {
+      expect(vocabularyIndustry(answer)).toBeNull();
+    },
+  );
 
   it("stores no sentence the LLM put in the industry: the rules' label replaces it", async () => {
     const llm = fakeLlm({
@@ -243,9 +240,20 @@ describe("industry comes from the ICP's vocabulary or stays empty", () => {
     const profile = await extractCompanyProfile(site, { llm });
     expect(profile.industry).toBe("Logistics and transport");
     expect(profile.provenance.industry).toBe("rules");
-    const nothingKnown = await extractCompanyProfile([{ url: "https://sentosa.example/", kind: "home", title: "Sentosa", text: "Sentosa has been a neighbourhood studio in Melbourne since 1997." }], {
-      llm: fakeLlm({ about_text: null, industry: "Sentosa has been a neighbourhood studio in Melbourne since 1997.", headcount_estimate: null, products: [], locations: [], emails: [], phones: [] }),
-    });
+    const nothingKnown = await extractCompanyProfile(
+      [{ url: "https://sentosa.example/", kind: "home", title: "Sentosa", text: "Sentosa has been a neighbourhood studio in Melbourne since 1997." }],
+      {
+        llm: fakeLlm({
+          about_text: null,
+          industry: "Sentosa has been a neighbourhood studio in Melbourne since 1997.",
+          headcount_estimate: null,
+          products: [],
+          locations: [],
+          emails: [],
+          phones: [],
+        }),
+      },
+    );
     expect(nothingKnown.industry).toBeNull();
   });
 });

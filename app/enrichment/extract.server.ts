@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { findIndustry, INDUSTRIES, industryByKey } from "~/icp/industries";
 import { log } from "~/logger.server";
-import type { LlmClient, LlmUsage } from "~/vendors/llm.server";
+import { type LlmClient, type LlmUsage } from "~/vendors/llm.server";
 import { emailDomain, isDisposableDomain, isFreeMailDomain, normalizeEmail } from "./email-policy.server";
 
 /** One crawled page, as the crawler or Tavily returned it. */
@@ -88,7 +88,10 @@ export async function extractCompanyProfile(
   }
 
   const value = answer.value as z.infer<typeof LlmProfile>;
-  const pageText = pages.map((p) => `${p.text}\n${p.html ?? ""}`).join("\n").toLowerCase();
+  const pageText = pages
+    .map((p) => `${p.text}\n${p.html ?? ""}`)
+    .join("\n")
+    .toLowerCase();
   const pageDigits = pages.map((p) => p.text.replace(/\D/g, "")).join("|");
   const fromLlm: RulesProfile = {
     about_text: value.about_text?.trim() || null,
@@ -97,15 +100,9 @@ export async function extractCompanyProfile(
     products: dedupe(value.products.map((p) => p.trim()).filter(Boolean)).slice(0, 10),
     locations: dedupe(value.locations.map((l) => l.trim()).filter(Boolean)).slice(0, 10),
     // An address or number the pages do not contain is a guess, and guesses are not kept.
-    emails: dedupe(
-      value.emails
-        .map((e) => normalizeEmail(e))
-        .filter((e): e is string => Boolean(e) && pageText.includes(e!) && isPlausibleSiteEmail(e!)),
-    ),
+    emails: dedupe(value.emails.map((e) => normalizeEmail(e)).filter((e): e is string => Boolean(e) && pageText.includes(e!) && isPlausibleSiteEmail(e!))),
     phones: dedupe(
-      value.phones
-        .map((p) => normalizePhone(p))
-        .filter((p): p is string => Boolean(p) && pageDigits.includes(p!.replace(/\D/g, "").replace(/^65/, ""))),
+      value.phones.map((p) => normalizePhone(p)).filter((p): p is string => Boolean(p) && pageDigits.includes(p!.replace(/\D/g, "").replace(/^65/, ""))),
     ),
   };
   const merged = { ...rules } as RulesProfile;
@@ -185,13 +182,17 @@ function clip(text: string, max: number): string {
 export function findAboutText(pages: readonly SourcePage[]): string | null {
   const about = pages.filter((p) => /about|company|who[- ]we[- ]are|our[- ]story/i.test(p.kind));
   for (const page of about) {
-    const paras = blocks(page.text).flatMap((b) => b.split(/\n/)).filter(isSubstantial);
+    const paras = blocks(page.text)
+      .flatMap((b) => b.split(/\n/))
+      .filter(isSubstantial);
     if (paras.length) return clip(paras.slice(0, 2).join(" "), 1000);
   }
   const described = byKind(pages).find((p) => p.description && p.description.trim().length >= 50 && !BOILERPLATE.test(p.description));
   if (described?.description) return clip(described.description, 1000);
   for (const page of byKind(pages)) {
-    const para = blocks(page.text).flatMap((b) => b.split(/\n/)).find(isSubstantial);
+    const para = blocks(page.text)
+      .flatMap((b) => b.split(/\n/))
+      .find(isSubstantial);
     if (para) return clip(para, 1000);
   }
   return null;
@@ -263,7 +264,10 @@ const STAFF = String.raw`(?:full[- ]time\s+)?(?:employees|staff(?:\s+members)?|t
 const HEADCOUNT_PATTERNS: Array<[RegExp, (m: RegExpExecArray) => number]> = [
   // "11-50 employees": a band, so its middle.
   [new RegExp(String.raw`\b${NUM}\s*(?:-|–|to)\s*${NUM}\s+${STAFF}`, "i"), (m) => Math.round((num(m[1]) + num(m[2])) / 2)],
-  [new RegExp(String.raw`\b(?:team|staff|workforce|headcount)\s+of\s+(?:over\s+|more\s+than\s+|about\s+|around\s+|some\s+|nearly\s+)?${NUM}\b`, "i"), (m) => num(m[1])],
+  [
+    new RegExp(String.raw`\b(?:team|staff|workforce|headcount)\s+of\s+(?:over\s+|more\s+than\s+|about\s+|around\s+|some\s+|nearly\s+)?${NUM}\b`, "i"),
+    (m) => num(m[1]),
+  ],
   [new RegExp(String.raw`\bemploys?\s+(?:over\s+|more\s+than\s+|about\s+|around\s+|some\s+|nearly\s+)?${NUM}\b`, "i"), (m) => num(m[1])],
   [new RegExp(String.raw`\b${NUM}\s*\+?\s+${STAFF}\b`, "i"), (m) => num(m[1])],
   [new RegExp(String.raw`\b${NUM}\s*\+?\s+people\s+(?:strong|work|working|employed|on\s+our\s+team)\b`, "i"), (m) => num(m[1])],
@@ -287,12 +291,28 @@ export function estimateHeadcount(pages: readonly SourcePage[]): number | null {
 }
 
 /** Site-builder and tooling domains whose addresses show up in page source. */
-const PLATFORM_DOMAINS = new Set(["example.com", "example.org", "domain.com", "email.com", "yourdomain.com", "yourcompany.com", "sentry.io", "wixpress.com", "wix.com", "shopify.com", "squarespace.com", "wordpress.com", "godaddy.com"]);
+const PLATFORM_DOMAINS = new Set([
+  "example.com",
+  "example.org",
+  "domain.com",
+  "email.com",
+  "yourdomain.com",
+  "yourcompany.com",
+  "sentry.io",
+  "wixpress.com",
+  "wix.com",
+  "shopify.com",
+  "squarespace.com",
+  "wordpress.com",
+  "godaddy.com",
+]);
 
 function isPlausibleSiteEmail(email: string): boolean {
   const domain = emailDomain(email);
   const local = email.slice(0, email.lastIndexOf("@"));
-  return !PLATFORM_DOMAINS.has(domain) && !isDisposableDomain(domain) && !/^(no[-_.]?reply|do[-_.]?not[-_.]?reply)$/.test(local) && !/^[0-9a-f]{16,}$/.test(local);
+  return (
+    !PLATFORM_DOMAINS.has(domain) && !isDisposableDomain(domain) && !/^(no[-_.]?reply|do[-_.]?not[-_.]?reply)$/.test(local) && !/^[0-9a-f]{16,}$/.test(local)
+  );
 }
 
 function siteDomain(pages: readonly SourcePage[]): string | undefined {
@@ -330,7 +350,10 @@ export function findEmails(pages: readonly SourcePage[]): string[] {
 
 /** A Singapore number as "+65 6123 4567" (or "1800 123 4567" toll-free); null when it is not one. */
 export function normalizePhone(raw: string): string | null {
-  const digits = raw.replace(/\(0\)/g, "").replace(/[^\d+]/g, "").replace(/^00/, "+");
+  const digits = raw
+    .replace(/\(0\)/g, "")
+    .replace(/[^\d+]/g, "")
+    .replace(/^00/, "+");
   const tollFree = /^1800(\d{7})$/.exec(digits);
   if (tollFree) return `1800 ${tollFree[1]!.slice(0, 3)} ${tollFree[1]!.slice(3)}`;
   const local = /^(?:\+?65)?([3689]\d{7})$/.exec(digits);
@@ -366,7 +389,8 @@ export function findPhones(pages: readonly SourcePage[]): string[] {
 }
 
 const SECTION_HEADER = /^(?:our\s+)?(?:products?|services?|solutions?|offerings?|what\s+we\s+(?:do|offer)|capabilities)\s*:?$/i;
-const NAV_WORDS = /^(home|about( us)?|contact( us)?|careers?|blog|news|login|log in|sign in|sign up|menu|search|faq|learn more|read more|get started|get a quote|request a demo|book a demo|back to top|products?|services?|solutions?|our (products|services|solutions)|privacy policy|terms)$/i;
+const NAV_WORDS =
+  /^(home|about( us)?|contact( us)?|careers?|blog|news|login|log in|sign in|sign up|menu|search|faq|learn more|read more|get started|get a quote|request a demo|book a demo|back to top|products?|services?|solutions?|our (products|services|solutions)|privacy policy|terms)$/i;
 const BULLET = /^\s*(?:[-•*·▪–]|\d+[.)])\s+/;
 
 function isHeadingLike(line: string): boolean {
@@ -390,7 +414,10 @@ export function findProducts(pages: readonly SourcePage[]): string[] {
   for (const page of byKind(pages)) {
     const productPage = /product|service|solution/i.test(page.kind);
     for (const block of blocks(page.text)) {
-      const lines = block.split("\n").map((l) => l.trim()).filter(Boolean);
+      const lines = block
+        .split("\n")
+        .map((l) => l.trim())
+        .filter(Boolean);
       if (lines.length === 0) continue;
       if (SECTION_HEADER.test(lines[0]!)) {
         for (const line of lines.slice(1)) {
@@ -410,10 +437,45 @@ export function findProducts(pages: readonly SourcePage[]): string[] {
 }
 
 const PLACES = [
-  "Singapore", "Kuala Lumpur", "Penang", "Johor Bahru", "Malaysia", "Jakarta", "Batam", "Indonesia", "Bangkok", "Thailand",
-  "Ho Chi Minh City", "Hanoi", "Vietnam", "Manila", "Philippines", "Yangon", "Phnom Penh", "Hong Kong", "Shanghai", "Shenzhen",
-  "Beijing", "China", "Taipei", "Taiwan", "Tokyo", "Japan", "Seoul", "South Korea", "Sydney", "Melbourne", "Australia",
-  "Mumbai", "Bangalore", "Bengaluru", "India", "Dubai", "London", "United Kingdom", "United States",
+  "Singapore",
+  "Kuala Lumpur",
+  "Penang",
+  "Johor Bahru",
+  "Malaysia",
+  "Jakarta",
+  "Batam",
+  "Indonesia",
+  "Bangkok",
+  "Thailand",
+  "Ho Chi Minh City",
+  "Hanoi",
+  "Vietnam",
+  "Manila",
+  "Philippines",
+  "Yangon",
+  "Phnom Penh",
+  "Hong Kong",
+  "Shanghai",
+  "Shenzhen",
+  "Beijing",
+  "China",
+  "Taipei",
+  "Taiwan",
+  "Tokyo",
+  "Japan",
+  "Seoul",
+  "South Korea",
+  "Sydney",
+  "Melbourne",
+  "Australia",
+  "Mumbai",
+  "Bangalore",
+  "Bengaluru",
+  "India",
+  "Dubai",
+  "London",
+  "United Kingdom",
+  "United States",
 ];
 const PRESENCE = /\b(?:offices?|presence|based|located|headquartered|headquarters|operations?|branches|hubs?)\s+(?:in|across|at)\s+([^.\n]{2,160})/gi;
 
@@ -426,7 +488,10 @@ export function findLocations(pages: readonly SourcePage[]): string[] {
       if (!/\bSingapore\s+\d{6}\b/.test(line)) return;
       // An address split over lines: "10 Science Park Road" / "Singapore 117684".
       const full = /^\s*Singapore\s+\d{6}\s*$/.test(line) && i > 0 && lines[i - 1] ? `${lines[i - 1]}, ${line}` : line;
-      const address = full.replace(/^(address|office|hq|headquarters)\s*[:\-–]\s*/i, "").replace(/\s+/g, " ").trim();
+      const address = full
+        .replace(/^(address|office|hq|headquarters)\s*[:\-–]\s*/i, "")
+        .replace(/\s+/g, " ")
+        .trim();
       if (address.length <= 160) addresses.push(address);
     });
     for (const m of page.text.matchAll(PRESENCE)) {

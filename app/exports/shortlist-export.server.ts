@@ -1,8 +1,8 @@
 import { db, exportDb } from "~/db.server";
 import { Prisma } from "~/generated/prisma/client";
 import { log } from "~/logger.server";
+import { type ShortlistFilters } from "~/shortlist/shortlist-query";
 import { emailNotSuppressedSql, findShortlistRun, rankedScoresSql, shortlistWhereSql, type ShortlistRun } from "~/shortlist/shortlist.server";
-import type { ShortlistFilters } from "~/shortlist/shortlist-query";
 import { CSV_HEADER, exportCsvLine, exportJsonItem, maskExportRecord, type ExportRecord } from "./shortlist-export";
 
 /**
@@ -94,42 +94,44 @@ export function shortlistExportStream(tenantId: string, run: ShortlistRun, optio
         let rows = 0;
         const started = performance.now();
         // The export pool, not the app's: a slow reader holds one of its connections, never one of the app's.
-        exportDb.$withTenant(
-          tenantId,
-          async (tx) => {
-            // An export reads every row: plan for the whole result, not the first tenth (the cursor default).
-            await tx.$executeRaw`SET LOCAL cursor_tuple_fraction = 1.0`;
-            // The first FETCH sorts the whole shortlist, which may take longer than a web request's statements may.
-            await tx.$executeRaw`SELECT set_config('statement_timeout', ${EXPORT_STATEMENT_TIMEOUT}, true)`;
-            await tx.$executeRaw`DECLARE shortlist_export NO SCROLL CURSOR FOR ${query}`;
-            send(options.format === "csv" ? CSV_HEADER : jsonHead(run, options));
-            for (;;) {
-              await waitForDemand();
-              if (cancelled) return;
-              const batch = await tx.$queryRaw<ExportRecord[]>`FETCH ${Prisma.raw(String(batchSize))} FROM shortlist_export`;
-              if (batch.length === 0) break;
-              let chunk = "";
-              for (const record of batch) {
-                const masked = maskExportRecord(record, options.masked);
-                chunk += options.format === "csv" ? exportCsvLine(masked) : `${rows === 0 ? "" : ",\n"}${exportJsonItem(masked)}`;
-                rows++;
+        exportDb
+          .$withTenant(
+            tenantId,
+            async (tx) => {
+              // An export reads every row: plan for the whole result, not the first tenth (the cursor default).
+              await tx.$executeRaw`SET LOCAL cursor_tuple_fraction = 1.0`;
+              // The first FETCH sorts the whole shortlist, which may take longer than a web request's statements may.
+              await tx.$executeRaw`SELECT set_config('statement_timeout', ${EXPORT_STATEMENT_TIMEOUT}, true)`;
+              await tx.$executeRaw`DECLARE shortlist_export NO SCROLL CURSOR FOR ${query}`;
+              send(options.format === "csv" ? CSV_HEADER : jsonHead(run, options));
+              for (;;) {
+                await waitForDemand();
+                if (cancelled) return;
+                const batch = await tx.$queryRaw<ExportRecord[]>`FETCH ${Prisma.raw(String(batchSize))} FROM shortlist_export`;
+                if (batch.length === 0) break;
+                let chunk = "";
+                for (const record of batch) {
+                  const masked = maskExportRecord(record, options.masked);
+                  chunk += options.format === "csv" ? exportCsvLine(masked) : `${rows === 0 ? "" : ",\n"}${exportJsonItem(masked)}`;
+                  rows++;
+                }
+                send(chunk);
               }
-              send(chunk);
-            }
-            await tx.$executeRaw`CLOSE shortlist_export`;
-            if (options.format === "json") send("\n]}\n");
-          },
-          { timeout: EXPORT_TIMEOUT_MS }
-        ).then(
-          () => {
-            log().info({ runId: run.id, rows, ms: Math.round(performance.now() - started), cancelled }, "shortlist export streamed");
-            if (!cancelled) controller.close();
-          },
-          (error: unknown) => {
-            log().error({ err: error, runId: run.id, rows }, "shortlist export failed");
-            if (!cancelled) controller.error(error);
-          }
-        );
+              await tx.$executeRaw`CLOSE shortlist_export`;
+              if (options.format === "json") send("\n]}\n");
+            },
+            { timeout: EXPORT_TIMEOUT_MS },
+          )
+          .then(
+            () => {
+              log().info({ runId: run.id, rows, ms: Math.round(performance.now() - started), cancelled }, "shortlist export streamed");
+              if (!cancelled) controller.close();
+            },
+            (error: unknown) => {
+              log().error({ err: error, runId: run.id, rows }, "shortlist export failed");
+              if (!cancelled) controller.error(error);
+            },
+          );
       },
       pull() {
         demand?.();
@@ -142,7 +144,7 @@ export function shortlistExportStream(tenantId: string, run: ShortlistRun, optio
       },
     },
     // Chunks of one batch each; a few in flight keep Postgres and the socket busy together.
-    { highWaterMark: 4 }
+    { highWaterMark: 4 },
   );
 }
 

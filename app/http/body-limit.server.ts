@@ -1,4 +1,4 @@
-import type { Request as ExpressRequest, RequestHandler, Response as ExpressResponse } from "express";
+import { type Request as ExpressRequest, type RequestHandler, type Response as ExpressResponse } from "express";
 import { log } from "~/logger.server";
 
 /**

@@ -3,7 +3,10 @@ import { ConcurrencyGate } from "./concurrency.server";
 
 describe("ConcurrencyGate", () => {
   it("lets each key hold its share, refuses past it, and counts a release once", () => {
-    const gate = new ConcurrencyGate(() => 2, () => 3);
+    const gate = new ConcurrencyGate(
+      () => 2,
+      () => 3,
+    );
     const a1 = gate.enter("a");
     const a2 = gate.enter("a");
     expect(gate.enter("a")).toEqual({ refused: "key" });

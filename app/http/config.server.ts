@@ -17,7 +17,11 @@ export const httpLimitsEnv = z.object({
   /** Export downloads started per user per minute (five times as many per client address). */
   RATE_LIMIT_EXPORTS_PER_MINUTE: perMinute(20),
   /** Largest request body, chunked or not; larger ones get 413 before they are read. */
-  MAX_REQUEST_BODY_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+  MAX_REQUEST_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(10 * 1024 * 1024),
   /** Longest SQL statement of a web request (0: none). Exports and the worker are not bound by it. */
   WEB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(15_000),
   /** Connections of the export pool per web process, and the most downloads it serves at once: exports never take the app's connections. */

@@ -1,4 +1,4 @@
-import type { RequestHandler } from "express";
+import { type RequestHandler } from "express";
 import { db } from "~/db.server";
 import { env } from "~/env.server";
 import { apiError, isApiRequest } from "~/http.server";

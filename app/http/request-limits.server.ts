@@ -1,5 +1,5 @@
-import type { Express } from "express";
-import type { Env } from "~/env.server";
+import { type Express } from "express";
+import { type Env } from "~/env.server";
 import { limitRequestBody } from "./body-limit.server";
 import { rateLimitByAddress } from "./rate-limit.server";
 import { withStatementTimeout } from "./statement-timeout.server";

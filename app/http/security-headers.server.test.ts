@@ -1,4 +1,4 @@
-import type { AddressInfo } from "node:net";
+import { type AddressInfo } from "node:net";
 import express from "express";
 import { describe, expect, it } from "vitest";
 import { contentSecurityPolicy, requestLoadContext, securityHeaders } from "./security-headers.server";
@@ -27,7 +27,9 @@ describe("security headers", () => {
       const response = await server.get();
       const { cspNonce } = (await response.json()) as { cspNonce: string };
       expect(cspNonce).toMatch(/^[A-Za-z0-9+/]{22}==$/);
-      expect(response.headers.get("content-security-policy")).toBe(contentSecurityPolicy(cspNonce, { production: false, formTargets: ["https://sso.example.com"] }));
+      expect(response.headers.get("content-security-policy")).toBe(
+        contentSecurityPolicy(cspNonce, { production: false, formTargets: ["https://sso.example.com"] }),
+      );
       expect(response.headers.get("content-security-policy")).toContain("form-action 'self' https://sso.example.com");
       expect(response.headers.get("x-content-type-options")).toBe("nosniff");
       expect(response.headers.get("referrer-policy")).toBe("same-origin");

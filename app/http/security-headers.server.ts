@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { NextFunction, Request as ExpressRequest, Response as ExpressResponse } from "express";
+import { type NextFunction, type Request as ExpressRequest, type Response as ExpressResponse } from "express";
 
 /**
  * Response headers that tell the browser what our pages may do. The Content

@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
+import { isoDay } from "~/utils/date-format";
 import { raiseAlert, resolveAlerts } from "../alerts/alerts.server";
 import { db, type TenantTx } from "../db.server";
 import { log } from "../logger.server";
-import { industryByKey } from "./industries";
 import { latestIcpVersion } from "./icp-versions.server";
+import { industryByKey } from "./industries";
 import { compileIcpPredicate, hasIndustryScope, type PredicateMode } from "./predicate";
 import { defaultIcpRules, type IcpRules } from "./rules";
-import { isoDay } from "~/utils/date-format";
 
 /**
  * A tenant's candidate set: the registry companies its ICP matches, kept in
@@ -105,7 +105,10 @@ async function applyMatches(tx: TenantTx, tenantId: string, rules: IcpRules, mod
   }
   const matched = compileIcpPredicate(rules, { asOf, alias: "s", mode });
   await tx.$executeRawUnsafe(`DROP TABLE IF EXISTS icp_matches`);
-  await tx.$executeRawUnsafe(`CREATE TEMP TABLE icp_matches ON COMMIT DROP AS SELECT s.uen FROM staging_acra_companies s WHERE ${matched.text}`, ...matched.params);
+  await tx.$executeRawUnsafe(
+    `CREATE TEMP TABLE icp_matches ON COMMIT DROP AS SELECT s.uen FROM staging_acra_companies s WHERE ${matched.text}`,
+    ...matched.params,
+  );
   const [{ count }] = await tx.$queryRaw<[{ count: number }]>`SELECT count(*)::int AS count FROM icp_matches`;
   await tx.$executeRawUnsafe(`ANALYZE icp_matches`);
   const removed = await tx.$executeRawUnsafe(`DELETE FROM icp_candidate_companies c WHERE NOT EXISTS (SELECT 1 FROM icp_matches m WHERE m.uen = c.uen)`);
@@ -290,8 +293,10 @@ export type CandidateRefreshRow = {
 
 /** The last refresh (the nightly run copies its status: a degraded refresh makes a degraded run). */
 export async function latestCandidateRefresh(tenantId: string): Promise<CandidateRefreshRow | null> {
-  const rows = await db.$withTenant(tenantId, (tx) =>
-    tx.$queryRaw<CandidateRefreshRow[]>`
+  const rows = await db.$withTenant(
+    tenantId,
+    (tx) =>
+      tx.$queryRaw<CandidateRefreshRow[]>`
       SELECT id, icp_version AS "icpVersion", reason, status, degraded_reason AS "degradedReason", matched_by_rules AS "matchedByRules",
              candidate_count AS "candidateCount", added, removed, floor, below_floor AS "belowFloor", error,
              started_at AS "startedAt", finished_at AS "finishedAt", duration_ms AS "durationMs"
@@ -314,8 +319,10 @@ export type Candidate = {
 
 /** The tenant's candidates with their registry details, in UEN order (stable for paging). */
 export async function listCandidates(tenantId: string, options: { limit?: number; afterUen?: string } = {}): Promise<Candidate[]> {
-  return db.$withTenant(tenantId, (tx) =>
-    tx.$queryRaw<Candidate[]>`
+  return db.$withTenant(
+    tenantId,
+    (tx) =>
+      tx.$queryRaw<Candidate[]>`
       SELECT c.uen, s.entity_name AS "entityName", s.primary_ssic_code AS "primarySsicCode",
              s.primary_ssic_description AS "primarySsicDescription", s.entity_status_description AS "entityStatus",
              s.registration_incorporation_date AS "incorporatedOn", s.postal_code AS "postalCode",

@@ -5,15 +5,30 @@ import { defaultIcpRules, IcpRulesSchema } from "./rules";
 type Expected = { change?: IcpChange; schedule?: ScheduleChange | null; refresh?: boolean };
 
 const cases: Array<[string, Expected]> = [
-  ["Refresh ICP to software, 10–200 employees; run nightly.", { change: { industries: ["software"], employees: { min: 10, max: 200 } }, schedule: { enabled: true }, refresh: true }],
-  ["Refresh ICP to software, 10-200 employees; run nightly", { change: { industries: ["software"], employees: { min: 10, max: 200 } }, schedule: { enabled: true } }],
-  ["Set ICP to fintech and logistics, 50 to 500 staff", { change: { industries: ["fintech", "logistics"], employees: { min: 50, max: 500 } }, schedule: null, refresh: false }],
+  [
+    "Refresh ICP to software, 10–200 employees; run nightly.",
+    { change: { industries: ["software"], employees: { min: 10, max: 200 } }, schedule: { enabled: true }, refresh: true },
+  ],
+  [
+    "Refresh ICP to software, 10-200 employees; run nightly",
+    { change: { industries: ["software"], employees: { min: 10, max: 200 } }, schedule: { enabled: true } },
+  ],
+  [
+    "Set ICP to fintech and logistics, 50 to 500 staff",
+    { change: { industries: ["fintech", "logistics"], employees: { min: 50, max: 500 } }, schedule: null, refresh: false },
+  ],
   ["Update ICP: software, SaaS; 10 to 200 employees", { change: { industries: ["software"], employees: { min: 10, max: 200 } } }],
   ["ICP: F&B between 5 and 50 people", { change: { industries: ["food_and_beverage"], employees: { min: 5, max: 50 } } }],
   ["Target manufacturing companies with between 20 and 100 employees", { change: { industries: ["manufacturing"], employees: { min: 20, max: 100 } } }],
-  ["Refresh ICP to construction, headcount 10-50; don't run nightly", { change: { industries: ["construction"], employees: { min: 10, max: 50 } }, schedule: { enabled: false } }],
+  [
+    "Refresh ICP to construction, headcount 10-50; don't run nightly",
+    { change: { industries: ["construction"], employees: { min: 10, max: 50 } }, schedule: { enabled: false } },
+  ],
   ["Change ICP to software but not fintech", { change: { industries: ["software"], excludedIndustries: ["fintech"] } }],
-  ["ICP software excluding consulting, run at 2am", { change: { industries: ["software"], excludedIndustries: ["consulting"] }, schedule: { enabled: true, hourSgt: 2 } }],
+  [
+    "ICP software excluding consulting, run at 2am",
+    { change: { industries: ["software"], excludedIndustries: ["consulting"] }, schedule: { enabled: true, hourSgt: 2 } },
+  ],
   ["Pause nightly", { change: {}, schedule: { enabled: false } }],
   ["Don't run nightly.", { change: {}, schedule: { enabled: false } }],
   ["do not run it nightly", { change: {}, schedule: { enabled: false } }],
@@ -29,9 +44,15 @@ const cases: Array<[string, Expected]> = [
   ["Set ICP to engineering, 100+ employees, daily cap 50", { change: { industries: ["engineering"], employees: { min: 100 }, dailyCap: 50 } }],
   ["Refresh ICP to IT, 10-200 headcount", { change: { industries: ["it_services"], employees: { min: 10, max: 200 } } }],
   ["Target cleaning and security companies in the east", { change: { industries: ["cleaning", "security"], regions: ["east"] } }],
-  ["ICP = software excluding gaming and cybersecurity; stop nightly runs", { change: { industries: ["software"], excludedIndustries: ["gaming", "cybersecurity"] }, schedule: { enabled: false } }],
+  [
+    "ICP = software excluding gaming and cybersecurity; stop nightly runs",
+    { change: { industries: ["software"], excludedIndustries: ["gaming", "cybersecurity"] }, schedule: { enabled: false } },
+  ],
   ["Refresh ICP", { change: {}, schedule: null, refresh: true }],
-  ["Set ICP to fintech; employees between 10 and 50; run at 3 am", { change: { industries: ["fintech"], employees: { min: 10, max: 50 } }, schedule: { enabled: true, hourSgt: 3 } }],
+  [
+    "Set ICP to fintech; employees between 10 and 50; run at 3 am",
+    { change: { industries: ["fintech"], employees: { min: 10, max: 50 } }, schedule: { enabled: true, hourSgt: 3 } },
+  ],
   ["Switch ICP to consulting, team size 5-25, 30 leads per day", { change: { industries: ["consulting"], employees: { min: 5, max: 25 }, dailyCap: 30 } }],
   ["Refresh ICP to logistics, 10k-50k employees", { change: { industries: ["logistics"], employees: { min: 10000, max: 50000 } } }],
   ["turn off the nightly schedule", { change: {}, schedule: { enabled: false } }],

@@ -1,6 +1,6 @@
 import { closeIndustryMatches, findIndustry, INDUSTRY_PHRASES, industryByKey, normalizeIndustryWord } from "./industries";
 import { REGIONS, type Region } from "./postal";
-import type { IcpRules } from "./rules";
+import { type IcpRules } from "./rules";
 
 /**
  * Plain-English ICP commands ("Refresh ICP to software, 10–200 employees;
@@ -40,7 +40,10 @@ const UNIT = String.raw`(?:employees?|staff|headcount|people|persons|heads|worke
 const NUM = String.raw`(\d[\d,]*(?:\.\d+)?k?)`;
 
 class CommandError extends Error {
-  constructor(message: string, readonly suggestions: string[] = []) {
+  constructor(
+    message: string,
+    readonly suggestions: string[] = [],
+  ) {
     super(message);
   }
 }
@@ -80,16 +83,28 @@ function takeSchedule(text: string, schedule: { value: ScheduleChange | null }):
     schedule.value = { ...schedule.value, ...s };
   };
   let t = text;
-  t = consume(t, new RegExp(String.raw`\b(?:don'?t|do not|never|no longer|stop)\s+(?:run(?:ning)?|schedul(?:e|ing))\s+(?:it\s+|the runs?\s+)?${NIGHTLY}`), () => set({ enabled: false }));
-  t = consume(t, new RegExp(String.raw`\b(?:pause|stop|disable|turn off|switch off|suspend|cancel|skip)\s+(?:the\s+|all\s+)?(?:${NIGHTLY}|scheduled)(?:\s+(?:runs?|schedule|job))?`), () => set({ enabled: false }));
+  t = consume(t, new RegExp(String.raw`\b(?:don'?t|do not|never|no longer|stop)\s+(?:run(?:ning)?|schedul(?:e|ing))\s+(?:it\s+|the runs?\s+)?${NIGHTLY}`), () =>
+    set({ enabled: false }),
+  );
+  t = consume(
+    t,
+    new RegExp(
+      String.raw`\b(?:pause|stop|disable|turn off|switch off|suspend|cancel|skip)\s+(?:the\s+|all\s+)?(?:${NIGHTLY}|scheduled)(?:\s+(?:runs?|schedule|job))?`,
+    ),
+    () => set({ enabled: false }),
+  );
   t = consume(t, new RegExp(String.raw`\bno (?:more )?${NIGHTLY}(?:\s+runs?)?`), () => set({ enabled: false }));
   t = consume(t, new RegExp(String.raw`\b${NIGHTLY}(?:\s+runs?)?\s*(?::|=)?\s*off\b`), () => set({ enabled: false }));
   t = consume(
     t,
-    new RegExp(String.raw`\b(?:(?:run|runs|running|schedule[ds]?|start)\s+(?:it\s+|them\s+)?(?:${NIGHTLY}\s+|daily\s+)?|${NIGHTLY}\s+)at\s+(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?(?:\s*(?:sgt|singapore time))?`),
+    new RegExp(
+      String.raw`\b(?:(?:run|runs|running|schedule[ds]?|start)\s+(?:it\s+|them\s+)?(?:${NIGHTLY}\s+|daily\s+)?|${NIGHTLY}\s+)at\s+(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?(?:\s*(?:sgt|singapore time))?`,
+    ),
     (m) => set({ enabled: true, hourSgt: hourFrom(m[1]!, m[2], m[3]) }),
   );
-  t = consume(t, new RegExp(String.raw`\b(?:resume|enable|turn on|switch on|restart|re-enable)\s+(?:the\s+)?${NIGHTLY}(?:\s+runs?)?`), () => set({ enabled: true }));
+  t = consume(t, new RegExp(String.raw`\b(?:resume|enable|turn on|switch on|restart|re-enable)\s+(?:the\s+)?${NIGHTLY}(?:\s+runs?)?`), () =>
+    set({ enabled: true }),
+  );
   t = consume(t, new RegExp(String.raw`\b(?:run|runs|running|do it|schedule it)\s+(?:it\s+|them\s+)?${NIGHTLY}`), () => set({ enabled: true }));
   t = consume(t, new RegExp(String.raw`\b${NIGHTLY}(?:\s+runs?)?\s*(?::|=)?\s*on\b`), () => set({ enabled: true }));
   return t;
@@ -118,11 +133,15 @@ function takeEmployees(text: string, change: IcpChange): string {
   t = consume(t, new RegExp(String.raw`\b(up to|at most|max(?:imum)?(?: of)?|fewer than|less than|under|below|<=?)\s*${NUM}\s*${UNIT}`), (m) =>
     setRange(undefined, toNumber(m[2]!) - (/fewer than|less than|under|below|^<$/.test(m[1]!) ? 1 : 0)),
   );
-  t = consume(t, new RegExp(String.raw`\b(?:${UNIT}|headcount)\s*(?:of\s+)?(at least|more than|over|up to|at most|under|fewer than|less than)\s*${NUM}`), (m) => {
-    const n = toNumber(m[2]!);
-    if (/at least|more than|over/.test(m[1]!)) setRange(n + (m[1] === "at least" ? 0 : 1));
-    else setRange(undefined, n - (/under|fewer than|less than/.test(m[1]!) ? 1 : 0));
-  });
+  t = consume(
+    t,
+    new RegExp(String.raw`\b(?:${UNIT}|headcount)\s*(?:of\s+)?(at least|more than|over|up to|at most|under|fewer than|less than)\s*${NUM}`),
+    (m) => {
+      const n = toNumber(m[2]!);
+      if (/at least|more than|over/.test(m[1]!)) setRange(n + (m[1] === "at least" ? 0 : 1));
+      else setRange(undefined, n - (/under|fewer than|less than/.test(m[1]!) ? 1 : 0));
+    },
+  );
   return t;
 }
 
@@ -132,32 +151,88 @@ function takeDailyCap(text: string, change: IcpChange): string {
     if (n < 1 || n > 5000) throw new CommandError(`A daily cap of ${n} is out of range (1–5000).`);
     change.dailyCap = n;
   };
-  let t = consume(text, new RegExp(String.raw`\b(?:daily cap|cap|limit)\s*(?:it\s+)?(?:of|to|at|=|:)?\s*${NUM}(?:\s*(?:companies|leads|accounts))?(?:\s*(?:a|per)\s+day|\s*\/\s*day|\s+daily)?`), (m) => set(m[1]!));
+  let t = consume(
+    text,
+    new RegExp(
+      String.raw`\b(?:daily cap|cap|limit)\s*(?:it\s+)?(?:of|to|at|=|:)?\s*${NUM}(?:\s*(?:companies|leads|accounts))?(?:\s*(?:a|per)\s+day|\s*\/\s*day|\s+daily)?`,
+    ),
+    (m) => set(m[1]!),
+  );
   t = consume(t, new RegExp(String.raw`\b${NUM}\s*(?:companies|leads|accounts)\s*(?:a|per|\/)\s*(?:day|night)`), (m) => set(m[1]!));
   return t;
 }
 
 function takeRegions(text: string, change: IcpChange): string {
-  return consume(text, /\b(?:in|around|within)\s+(?:the\s+)?(central|east|west|north-east|northeast|north east|north)(?:\s+(?:region|area|side|of singapore))?\b/, (m) => {
-    const region = m[1]!.replace(/north ?east/, "north-east") as Region;
-    if (REGIONS.includes(region)) change.regions = [...new Set([...(change.regions ?? []), region])];
-  });
+  return consume(
+    text,
+    /\b(?:in|around|within)\s+(?:the\s+)?(central|east|west|north-east|northeast|north east|north)(?:\s+(?:region|area|side|of singapore))?\b/,
+    (m) => {
+      const region = m[1]!.replace(/north ?east/, "north-east") as Region;
+      if (REGIONS.includes(region)) change.regions = [...new Set([...(change.regions ?? []), region])];
+    },
+  );
 }
 
 const LEAD_IN =
   /^\s*(?:please\s+|can you\s+|could you\s+)?(?:(refresh|reset|set|update|change|switch|make|target|focus(?: on)?|narrow|restrict|limit)\s+)?(?:(?:the|my|our)\s+)?(?:icp|ideal customer profile|customer profile|profile|targeting|target)?\s*(?:to|on|at|:|=|as|for)?\s*/;
 
 const STOPWORDS = new Set([
-  "", "and", "or", "plus", "also", "with", "in", "the", "a", "an", "of", "only", "companies", "company", "firms", "firm", "businesses",
-  "business", "sector", "sectors", "industry", "industries", "please", "focus", "on", "target", "targeting", "icp", "to", "for", "smes",
-  "sme", "startups", "that", "are", "is", "which", "it", "then", "too", "just", "singapore", "local", "b2b", "thanks", "thank", "you",
+  "",
+  "and",
+  "or",
+  "plus",
+  "also",
+  "with",
+  "in",
+  "the",
+  "a",
+  "an",
+  "of",
+  "only",
+  "companies",
+  "company",
+  "firms",
+  "firm",
+  "businesses",
+  "business",
+  "sector",
+  "sectors",
+  "industry",
+  "industries",
+  "please",
+  "focus",
+  "on",
+  "target",
+  "targeting",
+  "icp",
+  "to",
+  "for",
+  "smes",
+  "sme",
+  "startups",
+  "that",
+  "are",
+  "is",
+  "which",
+  "it",
+  "then",
+  "too",
+  "just",
+  "singapore",
+  "local",
+  "b2b",
+  "thanks",
+  "thank",
+  "you",
 ]);
 
 const EXCLUSION = /\b(?:but not|except for|except|excluding|exclude|without|minus|but no|not)\b/;
 
 /** Splits a phrase into known industries (longest vocabulary match first) and words it does not know. */
 export function matchIndustries(phrase: string): { keys: string[]; unknown: string[] } {
-  const text = ` ${normalizeIndustryWord(phrase).replace(/[^a-z0-9&\- ]+/g, " ").replace(/\s+/g, " ")} `;
+  const text = ` ${normalizeIndustryWord(phrase)
+    .replace(/[^a-z0-9&\- ]+/g, " ")
+    .replace(/\s+/g, " ")} `;
   const keys: string[] = [];
   const unknown: string[] = [];
   let pending: string[] = [];
@@ -200,7 +275,14 @@ function describe(command: Omit<IcpCommand, "summary" | "ok">): string {
   if (command.change.industries) parts.push(`industries: ${command.change.industries.map(label).join(", ")}`);
   if (command.change.excludedIndustries) parts.push(`excluding ${command.change.excludedIndustries.map(label).join(", ")}`);
   const e = command.change.employees;
-  if (e) parts.push(e.min !== undefined && e.max !== undefined ? `${e.min}–${e.max} employees` : e.min !== undefined ? `at least ${e.min} employees` : `at most ${e.max} employees`);
+  if (e)
+    parts.push(
+      e.min !== undefined && e.max !== undefined
+        ? `${e.min}–${e.max} employees`
+        : e.min !== undefined
+          ? `at least ${e.min} employees`
+          : `at most ${e.max} employees`,
+    );
   if (command.change.regions) parts.push(`region: ${command.change.regions.join(", ")}`);
   if (command.change.dailyCap !== undefined) parts.push(`daily cap ${command.change.dailyCap}`);
   if (command.schedule) {
@@ -243,7 +325,10 @@ export function understandIcpCommand(input: string): IcpCommand | CommandFailure
     rest = takeDailyCap(rest, change);
     rest = takeRegions(rest, change);
 
-    const clauses = rest.split(/[;.!?]+/).map((c) => c.trim()).filter(Boolean);
+    const clauses = rest
+      .split(/[;.!?]+/)
+      .map((c) => c.trim())
+      .filter(Boolean);
     let refresh = /\brefresh\b/.test(text);
     const unknown: string[] = [];
     const include: string[] = [];

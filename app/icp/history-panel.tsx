@@ -25,19 +25,13 @@ export function HistoryPanel({
   }>;
 }) {
   return (
-    <section
-      className="rounded-lg border border-slate-200 bg-white p-4"
-      aria-labelledby="history-heading"
-    >
+    <section className="rounded-lg border border-slate-200 bg-white p-4" aria-labelledby="history-heading">
       <h2 id="history-heading" className="font-semibold text-slate-900">
         Version history
       </h2>
       {history.length === 0 ? (
         <div className="mt-3">
-          <EmptyState title="No versions yet">
-            Saving the form (or asking the chat to change the ICP) records
-            version 1 here.
-          </EmptyState>
+          <EmptyState title="No versions yet">Saving the form (or asking the chat to change the ICP) records version 1 here.</EmptyState>
         </div>
       ) : (
         <ol className="mt-3 space-y-4">
@@ -46,15 +40,10 @@ export function HistoryPanel({
               <div className="flex flex-wrap items-center gap-2 text-sm">
                 <Badge tone="blue">v{h.version}</Badge>
                 <span className="font-medium text-slate-800">{h.author}</span>
-                <span className="text-slate-500">
-                  {formatWhen(h.createdAt)}
-                </span>
+                <span className="text-slate-500">{formatWhen(h.createdAt)}</span>
               </div>
               {h.changes.length ? (
-                <ul
-                  className="mt-1 space-y-0.5 font-mono text-xs"
-                  aria-label={`Changes in version ${h.version}`}
-                >
+                <ul className="mt-1 space-y-0.5 font-mono text-xs" aria-label={`Changes in version ${h.version}`}>
                   {h.changes.map((c) => (
                     <li key={c.path} className={CHANGE_CLASS[c.kind]}>
                       <span aria-hidden className="mr-1 inline-block w-3">
@@ -66,9 +55,7 @@ export function HistoryPanel({
                   ))}
                 </ul>
               ) : (
-                <p className="mt-1 text-xs text-slate-500">
-                  No differences from the version before.
-                </p>
+                <p className="mt-1 text-xs text-slate-500">No differences from the version before.</p>
               )}
             </li>
           ))}

@@ -1,4 +1,4 @@
-import type { TenantTx } from "../db.server";
+import { type TenantTx } from "../db.server";
 import { IcpRulesSchema, type IcpRules } from "./rules";
 
 /** One saved version of a tenant's ICP rules. */

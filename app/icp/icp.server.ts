@@ -1,7 +1,7 @@
 import { db, type TenantTx } from "../db.server";
 import { enqueue } from "../jobs/enqueue.server";
 import { listIcpVersions, latestIcpVersion, type IcpVersion } from "./icp-versions.server";
-import { compileCountQuery, compileSampleQuery, hasIndustryScope, PREVIEW_COLUMNS } from "./predicate";
+import { compileCountQuery, compileSampleQuery, hasIndustryScope, type PREVIEW_COLUMNS } from "./predicate";
 import { diffIcpRules, parseIcpRules, sameIcpRules, type IcpRuleChange, type IcpRules } from "./rules";
 
 /**
@@ -77,11 +77,7 @@ export type CandidatePreview = {
 };
 
 /** How many registry companies some (unsaved) rules match, and a sample, for the editor's live preview. */
-export async function previewCandidates(
-  tenantId: string,
-  input: unknown,
-  options: { sampleSize?: number; asOf?: Date } = {},
-): Promise<CandidatePreview> {
+export async function previewCandidates(tenantId: string, input: unknown, options: { sampleSize?: number; asOf?: Date } = {}): Promise<CandidatePreview> {
   const rules: IcpRules = parseIcpRules(input);
   const asOf = options.asOf ?? new Date();
   const sampleSize = Math.min(Math.max(options.sampleSize ?? 20, 0), 100);

@@ -1,13 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SSIC_DIVISIONS, ssicCodesWithPrefix } from "../registry/ssic-2020";
-import {
-  closeIndustryMatches,
-  findIndustry,
-  INDUSTRIES,
-  normalizeIndustryWord,
-  resolveIndustries,
-  ssicPrefixesFor,
-} from "./industries";
+import { closeIndustryMatches, findIndustry, INDUSTRIES, normalizeIndustryWord, resolveIndustries, ssicPrefixesFor } from "./industries";
 
 describe("industry vocabulary", () => {
   it.each(INDUSTRIES.map((i) => [i.key, i] as const))("%s: its words resolve to it and its prefixes name SSIC codes", (key, industry) => {
@@ -30,8 +23,28 @@ describe("industry vocabulary", () => {
   });
 
   it("covers the words the product promises", () => {
-    const words = ["software", "SaaS", "fintech", "logistics", "F&B", "food and beverage", "manufacturing", "construction", "healthcare",
-      "education", "real estate", "retail", "wholesale", "marketing", "consulting", "legal", "accounting", "engineering", "cleaning", "security"];
+    const words = [
+      "software",
+      "SaaS",
+      "fintech",
+      "logistics",
+      "F&B",
+      "food and beverage",
+      "manufacturing",
+      "construction",
+      "healthcare",
+      "education",
+      "real estate",
+      "retail",
+      "wholesale",
+      "marketing",
+      "consulting",
+      "legal",
+      "accounting",
+      "engineering",
+      "cleaning",
+      "security",
+    ];
     for (const word of words) expect(findIndustry(word), word).toBeDefined();
   });
 

@@ -74,7 +74,7 @@ export function closeIndustryMatches(word: string, limit = 3): string[] {
     if (phrase.includes("_")) continue;
     const distance = editDistance(w, phrase);
     const tolerance = Math.max(1, Math.floor(Math.max(w.length, phrase.length) / 3));
-    const overlap = w.length >= 4 && (phrase.startsWith(w) || phrase.includes(` ${w}`) || w.startsWith(phrase) && phrase.length >= 4);
+    const overlap = w.length >= 4 && (phrase.startsWith(w) || phrase.includes(` ${w}`) || (w.startsWith(phrase) && phrase.length >= 4));
     if (distance <= tolerance || overlap) scored.push({ phrase, key: industry.key, score: overlap ? distance - 1 : distance });
   }
   scored.sort((a, b) => a.score - b.score || a.phrase.length - b.phrase.length || a.phrase.localeCompare(b.phrase));

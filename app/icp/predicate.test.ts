@@ -63,7 +63,10 @@ describe("compileIcpPredicate", () => {
     const rules = parseIcpRules({ industries: ["software"], statuses: ["Struck Off"], postal: { regions: ["east"] }, nameKeywords: { include: ["X"] } });
     expect(compileIcpPredicate(rules, { asOf, mode: "industry_fallback" })).toEqual({
       text: "lower(s.entity_status_description) = ANY($1::text[])\n  AND s.primary_ssic_code LIKE ANY($2::text[])",
-      params: [["live company", "live"], ["5820%", "6201%"]],
+      params: [
+        ["live company", "live"],
+        ["5820%", "6201%"],
+      ],
     });
     expect(hasIndustryScope(rules)).toBe(true);
     expect(hasIndustryScope(parseIcpRules({ postal: { regions: ["east"] } }))).toBe(false);

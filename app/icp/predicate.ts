@@ -1,8 +1,8 @@
+import { isoDay } from "~/utils/date-format";
+import { containsPattern } from "~/utils/like-pattern";
 import { ssicPrefixesFor } from "./industries";
 import { postalSectorsFor } from "./postal";
 import { effectiveStatuses, LIVE_STATUSES, type IcpRules } from "./rules";
-import { isoDay } from "~/utils/date-format";
-import { containsPattern } from "~/utils/like-pattern";
 
 /**
  * ICP rules → a parameterised SQL condition over `staging_acra_companies`.
@@ -40,11 +40,17 @@ function yearsBefore(asOf: Date, years: number): string {
 }
 
 export function industryPrefixes(rules: IcpRules): string[] {
-  return ssicPrefixesFor(rules.industries ?? []).concat(rules.ssic?.include ?? []).filter((p, i, all) => all.indexOf(p) === i).sort();
+  return ssicPrefixesFor(rules.industries ?? [])
+    .concat(rules.ssic?.include ?? [])
+    .filter((p, i, all) => all.indexOf(p) === i)
+    .sort();
 }
 
 export function excludedPrefixes(rules: IcpRules): string[] {
-  return ssicPrefixesFor(rules.excludedIndustries ?? []).concat(rules.ssic?.exclude ?? []).filter((p, i, all) => all.indexOf(p) === i).sort();
+  return ssicPrefixesFor(rules.excludedIndustries ?? [])
+    .concat(rules.ssic?.exclude ?? [])
+    .filter((p, i, all) => all.indexOf(p) === i)
+    .sort();
 }
 
 /** Whether the fallback would differ from the rules at all (it keeps only industries and live statuses). */
@@ -75,7 +81,12 @@ export function compileIcpPredicate(rules: IcpRules, options: PredicateOptions):
 
   if (!fallback) {
     if (rules.entityTypes?.length) {
-      conditions.push(`lower(${a}.entity_type_description) = ANY(${p.add(rules.entityTypes.map((t) => t.toLowerCase()), "text[]")})`);
+      conditions.push(
+        `lower(${a}.entity_type_description) = ANY(${p.add(
+          rules.entityTypes.map((t) => t.toLowerCase()),
+          "text[]",
+        )})`,
+      );
     }
     const date = `${a}.registration_incorporation_date`;
     if (rules.incorporated?.from) conditions.push(`${date} >= ${p.add(rules.incorporated.from, "date")}`);

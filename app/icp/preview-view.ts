@@ -1,5 +1,5 @@
-import type { FieldErrors } from "./rules-form";
 import { isoDay } from "~/utils/date-format";
+import { type FieldErrors } from "./rules-form";
 
 /**
  * The ICP editor's preview as the page shows it: a count, the industry-only

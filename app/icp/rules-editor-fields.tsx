@@ -1,14 +1,10 @@
-import type { InputHTMLAttributes, ReactNode } from "react";
+import { type InputHTMLAttributes, type ReactNode } from "react";
 import { ErrorList, Field, inputClass, SelectField } from "~/components/forms";
 import { Button } from "~/components/ui/button";
 import { INDUSTRIES } from "./industries";
 import { POSTAL_DISTRICTS, REGIONS } from "./postal";
 import { FREE_MAIL_POLICIES } from "./rules";
-import {
-  COMMON_STATUSES,
-  type FieldErrors,
-  type FormValues,
-} from "./rules-form";
+import { COMMON_STATUSES, type FieldErrors, type FormValues } from "./rules-form";
 
 const selectClass = `${inputClass} text-sm`;
 
@@ -28,8 +24,7 @@ function text(values: FormValues, name: string): string {
   return Array.isArray(v) ? (v[0] ?? "") : (v ?? "");
 }
 
-const errorsOf = (errors: FieldErrors, name: string) =>
-  errors[name] ? [errors[name]] : undefined;
+const errorsOf = (errors: FieldErrors, name: string) => (errors[name] ? [errors[name]] : undefined);
 
 /**
  * The ICP editor's fields, one section per kind of rule. Inputs are
@@ -53,10 +48,7 @@ export function IcpRulesFields({
 }) {
   return (
     <fieldset disabled={!canEdit} className="space-y-5">
-      <IcpSection
-        title="Industries"
-        hint="Words from the industry vocabulary; each stands for SSIC 2020 code prefixes."
-      >
+      <IcpSection title="Industries" hint="Words from the industry vocabulary; each stands for SSIC 2020 code prefixes.">
         <CheckboxList
           name="industries"
           legend="Target industries"
@@ -73,25 +65,10 @@ export function IcpRulesFields({
         />
       </IcpSection>
 
-      <IcpSection
-        title="SSIC codes"
-        hint="Codes or prefixes of 1–5 digits, separated by commas."
-      >
+      <IcpSection title="SSIC codes" hint="Codes or prefixes of 1–5 digits, separated by commas.">
         <div className="grid gap-4 sm:grid-cols-2">
-          <TextField
-            name="ssicInclude"
-            label="Include"
-            defaultValue={text(values, "ssicInclude")}
-            error={errors.ssicInclude}
-            placeholder="62, 5820"
-          />
-          <TextField
-            name="ssicExclude"
-            label="Exclude"
-            defaultValue={text(values, "ssicExclude")}
-            error={errors.ssicExclude}
-            placeholder="64"
-          />
+          <TextField name="ssicInclude" label="Include" defaultValue={text(values, "ssicInclude")} error={errors.ssicInclude} placeholder="62, 5820" />
+          <TextField name="ssicExclude" label="Exclude" defaultValue={text(values, "ssicExclude")} error={errors.ssicExclude} placeholder="64" />
         </div>
         <label className="mt-3 flex items-center gap-2 text-sm">
           <input
@@ -108,9 +85,7 @@ export function IcpRulesFields({
         <CheckboxList
           name="statuses"
           legend="Statuses"
-          options={[
-            ...new Set([...COMMON_STATUSES, ...list(values, "statuses")]),
-          ].map((s) => ({ value: s, label: s }))}
+          options={[...new Set([...COMMON_STATUSES, ...list(values, "statuses")])].map((s) => ({ value: s, label: s }))}
           checked={list(values, "statuses")}
           error={errors.statuses}
           compact
@@ -131,29 +106,9 @@ export function IcpRulesFields({
             defaultValue={text(values, "incorporatedFrom")}
             error={errors.incorporatedFrom}
           />
-          <TextField
-            name="incorporatedTo"
-            label="Incorporated until"
-            type="date"
-            defaultValue={text(values, "incorporatedTo")}
-            error={errors.incorporatedTo}
-          />
-          <TextField
-            name="ageMin"
-            label="Age at least (years)"
-            type="number"
-            inputMode="decimal"
-            defaultValue={text(values, "ageMin")}
-            error={errors.ageMin}
-          />
-          <TextField
-            name="ageMax"
-            label="Age at most (years)"
-            type="number"
-            inputMode="decimal"
-            defaultValue={text(values, "ageMax")}
-            error={errors.ageMax}
-          />
+          <TextField name="incorporatedTo" label="Incorporated until" type="date" defaultValue={text(values, "incorporatedTo")} error={errors.incorporatedTo} />
+          <TextField name="ageMin" label="Age at least (years)" type="number" inputMode="decimal" defaultValue={text(values, "ageMin")} error={errors.ageMin} />
+          <TextField name="ageMax" label="Age at most (years)" type="number" inputMode="decimal" defaultValue={text(values, "ageMax")} error={errors.ageMax} />
         </div>
       </IcpSection>
 
@@ -178,10 +133,7 @@ export function IcpRulesFields({
         />
       </IcpSection>
 
-      <IcpSection
-        title="Company names"
-        hint="Words a company's registered name must (not) contain."
-      >
+      <IcpSection title="Company names" hint="Words a company's registered name must (not) contain.">
         <div className="grid gap-4 sm:grid-cols-2">
           <TextField
             name="nameInclude"
@@ -200,10 +152,7 @@ export function IcpRulesFields({
         </div>
       </IcpSection>
 
-      <IcpSection
-        title="After enrichment"
-        hint="The registry has no headcount: the employee range filters companies once their websites are read."
-      >
+      <IcpSection title="After enrichment" hint="The registry has no headcount: the employee range filters companies once their websites are read.">
         <div className="grid gap-4 sm:grid-cols-2">
           <TextField
             name="employeesMin"
@@ -316,31 +265,16 @@ export function IcpRulesFields({
           <Button type="submit" disabled={saving}>
             {saving ? "Saving…" : `Save as version ${(version ?? 0) + 1}`}
           </Button>
-          <span className="text-xs text-slate-500">
-            {dirty
-              ? "Unsaved changes; the preview shows them."
-              : "No unsaved changes."}
-          </span>
+          <span className="text-xs text-slate-500">{dirty ? "Unsaved changes; the preview shows them." : "No unsaved changes."}</span>
         </div>
       ) : null}
     </fieldset>
   );
 }
 
-function IcpSection({
-  title,
-  hint,
-  children,
-}: {
-  title: string;
-  hint?: string;
-  children: ReactNode;
-}) {
+function IcpSection({ title, hint, children }: { title: string; hint?: string; children: ReactNode }) {
   return (
-    <section
-      className="space-y-3 rounded-lg border border-slate-200 bg-white p-4"
-      aria-label={title}
-    >
+    <section className="space-y-3 rounded-lg border border-slate-200 bg-white p-4" aria-label={title}>
       <div>
         <h2 className="font-semibold text-slate-900">{title}</h2>
         {hint ? <p className="text-xs text-slate-500">{hint}</p> : null}
@@ -396,31 +330,16 @@ function CheckboxList({
   compact?: boolean;
 }) {
   return (
-    <fieldset
-      aria-describedby={error ? `${name}-error` : undefined}
-      aria-invalid={error ? true : undefined}
-    >
+    <fieldset aria-describedby={error ? `${name}-error` : undefined} aria-invalid={error ? true : undefined}>
       <legend className="text-sm font-medium text-slate-700">
-        {legend}{" "}
-        <span className="font-normal text-slate-500">
-          ({checked.length ? `${checked.length} selected` : "none: any"})
-        </span>
+        {legend} <span className="font-normal text-slate-500">({checked.length ? `${checked.length} selected` : "none: any"})</span>
       </legend>
       <div
         className={`mt-1 grid gap-x-4 gap-y-1 rounded-md border p-2 sm:grid-cols-2 ${compact ? "" : "max-h-48 overflow-y-auto"} ${error ? "border-red-500" : "border-slate-200"}`}
       >
         {options.map((o) => (
-          <label
-            key={o.value}
-            className="flex items-center gap-2 text-sm text-slate-800"
-          >
-            <input
-              type="checkbox"
-              name={name}
-              value={o.value}
-              defaultChecked={checked.includes(o.value)}
-              className="h-4 w-4 rounded border-slate-300"
-            />
+          <label key={o.value} className="flex items-center gap-2 text-sm text-slate-800">
+            <input type="checkbox" name={name} value={o.value} defaultChecked={checked.includes(o.value)} className="h-4 w-4 rounded border-slate-300" />
             {o.label}
           </label>
         ))}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formToRulesInput, formValuesOf, issuesToFieldErrors, rulesToFormValues, splitList } from "./rules-form";
 import { defaultIcpRules, parseIcpRules, InvalidIcpRulesError } from "./rules";
+import { formToRulesInput, formValuesOf, issuesToFieldErrors, rulesToFormValues, splitList } from "./rules-form";
 
 function errorsOf(input: unknown) {
   try {
@@ -66,7 +66,9 @@ describe("the ICP editor's form", () => {
     expect(errorsOf(formToRulesInput({ employeesMin: "500", employeesMax: "10" }).input)).toEqual({ employeesMax: "min must not exceed max" });
     expect(errorsOf(formToRulesInput({ scoreHigh: "40", scoreMedium: "70" }).input)).toEqual({ scoreHigh: "high must be above medium" });
     expect(errorsOf(formToRulesInput({ ssicInclude: "62, abc" }).input)).toEqual({ ssicInclude: "Item 2: an SSIC code or prefix is 1 to 5 digits" });
-    expect(errorsOf(formToRulesInput({ incorporatedFrom: "2020-01-01", incorporatedTo: "2019-01-01" }).input)).toEqual({ incorporatedTo: "from must not be after to" });
+    expect(errorsOf(formToRulesInput({ incorporatedFrom: "2020-01-01", incorporatedTo: "2019-01-01" }).input)).toEqual({
+      incorporatedTo: "from must not be after to",
+    });
     expect(errorsOf(formToRulesInput({ nightlyEnabled: "on", nightlyHour: "25" }).input)).toHaveProperty("nightlyHour");
     expect(errorsOf(formToRulesInput({ dailyCap: "0" }).input)).toHaveProperty("dailyCap");
   });

@@ -10,11 +10,30 @@ import { LIVE_STATUSES, type IcpRules } from "./rules";
 export type FormValues = Record<string, string | string[]>;
 export type FieldErrors = Record<string, string>;
 
-export const COMMON_STATUSES = [...LIVE_STATUSES, "Struck Off", "Gazetted to be Struck Off", "Cancelled", "Ceased Registration", "Expired", "In Liquidation", "Dissolved"] as const;
+export const COMMON_STATUSES = [
+  ...LIVE_STATUSES,
+  "Struck Off",
+  "Gazetted to be Struck Off",
+  "Cancelled",
+  "Ceased Registration",
+  "Expired",
+  "In Liquidation",
+  "Dissolved",
+] as const;
 
 export const TEXT_LIST_FIELDS = ["ssicInclude", "ssicExclude", "entityTypes", "nameInclude", "nameExclude", "contactTitles"] as const;
 export const MULTI_FIELDS = ["industries", "excludedIndustries", "statuses", "postalDistricts", "regions"] as const;
-export const NUMBER_FIELDS = ["ageMin", "ageMax", "employeesMin", "employeesMax", "dailyCap", "nightlyHour", "scoreHigh", "scoreMedium", "candidateFloor"] as const;
+export const NUMBER_FIELDS = [
+  "ageMin",
+  "ageMax",
+  "employeesMin",
+  "employeesMax",
+  "dailyCap",
+  "nightlyHour",
+  "scoreHigh",
+  "scoreMedium",
+  "candidateFloor",
+] as const;
 
 function one(form: FormValues, name: string): string {
   const v = form[name];
@@ -136,7 +155,8 @@ export function issuesToFieldErrors(issues: ReadonlyArray<{ path: string; messag
   for (const issue of issues) {
     const field = fieldOfIssue(issue.path);
     const item = /\.(\d+)$/.exec(issue.path);
-    out[field] ??= item && TEXT_LIST_FIELDS.includes(field as (typeof TEXT_LIST_FIELDS)[number]) ? `Item ${Number(item[1]) + 1}: ${issue.message}` : issue.message;
+    out[field] ??=
+      item && TEXT_LIST_FIELDS.includes(field as (typeof TEXT_LIST_FIELDS)[number]) ? `Item ${Number(item[1]) + 1}: ${issue.message}` : issue.message;
   }
   return out;
 }

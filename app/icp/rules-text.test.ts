@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { changeText, rulesSummary, ruleValueText } from "./rules-text";
 import { defaultIcpRules, diffIcpRules, parseIcpRules } from "./rules";
+import { changeText, rulesSummary, ruleValueText } from "./rules-text";
 
 describe("ICP rules in words", () => {
   it("describes each kind of change", () => {

@@ -50,7 +50,8 @@ export function ruleValueText(path: string, value: unknown): string {
   }
   if (typeof value === "boolean") return value ? "on" : "off";
   if (path === "nightly.hourSgt" && typeof value === "number") return `${String(value).padStart(2, "0")}:00`;
-  if (path === "freeMail") return { exclude: "exclude free-mail addresses", allow_low_confidence: "allow, low confidence", allow: "allow" }[String(value)] ?? String(value);
+  if (path === "freeMail")
+    return { exclude: "exclude free-mail addresses", allow_low_confidence: "allow, low confidence", allow: "allow" }[String(value)] ?? String(value);
   return String(value);
 }
 
@@ -79,7 +80,18 @@ export function rulesSummary(rules: IcpRules): Array<{ label: string; value: str
   add("SSIC codes", rules.ssic?.include?.join(", "));
   add("Excluded SSIC codes", rules.ssic?.exclude?.join(", "));
   const e = rules.employees;
-  add("Employees", e ? (e.min !== undefined && e.max !== undefined ? `${e.min}–${e.max}` : e.min !== undefined ? `at least ${e.min}` : e.max !== undefined ? `at most ${e.max}` : null) : "any");
+  add(
+    "Employees",
+    e
+      ? e.min !== undefined && e.max !== undefined
+        ? `${e.min}–${e.max}`
+        : e.min !== undefined
+          ? `at least ${e.min}`
+          : e.max !== undefined
+            ? `at most ${e.max}`
+            : null
+      : "any",
+  );
   add("Statuses", effectiveStatuses(rules).join(", "));
   add("Incorporated", rules.incorporated ? `${rules.incorporated.from ?? "…"} to ${rules.incorporated.to ?? "…"}` : null);
   add("Age (years)", rules.ageYears ? `${rules.ageYears.min ?? 0}–${rules.ageYears.max ?? "any"}` : null);
@@ -91,7 +103,9 @@ export function rulesSummary(rules: IcpRules): Array<{ label: string; value: str
   add("Daily cap", rules.dailyCap !== undefined ? String(rules.dailyCap) : null);
   add(
     "Nightly run",
-    rules.nightly?.enabled === false ? "off" : `on${rules.nightly?.hourSgt !== undefined ? ` at ${String(rules.nightly.hourSgt).padStart(2, "0")}:00 SGT` : ""}`,
+    rules.nightly?.enabled === false
+      ? "off"
+      : `on${rules.nightly?.hourSgt !== undefined ? ` at ${String(rules.nightly.hourSgt).padStart(2, "0")}:00 SGT` : ""}`,
   );
   add("Free-mail", rules.freeMail ? ruleValueText("freeMail", rules.freeMail) : null);
   add("Buckets", rules.scoreThresholds ? `High ≥ ${rules.scoreThresholds.high}, Medium ≥ ${rules.scoreThresholds.medium}` : null);

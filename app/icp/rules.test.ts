@@ -14,7 +14,13 @@ describe("ICP rules", () => {
 
   it("explains each problem with its path", () => {
     try {
-      parseIcpRules({ industries: ["softwear"], employees: { min: 50, max: 10 }, nightly: { hourSgt: 25 }, scoreThresholds: { high: 30, medium: 60 }, colour: "red" });
+      parseIcpRules({
+        industries: ["softwear"],
+        employees: { min: 50, max: 10 },
+        nightly: { hourSgt: 25 },
+        scoreThresholds: { high: 30, medium: 60 },
+        colour: "red",
+      });
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(InvalidIcpRulesError);

@@ -1,7 +1,7 @@
 import { z } from "zod";
+import { isStrictIsoDate } from "../registry/iso-date";
 import { findIndustry, closeIndustryMatches, unknownIndustryMessage } from "./industries";
 import { REGIONS } from "./postal";
-import { isStrictIsoDate } from "../registry/iso-date";
 
 /**
  * A tenant's ideal customer profile. Every key is optional: an empty object
@@ -12,14 +12,22 @@ export const LIVE_STATUSES = ["Live Company", "Live"] as const;
 
 export const FREE_MAIL_POLICIES = ["exclude", "allow_low_confidence", "allow"] as const;
 
-const industryWord = z.string().trim().min(1).max(80).transform((word, ctx) => {
-  const industry = findIndustry(word);
-  if (industry) return industry.key;
-  ctx.addIssue({ code: "custom", message: unknownIndustryMessage([{ word, suggestions: closeIndustryMatches(word) }]) });
-  return z.NEVER;
-});
+const industryWord = z
+  .string()
+  .trim()
+  .min(1)
+  .max(80)
+  .transform((word, ctx) => {
+    const industry = findIndustry(word);
+    if (industry) return industry.key;
+    ctx.addIssue({ code: "custom", message: unknownIndustryMessage([{ word, suggestions: closeIndustryMatches(word) }]) });
+    return z.NEVER;
+  });
 
-const ssicPrefix = z.string().trim().regex(/^\d{1,5}$/, "an SSIC code or prefix is 1 to 5 digits");
+const ssicPrefix = z
+  .string()
+  .trim()
+  .regex(/^\d{1,5}$/, "an SSIC code or prefix is 1 to 5 digits");
 const isoDate = z.string().refine(isStrictIsoDate, "a date as YYYY-MM-DD");
 // Saved as jsonb, which refuses \u0000. Only NUL: stored rules are parsed with this schema too.
 const phrase = (max: number) =>
@@ -30,7 +38,10 @@ const phrase = (max: number) =>
     .max(max)
     .refine((text) => !text.includes("\u0000"), "no NUL characters");
 const uniqueList = <T extends z.ZodType>(item: T, max: number) =>
-  z.array(item).max(max).transform((items) => [...new Set(items as Array<z.output<T>>)]);
+  z
+    .array(item)
+    .max(max)
+    .transform((items) => [...new Set(items as Array<z.output<T>>)]);
 
 const minMax = <T extends z.ZodNumber>(n: T) =>
   z
@@ -42,7 +53,10 @@ export const IcpRulesSchema = z
   .object({
     industries: uniqueList(industryWord, 30).optional(),
     excludedIndustries: uniqueList(industryWord, 30).optional(),
-    ssic: z.object({ include: uniqueList(ssicPrefix, 200).optional(), exclude: uniqueList(ssicPrefix, 200).optional() }).strict().optional(),
+    ssic: z
+      .object({ include: uniqueList(ssicPrefix, 200).optional(), exclude: uniqueList(ssicPrefix, 200).optional() })
+      .strict()
+      .optional(),
     /** Match industries on the secondary SSIC code too (off: primary only). */
     includeSecondarySsic: z.boolean().optional(),
     entityTypes: uniqueList(phrase(100), 20).optional(),
@@ -58,12 +72,18 @@ export const IcpRulesSchema = z
       .object({ districts: uniqueList(z.number().int().min(1).max(28), 28).optional(), regions: uniqueList(z.enum(REGIONS), 5).optional() })
       .strict()
       .optional(),
-    nameKeywords: z.object({ include: uniqueList(phrase(60), 50).optional(), exclude: uniqueList(phrase(60), 50).optional() }).strict().optional(),
+    nameKeywords: z
+      .object({ include: uniqueList(phrase(60), 50).optional(), exclude: uniqueList(phrase(60), 50).optional() })
+      .strict()
+      .optional(),
     /** Headcount comes from enrichment, not the registry: applied after it. */
     employees: minMax(z.number().int().min(0).max(10_000_000)).optional(),
     contactTitles: uniqueList(phrase(100), 30).optional(),
     dailyCap: z.number().int().min(1).max(5000).optional(),
-    nightly: z.object({ enabled: z.boolean().optional(), hourSgt: z.number().int().min(0).max(23).optional() }).strict().optional(),
+    nightly: z
+      .object({ enabled: z.boolean().optional(), hourSgt: z.number().int().min(0).max(23).optional() })
+      .strict()
+      .optional(),
     freeMail: z.enum(FREE_MAIL_POLICIES).optional(),
     /** Score buckets on a 0–100 scale: ≥ high is High, ≥ medium is Medium. */
     scoreThresholds: z

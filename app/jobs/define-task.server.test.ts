@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { JobHelpers } from "graphile-worker";
+import { type JobHelpers } from "graphile-worker";
 import { describe, expect, it } from "vitest";
 import { platformDb } from "~/db.server";
 import { defineTask, toGraphileTask } from "./define-task.server";

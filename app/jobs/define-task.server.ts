@@ -1,5 +1,5 @@
-import type { JobHelpers, Task } from "graphile-worker";
-import type { z } from "zod";
+import { type JobHelpers, type Task } from "graphile-worker";
+import { type z } from "zod";
 import { log, withLogContext } from "../logger.server";
 import { tenantIsWorking } from "./tenant-gate.server";
 

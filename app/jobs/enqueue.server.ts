@@ -22,11 +22,7 @@ export type EnqueuedJob = { id: string; key: string | null };
  * the task's schema here, so a bad payload fails at the caller, not later in
  * the worker.
  */
-export async function enqueue<T extends TaskName>(
-  task: T,
-  payload: TaskPayload<T>,
-  options: EnqueueOptions = {},
-): Promise<EnqueuedJob> {
+export async function enqueue<T extends TaskName>(task: T, payload: TaskPayload<T>, options: EnqueueOptions = {}): Promise<EnqueuedJob> {
   const contract = taskContracts[task];
   const parsed = contract.schema.safeParse(payload);
   if (!parsed.success) {

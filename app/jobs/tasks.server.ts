@@ -1,19 +1,19 @@
-import provisionTenant from "../../tasks/provision_tenant";
 import acraSweep from "../../tasks/acra_sweep";
-import pruneRateLimits from "../../tasks/prune_rate_limits";
-import pruneWorkerHeartbeats from "../../tasks/prune_worker_heartbeats";
-import refreshCandidates from "../../tasks/refresh_candidates";
-import syncOdooMember from "../../tasks/sync_odoo_member";
 import enrichCompany from "../../tasks/enrich_company";
 import finalizeRun from "../../tasks/finalize_run";
 import nightlySweep from "../../tasks/nightly_sweep";
+import provisionTenant from "../../tasks/provision_tenant";
+import pruneRateLimits from "../../tasks/prune_rate_limits";
+import pruneWorkerHeartbeats from "../../tasks/prune_worker_heartbeats";
 import pushRunToOdoo from "../../tasks/push_run_to_odoo";
+import refreshCandidates from "../../tasks/refresh_candidates";
 import runWatchdog from "../../tasks/run_watchdog";
 import scoreCompany from "../../tasks/score_company";
 import startRun from "../../tasks/start_run";
+import syncOdooMember from "../../tasks/sync_odoo_member";
 import verifyRunEmails from "../../tasks/verify_run_emails";
-import type { TaskDefinition } from "./define-task.server";
-import type { taskContracts, TaskName } from "./payloads";
+import { type TaskDefinition } from "./define-task.server";
+import { type taskContracts, type TaskName } from "./payloads";
 
 /**
  * Every task the worker runs, by name. Each lives in tasks/<name>.ts (a test

@@ -1,4 +1,4 @@
-import type { JobHelpers } from "graphile-worker";
+import { type JobHelpers } from "graphile-worker";
 import { platformDb } from "~/db.server";
 import { addJob } from "./enqueue.server";
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectErrorLogs } from "../../tests/support/error-logs";
 import { z } from "zod";
 import { platformDb } from "~/db.server";
+import { expectErrorLogs } from "../../tests/support/error-logs";
 import { waitFor } from "../../tests/support/wait-for";
 import { defineTask } from "./define-task.server";
 import { addJob, enqueue } from "./enqueue.server";

@@ -48,8 +48,7 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Wor
   // application role has no rights on the job tables. Tasks do their work through
   // the app's clients, so RLS applies to them as before.
   const pgPool = new pg.Pool({ connectionString: config.DATABASE_URL, max: Math.min(24, (options.concurrency ?? config.WORKER_CONCURRENCY) + 2) });
-  const onConnectionError = (error: Error & { code?: string }) =>
-    rootLogger.error({ code: error.code, reason: error.message }, "job queue connection lost");
+  const onConnectionError = (error: Error & { code?: string }) => rootLogger.error({ code: error.code, reason: error.message }, "job queue connection lost");
   pgPool.on("error", onConnectionError);
   pgPool.on("connect", (client) => client.on("error", onConnectionError));
   const definitions: TaskDefinition[] = [...Object.values(taskDefinitions), ...(options.extraTasks ?? [])];

@@ -1,5 +1,5 @@
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startOdooSimulator, type OdooSimulator } from "../../tests/sims/odoo";
 import {
@@ -195,7 +195,12 @@ describe("retry policy", () => {
     sim.faults.failNext({ service: "object", method: "create", model: "res.partner", error: "network", applied: true });
     await expect(admin.create("res.partner", { name: "Once", ref: "retry-once" })).rejects.toMatchObject({ kind: "network" });
     expect(sim.state.countCalls({ method: "create", model: "res.partner" })).toBe(1);
-    expect(sim.state.database("main").records("res.partner").filter((p) => p.ref === "retry-once")).toHaveLength(1);
+    expect(
+      sim.state
+        .database("main")
+        .records("res.partner")
+        .filter((p) => p.ref === "retry-once"),
+    ).toHaveLength(1);
   });
 
   it("does not retry a write that timed out", async () => {
@@ -203,14 +208,25 @@ describe("retry policy", () => {
     sim.faults.failNext({ service: "object", method: "create", error: "timeout", applied: true });
     await expect(quick.create("res.partner", { name: "Slow", ref: "retry-slow" })).rejects.toMatchObject({ kind: "timeout" });
     expect(sim.state.countCalls({ method: "create" })).toBe(1);
-    expect(sim.state.database("main").records("res.partner").filter((p) => p.ref === "retry-slow")).toHaveLength(1);
+    expect(
+      sim.state
+        .database("main")
+        .records("res.partner")
+        .filter((p) => p.ref === "retry-slow"),
+    ).toHaveLength(1);
   });
 
   it("retries a write refused before connecting (ECONNREFUSED)", async () => {
     const patient = new OdooClient({ baseUrl: sim.url, maxRetries: 6, retryBaseDelayMs: 60 }).session({ db: "main", uid: 2, secret: "admin-pw" });
     await sim.faults.goOffline(100);
     const id = await patient.create("res.partner", { name: "Refused first", ref: "retry-refused" });
-    expect(sim.state.database("main").records("res.partner").filter((p) => p.ref === "retry-refused").map((p) => p.id)).toEqual([id]);
+    expect(
+      sim.state
+        .database("main")
+        .records("res.partner")
+        .filter((p) => p.ref === "retry-refused")
+        .map((p) => p.id),
+    ).toEqual([id]);
     expect(sim.state.countCalls({ method: "create" })).toBe(1);
   });
 

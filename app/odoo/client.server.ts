@@ -166,15 +166,7 @@ const READ_METHODS = new Set([
   "default_get",
 ]);
 
-const READ_SERVICE_METHODS = new Set([
-  "common.version",
-  "common.login",
-  "common.authenticate",
-  "db.db_exist",
-  "db.list",
-  "db.server_version",
-  "db.list_lang",
-]);
+const READ_SERVICE_METHODS = new Set(["common.version", "common.login", "common.authenticate", "db.db_exist", "db.list", "db.server_version", "db.list_lang"]);
 
 export class OdooClient {
   readonly baseUrl: string;
@@ -297,12 +289,11 @@ export class OdooClient {
     kwargs: Record<string, unknown> = {},
     options: RpcOptions = {},
   ): Promise<unknown> {
-    return this.rpc(
-      "object",
-      "execute_kw",
-      [credentials.db, credentials.uid, credentials.secret, model, method, args, kwargs],
-      { idempotent: READ_METHODS.has(method), model, ...options },
-    );
+    return this.rpc("object", "execute_kw", [credentials.db, credentials.uid, credentials.secret, model, method, args, kwargs], {
+      idempotent: READ_METHODS.has(method),
+      model,
+      ...options,
+    });
   }
 
   // ------------------------------------------------------------ db
@@ -331,14 +322,11 @@ export class OdooClient {
           { timeoutMs: this.slowCallTimeoutMs, ...options },
         ),
       ),
-    exists: async (name: string, options?: RpcOptions): Promise<boolean> =>
-      z.boolean().parse(await this.rpc("db", "db_exist", [name], options)),
-    list: async (options?: RpcOptions): Promise<string[]> =>
-      z.array(z.string()).parse(await this.rpc("db", "list", [], options)),
+    exists: async (name: string, options?: RpcOptions): Promise<boolean> => z.boolean().parse(await this.rpc("db", "db_exist", [name], options)),
+    list: async (options?: RpcOptions): Promise<string[]> => z.array(z.string()).parse(await this.rpc("db", "list", [], options)),
     drop: async (masterPassword: string, name: string, options?: RpcOptions): Promise<boolean> =>
       z.boolean().parse(await this.rpc("db", "drop", [masterPassword, name], options)),
-    serverVersion: async (options?: RpcOptions): Promise<string> =>
-      z.string().parse(await this.rpc("db", "server_version", [], options)),
+    serverVersion: async (options?: RpcOptions): Promise<string> => z.string().parse(await this.rpc("db", "server_version", [], options)),
   };
 
   /** A session bound to one database and user. */
@@ -392,20 +380,16 @@ export class OdooSession {
   }
 
   async searchCount(model: string, domain: OdooDomain, options: CallOptions = {}): Promise<number> {
-    return z.number().int().nonnegative().parse(await this.call(model, "search_count", [domain], {}, options));
+    return z
+      .number()
+      .int()
+      .nonnegative()
+      .parse(await this.call(model, "search_count", [domain], {}, options));
   }
 
   searchRead(model: string, domain: OdooDomain, options?: SearchOptions & { fields?: string[] }): Promise<OdooRecord[]>;
-  searchRead<T extends { id: number }>(
-    model: string,
-    domain: OdooDomain,
-    options: SearchOptions & { fields?: string[]; schema: z.ZodType<T> },
-  ): Promise<T[]>;
-  async searchRead(
-    model: string,
-    domain: OdooDomain,
-    options: SearchOptions & { fields?: string[]; schema?: z.ZodType } = {},
-  ): Promise<unknown[]> {
+  searchRead<T extends { id: number }>(model: string, domain: OdooDomain, options: SearchOptions & { fields?: string[]; schema: z.ZodType<T> }): Promise<T[]>;
+  async searchRead(model: string, domain: OdooDomain, options: SearchOptions & { fields?: string[]; schema?: z.ZodType } = {}): Promise<unknown[]> {
     const kwargs: Record<string, unknown> = { ...pagination(options) };
     if (options.fields) kwargs.fields = options.fields;
     const result = await this.call(model, "search_read", [domain], kwargs, options);

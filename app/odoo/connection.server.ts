@@ -2,10 +2,10 @@ import { secretRing } from "~/crypto/keys.server";
 import { open, seal } from "~/crypto/secret-box.server";
 import { platformDb } from "~/db.server";
 import { env } from "~/env.server";
-import type { OdooConnection } from "~/generated/prisma/client";
+import { type OdooConnection } from "~/generated/prisma/client";
 import { singleton } from "~/singleton.server";
 import { OdooClient } from "./client.server";
-import type { OdooMode } from "./config.server";
+import { type OdooMode } from "./config.server";
 
 /**
  * The platform's side of each tenant's Odoo: where it is, and the service

@@ -1,19 +1,12 @@
-import type { JobHelpers } from "graphile-worker";
+import { type JobHelpers } from "graphile-worker";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { expectErrorLogs } from "../../tests/support/error-logs";
 import { db, platformDb } from "~/db.server";
 import { toGraphileTask } from "~/jobs/define-task.server";
 import pushRunToOdoo from "../../tasks/push_run_to_odoo";
-import {
-  createTenantWithOdoo,
-  ODOO_DB,
-  plainLeads,
-  seedRun,
-  startPushSimulator,
-  type SeedLead,
-} from "../../tests/support/lead-push-fixtures";
-import type { OdooSimulator, SimDatabase } from "../../tests/sims/odoo";
-import type { OdooSession } from "./client.server";
+import { type OdooSimulator, type SimDatabase } from "../../tests/sims/odoo";
+import { expectErrorLogs } from "../../tests/support/error-logs";
+import { createTenantWithOdoo, ODOO_DB, plainLeads, seedRun, startPushSimulator, type SeedLead } from "../../tests/support/lead-push-fixtures";
+import { type OdooSession } from "./client.server";
 import {
   aboutComment,
   applyRunPush,
@@ -31,7 +24,7 @@ import {
   runPushJobKey,
   setPushMode,
 } from "./lead-push.server";
-import type { DesiredCompany } from "./partners.server";
+import { type DesiredCompany } from "./partners.server";
 
 // ---------------------------------------------------------------- pure parts
 
@@ -40,13 +33,15 @@ describe("push set mapping", () => {
     expect(
       registryAddress({ block: "10", street_name: "ANSON ROAD", level_no: "12", unit_no: "01", building_name: "INTERNATIONAL PLAZA", postal_code: "079903" }),
     ).toEqual({ street: "10 ANSON ROAD", street2: "#12-01 INTERNATIONAL PLAZA", zip: "079903", city: "Singapore", countryCode: "SG" });
-    expect(registryAddress({ block: null, street_name: "JURONG PORT ROAD", level_no: null, unit_no: null, building_name: " ", postal_code: "619110" })).toEqual({
-      street: "JURONG PORT ROAD",
-      street2: null,
-      zip: "619110",
-      city: "Singapore",
-      countryCode: "SG",
-    });
+    expect(registryAddress({ block: null, street_name: "JURONG PORT ROAD", level_no: null, unit_no: null, building_name: " ", postal_code: "619110" })).toEqual(
+      {
+        street: "JURONG PORT ROAD",
+        street2: null,
+        zip: "619110",
+        city: "Singapore",
+        countryCode: "SG",
+      },
+    );
     expect(registryAddress({ block: null, street_name: null, level_no: null, unit_no: null, building_name: null, postal_code: null })).toEqual({});
   });
 
@@ -182,7 +177,15 @@ describe("planRunPush and applyRunPush", () => {
       company_id: tenant.companyId,
     });
     expect(dry.contacts.create.map((c) => c.values)).toEqual([
-      { name: "Tan Wei", email: "wei.tan@codigo.co", website: "https://www.linkedin.com/in/tan-wei", function: "CTO", type: "contact", is_company: false, company_id: tenant.companyId },
+      {
+        name: "Tan Wei",
+        email: "wei.tan@codigo.co",
+        website: "https://www.linkedin.com/in/tan-wei",
+        function: "CTO",
+        type: "contact",
+        is_company: false,
+        company_id: tenant.companyId,
+      },
       // Her only email is still pending verification: she goes in by LinkedIn URL alone.
       { name: "Lim Mei", website: "https://www.linkedin.com/in/lim-mei", function: "CEO", type: "contact", is_company: false, company_id: tenant.companyId },
       { name: "Ong", email: "ong@kopilabs.sg", website: "https://www.linkedin.com/in/ong", type: "contact", is_company: false, company_id: tenant.companyId },
@@ -198,7 +201,11 @@ describe("planRunPush and applyRunPush", () => {
       excluded: 1,
       batches: 1,
     });
-    expect(companiesOf(tenant.companyId).map((p) => p.ref).sort()).toEqual(["201912345A", "53312345K"]);
+    expect(
+      companiesOf(tenant.companyId)
+        .map((p) => p.ref)
+        .sort(),
+    ).toEqual(["201912345A", "53312345K"]);
     expect(partnersOf(tenant.companyId).some((p) => p.email === "mei@codigo.co")).toBe(false);
 
     const links = await db.$withTenant(tenant.tenantId, (tx) => tx.odooPartnerLink.findMany({ orderBy: { uen: "asc" } }));
@@ -271,7 +278,13 @@ describe("planRunPush and applyRunPush", () => {
   });
 
   it("reuses an archived partner with the same UEN and leaves it archived", async () => {
-    const archived = await admin.create("res.partner", { name: "CODIGO PTE. LTD.", is_company: true, ref: "201912345A", active: false, company_id: tenant.companyId });
+    const archived = await admin.create("res.partner", {
+      name: "CODIGO PTE. LTD.",
+      is_company: true,
+      ref: "201912345A",
+      active: false,
+      company_id: tenant.companyId,
+    });
     const runId = await seedRun(tenant.tenantId, [codigo]);
     const dry = await planRunPush(tenant.tenantId, runId);
     expect(dry.companies.create).toEqual([]);
@@ -362,14 +375,22 @@ describe("planRunPush and applyRunPush", () => {
 
     await applyRunPush(tenant.tenantId, runId);
     const pushed = partnersOf(tenant.companyId);
-    expect(companiesOf(tenant.companyId).map((p) => p.ref).sort()).toEqual(["201912345A", "53312345K", "T10000004S"]);
-    const emails = pushed.map((p) => p.email).filter((e): e is string => typeof e === "string").sort();
+    expect(
+      companiesOf(tenant.companyId)
+        .map((p) => p.ref)
+        .sort(),
+    ).toEqual(["201912345A", "53312345K", "T10000004S"]);
+    const emails = pushed
+      .map((p) => p.email)
+      .filter((e): e is string => typeof e === "string")
+      .sort();
     expect(emails).toEqual(["hello@codigo.co", "ong@kopilabs.sg", "wei.tan@codigo.co"]);
-    expect(pushed.filter((p) => p.parent_id && companiesOf(tenant.companyId).find((c) => c.id === p.parent_id)?.ref === "T10000004S").map((p) => p.name).sort()).toEqual([
-      "Guessed Gil",
-      "Invalid Ivy",
-      "Pending Pat",
-    ]);
+    expect(
+      pushed
+        .filter((p) => p.parent_id && companiesOf(tenant.companyId).find((c) => c.id === p.parent_id)?.ref === "T10000004S")
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual(["Guessed Gil", "Invalid Ivy", "Pending Pat"]);
     expect(pushed.some((p) => p.name === "Opted Out")).toBe(false);
 
     // All three buckets when asked.
@@ -444,7 +465,11 @@ describe("crash safety", () => {
         sim.faults.clear();
         const rerun = await applyRunPush(t.tenantId, runId, undefined, { batchSize: 2 });
         expect(rerun.status).toBe("applied");
-        expect(companiesOf(t.companyId).map((p) => p.ref).sort()).toEqual(leads.map((l) => l.uen).sort());
+        expect(
+          companiesOf(t.companyId)
+            .map((p) => p.ref)
+            .sort(),
+        ).toEqual(leads.map((l) => l.uen).sort());
         expect(partnersOf(t.companyId).filter((p) => p.parent_id)).toHaveLength(3);
         expectNoDuplicates(t.companyId);
         const check = await planRunPush(t.tenantId, runId, { recheck: true });
@@ -472,11 +497,17 @@ describe("crash safety", () => {
   it("a crash after Odoo committed but before the links were saved loses nothing", async () => {
     const runId = await seedRun(tenant.tenantId, plainLeads(3, "K"));
     await applyRunPush(tenant.tenantId, runId);
-    const before = partnersOf(tenant.companyId).map((p) => p.id).sort();
+    const before = partnersOf(tenant.companyId)
+      .map((p) => p.id)
+      .sort();
     await platformDb.odooPartnerLink.deleteMany({ where: { tenantId: tenant.tenantId } });
     const rerun = await applyRunPush(tenant.tenantId, runId);
     expect(rerun.companies).toMatchObject({ created: 0, unchanged: 3 });
-    expect(partnersOf(tenant.companyId).map((p) => p.id).sort()).toEqual(before);
+    expect(
+      partnersOf(tenant.companyId)
+        .map((p) => p.id)
+        .sort(),
+    ).toEqual(before);
     expect(await platformDb.odooPartnerLink.count({ where: { tenantId: tenant.tenantId } })).toBe(3);
   });
 
@@ -570,7 +601,11 @@ describe("push modes", () => {
     await pushRunToOdoo.run(pushRunToOdoo.schema.parse({ tenantId: tenant.tenantId, runId: second }), helpers);
     expect(companiesOf(tenant.companyId)).toHaveLength(1);
     await pushRunToOdoo.run(pushRunToOdoo.schema.parse({ tenantId: tenant.tenantId, runId: second, approvedBy: OPERATOR }), helpers);
-    expect(companiesOf(tenant.companyId).map((p) => p.ref).sort()).toEqual(["201912345A", "53312345K"]);
+    expect(
+      companiesOf(tenant.companyId)
+        .map((p) => p.ref)
+        .sort(),
+    ).toEqual(["201912345A", "53312345K"]);
 
     await expect(toGraphileTask(pushRunToOdoo)({ tenantId: "nope", runId }, helpers)).rejects.toThrow(/Invalid payload for push_run_to_odoo/);
     expect(pushRunToOdoo.name).toBe("push_run_to_odoo");

@@ -4,7 +4,7 @@ import { recordAudit, type Actor } from "~/audit.server";
 import { db, type TenantTx } from "~/db.server";
 import { emailDomain, isBusinessEmail, isRoleAddress, normalizeEmail } from "~/enrichment/email-policy.server";
 import { env } from "~/env.server";
-import type { OdooConnection, Prisma } from "~/generated/prisma/client";
+import { type OdooConnection, type Prisma } from "~/generated/prisma/client";
 import { enqueue } from "~/jobs/enqueue.server";
 import { runPushPayloadSchema } from "~/jobs/payloads";
 import { log } from "~/logger.server";
@@ -266,14 +266,17 @@ function isSuppressedDomain(domain: string, suppressed: string[]): boolean {
 type EmailVerdict = { kind: "push"; email: string; role: boolean } | { kind: WithheldEmailReason };
 
 /** Whether a found address may go to Odoo (see the module comment for the rule). */
-export function emailVerdict(row: Pick<EmailRow, "email" | "verificationStatus">, companyDomain: string | undefined, suppressed: Pick<Suppressions, "domains" | "emails">): EmailVerdict {
+export function emailVerdict(
+  row: Pick<EmailRow, "email" | "verificationStatus">,
+  companyDomain: string | undefined,
+  suppressed: Pick<Suppressions, "domains" | "emails">,
+): EmailVerdict {
   const email = normalizeEmail(row.email);
   if (!email) return { kind: "invalid" };
   const domain = emailDomain(email);
   if (suppressed.emails.has(email) || isSuppressedDomain(domain, suppressed.domains)) return { kind: "suppressed" };
   const onCompanyDomain = companyDomain !== undefined && (domain === companyDomain || domain.endsWith(`.${companyDomain}`));
-  const pushable =
-    row.verificationStatus === "verified" || (row.verificationStatus === "unknown" && isBusinessEmail(email) && onCompanyDomain);
+  const pushable = row.verificationStatus === "verified" || (row.verificationStatus === "unknown" && isBusinessEmail(email) && onCompanyDomain);
   if (!pushable) return { kind: "unverified" };
   return { kind: "push", email, role: isRoleAddress(email) };
 }
@@ -432,7 +435,12 @@ function group<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
 }
 
 function batchSizeOf(options: RunPushOptions): number {
-  return z.number().int().min(1).max(1000).parse(options.batchSize ?? 100);
+  return z
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .parse(options.batchSize ?? 100);
 }
 
 // ---------------------------------------------------------------- dry run
@@ -549,7 +557,12 @@ async function withPushLock<T>(tenantId: string, fn: () => Promise<T>): Promise<
 export async function applyRunPush(tenantId: string, runId: string, actor?: Actor, options: RunPushOptions = {}): Promise<RunPushResult> {
   const started = Date.now();
   const batchSize = batchSizeOf(options);
-  const maxBatchAttempts = z.number().int().min(1).max(10).parse(options.maxBatchAttempts ?? 3);
+  const maxBatchAttempts = z
+    .number()
+    .int()
+    .min(1)
+    .max(10)
+    .parse(options.maxBatchAttempts ?? 3);
   return withPushLock(tenantId, async () => {
     const prepared = await prepare(tenantId, runId, options);
     const result: RunPushResult = {
@@ -604,7 +617,13 @@ export async function applyRunPush(tenantId: string, runId: string, actor?: Acto
           if (!applied.ok) {
             result.companies.failed += batch.length;
             await recordEvents(tenantId, runId, [
-              { event: "batch_failed", status: "error", durationMs: Date.now() - batchStarted, args: { batch: index, companies: batch.length }, message: describeFailure(applied.error) },
+              {
+                event: "batch_failed",
+                status: "error",
+                durationMs: Date.now() - batchStarted,
+                args: { batch: index, companies: batch.length },
+                message: describeFailure(applied.error),
+              },
             ]);
             continue;
           }
@@ -624,7 +643,11 @@ export async function applyRunPush(tenantId: string, runId: string, actor?: Acto
                 runId,
                 pushedAt: new Date(),
               };
-              await tx.odooPartnerLink.upsert({ where: { tenantId_uen: { tenantId, uen: company.uen } }, create: { tenantId, uen: company.uen, ...data }, update: data });
+              await tx.odooPartnerLink.upsert({
+                where: { tenantId_uen: { tenantId, uen: company.uen } },
+                create: { tenantId, uen: company.uen, ...data },
+                update: data,
+              });
             }
             await recordEvents(
               tenantId,
@@ -699,7 +722,13 @@ async function applyBatch(
   }
 }
 
-async function finish(tenantId: string, runId: string, client: MeteredOdooClient | undefined, status: "ok" | "error", event: Omit<EventInput, "status">): Promise<void> {
+async function finish(
+  tenantId: string,
+  runId: string,
+  client: MeteredOdooClient | undefined,
+  status: "ok" | "error",
+  event: Omit<EventInput, "status">,
+): Promise<void> {
   await db.$withTenant(tenantId, async (tx) => {
     if (client && client.calls > 0) {
       await tx.runVendorUsage.upsert({

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { log } from "~/logger.server";
-import type { OdooDomain, OdooSession } from "./client.server";
+import { type OdooDomain, type OdooSession } from "./client.server";
 import { withScheme } from "./provisioning.server";
 
 /**
@@ -167,9 +167,7 @@ function mergeContacts(contacts: DesiredContact[]): DesiredContact[] {
   const email = (c: DesiredContact) => c.email?.trim().toLowerCase();
   const linkedin = (c: DesiredContact) => (c.linkedinUrl ? normalizeLinkedInUrl(c.linkedinUrl) : undefined);
   for (const contact of contacts) {
-    const index = out.findIndex(
-      (o) => (email(contact) && email(o) === email(contact)) || (linkedin(contact) && linkedin(o) === linkedin(contact)),
-    );
+    const index = out.findIndex((o) => (email(contact) && email(o) === email(contact)) || (linkedin(contact) && linkedin(o) === linkedin(contact)));
     if (index < 0) out.push({ ...contact });
     else out[index] = overlay(out[index]!, contact);
   }
@@ -214,7 +212,13 @@ export function planPartnerUpsert(existing: ExistingPartners, desired: DesiredCo
   return plan;
 }
 
-function planContacts(plan: PartnerPlan, company: DesiredCompany, parent: ExistingPartner | undefined, children: ExistingPartner[], options: PlanOptions): void {
+function planContacts(
+  plan: PartnerPlan,
+  company: DesiredCompany,
+  parent: ExistingPartner | undefined,
+  children: ExistingPartner[],
+  options: PlanOptions,
+): void {
   const seen = new Set<string>();
   const used = new Set<number>();
   for (const contact of company.contacts) {
@@ -309,9 +313,7 @@ function diff(current: ExistingPartner, wanted: Record<string, unknown>): FieldC
 function pickCompany(candidates: ExistingPartner[], companyId: number | undefined): ExistingPartner | undefined {
   return [...candidates].sort(
     (a, b) =>
-      Number(b.company_id === (companyId ?? false)) - Number(a.company_id === (companyId ?? false)) ||
-      Number(b.active) - Number(a.active) ||
-      a.id - b.id,
+      Number(b.company_id === (companyId ?? false)) - Number(a.company_id === (companyId ?? false)) || Number(b.active) - Number(a.active) || a.id - b.id,
   )[0];
 }
 
@@ -328,8 +330,24 @@ function groupBy<T>(items: T[], key: (item: T) => string | undefined): Map<strin
 // ---------------------------------------------------------------- Odoo I/O
 
 const PARTNER_FIELDS = [
-  "id", "name", "ref", "is_company", "active", "parent_id", "company_id", "email", "website", "phone", "mobile", "function",
-  "street", "street2", "zip", "city", "country_id", "comment",
+  "id",
+  "name",
+  "ref",
+  "is_company",
+  "active",
+  "parent_id",
+  "company_id",
+  "email",
+  "website",
+  "phone",
+  "mobile",
+  "function",
+  "street",
+  "street2",
+  "zip",
+  "city",
+  "country_id",
+  "comment",
 ];
 
 const m2oId = z.union([z.tuple([z.number().int(), z.string()]), z.literal(false)]).transform((v) => (v ? v[0] : (false as const)));
@@ -358,11 +376,7 @@ const partnerRowSchema = z.object({
 export type UpsertOptions = PlanOptions & { batchSize?: number };
 
 /** Reads everything the planner needs: batched by UEN, then by parent id. */
-export async function fetchExistingPartners(
-  session: OdooSession,
-  desired: DesiredCompany[],
-  options: UpsertOptions = {},
-): Promise<ExistingPartners> {
+export async function fetchExistingPartners(session: OdooSession, desired: DesiredCompany[], options: UpsertOptions = {}): Promise<ExistingPartners> {
   const batchSize = options.batchSize ?? 100;
   const context = { active_test: false };
   const scope: OdooDomain = !options.companyId
@@ -420,7 +434,10 @@ export async function applyPartnerPlan(session: OdooSession, plan: PartnerPlan, 
   const batchSize = options.batchSize ?? 100;
   const result = idsOf(plan, false);
   for (const chunk of chunks(plan.companies.create, batchSize)) {
-    const ids = await session.create("res.partner", chunk.map((c) => c.values));
+    const ids = await session.create(
+      "res.partner",
+      chunk.map((c) => c.values),
+    );
     chunk.forEach((c, i) => (result.companyIds[c.uen] = ids[i]!));
   }
   await writeGrouped(session, plan.companies.update);
@@ -429,7 +446,10 @@ export async function applyPartnerPlan(session: OdooSession, plan: PartnerPlan, 
     values: c.parentId === null ? { ...c.values, parent_id: result.companyIds[c.uen] } : c.values,
   }));
   for (const chunk of chunks(contactCreates, batchSize)) {
-    const ids = await session.create("res.partner", chunk.map((c) => c.values));
+    const ids = await session.create(
+      "res.partner",
+      chunk.map((c) => c.values),
+    );
     chunk.forEach((c, i) => ((result.contactIds[c.uen] ??= {})[c.key] = ids[i]!));
   }
   await writeGrouped(session, plan.contacts.update);

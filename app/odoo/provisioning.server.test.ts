@@ -70,7 +70,12 @@ type FlowResult = { companyId: number; integrationUid: number; ssoUid: number; p
 async function companyFlow(client: OdooClient, password: string): Promise<FlowResult> {
   const admin = await client.connect(SHARED_DB, ADMIN.login, ADMIN.password);
   const { companyId } = await ensureCompany(admin, { name: "Acme Pte Ltd (acme)", tenantKey: "tenant:acme" });
-  const { uid: integrationUid } = await ensureIntegrationUser(admin, { login: "svc-acme@nexius.local", name: "Nexius integration (acme)", companyId, password });
+  const { uid: integrationUid } = await ensureIntegrationUser(admin, {
+    login: "svc-acme@nexius.local",
+    name: "Nexius integration (acme)",
+    companyId,
+    password,
+  });
   const { providerId } = await ensureOAuthProvider(admin, PROVIDER);
   const { uid: ssoUid } = await ensureSsoUser(admin, { ...SIGNER, providerId, companyId, sharedDatabase: true });
   await ensureBaselineCompanyPartner(admin, { companyId, name: "Acme Pte Ltd (acme)", website: "acme.example" });
@@ -81,7 +86,14 @@ async function companyFlow(client: OdooClient, password: string): Promise<FlowRe
 
 /** db_per_tenant: a database per tenant, then the same steps inside it. */
 async function databaseFlow(client: OdooClient, password: string): Promise<FlowResult> {
-  await createTenantDatabase(client, { master: MASTER, name: "tenant_acme", adminLogin: "platform-admin", adminPassword: ADMIN.password, lang: "en_US", countryCode: "SG" });
+  await createTenantDatabase(client, {
+    master: MASTER,
+    name: "tenant_acme",
+    adminLogin: "platform-admin",
+    adminPassword: ADMIN.password,
+    lang: "en_US",
+    countryCode: "SG",
+  });
   const admin = await client.connect("tenant_acme", "platform-admin", ADMIN.password);
   await installModules(admin, REQUIRED_MODULES, { pollIntervalMs: 5 });
   const companyId = await admin.xmlIdToResId("base.main_company");
@@ -198,7 +210,9 @@ describe.each([
   it("recovers from an RPC error at every write with a re-run", async () => {
     const probe = await start();
     await flow(new OdooClient({ baseUrl: probe.url }), "pw");
-    const writes = callPoints(probe.state.calls).filter((c) => ["create", "write", "set_param", "create_database", "button_immediate_install"].includes(c.method));
+    const writes = callPoints(probe.state.calls).filter((c) =>
+      ["create", "write", "set_param", "create_database", "button_immediate_install"].includes(c.method),
+    );
     await probe.stop();
     for (const point of writes) {
       const sim = await start();
@@ -310,7 +324,8 @@ describe("groups and users", () => {
     const db = sim.state.database(SHARED_DB);
     const { providerId } = await ensureOAuthProvider(admin, PROVIDER);
     const { companyId } = await ensureCompany(admin, { name: "Tenant A" });
-    const user = (role: string) => ensureSsoUser(admin, { ...SIGNER, email: `${role}@a.example`, sub: `sub-${role}`, roles: [role], providerId, companyId, sharedDatabase: true });
+    const user = (role: string) =>
+      ensureSsoUser(admin, { ...SIGNER, email: `${role}@a.example`, sub: `sub-${role}`, roles: [role], providerId, companyId, sharedDatabase: true });
     expect(heldGroups(db, (await user("admin")).uid)).toEqual(SHARED_ADMIN_GROUPS);
     expect(heldGroups(db, (await user("ops")).uid)).toEqual(["base.group_user", "sales_team.group_sale_salesman", "sales_team.group_sale_salesman_all_leads"]);
     expect(heldGroups(db, (await user("viewer")).uid)).toEqual(["base.group_user", "sales_team.group_sale_salesman"]);
@@ -379,7 +394,12 @@ describe("groups and users", () => {
     const sim = await sharedSimulator();
     const client = new OdooClient({ baseUrl: sim.url });
     const admin = await client.connect(SHARED_DB, ADMIN.login, ADMIN.password);
-    const otherUid = await admin.create("res.users", { name: "Ops admin", login: "ops-admin", password: "ops-pw", groups_id: [[6, 0, [await admin.xmlIdToResId("base.group_system")]]] });
+    const otherUid = await admin.create("res.users", {
+      name: "Ops admin",
+      login: "ops-admin",
+      password: "ops-pw",
+      groups_id: [[6, 0, [await admin.xmlIdToResId("base.group_system")]]],
+    });
     const other = client.session({ db: SHARED_DB, uid: otherUid, secret: "ops-pw" });
     const companyId = await other.create("res.company", { name: "Made elsewhere" });
     const db = sim.state.database(SHARED_DB);
@@ -418,7 +438,10 @@ describe("modules", () => {
     simulators.push(sim);
     const admin = await new OdooClient({ baseUrl: sim.url }).connect("t", "admin", "pw");
     sim.faults.failNext({ method: "button_immediate_install", error: "timeout", applied: true });
-    expect(await installModules(admin, ["crm", "base"], { pollIntervalMs: 5, installCallTimeoutMs: 100 })).toEqual({ installed: ["crm"], alreadyInstalled: ["base"] });
+    expect(await installModules(admin, ["crm", "base"], { pollIntervalMs: 5, installCallTimeoutMs: 100 })).toEqual({
+      installed: ["crm"],
+      alreadyInstalled: ["base"],
+    });
     expect(sim.state.database("t").isInstalled("sales_team")).toBe(true);
     sim.state.resetCalls();
     expect(await installModules(admin, ["crm"])).toEqual({ installed: [], alreadyInstalled: ["crm"] });

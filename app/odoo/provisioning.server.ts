@@ -20,15 +20,7 @@ import {
  */
 
 export type ProvisioningStep =
-  | "create_database"
-  | "install_modules"
-  | "company"
-  | "integration_user"
-  | "sso_user"
-  | "oauth_provider"
-  | "baseline"
-  | "smoke_test"
-  | "rotate_password";
+  "create_database" | "install_modules" | "company" | "integration_user" | "sso_user" | "oauth_provider" | "baseline" | "smoke_test" | "rotate_password";
 
 export class OdooProvisioningError extends OdooError {
   readonly retryable: boolean;
@@ -212,8 +204,7 @@ export async function installModules(
 ): Promise<{ installed: string[]; alreadyInstalled: string[] }> {
   return step("install_modules", async () => {
     const wanted = [...new Set(names)];
-    const lookup = () =>
-      session.searchRead("ir.module.module", [["name", "in", wanted]], { fields: ["id", "name", "state"], schema: moduleRowSchema });
+    const lookup = () => session.searchRead("ir.module.module", [["name", "in", wanted]], { fields: ["id", "name", "state"], schema: moduleRowSchema });
     let rows = await lookup();
     if (rows.length < wanted.length) {
       // Modules added to the addons path after the database was created are unknown until the list is refreshed.
@@ -233,9 +224,15 @@ export async function installModules(
     if (pending.length === 0) return { installed: [], alreadyInstalled };
 
     try {
-      await session.call("ir.module.module", "button_immediate_install", [pending.map((r) => r.id)], {}, {
-        timeoutMs: options.installCallTimeoutMs ?? session.client.slowCallTimeoutMs,
-      });
+      await session.call(
+        "ir.module.module",
+        "button_immediate_install",
+        [pending.map((r) => r.id)],
+        {},
+        {
+          timeoutMs: options.installCallTimeoutMs ?? session.client.slowCallTimeoutMs,
+        },
+      );
     } catch (error) {
       // The install goes on server-side after we stop waiting; polling tells us when it is done.
       if (!(error instanceof OdooTransportError && (error.kind === "timeout" || error.kind === "network"))) throw error;
@@ -290,7 +287,10 @@ export async function ensureCompany(
     if (!company?.partner_id) throw new OdooProvisioningError("company", `Odoo company ${companyId} has no partner`);
     const partnerId = company.partner_id[0];
     if (input.tenantKey) {
-      const [partner] = await session.read("res.partner", [partnerId], ["ref"], { context, schema: z.object({ id: idSchema, ref: z.union([z.string(), z.literal(false)]) }) });
+      const [partner] = await session.read("res.partner", [partnerId], ["ref"], {
+        context,
+        schema: z.object({ id: idSchema, ref: z.union([z.string(), z.literal(false)]) }),
+      });
       if (partner?.ref && partner.ref !== input.tenantKey) {
         throw new OdooProvisioningError("company", `Odoo company "${input.name}" already exists for another tenant`, { retryable: false });
       }
@@ -409,11 +409,18 @@ export async function ensureSsoUser(
     if (input.sharedDatabase) await refuseGlobalAdministration(session, groupIds);
     const fields = ["id", "login", "active", "company_id", "company_ids", "groups_id", "oauth_provider_id", "oauth_uid"];
     const context = { active_test: false };
-    const [linked] = await session.searchRead("res.users", [["oauth_provider_id", "=", input.providerId], ["oauth_uid", "=", input.sub]], {
-      fields,
-      context,
-      schema: ssoRowSchema,
-    });
+    const [linked] = await session.searchRead(
+      "res.users",
+      [
+        ["oauth_provider_id", "=", input.providerId],
+        ["oauth_uid", "=", input.sub],
+      ],
+      {
+        fields,
+        context,
+        schema: ssoRowSchema,
+      },
+    );
     const [holder] = await session.searchRead("res.users", [["login", "=", login]], { fields, context, schema: ssoRowSchema });
     if (holder && holder.id !== linked?.id) {
       throw new OdooProvisioningError(

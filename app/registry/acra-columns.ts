@@ -60,9 +60,7 @@ export const ACRA_COLUMN_NAMES: readonly string[] = ACRA_COLUMNS.map((c) => c.na
 export const REQUIRED_ACRA_COLUMNS = ["uen", "entity_name", "entity_status_description"] as const;
 
 /** The columns newer data.gov.sg files no longer carry. */
-export const LEGACY_ONLY_COLUMNS: readonly string[] = ACRA_COLUMN_NAMES.filter(
-  (n) => n === "no_of_charges" || n.startsWith("paid_up_capital"),
-);
+export const LEGACY_ONLY_COLUMNS: readonly string[] = ACRA_COLUMN_NAMES.filter((n) => n === "no_of_charges" || n.startsWith("paid_up_capital"));
 
 const COLUMN_INDEX = new Map(ACRA_COLUMN_NAMES.map((n, i) => [n, i]));
 

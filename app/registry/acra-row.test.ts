@@ -38,7 +38,8 @@ describe("parseAcraRecord", () => {
 
   it("parses dates strictly", () => {
     expect(isStrictIsoDate("2024-02-29")).toBe(true);
-    for (const bad of ["2023-02-29", "2024-13-01", "24-01-01", "2024/01/01", "01/02/2024", "2024-1-1", "1700-01-01"]) expect(isStrictIsoDate(bad), bad).toBe(false);
+    for (const bad of ["2023-02-29", "2024-13-01", "24-01-01", "2024/01/01", "01/02/2024", "2024-1-1", "1700-01-01"])
+      expect(isStrictIsoDate(bad), bad).toBe(false);
     const result = parseAcraRecord(record({ ...base, uen_issue_date: "2019-02-29" }), mapping);
     expect(result).toEqual({ ok: false, reason: 'uen_issue_date: not a date (YYYY-MM-DD): "2019-02-29"' });
   });

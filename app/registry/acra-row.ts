@@ -40,11 +40,20 @@ const requiredText = (name: string) =>
 function schemaFor(column: AcraColumn): z.ZodType<string | null> | undefined {
   switch (column.kind) {
     case "date":
-      return z.string().refine(isStrictIsoDate, { error: (i) => `not a date (YYYY-MM-DD): ${JSON.stringify(i.input)}` }).nullable();
+      return z
+        .string()
+        .refine(isStrictIsoDate, { error: (i) => `not a date (YYYY-MM-DD): ${JSON.stringify(i.input)}` })
+        .nullable();
     case "integer":
-      return z.string().regex(/^\d{1,9}$/, { error: (i) => `not a whole number: ${JSON.stringify(i.input)}` }).nullable();
+      return z
+        .string()
+        .regex(/^\d{1,9}$/, { error: (i) => `not a whole number: ${JSON.stringify(i.input)}` })
+        .nullable();
     case "amount":
-      return z.string().regex(/^-?\d{1,18}(\.\d+)?$/, { error: (i) => `not an amount: ${JSON.stringify(i.input)}` }).nullable();
+      return z
+        .string()
+        .regex(/^-?\d{1,18}(\.\d+)?$/, { error: (i) => `not an amount: ${JSON.stringify(i.input)}` })
+        .nullable();
     case "text":
       return undefined;
   }
@@ -56,10 +65,12 @@ function schemaFor(column: AcraColumn): z.ZodType<string | null> | undefined {
  * (they are half the columns, and a schema field each doubled the cost of a load).
  */
 export const AcraRowSchema = z.object({
-  ...Object.fromEntries(ACRA_COLUMNS.flatMap((c) => {
-    const schema = schemaFor(c);
-    return schema ? [[c.name, schema]] : [];
-  })),
+  ...Object.fromEntries(
+    ACRA_COLUMNS.flatMap((c) => {
+      const schema = schemaFor(c);
+      return schema ? [[c.name, schema]] : [];
+    }),
+  ),
   uen: z.string({ error: "uen is missing" }).regex(/^[0-9A-Z]{9,10}$/, { error: (i) => `not a UEN: ${JSON.stringify(i.input)}` }),
   entity_name: requiredText("entity_name"),
   entity_status_description: requiredText("entity_status_description"),

@@ -27,7 +27,13 @@ function frame(input: Buffer | string, size = 3, judge: (r: SuspectRecord) => "r
   if (taken) out.push(taken);
   const lines = Buffer.concat(out).toString("utf8");
   const hashes = [...lines.matchAll(/^\d+,([0-9a-f]{16}),/gm)].map((m) => m[1]!);
-  return { copy: lines.replace(/^(\d+),[0-9a-f]{16},/gm, "$1,"), hashes, suspects: suspects.map((s) => ({ ...s, raw: s.raw.toString("utf8") })), header, records: framer.records };
+  return {
+    copy: lines.replace(/^(\d+),[0-9a-f]{16},/gm, "$1,"),
+    hashes,
+    suspects: suspects.map((s) => ({ ...s, raw: s.raw.toString("utf8") })),
+    header,
+    records: framer.records,
+  };
 }
 
 describe("CsvRecordFramer", () => {

@@ -218,7 +218,13 @@ export class CsvRecordFramer {
     if (this.expectedFields < 0) {
       const header = rawBytes();
       for (let k = 0; k < header.length; k++) this.hashSeed = Math.imul(this.hashSeed ^ header[k]!, 0x01000193);
-      this.expectedFields = this.options.onHeader(splitCsvRecord(rawBytes().toString("utf8").replace(/^\uFEFF/, "")));
+      this.expectedFields = this.options.onHeader(
+        splitCsvRecord(
+          rawBytes()
+            .toString("utf8")
+            .replace(/^\uFEFF/, ""),
+        ),
+      );
       return;
     }
     if (flags & SUSPECT_HIGH) {

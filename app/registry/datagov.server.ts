@@ -2,7 +2,7 @@ import { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import { exponentialDelayMs, withRetries } from "~/vendors/retry.server";
-import { datagovEnv } from "./config";
+import { type datagovEnv } from "./config";
 
 /**
  * data.gov.sg as ACRA publishes through it: dataset and collection metadata
@@ -35,7 +35,10 @@ export function datagovConfigFrom(env: z.output<typeof datagovEnv>): DatagovConf
 }
 
 export class DatagovError extends Error {
-  constructor(message: string, public readonly status?: number) {
+  constructor(
+    message: string,
+    public readonly status?: number,
+  ) {
     super(message);
     this.name = "DatagovError";
   }
@@ -43,7 +46,11 @@ export class DatagovError extends Error {
 
 /** A failure worth another try (unreachable, 429, 5xx), with how long data.gov.sg asked us to wait. */
 class TransientDatagovError extends DatagovError {
-  constructor(message: string, status: number | undefined, readonly retryAfterMs?: number) {
+  constructor(
+    message: string,
+    status: number | undefined,
+    readonly retryAfterMs?: number,
+  ) {
     super(message, status);
   }
 }
@@ -156,7 +163,11 @@ export function createDatagovClient(config: DatagovConfig) {
 
     async collectionMetadata(collectionId: string): Promise<CollectionMetadata> {
       if (!/^\d+$/.test(collectionId)) throw new DatagovError(`Not a data.gov.sg collection id: ${JSON.stringify(collectionId)}`);
-      const data = await getJson(`${config.metadataApiUrl}/v2/public/api/collections/${collectionId}/metadata`, CollectionMetadata, `collection ${collectionId}`);
+      const data = await getJson(
+        `${config.metadataApiUrl}/v2/public/api/collections/${collectionId}/metadata`,
+        CollectionMetadata,
+        `collection ${collectionId}`,
+      );
       return data.collectionMetadata;
     },
 

@@ -53,7 +53,9 @@ export async function mergeIntoRegistry(client: pg.Client, runId: string, fileNa
      FROM acra_superseded`,
     [runId, fileNames],
   );
-  const assignments = [...ACRA_COLUMN_NAMES.filter((c) => c !== "uen"), "extra", "content_hash", "last_run_id"].map((c) => `"${c}" = excluded."${c}"`).join(", ");
+  const assignments = [...ACRA_COLUMN_NAMES.filter((c) => c !== "uen"), "extra", "content_hash", "last_run_id"]
+    .map((c) => `"${c}" = excluded."${c}"`)
+    .join(", ");
   const { rows } = await client.query<{ inserted: number; updated: number; loaded: number }>(
     `WITH merged AS (
        INSERT INTO staging_acra_companies (${COLUMN_LIST}, extra, content_hash, first_run_id, last_run_id)

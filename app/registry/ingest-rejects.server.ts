@@ -17,7 +17,10 @@ type PendingReject = { file: string; line: number; uen: string | null; reason: s
 export class RejectSink {
   private pending: PendingReject[] = [];
   count = 0;
-  constructor(private readonly client: pg.Client, private readonly runId: string) {}
+  constructor(
+    private readonly client: pg.Client,
+    private readonly runId: string,
+  ) {}
 
   add(reject: PendingReject) {
     this.count++;
@@ -59,7 +62,7 @@ function uenGuess(record: readonly string[], mapping: HeaderMapping): string | n
   return v && v.length <= 20 ? v : null;
 }
 
-type Judged = ({ reject: string; uen: string | null }) | { forward: Buffer };
+type Judged = { reject: string; uen: string | null } | { forward: Buffer };
 
 /**
  * A record the framer could not pass on as it is: read its fields as

@@ -8,7 +8,7 @@ import { rawTableSql } from "./acra-row-sql";
 import { CsvRecordFramer } from "./csv-lines";
 import { mergeIntoRegistry, type RawFile } from "./ingest-merge.server";
 import { judgeSuspect, RejectSink } from "./ingest-rejects.server";
-import type { SourceFile } from "./sources.server";
+import { type SourceFile } from "./sources.server";
 
 /**
  * Loads ACRA CSVs into `staging_acra_companies`. Node only frames the bytes
@@ -70,7 +70,10 @@ export class IngestionBusyError extends Error {
 }
 
 export class IngestionError extends Error {
-  constructor(message: string, public readonly runId?: string) {
+  constructor(
+    message: string,
+    public readonly runId?: string,
+  ) {
     super(message);
     this.name = "IngestionError";
   }
@@ -105,10 +108,10 @@ export async function ingestAcraFiles(options: IngestOptions): Promise<IngestSum
       `UPDATE acra_ingestion_runs SET status = 'failed', error = 'interrupted (the loading process stopped)', finished_at = now()
        WHERE status = 'running'`,
     );
-    const inserted = await client.query<{ id: string }>(
-      "INSERT INTO acra_ingestion_runs (source, source_version) VALUES ($1, $2) RETURNING id",
-      [options.source, options.sourceVersion ?? null],
-    );
+    const inserted = await client.query<{ id: string }>("INSERT INTO acra_ingestion_runs (source, source_version) VALUES ($1, $2) RETURNING id", [
+      options.source,
+      options.sourceVersion ?? null,
+    ]);
     runId = inserted.rows[0]!.id;
     const summary = await load(client, side, runId, options, started);
     await client.query(
@@ -276,7 +279,12 @@ async function load(client: pg.Client, side: pg.Client, runId: string, options: 
       phase,
     });
   overall("merging", rejects.count);
-  const merged = await mergeIntoRegistry(client, runId, files.map((f) => f.name), raws);
+  const merged = await mergeIntoRegistry(
+    client,
+    runId,
+    files.map((f) => f.name),
+    raws,
+  );
   await client.query("COMMIT");
 
   const rejected = rejects.count + merged.invalid;

@@ -1,6 +1,6 @@
 import { formatClockSeconds } from "~/utils/date-format";
 import { formatCount } from "~/utils/number-format";
-import type { IngestProgress } from "./ingest.server";
+import { type IngestProgress } from "./ingest.server";
 
 /**
  * One line of progress: bar (when the total size is known), rows, rows/s and
@@ -16,7 +16,11 @@ export function formatProgress(p: IngestProgress, elapsedMs: number, width = 24)
     const filled = Math.round(fraction * width);
     parts.push(`[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${String(Math.floor(fraction * 100)).padStart(3)}%`);
     const remaining = fraction > 0 ? seconds * (1 / fraction - 1) : Number.NaN;
-    parts.push(`${formatCount(p.rows)} rows`, `${formatCount(Math.round(rate))} rows/s`, `ETA ${p.phase === "reading" ? formatClockSeconds(remaining) : "0:00"}`);
+    parts.push(
+      `${formatCount(p.rows)} rows`,
+      `${formatCount(Math.round(rate))} rows/s`,
+      `ETA ${p.phase === "reading" ? formatClockSeconds(remaining) : "0:00"}`,
+    );
   } else {
     parts.push(`${formatCount(p.rows)} rows`, `${formatCount(Math.round(rate))} rows/s`);
   }

@@ -69,8 +69,7 @@ export async function probeSourceVersion(spec: string, datagov?: DatagovConfig):
     if (!datagov) throw new Error(`${spec}: data.gov.sg is not configured`);
     const client = createDatagovClient(datagov);
     const id = spec.slice(spec.indexOf(":") + 1).trim();
-    const lastUpdatedAt =
-      kind === "dataset" ? (await client.datasetMetadata(id)).lastUpdatedAt : (await client.collectionMetadata(id)).lastUpdatedAt;
+    const lastUpdatedAt = kind === "dataset" ? (await client.datasetMetadata(id)).lastUpdatedAt : (await client.collectionMetadata(id)).lastUpdatedAt;
     return { version: `lastUpdatedAt:${lastUpdatedAt}`, detail: `last updated ${lastUpdatedAt}` };
   }
   if (kind === "url") {

@@ -94,7 +94,10 @@ class SampleWriter {
   private asOf: Date;
   private themeTable: ReadonlyArray<readonly [Theme, number]>;
 
-  constructor(private readonly options: Required<SampleOptions>, private readonly columns: readonly string[]) {
+  constructor(
+    private readonly options: Required<SampleOptions>,
+    private readonly columns: readonly string[],
+  ) {
     this.rng = prng(options.seed);
     this.asOf = new Date(`${options.asOf}T00:00:00Z`);
     this.themeTable = THEMES.map((t) => [t, t.weight] as const);
@@ -151,7 +154,11 @@ class SampleWriter {
     const base = `${stem}${second === ` ${stem}` ? "" : second} ${word}`;
     switch (kind) {
       case "local":
-        return `${base} ${this.rng.weighted([["PTE. LTD.", 90], ["PRIVATE LIMITED", 5], ["PTE LTD", 5]] as const)}`;
+        return `${base} ${this.rng.weighted([
+          ["PTE. LTD.", 90],
+          ["PRIVATE LIMITED", 5],
+          ["PTE LTD", 5],
+        ] as const)}`;
       case "public":
         return `${base} ${this.rng.pick(["LIMITED", "LTD."])}`;
       case "foreign":
@@ -200,9 +207,18 @@ class SampleWriter {
       registration_incorporation_date: isoDate(incorporated),
       uen_issue_date: isoDate(incorporated),
     };
-    if (kind === "local") row.company_type_description = rng.weighted([["Private Company Limited by Shares", 88], ["Exempt Private Company Limited by Shares", 11], ["Public Company Limited by Guarantee", 1]] as const);
+    if (kind === "local")
+      row.company_type_description = rng.weighted([
+        ["Private Company Limited by Shares", 88],
+        ["Exempt Private Company Limited by Shares", 11],
+        ["Public Company Limited by Guarantee", 1],
+      ] as const);
     if (kind === "public") row.company_type_description = "Public Company Limited by Shares";
-    if (kind === "business") row.business_constitution_description = rng.weighted([["Sole-Proprietor", 80], ["Partnership", 20]] as const);
+    if (kind === "business")
+      row.business_constitution_description = rng.weighted([
+        ["Sole-Proprietor", 80],
+        ["Partnership", 20],
+      ] as const);
     if (kind === "paf") row.paf_constitution_description = rng.pick(["Sole-Proprietor", "Partnership", "Limited Liability Partnership"]);
     if (kind === "foreign" && rng.chance(0.15)) {
       row.address_type = "FOREIGN";
@@ -212,12 +228,34 @@ class SampleWriter {
       this.address(row);
     }
     if (isCompany) {
-      const due = new Date(Date.UTC(this.asOf.getUTCFullYear() + (rng.chance(0.5) ? 0 : 1), incorporated.getUTCMonth(), Math.min(incorporated.getUTCDate(), 28)));
+      const due = new Date(
+        Date.UTC(this.asOf.getUTCFullYear() + (rng.chance(0.5) ? 0 : 1), incorporated.getUTCMonth(), Math.min(incorporated.getUTCDate(), 28)),
+      );
       if (rng.chance(0.8)) row.account_due_date = isoDate(due);
       if (rng.chance(0.85)) row.annual_return_date = isoDate(this.dateBetween(new Date(this.asOf.getTime() - 540 * 86_400_000), this.asOf));
-      row.no_of_charges = String(rng.weighted([[0, 80], [1, 12], [2, 5], [3, 3]] as const));
-      row.paid_up_capital1_currency = kind === "foreign" ? rng.pick(["UNITED STATES OF AMERICA, DOLLARS", "HONG KONG, DOLLARS", "SINGAPORE, DOLLARS"]) : "SINGAPORE, DOLLARS";
-      row.paid_up_capital1_ordinary = String(rng.weighted([[1, 10], [100, 15], [1000, 10], [10000, 15], [50000, 10], [100000, 20], [500000, 8], [1000000, 8], [5000000, 4]] as const));
+      row.no_of_charges = String(
+        rng.weighted([
+          [0, 80],
+          [1, 12],
+          [2, 5],
+          [3, 3],
+        ] as const),
+      );
+      row.paid_up_capital1_currency =
+        kind === "foreign" ? rng.pick(["UNITED STATES OF AMERICA, DOLLARS", "HONG KONG, DOLLARS", "SINGAPORE, DOLLARS"]) : "SINGAPORE, DOLLARS";
+      row.paid_up_capital1_ordinary = String(
+        rng.weighted([
+          [1, 10],
+          [100, 15],
+          [1000, 10],
+          [10000, 15],
+          [50000, 10],
+          [100000, 20],
+          [500000, 8],
+          [1000000, 8],
+          [5000000, 4],
+        ] as const),
+      );
       if (rng.chance(0.03)) row.paid_up_capital1_preference = String(rng.int(1, 50) * 10000);
       if (rng.chance(0.22)) {
         const [firmUen, firmName] = rng.pick(AUDIT_FIRMS);
@@ -233,7 +271,20 @@ class SampleWriter {
       if (other !== code) this.ssic(row, "secondary", other);
       if (other !== code && rng.chance(0.2)) row.secondary_user_described_activity = rng.pick(theme.activities);
     }
-    row.no_of_officers = String(isCompany ? rng.weighted([[1, 25], [2, 35], [3, 18], [4, 9], [5, 5], [6, 3], [8, 3], [12, 2]] as const) : rng.int(1, 3));
+    row.no_of_officers = String(
+      isCompany
+        ? rng.weighted([
+            [1, 25],
+            [2, 35],
+            [3, 18],
+            [4, 9],
+            [5, 5],
+            [6, 3],
+            [8, 3],
+            [12, 2],
+          ] as const)
+        : rng.int(1, 3),
+    );
     if (rng.chance(0.05)) row.former_entity_name1 = this.companyName(kind, rng.weighted(this.themeTable));
     if (rng.chance(0.005)) row.former_entity_name2 = this.companyName(kind, rng.weighted(this.themeTable));
     if (rng.chance(0.01)) row.primary_user_described_activity = "";

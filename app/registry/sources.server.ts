@@ -1,7 +1,7 @@
 import { createReadStream } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
-import type { Readable } from "node:stream";
+import { type Readable } from "node:stream";
 import { createDatagovClient, openUrl, redactQuery, type DatagovConfig } from "./datagov.server";
 
 /**

@@ -1,6 +1,6 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { apiError, isApiRequest } from "~/http.server";
+import { type LoaderFunctionArgs } from "@remix-run/node";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { apiError, isApiRequest } from "~/http.server";
 
 // Any path no route claims: JSON for API clients, otherwise a 404 for the error boundary.
 export function loader({ request }: LoaderFunctionArgs) {

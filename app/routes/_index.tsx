@@ -1,4 +1,4 @@
-import type { MetaFunction } from "@remix-run/node";
+import { type MetaFunction } from "@remix-run/node";
 import { Link } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 
@@ -14,8 +14,7 @@ export default function Index() {
     <main className="mx-auto w-full max-w-5xl flex-1 px-6 py-16">
       <h1 className="text-4xl font-bold tracking-tight text-slate-900">A ranked shortlist of companies, every morning.</h1>
       <p className="mt-4 max-w-2xl text-lg text-slate-600">
-        Nexius Leads turns the company registry into scored, explained, contactable leads for your sales team, and keeps
-        your Odoo CRM in step.
+        Nexius Leads turns the company registry into scored, explained, contactable leads for your sales team, and keeps your Odoo CRM in step.
       </p>
       <div className="mt-8 flex gap-3">
         <Link to="/app" className="rounded-md bg-brand-600 px-5 py-2.5 text-sm font-semibold text-white hover:bg-brand-700">

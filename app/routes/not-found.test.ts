@@ -4,7 +4,10 @@ import { action, loader } from "./$";
 
 describe("paths no route claims", () => {
   it("answer API clients with a JSON 404, GET or POST", async () => {
-    for (const [fn, method] of [[loader, "GET"], [action, "POST"]] as const) {
+    for (const [fn, method] of [
+      [loader, "GET"],
+      [action, "POST"],
+    ] as const) {
       const response = await invoke(fn, appRequest("/api/no-such-endpoint", { method }));
       expect(response.status).toBe(404);
       expect(response.headers.get("content-type")).toMatch(/application\/json/);

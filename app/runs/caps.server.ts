@@ -1,6 +1,6 @@
 import { db } from "~/db.server";
-import type { CapGuard } from "~/vendors/apify.server";
 import { singaporeDate } from "~/utils/singapore-time";
+import { type CapGuard } from "~/vendors/apify.server";
 
 /**
  * Daily vendor caps per tenant, checked BEFORE a call: the units are taken
@@ -12,8 +12,10 @@ export function dailyCapGuard(tenantId: string, cap: number, now: () => Date = (
     async tryConsume(vendor, units) {
       if (cap <= 0) return false;
       const day = singaporeDate(now());
-      const rows = await db.$withTenant(tenantId, (tx) =>
-        tx.$queryRaw<Array<{ units: number }>>`
+      const rows = await db.$withTenant(
+        tenantId,
+        (tx) =>
+          tx.$queryRaw<Array<{ units: number }>>`
           INSERT INTO vendor_daily_usage (day, vendor, units, calls)
           SELECT ${day}::date, ${vendor}, ${units}, 1 WHERE ${units} <= ${cap}
           ON CONFLICT (tenant_id, day, vendor) DO UPDATE

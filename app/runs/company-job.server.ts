@@ -2,8 +2,8 @@ import { db } from "~/db.server";
 import { enqueue } from "~/jobs/enqueue.server";
 import { log } from "~/logger.server";
 import { enrichCompany } from "./enrich-company.server";
-import { logStep } from "./run-log.server";
 import { loadRunContext } from "./run-context.server";
+import { logStep } from "./run-log.server";
 import { scoreCompanies } from "./score-stage.server";
 import { runJobPriority, type RunJobStage } from "./start-run.server";
 import { BATCH, verifyPendingEmails } from "./verify-emails.server";
@@ -30,7 +30,15 @@ const VERIFY_MAX_WAIT_MS = 45_000;
  * (its heartbeat row is gone) — never by a second job while the first still
  * works, so a company's vendor calls happen once per run.
  */
-export async function runEnrichCompanyJob(input: { tenantId: string; runId: string; uen: string; attempt: number; maxAttempts: number; jobId: string; workerId: string | null }) {
+export async function runEnrichCompanyJob(input: {
+  tenantId: string;
+  runId: string;
+  uen: string;
+  attempt: number;
+  maxAttempts: number;
+  jobId: string;
+  workerId: string | null;
+}) {
   const { tenantId, runId, uen, jobId, workerId } = input;
   const claimed = await db.$withTenant(
     tenantId,
@@ -51,13 +59,18 @@ export async function runEnrichCompanyJob(input: { tenantId: string; runId: stri
   } catch (error) {
     if (input.attempt < input.maxAttempts) {
       // The retry may come from another worker: give the lease up.
-      await db.$withTenant(tenantId, (tx) => tx.runCompany.updateMany({ where: { runId, uen, leaseJobId: jobId }, data: { leaseWorker: null } })).catch(() => {});
+      await db
+        .$withTenant(tenantId, (tx) => tx.runCompany.updateMany({ where: { runId, uen, leaseJobId: jobId }, data: { leaseWorker: null } }))
+        .catch(() => {});
       throw error;
     }
     // Out of retries: record it and let the run finish without this company.
     log().error({ err: error, runId, uen }, "company failed on its last attempt");
     await db.$withTenant(tenantId, async (tx) => {
-      await tx.runCompany.updateMany({ where: { runId, uen }, data: { status: "failed", error: (error as Error).message.slice(0, 500), finishedAt: new Date(), updatedAt: new Date() } });
+      await tx.runCompany.updateMany({
+        where: { runId, uen },
+        data: { status: "failed", error: (error as Error).message.slice(0, 500), finishedAt: new Date(), updatedAt: new Date() },
+      });
       await logStep(tx, { runId, uen, stage: "company", event: "failed", status: "error", message: (error as Error).message });
     });
     await settle(tenantId, runId, 1);
@@ -94,8 +107,10 @@ async function priorityOf(tenantId: string, runId: string, stage: RunJobStage) {
 }
 
 export async function runVerifyEmailsJob(tenantId: string, runId: string) {
-  const [state] = await db.$withTenant(tenantId, (tx) =>
-    tx.$queryRaw<Array<{ pending: number; enriching: number; oldest_ms: number | null }>>`
+  const [state] = await db.$withTenant(
+    tenantId,
+    (tx) =>
+      tx.$queryRaw<Array<{ pending: number; enriching: number; oldest_ms: number | null }>>`
       SELECT
         (SELECT count(*)::int FROM lead_emails e JOIN run_companies rc ON rc.uen = e.uen AND rc.run_id = ${runId}::uuid
            WHERE rc.status = 'awaiting_verification' AND e.verification_status = 'pending') AS pending,
@@ -114,7 +129,11 @@ export async function runVerifyEmailsJob(tenantId: string, runId: string) {
   const ready = await verifyPendingEmails(tenantId, runId, { fullBatchesOnly: !lastOnes && !waitedEnough });
   // Scoring writes a rationale (an LLM call each): in parallel jobs, not one after another here.
   for (const uen of ready) {
-    await enqueue("score_company", { tenantId, runId, uen }, { jobKey: `run:${runId}:${uen}:score`, jobKeyMode: "dedupe", priority: await priorityOf(tenantId, runId, "score") });
+    await enqueue(
+      "score_company",
+      { tenantId, runId, uen },
+      { jobKey: `run:${runId}:${uen}:score`, jobKeyMode: "dedupe", priority: await priorityOf(tenantId, runId, "score") },
+    );
   }
 }
 
@@ -138,6 +157,10 @@ export async function settle(tenantId: string, runId: string, count: number) {
       WHERE id = ${runId}::uuid RETURNING settled_count, target_count`;
   });
   if (row && row.settled_count >= row.target_count) {
-    await enqueue("finalize_run", { tenantId, runId }, { jobKey: `run:${runId}:finalize`, jobKeyMode: "dedupe", priority: await priorityOf(tenantId, runId, "finalize") });
+    await enqueue(
+      "finalize_run",
+      { tenantId, runId },
+      { jobKey: `run:${runId}:finalize`, jobKeyMode: "dedupe", priority: await priorityOf(tenantId, runId, "finalize") },
+    );
   }
 }

@@ -1,21 +1,28 @@
 import { createHash } from "node:crypto";
 import { performance } from "node:perf_hooks";
-import type { CrawledPage, CrawlResult } from "~/crawler/crawl-site.server";
+import { type CrawledPage, type CrawlResult } from "~/crawler/crawl-site.server";
 import { nameMatchScore } from "~/crawler/domain-discovery.server";
-import type { PageText } from "~/crawler/html-text.server";
+import { type PageText } from "~/crawler/html-text.server";
 import { db, type TenantTx } from "~/db.server";
-import { applyEmailPolicy } from "~/enrichment/email-policy.server";
 import { matchesContactTitle } from "~/enrichment/contact-titles.server";
+import { applyEmailPolicy } from "~/enrichment/email-policy.server";
 import { extractCompanyProfile, type SourcePage } from "~/enrichment/extract.server";
 import { log } from "~/logger.server";
-import { APIFY_LINKEDIN_VENDOR, companyLookupInput, DEFAULT_ACTORS, discoverContactsViaApify, type ApifyChainOutcome, type ApifyVendorCall } from "~/vendors/apify.server";
+import { withTokenBudget } from "~/scoring/token-budget.server";
+import {
+  APIFY_LINKEDIN_VENDOR,
+  companyLookupInput,
+  DEFAULT_ACTORS,
+  discoverContactsViaApify,
+  type ApifyChainOutcome,
+  type ApifyVendorCall,
+} from "~/vendors/apify.server";
 import { VendorError } from "~/vendors/errors.server";
+import { raiseRunAlert, raiseVendorFailureAlert } from "./alerts.server";
 import { dailyCapGuard } from "./caps.server";
 import { leadEngineClients, type LeadEngineClients } from "./clients.server";
-import { raiseRunAlert, raiseVendorFailureAlert } from "./alerts.server";
-import { addVendorUsage, llmUsageDelta, logStep, VENDOR_UNIT_COST_USD } from "./run-log.server";
 import { loadRunContext, type RunContext, type RegistryCompany } from "./run-context.server";
-import { withTokenBudget } from "~/scoring/token-budget.server";
+import { addVendorUsage, llmUsageDelta, logStep, VENDOR_UNIT_COST_USD } from "./run-log.server";
 import { robotsRefusedSite, tavilyExtractUrls } from "./tavily-fallback.server";
 
 /**
@@ -67,9 +74,21 @@ export async function enrichCompany(tenantId: string, runId: string, uen: string
       onVendorCall: (call) => vendorCalls.push(call),
     });
     await logContactVendorCalls(tenantId, runId, uen, vendorCalls);
-    await usage(tenantId, runId, APIFY_LINKEDIN_VENDOR, { calls: result.calls, units: result.units, errors: result.outcome === "error" || result.outcome === "quota" ? 1 : 0 });
-    if (result.outcome === "cap_reached") await raiseRunAlert(tenantId, runId, "vendor_cap", "info", `The daily Apify cap (${clients.apifyDailyCap} actor runs) is reached; remaining companies go without new LinkedIn contacts today.`);
-    if (result.outcome === "quota") await raiseRunAlert(tenantId, runId, "vendor_quota", "warning", "Apify reported its quota is used up; companies continue without LinkedIn contacts.");
+    await usage(tenantId, runId, APIFY_LINKEDIN_VENDOR, {
+      calls: result.calls,
+      units: result.units,
+      errors: result.outcome === "error" || result.outcome === "quota" ? 1 : 0,
+    });
+    if (result.outcome === "cap_reached")
+      await raiseRunAlert(
+        tenantId,
+        runId,
+        "vendor_cap",
+        "info",
+        `The daily Apify cap (${clients.apifyDailyCap} actor runs) is reached; remaining companies go without new LinkedIn contacts today.`,
+      );
+    if (result.outcome === "quota")
+      await raiseRunAlert(tenantId, runId, "vendor_quota", "warning", "Apify reported its quota is used up; companies continue without LinkedIn contacts.");
     const found: ContactFound[] = result.contacts.map((c) => ({
       fullName: c.full_name,
       title: c.title ?? null,
@@ -79,7 +98,11 @@ export async function enrichCompany(tenantId: string, runId: string, uen: string
       email: c.email ?? null,
       source: APIFY_LINKEDIN_VENDOR,
     }));
-    note({ tool: "apify_linkedin", args: { outcome: result.outcome, contacts: found.length }, status: result.outcome === "error" || result.outcome === "quota" ? "error" : "ok" });
+    note({
+      tool: "apify_linkedin",
+      args: { outcome: result.outcome, contacts: found.length },
+      status: result.outcome === "error" || result.outcome === "quota" ? "error" : "ok",
+    });
     return { outcome: result.outcome, found, available: result.outcome === "ok" };
   });
   // Awaited after the website stages; a rejection must not go unhandled meanwhile.
@@ -245,12 +268,33 @@ export async function enrichCompany(tenantId: string, runId: string, uen: string
     };
     await tx.leadFeature.upsert({ where: { tenantId_uen: { tenantId, uen } }, create: { tenantId, uen, ...features }, update: features });
     for (const page of pages) {
-      const row = { kind: page.kind, source: page.source, status: page.status, title: page.title, text: page.text, sha256: page.sha256, bytes: page.bytes, fetchedAt: now };
-      await tx.crawlPage.upsert({ where: { tenantId_uen_url: { tenantId, uen, url: page.url } }, create: { tenantId, uen, url: page.url, ...row }, update: row });
+      const row = {
+        kind: page.kind,
+        source: page.source,
+        status: page.status,
+        title: page.title,
+        text: page.text,
+        sha256: page.sha256,
+        bytes: page.bytes,
+        fetchedAt: now,
+      };
+      await tx.crawlPage.upsert({
+        where: { tenantId_uen_url: { tenantId, uen, url: page.url } },
+        create: { tenantId, uen, url: page.url, ...row },
+        update: row,
+      });
     }
     const contactIds = new Map<string, string>();
     for (const c of contacts.found) {
-      const data = { fullName: c.fullName, title: c.title, companyCurrent: c.companyCurrent, location: c.location, source: c.source, provenance: { source: c.source, at } as object, updatedAt: now };
+      const data = {
+        fullName: c.fullName,
+        title: c.title,
+        companyCurrent: c.companyCurrent,
+        location: c.location,
+        source: c.source,
+        provenance: { source: c.source, at } as object,
+        updatedAt: now,
+      };
       const saved = await tx.leadContact.upsert({
         where: { tenantId_uen_linkedinUrl: { tenantId, uen, linkedinUrl: c.linkedinUrl } },
         create: { tenantId, uen, linkedinUrl: c.linkedinUrl, ...data },
@@ -260,10 +304,16 @@ export async function enrichCompany(tenantId: string, runId: string, uen: string
       if (c.email) contactIds.set(c.email.toLowerCase(), saved.id);
     }
 
-    const candidates = [...profile.emails.map((e) => ({ email: e, source: "website" })), ...contacts.found.filter((c) => c.email).map((c) => ({ email: c.email!, source: c.source }))];
+    const candidates = [
+      ...profile.emails.map((e) => ({ email: e, source: "website" })),
+      ...contacts.found.filter((c) => c.email).map((c) => ({ email: c.email!, source: c.source })),
+    ];
     const policy = applyEmailPolicy(
       candidates.map((c) => c.email),
-      { freeMail: run.rules.freeMail === "allow" || run.rules.freeMail === "allow_low_confidence" ? "allow_low_confidence" : "exclude", suppression: run.suppression },
+      {
+        freeMail: run.rules.freeMail === "allow" || run.rules.freeMail === "allow_low_confidence" ? "allow_low_confidence" : "exclude",
+        suppression: run.suppression,
+      },
     );
     const sourceOf = new Map(candidates.map((c) => [c.email.toLowerCase(), c.source]));
     let pending = 0;
@@ -280,7 +330,11 @@ export async function enrichCompany(tenantId: string, runId: string, uen: string
         verifiedAt: fresh ? cached.checkedAt : null,
         updatedAt: now,
       };
-      await tx.leadEmail.upsert({ where: { tenantId_uen_email: { tenantId, uen, email: kept.email } }, create: { tenantId, uen, email: kept.email, ...data }, update: data });
+      await tx.leadEmail.upsert({
+        where: { tenantId_uen_email: { tenantId, uen, email: kept.email } },
+        create: { tenantId, uen, email: kept.email, ...data },
+        update: data,
+      });
     }
     if (policy.kept.length && pending < policy.kept.length) {
       await addVendorUsage(tx, runId, "zerobounce", { cacheHits: policy.kept.length - pending });
@@ -333,7 +387,15 @@ async function extractWithinBudget(tenantId: string, runId: string, pages: Sourc
 /** Contacts found within this window are reused instead of bought again. */
 const CONTACTS_FRESH_MS = 30 * 24 * 60 * 60 * 1000;
 
-type ContactFound = { fullName: string; title: string | null; companyCurrent: string | null; linkedinUrl: string; location: string | null; email: string | null; source: string };
+type ContactFound = {
+  fullName: string;
+  title: string | null;
+  companyCurrent: string | null;
+  linkedinUrl: string;
+  location: string | null;
+  email: string | null;
+  source: string;
+};
 
 async function knownContacts(tenantId: string, uen: string): Promise<ContactFound[]> {
   return db.$withTenant(tenantId, async (tx) => {
@@ -390,12 +452,32 @@ function stepRecorder(tenantId: string, runId: string, uen: string) {
       // One short transaction per stage: the company's current stage and the step's event.
       await db.$withTenant(tenantId, async (tx) => {
         await tx.runCompany.updateMany({ where: { runId, uen }, data: { stage, updatedAt: new Date() } });
-        await logStep(tx, { runId, uen, stage, event, status: noted.status ?? "ok", tool: noted.tool, args: noted.args, message: noted.message, durationMs: performance.now() - started });
+        await logStep(tx, {
+          runId,
+          uen,
+          stage,
+          event,
+          status: noted.status ?? "ok",
+          tool: noted.tool,
+          args: noted.args,
+          message: noted.message,
+          durationMs: performance.now() - started,
+        });
       });
       return value;
     } catch (error) {
       await db.$withTenant(tenantId, (tx) =>
-        logStep(tx, { runId, uen, stage, event, status: "error", tool: noted.tool, args: noted.args, message: (error as Error).message, durationMs: performance.now() - started }),
+        logStep(tx, {
+          runId,
+          uen,
+          stage,
+          event,
+          status: "error",
+          tool: noted.tool,
+          args: noted.args,
+          message: (error as Error).message,
+          durationMs: performance.now() - started,
+        }),
       );
       throw error;
     }

@@ -53,14 +53,30 @@ export async function finalizeRun(tenantId: string, runId: string): Promise<RunM
         FROM run_event_logs WHERE run_id = ${runId}::uuid AND duration_ms IS NOT NULL AND uen IS NOT NULL
         GROUP BY stage ORDER BY stage`;
 
-      const metrics = computeRunMetrics({ companies, candidatesTotal: run.candidatesTotal, vendors, latency: latency.map((l) => ({ ...l, p50: Math.round(l.p50), p95: Math.round(l.p95) })) });
+      const metrics = computeRunMetrics({
+        companies,
+        candidatesTotal: run.candidatesTotal,
+        vendors,
+        latency: latency.map((l) => ({ ...l, p50: Math.round(l.p50), p95: Math.round(l.p95) })),
+      });
       const reasons = degradedReasons(metrics, run.degradedReasons);
       const distribution = distributionCheck(metrics.score_distribution);
       if (!distribution.ok) {
-        await raiseAlert(tx, { runId, kind: "score_distribution", severity: "warning", message: `${distribution.offending} holds ${Math.round(distribution.shares[distribution.offending!] * 100)} % of the shortlist (over 70 %): check the score thresholds.`, details: { shares: distribution.shares } });
+        await raiseAlert(tx, {
+          runId,
+          kind: "score_distribution",
+          severity: "warning",
+          message: `${distribution.offending} holds ${Math.round(distribution.shares[distribution.offending!] * 100)} % of the shortlist (over 70 %): check the score thresholds.`,
+          details: { shares: distribution.shares },
+        });
       }
       if (metrics.crawl_success_rate < 1 - CRAWL_ERROR_ALERT_RATE && metrics.companies >= 10) {
-        await raiseAlert(tx, { runId, kind: "crawl_error_rate", severity: "warning", message: `Only ${Math.round(metrics.crawl_success_rate * 100)} % of the websites could be crawled.` });
+        await raiseAlert(tx, {
+          runId,
+          kind: "crawl_error_rate",
+          severity: "warning",
+          message: `Only ${Math.round(metrics.crawl_success_rate * 100)} % of the websites could be crawled.`,
+        });
       }
       const high = companies.filter((c) => c.bucket === "High").map((c) => c.uen);
       const qaSample = pickQaSample(high, runId, 10);

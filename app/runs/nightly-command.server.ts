@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { db, platformDb } from "~/db.server";
 import { startWorker } from "~/jobs/worker.server";
-import type { RunMetrics } from "./metrics";
+import { type RunMetrics } from "./metrics";
 import { runProgress } from "./run-events.server";
 import { isRunFinished } from "./run-vocabulary";
 import { startRun } from "./start-run.server";
@@ -65,7 +65,11 @@ export async function runNightlyCommand(input: {
       input.progress(
         `${bar(progress.settled, progress.target)} ${progress.settled}/${progress.target} companies · ${progress.status}` +
           ` · ${rate.toFixed(1)}/s${eta !== null && progress.settled < progress.target ? ` · ETA ${eta}s` : ""}` +
-          (Object.keys(progress.stages).length ? ` · ${Object.entries(progress.stages).map(([s, n]) => `${s} ${n}`).join(", ")}` : ""),
+          (Object.keys(progress.stages).length
+            ? ` · ${Object.entries(progress.stages)
+                .map(([s, n]) => `${s} ${n}`)
+                .join(", ")}`
+            : ""),
       );
       if (isRunFinished(progress.status)) break;
       if (Date.now() > deadline) throw new Error(`run ${runId} did not finish in time`);

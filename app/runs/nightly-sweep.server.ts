@@ -1,8 +1,8 @@
 import { platformDb } from "~/db.server";
 import { parseIcpRules } from "~/icp/rules";
 import { log } from "~/logger.server";
-import { RunAlreadyActiveError, startRun } from "./start-run.server";
 import { singaporeDate, singaporeHour } from "~/utils/singapore-time";
+import { RunAlreadyActiveError, startRun } from "./start-run.server";
 
 /**
  * The hourly sweep (cron, UTC): every active workspace whose nightly run is

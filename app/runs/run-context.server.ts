@@ -85,8 +85,10 @@ async function build(tenantId: string, runId: string): Promise<RunContext> {
 }
 
 export async function registryCompany(tenantId: string, uen: string): Promise<RegistryCompany> {
-  const rows = await db.$withTenant(tenantId, (tx) =>
-    tx.$queryRaw<Array<RegistryCompany>>`
+  const rows = await db.$withTenant(
+    tenantId,
+    (tx) =>
+      tx.$queryRaw<Array<RegistryCompany>>`
       SELECT uen, entity_name AS name, entity_status_description AS status, entity_type_description AS "entityType",
              primary_ssic_code AS "ssicCode", primary_ssic_description AS "ssicDescription",
              registration_incorporation_date AS incorporated, postal_code AS "postalCode",

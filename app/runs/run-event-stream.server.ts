@@ -18,7 +18,13 @@ export function resumePoint(lastEventId: string | null): bigint {
  * finished (`done`) or the client goes away (`signal`). `onClose` runs once,
  * however it ends.
  */
-export function runEventStream(options: { tenantId: string; runId: string; afterId: bigint; signal: AbortSignal; onClose: () => void }): ReadableStream<Uint8Array> {
+export function runEventStream(options: {
+  tenantId: string;
+  runId: string;
+  afterId: bigint;
+  signal: AbortSignal;
+  onClose: () => void;
+}): ReadableStream<Uint8Array> {
   const { tenantId, runId, signal } = options;
   let lastId = options.afterId;
   const encoder = new TextEncoder();

@@ -3,7 +3,7 @@ import { db } from "~/db.server";
 import { env } from "~/env.server";
 import { log } from "~/logger.server";
 import { singleton } from "~/singleton.server";
-import type { RunProgress, RunStepEvent } from "./run-events";
+import { type RunProgress, type RunStepEvent } from "./run-events";
 
 /**
  * Live run progress. One LISTEN connection per process wakes the streams of
@@ -139,4 +139,3 @@ export async function runProgress(tenantId: string, runId: string): Promise<RunP
     };
   });
 }
-

@@ -1,7 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { formatRunStreamEvent, type RunStepEvent } from "./run-events";
 
-const step: RunStepEvent = { id: "42", uen: "201912345K", stage: "crawl", event: "fetched", status: "ok", durationMs: 120, message: null, createdAt: "2026-01-02T03:04:05.000Z" };
+const step: RunStepEvent = {
+  id: "42",
+  uen: "201912345K",
+  stage: "crawl",
+  event: "fetched",
+  status: "ok",
+  durationMs: 120,
+  message: null,
+  createdAt: "2026-01-02T03:04:05.000Z",
+};
 
 describe("the run stream's wire format", () => {
   it("gives a step its row id, so a reconnect resumes after it", () => {

@@ -1,4 +1,4 @@
-import type { TenantTx } from "~/db.server";
+import { type TenantTx } from "~/db.server";
 import { REDACTED_KEYS } from "~/logger.server";
 import { maskEmailsIn } from "~/privacy/mask";
 

@@ -3,11 +3,11 @@ import { db } from "~/db.server";
 import { matchesContactTitle } from "~/enrichment/contact-titles.server";
 import { rationaleFor } from "~/scoring/rationale.server";
 import { employeeFit, scoreLead, type DomainConfidence, type LeadSignals } from "~/scoring/score";
-import { leadEngineClients } from "./clients.server";
-import { raiseVendorFailureAlert } from "./alerts.server";
-import { addVendorUsage, llmUsageDelta, logStep } from "./run-log.server";
-import { loadRunContext, type RunContext } from "./run-context.server";
 import { isoDay } from "~/utils/date-format";
+import { raiseVendorFailureAlert } from "./alerts.server";
+import { leadEngineClients } from "./clients.server";
+import { loadRunContext, type RunContext } from "./run-context.server";
+import { addVendorUsage, llmUsageDelta, logStep } from "./run-log.server";
 
 /**
  * Score + rationale + persist for companies whose enrichment (and email
@@ -127,7 +127,14 @@ async function signalsFor(run: RunContext, uen: string): Promise<LeadSignals> {
       locationsIncludeSingapore: (f?.locations ?? []).some((l) => /singapore/i.test(l)),
     },
     contacts: {
-      vendor: f?.contactsStatus === "ok" ? "available" : f?.contactsStatus === "quota" || f?.contactsStatus === "cap_reached" ? "quota" : f?.contactsStatus === "disabled" ? "disabled" : "error",
+      vendor:
+        f?.contactsStatus === "ok"
+          ? "available"
+          : f?.contactsStatus === "quota" || f?.contactsStatus === "cap_reached"
+            ? "quota"
+            : f?.contactsStatus === "disabled"
+              ? "disabled"
+              : "error",
       roleQualified: data.contacts.filter((c) => titles.some((wanted) => matchesContactTitle(c.title, wanted))).length,
       verifiedEmails: data.emails.filter((e) => e.verificationStatus === "verified").length,
       unknownEmails: data.emails.filter((e) => e.verificationStatus === "unknown" || e.verificationStatus === "catch_all").length,

@@ -4,11 +4,11 @@ import { env } from "~/env.server";
 import { refreshCandidates } from "~/icp/candidates.server";
 import { enqueue } from "~/jobs/enqueue.server";
 import { log } from "~/logger.server";
+import { singaporeDate } from "~/utils/singapore-time";
 import { raiseRunAlert } from "./alerts.server";
+import { RunOptionsSchema, loadRunContext, type RunOptions } from "./run-context.server";
 import { logStep } from "./run-log.server";
 import { VERIFICATION_API_ERROR } from "./verify-emails.server";
-import { RunOptionsSchema, loadRunContext, type RunOptions } from "./run-context.server";
-import { singaporeDate } from "~/utils/singapore-time";
 
 /**
  * Starting a run: a `runs` row (queued) and a start_run job. The job refreshes
@@ -42,11 +42,13 @@ export class RunAlreadyActiveError extends Error {
   }
 }
 
-export async function startRun(tenantId: string, input: { kind: RunKind; actor: Actor | null; options?: RunOptions; runAt?: Date }): Promise<{ runId: string }> {
+export async function startRun(
+  tenantId: string,
+  input: { kind: RunKind; actor: Actor | null; options?: RunOptions; runAt?: Date },
+): Promise<{ runId: string }> {
   const options = RunOptionsSchema.parse(input.options ?? {});
-  const run = await db.$withTenant(
-    tenantId,
-    async (tx) => {
+  const run = await db
+    .$withTenant(tenantId, async (tx) => {
       // One full run at a time per tenant; a one-company re-enrich may overlap.
       if (input.kind !== "re_enrich") {
         const active = await activeFullRun(tx);
@@ -66,15 +68,19 @@ export async function startRun(tenantId: string, input: { kind: RunKind; actor: 
         select: { id: true },
       });
       await logStep(tx, { runId: created.id, stage: "run", event: "queued", status: "info", args: { kind: input.kind, ...options } });
-      await enqueue("start_run", { tenantId, runId: created.id }, { jobKey: `run:${created.id}:start`, runAt: input.runAt, priority: runJobPriority(input.kind), tx });
+      await enqueue(
+        "start_run",
+        { tenantId, runId: created.id },
+        { jobKey: `run:${created.id}:start`, runAt: input.runAt, priority: runJobPriority(input.kind), tx },
+      );
       return created;
-    },
-  ).catch(async (error: unknown) => {
-    // Two starts passed the check at once: the index runs_one_active_full_run let one of them in.
-    if ((error as { code?: string }).code !== "P2002" || input.kind === "re_enrich") throw error;
-    const active = await db.$withTenant(tenantId, activeFullRun);
-    throw active ? new RunAlreadyActiveError(active.id) : error;
-  });
+    })
+    .catch(async (error: unknown) => {
+      // Two starts passed the check at once: the index runs_one_active_full_run let one of them in.
+      if ((error as { code?: string }).code !== "P2002" || input.kind === "re_enrich") throw error;
+      const active = await db.$withTenant(tenantId, activeFullRun);
+      throw active ? new RunAlreadyActiveError(active.id) : error;
+    });
   if (input.actor) await recordAudit(tenantId, input.actor, "run.started", run.id, { kind: input.kind, ...options });
   return { runId: run.id };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { CrawlResult } from "~/crawler/crawl-site.server";
+import { type CrawlResult } from "~/crawler/crawl-site.server";
 import { robotsRefusedSite, tavilyExtractUrls } from "./tavily-fallback.server";
 
 const crawl = (over: Partial<CrawlResult>): CrawlResult => ({ domain: "acme.test", status: "thin", pages: [], skipped: [], wordCount: 0, ...over });

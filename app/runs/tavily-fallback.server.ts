@@ -1,4 +1,4 @@
-import type { CrawlResult } from "~/crawler/crawl-site.server";
+import { type CrawlResult } from "~/crawler/crawl-site.server";
 
 /** Pages per domain handed to Tavily Extract. */
 export const TAVILY_MAX_PAGES = 4;

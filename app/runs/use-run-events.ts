@@ -1,5 +1,5 @@
 import { useEffect, useRef } from "react";
-import type { RunDone, RunProgress, RunStepEvent } from "./run-events";
+import { type RunDone, type RunProgress, type RunStepEvent } from "./run-events";
 
 export type RunEventHandlers = {
   onOpen?: () => void;

@@ -1,6 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { db } from "~/db.server";
-import type { EmailVerification } from "~/vendors/zerobounce.server";
+import { type EmailVerification } from "~/vendors/zerobounce.server";
 import { raiseRunAlert } from "./alerts.server";
 import { leadEngineClients } from "./clients.server";
 import { addVendorUsage, logStep, VENDOR_UNIT_COST_USD } from "./run-log.server";
@@ -23,8 +23,10 @@ export async function verifyPendingEmails(tenantId: string, runId: string, optio
   const { zeroBounce } = leadEngineClients();
   const settledCompanies = new Set<string>();
   for (;;) {
-    const pending = await db.$withTenant(tenantId, (tx) =>
-      tx.$queryRaw<Array<{ uen: string; email: string }>>`
+    const pending = await db.$withTenant(
+      tenantId,
+      (tx) =>
+        tx.$queryRaw<Array<{ uen: string; email: string }>>`
         SELECT e.uen, e.email FROM lead_emails e
         JOIN run_companies rc ON rc.uen = e.uen AND rc.run_id = ${runId}::uuid AND rc.status = 'awaiting_verification'
         WHERE e.verification_status = 'pending'
@@ -48,7 +50,12 @@ export async function verifyPendingEmails(tenantId: string, runId: string, optio
         const status = result?.status ?? "unknown";
         await tx.leadEmail.updateMany({
           where: { uen: item.uen, email: item.email },
-          data: { verificationStatus: status, subStatus: result?.error ? VERIFICATION_API_ERROR : (result?.vendorSubStatus ?? null), verifiedAt: now, updatedAt: now },
+          data: {
+            verificationStatus: status,
+            subStatus: result?.error ? VERIFICATION_API_ERROR : (result?.vendorSubStatus ?? null),
+            verifiedAt: now,
+            updatedAt: now,
+          },
         });
         // An `unknown` is not cached: the next run asks again.
         if (zeroBounce && status !== "unknown") {
@@ -76,20 +83,28 @@ export async function verifyPendingEmails(tenantId: string, runId: string, optio
         tool: zeroBounce ? "zerobounce" : undefined,
         durationMs: performance.now() - started,
         args: { emails: pending.length, verified: results.filter((r) => r.status === "verified").length },
-        message: failure ? `ZeroBounce failed (${failure}); addresses marked unknown, retried next run` : zeroBounce ? undefined : "ZeroBounce not configured: addresses left unknown",
+        message: failure
+          ? `ZeroBounce failed (${failure}); addresses marked unknown, retried next run`
+          : zeroBounce
+            ? undefined
+            : "ZeroBounce not configured: addresses left unknown",
       });
     });
     if (failure) {
       // ZeroBounce's one body error for a refused key and for an account out of credits (vendor quota errors raise an alert).
       const kind = /ran out of credits/i.test(failure) ? "vendor_quota" : "vendor_error";
-      await raiseRunAlert(tenantId, runId, kind, "warning", `Email verification failed: ${failure}. Addresses are marked unknown and retried next run.`, { vendor: "zerobounce" });
+      await raiseRunAlert(tenantId, runId, kind, "warning", `Email verification failed: ${failure}. Addresses are marked unknown and retried next run.`, {
+        vendor: "zerobounce",
+      });
     }
     for (const item of pending) settledCompanies.add(item.uen);
   }
 
   // Companies waiting on verification with nothing pending (any more) can be scored.
-  const ready = await db.$withTenant(tenantId, (tx) =>
-    tx.$queryRaw<Array<{ uen: string }>>`
+  const ready = await db.$withTenant(
+    tenantId,
+    (tx) =>
+      tx.$queryRaw<Array<{ uen: string }>>`
       SELECT rc.uen FROM run_companies rc
       WHERE rc.run_id = ${runId}::uuid AND rc.status = 'awaiting_verification'
         AND NOT EXISTS (SELECT 1 FROM lead_emails e WHERE e.uen = rc.uen AND e.verification_status = 'pending')`,

@@ -26,12 +26,20 @@ export async function watchRuns(now = new Date()): Promise<{ finalized: number; 
   let resumed = 0;
   for (const run of runs) {
     if (!run.targeted) {
-      await enqueue("start_run", { tenantId: run.tenant_id, runId: run.id }, { jobKey: `run:${run.id}:start`, jobKeyMode: "dedupe", priority: runJobPriority(run.kind) });
+      await enqueue(
+        "start_run",
+        { tenantId: run.tenant_id, runId: run.id },
+        { jobKey: `run:${run.id}:start`, jobKeyMode: "dedupe", priority: runJobPriority(run.kind) },
+      );
       resumed++;
       continue;
     }
     if (run.settled >= run.target_count) {
-      await enqueue("finalize_run", { tenantId: run.tenant_id, runId: run.id }, { jobKey: `run:${run.id}:finalize`, jobKeyMode: "dedupe", priority: runJobPriority(run.kind, "finalize") });
+      await enqueue(
+        "finalize_run",
+        { tenantId: run.tenant_id, runId: run.id },
+        { jobKey: `run:${run.id}:finalize`, jobKeyMode: "dedupe", priority: runJobPriority(run.kind, "finalize") },
+      );
       finalized++;
       continue;
     }
@@ -41,9 +49,17 @@ export async function watchRuns(now = new Date()): Promise<{ finalized: number; 
     });
     for (const company of stalled) {
       if (company.status === "awaiting_verification") {
-        await enqueue("verify_run_emails", { tenantId: run.tenant_id, runId: run.id }, { jobKey: `run:${run.id}:verify`, jobKeyMode: "preserve_run_at", queueName: `run:${run.id}:verify`, priority: runJobPriority(run.kind, "verify") });
+        await enqueue(
+          "verify_run_emails",
+          { tenantId: run.tenant_id, runId: run.id },
+          { jobKey: `run:${run.id}:verify`, jobKeyMode: "preserve_run_at", queueName: `run:${run.id}:verify`, priority: runJobPriority(run.kind, "verify") },
+        );
       } else {
-        await enqueue("enrich_company", { tenantId: run.tenant_id, runId: run.id, uen: company.uen }, { jobKey: `run:${run.id}:${company.uen}`, jobKeyMode: "dedupe", priority: runJobPriority(run.kind) });
+        await enqueue(
+          "enrich_company",
+          { tenantId: run.tenant_id, runId: run.id, uen: company.uen },
+          { jobKey: `run:${run.id}:${company.uen}`, jobKeyMode: "dedupe", priority: runJobPriority(run.kind) },
+        );
       }
       resumed++;
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MAX_BUCKET_SHARE, distributionCheck } from "./distribution";
-import type { Bucket } from "./score";
+import { type Bucket } from "./score";
 
 const many = (bucket: Bucket, n: number): Bucket[] => Array.from({ length: n }, () => bucket);
 

@@ -19,7 +19,11 @@ const base: LeadSignals = {
   asOf: "2026-11-23",
 };
 
-function with_(patch: { enrichment?: Partial<LeadSignals["enrichment"]>; contacts?: Partial<LeadSignals["contacts"]>; registry?: Partial<LeadSignals["registry"]> }): LeadSignals {
+function with_(patch: {
+  enrichment?: Partial<LeadSignals["enrichment"]>;
+  contacts?: Partial<LeadSignals["contacts"]>;
+  registry?: Partial<LeadSignals["registry"]>;
+}): LeadSignals {
   return {
     ...base,
     registry: { ...base.registry, ...patch.registry },

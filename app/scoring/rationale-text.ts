@@ -4,7 +4,7 @@
  * specifics — so one text fits every company with the same facts and can be
  * cached and reused across companies and runs.
  */
-import type { Bucket, BreakdownItem, Feature, LeadScoreResult } from "./score";
+import { type Bucket, type BreakdownItem, type Feature, type LeadScoreResult } from "./score";
 
 /** Bump when the phrases or the prompt change: cached texts written for the old wording stop matching. */
 export const RATIONALE_VERSION = 1;
@@ -145,7 +145,11 @@ export function rationalePrompt(facts: RationaleFacts): { system: string; user: 
  * sentence is cut at a word). Null when nothing is left.
  */
 export function tidyRationale(answer: string): string | null {
-  const flat = answer.replace(/\s+/g, " ").trim().replace(/^["'“”]+|["'“”]+$/g, "").trim();
+  const flat = answer
+    .replace(/\s+/g, " ")
+    .trim()
+    .replace(/^["'“”]+|["'“”]+$/g, "")
+    .trim();
   if (!flat) return null;
   const sentences = flat.split(/(?<=[.!?])\s+/);
   let text = sentences[0]!;

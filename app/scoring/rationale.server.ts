@@ -14,11 +14,11 @@
  * later run with budget replace them with an LLM text.
  */
 import { createHash } from "node:crypto";
-import type { AppDb } from "~/db.server";
+import { type AppDb } from "~/db.server";
 import { log } from "~/logger.server";
-import type { LlmClient } from "~/vendors/llm.server";
+import { type LlmClient } from "~/vendors/llm.server";
 import { RATIONALE_VERSION, rationaleFacts, rationalePrompt, templateRationale, tidyRationale, type RationaleFacts } from "./rationale-text";
-import type { LeadScoreResult } from "./score";
+import { type LeadScoreResult } from "./score";
 import { estimatePromptTokens, withTokenBudget, type BudgetedCall } from "./token-budget.server";
 
 export type RationaleSource = "cache" | "llm" | "template";
@@ -56,11 +56,7 @@ export function rationaleCacheKey(facts: RationaleFacts): string {
 // Same-process callers with the same key wait for the first one's LLM answer instead of each paying for it.
 const inflight = new Map<string, Promise<void>>();
 
-export async function rationaleFor(
-  deps: RationaleDeps,
-  tenantId: string,
-  scored: Pick<LeadScoreResult, "bucket" | "breakdown">,
-): Promise<RationaleResult> {
+export async function rationaleFor(deps: RationaleDeps, tenantId: string, scored: Pick<LeadScoreResult, "bucket" | "breakdown">): Promise<RationaleResult> {
   const facts = rationaleFacts(scored);
   const cacheKey = rationaleCacheKey(facts);
   const cached = await readCache(deps.db, tenantId, cacheKey);
@@ -121,10 +117,13 @@ async function generate(
 
 /** The cached text for a key, counting the hit; null on a miss. */
 async function readCache(db: AppDb, tenantId: string, cacheKey: string): Promise<string | null> {
-  const rows = await db.$withTenant(tenantId, (tx) => tx.$queryRaw<Array<{ rationale: string }>>`UPDATE rationale_cache
+  const rows = await db.$withTenant(
+    tenantId,
+    (tx) => tx.$queryRaw<Array<{ rationale: string }>>`UPDATE rationale_cache
     SET hits = hits + 1
     WHERE tenant_id = ${tenantId}::uuid AND cache_key = ${cacheKey}
-    RETURNING rationale`);
+    RETURNING rationale`,
+  );
   return rows[0]?.rationale ?? null;
 }
 
@@ -137,10 +136,13 @@ async function writeCache(
   usage: { prompt_tokens: number; completion_tokens: number },
 ): Promise<void> {
   // Another worker may have written the key meanwhile; its text is as good as ours.
-  await db.$withTenant(tenantId, (tx) => tx.$executeRaw`INSERT INTO rationale_cache
+  await db.$withTenant(
+    tenantId,
+    (tx) => tx.$executeRaw`INSERT INTO rationale_cache
     (tenant_id, cache_key, rationale, model, prompt_tokens, completion_tokens)
     VALUES (${tenantId}::uuid, ${cacheKey}, ${text}, ${model}, ${usage.prompt_tokens}, ${usage.completion_tokens})
-    ON CONFLICT (tenant_id, cache_key) DO NOTHING`);
+    ON CONFLICT (tenant_id, cache_key) DO NOTHING`,
+  );
 }
 
 export type RationaleStats = {

@@ -183,7 +183,10 @@ describe("monotonicity: more evidence never lowers the score", () => {
     ["ICP rules instead of industry-only", () => ({ icp: { match: "rules" } })],
     ["SSIC matched", () => ({ icp: { ssicMatched: true } })],
     ["SSIC preference unknown instead of missed", (s) => ({ icp: { ssicMatched: s.icp.ssicMatched === false ? null : s.icp.ssicMatched } })],
-    ["headcount found inside the range", (s) => ({ enrichment: { headcountEstimate: s.enrichment.headcountEstimate ?? s.icp.employeeRange?.min ?? s.icp.employeeRange?.max ?? 45 } })],
+    [
+      "headcount found inside the range",
+      (s) => ({ enrichment: { headcountEstimate: s.enrichment.headcountEstimate ?? s.icp.employeeRange?.min ?? s.icp.employeeRange?.max ?? 45 } }),
+    ],
     ["live status", () => ({ registry: { status: "Live" } })],
     ["older company", (s) => ({ registry: { incorporatedOn: s.registry.incorporatedOn ? shiftYears(s.registry.incorporatedOn, -1.5) : null } })],
     ["more domain confidence", (s) => ({ enrichment: { domainConfidence: nextConfidence(s.enrichment.domainConfidence) } })],
@@ -273,7 +276,10 @@ describe("contacts unavailable", () => {
   it("a well-evidenced company is not pushed to Low, and a company with little else is not lifted to High", () => {
     const strong = scoreLead(signals({ contacts: { vendor: "quota", verifiedEmails: 0, roleQualified: 0 } }));
     expect(strong.bucket).toBe("High");
-    const thin = merge(NOTHING, { icp: { match: "rules", ssicMatched: true }, registry: { status: "Live", entityType: "Local Company", incorporatedOn: "2010-01-01" } });
+    const thin = merge(NOTHING, {
+      icp: { match: "rules", ssicMatched: true },
+      registry: { status: "Live", entityType: "Local Company", incorporatedOn: "2010-01-01" },
+    });
     const withVendorDown = scoreLead(signals(merge(thin, { contacts: { vendor: "error" } })));
     expect(withVendorDown.bucket).toBe("Low");
   });

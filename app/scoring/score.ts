@@ -294,10 +294,7 @@ export function effectiveWeights(contactsAvailable: boolean): Record<Feature, nu
 }
 
 /** Headcount against the ICP range; any known headcount fits an ICP that sets no range. */
-export function employeeFit(
-  range: LeadSignals["icp"]["employeeRange"],
-  headcount: number | null,
-): "in_range" | "out_of_range" | "unknown" {
+export function employeeFit(range: LeadSignals["icp"]["employeeRange"], headcount: number | null): "in_range" | "out_of_range" | "unknown" {
   if (headcount === null || !Number.isFinite(headcount) || headcount < 0) return "unknown";
   const min = range?.min ?? null;
   const max = range?.max ?? null;

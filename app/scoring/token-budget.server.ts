@@ -9,10 +9,10 @@
  * The reservation is held in `prompt_tokens` until settled, so the table
  * needs no extra column and "used" is always prompt + completion.
  */
-import type { AppDb } from "~/db.server";
-import { BadResponse, Timeout } from "~/vendors/errors.server";
-import type { LlmUsage } from "~/vendors/llm.server";
+import { type AppDb } from "~/db.server";
 import { singaporeDate } from "~/utils/singapore-time";
+import { BadResponse, Timeout } from "~/vendors/errors.server";
+import { type LlmUsage } from "~/vendors/llm.server";
 
 /** tenant_settings.daily_token_budget's default, for tenants without a settings row. */
 export const DEFAULT_DAILY_TOKEN_BUDGET = 200_000;
@@ -48,11 +48,14 @@ export async function reserveTokens(db: AppDb, tenantId: string, tokens: number,
 export async function settleTokens(db: AppDb, reservation: TokenReservation, used: TokensUsed): Promise<void> {
   const prompt = Math.max(0, Math.round(used.promptTokens));
   const completion = Math.max(0, Math.round(used.completionTokens));
-  await db.$withTenant(reservation.tenantId, (tx) => tx.$executeRaw`UPDATE token_usage
+  await db.$withTenant(
+    reservation.tenantId,
+    (tx) => tx.$executeRaw`UPDATE token_usage
     SET prompt_tokens = prompt_tokens - ${reservation.reserved} + ${prompt},
         completion_tokens = completion_tokens + ${completion},
         calls = calls + 1
-    WHERE tenant_id = ${reservation.tenantId}::uuid AND day = ${reservation.day}::date`);
+    WHERE tenant_id = ${reservation.tenantId}::uuid AND day = ${reservation.day}::date`,
+  );
 }
 
 export type BudgetedCall<T> = { status: "ok"; value: T; usage: LlmUsage } | { status: "over_budget" };
@@ -86,7 +89,11 @@ export async function withTokenBudget<T extends { usage: LlmUsage }>(
 }
 
 /** Tokens used (and still reserved) by the tenant on the Singapore day of `at`, with the budget in force. */
-export async function tokenBudgetStatus(db: AppDb, tenantId: string, at: Date = new Date()): Promise<{ day: string; used: number; calls: number; budget: number }> {
+export async function tokenBudgetStatus(
+  db: AppDb,
+  tenantId: string,
+  at: Date = new Date(),
+): Promise<{ day: string; used: number; calls: number; budget: number }> {
   const day = singaporeDate(at);
   return db.$withTenant(tenantId, async (tx) => {
     const usage = await tx.tokenUsage.findUnique({

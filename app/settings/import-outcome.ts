@@ -1,19 +1,11 @@
 import { formatCount } from "~/utils/number-format";
-import type { RowError } from "./suppression";
+import { type RowError } from "./suppression";
 
 /** What a pasted or uploaded suppression list came to, in words. */
-export function importMessage(
-  added: number,
-  alreadyListed: number,
-  refused: number,
-): string {
+export function importMessage(added: number, alreadyListed: number, refused: number): string {
   const parts = [`${formatCount(added)} added`];
-  if (alreadyListed)
-    parts.push(`${formatCount(alreadyListed)} already on the list`);
-  if (refused)
-    parts.push(
-      `${formatCount(refused)} line${refused === 1 ? "" : "s"} refused (nothing stored from ${refused === 1 ? "it" : "them"})`,
-    );
+  if (alreadyListed) parts.push(`${formatCount(alreadyListed)} already on the list`);
+  if (refused) parts.push(`${formatCount(refused)} line${refused === 1 ? "" : "s"} refused (nothing stored from ${refused === 1 ? "it" : "them"})`);
   return `${parts.join(", ")}.`;
 }
 

@@ -1,38 +1,17 @@
-import type { Actor } from "~/audit.server";
-import { formatCount } from "~/utils/number-format";
+import { type Actor } from "~/audit.server";
 import { InvalidIcpRulesError } from "~/icp/rules";
 import { log } from "~/logger.server";
-import type {
-  SettingsActionResult,
-  SettingsReply,
-} from "./settings-action-result";
-import {
-  ODOO_PUSH_MODES,
-  type FreeMailPolicy,
-  type OdooPushMode,
-} from "./settings-forms";
-import {
-  changeOdooPushMode,
-  setDailyTokenBudget,
-  updateIcpField,
-} from "./settings.server";
+import { formatCount } from "~/utils/number-format";
+import { type SettingsActionResult, type SettingsReply } from "./settings-action-result";
+import { ODOO_PUSH_MODES, type FreeMailPolicy, type OdooPushMode } from "./settings-forms";
+import { changeOdooPushMode, setDailyTokenBudget, updateIcpField } from "./settings.server";
 
 /**
  * The workspace policies' intents. The free-mail policy and the score
  * thresholds are fields of the ICP rules, so saving one saves an ICP version.
  */
-export function saveFreeMail(
-  tenantId: string,
-  actor: Actor,
-  freeMail: FreeMailPolicy,
-  submission: SettingsReply,
-): Promise<SettingsActionResult> {
-  return saveIcpField(
-    "free-mail",
-    () => updateIcpField(tenantId, actor, { freeMail }),
-    "Free-mail policy saved",
-    submission,
-  );
+export function saveFreeMail(tenantId: string, actor: Actor, freeMail: FreeMailPolicy, submission: SettingsReply): Promise<SettingsActionResult> {
+  return saveIcpField("free-mail", () => updateIcpField(tenantId, actor, { freeMail }), "Free-mail policy saved", submission);
 }
 
 export function saveThresholds(
@@ -41,45 +20,26 @@ export function saveThresholds(
   scoreThresholds: { high: number; medium: number },
   submission: SettingsReply,
 ): Promise<SettingsActionResult> {
-  return saveIcpField(
-    "thresholds",
-    () => updateIcpField(tenantId, actor, { scoreThresholds }),
-    "Score thresholds saved",
-    submission,
-  );
+  return saveIcpField("thresholds", () => updateIcpField(tenantId, actor, { scoreThresholds }), "Score thresholds saved", submission);
 }
 
-export async function changePushMode(
-  tenantId: string,
-  actor: Actor,
-  mode: OdooPushMode,
-  submission: SettingsReply,
-): Promise<SettingsActionResult> {
+export async function changePushMode(tenantId: string, actor: Actor, mode: OdooPushMode, submission: SettingsReply): Promise<SettingsActionResult> {
   const { changed } = await changeOdooPushMode(tenantId, actor, mode);
   const label = ODOO_PUSH_MODES.find((m) => m.value === mode)!.label;
   return {
     intent: "push-mode",
     ok: true,
-    message: changed
-      ? `Odoo push mode is now “${label}”.`
-      : `Odoo push mode was already “${label}”.`,
+    message: changed ? `Odoo push mode is now “${label}”.` : `Odoo push mode was already “${label}”.`,
     submission: submission.reply({ resetForm: true }),
   };
 }
 
-export async function setTokenBudget(
-  tenantId: string,
-  actor: Actor,
-  budget: number,
-  submission: SettingsReply,
-): Promise<SettingsActionResult> {
+export async function setTokenBudget(tenantId: string, actor: Actor, budget: number, submission: SettingsReply): Promise<SettingsActionResult> {
   const { changed } = await setDailyTokenBudget(tenantId, actor, budget);
   return {
     intent: "budget",
     ok: true,
-    message: changed
-      ? `The daily token budget is now ${formatCount(budget)} tokens.`
-      : "The daily token budget was unchanged.",
+    message: changed ? `The daily token budget is now ${formatCount(budget)} tokens.` : "The daily token budget was unchanged.",
     submission: submission.reply({ resetForm: true }),
   };
 }
@@ -95,9 +55,7 @@ async function saveIcpField(
     return {
       intent,
       ok: true,
-      message: result.changed
-        ? `${done} as ICP version ${result.version.version}.`
-        : `${done}: nothing changed.`,
+      message: result.changed ? `${done} as ICP version ${result.version.version}.` : `${done}: nothing changed.`,
       submission: submission.reply({ resetForm: true }),
     };
   } catch (error) {

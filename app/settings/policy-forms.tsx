@@ -1,18 +1,12 @@
 import { getFormProps, getInputProps } from "@conform-to/react";
 import { Form, Link } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { type ReactNode } from "react";
 import { ErrorList, Field } from "~/components/forms";
 import { Button } from "~/components/ui/button";
-import { formatWhen } from "~/utils/date-format";
 import { Section } from "~/dashboard/section";
+import { formatWhen } from "~/utils/date-format";
 import { Outcome, useBusy, useSettingsForm } from "./settings-form-state";
-import {
-  FREE_MAIL_CHOICES,
-  ODOO_PUSH_MODES,
-  type FreeMailPolicy,
-  type OdooPushMode,
-  type SettingsIntent,
-} from "./settings-forms";
+import { FREE_MAIL_CHOICES, ODOO_PUSH_MODES, type FreeMailPolicy, type OdooPushMode, type SettingsIntent } from "./settings-forms";
 
 /** The workspace policies on the settings page: free-mail, Odoo push mode, score thresholds, token budget. */
 function ChoiceForm<T extends string>({
@@ -39,17 +33,9 @@ function ChoiceForm<T extends string>({
   return (
     <Section id={id} title={title}>
       <Outcome result={result} />
-      <Form
-        method="post"
-        {...getFormProps(form)}
-        key={current}
-        preventScrollReset
-      >
+      <Form method="post" {...getFormProps(form)} key={current} preventScrollReset>
         <input type="hidden" name="intent" value={intent} />
-        <fieldset
-          aria-invalid={errors ? true : undefined}
-          aria-describedby={errors ? errorId : undefined}
-        >
+        <fieldset aria-invalid={errors ? true : undefined} aria-describedby={errors ? errorId : undefined}>
           <legend className="sr-only">{title}</legend>
           <div className="space-y-2">
             {choices.map((c) => (
@@ -57,21 +43,11 @@ function ChoiceForm<T extends string>({
                 key={c.value}
                 className="flex gap-3 rounded-md border border-slate-200 p-3 text-sm has-[:checked]:border-brand-500 has-[:checked]:bg-brand-50"
               >
-                <input
-                  type="radio"
-                  name={name}
-                  value={c.value}
-                  defaultChecked={c.value === current}
-                  className="mt-0.5"
-                />
+                <input type="radio" name={name} value={c.value} defaultChecked={c.value === current} className="mt-0.5" />
                 <span>
                   <span className="block font-medium text-slate-900">
                     {c.label}
-                    {c.value === current ? (
-                      <span className="ml-2 text-xs font-normal text-slate-500">
-                        (current)
-                      </span>
-                    ) : null}
+                    {c.value === current ? <span className="ml-2 text-xs font-normal text-slate-500">(current)</span> : null}
                   </span>
                   <span className="block text-slate-600">{c.help}</span>
                 </span>
@@ -103,42 +79,19 @@ export function FreeMailSection({ current }: { current: FreeMailPolicy }) {
   );
 }
 
-export function PushModeSection({
-  current,
-  latestRun,
-}: {
-  current: OdooPushMode;
-  latestRun: { id: string; runDate: string } | null;
-}) {
+export function PushModeSection({ current, latestRun }: { current: OdooPushMode; latestRun: { id: string; runDate: string } | null }) {
   const note =
     current !== "on_approval" ? undefined : latestRun ? (
-      <Link
-        to={`/app/runs/${latestRun.id}#odoo-push`}
-        className="text-brand-700 underline"
-      >
+      <Link to={`/app/runs/${latestRun.id}#odoo-push`} className="text-brand-700 underline">
         Review the dry-run of the run of {latestRun.runDate} and approve it
       </Link>
     ) : (
       "Each finished run's page shows its dry-run and the Approve button."
     );
-  return (
-    <ChoiceForm
-      id="odoo-push"
-      title="Odoo push"
-      intent="push-mode"
-      name="odooPushMode"
-      current={current}
-      choices={ODOO_PUSH_MODES}
-      note={note}
-    />
-  );
+  return <ChoiceForm id="odoo-push" title="Odoo push" intent="push-mode" name="odooPushMode" current={current} choices={ODOO_PUSH_MODES} note={note} />;
 }
 
-export function ThresholdsSection({
-  current,
-}: {
-  current: { high: number; medium: number };
-}) {
+export function ThresholdsSection({ current }: { current: { high: number; medium: number } }) {
   const { result, form, fields } = useSettingsForm("thresholds", {
     high: String(current.high),
     medium: String(current.medium),
@@ -149,10 +102,7 @@ export function ThresholdsSection({
       <Outcome result={result} />
       <Form method="post" {...getFormProps(form)} preventScrollReset>
         <input type="hidden" name="intent" value="thresholds" />
-        <p className="mb-3 text-sm text-slate-600">
-          Scores run from 0 to 100: at or above High is High, at or above Medium
-          is Medium, the rest Low.
-        </p>
+        <p className="mb-3 text-sm text-slate-600">Scores run from 0 to 100: at or above High is High, at or above Medium is Medium, the rest Low.</p>
         <div className="grid grid-cols-2 gap-3">
           <Field
             label="High from"
@@ -179,15 +129,7 @@ export function ThresholdsSection({
   );
 }
 
-export function BudgetSection({
-  current,
-  updatedBy,
-  updatedAt,
-}: {
-  current: number;
-  updatedBy: string | null;
-  updatedAt: string | Date | null;
-}) {
+export function BudgetSection({ current, updatedBy, updatedAt }: { current: number; updatedBy: string | null; updatedAt: string | Date | null }) {
   const { result, form, fields } = useSettingsForm("budget", {
     dailyTokenBudget: String(current),
   });

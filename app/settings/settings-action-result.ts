@@ -1,6 +1,6 @@
-import type { Submission, SubmissionResult } from "@conform-to/react";
-import type { SettingsIntent } from "./settings-forms";
-import type { RowError } from "./suppression";
+import { type Submission, type SubmissionResult } from "@conform-to/react";
+import { type SettingsIntent } from "./settings-forms";
+import { type RowError } from "./suppression";
 
 /**
  * What a settings form's POST answers: which form it was (null when the

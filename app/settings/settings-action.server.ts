@@ -1,34 +1,16 @@
 import { parseWithZod } from "@conform-to/zod/v4";
-import type { Actor } from "~/audit.server";
-import {
-  changePushMode,
-  saveFreeMail,
-  saveThresholds,
-  setTokenBudget,
-} from "./policy-actions.server";
-import type { SettingsActionResult } from "./settings-action-result";
-import {
-  MAX_UPLOAD_BYTES,
-  SettingsForm,
-  type SettingsIntent,
-} from "./settings-forms";
-import {
-  importCsv,
-  importPaste,
-  removeOne,
-  suppressOne,
-} from "./suppression-actions.server";
+import { type Actor } from "~/audit.server";
+import { changePushMode, saveFreeMail, saveThresholds, setTokenBudget } from "./policy-actions.server";
+import { type SettingsActionResult } from "./settings-action-result";
+import { MAX_UPLOAD_BYTES, SettingsForm, type SettingsIntent } from "./settings-forms";
+import { importCsv, importPaste, removeOne, suppressOne } from "./suppression-actions.server";
 
 /**
  * The settings page's POST: one schema per form, picked by its intent; a
  * refused form answers with its field errors and the typed values, a valid
  * one goes to the handler of its intent.
  */
-export async function settingsAction(
-  request: Request,
-  tenantId: string,
-  actor: Actor,
-): Promise<SettingsActionResult> {
+export async function settingsAction(request: Request, tenantId: string, actor: Actor): Promise<SettingsActionResult> {
   const length = Number(request.headers.get("content-length") ?? 0);
   if (length > 2 * MAX_UPLOAD_BYTES)
     return {
@@ -40,11 +22,9 @@ export async function settingsAction(
     schema: SettingsForm,
   });
   if (submission.status !== "success") {
-    if (submission.error?.intent)
-      return { intent: null, ok: false, message: "Unknown action" };
+    if (submission.error?.intent) return { intent: null, ok: false, message: "Unknown action" };
     const intent = submission.payload.intent as SettingsIntent;
-    if (intent === "suppress-remove")
-      return { intent, ok: false, message: "That entry was already removed." };
+    if (intent === "suppress-remove") return { intent, ok: false, message: "That entry was already removed." };
     return {
       intent,
       ok: false,
@@ -65,12 +45,7 @@ export async function settingsAction(
     case "free-mail":
       return saveFreeMail(tenantId, actor, form.freeMail, submission);
     case "thresholds":
-      return saveThresholds(
-        tenantId,
-        actor,
-        { high: form.high, medium: form.medium },
-        submission,
-      );
+      return saveThresholds(tenantId, actor, { high: form.high, medium: form.medium }, submission);
     case "push-mode":
       return changePushMode(tenantId, actor, form.odooPushMode, submission);
     case "budget":

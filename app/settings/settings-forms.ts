@@ -1,11 +1,6 @@
 import { z } from "zod";
-import type { IcpRules } from "~/icp/rules";
-import {
-  cleanReason,
-  normalizeSuppression,
-  SUPPRESSION_KINDS,
-  type SuppressionRow,
-} from "./suppression";
+import { type IcpRules } from "~/icp/rules";
+import { cleanReason, normalizeSuppression, SUPPRESSION_KINDS, type SuppressionRow } from "./suppression";
 
 /**
  * The settings page's forms: their choices and zod schemas, shared by the
@@ -53,11 +48,9 @@ export const FREE_MAIL_CHOICES = [
 export type FreeMailPolicy = (typeof FREE_MAIL_CHOICES)[number]["value"];
 
 const choice = <T extends string>(values: readonly T[], message: string) =>
-  z
-    .string({ error: message })
-    .refine((v): v is T => (values as readonly string[]).includes(v), {
-      message,
-    });
+  z.string({ error: message }).refine((v): v is T => (values as readonly string[]).includes(v), {
+    message,
+  });
 
 const wholeNumber = (label: string, min: number, max: number) =>
   z
@@ -115,34 +108,28 @@ export const SuppressOneForm = z
     kind: z.enum([...SUPPRESSION_KINDS, "auto"], {
       error: "Choose email, domain or UEN",
     }),
-    value: z
-      .string({ error: "Enter a value" })
-      .trim()
-      .min(1, "Enter a value")
-      .max(300, "That value is too long"),
+    value: z.string({ error: "Enter a value" }).trim().min(1, "Enter a value").max(300, "That value is too long"),
     reason: z.string().max(1000).optional(),
   })
-  .transform(
-    (input, ctx): { intent: typeof input.intent; row: SuppressionRow } => {
-      const result = normalizeSuppression(input.kind, input.value);
-      if (!result.ok) {
-        ctx.addIssue({
-          code: "custom",
-          message: result.reason,
-          path: ["value"],
-        });
-        return z.NEVER;
-      }
-      return {
-        intent: input.intent,
-        row: {
-          kind: result.kind,
-          value: result.value,
-          reason: cleanReason(input.reason),
-        },
-      };
-    },
-  );
+  .transform((input, ctx): { intent: typeof input.intent; row: SuppressionRow } => {
+    const result = normalizeSuppression(input.kind, input.value);
+    if (!result.ok) {
+      ctx.addIssue({
+        code: "custom",
+        message: result.reason,
+        path: ["value"],
+      });
+      return z.NEVER;
+    }
+    return {
+      intent: input.intent,
+      row: {
+        kind: result.kind,
+        value: result.value,
+        reason: cleanReason(input.reason),
+      },
+    };
+  });
 
 export const PasteForm = z.object({
   intent: z.literal("suppress-paste"),
@@ -163,9 +150,7 @@ export const CsvUploadForm = z.object({
   intent: z.literal("suppress-csv"),
   // Rows that name no kind are detected unless the user picked one.
   kind: z.enum([...SUPPRESSION_KINDS, "auto"]).catch("auto"),
-  file: z
-    .instanceof(File, { error: "Choose a CSV file" })
-    .refine((file) => file.size <= MAX_UPLOAD_BYTES, "At most 1 MB"),
+  file: z.instanceof(File, { error: "Choose a CSV file" }).refine((file) => file.size <= MAX_UPLOAD_BYTES, "At most 1 MB"),
 });
 
 export const SuppressRemoveForm = z.object({

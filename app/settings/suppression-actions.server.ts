@@ -1,33 +1,18 @@
-import type { Actor } from "~/audit.server";
+import { type Actor } from "~/audit.server";
 import { formatCount } from "~/utils/number-format";
 import { importMessage, rejectedLines } from "./import-outcome";
-import type {
-  SettingsActionResult,
-  SettingsReply,
-} from "./settings-action-result";
-import {
-  MAX_IMPORT_ROWS,
-  parsePastedList,
-  type SuppressionKind,
-  type SuppressionRow,
-} from "./suppression";
+import { type SettingsActionResult, type SettingsReply } from "./settings-action-result";
+import { MAX_IMPORT_ROWS, parsePastedList, type SuppressionKind, type SuppressionRow } from "./suppression";
 import { parseSuppressionCsv } from "./suppression-csv.server";
 import { addSuppressions, removeSuppression } from "./suppression.server";
 
 /** The suppression list's intents: add one value, a pasted list or a CSV, remove an entry. */
-export async function suppressOne(
-  tenantId: string,
-  actor: Actor,
-  row: SuppressionRow,
-  submission: SettingsReply,
-): Promise<SettingsActionResult> {
+export async function suppressOne(tenantId: string, actor: Actor, row: SuppressionRow, submission: SettingsReply): Promise<SettingsActionResult> {
   const result = await addSuppressions(tenantId, actor, [row], "single");
   return {
     intent: "suppress-one",
     ok: true,
-    message: result.added
-      ? `${row.value} is now suppressed.`
-      : `${row.value} was already on the list.`,
+    message: result.added ? `${row.value} is now suppressed.` : `${row.value} was already on the list.`,
     submission: submission.reply({ resetForm: true }),
   };
 }
@@ -75,10 +60,7 @@ export async function importCsv(
 ): Promise<SettingsActionResult> {
   // A browser cannot put a file back into its input, but the chosen kind comes back.
   const reply = submission.reply();
-  const { rows, errors, tooMany } = parseSuppressionCsv(
-    await form.file.text(),
-    form.kind,
-  );
+  const { rows, errors, tooMany } = parseSuppressionCsv(await form.file.text(), form.kind);
   if (tooMany) {
     return {
       intent: "suppress-csv",
@@ -97,11 +79,7 @@ export async function importCsv(
   };
 }
 
-export async function removeOne(
-  tenantId: string,
-  actor: Actor,
-  id: string,
-): Promise<SettingsActionResult> {
+export async function removeOne(tenantId: string, actor: Actor, id: string): Promise<SettingsActionResult> {
   const removed = await removeSuppression(tenantId, actor, id);
   return removed
     ? {

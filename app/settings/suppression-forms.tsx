@@ -1,18 +1,8 @@
-import {
-  getFormProps,
-  getInputProps,
-  getSelectProps,
-  getTextareaProps,
-} from "@conform-to/react";
+import { getFormProps, getInputProps, getSelectProps, getTextareaProps } from "@conform-to/react";
 import { Form } from "@remix-run/react";
 import { Field, SelectField, TextareaField } from "~/components/forms";
 import { Button } from "~/components/ui/button";
-import {
-  FormCard,
-  keptValue,
-  useBusy,
-  useSettingsForm,
-} from "./settings-form-state";
+import { FormCard, keptValue, useBusy, useSettingsForm } from "./settings-form-state";
 import { SUPPRESSION_KIND_LABELS, SUPPRESSION_KINDS } from "./suppression";
 
 /** The three ways onto the suppression list: one value, a pasted list, a CSV file. */
@@ -46,11 +36,7 @@ export function AddOneForm() {
     <FormCard title="Add one">
       <Form method="post" {...getFormProps(form)} preventScrollReset>
         <input type="hidden" name="intent" value="suppress-one" />
-        <SelectField
-          label="Kind"
-          selectProps={getSelectProps(fields.kind)}
-          errors={fields.kind.errors}
-        >
+        <SelectField label="Kind" selectProps={getSelectProps(fields.kind)} errors={fields.kind.errors}>
           <KindOptions />
         </SelectField>
         <Field
@@ -76,10 +62,7 @@ export function AddOneForm() {
         </Button>
       </Form>
       {result ? (
-        <p
-          role={result.ok ? "status" : "alert"}
-          className={`mt-2 text-sm ${result.ok ? "text-emerald-800" : "text-red-700"}`}
-        >
+        <p role={result.ok ? "status" : "alert"} className={`mt-2 text-sm ${result.ok ? "text-emerald-800" : "text-red-700"}`}>
           {result.ok ? result.message : null}
         </p>
       ) : null}
@@ -95,17 +78,10 @@ export function PasteListForm() {
   });
   const busy = useBusy("suppress-paste");
   // The refused lines come back in place of what was pasted; the form is drawn afresh to show them.
-  const refused = result?.rowErrors?.length
-    ? keptValue(result, "values")
-    : undefined;
+  const refused = result?.rowErrors?.length ? keptValue(result, "values") : undefined;
   return (
     <FormCard title="Paste a list">
-      <Form
-        method="post"
-        {...getFormProps(form)}
-        key={result ? result.message : "paste"}
-        preventScrollReset
-      >
+      <Form method="post" {...getFormProps(form)} key={result ? result.message : "paste"} preventScrollReset>
         <input type="hidden" name="intent" value="suppress-paste" />
         <SelectField
           label="Kind"
@@ -134,8 +110,7 @@ export function PasteListForm() {
           label={optional}
           inputProps={{
             ...getInputProps(fields.reason, { type: "text" }),
-            defaultValue:
-              keptValue(result, "reason") ?? fields.reason.initialValue,
+            defaultValue: keptValue(result, "reason") ?? fields.reason.initialValue,
             maxLength: 200,
           }}
           errors={fields.reason.errors}
@@ -161,13 +136,7 @@ export function CsvUploadForm() {
   const busy = useBusy("suppress-csv");
   return (
     <FormCard title="Upload a CSV">
-      <Form
-        method="post"
-        encType="multipart/form-data"
-        {...getFormProps(form)}
-        key={result ? result.message : "csv"}
-        preventScrollReset
-      >
+      <Form method="post" encType="multipart/form-data" {...getFormProps(form)} key={result ? result.message : "csv"} preventScrollReset>
         <input type="hidden" name="intent" value="suppress-csv" />
         <Field
           label="CSV file (up to 1 MB)"
@@ -179,10 +148,8 @@ export function CsvUploadForm() {
           }}
           help={
             <>
-              Header <code>kind,value,reason</code> (any order), or a single{" "}
-              <code>email</code>, <code>domain</code> or <code>uen</code>{" "}
-              column. Without a header each row is <code>value,reason</code> of
-              the kind below.
+              Header <code>kind,value,reason</code> (any order), or a single <code>email</code>, <code>domain</code> or <code>uen</code> column. Without a
+              header each row is <code>value,reason</code> of the kind below.
             </>
           }
           errors={fields.file.errors}

@@ -1,21 +1,16 @@
-import type { SerializeFrom } from "@remix-run/node";
+import { type SerializeFrom } from "@remix-run/node";
 import { Form, Link, useNavigation, useSearchParams } from "@remix-run/react";
 import { Skeleton } from "~/components/charts/skeleton";
-import { DataTable, type DataColumn } from "~/components/ui/data-table";
 import { Button } from "~/components/ui/button";
+import { DataTable, type DataColumn } from "~/components/ui/data-table";
 import { Pagination } from "~/components/ui/pagination";
+import { Section } from "~/dashboard/section";
 import { formatWhen } from "~/utils/date-format";
 import { formatCount } from "~/utils/number-format";
-import { Section } from "~/dashboard/section";
 import { Outcome, useSettingsResult } from "./settings-form-state";
-import type { SuppressionList } from "./suppression.server";
-import {
-  SUPPRESSION_KIND_LABELS,
-  SUPPRESSION_KINDS,
-  type RowError,
-  type SuppressionKind,
-} from "./suppression";
+import { SUPPRESSION_KIND_LABELS, SUPPRESSION_KINDS, type RowError, type SuppressionKind } from "./suppression";
 import { AddOneForm, CsvUploadForm, PasteListForm } from "./suppression-forms";
+import { type SuppressionList } from "./suppression.server";
 
 /**
  * The suppression lists on the settings page: the three ways to add, what an
@@ -42,9 +37,7 @@ const ENTRY_COLUMNS: DataColumn<Entry>[] = [
     cell: (entry) => (
       <>
         {formatWhen(entry.createdAt)}
-        {entry.createdByEmail ? (
-          <span className="block">{entry.createdByEmail}</span>
-        ) : null}
+        {entry.createdByEmail ? <span className="block">{entry.createdByEmail}</span> : null}
       </>
     ),
     className: "hidden sm:table-cell",
@@ -56,12 +49,7 @@ const ENTRY_COLUMNS: DataColumn<Entry>[] = [
       <Form method="post" preventScrollReset>
         <input type="hidden" name="intent" value="suppress-remove" />
         <input type="hidden" name="id" value={entry.id} />
-        <Button
-          type="submit"
-          variant="ghost"
-          className="px-2 py-1"
-          aria-label={`Remove ${entry.value}`}
-        >
+        <Button type="submit" variant="ghost" className="px-2 py-1" aria-label={`Remove ${entry.value}`}>
           Remove
         </Button>
       </Form>
@@ -71,13 +59,11 @@ const ENTRY_COLUMNS: DataColumn<Entry>[] = [
 ];
 
 // While another page of the list loads, its rows keep their place as skeletons.
-const LOADING_COLUMNS: DataColumn<{ id: string }>[] = ENTRY_COLUMNS.map(
-  (column) => ({
-    header: column.header,
-    className: column.className,
-    cell: () => <Skeleton className="h-5 w-full" />,
-  }),
-);
+const LOADING_COLUMNS: DataColumn<{ id: string }>[] = ENTRY_COLUMNS.map((column) => ({
+  header: column.header,
+  className: column.className,
+  cell: () => <Skeleton className="h-5 w-full" />,
+}));
 
 const ROW_ERROR_COLUMNS: DataColumn<RowError>[] = [
   {
@@ -105,14 +91,9 @@ export function SuppressionSection({
 }) {
   const navigation = useNavigation();
   const [params] = useSearchParams();
-  const loadingList =
-    navigation.state === "loading" &&
-    navigation.location.pathname === "/app/settings";
+  const loadingList = navigation.state === "loading" && navigation.location.pathname === "/app/settings";
   const removeResult = useSettingsResult("suppress-remove");
-  const total = SUPPRESSION_KINDS.reduce(
-    (s, k) => s + suppressions.counts[k],
-    0,
-  );
+  const total = SUPPRESSION_KINDS.reduce((s, k) => s + suppressions.counts[k], 0);
   const tabHref = (kind: SuppressionKind | null) => {
     const search = new URLSearchParams(params);
     search.delete("page");
@@ -124,9 +105,8 @@ export function SuppressionSection({
   return (
     <Section id="suppression" title="Suppression lists">
       <p className="mb-4 text-sm text-slate-600">
-        Suppressed emails, domains and companies (UEN) are never shown as
-        contacts, never verified and never pushed to Odoo. Emails are stored in
-        lower case, domains without scheme or www.
+        Suppressed emails, domains and companies (UEN) are never shown as contacts, never verified and never pushed to Odoo. Emails are stored in lower case,
+        domains without scheme or www.
       </p>
       <div className="grid gap-4 md:grid-cols-3">
         <AddOneForm />
@@ -136,10 +116,7 @@ export function SuppressionSection({
       <ImportOutcome />
 
       <div className="mt-6 flex flex-wrap items-end justify-between gap-3">
-        <nav
-          aria-label="Suppression list filter"
-          className="flex flex-wrap gap-1"
-        >
+        <nav aria-label="Suppression list filter" className="flex flex-wrap gap-1">
           {[null, ...SUPPRESSION_KINDS].map((k) => {
             const current = filter.kind === k;
             return (
@@ -149,25 +126,16 @@ export function SuppressionSection({
                 aria-current={current ? "page" : undefined}
                 className={`rounded-md px-3 py-1.5 text-sm font-medium ${current ? "bg-brand-50 text-brand-700 ring-1 ring-brand-600/30" : "text-slate-600 hover:bg-slate-100"}`}
               >
-                {k ? `${SUPPRESSION_KIND_LABELS[k]}s` : "All"} (
-                {formatCount(k ? suppressions.counts[k] : total)})
+                {k ? `${SUPPRESSION_KIND_LABELS[k]}s` : "All"} ({formatCount(k ? suppressions.counts[k] : total)})
               </Link>
             );
           })}
         </nav>
         <Form method="get" role="search" className="flex items-end gap-2">
-          {filter.kind ? (
-            <input type="hidden" name="kind" value={filter.kind} />
-          ) : null}
+          {filter.kind ? <input type="hidden" name="kind" value={filter.kind} /> : null}
           <label className="flex flex-col text-sm">
             <span className="sr-only">Search the suppression list</span>
-            <input
-              type="search"
-              name="q"
-              defaultValue={filter.q}
-              placeholder="Search values"
-              className="w-48 rounded-md border border-slate-300 px-3 py-1.5"
-            />
+            <input type="search" name="q" defaultValue={filter.q} placeholder="Search values" className="w-48 rounded-md border border-slate-300 px-3 py-1.5" />
           </label>
           <Button type="submit" variant="secondary">
             Search
@@ -183,16 +151,13 @@ export function SuppressionSection({
             : "Nothing is suppressed yet. Add an address, a domain or a UEN above, paste a list, or upload a CSV."}
         </p>
       ) : (
-        <div className="mt-4 relative overflow-x-auto" aria-busy={loadingList}>
+        <div className="relative mt-4 overflow-x-auto" aria-busy={loadingList}>
           {loadingList ? (
             <DataTable
               data-testid="suppression-list"
               caption="Suppressed values"
               columns={LOADING_COLUMNS}
-              rows={Array.from(
-                { length: Math.max(3, suppressions.entries.length) },
-                (_, i) => ({ id: String(i) }),
-              )}
+              rows={Array.from({ length: Math.max(3, suppressions.entries.length) }, (_, i) => ({ id: String(i) }))}
               rowKey={(row) => row.id}
             />
           ) : (
@@ -223,9 +188,7 @@ function ImportOutcome() {
         className={`rounded-md border p-3 text-sm ${result.ok ? "border-emerald-200 bg-emerald-50 text-emerald-900" : "border-amber-200 bg-amber-50 text-amber-900"}`}
       >
         {result.message}
-        {source === "paste" && result.rowErrors.length
-          ? " The refused lines are back in the box to fix."
-          : ""}
+        {source === "paste" && result.rowErrors.length ? " The refused lines are back in the box to fix." : ""}
       </p>
       <RowErrors errors={result.rowErrors} />
     </div>
@@ -235,7 +198,7 @@ function ImportOutcome() {
 function RowErrors({ errors }: { errors: RowError[] | undefined }) {
   if (!errors?.length) return null;
   return (
-    <div className="mt-3 relative overflow-x-auto rounded-md border border-red-200">
+    <div className="relative mt-3 overflow-x-auto rounded-md border border-red-200">
       <DataTable
         data-testid="row-errors"
         variant="inset"
@@ -246,11 +209,7 @@ function RowErrors({ errors }: { errors: RowError[] | undefined }) {
         rows={errors.slice(0, 200)}
         rowKey={(e) => String(e.line)}
       />
-      {errors.length > 200 ? (
-        <p className="px-3 py-2 text-xs text-slate-600">
-          …and {errors.length - 200} more.
-        </p>
-      ) : null}
+      {errors.length > 200 ? <p className="px-3 py-2 text-xs text-slate-600">…and {errors.length - 200} more.</p> : null}
     </div>
   );
 }

@@ -36,7 +36,10 @@ export async function listSuppressions(tenantId: string, options: { kind?: Suppr
       tx.suppressionEntry.count({ where }),
       tx.suppressionEntry.groupBy({ by: ["kind"], _count: { _all: true } }),
     ]);
-    const counts = Object.fromEntries(SUPPRESSION_KINDS.map((k) => [k, grouped.find((g) => g.kind === k)?._count._all ?? 0])) as Record<SuppressionKind, number>;
+    const counts = Object.fromEntries(SUPPRESSION_KINDS.map((k) => [k, grouped.find((g) => g.kind === k)?._count._all ?? 0])) as Record<
+      SuppressionKind,
+      number
+    >;
     return { entries: entries as SuppressionEntryView[], total, pages: Math.max(1, Math.ceil(total / SUPPRESSIONS_PER_PAGE)), counts };
   });
 }
@@ -54,7 +57,14 @@ export async function addSuppressions(tenantId: string, actor: Actor, rows: Supp
         skipDuplicates: true,
       });
       const byKind = Object.fromEntries(SUPPRESSION_KINDS.map((k) => [k, rows.filter((r) => r.kind === k).length]));
-      await recordAudit(tenantId, actor, "suppression.added", null, { source, submitted: rows.length, added: created.count, byKind, values: rows.slice(0, 100).map((r) => `${r.kind}:${r.value}`) }, tx);
+      await recordAudit(
+        tenantId,
+        actor,
+        "suppression.added",
+        null,
+        { source, submitted: rows.length, added: created.count, byKind, values: rows.slice(0, 100).map((r) => `${r.kind}:${r.value}`) },
+        tx,
+      );
       return { added: created.count, alreadyListed: rows.length - created.count };
     },
     { actor, timeout: 60_000 },

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { cleanReason, detectKind, normalizeSuppressedDomain, normalizeSuppressedEmail, normalizeSuppression, normalizeSuppressedUen, parsePastedList } from "./suppression";
+import {
+  cleanReason,
+  detectKind,
+  normalizeSuppressedDomain,
+  normalizeSuppressedEmail,
+  normalizeSuppression,
+  normalizeSuppressedUen,
+  parsePastedList,
+} from "./suppression";
 import { parseSuppressionCsv } from "./suppression-csv.server";
 
 describe("cleanReason", () => {
@@ -58,7 +66,11 @@ describe("normalising suppression values", () => {
 
 describe("a pasted list", () => {
   it("keeps good lines once, reports bad ones by line number, skips blanks and comments", () => {
-    const parsed = parsePastedList(["jane@acme.sg", "", "# from the March complaint", "not an email", "JANE@acme.sg", "ops@acme.sg"].join("\n"), "email", "asked to stop");
+    const parsed = parsePastedList(
+      ["jane@acme.sg", "", "# from the March complaint", "not an email", "JANE@acme.sg", "ops@acme.sg"].join("\n"),
+      "email",
+      "asked to stop",
+    );
     expect(parsed.rows).toEqual([
       { kind: "email", value: "jane@acme.sg", reason: "asked to stop" },
       { kind: "email", value: "ops@acme.sg", reason: "asked to stop" },
@@ -82,7 +94,7 @@ describe("a suppression CSV", () => {
       "2019X,uen,typo",
       "someone@,email,",
       "ops@acme.sg,phone,wrong kind",
-      "201912345k,uen,\"closed, per owner\"",
+      '201912345k,uen,"closed, per owner"',
     ].join("\n");
     const parsed = parseSuppressionCsv(csv, "auto");
     expect(parsed.rows).toEqual([

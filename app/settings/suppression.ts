@@ -32,13 +32,24 @@ export function normalizeSuppressedDomain(raw: string): NormalizedSuppression {
 }
 
 export function normalizeSuppressedEmail(raw: string): NormalizedSuppression {
-  const value = raw.trim().replace(/^mailto:/i, "").toLowerCase();
+  const value = raw
+    .trim()
+    .replace(/^mailto:/i, "")
+    .toLowerCase();
   if (!value) return { ok: false, reason: "empty value" };
   const at = value.lastIndexOf("@");
   if (at < 1 || at === value.length - 1) return { ok: false, reason: `not an email address: ${JSON.stringify(raw.trim())}` };
   const local = value.slice(0, at);
   const domain = normalizeSuppressedDomain(value.slice(at + 1));
-  if (value.length > MAX_VALUE || local.length > 64 || !EMAIL_LOCAL.test(local) || local.startsWith(".") || local.endsWith(".") || local.includes("..") || !domain.ok) {
+  if (
+    value.length > MAX_VALUE ||
+    local.length > 64 ||
+    !EMAIL_LOCAL.test(local) ||
+    local.startsWith(".") ||
+    local.endsWith(".") ||
+    local.includes("..") ||
+    !domain.ok
+  ) {
     return { ok: false, reason: `not an email address: ${JSON.stringify(raw.trim())}` };
   }
   // The domain part keeps its www. label: an address at www.example.com is a different address.
@@ -79,7 +90,11 @@ const MAX_REASON = 200;
 
 export function cleanReason(reason: string | null | undefined): string | null {
   // Control characters (NUL among them, which Postgres text refuses) count as spaces.
-  const text = reason?.replace(/[\u0000-\u001f\u007f]/g, " ").trim().replace(/\s+/g, " ") ?? "";
+  const text =
+    reason
+      ?.replace(/[\u0000-\u001f\u007f]/g, " ")
+      .trim()
+      .replace(/\s+/g, " ") ?? "";
   return text ? text.slice(0, MAX_REASON) : null;
 }
 

@@ -4,12 +4,14 @@ import { odooPartnerUrl, readProvenance, registryAddressLine } from "./company-f
 describe("registryAddressLine", () => {
   it("writes block, street, unit, building and postal code", () => {
     expect(
-      registryAddressLine({ block: "10", streetName: "ANSON ROAD", levelNo: "12", unitNo: "01", buildingName: "INTERNATIONAL PLAZA", postalCode: "079903" })
+      registryAddressLine({ block: "10", streetName: "ANSON ROAD", levelNo: "12", unitNo: "01", buildingName: "INTERNATIONAL PLAZA", postalCode: "079903" }),
     ).toBe("10 ANSON ROAD #12-01 INTERNATIONAL PLAZA SINGAPORE 079903");
   });
 
   it("leaves out what is missing and falls back to the free-form lines", () => {
-    expect(registryAddressLine({ block: null, streetName: "ANSON ROAD", levelNo: "3", unitNo: null, buildingName: null, postalCode: null })).toBe("ANSON ROAD #3");
+    expect(registryAddressLine({ block: null, streetName: "ANSON ROAD", levelNo: "3", unitNo: null, buildingName: null, postalCode: null })).toBe(
+      "ANSON ROAD #3",
+    );
     expect(
       registryAddressLine({
         block: null,
@@ -20,7 +22,7 @@ describe("registryAddressLine", () => {
         postalCode: null,
         otherAddressLine1: "PO BOX 12",
         otherAddressLine2: "TANGLIN",
-      })
+      }),
     ).toBe("PO BOX 12, TANGLIN");
     expect(registryAddressLine({ block: " ", streetName: null, levelNo: null, unitNo: null, buildingName: null, postalCode: null })).toBeNull();
   });
@@ -29,7 +31,12 @@ describe("registryAddressLine", () => {
 describe("readProvenance", () => {
   it("reads source and time per field and skips the rest", () => {
     expect(
-      readProvenance({ about_text: { source: "llm_extraction", at: "2026-11-22T01:00:00.000Z" }, domain: { source: "crawler:high" }, bad: { at: "x" }, odd: 3 })
+      readProvenance({
+        about_text: { source: "llm_extraction", at: "2026-11-22T01:00:00.000Z" },
+        domain: { source: "crawler:high" },
+        bad: { at: "x" },
+        odd: 3,
+      }),
     ).toEqual({
       about_text: { source: "llm_extraction", at: "2026-11-22T01:00:00.000Z" },
       domain: { source: "crawler:high", at: null },

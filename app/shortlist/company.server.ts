@@ -1,12 +1,12 @@
-import type { Actor } from "~/audit.server";
+import { type Actor } from "~/audit.server";
 import { db, type TenantTx } from "~/db.server";
 import { maskEmail, maskName, maskPhone } from "~/privacy/mask";
 import { startRun } from "~/runs/start-run.server";
+import { type Bucket } from "~/scoring/score";
+import { isoDay } from "~/utils/date-format";
 import { canonicalLinkedinUrl } from "~/vendors/apify.server";
-import type { Bucket } from "~/scoring/score";
 import { readBreakdown, type BreakdownRow } from "./breakdown";
 import { odooPartnerUrl, readProvenance, registryAddressLine, type Provenance } from "./company-facts";
-import { isoDay } from "~/utils/date-format";
 
 /**
  * Everything the workspace knows about one company, for the page that
@@ -178,7 +178,7 @@ export async function companyProfile(tenantId: string, uen: string, options: { m
             status: registry.entityStatusDescription,
             entityType: registry.entityTypeDescription,
             companyType: registry.companyTypeDescription,
-            incorporatedOn: (registry.registrationIncorporationDate ? isoDay(registry.registrationIncorporationDate) : null),
+            incorporatedOn: registry.registrationIncorporationDate ? isoDay(registry.registrationIncorporationDate) : null,
             address: registryAddressLine(registry),
             ssic: [
               { code: registry.primarySsicCode, description: registry.primarySsicDescription },

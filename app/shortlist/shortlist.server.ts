@@ -1,9 +1,9 @@
 import { db, type TenantTx } from "~/db.server";
 import { Prisma } from "~/generated/prisma/client";
-import type { Bucket } from "~/scoring/score";
-import { SHORTLIST_PAGE_SIZE, type ShortlistFilters, type ShortlistQuery } from "./shortlist-query";
+import { type Bucket } from "~/scoring/score";
 import { isoDay } from "~/utils/date-format";
 import { containsPattern } from "~/utils/like-pattern";
+import { SHORTLIST_PAGE_SIZE, type ShortlistFilters, type ShortlistQuery } from "./shortlist-query";
 
 /**
  * A day's shortlist: the lead_scores of the latest *succeeded* full run
@@ -166,7 +166,11 @@ export const emailNotSuppressedSql = Prisma.sql`
  * address first; never an invalid, do-not-mail or suppressed one), for the
  * chat's answer.
  */
-export async function topOfShortlist(tx: TenantTx, run: ShortlistRun, options: { bucket?: Bucket; limit: number }): Promise<{ total: number; rows: TopCompany[] }> {
+export async function topOfShortlist(
+  tx: TenantTx,
+  run: ShortlistRun,
+  options: { bucket?: Bucket; limit: number },
+): Promise<{ total: number; rows: TopCompany[] }> {
   const ranked = rankedScoresSql(run);
   const where = shortlistWhereSql({ date: null, bucket: options.bucket ?? null, industry: null, hasEmail: false, q: null });
   const [{ total }] = await tx.$queryRaw<[{ total: number }]>`WITH ${ranked} SELECT count(*)::int AS total FROM ranked r ${where}`;

@@ -1,5 +1,5 @@
 import { platformDb } from "~/db.server";
-import type { Prisma } from "~/generated/prisma/client";
+import { type Prisma } from "~/generated/prisma/client";
 
 import { TENANT_STATUSES } from "./lifecycle";
 
@@ -8,9 +8,7 @@ export const TENANTS_PER_PAGE = 20;
 
 export async function listTenants(input: { q?: string; status?: string; page: number }) {
   const where: Prisma.TenantWhereInput = {
-    ...(input.q
-      ? { OR: [{ name: { contains: input.q, mode: "insensitive" } }, { slug: { contains: input.q.toLowerCase() } }] }
-      : {}),
+    ...(input.q ? { OR: [{ name: { contains: input.q, mode: "insensitive" } }, { slug: { contains: input.q.toLowerCase() } }] } : {}),
     ...(input.status && (TENANT_STATUSES as readonly string[]).includes(input.status) ? { status: input.status } : {}),
   };
   const [total, tenants] = await Promise.all([

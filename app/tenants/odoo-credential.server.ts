@@ -28,7 +28,14 @@ export async function verifyOdooConnection(tenantId: string, actor: Actor): Prom
 async function checkOdooConnection(tenantId: string): Promise<OdooVerification> {
   const connection = await platformDb.odooConnection.findUnique({ where: { tenantId } });
   if (!connection) {
-    return { ok: false, database: null, server_version: null, latency_ms: null, last_verified_at: null, error: "No Odoo connection yet: provisioning has not created it" };
+    return {
+      ok: false,
+      database: null,
+      server_version: null,
+      latency_ms: null,
+      last_verified_at: null,
+      error: "No Odoo connection yet: provisioning has not created it",
+    };
   }
   const started = performance.now();
   try {

@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
-import type { Actor } from "~/audit.server";
-import { recordAudit } from "~/audit.server";
+import { type Actor, recordAudit } from "~/audit.server";
 import { tokenVerifier } from "~/auth/oidc.server";
 import { platformDb } from "~/db.server";
+import { currentIcpRules, saveIcpRules } from "~/icp/icp.server";
+import { defaultIcpRules } from "~/icp/rules";
 import { enqueue } from "~/jobs/enqueue.server";
 import { log } from "~/logger.server";
 import { OdooError, OdooTransportError, OdooAccessDenied } from "~/odoo/client.server";
@@ -19,8 +20,6 @@ import {
   REQUIRED_MODULES,
   smokeTest,
 } from "~/odoo/provisioning.server";
-import { currentIcpRules, saveIcpRules } from "~/icp/icp.server";
-import { defaultIcpRules } from "~/icp/rules";
 import { PROVISIONING_PHASES, type ProvisioningPhase } from "./lifecycle";
 
 export { PROVISIONING_PHASES, type ProvisioningPhase };
@@ -92,7 +91,8 @@ type PhaseContext = { tenantId: string; slug: string; name: string; actor: Actor
 const PHASE_WORK: Record<Exclude<ProvisioningPhase, "ready">, (ctx: PhaseContext) => Promise<void>> = {
   starting: async (ctx) => {
     // The default ICP template (a repeat finds it unchanged and saves nothing).
-    if (!(await currentIcpRules(ctx.tenantId))) await saveIcpRules(ctx.tenantId, ctx.actor.sub ? { sub: ctx.actor.sub, email: ctx.actor.email } : SYSTEM_ACTOR, defaultIcpRules());
+    if (!(await currentIcpRules(ctx.tenantId)))
+      await saveIcpRules(ctx.tenantId, ctx.actor.sub ? { sub: ctx.actor.sub, email: ctx.actor.email } : SYSTEM_ACTOR, defaultIcpRules());
     await platformDb.tenantSettings.upsert({ where: { tenantId: ctx.tenantId }, create: { tenantId: ctx.tenantId }, update: {} });
   },
 

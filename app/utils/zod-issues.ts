@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import { type z } from "zod";
 
 /**
  * A failed parse in plain lines, "ODOO_URL: Invalid URL", for logs, API

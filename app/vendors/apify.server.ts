@@ -1,13 +1,5 @@
 import { z } from "zod";
-import {
-  QuotaExceeded,
-  RateLimited,
-  Timeout,
-  Unauthorized,
-  Unavailable,
-  VendorError,
-  BadResponse,
-} from "./errors.server";
+import { QuotaExceeded, RateLimited, Timeout, Unauthorized, Unavailable, VendorError, BadResponse } from "./errors.server";
 import { parseRetryAfter, vendorRequest, withQuery, type FetchLike } from "./http.server";
 
 export type ApifyConfig = {
@@ -245,9 +237,7 @@ async function runChain(ctx: ChainContext): Promise<ApifyContact[]> {
   if (employees.length === 0) throw new ChainFailed("no employees listed");
 
   const profileUrls = pickProfileUrls(employees, ctx, ctx.maxProfiles ?? 25);
-  const raw = profileUrls.length
-    ? await ctx.run(ctx.actors.profile, { profileUrls, maxItems: profileUrls.length })
-    : [];
+  const raw = profileUrls.length ? await ctx.run(ctx.actors.profile, { profileUrls, maxItems: profileUrls.length }) : [];
   const contacts = keepQualified(raw, ctx, undefined);
   ctx.write(`Apify profile actor: requested=${profileUrls.length} received=${raw.length} filtered=${contacts.length}`);
   report(ctx, raw.length, contacts);
@@ -297,9 +287,7 @@ function pickProfileUrls(employees: Array<z.infer<typeof employeeItem>>, filter:
     title: e.position ?? e.currentPosition?.[0]?.position ?? e.headline ?? undefined,
   }));
   const anyLabelled = titled.some((e) => e.title);
-  const chosen = anyLabelled
-    ? titled.filter((e) => e.title && isWanted(e.title, filter))
-    : titled;
+  const chosen = anyLabelled ? titled.filter((e) => e.title && isWanted(e.title, filter)) : titled;
   return uniqueUrls(chosen.map((e) => e.url)).slice(0, max);
 }
 
@@ -325,8 +313,7 @@ export function normalizeProfile(item: unknown): ApifyContact | undefined {
   const url = canonicalLinkedinUrl(p.linkedinUrl ?? p.profileUrl ?? p.url);
   const fullName = (p.fullName ?? [p.firstName, p.lastName].filter(Boolean).join(" ")).trim();
   if (!url || !fullName) return undefined;
-  const location =
-    p.addressWithCountry ?? p.addressWithoutCountry ?? (typeof p.location === "string" ? p.location : p.location?.linkedinText);
+  const location = p.addressWithCountry ?? p.addressWithoutCountry ?? (typeof p.location === "string" ? p.location : p.location?.linkedinText);
   const email = p.email?.trim().toLowerCase();
   return {
     full_name: fullName,
@@ -360,7 +347,13 @@ export function canonicalLinkedinUrl(value: string | null | undefined): string |
 const LEGAL_SUFFIX = /\b(pte|private|ltd|limited|llp|inc|incorporated|corp|corporation|co|company|plc|sdn|bhd|gmbh|holdings|group|singapore|sg)\b/g;
 
 function companyKey(name: string): string {
-  return name.toLowerCase().replace(/&/g, " and ").replace(/[^a-z0-9]+/g, " ").replace(LEGAL_SUFFIX, " ").replace(/\s+/g, " ").trim();
+  return name
+    .toLowerCase()
+    .replace(/&/g, " and ")
+    .replace(/[^a-z0-9]+/g, " ")
+    .replace(LEGAL_SUFFIX, " ")
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 function sameCompany(current: string | null, wanted: string): boolean {

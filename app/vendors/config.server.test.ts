@@ -37,7 +37,12 @@ describe("vendorsEnv", () => {
       ENABLE_LUSHA_FALLBACK: "1",
       CONTACT_TITLES: "CEO, Head of Sales ,,",
     });
-    expect(env).toMatchObject({ ENABLE_APIFY_LINKEDIN: false, APIFY_USE_COMPANY_EMPLOYEE_CHAIN: false, APIFY_SYNC_TIMEOUT_S: 120, ENABLE_LUSHA_FALLBACK: true });
+    expect(env).toMatchObject({
+      ENABLE_APIFY_LINKEDIN: false,
+      APIFY_USE_COMPANY_EMPLOYEE_CHAIN: false,
+      APIFY_SYNC_TIMEOUT_S: 120,
+      ENABLE_LUSHA_FALLBACK: true,
+    });
     expect(env.CONTACT_TITLES).toEqual(["CEO", "Head of Sales"]);
     expect(vendorConfigs(env).apify).toMatchObject({ token: "apify_api_x", syncTimeoutS: 120, actors: { search: undefined } });
   });

@@ -76,7 +76,10 @@ export const contactTitlesEnv = z.object({
     .string()
     .optional()
     .transform((v) => {
-      const titles = (v ?? "").split(",").map((t) => t.trim()).filter(Boolean);
+      const titles = (v ?? "")
+        .split(",")
+        .map((t) => t.trim())
+        .filter(Boolean);
       return titles.length ? titles : DEFAULT_CONTACT_TITLES;
     }),
 });

@@ -27,11 +27,7 @@ export class Unavailable extends VendorError {}
 
 export class RateLimited extends VendorError {
   readonly retryAfterMs: number | undefined;
-  constructor(
-    vendor: VendorName,
-    message: string,
-    opts: { status?: number; code?: string; cause?: unknown; retryAfterMs?: number } = {},
-  ) {
+  constructor(vendor: VendorName, message: string, opts: { status?: number; code?: string; cause?: unknown; retryAfterMs?: number } = {}) {
     super(vendor, message, opts);
     this.retryAfterMs = opts.retryAfterMs;
   }

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { createCallLimiter, systemClock, type Clock } from "./rate-limit.server";
 import { BadResponse, QuotaExceeded, RateLimited, Unauthorized, Unavailable, VendorError } from "./errors.server";
 import { parseBody, parseRetryAfter, vendorRequest, withQuery, type FetchLike } from "./http.server";
+import { createCallLimiter, systemClock, type Clock } from "./rate-limit.server";
 import { exponentialDelayMs, withRetries } from "./retry.server";
 
 export type LlmConfig = {
@@ -37,9 +37,7 @@ const completionSchema = z.object({
       }),
     )
     .min(1),
-  usage: z
-    .object({ prompt_tokens: z.number(), completion_tokens: z.number(), total_tokens: z.number() })
-    .optional(),
+  usage: z.object({ prompt_tokens: z.number(), completion_tokens: z.number(), total_tokens: z.number() }).optional(),
 });
 
 const errorBody = z.object({
@@ -79,9 +77,7 @@ function strictify(node: unknown): JsonSchema {
     if (Array.isArray(v)) out[k] = v.map(strictify);
     else if (v && typeof v === "object") {
       out[k] =
-        k === "properties" || k === "$defs" || k === "definitions"
-          ? Object.fromEntries(Object.entries(v).map(([p, s]) => [p, strictify(s)]))
-          : strictify(v);
+        k === "properties" || k === "$defs" || k === "definitions" ? Object.fromEntries(Object.entries(v).map(([p, s]) => [p, strictify(s)])) : strictify(v);
     } else out[k] = v;
   }
   if (out.type === "object" && out.properties && typeof out.properties === "object") {
@@ -129,8 +125,7 @@ export function createLlmClient(config: LlmConfig) {
       retries,
       shouldRetry: (error) => error instanceof RateLimited,
       // Retry-After is whole seconds, so the window may reopen just after it.
-      delayMs: (error, attempt) =>
-        Math.min((error as RateLimited).retryAfterMs ?? exponentialDelayMs(1000, attempt), MAX_RETRY_WAIT_MS) + RETRY_MARGIN_MS,
+      delayMs: (error, attempt) => Math.min((error as RateLimited).retryAfterMs ?? exponentialDelayMs(1000, attempt), MAX_RETRY_WAIT_MS) + RETRY_MARGIN_MS,
       sleep: (ms) => clock.sleep(ms),
     });
   }

@@ -5,7 +5,10 @@ import { parseBody, parseRetryAfter, vendorRequest, withQuery, type FetchLike } 
 
 export type LushaConfig = { baseUrl: string; apiKey: string; timeoutMs?: number; fetch?: FetchLike };
 
-const str = z.string().nullish().transform((v) => v ?? null);
+const str = z
+  .string()
+  .nullish()
+  .transform((v) => v ?? null);
 
 const lushaCompany = z.looseObject({
   id: z.union([z.string(), z.number()]).nullish(),
@@ -117,10 +120,7 @@ export function createLushaClient(config: LushaConfig) {
 
     /** One person by LinkedIn URL, email, or name + company; null when there is no match. */
     async getPerson(
-      q:
-        | { linkedinUrl: string }
-        | { email: string }
-        | { firstName: string; lastName: string; companyName?: string; companyDomain?: string },
+      q: { linkedinUrl: string } | { email: string } | { firstName: string; lastName: string; companyName?: string; companyDomain?: string },
     ): Promise<LushaContact | null> {
       const res = await call("GET", "/v2/person", { query: q as Record<string, string | undefined> });
       if (res.status === 404) return null;
@@ -134,12 +134,7 @@ export function createLushaClient(config: LushaConfig) {
      * Contacts at one company holding the given titles (prospecting search,
      * then enrich). Search costs nothing; each enriched contact is a credit.
      */
-    async searchContacts(q: {
-      companyName?: string;
-      companyDomain?: string;
-      jobTitles: readonly string[];
-      size?: number;
-    }): Promise<LushaContact[]> {
+    async searchContacts(q: { companyName?: string; companyDomain?: string; jobTitles: readonly string[]; size?: number }): Promise<LushaContact[]> {
       const companies: Record<string, string[]> = {};
       if (q.companyDomain) companies.domains = [q.companyDomain];
       else if (q.companyName) companies.names = [q.companyName];

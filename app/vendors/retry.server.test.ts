@@ -25,16 +25,22 @@ describe("withRetries", () => {
     expect(result).toBe("ok");
     expect(calls).toBe(3);
     expect(waits).toEqual([100, 200]);
-    expect(seen).toEqual([[0, 100], [1, 200]]);
+    expect(seen).toEqual([
+      [0, 100],
+      [1, 200],
+    ]);
   });
 
   it("throws the last error once the retries are spent", async () => {
     let calls = 0;
     const failing = () =>
-      withRetries(async (attempt) => {
-        calls += 1;
-        throw new Error(`fail ${attempt}`);
-      }, { retries: 2, shouldRetry: () => true, delayMs: () => 0, ...noWait });
+      withRetries(
+        async (attempt) => {
+          calls += 1;
+          throw new Error(`fail ${attempt}`);
+        },
+        { retries: 2, shouldRetry: () => true, delayMs: () => 0, ...noWait },
+      );
     await expect(failing()).rejects.toThrow("fail 2");
     expect(calls).toBe(3);
   });

@@ -53,9 +53,15 @@ const searchResponse = z.object({
   answer: z.string().nullish(),
   results: z.array(
     z.object({
-      title: z.string().nullish().transform((v) => v ?? ""),
+      title: z
+        .string()
+        .nullish()
+        .transform((v) => v ?? ""),
       url: z.string(),
-      content: z.string().nullish().transform((v) => v ?? ""),
+      content: z
+        .string()
+        .nullish()
+        .transform((v) => v ?? ""),
       score: z.number(),
       raw_content: z.string().nullish(),
       published_date: z.string().nullish(),
@@ -68,7 +74,15 @@ const searchResponse = z.object({
 });
 
 const extractResponse = z.object({
-  results: z.array(z.object({ url: z.string(), raw_content: z.string().nullish().transform((v) => v ?? "") })),
+  results: z.array(
+    z.object({
+      url: z.string(),
+      raw_content: z
+        .string()
+        .nullish()
+        .transform((v) => v ?? ""),
+    }),
+  ),
   failed_results: z.array(z.object({ url: z.string(), error: z.string().nullish() })).default([]),
   response_time: z.coerce.number(),
   usage: usageSchema,
@@ -77,7 +91,15 @@ const extractResponse = z.object({
 
 const crawlResponse = z.object({
   base_url: z.string(),
-  results: z.array(z.object({ url: z.string(), raw_content: z.string().nullish().transform((v) => v ?? "") })),
+  results: z.array(
+    z.object({
+      url: z.string(),
+      raw_content: z
+        .string()
+        .nullish()
+        .transform((v) => v ?? ""),
+    }),
+  ),
   response_time: z.coerce.number(),
   usage: usageSchema,
   request_id: z.string().optional(),
@@ -188,9 +210,7 @@ export function createTavilyClient(config: TavilyConfig) {
       );
       const parsed = parseBody("tavily", crawlResponse, body, "crawl");
       const { usage, ...rest } = parsed;
-      const credits =
-        usage?.credits ??
-        estimateTavilyCredits("crawl", { depth, pages: rest.results.length, instructions: Boolean(params.instructions) });
+      const credits = usage?.credits ?? estimateTavilyCredits("crawl", { depth, pages: rest.results.length, instructions: Boolean(params.instructions) });
       return { ...rest, credits };
     },
   };

@@ -32,7 +32,10 @@ export type ZeroBounceConfig = {
   fetch?: FetchLike;
 };
 
-const nullableString = z.string().nullish().transform((v) => v ?? null);
+const nullableString = z
+  .string()
+  .nullish()
+  .transform((v) => v ?? null);
 const looseBool = z
   .union([z.boolean(), z.string()])
   .nullish()

@@ -1,8 +1,8 @@
 import path from "node:path";
 import pg from "pg";
 import { migrate } from "../../app/db/migrator.server";
-import { startEmbeddedPostgres } from "../../app/dev/embedded-postgres.server";
 import { devAppDatabaseUrl } from "../../app/dev/dev-logins.server";
+import { startEmbeddedPostgres } from "../../app/dev/embedded-postgres.server";
 
 /**
  * A freshly migrated database for a benchmark: on BENCH_DATABASE_URL's server

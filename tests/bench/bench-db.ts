@@ -1,8 +1,8 @@
 import path from "node:path";
 import pg from "pg";
 import { migrate } from "../../app/db/migrator.server";
-import { startEmbeddedPostgres } from "../../app/dev/embedded-postgres.server";
 import { DEV_APP_ROLE, devAppDatabaseUrl } from "../../app/dev/dev-logins.server";
+import { startEmbeddedPostgres } from "../../app/dev/embedded-postgres.server";
 
 /**
  * A Postgres of the benchmarks' own (embedded, port BENCH_PG_PORT or 54355),

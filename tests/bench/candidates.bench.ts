@@ -39,7 +39,11 @@ try {
   const { rows: tenants } = await owner.query<{ id: string }>("INSERT INTO tenants (slug, name, status) VALUES ('bench', 'Bench', 'active') RETURNING id");
   const tenantId = tenants[0]!.id;
 
-  const saved = await saveIcpRules(tenantId, { sub: "bench" }, { industries: ["software", "it_services", "wholesale", "construction", "food_and_beverage"], employees: { min: 5, max: 500 } });
+  const saved = await saveIcpRules(
+    tenantId,
+    { sub: "bench" },
+    { industries: ["software", "it_services", "wholesale", "construction", "food_and_beverage"], employees: { min: 5, max: 500 } },
+  );
   const asOf = new Date();
   const where = compileIcpPredicate(saved.version.rules, { asOf, alias: "s" });
   const timed = async <T>(work: () => Promise<T>) => {
@@ -48,13 +52,21 @@ try {
     return { result, seconds: (performance.now() - started) / 1000 };
   };
   const select = () =>
-    appDb.$withTenant(tenantId, (tx) => tx.$queryRawUnsafe<Array<{ uen: string }>>(`SELECT s.uen FROM staging_acra_companies s WHERE ${where.text}`, ...where.params), {
-      timeout: 600_000,
-    });
+    appDb.$withTenant(
+      tenantId,
+      (tx) => tx.$queryRawUnsafe<Array<{ uen: string }>>(`SELECT s.uen FROM staging_acra_companies s WHERE ${where.text}`, ...where.params),
+      {
+        timeout: 600_000,
+      },
+    );
   const writeBaseline = () =>
     appDb.$withTenant(
       tenantId,
-      (tx) => tx.$executeRawUnsafe(`CREATE TEMP TABLE bench_candidates ON COMMIT DROP AS SELECT s.uen FROM staging_acra_companies s WHERE ${where.text}`, ...where.params),
+      (tx) =>
+        tx.$executeRawUnsafe(
+          `CREATE TEMP TABLE bench_candidates ON COMMIT DROP AS SELECT s.uen FROM staging_acra_companies s WHERE ${where.text}`,
+          ...where.params,
+        ),
       { timeout: 600_000 },
     );
   await select();

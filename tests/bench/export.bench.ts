@@ -52,7 +52,7 @@ try {
   }, 20);
   let started = performance.now();
   const exported = await drain(
-    shortlistExportStream(tenantId, run, { filters, limit: null, format: "csv", masked: false, tenantSlug: "bench", kind: "shortlist", batchSize })
+    shortlistExportStream(tenantId, run, { filters, limit: null, format: "csv", masked: false, tenantSlug: "bench", kind: "shortlist", batchSize }),
   );
   const seconds = (performance.now() - started) / 1000;
   clearInterval(sampler);
@@ -82,10 +82,10 @@ try {
       copy_seconds: round(copySeconds, 2),
       bytes: exported.bytes,
       copy_bytes: copied.bytes,
-    })
+    }),
   );
 } catch (error) {
-  log(`failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+  log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   process.exitCode = 1;
 } finally {
   await owner.end().catch(() => {});
@@ -136,7 +136,7 @@ async function seed(client: pg.Client, count: number, runDate: string): Promise<
   const { rows: runs } = await client.query<{ id: string }>(
     `INSERT INTO runs (tenant_id, kind, status, run_date, target_count, settled_count, started_at, finished_at)
      VALUES ($1, 'nightly', 'succeeded', $2::date, $3, $3, now() - interval '1 hour', now()) RETURNING id`,
-    [tenantId, runDate, count]
+    [tenantId, runDate, count],
   );
   const runId = runs[0]!.id;
   const uen = "'B' || lpad(g::text, 8, '0') || 'X'";
@@ -144,34 +144,34 @@ async function seed(client: pg.Client, count: number, runDate: string): Promise<
     `INSERT INTO staging_acra_companies (uen, entity_name, entity_type_description, entity_status_description, street_name, postal_code, primary_ssic_code, content_hash)
      SELECT ${uen}, 'BENCH COMPANY ' || g || ' PTE. LTD.', 'Local Company', 'Live Company', 'ANSON ROAD', lpad((g % 999999)::text, 6, '0'), '62011', md5(g::text)
      FROM generate_series(1, $1) g`,
-    [count]
+    [count],
   );
   await client.query(
     `INSERT INTO lead_features (tenant_id, uen, run_id, domain, industry, headcount_estimate, about_text, crawl_status, enriched_at)
      SELECT $1, ${uen}, $2, 'bench' || g || '.com.sg', (ARRAY['Software', 'Logistics', 'Retail'])[1 + g % 3], 10 + g % 190,
             'Bench company ' || g || ' builds software for Singapore businesses.', 'ok', now()
      FROM generate_series(1, $3) g`,
-    [tenantId, runId, count]
+    [tenantId, runId, count],
   );
   await client.query(
     `INSERT INTO lead_contacts (tenant_id, uen, full_name, title, linkedin_url, source)
      SELECT $1, ${uen}, 'Jane Tan ' || g, 'Head of Sales', 'https://www.linkedin.com/in/jane-tan-' || g, 'apify_linkedin'
      FROM generate_series(1, $2) g`,
-    [tenantId, count]
+    [tenantId, count],
   );
   await client.query(
     `INSERT INTO lead_emails (tenant_id, uen, email, contact_id, source, verification_status)
      SELECT c.tenant_id, c.uen, 'jane' || substr(c.uen, 2, 8) || '@bench.com.sg', c.id, 'apify_linkedin',
             CASE WHEN substr(c.uen, 9, 1) IN ('1', '2', '3', '4', '5') THEN 'verified' ELSE 'unknown' END
      FROM lead_contacts c WHERE c.tenant_id = $1 AND substr(c.uen, 9, 1) <> '0'`,
-    [tenantId]
+    [tenantId],
   );
   await client.query(
     `INSERT INTO lead_scores (tenant_id, run_id, uen, score, bucket, breakdown, rationale, rationale_source, contact_weight, verified_contacts)
      SELECT $1, $2, ${uen}, s, CASE WHEN s >= 70 THEN 'High' WHEN s >= 40 THEN 'Medium' ELSE 'Low' END,
             '[]'::jsonb, 'Software company in range with a verified decision-maker and a readable website.', 'cache', 16, g % 3
      FROM (SELECT g, round((random() * 100)::numeric, 1)::float8 AS s FROM generate_series(1, $3) g) x`,
-    [tenantId, runId, count]
+    [tenantId, runId, count],
   );
   await client.query("VACUUM ANALYZE staging_acra_companies, lead_features, lead_contacts, lead_emails, lead_scores, runs");
   return tenantId;

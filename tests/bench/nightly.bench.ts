@@ -49,11 +49,16 @@ const world = spawn(
   "node_modules/.bin/tsx",
   [
     "tests/sims/dev-world/main.ts",
-    "--companies-file", path.join(dataDir, "companies.json"),
-    "--env-out", path.join(dataDir, "world-env.json"),
-    "--profile", args.profile!,
-    "--fault-rate", args["fault-rate"]!,
-    "--seed", "bench",
+    "--companies-file",
+    path.join(dataDir, "companies.json"),
+    "--env-out",
+    path.join(dataDir, "world-env.json"),
+    "--profile",
+    args.profile!,
+    "--fault-rate",
+    args["fault-rate"]!,
+    "--seed",
+    "bench",
   ],
   { stdio: ["pipe", "pipe", "inherit"] },
 );
@@ -95,7 +100,9 @@ for (;;) {
   const progress = await runProgress(tenant.id, runId);
   if (!progress) throw new Error("run vanished");
   if (performance.now() - lastLine > 5000) {
-    console.error(`  ${Math.round((performance.now() - started) / 1000)} s: ${progress.settled}/${progress.target} settled, ${JSON.stringify(progress.stages)}`);
+    console.error(
+      `  ${Math.round((performance.now() - started) / 1000)} s: ${progress.settled}/${progress.target} settled, ${JSON.stringify(progress.stages)}`,
+    );
     lastLine = performance.now();
   }
   if (["succeeded", "failed", "cancelled"].includes(progress.status)) break;
@@ -115,17 +122,17 @@ const metrics = run.metrics as {
 };
 
 // The critical path of each company: website stages in sequence, contacts beside them, then scoring.
-const chains = await db.$withTenant(tenant.id, (tx) =>
-  tx.$queryRaw<Array<{ chain_ms: number }>>`
+const chains = await db.$withTenant(
+  tenant.id,
+  (tx) =>
+    tx.$queryRaw<Array<{ chain_ms: number }>>`
     SELECT GREATEST(
              COALESCE(sum(duration_ms) FILTER (WHERE stage IN ('domain', 'crawl', 'tavily', 'merge', 'extract')), 0),
              COALESCE(sum(duration_ms) FILTER (WHERE stage = 'contacts'), 0))
            + COALESCE(sum(duration_ms) FILTER (WHERE stage IN ('emails', 'score')), 0) AS chain_ms
     FROM run_event_logs WHERE run_id = ${runId}::uuid AND uen IS NOT NULL GROUP BY uen`,
 );
-const verifyBatches = await db.$withTenant(tenant.id, (tx) =>
-  tx.runEventLog.findMany({ where: { runId, stage: "verify" }, select: { durationMs: true } }),
-);
+const verifyBatches = await db.$withTenant(tenant.id, (tx) => tx.runEventLog.findMany({ where: { runId, stage: "verify" }, select: { durationMs: true } }));
 const slowestChain = Math.max(...chains.map((c) => Number(c.chain_ms)));
 const oneBatch = Math.min(...verifyBatches.map((b) => b.durationMs ?? 0), Infinity);
 const usage = await db.$withTenant(tenant.id, (tx) => tx.runVendorUsage.findMany({ where: { runId } }));

@@ -130,7 +130,13 @@ async function runScenario(name: ScenarioName) {
   const run = randomBytes(3).toString("hex");
 
   async function firstLogin(i: number): Promise<number> {
-    const identity = { sub: `bench-${name}-${run}-${i}`, email: `user${i}.${run}@bench.test`, email_verified: true, name: `Bench ${name} ${run} ${i}`, roles: [] };
+    const identity = {
+      sub: `bench-${name}-${run}-${i}`,
+      email: `user${i}.${run}@bench.test`,
+      email_verified: true,
+      name: `Bench ${name} ${run} ${i}`,
+      roles: [],
+    };
     const started = performance.now();
     const { tenant } = await resolveIdentity(identity);
     if (!tenant) throw new Error("first login created no workspace");
@@ -159,7 +165,10 @@ async function runScenario(name: ScenarioName) {
     const ready = await platformDb.tenant.count({ where: { status: "active" } });
     const odooCount =
       scenario.mode === "company_per_tenant"
-        ? standIns.odoo.state.database("platform").records("res.company").filter((c) => String(c.name).startsWith(`Bench ${name} ${run}`)).length
+        ? standIns.odoo.state
+            .database("platform")
+            .records("res.company")
+            .filter((c) => String(c.name).startsWith(`Bench ${name} ${run}`)).length
         : standIns.odoo.state.databases.size;
     if (ready !== scenario.logins + 1 || odooCount !== scenario.logins + 1) {
       throw new Error(`expected ${scenario.logins + 1} provisioned workspaces, found ${ready} active tenants and ${odooCount} in Odoo`);

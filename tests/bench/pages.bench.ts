@@ -1,7 +1,7 @@
+import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
-import { randomBytes } from "node:crypto";
 import { createRequestHandler, installGlobals, type ServerBuild } from "@remix-run/node";
 import { benchDatabase, percentile, round } from "./bench-database";
 
@@ -59,9 +59,7 @@ await platformDb.$executeRawUnsafe(`
          now() - ((g - 1) || ' days')::interval - interval '2 hours',
          now() - ((g - 1) || ' days')::interval - interval '1 hour'
   FROM generate_series(1, ${RUNS}) g`);
-const [latestRun] = await platformDb.$queryRawUnsafe<Array<{ id: string }>>(
-  `SELECT id FROM runs WHERE tenant_id = '${t}' ORDER BY run_date DESC LIMIT 1`,
-);
+const [latestRun] = await platformDb.$queryRawUnsafe<Array<{ id: string }>>(`SELECT id FROM runs WHERE tenant_id = '${t}' ORDER BY run_date DESC LIMIT 1`);
 await platformDb.$executeRawUnsafe(`
   INSERT INTO lead_scores (tenant_id, run_id, uen, score, bucket, breakdown, rationale, rationale_source, contact_weight, verified_contacts)
   SELECT '${t}', '${latestRun!.id}', 'B' || lpad(g::text, 8, '0') || 'X', s, CASE WHEN s >= 0.8 THEN 'High' WHEN s >= 0.4 THEN 'Medium' ELSE 'Low' END,

@@ -37,9 +37,7 @@ console.error(`seeded in ${round((performance.now() - seedStarted) / 1000, 1)} s
 
 const tenantIds = (await platformDb.tenant.findMany({ select: { id: true } })).map((t) => t.id);
 const appRole = new URL(database.appUrl).username;
-const [identity] = await db.$tenantRead(tenantIds[0]!, (tx) =>
-  tx.$queryRaw<Array<{ role: string }>>`SELECT current_user AS role`,
-);
+const [identity] = await db.$tenantRead(tenantIds[0]!, (tx) => tx.$queryRaw<Array<{ role: string }>>`SELECT current_user AS role`);
 if (identity!.role !== appRole) throw new Error(`scoped read ran as ${identity!.role}, not ${appRole}`);
 const unscoped = await db.auditLog.count();
 if (unscoped !== 0) throw new Error(`${unscoped} audit rows visible without the tenant setting`);

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Reply } from "~/chat/replies";
+import { type Reply } from "~/chat/replies";
+import { createDefaultWorld } from "../sims/vendors/default-world";
+import { startLlmSimulator } from "../sims/vendors/llm-sim";
 import { appRequest, invoke } from "../support/app-requests";
+import { loadChatThread, newChatThread, sendChatMessage } from "../support/chat-threads";
 import { seedFinishedRun, seedRegistryCompanies, type SeededRun } from "../support/lead-fixtures";
 import { startStandIns, type StandIns } from "../support/platform";
-import { loadChatThread, newChatThread, sendChatMessage } from "../support/chat-threads";
 import { memberCookie } from "../support/workspace-users";
-import { startLlmSimulator } from "../sims/vendors/llm-sim";
-import { createDefaultWorld } from "../sims/vendors/default-world";
 
 /**
  * The agent chat through its route modules, in-process against Postgres:
@@ -67,7 +67,13 @@ async function say(who: string, threadId: string, text: string) {
   return { status: response.status, body: response.status === 200 ? await response.json() : null };
 }
 
-type View = { thread: { title: string }; messages: Array<{ id: string; role: string; text: string; reply: Reply | null }>; runs: Record<string, { status: string; result: { score: number; bucket: string } | null }>; refreshes: Record<string, { status: string; candidateCount: number | null }>; pending: boolean };
+type View = {
+  thread: { title: string };
+  messages: Array<{ id: string; role: string; text: string; reply: Reply | null }>;
+  runs: Record<string, { status: string; result: { score: number; bucket: string } | null }>;
+  refreshes: Record<string, { status: string; candidateCount: number | null }>;
+  pending: boolean;
+};
 
 async function view(who: string, threadId: string): Promise<{ status: number; data: View }> {
   const response = await loadChatThread(cookies[who]!, threadId);
@@ -117,7 +123,11 @@ describe("changing the ICP through the chat", () => {
     expect(reply.changes.map((c) => c.path)).toEqual(expect.arrayContaining(["industries", "employees.min", "employees.max", "nightly.enabled"]));
 
     const saved = await app.currentIcpRules(acme);
-    expect(saved).toMatchObject({ version: 1, authorSub: "ops-sub", rules: { industries: ["software"], employees: { min: 10, max: 200 }, nightly: { enabled: true } } });
+    expect(saved).toMatchObject({
+      version: 1,
+      authorSub: "ops-sub",
+      rules: { industries: ["software"], employees: { min: 10, max: 200 }, nightly: { enabled: true } },
+    });
     expect(await refreshJobs(acme)).toEqual([{ payload: { tenantId: acme, reason: "icp_changed:v1" } }]);
     expect(data.refreshes[message.id]).toEqual({ status: "pending", candidateCount: null, degradedReason: null });
     expect(data.pending).toBe(true);
@@ -221,16 +231,24 @@ describe("shortlists before the first full run", () => {
     const [uen] = await seedRegistryCompanies(1, 7);
     const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
     await app.db.$withTenant(globex, async (tx) => {
-      const run = await tx.run.create({ data: { tenantId: globex, kind: "re_enrich", status: "succeeded", runDate: new Date(`${today}T00:00:00Z`), finishedAt: new Date() } });
-      await tx.leadScore.create({ data: { runId: run.id, uen: uen!, score: 60, bucket: "Medium", breakdown: [], rationale: "Fits.", rationaleSource: "template", contactWeight: 16 } });
+      const run = await tx.run.create({
+        data: { tenantId: globex, kind: "re_enrich", status: "succeeded", runDate: new Date(`${today}T00:00:00Z`), finishedAt: new Date() },
+      });
+      await tx.leadScore.create({
+        data: { runId: run.id, uen: uen!, score: 60, bucket: "Medium", breakdown: [], rationale: "Fits.", rationaleSource: "template", contactWeight: 16 },
+      });
     });
     // A one-company re-enrich alone makes no shortlist.
     const stillEmpty = await app.understandAndAnswer(viewerOf("globex", globex, ["admin"]), "Show today's shortlist (top 50).");
     expect(stillEmpty.reply).toMatchObject({ type: "shortlist", date: null, total: 0 });
 
     await app.db.$withTenant(globex, async (tx) => {
-      const run = await tx.run.create({ data: { tenantId: globex, kind: "manual", status: "succeeded", runDate: new Date(`${today}T00:00:00Z`), finishedAt: new Date() } });
-      await tx.leadScore.create({ data: { runId: run.id, uen: uen!, score: 66, bucket: "Medium", breakdown: [], rationale: "Fits.", rationaleSource: "template", contactWeight: 16 } });
+      const run = await tx.run.create({
+        data: { tenantId: globex, kind: "manual", status: "succeeded", runDate: new Date(`${today}T00:00:00Z`), finishedAt: new Date() },
+      });
+      await tx.leadScore.create({
+        data: { runId: run.id, uen: uen!, score: 66, bucket: "Medium", breakdown: [], rationale: "Fits.", rationaleSource: "template", contactWeight: 16 },
+      });
     });
     const listed = await app.understandAndAnswer(viewerOf("globex", globex, ["admin"]), "Show today's shortlist (top 50).");
     expect(listed.reply).toMatchObject({ type: "shortlist", date: today, total: 1, rows: [{ rank: 1, uen, bucket: "Medium", score: 66 }] });
@@ -242,7 +260,13 @@ describe("runs from the chat", () => {
     const thread = await newThread("ops");
     await say("ops", thread, "Re-enrich Codigo; include careers page.");
     const { reply, data } = await lastReply("ops", thread);
-    expect(reply).toMatchObject({ type: "run", kind: "re_enrich", company: { uen: seeded.uens[0] }, includeCareers: true, previous: { score: 80, bucket: "High" } });
+    expect(reply).toMatchObject({
+      type: "run",
+      kind: "re_enrich",
+      company: { uen: seeded.uens[0] },
+      includeCareers: true,
+      previous: { score: 80, bucket: "High" },
+    });
     if (reply.type !== "run") throw new Error("unreachable");
     const run = await app.db.$withTenant(acme, (tx) => tx.run.findFirstOrThrow({ where: { id: reply.runId } }));
     expect(run).toMatchObject({ kind: "re_enrich", status: "queued", options: { uens: [seeded.uens[0]], includeCareers: true }, startedBySub: "ops-sub" });
@@ -251,8 +275,22 @@ describe("runs from the chat", () => {
 
     // What the run's jobs leave behind.
     await app.db.$withTenant(acme, async (tx) => {
-      await tx.leadScore.create({ data: { runId: reply.runId, uen: seeded.uens[0]!, score: 84, bucket: "High", breakdown: [], rationale: "Careers page shows hiring.", rationaleSource: "template", contactWeight: 16 } });
-      await tx.run.update({ where: { tenantId_id: { tenantId: acme, id: reply.runId } }, data: { status: "succeeded", targetCount: 1, settledCount: 1, finishedAt: new Date() } });
+      await tx.leadScore.create({
+        data: {
+          runId: reply.runId,
+          uen: seeded.uens[0]!,
+          score: 84,
+          bucket: "High",
+          breakdown: [],
+          rationale: "Careers page shows hiring.",
+          rationaleSource: "template",
+          contactWeight: 16,
+        },
+      });
+      await tx.run.update({
+        where: { tenantId_id: { tenantId: acme, id: reply.runId } },
+        data: { status: "succeeded", targetCount: 1, settledCount: 1, finishedAt: new Date() },
+      });
     });
     const done = await view("ops", thread);
     expect(done.data.runs[reply.runId]).toMatchObject({ status: "succeeded", result: { score: 84, bucket: "High" } });
@@ -277,7 +315,9 @@ describe("threads", () => {
     const layout = await invoke(app.chatLayout.loader, appRequest("/app/chat", { cookie: cookies.viewer }));
     const { threads } = (await layout.json()) as { threads: Array<{ id: string }> };
     expect(threads.map((t) => t.id)).toContain(mine);
-    const opsList = (await (await invoke(app.chatLayout.loader, appRequest("/app/chat", { cookie: cookies.ops }))).json()) as { threads: Array<{ id: string }> };
+    const opsList = (await (await invoke(app.chatLayout.loader, appRequest("/app/chat", { cookie: cookies.ops }))).json()) as {
+      threads: Array<{ id: string }>;
+    };
     expect(opsList.threads.map((t) => t.id)).not.toContain(mine);
 
     expect((await view("ops", mine)).status).toBe(404);
@@ -288,14 +328,22 @@ describe("threads", () => {
 
   it("renames and deletes the owner's thread", async () => {
     const thread = await newThread("ops");
-    const renamed = await invoke(app.thread.action, appRequest(`/app/chat/${thread}`, { cookie: cookies.ops, form: { intent: "rename", title: "  Weekly review  " } }), { threadId: thread });
+    const renamed = await invoke(
+      app.thread.action,
+      appRequest(`/app/chat/${thread}`, { cookie: cookies.ops, form: { intent: "rename", title: "  Weekly review  " } }),
+      { threadId: thread },
+    );
     expect(await renamed.json()).toEqual({ ok: true, intent: "rename" });
     expect((await view("ops", thread)).data.thread.title).toBe("Weekly review");
 
-    const empty = await invoke(app.thread.action, appRequest(`/app/chat/${thread}`, { cookie: cookies.ops, form: { intent: "rename", title: "   " } }), { threadId: thread });
+    const empty = await invoke(app.thread.action, appRequest(`/app/chat/${thread}`, { cookie: cookies.ops, form: { intent: "rename", title: "   " } }), {
+      threadId: thread,
+    });
     expect(await empty.json()).toEqual({ ok: false, intent: "rename", error: "A title cannot be empty.", field: "title" });
 
-    const deleted = await invoke(app.thread.action, appRequest(`/app/chat/${thread}`, { cookie: cookies.ops, form: { intent: "delete" } }), { threadId: thread });
+    const deleted = await invoke(app.thread.action, appRequest(`/app/chat/${thread}`, { cookie: cookies.ops, form: { intent: "delete" } }), {
+      threadId: thread,
+    });
     expect(deleted.status).toBe(302);
     expect(deleted.headers.get("location")).toBe("/app/chat");
     expect((await view("ops", thread)).status).toBe(404);
@@ -305,8 +353,13 @@ describe("threads", () => {
     const thread = await newThread("ops");
     expect(await say("ops", thread, "   ")).toEqual({ status: 200, body: { ok: false, intent: "send", error: "Type a message first.", field: "text" } });
     // Postgres text cannot hold NUL: a reason for the user, not a failed insert.
-    expect(await say("ops", thread, "help\u0000")).toEqual({ status: 200, body: { ok: false, intent: "send", error: "A message cannot contain NUL characters.", field: "text" } });
-    const renamed = await invoke(app.thread.action, appRequest(`/app/chat/${thread}`, { cookie: cookies.ops, form: { intent: "rename", title: "a\u0000b" } }), { threadId: thread });
+    expect(await say("ops", thread, "help\u0000")).toEqual({
+      status: 200,
+      body: { ok: false, intent: "send", error: "A message cannot contain NUL characters.", field: "text" },
+    });
+    const renamed = await invoke(app.thread.action, appRequest(`/app/chat/${thread}`, { cookie: cookies.ops, form: { intent: "rename", title: "a\u0000b" } }), {
+      threadId: thread,
+    });
     expect(await renamed.json()).toEqual({ ok: false, intent: "rename", error: "A title cannot contain NUL characters.", field: "title" });
     const started = await invoke(app.chatIndex.action, appRequest("/app/chat", { cookie: cookies.ops, form: { intent: "send", text: "\u0000help" } }));
     expect(await started.json()).toMatchObject({ ok: false, error: "A message cannot contain NUL characters." });
@@ -319,13 +372,20 @@ describe("threads", () => {
     const threadId = response.headers.get("location")!.split("/").pop()!;
     const { data } = await view("viewer", threadId);
     expect(data.thread.title).toBe("help");
-    expect(data.messages.map((m) => [m.role, m.reply?.type ?? null])).toEqual([["user", null], ["assistant", "help"]]);
+    expect(data.messages.map((m) => [m.role, m.reply?.type ?? null])).toEqual([
+      ["user", null],
+      ["assistant", "help"],
+    ]);
   });
 
   it("answers a command it does not understand with clickable suggestions", async () => {
     const thread = await newThread("viewer");
     await say("viewer", thread, "shortlst please");
-    expect((await lastReply("viewer", thread)).reply).toEqual({ type: "not_understood", message: expect.any(String), suggestions: ["Show today's shortlist (top 50)."] });
+    expect((await lastReply("viewer", thread)).reply).toEqual({
+      type: "not_understood",
+      message: expect.any(String),
+      suggestions: ["Show today's shortlist (top 50)."],
+    });
   });
 });
 
@@ -334,7 +394,7 @@ describe("free-form questions with a language model", () => {
     const sim = await startLlmSimulator({ port: 0, world: { ...createDefaultWorld(), llmAnswer: () => answer } });
     try {
       await run(app.createLlmClient({ baseUrl: sim.url, apiKey: "sk-simulator", model: "gpt-4o-mini" }));
-      expect(sim.requests.length).toBe(1);
+      expect(sim.requests).toHaveLength(1);
     } finally {
       await sim.close();
     }
@@ -348,18 +408,48 @@ describe("free-form questions with a language model", () => {
   });
 
   it("still refuses a viewer whatever the model picked", async () => {
-    await withModel({ tool: { kind: "update_icp", industries: ["logistics"], excluded_industries: null, employees_min: null, employees_max: null, daily_cap: null, nightly: "unchanged", nightly_hour_sgt: null, refresh: true } }, async (llm) => {
-      const answer = await app.understandAndAnswer(viewerOf("viewer", acme, ["viewer"]), "we should be going after shipping firms", { llm });
-      expect(answer.reply.type).toBe("refusal");
-      expect((await app.currentIcpRules(acme))?.rules.industries).toEqual(["software"]);
-    });
+    await withModel(
+      {
+        tool: {
+          kind: "update_icp",
+          industries: ["logistics"],
+          excluded_industries: null,
+          employees_min: null,
+          employees_max: null,
+          daily_cap: null,
+          nightly: "unchanged",
+          nightly_hour_sgt: null,
+          refresh: true,
+        },
+      },
+      async (llm) => {
+        const answer = await app.understandAndAnswer(viewerOf("viewer", acme, ["viewer"]), "we should be going after shipping firms", { llm });
+        expect(answer.reply.type).toBe("refusal");
+        expect((await app.currentIcpRules(acme))?.rules.industries).toEqual(["software"]);
+      },
+    );
   });
 
   it("ignores a tool call that does not validate and falls back to the suggestions", async () => {
-    await withModel({ tool: { kind: "update_icp", industries: ["softwear"], excluded_industries: null, employees_min: null, employees_max: null, daily_cap: null, nightly: "unchanged", nightly_hour_sgt: null, refresh: true } }, async (llm) => {
-      const answer = await app.understandAndAnswer(viewerOf("ops", acme, ["ops"]), "go after that softwear crowd, you know", { llm });
-      expect(answer.reply.type).toBe("not_understood");
-    });
+    await withModel(
+      {
+        tool: {
+          kind: "update_icp",
+          industries: ["softwear"],
+          excluded_industries: null,
+          employees_min: null,
+          employees_max: null,
+          daily_cap: null,
+          nightly: "unchanged",
+          nightly_hour_sgt: null,
+          refresh: true,
+        },
+      },
+      async (llm) => {
+        const answer = await app.understandAndAnswer(viewerOf("ops", acme, ["ops"]), "go after that softwear crowd, you know", { llm });
+        expect(answer.reply.type).toBe("not_understood");
+      },
+    );
   });
 
   it("passes on a short product answer, and counts its tokens", async () => {

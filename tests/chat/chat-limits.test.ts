@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRequest, invoke } from "../support/app-requests";
-import type { SeededRun } from "../support/lead-fixtures";
-import { startStandIns, type StandIns } from "../support/platform";
 import { lastChatReply, loadChatThread, newChatThread, sendChatMessage } from "../support/chat-threads";
+import { type SeededRun } from "../support/lead-fixtures";
+import { startStandIns, type StandIns } from "../support/platform";
 import { memberCookie } from "../support/workspace-users";
 
 /**
@@ -59,7 +59,7 @@ describe("finding the company a chat message names", () => {
 
   it("gives the matcher at most a bounded handful of the tenant's companies, closest first", async () => {
     const near = await app.companiesLike(tenantId, "Pte Ltd", "scored");
-    expect(near.length).toBe(app.MATCH_CANDIDATES);
+    expect(near).toHaveLength(app.MATCH_CANDIDATES);
     const typo = await app.companiesLike(tenantId, "Merlion Frieght 3", "scored");
     expect(typo[0]).toEqual({ uen: seeded.uens[25], name: "MERLION FREIGHT 3 PTE. LTD." });
     expect(await app.companiesLike(tenantId, seeded.uens[7]!, "scored")).toContainEqual({ uen: seeded.uens[7], name: "STRAITS CLOUD PTE. LTD." });
@@ -95,7 +95,10 @@ describe("chat rate limit per user", () => {
     expect(((await view.json()) as { messages: unknown[] }).messages).toHaveLength(2 * (4 + allowedAfterFour));
 
     // A new thread is no way around it.
-    const started = await invoke(app.chatIndex.action, appRequest("/app/chat?index", { cookie: cookies.flooder, form: { intent: "send", text: "Show my ICP" } }));
+    const started = await invoke(
+      app.chatIndex.action,
+      appRequest("/app/chat?index", { cookie: cookies.flooder, form: { intent: "send", text: "Show my ICP" } }),
+    );
     expect(started.status).toBe(429);
 
     const other = await newThread("bystander");

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { createApifyClient, discoverContactsViaApify, DEFAULT_ACTORS } from "~/vendors/apify.server";
 import { BadResponse, Timeout } from "~/vendors/errors.server";
-import { startApifySimulator } from "../sims/vendors/apify-sim";
 import { vendorWorldFrom } from "../sims/dev-world/vendor-world";
+import { startApifySimulator } from "../sims/vendors/apify-sim";
 import { buildWorld, DEMO_COMPANIES } from "../sims/world/index";
+import { closedAfterEach } from "./support/cleanup";
 import { loadExchange } from "./support/fixtures";
 import { shapeMismatches } from "./support/json-shape";
-import { closedAfterEach } from "./support/cleanup";
 import { startRecordingServer } from "./support/recording-server";
 
 /*
@@ -31,15 +31,52 @@ const runTimeout = loadExchange("apify", "run-timeout");
 
 /** The endpoint's documented query parameters (run options and dataset-items options). */
 const QUERY_PARAMETERS = new Set([
-  "token", "timeout", "memory", "maxItems", "maxTotalChargeUsd", "build", "webhooks", "format", "clean", "offset", "limit",
-  "fields", "omit", "unwind", "flatten", "desc", "skipEmpty", "skipHidden",
+  "token",
+  "timeout",
+  "memory",
+  "maxItems",
+  "maxTotalChargeUsd",
+  "build",
+  "webhooks",
+  "format",
+  "clean",
+  "offset",
+  "limit",
+  "fields",
+  "omit",
+  "unwind",
+  "flatten",
+  "desc",
+  "skipEmpty",
+  "skipHidden",
 ]);
 const COMPANY_INPUT = new Set(["companies", "searches"]);
 const EMPLOYEES_INPUT = new Set([
-  "profileScraperMode", "maxItems", "companies", "locations", "searchQuery", "jobTitles", "pastJobTitles", "industryIds",
-  "yearsAtCurrentCompanyIds", "yearsOfExperienceIds", "seniorityLevelIds", "functionIds", "recentlyChangedJobs", "companyBatchMode",
-  "maxItemsPerCompany", "startPage", "takePages", "excludeLocations", "excludePastCompanies", "excludeSchools",
-  "excludeCurrentJobTitles", "excludePastJobTitles", "excludeIndustryIds", "excludeSeniorityLevelIds", "excludeFunctionIds",
+  "profileScraperMode",
+  "maxItems",
+  "companies",
+  "locations",
+  "searchQuery",
+  "jobTitles",
+  "pastJobTitles",
+  "industryIds",
+  "yearsAtCurrentCompanyIds",
+  "yearsOfExperienceIds",
+  "seniorityLevelIds",
+  "functionIds",
+  "recentlyChangedJobs",
+  "companyBatchMode",
+  "maxItemsPerCompany",
+  "startPage",
+  "takePages",
+  "excludeLocations",
+  "excludePastCompanies",
+  "excludeSchools",
+  "excludeCurrentJobTitles",
+  "excludePastJobTitles",
+  "excludeIndustryIds",
+  "excludeSeniorityLevelIds",
+  "excludeFunctionIds",
 ]);
 
 const closeAfterTest = closedAfterEach();
@@ -50,7 +87,11 @@ const containsTitle = (candidate: string | null | undefined, wanted: string) => 
 describe("Apify client against Apify's and the Actors' documented examples", () => {
   it("runs the company → employees → profile chain with documented inputs and reads the documented items", async () => {
     const byPath = new Map([company, employees, profile].map((x) => [x.request.path, x.response]));
-    const server = closeAfterTest(await startRecordingServer((req) => byPath.get(req.path) ?? { status: 404, body: { error: { type: "actor-not-found", message: "Actor was not found" } } }));
+    const server = closeAfterTest(
+      await startRecordingServer(
+        (req) => byPath.get(req.path) ?? { status: 404, body: { error: { type: "actor-not-found", message: "Actor was not found" } } },
+      ),
+    );
     const client = createApifyClient({ baseUrl: server.url, token: "<YOUR_API_TOKEN>", syncTimeoutS: 600 });
 
     const result = await discoverContactsViaApify({
@@ -95,9 +136,7 @@ describe("Apify client against Apify's and the Actors' documented examples", () 
     const replies = [runFailed.response, runTimeout.response];
     const server = closeAfterTest(await startRecordingServer(() => replies.shift()!));
     const client = createApifyClient({ baseUrl: server.url, token: "t" });
-    await expect(client.runActorSync("janedoe~my-actor", {})).rejects.toSatisfy(
-      (e) => e instanceof BadResponse && e.code === "run-failed" && e.status === 400,
-    );
+    await expect(client.runActorSync("janedoe~my-actor", {})).rejects.toSatisfy((e) => e instanceof BadResponse && e.code === "run-failed" && e.status === 400);
     await expect(client.runActorSync("janedoe~my-actor", {})).rejects.toSatisfy(
       (e) => e instanceof Timeout && e.code === "run-timeout-exceeded" && e.status === 408,
     );

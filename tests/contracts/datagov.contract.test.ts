@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { createDatagovClient, DatagovError, type DatagovConfig } from "~/registry/datagov.server";
 import { startDatagovSim, type DatagovSim } from "../sims/datagov/server";
+import { closedAfterEach } from "./support/cleanup";
 import { loadExchange, type DocumentedExchange } from "./support/fixtures";
 import { shapeMismatches } from "./support/json-shape";
-import { closedAfterEach } from "./support/cleanup";
 import { startRecordingServer } from "./support/recording-server";
 
 /*
@@ -31,7 +31,9 @@ function configFor(url: string, over: Partial<DatagovConfig> = {}): DatagovConfi
 
 async function clientAgainstDocs(...exchanges: DocumentedExchange[]) {
   const byPath = new Map(exchanges.map((x) => [x.request.path, x.response]));
-  const server = closeAfterTest(await startRecordingServer((req) => byPath.get(req.path) ?? { status: 404, body: { code: 404, data: null, errorMsg: "not found" } }));
+  const server = closeAfterTest(
+    await startRecordingServer((req) => byPath.get(req.path) ?? { status: 404, body: { code: 404, data: null, errorMsg: "not found" } }),
+  );
   return { server, client: createDatagovClient(configFor(server.url)) };
 }
 
@@ -75,7 +77,10 @@ describe("data.gov.sg simulator against the documented exchanges", () => {
   }
 
   it("answers initiate-download and poll-download with 201 and the documented envelope", async () => {
-    const sim = await startSim({ datasets: { [DATASET]: { name: "Sample", csv: "uen\n1\n", lastUpdatedAt: "2024-05-02T10:05:52+08:00" } }, pollsUntilReady: 0 });
+    const sim = await startSim({
+      datasets: { [DATASET]: { name: "Sample", csv: "uen\n1\n", lastUpdatedAt: "2024-05-02T10:05:52+08:00" } },
+      pollsUntilReady: 0,
+    });
     const key = { "x-api-key": "YOUR_API_KEY" };
     const first = await send(sim, initiate, key);
     expect(first.status).toBe(initiate.response.status);

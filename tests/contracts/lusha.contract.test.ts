@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { Unauthorized } from "~/vendors/errors.server";
 import { createLushaClient } from "~/vendors/lusha.server";
-import { startLushaSimulator } from "../sims/vendors/lusha-sim";
 import { createDefaultWorld } from "../sims/vendors/default-world";
+import { startLushaSimulator } from "../sims/vendors/lusha-sim";
+import { closedAfterEach } from "./support/cleanup";
 import { loadExchange, type DocumentedExchange } from "./support/fixtures";
 import { shapeMismatches } from "./support/json-shape";
-import { closedAfterEach } from "./support/cleanup";
 import { startRecordingServer } from "./support/recording-server";
 
 /*
@@ -25,15 +25,27 @@ const enrich = loadExchange("lusha", "prospecting-enrich");
 const unauthorized = loadExchange("lusha", "error-unauthorized");
 
 const PERSON_QUERY = new Set([
-  "firstName", "lastName", "companyName", "companyDomain", "email", "linkedinUrl", "refreshJobInfo", "filterBy",
-  "revealEmails", "revealPhones", "signals", "signalsStartDate",
+  "firstName",
+  "lastName",
+  "companyName",
+  "companyDomain",
+  "email",
+  "linkedinUrl",
+  "refreshJobInfo",
+  "filterBy",
+  "revealEmails",
+  "revealPhones",
+  "signals",
+  "signalsStartDate",
 ]);
 
 const closeAfterTest = closedAfterEach();
 
 async function clientAgainstDocs(...exchanges: DocumentedExchange[]) {
   const byPath = new Map(exchanges.map((x) => [x.request.path, x.response]));
-  const server = closeAfterTest(await startRecordingServer((req) => byPath.get(req.path) ?? { status: 404, body: { error: { code: 404, message: "Not found" } } }));
+  const server = closeAfterTest(
+    await startRecordingServer((req) => byPath.get(req.path) ?? { status: 404, body: { error: { code: 404, message: "Not found" } } }),
+  );
   return { server, client: createLushaClient({ baseUrl: server.url, apiKey: "YOUR_API_KEY" }) };
 }
 
@@ -103,7 +115,13 @@ describe("Lusha simulator against Lusha's documented examples", () => {
   });
 
   it("answers the documented prospecting search in the documented shape", async () => {
-    const res = await send({ ...search.request, body: { ...(search.request.body as object), filters: { contacts: { include: { jobTitles: ["Founder"] } }, companies: { include: { domains: ["orchardanalytics.sg"] } } } } });
+    const res = await send({
+      ...search.request,
+      body: {
+        ...(search.request.body as object),
+        filters: { contacts: { include: { jobTitles: ["Founder"] } }, companies: { include: { domains: ["orchardanalytics.sg"] } } },
+      },
+    });
     expect(res.status).toBe(200);
     expect(shapeMismatches(res.body, search.response.body)).toEqual([]);
   });

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OdooAccessDenied, OdooClient } from "~/odoo/client.server";
 import { startOdooSimulator, type OdooSimulator } from "../sims/odoo/index";
+import { closedAfterEach } from "./support/cleanup";
 import { loadExchange, type DocumentedExchange } from "./support/fixtures";
 import { shapeMismatches } from "./support/json-shape";
-import { closedAfterEach } from "./support/cleanup";
 import { startRecordingServer, type RecordingServer } from "./support/recording-server";
 
 /*

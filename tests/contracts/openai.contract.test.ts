@@ -4,9 +4,9 @@ import { z } from "zod";
 import { QuotaExceeded } from "~/vendors/errors.server";
 import { createLlmClient, toStrictJsonSchema } from "~/vendors/llm.server";
 import { startLlmSimulator } from "../sims/vendors/llm-sim";
+import { closedAfterEach } from "./support/cleanup";
 import { loadExchange } from "./support/fixtures";
 import { shapeMismatches } from "./support/json-shape";
-import { closedAfterEach } from "./support/cleanup";
 import { startRecordingServer } from "./support/recording-server";
 
 /*
@@ -25,7 +25,15 @@ const Lead = z.object({ industry: z.string(), employees: z.number().int().option
 
 describe("LLM client against OpenAI's documented examples and official SDK", () => {
   it("sends what the official SDK sends for the same structured-output call", async () => {
-    const server = closeAfterTest(await startRecordingServer(() => ({ status: 200, body: { ...(chat.response.body as object), choices: [{ index: 0, message: { role: "assistant", content: '{"industry":"Logistics","employees":null}', refusal: null }, finish_reason: "stop" }] } })));
+    const server = closeAfterTest(
+      await startRecordingServer(() => ({
+        status: 200,
+        body: {
+          ...(chat.response.body as object),
+          choices: [{ index: 0, message: { role: "assistant", content: '{"industry":"Logistics","employees":null}', refusal: null }, finish_reason: "stop" }],
+        },
+      })),
+    );
     const ours = createLlmClient({ baseUrl: `${server.url}/v1`, apiKey: "sk-test", model: "gpt-4.1" });
     const answer = await ours.llmJson({ schema: Lead, name: "lead", system: "You are a helpful assistant.", user: "Hello!", maxTokens: 200 });
     expect(answer.value).toEqual({ industry: "Logistics" });
@@ -56,13 +64,19 @@ describe("LLM client against OpenAI's documented examples and official SDK", () 
     const ours = createLlmClient({ baseUrl: `${server.url}/v1`, apiKey: "sk-test", model: "gpt-4.1" });
     const doc = chat.request.body as { messages: Array<{ content: string }> };
     const answer = await ours.llmText({ system: doc.messages[0]!.content, user: doc.messages[1]!.content, maxTokens: 50 });
-    expect(answer).toEqual({ text: "Hello! How can I assist you today?", model: "gpt-4.1-2025-04-14", usage: { prompt_tokens: 19, completion_tokens: 10, total_tokens: 29 } });
+    expect(answer).toEqual({
+      text: "Hello! How can I assist you today?",
+      model: "gpt-4.1-2025-04-14",
+      usage: { prompt_tokens: 19, completion_tokens: 10, total_tokens: 29 },
+    });
   });
 
   it("treats the documented insufficient_quota 429 as quota, not as a rate limit to retry", async () => {
     const server = closeAfterTest(await startRecordingServer(() => quota.response));
     const ours = createLlmClient({ baseUrl: `${server.url}/v1`, apiKey: "sk-test", model: "gpt-4.1" });
-    await expect(ours.llmText({ system: "s", user: "Hello!", maxTokens: 5 })).rejects.toSatisfy((e) => e instanceof QuotaExceeded && e.code === "insufficient_quota");
+    await expect(ours.llmText({ system: "s", user: "Hello!", maxTokens: 5 })).rejects.toSatisfy(
+      (e) => e instanceof QuotaExceeded && e.code === "insufficient_quota",
+    );
     expect(server.requests).toHaveLength(1);
   });
 });
@@ -92,6 +106,8 @@ describe("LLM simulator through the official SDK", () => {
     const sim = await startLlmSimulator();
     closeAfterTest(sim);
     const sdk = new OpenAI({ baseURL: `${sim.url}/v1`, apiKey: "sk-wrong", maxRetries: 0 });
-    await expect(sdk.chat.completions.create(chat.request.body as OpenAI.ChatCompletionCreateParamsNonStreaming)).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
+    await expect(sdk.chat.completions.create(chat.request.body as OpenAI.ChatCompletionCreateParamsNonStreaming)).rejects.toBeInstanceOf(
+      OpenAI.AuthenticationError,
+    );
   });
 });

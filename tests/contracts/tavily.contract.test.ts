@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { Unauthorized } from "~/vendors/errors.server";
 import { createTavilyClient } from "~/vendors/tavily.server";
 import { startTavilySimulator } from "../sims/vendors/tavily-sim";
+import { closedAfterEach } from "./support/cleanup";
 import { loadExchange } from "./support/fixtures";
 import { shapeMismatches } from "./support/json-shape";
-import { closedAfterEach } from "./support/cleanup";
 import { startRecordingServer } from "./support/recording-server";
 
 /*
@@ -21,11 +21,38 @@ const unauthorized = loadExchange("tavily", "error-unauthorized");
 
 /** Every request field Tavily's search reference lists; anything else would be ignored or refused. */
 const SEARCH_FIELDS = new Set([
-  "query", "auto_parameters", "topic", "search_depth", "chunks_per_source", "max_results", "time_range", "start_date", "end_date",
-  "days", "include_answer", "include_raw_content", "include_images", "include_image_descriptions", "include_favicon",
-  "include_domains", "exclude_domains", "country", "include_usage", "exact_match",
+  "query",
+  "auto_parameters",
+  "topic",
+  "search_depth",
+  "chunks_per_source",
+  "max_results",
+  "time_range",
+  "start_date",
+  "end_date",
+  "days",
+  "include_answer",
+  "include_raw_content",
+  "include_images",
+  "include_image_descriptions",
+  "include_favicon",
+  "include_domains",
+  "exclude_domains",
+  "country",
+  "include_usage",
+  "exact_match",
 ]);
-const EXTRACT_FIELDS = new Set(["urls", "query", "chunks_per_source", "extract_depth", "include_images", "include_favicon", "format", "timeout", "include_usage"]);
+const EXTRACT_FIELDS = new Set([
+  "urls",
+  "query",
+  "chunks_per_source",
+  "extract_depth",
+  "include_images",
+  "include_favicon",
+  "format",
+  "timeout",
+  "include_usage",
+]);
 
 const closeAfterTest = closedAfterEach();
 

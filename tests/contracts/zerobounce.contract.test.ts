@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { createZeroBounceClient } from "~/vendors/zerobounce.server";
 import { startZeroBounceSimulator } from "../sims/vendors/zerobounce-sim";
+import { closedAfterEach } from "./support/cleanup";
 import { loadExchange } from "./support/fixtures";
 import { shapeMismatches } from "./support/json-shape";
-import { closedAfterEach } from "./support/cleanup";
 import { startRecordingServer, type Reply } from "./support/recording-server";
 
 /*
@@ -58,7 +58,9 @@ describe("ZeroBounce client against ZeroBounce's documented examples", () => {
   it("keeps every address unknown when the batch answers the documented `all` error", async () => {
     const { client } = await clientAgainstDocs(keyError.response);
     const result = await client.validateBatch(["any_email@example.com"]);
-    expect(result).toEqual([expect.objectContaining({ email: "any_email@example.com", status: "unknown", error: "Invalid API Key or your account ran out of credits" })]);
+    expect(result).toEqual([
+      expect.objectContaining({ email: "any_email@example.com", status: "unknown", error: "Invalid API Key or your account ran out of credits" }),
+    ]);
   });
 
   it("sends the documented validate query and reads the SDK's example answer", async () => {

@@ -16,7 +16,10 @@ const tenantB = randomUUID();
 
 beforeAll(async () => {
   await Promise.all([owner.connect(), app.connect()]);
-  for (const [id, slug] of [[tenantA, "grants-a"], [tenantB, "grants-b"]] as const) {
+  for (const [id, slug] of [
+    [tenantA, "grants-a"],
+    [tenantB, "grants-b"],
+  ] as const) {
     await owner.query(`INSERT INTO tenants (id, slug, name, status) VALUES ($1, $2, $2, 'active')`, [id, slug]);
     await owner.query(
       `INSERT INTO odoo_connections (tenant_id, base_url, db_name, mode, login, secret_cipher, secret_key_id)
@@ -56,7 +59,9 @@ async function jobsKeyed(key: string) {
 describe("the application role", () => {
   it("cannot change its own tenant row or point its Odoo connection elsewhere", async () => {
     expect(await asTenant(tenantA, "UPDATE tenants SET plan = 'enterprise', status = 'active' WHERE id = $1", [tenantA])).toMatch(/permission denied/);
-    expect(await asTenant(tenantA, "UPDATE odoo_connections SET base_url = 'https://attacker.example' WHERE tenant_id = $1", [tenantA])).toMatch(/permission denied/);
+    expect(await asTenant(tenantA, "UPDATE odoo_connections SET base_url = 'https://attacker.example' WHERE tenant_id = $1", [tenantA])).toMatch(
+      /permission denied/,
+    );
     expect(await asTenant(tenantA, "DELETE FROM odoo_connections WHERE tenant_id = $1", [tenantA])).toMatch(/permission denied/);
     expect(await asTenant(tenantA, "INSERT INTO tenants (slug, name) VALUES ('sneaky', 'Sneaky')")).toMatch(/permission denied/);
     // Reading its own stays possible.
@@ -65,7 +70,9 @@ describe("the application role", () => {
     const { rows } = await app.query("SELECT t.slug, o.base_url FROM tenants t JOIN odoo_connections o ON o.tenant_id = t.id");
     await app.query("ROLLBACK");
     expect(rows).toEqual([{ slug: "grants-a", base_url: "http://odoo.test" }]);
-    const { rows: unchanged } = await owner.query("SELECT plan, base_url FROM tenants t JOIN odoo_connections o ON o.tenant_id = t.id WHERE t.id = $1", [tenantA]);
+    const { rows: unchanged } = await owner.query("SELECT plan, base_url FROM tenants t JOIN odoo_connections o ON o.tenant_id = t.id WHERE t.id = $1", [
+      tenantA,
+    ]);
     expect(unchanged).toEqual([{ plan: "trial", base_url: "http://odoo.test" }]);
   });
 
@@ -84,7 +91,9 @@ describe("the application role", () => {
   it("enqueues through app_enqueue_job only for its own tenant and a tenant task", async () => {
     const own = JSON.stringify({ tenantId: tenantA, reason: "test" });
     expect(await asTenant(tenantA, enqueueSql, ["refresh_candidates", own, `own:${tenantA}`, null])).toBeNull();
-    expect(await asTenant(tenantA, enqueueSql, ["refresh_candidates", JSON.stringify({ tenantId: tenantB, reason: "x" }), null, null])).toMatch(/not this transaction's tenant/);
+    expect(await asTenant(tenantA, enqueueSql, ["refresh_candidates", JSON.stringify({ tenantId: tenantB, reason: "x" }), null, null])).toMatch(
+      /not this transaction's tenant/,
+    );
     expect(await asTenant(tenantA, enqueueSql, ["refresh_candidates", JSON.stringify({ reason: "x" }), null, null])).toMatch(/not this transaction's tenant/);
     expect(await asTenant(null, enqueueSql, ["refresh_candidates", own, null, null])).toMatch(/no tenant in this transaction/);
     expect(await asTenant(tenantA, enqueueSql, ["nightly_sweep", own, null, null])).toMatch(/not one tenant code may enqueue/);

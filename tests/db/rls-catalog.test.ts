@@ -48,10 +48,9 @@ describe("row-level security catalog", () => {
   });
 
   it("logs the app in as a role that is not superuser, has no BYPASSRLS and owns no table", async () => {
-    const { rows } = await owner.query<{ rolsuper: boolean; rolbypassrls: boolean }>(
-      "SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = $1",
-      [appLogin],
-    );
+    const { rows } = await owner.query<{ rolsuper: boolean; rolbypassrls: boolean }>("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = $1", [
+      appLogin,
+    ]);
     expect(rows).toEqual([{ rolsuper: false, rolbypassrls: false }]);
     const owned = await owner.query(
       `SELECT c.relname FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner

@@ -17,7 +17,12 @@ let app: Awaited<ReturnType<typeof loadApp>>;
 
 async function loadApp() {
   const [db, session, odoo] = await Promise.all([import("~/db.server"), import("~/auth/session.server"), import("~/odoo/connection.server")]);
-  return { platformDb: db.platformDb, refreshContext: session.refreshContext, idTokenContext: session.idTokenContext, odooSecretContext: odoo.odooSecretContext };
+  return {
+    platformDb: db.platformDb,
+    refreshContext: session.refreshContext,
+    idTokenContext: session.idTokenContext,
+    odooSecretContext: odoo.odooSecretContext,
+  };
 }
 
 beforeAll(async () => {
@@ -94,8 +99,12 @@ describe("npm run secrets:reseal", () => {
     // The old key can go: a ring with only the new one opens everything.
     const connection = await app.platformDb.odooConnection.findUniqueOrThrow({ where: { tenantId: tenant.id } });
     expect([connection.secretKeyId, connection.adminSecretKeyId]).toEqual(["new", "new"]);
-    expect(open(newOnly, { cipher: Buffer.from(connection.secretCipher), keyId: "new" }, app.odooSecretContext(tenant.id, "service"))).toBe("odoo-service-password");
-    expect(open(newOnly, { cipher: Buffer.from(connection.adminSecretCipher!), keyId: "new" }, app.odooSecretContext(tenant.id, "admin"))).toBe("odoo-admin-password");
+    expect(open(newOnly, { cipher: Buffer.from(connection.secretCipher), keyId: "new" }, app.odooSecretContext(tenant.id, "service"))).toBe(
+      "odoo-service-password",
+    );
+    expect(open(newOnly, { cipher: Buffer.from(connection.adminSecretCipher!), keyId: "new" }, app.odooSecretContext(tenant.id, "admin"))).toBe(
+      "odoo-admin-password",
+    );
     for (const [i, idHash] of idHashes.entries()) {
       const row = await app.platformDb.session.findUniqueOrThrow({ where: { idHash } });
       expect([row.refreshKeyId, row.idTokenKeyId]).toEqual(["new", "new"]);
@@ -105,7 +114,13 @@ describe("npm run secrets:reseal", () => {
 
     const second = await reseal(newSpec);
     expect(second.code).toBe(0);
-    expect(JSON.parse(second.stdout.trim().split("\n").at(-1)!)).toEqual({ key: "new", odooService: 0, odooAdmin: 0, sessionRefreshTokens: 0, sessionIdTokens: 0 });
+    expect(JSON.parse(second.stdout.trim().split("\n").at(-1)!)).toEqual({
+      key: "new",
+      odooService: 0,
+      odooAdmin: 0,
+      sessionRefreshTokens: 0,
+      sessionIdTokens: 0,
+    });
   });
 
   it("fails, naming the missing key, when a secret was sealed with a key no longer in the ring", async () => {

@@ -36,16 +36,12 @@ describe("the tenant-scoped client", () => {
   });
 
   it("cannot read another tenant's row even by its key", async () => {
-    const found = await db.$withTenant(tenantA, (tx) =>
-      tx.icpRule.findUnique({ where: { tenantId_version: { tenantId: tenantB, version: 1 } } }),
-    );
+    const found = await db.$withTenant(tenantA, (tx) => tx.icpRule.findUnique({ where: { tenantId_version: { tenantId: tenantB, version: 1 } } }));
     expect(found).toBeNull();
   });
 
   it("cannot update or delete another tenant's rows", async () => {
-    const updated = await db.$withTenant(tenantA, (tx) =>
-      tx.icpRule.updateMany({ where: { tenantId: tenantB }, data: { rules: { hijacked: true } } }),
-    );
+    const updated = await db.$withTenant(tenantA, (tx) => tx.icpRule.updateMany({ where: { tenantId: tenantB }, data: { rules: { hijacked: true } } }));
     expect(updated.count).toBe(0);
     const deleted = await db.$withTenant(tenantA, (tx) => tx.icpRule.deleteMany({ where: { tenantId: tenantB } }));
     expect(deleted.count).toBe(0);
@@ -54,15 +50,16 @@ describe("the tenant-scoped client", () => {
   });
 
   it("cannot insert a row carrying another tenant's id", async () => {
-    await expect(
-      db.$withTenant(tenantA, (tx) => tx.icpRule.create({ data: { tenantId: tenantB, version: 2, rules: {} } })),
-    ).rejects.toThrow(/row-level security/);
+    await expect(db.$withTenant(tenantA, (tx) => tx.icpRule.create({ data: { tenantId: tenantB, version: 2, rules: {} } }))).rejects.toThrow(
+      /row-level security/,
+    );
     expect(await platformDb.icpRule.count({ where: { tenantId: tenantB } })).toBe(1);
   });
 
   it("fills tenant_id from the scope when the caller leaves it out", async () => {
-    const entry = await db.$withTenant(tenantA, (tx) =>
-      tx.$queryRaw<Array<{ tenant_id: string }>>`INSERT INTO audit_log (action) VALUES ('implicit') RETURNING tenant_id`,
+    const entry = await db.$withTenant(
+      tenantA,
+      (tx) => tx.$queryRaw<Array<{ tenant_id: string }>>`INSERT INTO audit_log (action) VALUES ('implicit') RETURNING tenant_id`,
     );
     expect(entry[0]!.tenant_id).toBe(tenantA);
   });

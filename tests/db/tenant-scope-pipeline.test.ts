@@ -1,7 +1,7 @@
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { createScopedClientFor, platformDb, type AppDb } from "~/db.server";
 import { SecondStatementInTenantReadError } from "~/db/tenant-scope-pipeline.server";
+import { createScopedClientFor, platformDb, type AppDb } from "~/db.server";
 
 /**
  * The tenant scope travels with the first statement (one Sync) instead of
@@ -57,8 +57,10 @@ async function settingAndBackend() {
 describe("a single-statement tenant read", () => {
   it("costs one round trip, runs as the application role and sees only its tenant", async () => {
     const { result, roundTrips } = await countRoundTrips(() =>
-      single.$tenantRead(tenantA, (tx) =>
-        tx.$queryRaw<Array<{ role: string; tenant: string; tenants: string[] }>>`
+      single.$tenantRead(
+        tenantA,
+        (tx) =>
+          tx.$queryRaw<Array<{ role: string; tenant: string; tenants: string[] }>>`
           SELECT current_user AS role, current_setting('app.tenant_id') AS tenant,
                  (SELECT array_agg(tenant_id::text) FROM icp_rules) AS tenants`,
       ),
@@ -82,11 +84,9 @@ describe("a single-statement tenant read", () => {
   it("does not run its statement when setting the tenant fails", async () => {
     // Postgres refuses a NUL byte in a text value, so the actor email makes set_config fail.
     await expect(
-      single.$tenantRead(
-        tenantA,
-        (tx) => tx.$executeRaw`INSERT INTO audit_log (action) VALUES ('pipe.test')`,
-        { actor: { sub: "sub-a", email: "a\u0000@example.com" } },
-      ),
+      single.$tenantRead(tenantA, (tx) => tx.$executeRaw`INSERT INTO audit_log (action) VALUES ('pipe.test')`, {
+        actor: { sub: "sub-a", email: "a\u0000@example.com" },
+      }),
     ).rejects.toThrow();
     expect(await platformDb.auditLog.count({ where: { action: "pipe.test" } })).toBe(0);
     expect((await settingAndBackend()).tenant ?? "").toBe("");
@@ -106,9 +106,7 @@ describe("a single-statement tenant read", () => {
 
 describe("an interactive tenant transaction", () => {
   it("sends BEGIN and the setting with its first statement: one round trip per statement plus COMMIT", async () => {
-    const { result, roundTrips } = await countRoundTrips(() =>
-      single.$withTenant(tenantA, async (tx) => [await tx.icpRule.count(), await tx.icpRule.count()]),
-    );
+    const { result, roundTrips } = await countRoundTrips(() => single.$withTenant(tenantA, async (tx) => [await tx.icpRule.count(), await tx.icpRule.count()]));
     expect(result).toEqual([1, 1]);
     expect(roundTrips).toBe(3);
     expect((await settingAndBackend()).tenant ?? "").toBe("");
@@ -157,9 +155,7 @@ describe("an interactive tenant transaction", () => {
       const checks = Array.from({ length: 40 }, async (_, i) => {
         const tenantId = i % 2 === 0 ? tenantA : tenantB;
         const rules =
-          i % 4 < 2
-            ? await pair.$tenantRead(tenantId, (tx) => tx.icpRule.findMany())
-            : await pair.$withTenant(tenantId, (tx) => tx.icpRule.findMany());
+          i % 4 < 2 ? await pair.$tenantRead(tenantId, (tx) => tx.icpRule.findMany()) : await pair.$withTenant(tenantId, (tx) => tx.icpRule.findMany());
         return rules.every((r) => r.tenantId === tenantId) && rules.length === 1;
       });
       expect(await Promise.all(checks)).toEqual(Array(40).fill(true));

@@ -1,5 +1,5 @@
-import { expect, test, type Locator, type Page } from "./support/test";
 import { queryE2eDatabase } from "./support/database";
+import { expect, test, type Locator, type Page } from "./support/test";
 
 /**
  * The agent chat in a real browser against the built app and its worker:
@@ -100,7 +100,6 @@ test.describe("agent chat for ops", () => {
     expect(stored?.bucket).toMatch(/^(High|Medium|Low)$/);
     await expect(card.getByTestId("run-result")).toContainText(`Done: CODIGO PTE. LTD. is now ${stored!.bucket} with a score of ${stored!.score!.toFixed(0)}`);
   });
-
 });
 
 test.describe("agent chat for a viewer", () => {

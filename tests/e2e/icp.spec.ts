@@ -62,7 +62,6 @@ test.describe("ICP editor for ops", () => {
     await expect(page.getByLabel("Employees at most")).toHaveValue("3000");
     await page.screenshot({ path: "test-results/screenshots/icp-history.png", fullPage: true });
   });
-
 });
 
 test.describe("ICP editor for a viewer", () => {

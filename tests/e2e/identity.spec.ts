@@ -1,5 +1,5 @@
-import { expect, test } from "./support/test";
 import { signIn, signOut, signUp, uniqueEmail } from "./support/sign-in";
+import { expect, test } from "./support/test";
 
 test.describe("sign-in and first-login provisioning", () => {
   test("a brand-new user watches the workspace being set up, then lands in it", async ({ page }) => {

@@ -1,6 +1,6 @@
-import { expect, test, type Locator } from "./support/test";
 import { queryE2eDatabase } from "./support/database";
 import { ensureTodaysShortlist } from "./support/shortlist";
+import { expect, test, type Locator } from "./support/test";
 
 /**
  * The dashboard and the runs pages in a real browser against the dev world:
@@ -93,7 +93,7 @@ test.describe("ops", () => {
     );
     const runId = held!.id;
     try {
-        await page.goto("/app");
+      await page.goto("/app");
       await expect(page.getByRole("link", { name: "Watch the run in progress" })).toHaveAttribute("href", `/app/runs/${runId}`);
       await expect(page.getByRole("button", { name: "Run now" })).toHaveCount(0);
       // A Run now posted anyway (a stale tab) starts nothing.
@@ -128,7 +128,10 @@ test.describe("a viewer", () => {
     await expect(page.getByRole("heading", { name: /QA sample/ })).toBeVisible();
     await expect(page.getByRole("button", { name: "Mark checked" })).toHaveCount(0);
     // Same-origin (a viewer with devtools), so the role guard answers, not the cross-site check.
-    const forged = await page.request.post(page.url(), { headers: { Origin: new URL(page.url()).origin }, form: { intent: "qa-check", uen: "201912345K", verdict: "ok" } });
+    const forged = await page.request.post(page.url(), {
+      headers: { Origin: new URL(page.url()).origin },
+      form: { intent: "qa-check", uen: "201912345K", verdict: "ok" },
+    });
     expect(forged.status()).toBe(403);
   });
 });

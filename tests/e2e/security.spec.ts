@@ -1,5 +1,5 @@
-import { expect, test, type Page } from "./support/test";
 import { DEMO_PASSWORD } from "./support/sign-in";
+import { expect, test, type Page } from "./support/test";
 
 /**
  * Browser-side protections: the sign-in never sends the browser to another

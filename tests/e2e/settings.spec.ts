@@ -28,7 +28,14 @@ test.describe("ops", () => {
     await expect(list).toContainText("paste-competitor.com");
     await expect(list).toContainText("T98LL0001A");
 
-    const csv = ["kind,value,reason", "email,ops@upload-co.sg,unsubscribed", "email,ops@@upload-co.sg,typo", "domain,http://upload-co.sg/about,", "phone,6123 4567,wrong kind", "uen,T19LL1234A,closed"].join("\n");
+    const csv = [
+      "kind,value,reason",
+      "email,ops@upload-co.sg,unsubscribed",
+      "email,ops@@upload-co.sg,typo",
+      "domain,http://upload-co.sg/about,",
+      "phone,6123 4567,wrong kind",
+      "uen,T19LL1234A,closed",
+    ].join("\n");
     await page.getByLabel("CSV file (up to 1 MB)").setInputFiles({ name: "suppress.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
     await page.getByRole("button", { name: "Upload" }).click();
     await expect(page.getByTestId("csv-result")).toContainText("suppress.csv: 3 added, 2 lines refused");

@@ -1,9 +1,9 @@
 import { readFile } from "node:fs/promises";
-import { expect, test } from "./support/test";
 import { parse } from "csv-parse/sync";
 import { EXPORT_COLUMNS } from "../../app/exports/shortlist-export";
 import { queryE2eDatabase } from "./support/database";
 import { ensureTodaysShortlist } from "./support/shortlist";
+import { expect, test } from "./support/test";
 
 /**
  * The shortlist journey on the real flow: an ops user gets today's shortlist

@@ -13,11 +13,11 @@ test.describe("a page that does not exist", () => {
   test.use({ expectedConsoleErrors: [/^Failed to load resource: the server responded with a status of 404/] });
 
   test("an unknown page shows the not-found page with a way back", async ({ page }) => {
-  const response = await page.goto("/no-such-page");
-  expect(response?.status()).toBe(404);
-  await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
-  await page.getByRole("link", { name: "Back to the start page" }).click();
-  await expect(page).toHaveURL("/");
+    const response = await page.goto("/no-such-page");
+    expect(response?.status()).toBe(404);
+    await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+    await page.getByRole("link", { name: "Back to the start page" }).click();
+    await expect(page).toHaveURL("/");
   });
 });
 

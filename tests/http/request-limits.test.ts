@@ -1,5 +1,5 @@
 import { request as httpRequest, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo } from "node:net";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -123,7 +123,6 @@ describe("rate limits per client address", () => {
   });
 });
 
-
 /** POSTs `chunks` chunks of `size` bytes with chunked transfer encoding (no Content-Length). */
 function chunkedUpload(instance: Instance, chunks: number, size: number): Promise<{ status: number; body: string; sent: number }> {
   return new Promise((resolve, reject) => {
@@ -166,7 +165,7 @@ describe("request body limit", () => {
     // The client learnt of it long before it could send everything.
     expect(result.sent).toBeLessThan(4096);
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(uploaded.length).toBe(1);
+    expect(uploaded).toHaveLength(1);
     expect(uploaded[0]).toBeLessThanOrEqual(64 * 1024);
   });
 

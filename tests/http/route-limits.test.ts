@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Tenant } from "~/generated/prisma/client";
-import { appRequest, invoke } from "../support/app-requests";
+import { type Tenant } from "~/generated/prisma/client";
 import { startWorkspace, type Member } from "../shortlist/workspace";
+import { appRequest, invoke } from "../support/app-requests";
 
 /**
  * Per-user limits in the routes, and the export pool: a slow export reader
@@ -114,11 +114,11 @@ describe("exports", () => {
     expect(await full.json()).toMatchObject({ error: "exports_busy" });
 
     // Read to the end, or abandoned: either frees the slot.
-    expect((await other.text()).split("\r\n").length).toBe(1 + 12 + 1);
+    expect((await other.text()).split("\r\n")).toHaveLength(1 + 12 + 1);
     await open.body!.cancel();
     const again = await exportRequest(m["acme-ops"]!);
     expect(again.status).toBe(200);
-    expect((await again.text()).split("\r\n").length).toBe(1 + 30 + 1);
+    expect((await again.text()).split("\r\n")).toHaveLength(1 + 30 + 1);
   });
 
   it("are rate-limited per user with 429 and Retry-After", async () => {
@@ -165,7 +165,11 @@ describe("live-progress streams", () => {
     expect(await third.json()).toMatchObject({ error: "too_many_streams" });
     // Someone else's streams are their own.
     const other = new AbortController();
-    const ops = await invoke(routes.eventsLoader, new Request(appRequest(`/api/runs/${runId}/events`, { cookie: m["acme-ops"]!.cookie }), { signal: other.signal }), { id: runId });
+    const ops = await invoke(
+      routes.eventsLoader,
+      new Request(appRequest(`/api/runs/${runId}/events`, { cookie: m["acme-ops"]!.cookie }), { signal: other.signal }),
+      { id: runId },
+    );
     expect(ops.status).toBe(200);
     other.abort();
 

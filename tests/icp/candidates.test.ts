@@ -1,16 +1,16 @@
 import { Readable } from "node:stream";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectErrorLogs } from "../support/error-logs";
 import { openAlerts } from "../../app/alerts/alerts.server";
 import { db } from "../../app/db.server";
+import { ensureDemoRegistry } from "../../app/dev/demo-registry.server";
 import { CANDIDATE_ALERTS, latestCandidateRefresh, listCandidates, refreshCandidates } from "../../app/icp/candidates.server";
 import { currentIcpRules, icpHistory, previewCandidates, saveIcpRules } from "../../app/icp/icp.server";
 import { InvalidIcpRulesError } from "../../app/icp/rules";
 import { ACRA_COLUMN_NAMES } from "../../app/registry/acra-columns";
 import { ingestAcraFiles } from "../../app/registry/ingest.server";
-import { ensureDemoRegistry } from "../../app/dev/demo-registry.server";
 import { csvField } from "../../app/registry/sample-generator";
+import { expectErrorLogs } from "../support/error-logs";
 
 let owner: pg.Client;
 let tenantA: string;
@@ -24,7 +24,9 @@ async function createTenant(slug: string) {
 }
 
 async function candidateUens(tenantId: string) {
-  return db.$withTenant(tenantId, async (tx) => (await tx.$queryRaw<Array<{ uen: string }>>`SELECT uen FROM icp_candidate_companies ORDER BY uen`).map((r) => r.uen));
+  return db.$withTenant(tenantId, async (tx) =>
+    (await tx.$queryRaw<Array<{ uen: string }>>`SELECT uen FROM icp_candidate_companies ORDER BY uen`).map((r) => r.uen),
+  );
 }
 
 beforeAll(async () => {
@@ -51,14 +53,19 @@ describe("ICP rules", () => {
     ]);
     expect((await currentIcpRules(tenantA))?.rules.industries).toEqual(["software", "it_services"]);
     const history = await icpHistory(tenantA);
-    expect(history.map((h) => [h.version, h.authorSub, h.changes.length])).toEqual([[2, "bob-sub", 1], [1, "alice-sub", 3]]);
+    expect(history.map((h) => [h.version, h.authorSub, h.changes.length])).toEqual([
+      [2, "bob-sub", 1],
+      [1, "alice-sub", 3],
+    ]);
 
     const { rows: jobs } = await owner.query(
       `SELECT t.identifier AS task_identifier, j.key, j.payload FROM graphile_worker._private_jobs j
        JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE j.key = $1`,
       [`refresh_candidates:${tenantA}`],
     );
-    expect(jobs).toEqual([{ task_identifier: "refresh_candidates", key: `refresh_candidates:${tenantA}`, payload: { tenantId: tenantA, reason: "icp_changed:v2" } }]);
+    expect(jobs).toEqual([
+      { task_identifier: "refresh_candidates", key: `refresh_candidates:${tenantA}`, payload: { tenantId: tenantA, reason: "icp_changed:v2" } },
+    ]);
     const { rows: audit } = await owner.query("SELECT action, target, actor_sub FROM audit_log WHERE tenant_id = $1 ORDER BY id", [tenantA]);
     expect(audit).toEqual([
       { action: "icp.update", target: "icp_rules:v1", actor_sub: "alice-sub" },
@@ -105,7 +112,9 @@ describe("candidate refresh", () => {
       await app.query("SELECT set_config('app.tenant_id', $1, true)", [tenantA]);
       expect((await app.query("SELECT count(*)::int AS n FROM icp_candidate_companies")).rows[0].n).toBe(a.candidateCount);
       expect((await app.query("SELECT count(*)::int AS n FROM icp_candidate_companies WHERE tenant_id = $1", [tenantB])).rows[0].n).toBe(0);
-      await expect(app.query("INSERT INTO icp_candidate_companies (tenant_id, uen, matched_by) VALUES ($1, 'X', 'rules')", [tenantB])).rejects.toThrow(/row-level security/);
+      await expect(app.query("INSERT INTO icp_candidate_companies (tenant_id, uen, matched_by) VALUES ($1, 'X', 'rules')", [tenantB])).rejects.toThrow(
+        /row-level security/,
+      );
       await app.query("ROLLBACK");
     } finally {
       await app.end();
@@ -179,11 +188,21 @@ describe("candidate refresh", () => {
     const first = await refreshCandidates(tenantC, { reason: "test", floor: 1, asOf });
     const latestRun = async () => (await owner.query("SELECT id FROM acra_ingestion_runs ORDER BY started_at DESC LIMIT 1")).rows[0].id;
     const basis = async () =>
-      (await owner.query("SELECT registry_run_id, to_char(as_of, 'YYYY-MM-DD') AS as_of FROM icp_candidate_refreshes WHERE tenant_id = $1 ORDER BY started_at DESC LIMIT 1", [tenantC])).rows[0];
+      (
+        await owner.query(
+          "SELECT registry_run_id, to_char(as_of, 'YYYY-MM-DD') AS as_of FROM icp_candidate_refreshes WHERE tenant_id = $1 ORDER BY started_at DESC LIMIT 1",
+          [tenantC],
+        )
+      ).rows[0];
     expect(await basis()).toEqual({ registry_run_id: await latestRun(), as_of: null });
-    const versions = async () => new Map((await owner.query("SELECT uen, xmin::text AS v FROM icp_candidate_companies WHERE tenant_id = $1", [tenantC])).rows.map((r) => [r.uen, r.v]));
+    const versions = async () =>
+      new Map((await owner.query("SELECT uen, xmin::text AS v FROM icp_candidate_companies WHERE tenant_id = $1", [tenantC])).rows.map((r) => [r.uen, r.v]));
     const before = await versions();
-    expect(await refreshCandidates(tenantC, { reason: "nightly", floor: 1, asOf })).toMatchObject({ added: 0, removed: 0, candidateCount: first.candidateCount });
+    expect(await refreshCandidates(tenantC, { reason: "nightly", floor: 1, asOf })).toMatchObject({
+      added: 0,
+      removed: 0,
+      candidateCount: first.candidateCount,
+    });
     expect(await versions()).toEqual(before);
 
     // A load that strikes off one candidate and adds a new software company.
@@ -191,8 +210,16 @@ describe("candidate refresh", () => {
     const { rows } = await owner.query("SELECT * FROM staging_acra_companies WHERE uen = $1", [gone]);
     const text = (v: unknown) => (v === null ? "na" : v instanceof Date ? v.toISOString().slice(0, 10) : String(v));
     const line = (r: Record<string, unknown>) => ACRA_COLUMN_NAMES.map((c) => csvField(text(r[c]))).join(",");
-    const csv = [ACRA_COLUMN_NAMES.join(","), line({ ...rows[0], entity_status_description: "Struck Off" }), line({ ...rows[0], uen: "202699999Z", entity_name: "NEW SOFTWARE PTE. LTD." })].join("\n");
-    const load = await ingestAcraFiles({ connectionString: process.env.DATABASE_URL!, source: "delta", files: [{ name: "delta.csv", open: async () => ({ stream: Readable.from([Buffer.from(csv)]) }) }] });
+    const csv = [
+      ACRA_COLUMN_NAMES.join(","),
+      line({ ...rows[0], entity_status_description: "Struck Off" }),
+      line({ ...rows[0], uen: "202699999Z", entity_name: "NEW SOFTWARE PTE. LTD." }),
+    ].join("\n");
+    const load = await ingestAcraFiles({
+      connectionString: process.env.DATABASE_URL!,
+      source: "delta",
+      files: [{ name: "delta.csv", open: async () => ({ stream: Readable.from([Buffer.from(csv)]) }) }],
+    });
     expect(load).toMatchObject({ inserted: 1, updated: 1 });
     const after = await refreshCandidates(tenantC, { reason: "nightly", floor: 1, asOf });
     expect(after).toMatchObject({ added: 1, removed: 1, candidateCount: first.candidateCount });

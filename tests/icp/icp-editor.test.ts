@@ -103,12 +103,20 @@ describe("the ICP editor", () => {
   it("returns errors per field and the user's own input when the rules are invalid", async () => {
     const input = formOf({ employeesMin: "500", employeesMax: "10", dailyCap: "lots" });
     const first = await save("ops", input);
-    expect(first.body).toMatchObject({ ok: false, errors: { dailyCap: "Enter a whole number." }, values: { employeesMin: "500", employeesMax: "10", dailyCap: "lots" } });
+    expect(first.body).toMatchObject({
+      ok: false,
+      errors: { dailyCap: "Enter a whole number." },
+      values: { employeesMin: "500", employeesMax: "10", dailyCap: "lots" },
+    });
 
     const second = await save("ops", formOf({ employeesMin: "500", employeesMax: "10", ssicInclude: "62, 6x", scoreHigh: "30", scoreMedium: "60" }));
     expect(second.body).toEqual({
       ok: false,
-      errors: { employeesMax: "min must not exceed max", ssicInclude: "Item 2: an SSIC code or prefix is 1 to 5 digits", scoreHigh: "high must be above medium" },
+      errors: {
+        employeesMax: "min must not exceed max",
+        ssicInclude: "Item 2: an SSIC code or prefix is 1 to 5 digits",
+        scoreHigh: "high must be above medium",
+      },
       values: expect.objectContaining({ ssicInclude: "62, 6x", employeesMin: "500", industries: ["software"] }),
     });
 
@@ -121,13 +129,24 @@ describe("the ICP editor", () => {
   it("saves a version per change and shows each version's diff", async () => {
     expect((await save("ops", formOf({}))).body).toEqual({ ok: true, changed: true, version: 1 });
     expect((await save("ops", formOf({}))).body).toEqual({ ok: true, changed: false, version: 1 });
-    expect((await save("ops", formOf({ employeesMax: "500", industries: ["software", "logistics"], nightlyEnabled: "" }))).body).toEqual({ ok: true, changed: true, version: 2 });
+    expect((await save("ops", formOf({ employeesMax: "500", industries: ["software", "logistics"], nightlyEnabled: "" }))).body).toEqual({
+      ok: true,
+      changed: true,
+      version: 2,
+    });
 
     const data = await page("viewer");
     expect(data.version).toBe(2);
     expect(data.values).toMatchObject({ employeesMax: "500", industries: ["software", "logistics"], nightlyEnabled: "" });
-    expect(data.history.map((h) => [h.version, h.author])).toEqual([[2, "ops@example.test"], [1, "ops@example.test"]]);
-    expect(data.history[0]!.changes.map((c) => c.text)).toEqual(["Employees (max): 200 → 500", "Industries: + Logistics and transport", "Nightly run: on → off"]);
+    expect(data.history.map((h) => [h.version, h.author])).toEqual([
+      [2, "ops@example.test"],
+      [1, "ops@example.test"],
+    ]);
+    expect(data.history[0]!.changes.map((c) => c.text)).toEqual([
+      "Employees (max): 200 → 500",
+      "Industries: + Logistics and transport",
+      "Nightly run: on → off",
+    ]);
     const rules = await app.currentIcpRules(tenant);
     expect(rules?.rules).toMatchObject({ employees: { min: 10, max: 500 }, nightly: { enabled: false, hourSgt: 2 } });
   });

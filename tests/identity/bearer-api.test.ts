@@ -2,7 +2,7 @@ import { createPublicKey } from "node:crypto";
 import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT, type JWTPayload } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDevIdp } from "~/dev/idp.server";
-import type { Tenant } from "~/generated/prisma/client";
+import { type Tenant } from "~/generated/prisma/client";
 import { mintToken, PLATFORM_CLIENT, type DevTokenRequest, type StandIns } from "../support/platform";
 import { callApi as call, startApiTenants } from "../support/tenant-api";
 
@@ -54,19 +54,13 @@ describe("tokens from the IdP", () => {
 
 describe("forged and unusable tokens get 401 with the reason", () => {
   const forgeries: Array<[string, () => Promise<string | undefined>, string]> = [
-    [
-      "alg none",
-      async () => `${encodeSegment({ alg: "none", typ: "JWT" })}.${encodeSegment(await validPayload())}.`,
-      "alg_not_allowed",
-    ],
+    ["alg none", async () => `${encodeSegment({ alg: "none", typ: "JWT" })}.${encodeSegment(await validPayload())}.`, "alg_not_allowed"],
     [
       "HS256 signed with the IdP's public key",
       async () => {
         const jwks = (await (await fetch(`${standIns.idp.issuer}/.well-known/jwks.json`)).json()) as { keys: Array<Record<string, string>> };
         const pem = createPublicKey({ key: jwks.keys[0]!, format: "jwk" }).export({ type: "spki", format: "pem" }).toString();
-        return new SignJWT(await validPayload())
-          .setProtectedHeader({ alg: "HS256", kid: standIns.idp.kid, typ: "JWT" })
-          .sign(new TextEncoder().encode(pem));
+        return new SignJWT(await validPayload()).setProtectedHeader({ alg: "HS256", kid: standIns.idp.kid, typ: "JWT" }).sign(new TextEncoder().encode(pem));
       },
       "alg_not_allowed",
     ],
@@ -145,7 +139,9 @@ describe("forged and unusable tokens get 401 with the reason", () => {
 
   it("challenges with WWW-Authenticate: Bearer, naming the error when a token was presented (RFC 6750)", async () => {
     expect((await call("whoami")).headers.get("www-authenticate")).toBe('Bearer realm="api"');
-    expect((await call("whoami", { authorization: "Basic YWRtaW46YWRtaW4=" })).headers.get("www-authenticate")).toBe('Bearer realm="api", error="invalid_request"');
+    expect((await call("whoami", { authorization: "Basic YWRtaW46YWRtaW4=" })).headers.get("www-authenticate")).toBe(
+      'Bearer realm="api", error="invalid_request"',
+    );
     const expired = await token({ sub: "acme-ops-sub", email: "ops@acme.test", tenant_id: "acme", roles: ["ops"], expires_in: -600 });
     const answer = await call("whoami", { token: expired });
     expect(answer.status).toBe(401);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Tenant } from "~/generated/prisma/client";
+import { type Tenant } from "~/generated/prisma/client";
 import { appRequest, invoke } from "../support/app-requests";
 import { mintToken, startStandIns, type StandIns } from "../support/platform";
 import { memberCookie } from "../support/workspace-users";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Tenant } from "~/generated/prisma/client";
+import { type Tenant } from "~/generated/prisma/client";
 import { AppBrowser, appRequest, invoke, sessionIdHash, signInThroughApp } from "../support/app-requests";
 import { DEMO_PASSWORD, type StandIns } from "../support/platform";
 import { callApi } from "../support/tenant-api";

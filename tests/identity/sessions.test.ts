@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Tenant } from "~/generated/prisma/client";
+import { type Tenant } from "~/generated/prisma/client";
 import { AppBrowser, appRequest, invoke, sessionIdHash, SESSION_COOKIE, signInThroughApp, startSignIn } from "../support/app-requests";
 import { extractForms } from "../support/oidc-browser";
 import { APP_URL, DEMO_PASSWORD, PLATFORM_CLIENT, type StandIns } from "../support/platform";

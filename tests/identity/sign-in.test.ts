@@ -1,15 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Tenant } from "~/generated/prisma/client";
-import {
-  AppBrowser,
-  appRequest,
-  finishSignIn,
-  invoke,
-  SESSION_COOKIE,
-  signInAtIdp,
-  signInThroughApp,
-  startSignIn,
-} from "../support/app-requests";
+import { type Tenant } from "~/generated/prisma/client";
+import { AppBrowser, appRequest, finishSignIn, invoke, SESSION_COOKIE, signInAtIdp, signInThroughApp, startSignIn } from "../support/app-requests";
 import { APP_URL, DEMO_PASSWORD, PLATFORM_CLIENT, type StandIns } from "../support/platform";
 import { callApi } from "../support/tenant-api";
 import { sessionRow, startDemoTenants } from "../support/workspace-users";
@@ -110,7 +101,9 @@ describe("first sign-in of a self-serve user", () => {
     expect(session).toMatchObject({ tenantId: tenant.id, userId: user.id, sub: user.sub, email: "new.user@example.com", roles: ["admin"] });
     // The ID token is a credential /api accepts: kept only sealed, like the refresh token.
     expect(app.idTokenOf(session!)).toMatch(/^ey/);
-    const [stored] = await app.platformDb.$queryRaw<Array<{ row: string }>>`SELECT row_to_json(s)::text AS row FROM sessions s WHERE id_hash = ${session!.idHash}`;
+    const [stored] = await app.platformDb.$queryRaw<
+      Array<{ row: string }>
+    >`SELECT row_to_json(s)::text AS row FROM sessions s WHERE id_hash = ${session!.idHash}`;
     expect(stored!.row).not.toContain(app.idTokenOf(session!)!.split(".")[1]);
     expect(stored!.row).not.toMatch(/eyJ/);
     expect(session!.refreshCipher).not.toBeNull();
@@ -155,7 +148,9 @@ describe("first sign-in of a self-serve user", () => {
     const callbackUrl = await signInAtIdp(browser, authorizeUrl, { email: "ops@acme.test", password: DEMO_PASSWORD });
     const callback = await finishSignIn(browser, callbackUrl);
     expect(callback.status).toBe(302);
-    expect(callback.headers.getSetCookie()).toContainEqual(expect.stringMatching(new RegExp(`^${stateCookieName.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}=;.*Max-Age=0`)));
+    expect(callback.headers.getSetCookie()).toContainEqual(
+      expect.stringMatching(new RegExp(`^${stateCookieName.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}=;.*Max-Age=0`)),
+    );
     expect(browser.cookie(stateCookieName)).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Tenant } from "~/generated/prisma/client";
+import { type Tenant } from "~/generated/prisma/client";
 import { OdooClient } from "~/odoo/client.server";
 import { mintToken, ODOO_SETTINGS, type DevTokenRequest, type StandIns } from "../support/platform";
 import { ACME_ADMIN, callApi as call, startApiTenants } from "../support/tenant-api";
@@ -41,7 +41,12 @@ describe("rotating the Odoo service credential", () => {
 
   it.each([["viewer"], ["ops"], ["platform_operator"], ["finance_owner"]])("is refused to %s (403) and changes nothing", async (role) => {
     const before = await storedCredential();
-    const bearer = await token({ sub: `acme-${role}`, email: `${role}@acme.test`, ...(role.startsWith("platform") || role === "finance_owner" ? {} : { tenant_id: "acme" }), roles: [role] });
+    const bearer = await token({
+      sub: `acme-${role}`,
+      email: `${role}@acme.test`,
+      ...(role.startsWith("platform") || role === "finance_owner" ? {} : { tenant_id: "acme" }),
+      roles: [role],
+    });
     const { status, body } = await call("rotate", { token: bearer, params: { id: acme.id } });
     expect(status).toBe(403);
     expect(body).toMatchObject({ error: "forbidden" });
@@ -59,7 +64,7 @@ describe("rotating the Odoo service credential", () => {
 
     const after = await storedCredential();
     expect(after.password).not.toBe(before.password);
-    expect(Buffer.from(after.connection.secretCipher).includes(Buffer.from(after.password))).toBe(false);
+    expect(Buffer.from(after.connection.secretCipher)).not.toContain(Buffer.from(after.password));
     const odoo = odooClient();
     expect(await odoo.authenticate(ODOO_SETTINGS.database, before.connection.login, before.password)).toBe(false);
     expect(await odoo.authenticate(ODOO_SETTINGS.database, after.connection.login, after.password)).toBe(before.connection.userId);
@@ -163,7 +168,10 @@ describe("onboarding API", () => {
     const bearer = await token({ sub, email: "ops@initech.test", tenant_id: "initech", roles: ["ops"] });
     const { status, body } = await call("firstLogin", { token: bearer });
     expect(status).toBe(202);
-    const tenant = await app.platformDb.tenant.findUniqueOrThrow({ where: { id: body!.tenant_id as string }, include: { members: { include: { user: true } } } });
+    const tenant = await app.platformDb.tenant.findUniqueOrThrow({
+      where: { id: body!.tenant_id as string },
+      include: { members: { include: { user: true } } },
+    });
     expect(tenant).toMatchObject({ slug: "initech", ownerSub: null, status: "provisioning" });
     expect(tenant.members.map((m) => [m.user.sub, m.roles])).toEqual([[sub, ["ops"]]]);
     expect(await app.platformDb.tenant.count({ where: { ownerSub: sub } })).toBe(0);

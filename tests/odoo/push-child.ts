@@ -1,4 +1,4 @@
-import type { JobHelpers } from "graphile-worker";
+import { type JobHelpers } from "graphile-worker";
 import { toGraphileTask } from "~/jobs/define-task.server";
 import pushRunToOdoo from "../../tasks/push_run_to_odoo";
 

@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { platformDb } from "~/db.server";
+import { type OdooSession } from "~/odoo/client.server";
 import { applyRunPush, planRunPush } from "~/odoo/lead-push.server";
-import type { OdooSession } from "~/odoo/client.server";
+import { type OdooSimulator } from "../sims/odoo";
 import { createTenantWithOdoo, ODOO_DB, plainLeads, seedRun, startPushSimulator } from "../support/lead-push-fixtures";
 import { waitFor } from "../support/wait-for";
-import type { OdooSimulator } from "../sims/odoo";
 
 /**
  * A worker SIGKILLed mid-push resumes with no
@@ -21,12 +21,20 @@ beforeAll(async () => {
 });
 afterAll(() => sim.stop());
 
-function startChild(tenantId: string, runId: string): { child: ChildProcess; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>; output: () => string } {
-  const child = spawn(process.execPath, ["--import", "tsx", "tests/odoo/push-child.ts", tenantId, runId], { env: process.env, stdio: ["ignore", "pipe", "pipe"] });
+function startChild(
+  tenantId: string,
+  runId: string,
+): { child: ChildProcess; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>; output: () => string } {
+  const child = spawn(process.execPath, ["--import", "tsx", "tests/odoo/push-child.ts", tenantId, runId], {
+    env: process.env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout!.on("data", (chunk) => (output += chunk));
   child.stderr!.on("data", (chunk) => (output += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on("exit", (code, signal) => resolve({ code, signal })),
+  );
   return { child, exited, output: () => output };
 }
 
@@ -50,7 +58,11 @@ describe("a worker killed mid-push", () => {
     expect(await exited, output()).toEqual({ code: null, signal: "SIGKILL" });
     sim.faults.setLatency(0);
 
-    const partners = () => sim.state.database(ODOO_DB).records("res.partner").filter((p) => p.company_id === tenant.companyId);
+    const partners = () =>
+      sim.state
+        .database(ODOO_DB)
+        .records("res.partner")
+        .filter((p) => p.company_id === tenant.companyId);
     const companiesBefore = partners().filter((p) => p.is_company === true).length;
     expect(companiesBefore).toBeGreaterThanOrEqual(100);
     expect(companiesBefore).toBeLessThan(250);

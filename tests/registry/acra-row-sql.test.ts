@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ACRA_COLUMN_NAMES, LEGACY_ONLY_COLUMNS, mapHeader, type HeaderMapping } from "../../app/registry/acra-columns";
 import { parseAcraRecord } from "../../app/registry/acra-row";
 import { checkedRowsSql, rawTableSql } from "../../app/registry/acra-row-sql";
-import { generateAcraSampleLines } from "../../app/registry/sample-generator";
 import { splitCsvRecord } from "../../app/registry/csv-lines";
+import { generateAcraSampleLines } from "../../app/registry/sample-generator";
 
 /** The set-based checks give what the per-row parser gives: the same values, the same reasons. */
 let client: pg.Client;
@@ -50,7 +50,15 @@ const record = (values: Record<string, string>) => ACRA_COLUMN_NAMES.map((c) => 
 describe("checkedRowsSql", () => {
   it("normalises and rejects exactly as parseAcraRecord does", async () => {
     const records = [
-      record({ ...base, postal_code: "18956", building_name: " ", paid_up_capital1_ordinary: "1,000", unit_no: "N/A", level_no: "Na", street_name: " 1 ROAD " }),
+      record({
+        ...base,
+        postal_code: "18956",
+        building_name: " ",
+        paid_up_capital1_ordinary: "1,000",
+        unit_no: "N/A",
+        level_no: "Na",
+        street_name: " 1 ROAD ",
+      }),
       record({ ...base, uen_issue_date: "2019-02-29" }),
       record({ ...base, registration_incorporation_date: "2024-02-29", account_due_date: "2100-02-29" }),
       record({ ...base, registration_incorporation_date: "1700-01-01" }),
@@ -65,7 +73,7 @@ describe("checkedRowsSql", () => {
     expect(rows.map((r) => (r.problem ? r.problem[0] : null))).toEqual([
       null,
       'uen_issue_date: not a date (YYYY-MM-DD): "2019-02-29"',
-      "account_due_date: not a date (YYYY-MM-DD): \"2100-02-29\"",
+      'account_due_date: not a date (YYYY-MM-DD): "2100-02-29"',
       'registration_incorporation_date: not a date (YYYY-MM-DD): "1700-01-01"',
       "uen is missing",
       'uen: not a UEN: "TOO-LONG-UEN-1"',

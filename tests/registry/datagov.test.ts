@@ -1,14 +1,15 @@
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { expectErrorLogs } from "../support/error-logs";
 import { createDatagovClient, type DatagovConfig } from "../../app/registry/datagov.server";
 import { ingestAcraSource, sweepAcraSources } from "../../app/registry/registry.server";
 import { generateAcraSampleLines } from "../../app/registry/sample-generator";
 import { startDatagovSim, type DatagovSim } from "../sims/datagov/server";
+import { expectErrorLogs } from "../support/error-logs";
 
 const A = "d_8575e84912df3c28995b8e6e0e05205a";
 const Z = "d_4e3db8955fdcda6f9944097bef3d2724";
-const sample = (rows: number, seed: number) => [...generateAcraSampleLines({ rows, seed, malformedRate: 0, duplicateRate: 0, includeDemoCompanies: seed === 1 })].join("");
+const sample = (rows: number, seed: number) =>
+  [...generateAcraSampleLines({ rows, seed, malformedRate: 0, duplicateRate: 0, includeDemoCompanies: seed === 1 })].join("");
 
 let sim: DatagovSim;
 let client: pg.Client;
@@ -44,7 +45,7 @@ describe("data.gov.sg sources", () => {
     expect(summary).toMatchObject({ read: 300, inserted: 300, rejected: 0 });
     const paths = sim.requests.map((r) => `${r.status} ${r.path.replace(/^\/v\d\/public\/api\/datasets\/[^/]+\//, "")}`);
     expect(paths).toContain("201 initiate-download");
-    expect(paths.filter((p) => p === "201 poll-download").length).toBe(3);
+    expect(paths.filter((p) => p === "201 poll-download")).toHaveLength(3);
     expect(sim.requests.some((r) => r.status === 429)).toBe(true);
     expect(paths.at(-1)).toBe(`200 /files/${A}.csv`);
     const { rows } = await client.query("SELECT source, source_version, status FROM acra_ingestion_runs");
@@ -105,7 +106,10 @@ describe("data.gov.sg sources", () => {
   });
 
   it("gives up with a clear error when rate limiting never ends", async () => {
-    const strict = await startDatagovSim({ datasets: { [A]: { name: "A", csv: "uen\n", lastUpdatedAt: "2026-01-01T00:00:00+08:00" } }, rateLimit: { downloads: 0, metadata: 0, windowMs: 60_000 } });
+    const strict = await startDatagovSim({
+      datasets: { [A]: { name: "A", csv: "uen\n", lastUpdatedAt: "2026-01-01T00:00:00+08:00" } },
+      rateLimit: { downloads: 0, metadata: 0, windowMs: 60_000 },
+    });
     try {
       const datagov = createDatagovClient({ ...config, downloadApiUrl: strict.url, metadataApiUrl: strict.url, maxRetries: 2, backoffMs: 5 });
       await expect(datagov.downloadUrl(A)).rejects.toThrow(/kept answering 429 \(rate limited\) after 3 attempts/);

@@ -4,12 +4,12 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ensureDemoRegistry } from "../../app/dev/demo-registry.server";
 import { ACRA_COLUMN_NAMES, LEGACY_ONLY_COLUMNS } from "../../app/registry/acra-columns";
 import { ingestAcraFiles, IngestionError } from "../../app/registry/ingest.server";
-import { ensureDemoRegistry } from "../../app/dev/demo-registry.server";
 import { ingestAcraSource } from "../../app/registry/registry.server";
 import { csvField, generateAcraSampleLines } from "../../app/registry/sample-generator";
-import type { SourceFile } from "../../app/registry/sources.server";
+import { type SourceFile } from "../../app/registry/sources.server";
 
 const owner = () => process.env.DATABASE_URL!;
 let client: pg.Client;
@@ -71,7 +71,10 @@ async function rejects() {
 
 describe("registry ingestion", () => {
   it("loads a 94-column file, turning na and empty values into NULL", async () => {
-    const p = await file("a.csv", csv(ACRA_COLUMN_NAMES, [company("201912345K", { building_name: "", unit_no: "NA", paid_up_capital1_ordinary: "1,000,000" })]));
+    const p = await file(
+      "a.csv",
+      csv(ACRA_COLUMN_NAMES, [company("201912345K", { building_name: "", unit_no: "NA", paid_up_capital1_ordinary: "1,000,000" })]),
+    );
     const summary = await ingest(p);
     expect(summary).toMatchObject({ read: 1, inserted: 1, updated: 0, unchanged: 0, rejected: 0, duplicates: 0 });
     const row = await registryRow("201912345K");
@@ -177,7 +180,10 @@ describe("registry ingestion", () => {
   });
 
   it("keeps the last line of a duplicated UEN and reports the others", async () => {
-    const p = await file("dups.csv", csv(ACRA_COLUMN_NAMES, [company("201900001A", { entity_name: "FIRST" }), company("201900002B"), company("201900001A", { entity_name: "SECOND" })]));
+    const p = await file(
+      "dups.csv",
+      csv(ACRA_COLUMN_NAMES, [company("201900001A", { entity_name: "FIRST" }), company("201900002B"), company("201900001A", { entity_name: "SECOND" })]),
+    );
     const summary = await ingest(p);
     expect(summary).toMatchObject({ read: 3, inserted: 2, duplicates: 1, rejected: 0 });
     expect((await registryRow("201900001A")).entity_name).toBe("SECOND");
@@ -200,7 +206,10 @@ describe("registry ingestion", () => {
 
   it("leaves the previous registry intact when a load dies halfway", async () => {
     await ingest(await file("base.csv", csv(ACRA_COLUMN_NAMES, [company("201900001A"), company("201900002B")])));
-    const next = csv(ACRA_COLUMN_NAMES, [company("201900001A", { entity_name: "RENAMED" }), ...Array.from({ length: 2000 }, (_, i) => company(`2020${String(i).padStart(5, "0")}Z`))]);
+    const next = csv(ACRA_COLUMN_NAMES, [
+      company("201900001A", { entity_name: "RENAMED" }),
+      ...Array.from({ length: 2000 }, (_, i) => company(`2020${String(i).padStart(5, "0")}Z`)),
+    ]);
     const dying: SourceFile = {
       name: "dying.csv",
       open: async () => ({
@@ -225,8 +234,14 @@ describe("registry ingestion", () => {
 
   it("loads a folder of files in name order; across files the last line still wins", async () => {
     const folder = await mkdtemp(path.join(dir, "folder-"));
-    await writeFile(path.join(folder, "ACRA Information on Corporate Entities ('A').csv"), csv(ACRA_COLUMN_NAMES, [company("201900001A", { entity_name: "FROM A" })]));
-    await writeFile(path.join(folder, "ACRA Information on Corporate Entities ('B').csv"), csv(ACRA_COLUMN_NAMES, [company("201900001A", { entity_name: "FROM B" }), company("201900002B")]));
+    await writeFile(
+      path.join(folder, "ACRA Information on Corporate Entities ('A').csv"),
+      csv(ACRA_COLUMN_NAMES, [company("201900001A", { entity_name: "FROM A" })]),
+    );
+    await writeFile(
+      path.join(folder, "ACRA Information on Corporate Entities ('B').csv"),
+      csv(ACRA_COLUMN_NAMES, [company("201900001A", { entity_name: "FROM B" }), company("201900002B")]),
+    );
     await writeFile(path.join(folder, "notes.txt"), "not a csv");
     const summary = await ingest(folder);
     expect(summary).toMatchObject({ read: 3, inserted: 2, duplicates: 1 });
@@ -263,7 +278,9 @@ describe("registry ingestion", () => {
         { uen: "201900001A", entity_name: "COMPANY 201900001A PTE. LTD." },
         { uen: "201900002B", entity_name: "READABLE PTE. LTD." },
       ]);
-      await expect(app.query("INSERT INTO staging_acra_companies (uen, entity_name, entity_status_description, content_hash) VALUES ('X', 'X', 'X', 'X')")).rejects.toThrow(/permission denied/);
+      await expect(
+        app.query("INSERT INTO staging_acra_companies (uen, entity_name, entity_status_description, content_hash) VALUES ('X', 'X', 'X', 'X')"),
+      ).rejects.toThrow(/permission denied/);
       await expect(app.query("DELETE FROM acra_ingestion_runs")).rejects.toThrow(/permission denied/);
     } finally {
       await app.end();

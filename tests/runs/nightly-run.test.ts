@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DevWorld } from "../sims/dev-world/dev-world";
+import { type DevWorld } from "../sims/dev-world/dev-world";
 import { waitFor } from "../support/wait-for";
 import { startRunWorld } from "./run-world";
 
@@ -106,7 +106,11 @@ describe("a nightly run over the dev world", () => {
     }));
     expect(emails.length).toBeGreaterThan(0);
     for (const e of emails.filter((e) => e.source === "website")) {
-      const text = pages.filter((p) => p.uen === e.uen).map((p) => p.text ?? "").join("\n").toLowerCase();
+      const text = pages
+        .filter((p) => p.uen === e.uen)
+        .map((p) => p.text ?? "")
+        .join("\n")
+        .toLowerCase();
       expect(text, e.email).toContain(e.email);
     }
     const published = new Set(world.world.companies().flatMap((c) => world.world.staff(c.uen).map((s) => s.email?.toLowerCase())));
@@ -115,7 +119,9 @@ describe("a nightly run over the dev world", () => {
 
   it("reuses rationales and verifications when the same companies run again", async () => {
     const inconclusive = await app.db.db.$withTenant(tenantId, (tx) => tx.leadEmail.count({ where: { verificationStatus: "unknown" } }));
-    const uens = (await app.db.db.$withTenant(tenantId, (tx) => tx.runCompany.findMany({ where: { runId: first.runId }, select: { uen: true } }))).map((r) => r.uen);
+    const uens = (await app.db.db.$withTenant(tenantId, (tx) => tx.runCompany.findMany({ where: { runId: first.runId }, select: { uen: true } }))).map(
+      (r) => r.uen,
+    );
     const repeat = await runToCompletion({ uens });
     expect(repeat.run.status).toBe("succeeded");
     expect(repeat.metrics.rationale_cache_hit_rate).toBeGreaterThan(0.8);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DevWorld } from "../sims/dev-world/dev-world";
+import { type DevWorld } from "../sims/dev-world/dev-world";
 import { waitFor } from "../support/wait-for";
 import { startRunWorld } from "./run-world";
 
@@ -38,14 +38,20 @@ describe("a workspace paused with a run in progress", () => {
     const uens = (await platformDb.$queryRaw<Array<{ uen: string }>>`SELECT uen FROM staging_acra_companies ORDER BY uen LIMIT 4`).map((r) => r.uen);
     const longAgo = new Date(Date.now() - 60 * 60_000);
     const runId = await db.$withTenant(tenant.id, async (tx) => {
-      const run = await tx.run.create({ data: { kind: "manual", status: "running", runDate: new Date("2026-12-03"), targetCount: uens.length, startedAt: longAgo } });
+      const run = await tx.run.create({
+        data: { kind: "manual", status: "running", runDate: new Date("2026-12-03"), targetCount: uens.length, startedAt: longAgo },
+      });
       const { logStep } = await import("~/runs/run-log.server");
       await logStep(tx, { runId: run.id, stage: "run", event: "targets", status: "ok", args: { targets: uens.length } });
       await tx.runCompany.createMany({ data: uens.map((uen) => ({ tenantId: tenant.id, runId: run.id, uen })) });
       return run.id;
     });
     for (const uen of uens) {
-      await enqueue("enrich_company", { tenantId: tenant.id, runId, uen }, { jobKey: `run:${runId}:${uen}`, jobKeyMode: "dedupe", runAt: new Date(Date.now() + 60 * 60_000) });
+      await enqueue(
+        "enrich_company",
+        { tenantId: tenant.id, runId, uen },
+        { jobKey: `run:${runId}:${uen}`, jobKeyMode: "dedupe", runAt: new Date(Date.now() + 60 * 60_000) },
+      );
     }
     // Stalled long ago, then paused.
     await platformDb.$executeRaw`UPDATE run_companies SET updated_at = ${longAgo} WHERE run_id = ${runId}::uuid`;
@@ -58,10 +64,13 @@ describe("a workspace paused with a run in progress", () => {
       // Time passes: the put-back jobs come due and run against the paused workspace.
       await platformDb.$executeRaw`UPDATE graphile_worker._private_jobs SET run_at = now() WHERE payload->>'tenantId' = ${tenant.id}`;
       // Settled: every job has run and put itself back (none due or running any more).
-      await waitFor(async () => {
-        const { n, future } = await jobsOf(tenant.id);
-        return future === n;
-      }, { timeoutMs: 30_000, intervalMs: 50, what: "the jobs to be put back" });
+      await waitFor(
+        async () => {
+          const { n, future } = await jobsOf(tenant.id);
+          return future === n;
+        },
+        { timeoutMs: 30_000, intervalMs: 50, what: "the jobs to be put back" },
+      );
       await watchRuns(new Date(Date.now() + (cycle + 1) * 60 * 60_000));
       expect(await jobsOf(tenant.id)).toEqual({ n: uens.length, future: uens.length });
     }

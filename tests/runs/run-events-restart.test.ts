@@ -4,11 +4,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrate } from "../../app/db/migrator.server";
-import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from "../../app/dev/embedded-postgres.server";
 import { DEV_APP_ROLE, devAppDatabaseUrl } from "../../app/dev/dev-logins.server";
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from "../../app/dev/embedded-postgres.server";
 import { appRequest, invoke } from "../support/app-requests";
-import { sseMessages, type SseMessage } from "../support/sse";
 import { startStandIns, type StandIns } from "../support/platform";
+import { sseMessages, type SseMessage } from "../support/sse";
 import { memberCookie } from "../support/workspace-users";
 
 /**
@@ -28,11 +28,7 @@ const unhandled: unknown[] = [];
 const recordUnhandled = (reason: unknown) => unhandled.push(reason);
 
 async function loadApp() {
-  const [db, route, runLog] = await Promise.all([
-    import("~/db.server"),
-    import("~/routes/api+/runs.$id.events"),
-    import("~/runs/run-log.server"),
-  ]);
+  const [db, route, runLog] = await Promise.all([import("~/db.server"), import("~/routes/api+/runs.$id.events"), import("~/runs/run-log.server")]);
   return { ...db, route, ...runLog };
 }
 

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { DevWorld } from "../sims/dev-world/dev-world";
+import { type DevWorld } from "../sims/dev-world/dev-world";
 import { waitFor } from "../support/wait-for";
 import { startRunWorld } from "./run-world";
 
@@ -112,14 +112,20 @@ describe("a worker killed while finalizing a run", () => {
     const { watchRuns } = await import("~/runs/watchdog.server");
     const tenantId = await newTenant("finalize-stuck");
     const runId = await db.$withTenant(tenantId, async (tx) => {
-      const run = await tx.run.create({ data: { kind: "manual", status: "finalizing", runDate: new Date("2026-12-01"), startedAt: new Date(Date.now() - 60 * 60_000) } });
+      const run = await tx.run.create({
+        data: { kind: "manual", status: "finalizing", runDate: new Date("2026-12-01"), startedAt: new Date(Date.now() - 60 * 60_000) },
+      });
       const { logStep } = await import("~/runs/run-log.server");
       await logStep(tx, { runId: run.id, stage: "run", event: "targets", status: "ok", args: { targets: 0 } });
       return run.id;
     });
     await freshWorker();
     expect((await watchRuns()).finalized).toBeGreaterThanOrEqual(1);
-    await waitFor(async () => (await runRow(tenantId, runId)).status === "succeeded", { timeoutMs: 90_000, intervalMs: 100, what: "the stuck run to be finalized" });
+    await waitFor(async () => (await runRow(tenantId, runId)).status === "succeeded", {
+      timeoutMs: 90_000,
+      intervalMs: 100,
+      what: "the stuck run to be finalized",
+    });
   }, 120_000);
 });
 
@@ -132,9 +138,13 @@ describe("a worker killed while starting a run", () => {
 
     let runId = "";
     // The start job refreshes and reads the candidates after it claimed the run.
-    await killWorkerBlockedOn("icp_candidate_companies", async () => {
-      ({ runId } = await startRun(tenantId, { kind: "manual", actor: null, options: { limit: 3 } }));
-    }, async () => (await runRow(tenantId, runId)).status === "running");
+    await killWorkerBlockedOn(
+      "icp_candidate_companies",
+      async () => {
+        ({ runId } = await startRun(tenantId, { kind: "manual", actor: null, options: { limit: 3 } }));
+      },
+      async () => (await runRow(tenantId, runId)).status === "running",
+    );
     expect((await runRow(tenantId, runId)).status).toBe("running");
 
     await freshWorker();
@@ -173,19 +183,32 @@ describe("two jobs for the same company", () => {
     const { db, platformDb } = await import("~/db.server");
     const { runEnrichCompanyJob } = await import("~/runs/company-job.server");
     const tenantId = await newTenant("lease");
-    const [{ uen }, other] = (await platformDb.$queryRaw<Array<{ uen: string }>>`SELECT uen FROM staging_acra_companies ORDER BY uen LIMIT 2`) as [{ uen: string }, { uen: string }];
+    const [{ uen }, other] = (await platformDb.$queryRaw<Array<{ uen: string }>>`SELECT uen FROM staging_acra_companies ORDER BY uen LIMIT 2`) as [
+      { uen: string },
+      { uen: string },
+    ];
     const runId = await db.$withTenant(tenantId, async (tx) => {
       const run = await tx.run.create({ data: { kind: "manual", status: "running", runDate: new Date("2026-12-02"), targetCount: 2, startedAt: new Date() } });
-      await tx.runCompany.createMany({ data: [{ tenantId, runId: run.id, uen: uen! }, { tenantId, runId: run.id, uen: other!.uen, status: "running", leaseJobId: "1", leaseWorker: "gone-worker" }] });
+      await tx.runCompany.createMany({
+        data: [
+          { tenantId, runId: run.id, uen: uen! },
+          { tenantId, runId: run.id, uen: other!.uen, status: "running", leaseJobId: "1", leaseWorker: "gone-worker" },
+        ],
+      });
       return run.id;
     });
     // Two live worker processes, as after a database hiccup released a job that was still running.
-    await platformDb.workerHeartbeat.create({ data: { workerId: "lease-test", hostname: "test", pid: 1, startedAt: new Date(), seenAt: new Date(), graphileWorkerIds: ["worker-a", "worker-b"] } });
-    const job = (jobId: string, workerId: string, company = uen!) => runEnrichCompanyJob({ tenantId, runId, uen: company, attempt: 1, maxAttempts: 3, jobId, workerId });
+    await platformDb.workerHeartbeat.create({
+      data: { workerId: "lease-test", hostname: "test", pid: 1, startedAt: new Date(), seenAt: new Date(), graphileWorkerIds: ["worker-a", "worker-b"] },
+    });
+    const job = (jobId: string, workerId: string, company = uen!) =>
+      runEnrichCompanyJob({ tenantId, runId, uen: company, attempt: 1, maxAttempts: 3, jobId, workerId });
     await Promise.all([job("10", "worker-a"), job("11", "worker-b")]);
     // The company whose lease holder no longer beats is taken over.
     await job("12", "worker-a", other!.uen);
-    const companies = await db.$withTenant(tenantId, (tx) => tx.runCompany.findMany({ where: { runId }, orderBy: { uen: "asc" }, select: { uen: true, attempts: true, status: true } }));
+    const companies = await db.$withTenant(tenantId, (tx) =>
+      tx.runCompany.findMany({ where: { runId }, orderBy: { uen: "asc" }, select: { uen: true, attempts: true, status: true } }),
+    );
     expect(companies.find((c) => c.uen === uen)!.attempts).toBe(1);
     expect(companies.find((c) => c.uen === other!.uen)).toMatchObject({ attempts: 1 });
     expect(companies.find((c) => c.uen === other!.uen)!.status).not.toBe("running");

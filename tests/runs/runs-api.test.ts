@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRequest, invoke } from "../support/app-requests";
-import { sseMessages, type SseMessage } from "../support/sse";
 import { mintToken, startStandIns, type StandIns } from "../support/platform";
+import { sseMessages, type SseMessage } from "../support/sse";
 import { memberCookie } from "../support/workspace-users";
 
 /**
@@ -120,7 +120,12 @@ describe("GET /api/runs/:id/events", () => {
 
   it("works with a bearer token of the run's tenant", async () => {
     const runId = await newRun(tenants["sse-acme"]!, "succeeded", ["domain", "crawl"]);
-    const token = await mintToken(standIns.idp, { sub: "sse-acme-viewer-sub", email: "sse-acme-viewer@example.test", tenant_id: "sse-acme", roles: ["viewer"] });
+    const token = await mintToken(standIns.idp, {
+      sub: "sse-acme-viewer-sub",
+      email: "sse-acme-viewer@example.test",
+      tenant_id: "sse-acme",
+      roles: ["viewer"],
+    });
     const response = await invoke(app.route.loader, appRequest(`/api/runs/${runId}/events`, { token }), { id: runId });
     expect(response.status).toBe(200);
     expect(steps(await readSse(response))).toEqual(["domain", "crawl"]);

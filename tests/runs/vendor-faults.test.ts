@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DevWorld } from "../sims/dev-world/dev-world";
+import { type DevWorld } from "../sims/dev-world/dev-world";
 import { waitFor } from "../support/wait-for";
 import { startRunWorld } from "./run-world";
 

@@ -45,9 +45,7 @@ async function newTenant(slug: string) {
   const tenant = await app.db.platformDb.tenant.create({ data: { slug, name: slug, status: "active" } });
   await app.icp.saveIcpRules(tenant.id, { sub: "test", email: null }, { dailyCap: 3 });
   await app.candidates.refreshCandidates(tenant.id, { reason: "test", floor: 0 });
-  const candidates = await app.db.db.$withTenant(tenant.id, (tx) =>
-    tx.$queryRaw<Array<{ uen: string }>>`SELECT uen FROM icp_candidate_companies ORDER BY uen`,
-  );
+  const candidates = await app.db.db.$withTenant(tenant.id, (tx) => tx.$queryRaw<Array<{ uen: string }>>`SELECT uen FROM icp_candidate_companies ORDER BY uen`);
   expect(candidates.length).toBeGreaterThan(5);
   return { tenantId: tenant.id, uens: candidates.map((c) => c.uen) };
 }
@@ -75,8 +73,12 @@ describe("verification retried next run", () => {
     const mailboxUnknown = uens.at(-2)!;
     await app.db.db.$withTenant(tenantId, async (tx) => {
       await tx.leadFeature.createMany({ data: uens.map((uen) => ({ uen, enrichedAt: new Date(), updatedAt: new Date() })) });
-      await tx.leadEmail.create({ data: { uen: failed, email: "info@failed.sg", source: "website", verificationStatus: "unknown", subStatus: app.verify.VERIFICATION_API_ERROR } });
-      await tx.leadEmail.create({ data: { uen: mailboxUnknown, email: "info@greylisted.sg", source: "website", verificationStatus: "unknown", subStatus: "greylisted" } });
+      await tx.leadEmail.create({
+        data: { uen: failed, email: "info@failed.sg", source: "website", verificationStatus: "unknown", subStatus: app.verify.VERIFICATION_API_ERROR },
+      });
+      await tx.leadEmail.create({
+        data: { uen: mailboxUnknown, email: "info@greylisted.sg", source: "website", verificationStatus: "unknown", subStatus: "greylisted" },
+      });
     });
     const { runId } = await app.runs.startRun(tenantId, { kind: "nightly", actor: null });
     await app.runs.launchRun(tenantId, runId);

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { OdooSession } from "~/odoo/client.server";
-import type { DevWorld } from "../sims/dev-world/dev-world";
-import type { OdooSimulator } from "../sims/odoo";
+import { type OdooSession } from "~/odoo/client.server";
+import { type DevWorld } from "../sims/dev-world/dev-world";
+import { type OdooSimulator } from "../sims/odoo";
 import { waitFor } from "../support/wait-for";
 import { startRunWorld } from "./run-world";
 
@@ -45,7 +45,11 @@ describe("a worker killed mid-run", () => {
 
     child = spawn(process.execPath, ["--import", "tsx", "tests/runs/worker-child.ts"], { env: process.env, stdio: ["ignore", "pipe", "pipe"] });
     const { runId } = await startRun(tenant.tenantId, { kind: "manual", actor: null, options: { limit: 30 } });
-    await waitFor(async () => ((await runProgress(tenant.tenantId, runId))?.settled ?? 0) >= 8, { timeoutMs: 90_000, intervalMs: 25, what: "some companies to settle" });
+    await waitFor(async () => ((await runProgress(tenant.tenantId, runId))?.settled ?? 0) >= 8, {
+      timeoutMs: 90_000,
+      intervalMs: 25,
+      what: "some companies to settle",
+    });
     child.kill("SIGKILL");
     await new Promise((resolve) => child!.once("exit", resolve));
     const before = await runProgress(tenant.tenantId, runId);
@@ -57,11 +61,15 @@ describe("a worker killed mid-run", () => {
     const worker = await startWorker({ concurrency: 8, pollInterval: 50, crontabFile: null });
     stopWorker = worker.stop;
 
-    await waitFor(async () => (await runProgress(tenant.tenantId, runId))?.status === "succeeded", { timeoutMs: 120_000, intervalMs: 100, what: "the run to finish" });
-    await waitFor(
-      () => db.$withTenant(tenant.tenantId, (tx) => tx.runEventLog.count({ where: { runId, stage: "odoo_push", event: "finished" } })),
-      { timeoutMs: 60_000, what: "the Odoo push after the run" },
-    );
+    await waitFor(async () => (await runProgress(tenant.tenantId, runId))?.status === "succeeded", {
+      timeoutMs: 120_000,
+      intervalMs: 100,
+      what: "the run to finish",
+    });
+    await waitFor(() => db.$withTenant(tenant.tenantId, (tx) => tx.runEventLog.count({ where: { runId, stage: "odoo_push", event: "finished" } })), {
+      timeoutMs: 60_000,
+      what: "the Odoo push after the run",
+    });
 
     const { companies, scores, links } = await db.$withTenant(tenant.tenantId, async (tx) => ({
       companies: await tx.runCompany.findMany({ where: { runId }, select: { status: true, attempts: true } }),
@@ -72,7 +80,10 @@ describe("a worker killed mid-run", () => {
     expect(companies.every((c) => c.status === "done")).toBe(true);
     expect(scores).toBeGreaterThan(0);
 
-    const partners = sim.state.database(ODOO_DB).records("res.partner").filter((p) => p.company_id === tenant.companyId && p.is_company === true);
+    const partners = sim.state
+      .database(ODOO_DB)
+      .records("res.partner")
+      .filter((p) => p.company_id === tenant.companyId && p.is_company === true);
     const refs = partners.map((p) => p.ref);
     expect(new Set(refs).size).toBe(refs.length);
     expect(partners).toHaveLength(links.length);

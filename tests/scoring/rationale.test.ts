@@ -113,7 +113,11 @@ describe("with the LLM simulator", () => {
     expect(usage[0]!.calls).toBe(1);
 
     // Same features, other incidental details (headcount and age within the same band).
-    const second = await rationaleFor({ db, llm, now }, tenantId, scored({ enrichment: { headcountEstimate: 180 }, registry: { incorporatedOn: "2001-05-05" } }));
+    const second = await rationaleFor(
+      { db, llm, now },
+      tenantId,
+      scored({ enrichment: { headcountEstimate: 180 }, registry: { incorporatedOn: "2001-05-05" } }),
+    );
     expect(second).toEqual({ text: first.text, source: "cache", tokens: 0, cacheKey: first.cacheKey });
     expect(sim.stats.calls - before).toBe(1);
     const rows = await cacheRows(tenantId);

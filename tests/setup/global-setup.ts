@@ -1,9 +1,9 @@
 import path from "node:path";
 import pg from "pg";
-import type { TestProject } from "vitest/node";
+import { type TestProject } from "vitest/node";
 import { migrate } from "../../app/db/migrator.server";
-import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from "../../app/dev/embedded-postgres.server";
 import { DEV_APP_ROLE } from "../../app/dev/dev-logins.server";
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from "../../app/dev/embedded-postgres.server";
 
 /**
  * Once per test run: a Postgres server (embedded unless TEST_DATABASE_URL
@@ -28,9 +28,7 @@ export default async function setup(project: TestProject) {
   await admin.connect();
   try {
     // Leftovers of interrupted runs.
-    const { rows } = await admin.query<{ datname: string }>(
-      "SELECT datname FROM pg_database WHERE datname LIKE 'nexius_test_%'",
-    );
+    const { rows } = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'nexius_test_%'");
     for (const row of rows) await admin.query(`DROP DATABASE IF EXISTS "${row.datname}" WITH (FORCE)`);
     await admin.query(`CREATE DATABASE ${TEMPLATE_DATABASE}`);
   } finally {

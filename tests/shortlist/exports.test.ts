@@ -1,7 +1,7 @@
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXPORT_COLUMNS } from "~/exports/shortlist-export";
-import type { Tenant } from "~/generated/prisma/client";
+import { type Tenant } from "~/generated/prisma/client";
 import { appRequest, invoke } from "../support/app-requests";
 import { daysBefore, startWorkspace, type Member } from "./workspace";
 
@@ -35,7 +35,10 @@ beforeAll(async () => {
   const uen = acmeRun.highUens[0]!;
   await ws.platformDb.$executeRaw`UPDATE staging_acra_companies SET entity_name = '=HYPERLINK("http://evil.example","Click") PTE. LTD.' WHERE uen = ${uen}`;
   tricky = await ws.db.$withTenant(acme.id, async (tx) => {
-    await tx.leadScore.update({ where: { tenantId_runId_uen: { tenantId: acme.id, runId: acmeRun.runId, uen } }, data: { rationale: '-1+1, "quoted", and\r\na new line' } });
+    await tx.leadScore.update({
+      where: { tenantId_runId_uen: { tenantId: acme.id, runId: acmeRun.runId, uen } },
+      data: { rationale: '-1+1, "quoted", and\r\na new line' },
+    });
     const contact = await tx.leadContact.findFirstOrThrow({ where: { uen } });
     await tx.leadContact.update({ where: { tenantId_id: { tenantId: acme.id, id: contact.id } }, data: { title: "@Head of Sales" } });
     const email = await tx.leadEmail.findFirstOrThrow({ where: { uen } });
@@ -183,7 +186,14 @@ describe("auth and tenant isolation", () => {
 describe("the stream", () => {
   it("sends batch by batch, with the same bytes whatever the batch size", async () => {
     const run = (await exportsServer.findExportRun(acme.id, "shortlist", ws.today))!;
-    const options = { filters: { date: null, bucket: null, industry: null, hasEmail: false, q: null }, limit: null, format: "csv" as const, masked: false, tenantSlug: "acme", kind: "shortlist" as const };
+    const options = {
+      filters: { date: null, bucket: null, industry: null, hasEmail: false, q: null },
+      limit: null,
+      format: "csv" as const,
+      masked: false,
+      tenantSlug: "acme",
+      kind: "shortlist" as const,
+    };
     const read = async (batchSize: number) => {
       const chunks: string[] = [];
       const decoder = new TextDecoder();
@@ -193,8 +203,8 @@ describe("the stream", () => {
     };
     const small = await read(7);
     const large = await read(1000);
-    expect(small.length).toBe(1 + Math.ceil(30 / 7));
-    expect(large.length).toBe(2);
+    expect(small).toHaveLength(1 + Math.ceil(30 / 7));
+    expect(large).toHaveLength(2);
     expect(small.join("")).toBe(large.join(""));
   });
 

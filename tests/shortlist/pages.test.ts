@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Tenant } from "~/generated/prisma/client";
+import { type Tenant } from "~/generated/prisma/client";
 import { appRequest, invoke } from "../support/app-requests";
 import { daysBefore, startWorkspace, type Member } from "./workspace";
 
@@ -281,7 +281,7 @@ describe("the company page", () => {
       realName
         .split(" ")
         .map((p) => `${p[0]}.`)
-        .join(" ")
+        .join(" "),
     );
     expect(c.contacts[0]!.emails[0]!.email).toBe(`${realEmail[0]}***@${realEmail.split("@")[1]}`);
     expect(c.contacts[0]!.linkedinUrl).toBeNull();

@@ -10,11 +10,7 @@ export type Member = { cookie: string; token: string; sub: string; email: string
 
 export async function startWorkspace() {
   const standIns: StandIns = await startStandIns();
-  const [{ db, platformDb }, fixtures, time] = await Promise.all([
-    import("~/db.server"),
-    import("../support/lead-fixtures"),
-    import("~/utils/singapore-time"),
-  ]);
+  const [{ db, platformDb }, fixtures, time] = await Promise.all([import("~/db.server"), import("../support/lead-fixtures"), import("~/utils/singapore-time")]);
   const today = time.singaporeDate(new Date());
 
   async function tenant(slug: string) {

@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import type { Reply } from "~/chat/replies";
+import { type Reply } from "~/chat/replies";
 import { appRequest, invoke } from "./app-requests";
 
 /**

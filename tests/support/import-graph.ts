@@ -51,7 +51,11 @@ export function importGraph(root: string, entries: readonly string[]): ImportGra
     files.set(relative, reachedBy);
     const { importedFiles } = ts.preProcessFile(readFileSync(file, "utf8"), true, true);
     for (const { fileName: specifier } of importedFiles) {
-      const local = specifier.startsWith(".") ? path.resolve(path.dirname(file), specifier) : specifier.startsWith("~/") ? path.resolve(root, "app", specifier.slice(2)) : null;
+      const local = specifier.startsWith(".")
+        ? path.resolve(path.dirname(file), specifier)
+        : specifier.startsWith("~/")
+          ? path.resolve(root, "app", specifier.slice(2))
+          : null;
       if (local === null) {
         const name = packageName(specifier);
         if (name) packages.add(name);

@@ -10,7 +10,18 @@ import { singaporeDate } from "~/utils/singapore-time";
  */
 export type SeededRun = { runId: string; uens: string[]; highUens: string[] };
 
-const NAMES = ["CODIGO", "LUMEN DATA", "HARBOURLINK LOGISTICS", "TEMASEK BYTES", "KOPI CODE", "MERLION FREIGHT", "ORCHID ANALYTICS", "STRAITS CLOUD", "BUKIT SOFTWORKS", "MARINA PAY"];
+const NAMES = [
+  "CODIGO",
+  "LUMEN DATA",
+  "HARBOURLINK LOGISTICS",
+  "TEMASEK BYTES",
+  "KOPI CODE",
+  "MERLION FREIGHT",
+  "ORCHID ANALYTICS",
+  "STRAITS CLOUD",
+  "BUKIT SOFTWORKS",
+  "MARINA PAY",
+];
 const FIRST = ["Jane", "Wei Ming", "Siti", "Arjun", "Mei Ling", "Daniel", "Nur Aisyah", "Rajesh"];
 const LAST = ["Tan", "Lim", "Rahman", "Nair", "Ong", "Goh", "Ismail", "Pillai"];
 const TITLES = ["Founder & CEO", "CTO", "Head of Sales", "Managing Director", "Operations Manager"];
@@ -67,7 +78,9 @@ export async function seedFinishedRun(tenantId: string, options: { companies?: n
       const score = bucket === "High" ? 80 - (i % 7) : bucket === "Medium" ? 55 - (i % 9) : 25 - (i % 11);
       const domain = `${pick(NAMES, i).toLowerCase().replace(/\s+/g, "")}${i}.com.sg`;
       await tx.$executeRaw`INSERT INTO icp_candidate_companies (uen, matched_by) VALUES (${uen}, 'rules') ON CONFLICT DO NOTHING`;
-      await tx.runCompany.create({ data: { tenantId, runId: run.id, uen, status: "done", stage: "done", attempts: 1, startedAt: new Date(), finishedAt: new Date() } });
+      await tx.runCompany.create({
+        data: { tenantId, runId: run.id, uen, status: "done", stage: "done", attempts: 1, startedAt: new Date(), finishedAt: new Date() },
+      });
       const at = new Date().toISOString();
       await tx.leadFeature.create({
         data: {
@@ -91,15 +104,43 @@ export async function seedFinishedRun(tenantId: string, options: { companies?: n
         },
       });
       await tx.crawlPage.create({
-        data: { tenantId, uen, url: `http://${domain}/about`, kind: "about", source: "crawler", status: 200, title: `About ${pick(NAMES, i)}`, text: "About us …", sha256: createHash("sha256").update(`${domain}/about`).digest("hex"), bytes: 2048 },
+        data: {
+          tenantId,
+          uen,
+          url: `http://${domain}/about`,
+          kind: "about",
+          source: "crawler",
+          status: 200,
+          title: `About ${pick(NAMES, i)}`,
+          text: "About us …",
+          sha256: createHash("sha256").update(`${domain}/about`).digest("hex"),
+          bytes: 2048,
+        },
       });
       const fullName = `${pick(FIRST, i)} ${pick(LAST, i + seed)}`;
       const contact = await tx.leadContact.create({
-        data: { tenantId, uen, fullName, title: pick(TITLES, i), companyCurrent: `${pick(NAMES, i)} Pte Ltd`, linkedinUrl: `https://www.linkedin.com/in/${fullName.toLowerCase().replace(/\s+/g, "-")}-${uen.toLowerCase()}/`, location: "Singapore", source: "apify_linkedin" },
+        data: {
+          tenantId,
+          uen,
+          fullName,
+          title: pick(TITLES, i),
+          companyCurrent: `${pick(NAMES, i)} Pte Ltd`,
+          linkedinUrl: `https://www.linkedin.com/in/${fullName.toLowerCase().replace(/\s+/g, "-")}-${uen.toLowerCase()}/`,
+          location: "Singapore",
+          source: "apify_linkedin",
+        },
       });
       if (i % 4 !== 3) {
         await tx.leadEmail.create({
-          data: { tenantId, uen, email: `${fullName.split(" ")[0]!.toLowerCase()}@${domain}`, contactId: contact.id, source: "apify_linkedin", verificationStatus: i % 4 === 2 ? "unknown" : "verified", verifiedAt: new Date() },
+          data: {
+            tenantId,
+            uen,
+            email: `${fullName.split(" ")[0]!.toLowerCase()}@${domain}`,
+            contactId: contact.id,
+            source: "apify_linkedin",
+            verificationStatus: i % 4 === 2 ? "unknown" : "verified",
+            verifiedAt: new Date(),
+          },
         });
       }
       await tx.leadScore.create({
@@ -113,7 +154,10 @@ export async function seedFinishedRun(tenantId: string, options: { companies?: n
             { feature: "icp_match", signal: "rules", weight: 12, value: 1, points: 12, reason: "matched the ICP rules" },
             { feature: "decision_makers", signal: "one", weight: 16, value: 0.6, points: 9.6, reason: "1 role-qualified contact" },
           ],
-          rationale: bucket === "High" ? "Software company in range with a verified decision-maker and a readable website." : "Fits the industry, with less evidence of reachable decision-makers.",
+          rationale:
+            bucket === "High"
+              ? "Software company in range with a verified decision-maker and a readable website."
+              : "Fits the industry, with less evidence of reachable decision-makers.",
           rationaleSource: i % 2 === 0 ? "cache" : "template",
           contactWeight: 16,
           verifiedContacts: i % 4 === 0 || i % 4 === 1 ? 1 : 0,

@@ -77,7 +77,11 @@ async function seedLeads(tenantId: string, runId: string, leads: SeedLead[]): Pr
       },
     });
     const feature = { domain: lead.domain ?? null, aboutText: lead.about ?? null, industry: lead.industry ?? null, phones: lead.phones ?? [], runId };
-    await platformDb.leadFeature.upsert({ where: { tenantId_uen: { tenantId, uen: lead.uen } }, create: { tenantId, uen: lead.uen, ...feature }, update: feature });
+    await platformDb.leadFeature.upsert({
+      where: { tenantId_uen: { tenantId, uen: lead.uen } },
+      create: { tenantId, uen: lead.uen, ...feature },
+      update: feature,
+    });
     await platformDb.leadEmail.deleteMany({ where: { tenantId, uen: lead.uen } });
     await platformDb.leadContact.deleteMany({ where: { tenantId, uen: lead.uen } });
     for (const e of lead.companyEmails ?? []) {
@@ -88,7 +92,9 @@ async function seedLeads(tenantId: string, runId: string, leads: SeedLead[]): Pr
         data: { tenantId, uen: lead.uen, fullName: c.name, title: c.title ?? null, linkedinUrl: c.linkedin, source: "apify" },
       });
       for (const e of c.emails ?? []) {
-        await platformDb.leadEmail.create({ data: { tenantId, uen: lead.uen, email: e.email, contactId: contact.id, source: "apify", verificationStatus: e.status } });
+        await platformDb.leadEmail.create({
+          data: { tenantId, uen: lead.uen, email: e.email, contactId: contact.id, source: "apify", verificationStatus: e.status },
+        });
       }
     }
   }
@@ -105,7 +111,14 @@ export function plainLeads(count: number, prefix = "T"): SeedLead[] {
       domain,
       about: `Company ${i} builds things.`,
       address: { block: String(i + 1), street: "ANSON ROAD", postal: String(79900 + i).padStart(6, "0") },
-      contacts: [{ name: `Person ${i}`, title: "Director", linkedin: `https://www.linkedin.com/in/${prefix.toLowerCase()}-person-${i}`, emails: [{ email: `person${i}@${domain}`, status: "verified" }] }],
+      contacts: [
+        {
+          name: `Person ${i}`,
+          title: "Director",
+          linkedin: `https://www.linkedin.com/in/${prefix.toLowerCase()}-person-${i}`,
+          emails: [{ email: `person${i}@${domain}`, status: "verified" }],
+        },
+      ],
     };
   });
 }

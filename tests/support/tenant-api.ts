@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import type { Tenant } from "~/generated/prisma/client";
+import { type Tenant } from "~/generated/prisma/client";
 import { appRequest, invoke } from "./app-requests";
 import { startStandIns, type StandIns } from "./platform";
 
@@ -32,7 +32,11 @@ const API_ROUTES = {
   whoami: ["GET", () => "/api/whoami", async () => (await import("~/routes/api+/whoami")).loader],
   info: ["GET", () => "/api/info", async () => (await import("~/routes/api+/info")).loader],
   tenant: ["GET", (id?: string) => `/api/tenants/${id}`, async () => (await import("~/routes/api+/tenants.$id")).loader],
-  rotate: ["POST", (id?: string) => `/api/tenants/${id}/odoo/api-key/rotate`, async () => (await import("~/routes/api+/tenants.$id.odoo.api-key.rotate")).action],
+  rotate: [
+    "POST",
+    (id?: string) => `/api/tenants/${id}/odoo/api-key/rotate`,
+    async () => (await import("~/routes/api+/tenants.$id.odoo.api-key.rotate")).action,
+  ],
   firstLogin: ["POST", () => "/api/onboarding/first_login", async () => (await import("~/routes/api+/onboarding.first_login")).action],
   status: ["GET", () => "/api/onboarding/status", async () => (await import("~/routes/api+/onboarding.status")).loader],
   verify: ["POST", () => "/api/onboarding/verify_odoo", async () => (await import("~/routes/api+/onboarding.verify_odoo")).action],
@@ -46,7 +50,11 @@ export async function callApi(
 ) {
   const [method, path, handler] = API_ROUTES[route];
   const headers: Record<string, string> = options.authorization ? { authorization: options.authorization } : {};
-  const response = await invoke(await handler(), appRequest(path(options.params?.id), { method, token: options.token, cookie: options.cookie, headers }), options.params);
+  const response = await invoke(
+    await handler(),
+    appRequest(path(options.params?.id), { method, token: options.token, cookie: options.cookie, headers }),
+    options.params,
+  );
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : null) as Record<string, unknown> | null };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { Tenant } from "~/generated/prisma/client";
+import { type Tenant } from "~/generated/prisma/client";
 import { OdooClient } from "~/odoo/client.server";
 import { appRequest, invoke } from "../support/app-requests";
 import { mintToken, ODOO_SETTINGS, startStandIns, type StandIns } from "../support/platform";
@@ -85,7 +85,13 @@ afterAll(async () => {
   await standIns?.stop();
 });
 
-type ListData = { total: number; pages: number; page: number; filtered: boolean; tenants: Array<{ slug: string; status: string; odooConnection: { mode: string } | null; onboardingStatus: { status: string; phase: string } | null }> };
+type ListData = {
+  total: number;
+  pages: number;
+  page: number;
+  filtered: boolean;
+  tenants: Array<{ slug: string; status: string; odooConnection: { mode: string } | null; onboardingStatus: { status: string; phase: string } | null }>;
+};
 
 async function list(query: string, who = "owner") {
   const response = await invoke(app.adminIndex, appRequest(`/admin${query}`, { cookie: cookies[who] }));
@@ -93,8 +99,13 @@ async function list(query: string, who = "owner") {
 }
 
 async function act(tenantId: string, intent: string, who = "owner") {
-  const response = await invoke(app.detailAction, appRequest(`/admin/tenants/${tenantId}`, { method: "POST", cookie: cookies[who], form: { intent } }), { id: tenantId });
-  return { status: response.status, body: response.status === 200 ? ((await response.json()) as { ok: boolean; intent: string | null; message: string }) : null };
+  const response = await invoke(app.detailAction, appRequest(`/admin/tenants/${tenantId}`, { method: "POST", cookie: cookies[who], form: { intent } }), {
+    id: tenantId,
+  });
+  return {
+    status: response.status,
+    body: response.status === 200 ? ((await response.json()) as { ok: boolean; intent: string | null; message: string }) : null,
+  };
 }
 
 const statusOf = async (id: string) => (await app.platformDb.tenant.findUniqueOrThrow({ where: { id } })).status;
@@ -145,7 +156,9 @@ describe("the control plane by role", () => {
   it.each(Object.keys(expected))("answers %s on every admin page and API as the roles matrix says", async (who) => {
     const statuses: number[] = [];
     for (const [, fn, path, params] of pages()) statuses.push((await invoke(fn, appRequest(path, { cookie: cookies[who] }), params)).status);
-    expect(Object.fromEntries(pages().map(([name], i) => [name, statuses[i]]))).toEqual(Object.fromEntries(pages().map(([name], i) => [name, expected[who]![i]])));
+    expect(Object.fromEntries(pages().map(([name], i) => [name, statuses[i]]))).toEqual(
+      Object.fromEntries(pages().map(([name], i) => [name, expected[who]![i]])),
+    );
   });
 
   it("shows finance and the owners the tenants' plans, and nothing of their Odoo or audit trail", async () => {
@@ -156,7 +169,10 @@ describe("the control plane by role", () => {
         const text = await response.text();
         const data = JSON.parse(text) as { total: number; tenants: Array<Record<string, unknown>>; plans: Array<{ plan: string; tenants: number }> };
         expect(data.total).toBe(SEEDED + 1);
-        expect(data.plans).toEqual([{ plan: "growth", tenants: 1 }, { plan: "trial", tenants: SEEDED }]);
+        expect(data.plans).toEqual([
+          { plan: "growth", tenants: 1 },
+          { plan: "trial", tenants: SEEDED },
+        ]);
         expect(data.tenants[0]).toEqual({ id: acme.id, slug: "acme", name: acme.name, status: "active", plan: "growth", createdAt: expect.any(String) });
         expect(text).not.toMatch(/odoo|login|audit|baseUrl/i);
       }
@@ -168,7 +184,9 @@ describe("the control plane by role", () => {
   it("refuses finance and operators the Odoo credential rotation API, and finance every tenant action", async () => {
     const before = await app.platformDb.odooConnection.findUniqueOrThrow({ where: { tenantId: acme.id } });
     for (const who of ["finance", "operator"]) {
-      const response = await invoke(app.rotateApi, appRequest(`/api/tenants/${acme.id}/odoo/api-key/rotate`, { method: "POST", cookie: cookies[who] }), { id: acme.id });
+      const response = await invoke(app.rotateApi, appRequest(`/api/tenants/${acme.id}/odoo/api-key/rotate`, { method: "POST", cookie: cookies[who] }), {
+        id: acme.id,
+      });
       expect(response.status, who).toBe(403);
     }
     for (const intent of ["verify", "rotate", "retry", "pause", "resume"]) expect((await act(acme.id, intent, "finance")).status, intent).toBe(403);
@@ -185,7 +203,12 @@ describe("the tenants list", () => {
     expect(first.status).toBe(200);
     expect(first.data).toMatchObject({ total, pages: 3, page: 1, filtered: false });
     expect(first.data.tenants).toHaveLength(20);
-    expect(first.data.tenants[0]).toMatchObject({ slug: "acme", status: "active", odooConnection: { mode: "company_per_tenant" }, onboardingStatus: { status: "ready", phase: "ready" } });
+    expect(first.data.tenants[0]).toMatchObject({
+      slug: "acme",
+      status: "active",
+      odooConnection: { mode: "company_per_tenant" },
+      onboardingStatus: { status: "ready", phase: "ready" },
+    });
     expect(first.data.tenants[1]).toMatchObject({ slug: "tenant-45", odooConnection: null, onboardingStatus: null });
 
     const pages = [first.data, (await list("?page=2")).data, (await list("?page=3")).data];
@@ -204,7 +227,17 @@ describe("the tenants list", () => {
 
   it("filters by status and combines the filter with the search", async () => {
     const paused = await list("?status=paused");
-    expect(paused.data.tenants.map((t) => t.slug)).toEqual(["tenant-45", "tenant-40", "tenant-35", "tenant-30", "tenant-25", "tenant-20", "tenant-15", "tenant-10", "tenant-05"]);
+    expect(paused.data.tenants.map((t) => t.slug)).toEqual([
+      "tenant-45",
+      "tenant-40",
+      "tenant-35",
+      "tenant-30",
+      "tenant-25",
+      "tenant-20",
+      "tenant-15",
+      "tenant-10",
+      "tenant-05",
+    ]);
     expect(paused.data.tenants.every((t) => t.status === "paused")).toBe(true);
     const errors = await list("?status=error&q=tenant-2");
     expect(errors.data.tenants.map((t) => t.slug)).toEqual(["tenant-28", "tenant-21"]);
@@ -347,9 +380,15 @@ describe("tenant actions", () => {
     const retried = await act(tenant!.id, "retry", "operator");
     expect(retried.body).toMatchObject({ ok: true, intent: "retry" });
     expect(await statusOf(tenant!.id)).toBe("provisioning");
-    expect(await app.platformDb.onboardingStatus.findUniqueOrThrow({ where: { tenantId: tenant!.id } })).toMatchObject({ status: "provisioning", phase: "creating_odoo", error: null });
+    expect(await app.platformDb.onboardingStatus.findUniqueOrThrow({ where: { tenantId: tenant!.id } })).toMatchObject({
+      status: "provisioning",
+      phase: "creating_odoo",
+      error: null,
+    });
     const jobs = await app.platformDb.$queryRaw<Array<{ n: bigint }>>`SELECT count(*) AS n FROM graphile_worker.jobs WHERE key = ${`provision:${tenant!.id}`}`;
     expect(Number(jobs[0]!.n)).toBe(1);
-    expect(await app.platformDb.auditLog.findFirst({ where: { tenantId: tenant!.id, action: "tenant.provisioning_retried" } })).toMatchObject({ actorSub: "operator-sub" });
+    expect(await app.platformDb.auditLog.findFirst({ where: { tenantId: tenant!.id, action: "tenant.provisioning_retried" } })).toMatchObject({
+      actorSub: "operator-sub",
+    });
   });
 });

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
-import type { JobHelpers } from "graphile-worker";
+import { type JobHelpers } from "graphile-worker";
 import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { platformDb } from "~/db.server";
 import { toGraphileTask } from "~/jobs/define-task.server";
-import type { TaskName } from "~/jobs/payloads";
+import { type TaskName } from "~/jobs/payloads";
 import { taskDefinitions } from "~/jobs/tasks.server";
 
 /**
@@ -46,7 +46,16 @@ const tenantTasks = (Object.keys(taskDefinitions) as TaskName[]).filter((name) =
 });
 
 function helpersFor(name: TaskName, payload: unknown): JobHelpers {
-  const job = { id: "1", task_identifier: name, payload, key: `paused:${name}`, job_queue_id: null, priority: 0, attempts: 1, max_attempts: taskDefinitions[name].maxAttempts };
+  const job = {
+    id: "1",
+    task_identifier: name,
+    payload,
+    key: `paused:${name}`,
+    job_queue_id: null,
+    priority: 0,
+    attempts: 1,
+    max_attempts: taskDefinitions[name].maxAttempts,
+  };
   const logger = { info() {}, debug() {}, warn() {}, error() {} };
   return { job, logger, getQueueName: async () => null } as unknown as JobHelpers;
 }

@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type WorkerHandle } from "~/jobs/worker.server";
 import { expectErrorLogs } from "../support/error-logs";
-import type { WorkerHandle } from "~/jobs/worker.server";
-import { waitFor } from "../support/wait-for";
 import { startStandIns, type StandIns } from "../support/platform";
+import { waitFor } from "../support/wait-for";
 
 /**
  * Provisioning through the job queue: first logins racing each other queue
@@ -56,7 +56,11 @@ function newIdentity(label: string) {
   return { sub: `sub-${tag}`, email: `${tag}@example.test`, email_verified: true, name: `User ${tag}`, roles: [] as string[] };
 }
 
-const companiesNamed = (name: string) => standIns.odoo.state.database("platform").records("res.company").filter((c) => c.name === name);
+const companiesNamed = (name: string) =>
+  standIns.odoo.state
+    .database("platform")
+    .records("res.company")
+    .filter((c) => c.name === name);
 
 async function readyStatus(tenantId: string) {
   const status = await app.provisioningStatus(tenantId);
@@ -73,10 +77,7 @@ describe("provisioning through the worker", () => {
 
     // Two more first-login requests at once (double click) while the job is pending.
     const actor = { sub: identity.sub, email: identity.email };
-    await Promise.all([
-      app.requestProvisioning(tenantId, actor, { mode: "first_login" }),
-      app.requestProvisioning(tenantId, actor, { mode: "first_login" }),
-    ]);
+    await Promise.all([app.requestProvisioning(tenantId, actor, { mode: "first_login" }), app.requestProvisioning(tenantId, actor, { mode: "first_login" })]);
     const jobs = await provisionJobs(tenantId);
     expect(jobs).toHaveLength(1);
     expect(jobs[0]!.payload).toEqual({ tenantId, actor });
@@ -127,6 +128,11 @@ describe("provisioning through the worker", () => {
     const status = await waitFor(() => readyStatus(tenant!.id), { what: "the retried workspace to be ready" });
     expect(status.attempts).toBe(2);
     expect(companiesNamed(tenant!.name)).toHaveLength(1);
-    expect(standIns.odoo.state.database("platform").records("res.partner").filter((p) => p.ref === `nexius-smoke:${tenant!.slug}`)).toHaveLength(1);
+    expect(
+      standIns.odoo.state
+        .database("platform")
+        .records("res.partner")
+        .filter((p) => p.ref === `nexius-smoke:${tenant!.slug}`),
+    ).toHaveLength(1);
   });
 });

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { OdooConnection } from "~/generated/prisma/client";
-import type { FaultSpec } from "../sims/odoo";
+import { type OdooConnection } from "~/generated/prisma/client";
+import { type FaultSpec } from "../sims/odoo";
 import { ODOO_SETTINGS, startStandIns, type OdooMode, type StandIns } from "../support/platform";
 
 /**
@@ -171,14 +171,24 @@ export function provisioningSuite(mode: OdooMode) {
     it("creates no Odoo user for a member whose email the IdP has not verified: provisioning stops with an actionable error, and resumes once they sign in verified", async () => {
       const workspace = await newWorkspace("unverified");
       const tenantId = workspace.tenant.id;
-      const late: Member = { sub: `late-${tenantId}`, email: `late.${workspace.tenant.slug}@example.test`, email_verified: false, name: "Late", roles: ["ops"] };
+      const late: Member = {
+        sub: `late-${tenantId}`,
+        email: `late.${workspace.tenant.slug}@example.test`,
+        email_verified: false,
+        name: "Late",
+        roles: ["ops"],
+      };
       await app.resolveIdentity({ ...late, tenant_id: workspace.tenant.slug });
       await expect(app.runProvisioning(tenantId, workspace.actor)).rejects.toThrow();
       const failed = (await app.provisioningStatus(tenantId))!;
       expect(failed).toMatchObject({ status: "error", phase: "configuring_oidc" });
       expect(failed.error).toMatch(/^Connecting Odoo to Nexius SSO failed: .*has not verified late\..*sign in again, then retry/);
       const connection = await connectionOf(tenantId);
-      expect(odooDatabase(connection).records("res.users").filter((u) => u.login === late.email)).toEqual([]);
+      expect(
+        odooDatabase(connection)
+          .records("res.users")
+          .filter((u) => u.login === late.email),
+      ).toEqual([]);
 
       await app.resolveIdentity({ ...late, email_verified: true, tenant_id: workspace.tenant.slug });
       await app.requestProvisioning(tenantId, workspace.actor, { mode: "retry" });
@@ -217,7 +227,13 @@ export function provisioningSuite(mode: OdooMode) {
       const workspace = await newWorkspace("later");
       const tenantId = workspace.tenant.id;
       await app.runProvisioning(tenantId, workspace.actor);
-      const member: Member = { sub: `later-admin-${tenantId}`, email: `later.${workspace.tenant.slug}@example.test`, email_verified: true, name: "Later", roles: ["admin"] };
+      const member: Member = {
+        sub: `later-admin-${tenantId}`,
+        email: `later.${workspace.tenant.slug}@example.test`,
+        email_verified: true,
+        name: "Later",
+        roles: ["admin"],
+      };
       const { userId } = await app.resolveIdentity({ ...member, tenant_id: workspace.tenant.slug });
       await app.syncOdooMember(tenantId, userId);
       const connection = await connectionOf(tenantId);
@@ -239,7 +255,7 @@ export function provisioningSuite(mode: OdooMode) {
       const calls = standIns.odoo.state.calls.length;
       const again = await app.runProvisioning(workspace.tenant.id, workspace.actor);
       expect(again).toEqual(result);
-      expect(standIns.odoo.state.calls.length).toBe(calls);
+      expect(standIns.odoo.state.calls).toHaveLength(calls);
     });
 
     const adminRefusal: FaultSpec =

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { matchesContactTitle } from "~/enrichment/contact-titles.server";
 import {
   companyLookupInput,
   createApifyClient,
@@ -10,7 +11,6 @@ import {
 } from "~/vendors/apify.server";
 import { QuotaExceeded, Timeout, Unauthorized, Unavailable } from "~/vendors/errors.server";
 import { startApifySimulator, type ApifySimOptions } from "../sims/vendors/apify-sim";
-import { matchesContactTitle } from "~/enrichment/contact-titles.server";
 
 type Sim = Awaited<ReturnType<typeof startApifySimulator>>;
 let sim: Sim | undefined;

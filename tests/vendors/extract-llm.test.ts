@@ -29,7 +29,9 @@ describe("company profile extraction through the LLM simulator", () => {
     const llm = createLlmClient({ baseUrl: `${sim.url}/v1`, apiKey: "sk-simulator", model: "gpt-4o-mini" });
     const profile = await extractCompanyProfile(pages, { llm });
 
-    const format = sim.requests[0]!.response_format as { json_schema: { name: string; strict: boolean; schema: { required: string[]; additionalProperties: boolean } } };
+    const format = sim.requests[0]!.response_format as {
+      json_schema: { name: string; strict: boolean; schema: { required: string[]; additionalProperties: boolean } };
+    };
     expect(format.json_schema.name).toBe("company_profile");
     expect(format.json_schema.strict).toBe(true);
     expect(format.json_schema.schema.additionalProperties).toBe(false);

@@ -75,16 +75,18 @@ describe("LLM client against the simulator", () => {
 
   it("returns short text with usage", async () => {
     const { client } = await setup();
-    const res = await client.llmText({ system: "Explain the score in one sentence.", user: "Lion City Robotics matches the ICP because it builds warehouse robots in Singapore.", maxTokens: 120 });
+    const res = await client.llmText({
+      system: "Explain the score in one sentence.",
+      user: "Lion City Robotics matches the ICP because it builds warehouse robots in Singapore.",
+      maxTokens: 120,
+    });
     expect(res.text).toContain("warehouse robots");
     expect(res.usage.completion_tokens).toBeGreaterThan(0);
   });
 
   it("maps a bad key to Unauthorized", async () => {
     const { client } = await setup({ apiKey: "sk-other" });
-    await expect(client.llmText({ system: "s", user: "u", maxTokens: 10 })).rejects.toSatisfy(
-      (e) => e instanceof Unauthorized && e.code === "invalid_api_key",
-    );
+    await expect(client.llmText({ system: "s", user: "u", maxTokens: 10 })).rejects.toSatisfy((e) => e instanceof Unauthorized && e.code === "invalid_api_key");
   });
 
   it("tells rate limits (retry later) from exhausted quota (do not retry)", async () => {
@@ -103,7 +105,13 @@ describe("LLM client against the simulator", () => {
   it("waits out a rate limit for the server's Retry-After and tries again, a bounded number of times", async () => {
     let now = Date.parse("2026-11-22T00:00:00Z");
     const slept: number[] = [];
-    const clock = { now: () => now, sleep: async (ms: number) => { slept.push(ms); now += ms; } };
+    const clock = {
+      now: () => now,
+      sleep: async (ms: number) => {
+        slept.push(ms);
+        now += ms;
+      },
+    };
     const ask = (c: LlmClient, i: number) => c.llmText({ system: "s", user: `request number ${i} for a short rationale text`, maxTokens: 50 });
     // Three requests a minute; refused requests count too, as OpenAI's do.
     const { client, sim } = await setup({ rpm: 3, now: () => now }, { clock });
@@ -161,9 +169,15 @@ describe("LLM client against the simulator", () => {
 
 describe("the simulator's free-text answers", () => {
   it("writes a scoring rationale from the bucket, strengths and gaps it is given", () => {
-    const user = ["Bucket: High.", "Strengths, strongest first: a full ICP match; a confirmed website; a clear company description; a Singapore location.", "Gaps, largest first: no named decision-makers."].join("\n");
+    const user = [
+      "Bucket: High.",
+      "Strengths, strongest first: a full ICP match; a confirmed website; a clear company description; a Singapore location.",
+      "Gaps, largest first: no named decision-makers.",
+    ].join("\n");
     expect(summarize(user)).toBe("High fit: a full ICP match, a confirmed website and a clear company description. Held back by no named decision-makers.");
-    expect(summarize("Bucket: Low.\nStrengths, strongest first: none.\nGaps, largest first: no website; no business email.")).toBe("Low fit, with no strong signal. Held back by no website and no business email.");
+    expect(summarize("Bucket: Low.\nStrengths, strongest first: none.\nGaps, largest first: no website; no business email.")).toBe(
+      "Low fit, with no strong signal. Held back by no website and no business email.",
+    );
   });
 
   it("answers any other prompt with its first full sentence", () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { QuotaExceeded, RateLimited, Timeout, Unauthorized, Unavailable } from "~/vendors/errors.server";
 import { createTavilyClient, estimateTavilyCredits } from "~/vendors/tavily.server";
-import type { RunningSim } from "../sims/vendors/common";
+import { type RunningSim } from "../sims/vendors/common";
 import { startTavilySimulator, type TavilySimOptions } from "../sims/vendors/tavily-sim";
 
 let sim: RunningSim | undefined;

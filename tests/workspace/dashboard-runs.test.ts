@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Tenant } from "~/generated/prisma/client";
+import { type Tenant } from "~/generated/prisma/client";
 import { appRequest, invoke } from "../support/app-requests";
 import { startStandIns, type StandIns } from "../support/platform";
 import { activeTenant, memberCookie } from "../support/workspace-users";
@@ -54,7 +54,8 @@ async function json<T>(response: Response): Promise<T> {
 const dashboardOf = (who: string) => invoke(app.dashboard.loader, appRequest("/app", { cookie: users[who]!.cookie }));
 const postDashboard = (who: string, form: Record<string, string>) => invoke(app.dashboard.action, appRequest("/app", { cookie: users[who]!.cookie, form }));
 const runOf = (who: string, id: string) => invoke(app.run.loader, appRequest(`/app/runs/${id}`, { cookie: users[who]!.cookie }), { id });
-const postRun = (who: string, id: string, form: Record<string, string>) => invoke(app.run.action, appRequest(`/app/runs/${id}`, { cookie: users[who]!.cookie, form }), { id });
+const postRun = (who: string, id: string, form: Record<string, string>) =>
+  invoke(app.run.action, appRequest(`/app/runs/${id}`, { cookie: users[who]!.cookie, form }), { id });
 
 type DashboardData = Awaited<ReturnType<typeof app.dashboard.loader>>;
 
@@ -79,15 +80,29 @@ describe("a workspace with finished runs", () => {
     latest = await app.seedFinishedRun(acme.id, { companies: 12, seed: 2 });
     await app.db.$withTenant(acme.id, async (tx) => {
       // The older run was a worse one: fewer emails, degraded.
-      await tx.run.update({ where: { tenantId_id: { tenantId: acme.id, id: older.runId } }, data: { createdAt: new Date(Date.now() - 2 * 86_400_000), degraded: true, degradedReasons: ["lusha: 2 of 6 calls failed"] } });
+      await tx.run.update({
+        where: { tenantId_id: { tenantId: acme.id, id: older.runId } },
+        data: { createdAt: new Date(Date.now() - 2 * 86_400_000), degraded: true, degradedReasons: ["lusha: 2 of 6 calls failed"] },
+      });
       await tx.$executeRaw`UPDATE runs SET metrics = jsonb_set(metrics, '{email_rate}', '0.5') WHERE id = ${older.runId}::uuid`;
       const { singaporeDate } = await import("~/utils/singapore-time");
-      await tx.tokenUsage.create({ data: { tenantId: acme.id, day: new Date(`${singaporeDate(new Date())}T00:00:00Z`), promptTokens: 30_000, completionTokens: 12_000, calls: 40 } });
+      await tx.tokenUsage.create({
+        data: { tenantId: acme.id, day: new Date(`${singaporeDate(new Date())}T00:00:00Z`), promptTokens: 30_000, completionTokens: 12_000, calls: 40 },
+      });
       await tx.tenantSettings.create({ data: { tenantId: acme.id, dailyTokenBudget: 50_000 } });
       const [alert] = await tx.$queryRaw<[{ id: string }]>`
         INSERT INTO alerts (kind, severity, message, run_id) VALUES ('crawl_error_rate', 'warning', 'Only 60 % of the websites could be crawled.', ${latest.runId}::uuid) RETURNING id`;
       alertId = alert.id;
-      await tx.runEventLog.create({ data: { tenantId: acme.id, runId: latest.runId, stage: "emails", event: "found", status: "ok", message: "kept jane.tan@codigo.sg from the contact page" } });
+      await tx.runEventLog.create({
+        data: {
+          tenantId: acme.id,
+          runId: latest.runId,
+          stage: "emails",
+          event: "found",
+          status: "ok",
+          message: "kept jane.tan@codigo.sg from the contact page",
+        },
+      });
     });
     // Another tenant's run and alert must never show up here.
     await app.seedFinishedRun(globex.id, { companies: 3, seed: 3 });
@@ -152,7 +167,9 @@ describe("a workspace with finished runs", () => {
   describe("QA checks", () => {
     it("records an operator's verdict and notes, audited, and replaces it on a second check", async () => {
       const uen = latest.highUens[0]!;
-      const first = await json<{ ok: boolean; message: string }>(await postRun("acme-ops", latest.runId, { intent: "qa-check", uen, verdict: "problem", notes: "domain belongs to a namesake" }));
+      const first = await json<{ ok: boolean; message: string }>(
+        await postRun("acme-ops", latest.runId, { intent: "qa-check", uen, verdict: "problem", notes: "domain belongs to a namesake" }),
+      );
       expect(first.ok).toBe(true);
       await json(await postRun("acme-admin", latest.runId, { intent: "qa-check", uen: uen.toLowerCase(), verdict: "ok", notes: "" }));
       const checks = await app.db.$withTenant(acme.id, (tx) => tx.runQaCheck.findMany({ where: { runId: latest.runId } }));
@@ -168,7 +185,9 @@ describe("a workspace with finished runs", () => {
     });
 
     it("refuses a UEN outside the sample and a missing verdict, keeping the input", async () => {
-      const outside = await json<{ ok: boolean; message: string }>(await postRun("acme-ops", latest.runId, { intent: "qa-check", uen: latest.uens[1]!, verdict: "ok" }));
+      const outside = await json<{ ok: boolean; message: string }>(
+        await postRun("acme-ops", latest.runId, { intent: "qa-check", uen: latest.uens[1]!, verdict: "ok" }),
+      );
       expect(outside).toMatchObject({ ok: false, message: expect.stringContaining("not in this run's QA sample") });
       const noVerdict = await json<{ ok: boolean; submission: { error: Record<string, string[]>; initialValue: Record<string, string> } }>(
         await postRun("acme-ops", latest.runId, { intent: "qa-check", uen: latest.highUens[1]!, notes: "looks right" }),
@@ -179,7 +198,9 @@ describe("a workspace with finished runs", () => {
         await postRun("acme-ops", latest.runId, { intent: "qa-check", uen: latest.highUens[1]!, verdict: "ok", notes: "fine\u0000" }),
       );
       expect(nul).toMatchObject({ ok: false, submission: { error: { notes: [expect.stringMatching(/NUL/)] } } });
-      const checks = await app.db.$withTenant(acme.id, (tx) => tx.runQaCheck.count({ where: { runId: latest.runId, uen: { in: [latest.uens[1]!, latest.highUens[1]!] } } }));
+      const checks = await app.db.$withTenant(acme.id, (tx) =>
+        tx.runQaCheck.count({ where: { runId: latest.runId, uen: { in: [latest.uens[1]!, latest.highUens[1]!] } } }),
+      );
       expect(checks).toBe(0);
     });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Tenant } from "~/generated/prisma/client";
-import { APP_URL, startStandIns, type StandIns } from "../support/platform";
+import { type Tenant } from "~/generated/prisma/client";
 import { appRequest, invoke } from "../support/app-requests";
+import { APP_URL, startStandIns, type StandIns } from "../support/platform";
 import { activeTenant, memberCookie } from "../support/workspace-users";
 
 /**
@@ -64,7 +64,9 @@ async function ok(response: Response): Promise<Result> {
 }
 
 const suppressed = () =>
-  app.db.$withTenant(acme.id, (tx) => tx.suppressionEntry.findMany({ orderBy: [{ kind: "asc" }, { value: "asc" }], select: { kind: true, value: true, reason: true } }));
+  app.db.$withTenant(acme.id, (tx) =>
+    tx.suppressionEntry.findMany({ orderBy: [{ kind: "asc" }, { value: "asc" }], select: { kind: true, value: true, reason: true } }),
+  );
 const auditOf = (action: string) => app.platformDb.auditLog.findMany({ where: { tenantId: acme.id, action }, orderBy: { id: "asc" } });
 
 describe("who may use the settings", () => {
@@ -75,7 +77,13 @@ describe("who may use the settings", () => {
     }
     const data = (await (await load("ops")).json()) as SettingsData;
     const { defaultIcpRules } = await import("~/icp/rules");
-    expect(data.settings).toMatchObject({ odooPushMode: "after_run", dailyTokenBudget: 200_000, freeMail: "exclude", scoreThresholds: defaultIcpRules().scoreThresholds, icpVersion: null });
+    expect(data.settings).toMatchObject({
+      odooPushMode: "after_run",
+      dailyTokenBudget: 200_000,
+      freeMail: "exclude",
+      scoreThresholds: defaultIcpRules().scoreThresholds,
+      icpVersion: null,
+    });
     expect(data.suppressions).toMatchObject({ total: 0, counts: { email: 0, domain: 0, uen: 0 } });
   });
 
@@ -106,16 +114,29 @@ describe("who may use the settings", () => {
 
 describe("suppression lists", () => {
   it("adds one value normalised, and refuses a bad one keeping what was typed", async () => {
-    expect(await ok(await post("ops", { intent: "suppress-one", kind: "domain", value: "https://www.Globex.com/about", reason: "competitor\u0000" }))).toMatchObject({ ok: true, message: "globex.com is now suppressed." });
-    expect(await ok(await post("ops", { intent: "suppress-one", kind: "auto", value: "globex.com" }))).toMatchObject({ ok: true, message: "globex.com was already on the list." });
+    expect(
+      await ok(await post("ops", { intent: "suppress-one", kind: "domain", value: "https://www.Globex.com/about", reason: "competitor\u0000" })),
+    ).toMatchObject({ ok: true, message: "globex.com is now suppressed." });
+    expect(await ok(await post("ops", { intent: "suppress-one", kind: "auto", value: "globex.com" }))).toMatchObject({
+      ok: true,
+      message: "globex.com was already on the list.",
+    });
     const bad = await ok(await post("ops", { intent: "suppress-one", kind: "uen", value: "12345", reason: "typo" }));
-    expect(bad).toMatchObject({ ok: false, submission: { error: { value: [expect.stringContaining("not a UEN")] }, initialValue: { kind: "uen", value: "12345", reason: "typo" } } });
+    expect(bad).toMatchObject({
+      ok: false,
+      submission: { error: { value: [expect.stringContaining("not a UEN")] }, initialValue: { kind: "uen", value: "12345", reason: "typo" } },
+    });
     expect(await suppressed()).toEqual([{ kind: "domain", value: "globex.com", reason: "competitor" }]);
   });
 
   it("adds a pasted list: good lines stored, bad lines reported by number and given back to fix", async () => {
     const result = await ok(
-      await post("ops", { intent: "suppress-paste", kind: "auto", reason: "complaint", values: ["Jane.Tan@Acme.SG", "not-a-thing", "", "www.initech.sg", "201912345k", "bob@", "globex.com"].join("\n") }),
+      await post("ops", {
+        intent: "suppress-paste",
+        kind: "auto",
+        reason: "complaint",
+        values: ["Jane.Tan@Acme.SG", "not-a-thing", "", "www.initech.sg", "201912345k", "bob@", "globex.com"].join("\n"),
+      }),
     );
     expect(result.ok).toBe(false);
     expect(result.message).toBe("3 added, 1 already on the list, 2 lines refused (nothing stored from them).");
@@ -124,7 +145,12 @@ describe("suppression lists", () => {
       [6, "bob@"],
     ]);
     expect(result.submission?.initialValue).toMatchObject({ kind: "auto", values: "not-a-thing\nbob@", reason: "complaint" });
-    expect((await suppressed()).map((s) => `${s.kind}:${s.value}`)).toEqual(["domain:globex.com", "domain:initech.sg", "email:jane.tan@acme.sg", "uen:201912345K"]);
+    expect((await suppressed()).map((s) => `${s.kind}:${s.value}`)).toEqual([
+      "domain:globex.com",
+      "domain:initech.sg",
+      "email:jane.tan@acme.sg",
+      "uen:201912345K",
+    ]);
   });
 
   it("imports a CSV with mixed good and bad rows: row-level errors, nothing from a bad row, good rows stored, audited", async () => {
@@ -134,7 +160,7 @@ describe("suppression lists", () => {
       "email,ops@@umbrella.sg,typo",
       "domain,http://umbrella.sg/contact,",
       "fax,6123 4567,wrong kind",
-      "uen,T19LL1234A,\"closed, says the owner\"",
+      'uen,T19LL1234A,"closed, says the owner"',
       "uen,2019X,too short",
       'email,"broken@umbrella.sg,',
     ].join("\r\n");
@@ -163,7 +189,9 @@ describe("suppression lists", () => {
     const body = new FormData();
     body.set("intent", "suppress-csv");
     body.set("kind", "domain");
-    const result = await ok(await invoke(app.settings.action, new Request(new URL("/app/settings", APP_URL), { method: "POST", headers: { cookie: users.ops!.cookie }, body })));
+    const result = await ok(
+      await invoke(app.settings.action, new Request(new URL("/app/settings", APP_URL), { method: "POST", headers: { cookie: users.ops!.cookie }, body })),
+    );
     // The kind the user chose comes back for the form to keep.
     expect(result).toMatchObject({ ok: false, submission: { error: { file: ["Choose a CSV file"] }, initialValue: { kind: "domain" } } });
   });
@@ -185,9 +213,15 @@ describe("suppression lists", () => {
     const target = search.suppressions.entries.find((e) => e.value === "umbrella.sg")!;
     expect((await post("viewer", { intent: "suppress-remove", id: target.id })).status).toBe(403);
     expect((await suppressed()).some((s) => s.value === "umbrella.sg")).toBe(true);
-    expect(await ok(await post("ops", { intent: "suppress-remove", id: target.id }))).toMatchObject({ ok: true, message: "umbrella.sg is no longer suppressed." });
+    expect(await ok(await post("ops", { intent: "suppress-remove", id: target.id }))).toMatchObject({
+      ok: true,
+      message: "umbrella.sg is no longer suppressed.",
+    });
     expect((await suppressed()).some((s) => s.value === "umbrella.sg")).toBe(false);
-    expect((await auditOf("suppression.removed")).at(-1)).toMatchObject({ target: `suppression:${target.id}`, details: { kind: "domain", value: "umbrella.sg" } });
+    expect((await auditOf("suppression.removed")).at(-1)).toMatchObject({
+      target: `suppression:${target.id}`,
+      details: { kind: "domain", value: "umbrella.sg" },
+    });
     expect(await ok(await post("ops", { intent: "suppress-remove", id: target.id }))).toMatchObject({ ok: false });
   });
 });
@@ -195,7 +229,10 @@ describe("suppression lists", () => {
 describe("policies saved as ICP versions", () => {
   it("refuses thresholds with High not above Medium, keeping the input and saving nothing", async () => {
     const result = await ok(await post("ops", { intent: "thresholds", high: "40", medium: "60" }));
-    expect(result).toMatchObject({ ok: false, submission: { error: { high: ["The High threshold must be above the Medium one"] }, initialValue: { high: "40", medium: "60" } } });
+    expect(result).toMatchObject({
+      ok: false,
+      submission: { error: { high: ["The High threshold must be above the Medium one"] }, initialValue: { high: "40", medium: "60" } },
+    });
     const words = await ok(await post("ops", { intent: "thresholds", high: "seventy", medium: "" }));
     expect(words.submission?.error).toEqual({ high: ["The High threshold must be a whole number"], medium: ["The Medium threshold is required"] });
     expect(words.submission?.initialValue).toMatchObject({ high: "seventy" });
@@ -205,31 +242,51 @@ describe("policies saved as ICP versions", () => {
   it("saves thresholds as a new ICP version that changes only them", async () => {
     const result = await ok(await post("ops", { intent: "thresholds", high: "80", medium: "50" }));
     expect(result).toMatchObject({ ok: true, message: "Score thresholds saved as ICP version 1." });
-    expect(await ok(await post("admin", { intent: "free-mail", freeMail: "allow_low_confidence" }))).toMatchObject({ ok: true, message: "Free-mail policy saved as ICP version 2." });
+    expect(await ok(await post("admin", { intent: "free-mail", freeMail: "allow_low_confidence" }))).toMatchObject({
+      ok: true,
+      message: "Free-mail policy saved as ICP version 2.",
+    });
     const [v2, v1] = await app.icpHistory(acme.id);
     expect(v1!.rules.scoreThresholds).toEqual({ high: 80, medium: 50 });
     expect(v2!.changes).toEqual([{ path: "freeMail", kind: "changed", before: "exclude", after: "allow_low_confidence" }]);
     expect(v2!.authorEmail).toBe(users.admin!.email);
-    expect((await auditOf("icp.update")).length).toBe(2);
+    expect(await auditOf("icp.update")).toHaveLength(2);
     const data = (await (await load("ops")).json()) as SettingsData;
     expect(data.settings).toMatchObject({ freeMail: "allow_low_confidence", scoreThresholds: { high: 80, medium: 50 }, icpVersion: 2 });
   });
 
   it("does not save a version when nothing changed, and refuses an unknown policy", async () => {
-    expect(await ok(await post("ops", { intent: "free-mail", freeMail: "allow_low_confidence" }))).toMatchObject({ ok: true, message: "Free-mail policy saved: nothing changed." });
-    expect(await ok(await post("ops", { intent: "free-mail", freeMail: "anything" }))).toMatchObject({ ok: false, submission: { error: { freeMail: ["Choose a free-mail policy"] } } });
-    expect((await app.icpHistory(acme.id)).length).toBe(2);
+    expect(await ok(await post("ops", { intent: "free-mail", freeMail: "allow_low_confidence" }))).toMatchObject({
+      ok: true,
+      message: "Free-mail policy saved: nothing changed.",
+    });
+    expect(await ok(await post("ops", { intent: "free-mail", freeMail: "anything" }))).toMatchObject({
+      ok: false,
+      submission: { error: { freeMail: ["Choose a free-mail policy"] } },
+    });
+    expect(await app.icpHistory(acme.id)).toHaveLength(2);
   });
 });
 
 describe("workspace settings", () => {
   it("switches the Odoo push mode, audited", async () => {
-    expect(await ok(await post("ops", { intent: "push-mode", odooPushMode: "on_approval" }))).toMatchObject({ ok: true, message: "Odoo push mode is now “On approval”." });
-    expect(await ok(await post("ops", { intent: "push-mode", odooPushMode: "sometimes" }))).toMatchObject({ ok: false, submission: { error: { odooPushMode: [expect.any(String)] } } });
+    expect(await ok(await post("ops", { intent: "push-mode", odooPushMode: "on_approval" }))).toMatchObject({
+      ok: true,
+      message: "Odoo push mode is now “On approval”.",
+    });
+    expect(await ok(await post("ops", { intent: "push-mode", odooPushMode: "sometimes" }))).toMatchObject({
+      ok: false,
+      submission: { error: { odooPushMode: [expect.any(String)] } },
+    });
     const row = await app.db.$withTenant(acme.id, (tx) => tx.tenantSettings.findUniqueOrThrow({ where: { tenantId: acme.id } }));
     expect(row).toMatchObject({ odooPushMode: "on_approval", updatedByEmail: users.ops!.email });
-    expect(await auditOf("settings.odoo_push_mode_changed")).toEqual([expect.objectContaining({ actorEmail: users.ops!.email, details: { mode: "on_approval" } })]);
-    expect(await ok(await post("ops", { intent: "push-mode", odooPushMode: "on_approval" }))).toMatchObject({ ok: true, message: "Odoo push mode was already “On approval”." });
+    expect(await auditOf("settings.odoo_push_mode_changed")).toEqual([
+      expect.objectContaining({ actorEmail: users.ops!.email, details: { mode: "on_approval" } }),
+    ]);
+    expect(await ok(await post("ops", { intent: "push-mode", odooPushMode: "on_approval" }))).toMatchObject({
+      ok: true,
+      message: "Odoo push mode was already “On approval”.",
+    });
     expect(await auditOf("settings.odoo_push_mode_changed")).toHaveLength(1);
   });
 
@@ -242,9 +299,18 @@ describe("workspace settings", () => {
   });
 
   it("validates and saves the daily token budget, keeping bad input", async () => {
-    expect(await ok(await post("admin", { intent: "budget", dailyTokenBudget: "12.5k" }))).toMatchObject({ ok: false, submission: { error: { dailyTokenBudget: ["The daily token budget must be a whole number"] }, initialValue: { dailyTokenBudget: "12.5k" } } });
-    expect(await ok(await post("admin", { intent: "budget", dailyTokenBudget: "500000000" }))).toMatchObject({ ok: false, submission: { error: { dailyTokenBudget: ["The daily token budget must be at most 100,000,000"] } } });
-    expect(await ok(await post("admin", { intent: "budget", dailyTokenBudget: "75000" }))).toMatchObject({ ok: true, message: "The daily token budget is now 75,000 tokens." });
+    expect(await ok(await post("admin", { intent: "budget", dailyTokenBudget: "12.5k" }))).toMatchObject({
+      ok: false,
+      submission: { error: { dailyTokenBudget: ["The daily token budget must be a whole number"] }, initialValue: { dailyTokenBudget: "12.5k" } },
+    });
+    expect(await ok(await post("admin", { intent: "budget", dailyTokenBudget: "500000000" }))).toMatchObject({
+      ok: false,
+      submission: { error: { dailyTokenBudget: ["The daily token budget must be at most 100,000,000"] } },
+    });
+    expect(await ok(await post("admin", { intent: "budget", dailyTokenBudget: "75000" }))).toMatchObject({
+      ok: true,
+      message: "The daily token budget is now 75,000 tokens.",
+    });
     const row = await app.db.$withTenant(acme.id, (tx) => tx.tenantSettings.findUniqueOrThrow({ where: { tenantId: acme.id } }));
     expect(row).toMatchObject({ dailyTokenBudget: 75_000, odooPushMode: "on_approval" });
     expect(await auditOf("settings.daily_token_budget")).toEqual([expect.objectContaining({ details: { before: 200_000, after: 75_000 } })]);

@@ -1,4 +1,4 @@
-import type { ReactNode } from "react";
+import { type ReactNode } from "react";
 import { Skeleton } from "./skeleton";
 import { useHydrated } from "./use-hydrated";
 
@@ -51,7 +51,7 @@ export function ChartFrame({
         <summary className="cursor-pointer rounded text-brand-700 hover:underline focus-visible:outline focus-visible:outline-2 focus-visible:outline-brand-500">
           Show as table
         </summary>
-        <div className="mt-2 relative overflow-x-auto">
+        <div className="relative mt-2 overflow-x-auto">
           <table className="min-w-full text-left text-sm">
             <caption className="sr-only">{table.caption}</caption>
             <thead className="text-xs uppercase tracking-wide text-slate-500">

@@ -39,7 +39,10 @@ export function ScoreDistributionChart({ id, distribution, caption }: { id: stri
             <CartesianGrid vertical={false} stroke="#e2e8f0" />
             <XAxis dataKey="bucket" tickLine={false} axisLine={{ stroke: "#94a3b8" }} tick={{ fill: "#334155", fontSize: 13 }} />
             <YAxis allowDecimals={false} width={36} tickLine={false} axisLine={false} tick={{ fill: "#475569", fontSize: 12 }} />
-            <Tooltip formatter={(value, _name, item) => [`${value} (${formatPercent((item.payload as { share: number }).share)})`, "Companies"]} cursor={{ fill: "#f1f5f9" }} />
+            <Tooltip
+              formatter={(value, _name, item) => [`${value} (${formatPercent((item.payload as { share: number }).share)})`, "Companies"]}
+              cursor={{ fill: "#f1f5f9" }}
+            />
             <Bar dataKey="companies" name="Companies" isAnimationActive={false} stroke="#0f172a" strokeWidth={1} radius={[3, 3, 0, 0]}>
               {data.map((d) => (
                 <Cell key={d.bucket} fill={`url(#${patternId(id, BUCKET_STYLE[d.bucket].pattern)})`} />

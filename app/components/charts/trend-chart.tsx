@@ -36,9 +36,25 @@ export function TrendChart({ id, points }: { id: string; points: TrendDatum[] })
         <ResponsiveContainer width="100%" height="100%">
           <LineChart data={data} margin={{ top: 16, right: 8, bottom: 0, left: 0 }} accessibilityLayer={false}>
             <CartesianGrid stroke="#e2e8f0" vertical={false} />
-            <XAxis dataKey="label" tickLine={false} axisLine={{ stroke: "#94a3b8" }} tick={{ fill: "#334155", fontSize: 12 }} interval="preserveStartEnd" minTickGap={12} />
+            <XAxis
+              dataKey="label"
+              tickLine={false}
+              axisLine={{ stroke: "#94a3b8" }}
+              tick={{ fill: "#334155", fontSize: 12 }}
+              interval="preserveStartEnd"
+              minTickGap={12}
+            />
             <YAxis yAxisId="count" allowDecimals={false} width={40} tickLine={false} axisLine={false} tick={{ fill: "#475569", fontSize: 12 }} />
-            <YAxis yAxisId="pct" orientation="right" domain={[0, 100]} unit=" %" width={60} tickLine={false} axisLine={false} tick={{ fill: "#475569", fontSize: 12 }} />
+            <YAxis
+              yAxisId="pct"
+              orientation="right"
+              domain={[0, 100]}
+              unit=" %"
+              width={60}
+              tickLine={false}
+              axisLine={false}
+              tick={{ fill: "#475569", fontSize: 12 }}
+            />
             <Tooltip
               formatter={(value, name) => (name === EMAIL.name ? [`${value} %`, "Verified-email rate"] : [value, "Shortlist size"])}
               labelFormatter={(label) => `Run of ${label}`}

@@ -1,4 +1,4 @@
-import type { ReactNode } from "react";
+import { type ReactNode } from "react";
 
 const tones = {
   green: "bg-emerald-50 text-emerald-800 ring-emerald-600/20",

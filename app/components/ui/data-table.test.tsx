@@ -1,7 +1,6 @@
 import { renderToString } from "react-dom/server";
 import { describe, expect, it } from "vitest";
-import { DataTable, footerColumns } from "./data-table";
-import type { DataColumn } from "./data-table";
+import { DataTable, footerColumns, type DataColumn } from "./data-table";
 
 type Vendor = { name: string; calls: number };
 const columns: DataColumn<Vendor>[] = [
@@ -28,9 +27,9 @@ describe("DataTable", () => {
 
   it("puts footer cells under the column they start at", () => {
     expect(footerColumns([{ content: "Total", span: 2 }, { content: 12 }])).toEqual([0, 2]);
-    const html = renderToString(
-      <DataTable columns={columns} rows={[]} rowKey={(v) => v.name} footer={[{ content: "Total", span: 2 }, { content: 12 }]} />,
+    const html = renderToString(<DataTable columns={columns} rows={[]} rowKey={(v) => v.name} footer={[{ content: "Total", span: 2 }, { content: 12 }]} />);
+    expect(html).toMatch(
+      /<tfoot[^>]*><tr><th scope="row" colSpan="2" class="[^"]*">Total<\/th><td class="[^"]*text-right tabular-nums">12<\/td><\/tr><\/tfoot>/,
     );
-    expect(html).toMatch(/<tfoot[^>]*><tr><th scope="row" colSpan="2" class="[^"]*">Total<\/th><td class="[^"]*text-right tabular-nums">12<\/td><\/tr><\/tfoot>/);
   });
 });

@@ -1,4 +1,4 @@
-import type { HTMLAttributes, ReactNode } from "react";
+import { type HTMLAttributes, type ReactNode } from "react";
 
 export type DataColumn<Row> = {
   header: ReactNode;
@@ -119,7 +119,7 @@ export function DataTable<Row>({
               {columns.map((column, i) => {
                 const classes = columnClass(column, pad, column.cellClassName);
                 return column.rowHeader ? (
-                  <th key={i} scope="row" className={`${classes} text-left${column.cellClassName ? "" : " font-medium"}`}>
+                  <th key={i} scope="row" className={`${classes} text-left${column.cellClassName ? "" : "font-medium"}`}>
                     {column.cell(row, index)}
                   </th>
                 ) : (

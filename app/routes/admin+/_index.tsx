@@ -2,6 +2,7 @@ import { redirect, type LoaderFunctionArgs, type MetaFunction, type SerializeFro
 import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { requirePlatformUser, requireViewer } from "~/auth/guards.server";
 import { canOperateTenants, controlPlaneHome, isPlatformStaff, TENANT_OPERATIONS_ROLES } from "~/auth/roles";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Badge, statusTone } from "~/components/ui/badge";
 import { DataTable, type DataColumn } from "~/components/ui/data-table";
 import { EmptyState } from "~/components/ui/empty-state";
@@ -9,7 +10,6 @@ import { Page } from "~/components/ui/page";
 import { pageParam, Pagination } from "~/components/ui/pagination";
 import { listTenants } from "~/tenants/admin.server";
 import { TENANT_STATUSES } from "~/tenants/lifecycle";
-import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { formatDate } from "~/utils/date-format";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -45,7 +45,11 @@ const tenantColumns: DataColumn<TenantRow>[] = [
     ),
   },
   { header: "Status", cell: (t) => <Badge tone={statusTone(t.status)}>{t.status}</Badge> },
-  { header: "Provisioning", cellClassName: "text-slate-700", cell: (t) => (t.onboardingStatus ? `${t.onboardingStatus.status} · ${t.onboardingStatus.phase}` : "—") },
+  {
+    header: "Provisioning",
+    cellClassName: "text-slate-700",
+    cell: (t) => (t.onboardingStatus ? `${t.onboardingStatus.status} · ${t.onboardingStatus.phase}` : "—"),
+  },
   { header: "Odoo mode", cellClassName: "text-slate-700", cell: (t) => t.odooConnection?.mode ?? "—" },
   { header: "Created", cellClassName: "text-slate-700", cell: (t) => formatDate(t.createdAt) },
 ];

@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import { type LoaderFunctionArgs } from "@remix-run/node";
 import { Outlet } from "@remix-run/react";
 import { requirePlatformUser } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";

@@ -2,13 +2,13 @@ import { redirect, type LoaderFunctionArgs, type MetaFunction, type SerializeFro
 import { useLoaderData } from "@remix-run/react";
 import { requirePlatformUser } from "~/auth/guards.server";
 import { BILLING_ROLES } from "~/auth/roles";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Badge, statusTone } from "~/components/ui/badge";
 import { DataTable, type DataColumn } from "~/components/ui/data-table";
 import { EmptyState } from "~/components/ui/empty-state";
 import { Page } from "~/components/ui/page";
 import { pageParam, Pagination } from "~/components/ui/pagination";
 import { listTenantPlans } from "~/tenants/admin.server";
-import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { formatDate } from "~/utils/date-format";
 
 /** Billing & subscriptions: the tenants' plans, read-only, for the platform owners and finance. */

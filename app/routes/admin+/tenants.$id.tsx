@@ -1,22 +1,22 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction, SerializeFrom } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, type SerializeFrom } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { recordAudit } from "~/audit.server";
 import { requirePlatformUser, requireRole } from "~/auth/guards.server";
 import { TENANT_OPERATIONS_ROLES } from "~/auth/roles";
-import { platformDb } from "~/db.server";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Badge, statusTone } from "~/components/ui/badge";
 import { Button } from "~/components/ui/button";
 import { DataTable, type DataColumn } from "~/components/ui/data-table";
 import { Page } from "~/components/ui/page";
 import { pageParam, Pagination } from "~/components/ui/pagination";
+import { platformDb } from "~/db.server";
 import { invariantFound } from "~/http.server";
 import { log } from "~/logger.server";
 import { setTenantPaused, tenantDetail } from "~/tenants/admin.server";
-import { NoOdooConnectionError, rotateOdooCredential, verifyOdooConnection } from "~/tenants/odoo-credential.server";
 import { PROVISIONING_PHASES } from "~/tenants/lifecycle";
+import { NoOdooConnectionError, rotateOdooCredential, verifyOdooConnection } from "~/tenants/odoo-credential.server";
 import { requestProvisioning } from "~/tenants/provisioning.server";
-import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { formatWhenWithSeconds } from "~/utils/date-format";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -51,7 +51,11 @@ export async function action({ request, params }: ActionFunctionArgs): Promise<A
     case "verify": {
       requireRole(request, viewer, ["platform_owner", "platform_operator"]);
       const result = await verifyOdooConnection(id, actor);
-      return { ok: result.ok, intent: "verify", message: result.ok ? `Odoo answered in ${result.latency_ms} ms (${result.server_version}).` : `Odoo check failed: ${result.error}` };
+      return {
+        ok: result.ok,
+        intent: "verify",
+        message: result.ok ? `Odoo answered in ${result.latency_ms} ms (${result.server_version}).` : `Odoo check failed: ${result.error}`,
+      };
     }
     case "rotate": {
       requireRole(request, viewer, ["platform_owner"]);
@@ -132,14 +136,19 @@ export default function TenantDetail() {
         </Link>
       </p>
       {result ? (
-        <p role="status" className={`mb-6 rounded-md border p-3 text-sm ${result.ok ? "border-emerald-200 bg-emerald-50 text-emerald-900" : "border-red-200 bg-red-50 text-red-900"}`}>
+        <p
+          role="status"
+          className={`mb-6 rounded-md border p-3 text-sm ${result.ok ? "border-emerald-200 bg-emerald-50 text-emerald-900" : "border-red-200 bg-red-50 text-red-900"}`}
+        >
           {result.message}
         </p>
       ) : null}
 
       <div className="grid gap-6 lg:grid-cols-2">
         <section className="rounded-lg border border-slate-200 bg-white p-5" aria-labelledby="overview">
-          <h2 id="overview" className="font-semibold">Overview</h2>
+          <h2 id="overview" className="font-semibold">
+            Overview
+          </h2>
           <dl className="mt-3 grid grid-cols-2 gap-y-2 text-sm">
             <dt className="text-slate-500">Plan</dt>
             <dd>{tenant.plan}</dd>
@@ -154,7 +163,9 @@ export default function TenantDetail() {
 
         <section className="rounded-lg border border-slate-200 bg-white p-5" aria-labelledby="provisioning">
           <div className="flex items-center justify-between">
-            <h2 id="provisioning" className="font-semibold">Provisioning</h2>
+            <h2 id="provisioning" className="font-semibold">
+              Provisioning
+            </h2>
             {onboarding ? <Badge tone={statusTone(onboarding.status)}>{onboarding.status}</Badge> : null}
           </div>
           <ol className="mt-3 space-y-1 text-sm">
@@ -174,7 +185,9 @@ export default function TenantDetail() {
         </section>
 
         <section className="rounded-lg border border-slate-200 bg-white p-5 lg:col-span-2" aria-labelledby="odoo">
-          <h2 id="odoo" className="font-semibold">Odoo connection</h2>
+          <h2 id="odoo" className="font-semibold">
+            Odoo connection
+          </h2>
           {tenant.odooConnection ? (
             <>
               <dl className="mt-3 grid grid-cols-2 gap-y-2 text-sm sm:grid-cols-4">
@@ -204,7 +217,9 @@ export default function TenantDetail() {
         </section>
 
         <section className="rounded-lg border border-slate-200 bg-white p-5 lg:col-span-2" aria-labelledby="audit">
-          <h2 id="audit" className="font-semibold">Audit log</h2>
+          <h2 id="audit" className="font-semibold">
+            Audit log
+          </h2>
           {audit.length === 0 ? (
             <p className="mt-3 text-sm text-slate-600">Nothing recorded yet.</p>
           ) : (

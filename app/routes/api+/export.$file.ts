@@ -1,14 +1,14 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import { type LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { requireTenantUser } from "~/auth/guards.server";
 import { exportFilename } from "~/exports/shortlist-export";
 import { findExportRun, shortlistExportStream, type ExportFormat, type ExportKind } from "~/exports/shortlist-export.server";
-import { apiError } from "~/http.server";
 import { exportsGate, releasedWhenRead } from "~/http/open-streams.server";
 import { limitUser } from "~/http/rate-limit.server";
+import { apiError } from "~/http.server";
 import { seesPersonalData } from "~/privacy/mask";
-import { singaporeDate } from "~/utils/singapore-time";
 import { parseShortlistSearch } from "~/shortlist/shortlist-query";
+import { singaporeDate } from "~/utils/singapore-time";
 
 /**
  * GET /api/export/shortlist.(csv|json)?date=&bucket=&industry=&hasEmail=&q=&limit=

@@ -1,6 +1,6 @@
-import type { ActionFunctionArgs } from "@remix-run/node";
-import { resolveIdentity } from "~/auth/identity.server";
+import { type ActionFunctionArgs } from "@remix-run/node";
 import { requireViewer } from "~/auth/guards.server";
+import { resolveIdentity } from "~/auth/identity.server";
 import { apiError } from "~/http.server";
 import { provisioningStatus, requestProvisioning } from "~/tenants/provisioning.server";
 

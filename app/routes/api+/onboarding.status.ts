@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import { type LoaderFunctionArgs } from "@remix-run/node";
 import { requireTenantUser } from "~/auth/guards.server";
 import { apiError } from "~/http.server";
 import { provisioningStatus } from "~/tenants/provisioning.server";

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs } from "@remix-run/node";
+import { type ActionFunctionArgs } from "@remix-run/node";
 import { requireRole, requireTenantUser } from "~/auth/guards.server";
 import { apiError } from "~/http.server";
 import { verifyOdooConnection } from "~/tenants/odoo-credential.server";

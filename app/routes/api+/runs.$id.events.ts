@@ -1,8 +1,8 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import { type LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { requireTenantUser } from "~/auth/guards.server";
-import { apiError } from "~/http.server";
 import { eventStreamsGate } from "~/http/open-streams.server";
+import { apiError } from "~/http.server";
 import { resumePoint, runEventStream } from "~/runs/run-event-stream.server";
 import { runProgress } from "~/runs/run-events.server";
 

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs } from "@remix-run/node";
+import { type ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { requireRole, requireTenantUser } from "~/auth/guards.server";
 import { apiError } from "~/http.server";

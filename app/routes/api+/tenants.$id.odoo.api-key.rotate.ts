@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs } from "@remix-run/node";
+import { type ActionFunctionArgs } from "@remix-run/node";
 import { requireViewer } from "~/auth/guards.server";
 import { isPlatformStaff } from "~/auth/roles";
 import { apiError } from "~/http.server";

@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import { type LoaderFunctionArgs } from "@remix-run/node";
 import { requireViewer } from "~/auth/guards.server";
 import { canOperateTenants, isPlatformStaff } from "~/auth/roles";
 import { platformDb } from "~/db.server";
@@ -14,9 +14,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     return apiError(403, "forbidden", "Tenant details are for platform owners and operators");
   }
   const allowed = canOperateTenants(viewer.roles) || own;
-  const tenant = allowed && /^[0-9a-f-]{36}$/i.test(id)
-    ? await platformDb.tenant.findUnique({ where: { id }, select: { id: true, slug: true, name: true, status: true, plan: true, createdAt: true } })
-    : null;
+  const tenant =
+    allowed && /^[0-9a-f-]{36}$/i.test(id)
+      ? await platformDb.tenant.findUnique({ where: { id }, select: { id: true, slug: true, name: true, status: true, plan: true, createdAt: true } })
+      : null;
   if (!tenant) return apiError(404, "not_found", "No such tenant");
   return Response.json({ ...tenant, provisioning: await provisioningStatus(tenant.id) });
 }

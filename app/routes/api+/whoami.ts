@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import { type LoaderFunctionArgs } from "@remix-run/node";
 import { requireViewer } from "~/auth/guards.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -6,19 +6,19 @@ import { canOperate } from "~/auth/roles";
 import { BudgetMeter } from "~/components/charts/budget-meter";
 import { ScoreDistributionChart } from "~/components/charts/score-distribution-chart";
 import { TrendChart } from "~/components/charts/trend-chart";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Badge, statusTone } from "~/components/ui/badge";
 import { Button } from "~/components/ui/button";
 import { EmptyState } from "~/components/ui/empty-state";
 import { Page } from "~/components/ui/page";
 import { dashboardSummary, resolveAlert } from "~/dashboard/dashboard.server";
 import { RunProgressBar } from "~/dashboard/live-run-progress";
-import { formatDay, formatWhen } from "~/utils/date-format";
-import { formatCount, formatPercent } from "~/utils/number-format";
-import { isRunFinished } from "~/runs/run-vocabulary";
 import { Notice, Section } from "~/dashboard/section";
 import { VendorUsageTable } from "~/dashboard/vendor-usage-table";
+import { isRunFinished } from "~/runs/run-vocabulary";
 import { RunAlreadyActiveError, startRun } from "~/runs/start-run.server";
-import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { formatDay, formatWhen } from "~/utils/date-format";
+import { formatCount, formatPercent } from "~/utils/number-format";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireTenantUser(request);
@@ -71,7 +71,10 @@ export default function Dashboard() {
 
   const runNow = data.canOperate ? (
     data.activeRunId ? (
-      <Link to={`/app/runs/${data.activeRunId}`} className="rounded-md border border-slate-300 bg-white px-3.5 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50">
+      <Link
+        to={`/app/runs/${data.activeRunId}`}
+        className="rounded-md border border-slate-300 bg-white px-3.5 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50"
+      >
         Watch the run in progress
       </Link>
     ) : (
@@ -105,7 +108,15 @@ export default function Dashboard() {
         </EmptyState>
       ) : (
         <div className="grid gap-6 lg:grid-cols-2">
-          <Section id="latest-run" title="Latest run" actions={<Link to={`/app/runs/${latest.id}`} className="text-sm font-medium text-brand-700 hover:underline">Open run</Link>}>
+          <Section
+            id="latest-run"
+            title="Latest run"
+            actions={
+              <Link to={`/app/runs/${latest.id}`} className="text-sm font-medium text-brand-700 hover:underline">
+                Open run
+              </Link>
+            }
+          >
             <div className="flex flex-wrap items-center gap-2">
               <Badge tone={statusTone(latest.status)}>{latest.status}</Badge>
               {latest.degraded ? <Badge tone="amber">degraded</Badge> : null}
@@ -148,7 +159,11 @@ export default function Dashboard() {
 
           <Section id="distribution" title="Latest shortlist">
             {data.distribution ? (
-              <ScoreDistributionChart id="dashboard-distribution" distribution={data.distribution.buckets} caption={`Run of ${formatDay(data.distribution.runDate)}`} />
+              <ScoreDistributionChart
+                id="dashboard-distribution"
+                distribution={data.distribution.buckets}
+                caption={`Run of ${formatDay(data.distribution.runDate)}`}
+              />
             ) : (
               <p className="text-sm text-slate-600">The score distribution appears when the first run finishes.</p>
             )}
@@ -212,7 +227,12 @@ export default function Dashboard() {
                       <Form method="post">
                         <input type="hidden" name="intent" value="resolve-alert" />
                         <input type="hidden" name="alertId" value={alert.id} />
-                        <Button type="submit" variant="secondary" disabled={busy === "resolve-alert" && navigation.formData?.get("alertId") === alert.id} aria-label={`Resolve alert: ${alert.message}`}>
+                        <Button
+                          type="submit"
+                          variant="secondary"
+                          disabled={busy === "resolve-alert" && navigation.formData?.get("alertId") === alert.id}
+                          aria-label={`Resolve alert: ${alert.message}`}
+                        >
                           Resolve
                         </Button>
                       </Form>

@@ -1,8 +1,8 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import { type LoaderFunctionArgs } from "@remix-run/node";
 import { Outlet, useLocation, useNavigation } from "@remix-run/react";
 import { requireTenantUser } from "~/auth/guards.server";
-import { opensAnotherPage, PageSkeleton } from "~/components/ui/page-skeleton";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { opensAnotherPage, PageSkeleton } from "~/components/ui/page-skeleton";
 
 /** Every workspace page needs a signed-in member of a usable workspace; the setup screen also accepts one being set up. */
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -10,8 +10,8 @@ import { ReplyView } from "~/chat/reply-view";
 import { deleteThread, findThread, renameThread } from "~/chat/threads.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Button } from "~/components/ui/button";
-import { invariantFound } from "~/http.server";
 import { limitUser } from "~/http/rate-limit.server";
+import { invariantFound } from "~/http.server";
 import { formatTime } from "~/utils/date-format";
 
 function chatViewer(viewer: TenantViewer): ChatViewer {
@@ -48,7 +48,12 @@ export async function action({ request, params }: ActionFunctionArgs): Promise<T
   const parsed = ActionSchema.safeParse(form);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { ok: false, intent: typeof form.intent === "string" ? form.intent : null, error: issue?.message ?? "Invalid request", field: issue?.path.join(".") };
+    return {
+      ok: false,
+      intent: typeof form.intent === "string" ? form.intent : null,
+      error: issue?.message ?? "Invalid request",
+      field: issue?.path.join("."),
+    };
   }
   const owner = { tenantId: viewer.tenant.id, sub: viewer.sub, email: viewer.email };
   switch (parsed.data.intent) {
@@ -101,7 +106,13 @@ export default function ChatThread() {
   return (
     <>
       <ThreadHeader title={thread.title} />
-      <div role="log" aria-live="polite" aria-label="Conversation" aria-busy={sending} className="flex-1 space-y-4 overflow-y-auto rounded-lg bg-slate-50 p-3 sm:p-4">
+      <div
+        role="log"
+        aria-live="polite"
+        aria-label="Conversation"
+        aria-busy={sending}
+        className="flex-1 space-y-4 overflow-y-auto rounded-lg bg-slate-50 p-3 sm:p-4"
+      >
         {messages.length === 0 && !sending ? (
           <p className="py-8 text-center text-sm text-slate-600">Nothing here yet. Ask “help” to see what I can do.</p>
         ) : null}

@@ -2,16 +2,16 @@ import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { useFetcher, useRouteLoaderData } from "@remix-run/react";
 import { useState } from "react";
 import { z } from "zod";
-import { canOperate } from "~/auth/roles";
 import { requireTenantUser } from "~/auth/guards.server";
+import { canOperate } from "~/auth/roles";
 import { takeTurn } from "~/chat/chat.server";
 import { PRD_EXAMPLES } from "~/chat/commands";
 import { Composer } from "~/chat/composer";
 import { MessageText } from "~/chat/replies";
 import { createThread } from "~/chat/threads.server";
-import { limitUser } from "~/http/rate-limit.server";
-import type { loader as layoutLoader } from "./_layout";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { limitUser } from "~/http/rate-limit.server";
+import { type loader as layoutLoader } from "./_layout";
 
 /** No thread open: what the agent can do, and a box whose first message opens a new thread. */
 const Send = z.object({ intent: z.literal("send"), text: MessageText });
@@ -42,7 +42,10 @@ export default function ChatStart() {
       <div className="flex-1 rounded-lg bg-slate-50 p-6">
         <h2 className="text-lg font-semibold text-slate-900">Ask the agent</h2>
         <p className="mt-1 max-w-prose text-sm text-slate-600">
-          Plain English works. {operator ? "You can change the ICP, start runs and re-enrich companies." : "As a viewer you can read the shortlist and explanations; changes need an ops or admin user."}
+          Plain English works.{" "}
+          {operator
+            ? "You can change the ICP, start runs and re-enrich companies."
+            : "As a viewer you can read the shortlist and explanations; changes need an ops or admin user."}
         </p>
         <ul className="mt-4 grid gap-2 sm:grid-cols-2" aria-label="Examples">
           {PRD_EXAMPLES.map((example) => (

@@ -3,8 +3,8 @@ import { Form, NavLink, Outlet, useLoaderData, useNavigation } from "@remix-run/
 import { z } from "zod";
 import { requireTenantUser } from "~/auth/guards.server";
 import { createThread, listThreads } from "~/chat/threads.server";
-import { Button } from "~/components/ui/button";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { Button } from "~/components/ui/button";
 import { formatWhen } from "~/utils/date-format";
 
 /** The chat's frame: the user's own threads on the side, the open thread beside them. */

@@ -1,9 +1,10 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction, SerializeFrom } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, type SerializeFrom } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { type ReactNode } from "react";
 import { z } from "zod";
 import { requireRole, requireTenantUser } from "~/auth/guards.server";
 import { canOperate } from "~/auth/roles";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Badge, statusTone, type BadgeTone } from "~/components/ui/badge";
 import { Button } from "~/components/ui/button";
 import { DataTable, type DataColumn } from "~/components/ui/data-table";
@@ -13,7 +14,6 @@ import { invariantFound } from "~/http.server";
 import { seesPersonalData } from "~/privacy/mask";
 import { companyProfile, reEnrichCompany, type CompanyEmail } from "~/shortlist/company.server";
 import { RunProgress } from "~/shortlist/run-progress";
-import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { formatWhen } from "~/utils/date-format";
 
 const Uen = z
@@ -199,7 +199,9 @@ export default function Company() {
         </Link>
       </p>
       {company.masked ? (
-        <p className="mb-4 rounded-md border border-slate-200 bg-slate-50 p-3 text-sm text-slate-700">Personal data (names, emails, phone numbers) is masked for your role.</p>
+        <p className="mb-4 rounded-md border border-slate-200 bg-slate-50 p-3 text-sm text-slate-700">
+          Personal data (names, emails, phone numbers) is masked for your role.
+        </p>
       ) : null}
 
       <div className="grid gap-6 lg:grid-cols-3">
@@ -213,7 +215,8 @@ export default function Company() {
                 {score.rationale}
               </p>
               <p className="mt-1 text-xs text-slate-500">
-                {score.runKind === "re_enrich" ? "Re-enrich" : "Run"} of {score.runDate} · rationale from {score.rationaleSource} · scored {formatWhen(score.scoredAt)}
+                {score.runKind === "re_enrich" ? "Re-enrich" : "Run"} of {score.runDate} · rationale from {score.rationaleSource} · scored{" "}
+                {formatWhen(score.scoredAt)}
               </p>
               <div className="mt-4 overflow-x-auto">
                 <DataTable
@@ -233,7 +236,9 @@ export default function Company() {
         <div className="space-y-6">
           {canOperate ? (
             <section aria-labelledby="re-enrich" className="rounded-lg border border-slate-200 bg-white p-5">
-              <h2 id="re-enrich" className="font-semibold">Re-enrich</h2>
+              <h2 id="re-enrich" className="font-semibold">
+                Re-enrich
+              </h2>
               <p className="mt-1 text-sm text-slate-600">Crawl, extract, verify and score this company again, now.</p>
               <Form method="post" className="mt-3 space-y-2">
                 <input type="hidden" name="intent" value="re_enrich" />
@@ -261,7 +266,9 @@ export default function Company() {
           ) : null}
 
           <section aria-labelledby="registry" className="rounded-lg border border-slate-200 bg-white p-5">
-            <h2 id="registry" className="font-semibold">Registry (ACRA)</h2>
+            <h2 id="registry" className="font-semibold">
+              Registry (ACRA)
+            </h2>
             {registry ? (
               <dl className="mt-3 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">
                 <Fact term="UEN">{company.uen}</Fact>
@@ -286,7 +293,9 @@ export default function Company() {
         </div>
 
         <section aria-labelledby="enriched" className="rounded-lg border border-slate-200 bg-white p-5 lg:col-span-3">
-          <h2 id="enriched" className="font-semibold">Enriched fields</h2>
+          <h2 id="enriched" className="font-semibold">
+            Enriched fields
+          </h2>
           {enrichment ? (
             <>
               <p className="mt-1 text-xs text-slate-500">
@@ -309,7 +318,9 @@ export default function Company() {
         </section>
 
         <section aria-labelledby="contacts" className="rounded-lg border border-slate-200 bg-white p-5 lg:col-span-3">
-          <h2 id="contacts" className="font-semibold">Contacts and emails</h2>
+          <h2 id="contacts" className="font-semibold">
+            Contacts and emails
+          </h2>
           {company.contacts.length === 0 && company.otherEmails.length === 0 ? (
             <div className="mt-3">
               <EmptyState title="No contacts found">The contact search found nobody at this company yet.</EmptyState>
@@ -328,7 +339,9 @@ export default function Company() {
         </section>
 
         <section aria-labelledby="sources" className="rounded-lg border border-slate-200 bg-white p-5 lg:col-span-3">
-          <h2 id="sources" className="font-semibold">Crawl sources</h2>
+          <h2 id="sources" className="font-semibold">
+            Crawl sources
+          </h2>
           {company.sources.length === 0 ? (
             <p className="mt-2 text-sm text-slate-600">No pages were read for this company.</p>
           ) : (

@@ -1,42 +1,20 @@
-import type {
-  ActionFunctionArgs,
-  LoaderFunctionArgs,
-  MetaFunction,
-} from "@remix-run/node";
-import {
-  Form,
-  useActionData,
-  useFetcher,
-  useLoaderData,
-  useNavigation,
-} from "@remix-run/react";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { requireRole, requireTenantUser } from "~/auth/guards.server";
 import { canOperate } from "~/auth/roles";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Page } from "~/components/ui/page";
-import { formatWhen } from "~/utils/date-format";
 import { latestCandidateRefresh } from "~/icp/candidates.server";
 import { HistoryPanel } from "~/icp/history-panel";
-import {
-  currentIcpRules,
-  icpHistory,
-  previewCandidates,
-  saveIcpRules,
-} from "~/icp/icp.server";
+import { currentIcpRules, icpHistory, previewCandidates, saveIcpRules } from "~/icp/icp.server";
 import { PreviewPanel } from "~/icp/preview-panel";
 import { previewResult, type PreviewResult } from "~/icp/preview-view";
 import { defaultIcpRules, InvalidIcpRulesError } from "~/icp/rules";
 import { IcpRulesFields } from "~/icp/rules-editor-fields";
-import {
-  formToRulesInput,
-  formValuesOf,
-  issuesToFieldErrors,
-  rulesToFormValues,
-  type FieldErrors,
-  type FormValues,
-} from "~/icp/rules-form";
+import { formToRulesInput, formValuesOf, issuesToFieldErrors, rulesToFormValues, type FieldErrors, type FormValues } from "~/icp/rules-form";
 import { changeText } from "~/icp/rules-text";
+import { formatWhen } from "~/utils/date-format";
 
 /**
  * The ICP editor: every rule as a form (ops and admins edit, viewers read),
@@ -81,52 +59,28 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-export type SaveResult =
-  | { ok: true; changed: boolean; version: number }
-  | { ok: false; errors: FieldErrors; values: FormValues };
+export type SaveResult = { ok: true; changed: boolean; version: number } | { ok: false; errors: FieldErrors; values: FormValues };
 
-export async function action({
-  request,
-}: ActionFunctionArgs): Promise<SaveResult> {
-  const viewer = requireRole(request, await requireTenantUser(request), [
-    "ops",
-    "admin",
-  ]);
+export async function action({ request }: ActionFunctionArgs): Promise<SaveResult> {
+  const viewer = requireRole(request, await requireTenantUser(request), ["ops", "admin"]);
   const values = formValuesOf(await request.formData());
-  if (values.intent !== "save")
-    throw new Response("Unknown action", { status: 400 });
+  if (values.intent !== "save") throw new Response("Unknown action", { status: 400 });
   const { input, errors } = formToRulesInput(values);
   if (Object.keys(errors).length) return { ok: false, errors, values };
   try {
-    const saved = await saveIcpRules(
-      viewer.tenant.id,
-      { sub: viewer.sub, email: viewer.email },
-      input,
-    );
+    const saved = await saveIcpRules(viewer.tenant.id, { sub: viewer.sub, email: viewer.email }, input);
     return { ok: true, changed: saved.changed, version: saved.version.version };
   } catch (error) {
-    if (error instanceof InvalidIcpRulesError)
-      return { ok: false, errors: issuesToFieldErrors(error.issues), values };
+    if (error instanceof InvalidIcpRulesError) return { ok: false, errors: issuesToFieldErrors(error.issues), values };
     throw error;
   }
 }
 
 export default function IcpEditor() {
-  const {
-    version,
-    savedBy,
-    savedAt,
-    values: saved,
-    preview: initialPreview,
-    refresh,
-    history,
-    canEdit,
-  } = useLoaderData<typeof loader>();
+  const { version, savedBy, savedAt, values: saved, preview: initialPreview, refresh, history, canEdit } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
-  const saving =
-    navigation.state === "submitting" &&
-    navigation.formData?.get("intent") === "save";
+  const saving = navigation.state === "submitting" && navigation.formData?.get("intent") === "save";
   const previewer = useFetcher<PreviewResult>();
   const form = useRef<HTMLFormElement>(null);
   const timer = useRef<ReturnType<typeof setTimeout>>();
@@ -137,21 +91,14 @@ export default function IcpEditor() {
   const livePreview = previewer.data;
   const errors: FieldErrors = {
     ...(livePreview && !livePreview.ok ? livePreview.errors : {}),
-    ...(failed && navigation.state === "idle" && !livePreview
-      ? failed.errors
-      : {}),
+    ...(failed && navigation.state === "idle" && !livePreview ? failed.errors : {}),
   };
   // While the form is invalid, keep showing what the last valid rules matched.
-  const [lastValid, setLastValid] = useState<Extract<
-    PreviewResult,
-    { ok: true }
-  > | null>(null);
+  const [lastValid, setLastValid] = useState<Extract<PreviewResult, { ok: true }> | null>(null);
   useEffect(() => {
     if (livePreview?.ok) setLastValid(livePreview);
   }, [livePreview]);
-  const preview = livePreview?.ok
-    ? livePreview
-    : (lastValid ?? (initialPreview.ok ? initialPreview : null));
+  const preview = livePreview?.ok ? livePreview : (lastValid ?? (initialPreview.ok ? initialPreview : null));
   const previewing = previewer.state !== "idle";
 
   useEffect(() => {
@@ -166,80 +113,40 @@ export default function IcpEditor() {
     timer.current = setTimeout(() => {
       const data = new FormData(form.current!);
       data.delete("intent");
-      previewer.load(
-        `/app/icp/preview?${new URLSearchParams(data as unknown as Record<string, string>).toString()}`,
-      );
+      previewer.load(`/app/icp/preview?${new URLSearchParams(data as unknown as Record<string, string>).toString()}`);
     }, 400);
   };
 
   return (
     <Page
       title="Ideal customer profile"
-      description={
-        version
-          ? `Version ${version}, saved by ${savedBy} on ${formatWhen(savedAt)}`
-          : "The default rules; nobody has changed them yet."
-      }
+      description={version ? `Version ${version}, saved by ${savedBy} on ${formatWhen(savedAt)}` : "The default rules; nobody has changed them yet."}
     >
       {!canEdit ? (
-        <p
-          className="mb-4 rounded-md border border-slate-200 bg-slate-50 p-3 text-sm text-slate-700"
-          role="note"
-        >
-          Read-only: your role can see the ICP but not change it. Ask an ops or
-          admin user of your workspace.
+        <p className="mb-4 rounded-md border border-slate-200 bg-slate-50 p-3 text-sm text-slate-700" role="note">
+          Read-only: your role can see the ICP but not change it. Ask an ops or admin user of your workspace.
         </p>
       ) : null}
       {result?.ok ? (
-        <p
-          role="status"
-          className="mb-4 rounded-md border border-emerald-200 bg-emerald-50 p-3 text-sm text-emerald-900"
-        >
-          {result.changed
-            ? `Saved version ${result.version}. The candidate list is being refreshed.`
-            : "Nothing changed, so no new version was saved."}
+        <p role="status" className="mb-4 rounded-md border border-emerald-200 bg-emerald-50 p-3 text-sm text-emerald-900">
+          {result.changed ? `Saved version ${result.version}. The candidate list is being refreshed.` : "Nothing changed, so no new version was saved."}
         </p>
       ) : null}
       {failed ? (
-        <p
-          role="alert"
-          className="mb-4 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-900"
-        >
-          Not saved:{" "}
-          {Object.keys(failed.errors).length === 1
-            ? "one field needs"
-            : `${Object.keys(failed.errors).length} fields need`}{" "}
-          attention. Your input is kept below.
+        <p role="alert" className="mb-4 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-900">
+          Not saved: {Object.keys(failed.errors).length === 1 ? "one field needs" : `${Object.keys(failed.errors).length} fields need`} attention. Your input is
+          kept below.
         </p>
       ) : null}
 
       <div className="grid gap-6 lg:grid-cols-[minmax(0,3fr),minmax(0,2fr)]">
-        <Form
-          method="post"
-          ref={form}
-          onChange={onChange}
-          key={version ?? 0}
-          noValidate
-          aria-label="ICP rules"
-        >
+        <Form method="post" ref={form} onChange={onChange} key={version ?? 0} noValidate aria-label="ICP rules">
           <input type="hidden" name="intent" value="save" />
-          <IcpRulesFields
-            values={values}
-            errors={errors}
-            canEdit={canEdit}
-            saving={saving}
-            dirty={dirty}
-            version={version}
-          />
+          <IcpRulesFields values={values} errors={errors} canEdit={canEdit} saving={saving} dirty={dirty} version={version} />
         </Form>
 
         <div className="space-y-6">
-          <PreviewPanel
-            preview={preview}
-            previewing={previewing}
-            invalid={Boolean(livePreview && !livePreview.ok)}
-            refresh={refresh}
-          />
+          <PreviewPanel preview={preview} previewing={previewing} invalid={Boolean(livePreview && !livePreview.ok)} refresh={refresh} />
           <HistoryPanel history={history} />
         </div>
       </div>

@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import { type LoaderFunctionArgs } from "@remix-run/node";
 import { requireTenantUser } from "~/auth/guards.server";
 import { previewCandidates } from "~/icp/icp.server";
 import { previewResult, type PreviewResult } from "~/icp/preview-view";

@@ -1,8 +1,4 @@
-import type {
-  ActionFunctionArgs,
-  LoaderFunctionArgs,
-  MetaFunction,
-} from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Await, Link, useLoaderData } from "@remix-run/react";
 import { Suspense } from "react";
 import { z } from "zod";
@@ -11,25 +7,21 @@ import { canOperate } from "~/auth/roles";
 import { ErrorNotice, GeneralErrorBoundary } from "~/components/error-boundary";
 import { Badge, statusTone } from "~/components/ui/badge";
 import { Page } from "~/components/ui/page";
-import {
-  EventFeed,
-  LiveRunProgress,
-  RunProgressBar,
-} from "~/dashboard/live-run-progress";
+import { EventFeed, LiveRunProgress, RunProgressBar } from "~/dashboard/live-run-progress";
 import { loadPushPlan } from "~/dashboard/odoo-push.server";
 import { PushPlanPanel, PushPlanSkeleton } from "~/dashboard/push-plan-panel";
 import { QaSampleSection } from "~/dashboard/qa-sample";
 import { runAction } from "~/dashboard/run-action.server";
 import { MetricsSection } from "~/dashboard/run-figures";
-import { durationMsBetween, formatDay, formatDurationMs, formatWhen } from "~/utils/date-format";
-import { formatCount } from "~/utils/number-format";
-import { isRunFinished } from "~/runs/run-vocabulary";
 import { runDetail } from "~/dashboard/runs.server";
 import { Section } from "~/dashboard/section";
 import { VendorUsageTable } from "~/dashboard/vendor-usage-table";
 import { invariantFound } from "~/http.server";
 import { pushModeOf } from "~/odoo/lead-push.server";
 import { seesPersonalData } from "~/privacy/mask";
+import { isRunFinished } from "~/runs/run-vocabulary";
+import { durationMsBetween, formatDay, formatDurationMs, formatWhen } from "~/utils/date-format";
+import { formatCount } from "~/utils/number-format";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireTenantUser(request);
@@ -42,10 +34,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   invariantFound(detail, "No such run");
   const operate = canOperate(viewer.roles);
   // The dry-run asks the tenant's Odoo, so it streams in after the page (a skeleton until then).
-  const onApproval =
-    operate &&
-    detail.run.status === "succeeded" &&
-    (await pushModeOf(viewer.tenant.id)) === "on_approval";
+  const onApproval = operate && detail.run.status === "succeeded" && (await pushModeOf(viewer.tenant.id)) === "on_approval";
   return {
     ...detail,
     canOperate: operate,
@@ -55,10 +44,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const viewer = requireRole(request, await requireTenantUser(request), [
-    "ops",
-    "admin",
-  ]);
+  const viewer = requireRole(request, await requireTenantUser(request), ["ops", "admin"]);
   const id = z.uuid().safeParse(params.id);
   invariantFound(id.success ? id.data : null, "No such run");
   return runAction(await request.formData(), viewer.tenant.id, id.data!, {
@@ -91,11 +77,7 @@ export default function RunPage() {
           {run.degraded ? <Badge tone="amber">degraded</Badge> : null}
           <span>
             Started {formatWhen(run.startedAt ?? run.createdAt)}
-            {run.startedByEmail
-              ? ` by ${run.startedByEmail}`
-              : run.kind === "nightly"
-                ? " by the schedule"
-                : ""}
+            {run.startedByEmail ? ` by ${run.startedByEmail}` : run.kind === "nightly" ? " by the schedule" : ""}
           </span>
         </span>
       }
@@ -107,10 +89,7 @@ export default function RunPage() {
       </p>
 
       {run.error ? (
-        <div
-          role="alert"
-          className="mb-6 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-900"
-        >
+        <div role="alert" className="mb-6 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-900">
           This run failed: {run.error}
         </div>
       ) : null}
@@ -126,30 +105,16 @@ export default function RunPage() {
       ) : null}
 
       <div className="grid gap-6 lg:grid-cols-3">
-        <Section
-          id="progress"
-          title={finished ? "Progress" : "Live progress"}
-          className="lg:col-span-2"
-        >
+        <Section id="progress" title={finished ? "Progress" : "Live progress"} className="lg:col-span-2">
           {finished ? (
             <div className="space-y-4">
-              <RunProgressBar
-                settled={data.outcomes.done + data.outcomes.failed}
-                target={run.target}
-                status={run.status}
-              />
+              <RunProgressBar settled={data.outcomes.done + data.outcomes.failed} target={run.target} status={run.status} />
               <p className="text-sm text-slate-600">
-                {formatCount(data.outcomes.done)} enriched and scored,{" "}
-                {formatCount(data.outcomes.failed)} failed
-                {data.outcomes.open
-                  ? `, ${formatCount(data.outcomes.open)} never finished`
-                  : ""}
-                .
+                {formatCount(data.outcomes.done)} enriched and scored, {formatCount(data.outcomes.failed)} failed
+                {data.outcomes.open ? `, ${formatCount(data.outcomes.open)} never finished` : ""}.
               </p>
               <details>
-                <summary className="cursor-pointer text-sm text-brand-700 hover:underline">
-                  Last {data.events.length} events
-                </summary>
+                <summary className="cursor-pointer text-sm text-brand-700 hover:underline">Last {data.events.length} events</summary>
                 <div className="mt-3">
                   <EventFeed events={data.events} title="Events" />
                 </div>
@@ -181,9 +146,7 @@ export default function RunPage() {
             <dt className="text-slate-500">Finished</dt>
             <dd>{formatWhen(run.finishedAt)}</dd>
             <dt className="text-slate-500">Duration</dt>
-            <dd>
-              {formatDurationMs(durationMsBetween(run.startedAt, run.finishedAt))}
-            </dd>
+            <dd>{formatDurationMs(durationMsBetween(run.startedAt, run.finishedAt))}</dd>
             <dt className="text-slate-500">ICP version</dt>
             <dd>{run.icpVersion ?? "default"}</dd>
             <dt className="text-slate-500">Candidates</dt>
@@ -191,25 +154,13 @@ export default function RunPage() {
           </dl>
         </Section>
 
-        {finished ? (
-          <MetricsSection
-            metrics={metrics}
-            candidatesTotal={run.candidatesTotal}
-            vendors={data.vendors}
-          />
-        ) : null}
+        {finished ? <MetricsSection metrics={metrics} candidatesTotal={run.candidatesTotal} vendors={data.vendors} /> : null}
 
-        <Section
-          id="vendors"
-          title="Vendor usage and cost"
-          className="lg:col-span-2"
-        >
+        <Section id="vendors" title="Vendor usage and cost" className="lg:col-span-2">
           {data.vendors.length ? (
             <VendorUsageTable vendors={data.vendors} withCacheHits withTotal />
           ) : (
-            <p className="text-sm text-slate-600">
-              No vendor has been called for this run{finished ? "" : " yet"}.
-            </p>
+            <p className="text-sm text-slate-600">No vendor has been called for this run{finished ? "" : " yet"}.</p>
           )}
         </Section>
 
@@ -219,25 +170,11 @@ export default function RunPage() {
               {data.alerts.map((a) => (
                 <li key={a.id} className="text-sm">
                   <p className="flex flex-wrap items-center gap-2">
-                    <Badge
-                      tone={
-                        SEVERITY_TONE[
-                          a.severity as keyof typeof SEVERITY_TONE
-                        ] ?? "gray"
-                      }
-                    >
-                      {a.severity}
-                    </Badge>
-                    {a.resolvedAt ? (
-                      <Badge tone="gray">resolved</Badge>
-                    ) : (
-                      <Badge tone="amber">open</Badge>
-                    )}
+                    <Badge tone={SEVERITY_TONE[a.severity as keyof typeof SEVERITY_TONE] ?? "gray"}>{a.severity}</Badge>
+                    {a.resolvedAt ? <Badge tone="gray">resolved</Badge> : <Badge tone="amber">open</Badge>}
                   </p>
                   <p className="mt-1 text-slate-900">{a.message}</p>
-                  <p className="text-xs text-slate-500">
-                    {formatWhen(a.createdAt)}
-                  </p>
+                  <p className="text-xs text-slate-500">{formatWhen(a.createdAt)}</p>
                 </li>
               ))}
             </ul>
@@ -247,20 +184,11 @@ export default function RunPage() {
         </Section>
 
         {data.odooPush ? (
-          <Section
-            id="odoo-push"
-            title="Odoo push (on approval)"
-            className="lg:col-span-3"
-          >
+          <Section id="odoo-push" title="Odoo push (on approval)" className="lg:col-span-3">
             <Suspense fallback={<PushPlanSkeleton />}>
               <Await
                 resolve={data.odooPush}
-                errorElement={
-                  <p className="text-sm text-red-700">
-                    The dry-run could not be loaded. Reload the page to try
-                    again.
-                  </p>
-                }
+                errorElement={<p className="text-sm text-red-700">The dry-run could not be loaded. Reload the page to try again.</p>}
               >
                 {(plan) => <PushPlanPanel plan={plan} />}
               </Await>
@@ -268,11 +196,7 @@ export default function RunPage() {
           </Section>
         ) : null}
 
-        <QaSampleSection
-          qa={data.qa}
-          finished={finished}
-          canOperate={data.canOperate}
-        />
+        <QaSampleSection qa={data.qa} finished={finished} canOperate={data.canOperate} />
       </div>
     </Page>
   );

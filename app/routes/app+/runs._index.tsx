@@ -3,15 +3,15 @@ import { Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireTenantUser } from "~/auth/guards.server";
 import { canOperate } from "~/auth/roles";
 import { Skeleton } from "~/components/charts/skeleton";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Badge, statusTone } from "~/components/ui/badge";
 import { DataTable, type DataColumn } from "~/components/ui/data-table";
 import { EmptyState } from "~/components/ui/empty-state";
 import { Page } from "~/components/ui/page";
 import { lastPageHref, pageParam, Pagination } from "~/components/ui/pagination";
+import { listRuns } from "~/dashboard/runs.server";
 import { durationMsBetween, formatDay, formatDurationMs, formatWhen } from "~/utils/date-format";
 import { formatCount } from "~/utils/number-format";
-import { listRuns } from "~/dashboard/runs.server";
-import { GeneralErrorBoundary } from "~/components/error-boundary";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireTenantUser(request);
@@ -80,11 +80,18 @@ export default function Runs() {
             ) : null
           }
         >
-          The nightly run appears here with its figures. {canOperate ? "You can also start one from the dashboard." : "An ops user or admin can also start one."}
+          The nightly run appears here with its figures.{" "}
+          {canOperate ? "You can also start one from the dashboard." : "An ops user or admin can also start one."}
         </EmptyState>
       ) : (
         <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white" aria-busy={loading}>
-          <DataTable variant="card" columns={loading ? loadingColumns : runColumns} rows={runs} rowKey={(run) => run.id} caption={`Run history, page ${page} of ${pages}`} />
+          <DataTable
+            variant="card"
+            columns={loading ? loadingColumns : runColumns}
+            rows={runs}
+            rowKey={(run) => run.id}
+            caption={`Run history, page ${page} of ${pages}`}
+          />
         </div>
       )}
       <Pagination page={page} pages={pages} />

@@ -1,21 +1,11 @@
-import {
-  redirect,
-  type ActionFunctionArgs,
-  type LoaderFunctionArgs,
-  type MetaFunction,
-} from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { requireRole, requireTenantUser } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Page } from "~/components/ui/page";
 import { lastPageHref, pageParam } from "~/components/ui/pagination";
 import { Notice } from "~/dashboard/section";
-import {
-  BudgetSection,
-  FreeMailSection,
-  PushModeSection,
-  ThresholdsSection,
-} from "~/settings/policy-forms";
+import { BudgetSection, FreeMailSection, PushModeSection, ThresholdsSection } from "~/settings/policy-forms";
 import { settingsAction } from "~/settings/settings-action.server";
 import { workspaceSettings } from "~/settings/settings.server";
 import { isSuppressionKind } from "~/settings/suppression";
@@ -24,10 +14,7 @@ import { listSuppressions } from "~/settings/suppression.server";
 
 /** Workspace settings for admins and ops; viewers get 403 on the page and every action. */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const viewer = requireRole(request, await requireTenantUser(request), [
-    "ops",
-    "admin",
-  ]);
+  const viewer = requireRole(request, await requireTenantUser(request), ["ops", "admin"]);
   const url = new URL(request.url);
   const kindParam = url.searchParams.get("kind");
   const kind = isSuppressionKind(kindParam) ? kindParam : undefined;
@@ -39,12 +26,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       .trim()
       .slice(0, 100) || undefined;
   const page = pageParam(url);
-  const [settings, suppressions] = await Promise.all([
-    workspaceSettings(viewer.tenant.id),
-    listSuppressions(viewer.tenant.id, { kind, q, page }),
-  ]);
-  if (page > suppressions.pages)
-    throw redirect(lastPageHref(url, suppressions.pages));
+  const [settings, suppressions] = await Promise.all([workspaceSettings(viewer.tenant.id), listSuppressions(viewer.tenant.id, { kind, q, page })]);
+  if (page > suppressions.pages) throw redirect(lastPageHref(url, suppressions.pages));
   return {
     settings,
     suppressions,
@@ -54,10 +37,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const viewer = requireRole(request, await requireTenantUser(request), [
-    "ops",
-    "admin",
-  ]);
+  const viewer = requireRole(request, await requireTenantUser(request), ["ops", "admin"]);
   return settingsAction(request, viewer.tenant.id, {
     sub: viewer.sub,
     email: viewer.email,
@@ -65,37 +45,20 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Settings() {
-  const { settings, suppressions, page, filter } =
-    useLoaderData<typeof loader>();
+  const { settings, suppressions, page, filter } = useLoaderData<typeof loader>();
   const unscoped = useActionData<typeof action>();
   return (
-    <Page
-      title="Settings"
-      description="Suppression lists, lead policies and the Odoo push for this workspace. Every change is recorded in the audit log."
-    >
-      {unscoped && !unscoped.intent ? (
-        <Notice ok={false}>{unscoped.message}</Notice>
-      ) : null}
+    <Page title="Settings" description="Suppression lists, lead policies and the Odoo push for this workspace. Every change is recorded in the audit log.">
+      {unscoped && !unscoped.intent ? <Notice ok={false}>{unscoped.message}</Notice> : null}
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="min-w-0 space-y-6 lg:col-span-2">
-          <SuppressionSection
-            suppressions={suppressions}
-            page={page}
-            filter={filter}
-          />
+          <SuppressionSection suppressions={suppressions} page={page} filter={filter} />
         </div>
         <div className="min-w-0 space-y-6">
           <FreeMailSection current={settings.freeMail} />
           <ThresholdsSection current={settings.scoreThresholds} />
-          <PushModeSection
-            current={settings.odooPushMode}
-            latestRun={settings.latestRun}
-          />
-          <BudgetSection
-            current={settings.dailyTokenBudget}
-            updatedBy={settings.updatedByEmail}
-            updatedAt={settings.updatedAt}
-          />
+          <PushModeSection current={settings.odooPushMode} latestRun={settings.latestRun} />
+          <BudgetSection current={settings.dailyTokenBudget} updatedBy={settings.updatedByEmail} updatedAt={settings.updatedAt} />
         </div>
       </div>
     </Page>

@@ -1,12 +1,12 @@
-import { z } from "zod";
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
+import { z } from "zod";
 import { requireRole, requireTenantUser } from "~/auth/guards.server";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Button } from "~/components/ui/button";
 import { PROVISIONING_PHASES, type ProvisioningPhase } from "~/tenants/lifecycle";
 import { provisioningStatus, requestProvisioning } from "~/tenants/provisioning.server";
-import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { formatLatencyMs } from "~/utils/date-format";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -57,9 +57,7 @@ export default function Setup() {
   return (
     <main className="mx-auto w-full max-w-xl flex-1 px-6 py-16">
       <h1 className="text-2xl font-bold tracking-tight">{failed ? "Setup stopped" : "Setting up your workspace…"}</h1>
-      <p className="mt-2 text-slate-600">
-        {tenant.name} gets its own Odoo, connected to your sign-in. This usually takes a few seconds.
-      </p>
+      <p className="mt-2 text-slate-600">{tenant.name} gets its own Odoo, connected to your sign-in. This usually takes a few seconds.</p>
       <ol className="mt-8 space-y-3" aria-live="polite">
         {phases.map((phase, index) => {
           const timing = status.timings[phase];

@@ -1,9 +1,10 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, type SerializeFrom } from "@remix-run/node";
 import { Form, Link, useLoaderData, useLocation, useNavigation, useSearchParams } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { type ReactNode } from "react";
 import { z } from "zod";
 import { requireRole, requireTenantUser } from "~/auth/guards.server";
 import { canOperate } from "~/auth/roles";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Badge, type BadgeTone } from "~/components/ui/badge";
 import { Button } from "~/components/ui/button";
 import { DataTable, type DataColumn } from "~/components/ui/data-table";
@@ -11,11 +12,10 @@ import { EmptyState } from "~/components/ui/empty-state";
 import { Page } from "~/components/ui/page";
 import { Pagination } from "~/components/ui/pagination";
 import { RunAlreadyActiveError, startRun } from "~/runs/start-run.server";
-import { singaporeDate } from "~/utils/singapore-time";
 import { BUCKETS } from "~/scoring/score";
 import { isFiltered, parseShortlistSearch, SEARCH_MAX_LENGTH, SHORTLIST_PAGE_SIZE, shortlistSearch } from "~/shortlist/shortlist-query";
 import { shortlistForTenant } from "~/shortlist/shortlist.server";
-import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { singaporeDate } from "~/utils/singapore-time";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireTenantUser(request);
@@ -109,10 +109,18 @@ export default function Shortlist() {
       actions={
         shortlist ? (
           <>
-            <a href={`/api/export/shortlist.csv${exportQuery}`} download className="rounded-md border border-slate-300 bg-white px-3.5 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50">
+            <a
+              href={`/api/export/shortlist.csv${exportQuery}`}
+              download
+              className="rounded-md border border-slate-300 bg-white px-3.5 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50"
+            >
               Export CSV
             </a>
-            <a href={`/api/export/shortlist.json${exportQuery}`} download className="rounded-md border border-slate-300 bg-white px-3.5 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50">
+            <a
+              href={`/api/export/shortlist.json${exportQuery}`}
+              download
+              className="rounded-md border border-slate-300 bg-white px-3.5 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50"
+            >
               Export JSON
             </a>
           </>
@@ -121,7 +129,15 @@ export default function Shortlist() {
     >
       <Form key={location.search} method="get" role="search" aria-label="Shortlist filters" className="mb-4 flex flex-wrap items-start gap-3">
         <Field label="Date" error={errors.date} id="f-date">
-          <input id="f-date" type="date" name="date" defaultValue={params.get("date") ?? date} aria-invalid={Boolean(errors.date)} aria-describedby={errors.date ? "f-date-error" : undefined} className={inputClass} />
+          <input
+            id="f-date"
+            type="date"
+            name="date"
+            defaultValue={params.get("date") ?? date}
+            aria-invalid={Boolean(errors.date)}
+            aria-describedby={errors.date ? "f-date-error" : undefined}
+            className={inputClass}
+          />
         </Field>
         <Field label="Bucket" error={errors.bucket} id="f-bucket">
           <select id="f-bucket" name="bucket" defaultValue={query.bucket ?? ""} aria-invalid={Boolean(errors.bucket)} className={inputClass}>
@@ -178,12 +194,18 @@ export default function Shortlist() {
           action={
             <div className="flex flex-wrap items-center justify-center gap-3">
               {latestDate && latestDate !== date ? (
-                <Link to={`/app/shortlist?date=${latestDate}`} className="rounded-md bg-brand-600 px-3.5 py-2 text-sm font-medium text-white hover:bg-brand-700">
+                <Link
+                  to={`/app/shortlist?date=${latestDate}`}
+                  className="rounded-md bg-brand-600 px-3.5 py-2 text-sm font-medium text-white hover:bg-brand-700"
+                >
                   Open the latest shortlist ({latestDate})
                 </Link>
               ) : null}
               {active ? (
-                <Link to={`/app/runs/${active.id}`} className="rounded-md border border-slate-300 bg-white px-3.5 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50">
+                <Link
+                  to={`/app/runs/${active.id}`}
+                  className="rounded-md border border-slate-300 bg-white px-3.5 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50"
+                >
                   Watch the run in progress
                 </Link>
               ) : canOperate ? (
@@ -207,7 +229,14 @@ export default function Shortlist() {
               : "The nightly run builds the shortlist. Pick another date, or ask an ops user to start a run."}
         </EmptyState>
       ) : shortlist.rows.length === 0 ? (
-        <EmptyState title={filtered ? "No company matches these filters" : "This page is past the end of the shortlist"} action={<Link to={`/app/shortlist${shortlistSearch({ date })}`} className="text-sm text-brand-700 underline">Show the whole shortlist</Link>}>
+        <EmptyState
+          title={filtered ? "No company matches these filters" : "This page is past the end of the shortlist"}
+          action={
+            <Link to={`/app/shortlist${shortlistSearch({ date })}`} className="text-sm text-brand-700 underline">
+              Show the whole shortlist
+            </Link>
+          }
+        >
           {filtered ? "Try another bucket, industry or search." : null}
         </EmptyState>
       ) : (
@@ -216,7 +245,14 @@ export default function Shortlist() {
             {filtered ? `${shortlist.total} matching companies` : `${shortlist.total} companies`}, {SHORTLIST_PAGE_SIZE} per page
           </p>
           <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-            <DataTable variant="card" density="compact" columns={shortlistColumns} rows={shortlist.rows} rowKey={(row) => row.uen} caption={`Shortlist for ${date}, ranked by score`} />
+            <DataTable
+              variant="card"
+              density="compact"
+              columns={shortlistColumns}
+              rows={shortlist.rows}
+              rowKey={(row) => row.uen}
+              caption={`Shortlist for ${date}, ranked by score`}
+            />
           </div>
           <Pagination page={shortlist.page} pages={shortlist.pages} />
         </>

@@ -1,16 +1,16 @@
 import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { OAuth2RequestError } from "remix-auth-oauth2";
+import { recordAudit } from "~/audit.server";
 import { resolveIdentity } from "~/auth/identity.server";
 import { sso } from "~/auth/oidc.server";
 import { clearReturnToCookie, readReturnTo } from "~/auth/return-to.server";
 import { isPlatformStaff } from "~/auth/roles";
 import { createSession } from "~/auth/session.server";
 import { TokenError } from "~/auth/tokens.server";
-import { recordAudit } from "~/audit.server";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { env } from "~/env.server";
 import { log } from "~/logger.server";
-import { GeneralErrorBoundary } from "~/components/error-boundary";
 
 /** The IdP sends the browser back here with a code: verify, find or create the workspace, open a session. */
 export async function loader({ request, context }: LoaderFunctionArgs) {

@@ -1,9 +1,9 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { sso, SsoNotConfiguredError } from "~/auth/oidc.server";
 import { safeReturnTo, returnToCookie } from "~/auth/return-to.server";
-import { log } from "~/logger.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { log } from "~/logger.server";
 
 /**
  * Starts sign-in: a redirect to Nexius SSO (the platform never asks for a
@@ -23,9 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const configured = !(thrown instanceof SsoNotConfiguredError);
     return Response.json(
       {
-        message: configured
-          ? "The sign-in service is not answering right now. Please try again in a moment."
-          : "Sign-in is not configured on this server.",
+        message: configured ? "The sign-in service is not answering right now. Please try again in a moment." : "Sign-in is not configured on this server.",
       },
       { status: 503 },
     );

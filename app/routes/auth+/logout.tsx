@@ -1,8 +1,8 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
+import { recordAudit } from "~/audit.server";
 import { sso } from "~/auth/oidc.server";
 import { clearSessionCookie, destroySession, getSession, idTokenOf } from "~/auth/session.server";
 import { endSessionUrl } from "~/auth/tokens.server";
-import { recordAudit } from "~/audit.server";
 import { env } from "~/env.server";
 import { log } from "~/logger.server";
 

@@ -7,7 +7,10 @@ describe("shapeMismatches", () => {
   });
 
   it("names missing keys and wrong types by their path", () => {
-    expect(shapeMismatches({ a: "1", c: [{ d: "no" }] }, { a: 1, b: "y", c: [{ d: false }] })).toEqual(["$.b: missing", "$.c[0].d: expected boolean, got string"]);
+    expect(shapeMismatches({ a: "1", c: [{ d: "no" }] }, { a: 1, b: "y", c: [{ d: false }] })).toEqual([
+      "$.b: missing",
+      "$.c[0].d: expected boolean, got string",
+    ]);
     expect(shapeMismatches({ a: "one" }, { a: 1 })).toEqual(["$.a: expected number, got string"]);
   });
 

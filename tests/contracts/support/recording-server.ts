@@ -1,5 +1,5 @@
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo } from "node:net";
 
 /** A request exactly as it arrived on the wire. */
 export type RecordedRequest = {

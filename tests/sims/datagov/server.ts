@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo } from "node:net";
 
 /**
  * A data.gov.sg stand-in speaking the parts of its public API the registry
@@ -85,7 +85,8 @@ export async function startDatagovSim(options: DatagovSimOptions = {}): Promise<
 
     let m = /^\/v2\/public\/api\/datasets\/([^/]+)\/metadata$/.exec(url.pathname);
     if (m) {
-      if (limited("metadata", key)) return send(429, { code: 429, name: "TOO_MANY_REQUESTS", data: null, errorMsg: "Too many requests, please try again later." });
+      if (limited("metadata", key))
+        return send(429, { code: 429, name: "TOO_MANY_REQUESTS", data: null, errorMsg: "Too many requests, please try again later." });
       const d = datasets.get(m[1]!);
       if (!d) return notFound(`Dataset ${m[1]}`);
       return ok({
@@ -101,7 +102,8 @@ export async function startDatagovSim(options: DatagovSimOptions = {}): Promise<
     }
     m = /^\/v2\/public\/api\/collections\/([^/]+)\/metadata$/.exec(url.pathname);
     if (m) {
-      if (limited("metadata", key)) return send(429, { code: 429, name: "TOO_MANY_REQUESTS", data: null, errorMsg: "Too many requests, please try again later." });
+      if (limited("metadata", key))
+        return send(429, { code: 429, name: "TOO_MANY_REQUESTS", data: null, errorMsg: "Too many requests, please try again later." });
       const c = collections.get(m[1]!);
       if (!c) return notFound(`Collection ${m[1]}`);
       return ok({
@@ -118,7 +120,8 @@ export async function startDatagovSim(options: DatagovSimOptions = {}): Promise<
     }
     m = /^\/v1\/public\/api\/datasets\/([^/]+)\/(initiate-download|poll-download)$/.exec(url.pathname);
     if (m) {
-      if (limited("downloads", key)) return send(429, { code: 429, name: "TOO_MANY_REQUESTS", data: null, errorMsg: "Too many requests, please try again later." });
+      if (limited("downloads", key))
+        return send(429, { code: 429, name: "TOO_MANY_REQUESTS", data: null, errorMsg: "Too many requests, please try again later." });
       const id = m[1]!;
       if (!datasets.has(id)) return notFound(`Dataset ${id}`);
       if (m[2] === "initiate-download") {
@@ -131,7 +134,10 @@ export async function startDatagovSim(options: DatagovSimOptions = {}): Promise<
         pendingPolls.set(id, remaining - 1);
         return ok({ status: "DOWNLOAD_IN_PROGRESS" }, 201);
       }
-      return ok({ status: "DOWNLOAD_SUCCESS", url: `${filesUrl}/files/${id}.csv?X-Amz-Expires=60&X-Amz-Signature=${createHash("sha1").update(id).digest("hex")}` }, 201);
+      return ok(
+        { status: "DOWNLOAD_SUCCESS", url: `${filesUrl}/files/${id}.csv?X-Amz-Expires=60&X-Amz-Signature=${createHash("sha1").update(id).digest("hex")}` },
+        201,
+      );
     }
     m = /^\/files\/([^/]+)\.csv$/.exec(url.pathname);
     if (m && (req.method === "GET" || req.method === "HEAD")) {
@@ -139,7 +145,12 @@ export async function startDatagovSim(options: DatagovSimOptions = {}): Promise<
       if (!d) return notFound(`File ${m[1]}`);
       const body = Buffer.isBuffer(d.csv) ? d.csv : Buffer.from(d.csv, "utf8");
       requests.push({ method: req.method, path: url.pathname, status: 200, apiKey });
-      res.writeHead(200, { "content-type": "text/csv", "content-length": String(body.length), etag: etagOf(body), "last-modified": new Date(d.lastUpdatedAt).toUTCString() });
+      res.writeHead(200, {
+        "content-type": "text/csv",
+        "content-length": String(body.length),
+        etag: etagOf(body),
+        "last-modified": new Date(d.lastUpdatedAt).toUTCString(),
+      });
       if (req.method === "HEAD") return res.end();
       const cut = cuts.get(m[1]!);
       if (cut !== undefined) {

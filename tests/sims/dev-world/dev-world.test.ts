@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { crawlerEnv, crawlerSettings } from "~/crawler/config.server";
 import { createCrawler, crawlerWiring, type Crawler } from "~/crawler/crawler.server";
+import { matchesContactTitle } from "~/enrichment/contact-titles.server";
 import { createApifyClient, discoverContactsViaApify } from "~/vendors/apify.server";
 import { DEFAULT_CONTACT_TITLES, vendorConfigs, vendorsEnv } from "~/vendors/config.server";
 import { RateLimited, Unavailable } from "~/vendors/errors.server";
@@ -15,7 +16,6 @@ import { createTavilyClient } from "~/vendors/tavily.server";
 import { createZeroBounceClient, mapZeroBounceStatus } from "~/vendors/zerobounce.server";
 import { DEMO_COMPANIES, syntheticCompanies } from "../world/index";
 import { crawlerHostEnv, INLINE_HOST_MAP_MAX_BYTES, startDevWorld, type DevWorld } from "./dev-world";
-import { matchesContactTitle } from "~/enrichment/contact-titles.server";
 
 const platformEnv = crawlerEnv.extend(vendorsEnv.shape);
 
@@ -40,10 +40,21 @@ describe("the dev world", () => {
   it("writes exactly the env the platform reads, every vendor configured, Lusha fallback off", () => {
     expect(Object.keys(dw.env).sort()).toEqual(
       [
-        "CRAWLER_HOST_OVERRIDES", "CRAWLER_OFFLINE", "CRAWLER_SCHEMES",
-        "TAVILY_BASE_URL", "TAVILY_API_KEY", "APIFY_BASE_URL", "APIFY_TOKEN",
-        "ZEROBOUNCE_BASE_URL", "ZEROBOUNCE_API_KEY", "LUSHA_BASE_URL", "LUSHA_API_KEY", "ENABLE_LUSHA_FALLBACK",
-        "LLM_BASE_URL", "LLM_API_KEY", "LLM_MODEL",
+        "CRAWLER_HOST_OVERRIDES",
+        "CRAWLER_OFFLINE",
+        "CRAWLER_SCHEMES",
+        "TAVILY_BASE_URL",
+        "TAVILY_API_KEY",
+        "APIFY_BASE_URL",
+        "APIFY_TOKEN",
+        "ZEROBOUNCE_BASE_URL",
+        "ZEROBOUNCE_API_KEY",
+        "LUSHA_BASE_URL",
+        "LUSHA_API_KEY",
+        "ENABLE_LUSHA_FALLBACK",
+        "LLM_BASE_URL",
+        "LLM_API_KEY",
+        "LLM_MODEL",
       ].sort(),
     );
     const env = platformEnv.parse(dw.env);
@@ -127,10 +138,12 @@ describe("faults", () => {
       expect(errors.some((e) => e instanceof Unavailable)).toBe(true);
       // fetch() may not set Host; the fixture web picks the site by it.
       const status = await new Promise<number | undefined>((resolve, reject) =>
-        http.get({ port: faulty.web.port, host: "127.0.0.1", path: "/", headers: { host: "codigo.com.sg" } }, (res) => {
-          res.resume();
-          resolve(res.statusCode);
-        }).on("error", reject),
+        http
+          .get({ port: faulty.web.port, host: "127.0.0.1", path: "/", headers: { host: "codigo.com.sg" } }, (res) => {
+            res.resume();
+            resolve(res.statusCode);
+          })
+          .on("error", reject),
       );
       expect(status).toBe(503);
     } finally {

@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { startVendorSimulators, type VendorSimulators } from "../vendors/index";
-import type { VendorWorld } from "../vendors/world";
+import { type VendorWorld } from "../vendors/world";
 import { startFixtureWeb, type FixtureWeb } from "../web/server";
 import { buildWorld, DEMO_COMPANIES, type RegistryCompany, type World } from "../world/index";
 import { hash32 } from "../world/random";

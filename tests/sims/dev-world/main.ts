@@ -35,8 +35,14 @@ const registrySchema = z.array(
   z.object({
     uen: z.string().min(1),
     name: z.string().min(1),
-    ssicCode: z.string().nullish().transform((v) => v ?? undefined),
-    ssicDescription: z.string().nullish().transform((v) => v ?? undefined),
+    ssicCode: z
+      .string()
+      .nullish()
+      .transform((v) => v ?? undefined),
+    ssicDescription: z
+      .string()
+      .nullish()
+      .transform((v) => v ?? undefined),
   }),
 );
 
@@ -56,14 +62,16 @@ const { values } = parseArgs({
 });
 const parsed = argsSchema.safeParse(values);
 if (!parsed.success) {
-  log(`dev-world: ${zodIssueLines(parsed.error).map((line) => `--${line}`).join("; ")}`);
+  log(
+    `dev-world: ${zodIssueLines(parsed.error)
+      .map((line) => `--${line}`)
+      .join("; ")}`,
+  );
   process.exit(2);
 }
 const args = parsed.data;
 
-const companies = args["companies-file"]
-  ? registrySchema.parse(JSON.parse(readFileSync(args["companies-file"], "utf8")))
-  : syntheticCompanies(300, args.seed);
+const companies = args["companies-file"] ? registrySchema.parse(JSON.parse(readFileSync(args["companies-file"], "utf8"))) : syntheticCompanies(300, args.seed);
 const envOut = path.resolve(args["env-out"]);
 const hostsFile = envOut.replace(/(\.json)?$/, ".crawler-hosts.json");
 

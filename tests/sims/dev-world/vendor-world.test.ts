@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { matchesContactTitle } from "~/enrichment/contact-titles.server";
 import { extractCompanyProfile, vocabularyIndustry } from "~/enrichment/extract.server";
-import { createLlmClient } from "~/vendors/llm.server";
 import { canonicalLinkedinUrl, createApifyClient, discoverContactsViaApify, normalizeProfile, type ApifyClient } from "~/vendors/apify.server";
+import { createLlmClient } from "~/vendors/llm.server";
 import { createLushaClient, type LushaClient } from "~/vendors/lusha.server";
 import { createTavilyClient, type TavilyClient } from "~/vendors/tavily.server";
 import { createZeroBounceClient, type ZeroBounceClient } from "~/vendors/zerobounce.server";
 import { startVendorSimulators, type VendorSimulators } from "../vendors/index";
-import type { VendorWorld } from "../vendors/world";
+import { type VendorWorld } from "../vendors/world";
 import { buildWorld, DEMO_COMPANIES, renderText, syntheticCompanies, type World, type WorldCompany } from "../world/index";
 import { vendorWorldFrom } from "./vendor-world";
-import { matchesContactTitle } from "~/enrichment/contact-titles.server";
 
 // A UEN the seeded world happens to put on LinkedIn (the namesake search needs its staff).
 const LABS = { uen: "2024000004D", name: "CODIGO LABS PTE. LTD.", ssicCode: "62011", ssicDescription: "Development of software and applications" };
@@ -108,9 +108,13 @@ describe("LinkedIn (Apify actors)", () => {
     const staff = world.staff(codigo.uen);
     expect(vw.employees(li.linkedinUrl).map((p) => p.title)).toEqual(staff.map((e) => e.title));
 
-    const short = (await apify.runActorSync(EMPLOYEES_ACTOR, { companies: [li.linkedinUrl], profileScraperMode: "Short ($4 per 1k)" })) as Array<Record<string, unknown>>;
+    const short = (await apify.runActorSync(EMPLOYEES_ACTOR, { companies: [li.linkedinUrl], profileScraperMode: "Short ($4 per 1k)" })) as Array<
+      Record<string, unknown>
+    >;
     const stubs = world.employees(li.linkedinUrl);
-    expect(short.map(({ id, publicIdentifier, name, position, location, linkedinUrl }) => ({ id, publicIdentifier, name, position, location, linkedinUrl }))).toEqual(stubs);
+    expect(
+      short.map(({ id, publicIdentifier, name, position, location, linkedinUrl }) => ({ id, publicIdentifier, name, position, location, linkedinUrl })),
+    ).toEqual(stubs);
 
     const [full] = (await apify.runActorSync(EMPLOYEES_ACTOR, { companies: [li.linkedinUrl], maxItems: 1 })) as Array<Record<string, unknown>>;
     expect(full).toMatchObject({
@@ -156,7 +160,12 @@ describe("LinkedIn (Apify actors)", () => {
         connections: p.connections,
         followers: p.followers,
       });
-      expect(normalizeProfile(items[i])).toMatchObject({ full_name: p.fullName, title: p.jobTitle, company_current: p.companyName, location: p.addressWithCountry });
+      expect(normalizeProfile(items[i])).toMatchObject({
+        full_name: p.fullName,
+        title: p.jobTitle,
+        company_current: p.companyName,
+        location: p.addressWithCountry,
+      });
     }
     expect(vw.profile("https://www.linkedin.com/in/nobody-here")).toBeUndefined();
   });
@@ -164,7 +173,11 @@ describe("LinkedIn (Apify actors)", () => {
   it("searches people by company and title, exact company first, namesakes after", async () => {
     const labs = world.companyByUen(LABS.uen)!;
     expect(labs.linkedin).toBeDefined();
-    const ceoLike = (uen: string) => world.staff(uen).filter((e) => /\bCEO\b|Chief Executive Officer/.test(e.title)).map((e) => e.linkedinUrl);
+    const ceoLike = (uen: string) =>
+      world
+        .staff(uen)
+        .filter((e) => /\bCEO\b|Chief Executive Officer/.test(e.title))
+        .map((e) => e.linkedinUrl);
     const found = vw.searchProfiles("CODIGO PTE. LTD. CEO");
     expect(found).toEqual([...ceoLike(codigo.uen), ...ceoLike(labs.uen)]);
     expect(found.length).toBeGreaterThan(0);
@@ -195,7 +208,14 @@ describe("email verification (ZeroBounce)", () => {
     const addresses = [...published, "nobody.here@codigo.com.sg", "someone@gmail.com", "x@no-such-domain-anywhere.sg"];
     for (const address of addresses) {
       const v = world.emailVerdict(address);
-      expect(vw.emailStatus(address)).toEqual({ status: v.status, sub_status: v.subStatus, freeEmail: v.freeEmail, mxFound: v.mxFound, account: v.account, domain: v.domain });
+      expect(vw.emailStatus(address)).toEqual({
+        status: v.status,
+        sub_status: v.subStatus,
+        freeEmail: v.freeEmail,
+        mxFound: v.mxFound,
+        account: v.account,
+        domain: v.domain,
+      });
     }
     const results = await zerobounce.validateBatch(addresses);
     expect(results.map((r) => [r.email, r.vendorStatus, r.vendorSubStatus ?? "", r.freeEmail])).toEqual(

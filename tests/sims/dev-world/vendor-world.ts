@@ -1,14 +1,14 @@
-import type {
-  VendorWorld,
-  WorldEmailStatus,
-  WorldLinkedinCompany,
-  WorldLushaCompany,
-  WorldLushaContact,
-  WorldPage,
-  WorldPerson,
-} from "../vendors/world";
 import { EMAIL, mentionedHeadcount, PHONE } from "../vendors/llm-sim";
-import type { Employee, LinkedinCompany, Profile, World, WorldCompany } from "../world/index";
+import {
+  type VendorWorld,
+  type WorldEmailStatus,
+  type WorldLinkedinCompany,
+  type WorldLushaCompany,
+  type WorldLushaContact,
+  type WorldPage,
+  type WorldPerson,
+} from "../vendors/world";
+import { type Employee, type LinkedinCompany, type Profile, type World, type WorldCompany } from "../world/index";
 import { hash32 } from "../world/random";
 import { searchTokens } from "../world/search";
 
@@ -48,7 +48,15 @@ function titleIndexWords(title: string): Set<string> {
 }
 
 function sizeRange(n: number): string {
-  for (const [lo, hi] of [[1, 10], [11, 50], [51, 200], [201, 500], [501, 1000], [1001, 5000]] as const) if (n <= hi) return `${lo}-${hi}`;
+  for (const [lo, hi] of [
+    [1, 10],
+    [11, 50],
+    [51, 200],
+    [201, 500],
+    [501, 1000],
+    [1001, 5000],
+  ] as const)
+    if (n <= hi) return `${lo}-${hi}`;
   return "5001-10000";
 }
 
@@ -158,7 +166,18 @@ export function vendorWorldFrom(world: World, options: VendorWorldOptions = {}):
       const links = site
         ? [...site.pages().keys()].map((path) => `http://${site.contentHost}${path}`).filter((link) => link !== `http://${site.contentHost}${page?.path}`)
         : [];
-      return { url, title: page?.title ?? text.split("\n").find((line) => line.trim())?.trim() ?? "", text, links };
+      return {
+        url,
+        title:
+          page?.title ??
+          text
+            .split("\n")
+            .find((line) => line.trim())
+            ?.trim() ??
+          "",
+        text,
+        links,
+      };
     },
 
     linkedinCompany(nameOrUrl) {

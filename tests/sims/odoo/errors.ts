@@ -17,8 +17,7 @@ export const accessDenied = (message = "Access Denied") => new PyException("odoo
 export const accessError = (message: string) => new PyException("odoo.exceptions.AccessError", message);
 export const validationError = (message: string) => new PyException("odoo.exceptions.ValidationError", message);
 export const missingError = (message: string) => new PyException("odoo.exceptions.MissingError", message);
-export const databaseExists = (name: string) =>
-  new PyException("odoo.service.db.DatabaseExists", `database ${pyRepr(name)} already exists!`);
+export const databaseExists = (name: string) => new PyException("odoo.service.db.DatabaseExists", `database ${pyRepr(name)} already exists!`);
 export const valueError = (message: string) => new PyException("builtins.ValueError", message);
 export const typeError = (message: string) => new PyException("builtins.TypeError", message);
 export const attributeError = (message: string) => new PyException("builtins.AttributeError", message);

@@ -1,5 +1,5 @@
 import { accessDenied, integrityError, userError, validationError } from "./errors";
-import type { Env, Operation, Rec, SimDatabase } from "./orm";
+import { type Env, type Operation, type Rec, type SimDatabase } from "./orm";
 
 /**
  * The part of Odoo 17/18 the platform touches: the models, their fields
@@ -501,7 +501,16 @@ const irModuleModule = model({
         return { type: "ir.actions.act_url", target: "self", url: "/web" };
       },
     },
-    update_list: { apiModel: true, params: [], run: (env) => (isAdmin(env) ? [0, 0] : (() => { throw accessDenied(); })()) },
+    update_list: {
+      apiModel: true,
+      params: [],
+      run: (env) =>
+        isAdmin(env)
+          ? [0, 0]
+          : (() => {
+              throw accessDenied();
+            })(),
+    },
   },
 });
 
@@ -547,9 +556,19 @@ const resPartnerCategory = model({
 });
 
 export const MODELS: Record<string, ModelDef> = Object.fromEntries(
-  [resPartner, resCompany, resUsers, resGroups, irModelData, irConfigParameter, authOAuthProvider, irModuleModule, resCountry, resCountryState, resPartnerCategory].map(
-    (m) => [m.name, m],
-  ),
+  [
+    resPartner,
+    resCompany,
+    resUsers,
+    resGroups,
+    irModelData,
+    irConfigParameter,
+    authOAuthProvider,
+    irModuleModule,
+    resCountry,
+    resCountryState,
+    resPartnerCategory,
+  ].map((m) => [m.name, m]),
 );
 
 // ------------------------------------------------------------------ modules
@@ -727,4 +746,3 @@ export function seedBase(
   db.insert("ir.config_parameter", { key: "web.base.url", value: "http://localhost:8069", ...stamp });
   db.insert("ir.config_parameter", { key: "database.uuid", value: crypto.randomUUID(), ...stamp });
 }
-

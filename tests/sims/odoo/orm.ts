@@ -1,12 +1,5 @@
 import { domainLeaves, evaluate, parseDomain } from "./domain";
-import {
-  accessError,
-  integrityError,
-  missingError,
-  typeError,
-  userError,
-  valueError,
-} from "./errors";
+import { accessError, integrityError, missingError, typeError, userError, valueError } from "./errors";
 import { MODELS, MODULES, seedBase, type ModelDef } from "./models";
 
 /**
@@ -233,10 +226,7 @@ export class SimDatabase {
     }
     const activeTest = names.has("active") && env.context.active_test !== false && !domainLeaves(tree).some((l) => l[0] === "active");
     const matches = Object.values(this.table(def.name)).filter(
-      (rec) =>
-        (!activeTest || rec.active) &&
-        this.passesRules(env, def, rec) &&
-        evaluate(tree, (field) => this.value(def, rec, field)),
+      (rec) => (!activeTest || rec.active) && this.passesRules(env, def, rec) && evaluate(tree, (field) => this.value(def, rec, field)),
     );
     this.sort(def, matches, opts.order);
     const offset = typeof opts.offset === "number" ? opts.offset : 0;
@@ -387,9 +377,7 @@ export class SimDatabase {
   private existing(env: Env, def: ModelDef, ids: number[]): Rec[] {
     const missing = ids.filter((id) => !this.get(def.name, id));
     if (missing.length) {
-      throw missingError(
-        `Record does not exist or has been deleted.\n(Record: ${def.name}(${missing.join(", ")},), User: ${env.uid})`,
-      );
+      throw missingError(`Record does not exist or has been deleted.\n(Record: ${def.name}(${missing.join(", ")},), User: ${env.uid})`);
     }
     return [...new Set(ids)].map((id) => this.get(def.name, id)!);
   }
@@ -472,7 +460,8 @@ export class SimDatabase {
     if (!Array.isArray(commands)) throw valueError(`Invalid x2many value ${JSON.stringify(commands)}`);
     let ids = new Set(current);
     const ensure = (id: unknown) => {
-      if (typeof id !== "number" || !this.get(relation, id)) throw missingError(`Record does not exist or has been deleted.\n(Record: ${relation}(${String(id)},), User: 1)`);
+      if (typeof id !== "number" || !this.get(relation, id))
+        throw missingError(`Record does not exist or has been deleted.\n(Record: ${relation}(${String(id)},), User: 1)`);
       return id;
     };
     for (const cmd of commands) {
@@ -535,7 +524,10 @@ export class SimDatabase {
   }
 
   /** Builds a fresh database the way `create_database` leaves it (base installed). */
-  static initialise(name: string, options: { adminLogin: string; adminPassword: string; lang: string; countryCode: string | null; phone: string | null }): SimDatabase {
+  static initialise(
+    name: string,
+    options: { adminLogin: string; adminPassword: string; lang: string; countryCode: string | null; phone: string | null },
+  ): SimDatabase {
     const db = new SimDatabase(name, true);
     seedBase(db, options);
     return db;
@@ -563,4 +555,3 @@ export function splitXmlId(xmlId: string): [string, string] {
   if (dot <= 0) throw valueError(`Invalid external ID: ${xmlId}`);
   return [xmlId.slice(0, dot), xmlId.slice(dot + 1)];
 }
-

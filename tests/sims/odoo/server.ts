@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import { type AddressInfo, type Socket } from "node:net";
 import {
   accessDenied,
   accessError,
@@ -15,7 +15,7 @@ import {
   userError,
   validationError,
 } from "./errors";
-import type { MethodDef, ModelDef } from "./models";
+import { type MethodDef, type ModelDef } from "./models";
 import { SimDatabase, type Env } from "./orm";
 
 /**
@@ -153,9 +153,7 @@ export async function startOdooSimulator(options: OdooSimulatorOptions = {}): Pr
   function registry(name: unknown): SimDatabase {
     const db = typeof name === "string" ? state.databases.get(name) : undefined;
     if (!db) {
-      throw operationalError(
-        `connection to server on socket "/var/run/postgresql/.s.PGSQL.5432" failed: FATAL:  database "${String(name)}" does not exist\n`,
-      );
+      throw operationalError(`connection to server on socket "/var/run/postgresql/.s.PGSQL.5432" failed: FATAL:  database "${String(name)}" does not exist\n`);
     }
     if (!db.initialized) throw keyError("res.users");
     return db;
@@ -303,7 +301,13 @@ export async function startOdooSimulator(options: OdooSimulatorOptions = {}): Pr
     const delay = Array.isArray(latency) ? latency[0] + Math.random() * (latency[1] - latency[0]) : latency;
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
     const path = (req.url ?? "/").split("?")[0];
-    if (path !== "/jsonrpc") return sendHtml(res, 404, "Not Found", "The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.");
+    if (path !== "/jsonrpc")
+      return sendHtml(
+        res,
+        404,
+        "Not Found",
+        "The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.",
+      );
     const mimetype = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
     if (mimetype !== "application/json" && mimetype !== "application/json-rpc") {
       return sendHtml(res, 400, "Bad Request", "Request inferred type is compatible with ['http'] but 'json' was expected");
@@ -550,4 +554,3 @@ function readBody(req: IncomingMessage): Promise<string> {
 function timestamp(): string {
   return new Date().toISOString().slice(0, 19).replace("T", " ");
 }
-

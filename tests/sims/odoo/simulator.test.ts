@@ -20,7 +20,11 @@ async function rpc(service: string, method: string, args: unknown[]) {
   const id = nextId++;
   const res = await post(JSON.stringify({ jsonrpc: "2.0", method: "call", params: { service, method, args }, id }));
   expect(res.status).toBe(200);
-  const json = JSON.parse(res.text) as { id: number; result?: unknown; error?: { code: number; message: string; data: { name: string; message: string; arguments: unknown[] } } };
+  const json = JSON.parse(res.text) as {
+    id: number;
+    result?: unknown;
+    error?: { code: number; message: string; data: { name: string; message: string; arguments: unknown[] } };
+  };
   expect(json.id).toBe(id);
   return json;
 }
@@ -134,8 +138,18 @@ describe("object service", () => {
     expect(await search([["ref", "=like", "D\\_3"]], { context: { active_test: false } })).toEqual([ids[2]]);
     expect(await search(["|", ["city", "=", "Johor"], ["ref", "=", "D-1"]])).toEqual(ids.slice(0, 2));
     expect(await search(["!", ["city", "=", "Johor"], ["ref", "in", ["D-1", "D-2"]]])).toEqual([ids[0]]);
-    expect(await search([["ref", "in", ["D-1", "D-2", "D_3"]], ["active", "in", [true, false]]])).toEqual(ids);
-    expect(await search([["id", ">=", ids[1]], ["ref", "like", "D"]])).toEqual([ids[1]]);
+    expect(
+      await search([
+        ["ref", "in", ["D-1", "D-2", "D_3"]],
+        ["active", "in", [true, false]],
+      ]),
+    ).toEqual(ids);
+    expect(
+      await search([
+        ["id", ">=", ids[1]],
+        ["ref", "like", "D"],
+      ]),
+    ).toEqual([ids[1]]);
     expect(await search([["ref", "like", "D"]], { order: "name desc", limit: 1, offset: 1 })).toEqual([ids[0]]);
     expect(await ok(kw("res.partner", "search_count", [[["ref", "like", "D"]]], { context: { active_test: false } }))).toBe(3);
     expect((await err(kw("res.partner", "search", [[["nope", "=", 1]]]))).name).toBe("builtins.ValueError");
@@ -166,7 +180,9 @@ describe("object service", () => {
 
   it("links a new company to its creator and the superuser only", async () => {
     const db = sim.state.database("db1");
-    const other = (await ok(kw("res.users", "create", [{ name: "Other admin", login: "other", password: "o", groups_id: [[6, 0, [db.ref("base.group_erp_manager")]]] }]))) as number;
+    const other = (await ok(
+      kw("res.users", "create", [{ name: "Other admin", login: "other", password: "o", groups_id: [[6, 0, [db.ref("base.group_erp_manager")]]] }]),
+    )) as number;
     const company = (await ok(kw("res.company", "create", [{ name: "Sub Co" }], {}, other, "o"))) as number;
     expect(db.get("res.users", other)!.company_ids).toContain(company);
     expect(db.get("res.users", 1)!.company_ids).toContain(company);
@@ -197,7 +213,9 @@ describe("object service", () => {
 
   it("applies access rights: a plain user cannot touch settings or companies", async () => {
     const db = sim.state.database("db1");
-    const uid = (await ok(kw("res.users", "create", [{ name: "Plain", login: "plain", password: "p", groups_id: [[6, 0, [db.ref("base.group_user")]]] }]))) as number;
+    const uid = (await ok(
+      kw("res.users", "create", [{ name: "Plain", login: "plain", password: "p", groups_id: [[6, 0, [db.ref("base.group_user")]]] }]),
+    )) as number;
     expect((await err(kw("res.company", "create", [{ name: "Nope" }], {}, uid, "p"))).name).toBe("odoo.exceptions.AccessError");
     expect((await err(kw("ir.config_parameter", "get_param", ["web.base.url"], {}, uid, "p"))).name).toBe("odoo.exceptions.AccessError");
     expect((await err(kw("res.partner", "create", [{ name: "Nope" }], {}, uid, "p"))).name).toBe("odoo.exceptions.AccessError");
@@ -231,7 +249,16 @@ describe("persistence", () => {
     const created = await fetch(`${first.url}/jsonrpc`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ jsonrpc: "2.0", method: "call", params: { service: "object", method: "execute_kw", args: ["keep", 2, "pw", "res.users", "create", [{ name: "Kept", login: "kept", password: "kept-pw" }]] }, id: 1 }),
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        method: "call",
+        params: {
+          service: "object",
+          method: "execute_kw",
+          args: ["keep", 2, "pw", "res.users", "create", [{ name: "Kept", login: "kept", password: "kept-pw" }]],
+        },
+        id: 1,
+      }),
     });
     const uid = ((await created.json()) as { result: number }).result;
     await first.stop();

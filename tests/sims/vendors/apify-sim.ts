@@ -1,7 +1,7 @@
 import { fnv1a32 } from "../../../app/utils/fnv-hash";
 import { bearer, rollingWindow, startSim, type RunningSim, type SimOptions, type SimReply } from "./common";
 import { createDefaultWorld } from "./default-world";
-import type { VendorWorld, WorldPerson } from "./world";
+import { type VendorWorld, type WorldPerson } from "./world";
 
 export type ApifySimOptions = SimOptions & {
   world?: VendorWorld;
@@ -57,7 +57,10 @@ export async function startApifySimulator(options: ApifySimOptions = {}): Promis
       if (given !== token) return apifyError(401, "token-not-valid", "Authentication token is not valid.");
       const actorId = decodeURIComponent(match[1]!).replace("/", "~");
       if (!limiter.hit(actorId)) {
-        return { ...apifyError(429, "rate-limit-exceeded", "You have exceeded the rate limit of 400 requests per second"), headers: { "x-ratelimit-limit": String(options.rps ?? 400) } };
+        return {
+          ...apifyError(429, "rate-limit-exceeded", "You have exceeded the rate limit of 400 requests per second"),
+          headers: { "x-ratelimit-limit": String(options.rps ?? 400) },
+        };
       }
       if (!Object.values(actors).includes(actorId)) return apifyError(404, "actor-not-found", "Actor was not found");
       const format = req.query.get("format") ?? "json";
@@ -136,8 +139,15 @@ export async function startApifySimulator(options: ApifySimOptions = {}): Promis
           return company ? world.employees(company.linkedinUrl) : [];
         });
         const page = staff.slice(0, max);
-        items = page.map((p) => (short ? shortEmployee(p) : fullEmployee(p, mode.includes("email"))))
-          .map((item, i) => ({ ...item, _meta: { pagination: { totalPages: Math.ceil(staff.length / 25), totalElements: staff.length, pageNumber: Math.floor(i / 25) + 1, pageSize: 25 }, query: { companies } } }));
+        items = page
+          .map((p) => (short ? shortEmployee(p) : fullEmployee(p, mode.includes("email"))))
+          .map((item, i) => ({
+            ...item,
+            _meta: {
+              pagination: { totalPages: Math.ceil(staff.length / 25), totalElements: staff.length, pageNumber: Math.floor(i / 25) + 1, pageSize: 25 },
+              query: { companies },
+            },
+          }));
       } else if (actorId === actors.profile) {
         const urls = strings(input.profileUrls);
         const queries = strings(input.queries);
@@ -191,7 +201,15 @@ function strings(value: unknown): string[] {
 }
 
 function rangeOf(n: number) {
-  const bands = [[1, 10], [11, 50], [51, 200], [201, 500], [501, 1000], [1001, 5000], [5001, 10000]] as const;
+  const bands = [
+    [1, 10],
+    [11, 50],
+    [51, 200],
+    [201, 500],
+    [501, 1000],
+    [1001, 5000],
+    [5001, 10000],
+  ] as const;
   const band = bands.find(([lo, hi]) => n >= lo && n <= hi);
   return band ? { start: band[0], end: band[1] } : { start: 10001 };
 }

@@ -1,5 +1,5 @@
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo } from "node:net";
 import { seededRandom } from "../../../app/utils/seeded-random";
 
 /** Knobs every vendor simulator takes. */

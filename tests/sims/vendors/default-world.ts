@@ -1,4 +1,4 @@
-import type { VendorWorld, WorldLinkedinCompany, WorldLushaContact, WorldPage, WorldPerson } from "./world";
+import { type VendorWorld, type WorldLinkedinCompany, type WorldLushaContact, type WorldPage, type WorldPerson } from "./world";
 
 /**
  * A small, fixed world for the vendor simulators' own tests: three Singapore
@@ -30,16 +30,80 @@ const companies: WorldLinkedinCompany[] = [
 ];
 
 const people: WorldPerson[] = [
-  { profileUrl: li("tan-wei-ming"), firstName: "Wei Ming", lastName: "Tan", title: "Co-Founder & CEO", companyName: "Lion City Robotics Pte Ltd", location: "Singapore, Singapore", email: "weiming.tan@lioncityrobotics.sg" },
-  { profileUrl: li("priya-nair-sg"), firstName: "Priya", lastName: "Nair", title: "Head of Sales, APAC", companyName: "Lion City Robotics Pte Ltd", location: "Singapore" },
-  { profileUrl: li("ahmad-rahman-dev"), firstName: "Ahmad", lastName: "Rahman", title: "Senior Software Engineer", companyName: "Lion City Robotics Pte Ltd", location: "Singapore" },
-  { profileUrl: li("lim-hui-min"), firstName: "Hui Min", lastName: "Lim", title: "Executive Assistant to the CEO", companyName: "Lion City Robotics Pte Ltd", location: "Singapore" },
-  { profileUrl: li("goh-kok-leong"), firstName: "Kok Leong", lastName: "Goh", title: "Managing Director", companyName: "Marina Bay Logistics Pte Ltd", location: "Singapore" },
-  { profileUrl: li("sarah-ong-logistics"), firstName: "Sarah", lastName: "Ong", title: "Director of Business Development", companyName: "Marina Bay Logistics Pte Ltd", location: "Singapore" },
-  { profileUrl: li("ravi-kumar-wh"), firstName: "Ravi", lastName: "Kumar", title: "Warehouse Supervisor", companyName: "Marina Bay Logistics Pte Ltd", location: "Jurong, Singapore" },
+  {
+    profileUrl: li("tan-wei-ming"),
+    firstName: "Wei Ming",
+    lastName: "Tan",
+    title: "Co-Founder & CEO",
+    companyName: "Lion City Robotics Pte Ltd",
+    location: "Singapore, Singapore",
+    email: "weiming.tan@lioncityrobotics.sg",
+  },
+  {
+    profileUrl: li("priya-nair-sg"),
+    firstName: "Priya",
+    lastName: "Nair",
+    title: "Head of Sales, APAC",
+    companyName: "Lion City Robotics Pte Ltd",
+    location: "Singapore",
+  },
+  {
+    profileUrl: li("ahmad-rahman-dev"),
+    firstName: "Ahmad",
+    lastName: "Rahman",
+    title: "Senior Software Engineer",
+    companyName: "Lion City Robotics Pte Ltd",
+    location: "Singapore",
+  },
+  {
+    profileUrl: li("lim-hui-min"),
+    firstName: "Hui Min",
+    lastName: "Lim",
+    title: "Executive Assistant to the CEO",
+    companyName: "Lion City Robotics Pte Ltd",
+    location: "Singapore",
+  },
+  {
+    profileUrl: li("goh-kok-leong"),
+    firstName: "Kok Leong",
+    lastName: "Goh",
+    title: "Managing Director",
+    companyName: "Marina Bay Logistics Pte Ltd",
+    location: "Singapore",
+  },
+  {
+    profileUrl: li("sarah-ong-logistics"),
+    firstName: "Sarah",
+    lastName: "Ong",
+    title: "Director of Business Development",
+    companyName: "Marina Bay Logistics Pte Ltd",
+    location: "Singapore",
+  },
+  {
+    profileUrl: li("ravi-kumar-wh"),
+    firstName: "Ravi",
+    lastName: "Kumar",
+    title: "Warehouse Supervisor",
+    companyName: "Marina Bay Logistics Pte Ltd",
+    location: "Jurong, Singapore",
+  },
   // Orchard Analytics has no LinkedIn company page; its people are only found by keyword search.
-  { profileUrl: li("daniel-chua-data"), firstName: "Daniel", lastName: "Chua", title: "Founder & Managing Director", companyName: "Orchard Analytics Pte Ltd", location: "Singapore" },
-  { profileUrl: li("mei-ling-orchard"), firstName: "Mei Ling", lastName: "Koh", title: "Data Analyst", companyName: "Orchard Analytics Pte Ltd", location: "Singapore" },
+  {
+    profileUrl: li("daniel-chua-data"),
+    firstName: "Daniel",
+    lastName: "Chua",
+    title: "Founder & Managing Director",
+    companyName: "Orchard Analytics Pte Ltd",
+    location: "Singapore",
+  },
+  {
+    profileUrl: li("mei-ling-orchard"),
+    firstName: "Mei Ling",
+    lastName: "Koh",
+    title: "Data Analyst",
+    companyName: "Orchard Analytics Pte Ltd",
+    location: "Singapore",
+  },
   { profileUrl: li("jason-orchard-bakery"), firstName: "Jason", lastName: "Teo", title: "CEO", companyName: "Orchard Bakery House", location: "Singapore" },
 ];
 
@@ -95,11 +159,26 @@ const pages: WorldPage[] = [
 ];
 
 const lushaContacts: WorldLushaContact[] = [
-  { firstName: "Daniel", lastName: "Chua", title: "Founder & Managing Director", companyName: "Orchard Analytics Pte Ltd", companyDomain: "orchardanalytics.sg", email: "daniel@orchardanalytics.sg", phone: "+65 9123 4567", linkedinUrl: li("daniel-chua-data") },
+  {
+    firstName: "Daniel",
+    lastName: "Chua",
+    title: "Founder & Managing Director",
+    companyName: "Orchard Analytics Pte Ltd",
+    companyDomain: "orchardanalytics.sg",
+    email: "daniel@orchardanalytics.sg",
+    phone: "+65 9123 4567",
+    linkedinUrl: li("daniel-chua-data"),
+  },
   { firstName: "Mei Ling", lastName: "Koh", title: "Data Analyst", companyName: "Orchard Analytics Pte Ltd", companyDomain: "orchardanalytics.sg" },
 ];
 
-const normalize = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, " ").replace(/\b(pte|ltd|private|limited)\b/g, " ").replace(/\s+/g, " ").trim();
+const normalize = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, " ")
+    .replace(/\b(pte|ltd|private|limited)\b/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
 const hostOf = (url: string) => {
   try {
     return new URL(url).hostname.replace(/^www\./, "");
@@ -112,7 +191,9 @@ const sameUrl = (a: string, b: string) => a.replace(/\/+$/, "").toLowerCase() ==
 export function createDefaultWorld(): VendorWorld {
   return {
     searchWeb(query, opts) {
-      const words = normalize(query).split(" ").filter((w) => w.length > 2);
+      const words = normalize(query)
+        .split(" ")
+        .filter((w) => w.length > 2);
       return pages
         .filter((p) => !opts.includeDomains?.length || opts.includeDomains.includes(hostOf(p.url)))
         .filter((p) => !opts.excludeDomains?.includes(hostOf(p.url)))
@@ -155,14 +236,19 @@ export function createDefaultWorld(): VendorWorld {
     },
     lushaCompany(q) {
       if (q.domain === "orchardanalytics.sg" || (q.name && normalize(q.name) === "orchard analytics")) {
-        return { name: "Orchard Analytics Pte Ltd", domain: "orchardanalytics.sg", industry: "Data & Analytics", employees: "11-50", city: "Singapore", country: "Singapore" };
+        return {
+          name: "Orchard Analytics Pte Ltd",
+          domain: "orchardanalytics.sg",
+          industry: "Data & Analytics",
+          employees: "11-50",
+          city: "Singapore",
+          country: "Singapore",
+        };
       }
       return undefined;
     },
     lushaContacts(q) {
-      return lushaContacts.filter(
-        (c) => (q.domain && c.companyDomain === q.domain) || (q.name && normalize(c.companyName) === normalize(q.name)),
-      );
+      return lushaContacts.filter((c) => (q.domain && c.companyDomain === q.domain) || (q.name && normalize(c.companyName) === normalize(q.name)));
     },
   };
 }

@@ -1,10 +1,10 @@
 import { startApifySimulator, type ApifySimOptions } from "./apify-sim";
-import type { RunningSim } from "./common";
+import { type RunningSim } from "./common";
 import { createDefaultWorld } from "./default-world";
 import { startLlmSimulator, type LlmSimOptions } from "./llm-sim";
 import { startLushaSimulator, type LushaSimOptions } from "./lusha-sim";
 import { startTavilySimulator, type TavilySimOptions } from "./tavily-sim";
-import type { VendorWorld } from "./world";
+import { type VendorWorld } from "./world";
 import { startZeroBounceSimulator, type ZeroBounceSimOptions } from "./zerobounce-sim";
 
 export { startApifySimulator, startLlmSimulator, startLushaSimulator, startTavilySimulator, startZeroBounceSimulator, createDefaultWorld };
@@ -24,16 +24,18 @@ export type VendorSimulators = {
 };
 
 /** Every vendor simulator over one world; port 0 (or unset) picks a free port. */
-export async function startVendorSimulators(opts: {
-  world?: VendorWorld;
-  ports?: VendorSimPorts;
-  host?: string;
-  tavily?: TavilySimOptions;
-  apify?: ApifySimOptions;
-  zerobounce?: ZeroBounceSimOptions;
-  lusha?: LushaSimOptions;
-  llm?: LlmSimOptions;
-} = {}): Promise<VendorSimulators> {
+export async function startVendorSimulators(
+  opts: {
+    world?: VendorWorld;
+    ports?: VendorSimPorts;
+    host?: string;
+    tavily?: TavilySimOptions;
+    apify?: ApifySimOptions;
+    zerobounce?: ZeroBounceSimOptions;
+    lusha?: LushaSimOptions;
+    llm?: LlmSimOptions;
+  } = {},
+): Promise<VendorSimulators> {
   const world = opts.world ?? createDefaultWorld();
   const ports = opts.ports ?? {};
   const common = { world, host: opts.host };

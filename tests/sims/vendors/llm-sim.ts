@@ -2,7 +2,7 @@ import { fnv1a32 } from "../../../app/utils/fnv-hash";
 import { seededRandom } from "../../../app/utils/seeded-random";
 import { bearer, rollingWindow, startSim, type RunningSim, type SimOptions, type SimReply } from "./common";
 import { createDefaultWorld } from "./default-world";
-import type { VendorWorld } from "./world";
+import { type VendorWorld } from "./world";
 
 export type LlmSimOptions = SimOptions & {
   world?: VendorWorld;
@@ -44,15 +44,26 @@ export async function startLlmSimulator(options: LlmSimOptions = {}): Promise<Ru
       if (!req.path.endsWith("/chat/completions")) return openAiError(404, `Invalid URL (${req.method} ${req.path})`, "invalid_request_error", null);
       const key = bearer(req.headers);
       if (!key) return openAiError(401, "You didn't provide an API key.", "invalid_request_error", null);
-      if (key !== apiKey) return openAiError(401, `Incorrect API key provided: ${key.slice(0, 3)}***${key.slice(-4)}.`, "invalid_request_error", "invalid_api_key");
+      if (key !== apiKey)
+        return openAiError(401, `Incorrect API key provided: ${key.slice(0, 3)}***${key.slice(-4)}.`, "invalid_request_error", "invalid_api_key");
       if (options.quotaExhausted) {
         return openAiError(429, "You exceeded your current quota, please check your plan and billing details.", "insufficient_quota", "insufficient_quota");
       }
       if (!limiter.hit(key)) {
         const wait = limiter.retryAfterS(key);
         return {
-          ...openAiError(429, `Rate limit reached for requests per min (RPM): Limit ${options.rpm ?? 500}. Please try again in ${wait}s.`, "requests", "rate_limit_exceeded"),
-          headers: { "retry-after": String(wait), "x-ratelimit-limit-requests": String(options.rpm ?? 500), "x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": `${wait}s` },
+          ...openAiError(
+            429,
+            `Rate limit reached for requests per min (RPM): Limit ${options.rpm ?? 500}. Please try again in ${wait}s.`,
+            "requests",
+            "rate_limit_exceeded",
+          ),
+          headers: {
+            "retry-after": String(wait),
+            "x-ratelimit-limit-requests": String(options.rpm ?? 500),
+            "x-ratelimit-remaining-requests": "0",
+            "x-ratelimit-reset-requests": `${wait}s`,
+          },
         };
       }
       const body = (req.body ?? {}) as Record<string, unknown>;
@@ -61,8 +72,14 @@ export async function startLlmSimulator(options: LlmSimOptions = {}): Promise<Ru
       if (!body.model || !Array.isArray(messages) || messages.length === 0) {
         return openAiError(400, "'messages' and 'model' are required properties.", "invalid_request_error", null);
       }
-      const system = messages.filter((m) => m.role === "system").map((m) => m.content).join("\n");
-      const user = messages.filter((m) => m.role === "user").map((m) => m.content).join("\n");
+      const system = messages
+        .filter((m) => m.role === "system")
+        .map((m) => m.content)
+        .join("\n");
+      const user = messages
+        .filter((m) => m.role === "user")
+        .map((m) => m.content)
+        .join("\n");
       const promptTokens = messages.reduce((n, m) => n + approxTokens(m.content) + 4, 3);
       const maxTokens = Number(body.max_completion_tokens ?? body.max_tokens ?? 4096);
       const format = body.response_format as { type?: string; json_schema?: { name?: string; schema?: Schema; strict?: boolean } } | undefined;
@@ -198,7 +215,13 @@ export function generateFromSchema(schema: Schema, prompt: string, random: () =>
       const item = (schema.items ?? {}) as Schema;
       const min = Number(schema.minItems ?? 0);
       const max = Number(schema.maxItems ?? 5);
-      const pool = /email/.test(name) ? unique(prompt.match(EMAIL)) : /phone/.test(name) ? unique(prompt.match(PHONE)) : /url|link/.test(name) ? unique(prompt.match(URL_RE)) : undefined;
+      const pool = /email/.test(name)
+        ? unique(prompt.match(EMAIL))
+        : /phone/.test(name)
+          ? unique(prompt.match(PHONE))
+          : /url|link/.test(name)
+            ? unique(prompt.match(URL_RE))
+            : undefined;
       if (pool && (item.type === "string" || !item.type)) return pool.slice(0, max);
       const count = Math.min(max, Math.max(min, 1 + Math.floor(random() * 3)));
       return Array.from({ length: count }, (_, i) => generateFromSchema(item, prompt, random, `${key}_${i}`, $defs));
@@ -236,7 +259,21 @@ export function generateFromSchema(schema: Schema, prompt: string, random: () =>
 }
 
 /** Industry labels the simulated model may answer with, when the prompt mentions one. */
-const INDUSTRY_LABELS = ["software", "logistics", "construction", "manufacturing", "food and beverage", "healthcare", "education", "fitness", "retail", "real estate", "marketing", "consulting", "finance"];
+const INDUSTRY_LABELS = [
+  "software",
+  "logistics",
+  "construction",
+  "manufacturing",
+  "food and beverage",
+  "healthcare",
+  "education",
+  "fitness",
+  "retail",
+  "real estate",
+  "marketing",
+  "consulting",
+  "finance",
+];
 
 function unique(values: RegExpMatchArray | null): string[] {
   return [...new Set((values ?? []).map((v) => v.trim()))];

@@ -1,7 +1,7 @@
 import { fnv1a32 } from "../../../app/utils/fnv-hash";
 import { rollingWindow, startSim, type RunningSim, type SimOptions, type SimReply } from "./common";
 import { createDefaultWorld } from "./default-world";
-import type { VendorWorld, WorldLushaContact } from "./world";
+import { type VendorWorld, type WorldLushaContact } from "./world";
 
 export type LushaSimOptions = SimOptions & {
   world?: VendorWorld;
@@ -53,7 +53,8 @@ export async function startLushaSimulator(options: LushaSimOptions = {}): Promis
       const q = req.query;
 
       if (req.method === "GET" && req.path === "/v2/company") {
-        if (req.body !== undefined) return { status: 400, body: { name: "BadRequest", message: "property domain should not exist", code: 400, className: "bad-request", errors: {} } };
+        if (req.body !== undefined)
+          return { status: 400, body: { name: "BadRequest", message: "property domain should not exist", code: 400, className: "bad-request", errors: {} } };
         const domain = q.get("domain") ?? undefined;
         const name = q.get("company") ?? undefined;
         if (!domain && !name) return lushaError(400, "domain or company is required");
@@ -75,7 +76,11 @@ export async function startLushaSimulator(options: LushaSimOptions = {}): Promis
               mainIndustry: company.industry ?? null,
               subIndustry: null,
               employees: company.employees ?? null,
-              location: { city: company.city ?? null, country: company.country ?? null, rawLocation: [company.city, company.country].filter(Boolean).join(", ") },
+              location: {
+                city: company.city ?? null,
+                country: company.country ?? null,
+                rawLocation: [company.city, company.country].filter(Boolean).join(", "),
+              },
               social: { linkedin: { url: company.linkedinUrl ?? null } },
             },
             meta: {},
@@ -91,7 +96,16 @@ export async function startLushaSimulator(options: LushaSimOptions = {}): Promis
         const companyName = q.get("companyName");
         const companyDomain = q.get("companyDomain");
         if (!email && !linkedinUrl && !(first && last && (companyName || companyDomain))) {
-          return { status: 400, body: { name: "BadRequest", message: "firstName, lastName and companyName or companyDomain are required", code: 400, className: "bad-request", errors: {} } };
+          return {
+            status: 400,
+            body: {
+              name: "BadRequest",
+              message: "firstName, lastName and companyName or companyDomain are required",
+              code: 400,
+              className: "bad-request",
+              errors: {},
+            },
+          };
         }
         const pool = world.lushaContacts({ domain: companyDomain ?? email?.split("@")[1] ?? undefined, name: companyName ?? undefined });
         const found = pool.find(
@@ -102,7 +116,10 @@ export async function startLushaSimulator(options: LushaSimOptions = {}): Promis
         );
         if (!found) {
           return options.personNoMatch === "error-body"
-            ? { status: 200, body: { contact: { data: null, error: { code: 404, name: "NotFound", message: "Could not find requested data" }, isCreditCharged: false } } }
+            ? {
+                status: 200,
+                body: { contact: { data: null, error: { code: 404, name: "NotFound", message: "Could not find requested data" }, isCreditCharged: false } },
+              }
             : lushaError(404, "Could not find requested data");
         }
         if (credits <= 0) return lushaError(403, "Your account has run out of credits");
@@ -116,7 +133,11 @@ export async function startLushaSimulator(options: LushaSimOptions = {}): Promis
           filters?: { contacts?: { include?: { jobTitles?: string[] } }; companies?: { include?: { names?: string[]; domains?: string[] } } };
         };
         const size = body.pages?.size ?? 10;
-        if (size < 10 || size > 50) return { status: 400, body: { name: "BadRequest", message: "pages.size must be between 10 and 50", code: 400, className: "bad-request", errors: {} } };
+        if (size < 10 || size > 50)
+          return {
+            status: 400,
+            body: { name: "BadRequest", message: "pages.size must be between 10 and 50", code: 400, className: "bad-request", errors: {} },
+          };
         const inc = body.filters?.companies?.include ?? {};
         const titles = (body.filters?.contacts?.include?.jobTitles ?? []).map((t) => t.toLowerCase());
         const pool = [
@@ -124,7 +145,9 @@ export async function startLushaSimulator(options: LushaSimOptions = {}): Promis
           ...(inc.names ?? []).flatMap((n) => world.lushaContacts({ name: n })),
         ];
         // Lusha's title filter is fuzzy; any shared word is close enough for a simulator.
-        const matches = pool.filter((c) => titles.length === 0 || titles.some((t) => t.split(/\W+/).some((w) => w.length > 2 && c.title.toLowerCase().includes(w))));
+        const matches = pool.filter(
+          (c) => titles.length === 0 || titles.some((t) => t.split(/\W+/).some((w) => w.length > 2 && c.title.toLowerCase().includes(w))),
+        );
         const requestId = `req-${fnv1a32(JSON.stringify(body)).toString(16)}`;
         searches.set(requestId, matches);
         const page = body.pages?.page ?? 0;

@@ -1,7 +1,7 @@
 import { fnv1a32 } from "../../../app/utils/fnv-hash";
 import { bearer, rollingWindow, startSim, type RunningSim, type SimOptions, type SimReply } from "./common";
 import { createDefaultWorld } from "./default-world";
-import type { VendorWorld, WorldPage } from "./world";
+import { type VendorWorld, type WorldPage } from "./world";
 
 export type TavilySimOptions = SimOptions & {
   world?: VendorWorld;
@@ -121,11 +121,7 @@ export async function startTavilySimulator(options: TavilySimOptions = {}): Prom
   return { ...sim, creditsUsed: () => creditsUsed };
 }
 
-function crawlWorld(
-  world: VendorWorld,
-  start: string,
-  opts: { maxDepth: number; maxBreadth: number; limit: number; allowExternal: boolean },
-): WorldPage[] {
+function crawlWorld(world: VendorWorld, start: string, opts: { maxDepth: number; maxBreadth: number; limit: number; allowExternal: boolean }): WorldPage[] {
   const host = (u: string) => {
     try {
       return new URL(u).hostname;

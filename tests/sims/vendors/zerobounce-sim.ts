@@ -1,7 +1,7 @@
 import { fnv1a32 } from "../../../app/utils/fnv-hash";
 import { rollingWindow, startSim, type RunningSim, type SimOptions, type SimReply } from "./common";
 import { createDefaultWorld } from "./default-world";
-import type { VendorWorld } from "./world";
+import { type VendorWorld } from "./world";
 
 export type ZeroBounceSimOptions = SimOptions & {
   world?: VendorWorld;

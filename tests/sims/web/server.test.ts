@@ -49,7 +49,10 @@ describe("fixture web", () => {
 
   it("answers robots.txt per site: allow, disallow, crawl-delay, 404, 500", async () => {
     const bodies = await Promise.all(
-      world.sites().slice(0, 150).map(async (s) => ({ site: s, robots: await get(s.domain, "/robots.txt") })),
+      world
+        .sites()
+        .slice(0, 150)
+        .map(async (s) => ({ site: s, robots: await get(s.domain, "/robots.txt") })),
     );
     const seen = new Set(bodies.map((b) => `${b.robots.status}:${b.robots.body.includes("Disallow: /\n")}:${b.robots.body.includes("Crawl-delay")}`));
     expect(seen).toContain("200:false:false");
@@ -88,18 +91,20 @@ describe("fixture web", () => {
     const faulty = await startFixtureWeb({ world, faultRate: 0.5 });
     try {
       const statuses = await Promise.all(
-        Array.from({ length: 40 }, () =>
-          new Promise<number>((resolve, reject) => {
-            http
-              .get({ host: "127.0.0.1", port: faulty.port, path: "/", headers: { host: "codigo.com.sg" } }, (res) => {
-                res.resume();
-                resolve(res.statusCode ?? 0);
-              })
-              .on("error", reject);
-          }),
+        Array.from(
+          { length: 40 },
+          () =>
+            new Promise<number>((resolve, reject) => {
+              http
+                .get({ host: "127.0.0.1", port: faulty.port, path: "/", headers: { host: "codigo.com.sg" } }, (res) => {
+                  res.resume();
+                  resolve(res.statusCode ?? 0);
+                })
+                .on("error", reject);
+            }),
         ),
       );
-      expect(statuses.filter((s) => s === 503).length).toBe(faulty.stats.faults);
+      expect(statuses.filter((s) => s === 503)).toHaveLength(faulty.stats.faults);
       expect(faulty.stats.faults).toBeGreaterThan(5);
       expect(faulty.stats.faults).toBeLessThan(35);
     } finally {

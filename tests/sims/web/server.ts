@@ -1,7 +1,7 @@
 import http from "node:http";
-import type { AddressInfo } from "node:net";
-import { hash32 } from "../world/random";
+import { type AddressInfo } from "node:net";
 import { renderHtml, renderPdf, renderRobots, type Site, type World } from "../world/index";
+import { hash32 } from "../world/random";
 
 export type FixtureWebOptions = {
   world: World;
@@ -70,7 +70,11 @@ export function respond(site: Site, host: string, rawPath: string): Reply {
   const page = pages.get(path) ?? pages.get(path.replace(/\/$/, "")) ?? pages.get(`${path}/`);
   if (!page) return html(404, "Page not found");
   if (page.contentType === "application/pdf") {
-    return { status: 200, headers: { "content-type": "application/pdf", "content-disposition": 'inline; filename="company-profile.pdf"' }, body: renderPdf(page) };
+    return {
+      status: 200,
+      headers: { "content-type": "application/pdf", "content-disposition": 'inline; filename="company-profile.pdf"' },
+      body: renderPdf(page),
+    };
   }
   if (page.contentType === "application/json") {
     return { status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify({ status: "ok", title: page.title }) };
@@ -113,7 +117,8 @@ export async function startFixtureWeb(options: FixtureWebOptions): Promise<Fixtu
     stats.requests += 1;
     let reply: Reply;
     if (!site) reply = html(421, "Misdirected Request");
-    else if (req.method !== "GET" && req.method !== "HEAD") reply = { ...html(405, "Method Not Allowed"), headers: { "content-type": "text/html", allow: "GET, HEAD" } };
+    else if (req.method !== "GET" && req.method !== "HEAD")
+      reply = { ...html(405, "Method Not Allowed"), headers: { "content-type": "text/html", allow: "GET, HEAD" } };
     else if (faultRate > 0 && (hash32(world.seed, "fault", sequence) % 10_000) / 10_000 < faultRate) {
       stats.faults += 1;
       reply = { ...html(503, "Service Temporarily Unavailable"), headers: { "content-type": "text/html", "retry-after": "1" } };

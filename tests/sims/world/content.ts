@@ -1,4 +1,4 @@
-import type { Employee, NavLink, Page, Site, WorldCompany } from "./model";
+import { type Employee, type NavLink, type Page, type Site, type WorldCompany } from "./model";
 import { singaporePhone } from "./names";
 import { rng, type Rng } from "./random";
 
@@ -108,7 +108,11 @@ export function richPages({ site, company, staff, layout, seed }: ContentInputs)
           ...(hintOnHome ? [headcountHint(r, company.headcount)] : []),
         ],
       },
-      { heading: "What we do", paragraphs: [`From ${offerings[0]} to ${offerings[offerings.length - 1]}, our work covers the full lifecycle.`], items: offerings.map((o) => o.charAt(0).toUpperCase() + o.slice(1)) },
+      {
+        heading: "What we do",
+        paragraphs: [`From ${offerings[0]} to ${offerings[offerings.length - 1]}, our work covers the full lifecycle.`],
+        items: offerings.map((o) => o.charAt(0).toUpperCase() + o.slice(1)),
+      },
       { heading: `Why ${brand}`, paragraphs: strengths.map((s) => `We offer ${s}.`) },
       { heading: "Talk to us", paragraphs: [`Call ${phones[0]} or visit our office at ${company.address}.`] },
     ],
@@ -152,9 +156,7 @@ export function richPages({ site, company, staff, layout, seed }: ContentInputs)
           `Our mission is to make ${offerings[0]} simple, transparent and reliable for ${clients[0]}. We hold ourselves to three values: integrity in every quotation, craftsmanship in every delivery, and care for the communities we work in.`,
         ],
       },
-      ...(leaders.length > 1
-        ? [{ heading: "Leadership", paragraphs: [] as string[], items: leaders.map((e) => `${e.fullName} — ${e.title}`) }]
-        : []),
+      ...(leaders.length > 1 ? [{ heading: "Leadership", paragraphs: [] as string[], items: leaders.map((e) => `${e.fullName} — ${e.title}`) }] : []),
     ],
   };
 
@@ -301,7 +303,11 @@ export function parkedPage(domain: string, seed: string): Page {
       {
         heading: domain,
         paragraphs: [
-          r.pick([`This domain may be for sale. Buy ${domain} today.`, `${domain} is parked free, courtesy of the registrar.`, `The domain ${domain} is available for purchase.`]),
+          r.pick([
+            `This domain may be for sale. Buy ${domain} today.`,
+            `${domain} is parked free, courtesy of the registrar.`,
+            `The domain ${domain} is available for purchase.`,
+          ]),
           "Related searches: business services, web hosting, domains.",
         ],
       },

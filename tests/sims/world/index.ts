@@ -1,7 +1,17 @@
 import { brochurePage, namesakePages, parkedPage, richPages, siteLayout, thinPages } from "./content";
 import { emailVerdict, type EmailStatus, type EmailVerdict, type MailDomainFacts } from "./email";
 import { industryFor } from "./industries";
-import type { DecoyKind, Employee, LinkedinCompany, Page, RegistryCompany, RobotsSpec, Site, SiteKind, WorldCompany } from "./model";
+import {
+  type DecoyKind,
+  type Employee,
+  type LinkedinCompany,
+  type Page,
+  type RegistryCompany,
+  type RobotsSpec,
+  type Site,
+  type SiteKind,
+  type WorldCompany,
+} from "./model";
 import { singaporeAddress, singaporePhone } from "./names";
 import { brandName, domainLabel, nameKey, slugify, type LabelStyle } from "./naming";
 import { linkedinCompanyFor, staffOf } from "./people";
@@ -151,8 +161,7 @@ export function buildWorld(registry: RegistryCompany[], options: WorldOptions): 
     const style = r.weighted({ joined: 48, short: 24, hyphen: 10, unguessable: 10 });
     const amp = r.chance(0.5) ? "and" : "drop";
     if (style !== "unguessable") {
-      const label =
-        domainLabel(name, style as LabelStyle, amp) ?? domainLabel(name, "joined", amp);
+      const label = domainLabel(name, style as LabelStyle, amp) ?? domainLabel(name, "joined", amp);
       if (label) {
         const first = r.weighted({ "com.sg": 50, sg: 20, com: 30 });
         for (const tld of [first, ...TLDS.filter((t) => t !== first)]) {
@@ -168,7 +177,11 @@ export function buildWorld(registry: RegistryCompany[], options: WorldOptions): 
     const words = (domainLabel(name, "hyphen", "drop") ?? slugify(name)).split("-");
     const initials = words.map((w) => w[0]).join("");
     for (let i = 0; i < 5; i += 1) {
-      const label = r.pick([`${initials}-${r.pick(["sg", "asia", "group"])}`, `${words[0]}${r.pick(["hq", "global", "works", "official"])}`, `${initials}${r.int(2, 99)}`]);
+      const label = r.pick([
+        `${initials}-${r.pick(["sg", "asia", "group"])}`,
+        `${words[0]}${r.pick(["hq", "global", "works", "official"])}`,
+        `${initials}${r.int(2, 99)}`,
+      ]);
       const domain = `${label}.${r.pick(TLDS)}`;
       if (!takenDomains.has(domain)) {
         takenDomains.add(domain);
@@ -322,7 +335,11 @@ export function buildWorld(registry: RegistryCompany[], options: WorldOptions): 
         const text = hidden ? "" : renderText(site, page);
         const content = hidden
           ? "No information is available for this page."
-          : (page.description ? `${page.description} ` : "") + page.sections.flatMap((s) => s.paragraphs).join(" ").slice(0, 320);
+          : (page.description ? `${page.description} ` : "") +
+            page.sections
+              .flatMap((s) => s.paragraphs)
+              .join(" ")
+              .slice(0, 320);
         docs.push({
           url,
           title: page.title,
@@ -364,7 +381,14 @@ export function buildWorld(registry: RegistryCompany[], options: WorldOptions): 
   }
 
   function companySize(n: number): string {
-    for (const [lo, hi] of [[1, 10], [11, 50], [51, 200], [201, 500], [501, 1000]] as const) if (n <= hi) return `${lo}-${hi}`;
+    for (const [lo, hi] of [
+      [1, 10],
+      [11, 50],
+      [51, 200],
+      [201, 500],
+      [501, 1000],
+    ] as const)
+      if (n <= hi) return `${lo}-${hi}`;
     return "1001-5000";
   }
 

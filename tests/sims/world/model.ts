@@ -1,4 +1,4 @@
-import type { IndustryProfile } from "./industries";
+import { type IndustryProfile } from "./industries";
 
 /** One row of the company registry (ACRA), as the platform knows it. */
 export type RegistryCompany = { uen: string; name: string; ssicCode?: string; ssicDescription?: string };

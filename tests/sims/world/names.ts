@@ -4,18 +4,98 @@ import { rng, type Rng } from "./random";
 /** A Singapore-style person: names as they appear on LinkedIn, plus how mailboxes are usually built from them. */
 export type Person = { fullName: string; firstName: string; lastName: string; emailLocal: string };
 
-const CHINESE_SURNAMES = ["Tan", "Lim", "Lee", "Ng", "Ong", "Wong", "Goh", "Chua", "Chan", "Koh", "Teo", "Ang", "Yeo", "Tay", "Ho", "Low", "Toh", "Sim", "Chong", "Chia", "Foo", "Leong", "Quek", "Seah", "Heng"];
-const CHINESE_GIVEN = ["Wei Ming", "Jia Hui", "Zhi Hao", "Hui Min", "Kai Wen", "Xin Yi", "Jun Jie", "Shu Ting", "Yong Sheng", "Mei Ling", "Wei Jie", "Li Ting", "Jia Wei", "Siew Ling", "Boon Keng", "Kok Wai", "Pei Shan", "Chee Keong", "Yi Xuan", "Guo Liang"];
-const ENGLISH_GIVEN = ["Daniel", "Rachel", "Marcus", "Jasmine", "Bryan", "Michelle", "Gabriel", "Cheryl", "Darren", "Vanessa", "Kenneth", "Melissa", "Jonathan", "Sharon", "Eugene", "Joanne", "Terence", "Germaine", "Adrian", "Felicia"];
+const CHINESE_SURNAMES = [
+  "Tan",
+  "Lim",
+  "Lee",
+  "Ng",
+  "Ong",
+  "Wong",
+  "Goh",
+  "Chua",
+  "Chan",
+  "Koh",
+  "Teo",
+  "Ang",
+  "Yeo",
+  "Tay",
+  "Ho",
+  "Low",
+  "Toh",
+  "Sim",
+  "Chong",
+  "Chia",
+  "Foo",
+  "Leong",
+  "Quek",
+  "Seah",
+  "Heng",
+];
+const CHINESE_GIVEN = [
+  "Wei Ming",
+  "Jia Hui",
+  "Zhi Hao",
+  "Hui Min",
+  "Kai Wen",
+  "Xin Yi",
+  "Jun Jie",
+  "Shu Ting",
+  "Yong Sheng",
+  "Mei Ling",
+  "Wei Jie",
+  "Li Ting",
+  "Jia Wei",
+  "Siew Ling",
+  "Boon Keng",
+  "Kok Wai",
+  "Pei Shan",
+  "Chee Keong",
+  "Yi Xuan",
+  "Guo Liang",
+];
+const ENGLISH_GIVEN = [
+  "Daniel",
+  "Rachel",
+  "Marcus",
+  "Jasmine",
+  "Bryan",
+  "Michelle",
+  "Gabriel",
+  "Cheryl",
+  "Darren",
+  "Vanessa",
+  "Kenneth",
+  "Melissa",
+  "Jonathan",
+  "Sharon",
+  "Eugene",
+  "Joanne",
+  "Terence",
+  "Germaine",
+  "Adrian",
+  "Felicia",
+];
 const MALAY_MALE = ["Muhammad Hafiz", "Ahmad Faizal", "Muhammad Irfan", "Khairul Anwar", "Mohamed Rizal", "Haziq", "Firdaus", "Azlan"];
 const MALAY_FEMALE = ["Nur Aisyah", "Nurul Huda", "Siti Khadijah", "Farah Nadia", "Nur Syafiqah", "Aqilah", "Liyana", "Hidayah"];
 const MALAY_FATHERS = ["Ismail", "Rahman", "Hassan", "Osman", "Yusof", "Salleh", "Ibrahim", "Jamal"];
 const INDIAN_GIVEN = ["Arjun", "Priya", "Karthik", "Divya", "Rajesh", "Kavitha", "Suresh", "Anitha", "Vikram", "Deepa", "Ganesh", "Meera"];
 const INDIAN_SURNAMES = ["Nair", "Pillai", "Raj", "Kumar", "Menon", "Krishnan", "Subramaniam", "Rao", "Singh", "Naidu"];
-const EURASIAN = [["James", "Pereira"], ["Sarah", "de Souza"], ["Michael", "Oliveiro"], ["Natalie", "Fernandez"], ["Oliver", "Bennett"], ["Emma", "Clarke"], ["Lucas", "Moreau"], ["Hannah", "Schmidt"]] as const;
+const EURASIAN = [
+  ["James", "Pereira"],
+  ["Sarah", "de Souza"],
+  ["Michael", "Oliveiro"],
+  ["Natalie", "Fernandez"],
+  ["Oliver", "Bennett"],
+  ["Emma", "Clarke"],
+  ["Lucas", "Moreau"],
+  ["Hannah", "Schmidt"],
+] as const;
 
 function slugPart(s: string): string {
-  return s.toLowerCase().normalize("NFKD").replace(/[^a-z]/g, "");
+  return s
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/[^a-z]/g, "");
 }
 
 export function personName(r: Rng): Person {
@@ -78,15 +158,107 @@ export function singaporePhone(r: Rng, kind: "office" | "mobile" = "office"): st
 }
 
 const BRANDS = [
-  "Nexora", "Lumina", "Kaizen", "Tembusu", "Banyan", "Zenith", "Helix", "Vantage", "Meridian", "Cobalt", "Aurora", "Sterling",
-  "Keystone", "Pinnacle", "Evergreen", "Bluewave", "Redhill", "Greenleaf", "Silverline", "Goldbridge", "Brightpath", "Northstar",
-  "Oakridge", "Summit", "Harbourline", "Lionsgate", "Jadestone", "Azure", "Crimson", "Ember", "Falcon", "Horizon", "Ironwood",
-  "Kestrel", "Lotus", "Monsoon", "Nimbus", "Orion", "Pavilion", "Quartz", "Rivulet", "Saffron", "Tidewater", "Umbra", "Verdant",
-  "Willow", "Xenon", "Yarra", "Zephyr", "Amberly", "Bayfront", "Cedar", "Dunearn", "Elixir", "Fortis", "Gemini", "Halcyon",
-  "Indigo", "Juniper", "Kinetic", "Lattice", "Mosaic", "Novus", "Opal", "Prism", "Quantix", "Radiant", "Solace", "Trident",
-  "Unity", "Vertex", "Wavecrest", "Apex", "Beacon", "Catalyst", "Dynamo", "Equinox", "Fusion", "Granite", "Hexa", "Infinity",
-  "Hock Seng", "Guan Hin", "Sin Huat", "Kim Seng", "Teck Lee", "Chye Hin", "Soon Lee", "Heng Fai", "Yong Tai", "Tong Seng",
-  "Cahaya", "Bintang", "Mutiara", "Permata", "Sri Murugan", "Lakshmi", "Kaveri", "Mahkota", "Seri Jaya", "Maju Jaya",
+  "Nexora",
+  "Lumina",
+  "Kaizen",
+  "Tembusu",
+  "Banyan",
+  "Zenith",
+  "Helix",
+  "Vantage",
+  "Meridian",
+  "Cobalt",
+  "Aurora",
+  "Sterling",
+  "Keystone",
+  "Pinnacle",
+  "Evergreen",
+  "Bluewave",
+  "Redhill",
+  "Greenleaf",
+  "Silverline",
+  "Goldbridge",
+  "Brightpath",
+  "Northstar",
+  "Oakridge",
+  "Summit",
+  "Harbourline",
+  "Lionsgate",
+  "Jadestone",
+  "Azure",
+  "Crimson",
+  "Ember",
+  "Falcon",
+  "Horizon",
+  "Ironwood",
+  "Kestrel",
+  "Lotus",
+  "Monsoon",
+  "Nimbus",
+  "Orion",
+  "Pavilion",
+  "Quartz",
+  "Rivulet",
+  "Saffron",
+  "Tidewater",
+  "Umbra",
+  "Verdant",
+  "Willow",
+  "Xenon",
+  "Yarra",
+  "Zephyr",
+  "Amberly",
+  "Bayfront",
+  "Cedar",
+  "Dunearn",
+  "Elixir",
+  "Fortis",
+  "Gemini",
+  "Halcyon",
+  "Indigo",
+  "Juniper",
+  "Kinetic",
+  "Lattice",
+  "Mosaic",
+  "Novus",
+  "Opal",
+  "Prism",
+  "Quantix",
+  "Radiant",
+  "Solace",
+  "Trident",
+  "Unity",
+  "Vertex",
+  "Wavecrest",
+  "Apex",
+  "Beacon",
+  "Catalyst",
+  "Dynamo",
+  "Equinox",
+  "Fusion",
+  "Granite",
+  "Hexa",
+  "Infinity",
+  "Hock Seng",
+  "Guan Hin",
+  "Sin Huat",
+  "Kim Seng",
+  "Teck Lee",
+  "Chye Hin",
+  "Soon Lee",
+  "Heng Fai",
+  "Yong Tai",
+  "Tong Seng",
+  "Cahaya",
+  "Bintang",
+  "Mutiara",
+  "Permata",
+  "Sri Murugan",
+  "Lakshmi",
+  "Kaveri",
+  "Mahkota",
+  "Seri Jaya",
+  "Maju Jaya",
 ];
 const SURNAME_PAIRS = ["Tan", "Lim", "Ong", "Goh", "Koh", "Wong", "Chua", "Teo", "Lee", "Ng"];
 
@@ -123,8 +295,7 @@ export function syntheticCompanies(count: number, seed: string | number = "synth
     if (used.has(key)) continue;
     used.add(key);
     const middle = r.weighted({ word: 62, none: 20, wordS: 10, wordSingapore: 8 });
-    const body =
-      middle === "none" ? core : middle === "word" ? `${core} ${word}` : middle === "wordS" ? `${core} ${word} (S)` : `${core} ${word} SINGAPORE`;
+    const body = middle === "none" ? core : middle === "word" ? `${core} ${word}` : middle === "wordS" ? `${core} ${word} (S)` : `${core} ${word} SINGAPORE`;
     const suffix = r.weighted({ "PTE. LTD.": 70, "PTE LTD": 12, "PRIVATE LIMITED": 10, LLP: 4, "LTD.": 4 });
     out.push({ uen: syntheticUen(r), name: `${body} ${suffix}`, ssicCode, ssicDescription });
   }
@@ -133,8 +304,18 @@ export function syntheticCompanies(count: number, seed: string | number = "synth
 
 /** Companies the product docs talk about, always present in the dev world. */
 export const DEMO_COMPANIES: SyntheticCompany[] = [
-  { uen: "201012345K", name: "CODIGO PTE. LTD.", ssicCode: "62011", ssicDescription: "Development of software and applications (except games and cybersecurity)" },
-  { uen: "201598765M", name: "NEXIUS LABS PTE. LTD.", ssicCode: "62011", ssicDescription: "Development of software and applications (except games and cybersecurity)" },
+  {
+    uen: "201012345K",
+    name: "CODIGO PTE. LTD.",
+    ssicCode: "62011",
+    ssicDescription: "Development of software and applications (except games and cybersecurity)",
+  },
+  {
+    uen: "201598765M",
+    name: "NEXIUS LABS PTE. LTD.",
+    ssicCode: "62011",
+    ssicDescription: "Development of software and applications (except games and cybersecurity)",
+  },
   { uen: "200812233R", name: "MERLION FREIGHT (S) PTE. LTD.", ssicCode: "52291", ssicDescription: "Freight forwarding" },
   { uen: "201734411H", name: "ORCHID & PEARL CONSULTING PTE. LTD.", ssicCode: "70201", ssicDescription: "Management consultancy services" },
   { uen: "199905566E", name: "SENG HUAT ENGINEERING PTE LTD", ssicCode: "71129", ssicDescription: "Engineering design and consultancy activities n.e.c." },

@@ -1,7 +1,7 @@
-import type { Employee, LinkedinCompany, Seniority, WorldCompany } from "./model";
+import { type Employee, type LinkedinCompany, type Seniority, type WorldCompany } from "./model";
 import { personName } from "./names";
-import { hash32, rng } from "./random";
 import { slugify } from "./naming";
+import { hash32, rng } from "./random";
 
 const GENERIC_ROLES: Array<[string, Seniority]> = [
   ["Finance Manager", "manager"],
@@ -97,7 +97,15 @@ export function linkedinCompanyFor(company: WorldCompany, seed: string, taken: S
   if (taken.has(universalName)) universalName = `${slugify(company.brand)}-${company.uen.toLowerCase()}`;
   taken.add(universalName);
   const employeeCount = Math.max(1, Math.round(company.headcount * (0.5 + r.next() * 0.4)));
-  const [lo, hi] = ([[2, 10], [11, 50], [51, 200], [201, 500], [501, 1000]] as const).find(([, max]) => company.headcount <= max) ?? [1001, 5000];
+  const [lo, hi] = (
+    [
+      [2, 10],
+      [11, 50],
+      [51, 200],
+      [201, 500],
+      [501, 1000],
+    ] as const
+  ).find(([, max]) => company.headcount <= max) ?? [1001, 5000];
   const offerings = r.pickSome(company.industry.offerings, 3);
   const postalCode = company.address.match(/Singapore (\d{6})$/)?.[1] ?? "";
   return {

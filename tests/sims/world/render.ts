@@ -1,4 +1,4 @@
-import type { Page, Site } from "./model";
+import { type Page, type Site } from "./model";
 
 const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
@@ -21,9 +21,7 @@ export function navOf(site: Site): Array<{ path: string; text: string; kind: Pag
   const pages = [...site.pages().values()];
   const order: Array<Page["kind"]> = ["home", "about", "services", "team", "careers", "contact"];
   return order.flatMap((kind) =>
-    pages
-      .filter((p) => p.kind === kind)
-      .map((p) => ({ path: p.path, text: kind === "home" ? "Home" : p.title.split(" | ")[0]!, kind })),
+    pages.filter((p) => p.kind === kind).map((p) => ({ path: p.path, text: kind === "home" ? "Home" : p.title.split(" | ")[0]!, kind })),
   );
 }
 
@@ -89,7 +87,9 @@ export function renderText(site: Site, page: Page): string {
     .map((l) => l.text)
     .join(" | ");
   const body = page.sections
-    .map((s, i) => [s.heading ? `${i === 0 ? "#" : "##"} ${s.heading}` : "", ...s.paragraphs, ...(s.items ?? []).map((it) => `- ${it}`)].filter(Boolean).join("\n\n"))
+    .map((s, i) =>
+      [s.heading ? `${i === 0 ? "#" : "##"} ${s.heading}` : "", ...s.paragraphs, ...(s.items ?? []).map((it) => `- ${it}`)].filter(Boolean).join("\n\n"),
+    )
     .join("\n\n");
   const extra = page.emails.filter((e) => !body.includes(e)).map((e) => `Email us: ${e}`);
   return [nav, body, ...extra, `© 2025 ${legalLine(site)} All rights reserved.`].filter(Boolean).join("\n\n");
@@ -97,7 +97,10 @@ export function renderText(site: Site, page: Page): string {
 
 /** A minimal but well-formed one-page PDF carrying the page text. */
 export function renderPdf(page: Page): Buffer {
-  const text = page.sections.flatMap((s) => [s.heading ?? "", ...s.paragraphs]).join(" ").replace(/[()\\]/g, "");
+  const text = page.sections
+    .flatMap((s) => [s.heading ?? "", ...s.paragraphs])
+    .join(" ")
+    .replace(/[()\\]/g, "");
   const stream = `BT /F1 12 Tf 72 720 Td (${text}) Tj ET`;
   const objects = [
     "<< /Type /Catalog /Pages 2 0 R >>",
@@ -126,7 +129,10 @@ export function renderRobots(site: Site): { status: number; body: string } {
     case "server_error":
       return { status: 500, body: "<h1>500 Internal Server Error</h1>" };
     case "allow_all":
-      return { status: 200, body: `User-agent: *\nDisallow:\n${spec.crawlDelayS ? `Crawl-delay: ${spec.crawlDelayS}\n` : ""}\nSitemap: http://${site.contentHost}/sitemap.xml\n` };
+      return {
+        status: 200,
+        body: `User-agent: *\nDisallow:\n${spec.crawlDelayS ? `Crawl-delay: ${spec.crawlDelayS}\n` : ""}\nSitemap: http://${site.contentHost}/sitemap.xml\n`,
+      };
     case "disallow_paths":
       return {
         status: 200,

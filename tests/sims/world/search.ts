@@ -3,8 +3,30 @@ export type SearchResult = { url: string; title: string; content: string; score:
 export type SearchOptions = { maxResults?: number; includeDomains?: string[]; excludeDomains?: string[] };
 
 const STOPWORDS = new Set([
-  "pte", "ltd", "private", "limited", "llp", "singapore", "sg", "s", "the", "and", "of", "company", "website", "official",
-  "site", "homepage", "home", "page", "in", "a", "for", "co", "www", "com",
+  "pte",
+  "ltd",
+  "private",
+  "limited",
+  "llp",
+  "singapore",
+  "sg",
+  "s",
+  "the",
+  "and",
+  "of",
+  "company",
+  "website",
+  "official",
+  "site",
+  "homepage",
+  "home",
+  "page",
+  "in",
+  "a",
+  "for",
+  "co",
+  "www",
+  "com",
 ]);
 
 export function searchTokens(text: string): string[] {

@@ -24,7 +24,10 @@ describe("buildWorld", () => {
     expect(share((c) => c.site?.kind === "rich")).toBeLessThan(0.62);
     expect(share((c) => c.site?.discoverability === "search_only")).toBeGreaterThan(0.04);
     for (const kind of ["thin", "robots_disallowed", "slow", "error", "redirect", "non_html"] as const) {
-      expect(share((c) => c.site?.kind === kind), kind).toBeGreaterThan(0.01);
+      expect(
+        share((c) => c.site?.kind === kind),
+        kind,
+      ).toBeGreaterThan(0.01);
     }
     const domains = world.sites().map((s) => s.domain);
     expect(new Set(domains).size).toBe(domains.length);
@@ -85,7 +88,12 @@ describe("lookups", () => {
 
   it("models LinkedIn: company by name or URL, employees, full profiles", () => {
     const company = world.linkedinCompany("Codigo")!;
-    expect(company).toMatchObject({ universalName: "codigo", linkedinUrl: "https://www.linkedin.com/company/codigo/", name: "Codigo", website: "https://www.codigo.com.sg" });
+    expect(company).toMatchObject({
+      universalName: "codigo",
+      linkedinUrl: "https://www.linkedin.com/company/codigo/",
+      name: "Codigo",
+      website: "https://www.codigo.com.sg",
+    });
     expect(world.linkedinCompany(company.linkedinUrl)).toEqual(company);
     const employees = world.employees(company.linkedinUrl);
     expect(employees.length).toBeGreaterThan(1);

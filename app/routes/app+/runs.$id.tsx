@@ -16,7 +16,7 @@ import { NotInQaSampleError, QaCheckForm, recordQaCheck, runDetail, type QaEntry
 import { Notice, Section, Stat } from "~/dashboard/section";
 import { VendorUsageTable } from "~/dashboard/vendor-usage-table";
 import { approvePush, loadPushPlan, type PushPlanView } from "~/dashboard/odoo-push.server";
-import { pushModeOf } from "~/odoo/lead-push.server";
+import { pushModeOf } from "~/odoo/push-mode.server";
 import { fieldErrors, submittedValues, type FieldErrors } from "~/settings/settings-forms";
 import { invariantFound } from "~/http.server";
 import { seesPersonalData } from "~/privacy/mask";

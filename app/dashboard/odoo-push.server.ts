@@ -1,4 +1,4 @@
-import type { Actor } from "~/audit.server";
+import { type Actor } from "~/audit.server";
 import { log } from "~/logger.server";
 import { approveRunPush, planRunPush, type RunPushPlan, type RunPushResult } from "~/odoo/lead-push.server";
 import { RunPushError } from "~/odoo/push-errors.server";
@@ -42,7 +42,10 @@ export function displayValue(value: unknown): Value {
   if (value === null || value === undefined || value === false) return null;
   if (Array.isArray(value)) return value.length === 2 && typeof value[1] === "string" ? value[1] : JSON.stringify(value);
   if (typeof value === "string") {
-    const text = value.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim();
+    const text = value
+      .replace(/<[^>]*>/g, " ")
+      .replace(/\s+/g, " ")
+      .trim();
     return text.length > 160 ? `${text.slice(0, 160)}…` : text;
   }
   if (typeof value === "number" || typeof value === "boolean") return value;
@@ -58,7 +61,8 @@ function countBy<T>(items: T[], key: (item: T) => string): Record<string, number
 const HIDDEN_FIELDS = new Set(["is_company", "company_id", "parent_id", "type"]);
 
 export function pushPlanView(plan: RunPushPlan): PushPlanView {
-  const changes = (list: Array<{ field: string; before: unknown; after: unknown }>) => list.map((c) => ({ field: c.field, before: displayValue(c.before), after: displayValue(c.after) }));
+  const changes = (list: Array<{ field: string; before: unknown; after: unknown }>) =>
+    list.map((c) => ({ field: c.field, before: displayValue(c.before), after: displayValue(c.after) }));
   return {
     ok: true,
     approved: plan.approved,
@@ -117,7 +121,8 @@ export function describePushResult(result: RunPushResult): string {
 export async function approvePush(tenantId: string, runId: string, actor: Actor): Promise<ApproveOutcome> {
   try {
     const result = await approveRunPush(tenantId, runId, actor);
-    if (result.status === "partial") return { ok: false, message: `Approved, but Odoo did not take everything: ${describePushResult(result)}. Approve again to retry the rest.` };
+    if (result.status === "partial")
+      return { ok: false, message: `Approved, but Odoo did not take everything: ${describePushResult(result)}. Approve again to retry the rest.` };
     return { ok: true, message: `Approved and pushed to Odoo: ${describePushResult(result)}.` };
   } catch (error) {
     if (error instanceof RunPushError) return { ok: false, message: error.message };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { db, platformDb } from "~/db.server";
-import { plainLeads, seedRun, type SeedLead } from "../../tests/support/lead-push-fixtures";
 import { codigo, kopi, lowly, pushQueries, usePushTenant } from "../../tests/support/lead-push-context";
+import { plainLeads, seedRun, type SeedLead } from "../../tests/support/lead-push-fixtures";
 import { applyRunPush, planRunPush } from "./lead-push.server";
 import { RunNotFinishedError } from "./push-errors.server";
 
@@ -32,10 +32,32 @@ describe("planRunPush and applyRunPush", () => {
       company_id: ctx.tenant.companyId,
     });
     expect(dry.contacts.create.map((c) => c.values)).toEqual([
-      { name: "Tan Wei", email: "wei.tan@codigo.co", website: "https://www.linkedin.com/in/tan-wei", function: "CTO", type: "contact", is_company: false, company_id: ctx.tenant.companyId },
+      {
+        name: "Tan Wei",
+        email: "wei.tan@codigo.co",
+        website: "https://www.linkedin.com/in/tan-wei",
+        function: "CTO",
+        type: "contact",
+        is_company: false,
+        company_id: ctx.tenant.companyId,
+      },
       // Her only email is still pending verification: she goes in by LinkedIn URL alone.
-      { name: "Lim Mei", website: "https://www.linkedin.com/in/lim-mei", function: "CEO", type: "contact", is_company: false, company_id: ctx.tenant.companyId },
-      { name: "Ong", email: "ong@kopilabs.sg", website: "https://www.linkedin.com/in/ong", type: "contact", is_company: false, company_id: ctx.tenant.companyId },
+      {
+        name: "Lim Mei",
+        website: "https://www.linkedin.com/in/lim-mei",
+        function: "CEO",
+        type: "contact",
+        is_company: false,
+        company_id: ctx.tenant.companyId,
+      },
+      {
+        name: "Ong",
+        email: "ong@kopilabs.sg",
+        website: "https://www.linkedin.com/in/ong",
+        type: "contact",
+        is_company: false,
+        company_id: ctx.tenant.companyId,
+      },
     ]);
     expect(dry.withheldEmails).toEqual({ unverified: 1, suppressed: 0, invalid: 0 });
 
@@ -48,7 +70,11 @@ describe("planRunPush and applyRunPush", () => {
       excluded: 1,
       batches: 1,
     });
-    expect(companiesOf(ctx.tenant.companyId).map((p) => p.ref).sort()).toEqual(["201912345A", "53312345K"]);
+    expect(
+      companiesOf(ctx.tenant.companyId)
+        .map((p) => p.ref)
+        .sort(),
+    ).toEqual(["201912345A", "53312345K"]);
     expect(partnersOf(ctx.tenant.companyId).some((p) => p.email === "mei@codigo.co")).toBe(false);
 
     const links = await db.$withTenant(ctx.tenant.tenantId, (tx) => tx.odooPartnerLink.findMany({ orderBy: { uen: "asc" } }));
@@ -121,7 +147,13 @@ describe("planRunPush and applyRunPush", () => {
   });
 
   it("reuses an archived partner with the same UEN and leaves it archived", async () => {
-    const archived = await ctx.admin.create("res.partner", { name: "CODIGO PTE. LTD.", is_company: true, ref: "201912345A", active: false, company_id: ctx.tenant.companyId });
+    const archived = await ctx.admin.create("res.partner", {
+      name: "CODIGO PTE. LTD.",
+      is_company: true,
+      ref: "201912345A",
+      active: false,
+      company_id: ctx.tenant.companyId,
+    });
     const runId = await seedRun(ctx.tenant.tenantId, [codigo]);
     const dry = await planRunPush(ctx.tenant.tenantId, runId);
     expect(dry.companies.create).toEqual([]);
@@ -181,7 +213,9 @@ describe("planRunPush and applyRunPush", () => {
     expect(ctx.sim.state.countCalls({ method: "create", model: "res.partner" })).toBe(6);
     expect(ctx.sim.state.countCalls({ method: "write" })).toBe(0);
     expect(result.calls).toBe(ctx.sim.state.calls.length);
-    const events = await db.$withTenant(ctx.tenant.tenantId, (tx) => tx.runEventLog.findMany({ where: { runId, event: "batch_applied" }, orderBy: { id: "asc" } }));
+    const events = await db.$withTenant(ctx.tenant.tenantId, (tx) =>
+      tx.runEventLog.findMany({ where: { runId, event: "batch_applied" }, orderBy: { id: "asc" } }),
+    );
     expect(events.map((e) => (e.args as { batch: number }).batch)).toEqual([0, 1, 2]);
     expect(await platformDb.odooPartnerLink.count({ where: { tenantId: ctx.tenant.tenantId } })).toBe(5);
     ctx.sim.state.resetCalls();

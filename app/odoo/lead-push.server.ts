@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { recordAudit, type Actor } from "~/audit.server";
 import { db, type TenantTx } from "~/db.server";
-import type { Prisma } from "~/generated/prisma/client";
+import { type Prisma } from "~/generated/prisma/client";
 import { addJob } from "~/jobs/enqueue.server";
 import { log } from "~/logger.server";
 import { OdooAccessDenied, OdooServerError, OdooTransportError, type OdooSession } from "./client.server";
@@ -12,7 +12,7 @@ import { withPushLock } from "./push-lock.server";
 import { pushModeOf, type PushMode } from "./push-mode.server";
 import { batchSizeOf, isPushApproved, preparePush, PUSH_APPROVED_ACTION, type RunPushOptions } from "./push-preparation.server";
 import { openPushSession, type MeteredOdooClient } from "./push-session.server";
-import type { PushSet } from "./push-set.server";
+import { type PushSet } from "./push-set.server";
 
 /**
  * Pushes a run's leads into the tenant's Odoo as res.partner companies and
@@ -124,7 +124,12 @@ export type RunPushResult = {
 export async function applyRunPush(tenantId: string, runId: string, actor?: Actor, options: RunPushOptions = {}): Promise<RunPushResult> {
   const started = Date.now();
   const batchSize = batchSizeOf(options);
-  const maxBatchAttempts = z.number().int().min(1).max(10).parse(options.maxBatchAttempts ?? 3);
+  const maxBatchAttempts = z
+    .number()
+    .int()
+    .min(1)
+    .max(10)
+    .parse(options.maxBatchAttempts ?? 3);
   return withPushLock(tenantId, async () => {
     const prepared = await preparePush(tenantId, runId, options);
     const result: RunPushResult = {
@@ -179,7 +184,13 @@ export async function applyRunPush(tenantId: string, runId: string, actor?: Acto
           if (!applied.ok) {
             result.companies.failed += batch.length;
             await recordPushEvents(tenantId, runId, [
-              { event: "batch_failed", status: "error", durationMs: Date.now() - batchStarted, args: { batch: index, companies: batch.length }, message: describeOdooFailure(applied.error) },
+              {
+                event: "batch_failed",
+                status: "error",
+                durationMs: Date.now() - batchStarted,
+                args: { batch: index, companies: batch.length },
+                message: describeOdooFailure(applied.error),
+              },
             ]);
             continue;
           }
@@ -199,7 +210,11 @@ export async function applyRunPush(tenantId: string, runId: string, actor?: Acto
                 runId,
                 pushedAt: new Date(),
               };
-              await tx.odooPartnerLink.upsert({ where: { tenantId_uen: { tenantId, uen: company.uen } }, create: { tenantId, uen: company.uen, ...data }, update: data });
+              await tx.odooPartnerLink.upsert({
+                where: { tenantId_uen: { tenantId, uen: company.uen } },
+                create: { tenantId, uen: company.uen, ...data },
+                update: data,
+              });
             }
             await recordPushEvents(
               tenantId,

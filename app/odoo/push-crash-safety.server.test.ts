@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { db, platformDb } from "~/db.server";
-import { createTenantWithOdoo, plainLeads, seedRun } from "../../tests/support/lead-push-fixtures";
 import { OPERATOR, pushQueries, usePushTenant } from "../../tests/support/lead-push-context";
+import { createTenantWithOdoo, plainLeads, seedRun } from "../../tests/support/lead-push-fixtures";
 import { applyRunPush, planRunPush } from "./lead-push.server";
 import { OdooPushFailedError } from "./push-errors.server";
 
@@ -46,7 +46,11 @@ describe("crash safety", () => {
         ctx.sim.faults.clear();
         const rerun = await applyRunPush(t.tenantId, runId, undefined, { batchSize: 2 });
         expect(rerun.status).toBe("applied");
-        expect(companiesOf(t.companyId).map((p) => p.ref).sort()).toEqual(leads.map((l) => l.uen).sort());
+        expect(
+          companiesOf(t.companyId)
+            .map((p) => p.ref)
+            .sort(),
+        ).toEqual(leads.map((l) => l.uen).sort());
         expect(partnersOf(t.companyId).filter((p) => p.parent_id)).toHaveLength(3);
         expectNoDuplicates(t.companyId);
         const check = await planRunPush(t.tenantId, runId, { recheck: true });
@@ -74,11 +78,17 @@ describe("crash safety", () => {
   it("a crash after Odoo committed but before the links were saved loses nothing", async () => {
     const runId = await seedRun(ctx.tenant.tenantId, plainLeads(3, "K"));
     await applyRunPush(ctx.tenant.tenantId, runId);
-    const before = partnersOf(ctx.tenant.companyId).map((p) => p.id).sort();
+    const before = partnersOf(ctx.tenant.companyId)
+      .map((p) => p.id)
+      .sort();
     await platformDb.odooPartnerLink.deleteMany({ where: { tenantId: ctx.tenant.tenantId } });
     const rerun = await applyRunPush(ctx.tenant.tenantId, runId);
     expect(rerun.companies).toMatchObject({ created: 0, unchanged: 3 });
-    expect(partnersOf(ctx.tenant.companyId).map((p) => p.id).sort()).toEqual(before);
+    expect(
+      partnersOf(ctx.tenant.companyId)
+        .map((p) => p.id)
+        .sort(),
+    ).toEqual(before);
     expect(await platformDb.odooPartnerLink.count({ where: { tenantId: ctx.tenant.tenantId } })).toBe(3);
   });
 

@@ -1,5 +1,5 @@
 import { db, type TenantTx } from "~/db.server";
-import type { Prisma } from "~/generated/prisma/client";
+import { type Prisma } from "~/generated/prisma/client";
 import { OdooServerError, OdooTransportError } from "./client.server";
 
 /** A push's rows in the run's event log and vendor usage: stage `odoo_push`, vendor `odoo`. */

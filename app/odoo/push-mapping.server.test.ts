@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { DesiredCompany } from "./partners.server";
+import { type DesiredCompany } from "./partners.server";
 import {
   aboutComment,
   companyEmailRank,
@@ -17,13 +17,15 @@ describe("push set mapping", () => {
     expect(
       registryAddress({ block: "10", street_name: "ANSON ROAD", level_no: "12", unit_no: "01", building_name: "INTERNATIONAL PLAZA", postal_code: "079903" }),
     ).toEqual({ street: "10 ANSON ROAD", street2: "#12-01 INTERNATIONAL PLAZA", zip: "079903", city: "Singapore", countryCode: "SG" });
-    expect(registryAddress({ block: null, street_name: "JURONG PORT ROAD", level_no: null, unit_no: null, building_name: " ", postal_code: "619110" })).toEqual({
-      street: "JURONG PORT ROAD",
-      street2: null,
-      zip: "619110",
-      city: "Singapore",
-      countryCode: "SG",
-    });
+    expect(registryAddress({ block: null, street_name: "JURONG PORT ROAD", level_no: null, unit_no: null, building_name: " ", postal_code: "619110" })).toEqual(
+      {
+        street: "JURONG PORT ROAD",
+        street2: null,
+        zip: "619110",
+        city: "Singapore",
+        countryCode: "SG",
+      },
+    );
     expect(registryAddress({ block: null, street_name: null, level_no: null, unit_no: null, building_name: null, postal_code: null })).toEqual({});
   });
 

@@ -60,8 +60,7 @@ export function emailVerdict(
   const domain = emailDomain(email);
   if (suppressed.emails.has(email) || isSuppressedDomain(domain, suppressed.domains)) return { kind: "suppressed" };
   const onCompanyDomain = companyDomain !== undefined && (domain === companyDomain || domain.endsWith(`.${companyDomain}`));
-  const pushable =
-    row.verificationStatus === "verified" || (row.verificationStatus === "unknown" && isBusinessEmail(email) && onCompanyDomain);
+  const pushable = row.verificationStatus === "verified" || (row.verificationStatus === "unknown" && isBusinessEmail(email) && onCompanyDomain);
   if (!pushable) return { kind: "unverified" };
   return { kind: "push", email, role: isRoleAddress(email) };
 }

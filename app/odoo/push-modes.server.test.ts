@@ -1,11 +1,11 @@
-import type { JobHelpers } from "graphile-worker";
+import { type JobHelpers } from "graphile-worker";
 import { describe, expect, it } from "vitest";
-import { expectErrorLogs } from "../../tests/support/error-logs";
 import { platformDb } from "~/db.server";
 import { toGraphileTask } from "~/jobs/define-task.server";
 import pushRunToOdoo from "../../tasks/push_run_to_odoo";
-import { seedRun } from "../../tests/support/lead-push-fixtures";
+import { expectErrorLogs } from "../../tests/support/error-logs";
 import { OPERATOR, codigo, kopi, pushQueries, usePushTenant } from "../../tests/support/lead-push-context";
+import { seedRun } from "../../tests/support/lead-push-fixtures";
 import { applyRunPush, approveRunPush, planRunPush, requestRunPush, runPushJobKey } from "./lead-push.server";
 import { pushModeOf, setPushMode } from "./push-mode.server";
 
@@ -52,7 +52,9 @@ describe("push modes", () => {
       JOIN graphile_worker._private_tasks t ON t.id = j.task_id
       LEFT JOIN graphile_worker._private_job_queues q ON q.id = j.job_queue_id
       WHERE j.key = ${runPushJobKey(runId)}`;
-    expect(jobs).toEqual([{ task_identifier: "push_run_to_odoo", payload: { tenantId: ctx.tenant.tenantId, runId }, queue_name: `odoo-push:${ctx.tenant.tenantId}` }]);
+    expect(jobs).toEqual([
+      { task_identifier: "push_run_to_odoo", payload: { tenantId: ctx.tenant.tenantId, runId }, queue_name: `odoo-push:${ctx.tenant.tenantId}` },
+    ]);
     expect(writes()).toBe(0);
   });
 
@@ -68,7 +70,11 @@ describe("push modes", () => {
     await pushRunToOdoo.run(pushRunToOdoo.schema.parse({ tenantId: ctx.tenant.tenantId, runId: second }), helpers);
     expect(companiesOf(ctx.tenant.companyId)).toHaveLength(1);
     await pushRunToOdoo.run(pushRunToOdoo.schema.parse({ tenantId: ctx.tenant.tenantId, runId: second, approvedBy: OPERATOR }), helpers);
-    expect(companiesOf(ctx.tenant.companyId).map((p) => p.ref).sort()).toEqual(["201912345A", "53312345K"]);
+    expect(
+      companiesOf(ctx.tenant.companyId)
+        .map((p) => p.ref)
+        .sort(),
+    ).toEqual(["201912345A", "53312345K"]);
 
     await expect(toGraphileTask(pushRunToOdoo)({ tenantId: "nope", runId }, helpers)).rejects.toThrow(/Invalid payload for push_run_to_odoo/);
     expect(pushRunToOdoo.name).toBe("push_run_to_odoo");

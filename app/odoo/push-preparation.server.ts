@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { db, type TenantTx } from "~/db.server";
-import type { OdooConnection } from "~/generated/prisma/client";
-import type { DesiredCompany } from "./partners.server";
+import { type OdooConnection } from "~/generated/prisma/client";
+import { type DesiredCompany } from "./partners.server";
 import { OdooNotConnectedError, RunNotFinishedError, RunNotFoundError } from "./push-errors.server";
 import { pushHash } from "./push-mapping.server";
 import { pushModeOf, type PushMode } from "./push-mode.server";
@@ -67,5 +67,10 @@ export async function isPushApproved(tx: TenantTx, runId: string): Promise<boole
 }
 
 export function batchSizeOf(options: RunPushOptions): number {
-  return z.number().int().min(1).max(1000).parse(options.batchSize ?? 100);
+  return z
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .parse(options.batchSize ?? 100);
 }

@@ -1,5 +1,5 @@
-import type { OdooConnection } from "~/generated/prisma/client";
 import { env } from "~/env.server";
+import { type OdooConnection } from "~/generated/prisma/client";
 import { OdooClient, type OdooSession } from "./client.server";
 import { openOdooSecret } from "./connection.server";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { db, platformDb } from "~/db.server";
-import { seedRun } from "../../tests/support/lead-push-fixtures";
 import { codigo, kopi, pushQueries, usePushTenant } from "../../tests/support/lead-push-context";
+import { seedRun } from "../../tests/support/lead-push-fixtures";
 import { applyRunPush } from "./lead-push.server";
 import { buildPushSet } from "./push-set.server";
 
@@ -50,14 +50,22 @@ describe("buildPushSet", () => {
 
     await applyRunPush(ctx.tenant.tenantId, runId);
     const pushed = partnersOf(ctx.tenant.companyId);
-    expect(companiesOf(ctx.tenant.companyId).map((p) => p.ref).sort()).toEqual(["201912345A", "53312345K", "T10000004S"]);
-    const emails = pushed.map((p) => p.email).filter((e): e is string => typeof e === "string").sort();
+    expect(
+      companiesOf(ctx.tenant.companyId)
+        .map((p) => p.ref)
+        .sort(),
+    ).toEqual(["201912345A", "53312345K", "T10000004S"]);
+    const emails = pushed
+      .map((p) => p.email)
+      .filter((e): e is string => typeof e === "string")
+      .sort();
     expect(emails).toEqual(["hello@codigo.co", "ong@kopilabs.sg", "wei.tan@codigo.co"]);
-    expect(pushed.filter((p) => p.parent_id && companiesOf(ctx.tenant.companyId).find((c) => c.id === p.parent_id)?.ref === "T10000004S").map((p) => p.name).sort()).toEqual([
-      "Guessed Gil",
-      "Invalid Ivy",
-      "Pending Pat",
-    ]);
+    expect(
+      pushed
+        .filter((p) => p.parent_id && companiesOf(ctx.tenant.companyId).find((c) => c.id === p.parent_id)?.ref === "T10000004S")
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual(["Guessed Gil", "Invalid Ivy", "Pending Pat"]);
     expect(pushed.some((p) => p.name === "Opted Out")).toBe(false);
 
     // All three buckets when asked.

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { TenantTx } from "~/db.server";
+import { type TenantTx } from "~/db.server";
 import { desiredCompanySchema, desiredContactSchema, type DesiredCompany, type DesiredContact } from "./partners.server";
 import {
   aboutComment,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, expect } from "vitest";
-import type { OdooSession } from "~/odoo/client.server";
-import type { OdooSimulator, SimDatabase } from "../sims/odoo";
+import { type OdooSession } from "~/odoo/client.server";
+import { type OdooSimulator, type SimDatabase } from "../sims/odoo";
 import { createTenantWithOdoo, ODOO_DB, startPushSimulator, type SeedLead } from "./lead-push-fixtures";
 
 /**

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { OdooSession } from "~/odoo/client.server";
-import type { PushPlanView } from "~/dashboard/odoo-push.server";
-import type { OdooSimulator } from "../sims/odoo";
+import { type PushPlanView } from "~/dashboard/odoo-push.server";
+import { type OdooSession } from "~/odoo/client.server";
+import { type OdooSimulator } from "../sims/odoo";
 import { appRequest, invoke } from "../support/app-requests";
 import { startStandIns, type StandIns } from "../support/platform";
 import { memberCookie } from "../support/workspace-users";
@@ -20,7 +20,11 @@ let runId: string;
 const users: Record<string, { cookie: string }> = {};
 
 async function loadApp() {
-  const [fixtures, run, pushMode] = await Promise.all([import("../support/lead-push-fixtures"), import("~/routes/app+/runs.$id"), import("~/odoo/push-mode.server")]);
+  const [fixtures, run, pushMode] = await Promise.all([
+    import("../support/lead-push-fixtures"),
+    import("~/routes/app+/runs.$id"),
+    import("~/odoo/push-mode.server"),
+  ]);
   return { fixtures, run, pushMode };
 }
 
@@ -45,7 +49,8 @@ async function pageData(who: string, id = runId) {
 }
 
 const partnersInOdoo = () => admin.searchCount("res.partner", [["ref", "like", "P%"]]);
-const approve = (who: string) => invoke(app.run.action, appRequest(`/app/runs/${runId}`, { cookie: users[who]!.cookie, form: { intent: "approve-push" } }), { id: runId });
+const approve = (who: string) =>
+  invoke(app.run.action, appRequest(`/app/runs/${runId}`, { cookie: users[who]!.cookie, form: { intent: "approve-push" } }), { id: runId });
 
 describe("the Odoo panel of a run", () => {
   it("is absent in after_run mode", async () => {
@@ -75,7 +80,11 @@ describe("the Odoo panel of a run", () => {
   it("pushes on an operator's approval and then shows the run as approved and up to date", async () => {
     const response = await approve("ops");
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ intent: "approve-push", ok: true, message: "Approved and pushed to Odoo: 3 companies created, 0 updated, 3 contacts created, 0 updated." });
+    expect(await response.json()).toEqual({
+      intent: "approve-push",
+      ok: true,
+      message: "Approved and pushed to Odoo: 3 companies created, 0 updated, 3 contacts created, 0 updated.",
+    });
     expect(await partnersInOdoo()).toBe(3);
     const plan = (await (await pageData("ops")).odooPush) as PushPlanView;
     expect(plan).toMatchObject({ ok: true, approved: true, counts: { companiesCreate: 0, companiesSkipped: 3 } });

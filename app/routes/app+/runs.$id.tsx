@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Await, Form, isRouteErrorResponse, Link, useActionData, useFetcher, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
 import { Suspense } from "react";
 import { z } from "zod";
@@ -10,16 +10,26 @@ import { Badge, statusTone } from "~/components/ui/badge";
 import { Button } from "~/components/ui/button";
 import { Page } from "~/components/ui/page";
 import { EventFeed, LiveRunProgress, RunProgressBar } from "~/dashboard/live-run-progress";
-import { durationBetween, formatCount, formatDay, formatDuration, formatMs, formatPercent, formatUsd, formatWhen, type RunMetricsView } from "~/dashboard/run-metrics";
+import { approvePush, loadPushPlan, type PushPlanView } from "~/dashboard/odoo-push.server";
+import {
+  durationBetween,
+  formatCount,
+  formatDay,
+  formatDuration,
+  formatMs,
+  formatPercent,
+  formatUsd,
+  formatWhen,
+  type RunMetricsView,
+} from "~/dashboard/run-metrics";
 import { isRunFinished, stageLabel } from "~/dashboard/run-stages";
 import { NotInQaSampleError, QaCheckForm, recordQaCheck, runDetail, type QaEntry } from "~/dashboard/runs.server";
 import { Notice, Section, Stat } from "~/dashboard/section";
 import { VendorUsageTable } from "~/dashboard/vendor-usage-table";
-import { approvePush, loadPushPlan, type PushPlanView } from "~/dashboard/odoo-push.server";
-import { pushModeOf } from "~/odoo/push-mode.server";
-import { fieldErrors, submittedValues, type FieldErrors } from "~/settings/settings-forms";
 import { invariantFound } from "~/http.server";
+import { pushModeOf } from "~/odoo/push-mode.server";
 import { seesPersonalData } from "~/privacy/mask";
+import { fieldErrors, submittedValues, type FieldErrors } from "~/settings/settings-forms";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireTenantUser(request);
@@ -39,7 +49,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 const Intent = z.enum(["qa-check", "approve-push"]);
 
-type ActionResult = { ok: boolean; intent: z.infer<typeof Intent> | null; uen?: string; message: string; errors?: FieldErrors; values?: Record<string, string> };
+type ActionResult = {
+  ok: boolean;
+  intent: z.infer<typeof Intent> | null;
+  uen?: string;
+  message: string;
+  errors?: FieldErrors;
+  values?: Record<string, string>;
+};
 
 export async function action({ request, params }: ActionFunctionArgs): Promise<ActionResult> {
   const viewer = requireRole(request, await requireTenantUser(request), ["ops", "admin"]);
@@ -52,7 +69,8 @@ export async function action({ request, params }: ActionFunctionArgs): Promise<A
   if (intent.data === "approve-push") return { intent: "approve-push", ...(await approvePush(viewer.tenant.id, id.data!, actor)) };
   const values = submittedValues(form, ["uen", "verdict", "notes"]);
   const parsed = QaCheckForm.safeParse({ uen: form.get("uen") ?? "", verdict: form.get("verdict") ?? undefined, notes: form.get("notes") ?? "" });
-  if (!parsed.success) return { ok: false, intent: "qa-check", uen: values.uen, message: "Check the highlighted fields.", errors: fieldErrors(parsed.error), values };
+  if (!parsed.success)
+    return { ok: false, intent: "qa-check", uen: values.uen, message: "Check the highlighted fields.", errors: fieldErrors(parsed.error), values };
   try {
     await recordQaCheck(viewer.tenant.id, actor, id.data!, parsed.data);
   } catch (error) {
@@ -92,7 +110,11 @@ export default function RunPage() {
         </Link>
       </p>
 
-      {run.error ? <div role="alert" className="mb-6 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-900">This run failed: {run.error}</div> : null}
+      {run.error ? (
+        <div role="alert" className="mb-6 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-900">
+          This run failed: {run.error}
+        </div>
+      ) : null}
       {run.degradedReasons.length ? (
         <div className="mb-6 rounded-md border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900">
           <p className="font-medium">Degraded, because:</p>
@@ -124,7 +146,11 @@ export default function RunPage() {
             <LiveRunProgress
               key={run.id}
               runId={run.id}
-              initial={{ progress: { status: run.status, target: run.target, settled: run.settled, stages: data.stages }, events: data.events, lastEventId: data.lastEventId }}
+              initial={{
+                progress: { status: run.status, target: run.target, settled: run.settled, stages: data.stages },
+                events: data.events,
+                lastEventId: data.lastEventId,
+              }}
               maskPersonalData={data.maskPersonalData}
             />
           )}
@@ -177,7 +203,10 @@ export default function RunPage() {
         {data.odooPush ? (
           <Section id="odoo-push" title="Odoo push (on approval)" className="lg:col-span-3">
             <Suspense fallback={<PushPlanSkeleton />}>
-              <Await resolve={data.odooPush} errorElement={<p className="text-sm text-red-700">The dry-run could not be loaded. Reload the page to try again.</p>}>
+              <Await
+                resolve={data.odooPush}
+                errorElement={<p className="text-sm text-red-700">The dry-run could not be loaded. Reload the page to try again.</p>}
+              >
                 {(plan) => <PushPlanPanel plan={plan} />}
               </Await>
             </Suspense>
@@ -197,7 +226,9 @@ export default function RunPage() {
               </ul>
             </>
           ) : (
-            <p className="text-sm text-slate-600">{finished ? "This run has no High entries to sample." : "The sample of ten High entries is drawn when the run finishes."}</p>
+            <p className="text-sm text-slate-600">
+              {finished ? "This run has no High entries to sample." : "The sample of ten High entries is drawn when the run finishes."}
+            </p>
           )}
         </Section>
       </div>
@@ -205,14 +236,26 @@ export default function RunPage() {
   );
 }
 
-function MetricsSection({ metrics, candidatesTotal, vendors }: { metrics: RunMetricsView; candidatesTotal: number | null; vendors: Array<{ vendor: string; calls: number }> }) {
+function MetricsSection({
+  metrics,
+  candidatesTotal,
+  vendors,
+}: {
+  metrics: RunMetricsView;
+  candidatesTotal: number | null;
+  vendors: Array<{ vendor: string; calls: number }>;
+}) {
   const contactVendors = vendors.filter((v) => CONTACT_VENDORS.includes(v.vendor));
   return (
     <>
       <Section id="metrics" title="Run figures" className="lg:col-span-2">
         <dl className="grid grid-cols-2 gap-3 sm:grid-cols-3">
           <Stat label="Candidates (pre-filter)" value={formatCount(metrics.candidates_total ?? candidatesTotal)} />
-          <Stat label="Candidates (post-filter)" value={formatCount(metrics.candidates_post_filter)} hint={`${formatCount(metrics.companies)} enriched, ${formatCount(metrics.failed)} failed`} />
+          <Stat
+            label="Candidates (post-filter)"
+            value={formatCount(metrics.candidates_post_filter)}
+            hint={`${formatCount(metrics.companies)} enriched, ${formatCount(metrics.failed)} failed`}
+          />
           <Stat label="Crawl success rate" value={formatPercent(metrics.crawl_success_rate)} />
           <Stat label="Tavily fallback rate" value={formatPercent(metrics.tavily_fallback_rate)} />
           <Stat
@@ -227,20 +270,30 @@ function MetricsSection({ metrics, candidatesTotal, vendors }: { metrics: RunMet
         </dl>
         <h3 className="mt-6 text-sm font-semibold text-slate-900">Latency per stage</h3>
         {metrics.latency_ms?.length ? (
-          <div className="mt-2 relative overflow-x-auto">
+          <div className="relative mt-2 overflow-x-auto">
             <table className="min-w-full text-sm">
               <thead className="text-left text-xs uppercase tracking-wide text-slate-500">
                 <tr>
-                  <th scope="col" className="py-1.5 pr-4">Stage</th>
-                  <th scope="col" className="py-1.5 pr-4 text-right">p50</th>
-                  <th scope="col" className="py-1.5 pr-4 text-right">p95</th>
-                  <th scope="col" className="py-1.5 text-right">Steps</th>
+                  <th scope="col" className="py-1.5 pr-4">
+                    Stage
+                  </th>
+                  <th scope="col" className="py-1.5 pr-4 text-right">
+                    p50
+                  </th>
+                  <th scope="col" className="py-1.5 pr-4 text-right">
+                    p95
+                  </th>
+                  <th scope="col" className="py-1.5 text-right">
+                    Steps
+                  </th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100 tabular-nums">
                 {metrics.latency_ms.map((l) => (
                   <tr key={l.stage}>
-                    <th scope="row" className="py-1.5 pr-4 text-left font-medium">{stageLabel(l.stage)}</th>
+                    <th scope="row" className="py-1.5 pr-4 text-left font-medium">
+                      {stageLabel(l.stage)}
+                    </th>
                     <td className="py-1.5 pr-4 text-right">{formatMs(l.p50)}</td>
                     <td className="py-1.5 pr-4 text-right">{formatMs(l.p95)}</td>
                     <td className="py-1.5 text-right">{formatCount(l.count)}</td>
@@ -311,8 +364,9 @@ function PushPlanPanel({ plan }: { plan: PushPlanView }) {
           {Object.entries(plan.excluded)
             .map(([reason, n]) => `${n} ${EXCLUSION_TEXT[reason] ?? reason}`)
             .join(", ")}
-          {plan.droppedContacts ? `${Object.keys(plan.excluded).length ? ", " : ""}${plan.droppedContacts} contacts with a suppressed address` : ""}. Emails withheld: {plan.withheldEmails.unverified ?? 0} unverified,{" "}
-          {plan.withheldEmails.suppressed ?? 0} suppressed, {plan.withheldEmails.invalid ?? 0} invalid.
+          {plan.droppedContacts ? `${Object.keys(plan.excluded).length ? ", " : ""}${plan.droppedContacts} contacts with a suppressed address` : ""}. Emails
+          withheld: {plan.withheldEmails.unverified ?? 0} unverified, {plan.withheldEmails.suppressed ?? 0} suppressed, {plan.withheldEmails.invalid ?? 0}{" "}
+          invalid.
         </p>
       ) : null}
       {plan.warnings.length ? (
@@ -333,30 +387,49 @@ function PushPlanPanel({ plan }: { plan: PushPlanView }) {
               </li>
             ))}
           </ul>
-          {c.companiesCreate > plan.companyCreates.length ? <p className="text-xs text-slate-500">…and {c.companiesCreate - plan.companyCreates.length} more.</p> : null}
+          {c.companiesCreate > plan.companyCreates.length ? (
+            <p className="text-xs text-slate-500">…and {c.companiesCreate - plan.companyCreates.length} more.</p>
+          ) : null}
         </details>
       ) : null}
       {plan.companyUpdates.length || plan.contactUpdates.length ? (
         <details open>
           <summary className="cursor-pointer text-sm font-semibold text-slate-900">Changes to existing partners</summary>
-          <div className="mt-2 relative overflow-x-auto">
+          <div className="relative mt-2 overflow-x-auto">
             <table className="min-w-full text-sm">
               <thead className="text-left text-xs uppercase tracking-wide text-slate-500">
                 <tr>
-                  <th scope="col" className="py-1.5 pr-4">Partner</th>
-                  <th scope="col" className="py-1.5 pr-4">Field</th>
-                  <th scope="col" className="py-1.5 pr-4">Now in Odoo</th>
-                  <th scope="col" className="py-1.5">After the push</th>
+                  <th scope="col" className="py-1.5 pr-4">
+                    Partner
+                  </th>
+                  <th scope="col" className="py-1.5 pr-4">
+                    Field
+                  </th>
+                  <th scope="col" className="py-1.5 pr-4">
+                    Now in Odoo
+                  </th>
+                  <th scope="col" className="py-1.5">
+                    After the push
+                  </th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
-                {[...plan.companyUpdates.map((u) => ({ who: u.uen, changes: u.changes })), ...plan.contactUpdates.map((u) => ({ who: `${u.key} (${u.uen})`, changes: u.changes }))].flatMap((u) =>
+                {[
+                  ...plan.companyUpdates.map((u) => ({ who: u.uen, changes: u.changes })),
+                  ...plan.contactUpdates.map((u) => ({ who: `${u.key} (${u.uen})`, changes: u.changes })),
+                ].flatMap((u) =>
                   u.changes.map((change, i) => (
                     <tr key={`${u.who}-${change.field}`}>
-                      <th scope="row" className="py-1.5 pr-4 text-left font-mono text-xs font-normal">{i === 0 ? u.who : ""}</th>
+                      <th scope="row" className="py-1.5 pr-4 text-left font-mono text-xs font-normal">
+                        {i === 0 ? u.who : ""}
+                      </th>
                       <td className="py-1.5 pr-4">{change.field}</td>
-                      <td className="py-1.5 pr-4 text-red-800"><del>{show(change.before)}</del></td>
-                      <td className="py-1.5 text-emerald-800"><ins className="no-underline">{show(change.after)}</ins></td>
+                      <td className="py-1.5 pr-4 text-red-800">
+                        <del>{show(change.before)}</del>
+                      </td>
+                      <td className="py-1.5 text-emerald-800">
+                        <ins className="no-underline">{show(change.after)}</ins>
+                      </td>
                     </tr>
                   )),
                 )}
@@ -385,7 +458,11 @@ function PushPlanPanel({ plan }: { plan: PushPlanView }) {
           {busy ? "Pushing to Odoo…" : plan.approved ? "Push again" : "Approve and push to Odoo"}
         </Button>
         <span className="text-sm text-slate-600">
-          {plan.approved ? "Already approved; pushing again sends only what changed." : nothing ? "Nothing to push: Odoo already matches this run." : "Approving is recorded in the audit log."}
+          {plan.approved
+            ? "Already approved; pushing again sends only what changed."
+            : nothing
+              ? "Nothing to push: Odoo already matches this run."
+              : "Approving is recorded in the audit log."}
         </span>
       </Form>
     </div>
@@ -433,7 +510,13 @@ function QaRow({ entry, canOperate }: { entry: QaEntry & { check: (QaEntry["chec
             <div className="mt-1 flex gap-3">
               {(["ok", "problem"] as const).map((v) => (
                 <label key={v} className="flex items-center gap-1.5">
-                  <input type="radio" name="verdict" value={v} defaultChecked={(values?.verdict ?? entry.check?.verdict) === v} aria-invalid={Boolean(result?.errors?.verdict)} />
+                  <input
+                    type="radio"
+                    name="verdict"
+                    value={v}
+                    defaultChecked={(values?.verdict ?? entry.check?.verdict) === v}
+                    aria-invalid={Boolean(result?.errors?.verdict)}
+                  />
                   {v === "ok" ? "OK" : "Problem"}
                 </label>
               ))}
@@ -455,7 +538,11 @@ function QaRow({ entry, canOperate }: { entry: QaEntry & { check: (QaEntry["chec
             {busy ? "Saving…" : "Mark checked"}
           </Button>
           {result ? (
-            <p id={`${fieldId}-error`} role={result.ok ? "status" : "alert"} className={`basis-full text-sm ${result.ok ? "text-emerald-800" : "text-red-700"}`}>
+            <p
+              id={`${fieldId}-error`}
+              role={result.ok ? "status" : "alert"}
+              className={`basis-full text-sm ${result.ok ? "text-emerald-800" : "text-red-700"}`}
+            >
               {result.errors?.verdict ?? result.errors?.notes ?? result.message}
             </p>
           ) : null}

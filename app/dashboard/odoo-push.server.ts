@@ -1,6 +1,7 @@
 import { type Actor } from "~/audit.server";
 import { log } from "~/logger.server";
-import { approveRunPush, planRunPush, RunPushError, type RunPushPlan, type RunPushResult } from "~/odoo/lead-push.server";
+import { approveRunPush, planRunPush, type RunPushPlan, type RunPushResult } from "~/odoo/lead-push.server";
+import { RunPushError } from "~/odoo/push-errors.server";
 import { countBy } from "~/utils/collections";
 
 /**

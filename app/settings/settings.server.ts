@@ -2,7 +2,7 @@ import { recordAudit, type Actor } from "~/audit.server";
 import { db } from "~/db.server";
 import { currentIcpRules, saveIcpRules, type SaveResult } from "~/icp/icp.server";
 import { defaultIcpRules, type IcpRules } from "~/icp/rules";
-import { pushModeOf, setPushMode } from "~/odoo/lead-push.server";
+import { pushModeOf, setPushMode } from "~/odoo/push-mode.server";
 import { findShortlistRun } from "~/shortlist/shortlist.server";
 import { DEFAULT_DAILY_TOKEN_BUDGET, type FreeMailPolicy, type OdooPushMode } from "./settings-forms";
 

@@ -20,12 +20,12 @@ let runId: string;
 const users: Record<string, { cookie: string }> = {};
 
 async function loadApp() {
-  const [fixtures, run, leadPush] = await Promise.all([
+  const [fixtures, run, pushMode] = await Promise.all([
     import("../support/lead-push-fixtures"),
     import("~/routes/app+/runs.$id"),
-    import("~/odoo/lead-push.server"),
+    import("~/odoo/push-mode.server"),
   ]);
-  return { fixtures, run, leadPush };
+  return { fixtures, run, pushMode };
 }
 
 beforeAll(async () => {
@@ -58,7 +58,7 @@ describe("the Odoo panel of a run", () => {
   });
 
   it("shows ops the dry-run in on_approval mode, and nothing to viewers", async () => {
-    await app.leadPush.setPushMode(tenantId, "on_approval", { sub: "setup", email: "setup@example.test" });
+    await app.pushMode.setPushMode(tenantId, "on_approval", { sub: "setup", email: "setup@example.test" });
     const plan = (await (await pageData("ops")).odooPush) as PushPlanView;
     expect(plan.ok).toBe(true);
     if (!plan.ok) return;

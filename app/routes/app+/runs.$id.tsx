@@ -17,7 +17,7 @@ import { runDetail } from "~/dashboard/runs.server";
 import { Section } from "~/dashboard/section";
 import { VendorUsageTable } from "~/dashboard/vendor-usage-table";
 import { invariantFound } from "~/http.server";
-import { pushModeOf } from "~/odoo/lead-push.server";
+import { pushModeOf } from "~/odoo/push-mode.server";
 import { seesPersonalData } from "~/privacy/mask";
 import { isRunFinished } from "~/runs/run-vocabulary";
 import { durationMsBetween, formatDay, formatDurationMs, formatWhen } from "~/utils/date-format";

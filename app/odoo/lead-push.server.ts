@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { recordAudit, type Actor } from "~/audit.server";
 import { db, type TenantTx } from "~/db.server";
 import { type Prisma } from "~/generated/prisma/client";

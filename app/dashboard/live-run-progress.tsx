@@ -1,6 +1,7 @@
 import { useRevalidator } from "@remix-run/react";
 import { useState } from "react";
 import { Badge } from "~/components/ui/badge";
+import { type RunStep } from "~/runs/run-events";
 import { isRunFinished, stageLabel } from "~/runs/run-vocabulary";
 import { useRunEvents } from "~/runs/use-run-events";
 import { formatLatencyMs, formatTimeWithSeconds } from "~/utils/date-format";
@@ -15,16 +16,7 @@ import { progressPercent, stageCounts } from "./run-stages";
  * resumes after the last event seen; when the run finishes the page reloads
  * its data to show the final figures.
  */
-export type LiveEvent = {
-  id: string;
-  uen: string | null;
-  stage: string;
-  event: string;
-  status: string;
-  durationMs: number | null;
-  message: string | null;
-  createdAt: string | Date;
-};
+export type LiveEvent = RunStep<string | Date>;
 export type LiveProgress = { status: string; target: number; settled: number; stages: Record<string, number> };
 type Connection = "connecting" | "live" | "reconnecting" | "closed" | "finished";
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { recordAudit, type Actor } from "~/audit.server";
 import { db } from "~/db.server";
+import { type RunStep } from "~/runs/run-events";
 import { isoDay } from "~/utils/date-format";
 import { maskMessage } from "./event-text";
 import { readRunMetrics, type RunMetricsView } from "./run-metrics";
@@ -71,16 +72,7 @@ export async function listRuns(tenantId: string, page = 1): Promise<{ runs: RunL
   });
 }
 
-export type RunEventView = {
-  id: string;
-  uen: string | null;
-  stage: string;
-  event: string;
-  status: string;
-  durationMs: number | null;
-  message: string | null;
-  createdAt: Date;
-};
+export type RunEventView = RunStep<Date>;
 
 export type QaEntry = {
   uen: string;

@@ -7,7 +7,8 @@
  * - `progress`: the run's counters after each batch of steps;
  * - `done`: the run finished; the server then ends the stream.
  */
-export type RunStepEvent = {
+/** One logged step of a run; `When` is how its time travels (a Date on the server, text on the wire). */
+export type RunStep<When = string> = {
   id: string;
   uen: string | null;
   stage: string;
@@ -15,8 +16,10 @@ export type RunStepEvent = {
   status: string;
   durationMs: number | null;
   message: string | null;
-  createdAt: string;
+  createdAt: When;
 };
+
+export type RunStepEvent = RunStep;
 
 export type RunProgress = {
   id: string;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Tenant } from "~/generated/prisma/client";
 import { AppBrowser, appRequest, invoke, sessionIdHash, signInThroughApp } from "../support/app-requests";
 import { DEMO_PASSWORD, type StandIns } from "../support/platform";
-import { callApi } from "../support/tenant-api";
+import { whoami } from "../support/tenant-api";
 import { startDemoTenants } from "../support/workspace-users";
 
 /**
@@ -29,8 +29,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await standIns?.stop();
 });
-
-const whoami = (cookie: string | undefined) => callApi("whoami", { cookie });
 
 async function signedIn(email: string) {
   const browser = new AppBrowser();

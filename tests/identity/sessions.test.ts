@@ -4,7 +4,7 @@ import { type Tenant } from "~/generated/prisma/client";
 import { AppBrowser, appRequest, invoke, sessionIdHash, SESSION_COOKIE, signInThroughApp, startSignIn } from "../support/app-requests";
 import { extractForms } from "../support/oidc-browser";
 import { APP_URL, DEMO_PASSWORD, PLATFORM_CLIENT, type StandIns } from "../support/platform";
-import { callApi } from "../support/tenant-api";
+import { whoami } from "../support/tenant-api";
 import { sessionRow, startDemoTenants } from "../support/workspace-users";
 
 /**
@@ -42,8 +42,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await standIns?.stop();
 });
-
-const whoami = (cookie: string | undefined) => callApi("whoami", { cookie });
 
 describe("sign-out", () => {
   it("deletes the session row, clears the cookie and continues to the IdP's end_session_endpoint", async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Tenant } from "~/generated/prisma/client";
 import { AppBrowser, appRequest, finishSignIn, invoke, SESSION_COOKIE, signInAtIdp, signInThroughApp, startSignIn } from "../support/app-requests";
 import { APP_URL, DEMO_PASSWORD, PLATFORM_CLIENT, type StandIns } from "../support/platform";
-import { callApi } from "../support/tenant-api";
+import { whoami } from "../support/tenant-api";
 import { sessionRow, startDemoTenants } from "../support/workspace-users";
 
 /**
@@ -42,7 +42,6 @@ afterAll(async () => {
   await standIns?.stop();
 });
 
-const whoami = (cookie: string | undefined) => callApi("whoami", { cookie });
 const sessionCount = () => app.platformDb.session.count();
 
 async function jobsFor(tenantId: string) {

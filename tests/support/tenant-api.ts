@@ -58,3 +58,6 @@ export async function callApi(
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : null) as Record<string, unknown> | null };
 }
+
+/** Who /api/whoami says a session cookie (or none) belongs to. */
+export const whoami = (cookie: string | undefined) => callApi("whoami", { cookie });

@@ -80,28 +80,20 @@ export function loginPage(input: { action: string; clientName: string; email?: s
   return page(
     "Sign in",
     html`<h1>Sign in to Nexius</h1>
-      <p class="lede">to continue to ${input.clientName}</p>
-      ${errorBox(input.error)}
-      <form method="post" action="${input.action}" novalidate>
-        <label for="email">Email</label>
-        <input
-          id="email"
-          name="email"
-          type="email"
-          autocomplete="username"
-          required
-          value="${input.email ?? ""}"
-          ${described}${input.email ? html`` : html` autofocus`}
-        />
-        <label for="password">Password</label>
-        <input id="password" name="password" type="password" autocomplete="current-password" required${described}${input.email ? html` autofocus` : html``} />
-        <button type="submit">Sign in</button>
-      </form>
-      <nav class="links">
-        ${input.signUpHref ? html`<a href="${input.signUpHref}">Create account</a>` : html`<span></span>`}
-        <a href="${input.abortHref}">Cancel</a>
-      </nav>
-      <p class="dev">Development identity provider. Demo accounts use the password “demo”.</p>`,
+<p class="lede">to continue to ${input.clientName}</p>
+${errorBox(input.error)}
+<form method="post" action="${input.action}" novalidate>
+  <label for="email">Email</label>
+  <input id="email" name="email" type="email" autocomplete="username" required value="${input.email ?? ""}"${described}${input.email ? html`` : html` autofocus`}>
+  <label for="password">Password</label>
+  <input id="password" name="password" type="password" autocomplete="current-password" required${described}${input.email ? html` autofocus` : html``}>
+  <button type="submit">Sign in</button>
+</form>
+<nav class="links">
+  ${input.signUpHref ? html`<a href="${input.signUpHref}">Create account</a>` : html`<span></span>`}
+  <a href="${input.abortHref}">Cancel</a>
+</nav>
+<p class="dev">Development identity provider. Demo accounts use the password “demo”.</p>`,
   );
 }
 
@@ -115,22 +107,21 @@ export function chooseTenantPage(input: {
   return page(
     "Choose a workspace",
     html`<h1>Choose a workspace</h1>
-      <p class="lede">${input.email} belongs to several workspaces. Pick the one to sign in to; switching later means signing in again.</p>
-      ${errorBox(input.error)}
-      <form method="post" action="${input.action}">
-        <fieldset>
-          <legend>Workspace</legend>
-          ${input.tenants.map(
-            (t, i) =>
-              html`<div class="choice">
-                <input type="radio" id="tenant-${i}" name="tenant_id" value="${t.tenant_id}" required${i === 0 ? html` checked` : html``} />
-                <label for="tenant-${i}">${t.tenant_id} <span class="hint">(${t.roles.join(", ") || "no role"})</span></label>
-              </div>`,
-          )}
-        </fieldset>
-        <button type="submit">Continue</button>
-      </form>
-      <nav class="links"><span></span><a href="${input.abortHref}">Cancel</a></nav>`,
+<p class="lede">${input.email} belongs to several workspaces. Pick the one to sign in to; switching later means signing in again.</p>
+${errorBox(input.error)}
+<form method="post" action="${input.action}">
+  <fieldset>
+    <legend>Workspace</legend>
+    ${input.tenants.map(
+      (t, i) => html`<div class="choice">
+      <input type="radio" id="tenant-${i}" name="tenant_id" value="${t.tenant_id}" required${i === 0 ? html` checked` : html``}>
+      <label for="tenant-${i}">${t.tenant_id} <span class="hint">(${t.roles.join(", ") || "no role"})</span></label>
+    </div>`,
+    )}
+  </fieldset>
+  <button type="submit">Continue</button>
+</form>
+<nav class="links"><span></span><a href="${input.abortHref}">Cancel</a></nav>`,
   );
 }
 
@@ -149,31 +140,27 @@ export function signUpPage(input: {
   return page(
     "Create account",
     html`<h1>Create your Nexius account</h1>
-      <p class="lede">Your workspace is set up the first time you sign in.</p>
-      ${errorBox(errors.form)}
-      <form method="post" action="${input.action}" novalidate>
-        <label for="name">Full name</label>
-        <input id="name" name="name" type="text" autocomplete="name" required value="${input.values?.name ?? ""}" ${field("name")} autofocus />
-        ${fieldError("name")}
-        <label for="email">Work email</label>
-        <input id="email" name="email" type="email" autocomplete="email" required value="${input.values?.email ?? ""}" ${field("email")} />
-        ${fieldError("email")}
-        <label for="password">Password</label>
-        <input id="password" name="password" type="password" autocomplete="new-password" required minlength="${input.minPasswordLength}" ${field("password")} />
-        <p class="hint" id="password-hint">At least ${input.minPasswordLength} characters.</p>
-        ${fieldError("password")}
-        <button type="submit">Create account and continue</button>
-      </form>
-      <nav class="links"><a href="${input.loginHref}">I already have an account</a><span></span></nav>`,
+<p class="lede">Your workspace is set up the first time you sign in.</p>
+${errorBox(errors.form)}
+<form method="post" action="${input.action}" novalidate>
+  <label for="name">Full name</label>
+  <input id="name" name="name" type="text" autocomplete="name" required value="${input.values?.name ?? ""}"${field("name")} autofocus>
+  ${fieldError("name")}
+  <label for="email">Work email</label>
+  <input id="email" name="email" type="email" autocomplete="email" required value="${input.values?.email ?? ""}"${field("email")}>
+  ${fieldError("email")}
+  <label for="password">Password</label>
+  <input id="password" name="password" type="password" autocomplete="new-password" required minlength="${input.minPasswordLength}"${field("password")}>
+  <p class="hint" id="password-hint">At least ${input.minPasswordLength} characters.</p>
+  ${fieldError("password")}
+  <button type="submit">Create account and continue</button>
+</form>
+<nav class="links"><a href="${input.loginHref}">I already have an account</a><span></span></nav>`,
   );
 }
 
 export function messagePage(title: string, message: string, status?: string): string {
-  return page(
-    title,
-    html`<h1>${title}</h1>
-      <p role="${status ?? "status"}">${message}</p>`,
-  );
+  return page(title, html`<h1>${title}</h1><p role="${status ?? "status"}">${message}</p>`);
 }
 
 /** `form` is oidc-provider's hidden logout form (id="op.logoutForm"), already HTML. */
@@ -181,9 +168,9 @@ export function logoutConfirmPage(input: { form: string; host: string }): string
   return page(
     "Sign out",
     html`<h1>Sign out of Nexius?</h1>
-      <p class="lede">You will be signed out of every application that uses ${input.host}.</p>
-      ${new SafeHtml(input.form)}
-      <button autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Yes, sign me out</button>
-      <button class="secondary" type="submit" form="op.logoutForm">No, stay signed in</button>`,
+<p class="lede">You will be signed out of every application that uses ${input.host}.</p>
+${new SafeHtml(input.form)}
+<button autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Yes, sign me out</button>
+<button class="secondary" type="submit" form="op.logoutForm">No, stay signed in</button>`,
   );
 }

@@ -119,7 +119,7 @@ export function DataTable<Row>({
               {columns.map((column, i) => {
                 const classes = columnClass(column, pad, column.cellClassName);
                 return column.rowHeader ? (
-                  <th key={i} scope="row" className={`${classes} text-left${column.cellClassName ? "" : "font-medium"}`}>
+                  <th key={i} scope="row" className={[classes, "text-left", column.cellClassName ? null : "font-medium"].filter(Boolean).join(" ")}>
                     {column.cell(row, index)}
                   </th>
                 ) : (

@@ -3,6 +3,9 @@
  * the words and activities that go with them), name stems, streets with their
  * postal sectors, buildings, audit firms, entity kinds and statuses with their
  * shares in real ACRA files, and the hand-picked demo companies.
+ *
+ * Longer than our ~400-line guide because it is data: word lists, one item a
+ * line as Prettier lays them out.
  */
 export type Theme = { weight: number; codes: string[]; words: string[]; activities: string[] };
 

@@ -3,6 +3,9 @@
  * staff titles are written in. A company gets the profile of its SSIC code
  * (2-digit division, 5-digit where a division mixes trades), else of
  * keywords in its SSIC description or name.
+ *
+ * Longer than our ~400-line guide because it is data: one vocabulary per
+ * industry, one word a line as Prettier lays them out.
  */
 export type IndustryKey =
   | "software"

@@ -1,0 +1,200 @@
+import { type TenantTx } from "~/db.server";
+import { Prisma } from "~/generated/prisma/client";
+import { encodeFeedCursor, type FeedPosition } from "./feed-cursor";
+import { overviewPeriods } from "./overview-periods";
+
+/**
+ * What the dashboards read from the lake: the serving zone's aggregates, and
+ * from canonical only what has no aggregate (stale deals, the feed).
+ */
+
+/**
+ * Whose records a reader sees: `null` is everyone's (tenant admins and
+ * members today); a list narrows every figure to those owners' records.
+ */
+export type LakeScope = { ownerIds: string[] | null };
+
+export const WHOLE_TENANT: LakeScope = { ownerIds: null };
+
+/** A deal is stale when it is open and neither it nor any activity about it moved in this many days. */
+export const STALE_AFTER_DAYS = 30;
+
+export function ownedBy(scope: LakeScope, column: Prisma.Sql): Prisma.Sql {
+  return scope.ownerIds ? Prisma.sql`${column} = ANY(${scope.ownerIds}::uuid[])` : Prisma.sql`TRUE`;
+}
+
+export type ClosedFigures = {
+  won: number;
+  lost: number;
+  wonValue: number;
+  /** won / (won + lost); null when nothing closed. */
+  winRate: number | null;
+  averageDealSize: number | null;
+  averageCycleDays: number | null;
+};
+
+type ClosedTotals = { won: number; lost: number; won_value: number; cycle_days: number };
+
+function closedFigures(totals: ClosedTotals | undefined): ClosedFigures {
+  const { won, lost, won_value: wonValue, cycle_days: cycleDays } = totals ?? { won: 0, lost: 0, won_value: 0, cycle_days: 0 };
+  return {
+    won,
+    lost,
+    wonValue,
+    winRate: won + lost ? won / (won + lost) : null,
+    averageDealSize: won ? wonValue / won : null,
+    averageCycleDays: won ? cycleDays / won : null,
+  };
+}
+
+export type DashboardOverview = {
+  asOf: string;
+  openPipeline: { count: number; value: number; weightedValue: number };
+  thisMonth: ClosedFigures;
+  lastMonth: ClosedFigures;
+  /** Done activities of the last 30 Singapore days, per rep who did any. */
+  activities: { total: number; reps: number; perRep: number | null; byRep: Array<{ ownerId: string | null; name: string | null; done: number }> };
+  stale: { count: number; value: number };
+};
+
+export async function dashboardOverview(tx: TenantTx, scope: LakeScope, now = new Date()): Promise<DashboardOverview> {
+  const periods = overviewPeriods(now);
+  const [open] = await tx.$queryRaw<[{ count: number; value: number; weighted: number }]>`
+    SELECT coalesce(sum(count), 0)::int AS count, coalesce(sum(value), 0)::float8 AS value, coalesce(sum(weighted_value), 0)::float8 AS weighted
+    FROM lake_pipeline_summary WHERE outcome = 'open' AND ${ownedBy(scope, Prisma.sql`owner_id`)}`;
+  const months = await tx.$queryRaw<Array<ClosedTotals & { month: string }>>`
+    SELECT date_trunc('month', day)::date::text AS month, sum(won)::int AS won, sum(lost)::int AS lost,
+           sum(won_value)::float8 AS won_value, sum(cycle_days_total)::float8 AS cycle_days
+    FROM lake_kpi_daily
+    WHERE day >= ${periods.lastMonth}::date AND day < ${periods.nextMonth}::date AND ${ownedBy(scope, Prisma.sql`owner_id`)}
+    GROUP BY 1`;
+  const byRep = await tx.$queryRaw<Array<{ ownerId: string | null; name: string | null; done: number }>>`
+    SELECT k.owner_id AS "ownerId", u.name, sum(k.activities_done)::int AS done
+    FROM lake_kpi_daily k LEFT JOIN lake_users u ON u.id = k.owner_id
+    WHERE k.day >= ${periods.last30Days}::date AND k.day <= ${periods.today}::date AND k.activities_done > 0
+      AND ${ownedBy(scope, Prisma.sql`k.owner_id`)}
+    GROUP BY k.owner_id, u.name ORDER BY done DESC, u.name`;
+  const total = byRep.reduce((sum, rep) => sum + rep.done, 0);
+  return {
+    asOf: now.toISOString(),
+    openPipeline: { count: open.count, value: open.value, weightedValue: open.weighted },
+    thisMonth: closedFigures(months.find((m) => m.month === periods.thisMonth)),
+    lastMonth: closedFigures(months.find((m) => m.month === periods.lastMonth)),
+    activities: { total, reps: byRep.length, perRep: byRep.length ? total / byRep.length : null, byRep },
+    stale: await staleOpportunities(tx, scope, now),
+  };
+}
+
+/**
+ * Open deals untouched for STALE_AFTER_DAYS: not updated, and no activity
+ * dated since (a planned one ahead counts as attention). The activities'
+ * (tenant, at) index finds the recent ones; the anti-join drops their deals.
+ */
+async function staleOpportunities(tx: TenantTx, scope: LakeScope, now: Date): Promise<{ count: number; value: number }> {
+  const since = new Date(now.getTime() - STALE_AFTER_DAYS * 86_400_000);
+  const [stale] = await tx.$queryRaw<[{ count: number; value: number }]>`
+    SELECT count(*)::int AS count, coalesce(sum(o.expected_revenue), 0)::float8 AS value
+    FROM lake_opportunities o
+    WHERE o.outcome = 'open' AND o.active AND o.deleted_at IS NULL AND o.updated_at < ${since}
+      AND ${ownedBy(scope, Prisma.sql`o.owner_id`)}
+      AND NOT EXISTS (
+        SELECT 1 FROM lake_activities a
+        WHERE a.at >= ${since} AND a.about_kind = 'opportunity' AND a.about_id = o.id AND a.deleted_at IS NULL)`;
+  return stale;
+}
+
+export type PipelineFilters = {
+  scope: LakeScope;
+  /** First days of months (YYYY-MM-01), both included. */
+  fromMonth?: string;
+  toMonth?: string;
+  teamIds?: string[];
+  outcomes?: Array<"open" | "won" | "lost">;
+};
+
+export type PipelineRow = {
+  month: string;
+  stage: string;
+  teamId: string | null;
+  teamName: string | null;
+  ownerId: string | null;
+  ownerName: string | null;
+  outcome: "open" | "won" | "lost";
+  count: number;
+  value: number;
+  weightedValue: number;
+};
+
+export function pipelineSummary(tx: TenantTx, filters: PipelineFilters): Promise<PipelineRow[]> {
+  const where = [
+    ownedBy(filters.scope, Prisma.sql`p.owner_id`),
+    filters.fromMonth ? Prisma.sql`p.month >= ${filters.fromMonth}::date` : Prisma.sql`TRUE`,
+    filters.toMonth ? Prisma.sql`p.month <= ${filters.toMonth}::date` : Prisma.sql`TRUE`,
+    filters.teamIds ? Prisma.sql`p.team_id = ANY(${filters.teamIds}::uuid[])` : Prisma.sql`TRUE`,
+    filters.outcomes ? Prisma.sql`p.outcome = ANY(${filters.outcomes})` : Prisma.sql`TRUE`,
+  ];
+  return tx.$queryRaw<PipelineRow[]>`
+    SELECT p.month::text AS month, p.stage, p.team_id AS "teamId", t.name AS "teamName", p.owner_id AS "ownerId", u.name AS "ownerName",
+           p.outcome, p.count, p.value::float8 AS value, p.weighted_value::float8 AS "weightedValue"
+    FROM lake_pipeline_summary p
+    LEFT JOIN lake_teams t ON t.id = p.team_id
+    LEFT JOIN lake_users u ON u.id = p.owner_id
+    WHERE ${Prisma.join(where, " AND ")}
+    ORDER BY p.month, p.stage, u.name NULLS LAST, p.outcome`;
+}
+
+export type KpiDay = ClosedFigures & { day: string; activitiesDone: number };
+
+/** Longest KPI series one read returns. */
+export const KPI_SERIES_MAX_DAYS = 366;
+
+/** One row per Singapore day from `from` to `to` (both included), days without data as zeros. */
+export async function kpiSeries(tx: TenantTx, query: { from: string; to: string; ownerIds?: string[] }): Promise<KpiDay[]> {
+  const days = (Date.parse(query.to) - Date.parse(query.from)) / 86_400_000 + 1;
+  if (!(days >= 1 && days <= KPI_SERIES_MAX_DAYS))
+    throw new RangeError(`A KPI series spans 1 to ${KPI_SERIES_MAX_DAYS} days, not ${query.from} to ${query.to}`);
+  const scope: LakeScope = { ownerIds: query.ownerIds ?? null };
+  const rows = await tx.$queryRaw<Array<ClosedTotals & { day: string; activities: number }>>`
+    SELECT d.day::date::text AS day, coalesce(sum(k.won), 0)::int AS won, coalesce(sum(k.lost), 0)::int AS lost,
+           coalesce(sum(k.won_value), 0)::float8 AS won_value, coalesce(sum(k.cycle_days_total), 0)::float8 AS cycle_days,
+           coalesce(sum(k.activities_done), 0)::int AS activities
+    FROM generate_series(${query.from}::date, ${query.to}::date, interval '1 day') AS d(day)
+    LEFT JOIN lake_kpi_daily k ON k.day = d.day::date AND ${ownedBy(scope, Prisma.sql`k.owner_id`)}
+    GROUP BY d.day ORDER BY d.day`;
+  return rows.map((row) => ({ day: row.day, ...closedFigures(row), activitiesDone: row.activities }));
+}
+
+export type FeedItem = {
+  id: string;
+  activityType: string;
+  summary: string | null;
+  at: Date;
+  ownerId: string | null;
+  ownerName: string | null;
+  about: { kind: string; id: string; name: string | null } | null;
+};
+
+/** The latest done activities, newest first, each with its owner and what it is about; keyset-paged on (at, id). */
+export async function activityFeed(
+  tx: TenantTx,
+  query: { cursor: FeedPosition | null; limit: number; scope?: LakeScope },
+): Promise<{ items: FeedItem[]; nextCursor: string | null }> {
+  const after = query.cursor ? Prisma.sql`(a.at, a.id) < (${query.cursor.at}::timestamptz, ${query.cursor.id}::uuid)` : Prisma.sql`TRUE`;
+  const rows = await tx.$queryRaw<Array<Omit<FeedItem, "about"> & { aboutKind: string | null; aboutId: string | null; aboutName: string | null }>>`
+    SELECT a.id, a.activity_type AS "activityType", a.summary, a.at, a.owner_id AS "ownerId", u.name AS "ownerName",
+           a.about_kind AS "aboutKind", a.about_id AS "aboutId", coalesce(op.name, ac.name, ct.name) AS "aboutName"
+    FROM lake_activities a
+    LEFT JOIN lake_users u ON u.id = a.owner_id
+    LEFT JOIN lake_opportunities op ON a.about_kind = 'opportunity' AND op.id = a.about_id
+    LEFT JOIN lake_accounts ac ON a.about_kind = 'account' AND ac.id = a.about_id
+    LEFT JOIN lake_contacts ct ON a.about_kind = 'contact' AND ct.id = a.about_id
+    WHERE a.state = 'done' AND a.active AND a.deleted_at IS NULL AND ${after} AND ${ownedBy(query.scope ?? WHOLE_TENANT, Prisma.sql`a.owner_id`)}
+    ORDER BY a.at DESC, a.id DESC
+    LIMIT ${query.limit + 1}`;
+  const items = rows.slice(0, query.limit).map(({ aboutKind, aboutId, aboutName, ...item }) => ({
+    ...item,
+    about: aboutKind && aboutId ? { kind: aboutKind, id: aboutId, name: aboutName } : null,
+  }));
+  const last = items.at(-1);
+  return { items, nextCursor: rows.length > query.limit && last ? encodeFeedCursor(last) : null };
+}

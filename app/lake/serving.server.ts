@@ -1,0 +1,107 @@
+import { type TenantTx } from "~/db.server";
+import { Prisma } from "~/generated/prisma/client";
+
+/**
+ * The serving zone: the aggregates the dashboards read, refreshed after each
+ * sync for exactly the groups the loader marked dirty (a month of the
+ * pipeline, a Singapore day of the KPIs), never recomputed from scratch.
+ *
+ * What counts: an opportunity whose source still has it (deleted_at unset)
+ * and that is active or lost. Odoo archives what is lost, so a lost deal
+ * counts although inactive; an archived open or won deal was withdrawn by
+ * its owner and counts nowhere. An activity counts when done, active and
+ * not deleted; its team is its owner's team at refresh time (a rep who moves
+ * team keeps their past days under the old team until the next rebuild).
+ * Amounts are summed as the source gives them, whatever their currency.
+ */
+
+/** Months and days are Singapore's: a deal closed at 23:30 UTC belongs to the next Singapore day. */
+export const SERVING_TIME_ZONE = "Asia/Singapore";
+
+const zone = Prisma.sql`${SERVING_TIME_ZONE}::text`;
+const countedOpportunity = Prisma.sql`o.deleted_at IS NULL AND (o.active OR o.outcome = 'lost')`;
+const pipelineMonth = Prisma.sql`date_trunc('month', o.opened_at AT TIME ZONE ${zone})::date`;
+
+export type ServingRefresh = { pipelineMonths: string[]; kpiDays: string[] };
+
+/**
+ * Recomputes the dirty groups and clears them, in the caller's tenant
+ * transaction (after the loader's writes). One refresh per tenant at a time:
+ * two sources syncing together would otherwise insert the same group twice.
+ */
+export async function refreshServing(tx: TenantTx): Promise<ServingRefresh> {
+  await lockServing(tx);
+  const dirty = await tx.$queryRaw<Array<{ aggregate: "pipeline" | "kpi"; day: string }>>`
+    WITH consumed AS (DELETE FROM lake_serving_dirty RETURNING aggregate, day)
+    SELECT DISTINCT aggregate,
+           (CASE WHEN aggregate = 'pipeline' THEN date_trunc('month', day)::date ELSE day END)::text AS day
+    FROM consumed ORDER BY 2`;
+  const pipelineMonths = dirty.filter((d) => d.aggregate === "pipeline").map((d) => d.day);
+  const kpiDays = dirty.filter((d) => d.aggregate === "kpi").map((d) => d.day);
+  if (pipelineMonths.length) {
+    await tx.$executeRaw`DELETE FROM lake_pipeline_summary WHERE month = ANY(${pipelineMonths}::date[])`;
+    await tx.$executeRaw`${insertPipeline(Prisma.sql`${pipelineMonth} = ANY(${pipelineMonths}::date[])`)}`;
+  }
+  if (kpiDays.length) {
+    await tx.$executeRaw`DELETE FROM lake_kpi_daily WHERE day = ANY(${kpiDays}::date[])`;
+    await tx.$executeRaw`${insertKpis(kpiDays)}`;
+  }
+  return { pipelineMonths, kpiDays };
+}
+
+/** The whole serving zone again from canonical, as after a replay; pending dirty groups are covered by it. */
+export async function rebuildServing(tx: TenantTx): Promise<void> {
+  await lockServing(tx);
+  await tx.$executeRaw`DELETE FROM lake_serving_dirty`;
+  await tx.$executeRaw`DELETE FROM lake_pipeline_summary`;
+  await tx.$executeRaw`DELETE FROM lake_kpi_daily`;
+  await tx.$executeRaw`${insertPipeline(Prisma.sql`TRUE`)}`;
+  await tx.$executeRaw`${insertKpis(null)}`;
+}
+
+async function lockServing(tx: TenantTx): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended('lake-serving:' || current_setting('app.tenant_id'), 0))`;
+}
+
+function insertPipeline(months: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`
+    INSERT INTO lake_pipeline_summary (month, stage, team_id, owner_id, outcome, count, value, weighted_value)
+    SELECT ${pipelineMonth}, COALESCE(o.stage_name, o.stage_kind), o.team_id, o.owner_id, o.outcome,
+           count(*)::int, sum(o.expected_revenue), round(sum(o.expected_revenue * o.probability::numeric / 100), 2)
+    FROM lake_opportunities o
+    WHERE ${countedOpportunity} AND ${months}
+    GROUP BY 1, 2, 3, 4, 5`;
+}
+
+/**
+ * The KPI facts of the given Singapore days, sorted (all days when null): deals won
+ * and lost on their closing day, activities done on their day. The range
+ * bounds let the activities' (tenant, at) index find the days' rows.
+ */
+function insertKpis(days: string[] | null): Prisma.Sql {
+  const closedDay = Prisma.sql`(o.closed_at AT TIME ZONE ${zone})::date`;
+  const activityDay = Prisma.sql`(a.at AT TIME ZONE ${zone})::date`;
+  const opportunityDays = days ? Prisma.sql`${closedDay} = ANY(${days}::date[])` : Prisma.sql`TRUE`;
+  const activityDays = days
+    ? Prisma.sql`a.at >= (${days[0]}::date::timestamp AT TIME ZONE ${zone}) AND a.at < ((${days.at(-1)}::date + 1)::timestamp AT TIME ZONE ${zone})
+                 AND ${activityDay} = ANY(${days}::date[])`
+    : Prisma.sql`TRUE`;
+  return Prisma.sql`
+    INSERT INTO lake_kpi_daily (day, owner_id, team_id, won, lost, won_value, cycle_days_total, activities_done)
+    SELECT day, owner_id, team_id, sum(won)::int, sum(lost)::int, sum(won_value), sum(cycle_days), sum(activities)::int
+    FROM (
+      SELECT ${closedDay} AS day, o.owner_id, o.team_id,
+             (o.outcome = 'won')::int AS won, (o.outcome = 'lost')::int AS lost,
+             CASE WHEN o.outcome = 'won' THEN o.expected_revenue ELSE 0 END AS won_value,
+             CASE WHEN o.outcome = 'won' THEN greatest(0, extract(epoch FROM o.closed_at - o.opened_at)::float8 / 86400) ELSE 0 END AS cycle_days,
+             0 AS activities
+      FROM lake_opportunities o
+      WHERE ${countedOpportunity} AND o.outcome IN ('won', 'lost') AND o.closed_at IS NOT NULL AND ${opportunityDays}
+      UNION ALL
+      SELECT ${activityDay}, a.owner_id, u.team_id, 0, 0, 0, 0, 1
+      FROM lake_activities a
+      LEFT JOIN lake_users u ON u.id = a.owner_id AND u.deleted_at IS NULL
+      WHERE a.state = 'done' AND a.active AND a.deleted_at IS NULL AND ${activityDays}
+    ) facts
+    GROUP BY day, owner_id, team_id`;
+}

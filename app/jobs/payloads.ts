@@ -36,6 +36,9 @@ export const taskContracts = {
   },
   run_watchdog: { schema: z.object({}).passthrough(), maxAttempts: 1 },
   score_company: { schema: companyJob, maxAttempts: 5 },
+  /** One sync of one lake source; its run row (lake_sync_runs) holds the mode and the cursors to resume from. */
+  sync_lake_source: { schema: z.object({ tenantId: z.uuid(), syncRunId: z.uuid() }), maxAttempts: 6 },
+  lake_sync_sweep: { schema: z.object({}).passthrough(), maxAttempts: 1 },
 } satisfies Record<string, { schema: z.ZodType; maxAttempts: number }>;
 
 export type TaskName = keyof typeof taskContracts;

@@ -1,6 +1,7 @@
 import acraSweep from "../../tasks/acra_sweep";
 import enrichCompany from "../../tasks/enrich_company";
 import finalizeRun from "../../tasks/finalize_run";
+import lakeSyncSweep from "../../tasks/lake_sync_sweep";
 import nightlySweep from "../../tasks/nightly_sweep";
 import provisionTenant from "../../tasks/provision_tenant";
 import pruneRateLimits from "../../tasks/prune_rate_limits";
@@ -10,6 +11,7 @@ import refreshCandidates from "../../tasks/refresh_candidates";
 import runWatchdog from "../../tasks/run_watchdog";
 import scoreCompany from "../../tasks/score_company";
 import startRun from "../../tasks/start_run";
+import syncLakeSource from "../../tasks/sync_lake_source";
 import syncOdooMember from "../../tasks/sync_odoo_member";
 import verifyRunEmails from "../../tasks/verify_run_emails";
 import { type TaskDefinition } from "./define-task.server";
@@ -35,4 +37,6 @@ export const taskDefinitions = {
   push_run_to_odoo: pushRunToOdoo,
   run_watchdog: runWatchdog,
   score_company: scoreCompany,
+  sync_lake_source: syncLakeSource,
+  lake_sync_sweep: lakeSyncSweep,
 } satisfies { [T in TaskName]: TaskDefinition<T, (typeof taskContracts)[T]["schema"]> };

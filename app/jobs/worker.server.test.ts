@@ -50,6 +50,8 @@ describe("the job worker", () => {
     expectErrorLogs(/Failed task \d+ \(test_flaky.*transient failure/);
     const job = await addJob("test_flaky", { label: "retry-me" }, { maxAttempts: 3 });
     await waitFor(() => runs.filter((r) => r.task === "test_flaky").length >= 1, { what: "the first attempt" });
+    // The handler has thrown; the worker records the failure just after.
+    await waitFor(async () => Boolean((await jobRow(job.id))?.last_error), { what: "the failure to be recorded" });
     const afterFailure = await jobRow(job.id);
     expect(afterFailure?.last_error).toMatch(/transient failure/);
     // graphile-worker backs off exp(1) ≈ 2.7 s before the second attempt.

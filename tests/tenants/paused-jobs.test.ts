@@ -34,6 +34,7 @@ function payloadFor(name: TaskName, tenant: string): Record<string, unknown> {
     push_run_to_odoo: { tenantId: tenant, runId },
     refresh_candidates: { tenantId: tenant, reason: "icp_changed" },
     sync_odoo_member: { tenantId: tenant, userId: randomUUID() },
+    sync_lake_source: { tenantId: tenant, syncRunId: randomUUID() },
   };
   const payload = payloads[name];
   if (!payload) throw new Error(`No test payload for tenant task ${name}: add one`);

@@ -3,7 +3,23 @@ import { POSTAL_DISTRICTS, REGIONS } from "./postal";
 import { pickedValues, RuleCheckbox, RuleCheckboxList, RuleSection, RuleTextField, type RuleSectionsProps } from "./rule-inputs";
 import { COMMON_STATUSES } from "./rules-form";
 
+type WordListPair = ReadonlyArray<readonly ["ssicInclude" | "ssicExclude" | "nameInclude" | "nameExclude", string, string]>;
+
+/** The include/exclude pairs of typed lists, as [field, label, placeholder]. */
+const WORD_LISTS = {
+  ssic: [
+    ["ssicInclude", "Include", "62, 5820"],
+    ["ssicExclude", "Exclude", "64"],
+  ],
+  names: [
+    ["nameInclude", "Name contains", "tech, digital"],
+    ["nameExclude", "Name does not contain", "holdings"],
+  ],
+} as const satisfies Record<string, WordListPair>;
+
 const INDUSTRY_OPTIONS = INDUSTRIES.map((i) => ({ value: i.key, label: i.label }));
+const REGION_OPTIONS = REGIONS.map((r) => ({ value: r, label: r }));
+const DISTRICT_OPTIONS = POSTAL_DISTRICTS.map((d) => ({ value: String(d.district), label: `D${String(d.district).padStart(2, "0")} ${d.name}` }));
 
 /** The ICP rules that pick companies from the registry: industries, SSIC codes, registry filters, location and names. */
 export function RegistryRuleSections({ fields, errors }: RuleSectionsProps) {
@@ -17,10 +33,7 @@ export function RegistryRuleSections({ fields, errors }: RuleSectionsProps) {
       </RuleSection>
 
       <RuleSection title="SSIC codes" hint="Codes or prefixes of 1–5 digits, separated by commas.">
-        <div className="grid gap-4 sm:grid-cols-2">
-          <RuleTextField field={fields.ssicInclude} label="Include" errors={errors.ssicInclude} placeholder="62, 5820" />
-          <RuleTextField field={fields.ssicExclude} label="Exclude" errors={errors.ssicExclude} placeholder="64" />
-        </div>
+        <IncludeExcludeFields lists={WORD_LISTS.ssic} fields={fields} errors={errors} />
         <RuleCheckbox field={fields.includeSecondarySsic} label="Also match the secondary SSIC code" className="mt-3 flex items-center gap-2 text-sm" />
       </RuleSection>
 
@@ -42,24 +55,24 @@ export function RegistryRuleSections({ fields, errors }: RuleSectionsProps) {
       </RuleSection>
 
       <RuleSection title="Location">
-        <RuleCheckboxList field={fields.regions} legend="Regions" options={REGIONS.map((r) => ({ value: r, label: r }))} errors={errors.regions} compact />
-        <RuleCheckboxList
-          field={fields.postalDistricts}
-          legend="Postal districts"
-          options={POSTAL_DISTRICTS.map((d) => ({
-            value: String(d.district),
-            label: `D${String(d.district).padStart(2, "0")} ${d.name}`,
-          }))}
-          errors={errors.postalDistricts}
-        />
+        <RuleCheckboxList field={fields.regions} legend="Regions" options={REGION_OPTIONS} errors={errors.regions} compact />
+        <RuleCheckboxList field={fields.postalDistricts} legend="Postal districts" options={DISTRICT_OPTIONS} errors={errors.postalDistricts} />
       </RuleSection>
 
       <RuleSection title="Company names" hint="Words a company's registered name must (not) contain.">
-        <div className="grid gap-4 sm:grid-cols-2">
-          <RuleTextField field={fields.nameInclude} label="Name contains" errors={errors.nameInclude} placeholder="tech, digital" />
-          <RuleTextField field={fields.nameExclude} label="Name does not contain" errors={errors.nameExclude} placeholder="holdings" />
-        </div>
+        <IncludeExcludeFields lists={WORD_LISTS.names} fields={fields} errors={errors} />
       </RuleSection>
     </>
+  );
+}
+
+/** A typed list of what to match beside the list of what to leave out. */
+function IncludeExcludeFields({ lists, fields, errors }: RuleSectionsProps & { lists: WordListPair }) {
+  return (
+    <div className="grid gap-4 sm:grid-cols-2">
+      {lists.map(([name, label, placeholder]) => (
+        <RuleTextField key={name} field={fields[name]} label={label} errors={errors[name]} placeholder={placeholder} />
+      ))}
+    </div>
   );
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ChatCommandSchema, needsOperator, PRD_EXAMPLES, refusalFor, routeCommand, sentenceFor, type ChatCommand } from "./commands";
+import { routeCommand } from "./command-router";
+import { ChatCommandSchema, needsOperator, PRD_EXAMPLES, refusalFor, sentenceFor, type ChatCommand } from "./commands";
 
 const now = new Date("2026-11-22T04:00:00Z"); // 12:00 in Singapore
 

@@ -4,7 +4,7 @@ import { DEFAULT_DAILY_TOKEN_BUDGET } from "~/settings/settings-forms";
 import { isoDay } from "~/utils/date-format";
 import { singaporeDate } from "~/utils/singapore-time";
 import { readRunMetrics, shortlistSize, trendLabels, type ScoreDistribution } from "./run-metrics";
-import { RUN_SUMMARY_SELECT } from "./runs.server";
+import { RUN_SUMMARY_SELECT, runSummaryOf, type RunSummary } from "./runs.server";
 
 /**
  * What the workspace dashboard shows: the latest full run, the trend over the
@@ -21,22 +21,7 @@ export type VendorToday = { vendor: string; calls: number; units: number; costUs
 export type DashboardAlert = { id: string; kind: string; severity: string; message: string; runId: string | null; createdAt: Date };
 
 export type DashboardSummary = {
-  latest: {
-    id: string;
-    kind: string;
-    status: string;
-    degraded: boolean;
-    degradedReasons: string[];
-    runDate: string;
-    createdAt: Date;
-    startedAt: Date | null;
-    finishedAt: Date | null;
-    startedByEmail: string | null;
-    target: number;
-    settled: number;
-    shortlist: number | null;
-    emailRate: number | null;
-  } | null;
+  latest: (RunSummary & { degradedReasons: string[]; shortlist: number | null; emailRate: number | null }) | null;
   activeRunId: string | null;
   /** The score distribution of the latest finished run (and which run it is). */
   distribution: { runId: string; runDate: string; buckets: ScoreDistribution } | null;
@@ -97,18 +82,8 @@ export async function dashboardSummary(tenantId: string, now = new Date()): Prom
     return {
       latest: latest
         ? {
-            id: latest.id,
-            kind: latest.kind,
-            status: latest.status,
-            degraded: latest.degraded,
+            ...runSummaryOf(latest),
             degradedReasons: latest.degradedReasons,
-            runDate: isoDay(latest.runDate),
-            createdAt: latest.createdAt,
-            startedAt: latest.startedAt,
-            finishedAt: latest.finishedAt,
-            startedByEmail: latest.startedByEmail,
-            target: latest.targetCount,
-            settled: latest.settledCount,
             shortlist: latestMetrics ? shortlistSize(latestMetrics) : null,
             emailRate: latestMetrics?.email_rate ?? null,
           }

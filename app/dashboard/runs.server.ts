@@ -14,7 +14,8 @@ import { readRunMetrics, type RunMetricsView } from "./run-metrics";
 export const RUNS_PER_PAGE = 20;
 export const RECENT_EVENTS = 40;
 
-export type RunListItem = {
+/** A run as every page first shows it: a row of the run list, the dashboard's latest run, the head of the run page. */
+export type RunSummary = {
   id: string;
   kind: string;
   status: string;
@@ -24,13 +25,14 @@ export type RunListItem = {
   startedAt: Date | null;
   finishedAt: Date | null;
   startedByEmail: string | null;
-  companies: number | null;
-  high: number | null;
+  /** Companies the run set out to settle, and how many it has settled. */
   target: number;
   settled: number;
 };
 
-/** The columns a run's summary (a list row, the dashboard's latest run) is read from. */
+export type RunListItem = RunSummary & { companies: number | null; high: number | null };
+
+/** The columns a run's summary is read from (and its metrics, which each page reads its own figures from). */
 export const RUN_SUMMARY_SELECT = {
   id: true,
   kind: true,
@@ -46,6 +48,24 @@ export const RUN_SUMMARY_SELECT = {
   metrics: true,
 } as const;
 
+type RunSummaryRow = Omit<RunSummary, "runDate" | "target" | "settled"> & { runDate: Date; targetCount: number; settledCount: number };
+
+export function runSummaryOf(run: RunSummaryRow): RunSummary {
+  return {
+    id: run.id,
+    kind: run.kind,
+    status: run.status,
+    degraded: run.degraded,
+    runDate: isoDay(run.runDate),
+    createdAt: run.createdAt,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    startedByEmail: run.startedByEmail,
+    target: run.targetCount,
+    settled: run.settledCount,
+  };
+}
+
 export async function listRuns(tenantId: string, page = 1): Promise<{ runs: RunListItem[]; total: number; pages: number }> {
   return db.$withTenant(tenantId, async (tx) => {
     const [rows, total] = await Promise.all([
@@ -57,16 +77,9 @@ export async function listRuns(tenantId: string, page = 1): Promise<{ runs: RunL
       }),
       tx.run.count(),
     ]);
-    const runs = rows.map(({ metrics, targetCount, settledCount, runDate, ...r }) => {
-      const m = readRunMetrics(metrics);
-      return {
-        ...r,
-        runDate: isoDay(runDate),
-        target: targetCount,
-        settled: settledCount,
-        companies: m.companies ?? null,
-        high: m.score_distribution?.High ?? null,
-      };
+    const runs = rows.map((row) => {
+      const m = readRunMetrics(row.metrics);
+      return { ...runSummaryOf(row), companies: m.companies ?? null, high: m.score_distribution?.High ?? null };
     });
     return { runs, total, pages: Math.max(1, Math.ceil(total / RUNS_PER_PAGE)) };
   });
@@ -84,23 +97,12 @@ export type QaEntry = {
 };
 
 export type RunDetail = {
-  run: {
-    id: string;
-    kind: string;
-    status: string;
-    degraded: boolean;
+  run: RunSummary & {
     degradedReasons: string[];
-    runDate: string;
     icpVersion: number | null;
     options: unknown;
-    startedByEmail: string | null;
     candidatesTotal: number | null;
-    target: number;
-    settled: number;
     error: string | null;
-    createdAt: Date;
-    startedAt: Date | null;
-    finishedAt: Date | null;
   };
   metrics: RunMetricsView;
   /** Companies at each stage now (only meaningful while the run is active). */
@@ -167,22 +169,12 @@ export async function runDetail(tenantId: string, runId: string, options: { mask
     const events = recent.reverse().map((e) => ({ ...e, id: e.id.toString(), message: options.maskPersonalData ? maskMessage(e.message) : e.message }));
     return {
       run: {
-        id: run.id,
-        kind: run.kind,
-        status: run.status,
-        degraded: run.degraded,
+        ...runSummaryOf(run),
         degradedReasons: run.degradedReasons,
-        runDate: isoDay(run.runDate),
         icpVersion: run.icpVersion,
         options: run.options,
-        startedByEmail: run.startedByEmail,
         candidatesTotal: run.candidatesTotal,
-        target: run.targetCount,
-        settled: run.settledCount,
         error: run.error,
-        createdAt: run.createdAt,
-        startedAt: run.startedAt,
-        finishedAt: run.finishedAt,
       },
       metrics: readRunMetrics(run.metrics),
       stages: Object.fromEntries(stages.map((s) => [s.stage ?? "queued", s._count._all])),

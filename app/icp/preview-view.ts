@@ -1,5 +1,4 @@
 import { isoDay } from "~/utils/date-format";
-import { type FieldErrors } from "./rules-form";
 
 /**
  * The ICP editor's preview as the page shows it: a count, the industry-only
@@ -15,7 +14,9 @@ export type PreviewSampleRow = {
   postalCode: string | null;
 };
 
-export type PreviewResult = { ok: true; count: number; fallbackCount: number | null; sample: PreviewSampleRow[] } | { ok: false; errors: FieldErrors };
+/** A refused preview names its fields the way Conform does: one list of messages per field. */
+export type PreviewResult =
+  { ok: true; count: number; fallbackCount: number | null; sample: PreviewSampleRow[] } | { ok: false; errors: Record<string, string[] | null> };
 
 type Preview = { count: number; fallbackCount?: number; sample: Array<Record<string, unknown>> };
 

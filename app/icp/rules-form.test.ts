@@ -1,6 +1,7 @@
+import { parseWithZod } from "@conform-to/zod/v4";
 import { describe, expect, it } from "vitest";
 import { defaultIcpRules, parseIcpRules, InvalidIcpRulesError } from "./rules";
-import { formToRulesInput, formValuesOf, issuesToFieldErrors, rulesToFormValues, splitList } from "./rules-form";
+import { formToRulesInput, IcpRulesForm, issuesToFieldErrors, rulesToFormValues, splitList } from "./rules-form";
 
 function errorsOf(input: unknown) {
   try {
@@ -45,12 +46,34 @@ describe("the ICP editor's form", () => {
     expect(parseIcpRules(input)).toEqual(rules);
   });
 
-  it("reads repeated names from FormData as lists", () => {
+  it("reads a posted form as rules, repeated names as lists", () => {
     const data = new FormData();
+    data.append("intent", "save");
     data.append("industries", "software");
     data.append("industries", "logistics");
+    data.append("regions", "east");
     data.append("employeesMin", "10");
-    expect(formValuesOf(data)).toEqual({ industries: ["software", "logistics"], employeesMin: "10" });
+    data.append("nightlyEnabled", "on");
+    const submission = parseWithZod(data, { schema: IcpRulesForm, disableAutoCoercion: true });
+    expect(submission.status).toBe("success");
+    expect(submission.status === "success" && submission.value).toEqual({
+      industries: ["software", "logistics"],
+      postal: { regions: ["east"] },
+      employees: { min: 10 },
+      nightly: { enabled: true },
+    });
+  });
+
+  it("answers a refused form with one message per field, numbers first", () => {
+    const refuse = (fields: Record<string, string>) => {
+      const submission = parseWithZod(new URLSearchParams(fields), { schema: IcpRulesForm, disableAutoCoercion: true });
+      return submission.status === "success" ? null : submission.error;
+    };
+    expect(refuse({ employeesMin: "500", employeesMax: "10", dailyCap: "lots" })).toEqual({ dailyCap: ["Enter a whole number."] });
+    expect(refuse({ employeesMin: "500", employeesMax: "10", ssicInclude: "62, 6x, 7y" })).toEqual({
+      employeesMax: ["min must not exceed max"],
+      ssicInclude: ["Item 2: an SSIC code or prefix is 1 to 5 digits"],
+    });
   });
 
   it("splits typed lists on commas, semicolons and new lines", () => {

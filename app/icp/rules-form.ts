@@ -1,4 +1,5 @@
-import { LIVE_STATUSES, type IcpRules } from "./rules";
+import { z } from "zod";
+import { IcpRulesSchema, LIVE_STATUSES, type IcpRules } from "./rules";
 
 /**
  * The ICP editor's form ↔ the rules schema. Fields are flat names
@@ -35,6 +36,19 @@ export const NUMBER_FIELDS = [
   "candidateFloor",
 ] as const;
 
+/** The editor's fields by name: lists picked from checkboxes, everything else one text value ("on" or "" for a checkbox). */
+export type IcpFormValues = Record<(typeof MULTI_FIELDS)[number], string[]> &
+  Record<
+    | (typeof TEXT_LIST_FIELDS)[number]
+    | (typeof NUMBER_FIELDS)[number]
+    | "includeSecondarySsic"
+    | "incorporatedFrom"
+    | "incorporatedTo"
+    | "nightlyEnabled"
+    | "freeMail",
+    string
+  >;
+
 function one(form: FormValues, name: string): string {
   const v = form[name];
   return (Array.isArray(v) ? (v[0] ?? "") : (v ?? "")).trim();
@@ -50,17 +64,6 @@ export function splitList(text: string): string[] {
     .split(/[,;\n]+/)
     .map((s) => s.trim())
     .filter(Boolean);
-}
-
-/** FormData → the plain object the editor works with (repeated names become lists). */
-export function formValuesOf(data: FormData | URLSearchParams): FormValues {
-  const out: FormValues = {};
-  for (const [key, value] of data.entries()) {
-    if (typeof value !== "string") continue;
-    if ((MULTI_FIELDS as readonly string[]).includes(key)) out[key] = [...((out[key] as string[] | undefined) ?? []), value];
-    else out[key] = value;
-  }
-  return out;
 }
 
 export function formToRulesInput(form: FormValues): { input: Record<string, unknown>; errors: FieldErrors } {
@@ -161,8 +164,22 @@ export function issuesToFieldErrors(issues: ReadonlyArray<{ path: string; messag
   return out;
 }
 
+/**
+ * The editor's form as Conform parses it: the posted fields in, valid rules
+ * out. A number that is not one stops there; otherwise the rules schema
+ * judges, and each refused field gets one message (the first).
+ */
+export const IcpRulesForm = z.record(z.string(), z.union([z.string(), z.array(z.string())])).transform((form, ctx): IcpRules => {
+  const { input, errors } = formToRulesInput(form);
+  const parsed = Object.keys(errors).length ? null : IcpRulesSchema.safeParse(input);
+  if (parsed?.success) return parsed.data;
+  const refused = parsed ? issuesToFieldErrors(parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message }))) : errors;
+  for (const [field, message] of Object.entries(refused)) ctx.addIssue({ code: "custom", message, path: field === "form" ? [] : [field] });
+  return z.NEVER;
+});
+
 /** The saved rules as the form's starting values. */
-export function rulesToFormValues(rules: IcpRules): FormValues {
+export function rulesToFormValues(rules: IcpRules): IcpFormValues {
   const s = (n: number | undefined) => (n === undefined ? "" : String(n));
   return {
     industries: rules.industries ?? [],

@@ -46,7 +46,23 @@ export type TavilyCrawlParams = {
   timeoutS?: number;
 };
 
-const usageSchema = z.object({ credits: z.number() }).partial().optional();
+/** What every answer ends with: its timing, the credits it cost (when asked for) and its id. */
+const answerMeta = {
+  response_time: z.coerce.number(),
+  usage: z.object({ credits: z.number() }).partial().optional(),
+  request_id: z.string().optional(),
+};
+
+/** Extract and crawl both answer with pages of raw content. */
+const pageResults = z.array(
+  z.object({
+    url: z.string(),
+    raw_content: z
+      .string()
+      .nullish()
+      .transform((v) => v ?? ""),
+  }),
+);
 
 const searchResponse = z.object({
   query: z.string(),
@@ -68,42 +84,16 @@ const searchResponse = z.object({
       favicon: z.string().nullish(),
     }),
   ),
-  response_time: z.coerce.number(),
-  usage: usageSchema,
-  request_id: z.string().optional(),
+  ...answerMeta,
 });
 
 const extractResponse = z.object({
-  results: z.array(
-    z.object({
-      url: z.string(),
-      raw_content: z
-        .string()
-        .nullish()
-        .transform((v) => v ?? ""),
-    }),
-  ),
+  results: pageResults,
   failed_results: z.array(z.object({ url: z.string(), error: z.string().nullish() })).default([]),
-  response_time: z.coerce.number(),
-  usage: usageSchema,
-  request_id: z.string().optional(),
+  ...answerMeta,
 });
 
-const crawlResponse = z.object({
-  base_url: z.string(),
-  results: z.array(
-    z.object({
-      url: z.string(),
-      raw_content: z
-        .string()
-        .nullish()
-        .transform((v) => v ?? ""),
-    }),
-  ),
-  response_time: z.coerce.number(),
-  usage: usageSchema,
-  request_id: z.string().optional(),
-});
+const crawlResponse = z.object({ base_url: z.string(), results: pageResults, ...answerMeta });
 
 const errorBody = z.object({ detail: z.object({ error: z.string() }) });
 
@@ -127,26 +117,39 @@ export function estimateTavilyCredits(
 export function createTavilyClient(config: TavilyConfig) {
   const timeouts = { searchMs: 60_000, extractMs: 30_000, crawlMs: 150_000, ...config.timeouts };
 
-  async function post(path: string, body: Record<string, unknown>, timeoutMs: number) {
+  /**
+   * One call: the options the caller set (absent ones are omitted rather than
+   * sent as null, like the SDK), usage always asked for; the answer parsed,
+   * with its credits as Tavily counted them or, without `usage`, as its
+   * published table prices the call.
+   */
+  async function call<Answer extends { usage?: { credits?: number } }>(
+    endpoint: "search" | "extract" | "crawl",
+    schema: z.ZodType<Answer>,
+    options: Record<string, unknown>,
+    timeoutMs: number,
+    estimateCredits: (answer: Omit<Answer, "usage">) => number,
+  ): Promise<Omit<Answer, "usage"> & { credits: number }> {
     const headers: Record<string, string> = { authorization: `Bearer ${config.apiKey}` };
     if (config.projectId) headers["x-project-id"] = config.projectId;
-    // Like the SDK: absent options are omitted rather than sent as null.
-    const json = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
-    const res = await vendorRequest("tavily", withQuery(config.baseUrl, path, {}), {
+    const json = Object.fromEntries(Object.entries({ ...options, include_usage: true }).filter(([, v]) => v !== undefined));
+    const res = await vendorRequest("tavily", withQuery(config.baseUrl, `/${endpoint}`, {}), {
       method: "POST",
       headers,
       json,
       timeoutMs,
       fetch: config.fetch,
     });
-    if (res.status >= 200 && res.status < 300) return res.body;
-    throw tavilyError(res.status, res.body, res.headers);
+    if (res.status < 200 || res.status >= 300) throw tavilyError(res.status, res.body, res.headers);
+    const { usage, ...answer } = parseBody("tavily", schema, res.body, endpoint);
+    return { ...answer, credits: usage?.credits ?? estimateCredits(answer) };
   }
 
   return {
-    async search(params: TavilySearchParams): Promise<TavilySearchResult> {
-      const body = await post(
-        "/search",
+    search(params: TavilySearchParams): Promise<TavilySearchResult> {
+      return call(
+        "search",
+        searchResponse,
         {
           query: params.query.slice(0, 400),
           search_depth: params.searchDepth ?? "basic",
@@ -157,40 +160,35 @@ export function createTavilyClient(config: TavilyConfig) {
           include_raw_content: params.includeRawContent || undefined,
           time_range: params.timeRange,
           country: params.country,
-          include_usage: true,
         },
         timeouts.searchMs,
+        () => estimateTavilyCredits("search", { depth: params.searchDepth }),
       );
-      const parsed = parseBody("tavily", searchResponse, body, "search");
-      const { usage, ...rest } = parsed;
-      return { ...rest, credits: usage?.credits ?? estimateTavilyCredits("search", { depth: params.searchDepth }) };
     },
 
-    async extract(params: TavilyExtractParams): Promise<TavilyExtractResult> {
+    extract(params: TavilyExtractParams): Promise<TavilyExtractResult> {
       const depth = params.extractDepth ?? "basic";
-      const body = await post(
-        "/extract",
+      return call(
+        "extract",
+        extractResponse,
         {
           urls: params.urls.slice(0, 20),
           extract_depth: depth,
           format: params.format ?? "markdown",
           query: params.query,
           timeout: params.timeoutS,
-          include_usage: true,
         },
         params.timeoutS ? Math.max(timeouts.extractMs, params.timeoutS * 1000 + 5_000) : timeouts.extractMs,
+        (answer) => estimateTavilyCredits("extract", { depth, successfulUrls: answer.results.length }),
       );
-      const parsed = parseBody("tavily", extractResponse, body, "extract");
-      const { usage, ...rest } = parsed;
-      const credits = usage?.credits ?? estimateTavilyCredits("extract", { depth, successfulUrls: rest.results.length });
-      return { ...rest, credits };
     },
 
-    async crawl(params: TavilyCrawlParams): Promise<TavilyCrawlResult> {
+    crawl(params: TavilyCrawlParams): Promise<TavilyCrawlResult> {
       const depth = params.extractDepth ?? "basic";
       const timeoutS = params.timeoutS ?? timeouts.crawlMs / 1000;
-      const body = await post(
-        "/crawl",
+      return call(
+        "crawl",
+        crawlResponse,
         {
           url: params.url,
           max_depth: params.maxDepth ?? 1,
@@ -204,14 +202,10 @@ export function createTavilyClient(config: TavilyConfig) {
           extract_depth: depth,
           format: params.format ?? "markdown",
           timeout: timeoutS,
-          include_usage: true,
         },
         timeoutS * 1000 + 5_000,
+        (answer) => estimateTavilyCredits("crawl", { depth, pages: answer.results.length, instructions: Boolean(params.instructions) }),
       );
-      const parsed = parseBody("tavily", crawlResponse, body, "crawl");
-      const { usage, ...rest } = parsed;
-      const credits = usage?.credits ?? estimateTavilyCredits("crawl", { depth, pages: rest.results.length, instructions: Boolean(params.instructions) });
-      return { ...rest, credits };
     },
   };
 }

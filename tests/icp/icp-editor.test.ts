@@ -105,34 +105,41 @@ describe("the ICP editor", () => {
     const first = await save("ops", input);
     expect(first.body).toMatchObject({
       ok: false,
-      errors: { dailyCap: "Enter a whole number." },
-      values: { employeesMin: "500", employeesMax: "10", dailyCap: "lots" },
+      submission: {
+        status: "error",
+        error: { dailyCap: ["Enter a whole number."] },
+        initialValue: { employeesMin: "500", employeesMax: "10", dailyCap: "lots" },
+      },
     });
 
     const second = await save("ops", formOf({ employeesMin: "500", employeesMax: "10", ssicInclude: "62, 6x", scoreHigh: "30", scoreMedium: "60" }));
-    expect(second.body).toEqual({
-      ok: false,
-      errors: {
-        employeesMax: "min must not exceed max",
-        ssicInclude: "Item 2: an SSIC code or prefix is 1 to 5 digits",
-        scoreHigh: "high must be above medium",
-      },
-      values: expect.objectContaining({ ssicInclude: "62, 6x", employeesMin: "500", industries: ["software"] }),
+    expect(second.body.ok).toBe(false);
+    expect(second.body.submission.error).toEqual({
+      employeesMax: ["min must not exceed max"],
+      ssicInclude: ["Item 2: an SSIC code or prefix is 1 to 5 digits"],
+      scoreHigh: ["high must be above medium"],
     });
+    expect(second.body.submission.initialValue).toEqual(expect.objectContaining({ ssicInclude: "62, 6x", employeesMin: "500", industries: "software" }));
 
     // NUL cannot be stored in Postgres (jsonb refuses \u0000): a field error, not a failed insert.
     const third = await save("ops", formOf({ nameInclude: "acme\u0000", contactTitles: "CEO, Head\u0000 of Sales" }));
-    expect(third.body).toMatchObject({ ok: false, errors: { nameInclude: expect.stringMatching(/NUL/), contactTitles: expect.stringMatching(/NUL/) } });
+    expect(third.body).toMatchObject({
+      ok: false,
+      submission: { error: { nameInclude: [expect.stringMatching(/NUL/)], contactTitles: [expect.stringMatching(/NUL/)] } },
+    });
     expect(await app.currentIcpRules(tenant)).toBeNull();
   });
 
   it("saves a version per change and shows each version's diff", async () => {
-    expect((await save("ops", formOf({}))).body).toEqual({ ok: true, changed: true, version: 1 });
-    expect((await save("ops", formOf({}))).body).toEqual({ ok: true, changed: false, version: 1 });
+    // A saved form is reset to the version it became.
+    const reset = { initialValue: null };
+    expect((await save("ops", formOf({}))).body).toEqual({ ok: true, changed: true, version: 1, submission: reset });
+    expect((await save("ops", formOf({}))).body).toEqual({ ok: true, changed: false, version: 1, submission: reset });
     expect((await save("ops", formOf({ employeesMax: "500", industries: ["software", "logistics"], nightlyEnabled: "" }))).body).toEqual({
       ok: true,
       changed: true,
       version: 2,
+      submission: reset,
     });
 
     const data = await page("viewer");
@@ -176,6 +183,6 @@ describe("the live preview", () => {
   });
 
   it("returns field errors instead of a count for invalid rules", async () => {
-    expect(await preview("ops", "employeesMin=50&employeesMax=5")).toEqual({ ok: false, errors: { employeesMax: "min must not exceed max" } });
+    expect(await preview("ops", "employeesMin=50&employeesMax=5")).toEqual({ ok: false, errors: { employeesMax: ["min must not exceed max"] } });
   });
 });

@@ -1,4 +1,5 @@
 import { type ReactNode } from "react";
+import { DataTable, type DataColumn } from "~/components/ui/data-table";
 import { Skeleton } from "./skeleton";
 import { useHydrated } from "./use-hydrated";
 
@@ -7,6 +8,18 @@ export type ChartTable = {
   columns: string[];
   rows: Array<Array<ReactNode>>;
 };
+
+type ChartRow = ChartTable["rows"][number];
+
+/** The first cell of a row names it; the others are its figures. */
+function tableColumns(headers: string[]): DataColumn<ChartRow>[] {
+  return headers.map((header, i) => ({
+    header,
+    cell: (row) => row[i],
+    rowHeader: i === 0,
+    cellClassName: i === 0 ? "font-medium text-slate-900" : "tabular-nums text-slate-700",
+  }));
+}
 
 /**
  * A chart with what makes it usable without seeing it: a heading, a one-line
@@ -52,35 +65,7 @@ export function ChartFrame({
           Show as table
         </summary>
         <div className="relative mt-2 overflow-x-auto">
-          <table className="min-w-full text-left text-sm">
-            <caption className="sr-only">{table.caption}</caption>
-            <thead className="text-xs uppercase tracking-wide text-slate-500">
-              <tr>
-                {table.columns.map((c) => (
-                  <th key={c} scope="col" className="py-1.5 pr-4 font-semibold">
-                    {c}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {table.rows.map((row, i) => (
-                <tr key={i}>
-                  {row.map((cell, j) =>
-                    j === 0 ? (
-                      <th key={j} scope="row" className="py-1.5 pr-4 font-medium text-slate-900">
-                        {cell}
-                      </th>
-                    ) : (
-                      <td key={j} className="py-1.5 pr-4 tabular-nums text-slate-700">
-                        {cell}
-                      </td>
-                    ),
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable columns={tableColumns(table.columns)} rows={table.rows} rowKey={(_, i) => String(i)} caption={table.caption} density="compact" />
         </div>
       </details>
     </figure>

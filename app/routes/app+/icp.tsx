@@ -1,6 +1,8 @@
+import { type SubmissionResult } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
-import { useEffect, useRef, useState } from "react";
+import { useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import { requireRole, requireTenantUser } from "~/auth/guards.server";
 import { canOperate } from "~/auth/roles";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
@@ -10,9 +12,9 @@ import { HistoryPanel } from "~/icp/history-panel";
 import { currentIcpRules, icpHistory, previewCandidates, saveIcpRules } from "~/icp/icp.server";
 import { PreviewPanel } from "~/icp/preview-panel";
 import { previewResult, type PreviewResult } from "~/icp/preview-view";
-import { defaultIcpRules, InvalidIcpRulesError } from "~/icp/rules";
-import { IcpRulesFields } from "~/icp/rules-editor-fields";
-import { formToRulesInput, formValuesOf, issuesToFieldErrors, rulesToFormValues, type FieldErrors, type FormValues } from "~/icp/rules-form";
+import { defaultIcpRules } from "~/icp/rules";
+import { IcpRulesEditor } from "~/icp/rules-editor";
+import { IcpRulesForm, rulesToFormValues } from "~/icp/rules-form";
 import { changeText } from "~/icp/rules-text";
 import { formatWhen } from "~/utils/date-format";
 
@@ -59,21 +61,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-export type SaveResult = { ok: true; changed: boolean; version: number } | { ok: false; errors: FieldErrors; values: FormValues };
+/** A save answers with Conform's reply: the refused fields and the typed values, or a reset to the saved version. */
+export type SaveResult =
+  { ok: true; changed: boolean; version: number; submission: SubmissionResult<string[]> } | { ok: false; submission: SubmissionResult<string[]> };
 
 export async function action({ request }: ActionFunctionArgs): Promise<SaveResult> {
   const viewer = requireRole(request, await requireTenantUser(request), ["ops", "admin"]);
-  const values = formValuesOf(await request.formData());
-  if (values.intent !== "save") throw new Response("Unknown action", { status: 400 });
-  const { input, errors } = formToRulesInput(values);
-  if (Object.keys(errors).length) return { ok: false, errors, values };
-  try {
-    const saved = await saveIcpRules(viewer.tenant.id, { sub: viewer.sub, email: viewer.email }, input);
-    return { ok: true, changed: saved.changed, version: saved.version.version };
-  } catch (error) {
-    if (error instanceof InvalidIcpRulesError) return { ok: false, errors: issuesToFieldErrors(error.issues), values };
-    throw error;
-  }
+  const formData = await request.formData();
+  if (formData.get("intent") !== "save") throw new Response("Unknown action", { status: 400 });
+  const submission = parseWithZod(formData, { schema: IcpRulesForm, disableAutoCoercion: true });
+  if (submission.status !== "success") return { ok: false, submission: submission.reply() };
+  const saved = await saveIcpRules(viewer.tenant.id, { sub: viewer.sub, email: viewer.email }, submission.value);
+  return { ok: true, changed: saved.changed, version: saved.version.version, submission: submission.reply({ resetForm: true }) };
 }
 
 export default function IcpEditor() {
@@ -82,17 +81,12 @@ export default function IcpEditor() {
   const navigation = useNavigation();
   const saving = navigation.state === "submitting" && navigation.formData?.get("intent") === "save";
   const previewer = useFetcher<PreviewResult>();
-  const form = useRef<HTMLFormElement>(null);
   const timer = useRef<ReturnType<typeof setTimeout>>();
   const [dirty, setDirty] = useState(false);
 
   const failed = result && !result.ok ? result : null;
-  const values = failed?.values ?? saved;
+  const refused = Object.values(failed?.submission.error ?? {}).filter(Boolean).length;
   const livePreview = previewer.data;
-  const errors: FieldErrors = {
-    ...(livePreview && !livePreview.ok ? livePreview.errors : {}),
-    ...(failed && navigation.state === "idle" && !livePreview ? failed.errors : {}),
-  };
   // While the form is invalid, keep showing what the last valid rules matched.
   const [lastValid, setLastValid] = useState<Extract<PreviewResult, { ok: true }> | null>(null);
   useEffect(() => {
@@ -106,12 +100,13 @@ export default function IcpEditor() {
   }, [result]);
   useEffect(() => () => clearTimeout(timer.current), []);
 
-  const onChange = () => {
-    if (!form.current || !canEdit) return;
+  const onChange = (event: FormEvent<HTMLFormElement>) => {
+    if (!canEdit) return;
+    const form = event.currentTarget;
     setDirty(true);
     clearTimeout(timer.current);
     timer.current = setTimeout(() => {
-      const data = new FormData(form.current!);
+      const data = new FormData(form);
       data.delete("intent");
       previewer.load(`/app/icp/preview?${new URLSearchParams(data as unknown as Record<string, string>).toString()}`);
     }, 400);
@@ -134,16 +129,22 @@ export default function IcpEditor() {
       ) : null}
       {failed ? (
         <p role="alert" className="mb-4 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-900">
-          Not saved: {Object.keys(failed.errors).length === 1 ? "one field needs" : `${Object.keys(failed.errors).length} fields need`} attention. Your input is
-          kept below.
+          Not saved: {refused === 1 ? "one field needs" : `${refused} fields need`} attention. Your input is kept below.
         </p>
       ) : null}
 
       <div className="grid gap-6 lg:grid-cols-[minmax(0,3fr),minmax(0,2fr)]">
-        <Form method="post" ref={form} onChange={onChange} key={version ?? 0} noValidate aria-label="ICP rules">
-          <input type="hidden" name="intent" value="save" />
-          <IcpRulesFields values={values} errors={errors} canEdit={canEdit} saving={saving} dirty={dirty} version={version} />
-        </Form>
+        <IcpRulesEditor
+          key={version ?? 0}
+          values={saved}
+          lastResult={result?.submission}
+          previewErrors={livePreview ? (livePreview.ok ? {} : livePreview.errors) : null}
+          canEdit={canEdit}
+          saving={saving}
+          dirty={dirty}
+          version={version}
+          onChange={onChange}
+        />
 
         <div className="space-y-6">
           <PreviewPanel preview={preview} previewing={previewing} invalid={Boolean(livePreview && !livePreview.ok)} refresh={refresh} />

@@ -6,7 +6,8 @@ import { type PageText } from "~/crawler/html-text.server";
 import { db, type TenantTx } from "~/db.server";
 import { matchesContactTitle } from "~/enrichment/contact-titles.server";
 import { applyEmailPolicy } from "~/enrichment/email-policy.server";
-import { extractCompanyProfile, type SourcePage } from "~/enrichment/extract.server";
+import { extractCompanyProfile } from "~/enrichment/extract.server";
+import { type SourcePage } from "~/enrichment/source-pages.server";
 import { log } from "~/logger.server";
 import { withTokenBudget } from "~/scoring/token-budget.server";
 import {

@@ -407,49 +407,38 @@ describe("free-form questions with a language model", () => {
     });
   });
 
-  it("still refuses a viewer whatever the model picked", async () => {
-    await withModel(
-      {
-        tool: {
-          kind: "update_icp",
-          industries: ["logistics"],
-          excluded_industries: null,
-          employees_min: null,
-          employees_max: null,
-          daily_cap: null,
-          nightly: "unchanged",
-          nightly_hour_sgt: null,
-          refresh: true,
-        },
-      },
-      async (llm) => {
-        const answer = await app.understandAndAnswer(viewerOf("viewer", acme, ["viewer"]), "we should be going after shipping firms", { llm });
-        expect(answer.reply.type).toBe("refusal");
-        expect((await app.currentIcpRules(acme))?.rules.industries).toEqual(["software"]);
-      },
-    );
-  });
-
-  it("ignores a tool call that does not validate and falls back to the suggestions", async () => {
-    await withModel(
-      {
-        tool: {
-          kind: "update_icp",
-          industries: ["softwear"],
-          excluded_industries: null,
-          employees_min: null,
-          employees_max: null,
-          daily_cap: null,
-          nightly: "unchanged",
-          nightly_hour_sgt: null,
-          refresh: true,
-        },
-      },
-      async (llm) => {
-        const answer = await app.understandAndAnswer(viewerOf("ops", acme, ["ops"]), "go after that softwear crowd, you know", { llm });
-        expect(answer.reply.type).toBe("not_understood");
-      },
-    );
+  it.each([
+    {
+      why: "still refuses a viewer whatever the model picked",
+      role: "viewer",
+      industries: ["logistics"],
+      text: "we should be going after shipping firms",
+      reply: "refusal",
+    },
+    {
+      why: "ignores a tool call that does not validate and falls back to the suggestions",
+      role: "ops",
+      industries: ["softwear"],
+      text: "go after that softwear crowd, you know",
+      reply: "not_understood",
+    },
+  ])("leaves the ICP alone when the model asks to change it: $why", async ({ role, industries, text, reply }) => {
+    const tool = {
+      kind: "update_icp",
+      industries,
+      excluded_industries: null,
+      employees_min: null,
+      employees_max: null,
+      daily_cap: null,
+      nightly: "unchanged",
+      nightly_hour_sgt: null,
+      refresh: true,
+    };
+    await withModel({ tool }, async (llm) => {
+      const answer = await app.understandAndAnswer(viewerOf(role, acme, [role]), text, { llm });
+      expect(answer.reply.type).toBe(reply);
+      expect((await app.currentIcpRules(acme))?.rules.industries).toEqual(["software"]);
+    });
   });
 
   it("passes on a short product answer, and counts its tokens", async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { extractCompanyProfile, type SourcePage } from "~/enrichment/extract.server";
+import { extractCompanyProfile } from "~/enrichment/extract.server";
+import { type SourcePage } from "~/enrichment/source-pages.server";
 import { createLlmClient } from "~/vendors/llm.server";
 import { createDefaultWorld } from "../sims/vendors/default-world";
 import { generateFromSchema, startLlmSimulator } from "../sims/vendors/llm-sim";

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { matchesContactTitle } from "~/enrichment/contact-titles.server";
-import { extractCompanyProfile, vocabularyIndustry } from "~/enrichment/extract.server";
+import { extractCompanyProfile } from "~/enrichment/extract.server";
+import { vocabularyIndustry } from "~/enrichment/industry.server";
 import { canonicalLinkedinUrl, createApifyClient, discoverContactsViaApify, normalizeProfile, type ApifyClient } from "~/vendors/apify.server";
 import { createLlmClient } from "~/vendors/llm.server";
 import { createLushaClient, type LushaClient } from "~/vendors/lusha.server";

@@ -1,0 +1,56 @@
+import { db } from "~/db.server";
+import { extractCompanyProfile, type CompanyProfile } from "~/enrichment/extract.server";
+import { type SourcePage } from "~/enrichment/source-pages.server";
+import { withTokenBudget } from "~/scoring/token-budget.server";
+import { raiseVendorFailureAlert } from "./alerts.server";
+import { type CompanyEnrichment } from "./enrichment-step.server";
+import { llmUsageDelta } from "./run-log.server";
+import { recordVendorUsage } from "./vendor-calls.server";
+
+/** Completion tokens an extraction may use; reserved in full against the daily budget. */
+const EXTRACTION_MAX_TOKENS = 800;
+
+export type ExtractedProfile = CompanyProfile & { overBudget: boolean };
+
+/** The extract stage: the company's profile from its pages, by the LLM within the token budget, else by the rules. */
+export function extractProfile(e: CompanyEnrichment, pages: SourcePage[]): Promise<ExtractedProfile> {
+  return e.step("extract", "extract", async (note) => {
+    const result = await extractWithinBudget(e, pages);
+    note({
+      tool: result.usage ? "llm" : "rules",
+      status: result.llmError ? "error" : "ok",
+      args: { about: Boolean(result.about_text), headcount: result.headcount_estimate, emails: result.emails.length, overBudget: result.overBudget },
+      message: result.llmError ? `LLM failed, rules used: ${result.llmError}` : result.overBudget ? "daily token budget reached: rules used" : undefined,
+    });
+    return result;
+  });
+}
+
+/**
+ * The tokens reserved before an extraction: the prompt's (about three
+ * characters a token, of at most 24,000 characters) plus the whole completion.
+ */
+export function extractionTokenReserve(pages: readonly SourcePage[]): number {
+  const promptChars = pages.reduce((n, p) => n + p.text.length, 0);
+  return Math.ceil(Math.min(promptChars, 24_000) / 3) + EXTRACTION_MAX_TOKENS;
+}
+
+/**
+ * AI extraction under the tenant's hard daily token budget; past the budget
+ * (or without an LLM) the deterministic extractor does the job.
+ */
+async function extractWithinBudget({ run, clients }: CompanyEnrichment, pages: SourcePage[]): Promise<ExtractedProfile> {
+  if (!clients.llm || pages.length === 0) return { ...(await extractCompanyProfile(pages)), overBudget: false };
+  const noUsage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+  const budgeted = await withTokenBudget(db, run.tenantId, extractionTokenReserve(pages), async () => {
+    const profile = await extractCompanyProfile(pages, { llm: clients.llm, maxTokens: EXTRACTION_MAX_TOKENS });
+    return { profile, usage: profile.usage ?? noUsage };
+  });
+  if (budgeted.status === "over_budget") return { ...(await extractCompanyProfile(pages)), overBudget: true };
+  if (budgeted.usage.total_tokens > 0) await recordVendorUsage(run, "llm", llmUsageDelta(budgeted.usage.total_tokens));
+  if (budgeted.value.profile.llmError) {
+    await recordVendorUsage(run, "llm", { calls: 1, errors: 1 });
+    await raiseVendorFailureAlert(run.tenantId, run.runId, "llm", budgeted.value.profile.llmErrorName);
+  }
+  return { ...budgeted.value.profile, overBudget: false };
+}

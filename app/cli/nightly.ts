@@ -1,10 +1,10 @@
 import "./load-dotenv";
 import "./quiet-logs";
-import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { standInsForCommand } from "../dev/command-stand-ins.server";
 import { prefixedWriter } from "../dev/log-prefix.server";
-import { startStandIns, type StandIns } from "../dev/stand-ins.server";
+import { type StandIns } from "../dev/stand-ins.server";
 
 /**
  * `npm run nightly -- --tenant <slug> [--limit N] [--include-careers]
@@ -47,36 +47,8 @@ const dataDir = path.resolve(args["data-dir"] ?? process.env.DATA_DIR ?? ".data"
 const write = prefixedWriter(process.stderr);
 let standIns: StandIns | undefined;
 
-/** The stand-ins of a running `npm run dev`, if there is one. */
-function runningDevStandIns(): Record<string, string> | null {
-  const file = path.join(dataDir, "stand-ins.json");
-  if (process.env.DATABASE_URL || !existsSync(file)) return null;
-  const saved = JSON.parse(readFileSync(file, "utf8")) as { pid: number; env: Record<string, string> };
-  try {
-    process.kill(saved.pid, 0);
-    return saved.env;
-  } catch {
-    return null;
-  }
-}
-
 async function main(): Promise<number> {
-  const shared = runningDevStandIns();
-  if (shared) {
-    write("nightly", "using the stand-ins of the running `npm run dev`\n");
-    Object.assign(process.env, shared);
-  } else if (!process.env.DATABASE_URL) {
-    standIns = await startStandIns({
-      dataDir,
-      database: "nexius",
-      appUrl: process.env.APP_URL ?? "http://localhost:3000",
-      ports: { pg: 54329, idp: 4800, odoo: 8069, world: 4100 },
-      worldProfile: args.profile === "realistic" ? "realistic" : "fast",
-      out: write,
-    });
-    Object.assign(process.env, standIns.env);
-  }
-
+  standIns = await standInsForCommand({ command: "nightly", dataDir, profile: args.profile === "realistic" ? "realistic" : "fast", write });
   const { runNightlyCommand } = await import("../runs/nightly-command.server");
   const summary = await runNightlyCommand({
     tenantSlug: args.tenant!,

@@ -28,7 +28,7 @@ export type ReplayOutcome = { records: number; seconds: number };
 
 export async function replayLake(
   tenantId: string,
-  mappers: Record<LakeSource, SourceMapper>,
+  mappers: Partial<Record<LakeSource, SourceMapper>>,
   options: { since?: Date; onProgress?: (records: number, total: number) => void } = {},
 ): Promise<ReplayOutcome> {
   const started = Date.now();
@@ -55,6 +55,8 @@ export async function replayLake(
     // A page holds one source's records; consecutive rows of one source go together, in fetch order.
     for (const group of runsOfSource(rows)) {
       const source = group[0]!.source as LakeSource;
+      const mapper = mappers[source];
+      if (!mapper) throw new Error(`No mapper for the ${source} source: its raw records cannot be replayed`);
       await db.$withTenant(
         tenantId,
         async (tx) => {
@@ -65,7 +67,7 @@ export async function replayLake(
           }));
           for (const chunk of oneVersionPerRecord(versions)) {
             const rawIds = new Map(chunk.map((v) => [`${v.record.entity}\u0000${v.record.sourceId}`, v.rawId]));
-            const scope = { tx, tenantId, syncRunId: null, source, mapper: mappers[source], references: references.get(source)! };
+            const scope = { tx, tenantId, syncRunId: null, source, mapper, references: references.get(source)! };
             await loadSourcePage(
               scope,
               chunk.map((v) => v.record),

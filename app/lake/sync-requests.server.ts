@@ -4,7 +4,14 @@ import { type LakeSource, type SyncMode } from "./pipeline";
 
 export type SyncTrigger = "schedule" | "manual" | "api" | "cli";
 
-export type SyncRequest = { source: LakeSource; mode: SyncMode; trigger: SyncTrigger; requestedBy?: string | null };
+export type SyncRequest = {
+  source: LakeSource;
+  mode: SyncMode;
+  trigger: SyncTrigger;
+  requestedBy?: string | null;
+  /** False when the caller runs the sync itself (the `npm run sync` command) instead of the worker. */
+  queue?: boolean;
+};
 
 export type RequestedSync = {
   syncRunId: string;
@@ -27,6 +34,7 @@ export async function requestSyncIn(tx: TenantTx, tenantId: string, request: Syn
     ON CONFLICT (tenant_id, source) WHERE status IN ('queued', 'running') DO NOTHING
     RETURNING id`;
   if (created[0]) {
+    if (request.queue === false) return { syncRunId: created[0].id, alreadyActive: false };
     await enqueue("sync_lake_source", { tenantId, syncRunId: created[0].id }, { tx, jobKey: `lake_sync:${tenantId}:${request.source}` });
     return { syncRunId: created[0].id, alreadyActive: false };
   }

@@ -1,6 +1,8 @@
 import { performance } from "node:perf_hooks";
-import { db, platformDb } from "~/db.server";
+import { db } from "~/db.server";
 import { startWorker } from "~/jobs/worker.server";
+import { waitForWorkspace } from "~/tenants/workspace-ready.server";
+import { progressBar } from "~/utils/progress-bar";
 import { type RunMetrics } from "./metrics";
 import { runProgress } from "./run-events.server";
 import { isRunFinished } from "./run-vocabulary";
@@ -63,7 +65,7 @@ export async function runNightlyCommand(input: {
       const rate = progress.settled / Math.max(elapsed, 0.001);
       const eta = rate > 0 ? Math.round((progress.target - progress.settled) / rate) : null;
       input.progress(
-        `${bar(progress.settled, progress.target)} ${progress.settled}/${progress.target} companies · ${progress.status}` +
+        `${progressBar(progress.settled, progress.target)} ${progress.settled}/${progress.target} companies · ${progress.status}` +
           ` · ${rate.toFixed(1)}/s${eta !== null && progress.settled < progress.target ? ` · ETA ${eta}s` : ""}` +
           (Object.keys(progress.stages).length
             ? ` · ${Object.entries(progress.stages)
@@ -98,21 +100,6 @@ export async function runNightlyCommand(input: {
   }
 }
 
-/** The workspace, once provisioned (a fresh clone provisions the demo tenants at first start). */
-async function waitForWorkspace(slug: string, progress: (line: string) => void) {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const tenant = await platformDb.tenant.findUnique({ where: { slug }, select: { id: true, status: true } });
-    if (!tenant) throw new Error(`No tenant "${slug}". The demo tenants are acme and globex; others appear when their first user signs in.`);
-    if (tenant.status === "active") return tenant;
-    if (tenant.status === "paused" || tenant.status === "decommissioned") throw new Error(`Tenant "${slug}" is ${tenant.status}`);
-    if (tenant.status === "error") throw new Error(`Tenant "${slug}" failed to provision; see /admin`);
-    if (Date.now() > deadline) throw new Error(`Tenant "${slug}" is still being set up`);
-    progress(`waiting for the "${slug}" workspace to be set up…`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
-
 async function previousRunCompanies(tenantId: string): Promise<string[] | undefined> {
   const last = await db.$withTenant(tenantId, (tx) =>
     tx.run.findFirst({ where: { kind: { not: "re_enrich" }, status: "succeeded" }, orderBy: { createdAt: "desc" }, select: { id: true } }),
@@ -120,9 +107,4 @@ async function previousRunCompanies(tenantId: string): Promise<string[] | undefi
   if (!last) return undefined;
   const rows = await db.$withTenant(tenantId, (tx) => tx.runCompany.findMany({ where: { runId: last.id }, select: { uen: true } }));
   return rows.map((r) => r.uen);
-}
-
-function bar(done: number, total: number, width = 24): string {
-  const filled = total === 0 ? width : Math.round((done / total) * width);
-  return `[${"#".repeat(filled)}${"-".repeat(width - filled)}]`;
 }

@@ -21,7 +21,13 @@ describe("adminConsentUrl", () => {
   });
 
   it("keeps a directory given by domain or as `organizations` inside its path segment", () => {
-    const url = adminConsentUrl({ loginBaseUrl: "http://127.0.0.1:4810", directoryId: "contoso.onmicrosoft.com/../x", clientId: "c", redirectUri: "r", state: "s" });
+    const url = adminConsentUrl({
+      loginBaseUrl: "http://127.0.0.1:4810",
+      directoryId: "contoso.onmicrosoft.com/../x",
+      clientId: "c",
+      redirectUri: "r",
+      state: "s",
+    });
     expect(new URL(url).pathname).toBe("/contoso.onmicrosoft.com%2F..%2Fx/adminconsent");
   });
 });

@@ -15,8 +15,7 @@ export function adminConsentUrl(opts: { loginBaseUrl: string; directoryId: strin
 }
 
 export type ConsentOutcome =
-  | { ok: true; directoryId: string; state: string | null }
-  | { ok: false; error: string; description: string | null; state: string | null };
+  { ok: true; directoryId: string; state: string | null } | { ok: false; error: string; description: string | null; state: string | null };
 
 /**
  * Reads the callback's query: `admin_consent=True&tenant=…&state=…` on

@@ -1,9 +1,5 @@
 import { z } from "zod";
-
-const optionalString = z
-  .string()
-  .optional()
-  .transform((v) => (v && v.trim() ? v.trim() : undefined));
+import { optionalString } from "../../vendors/config.server";
 
 /**
  * Env fragment for Microsoft 365 (Microsoft Graph with application

@@ -143,7 +143,9 @@ export function createM365Connector(client: GraphClient, options: { now?: () => 
     if (someone) {
       const window = calendarWindow(now(), { pastDays: 1, futureDays: 1 });
       await refused("contacts", () => client.probe(`users/${segment(someone)}/contactFolders`, { $top: "1" }));
-      await refused("events", () => client.probe(`users/${segment(someone)}/calendarView`, { startDateTime: window.start, endDateTime: window.end, $top: "1" }));
+      await refused("events", () =>
+        client.probe(`users/${segment(someone)}/calendarView`, { startDateTime: window.start, endDateTime: window.end, $top: "1" }),
+      );
     }
     return { missing };
   }

@@ -5,9 +5,7 @@ describe("delta cursors", () => {
   it("round-trips links and the window, in a stable key order", () => {
     const cursor = { links: { "u2/f": "https://g/v1.0/b", u1: "https://g/v1.0/a" }, window: { start: "2026-09-05T00:00:00Z", end: "2027-03-04T00:00:00Z" } };
     const text = serializeDeltaCursor(cursor);
-    expect(text).toBe(
-      '{"links":{"u1":"https://g/v1.0/a","u2/f":"https://g/v1.0/b"},"window":{"start":"2026-09-05T00:00:00Z","end":"2027-03-04T00:00:00Z"}}',
-    );
+    expect(text).toBe('{"links":{"u1":"https://g/v1.0/a","u2/f":"https://g/v1.0/b"},"window":{"start":"2026-09-05T00:00:00Z","end":"2027-03-04T00:00:00Z"}}');
     expect(parseDeltaCursor(text)).toEqual(cursor);
   });
 

@@ -164,7 +164,7 @@ export function createGraphClient(config: GraphClientConfig) {
   /** Every item of a plain (non-delta) collection, following `@odata.nextLink`. */
   async function listAll(url: string, what: string): Promise<GraphItem[]> {
     const items: GraphItem[] = [];
-    for (let next: string | null = url; next; ) {
+    for (let next: string | null = url; next;) {
       const answer = await page(next, what);
       items.push(...answer.items);
       next = answer.nextLink;
@@ -180,7 +180,7 @@ export function createGraphClient(config: GraphClientConfig) {
      * round) or a stored link, until the page that carries the deltaLink.
      */
     async *delta(start: string): AsyncGenerator<DeltaPage> {
-      for (let url: string | null = start; url; ) {
+      for (let url: string | null = start; url;) {
         const answer = await page(url, "delta");
         if (!answer.nextLink && !answer.deltaLink) throw new GraphError("delta: a page with neither @odata.nextLink nor @odata.deltaLink");
         yield answer;

@@ -3,12 +3,16 @@ import { graphUrl, isGraphLink, segment, tokenUrl } from "./graph-urls";
 
 describe("graphUrl", () => {
   it("builds v1.0 URLs under the configured base, whatever its trailing slash", () => {
-    expect(graphUrl("https://graph.microsoft.com/", "users/delta", { $select: "id,mail" })).toBe("https://graph.microsoft.com/v1.0/users/delta?%24select=id%2Cmail");
+    expect(graphUrl("https://graph.microsoft.com/", "users/delta", { $select: "id,mail" })).toBe(
+      "https://graph.microsoft.com/v1.0/users/delta?%24select=id%2Cmail",
+    );
     expect(graphUrl("http://127.0.0.1:4810", `users/${segment("AAMk+a/b=")}/contacts`)).toBe("http://127.0.0.1:4810/v1.0/users/AAMk%2Ba%2Fb%3D/contacts");
   });
 
   it("builds the token endpoint of a directory under the login base", () => {
-    expect(tokenUrl("https://login.microsoftonline.com", "contoso.onmicrosoft.com")).toBe("https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token");
+    expect(tokenUrl("https://login.microsoftonline.com", "contoso.onmicrosoft.com")).toBe(
+      "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token",
+    );
   });
 });
 

@@ -15,7 +15,13 @@ describe("m365 mapper: users", () => {
     const result = map({
       entity: "users",
       sourceId: USER,
-      payload: { id: USER, displayName: "Cameron White", mail: "cameron@contoso.com", userPrincipalName: "cameron@contoso.onmicrosoft.com", accountEnabled: true },
+      payload: {
+        id: USER,
+        displayName: "Cameron White",
+        mail: "cameron@contoso.com",
+        userPrincipalName: "cameron@contoso.onmicrosoft.com",
+        accountEnabled: true,
+      },
     });
     expect(result).toEqual({
       mapped: [
@@ -29,7 +35,11 @@ describe("m365 mapper: users", () => {
   });
 
   it("maps empty values to null, a disabled account to inactive, and names a nameless user by login", () => {
-    const [first] = map({ entity: "users", sourceId: USER, payload: { id: USER, displayName: " ", mail: "", userPrincipalName: "x@c.com", accountEnabled: false } }).mapped;
+    const [first] = map({
+      entity: "users",
+      sourceId: USER,
+      payload: { id: USER, displayName: " ", mail: "", userPrincipalName: "x@c.com", accountEnabled: false },
+    }).mapped;
     expect(first!.draft).toEqual({ kind: "user", name: "x@c.com", email: null, login: "x@c.com", team: null, active: false });
   });
 });
@@ -68,7 +78,17 @@ describe("m365 mapper: contacts", () => {
     const [first] = map({
       entity: "contacts",
       sourceId: "c2",
-      payload: { id: "c2", displayName: "", givenName: "Siti", surname: "Rahman", emailAddresses: [], businessPhones: [], mobilePhone: "9123 4567", jobTitle: "", companyName: null },
+      payload: {
+        id: "c2",
+        displayName: "",
+        givenName: "Siti",
+        surname: "Rahman",
+        emailAddresses: [],
+        businessPhones: [],
+        mobilePhone: "9123 4567",
+        jobTitle: "",
+        companyName: null,
+      },
     }).mapped;
     expect(first!.draft).toMatchObject({ name: "Siti Rahman", email: null, phone: "9123 4567", jobTitle: null, companyName: null });
   });
@@ -109,14 +129,18 @@ describe("m365 mapper: events", () => {
   it("rejects, with the reason, an event in another time zone or without its mailbox", () => {
     const zoned = event("2026-12-10T09:00:00.0000000", "2026-12-10T10:00:00.0000000");
     zoned.payload.start = { dateTime: "2026-12-10T09:00:00.0000000", timeZone: "Pacific Standard Time" };
-    expect(map(zoned).rejected).toEqual([{ ref: expect.objectContaining({ entity: "events" }), reason: "start is in time zone Pacific Standard Time, not UTC" }]);
+    expect(map(zoned).rejected).toEqual([
+      { ref: expect.objectContaining({ entity: "events" }), reason: "start is in time zone Pacific Standard Time, not UTC" },
+    ]);
     expect(map({ ...event("2026-12-10T09:00:00", "2026-12-10T10:00:00"), sourceId: "AAMkADVxSAAA=" }).rejected[0]!.reason).toMatch(/does not name its mailbox/);
   });
 });
 
 describe("m365 mapper: removals and strangers", () => {
   it("maps nothing for a removed item (the loader retires it by reference)", () => {
-    expect(mapper.map({ entity: "contacts", sourceId: "c1", version: null, payload: { id: "c1", "@removed": { reason: "deleted" } }, removed: true }, context)).toEqual({
+    expect(
+      mapper.map({ entity: "contacts", sourceId: "c1", version: null, payload: { id: "c1", "@removed": { reason: "deleted" } }, removed: true }, context),
+    ).toEqual({
       mapped: [],
       rejected: [],
     });

@@ -65,10 +65,20 @@ describe("Graph client against the simulator", () => {
     const sim = await simulator();
     const { client } = clientFor(sim);
     const round = await drain(client.delta(client.usersDeltaUrl()));
-    expect(round.pages.length).toBe(3);
+    expect(round.pages).toHaveLength(3);
     expect(round.pages.slice(0, -1).every((p) => p.nextLink && !p.deltaLink)).toBe(true);
     expect(round.items).toHaveLength(12);
-    expect(Object.keys(round.items[0]!).sort()).toEqual(["accountEnabled", "department", "displayName", "givenName", "id", "jobTitle", "mail", "surname", "userPrincipalName"]);
+    expect(Object.keys(round.items[0]!).sort()).toEqual([
+      "accountEnabled",
+      "department",
+      "displayName",
+      "givenName",
+      "id",
+      "jobTitle",
+      "mail",
+      "surname",
+      "userPrincipalName",
+    ]);
     const sent = sim.requests.filter((r) => r.path === "/v1.0/users/delta");
     expect(sent[0]!.query.$select).toBe("id,displayName,givenName,surname,mail,userPrincipalName,jobTitle,department,accountEnabled");
     expect(sent.slice(1).every((r) => r.query.$skiptoken && !r.query.$select)).toBe(true);

@@ -31,6 +31,9 @@ export type SimContact = {
   displayName: string;
   givenName: string | null;
   surname: string | null;
+  initials: string | null;
+  /** An instant, as Outlook stores birthdays (11:59 on the day, UTC). */
+  birthday: string | null;
   emailAddresses: Array<{ name: string; address: string }>;
   businessPhones: string[];
   mobilePhone: string | null;
@@ -106,7 +109,10 @@ export class GraphDirectory {
   }
 
   addUser(fields: Partial<Omit<SimUser, "id">> & { displayName: string }): SimUser {
-    const local = fields.displayName.toLowerCase().replace(/[^a-z]+/g, ".").replace(/^\.|\.$/g, "");
+    const local = fields.displayName
+      .toLowerCase()
+      .replace(/[^a-z]+/g, ".")
+      .replace(/^\.|\.$/g, "");
     const user: SimUser = {
       id: this.guid(),
       givenName: null,
@@ -150,6 +156,8 @@ export class GraphDirectory {
       parentFolderId: folderId ?? this.defaultFolder(userId).id,
       givenName: null,
       surname: null,
+      initials: null,
+      birthday: null,
       emailAddresses: [],
       businessPhones: [],
       mobilePhone: null,
@@ -272,11 +280,18 @@ export function seedDemoDirectory(directory: GraphDirectory, opts: { seed: strin
 
 function demoContact(r: Rng, company: string): ContactFields & { displayName: string } {
   const person = personName(r);
-  const domain = `${company.split(" ")[0]!.toLowerCase().replace(/[^a-z]/g, "") || "company"}.com.sg`;
+  const domain = `${
+    company
+      .split(" ")[0]!
+      .toLowerCase()
+      .replace(/[^a-z]/g, "") || "company"
+  }.com.sg`;
   return {
     displayName: person.fullName,
     givenName: person.firstName,
     surname: person.lastName,
+    initials: `${person.firstName[0]}.${person.lastName[0]}.`,
+    birthday: `${r.int(1960, 1998)}-${String(r.int(1, 12)).padStart(2, "0")}-${String(r.int(1, 28)).padStart(2, "0")}T11:59:00Z`,
     emailAddresses: r.chance(0.9) ? [{ name: person.fullName, address: `${person.emailLocal}@${domain}` }] : [],
     businessPhones: r.chance(0.7) ? [singaporePhone(r, "office")] : [],
     mobilePhone: r.chance(0.5) ? singaporePhone(r, "mobile") : null,

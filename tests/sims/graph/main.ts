@@ -24,7 +24,10 @@ const { values } = parseArgs({
   },
 });
 
-const slugs = values.tenants.split(",").map((s) => s.trim()).filter(Boolean);
+const slugs = values.tenants
+  .split(",")
+  .map((s) => s.trim())
+  .filter(Boolean);
 const simulator = await startGraphSimulator({
   port: Number(values.port),
   host: values.host,

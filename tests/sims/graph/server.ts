@@ -85,8 +85,14 @@ export async function startGraphSimulator(options: GraphSimOptions): Promise<Gra
     if (form.get("grant_type") !== "client_credentials") {
       return aadError(400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type.");
     }
-    if (!/^https?:\/\/[^/]+\/\.default$/.test(form.get("scope") ?? "")) {
-      return aadError(400, "invalid_scope", 70011, `The provided value for the input parameter 'scope' is not valid. The scope ${form.get("scope")} is not valid.`);
+    // The resource is Microsoft Graph, by its public name or by the host standing in for it.
+    if (![`https://graph.microsoft.com/.default`, `${ownUrl}/.default`].includes(form.get("scope") ?? "")) {
+      return aadError(
+        400,
+        "invalid_scope",
+        70011,
+        `The provided value for the input parameter 'scope' is not valid. The scope ${form.get("scope")} is not valid.`,
+      );
     }
     if (form.get("client_id") !== directory.credentials.clientId) {
       return aadError(
@@ -97,7 +103,12 @@ export async function startGraphSimulator(options: GraphSimOptions): Promise<Gra
       );
     }
     if (form.get("client_secret") !== directory.credentials.clientSecret) {
-      return aadError(401, "invalid_client", 7000215, "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value.");
+      return aadError(
+        401,
+        "invalid_client",
+        7000215,
+        "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value.",
+      );
     }
     const lifetime = options.tokenLifetimeS ?? 3599;
     const accessToken = `eyJ0eXAiOiJKV1Qi.${randomUUID().replace(/-/g, "")}`;
@@ -132,7 +143,12 @@ export async function startGraphSimulator(options: GraphSimOptions): Promise<Gra
       return delta(url, query, pageSize, { key: "users", directory, kind: "users" }, select);
     }
     const user = directory.userByKey(parts[1]!);
-    if (!user || user.deleted) return graphError(404, "Request_ResourceNotFound", `Resource '${parts[1]}' does not exist or one of its queried reference-property objects are not present.`);
+    if (!user || user.deleted)
+      return graphError(
+        404,
+        "Request_ResourceNotFound",
+        `Resource '${parts[1]}' does not exist or one of its queried reference-property objects are not present.`,
+      );
     const mailboxRole = parts[2] === "calendarView" ? "Calendars.Read" : "Contacts.Read";
     if (!directory.roles.has(mailboxRole)) return graphError(403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.");
     if (!user.item.hasMailbox) return graphError(404, "MailboxNotEnabledForRESTAPI", "The mailbox is either inactive, soft-deleted, or is hosted on-premise.");
@@ -158,7 +174,11 @@ export async function startGraphSimulator(options: GraphSimOptions): Promise<Gra
       const end = Date.parse(query.get("enddatetime") ?? "");
       const resuming = query.has("$skiptoken") || query.has("$deltatoken");
       if (!resuming && (Number.isNaN(start) || Number.isNaN(end))) {
-        return graphError(400, "ErrorInvalidParameter", "This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.");
+        return graphError(
+          400,
+          "ErrorInvalidParameter",
+          "This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.",
+        );
       }
       const window = { start, end };
       if (path === "calendarView") {
@@ -213,7 +233,15 @@ export async function startGraphSimulator(options: GraphSimOptions): Promise<Gra
       if (!state || state.scope !== scope.key) return syncStateNotFound(url);
       const changed = tracked({ ...scope, window: state.window }).filter((t) => t.changedAt > state.since);
       changed.sort((a, b) => a.changedAt - b.changedAt);
-      round = { scope: scope.key, ids: changed.map((t) => t.id), offset: 0, upto: scope.directory.changeNumber, select: state.select, window: state.window, changes: true };
+      round = {
+        scope: scope.key,
+        ids: changed.map((t) => t.id),
+        offset: 0,
+        upto: scope.directory.changeNumber,
+        select: state.select,
+        window: state.window,
+        changes: true,
+      };
     } else {
       const live = tracked(scope).filter((t) => !t.deleted && (scope.kind !== "events" || inWindow(t.item as SimEvent, scope.window!)));
       round = { scope: scope.key, ids: live.map((t) => t.id), offset: 0, upto: scope.directory.changeNumber, select, window: scope.window, changes: false };
@@ -259,7 +287,8 @@ export async function startGraphSimulator(options: GraphSimOptions): Promise<Gra
     const url = new URL(req.url ?? "/", "http://sim");
     const tokenPath = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(url.pathname);
     let reply: Reply;
-    if (tokenPath && req.method === "POST") reply = token(decodeURIComponent(tokenPath[1]!), req.headers["content-type"], Buffer.concat(chunks).toString("utf8"));
+    if (tokenPath && req.method === "POST")
+      reply = token(decodeURIComponent(tokenPath[1]!), req.headers["content-type"], Buffer.concat(chunks).toString("utf8"));
     else if (url.pathname.startsWith("/v1.0/") && req.method === "GET") reply = graph(req, url);
     else reply = graphError(404, "UnknownError", `No route for ${req.method} ${url.pathname}`);
     requests.push({ method: req.method ?? "GET", path: url.pathname, query: Object.fromEntries(url.searchParams), status: reply.status });
@@ -324,11 +353,11 @@ function contactJson(t: Tracked<SimContact>, select: string[] | undefined): Reco
       changeKey: c.changeKey,
       categories: [],
       parentFolderId: c.parentFolderId,
-      birthday: null,
+      birthday: c.birthday,
       fileAs: c.displayName,
       displayName: c.displayName,
       givenName: c.givenName,
-      initials: null,
+      initials: c.initials,
       middleName: null,
       nickName: null,
       surname: c.surname,

@@ -37,8 +37,12 @@ export function createM365Connector(client: GraphClient, options: { now?: () => 
   const now = options.now ?? (() => new Date());
   const calendar = { ...DEFAULT_CALENDAR, ...options.calendar };
 
-  /** One delta round; when a stored link has expired, the round starts over from `fresh`. */
-  async function* round(start: string, fresh: string): AsyncGenerator<DeltaPage> {
+  /**
+   * One delta round from a stored link; when the link has expired, or points
+   * at a Graph host no longer configured, the round starts over from `fresh`.
+   */
+  async function* round(stored: string, fresh: string): AsyncGenerator<DeltaPage> {
+    const start = client.followable(stored) ? stored : fresh;
     try {
       yield* client.delta(start);
     } catch (error) {

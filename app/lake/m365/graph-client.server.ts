@@ -175,6 +175,9 @@ export function createGraphClient(config: GraphClientConfig) {
   return {
     accessToken,
 
+    /** Whether a stored link may still be followed: it must be on the Graph host configured now. */
+    followable: (link: string) => isGraphLink(link, config.graphBaseUrl),
+
     /**
      * The pages of one delta round, from a first URL (no token: a full
      * round) or a stored link, until the page that carries the deltaLink.

@@ -60,5 +60,7 @@ export function graphErrorFor(status: number, body: unknown, retryAfterMs: numbe
     return new GraphSyncReset(`delta link expired (${detail})`, { status, code });
   }
   if (status === 429 || status === 503 || status === 504) return new GraphTransientError(detail, { status, code, retryAfterMs });
+  // Even a fresh token was refused: consent revoked or the app registration disabled.
+  if (status === 401) return new GraphAuthError(detail, { status, code });
   return new GraphError(detail, { status, code });
 }

@@ -119,6 +119,13 @@ describe("m365 connector against the Graph simulator", () => {
     expect(sim.requests.filter((r) => r.status === 410).length).toBeGreaterThan(1);
   });
 
+  it("starts afresh from a stored link on a Graph host no longer configured, never calling it", async () => {
+    const { sim, connector } = await setup();
+    const again = await sync(connector, "users", "incremental", "https://graph.microsoft.com/v1.0/users/delta?$deltatoken=from-another-host");
+    expect(again.records).toHaveLength(12);
+    expect(sim.requests.find((r) => r.path === "/v1.0/users/delta")!.query).toEqual({ $select: expect.stringContaining("displayName") });
+  });
+
   it("resumes a sync killed mid-round from the last page's cursor, without reading anything twice", async () => {
     const { directory, connector } = await setup();
     const killed = await sync(connector, "contacts", "full", null, 5);

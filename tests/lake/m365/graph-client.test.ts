@@ -161,6 +161,16 @@ describe("Graph client against the simulator", () => {
     expect(sim.stats.throttled).toBe(2);
   });
 
+  it("waits out 503 and 504 as well, as long as Retry-After says", async () => {
+    const sim = await simulator();
+    const { client, waits } = clientFor(sim);
+    sim.throttleNext(1, 2, 503);
+    await client.probe("users", { $top: "1" });
+    sim.throttleNext(1, 4, 504);
+    await client.probe("users", { $top: "1" });
+    expect(waits).toEqual([2000, 4000]);
+  });
+
   it("gives up after its retries with the throttling error", async () => {
     const sim = await simulator();
     const { client, waits } = clientFor(sim, { retries: 2 });

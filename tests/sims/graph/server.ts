@@ -40,8 +40,8 @@ export type GraphSim = {
   directory(directoryId: string): GraphDirectory;
   requests: GraphSimRequest[];
   stats: { tokenRequests: number; graphRequests: number; throttled: number };
-  /** The next `count` Graph requests are answered 429 with `Retry-After: retryAfterS`. */
-  throttleNext(count: number, retryAfterS?: number): void;
+  /** The next `count` Graph requests are answered 429 (or 503/504, Graph's "come back later") with `Retry-After: retryAfterS`. */
+  throttleNext(count: number, retryAfterS?: number, status?: 429 | 503 | 504): void;
   /** Forgets every skip and delta token, as Graph does when its token cache drops them. */
   expireDeltaTokens(): void;
   close(): Promise<void>;
@@ -68,7 +68,7 @@ export async function startGraphSimulator(options: GraphSimOptions): Promise<Gra
   const deltas = new Map<string, DeltaState>();
   const requests: GraphSimRequest[] = [];
   const stats = { tokenRequests: 0, graphRequests: 0, throttled: 0 };
-  let throttle = { left: 0, retryAfterS: 1 };
+  let throttle = { left: 0, retryAfterS: 1, status: 429 };
   let ownUrl = "";
 
   const findDirectory = (tenant: string) =>
@@ -124,7 +124,9 @@ export async function startGraphSimulator(options: GraphSimOptions): Promise<Gra
     if (throttle.left > 0) {
       throttle.left -= 1;
       stats.throttled += 1;
-      return { ...graphError(429, "TooManyRequests", "Too many requests."), headers: { "retry-after": String(throttle.retryAfterS) } };
+      const [code, message] =
+        throttle.status === 429 ? ["TooManyRequests", "Too many requests."] : ["ServiceNotAvailable", "The service is temporarily unavailable."];
+      return { ...graphError(throttle.status, code, message), headers: { "retry-after": String(throttle.retryAfterS) } };
     }
     const directory = directories.get(session.directoryId)!;
     const query = new Map([...url.searchParams].map(([k, v]) => [k.toLowerCase(), v]));
@@ -312,8 +314,8 @@ export async function startGraphSimulator(options: GraphSimOptions): Promise<Gra
       if (!directory) throw new Error(`graph simulator: no directory ${directoryId}`);
       return directory;
     },
-    throttleNext(count, retryAfterS = 1) {
-      throttle = { left: count, retryAfterS };
+    throttleNext(count, retryAfterS = 1, status = 429) {
+      throttle = { left: count, retryAfterS, status };
     },
     expireDeltaTokens() {
       rounds.clear();

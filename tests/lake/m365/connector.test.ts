@@ -106,6 +106,19 @@ describe("m365 connector against the Graph simulator", () => {
     expect(nothing.records).toEqual([]);
   });
 
+  it("still reports the removals of a default Contacts folder that has become empty", async () => {
+    const { directory, connector } = await setup();
+    const full = await sync(connector, "contacts", "full", null);
+    const owner = [...directory.users.values()].find((u) => u.item.hasMailbox)!.item.id;
+    const defaultFolder = directory.defaultFolder(owner).id;
+    const emptied = [...directory.contacts.values()].filter((c) => c.owner === owner && c.item.parentFolderId === defaultFolder).map((c) => c.item.id);
+    for (const id of emptied) directory.deleteContact(id);
+
+    const changes = await sync(connector, "contacts", "incremental", full.cursor);
+    expect(changes.records.every((r) => r.removed)).toBe(true);
+    expect(ids(changes.records)).toEqual([...emptied].sort());
+  });
+
   it("restarts a round from the start when Graph no longer knows its delta link (410)", async () => {
     const { sim, directory, connector } = await setup();
     const contacts = await sync(connector, "contacts", "full", null);

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import { type AddressInfo } from "node:net";
-import { GraphDirectory, seedDemoDirectory, type DirectoryCredentials, type SimContact, type SimEvent, type SimUser, type Tracked } from "./directory";
+import { GraphDirectory, seedDemoDirectory, type DirectoryCredentials, type SimEvent, type Tracked } from "./directory";
+import { aadError, contactJson, eventJson, graphError, inWindow, pick, userJson, type Reply, type Window } from "./wire";
 
 /**
  * A Microsoft Graph stand-in for the data lake's Microsoft 365 source,
@@ -47,13 +48,9 @@ export type GraphSim = {
   close(): Promise<void>;
 };
 
-type Reply = { status: number; body?: unknown; headers?: Record<string, string> };
-type Window = { start: number; end: number };
 type Scope = { key: string; directory: GraphDirectory; kind: "users" | "contacts" | "events"; userId?: string; folderId?: string; window?: Window };
 type Round = { scope: string; ids: string[]; offset: number; upto: number; select?: string[]; window?: Window; changes: boolean };
 type DeltaState = { scope: string; since: number; select?: string[]; window?: Window };
-
-const USER_FIELDS: Array<keyof SimUser> = ["displayName", "givenName", "surname", "mail", "userPrincipalName", "jobTitle", "department", "accountEnabled"];
 
 export async function startGraphSimulator(options: GraphSimOptions): Promise<GraphSim> {
   const now = options.now ?? Date.now;
@@ -326,135 +323,5 @@ export async function startGraphSimulator(options: GraphSimOptions): Promise<Gra
         server.closeAllConnections();
         server.close(() => resolve());
       }),
-  };
-}
-
-function inWindow(event: SimEvent, window: Window): boolean {
-  return Date.parse(event.start) < window.end && Date.parse(event.end) > window.start;
-}
-
-function pick(item: Record<string, unknown>, select: string[] | undefined): Record<string, unknown> {
-  if (!select) return item;
-  return Object.fromEntries(Object.entries(item).filter(([key]) => key === "id" || key.startsWith("@") || select.includes(key)));
-}
-
-function userJson(t: Tracked<SimUser>, select: string[] | undefined): Record<string, unknown> {
-  const fields = Object.fromEntries(USER_FIELDS.map((key) => [key, t.item[key]]));
-  // Graph returns `businessPhones` with the default properties; a $select names what it wants.
-  return pick({ businessPhones: [], ...fields, id: t.item.id }, select);
-}
-
-function contactJson(t: Tracked<SimContact>, select: string[] | undefined): Record<string, unknown> {
-  const c = t.item;
-  return pick(
-    {
-      "@odata.etag": `W/"${c.changeKey}"`,
-      id: c.id,
-      createdDateTime: c.createdDateTime,
-      lastModifiedDateTime: c.lastModifiedDateTime,
-      changeKey: c.changeKey,
-      categories: [],
-      parentFolderId: c.parentFolderId,
-      birthday: c.birthday,
-      fileAs: c.displayName,
-      displayName: c.displayName,
-      givenName: c.givenName,
-      initials: c.initials,
-      middleName: null,
-      nickName: null,
-      surname: c.surname,
-      title: null,
-      yomiGivenName: null,
-      yomiSurname: null,
-      yomiCompanyName: null,
-      generation: null,
-      imAddresses: [],
-      jobTitle: c.jobTitle,
-      companyName: c.companyName,
-      department: null,
-      officeLocation: null,
-      profession: null,
-      businessHomePage: null,
-      assistantName: null,
-      manager: null,
-      homePhones: [],
-      mobilePhone: c.mobilePhone,
-      businessPhones: c.businessPhones,
-      spouseName: null,
-      personalNotes: "",
-      children: [],
-      emailAddresses: c.emailAddresses,
-      homeAddress: {},
-      businessAddress: {},
-      otherAddress: {},
-    },
-    select,
-  );
-}
-
-/** Graph's `dateTimeTimeZone`: seven fractional digits, no offset, the zone named beside it. */
-function dateTimeTimeZone(iso: string): { dateTime: string; timeZone: string } {
-  return { dateTime: new Date(iso).toISOString().replace(/\.(\d{3})Z$/, ".$10000"), timeZone: "UTC" };
-}
-
-function eventJson(t: Tracked<SimEvent>): Record<string, unknown> {
-  const e = t.item;
-  return {
-    "@odata.type": "#microsoft.graph.event",
-    "@odata.etag": `W/"${e.changeKey}"`,
-    id: e.id,
-    createdDateTime: e.createdDateTime,
-    lastModifiedDateTime: e.lastModifiedDateTime,
-    changeKey: e.changeKey,
-    categories: [],
-    transactionId: null,
-    originalStartTimeZone: "Singapore Standard Time",
-    originalEndTimeZone: "Singapore Standard Time",
-    iCalUId: e.iCalUId,
-    reminderMinutesBeforeStart: 15,
-    isReminderOn: true,
-    hasAttachments: false,
-    subject: e.subject,
-    bodyPreview: "",
-    importance: "normal",
-    sensitivity: "normal",
-    isAllDay: false,
-    isCancelled: e.isCancelled,
-    isOrganizer: true,
-    responseRequested: true,
-    seriesMasterId: null,
-    showAs: "busy",
-    type: "singleInstance",
-    isOnlineMeeting: e.location === "Microsoft Teams Meeting",
-    responseStatus: { response: "organizer", time: "0001-01-01T00:00:00Z" },
-    body: { contentType: "html", content: "" },
-    start: dateTimeTimeZone(e.start),
-    end: dateTimeTimeZone(e.end),
-    location: { displayName: e.location },
-    locations: e.location ? [{ displayName: e.location }] : [],
-    attendees: [],
-    organizer: { emailAddress: e.organizer },
-  };
-}
-
-function graphError(status: number, code: string, message: string): Reply {
-  return { status, body: { error: { code, message, innerError: { "request-id": randomUUID(), date: new Date().toISOString().slice(0, 19) } } } };
-}
-
-/** The identity platform's error body (https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-client-creds-grant-flow#error-response). */
-function aadError(status: number, error: string, code: number, description: string): Reply {
-  const traceId = randomUUID();
-  const correlationId = randomUUID();
-  const timestamp = new Date().toISOString().replace("T", " ").slice(0, 19) + "Z";
-  return {
-    status,
-    body: {
-      error,
-      error_description: `AADSTS${code}: ${description}\r\nTrace ID: ${traceId}\r\nCorrelation ID: ${correlationId}\r\nTimestamp: ${timestamp}`,
-      error_codes: [code],
-      timestamp,
-      trace_id: traceId,
-      correlation_id: correlationId,
-    },
   };
 }

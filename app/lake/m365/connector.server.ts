@@ -69,7 +69,7 @@ export function createM365Connector(client: GraphClient, options: { now?: () => 
   ): AsyncGenerator<SourcePage> {
     const mailboxes = await client.listUsers();
     const present = new Set(mailboxes.map((u) => u.id));
-    // Links of users who left the directory go; their records were already reported with the users.
+    // Links of users who left the directory go (their removal is reported with the users; their contacts and events stay as last read).
     const next: DeltaCursor = { ...state, links: Object.fromEntries(Object.entries(state.links).filter(([key]) => present.has(key.split("/")[0]!))) };
     for (const { id: userId } of mailboxes) {
       const collections = await scopes(userId).catch((error: unknown) => {

@@ -1,4 +1,4 @@
-import { type SourceCheck, type SourceConnector, type SourcePage, type SourceRecord, type SyncMode } from "../pipeline";
+import { type SourceCheck, type SourceConnector, type SourcePage, type SourceRecord } from "../pipeline";
 import {
   calendarWindow,
   contactFolderKey,
@@ -19,9 +19,12 @@ import { M365_ENTITIES, eventSourceId } from "./mapper";
  * the events of each mailbox's calendar view, all read as Graph delta rounds.
  *
  * Cursors: the users' cursor is the users' delta link itself; contacts and
- * events keep one link per mailbox collection (see delta-cursor.ts). Full
- * mode starts every round without a link, so it re-reads everything; there
- * is no `liveIds`, because each round reports removals itself (`@removed`).
+ * events keep one link per mailbox collection (see delta-cursor.ts). A full
+ * sync starts without a cursor, so every round starts without a link and
+ * re-reads everything; a cursor handed in full mode is that run's own
+ * progress (the engine resumes a killed run with it) and is followed like an
+ * incremental one. There is no `liveIds`: each round reports removals itself
+ * (`@removed`).
  * A dead link (410, `syncStateNotFound`) restarts that one round from the
  * start. A user without a mailbox, or a folder that went away, is skipped.
  */
@@ -51,9 +54,9 @@ export function createM365Connector(client: GraphClient, options: { now?: () => 
     }
   }
 
-  async function* users(mode: SyncMode, cursor: string | null): AsyncGenerator<SourcePage> {
+  async function* users(cursor: string | null): AsyncGenerator<SourcePage> {
     const fresh = client.usersDeltaUrl();
-    for await (const page of round(mode === "incremental" && cursor ? cursor : fresh, fresh)) {
+    for await (const page of round(cursor ?? fresh, fresh)) {
       yield { records: page.items.map((item) => record("users", item.id, item, null)), cursor: page.nextLink ?? page.deltaLink };
     }
   }
@@ -95,8 +98,8 @@ export function createM365Connector(client: GraphClient, options: { now?: () => 
     }
   }
 
-  function contacts(mode: SyncMode, cursor: string | null): AsyncGenerator<SourcePage> {
-    const state = mode === "full" ? { links: {} } : parseDeltaCursor(cursor);
+  function contacts(cursor: string | null): AsyncGenerator<SourcePage> {
+    const state = parseDeltaCursor(cursor);
     return perMailbox(
       state,
       async (userId) => {
@@ -113,10 +116,10 @@ export function createM365Connector(client: GraphClient, options: { now?: () => 
     );
   }
 
-  function events(mode: SyncMode, cursor: string | null): AsyncGenerator<SourcePage> {
+  function events(cursor: string | null): AsyncGenerator<SourcePage> {
     const today = now();
-    let state = mode === "full" ? { links: {} } : parseDeltaCursor(cursor);
-    if (mode === "full" || !state.window || windowNeedsRolling(state.window, today, calendar)) {
+    let state = parseDeltaCursor(cursor);
+    if (!state.window || windowNeedsRolling(state.window, today, calendar)) {
       state = { links: {}, window: calendarWindow(today, calendar) };
     }
     const window = state.window!;
@@ -158,10 +161,10 @@ export function createM365Connector(client: GraphClient, options: { now?: () => 
     source: "m365",
     entities: M365_ENTITIES,
     check,
-    pages(entity, from) {
-      if (entity === "users") return users(from.mode, from.cursor);
-      if (entity === "contacts") return contacts(from.mode, from.cursor);
-      if (entity === "events") return events(from.mode, from.cursor);
+    pages(entity, { cursor }) {
+      if (entity === "users") return users(cursor);
+      if (entity === "contacts") return contacts(cursor);
+      if (entity === "events") return events(cursor);
       throw new Error(`m365 has no entity ${entity}`);
     },
   };

@@ -3,6 +3,7 @@ import { authEnv, authEnvProblems } from "./auth/config.server";
 import { crawlerEnv } from "./crawler/config.server";
 import { httpLimitsEnv } from "./http/config.server";
 import { icpEnv } from "./icp/config";
+import { m365Env } from "./lake/m365/config.server";
 import { odooEnv } from "./odoo/config.server";
 import { registryEnv } from "./registry/config";
 import { zodIssueLines } from "./utils/zod-issues";
@@ -63,6 +64,7 @@ const EnvSchema = baseEnv
   .extend(registryEnv.shape)
   .extend(icpEnv.shape)
   .extend(httpLimitsEnv.shape)
+  .extend(m365Env.shape)
   .extend({
     /** The OAuth client id Odoo uses at Nexius SSO (Odoo is its own client of the IdP). */
     ODOO_OIDC_CLIENT_ID: z.string().min(1).default("odoo"),

@@ -10,7 +10,8 @@ const flag = (fallback: boolean) =>
     .default(fallback ? "true" : "false")
     .transform((v) => (v === "" ? fallback : v === "1" || v === "true"));
 
-const optionalString = z
+/** A setting that may be absent; blank counts as absent. */
+export const optionalString = z
   .string()
   .optional()
   .transform((v) => (v && v.trim() ? v.trim() : undefined));

@@ -7,7 +7,7 @@ export type RecordedRequest = {
   path: string;
   query: Record<string, string>;
   headers: http.IncomingHttpHeaders;
-  /** The JSON body, or undefined when there was none. */
+  /** The JSON body (a form body as an object of its fields), or undefined when there was none. */
   body: unknown;
 };
 
@@ -32,7 +32,11 @@ export async function startRecordingServer(reply: (request: RecordedRequest) => 
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
       headers: req.headers,
-      body: raw.trim() ? JSON.parse(raw) : undefined,
+      body: !raw.trim()
+        ? undefined
+        : req.headers["content-type"]?.startsWith("application/x-www-form-urlencoded")
+          ? Object.fromEntries(new URLSearchParams(raw))
+          : JSON.parse(raw),
     };
     requests.push(request);
     const answer = reply(request);

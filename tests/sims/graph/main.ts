@@ -1,0 +1,53 @@
+import { parseArgs } from "node:util";
+import { demoDirectoryId } from "./directory";
+import { startGraphSimulator } from "./server";
+
+/**
+ * Standalone Microsoft Graph simulator for the dev runner:
+ *   npx tsx tests/sims/graph/main.ts --port 4810 --tenants acme,globex \
+ *     [--client-id nexius-lake-dev --client-secret dev-secret] [--seed 42]
+ * Serves one demo directory per tenant slug (id from `demoDirectoryId(slug)`,
+ * domain `<slug>.onmicrosoft.com`), all consenting to the same app
+ * registration, as real customer directories consent to ours. The simulator is
+ * both hosts: point MS_GRAPH_BASE_URL and MS_LOGIN_BASE_URL at it. Prints
+ * `{"ready": "<url>", "directories": {"<slug>": "<directory id>"}}`; stops on
+ * SIGINT/SIGTERM or when stdin closes (the runner died).
+ */
+const { values } = parseArgs({
+  options: {
+    port: { type: "string", default: "4810" },
+    host: { type: "string", default: "127.0.0.1" },
+    tenants: { type: "string", default: "acme,globex" },
+    "client-id": { type: "string", default: "nexius-lake-dev" },
+    "client-secret": { type: "string", default: "dev-secret" },
+    seed: { type: "string", default: "42" },
+  },
+});
+
+const slugs = values.tenants
+  .split(",")
+  .map((s) => s.trim())
+  .filter(Boolean);
+const simulator = await startGraphSimulator({
+  port: Number(values.port),
+  host: values.host,
+  demo: { seed: values.seed },
+  directories: slugs.map((slug) => ({
+    directoryId: demoDirectoryId(slug),
+    domain: `${slug}.onmicrosoft.com`,
+    clientId: values["client-id"],
+    clientSecret: values["client-secret"],
+  })),
+});
+process.stdout.write(`${JSON.stringify({ ready: simulator.url, directories: Object.fromEntries(slugs.map((s) => [s, demoDirectoryId(s)])) })}\n`);
+
+let stopping = false;
+function stop() {
+  if (stopping) return;
+  stopping = true;
+  void simulator.close().then(() => process.exit(0));
+}
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);
+process.stdin.on("end", stop);
+process.stdin.resume();

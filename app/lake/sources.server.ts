@@ -1,3 +1,11 @@
+import { secretRing } from "../crypto/keys.server";
+import { open, seal } from "../crypto/secret-box.server";
+import { db } from "../db.server";
+import { env } from "../env.server";
+import { graphClientConfig } from "./m365/config.server";
+import { createM365Connector } from "./m365/connector.server";
+import { createGraphClient } from "./m365/graph-client.server";
+import { createM365Mapper } from "./m365/mapper";
 import { type LakeSource, type SourceMapper } from "./pipeline";
 import { type SourceKit } from "./sync-runner.server";
 
@@ -8,12 +16,36 @@ import { type SourceKit } from "./sync-runner.server";
  */
 type SourceEntry = { kit(tenantId: string): Promise<SourceKit>; mapper: SourceMapper };
 
-const SOURCES: Partial<Record<LakeSource, SourceEntry>> = {};
+const m365Mapper = createM365Mapper();
+
+const SOURCES: Partial<Record<LakeSource, SourceEntry>> = {
+  m365: {
+    mapper: m365Mapper,
+    async kit(tenantId) {
+      const row = await db.$withTenant(tenantId, (tx) => tx.lakeSource.findUnique({ where: { tenantId_source: { tenantId, source: "m365" } } }));
+      if (!row?.directoryId) throw new SourceNotConnectedError("m365", "no Microsoft 365 directory is connected");
+      const clientSecret =
+        row.secretCipher && row.secretKeyId
+          ? open(secretRing(), { cipher: Buffer.from(row.secretCipher), keyId: row.secretKeyId }, m365SecretContext(tenantId))
+          : null;
+      const config = graphClientConfig(env(), { directoryId: row.directoryId, clientId: row.clientId, clientSecret });
+      if (!config) throw new SourceNotConnectedError("m365", "no Microsoft Entra app registration is configured (MS_CLIENT_ID and MS_CLIENT_SECRET)");
+      return { connector: createM365Connector(createGraphClient(config)), mapper: m365Mapper };
+    },
+  },
+};
 
 export class SourceUnavailableError extends Error {
   constructor(source: LakeSource) {
     super(`The ${source} source cannot be synced on this platform yet`);
     this.name = "SourceUnavailableError";
+  }
+}
+
+export class SourceNotConnectedError extends Error {
+  constructor(source: LakeSource, reason: string) {
+    super(`The ${source} source is not connected: ${reason}`);
+    this.name = "SourceNotConnectedError";
   }
 }
 
@@ -25,4 +57,27 @@ export async function sourceKit(tenantId: string, source: LakeSource): Promise<S
 
 export function sourceMappers(): Partial<Record<LakeSource, SourceMapper>> {
   return Object.fromEntries(Object.entries(SOURCES).map(([source, entry]) => [source, entry.mapper]));
+}
+
+/** AAD context of a tenant's sealed Entra client secret. */
+export function m365SecretContext(tenantId: string): string {
+  return `lake-m365:${tenantId}`;
+}
+
+/** Connects a tenant's Microsoft 365 directory; the client id and secret only when the tenant brings its own app registration. */
+export async function connectM365(tenantId: string, input: { directoryId: string; clientId?: string | null; clientSecret?: string | null }): Promise<void> {
+  const sealed = input.clientSecret ? seal(secretRing(), input.clientSecret, m365SecretContext(tenantId)) : null;
+  const data = {
+    directoryId: input.directoryId,
+    clientId: input.clientId ?? null,
+    secretCipher: sealed ? new Uint8Array(sealed.cipher) : null,
+    secretKeyId: sealed?.keyId ?? null,
+    status: "connected",
+    statusDetail: null,
+    connectedAt: new Date(),
+    updatedAt: new Date(),
+  };
+  await db.$withTenant(tenantId, (tx) =>
+    tx.lakeSource.upsert({ where: { tenantId_source: { tenantId, source: "m365" } }, create: { tenantId, source: "m365", ...data }, update: data }),
+  );
 }

@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFixtureWeb, type FixtureWeb } from "../../tests/sims/web/server";
-import { buildWorld, DEMO_COMPANIES, syntheticCompanies, type Site, type World } from "../../tests/sims/world/index";
+import { buildWorld, type World } from "../../tests/sims/world/index";
+import { type Site } from "../../tests/sims/world/model";
+import { DEMO_COMPANIES, syntheticCompanies } from "../../tests/sims/world/names";
 import { crawlerSettings, crawlerEnv } from "./config.server";
 import { distinctWordCount, THIN_MIN_WORDS } from "./crawl-site.server";
 import { createCrawler, type Crawler } from "./crawler.server";

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFixtureWeb, type FixtureWeb } from "../../tests/sims/web/server";
-import { buildWorld, DEMO_COMPANIES, syntheticCompanies, type World } from "../../tests/sims/world/index";
+import { buildWorld, type World } from "../../tests/sims/world/index";
+import { DEMO_COMPANIES, syntheticCompanies } from "../../tests/sims/world/names";
 import { crawlerEnv, crawlerSettings } from "./config.server";
 import { createCrawler, type Crawler } from "./crawler.server";
 import { candidateDomains, coreCompanyName, nameMatchScore } from "./domain-discovery.server";

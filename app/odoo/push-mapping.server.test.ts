@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type DesiredCompany } from "./partners.server";
+import { type DesiredCompany } from "./desired-partners.server";
 import {
   aboutComment,
   companyEmailRank,

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { emailDomain, isBusinessEmail, isRoleAddress, normalizeEmail } from "~/enrichment/email-policy.server";
-import { contactKey, type DesiredCompany } from "./partners.server";
+import { contactKey, type DesiredCompany } from "./desired-partners.server";
 
 /**
  * How the platform's lead rows become Odoo partner values: the address

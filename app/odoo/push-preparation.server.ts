@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { db, type TenantTx } from "~/db.server";
 import { type OdooConnection } from "~/generated/prisma/client";
-import { type DesiredCompany } from "./partners.server";
+import { type DesiredCompany } from "./desired-partners.server";
 import { OdooNotConnectedError, RunNotFinishedError, RunNotFoundError } from "./push-errors.server";
 import { pushHash } from "./push-mapping.server";
 import { pushModeOf, type PushMode } from "./push-mode.server";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { type TenantTx } from "~/db.server";
-import { desiredCompanySchema, desiredContactSchema, type DesiredCompany, type DesiredContact } from "./partners.server";
+import { desiredCompanySchema, desiredContactSchema, type DesiredCompany, type DesiredContact } from "./desired-partners.server";
 import {
   aboutComment,
   companyEmailRank,

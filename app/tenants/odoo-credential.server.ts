@@ -5,7 +5,7 @@ import { platformDb } from "~/db.server";
 import { log } from "~/logger.server";
 import { OdooAccessDenied, OdooTransportError } from "~/odoo/client.server";
 import { odooClient, openOdooSecret, replaceServiceSecret } from "~/odoo/connection.server";
-import { rotateIntegrationPassword } from "~/odoo/provisioning.server";
+import { rotateIntegrationPassword } from "~/odoo/integration-user.server";
 import { adminSessionFor } from "./provisioning.server";
 
 /** What a verification tells its caller: no credential, login or Odoo error text (those go to the server log). */

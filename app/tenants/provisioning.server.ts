@@ -8,18 +8,14 @@ import { enqueue } from "~/jobs/enqueue.server";
 import { log } from "~/logger.server";
 import { OdooError, OdooTransportError, OdooAccessDenied } from "~/odoo/client.server";
 import { odooClient, odooSettings, openOdooSecret, storeOdooSecrets } from "~/odoo/connection.server";
-import {
-  createTenantDatabase,
-  ensureBaselineCompanyPartner,
-  ensureCompany,
-  ensureIntegrationUser,
-  ensureOAuthProvider,
-  ensureSsoUser,
-  installModules,
-  OdooProvisioningError,
-  REQUIRED_MODULES,
-  smokeTest,
-} from "~/odoo/provisioning.server";
+import { ensureIntegrationUser } from "~/odoo/integration-user.server";
+import { installModules, REQUIRED_MODULES } from "~/odoo/module-install.server";
+import { ensureOAuthProvider } from "~/odoo/oauth-provider.server";
+import { OdooProvisioningError } from "~/odoo/provisioning-step.server";
+import { smokeTest } from "~/odoo/smoke-test.server";
+import { ensureSsoUser } from "~/odoo/sso-user.server";
+import { ensureBaselineCompanyPartner, ensureCompany } from "~/odoo/tenant-company.server";
+import { createTenantDatabase } from "~/odoo/tenant-database.server";
 import { PROVISIONING_PHASES, type ProvisioningPhase } from "./lifecycle";
 
 export { PROVISIONING_PHASES, type ProvisioningPhase };

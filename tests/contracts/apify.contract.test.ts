@@ -3,7 +3,8 @@ import { createApifyClient, discoverContactsViaApify, DEFAULT_ACTORS } from "~/v
 import { BadResponse, Timeout } from "~/vendors/errors.server";
 import { vendorWorldFrom } from "../sims/dev-world/vendor-world";
 import { startApifySimulator } from "../sims/vendors/apify-sim";
-import { buildWorld, DEMO_COMPANIES } from "../sims/world/index";
+import { buildWorld } from "../sims/world/index";
+import { DEMO_COMPANIES } from "../sims/world/names";
 import { closedAfterEach } from "./support/cleanup";
 import { loadExchange } from "./support/fixtures";
 import { shapeMismatches } from "./support/json-shape";

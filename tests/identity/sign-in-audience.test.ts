@@ -5,8 +5,10 @@ import { DEMO_PASSWORD, mintToken, PLATFORM_CLIENT, startStandIns, type StandIns
 /**
  * With NEXIUS_AUDIENCE set (an API audience, as Entra ID or Keycloak issue
  * for access tokens), API bearer tokens must carry that audience, while the
- * ID token of a browser sign-in is still issued to the client id (OIDC Core
- * §2). env is parsed once per process, hence a file of its own.
+ * ID token of a browser sign-in is still issued to the client id: an ID
+ * token's `aud` must contain the client id of the relying party
+ * (https://openid.net/specs/openid-connect-core-1_0.html#IDToken). env is
+ * parsed once per process, hence a file of its own.
  */
 const API_AUDIENCE = "api://nexius-platform";
 let standIns: StandIns;

@@ -1,7 +1,9 @@
 import { platformDb } from "~/db.server";
 import { OdooClient, type OdooSession } from "~/odoo/client.server";
 import { storeOdooSecrets } from "~/odoo/connection.server";
-import { ensureCompany, ensureIntegrationUser, REQUIRED_MODULES } from "~/odoo/provisioning.server";
+import { ensureIntegrationUser } from "~/odoo/integration-user.server";
+import { REQUIRED_MODULES } from "~/odoo/module-install.server";
+import { ensureCompany } from "~/odoo/tenant-company.server";
 import { startOdooSimulator, type OdooSimulator } from "../sims/odoo";
 
 /**

@@ -18,7 +18,7 @@ export const ODOO_SETTINGS = {
   adminPassword: "odoo-admin-secret",
   masterPassword: "odoo-master-secret",
 } as const;
-/** What REQUIRED_MODULES in app/odoo/provisioning.server.ts asks for; a shared database has them installed. */
+/** What REQUIRED_MODULES in app/odoo/module-install.server.ts asks for; a shared database has them installed. */
 const SHARED_DB_MODULES = ["auth_oauth", "sales_team", "contacts"];
 
 export type OdooMode = "company_per_tenant" | "db_per_tenant";

@@ -16,12 +16,13 @@ export function provisioningSuite(mode: OdooMode) {
   let discovery: { authorization_endpoint: string; userinfo_endpoint: string };
 
   async function loadApp() {
-    const [db, identity, provisioning, connection, steps] = await Promise.all([
+    const [db, identity, provisioning, connection, groups, modules] = await Promise.all([
       import("~/db.server"),
       import("~/auth/identity.server"),
       import("~/tenants/provisioning.server"),
       import("~/odoo/connection.server"),
-      import("~/odoo/provisioning.server"),
+      import("~/odoo/access-groups.server"),
+      import("~/odoo/module-install.server"),
     ]);
     return {
       platformDb: db.platformDb,
@@ -31,9 +32,9 @@ export function provisioningSuite(mode: OdooMode) {
       provisioningStatus: provisioning.provisioningStatus,
       syncOdooMember: provisioning.syncOdooMember,
       openOdooSecret: connection.openOdooSecret,
-      INTEGRATION_USER_GROUPS: steps.INTEGRATION_USER_GROUPS,
-      groupsForRoles: steps.groupsForRoles,
-      REQUIRED_MODULES: steps.REQUIRED_MODULES,
+      INTEGRATION_USER_GROUPS: groups.INTEGRATION_USER_GROUPS,
+      groupsForRoles: groups.groupsForRoles,
+      REQUIRED_MODULES: modules.REQUIRED_MODULES,
     };
   }
 

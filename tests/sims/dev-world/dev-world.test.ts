@@ -14,7 +14,7 @@ import { RateLimited, Unavailable } from "~/vendors/errors.server";
 import { createLlmClient } from "~/vendors/llm.server";
 import { createTavilyClient } from "~/vendors/tavily.server";
 import { createZeroBounceClient, mapZeroBounceStatus } from "~/vendors/zerobounce.server";
-import { DEMO_COMPANIES, syntheticCompanies } from "../world/index";
+import { DEMO_COMPANIES, syntheticCompanies } from "../world/names";
 import { crawlerHostEnv, INLINE_HOST_MAP_MAX_BYTES, startDevWorld, type DevWorld } from "./dev-world";
 
 const platformEnv = crawlerEnv.extend(vendorsEnv.shape);

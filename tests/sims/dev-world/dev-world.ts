@@ -2,7 +2,9 @@ import { writeFileSync } from "node:fs";
 import { startVendorSimulators, type VendorSimulators } from "../vendors/index";
 import { type VendorWorld } from "../vendors/world";
 import { startFixtureWeb, type FixtureWeb } from "../web/server";
-import { buildWorld, DEMO_COMPANIES, type RegistryCompany, type World } from "../world/index";
+import { buildWorld, type World } from "../world/index";
+import { type RegistryCompany } from "../world/model";
+import { DEMO_COMPANIES } from "../world/names";
 import { hash32 } from "../world/random";
 import { vendorWorldFrom } from "./vendor-world";
 

@@ -3,7 +3,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { zodIssueLines } from "../../../app/utils/zod-issues";
-import { syntheticCompanies } from "../world/index";
+import { syntheticCompanies } from "../world/names";
 import { startDevWorld } from "./dev-world";
 
 /**

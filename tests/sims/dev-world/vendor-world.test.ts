@@ -9,7 +9,10 @@ import { createTavilyClient, type TavilyClient } from "~/vendors/tavily.server";
 import { createZeroBounceClient, type ZeroBounceClient } from "~/vendors/zerobounce.server";
 import { startVendorSimulators, type VendorSimulators } from "../vendors/index";
 import { type VendorWorld } from "../vendors/world";
-import { buildWorld, DEMO_COMPANIES, renderText, syntheticCompanies, type World, type WorldCompany } from "../world/index";
+import { buildWorld, type World } from "../world/index";
+import { type WorldCompany } from "../world/model";
+import { DEMO_COMPANIES, syntheticCompanies } from "../world/names";
+import { renderText } from "../world/render";
 import { vendorWorldFrom } from "./vendor-world";
 
 // A UEN the seeded world happens to put on LinkedIn (the namesake search needs its staff).

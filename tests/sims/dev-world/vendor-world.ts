@@ -8,7 +8,9 @@ import {
   type WorldPage,
   type WorldPerson,
 } from "../vendors/world";
-import { type Employee, type LinkedinCompany, type Profile, type World, type WorldCompany } from "../world/index";
+import { type World } from "../world/index";
+import { companySizeBand, type Profile } from "../world/linkedin-items";
+import { type Employee, type LinkedinCompany, type WorldCompany } from "../world/model";
 import { hash32 } from "../world/random";
 import { searchTokens } from "../world/search";
 
@@ -45,19 +47,6 @@ function titleWords(text: string): string[] {
 /** Both the spelled-out and the shortened words, so either kind of keyword finds the title. */
 function titleIndexWords(title: string): Set<string> {
   return new Set([...words(title.toLowerCase().replace(/&/g, " and ")), ...titleWords(title)]);
-}
-
-function sizeRange(n: number): string {
-  for (const [lo, hi] of [
-    [1, 10],
-    [11, 50],
-    [51, 200],
-    [201, 500],
-    [501, 1000],
-    [1001, 5000],
-  ] as const)
-    if (n <= hi) return `${lo}-${hi}`;
-  return "5001-10000";
 }
 
 /**
@@ -225,7 +214,7 @@ export function vendorWorldFrom(world: World, options: VendorWorldOptions = {}):
         name: lushaName(company),
         domain: company.site.domain,
         industry: company.industry.linkedinIndustry,
-        employees: sizeRange(company.headcount),
+        employees: companySizeBand(company.headcount),
         city: "Singapore",
         country: "Singapore",
         ...(company.linkedin ? { linkedinUrl: company.linkedin.linkedinUrl } : {}),

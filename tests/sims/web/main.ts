@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { buildWorld, DEMO_COMPANIES, syntheticCompanies } from "../world/index";
+import { buildWorld } from "../world/index";
+import { DEMO_COMPANIES, syntheticCompanies } from "../world/names";
 import { startFixtureWeb } from "./server";
 
 /**

@@ -1,6 +1,7 @@
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildWorld, DEMO_COMPANIES, syntheticCompanies, type World } from "../world/index";
+import { buildWorld, type World } from "../world/index";
+import { DEMO_COMPANIES, syntheticCompanies } from "../world/names";
 import { startFixtureWeb, type FixtureWeb } from "./server";
 
 let world: World;

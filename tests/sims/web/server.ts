@@ -1,7 +1,9 @@
 import http from "node:http";
 import { type AddressInfo } from "node:net";
-import { renderHtml, renderPdf, renderRobots, type Site, type World } from "../world/index";
+import { type World } from "../world/index";
+import { type Site } from "../world/model";
 import { hash32 } from "../world/random";
+import { renderHtml, renderPdf, renderRobots } from "../world/render";
 
 export type FixtureWebOptions = {
   world: World;

@@ -1,3 +1,4 @@
+import { type Employee, type Site, type WorldCompany } from "./model";
 import { hash32 } from "./random";
 
 export type EmailStatus = "valid" | "invalid" | "catch-all" | "unknown" | "do_not_mail";
@@ -56,4 +57,14 @@ export function emailVerdict(raw: string, facts: (domain: string) => MailDomainF
   if (roll < 0.9) return verdict("valid");
   if (roll < 0.96) return verdict("unknown", "greylisted");
   return verdict("invalid", "mailbox_quota_exceeded");
+}
+
+/** What the world's mail servers know about a domain: a company site's domain takes mail for the addresses its pages and staff list. */
+export function mailDomainFacts(site: Site | undefined, staffFor: (company: WorldCompany) => Employee[]): MailDomainFacts {
+  if (!site) return { known: false, acceptsMail: false, catchAll: false, mailboxes: new Set() };
+  if (site.kind === "parked") return { known: true, acceptsMail: false, catchAll: false, mailboxes: new Set() };
+  const mailboxes = new Set<string>();
+  for (const page of site.pages().values()) for (const e of page.emails) mailboxes.add(e.toLowerCase());
+  if (site.company) for (const e of staffFor(site.company)) if (e.email) mailboxes.add(e.email.toLowerCase());
+  return { known: true, acceptsMail: true, catchAll: site.catchAllMail, mailboxes };
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { buildWorld, DEMO_COMPANIES, renderHtml, syntheticCompanies } from "./index";
+import { DEMO_COMPANIES, syntheticCompanies } from "./names";
+import { renderHtml } from "./render";
+import { buildWorld } from "./index";
 
 const registry = [...DEMO_COMPANIES, ...syntheticCompanies(600, "world-test")];
 const world = buildWorld(registry, { seed: "world-test" });

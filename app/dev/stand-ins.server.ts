@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -21,7 +21,8 @@ export type StandInOptions = {
   dataDir: string;
   database: string;
   appUrl: string;
-  ports: { pg: number; idp: number; odoo: number; world: number };
+  /** graph: the Microsoft Graph simulator's port; unset or 0 takes a free one. */
+  ports: { pg: number; idp: number; odoo: number; world: number; graph?: number };
   fresh?: boolean;
   /** fast for local work and tests; realistic for the nightly benchmark. */
   worldProfile?: "fast" | "realistic";
@@ -41,6 +42,16 @@ export const DEMO_TENANTS = [
 ];
 
 const TSX = path.resolve("node_modules/.bin/tsx");
+
+/** The app registration every demo directory of the Graph simulator has consented to. */
+const DEV_GRAPH_APP = { clientId: "nexius-lake-dev", clientSecret: "dev-graph-secret" };
+const DEV_GRAPH_APP_ARGS = ["--client-id", DEV_GRAPH_APP.clientId, "--client-secret", DEV_GRAPH_APP.clientSecret];
+
+/** A demo tenant's Microsoft Entra directory id in the Graph simulator, the same on every start. */
+function demoDirectoryId(slug: string): string {
+  const hex = createHash("sha256").update(`demo-m365-directory:${slug}`).digest("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
 
 export async function startStandIns(options: StandInOptions): Promise<StandIns> {
   const services: ChildProcess[] = [];
@@ -156,7 +167,19 @@ export async function startStandIns(options: StandInOptions): Promise<StandIns> 
       Object.assign(env, JSON.parse(await readFile(envFile, "utf8")) as Record<string, string>);
     }
 
-    await seedDemoTenants(ownerUrl);
+    if (!process.env.MS_GRAPH_BASE_URL && existsSync("tests/sims/graph/main.ts")) {
+      say("m365", "starting the Microsoft Graph simulator (Microsoft 365 of the demo tenants)");
+      const tenants = DEMO_TENANTS.map((t) => `${t.slug}=${demoDirectoryId(t.slug)}`).join(",");
+      const url = await start("m365", ["tests/sims/graph/main.ts", "--port", String(options.ports.graph ?? 0), "--tenants", tenants, ...DEV_GRAPH_APP_ARGS]);
+      Object.assign(env, {
+        MS_GRAPH_BASE_URL: url,
+        MS_LOGIN_BASE_URL: url,
+        MS_CLIENT_ID: DEV_GRAPH_APP.clientId,
+        MS_CLIENT_SECRET: DEV_GRAPH_APP.clientSecret,
+      });
+    }
+
+    await seedDemoTenants(ownerUrl, { m365: Boolean(env.MS_GRAPH_BASE_URL) });
     return { env, stop };
   } catch (error) {
     await stop();
@@ -183,7 +206,7 @@ async function registryCompanies(ownerUrl: string) {
  * The demo tenants exist from the first start and are provisioned by the
  * worker like any other (their users join them at first sign-in).
  */
-async function seedDemoTenants(ownerUrl: string) {
+async function seedDemoTenants(ownerUrl: string, sources: { m365: boolean }) {
   const client = new pg.Client({ connectionString: ownerUrl });
   await client.connect();
   try {
@@ -204,6 +227,17 @@ async function seedDemoTenants(ownerUrl: string) {
            queue_name => 'provision:' || $1::text, job_key => 'provision:' || $1::text, job_key_mode => 'unsafe_dedupe', max_attempts => 5)`,
         [rows[0].id],
       );
+    }
+    if (sources.m365) {
+      // Each demo tenant's Microsoft 365 is connected to its directory in the Graph simulator.
+      for (const tenant of DEMO_TENANTS) {
+        await client.query(
+          `INSERT INTO lake_sources (tenant_id, source, directory_id, status, connected_at)
+           SELECT id, 'm365', $2, 'connected', CURRENT_TIMESTAMP FROM tenants WHERE slug = $1
+           ON CONFLICT (tenant_id, source) DO NOTHING`,
+          [tenant.slug, demoDirectoryId(tenant.slug)],
+        );
+      }
     }
   } finally {
     await client.end();

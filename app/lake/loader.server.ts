@@ -1,7 +1,7 @@
 import { type TenantTx } from "../db.server";
 import { CANONICAL_TABLES, listLinks, refKey } from "./canonical-rows";
 import { contentHash, derivedUuid } from "./content-hash.server";
-import { domainFrom } from "./normalize";
+import { resolutionKeys } from "./entity-resolution";
 import { type CanonicalDraft, type CanonicalKind, type SourceRef } from "./pipeline";
 
 /**
@@ -22,12 +22,13 @@ export type LoadItem = { ref: SourceRef; draft: CanonicalDraft; existingId: stri
 /** Entities placed earlier in the same page, by source reference: later kinds link to them before the heads are written. */
 export type PageTargets = Map<string, { id: string; kind: CanonicalKind }>;
 
-export type KindOutcome = { ids: Map<string, string>; inserted: number; updated: number; unchanged: number };
+/** `updatedIds`: existing entities whose fields this load changed. */
+export type KindOutcome = { ids: Map<string, string>; updatedIds: Set<string>; inserted: number; updated: number; unchanged: number };
 
 type Scope = { tx: TenantTx; tenantId: string; syncRunId: string | null };
 
 export async function loadCanonical(scope: Scope, kind: CanonicalKind, items: LoadItem[], pageTargets: PageTargets): Promise<KindOutcome> {
-  const outcome: KindOutcome = { ids: new Map(), inserted: 0, updated: 0, unchanged: 0 };
+  const outcome: KindOutcome = { ids: new Map(), updatedIds: new Set(), inserted: 0, updated: 0, unchanged: 0 };
   if (items.length === 0) return outcome;
   const { tx, tenantId } = scope;
   const spec = CANONICAL_TABLES[kind];
@@ -42,7 +43,8 @@ export async function loadCanonical(scope: Scope, kind: CanonicalKind, items: Lo
     if (!id) {
       const match = matches.find(item.draft);
       id = match?.id ?? ownId;
-      if (match && match.id !== ownId) merges.push({ keptId: match.id, mergedRef: key, rule: match.rule });
+      if (match && match.id !== ownId)
+        merges.push({ keptId: match.id, mergedRef: `${item.ref.source}:${item.ref.entity}:${item.ref.sourceId}`, rule: match.rule });
     }
     if (id === ownId) {
       primaries.set(id, item);
@@ -77,8 +79,12 @@ export async function loadCanonical(scope: Scope, kind: CanonicalKind, items: Lo
   await markDirty(tx, kind, ids);
   const written = await upsertRows(tx, spec.table, rowColumns(kind), rows);
   for (const row of written) {
-    if (row.inserted) outcome.inserted++;
-    else outcome.updated++;
+    if (row.inserted) {
+      outcome.inserted++;
+    } else {
+      outcome.updated++;
+      outcome.updatedIds.add(row.id);
+    }
   }
   outcome.unchanged += primaries.size - written.length;
   await markDirty(tx, kind, ids);
@@ -174,25 +180,12 @@ async function linkTargets(tx: TenantTx, items: LoadItem[], pageTargets: PageTar
 
 type Match = { id: string; rule: string };
 
-/**
- * Entity resolution: accounts by UEN, then VAT, then domain; contacts and
- * users by email. Other kinds are only ever the record's own entity.
- */
+/** Existing entities (and those placed earlier in this batch) by their resolution keys. */
 async function resolutionIndex(tx: TenantTx, kind: CanonicalKind, items: LoadItem[]) {
-  const keys = (draft: CanonicalDraft): Array<[string, string | null]> => {
-    if (draft.kind === "account") {
-      return [
-        ["uen", draft.uen],
-        ["vat", draft.vat],
-        ["domain", domainFrom(draft.website, draft.email)],
-      ];
-    }
-    if (draft.kind === "contact" || draft.kind === "user") return [["email", draft.email]];
-    return [];
-  };
+  const keys = resolutionKeys;
   const index = new Map<string, string>();
   const add = (draft: CanonicalDraft, id: string) => {
-    for (const [rule, value] of keys(draft)) if (value && !index.has(`${rule}:${value}`)) index.set(`${rule}:${value}`, id);
+    for (const [rule, value] of keys(draft)) if (!index.has(`${rule}:${value}`)) index.set(`${rule}:${value}`, id);
   };
   const unresolved = items.filter((i) => !i.existingId);
   if (unresolved.length > 0 && (kind === "account" || kind === "contact" || kind === "user")) {
@@ -222,7 +215,7 @@ async function resolutionIndex(tx: TenantTx, kind: CanonicalKind, items: LoadIte
   return {
     find(draft: CanonicalDraft): Match | undefined {
       for (const [rule, value] of keys(draft)) {
-        const id = value ? index.get(`${rule}:${value}`) : undefined;
+        const id = index.get(`${rule}:${value}`);
         if (id) return { id, rule };
       }
       return undefined;

@@ -1,18 +1,11 @@
 import { type TenantTx } from "../db.server";
 import { refKey } from "./canonical-rows";
 import { contentHash } from "./content-hash.server";
+import { splitDivergedRecords } from "./entity-splits.server";
 import { loadCanonical, resolvePendingLinks, softDeleteOrphans, type LoadItem, type PageTargets } from "./loader.server";
 import { normalizeDraft } from "./normalize";
-import {
-  CANONICAL_KINDS,
-  ZERO_COUNTS,
-  type CanonicalKind,
-  type LakeSource,
-  type MapContext,
-  type SourceMapper,
-  type SourceRecord,
-  type SyncCounts,
-} from "./pipeline";
+import { type PageScope } from "./page-scope.server";
+import { CANONICAL_KINDS, ZERO_COUNTS, type CanonicalKind, type LakeSource, type SourceRecord, type SyncCounts } from "./pipeline";
 import { validateDraft } from "./validate";
 
 /**
@@ -21,38 +14,6 @@ import { validateDraft } from "./validate";
  * since its latest version (or that is new, or gone); unchanged records stop
  * there and cost nothing further.
  */
-
-/** Payloads of reference records (stages, tags) for the mapper, kept across the pages of a sync. */
-export class ReferencePayloads implements MapContext {
-  private readonly byKey = new Map<string, Record<string, unknown>>();
-  payloadOf(entity: string, sourceId: string) {
-    return this.byKey.get(`${entity}\u0000${sourceId}`);
-  }
-  set(entity: string, sourceId: string, payload: Record<string, unknown>) {
-    this.byKey.set(`${entity}\u0000${sourceId}`, payload);
-  }
-
-  /** Reference records loaded before: those that map to no canonical entity. */
-  static async load(tx: TenantTx, source: LakeSource): Promise<ReferencePayloads> {
-    const references = new ReferencePayloads();
-    const rows = await tx.$queryRaw<Array<{ entity: string; source_id: string; payload: Record<string, unknown> }>>`
-      SELECT s.entity, s.source_id, r.payload FROM lake_source_records s
-      JOIN lake_raw_records r ON r.tenant_id = s.tenant_id AND r.id = s.raw_id
-      WHERE s.source = ${source} AND s.canonical_id IS NULL AND s.removed_at IS NULL`;
-    for (const row of rows) references.set(row.entity, row.source_id, row.payload);
-    return references;
-  }
-}
-
-export type PageScope = {
-  tx: TenantTx;
-  tenantId: string;
-  /** Null while replaying: the raw rows already exist and no sync run is being logged. */
-  syncRunId: string | null;
-  source: LakeSource;
-  mapper: SourceMapper;
-  references: ReferencePayloads;
-};
 
 export type Reject = { entity: string; sourceId: string; reason: string };
 export type PageOutcome = { counts: SyncCounts; rejects: Reject[] };
@@ -109,6 +70,8 @@ export async function loadSourcePage(scope: PageScope, fetched: SourceRecord[], 
     counts.updated += outcome.updated;
     counts.unchanged += outcome.unchanged;
     for (const item of items) placed.set(refKey(item.ref), { id: outcome.ids.get(refKey(item.ref))!, kind });
+    const updated = items.map((i) => ({ id: outcome.ids.get(refKey(i.ref))!, draft: i.draft })).filter((u) => outcome.updatedIds.has(u.id));
+    counts.updated += await splitDivergedRecords(scope, kind, updated, new Set(items.map((i) => refKey(i.ref))));
   }
 
   await writeHeads(

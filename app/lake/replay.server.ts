@@ -1,5 +1,6 @@
 import { db } from "../db.server";
-import { loadSourcePage, ReferencePayloads } from "./page-loader.server";
+import { loadSourcePage } from "./page-loader.server";
+import { ReferencePayloads } from "./page-scope.server";
 import { type LakeSource, type SourceMapper, type SourceRecord } from "./pipeline";
 import { rebuildServing } from "./serving.server";
 

@@ -5,8 +5,8 @@ import { env } from "../env.server";
 import { graphClientConfig } from "./m365/config.server";
 import { createM365Connector } from "./m365/connector.server";
 import { createGraphClient } from "./m365/graph-client.server";
-import { createM365Mapper } from "./m365/mapper";
 import { type LakeSource, type SourceMapper } from "./pipeline";
+import { SOURCE_MAPPERS } from "./source-mappers";
 import { type SourceKit } from "./sync-runner.server";
 
 /**
@@ -16,11 +16,9 @@ import { type SourceKit } from "./sync-runner.server";
  */
 type SourceEntry = { kit(tenantId: string): Promise<SourceKit>; mapper: SourceMapper };
 
-const m365Mapper = createM365Mapper();
-
 const SOURCES: Partial<Record<LakeSource, SourceEntry>> = {
   m365: {
-    mapper: m365Mapper,
+    mapper: SOURCE_MAPPERS.m365!,
     async kit(tenantId) {
       const row = await db.$withTenant(tenantId, (tx) => tx.lakeSource.findUnique({ where: { tenantId_source: { tenantId, source: "m365" } } }));
       if (!row?.directoryId) throw new SourceNotConnectedError("m365", "no Microsoft 365 directory is connected");
@@ -30,7 +28,7 @@ const SOURCES: Partial<Record<LakeSource, SourceEntry>> = {
           : null;
       const config = graphClientConfig(env(), { directoryId: row.directoryId, clientId: row.clientId, clientSecret });
       if (!config) throw new SourceNotConnectedError("m365", "no Microsoft Entra app registration is configured (MS_CLIENT_ID and MS_CLIENT_SECRET)");
-      return { connector: createM365Connector(createGraphClient(config)), mapper: m365Mapper };
+      return { connector: createM365Connector(createGraphClient(config)), mapper: SOURCE_MAPPERS.m365! };
     },
   },
 };

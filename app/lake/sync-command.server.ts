@@ -9,12 +9,11 @@ import { runSync, type SyncSummary } from "./sync-runner.server";
  * The `npm run sync` command's work: one sync of one source for one tenant,
  * run in this process (not queued), with progress per loaded page.
  */
-export async function runSyncCommand(input: {
-  tenantSlug: string;
-  source: LakeSource;
-  mode: SyncMode;
-  progress: (line: string) => void;
-}): Promise<Pick<SyncSummary, "source" | "mode" | "fetched" | "raw_inserted" | "inserted" | "updated" | "deleted" | "unchanged" | "rejected" | "seconds"> & { status: string }> {
+export async function runSyncCommand(input: { tenantSlug: string; source: LakeSource; mode: SyncMode; progress: (line: string) => void }): Promise<
+  Pick<SyncSummary, "source" | "mode" | "fetched" | "raw_inserted" | "inserted" | "updated" | "deleted" | "unchanged" | "rejected" | "seconds"> & {
+    status: string;
+  }
+> {
   const tenant = await waitForWorkspace(input.tenantSlug, input.progress);
   const kit = await sourceKit(tenant.id, input.source);
   const requested = await requestSync(tenant.id, { source: input.source, mode: input.mode, trigger: "cli", queue: false });

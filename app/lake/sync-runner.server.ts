@@ -1,6 +1,7 @@
 import { db, type TenantTx } from "../db.server";
 import { log } from "../logger.server";
-import { loadSourcePage, ReferencePayloads, type PageOutcome } from "./page-loader.server";
+import { loadSourcePage, type PageOutcome } from "./page-loader.server";
+import { ReferencePayloads } from "./page-scope.server";
 import { ZERO_COUNTS, type LakeSource, type SourceConnector, type SourceMapper, type SourceRecord, type SyncCounts, type SyncMode } from "./pipeline";
 import { refreshServing } from "./serving.server";
 

@@ -4,13 +4,13 @@ import { startGraphSimulator } from "./server";
 
 /**
  * Standalone Microsoft Graph simulator for the dev runner:
- *   npx tsx tests/sims/graph/main.ts --port 4810 --tenants acme,globex \
+ *   npx tsx tests/sims/graph/main.ts --port 4810 --tenants acme,globex=<directory id> \
  *     [--client-id nexius-lake-dev --client-secret dev-secret] [--seed 42]
- * Serves one demo directory per tenant slug (id from `demoDirectoryId(slug)`,
- * domain `<slug>.onmicrosoft.com`), all consenting to the same app
+ * Serves one demo directory per tenant slug (id as given after "=", else
+ * `demoDirectoryId(slug)`; domain `<slug>.onmicrosoft.com`), all consenting to the same app
  * registration, as real customer directories consent to ours. The simulator is
  * both hosts: point MS_GRAPH_BASE_URL and MS_LOGIN_BASE_URL at it. Prints
- * `{"ready": "<url>", "directories": {"<slug>": "<directory id>"}}`; stops on
+ * `{"ready":"<url>"}` and then `{"directories": {"<slug>": "<directory id>"}}`; stops on
  * SIGINT/SIGTERM or when stdin closes (the runner died).
  */
 const { values } = parseArgs({
@@ -24,22 +24,27 @@ const { values } = parseArgs({
   },
 });
 
-const slugs = values.tenants
+const tenants = values.tenants
   .split(",")
   .map((s) => s.trim())
-  .filter(Boolean);
+  .filter(Boolean)
+  .map((entry) => {
+    const [slug, directoryId] = entry.split("=");
+    return { slug: slug!, directoryId: directoryId || demoDirectoryId(slug!) };
+  });
 const simulator = await startGraphSimulator({
   port: Number(values.port),
   host: values.host,
   demo: { seed: values.seed },
-  directories: slugs.map((slug) => ({
-    directoryId: demoDirectoryId(slug),
+  directories: tenants.map(({ slug, directoryId }) => ({
+    directoryId,
     domain: `${slug}.onmicrosoft.com`,
     clientId: values["client-id"],
     clientSecret: values["client-secret"],
   })),
 });
-process.stdout.write(`${JSON.stringify({ ready: simulator.url, directories: Object.fromEntries(slugs.map((s) => [s, demoDirectoryId(s)])) })}\n`);
+process.stdout.write(`${JSON.stringify({ ready: simulator.url })}\n`);
+process.stdout.write(`${JSON.stringify({ directories: Object.fromEntries(tenants.map((t) => [t.slug, t.directoryId])) })}\n`);
 
 let stopping = false;
 function stop() {

@@ -13,6 +13,8 @@ import { memberCookie } from "../support/workspace-users";
  * commands typed by an ops user and a viewer of one tenant, a user of a
  * second tenant, a finished run seeded for the shortlist and explanations,
  * and the language-model path against the OpenAI-compatible simulator.
+ * One file over the usual 400 lines on purpose: every journey shares one set
+ * of stand-ins and one seeded run, which take longer to start than the tests.
  */
 let standIns: StandIns;
 let app: Awaited<ReturnType<typeof loadApp>>;

@@ -246,11 +246,14 @@ export class SimDatabase {
       }
       return { field, sign: direction === "desc" ? -1 : 1 };
     });
-    recs.sort((a, b) => {
-      for (const { field, sign } of keys) {
-        const x = sortKey(this.value(def, a, field));
-        const y = sortKey(this.value(def, b, field));
+    // Each record's sort key is computed once, so a page of a large table costs one sort, not a value lookup per comparison.
+    const decorated = recs.map((rec) => ({ rec, key: keys.map(({ field }) => sortKey(this.value(def, rec, field))) }));
+    decorated.sort((a, b) => {
+      for (let i = 0; i < keys.length; i++) {
+        const x = a.key[i]!;
+        const y = b.key[i]!;
         if (x === y) continue;
+        const sign = keys[i]!.sign;
         // Postgres puts NULLs last in ascending order.
         if (x === null) return sign;
         if (y === null) return -sign;
@@ -258,6 +261,7 @@ export class SimDatabase {
       }
       return 0;
     });
+    decorated.forEach((d, i) => (recs[i] = d.rec));
   }
 
   /** The stored (or computed) value of a field: many2one id|false, x2many ids, scalar|false. */
@@ -415,6 +419,7 @@ export class SimDatabase {
         case "char":
         case "text":
         case "html":
+        case "date":
         case "datetime":
           rec[name] = value === false || value === null || value === undefined ? false : String(value);
           break;
@@ -428,7 +433,12 @@ export class SimDatabase {
           rec[name] = Boolean(value);
           break;
         case "integer":
+        case "many2one_reference":
           rec[name] = Math.trunc(Number(value || 0));
+          break;
+        case "float":
+        case "monetary":
+          rec[name] = Number(value || 0);
           break;
         case "many2one":
           rec[name] = this.toMany2one(def, name, f.relation!, value);
@@ -538,7 +548,7 @@ const MAGIC_FIELDS = new Set(["create_date", "write_date", "create_uid", "write_
 
 function emptyValue(type: string): unknown {
   if (type === "many2many" || type === "one2many") return [];
-  if (type === "integer") return 0;
+  if (type === "integer" || type === "float" || type === "monetary" || type === "many2one_reference") return 0;
   return false;
 }
 

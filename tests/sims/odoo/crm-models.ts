@@ -16,9 +16,21 @@ const ALL_LEADS = "sales_team.group_sale_salesman_all_leads";
 const SALES_MANAGER = "sales_team.group_sale_manager";
 const SETTINGS = "base.group_system";
 
+/** One answer per call: a rule checked on every record of a large table must not redo the user's lookups each time. */
+function perCall<T>(compute: (env: Env) => T): (env: Env) => T {
+  const answers = new WeakMap<Env, T>();
+  return (env) => {
+    if (!answers.has(env)) answers.set(env, compute(env));
+    return answers.get(env)!;
+  };
+}
+
+const allowedCompanies = perCall((env) => new Set(env.db.allowedCompanies(env)));
+const seesAllLeads = perCall((env) => env.db.hasGroup(env.uid, ALL_LEADS));
+
 /** Multi-company ir.rule shared by leads and teams: records of no company or of an allowed one. */
 function companyRule(env: Env, rec: Rec): boolean {
-  return !rec.company_id || env.db.allowedCompanies(env).includes(rec.company_id as number);
+  return !rec.company_id || allowedCompanies(env).has(rec.company_id as number);
 }
 
 /** Activities and messages are readable exactly when the document they hang on is (mail's `_check_access` falls back on it). */
@@ -296,7 +308,7 @@ const crmLead = model({
     }
   },
   // crm.crm_lead_company_rule, and crm_rule_personal_lead for salespeople who see their own documents only
-  recordRule: (env, rec) => companyRule(env, rec) && (env.db.hasGroup(env.uid, ALL_LEADS) || !rec.user_id || rec.user_id === env.uid),
+  recordRule: (env, rec) => companyRule(env, rec) && (seesAllLeads(env) || !rec.user_id || rec.user_id === env.uid),
   methods: {
     action_set_won: leadAction((env) => {
       const won = firstStage(env.db, (s) => Boolean(s.is_won));

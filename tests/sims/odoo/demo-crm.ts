@@ -207,7 +207,8 @@ export function seedDemoCrm(db: SimDatabase, options: DemoCrmOptions): DemoCrmSu
       messages++;
       const at = odooDatetime(created + Math.floor(random() * (changed - created)));
       db.insert("mail.message", {
-        ...res,
+        model: "crm.lead",
+        res_id: lead.id,
         subject: false,
         date: at,
         body: `<div><p>${pick(SUMMARIES)}</p></div>`,

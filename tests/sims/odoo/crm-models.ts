@@ -398,7 +398,13 @@ const mailActivity = model({
         return doc ? db.displayName(String(rec.res_model), doc) : false;
       },
     },
-    activity_type_id: { type: "many2one", string: "Activity Type", relation: "mail.activity.type" },
+    // `_default_activity_type`: To-Do
+    activity_type_id: {
+      type: "many2one",
+      string: "Activity Type",
+      relation: "mail.activity.type",
+      default: (env) => env.db.xmlId("mail.mail_activity_data_todo") ?? false,
+    },
     summary: { type: "char", string: "Summary" },
     note: { type: "html", string: "Note" },
     date_deadline: { type: "date", string: "Due Date", required: true, default: (env) => env.now.slice(0, 10) },

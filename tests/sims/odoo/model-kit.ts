@@ -27,6 +27,8 @@ export type FieldType =
 export type FieldDef = {
   type: FieldType;
   string: string;
+  /** Odoo's tooltip; fields_get reports it only for fields that have one. */
+  help?: string;
   relation?: string;
   inverse?: string;
   required?: boolean;

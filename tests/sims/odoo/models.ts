@@ -92,7 +92,7 @@ const resPartner = model({
     phone: { type: "char", string: "Phone" },
     mobile: { type: "char", string: "Mobile" },
     vat: { type: "char", string: "Tax ID" },
-    ref: { type: "char", string: "Reference" },
+    ref: { type: "char", string: "Reference", help: "Internal reference of the partner" },
     company_registry: { type: "char", string: "Company ID" },
     website: { type: "char", string: "Website Link" },
     function: { type: "char", string: "Job Position" },

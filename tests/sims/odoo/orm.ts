@@ -526,6 +526,7 @@ export class SimDatabase {
         required: Boolean("required" in f && f.required),
         readonly: name === "id" || Boolean("compute" in f && f.compute) || MAGIC_FIELDS.has(name),
       };
+      if ("help" in f && f.help) desc.help = f.help;
       if ("relation" in f && f.relation) desc.relation = f.relation;
       if ("selection" in f && f.selection) desc.selection = f.selection.map((s) => [s, s]);
       out[name] = attrs ? Object.fromEntries(Object.entries(desc).filter(([k]) => attrs.includes(k))) : desc;

@@ -33,10 +33,14 @@ function companyRule(env: Env, rec: Rec): boolean {
   return !rec.company_id || allowedCompanies(env).has(rec.company_id as number);
 }
 
+const installedModels = perCall(() => new Map<string, ModelDef | undefined>());
+
 /** Activities and messages are readable exactly when the document they hang on is (mail's `_check_access` falls back on it). */
 function documentReadable(env: Env, modelName: unknown, resId: unknown): boolean {
   if (typeof modelName !== "string" || !modelName) return true;
-  const def = env.db.modelDef(modelName);
+  const known = installedModels(env);
+  if (!known.has(modelName)) known.set(modelName, env.db.modelDef(modelName));
+  const def = known.get(modelName);
   const doc = def ? env.db.get(modelName, resId as number) : undefined;
   return Boolean(doc && (!def!.recordRule || def!.recordRule(env, doc)));
 }

@@ -17,6 +17,8 @@ export type DemoCrmOptions = {
   /** Partner companies; each has one to three people. */
   companies?: number;
   leads?: number;
+  /** Planned activities and done-activity messages on the leads (default true; a benchmark of leads alone turns them off). */
+  activities?: boolean;
   /** The newest create/write date; records spread over the year before it. */
   now?: Date;
 };
@@ -189,6 +191,7 @@ export function seedDemoCrm(db: SimDatabase, options: DemoCrmOptions): DemoCrmSu
       write_uid: 2,
     });
     const res = { res_model: "crm.lead", res_id: lead.id };
+    if (options.activities === false) continue;
     if (outcome === "open" && random() < 0.35) {
       activities++;
       insert("mail.activity", {

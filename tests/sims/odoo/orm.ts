@@ -228,13 +228,14 @@ export class SimDatabase {
     const matches = Object.values(this.table(def.name)).filter(
       (rec) => (!activeTest || rec.active) && this.passesRules(env, def, rec) && evaluate(tree, (field) => this.value(def, rec, field)),
     );
-    this.sort(def, matches, opts.order);
     const offset = typeof opts.offset === "number" ? opts.offset : 0;
     const limit = typeof opts.limit === "number" && opts.limit > 0 ? opts.limit : undefined;
-    return matches.slice(offset, limit === undefined ? undefined : offset + limit).map((r) => r.id);
+    const sorted = this.sort(def, matches, opts.order, limit === undefined ? undefined : offset + limit);
+    return sorted.slice(offset, limit === undefined ? undefined : offset + limit).map((r) => r.id);
   }
 
-  private sort(def: ModelDef, recs: Rec[], order: unknown): void {
+  /** The records in `order`; with `first`, only that many from the top (a page of a large table needs no full sort). */
+  private sort(def: ModelDef, recs: Rec[], order: unknown, first?: number): Rec[] {
     const spec = typeof order === "string" && order.trim() ? order : def.order;
     const keys = spec.split(",").map((part) => {
       const [field, dir = "asc", ...rest] = part.trim().split(/\s+/);
@@ -246,9 +247,9 @@ export class SimDatabase {
       }
       return { field, sign: direction === "desc" ? -1 : 1 };
     });
-    // Each record's sort key is computed once, so a page of a large table costs one sort, not a value lookup per comparison.
-    const decorated = recs.map((rec) => ({ rec, key: keys.map(({ field }) => sortKey(this.value(def, rec, field))) }));
-    decorated.sort((a, b) => {
+    // Each record's sort key is computed once, so a page of a large table costs one pass, not a value lookup per comparison.
+    type Keyed = { rec: Rec; key: Array<string | number | null> };
+    const compare = (a: Keyed, b: Keyed): number => {
       for (let i = 0; i < keys.length; i++) {
         const x = a.key[i]!;
         const y = b.key[i]!;
@@ -260,8 +261,24 @@ export class SimDatabase {
         return (x < y ? -1 : 1) * sign;
       }
       return 0;
-    });
-    decorated.forEach((d, i) => (recs[i] = d.rec));
+    };
+    const keyed = recs.map((rec): Keyed => ({ rec, key: keys.map(({ field }) => sortKey(this.value(def, rec, field))) }));
+    if (first === undefined || first >= keyed.length) return keyed.sort(compare).map((k) => k.rec);
+    // The first `first` in order, kept sorted while scanning once (stable: ties keep their scan order).
+    const top: Keyed[] = [];
+    for (const item of keyed) {
+      if (top.length === first && compare(item, top[first - 1]!) >= 0) continue;
+      let lo = 0;
+      let hi = top.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (compare(top[mid]!, item) <= 0) lo = mid + 1;
+        else hi = mid;
+      }
+      top.splice(lo, 0, item);
+      if (top.length > first) top.pop();
+    }
+    return top.map((k) => k.rec);
   }
 
   /** The stored (or computed) value of a field: many2one id|false, x2many ids, scalar|false. */

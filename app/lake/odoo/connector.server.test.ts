@@ -4,7 +4,8 @@ import { REQUIRED_MODULES } from "~/odoo/provisioning.server";
 import { seedDemoCrm, startOdooSimulator, type OdooSimulator, type SimDatabase } from "../../../tests/sims/odoo";
 import { createTenantWithOdoo, ODOO_DB } from "../../../tests/support/lead-push-fixtures";
 import { type MapContext, type SourcePage } from "../pipeline";
-import { OdooLakeConnector, openOdooLakeConnector, parseCursor } from "./connector.server";
+import { OdooLakeConnector, openOdooLakeConnector } from "./connector.server";
+import { parseCursor } from "./cursor";
 import { odooMapper } from "./mapper";
 
 /**

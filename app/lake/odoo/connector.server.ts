@@ -3,6 +3,7 @@ import { env } from "~/env.server";
 import { OdooClient, OdooServerError, type OdooContext, type OdooDomain, type OdooRecord, type OdooSession } from "~/odoo/client.server";
 import { openOdooSecret } from "~/odoo/connection.server";
 import { type SourceCheck, type SourceConnector, type SourcePage, type SourceRecord, type SyncMode } from "../pipeline";
+import { formatCursor, parseCursor, secondsBefore } from "./cursor";
 import { ODOO_LAKE_ENTITIES, type OdooLakeEntity, type OdooLakeScope } from "./entities";
 
 /**
@@ -33,30 +34,6 @@ export type OdooConnectorOptions = {
   lang?: string;
   entities?: readonly OdooLakeEntity[];
 };
-
-/** A cursor: the last record's write_date (Odoo's `YYYY-MM-DD HH:MM:SS`, UTC) and id. */
-export type OdooCursor = { writeDate: string; id: number };
-
-export function formatCursor(cursor: OdooCursor): string {
-  return `${cursor.writeDate},${cursor.id}`;
-}
-
-export function parseCursor(text: string): OdooCursor {
-  const comma = text.lastIndexOf(",");
-  const writeDate = text.slice(0, comma);
-  const id = Number(text.slice(comma + 1));
-  if (comma < 0 || !/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(writeDate) || !Number.isInteger(id)) {
-    throw new Error(`Not an Odoo lake cursor: ${JSON.stringify(text)} (expected "YYYY-MM-DD HH:MM:SS,id")`);
-  }
-  return { writeDate, id };
-}
-
-/** An Odoo datetime moved back by some seconds, in Odoo's format. */
-export function secondsBefore(writeDate: string, seconds: number): string {
-  if (seconds <= 0) return writeDate;
-  const ms = Date.parse(`${writeDate.replace(" ", "T")}Z`) - seconds * 1000;
-  return new Date(ms).toISOString().slice(0, 19).replace("T", " ");
-}
 
 /** Which module provides a model, to say what to install when it is missing. */
 const MODULE_OF: Array<[RegExp, string]> = [

@@ -95,6 +95,9 @@ describe("OdooLakeConnector", () => {
     // The incremental re-reads the cursor's second (all 23) and nothing older.
     const again = await collect(connector.pages("crm.lead", { mode: "incremental", cursor: lastCursor(pages) }));
     expect(idsOf(again).sort((a, b) => a - b)).toEqual(batch);
+    // A full run handed its own cursor (killed, then retried) resumes there instead of starting over.
+    const resumed = await collect(connector.pages("crm.lead", { mode: "full", cursor: lastCursor(pages) }));
+    expect(idsOf(resumed).sort((a, b) => a - b)).toEqual(batch);
   });
 
   it("reads changes, archives and late commits of the cursor's second incrementally, and finds deletions through liveIds", async () => {

@@ -20,6 +20,9 @@ import { ODOO_LAKE_ENTITIES, type OdooLakeEntity, type OdooLakeScope } from "./e
  * however many pages they span (an `id >` keyset would be wrong here: in the
  * database the same displayed second can hide microseconds in any id order).
  *
+ * A full run reads from the start (or, handed a cursor, resumes the killed
+ * full run it came from); teams are read whole on every run.
+ *
  * Every call carries `active_test: false`, so archived records arrive with
  * `active: false`; vanished ones are found by `liveIds` during the full
  * reconcile.
@@ -94,7 +97,8 @@ export class OdooLakeConnector implements SourceConnector {
     const available = await this.fieldsOf(spec.model);
     const fields = [...spec.fields, ...(spec.optional ?? []).filter((f) => available.has(f)), "write_date"];
     const base = spec.domain?.(this.options.scope) ?? [];
-    const resume = from.mode === "incremental" && !spec.alwaysFull && from.cursor ? parseCursor(from.cursor) : null;
+    // A cursor in full mode is the engine resuming a killed full run: that run's records before it are loaded already.
+    const resume = from.cursor && !(spec.alwaysFull && from.mode === "incremental") ? parseCursor(from.cursor) : null;
     let second = resume ? secondsBefore(resume.writeDate, this.overlapSeconds) : null;
     let readInSecond: number[] = [];
     for (;;) {

@@ -133,6 +133,13 @@ describe("odooMapper: leads", () => {
     });
   });
 
+  it("tells a person customer it has no record of by Odoo's 'Company, Person' name, and never links them as the account", () => {
+    const person = { ...lead, partner_id: [42, "Apex Logistics Pte. Ltd., Grace Koh"], partner_name: "Apex Logistics Pte. Ltd.", contact_name: "Grace Koh" };
+    expect(draftOf("crm.lead", person)).toMatchObject({ account: null, contact: odoo("res.partner", "42") });
+    const company = { ...lead, partner_id: [43, "Koh, Tan & Partners"], partner_name: "Koh, Tan & Partners", contact_name: "Grace Koh" };
+    expect(draftOf("crm.lead", company)).toMatchObject({ account: odoo("res.partner", "43"), contact: null });
+  });
+
   it("is won in a won stage, and lost when archived at probability 0 with a lost reason", () => {
     expect(draftOf("crm.lead", { ...lead, stage_id: [4, "Won"], probability: 100, date_closed: "2026-11-20 09:00:00" })).toMatchObject({
       outcome: "won",

@@ -125,13 +125,26 @@ function mapPartner(p: Payload, context: MapContext): Mapped {
   };
 }
 
+/**
+ * Whether a lead's customer is a person at a company, when the partner's own
+ * record is not at hand: Odoo names such a person "Company, Person", and the
+ * lead copies both halves into partner_name and contact_name.
+ */
+function customerIsPerson(p: Payload): boolean {
+  const display = nameOf(p.partner_id);
+  const company = text(p.partner_name);
+  const person = text(p.contact_name);
+  return Boolean(display && company && person && display === `${company}, ${person}`);
+}
+
 /** A lead's customer may be a company (the account) or one of its people (the contact, whose company is the account). */
 function leadParties(p: Payload, context: MapContext): Pick<OpportunityDraft, "account" | "contact"> {
   const partner = link("res.partner", p.partner_id);
   if (!partner) return { account: null, contact: null };
   const known = context.payloadOf("res.partner", partner.sourceId);
-  if (!known || known.is_company === true) return { account: partner, contact: null };
-  return { account: link("res.partner", known.parent_id), contact: partner };
+  if (known) return known.is_company === true ? { account: partner, contact: null } : { account: link("res.partner", known.parent_id), contact: partner };
+  // never an account link to a person: the account is then left for the contact's own record to say
+  return customerIsPerson(p) ? { account: null, contact: partner } : { account: partner, contact: null };
 }
 
 function mapLead(p: Payload, context: MapContext): Mapped {

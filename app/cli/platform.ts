@@ -64,6 +64,8 @@ async function main() {
     },
     fresh: args.fresh,
     odooLatencyMs: Number(process.env.ODOO_SIM_LATENCY_MS ?? 5),
+    // A newcomer's workspaces start with a populated CRM; the e2e server (built mode) keeps Odoo empty.
+    odooDemoCrm: args.mode === "dev",
     out: write,
     onServiceExit: (name) => {
       if (shuttingDown) return;

@@ -28,6 +28,8 @@ export type StandInOptions = {
   worldProfile?: "fast" | "realistic";
   worldFaultRate?: number;
   odooLatencyMs?: number;
+  /** Fill each tenant's Odoo company with demo CRM data when provisioning creates it. */
+  odooDemoCrm?: boolean;
   out: (name: string, text: string) => void;
   /** Called when a stand-in dies after it was ready (the runner then stops everything). */
   onServiceExit?: (name: string) => void;
@@ -142,6 +144,7 @@ export async function startStandIns(options: StandInOptions): Promise<StandIns> 
         String(options.odooLatencyMs ?? 5),
         "--state-file",
         path.join(options.dataDir, "odoo-sim.json"),
+        ...(options.odooDemoCrm ? ["--demo-crm"] : []),
       ]);
       Object.assign(env, { ODOO_URL: url, ...simulated });
     }

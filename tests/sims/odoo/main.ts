@@ -1,14 +1,17 @@
 import { parseArgs } from "node:util";
+import { companiesWithoutCrm, seedDemoCrm } from "./demo-crm";
 import { startOdooSimulator } from "./server";
 
 /**
  * Standalone Odoo simulator for the dev runner:
  *   npx tsx tests/sims/odoo/main.ts --port 8069 --master-password admin \
  *     [--version 17.0] [--db odoo --admin-login admin --admin-password admin] [--latency-ms 20] \
- *     [--state-file .data/odoo-sim.json]
+ *     [--state-file .data/odoo-sim.json] [--demo-crm]
  * With --db, that database exists at start (auth_oauth, sales_team and contacts
  * installed), ready for company_per_tenant mode. With --state-file, databases
- * survive restarts. Prints `{"ready": "<url>"}` for the dev runner; stops on
+ * survive restarts. With --demo-crm, crm is installed too and every company
+ * created later (a tenant's, at its provisioning) is filled with demo CRM data
+ * (a few hundred partners, 1,000 leads, two sales teams, activities). Prints `{"ready": "<url>"}` for the dev runner; stops on
  * SIGINT/SIGTERM or when stdin closes (the runner died).
  */
 const { values } = parseArgs({
@@ -22,6 +25,7 @@ const { values } = parseArgs({
     "admin-password": { type: "string", default: "admin" },
     "latency-ms": { type: "string", default: "0" },
     "state-file": { type: "string" },
+    "demo-crm": { type: "boolean", default: false },
   },
 });
 
@@ -30,6 +34,9 @@ if (values.version !== "17.0" && values.version !== "18.0") {
   process.exit(1);
 }
 
+const demoCrm = values["demo-crm"];
+const modules = ["auth_oauth", "sales_team", "contacts", ...(demoCrm ? ["crm"] : [])];
+
 const simulator = await startOdooSimulator({
   port: Number(values.port),
   host: values.host,
@@ -37,9 +44,12 @@ const simulator = await startOdooSimulator({
   version: values.version,
   latencyMs: Number(values["latency-ms"]),
   statePath: values["state-file"],
-  databases: values.db
-    ? [{ name: values.db, adminLogin: values["admin-login"], adminPassword: values["admin-password"], modules: ["auth_oauth", "sales_team", "contacts"] }]
-    : [],
+  databases: values.db ? [{ name: values.db, adminLogin: values["admin-login"], adminPassword: values["admin-password"], modules }] : [],
+  afterWrite: demoCrm
+    ? (db) => {
+        for (const companyId of companiesWithoutCrm(db)) seedDemoCrm(db, { companyId });
+      }
+    : undefined,
 });
 process.stdout.write(`${JSON.stringify({ ready: simulator.url })}\n`);
 

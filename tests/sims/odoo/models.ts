@@ -1,73 +1,16 @@
+import { CRM_MODELS, installCrmData, installMailData } from "./crm-models";
 import { accessDenied, integrityError, userError, validationError } from "./errors";
-import { type Env, type Operation, type Rec, type SimDatabase } from "./orm";
+import { envCompany, model, SUPERUSER_ID, type ModelDef } from "./model-kit";
+import { type Env, type Rec, type SimDatabase } from "./orm";
+
+export { SUPERUSER_ID };
+export type { FieldDef, FieldType, MethodDef, ModelDef } from "./model-kit";
 
 /**
  * The part of Odoo 17/18 the platform touches: the models, their fields
  * (reference §5, §7, §8), access rights per group, record rules, SQL
  * constraints and the side effects of create/write that callers depend on.
  */
-
-/** Odoo's superuser (`base.user_root`): record rules and access rights do not apply to it. */
-export const SUPERUSER_ID = 1;
-
-export type FieldType = "char" | "text" | "html" | "boolean" | "integer" | "selection" | "many2one" | "one2many" | "many2many" | "datetime";
-
-export type FieldDef = {
-  type: FieldType;
-  string: string;
-  relation?: string;
-  inverse?: string;
-  required?: boolean;
-  selection?: string[];
-  default?: (env: Env) => unknown;
-  compute?: (db: SimDatabase, rec: Rec) => unknown;
-  /** Odoo's `password`: accepted by create/write, read back as "". */
-  writeOnly?: boolean;
-  /** The field exists only once this module is installed (e.g. auth_oauth's fields on res.users). */
-  module?: string;
-};
-
-export type MethodDef = {
-  /** `@api.model`: no ids; otherwise `args[0]` holds the ids. */
-  apiModel: boolean;
-  params: string[];
-  run: (env: Env, def: ModelDef, ids: number[], args: Record<string, unknown>) => unknown;
-};
-
-type Acl = "everyone" | string[];
-
-export type ModelDef = {
-  name: string;
-  description: string;
-  module: string;
-  order: string;
-  fields: Record<string, FieldDef>;
-  access: Record<Operation, Acl>;
-  displayName?: (db: SimDatabase, rec: Rec) => string;
-  /** Normalises incoming values in place (create: rec undefined). */
-  prepare?: (env: Env, vals: Record<string, unknown>, rec: Rec | undefined) => void;
-  afterCreate?: (env: Env, rec: Rec, vals: Record<string, unknown>) => void;
-  afterWrite?: (env: Env, rec: Rec, vals: Record<string, unknown>, before: Rec) => void;
-  beforeUnlink?: (env: Env, recs: Rec[]) => void;
-  /** SQL and Python constraints, checked after the records are written. */
-  constrain?: (env: Env, recs: Rec[]) => void;
-  /** ir.rule: true when the current user may see/touch the record. */
-  recordRule?: (env: Env, rec: Rec) => boolean;
-  methods?: Record<string, MethodDef>;
-};
-
-const magic: Record<string, FieldDef> = {
-  create_date: { type: "datetime", string: "Created on" },
-  write_date: { type: "datetime", string: "Last Updated on" },
-  create_uid: { type: "many2one", string: "Created by", relation: "res.users" },
-  write_uid: { type: "many2one", string: "Last Updated by", relation: "res.users" },
-};
-
-function model(def: Omit<ModelDef, "fields"> & { fields: Record<string, FieldDef> }): ModelDef {
-  const fields: Record<string, FieldDef> = { ...def.fields, ...magic };
-  fields.display_name ??= { type: "char", string: "Display Name", compute: (db, rec) => db.displayName(def.name, rec) };
-  return { ...def, fields };
-}
 
 const ADDRESS_FIELDS = ["street", "street2", "zip", "city", "state_id", "country_id"] as const;
 const COMMERCIAL_FIELDS = ["vat", "company_registry"] as const;
@@ -111,12 +54,6 @@ function commercialPartner(db: SimDatabase, rec: Rec): Rec {
   return current;
 }
 
-function envCompany(env: Env): number | false {
-  const allowed = env.context.allowed_company_ids;
-  if (Array.isArray(allowed) && typeof allowed[0] === "number") return allowed[0];
-  return (env.db.get("res.users", env.uid)?.company_id as number | undefined) ?? false;
-}
-
 function uniqueBy(env: Env, model: string, recs: Rec[], key: (r: Rec) => unknown, message: string): void {
   const table = Object.values(env.db.table(model));
   for (const rec of recs) {
@@ -155,7 +92,7 @@ const resPartner = model({
     phone: { type: "char", string: "Phone" },
     mobile: { type: "char", string: "Mobile" },
     vat: { type: "char", string: "Tax ID" },
-    ref: { type: "char", string: "Reference" },
+    ref: { type: "char", string: "Reference", help: "Internal reference of the partner" },
     company_registry: { type: "char", string: "Company ID" },
     website: { type: "char", string: "Website Link" },
     function: { type: "char", string: "Job Position" },
@@ -303,6 +240,8 @@ const resUsers = model({
     oauth_provider_id: { type: "many2one", string: "OAuth Provider", relation: "auth.oauth.provider", module: "auth_oauth" },
     oauth_uid: { type: "char", string: "OAuth User ID", module: "auth_oauth" },
     oauth_access_token: { type: "char", string: "OAuth Access Token", module: "auth_oauth" },
+    // stored compute over the user's sales team memberships (see crm-models.ts)
+    sale_team_id: { type: "many2one", string: "User Sales Team", relation: "crm.team", module: "sales_team" },
   },
   access: { read: "everyone", write: ["base.group_erp_manager"], create: ["base.group_erp_manager"], unlink: ["base.group_erp_manager"] },
   afterCreate: (env, rec) => {
@@ -568,6 +507,7 @@ export const MODELS: Record<string, ModelDef> = Object.fromEntries(
     resCountry,
     resCountryState,
     resPartnerCategory,
+    ...CRM_MODELS,
   ].map((m) => [m.name, m]),
 );
 
@@ -590,7 +530,7 @@ export const MODULES: Record<string, ModuleDef> = {
   base: { shortdesc: "Base", depends: [] },
   web: { shortdesc: "Web", depends: ["base"] },
   base_setup: { shortdesc: "Initial Setup Tools", depends: ["base", "web"] },
-  mail: { shortdesc: "Discuss", depends: ["base", "base_setup"], application: true },
+  mail: { shortdesc: "Discuss", depends: ["base", "base_setup"], application: true, onInstall: installMailData },
   auth_signup: { shortdesc: "Signup", depends: ["base_setup", "mail", "web"] },
   auth_oauth: {
     shortdesc: "OAuth2 Authentication",
@@ -624,7 +564,9 @@ export const MODULES: Record<string, ModuleDef> = {
     },
   },
   contacts: { shortdesc: "Contacts", depends: ["base", "mail"], application: true },
-  crm: { shortdesc: "CRM", depends: ["base_setup", "sales_team", "mail", "contacts"], application: true },
+  crm: { shortdesc: "CRM", depends: ["base_setup", "sales_team", "mail", "contacts"], application: true, onInstall: installCrmData },
+  // Odoo Enterprise's CRM additions; here only for the stored `won_status` on crm.lead.
+  crm_enterprise: { shortdesc: "CRM Enterprise", depends: ["crm"] },
   sale: { shortdesc: "Sales", depends: ["sales_team", "mail"] },
   sale_management: { shortdesc: "Sales", depends: ["sale"], application: true },
   l10n_sg: { shortdesc: "Singapore - Accounting", depends: ["base"] },

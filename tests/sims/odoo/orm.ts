@@ -228,13 +228,14 @@ export class SimDatabase {
     const matches = Object.values(this.table(def.name)).filter(
       (rec) => (!activeTest || rec.active) && this.passesRules(env, def, rec) && evaluate(tree, (field) => this.value(def, rec, field)),
     );
-    this.sort(def, matches, opts.order);
     const offset = typeof opts.offset === "number" ? opts.offset : 0;
     const limit = typeof opts.limit === "number" && opts.limit > 0 ? opts.limit : undefined;
-    return matches.slice(offset, limit === undefined ? undefined : offset + limit).map((r) => r.id);
+    const sorted = this.sort(def, matches, opts.order, limit === undefined ? undefined : offset + limit);
+    return sorted.slice(offset, limit === undefined ? undefined : offset + limit).map((r) => r.id);
   }
 
-  private sort(def: ModelDef, recs: Rec[], order: unknown): void {
+  /** The records in `order`; with `first`, only that many from the top (a page of a large table needs no full sort). */
+  private sort(def: ModelDef, recs: Rec[], order: unknown, first?: number): Rec[] {
     const spec = typeof order === "string" && order.trim() ? order : def.order;
     const keys = spec.split(",").map((part) => {
       const [field, dir = "asc", ...rest] = part.trim().split(/\s+/);
@@ -246,18 +247,38 @@ export class SimDatabase {
       }
       return { field, sign: direction === "desc" ? -1 : 1 };
     });
-    recs.sort((a, b) => {
-      for (const { field, sign } of keys) {
-        const x = sortKey(this.value(def, a, field));
-        const y = sortKey(this.value(def, b, field));
+    // Each record's sort key is computed once, so a page of a large table costs one pass, not a value lookup per comparison.
+    type Keyed = { rec: Rec; key: Array<string | number | null> };
+    const compare = (a: Keyed, b: Keyed): number => {
+      for (let i = 0; i < keys.length; i++) {
+        const x = a.key[i]!;
+        const y = b.key[i]!;
         if (x === y) continue;
+        const sign = keys[i]!.sign;
         // Postgres puts NULLs last in ascending order.
         if (x === null) return sign;
         if (y === null) return -sign;
         return (x < y ? -1 : 1) * sign;
       }
       return 0;
-    });
+    };
+    const keyed = recs.map((rec): Keyed => ({ rec, key: keys.map(({ field }) => sortKey(this.value(def, rec, field))) }));
+    if (first === undefined || first >= keyed.length) return keyed.sort(compare).map((k) => k.rec);
+    // The first `first` in order, kept sorted while scanning once (stable: ties keep their scan order).
+    const top: Keyed[] = [];
+    for (const item of keyed) {
+      if (top.length === first && compare(item, top[first - 1]!) >= 0) continue;
+      let lo = 0;
+      let hi = top.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (compare(top[mid]!, item) <= 0) lo = mid + 1;
+        else hi = mid;
+      }
+      top.splice(lo, 0, item);
+      if (top.length > first) top.pop();
+    }
+    return top.map((k) => k.rec);
   }
 
   /** The stored (or computed) value of a field: many2one id|false, x2many ids, scalar|false. */
@@ -415,6 +436,7 @@ export class SimDatabase {
         case "char":
         case "text":
         case "html":
+        case "date":
         case "datetime":
           rec[name] = value === false || value === null || value === undefined ? false : String(value);
           break;
@@ -428,7 +450,12 @@ export class SimDatabase {
           rec[name] = Boolean(value);
           break;
         case "integer":
+        case "many2one_reference":
           rec[name] = Math.trunc(Number(value || 0));
+          break;
+        case "float":
+        case "monetary":
+          rec[name] = Number(value || 0);
           break;
         case "many2one":
           rec[name] = this.toMany2one(def, name, f.relation!, value);
@@ -516,6 +543,7 @@ export class SimDatabase {
         required: Boolean("required" in f && f.required),
         readonly: name === "id" || Boolean("compute" in f && f.compute) || MAGIC_FIELDS.has(name),
       };
+      if ("help" in f && f.help) desc.help = f.help;
       if ("relation" in f && f.relation) desc.relation = f.relation;
       if ("selection" in f && f.selection) desc.selection = f.selection.map((s) => [s, s]);
       out[name] = attrs ? Object.fromEntries(Object.entries(desc).filter(([k]) => attrs.includes(k))) : desc;
@@ -538,7 +566,7 @@ const MAGIC_FIELDS = new Set(["create_date", "write_date", "create_uid", "write_
 
 function emptyValue(type: string): unknown {
   if (type === "many2many" || type === "one2many") return [];
-  if (type === "integer") return 0;
+  if (type === "integer" || type === "float" || type === "monetary" || type === "many2one_reference") return 0;
   return false;
 }
 

@@ -72,6 +72,8 @@ export type OdooSimulatorOptions = {
    * them after every call, so a restarted dev simulator keeps its tenants.
    */
   statePath?: string;
+  /** Runs after every call that may have changed a database (the dev simulator fills new companies with demo CRM data here). */
+  afterWrite?: (db: SimDatabase) => void;
 };
 
 export class SimState {
@@ -207,7 +209,11 @@ export async function startOdooSimulator(options: OdooSimulatorOptions = {}): Pr
     const context = kwargs.context && typeof kwargs.context === "object" ? (kwargs.context as Record<string, unknown>) : {};
     delete kwargs.context;
     const env: Env = { db, uid, su: false, context, now: timestamp() };
-    return db.transaction(() => callKw(env, def, ormMethod, impl, callArgs, kwargs));
+    // A read changes nothing, so it needs no rollback snapshot (which costs a copy of the whole database).
+    if (!def.methods?.[ormMethod] && READ_ONLY_METHODS.has(ormMethod)) return callKw(env, def, ormMethod, impl, callArgs, kwargs);
+    const result = db.transaction(() => callKw(env, def, ormMethod, impl, callArgs, kwargs));
+    options.afterWrite?.(db);
+    return result;
   }
 
   function dbService(method: string, args: unknown[], fault: FaultSpec | undefined): unknown {
@@ -342,7 +348,7 @@ export async function startOdooSimulator(options: OdooSimulatorOptions = {}): Pr
       } catch (error) {
         return { ok: false as const, error };
       } finally {
-        save();
+        if (!(call.service === "object" && READ_ONLY_METHODS.has(call.method))) save();
       }
     };
 
@@ -423,6 +429,7 @@ export async function startOdooSimulator(options: OdooSimulatorOptions = {}): Pr
 }
 
 const KNOWN_DB_METHODS = new Set(["create_database", "drop", "change_admin_password"]);
+const READ_ONLY_METHODS = new Set(["search", "search_read", "search_count", "read", "fields_get"]);
 
 // ------------------------------------------------------------------ ORM method binding
 

@@ -1,0 +1,241 @@
+import { seededRandom } from "../../../app/utils/seeded-random";
+import { installMailData } from "./crm-models";
+import { type Rec, type SimDatabase } from "./orm";
+
+/**
+ * Demo CRM data for one Odoo company: partner companies with their people,
+ * salespeople in two sales teams, leads and opportunities across the
+ * pipeline (won, lost, open), planned activities and the messages done
+ * activities left. Seeded, so the same options give the same records; rows
+ * are inserted straight into the simulator's tables (no ORM call per
+ * record), so 100,000 leads take about a second.
+ */
+
+export type DemoCrmOptions = {
+  companyId: number;
+  seed?: number;
+  /** Partner companies; each has one to three people. */
+  companies?: number;
+  leads?: number;
+  /** Planned activities and done-activity messages on the leads (default true; a benchmark of leads alone turns them off). */
+  activities?: boolean;
+  /** The newest create/write date; records spread over the year before it. */
+  now?: Date;
+};
+
+export type DemoCrmSummary = { companies: number; people: number; users: number; teams: number; leads: number; activities: number; messages: number };
+
+const FIRST = ["Wei", "Mei", "Arjun", "Siti", "Daniel", "Hui Min", "Rahul", "Nur", "Kevin", "Priya", "Jun Jie", "Aisha", "Marcus", "Li Ting", "Farid", "Grace"];
+const LAST = ["Tan", "Lim", "Lee", "Ng", "Wong", "Kumar", "Rahman", "Chua", "Goh", "Ong", "Teo", "Singh", "Koh", "Chen", "Yeo", "Ismail"];
+const WORDS = ["Apex", "Harbour", "Lion", "Orchid", "Merlion", "Straits", "Keppel", "Marina", "Temasek", "Jurong", "Raffles", "Sentosa", "Bukit", "Tampines"];
+const TRADES = ["Logistics", "Software", "Engineering", "Foods", "Analytics", "Robotics", "Medical", "Builders", "Energy", "Fintech", "Design", "Trading"];
+const JOBS = ["CEO", "CTO", "Head of Operations", "Procurement Manager", "IT Director", "CFO", "Sales Director", "Office Manager"];
+const TAGS = ["Software", "Consulting", "Hardware", "Services", "Training", "Enterprise", "SME"];
+const CATEGORIES = ["Customer", "Prospect", "Partner", "Vendor"];
+const SUMMARIES = ["Discovery call", "Send proposal", "Product demo", "Follow up on quote", "Contract review", "Check budget"];
+const LEAD_SOURCES = ["Website form", "Trade show", "Referral", "Cold call", "LinkedIn"];
+
+/** Odoo's datetime text, UTC, second precision. */
+function odooDatetime(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 19).replace("T", " ");
+}
+
+/** Fills one company's CRM. Installs crm first when the database does not have it. */
+export function seedDemoCrm(db: SimDatabase, options: DemoCrmOptions): DemoCrmSummary {
+  if (!db.isInstalled("crm")) db.install(["crm"]);
+  if (db.xmlId("mail.mail_activity_data_call") === undefined) installMailData(db);
+  const random = seededRandom(options.seed ?? options.companyId);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+  const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
+  const nowMs = (options.now ?? new Date()).getTime();
+  const yearMs = 365 * 86_400_000;
+  const companyId = options.companyId;
+  /** Creation and last change somewhere in the past year, change after creation. */
+  const dates = () => {
+    const created = nowMs - Math.floor(random() * yearMs);
+    return { create_date: odooDatetime(created), write_date: odooDatetime(created + Math.floor(random() * (nowMs - created))), create_uid: 2, write_uid: 2 };
+  };
+  const insert = (model: string, values: Record<string, unknown>): Rec => db.insert(model, { ...dates(), ...values });
+  const byName = (model: string, name: string, values: Record<string, unknown> = {}) =>
+    Object.values(db.table(model)).find((r) => r.name === name)?.id ?? insert(model, { name, ...values }).id;
+
+  const tagIds = TAGS.map((name, i) => byName("crm.tag", name, { color: i + 1 }));
+  const categoryIds = CATEGORIES.map((name, i) => byName("res.partner.category", name, { color: i + 1, active: true }));
+  const stages = Object.values(db.table("crm.stage")).sort((a, b) => (a.sequence as number) - (b.sequence as number));
+  const wonStage = stages.find((s) => s.is_won)!;
+  const openStages = stages.filter((s) => !s.is_won);
+  const lostReasons = Object.keys(db.table("crm.lost.reason")).map(Number);
+  const activityTypes = ["email", "call", "meeting", "todo"].map((t) => db.ref(`mail.mail_activity_data_${t}`));
+  const activitiesSubtype = db.xmlId("mail.mt_activities") ?? false;
+  const singapore = db.xmlId("base.sg") ?? false;
+  const salesmanGroups = db.groupClosure([db.ref("sales_team.group_sale_salesman")]);
+
+  // salespeople and their two teams
+  const users: Rec[] = [];
+  for (let i = 0; i < 8; i++) {
+    const name = `${FIRST[(i * 5) % FIRST.length]} ${LAST[(i * 3 + companyId) % LAST.length]}`;
+    const login = `sales${i + 1}.c${companyId}@demo.example`;
+    const partner = insert("res.partner", { name, email: login, company_id: companyId, type: "contact", is_company: false, active: true });
+    users.push(
+      insert("res.users", {
+        name,
+        login,
+        email: login,
+        partner_id: partner.id,
+        company_id: companyId,
+        company_ids: [companyId],
+        groups_id: salesmanGroups,
+        active: true,
+        lang: "en_US",
+        login_date: false,
+        sale_team_id: false,
+      }),
+    );
+  }
+  const teams = [
+    { name: "Direct Sales", members: users.slice(0, 4) },
+    { name: "Channel Sales", members: users.slice(4) },
+  ].map(({ name, members }, i) => {
+    const team = insert("crm.team", { name: `${name}`, sequence: 10 + i, active: true, company_id: companyId, user_id: members[0]!.id });
+    for (const user of members) {
+      insert("crm.team.member", { crm_team_id: team.id, user_id: user.id, active: true });
+      user.sale_team_id = team.id;
+    }
+    return { team, members };
+  });
+
+  // partner companies and their people
+  const accounts: Array<{ company: Rec; people: Rec[]; domain: string }> = [];
+  let people = 0;
+  for (let i = 0; i < (options.companies ?? 120); i++) {
+    const name = `${pick(WORDS)} ${pick(TRADES)} ${i + 1} Pte. Ltd.`;
+    const domain = `${name.split(" ")[0]!.toLowerCase()}${pick(TRADES).toLowerCase()}${i + 1}.com.sg`;
+    const uen = `${int(2005, 2024)}${String(int(0, 99999)).padStart(5, "0")}${pick(["A", "C", "D", "E", "G", "H", "K", "M", "N", "R", "W", "Z"])}`;
+    const common = { company_id: companyId, vat: uen, company_registry: uen, country_id: singapore, active: random() > 0.03, type: "contact" };
+    const company = insert("res.partner", {
+      ...common,
+      name,
+      is_company: true,
+      ref: false,
+      website: `https://www.${domain}`,
+      email: `hello@${domain}`,
+      phone: `+65 6${int(100, 999)} ${int(1000, 9999)}`,
+      category_id: [pick(categoryIds)],
+      city: "Singapore",
+    });
+    const persons: Rec[] = [];
+    for (let j = int(1, 3); j > 0; j--) {
+      const first = pick(FIRST);
+      const last = pick(LAST);
+      persons.push(
+        insert("res.partner", {
+          ...common,
+          active: company.active,
+          name: `${first} ${last}`,
+          is_company: false,
+          parent_id: company.id,
+          function: pick(JOBS),
+          email: `${first.toLowerCase().replace(/\s+/g, "")}.${last.toLowerCase()}@${domain}`,
+          phone: `+65 9${int(100, 999)} ${int(1000, 9999)}`,
+          category_id: [],
+        }),
+      );
+    }
+    people += persons.length;
+    accounts.push({ company, people: persons, domain });
+  }
+
+  // leads and opportunities with their activities
+  let activities = 0;
+  let messages = 0;
+  const leadCount = options.leads ?? 1000;
+  for (let i = 0; i < leadCount; i++) {
+    const { team, members } = pick(teams);
+    const owner = pick(members);
+    const account = pick(accounts);
+    const contact = pick(account.people);
+    const isLead = random() < 0.2;
+    const roll = random();
+    const outcome = isLead ? "open" : roll < 0.15 ? "won" : roll < 0.27 ? "lost" : "open";
+    const stage = outcome === "won" ? wonStage : pick(openStages);
+    const created = nowMs - Math.floor(random() * yearMs);
+    const changed = created + Math.floor(random() * (nowMs - created));
+    const closed = outcome === "open" ? false : odooDatetime(changed);
+    const lead = db.insert("crm.lead", {
+      name: isLead ? `${pick(LEAD_SOURCES)}: ${account.company.name as string}` : `${pick(TRADES)} deal with ${account.company.name as string}`,
+      type: isLead ? "lead" : "opportunity",
+      priority: String(int(0, 3)),
+      stage_id: stage.id,
+      team_id: team.id,
+      user_id: owner.id,
+      company_id: companyId,
+      partner_id: isLead ? false : account.company.id,
+      contact_name: contact.name,
+      partner_name: account.company.name,
+      function: contact.function,
+      email_from: contact.email,
+      phone: contact.phone,
+      website: account.company.website,
+      country_id: singapore,
+      description: false,
+      expected_revenue: int(5, 500) * 1000,
+      probability: outcome === "won" ? 100 : outcome === "lost" ? 0 : int(1, 9) * 10,
+      date_deadline: odooDatetime(created + int(14, 180) * 86_400_000).slice(0, 10),
+      date_closed: closed,
+      active: outcome !== "lost",
+      lost_reason_id: outcome === "lost" ? pick(lostReasons) : false,
+      tag_ids: [...new Set([pick(tagIds), pick(tagIds)])].slice(0, int(0, 2)).sort((a, b) => a - b),
+      create_date: odooDatetime(created),
+      write_date: odooDatetime(changed),
+      create_uid: 2,
+      write_uid: 2,
+    });
+    const res = { res_model: "crm.lead", res_id: lead.id };
+    if (options.activities === false) continue;
+    if (outcome === "open" && random() < 0.35) {
+      activities++;
+      insert("mail.activity", {
+        ...res,
+        activity_type_id: pick(activityTypes),
+        summary: pick(SUMMARIES),
+        note: false,
+        date_deadline: odooDatetime(nowMs + int(-10, 30) * 86_400_000).slice(0, 10),
+        date_done: false,
+        user_id: owner.id,
+        active: true,
+        automated: false,
+      });
+    }
+    for (let k = int(0, 3); k > 0; k--) {
+      messages++;
+      const at = odooDatetime(created + Math.floor(random() * (changed - created)));
+      db.insert("mail.message", {
+        model: "crm.lead",
+        res_id: lead.id,
+        subject: false,
+        date: at,
+        body: `<div><p>${pick(SUMMARIES)}</p></div>`,
+        record_name: lead.name,
+        message_type: "notification",
+        subtype_id: activitiesSubtype,
+        mail_activity_type_id: pick(activityTypes),
+        author_id: owner.partner_id,
+        is_internal: false,
+        create_date: at,
+        write_date: at,
+        create_uid: owner.id,
+        write_uid: owner.id,
+      });
+    }
+  }
+  return { companies: accounts.length, people, users: users.length, teams: teams.length, leads: leadCount, activities, messages };
+}
+
+/** Companies that have sales teams already hold demo (or real) CRM data and are left alone. */
+export function companiesWithoutCrm(db: SimDatabase): number[] {
+  const withTeams = new Set(Object.values(db.table("crm.team")).map((t) => t.company_id));
+  const main = db.xmlId("base.main_company");
+  return Object.values(db.table("res.company"))
+    .map((c) => c.id)
+    .filter((id) => id !== main && !withTeams.has(id));
+}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OdooClient, type OdooSession } from "~/odoo/client.server";
-import { REQUIRED_MODULES } from "~/odoo/provisioning.server";
+import { REQUIRED_MODULES } from "~/odoo/module-install.server";
 import { seedDemoCrm, startOdooSimulator, type OdooSimulator, type SimDatabase } from "../../../tests/sims/odoo";
 import { createTenantWithOdoo, ODOO_DB } from "../../../tests/support/lead-push-fixtures";
 import { type MapContext, type SourcePage } from "../pipeline";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dataHref, formatAge, freshnessNote, runCountsLine } from "./data-page";
+import { connectionTone, dataHref, formatAge, freshnessNote, runCountsLine } from "./data-page";
 
 describe("formatAge", () => {
   it("reads minutes, hours and days", () => {
@@ -34,5 +34,11 @@ describe("dataHref", () => {
     expect(dataHref("?type=contacts&q=tan&after=x", { after: null })).toBe("/app/data?type=contacts&q=tan");
     expect(dataHref("", { type: "teams" })).toBe("/app/data?type=teams");
     expect(dataHref("?runs=abc", { runs: "" })).toBe("/app/data");
+  });
+});
+
+describe("connectionTone", () => {
+  it("colours a connected source green, a broken one red and one not set up grey", () => {
+    expect(["connected", "error", "not_connected"].map(connectionTone)).toEqual(["green", "red", "gray"]);
   });
 });

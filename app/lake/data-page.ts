@@ -1,9 +1,15 @@
+import { type BadgeTone } from "~/components/ui/badge";
 import { type Freshness } from "./freshness";
 import { type LakeSource } from "./pipeline";
 
 /** The Data page's words and links, browser-safe. */
 
 export const SOURCE_LABEL: Record<LakeSource, string> = { odoo: "Odoo", m365: "Microsoft 365" };
+
+/** A source's connection badge: connected green, broken red, not set up grey. */
+export function connectionTone(status: string): BadgeTone {
+  return status === "connected" ? "green" : status === "error" ? "red" : "gray";
+}
 
 /** How long ago, coarsely: "just now", "25 min", "3 h", "2 days". */
 export function formatAge(minutes: number): string {

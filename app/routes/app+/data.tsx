@@ -12,7 +12,7 @@ import { EmptyState } from "~/components/ui/empty-state";
 import { Page } from "~/components/ui/page";
 import { Notice, Section } from "~/dashboard/section";
 import { db } from "~/db.server";
-import { dataHref, freshnessNote, runCountsLine, SOURCE_LABEL } from "~/lake/data-page";
+import { connectionTone, dataHref, freshnessNote, runCountsLine, SOURCE_LABEL } from "~/lake/data-page";
 import { dataPage } from "~/lake/data-page.server";
 import { LAKE_SOURCES, SYNC_MODES } from "~/lake/pipeline";
 import { SourceNotConnectedError, triggerSync } from "~/lake/sync-status.server";
@@ -54,7 +54,8 @@ type EntityView = PageData["entities"][number];
 const POLL_MS = 2000;
 
 function SyncButtons({ source, busy }: { source: SourceView; busy: string | null }) {
-  const disabled = Boolean(source.activeRun) || busy !== null;
+  // Pressed while a sync is queued or running, a button answers with that sync rather than starting a second.
+  const disabled = busy !== null;
   return (
     <div className="flex flex-wrap gap-2">
       {SYNC_MODES.map((mode) => (
@@ -76,7 +77,7 @@ function SourceCard({ source, canSync, busy }: { source: SourceView; canSync: bo
   const run = source.activeRun;
   const last = source.lastFinishedRun;
   return (
-    <Section id={id} title={SOURCE_LABEL[source.source]} actions={<Badge tone={statusTone(source.status)}>{source.status.replaceAll("_", " ")}</Badge>}>
+    <Section id={id} title={SOURCE_LABEL[source.source]} actions={<Badge tone={connectionTone(source.status)}>{source.status.replaceAll("_", " ")}</Badge>}>
       <dl className="space-y-2 text-sm">
         <div>
           <dt className="sr-only">Freshness</dt>

@@ -1,6 +1,6 @@
 /**
- * The activity feed's keyset cursor: the (at, id) of the last activity of a
- * page, opaque to clients (base64url). A cursor that does not decode is
+ * The keyset cursor of pages ordered by time then id (the activity feed, the
+ * sync history): the (at, id) of a page's last row, opaque to clients (base64url). A cursor that does not decode is
  * refused rather than read as "from the start".
  */
 export type FeedPosition = { at: string; id: string };

@@ -24,7 +24,7 @@ export type LastRun = {
 export type LakeStats = {
   canonical: Record<CanonicalKind, { live: number; deleted: number }>;
   raw: { rows: number; bytes: number; bySource: Array<{ source: LakeSource; rows: number; bytes: number }> };
-  lastRuns: Array<LastRun & { rejects: Array<{ entity: string; sourceId: string; reason: string }> }>;
+  lastRuns: Array<LastRun & { rejects: SyncReject[] }>;
 };
 
 function lastRuns(tx: TenantTx): Promise<LastRun[]> {
@@ -48,20 +48,30 @@ export async function lakeStats(tx: TenantTx): Promise<LakeStats> {
     SELECT source, count(*)::int AS rows, coalesce(sum(pg_column_size(payload)), 0)::float8 AS bytes
     FROM lake_raw_records GROUP BY source ORDER BY source`;
   const runs = await lastRuns(tx);
-  const rejects = await tx.$queryRaw<Array<{ runId: string; entity: string; sourceId: string; reason: string }>>`
-    SELECT r.sync_run_id AS "runId", x.entity, x.source_id AS "sourceId", x.reason
-    FROM unnest(${runs.map((run) => run.id)}::uuid[]) AS r(sync_run_id)
-    CROSS JOIN LATERAL (
-      SELECT entity, source_id, reason FROM lake_sync_rejects j WHERE j.sync_run_id = r.sync_run_id ORDER BY j.id LIMIT ${REJECTS_SHOWN}
-    ) x`;
+  const rejects = await runRejects(
+    tx,
+    runs.map((run) => run.id),
+  );
   return {
     canonical,
     raw: { rows: bySource.reduce((sum, s) => sum + s.rows, 0), bytes: bySource.reduce((sum, s) => sum + s.bytes, 0), bySource },
-    lastRuns: runs.map((run) => ({
-      ...run,
-      rejects: rejects.filter((reject) => reject.runId === run.id).map(({ runId: _runId, ...reject }) => reject),
-    })),
+    lastRuns: runs.map((run) => ({ ...run, rejects: rejects.get(run.id) ?? [] })),
   };
+}
+
+export type SyncReject = { entity: string; sourceId: string; reason: string };
+
+/** The first rejects of each run, by run id (the run's `rejected` count says how many there are in all). */
+export async function runRejects(tx: TenantTx, runIds: string[]): Promise<Map<string, SyncReject[]>> {
+  const rows = await tx.$queryRaw<Array<SyncReject & { runId: string }>>`
+    SELECT r.sync_run_id AS "runId", x.entity, x.source_id AS "sourceId", x.reason
+    FROM unnest(${runIds}::uuid[]) AS r(sync_run_id)
+    CROSS JOIN LATERAL (
+      SELECT entity, source_id, reason FROM lake_sync_rejects j WHERE j.sync_run_id = r.sync_run_id ORDER BY j.id LIMIT ${REJECTS_SHOWN}
+    ) x`;
+  const byRun = new Map<string, SyncReject[]>();
+  for (const { runId, ...reject } of rows) byRun.set(runId, [...(byRun.get(runId) ?? []), reject]);
+  return byRun;
 }
 
 export type SourceHealth = {

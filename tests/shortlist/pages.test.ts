@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Tenant } from "~/generated/prisma/client";
 import { appRequest, invoke } from "../support/app-requests";
+import { storedOdooConnection } from "../support/workspace-users";
 import { daysBefore, startWorkspace, type Member } from "./workspace";
 
 /**
@@ -316,18 +317,7 @@ describe("the company page", () => {
 
   it("links the Odoo partner once the company was pushed", async () => {
     const uen = acmeRun.highUens[2]!;
-    // Provisioning writes the connection (the platform client; the app role cannot).
-    await ws.platformDb.odooConnection.create({
-      data: {
-        tenantId: acme.id,
-        baseUrl: "https://odoo.acme.example/",
-        database: "acme",
-        mode: "company_per_tenant",
-        login: "svc",
-        secretCipher: new Uint8Array([1]),
-        secretKeyId: "k",
-      },
-    });
+    await storedOdooConnection(acme.id, "https://odoo.acme.example/");
     await ws.db.$withTenant(acme.id, (tx) => tx.odooPartnerLink.create({ data: { tenantId: acme.id, uen, partnerId: 314 } }));
     const { data } = await companyPage(uen, m.acmeViewer!);
     expect(data!.company.odoo).toMatchObject({ partnerId: 314, url: "https://odoo.acme.example/web#id=314&model=res.partner&view_type=form" });

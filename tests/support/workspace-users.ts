@@ -54,3 +54,11 @@ export async function sessionRow(sessionId: string) {
   const { platformDb } = await import("~/db.server");
   return platformDb.session.findUnique({ where: { idHash: sessionIdHash(sessionId) } });
 }
+
+/** A workspace's Odoo connection as provisioning writes it (through the platform client; the app role cannot), with a placeholder secret. */
+export async function storedOdooConnection(tenantId: string, baseUrl: string) {
+  const { platformDb } = await import("~/db.server");
+  return platformDb.odooConnection.create({
+    data: { tenantId, baseUrl, database: "acme", mode: "company_per_tenant", login: "svc", secretCipher: new Uint8Array([1]), secretKeyId: "k" },
+  });
+}

@@ -5,6 +5,7 @@ import { env } from "../env.server";
 import { graphClientConfig } from "./m365/config.server";
 import { createM365Connector } from "./m365/connector.server";
 import { createGraphClient } from "./m365/graph-client.server";
+import { OdooLakeNotConnectedError, openOdooLakeConnector } from "./odoo/connector.server";
 import { type LakeSource, type SourceMapper } from "./pipeline";
 import { SOURCE_MAPPERS } from "./source-mappers";
 import { type SourceKit } from "./sync-runner.server";
@@ -17,6 +18,17 @@ import { type SourceKit } from "./sync-runner.server";
 type SourceEntry = { kit(tenantId: string): Promise<SourceKit>; mapper: SourceMapper };
 
 const SOURCES: Partial<Record<LakeSource, SourceEntry>> = {
+  odoo: {
+    mapper: SOURCE_MAPPERS.odoo!,
+    async kit(tenantId) {
+      try {
+        return { connector: await openOdooLakeConnector(tenantId), mapper: SOURCE_MAPPERS.odoo! };
+      } catch (error) {
+        if (error instanceof OdooLakeNotConnectedError) throw new SourceNotConnectedError("odoo", error.message);
+        throw error;
+      }
+    },
+  },
   m365: {
     mapper: SOURCE_MAPPERS.m365!,
     async kit(tenantId) {

@@ -10,7 +10,8 @@ import { refreshServing } from "./serving.server";
  * in one transaction together with the run's counts and the cursor reached,
  * so a sync killed midway resumes from its last loaded page without
  * duplicates. Incremental runs start from each entity's stored cursor; full
- * runs re-read everything and then reconcile deletions by comparing id sets.
+ * runs re-read everything. Deletions are reconciled by comparing id sets
+ * where the source's change feed does not report them.
  */
 
 export type SourceKit = { connector: SourceConnector; mapper: SourceMapper };
@@ -70,7 +71,8 @@ export async function runSync(tenantId: string, syncRunId: string, kit: SourceKi
         );
         options.onProgress?.({ entity, counts: { ...counts } });
       }
-      if (run.mode === "full" && connector.liveIds) {
+      // Odoo reports no deletions in its change feed: every sync compares id sets, so a deleted record leaves the lake at the next sync.
+      if (connector.liveIds) {
         const live = await connector.liveIds(entity);
         await reconcileVanished(tenantId, syncRunId, kit, references, run.source, entity, live, counts);
       }
@@ -111,6 +113,15 @@ export async function runSync(tenantId: string, syncRunId: string, kit: SourceKi
     if (options.finalAttempt) return summary(run, counts, "failed");
     throw error;
   }
+}
+
+/** Ends a sync that could not start (its source is not connected), so the next one can be queued. */
+export async function failSyncRun(tenantId: string, syncRunId: string, reason: string): Promise<void> {
+  await db.$withTenant(tenantId, async (tx) => {
+    await tx.$executeRaw`
+      UPDATE lake_sync_runs SET status = 'failed', error = ${reason.slice(0, 2000)}, finished_at = CURRENT_TIMESTAMP, attempts = attempts + 1
+      WHERE id = ${syncRunId}::uuid AND status IN ('queued', 'running')`;
+  });
 }
 
 /** Records the source no longer holds arrive as removals, through the same page loader, so the raw zone keeps the event. */

@@ -112,7 +112,7 @@ describe("an Odoo lake sync", () => {
     await admin.write("crm.lead", [renamed!.id], { name: "Renamed deal", expected_revenue: 123456 });
     await admin.write("crm.lead", [archived!.id], { active: false });
     // Odoo deletes a record's activities and messages with it; the lake loses the done ones (messages with an activity type) too.
-    const aboutDeleted = (r: { res_model?: unknown; model?: unknown; res_id?: unknown }) => (r.res_model ?? r.model) === "crm.lead" && r.res_id === deleted!.id;
+    const aboutDeleted = (r: Record<string, unknown>) => (r.res_model ?? r.model) === "crm.lead" && r.res_id === deleted!.id;
     const goneWithIt =
       odoo.records("mail.activity").filter(aboutDeleted).length +
       odoo.records("mail.message").filter((m) => aboutDeleted(m) && many2oneId(m.mail_activity_type_id) !== null).length;

@@ -20,16 +20,17 @@ let otherTenantId: string;
 const cookies: Record<"admin" | "manager" | "rep" | "viewer" | "unmapped", string> = { admin: "", manager: "", rep: "", viewer: "", unmapped: "" };
 
 async function loadApp() {
-  const [db, hierarchy, opportunities, list, detail, overview, serving] = await Promise.all([
+  const [db, hierarchy, opportunities, list, detail, overview, entities, serving] = await Promise.all([
     import("~/db.server"),
     import("~/lake/hierarchy.server"),
     import("~/lake/opportunities.server"),
     import("~/routes/api+/opportunities._index"),
     import("~/routes/api+/opportunities.$id"),
     import("~/routes/api+/dashboard.overview"),
+    import("~/routes/api+/data-lake.entities.$type"),
     import("~/lake/serving.server"),
   ]);
-  return { ...db, ...hierarchy, ...opportunities, list, detail, overview, ...serving };
+  return { ...db, ...hierarchy, ...opportunities, list, detail, overview, entities, ...serving };
 }
 
 const rep = (name: string) => world.reps.find((r) => r.name.startsWith(name))!;
@@ -41,8 +42,9 @@ type Auth = { cookie?: string; token?: string };
 async function get(path: string, auth: Auth) {
   const [pathname] = path.split("?");
   const id = pathname!.match(/^\/api\/opportunities\/([^/]+)$/)?.[1];
-  const loader = id ? app.detail.loader : pathname === "/api/dashboard/overview" ? app.overview.loader : app.list.loader;
-  const response = await invoke(loader, appRequest(path, auth), id ? { id } : {});
+  const type = pathname!.match(/^\/api\/data-lake\/entities\/([^/]+)$/)?.[1];
+  const route = id ? app.detail : type ? app.entities : pathname === "/api/dashboard/overview" ? app.overview : app.list;
+  const response = await invoke(route.loader, appRequest(path, auth), id ? { id } : type ? { type } : {});
   return { status: response.status, body: (await response.json()) as Record<string, unknown> & { items?: Array<Record<string, unknown>> } };
 }
 
@@ -234,6 +236,27 @@ describe("GET /api/dashboard/overview", () => {
     expect(repOverview.body.openPipeline).toMatchObject({ count: open(rep("Ben").id) });
     const adminOverview = await get("/api/dashboard/overview", { cookie: cookies.admin });
     expect(adminOverview.body.openPipeline).toMatchObject({ count: open() });
+  });
+});
+
+describe("GET /api/data-lake/entities/:type", () => {
+  it("browses only the caller's opportunities, and masks people for members no lake user matches", async () => {
+    const { body } = await get("/api/data-lake/entities/opportunities?limit=200", { cookie: cookies.rep });
+    expect(body.items!.map((i) => i.id as string).sort()).toEqual(idsOf(world.deals.filter((d) => live(d) && d.ownerId === rep("Ben").id)));
+    const names = async (role: keyof typeof cookies) =>
+      (await get("/api/data-lake/entities/users?limit=200", { cookie: cookies[role] })).body.items!.map((i) => i.label as string).sort();
+    expect(await names("rep")).toEqual(
+      world.reps
+        .filter((r) => !r.deleted)
+        .map((r) => r.name)
+        .sort(),
+    );
+    expect(await names("unmapped")).toEqual(
+      world.reps
+        .filter((r) => !r.deleted)
+        .map((r) => r.name.replace(/(\S)\S*/g, "$1."))
+        .sort(),
+    );
   });
 });
 

@@ -4,8 +4,8 @@ import { requireTenantUser } from "~/auth/guards.server";
 import { apiError } from "~/http.server";
 import { ENTITY_PAGE_MAX, ENTITY_TYPES, entityKindOf, listEntities } from "~/lake/entities.server";
 import { maskPersonalEntity } from "~/lake/entity-privacy";
+import { seesLakeRows } from "~/lake/hierarchy";
 import { withLakeAccess } from "~/lake/hierarchy.server";
-import { seesPersonalData } from "~/privacy/mask";
 import { formatZodIssues } from "~/utils/zod-issues";
 
 const EntitiesQuery = z
@@ -21,7 +21,8 @@ const EntitiesQuery = z
  * A page of the caller's canonical entities of one type, ordered by id, each
  * with its source references; `next_cursor` is null on the last page.
  * Opportunities and activities are those the caller's place in the sales
- * hierarchy lets them see. Viewers see people's names, addresses and numbers masked.
+ * hierarchy lets them see. Viewers, and members no lake user matches, see
+ * people's names, addresses and numbers masked.
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireTenantUser(request);
@@ -33,7 +34,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const query = EntitiesQuery.safeParse(Object.fromEntries(given));
   if (!query.success) return apiError(400, "invalid_query", formatZodIssues(query.error, "(query)"));
   const { cursor, limit, q } = query.data;
-  const page = await withLakeAccess(viewer, (tx, access) => listEntities(tx, kind, { cursor: cursor ?? null, limit, q, scope: access.scope }));
-  const items = seesPersonalData(viewer.roles) ? page.items : page.items.map((item) => maskPersonalEntity(kind, item));
+  const { page, full } = await withLakeAccess(viewer, async (tx, access) => ({
+    page: await listEntities(tx, kind, { cursor: cursor ?? null, limit, q, scope: access.scope }),
+    full: seesLakeRows(access),
+  }));
+  const items = full ? page.items : page.items.map((item) => maskPersonalEntity(kind, item));
   return Response.json({ type, items, next_cursor: page.nextCursor }, { headers: { "Cache-Control": "no-store" } });
 }

@@ -56,7 +56,9 @@ describe("row-level security catalog", () => {
     expect(rows.map((r) => r.table)).toEqual(["lake_activities", "lake_kpi_daily", "lake_opportunities", "lake_pipeline_summary"]);
     for (const row of rows) {
       expect(row, row.table).toMatchObject({ permissive: false, roles: ["nexius_app"] });
-      expect(row.qual, row.table).toBe("(lake_scope_is_tenant() OR (owner_id = ANY (lake_scope_owner_ids())))");
+      expect(row.qual, row.table).toBe(
+        "(( SELECT lake_scope_is_tenant() AS lake_scope_is_tenant) OR (owner_id = ANY (( SELECT lake_scope_owner_ids() AS lake_scope_owner_ids)::uuid[])))",
+      );
       expect(row.check, row.table).toBe(row.qual);
     }
     const { rows: setting } = await owner.query<{ body: string }>(

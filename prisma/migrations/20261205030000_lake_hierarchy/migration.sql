@@ -26,7 +26,8 @@ $fn$;
 DO $do$
 DECLARE
   tbl text;
-  visible text := 'lake_scope_is_tenant() OR owner_id = ANY (lake_scope_owner_ids())';
+  -- Sub-selects, so the setting is read once per statement (an InitPlan), not once per row.
+  visible text := '(SELECT lake_scope_is_tenant()) OR owner_id = ANY ((SELECT lake_scope_owner_ids())::uuid[])';
 BEGIN
   FOREACH tbl IN ARRAY ARRAY['lake_opportunities', 'lake_activities', 'lake_pipeline_summary', 'lake_kpi_daily'] LOOP
     EXECUTE format('CREATE POLICY lake_hierarchy ON %I AS RESTRICTIVE FOR ALL TO nexius_app USING (%s) WITH CHECK (%s)', tbl, visible, visible);

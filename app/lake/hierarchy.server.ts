@@ -68,7 +68,8 @@ export async function lakeMemberOf(viewer: TenantViewer): Promise<LakeMember> {
   const verified =
     viewer.via === "bearer"
       ? viewer.emailVerified === true
-      : Boolean((await platformDb.user.findUnique({ where: { sub: viewer.sub }, select: { emailVerified: true } }))?.emailVerified);
+      : // The users table belongs to no tenant: the platform client reads it, as the guards do.
+        Boolean((await platformDb.user.findUnique({ where: { sub: viewer.sub }, select: { emailVerified: true } }))?.emailVerified);
   return { sub: viewer.sub, verifiedEmail: verified ? viewer.email : null, roles: viewer.roles };
 }
 

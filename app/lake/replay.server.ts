@@ -1,7 +1,9 @@
 import { db } from "../db.server";
+import { withLakeScope } from "./hierarchy.server";
 import { loadSourcePage } from "./page-loader.server";
 import { ReferencePayloads } from "./page-scope.server";
 import { type LakeSource, type SourceMapper, type SourceRecord } from "./pipeline";
+import { WHOLE_TENANT } from "./serving-reads.server";
 import { rebuildServing } from "./serving.server";
 
 /**
@@ -36,8 +38,9 @@ export async function replayLake(
   const since = options.since ?? new Date(0);
   const total = await db.$withTenant(tenantId, (tx) => tx.lakeRawRecord.count({ where: { fetchedAt: { gte: since } } }));
   if (!options.since) {
-    await db.$withTenant(
+    await withLakeScope(
       tenantId,
+      WHOLE_TENANT,
       async (tx) => {
         for (const table of CANONICAL_TABLES_IN_DELETE_ORDER) await tx.$executeRawUnsafe(`DELETE FROM ${table}`);
       },
@@ -58,8 +61,9 @@ export async function replayLake(
       const source = group[0]!.source as LakeSource;
       const mapper = mappers[source];
       if (!mapper) throw new Error(`No mapper for the ${source} source: its raw records cannot be replayed`);
-      await db.$withTenant(
+      await withLakeScope(
         tenantId,
+        WHOLE_TENANT,
         async (tx) => {
           if (!references.has(source)) references.set(source, await ReferencePayloads.load(tx, source));
           const versions = group.map((r) => ({
@@ -82,7 +86,7 @@ export async function replayLake(
       options.onProgress?.(records, total);
     }
   }
-  await db.$withTenant(tenantId, (tx) => rebuildServing(tx), { timeout: 300_000 });
+  await withLakeScope(tenantId, WHOLE_TENANT, (tx) => rebuildServing(tx), { timeout: 300_000 });
   return { records, seconds: Math.round((Date.now() - started) / 100) / 10 };
 }
 

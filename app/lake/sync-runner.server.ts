@@ -1,8 +1,10 @@
 import { db, type TenantTx } from "../db.server";
 import { log } from "../logger.server";
+import { withLakeScope } from "./hierarchy.server";
 import { loadSourcePage, type PageOutcome } from "./page-loader.server";
 import { ReferencePayloads } from "./page-scope.server";
 import { ZERO_COUNTS, type LakeSource, type SourceConnector, type SourceMapper, type SourceRecord, type SyncCounts, type SyncMode } from "./pipeline";
+import { WHOLE_TENANT } from "./serving-reads.server";
 import { refreshServing } from "./serving.server";
 
 /**
@@ -59,8 +61,9 @@ export async function runSync(tenantId: string, syncRunId: string, kit: SourceKi
       const resumeFrom = entity in state.cursors! ? state.cursors![entity]! : run.mode === "incremental" ? (stored[entity] ?? null) : null;
       for await (const page of connector.pages(entity, { mode: run.mode, cursor: resumeFrom })) {
         state.cursors![entity] = page.cursor;
-        await db.$withTenant(
+        await withLakeScope(
           tenantId,
+          WHOLE_TENANT,
           async (tx) => {
             const outcome = await loadSourcePage({ tx, tenantId, syncRunId, source: run.source, mapper: kit.mapper, references }, page.records);
             add(counts, outcome);
@@ -80,8 +83,9 @@ export async function runSync(tenantId: string, syncRunId: string, kit: SourceKi
       await db.$withTenant(tenantId, (tx) => saveProgress(tx, syncRunId, entity, state, counts));
     }
     const status = missing.length > 0 || counts.rejected > 0 ? "partial" : "succeeded";
-    await db.$withTenant(
+    await withLakeScope(
       tenantId,
+      WHOLE_TENANT,
       async (tx) => {
         if (run.mode === "full") {
           for (const [entity, cursor] of Object.entries(state.cursors!)) if (cursor !== null) await saveCursor(tx, run.source, entity, cursor);
@@ -143,8 +147,9 @@ async function reconcileVanished(
   const vanished = known.map((k) => k.sourceId).filter((id) => !live.has(id));
   for (let i = 0; i < vanished.length; i += 1000) {
     const records: SourceRecord[] = vanished.slice(i, i + 1000).map((sourceId) => ({ entity, sourceId, version: null, payload: {}, removed: true }));
-    await db.$withTenant(
+    await withLakeScope(
       tenantId,
+      WHOLE_TENANT,
       async (tx) => {
         const outcome = await loadSourcePage({ tx, tenantId, syncRunId, source, mapper: kit.mapper, references }, records);
         add(counts, { ...outcome, counts: { ...outcome.counts, fetched: 0 } });

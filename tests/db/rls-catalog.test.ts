@@ -47,6 +47,26 @@ describe("row-level security catalog", () => {
     }
   });
 
+  it("narrows the lake's owned tables to the sales hierarchy with a restrictive policy on the transaction-local owner setting", async () => {
+    const { rows } = await owner.query<{ table: string; permissive: boolean; roles: string[]; qual: string; check: string }>(`
+      SELECT c.relname AS table, p.polpermissive AS permissive, ARRAY(SELECT rolname FROM pg_roles WHERE oid = ANY(p.polroles))::text[] AS roles,
+             pg_get_expr(p.polqual, p.polrelid) AS qual, pg_get_expr(p.polwithcheck, p.polrelid) AS check
+      FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
+      WHERE p.polname = 'lake_hierarchy' ORDER BY 1`);
+    expect(rows.map((r) => r.table)).toEqual(["lake_activities", "lake_kpi_daily", "lake_opportunities", "lake_pipeline_summary"]);
+    for (const row of rows) {
+      expect(row, row.table).toMatchObject({ permissive: false, roles: ["nexius_app"] });
+      expect(row.qual, row.table).toBe(
+        "(( SELECT lake_scope_is_tenant() AS lake_scope_is_tenant) OR (owner_id = ANY (( SELECT lake_scope_owner_ids() AS lake_scope_owner_ids)::uuid[])))",
+      );
+      expect(row.check, row.table).toBe(row.qual);
+    }
+    const { rows: setting } = await owner.query<{ body: string }>(
+      "SELECT string_agg(prosrc, ' ') AS body FROM pg_proc WHERE proname IN ('lake_scope_is_tenant', 'lake_scope_owner_ids')",
+    );
+    expect(setting[0]!.body).toMatch(/current_setting\('app\.lake_owner_ids', true\)/);
+  });
+
   it("logs the app in as a role that is not superuser, has no BYPASSRLS and owns no table", async () => {
     const { rows } = await owner.query<{ rolsuper: boolean; rolbypassrls: boolean }>("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = $1", [
       appLogin,

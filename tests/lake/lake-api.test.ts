@@ -19,8 +19,9 @@ const cookies: Record<"admin" | "viewer" | "globex", string> = { admin: "", view
 const contactIds: string[] = [];
 
 async function loadApp() {
-  const [db, health, stats, entities, overview, serving, entityReads] = await Promise.all([
+  const [db, hierarchy, health, stats, entities, overview, serving, entityReads] = await Promise.all([
     import("~/db.server"),
+    import("~/lake/hierarchy.server"),
     import("~/routes/api+/data-lake.health"),
     import("~/routes/api+/data-lake.stats"),
     import("~/routes/api+/data-lake.entities.$type"),
@@ -28,7 +29,7 @@ async function loadApp() {
     import("~/lake/serving.server"),
     import("~/lake/entities.server"),
   ]);
-  return { ...db, health, stats, entities, overview, ...serving, ...entityReads };
+  return { ...db, ...hierarchy, health, stats, entities, overview, ...serving, ...entityReads };
 }
 
 type Call = { cookie?: string; token?: string };
@@ -107,7 +108,7 @@ beforeAll(async () => {
   world = makeLakeWorld(5, { deals: 30, activities: 20 });
   await seedCanonical(app, tenants.acme, world);
   await markDirty(app, tenants.acme, dirtyGroupsOf(world.deals, world.activities));
-  await app.db.$withTenant(tenants.acme, (tx) => app.refreshServing(tx));
+  await app.withLakeScope(tenants.acme, { ownerIds: null }, (tx) => app.refreshServing(tx));
   await seedLake(tenants.acme);
 }, 120_000);
 

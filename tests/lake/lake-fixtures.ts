@@ -98,11 +98,12 @@ export function makeLakeWorld(seed: number, size = { deals: 80, activities: 60 }
 }
 
 type Db = typeof import("~/db.server");
+type Hierarchy = typeof import("~/lake/hierarchy.server");
 
-/** Loads the world's canonical rows into a tenant's lake, as the loader would leave them. */
-export async function seedCanonical({ db }: Pick<Db, "db">, tenantId: string, world: LakeWorld): Promise<void> {
+/** Loads the world's canonical rows into a tenant's lake, as the loader would leave them (writing as the sync does, for the whole tenant). */
+export async function seedCanonical({ withLakeScope }: Pick<Hierarchy, "withLakeScope">, tenantId: string, world: LakeWorld): Promise<void> {
   const deleted = (flag: boolean) => (flag ? "2026-12-01T00:00:00Z" : null);
-  await db.$withTenant(tenantId, async (tx) => {
+  await withLakeScope(tenantId, { ownerIds: null }, async (tx) => {
     await tx.$executeRaw`
       INSERT INTO lake_teams (id, name, content_hash)
       SELECT x.id, x.name, '\\x00' FROM jsonb_to_recordset(${JSON.stringify(world.teams)}::jsonb) AS x(id uuid, name text)`;

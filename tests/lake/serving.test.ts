@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db, platformDb } from "~/db.server";
+import { withLakeScope } from "~/lake/hierarchy.server";
 import { activityFeed, dashboardOverview, kpiSeries, pipelineSummary, WHOLE_TENANT } from "~/lake/serving-reads.server";
 import { rebuildServing, refreshServing } from "~/lake/serving.server";
 import { singaporeDate } from "~/utils/singapore-time";
@@ -31,8 +32,9 @@ let world: LakeWorld;
 const round = (n: number) => Math.round(n * 1e6) / 1e6;
 
 async function servedPipeline(tenantId: string): Promise<PipelineGroup[]> {
-  const rows = await db.$withTenant(
+  const rows = await withLakeScope(
     tenantId,
+    WHOLE_TENANT,
     (tx) =>
       tx.$queryRaw<PipelineGroup[]>`
       SELECT month::text AS month, stage, team_id, owner_id, outcome, count, value::text AS value, weighted_value::text AS weighted_value
@@ -42,8 +44,9 @@ async function servedPipeline(tenantId: string): Promise<PipelineGroup[]> {
 }
 
 async function servedKpis(tenantId: string): Promise<KpiGroup[]> {
-  const rows = await db.$withTenant(
+  const rows = await withLakeScope(
     tenantId,
+    WHOLE_TENANT,
     (tx) =>
       tx.$queryRaw<KpiGroup[]>`
       SELECT day::text AS day, owner_id, team_id, won, lost, won_value::text AS won_value, cycle_days_total, activities_done FROM lake_kpi_daily`,
@@ -57,13 +60,13 @@ beforeAll(async () => {
   tenantA = (await platformDb.tenant.create({ data: { slug: "lake-a", name: "Lake A", status: "active" } })).id;
   tenantB = (await platformDb.tenant.create({ data: { slug: "lake-b", name: "Lake B", status: "active" } })).id;
   world = makeLakeWorld(12);
-  await seedCanonical({ db }, tenantA, world);
+  await seedCanonical({ withLakeScope }, tenantA, world);
   await markDirty({ db }, tenantA, dirtyGroupsOf(world.deals, world.activities));
 });
 
 describe("refreshServing", () => {
   it("computes the dirty groups from canonical and clears them", async () => {
-    const refreshed = await db.$withTenant(tenantA, (tx) => refreshServing(tx));
+    const refreshed = await withLakeScope(tenantA, WHOLE_TENANT, (tx) => refreshServing(tx));
     expect(refreshed.pipelineMonths).toEqual(["2026-06-01", "2026-07-01", "2026-08-01", "2026-09-01", "2026-10-01", "2026-11-01"]);
     const pipeline = await servedPipeline(tenantA);
     expect(pipeline).toEqual(expectedPipeline(world));
@@ -72,7 +75,7 @@ describe("refreshServing", () => {
     expect(world.deals.some((d) => d.outcome === "open" && !d.active)).toBe(true);
     expect(world.deals.some((d) => d.deleted)).toBe(true);
     expect(await servedKpis(tenantA)).toEqual(roundedKpis(expectedKpis(world)));
-    expect(await db.$withTenant(tenantA, (tx) => tx.lakeServingDirty.count())).toBe(0);
+    expect(await withLakeScope(tenantA, WHOLE_TENANT, (tx) => tx.lakeServingDirty.count())).toBe(0);
   });
 
   it("recomputes only the dirty groups: a group nobody marked stays as it was", async () => {
@@ -81,14 +84,14 @@ describe("refreshServing", () => {
     // Reopened into October and won on 3 November (Singapore), as a sync might bring it.
     Object.assign(moved, { openedAt: new Date("2026-10-05T02:00:00Z"), outcome: "won", closedAt: new Date("2026-11-02T16:30:00Z") });
     const spoiledDay = (await servedKpis(tenantA)).find((g) => g.day !== "2026-11-03")!.day;
-    await db.$withTenant(tenantA, async (tx) => {
+    await withLakeScope(tenantA, WHOLE_TENANT, async (tx) => {
       await upsertDeals(tx, [moved]);
       // A group of a month the change does not touch, spoiled on purpose.
       await tx.$executeRaw`UPDATE lake_pipeline_summary SET count = 999 WHERE month = '2026-09-01'`;
       await tx.$executeRaw`UPDATE lake_kpi_daily SET won = 999 WHERE day = ${spoiledDay}::date`;
     });
     await markDirty({ db }, tenantA, [...dirtyGroupsOf([before]), ...dirtyGroupsOf([moved])]);
-    const refreshed = await db.$withTenant(tenantA, (tx) => refreshServing(tx));
+    const refreshed = await withLakeScope(tenantA, WHOLE_TENANT, (tx) => refreshServing(tx));
     expect(refreshed.kpiDays).toEqual(["2026-11-03"]);
     expect(refreshed.pipelineMonths).toEqual([`${singaporeDate(before.openedAt).slice(0, 7)}-01`, "2026-10-01"]);
 
@@ -104,7 +107,7 @@ describe("refreshServing", () => {
   });
 
   it("rebuildServing arrives at the rows computed from canonical, spoiled groups included", async () => {
-    await db.$withTenant(tenantA, (tx) => rebuildServing(tx));
+    await withLakeScope(tenantA, WHOLE_TENANT, (tx) => rebuildServing(tx));
     expect(await servedPipeline(tenantA)).toEqual(expectedPipeline(world));
     expect(await servedKpis(tenantA)).toEqual(roundedKpis(expectedKpis(world)));
   });
@@ -115,7 +118,7 @@ describe("dashboard reads", () => {
   const inScope = (d: LakeWorld["deals"][number]) => !d.deleted && (d.active || d.outcome === "lost");
 
   it("dashboardOverview sums the open pipeline, this and last month's closings, activities and stale deals", async () => {
-    const overview = await db.$withTenant(tenantA, (tx) => dashboardOverview(tx, WHOLE_TENANT, now));
+    const overview = await withLakeScope(tenantA, WHOLE_TENANT, (tx) => dashboardOverview(tx, WHOLE_TENANT, now));
     const open = world.deals.filter((d) => inScope(d) && d.outcome === "open");
     expect(overview.openPipeline.count).toBe(open.length);
     expect(overview.openPipeline.value).toBeCloseTo(
@@ -153,13 +156,15 @@ describe("dashboard reads", () => {
 
   it("narrows every figure to the scope's owners", async () => {
     const rep = world.reps[0]!;
-    const overview = await db.$withTenant(tenantA, (tx) => dashboardOverview(tx, { ownerIds: [rep.id] }, now));
+    const overview = await withLakeScope(tenantA, { ownerIds: [rep.id] }, (tx) => dashboardOverview(tx, { ownerIds: [rep.id] }, now));
     expect(overview.openPipeline.count).toBe(world.deals.filter((d) => inScope(d) && d.outcome === "open" && d.ownerId === rep.id).length);
     expect(overview.activities.byRep.every((r) => r.ownerId === rep.id)).toBe(true);
   });
 
   it("pipelineSummary names teams and owners and filters by month", async () => {
-    const rows = await db.$withTenant(tenantA, (tx) => pipelineSummary(tx, { scope: WHOLE_TENANT, fromMonth: "2026-07-01", toMonth: "2026-07-01" }));
+    const rows = await withLakeScope(tenantA, WHOLE_TENANT, (tx) =>
+      pipelineSummary(tx, { scope: WHOLE_TENANT, fromMonth: "2026-07-01", toMonth: "2026-07-01" }),
+    );
     const july = expectedPipeline(world).filter((g) => g.month === "2026-07-01");
     expect(rows.reduce((s, r) => s + r.count, 0)).toBe(july.reduce((s, g) => s + g.count, 0));
     const named = rows.find((r) => r.ownerId === world.reps[0]!.id);
@@ -167,12 +172,12 @@ describe("dashboard reads", () => {
   });
 
   it("kpiSeries has one row per day, empty days as zeros", async () => {
-    const series = await db.$withTenant(tenantA, (tx) => kpiSeries(tx, { from: "2026-11-01", to: "2026-11-30" }));
+    const series = await withLakeScope(tenantA, WHOLE_TENANT, (tx) => kpiSeries(tx, { from: "2026-11-01", to: "2026-11-30" }));
     expect(series.map((d) => d.day)).toHaveLength(30);
     const expected = expectedKpis(world).filter((g) => g.day.startsWith("2026-11"));
     expect(series.reduce((s, d) => s + d.won, 0)).toBe(expected.reduce((s, g) => s + g.won, 0));
     expect(series.reduce((s, d) => s + d.activitiesDone, 0)).toBe(expected.reduce((s, g) => s + g.activities_done, 0));
-    await expect(db.$withTenant(tenantA, (tx) => kpiSeries(tx, { from: "2026-11-30", to: "2026-11-01" }))).rejects.toThrow(RangeError);
+    await expect(withLakeScope(tenantA, WHOLE_TENANT, (tx) => kpiSeries(tx, { from: "2026-11-30", to: "2026-11-01" }))).rejects.toThrow(RangeError);
   });
 
   it("activityFeed pages through the done activities newest first without gaps or repeats", async () => {
@@ -180,7 +185,7 @@ describe("dashboard reads", () => {
     let cursor: string | null = null;
     const { decodeFeedCursor } = await import("~/lake/feed-cursor");
     do {
-      const page: Awaited<ReturnType<typeof activityFeed>> = await db.$withTenant(tenantA, (tx) =>
+      const page: Awaited<ReturnType<typeof activityFeed>> = await withLakeScope(tenantA, WHOLE_TENANT, (tx) =>
         activityFeed(tx, { cursor: cursor ? decodeFeedCursor(cursor) : null, limit: 7 }),
       );
       seen.push(...page.items.map((item) => item.id));
@@ -190,7 +195,7 @@ describe("dashboard reads", () => {
       .filter((a) => a.state === "done" && a.active && !a.deleted)
       .sort((x, y) => y.at.getTime() - x.at.getTime() || y.id.localeCompare(x.id));
     expect(seen).toEqual(done.map((a) => a.id));
-    const [first] = (await db.$withTenant(tenantA, (tx) => activityFeed(tx, { cursor: null, limit: 50 }))).items.filter((item) => item.about);
+    const [first] = (await withLakeScope(tenantA, WHOLE_TENANT, (tx) => activityFeed(tx, { cursor: null, limit: 50 }))).items.filter((item) => item.about);
     expect(first!.about!.name).toBe(world.deals.find((d) => d.id === first!.about!.id)!.name);
   });
 });
@@ -198,17 +203,17 @@ describe("dashboard reads", () => {
 describe("another tenant", () => {
   it("neither refreshes nor reads the first tenant's lake", async () => {
     await markDirty({ db }, tenantA, [["kpi", "2026-06-20"]]);
-    const refreshed = await db.$withTenant(tenantB, (tx) => refreshServing(tx));
+    const refreshed = await withLakeScope(tenantB, WHOLE_TENANT, (tx) => refreshServing(tx));
     expect(refreshed).toEqual({ pipelineMonths: [], kpiDays: [] });
-    expect(await db.$withTenant(tenantA, (tx) => tx.lakeServingDirty.count())).toBe(1);
-    await db.$withTenant(tenantB, (tx) => rebuildServing(tx));
+    expect(await withLakeScope(tenantA, WHOLE_TENANT, (tx) => tx.lakeServingDirty.count())).toBe(1);
+    await withLakeScope(tenantB, WHOLE_TENANT, (tx) => rebuildServing(tx));
     expect(await servedPipeline(tenantA)).toEqual(expectedPipeline(world));
 
     expect(await servedPipeline(tenantB)).toEqual([]);
-    expect(await db.$withTenant(tenantB, (tx) => pipelineSummary(tx, { scope: WHOLE_TENANT }))).toEqual([]);
-    const overview = await db.$withTenant(tenantB, (tx) => dashboardOverview(tx, WHOLE_TENANT, new Date("2026-11-20T04:00:00Z")));
+    expect(await withLakeScope(tenantB, WHOLE_TENANT, (tx) => pipelineSummary(tx, { scope: WHOLE_TENANT }))).toEqual([]);
+    const overview = await withLakeScope(tenantB, WHOLE_TENANT, (tx) => dashboardOverview(tx, WHOLE_TENANT, new Date("2026-11-20T04:00:00Z")));
     expect(overview.openPipeline).toEqual({ count: 0, value: 0, weightedValue: 0 });
     expect(overview.stale.count).toBe(0);
-    expect((await db.$withTenant(tenantB, (tx) => activityFeed(tx, { cursor: null, limit: 10 }))).items).toEqual([]);
+    expect((await withLakeScope(tenantB, WHOLE_TENANT, (tx) => activityFeed(tx, { cursor: null, limit: 10 }))).items).toEqual([]);
   });
 });

@@ -1,11 +1,11 @@
 import { type LoaderFunctionArgs } from "@remix-run/node";
 import { requireTenantUser } from "~/auth/guards.server";
-import { db } from "~/db.server";
-import { dashboardOverview, WHOLE_TENANT } from "~/lake/serving-reads.server";
+import { withLakeAccess } from "~/lake/hierarchy.server";
+import { dashboardOverview } from "~/lake/serving-reads.server";
 
-/** The sales dashboard's headline figures from the caller's lake; every member sees the whole workspace for now. */
+/** The sales dashboard's headline figures from the caller's lake, over the records their place in the sales hierarchy lets them see. */
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireTenantUser(request);
-  const overview = await db.$withTenant(viewer.tenant.id, (tx) => dashboardOverview(tx, WHOLE_TENANT));
+  const overview = await withLakeAccess(viewer, (tx, access) => dashboardOverview(tx, access.scope));
   return Response.json(overview, { headers: { "Cache-Control": "no-store" } });
 }

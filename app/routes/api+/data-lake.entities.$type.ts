@@ -1,12 +1,11 @@
 import { type LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { requireTenantUser } from "~/auth/guards.server";
-import { db } from "~/db.server";
 import { apiError } from "~/http.server";
 import { ENTITY_PAGE_MAX, ENTITY_TYPES, entityKindOf, listEntities } from "~/lake/entities.server";
 import { maskPersonalEntity } from "~/lake/entity-privacy";
-import { WHOLE_TENANT } from "~/lake/serving-reads.server";
-import { seesPersonalData } from "~/privacy/mask";
+import { seesLakeRows } from "~/lake/hierarchy";
+import { withLakeAccess } from "~/lake/hierarchy.server";
 import { formatZodIssues } from "~/utils/zod-issues";
 
 const EntitiesQuery = z
@@ -21,7 +20,9 @@ const EntitiesQuery = z
 /**
  * A page of the caller's canonical entities of one type, ordered by id, each
  * with its source references; `next_cursor` is null on the last page.
- * Viewers see people's names, addresses and numbers masked.
+ * Opportunities and activities are those the caller's place in the sales
+ * hierarchy lets them see. Viewers, and members no lake user matches, see
+ * people's names, addresses and numbers masked.
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireTenantUser(request);
@@ -33,7 +34,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const query = EntitiesQuery.safeParse(Object.fromEntries(given));
   if (!query.success) return apiError(400, "invalid_query", formatZodIssues(query.error, "(query)"));
   const { cursor, limit, q } = query.data;
-  const page = await db.$withTenant(viewer.tenant.id, (tx) => listEntities(tx, kind, { cursor: cursor ?? null, limit, q, scope: WHOLE_TENANT }));
-  const items = seesPersonalData(viewer.roles) ? page.items : page.items.map((item) => maskPersonalEntity(kind, item));
+  const { page, full } = await withLakeAccess(viewer, async (tx, access) => ({
+    page: await listEntities(tx, kind, { cursor: cursor ?? null, limit, q, scope: access.scope }),
+    full: seesLakeRows(access),
+  }));
+  const items = full ? page.items : page.items.map((item) => maskPersonalEntity(kind, item));
   return Response.json({ type, items, next_cursor: page.nextCursor }, { headers: { "Cache-Control": "no-store" } });
 }

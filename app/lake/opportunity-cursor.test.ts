@@ -1,0 +1,20 @@
+import { describe, expect, it } from "vitest";
+import { decodeOpportunityCursor, encodeOpportunityCursor } from "./opportunity-cursor";
+
+const id = "0b6f3a52-6f1e-4a8e-9d0c-2f5b7c1d9e10";
+
+describe("opportunity cursor", () => {
+  it("round-trips a value and an update position", () => {
+    expect(decodeOpportunityCursor("-value", encodeOpportunityCursor("-value", { key: "12500.50", id }))).toEqual({ key: "12500.50", id });
+    const at = "2026-11-30T08:00:00.000Z";
+    expect(decodeOpportunityCursor("updated", encodeOpportunityCursor("updated", { key: at, id }))).toEqual({ key: at, id });
+  });
+
+  it("refuses a cursor made for another sort, a bad key or a bad id", () => {
+    expect(decodeOpportunityCursor("value", encodeOpportunityCursor("-value", { key: "1", id }))).toBeNull();
+    expect(decodeOpportunityCursor("value", encodeOpportunityCursor("value", { key: "1; DROP", id }))).toBeNull();
+    expect(decodeOpportunityCursor("-updated", encodeOpportunityCursor("-updated", { key: "yesterday", id }))).toBeNull();
+    expect(decodeOpportunityCursor("value", encodeOpportunityCursor("value", { key: "1", id: "42" }))).toBeNull();
+    expect(decodeOpportunityCursor("value", "not-a-cursor")).toBeNull();
+  });
+});

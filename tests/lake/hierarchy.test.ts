@@ -1,0 +1,302 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { appRequest, invoke } from "../support/app-requests";
+import { mintToken, startStandIns, type StandIns } from "../support/platform";
+import { memberCookie } from "../support/workspace-users";
+import { dirtyGroupsOf, makeLakeWorld, markDirty, seedCanonical, type Deal, type LakeWorld } from "./lake-fixtures";
+
+/**
+ * The sales hierarchy against one seeded lake: Aisha leads the Direct team
+ * (herself and Dev) and signs in linked through Odoo (`oauth_uid`); Ben is a
+ * rep matched by his verified email; an admin, a viewer and an ops member no
+ * lake user matches. Each sees, through the read functions and through the
+ * API, exactly the opportunities their place lets them; the database policy
+ * itself narrows a raw query.
+ */
+let standIns: StandIns;
+let app: Awaited<ReturnType<typeof loadApp>>;
+let world: LakeWorld;
+let tenantId: string;
+let otherTenantId: string;
+const cookies: Record<"admin" | "manager" | "rep" | "viewer" | "unmapped", string> = { admin: "", manager: "", rep: "", viewer: "", unmapped: "" };
+
+async function loadApp() {
+  const [db, hierarchy, opportunities, list, detail, overview, entities, serving] = await Promise.all([
+    import("~/db.server"),
+    import("~/lake/hierarchy.server"),
+    import("~/lake/opportunities.server"),
+    import("~/routes/api+/opportunities._index"),
+    import("~/routes/api+/opportunities.$id"),
+    import("~/routes/api+/dashboard.overview"),
+    import("~/routes/api+/data-lake.entities.$type"),
+    import("~/lake/serving.server"),
+  ]);
+  return { ...db, ...hierarchy, ...opportunities, list, detail, overview, entities, ...serving };
+}
+
+const rep = (name: string) => world.reps.find((r) => r.name.startsWith(name))!;
+const live = (d: Deal) => !d.deleted;
+const idsOf = (deals: Deal[]) => deals.map((d) => d.id).sort();
+
+type Auth = { cookie?: string; token?: string };
+
+async function get(path: string, auth: Auth) {
+  const [pathname] = path.split("?");
+  const id = pathname!.match(/^\/api\/opportunities\/([^/]+)$/)?.[1];
+  const type = pathname!.match(/^\/api\/data-lake\/entities\/([^/]+)$/)?.[1];
+  const route = id ? app.detail : type ? app.entities : pathname === "/api/dashboard/overview" ? app.overview : app.list;
+  const response = await invoke(route.loader, appRequest(path, auth), id ? { id } : type ? { type } : {});
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> & { items?: Array<Record<string, unknown>> } };
+}
+
+/** Every page of the list, following next_cursor. */
+async function allPages(auth: Auth, query = "") {
+  const items: Array<Record<string, unknown>> = [];
+  let cursor: string | null = null;
+  do {
+    const { status, body } = await get(`/api/opportunities?limit=7${query}${cursor ? `&cursor=${cursor}` : ""}`, auth);
+    expect(status).toBe(200);
+    items.push(...body.items!);
+    cursor = body.next_cursor as string | null;
+  } while (cursor);
+  return items;
+}
+
+beforeAll(async () => {
+  standIns = await startStandIns();
+  app = await loadApp();
+  tenantId = (await app.platformDb.tenant.create({ data: { slug: "lake-hier", name: "Hierarchy", status: "active" } })).id;
+  otherTenantId = (await app.platformDb.tenant.create({ data: { slug: "lake-hier-other", name: "Other", status: "active" } })).id;
+  world = makeLakeWorld(13, { deals: 60, activities: 40 });
+  await seedCanonical(app, tenantId, world);
+  await markDirty(app, tenantId, dirtyGroupsOf(world.deals, world.activities));
+  const [aisha, ben, dev] = [rep("Aisha"), rep("Ben"), rep("Dev")];
+  await app.withLakeScope(tenantId, { ownerIds: null }, async (tx) => {
+    await app.refreshServing(tx);
+    for (const r of world.reps)
+      await tx.$executeRaw`UPDATE lake_users SET email = ${`${r.name.split(" ")[0]!.toLowerCase()}@hier.test`} WHERE id = ${r.id}::uuid`;
+    await tx.$executeRaw`UPDATE lake_teams SET leader_id = ${aisha.id}::uuid, member_ids = ARRAY[${aisha.id}::uuid, ${dev.id}::uuid] WHERE id = ${aisha.teamId}::uuid`;
+    await tx.$executeRaw`UPDATE lake_teams SET member_ids = ARRAY[${ben.id}::uuid] WHERE id = ${ben.teamId}::uuid`;
+    // Aisha's Odoo user as provisioning links it: oauth_uid = her identity's subject.
+    const run = await tx.lakeSyncRun.create({ data: { source: "odoo", mode: "full", trigger: "cli", status: "succeeded" } });
+    const raw = await tx.lakeRawRecord.create({
+      data: {
+        source: "odoo",
+        entity: "res.users",
+        sourceId: "7",
+        contentHash: Buffer.from("u7"),
+        payload: { id: 7, name: aisha.name, login: "aisha.t@odoo.test", oauth_uid: "hier-manager-sub" },
+        syncRunId: run.id,
+      },
+    });
+    await tx.lakeSourceRecord.create({
+      data: { source: "odoo", entity: "res.users", sourceId: "7", rawId: raw.id, contentHash: Buffer.from("u7"), canonicalKind: "user", canonicalId: aisha.id },
+    });
+  });
+  // Aisha signs in under another address: only the Odoo link maps her.
+  cookies.manager = (await memberCookie("hier-manager", ["ops"], tenantId, "aisha.personal@example.test")).cookie;
+  cookies.rep = (await memberCookie("hier-rep", ["ops"], tenantId, "ben@hier.test")).cookie;
+  cookies.admin = (await memberCookie("hier-admin", ["admin"], tenantId)).cookie;
+  cookies.viewer = (await memberCookie("hier-viewer", ["viewer"], tenantId, "dev@hier.test")).cookie;
+  cookies.unmapped = (await memberCookie("hier-unmapped", ["ops"], tenantId, "nobody@hier.test")).cookie;
+  await app.platformDb.user.updateMany({ where: { sub: { in: ["hier-rep-sub", "hier-viewer-sub", "hier-unmapped-sub"] } }, data: { emailVerified: true } });
+}, 120_000);
+
+afterAll(async () => {
+  await standIns?.stop();
+});
+
+const member = (sub: string, roles: string[], verifiedEmail: string | null = null) => ({ sub, roles, verifiedEmail });
+
+describe("mapping a member to the lake", () => {
+  it("maps by the linked Odoo user, else by the verified email, else not at all", async () => {
+    const access = (m: ReturnType<typeof member>) => app.db.$withTenant(tenantId, (tx) => app.lakeAccessFor(tx, m));
+    expect(await access(member("hier-manager-sub", ["ops"]))).toMatchObject({ role: "manager", lakeUserId: rep("Aisha").id });
+    expect(await access(member("hier-rep-sub", ["ops"], "BEN@hier.test"))).toMatchObject({ role: "rep", lakeUserId: rep("Ben").id });
+    expect(await access(member("hier-rep-sub", ["ops"], null))).toMatchObject({ role: "aggregates", lakeUserId: null });
+    // Chloe's lake user is gone from Odoo: her address maps to nobody.
+    expect(await access(member("someone", ["ops"], "chloe@hier.test"))).toMatchObject({ role: "aggregates", lakeUserId: null });
+    // Another tenant's lake knows none of them.
+    expect(await app.db.$withTenant(otherTenantId, (tx) => app.lakeUserOf(tx, member("hier-manager-sub", ["ops"], "ben@hier.test")))).toBeNull();
+  });
+
+  it("gives the manager their team's owners, the rep their own", async () => {
+    const manager = await app.db.$withTenant(tenantId, (tx) => app.lakeAccessFor(tx, member("hier-manager-sub", ["ops"])));
+    expect(manager.scope.ownerIds).toEqual([rep("Aisha").id, rep("Dev").id].sort());
+    expect(manager).toMatchObject({ teamIds: [rep("Aisha").teamId] });
+  });
+});
+
+describe("the read functions under each caller's scope", () => {
+  const cases = [
+    ["admin", member("x", ["admin"]), () => world.deals.filter(live)],
+    ["manager", member("hier-manager-sub", ["ops"]), () => world.deals.filter((d) => live(d) && [rep("Aisha").id, rep("Dev").id].includes(d.ownerId!))],
+    ["rep", member("hier-rep-sub", ["ops"], "ben@hier.test"), () => world.deals.filter((d) => live(d) && d.ownerId === rep("Ben").id)],
+    ["viewer", member("hier-viewer-sub", ["viewer"], "dev@hier.test"), () => world.deals.filter(live)],
+    ["unmapped", member("hier-unmapped-sub", ["ops"], "nobody@hier.test"), () => world.deals.filter(live)],
+  ] as const;
+
+  it.each(cases)("lists exactly the %s's opportunities", async (_role, m, expected) => {
+    const items = await app.db.$withTenant(tenantId, async (tx) => {
+      const access = await app.lakeAccessFor(tx, m);
+      await app.setLakeScope(tx, access.scope);
+      return (await app.listOpportunities(tx, access, { sort: "-value", cursor: null, limit: 200 })).items;
+    });
+    expect(items.map((i) => i.id).sort()).toEqual(idsOf(expected()));
+    expect(expected().length).toBeGreaterThan(0);
+  });
+
+  it("finds no colleague's opportunity for a rep, even by id", async () => {
+    const colleagues = world.deals.find((d) => live(d) && d.ownerId === rep("Aisha").id)!;
+    const access = await app.db.$withTenant(tenantId, (tx) => app.lakeAccessFor(tx, member("hier-rep-sub", ["ops"], "ben@hier.test")));
+    expect(await app.withLakeScope(tenantId, access.scope, (tx) => app.opportunityDetail(tx, access, colleagues.id))).toBeNull();
+  });
+});
+
+describe("GET /api/opportunities", () => {
+  it.each([
+    ["admin", () => world.deals.filter(live)],
+    ["manager", () => world.deals.filter((d) => live(d) && [rep("Aisha").id, rep("Dev").id].includes(d.ownerId!))],
+    ["rep", () => world.deals.filter((d) => live(d) && d.ownerId === rep("Ben").id)],
+    ["viewer", () => world.deals.filter(live)],
+    ["unmapped", () => world.deals.filter(live)],
+  ] as const)("pages through exactly the %s's opportunities", async (role, expected) => {
+    const items = await allPages({ cookie: cookies[role] });
+    expect(items.map((i) => i.id as string).sort()).toEqual(idsOf(expected()));
+  });
+
+  it("sorts by value and by last change, both ways, across pages", async () => {
+    const values = (await allPages({ cookie: cookies.admin }, "&sort=-value")).map((i) => i.value as number);
+    expect(values).toEqual([...values].sort((a, b) => b - a));
+    const updated = (await allPages({ cookie: cookies.manager }, "&sort=updated")).map((i) => Date.parse(i.updatedAt as string));
+    expect(updated).toEqual([...updated].sort((a, b) => a - b));
+  });
+
+  it("filters by owner, team and stage within the caller's scope", async () => {
+    const ben = rep("Ben");
+    expect((await allPages({ cookie: cookies.admin }, `&owner=${ben.id}`)).map((i) => i.id).sort()).toEqual(
+      idsOf(world.deals.filter((d) => live(d) && d.ownerId === ben.id)),
+    );
+    // The manager asking for Ben's team sees none of it: it is not theirs.
+    expect(await allPages({ cookie: cookies.manager }, `&team=${ben.teamId}`)).toEqual([]);
+    const proposition = await allPages({ cookie: cookies.admin }, "&stage=Proposition");
+    expect(proposition.map((i) => i.id).sort()).toEqual(idsOf(world.deals.filter((d) => live(d) && d.stageName === "Proposition")));
+  });
+
+  it("masks names, contacts and owners for viewers and unmapped members", async () => {
+    for (const role of ["viewer", "unmapped"] as const) {
+      const { body } = await get("/api/opportunities?limit=200&sort=-value", { cookie: cookies[role] });
+      const owned = body.items!.find((i) => i.owner)!;
+      expect(owned.name).toMatch(/^(\S\. ?)+$/);
+      expect((owned.owner as { name: string }).name).toMatch(/^(\S\. ?)+$/);
+    }
+    const { body } = await get("/api/opportunities?limit=200", { cookie: cookies.rep });
+    expect(body.items!.every((i) => /^Deal \d+$/.test(i.name as string))).toBe(true);
+  });
+
+  it("refuses a cursor made for another sort, and a bad query", async () => {
+    const { body } = await get("/api/opportunities?limit=2&sort=-value", { cookie: cookies.admin });
+    expect((await get(`/api/opportunities?sort=updated&cursor=${body.next_cursor}`, { cookie: cookies.admin })).status).toBe(400);
+    expect((await get("/api/opportunities?sort=name", { cookie: cookies.admin })).status).toBe(400);
+    expect((await get("/api/opportunities", {})).status).toBe(401);
+  });
+
+  it("scopes a bearer caller the same way: the linked Odoo user is the manager", async () => {
+    const token = await mintToken(standIns.idp, { sub: "hier-manager-sub", email: "aisha.personal@example.test", tenant_id: "lake-hier", roles: ["ops"] });
+    const items = await allPages({ token });
+    expect(items.map((i) => i.id as string).sort()).toEqual(idsOf(world.deals.filter((d) => live(d) && [rep("Aisha").id, rep("Dev").id].includes(d.ownerId!))));
+  });
+});
+
+describe("GET /api/opportunities/:id", () => {
+  it("answers 404 to a rep asking for a colleague's opportunity, 200 for their own", async () => {
+    const colleagues = world.deals.find((d) => live(d) && d.ownerId === rep("Aisha").id)!;
+    const own = world.deals.find((d) => live(d) && d.ownerId === rep("Ben").id)!;
+    expect(await get(`/api/opportunities/${colleagues.id}`, { cookie: cookies.rep })).toMatchObject({ status: 404, body: { error: "not_found" } });
+    expect(await get(`/api/opportunities/${own.id}`, { cookie: cookies.rep })).toMatchObject({
+      status: 200,
+      body: { id: own.id, name: own.name, owner: { id: own.ownerId, name: rep("Ben").name } },
+    });
+  });
+
+  it("shows a manager their team's deals and no other team's", async () => {
+    const devs = world.deals.find((d) => live(d) && d.ownerId === rep("Dev").id)!;
+    const bens = world.deals.find((d) => live(d) && d.ownerId === rep("Ben").id)!;
+    expect((await get(`/api/opportunities/${devs.id}`, { cookie: cookies.manager })).status).toBe(200);
+    expect((await get(`/api/opportunities/${bens.id}`, { cookie: cookies.manager })).status).toBe(404);
+    expect((await get(`/api/opportunities/${bens.id}`, { cookie: cookies.admin })).status).toBe(200);
+    expect((await get("/api/opportunities/not-a-uuid", { cookie: cookies.admin })).status).toBe(404);
+  });
+});
+
+describe("GET /api/dashboard/overview", () => {
+  it("sums a rep's own pipeline, the admin's whole tenant", async () => {
+    const open = (owner?: string) =>
+      world.deals.filter((d) => live(d) && d.active && d.outcome === "open" && (owner === undefined || d.ownerId === owner)).length;
+    const repOverview = await get("/api/dashboard/overview", { cookie: cookies.rep });
+    expect(repOverview.body.openPipeline).toMatchObject({ count: open(rep("Ben").id) });
+    const adminOverview = await get("/api/dashboard/overview", { cookie: cookies.admin });
+    expect(adminOverview.body.openPipeline).toMatchObject({ count: open() });
+  });
+});
+
+describe("GET /api/data-lake/entities/:type", () => {
+  it("browses only the caller's opportunities, and masks people for members no lake user matches", async () => {
+    const { body } = await get("/api/data-lake/entities/opportunities?limit=200", { cookie: cookies.rep });
+    expect(body.items!.map((i) => i.id as string).sort()).toEqual(idsOf(world.deals.filter((d) => live(d) && d.ownerId === rep("Ben").id)));
+    const names = async (role: keyof typeof cookies) =>
+      (await get("/api/data-lake/entities/users?limit=200", { cookie: cookies[role] })).body.items!.map((i) => i.label as string).sort();
+    expect(await names("rep")).toEqual(
+      world.reps
+        .filter((r) => !r.deleted)
+        .map((r) => r.name)
+        .sort(),
+    );
+    expect(await names("unmapped")).toEqual(
+      world.reps
+        .filter((r) => !r.deleted)
+        .map((r) => r.name.replace(/(\S)\S*/g, "$1."))
+        .sort(),
+    );
+  });
+});
+
+describe("the hierarchy policy in the database", () => {
+  const ownersSeen = (setting: string | null, table: string) =>
+    app.db.$withTenant(tenantId, async (tx) => {
+      if (setting !== null) await tx.$executeRaw`SELECT set_config('app.lake_owner_ids', ${setting}, true)`;
+      return tx.$queryRawUnsafe<Array<{ owner_id: string | null }>>(`SELECT owner_id FROM ${table}`);
+    });
+
+  it("returns only the scope's rows to a raw query, and none when the scope is unset", async () => {
+    const ben = rep("Ben").id;
+    for (const table of ["lake_opportunities", "lake_activities", "lake_pipeline_summary", "lake_kpi_daily"]) {
+      const narrowed = await ownersSeen(ben, table);
+      expect(narrowed.length, table).toBeGreaterThan(0);
+      expect(new Set(narrowed.map((r) => r.owner_id)), table).toEqual(new Set([ben]));
+      expect(await ownersSeen(null, table), table).toEqual([]);
+      expect(await ownersSeen("", table), table).toEqual([]);
+    }
+    expect(await ownersSeen(ben, "lake_opportunities")).toHaveLength(world.deals.filter((d) => d.ownerId === ben).length);
+    expect(await ownersSeen("*", "lake_opportunities")).toHaveLength(world.deals.length);
+  });
+
+  it("lets a narrowed transaction write only its own owners' rows", async () => {
+    const ben = rep("Ben").id;
+    const aishas = world.deals.find((d) => d.ownerId === rep("Aisha").id)!;
+    const updated = await app.withLakeScope(
+      tenantId,
+      { ownerIds: [ben] },
+      (tx) => tx.$executeRaw`UPDATE lake_opportunities SET name = 'taken' WHERE id = ${aishas.id}::uuid`,
+    );
+    expect(updated).toBe(0);
+    await expect(
+      app.withLakeScope(
+        tenantId,
+        { ownerIds: [ben] },
+        (tx) =>
+          tx.$executeRaw`INSERT INTO lake_opportunities (name, stage_kind, outcome, opened_at, owner_id, content_hash)
+                       VALUES ('planted', 'opportunity', 'open', now(), ${rep("Aisha").id}::uuid, '\\x00')`,
+      ),
+    ).rejects.toThrow(/row-level security/);
+  });
+});

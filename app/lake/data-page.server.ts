@@ -1,10 +1,11 @@
 import { z } from "zod";
+import { type TenantViewer } from "~/auth/guards.server";
 import { isTenantAdmin } from "~/auth/roles";
-import { db } from "~/db.server";
 import { seesPersonalData } from "~/privacy/mask";
 import { ENTITY_TYPES, entityKindOf, listEntities, type EntityType } from "./entities.server";
 import { maskPersonalEntity } from "./entity-privacy";
 import { decodeFeedCursor, encodeFeedCursor } from "./feed-cursor";
+import { withLakeAccess } from "./hierarchy.server";
 import { syncHistory, syncStatus } from "./sync-status.server";
 
 /** Everything the Data page shows, read in one tenant transaction. */
@@ -21,7 +22,8 @@ const DataQuery = z.object({
   runs: z.string().max(200).nullable().catch(null),
 });
 
-export async function dataPage(tenantId: string, roles: readonly string[], url: URL) {
+export async function dataPage(viewer: TenantViewer, url: URL) {
+  const roles = viewer.roles;
   const query = DataQuery.parse({
     type: url.searchParams.get("type") ?? undefined,
     q: url.searchParams.get("q") ?? "",
@@ -30,7 +32,8 @@ export async function dataPage(tenantId: string, roles: readonly string[], url: 
   });
   const kind = entityKindOf(query.type)!;
   const runsCursor = query.runs ? decodeFeedCursor(query.runs) : null;
-  const { sources, history, entities } = await db.$withTenant(tenantId, async (tx) => ({
+  // The entity browser follows the sales hierarchy: a rep browses their own deals and activities.
+  const { sources, history, entities } = await withLakeAccess(viewer, async (tx) => ({
     sources: await syncStatus(tx),
     history: await syncHistory(tx, { cursor: runsCursor, limit: RUNS_PER_PAGE }),
     entities: await listEntities(tx, kind, { cursor: query.after, limit: ENTITIES_PER_PAGE, q: query.q || null }),

@@ -43,6 +43,8 @@ export const ODOO_LAKE_ENTITIES: readonly OdooLakeEntity[] = [
   {
     model: "res.users",
     fields: ["name", "login", "email", "active", "company_id", "sale_team_id"],
+    // auth_oauth's link to the platform's sign-in: how a platform user is matched to their Odoo user
+    optional: ["oauth_uid"],
     // internal users of the tenant's company (portal users are customers, not salespeople)
     domain: ({ companyId }) => [["share", "=", false], ...(companyId === null ? [] : ([["company_ids", "in", [companyId]]] as OdooDomain))],
   },

@@ -20,7 +20,7 @@ import { durationMsBetween, formatDurationMs, formatWhen } from "~/utils/date-fo
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireTenantUser(request);
-  return dataPage(viewer.tenant.id, viewer.roles, new URL(request.url));
+  return dataPage(viewer, new URL(request.url));
 }
 
 const DataAction = z.object({ intent: z.literal("sync"), source: z.enum(LAKE_SOURCES), mode: z.enum(SYNC_MODES) });

@@ -7,11 +7,11 @@ import { Badge } from "~/components/ui/badge";
 import { DataTable, type DataColumn } from "~/components/ui/data-table";
 import { Page } from "~/components/ui/page";
 import { Section } from "~/dashboard/section";
-import { db } from "~/db.server";
 import { invariantFound } from "~/http.server";
 import { SOURCE_LABEL } from "~/lake/data-page";
 import { entityDetail, entityKindOf } from "~/lake/entities.server";
 import { maskPersonalEntity } from "~/lake/entity-privacy";
+import { withLakeAccess } from "~/lake/hierarchy.server";
 import { seesPersonalData } from "~/privacy/mask";
 import { formatWhen } from "~/utils/date-format";
 
@@ -28,7 +28,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const id = z.uuid().safeParse(params.id);
   invariantFound(kind, "No such entity type");
   invariantFound(id.data, "No such entity");
-  const entity = await db.$withTenant(viewer.tenant.id, (tx) => entityDetail(tx, kind, id.data));
+  const entity = await withLakeAccess(viewer, (tx) => entityDetail(tx, kind, id.data));
   invariantFound(entity, "No such entity");
   const personal = seesPersonalData(viewer.roles);
   const shown = personal ? entity : maskPersonalEntity(kind, entity);

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
+import { withLakeScope } from "~/lake/hierarchy.server";
 import { replayLake } from "~/lake/replay.server";
+import { WHOLE_TENANT } from "~/lake/serving-reads.server";
 import { SOURCE_MAPPERS } from "~/lake/source-mappers";
 import { sourceKit } from "~/lake/sources.server";
 import { requestSyncIn } from "~/lake/sync-requests.server";
@@ -66,7 +68,7 @@ function sourceOpportunities() {
 }
 
 async function lakeOpportunities() {
-  const rows = await db.$withTenant(tenant.tenantId, (tx) => tx.lakeOpportunity.findMany({ where: { deletedAt: null } }));
+  const rows = await withLakeScope(tenant.tenantId, WHOLE_TENANT, (tx) => tx.lakeOpportunity.findMany({ where: { deletedAt: null } }));
   return rows
     .map((o) => ({
       name: o.name,
@@ -130,7 +132,7 @@ describe("an Odoo lake sync", () => {
     expect(unchanged).toMatchObject({ raw_inserted: 0, inserted: 0, updated: 0, deleted: 0 });
 
     const snapshot = async () =>
-      db.$withTenant(tenant.tenantId, async (tx) => ({
+      withLakeScope(tenant.tenantId, WHOLE_TENANT, async (tx) => ({
         opportunities: (await tx.lakeOpportunity.findMany({ orderBy: { id: "asc" }, omit: { createdAt: true, updatedAt: true, deletedAt: true } })).map(
           (o) => ({ ...o, expectedRevenue: o.expectedRevenue.toString() }),
         ),

@@ -1,4 +1,5 @@
 import { type TenantTx } from "~/db.server";
+import { env } from "~/env.server";
 import { Prisma } from "~/generated/prisma/client";
 import { type FeedPosition } from "./feed-cursor";
 import { lakeHealth, runRejects, type SourceHealth, type SyncReject } from "./lake-status.server";
@@ -52,9 +53,12 @@ export async function sourceUnconnectedReason(tx: TenantTx, source: LakeSource):
     return connection ? null : "This workspace has no Odoo connection yet";
   }
   const m365 = await tx.lakeSource.findFirst({ where: { source }, select: { directoryId: true, clientId: true, secretCipher: true } });
-  return m365?.directoryId && m365.clientId && m365.secretCipher
+  if (!m365?.directoryId) return "Microsoft 365 is not connected: no Microsoft Entra directory is linked to this workspace";
+  // The workspace's own app registration, or the platform's, which the directory's admin consented to.
+  const platformApp = Boolean(env().MS_CLIENT_ID && env().MS_CLIENT_SECRET);
+  return (m365.clientId && m365.secretCipher) || platformApp
     ? null
-    : "Microsoft 365 is not connected: an admin connects it from Settings with the directory id and the app's credentials";
+    : "Microsoft 365 is not connected: no Microsoft Entra app registration is configured (MS_CLIENT_ID and MS_CLIENT_SECRET)";
 }
 
 export type SourceSyncStatus = Omit<SourceHealth, "lastRun"> & {

@@ -8,7 +8,8 @@ export type { FieldDef, FieldType, MethodDef, ModelDef } from "./model-kit";
 
 /**
  * The part of Odoo 17/18 the platform touches: the models, their fields
- * (reference §5, §7, §8), access rights per group, record rules, SQL
+ * (as odoo/addons/base/models/res_partner.py, res_users.py and res_company.py
+ * define them), access rights per group, record rules, SQL
  * constraints and the side effects of create/write that callers depend on.
  */
 
@@ -185,7 +186,7 @@ const resCompany = model({
       });
       rec.partner_id = partner.id;
     }
-    // Only the creating user and the superuser get the new company (reference §8).
+    // Only the creating user and the superuser get the new company (res_company.py, `create`).
     for (const uid of new Set([env.uid, SUPERUSER_ID])) {
       const user = db.get("res.users", uid);
       if (user && !(user.company_ids as number[]).includes(rec.id)) user.company_ids = [...(user.company_ids as number[]), rec.id].sort((a, b) => a - b);
@@ -227,7 +228,7 @@ const resUsers = model({
       type: "many2many",
       string: "Groups",
       relation: "res.groups",
-      // Odoo copies the groups of the template user base.default_user (reference §8).
+      // Odoo copies the groups of the template user base.default_user (res_users.py, `_default_groups`).
       default: (env) => {
         const template = env.db.xmlId("base.default_user");
         return template ? [...((env.db.get("res.users", template)?.groups_id as number[]) ?? [])] : [];
@@ -559,7 +560,7 @@ export const MODULES: Record<string, ModuleDef> = {
       addGroup(db, "sales_team.group_sale_salesman_all_leads", "User: All Documents", ["sales_team.group_sale_salesman"]);
       addGroup(db, "sales_team.group_sale_manager", "Administrator", ["sales_team.group_sale_salesman_all_leads"]);
       grant(db, "base.user_admin", "sales_team.group_sale_manager");
-      // The template user every new user copies when groups_id is omitted (reference §8).
+      // The template user every new user copies when groups_id is omitted (res_users.py, `_default_groups`).
       grant(db, "base.default_user", "sales_team.group_sale_manager");
     },
   },

@@ -19,7 +19,8 @@ import { type MethodDef, type ModelDef } from "./models";
 import { SimDatabase, type Env } from "./orm";
 
 /**
- * Odoo 17/18 `/jsonrpc` simulator (reference: /work/shared/reference/odoo-external-api.md).
+ * Odoo 17/18 `/jsonrpc` simulator, after Odoo's external API
+ * (https://www.odoo.com/documentation/17.0/developer/reference/external_api.html).
  * Speaks the real envelope — HTTP 200 errors with `data.name`, 400 for
  * malformed bodies, no `result` key for None — over node:http.
  */

@@ -4,7 +4,7 @@ import { type OdooLakeEntity } from "~/lake/odoo/entities";
 import { OdooClient } from "~/odoo/client.server";
 import { startOdooSimulator, type OdooSimulator } from "../sims/odoo/index";
 import { closedAfterEach } from "./support/cleanup";
-import { loadExchange, type DocumentedExchange } from "./support/fixtures";
+import { loadExchange, sendDocumented, type DocumentedExchange } from "./support/fixtures";
 import { shapeMismatches } from "./support/json-shape";
 import { startRecordingServer, type RecordedRequest } from "./support/recording-server";
 
@@ -76,14 +76,7 @@ describe("Odoo simulator against the lake's documented calls", () => {
   });
   afterAll(() => sim.stop());
 
-  async function send(exchange: DocumentedExchange) {
-    const res = await fetch(`${sim.url}${exchange.request.path}`, {
-      method: exchange.request.method,
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(exchange.request.body),
-    });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-  }
+  const send = (exchange: DocumentedExchange) => sendDocumented(sim.url, exchange);
 
   it("answers the documented fields_get and the paged search_read in the documented shapes", async () => {
     for (const exchange of [fieldsGet, searchRead]) {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OdooAccessDenied, OdooClient } from "~/odoo/client.server";
 import { startOdooSimulator, type OdooSimulator } from "../sims/odoo/index";
 import { closedAfterEach } from "./support/cleanup";
-import { loadExchange, type DocumentedExchange } from "./support/fixtures";
+import { loadExchange, sendDocumented, type DocumentedExchange } from "./support/fixtures";
 import { shapeMismatches } from "./support/json-shape";
 import { startRecordingServer, type RecordingServer } from "./support/recording-server";
 
@@ -73,14 +73,7 @@ describe("Odoo simulator against Odoo's documented JSON-RPC", () => {
   });
   afterAll(() => sim.stop());
 
-  async function send(exchange: DocumentedExchange) {
-    const res = await fetch(`${sim.url}${exchange.request.path}`, {
-      method: exchange.request.method,
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(exchange.request.body),
-    });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-  }
+  const send = (exchange: DocumentedExchange) => sendDocumented(sim.url, exchange);
 
   it("answers the documented login, version and search_read calls in the documented envelope", async () => {
     for (const exchange of [login, version, searchRead]) {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OdooClient, type OdooSession } from "~/odoo/client.server";
-import { REQUIRED_MODULES } from "~/odoo/module-install.server";
-import { seedDemoCrm, startOdooSimulator, type OdooSimulator, type SimDatabase } from "../../../tests/sims/odoo";
-import { createTenantWithOdoo, ODOO_DB } from "../../../tests/support/lead-push-fixtures";
+import { seedDemoCrm, type OdooSimulator, type SimDatabase } from "../../../tests/sims/odoo";
+import { createTenantWithOdoo } from "../../../tests/support/lead-push-fixtures";
+import { startCrmOdoo } from "../../../tests/support/odoo-crm";
 import { type MapContext, type SourcePage } from "../pipeline";
 import { OdooLakeConnector, openOdooLakeConnector } from "./connector.server";
 import { parseCursor } from "./cursor";
@@ -23,9 +23,7 @@ let other: { tenantId: string; companyId: number };
 const NOW = new Date("2026-11-30T12:00:00Z");
 
 beforeAll(async () => {
-  sim = await startOdooSimulator({ databases: [{ name: ODOO_DB, adminPassword: "admin-pw", modules: [...REQUIRED_MODULES, "crm"] }] });
-  admin = await new OdooClient({ baseUrl: sim.url }).connect(ODOO_DB, "admin", "admin-pw");
-  odoo = sim.state.database(ODOO_DB);
+  ({ sim, admin, odoo } = await startCrmOdoo());
   tenant = await createTenantWithOdoo(sim, admin);
   other = await createTenantWithOdoo(sim, admin);
   seedDemoCrm(odoo, { companyId: tenant.companyId, companies: 12, leads: 80, now: NOW });

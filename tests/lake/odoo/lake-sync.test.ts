@@ -7,10 +7,10 @@ import { SOURCE_MAPPERS } from "~/lake/source-mappers";
 import { sourceKit } from "~/lake/sources.server";
 import { requestSyncIn } from "~/lake/sync-requests.server";
 import { runSync } from "~/lake/sync-runner.server";
-import { OdooClient, type OdooSession } from "~/odoo/client.server";
-import { REQUIRED_MODULES } from "~/odoo/module-install.server";
-import { seedDemoCrm, startOdooSimulator, type OdooSimulator, type SimDatabase } from "../../sims/odoo";
-import { createTenantWithOdoo, ODOO_DB } from "../../support/lead-push-fixtures";
+import { type OdooSession } from "~/odoo/client.server";
+import { seedDemoCrm, type OdooSimulator, type SimDatabase } from "../../sims/odoo";
+import { createTenantWithOdoo } from "../../support/lead-push-fixtures";
+import { startCrmOdoo } from "../../support/odoo-crm";
 
 /**
  * The Odoo source through the whole engine, against the simulator over HTTP:
@@ -27,9 +27,7 @@ let tenant: { tenantId: string; companyId: number };
 const NOW = new Date("2026-11-30T12:00:00Z");
 
 beforeAll(async () => {
-  sim = await startOdooSimulator({ databases: [{ name: ODOO_DB, adminPassword: "admin-pw", modules: [...REQUIRED_MODULES, "crm"] }] });
-  admin = await new OdooClient({ baseUrl: sim.url }).connect(ODOO_DB, "admin", "admin-pw");
-  odoo = sim.state.database(ODOO_DB);
+  ({ sim, admin, odoo } = await startCrmOdoo());
   tenant = await createTenantWithOdoo(sim, admin);
   const other = await createTenantWithOdoo(sim, admin);
   seedDemoCrm(odoo, { companyId: tenant.companyId, companies: 15, leads: 120, now: NOW });

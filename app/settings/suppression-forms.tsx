@@ -6,6 +6,25 @@ import { FormCard, keptValue, useBusy, useSettingsForm } from "./settings-form-s
 import { SUPPRESSION_KIND_LABELS, SUPPRESSION_KINDS } from "./suppression";
 
 /** The three ways onto the suppression list: one value, a pasted list, a CSV file. */
+/** The kind a bulk upload applies to rows that do not name one; a refused upload keeps the chosen kind. */
+function KeptKindSelect({
+  label,
+  field,
+  kept,
+  className,
+}: {
+  label: string;
+  field: Parameters<typeof getSelectProps>[0];
+  kept: string | undefined;
+  className?: string;
+}) {
+  return (
+    <SelectField className={className} label={label} selectProps={{ ...getSelectProps(field), defaultValue: kept ?? "auto" }} errors={field.errors}>
+      <KindOptions />
+    </SelectField>
+  );
+}
+
 function KindOptions() {
   return (
     <>
@@ -83,16 +102,7 @@ export function PasteListForm() {
     <FormCard title="Paste a list">
       <Form method="post" {...getFormProps(form)} key={result ? result.message : "paste"} preventScrollReset>
         <input type="hidden" name="intent" value="suppress-paste" />
-        <SelectField
-          label="Kind"
-          selectProps={{
-            ...getSelectProps(fields.kind),
-            defaultValue: keptValue(result, "kind") ?? "auto",
-          }}
-          errors={fields.kind.errors}
-        >
-          <KindOptions />
-        </SelectField>
+        <KeptKindSelect label="Kind" field={fields.kind} kept={keptValue(result, "kind")} />
         <TextareaField
           className="mt-3"
           label="Values, one per line"
@@ -154,17 +164,7 @@ export function CsvUploadForm() {
           }
           errors={fields.file.errors}
         />
-        <SelectField
-          className="mt-3"
-          label="Kind for rows that do not say"
-          selectProps={{
-            ...getSelectProps(fields.kind),
-            defaultValue: keptValue(result, "kind") ?? "auto",
-          }}
-          errors={fields.kind.errors}
-        >
-          <KindOptions />
-        </SelectField>
+        <KeptKindSelect className="mt-3" label="Kind for rows that do not say" field={fields.kind} kept={keptValue(result, "kind")} />
         <Button type="submit" className="mt-3 w-full" disabled={busy}>
           {busy ? "Uploading…" : "Upload"}
         </Button>

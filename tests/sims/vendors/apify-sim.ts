@@ -1,4 +1,5 @@
 import { fnv1a32 } from "../../../app/utils/fnv-hash";
+import { LINKEDIN_SIZE_BANDS } from "../world/linkedin-items";
 import { bearer, rollingWindow, startSim, type RunningSim, type SimOptions, type SimReply } from "./common";
 import { createDefaultWorld } from "./default-world";
 import { type VendorWorld, type WorldPerson } from "./world";
@@ -201,16 +202,7 @@ function strings(value: unknown): string[] {
 }
 
 function rangeOf(n: number) {
-  const bands = [
-    [1, 10],
-    [11, 50],
-    [51, 200],
-    [201, 500],
-    [501, 1000],
-    [1001, 5000],
-    [5001, 10000],
-  ] as const;
-  const band = bands.find(([lo, hi]) => n >= lo && n <= hi);
+  const band = LINKEDIN_SIZE_BANDS.find(([lo, hi]) => n >= lo && n <= hi);
   return band ? { start: band[0], end: band[1] } : { start: 10001 };
 }
 

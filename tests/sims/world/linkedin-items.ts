@@ -50,18 +50,21 @@ export function employeeStub(company: WorldCompany, e: Employee): EmployeeStub {
   };
 }
 
-/** LinkedIn's company-size band for a headcount ("11-50"). */
+/** LinkedIn's company-size bands up to 10,000 employees (above: "10,001+"). */
+export const LINKEDIN_SIZE_BANDS = [
+  [1, 10],
+  [11, 50],
+  [51, 200],
+  [201, 500],
+  [501, 1000],
+  [1001, 5000],
+  [5001, 10000],
+] as const;
+
+/** LinkedIn's company-size band for a headcount ("11-50"); the world's companies stay under 10,000. */
 export function companySizeBand(n: number): string {
-  for (const [lo, hi] of [
-    [1, 10],
-    [11, 50],
-    [51, 200],
-    [201, 500],
-    [501, 1000],
-    [1001, 5000],
-  ] as const)
-    if (n <= hi) return `${lo}-${hi}`;
-  return "5001-10000";
+  const [lo, hi] = LINKEDIN_SIZE_BANDS.find(([, high]) => n <= high) ?? LINKEDIN_SIZE_BANDS.at(-1)!;
+  return `${lo}-${hi}`;
 }
 
 export function profileOf(company: WorldCompany, e: Employee): Profile {

@@ -19,6 +19,8 @@ class MemorySource {
   seq = 0;
   companies = new Map<number, Company>();
   people = new Map<number, Person>();
+  /** What check() reports missing (a module not installed). */
+  missing: string[] = [];
   /** Throw after this many pages have been served (a killed sync). */
   failAfterPages: number | null = null;
   served = 0;
@@ -35,7 +37,7 @@ class MemorySource {
     const connector: SourceConnector = {
       source: "odoo",
       entities,
-      check: async () => ({ missing: [] }),
+      check: async () => ({ missing: this.missing }),
       pages: (entity, from) => {
         const after = from.mode === "full" || from.cursor === null ? 0 : Number(from.cursor);
         const rows = table(entity)
@@ -259,6 +261,16 @@ describe("runSync", () => {
     const replay = await replayLake(tenantId, { odoo: mapper, m365: mapper });
     expect(replay.records).toBe(await db.$withTenant(tenantId, (tx) => tx.lakeRawRecord.count()));
     expect(await snapshot()).toEqual(before);
+  });
+
+  it("fails at once, naming what the source lacks, instead of retrying reads that cannot work", async () => {
+    source.missing = ["crm.lead: the model does not exist in this Odoo (is CRM (crm) installed?)"];
+    const run = await sync("full");
+    expect(run).toMatchObject({ status: "failed", fetched: 0 });
+    const stored = await db.$withTenant(tenantId, (tx) => tx.lakeSyncRun.findFirstOrThrow({ orderBy: { createdAt: "desc" } }));
+    expect(stored.error).toBe("The source lacks what the sync reads: crm.lead: the model does not exist in this Odoo (is CRM (crm) installed?)");
+    expect(stored.missingFields).toEqual(source.missing);
+    expect(await db.$withTenant(tenantId, (tx) => tx.lakeRawRecord.count())).toBe(0);
   });
 
   it("keeps two tenants' lakes apart", async () => {

@@ -50,10 +50,16 @@ export async function runSync(tenantId: string, syncRunId: string, kit: SourceKi
   const state: CursorState = { cursors: { ...run.cursor_after.cursors }, done: [...(run.cursor_after.done ?? [])] };
   const counts = { ...run.counts };
   try {
-    const check = await connector.check();
-    const missing = check.missing;
-    if (missing.length > 0)
-      await db.$withTenant(tenantId, (tx) => tx.lakeSyncRun.update({ where: { tenantId_id: { tenantId, id: syncRunId } }, data: { missingFields: missing } }));
+    const { missing } = await connector.check();
+    if (missing.length > 0) {
+      // Reading a model or field the source lacks fails on every attempt: end the run now, saying what to install.
+      const reason = `The source lacks what the sync reads: ${missing.join("; ")}`;
+      await db.$withTenant(tenantId, async (tx) => {
+        await tx.lakeSyncRun.update({ where: { tenantId_id: { tenantId, id: syncRunId } }, data: { missingFields: missing } });
+        await markSourceFailed(tx, syncRunId, run.source, reason);
+      });
+      return summary(run, counts, "failed");
+    }
     const references = await db.$withTenant(tenantId, (tx) => ReferencePayloads.load(tx, run.source), PAGE_TX);
     const stored = await storedCursors(tenantId, run.source);
     for (const entity of connector.entities) {
@@ -82,7 +88,7 @@ export async function runSync(tenantId: string, syncRunId: string, kit: SourceKi
       state.done!.push(entity);
       await db.$withTenant(tenantId, (tx) => saveProgress(tx, syncRunId, entity, state, counts));
     }
-    const status = missing.length > 0 || counts.rejected > 0 ? "partial" : "succeeded";
+    const status = counts.rejected > 0 ? "partial" : "succeeded";
     await withLakeScope(
       tenantId,
       WHOLE_TENANT,
@@ -106,10 +112,7 @@ export async function runSync(tenantId: string, syncRunId: string, kit: SourceKi
     log().warn({ tenantId, syncRunId, source: run.source, err: message }, "lake sync failed");
     await db.$withTenant(tenantId, async (tx) => {
       if (options.finalAttempt) {
-        await finishRun(tx, syncRunId, "failed", message);
-        await tx.$executeRaw`
-          INSERT INTO lake_sources (source, status, status_detail) VALUES (${run.source}, 'error', ${message.slice(0, 500)})
-          ON CONFLICT (tenant_id, source) DO UPDATE SET status = 'error', status_detail = EXCLUDED.status_detail, updated_at = CURRENT_TIMESTAMP`;
+        await markSourceFailed(tx, syncRunId, run.source, message);
       } else {
         await tx.lakeSyncRun.update({ where: { tenantId_id: { tenantId, id: syncRunId } }, data: { error: message.slice(0, 2000) } });
       }
@@ -117,6 +120,13 @@ export async function runSync(tenantId: string, syncRunId: string, kit: SourceKi
     if (options.finalAttempt) return summary(run, counts, "failed");
     throw error;
   }
+}
+
+async function markSourceFailed(tx: TenantTx, syncRunId: string, source: LakeSource, reason: string) {
+  await finishRun(tx, syncRunId, "failed", reason);
+  await tx.$executeRaw`
+    INSERT INTO lake_sources (source, status, status_detail) VALUES (${source}, 'error', ${reason.slice(0, 500)})
+    ON CONFLICT (tenant_id, source) DO UPDATE SET status = 'error', status_detail = EXCLUDED.status_detail, updated_at = CURRENT_TIMESTAMP`;
 }
 
 /** Ends a sync that could not start (its source is not connected), so the next one can be queued. */

@@ -6,6 +6,7 @@ import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { ensureDemoRegistry } from "../../app/dev/demo-registry.server";
+import { type RunMetrics } from "../../app/runs/metrics";
 import { benchDatabase, round } from "./bench-database";
 
 /**
@@ -111,15 +112,7 @@ for (;;) {
 const wall = (performance.now() - started) / 1000;
 
 const run = await db.$withTenant(tenant.id, (tx) => tx.run.findUniqueOrThrow({ where: { tenantId_id: { tenantId: tenant.id, id: runId } } }));
-const metrics = run.metrics as {
-  companies: number;
-  domain_rate: number;
-  about_rate: number;
-  email_rate: number;
-  max_bucket_share: number;
-  rationale_cache_hit_rate: number;
-  latency_ms: Array<{ stage: string; p50: number; p95: number }>;
-};
+const metrics = run.metrics as RunMetrics;
 
 // The critical path of each company: website stages in sequence, contacts beside them, then scoring.
 const chains = await db.$withTenant(

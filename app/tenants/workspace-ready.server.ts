@@ -14,4 +14,3 @@ export async function waitForWorkspace(slug: string, progress: (line: string) =>
     await new Promise((r) => setTimeout(r, 500));
   }
 }
-

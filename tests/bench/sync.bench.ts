@@ -53,7 +53,10 @@ try {
   const full = await sync("full");
   log(`full: ${round(full.seconds)} s, ${full.fetched} records, ${full.inserted} entities`);
 
-  const toChange = odoo.records("crm.lead").filter((l) => l.company_id === tenant.companyId).slice(0, Math.round(leads / 100));
+  const toChange = odoo
+    .records("crm.lead")
+    .filter((l) => l.company_id === tenant.companyId)
+    .slice(0, Math.round(leads / 100));
   log(`changing ${toChange.length} leads in Odoo`);
   for (let i = 0; i < toChange.length; i += 500) {
     const batch = toChange.slice(i, i + 500);

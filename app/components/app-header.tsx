@@ -9,6 +9,7 @@ const workspaceLinks = [
   { to: "/app/shortlist", label: "Shortlist", end: false },
   { to: "/app/runs", label: "Runs", end: false },
   { to: "/app/icp", label: "ICP", end: false },
+  { to: "/app/pipeline", label: "Sales", end: false },
   { to: "/app/data", label: "Data", end: false },
   // Settings answers a viewer with 403, so a viewer is not offered the link.
   { to: "/app/settings", label: "Settings", end: false, operatorsOnly: true },

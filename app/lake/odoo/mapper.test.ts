@@ -71,6 +71,16 @@ describe("odooMapper: partners", () => {
     expect(draftOf("res.partner", { name: "Foreign GmbH", is_company: true, company_registry: "HRB 12345" })).toMatchObject({ uen: null, vat: null });
   });
 
+  it("reads the UEN from ref when the company registry is empty, as the lead push writes it, and ignores a ref that is no UEN", () => {
+    expect(draftOf("res.partner", { name: "Pushed Pte. Ltd.", is_company: true, company_registry: false, ref: "202012345N" })).toMatchObject({
+      uen: "202012345N",
+    });
+    expect(draftOf("res.partner", { name: "Both Pte. Ltd.", is_company: true, company_registry: "201912345K", ref: "202012345N" })).toMatchObject({
+      uen: "201912345K",
+    });
+    expect(draftOf("res.partner", { name: "Coded Pte. Ltd.", is_company: true, ref: "CUST-0042" })).toMatchObject({ uen: null });
+  });
+
   it("maps a person to a contact of their company, archived ones inactive", () => {
     expect(
       draftOf("res.partner", {

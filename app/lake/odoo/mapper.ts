@@ -98,12 +98,11 @@ function mapPartner(p: Payload, context: MapContext): Mapped {
   const active = p.active !== false;
   const phone = text(p.phone) ?? text(p.mobile);
   if (p.is_company === true) {
-    const registry = text(p.company_registry);
     const country = idOf(p.country_id);
     return {
       kind: "account",
       name,
-      uen: registry && looksLikeUen(registry) ? registry : null,
+      uen: partnerUen(p),
       vat: text(p.vat),
       website: text(p.website),
       email: text(p.email),
@@ -123,6 +122,16 @@ function mapPartner(p: Payload, context: MapContext): Mapped {
     companyName: null,
     active,
   };
+}
+
+/**
+ * A company's UEN: its company registry number, else its `ref` when that has
+ * a UEN's shape — the platform's lead push keys the companies it creates by
+ * `ref` = UEN, which is how a pushed lead's account finds the registry.
+ */
+function partnerUen(p: Payload): string | null {
+  for (const value of [text(p.company_registry), text(p.ref)]) if (value && looksLikeUen(value)) return value;
+  return null;
 }
 
 /**

@@ -25,7 +25,7 @@ const cookies = { admin: "", rep: "" };
 const deals: Record<"aWon" | "aOpen" | "bLost" | "cLead" | "eOpen" | "aBefore", number> = { aWon: 0, aOpen: 0, bLost: 0, cLead: 0, eOpen: 0, aBefore: 0 };
 
 async function loadApp() {
-  const [db, hierarchy, push, sync, sources, runner, outcomes, origin, outcomesApi, detailApi] = await Promise.all([
+  const [db, hierarchy, push, sync, sources, runner, outcomes, origin, outcomesApi, detailApi, page] = await Promise.all([
     import("~/db.server"),
     import("~/lake/hierarchy.server"),
     import("~/odoo/lead-push.server"),
@@ -36,8 +36,9 @@ async function loadApp() {
     import("~/crm/lead-origin.server"),
     import("~/routes/api+/dashboard.lead-outcomes"),
     import("~/routes/api+/opportunities.$id"),
+    import("~/routes/app+/lead-outcomes"),
   ]);
-  return { ...db, ...hierarchy, ...push, ...sync, ...sources, ...runner, ...outcomes, ...origin, outcomesApi, detailApi };
+  return { ...db, ...hierarchy, ...push, ...sync, ...sources, ...runner, ...outcomes, ...origin, outcomesApi, detailApi, page };
 }
 
 const lead = (uen: string, name: string, bucket: SeedLead["bucket"], score: number): SeedLead => ({
@@ -227,6 +228,23 @@ describe("the lead engine's outcome", () => {
         SELECT a.uen, r.entity_name FROM lake_accounts a JOIN staging_acra_companies r ON r.uen = a.uen ORDER BY a.uen`,
     );
     expect(accounts).toEqual([A, B, C, E].map((l) => ({ uen: l.uen, entity_name: l.name })));
+  });
+
+  it("gives the page the same figures as the API, with the sources' freshness", async () => {
+    for (const cookie of [cookies.admin, cookies.rep]) {
+      const page = await invoke(app.page.loader, appRequest("/app/lead-outcomes?icp_version=1", { cookie }));
+      const data = (await page.json()) as { outcomes: unknown; freshness: Array<{ source: string }> };
+      expect(data.outcomes).toEqual((await get("/api/dashboard/lead-outcomes?icp_version=1", cookie)).body);
+      expect(data.freshness.map((f) => f.source)).toContain("odoo");
+    }
+    const bad = await invoke(app.page.loader, appRequest("/app/lead-outcomes?to=soon", { cookie: cookies.admin }));
+    expect(bad.status).toBe(400);
+  });
+
+  it("says so when the workspace has pushed no lead yet", async () => {
+    const other = await app.platformDb.tenant.create({ data: { slug: "outcome-none", name: "None", status: "active" } });
+    const { cookie } = await memberCookie("outcome-none-admin", ["admin"], other.id);
+    expect(await get("/api/dashboard/lead-outcomes", cookie)).toMatchObject({ status: 200, body: { state: "no_pushed_leads", totals: { pushed: 0 } } });
   });
 
   it("answers 400 with the reasons for a bad query", async () => {

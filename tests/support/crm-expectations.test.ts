@@ -6,6 +6,7 @@ import {
   expectedDashboard,
   opportunityLines,
   openPipeline,
+  overdueActivitiesByOwner,
   openPipelineByStage,
   outcomeOf,
   overviewMonths,
@@ -52,7 +53,7 @@ function lead(values: Partial<OdooLead> & { owner: number | null }): OdooLead {
   };
 }
 
-function crm(leads: OdooLead[], doneActivities: OdooCrm["doneActivities"] = []): OdooCrm {
+function crm(leads: OdooLead[], doneActivities: OdooCrm["doneActivities"] = [], plannedActivities: OdooCrm["plannedActivities"] = []): OdooCrm {
   return {
     leads,
     stages: STAGES,
@@ -69,6 +70,7 @@ function crm(leads: OdooLead[], doneActivities: OdooCrm["doneActivities"] = []):
     ],
     users: USERS,
     doneActivities,
+    plannedActivities,
   };
 }
 
@@ -181,6 +183,25 @@ describe("activitiesDoneByRep", () => {
       ]),
     );
     expect(activitiesDoneByRep(data, salesScope(data, 1, { admin: true }), NOW).get("Tia Team")).toBe(1);
+  });
+});
+
+describe("overdueActivitiesByOwner", () => {
+  const planned = (id: number, owner: number, due: string, active = true) => ({ id, date_deadline: due, user_id: user(owner), active });
+  const data = crm(
+    [],
+    [],
+    [planned(1, 2, "2026-12-04"), planned(2, 2, "2026-12-05"), planned(3, 2, "2026-11-01", false), planned(4, 1, "2026-11-30"), planned(5, 4, "2026-12-01")],
+  );
+
+  it("counts active planned activities due before Singapore's today, per salesperson in scope", () => {
+    expect(overdueActivitiesByOwner(data, salesScope(data, 1, { admin: false }), NOW)).toEqual(
+      new Map([
+        ["Raj Rep", 1],
+        ["Lena Lead", 1],
+      ]),
+    );
+    expect(overdueActivitiesByOwner(data, salesScope(data, 1, { admin: true }), NOW).get("Omar Other")).toBe(1);
   });
 });
 

@@ -33,6 +33,7 @@ export type OdooTeam = { id: number; name: string; user_id: Many2one; active: bo
 export type OdooTeamMember = { crm_team_id: Many2one; user_id: Many2one; active: boolean };
 export type OdooUser = { id: number; name: string; login: string; oauth_uid?: string | false };
 export type OdooDoneActivity = { id: number; date: string; create_uid: Many2one; mail_activity_type_id: Many2one };
+export type OdooPlannedActivity = { id: number; date_deadline: string; user_id: Many2one; active: boolean };
 
 /** One company's CRM as its Odoo holds it. */
 export type OdooCrm = {
@@ -43,6 +44,8 @@ export type OdooCrm = {
   users: OdooUser[];
   /** Messages that done activities left (they carry the activity's type). */
   doneActivities: OdooDoneActivity[];
+  /** Activities still to do (mail.activity). */
+  plannedActivities: OdooPlannedActivity[];
 };
 
 /** Whose deals a salesperson sees: everyone's (null) for an admin, else these Odoo users'. */
@@ -196,6 +199,20 @@ export function activitiesDoneByRep(crm: OdooCrm, scope: SalesScope, now: Date):
   return byRep;
 }
 
+/** Planned activities due before the Singapore today of `now`, per salesperson (by name) in scope. */
+export function overdueActivitiesByOwner(crm: OdooCrm, scope: SalesScope, now: Date): Map<string, number> {
+  const today = singaporeDay(now);
+  const names = new Map(crm.users.map((u) => [u.id, u.name]));
+  const byOwner = new Map<string, number>();
+  for (const activity of crm.plannedActivities) {
+    const owner = idOf(activity.user_id);
+    if (!activity.active || owner === null || !names.has(owner) || !sees(scope, owner) || activity.date_deadline >= today) continue;
+    const name = names.get(owner)!;
+    byOwner.set(name, (byOwner.get(name) ?? 0) + 1);
+  }
+  return byOwner;
+}
+
 /** The Singapore month (YYYY-MM) of `now`, and the one before. */
 export function overviewMonths(now: Date): { thisMonth: string; lastMonth: string } {
   const thisMonth = singaporeDay(now).slice(0, 7);
@@ -215,6 +232,7 @@ export function expectedDashboard(crm: OdooCrm, scope: SalesScope, now: Date) {
     lastMonth: closedInMonth(crm, scope, months.lastMonth),
     ...deadlines(crm, scope, now),
     activitiesByRep: activitiesDoneByRep(crm, scope, now),
+    overdueActivitiesByOwner: overdueActivitiesByOwner(crm, scope, now),
   };
 }
 export type ExpectedDashboard = ReturnType<typeof expectedDashboard>;
@@ -299,6 +317,14 @@ export async function readOdooCrm(slug: string): Promise<OdooCrm> {
         ["mail_activity_type_id", "!=", false],
       ],
       ["date", "create_uid", "mail_activity_type_id"],
+    ),
+    plannedActivities: await searchRead<OdooPlannedActivity>(
+      "mail.activity",
+      [
+        ["res_model", "=", "crm.lead"],
+        ["res_id", "in", leadIds],
+      ],
+      ["date_deadline", "user_id", "active"],
     ),
   };
 }

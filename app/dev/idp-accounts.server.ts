@@ -80,6 +80,35 @@ export const DEMO_USERS: readonly DevUser[] = [
     roles: ["platform_owner"],
     tenants: [],
   },
+  // Salespeople of the demo tenants' Odoo CRMs (see DEMO_TENANTS): a team manager sees their team, a rep their own deals.
+  {
+    sub: "3898eae0-5c23-42a8-b752-633fd3af63b6",
+    email: "manager@acme.test",
+    name: "Mona Manager",
+    roles: [],
+    tenants: [{ tenant_id: "acme", roles: ["ops"] }],
+  },
+  {
+    sub: "d8790cc8-adfb-4f59-a118-0ed26dbdfd80",
+    email: "rep@acme.test",
+    name: "Reza Rep",
+    roles: [],
+    tenants: [{ tenant_id: "acme", roles: ["ops"] }],
+  },
+  {
+    sub: "7f2e9998-d5cb-4cb2-ab8d-c9a7438dc8c1",
+    email: "manager@globex.test",
+    name: "Gwen Manager",
+    roles: [],
+    tenants: [{ tenant_id: "globex", roles: ["ops"] }],
+  },
+  {
+    sub: "433aa489-f114-4f5c-b4d2-6fe625664713",
+    email: "rep@globex.test",
+    name: "Rafael Rep",
+    roles: [],
+    tenants: [{ tenant_id: "globex", roles: ["ops"] }],
+  },
 ].map((user) => ({ ...user, password: DEMO_PASSWORD, email_verified: true }));
 
 type StoredAccount = Omit<DevUser, "password"> & { passwordHash: string };

@@ -8,6 +8,7 @@ import { generateKeySpec } from "../crypto/secret-box.server";
 import { migrate } from "../db/migrator.server";
 import { ensureDemoRegistry } from "./demo-registry.server";
 import { DEV_IDP_CLIENT, devAppDatabaseUrl, devIdpIssuer } from "./dev-logins.server";
+import { DEMO_USERS } from "./idp-accounts.server";
 
 /**
  * The embedded defaults: a stand-in for every outside system that is not
@@ -37,11 +38,46 @@ export type StandInOptions = {
 
 export type StandIns = { env: Record<string, string>; stop(): Promise<void> };
 
-/** Demo tenants of the dev IdP, created at first start so a newcomer can run the nightly job at once. */
+/**
+ * Demo tenants of the dev IdP, created at first start so a newcomer can run
+ * the nightly job at once. `salespeople` are demo users who hold a seat in
+ * the tenant's demo Odoo CRM (0 leads Direct Sales, 1–3 are its reps, 4 leads
+ * Channel Sales): each signs in as that Odoo salesperson.
+ */
 export const DEMO_TENANTS = [
-  { slug: "acme", name: "Acme" },
-  { slug: "globex", name: "Globex" },
+  {
+    slug: "acme",
+    name: "Acme",
+    salespeople: [
+      { seat: 0, email: "manager@acme.test" },
+      { seat: 1, email: "rep@acme.test" },
+    ],
+  },
+  {
+    slug: "globex",
+    name: "Globex",
+    salespeople: [
+      { seat: 0, email: "manager@globex.test" },
+      { seat: 1, email: "rep@globex.test" },
+      // An admin who also leads a team still sees the whole workspace.
+      { seat: 4, email: "admin@globex.test" },
+    ],
+  },
 ];
+
+/** The `--demo-salespeople` of the Odoo simulator: each demo company's seats, as the dev IdP's users. */
+export function demoSalespeople(): Record<string, Array<{ seat: number; name: string; email: string; oauthUid: string }>> {
+  return Object.fromEntries(
+    DEMO_TENANTS.map((tenant) => [
+      tenant.name,
+      tenant.salespeople.map(({ seat, email }) => {
+        const user = DEMO_USERS.find((u) => u.email === email);
+        if (!user) throw new Error(`${email} is not a demo user of the dev IdP`);
+        return { seat, name: user.name, email, oauthUid: user.sub };
+      }),
+    ]),
+  );
+}
 
 const TSX = path.resolve("node_modules/.bin/tsx");
 
@@ -144,7 +180,7 @@ export async function startStandIns(options: StandInOptions): Promise<StandIns> 
         String(options.odooLatencyMs ?? 5),
         "--state-file",
         path.join(options.dataDir, "odoo-sim.json"),
-        ...(options.odooDemoCrm ? ["--demo-crm"] : []),
+        ...(options.odooDemoCrm ? ["--demo-crm", "--demo-salespeople", JSON.stringify(demoSalespeople())] : []),
       ]);
       Object.assign(env, { ODOO_URL: url, ...simulated });
     }

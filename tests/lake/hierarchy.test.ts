@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type TenantTx } from "~/db.server";
+import { type LakeAccess } from "~/lake/hierarchy";
 import { appRequest, invoke } from "../support/app-requests";
 import { mintToken, startStandIns, type StandIns } from "../support/platform";
 import { memberCookie } from "../support/workspace-users";
@@ -20,7 +22,7 @@ let otherTenantId: string;
 const cookies: Record<"admin" | "manager" | "rep" | "viewer" | "unmapped", string> = { admin: "", manager: "", rep: "", viewer: "", unmapped: "" };
 
 async function loadApp() {
-  const [db, hierarchy, opportunities, list, detail, overview, entities, serving] = await Promise.all([
+  const [db, hierarchy, opportunities, list, detail, overview, entities, serving, reads, dataPage, guards] = await Promise.all([
     import("~/db.server"),
     import("~/lake/hierarchy.server"),
     import("~/lake/opportunities.server"),
@@ -29,13 +31,28 @@ async function loadApp() {
     import("~/routes/api+/dashboard.overview"),
     import("~/routes/api+/data-lake.entities.$type"),
     import("~/lake/serving.server"),
+    import("~/lake/serving-reads.server"),
+    import("~/lake/data-page.server"),
+    import("~/auth/guards.server"),
   ]);
-  return { ...db, ...hierarchy, ...opportunities, list, detail, overview, entities, ...serving };
+  return { ...db, ...hierarchy, ...opportunities, list, detail, overview, entities, ...serving, ...reads, ...dataPage, ...guards };
 }
 
 const rep = (name: string) => world.reps.find((r) => r.name.startsWith(name))!;
 const live = (d: Deal) => !d.deleted;
 const idsOf = (deals: Deal[]) => deals.map((d) => d.id).sort();
+
+type Role = "admin" | "manager" | "rep" | "viewer" | "unmapped";
+const ROLES: Role[] = ["admin", "manager", "rep", "viewer", "unmapped"];
+
+/** The deals each caller's place lets them see: viewers and unmapped members see the whole tenant, masked. */
+const visibleTo: Record<Role, () => Deal[]> = {
+  admin: () => world.deals.filter(live),
+  manager: () => world.deals.filter((d) => live(d) && [rep("Aisha").id, rep("Dev").id].includes(d.ownerId!)),
+  rep: () => world.deals.filter((d) => live(d) && d.ownerId === rep("Ben").id),
+  viewer: () => world.deals.filter(live),
+  unmapped: () => world.deals.filter(live),
+};
 
 type Auth = { cookie?: string; token?: string };
 
@@ -107,6 +124,23 @@ afterAll(async () => {
 
 const member = (sub: string, roles: string[], verifiedEmail: string | null = null) => ({ sub, roles, verifiedEmail });
 
+/** Each caller as the lake sees them. */
+const members: Record<Role, ReturnType<typeof member>> = {
+  admin: member("hier-admin-sub", ["admin"]),
+  manager: member("hier-manager-sub", ["ops"]),
+  rep: member("hier-rep-sub", ["ops"], "ben@hier.test"),
+  viewer: member("hier-viewer-sub", ["viewer"], "dev@hier.test"),
+  unmapped: member("hier-unmapped-sub", ["ops"], "nobody@hier.test"),
+};
+
+/** Runs `fn` as withLakeAccess would for the caller. */
+const asRole = <T>(role: Role, fn: (tx: TenantTx, access: LakeAccess) => Promise<T>) =>
+  app.db.$withTenant(tenantId, async (tx) => {
+    const access = await app.lakeAccessFor(tx, members[role]);
+    await app.setLakeScope(tx, access.scope);
+    return fn(tx, access);
+  });
+
 describe("mapping a member to the lake", () => {
   it("maps by the linked Odoo user, else by the verified email, else not at all", async () => {
     const access = (m: ReturnType<typeof member>) => app.db.$withTenant(tenantId, (tx) => app.lakeAccessFor(tx, m));
@@ -127,22 +161,10 @@ describe("mapping a member to the lake", () => {
 });
 
 describe("the read functions under each caller's scope", () => {
-  const cases = [
-    ["admin", member("x", ["admin"]), () => world.deals.filter(live)],
-    ["manager", member("hier-manager-sub", ["ops"]), () => world.deals.filter((d) => live(d) && [rep("Aisha").id, rep("Dev").id].includes(d.ownerId!))],
-    ["rep", member("hier-rep-sub", ["ops"], "ben@hier.test"), () => world.deals.filter((d) => live(d) && d.ownerId === rep("Ben").id)],
-    ["viewer", member("hier-viewer-sub", ["viewer"], "dev@hier.test"), () => world.deals.filter(live)],
-    ["unmapped", member("hier-unmapped-sub", ["ops"], "nobody@hier.test"), () => world.deals.filter(live)],
-  ] as const;
-
-  it.each(cases)("lists exactly the %s's opportunities", async (_role, m, expected) => {
-    const items = await app.db.$withTenant(tenantId, async (tx) => {
-      const access = await app.lakeAccessFor(tx, m);
-      await app.setLakeScope(tx, access.scope);
-      return (await app.listOpportunities(tx, access, { sort: "-value", cursor: null, limit: 200 })).items;
-    });
-    expect(items.map((i) => i.id).sort()).toEqual(idsOf(expected()));
-    expect(expected().length).toBeGreaterThan(0);
+  it.each(ROLES)("lists exactly the %s's opportunities", async (role) => {
+    const items = await asRole(role, async (tx, access) => (await app.listOpportunities(tx, access, { sort: "-value", cursor: null, limit: 200 })).items);
+    expect(items.map((i) => i.id).sort()).toEqual(idsOf(visibleTo[role]()));
+    expect(visibleTo[role]().length).toBeGreaterThan(0);
   });
 
   it("finds no colleague's opportunity for a rep, even by id", async () => {
@@ -153,15 +175,9 @@ describe("the read functions under each caller's scope", () => {
 });
 
 describe("GET /api/opportunities", () => {
-  it.each([
-    ["admin", () => world.deals.filter(live)],
-    ["manager", () => world.deals.filter((d) => live(d) && [rep("Aisha").id, rep("Dev").id].includes(d.ownerId!))],
-    ["rep", () => world.deals.filter((d) => live(d) && d.ownerId === rep("Ben").id)],
-    ["viewer", () => world.deals.filter(live)],
-    ["unmapped", () => world.deals.filter(live)],
-  ] as const)("pages through exactly the %s's opportunities", async (role, expected) => {
+  it.each(ROLES)("pages through exactly the %s's opportunities", async (role) => {
     const items = await allPages({ cookie: cookies[role] });
-    expect(items.map((i) => i.id as string).sort()).toEqual(idsOf(expected()));
+    expect(items.map((i) => i.id as string).sort()).toEqual(idsOf(visibleTo[role]()));
   });
 
   it("sorts by value and by last change, both ways, across pages", async () => {
@@ -236,6 +252,50 @@ describe("GET /api/dashboard/overview", () => {
     expect(repOverview.body.openPipeline).toMatchObject({ count: open(rep("Ben").id) });
     const adminOverview = await get("/api/dashboard/overview", { cookie: cookies.admin });
     expect(adminOverview.body.openPipeline).toMatchObject({ count: open() });
+  });
+});
+
+describe("the overview, the deal page and the Data page for each caller, read functions and API alike", () => {
+  it.each(ROLES)("gives the %s the open pipeline of exactly their deals, the same from dashboardOverview and the API", async (role) => {
+    const open = visibleTo[role]().filter((d) => d.active && d.outcome === "open");
+    const read = await asRole(role, (tx, access) => app.dashboardOverview(tx, access.scope));
+    expect(read.openPipeline.count).toBe(open.length);
+    expect(read.openPipeline.value).toBeCloseTo(
+      open.reduce((sum, d) => sum + d.revenue, 0),
+      2,
+    );
+    expect(read.openPipeline.weightedValue).toBeCloseTo(
+      open.reduce((sum, d) => sum + (d.revenue * d.probability) / 100, 0),
+      0,
+    );
+    const { status, body } = await get("/api/dashboard/overview", { cookie: cookies[role] });
+    expect(status).toBe(200);
+    const { asOf: _read, ...fromRead } = read;
+    const { asOf: _api, ...fromApi } = body;
+    expect(fromApi).toEqual(JSON.parse(JSON.stringify(fromRead)));
+  });
+
+  it.each(ROLES)("lets the %s open exactly the deals they may see, by the read function and the API", async (role) => {
+    const visible = new Set(visibleTo[role]().map((d) => d.id));
+    const bens = world.deals.find((d) => live(d) && d.ownerId === rep("Ben").id)!;
+    const aishas = world.deals.find((d) => live(d) && d.ownerId === rep("Aisha").id)!;
+    for (const deal of [bens, aishas]) {
+      const read = await asRole(role, (tx, access) => app.opportunityDetail(tx, access, deal.id));
+      expect(read?.id ?? null, `${role} reading ${deal.name}`).toBe(visible.has(deal.id) ? deal.id : null);
+      expect((await get(`/api/opportunities/${deal.id}`, { cookie: cookies[role] })).status).toBe(visible.has(deal.id) ? 200 : 404);
+    }
+  });
+
+  it.each(ROLES)("shows the %s exactly their deals in the Data page's entity browser", async (role) => {
+    const viewer = await app.requireTenantUser(appRequest("/app/data", { cookie: cookies[role] }));
+    const ids: string[] = [];
+    let after: string | null = null;
+    do {
+      const page = await app.dataPage(viewer, new URL(`http://app.test/app/data?type=opportunities${after ? `&after=${after}` : ""}`));
+      ids.push(...page.entities.map((e) => e.id));
+      after = page.nextEntities;
+    } while (after);
+    expect(ids.sort()).toEqual(idsOf(visibleTo[role]()));
   });
 });
 

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type OdooConnection } from "~/generated/prisma/client";
-import { type FaultSpec } from "../sims/odoo";
+import { linkDemoSalespeople, seedDemoCrm, type FaultSpec } from "../sims/odoo";
 import { ODOO_SETTINGS, startStandIns, type OdooMode, type StandIns } from "../support/platform";
 
 /**
@@ -222,6 +222,41 @@ export function provisioningSuite(mode: OdooMode) {
       expect(db.get("res.users", victim.id)).toEqual(before);
       const refused = await app.platformDb.auditLog.findFirstOrThrow({ where: { tenantId, action: "member.odoo_link_refused" } });
       expect(refused.details).toMatchObject({ error: expect.stringMatching(/not linked to this Nexius identity.*platform operator/) });
+    });
+
+    it("links a member to the demo CRM's salesperson seated for them, who keeps their team and deals", async () => {
+      const workspace = await newWorkspace("seated");
+      const tenantId = workspace.tenant.id;
+      await app.runProvisioning(tenantId, workspace.actor);
+      const connection = await connectionOf(tenantId);
+      const db = odooDatabase(connection);
+      const member: Member = {
+        sub: `seated-${tenantId}`,
+        email: `seated.${workspace.tenant.slug}@example.test`,
+        email_verified: true,
+        name: "Seated Manager",
+        roles: ["ops"],
+      };
+      seedDemoCrm(db, {
+        companyId: connection.companyId!,
+        companies: 3,
+        leads: 20,
+        salespeople: [{ seat: 0, name: member.name, email: member.email, oauthUid: member.sub }],
+      });
+      // what the dev simulator does after every write once the provider exists
+      linkDemoSalespeople(db);
+      const seated = db.records("res.users").find((u) => u.oauth_uid === member.sub)!;
+      const { userId } = await app.resolveIdentity({ ...member, tenant_id: workspace.tenant.slug });
+      await app.syncOdooMember(tenantId, userId);
+      expect(
+        db
+          .records("res.users")
+          .filter((u) => u.oauth_uid === member.sub || u.login === member.email)
+          .map((u) => u.id),
+      ).toEqual([seated.id]);
+      expect(db.get("res.users", seated.id)).toMatchObject({ login: member.email, oauth_provider_id: connection.oauthProviderId, active: true });
+      expect(db.records("crm.team").filter((t) => t.user_id === seated.id)).toHaveLength(1);
+      expect(await app.platformDb.auditLog.count({ where: { tenantId, action: "member.odoo_link_refused" } })).toBe(0);
     });
 
     it("links a member who joins later with exactly the groups of their role", async () => {

@@ -9,6 +9,9 @@ export const DEMO_USERS = {
   ops: "ops@acme.test",
   viewer: "viewer@acme.test",
   globexAdmin: "admin@globex.test",
+  // salespeople in globex's demo Odoo CRM: the leader of Direct Sales and one of its reps
+  globexManager: "manager@globex.test",
+  globexRep: "rep@globex.test",
   owner: "owner@nexius.test",
 } as const;
 export type DemoUser = keyof typeof DEMO_USERS;
@@ -21,7 +24,8 @@ type StorageState = Exclude<BrowserContextOptions["storageState"], string | unde
  * first, so this waits until the setup screen has moved on.
  */
 async function signInOnce(browser: Browser, baseURL: string | undefined, email: string): Promise<StorageState> {
-  const context = await browser.newContext({ baseURL });
+  // Empty cookies explicitly: a context made while a test runs would otherwise start with that test's signed-in state.
+  const context = await browser.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
   try {
     const page = await context.newPage();
     await signIn(page, email);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { companiesWithoutCrm, seedDemoCrm } from "./demo-crm";
+import { companiesWithoutCrm, linkDemoSalespeople, seedDemoCrm } from "./demo-crm";
 import { SimState } from "./server";
 
 function databaseWithCompany() {
@@ -25,6 +25,35 @@ describe("seedDemoCrm", () => {
     expect(db.records("mail.message").every((m) => m.model === "crm.lead" && m.mail_activity_type_id)).toBe(true);
     expect(db.records("mail.activity")).toHaveLength(summary.activities);
     expect(companiesWithoutCrm(db)).toEqual([]);
+  });
+
+  it("seats the given people as salespeople linked to their identity, and links them to the OAuth provider once there is one", () => {
+    const db = new SimState().createDatabase({ name: "demo", modules: ["sales_team", "auth_oauth"] });
+    const companyId = db.insert("res.company", { name: "Demo tenant", active: true }).id;
+    const manager = { seat: 0, name: "Mona Manager", email: "manager@acme.test", oauthUid: "sub-manager" };
+    const rep = { seat: 1, name: "Reza Rep", email: "rep@acme.test", oauthUid: "sub-rep" };
+    seedDemoCrm(db, { companyId, leads: 200, companies: 10, now: NOW, salespeople: [manager, rep] });
+    const users = db.records("res.users").filter((u) => u.company_id === companyId);
+    const userOf = (email: string) => users.find((u) => u.login === email && u.email === email)!;
+    expect(userOf(manager.email)).toMatchObject({ name: manager.name, oauth_uid: manager.oauthUid, oauth_provider_id: false });
+    expect(users.filter((u) => u.oauth_uid)).toHaveLength(2);
+    const [direct, channel] = db.records("crm.team").sort((a, b) => (a.sequence as number) - (b.sequence as number));
+    expect(direct!.user_id).toBe(userOf(manager.email).id);
+    expect(channel!.user_id).not.toBe(userOf(manager.email).id);
+    expect(
+      db
+        .records("crm.team.member")
+        .filter((m) => m.crm_team_id === direct!.id)
+        .map((m) => m.user_id),
+    ).toContain(userOf(rep.email).id);
+    expect(db.records("crm.lead").filter((l) => l.user_id === userOf(rep.email).id).length).toBeGreaterThan(0);
+
+    linkDemoSalespeople(db);
+    expect(userOf(manager.email).oauth_provider_id).toBe(false);
+    const provider = db.insert("auth.oauth.provider", { name: "Nexius SSO", enabled: true });
+    linkDemoSalespeople(db);
+    const linked = db.records("res.users").filter((u) => u.oauth_provider_id === provider.id);
+    expect(linked.map((u) => u.login).sort()).toEqual([manager.email, rep.email]);
   });
 
   it("gives the same records for the same seed", () => {

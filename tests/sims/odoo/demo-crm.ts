@@ -21,7 +21,19 @@ export type DemoCrmOptions = {
   activities?: boolean;
   /** The newest create/write date; records spread over the year before it. */
   now?: Date;
+  /**
+   * Real people in some of the eight salesperson seats (0 leads Direct Sales
+   * and 1–3 are its reps; 4 leads Channel Sales and 5–7 are its reps), each
+   * already linked to the identity provider (`oauth_uid` = their subject), so
+   * a demo user of the platform is that salesperson when they sign in.
+   */
+  salespeople?: readonly DemoSalesperson[];
 };
+
+export type DemoSalesperson = { seat: number; name: string; email: string; oauthUid: string };
+
+/** How many salespeople the demo CRM has: two teams of four, the first of each leading it. */
+export const DEMO_SALES_SEATS = 8;
 
 export type DemoCrmSummary = { companies: number; people: number; users: number; teams: number; leads: number; activities: number; messages: number };
 
@@ -72,15 +84,17 @@ export function seedDemoCrm(db: SimDatabase, options: DemoCrmOptions): DemoCrmSu
 
   // salespeople and their two teams
   const users: Rec[] = [];
-  for (let i = 0; i < 8; i++) {
-    const name = `${FIRST[(i * 5) % FIRST.length]} ${LAST[(i * 3 + companyId) % LAST.length]}`;
-    const login = `sales${i + 1}.c${companyId}@demo.example`;
+  for (let i = 0; i < DEMO_SALES_SEATS; i++) {
+    const person = options.salespeople?.find((p) => p.seat === i);
+    const name = person?.name ?? `${FIRST[(i * 5) % FIRST.length]} ${LAST[(i * 3 + companyId) % LAST.length]}`;
+    const login = person?.email ?? `sales${i + 1}.c${companyId}@demo.example`;
     const partner = insert("res.partner", { name, email: login, company_id: companyId, type: "contact", is_company: false, active: true });
     users.push(
       insert("res.users", {
         name,
         login,
         email: login,
+        ...(person ? { oauth_uid: person.oauthUid, oauth_provider_id: false } : {}),
         partner_id: partner.id,
         company_id: companyId,
         company_ids: [companyId],
@@ -229,6 +243,21 @@ export function seedDemoCrm(db: SimDatabase, options: DemoCrmOptions): DemoCrmSu
     }
   }
   return { companies: accounts.length, people, users: users.length, teams: teams.length, leads: leadCount, activities, messages };
+}
+
+/**
+ * Links the demo salespeople who carry an identity provider subject to the
+ * database's one enabled OAuth provider once it exists (provisioning adds it after
+ * the company), as an Odoo administrator who set up SSO for their sales staff
+ * would: first-login provisioning then finds each by that link.
+ */
+export function linkDemoSalespeople(db: SimDatabase): void {
+  if (!db.isInstalled("auth_oauth")) return;
+  const providers = Object.values(db.table("auth.oauth.provider")).filter((p) => p.enabled);
+  if (providers.length !== 1) return;
+  for (const user of Object.values(db.table("res.users"))) {
+    if (user.oauth_uid && !user.oauth_provider_id) user.oauth_provider_id = providers[0]!.id;
+  }
 }
 
 /** Companies that have sales teams already hold demo (or real) CRM data and are left alone. */

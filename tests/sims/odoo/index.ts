@@ -2,5 +2,5 @@ export { startOdooSimulator, SimState } from "./server";
 export type { FaultKind, FaultSpec, OdooSimulator, OdooSimulatorOptions, RecordedCall, SimDatabaseOptions } from "./server";
 export { SimDatabase } from "./orm";
 export { cleanWebsite } from "./models";
-export { companiesWithoutCrm, seedDemoCrm } from "./demo-crm";
-export type { DemoCrmOptions, DemoCrmSummary } from "./demo-crm";
+export { companiesWithoutCrm, linkDemoSalespeople, seedDemoCrm } from "./demo-crm";
+export type { DemoCrmOptions, DemoCrmSummary, DemoSalesperson } from "./demo-crm";

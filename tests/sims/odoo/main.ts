@@ -1,17 +1,20 @@
 import { parseArgs } from "node:util";
-import { companiesWithoutCrm, seedDemoCrm } from "./demo-crm";
+import { z } from "zod";
+import { companiesWithoutCrm, linkDemoSalespeople, seedDemoCrm } from "./demo-crm";
 import { startOdooSimulator } from "./server";
 
 /**
  * Standalone Odoo simulator for the dev runner:
  *   npx tsx tests/sims/odoo/main.ts --port 8069 --master-password admin \
  *     [--version 17.0] [--db odoo --admin-login admin --admin-password admin] [--latency-ms 20] \
- *     [--state-file .data/odoo-sim.json] [--demo-crm]
+ *     [--state-file .data/odoo-sim.json] [--demo-crm [--demo-salespeople '{"Acme":[{"seat":0,"name":…,"email":…,"oauthUid":…}]}']]
  * With --db, that database exists at start (auth_oauth, sales_team and contacts
  * installed), ready for company_per_tenant mode. With --state-file, databases
  * survive restarts. With --demo-crm, crm is installed too and every company
  * created later (a tenant's, at its provisioning) is filled with demo CRM data
- * (a few hundred partners, 1,000 leads, two sales teams, activities). Prints `{"ready": "<url>"}` for the dev runner; stops on
+ * (a few hundred partners, 1,000 leads, two sales teams, activities); with
+ * --demo-salespeople, the named company's seats are those people, linked to
+ * the identity provider once its OAuth provider exists. Prints `{"ready": "<url>"}` for the dev runner; stops on
  * SIGINT/SIGTERM or when stdin closes (the runner died).
  */
 const { values } = parseArgs({
@@ -26,8 +29,13 @@ const { values } = parseArgs({
     "latency-ms": { type: "string", default: "0" },
     "state-file": { type: "string" },
     "demo-crm": { type: "boolean", default: false },
+    "demo-salespeople": { type: "string", default: "{}" },
   },
 });
+
+const salespeopleByCompany = z
+  .record(z.string(), z.array(z.object({ seat: z.number().int().min(0), name: z.string().min(1), email: z.email(), oauthUid: z.string().min(1) })))
+  .parse(JSON.parse(values["demo-salespeople"]));
 
 if (values.version !== "17.0" && values.version !== "18.0") {
   console.error("--version must be 17.0 or 18.0");
@@ -47,7 +55,11 @@ const simulator = await startOdooSimulator({
   databases: values.db ? [{ name: values.db, adminLogin: values["admin-login"], adminPassword: values["admin-password"], modules }] : [],
   afterWrite: demoCrm
     ? (db) => {
-        for (const companyId of companiesWithoutCrm(db)) seedDemoCrm(db, { companyId });
+        for (const companyId of companiesWithoutCrm(db)) {
+          const company = db.get("res.company", companyId)?.name;
+          seedDemoCrm(db, { companyId, salespeople: typeof company === "string" ? salespeopleByCompany[company] : undefined });
+        }
+        linkDemoSalespeople(db);
       }
     : undefined,
 });

@@ -3,8 +3,12 @@ import { log } from "~/logger.server";
 import { OdooTransportError, type OdooSession } from "./client.server";
 import { idSchema, OdooProvisioningError, provisioningStep } from "./provisioning-step.server";
 
-/** Modules the provisioning steps rely on: auth_oauth (provider + user fields) and sales_team (the role groups). */
-export const REQUIRED_MODULES = ["auth_oauth", "sales_team", "contacts"];
+/**
+ * Modules a tenant's Odoo needs: auth_oauth (provider + user fields) and
+ * sales_team (the role groups) for provisioning, and crm (leads, stages,
+ * teams, activities) for the data lake's sync.
+ */
+export const REQUIRED_MODULES = ["auth_oauth", "sales_team", "contacts", "crm"];
 
 const moduleRowSchema = z.object({ id: idSchema, name: z.string(), state: z.string() });
 

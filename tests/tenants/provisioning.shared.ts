@@ -16,13 +16,14 @@ export function provisioningSuite(mode: OdooMode) {
   let discovery: { authorization_endpoint: string; userinfo_endpoint: string };
 
   async function loadApp() {
-    const [db, identity, provisioning, connection, groups, modules] = await Promise.all([
+    const [db, identity, provisioning, connection, groups, modules, lakeSync] = await Promise.all([
       import("~/db.server"),
       import("~/auth/identity.server"),
       import("~/tenants/provisioning.server"),
       import("~/odoo/connection.server"),
       import("~/odoo/access-groups.server"),
       import("~/odoo/module-install.server"),
+      import("~/lake/sync-command.server"),
     ]);
     return {
       platformDb: db.platformDb,
@@ -35,6 +36,7 @@ export function provisioningSuite(mode: OdooMode) {
       INTEGRATION_USER_GROUPS: groups.INTEGRATION_USER_GROUPS,
       groupsForRoles: groups.groupsForRoles,
       REQUIRED_MODULES: modules.REQUIRED_MODULES,
+      runSyncCommand: lakeSync.runSyncCommand,
     };
   }
 
@@ -222,6 +224,23 @@ export function provisioningSuite(mode: OdooMode) {
       expect(db.get("res.users", victim.id)).toEqual(before);
       const refused = await app.platformDb.auditLog.findFirstOrThrow({ where: { tenantId, action: "member.odoo_link_refused" } });
       expect(refused.details).toMatchObject({ error: expect.stringMatching(/not linked to this Nexius identity.*platform operator/) });
+    });
+
+    it("leaves an Odoo the data lake can read: the CRM app is installed once, and a full lake sync of the new workspace succeeds", async () => {
+      const workspace = await newWorkspace("lake");
+      await expect(app.runProvisioning(workspace.tenant.id, workspace.actor)).resolves.toMatchObject({ status: "ready" });
+      const db = odooDatabase(await connectionOf(workspace.tenant.id));
+      expect(db.isInstalled("crm")).toBe(true);
+      const installs = () => standIns.odoo.state.countCalls({ model: "ir.module.module", method: "button_immediate_install" });
+      const before = installs();
+      await app.requestProvisioning(workspace.tenant.id, workspace.actor, { mode: "retry" });
+      await app.runProvisioning(workspace.tenant.id, workspace.actor);
+      expect(installs()).toBe(before);
+
+      const summary = await app.runSyncCommand({ tenantSlug: workspace.tenant.slug, source: "odoo", mode: "full", progress: () => {} });
+      expect(summary).toMatchObject({ status: "succeeded", rejected: 0 });
+      // crm installs its default pipeline stages; the sync read them.
+      expect(summary.inserted).toBeGreaterThan(0);
     });
 
     it("links a member to the demo CRM's salesperson seated for them, who keeps their team and deals", async () => {

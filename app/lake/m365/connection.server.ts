@@ -29,7 +29,7 @@ export type M365Connection = {
   consentAvailable: boolean;
 };
 
-export type ConsentOutcome =
+export type ConsentResult =
   | { outcome: "connected"; directoryId: string }
   | { outcome: "connected_failing"; directoryId: string; error: string }
   | { outcome: "declined"; error: string }
@@ -93,7 +93,7 @@ export async function beginM365Consent(tenantId: string, actor: { sub: string })
  * a refusal. A consent records the directory Microsoft names, then tests the
  * connection and stores that outcome too.
  */
-export async function finishM365Consent(tenantId: string, actor: Actor, query: URLSearchParams): Promise<ConsentOutcome> {
+export async function finishM365Consent(tenantId: string, actor: Actor, query: URLSearchParams): Promise<ConsentResult> {
   const answer = parseConsentCallback(query);
   const state = checkConsentState(secretRing(), answer.state, { tenantId, sub: actor.sub });
   if (!state.ok) return { outcome: state.reason === "unreadable" ? "bad_state" : state.reason };

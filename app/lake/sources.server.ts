@@ -4,7 +4,7 @@ import { db } from "../db.server";
 import { env } from "../env.server";
 import { graphClientConfig } from "./m365/config.server";
 import { createM365Connector } from "./m365/connector.server";
-import { createGraphClient } from "./m365/graph-client.server";
+import { createGraphClient, type GraphClientConfig } from "./m365/graph-client.server";
 import { OdooLakeNotConnectedError, openOdooLakeConnector } from "./odoo/connector.server";
 import { type LakeSource, type SourceMapper } from "./pipeline";
 import { SOURCE_MAPPERS } from "./source-mappers";
@@ -32,15 +32,7 @@ const SOURCES: Partial<Record<LakeSource, SourceEntry>> = {
   m365: {
     mapper: SOURCE_MAPPERS.m365!,
     async kit(tenantId) {
-      const row = await db.$withTenant(tenantId, (tx) => tx.lakeSource.findUnique({ where: { tenantId_source: { tenantId, source: "m365" } } }));
-      if (!row?.directoryId) throw new SourceNotConnectedError("m365", "no Microsoft 365 directory is connected");
-      const clientSecret =
-        row.secretCipher && row.secretKeyId
-          ? open(secretRing(), { cipher: Buffer.from(row.secretCipher), keyId: row.secretKeyId }, m365SecretContext(tenantId))
-          : null;
-      const config = graphClientConfig(env(), { directoryId: row.directoryId, clientId: row.clientId, clientSecret });
-      if (!config) throw new SourceNotConnectedError("m365", "no Microsoft Entra app registration is configured (MS_CLIENT_ID and MS_CLIENT_SECRET)");
-      return { connector: createM365Connector(createGraphClient(config)), mapper: SOURCE_MAPPERS.m365! };
+      return { connector: createM365Connector(createGraphClient(await m365GraphConfig(tenantId))), mapper: SOURCE_MAPPERS.m365! };
     },
   },
 };
@@ -69,13 +61,33 @@ export function sourceMappers(): Partial<Record<LakeSource, SourceMapper>> {
   return Object.fromEntries(Object.entries(SOURCES).map(([source, entry]) => [source, entry.mapper]));
 }
 
+/** The Graph client settings of a tenant's connected directory (its own app registration's secret opened), or SourceNotConnectedError. */
+export async function m365GraphConfig(tenantId: string): Promise<GraphClientConfig> {
+  const row = await db.$withTenant(tenantId, (tx) => tx.lakeSource.findUnique({ where: { tenantId_source: { tenantId, source: "m365" } } }));
+  if (!row?.directoryId) throw new SourceNotConnectedError("m365", "no Microsoft 365 directory is connected");
+  const clientSecret =
+    row.secretCipher && row.secretKeyId
+      ? open(secretRing(), { cipher: Buffer.from(row.secretCipher), keyId: row.secretKeyId }, m365SecretContext(tenantId))
+      : null;
+  const config = graphClientConfig(env(), { directoryId: row.directoryId, clientId: row.clientId, clientSecret });
+  if (!config) throw new SourceNotConnectedError("m365", "no Microsoft Entra app registration is configured (MS_CLIENT_ID and MS_CLIENT_SECRET)");
+  return config;
+}
+
 /** AAD context of a tenant's sealed Entra client secret. */
 export function m365SecretContext(tenantId: string): string {
   return `lake-m365:${tenantId}`;
 }
 
-/** Connects a tenant's Microsoft 365 directory; the client id and secret only when the tenant brings its own app registration. */
-export async function connectM365(tenantId: string, input: { directoryId: string; clientId?: string | null; clientSecret?: string | null }): Promise<void> {
+/**
+ * Connects a tenant's Microsoft 365 directory, as its admin consented to; the
+ * client id and secret only when the tenant brings its own app registration.
+ * The connection counts as unchecked until `checkM365Connection` tests it.
+ */
+export async function connectM365(
+  tenantId: string,
+  input: { directoryId: string; clientId?: string | null; clientSecret?: string | null; connectedBy: string | null },
+): Promise<void> {
   const sealed = input.clientSecret ? seal(secretRing(), input.clientSecret, m365SecretContext(tenantId)) : null;
   const data = {
     directoryId: input.directoryId,
@@ -85,6 +97,8 @@ export async function connectM365(tenantId: string, input: { directoryId: string
     status: "connected",
     statusDetail: null,
     connectedAt: new Date(),
+    connectedBy: input.connectedBy,
+    checkedAt: null,
     updatedAt: new Date(),
   };
   await db.$withTenant(tenantId, (tx) =>

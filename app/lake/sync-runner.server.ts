@@ -1,3 +1,4 @@
+import { resolveAlerts } from "../alerts/alerts.server";
 import { db, type TenantTx } from "../db.server";
 import { log } from "../logger.server";
 import { withLakeScope } from "./hierarchy.server";
@@ -6,6 +7,7 @@ import { ReferencePayloads } from "./page-scope.server";
 import { ZERO_COUNTS, type LakeSource, type SourceConnector, type SourceMapper, type SourceRecord, type SyncCounts, type SyncMode } from "./pipeline";
 import { WHOLE_TENANT } from "./serving-reads.server";
 import { refreshServing } from "./serving.server";
+import { staleAlertKind } from "./sync-schedule";
 
 /**
  * The sync run: pulls every entity of a source page by page, loads each page
@@ -103,6 +105,8 @@ export async function runSync(tenantId: string, syncRunId: string, kit: SourceKi
           VALUES (${run.source}, 'connected', CURRENT_TIMESTAMP, ${run.mode === "full" ? new Date() : null})
           ON CONFLICT (tenant_id, source) DO UPDATE SET status = 'connected', status_detail = NULL, last_success_at = EXCLUDED.last_success_at,
             last_full_at = COALESCE(EXCLUDED.last_full_at, lake_sources.last_full_at), updated_at = CURRENT_TIMESTAMP`;
+        // The source is fresh again: its staleness episode, if one was open, ends here.
+        await resolveAlerts(tx, [staleAlertKind(run.source)]);
       },
       PAGE_TX,
     );

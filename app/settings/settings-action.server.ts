@@ -1,5 +1,6 @@
 import { parseWithZod } from "@conform-to/zod/v4";
 import { type Actor } from "~/audit.server";
+import { lakeSettingsAction } from "~/lake/lake-settings-actions.server";
 import { changePushMode, saveFreeMail, saveThresholds, setTokenBudget } from "./policy-actions.server";
 import { type SettingsActionResult } from "./settings-action-result";
 import { MAX_UPLOAD_BYTES, SettingsForm, type SettingsIntent } from "./settings-forms";
@@ -10,7 +11,7 @@ import { importCsv, importPaste, removeOne, suppressOne } from "./suppression-ac
  * refused form answers with its field errors and the typed values, a valid
  * one goes to the handler of its intent.
  */
-export async function settingsAction(request: Request, tenantId: string, actor: Actor): Promise<SettingsActionResult> {
+export async function settingsAction(request: Request, tenantId: string, actor: Actor, roles: readonly string[]): Promise<SettingsActionResult> {
   const length = Number(request.headers.get("content-length") ?? 0);
   if (length > 2 * MAX_UPLOAD_BYTES)
     return {
@@ -50,5 +51,10 @@ export async function settingsAction(request: Request, tenantId: string, actor: 
       return changePushMode(tenantId, actor, form.odooPushMode, submission);
     case "budget":
       return setTokenBudget(tenantId, actor, form.dailyTokenBudget, submission);
+    case "m365-connect":
+    case "m365-test":
+    case "m365-disconnect":
+    case "sync-schedule":
+      return lakeSettingsAction(tenantId, actor, roles, form, submission);
   }
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { type IcpRules } from "~/icp/rules";
+import { LAKE_SETTINGS_FORMS } from "~/lake/lake-settings-forms";
 import { cleanReason, normalizeSuppression, SUPPRESSION_KINDS, type SuppressionRow } from "./suppression";
 
 /**
@@ -168,5 +169,6 @@ export const SettingsForm = z.discriminatedUnion("intent", [
   ThresholdsForm,
   PushModeForm,
   TokenBudgetForm,
+  ...LAKE_SETTINGS_FORMS,
 ]);
 export type SettingsIntent = z.output<typeof SettingsForm>["intent"];

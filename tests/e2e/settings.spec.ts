@@ -3,7 +3,8 @@ import { expect, test } from "./support/test";
 /**
  * /app/settings in a real browser: suppression lists filled by paste and by
  * CSV upload, with the refused rows listed by line; a threshold mistake kept
- * in the form; viewers refused.
+ * in the form; viewers refused; an admin disconnects Microsoft 365 and
+ * connects it again through the (simulated) Microsoft admin-consent page.
  */
 test.describe("ops", () => {
   test.use({ signedInAs: "ops" });
@@ -86,5 +87,36 @@ test.describe("a viewer", () => {
     const response = await page.goto("/app/settings");
     expect(response?.status()).toBe(403);
     await expect(page.getByRole("heading", { name: "You don't have access to this page" })).toBeVisible();
+  });
+});
+
+test.describe("admin", () => {
+  test.use({ signedInAs: "globexAdmin" });
+
+  test("an admin disconnects Microsoft 365, connects it again through Microsoft's consent page and sees it connected", async ({ page }) => {
+    test.setTimeout(120_000);
+    await page.goto("/app/settings");
+    const m365 = page.getByRole("region", { name: "Microsoft 365" });
+    // The demo workspaces start connected to their directory in the Graph simulator.
+    await expect(m365.getByText("connected", { exact: true })).toBeVisible();
+    const directoryId = (await m365.getByRole("definition").first().textContent())!.trim();
+    expect(directoryId).toMatch(/^[0-9a-f-]{36}$/);
+
+    await m365.getByText("Disconnect…").click();
+    await expect(m365).toContainText("already loaded stay in the lake");
+    await m365.getByRole("button", { name: "Disconnect Microsoft 365" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "Microsoft 365 is disconnected" })).toBeVisible();
+    await expect(m365.getByText("not connected", { exact: true })).toBeVisible();
+
+    await m365.getByRole("button", { name: "Connect", exact: true }).click();
+    await expect(page.getByRole("heading", { name: "Permissions requested" })).toBeVisible();
+    await page.getByLabel("admin@globex.onmicrosoft.com").check();
+    await page.getByRole("button", { name: "Accept" }).click();
+
+    await page.waitForURL(/\/app\/settings\?m365=connected/);
+    await expect(page.getByRole("status").filter({ hasText: "Microsoft 365 is connected and the connection test passed" })).toBeVisible();
+    await expect(m365.getByText("connected", { exact: true })).toBeVisible();
+    await expect(m365).toContainText(directoryId);
+    await expect(m365).toContainText("by admin@globex.test");
   });
 });

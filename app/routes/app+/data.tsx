@@ -312,7 +312,7 @@ export default function DataLake() {
       <Section id="sync-runs" title="Sync runs" className="mb-6">
         {data.runs.length === 0 ? (
           <EmptyState title="No sync yet">
-            The scheduler syncs each connected source every hour and reconciles it fully every night.
+            The scheduler syncs each connected source on the schedule set in Settings (by default hourly, with a full reconcile every night).
             {data.canSync ? " “Sync now” starts one straight away." : " An admin can also start one by hand."}
           </EmptyState>
         ) : (

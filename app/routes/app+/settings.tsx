@@ -1,10 +1,14 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { requireRole, requireTenantUser } from "~/auth/guards.server";
+import { isTenantAdmin } from "~/auth/roles";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Page } from "~/components/ui/page";
 import { lastPageHref, pageParam } from "~/components/ui/pagination";
 import { Notice } from "~/dashboard/section";
+import { M365Section, SyncScheduleSection } from "~/lake/lake-settings";
+import { lakeSettings } from "~/lake/lake-settings.server";
+import { consentNotice } from "~/lake/m365/consent-notice";
 import { BudgetSection, FreeMailSection, PushModeSection, ThresholdsSection } from "~/settings/policy-forms";
 import { settingsAction } from "~/settings/settings-action.server";
 import { workspaceSettings } from "~/settings/settings.server";
@@ -26,33 +30,51 @@ export async function loader({ request }: LoaderFunctionArgs) {
       .trim()
       .slice(0, 100) || undefined;
   const page = pageParam(url);
-  const [settings, suppressions] = await Promise.all([workspaceSettings(viewer.tenant.id), listSuppressions(viewer.tenant.id, { kind, q, page })]);
+  const [settings, suppressions, lake] = await Promise.all([
+    workspaceSettings(viewer.tenant.id),
+    listSuppressions(viewer.tenant.id, { kind, q, page }),
+    lakeSettings(viewer.tenant.id),
+  ]);
   if (page > suppressions.pages) throw redirect(lastPageHref(url, suppressions.pages));
   return {
     settings,
     suppressions,
     page,
     filter: { kind: kind ?? null, q: q ?? "" },
+    lake,
+    canManageSources: isTenantAdmin(viewer.roles),
+    // Back from Microsoft's admin-consent page (the consent callback redirects here).
+    consentNotice: consentNotice(url.searchParams.get("m365"), url.searchParams.get("error")),
   };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = requireRole(request, await requireTenantUser(request), ["ops", "admin"]);
-  return settingsAction(request, viewer.tenant.id, {
-    sub: viewer.sub,
-    email: viewer.email,
-  });
+  return settingsAction(
+    request,
+    viewer.tenant.id,
+    {
+      sub: viewer.sub,
+      email: viewer.email,
+    },
+    viewer.roles,
+  );
 }
 
 export default function Settings() {
-  const { settings, suppressions, page, filter } = useLoaderData<typeof loader>();
+  const { settings, suppressions, page, filter, lake, canManageSources, consentNotice } = useLoaderData<typeof loader>();
   const unscoped = useActionData<typeof action>();
   return (
-    <Page title="Settings" description="Suppression lists, lead policies and the Odoo push for this workspace. Every change is recorded in the audit log.">
+    <Page
+      title="Settings"
+      description="Suppression lists, lead policies, the Odoo push and the data sources for this workspace. Every change is recorded in the audit log."
+    >
       {unscoped && !unscoped.intent ? <Notice ok={false}>{unscoped.message}</Notice> : null}
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="min-w-0 space-y-6 lg:col-span-2">
           <SuppressionSection suppressions={suppressions} page={page} filter={filter} />
+          <M365Section connection={lake.m365} canManage={canManageSources} consentNotice={consentNotice} />
+          <SyncScheduleSection schedules={lake.schedules} canManage={canManageSources} />
         </div>
         <div className="min-w-0 space-y-6">
           <FreeMailSection current={settings.freeMail} />

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import { type AddressInfo } from "node:net";
+import { adminConsentAnswer, adminConsentPage, type ConsentReply } from "./admin-consent";
 import { GraphDirectory, seedDemoDirectory, type DirectoryCredentials, type SimEvent, type Tracked } from "./directory";
 import { aadError, contactJson, eventJson, graphError, inWindow, pick, userJson, type Reply, type Window } from "./wire";
 
@@ -8,6 +9,7 @@ import { aadError, contactJson, eventJson, graphError, inWindow, pick, userJson,
  * A Microsoft Graph stand-in for the data lake's Microsoft 365 source,
  * speaking the documented wire format of:
  *   POST /{tenant}/oauth2/v2.0/token                               (client credentials)
+ *   GET, POST /{tenant}/adminconsent                               (the admin-consent page, ./admin-consent.ts)
  *   GET  /v1.0/users, /v1.0/users/delta                            (User.Read.All)
  *   GET  /v1.0/users/{id}/contactFolders, /users/{id}/contacts     (Contacts.Read)
  *   GET  /v1.0/users/{id}/contactFolders/{id}/contacts/delta
@@ -285,6 +287,18 @@ export async function startGraphSimulator(options: GraphSimOptions): Promise<Gra
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const url = new URL(req.url ?? "/", "http://sim");
     const tokenPath = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(url.pathname);
+    const consentPath = /^\/([^/]+)\/adminconsent$/.exec(url.pathname);
+    if (consentPath && (req.method === "GET" || req.method === "POST")) {
+      const tenant = decodeURIComponent(consentPath[1]!);
+      const consent: ConsentReply =
+        req.method === "GET"
+          ? adminConsentPage(directories.values(), tenant, url.searchParams)
+          : adminConsentAnswer(directories.values(), tenant, new URLSearchParams(Buffer.concat(chunks).toString("utf8")));
+      requests.push({ method: req.method, path: url.pathname, query: Object.fromEntries(url.searchParams), status: consent.status });
+      res.writeHead(consent.status, consent.location ? { location: consent.location } : { "content-type": "text/html; charset=utf-8" });
+      res.end(consent.html ?? "");
+      return;
+    }
     let reply: Reply;
     if (tokenPath && req.method === "POST")
       reply = token(decodeURIComponent(tokenPath[1]!), req.headers["content-type"], Buffer.concat(chunks).toString("utf8"));

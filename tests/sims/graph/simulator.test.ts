@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { answerAdminConsent } from "./consent-client";
 import { demoDirectoryId } from "./directory";
 import { startGraphSimulator, type GraphSim } from "./server";
 
@@ -92,5 +93,20 @@ describe("Graph simulator", () => {
     expect(throttled.status).toBe(429);
     expect(throttled.headers.get("retry-after")).toBe("7");
     expect((await get(sim, "users", accessToken)).status).toBe(200);
+  });
+
+  it("plays the admin-consent page: redirects back with the directory the admin accepted for, or with the refusal", async () => {
+    const sim = await start();
+    const link = (tenant: string, clientId = "lake-app") =>
+      `${sim.url}/${tenant}/adminconsent?${new URLSearchParams({ client_id: clientId, redirect_uri: "https://app.example/consent", state: "s&1" })}`;
+    const accepted = new URL(await answerAdminConsent(link("organizations"), "accept", globex.directoryId));
+    expect(`${accepted.origin}${accepted.pathname}`).toBe("https://app.example/consent");
+    expect(Object.fromEntries(accepted.searchParams)).toEqual({ admin_consent: "True", tenant: globex.directoryId, state: "s&1" });
+    const refused = new URL(await answerAdminConsent(link(acme.domain), "cancel"));
+    expect(Object.fromEntries(refused.searchParams)).toEqual({ error: "permission_denied", error_description: "The admin canceled the request", state: "s&1" });
+    const unknownApp = await fetch(link("organizations", "someone-else"), { redirect: "manual" });
+    expect(unknownApp.status).toBe(400);
+    expect(unknownApp.headers.get("location")).toBeNull();
+    expect(await unknownApp.text()).toContain("AADSTS700016");
   });
 });

@@ -15,6 +15,7 @@ import { startStandIns, stopProcess, type StandIns } from "../dev/stand-ins.serv
  *   --mode dev     remix dev with rebuilds on change (default)
  *   --mode built   the production build (`npm run build` first) on the stand-ins
  *   --fresh        start from an empty database (and fresh stand-in state)
+ *   --demo-crm     fill each workspace's Odoo with the demo CRM in built mode too (dev mode always does)
  */
 const { values: args } = parseArgs({
   options: {
@@ -28,6 +29,7 @@ const { values: args } = parseArgs({
     "data-dir": { type: "string" },
     database: { type: "string", default: "nexius" },
     fresh: { type: "boolean", default: false },
+    "demo-crm": { type: "boolean", default: false },
   },
 });
 
@@ -64,8 +66,8 @@ async function main() {
     },
     fresh: args.fresh,
     odooLatencyMs: Number(process.env.ODOO_SIM_LATENCY_MS ?? 5),
-    // A newcomer's workspaces start with a populated CRM; the e2e server (built mode) keeps Odoo empty.
-    odooDemoCrm: args.mode === "dev",
+    // A newcomer's workspaces start with a populated CRM; the e2e server asks for it, for the sales dashboards' journeys.
+    odooDemoCrm: args.mode === "dev" || args["demo-crm"],
     out: write,
     onServiceExit: (name) => {
       if (shuttingDown) return;

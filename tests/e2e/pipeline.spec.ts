@@ -123,6 +123,7 @@ test("the funnel counts the open deals Odoo holds per stage, and a tag narrows i
 
   // The page scrolls down, never sideways, at a phone's width.
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+  await page.screenshot({ path: "test-results/screenshots/pipeline-phone.png", fullPage: true });
 
   // The filter form by keyboard: type a tag, press Enter.
   const tag = odoo.tags.find((t) => inStage.some((l) => l.tag_ids.includes(t.id)))!;

@@ -15,7 +15,7 @@ import { startStandIns, stopProcess, type StandIns } from "../dev/stand-ins.serv
  *   --mode dev     remix dev with rebuilds on change (default)
  *   --mode built   the production build (`npm run build` first) on the stand-ins
  *   --fresh        start from an empty database (and fresh stand-in state)
- *   --demo-crm     fill each workspace's Odoo with the demo CRM in built mode too (dev mode always does)
+ *   --demo-crm     fill each workspace's Odoo company with demo CRM data in built mode too (dev mode always does)
  */
 const { values: args } = parseArgs({
   options: {
@@ -66,7 +66,7 @@ async function main() {
     },
     fresh: args.fresh,
     odooLatencyMs: Number(process.env.ODOO_SIM_LATENCY_MS ?? 5),
-    // A newcomer's workspaces start with a populated CRM; the e2e server asks for it, for the sales dashboards' journeys.
+    // A newcomer's workspaces start with a populated CRM; the e2e server asks for it to check the dashboards' figures against it.
     odooDemoCrm: args.mode === "dev" || args["demo-crm"],
     out: write,
     onServiceExit: (name) => {

@@ -3,11 +3,11 @@ import { createStaticHandler, createStaticRouter, StaticRouterProvider } from "r
 import { describe, expect, it } from "vitest";
 import { AppHeader } from "./app-header";
 
-async function header(roles: string[]): Promise<string> {
+async function header(roles: string[], path = "/app"): Promise<string> {
   const viewer = { email: "someone@acme.test", roles, tenant: { name: "Acme", slug: "acme" } };
   const routes = [{ path: "*", element: <AppHeader viewer={viewer} /> }];
   const { query, dataRoutes } = createStaticHandler(routes);
-  const context = await query(new Request("http://localhost/app"));
+  const context = await query(new Request(`http://localhost${path}`));
   if (context instanceof Response) throw new Error("unexpected redirect");
   return renderToString(<StaticRouterProvider router={createStaticRouter(dataRoutes, context)} context={context} />);
 }
@@ -27,5 +27,12 @@ describe("AppHeader", () => {
     const finance = await header(["finance_owner"]);
     expect(finance).toContain('href="/admin/billing"');
     expect(finance).not.toContain('href="/admin"');
+  });
+
+  it("keeps Sales lit on every sales dashboard and on no other page", async () => {
+    const sales = (html: string) => html.match(/<a [^>]*href="\/app\/pipeline"[^>]*>Sales<\/a>/)?.[0] ?? "";
+    for (const path of ["/app/pipeline", "/app/opportunities", "/app/opportunities/42", "/app/activities", "/app/performance", "/app/lead-outcomes"])
+      expect(sales(await header(["ops"], path)), path).toContain("bg-brand-50");
+    for (const path of ["/app", "/app/data", "/app/opportunitiesx"]) expect(sales(await header(["ops"], path)), path).not.toContain("bg-brand-50");
   });
 });

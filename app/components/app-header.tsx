@@ -1,5 +1,6 @@
-import { NavLink } from "@remix-run/react";
+import { NavLink, useLocation } from "@remix-run/react";
 import { canOperate, controlPlaneHome, isPlatformStaff } from "~/auth/roles";
+import { CRM_PAGES } from "~/crm/crm-nav";
 import { DevTenantSelector } from "./dev-tenant-selector";
 import { UserMenu, type HeaderViewer } from "./user-menu";
 
@@ -9,11 +10,14 @@ const workspaceLinks = [
   { to: "/app/shortlist", label: "Shortlist", end: false },
   { to: "/app/runs", label: "Runs", end: false },
   { to: "/app/icp", label: "ICP", end: false },
-  { to: "/app/pipeline", label: "Sales", end: false },
+  // Sales stays lit on every sales dashboard, not only the Pipeline it opens.
+  { to: "/app/pipeline", label: "Sales", end: false, section: CRM_PAGES.map((page) => page.to) },
   { to: "/app/data", label: "Data", end: false },
   // Settings answers a viewer with 403, so a viewer is not offered the link.
   { to: "/app/settings", label: "Settings", end: false, operatorsOnly: true },
-];
+] satisfies Array<{ to: string; label: string; end: boolean; operatorsOnly?: boolean; section?: string[] }>;
+
+const within = (pathname: string, page: string) => pathname === page || pathname.startsWith(`${page}/`);
 
 function navClass({ isActive }: { isActive: boolean }) {
   return `rounded-md px-3 py-2 text-sm font-medium ${isActive ? "bg-brand-50 text-brand-700" : "text-slate-600 hover:bg-slate-100 hover:text-slate-900"}`;
@@ -22,6 +26,7 @@ function navClass({ isActive }: { isActive: boolean }) {
 export function AppHeader({ viewer }: { viewer: HeaderViewer }) {
   // Finance's part of the control plane is billing; the header takes it straight there.
   const controlPlane = viewer && isPlatformStaff(viewer.roles) ? controlPlaneHome(viewer.roles) : null;
+  const { pathname } = useLocation();
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3 sm:px-6">
@@ -36,7 +41,12 @@ export function AppHeader({ viewer }: { viewer: HeaderViewer }) {
             {workspaceLinks
               .filter((link) => !link.operatorsOnly || canOperate(viewer.roles))
               .map((link) => (
-                <NavLink key={link.to} to={link.to} end={link.end} className={navClass}>
+                <NavLink
+                  key={link.to}
+                  to={link.to}
+                  end={link.end}
+                  className={({ isActive }) => navClass({ isActive: isActive || Boolean(link.section?.some((page) => within(pathname, page))) })}
+                >
                   {link.label}
                 </NavLink>
               ))}

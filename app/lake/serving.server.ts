@@ -40,7 +40,9 @@ export async function refreshServing(tx: TenantTx): Promise<ServingRefresh> {
   const kpiDays = dirty.filter((d) => d.aggregate === "kpi").map((d) => d.day);
   if (pipelineMonths.length) {
     await tx.$executeRaw`DELETE FROM lake_pipeline_summary WHERE month = ANY(${pipelineMonths}::date[])`;
+    await tx.$executeRaw`DELETE FROM lake_pipeline_tag_summary WHERE month = ANY(${pipelineMonths}::date[])`;
     await tx.$executeRaw`${insertPipeline(Prisma.sql`${pipelineMonth} = ANY(${pipelineMonths}::date[])`)}`;
+    await tx.$executeRaw`${insertPipelineTags(Prisma.sql`${pipelineMonth} = ANY(${pipelineMonths}::date[])`)}`;
   }
   if (kpiDays.length) {
     await tx.$executeRaw`DELETE FROM lake_kpi_daily WHERE day = ANY(${kpiDays}::date[])`;
@@ -54,8 +56,10 @@ export async function rebuildServing(tx: TenantTx): Promise<void> {
   await lockServing(tx);
   await tx.$executeRaw`DELETE FROM lake_serving_dirty`;
   await tx.$executeRaw`DELETE FROM lake_pipeline_summary`;
+  await tx.$executeRaw`DELETE FROM lake_pipeline_tag_summary`;
   await tx.$executeRaw`DELETE FROM lake_kpi_daily`;
   await tx.$executeRaw`${insertPipeline(Prisma.sql`TRUE`)}`;
+  await tx.$executeRaw`${insertPipelineTags(Prisma.sql`TRUE`)}`;
   await tx.$executeRaw`${insertKpis(null)}`;
 }
 
@@ -71,6 +75,17 @@ function insertPipeline(months: Prisma.Sql): Prisma.Sql {
     FROM lake_opportunities o
     WHERE ${countedOpportunity} AND ${months}
     GROUP BY 1, 2, 3, 4, 5`;
+}
+
+/** The same groups per tag: a deal counts once under each tag it carries (tags are distinct per deal). */
+function insertPipelineTags(months: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`
+    INSERT INTO lake_pipeline_tag_summary (tag, month, stage, team_id, owner_id, outcome, count, value, weighted_value)
+    SELECT t.tag, ${pipelineMonth}, COALESCE(o.stage_name, o.stage_kind), o.team_id, o.owner_id, o.outcome,
+           count(*)::int, sum(o.expected_revenue), round(sum(o.expected_revenue * o.probability::numeric / 100), 2)
+    FROM lake_opportunities o CROSS JOIN LATERAL unnest(o.tags) AS t(tag)
+    WHERE ${countedOpportunity} AND ${months}
+    GROUP BY 1, 2, 3, 4, 5, 6`;
 }
 
 /**

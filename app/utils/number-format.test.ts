@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatCount, formatPercent, formatUsd } from "./number-format";
+import { formatCount, formatMoney, formatPercent, formatUsd } from "./number-format";
 
 describe("number formatting", () => {
   it("groups counts and rounds them to whole numbers", () => {
@@ -20,5 +20,12 @@ describe("number formatting", () => {
     expect(formatUsd(0.0054)).toMatch(/^US\$0\.0054$/);
     expect(formatUsd(12)).toMatch(/^US\$12\.00$/);
     expect(formatUsd(undefined)).toBe("—");
+  });
+
+  it("shows deal amounts in whole units of their currency, or as a plain number without one", () => {
+    expect(formatMoney(12_345.4, "SGD")).toBe("$12,345");
+    expect(formatMoney(1_000, "USD")).toBe("US$1,000");
+    expect(formatMoney(12_345.6, null)).toBe("12,346");
+    expect(formatMoney(null, "SGD")).toBe("—");
   });
 });

@@ -22,3 +22,20 @@ export function formatPercent(rate: number | null | undefined): string {
 export function formatUsd(value: number | null | undefined): string {
   return value === null || value === undefined ? "—" : usd.format(value);
 }
+
+const money = new Map<string, Intl.NumberFormat>();
+
+/**
+ * A deal amount in whole units of its currency (Singapore English: S$12,345 reads "$12,345", US$ stays "US$");
+ * without a known currency (Odoo's leads carry none) the plain number. "—" when missing.
+ */
+export function formatMoney(value: number | null | undefined, currency: string | null): string {
+  if (value === null || value === undefined) return "—";
+  if (!currency) return integer.format(value);
+  let format = money.get(currency);
+  if (!format) {
+    format = new Intl.NumberFormat("en-SG", { style: "currency", currency, maximumFractionDigits: 0 });
+    money.set(currency, format);
+  }
+  return format.format(value);
+}

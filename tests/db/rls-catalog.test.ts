@@ -53,7 +53,7 @@ describe("row-level security catalog", () => {
              pg_get_expr(p.polqual, p.polrelid) AS qual, pg_get_expr(p.polwithcheck, p.polrelid) AS check
       FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
       WHERE p.polname = 'lake_hierarchy' ORDER BY 1`);
-    expect(rows.map((r) => r.table)).toEqual(["lake_activities", "lake_kpi_daily", "lake_opportunities", "lake_pipeline_summary"]);
+    expect(rows.map((r) => r.table)).toEqual(["lake_activities", "lake_kpi_daily", "lake_opportunities", "lake_pipeline_summary", "lake_pipeline_tag_summary"]);
     for (const row of rows) {
       expect(row, row.table).toMatchObject({ permissive: false, roles: ["nexius_app"] });
       expect(row.qual, row.table).toBe(

@@ -1,0 +1,162 @@
+import { type TenantTx } from "~/db.server";
+import { Prisma } from "~/generated/prisma/client";
+import { seesLakeRows, type LakeAccess } from "~/lake/hierarchy";
+import { overviewPeriods } from "~/lake/overview-periods";
+import { dashboardOverview, ownedBy, type DashboardOverview } from "~/lake/serving-reads.server";
+import { maskName } from "~/privacy/mask";
+import { funnelStages, groupFigures, type GroupedRow, type GroupFigures, type PipelineFilters, type StageFigures } from "./pipeline";
+
+/**
+ * The Pipeline page's one read, for the page and `GET /api/dashboard/pipeline`
+ * alike, inside the caller's `withLakeAccess` transaction (the hierarchy
+ * policy decides which rows exist; the same owners in the query let Postgres
+ * use the owner columns).
+ *
+ * The breakdowns come from the serving zone (its per-tag copy for a tag).
+ * Deals closing this month and overdue read canonical through the
+ * open-deadline index: the serving zone has no deadline.
+ */
+
+export type PipelineOption = { id: string; name: string };
+
+export type PipelineDashboard = {
+  asOf: string;
+  filters: PipelineFilters;
+  /** Whether the lake holds any deal the caller may see; false shows the empty state. */
+  hasData: boolean;
+  /** The deals' currency when they share one; `mixed` when they do not (amounts are then summed as the source gives them). */
+  currency: { code: string | null; mixed: boolean };
+  overview: DashboardOverview;
+  funnel: StageFigures[];
+  byTeam: GroupFigures[];
+  byOwner: GroupFigures[];
+  /** Open deals due in the current Singapore month, and before today, whatever month they opened. */
+  closingThisMonth: { count: number; value: number };
+  overdue: { count: number; value: number };
+  options: { teams: PipelineOption[]; owners: PipelineOption[]; tags: string[] };
+};
+
+const monthStart = (month: string) => `${month}-01`;
+
+/**
+ * The serving rows behind the figures: the pipeline summary, or its per-tag
+ * copy when a tag is chosen (the same groups, counted under each tag a deal carries).
+ */
+function servingGroups(access: LakeAccess, filters: PipelineFilters): Prisma.Sql {
+  const where = [
+    ownedBy(access.scope, Prisma.sql`p.owner_id`),
+    Prisma.sql`p.month >= ${monthStart(filters.openedFrom)}::date AND p.month <= ${monthStart(filters.openedTo)}::date`,
+    filters.team ? Prisma.sql`p.team_id = ${filters.team}::uuid` : Prisma.sql`TRUE`,
+    filters.owner ? Prisma.sql`p.owner_id = ${filters.owner}::uuid` : Prisma.sql`TRUE`,
+  ];
+  const table = filters.tag ? Prisma.sql`lake_pipeline_tag_summary p` : Prisma.sql`lake_pipeline_summary p`;
+  if (filters.tag) where.push(Prisma.sql`p.tag = ${filters.tag}`);
+  return Prisma.sql`
+    SELECT p.stage, p.team_id, p.owner_id, p.outcome, p.count, p.value, p.weighted_value
+    FROM ${table} WHERE ${Prisma.join(where, " AND ")}`;
+}
+
+async function groupedRows(tx: TenantTx, access: LakeAccess, filters: PipelineFilters): Promise<GroupedRow[]> {
+  const rows = await tx.$queryRaw<Array<Omit<GroupedRow, "sequence" | "teamName" | "ownerName">>>`
+    WITH figures AS (${servingGroups(access, filters)}),
+    grouped AS (
+      SELECT CASE WHEN GROUPING(stage) = 0 THEN 'stage' WHEN GROUPING(team_id) = 0 THEN 'team' ELSE 'owner' END AS grouping,
+             stage, team_id, owner_id, outcome,
+             sum(count)::int AS count, coalesce(sum(value), 0)::float8 AS value, coalesce(sum(weighted_value), 0)::float8 AS weighted
+      FROM figures
+      GROUP BY GROUPING SETS ((stage, outcome), (team_id, outcome), (owner_id, outcome)))
+    SELECT g.grouping, g.stage, g.team_id AS "teamId", g.owner_id AS "ownerId", g.outcome, g.count, g.value, g.weighted AS "weightedValue"
+    FROM grouped g`;
+  const stages = [...new Set(rows.flatMap((row) => (row.grouping === "stage" && row.stage !== null ? [row.stage] : [])))];
+  const teamIds = [...new Set(rows.flatMap((row) => (row.grouping === "team" && row.teamId ? [row.teamId] : [])))];
+  const ownerIds = [...new Set(rows.flatMap((row) => (row.grouping === "owner" && row.ownerId ? [row.ownerId] : [])))];
+  // A stage's sequence as its deals record it, one index probe per stage (a stage-less deal's stage is its kind and has none).
+  const sequences = new Map(
+    (
+      await tx.$queryRaw<Array<{ stage: string; sequence: number | null }>>`
+        SELECT s.stage, (SELECT o.stage_sequence FROM lake_opportunities o
+                         WHERE o.stage_name = s.stage AND o.stage_sequence IS NOT NULL
+                         ORDER BY o.stage_sequence LIMIT 1) AS sequence
+        FROM unnest(${stages}::text[]) AS s(stage)`
+    ).map((row) => [row.stage, row.sequence]),
+  );
+  const names = await namesOf(tx, teamIds, ownerIds);
+  const full = seesLakeRows(access);
+  return rows.map((row) => {
+    const ownerName = row.ownerId ? (names.owners.get(row.ownerId) ?? null) : null;
+    return {
+      ...row,
+      sequence: row.stage === null ? null : (sequences.get(row.stage) ?? null),
+      teamName: row.teamId ? (names.teams.get(row.teamId) ?? null) : null,
+      ownerName: ownerName && !full ? maskName(ownerName) : ownerName,
+    };
+  });
+}
+
+async function namesOf(tx: TenantTx, teamIds: string[], ownerIds: string[]) {
+  const teams = await tx.$queryRaw<Array<{ id: string; name: string }>>`SELECT id, name FROM lake_teams WHERE id = ANY(${teamIds}::uuid[])`;
+  const owners = await tx.$queryRaw<Array<{ id: string; name: string }>>`SELECT id, name FROM lake_users WHERE id = ANY(${ownerIds}::uuid[])`;
+  return { teams: new Map(teams.map((t) => [t.id, t.name])), owners: new Map(owners.map((u) => [u.id, u.name])) };
+}
+
+/** Open deals due this Singapore month and before today, from the open-deadline index. */
+async function dueDeals(tx: TenantTx, access: LakeAccess, filters: PipelineFilters, now: Date) {
+  const periods = overviewPeriods(now);
+  const where = [
+    Prisma.sql`o.outcome = 'open' AND o.active AND o.deleted_at IS NULL AND o.deadline IS NOT NULL`,
+    ownedBy(access.scope, Prisma.sql`o.owner_id`),
+    filters.team ? Prisma.sql`o.team_id = ${filters.team}::uuid` : Prisma.sql`TRUE`,
+    filters.owner ? Prisma.sql`o.owner_id = ${filters.owner}::uuid` : Prisma.sql`TRUE`,
+    filters.tag ? Prisma.sql`o.tags @> ARRAY[${filters.tag}]::text[]` : Prisma.sql`TRUE`,
+  ];
+  const [due] = await tx.$queryRaw<[{ month_count: number; month_value: number; overdue_count: number; overdue_value: number }]>`
+    SELECT count(*) FILTER (WHERE o.deadline >= ${periods.thisMonth}::date)::int AS month_count,
+           coalesce(sum(o.expected_revenue) FILTER (WHERE o.deadline >= ${periods.thisMonth}::date), 0)::float8 AS month_value,
+           count(*) FILTER (WHERE o.deadline < ${periods.today}::date)::int AS overdue_count,
+           coalesce(sum(o.expected_revenue) FILTER (WHERE o.deadline < ${periods.today}::date), 0)::float8 AS overdue_value
+    FROM lake_opportunities o
+    WHERE ${Prisma.join(where, " AND ")} AND o.deadline < ${periods.nextMonth}::date`;
+  return { closingThisMonth: { count: due.month_count, value: due.month_value }, overdue: { count: due.overdue_count, value: due.overdue_value } };
+}
+
+/** Lowest and highest currency through the currency index: one each, or mixed. */
+async function dealCurrency(tx: TenantTx): Promise<PipelineDashboard["currency"]> {
+  const [range] = await tx.$queryRaw<[{ low: string | null; high: string | null }]>`
+    SELECT min(currency) AS low, max(currency) AS high FROM lake_opportunities WHERE currency IS NOT NULL`;
+  return { code: range.low, mixed: range.low !== range.high };
+}
+
+/** What the filter form offers: the teams and owners the caller may narrow to, and the source's tags. */
+async function filterOptions(tx: TenantTx, access: LakeAccess): Promise<PipelineDashboard["options"]> {
+  const teams = await tx.$queryRaw<PipelineOption[]>`
+    SELECT id, name FROM lake_teams
+    WHERE deleted_at IS NULL AND ${access.role === "manager" ? Prisma.sql`id = ANY(${access.teamIds}::uuid[])` : Prisma.sql`TRUE`}
+    ORDER BY name, id`;
+  const owners = await tx.$queryRaw<PipelineOption[]>`
+    SELECT id, name FROM lake_users WHERE deleted_at IS NULL AND ${ownedBy(access.scope, Prisma.sql`id`)} ORDER BY name, id`;
+  const tags = await tx.$queryRaw<Array<{ name: string }>>`
+    SELECT DISTINCT r.payload->>'name' AS name FROM lake_source_records s
+    JOIN lake_raw_records r ON r.tenant_id = s.tenant_id AND r.id = s.raw_id
+    WHERE s.source = 'odoo' AND s.entity = 'crm.tag' AND s.removed_at IS NULL AND r.payload->>'name' IS NOT NULL
+    ORDER BY 1`;
+  const full = seesLakeRows(access);
+  return { teams, owners: owners.map((o) => ({ id: o.id, name: full ? o.name : maskName(o.name) })), tags: tags.map((t) => t.name) };
+}
+
+export async function pipelineDashboard(tx: TenantTx, access: LakeAccess, filters: PipelineFilters, now = new Date()): Promise<PipelineDashboard> {
+  const [{ any }] = await tx.$queryRaw<[{ any: boolean }]>`
+    SELECT EXISTS (SELECT 1 FROM lake_opportunities o WHERE o.deleted_at IS NULL AND ${ownedBy(access.scope, Prisma.sql`o.owner_id`)}) AS any`;
+  const rows = await groupedRows(tx, access, filters);
+  return {
+    asOf: now.toISOString(),
+    filters,
+    hasData: any,
+    currency: await dealCurrency(tx),
+    overview: await dashboardOverview(tx, access.scope, now),
+    funnel: funnelStages(rows),
+    byTeam: groupFigures(rows, "team"),
+    byOwner: groupFigures(rows, "owner"),
+    ...(await dueDeals(tx, access, filters, now)),
+    options: await filterOptions(tx, access),
+  };
+}

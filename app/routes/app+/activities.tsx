@@ -8,6 +8,7 @@ import { Page } from "~/components/ui/page";
 import { aboutHref, activityQuery, activitySourceLabel, type ActivityFilters } from "~/crm/activities";
 import { activitiesView, parseActivitiesQuery } from "~/crm/activities.server";
 import { ActivityVolumeChart } from "~/crm/activity-volume-chart";
+import { ChoiceSelect, FILTER_CONTROL } from "~/crm/crm-filters";
 import { CrmNav } from "~/crm/crm-nav";
 import { DataAsOf } from "~/crm/data-as-of";
 import { Section } from "~/dashboard/section";
@@ -60,8 +61,6 @@ const overdueColumns: DataColumn<OverdueRow>[] = [
   { header: "Oldest due", cell: (row) => formatWhen(row.oldestDueAt), className: "hidden sm:table-cell" },
 ];
 
-const control = "mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm";
-
 function Filters({ data }: { data: PageData }) {
   const { filters, choices } = data;
   return (
@@ -69,39 +68,15 @@ function Filters({ data }: { data: PageData }) {
       <input type="hidden" name="view" value={filters.view} />
       <label className="text-sm font-medium text-slate-700">
         Type
-        <select name="type" defaultValue={filters.type ?? ""} className={control}>
+        <select name="type" defaultValue={filters.type ?? ""} className={FILTER_CONTROL}>
           <option value="">All types</option>
           {choices.types.map((type) => (
             <option key={type}>{type}</option>
           ))}
         </select>
       </label>
-      {choices.owners.length > 1 ? (
-        <label className="text-sm font-medium text-slate-700">
-          Owner
-          <select name="owner" defaultValue={filters.owner ?? ""} className={control}>
-            <option value="">Everyone</option>
-            {choices.owners.map((owner) => (
-              <option key={owner.id} value={owner.id}>
-                {owner.name}
-              </option>
-            ))}
-          </select>
-        </label>
-      ) : null}
-      {choices.teams.length > 0 ? (
-        <label className="text-sm font-medium text-slate-700">
-          Team
-          <select name="team" defaultValue={filters.team ?? ""} className={control}>
-            <option value="">All teams</option>
-            {choices.teams.map((team) => (
-              <option key={team.id} value={team.id}>
-                {team.name}
-              </option>
-            ))}
-          </select>
-        </label>
-      ) : null}
+      <ChoiceSelect label="Owner" name="owner" all="Everyone" choices={choices.owners} value={filters.owner} min={2} />
+      <ChoiceSelect label="Team" name="team" all="All teams" choices={choices.teams} value={filters.team} />
       <button
         type="submit"
         className="rounded-md bg-brand-600 px-3 py-2 text-sm font-semibold text-white hover:bg-brand-700 focus-visible:outline focus-visible:outline-2 focus-visible:outline-brand-500"

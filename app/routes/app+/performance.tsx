@@ -7,6 +7,7 @@ import { DataTable, type DataColumn } from "~/components/ui/data-table";
 import { EmptyState } from "~/components/ui/empty-state";
 import { Page } from "~/components/ui/page";
 import { activityQuery } from "~/crm/activities";
+import { ChoiceSelect, FILTER_CONTROL } from "~/crm/crm-filters";
 import { CrmNav } from "~/crm/crm-nav";
 import { DataAsOf } from "~/crm/data-as-of";
 import { KpiTrendChart } from "~/crm/kpi-trend-chart";
@@ -81,45 +82,19 @@ type RepRow = NonNullable<PageData["byRep"]>[number];
 const teamColumns = lineColumns<TeamRow>({ header: "Team", cell: (row) => row.teamName ?? "No team" }, (row) => ({ team: row.teamId ?? undefined }));
 const repColumns = lineColumns<RepRow>({ header: "Rep", cell: (row) => row.ownerName ?? "No owner" }, (row) => ({ owner: row.ownerId ?? undefined }));
 
-const control = "mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm";
-
 function PeriodForm({ data }: { data: PageData }) {
   return (
     <Form method="get" className="mb-6 grid grid-cols-2 gap-3 sm:grid-cols-5 sm:items-end" aria-label="Period and filters">
       <label className="text-sm font-medium text-slate-700">
         From
-        <input type="date" name="from" defaultValue={data.period.from} required className={control} />
+        <input type="date" name="from" defaultValue={data.period.from} required className={FILTER_CONTROL} />
       </label>
       <label className="text-sm font-medium text-slate-700">
         To
-        <input type="date" name="to" defaultValue={data.period.to} required className={control} />
+        <input type="date" name="to" defaultValue={data.period.to} required className={FILTER_CONTROL} />
       </label>
-      {data.choices.teams.length > 0 ? (
-        <label className="text-sm font-medium text-slate-700">
-          Team
-          <select name="team" defaultValue={data.filters.team ?? ""} className={control}>
-            <option value="">All teams</option>
-            {data.choices.teams.map((team) => (
-              <option key={team.id} value={team.id}>
-                {team.name}
-              </option>
-            ))}
-          </select>
-        </label>
-      ) : null}
-      {data.choices.owners.length > 1 ? (
-        <label className="text-sm font-medium text-slate-700">
-          Rep
-          <select name="owner" defaultValue={data.filters.owner ?? ""} className={control}>
-            <option value="">Everyone</option>
-            {data.choices.owners.map((owner) => (
-              <option key={owner.id} value={owner.id}>
-                {owner.name}
-              </option>
-            ))}
-          </select>
-        </label>
-      ) : null}
+      <ChoiceSelect label="Team" name="team" all="All teams" choices={data.choices.teams} value={data.filters.team} />
+      <ChoiceSelect label="Rep" name="owner" all="Everyone" choices={data.choices.owners} value={data.filters.owner} min={2} />
       <button
         type="submit"
         className="col-span-2 rounded-md bg-brand-600 px-3 py-2 text-sm font-semibold text-white hover:bg-brand-700 focus-visible:outline focus-visible:outline-2 focus-visible:outline-brand-500 sm:col-span-1"

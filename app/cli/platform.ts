@@ -28,6 +28,7 @@ const { values: args } = parseArgs({
     "data-dir": { type: "string" },
     database: { type: "string", default: "nexius" },
     fresh: { type: "boolean", default: false },
+    "demo-crm": { type: "boolean", default: false },
   },
 });
 
@@ -64,8 +65,8 @@ async function main() {
     },
     fresh: args.fresh,
     odooLatencyMs: Number(process.env.ODOO_SIM_LATENCY_MS ?? 5),
-    // A newcomer's workspaces start with a populated CRM; the e2e server (built mode) keeps Odoo empty.
-    odooDemoCrm: args.mode === "dev",
+    // A newcomer's workspaces start with a populated CRM; the e2e server (built mode) has one only when asked (the CRM dashboards' journeys).
+    odooDemoCrm: args.mode === "dev" || args["demo-crm"] === true,
     out: write,
     onServiceExit: (name) => {
       if (shuttingDown) return;

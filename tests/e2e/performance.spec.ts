@@ -31,8 +31,8 @@ test("an admin sees the deals Odoo records as won and follows the figure to them
   await page.getByText("Show as table").click();
   await expect(page.getByRole("table", { name: /KPIs per month/ })).toBeVisible();
 
-  await page.getByLabel("From").fill(singaporeDay(-6));
-  await page.getByLabel("To").fill(singaporeDay());
+  await page.getByLabel("From", { exact: true }).fill(singaporeDay(-6));
+  await page.getByLabel("To", { exact: true }).fill(singaporeDay());
   await page.getByRole("button", { name: "Show" }).press("Enter");
   await expect(page).toHaveURL(new RegExp(`from=${singaporeDay(-6)}`));
   await expect(page.getByRole("heading", { name: "Won value per day" })).toBeVisible();

@@ -184,7 +184,7 @@ describe("GET /api/dashboard/kpis", () => {
       2,
     );
     expect((body.period as { bucket: string }).bucket).toBe("month");
-    expect((body.series as unknown[])).toHaveLength(6);
+    expect(body.series as unknown[]).toHaveLength(6);
 
     const byOwner = new Map<string | null, number>();
     for (const g of groups) byOwner.set(g.owner_id, (byOwner.get(g.owner_id) ?? 0) + g.won);

@@ -28,7 +28,6 @@ const { values: args } = parseArgs({
     "data-dir": { type: "string" },
     database: { type: "string", default: "nexius" },
     fresh: { type: "boolean", default: false },
-    "demo-crm": { type: "boolean", default: false },
   },
 });
 
@@ -65,8 +64,8 @@ async function main() {
     },
     fresh: args.fresh,
     odooLatencyMs: Number(process.env.ODOO_SIM_LATENCY_MS ?? 5),
-    // A newcomer's workspaces start with a populated CRM; the e2e server (built mode) has one only when asked (the CRM dashboards' journeys).
-    odooDemoCrm: args.mode === "dev" || args["demo-crm"] === true,
+    // A newcomer's workspaces start with a populated CRM; the e2e server (built mode) keeps Odoo empty.
+    odooDemoCrm: args.mode === "dev",
     out: write,
     onServiceExit: (name) => {
       if (shuttingDown) return;

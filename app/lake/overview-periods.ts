@@ -10,7 +10,8 @@ export type OverviewPeriods = {
   last30Days: string;
 };
 
-const shiftDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+/** A calendar day (YYYY-MM-DD) moved by whole days. */
+export const shiftDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 function shiftMonth(monthStart: string, months: number): string {
   const date = new Date(`${monthStart}T00:00:00Z`);

@@ -1,6 +1,7 @@
 import { type TenantTx } from "~/db.server";
 import { Prisma } from "~/generated/prisma/client";
 import { encodeFeedCursor, type FeedPosition } from "./feed-cursor";
+import { closedFigures, type ClosedFigures, type ClosedTotals } from "./kpi-figures";
 import { overviewPeriods } from "./overview-periods";
 
 /**
@@ -19,32 +20,10 @@ export const WHOLE_TENANT: LakeScope = { ownerIds: null };
 /** A deal is stale when it is open and neither it nor any activity about it moved in this many days. */
 export const STALE_AFTER_DAYS = 30;
 
+export type { ClosedFigures } from "./kpi-figures";
+
 export function ownedBy(scope: LakeScope, column: Prisma.Sql): Prisma.Sql {
   return scope.ownerIds ? Prisma.sql`${column} = ANY(${scope.ownerIds}::uuid[])` : Prisma.sql`TRUE`;
-}
-
-export type ClosedFigures = {
-  won: number;
-  lost: number;
-  wonValue: number;
-  /** won / (won + lost); null when nothing closed. */
-  winRate: number | null;
-  averageDealSize: number | null;
-  averageCycleDays: number | null;
-};
-
-type ClosedTotals = { won: number; lost: number; won_value: number; cycle_days: number };
-
-function closedFigures(totals: ClosedTotals | undefined): ClosedFigures {
-  const { won, lost, won_value: wonValue, cycle_days: cycleDays } = totals ?? { won: 0, lost: 0, won_value: 0, cycle_days: 0 };
-  return {
-    won,
-    lost,
-    wonValue,
-    winRate: won + lost ? won / (won + lost) : null,
-    averageDealSize: won ? wonValue / won : null,
-    averageCycleDays: won ? cycleDays / won : null,
-  };
 }
 
 export type DashboardOverview = {
@@ -90,13 +69,20 @@ export async function dashboardOverview(tx: TenantTx, scope: LakeScope, now = ne
  * dated since (a planned one ahead counts as attention). The activities'
  * (tenant, at) index finds the recent ones; the anti-join drops their deals.
  */
-async function staleOpportunities(tx: TenantTx, scope: LakeScope, now: Date): Promise<{ count: number; value: number }> {
+export async function staleOpportunities(
+  tx: TenantTx,
+  scope: LakeScope,
+  now: Date,
+  filters: { ownerId?: string; teamId?: string } = {},
+): Promise<{ count: number; value: number }> {
   const since = new Date(now.getTime() - STALE_AFTER_DAYS * 86_400_000);
   const [stale] = await tx.$queryRaw<[{ count: number; value: number }]>`
     SELECT count(*)::int AS count, coalesce(sum(o.expected_revenue), 0)::float8 AS value
     FROM lake_opportunities o
     WHERE o.outcome = 'open' AND o.active AND o.deleted_at IS NULL AND o.updated_at < ${since}
       AND ${ownedBy(scope, Prisma.sql`o.owner_id`)}
+      AND ${filters.ownerId ? Prisma.sql`o.owner_id = ${filters.ownerId}::uuid` : Prisma.sql`TRUE`}
+      AND ${filters.teamId ? Prisma.sql`o.team_id = ${filters.teamId}::uuid` : Prisma.sql`TRUE`}
       AND NOT EXISTS (
         SELECT 1 FROM lake_activities a
         WHERE a.at >= ${since} AND a.about_kind = 'opportunity' AND a.about_id = o.id AND a.deleted_at IS NULL)`;
@@ -143,54 +129,95 @@ export function pipelineSummary(tx: TenantTx, filters: PipelineFilters): Promise
     ORDER BY p.month, p.stage, u.name NULLS LAST, p.outcome`;
 }
 
-export type KpiDay = ClosedFigures & { day: string; activitiesDone: number };
+export type KpiDay = ClosedFigures & { day: string; activitiesDone: number; cycleDaysTotal: number };
 
 /** Longest KPI series one read returns. */
 export const KPI_SERIES_MAX_DAYS = 366;
 
-/** One row per Singapore day from `from` to `to` (both included), days without data as zeros. */
-export async function kpiSeries(tx: TenantTx, query: { from: string; to: string; ownerIds?: string[] }): Promise<KpiDay[]> {
+/** One row per Singapore day from `from` to `to` (both included), days without data as zeros; `teamIds` narrows to those teams' facts. */
+export async function kpiSeries(tx: TenantTx, query: { from: string; to: string; ownerIds?: string[]; teamIds?: string[] }): Promise<KpiDay[]> {
   const days = (Date.parse(query.to) - Date.parse(query.from)) / 86_400_000 + 1;
   if (!(days >= 1 && days <= KPI_SERIES_MAX_DAYS))
     throw new RangeError(`A KPI series spans 1 to ${KPI_SERIES_MAX_DAYS} days, not ${query.from} to ${query.to}`);
   const scope: LakeScope = { ownerIds: query.ownerIds ?? null };
+  const teams = query.teamIds ? Prisma.sql`k.team_id = ANY(${query.teamIds}::uuid[])` : Prisma.sql`TRUE`;
   const rows = await tx.$queryRaw<Array<ClosedTotals & { day: string; activities: number }>>`
     SELECT d.day::date::text AS day, coalesce(sum(k.won), 0)::int AS won, coalesce(sum(k.lost), 0)::int AS lost,
            coalesce(sum(k.won_value), 0)::float8 AS won_value, coalesce(sum(k.cycle_days_total), 0)::float8 AS cycle_days,
            coalesce(sum(k.activities_done), 0)::int AS activities
     FROM generate_series(${query.from}::date, ${query.to}::date, interval '1 day') AS d(day)
-    LEFT JOIN lake_kpi_daily k ON k.day = d.day::date AND ${ownedBy(scope, Prisma.sql`k.owner_id`)}
+    LEFT JOIN lake_kpi_daily k ON k.day = d.day::date AND ${ownedBy(scope, Prisma.sql`k.owner_id`)} AND ${teams}
     GROUP BY d.day ORDER BY d.day`;
-  return rows.map((row) => ({ day: row.day, ...closedFigures(row), activitiesDone: row.activities }));
+  return rows.map((row) => ({ day: row.day, ...closedFigures(row), activitiesDone: row.activities, cycleDaysTotal: row.cycle_days }));
 }
 
 export type FeedItem = {
   id: string;
   activityType: string;
   summary: string | null;
+  state: "planned" | "done";
   at: Date;
   ownerId: string | null;
   ownerName: string | null;
+  /** The source the activity came from (an Odoo activity or a Microsoft 365 calendar event). */
+  source: string | null;
   about: { kind: string; id: string; name: string | null } | null;
 };
 
-/** The latest done activities, newest first, each with its owner and what it is about; keyset-paged on (at, id). */
-export async function activityFeed(
-  tx: TenantTx,
-  query: { cursor: FeedPosition | null; limit: number; scope?: LakeScope },
-): Promise<{ items: FeedItem[]; nextCursor: string | null }> {
-  const after = query.cursor ? Prisma.sql`(a.at, a.id) < (${query.cursor.at}::timestamptz, ${query.cursor.id}::uuid)` : Prisma.sql`TRUE`;
+/**
+ * Which activities a feed lists: done ones newest first; planned ones not
+ * yet due, soonest first; overdue ones (planned, due before `now`), longest
+ * overdue first.
+ */
+export const FEED_VIEWS = ["done", "planned", "overdue"] as const;
+export type FeedView = (typeof FEED_VIEWS)[number];
+
+export type FeedQuery = {
+  cursor: FeedPosition | null;
+  limit: number;
+  scope?: LakeScope;
+  view?: FeedView;
+  now?: Date;
+  activityType?: string;
+  ownerId?: string;
+  /** The owner's team, as the KPI facts count it. */
+  teamId?: string;
+};
+
+/** The conditions of a feed query on `lake_activities a`; the overdue-per-owner count shares them. */
+export function feedWhere(query: FeedQuery): { where: Prisma.Sql[]; descending: boolean } {
+  const view = query.view ?? "done";
+  const now = query.now ?? new Date();
+  const descending = view === "done";
+  const where = [
+    Prisma.sql`a.active AND a.deleted_at IS NULL`,
+    Prisma.sql`a.state = ${view === "done" ? "done" : "planned"}`,
+    ownedBy(query.scope ?? WHOLE_TENANT, Prisma.sql`a.owner_id`),
+  ];
+  if (view === "planned") where.push(Prisma.sql`a.at >= ${now}`);
+  if (view === "overdue") where.push(Prisma.sql`a.at < ${now}`);
+  if (query.activityType) where.push(Prisma.sql`a.activity_type = ${query.activityType}`);
+  if (query.ownerId) where.push(Prisma.sql`a.owner_id = ${query.ownerId}::uuid`);
+  if (query.teamId) where.push(Prisma.sql`a.owner_id IN (SELECT id FROM lake_users WHERE team_id = ${query.teamId}::uuid)`);
+  if (query.cursor) where.push(Prisma.sql`(a.at, a.id) ${Prisma.raw(descending ? "<" : ">")} (${query.cursor.at}::timestamptz, ${query.cursor.id}::uuid)`);
+  return { where, descending };
+}
+
+/** A page of the feed, each activity with its owner, its source and what it is about; keyset-paged on (at, id). */
+export async function activityFeed(tx: TenantTx, query: FeedQuery): Promise<{ items: FeedItem[]; nextCursor: string | null }> {
+  const { where, descending } = feedWhere(query);
+  const direction = Prisma.raw(descending ? "DESC" : "ASC");
   const rows = await tx.$queryRaw<Array<Omit<FeedItem, "about"> & { aboutKind: string | null; aboutId: string | null; aboutName: string | null }>>`
-    SELECT a.id, a.activity_type AS "activityType", a.summary, a.at, a.owner_id AS "ownerId", u.name AS "ownerName",
+    SELECT a.id, a.activity_type AS "activityType", a.summary, a.state, a.at, a.owner_id AS "ownerId", u.name AS "ownerName",
+           (SELECT s.source FROM lake_source_records s
+            WHERE s.canonical_id = a.id AND s.canonical_kind = 'activity' AND s.removed_at IS NULL ORDER BY s.source LIMIT 1) AS source,
            a.about_kind AS "aboutKind", a.about_id AS "aboutId", coalesce(op.name, ac.name, ct.name) AS "aboutName"
-    FROM lake_activities a
+    FROM (SELECT * FROM lake_activities a WHERE ${Prisma.join(where, " AND ")} ORDER BY a.at ${direction}, a.id ${direction} LIMIT ${query.limit + 1}) a
     LEFT JOIN lake_users u ON u.id = a.owner_id
     LEFT JOIN lake_opportunities op ON a.about_kind = 'opportunity' AND op.id = a.about_id
     LEFT JOIN lake_accounts ac ON a.about_kind = 'account' AND ac.id = a.about_id
     LEFT JOIN lake_contacts ct ON a.about_kind = 'contact' AND ct.id = a.about_id
-    WHERE a.state = 'done' AND a.active AND a.deleted_at IS NULL AND ${after} AND ${ownedBy(query.scope ?? WHOLE_TENANT, Prisma.sql`a.owner_id`)}
-    ORDER BY a.at DESC, a.id DESC
-    LIMIT ${query.limit + 1}`;
+    ORDER BY a.at ${direction}, a.id ${direction}`;
   const items = rows.slice(0, query.limit).map(({ aboutKind, aboutId, aboutName, ...item }) => ({
     ...item,
     about: aboutKind && aboutId ? { kind: aboutKind, id: aboutId, name: aboutName } : null,

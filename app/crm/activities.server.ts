@@ -1,0 +1,139 @@
+import { z } from "zod";
+import { type TenantViewer } from "~/auth/guards.server";
+import { type TenantTx } from "~/db.server";
+import { Prisma } from "~/generated/prisma/client";
+import { decodeFeedCursor } from "~/lake/feed-cursor";
+import { seesLakeRows, type LakeAccess } from "~/lake/hierarchy";
+import { withLakeAccess } from "~/lake/hierarchy.server";
+import { activityFeed, FEED_VIEWS, feedWhere, ownedBy, type FeedItem, type FeedQuery } from "~/lake/serving-reads.server";
+import { maskName } from "~/privacy/mask";
+import { formatZodIssues } from "~/utils/zod-issues";
+import { recentWeeks, volumeGrid, type ActivityFilters, type VolumeGrid, type WeeklyCount } from "./activities";
+import { ownerAndTeamChoices, type FilterChoice } from "./crm-filters.server";
+import { crmFreshness } from "./data-as-of.server";
+
+/**
+ * The Activities page and `GET /api/dashboard/activities`: one read, so both
+ * answer the same. The feed and the overdue counts come from canonical
+ * activities (partial indexes keep them fast); the weekly volume from the
+ * serving zone's daily KPI facts, which count done activities of every type.
+ */
+
+export const ACTIVITY_PAGE_MAX = 200;
+
+const ActivitiesQuery = z
+  .object({
+    view: z.enum(FEED_VIEWS).default("done"),
+    type: z.string().trim().min(1).max(200).optional(),
+    owner: z.uuid().optional(),
+    team: z.uuid().optional(),
+    /** The `next_cursor` of the previous page, with the same filters. */
+    cursor: z.string().max(500).optional(),
+    limit: z.coerce.number().int().min(1).max(ACTIVITY_PAGE_MAX).default(50),
+  })
+  .strict();
+
+export type ActivitiesQuery = z.infer<typeof ActivitiesQuery>;
+
+/** The query of a page or API URL (empty parameters count as absent), or the reasons it is refused. */
+export function parseActivitiesQuery(url: URL): { ok: true; query: ActivitiesQuery } | { ok: false; error: string; message: string } {
+  const given = [...url.searchParams].filter(([, value]) => value !== "");
+  const parsed = ActivitiesQuery.safeParse(Object.fromEntries(given));
+  if (!parsed.success) return { ok: false, error: "invalid_query", message: formatZodIssues(parsed.error, "(query)") };
+  if (parsed.data.cursor && !decodeFeedCursor(parsed.data.cursor))
+    return { ok: false, error: "invalid_cursor", message: "The cursor is not one this feed made" };
+  return { ok: true, query: parsed.data };
+}
+
+export type OverdueOwner = { ownerId: string | null; ownerName: string | null; overdue: number; oldestDueAt: Date };
+
+export type ActivitiesView = {
+  asOf: string;
+  role: LakeAccess["role"];
+  filters: ActivityFilters;
+  /** Whether the feed starts at its beginning (no cursor). */
+  firstPage: boolean;
+  feed: { items: FeedItem[]; nextCursor: string | null };
+  overdueByOwner: OverdueOwner[];
+  volume: VolumeGrid;
+  choices: { types: string[]; owners: FilterChoice[]; teams: FilterChoice[] };
+};
+
+/** Everything the Activities page shows, within the caller's place in the sales hierarchy; people masked for aggregates-only callers. */
+export function activitiesView(viewer: TenantViewer, query: ActivitiesQuery, now = new Date()) {
+  return withLakeAccess(viewer, async (tx, access) => {
+    const filters: ActivityFilters = { view: query.view, type: query.type, owner: query.owner, team: query.team };
+    const feedQuery: FeedQuery = {
+      cursor: query.cursor ? decodeFeedCursor(query.cursor) : null,
+      limit: query.limit,
+      scope: access.scope,
+      view: query.view,
+      now,
+      activityType: query.type,
+      ownerId: query.owner,
+      teamId: query.team,
+    };
+    const feed = await activityFeed(tx, feedQuery);
+    const masked = !seesLakeRows(access);
+    const name = (value: string | null) => (value && masked ? maskName(value) : value);
+    const view: ActivitiesView = {
+      asOf: now.toISOString(),
+      role: access.role,
+      filters,
+      firstPage: !query.cursor,
+      feed: {
+        nextCursor: feed.nextCursor,
+        items: feed.items.map((item) => ({
+          ...item,
+          summary: masked ? null : item.summary,
+          ownerName: name(item.ownerName),
+          about: item.about && { ...item.about, name: name(item.about.name) },
+        })),
+      },
+      overdueByOwner: (await overdueByOwner(tx, { ...feedQuery, cursor: null })).map((row) => ({ ...row, ownerName: name(row.ownerName) })),
+      volume: await weeklyVolume(tx, access, filters, now, name),
+      choices: { types: await activityTypes(tx), ...(await ownerAndTeamChoices(tx, access)) },
+    };
+    return { ...view, freshness: await crmFreshness(tx, now) };
+  });
+}
+
+/** Planned activities due before `now`, per owner, most overdue first. */
+function overdueByOwner(tx: TenantTx, query: FeedQuery): Promise<OverdueOwner[]> {
+  const { where } = feedWhere({ ...query, view: "overdue" });
+  return tx.$queryRaw<OverdueOwner[]>`
+    SELECT o.owner_id AS "ownerId", u.name AS "ownerName", o.overdue, o.oldest AS "oldestDueAt"
+    FROM (SELECT a.owner_id, count(*)::int AS overdue, min(a.at) AS oldest FROM lake_activities a
+          WHERE ${Prisma.join(where, " AND ")} GROUP BY a.owner_id) o
+    LEFT JOIN lake_users u ON u.id = o.owner_id
+    ORDER BY o.overdue DESC, u.name NULLS LAST`;
+}
+
+/** Done activities per rep per Singapore week (Monday first) over the last weeks, from the daily KPI facts. */
+async function weeklyVolume(tx: TenantTx, access: LakeAccess, filters: ActivityFilters, now: Date, name: (value: string | null) => string | null) {
+  const weeks = recentWeeks(now);
+  const counts = await tx.$queryRaw<WeeklyCount[]>`
+    SELECT k.owner_id AS "ownerId", u.name AS "ownerName", date_trunc('week', k.day)::date::text AS week, sum(k.activities_done)::int AS done
+    FROM lake_kpi_daily k LEFT JOIN lake_users u ON u.id = k.owner_id
+    WHERE k.day >= ${weeks[0]}::date AND k.day < ${weeks.at(-1)}::date + 7 AND k.activities_done > 0
+      AND ${ownedBy(access.scope, Prisma.sql`k.owner_id`)}
+      AND ${filters.owner ? Prisma.sql`k.owner_id = ${filters.owner}::uuid` : Prisma.sql`TRUE`}
+      AND ${filters.team ? Prisma.sql`k.team_id = ${filters.team}::uuid` : Prisma.sql`TRUE`}
+    GROUP BY 1, 2, 3`;
+  return volumeGrid(
+    counts.map((count) => ({ ...count, ownerName: name(count.ownerName) })),
+    weeks,
+  );
+}
+
+/** The activity types the type filter offers, found by skipping through the type index (a probe per type). */
+async function activityTypes(tx: TenantTx): Promise<string[]> {
+  const types = await tx.$queryRaw<Array<{ type: string }>>`
+    WITH RECURSIVE t(type) AS (
+      (SELECT activity_type FROM lake_activities ORDER BY activity_type LIMIT 1)
+      UNION ALL
+      SELECT (SELECT activity_type FROM lake_activities WHERE activity_type > t.type ORDER BY activity_type LIMIT 1) FROM t WHERE t.type IS NOT NULL
+    )
+    SELECT type FROM t WHERE type IS NOT NULL`;
+  return types.map((t) => t.type);
+}

@@ -1,0 +1,132 @@
+import { z } from "zod";
+import { type TenantViewer } from "~/auth/guards.server";
+import { type TenantTx } from "~/db.server";
+import { Prisma } from "~/generated/prisma/client";
+import { seesLakeRows, type LakeAccess } from "~/lake/hierarchy";
+import { withLakeAccess } from "~/lake/hierarchy.server";
+import { shiftDays } from "~/lake/overview-periods";
+import { KPI_SERIES_MAX_DAYS, kpiSeries, ownedBy, STALE_AFTER_DAYS, staleOpportunities } from "~/lake/serving-reads.server";
+import { SERVING_TIME_ZONE } from "~/lake/serving.server";
+import { singaporeDate } from "~/utils/singapore-time";
+import { formatZodIssues } from "~/utils/zod-issues";
+import { ownerAndTeamChoices } from "./crm-filters.server";
+import { crmFreshness } from "./data-as-of.server";
+import {
+  bucketKpiDays,
+  bucketSize,
+  cohortMonths,
+  defaultPeriod,
+  performanceLine,
+  stageConversion,
+  sumFacts,
+  type KpiFacts,
+  type PerformanceLine,
+  type StageGroup,
+} from "./performance";
+
+/**
+ * The Performance page and `GET /api/dashboard/kpis`: KPI facts of a period
+ * from the serving zone (per bucket, per team, per rep), stale deals now, and
+ * stage conversion of the deals opened in the period's months, read from
+ * canonical. One read, so the page and the API agree.
+ */
+
+const isoDay = z.iso.date();
+
+const KpisQuery = z
+  .object({ from: isoDay.optional(), to: isoDay.optional(), team: z.uuid().optional(), owner: z.uuid().optional() })
+  .strict()
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: "from must not be after to", path: ["from"] })
+  .refine((q) => !q.from || !q.to || (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 < KPI_SERIES_MAX_DAYS, {
+    message: `A period spans at most ${KPI_SERIES_MAX_DAYS} days`,
+    path: ["to"],
+  });
+
+export type KpisQuery = { from: string; to: string; team?: string; owner?: string };
+
+/** The period and filters of a page or API URL, or why it is refused; without `from` or `to` the period is 90 days (up to today by default). */
+export function parseKpisQuery(url: URL, now = new Date()): { ok: true; query: KpisQuery } | { ok: false; message: string } {
+  const given = [...url.searchParams].filter(([, value]) => value !== "");
+  const parsed = KpisQuery.safeParse(Object.fromEntries(given));
+  if (!parsed.success) return { ok: false, message: formatZodIssues(parsed.error, "(query)") };
+  const { from, to, ...filters } = parsed.data;
+  const period = from && !to ? { from, to: shiftDays(from, 89) } : defaultPeriod(to ?? singaporeDate(now));
+  return { ok: true, query: { from: from ?? period.from, to: period.to, ...filters } };
+}
+
+type FactRow = KpiFacts & { id: string | null; name: string | null; reps: number };
+export type TeamLine = PerformanceLine & { teamId: string | null; teamName: string | null };
+export type RepLine = PerformanceLine & { ownerId: string | null; ownerName: string | null };
+
+/** Everything the Performance page shows within the caller's place in the sales hierarchy; reps' lines only for callers who see people. */
+export function performanceView(viewer: TenantViewer, query: KpisQuery, now = new Date()) {
+  return withLakeAccess(viewer, async (tx, access) => {
+    const days = await kpiSeries(tx, {
+      from: query.from,
+      to: query.to,
+      ownerIds: query.owner ? [query.owner] : (access.scope.ownerIds ?? undefined),
+      teamIds: query.team ? [query.team] : undefined,
+    });
+    const size = bucketSize(query.from, query.to);
+    const teams = await factsBy(tx, access, query, "team");
+    const reps = await factsBy(tx, access, query, "owner");
+    const masked = !seesLakeRows(access);
+    const cohort = cohortMonths(query.from, query.to);
+    return {
+      asOf: now.toISOString(),
+      role: access.role,
+      period: { from: query.from, to: query.to, bucket: size },
+      filters: { team: query.team ?? null, owner: query.owner ?? null },
+      totals: performanceLine(sumFacts(days), reps.filter((rep) => rep.activitiesDone > 0).length),
+      series: bucketKpiDays(days, size),
+      stale: { ...(await staleOpportunities(tx, access.scope, now, { ownerId: query.owner, teamId: query.team })), afterDays: STALE_AFTER_DAYS },
+      conversion: { ...cohort, stages: stageConversion(await stageGroups(tx, access, query, cohort)) },
+      byTeam: teams.map(({ id, name, reps: active, ...facts }): TeamLine => ({ teamId: id, teamName: name, ...performanceLine(facts, active) })),
+      byRep: masked
+        ? null
+        : reps.map(({ id, name, ...facts }): RepLine => ({ ownerId: id, ownerName: name, ...performanceLine(facts, facts.activitiesDone > 0 ? 1 : 0) })),
+      freshness: await crmFreshness(tx, now),
+      choices: await ownerAndTeamChoices(tx, access),
+    };
+  });
+}
+
+function factsFilter(access: LakeAccess, query: KpisQuery): Prisma.Sql {
+  return Prisma.join(
+    [
+      Prisma.sql`k.day BETWEEN ${query.from}::date AND ${query.to}::date`,
+      ownedBy(access.scope, Prisma.sql`k.owner_id`),
+      query.owner ? Prisma.sql`k.owner_id = ${query.owner}::uuid` : Prisma.sql`TRUE`,
+      query.team ? Prisma.sql`k.team_id = ${query.team}::uuid` : Prisma.sql`TRUE`,
+    ],
+    " AND ",
+  );
+}
+
+/** The period's facts per team or per rep, with how many reps did any activity, biggest won value first. */
+function factsBy(tx: TenantTx, access: LakeAccess, query: KpisQuery, by: "team" | "owner"): Promise<FactRow[]> {
+  const [key, names] = by === "team" ? [Prisma.sql`k.team_id`, Prisma.sql`lake_teams`] : [Prisma.sql`k.owner_id`, Prisma.sql`lake_users`];
+  return tx.$queryRaw<FactRow[]>`
+    SELECT f.id, n.name, f.won, f.lost, f."wonValue", f."cycleDaysTotal", f."activitiesDone", f.reps
+    FROM (SELECT ${key} AS id, sum(k.won)::int AS won, sum(k.lost)::int AS lost, sum(k.won_value)::float8 AS "wonValue",
+                 sum(k.cycle_days_total)::float8 AS "cycleDaysTotal", sum(k.activities_done)::int AS "activitiesDone",
+                 count(DISTINCT k.owner_id) FILTER (WHERE k.activities_done > 0)::int AS reps
+          FROM lake_kpi_daily k WHERE ${factsFilter(access, query)} GROUP BY 1) f
+    LEFT JOIN ${names} n ON n.id = f.id
+    ORDER BY f."wonValue" DESC, n.name NULLS LAST`;
+}
+
+/** The deals opened in the cohort's Singapore months, counted as the serving zone counts them, by stage and outcome. */
+function stageGroups(tx: TenantTx, access: LakeAccess, query: KpisQuery, cohort: { openedFrom: string; openedTo: string }): Promise<StageGroup[]> {
+  const zone = Prisma.sql`${SERVING_TIME_ZONE}::text`;
+  return tx.$queryRaw<StageGroup[]>`
+    SELECT COALESCE(o.stage_name, o.stage_kind) AS stage, min(o.stage_sequence) AS sequence, o.outcome, count(*)::int AS count
+    FROM lake_opportunities o
+    WHERE o.opened_at >= (${`${cohort.openedFrom}-01`}::date::timestamp AT TIME ZONE ${zone})
+      AND o.opened_at < ((${`${cohort.openedTo}-01`}::date + interval '1 month')::timestamp AT TIME ZONE ${zone})
+      AND o.deleted_at IS NULL AND (o.active OR o.outcome = 'lost')
+      AND ${ownedBy(access.scope, Prisma.sql`o.owner_id`)}
+      AND ${query.owner ? Prisma.sql`o.owner_id = ${query.owner}::uuid` : Prisma.sql`TRUE`}
+      AND ${query.team ? Prisma.sql`o.team_id = ${query.team}::uuid` : Prisma.sql`TRUE`}
+    GROUP BY 1, 3`;
+}

@@ -125,7 +125,7 @@ export type PipelineRow = {
   weightedValue: number;
 };
 
-export function pipelineSummary(tx: TenantTx, filters: PipelineFilters): Promise<PipelineRow[]> {
+function pipelineWhere(filters: PipelineFilters): Prisma.Sql {
   const where = [
     ownedBy(filters.scope, Prisma.sql`p.owner_id`),
     filters.fromMonth ? Prisma.sql`p.month >= ${filters.fromMonth}::date` : Prisma.sql`TRUE`,
@@ -133,14 +133,48 @@ export function pipelineSummary(tx: TenantTx, filters: PipelineFilters): Promise
     filters.teamIds ? Prisma.sql`p.team_id = ANY(${filters.teamIds}::uuid[])` : Prisma.sql`TRUE`,
     filters.outcomes ? Prisma.sql`p.outcome = ANY(${filters.outcomes})` : Prisma.sql`TRUE`,
   ];
+  return Prisma.join(where, " AND ");
+}
+
+/** Every summary group the filters let through (month × stage × team × owner × outcome), with team and owner names. */
+export function pipelineSummary(tx: TenantTx, filters: PipelineFilters): Promise<PipelineRow[]> {
   return tx.$queryRaw<PipelineRow[]>`
     SELECT p.month::text AS month, p.stage, p.team_id AS "teamId", t.name AS "teamName", p.owner_id AS "ownerId", u.name AS "ownerName",
            p.outcome, p.count, p.value::float8 AS value, p.weighted_value::float8 AS "weightedValue"
     FROM lake_pipeline_summary p
     LEFT JOIN lake_teams t ON t.id = p.team_id
     LEFT JOIN lake_users u ON u.id = p.owner_id
-    WHERE ${Prisma.join(where, " AND ")}
+    WHERE ${pipelineWhere(filters)}
     ORDER BY p.month, p.stage, u.name NULLS LAST, p.outcome`;
+}
+
+export type PipelineGrouping = "stage" | "team" | "owner";
+
+/** One total per stage, team or owner: `key` is the stage name or the team's or owner's id (null: none), `name` what to show. */
+export type PipelineTotal = { key: string | null; name: string | null; count: number; value: number; weightedValue: number };
+
+const TOTAL_KEY: Record<PipelineGrouping, { key: Prisma.Sql; name: Prisma.Sql }> = {
+  stage: { key: Prisma.sql`p.stage`, name: Prisma.sql`p.stage` },
+  team: { key: Prisma.sql`p.team_id::text`, name: Prisma.sql`t.name` },
+  owner: { key: Prisma.sql`p.owner_id::text`, name: Prisma.sql`u.name` },
+};
+
+/**
+ * The summary groups the filters let through, added up per stage (the
+ * funnel), team or owner in the database: a tenant of a million deals has
+ * tens of thousands of groups, and a page shows a few dozen totals.
+ */
+export function pipelineTotals(tx: TenantTx, filters: PipelineFilters, by: PipelineGrouping): Promise<PipelineTotal[]> {
+  const { key, name } = TOTAL_KEY[by];
+  return tx.$queryRaw<PipelineTotal[]>`
+    SELECT ${key} AS key, ${name} AS name, sum(p.count)::int AS count,
+           sum(p.value)::float8 AS value, sum(p.weighted_value)::float8 AS "weightedValue"
+    FROM lake_pipeline_summary p
+    LEFT JOIN lake_teams t ON t.id = p.team_id
+    LEFT JOIN lake_users u ON u.id = p.owner_id
+    WHERE ${pipelineWhere(filters)}
+    GROUP BY 1, 2
+    ORDER BY 1 NULLS LAST`;
 }
 
 export type KpiDay = ClosedFigures & { day: string; activitiesDone: number };
@@ -160,6 +194,8 @@ export async function kpiSeries(tx: TenantTx, query: { from: string; to: string;
            coalesce(sum(k.activities_done), 0)::int AS activities
     FROM generate_series(${query.from}::date, ${query.to}::date, interval '1 day') AS d(day)
     LEFT JOIN lake_kpi_daily k ON k.day = d.day::date AND ${ownedBy(scope, Prisma.sql`k.owner_id`)}
+      -- The range again on the KPI rows themselves, so they are found by day (or owner and day) instead of all joined.
+      AND k.day BETWEEN ${query.from}::date AND ${query.to}::date
     GROUP BY d.day ORDER BY d.day`;
   return rows.map((row) => ({ day: row.day, ...closedFigures(row), activitiesDone: row.activities }));
 }

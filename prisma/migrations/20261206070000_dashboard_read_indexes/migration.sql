@@ -10,8 +10,13 @@
 DROP INDEX "lake_opportunities_tenant_id_owner_id_idx";
 CREATE INDEX "lake_opportunities_tenant_id_updated_at_id_idx" ON "lake_opportunities"("tenant_id", "updated_at", "id");
 CREATE INDEX "lake_opportunities_tenant_id_owner_id_updated_at_id_idx" ON "lake_opportunities"("tenant_id", "owner_id", "updated_at", "id");
-CREATE INDEX "lake_opportunities_tenant_id_expected_revenue_id_idx" ON "lake_opportunities"("tenant_id", "expected_revenue", "id");
-CREATE INDEX "lake_opportunities_tenant_id_owner_id_expected_revenue_id_idx" ON "lake_opportunities"("tenant_id", "owner_id", "expected_revenue", "id");
+-- By value, the pages compare whole cents: under row-level security a
+-- comparison can only be an index condition when its operator is leakproof,
+-- and numeric's are not (bigint's are), so a numeric keyset would read every
+-- row before the cursor.
+ALTER TABLE "lake_opportunities" ADD COLUMN "value_cents" BIGINT NOT NULL GENERATED ALWAYS AS (round("expected_revenue" * 100)::bigint) STORED;
+CREATE INDEX "lake_opportunities_tenant_id_value_cents_id_idx" ON "lake_opportunities"("tenant_id", "value_cents", "id");
+CREATE INDEX "lake_opportunities_tenant_id_owner_id_value_cents_id_idx" ON "lake_opportunities"("tenant_id", "owner_id", "value_cents", "id");
 
 -- Open deals only (a small share of a mature tenant's deals): the overview's
 -- stale deals and the pipeline's closing and overdue deals read them alone.

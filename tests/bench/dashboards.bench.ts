@@ -123,8 +123,15 @@ for (const { role, viewer } of roles) {
 }
 
 type Figure = "overview" | "pipeline" | "kpis" | "opportunities" | "activities";
+type DashboardRead = { name: string; figure: Figure; read: (tx: TenantTx, access: LakeAccess) => Promise<unknown> };
+
+/** A 50-row page of the opportunity list, the first or the one half-way down the caller's list. */
+function opportunityPage(name: string, sort: "-updated" | "-value", deepDown: boolean): DashboardRead {
+  const cursor = (role: string) => (deepDown ? deep.get(role)![sort === "-updated" ? "updated" : "value"] : null);
+  return { name, figure: "opportunities", read: (tx, access) => listOpportunities(tx, access, { sort, cursor: cursor(access.role), limit: 50 }) };
+}
 /** The dashboard reads: what each page's loader (and its JSON API) calls, inside the caller's `withLakeAccess`. */
-const reads: Array<{ name: string; figure: Figure; read: (tx: TenantTx, access: LakeAccess) => Promise<unknown> }> = [
+const reads: DashboardRead[] = [
   { name: "overview", figure: "overview", read: (tx, access) => dashboardOverview(tx, access.scope, now) },
   {
     name: "pipeline (open by stage, team, owner)",
@@ -139,26 +146,10 @@ const reads: Array<{ name: string; figure: Figure; read: (tx: TenantTx, access: 
     figure: "kpis",
     read: (tx, access) => kpiSeries(tx, { from: shiftDay(periods.today, -89), to: periods.today, ownerIds: access.scope.ownerIds ?? undefined }),
   },
-  {
-    name: "opportunities, first page",
-    figure: "opportunities",
-    read: (tx, access) => listOpportunities(tx, access, { sort: "-updated", cursor: null, limit: 50 }),
-  },
-  {
-    name: "opportunities, deep page",
-    figure: "opportunities",
-    read: (tx, access) => listOpportunities(tx, access, { sort: "-updated", cursor: deep.get(access.role)!.updated, limit: 50 }),
-  },
-  {
-    name: "opportunities by value, first page",
-    figure: "opportunities",
-    read: (tx, access) => listOpportunities(tx, access, { sort: "-value", cursor: null, limit: 50 }),
-  },
-  {
-    name: "opportunities by value, deep page",
-    figure: "opportunities",
-    read: (tx, access) => listOpportunities(tx, access, { sort: "-value", cursor: deep.get(access.role)!.value, limit: 50 }),
-  },
+  opportunityPage("opportunities, first page", "-updated", false),
+  opportunityPage("opportunities, deep page", "-updated", true),
+  opportunityPage("opportunities by value, first page", "-value", false),
+  opportunityPage("opportunities by value, deep page", "-value", true),
   { name: "activities (feed)", figure: "activities", read: (tx, access) => activityFeed(tx, { cursor: null, limit: 50, scope: access.scope }) },
 ];
 

@@ -183,7 +183,7 @@ describe("dashboard reads", () => {
     };
     const served = (by: "stage" | "team" | "owner", ownerIds: string[] | null) =>
       withLakeScope(tenantA, WHOLE_TENANT, async (tx) =>
-        (await pipelineTotals(tx, { scope: { ownerIds }, outcomes: ["open"] }, by))
+        (await pipelineTotals(tx, { scope: { ownerIds }, outcomes: ["open"] }))[by]
           .map(({ key, count, value }) => ({ key, count, value: round(value) }))
           .sort((a, b) => String(a.key).localeCompare(String(b.key))),
       );
@@ -196,8 +196,8 @@ describe("dashboard reads", () => {
         (g) => g.owner_id,
       ),
     );
-    const teams = await withLakeScope(tenantA, WHOLE_TENANT, (tx) => pipelineTotals(tx, { scope: WHOLE_TENANT }, "team"));
-    expect(teams.find((t) => t.key === world.teams[0]!.id)?.name).toBe(world.teams[0]!.name);
+    const { team } = await withLakeScope(tenantA, WHOLE_TENANT, (tx) => pipelineTotals(tx, { scope: WHOLE_TENANT }));
+    expect(team.find((t) => t.key === world.teams[0]!.id)?.name).toBe(world.teams[0]!.name);
   });
 
   it("kpiSeries has one row per day, empty days as zeros", async () => {

@@ -49,22 +49,26 @@ type FlatRow = Omit<OpportunityRow, "owner" | "team" | "account" | "contact"> & 
   sortKey: string;
 };
 
-const SORT_COLUMN: Record<OpportunitySort, { column: Prisma.Sql; key: Prisma.Sql; cast: Prisma.Sql; descending: boolean }> = {
-  value: { column: Prisma.sql`o.expected_revenue`, key: Prisma.sql`o.expected_revenue::text`, cast: Prisma.sql`numeric`, descending: false },
-  "-value": { column: Prisma.sql`o.expected_revenue`, key: Prisma.sql`o.expected_revenue::text`, cast: Prisma.sql`numeric`, descending: true },
-  updated: {
-    column: Prisma.sql`o.updated_at`,
-    key: Prisma.sql`to_char(o.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
-    cast: Prisma.sql`timestamptz`,
-    descending: false,
-  },
-  "-updated": {
-    column: Prisma.sql`o.updated_at`,
-    key: Prisma.sql`to_char(o.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
-    cast: Prisma.sql`timestamptz`,
-    descending: true,
-  },
-};
+/**
+ * Each sort's column, the cursor key a row gives (the amount, or the ISO
+ * time) and the column's value for a key. Value sorts use the whole-cents
+ * column: bigint comparisons are leakproof, so under row-level security the
+ * keyset condition still runs inside the index (numeric's would not).
+ */
+type SortSpec = { column: Prisma.Sql; key: Prisma.Sql; bound: (key: string) => Prisma.Sql; descending: boolean };
+const byValue = (descending: boolean): SortSpec => ({
+  column: Prisma.sql`o.value_cents`,
+  key: Prisma.sql`o.expected_revenue::text`,
+  bound: (key) => Prisma.sql`round(${key}::numeric * 100)::bigint`,
+  descending,
+});
+const byUpdate = (descending: boolean): SortSpec => ({
+  column: Prisma.sql`o.updated_at`,
+  key: Prisma.sql`to_char(o.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
+  bound: (key) => Prisma.sql`${key}::timestamptz`,
+  descending,
+});
+const SORT_COLUMN: Record<OpportunitySort, SortSpec> = { value: byValue(false), "-value": byValue(true), updated: byUpdate(false), "-updated": byUpdate(true) };
 
 function opportunitySelect(sort: OpportunitySort): Prisma.Sql {
   return Prisma.sql`
@@ -101,7 +105,7 @@ export async function listOpportunities(
   access: LakeAccess,
   query: { sort: OpportunitySort; cursor: OpportunityPosition | null; limit: number; filters?: OpportunityFilters },
 ): Promise<{ items: OpportunityRow[]; nextCursor: string | null }> {
-  const { column, cast, descending } = SORT_COLUMN[query.sort];
+  const { column, bound, descending } = SORT_COLUMN[query.sort];
   const filters = query.filters ?? {};
   // The policy decides; the same owners in the query let a rep's page use the owner index.
   const where = [Prisma.sql`o.deleted_at IS NULL`, ownedBy(access.scope, Prisma.sql`o.owner_id`)];
@@ -109,7 +113,7 @@ export async function listOpportunities(
   if (filters.ownerId) where.push(Prisma.sql`o.owner_id = ${filters.ownerId}::uuid`);
   if (filters.teamId) where.push(Prisma.sql`o.team_id = ${filters.teamId}::uuid`);
   if (query.cursor) {
-    const after = Prisma.sql`(${column}, o.id) ${Prisma.raw(descending ? "<" : ">")} (${query.cursor.key}::${cast}, ${query.cursor.id}::uuid)`;
+    const after = Prisma.sql`(${column}, o.id) ${Prisma.raw(descending ? "<" : ">")} (${bound(query.cursor.key)}, ${query.cursor.id}::uuid)`;
     where.push(after);
   }
   const direction = Prisma.raw(descending ? "DESC" : "ASC");

@@ -111,7 +111,7 @@ export type PipelineRow = {
   weightedValue: number;
 };
 
-export function pipelineSummary(tx: TenantTx, filters: PipelineFilters): Promise<PipelineRow[]> {
+function pipelineWhere(filters: PipelineFilters): Prisma.Sql {
   const where = [
     ownedBy(filters.scope, Prisma.sql`p.owner_id`),
     filters.fromMonth ? Prisma.sql`p.month >= ${filters.fromMonth}::date` : Prisma.sql`TRUE`,
@@ -119,14 +119,45 @@ export function pipelineSummary(tx: TenantTx, filters: PipelineFilters): Promise
     filters.teamIds ? Prisma.sql`p.team_id = ANY(${filters.teamIds}::uuid[])` : Prisma.sql`TRUE`,
     filters.outcomes ? Prisma.sql`p.outcome = ANY(${filters.outcomes})` : Prisma.sql`TRUE`,
   ];
+  return Prisma.join(where, " AND ");
+}
+
+/** Every summary group the filters let through (month × stage × team × owner × outcome), with team and owner names. */
+export function pipelineSummary(tx: TenantTx, filters: PipelineFilters): Promise<PipelineRow[]> {
   return tx.$queryRaw<PipelineRow[]>`
     SELECT p.month::text AS month, p.stage, p.team_id AS "teamId", t.name AS "teamName", p.owner_id AS "ownerId", u.name AS "ownerName",
            p.outcome, p.count, p.value::float8 AS value, p.weighted_value::float8 AS "weightedValue"
     FROM lake_pipeline_summary p
     LEFT JOIN lake_teams t ON t.id = p.team_id
     LEFT JOIN lake_users u ON u.id = p.owner_id
-    WHERE ${Prisma.join(where, " AND ")}
+    WHERE ${pipelineWhere(filters)}
     ORDER BY p.month, p.stage, u.name NULLS LAST, p.outcome`;
+}
+
+export type PipelineGrouping = "stage" | "team" | "owner";
+
+/** One total per stage, team or owner: `key` is the stage name or the team's or owner's id (null: none), `name` what to show. */
+export type PipelineTotal = { key: string | null; name: string | null; count: number; value: number; weightedValue: number };
+
+/**
+ * The summary groups the filters let through, added up per stage (the
+ * funnel), per team and per owner in one pass of the database: a tenant of a
+ * million deals has tens of thousands of groups, and a page shows a few dozen totals.
+ */
+export async function pipelineTotals(tx: TenantTx, filters: PipelineFilters): Promise<Record<PipelineGrouping, PipelineTotal[]>> {
+  const rows = await tx.$queryRaw<Array<PipelineTotal & { by: PipelineGrouping }>>`
+    SELECT CASE WHEN GROUPING(p.stage) = 0 THEN 'stage' WHEN GROUPING(p.team_id) = 0 THEN 'team' ELSE 'owner' END AS by,
+           coalesce(p.stage, p.team_id::text, p.owner_id::text) AS key, coalesce(p.stage, t.name, u.name) AS name,
+           sum(p.count)::int AS count, sum(p.value)::float8 AS value, sum(p.weighted_value)::float8 AS "weightedValue"
+    FROM lake_pipeline_summary p
+    LEFT JOIN lake_teams t ON t.id = p.team_id
+    LEFT JOIN lake_users u ON u.id = p.owner_id
+    WHERE ${pipelineWhere(filters)}
+    GROUP BY GROUPING SETS ((p.stage), (p.team_id, t.name), (p.owner_id, u.name))
+    ORDER BY 2 NULLS LAST`;
+  const totals: Record<PipelineGrouping, PipelineTotal[]> = { stage: [], team: [], owner: [] };
+  for (const { by, ...total } of rows) totals[by].push(total);
+  return totals;
 }
 
 export type KpiDay = ClosedFigures & { day: string; activitiesDone: number; cycleDaysTotal: number };
@@ -147,6 +178,8 @@ export async function kpiSeries(tx: TenantTx, query: { from: string; to: string;
            coalesce(sum(k.activities_done), 0)::int AS activities
     FROM generate_series(${query.from}::date, ${query.to}::date, interval '1 day') AS d(day)
     LEFT JOIN lake_kpi_daily k ON k.day = d.day::date AND ${ownedBy(scope, Prisma.sql`k.owner_id`)} AND ${teams}
+      -- The range again on the KPI rows themselves, so they are found by day (or owner and day) instead of all joined.
+      AND k.day BETWEEN ${query.from}::date AND ${query.to}::date
     GROUP BY d.day ORDER BY d.day`;
   return rows.map((row) => ({ day: row.day, ...closedFigures(row), activitiesDone: row.activities, cycleDaysTotal: row.cycle_days }));
 }

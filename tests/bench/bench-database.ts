@@ -6,9 +6,11 @@ import { startEmbeddedPostgres } from "../../app/dev/embedded-postgres.server";
 
 /**
  * A freshly migrated database for a benchmark: on BENCH_DATABASE_URL's server
- * when given, else on an embedded Postgres of the benchmarks' own.
+ * when given, else on an embedded Postgres of the benchmarks' own. With
+ * `reuse`, a database of that name left by an earlier run is kept (only new
+ * migrations are applied); `reused` says whether one was.
  */
-export async function benchDatabase(name: string) {
+export async function benchDatabase(name: string, options: { reuse?: boolean } = {}) {
   let serverUrl = process.env.BENCH_DATABASE_URL;
   let stopServer = async () => {};
   if (!serverUrl) {
@@ -22,15 +24,18 @@ export async function benchDatabase(name: string) {
   }
   const admin = new pg.Client({ connectionString: withDatabase(serverUrl, "postgres") });
   await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${name}`);
+  const reused = Boolean(options.reuse) && (await admin.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [name])).rowCount === 1;
+  if (!reused) {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${name}`);
+  }
   await admin.end();
 
   const ownerUrl = withDatabase(serverUrl, name);
   const appUrl = devAppDatabaseUrl(ownerUrl);
   const app = new URL(appUrl);
   await migrate({ ownerUrl, appLogin: { user: app.username, password: app.password } });
-  return { ownerUrl, appUrl, stop: stopServer };
+  return { ownerUrl, appUrl, reused, stop: stopServer };
 }
 
 function withDatabase(url: string, database: string) {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db, platformDb } from "~/db.server";
 import { withLakeScope } from "~/lake/hierarchy.server";
-import { activityFeed, dashboardOverview, kpiSeries, pipelineSummary, WHOLE_TENANT } from "~/lake/serving-reads.server";
+import { activityFeed, dashboardOverview, kpiSeries, pipelineSummary, pipelineTotals, WHOLE_TENANT } from "~/lake/serving-reads.server";
 import { rebuildServing, refreshServing } from "~/lake/serving.server";
 import { singaporeDate } from "~/utils/singapore-time";
 import {
@@ -169,6 +169,35 @@ describe("dashboard reads", () => {
     expect(rows.reduce((s, r) => s + r.count, 0)).toBe(july.reduce((s, g) => s + g.count, 0));
     const named = rows.find((r) => r.ownerId === world.reps[0]!.id);
     expect(named?.ownerName).toBe(world.reps[0]!.name);
+  });
+
+  it("pipelineTotals adds the open groups up per stage, team and owner, narrowed to the scope", async () => {
+    const open = expectedPipeline(world).filter((g) => g.outcome === "open");
+    const totalsOf = (groups: PipelineGroup[], keyOf: (g: PipelineGroup) => string | null) => {
+      const totals = new Map<string | null, { count: number; value: number }>();
+      for (const g of groups) {
+        const total = totals.get(keyOf(g)) ?? { count: 0, value: 0 };
+        totals.set(keyOf(g), { count: total.count + g.count, value: round(total.value + Number(g.value)) });
+      }
+      return [...totals].map(([key, t]) => ({ key, ...t })).sort((a, b) => String(a.key).localeCompare(String(b.key)));
+    };
+    const served = (by: "stage" | "team" | "owner", ownerIds: string[] | null) =>
+      withLakeScope(tenantA, WHOLE_TENANT, async (tx) =>
+        (await pipelineTotals(tx, { scope: { ownerIds }, outcomes: ["open"] }))[by]
+          .map(({ key, count, value }) => ({ key, count, value: round(value) }))
+          .sort((a, b) => String(a.key).localeCompare(String(b.key))),
+      );
+    expect(await served("stage", null)).toEqual(totalsOf(open, (g) => g.stage));
+    expect(await served("team", null)).toEqual(totalsOf(open, (g) => g.team_id));
+    const rep = world.reps[0]!;
+    expect(await served("owner", [rep.id])).toEqual(
+      totalsOf(
+        open.filter((g) => g.owner_id === rep.id),
+        (g) => g.owner_id,
+      ),
+    );
+    const { team } = await withLakeScope(tenantA, WHOLE_TENANT, (tx) => pipelineTotals(tx, { scope: WHOLE_TENANT }));
+    expect(team.find((t) => t.key === world.teams[0]!.id)?.name).toBe(world.teams[0]!.name);
   });
 
   it("kpiSeries has one row per day, empty days as zeros", async () => {

@@ -1,13 +1,16 @@
+import { OPPORTUNITY_PAGE_MAX, type OpportunityFilters } from "~/crm/opportunity-query";
 import { type TenantTx } from "~/db.server";
 import { Prisma } from "~/generated/prisma/client";
 import { maskEmail, maskName } from "~/privacy/mask";
+import { singaporeDate } from "~/utils/singapore-time";
 import { seesLakeRows, type LakeAccess } from "./hierarchy";
-import { encodeOpportunityCursor, type OpportunityPosition, type OpportunitySort } from "./opportunity-cursor";
+import { encodeOpportunityCursor, sortKeyOf, type OpportunityPosition, type OpportunitySort, type OpportunitySortKey } from "./opportunity-cursor";
 import { ownedBy } from "./serving-reads.server";
 
 /**
  * The canonical opportunities a caller may see, as a list (keyset-paged,
- * sorted by value or last change) and one at a time. Which rows exist for
+ * sorted by value, probability, age in stage, last touch, expected closing
+ * or last change) and one at a time. Which rows exist for
  * the caller is the database's decision (the hierarchy policy under the
  * transaction's scope); these reads only filter, sort and mask.
  */
@@ -30,13 +33,18 @@ export type OpportunityRow = {
   closedAt: Date | null;
   updatedAt: Date;
   tags: string[];
+  /** When the deal entered its stage (its opening when the source never said), and whole days since. */
+  stageEnteredAt: Date;
+  ageInStageDays: number;
+  /** The latest done activity about the deal. */
+  lastTouchAt: Date | null;
+  /** The earliest planned activity about the deal (overdue ones included). */
+  nextActivity: { at: Date; type: string; summary: string | null } | null;
 };
 
-export type OpportunityFilters = { stage?: string; ownerId?: string; teamId?: string };
+export { OPPORTUNITY_PAGE_MAX, type OpportunityFilters };
 
-export const OPPORTUNITY_PAGE_MAX = 200;
-
-type FlatRow = Omit<OpportunityRow, "owner" | "team" | "account" | "contact"> & {
+type FlatRow = Omit<OpportunityRow, "owner" | "team" | "account" | "contact" | "nextActivity"> & {
   ownerId: string | null;
   ownerName: string | null;
   teamId: string | null;
@@ -46,43 +54,93 @@ type FlatRow = Omit<OpportunityRow, "owner" | "team" | "account" | "contact"> & 
   contactId: string | null;
   contactName: string | null;
   contactEmail: string | null;
+  nextAt: Date | null;
+  nextType: string | null;
+  nextSummary: string | null;
   sortKey: string;
 };
 
-const SORT_COLUMN: Record<OpportunitySort, { column: Prisma.Sql; key: Prisma.Sql; cast: Prisma.Sql; descending: boolean }> = {
-  value: { column: Prisma.sql`o.expected_revenue`, key: Prisma.sql`o.expected_revenue::text`, cast: Prisma.sql`numeric`, descending: false },
-  "-value": { column: Prisma.sql`o.expected_revenue`, key: Prisma.sql`o.expected_revenue::text`, cast: Prisma.sql`numeric`, descending: true },
-  updated: {
-    column: Prisma.sql`o.updated_at`,
-    key: Prisma.sql`to_char(o.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
+type SortColumn = { column: Prisma.Sql; key: Prisma.Sql; cast: Prisma.Sql; ascending: "ASC" | "DESC" };
+
+const isoKey = (column: Prisma.Sql) => Prisma.sql`to_char((${column}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/**
+ * Each sort key as the expression the migration indexes. Unknown values sort
+ * as a fixed far day, so keyset pages never meet a NULL: a deal never
+ * touched as touched in 1970, one without a deadline as closing in 9999,
+ * one whose stage change is unknown as in its stage since it opened. Age in
+ * stage ascending is the latest stage change first.
+ */
+const SORT_KEYS: Record<OpportunitySortKey, SortColumn> = {
+  value: { column: Prisma.sql`o.expected_revenue`, key: Prisma.sql`o.expected_revenue::text`, cast: Prisma.sql`numeric`, ascending: "ASC" },
+  probability: { column: Prisma.sql`o.probability`, key: Prisma.sql`o.probability::text`, cast: Prisma.sql`float8`, ascending: "ASC" },
+  age: {
+    column: Prisma.sql`COALESCE(o.stage_entered_at, o.opened_at)`,
+    key: isoKey(Prisma.sql`COALESCE(o.stage_entered_at, o.opened_at)`),
     cast: Prisma.sql`timestamptz`,
-    descending: false,
+    ascending: "DESC",
   },
-  "-updated": {
-    column: Prisma.sql`o.updated_at`,
-    key: Prisma.sql`to_char(o.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
+  last_touch: {
+    column: Prisma.sql`COALESCE(o.last_touch_at, '1970-01-01 00:00:00+00'::timestamptz)`,
+    key: isoKey(Prisma.sql`COALESCE(o.last_touch_at, '1970-01-01 00:00:00+00'::timestamptz)`),
     cast: Prisma.sql`timestamptz`,
-    descending: true,
+    ascending: "ASC",
   },
+  deadline: {
+    column: Prisma.sql`COALESCE(o.deadline, '9999-12-31'::date)`,
+    key: Prisma.sql`COALESCE(o.deadline, '9999-12-31'::date)::text`,
+    cast: Prisma.sql`date`,
+    ascending: "ASC",
+  },
+  updated: { column: Prisma.sql`o.updated_at`, key: isoKey(Prisma.sql`o.updated_at`), cast: Prisma.sql`timestamptz`, ascending: "ASC" },
 };
+
+function sortColumn(sort: OpportunitySort): SortColumn {
+  const base = SORT_KEYS[sortKeyOf(sort)];
+  if (!sort.startsWith("-")) return base;
+  return { ...base, ascending: base.ascending === "ASC" ? "DESC" : "ASC" };
+}
 
 function opportunitySelect(sort: OpportunitySort): Prisma.Sql {
   return Prisma.sql`
     SELECT o.id, o.name, COALESCE(o.stage_name, o.stage_kind) AS stage, o.stage_kind AS "stageKind", o.outcome,
            o.expected_revenue::float8 AS value, o.probability, o.currency, o.deadline::text AS deadline,
            o.opened_at AS "openedAt", o.closed_at AS "closedAt", o.updated_at AS "updatedAt", o.tags,
+           COALESCE(o.stage_entered_at, o.opened_at) AS "stageEnteredAt",
+           GREATEST(0, floor(extract(epoch FROM now() - COALESCE(o.stage_entered_at, o.opened_at)) / 86400))::int AS "ageInStageDays",
+           o.last_touch_at AS "lastTouchAt", n.at AS "nextAt", n.activity_type AS "nextType", n.summary AS "nextSummary",
            o.owner_id AS "ownerId", u.name AS "ownerName", o.team_id AS "teamId", t.name AS "teamName",
            o.account_id AS "accountId", a.name AS "accountName", o.contact_id AS "contactId", c.name AS "contactName", c.email AS "contactEmail",
-           ${SORT_COLUMN[sort].key} AS "sortKey"
+           ${sortColumn(sort).key} AS "sortKey"
     FROM lake_opportunities o
     LEFT JOIN lake_users u ON u.id = o.owner_id
     LEFT JOIN lake_teams t ON t.id = o.team_id
     LEFT JOIN lake_accounts a ON a.id = o.account_id
-    LEFT JOIN lake_contacts c ON c.id = o.contact_id`;
+    LEFT JOIN lake_contacts c ON c.id = o.contact_id
+    LEFT JOIN LATERAL (
+      SELECT x.at, x.activity_type, x.summary FROM lake_activities x
+      WHERE x.about_kind = 'opportunity' AND x.about_id = o.id AND x.state = 'planned' AND x.active AND x.deleted_at IS NULL
+      ORDER BY x.at, x.id LIMIT 1
+    ) n ON TRUE`;
 }
 
 function shaped(row: FlatRow, access: LakeAccess): OpportunityRow {
-  const { ownerId, ownerName, teamId, teamName, accountId, accountName, contactId, contactName, contactEmail, sortKey: _key, ...rest } = row;
+  const {
+    ownerId,
+    ownerName,
+    teamId,
+    teamName,
+    accountId,
+    accountName,
+    contactId,
+    contactName,
+    contactEmail,
+    nextAt,
+    nextType,
+    nextSummary,
+    sortKey: _key,
+    ...rest
+  } = row;
   const full = seesLakeRows(access);
   const masked = (name: string | null) => (name && !full ? maskName(name) : name);
   return {
@@ -92,27 +150,58 @@ function shaped(row: FlatRow, access: LakeAccess): OpportunityRow {
     team: teamId ? { id: teamId, name: teamName } : null,
     account: accountId ? { id: accountId, name: accountName } : null,
     contact: contactId ? { id: contactId, name: masked(contactName), email: contactEmail && !full ? maskEmail(contactEmail) : contactEmail } : null,
+    nextActivity: nextAt && nextType ? { at: nextAt, type: nextType, summary: nextSummary } : null,
   };
 }
+
+/** The first day of a Singapore month (YYYY-MM) as an instant: Singapore is UTC+8 all year. */
+const monthStart = (month: string) => Prisma.sql`(${`${month}-01T00:00:00+08:00`}::timestamptz)`;
+
+/** The filters as conditions on `o`; `today` is the Singapore calendar day the closing filters count from. */
+export function opportunityConditions(filters: OpportunityFilters, today: string): Prisma.Sql[] {
+  const where: Prisma.Sql[] = [];
+  if (filters.stage) where.push(Prisma.sql`COALESCE(o.stage_name, o.stage_kind) = ${filters.stage}`);
+  if (filters.ownerId) where.push(Prisma.sql`o.owner_id = ${filters.ownerId}::uuid`);
+  if (filters.teamId) where.push(Prisma.sql`o.team_id = ${filters.teamId}::uuid`);
+  if (filters.tag) where.push(Prisma.sql`o.tags @> ARRAY[${filters.tag}]::text[]`);
+  if (filters.outcome) where.push(Prisma.sql`o.outcome = ${filters.outcome}`);
+  if (filters.closing === "this_month") {
+    where.push(Prisma.sql`o.outcome = 'open' AND o.deadline >= date_trunc('month', ${today}::date)::date
+      AND o.deadline < (date_trunc('month', ${today}::date) + interval '1 month')::date`);
+  }
+  if (filters.closing === "overdue") where.push(Prisma.sql`o.outcome = 'open' AND o.deadline < ${today}::date`);
+  if (filters.openedFrom) where.push(Prisma.sql`o.opened_at >= ${monthStart(filters.openedFrom)}`);
+  if (filters.openedTo) where.push(Prisma.sql`o.opened_at < ${monthStart(filters.openedTo)} + interval '1 month'`);
+  return where;
+}
+
+export type OpportunityListQuery = {
+  sort: OpportunitySort;
+  cursor: OpportunityPosition | null;
+  limit: number;
+  filters?: OpportunityFilters;
+  /** The Singapore day "this month" and "overdue" count from; today unless a test says. */
+  today?: string;
+};
 
 /** A page of the opportunities the transaction's scope lets through, after `cursor`; `nextCursor` is null on the last page. */
 export async function listOpportunities(
   tx: TenantTx,
   access: LakeAccess,
-  query: { sort: OpportunitySort; cursor: OpportunityPosition | null; limit: number; filters?: OpportunityFilters },
+  query: OpportunityListQuery,
 ): Promise<{ items: OpportunityRow[]; nextCursor: string | null }> {
-  const { column, cast, descending } = SORT_COLUMN[query.sort];
-  const filters = query.filters ?? {};
-  // The policy decides; the same owners in the query let a rep's page use the owner index.
-  const where = [Prisma.sql`o.deleted_at IS NULL`, ownedBy(access.scope, Prisma.sql`o.owner_id`)];
-  if (filters.stage) where.push(Prisma.sql`COALESCE(o.stage_name, o.stage_kind) = ${filters.stage}`);
-  if (filters.ownerId) where.push(Prisma.sql`o.owner_id = ${filters.ownerId}::uuid`);
-  if (filters.teamId) where.push(Prisma.sql`o.team_id = ${filters.teamId}::uuid`);
+  const { column, cast, ascending } = sortColumn(query.sort);
+  // The policy decides; the same owners in the query let a rep's page use the owner indexes.
+  const where = [
+    Prisma.sql`o.deleted_at IS NULL`,
+    ownedBy(access.scope, Prisma.sql`o.owner_id`),
+    ...opportunityConditions(query.filters ?? {}, query.today ?? singaporeDate(new Date())),
+  ];
   if (query.cursor) {
-    const after = Prisma.sql`(${column}, o.id) ${Prisma.raw(descending ? "<" : ">")} (${query.cursor.key}::${cast}, ${query.cursor.id}::uuid)`;
+    const after = Prisma.sql`(${column}, o.id) ${Prisma.raw(ascending === "ASC" ? ">" : "<")} (${query.cursor.key}::${cast}, ${query.cursor.id}::uuid)`;
     where.push(after);
   }
-  const direction = Prisma.raw(descending ? "DESC" : "ASC");
+  const direction = Prisma.raw(ascending);
   const rows = await tx.$queryRaw<FlatRow[]>`
     ${opportunitySelect(query.sort)} WHERE ${Prisma.join(where, " AND ")}
     ORDER BY ${column} ${direction}, o.id ${direction} LIMIT ${query.limit + 1}`;

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { exportSearch, givenParams, OpportunityFilterQuery, OpportunityListQuery, opportunityFiltersOf } from "./opportunity-query";
+import {
+  exportSearch,
+  givenParams,
+  OpportunityFilterQuery,
+  OpportunityListQuery,
+  opportunityFiltersOf,
+  sortOptionLabel,
+  toggledSort,
+} from "./opportunity-query";
 
 const owner = "0b6f3a52-6f1e-4a8e-9d0c-2f5b7c1d9e10";
 const parse = (search: string) => OpportunityListQuery.safeParse(givenParams(new URLSearchParams(search)));
@@ -48,5 +56,21 @@ describe("the deal list's query", () => {
   it("exports with the page's filters and sort but not its paging", () => {
     expect(exportSearch("?stage=Won&cursor=abc&limit=20&sort=-value")).toBe("?stage=Won&sort=-value");
     expect(OpportunityFilterQuery.safeParse({ stage: "Won", cursor: "abc" }).success).toBe(false);
+  });
+});
+
+describe("sortOptionLabel", () => {
+  it("says which deals come first", () => {
+    expect(sortOptionLabel("-value")).toBe("Value, largest first");
+    expect(sortOptionLabel("-age")).toBe("Age in stage, longest in stage first");
+    expect(sortOptionLabel("deadline")).toBe("Expected closing, closing soonest first");
+  });
+});
+
+describe("toggledSort", () => {
+  it("sorts a column descending first, then ascending", () => {
+    expect(toggledSort("-updated", "value")).toBe("-value");
+    expect(toggledSort("-value", "value")).toBe("value");
+    expect(toggledSort("value", "value")).toBe("-value");
   });
 });

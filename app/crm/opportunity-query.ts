@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { OPPORTUNITY_SORTS, type OpportunitySort } from "~/lake/opportunity-cursor";
+import { OPPORTUNITY_SORTS, sortKeyOf, type OpportunitySort, type OpportunitySortKey } from "~/lake/opportunity-cursor";
 import { withSearchParams } from "~/utils/search-params";
 
 /**
@@ -80,3 +80,41 @@ export function opportunityFiltersOf(query: z.infer<typeof OpportunityFilterQuer
 export function exportSearch(search: string): string {
   return withSearchParams(search, { cursor: null, limit: null });
 }
+
+/** The list's columns a reader can sort by, with their words. */
+export const SORT_LABEL: Record<OpportunitySortKey, string> = {
+  value: "Value",
+  probability: "Probability",
+  age: "Age in stage",
+  last_touch: "Last touch",
+  deadline: "Expected closing",
+  updated: "Last change",
+};
+
+/** The sort a column header switches to: descending first for amounts and dates, the other way when it already sorts by it that way. */
+export function toggledSort(current: OpportunitySort, key: OpportunitySortKey): OpportunitySort {
+  return current === `-${key}` ? key : `-${key}`;
+}
+
+const FIRST: Record<OpportunitySortKey, [ascending: string, descending: string]> = {
+  value: ["smallest first", "largest first"],
+  probability: ["least likely first", "most likely first"],
+  age: ["newest in stage first", "longest in stage first"],
+  last_touch: ["least recently touched first", "most recently touched first"],
+  deadline: ["closing soonest first", "closing latest first"],
+  updated: ["least recently changed first", "most recently changed first"],
+};
+
+/** A sort in words, for the sort picker: "Value, largest first". */
+export function sortOptionLabel(sort: OpportunitySort): string {
+  const key = sortKeyOf(sort);
+  return `${SORT_LABEL[key]}, ${FIRST[key][sort.startsWith("-") ? 1 : 0]}`;
+}
+
+export const CLOSING_LABEL: Record<(typeof OPPORTUNITY_CLOSINGS)[number], string> = {
+  this_month: "Closing this month",
+  overdue: "Overdue",
+};
+
+/** Where a timeline entry came from, in words. */
+export const TIMELINE_SOURCE_LABEL: Record<"odoo" | "m365", string> = { odoo: "Odoo", m365: "Outlook" };

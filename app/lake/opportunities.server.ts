@@ -1,7 +1,7 @@
 import { OPPORTUNITY_PAGE_MAX, type OpportunityFilters } from "~/crm/opportunity-query";
 import { type TenantTx } from "~/db.server";
 import { Prisma } from "~/generated/prisma/client";
-import { maskEmail, maskName } from "~/privacy/mask";
+import { maskEmail, maskName, maskPhone } from "~/privacy/mask";
 import { singaporeDate } from "~/utils/singapore-time";
 import { seesLakeRows, type LakeAccess } from "./hierarchy";
 import { encodeOpportunityCursor, sortKeyOf, type OpportunityPosition, type OpportunitySort, type OpportunitySortKey } from "./opportunity-cursor";
@@ -217,4 +217,97 @@ export async function listOpportunities(
 export async function opportunityDetail(tx: TenantTx, access: LakeAccess, id: string): Promise<OpportunityRow | null> {
   const [row] = await tx.$queryRaw<FlatRow[]>`${opportunitySelect("-updated")} WHERE o.id = ${id}::uuid AND o.deleted_at IS NULL`;
   return row ? shaped(row, access) : null;
+}
+
+/** Where a timeline entry came from: Odoo's activities and chatter, or an Outlook calendar. */
+export type TimelineSource = "odoo" | "m365";
+
+export type TimelineEntry = {
+  id: string;
+  type: string;
+  summary: string | null;
+  state: "planned" | "done";
+  at: Date;
+  source: TimelineSource | null;
+  owner: string | null;
+};
+
+export type DealAccount = {
+  id: string;
+  name: string;
+  uen: string | null;
+  domain: string | null;
+  website: string | null;
+  email: string | null;
+  phone: string | null;
+  countryCode: string | null;
+  tags: string[];
+};
+
+export type DealContact = { id: string; name: string; email: string | null; phone: string | null; jobTitle: string | null; isDealContact: boolean };
+
+/** An opportunity with what its page shows: the timeline, the account and the people. */
+export type OpportunityFile = OpportunityRow & { timeline: TimelineEntry[]; accountDetails: DealAccount | null; contacts: DealContact[] };
+
+/** How many timeline entries a deal's page shows, newest first. */
+export const TIMELINE_MAX = 200;
+
+/**
+ * The deal's contacts: the deal's own contact and the people of its account,
+ * the deal's contact first.
+ */
+async function dealContacts(tx: TenantTx, deal: OpportunityRow): Promise<DealContact[]> {
+  return tx.$queryRaw<DealContact[]>`
+    SELECT c.id, c.name, c.email, c.phone, c.job_title AS "jobTitle", c.id = ${deal.contact?.id ?? null}::uuid IS TRUE AS "isDealContact"
+    FROM lake_contacts c
+    WHERE c.deleted_at IS NULL AND (c.id = ${deal.contact?.id ?? null}::uuid OR c.account_id = ${deal.account?.id ?? null}::uuid)
+    ORDER BY "isDealContact" DESC, c.name, c.id LIMIT 50`;
+}
+
+/**
+ * The deal's timeline: the activities about it (Odoo's planned activities and
+ * done ones), and the Outlook meetings one of its contacts was invited to
+ * since the deal opened, newest first. Outlook events name no deal; their
+ * attendees' addresses are what tie them to one.
+ */
+async function dealTimeline(tx: TenantTx, deal: OpportunityRow, emails: string[]): Promise<TimelineEntry[]> {
+  return tx.$queryRaw<TimelineEntry[]>`
+    WITH entries AS (
+      SELECT a.id FROM lake_activities a
+      WHERE a.about_kind = 'opportunity' AND a.about_id = ${deal.id}::uuid AND a.deleted_at IS NULL AND a.active
+      UNION
+      SELECT a.id FROM lake_activities a
+      JOIN lake_source_records s ON s.canonical_id = a.id AND s.source = 'm365' AND s.entity = 'events' AND s.removed_at IS NULL
+      JOIN lake_raw_records r ON r.id = s.raw_id
+      WHERE cardinality(${emails}::text[]) > 0 AND a.about_id IS NULL AND a.deleted_at IS NULL AND a.active AND a.at >= ${deal.openedAt}
+        AND EXISTS (SELECT 1 FROM jsonb_array_elements(CASE WHEN jsonb_typeof(r.payload->'attendees') = 'array' THEN r.payload->'attendees' ELSE '[]' END) p
+                    WHERE lower(p->'emailAddress'->>'address') = ANY(${emails}::text[]))
+    )
+    SELECT a.id, a.activity_type AS type, a.summary, a.state, a.at, u.name AS owner,
+           (SELECT s.source FROM lake_source_records s WHERE s.canonical_id = a.id AND s.canonical_kind = 'activity' ORDER BY s.removed_at NULLS FIRST LIMIT 1) AS source
+    FROM entries e JOIN lake_activities a ON a.id = e.id LEFT JOIN lake_users u ON u.id = a.owner_id
+    ORDER BY a.at DESC, a.id DESC LIMIT ${TIMELINE_MAX}`;
+}
+
+/** The opportunity with its timeline, account and contacts; null when the scope lets none through. */
+export async function opportunityFile(tx: TenantTx, access: LakeAccess, id: string): Promise<OpportunityFile | null> {
+  const deal = await opportunityDetail(tx, access, id);
+  if (!deal) return null;
+  const [accountDetails] = deal.account
+    ? await tx.$queryRaw<DealAccount[]>`
+        SELECT id, name, uen, domain, website, email, phone, country_code AS "countryCode", tags
+        FROM lake_accounts WHERE id = ${deal.account.id}::uuid AND deleted_at IS NULL`
+    : [];
+  const contacts = await dealContacts(tx, deal);
+  const emails = contacts.flatMap((c) => (c.email ? [c.email.toLowerCase()] : []));
+  const timeline = await dealTimeline(tx, deal, emails);
+  const full = seesLakeRows(access);
+  return {
+    ...deal,
+    accountDetails: accountDetails ?? null,
+    contacts: full
+      ? contacts
+      : contacts.map((c) => ({ ...c, name: maskName(c.name), email: c.email && maskEmail(c.email), phone: c.phone && maskPhone(c.phone) })),
+    timeline: full ? timeline : timeline.map((entry) => ({ ...entry, owner: entry.owner && maskName(entry.owner), summary: null })),
+  };
 }

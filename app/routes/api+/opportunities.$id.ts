@@ -3,18 +3,19 @@ import { z } from "zod";
 import { requireTenantUser } from "~/auth/guards.server";
 import { apiError } from "~/http.server";
 import { withLakeAccess } from "~/lake/hierarchy.server";
-import { opportunityDetail } from "~/lake/opportunities.server";
+import { opportunityFile } from "~/lake/opportunities.server";
 
 /**
- * One opportunity, when the caller's place in the sales hierarchy lets them
- * see it; 404 otherwise, the same as for one that does not exist, so a rep
+ * One opportunity with its timeline (activities and Outlook meetings, newest
+ * first, each with its source), account and contacts, as its page shows it,
+ * when the caller's place in the sales hierarchy lets them see it; 404 otherwise, the same as for one that does not exist, so a rep
  * learns nothing of a colleague's deals.
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireTenantUser(request);
   const id = z.uuid().safeParse(params.id);
   if (!id.success) return apiError(404, "not_found", "No such opportunity");
-  const opportunity = await withLakeAccess(viewer, (tx, access) => opportunityDetail(tx, access, id.data));
+  const opportunity = await withLakeAccess(viewer, (tx, access) => opportunityFile(tx, access, id.data));
   if (!opportunity) return apiError(404, "not_found", "No such opportunity");
   return Response.json(opportunity, { headers: { "Cache-Control": "no-store" } });
 }

@@ -1,7 +1,8 @@
 import { type LoaderFunctionArgs } from "@remix-run/node";
 import { requireTenantUser } from "~/auth/guards.server";
-import { opportunityListFor } from "~/crm/opportunity-list.server";
+import { parseOpportunityList, readOpportunityList } from "~/crm/opportunity-list.server";
 import { apiError } from "~/http.server";
+import { withLakeAccess } from "~/lake/hierarchy.server";
 
 /**
  * A page of the opportunities the caller's place in the sales hierarchy lets
@@ -15,7 +16,8 @@ import { apiError } from "~/http.server";
  */
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireTenantUser(request);
-  const answer = await opportunityListFor(viewer, new URL(request.url).searchParams);
-  if (!answer.ok) return apiError(400, answer.code, answer.message);
-  return Response.json({ items: answer.page.items, next_cursor: answer.page.nextCursor }, { headers: { "Cache-Control": "no-store" } });
+  const list = parseOpportunityList(new URL(request.url).searchParams);
+  if (!list.ok) return apiError(400, list.code, list.message);
+  const page = await withLakeAccess(viewer, (tx, access) => readOpportunityList(tx, access, list));
+  return Response.json({ items: page.items, next_cursor: page.nextCursor }, { headers: { "Cache-Control": "no-store" } });
 }

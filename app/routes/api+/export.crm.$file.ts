@@ -1,7 +1,7 @@
 import { type LoaderFunctionArgs } from "@remix-run/node";
 import { requireTenantUser } from "~/auth/guards.server";
 import { CRM_EXPORT_VIEWS, crmExportStream } from "~/crm/csv-export.server";
-import { exportsGate, releasedWhenRead } from "~/http/open-streams.server";
+import { exportRefused, exportsGate, releasedWhenRead } from "~/http/open-streams.server";
 import { limitUser } from "~/http/rate-limit.server";
 import { apiError } from "~/http.server";
 import { singaporeDate } from "~/utils/singapore-time";
@@ -29,11 +29,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
   await limitUser(request, "export", viewer.sub);
   const slot = exportsGate().enter(viewer.sub);
-  if ("refused" in slot) {
-    return slot.refused === "key"
-      ? apiError(429, "too_many_exports", "Finish or cancel one of your running exports first", { retryAfter: 5 }, { "Retry-After": "5" })
-      : apiError(503, "exports_busy", "Every export slot is busy; try again shortly", { retryAfter: 5 }, { "Retry-After": "5" });
-  }
+  if ("refused" in slot) return exportRefused(slot.refused);
   const body = await crmExportStream(viewer, name, view, parsed.query).catch((error: unknown) => {
     slot.release();
     throw error;

@@ -3,6 +3,7 @@ import { Prisma } from "~/generated/prisma/client";
 import { log } from "~/logger.server";
 import { type ShortlistFilters } from "~/shortlist/shortlist-query";
 import { emailNotSuppressedSql, findShortlistRun, rankedScoresSql, shortlistWhereSql, type ShortlistRun } from "~/shortlist/shortlist.server";
+import { pacedStream } from "./paced-stream.server";
 import { CSV_HEADER, exportCsvLine, exportJsonItem, maskExportRecord, type ExportRecord } from "./shortlist-export";
 
 /**
@@ -74,77 +75,43 @@ export function shortlistExportSql(run: ShortlistRun, filters: ShortlistFilters,
  * read and closes at the end, on error, or when the client goes away.
  */
 export function shortlistExportStream(tenantId: string, run: ShortlistRun, options: ExportOptions): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
   const query = shortlistExportSql(run, options.filters, options.limit);
-  let cancelled = false;
-  let demand: (() => void) | null = null;
-
-  return new ReadableStream<Uint8Array>(
-    {
-      start(controller) {
-        const waitForDemand = () =>
-          new Promise<void>((resolve) => {
-            if (cancelled || (controller.desiredSize ?? 0) > 0) resolve();
-            else demand = resolve;
-          });
-        const send = (text: string) => {
-          if (!cancelled) controller.enqueue(encoder.encode(text));
-        };
-        let rows = 0;
-        const started = performance.now();
-        // The export pool, not the app's: a slow reader holds one of its connections, never one of the app's.
-        exportDb
-          .$withTenant(
-            tenantId,
-            async (tx) => {
-              // An export reads every row: plan for the whole result, not the first tenth (the cursor default).
-              await tx.$executeRaw`SET LOCAL cursor_tuple_fraction = 1.0`;
-              // The first FETCH sorts the whole shortlist, which may take longer than a web request's statements may.
-              await tx.$executeRaw`SELECT set_config('statement_timeout', ${EXPORT_STATEMENT_TIMEOUT}, true)`;
-              await tx.$executeRaw`DECLARE shortlist_export NO SCROLL CURSOR FOR ${query}`;
-              send(options.format === "csv" ? CSV_HEADER : jsonHead(run, options));
-              for (;;) {
-                await waitForDemand();
-                if (cancelled) return;
-                const batch = await tx.$queryRaw<ExportRecord[]>`FETCH ${Prisma.raw(String(batchSize))} FROM shortlist_export`;
-                if (batch.length === 0) break;
-                let chunk = "";
-                for (const record of batch) {
-                  const masked = maskExportRecord(record, options.masked);
-                  chunk += options.format === "csv" ? exportCsvLine(masked) : `${rows === 0 ? "" : ",\n"}${exportJsonItem(masked)}`;
-                  rows++;
-                }
-                send(chunk);
-              }
-              await tx.$executeRaw`CLOSE shortlist_export`;
-              if (options.format === "json") send("\n]}\n");
-            },
-            { timeout: EXPORT_TIMEOUT_MS },
-          )
-          .then(
-            () => {
-              log().info({ runId: run.id, rows, ms: Math.round(performance.now() - started), cancelled }, "shortlist export streamed");
-              if (!cancelled) controller.close();
-            },
-            (error: unknown) => {
-              log().error({ err: error, runId: run.id, rows }, "shortlist export failed");
-              if (!cancelled) controller.error(error);
-            },
-          );
-      },
-      pull() {
-        demand?.();
-        demand = null;
-      },
-      cancel() {
-        cancelled = true;
-        demand?.();
-        demand = null;
-      },
+  let rows = 0;
+  const started = performance.now();
+  return pacedStream(
+    (out) =>
+      // The export pool, not the app's: a slow reader holds one of its connections, never one of the app's.
+      exportDb.$withTenant(
+        tenantId,
+        async (tx) => {
+          // An export reads every row: plan for the whole result, not the first tenth (the cursor default).
+          await tx.$executeRaw`SET LOCAL cursor_tuple_fraction = 1.0`;
+          // The first FETCH sorts the whole shortlist, which may take longer than a web request's statements may.
+          await tx.$executeRaw`SELECT set_config('statement_timeout', ${EXPORT_STATEMENT_TIMEOUT}, true)`;
+          await tx.$executeRaw`DECLARE shortlist_export NO SCROLL CURSOR FOR ${query}`;
+          out.send(options.format === "csv" ? CSV_HEADER : jsonHead(run, options));
+          for (;;) {
+            if (!(await out.ready())) return;
+            const batch = await tx.$queryRaw<ExportRecord[]>`FETCH ${Prisma.raw(String(batchSize))} FROM shortlist_export`;
+            if (batch.length === 0) break;
+            let chunk = "";
+            for (const record of batch) {
+              const masked = maskExportRecord(record, options.masked);
+              chunk += options.format === "csv" ? exportCsvLine(masked) : `${rows === 0 ? "" : ",\n"}${exportJsonItem(masked)}`;
+              rows++;
+            }
+            out.send(chunk);
+          }
+          await tx.$executeRaw`CLOSE shortlist_export`;
+          if (options.format === "json") out.send("\n]}\n");
+        },
+        { timeout: EXPORT_TIMEOUT_MS },
+      ),
+    ({ error, cancelled }) => {
+      if (error) log().error({ err: error, runId: run.id, rows }, "shortlist export failed");
+      else log().info({ runId: run.id, rows, ms: Math.round(performance.now() - started), cancelled }, "shortlist export streamed");
     },
-    // Chunks of one batch each; a few in flight keep Postgres and the socket busy together.
-    { highWaterMark: 4 },
   );
 }
 

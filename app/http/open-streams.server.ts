@@ -1,4 +1,5 @@
 import { env } from "~/env.server";
+import { apiError } from "~/http.server";
 import { gate } from "./concurrency.server";
 
 /** Exports being downloaded at once: per user, and never more than the export pool has connections. */
@@ -8,6 +9,13 @@ export const exportsGate = () =>
     () => env().EXPORTS_PER_USER,
     () => env().EXPORT_POOL_SIZE,
   );
+
+/** The answer to an export the gate turned away: the user's own slots are taken (429), or every slot is (503). */
+export function exportRefused(refused: "key" | "overall"): Response {
+  return refused === "key"
+    ? apiError(429, "too_many_exports", "Finish or cancel one of your running exports first", { retryAfter: 5 }, { "Retry-After": "5" })
+    : apiError(503, "exports_busy", "Every export slot is busy; try again shortly", { retryAfter: 5 }, { "Retry-After": "5" });
+}
 
 /** Live-progress streams open at once per user. */
 export const eventStreamsGate = () => gate("event-streams", () => env().EVENT_STREAMS_PER_USER);

@@ -79,6 +79,7 @@ export const CANONICAL_TABLES: Record<CanonicalKind, CanonicalTable> = {
       { name: "outcome", type: "text", value: (d) => d.outcome },
       { name: "lost_reason", type: "text", value: (d) => d.lostReason },
       { name: "opened_at", type: "timestamptz", value: (d) => d.createdAt },
+      { name: "stage_entered_at", type: "timestamptz", value: (d) => d.stageEnteredAt },
       { name: "deadline", type: "date", value: (d) => d.deadline },
       { name: "closed_at", type: "timestamptz", value: (d) => d.closedAt },
       { name: "tags", type: "text[]", value: (d) => d.tags },

@@ -1,4 +1,5 @@
 import { type BadgeTone } from "~/components/ui/badge";
+import { withSearchParams } from "~/utils/search-params";
 import { type Freshness } from "./freshness";
 import { type LakeSource } from "./pipeline";
 
@@ -48,11 +49,5 @@ export function runCountsLine(run: RunCounts): string {
 
 /** The page's own address with some query parameters changed; null removes one. */
 export function dataHref(search: string, changes: Record<string, string | null>): string {
-  const params = new URLSearchParams(search);
-  for (const [key, value] of Object.entries(changes)) {
-    if (value === null || value === "") params.delete(key);
-    else params.set(key, value);
-  }
-  const query = params.toString();
-  return query ? `/app/data?${query}` : "/app/data";
+  return `/app/data${withSearchParams(search, changes)}`;
 }

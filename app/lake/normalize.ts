@@ -122,6 +122,7 @@ export function normalizeDraft(draft: CanonicalDraft): CanonicalDraft {
         name: draft.name.trim(),
         currency: text(draft.currency)?.toUpperCase() ?? null,
         createdAt: normalizeInstant(draft.createdAt),
+        stageEnteredAt: draft.stageEnteredAt ? normalizeInstant(draft.stageEnteredAt) : null,
         deadline: normalizeDate(draft.deadline),
         closedAt: draft.closedAt ? normalizeInstant(draft.closedAt) : null,
         tags: normalizeTags(draft.tags),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeOpportunityCursor, encodeOpportunityCursor } from "./opportunity-cursor";
+import { decodeOpportunityCursor, encodeOpportunityCursor, OPPORTUNITY_SORTS } from "./opportunity-cursor";
 
 const id = "0b6f3a52-6f1e-4a8e-9d0c-2f5b7c1d9e10";
 
@@ -16,5 +16,39 @@ describe("opportunity cursor", () => {
     expect(decodeOpportunityCursor("-updated", encodeOpportunityCursor("-updated", { key: "yesterday", id }))).toBeNull();
     expect(decodeOpportunityCursor("value", encodeOpportunityCursor("value", { key: "1", id: "42" }))).toBeNull();
     expect(decodeOpportunityCursor("value", "not-a-cursor")).toBeNull();
+  });
+});
+
+describe("opportunity cursor for each sort", () => {
+  it("offers every sort ascending and descending", () => {
+    expect(OPPORTUNITY_SORTS).toEqual([
+      "value",
+      "-value",
+      "probability",
+      "-probability",
+      "age",
+      "-age",
+      "last_touch",
+      "-last_touch",
+      "deadline",
+      "-deadline",
+      "updated",
+      "-updated",
+    ]);
+  });
+
+  it("round-trips a percentage, a day and an instant, and refuses a key of the wrong kind", () => {
+    expect(decodeOpportunityCursor("-probability", encodeOpportunityCursor("-probability", { key: "33.333333333333336", id }))).toEqual({
+      key: "33.333333333333336",
+      id,
+    });
+    expect(decodeOpportunityCursor("deadline", encodeOpportunityCursor("deadline", { key: "2026-12-31", id }))).toEqual({ key: "2026-12-31", id });
+    expect(decodeOpportunityCursor("age", encodeOpportunityCursor("age", { key: "2026-11-01T00:00:00Z", id }))).toEqual({
+      key: "2026-11-01T00:00:00.000Z",
+      id,
+    });
+    expect(decodeOpportunityCursor("deadline", encodeOpportunityCursor("deadline", { key: "2026-11-01T00:00:00Z", id }))).toBeNull();
+    expect(decodeOpportunityCursor("probability", encodeOpportunityCursor("probability", { key: "2026-11-01", id }))).toBeNull();
+    expect(decodeOpportunityCursor("last_touch", encodeOpportunityCursor("last_touch", { key: "soon", id }))).toBeNull();
   });
 });

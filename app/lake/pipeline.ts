@@ -103,6 +103,8 @@ export type OpportunityDraft = {
   outcome: "open" | "won" | "lost";
   lostReason: string | null;
   createdAt: string;
+  /** When the deal entered its current stage; null when the source does not say. */
+  stageEnteredAt: string | null;
   deadline: string | null;
   closedAt: string | null;
   tags: string[];

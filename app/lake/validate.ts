@@ -53,6 +53,7 @@ const schemas = {
     outcome: z.enum(["open", "won", "lost"]),
     lostReason: optionalText,
     createdAt: instant,
+    stageEnteredAt: instant.nullable(),
     deadline: day.nullable(),
     closedAt: instant.nullable(),
     tags: z.array(z.string()),

@@ -88,6 +88,7 @@ export const ODOO_LAKE_ENTITIES: readonly OdooLakeEntity[] = [
       "probability",
       "date_deadline",
       "date_closed",
+      "date_last_stage_update",
       "active",
       "lost_reason_id",
       "tag_ids",

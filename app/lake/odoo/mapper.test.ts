@@ -35,6 +35,7 @@ const lead = {
   lost_reason_id: false,
   tag_ids: [7, 8, 99],
   create_date: "2026-11-02 08:15:00",
+  date_last_stage_update: "2026-11-20 03:00:00",
 };
 
 describe("odooMapper: partners", () => {
@@ -129,6 +130,7 @@ describe("odooMapper: leads", () => {
       outcome: "open",
       lostReason: null,
       createdAt: "2026-11-02 08:15:00",
+      stageEnteredAt: "2026-11-20 03:00:00",
       deadline: "2027-01-31",
       closedAt: null,
       tags: ["Software", "SME"],

@@ -186,6 +186,7 @@ function mapLead(p: Payload, context: MapContext): Mapped {
     outcome,
     lostReason: outcome === "lost" ? nameOf(p.lost_reason_id) : null,
     createdAt,
+    stageEnteredAt: text(p.date_last_stage_update),
     deadline: text(p.date_deadline),
     closedAt: text(p.date_closed),
     tags: namesOf(context, "crm.tag", p.tag_ids),

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { requireTenantUser } from "~/auth/guards.server";
 import { exportFilename } from "~/exports/shortlist-export";
 import { findExportRun, shortlistExportStream, type ExportFormat, type ExportKind } from "~/exports/shortlist-export.server";
-import { exportsGate, releasedWhenRead } from "~/http/open-streams.server";
+import { exportRefused, exportsGate, releasedWhenRead } from "~/http/open-streams.server";
 import { limitUser } from "~/http/rate-limit.server";
 import { apiError } from "~/http.server";
 import { seesPersonalData } from "~/privacy/mask";
@@ -44,11 +44,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
   await limitUser(request, "export", viewer.sub);
   const slot = exportsGate().enter(viewer.sub);
-  if ("refused" in slot) {
-    return slot.refused === "key"
-      ? apiError(429, "too_many_exports", "Finish or cancel one of your running exports first", { retryAfter: 5 }, { "Retry-After": "5" })
-      : apiError(503, "exports_busy", "Every export slot is busy; try again shortly", { retryAfter: 5 }, { "Retry-After": "5" });
-  }
+  if ("refused" in slot) return exportRefused(slot.refused);
   const masked = !seesPersonalData(viewer.roles);
   const body = shortlistExportStream(tenant.id, run, { filters: query, limit: limit?.data ?? null, format, masked, tenantSlug: tenant.slug, kind });
   // The slot is the user's until the download is read to the end or abandoned.

@@ -225,12 +225,14 @@ function firstStage(db: SimDatabase, filter: (stage: Rec) => boolean): Rec | und
 }
 
 /**
- * crm.lead.write and its archive/unarchive overrides: a won stage means
+ * crm.lead.write and its archive/unarchive overrides: a new stage stamps
+ * date_last_stage_update (a stored compute on stage_id); a won stage means
  * probability 100; archiving (lost) means probability 0; closing either way
  * stamps date_closed, and a restored lead forgets its lost reason.
  */
 function leadSideEffects(env: Env, vals: Record<string, unknown>, rec: Rec | undefined): void {
   const stage = typeof vals.stage_id === "number" ? env.db.get("crm.stage", vals.stage_id) : undefined;
+  if ("stage_id" in vals && vals.stage_id !== rec?.stage_id) vals.date_last_stage_update = env.now;
   if (stage?.is_won && !("probability" in vals)) vals.probability = 100;
   if (vals.active === false && rec?.active !== false && !("probability" in vals)) vals.probability = 0;
   if (vals.active === true && rec?.active === false) {
@@ -265,6 +267,8 @@ const crmLeadFields: Record<string, FieldDef> = {
   probability: { type: "float", string: "Probability", default: () => 10 },
   date_deadline: { type: "date", string: "Expected Closing" },
   date_closed: { type: "datetime", string: "Closed Date" },
+  // stored compute on stage_id: stamped when the lead is created and whenever its stage changes (leadSideEffects)
+  date_last_stage_update: { type: "datetime", string: "Last Stage Update", default: (env) => env.now },
   active: { type: "boolean", string: "Active", default: () => true },
   lost_reason_id: { type: "many2one", string: "Lost Reason", relation: "crm.lost.reason" },
   tag_ids: { type: "many2many", string: "Tags", relation: "crm.tag" },

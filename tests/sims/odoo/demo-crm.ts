@@ -196,6 +196,8 @@ export function seedDemoCrm(db: SimDatabase, options: DemoCrmOptions): DemoCrmSu
       probability: outcome === "won" ? 100 : outcome === "lost" ? 0 : int(1, 9) * 10,
       date_deadline: odooDatetime(created + int(14, 180) * 86_400_000).slice(0, 10),
       date_closed: closed,
+      // a closed deal entered its last stage when it closed; an open one somewhere between opening and its last change
+      date_last_stage_update: closed || odooDatetime(created + Math.floor((changed - created) / 2)),
       active: outcome !== "lost",
       lost_reason_id: outcome === "lost" ? pick(lostReasons) : false,
       tag_ids: [...new Set([pick(tagIds), pick(tagIds)])].slice(0, int(0, 2)).sort((a, b) => a - b),

@@ -28,6 +28,6 @@ describe("modules", () => {
     const admin = await client.connect(SHARED_DB, ADMIN.login, ADMIN.password);
     const { uid } = await ensureIntegrationUser(admin, { login: "svc", name: "svc", companyId: 1, password: "svc-pw" });
     const service = client.session({ db: SHARED_DB, uid, secret: "svc-pw" });
-    await expect(installModules(service, ["crm"])).rejects.toMatchObject({ cause: { odooName: "odoo.exceptions.AccessDenied" } });
+    await expect(installModules(service, ["sale"])).rejects.toMatchObject({ cause: { odooName: "odoo.exceptions.AccessDenied" } });
   });
 });

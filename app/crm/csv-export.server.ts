@@ -2,13 +2,19 @@ import { type TenantViewer } from "~/auth/guards.server";
 import { exportDb, type TenantTx } from "~/db.server";
 import { csvRow, type CsvValue } from "~/exports/csv";
 import { pacedStream } from "~/exports/paced-stream.server";
-import { type LakeAccess } from "~/lake/hierarchy";
+import { decodeFeedCursor } from "~/lake/feed-cursor";
+import { seesLakeRows, type LakeAccess } from "~/lake/hierarchy";
 import { lakeAccessFor, lakeMemberOf, setLakeScope } from "~/lake/hierarchy.server";
 import { listOpportunities } from "~/lake/opportunities.server";
 import { decodeOpportunityCursor } from "~/lake/opportunity-cursor";
+import { activityFeed } from "~/lake/serving-reads.server";
 import { log } from "~/logger.server";
+import { maskName } from "~/privacy/mask";
 import { formatZodIssues } from "~/utils/zod-issues";
+import { type ActivitiesQuery, parseActivitiesQuery } from "./activities.server";
 import { givenParams, OpportunityFilterQuery, opportunityFiltersOf } from "./opportunity-query";
+import { pipelineFilters, type PipelineFilters } from "./pipeline";
+import { pipelineDashboard } from "./pipeline.server";
 
 /**
  * CSV downloads of the sales dashboards' tables (GET /api/export/crm/<view>.csv):
@@ -94,7 +100,69 @@ const opportunitiesView: CrmExportView = {
   },
 };
 
-export const CRM_EXPORT_VIEWS: Record<string, CrmExportView> = { opportunities: opportunitiesView };
+/** The Activities page's feed with its filters (view, type, owner, team), every page of it, people masked as the page masks them. */
+const activitiesView: CrmExportView = {
+  header: ["at", "state", "type", "summary", "owner", "source", "about_kind", "about_name", "about_id"],
+  parse(search) {
+    const parsed = parseActivitiesQuery(new URL(`http://export.invalid/?${search.toString()}`));
+    if (!parsed.ok) return { ok: false, message: parsed.message };
+    return parsed.query.cursor ? { ok: false, message: "cursor: an export reads the whole feed" } : { ok: true, query: parsed.query };
+  },
+  async *batches(tx, access, query, batchSize) {
+    const { view, type, owner, team } = query as ActivitiesQuery;
+    const masked = !seesLakeRows(access);
+    const name = (value: string | null | undefined) => (value && masked ? maskName(value) : value);
+    const now = new Date();
+    let cursor: string | null = null;
+    do {
+      const page: Awaited<ReturnType<typeof activityFeed>> = await activityFeed(tx, {
+        cursor: cursor ? decodeFeedCursor(cursor) : null,
+        limit: batchSize,
+        scope: access.scope,
+        view,
+        now,
+        activityType: type,
+        ownerId: owner,
+        teamId: team,
+      });
+      yield page.items.map((item) => [
+        iso(item.at),
+        item.state,
+        item.activityType,
+        masked ? null : item.summary,
+        name(item.ownerName),
+        item.source,
+        item.about?.kind,
+        name(item.about?.name),
+        item.about?.id,
+      ]);
+      cursor = page.nextCursor;
+    } while (cursor);
+  },
+};
+
+/** The Pipeline page's breakdowns with its filters: the funnel's stages, then each team and each owner per outcome. */
+const pipelineView: CrmExportView = {
+  header: ["grouping", "name", "outcome", "count", "value", "weighted_value"],
+  parse(search) {
+    const parsed = pipelineFilters(search, new Date());
+    return parsed.ok ? { ok: true, query: parsed.filters } : { ok: false, message: formatZodIssues(parsed.error, "(query)") };
+  },
+  async *batches(tx, access, query) {
+    const pipeline = await pipelineDashboard(tx, access, query as PipelineFilters);
+    const groups = (grouping: string, rows: typeof pipeline.byTeam) =>
+      rows.flatMap((row) =>
+        (["open", "won", "lost"] as const).map((outcome) => [grouping, row.name, outcome, row[outcome].count, row[outcome].value, row[outcome].weightedValue]),
+      );
+    yield [
+      ...pipeline.funnel.map((stage) => ["stage", stage.stage, "open", stage.count, stage.value, stage.weightedValue]),
+      ...groups("team", pipeline.byTeam),
+      ...groups("owner", pipeline.byOwner),
+    ];
+  },
+};
+
+export const CRM_EXPORT_VIEWS: Record<string, CrmExportView> = { opportunities: opportunitiesView, activities: activitiesView, pipeline: pipelineView };
 
 /** An export may run long; the transaction must outlive a slow download. */
 const EXPORT_TIMEOUT_MS = 30 * 60 * 1000;

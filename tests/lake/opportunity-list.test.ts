@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRequest, invoke } from "../support/app-requests";
 import { startStandIns, type StandIns } from "../support/platform";
 import { memberCookie } from "../support/workspace-users";
-import { makeLakeWorld, seedCanonical, type Deal, type LakeWorld } from "./lake-fixtures";
+import { dirtyGroupsOf, makeLakeWorld, markDirty, seedCanonical, type Deal, type LakeWorld } from "./lake-fixtures";
 
 /**
  * The Opportunities list, its page and its CSV export against one seeded
@@ -17,15 +17,16 @@ let tenantId: string;
 const cookies = { admin: "", rep: "" };
 
 async function loadApp() {
-  const [db, hierarchy, list, page, detail, exportRoute] = await Promise.all([
+  const [db, hierarchy, serving, list, page, detail, exportRoute] = await Promise.all([
     import("~/db.server"),
     import("~/lake/hierarchy.server"),
+    import("~/lake/serving.server"),
     import("~/routes/api+/opportunities._index"),
     import("~/routes/app+/opportunities._index"),
     import("~/routes/app+/opportunities.$id"),
     import("~/routes/api+/export.crm.$file"),
   ]);
-  return { ...db, ...hierarchy, list, page, detail, exportRoute };
+  return { ...db, ...hierarchy, ...serving, list, page, detail, exportRoute };
 }
 
 const ben = () => world.reps.find((r) => r.name.startsWith("Ben"))!;
@@ -50,11 +51,15 @@ beforeAll(async () => {
   tenantId = (await app.platformDb.tenant.create({ data: { slug: "opp-list", name: "Opportunity list", status: "active" } })).id;
   world = makeLakeWorld(21, { deals: 50, activities: 40 });
   world.deals[0]!.name = '=HYPERLINK("http://evil.test")';
+  const firstDone = world.activities.find((a) => a.state === "done" && a.active && !a.deleted)!;
+  firstDone.summary = "@SUM(1+1)";
   await seedCanonical(app, tenantId, world);
   await app.withLakeScope(tenantId, { ownerIds: null }, async (tx) => {
     for (const r of world.reps)
       await tx.$executeRaw`UPDATE lake_users SET email = ${`${r.name.split(" ")[0]!.toLowerCase()}@opp.test`} WHERE id = ${r.id}::uuid`;
   });
+  await markDirty(app, tenantId, dirtyGroupsOf(world.deals, world.activities));
+  await app.withLakeScope(tenantId, { ownerIds: null }, (tx) => app.refreshServing(tx));
   cookies.admin = (await memberCookie("opp-admin", ["admin"], tenantId)).cookie;
   cookies.rep = (await memberCookie("opp-rep", ["ops"], tenantId, "ben@opp.test")).cookie;
   await app.platformDb.user.updateMany({ where: { sub: "opp-rep-sub" }, data: { emailVerified: true } });
@@ -138,5 +143,39 @@ describe("GET /api/export/crm/opportunities.csv", () => {
     const unknown = await invoke(app.exportRoute.loader, appRequest("/api/export/crm/secrets.csv", { cookie: cookies.admin }), { file: "secrets.csv" });
     expect(unknown.status).toBe(404);
     expect((await download("?outcome=maybe", cookies.admin)).status).toBe(400);
+  });
+});
+
+describe("GET /api/export/crm/activities.csv and pipeline.csv", () => {
+  const download = async (file: string, query: string, cookie: string) => {
+    const response = await invoke(app.exportRoute.loader, appRequest(`/api/export/crm/${file}${query}`, { cookie }), { file });
+    return { status: response.status, lines: (await response.text()).trim().split("\r\n") };
+  };
+  const shownActivity = (a: LakeWorld["activities"][number]) => a.state === "done" && a.active && !a.deleted;
+
+  it("exports every done activity the caller sees, summaries that look like formulas as text", async () => {
+    const admin = await download("activities.csv", "?view=done", cookies.admin);
+    expect(admin.status).toBe(200);
+    expect(admin.lines[0]).toBe('"at","state","type","summary","owner","source","about_kind","about_name","about_id"');
+    expect(admin.lines).toHaveLength(1 + world.activities.filter(shownActivity).length);
+    expect(admin.lines.join("\n")).toContain(`"'@SUM(1+1)"`);
+    const rep = await download("activities.csv", "?view=done", cookies.rep);
+    expect(rep.lines).toHaveLength(1 + world.activities.filter((a) => shownActivity(a) && a.ownerId === ben().id).length);
+  });
+
+  it("exports the pipeline's breakdowns with the figures the page reads", async () => {
+    const { status, lines } = await download("pipeline.csv", "?opened_from=2024-01&opened_to=2028-12", cookies.rep);
+    expect(status).toBe(200);
+    const openOfRep = world.deals.filter((d) => live(d) && d.outcome === "open" && d.ownerId === ben().id);
+    const stageRows = lines.filter((line) => line.startsWith('"stage"'));
+    expect(stageRows.reduce((sum, line) => sum + Number(line.split(",")[3]!.replaceAll('"', "")), 0)).toBe(openOfRep.length);
+    const ownerRows = lines.filter((line) => line.startsWith('"owner"'));
+    expect(ownerRows.map((line) => line.split(",")[1])).toEqual([`"${ben().name}"`, `"${ben().name}"`, `"${ben().name}"`]);
+  });
+
+  it("refuses a cursor and bad filters with the reason", async () => {
+    expect((await download("activities.csv", "?view=someday", cookies.admin)).status).toBe(400);
+    expect((await download("activities.csv", "?cursor=abc", cookies.admin)).status).toBe(400);
+    expect((await download("pipeline.csv", "?opened_from=last-year", cookies.admin)).status).toBe(400);
   });
 });

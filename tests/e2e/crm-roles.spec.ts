@@ -117,7 +117,26 @@ async function expectFound(page: Page, deal: ApiDeal) {
  */
 type PageCheck = { url: string; check: (page: Page, expected: ExpectedDashboard, outOfReach: string[]) => Promise<void> };
 
+/** A Singapore month `back` months before now, as the Pipeline page's period takes it (YYYY-MM). */
+function singaporeMonthsAgo(back: number): string {
+  const now = new Date(Date.now() + 8 * 3600_000);
+  const month = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - back, 1));
+  return month.toISOString().slice(0, 7);
+}
+
 const PAGE_CHECKS: PageCheck[] = [
+  {
+    // The funnel over the longest period the page allows (the demo CRM is younger) counts each stage's open deals the caller may see.
+    url: `/app/pipeline?opened_from=${singaporeMonthsAgo(59)}&opened_to=${singaporeMonthsAgo(0)}`,
+    check: async (page, expected) => {
+      const funnel = page.getByRole("figure", { name: /Open pipeline by stage/ });
+      await funnel.getByText("Show as table").click();
+      expect(expected.openPipelineByStage.size).toBeGreaterThan(0);
+      for (const [stage, figures] of expected.openPipelineByStage)
+        await expect(funnel.getByTestId(`funnel-count-${stage}`), stage).toHaveText(String(figures.count));
+      await expect(funnel.locator('[data-testid^="funnel-count-"]')).toHaveCount(expected.openPipelineByStage.size);
+    },
+  },
   {
     // The Data page's entity browser follows the hierarchy: one's own deals are found, the others' are not.
     url: "/app/data?type=opportunities",

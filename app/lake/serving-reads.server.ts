@@ -1,5 +1,6 @@
 import { type TenantTx } from "~/db.server";
 import { Prisma } from "~/generated/prisma/client";
+import { singaporeDate } from "~/utils/singapore-time";
 import { encodeFeedCursor, type FeedPosition } from "./feed-cursor";
 import { closedFigures, type ClosedFigures, type ClosedTotals } from "./kpi-figures";
 import { overviewPeriods } from "./overview-periods";
@@ -198,9 +199,10 @@ export type FeedItem = {
 };
 
 /**
- * Which activities a feed lists: done ones newest first; planned ones not
- * yet due, soonest first; overdue ones (planned, due before `now`), longest
- * overdue first.
+ * Which activities a feed lists: done ones newest first; planned ones due
+ * today or later, soonest first; overdue ones, longest overdue first. As in
+ * Odoo, an activity is overdue once its due day (in Singapore) is past: one
+ * due today is not overdue yet, whatever the hour.
  */
 export const FEED_VIEWS = ["done", "planned", "overdue"] as const;
 export type FeedView = (typeof FEED_VIEWS)[number];
@@ -227,8 +229,9 @@ export function feedWhere(query: FeedQuery): { where: Prisma.Sql[]; descending: 
     Prisma.sql`a.state = ${view === "done" ? "done" : "planned"}`,
     ownedBy(query.scope ?? WHOLE_TENANT, Prisma.sql`a.owner_id`),
   ];
-  if (view === "planned") where.push(Prisma.sql`a.at >= ${now}`);
-  if (view === "overdue") where.push(Prisma.sql`a.at < ${now}`);
+  const today = new Date(`${singaporeDate(now)}T00:00:00+08:00`);
+  if (view === "planned") where.push(Prisma.sql`a.at >= ${today}`);
+  if (view === "overdue") where.push(Prisma.sql`a.at < ${today}`);
   if (query.activityType) where.push(Prisma.sql`a.activity_type = ${query.activityType}`);
   if (query.ownerId) where.push(Prisma.sql`a.owner_id = ${query.ownerId}::uuid`);
   if (query.teamId) where.push(Prisma.sql`a.owner_id IN (SELECT id FROM lake_users WHERE team_id = ${query.teamId}::uuid)`);

@@ -13,13 +13,13 @@ test("an admin sees the overdue activities Odoo holds and moves through the feed
   await ensureOdooSynced(page, "globex");
   const company = await odooCompanyId("Globex");
   const leads = await odooCall<number[]>("crm.lead", "search", [[["company_id", "=", company]]], { context: { active_test: false } });
-  // The lake reads a due date as that day's UTC midnight: a planned activity due today (UTC) is already overdue.
-  const todayUtc = new Date().toISOString().slice(0, 10);
+  // As in Odoo, a planned activity is overdue once its due day is past (Singapore's today); one due today is not.
+  const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
   const overdue = await odooCall<number>("mail.activity", "search_count", [
     [
       ["res_model", "=", "crm.lead"],
       ["res_id", "in", leads],
-      ["date_deadline", "<=", todayUtc],
+      ["date_deadline", "<", today],
     ],
   ]);
 

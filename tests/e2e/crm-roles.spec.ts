@@ -138,6 +138,19 @@ const PAGE_CHECKS: PageCheck[] = [
     },
   },
   {
+    // Overdue planned activities per owner: exactly the salespeople in reach, each with Odoo's count.
+    url: "/app/activities",
+    check: async (page, expected) => {
+      const table = page.getByTestId("overdue-by-owner");
+      const shown = new Map<string, number>();
+      for (const row of await table.locator("tbody tr").all()) {
+        const owner = (await row.locator("th").textContent())!.trim();
+        if (owner !== "No owner") shown.set(owner, Number((await row.locator("td").first().textContent())!.replace(/,/g, "")));
+      }
+      expect(Object.fromEntries(shown)).toEqual(Object.fromEntries(expected.overdueActivitiesByOwner));
+    },
+  },
+  {
     // The Data page's entity browser follows the hierarchy: one's own deals are found, the others' are not.
     url: "/app/data?type=opportunities",
     check: async (page, expected, outOfReach) => {

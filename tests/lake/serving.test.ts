@@ -227,6 +227,19 @@ describe("dashboard reads", () => {
     const [first] = (await withLakeScope(tenantA, WHOLE_TENANT, (tx) => activityFeed(tx, { cursor: null, limit: 50 }))).items.filter((item) => item.about);
     expect(first!.about!.name).toBe(world.deals.find((d) => d.id === first!.about!.id)!.name);
   });
+
+  it("counts a planned activity as overdue only once its Singapore due day is past, as Odoo does", async () => {
+    const day = (instant: Date) => new Date(instant.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+    const due = world.activities.find((a) => a.state === "planned" && a.active && !a.deleted && day(new Date(a.at.getTime() + 1000)) === day(a.at))!;
+    const ids = async (view: "planned" | "overdue", now: Date) =>
+      (await withLakeScope(tenantA, WHOLE_TENANT, (tx) => activityFeed(tx, { cursor: null, limit: 1000, view, now }))).items.map((item) => item.id);
+    const laterThatDay = new Date(due.at.getTime() + 1000);
+    expect(await ids("overdue", laterThatDay)).not.toContain(due.id);
+    expect(await ids("planned", laterThatDay)).toContain(due.id);
+    const nextDay = new Date(`${day(new Date(due.at.getTime() + 86_400_000))}T00:00:01+08:00`);
+    expect(await ids("overdue", nextDay)).toContain(due.id);
+    expect(await ids("planned", nextDay)).not.toContain(due.id);
+  });
 });
 
 describe("another tenant", () => {

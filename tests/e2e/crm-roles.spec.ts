@@ -124,6 +124,21 @@ function singaporeMonthsAgo(back: number): string {
   return month.toISOString().slice(0, 7);
 }
 
+/** The rows of the deal list from the page shown to its last, following "Next page". */
+async function dealRowsOnEveryPage(page: Page): Promise<number> {
+  let rows = 0;
+  for (;;) {
+    rows += await page
+      .getByRole("table", { name: /^Deals sorted by/ })
+      .locator("tbody tr")
+      .count();
+    const next = page.getByRole("navigation", { name: "Deal pages" }).getByRole("link", { name: "Next page" });
+    if ((await next.count()) === 0) return rows;
+    // A full load of the next page, so no row of the page before is counted twice.
+    await page.goto((await next.getAttribute("href"))!);
+  }
+}
+
 const PAGE_CHECKS: PageCheck[] = [
   {
     // The funnel over the longest period the page allows (the demo CRM is younger) counts each stage's open deals the caller may see.
@@ -148,6 +163,14 @@ const PAGE_CHECKS: PageCheck[] = [
         if (owner !== "No owner") shown.set(owner, Number((await row.locator("td").first().textContent())!.replace(/,/g, "")));
       }
       expect(Object.fromEntries(shown)).toEqual(Object.fromEntries(expected.overdueActivitiesByOwner));
+    },
+  },
+  {
+    // The deal list's overdue filter, every page of it, lists exactly the caller's open deals whose deadline Odoo says is past.
+    url: "/app/opportunities?closing=overdue&limit=200",
+    check: async (page, expected) => {
+      await expect(expected.overdue.count > 0 ? page.getByRole("table", { name: /^Deals sorted by/ }) : page.getByText("No deals match")).toBeVisible();
+      expect(await dealRowsOnEveryPage(page)).toBe(expected.overdue.count);
     },
   },
   {

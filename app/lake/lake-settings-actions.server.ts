@@ -5,7 +5,7 @@ import { type SettingsActionResult, type SettingsReply } from "~/settings/settin
 import { SOURCE_LABEL } from "./data-page";
 import { type LakeSettingsIntent } from "./lake-settings-forms";
 import { saveSyncSchedule } from "./lake-settings.server";
-import { beginM365Consent, checkM365Connection, disconnectM365 } from "./m365/connection.server";
+import { beginM365Consent, checkM365Connection, disconnectM365, saveM365AppRegistration } from "./m365/connection.server";
 import { type LakeSource } from "./pipeline";
 import { SourceNotConnectedError } from "./sources.server";
 import { formatMinutes, formatReconcileHour, type SyncSchedule } from "./sync-schedule";
@@ -15,7 +15,10 @@ import { formatMinutes, formatReconcileHour, type SyncSchedule } from "./sync-sc
  * and sets their schedules; ops see the section but are refused here (403),
  * like a forged POST.
  */
-export type LakeSettingsForm = { intent: "m365-connect" | "m365-test" | "m365-disconnect" } | ({ intent: "sync-schedule"; source: LakeSource } & SyncSchedule);
+export type LakeSettingsForm =
+  | { intent: "m365-connect" | "m365-test" | "m365-disconnect" }
+  | { intent: "m365-app"; directoryId: string; clientId: string; clientSecret?: string }
+  | ({ intent: "sync-schedule"; source: LakeSource } & SyncSchedule);
 
 export async function lakeSettingsAction(
   tenantId: string,
@@ -48,6 +51,16 @@ export async function lakeSettingsAction(
       return (await disconnectM365(tenantId, actor))
         ? { intent, ok: true, message: "Microsoft 365 is disconnected: its syncs have stopped; the data already in the lake stays." }
         : { intent, ok: false, message: "Microsoft 365 was not connected." };
+    case "m365-app": {
+      const { directoryId, clientId, clientSecret } = form;
+      const saved = await saveM365AppRegistration(tenantId, actor, { directoryId, clientId, clientSecret });
+      const reply = submission.reply({ hideFields: ["clientSecret"], ...(saved.ok ? {} : { fieldErrors: { clientSecret: [saved.error] } }) });
+      if (!saved.ok) return { intent, ok: false, message: saved.error, submission: reply };
+      const stored = saved.secretKept ? "The app registration is saved (the stored secret was kept)" : "The app registration is saved, its secret encrypted";
+      return saved.check.ok
+        ? { intent, ok: true, message: `${stored}, and the connection test passed.`, submission: reply }
+        : { intent, ok: false, message: `${stored}, but the connection test failed: ${saved.check.error}`, submission: reply };
+    }
     case "sync-schedule": {
       const { source, incrementalEveryMinutes, fullReconcileHour, freshnessSlaMinutes } = form;
       const { changed } = await saveSyncSchedule(tenantId, actor, source, { incrementalEveryMinutes, fullReconcileHour, freshnessSlaMinutes });

@@ -4,12 +4,35 @@ import { FRESHNESS_SLAS, INCREMENTAL_INTERVALS } from "./sync-schedule";
 
 /**
  * The data lake's forms on the settings page: the Microsoft 365 connection's
- * buttons and each source's sync schedule. Browser-safe; part of the settings
+ * buttons, a workspace's own Entra app registration and each source's sync
+ * schedule. Browser-safe; part of the settings
  * page's union of forms, told apart by their intent.
  */
 export const M365ConnectForm = z.object({ intent: z.literal("m365-connect") });
 export const M365TestForm = z.object({ intent: z.literal("m365-test") });
 export const M365DisconnectForm = z.object({ intent: z.literal("m365-disconnect") });
+
+// Both ids appear as GUIDs on the app registration's overview page in the Entra admin center.
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const guid = (what: string) =>
+  z
+    .string({ error: `Enter the ${what}` })
+    .trim()
+    .regex(GUID, `The ${what} is a GUID such as 0b8e4c2a-1f3d-4e5a-9b6c-7d8e9f0a1b2c`)
+    .transform((v) => v.toLowerCase());
+
+/** A workspace's own Entra app registration; a blank secret keeps the one stored for the same app. */
+export const M365AppRegistrationForm = z.object({
+  intent: z.literal("m365-app"),
+  directoryId: guid("directory (tenant) id"),
+  clientId: guid("application (client) id"),
+  clientSecret: z
+    .string()
+    .trim()
+    .max(512, "A client secret is at most 512 characters")
+    .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), "A client secret has no control characters")
+    .optional(),
+});
 
 const minutesChoice = (choices: readonly number[], message: string) =>
   z
@@ -34,6 +57,6 @@ export const SyncScheduleForm = z
     path: ["freshnessSlaMinutes"],
   });
 
-export const LAKE_SETTINGS_FORMS = [M365ConnectForm, M365TestForm, M365DisconnectForm, SyncScheduleForm] as const;
+export const LAKE_SETTINGS_FORMS = [M365ConnectForm, M365TestForm, M365DisconnectForm, M365AppRegistrationForm, SyncScheduleForm] as const;
 export type LakeSettingsIntent = z.output<(typeof LAKE_SETTINGS_FORMS)[number]>["intent"];
-export const LAKE_SETTINGS_INTENTS: readonly LakeSettingsIntent[] = ["m365-connect", "m365-test", "m365-disconnect", "sync-schedule"];
+export const LAKE_SETTINGS_INTENTS: readonly LakeSettingsIntent[] = ["m365-connect", "m365-test", "m365-disconnect", "m365-app", "sync-schedule"];

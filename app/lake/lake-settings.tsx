@@ -1,11 +1,11 @@
-import { getFormProps, getSelectProps, useForm } from "@conform-to/react";
+import { getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { Form } from "@remix-run/react";
-import { SelectField } from "~/components/forms";
+import { Field, SelectField } from "~/components/forms";
 import { Badge } from "~/components/ui/badge";
 import { Button } from "~/components/ui/button";
 import { Notice, Section } from "~/dashboard/section";
-import { Outcome, useBusy, useSettingsResult } from "~/settings/settings-form-state";
+import { Outcome, useBusy, useSettingsForm, useSettingsResult } from "~/settings/settings-form-state";
 import { SettingsForm } from "~/settings/settings-forms";
 import { formatWhen } from "~/utils/date-format";
 import { connectionTone, SOURCE_LABEL } from "./data-page";
@@ -26,7 +26,7 @@ export type M365ConnectionProps = {
   checkedAt: Instant;
   connectedAt: Instant;
   connectedBy: string | null;
-  ownAppRegistration: boolean;
+  ownClientId: string | null;
   consentAvailable: boolean;
 };
 
@@ -34,10 +34,12 @@ export function M365Section({
   connection,
   canManage,
   consentNotice,
+  consentRedirectUri,
 }: {
   connection: M365ConnectionProps;
   canManage: boolean;
   consentNotice: { ok: boolean; message: string } | null;
+  consentRedirectUri: string;
 }) {
   const result = useSettingsResult(["m365-connect", "m365-test", "m365-disconnect"]);
   const connected = connection.directoryId !== null;
@@ -63,12 +65,16 @@ export function M365Section({
         <dd className="text-slate-900">{connection.checkedAt ? formatWhen(connection.checkedAt) : "Never"}</dd>
         <dt className="text-slate-500">Last error</dt>
         <dd className="break-words text-slate-900">{connection.lastError ?? "None"}</dd>
-        {connection.ownAppRegistration ? (
-          <>
-            <dt className="text-slate-500">App registration</dt>
-            <dd className="text-slate-900">This workspace&apos;s own (its secret is stored encrypted)</dd>
-          </>
-        ) : null}
+        <dt className="text-slate-500">App registration</dt>
+        <dd className="text-slate-900">
+          {connection.ownClientId ? (
+            <>
+              This workspace&apos;s own, <span className="break-all font-mono text-xs">{connection.ownClientId}</span> (its secret is stored encrypted)
+            </>
+          ) : (
+            "The platform's"
+          )}
+        </dd>
       </dl>
       {canManage ? (
         <div className="mt-4 flex flex-wrap items-start gap-2">
@@ -107,14 +113,63 @@ export function M365Section({
             </p>
           ) : (
             <p className="w-full text-xs text-slate-500">
-              This platform has no Microsoft Entra app registration configured (MS_CLIENT_ID), so Microsoft 365 cannot be connected.
+              This platform has no Microsoft Entra app registration configured (MS_CLIENT_ID): connect with your own app registration below.
             </p>
           )}
+          <AppRegistrationForm connection={connection} consentRedirectUri={consentRedirectUri} />
         </div>
       ) : (
         <p className="mt-3 text-xs text-slate-500">Only a workspace admin connects, tests or disconnects Microsoft 365.</p>
       )}
     </Section>
+  );
+}
+
+/**
+ * A workspace that prefers its own Entra app registration to the platform's
+ * enters its ids and a client secret; the secret field is write-only (never
+ * filled in, never sent back) and blank keeps the stored one.
+ */
+function AppRegistrationForm({ connection, consentRedirectUri }: { connection: M365ConnectionProps; consentRedirectUri: string }) {
+  const { result, form, fields } = useSettingsForm("m365-app", {
+    directoryId: connection.directoryId ?? "",
+    clientId: connection.ownClientId ?? "",
+    clientSecret: "",
+  });
+  const busy = useBusy("m365-app");
+  const hasOwn = connection.ownClientId !== null;
+  return (
+    <details className="w-full rounded-md border border-slate-200 p-3 text-sm" open={Boolean(result)}>
+      <summary className="cursor-pointer font-medium text-slate-900">{hasOwn ? "Your own app registration…" : "Use your own app registration…"}</summary>
+      <p className="mt-2 text-slate-600">
+        Register an app in your Entra admin center, add the application permissions User.Read.All, Contacts.Read and Calendars.Read, grant admin consent for
+        your organization, and create a client secret. To use Connect with it, add <span className="break-all font-mono text-xs">{consentRedirectUri}</span> as
+        a web redirect URI. Saving tests the connection.
+      </p>
+      <Form method="post" {...getFormProps(form)} key={`${connection.directoryId}|${connection.ownClientId}`} preventScrollReset className="mt-3 space-y-3">
+        <Outcome result={result} />
+        <input type="hidden" name="intent" value="m365-app" />
+        <Field
+          label="Directory (tenant) ID"
+          inputProps={{ ...getInputProps(fields.directoryId, { type: "text" }), autoComplete: "off", spellCheck: false }}
+          errors={fields.directoryId.errors}
+        />
+        <Field
+          label="Application (client) ID"
+          inputProps={{ ...getInputProps(fields.clientId, { type: "text" }), autoComplete: "off", spellCheck: false }}
+          errors={fields.clientId.errors}
+        />
+        <Field
+          label="Client secret"
+          help={hasOwn ? "Leave blank to keep the stored secret." : "The secret's value (not its id), as Entra showed it once when you created it."}
+          inputProps={{ ...getInputProps(fields.clientSecret, { type: "password" }), defaultValue: "", autoComplete: "new-password" }}
+          errors={fields.clientSecret.errors}
+        />
+        <Button type="submit" disabled={busy}>
+          {busy ? "Saving and testing…" : "Save and test"}
+        </Button>
+      </Form>
+    </details>
   );
 }
 

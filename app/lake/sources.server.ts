@@ -80,20 +80,21 @@ export function m365SecretContext(tenantId: string): string {
 }
 
 /**
- * Connects a tenant's Microsoft 365 directory, as its admin consented to; the
- * client id and secret only when the tenant brings its own app registration.
- * The connection counts as unchecked until `checkM365Connection` tests it.
+ * Connects a tenant's Microsoft 365 directory, as its admin consented to.
+ * With `appRegistration` the tenant brings its own Entra app (its secret is
+ * sealed at rest); without it, an app registration already stored is kept,
+ * so consenting again does not drop it. The connection counts as unchecked
+ * until `checkM365Connection` tests it.
  */
 export async function connectM365(
   tenantId: string,
-  input: { directoryId: string; clientId?: string | null; clientSecret?: string | null; connectedBy: string | null },
+  input: { directoryId: string; connectedBy: string | null; appRegistration?: { clientId: string; clientSecret: string } },
 ): Promise<void> {
-  const sealed = input.clientSecret ? seal(secretRing(), input.clientSecret, m365SecretContext(tenantId)) : null;
+  const app = input.appRegistration;
+  const sealed = app ? seal(secretRing(), app.clientSecret, m365SecretContext(tenantId)) : null;
   const data = {
     directoryId: input.directoryId,
-    clientId: input.clientId ?? null,
-    secretCipher: sealed ? new Uint8Array(sealed.cipher) : null,
-    secretKeyId: sealed?.keyId ?? null,
+    ...(app && sealed ? { clientId: app.clientId, secretCipher: new Uint8Array(sealed.cipher), secretKeyId: sealed.keyId } : {}),
     status: "connected",
     statusDetail: null,
     connectedAt: new Date(),

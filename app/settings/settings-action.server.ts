@@ -30,7 +30,8 @@ export async function settingsAction(request: Request, tenantId: string, actor: 
       intent,
       ok: false,
       message: "Check the highlighted fields.",
-      submission: submission.reply(),
+      // A typed secret never travels back to the browser, even to be shown again.
+      submission: submission.reply({ hideFields: ["clientSecret"] }),
     };
   }
   const form = submission.value;
@@ -54,6 +55,7 @@ export async function settingsAction(request: Request, tenantId: string, actor: 
     case "m365-connect":
     case "m365-test":
     case "m365-disconnect":
+    case "m365-app":
     case "sync-schedule":
       return lakeSettingsAction(tenantId, actor, roles, form, submission);
   }

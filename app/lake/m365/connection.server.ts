@@ -23,9 +23,9 @@ export type M365Connection = {
   checkedAt: Date | null;
   connectedAt: Date | null;
   connectedBy: string | null;
-  /** The workspace brought its own Entra app registration (its secret is sealed at rest). */
-  ownAppRegistration: boolean;
-  /** The platform has an Entra app registration an admin can consent to. */
+  /** The application (client) id of the workspace's own Entra app registration (its secret is sealed at rest and never leaves). */
+  ownClientId: string | null;
+  /** An Entra app registration (the workspace's own, else the platform's) an admin can consent to. */
   consentAvailable: boolean;
 };
 
@@ -54,30 +54,31 @@ export async function m365Connection(tenantId: string): Promise<M365Connection> 
     checkedAt: row?.checkedAt ?? null,
     connectedAt: row?.directoryId ? row.connectedAt : null,
     connectedBy: row?.directoryId ? row.connectedBy : null,
-    ownAppRegistration: Boolean(row?.clientId),
-    consentAvailable: Boolean(env().MS_CLIENT_ID),
+    ownClientId: row?.clientId ?? null,
+    consentAvailable: Boolean(row?.clientId ?? env().MS_CLIENT_ID),
   };
 }
 
 /**
- * Where to send the admin to consent: the admin-consent endpoint of the
+ * Where to send the admin to consent to the app (the workspace's own
+ * registration, else the platform's): the admin-consent endpoint of the
  * directory already linked, or `organizations` (the admin's own directory)
  * for a first connection. The state's nonce is stored, replacing any earlier
  * one, so only the newest Connect can come back.
  */
 export async function beginM365Consent(tenantId: string, actor: { sub: string }): Promise<string> {
-  const clientId = env().MS_CLIENT_ID;
-  if (!clientId) throw new SourceNotConnectedError("m365", "no Microsoft Entra app registration is configured (MS_CLIENT_ID and MS_CLIENT_SECRET)");
   const { state, nonceHash } = issueConsentState(secretRing(), { tenantId, sub: actor.sub });
-  const directoryId = await db.$withTenant(tenantId, async (tx) => {
+  const { directoryId, ownClientId } = await db.$withTenant(tenantId, async (tx) => {
     const row = await tx.lakeSource.upsert({
       where: { tenantId_source: { tenantId, source: "m365" } },
       create: { tenantId, source: "m365", consentNonceHash: nonceHash },
       update: { consentNonceHash: nonceHash },
-      select: { directoryId: true },
+      select: { directoryId: true, clientId: true },
     });
-    return row.directoryId;
+    return { directoryId: row.directoryId, ownClientId: row.clientId };
   });
+  const clientId = ownClientId ?? env().MS_CLIENT_ID;
+  if (!clientId) throw new SourceNotConnectedError("m365", "no Microsoft Entra app registration is configured (MS_CLIENT_ID and MS_CLIENT_SECRET)");
   return adminConsentUrl({
     loginBaseUrl: env().MS_LOGIN_BASE_URL,
     directoryId: directoryId ?? "organizations",
@@ -111,6 +112,37 @@ export async function finishM365Consent(tenantId: string, actor: Actor, query: U
   return check.ok
     ? { outcome: "connected", directoryId: answer.directoryId }
     : { outcome: "connected_failing", directoryId: answer.directoryId, error: check.error };
+}
+
+export type AppRegistrationResult = { ok: true; secretKept: boolean; check: { ok: true } | { ok: false; error: string } } | { ok: false; error: string };
+
+/**
+ * Links the workspace's directory through its own Entra app registration
+ * (one the workspace's admin created and granted the application permissions
+ * in the Entra admin center), then tests it. A blank secret keeps the one
+ * already stored, but only for the same app in the same directory: a secret
+ * is never carried over to another app.
+ */
+export async function saveM365AppRegistration(
+  tenantId: string,
+  actor: Actor,
+  input: { directoryId: string; clientId: string; clientSecret?: string },
+): Promise<AppRegistrationResult> {
+  let clientSecret = input.clientSecret;
+  const secretKept = !clientSecret;
+  if (!clientSecret) {
+    const current = await m365Connection(tenantId);
+    if (current.ownClientId !== input.clientId || current.directoryId !== input.directoryId)
+      return { ok: false, error: "Enter the app's client secret: none is stored for this app and directory." };
+    clientSecret = (await m365GraphConfig(tenantId)).clientSecret;
+  }
+  await connectM365(tenantId, {
+    directoryId: input.directoryId,
+    connectedBy: actor.email ?? actor.sub,
+    appRegistration: { clientId: input.clientId, clientSecret },
+  });
+  await recordAudit(tenantId, actor, "lake.m365.app_registration_saved", "m365", { directoryId: input.directoryId, clientId: input.clientId, secretKept });
+  return { ok: true, secretKept, check: await checkM365Connection(tenantId) };
 }
 
 /** Tests the connection now (an app-only token and one user read from Graph) and stores when and with what outcome. */

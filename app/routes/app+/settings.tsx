@@ -8,6 +8,7 @@ import { lastPageHref, pageParam } from "~/components/ui/pagination";
 import { Notice } from "~/dashboard/section";
 import { M365Section, SyncScheduleSection } from "~/lake/lake-settings";
 import { lakeSettings } from "~/lake/lake-settings.server";
+import { consentRedirectUri } from "~/lake/m365/connection.server";
 import { consentNotice } from "~/lake/m365/consent-notice";
 import { BudgetSection, FreeMailSection, PushModeSection, ThresholdsSection } from "~/settings/policy-forms";
 import { settingsAction } from "~/settings/settings-action.server";
@@ -45,6 +46,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     canManageSources: isTenantAdmin(viewer.roles),
     // Back from Microsoft's admin-consent page (the consent callback redirects here).
     consentNotice: consentNotice(url.searchParams.get("m365"), url.searchParams.get("error")),
+    consentRedirectUri: consentRedirectUri(),
   };
 }
 
@@ -62,7 +64,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Settings() {
-  const { settings, suppressions, page, filter, lake, canManageSources, consentNotice } = useLoaderData<typeof loader>();
+  const { settings, suppressions, page, filter, lake, canManageSources, consentNotice, consentRedirectUri } = useLoaderData<typeof loader>();
   const unscoped = useActionData<typeof action>();
   return (
     <Page
@@ -73,7 +75,7 @@ export default function Settings() {
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="min-w-0 space-y-6 lg:col-span-2">
           <SuppressionSection suppressions={suppressions} page={page} filter={filter} />
-          <M365Section connection={lake.m365} canManage={canManageSources} consentNotice={consentNotice} />
+          <M365Section connection={lake.m365} canManage={canManageSources} consentNotice={consentNotice} consentRedirectUri={consentRedirectUri} />
           <SyncScheduleSection schedules={lake.schedules} canManage={canManageSources} />
         </div>
         <div className="min-w-0 space-y-6">

@@ -16,6 +16,13 @@ import { activeTenant, memberCookie } from "../../support/workspace-users";
  */
 const APP = { clientId: "nexius-lake-test", clientSecret: "platform-graph-secret-value" };
 const DIRECTORY = { directoryId: "3c9a5e71-2b4d-4f60-8a1b-c2d3e4f5a6b7", domain: "acme.onmicrosoft.com", ...APP };
+/** A directory whose admin registered an app of their own instead of consenting to the platform's. */
+const OWN = {
+  directoryId: "8f1d2c3b-4a5e-4f60-9b7c-0d1e2f3a4b5c",
+  domain: "globex.onmicrosoft.com",
+  clientId: "d2a7f0c4-6b1e-4c9d-8e3f-5a4b3c2d1e0f",
+  clientSecret: "globex-own-secret-value~Qx8",
+};
 
 let sim: GraphSim;
 let standIns: StandIns;
@@ -35,7 +42,7 @@ async function loadApp() {
 }
 
 beforeAll(async () => {
-  sim = await startGraphSimulator({ directories: [DIRECTORY], demo: false });
+  sim = await startGraphSimulator({ directories: [DIRECTORY, OWN], demo: false });
   sim.directory(DIRECTORY.directoryId).addUser({ displayName: "Mei Ling Tan" });
   standIns = await startStandIns({
     env: { MS_GRAPH_BASE_URL: sim.url, MS_LOGIN_BASE_URL: sim.url, MS_CLIENT_ID: APP.clientId, MS_CLIENT_SECRET: APP.clientSecret },
@@ -146,25 +153,52 @@ describe("connecting Microsoft 365 from Settings", () => {
     expect(((await (await post("admin", { intent: "m365-test" })).json()) as Result).ok).toBe(true);
   });
 
-  it("keeps secrets out of the page: the platform's and a workspace's own sealed client secret", async () => {
-    const { connectM365 } = await import("~/lake/sources.server");
-    await connectM365(globex.id, {
-      directoryId: DIRECTORY.directoryId,
-      clientId: "globex-own-app",
-      clientSecret: "globex-own-secret-value",
-      connectedBy: null,
-    });
+  it("connects through a workspace's own app registration from the form, its secret sealed, write-only and never echoed", async () => {
+    const ownApp = { intent: "m365-app", directoryId: OWN.directoryId, clientId: OWN.clientId };
+    const refused = await (await post("globex", { ...ownApp, directoryId: "globex.example", clientSecret: OWN.clientSecret })).text();
+    expect(refused).not.toContain(OWN.clientSecret);
+    expect(JSON.parse(refused)).toMatchObject({ ok: false, submission: { error: { directoryId: [expect.stringContaining("is a GUID")] } } });
+    const noSecret = (await (await post("globex", ownApp)).json()) as Result;
+    expect(noSecret).toMatchObject({ ok: false, message: expect.stringContaining("Enter the app's client secret") });
+    expect(await m365Row(globex.id)).toBeNull();
+
+    const wrong = (await (await post("globex", { ...ownApp, clientSecret: "not-the-secret" })).json()) as Result;
+    expect(wrong).toMatchObject({ ok: false, message: expect.stringContaining("but the connection test failed") });
+    expect(await m365Row(globex.id)).toMatchObject({ clientId: OWN.clientId, status: "error" });
+    const saved = (await (await post("globex", { ...ownApp, clientSecret: OWN.clientSecret })).json()) as Result;
+    expect(saved).toMatchObject({ ok: true, message: "The app registration is saved, its secret encrypted, and the connection test passed." });
     const stored = await m365Row(globex.id);
-    expect(Buffer.from(stored!.secretCipher!).toString("utf8")).not.toContain("globex-own-secret-value");
+    expect(stored).toMatchObject({ directoryId: OWN.directoryId, clientId: OWN.clientId, status: "connected", statusDetail: null });
+    expect(Buffer.from(stored!.secretCipher!).toString("utf8")).not.toContain(OWN.clientSecret);
+
+    const kept = (await (await post("globex", ownApp)).json()) as Result;
+    expect(kept).toMatchObject({ ok: true, message: expect.stringContaining("the stored secret was kept") });
+    const otherApp = (await (await post("globex", { ...ownApp, clientId: "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d" })).json()) as Result;
+    expect(otherApp).toMatchObject({ ok: false, submission: { error: { clientSecret: [expect.stringContaining("none is stored for this app")] } } });
+    expect(await m365Row(globex.id)).toMatchObject({ clientId: OWN.clientId, status: "connected" });
+
+    // Connect asks the admin to consent to the workspace's own app, and consenting again keeps it.
+    const consentUrl = new URL(await connect("globex"));
+    expect(consentUrl.pathname).toBe(`/${OWN.directoryId}/adminconsent`);
+    expect(consentUrl.searchParams.get("client_id")).toBe(OWN.clientId);
+    expect(await returnFrom("globex", await answerAdminConsent(consentUrl.toString(), "accept"))).toEqual({ m365: "connected" });
+    expect(await m365Row(globex.id)).toMatchObject({ directoryId: OWN.directoryId, clientId: OWN.clientId, status: "connected" });
+
     for (const [who, query] of [
       ["globex", ""],
       ["admin", "?m365=connected"],
     ] as const) {
       const page = await (await load(who, query)).text();
-      for (const secret of ["globex-own-secret-value", APP.clientSecret, "secretCipher", "consentNonceHash"]) expect(page).not.toContain(secret);
+      for (const secret of [OWN.clientSecret, APP.clientSecret, "secretCipher", "consentNonceHash"]) expect(page).not.toContain(secret);
     }
     const data = (await (await load("globex")).json()) as SettingsData;
-    expect(data.lake.m365).toMatchObject({ ownAppRegistration: true, directoryId: DIRECTORY.directoryId });
+    expect(data.lake.m365).toMatchObject({ ownClientId: OWN.clientId, directoryId: OWN.directoryId, status: "connected" });
+    const audit = await app.platformDb.auditLog.findMany({
+      where: { tenantId: globex.id, action: "lake.m365.app_registration_saved" },
+      select: { details: true, actorEmail: true },
+    });
+    expect(JSON.stringify(audit)).not.toContain(OWN.clientSecret);
+    expect(audit).toHaveLength(3);
   });
 
   it("lets ops see the connection but change nothing, and gives viewers 403", async () => {
@@ -175,6 +209,7 @@ describe("connecting Microsoft 365 from Settings", () => {
       { intent: "m365-connect" },
       { intent: "m365-test" },
       { intent: "m365-disconnect" },
+      { intent: "m365-app", directoryId: OWN.directoryId, clientId: OWN.clientId, clientSecret: OWN.clientSecret },
       { intent: "sync-schedule", source: "odoo", incrementalEveryMinutes: "15", fullReconcileHour: "off", freshnessSlaMinutes: "60" },
     ];
     for (const form of forms) {

@@ -224,17 +224,18 @@ async function resolutionIndex(tx: TenantTx, kind: CanonicalKind, items: LoadIte
   };
 }
 
-/** The serving groups an opportunity or a done activity sits in; called before and after a write so old and new groups both refresh. */
+/**
+ * The KPI days an opportunity's closing or a done activity sits in; called
+ * before and after a write so old and new days both refresh. (The pipeline
+ * summaries need no marks: the database records their deltas.)
+ */
 export async function markDirty(tx: TenantTx, kind: CanonicalKind, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
   if (kind === "opportunity") {
     await tx.$executeRaw`
       INSERT INTO lake_serving_dirty (aggregate, day)
-      SELECT DISTINCT g.aggregate, g.day FROM lake_opportunities o
-      CROSS JOIN LATERAL (VALUES
-        ('pipeline', date_trunc('month', o.opened_at AT TIME ZONE 'Asia/Singapore')::date),
-        ('kpi', (o.closed_at AT TIME ZONE 'Asia/Singapore')::date)) AS g(aggregate, day)
-      WHERE o.id = ANY(${ids}::uuid[]) AND g.day IS NOT NULL
+      SELECT DISTINCT 'kpi', (o.closed_at AT TIME ZONE 'Asia/Singapore')::date FROM lake_opportunities o
+      WHERE o.id = ANY(${ids}::uuid[]) AND o.closed_at IS NOT NULL
       ON CONFLICT DO NOTHING`;
   } else if (kind === "activity") {
     await tx.$executeRaw`

@@ -3,8 +3,9 @@ import { Prisma } from "~/generated/prisma/client";
 
 /**
  * The serving zone: the aggregates the dashboards read, refreshed after each
- * sync for exactly the groups the loader marked dirty (a month of the
- * pipeline, a Singapore day of the KPIs), never recomputed from scratch.
+ * sync, never recomputed from scratch. The pipeline summaries add the deltas
+ * the database recorded as deals changed (triggers on lake_opportunities);
+ * the KPIs recompute the Singapore days the loader marked dirty.
  *
  * What counts: an opportunity whose source still has it (deleted_at unset)
  * and that is active or lost. Odoo archives what is lost, so a lost deal
@@ -24,26 +25,42 @@ const pipelineMonth = Prisma.sql`date_trunc('month', o.opened_at AT TIME ZONE ${
 
 export type ServingRefresh = { pipelineMonths: string[]; kpiDays: string[] };
 
+const NO_ID = Prisma.sql`'00000000-0000-0000-0000-000000000000'::uuid`;
+/** The groups' unique index, the target the deltas are added on. */
+const pipelineGroup = Prisma.sql`(tenant_id, month, stage, COALESCE(team_id, ${NO_ID}), COALESCE(owner_id, ${NO_ID}), outcome)`;
+const addDelta = Prisma.sql`count = s.count + EXCLUDED.count, value = s.value + EXCLUDED.value, weighted_value = s.weighted_value + EXCLUDED.weighted_value`;
+
 /**
- * Recomputes the dirty groups and clears them, in the caller's tenant
- * transaction (after the loader's writes). One refresh per tenant at a time:
- * two sources syncing together would otherwise insert the same group twice.
+ * Adds the recorded pipeline deltas to their groups and recomputes the dirty
+ * KPI days, then clears both, in the caller's tenant transaction (after the
+ * loader's writes). One refresh per tenant at a time: two sources syncing
+ * together would otherwise add the same group twice.
  */
 export async function refreshServing(tx: TenantTx): Promise<ServingRefresh> {
   await lockServing(tx);
-  const dirty = await tx.$queryRaw<Array<{ aggregate: "pipeline" | "kpi"; day: string }>>`
-    WITH consumed AS (DELETE FROM lake_serving_dirty RETURNING aggregate, day)
-    SELECT DISTINCT aggregate,
-           (CASE WHEN aggregate = 'pipeline' THEN date_trunc('month', day)::date ELSE day END)::text AS day
-    FROM consumed ORDER BY 2`;
-  const pipelineMonths = dirty.filter((d) => d.aggregate === "pipeline").map((d) => d.day);
-  const kpiDays = dirty.filter((d) => d.aggregate === "kpi").map((d) => d.day);
+  const months = await tx.$queryRaw<Array<{ month: string }>>`
+    WITH consumed AS (DELETE FROM lake_pipeline_deltas RETURNING *),
+    net AS (
+      SELECT tag, month, stage, team_id, owner_id, outcome, sum(count)::int AS count, sum(value) AS value, sum(weighted_value) AS weighted_value
+      FROM consumed GROUP BY tag, month, stage, team_id, owner_id, outcome),
+    untagged AS (
+      INSERT INTO lake_pipeline_summary AS s (month, stage, team_id, owner_id, outcome, count, value, weighted_value)
+      SELECT month, stage, team_id, owner_id, outcome, count, value, weighted_value FROM net WHERE tag IS NULL
+      ON CONFLICT ${pipelineGroup} DO UPDATE SET ${addDelta}),
+    tagged AS (
+      INSERT INTO lake_pipeline_tag_summary AS s (tag, month, stage, team_id, owner_id, outcome, count, value, weighted_value)
+      SELECT tag, month, stage, team_id, owner_id, outcome, count, value, weighted_value FROM net WHERE tag IS NOT NULL
+      ON CONFLICT (tenant_id, tag, month, stage, COALESCE(team_id, ${NO_ID}), COALESCE(owner_id, ${NO_ID}), outcome) DO UPDATE SET ${addDelta})
+    SELECT DISTINCT month::text AS month FROM net ORDER BY 1`;
+  const pipelineMonths = months.map((m) => m.month);
   if (pipelineMonths.length) {
-    await tx.$executeRaw`DELETE FROM lake_pipeline_summary WHERE month = ANY(${pipelineMonths}::date[])`;
-    await tx.$executeRaw`DELETE FROM lake_pipeline_tag_summary WHERE month = ANY(${pipelineMonths}::date[])`;
-    await tx.$executeRaw`${insertPipeline(Prisma.sql`${pipelineMonth} = ANY(${pipelineMonths}::date[])`)}`;
-    await tx.$executeRaw`${insertPipelineTags(Prisma.sql`${pipelineMonth} = ANY(${pipelineMonths}::date[])`)}`;
+    // A group its last deal left is gone, as a recompute would leave it.
+    await tx.$executeRaw`DELETE FROM lake_pipeline_summary WHERE month = ANY(${pipelineMonths}::date[]) AND count = 0`;
+    await tx.$executeRaw`DELETE FROM lake_pipeline_tag_summary WHERE month = ANY(${pipelineMonths}::date[]) AND count = 0`;
   }
+  const dirty = await tx.$queryRaw<Array<{ day: string }>>`
+    WITH consumed AS (DELETE FROM lake_serving_dirty RETURNING day) SELECT DISTINCT day::text AS day FROM consumed ORDER BY 1`;
+  const kpiDays = dirty.map((d) => d.day);
   if (kpiDays.length) {
     await tx.$executeRaw`DELETE FROM lake_kpi_daily WHERE day = ANY(${kpiDays}::date[])`;
     await tx.$executeRaw`${insertKpis(kpiDays)}`;
@@ -55,11 +72,12 @@ export async function refreshServing(tx: TenantTx): Promise<ServingRefresh> {
 export async function rebuildServing(tx: TenantTx): Promise<void> {
   await lockServing(tx);
   await tx.$executeRaw`DELETE FROM lake_serving_dirty`;
+  await tx.$executeRaw`DELETE FROM lake_pipeline_deltas`;
   await tx.$executeRaw`DELETE FROM lake_pipeline_summary`;
   await tx.$executeRaw`DELETE FROM lake_pipeline_tag_summary`;
   await tx.$executeRaw`DELETE FROM lake_kpi_daily`;
-  await tx.$executeRaw`${insertPipeline(Prisma.sql`TRUE`)}`;
-  await tx.$executeRaw`${insertPipelineTags(Prisma.sql`TRUE`)}`;
+  await tx.$executeRaw`${insertPipeline()}`;
+  await tx.$executeRaw`${insertPipelineTags()}`;
   await tx.$executeRaw`${insertKpis(null)}`;
 }
 
@@ -69,24 +87,25 @@ async function lockServing(tx: TenantTx): Promise<void> {
   await tx.$executeRaw`SET LOCAL work_mem = '128MB'`;
 }
 
-function insertPipeline(months: Prisma.Sql): Prisma.Sql {
+/** The pipeline groups from canonical, as the deltas' triggers count a deal. */
+function insertPipeline(): Prisma.Sql {
   return Prisma.sql`
     INSERT INTO lake_pipeline_summary (month, stage, team_id, owner_id, outcome, count, value, weighted_value)
     SELECT ${pipelineMonth}, COALESCE(o.stage_name, o.stage_kind), o.team_id, o.owner_id, o.outcome,
-           count(*)::int, sum(o.expected_revenue), round(sum(o.expected_revenue * o.probability::numeric / 100), 2)
+           count(*)::int, sum(o.expected_revenue), sum(o.expected_revenue * o.probability::numeric / 100)
     FROM lake_opportunities o
-    WHERE ${countedOpportunity} AND ${months}
+    WHERE ${countedOpportunity}
     GROUP BY 1, 2, 3, 4, 5`;
 }
 
 /** The same groups per tag: a deal counts once under each tag it carries (tags are distinct per deal). */
-function insertPipelineTags(months: Prisma.Sql): Prisma.Sql {
+function insertPipelineTags(): Prisma.Sql {
   return Prisma.sql`
     INSERT INTO lake_pipeline_tag_summary (tag, month, stage, team_id, owner_id, outcome, count, value, weighted_value)
     SELECT t.tag, ${pipelineMonth}, COALESCE(o.stage_name, o.stage_kind), o.team_id, o.owner_id, o.outcome,
-           count(*)::int, sum(o.expected_revenue), round(sum(o.expected_revenue * o.probability::numeric / 100), 2)
+           count(*)::int, sum(o.expected_revenue), sum(o.expected_revenue * o.probability::numeric / 100)
     FROM lake_opportunities o CROSS JOIN LATERAL unnest(o.tags) AS t(tag)
-    WHERE ${countedOpportunity} AND ${months}
+    WHERE ${countedOpportunity}
     GROUP BY 1, 2, 3, 4, 5, 6`;
 }
 

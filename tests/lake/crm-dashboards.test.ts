@@ -5,7 +5,7 @@ import { singaporeDate } from "~/utils/singapore-time";
 import { appRequest, invoke } from "../support/app-requests";
 import { startStandIns, type StandIns } from "../support/platform";
 import { memberCookie } from "../support/workspace-users";
-import { dirtyGroupsOf, expectedKpis, makeLakeWorld, markDirty, seedCanonical, type Activity, type LakeWorld } from "./lake-fixtures";
+import { dirtyKpiDaysOf, expectedKpis, makeLakeWorld, markDirty, seedCanonical, type Activity, type LakeWorld } from "./lake-fixtures";
 
 /**
  * The Activities and Performance APIs against one seeded lake, for an admin,
@@ -55,7 +55,7 @@ beforeAll(async () => {
   const tenantId = (await platformDb.tenant.create({ data: { slug: "crm-dash", name: "CRM dashboards", status: "active" } })).id;
   world = makeLakeWorld(21, { deals: 90, activities: 120 });
   await seedCanonical({ withLakeScope }, tenantId, world);
-  await markDirty({ db }, tenantId, dirtyGroupsOf(world.deals, world.activities));
+  await markDirty({ db }, tenantId, dirtyKpiDaysOf(world.deals, world.activities));
   const [aisha, dev] = [rep("Aisha"), rep("Dev")];
   await withLakeScope(tenantId, { ownerIds: null }, async (tx) => {
     await refreshServing(tx);

@@ -4,7 +4,7 @@ import { type LakeAccess } from "~/lake/hierarchy";
 import { appRequest, invoke } from "../support/app-requests";
 import { mintToken, startStandIns, type StandIns } from "../support/platform";
 import { memberCookie } from "../support/workspace-users";
-import { dirtyGroupsOf, makeLakeWorld, markDirty, seedCanonical, type Deal, type LakeWorld } from "./lake-fixtures";
+import { dirtyKpiDaysOf, makeLakeWorld, markDirty, seedCanonical, type Deal, type LakeWorld } from "./lake-fixtures";
 
 /**
  * The sales hierarchy against one seeded lake: Aisha leads the Direct team
@@ -85,7 +85,7 @@ beforeAll(async () => {
   otherTenantId = (await app.platformDb.tenant.create({ data: { slug: "lake-hier-other", name: "Other", status: "active" } })).id;
   world = makeLakeWorld(13, { deals: 60, activities: 40 });
   await seedCanonical(app, tenantId, world);
-  await markDirty(app, tenantId, dirtyGroupsOf(world.deals, world.activities));
+  await markDirty(app, tenantId, dirtyKpiDaysOf(world.deals, world.activities));
   const [aisha, ben, dev] = [rep("Aisha"), rep("Ben"), rep("Dev")];
   await app.withLakeScope(tenantId, { ownerIds: null }, async (tx) => {
     await app.refreshServing(tx);

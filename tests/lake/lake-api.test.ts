@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRequest, invoke } from "../support/app-requests";
 import { mintToken, startStandIns, type StandIns } from "../support/platform";
 import { memberCookie } from "../support/workspace-users";
-import { dirtyGroupsOf, makeLakeWorld, markDirty, seedCanonical, type LakeWorld } from "./lake-fixtures";
+import { dirtyKpiDaysOf, makeLakeWorld, markDirty, seedCanonical, type LakeWorld } from "./lake-fixtures";
 
 /**
  * The data lake's read API through its route modules, with a session cookie
@@ -107,7 +107,7 @@ beforeAll(async () => {
   cookies.globex = (await memberCookie("lake-globex-admin", ["admin"], tenants.globex)).cookie;
   world = makeLakeWorld(5, { deals: 30, activities: 20 });
   await seedCanonical(app, tenants.acme, world);
-  await markDirty(app, tenants.acme, dirtyGroupsOf(world.deals, world.activities));
+  await markDirty(app, tenants.acme, dirtyKpiDaysOf(world.deals, world.activities));
   await app.withLakeScope(tenants.acme, { ownerIds: null }, (tx) => app.refreshServing(tx));
   await seedLake(tenants.acme);
 }, 120_000);

@@ -173,22 +173,21 @@ async function upsertActivities(tx: Tx, activities: Activity[]): Promise<void> {
 
 const monthOf = (instant: Date) => `${singaporeDate(instant).slice(0, 7)}-01`;
 
-/** The groups a loader marks dirty when it writes these deals and activities (the day within a month is the loader's choice). */
-export function dirtyGroupsOf(deals: Deal[], activities: Activity[] = []): Array<["pipeline" | "kpi", string]> {
+/** The KPI days a loader marks dirty when it writes these deals and activities (the pipeline needs no marks: triggers record its deltas). */
+export function dirtyKpiDaysOf(deals: Deal[], activities: Activity[] = []): string[] {
   return [
-    ...deals.map((d): ["pipeline", string] => ["pipeline", singaporeDate(d.openedAt)]),
-    ...deals.flatMap((d): Array<["kpi", string]> => (d.closedAt ? [["kpi", singaporeDate(d.closedAt)]] : [])),
-    ...activities.filter((a) => a.state === "done").map((a): ["kpi", string] => ["kpi", singaporeDate(a.at)]),
+    ...deals.flatMap((d) => (d.closedAt ? [singaporeDate(d.closedAt)] : [])),
+    ...activities.filter((a) => a.state === "done").map((a) => singaporeDate(a.at)),
   ];
 }
 
-export async function markDirty({ db }: Pick<Db, "db">, tenantId: string, groups: Array<["pipeline" | "kpi", string]>): Promise<void> {
+export async function markDirty({ db }: Pick<Db, "db">, tenantId: string, days: string[]): Promise<void> {
   await db.$withTenant(
     tenantId,
     (tx) =>
       tx.$executeRaw`
       INSERT INTO lake_serving_dirty (aggregate, day)
-      SELECT g->>0, (g->>1)::date FROM jsonb_array_elements(${JSON.stringify(groups)}::jsonb) AS g
+      SELECT 'kpi', d::date FROM unnest(${days}::text[]) AS d
       ON CONFLICT DO NOTHING`,
   );
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRequest, invoke } from "../support/app-requests";
 import { startStandIns, type StandIns } from "../support/platform";
 import { memberCookie } from "../support/workspace-users";
-import { dirtyGroupsOf, makeLakeWorld, markDirty, seedCanonical, type Deal, type LakeWorld } from "./lake-fixtures";
+import { dirtyKpiDaysOf, makeLakeWorld, markDirty, seedCanonical, type Deal, type LakeWorld } from "./lake-fixtures";
 
 /**
  * The Opportunities list, its page and its CSV export against one seeded
@@ -58,7 +58,7 @@ beforeAll(async () => {
     for (const r of world.reps)
       await tx.$executeRaw`UPDATE lake_users SET email = ${`${r.name.split(" ")[0]!.toLowerCase()}@opp.test`} WHERE id = ${r.id}::uuid`;
   });
-  await markDirty(app, tenantId, dirtyGroupsOf(world.deals, world.activities));
+  await markDirty(app, tenantId, dirtyKpiDaysOf(world.deals, world.activities));
   await app.withLakeScope(tenantId, { ownerIds: null }, (tx) => app.refreshServing(tx));
   cookies.admin = (await memberCookie("opp-admin", ["admin"], tenantId)).cookie;
   cookies.rep = (await memberCookie("opp-rep", ["ops"], tenantId, "ben@opp.test")).cookie;

@@ -4,7 +4,7 @@ import { singaporeDate } from "~/utils/singapore-time";
 import { appRequest, invoke } from "../support/app-requests";
 import { startStandIns, type StandIns } from "../support/platform";
 import { memberCookie } from "../support/workspace-users";
-import { dirtyGroupsOf, makeLakeWorld, markDirty, seedCanonical, type Deal, type LakeWorld } from "./lake-fixtures";
+import { dirtyKpiDaysOf, makeLakeWorld, markDirty, seedCanonical, type Deal, type LakeWorld } from "./lake-fixtures";
 
 /**
  * The Pipeline page and `GET /api/dashboard/pipeline` against one seeded
@@ -165,7 +165,7 @@ beforeAll(async () => {
     await tx.$executeRaw`UPDATE lake_teams SET leader_id = ${aisha.id}::uuid, member_ids = ARRAY[${aisha.id}::uuid, ${dev.id}::uuid] WHERE id = ${aisha.teamId}::uuid`;
     await tx.$executeRaw`UPDATE lake_teams SET member_ids = ARRAY[${ben.id}::uuid] WHERE id = ${ben.teamId}::uuid`;
   });
-  await markDirty(app, tenantId, dirtyGroupsOf(world.deals, world.activities));
+  await markDirty(app, tenantId, dirtyKpiDaysOf(world.deals, world.activities));
   await app.withLakeScope(tenantId, { ownerIds: null }, (tx) => app.refreshServing(tx));
   cookies.admin = (await memberCookie("pipe-admin", ["admin"], tenantId)).cookie;
   cookies.manager = (await memberCookie("pipe-manager", ["ops"], tenantId, "aisha@pipeline.test")).cookie;

@@ -5,7 +5,7 @@ import { activityFeed, dashboardOverview, kpiSeries, pipelineSummary, pipelineTo
 import { rebuildServing, refreshServing } from "~/lake/serving.server";
 import { singaporeDate } from "~/utils/singapore-time";
 import {
-  dirtyGroupsOf,
+  dirtyKpiDaysOf,
   expectedKpis,
   expectedPipeline,
   makeLakeWorld,
@@ -19,11 +19,11 @@ import {
 } from "./lake-fixtures";
 
 /**
- * The serving zone against real Postgres: the aggregates a refresh computes
- * for the dirty groups equal the same aggregates worked out in TypeScript from
- * the canonical rows; groups nobody marked dirty are left alone; a rebuild
- * arrives at the same rows; and one tenant's refresh and reads never reach
- * another's lake.
+ * The serving zone against real Postgres: the pipeline summaries a refresh
+ * builds from the deltas the database recorded, and the KPIs of the dirty
+ * days, equal the same aggregates worked out in TypeScript from the canonical
+ * rows; groups no change touched are left alone; a rebuild arrives at the
+ * same rows; and one tenant's refresh and reads never reach another's lake.
  */
 let tenantA: string;
 let tenantB: string;
@@ -37,7 +37,7 @@ async function servedPipeline(tenantId: string): Promise<PipelineGroup[]> {
     WHOLE_TENANT,
     (tx) =>
       tx.$queryRaw<PipelineGroup[]>`
-      SELECT month::text AS month, stage, team_id, owner_id, outcome, count, value::text AS value, weighted_value::text AS weighted_value
+      SELECT month::text AS month, stage, team_id, owner_id, outcome, count, value::text AS value, round(weighted_value, 2)::text AS weighted_value
       FROM lake_pipeline_summary`,
   );
   return sortRows(rows);
@@ -61,11 +61,11 @@ beforeAll(async () => {
   tenantB = (await platformDb.tenant.create({ data: { slug: "lake-b", name: "Lake B", status: "active" } })).id;
   world = makeLakeWorld(12);
   await seedCanonical({ withLakeScope }, tenantA, world);
-  await markDirty({ db }, tenantA, dirtyGroupsOf(world.deals, world.activities));
+  await markDirty({ db }, tenantA, dirtyKpiDaysOf(world.deals, world.activities));
 });
 
 describe("refreshServing", () => {
-  it("computes the dirty groups from canonical and clears them", async () => {
+  it("adds the recorded deltas and computes the dirty days from canonical, and clears both", async () => {
     const refreshed = await withLakeScope(tenantA, WHOLE_TENANT, (tx) => refreshServing(tx));
     expect(refreshed.pipelineMonths).toEqual(["2026-06-01", "2026-07-01", "2026-08-01", "2026-09-01", "2026-10-01", "2026-11-01"]);
     const pipeline = await servedPipeline(tenantA);
@@ -76,9 +76,15 @@ describe("refreshServing", () => {
     expect(world.deals.some((d) => d.deleted)).toBe(true);
     expect(await servedKpis(tenantA)).toEqual(roundedKpis(expectedKpis(world)));
     expect(await withLakeScope(tenantA, WHOLE_TENANT, (tx) => tx.lakeServingDirty.count())).toBe(0);
+    const [{ deltas }] = await withLakeScope(
+      tenantA,
+      WHOLE_TENANT,
+      (tx) => tx.$queryRaw<[{ deltas: number }]>`SELECT count(*)::int AS deltas FROM lake_pipeline_deltas`,
+    );
+    expect(deltas).toBe(0);
   });
 
-  it("recomputes only the dirty groups: a group nobody marked stays as it was", async () => {
+  it("changes only the groups a change touched: another group stays as it was", async () => {
     const moved = world.deals.find((d) => !d.deleted && d.active && d.outcome === "open" && singaporeDate(d.openedAt) < "2026-08-01")!;
     const before = { ...moved };
     // Reopened into October and won on 3 November (Singapore), as a sync might bring it.
@@ -90,7 +96,9 @@ describe("refreshServing", () => {
       await tx.$executeRaw`UPDATE lake_pipeline_summary SET count = 999 WHERE month = '2026-09-01'`;
       await tx.$executeRaw`UPDATE lake_kpi_daily SET won = 999 WHERE day = ${spoiledDay}::date`;
     });
-    await markDirty({ db }, tenantA, [...dirtyGroupsOf([before]), ...dirtyGroupsOf([moved])]);
+    await markDirty({ db }, tenantA, [...dirtyKpiDaysOf([before]), ...dirtyKpiDaysOf([moved])]);
+    // A sync that rewrites deals without changing what they count for leaves no delta.
+    await withLakeScope(tenantA, WHOLE_TENANT, (tx) => tx.$executeRaw`UPDATE lake_opportunities SET name = name || '', last_touch_at = last_touch_at`);
     const refreshed = await withLakeScope(tenantA, WHOLE_TENANT, (tx) => refreshServing(tx));
     expect(refreshed.kpiDays).toEqual(["2026-11-03"]);
     expect(refreshed.pipelineMonths).toEqual([`${singaporeDate(before.openedAt).slice(0, 7)}-01`, "2026-10-01"]);
@@ -244,7 +252,7 @@ describe("dashboard reads", () => {
 
 describe("another tenant", () => {
   it("neither refreshes nor reads the first tenant's lake", async () => {
-    await markDirty({ db }, tenantA, [["kpi", "2026-06-20"]]);
+    await markDirty({ db }, tenantA, ["2026-06-20"]);
     const refreshed = await withLakeScope(tenantB, WHOLE_TENANT, (tx) => refreshServing(tx));
     expect(refreshed).toEqual({ pipelineMonths: [], kpiDays: [] });
     expect(await withLakeScope(tenantA, WHOLE_TENANT, (tx) => tx.lakeServingDirty.count())).toBe(1);

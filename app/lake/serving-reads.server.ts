@@ -67,8 +67,8 @@ export async function dashboardOverview(tx: TenantTx, scope: LakeScope, now = ne
 
 /**
  * Open deals untouched for STALE_AFTER_DAYS: not updated, and no activity
- * dated since (a planned one ahead counts as attention). The activities'
- * (tenant, at) index finds the recent ones; the anti-join drops their deals.
+ * dated since (a planned one ahead counts as attention). `attended_at` is the
+ * later of the two, so they are one range of the open deals' index.
  */
 export async function staleOpportunities(
   tx: TenantTx,
@@ -80,13 +80,10 @@ export async function staleOpportunities(
   const [stale] = await tx.$queryRaw<[{ count: number; value: number }]>`
     SELECT count(*)::int AS count, coalesce(sum(o.expected_revenue), 0)::float8 AS value
     FROM lake_opportunities o
-    WHERE o.outcome = 'open' AND o.active AND o.deleted_at IS NULL AND o.updated_at < ${since}
+    WHERE o.outcome = 'open' AND o.active AND o.deleted_at IS NULL AND o.attended_at < ${since}
       AND ${ownedBy(scope, Prisma.sql`o.owner_id`)}
       AND ${filters.ownerId ? Prisma.sql`o.owner_id = ${filters.ownerId}::uuid` : Prisma.sql`TRUE`}
-      AND ${filters.teamId ? Prisma.sql`o.team_id = ${filters.teamId}::uuid` : Prisma.sql`TRUE`}
-      AND NOT EXISTS (
-        SELECT 1 FROM lake_activities a
-        WHERE a.at >= ${since} AND a.about_kind = 'opportunity' AND a.about_id = o.id AND a.deleted_at IS NULL)`;
+      AND ${filters.teamId ? Prisma.sql`o.team_id = ${filters.teamId}::uuid` : Prisma.sql`TRUE`}`;
   return stale;
 }
 

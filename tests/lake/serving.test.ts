@@ -162,6 +162,30 @@ describe("dashboard reads", () => {
     expect(overview.stale.count).toBe(stale.length);
   });
 
+  it("counts a stale deal attended to again once an activity about it is planned, and stale again when that activity goes", async () => {
+    const staleNow = () => withLakeScope(tenantA, WHOLE_TENANT, (tx) => dashboardOverview(tx, WHOLE_TENANT, now)).then((o) => o.stale.count);
+    const before = await staleNow();
+    const [deal] = await withLakeScope(
+      tenantA,
+      WHOLE_TENANT,
+      (tx) =>
+        tx.$queryRaw<[{ id: string }]>`
+        SELECT id FROM lake_opportunities WHERE outcome = 'open' AND active AND deleted_at IS NULL AND attended_at < ${now}::timestamptz - interval '30 days' LIMIT 1`,
+    );
+    const [call] = await withLakeScope(
+      tenantA,
+      WHOLE_TENANT,
+      (tx) =>
+        tx.$queryRaw<[{ id: string }]>`
+        INSERT INTO lake_activities (activity_type, state, at, about_kind, about_id, content_hash)
+        VALUES ('Call', 'planned', ${now}::timestamptz + interval '3 days', 'opportunity', ${deal.id}::uuid, '\\x01') RETURNING id`,
+    );
+    expect(await staleNow()).toBe(before - 1);
+    await withLakeScope(tenantA, WHOLE_TENANT, (tx) => tx.$executeRaw`UPDATE lake_activities SET deleted_at = now() WHERE id = ${call.id}::uuid`);
+    expect(await staleNow()).toBe(before);
+    await withLakeScope(tenantA, WHOLE_TENANT, (tx) => tx.$executeRaw`DELETE FROM lake_activities WHERE id = ${call.id}::uuid`);
+  });
+
   it("narrows every figure to the scope's owners", async () => {
     const rep = world.reps[0]!;
     const overview = await withLakeScope(tenantA, { ownerIds: [rep.id] }, (tx) => dashboardOverview(tx, { ownerIds: [rep.id] }, now));

@@ -131,9 +131,9 @@ describe("an Odoo lake sync", () => {
 
     const snapshot = async () =>
       withLakeScope(tenant.tenantId, WHOLE_TENANT, async (tx) => ({
-        opportunities: (await tx.lakeOpportunity.findMany({ orderBy: { id: "asc" }, omit: { createdAt: true, updatedAt: true, deletedAt: true } })).map(
-          (o) => ({ ...o, expectedRevenue: o.expectedRevenue.toString() }),
-        ),
+        opportunities: (
+          await tx.lakeOpportunity.findMany({ orderBy: { id: "asc" }, omit: { createdAt: true, updatedAt: true, attendedAt: true, deletedAt: true } })
+        ).map((o) => ({ ...o, expectedRevenue: o.expectedRevenue.toString() })),
         accounts: await tx.lakeAccount.findMany({ orderBy: { id: "asc" }, omit: { createdAt: true, updatedAt: true, deletedAt: true } }),
         contacts: await tx.lakeContact.findMany({ orderBy: { id: "asc" }, omit: { createdAt: true, updatedAt: true, deletedAt: true } }),
         activities: await tx.lakeActivity.count({ where: { deletedAt: null } }),

@@ -38,35 +38,49 @@ export type PipelineDashboard = {
 
 const monthStart = (month: string) => `${month}-01`;
 
+const groupedFigures = Prisma.sql`sum(p.count)::int AS count, coalesce(sum(p.value), 0)::float8 AS value, coalesce(sum(p.weighted_value), 0)::float8 AS "weightedValue"`;
+
+/** The filters on a serving table `p`; `owned` false for a table without owners (only whole-tenant callers read those). */
+function servingWhere(access: LakeAccess, filters: PipelineFilters, owned = true): Prisma.Sql {
+  return Prisma.join(
+    [
+      owned ? ownedBy(access.scope, Prisma.sql`p.owner_id`) : Prisma.sql`TRUE`,
+      Prisma.sql`p.month >= ${monthStart(filters.openedFrom)}::date AND p.month <= ${monthStart(filters.openedTo)}::date`,
+      filters.team ? Prisma.sql`p.team_id = ${filters.team}::uuid` : Prisma.sql`TRUE`,
+      filters.owner ? Prisma.sql`p.owner_id = ${filters.owner}::uuid` : Prisma.sql`TRUE`,
+      filters.tag ? Prisma.sql`p.tag = ${filters.tag}` : Prisma.sql`TRUE`,
+    ],
+    " AND ",
+  );
+}
+
 /**
- * The serving rows behind the figures: the pipeline summary, or its per-tag
- * copy when a tag is chosen (the same groups, counted under each tag a deal carries).
+ * The figures per stage, team and owner (each by outcome). A caller who sees
+ * the whole tenant without naming an owner or a tag reads the coarse copies
+ * (by stage and team, by owner): a tenth of the groups. Otherwise the full
+ * summary (its per-tag copy for a tag, a deal counted under each tag it
+ * carries), narrowed to the caller's owners.
  */
-function servingGroups(access: LakeAccess, filters: PipelineFilters): Prisma.Sql {
-  const where = [
-    ownedBy(access.scope, Prisma.sql`p.owner_id`),
-    Prisma.sql`p.month >= ${monthStart(filters.openedFrom)}::date AND p.month <= ${monthStart(filters.openedTo)}::date`,
-    filters.team ? Prisma.sql`p.team_id = ${filters.team}::uuid` : Prisma.sql`TRUE`,
-    filters.owner ? Prisma.sql`p.owner_id = ${filters.owner}::uuid` : Prisma.sql`TRUE`,
-  ];
-  const table = filters.tag ? Prisma.sql`lake_pipeline_tag_summary p` : Prisma.sql`lake_pipeline_summary p`;
-  if (filters.tag) where.push(Prisma.sql`p.tag = ${filters.tag}`);
+function groupedQuery(access: LakeAccess, filters: PipelineFilters): Prisma.Sql {
+  if (access.scope.ownerIds === null && !filters.owner && !filters.tag)
+    return Prisma.sql`
+      SELECT CASE WHEN GROUPING(p.stage) = 0 THEN 'stage' ELSE 'team' END AS grouping, p.stage, p.team_id AS "teamId", NULL::uuid AS "ownerId", p.outcome, ${groupedFigures}
+      FROM lake_pipeline_team_summary p WHERE ${servingWhere(access, filters, false)}
+      GROUP BY GROUPING SETS ((p.stage, p.outcome), (p.team_id, p.outcome))
+      UNION ALL
+      SELECT 'owner', NULL, NULL, p.owner_id, p.outcome, ${groupedFigures}
+      FROM lake_pipeline_owner_summary p WHERE ${servingWhere(access, filters)}
+      GROUP BY p.owner_id, p.outcome`;
+  const table = filters.tag ? Prisma.sql`lake_pipeline_tag_summary` : Prisma.sql`lake_pipeline_summary`;
   return Prisma.sql`
-    SELECT p.stage, p.team_id, p.owner_id, p.outcome, p.count, p.value, p.weighted_value
-    FROM ${table} WHERE ${Prisma.join(where, " AND ")}`;
+    SELECT CASE WHEN GROUPING(p.stage) = 0 THEN 'stage' WHEN GROUPING(p.team_id) = 0 THEN 'team' ELSE 'owner' END AS grouping,
+           p.stage, p.team_id AS "teamId", p.owner_id AS "ownerId", p.outcome, ${groupedFigures}
+    FROM ${table} p WHERE ${servingWhere(access, filters)}
+    GROUP BY GROUPING SETS ((p.stage, p.outcome), (p.team_id, p.outcome), (p.owner_id, p.outcome))`;
 }
 
 async function groupedRows(tx: TenantTx, access: LakeAccess, filters: PipelineFilters): Promise<GroupedRow[]> {
-  const rows = await tx.$queryRaw<Array<Omit<GroupedRow, "sequence" | "teamName" | "ownerName">>>`
-    WITH figures AS (${servingGroups(access, filters)}),
-    grouped AS (
-      SELECT CASE WHEN GROUPING(stage) = 0 THEN 'stage' WHEN GROUPING(team_id) = 0 THEN 'team' ELSE 'owner' END AS grouping,
-             stage, team_id, owner_id, outcome,
-             sum(count)::int AS count, coalesce(sum(value), 0)::float8 AS value, coalesce(sum(weighted_value), 0)::float8 AS weighted
-      FROM figures
-      GROUP BY GROUPING SETS ((stage, outcome), (team_id, outcome), (owner_id, outcome)))
-    SELECT g.grouping, g.stage, g.team_id AS "teamId", g.owner_id AS "ownerId", g.outcome, g.count, g.value, g.weighted AS "weightedValue"
-    FROM grouped g`;
+  const rows = await tx.$queryRaw<Array<Omit<GroupedRow, "sequence" | "teamName" | "ownerName">>>`${groupedQuery(access, filters)}`;
   const stages = [...new Set(rows.flatMap((row) => (row.grouping === "stage" && row.stage !== null ? [row.stage] : [])))];
   const teamIds = [...new Set(rows.flatMap((row) => (row.grouping === "team" && row.teamId ? [row.teamId] : [])))];
   const ownerIds = [...new Set(rows.flatMap((row) => (row.grouping === "owner" && row.ownerId ? [row.ownerId] : [])))];

@@ -41,7 +41,7 @@ export async function dashboardOverview(tx: TenantTx, scope: LakeScope, now = ne
   const periods = overviewPeriods(now);
   const [open] = await tx.$queryRaw<[{ count: number; value: number; weighted: number }]>`
     SELECT coalesce(sum(count), 0)::int AS count, coalesce(sum(value), 0)::float8 AS value, coalesce(sum(weighted_value), 0)::float8 AS weighted
-    FROM lake_pipeline_summary WHERE outcome = 'open' AND ${ownedBy(scope, Prisma.sql`owner_id`)}`;
+    FROM lake_pipeline_owner_summary WHERE outcome = 'open' AND ${ownedBy(scope, Prisma.sql`owner_id`)}`;
   const months = await tx.$queryRaw<Array<ClosedTotals & { month: string }>>`
     SELECT date_trunc('month', day)::date::text AS month, sum(won)::int AS won, sum(lost)::int AS lost,
            sum(won_value)::float8 AS won_value, sum(cycle_days_total)::float8 AS cycle_days
@@ -85,77 +85,6 @@ export async function staleOpportunities(
       AND ${filters.ownerId ? Prisma.sql`o.owner_id = ${filters.ownerId}::uuid` : Prisma.sql`TRUE`}
       AND ${filters.teamId ? Prisma.sql`o.team_id = ${filters.teamId}::uuid` : Prisma.sql`TRUE`}`;
   return stale;
-}
-
-export type PipelineFilters = {
-  scope: LakeScope;
-  /** First days of months (YYYY-MM-01), both included. */
-  fromMonth?: string;
-  toMonth?: string;
-  teamIds?: string[];
-  outcomes?: Array<"open" | "won" | "lost">;
-};
-
-export type PipelineRow = {
-  month: string;
-  stage: string;
-  teamId: string | null;
-  teamName: string | null;
-  ownerId: string | null;
-  ownerName: string | null;
-  outcome: "open" | "won" | "lost";
-  count: number;
-  value: number;
-  weightedValue: number;
-};
-
-function pipelineWhere(filters: PipelineFilters): Prisma.Sql {
-  const where = [
-    ownedBy(filters.scope, Prisma.sql`p.owner_id`),
-    filters.fromMonth ? Prisma.sql`p.month >= ${filters.fromMonth}::date` : Prisma.sql`TRUE`,
-    filters.toMonth ? Prisma.sql`p.month <= ${filters.toMonth}::date` : Prisma.sql`TRUE`,
-    filters.teamIds ? Prisma.sql`p.team_id = ANY(${filters.teamIds}::uuid[])` : Prisma.sql`TRUE`,
-    filters.outcomes ? Prisma.sql`p.outcome = ANY(${filters.outcomes})` : Prisma.sql`TRUE`,
-  ];
-  return Prisma.join(where, " AND ");
-}
-
-/** Every summary group the filters let through (month × stage × team × owner × outcome), with team and owner names. */
-export function pipelineSummary(tx: TenantTx, filters: PipelineFilters): Promise<PipelineRow[]> {
-  return tx.$queryRaw<PipelineRow[]>`
-    SELECT p.month::text AS month, p.stage, p.team_id AS "teamId", t.name AS "teamName", p.owner_id AS "ownerId", u.name AS "ownerName",
-           p.outcome, p.count, p.value::float8 AS value, p.weighted_value::float8 AS "weightedValue"
-    FROM lake_pipeline_summary p
-    LEFT JOIN lake_teams t ON t.id = p.team_id
-    LEFT JOIN lake_users u ON u.id = p.owner_id
-    WHERE ${pipelineWhere(filters)}
-    ORDER BY p.month, p.stage, u.name NULLS LAST, p.outcome`;
-}
-
-export type PipelineGrouping = "stage" | "team" | "owner";
-
-/** One total per stage, team or owner: `key` is the stage name or the team's or owner's id (null: none), `name` what to show. */
-export type PipelineTotal = { key: string | null; name: string | null; count: number; value: number; weightedValue: number };
-
-/**
- * The summary groups the filters let through, added up per stage (the
- * funnel), per team and per owner in one pass of the database: a tenant of a
- * million deals has tens of thousands of groups, and a page shows a few dozen totals.
- */
-export async function pipelineTotals(tx: TenantTx, filters: PipelineFilters): Promise<Record<PipelineGrouping, PipelineTotal[]>> {
-  const rows = await tx.$queryRaw<Array<PipelineTotal & { by: PipelineGrouping }>>`
-    SELECT CASE WHEN GROUPING(p.stage) = 0 THEN 'stage' WHEN GROUPING(p.team_id) = 0 THEN 'team' ELSE 'owner' END AS by,
-           coalesce(p.stage, p.team_id::text, p.owner_id::text) AS key, coalesce(p.stage, t.name, u.name) AS name,
-           sum(p.count)::int AS count, sum(p.value)::float8 AS value, sum(p.weighted_value)::float8 AS "weightedValue"
-    FROM lake_pipeline_summary p
-    LEFT JOIN lake_teams t ON t.id = p.team_id
-    LEFT JOIN lake_users u ON u.id = p.owner_id
-    WHERE ${pipelineWhere(filters)}
-    GROUP BY GROUPING SETS ((p.stage), (p.team_id, t.name), (p.owner_id, u.name))
-    ORDER BY 2 NULLS LAST`;
-  const totals: Record<PipelineGrouping, PipelineTotal[]> = { stage: [], team: [], owner: [] };
-  for (const { by, ...total } of rows) totals[by].push(total);
-  return totals;
 }
 
 export type KpiDay = ClosedFigures & { day: string; activitiesDone: number; cycleDaysTotal: number };

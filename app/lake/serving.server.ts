@@ -28,6 +28,12 @@ export type ServingRefresh = { pipelineMonths: string[]; kpiDays: string[] };
 const NO_ID = Prisma.sql`'00000000-0000-0000-0000-000000000000'::uuid`;
 /** The groups' unique index, the target the deltas are added on. */
 const pipelineGroup = Prisma.sql`(tenant_id, month, stage, COALESCE(team_id, ${NO_ID}), COALESCE(owner_id, ${NO_ID}), outcome)`;
+const PIPELINE_SUMMARIES = [
+  Prisma.sql`lake_pipeline_summary`,
+  Prisma.sql`lake_pipeline_tag_summary`,
+  Prisma.sql`lake_pipeline_team_summary`,
+  Prisma.sql`lake_pipeline_owner_summary`,
+];
 const addDelta = Prisma.sql`count = s.count + EXCLUDED.count, value = s.value + EXCLUDED.value, weighted_value = s.weighted_value + EXCLUDED.weighted_value`;
 
 /**
@@ -50,13 +56,20 @@ export async function refreshServing(tx: TenantTx): Promise<ServingRefresh> {
     tagged AS (
       INSERT INTO lake_pipeline_tag_summary AS s (tag, month, stage, team_id, owner_id, outcome, count, value, weighted_value)
       SELECT tag, month, stage, team_id, owner_id, outcome, count, value, weighted_value FROM net WHERE tag IS NOT NULL
-      ON CONFLICT (tenant_id, tag, month, stage, COALESCE(team_id, ${NO_ID}), COALESCE(owner_id, ${NO_ID}), outcome) DO UPDATE SET ${addDelta})
+      ON CONFLICT (tenant_id, tag, month, stage, COALESCE(team_id, ${NO_ID}), COALESCE(owner_id, ${NO_ID}), outcome) DO UPDATE SET ${addDelta}),
+    teams AS (
+      INSERT INTO lake_pipeline_team_summary AS s (month, stage, team_id, outcome, count, value, weighted_value)
+      SELECT month, stage, team_id, outcome, sum(count), sum(value), sum(weighted_value) FROM net WHERE tag IS NULL GROUP BY month, stage, team_id, outcome
+      ON CONFLICT (tenant_id, month, stage, COALESCE(team_id, ${NO_ID}), outcome) DO UPDATE SET ${addDelta}),
+    owners AS (
+      INSERT INTO lake_pipeline_owner_summary AS s (month, owner_id, team_id, outcome, count, value, weighted_value)
+      SELECT month, owner_id, team_id, outcome, sum(count), sum(value), sum(weighted_value) FROM net WHERE tag IS NULL GROUP BY month, owner_id, team_id, outcome
+      ON CONFLICT (tenant_id, month, COALESCE(owner_id, ${NO_ID}), COALESCE(team_id, ${NO_ID}), outcome) DO UPDATE SET ${addDelta})
     SELECT DISTINCT month::text AS month FROM net ORDER BY 1`;
   const pipelineMonths = months.map((m) => m.month);
   if (pipelineMonths.length) {
     // A group its last deal left is gone, as a recompute would leave it.
-    await tx.$executeRaw`DELETE FROM lake_pipeline_summary WHERE month = ANY(${pipelineMonths}::date[]) AND count = 0`;
-    await tx.$executeRaw`DELETE FROM lake_pipeline_tag_summary WHERE month = ANY(${pipelineMonths}::date[]) AND count = 0`;
+    for (const table of PIPELINE_SUMMARIES) await tx.$executeRaw`DELETE FROM ${table} WHERE month = ANY(${pipelineMonths}::date[]) AND count = 0`;
   }
   const dirty = await tx.$queryRaw<Array<{ day: string }>>`
     WITH consumed AS (DELETE FROM lake_serving_dirty RETURNING day) SELECT DISTINCT day::text AS day FROM consumed ORDER BY 1`;
@@ -73,11 +86,16 @@ export async function rebuildServing(tx: TenantTx): Promise<void> {
   await lockServing(tx);
   await tx.$executeRaw`DELETE FROM lake_serving_dirty`;
   await tx.$executeRaw`DELETE FROM lake_pipeline_deltas`;
-  await tx.$executeRaw`DELETE FROM lake_pipeline_summary`;
-  await tx.$executeRaw`DELETE FROM lake_pipeline_tag_summary`;
+  for (const table of PIPELINE_SUMMARIES) await tx.$executeRaw`DELETE FROM ${table}`;
   await tx.$executeRaw`DELETE FROM lake_kpi_daily`;
   await tx.$executeRaw`${insertPipeline()}`;
   await tx.$executeRaw`${insertPipelineTags()}`;
+  await tx.$executeRaw`
+    INSERT INTO lake_pipeline_team_summary (month, stage, team_id, outcome, count, value, weighted_value)
+    SELECT month, stage, team_id, outcome, sum(count), sum(value), sum(weighted_value) FROM lake_pipeline_summary GROUP BY month, stage, team_id, outcome`;
+  await tx.$executeRaw`
+    INSERT INTO lake_pipeline_owner_summary (month, owner_id, team_id, outcome, count, value, weighted_value)
+    SELECT month, owner_id, team_id, outcome, sum(count), sum(value), sum(weighted_value) FROM lake_pipeline_summary GROUP BY month, owner_id, team_id, outcome`;
   await tx.$executeRaw`${insertKpis(null)}`;
 }
 

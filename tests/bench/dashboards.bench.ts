@@ -1,4 +1,8 @@
+import { randomBytes } from "node:crypto";
+import path from "node:path";
 import { performance } from "node:perf_hooks";
+import { pathToFileURL } from "node:url";
+import { createRequestHandler, installGlobals, type ServerBuild } from "@remix-run/node";
 import pg from "pg";
 import { benchDatabase, percentile, round } from "./bench-database";
 import { generateCrmWorld, type CrmWorldSize } from "./crm-world";
@@ -10,11 +14,14 @@ import { generateCrmWorld, type CrmWorldSize } from "./crm-world";
  * out), serving zone rebuilt. Each dashboard read runs SAMPLES times (default
  * 30, after 3 warm-ups) through `withLakeAccess` — the real policies and the
  * hierarchy setting — as a tenant admin, a manager of two teams and a rep
- * (the busiest rep and the teams with the most deals). Then 1 % of the deals
+ * (the busiest rep and the teams with the most deals): each read is the JSON
+ * API of its page (same loader functions) through the real Remix handler of
+ * the server build, signed in with a session cookie, so authentication and
+ * the hierarchy lookup count too. Then 1 % of the deals
  * change as an incremental sync leaves them (see `incrementalSync`) and the
  * serving refresh is timed.
  *
- * Embedded Postgres on BENCH_PG_PORT (default 54360). DASHBOARDS_REUSE=1 keeps
+ * Run `npm run build` first. Embedded Postgres on BENCH_PG_PORT (default 54360). DASHBOARDS_REUSE=1 keeps
  * the generated database of an earlier run instead of generating again (for
  * trying an index; the earlier run's sync is then in the data). Stdout: a
  * table per role, then the JSON line
@@ -28,20 +35,29 @@ const SMALL: CrmWorldSize = { teams: 2, reps: 6, deals: 1_000, accounts: 100 };
 process.env.BENCH_PG_PORT ??= "54360";
 const log = (message: string) => process.stderr.write(`[bench:dashboards] ${message}\n`);
 
+installGlobals({ nativeFetch: true });
 const database = await benchDatabase("nexius_bench_dashboards", { reuse: process.env.DASHBOARDS_REUSE === "1" });
+process.env.NODE_ENV = "test";
 process.env.DATABASE_URL = database.ownerUrl;
 process.env.APP_DATABASE_URL = database.appUrl;
 process.env.LOG_LEVEL ??= "warn";
-const { db } = await import("../../app/db.server");
+process.env.APP_URL ??= "http://localhost:3000";
+process.env.SECRET_KEYS ??= `bench:${randomBytes(32).toString("base64")}`;
+process.env.OIDC_NONCE_KEY ??= randomBytes(32).toString("base64");
+const build = (await import(pathToFileURL(path.resolve("build/index.js")).href).catch(() => {
+  console.error("No server build at build/index.js: run `npm run build` first.");
+  process.exit(1);
+})) as ServerBuild;
+const handler = createRequestHandler(build, "production");
+const { db, platformDb } = await import("../../app/db.server");
+const { createSession } = await import("../../app/auth/session.server");
 const { withLakeAccess, withLakeScope } = await import("../../app/lake/hierarchy.server");
 const { markDirty } = await import("../../app/lake/loader.server");
-const { listOpportunities } = await import("../../app/lake/opportunities.server");
-const { activityFeed, dashboardOverview, kpiSeries, pipelineTotals, WHOLE_TENANT } = await import("../../app/lake/serving-reads.server");
+const { WHOLE_TENANT } = await import("../../app/lake/serving-reads.server");
 const { rebuildServing, refreshServing } = await import("../../app/lake/serving.server");
-const { overviewPeriods } = await import("../../app/lake/overview-periods");
 (await import("../../app/logger.server")).rootLogger.level = process.env.LOG_LEVEL;
 type TenantTx = import("../../app/db.server").TenantTx;
-type LakeAccess = import("../../app/lake/hierarchy").LakeAccess;
+const { encodeOpportunityCursor } = await import("../../app/lake/opportunity-cursor");
 type OpportunityPosition = import("../../app/lake/opportunity-cursor").OpportunityPosition;
 
 const owner = new pg.Client({ connectionString: database.ownerUrl });
@@ -101,64 +117,79 @@ for (const { role, viewer } of roles) {
     throw new Error(`${role} resolved to ${seen.access.role} seeing ${seen.owners} owners in ${seen.tenants} tenants`);
 }
 
-const now = new Date();
-const periods = overviewPeriods(now);
-const shiftDay = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+/** A session cookie for each role's user: their address is their lake user's, verified, so the hierarchy maps them as sign-in would. */
+async function signIn({ viewer }: (typeof roles)[number]): Promise<string> {
+  const user = await platformDb.user.upsert({
+    where: { sub: viewer.sub },
+    create: { sub: viewer.sub, email: viewer.email, emailVerified: true },
+    update: { email: viewer.email, emailVerified: true },
+  });
+  await platformDb.tenantUser.upsert({
+    where: { tenantId_userId: { tenantId: big.id, userId: user.id } },
+    create: { tenantId: big.id, userId: user.id, roles: viewer.roles },
+    update: { roles: viewer.roles },
+  });
+  const { setCookie } = await createSession(
+    { userId: user.id, tenantId: big.id, sub: viewer.sub, email: viewer.email, roles: viewer.roles, idToken: null, refreshToken: null, tokensExpireAt: null },
+    new Request(`${process.env.APP_URL}/auth/callback`),
+  );
+  return setCookie.split(";")[0]!;
+}
+const cookies = new Map<string, string>();
+for (const role of roles) cookies.set(role.role, await signIn(role));
 
 /** A cursor half-way down the caller's list in `sort` order: the deep page a reader scrolling far would ask for. */
-async function deepPosition(tx: TenantTx, sort: "-updated" | "-value"): Promise<OpportunityPosition> {
+async function deepCursor(tx: TenantTx, sort: "-updated" | "-value"): Promise<string> {
   const [half] = await tx.$queryRaw<[{ count: number }]>`SELECT count(*)::int AS count FROM lake_opportunities WHERE deleted_at IS NULL`;
   const rows =
     sort === "-updated"
       ? await tx.$queryRaw<Array<{ key: Date; id: string }>>`
           SELECT updated_at AS key, id FROM lake_opportunities WHERE deleted_at IS NULL ORDER BY updated_at DESC, id DESC OFFSET ${Math.floor(half.count / 2)} LIMIT 1`
       : await tx.$queryRaw<Array<{ key: string; id: string }>>`
-          SELECT expected_revenue::text AS key, id FROM lake_opportunities WHERE deleted_at IS NULL ORDER BY expected_revenue DESC, id DESC OFFSET ${Math.floor(half.count / 2)} LIMIT 1`;
+          SELECT expected_revenue::text AS key, id FROM lake_opportunities WHERE deleted_at IS NULL ORDER BY value_cents DESC, id DESC OFFSET ${Math.floor(half.count / 2)} LIMIT 1`;
   const row = rows[0]!;
-  return { key: row.key instanceof Date ? row.key.toISOString() : row.key, id: row.id };
+  const position: OpportunityPosition = { key: row.key instanceof Date ? row.key.toISOString() : row.key, id: row.id };
+  return encodeURIComponent(encodeOpportunityCursor(sort, position));
 }
-const deep = new Map<string, { updated: OpportunityPosition; value: OpportunityPosition }>();
+const deep = new Map<string, { updated: string; value: string }>();
 for (const { role, viewer } of roles) {
-  deep.set(role, await withLakeAccess(viewer, async (tx) => ({ updated: await deepPosition(tx, "-updated"), value: await deepPosition(tx, "-value") })));
+  deep.set(role, await withLakeAccess(viewer, async (tx) => ({ updated: await deepCursor(tx, "-updated"), value: await deepCursor(tx, "-value") })));
 }
 
 type Figure = "overview" | "pipeline" | "kpis" | "opportunities" | "activities";
-type DashboardRead = { name: string; figure: Figure; read: (tx: TenantTx, access: LakeAccess) => Promise<unknown> };
-
-/** A 50-row page of the opportunity list, the first or the one half-way down the caller's list. */
-function opportunityPage(name: string, sort: "-updated" | "-value", deepDown: boolean): DashboardRead {
-  const cursor = (role: string) => (deepDown ? deep.get(role)![sort === "-updated" ? "updated" : "value"] : null);
-  return { name, figure: "opportunities", read: (tx, access) => listOpportunities(tx, access, { sort, cursor: cursor(access.role), limit: 50 }) };
-}
-/** The dashboard reads: what each page's loader (and its JSON API) calls, inside the caller's `withLakeAccess`. */
-const reads: DashboardRead[] = [
-  { name: "overview", figure: "overview", read: (tx, access) => dashboardOverview(tx, access.scope, now) },
+/** The JSON APIs of the dashboard pages, each the same loader functions as its page, at the page's defaults. */
+const reads: Array<{ name: string; figure: Figure; path: (role: string) => string }> = [
+  { name: "overview", figure: "overview", path: () => "/api/dashboard/overview" },
+  { name: "pipeline (last 12 months)", figure: "pipeline", path: () => "/api/dashboard/pipeline" },
+  { name: "kpis (last 90 days)", figure: "kpis", path: () => "/api/dashboard/kpis" },
+  { name: "opportunities, first page", figure: "opportunities", path: () => "/api/opportunities?sort=-updated&limit=50" },
+  { name: "opportunities, deep page", figure: "opportunities", path: (role) => `/api/opportunities?sort=-updated&limit=50&cursor=${deep.get(role)!.updated}` },
+  { name: "opportunities by value, first page", figure: "opportunities", path: () => "/api/opportunities?sort=-value&limit=50" },
   {
-    name: "pipeline (open by stage, team, owner)",
-    figure: "pipeline",
-    read: (tx, access) => pipelineTotals(tx, { scope: access.scope, outcomes: ["open"] }),
+    name: "opportunities by value, deep page",
+    figure: "opportunities",
+    path: (role) => `/api/opportunities?sort=-value&limit=50&cursor=${deep.get(role)!.value}`,
   },
-  {
-    name: "kpis (90 days)",
-    figure: "kpis",
-    read: (tx, access) => kpiSeries(tx, { from: shiftDay(periods.today, -89), to: periods.today, ownerIds: access.scope.ownerIds ?? undefined }),
-  },
-  opportunityPage("opportunities, first page", "-updated", false),
-  opportunityPage("opportunities, deep page", "-updated", true),
-  opportunityPage("opportunities by value, first page", "-value", false),
-  opportunityPage("opportunities by value, deep page", "-value", true),
-  { name: "activities (feed)", figure: "activities", read: (tx, access) => activityFeed(tx, { cursor: null, limit: 50, scope: access.scope }) },
+  { name: "activities (feed, overdue per owner, weekly volume)", figure: "activities", path: () => "/api/dashboard/activities" },
 ];
 
+async function load(role: string, pathAndQuery: string): Promise<number> {
+  const started = performance.now();
+  const response = await handler(new Request(new URL(pathAndQuery, process.env.APP_URL), { headers: { cookie: cookies.get(role)! } }));
+  const body = await response.text();
+  const ms = performance.now() - started;
+  if (response.status !== 200) throw new Error(`${role} ${pathAndQuery} answered ${response.status}: ${body.slice(0, 300)}`);
+  return ms;
+}
+
 const p95: Record<Figure, number> = { overview: 0, pipeline: 0, kpis: 0, opportunities: 0, activities: 0 };
-for (const { role, viewer } of roles) {
+for (const { role } of roles) {
   const table: Array<{ read: string; p50_ms: number; p95_ms: number }> = [];
-  for (const { name, figure, read } of reads) {
+  for (const { name, figure, path: pathOf } of reads) {
     const samples: number[] = [];
     for (let i = 0; i < WARMUP + SAMPLES; i++) {
-      const started = performance.now();
-      await withLakeAccess(viewer, read);
-      if (i >= WARMUP) samples.push(performance.now() - started);
+      const ms = await load(role, pathOf(role));
+      if (i >= WARMUP) samples.push(ms);
     }
     const figures = { read: name, p50_ms: round(percentile(samples, 50), 1), p95_ms: round(percentile(samples, 95), 1) };
     table.push(figures);

@@ -53,11 +53,22 @@ describe("row-level security catalog", () => {
              pg_get_expr(p.polqual, p.polrelid) AS qual, pg_get_expr(p.polwithcheck, p.polrelid) AS check
       FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
       WHERE p.polname = 'lake_hierarchy' ORDER BY 1`);
-    expect(rows.map((r) => r.table)).toEqual(["lake_activities", "lake_kpi_daily", "lake_opportunities", "lake_pipeline_summary", "lake_pipeline_tag_summary"]);
+    expect(rows.map((r) => r.table)).toEqual([
+      "lake_activities",
+      "lake_kpi_daily",
+      "lake_opportunities",
+      "lake_pipeline_owner_summary",
+      "lake_pipeline_summary",
+      "lake_pipeline_tag_summary",
+      "lake_pipeline_team_summary",
+    ]);
     for (const row of rows) {
       expect(row, row.table).toMatchObject({ permissive: false, roles: ["nexius_app"] });
+      // A table without owners is for callers who see the whole tenant only.
       expect(row.qual, row.table).toBe(
-        "(( SELECT lake_scope_is_tenant() AS lake_scope_is_tenant) OR (owner_id = ANY (( SELECT lake_scope_owner_ids() AS lake_scope_owner_ids)::uuid[])))",
+        row.table === "lake_pipeline_team_summary"
+          ? "( SELECT lake_scope_is_tenant() AS lake_scope_is_tenant)"
+          : "(( SELECT lake_scope_is_tenant() AS lake_scope_is_tenant) OR (owner_id = ANY (( SELECT lake_scope_owner_ids() AS lake_scope_owner_ids)::uuid[])))",
       );
       expect(row.check, row.table).toBe(row.qual);
     }

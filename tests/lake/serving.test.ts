@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db, platformDb } from "~/db.server";
+import { Prisma } from "~/generated/prisma/client";
 import { withLakeScope } from "~/lake/hierarchy.server";
-import { activityFeed, dashboardOverview, kpiSeries, pipelineSummary, pipelineTotals, WHOLE_TENANT } from "~/lake/serving-reads.server";
+import { activityFeed, dashboardOverview, kpiSeries, WHOLE_TENANT } from "~/lake/serving-reads.server";
 import { rebuildServing, refreshServing } from "~/lake/serving.server";
 import { singaporeDate } from "~/utils/singapore-time";
 import {
@@ -54,6 +55,24 @@ async function servedKpis(tenantId: string): Promise<KpiGroup[]> {
   return sortRows(rows.map((row) => ({ ...row, cycle_days_total: round(row.cycle_days_total) })));
 }
 
+/** The coarse copies of the pipeline summary beside the summary added up the same way; equal when the copies are kept right. */
+async function coarseCopies(tenantId: string) {
+  return withLakeScope(tenantId, WHOLE_TENANT, async (tx) => {
+    const byTeam = (table: Prisma.Sql) => tx.$queryRaw<unknown[]>`
+      SELECT month::text, stage, team_id, outcome, sum(count)::int AS count, sum(value)::text AS value, round(sum(weighted_value), 2)::text AS weighted
+      FROM ${table} GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`;
+    const byOwner = (table: Prisma.Sql) => tx.$queryRaw<unknown[]>`
+      SELECT month::text, owner_id, team_id, outcome, sum(count)::int AS count, sum(value)::text AS value, round(sum(weighted_value), 2)::text AS weighted
+      FROM ${table} GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`;
+    return {
+      teams: await byTeam(Prisma.sql`lake_pipeline_team_summary`),
+      owners: await byOwner(Prisma.sql`lake_pipeline_owner_summary`),
+      summedTeams: await byTeam(Prisma.sql`lake_pipeline_summary`),
+      summedOwners: await byOwner(Prisma.sql`lake_pipeline_summary`),
+    };
+  });
+}
+
 const roundedKpis = (rows: KpiGroup[]) => rows.map((row) => ({ ...row, cycle_days_total: round(row.cycle_days_total) }));
 
 beforeAll(async () => {
@@ -82,6 +101,10 @@ describe("refreshServing", () => {
       (tx) => tx.$queryRaw<[{ deltas: number }]>`SELECT count(*)::int AS deltas FROM lake_pipeline_deltas`,
     );
     expect(deltas).toBe(0);
+    const copies = await coarseCopies(tenantA);
+    expect(copies.teams.length).toBeGreaterThan(0);
+    expect(copies.teams).toEqual(copies.summedTeams);
+    expect(copies.owners).toEqual(copies.summedOwners);
   });
 
   it("changes only the groups a change touched: another group stays as it was", async () => {
@@ -117,6 +140,9 @@ describe("refreshServing", () => {
   it("rebuildServing arrives at the rows computed from canonical, spoiled groups included", async () => {
     await withLakeScope(tenantA, WHOLE_TENANT, (tx) => rebuildServing(tx));
     expect(await servedPipeline(tenantA)).toEqual(expectedPipeline(world));
+    const copies = await coarseCopies(tenantA);
+    expect(copies.teams).toEqual(copies.summedTeams);
+    expect(copies.owners).toEqual(copies.summedOwners);
     expect(await servedKpis(tenantA)).toEqual(roundedKpis(expectedKpis(world)));
   });
 });
@@ -193,43 +219,21 @@ describe("dashboard reads", () => {
     expect(overview.activities.byRep.every((r) => r.ownerId === rep.id)).toBe(true);
   });
 
-  it("pipelineSummary names teams and owners and filters by month", async () => {
-    const rows = await withLakeScope(tenantA, WHOLE_TENANT, (tx) =>
-      pipelineSummary(tx, { scope: WHOLE_TENANT, fromMonth: "2026-07-01", toMonth: "2026-07-01" }),
-    );
-    const july = expectedPipeline(world).filter((g) => g.month === "2026-07-01");
-    expect(rows.reduce((s, r) => s + r.count, 0)).toBe(july.reduce((s, g) => s + g.count, 0));
-    const named = rows.find((r) => r.ownerId === world.reps[0]!.id);
-    expect(named?.ownerName).toBe(world.reps[0]!.name);
-  });
-
-  it("pipelineTotals adds the open groups up per stage, team and owner, narrowed to the scope", async () => {
-    const open = expectedPipeline(world).filter((g) => g.outcome === "open");
-    const totalsOf = (groups: PipelineGroup[], keyOf: (g: PipelineGroup) => string | null) => {
-      const totals = new Map<string | null, { count: number; value: number }>();
-      for (const g of groups) {
-        const total = totals.get(keyOf(g)) ?? { count: 0, value: 0 };
-        totals.set(keyOf(g), { count: total.count + g.count, value: round(total.value + Number(g.value)) });
-      }
-      return [...totals].map(([key, t]) => ({ key, ...t })).sort((a, b) => String(a.key).localeCompare(String(b.key)));
-    };
-    const served = (by: "stage" | "team" | "owner", ownerIds: string[] | null) =>
-      withLakeScope(tenantA, WHOLE_TENANT, async (tx) =>
-        (await pipelineTotals(tx, { scope: { ownerIds }, outcomes: ["open"] }))[by]
-          .map(({ key, count, value }) => ({ key, count, value: round(value) }))
-          .sort((a, b) => String(a.key).localeCompare(String(b.key))),
-      );
-    expect(await served("stage", null)).toEqual(totalsOf(open, (g) => g.stage));
-    expect(await served("team", null)).toEqual(totalsOf(open, (g) => g.team_id));
+  it("shows the stage-and-team copy only to a caller who sees the whole tenant, and the owner copy narrowed to the caller's owners", async () => {
     const rep = world.reps[0]!;
-    expect(await served("owner", [rep.id])).toEqual(
-      totalsOf(
-        open.filter((g) => g.owner_id === rep.id),
-        (g) => g.owner_id,
-      ),
-    );
-    const { team } = await withLakeScope(tenantA, WHOLE_TENANT, (tx) => pipelineTotals(tx, { scope: WHOLE_TENANT }));
-    expect(team.find((t) => t.key === world.teams[0]!.id)?.name).toBe(world.teams[0]!.name);
+    const seen = (ownerIds: string[] | null) =>
+      withLakeScope(
+        tenantA,
+        { ownerIds },
+        (tx) =>
+          tx.$queryRaw<[{ teams: number; owners: string[] }]>`
+          SELECT (SELECT count(*)::int FROM lake_pipeline_team_summary) AS teams,
+                 ARRAY(SELECT DISTINCT owner_id::text FROM lake_pipeline_owner_summary WHERE owner_id IS NOT NULL) AS owners`,
+      ).then(([row]) => row);
+    const whole = await seen(null);
+    expect(whole.teams).toBeGreaterThan(0);
+    expect(whole.owners.length).toBeGreaterThan(1);
+    expect(await seen([rep.id])).toEqual({ teams: 0, owners: [rep.id] });
   });
 
   it("kpiSeries has one row per day, empty days as zeros", async () => {
@@ -284,7 +288,7 @@ describe("another tenant", () => {
     expect(await servedPipeline(tenantA)).toEqual(expectedPipeline(world));
 
     expect(await servedPipeline(tenantB)).toEqual([]);
-    expect(await withLakeScope(tenantB, WHOLE_TENANT, (tx) => pipelineSummary(tx, { scope: WHOLE_TENANT }))).toEqual([]);
+    expect(await coarseCopies(tenantB)).toEqual({ teams: [], owners: [], summedTeams: [], summedOwners: [] });
     const overview = await withLakeScope(tenantB, WHOLE_TENANT, (tx) => dashboardOverview(tx, WHOLE_TENANT, new Date("2026-11-20T04:00:00Z")));
     expect(overview.openPipeline).toEqual({ count: 0, value: 0, weightedValue: 0 });
     expect(overview.stale.count).toBe(0);

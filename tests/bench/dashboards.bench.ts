@@ -1,10 +1,7 @@
-import { randomBytes } from "node:crypto";
-import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { pathToFileURL } from "node:url";
-import { createRequestHandler, installGlobals, type ServerBuild } from "@remix-run/node";
 import pg from "pg";
 import { benchDatabase, percentile, round } from "./bench-database";
+import { benchRequestHandler } from "./bench-server";
 import { generateCrmWorld, type CrmWorldSize } from "./crm-world";
 
 /**
@@ -35,27 +32,15 @@ const SMALL: CrmWorldSize = { teams: 2, reps: 6, deals: 1_000, accounts: 100 };
 process.env.BENCH_PG_PORT ??= "54360";
 const log = (message: string) => process.stderr.write(`[bench:dashboards] ${message}\n`);
 
-installGlobals({ nativeFetch: true });
 const database = await benchDatabase("nexius_bench_dashboards", { reuse: process.env.DASHBOARDS_REUSE === "1" });
-process.env.NODE_ENV = "test";
-process.env.DATABASE_URL = database.ownerUrl;
-process.env.APP_DATABASE_URL = database.appUrl;
-process.env.LOG_LEVEL ??= "warn";
-process.env.APP_URL ??= "http://localhost:3000";
-process.env.SECRET_KEYS ??= `bench:${randomBytes(32).toString("base64")}`;
-process.env.OIDC_NONCE_KEY ??= randomBytes(32).toString("base64");
-const build = (await import(pathToFileURL(path.resolve("build/index.js")).href).catch(() => {
-  console.error("No server build at build/index.js: run `npm run build` first.");
-  process.exit(1);
-})) as ServerBuild;
-const handler = createRequestHandler(build, "production");
+const handler = await benchRequestHandler(database, process.env.LOG_LEVEL ?? "warn");
 const { db, platformDb } = await import("../../app/db.server");
 const { createSession } = await import("../../app/auth/session.server");
 const { withLakeAccess, withLakeScope } = await import("../../app/lake/hierarchy.server");
 const { markDirty } = await import("../../app/lake/loader.server");
 const { WHOLE_TENANT } = await import("../../app/lake/serving-reads.server");
 const { rebuildServing, refreshServing } = await import("../../app/lake/serving.server");
-(await import("../../app/logger.server")).rootLogger.level = process.env.LOG_LEVEL;
+(await import("../../app/logger.server")).rootLogger.level = process.env.LOG_LEVEL!;
 type TenantTx = import("../../app/db.server").TenantTx;
 const { encodeOpportunityCursor } = await import("../../app/lake/opportunity-cursor");
 type OpportunityPosition = import("../../app/lake/opportunity-cursor").OpportunityPosition;

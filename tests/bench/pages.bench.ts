@@ -1,9 +1,6 @@
-import { randomBytes } from "node:crypto";
-import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { pathToFileURL } from "node:url";
-import { createRequestHandler, installGlobals, type ServerBuild } from "@remix-run/node";
 import { benchDatabase, percentile, round } from "./bench-database";
+import { benchRequestHandler } from "./bench-server";
 
 /**
  * `npm run bench:pages` (after `npm run build`): page loads of a big tenant
@@ -21,21 +18,8 @@ const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 100);
 const WARMUP = 10;
 const PAGE_SIZE = 50;
 
-installGlobals({ nativeFetch: true });
 const database = await benchDatabase("nexius_bench_pages");
-process.env.NODE_ENV = "test";
-process.env.DATABASE_URL = database.ownerUrl;
-process.env.APP_DATABASE_URL = database.appUrl;
-process.env.LOG_LEVEL = "silent";
-process.env.APP_URL ??= "http://localhost:3000";
-process.env.SECRET_KEYS ??= `bench:${randomBytes(32).toString("base64")}`;
-process.env.OIDC_NONCE_KEY ??= randomBytes(32).toString("base64");
-
-const build = (await import(pathToFileURL(path.resolve("build/index.js")).href).catch(() => {
-  console.error("No server build at build/index.js: run `npm run build` first.");
-  process.exit(1);
-})) as ServerBuild;
-const handler = createRequestHandler(build, "production");
+const handler = await benchRequestHandler(database, "silent");
 const { platformDb, db } = await import("../../app/db.server");
 const { createSession } = await import("../../app/auth/session.server");
 

@@ -6,7 +6,6 @@ import { seesLakeRows, type LakeAccess } from "~/lake/hierarchy";
 import { withLakeAccess } from "~/lake/hierarchy.server";
 import { shiftDays } from "~/lake/overview-periods";
 import { KPI_SERIES_MAX_DAYS, kpiSeries, ownedBy, STALE_AFTER_DAYS, staleOpportunities } from "~/lake/serving-reads.server";
-import { SERVING_TIME_ZONE } from "~/lake/serving.server";
 import { singaporeDate } from "~/utils/singapore-time";
 import { formatZodIssues } from "~/utils/zod-issues";
 import { ownerAndTeamChoices } from "./crm-filters.server";
@@ -23,6 +22,7 @@ import {
   type PerformanceLine,
   type StageGroup,
 } from "./performance";
+import { stageSequences } from "./pipeline.server";
 
 /**
  * The Performance page and `GET /api/dashboard/kpis`: KPI facts of a period
@@ -116,17 +116,22 @@ function factsBy(tx: TenantTx, access: LakeAccess, query: KpisQuery, by: "team" 
     ORDER BY f."wonValue" DESC, n.name NULLS LAST`;
 }
 
-/** The deals opened in the cohort's Singapore months, counted as the serving zone counts them, by stage and outcome. */
-function stageGroups(tx: TenantTx, access: LakeAccess, query: KpisQuery, cohort: { openedFrom: string; openedTo: string }): Promise<StageGroup[]> {
-  const zone = Prisma.sql`${SERVING_TIME_ZONE}::text`;
-  return tx.$queryRaw<StageGroup[]>`
-    SELECT COALESCE(o.stage_name, o.stage_kind) AS stage, min(o.stage_sequence) AS sequence, o.outcome, count(*)::int AS count
-    FROM lake_opportunities o
-    WHERE o.opened_at >= (${`${cohort.openedFrom}-01`}::date::timestamp AT TIME ZONE ${zone})
-      AND o.opened_at < ((${`${cohort.openedTo}-01`}::date + interval '1 month')::timestamp AT TIME ZONE ${zone})
-      AND o.deleted_at IS NULL AND (o.active OR o.outcome = 'lost')
-      AND ${ownedBy(access.scope, Prisma.sql`o.owner_id`)}
-      AND ${query.owner ? Prisma.sql`o.owner_id = ${query.owner}::uuid` : Prisma.sql`TRUE`}
-      AND ${query.team ? Prisma.sql`o.team_id = ${query.team}::uuid` : Prisma.sql`TRUE`}
-    GROUP BY 1, 3`;
+/**
+ * The deals opened in the cohort's Singapore months, as the serving zone
+ * counts them, by stage and outcome: from the stage-and-team copy for a
+ * whole-tenant caller who names no owner, else from the summary narrowed to
+ * the caller's owners.
+ */
+async function stageGroups(tx: TenantTx, access: LakeAccess, query: KpisQuery, cohort: { openedFrom: string; openedTo: string }): Promise<StageGroup[]> {
+  const wholeTenant = access.scope.ownerIds === null && !query.owner;
+  const rows = await tx.$queryRaw<Array<Omit<StageGroup, "sequence">>>`
+    SELECT p.stage, p.outcome, sum(p.count)::int AS count
+    FROM ${wholeTenant ? Prisma.sql`lake_pipeline_team_summary` : Prisma.sql`lake_pipeline_summary`} p
+    WHERE p.month >= ${`${cohort.openedFrom}-01`}::date AND p.month <= ${`${cohort.openedTo}-01`}::date
+      AND ${wholeTenant ? Prisma.sql`TRUE` : ownedBy(access.scope, Prisma.sql`p.owner_id`)}
+      AND ${query.owner ? Prisma.sql`p.owner_id = ${query.owner}::uuid` : Prisma.sql`TRUE`}
+      AND ${query.team ? Prisma.sql`p.team_id = ${query.team}::uuid` : Prisma.sql`TRUE`}
+    GROUP BY 1, 2`;
+  const sequences = await stageSequences(tx, [...new Set(rows.map((row) => row.stage))]);
+  return rows.map((row) => ({ ...row, sequence: sequences.get(row.stage) ?? null }));
 }

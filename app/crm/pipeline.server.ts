@@ -84,16 +84,7 @@ async function groupedRows(tx: TenantTx, access: LakeAccess, filters: PipelineFi
   const stages = [...new Set(rows.flatMap((row) => (row.grouping === "stage" && row.stage !== null ? [row.stage] : [])))];
   const teamIds = [...new Set(rows.flatMap((row) => (row.grouping === "team" && row.teamId ? [row.teamId] : [])))];
   const ownerIds = [...new Set(rows.flatMap((row) => (row.grouping === "owner" && row.ownerId ? [row.ownerId] : [])))];
-  // A stage's sequence as its deals record it, one index probe per stage (a stage-less deal's stage is its kind and has none).
-  const sequences = new Map(
-    (
-      await tx.$queryRaw<Array<{ stage: string; sequence: number | null }>>`
-        SELECT s.stage, (SELECT o.stage_sequence FROM lake_opportunities o
-                         WHERE o.stage_name = s.stage AND o.stage_sequence IS NOT NULL
-                         ORDER BY o.stage_sequence LIMIT 1) AS sequence
-        FROM unnest(${stages}::text[]) AS s(stage)`
-    ).map((row) => [row.stage, row.sequence]),
-  );
+  const sequences = await stageSequences(tx, stages);
   const names = await namesOf(tx, teamIds, ownerIds);
   const full = seesLakeRows(access);
   return rows.map((row) => {
@@ -105,6 +96,16 @@ async function groupedRows(tx: TenantTx, access: LakeAccess, filters: PipelineFi
       ownerName: ownerName && !full ? maskName(ownerName) : ownerName,
     };
   });
+}
+
+/** Each stage's sequence as its deals record it, one index probe per stage (a stage-less deal's stage is its kind and has none). */
+export async function stageSequences(tx: TenantTx, stages: string[]): Promise<Map<string, number | null>> {
+  const rows = await tx.$queryRaw<Array<{ stage: string; sequence: number | null }>>`
+    SELECT s.stage, (SELECT o.stage_sequence FROM lake_opportunities o
+                     WHERE o.stage_name = s.stage AND o.stage_sequence IS NOT NULL
+                     ORDER BY o.stage_sequence LIMIT 1) AS sequence
+    FROM unnest(${stages}::text[]) AS s(stage)`;
+  return new Map(rows.map((row) => [row.stage, row.sequence]));
 }
 
 async function namesOf(tx: TenantTx, teamIds: string[], ownerIds: string[]) {

@@ -23,6 +23,9 @@ export async function generateCrmWorld(client: pg.Client, tenantId: string, size
   const t = `'${tenantId}'::uuid`;
   const perTeam = size.reps / size.teams;
   await client.query(`SET work_mem = '256MB'`);
+  // Generated as a restore would load it: triggers off (the owner is a superuser), the
+  // deals' activity dates set in one pass at the end, the serving zone rebuilt by the caller.
+  await client.query(`SET session_replication_role = replica`);
   await client.query(`
     INSERT INTO lake_users (tenant_id, id, name, email, login, team_id, content_hash)
     SELECT ${t}, md5('${tenantId}:user:' || n)::uuid, 'Rep ' || n, 'rep' || n || '@bench.example', 'rep' || n,
@@ -87,5 +90,14 @@ export async function generateCrmWorld(client: pg.Client, tenantId: string, size
       CROSS JOIN LATERAL generate_series(1, 2 + get_byte(uuid_send(o.id), 0) % 7) k
       WHERE o.tenant_id = ${t} OFFSET 0
     ) a`);
+  await client.query(`
+    UPDATE lake_opportunities o
+    SET last_touch_at = t.last_touch, next_activity_at = t.next_activity, latest_activity_at = t.latest_activity
+    FROM (
+      SELECT about_id, max(at) FILTER (WHERE state = 'done') AS last_touch, min(at) FILTER (WHERE state = 'planned') AS next_activity, max(at) AS latest_activity
+      FROM lake_activities WHERE tenant_id = ${t} AND about_kind = 'opportunity' GROUP BY about_id
+    ) t
+    WHERE o.tenant_id = ${t} AND o.id = t.about_id`);
+  await client.query(`RESET session_replication_role`);
   return { deals: deals.rowCount ?? 0, activities: activities.rowCount ?? 0 };
 }

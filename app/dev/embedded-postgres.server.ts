@@ -26,6 +26,8 @@ export async function startEmbeddedPostgres(options: {
   port: number;
   database: string;
   log?: (line: string) => void;
+  /** More server settings (`-c name=value` pairs), e.g. a benchmark's memory. */
+  settings?: Record<string, string>;
 }): Promise<EmbeddedPostgresHandle> {
   const log = options.log ?? (() => {});
   const databaseDir = path.resolve(options.dataDir);
@@ -38,7 +40,10 @@ export async function startEmbeddedPostgres(options: {
     persistent: true,
     createPostgresUser: asRoot,
     initdbFlags: ["--encoding=UTF8", "--locale=C"],
-    postgresFlags: ["-c", "max_connections=300", "-c", "log_min_messages=warning", "-c", "log_min_error_statement=panic"],
+    postgresFlags: [
+      ...["-c", "max_connections=300", "-c", "log_min_messages=warning", "-c", "log_min_error_statement=panic"],
+      ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ["-c", `${name}=${value}`]),
+    ],
     onLog: (m) => log(String(m).trimEnd()),
     onError: (m) => log(String(m instanceof Error ? m.message : m).trimEnd()),
   });

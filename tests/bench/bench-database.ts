@@ -6,7 +6,8 @@ import { startEmbeddedPostgres } from "../../app/dev/embedded-postgres.server";
 
 /**
  * A freshly migrated database for a benchmark: on BENCH_DATABASE_URL's server
- * when given, else on an embedded Postgres of the benchmarks' own. With
+ * when given, else on an embedded Postgres of the benchmarks' own (with
+ * BENCH_SHARED_BUFFERS of shared buffers, default 2GB). With
  * `reuse`, a database of that name left by an earlier run is kept (only new
  * migrations are applied); `reused` says whether one was.
  */
@@ -18,6 +19,9 @@ export async function benchDatabase(name: string, options: { reuse?: boolean } =
       dataDir: path.resolve(".data/bench-pg"),
       port: Number(process.env.BENCH_PG_PORT ?? 54359),
       database: "postgres",
+      // A database server sized for the data, as one holding a million deals would be: the
+      // indexes of the benchmark's tables fit in memory instead of going to disk on every write.
+      settings: { shared_buffers: process.env.BENCH_SHARED_BUFFERS ?? "2GB" },
     });
     serverUrl = server.url;
     stopServer = server.stop;

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, platformDb } from "~/db.server";
 import { createM365Connector } from "~/lake/m365/connector.server";
 import { createGraphClient } from "~/lake/m365/graph-client.server";
+import { lakeMailboxHoldings } from "~/lake/m365/mailbox-holdings.server";
 import { createM365Mapper } from "~/lake/m365/mapper";
 import { requestSyncIn } from "~/lake/sync-requests.server";
 import { runSync, type SourceKit } from "~/lake/sync-runner.server";
@@ -27,9 +28,9 @@ beforeAll(async () => {
   sim = await startGraphSimulator({ directories: [DIRECTORY], demo: { seed: 5, today: TODAY } });
   directory = sim.directory(DIRECTORY.directoryId);
   const client = createGraphClient({ graphBaseUrl: sim.url, loginBaseUrl: sim.url, ...DIRECTORY, maxPageSize: 50, sleep: async () => {} });
-  kit = { connector: createM365Connector(client, { now: () => TODAY }), mapper: createM365Mapper({ now: () => TODAY }) };
   const tenant = await platformDb.tenant.create({ data: { slug: `m365-${randomUUID().slice(0, 8)}`, name: "M365 Co", status: "active" } });
   tenantId = tenant.id;
+  kit = { connector: createM365Connector(client, lakeMailboxHoldings(tenantId), { now: () => TODAY }), mapper: createM365Mapper({ now: () => TODAY }) };
 });
 afterAll(() => sim.close());
 
@@ -40,7 +41,8 @@ async function sync(mode: "full" | "incremental") {
 
 /** What the directory holds, computed from the simulator's own state. */
 function directoryContacts() {
-  const withMailbox = new Set([...directory.users.values()].filter((u) => !u.deleted && u.item.hasMailbox).map((u) => u.item.id));
+  // A disabled user's mailbox is not read: they have left.
+  const withMailbox = new Set([...directory.users.values()].filter((u) => !u.deleted && u.item.accountEnabled && u.item.hasMailbox).map((u) => u.item.id));
   const live = [...directory.contacts.values()].filter((c) => !c.deleted && withMailbox.has(c.owner));
   return {
     emails: [...new Set(live.flatMap((c) => (c.item.emailAddresses[0] ? [c.item.emailAddresses[0].address.toLowerCase()] : [])))].sort(),

@@ -202,8 +202,10 @@ export function createM365Connector(
         throw error;
       }
     };
-    const listed = (await refused("users", () => client.probe("users", { $top: "1", $select: "id" }))) as { value?: Array<{ id?: string }> } | undefined;
-    const someone = listed?.value?.[0]?.id;
+    const listed = (await refused("users", () => client.probe("users", { $top: String(BATCH_LIMIT), $select: "id,accountEnabled" }))) as
+      { value?: Array<{ id?: string; accountEnabled?: boolean }> } | undefined;
+    // A mailbox the sync would read: a disabled user's is not.
+    const someone = listed?.value?.find((user) => user.accountEnabled !== false)?.id;
     if (someone) {
       const window = calendarWindow(now(), { pastDays: 1, futureDays: 1 });
       await refused("contacts", () => client.probe(`users/${segment(someone)}/contactFolders`, { $top: "1" }));

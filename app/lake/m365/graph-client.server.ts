@@ -326,13 +326,14 @@ export function createGraphClient(config: GraphClientConfig) {
     /** The directory's users (ids, mail, and whether they may sign in), whose mailboxes the contacts and events are read from. */
     listUsers: () => listAll(graphUrl(config.graphBaseUrl, "users", { $select: "id,mail,userPrincipalName,accountEnabled" }), "users"),
 
-    /** The user's contact folders under the default Contacts folder (which itself is not listed). */
-    listContactFolders: (userId: string) => listAll(contactFoldersUrl(userId), "contactFolders"),
-
     /**
      * The contact folders of several mailboxes, read by JSON batches: for
-     * each, the default folder (see `defaultContactFolderId`) and the folders
-     * under it; a mailbox that cannot be read has its error instead.
+     * each, the folders under the default Contacts folder, and the default
+     * folder itself, which `contactFolders` leaves out: the `parentFolderId`
+     * of a contact listed by `/contacts` (the default folder's), as Graph's
+     * known-issues page advises
+     * (https://learn.microsoft.com/en-us/graph/known-issues#contacts), null
+     * while that folder is empty. A mailbox that cannot be read has its error instead.
      */
     async mailboxFolders(userIds: string[]): Promise<Array<BatchOutcome<MailboxFolders>>> {
       const urls = userIds.flatMap((userId) => [contactsUrl(userId), contactFoldersUrl(userId)]);
@@ -350,14 +351,6 @@ export function createGraphClient(config: GraphClientConfig) {
       return outcomes;
     },
 
-    /**
-     * The id of the default Contacts folder, which `contactFolders` leaves
-     * out: the `parentFolderId` of a contact listed by `/contacts` (the
-     * default folder's), as Graph's known-issues page advises
-     * (https://learn.microsoft.com/en-us/graph/known-issues#contacts). Null
-     * while that folder is empty.
-     */
-    defaultContactFolderId: async (userId: string) => defaultFolderOf(await page(contactsUrl(userId), "contacts")),
 
     /** One item or page of anything under the Graph base, for the connection check. */
     probe: (path: string, query: Record<string, string> = {}) => getJson(graphUrl(config.graphBaseUrl, path, query), path),

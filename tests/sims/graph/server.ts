@@ -281,11 +281,16 @@ export async function startGraphSimulator(options: GraphSimOptions): Promise<Gra
     return { status: 200, body: { "@odata.context": context, "@odata.deltaLink": `${linkBase}?$deltatoken=${token}`, value } };
   }
 
-  /** A plain collection, paged with an opaque `$skiptoken`. */
+  /** A plain collection, paged with an opaque `$skiptoken`; `$count=true` adds the total, `$filter` is not applied. */
   function list<T>(url: URL, query: Map<string, string>, top: number, items: T[], json: (item: T) => unknown): Reply {
     const offset = Number(Buffer.from(query.get("$skiptoken") ?? "", "base64url").toString() || 0);
     const value = items.slice(offset, offset + top).map(json);
-    const body: Record<string, unknown> = { value };
+    const select = query.get("$select");
+    const body: Record<string, unknown> = {
+      "@odata.context": `${options.linkBaseUrl ?? ownUrl}/v1.0/$metadata#${url.pathname.slice("/v1.0/".length)}${select ? `(${select})` : ""}`,
+    };
+    if (query.get("$count") === "true") body["@odata.count"] = items.length;
+    body.value = value;
     const next = new URLSearchParams([...url.searchParams].filter(([k]) => k.toLowerCase() !== "$skiptoken"));
     if (offset + top < items.length) {
       next.set("$skiptoken", Buffer.from(String(offset + top)).toString("base64url"));
@@ -300,7 +305,9 @@ export async function startGraphSimulator(options: GraphSimOptions): Promise<Gra
    * with the batch's token and its own headers, answered as `responses` with
    * each one's id, status, headers and body, in reverse order (Graph answers
    * in whatever order they finish). A malformed batch, one with more than 20
-   * requests or with an id twice, is a 400 as a whole. Graph runs only GETs here.
+   * requests or with an id twice, is a 400 as a whole. Only GETs are served: the
+   * app holds read permissions, so a write to a user is refused (403) and any
+   * other write target does not take that method (405).
    */
   function batch(authorization: string | undefined, rawBody: string): Reply {
     if (!session(authorization)) return invalidToken();
@@ -334,6 +341,10 @@ export async function startGraphSimulator(options: GraphSimOptions): Promise<Gra
     const where = { path: url.pathname, query: Object.fromEntries(url.searchParams) };
     if (/^(https?:)?\/\//i.test(request.url)) return { ...graphError(400, "BadRequest", "Invalid request URL."), ...where };
     if (request.method.toUpperCase() !== "GET") {
+      // The app holds read permissions only: a write to a user is refused; any other target takes no writes here.
+      if (/^\/v1\.0\/users(\/[^/]+)?$/.test(url.pathname)) {
+        return { ...graphError(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation."), ...where };
+      }
       return { ...graphError(405, "Request_BadRequest", "Specified HTTP method is not allowed for the request target."), ...where };
     }
     const prefer = Object.entries(request.headers ?? {}).find(([name]) => name.toLowerCase() === "prefer")?.[1];

@@ -17,10 +17,10 @@ afterEach(async () => {
   sims = [];
 });
 
-async function setup(opts: { roles?: string[]; now?: () => Date } = {}) {
+async function setup(opts: { roles?: string[]; now?: () => Date; maxPageSize?: number } = {}) {
   const sim = await startGraphSimulator({ directories: [{ ...DIRECTORY, roles: opts.roles }], demo: { seed: 11, today: TODAY } });
   sims.push(sim);
-  const client = createGraphClient({ graphBaseUrl: sim.url, loginBaseUrl: sim.url, ...DIRECTORY, maxPageSize: 7, sleep: async () => {} });
+  const client = createGraphClient({ graphBaseUrl: sim.url, loginBaseUrl: sim.url, ...DIRECTORY, maxPageSize: opts.maxPageSize ?? 7, sleep: async () => {} });
   const connector = createM365Connector(client, NOTHING_HELD, { now: opts.now ?? (() => TODAY), calendar: { pastDays: 30, futureDays: 30 } });
   return { sim, directory: sim.directory(DIRECTORY.directoryId), connector };
 }
@@ -112,6 +112,31 @@ describe("m365 connector against the Graph simulator", () => {
 
     const nothing = await sync(connector, "contacts", "incremental", contactChanges.cursor);
     expect(nothing.records).toEqual([]);
+  });
+
+  it("reads N mailboxes in about N/20 batches of each kind, not a GET per mailbox collection", async () => {
+    const { sim, directory, connector } = await setup({ maxPageSize: 200 });
+    for (let n = 0; n < 45; n++) {
+      const user = directory.addUser({ displayName: `Rep ${n}` });
+      const clients = directory.addContactFolder(user.id, "Clients");
+      directory.addContact(user.id, { displayName: `Buyer ${n}`, emailAddresses: [{ name: `Buyer ${n}`, address: `buyer${n}@example.sg` }] });
+      directory.addContact(user.id, { displayName: `Client ${n}` }, clients.id);
+      directory.addEvent(user.id, { subject: `Demo ${n}`, start: "2026-12-08T02:00:00.000Z", end: "2026-12-08T03:00:00.000Z" });
+    }
+    const enabled = [...directory.users.values()].filter((u) => !u.deleted && u.item.accountEnabled).length;
+    const contacts = await sync(connector, "contacts", "full", null);
+    const events = await sync(connector, "events", "full", null);
+    expect(ids(contacts.records)).toEqual(liveContacts(directory).sort());
+    expect(ids(events.records)).toEqual(eventsInWindow(directory, "2026-11-04T00:00:00Z", "2027-01-03T00:00:00Z").sort());
+
+    const batches = sim.requests.filter((r) => r.method === "POST" && r.path === "/v1.0/$batch").length;
+    const batched = sim.requests.filter((r) => r.inBatch).length;
+    const mailboxGets = sim.requests.filter((r) => r.method === "GET" && !r.inBatch && /^\/v1\.0\/users\/[^/]+\//.test(r.path));
+    // Per twenty mailboxes: two batches of folder lists, two of contact rounds (two folders each), one of calendar rounds.
+    expect(mailboxGets).toEqual([]);
+    expect(batched).toBeGreaterThanOrEqual(4 * (enabled - 1));
+    expect(batches).toBeLessThanOrEqual(5 * Math.ceil(enabled / 20));
+    expect(batches).toBeLessThan(batched / 15);
   });
 
   it("still reports the removals of a default Contacts folder that has become empty", async () => {

@@ -41,12 +41,12 @@ const documentedForm = token.request.body as Record<string, string>;
 
 const closeAfterTest = closedAfterEach();
 
-/** A stand-in answering the documented token, and `graph` for every Graph call. */
+/** A stand-in answering the documented token, and `graph` for every Graph call (a `$batch` included). */
 async function clientAgainstDocs(graph: DocumentedExchange["response"], opts: { maxPageSize?: number } = {}) {
   let server!: RecordingServer;
   server = closeAfterTest(
     await startRecordingServer((request) => {
-      if (request.method === "POST") return token.response;
+      if (request.path.endsWith("/oauth2/v2.0/token")) return token.response;
       return { status: graph.status, body: JSON.parse(JSON.stringify(graph.body).replaceAll("https://graph.microsoft.com", server.url)) };
     }),
   );
@@ -183,22 +183,8 @@ describe("Graph client against Microsoft's documented examples", () => {
 describe("Graph client's JSON batches against Microsoft's documented example", () => {
   it("posts relative GETs under ids to $batch and reads the documented answer by id, each answer on its own", async () => {
     const answers = jsonBatching.response.body as DocumentedAnswers;
-    let server!: RecordingServer;
-    server = closeAfterTest(
-      await startRecordingServer((request) => {
-        if (request.path.endsWith("/token")) return token.response;
-        // The documented answers, in reverse: Graph may answer in any order.
-        return { status: 200, body: { responses: [...answers.responses].reverse() } };
-      }),
-    );
-    const client = createGraphClient({
-      graphBaseUrl: server.url,
-      loginBaseUrl: server.url,
-      directoryId: TENANT,
-      clientId: documentedForm.client_id!,
-      clientSecret: documentedForm.client_secret!,
-      retries: 0,
-    });
+    // The documented answers, in reverse: Graph may answer in any order.
+    const { server, client } = await clientAgainstDocs({ status: 200, body: { responses: [...answers.responses].reverse() } });
     const documented = (jsonBatching.request.body as DocumentedBatch).requests;
     const urls = documented.map((r) => `${server.url}/v1.0/${r.url.replace(/^\//, "")}`);
     const outcomes = await client.firstPages(urls, (i) => `request ${documented[i]!.id}`);

@@ -1,18 +1,12 @@
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { db, platformDb } from "~/db.server";
+import { db } from "~/db.server";
 import { withLakeScope } from "~/lake/hierarchy.server";
-import { createM365Connector } from "~/lake/m365/connector.server";
-import { createGraphClient } from "~/lake/m365/graph-client.server";
-import { lakeMailboxHoldings } from "~/lake/m365/mailbox-holdings.server";
-import { createM365Mapper, eventSourceId } from "~/lake/m365/mapper";
+import { eventSourceId } from "~/lake/m365/mapper";
 import { replayLake } from "~/lake/replay.server";
 import { WHOLE_TENANT } from "~/lake/serving-reads.server";
 import { SOURCE_MAPPERS } from "~/lake/source-mappers";
-import { requestSyncIn } from "~/lake/sync-requests.server";
-import { runSync, type SourceKit } from "~/lake/sync-runner.server";
 import { type GraphDirectory } from "../../sims/graph/directory";
-import { startGraphSimulator, type GraphSim } from "../../sims/graph/server";
+import { startM365Lake, type M365Lake } from "./m365-lake";
 
 /**
  * Users who leave the directory: one removed, one disabled between two
@@ -22,27 +16,18 @@ import { startGraphSimulator, type GraphSim } from "../../sims/graph/server";
  * mailboxes no more.
  */
 const DIRECTORY = { directoryId: "7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", domain: "initech.onmicrosoft.com", clientId: "lake-app", clientSecret: "s3cret" };
-const TODAY = new Date("2026-12-04T12:00:00Z");
 
-let sim: GraphSim;
+let lake: M365Lake;
 let directory: GraphDirectory;
 let tenantId: string;
-let kit: SourceKit;
 
 beforeAll(async () => {
-  sim = await startGraphSimulator({ directories: [DIRECTORY], demo: { seed: 9, today: TODAY } });
-  directory = sim.directory(DIRECTORY.directoryId);
-  const tenant = await platformDb.tenant.create({ data: { slug: `m365-left-${randomUUID().slice(0, 8)}`, name: "Initech", status: "active" } });
-  tenantId = tenant.id;
-  const client = createGraphClient({ graphBaseUrl: sim.url, loginBaseUrl: sim.url, ...DIRECTORY, maxPageSize: 50, sleep: async () => {} });
-  kit = { connector: createM365Connector(client, lakeMailboxHoldings(tenantId), { now: () => TODAY }), mapper: createM365Mapper({ now: () => TODAY }) };
+  lake = await startM365Lake(DIRECTORY, 9);
+  ({ directory, tenantId } = lake);
 });
-afterAll(() => sim.close());
+afterAll(() => lake.sim.close());
 
-async function sync(mode: "full" | "incremental") {
-  const { syncRunId } = await db.$withTenant(tenantId, (tx) => requestSyncIn(tx, tenantId, { source: "m365", mode, trigger: "cli", queue: false }));
-  return runSync(tenantId, syncRunId, kit);
-}
+const sync = (mode: "full" | "incremental") => lake.sync(mode);
 
 /** The mailboxes the directory still lets the lake read: users present, enabled, with a mailbox. */
 function readable() {
@@ -104,7 +89,7 @@ describe("users who left the directory", () => {
 
     directory.deleteUser(leaver!);
     directory.updateUser(disabled!, { accountEnabled: false });
-    const before = sim.requests.length;
+    const before = lake.sim.requests.length;
     const incremental = await sync("incremental");
     expect(incremental).toMatchObject({ status: "succeeded", rejected: 0 });
     expect(incremental!.deleted).toBeGreaterThan(0);
@@ -151,7 +136,9 @@ describe("users who left the directory", () => {
     // Neither mailbox is asked for again, in this sync or the next.
     const again = await sync("incremental");
     expect(again).toMatchObject({ status: "succeeded", raw_inserted: 0, deleted: 0 });
-    const mailboxCalls = sim.requests.slice(before).filter((r) => r.path.startsWith(`/v1.0/users/${leaver}/`) || r.path.startsWith(`/v1.0/users/${disabled}/`));
+    const mailboxCalls = lake.sim.requests
+      .slice(before)
+      .filter((r) => r.path.startsWith(`/v1.0/users/${leaver}/`) || r.path.startsWith(`/v1.0/users/${disabled}/`));
     expect(mailboxCalls).toEqual([]);
   });
 });

@@ -351,7 +351,6 @@ export function createGraphClient(config: GraphClientConfig) {
       return outcomes;
     },
 
-
     /** One item or page of anything under the Graph base, for the connection check. */
     probe: (path: string, query: Record<string, string> = {}) => getJson(graphUrl(config.graphBaseUrl, path, query), path),
   };

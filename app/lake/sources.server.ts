@@ -5,6 +5,7 @@ import { env } from "../env.server";
 import { graphClientConfig } from "./m365/config.server";
 import { createM365Connector } from "./m365/connector.server";
 import { createGraphClient, type GraphClientConfig } from "./m365/graph-client.server";
+import { lakeMailboxHoldings } from "./m365/mailbox-holdings.server";
 import { OdooLakeNotConnectedError, openOdooLakeConnector } from "./odoo/connector.server";
 import { type LakeSource, type SourceMapper } from "./pipeline";
 import { SOURCE_MAPPERS } from "./source-mappers";
@@ -32,7 +33,8 @@ const SOURCES: Partial<Record<LakeSource, SourceEntry>> = {
   m365: {
     mapper: SOURCE_MAPPERS.m365!,
     async kit(tenantId) {
-      return { connector: createM365Connector(createGraphClient(await m365GraphConfig(tenantId))), mapper: SOURCE_MAPPERS.m365! };
+      const client = createGraphClient(await m365GraphConfig(tenantId));
+      return { connector: createM365Connector(client, lakeMailboxHoldings(tenantId)), mapper: SOURCE_MAPPERS.m365! };
     },
   },
 };

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, platformDb } from "~/db.server";
 import { createM365Connector } from "~/lake/m365/connector.server";
 import { createGraphClient } from "~/lake/m365/graph-client.server";
+import { lakeMailboxHoldings } from "~/lake/m365/mailbox-holdings.server";
 import { createM365Mapper } from "~/lake/m365/mapper";
 import { runSync } from "~/lake/sync-runner.server";
 import { sweepLakeSyncs } from "~/lake/sync-sweep.server";
@@ -96,7 +97,7 @@ describe("the lake sync sweep", () => {
     // The sweep queued an incremental sync; the worker runs it against Microsoft 365.
     const [run] = await db.$withTenant(tenantId, (tx) => tx.lakeSyncRun.findMany({ where: { status: "queued" }, select: { id: true } }));
     const client = createGraphClient({ graphBaseUrl: sim.url, loginBaseUrl: sim.url, ...DIRECTORY, sleep: async () => {} });
-    const summary = await runSync(tenantId, run!.id, { connector: createM365Connector(client), mapper: createM365Mapper() });
+    const summary = await runSync(tenantId, run!.id, { connector: createM365Connector(client, lakeMailboxHoldings(tenantId)), mapper: createM365Mapper() });
     expect(summary).toMatchObject({ status: "succeeded" });
     expect((await staleAlerts(tenantId))[0]!.resolvedAt).toBeInstanceOf(Date);
 

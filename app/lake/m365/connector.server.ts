@@ -3,12 +3,13 @@ import {
   calendarWindow,
   contactFolderKey,
   contactFoldersInCursor,
+  mailboxOfKey,
   parseDeltaCursor,
   serializeDeltaCursor,
   windowNeedsRolling,
   type DeltaCursor,
 } from "./delta-cursor";
-import { type DeltaPage, type GraphClient, type GraphItem } from "./graph-client.server";
+import { BATCH_LIMIT, type BatchOutcome, type DeltaPage, type GraphClient, type GraphItem } from "./graph-client.server";
 import { GraphError, GraphSyncReset } from "./graph-errors.server";
 import { segment } from "./graph-urls";
 import { M365_ENTITIES, eventSourceId } from "./mapper";
@@ -25,74 +26,124 @@ import { M365_ENTITIES, eventSourceId } from "./mapper";
  * progress (the engine resumes a killed run with it) and is followed like an
  * incremental one. There is no `liveIds`: each round reports removals itself
  * (`@removed`).
+ * The mailboxes are read twenty at a time: their folder lists, then the
+ * first page of each of their rounds, go out as JSON batches; later pages
+ * follow `@odata.nextLink` one by one.
  * A dead link (410, `syncStateNotFound`) restarts that one round from the
  * start. A user without a mailbox, or a folder that went away, is skipped.
+ * A user who left (removed from the directory, or disabled) is read no more:
+ * their links are dropped, and the contacts and events the lake holds from
+ * their mailbox come back as removed records, so only what another source
+ * (another mailbox, Odoo) still holds stays live.
  */
 
 export type CalendarOptions = { pastDays: number; futureDays: number; rollAfterDays: number };
+
+export type MailboxEntity = "contacts" | "events";
+
+/**
+ * What the lake already holds from each mailbox, so a departed user's
+ * contacts and events can be retired without reading their mailbox again.
+ */
+export type MailboxHoldings = {
+  /** The mailboxes whose `entity` the lake follows (as of its stored cursor). */
+  mailboxes(entity: MailboxEntity): Promise<string[]>;
+  /** The source ids of the live `entity` records the lake holds from these mailboxes. */
+  recordsOf(entity: MailboxEntity, mailboxIds: string[]): Promise<string[]>;
+};
 
 const DEFAULT_CALENDAR: CalendarOptions = { pastDays: 90, futureDays: 90, rollAfterDays: 1 };
 
 /** What each entity needs granted, named in the connection check. */
 const PERMISSION_FOR = { users: "User.Read.All", contacts: "Contacts.Read", events: "Calendars.Read" } as const;
 
-export function createM365Connector(client: GraphClient, options: { now?: () => Date; calendar?: Partial<CalendarOptions> } = {}): SourceConnector {
+/** A mailbox's collections as [cursor key, first URL] pairs. */
+type Collections = Array<[string, string]>;
+
+export function createM365Connector(
+  client: GraphClient,
+  holdings: MailboxHoldings,
+  options: { now?: () => Date; calendar?: Partial<CalendarOptions> } = {},
+): SourceConnector {
   const now = options.now ?? (() => new Date());
   const calendar = { ...DEFAULT_CALENDAR, ...options.calendar };
 
   /**
-   * One delta round from a stored link; when the link has expired, or points
-   * at a Graph host no longer configured, the round starts over from `fresh`.
+   * One delta round from its first page (fetched in a batch) or, without
+   * one, from `start`; when the link has expired the round starts over from
+   * `fresh`.
    */
-  async function* round(stored: string, fresh: string): AsyncGenerator<DeltaPage> {
-    const start = client.followable(stored) ? stored : fresh;
+  async function* round(first: BatchOutcome<DeltaPage> | null, start: string, fresh: string): AsyncGenerator<DeltaPage> {
     try {
-      yield* client.delta(start);
+      if (first && !first.ok) throw first.error;
+      yield* client.delta(first ? first.value : start);
     } catch (error) {
       if (!(error instanceof GraphSyncReset) || start === fresh) throw error;
       yield* client.delta(fresh);
     }
   }
 
+  /** A stored link is followed while it points at the Graph host configured now; otherwise the round starts afresh. */
+  const startOf = (stored: string | undefined, fresh: string) => (stored && client.followable(stored) ? stored : fresh);
+
   async function* users(cursor: string | null): AsyncGenerator<SourcePage> {
     const fresh = client.usersDeltaUrl();
-    for await (const page of round(cursor ?? fresh, fresh)) {
+    for await (const page of round(null, startOf(cursor ?? undefined, fresh), fresh)) {
       yield { records: page.items.map((item) => record("users", item.id, item, null)), cursor: page.nextLink ?? page.deltaLink };
     }
   }
 
   /**
-   * The rounds of every mailbox collection, in turn; `scopes` lists a user's
-   * collections as [cursor key, first URL] pairs, or null without a mailbox.
+   * The rounds of every readable mailbox's collections, twenty mailboxes at
+   * a time; `scopes` names each mailbox's collections, or its error.
+   * Departed mailboxes come first, as one page of removals saved with the
+   * cursor that no longer follows them.
    */
   async function* perMailbox(
+    entity: MailboxEntity,
     state: DeltaCursor,
-    scopes: (userId: string) => Promise<Array<[string, string]> | null>,
+    scopes: (userIds: string[]) => Promise<Array<BatchOutcome<Collections>>>,
     toRecord: (userId: string, item: GraphItem) => SourceRecord,
   ): AsyncGenerator<SourcePage> {
-    const mailboxes = await client.listUsers();
-    const present = new Set(mailboxes.map((u) => u.id));
-    // Links of users who left the directory go (their removal is reported with the users; their contacts and events stay as last read).
-    const next: DeltaCursor = { ...state, links: Object.fromEntries(Object.entries(state.links).filter(([key]) => present.has(key.split("/")[0]!))) };
-    for (const { id: userId } of mailboxes) {
-      const collections = await scopes(userId).catch((error: unknown) => {
-        if (isNotFound(error)) return null;
-        throw error;
+    const directory = await client.listUsers();
+    const readable = directory.filter((user) => user.accountEnabled !== false).map((user) => user.id);
+    const kept = new Set(readable);
+    const next: DeltaCursor = { ...state, links: Object.fromEntries(Object.entries(state.links).filter(([key]) => kept.has(mailboxOfKey(key)))) };
+    const followed = [...Object.keys(state.links).map(mailboxOfKey), ...(await holdings.mailboxes(entity))];
+    const departed = [...new Set(followed)].filter((userId) => !kept.has(userId));
+    if (departed.length > 0) {
+      const retired = await holdings.recordsOf(entity, departed);
+      yield { records: retired.map((sourceId) => ({ entity, sourceId, version: null, payload: {}, removed: true })), cursor: serializeDeltaCursor(next) };
+    }
+    for (let from = 0; from < readable.length; from += BATCH_LIMIT) {
+      const userIds = readable.slice(from, from + BATCH_LIMIT);
+      const found = await scopes(userIds);
+      const collections: Array<{ userId: string; key: string; fresh: string }> = [];
+      userIds.forEach((userId, n) => {
+        const outcome = found[n]!;
+        if (outcome.ok) {
+          for (const [key, fresh] of outcome.value) collections.push({ userId, key, fresh });
+          return;
+        }
+        if (!isNotFound(outcome.error)) throw outcome.error;
+        // No mailbox (no Exchange licence): nothing of it to follow.
+        for (const key of Object.keys(next.links)) if (mailboxOfKey(key) === userId) delete next.links[key];
       });
-      if (!collections) {
-        for (const key of Object.keys(next.links)) if (key === userId || key.startsWith(`${userId}/`)) delete next.links[key];
-        continue;
-      }
-      for (const [key, fresh] of collections) {
-        try {
-          for await (const page of round(next.links[key] ?? fresh, fresh)) {
-            next.links[key] = (page.nextLink ?? page.deltaLink)!;
-            yield { records: page.items.map((item) => toRecord(userId, item)), cursor: serializeDeltaCursor(next) };
+      for (let at = 0; at < collections.length; at += BATCH_LIMIT) {
+        const group = collections.slice(at, at + BATCH_LIMIT);
+        const starts = group.map(({ key, fresh }) => startOf(next.links[key], fresh));
+        const firsts = await client.firstPages(starts, (i) => `${entity} delta ${group[i]!.key}`);
+        for (const [i, { userId, key, fresh }] of group.entries()) {
+          try {
+            for await (const page of round(firsts[i]!, starts[i]!, fresh)) {
+              next.links[key] = (page.nextLink ?? page.deltaLink)!;
+              yield { records: page.items.map((item) => toRecord(userId, item)), cursor: serializeDeltaCursor(next) };
+            }
+          } catch (error) {
+            if (!isNotFound(error)) throw error;
+            // The folder (or the whole mailbox) went away since it was listed.
+            delete next.links[key];
           }
-        } catch (error) {
-          if (!isNotFound(error)) throw error;
-          // The folder (or the whole mailbox) went away since it was listed.
-          delete next.links[key];
         }
       }
     }
@@ -101,17 +152,22 @@ export function createM365Connector(client: GraphClient, options: { now?: () => 
   function contacts(cursor: string | null): AsyncGenerator<SourcePage> {
     const state = parseDeltaCursor(cursor);
     return perMailbox(
+      "contacts",
       state,
-      async (userId) => {
-        // The default folder is not among contactFolders; folders the cursor
-        // already tracks stay, so a default folder that became empty still reports its removals.
-        const folders = new Set<string>();
-        const defaultFolder = await client.defaultContactFolderId(userId);
-        if (defaultFolder) folders.add(defaultFolder);
-        for (const folder of await client.listContactFolders(userId)) folders.add(folder.id);
-        for (const folderId of contactFoldersInCursor(state, userId)) folders.add(folderId);
-        return [...folders].map((folderId) => [contactFolderKey(userId, folderId), client.contactsDeltaUrl(userId, folderId)]);
-      },
+      async (userIds) =>
+        (await client.mailboxFolders(userIds)).map((outcome, n) => {
+          if (!outcome.ok) return outcome;
+          const userId = userIds[n]!;
+          // The default folder is not among contactFolders; folders the cursor
+          // already tracks stay, so a default folder that became empty still reports its removals.
+          const folders = new Set<string>(outcome.value.defaultFolderId ? [outcome.value.defaultFolderId] : []);
+          for (const folderId of outcome.value.folderIds) folders.add(folderId);
+          for (const folderId of contactFoldersInCursor(state, userId)) folders.add(folderId);
+          return {
+            ok: true,
+            value: [...folders].map((folderId): [string, string] => [contactFolderKey(userId, folderId), client.contactsDeltaUrl(userId, folderId)]),
+          };
+        }),
       (_userId, item) => record("contacts", item.id, item, version(item)),
     );
   }
@@ -124,8 +180,9 @@ export function createM365Connector(client: GraphClient, options: { now?: () => 
     }
     const window = state.window!;
     return perMailbox(
+      "events",
       state,
-      async (userId) => [[userId, client.calendarViewDeltaUrl(userId, window)]],
+      async (userIds) => userIds.map((userId) => ({ ok: true, value: [[userId, client.calendarViewDeltaUrl(userId, window)]] })),
       (userId, item) => record("events", eventSourceId(userId, item.id), item, version(item)),
     );
   }
@@ -145,8 +202,10 @@ export function createM365Connector(client: GraphClient, options: { now?: () => 
         throw error;
       }
     };
-    const listed = (await refused("users", () => client.probe("users", { $top: "1", $select: "id" }))) as { value?: Array<{ id?: string }> } | undefined;
-    const someone = listed?.value?.[0]?.id;
+    const listed = (await refused("users", () => client.probe("users", { $top: String(BATCH_LIMIT), $select: "id,accountEnabled" }))) as
+      { value?: Array<{ id?: string; accountEnabled?: boolean }> } | undefined;
+    // A mailbox the sync would read: a disabled user's is not.
+    const someone = listed?.value?.find((user) => user.accountEnabled !== false)?.id;
     if (someone) {
       const window = calendarWindow(now(), { pastDays: 1, futureDays: 1 });
       await refused("contacts", () => client.probe(`users/${segment(someone)}/contactFolders`, { $top: "1" }));

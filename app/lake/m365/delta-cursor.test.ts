@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { calendarWindow, contactFolderKey, contactFoldersInCursor, parseDeltaCursor, serializeDeltaCursor, windowNeedsRolling } from "./delta-cursor";
+import {
+  calendarWindow,
+  contactFolderKey,
+  contactFoldersInCursor,
+  mailboxOfKey,
+  parseDeltaCursor,
+  serializeDeltaCursor,
+  windowNeedsRolling,
+} from "./delta-cursor";
 
 describe("delta cursors", () => {
   it("round-trips links and the window, in a stable key order", () => {
@@ -25,6 +33,11 @@ describe("delta cursors", () => {
       },
     };
     expect(contactFoldersInCursor(cursor, "u1").sort()).toEqual(["AAMk/x=", "F2"]);
+  });
+
+  it("names the mailbox of an events key and of a contact folder's key, whose folder id may hold a slash", () => {
+    expect(mailboxOfKey("5f0c1d2e-3a4b-4c5d-8e6f-708192a3b4c5")).toBe("5f0c1d2e-3a4b-4c5d-8e6f-708192a3b4c5");
+    expect(mailboxOfKey(contactFolderKey("u1", "AAMk/b+c="))).toBe("u1");
   });
 });
 

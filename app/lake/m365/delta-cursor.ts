@@ -36,6 +36,12 @@ export function contactFolderKey(userId: string, folderId: string): string {
   return `${userId}/${folderId}`;
 }
 
+/** The mailbox (user id) a cursor key belongs to: the key itself for events, its part before the first `/` for contacts. */
+export function mailboxOfKey(key: string): string {
+  const at = key.indexOf("/");
+  return at < 0 ? key : key.slice(0, at);
+}
+
 /** The folder ids a cursor holds for one user (user ids are GUIDs, so the first `/` ends the user part). */
 export function contactFoldersInCursor(cursor: DeltaCursor, userId: string): string[] {
   const prefix = `${userId}/`;

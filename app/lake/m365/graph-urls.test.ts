@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { graphUrl, isGraphLink, segment, tokenUrl } from "./graph-urls";
+import { batchRelativeUrl, batchUrl, graphUrl, isGraphLink, segment, tokenUrl } from "./graph-urls";
 
 describe("graphUrl", () => {
   it("builds v1.0 URLs under the configured base, whatever its trailing slash", () => {
@@ -37,5 +37,14 @@ describe("isGraphLink", () => {
     ]) {
       expect(isGraphLink(link, base), link).toBe(false);
     }
+  });
+});
+
+describe("batchRelativeUrl", () => {
+  it("names a request relative to the version root, with its encoded path and query, under any base path", () => {
+    const url = graphUrl("https://graph.microsoft.com", `users/u1/contactFolders/${segment("AAMk+a/b=")}/contacts/delta`);
+    expect(batchRelativeUrl(url, "https://graph.microsoft.com")).toBe("/users/u1/contactFolders/AAMk%2Ba%2Fb%3D/contacts/delta");
+    expect(batchRelativeUrl("http://127.0.0.1:9/graph/v1.0/users/delta?$deltatoken=x%2By", "http://127.0.0.1:9/graph/")).toBe("/users/delta?$deltatoken=x%2By");
+    expect(batchUrl("https://graph.microsoft.com/")).toBe("https://graph.microsoft.com/v1.0/$batch");
   });
 });

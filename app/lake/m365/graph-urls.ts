@@ -28,6 +28,21 @@ export function isGraphLink(link: string, graphBaseUrl: string): boolean {
   return url.origin === root.origin && url.pathname.startsWith(`${root.pathname}/`) && !url.username && !url.password;
 }
 
+/**
+ * A Graph URL as a JSON batch names it: relative to the version root
+ * (`/users/{id}/contacts/delta?$deltatoken=…`), path and query kept as sent.
+ * Only URLs on the configured Graph host (`isGraphLink`) go into a batch.
+ */
+export function batchRelativeUrl(url: string, graphBaseUrl: string): string {
+  const parsed = new URL(url);
+  return `${parsed.pathname.slice(new URL(versionRoot(graphBaseUrl)).pathname.length)}${parsed.search}`;
+}
+
+/** The `$batch` endpoint under the configured base (https://learn.microsoft.com/en-us/graph/json-batching). */
+export function batchUrl(graphBaseUrl: string): string {
+  return `${versionRoot(graphBaseUrl)}/$batch`;
+}
+
 /** The identity platform's token endpoint for one directory (tenant id or domain). */
 export function tokenUrl(loginBaseUrl: string, directoryId: string): string {
   return `${loginBaseUrl.replace(/\/+$/, "")}/${encodeURIComponent(directoryId)}/oauth2/v2.0/token`;

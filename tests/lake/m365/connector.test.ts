@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createM365Connector } from "~/lake/m365/connector.server";
+import { createM365Connector, type MailboxHoldings } from "~/lake/m365/connector.server";
 import { parseDeltaCursor } from "~/lake/m365/delta-cursor";
 import { createGraphClient } from "~/lake/m365/graph-client.server";
 import { type SourceConnector, type SourcePage, type SourceRecord, type SyncMode } from "~/lake/pipeline";
@@ -8,6 +8,8 @@ import { startGraphSimulator, type GraphSim } from "../../sims/graph/server";
 
 const DIRECTORY = { directoryId: "0b8e4c2a-1f3d-4e5a-9b6c-7d8e9f0a1b2c", domain: "globex.onmicrosoft.com", clientId: "lake-app", clientSecret: "s3cret" };
 const TODAY = new Date("2026-12-04T12:00:00Z");
+/** No lake behind these tests: a departed mailbox has nothing to retire (tests/lake/m365/lake-sync.test.ts retires from a real one). */
+const NOTHING_HELD: MailboxHoldings = { mailboxes: async () => [], recordsOf: async () => [] };
 
 let sims: GraphSim[] = [];
 afterEach(async () => {
@@ -15,11 +17,11 @@ afterEach(async () => {
   sims = [];
 });
 
-async function setup(opts: { roles?: string[]; now?: () => Date } = {}) {
+async function setup(opts: { roles?: string[]; now?: () => Date; maxPageSize?: number } = {}) {
   const sim = await startGraphSimulator({ directories: [{ ...DIRECTORY, roles: opts.roles }], demo: { seed: 11, today: TODAY } });
   sims.push(sim);
-  const client = createGraphClient({ graphBaseUrl: sim.url, loginBaseUrl: sim.url, ...DIRECTORY, maxPageSize: 7, sleep: async () => {} });
-  const connector = createM365Connector(client, { now: opts.now ?? (() => TODAY), calendar: { pastDays: 30, futureDays: 30 } });
+  const client = createGraphClient({ graphBaseUrl: sim.url, loginBaseUrl: sim.url, ...DIRECTORY, maxPageSize: opts.maxPageSize ?? 7, sleep: async () => {} });
+  const connector = createM365Connector(client, NOTHING_HELD, { now: opts.now ?? (() => TODAY), calendar: { pastDays: 30, futureDays: 30 } });
   return { sim, directory: sim.directory(DIRECTORY.directoryId), connector };
 }
 
@@ -34,14 +36,20 @@ async function sync(connector: SourceConnector, entity: string, mode: SyncMode, 
 
 const ids = (records: SourceRecord[]) => records.map((r) => r.sourceId).sort();
 
+/** The mailboxes the lake reads: users still in the directory, enabled, with a mailbox. */
+function readableMailboxes(directory: GraphDirectory) {
+  return new Set([...directory.users.values()].filter((u) => !u.deleted && u.item.accountEnabled && u.item.hasMailbox).map((u) => u.item.id));
+}
+
 function liveContacts(directory: GraphDirectory) {
-  const withMailbox = new Set([...directory.users.values()].filter((u) => !u.deleted && u.item.hasMailbox).map((u) => u.item.id));
-  return [...directory.contacts.values()].filter((c) => !c.deleted && withMailbox.has(c.owner)).map((c) => c.item.id);
+  const readable = readableMailboxes(directory);
+  return [...directory.contacts.values()].filter((c) => !c.deleted && readable.has(c.owner)).map((c) => c.item.id);
 }
 
 function eventsInWindow(directory: GraphDirectory, start: string, end: string) {
+  const readable = readableMailboxes(directory);
   return [...directory.events.values()]
-    .filter((e) => !e.deleted && Date.parse(e.item.start) < Date.parse(end) && Date.parse(e.item.end) > Date.parse(start))
+    .filter((e) => !e.deleted && readable.has(e.owner) && Date.parse(e.item.start) < Date.parse(end) && Date.parse(e.item.end) > Date.parse(start))
     .map((e) => `${e.owner}/${e.item.id}`);
 }
 
@@ -65,8 +73,8 @@ describe("m365 connector against the Graph simulator", () => {
     const cursor = parseDeltaCursor(events.cursor);
     expect(cursor.window).toEqual({ start: "2026-11-04T00:00:00Z", end: "2027-01-03T00:00:00Z" });
     expect(ids(events.records)).toEqual(eventsInWindow(directory, cursor.window!.start, cursor.window!.end).sort());
-    // One link per mailbox: the user without a mailbox has none.
-    expect(Object.keys(cursor.links)).toHaveLength([...directory.users.values()].filter((u) => u.item.hasMailbox).length);
+    // One link per mailbox read: the user without a mailbox and the disabled one have none.
+    expect(Object.keys(cursor.links)).toHaveLength(readableMailboxes(directory).size);
   });
 
   it("reads only the changes on an incremental sync, removals flagged, from the stored cursors", async () => {
@@ -104,6 +112,31 @@ describe("m365 connector against the Graph simulator", () => {
 
     const nothing = await sync(connector, "contacts", "incremental", contactChanges.cursor);
     expect(nothing.records).toEqual([]);
+  });
+
+  it("reads N mailboxes in about N/20 batches of each kind, not a GET per mailbox collection", async () => {
+    const { sim, directory, connector } = await setup({ maxPageSize: 200 });
+    for (let n = 0; n < 45; n++) {
+      const user = directory.addUser({ displayName: `Rep ${n}` });
+      const clients = directory.addContactFolder(user.id, "Clients");
+      directory.addContact(user.id, { displayName: `Buyer ${n}`, emailAddresses: [{ name: `Buyer ${n}`, address: `buyer${n}@example.sg` }] });
+      directory.addContact(user.id, { displayName: `Client ${n}` }, clients.id);
+      directory.addEvent(user.id, { subject: `Demo ${n}`, start: "2026-12-08T02:00:00.000Z", end: "2026-12-08T03:00:00.000Z" });
+    }
+    const enabled = [...directory.users.values()].filter((u) => !u.deleted && u.item.accountEnabled).length;
+    const contacts = await sync(connector, "contacts", "full", null);
+    const events = await sync(connector, "events", "full", null);
+    expect(ids(contacts.records)).toEqual(liveContacts(directory).sort());
+    expect(ids(events.records)).toEqual(eventsInWindow(directory, "2026-11-04T00:00:00Z", "2027-01-03T00:00:00Z").sort());
+
+    const batches = sim.requests.filter((r) => r.method === "POST" && r.path === "/v1.0/$batch").length;
+    const batched = sim.requests.filter((r) => r.inBatch).length;
+    const mailboxGets = sim.requests.filter((r) => r.method === "GET" && !r.inBatch && /^\/v1\.0\/users\/[^/]+\//.test(r.path));
+    // Per twenty mailboxes: two batches of folder lists, two of contact rounds (two folders each), one of calendar rounds.
+    expect(mailboxGets).toEqual([]);
+    expect(batched).toBeGreaterThanOrEqual(4 * (enabled - 1));
+    expect(batches).toBeLessThanOrEqual(5 * Math.ceil(enabled / 20));
+    expect(batches).toBeLessThan(batched / 15);
   });
 
   it("still reports the removals of a default Contacts folder that has become empty", async () => {

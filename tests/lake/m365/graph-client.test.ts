@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createGraphClient, type DeltaPage, type GraphClientConfig } from "~/lake/m365/graph-client.server";
+import { createGraphClient, type BatchOutcome, type DeltaPage, type GraphClient, type GraphClientConfig } from "~/lake/m365/graph-client.server";
 import { GraphAuthError, GraphError, GraphSyncReset, GraphTransientError } from "~/lake/m365/graph-errors.server";
 import { startGraphSimulator, type GraphSim, type GraphSimOptions } from "../../sims/graph/server";
 
@@ -109,10 +109,10 @@ describe("Graph client against the simulator", () => {
     const directory = sim.directory(DIRECTORY.directoryId);
     const { client } = clientFor(sim);
     const [user] = (await client.listUsers()).filter((u) => directory.users.get(u.id)!.item.hasMailbox);
-    const folders = await client.listContactFolders(user!.id);
-    const defaultFolder = await client.defaultContactFolderId(user!.id);
-    expect(folders.map((f) => f.displayName)).toEqual(["Clients"]);
-    expect(defaultFolder).toBe(directory.defaultFolder(user!.id).id);
+    const [folders] = await client.mailboxFolders([user!.id]);
+    const clients = [...directory.folders.values()].find((f) => f.userId === user!.id && f.displayName === "Clients")!;
+    expect(folders).toEqual({ ok: true, value: { defaultFolderId: directory.defaultFolder(user!.id).id, folderIds: [clients.id] } });
+    const defaultFolder = folders?.ok ? folders.value.defaultFolderId : null;
 
     const inDefault = await drain(client.delta(client.contactsDeltaUrl(user!.id, defaultFolder!)));
     const expected = [...directory.contacts.values()].filter((c) => c.owner === user!.id && c.item.parentFolderId === defaultFolder);
@@ -199,8 +199,83 @@ describe("Graph client against the simulator", () => {
     const directory = sim.directory(DIRECTORY.directoryId);
     const { client } = clientFor(sim);
     const noMailbox = [...directory.users.values()].find((u) => !u.item.hasMailbox)!.item;
-    await expect(client.listContactFolders(noMailbox.id)).rejects.toSatisfy(
-      (e) => e instanceof GraphError && e.status === 404 && e.code === "MailboxNotEnabledForRESTAPI",
+    const [outcome] = await client.mailboxFolders([noMailbox.id]);
+    expect(outcome).toSatisfy((o: BatchOutcome<unknown>) => !o.ok && o.error.status === 404 && o.error.code === "MailboxNotEnabledForRESTAPI");
+  });
+});
+
+describe("Graph client's JSON batches against the simulator", () => {
+  /** The first page of every mailbox collection the demo directory has: each default folder's contacts and each calendar view. */
+  function collectionUrls(sim: GraphSim, client: GraphClient) {
+    const directory = sim.directory(DIRECTORY.directoryId);
+    const mailboxes = [...directory.users.values()].filter((u) => u.item.hasMailbox).map((u) => u.item.id);
+    const window = { start: "2026-10-01T00:00:00Z", end: "2027-01-31T00:00:00Z" };
+    return mailboxes.flatMap((id) => [client.contactsDeltaUrl(id, directory.defaultFolder(id).id), client.calendarViewDeltaUrl(id, window)]);
+  }
+
+  const batchPosts = (sim: GraphSim) => sim.requests.filter((r) => r.method === "POST" && r.path === "/v1.0/$batch");
+
+  it("sends first pages as batches of at most 20 and reads each answer, in any order, as a single GET would", async () => {
+    const sim = await simulator();
+    const { client } = clientFor(sim);
+    const urls = collectionUrls(sim, client);
+    expect(urls.length).toBeGreaterThan(20);
+
+    const outcomes = await client.firstPages(urls, (i) => `collection ${i}`);
+    expect(batchPosts(sim)).toHaveLength(Math.ceil(urls.length / 20));
+    expect(sim.requests.filter((r) => r.inBatch)).toHaveLength(urls.length);
+    expect(sim.requests.filter((r) => r.method === "GET" && !r.inBatch)).toEqual([]);
+    for (const [i, url] of urls.entries()) {
+      const alone = await drain(client.delta(url));
+      const batched = outcomes[i]!.ok ? await drain(client.delta(outcomes[i]!.value)) : undefined;
+      expect(batched?.items.map((item) => item.id)).toEqual(alone.items.map((item) => item.id));
+    }
+  });
+
+  it("sends a throttled request again alone, after its Retry-After, while the others stand", async () => {
+    const sim = await simulator();
+    const { client, waits } = clientFor(sim);
+    const urls = collectionUrls(sim, client).slice(0, 3);
+    sim.throttleNext(1, 7);
+    const outcomes = await client.firstPages(urls, (i) => `collection ${i}`);
+    expect(outcomes.every((o) => o.ok)).toBe(true);
+    expect(waits).toEqual([7000]);
+    expect(batchPosts(sim)).toHaveLength(2);
+    const sent = sim.requests.filter((r) => r.inBatch);
+    expect(sent.map((r) => r.status)).toEqual([429, 200, 200, 200]);
+    expect(sent[3]!.path).toBe(sent[0]!.path);
+  });
+
+  it("gives a request throttled past its retries, an expired link or a missing mailbox its own error, with the request named", async () => {
+    const sim = await simulator();
+    const directory = sim.directory(DIRECTORY.directoryId);
+    const { client } = clientFor(sim, { retries: 1 });
+    const [working] = collectionUrls(sim, client);
+    const noMailbox = [...directory.users.values()].find((u) => !u.item.hasMailbox)!.item;
+    const urls = [
+      working!,
+      `${sim.url}/v1.0/users/delta?$deltatoken=never-issued`,
+      client.calendarViewDeltaUrl(noMailbox.id, { start: "2026-10-01T00:00:00Z", end: "2027-01-31T00:00:00Z" }),
+    ];
+    const names = ["contacts", "users", "calendar of the user without a mailbox"];
+    const outcomes = await client.firstPages(urls, (i) => names[i]!);
+    expect(outcomes[0]).toMatchObject({ ok: true });
+    expect(outcomes[1]).toSatisfy((o: BatchOutcome<unknown>) => !o.ok && o.error instanceof GraphSyncReset && o.error.status === 410);
+    expect(outcomes[2]).toSatisfy(
+      (o: BatchOutcome<unknown>) =>
+        !o.ok && o.error.status === 404 && /^calendar of the user without a mailbox: HTTP 404 MailboxNotEnabledForRESTAPI/.test(o.error.message),
     );
+
+    sim.throttleNext(5, 2);
+    const [throttled] = await client.firstPages([working!], () => "contacts");
+    expect(throttled).toSatisfy((o: BatchOutcome<unknown>) => !o.ok && o.error instanceof GraphTransientError && o.error.status === 429);
+  });
+
+  it("never puts a URL off the Graph host into a batch", async () => {
+    const sim = await simulator();
+    const { client } = clientFor(sim);
+    const [outcome] = await client.firstPages(["http://127.0.0.2:9/v1.0/users/delta"], () => "users");
+    expect(outcome).toSatisfy((o: BatchOutcome<unknown>) => !o.ok && /not the Graph host/.test(o.error.message));
+    expect(batchPosts(sim)).toEqual([]);
   });
 });

@@ -1,13 +1,7 @@
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { db, platformDb } from "~/db.server";
-import { createM365Connector } from "~/lake/m365/connector.server";
-import { createGraphClient } from "~/lake/m365/graph-client.server";
-import { createM365Mapper } from "~/lake/m365/mapper";
-import { requestSyncIn } from "~/lake/sync-requests.server";
-import { runSync, type SourceKit } from "~/lake/sync-runner.server";
+import { db } from "~/db.server";
 import { type GraphDirectory } from "../../sims/graph/directory";
-import { startGraphSimulator, type GraphSim } from "../../sims/graph/server";
+import { startM365Lake, type M365Lake } from "./m365-lake";
 
 /**
  * Microsoft 365 through the whole engine: the Graph simulator over HTTP, the
@@ -16,31 +10,23 @@ import { startGraphSimulator, type GraphSim } from "../../sims/graph/server";
  * users are the directory's.
  */
 const DIRECTORY = { directoryId: "5f0c1d2e-3a4b-4c5d-8e6f-708192a3b4c5", domain: "acme.onmicrosoft.com", clientId: "lake-app", clientSecret: "s3cret" };
-const TODAY = new Date("2026-12-04T12:00:00Z");
 
-let sim: GraphSim;
+let lake: M365Lake;
 let directory: GraphDirectory;
 let tenantId: string;
-let kit: SourceKit;
 
 beforeAll(async () => {
-  sim = await startGraphSimulator({ directories: [DIRECTORY], demo: { seed: 5, today: TODAY } });
-  directory = sim.directory(DIRECTORY.directoryId);
-  const client = createGraphClient({ graphBaseUrl: sim.url, loginBaseUrl: sim.url, ...DIRECTORY, maxPageSize: 50, sleep: async () => {} });
-  kit = { connector: createM365Connector(client, { now: () => TODAY }), mapper: createM365Mapper({ now: () => TODAY }) };
-  const tenant = await platformDb.tenant.create({ data: { slug: `m365-${randomUUID().slice(0, 8)}`, name: "M365 Co", status: "active" } });
-  tenantId = tenant.id;
+  lake = await startM365Lake(DIRECTORY, 5);
+  ({ directory, tenantId } = lake);
 });
-afterAll(() => sim.close());
+afterAll(() => lake.sim.close());
 
-async function sync(mode: "full" | "incremental") {
-  const { syncRunId } = await db.$withTenant(tenantId, (tx) => requestSyncIn(tx, tenantId, { source: "m365", mode, trigger: "cli", queue: false }));
-  return runSync(tenantId, syncRunId, kit);
-}
+const sync = (mode: "full" | "incremental") => lake.sync(mode);
 
 /** What the directory holds, computed from the simulator's own state. */
 function directoryContacts() {
-  const withMailbox = new Set([...directory.users.values()].filter((u) => !u.deleted && u.item.hasMailbox).map((u) => u.item.id));
+  // A disabled user's mailbox is not read: they have left.
+  const withMailbox = new Set([...directory.users.values()].filter((u) => !u.deleted && u.item.accountEnabled && u.item.hasMailbox).map((u) => u.item.id));
   const live = [...directory.contacts.values()].filter((c) => !c.deleted && withMailbox.has(c.owner));
   return {
     emails: [...new Set(live.flatMap((c) => (c.item.emailAddresses[0] ? [c.item.emailAddresses[0].address.toLowerCase()] : [])))].sort(),

@@ -14,6 +14,7 @@ import { aadError, contactJson, eventJson, graphError, inWindow, pick, userJson,
  *   GET  /v1.0/users/{id}/contactFolders, /users/{id}/contacts     (Contacts.Read)
  *   GET  /v1.0/users/{id}/contactFolders/{id}/contacts/delta
  *   GET  /v1.0/users/{id}/calendarView[/delta]?startDateTime&endDateTime (Calendars.Read)
+ *   POST /v1.0/$batch                                             (JSON batching of the GETs above)
  * Delta rounds hand out real `$skiptoken`/`$deltatoken` links, report deleted
  * items as `@removed`, and answer 410 `syncStateNotFound` for a token they do
  * not know (or after `expireDeltaTokens()`). Like Graph, `contactFolders`
@@ -35,7 +36,18 @@ export type GraphSimOptions = {
   linkBaseUrl?: string;
 };
 
-export type GraphSimRequest = { method: string; path: string; query: Record<string, string>; status: number };
+/** A request the simulator answered; `inBatch` for one that came inside a `$batch` (which is listed too, as its own POST). */
+export type GraphSimRequest = { method: string; path: string; query: Record<string, string>; status: number; inBatch?: boolean };
+
+/** Graph takes at most this many requests in one JSON batch. */
+const BATCH_LIMIT = 20;
+
+type BatchRequest = { id: string; method: string; url: string; headers?: Record<string, string> };
+
+/** `retry-after` → `Retry-After`, as Graph spells the headers of a batch's responses. */
+function headerCase(name: string): string {
+  return name.replace(/(^|-)([a-z])/g, (_, dash: string, letter: string) => dash + letter.toUpperCase());
+}
 
 export type GraphSim = {
   url: string;
@@ -115,11 +127,18 @@ export async function startGraphSimulator(options: GraphSimOptions): Promise<Gra
     return { status: 200, body: { token_type: "Bearer", expires_in: lifetime, ext_expires_in: lifetime, access_token: accessToken } };
   }
 
-  function graph(req: http.IncomingMessage, url: URL): Reply {
+  function session(authorization: string | undefined) {
+    const bearer = /^Bearer (.+)$/i.exec(authorization ?? "")?.[1];
+    const found = bearer ? tokens.get(bearer) : undefined;
+    return found && found.expiresAt > now() ? found : undefined;
+  }
+
+  const invalidToken = () => graphError(401, "InvalidAuthenticationToken", "Access token validation failure. Invalid audience.");
+
+  function graph(headers: { authorization?: string; prefer?: string }, url: URL): Reply {
     stats.graphRequests += 1;
-    const bearer = /^Bearer (.+)$/i.exec(req.headers.authorization ?? "")?.[1];
-    const session = bearer ? tokens.get(bearer) : undefined;
-    if (!session || session.expiresAt <= now()) return graphError(401, "InvalidAuthenticationToken", "Access token validation failure. Invalid audience.");
+    const caller = session(headers.authorization);
+    if (!caller) return invalidToken();
     if (throttle.left > 0) {
       throttle.left -= 1;
       stats.throttled += 1;
@@ -127,9 +146,9 @@ export async function startGraphSimulator(options: GraphSimOptions): Promise<Gra
         throttle.status === 429 ? ["TooManyRequests", "Too many requests."] : ["ServiceNotAvailable", "The service is temporarily unavailable."];
       return { ...graphError(throttle.status, code, message), headers: { "retry-after": String(throttle.retryAfterS) } };
     }
-    const directory = directories.get(session.directoryId)!;
+    const directory = directories.get(caller.directoryId)!;
     const query = new Map([...url.searchParams].map(([k, v]) => [k.toLowerCase(), v]));
-    const pageSize = Number(/odata\.maxpagesize=(\d+)/.exec(String(req.headers.prefer ?? ""))?.[1] ?? options.defaultPageSize ?? 50);
+    const pageSize = Number(/odata\.maxpagesize=(\d+)/.exec(headers.prefer ?? "")?.[1] ?? options.defaultPageSize ?? 50);
     const parts = url.pathname.slice("/v1.0/".length).split("/").map(decodeURIComponent);
     const select = query.get("$select")?.split(",").filter(Boolean);
     const top = query.has("$top") ? Number(query.get("$top")) : pageSize;
@@ -262,17 +281,75 @@ export async function startGraphSimulator(options: GraphSimOptions): Promise<Gra
     return { status: 200, body: { "@odata.context": context, "@odata.deltaLink": `${linkBase}?$deltatoken=${token}`, value } };
   }
 
-  /** A plain collection, paged with an opaque `$skiptoken`. */
+  /** A plain collection, paged with an opaque `$skiptoken`; `$count=true` adds the total, `$filter` is not applied. */
   function list<T>(url: URL, query: Map<string, string>, top: number, items: T[], json: (item: T) => unknown): Reply {
     const offset = Number(Buffer.from(query.get("$skiptoken") ?? "", "base64url").toString() || 0);
     const value = items.slice(offset, offset + top).map(json);
-    const body: Record<string, unknown> = { value };
+    const select = query.get("$select");
+    const body: Record<string, unknown> = {
+      "@odata.context": `${options.linkBaseUrl ?? ownUrl}/v1.0/$metadata#${url.pathname.slice("/v1.0/".length)}${select ? `(${select})` : ""}`,
+    };
+    if (query.get("$count") === "true") body["@odata.count"] = items.length;
+    body.value = value;
     const next = new URLSearchParams([...url.searchParams].filter(([k]) => k.toLowerCase() !== "$skiptoken"));
     if (offset + top < items.length) {
       next.set("$skiptoken", Buffer.from(String(offset + top)).toString("base64url"));
       body["@odata.nextLink"] = `${options.linkBaseUrl ?? ownUrl}${url.pathname}?${next.toString()}`;
     }
     return { status: 200, body };
+  }
+
+  /**
+   * `POST /v1.0/$batch` (https://learn.microsoft.com/en-us/graph/json-batching):
+   * up to 20 requests, each run through the same handlers as if sent alone
+   * with the batch's token and its own headers, answered as `responses` with
+   * each one's id, status, headers and body, in reverse order (Graph answers
+   * in whatever order they finish). A malformed batch, one with more than 20
+   * requests or with an id twice, is a 400 as a whole. Only GETs are served: the
+   * app holds read permissions, so a write to a user is refused (403) and any
+   * other write target does not take that method (405).
+   */
+  function batch(authorization: string | undefined, rawBody: string): Reply {
+    if (!session(authorization)) return invalidToken();
+    let asked: unknown;
+    try {
+      asked = (JSON.parse(rawBody) as { requests?: unknown }).requests;
+    } catch {
+      return graphError(400, "BadRequest", "Invalid batch payload format.");
+    }
+    const valid = (r: unknown): r is BatchRequest =>
+      typeof r === "object" && r !== null && ["id", "method", "url"].every((key) => typeof (r as Record<string, unknown>)[key] === "string");
+    if (!Array.isArray(asked) || asked.length === 0 || !asked.every(valid)) return graphError(400, "BadRequest", "Invalid batch payload format.");
+    if (asked.length > BATCH_LIMIT) return graphError(400, "BadRequest", `The number of requests in a batch exceeds the limit of ${BATCH_LIMIT}.`);
+    const ids = new Set<string>();
+    for (const { id } of asked) {
+      if (ids.has(id.toLowerCase())) return graphError(400, "BadRequest", `Request Id ${id} has to be unique in a batch.`);
+      ids.add(id.toLowerCase());
+    }
+    const responses = asked.map((request) => {
+      const reply = batchItem(authorization, request);
+      requests.push({ method: request.method, path: reply.path, query: reply.query, status: reply.status, inBatch: true });
+      const headers: Record<string, string> = { "Cache-Control": "no-cache", "Content-Type": "application/json", ...reply.headers };
+      return { id: request.id, status: reply.status, headers, body: reply.body };
+    });
+    return { status: 200, body: { responses: responses.reverse() } };
+  }
+
+  function batchItem(authorization: string | undefined, request: BatchRequest): Reply & { path: string; query: Record<string, string> } {
+    // Relative to the version root, with or without the leading slash (Graph's own example has both).
+    const url = new URL(`/v1.0/${request.url.replace(/^\//, "")}`, "http://sim");
+    const where = { path: url.pathname, query: Object.fromEntries(url.searchParams) };
+    if (/^(https?:)?\/\//i.test(request.url)) return { ...graphError(400, "BadRequest", "Invalid request URL."), ...where };
+    if (request.method.toUpperCase() !== "GET") {
+      // The app holds read permissions only: a write to a user is refused; any other target takes no writes here.
+      if (/^\/v1\.0\/users(\/[^/]+)?$/.test(url.pathname)) {
+        return { ...graphError(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation."), ...where };
+      }
+      return { ...graphError(405, "Request_BadRequest", "Specified HTTP method is not allowed for the request target."), ...where };
+    }
+    const prefer = Object.entries(request.headers ?? {}).find(([name]) => name.toLowerCase() === "prefer")?.[1];
+    const reply = graph({ authorization, prefer }, url);
+    return { ...reply, headers: Object.fromEntries(Object.entries(reply.headers ?? {}).map(([k, v]) => [headerCase(k), v])), ...where };
   }
 
   function syncStateNotFound(url: URL): Reply {
@@ -302,7 +379,9 @@ export async function startGraphSimulator(options: GraphSimOptions): Promise<Gra
     let reply: Reply;
     if (tokenPath && req.method === "POST")
       reply = token(decodeURIComponent(tokenPath[1]!), req.headers["content-type"], Buffer.concat(chunks).toString("utf8"));
-    else if (url.pathname.startsWith("/v1.0/") && req.method === "GET") reply = graph(req, url);
+    else if (url.pathname === "/v1.0/$batch" && req.method === "POST") reply = batch(req.headers.authorization, Buffer.concat(chunks).toString("utf8"));
+    else if (url.pathname.startsWith("/v1.0/") && req.method === "GET")
+      reply = graph({ authorization: req.headers.authorization, prefer: String(req.headers.prefer ?? "") }, url);
     else reply = graphError(404, "UnknownError", `No route for ${req.method} ${url.pathname}`);
     requests.push({ method: req.method ?? "GET", path: url.pathname, query: Object.fromEntries(url.searchParams), status: reply.status });
     res.writeHead(reply.status, { "content-type": "application/json; charset=utf-8", ...reply.headers });
@@ -318,7 +397,7 @@ export async function startGraphSimulator(options: GraphSimOptions): Promise<Gra
   return {
     url: ownUrl,
     port,
-    requests,
+    requests: requests,
     stats,
     directory(directoryId) {
       const directory = directories.get(directoryId);

@@ -95,6 +95,37 @@ describe("Graph simulator", () => {
     expect((await get(sim, "users", accessToken)).status).toBe(200);
   });
 
+  it("runs each request of a $batch through the same handlers, answering under its id with its own status and Retry-After", async () => {
+    const sim = await start();
+    const accessToken = (await tokenFor(sim, acme.directoryId)).body.access_token as string;
+    const user = [...sim.directory(acme.directoryId).users.values()].find((u) => u.item.hasMailbox)!.item.id;
+    sim.throttleNext(1, 4);
+    const res = await fetch(`${sim.url}/v1.0/$batch`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${accessToken}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        requests: [
+          { id: "a", method: "GET", url: "/users?$select=id,mail" },
+          { id: "b", method: "GET", url: `/users/${user}/contactFolders`, headers: { Prefer: "odata.maxpagesize=1" } },
+          { id: "c", method: "GET", url: "users/delta?$deltatoken=never-issued" },
+        ],
+      }),
+    });
+    expect(res.status).toBe(200);
+    const { responses } = (await res.json()) as { responses: Array<{ id: string; status: number; headers: Record<string, string>; body: any }> };
+    const byId = Object.fromEntries(responses.map((r) => [r.id, r]));
+    expect(responses.map((r) => r.id)).toEqual(["c", "b", "a"]);
+    expect(byId.a).toMatchObject({ status: 429, headers: { "Retry-After": "4" }, body: { error: { code: "TooManyRequests" } } });
+    expect(byId.b!.body.value).toEqual((await get(sim, `users/${user}/contactFolders`, accessToken)).body.value);
+    expect(byId.c).toMatchObject({ status: 410, body: { error: { code: "SyncStateNotFound" } } });
+    expect(sim.requests.filter((r) => r.inBatch).map((r) => [r.path, r.status])).toEqual([
+      ["/v1.0/users", 429],
+      [`/v1.0/users/${user}/contactFolders`, 200],
+      ["/v1.0/users/delta", 410],
+    ]);
+    expect((await fetch(`${sim.url}/v1.0/$batch`, { method: "POST", body: "{}" })).status).toBe(401);
+  });
+
   it("plays the admin-consent page: redirects back with the directory the admin accepted for, or with the refusal", async () => {
     const sim = await start();
     const link = (tenant: string, clientId = "lake-app") =>

@@ -122,7 +122,8 @@ export function eventJson(t: Tracked<SimEvent>): Record<string, unknown> {
 }
 
 export function graphError(status: number, code: string, message: string): Reply {
-  return { status, body: { error: { code, message, innerError: { "request-id": randomUUID(), date: new Date().toISOString().slice(0, 19) } } } };
+  const innerError = { date: new Date().toISOString().slice(0, 19), "request-id": randomUUID(), "client-request-id": randomUUID() };
+  return { status, body: { error: { code, message, innerError } } };
 }
 
 /** The identity platform's error body (https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-client-creds-grant-flow#error-response). */

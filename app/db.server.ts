@@ -4,6 +4,7 @@ import { env } from "./env.server";
 import { Prisma, PrismaClient } from "./generated/prisma/client";
 import { requestStatementTimeout } from "./http/statement-timeout.server";
 import { currentLogContext } from "./logger.server";
+import { watchPool } from "./metrics/registry.server";
 import { singleton } from "./singleton.server";
 
 /** A Prisma transaction in which row-level security sees exactly one tenant. */
@@ -40,10 +41,12 @@ function tenantScopeValues(tenantId: string, actor: TenantScopeOptions["actor"])
   return [tenantId, actor?.sub ?? "", actor?.email ?? "", currentLogContext().requestId ?? "", statementTimeout === null ? null : String(statementTimeout)];
 }
 
-function createAppClient(connectionString: string, max: number) {
+function createAppClient(connectionString: string, max: number, poolName?: string) {
   // The pool's connections send the held-back BEGIN and tenant setting with the first statement
   // (see tenant-scope-pipeline.server.ts), which is why the setting goes through its exact SQL text.
-  const adapter = new PrismaPg(createTenantScopePool(connectionString, max), { disposeExternalPool: true });
+  const pool = createTenantScopePool(connectionString, max);
+  if (poolName) watchPool(poolName, pool);
+  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   const base = new PrismaClient({ adapter });
   return base.$extends({
     name: "tenant-scope",
@@ -94,13 +97,13 @@ export type AppDb = ReturnType<typeof createAppClient>;
  * The application client: connects as the RLS-bound application role. Outside
  * `$withTenant` it sees no tenant-owned row at all.
  */
-export const db: AppDb = singleton("db:app", () => createAppClient(env().APP_DATABASE_URL, env().DB_POOL_SIZE));
+export const db: AppDb = singleton("db:app", () => createAppClient(env().APP_DATABASE_URL, env().DB_POOL_SIZE, "app"));
 
 /**
  * Shortlist exports' own small pool (app role, RLS like `db`): however many
  * downloads are open and however slowly they are read, the app's pool stays free.
  */
-export const exportDb: AppDb = singleton("db:export", () => createAppClient(env().APP_DATABASE_URL, env().EXPORT_POOL_SIZE));
+export const exportDb: AppDb = singleton("db:export", () => createAppClient(env().APP_DATABASE_URL, env().EXPORT_POOL_SIZE, "export"));
 
 /**
  * The platform client: cross-tenant access for the control plane, schedulers

@@ -53,6 +53,10 @@ const baseEnv = z.object({
   SESSION_MAX_DAYS: z.coerce.number().int().min(1).max(90).default(7),
   /** Reverse proxies in front of the web server whose X-Forwarded-For entry is believed (0 = the socket's peer is the client). */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /** Bearer token for GET /metrics. Unset: the endpoint is open in development and tests and answers 404 in production. */
+  METRICS_TOKEN: z.string().min(16, "at least 16 characters").optional(),
+  /** Port on which a worker process serves its own /metrics (jobs, vendor latency, its pools), with the same token; unset: none. */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
 });
 
 /** The platform's settings: the base above plus each integration's own fragment. */

@@ -12,6 +12,7 @@ import { requireEnvOrExit } from "../env.server";
 import { installRequestLimits } from "../http/request-limits.server";
 import { requestLoadContext, securityHeaders } from "../http/security-headers.server";
 import { log, rootLogger, withLogContext } from "../logger.server";
+import { httpMetrics } from "../metrics/http-metrics.server";
 
 /**
  * The web server: express in front of the Remix build. Parses the environment
@@ -54,6 +55,9 @@ app.use((req, res, next) => {
     next();
   });
 });
+
+// Every request counted and timed by Remix route id (see metrics/http-metrics.server.ts), refused ones included.
+app.use(httpMetrics(build.routes, { publicDir: "public" }));
 
 app.use(securityHeaders({ production: config.NODE_ENV === "production", formTargets: config.NEXIUS_ISSUER ? [new URL(config.NEXIUS_ISSUER).origin] : [] }));
 // Body size, per-address rate limits and the SQL statement limit (see http/request-limits.server.ts).

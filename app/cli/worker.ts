@@ -2,10 +2,15 @@ import "./load-dotenv";
 import { requireEnvOrExit } from "../env.server";
 import { startWorker } from "../jobs/worker.server";
 import { rootLogger } from "../logger.server";
+import { serveWorkerMetrics } from "../metrics/exposition.server";
 
-requireEnvOrExit();
+const config = requireEnvOrExit();
 const worker = await startWorker();
 rootLogger.info({ workerId: worker.workerId }, "worker started");
+if (config.WORKER_METRICS_PORT) {
+  await serveWorkerMetrics(config.WORKER_METRICS_PORT);
+  rootLogger.info({ port: config.WORKER_METRICS_PORT }, "worker metrics at /metrics");
+}
 
 let stopping = false;
 async function shutdown(signal: string) {

@@ -6,6 +6,8 @@ import { Logger, parseCrontab, run, type LogFunctionFactory, type Runner, type T
 import pg from "pg";
 import { env } from "../env.server";
 import { rootLogger } from "../logger.server";
+import { observeJobs } from "../metrics/job-metrics.server";
+import { watchPool } from "../metrics/registry.server";
 import { toGraphileTask, type TaskDefinition } from "./define-task.server";
 import { beat, forget, HEARTBEAT_INTERVAL_MS, mayReleaseDeadWorkers, releaseDeadWorkers } from "./heartbeat.server";
 import { taskDefinitions } from "./tasks.server";
@@ -47,7 +49,10 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Wor
   // The queue's own connections log in as the owner of graphile-worker's schema: the
   // application role has no rights on the job tables. Tasks do their work through
   // the app's clients, so RLS applies to them as before.
-  const pgPool = new pg.Pool({ connectionString: config.DATABASE_URL, max: Math.min(24, (options.concurrency ?? config.WORKER_CONCURRENCY) + 2) });
+  const pgPool = watchPool(
+    "job_queue",
+    new pg.Pool({ connectionString: config.DATABASE_URL, max: Math.min(24, (options.concurrency ?? config.WORKER_CONCURRENCY) + 2) }),
+  );
   const onConnectionError = (error: Error & { code?: string }) => rootLogger.error({ code: error.code, reason: error.message }, "job queue connection lost");
   pgPool.on("error", onConnectionError);
   pgPool.on("connect", (client) => client.on("error", onConnectionError));
@@ -62,6 +67,7 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Wor
   const graphileWorkerIds = new Set<string>();
   events.on("pool:create", ({ workerPool }) => graphileWorkerIds.add(workerPool.id));
   events.on("worker:create", ({ worker }) => graphileWorkerIds.add(worker.workerId));
+  observeJobs(events);
 
   const runner = await run({
     events,

@@ -1,3 +1,4 @@
+import { secondsSince, vendorCallDuration } from "~/metrics/registry.server";
 import { BadResponse, Timeout, Unavailable, type VendorName } from "./errors.server";
 
 export type FetchLike = typeof fetch;
@@ -25,6 +26,8 @@ export async function vendorRequest(
   if (init.json !== undefined) headers["content-type"] = "application/json";
   let response: Response;
   let text: string;
+  const started = process.hrtime.bigint();
+  const observe = (outcome: "ok" | "timeout" | "unavailable") => vendorCallDuration.observe({ vendor, outcome }, secondsSince(started));
   try {
     response = await doFetch(url, {
       method: init.method,
@@ -33,7 +36,9 @@ export async function vendorRequest(
       signal: AbortSignal.timeout(init.timeoutMs),
     });
     text = await response.text();
+    observe("ok");
   } catch (error) {
+    observe(isAbort(error) ? "timeout" : "unavailable");
     if (isAbort(error)) throw new Timeout(vendor, `no answer within ${init.timeoutMs} ms`, { cause: error });
     throw new Unavailable(vendor, `request failed: ${(error as Error).message}`, { cause: error });
   }

@@ -3,8 +3,9 @@ import { expect, test } from "./support/test";
 /**
  * /app/settings in a real browser: suppression lists filled by paste and by
  * CSV upload, with the refused rows listed by line; a threshold mistake kept
- * in the form; viewers refused; an admin disconnects Microsoft 365 and
- * connects it again through the (simulated) Microsoft admin-consent page.
+ * in the form; viewers refused; an admin disconnects Microsoft 365,
+ * connects it again through the (simulated) Microsoft admin-consent page and
+ * has a malformed own app registration refused in the form.
  */
 test.describe("ops", () => {
   test.use({ signedInAs: "ops" });
@@ -118,5 +119,21 @@ test.describe("admin", () => {
     await expect(m365.getByText("connected", { exact: true })).toBeVisible();
     await expect(m365).toContainText(directoryId);
     await expect(m365).toContainText("by admin@globex.test");
+
+    // The own-app-registration form by keyboard: a malformed id is refused in place and nothing changes.
+    await m365.getByText("Use your own app registration…").click();
+    await expect(m365.getByLabel("Directory (tenant) ID")).toHaveValue(directoryId);
+    const clientId = m365.getByLabel("Application (client) ID");
+    await clientId.focus();
+    await page.keyboard.type("not-a-guid");
+    await page.keyboard.press("Tab");
+    await expect(m365.getByLabel("Client secret")).toBeFocused();
+    await page.keyboard.type("some-secret-value");
+    await page.keyboard.press("Enter");
+    await expect(m365.getByText("The application (client) id is a GUID such as 0b8e4c2a-1f3d-4e5a-9b6c-7d8e9f0a1b2c")).toBeVisible();
+    await expect(clientId).toHaveAttribute("aria-invalid", "true");
+    await page.reload();
+    await expect(m365.getByRole("definition").filter({ hasText: "The platform's" })).toBeVisible();
+    await expect(m365.getByText("connected", { exact: true })).toBeVisible();
   });
 });

@@ -41,7 +41,7 @@ export async function dashboardOverview(tx: TenantTx, scope: LakeScope, now = ne
   const periods = overviewPeriods(now);
   const [open] = await tx.$queryRaw<[{ count: number; value: number; weighted: number }]>`
     SELECT coalesce(sum(count), 0)::int AS count, coalesce(sum(value), 0)::float8 AS value, coalesce(sum(weighted_value), 0)::float8 AS weighted
-    FROM lake_pipeline_owner_summary WHERE outcome = 'open' AND ${ownedBy(scope, Prisma.sql`owner_id`)}`;
+    FROM lake_pipeline_owner_totals WHERE outcome = 'open' AND ${ownedBy(scope, Prisma.sql`owner_id`)}`;
   const months = await tx.$queryRaw<Array<ClosedTotals & { month: string }>>`
     SELECT date_trunc('month', day)::date::text AS month, sum(won)::int AS won, sum(lost)::int AS lost,
            sum(won_value)::float8 AS won_value, sum(cycle_days_total)::float8 AS cycle_days

@@ -64,12 +64,17 @@ export async function refreshServing(tx: TenantTx): Promise<ServingRefresh> {
     owners AS (
       INSERT INTO lake_pipeline_owner_summary AS s (month, owner_id, team_id, outcome, count, value, weighted_value)
       SELECT month, owner_id, team_id, outcome, sum(count), sum(value), sum(weighted_value) FROM net WHERE tag IS NULL GROUP BY month, owner_id, team_id, outcome
-      ON CONFLICT (tenant_id, month, COALESCE(owner_id, ${NO_ID}), COALESCE(team_id, ${NO_ID}), outcome) DO UPDATE SET ${addDelta})
+      ON CONFLICT (tenant_id, month, COALESCE(owner_id, ${NO_ID}), COALESCE(team_id, ${NO_ID}), outcome) DO UPDATE SET ${addDelta}),
+    owner_totals AS (
+      INSERT INTO lake_pipeline_owner_totals AS s (owner_id, team_id, outcome, count, value, weighted_value)
+      SELECT owner_id, team_id, outcome, sum(count), sum(value), sum(weighted_value) FROM net WHERE tag IS NULL GROUP BY owner_id, team_id, outcome
+      ON CONFLICT (tenant_id, COALESCE(owner_id, ${NO_ID}), COALESCE(team_id, ${NO_ID}), outcome) DO UPDATE SET ${addDelta})
     SELECT DISTINCT month::text AS month FROM net ORDER BY 1`;
   const pipelineMonths = months.map((m) => m.month);
   if (pipelineMonths.length) {
     // A group its last deal left is gone, as a recompute would leave it.
     for (const table of PIPELINE_SUMMARIES) await tx.$executeRaw`DELETE FROM ${table} WHERE month = ANY(${pipelineMonths}::date[]) AND count = 0`;
+    await tx.$executeRaw`DELETE FROM lake_pipeline_owner_totals WHERE count = 0`;
   }
   const dirty = await tx.$queryRaw<Array<{ day: string }>>`
     WITH consumed AS (DELETE FROM lake_serving_dirty RETURNING day) SELECT DISTINCT day::text AS day FROM consumed ORDER BY 1`;
@@ -87,6 +92,7 @@ export async function rebuildServing(tx: TenantTx): Promise<void> {
   await tx.$executeRaw`DELETE FROM lake_serving_dirty`;
   await tx.$executeRaw`DELETE FROM lake_pipeline_deltas`;
   for (const table of PIPELINE_SUMMARIES) await tx.$executeRaw`DELETE FROM ${table}`;
+  await tx.$executeRaw`DELETE FROM lake_pipeline_owner_totals`;
   await tx.$executeRaw`DELETE FROM lake_kpi_daily`;
   await tx.$executeRaw`${insertPipeline()}`;
   await tx.$executeRaw`${insertPipelineTags()}`;
@@ -96,6 +102,9 @@ export async function rebuildServing(tx: TenantTx): Promise<void> {
   await tx.$executeRaw`
     INSERT INTO lake_pipeline_owner_summary (month, owner_id, team_id, outcome, count, value, weighted_value)
     SELECT month, owner_id, team_id, outcome, sum(count), sum(value), sum(weighted_value) FROM lake_pipeline_summary GROUP BY month, owner_id, team_id, outcome`;
+  await tx.$executeRaw`
+    INSERT INTO lake_pipeline_owner_totals (owner_id, team_id, outcome, count, value, weighted_value)
+    SELECT owner_id, team_id, outcome, sum(count), sum(value), sum(weighted_value) FROM lake_pipeline_owner_summary GROUP BY owner_id, team_id, outcome`;
   await tx.$executeRaw`${insertKpis(null)}`;
 }
 

@@ -58,6 +58,7 @@ describe("row-level security catalog", () => {
       "lake_kpi_daily",
       "lake_opportunities",
       "lake_pipeline_owner_summary",
+      "lake_pipeline_owner_totals",
       "lake_pipeline_summary",
       "lake_pipeline_tag_summary",
       "lake_pipeline_team_summary",

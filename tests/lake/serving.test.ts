@@ -64,7 +64,12 @@ async function coarseCopies(tenantId: string) {
     const byOwner = (table: Prisma.Sql) => tx.$queryRaw<unknown[]>`
       SELECT month::text, owner_id, team_id, outcome, sum(count)::int AS count, sum(value)::text AS value, round(sum(weighted_value), 2)::text AS weighted
       FROM ${table} GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`;
+    const byOwnerInAll = (table: Prisma.Sql) => tx.$queryRaw<unknown[]>`
+      SELECT owner_id, team_id, outcome, sum(count)::int AS count, sum(value)::text AS value, round(sum(weighted_value), 2)::text AS weighted
+      FROM ${table} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`;
     return {
+      totals: await byOwnerInAll(Prisma.sql`lake_pipeline_owner_totals`),
+      summedTotals: await byOwnerInAll(Prisma.sql`lake_pipeline_summary`),
       teams: await byTeam(Prisma.sql`lake_pipeline_team_summary`),
       owners: await byOwner(Prisma.sql`lake_pipeline_owner_summary`),
       summedTeams: await byTeam(Prisma.sql`lake_pipeline_summary`),
@@ -105,6 +110,7 @@ describe("refreshServing", () => {
     expect(copies.teams.length).toBeGreaterThan(0);
     expect(copies.teams).toEqual(copies.summedTeams);
     expect(copies.owners).toEqual(copies.summedOwners);
+    expect(copies.totals).toEqual(copies.summedTotals);
   });
 
   it("changes only the groups a change touched: another group stays as it was", async () => {
@@ -143,6 +149,7 @@ describe("refreshServing", () => {
     const copies = await coarseCopies(tenantA);
     expect(copies.teams).toEqual(copies.summedTeams);
     expect(copies.owners).toEqual(copies.summedOwners);
+    expect(copies.totals).toEqual(copies.summedTotals);
     expect(await servedKpis(tenantA)).toEqual(roundedKpis(expectedKpis(world)));
   });
 });
@@ -288,7 +295,7 @@ describe("another tenant", () => {
     expect(await servedPipeline(tenantA)).toEqual(expectedPipeline(world));
 
     expect(await servedPipeline(tenantB)).toEqual([]);
-    expect(await coarseCopies(tenantB)).toEqual({ teams: [], owners: [], summedTeams: [], summedOwners: [] });
+    expect(await coarseCopies(tenantB)).toEqual({ totals: [], summedTotals: [], teams: [], owners: [], summedTeams: [], summedOwners: [] });
     const overview = await withLakeScope(tenantB, WHOLE_TENANT, (tx) => dashboardOverview(tx, WHOLE_TENANT, new Date("2026-11-20T04:00:00Z")));
     expect(overview.openPipeline).toEqual({ count: 0, value: 0, weightedValue: 0 });
     expect(overview.stale.count).toBe(0);

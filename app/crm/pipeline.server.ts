@@ -114,23 +114,40 @@ async function namesOf(tx: TenantTx, teamIds: string[], ownerIds: string[]) {
   return { teams: new Map(teams.map((t) => [t.id, t.name])), owners: new Map(owners.map((u) => [u.id, u.name])) };
 }
 
-/** Open deals due this Singapore month and before today, from the open-deadline index. */
+/**
+ * Open deals due this Singapore month, and before today. Without a tag, the
+ * months before this one come from the open deals' months and this month's
+ * days from the deals (the open-deadline index); a tag, which the months do
+ * not carry, reads the deals throughout.
+ */
 async function dueDeals(tx: TenantTx, access: LakeAccess, filters: PipelineFilters, now: Date) {
   const periods = overviewPeriods(now);
-  const where = [
-    Prisma.sql`o.outcome = 'open' AND o.active AND o.deleted_at IS NULL AND o.deadline IS NOT NULL`,
-    ownedBy(access.scope, Prisma.sql`o.owner_id`),
-    filters.team ? Prisma.sql`o.team_id = ${filters.team}::uuid` : Prisma.sql`TRUE`,
-    filters.owner ? Prisma.sql`o.owner_id = ${filters.owner}::uuid` : Prisma.sql`TRUE`,
-    filters.tag ? Prisma.sql`o.tags @> ARRAY[${filters.tag}]::text[]` : Prisma.sql`TRUE`,
-  ];
+  const narrowed = (table: string) =>
+    Prisma.join(
+      [
+        ownedBy(access.scope, Prisma.raw(`${table}.owner_id`)),
+        filters.team ? Prisma.sql`${Prisma.raw(table)}.team_id = ${filters.team}::uuid` : Prisma.sql`TRUE`,
+        filters.owner ? Prisma.sql`${Prisma.raw(table)}.owner_id = ${filters.owner}::uuid` : Prisma.sql`TRUE`,
+      ],
+      " AND ",
+    );
+  const deals = (from: Prisma.Sql) => Prisma.sql`
+    SELECT o.deadline, o.expected_revenue AS value, 1 AS count FROM lake_opportunities o
+    WHERE o.outcome = 'open' AND o.active AND o.deleted_at IS NULL AND o.deadline IS NOT NULL AND o.deadline >= ${from}
+      AND o.deadline < ${periods.nextMonth}::date AND ${narrowed("o")}
+      AND ${filters.tag ? Prisma.sql`o.tags @> ARRAY[${filters.tag}]::text[]` : Prisma.sql`TRUE`}`;
+  const source = filters.tag
+    ? deals(Prisma.sql`'-infinity'::date`)
+    : Prisma.sql`
+        SELECT m.month AS deadline, m.value, m.count FROM lake_open_deal_months m
+        WHERE m.measure = 'deadline' AND m.month < ${periods.thisMonth}::date AND ${narrowed("m")}
+        UNION ALL ${deals(Prisma.sql`${periods.thisMonth}::date`)}`;
   const [due] = await tx.$queryRaw<[{ month_count: number; month_value: number; overdue_count: number; overdue_value: number }]>`
-    SELECT count(*) FILTER (WHERE o.deadline >= ${periods.thisMonth}::date)::int AS month_count,
-           coalesce(sum(o.expected_revenue) FILTER (WHERE o.deadline >= ${periods.thisMonth}::date), 0)::float8 AS month_value,
-           count(*) FILTER (WHERE o.deadline < ${periods.today}::date)::int AS overdue_count,
-           coalesce(sum(o.expected_revenue) FILTER (WHERE o.deadline < ${periods.today}::date), 0)::float8 AS overdue_value
-    FROM lake_opportunities o
-    WHERE ${Prisma.join(where, " AND ")} AND o.deadline < ${periods.nextMonth}::date`;
+    SELECT coalesce(sum(d.count) FILTER (WHERE d.deadline >= ${periods.thisMonth}::date), 0)::int AS month_count,
+           coalesce(sum(d.value) FILTER (WHERE d.deadline >= ${periods.thisMonth}::date), 0)::float8 AS month_value,
+           coalesce(sum(d.count) FILTER (WHERE d.deadline < ${periods.today}::date), 0)::int AS overdue_count,
+           coalesce(sum(d.value) FILTER (WHERE d.deadline < ${periods.today}::date), 0)::float8 AS overdue_value
+    FROM (${source}) d`;
   return { closingThisMonth: { count: due.month_count, value: due.month_value }, overdue: { count: due.overdue_count, value: due.overdue_value } };
 }
 

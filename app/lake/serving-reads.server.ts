@@ -4,6 +4,7 @@ import { singaporeDate } from "~/utils/singapore-time";
 import { encodeFeedCursor, type FeedPosition } from "./feed-cursor";
 import { closedFigures, type ClosedFigures, type ClosedTotals } from "./kpi-figures";
 import { overviewPeriods } from "./overview-periods";
+import { SERVING_TIME_ZONE } from "./serving.server";
 
 /**
  * What the dashboards read from the lake: the serving zone's aggregates, and
@@ -19,6 +20,8 @@ export type LakeScope = { ownerIds: string[] | null };
 export const WHOLE_TENANT: LakeScope = { ownerIds: null };
 
 /** A deal is stale when it is open and neither it nor any activity about it moved in this many days. */
+const SINGAPORE = Prisma.sql`${SERVING_TIME_ZONE}::text`;
+
 export const STALE_AFTER_DAYS = 30;
 
 export type { ClosedFigures } from "./kpi-figures";
@@ -67,8 +70,9 @@ export async function dashboardOverview(tx: TenantTx, scope: LakeScope, now = ne
 
 /**
  * Open deals untouched for STALE_AFTER_DAYS: not updated, and no activity
- * dated since (a planned one ahead counts as attention). `attended_at` is the
- * later of the two, so they are one range of the open deals' index.
+ * dated since (a planned one ahead counts as attention); `attended_at` is the
+ * later of the two. Whole Singapore months before the cutoff come from the
+ * open deals' months, the cutoff's own month from the deals themselves.
  */
 export async function staleOpportunities(
   tx: TenantTx,
@@ -77,13 +81,26 @@ export async function staleOpportunities(
   filters: { ownerId?: string; teamId?: string } = {},
 ): Promise<{ count: number; value: number }> {
   const since = new Date(now.getTime() - STALE_AFTER_DAYS * 86_400_000);
+  const narrowed = (table: string) =>
+    Prisma.join(
+      [
+        ownedBy(scope, Prisma.raw(`${table}.owner_id`)),
+        filters.ownerId ? Prisma.sql`${Prisma.raw(table)}.owner_id = ${filters.ownerId}::uuid` : Prisma.sql`TRUE`,
+        filters.teamId ? Prisma.sql`${Prisma.raw(table)}.team_id = ${filters.teamId}::uuid` : Prisma.sql`TRUE`,
+      ],
+      " AND ",
+    );
+  const cutoffMonth = Prisma.sql`date_trunc('month', ${since}::timestamptz AT TIME ZONE ${SINGAPORE})::date`;
   const [stale] = await tx.$queryRaw<[{ count: number; value: number }]>`
-    SELECT count(*)::int AS count, coalesce(sum(o.expected_revenue), 0)::float8 AS value
-    FROM lake_opportunities o
-    WHERE o.outcome = 'open' AND o.active AND o.deleted_at IS NULL AND o.attended_at < ${since}
-      AND ${ownedBy(scope, Prisma.sql`o.owner_id`)}
-      AND ${filters.ownerId ? Prisma.sql`o.owner_id = ${filters.ownerId}::uuid` : Prisma.sql`TRUE`}
-      AND ${filters.teamId ? Prisma.sql`o.team_id = ${filters.teamId}::uuid` : Prisma.sql`TRUE`}`;
+    SELECT coalesce(sum(count), 0)::int AS count, coalesce(sum(value), 0)::float8 AS value FROM (
+      SELECT m.count, m.value FROM lake_open_deal_months m
+      WHERE m.measure = 'attended' AND m.month < ${cutoffMonth} AND ${narrowed("m")}
+      UNION ALL
+      SELECT 1, o.expected_revenue FROM lake_opportunities o
+      WHERE o.outcome = 'open' AND o.active AND o.deleted_at IS NULL
+        AND o.attended_at >= (${cutoffMonth}::timestamp AT TIME ZONE ${SINGAPORE}) AND o.attended_at < ${since}
+        AND ${narrowed("o")}
+    ) stale`;
   return stale;
 }
 

@@ -5,7 +5,8 @@ import { Prisma } from "~/generated/prisma/client";
  * The serving zone: the aggregates the dashboards read, refreshed after each
  * sync, never recomputed from scratch. The pipeline summaries add the deltas
  * the database recorded as deals changed (triggers on lake_opportunities);
- * the KPIs recompute the Singapore days the loader marked dirty.
+ * so do the open deals' months (by deadline and by last attention); the KPIs
+ * recompute the Singapore days the loader marked dirty.
  *
  * What counts: an opportunity whose source still has it (deleted_at unset)
  * and that is active or lost. Odoo archives what is lost, so a lost deal
@@ -37,7 +38,7 @@ const PIPELINE_SUMMARIES = [
 const addDelta = Prisma.sql`count = s.count + EXCLUDED.count, value = s.value + EXCLUDED.value, weighted_value = s.weighted_value + EXCLUDED.weighted_value`;
 
 /**
- * Adds the recorded pipeline deltas to their groups and recomputes the dirty
+ * Adds the recorded deltas to their groups (pipeline, open deals) and recomputes the dirty
  * KPI days, then clears both, in the caller's tenant transaction (after the
  * loader's writes). One refresh per tenant at a time: two sources syncing
  * together would otherwise add the same group twice.
@@ -76,6 +77,13 @@ export async function refreshServing(tx: TenantTx): Promise<ServingRefresh> {
     for (const table of PIPELINE_SUMMARIES) await tx.$executeRaw`DELETE FROM ${table} WHERE month = ANY(${pipelineMonths}::date[]) AND count = 0`;
     await tx.$executeRaw`DELETE FROM lake_pipeline_owner_totals WHERE count = 0`;
   }
+  await tx.$executeRaw`
+    WITH consumed AS (DELETE FROM lake_open_deal_deltas RETURNING *)
+    INSERT INTO lake_open_deal_months AS s (measure, month, owner_id, team_id, count, value)
+    SELECT measure, month, owner_id, team_id, sum(count), sum(value) FROM consumed GROUP BY measure, month, owner_id, team_id
+    ON CONFLICT (tenant_id, measure, month, COALESCE(owner_id, ${NO_ID}), COALESCE(team_id, ${NO_ID}))
+    DO UPDATE SET count = s.count + EXCLUDED.count, value = s.value + EXCLUDED.value`;
+  await tx.$executeRaw`DELETE FROM lake_open_deal_months WHERE count = 0`;
   const dirty = await tx.$queryRaw<Array<{ day: string }>>`
     WITH consumed AS (DELETE FROM lake_serving_dirty RETURNING day) SELECT DISTINCT day::text AS day FROM consumed ORDER BY 1`;
   const kpiDays = dirty.map((d) => d.day);
@@ -93,6 +101,17 @@ export async function rebuildServing(tx: TenantTx): Promise<void> {
   await tx.$executeRaw`DELETE FROM lake_pipeline_deltas`;
   for (const table of PIPELINE_SUMMARIES) await tx.$executeRaw`DELETE FROM ${table}`;
   await tx.$executeRaw`DELETE FROM lake_pipeline_owner_totals`;
+  await tx.$executeRaw`DELETE FROM lake_open_deal_deltas`;
+  await tx.$executeRaw`DELETE FROM lake_open_deal_months`;
+  await tx.$executeRaw`
+    INSERT INTO lake_open_deal_months (measure, month, owner_id, team_id, count, value)
+    SELECT m.measure, m.month, o.owner_id, o.team_id, count(*)::int, sum(o.expected_revenue)
+    FROM lake_opportunities o
+    CROSS JOIN LATERAL (VALUES
+      ('deadline', date_trunc('month', o.deadline)::date),
+      ('attended', date_trunc('month', o.attended_at AT TIME ZONE ${zone})::date)) AS m(measure, month)
+    WHERE o.outcome = 'open' AND o.active AND o.deleted_at IS NULL AND m.month IS NOT NULL
+    GROUP BY 1, 2, 3, 4`;
   await tx.$executeRaw`DELETE FROM lake_kpi_daily`;
   await tx.$executeRaw`${insertPipeline()}`;
   await tx.$executeRaw`${insertPipelineTags()}`;

@@ -56,6 +56,7 @@ describe("row-level security catalog", () => {
     expect(rows.map((r) => r.table)).toEqual([
       "lake_activities",
       "lake_kpi_daily",
+      "lake_open_deal_months",
       "lake_opportunities",
       "lake_pipeline_owner_summary",
       "lake_pipeline_owner_totals",

@@ -67,7 +67,18 @@ async function coarseCopies(tenantId: string) {
     const byOwnerInAll = (table: Prisma.Sql) => tx.$queryRaw<unknown[]>`
       SELECT owner_id, team_id, outcome, sum(count)::int AS count, sum(value)::text AS value, round(sum(weighted_value), 2)::text AS weighted
       FROM ${table} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`;
+    const openMonths = await tx.$queryRaw<unknown[]>`
+      SELECT measure, month::text, owner_id, team_id, count, value::text FROM lake_open_deal_months ORDER BY 1, 2, 3, 4`;
+    const countedOpenMonths = await tx.$queryRaw<unknown[]>`
+      SELECT m.measure, m.month::text, o.owner_id, o.team_id, count(*)::int AS count, sum(o.expected_revenue)::text AS value
+      FROM lake_opportunities o
+      CROSS JOIN LATERAL (VALUES ('deadline', date_trunc('month', o.deadline)::date),
+                                 ('attended', date_trunc('month', o.attended_at AT TIME ZONE 'Asia/Singapore')::date)) AS m(measure, month)
+      WHERE o.outcome = 'open' AND o.active AND o.deleted_at IS NULL AND m.month IS NOT NULL
+      GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`;
     return {
+      openMonths,
+      countedOpenMonths,
       totals: await byOwnerInAll(Prisma.sql`lake_pipeline_owner_totals`),
       summedTotals: await byOwnerInAll(Prisma.sql`lake_pipeline_summary`),
       teams: await byTeam(Prisma.sql`lake_pipeline_team_summary`),
@@ -111,6 +122,8 @@ describe("refreshServing", () => {
     expect(copies.teams).toEqual(copies.summedTeams);
     expect(copies.owners).toEqual(copies.summedOwners);
     expect(copies.totals).toEqual(copies.summedTotals);
+    expect(copies.openMonths.length).toBeGreaterThan(0);
+    expect(copies.openMonths).toEqual(copies.countedOpenMonths);
   });
 
   it("changes only the groups a change touched: another group stays as it was", async () => {
@@ -150,6 +163,8 @@ describe("refreshServing", () => {
     expect(copies.teams).toEqual(copies.summedTeams);
     expect(copies.owners).toEqual(copies.summedOwners);
     expect(copies.totals).toEqual(copies.summedTotals);
+    expect(copies.openMonths.length).toBeGreaterThan(0);
+    expect(copies.openMonths).toEqual(copies.countedOpenMonths);
     expect(await servedKpis(tenantA)).toEqual(roundedKpis(expectedKpis(world)));
   });
 });
@@ -213,10 +228,18 @@ describe("dashboard reads", () => {
         INSERT INTO lake_activities (activity_type, state, at, about_kind, about_id, content_hash)
         VALUES ('Call', 'planned', ${now}::timestamptz + interval '3 days', 'opportunity', ${deal.id}::uuid, '\\x01') RETURNING id`,
     );
+    // As a sync does, the serving zone is refreshed after each write.
+    await withLakeScope(tenantA, WHOLE_TENANT, (tx) => refreshServing(tx));
     expect(await staleNow()).toBe(before - 1);
-    await withLakeScope(tenantA, WHOLE_TENANT, (tx) => tx.$executeRaw`UPDATE lake_activities SET deleted_at = now() WHERE id = ${call.id}::uuid`);
+    await withLakeScope(tenantA, WHOLE_TENANT, async (tx) => {
+      await tx.$executeRaw`UPDATE lake_activities SET deleted_at = now() WHERE id = ${call.id}::uuid`;
+      await refreshServing(tx);
+    });
     expect(await staleNow()).toBe(before);
-    await withLakeScope(tenantA, WHOLE_TENANT, (tx) => tx.$executeRaw`DELETE FROM lake_activities WHERE id = ${call.id}::uuid`);
+    await withLakeScope(tenantA, WHOLE_TENANT, async (tx) => {
+      await tx.$executeRaw`DELETE FROM lake_activities WHERE id = ${call.id}::uuid`;
+      await refreshServing(tx);
+    });
   });
 
   it("narrows every figure to the scope's owners", async () => {
@@ -295,7 +318,16 @@ describe("another tenant", () => {
     expect(await servedPipeline(tenantA)).toEqual(expectedPipeline(world));
 
     expect(await servedPipeline(tenantB)).toEqual([]);
-    expect(await coarseCopies(tenantB)).toEqual({ totals: [], summedTotals: [], teams: [], owners: [], summedTeams: [], summedOwners: [] });
+    expect(await coarseCopies(tenantB)).toEqual({
+      openMonths: [],
+      countedOpenMonths: [],
+      totals: [],
+      summedTotals: [],
+      teams: [],
+      owners: [],
+      summedTeams: [],
+      summedOwners: [],
+    });
     const overview = await withLakeScope(tenantB, WHOLE_TENANT, (tx) => dashboardOverview(tx, WHOLE_TENANT, new Date("2026-11-20T04:00:00Z")));
     expect(overview.openPipeline).toEqual({ count: 0, value: 0, weightedValue: 0 });
     expect(overview.stale.count).toBe(0);

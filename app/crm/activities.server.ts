@@ -5,8 +5,9 @@ import { Prisma } from "~/generated/prisma/client";
 import { decodeFeedCursor } from "~/lake/feed-cursor";
 import { seesLakeRows, type LakeAccess } from "~/lake/hierarchy";
 import { withLakeAccess } from "~/lake/hierarchy.server";
-import { activityFeed, FEED_VIEWS, feedWhere, ownedBy, type FeedItem, type FeedQuery } from "~/lake/serving-reads.server";
+import { activityFeed, FEED_VIEWS, feedWhere, ownedBy, WHOLE_TENANT, type FeedItem, type FeedQuery } from "~/lake/serving-reads.server";
 import { maskName } from "~/privacy/mask";
+import { singaporeDate } from "~/utils/singapore-time";
 import { formatZodIssues } from "~/utils/zod-issues";
 import { recentWeeks, volumeGrid, type ActivityFilters, type VolumeGrid, type WeeklyCount } from "./activities";
 import { ownerAndTeamChoices, type FilterChoice } from "./crm-filters.server";
@@ -98,15 +99,41 @@ export function activitiesView(viewer: TenantViewer, query: ActivitiesQuery, now
   });
 }
 
-/** Planned activities due before `now`, per owner, most overdue first. */
+/**
+ * Planned activities due before today (Singapore), per owner, most overdue
+ * first. Without a type filter the months before this one come from the
+ * planned activities' months and only this month's days from the activities,
+ * and each owner's oldest due date is one probe of their feed index.
+ */
 function overdueByOwner(tx: TenantTx, query: FeedQuery): Promise<OverdueOwner[]> {
   const { where } = feedWhere({ ...query, view: "overdue" });
+  if (query.activityType)
+    return tx.$queryRaw<OverdueOwner[]>`
+      SELECT o.owner_id AS "ownerId", u.name AS "ownerName", o.overdue, o.oldest AS "oldestDueAt"
+      FROM (SELECT a.owner_id, count(*)::int AS overdue, min(a.at) AS oldest FROM lake_activities a
+            WHERE ${Prisma.join(where, " AND ")} GROUP BY a.owner_id) o
+      LEFT JOIN lake_users u ON u.id = o.owner_id
+      ORDER BY o.overdue DESC, u.name NULLS LAST`;
+  const month = `${singaporeDate(query.now ?? new Date()).slice(0, 7)}-01`;
+  const months = [
+    ownedBy(query.scope ?? WHOLE_TENANT, Prisma.sql`m.owner_id`),
+    query.ownerId ? Prisma.sql`m.owner_id = ${query.ownerId}::uuid` : Prisma.sql`TRUE`,
+    query.teamId ? Prisma.sql`m.owner_id IN (SELECT id FROM lake_users WHERE team_id = ${query.teamId}::uuid)` : Prisma.sql`TRUE`,
+  ];
+  const planned = Prisma.sql`a.state = 'planned' AND a.active AND a.deleted_at IS NULL`;
   return tx.$queryRaw<OverdueOwner[]>`
-    SELECT o.owner_id AS "ownerId", u.name AS "ownerName", o.overdue, o.oldest AS "oldestDueAt"
-    FROM (SELECT a.owner_id, count(*)::int AS overdue, min(a.at) AS oldest FROM lake_activities a
-          WHERE ${Prisma.join(where, " AND ")} GROUP BY a.owner_id) o
-    LEFT JOIN lake_users u ON u.id = o.owner_id
-    ORDER BY o.overdue DESC, u.name NULLS LAST`;
+    SELECT c.owner_id AS "ownerId", u.name AS "ownerName", c.overdue,
+           coalesce((SELECT min(a.at) FROM lake_activities a WHERE a.owner_id = c.owner_id AND ${planned}),
+                    (SELECT min(a.at) FROM lake_activities a WHERE c.owner_id IS NULL AND a.owner_id IS NULL AND ${planned})) AS "oldestDueAt"
+    FROM (
+      SELECT owner_id, sum(count)::int AS overdue FROM (
+        SELECT m.owner_id, m.count FROM lake_planned_activity_months m WHERE m.month < ${month}::date AND ${Prisma.join(months, " AND ")}
+        UNION ALL
+        SELECT a.owner_id, 1 FROM lake_activities a WHERE ${Prisma.join(where, " AND ")} AND a.at >= ${new Date(`${month}T00:00:00+08:00`)}
+      ) counted GROUP BY owner_id HAVING sum(count) > 0
+    ) c
+    LEFT JOIN lake_users u ON u.id = c.owner_id
+    ORDER BY c.overdue DESC, u.name NULLS LAST`;
 }
 
 /** Done activities per rep per Singapore week (Monday first) over the last weeks, from the daily KPI facts. */

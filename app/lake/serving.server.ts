@@ -5,7 +5,8 @@ import { Prisma } from "~/generated/prisma/client";
  * The serving zone: the aggregates the dashboards read, refreshed after each
  * sync, never recomputed from scratch. The pipeline summaries add the deltas
  * the database recorded as deals changed (triggers on lake_opportunities);
- * so do the open deals' months (by deadline and by last attention); the KPIs
+ * so do the open deals' months (by deadline and by last attention) and the
+ * planned activities' months; the KPIs
  * recompute the Singapore days the loader marked dirty.
  *
  * What counts: an opportunity whose source still has it (deleted_at unset)
@@ -38,7 +39,7 @@ const PIPELINE_SUMMARIES = [
 const addDelta = Prisma.sql`count = s.count + EXCLUDED.count, value = s.value + EXCLUDED.value, weighted_value = s.weighted_value + EXCLUDED.weighted_value`;
 
 /**
- * Adds the recorded deltas to their groups (pipeline, open deals) and recomputes the dirty
+ * Adds the recorded deltas to their groups (pipeline, open deals, planned activities) and recomputes the dirty
  * KPI days, then clears both, in the caller's tenant transaction (after the
  * loader's writes). One refresh per tenant at a time: two sources syncing
  * together would otherwise add the same group twice.
@@ -84,6 +85,12 @@ export async function refreshServing(tx: TenantTx): Promise<ServingRefresh> {
     ON CONFLICT (tenant_id, measure, month, COALESCE(owner_id, ${NO_ID}), COALESCE(team_id, ${NO_ID}))
     DO UPDATE SET count = s.count + EXCLUDED.count, value = s.value + EXCLUDED.value`;
   await tx.$executeRaw`DELETE FROM lake_open_deal_months WHERE count = 0`;
+  await tx.$executeRaw`
+    WITH consumed AS (DELETE FROM lake_planned_activity_deltas RETURNING *)
+    INSERT INTO lake_planned_activity_months AS s (month, owner_id, count)
+    SELECT month, owner_id, sum(count) FROM consumed GROUP BY month, owner_id
+    ON CONFLICT (tenant_id, month, COALESCE(owner_id, ${NO_ID})) DO UPDATE SET count = s.count + EXCLUDED.count`;
+  await tx.$executeRaw`DELETE FROM lake_planned_activity_months WHERE count = 0`;
   const dirty = await tx.$queryRaw<Array<{ day: string }>>`
     WITH consumed AS (DELETE FROM lake_serving_dirty RETURNING day) SELECT DISTINCT day::text AS day FROM consumed ORDER BY 1`;
   const kpiDays = dirty.map((d) => d.day);
@@ -103,6 +110,12 @@ export async function rebuildServing(tx: TenantTx): Promise<void> {
   await tx.$executeRaw`DELETE FROM lake_pipeline_owner_totals`;
   await tx.$executeRaw`DELETE FROM lake_open_deal_deltas`;
   await tx.$executeRaw`DELETE FROM lake_open_deal_months`;
+  await tx.$executeRaw`DELETE FROM lake_planned_activity_deltas`;
+  await tx.$executeRaw`DELETE FROM lake_planned_activity_months`;
+  await tx.$executeRaw`
+    INSERT INTO lake_planned_activity_months (month, owner_id, count)
+    SELECT date_trunc('month', at AT TIME ZONE ${zone})::date, owner_id, count(*)::int
+    FROM lake_activities WHERE state = 'planned' AND active AND deleted_at IS NULL GROUP BY 1, 2`;
   await tx.$executeRaw`
     INSERT INTO lake_open_deal_months (measure, month, owner_id, team_id, count, value)
     SELECT m.measure, m.month, o.owner_id, o.team_id, count(*)::int, sum(o.expected_revenue)

@@ -63,6 +63,7 @@ describe("row-level security catalog", () => {
       "lake_pipeline_summary",
       "lake_pipeline_tag_summary",
       "lake_pipeline_team_summary",
+      "lake_planned_activity_months",
     ]);
     for (const row of rows) {
       expect(row, row.table).toMatchObject({ permissive: false, roles: ["nexius_app"] });

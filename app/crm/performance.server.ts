@@ -18,8 +18,10 @@ import {
   performanceLine,
   stageConversion,
   sumFacts,
-  type KpiFacts,
+  teamAndRepFacts,
+  type FactsLine,
   type PerformanceLine,
+  type RepTeamFacts,
   type StageGroup,
 } from "./performance";
 import { stageSequences } from "./pipeline.server";
@@ -54,7 +56,7 @@ export function parseKpisQuery(url: URL, now = new Date()): { ok: true; query: K
   return { ok: true, query: { from: from ?? period.from, to: period.to, ...filters } };
 }
 
-type FactRow = KpiFacts & { id: string | null; name: string | null; reps: number };
+type FactRow = FactsLine & { name: string | null };
 export type TeamLine = PerformanceLine & { teamId: string | null; teamName: string | null };
 export type RepLine = PerformanceLine & { ownerId: string | null; ownerName: string | null };
 
@@ -68,8 +70,7 @@ export function performanceView(viewer: TenantViewer, query: KpisQuery, now = ne
       teamIds: query.team ? [query.team] : undefined,
     });
     const size = bucketSize(query.from, query.to);
-    const teams = await factsBy(tx, access, query, "team");
-    const reps = await factsBy(tx, access, query, "owner");
+    const { teams, reps } = await teamAndRepLines(tx, access, query);
     const masked = !seesLakeRows(access);
     const cohort = cohortMonths(query.from, query.to);
     return {
@@ -103,17 +104,30 @@ function factsFilter(access: LakeAccess, query: KpisQuery): Prisma.Sql {
   );
 }
 
-/** The period's facts per team or per rep, with how many reps did any activity, biggest won value first. */
-function factsBy(tx: TenantTx, access: LakeAccess, query: KpisQuery, by: "team" | "owner"): Promise<FactRow[]> {
-  const [key, names] = by === "team" ? [Prisma.sql`k.team_id`, Prisma.sql`lake_teams`] : [Prisma.sql`k.owner_id`, Prisma.sql`lake_users`];
-  return tx.$queryRaw<FactRow[]>`
-    SELECT f.id, n.name, f.won, f.lost, f."wonValue", f."cycleDaysTotal", f."activitiesDone", f.reps
-    FROM (SELECT ${key} AS id, sum(k.won)::int AS won, sum(k.lost)::int AS lost, sum(k.won_value)::float8 AS "wonValue",
-                 sum(k.cycle_days_total)::float8 AS "cycleDaysTotal", sum(k.activities_done)::int AS "activitiesDone",
-                 count(DISTINCT k.owner_id) FILTER (WHERE k.activities_done > 0)::int AS reps
-          FROM lake_kpi_daily k WHERE ${factsFilter(access, query)} GROUP BY 1) f
-    LEFT JOIN ${names} n ON n.id = f.id
-    ORDER BY f."wonValue" DESC, n.name NULLS LAST`;
+/**
+ * The period's facts per team and per rep (with how many reps did any
+ * activity), biggest won value first, from one pass over the KPI facts
+ * grouped by rep and team.
+ */
+async function teamAndRepLines(tx: TenantTx, access: LakeAccess, query: KpisQuery): Promise<{ teams: FactRow[]; reps: FactRow[] }> {
+  const rows = await tx.$queryRaw<RepTeamFacts[]>`
+    SELECT k.owner_id AS "ownerId", k.team_id AS "teamId", sum(k.won)::int AS won, sum(k.lost)::int AS lost, sum(k.won_value)::float8 AS "wonValue",
+           sum(k.cycle_days_total)::float8 AS "cycleDaysTotal", sum(k.activities_done)::int AS "activitiesDone"
+    FROM lake_kpi_daily k WHERE ${factsFilter(access, query)} GROUP BY 1, 2`;
+  const { teams, reps } = teamAndRepFacts(rows);
+  const teamNames = await namesOf(tx, Prisma.sql`lake_teams`, teams);
+  const ownerNames = await namesOf(tx, Prisma.sql`lake_users`, reps);
+  const named = (lines: FactsLine[], names: Map<string, string>) =>
+    lines
+      .map((line) => ({ ...line, name: line.id ? (names.get(line.id) ?? null) : null }))
+      .sort((a, b) => b.wonValue - a.wonValue || (a.name === null ? 1 : b.name === null ? -1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { teams: named(teams, teamNames), reps: named(reps, ownerNames) };
+}
+
+async function namesOf(tx: TenantTx, table: Prisma.Sql, lines: FactsLine[]): Promise<Map<string, string>> {
+  const ids = lines.flatMap((line) => (line.id ? [line.id] : []));
+  const rows = await tx.$queryRaw<Array<{ id: string; name: string }>>`SELECT id, name FROM ${table} WHERE id = ANY(${ids}::uuid[])`;
+  return new Map(rows.map((row) => [row.id, row.name]));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bucketKpiDays, bucketSize, dealsHref, performanceLine, stageConversion } from "./performance";
+import { bucketKpiDays, bucketSize, dealsHref, performanceLine, stageConversion, teamAndRepFacts } from "./performance";
 
 const day = (d: string, facts: Partial<{ won: number; lost: number; wonValue: number; cycleDaysTotal: number; activitiesDone: number }> = {}) => ({
   day: d,
@@ -51,6 +51,29 @@ describe("performanceLine", () => {
       averageDealSize: 80,
       averageCycleDays: 12,
     });
+  });
+});
+
+describe("teamAndRepFacts", () => {
+  const facts = (won: number, wonValue: number, activitiesDone: number) => ({ won, lost: 0, wonValue, cycleDaysTotal: won * 10, activitiesDone });
+  it("adds up each team and each rep, counting a team's reps who did any activity there once", () => {
+    const { teams, reps } = teamAndRepFacts([
+      { ownerId: "ann", teamId: "north", ...facts(1, 100, 3) },
+      { ownerId: "bob", teamId: "north", ...facts(2, 50, 0) },
+      // Ann moved to south during the period: her facts count for both teams, she is one rep.
+      { ownerId: "ann", teamId: "south", ...facts(0, 0, 2) },
+      { ownerId: null, teamId: null, ...facts(1, 10, 1) },
+    ]);
+    expect(teams).toEqual([
+      { id: "north", ...facts(3, 150, 3), reps: 1 },
+      { id: "south", ...facts(0, 0, 2), reps: 1 },
+      { id: null, ...facts(1, 10, 1), reps: 1 },
+    ]);
+    expect(reps).toEqual([
+      { id: "ann", ...facts(1, 100, 5), reps: 1 },
+      { id: "bob", ...facts(2, 50, 0), reps: 0 },
+      { id: null, ...facts(1, 10, 1), reps: 1 },
+    ]);
   });
 });
 

@@ -71,6 +71,28 @@ export function performanceLine(facts: KpiFacts, activeReps: number): Performanc
   return { ...kpiFigures(facts), reps: activeReps, activitiesPerRep: activeReps ? facts.activitiesDone / activeReps : null };
 }
 
+/** A period's facts of one rep in one team (a rep who moved team has a row for each). */
+export type RepTeamFacts = KpiFacts & { ownerId: string | null; teamId: string | null };
+
+/** A team's or a rep's facts over the period, with how many reps did any activity (for a rep: 0 or 1). */
+export type FactsLine = KpiFacts & { id: string | null; reps: number };
+
+/** The period's facts per team and per rep, added up from the (rep, team) rows. */
+export function teamAndRepFacts(rows: readonly RepTeamFacts[]): { teams: FactsLine[]; reps: FactsLine[] } {
+  const teams = new Map<string | null, { facts: KpiFacts; active: Set<string | null> }>();
+  const reps = new Map<string | null, KpiFacts>();
+  for (const row of rows) {
+    const team = teams.get(row.teamId) ?? { facts: NO_FACTS, active: new Set<string | null>() };
+    if (row.activitiesDone > 0) team.active.add(row.ownerId);
+    teams.set(row.teamId, { facts: addFacts(team.facts, row), active: team.active });
+    reps.set(row.ownerId, addFacts(reps.get(row.ownerId) ?? NO_FACTS, row));
+  }
+  return {
+    teams: [...teams].map(([id, { facts, active }]) => ({ id, ...facts, reps: active.size })),
+    reps: [...reps].map(([id, facts]) => ({ id, ...facts, reps: facts.activitiesDone > 0 ? 1 : 0 })),
+  };
+}
+
 /** Deals of the cohort by where they stand now: stage name, its sequence in Odoo's pipeline, outcome. */
 export type StageGroup = { stage: string; sequence: number | null; outcome: "open" | "won" | "lost"; count: number };
 export type StageConversion = { stage: string; reached: number; wentOn: number; rate: number | null };

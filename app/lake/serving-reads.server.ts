@@ -27,7 +27,10 @@ export const STALE_AFTER_DAYS = 30;
 export type { ClosedFigures } from "./kpi-figures";
 
 export function ownedBy(scope: LakeScope, column: Prisma.Sql): Prisma.Sql {
-  return scope.ownerIds ? Prisma.sql`${column} = ANY(${scope.ownerIds}::uuid[])` : Prisma.sql`TRUE`;
+  if (!scope.ownerIds) return Prisma.sql`TRUE`;
+  // One owner (a rep) as an equality, so an index led by the owner returns its rows in order of the columns after it.
+  if (scope.ownerIds.length === 1) return Prisma.sql`${column} = ${scope.ownerIds[0]}::uuid`;
+  return Prisma.sql`${column} = ANY(${scope.ownerIds}::uuid[])`;
 }
 
 export type DashboardOverview = {

@@ -39,6 +39,8 @@ export const taskContracts = {
   /** One sync of one lake source; its run row (lake_sync_runs) holds the mode and the cursors to resume from. */
   sync_lake_source: { schema: z.object({ tenantId: z.uuid(), syncRunId: z.uuid() }), maxAttempts: 6 },
   lake_sync_sweep: { schema: z.object({}).passthrough(), maxAttempts: 1 },
+  /** Rows per batch statement: each batch is its own short transaction. */
+  retention_sweep: { schema: z.object({ batchSize: z.number().int().min(100).max(50_000).default(5000) }).passthrough(), maxAttempts: 3 },
 } satisfies Record<string, { schema: z.ZodType; maxAttempts: number }>;
 
 export type TaskName = keyof typeof taskContracts;

@@ -8,6 +8,7 @@ import pruneRateLimits from "../../tasks/prune_rate_limits";
 import pruneWorkerHeartbeats from "../../tasks/prune_worker_heartbeats";
 import pushRunToOdoo from "../../tasks/push_run_to_odoo";
 import refreshCandidates from "../../tasks/refresh_candidates";
+import retentionSweep from "../../tasks/retention_sweep";
 import runWatchdog from "../../tasks/run_watchdog";
 import scoreCompany from "../../tasks/score_company";
 import startRun from "../../tasks/start_run";
@@ -39,4 +40,5 @@ export const taskDefinitions = {
   score_company: scoreCompany,
   sync_lake_source: syncLakeSource,
   lake_sync_sweep: lakeSyncSweep,
+  retention_sweep: retentionSweep,
 } satisfies { [T in TaskName]: TaskDefinition<T, (typeof taskContracts)[T]["schema"]> };

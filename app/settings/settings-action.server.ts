@@ -1,6 +1,7 @@
 import { parseWithZod } from "@conform-to/zod/v4";
 import { type Actor } from "~/audit.server";
 import { lakeSettingsAction } from "~/lake/lake-settings-actions.server";
+import { saveRetentionOverrides } from "~/retention/retention-settings.server";
 import { changePushMode, saveFreeMail, saveThresholds, setTokenBudget } from "./policy-actions.server";
 import { type SettingsActionResult } from "./settings-action-result";
 import { MAX_UPLOAD_BYTES, SettingsForm, type SettingsIntent } from "./settings-forms";
@@ -58,5 +59,9 @@ export async function settingsAction(request: Request, tenantId: string, actor: 
     case "m365-app":
     case "sync-schedule":
       return lakeSettingsAction(tenantId, actor, roles, form, submission);
+    case "retention": {
+      const { intent: _intent, ...overrides } = form;
+      return saveRetentionOverrides(tenantId, actor, roles, overrides, submission);
+    }
   }
 }

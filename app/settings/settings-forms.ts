@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { type IcpRules } from "~/icp/rules";
 import { LAKE_SETTINGS_FORMS } from "~/lake/lake-settings-forms";
+import { RetentionForm } from "~/retention/retention-windows";
 import { cleanReason, normalizeSuppression, SUPPRESSION_KINDS, type SuppressionRow } from "./suppression";
 
 /**
@@ -170,5 +171,6 @@ export const SettingsForm = z.discriminatedUnion("intent", [
   PushModeForm,
   TokenBudgetForm,
   ...LAKE_SETTINGS_FORMS,
+  RetentionForm,
 ]);
 export type SettingsIntent = z.output<typeof SettingsForm>["intent"];

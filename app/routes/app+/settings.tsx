@@ -10,6 +10,8 @@ import { M365Section, SyncScheduleSection } from "~/lake/lake-settings";
 import { lakeSettings } from "~/lake/lake-settings.server";
 import { consentRedirectUri } from "~/lake/m365/connection.server";
 import { consentNotice } from "~/lake/m365/consent-notice";
+import { RetentionSection } from "~/retention/retention-section";
+import { retentionSettings } from "~/retention/retention-settings.server";
 import { BudgetSection, FreeMailSection, PushModeSection, ThresholdsSection } from "~/settings/policy-forms";
 import { settingsAction } from "~/settings/settings-action.server";
 import { workspaceSettings } from "~/settings/settings.server";
@@ -31,10 +33,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
       .trim()
       .slice(0, 100) || undefined;
   const page = pageParam(url);
-  const [settings, suppressions, lake] = await Promise.all([
+  const [settings, suppressions, lake, retention] = await Promise.all([
     workspaceSettings(viewer.tenant.id),
     listSuppressions(viewer.tenant.id, { kind, q, page }),
     lakeSettings(viewer.tenant.id),
+    retentionSettings(viewer.tenant.id),
   ]);
   if (page > suppressions.pages) throw redirect(lastPageHref(url, suppressions.pages));
   return {
@@ -43,6 +46,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     page,
     filter: { kind: kind ?? null, q: q ?? "" },
     lake,
+    retention,
     canManageSources: isTenantAdmin(viewer.roles),
     // Back from Microsoft's admin-consent page (the consent callback redirects here).
     consentNotice: consentNotice(url.searchParams.get("m365"), url.searchParams.get("error")),
@@ -64,12 +68,12 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Settings() {
-  const { settings, suppressions, page, filter, lake, canManageSources, consentNotice, consentRedirectUri } = useLoaderData<typeof loader>();
+  const { settings, suppressions, page, filter, lake, retention, canManageSources, consentNotice, consentRedirectUri } = useLoaderData<typeof loader>();
   const unscoped = useActionData<typeof action>();
   return (
     <Page
       title="Settings"
-      description="Suppression lists, lead policies, the Odoo push and the data sources for this workspace. Every change is recorded in the audit log."
+      description="Suppression lists, lead policies, the Odoo push, the data sources and retention for this workspace. Every change is recorded in the audit log."
     >
       {unscoped && !unscoped.intent ? <Notice ok={false}>{unscoped.message}</Notice> : null}
       <div className="grid gap-6 lg:grid-cols-3">
@@ -77,6 +81,7 @@ export default function Settings() {
           <SuppressionSection suppressions={suppressions} page={page} filter={filter} />
           <M365Section connection={lake.m365} canManage={canManageSources} consentNotice={consentNotice} consentRedirectUri={consentRedirectUri} />
           <SyncScheduleSection schedules={lake.schedules} canManage={canManageSources} />
+          <RetentionSection classes={retention.classes} lastSweepAt={retention.lastSweepAt} canManage={canManageSources} />
         </div>
         <div className="min-w-0 space-y-6">
           <FreeMailSection current={settings.freeMail} />

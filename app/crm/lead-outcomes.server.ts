@@ -3,6 +3,7 @@ import { Prisma } from "~/generated/prisma/client";
 import { type LakeAccess } from "~/lake/hierarchy";
 import { BUCKETS, type Bucket } from "~/scoring/score";
 import { rollUpOutcomes, type LeadOutcomesQuery, type OutcomeCell, type OutcomeRollup, type RunSpend } from "./lead-outcomes";
+import { type PushedDealsFilter } from "./opportunity-query";
 
 /**
  * The lead engine's outcome for the Lead engine outcome page and
@@ -28,6 +29,27 @@ export function showsVendorSpend(access: LakeAccess): boolean {
   return access.scope.ownerIds === null;
 }
 
+/** A pushed lead's deal that counts, as the serving zone counts: an opportunity still in Odoo, active or lost (Odoo archives what is lost). */
+const countedDeal = Prisma.sql`o.stage_kind = 'opportunity' AND (o.active OR o.outcome = 'lost')`;
+
+/**
+ * The deals behind a figure of the outcome, as a condition on the deal list's
+ * `o`: counted deals of pushed leads, of the given first run, ICP version or
+ * bucket, so a figure's link lists exactly the deals it counts.
+ */
+export function pushedDealCondition(filter: PushedDealsFilter): Prisma.Sql {
+  const where = [Prisma.sql`v.opportunity_id = o.id`];
+  if (filter.runId) where.push(Prisma.sql`v.run_id = ${filter.runId}::uuid`);
+  if (filter.icpVersion === null) where.push(Prisma.sql`r.icp_version IS NULL`);
+  else if (filter.icpVersion !== undefined) where.push(Prisma.sql`r.icp_version = ${filter.icpVersion}`);
+  if (filter.bucket) where.push(Prisma.sql`s.bucket = ${filter.bucket}`);
+  return Prisma.sql`${countedDeal} AND EXISTS (
+    SELECT 1 FROM lake_pushed_lead_opportunities v
+    JOIN runs r ON r.tenant_id = v.tenant_id AND r.id = v.run_id
+    JOIN lead_scores s ON s.tenant_id = v.tenant_id AND s.run_id = v.run_id AND s.uen = v.uen
+    WHERE ${Prisma.join(where, " AND ")})`;
+}
+
 function runFilters(query: LeadOutcomesQuery): Prisma.Sql {
   const where = [Prisma.sql`l.first_run_id IS NOT NULL`];
   if (query.from) where.push(Prisma.sql`r.run_date >= ${`${query.from}-01`}::date`);
@@ -47,11 +69,10 @@ async function outcomeCells(tx: TenantTx, query: LeadOutcomesQuery): Promise<Out
       WHERE ${runFilters(query)}
     ),
     deals AS (
-      -- Counted as the serving zone counts: still in Odoo, and active or lost (Odoo archives what is lost).
       SELECT v.uen, o.outcome, o.expected_revenue
       FROM lake_pushed_lead_opportunities v
       JOIN lake_opportunities o ON o.tenant_id = v.tenant_id AND o.id = v.opportunity_id
-      WHERE o.stage_kind = 'opportunity' AND (o.active OR o.outcome = 'lost')
+      WHERE ${countedDeal}
     ),
     per_lead AS (
       SELECT p.run_id, p.run_date, p.icp_version, p.bucket,

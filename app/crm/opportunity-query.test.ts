@@ -38,6 +38,20 @@ describe("the deal list's query", () => {
     });
   });
 
+  it("reads the deals behind a Lead engine outcome figure: any pushed_* parameter means the pushed leads' deals", () => {
+    const run = "5d1c0f7e-8a3b-4c2d-9e1f-0a1b2c3d4e5f";
+    const filters = (search: string) => {
+      const query = parse(search);
+      return query.success ? opportunityFiltersOf(query.data).pushed : "refused";
+    };
+    expect(filters("pushed=1&outcome=won")).toEqual({ runId: undefined, icpVersion: undefined, bucket: undefined });
+    expect(filters(`pushed=1&pushed_run=${run}`)).toEqual({ runId: run, icpVersion: undefined, bucket: undefined });
+    expect(filters("pushed_icp=3&pushed_bucket=High")).toEqual({ runId: undefined, icpVersion: 3, bucket: "High" });
+    expect(filters("pushed=1&pushed_icp=none")).toEqual({ runId: undefined, icpVersion: null, bucket: undefined });
+    expect(filters("stage=Won")).toBeUndefined();
+    for (const bad of ["pushed=yes", "pushed_run=7", "pushed_icp=0", "pushed_icp=v2", "pushed_bucket=Top"]) expect(filters(bad), bad).toBe("refused");
+  });
+
   it("refuses an unknown parameter, sort, outcome or closing, a bad month and months out of order", () => {
     for (const bad of [
       "colour=red",

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { OPPORTUNITY_SORTS, sortKeyOf, type OpportunitySort, type OpportunitySortKey } from "~/lake/opportunity-cursor";
+import { BUCKETS, type Bucket } from "~/scoring/score";
 import { withSearchParams } from "~/utils/search-params";
 
 /**
@@ -25,6 +26,11 @@ const filterShape = {
   closing: z.enum(OPPORTUNITY_CLOSINGS).optional(),
   opened_from: month.optional(),
   opened_to: month.optional(),
+  // The deals behind a Lead engine outcome figure: those of the leads the platform pushed (`pushed=1`), of one first run, ICP version or score bucket.
+  pushed: z.literal("1").optional(),
+  pushed_run: z.uuid().optional(),
+  pushed_icp: z.union([z.literal("none"), z.string().regex(/^[1-9]\d{0,8}$/, { error: "must be an ICP version number or none" })]).optional(),
+  pushed_bucket: z.enum(BUCKETS).optional(),
   sort: z.enum(OPPORTUNITY_SORTS).default(DEFAULT_OPPORTUNITY_SORT),
 };
 
@@ -46,6 +52,13 @@ export const OpportunityListQuery = z
 
 export type OpportunityListParams = z.infer<typeof OpportunityListQuery>;
 
+/**
+ * Deals of pushed leads, as the Lead engine outcome page counts them, narrowed
+ * to the lead's first run, that run's ICP version (null: a run made before ICP
+ * versions) or the lead's bucket in it.
+ */
+export type PushedDealsFilter = { runId?: string; icpVersion?: number | null; bucket?: Bucket };
+
 /** The filters as the read function takes them. */
 export type OpportunityFilters = {
   stage?: string;
@@ -56,6 +69,7 @@ export type OpportunityFilters = {
   closing?: (typeof OPPORTUNITY_CLOSINGS)[number];
   openedFrom?: string;
   openedTo?: string;
+  pushed?: PushedDealsFilter;
 };
 
 /** The search parameters as an object, an empty value (`?stage=`, as a form submits an unset filter) counting as none. */
@@ -73,7 +87,18 @@ export function opportunityFiltersOf(query: z.infer<typeof OpportunityFilterQuer
     closing: query.closing,
     openedFrom: query.opened_from,
     openedTo: query.opened_to,
+    pushed: pushedDealsFilterOf(query),
   };
+}
+
+/** The parameters of the pushed-deals filter, which the filter form carries along unchanged. */
+export const PUSHED_PARAMS = ["pushed", "pushed_run", "pushed_icp", "pushed_bucket"] as const;
+
+/** The pushed-deals filter of a query: any `pushed_*` parameter implies `pushed=1`. */
+function pushedDealsFilterOf(query: z.infer<typeof OpportunityFilterQuery>): PushedDealsFilter | undefined {
+  if (!PUSHED_PARAMS.some((name) => query[name])) return undefined;
+  const icpVersion = query.pushed_icp === undefined ? undefined : query.pushed_icp === "none" ? null : Number(query.pushed_icp);
+  return { runId: query.pushed_run, icpVersion, bucket: query.pushed_bucket };
 }
 
 /** The export of the list a page shows: the same filters and sort, without its paging. */

@@ -1,3 +1,4 @@
+import { pushedDealCondition } from "~/crm/lead-outcomes.server";
 import { OPPORTUNITY_PAGE_MAX, type OpportunityFilters } from "~/crm/opportunity-query";
 import { type TenantTx } from "~/db.server";
 import { Prisma } from "~/generated/prisma/client";
@@ -182,6 +183,7 @@ export function opportunityConditions(filters: OpportunityFilters, today: string
   if (filters.closing === "overdue") where.push(Prisma.sql`o.outcome = 'open' AND o.deadline < ${today}::date`);
   if (filters.openedFrom) where.push(Prisma.sql`o.opened_at >= ${monthStart(filters.openedFrom)}`);
   if (filters.openedTo) where.push(Prisma.sql`o.opened_at < ${monthStart(filters.openedTo)} + interval '1 month'`);
+  if (filters.pushed) where.push(pushedDealCondition(filters.pushed));
   return where;
 }
 

@@ -25,7 +25,7 @@ const cookies = { admin: "", rep: "" };
 const deals: Record<"aWon" | "aOpen" | "bLost" | "cLead" | "eOpen" | "aBefore", number> = { aWon: 0, aOpen: 0, bLost: 0, cLead: 0, eOpen: 0, aBefore: 0 };
 
 async function loadApp() {
-  const [db, hierarchy, push, sync, sources, runner, outcomes, origin, outcomesApi, detailApi, page] = await Promise.all([
+  const [db, hierarchy, push, sync, sources, runner, outcomes, origin, outcomesApi, detailApi, page, listApi, listPage, links] = await Promise.all([
     import("~/db.server"),
     import("~/lake/hierarchy.server"),
     import("~/odoo/lead-push.server"),
@@ -37,8 +37,11 @@ async function loadApp() {
     import("~/routes/api+/dashboard.lead-outcomes"),
     import("~/routes/api+/opportunities.$id"),
     import("~/routes/app+/lead-outcomes"),
+    import("~/routes/api+/opportunities._index"),
+    import("~/routes/app+/opportunities._index"),
+    import("~/crm/lead-outcomes"),
   ]);
-  return { ...db, ...hierarchy, ...push, ...sync, ...sources, ...runner, ...outcomes, ...origin, outcomesApi, detailApi, page };
+  return { ...db, ...hierarchy, ...push, ...sync, ...sources, ...runner, ...outcomes, ...origin, ...links, outcomesApi, detailApi, page, listApi, listPage };
 }
 
 const lead = (uen: string, name: string, bucket: SeedLead["bucket"], score: number): SeedLead => ({
@@ -58,6 +61,13 @@ async function get(path: string, cookie: string) {
   const id = path.match(/^\/api\/opportunities\/([^/?]+)$/)?.[1];
   const response = await invoke(id ? app.detailApi.loader : app.outcomesApi.loader, appRequest(path, { cookie }), id ? { id } : {});
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** The names of the deals a deal-list link of the page lists, read through GET /api/opportunities with the link's parameters. */
+async function dealsOf(href: string, cookie: string): Promise<string[]> {
+  const response = await invoke(app.listApi.loader, appRequest(`${href.replace(/^\/app\//, "/api/")}&limit=200`, { cookie }));
+  expect(response.status, href).toBe(200);
+  return ((await response.json()) as { items: Array<{ name: string }> }).items.map((deal) => deal.name).sort();
 }
 
 async function syncOdoo() {
@@ -187,6 +197,33 @@ describe("the lead engine's outcome", () => {
       ["ICP v2", 1, { pushed_icp: "2" }],
       ["ICP v1", 3, { pushed_icp: "1" }],
     ]);
+  });
+
+  it("links each figure to exactly the deals it counts, on the page and in the API", async () => {
+    const outcomes = [
+      [undefined, "opportunities"],
+      ["won", "won"],
+      ["lost", "lost"],
+      ["open", "open"],
+    ] as const;
+    for (const cookie of [cookies.admin, cookies.rep]) {
+      const { body } = await get("/api/dashboard/lead-outcomes", cookie);
+      const groups = [
+        { key: "all", filter: {}, ...(body.totals as object) },
+        ...(["byBucket", "byRun", "byIcpVersion"] as const).flatMap((by) => body[by]),
+      ] as Array<Record<string, number> & { key: string; filter: Record<string, string> }>;
+      for (const group of groups) {
+        for (const [outcome, figure] of outcomes) {
+          expect(await dealsOf(app.pushedDealsHref(group.filter, outcome), cookie), `${group.key} ${figure}`).toHaveLength(group[figure]!);
+        }
+      }
+    }
+    expect(await dealsOf(app.pushedDealsHref({}), cookies.admin)).toEqual(["Alpha phase 2", "Alpha rollout", "Bravo pilot", "Echo deal"]);
+    expect(await dealsOf(app.pushedDealsHref({ pushed_run: runs.second }), cookies.admin)).toEqual(["Echo deal"]);
+    expect(await dealsOf(app.pushedDealsHref({}, "won"), cookies.rep)).toEqual(["Alpha rollout"]);
+    const page = await invoke(app.listPage.loader, appRequest(app.pushedDealsHref({ pushed_bucket: "High" }, "lost"), { cookie: cookies.rep }));
+    expect(page.status).toBe(200);
+    expect(((await page.json()) as { page: { items: Array<{ name: string }> } }).page.items.map((deal) => deal.name)).toEqual(["Bravo pilot"]);
   });
 
   it("narrows to the runs of an ICP version", async () => {

@@ -10,7 +10,9 @@ import { withLakeAccess } from "~/lake/hierarchy.server";
  * with the Opportunities page's parameters: `sort` (value, probability, age,
  * last_touch, deadline or updated; `-` first for descending), `stage`,
  * `owner`, `team`, `tag`, `outcome`, `closing` (this_month | overdue),
- * `opened_from`/`opened_to` (YYYY-MM), `cursor`, `limit`; `next_cursor` is
+ * `opened_from`/`opened_to` (YYYY-MM), `pushed=1` with `pushed_run`,
+ * `pushed_icp`, `pushed_bucket` (the deals a Lead engine outcome figure
+ * counts), `cursor`, `limit`; `next_cursor` is
  * null on the last page. Viewers and members no lake user matches see names,
  * contacts and owners masked.
  */

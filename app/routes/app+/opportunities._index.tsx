@@ -11,7 +11,16 @@ import { CrmNav } from "~/crm/crm-nav";
 import { DataAsOf } from "~/crm/data-as-of";
 import { crmFreshness } from "~/crm/data-as-of.server";
 import { opportunityFilterOptions, parseOpportunityList, readOpportunityList } from "~/crm/opportunity-list.server";
-import { CLOSING_LABEL, exportSearch, OPPORTUNITY_CLOSINGS, OPPORTUNITY_OUTCOMES, SORT_LABEL, sortOptionLabel, toggledSort } from "~/crm/opportunity-query";
+import {
+  CLOSING_LABEL,
+  exportSearch,
+  OPPORTUNITY_CLOSINGS,
+  OPPORTUNITY_OUTCOMES,
+  PUSHED_PARAMS,
+  SORT_LABEL,
+  sortOptionLabel,
+  toggledSort,
+} from "~/crm/opportunity-query";
 import { withLakeAccess } from "~/lake/hierarchy.server";
 import { OPPORTUNITY_SORTS, sortKeyOf, type OpportunitySortKey } from "~/lake/opportunity-cursor";
 import { formatDate, formatDay } from "~/utils/date-format";
@@ -107,6 +116,16 @@ function FilterForm({ data }: { data: PageData }) {
       className="mb-6 grid grid-cols-1 gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2 lg:grid-cols-4"
       aria-label="Filter deals"
     >
+      {PUSHED_PARAMS.some((name) => query[name]) ? (
+        <p className="text-sm text-slate-600 sm:col-span-2 lg:col-span-4" data-testid="pushed-filter">
+          Only deals from leads the platform pushed to Odoo, as the{" "}
+          <Link to="/app/lead-outcomes" className="text-brand-700 hover:underline">
+            Lead engine outcome
+          </Link>{" "}
+          counts them.
+          {PUSHED_PARAMS.map((name) => (query[name] ? <input key={name} type="hidden" name={name} value={query[name]} /> : null))}
+        </p>
+      ) : null}
       <SelectField label="Stage" selectProps={{ name: "stage", defaultValue: query.stage ?? "" }}>
         <option value="">Any stage</option>
         {options.stages.map((stage) => (

@@ -1,4 +1,5 @@
-import { ensureOdooSynced, odooCall, odooCompanyId } from "./support/crm";
+import { ensureOdooSynced } from "./support/crm";
+import { odooSession } from "./support/odoo-rpc";
 import { expect, test } from "./support/test";
 
 /**
@@ -11,11 +12,11 @@ test.use({ signedInAs: "globexAdmin" });
 test("an admin sees the overdue activities Odoo holds and moves through the feed at phone width", async ({ page }) => {
   test.setTimeout(240_000);
   await ensureOdooSynced(page, "globex");
-  const company = await odooCompanyId("Globex");
-  const leads = await odooCall<number[]>("crm.lead", "search", [[["company_id", "=", company]]], { context: { active_test: false } });
+  const odoo = await odooSession("globex");
+  const leads = await odoo.call<number[]>("crm.lead", "search", [[["company_id", "=", odoo.companyId]]], { context: { active_test: false } });
   // As in Odoo, a planned activity is overdue once its due day is past (Singapore's today); one due today is not.
   const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
-  const overdue = await odooCall<number>("mail.activity", "search_count", [
+  const overdue = await odoo.call<number>("mail.activity", "search_count", [
     [
       ["res_model", "=", "crm.lead"],
       ["res_id", "in", leads],

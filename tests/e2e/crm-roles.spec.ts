@@ -1,4 +1,6 @@
 import { DEMO_USERS as IDP_USERS } from "../../app/dev/idp-accounts.server";
+import { formatCount, formatPercent } from "../../app/utils/number-format";
+import { expectFigure, syncOdooNow } from "./support/crm";
 import {
   expectedDashboard,
   odooUserOf,
@@ -6,10 +8,10 @@ import {
   readOdooCrm,
   salesScope,
   type ExpectedDashboard,
+  type KeyFigures,
   type OdooCrm,
   type Outcome,
 } from "./support/crm-expectations";
-import { queryE2eDatabase } from "./support/database";
 import { DEMO_USERS, expect, test, type Page } from "./support/test";
 
 /**
@@ -32,23 +34,6 @@ type Overview = {
 
 /** What each role's figures are checked against; read once the sync has ended, after the Odoo records it copied. */
 let crm: OdooCrm;
-
-/** Runs a full Odoo sync of the tenant (as its admin, through the API) and waits until it has ended without failing. */
-async function syncOdooLake(page: Page) {
-  await page.goto("/app");
-  const queued = await page.evaluate(async () => {
-    const response = await fetch("/api/sync/trigger", { method: "POST", body: JSON.stringify({ source: "odoo", mode: "full" }) });
-    return { status: response.status, body: (await response.json()) as { syncRunId: string } };
-  });
-  expect(queued.status).toBe(202);
-  // Partial: some record was rejected (a partner the nightly run pushed, say); the figures below say whether any deal was.
-  await expect
-    .poll(async () => (await queryE2eDatabase<{ status: string }>("SELECT status FROM lake_sync_runs WHERE id = $1", [queued.body.syncRunId]))[0]?.status, {
-      timeout: 120_000,
-      intervals: [1000],
-    })
-    .toMatch(/^(succeeded|partial)$/);
-}
 
 /** Every page of `/api/opportunities` the signed-in user may read. */
 async function allDeals(page: Page): Promise<ApiDeal[]> {
@@ -139,6 +124,15 @@ async function dealRowsOnEveryPage(page: Page): Promise<number> {
   }
 }
 
+/** The Performance page's key figures against what the caller's deals in Odoo add up to. */
+async function expectKeyFigures(page: Page, figures: KeyFigures) {
+  const grid = page.getByTestId("kpi-figures");
+  await expectFigure(grid, "Won value", formatCount(figures.wonValue), `${formatCount(figures.won)} deals won`);
+  await expectFigure(grid, "Win rate", formatPercent(figures.winRate), `${formatCount(figures.lost)} lost`);
+  await expectFigure(grid, "Average deal size", formatCount(figures.averageDealSize));
+  await expectFigure(grid, "Sales cycle", figures.averageCycleDays === null ? "—" : `${formatCount(figures.averageCycleDays)} days`, "opened to won");
+}
+
 const PAGE_CHECKS: PageCheck[] = [
   {
     // The funnel over the longest period the page allows (the demo CRM is younger) counts each stage's open deals the caller may see.
@@ -171,6 +165,17 @@ const PAGE_CHECKS: PageCheck[] = [
     check: async (page, expected) => {
       await expect(expected.overdue.count > 0 ? page.getByRole("table", { name: /^Deals sorted by/ }) : page.getByText("No deals match")).toBeVisible();
       expect(await dealRowsOnEveryPage(page)).toBe(expected.overdue.count);
+    },
+  },
+  {
+    // The key figures of the page's own period (the last 90 Singapore days): the deals in reach Odoo closed on those days.
+    url: "/app/performance",
+    check: async (page, expected) => {
+      const { period, figures } = expected.performance;
+      expect(figures.won, "the demo CRM gives every role deals won in the period").toBeGreaterThan(0);
+      await expect(page.getByLabel("From", { exact: true })).toHaveValue(period.from);
+      await expect(page.getByLabel("To", { exact: true })).toHaveValue(period.to);
+      await expectKeyFigures(page, figures);
     },
   },
   {
@@ -210,13 +215,14 @@ function namesOutOfReach(all: readonly ApiDeal[], expected: ExpectedDashboard): 
 let adminDeals: ApiDeal[];
 
 test.beforeAll(async ({ browser, signedInState }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(360_000);
   // Each salesperson signs in once first, so their Odoo user is linked as at any first sign-in.
   for (const role of ["globexManager", "globexRep"] as const) await signedInState(role);
   const context = await browser.newContext({ storageState: await signedInState("globexAdmin") });
   try {
     const page = await context.newPage();
-    await syncOdooLake(page);
+    await page.goto("/app");
+    await syncOdooNow(page.request, { Origin: new URL(page.url()).origin });
     crm = await readOdooCrm(TENANT);
     adminDeals = await allDeals(page);
   } finally {

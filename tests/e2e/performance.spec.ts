@@ -1,4 +1,5 @@
-import { ensureOdooSynced, odooCall, odooCompanyId, singaporeDay } from "./support/crm";
+import { ensureOdooSynced, singaporeDay } from "./support/crm";
+import { odooSession } from "./support/odoo-rpc";
 import { expect, test } from "./support/test";
 
 /**
@@ -11,11 +12,11 @@ test.use({ signedInAs: "globexAdmin" });
 test("an admin sees the deals Odoo records as won and follows the figure to them", async ({ page }) => {
   test.setTimeout(240_000);
   await ensureOdooSynced(page, "globex");
-  const company = await odooCompanyId("Globex");
+  const odoo = await odooSession("globex");
   // Won deals sit in the won stage at 100 %; the demo closes every one within the last year.
-  const won = await odooCall<number>("crm.lead", "search_count", [
+  const won = await odoo.call<number>("crm.lead", "search_count", [
     [
-      ["company_id", "=", company],
+      ["company_id", "=", odoo.companyId],
       ["probability", "=", 100],
     ],
   ]);

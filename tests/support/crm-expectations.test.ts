@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   activitiesDoneByRep,
   closedInMonth,
+  closedInPeriod,
   deadlines,
   expectedDashboard,
   opportunityLines,
@@ -10,6 +11,7 @@ import {
   openPipelineByStage,
   outcomeOf,
   overviewMonths,
+  performancePeriod,
   salesScope,
   visibleOpportunities,
   type OdooCrm,
@@ -141,6 +143,23 @@ describe("what a salesperson sees", () => {
     expect(closedInMonth(data, salesScope(data, 5, { admin: false }), "2026-12")).toEqual({ won: 0, lost: 0, wonValue: 0, averageCycleDays: null });
   });
 
+  it("adds up the deals closed on the Singapore days of a period, both ends included, with the win rate and the average won deal", () => {
+    const manager = salesScope(data, 1, { admin: false });
+    const both = closedInPeriod(data, manager, { from: "2026-11-01", to: "2026-12-01" });
+    expect(both).toMatchObject({ won: 2, lost: 1, wonValue: 8_000, winRate: 2 / 3, averageDealSize: 4_000 });
+    // Lena's deal closed at 23:59:59 on 30 November in Singapore; Raj's won and lost deals on 1 December.
+    expect(closedInPeriod(data, manager, { from: "2026-12-01", to: "2026-12-31" })).toMatchObject({ won: 1, lost: 1, winRate: 0.5, averageDealSize: 5_000 });
+    expect(closedInPeriod(data, manager, { from: "2026-11-01", to: "2026-11-30" })).toMatchObject({ won: 1, lost: 0, wonValue: 3_000, winRate: 1 });
+    expect(closedInPeriod(data, manager, { from: "2026-12-02", to: "2026-12-31" })).toEqual({
+      won: 0,
+      lost: 0,
+      wonValue: 0,
+      averageCycleDays: null,
+      winRate: null,
+      averageDealSize: null,
+    });
+  });
+
   it("finds open deals closing this Singapore month and those overdue", () => {
     const everyone = salesScope(data, 1, { admin: true });
     const { closingThisMonth, overdue } = deadlines(data, everyone, NOW);
@@ -202,6 +221,13 @@ describe("overdueActivitiesByOwner", () => {
       ]),
     );
     expect(overdueActivitiesByOwner(data, salesScope(data, 1, { admin: true }), NOW).get("Omar Other")).toBe(1);
+  });
+});
+
+describe("performancePeriod", () => {
+  it("is the last 90 Singapore days, today included", () => {
+    expect(performancePeriod(NOW)).toEqual({ from: "2026-09-07", to: "2026-12-05" });
+    expect(performancePeriod(new Date("2026-12-31T16:00:00Z"))).toEqual({ from: "2026-10-04", to: "2027-01-01" });
   });
 });
 

@@ -1,7 +1,4 @@
-import { readFile } from "node:fs/promises";
-import path from "node:path";
-import { open, parseKeyRing } from "../../../app/crypto/secret-box.server";
-import { queryE2eDatabase } from "./database";
+import { odooSession } from "./odoo-rpc";
 
 /**
  * What a salesperson should see on the sales dashboards, computed from the
@@ -145,10 +142,10 @@ export function openPipeline(crm: OdooCrm, scope: SalesScope): PipelineFigures {
 
 export type ClosedInMonth = { won: number; lost: number; wonValue: number; averageCycleDays: number | null };
 
-/** Deals won and lost in the Singapore month `month` (YYYY-MM), with the won value and the average days from opening to winning. */
-export function closedInMonth(crm: OdooCrm, scope: SalesScope, month: string): ClosedInMonth {
+/** Deals won and lost on the Singapore days `onDay` takes, with the won value and the average days from opening to winning. */
+function closedOn(crm: OdooCrm, scope: SalesScope, onDay: (day: string) => boolean): ClosedInMonth {
   const closed = crm.leads.filter(
-    (lead) => sees(scope, idOf(lead.user_id)) && counts(lead, crm.stages) && lead.date_closed && singaporeDay(odooInstant(lead.date_closed)).startsWith(month),
+    (lead) => sees(scope, idOf(lead.user_id)) && counts(lead, crm.stages) && lead.date_closed && onDay(singaporeDay(odooInstant(lead.date_closed))),
   );
   const won = closed.filter((lead) => outcomeOf(lead, crm.stages) === "won");
   const cycleDays = won.reduce(
@@ -160,6 +157,28 @@ export function closedInMonth(crm: OdooCrm, scope: SalesScope, month: string): C
     lost: closed.filter((lead) => outcomeOf(lead, crm.stages) === "lost").length,
     wonValue: won.reduce((sum, lead) => sum + lead.expected_revenue, 0),
     averageCycleDays: won.length ? cycleDays / won.length : null,
+  };
+}
+
+/** Deals won and lost in the Singapore month `month` (YYYY-MM). */
+export function closedInMonth(crm: OdooCrm, scope: SalesScope, month: string): ClosedInMonth {
+  return closedOn(crm, scope, (day) => day.startsWith(month));
+}
+
+/** The Performance page's period when none is asked for: the last 90 Singapore days, today included. */
+export function performancePeriod(now: Date): { from: string; to: string } {
+  return { from: singaporeDay(new Date(now.getTime() - 89 * 86_400_000)), to: singaporeDay(now) };
+}
+
+export type KeyFigures = ClosedInMonth & { winRate: number | null; averageDealSize: number | null };
+
+/** What closed from `period.from` to `period.to` (Singapore days, both included), with the win rate (won of won and lost) and the average won deal. */
+export function closedInPeriod(crm: OdooCrm, scope: SalesScope, period: { from: string; to: string }): KeyFigures {
+  const closed = closedOn(crm, scope, (day) => day >= period.from && day <= period.to);
+  return {
+    ...closed,
+    winRate: closed.won + closed.lost ? closed.won / (closed.won + closed.lost) : null,
+    averageDealSize: closed.won ? closed.wonValue / closed.won : null,
   };
 }
 
@@ -224,6 +243,7 @@ export function overviewMonths(now: Date): { thisMonth: string; lastMonth: strin
 /** Everything the dashboards should show one salesperson, as of `now`. */
 export function expectedDashboard(crm: OdooCrm, scope: SalesScope, now: Date) {
   const months = overviewMonths(now);
+  const period = performancePeriod(now);
   return {
     opportunities: visibleOpportunities(crm, scope),
     openPipeline: openPipeline(crm, scope),
@@ -233,56 +253,17 @@ export function expectedDashboard(crm: OdooCrm, scope: SalesScope, now: Date) {
     ...deadlines(crm, scope, now),
     activitiesByRep: activitiesDoneByRep(crm, scope, now),
     overdueActivitiesByOwner: overdueActivitiesByOwner(crm, scope, now),
+    performance: { period, figures: closedInPeriod(crm, scope, period) },
   };
 }
 export type ExpectedDashboard = ReturnType<typeof expectedDashboard>;
 
 // ---------------------------------------------------------------- reading the simulator
 
-type StandInsEnv = { ODOO_URL: string; SECRET_KEYS: string };
-
-async function jsonRpc(url: string, service: string, method: string, args: unknown[]): Promise<unknown> {
-  const response = await fetch(`${url}/jsonrpc`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ jsonrpc: "2.0", method: "call", params: { service, method, args }, id: 1 }),
-  });
-  const body = (await response.json()) as { result?: unknown; error?: { data?: { message?: string } } };
-  if (body.error) throw new Error(`Odoo ${service}.${method}: ${body.error.data?.message ?? JSON.stringify(body.error)}`);
-  return body.result;
-}
-
-/**
- * Reads a tenant's CRM from the e2e platform's Odoo simulator as its
- * integration user (whose stored credential the platform sealed), every
- * record archived ones included, only the tenant company's.
- */
+/** A workspace's CRM as its integration user reads it: every record, archived ones included, only the workspace company's. */
 export async function readOdooCrm(slug: string): Promise<OdooCrm> {
-  const { env } = JSON.parse(await readFile(path.resolve(".data/e2e/stand-ins.json"), "utf8")) as { env: StandInsEnv };
-  const [connection] = await queryE2eDatabase<{
-    tenant_id: string;
-    database: string;
-    login: string;
-    secret_cipher: Buffer;
-    secret_key_id: string;
-    company_id: number;
-  }>(
-    `SELECT c.tenant_id, c.db_name AS database, c.login, c.secret_cipher, c.secret_key_id, c.company_id
-       FROM odoo_connections c JOIN tenants t ON t.id = c.tenant_id WHERE t.slug = $1`,
-    [slug],
-  );
-  if (!connection) throw new Error(`${slug} has no Odoo connection`);
-  const password = open(
-    parseKeyRing(env.SECRET_KEYS),
-    { cipher: connection.secret_cipher, keyId: connection.secret_key_id },
-    `odoo-service:${connection.tenant_id}`,
-  );
-  const uid = await jsonRpc(env.ODOO_URL, "common", "authenticate", [connection.database, connection.login, password, {}]);
-  if (typeof uid !== "number") throw new Error(`Odoo refused ${slug}'s integration user`);
-  const context = { active_test: false, allowed_company_ids: [connection.company_id] };
-  const searchRead = <T>(model: string, domain: unknown[], fields: string[]) =>
-    jsonRpc(env.ODOO_URL, "object", "execute_kw", [connection.database, uid, password, model, "search_read", [domain], { fields, context }]) as Promise<T[]>;
-  const company = ["company_id", "=", connection.company_id];
+  const { companyId, searchRead } = await odooSession(slug);
+  const company = ["company_id", "=", companyId];
   const leads = await searchRead<OdooLead>(
     "crm.lead",
     [company],
@@ -308,7 +289,7 @@ export async function readOdooCrm(slug: string): Promise<OdooCrm> {
     stages: await searchRead<OdooStage>("crm.stage", [], ["name", "is_won"]),
     teams,
     members: await searchRead<OdooTeamMember>("crm.team.member", [["crm_team_id", "in", teams.map((t) => t.id)]], ["crm_team_id", "user_id", "active"]),
-    users: await searchRead<OdooUser>("res.users", [["company_ids", "in", [connection.company_id]]], ["name", "login", "oauth_uid"]),
+    users: await searchRead<OdooUser>("res.users", [["company_ids", "in", [companyId]]], ["name", "login", "oauth_uid"]),
     doneActivities: await searchRead<OdooDoneActivity>(
       "mail.message",
       [

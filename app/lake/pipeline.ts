@@ -49,11 +49,12 @@ export interface SourceConnector {
   /** Pages from `cursor` (null: from the start). In full mode the connector re-reads everything. */
   pages(entity: string, from: { mode: SyncMode; cursor: string | null }): AsyncIterable<SourcePage>;
   /**
-   * Every id the source still holds for an entity, read during a full
-   * reconcile to find records that vanished. Omitted where the source's own
-   * change feed already reports removals (Graph's `@removed`).
+   * Every id the source still holds for an entity, asked after the entity's
+   * pages to find records that vanished: they are retired. Null when the
+   * connector cannot tell this time (Graph's ids are only complete after a
+   * whole fresh round of a full sync), so nothing is retired.
    */
-  liveIds?(entity: string): Promise<Set<string>>;
+  liveIds?(entity: string): Promise<Set<string> | null>;
 }
 
 /** Where a canonical entity came from; one entity can have several (the same person in Odoo and in Outlook). */

@@ -82,11 +82,10 @@ export async function runSync(tenantId: string, syncRunId: string, kit: SourceKi
         );
         options.onProgress?.({ entity, counts: { ...counts } });
       }
-      // Odoo reports no deletions in its change feed: every sync compares id sets, so a deleted record leaves the lake at the next sync.
-      if (connector.liveIds) {
-        const live = await connector.liveIds(entity);
-        await reconcileVanished(tenantId, syncRunId, kit, references, run.source, entity, live, counts);
-      }
+      // Odoo reports no deletions in its change feed, and Graph's lose those made while a delta link was dead:
+      // comparing id sets retires what the source no longer holds.
+      const live = connector.liveIds ? await connector.liveIds(entity) : null;
+      if (live) await reconcileVanished(tenantId, syncRunId, kit, references, run.source, entity, live, counts);
       state.done!.push(entity);
       await db.$withTenant(tenantId, (tx) => saveProgress(tx, syncRunId, entity, state, counts));
     }

@@ -24,8 +24,9 @@ import { M365_ENTITIES, eventSourceId } from "./mapper";
  * sync starts without a cursor, so every round starts without a link and
  * re-reads everything; a cursor handed in full mode is that run's own
  * progress (the engine resumes a killed run with it) and is followed like an
- * incremental one. There is no `liveIds`: each round reports removals itself
- * (`@removed`).
+ * incremental one. Each round reports removals itself (`@removed`), except
+ * those made while its link was dead: a full sync's fresh rounds find those
+ * by comparing ids (`liveIds`).
  * The mailboxes are read twenty at a time: their folder lists, then the
  * first page of each of their rounds, go out as JSON batches; later pages
  * follow `@odata.nextLink` one by one.
@@ -50,7 +51,11 @@ export type MailboxHoldings = {
   mailboxes(entity: MailboxEntity): Promise<string[]>;
   /** The source ids of the live `entity` records the lake holds from these mailboxes. */
   recordsOf(entity: MailboxEntity, mailboxIds: string[]): Promise<string[]>;
+  /** The source ids of the live events the lake holds that start outside `[from, to)`. */
+  eventsOutside(from: Date, to: Date): Promise<string[]>;
 };
+
+const DAY_MS = 86_400_000;
 
 const DEFAULT_CALENDAR: CalendarOptions = { pastDays: 90, futureDays: 90, rollAfterDays: 1 };
 
@@ -67,6 +72,21 @@ export function createM365Connector(
 ): SourceConnector {
   const now = options.now ?? (() => new Date());
   const calendar = { ...DEFAULT_CALENDAR, ...options.calendar };
+  // The ids each entity's fresh round of a full sync yielded, complete once the round ended; and the calendar window it read.
+  const rounds = new Map<string, { seen: Set<string>; complete: boolean }>();
+  let eventsWindow: { start: string; end: string } | undefined;
+
+  async function* tracked(entity: string, pages: AsyncGenerator<SourcePage>, fresh: boolean): AsyncGenerator<SourcePage> {
+    rounds.delete(entity);
+    if (!fresh) return yield* pages;
+    const round = { seen: new Set<string>(), complete: false };
+    rounds.set(entity, round);
+    for await (const page of pages) {
+      for (const item of page.records) if (!item.removed) round.seen.add(item.sourceId);
+      yield page;
+    }
+    round.complete = true;
+  }
 
   /**
    * One delta round from its first page (fetched in a batch) or, without
@@ -179,6 +199,7 @@ export function createM365Connector(
       state = { links: {}, window: calendarWindow(today, calendar) };
     }
     const window = state.window!;
+    eventsWindow = window;
     return perMailbox(
       "events",
       state,
@@ -220,11 +241,27 @@ export function createM365Connector(
     source: "m365",
     entities: M365_ENTITIES,
     check,
-    pages(entity, { cursor }) {
-      if (entity === "users") return users(cursor);
-      if (entity === "contacts") return contacts(cursor);
-      if (entity === "events") return events(cursor);
+    pages(entity, { mode, cursor }) {
+      const fresh = mode === "full" && cursor === null;
+      if (entity === "users") return tracked(entity, users(cursor), fresh);
+      if (entity === "contacts") return tracked(entity, contacts(cursor), fresh);
+      if (entity === "events") return tracked(entity, events(cursor), fresh);
       throw new Error(`m365 has no entity ${entity}`);
+    },
+    /**
+     * A fresh delta round lists everything the source holds but reports no
+     * removal, so what was deleted while a link was dead (or before the lake
+     * followed the mailbox) is whatever the lake holds that the round did not
+     * yield. Only a whole fresh round of a full sync can tell: a resumed or
+     * incremental one says nothing. Events outside the calendar window (a
+     * day's margin each side) were not read, so they stay.
+     */
+    async liveIds(entity) {
+      const round = rounds.get(entity);
+      if (!round?.complete) return null;
+      if (entity !== "events" || !eventsWindow) return round.seen;
+      const outside = await holdings.eventsOutside(new Date(Date.parse(eventsWindow.start) + DAY_MS), new Date(Date.parse(eventsWindow.end) - DAY_MS));
+      return new Set([...round.seen, ...outside]);
     },
   };
 }

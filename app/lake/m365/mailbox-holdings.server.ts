@@ -1,4 +1,6 @@
 import { db } from "~/db.server";
+import { withLakeScope } from "~/lake/hierarchy.server";
+import { WHOLE_TENANT } from "~/lake/serving-reads.server";
 import { type MailboxEntity, type MailboxHoldings } from "./connector.server";
 import { contactFoldersInCursor, mailboxOfKey, parseDeltaCursor } from "./delta-cursor";
 
@@ -41,6 +43,18 @@ export function lakeMailboxHoldings(tenantId: string): MailboxHoldings {
           SELECT s.source_id FROM lake_source_records s
           JOIN lake_raw_records r ON r.tenant_id = s.tenant_id AND r.id = s.raw_id
           WHERE s.source = 'm365' AND s.entity = 'contacts' AND s.removed_at IS NULL AND r.payload->>'parentFolderId' = ANY(${folderIds}::text[])`,
+      );
+      return rows.map((r) => r.source_id);
+    },
+
+    async eventsOutside(from, to) {
+      // An event the lake could not map has no activity: kept too, since its date is unknown.
+      const rows = await withLakeScope(
+        tenantId,
+        WHOLE_TENANT,
+        (tx) => tx.$queryRaw<Array<{ source_id: string }>>`
+          SELECT s.source_id FROM lake_source_records s LEFT JOIN lake_activities a ON a.id = s.canonical_id
+          WHERE s.source = 'm365' AND s.entity = 'events' AND s.removed_at IS NULL AND (a.id IS NULL OR a.at < ${from} OR a.at >= ${to})`,
       );
       return rows.map((r) => r.source_id);
     },

@@ -9,7 +9,7 @@ import { startGraphSimulator, type GraphSim } from "../../sims/graph/server";
 const DIRECTORY = { directoryId: "0b8e4c2a-1f3d-4e5a-9b6c-7d8e9f0a1b2c", domain: "globex.onmicrosoft.com", clientId: "lake-app", clientSecret: "s3cret" };
 const TODAY = new Date("2026-12-04T12:00:00Z");
 /** No lake behind these tests: a departed mailbox has nothing to retire (tests/lake/m365/lake-sync.test.ts retires from a real one). */
-const NOTHING_HELD: MailboxHoldings = { mailboxes: async () => [], recordsOf: async () => [] };
+const NOTHING_HELD: MailboxHoldings = { mailboxes: async () => [], recordsOf: async () => [], eventsOutside: async () => [] };
 
 let sims: GraphSim[] = [];
 afterEach(async () => {
@@ -183,6 +183,19 @@ describe("m365 connector against the Graph simulator", () => {
     const seen = [...killed.records, ...resumed.records].map((r) => r.sourceId);
     expect(new Set(seen).size).toBe(seen.length);
     expect([...seen].sort()).toEqual(liveContacts(directory).sort());
+  });
+
+  it("knows the live ids only after a whole fresh round of a full sync: not after a resumed, cut or incremental one", async () => {
+    const { directory, connector } = await setup();
+    const cut = await sync(connector, "contacts", "full", null, 5);
+    expect(await connector.liveIds!("contacts")).toBeNull();
+    await sync(connector, "contacts", "full", cut.cursor);
+    expect(await connector.liveIds!("contacts")).toBeNull();
+
+    const full = await sync(connector, "contacts", "full", null);
+    expect([...(await connector.liveIds!("contacts"))!].sort()).toEqual(liveContacts(directory).sort());
+    await sync(connector, "contacts", "incremental", full.cursor);
+    expect(await connector.liveIds!("contacts")).toBeNull();
   });
 
   it("rolls the calendar window a day later, starting the events' rounds afresh", async () => {

@@ -3,6 +3,8 @@ import { recordAudit, type Actor } from "~/audit.server";
 import { db, platformDb, type TenantTx } from "~/db.server";
 import { Prisma } from "~/generated/prisma/client";
 import { enqueue } from "~/jobs/enqueue.server";
+import { withLakeScope } from "~/lake/hierarchy.server";
+import { WHOLE_TENANT } from "~/lake/serving-reads.server";
 import { archiveAndAnonymisePartners, blacklistEmails, findSubjectPartners, openWorkspaceOdoo } from "~/odoo/data-subject.server";
 import { addSuppressions } from "~/settings/suppression.server";
 import { ERASURE_STEPS, type ErasureStep } from "./erasure-steps";
@@ -185,7 +187,7 @@ const STEPS: Record<ErasureStep, StepRunner> = {
     const result = await addSuppressions(tenantId, { sub: requestedBySub, email: requestedByEmail }, rows, "erasure");
     return { suppressed: result.added + result.alreadyListed };
   },
-  platform: (request) => db.$withTenant(request.tenantId, (tx) => erasePlatformRecords(tx, request), { timeout: 120_000 }),
+  platform: (request) => withLakeScope(request.tenantId, WHOLE_TENANT, (tx) => erasePlatformRecords(tx, request), { timeout: 120_000 }),
   lake_raw: (request) => anonymiseRawHistory(request),
   odoo: async ({ tenantId, identifiers }) => {
     const odoo = await openWorkspaceOdoo(tenantId);

@@ -1,5 +1,7 @@
-import { db, type TenantTx } from "~/db.server";
+import { type TenantTx } from "~/db.server";
 import { Prisma } from "~/generated/prisma/client";
+import { withLakeScope } from "~/lake/hierarchy.server";
+import { WHOLE_TENANT } from "~/lake/serving-reads.server";
 import { log } from "~/logger.server";
 import { blacklistEntries, findSubjectPartners, openWorkspaceOdoo, type SubjectPartner } from "~/odoo/data-subject.server";
 import { containsPattern } from "~/utils/like-pattern";
@@ -79,7 +81,8 @@ export function recordCounts(records: SubjectRecords): Record<string, number> {
 const TEXT_MATCHES = 200;
 
 export async function searchDataSubject(tenantId: string, query: SubjectQuery): Promise<SubjectRecords> {
-  const found = await db.$withTenant(tenantId, (tx) => searchTables(tx, query), { timeout: 30_000 });
+  // A data-subject request covers the whole workspace: every owner's lake activities too.
+  const found = await withLakeScope(tenantId, WHOLE_TENANT, (tx) => searchTables(tx, query), { timeout: 30_000 });
   const odoo = await searchOdoo(tenantId, found.identifiers);
   if (odoo.status === "ok") found.identifiers.partnerIds = odoo.partners.map((p) => p.id);
   return { ...found, odoo };

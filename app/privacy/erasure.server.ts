@@ -6,6 +6,7 @@ import { enqueue } from "~/jobs/enqueue.server";
 import { withLakeScope } from "~/lake/hierarchy.server";
 import { WHOLE_TENANT } from "~/lake/serving-reads.server";
 import { archiveAndAnonymisePartners, blacklistEmails, findSubjectPartners, openWorkspaceOdoo } from "~/odoo/data-subject.server";
+import { normalizeLinkedinUrl } from "~/settings/suppression";
 import { addSuppressions } from "~/settings/suppression.server";
 import { ERASURE_STEPS, type ErasureStep } from "./erasure-steps";
 import { redactText, type SubjectQuery } from "./subject-query";
@@ -183,7 +184,11 @@ type StepRunner = (request: Request) => Promise<ErasureCounts>;
 
 const STEPS: Record<ErasureStep, StepRunner> = {
   suppress: async ({ tenantId, identifiers, requestedBySub, requestedByEmail }) => {
-    const rows = identifiers.emails.map((value) => ({ kind: "email" as const, value, reason: "Erasure request" }));
+    const profiles = identifiers.linkedinUrls.flatMap((url) => normalizeLinkedinUrl(url) ?? []);
+    const rows = [
+      ...identifiers.emails.map((value) => ({ kind: "email" as const, value, reason: "Erasure request" })),
+      ...[...new Set(profiles)].map((value) => ({ kind: "linkedin" as const, value, reason: "Erasure request" })),
+    ];
     const result = await addSuppressions(tenantId, { sub: requestedBySub, email: requestedByEmail }, rows, "erasure");
     return { suppressed: result.added + result.alreadyListed };
   },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { normalizeLinkedinUrl, parseSubjectQuery, redactText, snippetAround } from "./subject-query";
+import { parseSubjectQuery, redactText, snippetAround } from "./subject-query";
 
 describe("parseSubjectQuery", () => {
   it("reads an address, lower-cased and without mailto:", () => {
@@ -22,13 +22,6 @@ describe("parseSubjectQuery", () => {
     expect(parseSubjectQuery("   ")).toMatchObject({ ok: false });
     expect(parseSubjectQuery("jane@")).toMatchObject({ ok: false });
     expect(parseSubjectQuery(`${"a".repeat(250)}@x.sg`)).toMatchObject({ ok: false, reason: "At most 254 characters" });
-  });
-});
-
-describe("normalizeLinkedinUrl", () => {
-  it("decodes the profile slug and refuses other pages", () => {
-    expect(normalizeLinkedinUrl("https://www.linkedin.com/in/j%C3%A9r%C3%B4me-lim")).toBe("https://www.linkedin.com/in/jérôme-lim");
-    expect(normalizeLinkedinUrl("https://example.com/in/jane")).toBeNull();
   });
 });
 

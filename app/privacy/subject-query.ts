@@ -1,4 +1,4 @@
-import { normalizeSuppressedEmail } from "~/settings/suppression";
+import { normalizeLinkedinUrl, normalizeSuppressedEmail } from "~/settings/suppression";
 
 /**
  * Who a data-subject request is about, as an admin types it: an email
@@ -10,22 +10,6 @@ export type SubjectQuery = { kind: "email" | "linkedin" | "name"; value: string 
 export type ParsedSubjectQuery = { ok: true; query: SubjectQuery } | { ok: false; reason: string };
 
 const MAX_QUERY = 254;
-
-/** A LinkedIn profile URL as the contact vendors store it: https, www.linkedin.com, no query, no trailing slash, lower case. */
-export function normalizeLinkedinUrl(raw: string): string | null {
-  const text = raw.trim();
-  const match = /^(?:https?:\/\/)?(?:[a-z]{2,3}\.|www\.)?linkedin\.com\/(in|pub)\/([^/?#\s]+)/i.exec(text);
-  if (!match) return null;
-  return `https://www.linkedin.com/${match[1]!.toLowerCase()}/${decodeURIComponentSafe(match[2]!).toLowerCase()}`;
-}
-
-function decodeURIComponentSafe(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
 
 export function parseSubjectQuery(raw: string): ParsedSubjectQuery {
   const text = raw.replace(/[\u0000-\u001f\u007f]/g, " ").trim();

@@ -4,8 +4,9 @@ import { withLakeScope } from "~/lake/hierarchy.server";
 import { WHOLE_TENANT } from "~/lake/serving-reads.server";
 import { log } from "~/logger.server";
 import { blacklistEntries, findSubjectPartners, openWorkspaceOdoo, type SubjectPartner } from "~/odoo/data-subject.server";
+import { normalizeLinkedinUrl } from "~/settings/suppression";
 import { containsPattern } from "~/utils/like-pattern";
-import { normalizeLinkedinUrl, snippetAround, type SubjectQuery } from "./subject-query";
+import { snippetAround, type SubjectQuery } from "./subject-query";
 
 /**
  * Everything a workspace holds about one person (a data-subject access

@@ -317,14 +317,17 @@ describe("erasing a person", () => {
       odooPartners: 0,
     });
     const left = await app.db.$withTenant(acme.id, async (tx) => ({
-      suppressed: await tx.suppressionEntry.findMany({ select: { kind: true, value: true, reason: true } }),
+      suppressed: await tx.suppressionEntry.findMany({ orderBy: { kind: "asc" }, select: { kind: true, value: true, reason: true } }),
       contacts: (await tx.leadContact.findMany({ select: { fullName: true } })).map((c) => c.fullName),
       page: (await tx.crawlPage.findFirst({ select: { text: true } }))!.text,
       message: (await tx.chatMessage.findFirst({ select: { text: true } }))!.text,
       lake: await tx.lakeContact.findMany({ select: { name: true, email: true, phone: true } }),
     }));
     expect(left).toEqual({
-      suppressed: [{ kind: "email", value: JANE.email, reason: "Erasure request" }],
+      suppressed: [
+        { kind: "email", value: JANE.email, reason: "Erasure request" },
+        { kind: "linkedin", value: "https://www.linkedin.com/in/jane-tan", reason: "Erasure request" },
+      ],
       contacts: ["John Lim"],
       page: "Our team: [erased] (CTO) and John Lim.",
       message: "Email [erased] about the demo",
@@ -352,7 +355,7 @@ describe("erasing a person", () => {
       subject: JANE.email,
       requestedBy: admin.email,
       found: { contacts: 1, emails: 1, odooPartners: 1 },
-      erased: { contacts: 1, odooPartners: 1, suppressed: 1 },
+      erased: { contacts: 1, odooPartners: 1, suppressed: 2 },
       suppressed: [JANE.email],
     });
     expect(Date.parse(String(receipt.finishedAt))).toBeGreaterThanOrEqual(Date.parse(String(receipt.requestedAt)));

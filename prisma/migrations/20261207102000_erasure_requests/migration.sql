@@ -80,3 +80,8 @@ BEGIN
     ) j;
 END
 $fn$;
+
+-- A person's LinkedIn profile can be suppressed too (an erased contact's is): the
+-- contact vendors find people by it, so a run never collects that person again.
+ALTER TABLE "suppression_entries" DROP CONSTRAINT "suppression_entries_kind_check";
+ALTER TABLE "suppression_entries" ADD CONSTRAINT "suppression_entries_kind_check" CHECK ("kind" IN ('email', 'domain', 'uen', 'linkedin'));

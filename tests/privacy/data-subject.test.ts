@@ -1,10 +1,9 @@
-import { Readable } from "node:stream";
-import tar from "tar-stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Tenant } from "~/generated/prisma/client";
 import { appRequest, invoke } from "../support/app-requests";
 import { ODOO_SETTINGS, type StandIns } from "../support/platform";
 import { startApiTenants } from "../support/tenant-api";
+import { tarTextFiles } from "../support/tar-files";
 import { memberCookie } from "../support/workspace-users";
 
 /**
@@ -58,6 +57,10 @@ async function loadApp() {
 }
 
 const odooRecords = (model: string) => standIns.odoo.state.database(ODOO_SETTINGS.database).records(model);
+const blacklist = () =>
+  odooRecords("mail.blacklist")
+    .map((b) => [b.email, b.active])
+    .sort();
 
 async function arrange(companyId: number) {
   const hash = new Uint8Array([1, 2, 3]);
@@ -159,26 +162,6 @@ type PageData = Awaited<ReturnType<typeof app.page.loader>>;
 const search = async (q: string, cookie = admin.cookie) => invoke(app.page.loader, appRequest(`/app/privacy?${new URLSearchParams({ q })}`, { cookie }));
 const found = async (q: string) => (await (await search(q)).json()) as PageData;
 
-async function untar(response: Response): Promise<Record<string, string>> {
-  const files: Record<string, string> = {};
-  const extract = tar.extract();
-  const done = new Promise<void>((resolve, reject) => {
-    extract.on("entry", (header, stream, next) => {
-      const chunks: Buffer[] = [];
-      stream.on("data", (c) => chunks.push(c as Buffer));
-      stream.on("end", () => {
-        files[header.name] = Buffer.concat(chunks).toString("utf8");
-        next();
-      });
-    });
-    extract.on("finish", resolve);
-    extract.on("error", reject);
-  });
-  Readable.from(Buffer.from(await response.arrayBuffer())).pipe(extract);
-  await done;
-  return files;
-}
-
 describe("finding a person", () => {
   it("lists everything acme holds about the address, in Odoo too", async () => {
     const data = await found(JANE.email);
@@ -228,7 +211,7 @@ describe("finding a person", () => {
     const response = await invoke(app.archive.loader, appRequest(`/app/privacy/archive?q=${JANE.email}`, { cookie: admin.cookie }));
     expect(response.status).toBe(200);
     expect(response.headers.get("content-disposition")).toMatch(/^attachment; filename="personal-data-acme-\d{4}-\d{2}-\d{2}\.tar"$/);
-    const files = await untar(response);
+    const files = await tarTextFiles(Buffer.from(await response.arrayBuffer()));
     expect(Object.keys(files).sort()).toEqual(
       [
         "subject.json",
@@ -343,7 +326,7 @@ describe("erasing a person", () => {
       ["Erased contact", false, false, false],
       ["John Lim", "john.lim@codigo.sg", false, true],
     ]);
-    expect(odooRecords("mail.blacklist").map((b) => [b.email, b.active])).toEqual([[JANE.email, true]]);
+    expect(blacklist()).toEqual([[JANE.email, true]]);
   });
 
   it("keeps the receipt in the audit log and serves it", async () => {
@@ -371,11 +354,7 @@ describe("suppression changes reach Odoo's mail.blacklist", () => {
     const actor = { sub: "privacy-admin-sub", email: admin.email };
     await app.suppression.addSuppressions(acme.id, actor, [{ kind: "email", value: "optout@codigo.sg", reason: null }], "single");
     await app.push.pushSuppressionsToOdoo(acme.id, []);
-    expect(
-      odooRecords("mail.blacklist")
-        .map((b) => [b.email, b.active])
-        .sort(),
-    ).toEqual([
+    expect(blacklist()).toEqual([
       [JANE.email, true],
       ["optout@codigo.sg", true],
     ]);
@@ -388,11 +367,7 @@ describe("suppression changes reach Odoo's mail.blacklist", () => {
       WHERE t.identifier = 'push_suppressions_to_odoo' ORDER BY j.id`;
     expect(jobs.at(-1)!.payload.removed).toEqual(["optout@codigo.sg"]);
     await app.push.pushSuppressionsToOdoo(acme.id, ["optout@codigo.sg"]);
-    expect(
-      odooRecords("mail.blacklist")
-        .map((b) => [b.email, b.active])
-        .sort(),
-    ).toEqual([
+    expect(blacklist()).toEqual([
       [JANE.email, true],
       ["optout@codigo.sg", false],
     ]);

@@ -69,9 +69,7 @@ export async function requestErasure(tenantId: string, actor: Actor, query: Subj
   const records = await searchDataSubject(tenantId, query);
   const found = recordCounts(records);
   const { identifiers } = records;
-  if (identifiers.emails.length + identifiers.contactIds.length + identifiers.lakeContactIds.length + identifiers.partnerIds.length === 0) {
-    throw new NothingToEraseError();
-  }
+  if (Object.values(found).every((n) => n === 0)) throw new NothingToEraseError();
   return db.$withTenant(
     tenantId,
     async (tx) => {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Tenant } from "~/generated/prisma/client";
 import { appRequest, invoke } from "../support/app-requests";
-import { ODOO_SETTINGS, type StandIns } from "../support/platform";
-import { startApiTenants } from "../support/tenant-api";
+import { APP_URL, ODOO_SETTINGS, type StandIns } from "../support/platform";
 import { tarTextFiles } from "../support/tar-files";
+import { startApiTenants } from "../support/tenant-api";
 import { memberCookie } from "../support/workspace-users";
 
 /**
@@ -371,5 +371,29 @@ describe("suppression changes reach Odoo's mail.blacklist", () => {
       [JANE.email, true],
       ["optout@codigo.sg", false],
     ]);
+  });
+});
+
+describe("the privacy API", () => {
+  const erasures = async () => import("~/routes/api+/privacy.erasures._index");
+  const status = async () => import("~/routes/api+/privacy.erasures.$id");
+  const post = async (cookie: string, body: unknown) =>
+    invoke(
+      (await erasures()).action,
+      new Request(`${APP_URL}/api/privacy/erasures`, { method: "POST", headers: { cookie, "content-type": "application/json" }, body: JSON.stringify(body) }),
+    );
+
+  it("searches, refuses what it cannot find or parse, and queues an erasure whose status it reports", async () => {
+    const searched = await invoke(app.api.loader, appRequest("/api/privacy/search?q=john.lim@codigo.sg", { cookie: admin.cookie }));
+    expect(((await searched.json()) as { counts: Record<string, number> }).counts).toMatchObject({ contacts: 1, emails: 1 });
+    expect((await invoke(app.api.loader, appRequest("/api/privacy/search?q=john", { cookie: admin.cookie }))).status).toBe(400);
+    expect((await post(admin.cookie, { q: "nobody@nowhere.sg" })).status).toBe(404);
+    expect((await post(ops.cookie, { q: "john.lim@codigo.sg" })).status).toBe(403);
+    const queued = await post(admin.cookie, { q: "john.lim@codigo.sg" });
+    expect(queued.status).toBe(202);
+    const { id, url } = (await queued.json()) as { id: string; url: string };
+    expect(url).toBe(`/api/privacy/erasures/${id}`);
+    const read = await invoke((await status()).loader, appRequest(url, { cookie: admin.cookie }), { id });
+    expect(await read.json()).toMatchObject({ id, status: "queued", stepsDone: [], receipt: null, found: { contacts: 1 } });
   });
 });

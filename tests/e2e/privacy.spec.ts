@@ -166,12 +166,15 @@ test("an admin finds a contact, exports and erases their data, and the next run 
     [person.uen],
   );
   await waitForRun(rerun!.id);
-  const collected = await queryE2eDatabase<{ n: number }>(
-    `SELECT (SELECT count(*) FROM lead_emails e JOIN tenants t ON t.id = e.tenant_id WHERE t.slug = 'globex' AND lower(e.email) = $1)
-          + (SELECT count(*) FROM lead_contacts c JOIN tenants t ON t.id = c.tenant_id WHERE t.slug = 'globex' AND c.linkedin_url = $2) AS n`,
-    [person.email, person.linkedin],
+  const [collected] = await queryE2eDatabase<{ emails: number; contacts: number; refused: number }>(
+    `SELECT (SELECT count(*)::int FROM lead_emails e JOIN tenants t ON t.id = e.tenant_id WHERE t.slug = 'globex' AND lower(e.email) = $1) AS emails,
+            (SELECT count(*)::int FROM lead_contacts c JOIN tenants t ON t.id = c.tenant_id WHERE t.slug = 'globex' AND c.linkedin_url = $2) AS contacts,
+            (SELECT coalesce(sum((l.args->>'suppressedPeople')::int), 0)::int FROM run_event_logs l
+              WHERE l.run_id = $3 AND l.stage = 'emails' AND l.event = 'queued') AS refused`,
+    [person.email, person.linkedin, rerun!.id],
   );
-  expect(collected[0]!.n).toBe(0);
+  // The vendors found the person again, and the run refused them.
+  expect(collected).toEqual({ emails: 0, contacts: 0, refused: 1 });
   const stillErased = await odoo.searchRead<Partner>(
     "res.partner",
     ["|", ["email", "=ilike", person.email], ["name", "=ilike", person.name]],

@@ -397,3 +397,22 @@ describe("the privacy API", () => {
     expect(await read.json()).toMatchObject({ id, status: "queued", stepsDone: [], receipt: null, found: { contacts: 1 } });
   });
 });
+
+describe("the operator's page", () => {
+  it("answers for any workspace, for platform operators only", async () => {
+    const [operatorPage, operator] = await Promise.all([
+      import("~/routes/admin+/tenants.$id_.privacy"),
+      memberCookie("privacy-operator", ["platform_operator"], null),
+    ]);
+    const load = (cookie: string) =>
+      invoke(operatorPage.loader, appRequest(`/admin/tenants/${acme.id}/privacy?q=john.lim@codigo.sg`, { cookie }), { id: acme.id });
+    const data = (await (await load(operator.cookie)).json()) as { tenant: { slug: string }; counts: Record<string, number> };
+    expect(data.tenant.slug).toBe("acme");
+    expect(data.counts).toMatchObject({ contacts: 1, emails: 1 });
+    expect((await load(admin.cookie)).status).toBe(403);
+    const unknown = await invoke(operatorPage.loader, appRequest(`/admin/tenants/${crypto.randomUUID()}/privacy`, { cookie: operator.cookie }), {
+      id: crypto.randomUUID(),
+    });
+    expect(unknown.status).toBe(404);
+  });
+});

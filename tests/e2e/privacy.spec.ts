@@ -102,7 +102,7 @@ test("an admin finds a contact, exports and erases their data, and the next run 
   await page.keyboard.press("Enter");
   const found = page.getByRole("region", { name: `What the workspace holds about ${person.email.toUpperCase()}` });
   await expect(found).toBeVisible();
-  await expect(found.getByRole("table", { name: "Contacts" })).toContainText(person.name);
+  await expect(found.getByRole("table", { name: "Contacts", exact: true })).toContainText(person.name);
   await expect(found.getByRole("table", { name: "Email addresses" })).toContainText(person.email);
   await expect(found.getByRole("table", { name: "Odoo partners" })).toContainText(person.email);
   await page.screenshot({ path: "test-results/screenshots/privacy-found.png", fullPage: true });

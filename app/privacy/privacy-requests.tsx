@@ -69,11 +69,15 @@ export function PrivacyRequests({ data, paths, actionError }: { data: Data; path
 function Findings({ q, records, counts, paths }: { q: string; records: Records; counts: Record<string, number>; paths: PrivacyPaths }) {
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   const odoo = records.odoo;
+  const suppressed = records.suppressions.length ? (
+    <p className="mt-3 text-sm text-slate-600">On the suppression list (no run collects them again): {records.suppressions.map((s) => s.value).join(", ")}.</p>
+  ) : null;
   if (total === 0) {
     return (
       <EmptyState title={`Nothing found for ${q}`}>
         The workspace holds no record of this person{odoo.status === "ok" ? ", and neither does its Odoo" : ""}.
         {odoo.status === "unreachable" ? ` ${odoo.message}` : null}
+        {suppressed}
       </EmptyState>
     );
   }
@@ -98,6 +102,7 @@ function Findings({ q, records, counts, paths }: { q: string; records: Records; 
         </dl>
         {odoo.status === "unreachable" ? <p className="mt-3 text-sm text-amber-700">{odoo.message}</p> : null}
         {odoo.status === "not_connected" ? <p className="mt-3 text-sm text-slate-600">The workspace has no Odoo connection yet.</p> : null}
+        {suppressed}
         <div className="mt-4 space-y-4 overflow-x-auto">
           <RecordTable label="Contacts" rows={records.contacts} columns={contactColumns} />
           <RecordTable label="Email addresses" rows={records.emails} columns={emailColumns} />

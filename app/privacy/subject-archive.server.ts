@@ -22,6 +22,7 @@ function tables(records: SubjectRecords): Table[] {
     { file: "lake_contacts.csv", rows: records.lakeContacts },
     { file: "lake_activities.csv", rows: records.lakeActivities },
     { file: "lake_raw_records.csv", rows: records.lakeRawRecords },
+    { file: "suppression_entries.csv", rows: records.suppressions },
     {
       file: "odoo_partners.csv",
       rows:

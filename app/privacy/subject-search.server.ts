@@ -56,13 +56,15 @@ export type SubjectRecords = {
   }>;
   lakeActivities: Array<{ id: string; activityType: string; summary: string | null; state: string; at: Date }>;
   lakeRawRecords: Array<{ id: string; source: string; entity: string; sourceId: string; fetchedAt: Date }>;
+  /** The person's entries on the suppression list: kept after an erasure, so that no run collects them again. */
+  suppressions: Array<{ kind: string; value: string; reason: string | null; createdAt: Date }>;
   odoo: OdooFindings;
 };
 
 export type OdooFindings =
   { status: "ok"; partners: SubjectPartner[]; blacklisted: string[] } | { status: "not_connected" } | { status: "unreachable"; message: string };
 
-/** How many rows of each kind were found: what a receipt and the page's summary list. */
+/** How many rows of each kind were found: what a receipt and the page's summary list (suppression entries are the platform's promise, not the person's data). */
 export function recordCounts(records: SubjectRecords): Record<string, number> {
   return {
     contacts: records.contacts.length,
@@ -140,7 +142,8 @@ async function searchTables(tx: TenantTx, query: SubjectQuery): Promise<Omit<Sub
     partnerIds: [],
   };
   const needles = [...identifiers.emails, ...identifiers.names, ...identifiers.linkedinUrls];
-  const [verifications, crawlSnippets, chatMessages, exports, lakeActivities, lakeRawRecords] = await Promise.all([
+  const profiles = query.kind === "linkedin" ? [query.value] : identifiers.linkedinUrls.flatMap((url) => normalizeLinkedinUrl(url) ?? []);
+  const [verifications, crawlSnippets, chatMessages, exports, lakeActivities, lakeRawRecords, suppressions] = await Promise.all([
     tx.emailVerification.findMany({ where: { email: { in: allEmails } }, select: { email: true, status: true, subStatus: true, checkedAt: true } }),
     crawlMentions(tx, needles),
     chatMentions(tx, needles),
@@ -151,8 +154,31 @@ async function searchTables(tx: TenantTx, query: SubjectQuery): Promise<Omit<Sub
       orderBy: { at: "desc" },
     }),
     rawMentions(tx, needles),
+    tx.suppressionEntry.findMany({
+      where: {
+        OR: [
+          { kind: "email", value: { in: allEmails } },
+          { kind: "linkedin", value: { in: profiles } },
+        ],
+      },
+      select: { kind: true, value: true, reason: true, createdAt: true },
+      orderBy: { kind: "asc" },
+    }),
   ]);
-  return { query, identifiers, contacts, emails, verifications, crawlSnippets, chatMessages, exports, lakeContacts, lakeActivities, lakeRawRecords };
+  return {
+    query,
+    identifiers,
+    contacts,
+    emails,
+    verifications,
+    crawlSnippets,
+    chatMessages,
+    exports,
+    lakeContacts,
+    lakeActivities,
+    lakeRawRecords,
+    suppressions,
+  };
 }
 
 /** `column` contains one of the needles (case-insensitive); needles must not be empty. */

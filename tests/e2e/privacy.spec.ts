@@ -124,6 +124,7 @@ test("an admin finds a contact, exports and erases their data, and the next run 
   await expect(erasure).toBeVisible();
   await expect(erasure.getByText("succeeded")).toBeVisible({ timeout: 120_000 });
   await expect(erasure.getByRole("progressbar", { name: "Erasure progress" })).toHaveAttribute("aria-valuenow", "4");
+  await expect(page.getByText(/^On the suppression list/)).toContainText(person.email);
   await page.screenshot({ path: "test-results/screenshots/privacy-erased.png", fullPage: true });
   const receipt = JSON.parse(await readFile(await download(page, "Download the receipt"), "utf8")) as {
     subject: string;

@@ -225,6 +225,7 @@ describe("finding a person", () => {
         "lake_activities.csv",
         "lake_raw_records.csv",
         "odoo_partners.csv",
+        "suppression_entries.csv",
       ].sort(),
     );
     const subject = JSON.parse(files["subject.json"]!) as { exportedBy: string; contacts: Array<{ fullName: string }>; counts: Record<string, number> };
@@ -289,6 +290,8 @@ describe("erasing a person", () => {
 
   it("leaves nothing of her but the suppressed address, and John untouched", async () => {
     const after = await found(JANE.email);
+    expect(after.records!.suppressions.map((s) => s.kind)).toEqual(["email"]);
+    expect((await found(JANE.linkedin)).records!.suppressions.map((s) => [s.kind, s.value])).toEqual([["linkedin", "https://www.linkedin.com/in/jane-tan"]]);
     expect(after.counts).toMatchObject({
       contacts: 0,
       emails: 0,

@@ -41,6 +41,10 @@ export const taskContracts = {
   lake_sync_sweep: { schema: z.object({}).passthrough(), maxAttempts: 1 },
   /** Rows per batch statement: each batch is its own short transaction. */
   retention_sweep: { schema: z.object({ batchSize: z.number().int().min(100).max(50_000).default(5000) }).passthrough(), maxAttempts: 3 },
+  /** One deletion request; the request row records the steps done, so a retry resumes after them. */
+  erase_data_subject: { schema: z.object({ tenantId: z.uuid(), requestId: z.uuid() }), maxAttempts: 10 },
+  /** Lists the workspace's suppressed addresses on its Odoo's mail.blacklist, and takes `removed` off it. */
+  push_suppressions_to_odoo: { schema: z.object({ tenantId: z.uuid(), removed: z.array(z.string().min(3).max(254)).max(5000).default([]) }), maxAttempts: 8 },
 } satisfies Record<string, { schema: z.ZodType; maxAttempts: number }>;
 
 export type TaskName = keyof typeof taskContracts;

@@ -1,5 +1,6 @@
 import acraSweep from "../../tasks/acra_sweep";
 import enrichCompany from "../../tasks/enrich_company";
+import eraseDataSubject from "../../tasks/erase_data_subject";
 import finalizeRun from "../../tasks/finalize_run";
 import lakeSyncSweep from "../../tasks/lake_sync_sweep";
 import nightlySweep from "../../tasks/nightly_sweep";
@@ -7,6 +8,7 @@ import provisionTenant from "../../tasks/provision_tenant";
 import pruneRateLimits from "../../tasks/prune_rate_limits";
 import pruneWorkerHeartbeats from "../../tasks/prune_worker_heartbeats";
 import pushRunToOdoo from "../../tasks/push_run_to_odoo";
+import pushSuppressionsToOdoo from "../../tasks/push_suppressions_to_odoo";
 import refreshCandidates from "../../tasks/refresh_candidates";
 import retentionSweep from "../../tasks/retention_sweep";
 import runWatchdog from "../../tasks/run_watchdog";
@@ -41,4 +43,6 @@ export const taskDefinitions = {
   sync_lake_source: syncLakeSource,
   lake_sync_sweep: lakeSyncSweep,
   retention_sweep: retentionSweep,
+  erase_data_subject: eraseDataSubject,
+  push_suppressions_to_odoo: pushSuppressionsToOdoo,
 } satisfies { [T in TaskName]: TaskDefinition<T, (typeof taskContracts)[T]["schema"]> };

@@ -21,14 +21,15 @@ export type RegistryAddressParts = {
 
 export type WithheldEmailReason = "unverified" | "suppressed" | "invalid";
 
-export type Suppressions = { uens: Set<string>; domains: string[]; emails: Set<string> };
+export type Suppressions = { uens: Set<string>; domains: string[]; emails: Set<string>; profiles: Set<string> };
 
 /** The tenant's suppression entries, normalised for lookups (UENs upper case, domains bare, emails canonical). */
 export function suppressionLists(entries: Array<{ kind: string; value: string }>): Suppressions {
-  const out: Suppressions = { uens: new Set(), domains: [], emails: new Set() };
+  const out: Suppressions = { uens: new Set(), domains: [], emails: new Set(), profiles: new Set() };
   for (const { kind, value } of entries) {
     if (kind === "uen") out.uens.add(value.trim().toUpperCase());
     else if (kind === "domain") out.domains.push(normalizeDomain(value.replace(/^@/, "")));
+    else if (kind === "linkedin") out.profiles.add(value);
     else if (kind === "email") {
       const email = normalizeEmail(value);
       if (email) out.emails.add(email);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { type TenantTx } from "~/db.server";
+import { normalizeLinkedinUrl } from "~/settings/suppression";
 import { desiredCompanySchema, desiredContactSchema, type DesiredCompany, type DesiredContact } from "./desired-partners.server";
 import {
   aboutComment,
@@ -31,7 +32,7 @@ export type PushSet = {
   buckets: LeadBucket[];
   companies: DesiredCompany[];
   excluded: Array<{ uen: string; reason: ExclusionReason }>;
-  droppedContacts: Array<{ uen: string; name: string; reason: "suppressed_email" | "invalid" }>;
+  droppedContacts: Array<{ uen: string; name: string; reason: "suppressed_email" | "suppressed_profile" | "invalid" }>;
   /** Emails found but not pushed, by reason (counts: the addresses themselves stay in the platform). */
   withheldEmails: Record<WithheldEmailReason, number>;
 };
@@ -111,6 +112,10 @@ export async function buildPushSet(tx: TenantTx, runId: string, options: PushSet
     const people: DesiredContact[] = [];
     for (const contact of contactsByUen.get(uen) ?? []) {
       const own = companyEmails.filter((e) => e.contactId === contact.id).map((e) => ({ row: e, verdict: verdict(e) }));
+      if (suppressed.profiles.has(normalizeLinkedinUrl(contact.linkedinUrl) ?? "")) {
+        set.droppedContacts.push({ uen, name: contact.fullName, reason: "suppressed_profile" });
+        continue;
+      }
       if (own.some((e) => e.verdict.kind === "suppressed")) {
         set.droppedContacts.push({ uen, name: contact.fullName, reason: "suppressed_email" });
         continue;

@@ -9,6 +9,7 @@ import { queueEmails } from "./queue-emails.server";
 import { loadRunContext } from "./run-context.server";
 import { logStep } from "./run-log.server";
 import { saveEnrichment } from "./save-enrichment.server";
+import { withoutSuppressedPeople } from "./suppressed-people";
 import { readCompanyWebsite } from "./website-pages.server";
 
 /**
@@ -39,12 +40,15 @@ export async function enrichCompany(tenantId: string, runId: string, uen: string
   const domain = await findCompanyDomain(e);
   const website = await readCompanyWebsite(e, domain.domain);
   const profile = await extractProfile(e, website.pages);
-  const contacts = await withLushaFallback(e, {
+  const discovered = await withLushaFallback(e, {
     titles,
     domain: domain.domain,
     websiteThin: !domain.domain || !website.crawl || website.crawl.status !== "ok",
     contacts: await linkedinContacts,
   });
+  // A suppressed person (an erased one among them) is dropped whole: neither their profile nor their address is stored or pushed.
+  const people = withoutSuppressedPeople(discovered.found, run.suppressedPeople);
+  const contacts = { ...discovered, found: people.kept };
 
   const pendingEmails = await db.$withTenant(tenantId, async (tx) => {
     const started = performance.now();
@@ -57,7 +61,7 @@ export async function enrichCompany(tenantId: string, runId: string, uen: string
       event: "queued",
       status: "ok",
       durationMs: performance.now() - started,
-      args: { kept: queued.kept.length, dropped: queued.dropped.map((d) => d.reason), pending: queued.pending },
+      args: { kept: queued.kept.length, dropped: queued.dropped.map((d) => d.reason), pending: queued.pending, suppressedPeople: people.dropped },
     });
     return queued.pending;
   });

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { db } from "~/db.server";
 import { parseIcpRules, type IcpRules } from "~/icp/rules";
 import { isoDay } from "~/utils/date-format";
+import { type SuppressedPeople } from "./suppressed-people";
 
 /**
  * What every step of a run needs to know, loaded once per run and process:
@@ -43,6 +44,8 @@ export type RunContext = {
   rules: IcpRules;
   suppression: { emails: string[]; domains: string[] };
   suppressedUens: Set<string>;
+  /** People never to collect again: their addresses and LinkedIn profiles. */
+  suppressedPeople: SuppressedPeople;
   company(uen: string): Promise<RegistryCompany>;
 };
 
@@ -80,6 +83,10 @@ async function build(tenantId: string, runId: string): Promise<RunContext> {
       domains: suppressions.filter((s) => s.kind === "domain").map((s) => s.value),
     },
     suppressedUens: new Set(suppressions.filter((s) => s.kind === "uen").map((s) => s.value)),
+    suppressedPeople: {
+      emails: new Set(suppressions.filter((s) => s.kind === "email").map((s) => s.value)),
+      linkedinUrls: new Set(suppressions.filter((s) => s.kind === "linkedin").map((s) => s.value)),
+    },
     company: (uen) => registryCompany(tenantId, uen),
   };
 }

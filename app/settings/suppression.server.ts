@@ -1,5 +1,6 @@
 import { recordAudit, type Actor } from "~/audit.server";
 import { db } from "~/db.server";
+import { enqueue } from "~/jobs/enqueue.server";
 import { SUPPRESSION_KINDS, type SuppressionKind, type SuppressionRow } from "./suppression";
 
 /**
@@ -47,7 +48,12 @@ export async function listSuppressions(tenantId: string, options: { kind?: Suppr
 export type AddResult = { added: number; alreadyListed: number };
 
 /** Stores the rows (already validated); values on the list already are counted, not duplicated. */
-export async function addSuppressions(tenantId: string, actor: Actor, rows: SuppressionRow[], source: "single" | "paste" | "csv"): Promise<AddResult> {
+export async function addSuppressions(
+  tenantId: string,
+  actor: Actor,
+  rows: SuppressionRow[],
+  source: "single" | "paste" | "csv" | "erasure",
+): Promise<AddResult> {
   if (rows.length === 0) return { added: 0, alreadyListed: 0 };
   return db.$withTenant(
     tenantId,
@@ -65,6 +71,8 @@ export async function addSuppressions(tenantId: string, actor: Actor, rows: Supp
         { source, submitted: rows.length, added: created.count, byKind, values: rows.slice(0, 100).map((r) => `${r.kind}:${r.value}`) },
         tx,
       );
+      // Odoo's own mailing must skip the addresses too: the job lists them on its mail.blacklist.
+      if (rows.some((r) => r.kind === "email")) await enqueue("push_suppressions_to_odoo", { tenantId, removed: [] }, { tx });
       return { added: created.count, alreadyListed: rows.length - created.count };
     },
     { actor, timeout: 60_000 },
@@ -81,6 +89,7 @@ export async function removeSuppression(tenantId: string, actor: Actor, id: stri
         RETURNING id, kind, value, reason, created_by_email AS "createdByEmail", created_at AS "createdAt"`;
       if (!removed) return null;
       await recordAudit(tenantId, actor, "suppression.removed", `suppression:${removed.id}`, { kind: removed.kind, value: removed.value }, tx);
+      if (removed.kind === "email") await enqueue("push_suppressions_to_odoo", { tenantId, removed: [removed.value] }, { tx });
       return removed;
     },
     { actor },

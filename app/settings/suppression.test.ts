@@ -4,6 +4,7 @@ import {
   detectKind,
   normalizeSuppressedDomain,
   normalizeSuppressedEmail,
+  normalizeLinkedinUrl,
   normalizeSuppression,
   normalizeSuppressedUen,
   parsePastedList,
@@ -129,5 +130,14 @@ describe("a suppression CSV", () => {
     expect(parsed.errors[0]!.line).toBe(2);
     expect(parsed.errors[0]!.reason).toMatch(/^unreadable CSV/);
     expect(parsed.rows).toEqual([{ kind: "email", value: "ops@acme.sg", reason: null }]);
+  });
+});
+
+describe("LinkedIn profiles", () => {
+  it("decodes the profile slug and refuses other pages", () => {
+    expect(normalizeLinkedinUrl("https://www.linkedin.com/in/j%C3%A9r%C3%B4me-lim")).toBe("https://www.linkedin.com/in/jérôme-lim");
+    expect(normalizeLinkedinUrl("https://example.com/in/jane")).toBeNull();
+    expect(normalizeSuppression("auto", "sg.linkedin.com/in/Jane-Tan/")).toEqual({ ok: true, kind: "linkedin", value: "https://www.linkedin.com/in/jane-tan" });
+    expect(normalizeSuppression("linkedin", "linkedin.com/company/codigo")).toMatchObject({ ok: false });
   });
 });

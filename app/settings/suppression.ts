@@ -7,10 +7,10 @@ import { normalizeDomain } from "~/utils/domain";
  * scheme, path or www.), UENs upper-cased in one of ACRA's formats.
  * Browser-safe: the settings page checks input with the same rules.
  */
-export const SUPPRESSION_KINDS = ["email", "domain", "uen"] as const;
+export const SUPPRESSION_KINDS = ["email", "domain", "uen", "linkedin"] as const;
 export type SuppressionKind = (typeof SUPPRESSION_KINDS)[number];
 
-export const SUPPRESSION_KIND_LABELS: Record<SuppressionKind, string> = { email: "Email", domain: "Domain", uen: "UEN" };
+export const SUPPRESSION_KIND_LABELS: Record<SuppressionKind, string> = { email: "Email", domain: "Domain", uen: "UEN", linkedin: "LinkedIn profile" };
 
 export type NormalizedSuppression = { ok: true; kind: SuppressionKind; value: string } | { ok: false; reason: string };
 
@@ -63,9 +63,31 @@ export function normalizeSuppressedUen(raw: string): NormalizedSuppression {
   return { ok: true, kind: "uen", value };
 }
 
-/** Which kind a bare value is: an @ means email, ACRA's shape means UEN, otherwise a domain. */
+/** A LinkedIn profile URL as one spelling: https, www.linkedin.com, the decoded profile path in lower case, no query or trailing slash. */
+export function normalizeLinkedinUrl(raw: string): string | null {
+  const match = /^(?:https?:\/\/)?(?:[a-z]{2,3}\.|www\.)?linkedin\.com\/(in|pub)\/([^/?#\s]+)/i.exec(raw.trim());
+  if (!match) return null;
+  let slug = match[2]!;
+  try {
+    slug = decodeURIComponent(slug);
+  } catch {
+    // A stray % is part of the slug as typed.
+  }
+  return `https://www.linkedin.com/${match[1]!.toLowerCase()}/${slug.toLowerCase()}`;
+}
+
+/** A person's LinkedIn profile: the contact vendors find people by it, so a suppressed profile is never collected. */
+export function normalizeSuppressedLinkedin(raw: string): NormalizedSuppression {
+  if (!raw.trim()) return { ok: false, reason: "empty value" };
+  const value = normalizeLinkedinUrl(raw);
+  if (!value) return { ok: false, reason: `not a LinkedIn profile URL: ${JSON.stringify(raw.trim())} (e.g. https://www.linkedin.com/in/jane-tan)` };
+  return { ok: true, kind: "linkedin", value };
+}
+
+/** Which kind a bare value is: a LinkedIn URL, an @ means email, ACRA's shape means UEN, otherwise a domain. */
 export function detectKind(raw: string): SuppressionKind {
   const value = raw.trim();
+  if (/linkedin\.com\//i.test(value)) return "linkedin";
   if (value.includes("@") && !/^@[^@]+$/.test(value)) return "email";
   if (UEN.test(value.toUpperCase())) return "uen";
   return "domain";
@@ -75,6 +97,7 @@ export function normalizeSuppression(kind: SuppressionKind | "auto", raw: string
   const actual = kind === "auto" ? detectKind(raw) : kind;
   if (actual === "email") return normalizeSuppressedEmail(raw);
   if (actual === "domain") return normalizeSuppressedDomain(raw);
+  if (actual === "linkedin") return normalizeSuppressedLinkedin(raw);
   return normalizeSuppressedUen(raw);
 }
 

@@ -84,7 +84,7 @@ describe("who may use the settings", () => {
       scoreThresholds: defaultIcpRules().scoreThresholds,
       icpVersion: null,
     });
-    expect(data.suppressions).toMatchObject({ total: 0, counts: { email: 0, domain: 0, uen: 0 } });
+    expect(data.suppressions).toMatchObject({ total: 0, counts: { email: 0, domain: 0, uen: 0, linkedin: 0 } });
   });
 
   it("refuses the viewer's page with 403", async () => {
@@ -199,7 +199,7 @@ describe("suppression lists", () => {
   it("filters the list by kind and search, and removes an entry (audited)", async () => {
     const emails = (await (await load("ops", "?kind=email")).json()) as SettingsData;
     expect(emails.suppressions.entries.map((e) => e.value).sort()).toEqual(["jane.tan@acme.sg", "ops@umbrella.sg"]);
-    expect(emails.suppressions.counts).toEqual({ email: 2, domain: 3, uen: 2 });
+    expect(emails.suppressions.counts).toEqual({ email: 2, domain: 3, uen: 2, linkedin: 0 });
     const search = (await (await load("ops", "?q=UMBRELLA")).json()) as SettingsData;
     expect(search.suppressions.entries.map((e) => e.value).sort()).toEqual(["ops@umbrella.sg", "umbrella.sg"]);
     // A NUL byte in the search box is dropped rather than sent to Postgres (which refuses it with a 500).

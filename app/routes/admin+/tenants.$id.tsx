@@ -130,9 +130,12 @@ export default function TenantDetail() {
         ) : null
       }
     >
-      <p className="mb-4 text-sm">
+      <p className="mb-4 flex gap-4 text-sm">
         <Link to="/admin" className="text-brand-700 hover:underline">
           ← All tenants
+        </Link>
+        <Link to={`/admin/tenants/${tenant.id}/privacy`} className="text-brand-700 hover:underline">
+          Data-subject requests
         </Link>
       </p>
       {result ? (

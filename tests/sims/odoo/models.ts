@@ -1,5 +1,6 @@
 import { CRM_MODELS, installCrmData, installMailData } from "./crm-models";
 import { accessDenied, integrityError, userError, validationError } from "./errors";
+import { mailBlacklist } from "./mail-blacklist";
 import { envCompany, model, SUPERUSER_ID, type ModelDef } from "./model-kit";
 import { type Env, type Rec, type SimDatabase } from "./orm";
 
@@ -509,6 +510,7 @@ export const MODELS: Record<string, ModelDef> = Object.fromEntries(
     resCountryState,
     resPartnerCategory,
     ...CRM_MODELS,
+    mailBlacklist,
   ].map((m) => [m.name, m]),
 );
 

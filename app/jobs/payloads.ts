@@ -41,6 +41,12 @@ export const taskContracts = {
   lake_sync_sweep: { schema: z.object({}).passthrough(), maxAttempts: 1 },
   /** Rows per batch statement: each batch is its own short transaction. */
   retention_sweep: { schema: z.object({ batchSize: z.number().int().min(100).max(50_000).default(5000) }).passthrough(), maxAttempts: 3 },
+  /** Hands a new alert to its workspace's and the platform's channels (email, webhook, or the digest). */
+  deliver_alert: { schema: z.object({ tenantId: z.uuid(), alertId: z.uuid() }), maxAttempts: 6 },
+  /** One signed-webhook delivery; each failed attempt is logged and retried with graphile-worker's exponential backoff. */
+  deliver_webhook: { schema: z.object({ deliveryId: z.uuid() }), maxAttempts: 8 },
+  /** Cron, daily: one email per digest channel with the alerts it held since the last digest. */
+  alert_digest: { schema: z.object({}).passthrough(), maxAttempts: 3 },
 } satisfies Record<string, { schema: z.ZodType; maxAttempts: number }>;
 
 export type TaskName = keyof typeof taskContracts;

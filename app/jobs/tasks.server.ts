@@ -1,4 +1,7 @@
 import acraSweep from "../../tasks/acra_sweep";
+import alertDigest from "../../tasks/alert_digest";
+import deliverAlert from "../../tasks/deliver_alert";
+import deliverWebhook from "../../tasks/deliver_webhook";
 import enrichCompany from "../../tasks/enrich_company";
 import finalizeRun from "../../tasks/finalize_run";
 import lakeSyncSweep from "../../tasks/lake_sync_sweep";
@@ -41,4 +44,7 @@ export const taskDefinitions = {
   sync_lake_source: syncLakeSource,
   lake_sync_sweep: lakeSyncSweep,
   retention_sweep: retentionSweep,
+  deliver_alert: deliverAlert,
+  deliver_webhook: deliverWebhook,
+  alert_digest: alertDigest,
 } satisfies { [T in TaskName]: TaskDefinition<T, (typeof taskContracts)[T]["schema"]> };

@@ -1,5 +1,5 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireRole, requireTenantUser } from "~/auth/guards.server";
 import { isTenantAdmin } from "~/auth/roles";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
@@ -74,6 +74,13 @@ export default function Settings() {
     <Page
       title="Settings"
       description="Suppression lists, lead policies, the Odoo push, the data sources and retention for this workspace. Every change is recorded in the audit log."
+      actions={
+        canManageSources ? (
+          <Link to="/app/settings/alerts" className="text-sm text-brand-700 underline">
+            Alert delivery
+          </Link>
+        ) : null
+      }
     >
       {unscoped && !unscoped.intent ? <Notice ok={false}>{unscoped.message}</Notice> : null}
       <div className="grid gap-6 lg:grid-cols-3">

@@ -16,7 +16,8 @@ import { activeTenant, memberCookie } from "../support/workspace-users";
  * admin sets up an email and a signed-webhook channel; a raised alert lands
  * in the mail catcher's inbox (over SMTP) and at a webhook receiver (over
  * HTTP, through the SSRF-safe fetcher and a loopback override) that verifies
- * the signature, after a failed first attempt retried with backoff. Repeats
+ * the signature, after a failed first attempt retried with backoff; so does
+ * a stale data-lake source the sync sweep finds. Repeats
  * of a key within the window are held back, a digest channel sends one
  * email a day, a delivery can be replayed, and the platform's alerts page
  * acknowledges and resolves.
@@ -36,13 +37,14 @@ const answers: number[] = [];
 const users: Record<string, { cookie: string; email: string }> = {};
 
 async function loadApp() {
-  const [db, alerts, delivery, settingsAlerts, adminAlerts, jobs] = await Promise.all([
+  const [db, alerts, delivery, settingsAlerts, adminAlerts, jobs, syncSweep] = await Promise.all([
     import("~/db.server"),
     import("~/alerts/alerts.server"),
     import("~/alerts/delivery.server"),
     import("~/routes/app+/settings_.alerts"),
     import("~/routes/admin+/alerts"),
     import("~/jobs/worker.server"),
+    import("~/lake/sync-sweep.server"),
   ]);
   return {
     db: db.db,
@@ -53,6 +55,7 @@ async function loadApp() {
     settingsAlerts,
     adminAlerts,
     jobs,
+    sweepLakeSyncs: syncSweep.sweepLakeSyncs,
   };
 }
 
@@ -219,6 +222,18 @@ describe("delivering an alert", () => {
     );
     expect(job).toBe(true);
     expect(await notifications(info.id)).toEqual([]);
+  });
+
+  it("emails a data-lake source the sync sweep finds past its freshness target", async () => {
+    await app.db.$withTenant(acme.id, async (tx) => {
+      await tx.lakeSource.create({ data: { source: "m365", status: "connected", connectedAt: new Date(Date.now() - 3 * 24 * 3_600_000) } });
+      // A sync already under way: the sweep only checks freshness, it queues nothing.
+      await tx.lakeSyncRun.create({ data: { source: "m365", mode: "incremental", trigger: "schedule", status: "running" } });
+    });
+    expect(await app.sweepLakeSyncs()).toEqual([]);
+    const stale = await waitFor(() => inbox("oncall@acme.test").find((m) => m.subject.includes("Microsoft 365")), { what: "the stale source email" });
+    expect(stale.subject).toMatch(/^\[Nexius Leads\] WARNING · Acme Alerts: Microsoft 365 has not synced successfully since it was connected/);
+    expect(stale.text).toContain("Alert: lake_stale_m365");
   });
 
   it("replays a delivery as a new delivery of the same event", async () => {

@@ -37,7 +37,7 @@ const answers: number[] = [];
 const users: Record<string, { cookie: string; email: string }> = {};
 
 async function loadApp() {
-  const [db, alerts, delivery, settingsAlerts, adminAlerts, jobs, syncSweep] = await Promise.all([
+  const [db, alerts, delivery, settingsAlerts, adminAlerts, jobs, syncSweep, webhooks] = await Promise.all([
     import("~/db.server"),
     import("~/alerts/alerts.server"),
     import("~/alerts/delivery.server"),
@@ -45,6 +45,7 @@ async function loadApp() {
     import("~/routes/admin+/alerts"),
     import("~/jobs/worker.server"),
     import("~/lake/sync-sweep.server"),
+    import("~/webhooks/webhooks.server"),
   ]);
   return {
     db: db.db,
@@ -56,6 +57,7 @@ async function loadApp() {
     adminAlerts,
     jobs,
     sweepLakeSyncs: syncSweep.sweepLakeSyncs,
+    webhooks,
   };
 }
 
@@ -246,6 +248,40 @@ describe("delivering an alert", () => {
     const replay = await waitFor(() => received[before], { what: "the replayed webhook" });
     expect(replay.verdict.ok).toBe(true);
     expect(JSON.parse(replay.body).id).toBe(JSON.parse(received[0]!.body).id);
+  });
+});
+
+describe("the webhook module", () => {
+  it("refuses to connect to a receiver on a private address, logs the attempt, and marks the delivery failed after its last attempt", async () => {
+    expectErrorLogs(/Failed task \d+ \(deliver_webhook.*localhost/);
+    const owner = { tenantId: null };
+    const port = (receiver.address() as AddressInfo).port;
+    // localhost resolves to loopback, and no override lets it through.
+    const { id: endpointId } = await app.webhooks.registerWebhookEndpoint(owner, { url: `http://localhost:${port}/hook`, eventTypes: ["tenant.paused"] });
+    const before = received.length;
+    const [deliveryId] = await app.webhooks.emitWebhookEvent(owner, { type: "tenant.paused", data: { tenant: "alerts-acme" } });
+    const [attempt] = await waitFor(
+      () => app.platformDb.webhookDeliveryAttempt.findMany({ where: { deliveryId } }).then((rows) => (rows.length ? rows : null)),
+      {
+        what: "the first attempt",
+      },
+    );
+    expect(attempt).toMatchObject({ attempt: 1, statusCode: null, error: expect.stringMatching(/localhost resolves to/) });
+    expect(received.length).toBe(before);
+
+    // The job's last attempt gives up instead of throwing; a later run of the job finds nothing pending.
+    expect(await app.webhooks.deliverWebhook(deliveryId!, { attempt: 8, maxAttempts: 8 })).toMatchObject({ status: "failed", statusCode: null });
+    expect(await app.platformDb.webhookDelivery.findUnique({ where: { id: deliveryId }, select: { status: true, attempts: true, endpointId: true } })).toEqual({
+      status: "failed",
+      attempts: 2,
+      endpointId,
+    });
+    expect(await app.webhooks.deliverWebhook(deliveryId!, { attempt: 2, maxAttempts: 8 })).toEqual({ status: "skipped", statusCode: null, error: null });
+  });
+
+  it("sends an event only to the owner's endpoints subscribed to its type", async () => {
+    expect(await app.webhooks.emitWebhookEvent({ tenantId: null }, { type: "run.finished", data: {} })).toEqual([]);
+    expect(await app.webhooks.emitWebhookEvent({ tenantId: acme.id }, { type: "tenant.paused", data: {} })).toEqual([]);
   });
 });
 

@@ -81,3 +81,38 @@ test("an operator is emailed a raised alert, then acknowledges and resolves it o
   await page.getByRole("button", { name: `Remove On-call ${tag}` }).click();
   await expect(page.getByRole("status").first()).toHaveText("Channel removed.");
 });
+
+test.describe("a workspace admin", () => {
+  test.use({ signedInAs: "globexAdmin" });
+
+  test("adds a signed webhook in Settings → Alert delivery, sees its secret once, and removes it", async ({ page }) => {
+    await page.goto("/app/settings");
+    await page.getByRole("link", { name: "Alert delivery" }).click();
+    await expect(page.getByRole("heading", { name: "Alert delivery", level: 1 })).toBeVisible();
+    const form = page.getByRole("form", { name: "Add a webhook channel" });
+    await form.getByLabel("Name").fill("Globex pager");
+    await form.getByLabel("Receiver URL").fill("http://hooks.globex.example/nexius");
+    await form.getByLabel("From severity").selectOption("critical");
+    await form.getByRole("button", { name: "Add webhook channel" }).click();
+    // Production sends webhooks over https only.
+    await expect(form.getByRole("alert")).toHaveText("A webhook URL must use https.");
+
+    await form.getByLabel("Receiver URL").fill("https://hooks.globex.example/nexius");
+    await form.getByRole("button", { name: "Add webhook channel" }).click();
+    await expect(form.getByRole("status")).toHaveText("Webhook added. Copy its signing secret now: it is not shown again.");
+    const secret = await form.getByLabel("Signing secret").textContent();
+    expect(secret).toMatch(/^whsec_[\w-]{43}$/);
+    const [stored] = await queryE2eDatabase<{ secret_cipher: Buffer }>(
+      "SELECT e.secret_cipher FROM webhook_endpoints e JOIN tenants t ON t.id = e.tenant_id WHERE t.slug = 'globex' AND e.url = $1",
+      ["https://hooks.globex.example/nexius"],
+    );
+    expect(stored!.secret_cipher.toString("latin1")).not.toContain(secret!);
+
+    await page.reload();
+    await expect(page.getByLabel("Signing secret")).toHaveCount(0);
+    await expect(page.getByRole("table", { name: "Alert channels" })).toContainText("Webhook https://hooks.globex.example/nexius");
+    await page.getByRole("button", { name: "Remove Globex pager" }).click();
+    await expect(page.getByRole("status").first()).toHaveText("Channel removed.");
+    await expect(page.getByText("No channels yet")).toBeVisible();
+  });
+});

@@ -1,3 +1,4 @@
+import { type SubmissionResult } from "@conform-to/react";
 import { z } from "zod";
 import { ALERT_SEVERITIES } from "./alert-severity";
 
@@ -50,13 +51,15 @@ export const ChannelForm = z.discriminatedUnion("intent", [
 
 export type ChannelIntent = z.input<typeof ChannelForm>["intent"];
 
+export const CHANNEL_INTENTS: readonly ChannelIntent[] = ChannelForm.options.map((o) => o.shape.intent.value);
+
 export type ChannelActionResult = {
   intent: ChannelIntent | null;
   ok: boolean;
   message: string;
   /** A new webhook's signing secret: shown once, never stored in clear. */
   secret?: string;
-  submission?: import("@conform-to/react").SubmissionResult<string[]>;
+  submission?: SubmissionResult<string[]>;
 };
 
 /** An alert channel as its page lists it (instants as Dates on the server, strings once serialized). */

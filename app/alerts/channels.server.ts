@@ -2,8 +2,9 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { recordAudit, type Actor } from "~/audit.server";
 import { db, platformDb } from "~/db.server";
 import { log } from "~/logger.server";
-import { registerWebhookEndpoint, replayWebhookDelivery, webhookDeliveryLog, WebhookUrlError, type WebhookOwner } from "~/webhooks/webhooks.server";
-import { ChannelForm, type ChannelActionResult, type ChannelRow } from "./channel-forms";
+import { WebhookUrlError } from "~/webhooks/webhook-url.server";
+import { registerWebhookEndpoint, replayWebhookDelivery, webhookDeliveryLog, type WebhookOwner } from "~/webhooks/webhooks.server";
+import { CHANNEL_INTENTS, ChannelForm, type ChannelActionResult, type ChannelRow } from "./channel-forms";
 
 /**
  * Alert channels of one owner: a workspace (under RLS) or the platform
@@ -45,14 +46,8 @@ export async function alertChannelsPage(owner: WebhookOwner) {
 export async function alertChannelsAction(request: Request, owner: WebhookOwner, actor: Actor): Promise<ChannelActionResult> {
   const submission = parseWithZod(await request.formData(), { schema: ChannelForm });
   if (submission.status !== "success") {
-    const intent = submission.payload.intent;
-    const known = typeof intent === "string" && ["add-email", "add-webhook", "remove-channel", "replay-delivery"].includes(intent);
-    return {
-      intent: known ? (intent as ChannelActionResult["intent"]) : null,
-      ok: false,
-      message: "Check the highlighted fields.",
-      submission: submission.reply(),
-    };
+    const intent = CHANNEL_INTENTS.find((i) => i === submission.payload.intent) ?? null;
+    return { intent, ok: false, message: intent ? "Check the highlighted fields." : "Unknown action", submission: submission.reply() };
   }
   const form = submission.value;
   const createdByEmail = actor.email ?? null;

@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { checkUrl } from "~/crawler/safe-fetch.server";
 import { secretRing } from "~/crypto/keys.server";
 import { open, seal } from "~/crypto/secret-box.server";
 import { db, platformDb } from "~/db.server";
+import { env } from "~/env.server";
 import { enqueue } from "~/jobs/enqueue.server";
 import { type DeliveryLogEntry } from "./delivery-log";
 import { postWebhook } from "./sender.server";
 import { generateWebhookSecret, signatureHeaders, WEBHOOK_HEADERS } from "./signature.server";
+import { checkWebhookUrl } from "./webhook-url.server";
 
 /**
  * Signed webhooks: register an endpoint (its secret is shown once and kept
@@ -22,31 +23,11 @@ export type WebhookEvent = { type: string; data: Record<string, unknown> };
 /** Sealed per endpoint: a ciphertext copied onto another endpoint's row does not open. */
 const secretContext = (endpointId: string) => `webhook:${endpointId}`;
 
-export class WebhookUrlError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "WebhookUrlError";
-  }
-}
-
-/** An https URL (http only where loopback overrides are allowed, i.e. never in production), without credentials. */
-export function checkWebhookUrl(raw: string, production: boolean): URL {
-  let url: URL;
-  try {
-    url = checkUrl(raw.trim());
-  } catch (error) {
-    throw new WebhookUrlError(`Not a URL a webhook may be sent to: ${(error as Error).message}`);
-  }
-  if (production && url.protocol !== "https:") throw new WebhookUrlError("A webhook URL must use https.");
-  if (url.username || url.password) throw new WebhookUrlError("A webhook URL may not carry a user name or password.");
-  return url;
-}
-
 export async function registerWebhookEndpoint(
   owner: WebhookOwner,
   input: { url: string; description?: string; eventTypes?: string[] },
 ): Promise<{ id: string; secret: string }> {
-  const url = checkWebhookUrl(input.url, process.env.NODE_ENV === "production").href;
+  const url = checkWebhookUrl(input.url, env().NODE_ENV === "production").href;
   const id = randomUUID();
   const secret = generateWebhookSecret();
   const sealed = seal(secretRing(), secret, secretContext(id));

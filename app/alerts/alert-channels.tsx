@@ -97,7 +97,7 @@ function AlertChannelsSection({ channels, audience }: { channels: ChannelView[];
   );
 }
 
-function SeverityAndWindow({ fields }: { fields: ReturnType<typeof useChannelForm>["fields"] }) {
+function SeverityAndWindow({ fields }: { fields: ChannelFields }) {
   return (
     <>
       <SelectField label="From severity" selectProps={getSelectProps(fields.minSeverity)} errors={fields.minSeverity.errors}>
@@ -129,70 +129,88 @@ function useChannelForm(intent: "add-email" | "add-webhook") {
   return { result, form, fields };
 }
 
-function EmailChannelForm() {
-  const { result, form, fields } = useChannelForm("add-email");
-  const busy = useBusy("add-email");
-  return (
-    <Form
-      method="post"
-      {...getFormProps(form)}
-      preventScrollReset
-      aria-label="Add an email channel"
-      className="space-y-3 rounded-md border border-slate-200 p-4"
-    >
-      <h3 className="text-sm font-semibold text-slate-900">Email</h3>
-      {result ? <Notice ok={result.ok}>{result.message}</Notice> : null}
-      <input type="hidden" name="intent" value="add-email" />
-      <Field label="Name" inputProps={getInputProps(fields.name, { type: "text" })} errors={fields.name.errors} />
-      <Field
-        label="Recipients"
-        help="Email addresses, separated by commas."
-        inputProps={getInputProps(fields.emailTo, { type: "text" })}
-        errors={fields.emailTo.errors}
-      />
-      <SeverityAndWindow fields={fields} />
-      <label className="flex items-center gap-2 text-sm text-slate-700">
-        <input {...getInputProps(fields.dailyDigest, { type: "checkbox" })} />
-        Daily digest instead of one email per alert
-      </label>
-      <Button type="submit" disabled={busy}>
-        {busy ? "Adding…" : "Add email channel"}
-      </Button>
-    </Form>
-  );
-}
+type ChannelFields = ReturnType<typeof useChannelForm>["fields"];
 
-function WebhookChannelForm() {
-  const { result, form, fields } = useChannelForm("add-webhook");
-  const busy = useBusy("add-webhook");
+/** The frame both add forms share: outcome (and a new webhook's secret), name, their own fields, severity and window. */
+function AddChannelForm({
+  intent,
+  title,
+  label,
+  submit,
+  fields: own,
+  after,
+}: {
+  intent: "add-email" | "add-webhook";
+  title: string;
+  label: string;
+  submit: string;
+  fields: (fields: ChannelFields) => ReactNode;
+  after?: (fields: ChannelFields) => ReactNode;
+}) {
+  const { result, form, fields } = useChannelForm(intent);
+  const busy = useBusy(intent);
   return (
-    <Form
-      method="post"
-      {...getFormProps(form)}
-      preventScrollReset
-      aria-label="Add a webhook channel"
-      className="space-y-3 rounded-md border border-slate-200 p-4"
-    >
-      <h3 className="text-sm font-semibold text-slate-900">Signed webhook</h3>
+    <Form method="post" {...getFormProps(form)} preventScrollReset aria-label={label} className="space-y-3 rounded-md border border-slate-200 p-4">
+      <h3 className="text-sm font-semibold text-slate-900">{title}</h3>
       {result ? <Notice ok={result.ok}>{result.message}</Notice> : null}
       {result?.secret ? (
         <p className="break-all rounded bg-slate-100 p-2 font-mono text-xs" aria-label="Signing secret">
           {result.secret}
         </p>
       ) : null}
-      <input type="hidden" name="intent" value="add-webhook" />
+      <input type="hidden" name="intent" value={intent} />
       <Field label="Name" inputProps={getInputProps(fields.name, { type: "text" })} errors={fields.name.errors} />
-      <Field
-        label="Receiver URL"
-        help="HTTPS; each request carries X-Nexius-Timestamp and X-Nexius-Signature (HMAC-SHA256 of timestamp.body)."
-        inputProps={getInputProps(fields.url, { type: "url" })}
-        errors={fields.url.errors}
-      />
+      {own(fields)}
       <SeverityAndWindow fields={fields} />
+      {after?.(fields)}
       <Button type="submit" disabled={busy}>
-        {busy ? "Adding…" : "Add webhook channel"}
+        {busy ? "Adding…" : submit}
       </Button>
     </Form>
+  );
+}
+
+function EmailChannelForm() {
+  return (
+    <AddChannelForm
+      intent="add-email"
+      title="Email"
+      label="Add an email channel"
+      submit="Add email channel"
+      fields={(fields) => (
+        <Field
+          label="Recipients"
+          help="Email addresses, separated by commas."
+          inputProps={getInputProps(fields.emailTo, { type: "text" })}
+          errors={fields.emailTo.errors}
+        />
+      )}
+      after={(fields) => (
+        <label className="flex items-center gap-2 text-sm text-slate-700">
+          <input {...getInputProps(fields.dailyDigest, { type: "checkbox" })} />
+          Daily digest instead of one email per alert
+        </label>
+      )}
+    />
+  );
+}
+
+function WebhookChannelForm() {
+  return (
+    <AddChannelForm
+      intent="add-webhook"
+      title="Signed webhook"
+      label="Add a webhook channel"
+      submit="Add webhook channel"
+      fields={(fields) => (
+        <Field
+          label="Receiver URL"
+          help="HTTPS; each request carries X-Nexius-Timestamp and X-Nexius-Signature (HMAC-SHA256 of timestamp.body)."
+          inputProps={getInputProps(fields.url, { type: "url" })}
+          errors={fields.url.errors}
+        />
+      )}
+    />
   );
 }
 

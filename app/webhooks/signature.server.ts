@@ -18,6 +18,9 @@ export const WEBHOOK_HEADERS = {
 
 export const WEBHOOK_TOLERANCE_SECONDS = 300;
 
+/** The context an endpoint's secret is sealed with: a ciphertext copied onto another endpoint's row does not open. */
+export const webhookSecretContext = (endpointId: string) => `webhook:${endpointId}`;
+
 export function generateWebhookSecret(): string {
   return `whsec_${randomBytes(32).toString("base64url")}`;
 }

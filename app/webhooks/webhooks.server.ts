@@ -6,7 +6,7 @@ import { env } from "~/env.server";
 import { enqueue } from "~/jobs/enqueue.server";
 import { type DeliveryLogEntry } from "./delivery-log";
 import { postWebhook } from "./sender.server";
-import { generateWebhookSecret, signatureHeaders, WEBHOOK_HEADERS } from "./signature.server";
+import { generateWebhookSecret, signatureHeaders, WEBHOOK_HEADERS, webhookSecretContext } from "./signature.server";
 import { checkWebhookUrl } from "./webhook-url.server";
 
 /**
@@ -20,9 +20,6 @@ export type WebhookOwner = { tenantId: string | null };
 
 export type WebhookEvent = { type: string; data: Record<string, unknown> };
 
-/** Sealed per endpoint: a ciphertext copied onto another endpoint's row does not open. */
-const secretContext = (endpointId: string) => `webhook:${endpointId}`;
-
 export async function registerWebhookEndpoint(
   owner: WebhookOwner,
   input: { url: string; description?: string; eventTypes?: string[] },
@@ -30,7 +27,7 @@ export async function registerWebhookEndpoint(
   const url = checkWebhookUrl(input.url, env().NODE_ENV === "production").href;
   const id = randomUUID();
   const secret = generateWebhookSecret();
-  const sealed = seal(secretRing(), secret, secretContext(id));
+  const sealed = seal(secretRing(), secret, webhookSecretContext(id));
   const data = {
     id,
     url,
@@ -89,7 +86,7 @@ export async function deliverWebhook(deliveryId: string, job: { attempt: number;
     where: { id: delivery.endpointId },
     select: { url: true, secretCipher: true, secretKeyId: true },
   });
-  const secret = open(secretRing(), { cipher: Buffer.from(endpoint.secretCipher), keyId: endpoint.secretKeyId }, secretContext(delivery.endpointId));
+  const secret = open(secretRing(), { cipher: Buffer.from(endpoint.secretCipher), keyId: endpoint.secretKeyId }, webhookSecretContext(delivery.endpointId));
   const sent = await postWebhook(endpoint.url, delivery.body, {
     ...signatureHeaders(secret, delivery.body, now),
     [WEBHOOK_HEADERS.event]: delivery.eventType,

@@ -115,6 +115,7 @@ CREATE TABLE "alert_notifications" (
     CONSTRAINT "alert_notifications_pkey" PRIMARY KEY ("tenant_id", "id"),
     CONSTRAINT "alert_notifications_tenant_id_fkey" FOREIGN KEY ("tenant_id") REFERENCES "tenants"("id") ON DELETE CASCADE ON UPDATE CASCADE,
     CONSTRAINT "alert_notifications_channel_id_fkey" FOREIGN KEY ("channel_id") REFERENCES "alert_channels"("id") ON DELETE CASCADE ON UPDATE CASCADE,
+    CONSTRAINT "alert_notifications_alert_fkey" FOREIGN KEY ("tenant_id", "alert_id") REFERENCES "alerts"("tenant_id", "id") ON DELETE CASCADE ON UPDATE CASCADE,
     CONSTRAINT "alert_notifications_status_check" CHECK ("status" IN ('sent', 'duplicate', 'digest_pending', 'digested'))
 );
 CREATE UNIQUE INDEX "alert_notifications_channel_id_alert_id_key" ON "alert_notifications"("channel_id", "alert_id");

@@ -1,10 +1,12 @@
 import "./load-dotenv";
 import { requireEnvOrExit } from "../env.server";
+import { keepWorkingThroughConnectionLoss } from "../jobs/queue-pool.server";
 import { startWorker } from "../jobs/worker.server";
 import { rootLogger } from "../logger.server";
 import { serveWorkerMetrics } from "../metrics/exposition.server";
 
 const config = requireEnvOrExit();
+keepWorkingThroughConnectionLoss(rootLogger);
 const worker = await startWorker();
 rootLogger.info({ workerId: worker.workerId }, "worker started");
 if (config.WORKER_METRICS_PORT) {

@@ -41,6 +41,27 @@ export async function releaseDeadWorkers(staleAfterMs = HEARTBEAT_FRESH_MS): Pro
   return dead.length;
 }
 
+/**
+ * Jobs this process still holds locked but no longer runs: their outcome was
+ * being written when the database went away, so graphile-worker would keep
+ * them locked for four hours. They run again now (jobs claim their rows, so
+ * the re-run repeats nothing), and so do the named queues they held.
+ */
+export async function releaseOrphanedJobs(graphileWorkerIds: string[], runningJobIds: string[]): Promise<number> {
+  if (graphileWorkerIds.length === 0) return 0;
+  const released = await platformDb.$queryRaw<Array<{ job_queue_id: number | null }>>`
+    UPDATE graphile_worker._private_jobs SET locked_at = NULL, locked_by = NULL
+    WHERE locked_by = ANY (${graphileWorkerIds}::text[]) AND id <> ALL (${runningJobIds}::bigint[])
+    RETURNING job_queue_id`;
+  const queues = released.flatMap((j) => (j.job_queue_id === null ? [] : [j.job_queue_id]));
+  if (queues.length) {
+    await platformDb.$executeRaw`
+      UPDATE graphile_worker._private_job_queues SET locked_at = NULL, locked_by = NULL
+      WHERE id = ANY (${queues}::int[]) AND locked_by = ANY (${graphileWorkerIds}::text[])`;
+  }
+  return released.length;
+}
+
 export async function forget(workerId: string): Promise<void> {
   await db.$executeRaw`DELETE FROM worker_heartbeats WHERE worker_id = ${workerId}`;
 }

@@ -3,13 +3,13 @@ import { EventEmitter } from "node:events";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { Logger, parseCrontab, run, type LogFunctionFactory, type Runner, type TaskList, type WorkerEvents } from "graphile-worker";
-import pg from "pg";
 import { env } from "../env.server";
 import { rootLogger } from "../logger.server";
 import { observeJobs } from "../metrics/job-metrics.server";
 import { watchPool } from "../metrics/registry.server";
 import { toGraphileTask, type TaskDefinition } from "./define-task.server";
-import { beat, forget, HEARTBEAT_INTERVAL_MS, mayReleaseDeadWorkers, releaseDeadWorkers } from "./heartbeat.server";
+import { beat, forget, HEARTBEAT_INTERVAL_MS, mayReleaseDeadWorkers, releaseDeadWorkers, releaseOrphanedJobs } from "./heartbeat.server";
+import { queuePool } from "./queue-pool.server";
 import { taskDefinitions } from "./tasks.server";
 
 export type WorkerHandle = { workerId: string; stop(): Promise<void>; runner: Runner };
@@ -49,11 +49,23 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Wor
   // The queue's own connections log in as the owner of graphile-worker's schema: the
   // application role has no rights on the job tables. Tasks do their work through
   // the app's clients, so RLS applies to them as before.
+  // Since when this process's beats have all succeeded (null after a failed one or a lost connection).
+  let healthySince: number | null = null;
+  // Whether the database went away since the last look for orphaned jobs.
+  let outage = false;
+  const noteOutage = () => {
+    if (!outage) rootLogger.warn("job queue lost the database; waiting for it");
+    outage = true;
+    healthySince = null;
+  };
   const pgPool = watchPool(
     "job_queue",
-    new pg.Pool({ connectionString: config.DATABASE_URL, max: Math.min(24, (options.concurrency ?? config.WORKER_CONCURRENCY) + 2) }),
+    queuePool({ connectionString: config.DATABASE_URL, max: Math.min(24, (options.concurrency ?? config.WORKER_CONCURRENCY) + 2) }, { onWait: noteOutage }),
   );
-  const onConnectionError = (error: Error & { code?: string }) => rootLogger.error({ code: error.code, reason: error.message }, "job queue connection lost");
+  const onConnectionError = (error: Error & { code?: string }) => {
+    rootLogger.error({ code: error.code, reason: error.message }, "job queue connection lost");
+    noteOutage();
+  };
   pgPool.on("error", onConnectionError);
   pgPool.on("connect", (client) => client.on("error", onConnectionError));
   const definitions: TaskDefinition[] = [...Object.values(taskDefinitions), ...(options.extraTasks ?? [])];
@@ -68,6 +80,10 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Wor
   events.on("pool:create", ({ workerPool }) => graphileWorkerIds.add(workerPool.id));
   events.on("worker:create", ({ worker }) => graphileWorkerIds.add(worker.workerId));
   observeJobs(events);
+  // The jobs this process is running now: after an outage, the others it still holds locked are orphans.
+  const running = new Set<string>();
+  events.on("job:start", ({ job }) => running.add(job.id));
+  events.on("job:complete", ({ job }) => running.delete(job.id));
 
   const runner = await run({
     events,
@@ -82,17 +98,21 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Wor
 
   const workerId = `worker-${randomUUID()}`;
   const startedAt = new Date();
-  // Since when this process's beats have all succeeded (null after a failed one).
-  let healthySince: number | null = null;
   const keepAlive = async () => {
     try {
       await beat(workerId, startedAt, [...graphileWorkerIds]);
       healthySince ??= Date.now();
+      // A beat after the first good one: writes that waited out the outage have landed by now.
+      if (outage && Date.now() - healthySince >= HEARTBEAT_INTERVAL_MS) {
+        outage = false;
+        const orphans = await releaseOrphanedJobs([...graphileWorkerIds], [...running]);
+        if (orphans) rootLogger.warn({ orphans }, "released jobs whose outcome was lost in a database outage");
+      }
       if (!mayReleaseDeadWorkers(healthySince, Date.now())) return;
       const released = await releaseDeadWorkers();
       if (released) rootLogger.warn({ released }, "released the jobs of worker processes that stopped");
     } catch (error) {
-      healthySince = null;
+      noteOutage();
       rootLogger.warn({ err: error }, "worker heartbeat failed");
     }
   };

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { recordAudit, type Actor } from "~/audit.server";
-import { db, type TenantTx } from "~/db.server";
+import { db, platformDb, type TenantTx } from "~/db.server";
 import { type Prisma } from "~/generated/prisma/client";
 import { enqueue } from "~/jobs/enqueue.server";
 import { runPushPayloadSchema } from "~/jobs/payloads";
@@ -10,7 +10,7 @@ import { type DesiredCompany } from "./desired-partners.server";
 import { planPartnerUpsert, type PartnerPlan } from "./partner-plan.server";
 import { applyPartnerPlan, fetchExistingPartners, type UpsertCounts } from "./partner-upsert.server";
 import { OdooPushFailedError, RunNotFoundError } from "./push-errors.server";
-import { describeOdooFailure, recordPushEnd, recordPushEvents } from "./push-events.server";
+import { describeOdooFailure, notePushOutage, recordPushEnd, recordPushEvents } from "./push-events.server";
 import { withPushLock } from "./push-lock.server";
 import { pushModeOf, type PushMode } from "./push-mode.server";
 import { batchSizeOf, isPushApproved, preparePush, PUSH_APPROVED_ACTION, type RunPushOptions } from "./push-preparation.server";
@@ -50,6 +50,38 @@ import { type PushSet } from "./push-set.server";
 
 export function runPushJobKey(runId: string): string {
   return `odoo-push:${runId}`;
+}
+
+/** One push per tenant at a time; the advisory lock guards callers outside the queue. */
+function pushJobOptions(tenantId: string, runId: string) {
+  return { jobKey: runPushJobKey(runId), queueName: `odoo-push:${tenantId}` };
+}
+
+/** How long after its run a push that gave up is still tried again. */
+const PUSH_RESUME_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
+
+/**
+ * An Odoo outage longer than the push job's attempts (about half an hour)
+ * must not lose the run's leads: a push whose last word is `failed` and whose
+ * job has given up is queued again (the job key resets its attempts), for a
+ * week after the run. Its approval, if the tenant needs one, is on record, so
+ * the job needs no `approvedBy`. Cross-tenant, for the run watchdog.
+ */
+export async function resumeGivenUpPushes(now = new Date()): Promise<number> {
+  const given = await platformDb.$queryRaw<Array<{ tenant_id: string; id: string }>>`
+    SELECT r.tenant_id, r.id
+    FROM runs r JOIN tenants t ON t.id = r.tenant_id
+    WHERE r.status = 'succeeded' AND r.finished_at > ${new Date(now.getTime() - PUSH_RESUME_WINDOW_MS)}
+      AND t.status NOT IN ('paused', 'decommissioned')
+      AND (SELECT l.event FROM run_event_logs l
+           WHERE l.tenant_id = r.tenant_id AND l.run_id = r.id AND l.stage = 'odoo_push'
+           ORDER BY l.id DESC LIMIT 1) = 'failed'
+      AND NOT EXISTS (SELECT 1 FROM graphile_worker._private_jobs j
+                      WHERE j.key = 'odoo-push:' || r.id::text AND (j.attempts < j.max_attempts OR j.locked_at IS NOT NULL))`;
+  for (const run of given) {
+    await enqueue("push_run_to_odoo", { tenantId: run.tenant_id, runId: run.id }, pushJobOptions(run.tenant_id, run.id));
+  }
+  return given.length;
 }
 
 export type RunPushPlan = {
@@ -236,6 +268,7 @@ export async function applyRunPush(tenantId: string, runId: string, actor?: Acto
       });
       result.calls = client?.calls ?? 0;
       result.errors = client?.errors ?? 0;
+      await notePushOutage(tenantId, runId, { pushedAt: new Date() });
       log().info({ odoo: { runId, status: result.status, companies: result.companies, contacts: result.contacts } }, "odoo push finished");
       return result;
     } catch (error) {
@@ -246,6 +279,7 @@ export async function applyRunPush(tenantId: string, runId: string, actor?: Acto
         message: describeOdooFailure(error),
       });
       if (error instanceof OdooTransportError || error instanceof OdooAccessDenied) {
+        await notePushOutage(tenantId, runId, { waiting: describeOdooFailure(error) });
         throw new OdooPushFailedError(`Odoo push of run ${runId} stopped: ${describeOdooFailure(error)}`, { cause: error });
       }
       throw error;
@@ -333,13 +367,7 @@ export async function requestRunPush(
       await recordPushEvents(tenantId, runId, [{ event: "awaiting_approval", status: "info" }], tx);
       return "awaiting_approval" as const;
     }
-    await enqueue("push_run_to_odoo", payload, {
-      jobKey: runPushJobKey(runId),
-      // One push per tenant at a time; the advisory lock guards callers outside the queue.
-      queueName: `odoo-push:${tenantId}`,
-      maxAttempts: 8,
-      tx,
-    });
+    await enqueue("push_run_to_odoo", payload, { ...pushJobOptions(tenantId, runId), tx });
     return "queued" as const;
   };
   return options.tx ? run(options.tx) : db.$withTenant(tenantId, run);

@@ -47,6 +47,31 @@ export async function recordPushEnd(
   });
 }
 
+const PUSH_WAITING = "Odoo push waiting";
+
+/**
+ * A run whose push is waiting for Odoo (unreachable, or refusing the login) says so among its
+ * degraded reasons; when a later attempt lands, the reason says the push came
+ * late instead, so the run keeps the record of the outage.
+ */
+export async function notePushOutage(tenantId: string, runId: string, outage: { waiting: string } | { pushedAt: Date }): Promise<void> {
+  await db.$withTenant(tenantId, async (tx) => {
+    if ("waiting" in outage) {
+      const reason = `${PUSH_WAITING}: ${outage.waiting}; the push is retried with backoff`;
+      await tx.$executeRaw`
+        UPDATE runs SET degraded = true,
+          degraded_reasons = array_append(ARRAY(SELECT r FROM unnest(degraded_reasons) r WHERE r NOT LIKE ${`${PUSH_WAITING}%`}), ${reason})
+        WHERE id = ${runId}::uuid`;
+    } else {
+      const reason = `Odoo push delayed: Odoo did not answer at first; the leads were pushed at ${outage.pushedAt.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+      await tx.$executeRaw`
+        UPDATE runs SET degraded_reasons = array_replace(degraded_reasons,
+          (SELECT r FROM unnest(degraded_reasons) r WHERE r LIKE ${`${PUSH_WAITING}%`} LIMIT 1), ${reason})
+        WHERE id = ${runId}::uuid AND EXISTS (SELECT 1 FROM unnest(degraded_reasons) r WHERE r LIKE ${`${PUSH_WAITING}%`})`;
+    }
+  });
+}
+
 /** Odoo's own words, without tracebacks; never arguments (they may carry personal data). */
 export function describeOdooFailure(error: unknown): string {
   if (error instanceof OdooServerError) return `${error.odooName}: ${error.odooMessage}`.slice(0, 300);

@@ -68,7 +68,7 @@ export function discoverLinkedinContacts(e: CompanyEnrichment, titles: readonly 
     });
     await logContactVendorCalls(e, vendorCalls);
     const failed = result.outcome === "error" || result.outcome === "quota";
-    await recordVendorUsage(run, APIFY_LINKEDIN_VENDOR, { calls: result.calls, units: result.units, errors: failed ? 1 : 0 });
+    await recordVendorUsage(run, APIFY_LINKEDIN_VENDOR, { calls: result.calls, units: result.units, errors: result.failedCalls });
     const alert = apifyOutcomeAlert(result.outcome, clients.apifyDailyCap);
     if (alert) await raiseRunAlert(run.tenantId, run.runId, alert.kind, alert.severity, alert.message);
     const found = result.contacts.map(contactFromApify);

@@ -1,6 +1,7 @@
 import { platformDb } from "~/db.server";
 import { enqueue } from "~/jobs/enqueue.server";
 import { log } from "~/logger.server";
+import { resumeGivenUpPushes } from "~/odoo/lead-push.server";
 import { runJobPriority } from "./start-run.server";
 
 /**
@@ -9,12 +10,13 @@ import { runJobPriority } from "./start-run.server";
  * companies that have made no progress for a while get their job again (jobs
  * claim their rows, so a duplicate does nothing). A run whose start job died
  * before it recorded its targets gets its start job again, not an empty
- * finalize. Paused workspaces are left alone: their jobs wait under their own
+ * finalize. An Odoo push that gave up during a long outage is queued again.
+ * Paused workspaces are left alone: their jobs wait under their own
  * keys until the workspace resumes. Cross-tenant, like every scheduler.
  */
 const STALLED_MS = 10 * 60 * 1000;
 
-export async function watchRuns(now = new Date()): Promise<{ finalized: number; resumed: number }> {
+export async function watchRuns(now = new Date()): Promise<{ finalized: number; resumed: number; pushes: number }> {
   // `finalizing`: left by a finalizer of older code that died between its two transactions.
   const runs = await platformDb.$queryRaw<Array<{ tenant_id: string; id: string; kind: string; target_count: number; settled: number; targeted: boolean }>>`
     SELECT r.tenant_id, r.id, r.kind, r.target_count,
@@ -64,6 +66,7 @@ export async function watchRuns(now = new Date()): Promise<{ finalized: number; 
       resumed++;
     }
   }
-  if (finalized || resumed) log().warn({ finalized, resumed }, "run watchdog picked up stalled runs");
-  return { finalized, resumed };
+  const pushes = await resumeGivenUpPushes(now);
+  if (finalized || resumed || pushes) log().warn({ finalized, resumed, pushes }, "run watchdog picked up stalled runs");
+  return { finalized, resumed, pushes };
 }

@@ -88,6 +88,8 @@ export type ApifyChainResult = {
   outcome: ApifyChainOutcome;
   /** Actor runs started (each one is billed). */
   calls: number;
+  /** Of those, the runs that failed (the vendor usage's errors count runs, like its calls). */
+  failedCalls: number;
   /** Cap units consumed. */
   units: number;
   usedFallback: boolean;
@@ -162,11 +164,12 @@ class ChainFailed extends Error {}
  */
 export async function discoverContactsViaApify(input: DiscoverContactsInput): Promise<ApifyChainResult> {
   const write = input.writeLine ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const state = { calls: 0, units: 0 };
+  const state = { calls: 0, failedCalls: 0, units: 0 };
   const result = (outcome: ApifyChainOutcome, contacts: ApifyContact[], usedFallback: boolean, error?: string) => ({
     contacts,
     outcome,
     calls: state.calls,
+    failedCalls: state.failedCalls,
     units: state.units,
     usedFallback,
     ...(error ? { error } : {}),
@@ -185,6 +188,7 @@ export async function discoverContactsViaApify(input: DiscoverContactsInput): Pr
       input.onVendorCall?.({ actorId, ok: true, durationMs: performance.now() - started });
       return items;
     } catch (error) {
+      state.failedCalls += 1;
       input.onVendorCall?.({ actorId, ok: false, durationMs: performance.now() - started, error: describe(error), errorName: (error as Error).name });
       throw error;
     }

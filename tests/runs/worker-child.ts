@@ -1,5 +1,8 @@
+import { keepWorkingThroughConnectionLoss } from "~/jobs/queue-pool.server";
 import { startWorker } from "~/jobs/worker.server";
+import { rootLogger } from "~/logger.server";
 
-/** A worker process of its own for the SIGKILL test: runs jobs until it is killed. */
+/** A worker process of its own for the SIGKILL and restart drills, set up as `npm run worker` sets up its own. */
+keepWorkingThroughConnectionLoss(rootLogger);
 const worker = await startWorker({ concurrency: 8, pollInterval: 50, crontabFile: null });
 process.stdout.write(`worker ${worker.workerId} ready\n`);

@@ -119,8 +119,8 @@ export type OdooSimulator = {
     clear(): void;
     pending(): FaultSpec[];
     setLatency(latency: number | [number, number]): void;
-    /** Stops accepting connections (clients get ECONNREFUSED) and comes back after `ms`. */
-    goOffline(ms: number): Promise<void>;
+    /** Stops accepting connections (clients get ECONNREFUSED) and comes back after `ms`, or when `comeBack` is called. */
+    goOffline(ms?: number): Promise<{ comeBack(): void }>;
   };
   stop(): Promise<void>;
 };
@@ -417,9 +417,15 @@ export async function startOdooSimulator(options: OdooSimulatorOptions = {}): Pr
         await closeListener();
         // let clients notice their pooled connections closed before the caller sends again
         await new Promise((r) => setTimeout(r, 20));
-        setTimeout(() => {
-          if (!stopped) server.listen(port, host);
-        }, ms);
+        let back = false;
+        const comeBack = () => {
+          if (back || stopped) return;
+          back = true;
+          clearTimeout(timer);
+          server.listen(port, host);
+        };
+        const timer = ms === undefined ? undefined : setTimeout(comeBack, ms);
+        return { comeBack };
       },
     },
     async stop() {

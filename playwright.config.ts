@@ -38,6 +38,7 @@ export default defineConfig({
       "node_modules/.bin/tsx app/cli/platform.ts --mode built --fresh --demo-crm",
       `--port ${PORT} --pg-port ${process.env.E2E_PG_PORT ?? 54349} --idp-port ${process.env.E2E_IDP_PORT ?? 4810}`,
       `--odoo-port ${process.env.E2E_ODOO_PORT ?? 8079} --world-port ${process.env.E2E_WORLD_PORT ?? 4200} --graph-port ${process.env.E2E_GRAPH_PORT ?? 0}`,
+      `--mail-port ${process.env.E2E_MAIL_PORT ?? 0} --mail-smtp-port 0`,
       "--data-dir .data/e2e --database nexius_e2e",
     ].join(" "),
     // Slow enough that the setup screen's phases can be watched.

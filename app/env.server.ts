@@ -4,10 +4,12 @@ import { crawlerEnv } from "./crawler/config.server";
 import { httpLimitsEnv } from "./http/config.server";
 import { icpEnv } from "./icp/config";
 import { m365Env } from "./lake/m365/config.server";
+import { mailEnv } from "./mail/config.server";
 import { odooEnv } from "./odoo/config.server";
 import { registryEnv } from "./registry/config";
 import { zodIssueLines } from "./utils/zod-issues";
 import { vendorsEnv } from "./vendors/config.server";
+import { webhooksEnv } from "./webhooks/config.server";
 
 /**
  * Every setting the platform reads, parsed once. Logins and keys have no
@@ -69,6 +71,8 @@ const EnvSchema = baseEnv
   .extend(icpEnv.shape)
   .extend(httpLimitsEnv.shape)
   .extend(m365Env.shape)
+  .extend(mailEnv.shape)
+  .extend(webhooksEnv.shape)
   .extend({
     /** The OAuth client id Odoo uses at Nexius SSO (Odoo is its own client of the IdP). */
     ODOO_OIDC_CLIENT_ID: z.string().min(1).default("odoo"),

@@ -1,5 +1,5 @@
 import { NavLink, useLocation } from "@remix-run/react";
-import { canOperate, controlPlaneHome, isPlatformStaff } from "~/auth/roles";
+import { canOperate, canOperateTenants, controlPlaneHome, isPlatformStaff } from "~/auth/roles";
 import { CRM_PAGES } from "~/crm/crm-nav";
 import { DevTenantSelector } from "./dev-tenant-selector";
 import { UserMenu, type HeaderViewer } from "./user-menu";
@@ -58,6 +58,11 @@ export function AppHeader({ viewer }: { viewer: HeaderViewer }) {
               <NavLink to={controlPlane} className={navClass}>
                 Admin
               </NavLink>
+              {canOperateTenants(viewer!.roles) ? (
+                <NavLink to="/admin/alerts" className={navClass}>
+                  Alerts
+                </NavLink>
+              ) : null}
             </nav>
           ) : null}
           {viewer?.devTenants ? <DevTenantSelector tenants={viewer.devTenants} current={viewer.tenant?.slug ?? null} /> : null}

@@ -3,6 +3,20 @@ import { z } from "zod";
 
 const hostMap = z.record(z.string(), z.string());
 
+/** An env variable holding a JSON map of host → "ip:port": how development reaches loopback through an SSRF-safe fetcher. */
+export const hostOverridesJson = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    if (!v) return undefined;
+    try {
+      return hostMap.parse(JSON.parse(v));
+    } catch {
+      ctx.addIssue({ code: "custom", message: "must be a JSON object of host → ip:port" });
+      return z.NEVER;
+    }
+  });
+
 /** Env fragment of the deterministic crawler; the lead merges it into app/env.server.ts. */
 export const crawlerEnv = z.object({
   CRAWLER_USER_AGENT: z.string().min(3).default("NexiusLeadsBot/1.0 (+https://nexius.example/bot)"),
@@ -23,18 +37,7 @@ export const crawlerEnv = z.object({
     .default("0")
     .transform((v) => v === "1" || v === "true"),
   /** Dev world only (refused in production): JSON map of fixture host → "127.0.0.1:port". */
-  CRAWLER_HOST_OVERRIDES: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (!v) return undefined;
-      try {
-        return hostMap.parse(JSON.parse(v));
-      } catch {
-        ctx.addIssue({ code: "custom", message: "must be a JSON object of host → ip:port" });
-        return z.NEVER;
-      }
-    }),
+  CRAWLER_HOST_OVERRIDES: hostOverridesJson,
   /**
    * Dev world only: the same map in a JSON file, for worlds whose map is too
    * big for one environment variable (Linux caps each at 128 KiB). Entries of

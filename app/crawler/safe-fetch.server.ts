@@ -31,8 +31,12 @@ export type SafeFetchConfig = {
 export const HTML_CONTENT_TYPES = ["text/html", "application/xhtml+xml"];
 
 export type FetchOptions = {
-  /** Media types accepted on the final response; "" accepts a missing Content-Type. */
+  /** Media types accepted on the final response; "" accepts a missing Content-Type, the wildcard type any. */
   contentTypes?: string[];
+  /** GET unless set; a POST (a webhook) sends `body` with `headers` added to the fetcher's own. */
+  method?: "GET" | "POST";
+  body?: string;
+  headers?: Record<string, string>;
   maxBytes?: number;
   /** Return the first maxBytes instead of failing (robots.txt: RFC 9309 §2.5). */
   truncate?: boolean;
@@ -111,7 +115,8 @@ export function createSafeFetcher(config: SafeFetchConfig): SafeFetcher {
   async function fetchOnce(url: URL, options: FetchOptions, signal: AbortSignal) {
     try {
       return await request(url, {
-        method: "GET",
+        method: options.method ?? "GET",
+        body: options.body,
         dispatcher: agent,
         signal,
         headersTimeout: config.headersTimeoutMs,
@@ -121,6 +126,7 @@ export function createSafeFetcher(config: SafeFetchConfig): SafeFetcher {
           accept: acceptHeader(options.contentTypes ?? HTML_CONTENT_TYPES),
           "accept-encoding": "gzip, deflate, br",
           "accept-language": "en-SG,en;q=0.9",
+          ...options.headers,
         },
       });
     } catch (error) {
@@ -162,7 +168,8 @@ export function createSafeFetcher(config: SafeFetchConfig): SafeFetcher {
           }
           const headers = flattenHeaders(response.headers);
           const contentType = (headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
-          if (!(options.contentTypes ?? HTML_CONTENT_TYPES).includes(contentType)) {
+          const accepted = options.contentTypes ?? HTML_CONTENT_TYPES;
+          if (!accepted.includes("*/*") && !accepted.includes(contentType)) {
             discard(response.body);
             throw new NotHtmlError(current.href, contentType);
           }

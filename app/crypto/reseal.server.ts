@@ -1,16 +1,18 @@
 import { idTokenContext, refreshContext } from "~/auth/session.server";
 import { platformDb } from "~/db.server";
 import { odooSecretContext } from "~/odoo/connection.server";
+import { webhookSecretContext } from "~/webhooks/signature.server";
 import { open, seal, type KeyRing } from "./secret-box.server";
 
 /**
  * Re-seals every secret at rest that an older key sealed with the ring's
  * current key, so that the old key can then be removed from SECRET_KEYS:
- * tenants' Odoo credentials and sessions' refresh and ID tokens. Each row is
+ * tenants' Odoo credentials, sessions' refresh and ID tokens, and webhook
+ * endpoints' signing secrets. Each row is
  * rewritten only if its key id is still the one read (a concurrent token
  * refresh wins), and a second run finds nothing to do.
  */
-export type ResealCounts = { odooService: number; odooAdmin: number; sessionRefreshTokens: number; sessionIdTokens: number };
+export type ResealCounts = { odooService: number; odooAdmin: number; sessionRefreshTokens: number; sessionIdTokens: number; webhookSecrets: number };
 
 const BATCH = 500;
 
@@ -23,7 +25,7 @@ function reseal(ring: KeyRing, column: SealedColumn, context: string): { cipher:
 }
 
 export async function resealSecrets(ring: KeyRing): Promise<ResealCounts> {
-  const counts: ResealCounts = { odooService: 0, odooAdmin: 0, sessionRefreshTokens: 0, sessionIdTokens: 0 };
+  const counts: ResealCounts = { odooService: 0, odooAdmin: 0, sessionRefreshTokens: 0, sessionIdTokens: 0, webhookSecrets: 0 };
 
   const connections = await platformDb.odooConnection.findMany({
     where: { OR: [{ secretKeyId: { not: ring.current } }, { adminSecretKeyId: { not: ring.current } }] },
@@ -77,6 +79,20 @@ export async function resealSecrets(ring: KeyRing): Promise<ResealCounts> {
     }
     if (sessions.length < BATCH) break;
     after = sessions[sessions.length - 1]!.idHash;
+  }
+
+  const endpoints = await platformDb.webhookEndpoint.findMany({
+    where: { secretKeyId: { not: ring.current } },
+    select: { id: true, secretCipher: true, secretKeyId: true },
+  });
+  for (const row of endpoints) {
+    const secret = reseal(ring, { cipher: row.secretCipher, keyId: row.secretKeyId }, webhookSecretContext(row.id));
+    if (!secret) continue;
+    const { count } = await platformDb.webhookEndpoint.updateMany({
+      where: { id: row.id, secretKeyId: row.secretKeyId },
+      data: { secretCipher: secret.cipher, secretKeyId: secret.keyId },
+    });
+    counts.webhookSecrets += count;
   }
   return counts;
 }

@@ -12,8 +12,8 @@ import { DEMO_USERS } from "./idp-accounts.server";
 
 /**
  * The embedded defaults: a stand-in for every outside system that is not
- * configured — Postgres, the identity provider, Odoo, and the dev world (the
- * company websites and the vendor APIs) — plus the demo data. Used by
+ * configured — Postgres, the identity provider, Odoo, the dev world (the
+ * company websites and the vendor APIs) and a mail catcher — plus the demo data. Used by
  * `npm run dev`, the e2e server and `npm run nightly`. Each stand-in runs as
  * its own process group (so a Ctrl-C reaches the web server and worker first)
  * and announces itself with one `{"ready": …}` line.
@@ -23,7 +23,8 @@ export type StandInOptions = {
   database: string;
   appUrl: string;
   /** graph: the Microsoft Graph simulator's port; unset or 0 takes a free one. */
-  ports: { pg: number; idp: number; odoo: number; world: number; graph?: number };
+  /** mail/mailSmtp: the mail catcher's inbox (HTTP) and SMTP ports; unset or 0 takes free ones. */
+  ports: { pg: number; idp: number; odoo: number; world: number; graph?: number; mail?: number; mailSmtp?: number };
   fresh?: boolean;
   /** fast for local work and tests; realistic for the nightly benchmark. */
   worldProfile?: "fast" | "realistic";
@@ -216,6 +217,19 @@ export async function startStandIns(options: StandInOptions): Promise<StandIns> 
         MS_CLIENT_ID: DEV_GRAPH_APP.clientId,
         MS_CLIENT_SECRET: DEV_GRAPH_APP.clientSecret,
       });
+    }
+
+    if (!process.env.SMTP_URL && existsSync("tests/sims/mail/main.ts")) {
+      const ready = await start("mail", [
+        "tests/sims/mail/main.ts",
+        "--smtp-port",
+        String(options.ports.mailSmtp ?? 0),
+        "--http-port",
+        String(options.ports.mail ?? 0),
+      ]);
+      const [smtpUrl, inboxUrl] = ready.split(" ");
+      say("mail", `mail catcher: SMTP at ${smtpUrl}, inbox at ${inboxUrl}/messages`);
+      Object.assign(env, { SMTP_URL: smtpUrl!, MAIL_CATCHER_URL: inboxUrl! });
     }
 
     await seedDemoTenants(ownerUrl, { m365: Boolean(env.MS_GRAPH_BASE_URL) });

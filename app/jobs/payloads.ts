@@ -45,6 +45,12 @@ export const taskContracts = {
   erase_data_subject: { schema: z.object({ tenantId: z.uuid(), requestId: z.uuid() }), maxAttempts: 10 },
   /** Lists the workspace's suppressed addresses on its Odoo's mail.blacklist, and takes `removed` off it. */
   push_suppressions_to_odoo: { schema: z.object({ tenantId: z.uuid(), removed: z.array(z.string().min(3).max(254)).max(5000).default([]) }), maxAttempts: 8 },
+  /** Hands a new alert to its workspace's and the platform's channels (email, webhook, or the digest). */
+  deliver_alert: { schema: z.object({ tenantId: z.uuid(), alertId: z.uuid() }), maxAttempts: 6 },
+  /** One signed-webhook delivery; each failed attempt is logged and retried with graphile-worker's exponential backoff. */
+  deliver_webhook: { schema: z.object({ deliveryId: z.uuid() }), maxAttempts: 8 },
+  /** Cron, daily: one email per digest channel with the alerts it held since the last digest. */
+  alert_digest: { schema: z.object({}).passthrough(), maxAttempts: 3 },
 } satisfies Record<string, { schema: z.ZodType; maxAttempts: number }>;
 
 export type TaskName = keyof typeof taskContracts;

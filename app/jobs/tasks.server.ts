@@ -1,4 +1,7 @@
 import acraSweep from "../../tasks/acra_sweep";
+import alertDigest from "../../tasks/alert_digest";
+import deliverAlert from "../../tasks/deliver_alert";
+import deliverWebhook from "../../tasks/deliver_webhook";
 import enrichCompany from "../../tasks/enrich_company";
 import eraseDataSubject from "../../tasks/erase_data_subject";
 import finalizeRun from "../../tasks/finalize_run";
@@ -45,4 +48,7 @@ export const taskDefinitions = {
   retention_sweep: retentionSweep,
   erase_data_subject: eraseDataSubject,
   push_suppressions_to_odoo: pushSuppressionsToOdoo,
+  deliver_alert: deliverAlert,
+  deliver_webhook: deliverWebhook,
+  alert_digest: alertDigest,
 } satisfies { [T in TaskName]: TaskDefinition<T, (typeof taskContracts)[T]["schema"]> };

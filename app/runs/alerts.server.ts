@@ -9,8 +9,9 @@ export async function raiseRunAlert(
   severity: AlertSeverity,
   message: string,
   details: Record<string, unknown> = {},
+  key?: string,
 ) {
-  await db.$withTenant(tenantId, (tx) => raiseAlert(tx, { kind, severity, message, details, runId }));
+  await db.$withTenant(tenantId, (tx) => raiseAlert(tx, { kind, severity, message, details, runId, key }));
 }
 
 /**
@@ -27,5 +28,6 @@ export function vendorFailureAlert(vendor: string, errorName: string | undefined
 
 export async function raiseVendorFailureAlert(tenantId: string, runId: string, vendor: string, errorName: string | undefined) {
   const alert = vendorFailureAlert(vendor, errorName);
-  if (alert) await raiseRunAlert(tenantId, runId, alert.kind, alert.severity, alert.message, { vendor });
+  // One vendor's quota says nothing about another's: each vendor is its own de-duplication key.
+  if (alert) await raiseRunAlert(tenantId, runId, alert.kind, alert.severity, alert.message, { vendor }, `${alert.kind}:${vendor}`);
 }

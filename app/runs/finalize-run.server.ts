@@ -13,7 +13,7 @@ const FINALIZABLE = ["queued", "running", "finalizing"];
 /**
  * Closes a run once every company settled: the run's metrics, the
  * distribution and crawl-error checks (alerts), the QA sample of ten High
- * entries, the degraded flag with its reasons, and — in `after_run` mode —
+ * entries, the degraded flag with its reasons (and its alert), and — in `after_run` mode —
  * the Odoo push. One transaction holding the run row: a worker that dies
  * midway leaves the run as it was, for its retried job or the watchdog to
  * finalize again; a second finalizer waits and then finds the run closed.
@@ -76,6 +76,16 @@ export async function finalizeRun(tenantId: string, runId: string): Promise<RunM
           kind: "crawl_error_rate",
           severity: "warning",
           message: `Only ${Math.round(metrics.crawl_success_rate * 100)} % of the websites could be crawled.`,
+        });
+      }
+      // A run that went on without a vendor or lost companies is the run failure an operator hears of.
+      if (reasons.length > 0) {
+        await raiseAlert(tx, {
+          runId,
+          kind: "run_degraded",
+          severity: "warning",
+          message: `The run finished degraded: ${reasons.join("; ")}.`,
+          details: { reasons },
         });
       }
       const high = companies.filter((c) => c.bucket === "High").map((c) => c.uen);

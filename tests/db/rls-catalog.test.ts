@@ -84,6 +84,38 @@ describe("row-level security catalog", () => {
     expect(setting[0]!.body).toMatch(/current_setting\('app\.lake_owner_ids', true\)/);
   });
 
+  it("keeps the platform's own alert channels and webhooks (tenant_id NULL) out of every tenant's reach", async () => {
+    const platformTables = ["alert_channels", "webhook_endpoints", "webhook_deliveries", "webhook_delivery_attempts"];
+    const { rows: nullable } = await owner.query<{ table_name: string }>(
+      `SELECT c.table_name FROM information_schema.columns c JOIN information_schema.tables t USING (table_schema, table_name)
+       WHERE c.table_schema = 'public' AND c.column_name = 'tenant_id' AND c.is_nullable = 'YES' AND t.table_type = 'BASE TABLE' ORDER BY 1`,
+    );
+    // Besides these, only the sessions of platform staff belong to no workspace.
+    expect(nullable.map((r) => r.table_name)).toEqual([...platformTables, "sessions"].sort());
+    const { rows: tenants } = await owner.query<{ id: string }>("INSERT INTO tenants (slug, name) VALUES ('rls-platform-rows', 'RLS') RETURNING id");
+    await owner.query("INSERT INTO alert_channels (tenant_id, name, kind, email_to) VALUES (NULL, 'platform', 'email', ARRAY['ops@nexius.test'])");
+    const app = new pg.Client({ connectionString: process.env.APP_DATABASE_URL });
+    await app.connect();
+    try {
+      await app.query("BEGIN");
+      await app.query("SELECT set_config('app.tenant_id', $1, true)", [tenants[0]!.id]);
+      expect((await app.query("SELECT count(*)::int AS n FROM alert_channels")).rows[0].n).toBe(0);
+      await expect(
+        app.query("INSERT INTO alert_channels (tenant_id, name, kind, email_to) VALUES (NULL, 'sneaky', 'email', ARRAY['x@y.test'])"),
+      ).rejects.toThrow(/row-level security/);
+      await app.query("ROLLBACK");
+      // Deliveries and their log are the worker's to write.
+      for (const table of ["webhook_deliveries", "webhook_delivery_attempts", "alert_notifications"]) {
+        const { rows } = await owner.query("SELECT has_table_privilege('nexius_app', $1, 'INSERT') AS can", [table]);
+        expect(rows[0].can, table).toBe(false);
+      }
+    } finally {
+      await app.end();
+      await owner.query("DELETE FROM alert_channels WHERE tenant_id IS NULL");
+      await owner.query("DELETE FROM tenants WHERE id = $1", [tenants[0]!.id]);
+    }
+  });
+
   it("logs the app in as a role that is not superuser, has no BYPASSRLS and owns no table", async () => {
     const { rows } = await owner.query<{ rolsuper: boolean; rolbypassrls: boolean }>("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = $1", [
       appLogin,

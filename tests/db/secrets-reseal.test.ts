@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { generateKeySpec, open, parseKeyRing, seal } from "~/crypto/secret-box.server";
 
@@ -16,12 +16,18 @@ const newOnly = parseKeyRing(newSpec);
 let app: Awaited<ReturnType<typeof loadApp>>;
 
 async function loadApp() {
-  const [db, session, odoo] = await Promise.all([import("~/db.server"), import("~/auth/session.server"), import("~/odoo/connection.server")]);
+  const [db, session, odoo, webhooks] = await Promise.all([
+    import("~/db.server"),
+    import("~/auth/session.server"),
+    import("~/odoo/connection.server"),
+    import("~/webhooks/signature.server"),
+  ]);
   return {
     platformDb: db.platformDb,
     refreshContext: session.refreshContext,
     idTokenContext: session.idTokenContext,
     odooSecretContext: odoo.odooSecretContext,
+    webhookSecretContext: webhooks.webhookSecretContext,
   };
 }
 
@@ -46,7 +52,7 @@ function reseal(secretKeys: string): Promise<{ code: number | null; stdout: stri
 const bytes = (sealed: { cipher: Buffer }) => new Uint8Array(sealed.cipher);
 
 describe("npm run secrets:reseal", () => {
-  it("re-seals Odoo credentials, refresh tokens and ID tokens with the current key, once", async () => {
+  it("re-seals Odoo credentials, refresh tokens, ID tokens and webhook secrets with the current key, once", async () => {
     const tenant = await app.platformDb.tenant.create({ data: { slug: "reseal", name: "Reseal", status: "active" } });
     const user = await app.platformDb.user.create({ data: { sub: "reseal-user", email: "reseal@example.com" } });
     const service = seal(oldRing, "odoo-service-password", app.odooSecretContext(tenant.id, "service"));
@@ -85,6 +91,12 @@ describe("npm run secrets:reseal", () => {
       });
     }
 
+    const endpointId = randomUUID();
+    const webhook = seal(oldRing, "whsec_platform-endpoint", app.webhookSecretContext(endpointId));
+    await app.platformDb.webhookEndpoint.create({
+      data: { id: endpointId, tenantId: null, url: "https://hooks.example.com/nexius", secretCipher: bytes(webhook), secretKeyId: webhook.keyId },
+    });
+
     const first = await reseal(`${newSpec},${oldSpec}`);
     expect(first.stderr).toBe("");
     expect(first.code).toBe(0);
@@ -94,6 +106,7 @@ describe("npm run secrets:reseal", () => {
       odooAdmin: 1,
       sessionRefreshTokens: 3,
       sessionIdTokens: 3,
+      webhookSecrets: 1,
     });
 
     // The old key can go: a ring with only the new one opens everything.
@@ -112,6 +125,11 @@ describe("npm run secrets:reseal", () => {
       expect(open(newOnly, { cipher: Buffer.from(row.idTokenCipher!), keyId: "new" }, app.idTokenContext(idHash))).toBe(`eyJ.id-token-${i}.sig`);
     }
 
+    const endpoint = await app.platformDb.webhookEndpoint.findUniqueOrThrow({ where: { id: endpointId } });
+    expect(open(newOnly, { cipher: Buffer.from(endpoint.secretCipher), keyId: endpoint.secretKeyId }, app.webhookSecretContext(endpointId))).toBe(
+      "whsec_platform-endpoint",
+    );
+
     const second = await reseal(newSpec);
     expect(second.code).toBe(0);
     expect(JSON.parse(second.stdout.trim().split("\n").at(-1)!)).toEqual({
@@ -120,6 +138,7 @@ describe("npm run secrets:reseal", () => {
       odooAdmin: 0,
       sessionRefreshTokens: 0,
       sessionIdTokens: 0,
+      webhookSecrets: 0,
     });
   });
 

@@ -44,6 +44,11 @@ describe("a run with 20 % vendor errors", () => {
     expect(run.settledCount).toBe(25);
     expect(run.degraded).toBe(true);
     expect(run.degradedReasons.some((r) => /calls failed/.test(r))).toBe(true);
+    // A degraded run raises the run-failure alert that alert channels deliver.
+    const alert = await db.$withTenant(tenant.id, (tx) =>
+      tx.alert.findFirst({ where: { runId, kind: "run_degraded" }, select: { severity: true, message: true } }),
+    );
+    expect(alert).toMatchObject({ severity: "warning", message: expect.stringMatching(/^The run finished degraded: .*calls failed/) });
     const usage = await db.$withTenant(tenant.id, (tx) => tx.runVendorUsage.findMany({ where: { runId } }));
     expect(usage.reduce((n, u) => n + u.errors, 0)).toBeGreaterThan(0);
     // Failed LLM calls (extraction, rationale) count as vendor errors like any other vendor's.

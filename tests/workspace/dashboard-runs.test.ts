@@ -91,7 +91,7 @@ describe("a workspace with finished runs", () => {
       });
       await tx.tenantSettings.create({ data: { tenantId: acme.id, dailyTokenBudget: 50_000 } });
       const [alert] = await tx.$queryRaw<[{ id: string }]>`
-        INSERT INTO alerts (kind, severity, message, run_id) VALUES ('crawl_error_rate', 'warning', 'Only 60 % of the websites could be crawled.', ${latest.runId}::uuid) RETURNING id`;
+        INSERT INTO alerts (kind, alert_key, severity, message, run_id) VALUES ('crawl_error_rate', 'crawl_error_rate', 'warning', 'Only 60 % of the websites could be crawled.', ${latest.runId}::uuid) RETURNING id`;
       alertId = alert.id;
       await tx.runEventLog.create({
         data: {

@@ -76,9 +76,14 @@ export default function Settings() {
       description="Suppression lists, lead policies, the Odoo push, the data sources and retention for this workspace. Every change is recorded in the audit log."
       actions={
         canManageSources ? (
-          <Link to="/app/privacy" className="text-sm font-medium text-brand-700 hover:underline">
-            Data-subject requests
-          </Link>
+          <span className="flex gap-4">
+            <Link to="/app/privacy" className="text-sm font-medium text-brand-700 hover:underline">
+              Data-subject requests
+            </Link>
+            <Link to="/app/settings/alerts" className="text-sm font-medium text-brand-700 hover:underline">
+              Alert delivery
+            </Link>
+          </span>
         ) : null
       }
     >

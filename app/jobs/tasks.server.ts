@@ -9,6 +9,7 @@ import pruneWorkerHeartbeats from "../../tasks/prune_worker_heartbeats";
 import pushRunToOdoo from "../../tasks/push_run_to_odoo";
 import refreshCandidates from "../../tasks/refresh_candidates";
 import retentionSweep from "../../tasks/retention_sweep";
+import runTenantOperation from "../../tasks/run_tenant_operation";
 import runWatchdog from "../../tasks/run_watchdog";
 import scoreCompany from "../../tasks/score_company";
 import startRun from "../../tasks/start_run";
@@ -25,6 +26,7 @@ import { type taskContracts, type TaskName } from "./payloads";
  */
 export const taskDefinitions = {
   provision_tenant: provisionTenant,
+  run_tenant_operation: runTenantOperation,
   prune_worker_heartbeats: pruneWorkerHeartbeats,
   prune_rate_limits: pruneRateLimits,
   sync_odoo_member: syncOdooMember,

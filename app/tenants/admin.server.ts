@@ -52,7 +52,50 @@ export async function listTenantPlans(page: number) {
   };
 }
 
-export async function tenantDetail(id: string, auditPage: number) {
+/** Logs in one view are capped by a date range and a count: at most this many events of each kind. */
+export const LOG_EVENTS_CAP = 500;
+const DEFAULT_LOG_DAYS = 7;
+
+export type LogRange = { from: Date; to: Date };
+
+/** The Logs tab's range from `from`/`to` (YYYY-MM-DD, `to` inclusive); the last 7 days by default. */
+export function logRange(url: URL, now = new Date()): LogRange {
+  const day = (name: string) => {
+    const value = url.searchParams.get(name);
+    const parsed = value && /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00Z`) : null;
+    return parsed && !Number.isNaN(parsed.getTime()) ? parsed : null;
+  };
+  const toDay = day("to");
+  const to = toDay ? new Date(toDay.getTime() + 86_400_000) : now;
+  const from = day("from") ?? new Date(to.getTime() - DEFAULT_LOG_DAYS * 86_400_000);
+  return from < to ? { from, to } : { from: to, to: from };
+}
+
+/** A tenant's audit log and operations in a date range, newest first, each capped at LOG_EVENTS_CAP. */
+export async function tenantLogs(id: string, range: LogRange) {
+  const createdAt = { gte: range.from, lt: range.to };
+  const [audit, operations] = await Promise.all([
+    platformDb.auditLog.findMany({
+      where: { tenantId: id, createdAt },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: LOG_EVENTS_CAP + 1,
+      select: { id: true, action: true, target: true, actorEmail: true, actorSub: true, details: true, createdAt: true },
+    }),
+    platformDb.tenantOperation.findMany({
+      where: { tenantId: id, createdAt },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: LOG_EVENTS_CAP + 1,
+      select: { id: true, type: true, status: true, triggerSource: true, actorEmail: true, failedStep: true, error: true, createdAt: true, finishedAt: true },
+    }),
+  ]);
+  return {
+    audit: audit.slice(0, LOG_EVENTS_CAP),
+    operations: operations.slice(0, LOG_EVENTS_CAP),
+    capped: audit.length > LOG_EVENTS_CAP || operations.length > LOG_EVENTS_CAP,
+  };
+}
+
+export async function tenantDetail(id: string) {
   const tenant = await platformDb.tenant.findUnique({
     where: { id },
     select: {
@@ -61,6 +104,8 @@ export async function tenantDetail(id: string, auditPage: number) {
       name: true,
       status: true,
       plan: true,
+      region: true,
+      agencyGroup: true,
       ownerSub: true,
       createdAt: true,
       onboardingStatus: true,
@@ -71,27 +116,16 @@ export async function tenantDetail(id: string, auditPage: number) {
     },
   });
   if (!tenant) return null;
-  const auditPerPage = 25;
-  const [auditTotal, audit] = await Promise.all([
-    platformDb.auditLog.count({ where: { tenantId: id } }),
-    platformDb.auditLog.findMany({
-      where: { tenantId: id },
-      orderBy: { createdAt: "desc" },
-      skip: (auditPage - 1) * auditPerPage,
-      take: auditPerPage,
-      select: { id: true, action: true, target: true, actorEmail: true, actorSub: true, details: true, createdAt: true },
-    }),
-  ]);
-  return { tenant, audit, auditPages: Math.max(1, Math.ceil(auditTotal / auditPerPage)) };
-}
-
-export async function setTenantPaused(id: string, paused: boolean) {
-  const tenant = await platformDb.tenant.findUnique({ where: { id }, select: { status: true } });
-  if (!tenant) return null;
-  if (paused && tenant.status !== "active") return { changed: false, reason: `Only an active workspace can be paused (this one is ${tenant.status})` };
-  if (!paused && tenant.status !== "paused") return { changed: false, reason: "This workspace is not paused" };
-  await platformDb.tenant.update({ where: { id }, data: { status: paused ? "paused" : "active" } });
-  return { changed: true };
+  // The operation that put the workspace in error, with its step and log, for the operator to act on.
+  const failedOperation =
+    tenant.status === "error"
+      ? await platformDb.tenantOperation.findFirst({
+          where: { tenantId: id, status: "failed" },
+          orderBy: { createdAt: "desc" },
+          select: { id: true, type: true, failedStep: true, error: true, finishedAt: true, logs: true },
+        })
+      : null;
+  return { tenant, failedOperation };
 }
 
 /** Workspaces for the development tenant selector (only shown under ALLOW_DEV_BYPASS). */

@@ -17,24 +17,27 @@ let acme: Tenant;
 const cookies: Record<string, string> = {};
 
 async function loadApp() {
-  const [db, identity, provisioning, connection, adminLayout, adminIndex, detail, appLayout, status, billing, tenantApi, rotateApi] = await Promise.all([
-    import("~/db.server"),
-    import("~/auth/identity.server"),
-    import("~/tenants/provisioning.server"),
-    import("~/odoo/connection.server"),
-    import("~/routes/admin+/_layout"),
-    import("~/routes/admin+/_index"),
-    import("~/routes/admin+/tenants.$id"),
-    import("~/routes/app+/_layout"),
-    import("~/routes/api+/onboarding.status"),
-    import("~/routes/admin+/billing"),
-    import("~/routes/api+/tenants.$id"),
-    import("~/routes/api+/tenants.$id.odoo.api-key.rotate"),
-  ]);
+  const [db, identity, provisioning, operations, connection, adminLayout, adminIndex, detail, appLayout, status, billing, tenantApi, rotateApi] =
+    await Promise.all([
+      import("~/db.server"),
+      import("~/auth/identity.server"),
+      import("~/tenants/provisioning.server"),
+      import("~/tenants/operations.server"),
+      import("~/odoo/connection.server"),
+      import("~/routes/admin+/_layout"),
+      import("~/routes/admin+/_index"),
+      import("~/routes/admin+/tenants.$id"),
+      import("~/routes/app+/_layout"),
+      import("~/routes/api+/onboarding.status"),
+      import("~/routes/admin+/billing"),
+      import("~/routes/api+/tenants.$id"),
+      import("~/routes/api+/tenants.$id.odoo.api-key.rotate"),
+    ]);
   return {
     platformDb: db.platformDb,
     resolveIdentity: identity.resolveIdentity,
     runProvisioning: provisioning.runProvisioning,
+    runOperation: operations.runOperation,
     openOdooSecret: connection.openOdooSecret,
     adminLayout: adminLayout.loader,
     adminIndex: adminIndex.loader,
@@ -104,8 +107,15 @@ async function act(tenantId: string, intent: string, who = "owner") {
   });
   return {
     status: response.status,
-    body: response.status === 200 ? ((await response.json()) as { ok: boolean; intent: string | null; message: string }) : null,
+    body: response.status === 200 ? ((await response.json()) as { ok: boolean; intent: string | null; message: string; operationId?: string }) : null,
   };
+}
+
+/** Asks for a lifecycle operation from the page and runs its job here (no worker in this file). */
+async function operate(tenantId: string, intent: "pause" | "resume", who = "owner") {
+  const result = await act(tenantId, intent, who);
+  if (result.body?.operationId) await app.runOperation(result.body.operationId);
+  return result;
 }
 
 const statusOf = async (id: string) => (await app.platformDb.tenant.findUniqueOrThrow({ where: { id } })).status;
@@ -268,7 +278,7 @@ describe("the tenant detail", () => {
     const text = await response.text();
     const data = JSON.parse(text) as {
       tenant: { slug: string; onboardingStatus: { status: string; timings: Record<string, { ms: number }> }; odooConnection: Record<string, unknown> };
-      audit: Array<{ action: string }>;
+      logs: { audit: Array<{ action: string }> };
       phases: string[];
     };
     expect(data.tenant.slug).toBe("acme");
@@ -278,7 +288,7 @@ describe("the tenant detail", () => {
     expect(Object.keys(data.tenant.odooConnection).sort()).toEqual(["baseUrl", "companyId", "database", "lastVerifiedAt", "login", "mode", "updatedAt"]);
     const connection = await app.platformDb.odooConnection.findUniqueOrThrow({ where: { tenantId: acme.id } });
     expect(text).not.toContain(app.openOdooSecret(connection));
-    expect(data.audit.map((a) => a.action)).toEqual(expect.arrayContaining(["tenant.created", "tenant.provisioned"]));
+    expect(data.logs.audit.map((a) => a.action)).toEqual(expect.arrayContaining(["tenant.created", "tenant.provisioned"]));
   });
 
   it("is 404 for an unknown or malformed id", async () => {
@@ -310,15 +320,15 @@ describe("tenant actions", () => {
 
   it("lets a platform operator pause and resume but not rotate", async () => {
     expect((await act(acme.id, "rotate", "operator")).status).toBe(403);
-    expect((await act(acme.id, "pause", "operator")).body).toMatchObject({ ok: true, intent: "pause" });
+    expect((await operate(acme.id, "pause", "operator")).body).toMatchObject({ ok: true, intent: "pause" });
     expect(await statusOf(acme.id)).toBe("paused");
-    expect((await act(acme.id, "resume", "operator")).body).toMatchObject({ ok: true, intent: "resume" });
+    expect((await operate(acme.id, "resume", "operator")).body).toMatchObject({ ok: true, intent: "resume" });
     expect(await statusOf(acme.id)).toBe("active");
   });
 
   it("pauses a workspace: its users get 423 on pages and the API, and resuming lets them back in", async () => {
-    const paused = await act(acme.id, "pause");
-    expect(paused.body).toEqual({ ok: true, intent: "pause", message: "Workspace paused." });
+    const paused = await operate(acme.id, "pause");
+    expect(paused.body).toEqual({ ok: true, intent: "pause", message: "Pause queued; follow it below.", operationId: expect.any(String) });
     expect(await statusOf(acme.id)).toBe("paused");
     const entry = await app.platformDb.auditLog.findFirstOrThrow({ where: { tenantId: acme.id, action: "tenant.paused" }, orderBy: { id: "desc" } });
     expect(entry).toMatchObject({ actorSub: "owner-sub", actorEmail: "owner@example.test" });
@@ -334,13 +344,16 @@ describe("tenant actions", () => {
     expect(bearer.status).toBe(423);
 
     const again = await act(acme.id, "pause");
-    expect(again.body).toEqual({ ok: false, intent: "pause", message: "Only an active workspace can be paused (this one is paused)" });
+    expect(again.body).toEqual({ ok: false, intent: "pause", message: "A pause needs a workspace that is active or error; this one is paused." });
 
-    expect((await act(acme.id, "resume")).body).toEqual({ ok: true, intent: "resume", message: "Workspace resumed." });
+    expect((await operate(acme.id, "resume")).body).toMatchObject({ ok: true, intent: "resume", message: "Resume queued; follow it below." });
     expect(await statusOf(acme.id)).toBe("active");
     expect(await app.platformDb.auditLog.count({ where: { tenantId: acme.id, action: "tenant.resumed" } })).toBeGreaterThanOrEqual(1);
     expect((await invoke(app.appLayout, appRequest("/app", { cookie: cookies["acme-ops"] }))).status).toBe(200);
-    expect((await act(acme.id, "resume")).body).toMatchObject({ ok: false, message: "This workspace is not paused" });
+    expect((await act(acme.id, "resume")).body).toMatchObject({
+      ok: false,
+      message: "A resume needs a workspace that is paused or error; this one is active.",
+    });
   });
 
   it("verifies the Odoo connection now, and records the outcome", async () => {

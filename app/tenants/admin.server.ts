@@ -2,34 +2,70 @@ import { platformDb } from "~/db.server";
 import { type Prisma } from "~/generated/prisma/client";
 
 import { TENANT_STATUSES } from "./lifecycle";
+import { tenantOrder, type TenantSort } from "./tenant-list";
 
 /** Control-plane reads across tenants (platform client by design). */
 export const TENANTS_PER_PAGE = 20;
 
-export async function listTenants(input: { q?: string; status?: string; page: number }) {
+export type TenantListQuery = {
+  q?: string;
+  status?: string;
+  plan?: string;
+  region?: string;
+  agencyGroup?: string;
+  sort?: TenantSort;
+  page: number;
+  perPage?: number;
+};
+
+/** The tenants list and GET /api/tenants: search by name or slug, filters, a sort, one page. */
+export async function listTenants(input: TenantListQuery) {
+  const perPage = input.perPage ?? TENANTS_PER_PAGE;
   const where: Prisma.TenantWhereInput = {
     ...(input.q ? { OR: [{ name: { contains: input.q, mode: "insensitive" } }, { slug: { contains: input.q.toLowerCase() } }] } : {}),
     ...(input.status && (TENANT_STATUSES as readonly string[]).includes(input.status) ? { status: input.status } : {}),
+    ...(input.plan ? { plan: input.plan } : {}),
+    ...(input.region ? { region: input.region } : {}),
+    ...(input.agencyGroup ? { agencyGroup: input.agencyGroup } : {}),
   };
+  const sort = tenantOrder(input.sort ?? "-created");
   const [total, tenants] = await Promise.all([
     platformDb.tenant.count({ where }),
     platformDb.tenant.findMany({
       where,
-      orderBy: { createdAt: "desc" },
-      skip: (input.page - 1) * TENANTS_PER_PAGE,
-      take: TENANTS_PER_PAGE,
+      orderBy: [{ [sort.field]: sort.direction }, { id: "asc" }],
+      skip: (input.page - 1) * perPage,
+      take: perPage,
       select: {
         id: true,
         slug: true,
         name: true,
         status: true,
+        plan: true,
+        region: true,
+        agencyGroup: true,
         createdAt: true,
         onboardingStatus: { select: { status: true, phase: true } },
         odooConnection: { select: { mode: true } },
       },
     }),
   ]);
-  return { total, pages: Math.max(1, Math.ceil(total / TENANTS_PER_PAGE)), tenants };
+  return { total, pages: Math.max(1, Math.ceil(total / perPage)), tenants };
+}
+
+/** The values the list's plan, region and agency group filters offer: those the tenants have. */
+export async function tenantFilterChoices() {
+  const [plans, regions, groups] = await Promise.all([
+    platformDb.tenant.findMany({ distinct: ["plan"], select: { plan: true }, orderBy: { plan: "asc" } }),
+    platformDb.tenant.findMany({ distinct: ["region"], where: { region: { not: null } }, select: { region: true }, orderBy: { region: "asc" } }),
+    platformDb.tenant.findMany({
+      distinct: ["agencyGroup"],
+      where: { agencyGroup: { not: null } },
+      select: { agencyGroup: true },
+      orderBy: { agencyGroup: "asc" },
+    }),
+  ]);
+  return { plans: plans.map((p) => p.plan), regions: regions.map((r) => r.region!), agencyGroups: groups.map((g) => g.agencyGroup!) };
 }
 
 /** Billing's view of the tenants: name, status and plan only (no Odoo, members or audit). */

@@ -81,6 +81,7 @@ test.describe("sign-in and first-login provisioning", () => {
 
     await signIn(page, "owner@nexius.test");
     await expect(page).toHaveURL(/\/admin$/);
+    await page.getByRole("link", { name: "All tenants" }).click();
     await page.getByRole("searchbox", { name: "Search" }).fill("Quinn");
     await page.getByRole("button", { name: "Apply" }).click();
     const row = page.getByRole("row", { name: /Quinn Admincheck's workspace/ });

@@ -16,6 +16,8 @@ export type TenantListQuery = {
   sort?: TenantSort;
   page: number;
   perPage?: number;
+  /** Rows to skip, for the API (the pages use `page`). */
+  offset?: number;
 };
 
 /** The tenants list and GET /api/tenants: search by name or slug, filters, a sort, one page. */
@@ -34,7 +36,7 @@ export async function listTenants(input: TenantListQuery) {
     platformDb.tenant.findMany({
       where,
       orderBy: [{ [sort.field]: sort.direction }, { id: "asc" }],
-      skip: (input.page - 1) * perPage,
+      skip: input.offset ?? (input.page - 1) * perPage,
       take: perPage,
       select: {
         id: true,

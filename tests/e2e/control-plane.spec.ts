@@ -26,7 +26,7 @@ test.describe("the control plane", () => {
     const row = page.getByRole("row", { name: /Pia Pauseme's workspace/ });
     await expect(row).toContainText("active");
     await expect(page.getByRole("row")).toHaveCount(2);
-    await page.screenshot({ path: "test-results/screenshots/admin-tenants.png", fullPage: true });
+    await page.screenshot({ path: "test-results/screenshots/control-plane-tenants.png", fullPage: true });
     await row.getByRole("link", { name: /Pia Pauseme's workspace/ }).click();
 
     await page.getByText("Pause", { exact: true }).click();

@@ -88,7 +88,7 @@ test.describe("sign-in and first-login provisioning", () => {
     await expect(row).toContainText("active");
     await expect(row).toContainText("company_per_tenant");
     await page.screenshot({ path: "test-results/screenshots/admin-tenants.png", fullPage: true });
-    await row.getByRole("link").click();
+    await row.getByRole("link", { name: /Quinn Admincheck.s workspace/ }).click();
     await expect(page.getByRole("heading", { name: "Provisioning" })).toBeVisible();
     await expect(page.getByText("tenant.provisioned")).toBeVisible();
     await page.getByRole("button", { name: "Verify now" }).click();

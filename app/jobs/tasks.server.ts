@@ -14,6 +14,7 @@ import pushRunToOdoo from "../../tasks/push_run_to_odoo";
 import pushSuppressionsToOdoo from "../../tasks/push_suppressions_to_odoo";
 import refreshCandidates from "../../tasks/refresh_candidates";
 import retentionSweep from "../../tasks/retention_sweep";
+import runTenantOperation from "../../tasks/run_tenant_operation";
 import runWatchdog from "../../tasks/run_watchdog";
 import scoreCompany from "../../tasks/score_company";
 import startRun from "../../tasks/start_run";
@@ -30,6 +31,7 @@ import { type taskContracts, type TaskName } from "./payloads";
  */
 export const taskDefinitions = {
   provision_tenant: provisionTenant,
+  run_tenant_operation: runTenantOperation,
   prune_worker_heartbeats: pruneWorkerHeartbeats,
   prune_rate_limits: pruneRateLimits,
   sync_odoo_member: syncOdooMember,

@@ -61,9 +61,10 @@ const tenantFreshness = gauge({
   labelNames: ["tenant", "source"] as const,
 });
 
-type QueueRow = { task: string; ready: number; scheduled: number; running: number; failed: number };
+export type QueueRow = { task: string; ready: number; scheduled: number; running: number; failed: number };
 
-function readQueue() {
+/** graphile-worker's jobs by task and state (also the control plane's queue depth). */
+export function readQueue() {
   return platformDb.$queryRaw<QueueRow[]>`
     SELECT t.identifier AS task,
       count(*) FILTER (WHERE j.is_available AND j.run_at <= now())::int AS ready,

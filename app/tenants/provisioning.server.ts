@@ -169,6 +169,16 @@ const PHASE_WORK: Record<Exclude<ProvisioningPhase, "ready">, (ctx: PhaseContext
   },
 };
 
+/**
+ * One provisioning phase on its own, for a rebuild of a workspace that was
+ * provisioned already: the phases look before they create, so running one
+ * again repairs what is missing and changes nothing else.
+ */
+export async function runProvisioningPhase(phase: Exclude<ProvisioningPhase, "ready">, tenantId: string, actor: Actor): Promise<void> {
+  const tenant = await platformDb.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { slug: true, name: true } });
+  await PHASE_WORK[phase]({ tenantId, slug: tenant.slug, name: tenant.name, actor });
+}
+
 /** An Odoo session with administrator rights over the tenant's database (or its company). */
 export async function adminSessionFor(tenantId: string) {
   const connection = await platformDb.odooConnection.findUniqueOrThrow({ where: { tenantId } });

@@ -76,6 +76,15 @@ describe("the application role", () => {
     expect(unchanged).toEqual([{ plan: "trial", base_url: "http://odoo.test" }]);
   });
 
+  it("cannot see or write the control plane's operations, not even its own tenant's", async () => {
+    await owner.query(`INSERT INTO tenant_operations (tenant_id, type, trigger_source) VALUES ($1, 'pause', 'ui')`, [tenantA]);
+    expect(await asTenant(tenantA, "SELECT * FROM tenant_operations")).toMatch(/permission denied/);
+    expect(await asTenant(tenantA, "INSERT INTO tenant_operations (tenant_id, type, trigger_source) VALUES ($1, 'resume', 'ui')", [tenantA])).toMatch(
+      /permission denied/,
+    );
+    expect(await asTenant(tenantA, "UPDATE tenant_operations SET status = 'succeeded'")).toMatch(/permission denied/);
+  });
+
   it("has no rights on graphile-worker's tables or functions", async () => {
     for (const sql of [
       "SELECT * FROM graphile_worker._private_jobs",

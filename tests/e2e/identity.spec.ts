@@ -81,13 +81,14 @@ test.describe("sign-in and first-login provisioning", () => {
 
     await signIn(page, "owner@nexius.test");
     await expect(page).toHaveURL(/\/admin$/);
+    await page.getByRole("link", { name: "All tenants" }).click();
     await page.getByRole("searchbox", { name: "Search" }).fill("Quinn");
     await page.getByRole("button", { name: "Apply" }).click();
     const row = page.getByRole("row", { name: /Quinn Admincheck's workspace/ });
     await expect(row).toContainText("active");
     await expect(row).toContainText("company_per_tenant");
     await page.screenshot({ path: "test-results/screenshots/admin-tenants.png", fullPage: true });
-    await row.getByRole("link").click();
+    await row.getByRole("link", { name: /Quinn Admincheck.s workspace/ }).click();
     await expect(page.getByRole("heading", { name: "Provisioning" })).toBeVisible();
     await expect(page.getByText("tenant.provisioned")).toBeVisible();
     await page.getByRole("button", { name: "Verify now" }).click();

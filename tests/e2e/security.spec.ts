@@ -72,6 +72,8 @@ test.describe("the platform owner", () => {
   test("the control plane runs under the CSP without a console error", async ({ page }) => {
     await reportCspViolations(page);
     await page.goto("/admin");
+    await expect(page.getByRole("heading", { name: "Tenant health" })).toBeVisible();
+    await page.goto("/admin/tenants");
     await expect(page.getByRole("searchbox", { name: "Search" })).toBeVisible();
     await page.waitForLoadState("networkidle");
   });

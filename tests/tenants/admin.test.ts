@@ -17,27 +17,32 @@ let acme: Tenant;
 const cookies: Record<string, string> = {};
 
 async function loadApp() {
-  const [db, identity, provisioning, connection, adminLayout, adminIndex, detail, appLayout, status, billing, tenantApi, rotateApi] = await Promise.all([
-    import("~/db.server"),
-    import("~/auth/identity.server"),
-    import("~/tenants/provisioning.server"),
-    import("~/odoo/connection.server"),
-    import("~/routes/admin+/_layout"),
-    import("~/routes/admin+/_index"),
-    import("~/routes/admin+/tenants.$id"),
-    import("~/routes/app+/_layout"),
-    import("~/routes/api+/onboarding.status"),
-    import("~/routes/admin+/billing"),
-    import("~/routes/api+/tenants.$id"),
-    import("~/routes/api+/tenants.$id.odoo.api-key.rotate"),
-  ]);
+  const [db, identity, provisioning, operations, connection, adminLayout, adminIndex, tenantsList, detail, appLayout, status, billing, tenantApi, rotateApi] =
+    await Promise.all([
+      import("~/db.server"),
+      import("~/auth/identity.server"),
+      import("~/tenants/provisioning.server"),
+      import("~/tenants/operations.server"),
+      import("~/odoo/connection.server"),
+      import("~/routes/admin+/_layout"),
+      import("~/routes/admin+/_index"),
+      import("~/routes/admin+/tenants._index"),
+      import("~/routes/admin+/tenants.$id"),
+      import("~/routes/app+/_layout"),
+      import("~/routes/api+/onboarding.status"),
+      import("~/routes/admin+/billing"),
+      import("~/routes/api+/tenants.$id"),
+      import("~/routes/api+/tenants.$id.odoo.api-key.rotate"),
+    ]);
   return {
     platformDb: db.platformDb,
     resolveIdentity: identity.resolveIdentity,
     runProvisioning: provisioning.runProvisioning,
+    runOperation: operations.runOperation,
     openOdooSecret: connection.openOdooSecret,
     adminLayout: adminLayout.loader,
     adminIndex: adminIndex.loader,
+    tenantsList: tenantsList.loader,
     detail: detail.loader,
     detailAction: detail.action,
     appLayout: appLayout.loader,
@@ -63,7 +68,9 @@ beforeAll(async () => {
     data: Array.from({ length: SEEDED }, (_, i) => {
       const n = String(i + 1).padStart(2, "0");
       const status = (i + 1) % 5 === 0 ? "paused" : (i + 1) % 7 === 0 ? "error" : "active";
-      return { slug: `tenant-${n}`, name: `Tenant ${n}`, status, createdAt: new Date(base + i * 1000) };
+      // Every 3rd in Singapore, the rest in Frankfurt; the first ten in the TBWA group.
+      const region = (i + 1) % 3 === 0 ? "sgp1" : "fra1";
+      return { slug: `tenant-${n}`, name: `Tenant ${n}`, status, region, agencyGroup: i < 10 ? "TBWA" : null, createdAt: new Date(base + i * 1000) };
     }),
   });
   for (const [key, roles, tenantId] of [
@@ -94,7 +101,7 @@ type ListData = {
 };
 
 async function list(query: string, who = "owner") {
-  const response = await invoke(app.adminIndex, appRequest(`/admin${query}`, { cookie: cookies[who] }));
+  const response = await invoke(app.tenantsList, appRequest(`/admin/tenants${query}`, { cookie: cookies[who] }));
   return { status: response.status, data: (response.status === 200 ? await response.json() : null) as ListData };
 }
 
@@ -104,8 +111,15 @@ async function act(tenantId: string, intent: string, who = "owner") {
   });
   return {
     status: response.status,
-    body: response.status === 200 ? ((await response.json()) as { ok: boolean; intent: string | null; message: string }) : null,
+    body: response.status === 200 ? ((await response.json()) as { ok: boolean; intent: string | null; message: string; operationId?: string }) : null,
   };
+}
+
+/** Asks for a lifecycle operation from the page and runs its job here (no worker in this file). */
+async function operate(tenantId: string, intent: "pause" | "resume", who = "owner") {
+  const result = await act(tenantId, intent, who);
+  if (result.body?.operationId) await app.runOperation(result.body.operationId);
+  return result;
 }
 
 const statusOf = async (id: string) => (await app.platformDb.tenant.findUniqueOrThrow({ where: { id } })).status;
@@ -243,32 +257,84 @@ describe("the tenants list", () => {
     expect(errors.data.tenants.map((t) => t.slug)).toEqual(["tenant-28", "tenant-21"]);
   });
 
+  it("filters by region and agency group, and sorts by a column either way", async () => {
+    const singapore = await list("?region=sgp1&group=TBWA");
+    expect(singapore.data.tenants.map((t) => t.slug)).toEqual(["tenant-09", "tenant-06", "tenant-03"]);
+    expect(singapore.data.filtered).toBe(true);
+    expect((await list("?region=sgp1")).data.total).toBe(15);
+    expect((await list("?sort=name&q=tenant-0")).data.tenants.map((t) => t.slug)).toEqual(Array.from({ length: 9 }, (_, i) => `tenant-0${i + 1}`));
+    expect((await list("?sort=-name&q=tenant-0")).data.tenants[0]!.slug).toBe("tenant-09");
+    const choices = (await list("")).data as unknown as { choices: { regions: string[]; agencyGroups: string[]; plans: string[] } };
+    expect(choices.choices).toEqual({ plans: ["trial"], regions: ["fra1", "sgp1"], agencyGroups: ["TBWA"] });
+  });
+
   it("is empty, and says it is filtered, when nothing matches; ignores an unknown status", async () => {
     expect((await list("?q=no-such-tenant")).data).toMatchObject({ total: 0, pages: 1, tenants: [], filtered: true });
     expect((await list("?status=bogus")).data.total).toBe(SEEDED + 1);
   });
 
   it("sends a page past the end to the last page, keeping the filters", async () => {
-    const response = await invoke(app.adminIndex, appRequest("/admin?status=paused&page=7", { cookie: cookies.owner }));
+    const response = await invoke(app.tenantsList, appRequest("/admin/tenants?status=paused&page=7", { cookie: cookies.owner }));
     expect(response.status).toBe(302);
-    expect(response.headers.get("location")).toBe("/admin?status=paused&page=1");
+    expect(response.headers.get("location")).toBe("/admin/tenants?status=paused");
   });
 
-  it("is not finance_owner's: it is sent to billing instead", async () => {
+  it("is not finance_owner's: the list is refused and the overview sends it to billing instead", async () => {
+    expect((await invoke(app.tenantsList, appRequest("/admin/tenants", { cookie: cookies.finance }))).status).toBe(403);
     const response = await invoke(app.adminIndex, appRequest("/admin", { cookie: cookies.finance }));
     expect(response.status).toBe(302);
     expect(response.headers.get("location")).toBe("/admin/billing");
   });
 });
 
+describe("the platform overview", () => {
+  it("counts tenants by status, lists their health worst first, and opens an operation in the drawer", async () => {
+    const { requestOperation, runOperation } = await import("~/tenants/operations.server");
+    const erring = await app.platformDb.tenant.findFirstOrThrow({ where: { slug: "tenant-07" } });
+    const pause = await requestOperation(acme.id, { type: "pause", source: "ui", actor: { sub: "owner-sub", email: "owner@example.test" } });
+    if (!pause.ok) throw new Error(pause.reason);
+    await runOperation(pause.operationId);
+    const resume = await requestOperation(acme.id, { type: "resume", source: "api", actor: { sub: "owner-sub", email: "owner@example.test" } });
+    if (!resume.ok) throw new Error(resume.reason);
+    await runOperation(resume.operationId);
+
+    const response = await invoke(app.adminIndex, appRequest(`/admin?operation=${pause.operationId}`, { cookie: cookies.operator }));
+    expect(response.status).toBe(200);
+    const data = (await response.json()) as {
+      counts: Record<string, number>;
+      health: Array<{ slug: string; status: string; severity: string; odooReachable: boolean | null; provisioning: string | null }>;
+      operations: Array<{ id: string; type: string; status: string; triggerSource: string }>;
+      jobs: { queue: Record<string, number>; workers: unknown[] };
+      openOperation: { id: string; stepsDone: string[]; logs: unknown[] };
+    };
+    expect(data.counts).toEqual({ total: SEEDED + 1, active: 32, paused: 9, error: 5, provisioning: 0, decommissioned: 0 });
+    expect(data.health).toHaveLength(20);
+    expect(data.health[0]).toMatchObject({ status: "error", severity: "critical" });
+    expect(data.health.filter((t) => t.status === "error").map((t) => t.slug)).toContain(erring.slug);
+    const acmeHealth = await tenantHealthOf("acme");
+    expect(acmeHealth).toMatchObject({ status: "active", odooReachable: true, provisioning: "ready · ready", severity: "ok" });
+    expect(data.operations.slice(0, 2).map((op) => [op.type, op.status, op.triggerSource])).toEqual([
+      ["resume", "succeeded", "api"],
+      ["pause", "succeeded", "ui"],
+    ]);
+    expect(data.openOperation).toMatchObject({ id: pause.operationId, stepsDone: ["close_workspace"] });
+    expect(data.jobs.queue).toEqual({ ready: expect.any(Number), scheduled: expect.any(Number), running: 0, failed: expect.any(Number) });
+  });
+});
+
+async function tenantHealthOf(slug: string) {
+  const { tenantHealth } = await import("~/tenants/platform-overview.server");
+  return (await tenantHealth(100)).find((t) => t.slug === slug);
+}
+
 describe("the tenant detail", () => {
   it("shows the provisioning timeline, the connection without secrets, and the audit trail", async () => {
-    const response = await invoke(app.detail, appRequest(`/admin/tenants/${acme.id}`, { cookie: cookies.operator }), { id: acme.id });
+    const response = await invoke(app.detail, appRequest(`/admin/tenants/${acme.id}?tab=logs`, { cookie: cookies.operator }), { id: acme.id });
     expect(response.status).toBe(200);
     const text = await response.text();
     const data = JSON.parse(text) as {
       tenant: { slug: string; onboardingStatus: { status: string; timings: Record<string, { ms: number }> }; odooConnection: Record<string, unknown> };
-      audit: Array<{ action: string }>;
+      logs: { audit: Array<{ action: string }> };
       phases: string[];
     };
     expect(data.tenant.slug).toBe("acme");
@@ -278,7 +344,7 @@ describe("the tenant detail", () => {
     expect(Object.keys(data.tenant.odooConnection).sort()).toEqual(["baseUrl", "companyId", "database", "lastVerifiedAt", "login", "mode", "updatedAt"]);
     const connection = await app.platformDb.odooConnection.findUniqueOrThrow({ where: { tenantId: acme.id } });
     expect(text).not.toContain(app.openOdooSecret(connection));
-    expect(data.audit.map((a) => a.action)).toEqual(expect.arrayContaining(["tenant.created", "tenant.provisioned"]));
+    expect(data.logs.audit.map((a) => a.action)).toEqual(expect.arrayContaining(["tenant.created", "tenant.provisioned"]));
   });
 
   it("is 404 for an unknown or malformed id", async () => {
@@ -310,15 +376,15 @@ describe("tenant actions", () => {
 
   it("lets a platform operator pause and resume but not rotate", async () => {
     expect((await act(acme.id, "rotate", "operator")).status).toBe(403);
-    expect((await act(acme.id, "pause", "operator")).body).toMatchObject({ ok: true, intent: "pause" });
+    expect((await operate(acme.id, "pause", "operator")).body).toMatchObject({ ok: true, intent: "pause" });
     expect(await statusOf(acme.id)).toBe("paused");
-    expect((await act(acme.id, "resume", "operator")).body).toMatchObject({ ok: true, intent: "resume" });
+    expect((await operate(acme.id, "resume", "operator")).body).toMatchObject({ ok: true, intent: "resume" });
     expect(await statusOf(acme.id)).toBe("active");
   });
 
   it("pauses a workspace: its users get 423 on pages and the API, and resuming lets them back in", async () => {
-    const paused = await act(acme.id, "pause");
-    expect(paused.body).toEqual({ ok: true, intent: "pause", message: "Workspace paused." });
+    const paused = await operate(acme.id, "pause");
+    expect(paused.body).toEqual({ ok: true, intent: "pause", message: "Pause queued; follow it below.", operationId: expect.any(String) });
     expect(await statusOf(acme.id)).toBe("paused");
     const entry = await app.platformDb.auditLog.findFirstOrThrow({ where: { tenantId: acme.id, action: "tenant.paused" }, orderBy: { id: "desc" } });
     expect(entry).toMatchObject({ actorSub: "owner-sub", actorEmail: "owner@example.test" });
@@ -334,13 +400,16 @@ describe("tenant actions", () => {
     expect(bearer.status).toBe(423);
 
     const again = await act(acme.id, "pause");
-    expect(again.body).toEqual({ ok: false, intent: "pause", message: "Only an active workspace can be paused (this one is paused)" });
+    expect(again.body).toEqual({ ok: false, intent: "pause", message: "A pause needs a workspace that is active or error; this one is paused." });
 
-    expect((await act(acme.id, "resume")).body).toEqual({ ok: true, intent: "resume", message: "Workspace resumed." });
+    expect((await operate(acme.id, "resume")).body).toMatchObject({ ok: true, intent: "resume", message: "Resume queued; follow it below." });
     expect(await statusOf(acme.id)).toBe("active");
     expect(await app.platformDb.auditLog.count({ where: { tenantId: acme.id, action: "tenant.resumed" } })).toBeGreaterThanOrEqual(1);
     expect((await invoke(app.appLayout, appRequest("/app", { cookie: cookies["acme-ops"] }))).status).toBe(200);
-    expect((await act(acme.id, "resume")).body).toMatchObject({ ok: false, message: "This workspace is not paused" });
+    expect((await act(acme.id, "resume")).body).toMatchObject({
+      ok: false,
+      message: "A resume needs a workspace that is paused or error; this one is active.",
+    });
   });
 
   it("verifies the Odoo connection now, and records the outcome", async () => {

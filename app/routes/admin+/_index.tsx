@@ -1,113 +1,188 @@
 import { redirect, type LoaderFunctionArgs, type MetaFunction, type SerializeFrom } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Link, useLoaderData, useRevalidator, useSearchParams } from "@remix-run/react";
+import { useEffect } from "react";
+import { z } from "zod";
 import { requirePlatformUser, requireViewer } from "~/auth/guards.server";
 import { canOperateTenants, controlPlaneHome, isPlatformStaff, TENANT_OPERATIONS_ROLES } from "~/auth/roles";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Badge, statusTone } from "~/components/ui/badge";
 import { DataTable, type DataColumn } from "~/components/ui/data-table";
-import { EmptyState } from "~/components/ui/empty-state";
 import { Page } from "~/components/ui/page";
-import { pageParam, Pagination } from "~/components/ui/pagination";
-import { listTenants } from "~/tenants/admin.server";
+import { SEVERITY_TONE } from "~/tenants/health";
 import { TENANT_STATUSES } from "~/tenants/lifecycle";
-import { formatDate } from "~/utils/date-format";
+import { OperationPanel } from "~/tenants/operation-panel";
+import { operationDetail, recentOperations } from "~/tenants/operations.server";
+import { queueAndWorkers, tenantCounts, tenantHealth } from "~/tenants/platform-overview.server";
+import { formatWhen, formatWhenWithSeconds } from "~/utils/date-format";
+import { withSearchParams } from "~/utils/search-params";
 
+/** The platform overview: tenants by status, their health, recent operations, the job queue and the workers. */
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
-  // Finance's way into the control plane is billing; it sees no tenants list.
+  // Finance's way into the control plane is billing; it sees no tenants.
   if (isPlatformStaff(viewer.roles) && !canOperateTenants(viewer.roles)) throw redirect(controlPlaneHome(viewer.roles));
   await requirePlatformUser(request, TENANT_OPERATIONS_ROLES);
-  const url = new URL(request.url);
-  const q = url.searchParams.get("q")?.trim().slice(0, 100) || undefined;
-  const status = url.searchParams.get("status") || undefined;
-  const page = pageParam(url);
-  const result = await listTenants({ q, status, page });
-  // A page past the end (a stale link, or tenants gone since) shows the last page rather than a false "no tenants".
-  if (page > result.pages) {
-    url.searchParams.set("page", String(result.pages));
-    throw redirect(`${url.pathname}?${url.searchParams}`);
-  }
-  return { ...result, page, filtered: Boolean(q || status) };
+  const openId = z.uuid().safeParse(new URL(request.url).searchParams.get("operation"));
+  const [counts, health, operations, jobs, openOperation] = await Promise.all([
+    tenantCounts(),
+    tenantHealth(),
+    recentOperations({ limit: 15 }),
+    queueAndWorkers(),
+    openId.success ? operationDetail(openId.data) : null,
+  ]);
+  return { counts, health, operations, jobs, openOperation };
 }
 
-type TenantRow = SerializeFrom<typeof loader>["tenants"][number];
+type LoaderData = SerializeFrom<typeof loader>;
+type HealthRow = LoaderData["health"][number];
 
-const tenantColumns: DataColumn<TenantRow>[] = [
+const healthColumns: DataColumn<HealthRow>[] = [
   {
     header: "Tenant",
     cell: (t) => (
-      <>
-        <Link to={`/admin/tenants/${t.id}`} className="font-medium text-brand-700 hover:underline">
-          {t.name}
-        </Link>
-        <div className="text-xs text-slate-500">{t.slug}</div>
-      </>
+      <Link to={`/admin/tenants/${t.id}`} className="font-medium text-brand-700 hover:underline">
+        {t.name}
+      </Link>
     ),
   },
+  { header: "Health", cell: (t) => <Badge tone={SEVERITY_TONE[t.severity]}>{t.severity}</Badge> },
   { header: "Status", cell: (t) => <Badge tone={statusTone(t.status)}>{t.status}</Badge> },
+  { header: "Provisioning", cellClassName: "text-slate-700", cell: (t) => t.provisioning ?? "—" },
+  { header: "Last run", cellClassName: "text-slate-700", cell: (t) => (t.lastRunAt ? `${formatWhen(t.lastRunAt)} · ${t.lastRunStatus}` : "never") },
   {
-    header: "Provisioning",
-    cellClassName: "text-slate-700",
-    cell: (t) => (t.onboardingStatus ? `${t.onboardingStatus.status} · ${t.onboardingStatus.phase}` : "—"),
+    header: "Odoo",
+    cell: (t) =>
+      t.odooReachable === null ? (
+        "not checked"
+      ) : (
+        <span title={t.odooCheckedAt ? `checked ${formatWhen(t.odooCheckedAt)}` : undefined}>{t.odooReachable ? "reachable" : "unreachable"}</span>
+      ),
   },
-  { header: "Odoo mode", cellClassName: "text-slate-700", cell: (t) => t.odooConnection?.mode ?? "—" },
-  { header: "Created", cellClassName: "text-slate-700", cell: (t) => formatDate(t.createdAt) },
+  {
+    header: "Sync freshness",
+    cellClassName: "text-slate-700",
+    cell: (t) => (t.staleSources > 0 ? `${t.staleSources} stale` : t.lastSyncAt ? `fresh · ${formatWhen(t.lastSyncAt)}` : "—"),
+  },
+  { header: "Open alerts", cellClassName: "tabular-nums", cell: (t) => t.openAlerts },
 ];
 
-export default function Tenants() {
-  const { tenants, total, page, pages, filtered } = useLoaderData<typeof loader>();
-  const [params] = useSearchParams();
-  const navigation = useNavigation();
-  const loading = navigation.state === "loading" && navigation.location.pathname === "/admin";
-  return (
-    <Page title="Tenants" description={`${total} workspace${total === 1 ? "" : "s"} on the platform`}>
-      <Form method="get" role="search" className="mb-4 flex flex-wrap items-end gap-3">
-        <label className="flex flex-col text-sm">
-          <span className="font-medium text-slate-700">Search</span>
-          <input
-            type="search"
-            name="q"
-            defaultValue={params.get("q") ?? ""}
-            placeholder="Name or slug"
-            className="mt-1 w-64 rounded-md border border-slate-300 px-3 py-1.5"
-          />
-        </label>
-        <label className="flex flex-col text-sm">
-          <span className="font-medium text-slate-700">Status</span>
-          <select name="status" defaultValue={params.get("status") ?? ""} className="mt-1 rounded-md border border-slate-300 px-3 py-1.5">
-            <option value="">All</option>
-            {TENANT_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button type="submit" className="rounded-md bg-brand-600 px-3.5 py-1.5 text-sm font-medium text-white hover:bg-brand-700">
-          Apply
-        </button>
-        {filtered ? (
-          <Link to="/admin" className="text-sm text-slate-600 underline">
-            Clear filters
-          </Link>
-        ) : null}
-      </Form>
+/** While an operation is queued or running, the page reads again every few seconds so the timeline shows it finish. */
+const LIVE_REFRESH_MS = 3000;
 
-      {tenants.length === 0 ? (
-        <EmptyState title={filtered ? "No tenant matches these filters" : "No tenants yet"}>
-          {filtered ? "Try another search or status." : "A workspace appears here as soon as its first user signs in."}
-        </EmptyState>
-      ) : (
-        <div className={`overflow-x-auto rounded-lg border border-slate-200 bg-white ${loading ? "opacity-60" : ""}`} aria-busy={loading}>
-          <DataTable variant="card" columns={tenantColumns} rows={tenants} rowKey={(t) => t.id} caption={`Tenants, page ${page} of ${pages}`} />
-        </div>
-      )}
-      <Pagination page={page} pages={pages} />
+export default function PlatformOverview() {
+  const { counts, health, operations, jobs, openOperation } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const revalidator = useRevalidator();
+  const live = operations.some((op) => op.status === "queued" || op.status === "running");
+  useEffect(() => {
+    if (!live) return;
+    const timer = setInterval(() => revalidator.state === "idle" && revalidator.revalidate(), LIVE_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [live, revalidator]);
+  return (
+    <Page
+      title="Platform overview"
+      actions={
+        <Link to="/admin/tenants" className="rounded-md bg-brand-600 px-3.5 py-2 text-sm font-medium text-white hover:bg-brand-700">
+          All tenants
+        </Link>
+      }
+    >
+      <nav aria-label="Tenants by status" className="mb-6 grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6">
+        <Link to="/admin/tenants" className="rounded-lg border border-slate-200 bg-white p-4 hover:border-brand-600">
+          <div className="text-sm text-slate-500">Total</div>
+          <div className="text-2xl font-semibold tabular-nums">{counts.total}</div>
+        </Link>
+        {TENANT_STATUSES.map((status) => (
+          <Link key={status} to={`/admin/tenants?status=${status}`} className="rounded-lg border border-slate-200 bg-white p-4 hover:border-brand-600">
+            <div className="text-sm capitalize text-slate-500">{status}</div>
+            <div className="text-2xl font-semibold tabular-nums">{counts[status]}</div>
+          </Link>
+        ))}
+      </nav>
+
+      <div className="grid gap-6 lg:grid-cols-3">
+        <section className="rounded-lg border border-slate-200 bg-white p-5 lg:col-span-2" aria-labelledby="health">
+          <h2 id="health" className="font-semibold">
+            Tenant health
+          </h2>
+          {health.length === 0 ? (
+            <p className="mt-3 text-sm text-slate-600">No tenants yet: a workspace appears as soon as its first user signs in.</p>
+          ) : (
+            <div className="mt-3 overflow-x-auto">
+              <DataTable columns={healthColumns} rows={health} rowKey={(t) => t.id} caption="Tenant health" />
+            </div>
+          )}
+        </section>
+
+        <section className="rounded-lg border border-slate-200 bg-white p-5" aria-labelledby="operations">
+          <h2 id="operations" className="font-semibold">
+            Recent operations
+          </h2>
+          {operations.length === 0 ? (
+            <p className="mt-3 text-sm text-slate-600">No operation yet: pause, resume or rebuild a tenant from its page.</p>
+          ) : (
+            <ol className="mt-3 space-y-2 text-sm" aria-label="Operations timeline">
+              {operations.map((op) => (
+                <li key={op.id} className="flex items-center justify-between gap-2" data-operation={op.id}>
+                  <Link to={withSearchParams(params.toString(), { operation: op.id })} className="text-brand-700 hover:underline">
+                    <span className="capitalize">{op.type}</span> {op.tenant.name}
+                  </Link>
+                  <span className="flex items-center gap-2 text-xs text-slate-500">
+                    {formatWhenWithSeconds(op.createdAt)} <Badge tone={statusTone(op.status)}>{op.status}</Badge>
+                  </span>
+                </li>
+              ))}
+            </ol>
+          )}
+        </section>
+
+        <section className="rounded-lg border border-slate-200 bg-white p-5 lg:col-span-3" aria-labelledby="jobs">
+          <h2 id="jobs" className="font-semibold">
+            Queue and workers
+          </h2>
+          <dl className="mt-3 grid grid-cols-2 gap-3 text-sm sm:grid-cols-4">
+            {(["ready", "scheduled", "running", "failed"] as const).map((state) => (
+              <div key={state}>
+                <dt className="capitalize text-slate-500">{state}</dt>
+                <dd className="text-xl font-semibold tabular-nums">{jobs.queue[state]}</dd>
+              </div>
+            ))}
+          </dl>
+          {jobs.workers.length === 0 ? (
+            <p className="mt-3 rounded-md bg-red-50 p-3 text-sm text-red-900">No worker has reported: jobs are not running.</p>
+          ) : (
+            <ul className="mt-3 space-y-1 text-sm" aria-label="Workers">
+              {jobs.workers.map((w) => (
+                <li key={w.workerId} className="flex gap-3">
+                  <Badge tone={w.alive ? "green" : "red"}>{w.alive ? "alive" : "silent"}</Badge>
+                  <span>
+                    {w.hostname} (pid {w.pid}), last seen {formatWhenWithSeconds(w.seenAt)}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      </div>
+
+      {openOperation ? (
+        <aside
+          role="dialog"
+          aria-label="Operation"
+          className="fixed inset-y-0 right-0 z-20 w-full max-w-md overflow-y-auto border-l border-slate-200 bg-white p-6 shadow-xl"
+        >
+          <Link to={withSearchParams(params.toString(), { operation: null }) || "/admin"} className="mb-4 inline-block text-sm text-slate-600 underline">
+            Close
+          </Link>
+          <OperationPanel operation={openOperation} canRerun rerunAction={`/admin/tenants/${openOperation.tenantId}`} />
+        </aside>
+      ) : null}
     </Page>
   );
 }
 
-export const meta: MetaFunction = () => [{ title: "Tenants · Platform admin" }];
+export const meta: MetaFunction = () => [{ title: "Platform overview · Platform admin" }];
 
 export function ErrorBoundary() {
   return <GeneralErrorBoundary />;

@@ -1,7 +1,7 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, type SerializeFrom } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { type ReactNode } from "react";
 import { z } from "zod";
-import { recordAudit } from "~/audit.server";
 import { requirePlatformUser, requireRole } from "~/auth/guards.server";
 import { TENANT_OPERATIONS_ROLES } from "~/auth/roles";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
@@ -9,33 +9,55 @@ import { Badge, statusTone } from "~/components/ui/badge";
 import { Button } from "~/components/ui/button";
 import { DataTable, type DataColumn } from "~/components/ui/data-table";
 import { Page } from "~/components/ui/page";
-import { pageParam, Pagination } from "~/components/ui/pagination";
 import { platformDb } from "~/db.server";
 import { invariantFound } from "~/http.server";
 import { log } from "~/logger.server";
-import { setTenantPaused, tenantDetail } from "~/tenants/admin.server";
+import { LOG_EVENTS_CAP, logRange, tenantDetail, tenantLogs } from "~/tenants/admin.server";
 import { PROVISIONING_PHASES } from "~/tenants/lifecycle";
 import { NoOdooConnectionError, rotateOdooCredential, verifyOdooConnection } from "~/tenants/odoo-credential.server";
+import { OperationPanel } from "~/tenants/operation-panel";
+import { mayStart, OPERATION_IMPACTS, OPERATION_TYPES, type OperationType, runbookPath } from "~/tenants/operations";
+import { operationDetail, requestOperation, rerunOperation } from "~/tenants/operations.server";
 import { requestProvisioning } from "~/tenants/provisioning.server";
-import { formatWhenWithSeconds } from "~/utils/date-format";
+import { formatWhenWithSeconds, isoDay } from "~/utils/date-format";
+import { withSearchParams } from "~/utils/search-params";
+
+/** The tabs built so far; the others of the seed (Modules, Infra, SSO, Analytics, Billing) appear as they are built. */
+const TABS = ["overview", "logs"] as const;
+type Tab = (typeof TABS)[number];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requirePlatformUser(request, TENANT_OPERATIONS_ROLES);
   const id = z.uuid().safeParse(params.id);
-  const detail = id.success ? await tenantDetail(id.data, pageParam(new URL(request.url), "auditPage")) : null;
+  const detail = id.success ? await tenantDetail(id.data) : null;
   invariantFound(detail, "No such tenant");
-  return { ...detail, auditPage: pageParam(new URL(request.url), "auditPage"), roles: viewer.roles, phases: PROVISIONING_PHASES };
+  const url = new URL(request.url);
+  const tab: Tab = url.searchParams.get("tab") === "logs" ? "logs" : "overview";
+  const range = logRange(url);
+  const logs = await tenantLogs(detail.tenant.id, tab === "logs" ? range : { from: new Date(Date.now() - 30 * 86_400_000), to: new Date() });
+  const openOperationId = z.uuid().safeParse(url.searchParams.get("operation"));
+  const openOperation = openOperationId.success ? await operationDetail(openOperationId.data) : null;
+  return {
+    ...detail,
+    tab,
+    range: { from: isoDay(range.from), to: isoDay(new Date(range.to.getTime() - 1)) },
+    logs: tab === "logs" ? logs : { ...logs, audit: logs.audit.slice(0, 10), operations: logs.operations.slice(0, 10) },
+    openOperation: openOperation?.tenantId === detail.tenant.id ? openOperation : null,
+    roles: viewer.roles,
+    phases: PROVISIONING_PHASES,
+    cap: LOG_EVENTS_CAP,
+  };
 }
 
 const TenantAction = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("verify") }),
   z.object({ intent: z.literal("rotate") }),
   z.object({ intent: z.literal("retry") }),
-  z.object({ intent: z.literal("pause") }),
-  z.object({ intent: z.literal("resume") }),
+  z.object({ intent: z.enum(OPERATION_TYPES) }),
+  z.object({ intent: z.literal("rerun"), operationId: z.uuid() }),
 ]);
 
-type ActionResult = { ok: boolean; intent: z.infer<typeof TenantAction>["intent"] | null; message: string };
+type ActionResult = { ok: boolean; intent: z.infer<typeof TenantAction>["intent"] | null; message: string; operationId?: string };
 
 export async function action({ request, params }: ActionFunctionArgs): Promise<ActionResult> {
   const viewer = await requirePlatformUser(request, TENANT_OPERATIONS_ROLES);
@@ -46,8 +68,8 @@ export async function action({ request, params }: ActionFunctionArgs): Promise<A
   const parsed = TenantAction.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return { ok: false, intent: null, message: "Unknown action" };
   const actor = { sub: viewer.sub, email: viewer.email };
-  const { intent } = parsed.data;
-  switch (intent) {
+  const input = parsed.data;
+  switch (input.intent) {
     case "verify": {
       requireRole(request, viewer, ["platform_owner", "platform_operator"]);
       const result = await verifyOdooConnection(id, actor);
@@ -74,17 +96,32 @@ export async function action({ request, params }: ActionFunctionArgs): Promise<A
       return { ok: true, intent: "retry", message: "Provisioning queued; it resumes at the phase that failed." };
     }
     case "pause":
-    case "resume": {
+    case "resume":
+    case "rebuild": {
       requireRole(request, viewer, ["platform_owner", "platform_operator"]);
-      const result = await setTenantPaused(id, intent === "pause");
-      invariantFound(result, "No such tenant");
-      if (result.changed) await recordAudit(id, actor, intent === "pause" ? "tenant.paused" : "tenant.resumed");
-      return { ok: result.changed, intent, message: result.changed ? (intent === "pause" ? "Workspace paused." : "Workspace resumed.") : result.reason! };
+      const result = await requestOperation(id, { type: input.intent, source: "ui", actor });
+      if (!result.ok) return { ok: false, intent: input.intent, message: result.reason };
+      return { ok: true, intent: input.intent, message: `${operationLabel(input.intent)} queued; follow it below.`, operationId: result.operationId };
+    }
+    case "rerun": {
+      requireRole(request, viewer, ["platform_owner", "platform_operator"]);
+      const operation = await platformDb.tenantOperation.findFirst({ where: { id: input.operationId, tenantId: id }, select: { id: true } });
+      invariantFound(operation, "No such operation");
+      const result = await rerunOperation(operation.id, actor, "ui");
+      return result.ok
+        ? { ok: true, intent: "rerun", message: "Operation queued again; it resumes at the step that failed.", operationId: result.operationId }
+        : { ok: false, intent: "rerun", message: result.reason };
     }
   }
 }
 
-type AuditRow = SerializeFrom<typeof loader>["audit"][number];
+function operationLabel(type: OperationType): string {
+  return { pause: "Pause", resume: "Resume", rebuild: "Rebuild" }[type];
+}
+
+type LoaderData = SerializeFrom<typeof loader>;
+type AuditRow = LoaderData["logs"]["audit"][number];
+type OperationRow = LoaderData["logs"]["operations"][number];
 
 const auditColumns: DataColumn<AuditRow>[] = [
   { header: "When", cellClassName: "whitespace-nowrap text-slate-600", cell: (entry) => formatWhenWithSeconds(entry.createdAt) },
@@ -93,25 +130,34 @@ const auditColumns: DataColumn<AuditRow>[] = [
   { header: "Target", cell: (entry) => entry.target ?? "" },
 ];
 
+function operationColumns(search: string): DataColumn<OperationRow>[] {
+  return [
+    { header: "When", cellClassName: "whitespace-nowrap text-slate-600", cell: (op) => formatWhenWithSeconds(op.createdAt) },
+    {
+      header: "Operation",
+      cell: (op) => (
+        <Link to={withSearchParams(search, { operation: op.id })} className="font-medium capitalize text-brand-700 hover:underline">
+          {op.type}
+        </Link>
+      ),
+    },
+    { header: "Status", cell: (op) => <Badge tone={statusTone(op.status)}>{op.status}</Badge> },
+    { header: "From", cellClassName: "uppercase text-slate-600", cell: (op) => op.triggerSource },
+    { header: "By", cell: (op) => op.actorEmail ?? "system" },
+    { header: "Failed step", cell: (op) => op.failedStep ?? "" },
+  ];
+}
+
 type Timing = { startedAt?: string; finishedAt?: string; ms?: number };
 
 export default function TenantDetail() {
-  const { tenant, audit, auditPage, auditPages, roles, phases } = useLoaderData<typeof loader>();
+  const data = useLoaderData<typeof loader>();
+  const { tenant, roles, tab } = data;
   const result = useActionData<typeof action>();
-  const navigation = useNavigation();
-  const busy = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
   const canOperate = roles.includes("platform_owner") || roles.includes("platform_operator");
-  const timings = (tenant.onboardingStatus?.timings ?? {}) as Record<string, Timing>;
-  const onboarding = tenant.onboardingStatus;
-
-  const actionButton = (intent: string, label: string, variant: "primary" | "secondary" | "danger" = "secondary") => (
-    <Form method="post">
-      <input type="hidden" name="intent" value={intent} />
-      <Button type="submit" variant={variant} disabled={Boolean(busy)}>
-        {busy === intent ? "Working…" : label}
-      </Button>
-    </Form>
-  );
+  const odooUrl = tenant.odooConnection
+    ? `${tenant.odooConnection.baseUrl.replace(/\/$/, "")}/web/login?db=${encodeURIComponent(tenant.odooConnection.database)}`
+    : null;
 
   return (
     <Page
@@ -122,16 +168,23 @@ export default function TenantDetail() {
         </span>
       }
       actions={
-        canOperate ? (
-          <>
-            {tenant.status === "active" ? actionButton("pause", "Pause workspace", "danger") : null}
-            {tenant.status === "paused" ? actionButton("resume", "Resume workspace", "primary") : null}
-          </>
-        ) : null
+        <>
+          {canOperate ? OPERATION_TYPES.filter((type) => mayStart(type, tenant.status)).map((type) => <OperationConfirm key={type} type={type} />) : null}
+          {odooUrl ? (
+            <a
+              href={odooUrl}
+              target="_blank"
+              rel="noreferrer"
+              className="rounded-md border border-slate-300 bg-white px-3.5 py-2 text-sm font-medium text-slate-700"
+            >
+              Open Odoo
+            </a>
+          ) : null}
+        </>
       }
     >
       <p className="mb-4 flex gap-4 text-sm">
-        <Link to="/admin" className="text-brand-700 hover:underline">
+        <Link to="/admin/tenants" className="text-brand-700 hover:underline">
           ← All tenants
         </Link>
         <Link to={`/admin/tenants/${tenant.id}/privacy`} className="text-brand-700 hover:underline">
@@ -146,94 +199,257 @@ export default function TenantDetail() {
           {result.message}
         </p>
       ) : null}
+      {data.failedOperation ? <FailedOperationNotice operation={data.failedOperation} /> : null}
 
-      <div className="grid gap-6 lg:grid-cols-2">
-        <section className="rounded-lg border border-slate-200 bg-white p-5" aria-labelledby="overview">
-          <h2 id="overview" className="font-semibold">
-            Overview
-          </h2>
-          <dl className="mt-3 grid grid-cols-2 gap-y-2 text-sm">
-            <dt className="text-slate-500">Plan</dt>
-            <dd>{tenant.plan}</dd>
-            <dt className="text-slate-500">Members</dt>
-            <dd>{tenant._count.members}</dd>
-            <dt className="text-slate-500">Created</dt>
-            <dd>{formatWhenWithSeconds(tenant.createdAt)}</dd>
-            <dt className="text-slate-500">Sign-up</dt>
-            <dd>{tenant.ownerSub ? "Self-serve" : "From the identity provider's tenant"}</dd>
-          </dl>
-        </section>
+      <nav aria-label="Tenant sections" className="mb-6 flex gap-1 border-b border-slate-200 text-sm">
+        {TABS.map((t) => (
+          <Link
+            key={t}
+            to={t === "overview" ? "?" : `?tab=${t}`}
+            aria-current={tab === t ? "page" : undefined}
+            className={`-mb-px border-b-2 px-3 py-2 capitalize ${tab === t ? "border-brand-600 font-medium text-brand-700" : "border-transparent text-slate-600"}`}
+          >
+            {t}
+          </Link>
+        ))}
+      </nav>
 
-        <section className="rounded-lg border border-slate-200 bg-white p-5" aria-labelledby="provisioning">
-          <div className="flex items-center justify-between">
-            <h2 id="provisioning" className="font-semibold">
-              Provisioning
-            </h2>
-            {onboarding ? <Badge tone={statusTone(onboarding.status)}>{onboarding.status}</Badge> : null}
-          </div>
-          <ol className="mt-3 space-y-1 text-sm">
-            {phases.map((phase) => {
-              const t = timings[phase];
-              return (
-                <li key={phase} className="flex justify-between">
-                  <span className={t?.finishedAt ? "text-slate-900" : "text-slate-400"}>{phase}</span>
-                  <span className="text-slate-500">{t?.ms !== undefined ? `${t.ms} ms` : onboarding?.phase === phase ? onboarding.status : "—"}</span>
-                </li>
-              );
-            })}
-          </ol>
-          {onboarding?.error ? <p className="mt-3 rounded-md bg-red-50 p-3 text-sm text-red-900">{onboarding.error}</p> : null}
-          <p className="mt-2 text-xs text-slate-500">Attempts: {onboarding?.attempts ?? 0}</p>
-          {canOperate && onboarding?.status === "error" ? <div className="mt-3">{actionButton("retry", "Retry provisioning", "primary")}</div> : null}
-        </section>
+      {data.openOperation ? (
+        <aside className="mb-6 rounded-lg border border-slate-200 bg-white p-5">
+          <OperationPanel operation={data.openOperation} canRerun={canOperate} rerunAction={`/admin/tenants/${tenant.id}`} />
+        </aside>
+      ) : null}
 
-        <section className="rounded-lg border border-slate-200 bg-white p-5 lg:col-span-2" aria-labelledby="odoo">
-          <h2 id="odoo" className="font-semibold">
-            Odoo connection
-          </h2>
-          {tenant.odooConnection ? (
-            <>
-              <dl className="mt-3 grid grid-cols-2 gap-y-2 text-sm sm:grid-cols-4">
-                <dt className="text-slate-500">URL</dt>
-                <dd className="truncate">{tenant.odooConnection.baseUrl}</dd>
-                <dt className="text-slate-500">Database</dt>
-                <dd>{tenant.odooConnection.database}</dd>
-                <dt className="text-slate-500">Mode</dt>
-                <dd>{tenant.odooConnection.mode}</dd>
-                <dt className="text-slate-500">Company id</dt>
-                <dd>{tenant.odooConnection.companyId ?? "—"}</dd>
-                <dt className="text-slate-500">Service login</dt>
-                <dd>{tenant.odooConnection.login}</dd>
-                <dt className="text-slate-500">Last verified</dt>
-                <dd>{tenant.odooConnection.lastVerifiedAt ? formatWhenWithSeconds(tenant.odooConnection.lastVerifiedAt) : "never"}</dd>
-              </dl>
-              {canOperate ? (
-                <div className="mt-4 flex gap-2">
-                  {actionButton("verify", "Verify now")}
-                  {roles.includes("platform_owner") ? actionButton("rotate", "Rotate credential") : null}
-                </div>
-              ) : null}
-            </>
-          ) : (
-            <p className="mt-3 text-sm text-slate-600">Not created yet: provisioning creates it.</p>
-          )}
-        </section>
-
-        <section className="rounded-lg border border-slate-200 bg-white p-5 lg:col-span-2" aria-labelledby="audit">
-          <h2 id="audit" className="font-semibold">
-            Audit log
-          </h2>
-          {audit.length === 0 ? (
-            <p className="mt-3 text-sm text-slate-600">Nothing recorded yet.</p>
-          ) : (
-            <div className="mt-3 overflow-x-auto">
-              <DataTable columns={auditColumns} rows={audit} rowKey={(entry) => String(entry.id)} caption="Audit log" />
-            </div>
-          )}
-          <Pagination page={auditPage} pages={auditPages} param="auditPage" />
-        </section>
-      </div>
+      {tab === "overview" ? <OverviewTab /> : <LogsTab />}
     </Page>
+  );
+}
+
+/** The action's confirmation: what it does to the workspace, before anything happens. */
+function OperationConfirm({ type }: { type: OperationType }) {
+  const navigation = useNavigation();
+  const busy = navigation.state === "submitting" && navigation.formData?.get("intent") === type;
+  const { title, impact } = OPERATION_IMPACTS[type];
+  return (
+    <details className="relative">
+      <summary
+        className={`cursor-pointer list-none rounded-md px-3.5 py-2 text-sm font-medium ${type === "pause" ? "bg-red-600 text-white" : "border border-slate-300 bg-white text-slate-700"}`}
+      >
+        {operationLabel(type)}
+      </summary>
+      <div role="dialog" aria-label={title} className="absolute right-0 z-10 mt-2 w-80 rounded-lg border border-slate-200 bg-white p-4 text-sm shadow-lg">
+        <p className="font-semibold">{title}</p>
+        <p className="mt-2 text-slate-600">{impact}</p>
+        <Form method="post" className="mt-3">
+          <input type="hidden" name="intent" value={type} />
+          <Button type="submit" variant={type === "pause" ? "danger" : "primary"} disabled={busy}>
+            {busy ? "Working…" : `Confirm ${type}`}
+          </Button>
+        </Form>
+      </div>
+    </details>
+  );
+}
+
+function FailedOperationNotice({ operation }: { operation: NonNullable<LoaderData["failedOperation"]> }) {
+  return (
+    <section role="alert" className="mb-6 rounded-lg border border-red-200 bg-red-50 p-4 text-sm text-red-900">
+      <p className="font-semibold">
+        The last {operation.type} failed at step {operation.failedStep}
+      </p>
+      <p className="mt-1">{operation.error}</p>
+      <p className="mt-2 flex gap-4">
+        <Link to={`?tab=logs&operation=${operation.id}`} className="font-medium underline">
+          Log and re-run
+        </Link>
+        {operation.failedStep ? (
+          <Link to={runbookPath(operation.failedStep)} className="font-medium underline">
+            Runbook
+          </Link>
+        ) : null}
+      </p>
+    </section>
+  );
+}
+
+function OverviewTab() {
+  const { tenant, phases, roles, logs } = useLoaderData<typeof loader>();
+  const [search] = useSearchParams();
+  const navigation = useNavigation();
+  const busy = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
+  const canOperate = roles.includes("platform_owner") || roles.includes("platform_operator");
+  const timings = (tenant.onboardingStatus?.timings ?? {}) as Record<string, Timing>;
+  const onboarding = tenant.onboardingStatus;
+  const actionButton = (intent: string, label: string, variant: "primary" | "secondary" = "secondary") => (
+    <Form method="post">
+      <input type="hidden" name="intent" value={intent} />
+      <Button type="submit" variant={variant} disabled={Boolean(busy)}>
+        {busy === intent ? "Working…" : label}
+      </Button>
+    </Form>
+  );
+  return (
+    <div className="grid gap-6 lg:grid-cols-2">
+      <section className="rounded-lg border border-slate-200 bg-white p-5" aria-labelledby="overview">
+        <h2 id="overview" className="font-semibold">
+          Overview
+        </h2>
+        <dl className="mt-3 grid grid-cols-2 gap-y-2 text-sm">
+          <dt className="text-slate-500">Plan</dt>
+          <dd>{tenant.plan}</dd>
+          <dt className="text-slate-500">Region</dt>
+          <dd>{tenant.region ?? "—"}</dd>
+          <dt className="text-slate-500">Agency group</dt>
+          <dd>{tenant.agencyGroup ?? "—"}</dd>
+          <dt className="text-slate-500">Members</dt>
+          <dd>{tenant._count.members}</dd>
+          <dt className="text-slate-500">Created</dt>
+          <dd>{formatWhenWithSeconds(tenant.createdAt)}</dd>
+          <dt className="text-slate-500">Sign-up</dt>
+          <dd>{tenant.ownerSub ? "Self-serve" : "From the identity provider's tenant"}</dd>
+        </dl>
+      </section>
+
+      <section className="rounded-lg border border-slate-200 bg-white p-5" aria-labelledby="provisioning">
+        <div className="flex items-center justify-between">
+          <h2 id="provisioning" className="font-semibold">
+            Provisioning
+          </h2>
+          {onboarding ? <Badge tone={statusTone(onboarding.status)}>{onboarding.status}</Badge> : null}
+        </div>
+        <ol className="mt-3 space-y-1 text-sm">
+          {phases.map((phase) => {
+            const t = timings[phase];
+            return (
+              <li key={phase} className="flex justify-between">
+                <span className={t?.finishedAt ? "text-slate-900" : "text-slate-400"}>{phase}</span>
+                <span className="text-slate-500">{t?.ms !== undefined ? `${t.ms} ms` : onboarding?.phase === phase ? onboarding.status : "—"}</span>
+              </li>
+            );
+          })}
+        </ol>
+        {onboarding?.error ? <p className="mt-3 rounded-md bg-red-50 p-3 text-sm text-red-900">{onboarding.error}</p> : null}
+        <p className="mt-2 text-xs text-slate-500">Attempts: {onboarding?.attempts ?? 0}</p>
+        {canOperate && onboarding?.status === "error" ? <div className="mt-3">{actionButton("retry", "Retry provisioning", "primary")}</div> : null}
+      </section>
+
+      <section className="rounded-lg border border-slate-200 bg-white p-5 lg:col-span-2" aria-labelledby="odoo">
+        <h2 id="odoo" className="font-semibold">
+          Odoo connection
+        </h2>
+        {tenant.odooConnection ? (
+          <>
+            <dl className="mt-3 grid grid-cols-2 gap-y-2 text-sm sm:grid-cols-4">
+              <dt className="text-slate-500">URL</dt>
+              <dd className="truncate">{tenant.odooConnection.baseUrl}</dd>
+              <dt className="text-slate-500">Database</dt>
+              <dd>{tenant.odooConnection.database}</dd>
+              <dt className="text-slate-500">Mode</dt>
+              <dd>{tenant.odooConnection.mode}</dd>
+              <dt className="text-slate-500">Company id</dt>
+              <dd>{tenant.odooConnection.companyId ?? "—"}</dd>
+              <dt className="text-slate-500">Service login</dt>
+              <dd>{tenant.odooConnection.login}</dd>
+              <dt className="text-slate-500">Last verified</dt>
+              <dd>{tenant.odooConnection.lastVerifiedAt ? formatWhenWithSeconds(tenant.odooConnection.lastVerifiedAt) : "never"}</dd>
+            </dl>
+            {canOperate ? (
+              <div className="mt-4 flex gap-2">
+                {actionButton("verify", "Verify now")}
+                {roles.includes("platform_owner") ? actionButton("rotate", "Rotate credential") : null}
+              </div>
+            ) : null}
+          </>
+        ) : (
+          <p className="mt-3 text-sm text-slate-600">Not created yet: provisioning creates it.</p>
+        )}
+      </section>
+
+      <LogSection
+        id="recent-operations"
+        title="Recent operations"
+        empty="No operation in the last 30 days."
+        rows={logs.operations}
+        columns={operationColumns(search.toString())}
+        rowKey={(op) => op.id}
+      />
+
+      <LogSection id="audit" title="Audit log" empty="Nothing recorded yet." rows={logs.audit} columns={auditColumns} rowKey={(entry) => String(entry.id)}>
+        <p className="mt-2 text-sm">
+          <Link to="?tab=logs" className="text-brand-700 hover:underline">
+            All logs
+          </Link>
+        </p>
+      </LogSection>
+    </div>
+  );
+}
+
+function LogsTab() {
+  const { logs, range, cap } = useLoaderData<typeof loader>();
+  const [search] = useSearchParams();
+  return (
+    <div className="space-y-6">
+      <Form method="get" className="flex flex-wrap items-end gap-3 text-sm">
+        <input type="hidden" name="tab" value="logs" />
+        <label className="flex flex-col">
+          <span className="font-medium text-slate-700">From</span>
+          <input type="date" name="from" defaultValue={range.from} className="mt-1 rounded-md border border-slate-300 px-3 py-1.5" />
+        </label>
+        <label className="flex flex-col">
+          <span className="font-medium text-slate-700">To</span>
+          <input type="date" name="to" defaultValue={range.to} className="mt-1 rounded-md border border-slate-300 px-3 py-1.5" />
+        </label>
+        <Button type="submit">Show</Button>
+      </Form>
+      {logs.capped ? (
+        <p className="rounded-md bg-amber-50 p-3 text-sm text-amber-900">
+          Only the latest {cap} events of each kind are shown; narrow the dates to see the rest.
+        </p>
+      ) : null}
+      <LogSection
+        id="operations-log"
+        title="Operations"
+        empty="No operation in these dates."
+        rows={logs.operations}
+        columns={operationColumns(search.toString())}
+        rowKey={(op) => op.id}
+      />
+      <LogSection
+        id="audit-log"
+        title="Audit log"
+        empty="Nothing recorded in these dates."
+        rows={logs.audit}
+        columns={auditColumns}
+        rowKey={(entry) => String(entry.id)}
+      />
+    </div>
+  );
+}
+
+function LogSection<Row>(props: {
+  id: string;
+  title: string;
+  empty: string;
+  rows: Row[];
+  columns: DataColumn<Row>[];
+  rowKey: (row: Row) => string;
+  children?: ReactNode;
+}) {
+  return (
+    <section className="rounded-lg border border-slate-200 bg-white p-5 lg:col-span-2" aria-labelledby={props.id}>
+      <h2 id={props.id} className="font-semibold">
+        {props.title}
+      </h2>
+      {props.rows.length === 0 ? (
+        <p className="mt-3 text-sm text-slate-600">{props.empty}</p>
+      ) : (
+        <div className="mt-3 overflow-x-auto">
+          <DataTable columns={props.columns} rows={props.rows} rowKey={props.rowKey} caption={props.title} />
+        </div>
+      )}
+      {props.children}
+    </section>
   );
 }
 

@@ -3,6 +3,7 @@ import { requireViewer } from "~/auth/guards.server";
 import { canOperateTenants, isPlatformStaff } from "~/auth/roles";
 import { platformDb } from "~/db.server";
 import { apiError } from "~/http.server";
+import { recentOperations } from "~/tenants/operations.server";
 import { provisioningStatus } from "~/tenants/provisioning.server";
 
 /** A tenant's status: for its own members and the platform's owners and operators (finance: 403); anyone else gets 404. */
@@ -16,8 +17,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const allowed = canOperateTenants(viewer.roles) || own;
   const tenant =
     allowed && /^[0-9a-f-]{36}$/i.test(id)
-      ? await platformDb.tenant.findUnique({ where: { id }, select: { id: true, slug: true, name: true, status: true, plan: true, createdAt: true } })
+      ? await platformDb.tenant.findUnique({
+          where: { id },
+          select: { id: true, slug: true, name: true, status: true, plan: true, region: true, agencyGroup: true, createdAt: true },
+        })
       : null;
   if (!tenant) return apiError(404, "not_found", "No such tenant");
-  return Response.json({ ...tenant, provisioning: await provisioningStatus(tenant.id) });
+  // The workspace's own members see its status; the platform's staff also its latest operations.
+  const operations = canOperateTenants(viewer.roles) ? { recent_operations: await recentOperations({ tenantId: tenant.id, limit: 5 }) } : {};
+  return Response.json({ ...tenant, provisioning: await provisioningStatus(tenant.id), ...operations });
 }

@@ -1,0 +1,237 @@
+import { recordAudit, type Actor } from "~/audit.server";
+import { platformDb } from "~/db.server";
+import { type Prisma } from "~/generated/prisma/client";
+import { enqueue } from "~/jobs/enqueue.server";
+import { log } from "~/logger.server";
+import { type TenantStatus } from "./lifecycle";
+import { verifyOdooConnection } from "./odoo-credential.server";
+import { type OperationLogLine, type OperationStep, type OperationType, refusalReason, remainingSteps, runbookPath, type TriggerSource } from "./operations";
+import { actionableMessage, runProvisioningPhase } from "./provisioning.server";
+
+/**
+ * Lifecycle operations of a tenant (platform client: operations are platform
+ * data). Asking for one stores it queued and enqueues its job; the job runs
+ * the remaining steps, recording each as done, so a retried job or a re-run
+ * resumes at the step that failed. A failed step marks the operation failed
+ * and the tenant `error`, with the step, its message and a runbook link.
+ */
+
+export type OperationRequest = { type: OperationType; source: TriggerSource; actor: Actor; payload?: Record<string, unknown> };
+
+export type OperationRequestResult = { ok: true; operationId: string } | { ok: false; status: 404 | 409; reason: string };
+
+export const operationSummary = {
+  id: true,
+  tenantId: true,
+  type: true,
+  status: true,
+  triggerSource: true,
+  actorEmail: true,
+  failedStep: true,
+  error: true,
+  attempts: true,
+  createdAt: true,
+  startedAt: true,
+  finishedAt: true,
+  tenant: { select: { slug: true, name: true } },
+} as const satisfies Prisma.TenantOperationSelect;
+
+export function operationJobKey(operationId: string): string {
+  return `operation:${operationId}`;
+}
+
+async function enqueueOperation(operationId: string, tenantId: string): Promise<void> {
+  // One queue per tenant: its operations run one after another, never side by side.
+  await enqueue("run_tenant_operation", { operationId }, { jobKey: operationJobKey(operationId), queueName: `tenant-operations:${tenantId}` });
+}
+
+export async function requestOperation(tenantId: string, request: OperationRequest): Promise<OperationRequestResult> {
+  const tenant = await platformDb.tenant.findUnique({ where: { id: tenantId }, select: { status: true } });
+  if (!tenant) return { ok: false, status: 404, reason: "No such tenant" };
+  const refused = refusalReason(request.type, tenant.status);
+  if (refused) return { ok: false, status: 409, reason: refused };
+  let operationId: string;
+  try {
+    const created = await platformDb.tenantOperation.create({
+      data: {
+        tenantId,
+        type: request.type,
+        triggerSource: request.source,
+        actorSub: request.actor.sub,
+        actorEmail: request.actor.email ?? null,
+        // The state to return to once a rebuild is over (a failed step in between leaves `error`).
+        payload: { ...request.payload, statusBefore: tenant.status } as Prisma.InputJsonObject,
+        logs: [logLine("info", null, `${request.type} requested from ${request.source} by ${request.actor.email ?? request.actor.sub}`)],
+      },
+      select: { id: true },
+    });
+    operationId = created.id;
+  } catch (error) {
+    if (isUniqueViolation(error))
+      return { ok: false, status: 409, reason: "Another operation of this workspace is still queued or running; wait for it to finish." };
+    throw error;
+  }
+  await enqueueOperation(operationId, tenantId);
+  await recordAudit(tenantId, request.actor, "operation.requested", request.type, { operationId, source: request.source });
+  return { ok: true, operationId };
+}
+
+/** Runs a failed operation again from the step that failed (the steps done before it are not repeated). */
+export async function rerunOperation(operationId: string, actor: Actor, source: TriggerSource): Promise<OperationRequestResult> {
+  const operation = await platformDb.tenantOperation.findUnique({ where: { id: operationId }, select: { tenantId: true, status: true, type: true } });
+  if (!operation) return { ok: false, status: 404, reason: "No such operation" };
+  if (operation.status !== "failed") return { ok: false, status: 409, reason: `Only a failed operation can be re-run; this one is ${operation.status}.` };
+  try {
+    const line = logLine("info", null, `re-run from ${source} by ${actor.email ?? actor.sub}`);
+    const updated = await platformDb.$executeRaw`
+      UPDATE tenant_operations SET status = 'queued', failed_step = NULL, error = NULL, finished_at = NULL,
+        logs = logs || ${JSON.stringify([line])}::jsonb
+      WHERE id = ${operationId}::uuid AND status = 'failed'`;
+    if (updated === 0) return { ok: false, status: 409, reason: "The operation changed meanwhile; reload and try again." };
+  } catch (error) {
+    if (isUniqueViolation(error))
+      return { ok: false, status: 409, reason: "Another operation of this workspace is still queued or running; wait for it to finish." };
+    throw error;
+  }
+  await enqueueOperation(operationId, operation.tenantId);
+  await recordAudit(operation.tenantId, actor, "operation.rerun", operation.type, { operationId, source });
+  return { ok: true, operationId };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const text = String((error as { code?: string; message?: string })?.code ?? "") + String((error as Error)?.message ?? "");
+  return /P2002|23505|tenant_operations_one_active_key/.test(text);
+}
+
+function logLine(level: OperationLogLine["level"], step: string | null, message: string): OperationLogLine {
+  return { at: new Date().toISOString(), level, step, message };
+}
+
+async function appendLog(operationId: string, line: OperationLogLine): Promise<void> {
+  await platformDb.$executeRaw`UPDATE tenant_operations SET logs = logs || ${JSON.stringify([line])}::jsonb WHERE id = ${operationId}::uuid`;
+}
+
+type StepContext = { operationId: string; tenantId: string; actor: Actor; statusBefore: TenantStatus | null };
+
+class StepFailure extends Error {}
+
+const STEP_WORK: Record<OperationStep, (ctx: StepContext) => Promise<string>> = {
+  close_workspace: async (ctx) => {
+    await platformDb.tenant.updateMany({ where: { id: ctx.tenantId, status: { not: "decommissioned" } }, data: { status: "paused" } });
+    await recordAudit(ctx.tenantId, ctx.actor, "tenant.paused", null, { operationId: ctx.operationId });
+    return "workspace paused: its users are refused, its jobs wait and the nightly run and syncs skip it";
+  },
+  verify_odoo: async (ctx) => {
+    const connection = await platformDb.odooConnection.findUnique({ where: { tenantId: ctx.tenantId }, select: { tenantId: true } });
+    if (!connection) return "no Odoo connection yet; nothing to check";
+    const result = await verifyOdooConnection(ctx.tenantId, ctx.actor);
+    if (!result.ok) throw new StepFailure(`Odoo check failed: ${result.error}`);
+    return `Odoo answered in ${result.latency_ms} ms (${result.server_version})`;
+  },
+  reopen_workspace: async (ctx) => {
+    await platformDb.tenant.updateMany({ where: { id: ctx.tenantId, status: { not: "decommissioned" } }, data: { status: "active" } });
+    await recordAudit(ctx.tenantId, ctx.actor, "tenant.resumed", null, { operationId: ctx.operationId });
+    return "workspace open to its users again";
+  },
+  starting: (ctx) => provisioningStep("starting", ctx),
+  creating_odoo: (ctx) => provisioningStep("creating_odoo", ctx),
+  configuring_oidc: (ctx) => provisioningStep("configuring_oidc", ctx),
+  seeding: (ctx) => provisioningStep("seeding", ctx),
+  restore_status: async (ctx) => {
+    // A rebuild leaves the workspace as it found it; one that was in error is repaired and opens again.
+    const status = ctx.statusBefore === "paused" ? "paused" : "active";
+    await platformDb.tenant.updateMany({ where: { id: ctx.tenantId, status: { not: "decommissioned" } }, data: { status } });
+    await recordAudit(ctx.tenantId, ctx.actor, "tenant.rebuilt", null, { operationId: ctx.operationId });
+    return `workspace ${status}`;
+  },
+};
+
+async function provisioningStep(phase: "starting" | "creating_odoo" | "configuring_oidc" | "seeding", ctx: StepContext): Promise<string> {
+  try {
+    await runProvisioningPhase(phase, ctx.tenantId, ctx.actor);
+  } catch (error) {
+    throw new StepFailure(actionableMessage(phase, error));
+  }
+  return "checked";
+}
+
+/**
+ * The job's work: claims the operation (queued or, after a crash, running),
+ * runs its remaining steps and records the outcome. A failed step is the
+ * operation's outcome, not a reason for the job to retry: an operator reads
+ * the log and re-runs it.
+ */
+export async function runOperation(operationId: string): Promise<void> {
+  const claimed = await platformDb.$queryRaw<
+    Array<{
+      tenant_id: string;
+      type: OperationType;
+      steps_done: string[];
+      payload: Record<string, unknown>;
+      actor_sub: string | null;
+      actor_email: string | null;
+    }>
+  >`
+    UPDATE tenant_operations SET status = 'running', started_at = COALESCE(started_at, now()), attempts = attempts + 1
+    WHERE id = ${operationId}::uuid AND status IN ('queued', 'running')
+    RETURNING tenant_id, type, steps_done, payload, actor_sub, actor_email`;
+  const operation = claimed[0];
+  if (!operation) return;
+  const ctx: StepContext = {
+    operationId,
+    tenantId: operation.tenant_id,
+    actor: { sub: operation.actor_sub ?? "system", email: operation.actor_email },
+    statusBefore: (operation.payload.statusBefore as TenantStatus | undefined) ?? null,
+  };
+  for (const step of remainingSteps(operation.type, operation.steps_done)) {
+    await appendLog(operationId, logLine("info", step, "started"));
+    let outcome: string;
+    try {
+      outcome = await STEP_WORK[step](ctx);
+    } catch (error) {
+      await failOperation(ctx, operation.type, step, error);
+      return;
+    }
+    await platformDb.$executeRaw`
+      UPDATE tenant_operations SET steps_done = array_append(steps_done, ${step}),
+        logs = logs || ${JSON.stringify([logLine("info", step, outcome)])}::jsonb
+      WHERE id = ${operationId}::uuid`;
+  }
+  await platformDb.$executeRaw`
+    UPDATE tenant_operations SET status = 'succeeded', finished_at = now(),
+      logs = logs || ${JSON.stringify([logLine("info", null, `${operation.type} finished`)])}::jsonb
+    WHERE id = ${operationId}::uuid`;
+  await recordAudit(ctx.tenantId, ctx.actor, "operation.succeeded", operation.type, { operationId });
+}
+
+async function failOperation(ctx: StepContext, type: OperationType, step: OperationStep, error: unknown): Promise<void> {
+  const message = error instanceof StepFailure ? error.message : `${step} failed unexpectedly (${error instanceof Error ? error.message : String(error)})`;
+  if (!(error instanceof StepFailure)) log().error({ err: error, operationId: ctx.operationId, step }, "operation step failed unexpectedly");
+  else log().warn({ operationId: ctx.operationId, step, message }, "operation step failed");
+  const line = logLine("error", step, `${message} — runbook: ${runbookPath(step)}`);
+  await platformDb.$transaction([
+    platformDb.$executeRaw`
+      UPDATE tenant_operations SET status = 'failed', failed_step = ${step}, error = ${message}, finished_at = now(),
+        logs = logs || ${JSON.stringify([line])}::jsonb
+      WHERE id = ${ctx.operationId}::uuid`,
+    platformDb.tenant.updateMany({ where: { id: ctx.tenantId, status: { not: "decommissioned" } }, data: { status: "error" } }),
+  ]);
+  await recordAudit(ctx.tenantId, ctx.actor, "operation.failed", type, { operationId: ctx.operationId, step, error: message });
+}
+
+export async function operationDetail(operationId: string) {
+  return platformDb.tenantOperation.findUnique({ where: { id: operationId }, select: { ...operationSummary, payload: true, stepsDone: true, logs: true } });
+}
+
+/** The latest operations across tenants (or one tenant's), newest first. */
+export async function recentOperations(options: { tenantId?: string; limit?: number; from?: Date; to?: Date } = {}) {
+  return platformDb.tenantOperation.findMany({
+    where: {
+      ...(options.tenantId ? { tenantId: options.tenantId } : {}),
+      ...(options.from || options.to ? { createdAt: { ...(options.from ? { gte: options.from } : {}), ...(options.to ? { lt: options.to } : {}) } } : {}),
+    },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: Math.min(options.limit ?? 20, 500),
+    select: operationSummary,
+  });
+}

@@ -13,8 +13,10 @@ import { taskDefinitions } from "~/jobs/tasks.server";
  * new tenant task without the gate fails here.
  */
 
-// Pausing applies to active workspaces only, whose provisioning is over.
-const NOT_GATED: TaskName[] = ["provision_tenant"];
+// Pausing applies to active workspaces only, whose provisioning is over; a
+// person's erasure is owed whatever the workspace's state; an alert about a
+// paused workspace still reaches its channels.
+const NOT_GATED: TaskName[] = ["provision_tenant", "erase_data_subject", "deliver_alert"];
 
 let tenantId: string;
 
@@ -35,6 +37,7 @@ function payloadFor(name: TaskName, tenant: string): Record<string, unknown> {
     refresh_candidates: { tenantId: tenant, reason: "icp_changed" },
     sync_odoo_member: { tenantId: tenant, userId: randomUUID() },
     sync_lake_source: { tenantId: tenant, syncRunId: randomUUID() },
+    push_suppressions_to_odoo: { tenantId: tenant, removed: [] },
   };
   const payload = payloads[name];
   if (!payload) throw new Error(`No test payload for tenant task ${name}: add one`);

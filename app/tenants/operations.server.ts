@@ -1,5 +1,6 @@
+import { raiseAlert } from "~/alerts/alerts.server";
 import { recordAudit, type Actor } from "~/audit.server";
-import { platformDb } from "~/db.server";
+import { db, platformDb } from "~/db.server";
 import { type Prisma } from "~/generated/prisma/client";
 import { enqueue } from "~/jobs/enqueue.server";
 import { log } from "~/logger.server";
@@ -217,6 +218,16 @@ async function failOperation(ctx: StepContext, type: OperationType, step: Operat
     platformDb.tenant.updateMany({ where: { id: ctx.tenantId, status: { not: "decommissioned" } }, data: { status: "error" } }),
   ]);
   await recordAudit(ctx.tenantId, ctx.actor, "operation.failed", type, { operationId: ctx.operationId, step, error: message });
+  // Operators hear of it on their alert channels and see it on /admin/alerts until someone resolves it.
+  await db.$withTenant(ctx.tenantId, (tx) =>
+    raiseAlert(tx, {
+      kind: "operation_failed",
+      key: `operation_failed:${type}`,
+      severity: "critical",
+      message: `${type} failed at ${step}: ${message}`,
+      details: { operationId: ctx.operationId, step, runbook: runbookPath(step) },
+    }),
+  );
 }
 
 export async function operationDetail(operationId: string) {

@@ -138,6 +138,9 @@ describe("pause and resume as operations", () => {
       message: expect.stringContaining("runbook: /admin/runbooks#verify_odoo"),
     });
     expect(await statusOf(acme.id)).toBe("error");
+    const { db } = await import("~/db.server");
+    const alerts = await db.$withTenant(acme.id, (tx) => tx.alert.findMany({ where: { kind: "operation_failed", resolvedAt: null } }));
+    expect(alerts).toMatchObject([{ severity: "critical", message: expect.stringMatching(/^resume failed at verify_odoo: Odoo check failed/) }]);
     // Still refused: a workspace in error is not open to its users.
     expect((await invoke(app.appLayout, appRequest("/app", { cookie: ops }))).status).not.toBe(200);
 

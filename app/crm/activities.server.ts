@@ -60,43 +60,64 @@ export type ActivitiesView = {
   choices: { types: string[]; owners: FilterChoice[]; teams: FilterChoice[] };
 };
 
-/** Everything the Activities page shows, within the caller's place in the sales hierarchy; people masked for aggregates-only callers. */
-export function activitiesView(viewer: TenantViewer, query: ActivitiesQuery, now = new Date()) {
-  return withLakeAccess(viewer, async (tx, access) => {
-    const filters: ActivityFilters = { view: query.view, type: query.type, owner: query.owner, team: query.team };
-    const feedQuery: FeedQuery = {
-      cursor: query.cursor ? decodeFeedCursor(query.cursor) : null,
-      limit: query.limit,
-      scope: access.scope,
-      view: query.view,
-      now,
-      activityType: query.type,
-      ownerId: query.owner,
-      teamId: query.team,
-    };
-    const feed = await activityFeed(tx, feedQuery);
-    const masked = !seesLakeRows(access);
-    const name = (value: string | null) => (value && masked ? maskName(value) : value);
-    const view: ActivitiesView = {
-      asOf: now.toISOString(),
-      role: access.role,
-      filters,
-      firstPage: !query.cursor,
-      feed: {
-        nextCursor: feed.nextCursor,
-        items: feed.items.map((item) => ({
-          ...item,
-          summary: masked ? null : item.summary,
-          ownerName: name(item.ownerName),
-          about: item.about && { ...item.about, name: name(item.about.name) },
-        })),
-      },
-      overdueByOwner: (await overdueByOwner(tx, { ...feedQuery, cursor: null })).map((row) => ({ ...row, ownerName: name(row.ownerName) })),
-      volume: await weeklyVolume(tx, access, filters, now, name),
-      choices: { types: await activityTypes(tx), ...(await ownerAndTeamChoices(tx, access)) },
-    };
-    return { ...view, freshness: await crmFreshness(tx, now) };
+/**
+ * Everything the Activities page shows, within the caller's place in the
+ * sales hierarchy; people masked for aggregates-only callers. The feed and
+ * overdue counts (canonical) and the volume and choices (serving zone, names)
+ * go side by side in two transactions: the request waits for the longer.
+ */
+export async function activitiesView(viewer: TenantViewer, query: ActivitiesQuery, now = new Date()) {
+  const filters: ActivityFilters = { view: query.view, type: query.type, owner: query.owner, team: query.team };
+  const feedQueryOf = (access: LakeAccess): FeedQuery => ({
+    cursor: query.cursor ? decodeFeedCursor(query.cursor) : null,
+    limit: query.limit,
+    scope: access.scope,
+    view: query.view,
+    now,
+    activityType: query.type,
+    ownerId: query.owner,
+    teamId: query.team,
   });
+  const namer = (access: LakeAccess) => {
+    const masked = !seesLakeRows(access);
+    return { masked, name: (value: string | null) => (value && masked ? maskName(value) : value) };
+  };
+  const [lists, figures] = await Promise.all([
+    withLakeAccess(viewer, async (tx, access) => {
+      const feedQuery = feedQueryOf(access);
+      const { masked, name } = namer(access);
+      const feed = await activityFeed(tx, feedQuery);
+      return {
+        role: access.role,
+        feed: {
+          nextCursor: feed.nextCursor,
+          items: feed.items.map((item) => ({
+            ...item,
+            summary: masked ? null : item.summary,
+            ownerName: name(item.ownerName),
+            about: item.about && { ...item.about, name: name(item.about.name) },
+          })),
+        },
+        overdueByOwner: (await overdueByOwner(tx, { ...feedQuery, cursor: null })).map((row) => ({ ...row, ownerName: name(row.ownerName) })),
+      };
+    }),
+    withLakeAccess(viewer, async (tx, access) => ({
+      volume: await weeklyVolume(tx, access, filters, now, namer(access).name),
+      choices: { types: await activityTypes(tx), ...(await ownerAndTeamChoices(tx, access)) },
+      freshness: await crmFreshness(tx, now),
+    })),
+  ]);
+  const view: ActivitiesView = {
+    asOf: now.toISOString(),
+    role: lists.role,
+    filters,
+    firstPage: !query.cursor,
+    feed: lists.feed,
+    overdueByOwner: lists.overdueByOwner,
+    volume: figures.volume,
+    choices: figures.choices,
+  };
+  return { ...view, freshness: figures.freshness };
 }
 
 /**

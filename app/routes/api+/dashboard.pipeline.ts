@@ -1,9 +1,8 @@
 import { type LoaderFunctionArgs } from "@remix-run/node";
 import { requireTenantUser } from "~/auth/guards.server";
 import { pipelineFilters } from "~/crm/pipeline";
-import { pipelineDashboard } from "~/crm/pipeline.server";
+import { loadPipelineDashboard } from "~/crm/pipeline.server";
 import { apiError } from "~/http.server";
-import { withLakeAccess } from "~/lake/hierarchy.server";
 import { formatZodIssues } from "~/utils/zod-issues";
 
 /**
@@ -17,6 +16,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireTenantUser(request);
   const parsed = pipelineFilters(new URL(request.url).searchParams, new Date());
   if (!parsed.ok) return apiError(400, "invalid_query", formatZodIssues(parsed.error, "(query)"));
-  const pipeline = await withLakeAccess(viewer, (tx, access) => pipelineDashboard(tx, access, parsed.filters));
+  const pipeline = await loadPipelineDashboard(viewer, parsed.filters);
   return Response.json(pipeline, { headers: { "Cache-Control": "no-store" } });
 }

@@ -12,7 +12,7 @@ import { DataAsOf } from "~/crm/data-as-of";
 import { crmFreshness } from "~/crm/data-as-of.server";
 import { dealsHref, defaultPipelineFilters, filterParams, hrefWith, pipelineFilters, type GroupFigures, type PipelineFilters } from "~/crm/pipeline";
 import { PipelineFunnel, TeamPipelineChart } from "~/crm/pipeline-charts";
-import { pipelineDashboard } from "~/crm/pipeline.server";
+import { loadPipelineDashboard } from "~/crm/pipeline.server";
 import { Notice, Section } from "~/dashboard/section";
 import { withLakeAccess } from "~/lake/hierarchy.server";
 import { formatCount, formatMoney, formatPercent } from "~/utils/number-format";
@@ -25,12 +25,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   // A hand-edited address with a bad filter shows the page unfiltered and says why, rather than an error page.
   const filters = parsed.ok ? parsed.filters : defaultPipelineFilters(now);
   const problems = parsed.ok ? [] : zodIssueLines(parsed.error, "(query)");
-  return withLakeAccess(viewer, async (tx, access) => ({
-    pipeline: await pipelineDashboard(tx, access, filters, now),
-    sources: await crmFreshness(tx, now),
-    role: access.role,
-    problems,
-  }));
+  const [pipeline, page] = await Promise.all([
+    loadPipelineDashboard(viewer, filters, now),
+    withLakeAccess(viewer, async (tx, access) => ({ sources: await crmFreshness(tx, now), role: access.role })),
+  ]);
+  return { pipeline, ...page, problems };
 }
 
 type PageData = SerializeFrom<typeof loader>;

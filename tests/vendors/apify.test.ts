@@ -244,7 +244,7 @@ describe("discoverContactsViaApify", () => {
     const { client, sim } = await setup();
     const guard = capGuard(100);
     const { input, lines } = chainInput(client, { flags: { enabled: false, useChain: true }, capGuard: guard });
-    expect(await discoverContactsViaApify(input)).toEqual({ contacts: [], outcome: "disabled", calls: 0, units: 0, usedFallback: false });
+    expect(await discoverContactsViaApify(input)).toEqual({ contacts: [], outcome: "disabled", calls: 0, failedCalls: 0, units: 0, usedFallback: false });
     expect(sim.stats.calls).toBe(0);
     expect(guard.asked).toEqual([]);
     expect(lines).toEqual([]);

@@ -85,7 +85,7 @@ describe("the application role without a tenant", () => {
     const rows = await platformDb.$queryRaw<Array<{ table_name: string }>>`
       SELECT table_name FROM information_schema.columns
       WHERE table_schema = 'public' AND column_name = 'tenant_id'
-        AND has_table_privilege('nexius_app', format('public.%I', table_name), 'SELECT')
+        AND has_table_privilege('nexius_app', to_regclass(format('public.%I', table_name))::oid, 'SELECT')
       ORDER BY table_name`;
     return [...rows.map((r) => r.table_name), "tenants", "users"];
   };

@@ -129,7 +129,8 @@ SELECT enable_tenant_rls('alert_notifications');
 -- Deliveries, their log and what channels were sent are written by the worker (platform client); tenant code reads them.
 REVOKE INSERT, UPDATE, DELETE ON "webhook_deliveries", "webhook_delivery_attempts", "alert_notifications" FROM nexius_app;
 
--- Tenant code may also enqueue the delivery of an alert it raised (in the raising transaction).
+-- Tenant code may also enqueue the delivery of an alert it raised (in the raising transaction),
+-- a workspace's erasures and the push of its suppressed addresses to Odoo.
 CREATE OR REPLACE FUNCTION app_enqueue_job(
   identifier text,
   payload json,

@@ -210,7 +210,18 @@ export async function startStandIns(options: StandInOptions): Promise<StandIns> 
     if (!process.env.MS_GRAPH_BASE_URL && existsSync("tests/sims/graph/main.ts")) {
       say("m365", "starting the Microsoft Graph simulator (Microsoft 365 of the demo tenants)");
       const tenants = DEMO_TENANTS.map((t) => `${t.slug}=${demoDirectoryId(t.slug)}`).join(",");
-      const url = await start("m365", ["tests/sims/graph/main.ts", "--port", String(options.ports.graph ?? 0), "--tenants", tenants, ...DEV_GRAPH_APP_ARGS]);
+      // Each demo tenant's meetings are with the customers of its demo CRM (seeded by the Odoo company's name, the tenant's).
+      const crmAccounts = JSON.stringify(Object.fromEntries(DEMO_TENANTS.map((t) => [t.slug, t.name])));
+      const url = await start("m365", [
+        "tests/sims/graph/main.ts",
+        "--port",
+        String(options.ports.graph ?? 0),
+        "--tenants",
+        tenants,
+        "--crm-accounts",
+        crmAccounts,
+        ...DEV_GRAPH_APP_ARGS,
+      ]);
       Object.assign(env, {
         MS_GRAPH_BASE_URL: url,
         MS_LOGIN_BASE_URL: url,

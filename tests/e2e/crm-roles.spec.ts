@@ -1,6 +1,6 @@
 import { DEMO_USERS as IDP_USERS } from "../../app/dev/idp-accounts.server";
 import { formatCount, formatPercent } from "../../app/utils/number-format";
-import { expectFigure, syncOdooNow } from "./support/crm";
+import { expectFigure, syncNow } from "./support/crm";
 import {
   expectedDashboard,
   odooUserOf,
@@ -222,7 +222,7 @@ test.beforeAll(async ({ browser, signedInState }) => {
   try {
     const page = await context.newPage();
     await page.goto("/app");
-    await syncOdooNow(page.request, { Origin: new URL(page.url()).origin });
+    await syncNow(page.request, { Origin: new URL(page.url()).origin });
     crm = await readOdooCrm(TENANT);
     adminDeals = await allDeals(page);
   } finally {

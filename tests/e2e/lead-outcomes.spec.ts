@@ -1,6 +1,6 @@
 import { DEMO_USERS as IDP_USERS } from "../../app/dev/idp-accounts.server";
 import { formatCount, formatPercent } from "../../app/utils/number-format";
-import { adminToken, expectFigure, syncOdooNow } from "./support/crm";
+import { adminToken, expectFigure, syncNow } from "./support/crm";
 import { queryE2eDatabase } from "./support/database";
 import { odooSession, type OdooSession } from "./support/odoo-rpc";
 import { openShortlistWithRows } from "./support/shortlist";
@@ -83,7 +83,7 @@ test("the Lead engine outcome page counts the opportunities, wins and won value 
   await odoo.call("crm.lead", "action_set_lost", [[lost]], { lost_reason_id: reason!.id });
   // An API client of acme with an admin's token (acme's demo users are no admins), without the page's session cookie.
   await using api = await playwright.request.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
-  await syncOdooNow(api, { Authorization: `Bearer ${await adminToken("acme")}` });
+  await syncNow(api, { Authorization: `Bearer ${await adminToken("acme")}` });
 
   await page.setViewportSize({ width: 375, height: 812 });
   await page.goto("/app/lead-outcomes");

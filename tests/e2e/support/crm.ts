@@ -30,16 +30,17 @@ async function syncRunStatus(id: string): Promise<string | undefined> {
 }
 
 /**
- * A full Odoo sync of a workspace through `POST /api/sync/trigger`, waited
- * for until it has ended without failing (partial: a record was rejected;
- * the figures a journey checks say whether it mattered). The caller is an
- * admin: `headers` carry a bearer token, or the Origin a signed-in page's
- * request needs. A sync already under way may have read Odoo before the
- * journey's last change, so it is waited out and another one asked for.
+ * A full sync of one of a workspace's sources (Odoo unless told) through
+ * `POST /api/sync/trigger`, waited for until it has ended without failing
+ * (partial: a record was rejected; the figures a journey checks say whether
+ * it mattered). The caller is an admin: `headers` carry a bearer token, or the
+ * Origin a signed-in page's request needs. A sync already under way may have
+ * read the source before the journey's last change, so it is waited out and
+ * another one asked for.
  */
-export async function syncOdooNow(request: APIRequestContext, headers: Record<string, string>): Promise<void> {
+export async function syncNow(request: APIRequestContext, headers: Record<string, string>, source: "odoo" | "m365" = "odoo"): Promise<void> {
   for (;;) {
-    const response = await request.post("/api/sync/trigger", { headers, data: { source: "odoo", mode: "full" } });
+    const response = await request.post("/api/sync/trigger", { headers, data: { source, mode: "full" } });
     expect(response.status(), await response.text()).toBe(202);
     const queued = (await response.json()) as { syncRunId: string; alreadyActive: boolean };
     await expect.poll(() => syncRunStatus(queued.syncRunId), { timeout: 150_000, intervals: [1000] }).toMatch(/^(succeeded|partial)$/);

@@ -1,5 +1,6 @@
 import { personName, singaporePhone, syntheticCompanies } from "../world/names";
 import { rng, type Rng } from "../world/random";
+import { demoAccounts } from "../odoo/demo-accounts";
 
 /**
  * One Entra directory as the Graph simulator holds it: users, each mailbox's
@@ -53,6 +54,8 @@ export type SimEvent = {
   isCancelled: boolean;
   location: string;
   organizer: { name: string; address: string };
+  /** The people invited besides the organizer. */
+  attendees: Array<{ name: string; address: string; type: "required" | "optional" }>;
   createdDateTime: string;
   lastModifiedDateTime: string;
   changeKey: string;
@@ -191,6 +194,7 @@ export class GraphDirectory {
       isCancelled: false,
       location: "",
       organizer: { name: owner.displayName, address: owner.mail ?? owner.userPrincipalName },
+      attendees: [],
       createdDateTime: now,
       lastModifiedDateTime: now,
       changeKey: "",
@@ -251,11 +255,18 @@ const MEETINGS = ["Intro call", "Discovery meeting", "Product demo", "Proposal r
  * The demo directory of one tenant, the same for the same seed and day: a
  * dozen users (one without a mailbox, one disabled), about 25 contacts each
  * in the default Contacts folder and a "Clients" folder, and a dozen
- * meetings each within two months either side of `today`.
+ * meetings each within two months either side of `today`. With `crmAccounts`
+ * (the seed of the tenant's demo CRM customers, see ../odoo/demo-accounts)
+ * the meetings are with those customers' people, so the tenant's deals have
+ * Outlook meetings on their timelines.
  */
-export function seedDemoDirectory(directory: GraphDirectory, opts: { seed: string | number; today: Date; users?: number; contactsPerUser?: number }): void {
+export function seedDemoDirectory(
+  directory: GraphDirectory,
+  opts: { seed: string | number; today: Date; users?: number; contactsPerUser?: number; crmAccounts?: string },
+): void {
   const r = rng("graph-directory", opts.seed, directory.credentials.directoryId);
   const companies = syntheticCompanies(40, `graph-${opts.seed}`);
+  const customers = opts.crmAccounts === undefined ? [] : demoAccounts(opts.crmAccounts);
   const userCount = opts.users ?? 12;
   for (let n = 0; n < userCount; n++) {
     const person = personName(r);
@@ -274,7 +285,12 @@ export function seedDemoDirectory(directory: GraphDirectory, opts: { seed: strin
     const clients = directory.addContactFolder(user.id, "Clients");
     const contacts = opts.contactsPerUser ?? r.int(20, 30);
     for (let c = 0; c < contacts; c++) directory.addContact(user.id, demoContact(r, r.pick(companies).name), c % 4 === 3 ? clients.id : undefined);
-    for (let e = 0; e < 12; e++) directory.addEvent(user.id, demoMeeting(r, opts.today, r.pick(companies).name));
+    for (let e = 0; e < 12; e++) {
+      const customer = customers.length ? r.pick(customers) : undefined;
+      const meeting = demoMeeting(r, opts.today, customer?.name ?? r.pick(companies).name);
+      const invited = customer ? r.pickSome(customer.people, r.int(1, customer.people.length)) : [];
+      directory.addEvent(user.id, { ...meeting, attendees: invited.map((p) => ({ name: p.name, address: p.email, type: "required" })) });
+    }
   }
 }
 

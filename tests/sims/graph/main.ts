@@ -1,14 +1,17 @@
 import { parseArgs } from "node:util";
+import { z } from "zod";
 import { demoDirectoryId } from "./directory";
 import { startGraphSimulator } from "./server";
 
 /**
  * Standalone Microsoft Graph simulator for the dev runner:
  *   npx tsx tests/sims/graph/main.ts --port 4810 --tenants acme,globex=<directory id> \
- *     [--client-id nexius-lake-dev --client-secret dev-secret] [--seed 42]
+ *     [--client-id nexius-lake-dev --client-secret dev-secret] [--seed 42] [--crm-accounts '{"acme":"Acme"}']
  * Serves one demo directory per tenant slug (id as given after "=", else
  * `demoDirectoryId(slug)`; domain `<slug>.onmicrosoft.com`), all consenting to the same app
- * registration, as real customer directories consent to ours. The simulator is
+ * registration, as real customer directories consent to ours. `--crm-accounts`
+ * gives, per slug, the seed of the tenant's demo CRM customers in the Odoo
+ * simulator (the company's name), whose people the demo meetings invite. The simulator is
  * both hosts: point MS_GRAPH_BASE_URL and MS_LOGIN_BASE_URL at it. Prints
  * `{"ready":"<url>"}` and then `{"directories": {"<slug>": "<directory id>"}}`; stops on
  * SIGINT/SIGTERM or when stdin closes (the runner died).
@@ -21,6 +24,7 @@ const { values } = parseArgs({
     "client-id": { type: "string", default: "nexius-lake-dev" },
     "client-secret": { type: "string", default: "dev-secret" },
     seed: { type: "string", default: "42" },
+    "crm-accounts": { type: "string", default: "{}" },
   },
 });
 
@@ -32,10 +36,14 @@ const tenants = values.tenants
     const [slug, directoryId] = entry.split("=");
     return { slug: slug!, directoryId: directoryId || demoDirectoryId(slug!) };
   });
+const crmAccounts = z.record(z.string(), z.string().min(1)).parse(JSON.parse(values["crm-accounts"]));
 const simulator = await startGraphSimulator({
   port: Number(values.port),
   host: values.host,
-  demo: { seed: values.seed },
+  demo: {
+    seed: values.seed,
+    crmAccounts: Object.fromEntries(tenants.flatMap(({ slug, directoryId }) => (crmAccounts[slug] ? [[directoryId, crmAccounts[slug]]] : []))),
+  },
   directories: tenants.map(({ slug, directoryId }) => ({
     directoryId,
     domain: `${slug}.onmicrosoft.com`,

@@ -27,7 +27,8 @@ export type GraphSimOptions = {
   host?: string;
   /** The directories served; each is seeded with demo data unless `demo` is false. */
   directories: DirectoryCredentials[];
-  demo?: { seed: string | number; today?: Date } | false;
+  /** `crmAccounts`: per directory id, the seed of its tenant's demo CRM customers, whom the demo meetings invite. */
+  demo?: { seed: string | number; today?: Date; crmAccounts?: Record<string, string> } | false;
   now?: () => number;
   tokenLifetimeS?: number;
   /** Items per page when the client sends no `Prefer: odata.maxpagesize`. */
@@ -71,7 +72,13 @@ export async function startGraphSimulator(options: GraphSimOptions): Promise<Gra
   const directories = new Map<string, GraphDirectory>();
   for (const credentials of options.directories) {
     const directory = new GraphDirectory(credentials, now);
-    if (options.demo !== false) seedDemoDirectory(directory, { seed: options.demo?.seed ?? 42, today: options.demo?.today ?? new Date(now()) });
+    if (options.demo !== false) {
+      seedDemoDirectory(directory, {
+        seed: options.demo?.seed ?? 42,
+        today: options.demo?.today ?? new Date(now()),
+        crmAccounts: options.demo?.crmAccounts?.[credentials.directoryId],
+      });
+    }
     directories.set(credentials.directoryId, directory);
   }
   const tokens = new Map<string, { directoryId: string; expiresAt: number }>();

@@ -116,7 +116,11 @@ export function eventJson(t: Tracked<SimEvent>): Record<string, unknown> {
     end: dateTimeTimeZone(e.end),
     location: { displayName: e.location },
     locations: e.location ? [{ displayName: e.location }] : [],
-    attendees: [],
+    attendees: e.attendees.map((a) => ({
+      type: a.type,
+      status: { response: "none", time: "0001-01-01T00:00:00Z" },
+      emailAddress: { name: a.name, address: a.address },
+    })),
     organizer: { emailAddress: e.organizer },
   };
 }

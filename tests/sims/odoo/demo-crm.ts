@@ -1,5 +1,6 @@
 import { seededRandom } from "../../../app/utils/seeded-random";
 import { installMailData } from "./crm-models";
+import { DEMO_ACCOUNTS, demoAccounts, FIRST, LAST, TRADES } from "./demo-accounts";
 import { type Rec, type SimDatabase } from "./orm";
 
 /**
@@ -14,6 +15,12 @@ import { type Rec, type SimDatabase } from "./orm";
 export type DemoCrmOptions = {
   companyId: number;
   seed?: number;
+  /**
+   * What the customer companies and their people are generated from (default
+   * `seed`, else the company id): the Graph simulator's demo calendars invite
+   * the people of the same seed, so the dev runner gives both the company's name.
+   */
+  accountsSeed?: string;
   /** Partner companies; each has one to three people. */
   companies?: number;
   leads?: number;
@@ -37,11 +44,6 @@ export const DEMO_SALES_SEATS = 8;
 
 export type DemoCrmSummary = { companies: number; people: number; users: number; teams: number; leads: number; activities: number; messages: number };
 
-const FIRST = ["Wei", "Mei", "Arjun", "Siti", "Daniel", "Hui Min", "Rahul", "Nur", "Kevin", "Priya", "Jun Jie", "Aisha", "Marcus", "Li Ting", "Farid", "Grace"];
-const LAST = ["Tan", "Lim", "Lee", "Ng", "Wong", "Kumar", "Rahman", "Chua", "Goh", "Ong", "Teo", "Singh", "Koh", "Chen", "Yeo", "Ismail"];
-const WORDS = ["Apex", "Harbour", "Lion", "Orchid", "Merlion", "Straits", "Keppel", "Marina", "Temasek", "Jurong", "Raffles", "Sentosa", "Bukit", "Tampines"];
-const TRADES = ["Logistics", "Software", "Engineering", "Foods", "Analytics", "Robotics", "Medical", "Builders", "Energy", "Fintech", "Design", "Trading"];
-const JOBS = ["CEO", "CTO", "Head of Operations", "Procurement Manager", "IT Director", "CFO", "Sales Director", "Office Manager"];
 const TAGS = ["Software", "Consulting", "Hardware", "Services", "Training", "Enterprise", "SME"];
 const CATEGORIES = ["Customer", "Prospect", "Partner", "Vendor"];
 const SUMMARIES = ["Discovery call", "Send proposal", "Product demo", "Follow up on quote", "Contract review", "Check budget"];
@@ -119,45 +121,25 @@ export function seedDemoCrm(db: SimDatabase, options: DemoCrmOptions): DemoCrmSu
   });
 
   // partner companies and their people
-  const accounts: Array<{ company: Rec; people: Rec[]; domain: string }> = [];
-  let people = 0;
-  for (let i = 0; i < (options.companies ?? 120); i++) {
-    const name = `${pick(WORDS)} ${pick(TRADES)} ${i + 1} Pte. Ltd.`;
-    const domain = `${name.split(" ")[0]!.toLowerCase()}${pick(TRADES).toLowerCase()}${i + 1}.com.sg`;
-    const uen = `${int(2005, 2024)}${String(int(0, 99999)).padStart(5, "0")}${pick(["A", "C", "D", "E", "G", "H", "K", "M", "N", "R", "W", "Z"])}`;
-    const common = { company_id: companyId, vat: uen, company_registry: uen, country_id: singapore, active: random() > 0.03, type: "contact" };
+  const accounts = demoAccounts(options.accountsSeed ?? options.seed ?? companyId, options.companies ?? DEMO_ACCOUNTS, categoryIds.length).map((account) => {
+    const common = { company_id: companyId, vat: account.uen, company_registry: account.uen, country_id: singapore, active: account.active, type: "contact" };
     const company = insert("res.partner", {
       ...common,
-      name,
+      name: account.name,
       is_company: true,
       ref: false,
-      website: `https://www.${domain}`,
-      email: `hello@${domain}`,
-      phone: `+65 6${int(100, 999)} ${int(1000, 9999)}`,
-      category_id: [pick(categoryIds)],
+      website: `https://www.${account.domain}`,
+      email: `hello@${account.domain}`,
+      phone: account.phone,
+      category_id: [categoryIds[account.category]],
       city: "Singapore",
     });
-    const persons: Rec[] = [];
-    for (let j = int(1, 3); j > 0; j--) {
-      const first = pick(FIRST);
-      const last = pick(LAST);
-      persons.push(
-        insert("res.partner", {
-          ...common,
-          active: company.active,
-          name: `${first} ${last}`,
-          is_company: false,
-          parent_id: company.id,
-          function: pick(JOBS),
-          email: `${first.toLowerCase().replace(/\s+/g, "")}.${last.toLowerCase()}@${domain}`,
-          phone: `+65 9${int(100, 999)} ${int(1000, 9999)}`,
-          category_id: [],
-        }),
-      );
-    }
-    people += persons.length;
-    accounts.push({ company, people: persons, domain });
-  }
+    const people = account.people.map((person) =>
+      insert("res.partner", { ...common, name: person.name, is_company: false, parent_id: company.id, function: person.job, email: person.email, phone: person.phone, category_id: [] }),
+    );
+    return { company, people };
+  });
+  const people = accounts.reduce((sum, a) => sum + a.people.length, 0);
 
   // leads and opportunities with their activities
   let activities = 0;

@@ -57,7 +57,12 @@ const simulator = await startOdooSimulator({
     ? (db) => {
         for (const companyId of companiesWithoutCrm(db)) {
           const company = db.get("res.company", companyId)?.name;
-          seedDemoCrm(db, { companyId, salespeople: typeof company === "string" ? salespeopleByCompany[company] : undefined });
+          // The company's name seeds its customers, so the Graph simulator's demo meetings can invite their people.
+          seedDemoCrm(db, {
+            companyId,
+            accountsSeed: typeof company === "string" ? company : undefined,
+            salespeople: typeof company === "string" ? salespeopleByCompany[company] : undefined,
+          });
         }
         linkDemoSalespeople(db);
       }

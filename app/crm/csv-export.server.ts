@@ -14,7 +14,7 @@ import { formatZodIssues } from "~/utils/zod-issues";
 import { type ActivitiesQuery, parseActivitiesQuery } from "./activities.server";
 import { givenParams, OpportunityFilterQuery, opportunityFiltersOf } from "./opportunity-query";
 import { pipelineFilters, type PipelineFilters } from "./pipeline";
-import { pipelineDashboard } from "./pipeline.server";
+import { pipelineGroups } from "./pipeline.server";
 
 /**
  * CSV downloads of the sales dashboards' tables (GET /api/export/crm/<view>.csv):
@@ -149,7 +149,7 @@ const pipelineView: CrmExportView = {
     return parsed.ok ? { ok: true, query: parsed.filters } : { ok: false, message: formatZodIssues(parsed.error, "(query)") };
   },
   async *batches(tx, access, query) {
-    const pipeline = await pipelineDashboard(tx, access, query as PipelineFilters);
+    const pipeline = await pipelineGroups(tx, access, query as PipelineFilters);
     const groups = (grouping: string, rows: typeof pipeline.byTeam) =>
       rows.flatMap((row) =>
         (["open", "won", "lost"] as const).map((outcome) => [grouping, row.name, outcome, row[outcome].count, row[outcome].value, row[outcome].weightedValue]),

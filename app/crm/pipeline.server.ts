@@ -118,9 +118,10 @@ async function namesOf(tx: TenantTx, teamIds: string[], ownerIds: string[]) {
 
 /**
  * Open deals due this Singapore month, and before today. Without a tag, the
- * months before this one come from the open deals' months and this month's
- * days from the deals (the open-deadline index); a tag, which the months do
- * not carry, reads the deals throughout.
+ * whole months (this one's total, and the ones before it, overdue) come from
+ * the open deals' months, and only this month's days before today from the
+ * deals (the open-deadline index); a tag, which the months do not carry,
+ * reads the deals throughout.
  */
 async function dueDeals(tx: TenantTx, access: LakeAccess, filters: PipelineFilters, now: Date) {
   const periods = overviewPeriods(now);
@@ -133,22 +134,26 @@ async function dueDeals(tx: TenantTx, access: LakeAccess, filters: PipelineFilte
       ],
       " AND ",
     );
-  const deals = (from: Prisma.Sql) => Prisma.sql`
-    SELECT o.deadline, o.expected_revenue AS value, 1 AS count FROM lake_opportunities o
-    WHERE o.outcome = 'open' AND o.active AND o.deleted_at IS NULL AND o.deadline IS NOT NULL AND o.deadline >= ${from}
-      AND o.deadline < ${periods.nextMonth}::date AND ${narrowed("o")}
-      AND ${filters.tag ? Prisma.sql`o.tags @> ARRAY[${filters.tag}]::text[]` : Prisma.sql`TRUE`}`;
+  const openDeals = Prisma.sql`o.outcome = 'open' AND o.active AND o.deleted_at IS NULL AND o.deadline IS NOT NULL AND ${narrowed("o")}`;
+  const thisMonth = Prisma.sql`${periods.thisMonth}::date`;
+  const today = Prisma.sql`${periods.today}::date`;
+  // Each row says whether it is due this month, overdue, or both (this month's days before today).
   const source = filters.tag
-    ? deals(Prisma.sql`'-infinity'::date`)
+    ? Prisma.sql`
+        SELECT o.deadline >= ${thisMonth} AS this_month, o.deadline < ${today} AS overdue, 1 AS count, o.expected_revenue AS value
+        FROM lake_opportunities o
+        WHERE ${openDeals} AND o.deadline < ${periods.nextMonth}::date AND o.tags @> ARRAY[${filters.tag}]::text[]`
     : Prisma.sql`
-        SELECT m.month AS deadline, m.value, m.count FROM lake_open_deal_months m
-        WHERE m.measure = 'deadline' AND m.month < ${periods.thisMonth}::date AND ${narrowed("m")}
-        UNION ALL ${deals(Prisma.sql`${periods.thisMonth}::date`)}`;
+        SELECT m.month = ${thisMonth} AS this_month, m.month < ${thisMonth} AS overdue, m.count, m.value FROM lake_open_deal_months m
+        WHERE m.measure = 'deadline' AND m.month <= ${thisMonth} AND ${narrowed("m")}
+        UNION ALL
+        SELECT FALSE, TRUE, 1, o.expected_revenue FROM lake_opportunities o
+        WHERE ${openDeals} AND o.deadline >= ${thisMonth} AND o.deadline < ${today}`;
   const [due] = await tx.$queryRaw<[{ month_count: number; month_value: number; overdue_count: number; overdue_value: number }]>`
-    SELECT coalesce(sum(d.count) FILTER (WHERE d.deadline >= ${periods.thisMonth}::date), 0)::int AS month_count,
-           coalesce(sum(d.value) FILTER (WHERE d.deadline >= ${periods.thisMonth}::date), 0)::float8 AS month_value,
-           coalesce(sum(d.count) FILTER (WHERE d.deadline < ${periods.today}::date), 0)::int AS overdue_count,
-           coalesce(sum(d.value) FILTER (WHERE d.deadline < ${periods.today}::date), 0)::float8 AS overdue_value
+    SELECT coalesce(sum(d.count) FILTER (WHERE d.this_month), 0)::int AS month_count,
+           coalesce(sum(d.value) FILTER (WHERE d.this_month), 0)::float8 AS month_value,
+           coalesce(sum(d.count) FILTER (WHERE d.overdue), 0)::int AS overdue_count,
+           coalesce(sum(d.value) FILTER (WHERE d.overdue), 0)::float8 AS overdue_value
     FROM (${source}) d`;
   return { closingThisMonth: { count: due.month_count, value: due.month_value }, overdue: { count: due.overdue_count, value: due.overdue_value } };
 }
@@ -177,36 +182,43 @@ async function filterOptions(tx: TenantTx, access: LakeAccess): Promise<Pipeline
   return { teams, owners: owners.map((o) => ({ id: o.id, name: full ? o.name : maskName(o.name) })), tags: tags.map((t) => t.name) };
 }
 
-export async function pipelineDashboard(tx: TenantTx, access: LakeAccess, filters: PipelineFilters, now = new Date()): Promise<PipelineDashboard> {
-  const breakdown = await pipelineBreakdown(tx, access, filters, now);
-  return { ...breakdown, overview: await dashboardOverview(tx, access.scope, now) };
-}
-
 /**
- * The same for a request: the headline figures and the breakdowns read
- * different serving tables, so they go side by side in two transactions and
- * the request waits for the longer of the two, not their sum.
+ * The page's figures for a request. The funnel and breakdowns, the deadlines
+ * and filter choices, and the headline figures read different tables, so each
+ * goes in its own transaction side by side: the request waits for the longest
+ * of the three, not their sum.
  */
 export async function loadPipelineDashboard(viewer: TenantViewer, filters: PipelineFilters, now = new Date()): Promise<PipelineDashboard> {
-  const [breakdown, overview] = await Promise.all([
-    withLakeAccess(viewer, (tx, access) => pipelineBreakdown(tx, access, filters, now)),
+  const [groups, context, overview] = await Promise.all([
+    withLakeAccess(viewer, (tx, access) => pipelineGroups(tx, access, filters)),
+    withLakeAccess(viewer, (tx, access) => pipelineContext(tx, access, filters, now)),
     withLakeAccess(viewer, (tx, access) => dashboardOverview(tx, access.scope, now)),
   ]);
-  return { ...breakdown, overview };
+  return { asOf: now.toISOString(), filters, ...context, ...groups, overview };
 }
 
-async function pipelineBreakdown(tx: TenantTx, access: LakeAccess, filters: PipelineFilters, now: Date): Promise<Omit<PipelineDashboard, "overview">> {
+/** The funnel, and the figures per team and per owner. */
+export async function pipelineGroups(
+  tx: TenantTx,
+  access: LakeAccess,
+  filters: PipelineFilters,
+): Promise<Pick<PipelineDashboard, "funnel" | "byTeam" | "byOwner">> {
+  const rows = await groupedRows(tx, access, filters);
+  return { funnel: funnelStages(rows), byTeam: groupFigures(rows, "team"), byOwner: groupFigures(rows, "owner") };
+}
+
+/** Whether there is anything to show, in which currency, the deals due, and what the filter form offers. */
+async function pipelineContext(
+  tx: TenantTx,
+  access: LakeAccess,
+  filters: PipelineFilters,
+  now: Date,
+): Promise<Pick<PipelineDashboard, "hasData" | "currency" | "closingThisMonth" | "overdue" | "options">> {
   const [{ any }] = await tx.$queryRaw<[{ any: boolean }]>`
     SELECT EXISTS (SELECT 1 FROM lake_opportunities o WHERE o.deleted_at IS NULL AND ${ownedBy(access.scope, Prisma.sql`o.owner_id`)}) AS any`;
-  const rows = await groupedRows(tx, access, filters);
   return {
-    asOf: now.toISOString(),
-    filters,
     hasData: any,
     currency: await dealCurrency(tx),
-    funnel: funnelStages(rows),
-    byTeam: groupFigures(rows, "team"),
-    byOwner: groupFigures(rows, "owner"),
     ...(await dueDeals(tx, access, filters, now)),
     options: await filterOptions(tx, access),
   };

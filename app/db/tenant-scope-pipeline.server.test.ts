@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { planStatement, TENANT_READ_SCOPE_SQL, TENANT_SCOPE_SQL, type PipelineState } from "./tenant-scope-pipeline.server";
+import { planStatement, TENANT_READ_SCOPE_SQL, TENANT_SCOPE_SQL, transactionSettingSql, type PipelineState } from "./tenant-scope-pipeline.server";
 
 const idle: PipelineState = { kind: "idle" };
 const scope = { text: TENANT_SCOPE_SQL, values: ["t", "", "", "", null] };
@@ -36,6 +36,17 @@ describe("planStatement", () => {
     expect(steps[3]).toMatchObject({ action: "refuse" });
     expect(steps[4]).toEqual({ action: "answer", command: "ROLLBACK", next: idle });
     expect(steps[5]).toEqual({ action: "send", prelude: [], next: idle });
+  });
+
+  it("holds a further application setting back with the tenant's, and sends it as it is once a statement ran", () => {
+    const lakeScope = { text: transactionSettingSql("app.lake_owner_ids"), values: ["*"] };
+    const steps = run([{ text: "BEGIN" }, scope, lakeScope, query, lakeScope]);
+    expect(steps[2]).toMatchObject({ action: "answer", command: "SELECT" });
+    expect(steps[3]).toEqual({ action: "send", prelude: [{ text: "BEGIN" }, scope, lakeScope], next: idle });
+    expect(steps[4]).toEqual({ action: "send", prelude: [], next: idle });
+    // A single-statement read has no room for it: it is that read's one statement.
+    expect(run([{ text: "BEGIN" }, readScope, lakeScope])[2]).toEqual({ action: "send", prelude: [readScope], next: { kind: "spent" } });
+    expect(() => transactionSettingSql("statement_timeout")).toThrow(/not an application setting/);
   });
 
   it("answers COMMIT itself when nothing reached the server", () => {

@@ -29,6 +29,19 @@ export const TENANT_SCOPE_SQL =
 /** The same setting for a single-statement read; the comment is what tells the connection so. */
 export const TENANT_READ_SCOPE_SQL = `/* tenant-read */ ${TENANT_SCOPE_SQL}`;
 
+/**
+ * A further transaction-local setting (`app.*`, its value the one parameter)
+ * that `$withTenant` code makes before its first statement, such as the sales
+ * hierarchy's scope: held back with the tenant's, so it costs no round trip
+ * and, failing, aborts the transaction before the statement as the tenant's
+ * setting would.
+ */
+export function transactionSettingSql(name: string): string {
+  if (!/^app\.[a-z_]+$/.test(name)) throw new Error(`not an application setting: ${name}`);
+  return `SELECT set_config('${name}', $1, true)`;
+}
+const TRANSACTION_SETTING = /^SELECT set_config\('app\.[a-z_]+', \$1, true\)$/;
+
 export class SecondStatementInTenantReadError extends Error {
   constructor() {
     super("A single-statement tenant read ran a second statement; use $withTenant for several statements");
@@ -70,7 +83,7 @@ export function planStatement(state: PipelineState, statement: Statement): Pipel
       if (/^SET\s+TRANSACTION\b/i.test(text) && !state.singleStatement) {
         return { action: "answer", command: "SET", next: { ...state, prelude: [...state.prelude, statement] } };
       }
-      if (statement.text === TENANT_SCOPE_SQL) {
+      if (statement.text === TENANT_SCOPE_SQL || (TRANSACTION_SETTING.test(statement.text) && !state.singleStatement)) {
         return { action: "answer", command: "SELECT", next: { ...state, prelude: [...state.prelude, statement] } };
       }
       if (statement.text === TENANT_READ_SCOPE_SQL) {

@@ -1,4 +1,5 @@
 import { type TenantViewer } from "~/auth/guards.server";
+import { transactionSettingSql } from "~/db/tenant-scope-pipeline.server";
 import { db, platformDb, type TenantScopeOptions, type TenantTx } from "~/db.server";
 import { lakeAccessOf, lakeOwnerSetting, type LakeAccess, type TeamRoster } from "./hierarchy";
 import { type LakeScope } from "./serving-reads.server";
@@ -11,9 +12,12 @@ import { type LakeScope } from "./serving-reads.server";
  * does not set it sees no owned row.
  */
 
+const LAKE_SCOPE_SQL = transactionSettingSql("app.lake_owner_ids");
+
 /** Narrows the rest of the caller's tenant transaction to `scope`. */
 export async function setLakeScope(tx: TenantTx, scope: LakeScope): Promise<void> {
-  await tx.$executeRaw`SELECT set_config('app.lake_owner_ids', ${lakeOwnerSetting(scope)}, true)`;
+  // In front of the transaction's first statement it travels with the tenant's setting (no round trip of its own).
+  await tx.$executeRawUnsafe(LAKE_SCOPE_SQL, lakeOwnerSetting(scope));
 }
 
 /** `db.$withTenant` narrowed to `scope`; the sync engine and other whole-tenant work pass `WHOLE_TENANT`. */
@@ -73,12 +77,26 @@ export async function lakeMemberOf(viewer: TenantViewer): Promise<LakeMember> {
   return { sub: viewer.sub, verifiedEmail: verified ? viewer.email : null, roles: viewer.roles };
 }
 
+/**
+ * A request's caller resolved once: a page that reads in several transactions
+ * side by side (each `withLakeAccess`) looks them up in the lake a single time
+ * and every transaction waits for that one answer. Keyed by the viewer object,
+ * which lives as long as its request.
+ */
+const accessOfRequest = new WeakMap<TenantViewer, Promise<LakeAccess>>();
+
+function lakeAccessOfViewer(viewer: TenantViewer): Promise<LakeAccess> {
+  const known = accessOfRequest.get(viewer);
+  if (known) return known;
+  const access = lakeMemberOf(viewer).then((member) => db.$withTenant(viewer.tenant.id, (tx) => lakeAccessFor(tx, member)));
+  accessOfRequest.set(viewer, access);
+  // A failed lookup is not remembered: the next read of the request asks again.
+  access.catch(() => accessOfRequest.delete(viewer));
+  return access;
+}
+
 /** Runs `fn` in the caller's tenant, narrowed to what the caller's place in the hierarchy lets them see. */
 export async function withLakeAccess<T>(viewer: TenantViewer, fn: (tx: TenantTx, access: LakeAccess) => Promise<T>): Promise<T> {
-  const member = await lakeMemberOf(viewer);
-  return db.$withTenant(viewer.tenant.id, async (tx) => {
-    const access = await lakeAccessFor(tx, member);
-    await setLakeScope(tx, access.scope);
-    return fn(tx, access);
-  });
+  const access = await lakeAccessOfViewer(viewer);
+  return withLakeScope(viewer.tenant.id, access.scope, (tx) => fn(tx, access));
 }

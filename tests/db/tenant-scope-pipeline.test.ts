@@ -1,6 +1,6 @@
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { SecondStatementInTenantReadError } from "~/db/tenant-scope-pipeline.server";
+import { SecondStatementInTenantReadError, transactionSettingSql } from "~/db/tenant-scope-pipeline.server";
 import { createScopedClientFor, platformDb, type AppDb } from "~/db.server";
 
 /**
@@ -141,6 +141,29 @@ describe("an interactive tenant transaction", () => {
     ).rejects.toThrow();
     expect(await platformDb.auditLog.count({ where: { action: "pipe.test" } })).toBe(0);
     expect((await settingAndBackend()).tenant ?? "").toBe("");
+  });
+
+  it("sends a further application setting with the tenant's, and aborts the statement when that setting fails", async () => {
+    const setting = transactionSettingSql("app.lake_owner_ids");
+    const { result, roundTrips } = await countRoundTrips(() =>
+      single.$withTenant(tenantA, async (tx) => {
+        await tx.$executeRawUnsafe(setting, "*");
+        return tx.$queryRaw<Array<{ owners: string; tenant: string }>>`
+          SELECT current_setting('app.lake_owner_ids') AS owners, current_setting('app.tenant_id') AS tenant`;
+      }),
+    );
+    expect(result[0]).toEqual({ owners: "*", tenant: tenantA });
+    expect(roundTrips).toBe(2);
+    const after = await single.$queryRaw<Array<{ owners: string | null }>>`SELECT current_setting('app.lake_owner_ids', true) AS owners`;
+    expect(after[0]!.owners ?? "").toBe("");
+    // A NUL byte makes set_config fail: the insert behind it never runs.
+    await expect(
+      single.$withTenant(tenantA, async (tx) => {
+        await tx.$executeRawUnsafe(setting, "bad\u0000value");
+        return tx.$executeRaw`INSERT INTO audit_log (action) VALUES ('pipe.test')`;
+      }),
+    ).rejects.toThrow();
+    expect(await platformDb.auditLog.count({ where: { action: "pipe.test" } })).toBe(0);
   });
 
   it("sends nothing when it makes no statement, and the connection stays clean", async () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type TenantTx } from "~/db.server";
 import { type LakeAccess } from "~/lake/hierarchy";
 import { appRequest, invoke } from "../support/app-requests";
@@ -296,6 +296,28 @@ describe("the overview, the deal page and the Data page for each caller, read fu
       after = page.nextEntities;
     } while (after);
     expect(ids.sort()).toEqual(idsOf(visibleTo[role]()));
+  });
+});
+
+describe("one request, several transactions", () => {
+  it("looks the caller up once, and each transaction reads within that caller's place", async () => {
+    const viewer = await app.requireTenantUser(appRequest("/app/pipeline", { cookie: cookies.manager }));
+    const lookups = vi.spyOn(app.platformDb.user, "findUnique");
+    const owners = (tx: TenantTx) => tx.$queryRaw<Array<{ owner: string }>>`SELECT DISTINCT owner_id::text AS owner FROM lake_opportunities ORDER BY 1`;
+    const reads = await Promise.all([1, 2, 3].map(() => app.withLakeAccess(viewer, async (tx, access) => ({ access, owners: await owners(tx) }))));
+    expect(lookups).toHaveBeenCalledTimes(1);
+    lookups.mockRestore();
+    const expected = [...new Set(visibleTo.manager().map((d) => d.ownerId!))].sort();
+    for (const read of reads) {
+      expect(read.access.role).toBe("manager");
+      expect(read.owners.map((o) => o.owner)).toEqual(expected);
+    }
+    // Another request is another caller: it looks them up again.
+    const next = await app.requireTenantUser(appRequest("/app/pipeline", { cookie: cookies.rep }));
+    const again = vi.spyOn(app.platformDb.user, "findUnique");
+    expect((await app.withLakeAccess(next, async (_tx, access) => access)).role).toBe("rep");
+    expect(again).toHaveBeenCalledTimes(1);
+    again.mockRestore();
   });
 });
 

@@ -62,9 +62,10 @@ export type ActivitiesView = {
 
 /**
  * Everything the Activities page shows, within the caller's place in the
- * sales hierarchy; people masked for aggregates-only callers. The feed and
- * overdue counts (canonical) and the volume and choices (serving zone, names)
- * go side by side in two transactions: the request waits for the longer.
+ * sales hierarchy; people masked for aggregates-only callers. The feed with
+ * the page's choices, the overdue counts (canonical) and the weekly volume
+ * (serving zone) go side by side in three transactions: the request waits for
+ * the longest.
  */
 export async function activitiesView(viewer: TenantViewer, query: ActivitiesQuery, now = new Date()) {
   const filters: ActivityFilters = { view: query.view, type: query.type, owner: query.owner, team: query.team };
@@ -82,11 +83,10 @@ export async function activitiesView(viewer: TenantViewer, query: ActivitiesQuer
     const masked = !seesLakeRows(access);
     return { masked, name: (value: string | null) => (value && masked ? maskName(value) : value) };
   };
-  const [lists, figures] = await Promise.all([
+  const [lists, overdue, figures] = await Promise.all([
     withLakeAccess(viewer, async (tx, access) => {
-      const feedQuery = feedQueryOf(access);
       const { masked, name } = namer(access);
-      const feed = await activityFeed(tx, feedQuery);
+      const feed = await activityFeed(tx, feedQueryOf(access));
       return {
         role: access.role,
         feed: {
@@ -98,14 +98,15 @@ export async function activitiesView(viewer: TenantViewer, query: ActivitiesQuer
             about: item.about && { ...item.about, name: name(item.about.name) },
           })),
         },
-        overdueByOwner: (await overdueByOwner(tx, { ...feedQuery, cursor: null })).map((row) => ({ ...row, ownerName: name(row.ownerName) })),
+        choices: { types: await activityTypes(tx), ...(await ownerAndTeamChoices(tx, access)) },
+        freshness: await crmFreshness(tx, now),
       };
     }),
-    withLakeAccess(viewer, async (tx, access) => ({
-      volume: await weeklyVolume(tx, access, filters, now, namer(access).name),
-      choices: { types: await activityTypes(tx), ...(await ownerAndTeamChoices(tx, access)) },
-      freshness: await crmFreshness(tx, now),
-    })),
+    withLakeAccess(viewer, async (tx, access) => {
+      const { name } = namer(access);
+      return (await overdueByOwner(tx, { ...feedQueryOf(access), cursor: null })).map((row) => ({ ...row, ownerName: name(row.ownerName) }));
+    }),
+    withLakeAccess(viewer, (tx, access) => weeklyVolume(tx, access, filters, now, namer(access).name)),
   ]);
   const view: ActivitiesView = {
     asOf: now.toISOString(),
@@ -113,11 +114,11 @@ export async function activitiesView(viewer: TenantViewer, query: ActivitiesQuer
     filters,
     firstPage: !query.cursor,
     feed: lists.feed,
-    overdueByOwner: lists.overdueByOwner,
-    volume: figures.volume,
-    choices: figures.choices,
+    overdueByOwner: overdue,
+    volume: figures,
+    choices: lists.choices,
   };
-  return { ...view, freshness: figures.freshness };
+  return { ...view, freshness: lists.freshness };
 }
 
 /**

@@ -60,36 +60,48 @@ type FactRow = FactsLine & { name: string | null };
 export type TeamLine = PerformanceLine & { teamId: string | null; teamName: string | null };
 export type RepLine = PerformanceLine & { ownerId: string | null; ownerName: string | null };
 
-/** Everything the Performance page shows within the caller's place in the sales hierarchy; reps' lines only for callers who see people. */
-export function performanceView(viewer: TenantViewer, query: KpisQuery, now = new Date()) {
-  return withLakeAccess(viewer, async (tx, access) => {
-    const days = await kpiSeries(tx, {
-      from: query.from,
-      to: query.to,
-      ownerIds: query.owner ? [query.owner] : (access.scope.ownerIds ?? undefined),
-      teamIds: query.team ? [query.team] : undefined,
-    });
-    const size = bucketSize(query.from, query.to);
-    const { teams, reps } = await teamAndRepLines(tx, access, query);
-    const masked = !seesLakeRows(access);
-    const cohort = cohortMonths(query.from, query.to);
-    return {
-      asOf: now.toISOString(),
-      role: access.role,
-      period: { from: query.from, to: query.to, bucket: size },
-      filters: { team: query.team ?? null, owner: query.owner ?? null },
-      totals: performanceLine(sumFacts(days), reps.filter((rep) => rep.activitiesDone > 0).length),
-      series: bucketKpiDays(days, size),
-      stale: { ...(await staleOpportunities(tx, access.scope, now, { ownerId: query.owner, teamId: query.team })), afterDays: STALE_AFTER_DAYS },
-      conversion: { ...cohort, stages: stageConversion(await stageGroups(tx, access, query, cohort)) },
-      byTeam: teams.map(({ id, name, reps: active, ...facts }): TeamLine => ({ teamId: id, teamName: name, ...performanceLine(facts, active) })),
-      byRep: masked
-        ? null
-        : reps.map(({ id, name, ...facts }): RepLine => ({ ownerId: id, ownerName: name, ...performanceLine(facts, facts.activitiesDone > 0 ? 1 : 0) })),
-      freshness: await crmFreshness(tx, now),
-      choices: await ownerAndTeamChoices(tx, access),
-    };
-  });
+/**
+ * Everything the Performance page shows within the caller's place in the
+ * sales hierarchy; reps' lines only for callers who see people. The daily
+ * series with the stale deals and stage conversion, the per-team and per-rep
+ * lines, and the page's choices read in three transactions side by side: the
+ * request waits for the longest, not their sum.
+ */
+export async function performanceView(viewer: TenantViewer, query: KpisQuery, now = new Date()) {
+  const cohort = cohortMonths(query.from, query.to);
+  const [trend, lines, page] = await Promise.all([
+    withLakeAccess(viewer, async (tx, access) => ({
+      days: await kpiSeries(tx, {
+        from: query.from,
+        to: query.to,
+        ownerIds: query.owner ? [query.owner] : (access.scope.ownerIds ?? undefined),
+        teamIds: query.team ? [query.team] : undefined,
+      }),
+      stale: await staleOpportunities(tx, access.scope, now, { ownerId: query.owner, teamId: query.team }),
+      stages: await stageGroups(tx, access, query, cohort),
+    })),
+    withLakeAccess(viewer, async (tx, access) => ({ access, ...(await teamAndRepLines(tx, access, query)) })),
+    withLakeAccess(viewer, async (tx, access) => ({ freshness: await crmFreshness(tx, now), choices: await ownerAndTeamChoices(tx, access) })),
+  ]);
+  const { access, teams, reps } = lines;
+  const size = bucketSize(query.from, query.to);
+  const masked = !seesLakeRows(access);
+  return {
+    asOf: now.toISOString(),
+    role: access.role,
+    period: { from: query.from, to: query.to, bucket: size },
+    filters: { team: query.team ?? null, owner: query.owner ?? null },
+    totals: performanceLine(sumFacts(trend.days), reps.filter((rep) => rep.activitiesDone > 0).length),
+    series: bucketKpiDays(trend.days, size),
+    stale: { ...trend.stale, afterDays: STALE_AFTER_DAYS },
+    conversion: { ...cohort, stages: stageConversion(trend.stages) },
+    byTeam: teams.map(({ id, name, reps: active, ...facts }): TeamLine => ({ teamId: id, teamName: name, ...performanceLine(facts, active) })),
+    byRep: masked
+      ? null
+      : reps.map(({ id, name, ...facts }): RepLine => ({ ownerId: id, ownerName: name, ...performanceLine(facts, facts.activitiesDone > 0 ? 1 : 0) })),
+    freshness: page.freshness,
+    choices: page.choices,
+  };
 }
 
 function factsFilter(access: LakeAccess, query: KpisQuery): Prisma.Sql {

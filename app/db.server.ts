@@ -1,9 +1,10 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { createTenantScopePool, TENANT_READ_SCOPE_SQL, TENANT_SCOPE_SQL } from "./db/tenant-scope-pipeline.server";
 import { env } from "./env.server";
 import { Prisma, PrismaClient } from "./generated/prisma/client";
 import { requestStatementTimeout } from "./http/statement-timeout.server";
-import { currentLogContext } from "./logger.server";
+import { currentLogContext, log } from "./logger.server";
 import { watchPool } from "./metrics/registry.server";
 import { singleton } from "./singleton.server";
 
@@ -104,6 +105,20 @@ export const db: AppDb = singleton("db:app", () => createAppClient(env().APP_DAT
  * downloads are open and however slowly they are read, the app's pool stays free.
  */
 export const exportDb: AppDb = singleton("db:export", () => createAppClient(env().APP_DATABASE_URL, env().EXPORT_POOL_SIZE, "export"));
+
+/**
+ * Plain connections as the application role (RLS like `db`) for exports that
+ * stream through COPY, which Prisma cannot run; the caller sets the tenant in
+ * the transaction itself. As many as the export pool: the exports gate admits
+ * no more downloads than that at once.
+ */
+export const exportCopyPool: pg.Pool = singleton("pool:export-copy", () => {
+  const pool = new pg.Pool({ connectionString: env().APP_DATABASE_URL, max: env().EXPORT_POOL_SIZE });
+  // An idle connection the server closes (a restart, a dropped database) is replaced on the next connect, not a crash.
+  pool.on("error", (error) => log().warn({ err: error }, "an idle export connection was closed"));
+  watchPool("export-copy", pool);
+  return pool;
+});
 
 /**
  * The platform client: cross-tenant access for the control plane, schedulers

@@ -3,14 +3,16 @@ import { Prisma } from "~/generated/prisma/client";
 import { log } from "~/logger.server";
 import { type ShortlistFilters } from "~/shortlist/shortlist-query";
 import { emailNotSuppressedSql, findShortlistRun, rankedScoresSql, shortlistWhereSql, type ShortlistRun } from "~/shortlist/shortlist.server";
+import { copyCsvStream } from "./copy-export.server";
 import { pacedStream } from "./paced-stream.server";
 import { CSV_HEADER, exportCsvLine, exportJsonItem, maskExportRecord, type ExportRecord } from "./shortlist-export";
 
 /**
- * Shortlist downloads streamed straight from Postgres: a server-side cursor
- * in one tenant transaction (RLS), fetched in batches only as fast as the
- * client reads, so memory stays flat whatever the size. The same query
- * (shortlistExportSql) feeds the CSV, the JSON and the benchmark's COPY.
+ * Shortlist downloads streamed straight from Postgres, only as fast as the
+ * client reads, so memory stays flat whatever the size: an unmasked CSV as
+ * COPY writes it (./copy-export.server.ts), a masked one or JSON through a
+ * server-side cursor in one tenant transaction (RLS), fetched in batches. The
+ * same query (shortlistExportSql) feeds all of them and the benchmark's COPY.
  */
 export type ExportFormat = "csv" | "json";
 export type ExportKind = "shortlist" | "latest_scores";
@@ -79,6 +81,17 @@ export function shortlistExportStream(tenantId: string, run: ShortlistRun, optio
   const query = shortlistExportSql(run, options.filters, options.limit);
   let rows = 0;
   const started = performance.now();
+  const ended = ({ error, cancelled }: { error: unknown; cancelled: boolean }) => {
+    if (error) log().error({ err: error, runId: run.id, rows }, "shortlist export failed");
+    else log().info({ runId: run.id, rows, ms: Math.round(performance.now() - started), cancelled }, "shortlist export streamed");
+  };
+  // Unmasked CSV is Postgres's own work (COPY); masking and JSON are ours, row by row through a cursor.
+  if (options.format === "csv" && !options.masked) {
+    return copyCsvStream(tenantId, query, { statementTimeout: EXPORT_STATEMENT_TIMEOUT }, (end) => {
+      rows = end.rows;
+      ended(end);
+    });
+  }
   return pacedStream(
     (out) =>
       // The export pool, not the app's: a slow reader holds one of its connections, never one of the app's.
@@ -108,10 +121,7 @@ export function shortlistExportStream(tenantId: string, run: ShortlistRun, optio
         },
         { timeout: EXPORT_TIMEOUT_MS },
       ),
-    ({ error, cancelled }) => {
-      if (error) log().error({ err: error, runId: run.id, rows }, "shortlist export failed");
-      else log().info({ runId: run.id, rows, ms: Math.round(performance.now() - started), cancelled }, "shortlist export streamed");
-    },
+    ended,
   );
 }
 

@@ -145,7 +145,10 @@ describe("a tenant's identity provider on its SSO tab", () => {
       appRequest(`/admin/tenants/${contoso.id}/sso`, { cookie: owner.cookie, form: { ...entraForm(), clientSecret: CONTOSO_APP.clientSecret } }),
       params,
     );
-    expect(await saved.json()).toMatchObject({ ok: true });
+    const answer = await saved.text();
+    expect(JSON.parse(answer)).toMatchObject({ ok: true });
+    // Write-only: not even the answer to the save carries the secret back.
+    expect(answer).not.toContain(CONTOSO_APP.clientSecret);
 
     const row = await app.platformDb.tenantIdentityProvider.findUniqueOrThrow({ where: { tenantId: contoso.id } });
     expect(row).toMatchObject({ kind: "entra", issuer: `${entra.url}/${TID_CONTOSO}/v2.0`, entraTenantId: TID_CONTOSO, emailDomains: ["contoso.test"] });

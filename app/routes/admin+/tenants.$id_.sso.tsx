@@ -53,6 +53,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
+/** The client secret is write-only: the action's answer never carries it back to the browser. */
+const SECRET = ["clientSecret"];
+
 const Intent = z.object({ intent: z.enum(["save", "remove", "test"]) });
 
 export async function action({ request, params }: ActionFunctionArgs): Promise<SsoActionResult | Response> {
@@ -66,19 +69,19 @@ export async function action({ request, params }: ActionFunctionArgs): Promise<S
     case "save": {
       requireRole(request, viewer, ["platform_owner"]);
       const submission = parseWithZod(formData, { schema: IdentityProviderForm });
-      if (submission.status !== "success") return { ok: false, message: "Check the fields below.", submission: submission.reply() };
+      if (submission.status !== "success") return { ok: false, message: "Check the fields below.", submission: submission.reply({ hideFields: SECRET }) };
       try {
         await saveIdentityProvider(tenant.id, submission.value, actor);
       } catch (error) {
         if (error instanceof DomainTakenError)
-          return { ok: false, message: error.message, submission: submission.reply({ fieldErrors: { emailDomains: [error.message] } }) };
+          return { ok: false, message: error.message, submission: submission.reply({ fieldErrors: { emailDomains: [error.message] }, hideFields: SECRET }) };
         if (error instanceof DirectoryTakenError)
-          return { ok: false, message: error.message, submission: submission.reply({ fieldErrors: { directoryId: [error.message] } }) };
+          return { ok: false, message: error.message, submission: submission.reply({ fieldErrors: { directoryId: [error.message] }, hideFields: SECRET }) };
         if (error instanceof SecretRequiredError)
-          return { ok: false, message: error.message, submission: submission.reply({ fieldErrors: { clientSecret: [error.message] } }) };
+          return { ok: false, message: error.message, submission: submission.reply({ fieldErrors: { clientSecret: [error.message] }, hideFields: SECRET }) };
         throw error;
       }
-      return { ok: true, message: "Saved. Run a test login to check it.", submission: submission.reply({ resetForm: false }) };
+      return { ok: true, message: "Saved. Run a test login to check it.", submission: submission.reply({ hideFields: SECRET }) };
     }
     case "remove": {
       requireRole(request, viewer, ["platform_owner"]);
@@ -128,7 +131,8 @@ export default function TenantSso() {
       {result ? <Notice ok={result.ok}>{result.message}</Notice> : null}
       <div className="mt-4 grid gap-6 lg:grid-cols-3">
         <Section id="sso-provider" title="Identity provider" className="lg:col-span-2">
-          {canEdit ? <ProviderForm /> : <ProviderSummary />}
+          {/* A save remounts the form, so the secret typed into it is gone from the page too. */}
+          {canEdit ? <ProviderForm key={String(provider?.updatedAt ?? "new")} /> : <ProviderSummary />}
         </Section>
         <Section id="sso-setup" title="At the provider">
           <p className="text-sm text-slate-600">Register this redirect URI for the client (a Web platform in Entra&apos;s app registration):</p>
@@ -140,7 +144,8 @@ export default function TenantSso() {
             groups in the token (<span className="font-mono">groups</span>, object ids).
           </p>
           {provider ? (
-            <Form method="post" reloadDocument className="mt-4">
+            // Submitted by script, which follows the redirect to the provider: the page's CSP lets forms post only to us and Nexius SSO.
+            <Form method="post" className="mt-4">
               <input type="hidden" name="intent" value="test" />
               <Button type="submit">Test login</Button>
             </Form>

@@ -74,7 +74,8 @@ export default function CompanySignIn() {
     <main className="mx-auto flex w-full max-w-md flex-1 flex-col justify-center gap-5 px-6 py-16">
       <h1 className="text-2xl font-bold">Sign in with your organisation</h1>
       {message ? <Notice ok={false}>{message}</Notice> : null}
-      <Form method="post" reloadDocument {...getFormProps(form)} className="space-y-3">
+      {/* Submitted by script, which follows the redirect to the provider: the page's CSP lets forms post only to us and Nexius SSO. */}
+      <Form method="post" {...getFormProps(form)} className="space-y-3">
         <input type="hidden" name="returnTo" value={returnTo} />
         <Field
           label="Work email or workspace"

@@ -1,4 +1,4 @@
-import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm } from "@conform-to/react";
+import { type FieldMetadata, getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
@@ -181,6 +181,10 @@ function ProviderSummary() {
   );
 }
 
+function TextField<Value>({ meta, label, help }: { meta: FieldMetadata<Value>; label: string; help?: string }) {
+  return <Field label={label} help={help} inputProps={getInputProps(meta, { type: "text" })} errors={meta.errors} />;
+}
+
 function ProviderForm() {
   const { provider, defaultLoginHost } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
@@ -217,39 +221,27 @@ function ProviderForm() {
         </SelectField>
         {kind === "entra" ? (
           <>
-            <Field
+            <TextField
+              meta={fields.directoryId}
               label="Directory (tenant) id"
               help="The organisation's Entra tenant id; its tokens' tid claim. One directory belongs to one workspace."
-              inputProps={getInputProps(fields.directoryId, { type: "text" })}
-              errors={fields.directoryId.errors}
             />
-            <Field
-              label="Login host"
-              help="https://login.microsoftonline.com, or a national cloud's."
-              inputProps={getInputProps(fields.loginHost, { type: "text" })}
-              errors={fields.loginHost.errors}
-            />
+            <TextField meta={fields.loginHost} label="Login host" help="https://login.microsoftonline.com, or a national cloud's." />
           </>
         ) : (
-          <Field
-            label="Issuer"
-            help="Exactly as the provider's discovery document states it."
-            inputProps={getInputProps(fields.issuer, { type: "text" })}
-            errors={fields.issuer.errors}
-          />
+          <TextField meta={fields.issuer} label="Issuer" help="Exactly as the provider's discovery document states it." />
         )}
-        <Field label="Client id" inputProps={getInputProps(fields.clientId, { type: "text" })} errors={fields.clientId.errors} />
+        <TextField meta={fields.clientId} label="Client id" />
         <Field
           label="Client secret"
           help={provider ? "Stored and never shown; leave blank to keep it." : "Stored sealed; never shown again."}
           inputProps={{ ...getInputProps(fields.clientSecret, { type: "password" }), autoComplete: "new-password", defaultValue: "" }}
           errors={fields.clientSecret.errors}
         />
-        <Field
+        <TextField
+          meta={fields.emailDomains}
           label="Email domains"
           help="Sign-ins with a work email in these domains go to this provider; separate with commas."
-          inputProps={getInputProps(fields.emailDomains, { type: "text" })}
-          errors={fields.emailDomains.errors}
         />
         <SelectField label="Roles from the claim" selectProps={getSelectProps(fields.rolesClaim)} errors={fields.rolesClaim.errors}>
           {ROLES_CLAIMS.map((claim) => (

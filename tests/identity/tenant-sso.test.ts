@@ -310,9 +310,23 @@ describe("Sign in with Microsoft (the platform's multi-tenant app)", () => {
   }
 
   it("lands a token in the tenant of its own directory, never another", async () => {
-    const { browser, response } = await signInWithMicrosoft("fay@fabrikam.test");
-    expect(response.status).toBe(302);
-    expect(await sessionRow(browser.cookie(SESSION_COOKIE)!)).toMatchObject({ tenantId: fabrikam.id, roles: ["viewer"] });
+    const fay = await signInWithMicrosoft("fay@fabrikam.test");
+    expect(fay.response.status).toBe(302);
+    expect(await sessionRow(fay.browser.cookie(SESSION_COOKIE)!)).toMatchObject({ tenantId: fabrikam.id, roles: ["viewer"] });
+    const alice = await signInWithMicrosoft("alice@contoso.test");
+    const session = await sessionRow(alice.browser.cookie(SESSION_COOKIE)!);
+    expect(session).toMatchObject({ tenantId: contoso.id, roles: ["admin"] });
+    expect(await memberOf(fabrikam.id, session!.sub)).toBeNull();
+  });
+
+  it("refuses a member of one directory at another workspace's provider", async () => {
+    // Fabrikam's provider names Fabrikam's directory: Contoso's Alice is not in it, and gets no code.
+    const browser = new AppBrowser();
+    const page = await browser.oidc.request((await typeAccount(browser, "fabrikam")).headers.get("location")!);
+    const [form] = extractForms(await page.text(), page.url);
+    const answer = await browser.oidc.submit(form!, { login: "alice@contoso.test" });
+    expect(answer.status).toBe(400);
+    expect(await answer.text()).toContain("AADSTS50034");
   });
 
   it("answers a directory no tenant connected with a clear refusal", async () => {

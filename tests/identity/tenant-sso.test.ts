@@ -28,7 +28,7 @@ let fabrikam: Tenant;
 let app: Awaited<ReturnType<typeof loadApp>>;
 
 async function loadApp() {
-  const [db, sso, callback, tab, flow, providers, oidc] = await Promise.all([
+  const [db, sso, callback, tab, flow, providers, oidc, tenantApi] = await Promise.all([
     import("~/db.server"),
     import("~/routes/auth+/sso"),
     import("~/routes/auth+/sso_.callback"),
@@ -36,8 +36,9 @@ async function loadApp() {
     import("~/auth/tenant-sso/flow.server"),
     import("~/auth/tenant-sso/providers.server"),
     import("~/auth/oidc.server"),
+    import("~/routes/api+/tenants.$id"),
   ]);
-  return { platformDb: db.platformDb, sso, callback: callback.loader, tab, flow, providers, tokenVerifier: oidc.tokenVerifier };
+  return { platformDb: db.platformDb, sso, callback: callback.loader, tab, flow, providers, tokenVerifier: oidc.tokenVerifier, tenantApi: tenantApi.loader };
 }
 
 beforeAll(async () => {
@@ -136,7 +137,7 @@ async function memberOf(tenantId: string, sub: string) {
 }
 
 describe("a tenant's identity provider on its SSO tab", () => {
-  it("is saved by the owner with the secret sealed and never shown, seen but not changed by an operator", async () => {
+  it("is saved by the owner with the secret sealed and never shown, seen (also in GET /api/tenants/:id) but not changed by an operator", async () => {
     const owner = await memberCookie("sso-owner", ["platform_owner"], null);
     const operator = await memberCookie("sso-operator", ["platform_operator"], null);
     const params = { id: contoso.id };
@@ -164,6 +165,14 @@ describe("a tenant's identity provider on its SSO tab", () => {
     expect(text).toContain(CONTOSO_APP.clientId);
     expect(text).not.toContain(CONTOSO_APP.clientSecret);
     expect(JSON.parse(text)).toMatchObject({ canEdit: false, redirectUri: `${APP_URL}/auth/sso/callback` });
+
+    const api = await invoke(app.tenantApi, appRequest(`/api/tenants/${contoso.id}`, { cookie: operator.cookie }), params);
+    expect(await api.json()).toMatchObject({
+      sso: { provider: "entra", directory_id: TID_CONTOSO, client_id: CONTOSO_APP.clientId, email_domains: ["contoso.test"], enabled: true },
+    });
+    expect(
+      await (await invoke(app.tenantApi, appRequest(`/api/tenants/${fabrikam.id}`, { cookie: operator.cookie }), { id: fabrikam.id })).text(),
+    ).not.toContain(MULTI_TENANT_APP.clientSecret);
 
     const refused = await invoke(
       app.tab.action,

@@ -74,6 +74,21 @@ export async function tenantIdentityProvider(tenantId: string): Promise<Identity
   return row ? identityProviderView(row) : null;
 }
 
+/** A tenant's SSO for GET /api/tenants/:id: its own provider in brief (never the secret), or the platform's IdP. */
+export async function ssoSummary(tenantId: string) {
+  const provider = await tenantIdentityProvider(tenantId);
+  if (!provider) return { provider: "platform" as const };
+  return {
+    provider: provider.kind,
+    issuer: provider.issuer,
+    directory_id: provider.directoryId,
+    client_id: provider.clientId,
+    email_domains: provider.emailDomains,
+    roles_claim: provider.rolesClaim,
+    enabled: provider.enabled,
+  };
+}
+
 /** Every tenant's provider, for /admin/integrations/sso. */
 export async function listIdentityProviders() {
   const rows = await platformDb.tenantIdentityProvider.findMany({

@@ -84,8 +84,11 @@ export function clearFlowCookie(): string {
 export function readFlow(request: Request): Flow | null {
   const raw = request.headers.get("cookie")?.match(new RegExp(`(?:^|;\\s*)${flowCookieName()}=([^;]+)`))?.[1];
   if (!raw) return null;
-  const [keyId, cipher] = raw.split(".");
-  if (!keyId || !cipher) return null;
+  // base64url has no ".", so the last one ends the key id, whatever a key id may contain.
+  const dot = raw.lastIndexOf(".");
+  const keyId = raw.slice(0, dot);
+  const cipher = raw.slice(dot + 1);
+  if (dot < 1 || !cipher) return null;
   try {
     const flow = JSON.parse(open(secretRing(), { keyId, cipher: Buffer.from(cipher, "base64url") }, FLOW_CONTEXT)) as Flow;
     return Date.now() - flow.startedAt < FLOW_MAX_AGE_S * 1000 ? flow : null;

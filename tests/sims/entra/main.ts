@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { demoDirectoryId } from "../graph/directory";
+import { stopOnExit } from "../stop-on-exit";
 import { startEntraSimulator } from "./server";
 
 /**
@@ -48,13 +49,4 @@ const simulator = await startEntraSimulator({
 });
 process.stdout.write(`${JSON.stringify({ ready: simulator.url, directories: Object.fromEntries(slugs.map((slug) => [slug, demoDirectoryId(slug)])) })}\n`);
 
-let stopping = false;
-function stop() {
-  if (stopping) return;
-  stopping = true;
-  void simulator.close().then(() => process.exit(0));
-}
-process.on("SIGINT", stop);
-process.on("SIGTERM", stop);
-process.stdin.on("end", stop);
-process.stdin.resume();
+stopOnExit(() => simulator.close());

@@ -7,6 +7,7 @@ import { m365Env } from "./lake/m365/config.server";
 import { mailEnv } from "./mail/config.server";
 import { odooEnv } from "./odoo/config.server";
 import { registryEnv } from "./registry/config";
+import { supportEnv } from "./support/config.server";
 import { zodIssueLines } from "./utils/zod-issues";
 import { vendorsEnv } from "./vendors/config.server";
 import { webhooksEnv } from "./webhooks/config.server";
@@ -73,6 +74,7 @@ const EnvSchema = baseEnv
   .extend(m365Env.shape)
   .extend(mailEnv.shape)
   .extend(webhooksEnv.shape)
+  .extend(supportEnv.shape)
   .extend({
     /** The OAuth client id Odoo uses at Nexius SSO (Odoo is its own client of the IdP). */
     ODOO_OIDC_CLIENT_ID: z.string().min(1).default("odoo"),

@@ -15,6 +15,13 @@ export const authEnv = z.object({
   NEXIUS_CLIENT_SECRET: z.preprocess(blankAsUnset, z.string().min(1).optional()),
   /** Expected `aud`; the client id when unset. */
   NEXIUS_AUDIENCE: z.preprocess(blankAsUnset, z.string().min(1).optional()),
+  /**
+   * The platform's multi-tenant Microsoft Entra app ("Sign in with Microsoft"):
+   * its application id and a client secret. Unset hides the button; tenants'
+   * own providers work without it. The login host is MS_LOGIN_BASE_URL.
+   */
+  ENTRA_CLIENT_ID: z.preprocess(blankAsUnset, z.string().min(1).optional()),
+  ENTRA_CLIENT_SECRET: z.preprocess(blankAsUnset, z.string().min(1).optional()),
   DEV_IDP_PORT: z.coerce.number().int().min(1).max(65535).default(4800),
   /**
    * HMAC key binding each sign-in's nonce to its state: a key of its own, so

@@ -1,5 +1,6 @@
 import { createRemoteJWKSet, customFetch, decodeProtectedHeader, errors as joseErrors, jwtVerify, type FetchImplementation, type JWTPayload } from "jose";
 import { z } from "zod";
+import { isFederatedSub, issuerMatchesTid, TENANT_ID_PLACEHOLDER } from "./tenant-sso/issuer";
 
 /**
  * Verification of Nexius SSO JWTs (ID tokens, and the same tokens presented
@@ -66,7 +67,11 @@ export const discoveryDocumentSchema = z.looseObject({
 export type DiscoveryDocument = z.infer<typeof discoveryDocumentSchema>;
 
 export const verifiedClaimsSchema = z.object({
-  sub: z.string().min(1),
+  // The shape of the users we key by a tenant provider's subject is never the platform IdP's to claim.
+  sub: z
+    .string()
+    .min(1)
+    .refine((sub) => !isFederatedSub(sub), "is reserved for tenants' own identity providers"),
   email: z.email(),
   // OIDC Core 5.1: true only when the IdP verified the address; anything else (absent, false, "true") is unverified.
   email_verified: z
@@ -89,8 +94,14 @@ export type VerifiedClaims = z.output<typeof verifiedClaimsSchema>;
 type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
 
 export type TokenVerifierConfig = {
-  /** Exactly as the IdP's discovery document states it (compared byte for byte with `iss`). */
+  /**
+   * Exactly as the IdP's discovery document states it (compared byte for byte with `iss`).
+   * A multi-tenant Entra endpoint's `<host>/{tenantid}/v2.0` is a template: `iss` must equal
+   * it with the token's own `tid` put in.
+   */
   issuer: string;
+  /** Where the discovery document is, when not under the issuer (a multi-tenant endpoint's issuer is a template). */
+  discoveryUrl?: string;
   /** Accepted `aud` values: NEXIUS_AUDIENCE, else the client id. */
   audience: string | string[];
   algorithms?: AsymmetricAlgorithm[];
@@ -112,6 +123,8 @@ export type TokenVerifier = {
    * names several parties, must equal it.
    */
   verify(token: string | null | undefined, options?: { nonce?: string; clientId?: string }): Promise<VerifiedClaims>;
+  /** The same checks, and the token's claims as they are (a tenant's provider maps them itself). */
+  verifyPayload(token: string | null | undefined, options?: { nonce?: string; clientId?: string }): Promise<JWTPayload>;
   /** The issuer's discovery document (cached). */
   discovery(): Promise<DiscoveryDocument>;
 };
@@ -121,8 +134,8 @@ export function discoveryUrl(issuer: string): string {
 }
 
 /** Fetches and validates `${issuer}/.well-known/openid-configuration`; its `issuer` must equal ours exactly. */
-export async function fetchDiscovery(issuer: string, options: { fetch?: Fetch } = {}): Promise<DiscoveryDocument> {
-  const url = discoveryUrl(issuer);
+export async function fetchDiscovery(issuer: string, options: { fetch?: Fetch; url?: string } = {}): Promise<DiscoveryDocument> {
+  const url = options.url ?? discoveryUrl(issuer);
   let response: Response;
   try {
     response = await (options.fetch ?? fetch)(url, { headers: { accept: "application/json" }, signal: AbortSignal.timeout(5000) });
@@ -182,7 +195,7 @@ export function createTokenVerifier(config: TokenVerifierConfig): TokenVerifier 
 
   function discovery(): Promise<DiscoveryDocument> {
     if (!cached || Date.now() - cached.at > discoveryMaxAge) {
-      const document = fetchDiscovery(config.issuer, { fetch: config.discoveryFetch });
+      const document = fetchDiscovery(config.issuer, { fetch: config.discoveryFetch, url: config.discoveryUrl });
       const entry = { document, at: Date.now() };
       cached = entry;
       // A failed fetch is not cached: the next request tries again.
@@ -206,7 +219,9 @@ export function createTokenVerifier(config: TokenVerifierConfig): TokenVerifier 
     return keys.set;
   }
 
-  async function verify(token: string | null | undefined, options: { nonce?: string; clientId?: string } = {}): Promise<VerifiedClaims> {
+  const issuerTemplate = config.issuer.includes(TENANT_ID_PLACEHOLDER);
+
+  async function verifyPayload(token: string | null | undefined, options: { nonce?: string; clientId?: string } = {}): Promise<JWTPayload> {
     const compact = typeof token === "string" ? token.trim() : "";
     if (!compact) throw new TokenError("missing", "No token was presented");
     if (compact.split(".").length !== 3) throw new TokenError("malformed", "The token is not a signed JWT");
@@ -224,7 +239,7 @@ export function createTokenVerifier(config: TokenVerifierConfig): TokenVerifier 
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(compact, keySet(document), {
-        issuer: config.issuer,
+        ...(issuerTemplate ? {} : { issuer: config.issuer }),
         audience: options.clientId ?? audiences,
         algorithms,
         clockTolerance,
@@ -232,6 +247,9 @@ export function createTokenVerifier(config: TokenVerifierConfig): TokenVerifier 
       }));
     } catch (error) {
       throw translate(error);
+    }
+    if (issuerTemplate && !issuerMatchesTid(config.issuer, payload.iss, payload.tid)) {
+      throw new TokenError("wrong_issuer", "The token's issuer is not the one of the directory it names (tid)");
     }
 
     if (
@@ -244,6 +262,11 @@ export function createTokenVerifier(config: TokenVerifierConfig): TokenVerifier 
     if (options.nonce !== undefined && payload.nonce !== options.nonce) {
       throw new TokenError("nonce_mismatch", "The token was not issued for this sign-in (nonce mismatch)");
     }
+    return payload;
+  }
+
+  async function verify(token: string | null | undefined, options: { nonce?: string; clientId?: string } = {}): Promise<VerifiedClaims> {
+    const payload = await verifyPayload(token, options);
     const claims = verifiedClaimsSchema.safeParse(payload);
     if (!claims.success) {
       throw new TokenError("claims_invalid", `The token's claims are not usable: ${z.prettifyError(claims.error)}`);
@@ -251,7 +274,7 @@ export function createTokenVerifier(config: TokenVerifierConfig): TokenVerifier 
     return claims.data;
   }
 
-  return { verify, discovery };
+  return { verify, verifyPayload, discovery };
 }
 
 function translate(error: unknown): Error {

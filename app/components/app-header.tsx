@@ -63,9 +63,19 @@ export function AppHeader({ viewer }: { viewer: HeaderViewer }) {
                   Alerts
                 </NavLink>
               ) : null}
+              {canOperateTenants(viewer!.roles) ? (
+                <NavLink to="/admin/integrations/sso" className={navClass}>
+                  SSO
+                </NavLink>
+              ) : null}
             </nav>
           ) : null}
           {viewer?.devTenants ? <DevTenantSelector tenants={viewer.devTenants} current={viewer.tenant?.slug ?? null} /> : null}
+          {viewer ? (
+            <NavLink to="/support" className={navClass}>
+              Support
+            </NavLink>
+          ) : null}
           <UserMenu viewer={viewer} />
         </div>
       </div>

@@ -12,9 +12,14 @@ export type HeaderViewer = {
 export function UserMenu({ viewer }: { viewer: HeaderViewer }) {
   if (!viewer) {
     return (
-      <Link to="/auth/login" reloadDocument className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700">
-        Sign in
-      </Link>
+      <div className="flex items-center gap-3 text-sm">
+        <Link to="/auth/sso" className="font-medium text-brand-700 hover:underline">
+          Organisation sign-in
+        </Link>
+        <Link to="/auth/login" reloadDocument className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700">
+          Sign in
+        </Link>
+      </div>
     );
   }
   return (

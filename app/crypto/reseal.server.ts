@@ -1,4 +1,5 @@
 import { idTokenContext, refreshContext } from "~/auth/session.server";
+import { identityProviderSecretContext } from "~/auth/tenant-sso/providers.server";
 import { platformDb } from "~/db.server";
 import { odooSecretContext } from "~/odoo/connection.server";
 import { webhookSecretContext } from "~/webhooks/signature.server";
@@ -8,11 +9,18 @@ import { open, seal, type KeyRing } from "./secret-box.server";
  * Re-seals every secret at rest that an older key sealed with the ring's
  * current key, so that the old key can then be removed from SECRET_KEYS:
  * tenants' Odoo credentials, sessions' refresh and ID tokens, and webhook
- * endpoints' signing secrets. Each row is
+ * endpoints' signing secrets, and tenants' identity-provider client secrets. Each row is
  * rewritten only if its key id is still the one read (a concurrent token
  * refresh wins), and a second run finds nothing to do.
  */
-export type ResealCounts = { odooService: number; odooAdmin: number; sessionRefreshTokens: number; sessionIdTokens: number; webhookSecrets: number };
+export type ResealCounts = {
+  odooService: number;
+  odooAdmin: number;
+  sessionRefreshTokens: number;
+  sessionIdTokens: number;
+  webhookSecrets: number;
+  identityProviderSecrets: number;
+};
 
 const BATCH = 500;
 
@@ -25,7 +33,7 @@ function reseal(ring: KeyRing, column: SealedColumn, context: string): { cipher:
 }
 
 export async function resealSecrets(ring: KeyRing): Promise<ResealCounts> {
-  const counts: ResealCounts = { odooService: 0, odooAdmin: 0, sessionRefreshTokens: 0, sessionIdTokens: 0, webhookSecrets: 0 };
+  const counts: ResealCounts = { odooService: 0, odooAdmin: 0, sessionRefreshTokens: 0, sessionIdTokens: 0, webhookSecrets: 0, identityProviderSecrets: 0 };
 
   const connections = await platformDb.odooConnection.findMany({
     where: { OR: [{ secretKeyId: { not: ring.current } }, { adminSecretKeyId: { not: ring.current } }] },
@@ -93,6 +101,20 @@ export async function resealSecrets(ring: KeyRing): Promise<ResealCounts> {
       data: { secretCipher: secret.cipher, secretKeyId: secret.keyId },
     });
     counts.webhookSecrets += count;
+  }
+
+  const providers = await platformDb.tenantIdentityProvider.findMany({
+    where: { clientSecretKeyId: { not: ring.current } },
+    select: { id: true, clientSecretCipher: true, clientSecretKeyId: true },
+  });
+  for (const row of providers) {
+    const secret = reseal(ring, { cipher: row.clientSecretCipher, keyId: row.clientSecretKeyId }, identityProviderSecretContext(row.id));
+    if (!secret) continue;
+    const { count } = await platformDb.tenantIdentityProvider.updateMany({
+      where: { id: row.id, clientSecretKeyId: row.clientSecretKeyId },
+      data: { clientSecretCipher: secret.cipher, clientSecretKeyId: secret.keyId },
+    });
+    counts.identityProviderSecrets += count;
   }
   return counts;
 }

@@ -53,7 +53,7 @@ export function perUserLimit(scope: RateLimitScope): number {
 
 /** The scopes a request counts against by its address: its path and method decide. */
 export function addressScopes(method: string, path: string): RateLimitScope[] {
-  if (path === "/auth/login" || path === "/auth/callback") return ["sign_in"];
+  if (path === "/auth/login" || path === "/auth/callback" || path === "/auth/sso" || path === "/auth/sso/callback") return ["sign_in"];
   if (path.startsWith("/api/export/")) return ["api", "export"];
   if (path.startsWith("/api/")) return ["api"];
   if (method === "POST" && (path === "/app/chat" || path.startsWith("/app/chat/"))) return ["chat"];

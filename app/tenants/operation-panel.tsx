@@ -1,8 +1,9 @@
 import { Form, Link } from "@remix-run/react";
 import { Badge, statusTone } from "~/components/ui/badge";
 import { Button } from "~/components/ui/button";
+import { runbookPath } from "~/support/runbooks";
 import { formatWhenWithSeconds } from "~/utils/date-format";
-import { OPERATION_STEPS, type OperationLogLine, type OperationStep, type OperationType, runbookPath, STEPS_OF } from "./operations";
+import { OPERATION_STEPS, type OperationLogLine, type OperationStep, type OperationType, STEPS_OF } from "./operations";
 
 export type OperationView = {
   id: string;

@@ -4,9 +4,10 @@ import { db, platformDb } from "~/db.server";
 import { type Prisma } from "~/generated/prisma/client";
 import { enqueue } from "~/jobs/enqueue.server";
 import { log } from "~/logger.server";
+import { runbookPath } from "~/support/runbooks";
 import { type TenantStatus } from "./lifecycle";
 import { verifyOdooConnection } from "./odoo-credential.server";
-import { type OperationLogLine, type OperationStep, type OperationType, refusalReason, remainingSteps, runbookPath, type TriggerSource } from "./operations";
+import { type OperationLogLine, type OperationStep, type OperationType, refusalReason, remainingSteps, type TriggerSource } from "./operations";
 import { actionableMessage, runProvisioningPhase } from "./provisioning.server";
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { mayStart, refusalReason, remainingSteps, runbookPath, RUNBOOKS, STEPS_OF, OPERATION_STEPS } from "./operations";
+import { runbookPath, RUNBOOKS } from "~/support/runbooks";
+import { mayStart, refusalReason, remainingSteps, STEPS_OF, OPERATION_STEPS } from "./operations";
 
 describe("lifecycle operations", () => {
   it("start only from the states that make sense, and an error state can be run again", () => {
@@ -25,6 +26,6 @@ describe("lifecycle operations", () => {
       expect(OPERATION_STEPS[step], step).toBeTruthy();
       expect(RUNBOOKS[step].length, step).toBeGreaterThan(0);
     }
-    expect(runbookPath("verify_odoo")).toBe("/admin/runbooks#verify_odoo");
+    expect(runbookPath("verify_odoo")).toBe("/support#verify_odoo");
   });
 });

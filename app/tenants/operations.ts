@@ -78,30 +78,4 @@ export const OPERATION_IMPACTS: Record<OperationType, { title: string; impact: s
   },
 };
 
-/** What an operator checks when a step fails, before re-running the operation (which resumes at that step). */
-export const RUNBOOKS: Record<OperationStep, string[]> = {
-  close_workspace: ["The platform database refused the change: check /readyz and the web and worker logs, then re-run."],
-  verify_odoo: [
-    "Odoo did not answer: check that ODOO_URL is reachable from the workers and Odoo is up, then re-run.",
-    "Odoo refused the service credential: rotate it from the tenant's Overview (platform owner), then re-run.",
-  ],
-  reopen_workspace: ["The platform database refused the change: check /readyz and the logs, then re-run."],
-  starting: ["The workspace's defaults could not be written: check the platform database and the worker log, then re-run."],
-  creating_odoo: [
-    "Odoo refused the platform's credentials: check ODOO_ADMIN_LOGIN / ODOO_ADMIN_PASSWORD (or ODOO_MASTER_PASSWORD for a database per tenant).",
-    "A module could not be installed: install it by hand in Odoo's Apps and read Odoo's server log, then re-run.",
-  ],
-  configuring_oidc: [
-    "The identity provider publishes no userinfo endpoint: configure it, then re-run.",
-    "A member's email is the login of an Odoo user not linked to them: rename or link that user in Odoo, then re-run.",
-  ],
-  seeding: ["The integration user cannot sign in or read partners: check its groups in Odoo, rotate its credential, then re-run."],
-  restore_status: ["The platform database refused the change: check /readyz and the logs, then re-run."],
-};
-
-/** Where an operator reads what to do when a step fails. */
-export function runbookPath(step: string): string {
-  return `/admin/runbooks#${step}`;
-}
-
 export type OperationLogLine = { at: string; level: "info" | "error"; step: string | null; message: string };

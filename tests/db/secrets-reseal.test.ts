@@ -16,11 +16,12 @@ const newOnly = parseKeyRing(newSpec);
 let app: Awaited<ReturnType<typeof loadApp>>;
 
 async function loadApp() {
-  const [db, session, odoo, webhooks] = await Promise.all([
+  const [db, session, odoo, webhooks, providers] = await Promise.all([
     import("~/db.server"),
     import("~/auth/session.server"),
     import("~/odoo/connection.server"),
     import("~/webhooks/signature.server"),
+    import("~/auth/tenant-sso/providers.server"),
   ]);
   return {
     platformDb: db.platformDb,
@@ -28,6 +29,7 @@ async function loadApp() {
     idTokenContext: session.idTokenContext,
     odooSecretContext: odoo.odooSecretContext,
     webhookSecretContext: webhooks.webhookSecretContext,
+    identityProviderSecretContext: providers.identityProviderSecretContext,
   };
 }
 
@@ -52,7 +54,7 @@ function reseal(secretKeys: string): Promise<{ code: number | null; stdout: stri
 const bytes = (sealed: { cipher: Buffer }) => new Uint8Array(sealed.cipher);
 
 describe("npm run secrets:reseal", () => {
-  it("re-seals Odoo credentials, refresh tokens, ID tokens and webhook secrets with the current key, once", async () => {
+  it("re-seals Odoo credentials, refresh tokens, ID tokens, webhook secrets and identity-provider secrets with the current key, once", async () => {
     const tenant = await app.platformDb.tenant.create({ data: { slug: "reseal", name: "Reseal", status: "active" } });
     const user = await app.platformDb.user.create({ data: { sub: "reseal-user", email: "reseal@example.com" } });
     const service = seal(oldRing, "odoo-service-password", app.odooSecretContext(tenant.id, "service"));
@@ -97,6 +99,20 @@ describe("npm run secrets:reseal", () => {
       data: { id: endpointId, tenantId: null, url: "https://hooks.example.com/nexius", secretCipher: bytes(webhook), secretKeyId: webhook.keyId },
     });
 
+    const providerId = randomUUID();
+    const clientSecret = seal(oldRing, "entra-client-secret", app.identityProviderSecretContext(providerId));
+    await app.platformDb.tenantIdentityProvider.create({
+      data: {
+        id: providerId,
+        tenantId: tenant.id,
+        kind: "oidc",
+        issuer: "https://idp.example.com",
+        clientId: "nexius",
+        clientSecretCipher: bytes(clientSecret),
+        clientSecretKeyId: clientSecret.keyId,
+      },
+    });
+
     const first = await reseal(`${newSpec},${oldSpec}`);
     expect(first.stderr).toBe("");
     expect(first.code).toBe(0);
@@ -107,6 +123,7 @@ describe("npm run secrets:reseal", () => {
       sessionRefreshTokens: 3,
       sessionIdTokens: 3,
       webhookSecrets: 1,
+      identityProviderSecrets: 1,
     });
 
     // The old key can go: a ring with only the new one opens everything.
@@ -130,6 +147,11 @@ describe("npm run secrets:reseal", () => {
       "whsec_platform-endpoint",
     );
 
+    const provider = await app.platformDb.tenantIdentityProvider.findUniqueOrThrow({ where: { id: providerId } });
+    expect(
+      open(newOnly, { cipher: Buffer.from(provider.clientSecretCipher), keyId: provider.clientSecretKeyId }, app.identityProviderSecretContext(providerId)),
+    ).toBe("entra-client-secret");
+
     const second = await reseal(newSpec);
     expect(second.code).toBe(0);
     expect(JSON.parse(second.stdout.trim().split("\n").at(-1)!)).toEqual({
@@ -139,6 +161,7 @@ describe("npm run secrets:reseal", () => {
       sessionRefreshTokens: 0,
       sessionIdTokens: 0,
       webhookSecrets: 0,
+      identityProviderSecrets: 0,
     });
   });
 

@@ -135,7 +135,7 @@ describe("pause and resume as operations", () => {
     });
     expect((failed.logs as Array<{ level: string; message: string }>).at(-1)).toMatchObject({
       level: "error",
-      message: expect.stringContaining("runbook: /admin/runbooks#verify_odoo"),
+      message: expect.stringContaining("runbook: /support#verify_odoo"),
     });
     expect(await statusOf(acme.id)).toBe("error");
     const { db } = await import("~/db.server");

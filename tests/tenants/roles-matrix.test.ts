@@ -93,6 +93,42 @@ const MATRIX: Row[] = [
     form: { intent: "rotate" },
     expected: ownerOnly,
   },
+  // sso_config: the tenant's SSO tab (owners edit, operators view and test) and every tenant's providers
+  {
+    name: "GET /admin/tenants/:id/sso",
+    route: () => import("~/routes/admin+/tenants.$id_.sso"),
+    method: "GET",
+    path: () => `/admin/tenants/${tenant.id}/sso`,
+    params: id,
+    expected: operations,
+  },
+  ...(["save", "remove"] as const).map((intent): Row => ({
+    name: `POST /admin/tenants/:id/sso ${intent}`,
+    route: () => import("~/routes/admin+/tenants.$id_.sso"),
+    method: "POST",
+    path: () => `/admin/tenants/${tenant.id}/sso`,
+    params: id,
+    form: { intent },
+    expected: ownerOnly,
+  })),
+  {
+    name: "POST /admin/tenants/:id/sso test",
+    route: () => import("~/routes/admin+/tenants.$id_.sso"),
+    method: "POST",
+    path: () => `/admin/tenants/${tenant.id}/sso`,
+    params: id,
+    form: { intent: "test" },
+    expected: operations,
+  },
+  {
+    name: "GET /admin/integrations/sso",
+    route: () => import("~/routes/admin+/integrations.sso"),
+    method: "GET",
+    path: () => "/admin/integrations/sso",
+    expected: operations,
+  },
+  // support_center: every signed-in user
+  { name: "GET /support", route: () => import("~/routes/support"), method: "GET", path: () => "/support", expected: everyone("ok") },
   // billing_overview
   { name: "GET /admin/billing", route: () => import("~/routes/admin+/billing"), method: "GET", path: () => "/admin/billing", expected: billing },
   // API (seed §5.2)

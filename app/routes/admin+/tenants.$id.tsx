@@ -12,11 +12,12 @@ import { Page } from "~/components/ui/page";
 import { platformDb } from "~/db.server";
 import { invariantFound } from "~/http.server";
 import { log } from "~/logger.server";
+import { runbookPath } from "~/support/runbooks";
 import { LOG_EVENTS_CAP, logRange, tenantDetail, tenantLogs } from "~/tenants/admin.server";
 import { PROVISIONING_PHASES } from "~/tenants/lifecycle";
 import { NoOdooConnectionError, rotateOdooCredential, verifyOdooConnection } from "~/tenants/odoo-credential.server";
 import { OperationPanel } from "~/tenants/operation-panel";
-import { mayStart, OPERATION_IMPACTS, OPERATION_TYPES, type OperationType, runbookPath } from "~/tenants/operations";
+import { mayStart, OPERATION_IMPACTS, OPERATION_TYPES, type OperationType } from "~/tenants/operations";
 import { operationDetail, requestOperation, rerunOperation } from "~/tenants/operations.server";
 import { requestProvisioning } from "~/tenants/provisioning.server";
 import { formatWhenWithSeconds, isoDay } from "~/utils/date-format";
@@ -212,6 +213,9 @@ export default function TenantDetail() {
             {t}
           </Link>
         ))}
+        <Link to={`/admin/tenants/${tenant.id}/sso`} className="-mb-px border-b-2 border-transparent px-3 py-2 text-slate-600">
+          SSO
+        </Link>
       </nav>
 
       {data.openOperation ? (

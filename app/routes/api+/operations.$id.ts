@@ -3,7 +3,7 @@ import { z } from "zod";
 import { requirePlatformUser } from "~/auth/guards.server";
 import { TENANT_OPERATIONS_ROLES } from "~/auth/roles";
 import { apiError } from "~/http.server";
-import { runbookPath } from "~/tenants/operations";
+import { runbookPath } from "~/support/runbooks";
 import { operationDetail } from "~/tenants/operations.server";
 
 /** GET /api/operations/:id: one operation with its steps done, log, and for a failed one the step and its runbook. */

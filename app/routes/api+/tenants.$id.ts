@@ -1,6 +1,7 @@
 import { type LoaderFunctionArgs } from "@remix-run/node";
 import { requireViewer } from "~/auth/guards.server";
 import { canOperateTenants, isPlatformStaff } from "~/auth/roles";
+import { ssoSummary } from "~/auth/tenant-sso/providers.server";
 import { platformDb } from "~/db.server";
 import { apiError } from "~/http.server";
 import { recentOperations } from "~/tenants/operations.server";
@@ -23,7 +24,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         })
       : null;
   if (!tenant) return apiError(404, "not_found", "No such tenant");
-  // The workspace's own members see its status; the platform's staff also its latest operations.
-  const operations = canOperateTenants(viewer.roles) ? { recent_operations: await recentOperations({ tenantId: tenant.id, limit: 5 }) } : {};
+  // The workspace's own members see its status; the platform's staff also its latest operations and its SSO.
+  const operations = canOperateTenants(viewer.roles)
+    ? { recent_operations: await recentOperations({ tenantId: tenant.id, limit: 5 }), sso: await ssoSummary(tenant.id) }
+    : {};
   return Response.json({ ...tenant, provisioning: await provisioningStatus(tenant.id), ...operations });
 }

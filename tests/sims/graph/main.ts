@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { stopOnExit } from "../stop-on-exit";
 import { demoDirectoryId } from "./directory";
 import { startGraphSimulator } from "./server";
 
@@ -54,13 +55,4 @@ const simulator = await startGraphSimulator({
 process.stdout.write(`${JSON.stringify({ ready: simulator.url })}\n`);
 process.stdout.write(`${JSON.stringify({ directories: Object.fromEntries(tenants.map((t) => [t.slug, t.directoryId])) })}\n`);
 
-let stopping = false;
-function stop() {
-  if (stopping) return;
-  stopping = true;
-  void simulator.close().then(() => process.exit(0));
-}
-process.on("SIGINT", stop);
-process.on("SIGTERM", stop);
-process.stdin.on("end", stop);
-process.stdin.resume();
+stopOnExit(() => simulator.close());

@@ -1,0 +1,179 @@
+import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { recordAudit } from "~/audit.server";
+import { requirePlatformUser } from "~/auth/guards.server";
+import { resolveIdentity } from "~/auth/identity.server";
+import { TENANT_OPERATIONS_ROLES } from "~/auth/roles";
+import { createSession } from "~/auth/session.server";
+import { clearFlowCookie, completeTenantSignIn, readFlow, SsoSignInError, type FederatedIdentity } from "~/auth/tenant-sso/flow.server";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { Badge } from "~/components/ui/badge";
+import { Page } from "~/components/ui/page";
+import { platformDb } from "~/db.server";
+import { log } from "~/logger.server";
+
+/**
+ * Where a tenant's identity provider sends the browser back. A sign-in joins
+ * the provider's tenant with the roles its claims map to and opens a
+ * session; a test login (an operator trying the provider from its SSO tab)
+ * only reports what came back, and no session or member is created.
+ */
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const started = readFlow(request);
+  // Only the operator who started a test login may read its report.
+  const tester = started?.purpose === "test" ? await requirePlatformUser(request, TENANT_OPERATIONS_ROLES) : null;
+  if (tester && tester.sub !== started?.testerSub) throw new Response("This test login was started by someone else", { status: 403 });
+  const headers = new Headers({ "Set-Cookie": clearFlowCookie() });
+  let outcome;
+  try {
+    outcome = await completeTenantSignIn(request);
+  } catch (error) {
+    if (!(error instanceof SsoSignInError)) throw error;
+    log().warn({ err: error }, "tenant sign-in failed");
+    return Response.json(
+      { kind: "error" as const, message: error.message, back: started?.purpose === "test" ? started.returnTo : null },
+      { status: error.status, headers },
+    );
+  }
+  const { flow, identity } = outcome;
+  if (flow.purpose === "test") return Response.json({ kind: "test" as const, back: flow.returnTo, report: await testReport(identity) }, { headers });
+
+  if (!identity.roles.length) {
+    const message = `Your account (${identity.email}) has no role in this workspace: none of its ${identity.provider.rolesClaim} is mapped. Ask your organisation's administrator to assign you one.`;
+    return Response.json({ kind: "error" as const, message, back: null }, { status: 403, headers });
+  }
+  const resolved = await resolveIdentity({
+    sub: identity.sub,
+    email: identity.email,
+    email_verified: identity.emailVerified,
+    name: identity.name,
+    tenant_id: identity.provider.tenantId,
+    roles: identity.roles,
+  });
+  const tenant = resolved.tenant!;
+  const { setCookie } = await createSession(
+    {
+      userId: resolved.userId,
+      tenantId: tenant.id,
+      sub: identity.sub,
+      email: identity.email,
+      roles: resolved.roles,
+      // The provider's tokens stay with the provider: the session alone carries the sign-in, until it idles out or reaches its maximum age.
+      idToken: null,
+      refreshToken: null,
+      tokensExpireAt: null,
+      clientIp: context.clientIp,
+    },
+    request,
+  );
+  await recordAudit(tenant.id, { sub: identity.sub, email: identity.email }, "auth.sign_in", identity.email, {
+    via: identity.provider.kind,
+    issuer: identity.claims.iss,
+  });
+  headers.append("Set-Cookie", setCookie);
+  return redirect(tenant.status === "provisioning" || tenant.status === "error" ? "/app/setup" : flow.returnTo, { headers });
+}
+
+async function testReport(identity: FederatedIdentity) {
+  const tenant = await platformDb.tenant.findUniqueOrThrow({ where: { id: identity.provider.tenantId }, select: { slug: true, name: true } });
+  return {
+    tenant,
+    kind: identity.provider.kind,
+    issuer: identity.claims.iss ?? "",
+    sub: identity.sub,
+    email: identity.email,
+    emailVerified: identity.emailVerified,
+    rolesClaim: identity.provider.rolesClaim,
+    claimValues: identity.claimValues,
+    roles: identity.roles,
+    claims: Object.entries(identity.claims)
+      .filter(([name]) => name !== "nonce")
+      .map(([name, value]) => ({ name, value: typeof value === "string" ? value : JSON.stringify(value) })),
+  };
+}
+
+export default function TenantSignInCallback() {
+  const data = useLoaderData<typeof loader>();
+  if (data.kind === "error") {
+    return (
+      <main className="mx-auto flex w-full max-w-md flex-1 flex-col justify-center gap-4 px-6 py-16">
+        <h1 className="text-2xl font-bold">{data.back ? "Test login failed" : "We could not sign you in"}</h1>
+        <p role="alert" className="rounded-md border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900">
+          {data.message}
+        </p>
+        <Link
+          to={data.back ?? "/auth/sso"}
+          reloadDocument
+          className="self-start rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700"
+        >
+          {data.back ? "Back to the SSO settings" : "Sign in again"}
+        </Link>
+      </main>
+    );
+  }
+  const { report } = data;
+  return (
+    <Page title="Test login" description={`What ${report.issuer} said, and what a sign-in would do with it. No session was opened.`}>
+      <div className="space-y-6 text-sm">
+        <section aria-labelledby="mapped" className="rounded-lg border border-slate-200 bg-white p-5">
+          <h2 id="mapped" className="font-semibold">
+            Would sign in
+          </h2>
+          <dl className="mt-3 grid grid-cols-[max-content_1fr] gap-x-6 gap-y-2">
+            <dt className="text-slate-500">Workspace</dt>
+            <dd data-testid="test-login-tenant">
+              {report.tenant.name} ({report.tenant.slug})
+            </dd>
+            <dt className="text-slate-500">Email</dt>
+            <dd>
+              {report.email} {report.emailVerified ? <Badge tone="green">in the provider&apos;s domains</Badge> : null}
+            </dd>
+            <dt className="text-slate-500">Roles</dt>
+            <dd data-testid="test-login-roles">{report.roles.length ? report.roles.join(", ") : "none: this account would be refused"}</dd>
+            <dt className="text-slate-500">From {report.rolesClaim}</dt>
+            <dd>{report.claimValues.length ? report.claimValues.join(", ") : "(no values)"}</dd>
+            <dt className="text-slate-500">User id here</dt>
+            <dd className="font-mono text-xs">{report.sub}</dd>
+          </dl>
+        </section>
+        <section aria-labelledby="claims" className="rounded-lg border border-slate-200 bg-white p-5">
+          <h2 id="claims" className="font-semibold">
+            Claims in the ID token
+          </h2>
+          <table className="mt-3 w-full text-left">
+            <caption className="sr-only">Claims in the ID token</caption>
+            <thead>
+              <tr className="text-slate-500">
+                <th scope="col" className="py-1 pr-4 font-medium">
+                  Claim
+                </th>
+                <th scope="col" className="py-1 font-medium">
+                  Value
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {report.claims.map((claim: { name: string; value: string }) => (
+                <tr key={claim.name} className="border-t border-slate-100">
+                  <th scope="row" className="py-1 pr-4 font-mono text-xs font-normal">
+                    {claim.name}
+                  </th>
+                  <td className="break-all py-1 font-mono text-xs">{claim.value}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+        <Link to={data.back} className="font-medium text-brand-700 hover:underline">
+          Back to the SSO settings
+        </Link>
+      </div>
+    </Page>
+  );
+}
+
+export const meta: MetaFunction = () => [{ title: "Sign-in · Nexius Leads" }];
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

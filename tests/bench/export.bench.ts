@@ -4,7 +4,7 @@ import { benchDatabase, round } from "./bench-database";
 
 /**
  * `npm run bench:export`: ROWS (default 100,000) scored companies of one
- * tenant streamed through the CSV export's own function
+ * tenant, in a registry of REGISTRY_ROWS (default 1,000,000) companies, streamed through the CSV export's own function
  * (shortlistExportStream, what GET /api/export/shortlist.csv returns), with
  * process RSS sampled throughout; then the same query's rows through a bare
  * `COPY (…) TO STDOUT` in the same tenant scope. Embedded Postgres on
@@ -12,6 +12,8 @@ import { benchDatabase, round } from "./bench-database";
  * { rows_per_s, copy_rows_per_s, peak_rss_mb, … }.
  */
 const rows = Number(process.env.ROWS ?? 100_000);
+/** The registry the export joins: a real one's size, so the join's plan is the one production gets. */
+const registryRows = Math.max(rows, Number(process.env.REGISTRY_ROWS ?? 1_000_000));
 process.env.BENCH_PG_PORT ??= "54358";
 const log = (message: string) => process.stderr.write(`[bench:export] ${message}\n`);
 
@@ -21,7 +23,7 @@ process.env.APP_DATABASE_URL = database.appUrl;
 process.env.LOG_LEVEL ??= "warn";
 // App modules read the environment when first used, so import them now.
 const { shortlistExportStream, shortlistExportSql, findExportRun } = await import("../../app/exports/shortlist-export.server");
-const { db: appDb, platformDb } = await import("../../app/db.server");
+const { db: appDb, platformDb, exportCopyPool } = await import("../../app/db.server");
 const { singaporeDate } = await import("../../app/utils/singapore-time");
 // The root logger was created when bench-database loaded the migrator, before LOG_LEVEL was set.
 (await import("../../app/logger.server")).rootLogger.level = process.env.LOG_LEVEL;
@@ -91,6 +93,7 @@ try {
   await owner.end().catch(() => {});
   await appDb.$disconnect();
   await platformDb.$disconnect();
+  await exportCopyPool.end();
   await database.stop();
 }
 
@@ -144,7 +147,7 @@ async function seed(client: pg.Client, count: number, runDate: string): Promise<
     `INSERT INTO staging_acra_companies (uen, entity_name, entity_type_description, entity_status_description, street_name, postal_code, primary_ssic_code, content_hash)
      SELECT ${uen}, 'BENCH COMPANY ' || g || ' PTE. LTD.', 'Local Company', 'Live Company', 'ANSON ROAD', lpad((g % 999999)::text, 6, '0'), '62011', md5(g::text)
      FROM generate_series(1, $1) g`,
-    [count],
+    [registryRows],
   );
   await client.query(
     `INSERT INTO lead_features (tenant_id, uen, run_id, domain, industry, headcount_estimate, about_text, crawl_status, enriched_at)

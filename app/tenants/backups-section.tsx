@@ -3,6 +3,7 @@ import { Button } from "~/components/ui/button";
 import { DataTable } from "~/components/ui/data-table";
 import { formatWhenWithSeconds } from "~/utils/date-format";
 import { formatBytes } from "~/utils/number-format";
+import { ConfirmPopover } from "./confirm-popover";
 import { OPERATION_IMPACTS } from "./operations";
 
 export type BackupView = { id: string; filename: string; sizeBytes: number; createdAt: string | Date };
@@ -77,19 +78,14 @@ export function BackupsSection({
 function RestoreConfirm({ backup, busy }: { backup: BackupView; busy: boolean }) {
   const { title, impact } = OPERATION_IMPACTS.restore;
   return (
-    <details className="relative">
-      <summary className="cursor-pointer list-none text-sm font-medium text-brand-700">Restore</summary>
-      <div role="dialog" aria-label={title} className="absolute right-0 z-10 mt-2 w-80 rounded-lg border border-slate-200 bg-white p-4 text-sm shadow-lg">
-        <p className="font-semibold">{title}</p>
-        <p className="mt-2 text-slate-600">{impact}</p>
-        <Form method="post" className="mt-3">
-          <input type="hidden" name="intent" value="restore" />
-          <input type="hidden" name="backupId" value={backup.id} />
-          <Button type="submit" variant="danger" disabled={busy}>
-            Restore {formatWhenWithSeconds(backup.createdAt)}
-          </Button>
-        </Form>
-      </div>
-    </details>
+    <ConfirmPopover label="Restore" title={title} impact={impact}>
+      <Form method="post">
+        <input type="hidden" name="intent" value="restore" />
+        <input type="hidden" name="backupId" value={backup.id} />
+        <Button type="submit" variant="danger" disabled={busy}>
+          Restore {formatWhenWithSeconds(backup.createdAt)}
+        </Button>
+      </Form>
+    </ConfirmPopover>
   );
 }

@@ -15,6 +15,7 @@ import { invariantFound } from "~/http.server";
 import { log } from "~/logger.server";
 import { LOG_EVENTS_CAP, logRange, tenantDetail, tenantLogs } from "~/tenants/admin.server";
 import { BackupsSection } from "~/tenants/backups-section";
+import { ConfirmPopover } from "~/tenants/confirm-popover";
 import { PROVISIONING_PHASES } from "~/tenants/lifecycle";
 import { useLiveRefresh } from "~/tenants/live-refresh";
 import { backupRefusal } from "~/tenants/odoo-backups.server";
@@ -24,6 +25,7 @@ import { HEADER_OPERATION_TYPES, mayStart, OPERATION_IMPACTS, type OperationType
 import { operationDetail, requestOperation, rerunOperation } from "~/tenants/operations.server";
 import { requestProvisioning } from "~/tenants/provisioning.server";
 import { tenantFiles } from "~/tenants/tenant-files.server";
+import { ODOO_MODE_LABELS, SSO_MODE_LABELS } from "~/tenants/tenant-wizard";
 import { formatWhenWithSeconds, isoDay } from "~/utils/date-format";
 import { withSearchParams } from "~/utils/search-params";
 
@@ -268,23 +270,14 @@ function OperationConfirm({ type }: { type: OperationType }) {
   const busy = navigation.state === "submitting" && navigation.formData?.get("intent") === type;
   const { title, impact } = OPERATION_IMPACTS[type];
   return (
-    <details className="relative">
-      <summary
-        className={`cursor-pointer list-none rounded-md px-3.5 py-2 text-sm font-medium ${type === "pause" ? "bg-red-600 text-white" : "border border-slate-300 bg-white text-slate-700"}`}
-      >
-        {operationLabel(type)}
-      </summary>
-      <div role="dialog" aria-label={title} className="absolute right-0 z-10 mt-2 w-80 rounded-lg border border-slate-200 bg-white p-4 text-sm shadow-lg">
-        <p className="font-semibold">{title}</p>
-        <p className="mt-2 text-slate-600">{impact}</p>
-        <Form method="post" className="mt-3">
-          <input type="hidden" name="intent" value={type} />
-          <Button type="submit" variant={type === "pause" ? "danger" : "primary"} disabled={busy}>
-            {busy ? "Working…" : `Confirm ${type}`}
-          </Button>
-        </Form>
-      </div>
-    </details>
+    <ConfirmPopover label={operationLabel(type)} title={title} impact={impact} danger={type === "pause"}>
+      <Form method="post">
+        <input type="hidden" name="intent" value={type} />
+        <Button type="submit" variant={type === "pause" ? "danger" : "primary"} disabled={busy}>
+          {busy ? "Working…" : `Confirm ${type}`}
+        </Button>
+      </Form>
+    </ConfirmPopover>
   );
 }
 
@@ -295,24 +288,29 @@ function DecommissionConfirm({ slug }: { slug: string }) {
   const { title, impact } = OPERATION_IMPACTS.decommission;
   const { graceDays } = useLoaderData<typeof loader>();
   return (
-    <details className="relative">
-      <summary className="cursor-pointer list-none rounded-md bg-red-600 px-3.5 py-2 text-sm font-medium text-white">Decommission</summary>
-      <div role="dialog" aria-label={title} className="absolute right-0 z-10 mt-2 w-96 rounded-lg border border-slate-200 bg-white p-4 text-sm shadow-lg">
-        <p className="font-semibold">{title}</p>
-        <p className="mt-2 text-slate-600">{impact}</p>
-        <p className="mt-2 font-medium text-red-800">The grace period is {graceDays} days: after it, nothing can bring the workspace back.</p>
-        <Form method="post" className="mt-3 space-y-2">
-          <input type="hidden" name="intent" value="decommission" />
-          <label className="block">
-            <span className="font-medium text-slate-700">Type {slug} to confirm</span>
-            <input name="confirmSlug" autoComplete="off" className="mt-1 w-full rounded-md border border-slate-300 px-3 py-1.5" />
-          </label>
-          <Button type="submit" variant="danger" disabled={busy}>
-            {busy ? "Working…" : "Confirm decommission"}
-          </Button>
-        </Form>
-      </div>
-    </details>
+    <ConfirmPopover
+      label="Decommission"
+      title={title}
+      danger
+      wide
+      impact={
+        <>
+          <p>{impact}</p>
+          <p className="mt-2 font-medium text-red-800">The grace period is {graceDays} days: after it, nothing can bring the workspace back.</p>
+        </>
+      }
+    >
+      <Form method="post" className="space-y-2">
+        <input type="hidden" name="intent" value="decommission" />
+        <label className="block">
+          <span className="font-medium text-slate-700">Type {slug} to confirm</span>
+          <input name="confirmSlug" autoComplete="off" className="mt-1 w-full rounded-md border border-slate-300 px-3 py-1.5" />
+        </label>
+        <Button type="submit" variant="danger" disabled={busy}>
+          {busy ? "Working…" : "Confirm decommission"}
+        </Button>
+      </Form>
+    </ConfirmPopover>
   );
 }
 
@@ -400,7 +398,19 @@ function OverviewTab() {
           <dt className="text-slate-500">Created</dt>
           <dd>{formatWhenWithSeconds(tenant.createdAt)}</dd>
           <dt className="text-slate-500">Sign-up</dt>
-          <dd>{tenant.ownerSub ? "Self-serve" : "From the identity provider's tenant"}</dd>
+          <dd>{tenant.ownerSub ? "Self-serve" : tenant.odooMode ? "Created by a platform owner" : "From the identity provider's tenant"}</dd>
+          {tenant.odooMode ? (
+            <>
+              <dt className="text-slate-500">Bundle</dt>
+              <dd>{tenant.bundleCode ?? "—"}</dd>
+              <dt className="text-slate-500">Odoo · size</dt>
+              <dd>
+                {ODOO_MODE_LABELS[tenant.odooMode as keyof typeof ODOO_MODE_LABELS] ?? tenant.odooMode} · {tenant.sizeProfile ?? "—"}
+              </dd>
+              <dt className="text-slate-500">Sign-in</dt>
+              <dd>{SSO_MODE_LABELS[tenant.ssoMode as keyof typeof SSO_MODE_LABELS] ?? "—"}</dd>
+            </>
+          ) : null}
         </dl>
       </section>
 
@@ -464,7 +474,7 @@ function OverviewTab() {
         tenantId={tenant.id}
         backups={files.filter((f) => f.kind === "backup")}
         unavailable={backupUnavailable}
-        canOperate={canOperate}
+        canOperate={canOperate && mayStart("backup", tenant.status)}
         busy={Boolean(busy)}
       />
 

@@ -60,6 +60,8 @@ const baseEnv = z.object({
   METRICS_TOKEN: z.string().min(16, "at least 16 characters").optional(),
   /** Port on which a worker process serves its own /metrics (jobs, vendor latency, its pools), with the same token; unset: none. */
   WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  /** Days a decommissioned tenant's data is kept (its export downloadable, nothing deleted yet) before it is purged for good. */
+  DECOMMISSION_GRACE_DAYS: z.coerce.number().min(0).max(90).default(7),
 });
 
 /** The platform's settings: the base above plus each integration's own fragment. */

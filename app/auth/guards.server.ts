@@ -213,8 +213,8 @@ export async function requireTenantUser(request: Request, options: { allowSetup?
     if (api) throw apiError(404, "no_workspace", "This identity has no workspace yet; POST /api/onboarding/first_login creates it");
     throw isPlatformStaff(viewer.roles) ? redirect("/admin") : new Response("No workspace", { status: 404 });
   }
-  if (viewer.tenant.status === "paused" || viewer.tenant.status === "decommissioned") {
-    const message = viewer.tenant.status === "paused" ? "This workspace is paused by the platform operator" : "This workspace has been decommissioned";
+  if (viewer.tenant.status === "paused" || viewer.tenant.status === "decommissioning" || viewer.tenant.status === "decommissioned") {
+    const message = viewer.tenant.status === "paused" ? "This workspace is paused by the platform operator" : "This workspace is decommissioned";
     throw api ? apiError(423, `tenant_${viewer.tenant.status}`, message) : new Response(message, { status: 423, statusText: viewer.tenant.status });
   }
   if (!options.allowSetup && viewer.tenant.status !== "active") {

@@ -5,13 +5,14 @@ import { addJob } from "./enqueue.server";
 /**
  * Jobs of a paused workspace do not run: they are put back for later (same
  * task, payload and key) and resume by themselves when the workspace does.
- * Jobs of a decommissioned workspace are dropped.
+ * Jobs of a workspace being decommissioned (its data exported, awaiting its
+ * purge) or decommissioned are dropped.
  */
 const PAUSED_RETRY_MS = 15 * 60 * 1000;
 
 export async function tenantIsWorking(tenantId: string, helpers: JobHelpers): Promise<boolean> {
   const tenant = await platformDb.tenant.findUnique({ where: { id: tenantId }, select: { status: true } });
-  if (!tenant || tenant.status === "decommissioned") return false;
+  if (!tenant || tenant.status === "decommissioning" || tenant.status === "decommissioned") return false;
   if (tenant.status !== "paused") return true;
   // Under the job's own key (graphile-worker moves a key off a running job to the new one), so
   // re-adds of the same work meanwhile fold into this one instead of piling up.

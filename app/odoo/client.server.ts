@@ -327,6 +327,14 @@ export class OdooClient {
     drop: async (masterPassword: string, name: string, options?: RpcOptions): Promise<boolean> =>
       z.boolean().parse(await this.rpc("db", "drop", [masterPassword, name], options)),
     serverVersion: async (options?: RpcOptions): Promise<string> => z.string().parse(await this.rpc("db", "server_version", [], options)),
+    /** Odoo's exp_dump(db_name, backup_format): the database (zip: with its filestore) as base64. */
+    dump: async (masterPassword: string, name: string, format: "zip" | "dump", options?: RpcOptions): Promise<Buffer> =>
+      Buffer.from(z.string().parse(await this.rpc("db", "dump", [masterPassword, name, format], { timeoutMs: this.slowCallTimeoutMs, ...options })), "base64"),
+    /** Odoo's exp_restore(db_name, data, copy): creates the database from a dump (it must not exist yet). */
+    restore: async (masterPassword: string, name: string, archive: Buffer, options?: RpcOptions): Promise<boolean> =>
+      z
+        .boolean()
+        .parse(await this.rpc("db", "restore", [masterPassword, name, archive.toString("base64"), false], { timeoutMs: this.slowCallTimeoutMs, ...options })),
   };
 
   /** A session bound to one database and user. */

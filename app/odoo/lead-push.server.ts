@@ -72,7 +72,7 @@ export async function resumeGivenUpPushes(now = new Date()): Promise<number> {
     SELECT r.tenant_id, r.id
     FROM runs r JOIN tenants t ON t.id = r.tenant_id
     WHERE r.status = 'succeeded' AND r.finished_at > ${new Date(now.getTime() - PUSH_RESUME_WINDOW_MS)}
-      AND t.status NOT IN ('paused', 'decommissioned')
+      AND t.status NOT IN ('paused', 'decommissioning', 'decommissioned')
       AND (SELECT l.event FROM run_event_logs l
            WHERE l.tenant_id = r.tenant_id AND l.run_id = r.id AND l.stage = 'odoo_push'
            ORDER BY l.id DESC LIMIT 1) = 'failed'

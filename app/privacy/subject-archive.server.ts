@@ -7,7 +7,7 @@ import { recordCounts, type SubjectRecords } from "./subject-search.server";
  * CSV per kind of record (spreadsheet-safe, like every CSV the platform
  * writes), in a tar file.
  */
-export type ArchiveFile = { name: string; body: string };
+export type ArchiveFile = { name: string; body: string | Buffer };
 
 type Table = { file: string; rows: Array<Record<string, unknown>> };
 

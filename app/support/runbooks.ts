@@ -25,6 +25,24 @@ export const RUNBOOKS: Record<OperationStep, string[]> = {
   ],
   seeding: ["The integration user cannot sign in or read partners: check its groups in Odoo, rotate its credential, then re-run."],
   restore_status: ["The platform database refused the change: check /readyz and the logs, then re-run."],
+  activate: ["The platform database refused the change: check /readyz and the logs, then re-run."],
+  export_data: [
+    "Odoo did not answer the dump or the company read: check that Odoo is up and ODOO_MASTER_PASSWORD is right, then re-run.",
+    "The platform database refused a read: check /readyz and the worker log, then re-run.",
+  ],
+  await_grace_period: ["Nothing to do: the step waits by itself and the job runs again when the grace period ends."],
+  remove_odoo: [
+    "Odoo refused to drop the database: check ODOO_MASTER_PASSWORD and that no session holds it open, then re-run.",
+    "Odoo refused to archive the company: check ODOO_ADMIN_LOGIN / ODOO_ADMIN_PASSWORD, then re-run.",
+  ],
+  purge_rows: [
+    "A row could not be deleted (a new table referencing a tenant table?): read the worker log for the constraint, then re-run; nothing was deleted.",
+  ],
+  write_receipt: ["The platform database refused the change: check /readyz and the logs, then re-run."],
+  dump_odoo: ["Odoo refused the dump: check ODOO_MASTER_PASSWORD and that database management is enabled (list_db), then re-run."],
+  restore_odoo: [
+    "Odoo refused the restore: check ODOO_MASTER_PASSWORD and the Odoo server log (disk space, Postgres version), then re-run: the restore starts again from the backup.",
+  ],
 };
 
 /** Where anyone reads what to do when a step fails: /support, open to every signed-in user. */

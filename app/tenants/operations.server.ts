@@ -4,8 +4,11 @@ import { db, platformDb } from "~/db.server";
 import { type Prisma } from "~/generated/prisma/client";
 import { enqueue } from "~/jobs/enqueue.server";
 import { log } from "~/logger.server";
+import { OdooError } from "~/odoo/client.server";
 import { runbookPath } from "~/support/runbooks";
+import { exportTenantData, graceEndsAt, purgeTenantRows, removeTenantOdoo, writeDeletionReceipt } from "./decommission.server";
 import { type TenantStatus } from "./lifecycle";
+import { BackupUnavailable, backupOdooDatabase, restoreOdooDatabase } from "./odoo-backups.server";
 import { verifyOdooConnection } from "./odoo-credential.server";
 import { type OperationLogLine, type OperationStep, type OperationType, refusalReason, remainingSteps, type TriggerSource } from "./operations";
 import { actionableMessage, runProvisioningPhase } from "./provisioning.server";
@@ -113,9 +116,27 @@ async function appendLog(operationId: string, line: OperationLogLine): Promise<v
   await platformDb.$executeRaw`UPDATE tenant_operations SET logs = logs || ${JSON.stringify([line])}::jsonb WHERE id = ${operationId}::uuid`;
 }
 
-type StepContext = { operationId: string; tenantId: string; actor: Actor; statusBefore: TenantStatus | null };
+type StepContext = { operationId: string; tenantId: string; actor: Actor; statusBefore: TenantStatus | null; payload: Record<string, unknown> };
 
 class StepFailure extends Error {}
+
+/** A step that cannot run before a date (a decommission's grace period): the job comes back then. */
+class StepWaits extends Error {
+  constructor(readonly until: Date) {
+    super(`waits until ${until.toISOString()}`);
+  }
+}
+
+/** An Odoo call of a lifecycle step, failing with the reason an operator can act on. */
+async function odooStep(work: () => Promise<string>): Promise<string> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof BackupUnavailable) throw new StepFailure(error.message);
+    if (error instanceof OdooError) throw new StepFailure(`Odoo refused: ${error.message}`);
+    throw error;
+  }
+}
 
 const STEP_WORK: Record<OperationStep, (ctx: StepContext) => Promise<string>> = {
   close_workspace: async (ctx) => {
@@ -146,6 +167,30 @@ const STEP_WORK: Record<OperationStep, (ctx: StepContext) => Promise<string>> = 
     await recordAudit(ctx.tenantId, ctx.actor, "tenant.rebuilt", null, { operationId: ctx.operationId });
     return `workspace ${status}`;
   },
+  activate: async (ctx) => {
+    const now = new Date();
+    await platformDb.$transaction([
+      platformDb.onboardingStatus.upsert({
+        where: { tenantId: ctx.tenantId },
+        create: { tenantId: ctx.tenantId, status: "ready", phase: "ready", readyAt: now },
+        update: { status: "ready", phase: "ready", error: null, readyAt: now, updatedAt: now },
+      }),
+      platformDb.tenant.updateMany({ where: { id: ctx.tenantId, status: { in: ["provisioning", "error"] } }, data: { status: "active" } }),
+    ]);
+    await recordAudit(ctx.tenantId, ctx.actor, "tenant.provisioned", null, { operationId: ctx.operationId });
+    return "workspace active";
+  },
+  export_data: (ctx) => odooStep(() => exportTenantData(ctx)),
+  await_grace_period: async (ctx) => {
+    const until = await graceEndsAt(ctx.tenantId);
+    if (until) throw new StepWaits(until);
+    return "grace period over";
+  },
+  remove_odoo: (ctx) => odooStep(() => removeTenantOdoo(ctx)),
+  purge_rows: (ctx) => purgeTenantRows(ctx),
+  write_receipt: (ctx) => writeDeletionReceipt(ctx),
+  dump_odoo: (ctx) => odooStep(() => backupOdooDatabase(ctx)),
+  restore_odoo: (ctx) => odooStep(() => restoreOdooDatabase({ tenantId: ctx.tenantId, backupId: String(ctx.payload.backupId ?? "") })),
 };
 
 async function provisioningStep(phase: "starting" | "creating_odoo" | "configuring_oidc" | "seeding", ctx: StepContext): Promise<string> {
@@ -184,6 +229,7 @@ export async function runOperation(operationId: string): Promise<void> {
     tenantId: operation.tenant_id,
     actor: { sub: operation.actor_sub ?? "system", email: operation.actor_email },
     statusBefore: (operation.payload.statusBefore as TenantStatus | undefined) ?? null,
+    payload: operation.payload,
   };
   for (const step of remainingSteps(operation.type, operation.steps_done)) {
     await appendLog(operationId, logLine("info", step, "started"));
@@ -191,6 +237,7 @@ export async function runOperation(operationId: string): Promise<void> {
     try {
       outcome = await STEP_WORK[step](ctx);
     } catch (error) {
+      if (error instanceof StepWaits) return waitForStep(ctx, step, error.until);
       await failOperation(ctx, operation.type, step, error);
       return;
     }
@@ -204,6 +251,19 @@ export async function runOperation(operationId: string): Promise<void> {
       logs = logs || ${JSON.stringify([logLine("info", null, `${operation.type} finished`)])}::jsonb
     WHERE id = ${operationId}::uuid`;
   await recordAudit(ctx.tenantId, ctx.actor, "operation.succeeded", operation.type, { operationId });
+}
+
+/** Queued again for when the step may run; the operation stays open meanwhile, so nothing else runs on the workspace. */
+async function waitForStep(ctx: StepContext, step: OperationStep, until: Date): Promise<void> {
+  await platformDb.$executeRaw`
+    UPDATE tenant_operations SET status = 'queued',
+      logs = logs || ${JSON.stringify([logLine("info", step, `waits until ${until.toISOString()}`)])}::jsonb
+    WHERE id = ${ctx.operationId}::uuid`;
+  await enqueue(
+    "run_tenant_operation",
+    { operationId: ctx.operationId },
+    { jobKey: operationJobKey(ctx.operationId), queueName: `tenant-operations:${ctx.tenantId}`, runAt: until },
+  );
 }
 
 async function failOperation(ctx: StepContext, type: OperationType, step: OperationStep, error: unknown): Promise<void> {

@@ -5,11 +5,17 @@ import { type TenantStatus } from "./lifecycle";
  * and when it may be asked for. Shared by the server that runs them and the
  * pages that offer and show them (browser-safe).
  */
-export const OPERATION_TYPES = ["pause", "resume", "rebuild"] as const;
+export const OPERATION_TYPES = ["create", "pause", "resume", "rebuild", "decommission", "backup", "restore"] as const;
 export type OperationType = (typeof OPERATION_TYPES)[number];
 
+/** The operations an operator starts from a tenant's header (create comes from the wizard, the others from their own sections). */
+export const HEADER_OPERATION_TYPES = ["pause", "resume", "rebuild"] as const satisfies readonly OperationType[];
+
+/** What only a platform owner may start: it creates or deletes a workspace. */
+export const OWNER_OPERATION_TYPES: readonly OperationType[] = ["create", "decommission"];
+
 /** What the API names but a later part of the control plane will run. */
-export const PLANNED_OPERATION_TYPES = ["module_apply", "upgrade_image", "decommission"] as const;
+export const PLANNED_OPERATION_TYPES = ["module_apply", "upgrade_image"] as const;
 
 export const OPERATION_STATUSES = ["queued", "running", "succeeded", "failed"] as const;
 export type OperationStatus = (typeof OPERATION_STATUSES)[number];
@@ -26,6 +32,14 @@ export const OPERATION_STEPS = {
   configuring_oidc: "Check Odoo's SSO provider and the members' Odoo users",
   seeding: "Smoke-test the Odoo connection and the company's partner",
   restore_status: "Put the workspace back in the state it was in",
+  activate: "Open the new workspace to its users",
+  export_data: "Export the workspace's tables and its Odoo data into a downloadable archive",
+  await_grace_period: "Wait for the grace period to end (the export stays downloadable)",
+  remove_odoo: "Drop the workspace's Odoo database, or archive its Odoo company",
+  purge_rows: "Delete the workspace's rows from every tenant table (billing records stay)",
+  write_receipt: "Write the deletion receipt and mark the workspace decommissioned",
+  dump_odoo: "Back up the workspace's Odoo database (zip with its filestore)",
+  restore_odoo: "Replace the workspace's Odoo database with the chosen backup",
 } as const;
 export type OperationStep = keyof typeof OPERATION_STEPS;
 
@@ -34,6 +48,10 @@ export const STEPS_OF: Record<OperationType, readonly OperationStep[]> = {
   pause: ["close_workspace"],
   resume: ["verify_odoo", "reopen_workspace"],
   rebuild: ["starting", "creating_odoo", "configuring_oidc", "seeding", "restore_status"],
+  create: ["starting", "creating_odoo", "configuring_oidc", "seeding", "activate"],
+  decommission: ["export_data", "await_grace_period", "remove_odoo", "purge_rows", "write_receipt"],
+  backup: ["dump_odoo"],
+  restore: ["restore_odoo"],
 };
 
 /** The tenant states an operation may start from; a failed operation leaves the tenant in `error`, from which it can be run again. */
@@ -41,6 +59,10 @@ const STARTS_FROM: Record<OperationType, readonly TenantStatus[]> = {
   pause: ["active", "error"],
   resume: ["paused", "error"],
   rebuild: ["active", "paused", "error"],
+  create: ["provisioning"],
+  decommission: ["active", "paused", "error"],
+  backup: ["active", "paused"],
+  restore: ["active", "paused", "error"],
 };
 
 export function mayStart(type: OperationType, status: string): boolean {
@@ -75,6 +97,24 @@ export const OPERATION_IMPACTS: Record<OperationType, { title: string; impact: s
     title: "Rebuild this workspace?",
     impact:
       "Provisioning runs again against Odoo: the company or database, modules, integration user, SSO provider and members' Odoo users are checked and re-created where missing. Nothing that exists is created twice, and no data is removed. Users keep working meanwhile.",
+  },
+  create: {
+    title: "Create this workspace?",
+    impact: "The workspace is provisioned in Odoo (company or database, modules, integration user, SSO) and opens to its users when every step is done.",
+  },
+  decommission: {
+    title: "Decommission this workspace?",
+    impact:
+      "Its users are shut out and its jobs stop at once, and its data is exported into a downloadable archive (every table as CSV, plus its Odoo database or company records). After the grace period the deletion is irreversible: its Odoo database is dropped (or its Odoo company archived), its rows are deleted from every tenant table, and only billing records, the operations' history, the export and a deletion receipt remain.",
+  },
+  backup: {
+    title: "Back up this workspace's Odoo?",
+    impact: "Odoo dumps the workspace's database with its filestore into a zip the platform keeps. Users keep working meanwhile.",
+  },
+  restore: {
+    title: "Restore this backup?",
+    impact:
+      "The workspace's Odoo database is dropped and replaced by the backup: everything changed in Odoo since the backup was taken is lost. Odoo is unavailable to its users for the few seconds this takes.",
   },
 };
 

@@ -7,6 +7,7 @@ import { defaultIcpRules } from "~/icp/rules";
 import { enqueue } from "~/jobs/enqueue.server";
 import { log } from "~/logger.server";
 import { OdooError, OdooTransportError, OdooAccessDenied } from "~/odoo/client.server";
+import { type OdooMode } from "~/odoo/config.server";
 import { odooClient, odooSettings, openOdooSecret, storeOdooSecrets } from "~/odoo/connection.server";
 import { ensureIntegrationUser } from "~/odoo/integration-user.server";
 import { installModules, REQUIRED_MODULES } from "~/odoo/module-install.server";
@@ -82,7 +83,14 @@ export async function provisioningStatus(tenantId: string): Promise<Provisioning
   };
 }
 
-type PhaseContext = { tenantId: string; slug: string; name: string; actor: Actor };
+type PhaseContext = { tenantId: string; slug: string; name: string; odooMode: string | null; actor: Actor };
+
+/** The tenant's own choice from the create wizard, else the platform's ODOO_MODE. */
+function odooModeOf(ctx: PhaseContext, platformMode: OdooMode): OdooMode {
+  if (ctx.odooMode === "db_per_tenant") return "db_per_tenant";
+  if (ctx.odooMode === "shared_db") return "company_per_tenant";
+  return platformMode;
+}
 
 const PHASE_WORK: Record<Exclude<ProvisioningPhase, "ready">, (ctx: PhaseContext) => Promise<void>> = {
   starting: async (ctx) => {
@@ -96,12 +104,13 @@ const PHASE_WORK: Record<Exclude<ProvisioningPhase, "ready">, (ctx: PhaseContext
     const settings = odooSettings();
     const client = odooClient();
     const existing = await platformDb.odooConnection.findUnique({ where: { tenantId: ctx.tenantId } });
-    if (settings.mode === "company_per_tenant") {
+    const mode = odooModeOf(ctx, settings.mode);
+    if (mode === "company_per_tenant") {
       const login = `nexius-svc-${ctx.slug}`;
       // Stored first, so a retry reuses the same password instead of orphaning one.
       const password = existing ? openOdooSecret(existing) : generatePassword();
       if (!existing) {
-        await storeOdooSecrets(ctx.tenantId, { baseUrl: settings.url, database: settings.database, mode: settings.mode, login, password });
+        await storeOdooSecrets(ctx.tenantId, { baseUrl: settings.url, database: settings.database, mode, login, password });
       }
       const admin = await client.connect(settings.database, settings.adminLogin, settings.adminPassword);
       await installModules(admin, REQUIRED_MODULES);
@@ -122,7 +131,7 @@ const PHASE_WORK: Record<Exclude<ProvisioningPhase, "ready">, (ctx: PhaseContext
         await storeOdooSecrets(ctx.tenantId, {
           baseUrl: settings.url,
           database,
-          mode: settings.mode,
+          mode,
           login,
           password,
           admin: { login: "admin", password: adminPassword },
@@ -175,8 +184,8 @@ const PHASE_WORK: Record<Exclude<ProvisioningPhase, "ready">, (ctx: PhaseContext
  * again repairs what is missing and changes nothing else.
  */
 export async function runProvisioningPhase(phase: Exclude<ProvisioningPhase, "ready">, tenantId: string, actor: Actor): Promise<void> {
-  const tenant = await platformDb.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { slug: true, name: true } });
-  await PHASE_WORK[phase]({ tenantId, slug: tenant.slug, name: tenant.name, actor });
+  const tenant = await platformDb.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { slug: true, name: true, odooMode: true } });
+  await PHASE_WORK[phase]({ tenantId, slug: tenant.slug, name: tenant.name, odooMode: tenant.odooMode, actor });
 }
 
 /** An Odoo session with administrator rights over the tenant's database (or its company). */
@@ -240,7 +249,10 @@ const SYSTEM_ACTOR = { sub: "system", email: null };
 
 /** Runs the remaining phases; records the failing phase and an actionable message, then rethrows. */
 export async function runProvisioning(tenantId: string, actor: Actor): Promise<ProvisioningStatus> {
-  const tenant = await platformDb.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { id: true, slug: true, name: true, status: true } });
+  const tenant = await platformDb.tenant.findUniqueOrThrow({
+    where: { id: tenantId },
+    select: { id: true, slug: true, name: true, status: true, odooMode: true },
+  });
   const row = await platformDb.onboardingStatus.upsert({
     where: { tenantId },
     create: { tenantId, status: "provisioning", phase: "starting" },
@@ -252,7 +264,7 @@ export async function runProvisioning(tenantId: string, actor: Actor): Promise<P
     data: { status: "provisioning", error: null, attempts: { increment: 1 }, updatedAt: new Date() },
   });
   const timings = { ...(row.timings as Timings) };
-  const ctx: PhaseContext = { tenantId, slug: tenant.slug, name: tenant.name, actor };
+  const ctx: PhaseContext = { tenantId, slug: tenant.slug, name: tenant.name, odooMode: tenant.odooMode, actor };
   const from = PROVISIONING_PHASES.indexOf(row.phase as ProvisioningPhase);
 
   for (const phase of PROVISIONING_PHASES.slice(Math.max(0, from))) {

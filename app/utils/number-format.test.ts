@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatCount, formatMoney, formatPercent, formatUsd } from "./number-format";
+import { formatBytes, formatCount, formatMoney, formatPercent, formatUsd } from "./number-format";
 
 describe("number formatting", () => {
   it("groups counts and rounds them to whole numbers", () => {
@@ -27,5 +27,13 @@ describe("number formatting", () => {
     expect(formatMoney(1_000, "USD")).toBe("US$1,000");
     expect(formatMoney(12_345.6, null)).toBe("12,346");
     expect(formatMoney(null, "SGD")).toBe("—");
+  });
+});
+
+describe("formatBytes", () => {
+  it("shows a file size in the largest unit under a thousand", () => {
+    expect(formatBytes(912)).toBe("912 B");
+    expect(formatBytes(1_500_000)).toBe("1.5 MB");
+    expect(formatBytes(23_400)).toBe("23 KB");
   });
 });

@@ -39,3 +39,16 @@ export function formatMoney(value: number | null | undefined, currency: string |
   }
   return format.format(value);
 }
+
+const UNITS = ["B", "KB", "MB", "GB", "TB"] as const;
+
+/** A file size in decimal units, "912 B", "1.5 MB"; one decimal under 10 of a unit. */
+export function formatBytes(bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < UNITS.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${unit === 0 || value >= 10 ? Math.round(value) : value.toFixed(1)} ${UNITS[unit]}`;
+}

@@ -307,7 +307,7 @@ describe("the platform overview", () => {
       jobs: { queue: Record<string, number>; workers: unknown[] };
       openOperation: { id: string; stepsDone: string[]; logs: unknown[] };
     };
-    expect(data.counts).toEqual({ total: SEEDED + 1, active: 32, paused: 9, error: 5, provisioning: 0, decommissioned: 0 });
+    expect(data.counts).toEqual({ total: SEEDED + 1, active: 32, paused: 9, error: 5, provisioning: 0, decommissioning: 0, decommissioned: 0 });
     expect(data.health).toHaveLength(20);
     expect(data.health[0]).toMatchObject({ status: "error", severity: "critical" });
     expect(data.health.filter((t) => t.status === "error").map((t) => t.slug)).toContain(erring.slug);

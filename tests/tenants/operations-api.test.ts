@@ -94,13 +94,19 @@ describe("POST /api/tenants/:id/operations and the operations API", () => {
     const recent = await call("/api/operations/recent?limit=5");
     expect((recent.body.items as Array<{ id: string }>)[0]!.id).toBe(operationId);
 
-    for (const type of ["decommission", "module_apply", "upgrade_image"]) {
+    for (const type of ["module_apply", "upgrade_image"]) {
       expect(await call(`/api/tenants/${north.id}/operations`, { json: { type }, params: { id: north.id } })).toMatchObject({
         status: 400,
         body: { error: "not_available_yet", reason: "not_built", message: expect.stringContaining(`${type} is not available yet`) },
       });
     }
     expect(await call(`/api/tenants/${north.id}/operations`, { json: { type: "explode" }, params: { id: north.id } })).toMatchObject({ status: 400 });
+    // Deleting a workspace is the platform owner's call, never an operator's.
+    expect(await call(`/api/tenants/${north.id}/operations`, { json: { type: "decommission" }, params: { id: north.id } })).toMatchObject({ status: 403 });
+    expect(await call(`/api/tenants/${north.id}/operations`, { json: { type: "restore", params: {} }, params: { id: north.id } })).toMatchObject({
+      status: 400,
+      body: { message: expect.stringContaining("backup_id") },
+    });
     expect(await call(`/api/tenants/${north.id}/operations`, { json: { type: "pause" }, params: { id: north.id } })).toMatchObject({
       status: 409,
       body: { message: "A pause needs a workspace that is active or error; this one is paused." },

@@ -14,6 +14,7 @@ import { memberCookie } from "../support/workspace-users";
  */
 let standIns: StandIns;
 let tenant: Tenant;
+let fileId: string;
 const cookies: Record<string, string> = {};
 const tokens: Record<string, string> = {};
 
@@ -129,6 +130,44 @@ const MATRIX: Row[] = [
   },
   // support_center: every signed-in user
   { name: "GET /support", route: () => import("~/routes/support"), method: "GET", path: () => "/support", expected: everyone("ok") },
+  // tenant_create (the wizard) and the lifecycle's files, decommission and backups
+  { name: "GET /admin/tenants/new", route: () => import("~/routes/admin+/tenants.new"), method: "GET", path: () => "/admin/tenants/new", expected: ownerOnly },
+  {
+    name: "POST /admin/tenants/new next",
+    route: () => import("~/routes/admin+/tenants.new"),
+    method: "POST",
+    path: () => "/admin/tenants/new",
+    // An answer the step refuses: the owner gets the form back with its errors, nothing is saved.
+    form: { intent: "next", step: "identity", name: "" },
+    expected: ownerOnly,
+  },
+  {
+    name: "POST /admin/tenants/:id decommission",
+    route: () => import("~/routes/admin+/tenants.$id"),
+    method: "POST",
+    path: () => `/admin/tenants/${tenant.id}`,
+    params: id,
+    // The wrong slug: the owner is let through to the confirmation's check, which keeps the tenant.
+    form: { intent: "decommission", confirmSlug: "not-the-slug" },
+    expected: ownerOnly,
+  },
+  {
+    name: "POST /admin/tenants/:id backup",
+    route: () => import("~/routes/admin+/tenants.$id"),
+    method: "POST",
+    path: () => `/admin/tenants/${tenant.id}`,
+    params: id,
+    form: { intent: "backup" },
+    expected: operations,
+  },
+  {
+    name: "GET /admin/tenants/:id/files/:fileId",
+    route: () => import("~/routes/admin+/tenants.$id_.files.$fileId"),
+    method: "GET",
+    path: () => `/admin/tenants/${tenant.id}/files/${fileId}`,
+    params: () => ({ id: tenant.id, fileId }),
+    expected: operations,
+  },
   // billing_overview
   { name: "GET /admin/billing", route: () => import("~/routes/admin+/billing"), method: "GET", path: () => "/admin/billing", expected: billing },
   // API (seed §5.2)
@@ -149,6 +188,34 @@ const MATRIX: Row[] = [
     json: { type: "rebuild" },
     expected: operations,
   },
+  {
+    name: "POST /api/tenants/:id/operations decommission",
+    route: () => import("~/routes/api+/tenants.$id.operations"),
+    method: "POST",
+    path: () => `/api/tenants/${tenant.id}/operations`,
+    params: id,
+    // The rebuild above is still queued, so the owner's decommission waits (409): let through, nothing deleted.
+    json: { type: "decommission" },
+    expected: ownerOnly,
+  },
+  {
+    name: "POST /api/tenants",
+    route: () => import("~/routes/api+/tenants._index"),
+    method: "POST",
+    path: () => "/api/tenants",
+    // The owner's second call (by bearer) finds the slug taken: 409, let through.
+    json: {
+      name: "Matrix Two",
+      slug: "matrix-two",
+      plan: "trial",
+      bundle: "sales-core",
+      region: "sg-1",
+      odoo_mode: "shared_db",
+      size_profile: "small",
+      sso_mode: "platform",
+    },
+    expected: ownerOnly,
+  },
 ];
 
 beforeAll(async () => {
@@ -157,6 +224,10 @@ beforeAll(async () => {
   tenant = await platformDb.tenant.create({
     data: { slug: "matrix", name: "Matrix", status: "active", onboardingStatus: { create: { status: "ready", phase: "ready" } } },
   });
+  const file = await platformDb.tenantFile.create({
+    data: { tenantId: tenant.id, kind: "backup", filename: "matrix.zip", contentType: "application/zip", content: new Uint8Array([80, 75]), sizeBytes: 2 },
+  });
+  fileId = file.id;
   for (const role of ROLES) {
     const roles = role === "tenant_admin" ? ["admin"] : [role];
     const tenantId = role === "tenant_admin" ? tenant.id : null;

@@ -18,6 +18,6 @@ export function Badge({ tone = "gray", children }: { tone?: BadgeTone; children:
 export function statusTone(status: string): BadgeTone {
   if (["active", "ready", "succeeded", "ok", "verified"].includes(status)) return "green";
   if (["provisioning", "running", "queued", "degraded", "pending"].includes(status)) return "amber";
-  if (["error", "failed", "paused", "decommissioned"].includes(status)) return status === "paused" ? "gray" : "red";
+  if (["error", "failed", "paused", "decommissioning", "decommissioned"].includes(status)) return status === "paused" ? "gray" : "red";
   return "blue";
 }

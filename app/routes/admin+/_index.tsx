@@ -1,6 +1,5 @@
 import { redirect, type LoaderFunctionArgs, type MetaFunction, type SerializeFrom } from "@remix-run/node";
-import { Link, useLoaderData, useRevalidator, useSearchParams } from "@remix-run/react";
-import { useEffect } from "react";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { requirePlatformUser, requireViewer } from "~/auth/guards.server";
 import { canOperateTenants, controlPlaneHome, isPlatformStaff, TENANT_OPERATIONS_ROLES } from "~/auth/roles";
@@ -10,6 +9,7 @@ import { DataTable, type DataColumn } from "~/components/ui/data-table";
 import { Page } from "~/components/ui/page";
 import { SEVERITY_TONE } from "~/tenants/health";
 import { TENANT_STATUSES } from "~/tenants/lifecycle";
+import { useLiveRefresh } from "~/tenants/live-refresh";
 import { OperationPanel } from "~/tenants/operation-panel";
 import { operationDetail, recentOperations } from "~/tenants/operations.server";
 import { queueAndWorkers, tenantCounts, tenantHealth } from "~/tenants/platform-overview.server";
@@ -66,19 +66,10 @@ const healthColumns: DataColumn<HealthRow>[] = [
   { header: "Open alerts", cellClassName: "tabular-nums", cell: (t) => t.openAlerts },
 ];
 
-/** While an operation is queued or running, the page reads again every few seconds so the timeline shows it finish. */
-const LIVE_REFRESH_MS = 3000;
-
 export default function PlatformOverview() {
   const { counts, health, operations, jobs, openOperation } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
-  const revalidator = useRevalidator();
-  const live = operations.some((op) => op.status === "queued" || op.status === "running");
-  useEffect(() => {
-    if (!live) return;
-    const timer = setInterval(() => revalidator.state === "idle" && revalidator.revalidate(), LIVE_REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [live, revalidator]);
+  useLiveRefresh(operations.some((op) => op.status === "queued" || op.status === "running"));
   return (
     <Page
       title="Platform overview"

@@ -10,16 +10,23 @@ import { Button } from "~/components/ui/button";
 import { DataTable, type DataColumn } from "~/components/ui/data-table";
 import { Page } from "~/components/ui/page";
 import { platformDb } from "~/db.server";
+import { env } from "~/env.server";
 import { invariantFound } from "~/http.server";
 import { log } from "~/logger.server";
 import { runbookPath } from "~/support/runbooks";
 import { LOG_EVENTS_CAP, logRange, tenantDetail, tenantLogs } from "~/tenants/admin.server";
+import { BackupsSection } from "~/tenants/backups-section";
+import { ConfirmPopover } from "~/tenants/confirm-popover";
 import { PROVISIONING_PHASES } from "~/tenants/lifecycle";
+import { useLiveRefresh } from "~/tenants/live-refresh";
+import { backupRefusal } from "~/tenants/odoo-backups.server";
 import { NoOdooConnectionError, rotateOdooCredential, verifyOdooConnection } from "~/tenants/odoo-credential.server";
 import { OperationPanel } from "~/tenants/operation-panel";
-import { mayStart, OPERATION_IMPACTS, OPERATION_TYPES, type OperationType } from "~/tenants/operations";
+import { HEADER_OPERATION_TYPES, mayStart, OPERATION_IMPACTS, type OperationType } from "~/tenants/operations";
 import { operationDetail, requestOperation, rerunOperation } from "~/tenants/operations.server";
 import { requestProvisioning } from "~/tenants/provisioning.server";
+import { tenantFiles } from "~/tenants/tenant-files.server";
+import { ODOO_MODE_LABELS, SSO_MODE_LABELS } from "~/tenants/tenant-wizard";
 import { formatWhenWithSeconds, isoDay } from "~/utils/date-format";
 import { withSearchParams } from "~/utils/search-params";
 
@@ -38,13 +45,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const logs = await tenantLogs(detail.tenant.id, tab === "logs" ? range : { from: new Date(Date.now() - 30 * 86_400_000), to: new Date() });
   const openOperationId = z.uuid().safeParse(url.searchParams.get("operation"));
   const openOperation = openOperationId.success ? await operationDetail(openOperationId.data) : null;
+  const files = await tenantFiles(detail.tenant.id, ["export", "receipt", "backup"]);
   return {
     ...detail,
+    files,
+    backupUnavailable: await backupRefusal(detail.tenant.id),
     tab,
     range: { from: isoDay(range.from), to: isoDay(new Date(range.to.getTime() - 1)) },
     logs: tab === "logs" ? logs : { ...logs, audit: logs.audit.slice(0, 10), operations: logs.operations.slice(0, 10) },
     openOperation: openOperation?.tenantId === detail.tenant.id ? openOperation : null,
     roles: viewer.roles,
+    graceDays: env().DECOMMISSION_GRACE_DAYS,
     phases: PROVISIONING_PHASES,
     cap: LOG_EVENTS_CAP,
   };
@@ -54,7 +65,9 @@ const TenantAction = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("verify") }),
   z.object({ intent: z.literal("rotate") }),
   z.object({ intent: z.literal("retry") }),
-  z.object({ intent: z.enum(OPERATION_TYPES) }),
+  z.object({ intent: z.enum([...HEADER_OPERATION_TYPES, "backup"]) }),
+  z.object({ intent: z.literal("decommission"), confirmSlug: z.string() }),
+  z.object({ intent: z.literal("restore"), backupId: z.uuid() }),
   z.object({ intent: z.literal("rerun"), operationId: z.uuid() }),
 ]);
 
@@ -98,9 +111,21 @@ export async function action({ request, params }: ActionFunctionArgs): Promise<A
     }
     case "pause":
     case "resume":
-    case "rebuild": {
-      requireRole(request, viewer, ["platform_owner", "platform_operator"]);
-      const result = await requestOperation(id, { type: input.intent, source: "ui", actor });
+    case "rebuild":
+    case "backup":
+    case "restore":
+    case "decommission": {
+      requireRole(request, viewer, input.intent === "decommission" ? ["platform_owner"] : ["platform_owner", "platform_operator"]);
+      if (input.intent === "decommission") {
+        const { slug } = await platformDb.tenant.findUniqueOrThrow({ where: { id }, select: { slug: true } });
+        if (input.confirmSlug.trim() !== slug) return { ok: false, intent: "decommission", message: `Type the workspace's slug (${slug}) to confirm.` };
+      }
+      if (input.intent === "backup" || input.intent === "restore") {
+        const refused = await backupRefusal(id);
+        if (refused) return { ok: false, intent: input.intent, message: refused };
+      }
+      const payload = input.intent === "restore" ? { backupId: input.backupId } : undefined;
+      const result = await requestOperation(id, { type: input.intent, source: "ui", actor, payload });
       if (!result.ok) return { ok: false, intent: input.intent, message: result.reason };
       return { ok: true, intent: input.intent, message: `${operationLabel(input.intent)} queued; follow it below.`, operationId: result.operationId };
     }
@@ -116,8 +141,18 @@ export async function action({ request, params }: ActionFunctionArgs): Promise<A
   }
 }
 
+const OPERATION_LABELS: Record<OperationType, string> = {
+  create: "Create",
+  pause: "Pause",
+  resume: "Resume",
+  rebuild: "Rebuild",
+  decommission: "Decommission",
+  backup: "Backup",
+  restore: "Restore",
+};
+
 function operationLabel(type: OperationType): string {
-  return { pause: "Pause", resume: "Resume", rebuild: "Rebuild" }[type];
+  return OPERATION_LABELS[type];
 }
 
 type LoaderData = SerializeFrom<typeof loader>;
@@ -156,6 +191,7 @@ export default function TenantDetail() {
   const { tenant, roles, tab } = data;
   const result = useActionData<typeof action>();
   const canOperate = roles.includes("platform_owner") || roles.includes("platform_operator");
+  useLiveRefresh(data.logs.operations.some((op) => op.status === "queued" || op.status === "running"));
   const odooUrl = tenant.odooConnection
     ? `${tenant.odooConnection.baseUrl.replace(/\/$/, "")}/web/login?db=${encodeURIComponent(tenant.odooConnection.database)}`
     : null;
@@ -170,7 +206,10 @@ export default function TenantDetail() {
       }
       actions={
         <>
-          {canOperate ? OPERATION_TYPES.filter((type) => mayStart(type, tenant.status)).map((type) => <OperationConfirm key={type} type={type} />) : null}
+          {canOperate
+            ? HEADER_OPERATION_TYPES.filter((type) => mayStart(type, tenant.status)).map((type) => <OperationConfirm key={type} type={type} />)
+            : null}
+          {roles.includes("platform_owner") && mayStart("decommission", tenant.status) ? <DecommissionConfirm slug={tenant.slug} /> : null}
           {odooUrl ? (
             <a
               href={odooUrl}
@@ -235,23 +274,76 @@ function OperationConfirm({ type }: { type: OperationType }) {
   const busy = navigation.state === "submitting" && navigation.formData?.get("intent") === type;
   const { title, impact } = OPERATION_IMPACTS[type];
   return (
-    <details className="relative">
-      <summary
-        className={`cursor-pointer list-none rounded-md px-3.5 py-2 text-sm font-medium ${type === "pause" ? "bg-red-600 text-white" : "border border-slate-300 bg-white text-slate-700"}`}
-      >
-        {operationLabel(type)}
-      </summary>
-      <div role="dialog" aria-label={title} className="absolute right-0 z-10 mt-2 w-80 rounded-lg border border-slate-200 bg-white p-4 text-sm shadow-lg">
-        <p className="font-semibold">{title}</p>
-        <p className="mt-2 text-slate-600">{impact}</p>
-        <Form method="post" className="mt-3">
-          <input type="hidden" name="intent" value={type} />
-          <Button type="submit" variant={type === "pause" ? "danger" : "primary"} disabled={busy}>
-            {busy ? "Working…" : `Confirm ${type}`}
-          </Button>
-        </Form>
-      </div>
-    </details>
+    <ConfirmPopover label={operationLabel(type)} title={title} impact={impact} danger={type === "pause"}>
+      <Form method="post">
+        <input type="hidden" name="intent" value={type} />
+        <Button type="submit" variant={type === "pause" ? "danger" : "primary"} disabled={busy}>
+          {busy ? "Working…" : `Confirm ${type}`}
+        </Button>
+      </Form>
+    </ConfirmPopover>
+  );
+}
+
+/** Decommissioning deletes a workspace for good: the owner reads what goes and types the slug to confirm. */
+function DecommissionConfirm({ slug }: { slug: string }) {
+  const navigation = useNavigation();
+  const busy = navigation.state === "submitting" && navigation.formData?.get("intent") === "decommission";
+  const { title, impact } = OPERATION_IMPACTS.decommission;
+  const { graceDays } = useLoaderData<typeof loader>();
+  return (
+    <ConfirmPopover
+      label="Decommission"
+      title={title}
+      danger
+      wide
+      impact={
+        <>
+          <p>{impact}</p>
+          <p className="mt-2 font-medium text-red-800">The grace period is {graceDays} days: after it, nothing can bring the workspace back.</p>
+        </>
+      }
+    >
+      <Form method="post" className="space-y-2">
+        <input type="hidden" name="intent" value="decommission" />
+        <label className="block">
+          <span className="font-medium text-slate-700">Type {slug} to confirm</span>
+          <input name="confirmSlug" autoComplete="off" className="mt-1 w-full rounded-md border border-slate-300 px-3 py-1.5" />
+        </label>
+        <Button type="submit" variant="danger" disabled={busy}>
+          {busy ? "Working…" : "Confirm decommission"}
+        </Button>
+      </Form>
+    </ConfirmPopover>
+  );
+}
+
+/** The decommission's export (downloadable during the grace period and after) and its deletion receipt. */
+function DecommissionFiles() {
+  const { tenant, files } = useLoaderData<typeof loader>();
+  const kept = files.filter((f) => f.kind === "export" || f.kind === "receipt");
+  if (kept.length === 0 && !tenant.purgeAfter) return null;
+  return (
+    <section className="rounded-lg border border-red-200 bg-white p-5 lg:col-span-2" aria-labelledby="decommission">
+      <h2 id="decommission" className="font-semibold">
+        Decommission
+      </h2>
+      {tenant.purgeAfter ? (
+        <p className="mt-2 text-sm text-slate-700">
+          {tenant.status === "decommissioned" ? "Its data was purged after" : "Its data is purged for good after"} {formatWhenWithSeconds(tenant.purgeAfter)}.
+        </p>
+      ) : null}
+      <ul className="mt-3 space-y-1 text-sm">
+        {kept.map((file) => (
+          <li key={file.id}>
+            <a href={`/admin/tenants/${tenant.id}/files/${file.id}`} download className="font-medium text-brand-700 hover:underline">
+              {file.kind === "export" ? "Download the export" : "Download the deletion receipt"}
+            </a>{" "}
+            <span className="text-slate-500">({file.filename})</span>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 
@@ -277,7 +369,7 @@ function FailedOperationNotice({ operation }: { operation: NonNullable<LoaderDat
 }
 
 function OverviewTab() {
-  const { tenant, phases, roles, logs } = useLoaderData<typeof loader>();
+  const { tenant, phases, roles, logs, files, backupUnavailable } = useLoaderData<typeof loader>();
   const [search] = useSearchParams();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
@@ -310,7 +402,19 @@ function OverviewTab() {
           <dt className="text-slate-500">Created</dt>
           <dd>{formatWhenWithSeconds(tenant.createdAt)}</dd>
           <dt className="text-slate-500">Sign-up</dt>
-          <dd>{tenant.ownerSub ? "Self-serve" : "From the identity provider's tenant"}</dd>
+          <dd>{tenant.ownerSub ? "Self-serve" : tenant.odooMode ? "Created by a platform owner" : "From the identity provider's tenant"}</dd>
+          {tenant.odooMode ? (
+            <>
+              <dt className="text-slate-500">Bundle</dt>
+              <dd>{tenant.bundleCode ?? "—"}</dd>
+              <dt className="text-slate-500">Odoo · size</dt>
+              <dd>
+                {ODOO_MODE_LABELS[tenant.odooMode as keyof typeof ODOO_MODE_LABELS] ?? tenant.odooMode} · {tenant.sizeProfile ?? "—"}
+              </dd>
+              <dt className="text-slate-500">Sign-in</dt>
+              <dd>{SSO_MODE_LABELS[tenant.ssoMode as keyof typeof SSO_MODE_LABELS] ?? "—"}</dd>
+            </>
+          ) : null}
         </dl>
       </section>
 
@@ -368,6 +472,15 @@ function OverviewTab() {
           <p className="mt-3 text-sm text-slate-600">Not created yet: provisioning creates it.</p>
         )}
       </section>
+
+      <DecommissionFiles />
+      <BackupsSection
+        tenantId={tenant.id}
+        backups={files.filter((f) => f.kind === "backup")}
+        unavailable={backupUnavailable}
+        canOperate={canOperate && mayStart("backup", tenant.status)}
+        busy={Boolean(busy)}
+      />
 
       <LogSection
         id="recent-operations"

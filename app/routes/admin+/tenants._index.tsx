@@ -18,7 +18,7 @@ import { withSearchParams } from "~/utils/search-params";
 const FILTERS = ["q", "status", "plan", "region", "group"] as const;
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requirePlatformUser(request, TENANT_OPERATIONS_ROLES);
+  const viewer = await requirePlatformUser(request, TENANT_OPERATIONS_ROLES);
   const url = new URL(request.url);
   const value = (name: string) => url.searchParams.get(name)?.trim().slice(0, 100) || undefined;
   const sort = parseTenantSort(url.searchParams.get("sort"));
@@ -29,7 +29,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   ]);
   // A page past the end (a stale link, or tenants gone since) shows the last page rather than a false "no tenants".
   if (page > result.pages) throw redirect(lastPageHref(url, result.pages));
-  return { ...result, page, sort, choices, filtered: FILTERS.some((name) => Boolean(value(name))) };
+  return { ...result, page, sort, choices, filtered: FILTERS.some((name) => Boolean(value(name))), canCreate: viewer.roles.includes("platform_owner") };
 }
 
 type LoaderData = SerializeFrom<typeof loader>;
@@ -79,7 +79,7 @@ function tenantColumns(search: string, sort: TenantSort): DataColumn<TenantRow>[
 const SEARCH_DEBOUNCE_MS = 300;
 
 export default function Tenants() {
-  const { tenants, total, page, pages, filtered, sort, choices } = useLoaderData<typeof loader>();
+  const { tenants, total, page, pages, filtered, sort, choices, canCreate } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const navigation = useNavigation();
   const submit = useSubmit();
@@ -105,7 +105,11 @@ export default function Tenants() {
     </label>
   );
   return (
-    <Page title="Tenants" description={`${total} workspace${total === 1 ? "" : "s"}${filtered ? " match" : " on the platform"}`}>
+    <Page
+      title="Tenants"
+      description={`${total} workspace${total === 1 ? "" : "s"}${filtered ? " match" : " on the platform"}`}
+      actions={canCreate ? <CreateTenantLink /> : null}
+    >
       <Form ref={form} method="get" role="search" className="mb-4 flex flex-wrap items-end gap-3">
         <label className="flex flex-col text-sm">
           <span className="font-medium text-slate-700">Search</span>
@@ -137,15 +141,19 @@ export default function Tenants() {
         <EmptyState
           title={filtered ? "No tenant matches these filters" : "No tenants yet"}
           action={
-            <Link
-              to={filtered ? "/admin/tenants" : "/admin/runbooks"}
-              className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700"
-            >
-              {filtered ? "Show every tenant" : "Read the operators' runbooks"}
-            </Link>
+            !filtered && canCreate ? (
+              <CreateTenantLink />
+            ) : (
+              <Link
+                to={filtered ? "/admin/tenants" : "/admin/runbooks"}
+                className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700"
+              >
+                {filtered ? "Show every tenant" : "Read the operators' runbooks"}
+              </Link>
+            )
           }
         >
-          {filtered ? "Try another search or filter." : "A workspace appears here as soon as its first user signs in."}
+          {filtered ? "Try another search or filter." : "A workspace appears here when a platform owner creates it or its first user signs in."}
         </EmptyState>
       ) : (
         <div className={`overflow-x-auto rounded-lg border border-slate-200 bg-white ${loading ? "opacity-60" : ""}`} aria-busy={loading}>
@@ -160,6 +168,14 @@ export default function Tenants() {
       )}
       <Pagination page={page} pages={pages} />
     </Page>
+  );
+}
+
+function CreateTenantLink() {
+  return (
+    <Link to="/admin/tenants/new" className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700">
+      Create tenant
+    </Link>
   );
 }
 

@@ -1,18 +1,24 @@
 import { type ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { requirePlatformUser } from "~/auth/guards.server";
+import { requirePlatformUser, requireRole } from "~/auth/guards.server";
 import { TENANT_OPERATIONS_ROLES } from "~/auth/roles";
 import { apiError } from "~/http.server";
-import { OPERATION_TYPES, PLANNED_OPERATION_TYPES } from "~/tenants/operations";
+import { backupRefusal } from "~/tenants/odoo-backups.server";
+import { OWNER_OPERATION_TYPES, PLANNED_OPERATION_TYPES } from "~/tenants/operations";
 import { requestOperation } from "~/tenants/operations.server";
 import { formatZodIssues } from "~/utils/zod-issues";
 
 const OperationBody = z.object({ type: z.string().min(1).max(40), params: z.record(z.string(), z.unknown()).optional() }).strict();
 
+/** What this endpoint runs; `create` goes through POST /api/tenants, which stores the tenant first. */
+const API_OPERATION_TYPES = ["pause", "resume", "rebuild", "decommission", "backup", "restore"] as const;
+const RestoreParams = z.object({ backup_id: z.uuid() });
+
 /**
  * POST /api/tenants/:id/operations `{ type, params? }`: queues a lifecycle
  * operation (202 `{ operation_id }`); 409 when the workspace's state does not
  * allow it or another operation is under way; 400 for a type not built yet.
+ * Decommission is for platform owners only; restore takes `params.backup_id`.
  */
 export async function action({ request, params }: ActionFunctionArgs) {
   if (request.method !== "POST") return apiError(405, "method_not_allowed", "Use POST");
@@ -29,18 +35,24 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!body.success) return apiError(400, "invalid_body", formatZodIssues(body.error, "(body)"));
   const { type } = body.data;
   if ((PLANNED_OPERATION_TYPES as readonly string[]).includes(type)) {
-    return apiError(400, "not_available_yet", `${type} is not available yet: the control plane runs ${OPERATION_TYPES.join(", ")} for now.`, {
+    return apiError(400, "not_available_yet", `${type} is not available yet: the control plane runs ${API_OPERATION_TYPES.join(", ")} for now.`, {
       reason: "not_built",
     });
   }
-  const known = z.enum(OPERATION_TYPES).safeParse(type);
-  if (!known.success) return apiError(400, "invalid_body", `type: one of ${[...OPERATION_TYPES, ...PLANNED_OPERATION_TYPES].join(", ")}`);
-  const result = await requestOperation(id.data, {
-    type: known.data,
-    source: "api",
-    actor: { sub: viewer.sub, email: viewer.email },
-    payload: body.data.params ? { params: body.data.params } : undefined,
-  });
+  const known = z.enum(API_OPERATION_TYPES).safeParse(type);
+  if (!known.success) return apiError(400, "invalid_body", `type: one of ${[...API_OPERATION_TYPES, ...PLANNED_OPERATION_TYPES].join(", ")}`);
+  if (OWNER_OPERATION_TYPES.includes(known.data)) requireRole(request, viewer, ["platform_owner"]);
+  let payload: Record<string, unknown> | undefined = body.data.params ? { params: body.data.params } : undefined;
+  if (known.data === "restore") {
+    const restore = RestoreParams.safeParse(body.data.params ?? {});
+    if (!restore.success) return apiError(400, "invalid_body", formatZodIssues(restore.error, "params"));
+    payload = { backupId: restore.data.backup_id };
+  }
+  if (known.data === "backup" || known.data === "restore") {
+    const refused = await backupRefusal(id.data);
+    if (refused) return apiError(409, "conflict", refused);
+  }
+  const result = await requestOperation(id.data, { type: known.data, source: "api", actor: { sub: viewer.sub, email: viewer.email }, payload });
   if (!result.ok) return apiError(result.status, result.status === 404 ? "not_found" : "conflict", result.reason);
   return Response.json({ operation_id: result.operationId, status: "queued" }, { status: 202, headers: { "Cache-Control": "no-store" } });
 }

@@ -1,10 +1,11 @@
-import { type LoaderFunctionArgs } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { requirePlatformUser } from "~/auth/guards.server";
 import { TENANT_OPERATIONS_ROLES } from "~/auth/roles";
 import { apiError } from "~/http.server";
 import { listTenants } from "~/tenants/admin.server";
 import { TENANT_STATUSES } from "~/tenants/lifecycle";
+import { createTenant } from "~/tenants/tenant-creation.server";
 import { TENANT_SORTS } from "~/tenants/tenant-list";
 import { formatZodIssues } from "~/utils/zod-issues";
 
@@ -29,4 +30,23 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { q, status, plan, region, agency_group, sort, limit, offset } = query.data;
   const { total, tenants } = await listTenants({ q: q || undefined, status, plan, region, agencyGroup: agency_group, sort, page: 1, perPage: limit, offset });
   return Response.json({ items: tenants, total, limit, offset }, { headers: { "Cache-Control": "no-store" } });
+}
+
+/**
+ * POST /api/tenants (platform owners): the wizard's answers at once →
+ * 201 `{ tenant_id, operation_id }`; 409 for a taken slug; 400 with each
+ * invalid field's reasons.
+ */
+export async function action({ request }: ActionFunctionArgs) {
+  if (request.method !== "POST") return apiError(405, "method_not_allowed", "Use POST");
+  const viewer = await requirePlatformUser(request, ["platform_owner"]);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await request.text());
+  } catch {
+    return apiError(400, "invalid_json", "The body is not JSON");
+  }
+  const result = await createTenant(raw, { sub: viewer.sub, email: viewer.email }, "api");
+  if (!result.ok) return apiError(result.status, result.status === 409 ? "slug_taken" : "invalid_body", result.reason, { fields: result.fieldErrors });
+  return Response.json({ tenant_id: result.tenantId, operation_id: result.operationId }, { status: 201, headers: { "Cache-Control": "no-store" } });
 }

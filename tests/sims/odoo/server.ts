@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { type AddressInfo, type Socket } from "node:net";
+import { databaseToDump, dumpDatabase, restoreDatabase } from "./db-backup";
 import {
   accessDenied,
   accessError,
@@ -265,6 +266,10 @@ export async function startOdooSimulator(options: OdooSimulatorOptions = {}): Pr
         state.databases.delete(name);
         return true;
       }
+      case "dump":
+        return dumpDatabase(databaseToDump(state.databases, params[0]), params[1], version);
+      case "restore":
+        return restoreDatabase(state.databases, params[0], params[1]);
       default:
         throw keyError(`Method not found: ${method}`);
     }
@@ -435,7 +440,7 @@ export async function startOdooSimulator(options: OdooSimulatorOptions = {}): Pr
   };
 }
 
-const KNOWN_DB_METHODS = new Set(["create_database", "drop", "change_admin_password"]);
+const KNOWN_DB_METHODS = new Set(["create_database", "drop", "change_admin_password", "dump", "restore"]);
 const READ_ONLY_METHODS = new Set(["search", "search_read", "search_count", "read", "fields_get"]);
 
 // ------------------------------------------------------------------ ORM method binding

@@ -1,5 +1,6 @@
 import { raiseAlert } from "~/alerts/alerts.server";
 import { recordAudit, type Actor } from "~/audit.server";
+import { changeModules, moduleApplyPayload, recordBundle } from "~/catalog/module-apply.server";
 import { db, platformDb } from "~/db.server";
 import { type Prisma } from "~/generated/prisma/client";
 import { enqueue } from "~/jobs/enqueue.server";
@@ -112,11 +113,21 @@ async function appendLog(operationId: string, line: OperationLogLine): Promise<v
   await platformDb.$executeRaw`UPDATE tenant_operations SET logs = logs || ${JSON.stringify([line])}::jsonb WHERE id = ${operationId}::uuid`;
 }
 
-type StepContext = { operationId: string; tenantId: string; actor: Actor; statusBefore: TenantStatus | null };
+type StepContext = {
+  operationId: string;
+  tenantId: string;
+  type: OperationType;
+  actor: Actor;
+  statusBefore: TenantStatus | null;
+  payload: Record<string, unknown>;
+};
+
+/** Adds a line to the running step's log (a step working through a list logs each item). */
+type Note = (message: string) => Promise<void>;
 
 class StepFailure extends Error {}
 
-const STEP_WORK: Record<OperationStep, (ctx: StepContext) => Promise<string>> = {
+const STEP_WORK: Record<OperationStep, (ctx: StepContext, note: Note) => Promise<string>> = {
   close_workspace: async (ctx) => {
     await platformDb.tenant.updateMany({ where: { id: ctx.tenantId, status: { not: "decommissioned" } }, data: { status: "paused" } });
     await recordAudit(ctx.tenantId, ctx.actor, "tenant.paused", null, { operationId: ctx.operationId });
@@ -138,14 +149,38 @@ const STEP_WORK: Record<OperationStep, (ctx: StepContext) => Promise<string>> = 
   creating_odoo: (ctx) => provisioningStep("creating_odoo", ctx),
   configuring_oidc: (ctx) => provisioningStep("configuring_oidc", ctx),
   seeding: (ctx) => provisioningStep("seeding", ctx),
+  install_modules: (ctx, note) => moduleStep(ctx, (payload) => changeModules(ctx.tenantId, payload.install, "install", note)),
+  remove_modules: (ctx, note) => moduleStep(ctx, (payload) => changeModules(ctx.tenantId, payload.remove, "uninstall", note)),
+  record_bundle: async (ctx) => {
+    const payload = moduleApplyPayload.parse(ctx.payload);
+    const outcome = await recordBundle(ctx.tenantId, payload);
+    await recordAudit(ctx.tenantId, ctx.actor, "tenant.bundle_applied", payload.bundle, { operationId: ctx.operationId, version: payload.version });
+    return outcome;
+  },
   restore_status: async (ctx) => {
     // A rebuild leaves the workspace as it found it; one that was in error is repaired and opens again.
     const status = ctx.statusBefore === "paused" ? "paused" : "active";
     await platformDb.tenant.updateMany({ where: { id: ctx.tenantId, status: { not: "decommissioned" } }, data: { status } });
-    await recordAudit(ctx.tenantId, ctx.actor, "tenant.rebuilt", null, { operationId: ctx.operationId });
+    if (ctx.type === "rebuild") await recordAudit(ctx.tenantId, ctx.actor, "tenant.rebuilt", null, { operationId: ctx.operationId });
     return `workspace ${status}`;
   },
 };
+
+/** A module step: Odoo's refusal of a module is the step's failure, in Odoo's words. */
+async function moduleStep(ctx: StepContext, work: (payload: ReturnType<typeof moduleApplyPayload.parse>) => Promise<string>): Promise<string> {
+  const payload = moduleApplyPayload.parse(ctx.payload);
+  try {
+    return await work(payload);
+  } catch (error) {
+    throw new StepFailure(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** An operation a rollout asked for moves the rollout on when it ends, whichever way. */
+async function moveRolloutOn(payload: Record<string, unknown>): Promise<void> {
+  const rolloutId = typeof payload.rolloutId === "string" ? payload.rolloutId : null;
+  if (rolloutId) await enqueue("advance_bundle_rollout", { rolloutId }, { jobKey: `rollout:${rolloutId}`, queueName: `bundle-rollout:${rolloutId}` });
+}
 
 async function provisioningStep(phase: "starting" | "creating_odoo" | "configuring_oidc" | "seeding", ctx: StepContext): Promise<string> {
   try {
@@ -181,14 +216,16 @@ export async function runOperation(operationId: string): Promise<void> {
   const ctx: StepContext = {
     operationId,
     tenantId: operation.tenant_id,
+    type: operation.type,
     actor: { sub: operation.actor_sub ?? "system", email: operation.actor_email },
     statusBefore: (operation.payload.statusBefore as TenantStatus | undefined) ?? null,
+    payload: operation.payload,
   };
   for (const step of remainingSteps(operation.type, operation.steps_done)) {
     await appendLog(operationId, logLine("info", step, "started"));
     let outcome: string;
     try {
-      outcome = await STEP_WORK[step](ctx);
+      outcome = await STEP_WORK[step](ctx, (message) => appendLog(operationId, logLine("info", step, message)));
     } catch (error) {
       await failOperation(ctx, operation.type, step, error);
       return;
@@ -203,6 +240,7 @@ export async function runOperation(operationId: string): Promise<void> {
       logs = logs || ${JSON.stringify([logLine("info", null, `${operation.type} finished`)])}::jsonb
     WHERE id = ${operationId}::uuid`;
   await recordAudit(ctx.tenantId, ctx.actor, "operation.succeeded", operation.type, { operationId });
+  await moveRolloutOn(ctx.payload);
 }
 
 async function failOperation(ctx: StepContext, type: OperationType, step: OperationStep, error: unknown): Promise<void> {
@@ -228,6 +266,7 @@ async function failOperation(ctx: StepContext, type: OperationType, step: Operat
       details: { operationId: ctx.operationId, step, runbook: runbookPath(step) },
     }),
   );
+  await moveRolloutOn(ctx.payload);
 }
 
 export async function operationDetail(operationId: string) {

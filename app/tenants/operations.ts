@@ -5,11 +5,15 @@ import { type TenantStatus } from "./lifecycle";
  * and when it may be asked for. Shared by the server that runs them and the
  * pages that offer and show them (browser-safe).
  */
-export const OPERATION_TYPES = ["pause", "resume", "rebuild"] as const;
+export const OPERATION_TYPES = ["pause", "resume", "rebuild", "module_apply"] as const;
 export type OperationType = (typeof OPERATION_TYPES)[number];
 
+/** The operations a tenant page's header offers; a bundle is applied from its Modules tab. */
+export const WORKSPACE_ACTIONS = ["pause", "resume", "rebuild"] as const satisfies readonly OperationType[];
+export type WorkspaceAction = (typeof WORKSPACE_ACTIONS)[number];
+
 /** What the API names but a later part of the control plane will run. */
-export const PLANNED_OPERATION_TYPES = ["module_apply", "upgrade_image", "decommission"] as const;
+export const PLANNED_OPERATION_TYPES = ["upgrade_image", "decommission"] as const;
 
 export const OPERATION_STATUSES = ["queued", "running", "succeeded", "failed"] as const;
 export type OperationStatus = (typeof OPERATION_STATUSES)[number];
@@ -25,6 +29,9 @@ export const OPERATION_STEPS = {
   creating_odoo: "Check the Odoo company or database, its modules and the integration user",
   configuring_oidc: "Check Odoo's SSO provider and the members' Odoo users",
   seeding: "Smoke-test the Odoo connection and the company's partner",
+  install_modules: "Install the bundle's modules Odoo lacks, one at a time (Odoo adds their dependencies)",
+  remove_modules: "Uninstall the modules the bundle dropped (Odoo also removes the modules that depend on them)",
+  record_bundle: "Record the bundle version the workspace is on",
   restore_status: "Put the workspace back in the state it was in",
 } as const;
 export type OperationStep = keyof typeof OPERATION_STEPS;
@@ -34,6 +41,7 @@ export const STEPS_OF: Record<OperationType, readonly OperationStep[]> = {
   pause: ["close_workspace"],
   resume: ["verify_odoo", "reopen_workspace"],
   rebuild: ["starting", "creating_odoo", "configuring_oidc", "seeding", "restore_status"],
+  module_apply: ["install_modules", "remove_modules", "record_bundle", "restore_status"],
 };
 
 /** The tenant states an operation may start from; a failed operation leaves the tenant in `error`, from which it can be run again. */
@@ -41,6 +49,7 @@ const STARTS_FROM: Record<OperationType, readonly TenantStatus[]> = {
   pause: ["active", "error"],
   resume: ["paused", "error"],
   rebuild: ["active", "paused", "error"],
+  module_apply: ["active", "paused", "error"],
 };
 
 export function mayStart(type: OperationType, status: string): boolean {
@@ -76,6 +85,11 @@ export const OPERATION_IMPACTS: Record<OperationType, { title: string; impact: s
     impact:
       "Provisioning runs again against Odoo: the company or database, modules, integration user, SSO provider and members' Odoo users are checked and re-created where missing. Nothing that exists is created twice, and no data is removed. Users keep working meanwhile.",
   },
+  module_apply: {
+    title: "Apply this bundle?",
+    impact:
+      "Odoo installs the bundle's modules the workspace lacks (with their dependencies) and uninstalls the ones the bundle dropped, with the modules that depend on them and their data. Odoo reloads while it works, so its users may see a short interruption.",
+  },
 };
 
 /** What an operator checks when a step fails, before re-running the operation (which resumes at that step). */
@@ -96,6 +110,12 @@ export const RUNBOOKS: Record<OperationStep, string[]> = {
     "A member's email is the login of an Odoo user not linked to them: rename or link that user in Odoo, then re-run.",
   ],
   seeding: ["The integration user cannot sign in or read partners: check its groups in Odoo, rotate its credential, then re-run."],
+  install_modules: [
+    "Odoo refused a module: read the log line naming it, then Odoo's server log; fix the module (or drop it from the bundle), then re-run.",
+    "Odoo timed out while installing: the install may still finish; re-run once Odoo answers, installed modules are skipped.",
+  ],
+  remove_modules: ["Odoo refused to uninstall a module: check in Odoo's Apps that nothing else needs it, then re-run."],
+  record_bundle: ["The platform database refused the change: check /readyz and the logs, then re-run."],
   restore_status: ["The platform database refused the change: check /readyz and the logs, then re-run."],
 };
 

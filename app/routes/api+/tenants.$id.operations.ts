@@ -2,6 +2,7 @@ import { type ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { requirePlatformUser } from "~/auth/guards.server";
 import { TENANT_OPERATIONS_ROLES } from "~/auth/roles";
+import { requestBundleApply } from "~/catalog/bundles.server";
 import { apiError } from "~/http.server";
 import { OPERATION_TYPES, PLANNED_OPERATION_TYPES } from "~/tenants/operations";
 import { requestOperation } from "~/tenants/operations.server";
@@ -9,10 +10,15 @@ import { formatZodIssues } from "~/utils/zod-issues";
 
 const OperationBody = z.object({ type: z.string().min(1).max(40), params: z.record(z.string(), z.unknown()).optional() }).strict();
 
+/** module_apply's params: the bundle and, to apply another than its current one, the version. */
+const ModuleApplyParams = z.object({ bundle: z.string().min(1).max(40), version: z.number().int().positive().optional() }).strict();
+
 /**
  * POST /api/tenants/:id/operations `{ type, params? }`: queues a lifecycle
  * operation (202 `{ operation_id }`); 409 when the workspace's state does not
  * allow it or another operation is under way; 400 for a type not built yet.
+ * module_apply takes `params: { bundle, version? }` and plans the install and
+ * remove lists against the tenant's Odoo now (400 when Odoo cannot be read).
  */
 export async function action({ request, params }: ActionFunctionArgs) {
   if (request.method !== "POST") return apiError(405, "method_not_allowed", "Use POST");
@@ -35,13 +41,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
   const known = z.enum(OPERATION_TYPES).safeParse(type);
   if (!known.success) return apiError(400, "invalid_body", `type: one of ${[...OPERATION_TYPES, ...PLANNED_OPERATION_TYPES].join(", ")}`);
-  const result = await requestOperation(id.data, {
-    type: known.data,
-    source: "api",
-    actor: { sub: viewer.sub, email: viewer.email },
-    payload: body.data.params ? { params: body.data.params } : undefined,
-  });
-  if (!result.ok) return apiError(result.status, result.status === 404 ? "not_found" : "conflict", result.reason);
+  const actor = { sub: viewer.sub, email: viewer.email };
+  let result;
+  if (known.data === "module_apply") {
+    const apply = ModuleApplyParams.safeParse(body.data.params ?? {});
+    if (!apply.success) return apiError(400, "invalid_body", formatZodIssues(apply.error, "params"));
+    result = await requestBundleApply(id.data, { ...apply.data, source: "api", actor });
+  } else {
+    result = await requestOperation(id.data, { type: known.data, source: "api", actor, payload: body.data.params ? { params: body.data.params } : undefined });
+  }
+  if (!result.ok) return apiError(result.status, { 400: "invalid_request", 404: "not_found", 409: "conflict" }[result.status], result.reason);
   return Response.json({ operation_id: result.operationId, status: "queued" }, { status: 202, headers: { "Cache-Control": "no-store" } });
 }
 

@@ -63,6 +63,11 @@ export function AppHeader({ viewer }: { viewer: HeaderViewer }) {
                   Alerts
                 </NavLink>
               ) : null}
+              {canOperateTenants(viewer!.roles) ? (
+                <NavLink to="/admin/catalog" className={navClass}>
+                  Catalog
+                </NavLink>
+              ) : null}
             </nav>
           ) : null}
           {viewer?.devTenants ? <DevTenantSelector tenants={viewer.devTenants} current={viewer.tenant?.slug ?? null} /> : null}

@@ -4,6 +4,9 @@ import { type ReactNode } from "react";
 import { z } from "zod";
 import { requirePlatformUser, requireRole } from "~/auth/guards.server";
 import { TENANT_OPERATIONS_ROLES } from "~/auth/roles";
+import { requestBundleApply, listBundles } from "~/catalog/bundles.server";
+import { installedModules } from "~/catalog/module-apply.server";
+import { TenantModules } from "~/catalog/tenant-modules";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Badge, statusTone } from "~/components/ui/badge";
 import { Button } from "~/components/ui/button";
@@ -22,8 +25,8 @@ import { requestProvisioning } from "~/tenants/provisioning.server";
 import { formatWhenWithSeconds, isoDay } from "~/utils/date-format";
 import { withSearchParams } from "~/utils/search-params";
 
-/** The tabs built so far; the others of the seed (Modules, Infra, SSO, Analytics, Billing) appear as they are built. */
-const TABS = ["overview", "logs"] as const;
+/** The tabs built so far; the others of the seed (Infra, SSO, Analytics, Billing) appear as they are built. */
+const TABS = ["overview", "modules", "logs"] as const;
 type Tab = (typeof TABS)[number];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -32,7 +35,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const detail = id.success ? await tenantDetail(id.data) : null;
   invariantFound(detail, "No such tenant");
   const url = new URL(request.url);
-  const tab: Tab = url.searchParams.get("tab") === "logs" ? "logs" : "overview";
+  const tab: Tab = TABS.find((t) => t === url.searchParams.get("tab")) ?? "overview";
   const range = logRange(url);
   const logs = await tenantLogs(detail.tenant.id, tab === "logs" ? range : { from: new Date(Date.now() - 30 * 86_400_000), to: new Date() });
   const openOperationId = z.uuid().safeParse(url.searchParams.get("operation"));
@@ -43,9 +46,36 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     range: { from: isoDay(range.from), to: isoDay(new Date(range.to.getTime() - 1)) },
     logs: tab === "logs" ? logs : { ...logs, audit: logs.audit.slice(0, 10), operations: logs.operations.slice(0, 10) },
     openOperation: openOperation?.tenantId === detail.tenant.id ? openOperation : null,
+    modules: tab === "modules" ? await modulesTab(detail.tenant.id) : null,
     roles: viewer.roles,
     phases: PROVISIONING_PHASES,
     cap: LOG_EVENTS_CAP,
+  };
+}
+
+/** The Modules tab reads the tenant's Odoo now; an Odoo that does not answer is said, not thrown. */
+async function modulesTab(tenantId: string) {
+  const [tenant, bundles] = await Promise.all([
+    platformDb.tenant.findUniqueOrThrow({
+      where: { id: tenantId },
+      select: { bundleCode: true, bundleVersion: true, odooConnection: { select: { tenantId: true } } },
+    }),
+    listBundles(),
+  ]);
+  let installed = null;
+  let odooError = null;
+  if (tenant.odooConnection) {
+    try {
+      installed = (await installedModules(tenantId)).map(({ name, summary, source, dependencies }) => ({ name, summary, source, dependencies }));
+    } catch (error) {
+      odooError = error instanceof Error ? error.message : String(error);
+    }
+  } else odooError = "the workspace has no Odoo yet";
+  return {
+    installed,
+    odooError,
+    bundle: tenant.bundleCode ? { code: tenant.bundleCode, version: tenant.bundleVersion } : null,
+    bundles: bundles.map(({ code, name, version, modules }) => ({ code, name, version, modules })),
   };
 }
 
@@ -55,6 +85,7 @@ const TenantAction = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("retry") }),
   z.object({ intent: z.enum(WORKSPACE_ACTIONS) }),
   z.object({ intent: z.literal("rerun"), operationId: z.uuid() }),
+  z.object({ intent: z.literal("apply_bundle"), bundle: z.string().min(1) }),
 ]);
 
 type ActionResult = { ok: boolean; intent: z.infer<typeof TenantAction>["intent"] | null; message: string; operationId?: string };
@@ -102,6 +133,12 @@ export async function action({ request, params }: ActionFunctionArgs): Promise<A
       const result = await requestOperation(id, { type: input.intent, source: "ui", actor });
       if (!result.ok) return { ok: false, intent: input.intent, message: result.reason };
       return { ok: true, intent: input.intent, message: `${operationLabel(input.intent)} queued; follow it below.`, operationId: result.operationId };
+    }
+    case "apply_bundle": {
+      requireRole(request, viewer, ["platform_owner", "platform_operator"]);
+      const result = await requestBundleApply(id, { bundle: input.bundle, source: "ui", actor });
+      if (!result.ok) return { ok: false, intent: "apply_bundle", message: result.reason };
+      return { ok: true, intent: "apply_bundle", message: `Applying ${input.bundle} queued; follow it below.`, operationId: result.operationId };
     }
     case "rerun": {
       requireRole(request, viewer, ["platform_owner", "platform_operator"]);
@@ -220,7 +257,9 @@ export default function TenantDetail() {
         </aside>
       ) : null}
 
-      {tab === "overview" ? <OverviewTab /> : <LogsTab />}
+      {tab === "overview" ? <OverviewTab /> : null}
+      {tab === "modules" && data.modules ? <TenantModules {...data.modules} canApply={canOperate} /> : null}
+      {tab === "logs" ? <LogsTab /> : null}
     </Page>
   );
 }

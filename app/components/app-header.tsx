@@ -68,6 +68,11 @@ export function AppHeader({ viewer }: { viewer: HeaderViewer }) {
                   SSO
                 </NavLink>
               ) : null}
+              {canOperateTenants(viewer!.roles) ? (
+                <NavLink to="/admin/catalog" className={navClass}>
+                  Catalog
+                </NavLink>
+              ) : null}
             </nav>
           ) : null}
           {viewer?.devTenants ? <DevTenantSelector tenants={viewer.devTenants} current={viewer.tenant?.slug ?? null} /> : null}

@@ -19,6 +19,8 @@ export const taskContracts = {
   },
   /** One lifecycle operation (tenant_operations row); a crash mid-step resumes at that step. */
   run_tenant_operation: { schema: z.object({ operationId: z.uuid() }), maxAttempts: 3 },
+  /** A bundle rollout's next move (sync its tenants' operations, start the next wave, finish); idempotent. */
+  advance_bundle_rollout: { schema: z.object({ rolloutId: z.uuid() }), maxAttempts: 5 },
   prune_worker_heartbeats: { schema: z.object({ olderThanHours: z.number().int().positive().default(24) }).passthrough(), maxAttempts: 3 },
   prune_rate_limits: { schema: z.object({ olderThanMinutes: z.number().int().positive().default(10) }).passthrough(), maxAttempts: 3 },
   sync_odoo_member: { schema: z.object({ tenantId: z.uuid(), userId: z.uuid() }), maxAttempts: 5 },

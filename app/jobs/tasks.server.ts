@@ -1,4 +1,5 @@
 import acraSweep from "../../tasks/acra_sweep";
+import advanceBundleRollout from "../../tasks/advance_bundle_rollout";
 import alertDigest from "../../tasks/alert_digest";
 import deliverAlert from "../../tasks/deliver_alert";
 import deliverWebhook from "../../tasks/deliver_webhook";
@@ -32,6 +33,7 @@ import { type taskContracts, type TaskName } from "./payloads";
 export const taskDefinitions = {
   provision_tenant: provisionTenant,
   run_tenant_operation: runTenantOperation,
+  advance_bundle_rollout: advanceBundleRollout,
   prune_worker_heartbeats: pruneWorkerHeartbeats,
   prune_rate_limits: pruneRateLimits,
   sync_odoo_member: syncOdooMember,

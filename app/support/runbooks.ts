@@ -24,6 +24,12 @@ export const RUNBOOKS: Record<OperationStep, string[]> = {
     "A member's email is the login of an Odoo user not linked to them: rename or link that user in Odoo, then re-run.",
   ],
   seeding: ["The integration user cannot sign in or read partners: check its groups in Odoo, rotate its credential, then re-run."],
+  install_modules: [
+    "Odoo refused a module: read the log line naming it, then Odoo's server log; fix the module (or drop it from the bundle), then re-run.",
+    "Odoo timed out while installing: the install may still finish; re-run once Odoo answers, installed modules are skipped.",
+  ],
+  remove_modules: ["Odoo refused to uninstall a module: check in Odoo's Apps that nothing else needs it, then re-run."],
+  record_bundle: ["The platform database refused the change: check /readyz and the logs, then re-run."],
   restore_status: ["The platform database refused the change: check /readyz and the logs, then re-run."],
   activate: ["The platform database refused the change: check /readyz and the logs, then re-run."],
   export_data: [

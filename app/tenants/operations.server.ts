@@ -1,5 +1,6 @@
 import { raiseAlert } from "~/alerts/alerts.server";
 import { recordAudit, type Actor } from "~/audit.server";
+import { changeModules, moduleApplyPayload, recordBundle } from "~/catalog/module-apply.server";
 import { db, platformDb } from "~/db.server";
 import { type Prisma } from "~/generated/prisma/client";
 import { enqueue } from "~/jobs/enqueue.server";
@@ -116,7 +117,17 @@ async function appendLog(operationId: string, line: OperationLogLine): Promise<v
   await platformDb.$executeRaw`UPDATE tenant_operations SET logs = logs || ${JSON.stringify([line])}::jsonb WHERE id = ${operationId}::uuid`;
 }
 
-type StepContext = { operationId: string; tenantId: string; actor: Actor; statusBefore: TenantStatus | null; payload: Record<string, unknown> };
+type StepContext = {
+  operationId: string;
+  tenantId: string;
+  type: OperationType;
+  actor: Actor;
+  statusBefore: TenantStatus | null;
+  payload: Record<string, unknown>;
+};
+
+/** Adds a line to the running step's log (a step working through a list logs each item). */
+type Note = (message: string) => Promise<void>;
 
 class StepFailure extends Error {}
 
@@ -138,7 +149,7 @@ async function odooStep(work: () => Promise<string>): Promise<string> {
   }
 }
 
-const STEP_WORK: Record<OperationStep, (ctx: StepContext) => Promise<string>> = {
+const STEP_WORK: Record<OperationStep, (ctx: StepContext, note: Note) => Promise<string>> = {
   close_workspace: async (ctx) => {
     await platformDb.tenant.updateMany({ where: { id: ctx.tenantId, status: { not: "decommissioned" } }, data: { status: "paused" } });
     await recordAudit(ctx.tenantId, ctx.actor, "tenant.paused", null, { operationId: ctx.operationId });
@@ -160,11 +171,19 @@ const STEP_WORK: Record<OperationStep, (ctx: StepContext) => Promise<string>> = 
   creating_odoo: (ctx) => provisioningStep("creating_odoo", ctx),
   configuring_oidc: (ctx) => provisioningStep("configuring_oidc", ctx),
   seeding: (ctx) => provisioningStep("seeding", ctx),
+  install_modules: (ctx, note) => moduleStep(ctx, (payload) => changeModules(ctx.tenantId, payload.install, "install", note)),
+  remove_modules: (ctx, note) => moduleStep(ctx, (payload) => changeModules(ctx.tenantId, payload.remove, "uninstall", note)),
+  record_bundle: async (ctx) => {
+    const payload = moduleApplyPayload.parse(ctx.payload);
+    const outcome = await recordBundle(ctx.tenantId, payload);
+    await recordAudit(ctx.tenantId, ctx.actor, "tenant.bundle_applied", payload.bundle, { operationId: ctx.operationId, version: payload.version });
+    return outcome;
+  },
   restore_status: async (ctx) => {
     // A rebuild leaves the workspace as it found it; one that was in error is repaired and opens again.
     const status = ctx.statusBefore === "paused" ? "paused" : "active";
     await platformDb.tenant.updateMany({ where: { id: ctx.tenantId, status: { not: "decommissioned" } }, data: { status } });
-    await recordAudit(ctx.tenantId, ctx.actor, "tenant.rebuilt", null, { operationId: ctx.operationId });
+    if (ctx.type === "rebuild") await recordAudit(ctx.tenantId, ctx.actor, "tenant.rebuilt", null, { operationId: ctx.operationId });
     return `workspace ${status}`;
   },
   activate: async (ctx) => {
@@ -192,6 +211,22 @@ const STEP_WORK: Record<OperationStep, (ctx: StepContext) => Promise<string>> = 
   dump_odoo: (ctx) => odooStep(() => backupOdooDatabase(ctx)),
   restore_odoo: (ctx) => odooStep(() => restoreOdooDatabase({ tenantId: ctx.tenantId, backupId: String(ctx.payload.backupId ?? "") })),
 };
+
+/** A module step: Odoo's refusal of a module is the step's failure, in Odoo's words. */
+async function moduleStep(ctx: StepContext, work: (payload: ReturnType<typeof moduleApplyPayload.parse>) => Promise<string>): Promise<string> {
+  const payload = moduleApplyPayload.parse(ctx.payload);
+  try {
+    return await work(payload);
+  } catch (error) {
+    throw new StepFailure(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** An operation a rollout asked for moves the rollout on when it ends, whichever way. */
+async function moveRolloutOn(payload: Record<string, unknown>): Promise<void> {
+  const rolloutId = typeof payload.rolloutId === "string" ? payload.rolloutId : null;
+  if (rolloutId) await enqueue("advance_bundle_rollout", { rolloutId }, { jobKey: `rollout:${rolloutId}`, queueName: `bundle-rollout:${rolloutId}` });
+}
 
 async function provisioningStep(phase: "starting" | "creating_odoo" | "configuring_oidc" | "seeding", ctx: StepContext): Promise<string> {
   try {
@@ -227,6 +262,7 @@ export async function runOperation(operationId: string): Promise<void> {
   const ctx: StepContext = {
     operationId,
     tenantId: operation.tenant_id,
+    type: operation.type,
     actor: { sub: operation.actor_sub ?? "system", email: operation.actor_email },
     statusBefore: (operation.payload.statusBefore as TenantStatus | undefined) ?? null,
     payload: operation.payload,
@@ -235,7 +271,7 @@ export async function runOperation(operationId: string): Promise<void> {
     await appendLog(operationId, logLine("info", step, "started"));
     let outcome: string;
     try {
-      outcome = await STEP_WORK[step](ctx);
+      outcome = await STEP_WORK[step](ctx, (message) => appendLog(operationId, logLine("info", step, message)));
     } catch (error) {
       if (error instanceof StepWaits) return waitForStep(ctx, step, error.until);
       await failOperation(ctx, operation.type, step, error);
@@ -251,6 +287,7 @@ export async function runOperation(operationId: string): Promise<void> {
       logs = logs || ${JSON.stringify([logLine("info", null, `${operation.type} finished`)])}::jsonb
     WHERE id = ${operationId}::uuid`;
   await recordAudit(ctx.tenantId, ctx.actor, "operation.succeeded", operation.type, { operationId });
+  await moveRolloutOn(ctx.payload);
 }
 
 /** Queued again for when the step may run; the operation stays open meanwhile, so nothing else runs on the workspace. */
@@ -289,6 +326,7 @@ async function failOperation(ctx: StepContext, type: OperationType, step: Operat
       details: { operationId: ctx.operationId, step, runbook: runbookPath(step) },
     }),
   );
+  await moveRolloutOn(ctx.payload);
 }
 
 export async function operationDetail(operationId: string) {

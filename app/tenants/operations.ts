@@ -5,17 +5,18 @@ import { type TenantStatus } from "./lifecycle";
  * and when it may be asked for. Shared by the server that runs them and the
  * pages that offer and show them (browser-safe).
  */
-export const OPERATION_TYPES = ["create", "pause", "resume", "rebuild", "decommission", "backup", "restore"] as const;
+export const OPERATION_TYPES = ["create", "pause", "resume", "rebuild", "module_apply", "decommission", "backup", "restore"] as const;
 export type OperationType = (typeof OPERATION_TYPES)[number];
 
-/** The operations an operator starts from a tenant's header (create comes from the wizard, the others from their own sections). */
-export const HEADER_OPERATION_TYPES = ["pause", "resume", "rebuild"] as const satisfies readonly OperationType[];
+/** The operations a tenant page's header offers (create comes from the wizard, a bundle from the Modules tab, the others from their own sections). */
+export const WORKSPACE_ACTIONS = ["pause", "resume", "rebuild"] as const satisfies readonly OperationType[];
+export type WorkspaceAction = (typeof WORKSPACE_ACTIONS)[number];
 
 /** What only a platform owner may start: it creates or deletes a workspace. */
 export const OWNER_OPERATION_TYPES: readonly OperationType[] = ["create", "decommission"];
 
 /** What the API names but a later part of the control plane will run. */
-export const PLANNED_OPERATION_TYPES = ["module_apply", "upgrade_image"] as const;
+export const PLANNED_OPERATION_TYPES = ["upgrade_image"] as const;
 
 export const OPERATION_STATUSES = ["queued", "running", "succeeded", "failed"] as const;
 export type OperationStatus = (typeof OPERATION_STATUSES)[number];
@@ -31,6 +32,9 @@ export const OPERATION_STEPS = {
   creating_odoo: "Check the Odoo company or database, its modules and the integration user",
   configuring_oidc: "Check Odoo's SSO provider and the members' Odoo users",
   seeding: "Smoke-test the Odoo connection and the company's partner",
+  install_modules: "Install the bundle's modules Odoo lacks, one at a time (Odoo adds their dependencies)",
+  remove_modules: "Uninstall the modules the bundle dropped (Odoo also removes the modules that depend on them)",
+  record_bundle: "Record the bundle version the workspace is on",
   restore_status: "Put the workspace back in the state it was in",
   activate: "Open the new workspace to its users",
   export_data: "Export the workspace's tables and its Odoo data into a downloadable archive",
@@ -52,6 +56,7 @@ export const STEPS_OF: Record<OperationType, readonly OperationStep[]> = {
   decommission: ["export_data", "await_grace_period", "remove_odoo", "purge_rows", "write_receipt"],
   backup: ["dump_odoo"],
   restore: ["restore_odoo"],
+  module_apply: ["install_modules", "remove_modules", "record_bundle", "restore_status"],
 };
 
 /** The tenant states an operation may start from; a failed operation leaves the tenant in `error`, from which it can be run again. */
@@ -63,6 +68,7 @@ const STARTS_FROM: Record<OperationType, readonly TenantStatus[]> = {
   decommission: ["active", "paused", "error"],
   backup: ["active", "paused"],
   restore: ["active", "paused", "error"],
+  module_apply: ["active", "paused", "error"],
 };
 
 export function mayStart(type: OperationType, status: string): boolean {
@@ -115,6 +121,11 @@ export const OPERATION_IMPACTS: Record<OperationType, { title: string; impact: s
     title: "Restore this backup?",
     impact:
       "The workspace's Odoo database is dropped and replaced by the backup: everything changed in Odoo since the backup was taken is lost. Odoo is unavailable to its users for the few seconds this takes.",
+  },
+  module_apply: {
+    title: "Apply this bundle?",
+    impact:
+      "Odoo installs the bundle's modules the workspace lacks (with their dependencies) and uninstalls the ones the bundle dropped, with the modules that depend on them and their data. Odoo reloads while it works, so its users may see a short interruption.",
   },
 };
 

@@ -94,7 +94,7 @@ describe("POST /api/tenants/:id/operations and the operations API", () => {
     const recent = await call("/api/operations/recent?limit=5");
     expect((recent.body.items as Array<{ id: string }>)[0]!.id).toBe(operationId);
 
-    for (const type of ["module_apply", "upgrade_image"]) {
+    for (const type of ["upgrade_image"]) {
       expect(await call(`/api/tenants/${north.id}/operations`, { json: { type }, params: { id: north.id } })).toMatchObject({
         status: 400,
         body: { error: "not_available_yet", reason: "not_built", message: expect.stringContaining(`${type} is not available yet`) },
@@ -106,6 +106,17 @@ describe("POST /api/tenants/:id/operations and the operations API", () => {
     expect(await call(`/api/tenants/${north.id}/operations`, { json: { type: "restore", params: {} }, params: { id: north.id } })).toMatchObject({
       status: 400,
       body: { message: expect.stringContaining("backup_id") },
+    });
+    // module_apply plans against the workspace's Odoo, which this one does not have yet.
+    expect(
+      await call(`/api/tenants/${north.id}/operations`, { json: { type: "module_apply", params: { bundle: "sales-core" } }, params: { id: north.id } }),
+    ).toMatchObject({
+      status: 400,
+      body: { error: "invalid_request", message: "The workspace has no Odoo yet: provisioning creates it" },
+    });
+    expect(await call(`/api/tenants/${north.id}/operations`, { json: { type: "module_apply" }, params: { id: north.id } })).toMatchObject({
+      status: 400,
+      body: { error: "invalid_body" },
     });
     expect(await call(`/api/tenants/${north.id}/operations`, { json: { type: "pause" }, params: { id: north.id } })).toMatchObject({
       status: 409,

@@ -15,6 +15,7 @@ import { memberCookie } from "../support/workspace-users";
 let standIns: StandIns;
 let tenant: Tenant;
 let fileId: string;
+let rolloutId: string;
 const cookies: Record<string, string> = {};
 const tokens: Record<string, string> = {};
 
@@ -168,6 +169,58 @@ const MATRIX: Row[] = [
     params: () => ({ id: tenant.id, fileId }),
     expected: operations,
   },
+  {
+    name: "GET /admin/tenants/:id?tab=modules",
+    route: () => import("~/routes/admin+/tenants.$id"),
+    method: "GET",
+    path: () => `/admin/tenants/${tenant.id}?tab=modules`,
+    params: id,
+    expected: operations,
+  },
+  {
+    name: "POST /admin/tenants/:id apply_bundle",
+    route: () => import("~/routes/admin+/tenants.$id"),
+    method: "POST",
+    path: () => `/admin/tenants/${tenant.id}`,
+    params: id,
+    form: { intent: "apply_bundle", bundle: "sales-core" },
+    expected: operations,
+  },
+  // module_catalog: operators view it and run rollouts; only owners create or edit bundles
+  { name: "GET /admin/catalog", route: () => import("~/routes/admin+/catalog"), method: "GET", path: () => "/admin/catalog", expected: operations },
+  ...(["refresh", "rollout"] as const).map((intent): Row => ({
+    name: `POST /admin/catalog ${intent}`,
+    route: () => import("~/routes/admin+/catalog"),
+    method: "POST",
+    path: () => "/admin/catalog",
+    form: { intent },
+    expected: operations,
+  })),
+  {
+    name: "POST /admin/catalog save",
+    route: () => import("~/routes/admin+/catalog"),
+    method: "POST",
+    path: () => "/admin/catalog",
+    // Refused by the form's rules once the role is let through (no module chosen): the answer is the form again.
+    form: { intent: "save", code: "matrix-bundle", name: "Matrix", type: "addon" },
+    expected: ownerOnly,
+  },
+  {
+    name: "GET /admin/catalog/rollouts/:id",
+    route: () => import("~/routes/admin+/catalog_.rollouts.$id"),
+    method: "GET",
+    path: () => `/admin/catalog/rollouts/${rolloutId}`,
+    params: () => ({ id: rolloutId }),
+    expected: operations,
+  },
+  {
+    name: "POST /admin/catalog/rollouts/:id rollback",
+    route: () => import("~/routes/admin+/catalog_.rollouts.$id"),
+    method: "POST",
+    path: () => `/admin/catalog/rollouts/${rolloutId}`,
+    params: () => ({ id: rolloutId }),
+    expected: operations,
+  },
   // billing_overview
   { name: "GET /admin/billing", route: () => import("~/routes/admin+/billing"), method: "GET", path: () => "/admin/billing", expected: billing },
   // API (seed §5.2)
@@ -216,6 +269,36 @@ const MATRIX: Row[] = [
     },
     expected: ownerOnly,
   },
+  {
+    name: "GET /api/catalog/modules",
+    route: () => import("~/routes/api+/catalog.modules"),
+    method: "GET",
+    path: () => "/api/catalog/modules",
+    expected: operations,
+  },
+  {
+    name: "POST /api/catalog/modules",
+    route: () => import("~/routes/api+/catalog.modules"),
+    method: "POST",
+    path: () => "/api/catalog/modules",
+    json: {},
+    expected: operations,
+  },
+  {
+    name: "GET /api/catalog/bundles",
+    route: () => import("~/routes/api+/catalog.bundles"),
+    method: "GET",
+    path: () => "/api/catalog/bundles",
+    expected: operations,
+  },
+  {
+    name: "POST /api/catalog/bundles",
+    route: () => import("~/routes/api+/catalog.bundles"),
+    method: "POST",
+    path: () => "/api/catalog/bundles",
+    json: { code: "matrix-api", name: "Matrix API", type: "addon", modules: ["crm"] },
+    expected: ownerOnly,
+  },
 ];
 
 beforeAll(async () => {
@@ -228,6 +311,19 @@ beforeAll(async () => {
     data: { tenantId: tenant.id, kind: "backup", filename: "matrix.zip", contentType: "application/zip", content: new Uint8Array([80, 75]), sizeBytes: 2 },
   });
   fileId = file.id;
+  // A stopped rollout of the bundle's first version: its rollback is refused (409) once the role is let through.
+  rolloutId = (
+    await platformDb.bundleRollout.create({
+      data: {
+        bundleCode: "sales-core",
+        version: 1,
+        canaryTenantId: tenant.id,
+        batchSize: 1,
+        status: "stopped",
+        tenants: { create: [{ tenantId: tenant.id, wave: 0, state: "failed" }] },
+      },
+    })
+  ).id;
   for (const role of ROLES) {
     const roles = role === "tenant_admin" ? ["admin"] : [role];
     const tenantId = role === "tenant_admin" ? tenant.id : null;

@@ -4,6 +4,9 @@ import { type ReactNode } from "react";
 import { z } from "zod";
 import { requirePlatformUser, requireRole } from "~/auth/guards.server";
 import { TENANT_OPERATIONS_ROLES } from "~/auth/roles";
+import { requestBundleApply, listBundles } from "~/catalog/bundles.server";
+import { installedModules } from "~/catalog/module-apply.server";
+import { TenantModules } from "~/catalog/tenant-modules";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Badge, statusTone } from "~/components/ui/badge";
 import { Button } from "~/components/ui/button";
@@ -22,7 +25,7 @@ import { useLiveRefresh } from "~/tenants/live-refresh";
 import { backupRefusal } from "~/tenants/odoo-backups.server";
 import { NoOdooConnectionError, rotateOdooCredential, verifyOdooConnection } from "~/tenants/odoo-credential.server";
 import { OperationPanel } from "~/tenants/operation-panel";
-import { HEADER_OPERATION_TYPES, mayStart, OPERATION_IMPACTS, type OperationType } from "~/tenants/operations";
+import { mayStart, OPERATION_IMPACTS, WORKSPACE_ACTIONS, type OperationType, type WorkspaceAction } from "~/tenants/operations";
 import { operationDetail, requestOperation, rerunOperation } from "~/tenants/operations.server";
 import { requestProvisioning } from "~/tenants/provisioning.server";
 import { tenantFiles } from "~/tenants/tenant-files.server";
@@ -30,8 +33,8 @@ import { ODOO_MODE_LABELS, SSO_MODE_LABELS } from "~/tenants/tenant-wizard";
 import { formatWhenWithSeconds, isoDay } from "~/utils/date-format";
 import { withSearchParams } from "~/utils/search-params";
 
-/** The tabs built so far; the others of the seed (Modules, Infra, SSO, Analytics, Billing) appear as they are built. */
-const TABS = ["overview", "logs"] as const;
+/** The tabs built so far; the others of the seed (Infra, SSO, Analytics, Billing) appear as they are built. */
+const TABS = ["overview", "modules", "logs"] as const;
 type Tab = (typeof TABS)[number];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -40,7 +43,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const detail = id.success ? await tenantDetail(id.data) : null;
   invariantFound(detail, "No such tenant");
   const url = new URL(request.url);
-  const tab: Tab = url.searchParams.get("tab") === "logs" ? "logs" : "overview";
+  const tab: Tab = TABS.find((t) => t === url.searchParams.get("tab")) ?? "overview";
   const range = logRange(url);
   const logs = await tenantLogs(detail.tenant.id, tab === "logs" ? range : { from: new Date(Date.now() - 30 * 86_400_000), to: new Date() });
   const openOperationId = z.uuid().safeParse(url.searchParams.get("operation"));
@@ -54,6 +57,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     range: { from: isoDay(range.from), to: isoDay(new Date(range.to.getTime() - 1)) },
     logs: tab === "logs" ? logs : { ...logs, audit: logs.audit.slice(0, 10), operations: logs.operations.slice(0, 10) },
     openOperation: openOperation?.tenantId === detail.tenant.id ? openOperation : null,
+    modules: tab === "modules" ? await modulesTab(detail.tenant.id) : null,
     roles: viewer.roles,
     graceDays: env().DECOMMISSION_GRACE_DAYS,
     phases: PROVISIONING_PHASES,
@@ -61,14 +65,41 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
+/** The Modules tab reads the tenant's Odoo now; an Odoo that does not answer is said, not thrown. */
+async function modulesTab(tenantId: string) {
+  const [tenant, bundles] = await Promise.all([
+    platformDb.tenant.findUniqueOrThrow({
+      where: { id: tenantId },
+      select: { bundleCode: true, bundleVersion: true, odooConnection: { select: { tenantId: true } } },
+    }),
+    listBundles(),
+  ]);
+  let installed = null;
+  let odooError = null;
+  if (tenant.odooConnection) {
+    try {
+      installed = (await installedModules(tenantId)).map(({ name, summary, source, dependencies }) => ({ name, summary, source, dependencies }));
+    } catch (error) {
+      odooError = error instanceof Error ? error.message : String(error);
+    }
+  } else odooError = "the workspace has no Odoo yet";
+  return {
+    installed,
+    odooError,
+    bundle: tenant.bundleCode ? { code: tenant.bundleCode, version: tenant.bundleVersion } : null,
+    bundles: bundles.map(({ code, name, version, modules }) => ({ code, name, version, modules })),
+  };
+}
+
 const TenantAction = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("verify") }),
   z.object({ intent: z.literal("rotate") }),
   z.object({ intent: z.literal("retry") }),
-  z.object({ intent: z.enum([...HEADER_OPERATION_TYPES, "backup"]) }),
+  z.object({ intent: z.enum([...WORKSPACE_ACTIONS, "backup"]) }),
   z.object({ intent: z.literal("decommission"), confirmSlug: z.string() }),
   z.object({ intent: z.literal("restore"), backupId: z.uuid() }),
   z.object({ intent: z.literal("rerun"), operationId: z.uuid() }),
+  z.object({ intent: z.literal("apply_bundle"), bundle: z.string().min(1) }),
 ]);
 
 type ActionResult = { ok: boolean; intent: z.infer<typeof TenantAction>["intent"] | null; message: string; operationId?: string };
@@ -129,6 +160,12 @@ export async function action({ request, params }: ActionFunctionArgs): Promise<A
       if (!result.ok) return { ok: false, intent: input.intent, message: result.reason };
       return { ok: true, intent: input.intent, message: `${operationLabel(input.intent)} queued; follow it below.`, operationId: result.operationId };
     }
+    case "apply_bundle": {
+      requireRole(request, viewer, ["platform_owner", "platform_operator"]);
+      const result = await requestBundleApply(id, { bundle: input.bundle, source: "ui", actor });
+      if (!result.ok) return { ok: false, intent: "apply_bundle", message: result.reason };
+      return { ok: true, intent: "apply_bundle", message: `Applying ${input.bundle} queued; follow it below.`, operationId: result.operationId };
+    }
     case "rerun": {
       requireRole(request, viewer, ["platform_owner", "platform_operator"]);
       const operation = await platformDb.tenantOperation.findFirst({ where: { id: input.operationId, tenantId: id }, select: { id: true } });
@@ -143,6 +180,7 @@ export async function action({ request, params }: ActionFunctionArgs): Promise<A
 
 const OPERATION_LABELS: Record<OperationType, string> = {
   create: "Create",
+  module_apply: "Apply bundle",
   pause: "Pause",
   resume: "Resume",
   rebuild: "Rebuild",
@@ -206,9 +244,7 @@ export default function TenantDetail() {
       }
       actions={
         <>
-          {canOperate
-            ? HEADER_OPERATION_TYPES.filter((type) => mayStart(type, tenant.status)).map((type) => <OperationConfirm key={type} type={type} />)
-            : null}
+          {canOperate ? WORKSPACE_ACTIONS.filter((type) => mayStart(type, tenant.status)).map((type) => <OperationConfirm key={type} type={type} />) : null}
           {roles.includes("platform_owner") && mayStart("decommission", tenant.status) ? <DecommissionConfirm slug={tenant.slug} /> : null}
           {odooUrl ? (
             <a
@@ -263,13 +299,15 @@ export default function TenantDetail() {
         </aside>
       ) : null}
 
-      {tab === "overview" ? <OverviewTab /> : <LogsTab />}
+      {tab === "overview" ? <OverviewTab /> : null}
+      {tab === "modules" && data.modules ? <TenantModules {...data.modules} canApply={canOperate} /> : null}
+      {tab === "logs" ? <LogsTab /> : null}
     </Page>
   );
 }
 
 /** The action's confirmation: what it does to the workspace, before anything happens. */
-function OperationConfirm({ type }: { type: OperationType }) {
+function OperationConfirm({ type }: { type: WorkspaceAction }) {
   const navigation = useNavigation();
   const busy = navigation.state === "submitting" && navigation.formData?.get("intent") === type;
   const { title, impact } = OPERATION_IMPACTS[type];

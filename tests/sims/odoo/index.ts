@@ -1,5 +1,5 @@
-export { startOdooSimulator, SimState } from "./server";
-export type { FaultKind, FaultSpec, OdooSimulator, OdooSimulatorOptions, RecordedCall, SimDatabaseOptions } from "./server";
+export { MODULE_FAULTS_PATH, startOdooSimulator, SimState } from "./server";
+export type { FaultKind, FaultSpec, ModuleInstallFault, OdooSimulator, OdooSimulatorOptions, RecordedCall, SimDatabaseOptions } from "./server";
 export { SimDatabase } from "./orm";
 export { cleanWebsite } from "./models";
 export { companiesWithoutCrm, linkDemoSalespeople, seedDemoCrm } from "./demo-crm";

@@ -1,7 +1,8 @@
 import { CRM_MODELS, installCrmData, installMailData } from "./crm-models";
-import { accessDenied, integrityError, userError, validationError } from "./errors";
+import { integrityError, userError, validationError } from "./errors";
 import { mailBlacklist } from "./mail-blacklist";
 import { envCompany, model, SUPERUSER_ID, type ModelDef } from "./model-kit";
+import { irModuleModule, irModuleModuleDependency, seedModules, type ModuleManifest } from "./modules";
 import { type Env, type Rec, type SimDatabase } from "./orm";
 
 export { SUPERUSER_ID };
@@ -65,10 +66,6 @@ function uniqueBy(env: Env, model: string, recs: Rec[], key: (r: Rec) => unknown
       throw integrityError(message);
     }
   }
-}
-
-function isAdmin(env: Env): boolean {
-  return env.su || env.uid === SUPERUSER_ID || env.db.hasGroup(env.uid, "base.group_erp_manager");
 }
 
 // ------------------------------------------------------------------ models
@@ -411,50 +408,6 @@ const authOAuthProvider = model({
   access: { read: ["base.group_system"], write: ["base.group_system"], create: ["base.group_system"], unlink: ["base.group_system"] },
 });
 
-const irModuleModule = model({
-  name: "ir.module.module",
-  description: "Module",
-  module: "base",
-  order: "application desc, sequence, name",
-  fields: {
-    name: { type: "char", string: "Technical Name", required: true },
-    shortdesc: { type: "char", string: "Module Name" },
-    state: {
-      type: "selection",
-      string: "Status",
-      selection: ["uninstallable", "uninstalled", "installed", "to upgrade", "to remove", "to install"],
-      default: () => "uninstalled",
-    },
-    application: { type: "boolean", string: "Application", default: () => false },
-    sequence: { type: "integer", string: "Sequence", default: () => 100 },
-  },
-  access: { read: "everyone", write: ["base.group_system"], create: ["base.group_system"], unlink: ["base.group_system"] },
-  methods: {
-    button_immediate_install: {
-      apiModel: false,
-      params: [],
-      run: (env, _def, ids) => {
-        if (!isAdmin(env)) throw accessDenied();
-        const rows = ids.map((id) => env.db.get("ir.module.module", id)).filter((r): r is Rec => Boolean(r));
-        const blocked = rows.find((r) => r.state === "uninstallable");
-        if (blocked) throw userError(`You try to install module "${String(blocked.name)}" that is not installable.`);
-        env.db.install(rows.map((r) => String(r.name)));
-        return { type: "ir.actions.act_url", target: "self", url: "/web" };
-      },
-    },
-    update_list: {
-      apiModel: true,
-      params: [],
-      run: (env) =>
-        isAdmin(env)
-          ? [0, 0]
-          : (() => {
-              throw accessDenied();
-            })(),
-    },
-  },
-});
-
 const resCountry = model({
   name: "res.country",
   description: "Country",
@@ -506,6 +459,7 @@ export const MODELS: Record<string, ModelDef> = Object.fromEntries(
     irConfigParameter,
     authOAuthProvider,
     irModuleModule,
+    irModuleModuleDependency,
     resCountry,
     resCountryState,
     resPartnerCategory,
@@ -516,7 +470,9 @@ export const MODELS: Record<string, ModelDef> = Object.fromEntries(
 
 // ------------------------------------------------------------------ modules
 
-type ModuleDef = { shortdesc: string; depends: string[]; application?: boolean; onInstall?: (db: SimDatabase) => void };
+type ModuleDef = ModuleManifest & { onInstall?: (db: SimDatabase) => void };
+
+const OCA = "Odoo Community Association (OCA)";
 
 function addGroup(db: SimDatabase, xmlId: string, name: string, implied: string[] = [], share = false): number {
   const group = db.insert("res.groups", { name, implied_ids: implied.map((x) => db.ref(x)), share, comment: false });
@@ -573,6 +529,11 @@ export const MODULES: Record<string, ModuleDef> = {
   sale: { shortdesc: "Sales", depends: ["sales_team", "mail"] },
   sale_management: { shortdesc: "Sales", depends: ["sale"], application: true },
   l10n_sg: { shortdesc: "Singapore - Accounting", depends: ["base"] },
+  // Community modules of the OCA's repositories (partner-contact, crm), as their manifests name them.
+  partner_firstname: { shortdesc: "Partner first name and last name", author: `Camptocamp, Tecnativa, ${OCA}`, depends: ["base_setup"] },
+  crm_lead_code: { shortdesc: "Sequential Code for Leads / Opportunities", author: `Tecnativa, ${OCA}`, depends: ["crm"] },
+  // Not ported to this Odoo version: its manifest says installable False.
+  crm_phonecall: { shortdesc: "CRM Phone Calls", author: `Odoo S.A., Tecnativa, ${OCA}`, depends: ["crm", "calendar"], installable: false },
 };
 
 const COUNTRIES: Array<[string, string]> = [
@@ -599,17 +560,8 @@ export function seedBase(
   const now = new Date().toISOString().slice(0, 19).replace("T", " ");
   const stamp = { create_date: now, write_date: now, create_uid: SUPERUSER_ID, write_uid: SUPERUSER_ID };
 
-  for (const [name, mod] of Object.entries(MODULES)) {
-    const row = db.insert("ir.module.module", {
-      name,
-      shortdesc: mod.shortdesc,
-      state: name === "base" || name === "web" ? "installed" : "uninstalled",
-      application: mod.application ?? false,
-      sequence: 100,
-      ...stamp,
-    });
-    db.addXmlId(`base.module_${name}`, "ir.module.module", row.id);
-  }
+  seedModules(db, MODULES, stamp);
+  for (const name of ["base", "web"]) Object.values(db.table("ir.module.module")).find((m) => m.name === name)!.state = "installed";
   const countryIds = new Map<string, number>();
   for (const [code, name] of COUNTRIES) {
     const c = db.insert("res.country", { name, code, ...stamp });

@@ -17,6 +17,7 @@ import {
   validationError,
 } from "./errors";
 import { type MethodDef, type ModelDef } from "./models";
+import { clearModuleFaults, failModuleInstall } from "./modules";
 import { SimDatabase, type Env } from "./orm";
 
 /**
@@ -45,6 +46,8 @@ export type FaultSpec = {
    */
   applied?: boolean;
 };
+
+export type ModuleInstallFault = { db: string; module: string; companyId?: number; message?: string };
 
 export type RecordedCall = { service: string; method: string; model?: string; db?: string; fault?: FaultKind };
 
@@ -120,11 +123,16 @@ export type OdooSimulator = {
     clear(): void;
     pending(): FaultSpec[];
     setLatency(latency: number | [number, number]): void;
+    /** Installing `module` in `db` fails for `companyId` (every company when omitted) until cleared. */
+    failModuleInstall(spec: ModuleInstallFault): void;
     /** Stops accepting connections (clients get ECONNREFUSED) and comes back after `ms`, or when `comeBack` is called. */
     goOffline(ms?: number): Promise<{ comeBack(): void }>;
   };
   stop(): Promise<void>;
 };
+
+/** The simulator's control path for module install failures (POST adds one, DELETE clears a database's). */
+export const MODULE_FAULTS_PATH = "/simulator/module-install-faults";
 
 type Parsed = { service: string; method: string; args: unknown[] };
 
@@ -313,6 +321,8 @@ export async function startOdooSimulator(options: OdooSimulatorOptions = {}): Pr
     const delay = Array.isArray(latency) ? latency[0] + Math.random() * (latency[1] - latency[0]) : latency;
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
     const path = (req.url ?? "/").split("?")[0];
+    // The simulator's own control path (not Odoo's): a journey in another process injects module install failures here.
+    if (path === MODULE_FAULTS_PATH) return moduleFaultsControl(req.method ?? "GET", body, res);
     if (path !== "/jsonrpc")
       return sendHtml(
         res,
@@ -382,6 +392,19 @@ export async function startOdooSimulator(options: OdooSimulatorOptions = {}): Pr
     sendJson(res, outcome.ok ? resultEnvelope(id, outcome.result) : errorEnvelope(id, outcome.error));
   }
 
+  function moduleFaultsControl(method: string, body: string, res: ServerResponse): void {
+    try {
+      const spec = JSON.parse(body || "{}") as ModuleInstallFault;
+      if (method === "DELETE") clearModuleFaults(state.database(spec.db));
+      else if (method === "POST") failModuleInstall(state.database(spec.db), spec);
+      else return sendJson(res, { error: "POST or DELETE" }, 405);
+      save();
+      sendJson(res, { ok: true });
+    } catch (error) {
+      sendJson(res, { error: error instanceof Error ? error.message : String(error) }, 400);
+    }
+  }
+
   const server = createServer((req, res) => {
     handle(req, res).catch((error) => {
       if (!res.headersSent) sendJson(res, errorEnvelope(null, error));
@@ -414,6 +437,9 @@ export async function startOdooSimulator(options: OdooSimulatorOptions = {}): Pr
       },
       pending() {
         return faults.map(({ remaining, ...spec }) => ({ ...spec, times: remaining }));
+      },
+      failModuleInstall(spec) {
+        failModuleInstall(state.database(spec.db), spec);
       },
       setLatency(value) {
         latency = value;
@@ -548,9 +574,9 @@ function errorEnvelope(id: unknown, error: unknown): Record<string, unknown> {
   };
 }
 
-function sendJson(res: ServerResponse, payload: unknown): void {
+function sendJson(res: ServerResponse, payload: unknown, status = 200): void {
   const body = JSON.stringify(payload);
-  res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
   res.end(body);
 }
 

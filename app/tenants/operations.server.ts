@@ -2,8 +2,10 @@ import { raiseAlert } from "~/alerts/alerts.server";
 import { recordAudit, type Actor } from "~/audit.server";
 import { db, platformDb } from "~/db.server";
 import { type Prisma } from "~/generated/prisma/client";
+import { checkTestedTarget, previousImageOf, recordImage, rollBackImage, UpgradeRefused } from "~/infra/image-upgrade.server";
 import { enqueue } from "~/jobs/enqueue.server";
 import { log } from "~/logger.server";
+import { emitPlatformEvent } from "~/webhooks/platform-events.server";
 import { type TenantStatus } from "./lifecycle";
 import { verifyOdooConnection } from "./odoo-credential.server";
 import { type OperationLogLine, type OperationStep, type OperationType, refusalReason, remainingSteps, runbookPath, type TriggerSource } from "./operations";
@@ -112,7 +114,7 @@ async function appendLog(operationId: string, line: OperationLogLine): Promise<v
   await platformDb.$executeRaw`UPDATE tenant_operations SET logs = logs || ${JSON.stringify([line])}::jsonb WHERE id = ${operationId}::uuid`;
 }
 
-type StepContext = { operationId: string; tenantId: string; actor: Actor; statusBefore: TenantStatus | null };
+type StepContext = { operationId: string; tenantId: string; actor: Actor; statusBefore: TenantStatus | null; params: Record<string, unknown> };
 
 class StepFailure extends Error {}
 
@@ -120,6 +122,7 @@ const STEP_WORK: Record<OperationStep, (ctx: StepContext) => Promise<string>> = 
   close_workspace: async (ctx) => {
     await platformDb.tenant.updateMany({ where: { id: ctx.tenantId, status: { not: "decommissioned" } }, data: { status: "paused" } });
     await recordAudit(ctx.tenantId, ctx.actor, "tenant.paused", null, { operationId: ctx.operationId });
+    await emitPlatformEvent(ctx.tenantId, "tenant.paused", `tenant.paused:${ctx.operationId}`, { operation_id: ctx.operationId });
     return "workspace paused: its users are refused, its jobs wait and the nightly run and syncs skip it";
   },
   verify_odoo: async (ctx) => {
@@ -132,6 +135,7 @@ const STEP_WORK: Record<OperationStep, (ctx: StepContext) => Promise<string>> = 
   reopen_workspace: async (ctx) => {
     await platformDb.tenant.updateMany({ where: { id: ctx.tenantId, status: { not: "decommissioned" } }, data: { status: "active" } });
     await recordAudit(ctx.tenantId, ctx.actor, "tenant.resumed", null, { operationId: ctx.operationId });
+    await emitPlatformEvent(ctx.tenantId, "tenant.resumed", `tenant.resumed:${ctx.operationId}`, { operation_id: ctx.operationId });
     return "workspace open to its users again";
   },
   starting: (ctx) => provisioningStep("starting", ctx),
@@ -145,7 +149,40 @@ const STEP_WORK: Record<OperationStep, (ctx: StepContext) => Promise<string>> = 
     await recordAudit(ctx.tenantId, ctx.actor, "tenant.rebuilt", null, { operationId: ctx.operationId });
     return `workspace ${status}`;
   },
+  check_image_tested: async (ctx) => {
+    const { target, previous } = await upgradeTarget(ctx);
+    return `${target.name} v${target.version} runs ${target.odooImage}, a tested image (the workspace ran ${previous.imageTag ?? "its template's image"})`;
+  },
+  record_image: async (ctx) => {
+    const { target } = await upgradeTarget(ctx);
+    const tag = await recordImage(ctx.tenantId, target);
+    await recordAudit(ctx.tenantId, ctx.actor, "tenant.image_upgraded", tag, { operationId: ctx.operationId, templateId: target.id });
+    return `the workspace now runs ${target.odooImage}; its Helm values and compose file carry tag ${tag}`;
+  },
+  verify_upgraded_odoo: async (ctx) => {
+    const connection = await platformDb.odooConnection.findUnique({ where: { tenantId: ctx.tenantId }, select: { tenantId: true } });
+    if (!connection) return "no Odoo connection yet; nothing to check";
+    const result = await verifyOdooConnection(ctx.tenantId, ctx.actor);
+    if (result.ok) return `Odoo answered in ${result.latency_ms} ms (${result.server_version})`;
+    const previous = await previousImageOf(ctx.operationId);
+    if (previous) await rollBackImage(ctx.tenantId, previous);
+    // The rollback undid record_image: a re-run records the new tag again before checking Odoo.
+    await platformDb.$executeRaw`UPDATE tenant_operations SET steps_done = array_remove(steps_done, 'record_image') WHERE id = ${ctx.operationId}::uuid`;
+    await recordAudit(ctx.tenantId, ctx.actor, "tenant.image_rolled_back", previous?.imageTag ?? null, { operationId: ctx.operationId });
+    throw new StepFailure(
+      `Odoo did not answer after the upgrade (${result.error}); the previous tag ${previous?.imageTag ?? "(the template's)"} is recorded again`,
+    );
+  },
 };
+
+async function upgradeTarget(ctx: StepContext) {
+  try {
+    return await checkTestedTarget(ctx.operationId, ctx.tenantId, ctx.params.templateId);
+  } catch (error) {
+    if (error instanceof UpgradeRefused) throw new StepFailure(error.message);
+    throw error;
+  }
+}
 
 async function provisioningStep(phase: "starting" | "creating_odoo" | "configuring_oidc" | "seeding", ctx: StepContext): Promise<string> {
   try {
@@ -171,11 +208,12 @@ export async function runOperation(operationId: string): Promise<void> {
       payload: Record<string, unknown>;
       actor_sub: string | null;
       actor_email: string | null;
+      attempts: number;
     }>
   >`
     UPDATE tenant_operations SET status = 'running', started_at = COALESCE(started_at, now()), attempts = attempts + 1
     WHERE id = ${operationId}::uuid AND status IN ('queued', 'running')
-    RETURNING tenant_id, type, steps_done, payload, actor_sub, actor_email`;
+    RETURNING tenant_id, type, steps_done, payload, actor_sub, actor_email, attempts`;
   const operation = claimed[0];
   if (!operation) return;
   const ctx: StepContext = {
@@ -183,6 +221,7 @@ export async function runOperation(operationId: string): Promise<void> {
     tenantId: operation.tenant_id,
     actor: { sub: operation.actor_sub ?? "system", email: operation.actor_email },
     statusBefore: (operation.payload.statusBefore as TenantStatus | undefined) ?? null,
+    params: (operation.payload.params as Record<string, unknown> | undefined) ?? {},
   };
   for (const step of remainingSteps(operation.type, operation.steps_done)) {
     await appendLog(operationId, logLine("info", step, "started"));
@@ -191,6 +230,7 @@ export async function runOperation(operationId: string): Promise<void> {
       outcome = await STEP_WORK[step](ctx);
     } catch (error) {
       await failOperation(ctx, operation.type, step, error);
+      await operationFinished(ctx, operation.type, operation.attempts, "failed", step);
       return;
     }
     await platformDb.$executeRaw`
@@ -203,6 +243,17 @@ export async function runOperation(operationId: string): Promise<void> {
       logs = logs || ${JSON.stringify([logLine("info", null, `${operation.type} finished`)])}::jsonb
     WHERE id = ${operationId}::uuid`;
   await recordAudit(ctx.tenantId, ctx.actor, "operation.succeeded", operation.type, { operationId });
+  await operationFinished(ctx, operation.type, operation.attempts, "succeeded", null);
+}
+
+/** One event per attempt that ends: a re-run that finishes is a new occurrence. */
+async function operationFinished(ctx: StepContext, type: OperationType, attempt: number, status: "succeeded" | "failed", failedStep: string | null) {
+  await emitPlatformEvent(ctx.tenantId, "operation.finished", `operation.finished:${ctx.operationId}:${attempt}`, {
+    operation_id: ctx.operationId,
+    type,
+    status,
+    failed_step: failedStep,
+  });
 }
 
 async function failOperation(ctx: StepContext, type: OperationType, step: OperationStep, error: unknown): Promise<void> {

@@ -5,11 +5,15 @@ import { type TenantStatus } from "./lifecycle";
  * and when it may be asked for. Shared by the server that runs them and the
  * pages that offer and show them (browser-safe).
  */
-export const OPERATION_TYPES = ["pause", "resume", "rebuild"] as const;
+export const OPERATION_TYPES = ["pause", "resume", "rebuild", "upgrade_image"] as const;
 export type OperationType = (typeof OPERATION_TYPES)[number];
 
+/** The operations the tenant page's header starts after a confirmation alone; an image upgrade needs its target, chosen in the Infra section. */
+export const HEADER_OPERATION_TYPES = ["pause", "resume", "rebuild"] as const satisfies readonly OperationType[];
+export type HeaderOperationType = (typeof HEADER_OPERATION_TYPES)[number];
+
 /** What the API names but a later part of the control plane will run. */
-export const PLANNED_OPERATION_TYPES = ["module_apply", "upgrade_image", "decommission"] as const;
+export const PLANNED_OPERATION_TYPES = ["module_apply", "decommission"] as const;
 
 export const OPERATION_STATUSES = ["queued", "running", "succeeded", "failed"] as const;
 export type OperationStatus = (typeof OPERATION_STATUSES)[number];
@@ -26,6 +30,9 @@ export const OPERATION_STEPS = {
   configuring_oidc: "Check Odoo's SSO provider and the members' Odoo users",
   seeding: "Smoke-test the Odoo connection and the company's partner",
   restore_status: "Put the workspace back in the state it was in",
+  check_image_tested: "Check that the target template's Odoo image is a tested one",
+  record_image: "Record the new template and Odoo image tag the workspace runs",
+  verify_upgraded_odoo: "Sign in to Odoo after the upgrade; put the previous tag back if it does not answer",
 } as const;
 export type OperationStep = keyof typeof OPERATION_STEPS;
 
@@ -34,6 +41,7 @@ export const STEPS_OF: Record<OperationType, readonly OperationStep[]> = {
   pause: ["close_workspace"],
   resume: ["verify_odoo", "reopen_workspace"],
   rebuild: ["starting", "creating_odoo", "configuring_oidc", "seeding", "restore_status"],
+  upgrade_image: ["check_image_tested", "record_image", "verify_upgraded_odoo"],
 };
 
 /** The tenant states an operation may start from; a failed operation leaves the tenant in `error`, from which it can be run again. */
@@ -41,6 +49,7 @@ const STARTS_FROM: Record<OperationType, readonly TenantStatus[]> = {
   pause: ["active", "error"],
   resume: ["paused", "error"],
   rebuild: ["active", "paused", "error"],
+  upgrade_image: ["active", "paused", "error"],
 };
 
 export function mayStart(type: OperationType, status: string): boolean {
@@ -76,6 +85,11 @@ export const OPERATION_IMPACTS: Record<OperationType, { title: string; impact: s
     impact:
       "Provisioning runs again against Odoo: the company or database, modules, integration user, SSO provider and members' Odoo users are checked and re-created where missing. Nothing that exists is created twice, and no data is removed. Users keep working meanwhile.",
   },
+  upgrade_image: {
+    title: "Upgrade this workspace's Odoo image?",
+    impact:
+      "The workspace moves to the chosen template version: its deployment artifacts carry the new, tested Odoo image tag from now on. The platform then checks that Odoo answers; if it does not, the previous tag is put back and the operation fails.",
+  },
 };
 
 /** What an operator checks when a step fails, before re-running the operation (which resumes at that step). */
@@ -97,6 +111,13 @@ export const RUNBOOKS: Record<OperationStep, string[]> = {
   ],
   seeding: ["The integration user cannot sign in or read partners: check its groups in Odoo, rotate its credential, then re-run."],
   restore_status: ["The platform database refused the change: check /readyz and the logs, then re-run."],
+  check_image_tested: [
+    "The target template is not marked tested (or was deleted): test the image, mark the template tested on /admin/infra/templates, then re-run.",
+  ],
+  record_image: ["The platform database refused the change: check /readyz and the logs, then re-run."],
+  verify_upgraded_odoo: [
+    "Odoo did not answer on the new image and the previous tag was put back: roll the deployment back to it (Helm or compose from the Infra tab), read Odoo's server log, then propose the upgrade again.",
+  ],
 };
 
 /** Where an operator reads what to do when a step fails. */

@@ -94,7 +94,7 @@ describe("POST /api/tenants/:id/operations and the operations API", () => {
     const recent = await call("/api/operations/recent?limit=5");
     expect((recent.body.items as Array<{ id: string }>)[0]!.id).toBe(operationId);
 
-    for (const type of ["decommission", "module_apply", "upgrade_image"]) {
+    for (const type of ["decommission", "module_apply"]) {
       expect(await call(`/api/tenants/${north.id}/operations`, { json: { type }, params: { id: north.id } })).toMatchObject({
         status: 400,
         body: { error: "not_available_yet", reason: "not_built", message: expect.stringContaining(`${type} is not available yet`) },

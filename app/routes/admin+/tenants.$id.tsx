@@ -16,7 +16,7 @@ import { LOG_EVENTS_CAP, logRange, tenantDetail, tenantLogs } from "~/tenants/ad
 import { PROVISIONING_PHASES } from "~/tenants/lifecycle";
 import { NoOdooConnectionError, rotateOdooCredential, verifyOdooConnection } from "~/tenants/odoo-credential.server";
 import { OperationPanel } from "~/tenants/operation-panel";
-import { mayStart, OPERATION_IMPACTS, OPERATION_TYPES, type OperationType, runbookPath } from "~/tenants/operations";
+import { HEADER_OPERATION_TYPES, type HeaderOperationType, mayStart, OPERATION_IMPACTS, runbookPath } from "~/tenants/operations";
 import { operationDetail, requestOperation, rerunOperation } from "~/tenants/operations.server";
 import { requestProvisioning } from "~/tenants/provisioning.server";
 import { formatWhenWithSeconds, isoDay } from "~/utils/date-format";
@@ -53,7 +53,7 @@ const TenantAction = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("verify") }),
   z.object({ intent: z.literal("rotate") }),
   z.object({ intent: z.literal("retry") }),
-  z.object({ intent: z.enum(OPERATION_TYPES) }),
+  z.object({ intent: z.enum(HEADER_OPERATION_TYPES) }),
   z.object({ intent: z.literal("rerun"), operationId: z.uuid() }),
 ]);
 
@@ -115,7 +115,7 @@ export async function action({ request, params }: ActionFunctionArgs): Promise<A
   }
 }
 
-function operationLabel(type: OperationType): string {
+function operationLabel(type: HeaderOperationType): string {
   return { pause: "Pause", resume: "Resume", rebuild: "Rebuild" }[type];
 }
 
@@ -169,7 +169,9 @@ export default function TenantDetail() {
       }
       actions={
         <>
-          {canOperate ? OPERATION_TYPES.filter((type) => mayStart(type, tenant.status)).map((type) => <OperationConfirm key={type} type={type} />) : null}
+          {canOperate
+            ? HEADER_OPERATION_TYPES.filter((type) => mayStart(type, tenant.status)).map((type) => <OperationConfirm key={type} type={type} />)
+            : null}
           {odooUrl ? (
             <a
               href={odooUrl}
@@ -226,7 +228,7 @@ export default function TenantDetail() {
 }
 
 /** The action's confirmation: what it does to the workspace, before anything happens. */
-function OperationConfirm({ type }: { type: OperationType }) {
+function OperationConfirm({ type }: { type: HeaderOperationType }) {
   const navigation = useNavigation();
   const busy = navigation.state === "submitting" && navigation.formData?.get("intent") === type;
   const { title, impact } = OPERATION_IMPACTS[type];

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { requirePlatformUser } from "~/auth/guards.server";
 import { TENANT_OPERATIONS_ROLES } from "~/auth/roles";
 import { apiError } from "~/http.server";
+import { upgradeRefusal } from "~/infra/image-upgrade.server";
 import { OPERATION_TYPES, PLANNED_OPERATION_TYPES } from "~/tenants/operations";
 import { requestOperation } from "~/tenants/operations.server";
 import { formatZodIssues } from "~/utils/zod-issues";
@@ -35,6 +36,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
   const known = z.enum(OPERATION_TYPES).safeParse(type);
   if (!known.success) return apiError(400, "invalid_body", `type: one of ${[...OPERATION_TYPES, ...PLANNED_OPERATION_TYPES].join(", ")}`);
+  if (known.data === "upgrade_image") {
+    const refused = await upgradeRefusal(body.data.params?.templateId);
+    if (refused) return apiError(400, "invalid_body", refused, { reason: "untested_or_unknown_image" });
+  }
   const result = await requestOperation(id.data, {
     type: known.data,
     source: "api",

@@ -1,9 +1,8 @@
 import { parseWithZod } from "@conform-to/zod/v4";
-import { recordAudit, type Actor } from "~/audit.server";
+import { type Actor } from "~/audit.server";
 import { db, platformDb } from "~/db.server";
-import { log } from "~/logger.server";
 import { WebhookUrlError } from "~/webhooks/webhook-url.server";
-import { registerWebhookEndpoint, replayWebhookDelivery, webhookDeliveryLog, type WebhookOwner } from "~/webhooks/webhooks.server";
+import { auditWebhookChange as audit, registerWebhookEndpoint, replayWebhookDelivery, webhookDeliveryLog, type WebhookOwner } from "~/webhooks/webhooks.server";
 import { CHANNEL_INTENTS, ChannelForm, type ChannelActionResult, type ChannelRow } from "./channel-forms";
 
 /**
@@ -69,7 +68,7 @@ export async function alertChannelsAction(request: Request, owner: WebhookOwner,
     case "add-webhook": {
       let endpoint: { id: string; secret: string };
       try {
-        endpoint = await registerWebhookEndpoint(owner, { url: form.url, description: form.name, eventTypes: ["alert.raised"] });
+        endpoint = await registerWebhookEndpoint(owner, { url: form.url, description: form.name, eventTypes: ["alert.raised"], purpose: "alert_channel" });
       } catch (error) {
         if (!(error instanceof WebhookUrlError)) throw error;
         return { intent: form.intent, ok: false, message: error.message, submission: submission.reply({ fieldErrors: { url: [error.message] } }) };
@@ -125,7 +124,3 @@ function createChannel(owner: WebhookOwner, data: ChannelData) {
 }
 
 /** A workspace's channel changes go to its audit log; the platform's belong to no workspace, so to the application log. */
-async function audit(owner: WebhookOwner, actor: Actor, action: string, target: string, details: Record<string, unknown>) {
-  if (owner.tenantId) await recordAudit(owner.tenantId, actor, action, target, details);
-  else log().info({ actor: actor.email ?? actor.sub, target, ...details }, action);
-}

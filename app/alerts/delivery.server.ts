@@ -2,6 +2,7 @@ import { platformDb } from "~/db.server";
 import { env } from "~/env.server";
 import { log } from "~/logger.server";
 import { sendMail } from "~/mail/mailer.server";
+import { emitPlatformEvent } from "~/webhooks/platform-events.server";
 import { emitWebhookEvent } from "~/webhooks/webhooks.server";
 import { alertEmail, digestEmail, isDuplicate, meetsSeverity, type DeliveredAlert } from "./alert-delivery";
 
@@ -30,6 +31,12 @@ export async function deliverAlert(tenantId: string, alertId: string, now = new 
   const alert = await loadAlert(tenantId, alertId);
   const summary: DeliverySummary = { sent: 0, duplicates: 0, held: 0 };
   if (!alert) return summary;
+  await emitPlatformEvent(tenantId, "alert.raised", `alert.raised:${alert.id}`, {
+    alert_id: alert.id,
+    kind: alert.kind,
+    severity: alert.severity,
+    message: alert.message,
+  });
   const channels = await platformDb.alertChannel.findMany({
     where: { enabled: true, OR: [{ tenantId }, { tenantId: null }] },
     select: {

@@ -5,6 +5,7 @@ import { type Tenant } from "~/generated/prisma/client";
 import { enqueue } from "~/jobs/enqueue.server";
 import { requestProvisioning } from "~/tenants/provisioning.server";
 import { isTenantSlug, slugify } from "~/tenants/slug";
+import { emitPlatformEvent } from "~/webhooks/platform-events.server";
 import { isPlatformStaff, tenantRolesOf } from "./roles";
 
 /**
@@ -104,7 +105,7 @@ async function selfServeWorkspace(identity: TokenIdentity): Promise<Tenant> {
 
 async function createTenant(input: { id?: string; slug: string; name: string; ownerSub: string | null; createdBy: TokenIdentity }): Promise<Tenant> {
   try {
-    return await platformDb.$transaction(async (tx) => {
+    const created = await platformDb.$transaction(async (tx) => {
       const tenant = await tx.tenant.create({
         data: { id: input.id, slug: input.slug, name: input.name, ownerSub: input.ownerSub, status: "provisioning" },
       });
@@ -121,6 +122,8 @@ async function createTenant(input: { id?: string; slug: string; name: string; ow
       });
       return tenant;
     });
+    await emitPlatformEvent(created.id, "tenant.created", `tenant.created:${created.id}`, { slug: created.slug, name: created.name });
+    return created;
   } catch (error) {
     // Two first logins racing for the same tenant: the loser reads the winner's row.
     if ((error as { code?: string }).code === "P2002") {

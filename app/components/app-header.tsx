@@ -73,6 +73,11 @@ export function AppHeader({ viewer }: { viewer: HeaderViewer }) {
                   Catalog
                 </NavLink>
               ) : null}
+              {viewer!.roles.includes("platform_owner") ? (
+                <NavLink to="/admin/integrations/webhooks" className={navClass}>
+                  Webhooks
+                </NavLink>
+              ) : null}
             </nav>
           ) : null}
           {viewer?.devTenants ? <DevTenantSelector tenants={viewer.devTenants} current={viewer.tenant?.slug ?? null} /> : null}

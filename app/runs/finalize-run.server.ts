@@ -4,6 +4,7 @@ import { db } from "~/db.server";
 import { requestRunPush } from "~/odoo/lead-push.server";
 import { distributionCheck } from "~/scoring/distribution";
 import { pickQaSample } from "~/scoring/qa-sample";
+import { emitPlatformEvent } from "~/webhooks/platform-events.server";
 import { computeRunMetrics, CRAWL_ERROR_ALERT_RATE, degradedReasons, type CompanyOutcome, type RunMetrics } from "./metrics";
 import { logStep } from "./run-log.server";
 
@@ -19,6 +20,13 @@ const FINALIZABLE = ["queued", "running", "finalizing"];
  * finalize again; a second finalizer waits and then finds the run closed.
  */
 export async function finalizeRun(tenantId: string, runId: string): Promise<RunMetrics | null> {
+  const metrics = await closeRun(tenantId, runId);
+  // After the commit: a consumer that reads the run back finds it closed.
+  if (metrics) await emitPlatformEvent(tenantId, "run.finished", `run.finished:${runId}`, { run_id: runId, companies: metrics.companies });
+  return metrics;
+}
+
+async function closeRun(tenantId: string, runId: string): Promise<RunMetrics | null> {
   return db.$withTenant(
     tenantId,
     async (tx) => {

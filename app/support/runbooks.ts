@@ -31,6 +31,13 @@ export const RUNBOOKS: Record<OperationStep, string[]> = {
   remove_modules: ["Odoo refused to uninstall a module: check in Odoo's Apps that nothing else needs it, then re-run."],
   record_bundle: ["The platform database refused the change: check /readyz and the logs, then re-run."],
   restore_status: ["The platform database refused the change: check /readyz and the logs, then re-run."],
+  check_image_tested: [
+    "The target template is not marked tested (or was deleted): test the image, mark the template tested on /admin/infra/templates, then re-run.",
+  ],
+  record_image: ["The platform database refused the change: check /readyz and the logs, then re-run."],
+  verify_upgraded_odoo: [
+    "Odoo did not answer on the new image and the previous tag was put back: roll the deployment back to it (Helm or compose from the Infra tab), read Odoo's server log, then propose the upgrade again.",
+  ],
   activate: ["The platform database refused the change: check /readyz and the logs, then re-run."],
   export_data: [
     "Odoo did not answer the dump or the company read: check that Odoo is up and ODOO_MASTER_PASSWORD is right, then re-run.",

@@ -3,10 +3,12 @@ import { recordAudit, type Actor } from "~/audit.server";
 import { changeModules, moduleApplyPayload, recordBundle } from "~/catalog/module-apply.server";
 import { db, platformDb } from "~/db.server";
 import { type Prisma } from "~/generated/prisma/client";
+import { checkTestedTarget, previousImageOf, recordImage, rollBackImage, UpgradeRefused } from "~/infra/image-upgrade.server";
 import { enqueue } from "~/jobs/enqueue.server";
 import { log } from "~/logger.server";
 import { OdooError } from "~/odoo/client.server";
 import { runbookPath } from "~/support/runbooks";
+import { emitPlatformEvent } from "~/webhooks/platform-events.server";
 import { exportTenantData, graceEndsAt, purgeTenantRows, removeTenantOdoo, writeDeletionReceipt } from "./decommission.server";
 import { type TenantStatus } from "./lifecycle";
 import { BackupUnavailable, backupOdooDatabase, restoreOdooDatabase } from "./odoo-backups.server";
@@ -124,6 +126,8 @@ type StepContext = {
   actor: Actor;
   statusBefore: TenantStatus | null;
   payload: Record<string, unknown>;
+  /** What the API or page passed with the request (an image upgrade's target template). */
+  params: Record<string, unknown>;
 };
 
 /** Adds a line to the running step's log (a step working through a list logs each item). */
@@ -153,6 +157,7 @@ const STEP_WORK: Record<OperationStep, (ctx: StepContext, note: Note) => Promise
   close_workspace: async (ctx) => {
     await platformDb.tenant.updateMany({ where: { id: ctx.tenantId, status: { not: "decommissioned" } }, data: { status: "paused" } });
     await recordAudit(ctx.tenantId, ctx.actor, "tenant.paused", null, { operationId: ctx.operationId });
+    await emitPlatformEvent(ctx.tenantId, "tenant.paused", `tenant.paused:${ctx.operationId}`, { operation_id: ctx.operationId });
     return "workspace paused: its users are refused, its jobs wait and the nightly run and syncs skip it";
   },
   verify_odoo: async (ctx) => {
@@ -165,6 +170,7 @@ const STEP_WORK: Record<OperationStep, (ctx: StepContext, note: Note) => Promise
   reopen_workspace: async (ctx) => {
     await platformDb.tenant.updateMany({ where: { id: ctx.tenantId, status: { not: "decommissioned" } }, data: { status: "active" } });
     await recordAudit(ctx.tenantId, ctx.actor, "tenant.resumed", null, { operationId: ctx.operationId });
+    await emitPlatformEvent(ctx.tenantId, "tenant.resumed", `tenant.resumed:${ctx.operationId}`, { operation_id: ctx.operationId });
     return "workspace open to its users again";
   },
   starting: (ctx) => provisioningStep("starting", ctx),
@@ -210,6 +216,30 @@ const STEP_WORK: Record<OperationStep, (ctx: StepContext, note: Note) => Promise
   write_receipt: (ctx) => writeDeletionReceipt(ctx),
   dump_odoo: (ctx) => odooStep(() => backupOdooDatabase(ctx)),
   restore_odoo: (ctx) => odooStep(() => restoreOdooDatabase({ tenantId: ctx.tenantId, backupId: String(ctx.payload.backupId ?? "") })),
+  check_image_tested: async (ctx) => {
+    const { target, previous } = await upgradeTarget(ctx);
+    return `${target.name} v${target.version} runs ${target.odooImage}, a tested image (the workspace ran ${previous.imageTag ?? "its template's image"})`;
+  },
+  record_image: async (ctx) => {
+    const { target } = await upgradeTarget(ctx);
+    const tag = await recordImage(ctx.tenantId, target);
+    await recordAudit(ctx.tenantId, ctx.actor, "tenant.image_upgraded", tag, { operationId: ctx.operationId, templateId: target.id });
+    return `the workspace now runs ${target.odooImage}; its Helm values and compose file carry tag ${tag}`;
+  },
+  verify_upgraded_odoo: async (ctx) => {
+    const connection = await platformDb.odooConnection.findUnique({ where: { tenantId: ctx.tenantId }, select: { tenantId: true } });
+    if (!connection) return "no Odoo connection yet; nothing to check";
+    const result = await verifyOdooConnection(ctx.tenantId, ctx.actor);
+    if (result.ok) return `Odoo answered in ${result.latency_ms} ms (${result.server_version})`;
+    const previous = await previousImageOf(ctx.operationId);
+    if (previous) await rollBackImage(ctx.tenantId, previous);
+    // The rollback undid record_image: a re-run records the new tag again before checking Odoo.
+    await platformDb.$executeRaw`UPDATE tenant_operations SET steps_done = array_remove(steps_done, 'record_image') WHERE id = ${ctx.operationId}::uuid`;
+    await recordAudit(ctx.tenantId, ctx.actor, "tenant.image_rolled_back", previous?.imageTag ?? null, { operationId: ctx.operationId });
+    throw new StepFailure(
+      `Odoo did not answer after the upgrade (${result.error}); the previous tag ${previous?.imageTag ?? "(the template's)"} is recorded again`,
+    );
+  },
 };
 
 /** A module step: Odoo's refusal of a module is the step's failure, in Odoo's words. */
@@ -226,6 +256,15 @@ async function moduleStep(ctx: StepContext, work: (payload: ReturnType<typeof mo
 async function moveRolloutOn(payload: Record<string, unknown>): Promise<void> {
   const rolloutId = typeof payload.rolloutId === "string" ? payload.rolloutId : null;
   if (rolloutId) await enqueue("advance_bundle_rollout", { rolloutId }, { jobKey: `rollout:${rolloutId}`, queueName: `bundle-rollout:${rolloutId}` });
+}
+
+async function upgradeTarget(ctx: StepContext) {
+  try {
+    return await checkTestedTarget(ctx.operationId, ctx.tenantId, ctx.params.templateId);
+  } catch (error) {
+    if (error instanceof UpgradeRefused) throw new StepFailure(error.message);
+    throw error;
+  }
 }
 
 async function provisioningStep(phase: "starting" | "creating_odoo" | "configuring_oidc" | "seeding", ctx: StepContext): Promise<string> {
@@ -252,11 +291,12 @@ export async function runOperation(operationId: string): Promise<void> {
       payload: Record<string, unknown>;
       actor_sub: string | null;
       actor_email: string | null;
+      attempts: number;
     }>
   >`
     UPDATE tenant_operations SET status = 'running', started_at = COALESCE(started_at, now()), attempts = attempts + 1
     WHERE id = ${operationId}::uuid AND status IN ('queued', 'running')
-    RETURNING tenant_id, type, steps_done, payload, actor_sub, actor_email`;
+    RETURNING tenant_id, type, steps_done, payload, actor_sub, actor_email, attempts`;
   const operation = claimed[0];
   if (!operation) return;
   const ctx: StepContext = {
@@ -266,6 +306,7 @@ export async function runOperation(operationId: string): Promise<void> {
     actor: { sub: operation.actor_sub ?? "system", email: operation.actor_email },
     statusBefore: (operation.payload.statusBefore as TenantStatus | undefined) ?? null,
     payload: operation.payload,
+    params: (operation.payload.params as Record<string, unknown> | undefined) ?? {},
   };
   for (const step of remainingSteps(operation.type, operation.steps_done)) {
     await appendLog(operationId, logLine("info", step, "started"));
@@ -275,6 +316,7 @@ export async function runOperation(operationId: string): Promise<void> {
     } catch (error) {
       if (error instanceof StepWaits) return waitForStep(ctx, step, error.until);
       await failOperation(ctx, operation.type, step, error);
+      await operationFinished(ctx, operation.type, operation.attempts, "failed", step);
       return;
     }
     await platformDb.$executeRaw`
@@ -287,7 +329,18 @@ export async function runOperation(operationId: string): Promise<void> {
       logs = logs || ${JSON.stringify([logLine("info", null, `${operation.type} finished`)])}::jsonb
     WHERE id = ${operationId}::uuid`;
   await recordAudit(ctx.tenantId, ctx.actor, "operation.succeeded", operation.type, { operationId });
+  await operationFinished(ctx, operation.type, operation.attempts, "succeeded", null);
   await moveRolloutOn(ctx.payload);
+}
+
+/** One event per attempt that ends: a re-run that finishes is a new occurrence. */
+async function operationFinished(ctx: StepContext, type: OperationType, attempt: number, status: "succeeded" | "failed", failedStep: string | null) {
+  await emitPlatformEvent(ctx.tenantId, "operation.finished", `operation.finished:${ctx.operationId}:${attempt}`, {
+    operation_id: ctx.operationId,
+    type,
+    status,
+    failed_step: failedStep,
+  });
 }
 
 /** Queued again for when the step may run; the operation stays open meanwhile, so nothing else runs on the workspace. */

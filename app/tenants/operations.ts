@@ -5,7 +5,7 @@ import { type TenantStatus } from "./lifecycle";
  * and when it may be asked for. Shared by the server that runs them and the
  * pages that offer and show them (browser-safe).
  */
-export const OPERATION_TYPES = ["create", "pause", "resume", "rebuild", "module_apply", "decommission", "backup", "restore"] as const;
+export const OPERATION_TYPES = ["create", "pause", "resume", "rebuild", "module_apply", "decommission", "backup", "restore", "upgrade_image"] as const;
 export type OperationType = (typeof OPERATION_TYPES)[number];
 
 /** The operations a tenant page's header offers (create comes from the wizard, a bundle from the Modules tab, the others from their own sections). */
@@ -14,9 +14,6 @@ export type WorkspaceAction = (typeof WORKSPACE_ACTIONS)[number];
 
 /** What only a platform owner may start: it creates or deletes a workspace. */
 export const OWNER_OPERATION_TYPES: readonly OperationType[] = ["create", "decommission"];
-
-/** What the API names but a later part of the control plane will run. */
-export const PLANNED_OPERATION_TYPES = ["upgrade_image"] as const;
 
 export const OPERATION_STATUSES = ["queued", "running", "succeeded", "failed"] as const;
 export type OperationStatus = (typeof OPERATION_STATUSES)[number];
@@ -44,6 +41,9 @@ export const OPERATION_STEPS = {
   write_receipt: "Write the deletion receipt and mark the workspace decommissioned",
   dump_odoo: "Back up the workspace's Odoo database (zip with its filestore)",
   restore_odoo: "Replace the workspace's Odoo database with the chosen backup",
+  check_image_tested: "Check that the target template's Odoo image is a tested one",
+  record_image: "Record the new template and Odoo image tag the workspace runs",
+  verify_upgraded_odoo: "Sign in to Odoo after the upgrade; put the previous tag back if it does not answer",
 } as const;
 export type OperationStep = keyof typeof OPERATION_STEPS;
 
@@ -57,6 +57,7 @@ export const STEPS_OF: Record<OperationType, readonly OperationStep[]> = {
   backup: ["dump_odoo"],
   restore: ["restore_odoo"],
   module_apply: ["install_modules", "remove_modules", "record_bundle", "restore_status"],
+  upgrade_image: ["check_image_tested", "record_image", "verify_upgraded_odoo"],
 };
 
 /** The tenant states an operation may start from; a failed operation leaves the tenant in `error`, from which it can be run again. */
@@ -69,6 +70,7 @@ const STARTS_FROM: Record<OperationType, readonly TenantStatus[]> = {
   backup: ["active", "paused"],
   restore: ["active", "paused", "error"],
   module_apply: ["active", "paused", "error"],
+  upgrade_image: ["active", "paused", "error"],
 };
 
 export function mayStart(type: OperationType, status: string): boolean {
@@ -126,6 +128,11 @@ export const OPERATION_IMPACTS: Record<OperationType, { title: string; impact: s
     title: "Apply this bundle?",
     impact:
       "Odoo installs the bundle's modules the workspace lacks (with their dependencies) and uninstalls the ones the bundle dropped, with the modules that depend on them and their data. Odoo reloads while it works, so its users may see a short interruption.",
+  },
+  upgrade_image: {
+    title: "Upgrade this workspace's Odoo image?",
+    impact:
+      "The workspace moves to the chosen template version: its deployment artifacts carry the new, tested Odoo image tag from now on. The platform then checks that Odoo answers; if it does not, the previous tag is put back and the operation fails.",
   },
 };
 

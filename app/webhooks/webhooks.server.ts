@@ -1,9 +1,11 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
+import { recordAudit, type Actor } from "~/audit.server";
 import { secretRing } from "~/crypto/keys.server";
 import { open, seal } from "~/crypto/secret-box.server";
 import { db, platformDb } from "~/db.server";
 import { env } from "~/env.server";
 import { enqueue } from "~/jobs/enqueue.server";
+import { log } from "~/logger.server";
 import { type DeliveryLogEntry } from "./delivery-log";
 import { postWebhook } from "./sender.server";
 import { generateWebhookSecret, signatureHeaders, WEBHOOK_HEADERS, webhookSecretContext } from "./signature.server";
@@ -22,7 +24,7 @@ export type WebhookEvent = { type: string; data: Record<string, unknown> };
 
 export async function registerWebhookEndpoint(
   owner: WebhookOwner,
-  input: { url: string; description?: string; eventTypes?: string[] },
+  input: { url: string; description?: string; eventTypes?: string[]; purpose?: "events" | "alert_channel" },
 ): Promise<{ id: string; secret: string }> {
   const url = checkWebhookUrl(input.url, env().NODE_ENV === "production").href;
   const id = randomUUID();
@@ -35,6 +37,7 @@ export async function registerWebhookEndpoint(
     eventTypes: input.eventTypes ?? ["*"],
     secretCipher: new Uint8Array(sealed.cipher),
     secretKeyId: sealed.keyId,
+    purpose: input.purpose ?? "events",
   };
   if (owner.tenantId) await db.$withTenant(owner.tenantId, (tx) => tx.webhookEndpoint.create({ data }));
   else await platformDb.webhookEndpoint.create({ data: { ...data, tenantId: null } });
@@ -46,19 +49,26 @@ export async function registerWebhookEndpoint(
  * (or only to `endpointIds`, e.g. an alert channel's own endpoint). The body
  * is fixed here, so retries and replays send the same event id.
  */
-export async function emitWebhookEvent(owner: WebhookOwner, event: WebhookEvent, options: { endpointIds?: string[] } = {}): Promise<string[]> {
+export async function emitWebhookEvent(
+  owner: WebhookOwner,
+  event: WebhookEvent,
+  options: { endpointIds?: string[]; eventKey?: string } = {},
+): Promise<string[]> {
+  // A keyed event has a fixed id, so a job that emits it again after a crash adds no second delivery.
+  const eventId = options.eventKey ? eventIdOf(options.eventKey) : randomUUID();
+  const emitted = options.eventKey ? await platformDb.webhookDelivery.findMany({ where: { eventId, replayOf: null }, select: { endpointId: true } }) : [];
   const endpoints = await platformDb.webhookEndpoint.findMany({
     where: {
       tenantId: owner.tenantId,
       enabled: true,
-      ...(options.endpointIds ? { id: { in: options.endpointIds } } : { eventTypes: { hasSome: ["*", event.type] } }),
+      // An alert channel's endpoint hears only its channel's deliveries, never the subscribed events.
+      ...(options.endpointIds ? { id: { in: options.endpointIds } } : { purpose: "events", eventTypes: { hasSome: ["*", event.type] } }),
     },
     select: { id: true },
   });
-  const eventId = randomUUID();
   const body = JSON.stringify({ id: eventId, type: event.type, created_at: new Date().toISOString(), tenant_id: owner.tenantId, data: event.data });
   const ids: string[] = [];
-  for (const endpoint of endpoints) {
+  for (const endpoint of endpoints.filter((e) => !emitted.some((d) => d.endpointId === e.id))) {
     const delivery = await platformDb.webhookDelivery.create({
       data: { tenantId: owner.tenantId, endpointId: endpoint.id, eventId, eventType: event.type, body },
       select: { id: true },
@@ -67,6 +77,12 @@ export async function emitWebhookEvent(owner: WebhookOwner, event: WebhookEvent,
     ids.push(delivery.id);
   }
   return ids;
+}
+
+/** A UUID-shaped id derived from the event's key (version nibble 5, as a name-based UUID). */
+export function eventIdOf(key: string): string {
+  const hex = createHash("sha256").update(key).digest("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 export type AttemptOutcome = { status: "succeeded" | "retrying" | "failed" | "skipped"; statusCode: number | null; error: string | null };
@@ -176,4 +192,10 @@ export async function webhookDeliveryLog(owner: WebhookOwner, options: { limit?:
     endpointUrl: urls.get(endpointId) ?? "",
     log: attempts.filter((a) => a.deliveryId === d.id).map(({ deliveryId: _id, ...a }) => a),
   }));
+}
+
+/** A tenant's endpoint and channel changes go to its audit log; the platform's (no tenant) to the server log. */
+export async function auditWebhookChange(owner: WebhookOwner, actor: Actor, action: string, target: string, details: Record<string, unknown>) {
+  if (owner.tenantId) await recordAudit(owner.tenantId, actor, action, target, details);
+  else log().info({ actor: actor.email ?? actor.sub, target, ...details }, action);
 }

@@ -1,14 +1,13 @@
-import http from "node:http";
-import { type AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Tenant } from "~/generated/prisma/client";
 import { type WorkerHandle } from "~/jobs/worker.server";
-import { verifyWebhookSignature, WEBHOOK_HEADERS, type SignatureVerdict } from "~/webhooks/signature.server";
+import { WEBHOOK_HEADERS } from "~/webhooks/signature.server";
 import { startMailCatcher, type CaughtMessage, type MailCatcher } from "../sims/mail/server";
 import { appRequest, invoke } from "../support/app-requests";
 import { expectErrorLogs } from "../support/error-logs";
 import { startStandIns, type StandIns } from "../support/platform";
 import { waitFor } from "../support/wait-for";
+import { startWebhookReceiver } from "../support/webhook-receiver";
 import { activeTenant, memberCookie } from "../support/workspace-users";
 
 /**
@@ -22,18 +21,13 @@ import { activeTenant, memberCookie } from "../support/workspace-users";
  * email a day, a delivery can be replayed, and the platform's alerts page
  * acknowledges and resolves.
  */
-type Received = { at: number; path: string; status: number; body: string; headers: http.IncomingHttpHeaders; verdict: SignatureVerdict };
 
 let standIns: StandIns;
 let catcher: MailCatcher;
-let receiver: http.Server;
+let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 let app: Awaited<ReturnType<typeof loadApp>>;
 let worker: WorkerHandle;
 let acme: Tenant;
-let webhookSecret = "";
-const received: Received[] = [];
-/** What the receiver answers next (then 200). */
-const answers: number[] = [];
 const users: Record<string, { cookie: string; email: string }> = {};
 
 async function loadApp() {
@@ -63,26 +57,8 @@ async function loadApp() {
 
 beforeAll(async () => {
   catcher = await startMailCatcher();
-  receiver = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const body = Buffer.concat(chunks).toString("utf8");
-      // What a receiver does: verify the raw body against the two headers before trusting it.
-      const verdict = verifyWebhookSignature({
-        secret: webhookSecret,
-        body,
-        timestamp: req.headers[WEBHOOK_HEADERS.timestamp] as string | undefined,
-        signature: req.headers[WEBHOOK_HEADERS.signature] as string | undefined,
-        now: new Date(),
-      });
-      const status = verdict.ok ? (answers.shift() ?? 200) : 401;
-      received.push({ at: Date.now(), path: req.url ?? "", status, body, headers: req.headers, verdict });
-      res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify({ received: verdict.ok }));
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-  const receiverPort = (receiver.address() as AddressInfo).port;
+  receiver = await startWebhookReceiver();
+  const receiverPort = receiver.port;
   standIns = await startStandIns({
     env: { SMTP_URL: catcher.smtpUrl, WEBHOOK_HOST_OVERRIDES: JSON.stringify({ "receiver.test": `127.0.0.1:${receiverPort}` }) },
   });
@@ -98,7 +74,7 @@ afterAll(async () => {
   await worker?.stop();
   await standIns?.stop();
   await catcher?.close();
-  await new Promise((resolve) => receiver?.close(resolve));
+  await receiver?.close();
 });
 
 type ChannelResult = { intent: string | null; ok: boolean; message: string; secret?: string };
@@ -134,10 +110,10 @@ describe("alert channels in Settings → Alerts", () => {
     });
     expect(webhook.ok).toBe(true);
     expect(webhook.secret).toMatch(/^whsec_/);
-    webhookSecret = webhook.secret!;
+    receiver.state.secret = webhook.secret!;
     const [endpoint] = await app.platformDb.webhookEndpoint.findMany({ where: { tenantId: acme.id }, select: { url: true, secretCipher: true } });
     expect(endpoint!.url).toBe("http://receiver.test/hooks/nexius");
-    expect(Buffer.from(endpoint!.secretCipher).toString("latin1")).not.toContain(webhookSecret);
+    expect(Buffer.from(endpoint!.secretCipher).toString("latin1")).not.toContain(receiver.state.secret);
 
     const page = (await (await invoke(app.settingsAlerts.loader, appRequest("/app/settings/alerts", { cookie: users.admin!.cookie }))).json()) as {
       channels: Array<{ name: string; kind: string; emailTo: string[]; webhookUrl: string | null }>;
@@ -165,7 +141,7 @@ describe("alert channels in Settings → Alerts", () => {
 describe("delivering an alert", () => {
   it("emails the channel's recipients and posts a signed webhook, retrying a failed attempt with backoff", async () => {
     expectErrorLogs(/Failed task \d+ \(deliver_webhook.*HTTP 500/);
-    answers.push(500);
+    receiver.answers.push(500);
     const { id } = await raise("crawl_error_rate", "warning", "Only 40 % of the websites could be crawled.");
 
     const [mail] = await waitFor(() => (inbox("oncall@acme.test").length ? inbox("oncall@acme.test") : null), { what: "the alert email" });
@@ -173,7 +149,7 @@ describe("delivering an alert", () => {
     expect(mail!.subject).toBe("[Nexius Leads] WARNING · Acme Alerts: Only 40 % of the websites could be crawled.");
     expect(mail!.text).toContain("Workspace: Acme Alerts (alerts-acme)");
 
-    const [first, second] = await waitFor(() => (received.length >= 2 ? received : null), { timeoutMs: 20_000, what: "the retried webhook" });
+    const [first, second] = await waitFor(() => (receiver.received.length >= 2 ? receiver.received : null), { timeoutMs: 20_000, what: "the retried webhook" });
     expect([first!.status, second!.status]).toEqual([500, 200]);
     expect(first!.verdict.ok && second!.verdict.ok).toBe(true);
     // graphile-worker waits exp(1) ≈ 2.7 s before the second attempt.
@@ -236,19 +212,19 @@ describe("delivering an alert", () => {
     const stale = await waitFor(() => inbox("oncall@acme.test").find((m) => m.subject.includes("Microsoft 365")), { what: "the stale source email" });
     expect(stale.subject).toMatch(/^\[Nexius Leads\] WARNING · Acme Alerts: Microsoft 365 has not synced successfully since it was connected/);
     expect(stale.text).toContain("Alert: lake_stale_m365");
-    await waitFor(() => received.find((r) => r.body.includes('"kind":"lake_stale_m365"')), { what: "the stale source webhook" });
+    await waitFor(() => receiver.received.find((r) => r.body.includes('"kind":"lake_stale_m365"')), { what: "the stale source webhook" });
   });
 
   it("replays a delivery as a new delivery of the same event", async () => {
     const page = (await (await invoke(app.settingsAlerts.loader, appRequest("/app/settings/alerts", { cookie: users.admin!.cookie }))).json()) as {
       deliveries: Array<{ id: string; status: string }>;
     };
-    const before = received.length;
-    const eventId = (JSON.parse(received[0]!.body) as { id: string }).id;
+    const before = receiver.received.length;
+    const eventId = (JSON.parse(receiver.received[0]!.body) as { id: string }).id;
     const replayed = await postChannels("admin", { intent: "replay-delivery", deliveryId: page.deliveries.at(-1)!.id });
     expect(replayed).toMatchObject({ ok: true });
     // The first alert's event again: same id and body, newly signed.
-    const replay = await waitFor(() => received.slice(before).find((r) => r.body === received[0]!.body), { what: "the replayed webhook" });
+    const replay = await waitFor(() => receiver.received.slice(before).find((r) => r.body === receiver.received[0]!.body), { what: "the replayed webhook" });
     expect(replay.verdict.ok).toBe(true);
     expect(JSON.parse(replay.body).id).toBe(eventId);
   });
@@ -258,7 +234,7 @@ describe("the webhook module", () => {
   it("refuses to connect to a receiver on a private address, logs the attempt, and marks the delivery failed after its last attempt", async () => {
     expectErrorLogs(/Failed task \d+ \(deliver_webhook.*localhost/);
     const owner = { tenantId: null };
-    const port = (receiver.address() as AddressInfo).port;
+    const port = receiver.port;
     // localhost resolves to loopback, and no override lets it through.
     const { id: endpointId } = await app.webhooks.registerWebhookEndpoint(owner, {
       url: `http://localhost:${port}/private-hook`,
@@ -272,7 +248,7 @@ describe("the webhook module", () => {
       },
     );
     expect(attempt).toMatchObject({ attempt: 1, statusCode: null, error: expect.stringMatching(/localhost resolves to/) });
-    expect(received.filter((r) => r.path === "/private-hook")).toEqual([]);
+    expect(receiver.received.filter((r) => r.path === "/private-hook")).toEqual([]);
 
     // The job's last attempt gives up instead of throwing; a later run of the job finds nothing pending.
     expect(await app.webhooks.deliverWebhook(deliveryId!, { attempt: 8, maxAttempts: 8 })).toMatchObject({ status: "failed", statusCode: null });

@@ -94,12 +94,6 @@ describe("POST /api/tenants/:id/operations and the operations API", () => {
     const recent = await call("/api/operations/recent?limit=5");
     expect((recent.body.items as Array<{ id: string }>)[0]!.id).toBe(operationId);
 
-    for (const type of ["upgrade_image"]) {
-      expect(await call(`/api/tenants/${north.id}/operations`, { json: { type }, params: { id: north.id } })).toMatchObject({
-        status: 400,
-        body: { error: "not_available_yet", reason: "not_built", message: expect.stringContaining(`${type} is not available yet`) },
-      });
-    }
     expect(await call(`/api/tenants/${north.id}/operations`, { json: { type: "explode" }, params: { id: north.id } })).toMatchObject({ status: 400 });
     // Deleting a workspace is the platform owner's call, never an operator's.
     expect(await call(`/api/tenants/${north.id}/operations`, { json: { type: "decommission" }, params: { id: north.id } })).toMatchObject({ status: 403 });

@@ -299,6 +299,31 @@ const MATRIX: Row[] = [
     json: { code: "matrix-api", name: "Matrix API", type: "addon", modules: ["crm"] },
     expected: ownerOnly,
   },
+  // tenant_detail's Infra: the generated deployment artifacts
+  {
+    name: "GET /admin/tenants/:id/infra/helm-values.yaml",
+    route: () => import("~/routes/admin+/tenants.$id_.infra.$file"),
+    method: "GET",
+    path: () => `/admin/tenants/${tenant.id}/infra/helm-values.yaml`,
+    params: () => ({ id: tenant.id, file: "helm-values.yaml" }),
+    expected: operations,
+  },
+  // automation_center: event webhooks
+  {
+    name: "GET /admin/integrations/webhooks",
+    route: () => import("~/routes/admin+/integrations.webhooks"),
+    method: "GET",
+    path: () => "/admin/integrations/webhooks",
+    expected: ownerOnly,
+  },
+  {
+    name: "POST /admin/integrations/webhooks toggle-endpoint",
+    route: () => import("~/routes/admin+/integrations.webhooks"),
+    method: "POST",
+    path: () => "/admin/integrations/webhooks",
+    form: { intent: "toggle-endpoint", endpointId: "00000000-0000-4000-8000-000000000000", enabled: "false" },
+    expected: ownerOnly,
+  },
 ];
 
 beforeAll(async () => {

@@ -180,6 +180,7 @@ export async function action({ request, params }: ActionFunctionArgs): Promise<A
 
 const OPERATION_LABELS: Record<OperationType, string> = {
   create: "Create",
+  upgrade_image: "Upgrade image",
   module_apply: "Apply bundle",
   pause: "Pause",
   resume: "Resume",

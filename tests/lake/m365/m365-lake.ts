@@ -18,7 +18,11 @@ export type M365Lake = { sim: GraphSim; directory: GraphDirectory; tenantId: str
  * the whole engine, as the worker would: a new one, or `tenantId` (whose Odoo
  * demo CRM's customers the meetings invite when `crmAccounts` is its seed).
  */
-export async function startM365Lake(credentials: DirectoryCredentials, seed: number, options: { tenantId?: string; crmAccounts?: string } = {}): Promise<M365Lake> {
+export async function startM365Lake(
+  credentials: DirectoryCredentials,
+  seed: number,
+  options: { tenantId?: string; crmAccounts?: string } = {},
+): Promise<M365Lake> {
   const sim = await startGraphSimulator({
     directories: [credentials],
     demo: { seed, today: TODAY, crmAccounts: options.crmAccounts === undefined ? undefined : { [credentials.directoryId]: options.crmAccounts } },

@@ -1,6 +1,6 @@
+import { demoAccounts } from "../odoo/demo-accounts";
 import { personName, singaporePhone, syntheticCompanies } from "../world/names";
 import { rng, type Rng } from "../world/random";
-import { demoAccounts } from "../odoo/demo-accounts";
 
 /**
  * One Entra directory as the Graph simulator holds it: users, each mailbox's

@@ -14,10 +14,40 @@ export type DemoAccount = { name: string; domain: string; uen: string; phone: st
 /** How many customer companies a demo CRM has unless told otherwise. */
 export const DEMO_ACCOUNTS = 120;
 
-export const FIRST = ["Wei", "Mei", "Arjun", "Siti", "Daniel", "Hui Min", "Rahul", "Nur", "Kevin", "Priya", "Jun Jie", "Aisha", "Marcus", "Li Ting", "Farid", "Grace"];
+export const FIRST = [
+  "Wei",
+  "Mei",
+  "Arjun",
+  "Siti",
+  "Daniel",
+  "Hui Min",
+  "Rahul",
+  "Nur",
+  "Kevin",
+  "Priya",
+  "Jun Jie",
+  "Aisha",
+  "Marcus",
+  "Li Ting",
+  "Farid",
+  "Grace",
+];
 export const LAST = ["Tan", "Lim", "Lee", "Ng", "Wong", "Kumar", "Rahman", "Chua", "Goh", "Ong", "Teo", "Singh", "Koh", "Chen", "Yeo", "Ismail"];
 const WORDS = ["Apex", "Harbour", "Lion", "Orchid", "Merlion", "Straits", "Keppel", "Marina", "Temasek", "Jurong", "Raffles", "Sentosa", "Bukit", "Tampines"];
-export const TRADES = ["Logistics", "Software", "Engineering", "Foods", "Analytics", "Robotics", "Medical", "Builders", "Energy", "Fintech", "Design", "Trading"];
+export const TRADES = [
+  "Logistics",
+  "Software",
+  "Engineering",
+  "Foods",
+  "Analytics",
+  "Robotics",
+  "Medical",
+  "Builders",
+  "Energy",
+  "Fintech",
+  "Design",
+  "Trading",
+];
 const JOBS = ["CEO", "CTO", "Head of Operations", "Procurement Manager", "IT Director", "CFO", "Sales Director", "Office Manager"];
 const UEN_LETTERS = ["A", "C", "D", "E", "G", "H", "K", "M", "N", "R", "W", "Z"];
 

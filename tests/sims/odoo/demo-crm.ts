@@ -135,7 +135,16 @@ export function seedDemoCrm(db: SimDatabase, options: DemoCrmOptions): DemoCrmSu
       city: "Singapore",
     });
     const people = account.people.map((person) =>
-      insert("res.partner", { ...common, name: person.name, is_company: false, parent_id: company.id, function: person.job, email: person.email, phone: person.phone, category_id: [] }),
+      insert("res.partner", {
+        ...common,
+        name: person.name,
+        is_company: false,
+        parent_id: company.id,
+        function: person.job,
+        email: person.email,
+        phone: person.phone,
+        category_id: [],
+      }),
     );
     return { company, people };
   });

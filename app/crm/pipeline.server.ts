@@ -6,7 +6,7 @@ import { withLakeAccess } from "~/lake/hierarchy.server";
 import { overviewPeriods } from "~/lake/overview-periods";
 import { dashboardOverview, ownedBy, type DashboardOverview } from "~/lake/serving-reads.server";
 import { maskName } from "~/privacy/mask";
-import { funnelStages, groupFigures, type GroupedRow, type GroupFigures, type PipelineFilters, type StageFigures } from "./pipeline";
+import { funnelStages, groupFigures, type GroupedRow, type GroupFigures, type Outcome, type PipelineFilters, type StageFigures } from "./pipeline";
 
 /**
  * The Pipeline page's one read, for the page and `GET /api/dashboard/pipeline`
@@ -40,7 +40,17 @@ export type PipelineDashboard = {
 
 const monthStart = (month: string) => `${month}-01`;
 
-const groupedFigures = Prisma.sql`sum(p.count)::int AS count, coalesce(sum(p.value), 0)::float8 AS value, coalesce(sum(p.weighted_value), 0)::float8 AS "weightedValue"`;
+/** Count, value and weighted value of each outcome, side by side: a group is one row, not three. */
+const groupedFigures = Prisma.raw(
+  (["open", "won", "lost"] as const)
+    .map(
+      (outcome) =>
+        `coalesce(sum(p.count) FILTER (WHERE p.outcome = '${outcome}'), 0)::int AS ${outcome}_count, ` +
+        `coalesce(sum(p.value) FILTER (WHERE p.outcome = '${outcome}'), 0)::float8 AS ${outcome}_value, ` +
+        `coalesce(sum(p.weighted_value) FILTER (WHERE p.outcome = '${outcome}'), 0)::float8 AS ${outcome}_weighted`,
+    )
+    .join(", "),
+);
 
 /** The filters on a serving table `p`; `owned` false for a table without owners (only whole-tenant callers read those). */
 function servingWhere(access: LakeAccess, filters: PipelineFilters, owned = true): Prisma.Sql {
@@ -57,47 +67,70 @@ function servingWhere(access: LakeAccess, filters: PipelineFilters, owned = true
 }
 
 /**
- * The figures per stage, team and owner (each by outcome). A caller who sees
- * the whole tenant without naming an owner or a tag reads the coarse copies
- * (by stage and team, by owner): a tenth of the groups. Otherwise the full
- * summary (its per-tag copy for a tag, a deal counted under each tag it
- * carries), narrowed to the caller's owners.
+ * The figures per stage, team and owner. A caller who sees the whole tenant
+ * without naming an owner or a tag reads the coarse copies (by stage and
+ * team, by owner): a tenth of the groups. Otherwise the full summary (its
+ * per-tag copy for a tag, a deal counted under each tag it carries), narrowed
+ * to the caller's owners.
  */
 function groupedQuery(access: LakeAccess, filters: PipelineFilters): Prisma.Sql {
   if (access.scope.ownerIds === null && !filters.owner && !filters.tag)
     return Prisma.sql`
-      SELECT CASE WHEN GROUPING(p.stage) = 0 THEN 'stage' ELSE 'team' END AS grouping, p.stage, p.team_id AS "teamId", NULL::uuid AS "ownerId", p.outcome, ${groupedFigures}
+      SELECT CASE WHEN GROUPING(p.stage) = 0 THEN 'stage' ELSE 'team' END AS grouping, p.stage, p.team_id, NULL::uuid AS owner_id, ${groupedFigures}
       FROM lake_pipeline_team_summary p WHERE ${servingWhere(access, filters, false)}
-      GROUP BY GROUPING SETS ((p.stage, p.outcome), (p.team_id, p.outcome))
+      GROUP BY GROUPING SETS ((p.stage), (p.team_id))
       UNION ALL
-      SELECT 'owner', NULL, NULL, p.owner_id, p.outcome, ${groupedFigures}
+      SELECT 'owner', NULL, NULL, p.owner_id, ${groupedFigures}
       FROM lake_pipeline_owner_summary p WHERE ${servingWhere(access, filters)}
-      GROUP BY p.owner_id, p.outcome`;
+      GROUP BY p.owner_id`;
   const table = filters.tag ? Prisma.sql`lake_pipeline_tag_summary` : Prisma.sql`lake_pipeline_summary`;
   return Prisma.sql`
     SELECT CASE WHEN GROUPING(p.stage) = 0 THEN 'stage' WHEN GROUPING(p.team_id) = 0 THEN 'team' ELSE 'owner' END AS grouping,
-           p.stage, p.team_id AS "teamId", p.owner_id AS "ownerId", p.outcome, ${groupedFigures}
+           p.stage, p.team_id, p.owner_id, ${groupedFigures}
     FROM ${table} p WHERE ${servingWhere(access, filters)}
-    GROUP BY GROUPING SETS ((p.stage, p.outcome), (p.team_id, p.outcome), (p.owner_id, p.outcome))`;
+    GROUP BY GROUPING SETS ((p.stage), (p.team_id), (p.owner_id))`;
 }
 
+type GroupedFiguresRow = Pick<GroupedRow, "grouping" | "stage" | "sequence"> & {
+  team_id: string | null;
+  team_name: string | null;
+  owner_id: string | null;
+  owner_name: string | null;
+} & { [K in `${Outcome}_${"count" | "value" | "weighted"}`]: number };
+
+/**
+ * The grouped figures with their teams' and owners' names and their stages'
+ * sequences (one index probe per stage, as its deals record it), in one
+ * statement: one round trip and one row per group.
+ */
 async function groupedRows(tx: TenantTx, access: LakeAccess, filters: PipelineFilters): Promise<GroupedRow[]> {
-  const rows = await tx.$queryRaw<Array<Omit<GroupedRow, "sequence" | "teamName" | "ownerName">>>`${groupedQuery(access, filters)}`;
-  const stages = [...new Set(rows.flatMap((row) => (row.grouping === "stage" && row.stage !== null ? [row.stage] : [])))];
-  const teamIds = [...new Set(rows.flatMap((row) => (row.grouping === "team" && row.teamId ? [row.teamId] : [])))];
-  const ownerIds = [...new Set(rows.flatMap((row) => (row.grouping === "owner" && row.ownerId ? [row.ownerId] : [])))];
-  const sequences = await stageSequences(tx, stages);
-  const names = await namesOf(tx, teamIds, ownerIds);
+  const rows = await tx.$queryRaw<GroupedFiguresRow[]>`
+    WITH g AS (${groupedQuery(access, filters)})
+    SELECT g.*, t.name AS team_name, u.name AS owner_name,
+           CASE WHEN g.grouping = 'stage' THEN
+             (SELECT o.stage_sequence FROM lake_opportunities o
+              WHERE o.stage_name = g.stage AND o.stage_sequence IS NOT NULL ORDER BY o.stage_sequence LIMIT 1) END AS sequence
+    FROM g
+    LEFT JOIN lake_teams t ON g.grouping = 'team' AND t.id = g.team_id
+    LEFT JOIN lake_users u ON g.grouping = 'owner' AND u.id = g.owner_id`;
   const full = seesLakeRows(access);
-  return rows.map((row) => {
-    const ownerName = row.ownerId ? (names.owners.get(row.ownerId) ?? null) : null;
-    return {
-      ...row,
-      sequence: row.stage === null ? null : (sequences.get(row.stage) ?? null),
-      teamName: row.teamId ? (names.teams.get(row.teamId) ?? null) : null,
-      ownerName: ownerName && !full ? maskName(ownerName) : ownerName,
-    };
+  const figures = (row: GroupedFiguresRow, outcome: Outcome) => ({
+    count: row[`${outcome}_count`],
+    value: row[`${outcome}_value`],
+    weightedValue: row[`${outcome}_weighted`],
   });
+  return rows.map((row) => ({
+    grouping: row.grouping,
+    stage: row.stage,
+    sequence: row.sequence,
+    teamId: row.team_id,
+    teamName: row.team_name,
+    ownerId: row.owner_id,
+    ownerName: row.owner_name && !full ? maskName(row.owner_name) : row.owner_name,
+    open: figures(row, "open"),
+    won: figures(row, "won"),
+    lost: figures(row, "lost"),
+  }));
 }
 
 /** Each stage's sequence as its deals record it, one index probe per stage (a stage-less deal's stage is its kind and has none). */
@@ -108,12 +141,6 @@ export async function stageSequences(tx: TenantTx, stages: string[]): Promise<Ma
                      ORDER BY o.stage_sequence LIMIT 1) AS sequence
     FROM unnest(${stages}::text[]) AS s(stage)`;
   return new Map(rows.map((row) => [row.stage, row.sequence]));
-}
-
-async function namesOf(tx: TenantTx, teamIds: string[], ownerIds: string[]) {
-  const teams = await tx.$queryRaw<Array<{ id: string; name: string }>>`SELECT id, name FROM lake_teams WHERE id = ANY(${teamIds}::uuid[])`;
-  const owners = await tx.$queryRaw<Array<{ id: string; name: string }>>`SELECT id, name FROM lake_users WHERE id = ANY(${ownerIds}::uuid[])`;
-  return { teams: new Map(teams.map((t) => [t.id, t.name])), owners: new Map(owners.map((u) => [u.id, u.name])) };
 }
 
 /**

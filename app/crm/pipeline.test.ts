@@ -1,16 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { dealsHref, funnelStages, groupFigures, hrefWith, pipelineFilters, shiftMonth, type GroupedRow, type PipelineFilters } from "./pipeline";
 
-const row = (values: Partial<GroupedRow> & Pick<GroupedRow, "grouping" | "outcome">): GroupedRow => ({
+const none = { count: 0, value: 0, weightedValue: 0 };
+const figures = (count: number, value = 100 * count, weightedValue = 50 * count) => ({ count, value, weightedValue });
+const row = (values: Partial<GroupedRow> & Pick<GroupedRow, "grouping">): GroupedRow => ({
   stage: null,
   sequence: null,
   teamId: null,
   teamName: null,
   ownerId: null,
   ownerName: null,
-  count: 1,
-  value: 100,
-  weightedValue: 50,
+  open: none,
+  won: none,
+  lost: none,
   ...values,
 });
 
@@ -58,14 +60,14 @@ describe("shiftMonth", () => {
 });
 
 describe("funnelStages", () => {
-  it("orders the open deals' stages by sequence, unsequenced first, and leaves out other outcomes and groupings", () => {
+  it("orders the open deals' stages by sequence, unsequenced first, and leaves out stages without open deals and other groupings", () => {
     const rows = [
-      row({ grouping: "stage", stage: "Proposition", sequence: 30, outcome: "open", count: 4 }),
-      row({ grouping: "stage", stage: "New", sequence: 10, outcome: "open", count: 9 }),
-      row({ grouping: "stage", stage: "lead", sequence: null, outcome: "open", count: 2 }),
-      row({ grouping: "stage", stage: "Qualified", sequence: 20, outcome: "open", count: 6 }),
-      row({ grouping: "stage", stage: "Won", sequence: 70, outcome: "won", count: 3 }),
-      row({ grouping: "team", teamId: "t1", outcome: "open", count: 21 }),
+      row({ grouping: "stage", stage: "Proposition", sequence: 30, open: figures(4), lost: figures(1) }),
+      row({ grouping: "stage", stage: "New", sequence: 10, open: figures(9) }),
+      row({ grouping: "stage", stage: "lead", sequence: null, open: figures(2) }),
+      row({ grouping: "stage", stage: "Qualified", sequence: 20, open: figures(6) }),
+      row({ grouping: "stage", stage: "Won", sequence: 70, won: figures(3) }),
+      row({ grouping: "team", teamId: "t1", open: figures(21) }),
     ];
     expect(funnelStages(rows).map((s) => [s.stage, s.count])).toEqual([
       ["lead", 2],
@@ -77,8 +79,8 @@ describe("funnelStages", () => {
 
   it("breaks a tie of sequences by name", () => {
     const rows = [
-      row({ grouping: "stage", stage: "Demo", sequence: 20, outcome: "open" }),
-      row({ grouping: "stage", stage: "Call", sequence: 20, outcome: "open" }),
+      row({ grouping: "stage", stage: "Demo", sequence: 20, open: figures(1) }),
+      row({ grouping: "stage", stage: "Call", sequence: 20, open: figures(1) }),
     ];
     expect(funnelStages(rows).map((s) => s.stage)).toEqual(["Call", "Demo"]);
   });
@@ -87,12 +89,10 @@ describe("funnelStages", () => {
 describe("groupFigures", () => {
   it("puts each owner's outcomes side by side with their win rate, the largest open pipeline first, the unassigned last", () => {
     const rows = [
-      row({ grouping: "owner", ownerId: "a", ownerName: "Aisha", outcome: "open", count: 2, value: 300, weightedValue: 90 }),
-      row({ grouping: "owner", ownerId: "a", ownerName: "Aisha", outcome: "won", count: 3, value: 900, weightedValue: 900 }),
-      row({ grouping: "owner", ownerId: "a", ownerName: "Aisha", outcome: "lost", count: 1, value: 50, weightedValue: 0 }),
-      row({ grouping: "owner", ownerId: null, outcome: "open", count: 5, value: 5000, weightedValue: 10 }),
-      row({ grouping: "owner", ownerId: "b", ownerName: "Ben", outcome: "open", count: 1, value: 700, weightedValue: 70 }),
-      row({ grouping: "team", teamId: "t", teamName: "Direct", outcome: "open" }),
+      row({ grouping: "owner", ownerId: "a", ownerName: "Aisha", open: figures(2, 300, 90), won: figures(3, 900, 900), lost: figures(1, 50, 0) }),
+      row({ grouping: "owner", ownerId: null, open: figures(5, 5000, 10) }),
+      row({ grouping: "owner", ownerId: "b", ownerName: "Ben", open: figures(1, 700, 70) }),
+      row({ grouping: "team", teamId: "t", teamName: "Direct", open: figures(1) }),
     ];
     const owners = groupFigures(rows, "owner");
     expect(owners.map((o) => o.name)).toEqual(["Ben", "Aisha", null]);

@@ -109,7 +109,10 @@ export function dealsHref(filters: PipelineFilters, narrower: DealListParams, pe
 
 export type Outcome = "open" | "won" | "lost";
 
-/** One row of the grouped read: a stage's, a team's or an owner's figures for one outcome. */
+export type Figures = { count: number; value: number; weightedValue: number };
+export type StageFigures = Figures & { stage: string; sequence: number | null };
+
+/** One row of the grouped read: a stage's, a team's or an owner's figures, each outcome side by side. */
 export type GroupedRow = {
   grouping: "stage" | "team" | "owner";
   stage: string | null;
@@ -118,14 +121,7 @@ export type GroupedRow = {
   teamName: string | null;
   ownerId: string | null;
   ownerName: string | null;
-  outcome: Outcome;
-  count: number;
-  value: number;
-  weightedValue: number;
-};
-
-export type Figures = { count: number; value: number; weightedValue: number };
-export type StageFigures = Figures & { stage: string; sequence: number | null };
+} & Record<Outcome, Figures>;
 
 /**
  * The open deals by stage, in the pipeline's order: by the stage's sequence,
@@ -133,14 +129,12 @@ export type StageFigures = Figures & { stage: string; sequence: number | null };
  */
 export function funnelStages(rows: readonly GroupedRow[]): StageFigures[] {
   return rows
-    .filter((row) => row.grouping === "stage" && row.outcome === "open" && row.stage !== null)
-    .map((row) => ({ stage: row.stage!, sequence: row.sequence, count: row.count, value: row.value, weightedValue: row.weightedValue }))
+    .filter((row) => row.grouping === "stage" && row.stage !== null && row.open.count > 0)
+    .map((row) => ({ stage: row.stage!, sequence: row.sequence, ...row.open }))
     .sort((a, b) => (a.sequence ?? -Infinity) - (b.sequence ?? -Infinity) || a.stage.localeCompare(b.stage));
 }
 
 export type GroupFigures = { id: string | null; name: string | null; open: Figures; won: Figures; lost: Figures; winRate: number | null };
-
-const ZERO: Figures = { count: 0, value: 0, weightedValue: 0 };
 
 /**
  * A team's or an owner's figures, one entry per team (or owner) with its
@@ -148,14 +142,15 @@ const ZERO: Figures = { count: 0, value: 0, weightedValue: 0 };
  * deals without a team (or owner) last.
  */
 export function groupFigures(rows: readonly GroupedRow[], grouping: "team" | "owner"): GroupFigures[] {
-  const groups = new Map<string | null, GroupFigures>();
-  for (const row of rows.filter((r) => r.grouping === grouping)) {
-    const id = grouping === "team" ? row.teamId : row.ownerId;
-    const group = groups.get(id) ?? { id, name: grouping === "team" ? row.teamName : row.ownerName, open: ZERO, won: ZERO, lost: ZERO, winRate: null };
-    group[row.outcome] = { count: row.count, value: row.value, weightedValue: row.weightedValue };
-    groups.set(id, group);
-  }
-  return [...groups.values()]
-    .map((group) => ({ ...group, winRate: group.won.count + group.lost.count ? group.won.count / (group.won.count + group.lost.count) : null }))
+  return rows
+    .filter((row) => row.grouping === grouping)
+    .map((row) => ({
+      id: grouping === "team" ? row.teamId : row.ownerId,
+      name: grouping === "team" ? row.teamName : row.ownerName,
+      open: row.open,
+      won: row.won,
+      lost: row.lost,
+      winRate: row.won.count + row.lost.count ? row.won.count / (row.won.count + row.lost.count) : null,
+    }))
     .sort((a, b) => Number(a.id === null) - Number(b.id === null) || b.open.value - a.open.value || (a.name ?? "").localeCompare(b.name ?? ""));
 }

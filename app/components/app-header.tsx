@@ -73,6 +73,11 @@ export function AppHeader({ viewer }: { viewer: HeaderViewer }) {
                   Catalog
                 </NavLink>
               ) : null}
+              {canOperateTenants(viewer!.roles) ? (
+                <NavLink to="/admin/infra/templates" className={navClass}>
+                  Infra
+                </NavLink>
+              ) : null}
               {viewer!.roles.includes("platform_owner") ? (
                 <NavLink to="/admin/integrations/webhooks" className={navClass}>
                   Webhooks

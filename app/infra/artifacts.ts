@@ -77,3 +77,7 @@ export function composeFile(tenant: DeploymentTenant, template: InfraTemplateVie
   };
   return `# docker-compose for ${tenant.slug}, generated from infra template ${template.name} v${template.version}.\n# Set ODOO_DB_PASSWORD and ODOO_ADMIN_PASSWD in the environment (or an .env file kept out of version control).\n${stringify(compose)}`;
 }
+
+/** The files a tenant's deployment is generated as, by their download names. */
+export const ARTIFACTS = { "helm-values.yaml": helmValues, "docker-compose.yaml": composeFile } as const;
+export type ArtifactName = keyof typeof ARTIFACTS;

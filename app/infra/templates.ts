@@ -50,14 +50,13 @@ export function formatEnvDefaults(env: Record<string, string>): string {
     .join("\n");
 }
 
+/** A template as the templates page submits it: saving makes the name's next version, untested until someone marks it. */
 export const InfraTemplateForm = z.object({
   name: z.string().regex(/^[a-z][a-z0-9_-]{1,39}$/, "Lower-case letters, digits, - and _, 2 to 40 characters"),
-  version: z.coerce.number().int().min(1),
   odooImage: z.string().regex(IMAGE, "An image with a tag, e.g. odoo:18.0-20261101"),
   postgresImage: z.string().regex(IMAGE, "An image with a tag, e.g. postgres:16.4"),
   sizeProfile: z.enum(SIZE_PROFILE_NAMES as [SizeProfile, ...SizeProfile[]]),
   envDefaults: z.string().max(4000).default(""),
-  tested: z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean()),
 });
 
 export type InfraTemplateView = {

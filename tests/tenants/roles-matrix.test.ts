@@ -308,6 +308,49 @@ const MATRIX: Row[] = [
     params: () => ({ id: tenant.id, file: "helm-values.yaml" }),
     expected: operations,
   },
+  {
+    name: "GET /admin/tenants/:id?tab=infra",
+    route: () => import("~/routes/admin+/tenants.$id"),
+    method: "GET",
+    path: () => `/admin/tenants/${tenant.id}?tab=infra`,
+    params: id,
+    expected: operations,
+  },
+  {
+    name: "POST /admin/tenants/:id upgrade_image",
+    route: () => import("~/routes/admin+/tenants.$id"),
+    method: "POST",
+    path: () => `/admin/tenants/${tenant.id}`,
+    params: id,
+    // No such template: let through, the refusal is the form's message and nothing is queued.
+    form: { intent: "upgrade_image", templateId: "00000000-0000-4000-8000-000000000000" },
+    expected: operations,
+  },
+  // infra_templates: operators read them; only owners save versions and mark them tested
+  {
+    name: "GET /admin/infra/templates",
+    route: () => import("~/routes/admin+/infra.templates"),
+    method: "GET",
+    path: () => "/admin/infra/templates",
+    expected: operations,
+  },
+  {
+    name: "POST /admin/infra/templates save",
+    route: () => import("~/routes/admin+/infra.templates"),
+    method: "POST",
+    path: () => "/admin/infra/templates",
+    // Refused by the form's rules once the role is let through (no images): the answer is the form again.
+    form: { intent: "save", name: "matrix-template", sizeProfile: "small" },
+    expected: ownerOnly,
+  },
+  {
+    name: "POST /admin/infra/templates tested",
+    route: () => import("~/routes/admin+/infra.templates"),
+    method: "POST",
+    path: () => "/admin/infra/templates",
+    form: { intent: "tested", id: "00000000-0000-4000-8000-000000000000", tested: "true" },
+    expected: ownerOnly,
+  },
   // automation_center: event webhooks
   {
     name: "GET /admin/integrations/webhooks",

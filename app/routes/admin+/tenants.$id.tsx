@@ -15,6 +15,9 @@ import { Page } from "~/components/ui/page";
 import { platformDb } from "~/db.server";
 import { env } from "~/env.server";
 import { invariantFound } from "~/http.server";
+import { ARTIFACTS } from "~/infra/artifacts";
+import { upgradeRefusal } from "~/infra/image-upgrade.server";
+import { tenantInfra } from "~/infra/templates.server";
 import { log } from "~/logger.server";
 import { runbookPath } from "~/support/runbooks";
 import { LOG_EVENTS_CAP, logRange, tenantDetail, tenantLogs } from "~/tenants/admin.server";
@@ -33,8 +36,8 @@ import { ODOO_MODE_LABELS, SSO_MODE_LABELS } from "~/tenants/tenant-wizard";
 import { formatWhenWithSeconds, isoDay } from "~/utils/date-format";
 import { withSearchParams } from "~/utils/search-params";
 
-/** The tabs built so far; the others of the seed (Infra, SSO, Analytics, Billing) appear as they are built. */
-const TABS = ["overview", "modules", "logs"] as const;
+/** The tabs built so far; the others of the seed (Analytics, Billing) appear as they are built. SSO has its own page. */
+const TABS = ["overview", "modules", "infra", "logs"] as const;
 type Tab = (typeof TABS)[number];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -58,6 +61,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     logs: tab === "logs" ? logs : { ...logs, audit: logs.audit.slice(0, 10), operations: logs.operations.slice(0, 10) },
     openOperation: openOperation?.tenantId === detail.tenant.id ? openOperation : null,
     modules: tab === "modules" ? await modulesTab(detail.tenant.id) : null,
+    infra: tab === "infra" ? await infraTab(detail.tenant.id) : null,
     roles: viewer.roles,
     graceDays: env().DECOMMISSION_GRACE_DAYS,
     phases: PROVISIONING_PHASES,
@@ -91,6 +95,13 @@ async function modulesTab(tenantId: string) {
   };
 }
 
+/** The Infra tab: the template the tenant runs, its artifacts, and the versions an upgrade may take (tested ones only). */
+async function infraTab(tenantId: string) {
+  const infra = await tenantInfra(tenantId);
+  if (!infra) return null;
+  return { ...infra, artifacts: Object.keys(ARTIFACTS) };
+}
+
 const TenantAction = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("verify") }),
   z.object({ intent: z.literal("rotate") }),
@@ -100,6 +111,7 @@ const TenantAction = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("restore"), backupId: z.uuid() }),
   z.object({ intent: z.literal("rerun"), operationId: z.uuid() }),
   z.object({ intent: z.literal("apply_bundle"), bundle: z.string().min(1) }),
+  z.object({ intent: z.literal("upgrade_image"), templateId: z.uuid() }),
 ]);
 
 type ActionResult = { ok: boolean; intent: z.infer<typeof TenantAction>["intent"] | null; message: string; operationId?: string };
@@ -165,6 +177,14 @@ export async function action({ request, params }: ActionFunctionArgs): Promise<A
       const result = await requestBundleApply(id, { bundle: input.bundle, source: "ui", actor });
       if (!result.ok) return { ok: false, intent: "apply_bundle", message: result.reason };
       return { ok: true, intent: "apply_bundle", message: `Applying ${input.bundle} queued; follow it below.`, operationId: result.operationId };
+    }
+    case "upgrade_image": {
+      requireRole(request, viewer, ["platform_owner", "platform_operator"]);
+      const refused = await upgradeRefusal(input.templateId);
+      if (refused) return { ok: false, intent: "upgrade_image", message: refused };
+      const result = await requestOperation(id, { type: "upgrade_image", source: "ui", actor, payload: { params: { templateId: input.templateId } } });
+      if (!result.ok) return { ok: false, intent: "upgrade_image", message: result.reason };
+      return { ok: true, intent: "upgrade_image", message: "Image upgrade queued; follow it below.", operationId: result.operationId };
     }
     case "rerun": {
       requireRole(request, viewer, ["platform_owner", "platform_operator"]);
@@ -302,6 +322,7 @@ export default function TenantDetail() {
 
       {tab === "overview" ? <OverviewTab /> : null}
       {tab === "modules" && data.modules ? <TenantModules {...data.modules} canApply={canOperate} /> : null}
+      {tab === "infra" ? <InfraTab /> : null}
       {tab === "logs" ? <LogsTab /> : null}
     </Page>
   );
@@ -538,6 +559,104 @@ function OverviewTab() {
         </p>
       </LogSection>
     </div>
+  );
+}
+
+function InfraTab() {
+  const { tenant, infra, roles } = useLoaderData<typeof loader>();
+  const canOperate = roles.includes("platform_owner") || roles.includes("platform_operator");
+  if (!infra) return null;
+  const { template } = infra;
+  const tested = infra.candidates.filter((c) => c.tested);
+  const untested = infra.candidates.filter((c) => !c.tested);
+  return (
+    <div className="grid gap-6 lg:grid-cols-2">
+      <section className="rounded-lg border border-slate-200 bg-white p-5" aria-labelledby="infra">
+        <h2 id="infra" className="font-semibold">
+          Deployment
+        </h2>
+        <dl className="mt-3 grid grid-cols-2 gap-y-2 text-sm">
+          <dt className="text-slate-500">Region</dt>
+          <dd>{tenant.region ?? "—"}</dd>
+          <dt className="text-slate-500">Odoo mode</dt>
+          <dd>{tenant.odooMode ? (ODOO_MODE_LABELS[tenant.odooMode as keyof typeof ODOO_MODE_LABELS] ?? tenant.odooMode) : "—"}</dd>
+          <dt className="text-slate-500">Template</dt>
+          <dd>
+            {template ? (
+              <Link to="/admin/infra/templates" className="text-brand-700 hover:underline">
+                {template.name} v{template.version}
+              </Link>
+            ) : (
+              "none yet"
+            )}
+            {template && !infra.assigned ? <span className="ml-1 text-xs text-slate-500">(the newest tested one, until an upgrade assigns one)</span> : null}
+          </dd>
+          <dt className="text-slate-500">Odoo image tag</dt>
+          <dd className="font-mono text-xs">{infra.tenant.imageTag ?? "—"}</dd>
+          <dt className="text-slate-500">Postgres image</dt>
+          <dd className="font-mono text-xs">{template?.postgresImage ?? "—"}</dd>
+          <dt className="text-slate-500">Size profile</dt>
+          <dd>{template?.sizeProfile ?? tenant.sizeProfile ?? "—"}</dd>
+        </dl>
+        <h3 className="mt-5 text-sm font-semibold">Deployment artifacts</h3>
+        {template ? (
+          <ul className="mt-2 space-y-1 text-sm">
+            {infra.artifacts.map((file) => (
+              <li key={file}>
+                <a href={`/admin/tenants/${tenant.id}/infra/${file}`} download className="text-brand-700 hover:underline">
+                  Download {file}
+                </a>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="mt-2 text-sm text-slate-600">Artifacts are generated once an infra template exists.</p>
+        )}
+      </section>
+
+      <section className="rounded-lg border border-slate-200 bg-white p-5" aria-labelledby="upgrade">
+        <h2 id="upgrade" className="font-semibold">
+          Image upgrade
+        </h2>
+        {tested.length === 0 ? (
+          <p className="mt-2 text-sm text-slate-600">
+            No newer tested version of {template ? `${template.name}` : "a template"} to move to.
+            {untested.length ? ` ${untested.map((c) => `v${c.version}`).join(", ")} ${untested.length === 1 ? "awaits" : "await"} testing.` : ""}
+          </p>
+        ) : canOperate ? (
+          <ImageUpgradeForm candidates={tested} />
+        ) : (
+          <p className="mt-2 text-sm text-slate-600">Newer tested versions exist; an operator can roll them out.</p>
+        )}
+      </section>
+    </div>
+  );
+}
+
+function ImageUpgradeForm({ candidates }: { candidates: Array<{ id: string; name: string; version: number; odooImage: string }> }) {
+  const navigation = useNavigation();
+  const busy = navigation.state === "submitting" && navigation.formData?.get("intent") === "upgrade_image";
+  const impact = OPERATION_IMPACTS.upgrade_image;
+  return (
+    <Form method="post" className="mt-3 space-y-3">
+      <input type="hidden" name="intent" value="upgrade_image" />
+      <fieldset>
+        <legend className="text-sm font-medium text-slate-700">Move to</legend>
+        <div className="mt-1 space-y-1 text-sm">
+          {candidates.map((c, index) => (
+            <label key={c.id} className="flex items-center gap-2">
+              <input type="radio" name="templateId" value={c.id} defaultChecked={index === 0} required />
+              {c.name} v{c.version} <span className="font-mono text-xs text-slate-600">{c.odooImage}</span>
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <ConfirmPopover label="Upgrade image" title={impact.title} impact={impact.impact}>
+        <Button type="submit" disabled={busy}>
+          {busy ? "Working…" : "Confirm upgrade"}
+        </Button>
+      </ConfirmPopover>
+    </Form>
   );
 }
 

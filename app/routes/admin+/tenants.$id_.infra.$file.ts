@@ -3,16 +3,14 @@ import { z } from "zod";
 import { requirePlatformUser } from "~/auth/guards.server";
 import { TENANT_OPERATIONS_ROLES } from "~/auth/roles";
 import { invariantFound } from "~/http.server";
-import { composeFile, helmValues } from "~/infra/artifacts";
+import { ARTIFACTS, type ArtifactName } from "~/infra/artifacts";
 import { tenantInfra } from "~/infra/templates.server";
 
 /** A tenant's deployment artifacts, generated from its infra template: `helm-values.yaml` or `docker-compose.yaml` (no secrets in either). */
-const ARTIFACTS = { "helm-values.yaml": helmValues, "docker-compose.yaml": composeFile } as const;
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requirePlatformUser(request, TENANT_OPERATIONS_ROLES);
   const id = z.uuid().safeParse(params.id);
-  const file = z.enum(Object.keys(ARTIFACTS) as [keyof typeof ARTIFACTS]).safeParse(params.file);
+  const file = z.enum(Object.keys(ARTIFACTS) as [ArtifactName]).safeParse(params.file);
   const infra = id.success && file.success ? await tenantInfra(id.data) : null;
   const artifact = infra?.template && file.success ? { name: file.data, tenant: infra.tenant, template: infra.template } : null;
   invariantFound(artifact, "No such artifact");

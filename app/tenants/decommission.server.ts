@@ -5,6 +5,8 @@ import { env } from "~/env.server";
 import { type Prisma } from "~/generated/prisma/client";
 import { odooClient, odooSettings } from "~/odoo/connection.server";
 import { archiveTar, type ArchiveFile, tableCsv } from "~/privacy/subject-archive.server";
+import { emitPlatformEvent } from "~/webhooks/platform-events.server";
+import { operationJobKey } from "./operations";
 import { adminSessionFor } from "./provisioning.server";
 import { storeTenantFile, operationFile } from "./tenant-files.server";
 import { deletionReceipt, type ForeignKey, purgeableTables, purgeOrder, type PurgeCounts, UNEXPORTED_TABLES } from "./tenant-tables";
@@ -176,5 +178,47 @@ export async function writeDeletionReceipt(ctx: DecommissionContext): Promise<st
   });
   await platformDb.tenant.update({ where: { id: ctx.tenantId }, data: { status: "decommissioned" } });
   await recordAudit(ctx.tenantId, ctx.actor, "tenant.decommissioned", tenant.slug, { operationId: ctx.operationId, rows: receipt.rows_deleted_total });
+  await emitPlatformEvent(ctx.tenantId, "tenant.decommissioned", `tenant.decommissioned:${ctx.operationId}`, {
+    operation_id: ctx.operationId,
+    slug: tenant.slug,
+    rows_deleted: receipt.rows_deleted_total,
+    receipt: filename,
+  });
   return `receipt ${filename}: ${receipt.rows_deleted_total} rows deleted`;
+}
+
+export type DecommissionCancelResult = { ok: true; status: string } | { ok: false; reason: string };
+
+/**
+ * Stops a decommission while it waits out its grace period: the operation
+ * ends `cancelled` and the workspace reopens as it was before (its export
+ * stays downloadable). Once the grace period is over, or the Odoo side is
+ * already being removed, nothing can be stopped. One statement decides, so a
+ * job waking at the same moment either finds the operation cancelled or the
+ * cancellation finds it started.
+ */
+export async function cancelDecommission(tenantId: string, actor: Actor): Promise<DecommissionCancelResult> {
+  const cancelled = await platformDb.$queryRaw<Array<{ id: string; status_before: string | null }>>`
+    UPDATE tenant_operations o SET status = 'cancelled', finished_at = now(),
+      logs = o.logs || jsonb_build_array(jsonb_build_object('at', now(), 'level', 'info', 'step', NULL,
+        'message', 'cancelled during the grace period by ' || ${actor.email ?? actor.sub}::text))
+    FROM tenants t
+    WHERE o.tenant_id = ${tenantId}::uuid AND t.id = o.tenant_id AND o.type = 'decommission' AND o.status = 'queued'
+      AND o.steps_done = ARRAY['export_data']::text[] AND t.purge_after > now()
+    RETURNING o.id, o.payload->>'statusBefore' AS status_before`;
+  const operation = cancelled[0];
+  if (!operation) {
+    const tenant = await platformDb.tenant.findUnique({ where: { id: tenantId }, select: { status: true, purgeAfter: true } });
+    if (tenant?.status !== "decommissioning") return { ok: false, reason: "The workspace is not being decommissioned." };
+    return {
+      ok: false,
+      reason: "The grace period is over and the deletion has begun: it can no longer be cancelled. The export stays downloadable.",
+    };
+  }
+  const status = operation.status_before === "paused" ? "paused" : "active";
+  await platformDb.tenant.update({ where: { id: tenantId }, data: { status, purgeAfter: null } });
+  // Its job would find the operation cancelled and do nothing; removing it keeps the queue honest.
+  await platformDb.$executeRaw`SELECT graphile_worker.remove_job(${operationJobKey(operation.id)})`;
+  await recordAudit(tenantId, actor, "tenant.decommission_cancelled", null, { operationId: operation.id, status });
+  return { ok: true, status };
 }

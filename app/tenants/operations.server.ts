@@ -13,7 +13,15 @@ import { exportTenantData, graceEndsAt, purgeTenantRows, removeTenantOdoo, write
 import { type TenantStatus } from "./lifecycle";
 import { BackupUnavailable, backupOdooDatabase, restoreOdooDatabase } from "./odoo-backups.server";
 import { verifyOdooConnection } from "./odoo-credential.server";
-import { type OperationLogLine, type OperationStep, type OperationType, refusalReason, remainingSteps, type TriggerSource } from "./operations";
+import {
+  type OperationLogLine,
+  operationJobKey,
+  type OperationStep,
+  type OperationType,
+  refusalReason,
+  remainingSteps,
+  type TriggerSource,
+} from "./operations";
 import { actionableMessage, runProvisioningPhase } from "./provisioning.server";
 
 /**
@@ -43,10 +51,6 @@ export const operationSummary = {
   finishedAt: true,
   tenant: { select: { slug: true, name: true } },
 } as const satisfies Prisma.TenantOperationSelect;
-
-export function operationJobKey(operationId: string): string {
-  return `operation:${operationId}`;
-}
 
 async function enqueueOperation(operationId: string, tenantId: string): Promise<void> {
   // One queue per tenant: its operations run one after another, never side by side.

@@ -15,7 +15,7 @@ export type WorkspaceAction = (typeof WORKSPACE_ACTIONS)[number];
 /** What only a platform owner may start: it creates or deletes a workspace. */
 export const OWNER_OPERATION_TYPES: readonly OperationType[] = ["create", "decommission"];
 
-export const OPERATION_STATUSES = ["queued", "running", "succeeded", "failed"] as const;
+export const OPERATION_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
 export type OperationStatus = (typeof OPERATION_STATUSES)[number];
 
 export const TRIGGER_SOURCES = ["ui", "api", "schedule"] as const;
@@ -137,3 +137,8 @@ export const OPERATION_IMPACTS: Record<OperationType, { title: string; impact: s
 };
 
 export type OperationLogLine = { at: string; level: "info" | "error"; step: string | null; message: string };
+
+/** The job key of an operation's job: one job per operation, whoever asks for it. */
+export function operationJobKey(operationId: string): string {
+  return `operation:${operationId}`;
+}

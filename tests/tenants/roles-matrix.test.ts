@@ -153,6 +153,16 @@ const MATRIX: Row[] = [
     expected: ownerOnly,
   },
   {
+    name: "POST /admin/tenants/:id cancel_decommission",
+    route: () => import("~/routes/admin+/tenants.$id"),
+    method: "POST",
+    path: () => `/admin/tenants/${tenant.id}`,
+    params: id,
+    // Nothing to cancel: the owner is let through to the refusal's message.
+    form: { intent: "cancel_decommission" },
+    expected: ownerOnly,
+  },
+  {
     name: "POST /admin/tenants/:id backup",
     route: () => import("~/routes/admin+/tenants.$id"),
     method: "POST",

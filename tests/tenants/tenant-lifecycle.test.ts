@@ -255,6 +255,10 @@ describe("decommissioning", () => {
       tenant.id,
       bystander.id,
     );
+    // The platform's automation hears of the decommission (the tenant's own endpoints go with its rows).
+    const endpoint = await app.platformDb.webhookEndpoint.create({
+      data: { tenantId: null, url: "https://automation.test/hook", eventTypes: ["tenant.decommissioned"], secretCipher: new Uint8Array([1]), secretKeyId: "k" },
+    });
     const before = await rowsOf(tenant.id);
     const bystanderBefore = await rowsOf(bystander.id);
     expect(before.icp_rules).toBeGreaterThan(0);
@@ -316,7 +320,54 @@ describe("decommissioning", () => {
     expect(receipt.rows_deleted.zz_later_tenant_notes).toBe(1);
     expect(receipt.odoo).toBe("Odoo database nexius_going_away dropped");
     expect(receipt.export.sha256).toMatch(/^[0-9a-f]{64}$/);
+    const [event] = await app.platformDb.webhookDelivery.findMany({ where: { endpointId: endpoint.id } });
+    expect(event).toMatchObject({ eventType: "tenant.decommissioned", tenantId: null });
+    expect(JSON.parse(event!.body)).toMatchObject({
+      type: "tenant.decommissioned",
+      data: {
+        tenant_id: tenant.id,
+        slug: "going-away",
+        operation_id: asked.operationId,
+        rows_deleted: Object.values(receipt.rows_deleted).reduce((a, b) => a + b, 0),
+      },
+    });
+    await app.platformDb.webhookEndpoint.delete({ where: { id: endpoint.id } });
     await app.platformDb.$executeRawUnsafe(`DROP TABLE "zz_later_tenant_notes"`);
+  });
+
+  it("is cancelled by the owner during the grace period, reopening the workspace untouched, and not after it", async () => {
+    const tenant = await createdTenant("second-thoughts");
+    const before = await rowsOf(tenant.id);
+    const detail = (cookie: string, form: Record<string, string>) =>
+      invoke(app.detailAction, appRequest(`/admin/tenants/${tenant.id}`, { cookie, form }), { id: tenant.id });
+    const operationId = await operationOf(tenant.id, "decommission");
+    await app.runOperation(operationId);
+    expect((await app.platformDb.tenant.findUniqueOrThrow({ where: { id: tenant.id } })).status).toBe("decommissioning");
+
+    expect((await detail(operatorCookie, { intent: "cancel_decommission" })).status).toBe(403);
+    expect(await (await detail(ownerCookie, { intent: "cancel_decommission" })).json()).toMatchObject({
+      ok: true,
+      message: expect.stringContaining("active again"),
+    });
+    expect(await app.platformDb.tenant.findUniqueOrThrow({ where: { id: tenant.id } })).toMatchObject({ status: "active", purgeAfter: null });
+    expect(await app.platformDb.tenantOperation.findUniqueOrThrow({ where: { id: operationId } })).toMatchObject({ status: "cancelled" });
+    const jobs = await app.platformDb.$queryRaw<unknown[]>`SELECT 1 FROM graphile_worker._private_jobs WHERE key = ${`operation:${operationId}`}`;
+    expect(jobs).toHaveLength(0);
+    // Its job, had it run anyway, finds nothing to do; nothing was deleted and the Odoo database is there.
+    await app.runOperation(operationId);
+    expect(await rowsOf(tenant.id)).toMatchObject({ icp_rules: before.icp_rules });
+    expect(standIns.odoo.state.databases.has("nexius_second_thoughts")).toBe(true);
+    expect(await app.platformDb.auditLog.count({ where: { tenantId: tenant.id, action: "tenant.decommission_cancelled" } })).toBe(1);
+
+    // A second decommission whose grace period is over cannot be stopped.
+    const again = await operationOf(tenant.id, "decommission");
+    await app.runOperation(again);
+    await app.platformDb.tenant.update({ where: { id: tenant.id }, data: { purgeAfter: new Date(Date.now() - 1000) } });
+    expect(await (await detail(ownerCookie, { intent: "cancel_decommission" })).json()).toMatchObject({
+      ok: false,
+      message: expect.stringContaining("can no longer be cancelled"),
+    });
+    expect(await app.platformDb.tenantOperation.findUniqueOrThrow({ where: { id: again } })).toMatchObject({ status: "queued" });
   });
 
   it("archives the company of a workspace in the shared database and exports its records", async () => {

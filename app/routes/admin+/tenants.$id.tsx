@@ -23,6 +23,7 @@ import { runbookPath } from "~/support/runbooks";
 import { LOG_EVENTS_CAP, logRange, tenantDetail, tenantLogs } from "~/tenants/admin.server";
 import { BackupsSection } from "~/tenants/backups-section";
 import { ConfirmPopover } from "~/tenants/confirm-popover";
+import { cancelDecommission } from "~/tenants/decommission.server";
 import { PROVISIONING_PHASES } from "~/tenants/lifecycle";
 import { useLiveRefresh } from "~/tenants/live-refresh";
 import { backupRefusal } from "~/tenants/odoo-backups.server";
@@ -64,6 +65,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     infra: tab === "infra" ? await infraTab(detail.tenant.id) : null,
     roles: viewer.roles,
     graceDays: env().DECOMMISSION_GRACE_DAYS,
+    // Whether the owner may still stop the decommission: the workspace waits out its grace period.
+    cancellable: detail.tenant.status === "decommissioning" && detail.tenant.purgeAfter !== null && detail.tenant.purgeAfter.getTime() > Date.now(),
     phases: PROVISIONING_PHASES,
     cap: LOG_EVENTS_CAP,
   };
@@ -112,6 +115,7 @@ const TenantAction = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("rerun"), operationId: z.uuid() }),
   z.object({ intent: z.literal("apply_bundle"), bundle: z.string().min(1) }),
   z.object({ intent: z.literal("upgrade_image"), templateId: z.uuid() }),
+  z.object({ intent: z.literal("cancel_decommission") }),
 ]);
 
 type ActionResult = { ok: boolean; intent: z.infer<typeof TenantAction>["intent"] | null; message: string; operationId?: string };
@@ -177,6 +181,13 @@ export async function action({ request, params }: ActionFunctionArgs): Promise<A
       const result = await requestBundleApply(id, { bundle: input.bundle, source: "ui", actor });
       if (!result.ok) return { ok: false, intent: "apply_bundle", message: result.reason };
       return { ok: true, intent: "apply_bundle", message: `Applying ${input.bundle} queued; follow it below.`, operationId: result.operationId };
+    }
+    case "cancel_decommission": {
+      requireRole(request, viewer, ["platform_owner"]);
+      const result = await cancelDecommission(id, actor);
+      return result.ok
+        ? { ok: true, intent: "cancel_decommission", message: `Decommission cancelled: the workspace is ${result.status} again and nothing was deleted.` }
+        : { ok: false, intent: "cancel_decommission", message: result.reason };
     }
     case "upgrade_image": {
       requireRole(request, viewer, ["platform_owner", "platform_operator"]);
@@ -267,6 +278,7 @@ export default function TenantDetail() {
         <>
           {canOperate ? WORKSPACE_ACTIONS.filter((type) => mayStart(type, tenant.status)).map((type) => <OperationConfirm key={type} type={type} />) : null}
           {roles.includes("platform_owner") && mayStart("decommission", tenant.status) ? <DecommissionConfirm slug={tenant.slug} /> : null}
+          {roles.includes("platform_owner") && data.cancellable ? <CancelDecommissionConfirm /> : null}
           {odooUrl ? (
             <a
               href={odooUrl}
@@ -372,6 +384,32 @@ function DecommissionConfirm({ slug }: { slug: string }) {
         </label>
         <Button type="submit" variant="danger" disabled={busy}>
           {busy ? "Working…" : "Confirm decommission"}
+        </Button>
+      </Form>
+    </ConfirmPopover>
+  );
+}
+
+/** Until its grace period ends, the owner may stop a decommission: the workspace reopens with everything it had. */
+function CancelDecommissionConfirm() {
+  const navigation = useNavigation();
+  const busy = navigation.state === "submitting" && navigation.formData?.get("intent") === "cancel_decommission";
+  const { tenant } = useLoaderData<typeof loader>();
+  return (
+    <ConfirmPopover
+      label="Cancel decommission"
+      title="Cancel this decommission?"
+      impact={
+        <p>
+          Nothing has been deleted yet: the workspace reopens as it was before, its users can sign in again and the nightly run resumes. The export already
+          taken stays downloadable. This is possible until {tenant.purgeAfter ? formatWhenWithSeconds(tenant.purgeAfter) : "the grace period ends"}.
+        </p>
+      }
+    >
+      <Form method="post">
+        <input type="hidden" name="intent" value="cancel_decommission" />
+        <Button type="submit" disabled={busy}>
+          {busy ? "Working…" : "Confirm: keep the workspace"}
         </Button>
       </Form>
     </ConfirmPopover>

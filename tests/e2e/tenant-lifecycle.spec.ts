@@ -97,4 +97,23 @@ test.describe.serial("the tenant lifecycle", () => {
     expect(tenantJson.slug).toBe(slug);
     expect(execFileSync("tar", ["-xOf", archive, "tables/audit_log.csv"]).toString()).toContain("tenant.created");
   });
+
+  test("the owner cancels the decommission during its grace period and the workspace reopens untouched", async ({ page }) => {
+    const [tenant] = await queryE2eDatabase<{ id: string }>("SELECT id FROM tenants WHERE slug = $1", [slug]);
+    await page.goto(`/admin/tenants/${tenant!.id}`);
+    await page.locator("summary", { hasText: "Cancel decommission" }).click();
+    const confirm = page.getByRole("dialog", { name: "Cancel this decommission?" });
+    await expect(confirm).toContainText("Nothing has been deleted yet");
+    await confirm.getByRole("button", { name: "Confirm: keep the workspace" }).click();
+    await expect(page.getByRole("status")).toContainText("Decommission cancelled: the workspace is active again");
+    const [after] = await queryE2eDatabase<{ status: string; purge_after: Date | null; operation: string; odoo_db: boolean }>(
+      `SELECT t.status, t.purge_after,
+              (SELECT status FROM tenant_operations WHERE tenant_id = t.id AND type = 'decommission' ORDER BY created_at DESC LIMIT 1) AS operation,
+              EXISTS (SELECT 1 FROM odoo_connections WHERE tenant_id = t.id) AS odoo_db
+       FROM tenants t WHERE t.id = $1`,
+      [tenant!.id],
+    );
+    expect(after).toEqual({ status: "active", purge_after: null, operation: "cancelled", odoo_db: true });
+    await expect(page.locator("summary", { hasText: "Cancel decommission" })).toHaveCount(0);
+  });
 });

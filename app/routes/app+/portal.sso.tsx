@@ -63,7 +63,7 @@ export default function PortalSso() {
   const result = useActionData<typeof action>();
   if (!provider)
     return (
-      <Section id="portal-sso" title="Sign-in">
+      <Section id="portal-sso-heading" title="Sign-in">
         <p className="text-sm text-slate-600">
           Your members sign in with Nexius SSO. To sign in through your organisation&apos;s own provider (Microsoft Entra ID or any OpenID Connect provider),
           file a support request under Sign-in and SSO: a platform owner registers it with its client secret, which stays sealed on our side.
@@ -72,7 +72,7 @@ export default function PortalSso() {
     );
   return (
     <div className="grid gap-6 lg:grid-cols-3">
-      <Section id="portal-sso" title="Your members' sign-in" className="lg:col-span-2">
+      <Section id="portal-sso-heading" title="Your members' sign-in" className="lg:col-span-2">
         {result ? <Notice ok={result.ok}>{result.message}</Notice> : null}
         <MemberSettingsForm key={String(provider.updatedAt)} />
       </Section>

@@ -6,12 +6,11 @@ import { useState } from "react";
 import { z } from "zod";
 import { requirePlatformUser, requireRole } from "~/auth/guards.server";
 import { TENANT_OPERATIONS_ROLES } from "~/auth/roles";
-import { REDIRECT_PATH, SsoSignInError, startTenantSignIn } from "~/auth/tenant-sso/flow.server";
+import { REDIRECT_PATH, startTestLogin } from "~/auth/tenant-sso/flow.server";
 import { formatRoleMapping, IDP_KINDS } from "~/auth/tenant-sso/mapping";
 import {
   DirectoryTakenError,
   DomainTakenError,
-  providerById,
   removeIdentityProvider,
   saveIdentityProvider,
   SecretRequiredError,
@@ -90,20 +89,8 @@ export async function action({ request, params }: ActionFunctionArgs): Promise<S
       return { ok: removed, message: removed ? "Removed: the workspace's members sign in with Nexius SSO again." : "There was no provider to remove." };
     }
     case "test": {
-      const stored = await tenantIdentityProvider(tenant.id);
-      const provider = stored ? await providerById(stored.id, { enabledOnly: false }) : null;
-      if (!provider) return { ok: false, message: "Save a provider first." };
-      try {
-        const { location, setCookie } = await startTenantSignIn(provider, {
-          purpose: "test",
-          returnTo: `/admin/tenants/${tenant.id}/sso`,
-          testerSub: viewer.sub,
-        });
-        return redirect(location, { headers: { "Set-Cookie": setCookie } });
-      } catch (error) {
-        if (error instanceof SsoSignInError) return { ok: false, message: error.message };
-        throw error;
-      }
+      const started = await startTestLogin(tenant.id, { testerSub: viewer.sub, returnTo: `/admin/tenants/${tenant.id}/sso` });
+      return started.ok ? redirect(started.location, { headers: { "Set-Cookie": started.setCookie } }) : { ok: false, message: started.message };
     }
   }
 }

@@ -1,7 +1,8 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { startTestLogin } from "~/auth/tenant-sso/flow.server";
 import { formatRoleMapping } from "~/auth/tenant-sso/mapping";
 import { DomainAddedError, NoProviderError, updateMemberSettings } from "~/auth/tenant-sso/portal-settings.server";
 import { PORTAL_SSO_FIELDS, PortalSsoForm } from "~/auth/tenant-sso/portal-sso-form";
@@ -39,9 +40,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-export async function action({ request }: ActionFunctionArgs): Promise<SsoActionResult> {
+export async function action({ request }: ActionFunctionArgs): Promise<SsoActionResult | Response> {
   const viewer = await requirePortalAdmin(request);
   const posted = await request.formData();
+  if (posted.get("intent") === "test") {
+    // The admin signs in at the workspace's provider and reads what came back; no session is opened.
+    const started = await startTestLogin(viewer.tenant.id, { testerSub: viewer.sub, returnTo: "/app/portal/sso" });
+    return started.ok ? redirect(started.location, { headers: { "Set-Cookie": started.setCookie } }) : { ok: false, message: started.message };
+  }
   // Only the portal's own fields are read: an issuer or a secret slipped into the form is never looked at.
   const formData = new FormData();
   for (const name of PORTAL_SSO_FIELDS) for (const value of posted.getAll(name)) formData.append(name, value);
@@ -92,9 +98,15 @@ export default function PortalSso() {
           </dd>
         </dl>
         <p className="mt-4 text-xs text-slate-500">
-          These decide who can issue sign-ins for your workspace, so the platform changes them (and runs a test login) on request: file a support request under
-          Sign-in and SSO.
+          These decide who can issue sign-ins for your workspace, so the platform changes them on request: file a support request under Sign-in and SSO.
         </p>
+        <Form method="post" className="mt-4">
+          <input type="hidden" name="intent" value="test" />
+          <Button type="submit" variant="secondary">
+            Test login
+          </Button>
+          <p className="mt-1 text-xs text-slate-500">Sign in at your provider and see what it sends and the role it maps to; no session is opened.</p>
+        </Form>
       </Section>
     </div>
   );

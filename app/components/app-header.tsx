@@ -75,6 +75,11 @@ export function AppHeader({ viewer }: { viewer: HeaderViewer }) {
                   Catalog
                 </NavLink>
               ) : null}
+              {canOperateTenants(viewer!.roles) ? (
+                <NavLink to="/admin/support-requests" className={navClass}>
+                  Requests
+                </NavLink>
+              ) : null}
               {viewer!.roles.includes("platform_owner") ? (
                 <NavLink to="/admin/integrations/webhooks" className={navClass}>
                   Webhooks

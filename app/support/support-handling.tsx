@@ -24,7 +24,13 @@ export function SupportHandling({
   const next = (["in_progress", "resolved"] as const).filter((s) => mayMoveTo(request.status, s));
   if (next.length === 0) return null;
   return (
-    <Form method="post" action="/admin/support-requests" className="mt-3 space-y-2 border-t border-slate-100 pt-3" aria-label={`Handle request ${request.id}`}>
+    // On the queue the form posts to the page itself, so its filters stay.
+    <Form
+      method="post"
+      action={back ? "/admin/support-requests" : undefined}
+      className="mt-3 space-y-2 border-t border-slate-100 pt-3"
+      aria-label={`Handle request ${request.id}`}
+    >
       <input type="hidden" name="requestId" value={request.id} />
       <input type="hidden" name="tenantId" value={tenantId} />
       {back ? <input type="hidden" name="back" value={back} /> : null}

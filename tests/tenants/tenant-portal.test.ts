@@ -238,6 +238,11 @@ describe("support requests", () => {
       ["alpha", "Alpha's modules"],
       ["beta", "Beta's modules"],
     ]);
+    const betaOnly = (await (await get(app.adminSupport, `/admin/support-requests?tenant=${tenantB}`, cookies.operator!)).json()) as {
+      requests: Array<{ subject: string }>;
+      filter: { tenant: { name: string } | null };
+    };
+    expect(betaOnly).toMatchObject({ requests: [{ subject: "Beta's modules" }], filter: { tenant: { name: "Beta" } } });
     const handle = (form: Record<string, string>) =>
       post(app.adminSupport, "/admin/support-requests", cookies.operator!, { requestId: request.id, tenantId: tenantA, ...form });
 

@@ -9,6 +9,7 @@ import { EmptyState } from "~/components/ui/empty-state";
 import { Page } from "~/components/ui/page";
 import { lastPageHref, pageParam, Pagination } from "~/components/ui/pagination";
 import { Notice } from "~/dashboard/section";
+import { platformDb } from "~/db.server";
 import { SupportHandling } from "~/support/support-handling";
 import { SupportRequestCard } from "~/support/support-request-list";
 import { STATUS_LABELS, SUPPORT_STATUSES, SupportHandlingForm } from "~/support/support-requests";
@@ -24,7 +25,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const filter = { status: isSupportStatus(status) ? status : undefined, tenantId: tenant.success ? tenant.data : undefined };
   const list = await unsafeAllSupportRequests(filter, page);
   if (page > list.pages) throw redirect(lastPageHref(url, list.pages));
-  return { ...list, page, filter: { status: filter.status ?? "" } };
+  const tenantFilter = filter.tenantId ? await platformDb.tenant.findUnique({ where: { id: filter.tenantId }, select: { id: true, name: true } }) : null;
+  return { ...list, page, filter: { status: filter.status ?? "", tenant: tenantFilter } };
 }
 
 type ActionResult = { ok: boolean; message: string; requestId?: string; errors?: Record<string, string[] | undefined> };
@@ -49,7 +51,16 @@ export default function SupportRequests() {
   return (
     <Page title="Support requests" description={`${open} waiting for an answer · ${total} matching`}>
       {result ? <Notice ok={result.ok}>{result.message}</Notice> : null}
+      {filter.tenant ? (
+        <p className="mb-4 text-sm text-slate-700">
+          Requests of {filter.tenant.name} ·{" "}
+          <Link to="/admin/support-requests" className="text-brand-700 hover:underline">
+            every tenant&apos;s
+          </Link>
+        </p>
+      ) : null}
       <Form method="get" className="mb-6 flex flex-wrap items-end gap-3 text-sm">
+        {filter.tenant ? <input type="hidden" name="tenant" value={filter.tenant.id} /> : null}
         <label className="flex flex-col">
           <span className="font-medium text-slate-700">Status</span>
           <select name="status" defaultValue={filter.status} className="mt-1 rounded-md border border-slate-300 px-3 py-1.5">

@@ -7,7 +7,7 @@ import { db, platformDb } from "~/db.server";
  * listed by kind and outcome only: their payloads and logs are the
  * operators' (they can hold module lists, backup ids, Odoo errors).
  */
-export const RECENT_OPERATIONS = 10;
+const RECENT_OPERATIONS = 10;
 
 export async function portalOverview(tenantId: string) {
   // Operations are the control plane's records (the application role has no grant on them): read for this tenant only.

@@ -8,7 +8,7 @@ import { mayMoveTo, SUPPORT_STATUSES, type SupportHandlingInput, type SupportReq
  * handles every tenant's through the platform client. Every filing and every
  * change of status is in the tenant's audit log.
  */
-export const SUPPORT_PAGE_SIZE = 20;
+const SUPPORT_PAGE_SIZE = 20;
 
 const listed = {
   id: true,

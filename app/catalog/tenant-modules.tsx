@@ -77,7 +77,8 @@ export function TenantModules({ installed, odooError, bundle, bundles, canApply 
           Installed in Odoo
         </h2>
         {odooError ? <p className="mt-3 rounded-md bg-red-50 p-3 text-sm text-red-900">Odoo could not be read: {odooError}</p> : null}
-        {installed ? (
+        {installed?.length === 0 ? <p className="mt-3 text-sm text-slate-600">Odoo answered, and has no module installed yet.</p> : null}
+        {installed?.length ? (
           <div className="mt-3 overflow-x-auto">
             <DataTable columns={columns} rows={installed} rowKey={(m) => m.name} caption="Installed modules" />
           </div>

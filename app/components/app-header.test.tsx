@@ -21,12 +21,22 @@ describe("AppHeader", () => {
     expect(viewer).toContain("someone@acme.test");
   });
 
+  it("offers the tenant portal to the workspace's admins only", async () => {
+    expect(await header(["admin"])).toContain('href="/app/portal"');
+    for (const roles of [["ops"], ["viewer"], ["platform_owner"]]) expect(await header(roles), roles.join()).not.toContain('href="/app/portal"');
+  });
+
   it("links the control plane to platform staff: finance to billing, owners and operators to the tenants", async () => {
     expect(await header(["ops"])).not.toContain('href="/admin');
-    for (const roles of [["platform_owner"], ["platform_operator"]]) expect(await header(roles)).toContain('href="/admin"');
+    for (const roles of [["platform_owner"], ["platform_operator"]]) {
+      const html = await header(roles);
+      expect(html).toContain('href="/admin"');
+      expect(html).toContain('href="/admin/support-requests"');
+    }
     const finance = await header(["finance_owner"]);
     expect(finance).toContain('href="/admin/billing"');
     expect(finance).not.toContain('href="/admin"');
+    expect(finance).not.toContain('href="/admin/support-requests"');
   });
 
   it("keeps Sales lit on every sales dashboard and on no other page", async () => {

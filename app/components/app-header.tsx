@@ -1,5 +1,5 @@
 import { NavLink, useLocation } from "@remix-run/react";
-import { canOperate, canOperateTenants, controlPlaneHome, isPlatformStaff } from "~/auth/roles";
+import { canOperate, canOperateTenants, controlPlaneHome, isPlatformStaff, isTenantAdmin } from "~/auth/roles";
 import { CRM_PAGES } from "~/crm/crm-nav";
 import { DevTenantSelector } from "./dev-tenant-selector";
 import { UserMenu, type HeaderViewer } from "./user-menu";
@@ -15,7 +15,9 @@ const workspaceLinks = [
   { to: "/app/data", label: "Data", end: false },
   // Settings answers a viewer with 403, so a viewer is not offered the link.
   { to: "/app/settings", label: "Settings", end: false, operatorsOnly: true },
-] satisfies Array<{ to: string; label: string; end: boolean; operatorsOnly?: boolean; section?: string[] }>;
+  // The tenant portal is the workspace admins' alone (seed 004 §6).
+  { to: "/app/portal", label: "Portal", end: false, adminsOnly: true },
+] satisfies Array<{ to: string; label: string; end: boolean; operatorsOnly?: boolean; adminsOnly?: boolean; section?: string[] }>;
 
 const within = (pathname: string, page: string) => pathname === page || pathname.startsWith(`${page}/`);
 
@@ -39,7 +41,7 @@ export function AppHeader({ viewer }: { viewer: HeaderViewer }) {
         {viewer?.tenant ? (
           <nav aria-label="Workspace" className="flex flex-wrap items-center gap-1">
             {workspaceLinks
-              .filter((link) => !link.operatorsOnly || canOperate(viewer.roles))
+              .filter((link) => (!link.operatorsOnly || canOperate(viewer.roles)) && (!link.adminsOnly || isTenantAdmin(viewer.roles)))
               .map((link) => (
                 <NavLink
                   key={link.to}
@@ -76,6 +78,11 @@ export function AppHeader({ viewer }: { viewer: HeaderViewer }) {
               {canOperateTenants(viewer!.roles) ? (
                 <NavLink to="/admin/infra/templates" className={navClass}>
                   Infra
+                </NavLink>
+              ) : null}
+              {canOperateTenants(viewer!.roles) ? (
+                <NavLink to="/admin/support-requests" className={navClass}>
+                  Requests
                 </NavLink>
               ) : null}
               {viewer!.roles.includes("platform_owner") ? (

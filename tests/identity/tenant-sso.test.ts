@@ -247,6 +247,58 @@ describe("a tenant's identity provider on its SSO tab", () => {
   });
 });
 
+describe("a test login from the tenant portal", () => {
+  it("is run by the workspace's admin at its own provider; its report is theirs alone, and other members cannot start one", async () => {
+    const portal = await import("~/routes/app+/portal.sso");
+    const admin = await memberCookie("fabrikam-portal-admin", ["admin"], fabrikam.id);
+    const viewer = await memberCookie("fabrikam-portal-viewer", ["viewer"], fabrikam.id);
+    expect((await invoke(portal.action, appRequest("/app/portal/sso", { cookie: viewer.cookie, form: { intent: "test" } }))).status).toBe(403);
+
+    const browser = new AppBrowser();
+    withCookie(browser, admin.cookie);
+    const started = await invoke(portal.action, appRequest("/app/portal/sso", { cookie: browser.cookies(), form: { intent: "test" } }));
+    expect(started.status).toBe(302);
+    browser.keep(started);
+    const authorize = new URL(started.headers.get("location")!);
+    expect(authorize.origin + authorize.pathname).toBe(`${entra.url}/${TID_FABRIKAM}/oauth2/v2.0/authorize`);
+    const callbackUrl = await signInAtEntra(browser, authorize.toString(), "fay@fabrikam.test");
+
+    // The flow's cookie in a viewer's request: not who started it.
+    const flowCookie = browser
+      .cookies()!
+      .split("; ")
+      .find((c) => c.startsWith("nexius_tenant_sso="));
+    const stolen = await invoke(app.callback, new Request(callbackUrl, { headers: { cookie: `${viewer.cookie}; ${flowCookie}` } }));
+    expect(stolen.status).toBe(403);
+
+    const report = await callback(browser, callbackUrl);
+    expect(report.status).toBe(200);
+    expect(await report.json()).toMatchObject({
+      kind: "test",
+      back: "/app/portal/sso",
+      report: { tenant: { slug: "fabrikam" }, email: "fay@fabrikam.test", roles: ["viewer"] },
+    });
+    expect(await app.platformDb.user.findFirst({ where: { email: "fay@fabrikam.test" } })).toBeNull();
+  });
+
+  it("refuses the report to an admin of another workspace who started the flow for theirs", async () => {
+    // The admin's membership moved to Contoso after starting Fabrikam's test login: the report is Fabrikam's admins' only.
+    const portal = await import("~/routes/app+/portal.sso");
+    const admin = await memberCookie("moving-admin", ["admin"], fabrikam.id);
+    const browser = new AppBrowser();
+    withCookie(browser, admin.cookie);
+    const started = await invoke(portal.action, appRequest("/app/portal/sso", { cookie: browser.cookies(), form: { intent: "test" } }));
+    browser.keep(started);
+    const callbackUrl = await signInAtEntra(browser, started.headers.get("location")!, "fay@fabrikam.test");
+    const { platformDb } = app;
+    const user = await platformDb.user.findUniqueOrThrow({ where: { sub: admin.sub } });
+    await platformDb.session.updateMany({ where: { userId: user.id }, data: { tenantId: contoso.id } });
+    const refused = await callback(browser, callbackUrl);
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toMatch(/operators and the workspace's admins/);
+  });
+});
+
 describe("signing in through the tenant's provider", () => {
   it("finds it by work email and joins the tenant with the mapped roles, as the same user next time", async () => {
     const tenantsBefore = await app.platformDb.tenant.count();

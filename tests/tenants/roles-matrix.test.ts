@@ -9,7 +9,9 @@ import { memberCookie } from "../support/workspace-users";
  * The control plane's roles matrix: platform_owner everything;
  * platform_operator views and runs operations but neither creates nor deletes
  * tenants nor touches billing; finance_owner billing only; a tenant admin no
- * control plane at all. Every page, action and API below is walked for every
+ * control plane at all, and the tenant portal is the tenant admin's alone
+ * (platform staff, who belong to no workspace, are sent to the control
+ * plane). Every page, action and API below is walked for every
  * role, by session cookie and by bearer token; a later slice adds its rows.
  */
 let standIns: StandIns;
@@ -23,7 +25,7 @@ const ROLES = ["platform_owner", "platform_operator", "finance_owner", "tenant_a
 type Role = (typeof ROLES)[number];
 
 /** What each role gets: "ok" (the work is done), 403, or a redirect elsewhere in the control plane. */
-type Outcome = "ok" | 403 | "to billing";
+type Outcome = "ok" | 403 | "to billing" | "to admin";
 
 type Row = {
   name: string;
@@ -46,6 +48,7 @@ const everyone = (outcome: Outcome): Record<Role, Outcome> => ({
 const operations: Record<Role, Outcome> = { platform_owner: "ok", platform_operator: "ok", finance_owner: 403, tenant_admin: 403 };
 const ownerOnly: Record<Role, Outcome> = { ...everyone(403), platform_owner: "ok" };
 const billing: Record<Role, Outcome> = { platform_owner: "ok", platform_operator: 403, finance_owner: "ok", tenant_admin: 403 };
+const portal: Record<Role, Outcome> = { ...everyone("to admin"), tenant_admin: "ok" };
 
 const id = () => ({ id: tenant.id });
 const MATRIX: Row[] = [
@@ -233,6 +236,49 @@ const MATRIX: Row[] = [
   },
   // billing_overview
   { name: "GET /admin/billing", route: () => import("~/routes/admin+/billing"), method: "GET", path: () => "/admin/billing", expected: billing },
+  // tenant_portal: the tenant admin's pages and actions (a form the action refuses, or no provider to change: let through, nothing saved)
+  ...(
+    [
+      ["/app/portal", () => import("~/routes/app+/portal")],
+      ["/app/portal", () => import("~/routes/app+/portal._index")],
+      ["/app/portal/modules", () => import("~/routes/app+/portal.modules")],
+      ["/app/portal/sso", () => import("~/routes/app+/portal.sso")],
+      ["/app/portal/support", () => import("~/routes/app+/portal.support")],
+    ] as const
+  ).map(([path, route], i): Row => ({ name: `GET ${path}${i === 0 ? " (layout)" : ""}`, route, method: "GET", path: () => path, expected: portal })),
+  {
+    name: "POST /app/portal/sso",
+    route: () => import("~/routes/app+/portal.sso"),
+    method: "POST",
+    path: () => "/app/portal/sso",
+    form: { emailDomains: "", rolesClaim: "roles", roleMapping: "Matrix.Admin = admin" },
+    expected: portal,
+  },
+  {
+    name: "POST /app/portal/support",
+    route: () => import("~/routes/app+/portal.support"),
+    method: "POST",
+    path: () => "/app/portal/support",
+    form: { subject: "", category: "other", severity: "low", body: "" },
+    expected: portal,
+  },
+  // support_center's queue: the operators handle every tenant's requests
+  {
+    name: "GET /admin/support-requests",
+    route: () => import("~/routes/admin+/support-requests"),
+    method: "GET",
+    path: () => "/admin/support-requests",
+    expected: operations,
+  },
+  {
+    name: "POST /admin/support-requests",
+    route: () => import("~/routes/admin+/support-requests"),
+    method: "POST",
+    path: () => "/admin/support-requests",
+    // No such request: let through, nothing changed.
+    form: { requestId: "00000000-0000-4000-8000-000000000000", tenantId: "00000000-0000-4000-8000-000000000000", status: "in_progress" },
+    expected: operations,
+  },
   // API (seed §5.2)
   { name: "GET /api/tenants", route: () => import("~/routes/api+/tenants._index"), method: "GET", path: () => "/api/tenants?limit=5", expected: operations },
   {
@@ -427,6 +473,7 @@ async function outcomeOf(row: Row, role: Role, via: "session" | "bearer"): Promi
     : appRequest(row.path(), { method: row.method, form: row.form, ...auth });
   const response = await invoke(fn, request, row.params?.() ?? {});
   if (response.status === 302 && response.headers.get("location") === "/admin/billing") return "to billing";
+  if (response.status === 302 && response.headers.get("location") === "/admin") return "to admin";
   if (response.status === 403) return 403;
   // A lifecycle operation already under way answers 409: the role was let through.
   if (response.status < 300 || response.status === 409) return "ok";

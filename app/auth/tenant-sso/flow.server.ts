@@ -9,7 +9,7 @@ import { type TenantRole } from "../roles";
 import { createTokenVerifier, IdentityProviderUnavailableError, TokenError, type TokenVerifier } from "../tokens.server";
 import { federatedSub, TENANT_ID_PLACEHOLDER } from "./issuer";
 import { claimValues, emailDomainOf, mapRoles } from "./mapping";
-import { providerById, providerForDirectory, type SignInProvider } from "./providers.server";
+import { providerById, providerForDirectory, tenantIdentityProvider, type SignInProvider } from "./providers.server";
 
 /**
  * Signing in through a tenant's own provider: the authorization-code flow
@@ -172,6 +172,26 @@ export async function startTenantSignIn(
     startedAt: Date.now(),
   };
   return { location: url.toString(), setCookie: flowCookie(flow) };
+}
+
+/**
+ * A test login of a tenant's provider, on or off, by `testerSub` (an operator
+ * from the SSO tab, the workspace's admin from the tenant portal): the
+ * redirect to the provider, or why it cannot start.
+ */
+export async function startTestLogin(
+  tenantId: string,
+  options: { testerSub: string; returnTo: string },
+): Promise<{ ok: true; location: string; setCookie: string } | { ok: false; message: string }> {
+  const stored = await tenantIdentityProvider(tenantId);
+  const provider = stored ? await providerById(stored.id, { enabledOnly: false }) : null;
+  if (!provider) return { ok: false, message: "Save a provider first." };
+  try {
+    return { ok: true, ...(await startTenantSignIn(provider, { purpose: "test", ...options })) };
+  } catch (error) {
+    if (error instanceof SsoSignInError) return { ok: false, message: error.message };
+    throw error;
+  }
 }
 
 /**

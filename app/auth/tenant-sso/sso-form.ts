@@ -16,6 +16,35 @@ const url = (message: string) =>
     .refine((v) => /^https?:\/\//.test(v), message)
     .transform((v) => v.replace(/\/+$/, ""));
 
+/**
+ * The settings about the workspace's own members (which emails sign in here,
+ * how claims become roles, whether the provider is on): what the tenant
+ * portal lets the workspace's admin change too.
+ */
+export const memberSettings = {
+  emailDomains: z
+    .string()
+    .optional()
+    .transform((v, ctx): string[] => {
+      const { domains, invalid } = parseDomains(v ?? "");
+      if (invalid.length) ctx.addIssue({ code: "custom", message: `Not a domain: ${invalid.join(", ")}` });
+      return domains;
+    }),
+  rolesClaim: z.enum(ROLES_CLAIMS, { error: "Pick the claim" }),
+  roleMapping: z
+    .string()
+    .optional()
+    .transform((v, ctx): RoleMapping => {
+      const { mapping, invalid } = parseRoleMapping(v ?? "");
+      if (invalid.length) ctx.addIssue({ code: "custom", message: `Write "value = admin | ops | viewer": ${invalid.join("; ")}` });
+      return mapping;
+    }),
+  enabled: z
+    .string()
+    .optional()
+    .transform((v) => v === "on"),
+};
+
 export const IdentityProviderForm = z
   .object({
     kind: z.enum(IDP_KINDS, { error: "Pick the kind of provider" }),
@@ -24,27 +53,7 @@ export const IdentityProviderForm = z
     directoryId: z.string().trim().optional(),
     clientId: z.string({ error: "Give the client (application) id" }).trim().min(1, "Give the client (application) id").max(200),
     clientSecret: z.string().max(500).optional(),
-    emailDomains: z
-      .string()
-      .optional()
-      .transform((v, ctx): string[] => {
-        const { domains, invalid } = parseDomains(v ?? "");
-        if (invalid.length) ctx.addIssue({ code: "custom", message: `Not a domain: ${invalid.join(", ")}` });
-        return domains;
-      }),
-    rolesClaim: z.enum(ROLES_CLAIMS, { error: "Pick the claim" }),
-    roleMapping: z
-      .string()
-      .optional()
-      .transform((v, ctx): RoleMapping => {
-        const { mapping, invalid } = parseRoleMapping(v ?? "");
-        if (invalid.length) ctx.addIssue({ code: "custom", message: `Write "value = admin | ops | viewer": ${invalid.join("; ")}` });
-        return mapping;
-      }),
-    enabled: z
-      .string()
-      .optional()
-      .transform((v) => v === "on"),
+    ...memberSettings,
   })
   .superRefine((form, ctx) => {
     if (form.kind === "oidc" && !url("x").safeParse(form.issuer ?? "").success) {

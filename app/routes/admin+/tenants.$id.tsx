@@ -4,9 +4,9 @@ import { type ReactNode } from "react";
 import { z } from "zod";
 import { requirePlatformUser, requireRole } from "~/auth/guards.server";
 import { TENANT_OPERATIONS_ROLES } from "~/auth/roles";
-import { requestBundleApply, listBundles } from "~/catalog/bundles.server";
-import { installedModules } from "~/catalog/module-apply.server";
+import { requestBundleApply } from "~/catalog/bundles.server";
 import { TenantModules } from "~/catalog/tenant-modules";
+import { tenantModulesTab } from "~/catalog/tenant-modules.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Badge, statusTone } from "~/components/ui/badge";
 import { Button } from "~/components/ui/button";
@@ -20,6 +20,9 @@ import { upgradeRefusal } from "~/infra/image-upgrade.server";
 import { tenantInfra } from "~/infra/templates.server";
 import { log } from "~/logger.server";
 import { runbookPath } from "~/support/runbooks";
+import { SupportHandling } from "~/support/support-handling";
+import { SupportRequestCard } from "~/support/support-request-list";
+import { unsafeAllSupportRequests } from "~/support/support-requests.server";
 import { LOG_EVENTS_CAP, logRange, tenantDetail, tenantLogs } from "~/tenants/admin.server";
 import { BackupsSection } from "~/tenants/backups-section";
 import { ConfirmPopover } from "~/tenants/confirm-popover";
@@ -61,40 +64,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     range: { from: isoDay(range.from), to: isoDay(new Date(range.to.getTime() - 1)) },
     logs: tab === "logs" ? logs : { ...logs, audit: logs.audit.slice(0, 10), operations: logs.operations.slice(0, 10) },
     openOperation: openOperation?.tenantId === detail.tenant.id ? openOperation : null,
-    modules: tab === "modules" ? await modulesTab(detail.tenant.id) : null,
+    modules: tab === "modules" ? await tenantModulesTab(detail.tenant.id) : null,
     infra: tab === "infra" ? await infraTab(detail.tenant.id) : null,
+    support: tab === "overview" ? await unsafeAllSupportRequests({ tenantId: detail.tenant.id }, 1) : null,
     roles: viewer.roles,
     graceDays: env().DECOMMISSION_GRACE_DAYS,
     // Whether the owner may still stop the decommission: the workspace waits out its grace period.
     cancellable: detail.tenant.status === "decommissioning" && detail.tenant.purgeAfter !== null && detail.tenant.purgeAfter.getTime() > Date.now(),
     phases: PROVISIONING_PHASES,
     cap: LOG_EVENTS_CAP,
-  };
-}
-
-/** The Modules tab reads the tenant's Odoo now; an Odoo that does not answer is said, not thrown. */
-async function modulesTab(tenantId: string) {
-  const [tenant, bundles] = await Promise.all([
-    platformDb.tenant.findUniqueOrThrow({
-      where: { id: tenantId },
-      select: { bundleCode: true, bundleVersion: true, odooConnection: { select: { tenantId: true } } },
-    }),
-    listBundles(),
-  ]);
-  let installed = null;
-  let odooError = null;
-  if (tenant.odooConnection) {
-    try {
-      installed = (await installedModules(tenantId)).map(({ name, summary, source, dependencies }) => ({ name, summary, source, dependencies }));
-    } catch (error) {
-      odooError = error instanceof Error ? error.message : String(error);
-    }
-  } else odooError = "the workspace has no Odoo yet";
-  return {
-    installed,
-    odooError,
-    bundle: tenant.bundleCode ? { code: tenant.bundleCode, version: tenant.bundleVersion } : null,
-    bundles: bundles.map(({ code, name, version, modules }) => ({ code, name, version, modules })),
   };
 }
 
@@ -589,6 +567,8 @@ function OverviewTab() {
         rowKey={(op) => op.id}
       />
 
+      <TenantSupportRequests />
+
       <LogSection id="audit" title="Audit log" empty="Nothing recorded yet." rows={logs.audit} columns={auditColumns} rowKey={(entry) => String(entry.id)}>
         <p className="mt-2 text-sm">
           <Link to="?tab=logs" className="text-brand-700 hover:underline">
@@ -695,6 +675,35 @@ function ImageUpgradeForm({ candidates }: { candidates: Array<{ id: string; name
         </Button>
       </ConfirmPopover>
     </Form>
+  );
+}
+
+/** The tenant's support requests from its portal, newest first, handled here or in the operators' queue. */
+function TenantSupportRequests() {
+  const { tenant, support } = useLoaderData<typeof loader>();
+  if (!support) return null;
+  return (
+    <section className="rounded-lg border border-slate-200 bg-white p-5 lg:col-span-2" aria-labelledby="support-requests">
+      <h2 id="support-requests" className="font-semibold">
+        Support requests
+      </h2>
+      {support.requests.length === 0 ? (
+        <p className="mt-3 text-sm text-slate-600">None filed from the tenant portal.</p>
+      ) : (
+        <div className="mt-3 space-y-3">
+          {support.requests.map((r) => (
+            <SupportRequestCard key={r.id} request={r}>
+              <SupportHandling request={r} tenantId={tenant.id} back="tenant" />
+            </SupportRequestCard>
+          ))}
+        </div>
+      )}
+      <p className="mt-3 text-sm">
+        <Link to={`/admin/support-requests?tenant=${tenant.id}`} className="text-brand-700 hover:underline">
+          {support.total > support.requests.length ? `All ${support.total} requests` : "In the support queue"}
+        </Link>
+      </p>
+    </section>
   );
 }
 

@@ -1,4 +1,4 @@
-import { type FieldMetadata, getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm } from "@conform-to/react";
+import { type FieldMetadata, getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
@@ -6,20 +6,20 @@ import { useState } from "react";
 import { z } from "zod";
 import { requirePlatformUser, requireRole } from "~/auth/guards.server";
 import { TENANT_OPERATIONS_ROLES } from "~/auth/roles";
-import { REDIRECT_PATH, SsoSignInError, startTenantSignIn } from "~/auth/tenant-sso/flow.server";
-import { formatRoleMapping, IDP_KINDS, ROLES_CLAIMS } from "~/auth/tenant-sso/mapping";
+import { REDIRECT_PATH, startTestLogin } from "~/auth/tenant-sso/flow.server";
+import { formatRoleMapping, IDP_KINDS } from "~/auth/tenant-sso/mapping";
 import {
   DirectoryTakenError,
   DomainTakenError,
-  providerById,
   removeIdentityProvider,
   saveIdentityProvider,
   SecretRequiredError,
   tenantIdentityProvider,
 } from "~/auth/tenant-sso/providers.server";
+import { RoleFields } from "~/auth/tenant-sso/role-fields";
 import { IdentityProviderForm, type SsoActionResult } from "~/auth/tenant-sso/sso-form";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { Field, SelectField, TextareaField } from "~/components/forms";
+import { Field, SelectField } from "~/components/forms";
 import { Badge } from "~/components/ui/badge";
 import { Button } from "~/components/ui/button";
 import { Page } from "~/components/ui/page";
@@ -89,20 +89,8 @@ export async function action({ request, params }: ActionFunctionArgs): Promise<S
       return { ok: removed, message: removed ? "Removed: the workspace's members sign in with Nexius SSO again." : "There was no provider to remove." };
     }
     case "test": {
-      const stored = await tenantIdentityProvider(tenant.id);
-      const provider = stored ? await providerById(stored.id, { enabledOnly: false }) : null;
-      if (!provider) return { ok: false, message: "Save a provider first." };
-      try {
-        const { location, setCookie } = await startTenantSignIn(provider, {
-          purpose: "test",
-          returnTo: `/admin/tenants/${tenant.id}/sso`,
-          testerSub: viewer.sub,
-        });
-        return redirect(location, { headers: { "Set-Cookie": setCookie } });
-      } catch (error) {
-        if (error instanceof SsoSignInError) return { ok: false, message: error.message };
-        throw error;
-      }
+      const started = await startTestLogin(tenant.id, { testerSub: viewer.sub, returnTo: `/admin/tenants/${tenant.id}/sso` });
+      return started.ok ? redirect(started.location, { headers: { "Set-Cookie": started.setCookie } }) : { ok: false, message: started.message };
     }
   }
 }
@@ -243,18 +231,10 @@ function ProviderForm() {
           label="Email domains"
           help="Sign-ins with a work email in these domains go to this provider; separate with commas."
         />
-        <SelectField label="Roles from the claim" selectProps={getSelectProps(fields.rolesClaim)} errors={fields.rolesClaim.errors}>
-          {ROLES_CLAIMS.map((claim) => (
-            <option key={claim} value={claim}>
-              {claim === "roles" ? "roles (app roles)" : "groups (group object ids)"}
-            </option>
-          ))}
-        </SelectField>
-        <TextareaField
-          label="Role mapping"
+        <RoleFields
+          rolesClaim={fields.rolesClaim}
+          roleMapping={fields.roleMapping}
           help="One per line: claim value = admin, ops or viewer. Someone with no mapped value cannot sign in."
-          textareaProps={{ ...getTextareaProps(fields.roleMapping), rows: 4, className: "font-mono" }}
-          errors={fields.roleMapping.errors}
         />
         <label className="flex items-center gap-2 text-sm text-slate-700">
           <input {...getInputProps(fields.enabled, { type: "checkbox" })} />

@@ -1,11 +1,11 @@
 import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { recordAudit } from "~/audit.server";
-import { requirePlatformUser } from "~/auth/guards.server";
+import { requireViewer } from "~/auth/guards.server";
 import { resolveIdentity } from "~/auth/identity.server";
-import { TENANT_OPERATIONS_ROLES } from "~/auth/roles";
+import { canOperateTenants, isTenantAdmin } from "~/auth/roles";
 import { createSession } from "~/auth/session.server";
-import { clearFlowCookie, completeTenantSignIn, readFlow, SsoSignInError, type FederatedIdentity } from "~/auth/tenant-sso/flow.server";
+import { clearFlowCookie, completeTenantSignIn, readFlow, SsoSignInError, type FederatedIdentity, type Flow } from "~/auth/tenant-sso/flow.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Badge } from "~/components/ui/badge";
 import { Page } from "~/components/ui/page";
@@ -15,14 +15,13 @@ import { log } from "~/logger.server";
 /**
  * Where a tenant's identity provider sends the browser back. A sign-in joins
  * the provider's tenant with the roles its claims map to and opens a
- * session; a test login (an operator trying the provider from its SSO tab)
+ * session; a test login (an operator trying the provider from its SSO tab,
+ * or the workspace's admin from the tenant portal)
  * only reports what came back, and no session or member is created.
  */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const started = readFlow(request);
-  // Only the operator who started a test login may read its report.
-  const tester = started?.purpose === "test" ? await requirePlatformUser(request, TENANT_OPERATIONS_ROLES) : null;
-  if (tester && tester.sub !== started?.testerSub) throw new Response("This test login was started by someone else", { status: 403 });
+  if (started?.purpose === "test") await requireTester(request, started);
   const headers = new Headers({ "Set-Cookie": clearFlowCookie() });
   let outcome;
   try {
@@ -72,6 +71,20 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   });
   headers.append("Set-Cookie", setCookie);
   return redirect(tenant.status === "provisioning" || tenant.status === "error" ? "/app/setup" : flow.returnTo, { headers });
+}
+
+/**
+ * Only who started a test login may read its report, and only while they
+ * may run one: an operator (from the tenant's SSO tab) or an admin of the
+ * provider's own workspace (from the tenant portal).
+ */
+async function requireTester(request: Request, started: Flow): Promise<void> {
+  const viewer = await requireViewer(request);
+  if (viewer.sub !== started.testerSub) throw new Response("This test login was started by someone else", { status: 403 });
+  if (canOperateTenants(viewer.roles)) return;
+  const provider = await platformDb.tenantIdentityProvider.findUnique({ where: { id: started.providerId }, select: { tenantId: true } });
+  if (provider && viewer.tenant?.id === provider.tenantId && isTenantAdmin(viewer.roles)) return;
+  throw new Response("Test logins are for the platform's operators and the workspace's admins", { status: 403 });
 }
 
 async function testReport(identity: FederatedIdentity) {

@@ -54,16 +54,15 @@ export async function markInfraTemplateTested(id: string, tested: boolean) {
   return platformDb.infraTemplate.update({ where: { id }, data: { tested }, select: { id: true, name: true, version: true, tested: true } });
 }
 
-/** The tenant's template (its own, else the newest tested one), the tag it runs, and the newer versions it may move to. */
+/** The tenant's template (pinned when it was created, moved only by an upgrade), the tag it runs, and the newer versions it may move to. */
 export async function tenantInfra(tenantId: string) {
   const tenant = await platformDb.tenant.findUnique({ where: { id: tenantId }, select: { id: true, slug: true, imageTag: true, infraTemplateId: true } });
   if (!tenant) return null;
   const templates = await listInfraTemplates();
-  const template = templates.find((t) => t.id === tenant.infraTemplateId) ?? templates.find((t) => t.tested) ?? null;
+  const template = templates.find((t) => t.id === tenant.infraTemplateId) ?? null;
   return {
     tenant: { id: tenant.id, slug: tenant.slug, imageTag: tenant.imageTag },
     template,
-    assigned: tenant.infraTemplateId !== null,
     candidates: upgradeCandidates(template, templates),
   };
 }

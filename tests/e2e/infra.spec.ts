@@ -44,7 +44,7 @@ test.describe("infra templates", () => {
     await form.getByRole("button", { name: "Save new version" }).click();
     await expect(page.getByRole("status")).toContainText("It is untested until you mark it");
     const created = page.getByRole("row").filter({ hasText: newImage });
-    await expect(created).toContainText("untested");
+    await expect(created.getByRole("cell", { name: "untested", exact: true })).toBeVisible();
     const version = (await created.getByRole("cell").first().innerText()).trim();
 
     // Untested, it is not offered to the workspace.
@@ -55,7 +55,7 @@ test.describe("infra templates", () => {
 
     await page.goto("/admin/infra/templates");
     await page.getByRole("button", { name: `Mark tested: ${version}` }).click();
-    await expect(page.getByRole("row").filter({ hasText: newImage })).not.toContainText("untested");
+    await expect(page.getByRole("row").filter({ hasText: newImage }).getByRole("cell", { name: "tested", exact: true })).toBeVisible();
 
     await page.goto(`/admin/tenants/${acme!.id}?tab=infra`);
     await page.getByRole("radio", { name: new RegExp(newImage) }).check();

@@ -103,7 +103,11 @@ describe("infra templates", () => {
     expect(refused).toMatchObject({ ok: false, message: expect.stringContaining("is not a tested image") });
     expect(await app.platformDb.tenantOperation.count({ where: { tenantId: tenant.id, type: "upgrade_image" } })).toBe(0);
 
+    // The workspace was pinned to the newest tested version when it was created; testing a newer one does not move it.
+    const pinned = (await app.platformDb.tenant.findUniqueOrThrow({ where: { id: tenant.id } })).infraTemplateId;
+    expect(pinned).toBe((await app.platformDb.infraTemplate.findFirstOrThrow({ where: { name: "odoo-18", version: 1 } })).id);
     expect((await templatesAction(ownerCookie, { intent: "tested", id: latest.id, tested: "true" })).status).toBe(302);
+    expect((await app.platformDb.tenant.findUniqueOrThrow({ where: { id: tenant.id } })).infraTemplateId).toBe(pinned);
     const queued = await tenantAction(operatorCookie, { intent: "upgrade_image", templateId: latest.id });
     expect(queued).toMatchObject({ ok: true, operationId: expect.any(String) });
     await app.runOperation(queued.operationId!);

@@ -607,7 +607,6 @@ function InfraTab() {
             ) : (
               "none yet"
             )}
-            {template && !infra.assigned ? <span className="ml-1 text-xs text-slate-500">(the newest tested one, until an upgrade assigns one)</span> : null}
           </dd>
           <dt className="text-slate-500">Odoo image tag</dt>
           <dd className="font-mono text-xs">{infra.tenant.imageTag ?? "—"}</dd>

@@ -227,5 +227,7 @@ describe("the Analytics pages", () => {
     expect(body.access.connection.user).toBe(again.roleName);
     expect(body.access.biDashboardUrl).toBe("https://bi.example.test/superset/dashboard/7/");
     expect(JSON.stringify(body)).not.toContain(again.password);
+    const viewer = await memberCookie("hub-b-viewer", ["viewer"], tenantB);
+    expect((await invoke(route.loader, appRequest("/app/settings/analytics", { cookie: viewer.cookie }))).status).toBe(403);
   });
 });

@@ -89,6 +89,23 @@ export async function analyticsAccess(tenantId: string): Promise<AnalyticsAccess
   return accessOf(await platformDb.analyticsRole.findUnique({ where: { tenantId } }));
 }
 
+/** The analytics block of GET /api/tenants/:id (no password: there is none to give). */
+export async function analyticsSummary(tenantId: string) {
+  const access = await analyticsAccess(tenantId);
+  return {
+    enabled: access.enabled,
+    host: access.connection?.host ?? null,
+    port: access.connection?.port ?? null,
+    database: access.connection?.database ?? null,
+    user: access.connection?.user ?? null,
+    schema: access.connection?.schema ?? null,
+    enabled_at: access.enabledAt,
+    rotated_at: access.rotatedAt,
+    revoked_at: access.revokedAt,
+    bi_dashboard_url: access.biDashboardUrl,
+  };
+}
+
 /** The workspace's own view of it (its row only, through row-level security). */
 export async function workspaceAnalyticsAccess(tenantId: string): Promise<AnalyticsAccess> {
   return accessOf(await db.$tenantRead(tenantId, (tx) => tx.analyticsRole.findUnique({ where: { tenantId } })));

@@ -227,6 +227,15 @@ describe("the Analytics pages", () => {
     expect(body.access.connection.user).toBe(again.roleName);
     expect(body.access.biDashboardUrl).toBe("https://bi.example.test/superset/dashboard/7/");
     expect(JSON.stringify(body)).not.toContain(again.password);
+    const api = await import("~/routes/api+/tenants.$id");
+    const staff = await memberCookie("hub-operator", ["platform_operator"], null);
+    const detail = await (await invoke(api.loader, appRequest(`/api/tenants/${tenantB}`, { cookie: staff.cookie }), { id: tenantB })).json();
+    expect(detail.analytics).toMatchObject({
+      enabled: true,
+      user: again.roleName,
+      schema: "analytics",
+      bi_dashboard_url: "https://bi.example.test/superset/dashboard/7/",
+    });
     const viewer = await memberCookie("hub-b-viewer", ["viewer"], tenantB);
     expect((await invoke(route.loader, appRequest("/app/settings/analytics", { cookie: viewer.cookie }))).status).toBe(403);
   });

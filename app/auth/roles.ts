@@ -43,3 +43,10 @@ export function canOperateTenants(roles: readonly string[]): boolean {
 export function controlPlaneHome(roles: readonly string[]): string {
   return canOperateTenants(roles) ? "/admin" : "/admin/billing";
 }
+
+/**
+ * The analytics hub (seed 004 §2 and §6): owners, operators and finance see a
+ * tenant's analytics connection; only owners enable, rotate, revoke and set
+ * the BI dashboard. A tenant's admin sees their own workspace's in settings.
+ */
+export const ANALYTICS_VIEW_ROLES = ["platform_owner", "platform_operator", "finance_owner"] as const satisfies readonly PlatformRole[];

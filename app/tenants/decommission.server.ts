@@ -7,6 +7,7 @@ import { odooClient, odooSettings } from "~/odoo/connection.server";
 import { archiveTar, type ArchiveFile, tableCsv } from "~/privacy/subject-archive.server";
 import { emitPlatformEvent } from "~/webhooks/platform-events.server";
 import { operationJobKey } from "./operations";
+import { dropTenantAnalyticsRole } from "./analytics-hub.server";
 import { adminSessionFor } from "./provisioning.server";
 import { storeTenantFile, operationFile } from "./tenant-files.server";
 import { deletionReceipt, type ForeignKey, purgeableTables, purgeOrder, type PurgeCounts, UNEXPORTED_TABLES } from "./tenant-tables";
@@ -129,12 +130,13 @@ async function withPayload(operationId: string, extra: Record<string, unknown>):
   return { ...(payload as Record<string, unknown>), ...extra } as Prisma.InputJsonObject;
 }
 
-/** Step purge_rows: every tenant table but the retained ones, children first, in one transaction with the counts. */
+/** Step purge_rows: its analytics login, then every tenant table but the retained ones, children first, in one transaction with the counts. */
 export async function purgeTenantRows(ctx: DecommissionContext): Promise<string> {
   const order = purgeOrder(purgeableTables(await tenantTables()), await foreignKeys());
   const counts: PurgeCounts = {};
   await platformDb.$transaction(
     async (tx) => {
+      await dropTenantAnalyticsRole(tx, ctx.tenantId);
       for (const table of order) counts[table] = await tx.$executeRawUnsafe(`DELETE FROM ${quoteIdent(table)} WHERE tenant_id = $1::uuid`, ctx.tenantId);
       // Its Odoo backups go with it; the export and the receipt stay.
       counts["tenant_files (backups)"] = (await tx.tenantFile.deleteMany({ where: { tenantId: ctx.tenantId, kind: "backup" } })).count;

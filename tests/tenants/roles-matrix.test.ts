@@ -423,6 +423,27 @@ const MATRIX: Row[] = [
     form: { intent: "toggle-endpoint", endpointId: "00000000-0000-4000-8000-000000000000", enabled: "false" },
     expected: ownerOnly,
   },
+  // analytics_hub (seed 004 §2): owners, operators and finance see a tenant's BI login; owners alone change it
+  {
+    name: "GET /admin/tenants/:id/analytics",
+    route: () => import("~/routes/admin+/tenants.$id_.analytics"),
+    method: "GET",
+    path: () => `/admin/tenants/${tenant.id}/analytics`,
+    params: id,
+    expected: { ...everyone("ok"), tenant_admin: 403 },
+  },
+  // In this order, so the owner's walk ends with the login it created dropped again.
+  ...(
+    [{ intent: "dashboard", biDashboardUrl: "https://bi.example.test/dashboard/1" }, { intent: "enable" }, { intent: "rotate" }, { intent: "revoke" }] as const
+  ).map((form): Row => ({
+    name: `POST /admin/tenants/:id/analytics ${form.intent}`,
+    route: () => import("~/routes/admin+/tenants.$id_.analytics"),
+    method: "POST",
+    path: () => `/admin/tenants/${tenant.id}/analytics`,
+    params: id,
+    form,
+    expected: ownerOnly,
+  })),
 ];
 
 beforeAll(async () => {

@@ -40,7 +40,7 @@ import { ODOO_MODE_LABELS, SSO_MODE_LABELS } from "~/tenants/tenant-wizard";
 import { formatWhenWithSeconds, isoDay } from "~/utils/date-format";
 import { withSearchParams } from "~/utils/search-params";
 
-/** The tabs built so far; the others of the seed (Analytics, Billing) appear as they are built. SSO has its own page. */
+/** The tabs built so far; the others of the seed (Billing) appear as they are built. SSO and Analytics have their own pages. */
 const TABS = ["overview", "modules", "infra", "logs"] as const;
 type Tab = (typeof TABS)[number];
 
@@ -301,6 +301,9 @@ export default function TenantDetail() {
         ))}
         <Link to={`/admin/tenants/${tenant.id}/sso`} className="-mb-px border-b-2 border-transparent px-3 py-2 text-slate-600">
           SSO
+        </Link>
+        <Link to={`/admin/tenants/${tenant.id}/analytics`} className="-mb-px border-b-2 border-transparent px-3 py-2 text-slate-600">
+          Analytics
         </Link>
       </nav>
 

@@ -4,6 +4,7 @@ import { canOperateTenants, isPlatformStaff } from "~/auth/roles";
 import { ssoSummary } from "~/auth/tenant-sso/providers.server";
 import { platformDb } from "~/db.server";
 import { apiError } from "~/http.server";
+import { analyticsSummary } from "~/tenants/analytics-hub.server";
 import { recentOperations } from "~/tenants/operations.server";
 import { provisioningStatus } from "~/tenants/provisioning.server";
 
@@ -24,9 +25,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         })
       : null;
   if (!tenant) return apiError(404, "not_found", "No such tenant");
-  // The workspace's own members see its status; the platform's staff also its latest operations and its SSO.
+  // The workspace's own members see its status; the platform's staff also its latest operations, its SSO and its analytics login.
   const operations = canOperateTenants(viewer.roles)
-    ? { recent_operations: await recentOperations({ tenantId: tenant.id, limit: 5 }), sso: await ssoSummary(tenant.id) }
+    ? {
+        recent_operations: await recentOperations({ tenantId: tenant.id, limit: 5 }),
+        sso: await ssoSummary(tenant.id),
+        analytics: await analyticsSummary(tenant.id),
+      }
     : {};
   return Response.json({ ...tenant, provisioning: await provisioningStatus(tenant.id), ...operations });
 }

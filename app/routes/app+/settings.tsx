@@ -83,6 +83,9 @@ export default function Settings() {
             <Link to="/app/settings/alerts" className="text-sm font-medium text-brand-700 hover:underline">
               Alert delivery
             </Link>
+            <Link to="/app/settings/analytics" className="text-sm font-medium text-brand-700 hover:underline">
+              BI access
+            </Link>
           </span>
         ) : null
       }

@@ -355,6 +355,31 @@ describe("the tenant detail", () => {
     }
   });
 
+  it("serves its logs at GET /api/tenants/:id/logs by date range, capped, with 400 for a malformed range", async () => {
+    const { loader: logsApi } = await import("~/routes/api+/tenants.$id.logs");
+    const { LOG_EVENTS_CAP } = await import("~/tenants/admin.server");
+    const get = async (query: string, id = acme.id) => {
+      const response = await invoke(logsApi, appRequest(`/api/tenants/${id}/logs${query}`, { cookie: cookies.operator }), { id });
+      return { status: response.status, body: (await response.json()) as { capped: boolean; audit: Array<{ id: string; action: string }>; message?: string } };
+    };
+    // One entry more than the cap on a past day, and one on the next day, outside a one-day range.
+    const day = (date: string, n: number) =>
+      Array.from({ length: n }, (_, i) => ({ tenantId: acme.id, action: "logs.probe", target: `${date}#${i}`, createdAt: new Date(`${date}T12:00:00Z`) }));
+    await app.platformDb.auditLog.createMany({ data: [...day("2026-01-15", LOG_EVENTS_CAP + 1), ...day("2026-01-16", 1)] });
+    const capped = await get("?from=2026-01-15&to=2026-01-15");
+    expect(capped.status).toBe(200);
+    expect(capped.body.capped).toBe(true);
+    expect(capped.body.audit).toHaveLength(LOG_EVENTS_CAP);
+    expect(capped.body.audit.every((entry) => entry.action === "logs.probe" && /^\d+$/.test(entry.id))).toBe(true);
+    const next = await get("?from=2026-01-16&to=2026-01-16");
+    expect(next.body).toMatchObject({ capped: false, audit: [{ action: "logs.probe" }] });
+    expect((await get("")).body.audit.map((a) => a.action)).not.toContain("logs.probe");
+    const malformed = await get("?from=2026-13-45");
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.message).toContain("from");
+    expect((await get("", randomUUID())).status).toBe(404);
+  });
+
   it("answers an unknown intent without doing anything", async () => {
     expect((await act(acme.id, "explode")).body).toEqual({ ok: false, intent: null, message: "Unknown action" });
   });

@@ -282,6 +282,14 @@ const MATRIX: Row[] = [
   // API (seed §5.2)
   { name: "GET /api/tenants", route: () => import("~/routes/api+/tenants._index"), method: "GET", path: () => "/api/tenants?limit=5", expected: operations },
   {
+    name: "GET /api/tenants/:id/logs",
+    route: () => import("~/routes/api+/tenants.$id.logs"),
+    method: "GET",
+    path: () => `/api/tenants/${tenant.id}/logs`,
+    params: id,
+    expected: operations,
+  },
+  {
     name: "GET /api/operations/recent",
     route: () => import("~/routes/api+/operations.recent"),
     method: "GET",

@@ -80,6 +80,13 @@ const EnvSchema = baseEnv
   .extend({
     /** The OAuth client id Odoo uses at Nexius SSO (Odoo is its own client of the IdP). */
     ODOO_OIDC_CLIENT_ID: z.string().min(1).default("odoo"),
+    /** db_per_tenant: how many ready Odoo databases the warm pool keeps for first logins (0: none, every tenant waits for create_database). */
+    ODOO_WARM_POOL_SIZE: z.coerce.number().int().min(0).max(50).default(0),
+    /** The template database the warm pool copies; the pool creates it (with the required modules) when missing. */
+    ODOO_WARM_TEMPLATE: z
+      .string()
+      .regex(/^[a-z0-9_]+$/)
+      .default("nexius_warm_template"),
   });
 
 /** Every variable the platform reads (documented in .env.example; a test keeps the two in step). */

@@ -17,6 +17,8 @@ export const taskContracts = {
     }),
     maxAttempts: 5,
   },
+  /** Tops the db_per_tenant warm pool up to ODOO_WARM_POOL_SIZE (cron and after each claim); safe to run twice at once. */
+  refill_warm_pool: { schema: z.object({}).passthrough(), maxAttempts: 3 },
   /** One lifecycle operation (tenant_operations row); a crash mid-step resumes at that step. */
   run_tenant_operation: { schema: z.object({ operationId: z.uuid() }), maxAttempts: 3 },
   /** A bundle rollout's next move (sync its tenants' operations, start the next wave, finish); idempotent. */

@@ -13,6 +13,7 @@ import pruneRateLimits from "../../tasks/prune_rate_limits";
 import pruneWorkerHeartbeats from "../../tasks/prune_worker_heartbeats";
 import pushRunToOdoo from "../../tasks/push_run_to_odoo";
 import pushSuppressionsToOdoo from "../../tasks/push_suppressions_to_odoo";
+import refillWarmPool from "../../tasks/refill_warm_pool";
 import refreshCandidates from "../../tasks/refresh_candidates";
 import retentionSweep from "../../tasks/retention_sweep";
 import runTenantOperation from "../../tasks/run_tenant_operation";
@@ -32,6 +33,7 @@ import { type taskContracts, type TaskName } from "./payloads";
  */
 export const taskDefinitions = {
   provision_tenant: provisionTenant,
+  refill_warm_pool: refillWarmPool,
   run_tenant_operation: runTenantOperation,
   advance_bundle_rollout: advanceBundleRollout,
   prune_worker_heartbeats: pruneWorkerHeartbeats,

@@ -17,6 +17,7 @@ import { smokeTest } from "~/odoo/smoke-test.server";
 import { ensureSsoUser } from "~/odoo/sso-user.server";
 import { ensureBaselineCompanyPartner, ensureCompany } from "~/odoo/tenant-company.server";
 import { createTenantDatabase } from "~/odoo/tenant-database.server";
+import { adoptWarmDatabase, claimWarmDatabase } from "~/odoo/warm-pool.server";
 import { PROVISIONING_PHASES, type ProvisioningPhase } from "./lifecycle";
 
 export { PROVISIONING_PHASES, type ProvisioningPhase };
@@ -123,7 +124,9 @@ const PHASE_WORK: Record<Exclude<ProvisioningPhase, "ready">, (ctx: PhaseContext
       });
       await platformDb.odooConnection.update({ where: { tenantId: ctx.tenantId }, data: { companyId: company.companyId, userId: user.uid } });
     } else {
-      const database = `nexius_${ctx.slug.replace(/-/g, "_")}`;
+      // A ready copy from the warm pool when there is one; Odoo has no cheap rename, so the tenant keeps the copy's name.
+      const warm = existing ? null : await claimWarmDatabase(ctx.tenantId);
+      const database = existing?.database ?? warm ?? `nexius_${ctx.slug.replace(/-/g, "_")}`;
       const adminPassword = existing?.adminSecretCipher ? openOdooSecret(existing, "admin") : generatePassword();
       const password = existing ? openOdooSecret(existing) : generatePassword();
       const login = "nexius-integration";
@@ -137,8 +140,16 @@ const PHASE_WORK: Record<Exclude<ProvisioningPhase, "ready">, (ctx: PhaseContext
           admin: { login: "admin", password: adminPassword },
         });
       }
-      await createTenantDatabase(client, { master: settings.masterPassword, name: database, adminLogin: "admin", adminPassword });
-      const admin = await client.connect(database, "admin", adminPassword);
+      const claimed = await platformDb.odooWarmDatabase.findUnique({ where: { tenantId: ctx.tenantId } });
+      let admin;
+      if (claimed?.dbName === database) {
+        admin = await adoptWarmDatabase(client, { database, adminPassword, config: { master: settings.masterPassword, template: claimed.template } });
+        // The claim emptied a slot: refill it in the background.
+        await enqueue("refill_warm_pool", {}, { jobKey: "refill_warm_pool", jobKeyMode: "dedupe" });
+      } else {
+        await createTenantDatabase(client, { master: settings.masterPassword, name: database, adminLogin: "admin", adminPassword });
+        admin = await client.connect(database, "admin", adminPassword);
+      }
       await installModules(admin, REQUIRED_MODULES);
       const companyId = await admin.xmlIdToResId("base.main_company");
       await admin.write("res.company", [companyId], { name: ctx.name });

@@ -90,8 +90,10 @@ describe("row-level security catalog", () => {
       `SELECT c.table_name FROM information_schema.columns c JOIN information_schema.tables t USING (table_schema, table_name)
        WHERE c.table_schema = 'public' AND c.column_name = 'tenant_id' AND c.is_nullable = 'YES' AND t.table_type = 'BASE TABLE' ORDER BY 1`,
     );
-    // Besides these, only the sessions of platform staff belong to no workspace.
-    expect(nullable.map((r) => r.table_name)).toEqual([...platformTables, "sessions"].sort());
+    // Besides these, only the sessions of platform staff and the warm pool's unclaimed Odoo databases (no app rights) belong to no workspace.
+    expect(nullable.map((r) => r.table_name)).toEqual([...platformTables, "odoo_warm_databases", "sessions"].sort());
+    const { rows: poolRights } = await owner.query("SELECT has_table_privilege('nexius_app', 'odoo_warm_databases', 'SELECT') AS can");
+    expect(poolRights[0].can).toBe(false);
     const { rows: tenants } = await owner.query<{ id: string }>("INSERT INTO tenants (slug, name) VALUES ('rls-platform-rows', 'RLS') RETURNING id");
     await owner.query("INSERT INTO alert_channels (tenant_id, name, kind, email_to) VALUES (NULL, 'platform', 'email', ARRAY['ops@nexius.test'])");
     const app = new pg.Client({ connectionString: process.env.APP_DATABASE_URL });

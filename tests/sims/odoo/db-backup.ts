@@ -1,5 +1,5 @@
 import { crc32 } from "node:zlib";
-import { operationalError, plainException, valueError } from "./errors";
+import { duplicateDatabaseError, invalidCatalogName, operationalError, plainException, typeError, valueError } from "./errors";
 import { SimDatabase } from "./orm";
 
 /**
@@ -119,4 +119,19 @@ export function databaseToDump(databases: Map<string, SimDatabase>, name: unknow
   const db = typeof name === "string" ? databases.get(name) : undefined;
   if (!db) throw operationalError(`FATAL:  database "${String(name)}" does not exist\n`);
   return db;
+}
+
+/**
+ * Odoo's exp_duplicate_database(db_original_name, db_name, neutralize_database=False):
+ * CREATE DATABASE db_name TEMPLATE db_original_name, so the copy holds the
+ * template's data and psycopg2's errors reach the caller unchanged.
+ */
+export function duplicateDatabase(databases: Map<string, SimDatabase>, source: unknown, target: unknown): true {
+  if (typeof source !== "string" || !source) throw typeError("exp_duplicate_database() missing required argument: 'db_original_name'");
+  if (typeof target !== "string" || !target) throw typeError("exp_duplicate_database() missing required argument: 'db_name'");
+  const original = databases.get(source);
+  if (!original) throw invalidCatalogName(`template database "${source}" does not exist\n`);
+  if (databases.has(target)) throw duplicateDatabaseError(target);
+  databases.set(target, SimDatabase.restore({ ...original.dump(), name: target }));
+  return true;
 }

@@ -26,6 +26,9 @@ export const plainException = (message: string) => new PyException("builtins.Exc
 /** `str(KeyError(x))` is the repr of x, quotes included. */
 export const keyError = (key: string) => new PyException("builtins.KeyError", pyRepr(key), [key]);
 export const operationalError = (message: string) => new PyException("psycopg2.OperationalError", message);
+/** What CREATE DATABASE … TEMPLATE raises through psycopg2 (duplicate_database does not catch them). */
+export const duplicateDatabaseError = (name: string) => new PyException("psycopg2.errors.DuplicateDatabase", `database "${name}" already exists\n`);
+export const invalidCatalogName = (message: string) => new PyException("psycopg2.errors.InvalidCatalogName", message);
 
 export function pyRepr(value: string): string {
   return value.includes("'") && !value.includes('"') ? `"${value}"` : `'${value.replace(/'/g, "\\'")}'`;

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { type AddressInfo, type Socket } from "node:net";
-import { databaseToDump, dumpDatabase, restoreDatabase } from "./db-backup";
+import { databaseToDump, dumpDatabase, duplicateDatabase, restoreDatabase } from "./db-backup";
 import {
   accessDenied,
   accessError,
@@ -268,6 +268,8 @@ export async function startOdooSimulator(options: OdooSimulatorOptions = {}): Pr
         state.databases.set(name, db);
         return true;
       }
+      case "duplicate_database":
+        return duplicateDatabase(state.databases, params[0], params[1]);
       case "drop": {
         const name = String(params[0]);
         if (!state.databases.has(name)) return false;
@@ -466,7 +468,7 @@ export async function startOdooSimulator(options: OdooSimulatorOptions = {}): Pr
   };
 }
 
-const KNOWN_DB_METHODS = new Set(["create_database", "drop", "change_admin_password", "dump", "restore"]);
+const KNOWN_DB_METHODS = new Set(["create_database", "duplicate_database", "drop", "change_admin_password", "dump", "restore"]);
 const READ_ONLY_METHODS = new Set(["search", "search_read", "search_count", "read", "fields_get"]);
 
 // ------------------------------------------------------------------ ORM method binding

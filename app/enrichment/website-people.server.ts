@@ -7,10 +7,14 @@ export type WebsitePerson = { fullName: string; title: string; url: string };
 /** Words that start a heading but never a person's name ("Our Team", "Contact Us"). */
 const NOT_NAME_WORDS = new Set(["our", "the", "meet", "contact", "about", "team", "us", "who", "we", "office", "hours", "email", "tel", "address", "join"]);
 
-/** Two to four capitalised words of letters (with hyphens, apostrophes and initials): how a team page heads a person. */
+/** Words of a role, which a role line may be capitalised like a name ("Accounts Executive"). */
+const ROLE_WORDS =
+  /\b(executive|manager|director|officer|head|founder|ceo|cto|cfo|coo|president|partner|lead|engineer|consultant|associate|assistant|admin|sales|marketing|accounts?|finance|operations|intern|principal|owner|chairman|secretary|specialist|analyst|designer|supervisor|coordinator|hours|enquiries)\b/i;
+
+/** Two to four capitalised words of letters (with hyphens, apostrophes and initials), none a role's: how a team page heads a person. */
 export function looksLikePersonName(line: string): boolean {
   const words = line.trim().split(/\s+/);
-  if (words.length < 2 || words.length > 4) return false;
+  if (words.length < 2 || words.length > 4 || ROLE_WORDS.test(line)) return false;
   return words.every((w) => /^[A-Z][a-zA-Z'’-]*\.?$/.test(w) && !NOT_NAME_WORDS.has(w.toLowerCase()));
 }
 
@@ -34,7 +38,7 @@ export function websitePeople(pages: readonly SourcePage[]): WebsitePerson[] {
       .filter(Boolean);
     for (let i = 0; i + 1 < lines.length; i++) {
       const [name, title] = [lines[i]!, lines[i + 1]!];
-      if (!looksLikePersonName(name) || !looksLikeTitle(title) || looksLikePersonName(title)) continue;
+      if (!looksLikePersonName(name) || !looksLikeTitle(title)) continue;
       if (!people.has(name.toLowerCase())) people.set(name.toLowerCase(), { fullName: name, title, url: page.url });
       i++;
     }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { db } from "~/db.server";
 import { parseIcpRules, type IcpRules } from "~/icp/rules";
+import { DEFAULT_MIN_WEBSITE_CONTACTS } from "~/settings/settings-forms";
 import { isoDay } from "~/utils/date-format";
 import { type SuppressedPeople } from "./suppressed-people";
 
@@ -50,9 +51,6 @@ export type RunContext = {
   minWebsiteContacts: number;
   company(uen: string): Promise<RegistryCompany>;
 };
-
-/** The setting's default, as in the tenant_settings column. */
-export const DEFAULT_MIN_WEBSITE_CONTACTS = 2;
 
 const cache = new Map<string, { at: number; context: Promise<RunContext> }>();
 const TTL_MS = 30_000;

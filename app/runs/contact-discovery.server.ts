@@ -48,7 +48,11 @@ export function contactsStillFresh(previous: Pick<LeadFeature, "contactsStatus" 
  * alongside the website stages — or the stored ones while they are fresh and
  * the run does not recrawl.
  */
-export function discoverLinkedinContacts(e: CompanyEnrichment, titles: readonly string[], websiteQualified: readonly WebsitePerson[]): Promise<CompanyContacts> {
+export function discoverLinkedinContacts(
+  e: CompanyEnrichment,
+  titles: readonly string[],
+  websiteQualified: readonly WebsitePerson[],
+): Promise<CompanyContacts> {
   const { run, uen, clients, company } = e;
   return e.step("contacts", "discover", async (note) => {
     if (contactsStillFresh(e.previous, e.now) && !run.options.forceRecrawl) {

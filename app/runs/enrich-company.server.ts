@@ -1,8 +1,8 @@
 import { performance } from "node:perf_hooks";
 import { db } from "~/db.server";
+import { roleQualifiedPeople, websitePeople } from "~/enrichment/website-people.server";
 import { leadEngineClients } from "./clients.server";
 import { findCompanyDomain } from "./company-domain.server";
-import { roleQualifiedPeople, websitePeople } from "~/enrichment/website-people.server";
 import { discoverLinkedinContacts, withLushaFallback, type CompanyContacts } from "./contact-discovery.server";
 import { stepRecorder, type CompanyEnrichment } from "./enrichment-step.server";
 import { extractProfile } from "./profile-extraction.server";

@@ -1,7 +1,7 @@
 import { normalizeDomain } from "~/utils/domain";
 import { type PageLink } from "./html-text.server";
 
-export type PageKind = "home" | "about" | "contact" | "careers";
+export type PageKind = "home" | "about" | "contact" | "careers" | "team";
 export type PagePick = { url: string; kind: PageKind };
 
 type Rule = { segments: string[]; words: string[] };
@@ -66,6 +66,11 @@ const RULES: Record<Exclude<PageKind, "home">, Rule> = {
     ],
     words: ["careers", "career", "jobs", "join us", "we're hiring", "we are hiring", "work with us", "vacancies", "join our team", "open positions"],
   },
+  // The people page names who is who: enough of them spares the paid LinkedIn search.
+  team: {
+    segments: ["team", "our-team", "meet-the-team", "people", "our-people", "leadership", "management", "management-team"],
+    words: ["team", "our team", "meet the team", "our people", "leadership", "management team", "our leadership"],
+  },
 };
 
 const FILE_EXTENSION = /\.(pdf|jpe?g|png|gif|webp|svg|zip|docx?|xlsx?|pptx?|mp4|mp3|css|js|xml|json)$/i;
@@ -112,7 +117,8 @@ export function choosePages(homeUrl: string, links: PageLink[], options: { inclu
     // The same URL often appears twice (menu and body); keep the more telling anchor text.
     if (!existing || existing.text.length < link.text.length) candidates.set(url.href, { url, text: link.text });
   }
-  const kinds: Array<Exclude<PageKind, "home">> = options.includeCareers ? ["about", "contact", "careers"] : ["about", "contact"];
+  // Careers before team, so "Join our team" is read as careers when both are wanted.
+  const kinds: Array<Exclude<PageKind, "home">> = options.includeCareers ? ["about", "contact", "careers", "team"] : ["about", "contact", "team"];
   const taken = new Set<string>([home.href]);
   for (const kind of kinds) {
     if (picks.length >= options.maxPages) break;

@@ -1,6 +1,7 @@
 import { type AlertSeverity } from "~/alerts/alerts.server";
 import { db } from "~/db.server";
 import { matchesContactTitle } from "~/enrichment/contact-titles.server";
+import { linkedinSearchNeeded, type WebsitePerson } from "~/enrichment/website-people.server";
 import { type LeadFeature } from "~/generated/prisma/client";
 import { APIFY_LINKEDIN_VENDOR, discoverContactsViaApify, type ApifyChainOutcome, type ApifyContact, type ApifyVendorCall } from "~/vendors/apify.server";
 import { VendorError } from "~/vendors/errors.server";
@@ -22,8 +23,12 @@ export type ContactFound = {
   source: string;
 };
 
-/** The contacts found for a company, and how the Apify LinkedIn chain ended. */
-export type CompanyContacts = { outcome: ApifyChainOutcome; found: ContactFound[] };
+/**
+ * The contacts found for a company, and how the Apify LinkedIn chain ended
+ * ("website" when it was not run because the company's own site named enough
+ * role-qualified people).
+ */
+export type CompanyContacts = { outcome: ApifyChainOutcome | "website"; found: ContactFound[] };
 
 /** Contacts found within this window are reused instead of bought again. */
 const CONTACTS_FRESH_MS = 30 * 24 * 60 * 60 * 1000;
@@ -43,13 +48,27 @@ export function contactsStillFresh(previous: Pick<LeadFeature, "contactsStatus" 
  * alongside the website stages — or the stored ones while they are fresh and
  * the run does not recrawl.
  */
-export function discoverLinkedinContacts(e: CompanyEnrichment, titles: readonly string[]): Promise<CompanyContacts> {
+export function discoverLinkedinContacts(
+  e: CompanyEnrichment,
+  titles: readonly string[],
+  websiteQualified: readonly WebsitePerson[],
+): Promise<CompanyContacts> {
   const { run, uen, clients, company } = e;
   return e.step("contacts", "discover", async (note) => {
     if (contactsStillFresh(e.previous, e.now) && !run.options.forceRecrawl) {
       const found = await knownContacts(run.tenantId, uen);
       note({ tool: "cache", args: { outcome: "ok", contacts: found.length, reused: true } });
       return { outcome: "ok", found };
+    }
+    if (!linkedinSearchNeeded(websiteQualified.length, run.minWebsiteContacts)) {
+      // Titles only: the names stay on the company's own page.
+      note({
+        tool: "website",
+        status: "skipped",
+        args: { outcome: "website", roleQualified: websiteQualified.length, minimum: run.minWebsiteContacts, titles: websiteQualified.map((p) => p.title) },
+        message: `the website names ${websiteQualified.length} role-qualified people (minimum ${run.minWebsiteContacts}): no Apify LinkedIn search`,
+      });
+      return { outcome: "website", found: [] };
     }
     if (!clients.apify) {
       note({ status: "skipped", message: "no contact vendor configured" });
@@ -102,8 +121,9 @@ export function contactFromApify(c: ApifyContact): ContactFound {
   };
 }
 
-/** Lusha is asked only when LinkedIn found nobody and either the website was thin or the LinkedIn chain did not finish. */
+/** Lusha is asked only when the website did not name enough people, LinkedIn found nobody, and either the website was thin or the LinkedIn chain did not finish. */
 export function wantsLushaFallback(contacts: CompanyContacts, websiteThin: boolean): boolean {
+  if (contacts.outcome === "website") return false;
   return contacts.found.length === 0 && (websiteThin || contacts.outcome !== "ok");
 }
 

@@ -1,8 +1,9 @@
 import { performance } from "node:perf_hooks";
 import { db } from "~/db.server";
+import { roleQualifiedPeople, websitePeople } from "~/enrichment/website-people.server";
 import { leadEngineClients } from "./clients.server";
 import { findCompanyDomain } from "./company-domain.server";
-import { discoverLinkedinContacts, withLushaFallback } from "./contact-discovery.server";
+import { discoverLinkedinContacts, withLushaFallback, type CompanyContacts } from "./contact-discovery.server";
 import { stepRecorder, type CompanyEnrichment } from "./enrichment-step.server";
 import { extractProfile } from "./profile-extraction.server";
 import { queueEmails } from "./queue-emails.server";
@@ -10,7 +11,7 @@ import { loadRunContext } from "./run-context.server";
 import { logStep } from "./run-log.server";
 import { saveEnrichment } from "./save-enrichment.server";
 import { withoutSuppressedPeople } from "./suppressed-people";
-import { readCompanyWebsite } from "./website-pages.server";
+import { readCompanyWebsite, type WebsitePage } from "./website-pages.server";
 
 /**
  * One company of a run, from registry row to verified-email candidates:
@@ -31,20 +32,25 @@ export async function enrichCompany(tenantId: string, runId: string, uen: string
     previous: await db.$withTenant(tenantId, (tx) => tx.leadFeature.findUnique({ where: { tenantId_uen: { tenantId, uen } } })),
   };
 
-  // The LinkedIn chain needs only the company's name, so it runs alongside the
-  // website stages; a rejection must not go unhandled before it is awaited.
+  // The paid LinkedIn chain runs only when the website's own pages name too
+  // few role-qualified people; it starts as soon as the crawl's pages are
+  // parsed, alongside Tavily and extraction. A rejection must not go
+  // unhandled before it is awaited.
   const titles = run.rules.contactTitles?.length ? run.rules.contactTitles : e.clients.defaultContactTitles;
-  const linkedinContacts = discoverLinkedinContacts(e, titles);
-  linkedinContacts.catch(() => {});
+  let linkedinContacts: Promise<CompanyContacts> | undefined;
+  const startLinkedinContacts = (pages: readonly WebsitePage[]) => {
+    linkedinContacts = discoverLinkedinContacts(e, titles, roleQualifiedPeople(websitePeople(pages), titles));
+    linkedinContacts.catch(() => {});
+  };
 
   const domain = await findCompanyDomain(e);
-  const website = await readCompanyWebsite(e, domain.domain);
+  const website = await readCompanyWebsite(e, domain.domain, startLinkedinContacts);
   const profile = await extractProfile(e, website.pages);
   const discovered = await withLushaFallback(e, {
     titles,
     domain: domain.domain,
     websiteThin: !domain.domain || !website.crawl || website.crawl.status !== "ok",
-    contacts: await linkedinContacts,
+    contacts: await linkedinContacts!,
   });
   // A suppressed person (an erased one among them) is dropped whole: neither their profile nor their address is stored or pushed.
   const people = withoutSuppressedPeople(discovered.found, run.suppressedPeople);

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { db } from "~/db.server";
 import { parseIcpRules, type IcpRules } from "~/icp/rules";
+import { DEFAULT_MIN_WEBSITE_CONTACTS } from "~/settings/settings-forms";
 import { isoDay } from "~/utils/date-format";
 import { type SuppressedPeople } from "./suppressed-people";
 
@@ -46,6 +47,8 @@ export type RunContext = {
   suppressedUens: Set<string>;
   /** People never to collect again: their addresses and LinkedIn profiles. */
   suppressedPeople: SuppressedPeople;
+  /** Role-qualified people the website must name before the paid LinkedIn search is skipped. */
+  minWebsiteContacts: number;
   company(uen: string): Promise<RegistryCompany>;
 };
 
@@ -62,13 +65,14 @@ export function loadRunContext(tenantId: string, runId: string): Promise<RunCont
 }
 
 async function build(tenantId: string, runId: string): Promise<RunContext> {
-  const { run, rules, suppressions } = await db.$withTenant(tenantId, async (tx) => {
+  const { run, rules, suppressions, settings } = await db.$withTenant(tenantId, async (tx) => {
     const run = await tx.run.findUniqueOrThrow({ where: { tenantId_id: { tenantId, id: runId } } });
     const rules = run.icpVersion
       ? await tx.icpRule.findUnique({ where: { tenantId_version: { tenantId, version: run.icpVersion } } })
       : await tx.icpRule.findFirst({ orderBy: { version: "desc" } });
     const suppressions = await tx.suppressionEntry.findMany({ select: { kind: true, value: true } });
-    return { run, rules, suppressions };
+    const settings = await tx.tenantSettings.findUnique({ where: { tenantId }, select: { minWebsiteContacts: true } });
+    return { run, rules, suppressions, settings };
   });
   return {
     tenantId,
@@ -78,6 +82,7 @@ async function build(tenantId: string, runId: string): Promise<RunContext> {
     options: RunOptionsSchema.parse(run.options),
     icpVersion: run.icpVersion,
     rules: parseIcpRules(rules?.rules ?? {}),
+    minWebsiteContacts: settings?.minWebsiteContacts ?? DEFAULT_MIN_WEBSITE_CONTACTS,
     suppression: {
       emails: suppressions.filter((s) => s.kind === "email").map((s) => s.value),
       domains: suppressions.filter((s) => s.kind === "domain").map((s) => s.value),

@@ -19,13 +19,18 @@ export type CompanyWebsite = {
 };
 
 /**
- * The crawl, merge and (when needed) Tavily stages: the deterministic crawl
+ * The crawl, merge and (when needed) Tavily stages (`onCrawled` hears the
+ * crawled pages as soon as the crawl ends): the deterministic crawl
  * of the company's domain, then Tavily when the crawl was blocked, thin or
  * failed. A site whose robots.txt refuses us is not read through Tavily
  * Extract either (it would fetch the pages for us): only search snippets
  * about it are used.
  */
-export async function readCompanyWebsite(e: CompanyEnrichment, domain: string | null): Promise<CompanyWebsite> {
+export async function readCompanyWebsite(
+  e: CompanyEnrichment,
+  domain: string | null,
+  onCrawled: (pages: readonly WebsitePage[]) => void = () => {},
+): Promise<CompanyWebsite> {
   const { step, clients, run } = e;
   const crawl = domain
     ? await step("crawl", "crawl", async (note) => {
@@ -41,6 +46,8 @@ export async function readCompanyWebsite(e: CompanyEnrichment, domain: string | 
     : null;
 
   const pages: WebsitePage[] = (crawl?.pages ?? []).map(crawledPage);
+  // The crawled contact and team pages are parsed: whatever waits on them starts before Tavily and the merge.
+  onCrawled([...pages]);
   let tavilyUsed = false;
   if (clients.tavily && domain && crawl && crawl.status !== "ok") {
     if (robotsRefusedSite(crawl)) {

@@ -4,7 +4,7 @@ import { log } from "~/logger.server";
 import { formatCount } from "~/utils/number-format";
 import { type SettingsActionResult, type SettingsReply } from "./settings-action-result";
 import { ODOO_PUSH_MODES, type FreeMailPolicy, type OdooPushMode } from "./settings-forms";
-import { changeOdooPushMode, setDailyTokenBudget, updateIcpField } from "./settings.server";
+import { changeOdooPushMode, setDailyTokenBudget, setMinWebsiteContacts, updateIcpField } from "./settings.server";
 
 /**
  * The workspace policies' intents. The free-mail policy and the score
@@ -40,6 +40,18 @@ export async function setTokenBudget(tenantId: string, actor: Actor, budget: num
     intent: "budget",
     ok: true,
     message: changed ? `The daily token budget is now ${formatCount(budget)} tokens.` : "The daily token budget was unchanged.",
+    submission: submission.reply({ resetForm: true }),
+  };
+}
+
+export async function setWebsiteContactsMinimum(tenantId: string, actor: Actor, minimum: number, submission: SettingsReply): Promise<SettingsActionResult> {
+  const { changed } = await setMinWebsiteContacts(tenantId, actor, minimum);
+  return {
+    intent: "website-contacts",
+    ok: true,
+    message: changed
+      ? `The LinkedIn search now runs when a company's website names fewer than ${minimum} role-qualified people.`
+      : "The minimum of website contacts was unchanged.",
     submission: submission.reply({ resetForm: true }),
   };
 }

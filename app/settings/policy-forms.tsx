@@ -155,3 +155,30 @@ export function BudgetSection({ current, updatedBy, updatedAt }: { current: numb
     </Section>
   );
 }
+
+export function WebsiteContactsSection({ current }: { current: number }) {
+  const { result, form, fields } = useSettingsForm("website-contacts", {
+    minWebsiteContacts: String(current),
+  });
+  const busy = useBusy("website-contacts");
+  return (
+    <Section id="website-contacts" title="Contacts from the website">
+      <Outcome result={result} />
+      <Form method="post" {...getFormProps(form)} preventScrollReset>
+        <input type="hidden" name="intent" value="website-contacts" />
+        <Field
+          label="Role-qualified people the website must name"
+          inputProps={{
+            ...getInputProps(fields.minWebsiteContacts, { type: "text" }),
+            inputMode: "numeric",
+          }}
+          help="When a company's own team pages name at least this many people with the ICP's contact titles, the paid LinkedIn search (three Apify actor runs) is skipped for it. 1 to 20."
+          errors={fields.minWebsiteContacts.errors}
+        />
+        <Button type="submit" className="mt-3" disabled={busy}>
+          {busy ? "Saving…" : "Save minimum"}
+        </Button>
+      </Form>
+    </Section>
+  );
+}

@@ -2,7 +2,7 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { type Actor } from "~/audit.server";
 import { lakeSettingsAction } from "~/lake/lake-settings-actions.server";
 import { saveRetentionOverrides } from "~/retention/retention-settings.server";
-import { changePushMode, saveFreeMail, saveThresholds, setTokenBudget } from "./policy-actions.server";
+import { changePushMode, saveFreeMail, saveThresholds, setTokenBudget, setWebsiteContactsMinimum } from "./policy-actions.server";
 import { type SettingsActionResult } from "./settings-action-result";
 import { MAX_UPLOAD_BYTES, SettingsForm, type SettingsIntent } from "./settings-forms";
 import { importCsv, importPaste, removeOne, suppressOne } from "./suppression-actions.server";
@@ -53,6 +53,8 @@ export async function settingsAction(request: Request, tenantId: string, actor: 
       return changePushMode(tenantId, actor, form.odooPushMode, submission);
     case "budget":
       return setTokenBudget(tenantId, actor, form.dailyTokenBudget, submission);
+    case "website-contacts":
+      return setWebsiteContactsMinimum(tenantId, actor, form.minWebsiteContacts, submission);
     case "m365-connect":
     case "m365-test":
     case "m365-disconnect":

@@ -104,6 +104,14 @@ export const TokenBudgetForm = z.object({
   dailyTokenBudget: wholeNumber("The daily token budget", 0, 100_000_000),
 });
 
+/** The website-contacts minimum's default, as in the tenant_settings column. */
+export const DEFAULT_MIN_WEBSITE_CONTACTS = 2;
+
+export const WebsiteContactsForm = z.object({
+  intent: z.literal("website-contacts"),
+  minWebsiteContacts: wholeNumber("The minimum of website contacts", 1, 20),
+});
+
 export const SuppressOneForm = z
   .object({
     intent: z.literal("suppress-one"),
@@ -170,6 +178,7 @@ export const SettingsForm = z.discriminatedUnion("intent", [
   ThresholdsForm,
   PushModeForm,
   TokenBudgetForm,
+  WebsiteContactsForm,
   ...LAKE_SETTINGS_FORMS,
   RetentionForm,
 ]);

@@ -4,7 +4,7 @@ import { currentIcpRules, saveIcpRules, type SaveResult } from "~/icp/icp.server
 import { defaultIcpRules, type IcpRules } from "~/icp/rules";
 import { pushModeOf, setPushMode } from "~/odoo/push-mode.server";
 import { findShortlistRun } from "~/shortlist/shortlist.server";
-import { DEFAULT_DAILY_TOKEN_BUDGET, type FreeMailPolicy, type OdooPushMode } from "./settings-forms";
+import { DEFAULT_DAILY_TOKEN_BUDGET, DEFAULT_MIN_WEBSITE_CONTACTS, type FreeMailPolicy, type OdooPushMode } from "./settings-forms";
 
 /**
  * A workspace's settings: some live in `tenant_settings` (Odoo push mode,
@@ -15,6 +15,8 @@ import { DEFAULT_DAILY_TOKEN_BUDGET, type FreeMailPolicy, type OdooPushMode } fr
 export type WorkspaceSettings = {
   odooPushMode: OdooPushMode;
   dailyTokenBudget: number;
+  /** Role-qualified people the website must name before the Apify LinkedIn search is skipped. */
+  minWebsiteContacts: number;
   updatedByEmail: string | null;
   updatedAt: Date | null;
   freeMail: FreeMailPolicy;
@@ -27,7 +29,10 @@ export type WorkspaceSettings = {
 export async function workspaceSettings(tenantId: string): Promise<WorkspaceSettings> {
   const [row, icp, latestRun] = await Promise.all([
     db.$withTenant(tenantId, (tx) =>
-      tx.tenantSettings.findUnique({ where: { tenantId }, select: { odooPushMode: true, dailyTokenBudget: true, updatedByEmail: true, updatedAt: true } }),
+      tx.tenantSettings.findUnique({
+        where: { tenantId },
+        select: { odooPushMode: true, dailyTokenBudget: true, minWebsiteContacts: true, updatedByEmail: true, updatedAt: true },
+      }),
     ),
     currentIcpRules(tenantId),
     db.$withTenant(tenantId, (tx) => findShortlistRun(tx, null)),
@@ -37,6 +42,7 @@ export async function workspaceSettings(tenantId: string): Promise<WorkspaceSett
   return {
     odooPushMode: row?.odooPushMode === "on_approval" ? "on_approval" : "after_run",
     dailyTokenBudget: row?.dailyTokenBudget ?? DEFAULT_DAILY_TOKEN_BUDGET,
+    minWebsiteContacts: row?.minWebsiteContacts ?? DEFAULT_MIN_WEBSITE_CONTACTS,
     updatedByEmail: row?.updatedByEmail ?? null,
     updatedAt: row?.updatedAt ?? null,
     freeMail: rules.freeMail ?? defaults.freeMail ?? "exclude",
@@ -77,4 +83,21 @@ export async function updateIcpField(tenantId: string, actor: Actor, patch: IcpF
   const current = await currentIcpRules(tenantId);
   const rules = { ...(current?.rules ?? defaultIcpRules()), ...patch };
   return saveIcpRules(tenantId, actor, rules);
+}
+
+/** Sets how many role-qualified people the website must name before the paid LinkedIn search is skipped, audited when it changes. */
+export async function setMinWebsiteContacts(tenantId: string, actor: Actor, minimum: number): Promise<{ changed: boolean }> {
+  return db.$withTenant(
+    tenantId,
+    async (tx) => {
+      const before = await tx.tenantSettings.findUnique({ where: { tenantId }, select: { minWebsiteContacts: true } });
+      const previous = before?.minWebsiteContacts ?? DEFAULT_MIN_WEBSITE_CONTACTS;
+      if (before && previous === minimum) return { changed: false };
+      const data = { minWebsiteContacts: minimum, updatedByEmail: actor.email ?? null, updatedAt: new Date() };
+      await tx.tenantSettings.upsert({ where: { tenantId }, create: { tenantId, ...data }, update: data });
+      await recordAudit(tenantId, actor, "settings.min_website_contacts", "tenant_settings", { before: previous, after: minimum }, tx);
+      return { changed: true };
+    },
+    { actor },
+  );
 }

@@ -87,6 +87,7 @@ const { saveIcpRules } = await import("../../app/icp/icp.server");
 const { startWorker } = await import("../../app/jobs/worker.server");
 const { startRun } = await import("../../app/runs/start-run.server");
 const { runProgress } = await import("../../app/runs/run-events.server");
+const { APIFY_LINKEDIN_VENDOR } = await import("../../app/vendors/apify.server");
 
 const tenant = await platformDb.tenant.create({ data: { slug: `bench-${Date.now().toString(36)}`, name: "Bench Co", status: "active" } });
 await platformDb.tenantSettings.create({ data: { tenantId: tenant.id, odooPushMode: "on_approval", dailyTokenBudget: 50_000_000 } });
@@ -130,6 +131,13 @@ const slowestChain = Math.max(...chains.map((c) => Number(c.chain_ms)));
 const oneBatch = Math.min(...verifyBatches.map((b) => b.durationMs ?? 0), Infinity);
 const usage = await db.$withTenant(tenant.id, (tx) => tx.runVendorUsage.findMany({ where: { runId } }));
 const callsOf = (vendor: string) => usage.find((u) => u.vendor === vendor)?.calls ?? 0;
+// Spend at list price: the run's usage rows are priced from VENDOR_UNIT_COST_USD, the table the run page shows.
+const apifyRuns = callsOf(APIFY_LINKEDIN_VENDOR);
+const llmTokens = usage.find((u) => u.vendor === "llm")?.units ?? 0;
+const vendorCostUsd = round(
+  usage.reduce((sum, u) => sum + u.costUsd, 0),
+  4,
+);
 // Vendor limits bound the run too: the LLM account's requests per minute, and
 // ZeroBounce's 5 batch calls a minute.
 const llmFloor = (callsOf("llm") / Number(process.env.LLM_REQUESTS_PER_MINUTE ?? 500)) * 60;
@@ -141,6 +149,7 @@ console.log(`companies: ${metrics.companies}, wall ${round(wall, 1)} s, critical
 console.log(
   `  bound = max(slowest company chain + one verification batch ${round(chainFloor, 1)} s, LLM calls at the RPM limit ${round(llmFloor, 1)} s, ZeroBounce windows ${round(zeroBounceFloor, 1)} s)`,
 );
+console.log(`vendor spend: ${apifyRuns} Apify actor runs, ${callsOf("llm")} LLM calls (${llmTokens} tokens), $${vendorCostUsd} at list price`);
 console.log("per-stage latency (ms):");
 for (const s of metrics.latency_ms) console.log(`  ${s.stage.padEnd(10)} p50 ${String(s.p50).padStart(6)}  p95 ${String(s.p95).padStart(6)}`);
 console.log(
@@ -153,7 +162,10 @@ console.log(
     bound_s: round(bound, 1),
     ratio: round(wall / bound, 2),
     concurrency,
+    apify_runs: apifyRuns,
     llm_calls: callsOf("llm"),
+    llm_tokens: llmTokens,
+    vendor_cost_usd: vendorCostUsd,
     zerobounce_calls: callsOf("zerobounce"),
     stages: Object.fromEntries(metrics.latency_ms.map((s) => [s.stage, { p50_ms: s.p50, p95_ms: s.p95 }])),
     domain_rate: metrics.domain_rate,

@@ -98,6 +98,7 @@ describe("who may use the settings", () => {
     [{ intent: "free-mail", freeMail: "allow" }],
     [{ intent: "push-mode", odooPushMode: "on_approval" }],
     [{ intent: "budget", dailyTokenBudget: "1" }],
+    [{ intent: "website-contacts", minWebsiteContacts: "3" }],
   ])("refuses the viewer's forged POST %j with 403 and changes nothing", async (form) => {
     const response = await post("viewer", form);
     expect(response.status).toBe(403);
@@ -314,6 +315,21 @@ describe("workspace settings", () => {
     const row = await app.db.$withTenant(acme.id, (tx) => tx.tenantSettings.findUniqueOrThrow({ where: { tenantId: acme.id } }));
     expect(row).toMatchObject({ dailyTokenBudget: 75_000, odooPushMode: "on_approval" });
     expect(await auditOf("settings.daily_token_budget")).toEqual([expect.objectContaining({ details: { before: 200_000, after: 75_000 } })]);
+  });
+
+  it("validates and saves the minimum of website contacts that spares the LinkedIn search", async () => {
+    expect(await ok(await post("admin", { intent: "website-contacts", minWebsiteContacts: "0" }))).toMatchObject({
+      ok: false,
+      submission: { error: { minWebsiteContacts: [expect.stringContaining("at least 1")] }, initialValue: { minWebsiteContacts: "0" } },
+    });
+    expect(await ok(await post("admin", { intent: "website-contacts", minWebsiteContacts: "two" }))).toMatchObject({ ok: false });
+    expect(await ok(await post("admin", { intent: "website-contacts", minWebsiteContacts: "3" }))).toMatchObject({
+      ok: true,
+      message: "The LinkedIn search now runs when a company's website names fewer than 3 role-qualified people.",
+    });
+    const row = await app.db.$withTenant(acme.id, (tx) => tx.tenantSettings.findUniqueOrThrow({ where: { tenantId: acme.id } }));
+    expect(row.minWebsiteContacts).toBe(3);
+    expect(await auditOf("settings.min_website_contacts")).toEqual([expect.objectContaining({ details: { before: 2, after: 3 } })]);
   });
 
   it("answers an unknown intent without changing anything", async () => {

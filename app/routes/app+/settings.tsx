@@ -12,7 +12,7 @@ import { consentRedirectUri } from "~/lake/m365/connection.server";
 import { consentNotice } from "~/lake/m365/consent-notice";
 import { RetentionSection } from "~/retention/retention-section";
 import { retentionSettings } from "~/retention/retention-settings.server";
-import { BudgetSection, FreeMailSection, PushModeSection, ThresholdsSection } from "~/settings/policy-forms";
+import { BudgetSection, FreeMailSection, PushModeSection, ThresholdsSection, WebsiteContactsSection } from "~/settings/policy-forms";
 import { settingsAction } from "~/settings/settings-action.server";
 import { workspaceSettings } from "~/settings/settings.server";
 import { isSuppressionKind } from "~/settings/suppression";
@@ -103,6 +103,7 @@ export default function Settings() {
           <ThresholdsSection current={settings.scoreThresholds} />
           <PushModeSection current={settings.odooPushMode} latestRun={settings.latestRun} />
           <BudgetSection current={settings.dailyTokenBudget} updatedBy={settings.updatedByEmail} updatedAt={settings.updatedAt} />
+          <WebsiteContactsSection current={settings.minWebsiteContacts} />
         </div>
       </div>
     </Page>

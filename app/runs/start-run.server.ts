@@ -1,4 +1,5 @@
 import { recordAudit, type Actor } from "~/audit.server";
+import { assertQuota } from "~/billing/quotas";
 import { db, type TenantTx } from "~/db.server";
 import { env } from "~/env.server";
 import { refreshCandidates } from "~/icp/candidates.server";
@@ -54,6 +55,8 @@ export async function startRun(
         const active = await activeFullRun(tx);
         if (active) throw new RunAlreadyActiveError(active.id);
       }
+      const runDate = new Date(`${singaporeDate(input.runAt ?? new Date())}T00:00:00Z`);
+      if (input.kind === "manual") await assertManualRunQuota(tx, tenantId, runDate);
       const icp = await tx.icpRule.findFirst({ orderBy: { version: "desc" }, select: { version: true } });
       const created = await tx.run.create({
         data: {
@@ -61,7 +64,7 @@ export async function startRun(
           kind: input.kind,
           options: options as object,
           icpVersion: icp?.version ?? null,
-          runDate: new Date(`${singaporeDate(input.runAt ?? new Date())}T00:00:00Z`),
+          runDate,
           startedBySub: input.actor?.sub ?? null,
           startedByEmail: input.actor?.email ?? null,
         },
@@ -83,6 +86,16 @@ export async function startRun(
     });
   if (input.actor) await recordAudit(tenantId, input.actor, "run.started", run.id, { kind: input.kind, ...options });
   return { runId: run.id };
+}
+
+/** The plan's manual runs per day, counted on the Singapore day the run belongs to; throws QuotaExceededError (402). */
+async function assertManualRunQuota(tx: TenantTx, tenantId: string, runDate: Date): Promise<void> {
+  const tenant = await tx.tenant.findUnique({ where: { id: tenantId }, select: { plan: true } });
+  const plan = tenant && (await tx.plan.findUnique({ where: { code: tenant.plan } }));
+  // A tenant on a plan code missing from the catalogue keeps working: the catalogue's gap is the platform's to fix.
+  if (!plan) return;
+  const used = await tx.run.count({ where: { kind: "manual", runDate } });
+  assertQuota(plan, "runsPerDay", used);
 }
 
 function activeFullRun(tx: TenantTx) {

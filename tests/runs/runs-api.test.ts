@@ -159,6 +159,21 @@ describe("POST /api/runs", () => {
     expect((await post({})).status).toBe(401);
   });
 
+  it("answers 402 with the plan's message once its manual runs for the day are used, and starts no run", async () => {
+    await app.platformDb.plan.create({ data: { code: "no-manual-runs", name: "Nightly only", runsPerDay: 0 } });
+    await member("runs-quota", "ops");
+    const tenantId = tenants["runs-quota"]!;
+    await app.platformDb.tenant.update({ where: { id: tenantId }, data: { plan: "no-manual-runs" } });
+    const refused = await post({ cookie: cookies["runs-quota:ops"] });
+    expect(refused.status).toBe(402);
+    expect(await refused.json()).toMatchObject({
+      error: "quota_exceeded",
+      quota: "runsPerDay",
+      message: "The Nightly only plan allows 0 manual runs per day (0 used today). Ask your administrator to change the plan.",
+    });
+    expect(await app.db.$withTenant(tenantId, (tx) => tx.run.count())).toBe(0);
+  });
+
   it("works with a bearer token of an ops member", async () => {
     const token = await mintToken(standIns.idp, { sub: "sse-globex-ops", email: "sse-globex-ops@example.test", tenant_id: "sse-globex", roles: ["ops"] });
     const started = await post({ token });

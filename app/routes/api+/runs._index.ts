@@ -1,6 +1,7 @@
 import { type ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { requireRole, requireTenantUser } from "~/auth/guards.server";
+import { QuotaExceededError } from "~/billing/quotas";
 import { apiError } from "~/http.server";
 import { RunAlreadyActiveError, startRun } from "~/runs/start-run.server";
 import { formatZodIssues } from "~/utils/zod-issues";
@@ -8,7 +9,7 @@ import { formatZodIssues } from "~/utils/zod-issues";
 /**
  * Starts a run of the caller's workspace (ops and admins; cookie or bearer):
  * 202 with the run id, whose progress streams from /api/runs/:id/events.
- * 409 while another full run is in progress.
+ * 409 while another full run is in progress, 402 once the plan's manual runs for the day are used.
  */
 const StartRunBody = z
   .object({
@@ -47,6 +48,7 @@ export async function action({ request }: ActionFunctionArgs) {
     return Response.json({ run_id: runId, events: `/api/runs/${runId}/events` }, { status: 202 });
   } catch (error) {
     if (error instanceof RunAlreadyActiveError) return apiError(409, "run_in_progress", error.message, { run_id: error.runId });
+    if (error instanceof QuotaExceededError) return apiError(402, "quota_exceeded", error.message, { quota: error.quota });
     throw error;
   }
 }

@@ -1,8 +1,9 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { requireRole, requireTenantUser } from "~/auth/guards.server";
 import { canOperate } from "~/auth/roles";
+import { QuotaExceededError } from "~/billing/quotas";
 import { BudgetMeter } from "~/components/charts/budget-meter";
 import { ScoreDistributionChart } from "~/components/charts/score-distribution-chart";
 import { TrendChart } from "~/components/charts/trend-chart";
@@ -33,7 +34,7 @@ const DashboardAction = z.discriminatedUnion("intent", [
 
 type ActionResult = { ok: boolean; message: string; activeRunId?: string };
 
-export async function action({ request }: ActionFunctionArgs): Promise<ActionResult | Response> {
+export async function action({ request }: ActionFunctionArgs): Promise<ActionResult | Response | ReturnType<typeof data<ActionResult>>> {
   const viewer = requireRole(request, await requireTenantUser(request), ["ops", "admin"]);
   const parsed = DashboardAction.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return { ok: false, message: "Unknown action" };
@@ -49,6 +50,7 @@ export async function action({ request }: ActionFunctionArgs): Promise<ActionRes
         if (error instanceof RunAlreadyActiveError) {
           return { ok: false, message: "A run is already in progress for this workspace; only one full run runs at a time.", activeRunId: error.runId };
         }
+        if (error instanceof QuotaExceededError) return data<ActionResult>({ ok: false, message: error.message }, { status: 402 });
         throw error;
       }
     }

@@ -11,6 +11,7 @@ export const QUOTAS = {
 } as const;
 
 export type QuotaKey = keyof typeof QUOTAS;
+export const QUOTA_KEYS = Object.keys(QUOTAS) as QuotaKey[];
 export type PlanQuotas = { code: string; name: string } & Record<QuotaKey, number | null>;
 
 export type QuotaDecision = { allowed: true; remaining: number | null } | { allowed: false; limit: number; used: number; message: string };

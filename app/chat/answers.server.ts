@@ -1,3 +1,4 @@
+import { QuotaExceededError } from "~/billing/quotas";
 import { db, type TenantTx } from "~/db.server";
 import { Prisma } from "~/generated/prisma/client";
 import { applyIcpCommand } from "~/icp/command";
@@ -323,6 +324,7 @@ async function startManualRun(viewer: ChatViewer): Promise<Answer> {
     const { runId } = await startRun(viewer.tenantId, { kind: "manual", actor: { sub: viewer.sub, email: viewer.email } });
     return { text: "Started a run for today's candidates.", reply: { type: "run", runId, ...base, alreadyActive: false } };
   } catch (error) {
+    if (error instanceof QuotaExceededError) return { text: error.message, reply: { type: "refusal", message: error.message } };
     if (!(error instanceof RunAlreadyActiveError)) throw error;
     return { text: "A run is already in progress; here is its progress.", reply: { type: "run", runId: error.runId, ...base, alreadyActive: true } };
   }

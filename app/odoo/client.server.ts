@@ -328,14 +328,12 @@ export class OdooClient {
      * minutes. The third argument exists since 16.0; the copy keeps the template's users.
      */
     duplicateDatabase: async (masterPassword: string, source: string, target: string, options?: RpcOptions & { neutralize?: boolean }): Promise<boolean> =>
-      z
-        .boolean()
-        .parse(
-          await this.rpc("db", "duplicate_database", [masterPassword, source, target, options?.neutralize ?? false], {
-            timeoutMs: this.slowCallTimeoutMs,
-            ...options,
-          }),
-        ),
+      z.boolean().parse(
+        await this.rpc("db", "duplicate_database", [masterPassword, source, target, options?.neutralize ?? false], {
+          timeoutMs: this.slowCallTimeoutMs,
+          ...options,
+        }),
+      ),
     exists: async (name: string, options?: RpcOptions): Promise<boolean> => z.boolean().parse(await this.rpc("db", "db_exist", [name], options)),
     list: async (options?: RpcOptions): Promise<string[]> => z.array(z.string()).parse(await this.rpc("db", "list", [], options)),
     drop: async (masterPassword: string, name: string, options?: RpcOptions): Promise<boolean> =>

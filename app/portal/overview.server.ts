@@ -1,3 +1,4 @@
+import { QUOTA_KEYS, QUOTAS } from "~/billing/quotas";
 import { db, platformDb } from "~/db.server";
 
 /**
@@ -31,7 +32,10 @@ export async function portalOverview(tenantId: string) {
         odooConnection: { select: { baseUrl: true, database: true, mode: true } },
       },
     });
-    const plan = await tx.plan.findUnique({ where: { code: tenant.plan }, select: { name: true, description: true } });
+    const plan = await tx.plan.findUnique({
+      where: { code: tenant.plan },
+      select: { name: true, description: true, runsPerDay: true, companiesPerMonth: true, seats: true, lakeSources: true, exportsPerMonth: true },
+    });
     const members = await tx.tenantUser.findMany({ select: { roles: true } });
     const { odooConnection, ...workspace } = tenant;
     return {
@@ -42,7 +46,13 @@ export async function portalOverview(tenantId: string) {
             url: `${odooConnection.baseUrl.replace(/\/$/, "")}/web/login?db=${encodeURIComponent(odooConnection.database)}`,
           }
         : null,
-      plan: { code: tenant.plan, name: plan?.name ?? tenant.plan, description: plan?.description ?? "" },
+      plan: {
+        code: tenant.plan,
+        name: plan?.name ?? tenant.plan,
+        description: plan?.description ?? "",
+        // The plan's limits, in the quotas' order; null is unlimited.
+        limits: plan ? QUOTA_KEYS.map((key) => ({ key, label: QUOTAS[key].label, limit: plan[key] })) : [],
+      },
       seats: {
         inUse: members.length,
         admins: members.filter((m) => m.roles.includes("admin")).length,

@@ -81,7 +81,16 @@ async function portalJourney(page: Page, browser: Browser, signedInState: Signed
   );
   await expect(page.getByTestId("portal-plan")).toHaveText(plan!.name ?? plan!.code);
   const tabs = page.getByRole("navigation", { name: "Portal sections" });
-  await expect(tabs.getByRole("link", { name: "Billing" })).toHaveAttribute("href", "/app/portal/billing");
+  await expect(tabs.getByRole("link")).toHaveText(["Overview", "Modules", "SSO", "Support"]);
+  const [limits] = await queryE2eDatabase<{ runs_per_day: number | null }>(
+    "SELECT p.runs_per_day FROM tenants t JOIN plans p ON p.code = t.plan WHERE t.slug = 'globex'",
+  );
+  await expect(
+    page
+      .getByRole("definition")
+      .filter({ hasText: limits!.runs_per_day === null ? "unlimited" : String(limits!.runs_per_day) })
+      .first(),
+  ).toBeVisible();
 
   // Modules: what Globex's Odoo has installed, as the simulator answers over JSON-RPC.
   await tabs.getByRole("link", { name: "Modules" }).click();

@@ -198,6 +198,16 @@ describe("the shortlist", () => {
     const again = await invoke(routes.shortlist.action, appRequest("/app/shortlist", { cookie: m.initechOps!.cookie, form: { intent: "run_now" } }));
     expect(again.headers.get("location")).toBe(`/app/runs/${run.id}`);
     expect(await ws.db.$withTenant(initech.id, (tx) => tx.run.count())).toBe(1);
+
+    // Once the plan's manual runs for the day are used, the page says so (402) instead of failing.
+    const { platformDb } = await import("~/db.server");
+    await ws.db.$withTenant(initech.id, (tx) => tx.run.updateMany({ where: { id: run.id }, data: { status: "succeeded", finishedAt: new Date() } }));
+    await platformDb.plan.create({ data: { code: "one-manual-run", name: "One a day", runsPerDay: 1 } });
+    await platformDb.tenant.update({ where: { id: initech.id }, data: { plan: "one-manual-run" } });
+    const refused = await invoke(routes.shortlist.action, appRequest("/app/shortlist", { cookie: m.initechOps!.cookie, form: { intent: "run_now" } }));
+    expect(refused.status).toBe(402);
+    expect(await refused.json()).toMatchObject({ ok: false, message: expect.stringContaining("allows 1 manual runs per day (1 used today)") });
+    expect(await ws.db.$withTenant(initech.id, (tx) => tx.run.count())).toBe(1);
   });
 });
 

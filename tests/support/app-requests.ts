@@ -24,6 +24,9 @@ export async function invoke(
   try {
     const result = await (fn as (a: RouteArgs) => unknown)(args);
     if (result instanceof Response) return result;
+    // Remix's data(value, init): the value as the body, with the status and headers it was given.
+    if (isDataWithInit(result))
+      return new Response(JSON.stringify(result.data ?? null), { ...result.init, headers: { "content-type": "application/json", ...result.init?.headers } });
     // Single fetch (turbo-stream) carries BigInt; JSON here needs it as a string.
     const body = JSON.stringify(result ?? null, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value));
     return new Response(body, { headers: { "content-type": "application/json" } });
@@ -31,6 +34,10 @@ export async function invoke(
     if (thrown instanceof Response) return Object.assign(thrown, { thrown: true });
     throw thrown;
   }
+}
+
+function isDataWithInit(value: unknown): value is { data: unknown; init?: { status?: number; headers?: Record<string, string> } } {
+  return typeof value === "object" && value !== null && (value as { type?: unknown }).type === "DataWithResponseInit";
 }
 
 export type AppRequestInit = {

@@ -140,7 +140,7 @@ describe("the Overview", () => {
   it("shows the workspace, its plan by name, its seats and the platform's operations on it without their payloads", async () => {
     const body = (await (await get(app.overview, "/app/portal", cookies.alphaAdmin!)).json()) as {
       workspace: { slug: string; status: string };
-      plan: { code: string; name: string };
+      plan: { code: string; name: string; limits: Array<{ key: string; label: string; limit: number | null }> };
       seats: { inUse: number; admins: number };
       odoo: { url: string; mode: string } | null;
       operations: Array<Record<string, unknown>>;
@@ -149,7 +149,9 @@ describe("the Overview", () => {
     const tenant = await platformDb.tenant.findUniqueOrThrow({ where: { id: tenantA }, select: { plan: true } });
     const plan = await platformDb.plan.findUnique({ where: { code: tenant.plan } });
     expect(body.workspace).toMatchObject({ slug: "alpha", status: "active" });
-    expect(body.plan).toEqual({ code: tenant.plan, name: plan?.name ?? tenant.plan, description: plan?.description ?? "" });
+    expect(body.plan).toMatchObject({ code: tenant.plan, name: plan?.name ?? tenant.plan, description: plan?.description ?? "" });
+    // The plan's limits as the plans table holds them (null: unlimited).
+    expect(body.plan.limits).toContainEqual({ key: "runsPerDay", label: "manual runs per day", limit: plan!.runsPerDay });
     expect(body.seats).toEqual({
       inUse: await platformDb.tenantUser.count({ where: { tenantId: tenantA } }),
       admins: await platformDb.tenantUser.count({ where: { tenantId: tenantA, roles: { has: "admin" } } }),

@@ -87,11 +87,16 @@ export default function PortalOverview() {
           <Stat label="Seats in use" value={seats.inUse} hint="members who have signed in" />
           <Stat label="Admins" value={seats.admins} />
         </dl>
-        <p className="mt-4 text-sm">
-          <Link to="/app/portal/billing" className="text-brand-700 hover:underline">
-            Usage and invoices
-          </Link>
-        </p>
+        {plan.limits.length ? (
+          <dl className="mt-4 grid grid-cols-2 gap-x-3 gap-y-1 text-sm" aria-label="The plan's limits">
+            {plan.limits.map((l) => (
+              <div key={l.key} className="contents">
+                <dt className="text-slate-500">{l.label}</dt>
+                <dd className="text-slate-900">{l.limit === null ? "unlimited" : l.limit.toLocaleString("en-SG")}</dd>
+              </div>
+            ))}
+          </dl>
+        ) : null}
       </Section>
       <Section id="portal-operations" title="Recent operations on your workspace" className="lg:col-span-2">
         {operations.length === 0 ? (

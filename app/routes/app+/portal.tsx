@@ -12,7 +12,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 const TABS = [
   { to: "/app/portal", label: "Overview", end: true },
-  { to: "/app/portal/billing", label: "Billing", end: false },
   { to: "/app/portal/modules", label: "Modules", end: false },
   { to: "/app/portal/sso", label: "SSO", end: false },
   { to: "/app/portal/support", label: "Support", end: false },

@@ -1,9 +1,10 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, type SerializeFrom } from "@remix-run/node";
-import { Form, Link, useLoaderData, useLocation, useNavigation, useSearchParams } from "@remix-run/react";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, type SerializeFrom } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation, useSearchParams } from "@remix-run/react";
 import { type ReactNode } from "react";
 import { z } from "zod";
 import { requireRole, requireTenantUser } from "~/auth/guards.server";
 import { canOperate } from "~/auth/roles";
+import { QuotaExceededError } from "~/billing/quotas";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Badge, type BadgeTone } from "~/components/ui/badge";
 import { Button } from "~/components/ui/button";
@@ -37,6 +38,7 @@ export async function action({ request }: ActionFunctionArgs) {
     return redirect(`/app/runs/${runId}`);
   } catch (error) {
     if (error instanceof RunAlreadyActiveError) return redirect(`/app/runs/${error.runId}`);
+    if (error instanceof QuotaExceededError) return data({ ok: false, message: error.message }, { status: 402 });
     throw error;
   }
 }
@@ -85,6 +87,7 @@ export default function Shortlist() {
   const exportQuery = shortlistSearch({ ...filtersOnly, date });
   const filtered = isFiltered(query);
   const submitting = navigation.state === "submitting" && navigation.formData?.get("intent") === "run_now";
+  const refused = useActionData<typeof action>();
 
   return (
     <Page
@@ -209,11 +212,16 @@ export default function Shortlist() {
                   Watch the run in progress
                 </Link>
               ) : canOperate ? (
-                <Form method="post">
+                <Form method="post" className="flex items-center gap-2">
                   <input type="hidden" name="intent" value="run_now" />
                   <Button type="submit" disabled={submitting}>
                     {submitting ? "Starting…" : "Run now"}
                   </Button>
+                  {refused && !refused.ok ? (
+                    <span role="alert" className="text-sm text-red-700">
+                      {refused.message}
+                    </span>
+                  ) : null}
                 </Form>
               ) : null}
               <Link to="/app/runs" className="text-sm text-slate-600 underline">

@@ -50,6 +50,9 @@ const appUrl = process.env.APP_URL ?? `http://localhost:${webPort}`;
 const tsx = path.resolve("node_modules/.bin/tsx");
 const write = prefixedWriter();
 const out = (name: string, message: string) => write(name, message.endsWith("\n") ? message : `${message}\n`);
+// Failures and the services' own stderr go to stderr, so a runner that keeps only stderr (the e2e web server) still says why it stopped.
+const writeError = prefixedWriter(process.stderr);
+const fail = (name: string, message: string) => writeError(name, `${message}\n`);
 const children: ChildProcess[] = [];
 let standIns: StandIns | undefined;
 let shuttingDown = false;
@@ -75,7 +78,7 @@ async function main() {
     out: write,
     onServiceExit: (name) => {
       if (shuttingDown) return;
-      out(name, "stopped unexpectedly; stopping the platform");
+      fail(name, "stopped unexpectedly; stopping the platform");
       void shutdown(1);
     },
   });
@@ -100,10 +103,10 @@ function start(name: string, command: string, argv: string[], env: NodeJS.Proces
   const child = spawn(command, argv, { env, stdio: ["ignore", "pipe", "pipe"] });
   children.push(child);
   child.stdout!.on("data", (chunk: Buffer) => write(name, chunk.toString()));
-  child.stderr!.on("data", (chunk: Buffer) => write(name, chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => writeError(name, chunk.toString()));
   child.on("exit", (code, signal) => {
     if (shuttingDown) return;
-    out(name, `exited (${signal ?? code}); stopping the platform`);
+    fail(name, `exited (${signal ?? code}); stopping the platform`);
     void shutdown(code || 1);
   });
 }
@@ -122,6 +125,6 @@ process.on("SIGINT", () => void shutdown(0));
 process.on("SIGTERM", () => void shutdown(0));
 
 main().catch(async (error) => {
-  out("platform", `failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  fail("platform", `failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   await shutdown(1);
 });

@@ -67,10 +67,15 @@ test.describe("infra templates", () => {
       await expect(page.getByText(newImage.split(":")[1]!, { exact: true })).toBeVisible({ timeout: 1_000 });
     }).toPass({ timeout: 60_000 });
     expect(await composeImage(page, testInfo.outputPath("after.yaml"))).toBe(newImage);
-    const [operation] = await queryE2eDatabase<{ status: string }>(
-      "SELECT status FROM tenant_operations WHERE tenant_id = $1 AND type = 'upgrade_image' ORDER BY created_at DESC LIMIT 1",
-      [acme!.id],
-    );
-    expect(operation!.status).toBe("succeeded");
+    // The tag is recorded before Odoo is checked: the operation finishes a moment later.
+    await expect
+      .poll(async () => {
+        const [operation] = await queryE2eDatabase<{ status: string }>(
+          "SELECT status FROM tenant_operations WHERE tenant_id = $1 AND type = 'upgrade_image' ORDER BY created_at DESC LIMIT 1",
+          [acme!.id],
+        );
+        return operation?.status;
+      })
+      .toBe("succeeded");
   });
 });

@@ -76,13 +76,13 @@ async function apifyRequestsFor(uen: string): Promise<number> {
 describe("the Apify LinkedIn search, gated on the website's own contacts", () => {
   it("is not run for a company whose team page names two role-qualified people", async () => {
     const company = world.world.companies().find((c) => (qualifiedOnTeamPage(c) ?? 0) >= 2);
-    expect(company, "a company with two role-qualified people on its team page").toBeDefined();
+    expect(company && qualifiedOnTeamPage(company), "a company with two role-qualified people on its team page").toBeGreaterThanOrEqual(2);
     expect(await apifyRequestsFor(company!.uen)).toBe(0);
   });
 
   it("runs for a company whose website names nobody", async () => {
     const company = world.world.companies().find((c) => qualifiedOnTeamPage(c) === 0);
-    expect(company, "a company without a team page").toBeDefined();
+    expect(company && qualifiedOnTeamPage(company), "a company whose website names nobody").toBe(0);
     expect(await apifyRequestsFor(company!.uen)).toBeGreaterThanOrEqual(1);
   });
 });

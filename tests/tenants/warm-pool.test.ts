@@ -80,7 +80,8 @@ describe("warm pool", () => {
     expect(result.failed).toHaveLength(1);
     const failed = await app.platformDb.odooWarmDatabase.findUniqueOrThrow({ where: { dbName: result.failed[0]! } });
     expect(failed).toMatchObject({ state: "failed", attempts: 1 });
-    expect(failed.error).toBeTruthy();
+    // Odoo's own words, as the operator will read them.
+    expect(failed.error).toBe("odoo.exceptions.UserError: Simulated failure (fault injection)");
     expect(failed.retryAt!.getTime()).toBeGreaterThan(Date.now());
   });
 

@@ -19,6 +19,10 @@ export const taskContracts = {
   },
   /** Tops the db_per_tenant warm pool up to ODOO_WARM_POOL_SIZE (cron and after each claim); safe to run twice at once. */
   refill_warm_pool: { schema: z.object({}).passthrough(), maxAttempts: 3 },
+  /** Meters yesterday's and today's usage for every workspace (storage only when asked: it scans every tenant table). */
+  meter_usage: { schema: z.object({ storage: z.boolean().default(false) }).passthrough(), maxAttempts: 3 },
+  /** Drafts last month's invoices (the month before the Singapore day the job runs), skipping months already issued. */
+  draft_invoices: { schema: z.object({}).passthrough(), maxAttempts: 3 },
   /** One lifecycle operation (tenant_operations row); a crash mid-step resumes at that step. */
   run_tenant_operation: { schema: z.object({ operationId: z.uuid() }), maxAttempts: 3 },
   /** A bundle rollout's next move (sync its tenants' operations, start the next wave, finish); idempotent. */

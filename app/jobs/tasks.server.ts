@@ -3,10 +3,12 @@ import advanceBundleRollout from "../../tasks/advance_bundle_rollout";
 import alertDigest from "../../tasks/alert_digest";
 import deliverAlert from "../../tasks/deliver_alert";
 import deliverWebhook from "../../tasks/deliver_webhook";
+import draftInvoices from "../../tasks/draft_invoices";
 import enrichCompany from "../../tasks/enrich_company";
 import eraseDataSubject from "../../tasks/erase_data_subject";
 import finalizeRun from "../../tasks/finalize_run";
 import lakeSyncSweep from "../../tasks/lake_sync_sweep";
+import meterUsage from "../../tasks/meter_usage";
 import nightlySweep from "../../tasks/nightly_sweep";
 import provisionTenant from "../../tasks/provision_tenant";
 import pruneRateLimits from "../../tasks/prune_rate_limits";
@@ -57,4 +59,6 @@ export const taskDefinitions = {
   deliver_alert: deliverAlert,
   deliver_webhook: deliverWebhook,
   alert_digest: alertDigest,
+  meter_usage: meterUsage,
+  draft_invoices: draftInvoices,
 } satisfies { [T in TaskName]: TaskDefinition<T, (typeof taskContracts)[T]["schema"]> };

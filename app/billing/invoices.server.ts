@@ -127,7 +127,10 @@ async function transition(tenantId: string, invoiceId: string, data: Prisma.Invo
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2025") throw new BillingError("No such invoice.");
     const message = (error as Error).message;
     const refusal = /(invoice [^\n]*cannot[^\n]*|an invoice cannot go from \w+ to \w+|invoice lines add up to[^\n]*)/.exec(message);
-    if (refusal?.[1]) throw new BillingError(`${refusal[1].replace(/^invoice null/, "The invoice")}.`);
+    if (refusal?.[1]) {
+      const reason = refusal[1].replace(/^invoice null/, "the invoice");
+      throw new BillingError(`${reason[0]!.toUpperCase()}${reason.slice(1)}.`);
+    }
     throw error;
   }
 }

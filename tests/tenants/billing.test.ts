@@ -154,7 +154,7 @@ describe("invoices", () => {
   it("goes issued → paid, and a paid invoice cannot be voided", async () => {
     const paid = await billing.markInvoicePaid(tenantId, invoiceId, "PAYNOW-123", owner);
     expect([paid.status, paid.paymentReference, paid.paidAt === null]).toEqual(["paid", "PAYNOW-123", false]);
-    await expect(billing.voidInvoice(tenantId, invoiceId, "mistake", owner)).rejects.toThrow("an invoice cannot go from paid to void.");
+    await expect(billing.voidInvoice(tenantId, invoiceId, "mistake", owner)).rejects.toThrow("An invoice cannot go from paid to void.");
   });
 
   it("numbers each year's invoices without gaps, and a voided month can be billed again", async () => {

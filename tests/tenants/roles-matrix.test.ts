@@ -18,6 +18,7 @@ let standIns: StandIns;
 let tenant: Tenant;
 let fileId: string;
 let rolloutId: string;
+let invoiceId: string;
 const cookies: Record<string, string> = {};
 const tokens: Record<string, string> = {};
 
@@ -49,6 +50,8 @@ const operations: Record<Role, Outcome> = { platform_owner: "ok", platform_opera
 const ownerOnly: Record<Role, Outcome> = { ...everyone(403), platform_owner: "ok" };
 const billing: Record<Role, Outcome> = { platform_owner: "ok", platform_operator: 403, finance_owner: "ok", tenant_admin: 403 };
 const portal: Record<Role, Outcome> = { ...everyone("to admin"), tenant_admin: "ok" };
+const billingView: Record<Role, Outcome> = { ...billing, platform_operator: "ok" };
+const NO_REQUEST = "00000000-0000-4000-8000-000000000000";
 
 const id = () => ({ id: tenant.id });
 const MATRIX: Row[] = [
@@ -236,6 +239,92 @@ const MATRIX: Row[] = [
   },
   // billing_overview
   { name: "GET /admin/billing", route: () => import("~/routes/admin+/billing"), method: "GET", path: () => "/admin/billing", expected: billing },
+  {
+    name: "POST /admin/billing draft_month",
+    route: () => import("~/routes/admin+/billing"),
+    method: "POST",
+    path: () => "/admin/billing",
+    // Not a month: the form's message once let through.
+    form: { intent: "draft_month", month: "soon" },
+    expected: billing,
+  },
+  ...(["approve", "reject"] as const).map((intent): Row => ({
+    name: `POST /admin/billing ${intent}`,
+    route: () => import("~/routes/admin+/billing"),
+    method: "POST",
+    path: () => "/admin/billing",
+    // No such request: the owner gets the refusal's message.
+    form: { intent, tenantId: NO_REQUEST, requestId: NO_REQUEST },
+    expected: ownerOnly,
+  })),
+  {
+    name: "GET /admin/billing/tenants/:id",
+    route: () => import("~/routes/admin+/billing_.tenants.$id"),
+    method: "GET",
+    path: () => `/admin/billing/tenants/${tenant.id}`,
+    params: id,
+    expected: billingView,
+  },
+  {
+    name: "GET /admin/tenants/:id?tab=billing",
+    route: () => import("~/routes/admin+/tenants.$id"),
+    method: "GET",
+    path: () => `/admin/tenants/${tenant.id}?tab=billing`,
+    params: id,
+    expected: operations,
+  },
+  ...(
+    [
+      // Finance and owners draft and propose (refused here by the form's rules: nothing stored).
+      [{ intent: "draft", month: "soon" }, billing],
+      [{ intent: "propose", toPlan: "", reason: "" }, billing],
+      // Owners alone change a plan at once or decide a proposal (the matrix tenant is already on trial; no such request).
+      [{ intent: "change_now", toPlan: "trial", reason: "roles matrix" }, ownerOnly],
+      [{ intent: "approve", requestId: NO_REQUEST }, ownerOnly],
+    ] as const
+  ).map(([form, expected]): Row => ({
+    name: `POST /admin/billing/tenants/:id ${form.intent}`,
+    route: () => import("~/routes/admin+/billing_.tenants.$id"),
+    method: "POST",
+    path: () => `/admin/billing/tenants/${tenant.id}`,
+    params: id,
+    form,
+    expected,
+  })),
+  {
+    name: "GET /admin/billing/invoices/:tenantId/:invoiceId",
+    route: () => import("~/routes/admin+/billing_.invoices.$tenantId.$invoiceId"),
+    method: "GET",
+    path: () => `/admin/billing/invoices/${tenant.id}/${invoiceId}`,
+    params: () => ({ tenantId: tenant.id, invoiceId }),
+    expected: billing,
+  },
+  {
+    name: "GET /admin/billing/invoices/:tenantId/:invoiceId/csv",
+    route: () => import("~/routes/admin+/billing_.invoices.$tenantId.$invoiceId_.csv"),
+    method: "GET",
+    path: () => `/admin/billing/invoices/${tenant.id}/${invoiceId}/csv`,
+    params: () => ({ tenantId: tenant.id, invoiceId }),
+    expected: billing,
+  },
+  ...(["pay", "void"] as const).map((intent): Row => ({
+    name: `POST /admin/billing/invoices/:tenantId/:invoiceId ${intent}`,
+    route: () => import("~/routes/admin+/billing_.invoices.$tenantId.$invoiceId"),
+    method: "POST",
+    path: () => `/admin/billing/invoices/${tenant.id}/${invoiceId}`,
+    params: () => ({ tenantId: tenant.id, invoiceId }),
+    // Without a reference or a reason: the owner gets the form's message, the invoice stays issued.
+    form: { intent },
+    expected: ownerOnly,
+  })),
+  {
+    name: "GET /api/tenants/:id/billing",
+    route: () => import("~/routes/api+/tenants.$id.billing"),
+    method: "GET",
+    path: () => `/api/tenants/${tenant.id}/billing`,
+    params: id,
+    expected: billingView,
+  },
   // tenant_portal: the tenant admin's pages and actions (a form the action refuses, or no provider to change: let through, nothing saved)
   ...(
     [
@@ -244,8 +333,22 @@ const MATRIX: Row[] = [
       ["/app/portal/modules", () => import("~/routes/app+/portal.modules")],
       ["/app/portal/sso", () => import("~/routes/app+/portal.sso")],
       ["/app/portal/support", () => import("~/routes/app+/portal.support")],
+      ["/app/portal/billing", () => import("~/routes/app+/portal.billing")],
     ] as const
   ).map(([path, route], i): Row => ({ name: `GET ${path}${i === 0 ? " (layout)" : ""}`, route, method: "GET", path: () => path, expected: portal })),
+  ...(
+    [
+      ["", () => import("~/routes/app+/portal.billing_.$invoiceId")],
+      ["/csv", () => import("~/routes/app+/portal.billing_.$invoiceId_.csv")],
+    ] as const
+  ).map(([suffix, route]): Row => ({
+    name: `GET /app/portal/billing/:invoiceId${suffix}`,
+    route,
+    method: "GET",
+    path: () => `/app/portal/billing/${invoiceId}${suffix}`,
+    params: () => ({ invoiceId }),
+    expected: portal,
+  })),
   {
     name: "POST /app/portal/sso",
     route: () => import("~/routes/app+/portal.sso"),
@@ -477,6 +580,11 @@ beforeAll(async () => {
       },
     })
   ).id;
+  // An issued invoice of the matrix tenant, for its pages, its CSV and the portal.
+  const { draftMonthlyInvoice, issueInvoice } = await import("~/billing/invoices.server");
+  const month = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7);
+  invoiceId = (await draftMonthlyInvoice(tenant.id, month, null)).id;
+  await issueInvoice(tenant.id, invoiceId, { sub: "matrix-setup", email: null });
   for (const role of ROLES) {
     const roles = role === "tenant_admin" ? ["admin"] : [role];
     const tenantId = role === "tenant_admin" ? tenant.id : null;

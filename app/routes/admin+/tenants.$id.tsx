@@ -4,6 +4,9 @@ import { type ReactNode } from "react";
 import { z } from "zod";
 import { requirePlatformUser, requireRole } from "~/auth/guards.server";
 import { TENANT_OPERATIONS_ROLES } from "~/auth/roles";
+import { InvoiceTable } from "~/billing/billing-ui";
+import { formatCents } from "~/billing/invoice";
+import { tenantBilling } from "~/billing/tenant-billing.server";
 import { requestBundleApply } from "~/catalog/bundles.server";
 import { TenantModules } from "~/catalog/tenant-modules";
 import { tenantModulesTab } from "~/catalog/tenant-modules.server";
@@ -11,6 +14,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Badge, statusTone } from "~/components/ui/badge";
 import { Button } from "~/components/ui/button";
 import { DataTable, type DataColumn } from "~/components/ui/data-table";
+import { EmptyState } from "~/components/ui/empty-state";
 import { Page } from "~/components/ui/page";
 import { platformDb } from "~/db.server";
 import { env } from "~/env.server";
@@ -40,8 +44,8 @@ import { ODOO_MODE_LABELS, SSO_MODE_LABELS } from "~/tenants/tenant-wizard";
 import { formatWhenWithSeconds, isoDay } from "~/utils/date-format";
 import { withSearchParams } from "~/utils/search-params";
 
-/** The tabs built so far; the others of the seed (Billing) appear as they are built. SSO and Analytics have their own pages. */
-const TABS = ["overview", "modules", "infra", "logs"] as const;
+/** The seed's tabs; SSO and Analytics have their own pages, and Billing's changes are made on the tenant's billing page. */
+const TABS = ["overview", "modules", "infra", "billing", "logs"] as const;
 type Tab = (typeof TABS)[number];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -66,6 +70,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     openOperation: openOperation?.tenantId === detail.tenant.id ? openOperation : null,
     modules: tab === "modules" ? await tenantModulesTab(detail.tenant.id) : null,
     infra: tab === "infra" ? await infraTab(detail.tenant.id) : null,
+    billing: tab === "billing" ? await tenantBilling(detail.tenant.id) : null,
     support: tab === "overview" ? await unsafeAllSupportRequests({ tenantId: detail.tenant.id }, 1) : null,
     roles: viewer.roles,
     graceDays: env().DECOMMISSION_GRACE_DAYS,
@@ -316,6 +321,7 @@ export default function TenantDetail() {
       {tab === "overview" ? <OverviewTab /> : null}
       {tab === "modules" && data.modules ? <TenantModules {...data.modules} canApply={canOperate} /> : null}
       {tab === "infra" ? <InfraTab /> : null}
+      {tab === "billing" && data.billing ? <BillingTab billing={data.billing} /> : null}
       {tab === "logs" ? <LogsTab /> : null}
     </Page>
   );
@@ -706,6 +712,56 @@ function TenantSupportRequests() {
         </Link>
       </p>
     </section>
+  );
+}
+
+/** The Billing tab: plan, this month's usage and the latest invoices; changes happen on the tenant's billing page. */
+function BillingTab({ billing }: { billing: NonNullable<SerializeFrom<typeof loader>["billing"]> }) {
+  const { plan, monthToDate } = billing;
+  return (
+    <div className="space-y-6">
+      <section className="rounded-lg border border-slate-200 bg-white p-5">
+        <div className="flex flex-wrap items-start justify-between gap-3">
+          <div>
+            <h2 className="text-base font-semibold text-slate-900">Plan: {plan?.name ?? billing.tenant.plan}</h2>
+            {plan ? (
+              <p className="mt-1 text-sm text-slate-600">
+                {formatCents(plan.monthlyPriceCents, plan.currency)} a month, {formatCents(plan.pricePerCompanyCents, plan.currency)} per company enriched. Next
+                invoice drafted {billing.nextInvoiceDate}.
+              </p>
+            ) : null}
+          </div>
+          <Link to={`/admin/billing/tenants/${billing.tenant.id}`} className="text-sm font-medium text-brand-700 hover:underline">
+            Open billing
+          </Link>
+        </div>
+        <dl className="mt-4 grid grid-cols-2 gap-x-6 gap-y-1 text-sm sm:grid-cols-4">
+          {[
+            ["Runs this month", monthToDate.runs],
+            ["Companies enriched", monthToDate.companiesEnriched],
+            ["Vendor calls", monthToDate.vendorCalls],
+            ["Exports", monthToDate.exports],
+          ].map(([label, value]) => (
+            <div key={label}>
+              <dt className="text-slate-500">{label}</dt>
+              <dd className="tabular-nums text-slate-900">{value}</dd>
+            </div>
+          ))}
+        </dl>
+      </section>
+      {billing.invoices.length === 0 ? (
+        <EmptyState title="No invoices yet" />
+      ) : (
+        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+          <InvoiceTable
+            invoices={billing.invoices.slice(0, 6)}
+            showTenant={false}
+            hrefFor={(i) => `/admin/billing/invoices/${i.tenantId}/${i.id}`}
+            caption="Latest invoices"
+          />
+        </div>
+      )}
+    </div>
   );
 }
 

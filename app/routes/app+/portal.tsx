@@ -12,6 +12,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 const TABS = [
   { to: "/app/portal", label: "Overview", end: true },
+  { to: "/app/portal/billing", label: "Billing", end: false },
   { to: "/app/portal/modules", label: "Modules", end: false },
   { to: "/app/portal/sso", label: "SSO", end: false },
   { to: "/app/portal/support", label: "Support", end: false },
@@ -20,7 +21,10 @@ const TABS = [
 export default function Portal() {
   const { workspace } = useLoaderData<typeof loader>();
   return (
-    <Page title="Tenant portal" description={`${workspace.name} (${workspace.slug}): your subscription, Odoo modules, sign-in and support requests.`}>
+    <Page
+      title="Tenant portal"
+      description={`${workspace.name} (${workspace.slug}): your subscription and invoices, Odoo modules, sign-in and support requests.`}
+    >
       <nav aria-label="Portal sections" className="mb-6 flex flex-wrap gap-1 border-b border-slate-200 text-sm">
         {TABS.map((tab) => (
           <NavLink

@@ -1,0 +1,82 @@
+import { platformDb } from "~/db.server";
+import { type TenantUsageDaily } from "~/generated/prisma/client";
+import { singaporeDate } from "~/utils/singapore-time";
+import { invoiceSummary } from "./invoices.server";
+import { listPlanChangeRequests } from "./plan-changes.server";
+
+/** A metered day as JSON carries it. */
+export function usageDayRow(d: TenantUsageDaily) {
+  return {
+    day: d.day.toISOString().slice(0, 10),
+    runs: d.runs,
+    companiesEnriched: d.companiesEnriched,
+    vendorCalls: d.vendorCalls,
+    vendorCostUsd: d.vendorCostUsd,
+    llmTokens: Number(d.llmTokens),
+    exports: d.exports,
+    seats: d.seats,
+    storageBytes: Number(d.storageBytes),
+  };
+}
+
+/** The first and last day of the Singapore month `day` falls in, and the first day of the next. */
+function monthOf(day: string) {
+  const [year, month] = [Number(day.slice(0, 4)), Number(day.slice(5, 7))];
+  const next = month === 12 ? `${year + 1}-01-01` : `${year}-${String(month + 1).padStart(2, "0")}-01`;
+  return { first: `${day.slice(0, 7)}-01`, next };
+}
+
+/**
+ * A workspace's billing panel (control plane, API and portal read the same):
+ * its plan and what it costs, this month's metered usage by day, its
+ * invoices and plan change requests, and when the next invoice is drafted.
+ */
+export async function tenantBilling(tenantId: string, options: { includeDrafts: boolean } = { includeDrafts: true }) {
+  const tenant = await platformDb.tenant.findUnique({ where: { id: tenantId }, select: { id: true, name: true, slug: true, status: true, plan: true } });
+  if (!tenant) return null;
+  const today = singaporeDate(new Date());
+  const { first, next } = monthOf(today);
+  const [plan, plans, days, invoices, planChanges] = await Promise.all([
+    platformDb.plan.findUnique({ where: { code: tenant.plan } }),
+    platformDb.plan.findMany({ where: { active: true }, orderBy: { sortOrder: "asc" } }),
+    platformDb.tenantUsageDaily.findMany({ where: { tenantId, day: { gte: new Date(first), lt: new Date(next) } }, orderBy: { day: "asc" } }),
+    platformDb.invoice.findMany({
+      where: { tenantId, ...(options.includeDrafts ? {} : { status: { not: "draft" } }) },
+      orderBy: [{ periodStart: "desc" }, { createdAt: "desc" }],
+      take: 24,
+    }),
+    listPlanChangeRequests({ tenantId, take: 10 }),
+  ]);
+  const usageDays = days.map(usageDayRow);
+  const sum = (key: "runs" | "companiesEnriched" | "vendorCalls" | "vendorCostUsd" | "llmTokens" | "exports") => usageDays.reduce((s, d) => s + d[key], 0);
+  const latest = usageDays.at(-1);
+  return {
+    tenant,
+    plan: plan && { ...plan, createdAt: undefined, updatedAt: undefined },
+    plans: plans.map((p) => ({
+      code: p.code,
+      name: p.name,
+      monthlyPriceCents: p.monthlyPriceCents,
+      pricePerCompanyCents: p.pricePerCompanyCents,
+      currency: p.currency,
+    })),
+    monthToDate: {
+      from: first,
+      runs: sum("runs"),
+      companiesEnriched: sum("companiesEnriched"),
+      vendorCalls: sum("vendorCalls"),
+      vendorCostUsd: Number(sum("vendorCostUsd").toFixed(4)),
+      llmTokens: sum("llmTokens"),
+      exports: sum("exports"),
+      seats: latest?.seats ?? 0,
+      storageBytes: latest?.storageBytes ?? 0,
+      meteredAt: days.reduce<Date | null>((max, d) => (max && max > d.meteredAt ? max : d.meteredAt), null)?.toISOString() ?? null,
+    },
+    usageDays,
+    invoices: invoices.map(invoiceSummary),
+    planChanges,
+    nextInvoiceDate: next,
+  };
+}
+
+export type TenantBilling = NonNullable<Awaited<ReturnType<typeof tenantBilling>>>;

@@ -80,6 +80,13 @@ export const DEMO_USERS: readonly DevUser[] = [
     roles: ["platform_owner"],
     tenants: [],
   },
+  {
+    sub: "5b0c2f4e-8f3a-4d7e-9a61-2f0e4c9d7b13",
+    email: "finance@nexius.test",
+    name: "Fiona Finance",
+    roles: ["finance_owner"],
+    tenants: [],
+  },
   // Salespeople of the demo tenants' Odoo CRMs (see DEMO_TENANTS): a team manager sees their team, a rep their own deals.
   {
     sub: "3898eae0-5c23-42a8-b752-633fd3af63b6",

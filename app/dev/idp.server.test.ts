@@ -162,6 +162,7 @@ describe("authorization code flow with PKCE", () => {
     ["viewer@acme.test", { tenant_id: "acme", roles: ["viewer"] }],
     ["admin@globex.test", { tenant_id: "globex", roles: ["admin"] }],
     ["owner@nexius.test", { tenant_id: undefined, roles: ["platform_owner"] }],
+    ["finance@nexius.test", { tenant_id: undefined, roles: ["finance_owner"] }],
     ["new.user@example.com", { tenant_id: undefined, roles: [] }],
   ])("signs %s in without a chooser", async (email, expected) => {
     const { tokens } = await signIn({ issuer: idp.issuer, client: CLIENT, email, password: "demo" });

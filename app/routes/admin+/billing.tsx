@@ -7,6 +7,7 @@ import { BillingNotice, InvoiceTable, planChangeColumns, type PlanChangeRow } fr
 import { formatCents, INVOICE_STATUSES, monthPeriod, previousMonth } from "~/billing/invoice";
 import { BillingError, draftInvoicesForMonth, listInvoices } from "~/billing/invoices.server";
 import { decidePlanChange, listPlanChangeRequests, withdrawPlanChange } from "~/billing/plan-changes.server";
+import { PlanForm, savePlan } from "~/billing/plans.server";
 import { QUOTA_KEYS, QUOTAS } from "~/billing/quotas";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field } from "~/components/forms";
@@ -63,13 +64,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
 const DraftAll = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "Give a month as YYYY-MM") });
 const Decide = z.object({ tenantId: z.uuid(), requestId: z.uuid(), note: z.string().trim().max(500).optional() });
 
-type ActionResult = { ok: boolean; message: string };
+type ActionResult = { ok: boolean; message: string; errors?: Record<string, string[]> };
 
 export async function action({ request }: ActionFunctionArgs): Promise<ActionResult | Response> {
   const viewer = await requirePlatformUser(request, BILLING_ROLES);
   const actor = { sub: viewer.sub, email: viewer.email };
   const form = Object.fromEntries(await request.formData());
   try {
+    if (form.intent === "save_plan") {
+      requireRole(request, viewer, ["platform_owner"]);
+      const parsed = PlanForm.safeParse(form);
+      if (!parsed.success) return { ok: false, message: "Check the plan's fields.", errors: z.flattenError(parsed.error).fieldErrors };
+      const plan = await savePlan(parsed.data, actor);
+      return { ok: true, message: `Plan ${plan.name} saved: its prices and quotas apply from now.` };
+    }
     if (form.intent === "draft_month") {
       const parsed = DraftAll.safeParse(form);
       if (!parsed.success) return { ok: false, message: parsed.error.issues[0]?.message ?? "Give a month" };
@@ -112,6 +120,7 @@ export default function Billing() {
       <PlanChanges requests={data.planChanges} isOwner={data.isOwner} viewerSub={data.viewerSub} />
       <Invoices data={data} />
       <Plans plans={data.plans} />
+      {data.isOwner ? <PlanEditor plans={data.plans} errors={result?.errors} /> : null}
       <Tenants data={data} />
     </Page>
   );
@@ -288,6 +297,66 @@ function Plans({ plans }: { plans: PlanRow[] }) {
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
         <DataTable variant="card" columns={columns} rows={plans} rowKey={(p) => p.code} caption="Plans, prices and quotas" />
       </div>
+    </section>
+  );
+}
+
+/** The owner's plan form: a new code creates a plan, an existing one changes it. */
+function PlanEditor({ plans, errors }: { plans: PlanRow[]; errors?: Record<string, string[]> }) {
+  const [params] = useSearchParams();
+  const busy = useNavigation().state === "submitting";
+  const basis = plans.find((p) => p.code === params.get("plan"));
+  const units = (cents: number) => (cents / 100).toFixed(2);
+  return (
+    <section aria-labelledby="plan-editor" className="mb-8 rounded-lg border border-slate-200 bg-white p-4">
+      <h2 id="plan-editor" className="text-base font-semibold text-slate-900">
+        {basis ? `Change the ${basis.name} plan` : "New plan"}
+      </h2>
+      <p className="mt-1 text-sm text-slate-600">
+        {basis ? "New prices and quotas apply from now; issued invoices keep theirs." : "Or pick a plan to change: "}
+        {plans.map((p) => (
+          <Link key={p.code} to={`?plan=${p.code}#plan-editor`} className="mr-2 text-brand-700 hover:underline">
+            {p.name}
+          </Link>
+        ))}
+      </p>
+      <Form method="post" key={basis?.code ?? "new"} className="mt-3 grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
+        <Field label="Code" errors={errors?.code} inputProps={{ name: "code", required: true, defaultValue: basis?.code, readOnly: Boolean(basis) }} />
+        <Field label="Name" errors={errors?.name} inputProps={{ name: "name", required: true, defaultValue: basis?.name }} />
+        <Field
+          label="Monthly price (SGD)"
+          errors={errors?.monthlyPrice}
+          inputProps={{ name: "monthlyPrice", required: true, inputMode: "decimal", defaultValue: basis ? units(basis.monthlyPriceCents) : "" }}
+        />
+        <Field
+          label="Price per company (SGD)"
+          errors={errors?.pricePerCompany}
+          inputProps={{ name: "pricePerCompany", required: true, inputMode: "decimal", defaultValue: basis ? units(basis.pricePerCompanyCents) : "0.00" }}
+        />
+        {QUOTA_KEYS.map((key) => (
+          <Field
+            key={key}
+            label={`${QUOTAS[key].label[0]!.toUpperCase()}${QUOTAS[key].label.slice(1)}`}
+            help="Blank is unlimited"
+            errors={errors?.[key]}
+            inputProps={{ name: key, inputMode: "numeric", defaultValue: basis ? (basis[key] ?? "") : "" }}
+          />
+        ))}
+        <Field
+          label="Description"
+          className="sm:col-span-2"
+          errors={errors?.description}
+          inputProps={{ name: "description", defaultValue: basis?.description }}
+        />
+        <label className="flex items-center gap-2 text-sm text-slate-700">
+          <input type="checkbox" name="active" defaultChecked={basis?.active ?? true} /> Offered to new and existing tenants
+        </label>
+        <div className="flex items-end">
+          <Button type="submit" name="intent" value="save_plan" disabled={busy}>
+            Save plan
+          </Button>
+        </div>
+      </Form>
     </section>
   );
 }

@@ -13,6 +13,7 @@ export const DEMO_USERS = {
   globexManager: "manager@globex.test",
   globexRep: "rep@globex.test",
   owner: "owner@nexius.test",
+  finance: "finance@nexius.test",
 } as const;
 export type DemoUser = keyof typeof DEMO_USERS;
 

@@ -1,5 +1,6 @@
 import { type LoaderFunctionArgs } from "@remix-run/node";
 import { requireTenantUser } from "~/auth/guards.server";
+import { recordExport } from "~/exports/export-quota.server";
 import { CRM_EXPORT_VIEWS, crmExportStream } from "~/crm/csv-export.server";
 import { exportRefused, exportsGate, releasedWhenRead } from "~/http/open-streams.server";
 import { limitUser } from "~/http/rate-limit.server";
@@ -30,6 +31,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   await limitUser(request, "export", viewer.sub);
   const slot = exportsGate().enter(viewer.sub);
   if ("refused" in slot) return exportRefused(slot.refused);
+  const refused = await recordExport(viewer.tenant.id, { sub: viewer.sub, email: viewer.email }, `crm:${name}`, { file: `crm/${name}.csv` });
+  if (refused) {
+    slot.release();
+    return refused;
+  }
   const body = await crmExportStream(viewer, name, view, parsed.query).catch((error: unknown) => {
     slot.release();
     throw error;

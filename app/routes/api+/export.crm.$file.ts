@@ -1,7 +1,7 @@
 import { type LoaderFunctionArgs } from "@remix-run/node";
 import { requireTenantUser } from "~/auth/guards.server";
-import { recordExport } from "~/exports/export-quota.server";
 import { CRM_EXPORT_VIEWS, crmExportStream } from "~/crm/csv-export.server";
+import { recordExport } from "~/exports/export-quota.server";
 import { exportRefused, exportsGate, releasedWhenRead } from "~/http/open-streams.server";
 import { limitUser } from "~/http/rate-limit.server";
 import { apiError } from "~/http.server";

@@ -164,7 +164,7 @@ export async function launchRun(tenantId: string, runId: string): Promise<void> 
     }
     uens = uens.filter((uen) => !context.suppressedUens.has(uen));
     // The plan's companies per month: a run takes at most what is left of the month (the lock keeps an overlapping re-enrich from taking the same).
-    const quota = await quotaStanding(tx, tenantId, "companiesPerMonth");
+    const quota = await quotaStanding(tx, tenantId, "companiesPerMonth", new Date(`${context.runDate}T00:00:00+08:00`));
     if (quota.remaining !== null && uens.length > quota.remaining) {
       await logStep(tx, {
         runId,

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type PlanQuotas } from "~/billing/quotas";
+import { startWorkspace, type Member } from "../shortlist/workspace";
 import { appRequest, invoke } from "../support/app-requests";
 import { mintToken } from "../support/platform";
-import { startWorkspace, type Member } from "../shortlist/workspace";
 
 /**
  * The plan quotas beyond manual runs, each where it bites: exports per month

@@ -1,7 +1,7 @@
 import { type ActionFunctionArgs } from "@remix-run/node";
 import { requireViewer } from "~/auth/guards.server";
 import { resolveIdentity } from "~/auth/identity.server";
-import { QuotaExceededError } from "~/billing/quotas";
+import { QuotaExceededError, refusedQuota } from "~/billing/quotas";
 import { apiError } from "~/http.server";
 import { provisioningStatus, requestProvisioning } from "~/tenants/provisioning.server";
 
@@ -11,20 +11,15 @@ export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireViewer(request);
   // A token's tenant_id names the workspace even before it exists; only a token without one gets a self-serve workspace.
   const tenantId = viewer.via === "bearer" ? viewer.tenantClaim : viewer.tenant?.slug;
-  let identity;
-  try {
-    identity = await resolveIdentity({
-      sub: viewer.sub,
-      email: viewer.email,
-      email_verified: viewer.emailVerified,
-      name: viewer.name,
-      roles: viewer.roles,
-      tenant_id: tenantId,
-    });
-  } catch (error) {
-    if (error instanceof QuotaExceededError) return apiError(402, "quota_exceeded", error.message, { quota: error.quota });
-    throw error;
-  }
+  const identity = await resolveIdentity({
+    sub: viewer.sub,
+    email: viewer.email,
+    email_verified: viewer.emailVerified,
+    name: viewer.name,
+    roles: viewer.roles,
+    tenant_id: tenantId,
+  }).catch(refusedQuota);
+  if (identity instanceof QuotaExceededError) return apiError(402, "quota_exceeded", identity.message, { quota: identity.quota });
   if (!identity.tenant) return apiError(409, "no_workspace", "Platform staff without a tenant have no workspace to provision");
   const status = await provisioningStatus(identity.tenant.id);
   if (status && status.status === "provisioning") {

@@ -8,7 +8,7 @@ import { clearReturnToCookie, readReturnTo } from "~/auth/return-to.server";
 import { isPlatformStaff } from "~/auth/roles";
 import { createSession } from "~/auth/session.server";
 import { TokenError } from "~/auth/tokens.server";
-import { QuotaExceededError } from "~/billing/quotas";
+import { QuotaExceededError, refusedQuota } from "~/billing/quotas";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { env } from "~/env.server";
 import { log } from "~/logger.server";
@@ -27,22 +27,19 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   }
 
   const { claims } = signIn;
-  let identity;
-  try {
-    identity = await resolveIdentity({
-      sub: claims.sub,
-      email: claims.email,
-      email_verified: claims.email_verified,
-      name: claims.name,
-      tenant_id: claims.tenant_id,
-      roles: claims.roles,
-    });
-  } catch (error) {
+  const identity = await resolveIdentity({
+    sub: claims.sub,
+    email: claims.email,
+    email_verified: claims.email_verified,
+    name: claims.name,
+    tenant_id: claims.tenant_id,
+    roles: claims.roles,
+  }).catch(refusedQuota);
+  if (identity instanceof QuotaExceededError) {
     // No seat left on the workspace's plan: no member and no session were created.
-    if (!(error instanceof QuotaExceededError)) throw error;
     const headers = new Headers();
     for (const cookie of clearStateCookies(request)) headers.append("Set-Cookie", cookie);
-    return Response.json({ message: `You could not join this workspace. ${error.message}` }, { status: 402, headers });
+    return Response.json({ message: `You could not join this workspace. ${identity.message}` }, { status: 402, headers });
   }
   const { setCookie } = await createSession(
     {

@@ -6,7 +6,7 @@ import { resolveIdentity } from "~/auth/identity.server";
 import { canOperateTenants, isTenantAdmin } from "~/auth/roles";
 import { createSession } from "~/auth/session.server";
 import { clearFlowCookie, completeTenantSignIn, readFlow, SsoSignInError, type FederatedIdentity, type Flow } from "~/auth/tenant-sso/flow.server";
-import { QuotaExceededError } from "~/billing/quotas";
+import { QuotaExceededError, refusedQuota } from "~/billing/quotas";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Badge } from "~/components/ui/badge";
 import { Page } from "~/components/ui/page";
@@ -42,20 +42,17 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     const message = `Your account (${identity.email}) has no role in this workspace: none of its ${identity.provider.rolesClaim} is mapped. Ask your organisation's administrator to assign you one.`;
     return Response.json({ kind: "error" as const, message, back: null }, { status: 403, headers });
   }
-  let resolved;
-  try {
-    resolved = await resolveIdentity({
-      sub: identity.sub,
-      email: identity.email,
-      email_verified: identity.emailVerified,
-      name: identity.name,
-      tenant_id: identity.provider.tenantId,
-      roles: identity.roles,
-    });
-  } catch (error) {
+  const resolved = await resolveIdentity({
+    sub: identity.sub,
+    email: identity.email,
+    email_verified: identity.emailVerified,
+    name: identity.name,
+    tenant_id: identity.provider.tenantId,
+    roles: identity.roles,
+  }).catch(refusedQuota);
+  if (resolved instanceof QuotaExceededError) {
     // No seat left on the workspace's plan: no member and no session were created.
-    if (!(error instanceof QuotaExceededError)) throw error;
-    return Response.json({ kind: "error" as const, message: `You could not join this workspace. ${error.message}`, back: null }, { status: 402, headers });
+    return Response.json({ kind: "error" as const, message: `You could not join this workspace. ${resolved.message}`, back: null }, { status: 402, headers });
   }
   const tenant = resolved.tenant!;
   const { setCookie } = await createSession(

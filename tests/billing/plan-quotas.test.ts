@@ -17,23 +17,53 @@ let app: Awaited<ReturnType<typeof loadApp>>;
 let planCount = 0;
 
 async function loadApp() {
-  const [shortlistExport, crmExport, shortlistPage, identity, firstLogin, counters, connection, sources, lakeActions, startRun, sweep, runsApi, quotas] =
-    await Promise.all([
-      import("~/routes/api+/export.$file"),
-      import("~/routes/api+/export.crm.$file"),
-      import("~/routes/app+/shortlist"),
-      import("~/auth/identity.server"),
-      import("~/routes/api+/onboarding.first_login"),
-      import("~/billing/usage-counters.server"),
-      import("~/lake/m365/connection.server"),
-      import("~/lake/sources.server"),
-      import("~/lake/lake-settings-actions.server"),
-      import("~/runs/start-run.server"),
-      import("~/runs/nightly-sweep.server"),
-      import("~/routes/api+/runs._index"),
-      import("~/billing/quotas"),
-    ]);
-  return { shortlistExport, crmExport, shortlistPage, identity, firstLogin, counters, connection, sources, lakeActions, startRun, sweep, runsApi, quotas };
+  const [
+    shortlistExport,
+    crmExport,
+    shortlistPage,
+    opportunitiesPage,
+    identity,
+    firstLogin,
+    counters,
+    connection,
+    sources,
+    lakeActions,
+    startRun,
+    sweep,
+    runsApi,
+    quotas,
+  ] = await Promise.all([
+    import("~/routes/api+/export.$file"),
+    import("~/routes/api+/export.crm.$file"),
+    import("~/routes/app+/shortlist"),
+    import("~/routes/app+/opportunities._index"),
+    import("~/auth/identity.server"),
+    import("~/routes/api+/onboarding.first_login"),
+    import("~/billing/usage-counters.server"),
+    import("~/lake/m365/connection.server"),
+    import("~/lake/sources.server"),
+    import("~/lake/lake-settings-actions.server"),
+    import("~/runs/start-run.server"),
+    import("~/runs/nightly-sweep.server"),
+    import("~/routes/api+/runs._index"),
+    import("~/billing/quotas"),
+  ]);
+  return {
+    shortlistExport,
+    crmExport,
+    shortlistPage,
+    opportunitiesPage,
+    identity,
+    firstLogin,
+    counters,
+    connection,
+    sources,
+    lakeActions,
+    startRun,
+    sweep,
+    runsApi,
+    quotas,
+  };
 }
 
 /** Puts the tenant on a plan of its own with these quotas (the others unlimited); returns the plan's name. */
@@ -85,9 +115,22 @@ describe("exports per month", () => {
     const recorded = await ws.platformDb.auditLog.count({ where: { tenantId: tenant.id, action: "export.downloaded" } });
     expect(recorded).toBe(2);
 
-    // The shortlist page puts the plan's message where its export links were.
-    const page = await invoke(app.shortlistPage.loader, appRequest("/app/shortlist", { cookie: ops.cookie }));
-    expect(((await page.json()) as { exportsRefused: string | null }).exportsRefused).toBe(message);
+    // The shortlist and CRM pages put the plan's message where their export links were.
+    for (const [loader, path] of [
+      [app.shortlistPage.loader, "/app/shortlist"],
+      [app.opportunitiesPage.loader, "/app/opportunities"],
+    ] as const) {
+      const page = await invoke(loader, appRequest(path, { cookie: ops.cookie }));
+      expect(page.status).toBe(200);
+      expect(((await page.json()) as { exportsRefused: string | null }).exportsRefused).toBe(message);
+    }
+  });
+
+  it("leaves the export links to a workspace whose plan has exports left", async () => {
+    const other = await ws.tenant("export-room");
+    const viewer = await ws.member(other, "viewer");
+    const page = await invoke(app.shortlistPage.loader, appRequest("/app/shortlist", { cookie: viewer.cookie }));
+    expect(((await page.json()) as { exportsRefused: string | null }).exportsRefused).toBeNull();
   });
 
   it("counts downloads by the Singapore month", async () => {

@@ -15,7 +15,8 @@ import { singaporeDate } from "~/utils/singapore-time";
  * GET /api/export/shortlist.(csv|json)?date=&bucket=&industry=&hasEmail=&q=&limit=
  * and /api/export/latest_scores.(csv|json) (the newest shortlist,
  * whatever its day). Cookie or bearer; rows of the caller's tenant only (RLS);
- * streamed; personal data masked for viewers.
+ * streamed; personal data masked for viewers. Each download counts against
+ * the plan's exports per month (402 `quota_exceeded` once they are used up).
  */
 const ExportFile = z.enum(["shortlist.csv", "shortlist.json", "latest_scores.csv", "latest_scores.json"]);
 const Limit = z.coerce.number().int().min(1).max(1_000_000);

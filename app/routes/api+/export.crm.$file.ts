@@ -12,6 +12,8 @@ import { singaporeDate } from "~/utils/singapore-time";
  * Opportunities page's for `opportunities.csv`). Cookie or bearer; the rows
  * the caller's place in the sales hierarchy lets them see (RLS), streamed,
  * every cell injection-safe, people masked for aggregates-only callers.
+ * Recorded in the audit log and counted against the plan's exports per
+ * month, like the shortlist's (402 `quota_exceeded` once they are used up).
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireTenantUser(request);

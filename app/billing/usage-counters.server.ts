@@ -31,17 +31,21 @@ const COUNTERS: Record<QuotaKey, (tx: TenantTx, tenantId: string, now: Date) => 
   /** Manual runs of the Singapore day (nightly and one-company re-enrich runs are not counted). */
   runsPerDay: (tx, tenantId, now) => tx.run.count({ where: { tenantId, kind: "manual", runDate: new Date(`${singaporeDate(now)}T00:00:00Z`) } }),
   /**
-   * Companies taken up by runs of this month: each company a run picked and
-   * started on (a re-enrich counts again), plus those a run still under way
-   * holds; the companies a cancelled or failed run never reached are not.
+   * Companies whose enrichment finished this month (a re-enrich counts
+   * again), as the billing meter counts them, plus those a run still under
+   * way holds, so a run cannot pick what another is about to use. A company
+   * that failed was not enriched. Runs dated within a month before this one
+   * are the only ones that can finish companies in it (the watchdog ends a
+   * stalled run long before), which keeps the count on the runs' date index.
    */
   companiesPerMonth: async (tx, tenantId, now) => {
-    const { first, next } = singaporeMonth(now);
+    const { first, from, to } = singaporeMonth(now);
     const [row] = await tx.$queryRaw<[{ n: number }]>`
-      SELECT count(*)::int AS n FROM run_companies c
-      JOIN runs r ON r.tenant_id = c.tenant_id AND r.id = c.run_id
-      WHERE c.tenant_id = ${tenantId}::uuid AND r.run_date >= ${first}::date AND r.run_date < ${next}::date
-        AND (c.status <> 'pending' OR r.status = ANY(${ACTIVE_RUN}::text[]))`;
+      SELECT count(*)::int AS n FROM runs r
+      JOIN run_companies c ON c.tenant_id = r.tenant_id AND c.run_id = r.id
+      WHERE r.tenant_id = ${tenantId}::uuid AND r.run_date >= ${first}::date - 31
+        AND ((c.status = 'done' AND c.finished_at >= ${from} AND c.finished_at < ${to})
+          OR (c.status NOT IN ('done', 'failed') AND r.status = ANY(${ACTIVE_RUN}::text[])))`;
     return row.n;
   },
   /** Members of the workspace. */

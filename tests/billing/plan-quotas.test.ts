@@ -219,7 +219,14 @@ describe("companies enriched per month", () => {
     // Three companies enriched earlier this month.
     await ws.db.$withTenant(tenant.id, async (tx) => {
       const run = await tx.run.create({ data: { kind: "manual", status: "succeeded", runDate: new Date(`${ws.today}T00:00:00Z`) } });
-      await tx.runCompany.createMany({ data: ["202500001A", "202500002B", "202500003C"].map((uen) => ({ runId: run.id, uen, status: "done" })) });
+      await tx.runCompany.createMany({
+        data: [
+          ...["202500001A", "202500002B", "202500003C"].map((uen) => ({ runId: run.id, uen, status: "done", finishedAt: new Date() })),
+          // Failed companies were not enriched; one finished last month belongs to that month.
+          { runId: run.id, uen: "202500004D", status: "failed", finishedAt: new Date() },
+          { runId: run.id, uen: "202500005E", status: "done", finishedAt: new Date(Date.now() - 40 * 86_400_000) },
+        ],
+      });
     });
   });
 
@@ -238,7 +245,7 @@ describe("companies enriched per month", () => {
     );
     // The run finishes with both enriched: the month's companies are used up.
     await ws.db.$withTenant(tenant.id, async (tx) => {
-      await tx.runCompany.updateMany({ where: { runId }, data: { status: "done" } });
+      await tx.runCompany.updateMany({ where: { runId }, data: { status: "done", finishedAt: new Date() } });
       await tx.run.update({ where: { tenantId_id: { tenantId: tenant.id, id: runId } }, data: { status: "succeeded" } });
     });
   });

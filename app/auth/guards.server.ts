@@ -1,5 +1,6 @@
 import { redirect } from "@remix-run/node";
 import { OAuth2RequestError } from "remix-auth-oauth2";
+import { QuotaExceededError } from "~/billing/quotas";
 import { platformDb } from "~/db.server";
 import { env } from "~/env.server";
 import { type Session, type Tenant } from "~/generated/prisma/client";
@@ -153,7 +154,14 @@ export async function renewSession(session: Session): Promise<Session | null> {
         throw error;
       }
       const { claims } = renewed;
-      const identity = await resolveIdentity({ sub: claims.sub, email: claims.email, name: claims.name, tenant_id: claims.tenant_id, roles: claims.roles });
+      let identity;
+      try {
+        identity = await resolveIdentity({ sub: claims.sub, email: claims.email, name: claims.name, tenant_id: claims.tenant_id, roles: claims.roles });
+      } catch (error) {
+        // The renewed token moved the person to a workspace with no seat left for them.
+        if (error instanceof QuotaExceededError) return endSession(current, error.message);
+        throw error;
+      }
       return updateSessionTokens(current, { ...renewed, roles: identity.roles, tenantId: identity.tenant?.id ?? null });
     });
   } catch (error) {

@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { recordAudit } from "~/audit.server";
-import { platformDb } from "~/db.server";
+import { assertQuota, QuotaExceededError } from "~/billing/quotas";
+import { quotaStanding } from "~/billing/usage-counters.server";
+import { platformDb, type TenantTx } from "~/db.server";
 import { type Tenant } from "~/generated/prisma/client";
 import { enqueue } from "~/jobs/enqueue.server";
 import { requestProvisioning } from "~/tenants/provisioning.server";
@@ -35,13 +37,6 @@ export type ResolvedIdentity = {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function resolveIdentity(identity: TokenIdentity): Promise<ResolvedIdentity> {
-  const user = await platformDb.user.upsert({
-    where: { sub: identity.sub },
-    create: { sub: identity.sub, email: identity.email, emailVerified: identity.email_verified ?? false, name: identity.name ?? null, lastSeenAt: new Date() },
-    update: { email: identity.email, emailVerified: identity.email_verified, name: identity.name ?? undefined, lastSeenAt: new Date() },
-    select: { id: true },
-  });
-
   let tenant: Tenant | null = null;
   let roles = [...new Set(identity.roles)];
   if (identity.tenant_id) {
@@ -51,15 +46,41 @@ export async function resolveIdentity(identity: TokenIdentity): Promise<Resolved
     if (!roles.includes("admin")) roles = [...roles, "admin"];
   }
 
-  if (tenant) {
-    const tenantRoles = tenantRolesOf(roles);
-    const key = { tenantId_userId: { tenantId: tenant.id, userId: user.id } };
-    const before = await platformDb.tenantUser.findUnique({ where: key, select: { roles: true } });
-    await platformDb.tenantUser.upsert({
-      where: key,
-      create: { tenantId: tenant.id, userId: user.id, roles: tenantRoles },
-      update: { roles: tenantRoles },
+  const tenantRoles = tenantRolesOf(roles);
+  const { userId, before } = await platformDb
+    .$transaction(async (tx) => {
+      // A newcomer past the plan's seats is refused before anything of theirs is written (the transaction takes back the user row too).
+      if (tenant) await assertSeatFor(tx, tenant, identity.sub);
+      const user = await tx.user.upsert({
+        where: { sub: identity.sub },
+        create: {
+          sub: identity.sub,
+          email: identity.email,
+          emailVerified: identity.email_verified ?? false,
+          name: identity.name ?? null,
+          lastSeenAt: new Date(),
+        },
+        update: { email: identity.email, emailVerified: identity.email_verified, name: identity.name ?? undefined, lastSeenAt: new Date() },
+        select: { id: true },
+      });
+      if (!tenant) return { userId: user.id, before: null };
+      const key = { tenantId_userId: { tenantId: tenant.id, userId: user.id } };
+      const held = await tx.tenantUser.findUnique({ where: key, select: { roles: true } });
+      await tx.tenantUser.upsert({ where: key, create: { tenantId: tenant.id, userId: user.id, roles: tenantRoles }, update: { roles: tenantRoles } });
+      return { userId: user.id, before: held };
+    })
+    .catch(async (error: unknown) => {
+      // The workspace's admins see who was turned away and why.
+      if (tenant && error instanceof QuotaExceededError) {
+        await recordAudit(tenant.id, { sub: identity.sub, email: identity.email }, "member.refused", identity.email, {
+          quota: error.quota,
+          reason: error.message,
+        });
+      }
+      throw error;
     });
+
+  if (tenant) {
     const rolesChanged = !before || before.roles.join() !== tenantRoles.join();
     if (rolesChanged) {
       await recordAudit(tenant.id, { sub: identity.sub, email: identity.email }, before ? "member.roles_changed" : "member.joined", identity.email, {
@@ -68,13 +89,27 @@ export async function resolveIdentity(identity: TokenIdentity): Promise<Resolved
       });
     }
     if (tenant.status === "active" && rolesChanged) {
-      await enqueue("sync_odoo_member", { tenantId: tenant.id, userId: user.id }, { jobKey: `odoo-member:${tenant.id}:${user.id}` });
+      await enqueue("sync_odoo_member", { tenantId: tenant.id, userId }, { jobKey: `odoo-member:${tenant.id}:${userId}` });
     }
     if (tenant.status === "provisioning") {
       await requestProvisioning(tenant.id, { sub: identity.sub, email: identity.email }, { mode: "first_login" });
     }
   }
-  return { userId: user.id, tenant, roles };
+  return { userId, tenant, roles };
+}
+
+/**
+ * A newcomer takes one of the plan's seats, under the quota's lock so two
+ * cannot both take the last one; throws QuotaExceededError (402) when none is
+ * free. The workspace's first member (who created it) and a self-serve
+ * workspace's owner always get in; a member keeps their seat whatever the
+ * plan says now.
+ */
+async function assertSeatFor(tx: TenantTx, tenant: Tenant, sub: string): Promise<void> {
+  const { plan, used } = await quotaStanding(tx, tenant.id, "seats");
+  if (!plan || used === 0 || tenant.ownerSub === sub) return;
+  const isMember = (await tx.tenantUser.count({ where: { tenantId: tenant.id, user: { sub } } })) > 0;
+  if (!isMember) assertQuota(plan, "seats", used);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { assertQuota, checkQuota, QuotaExceededError, type PlanQuotas } from "./quotas";
+import { assertQuota, checkQuota, QuotaExceededError, refusedQuota, type PlanQuotas } from "./quotas";
 
 const starter: PlanQuotas = { code: "starter", name: "Starter", runsPerDay: 2, companiesPerMonth: 100, seats: 3, lakeSources: null, exportsPerMonth: 0 };
 
@@ -48,5 +48,13 @@ describe("assertQuota", () => {
       expect((error as QuotaExceededError).status).toBe(402);
       expect((error as QuotaExceededError).quota).toBe("seats");
     }
+  });
+});
+
+describe("refusedQuota", () => {
+  it("hands back a refused quota to answer with, and throws any other failure on", async () => {
+    const refused = new QuotaExceededError("seats", "no seat");
+    await expect(Promise.reject(refused).catch(refusedQuota)).resolves.toBe(refused);
+    await expect(Promise.reject(new Error("database down")).catch(refusedQuota)).rejects.toThrow("database down");
   });
 });

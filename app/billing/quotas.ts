@@ -43,6 +43,12 @@ export class QuotaExceededError extends Error {
   }
 }
 
+/** For `.catch(refusedQuota)`: a refused quota becomes the value to answer with; any other failure is thrown on. */
+export function refusedQuota(error: unknown): QuotaExceededError {
+  if (error instanceof QuotaExceededError) return error;
+  throw error;
+}
+
 /** Throws QuotaExceededError when `wanted` more do not fit. */
 export function assertQuota(plan: PlanQuotas, key: QuotaKey, used: number, wanted = 1): void {
   const decision = checkQuota(plan, key, used, wanted);

@@ -290,11 +290,17 @@ async function reEnrich(viewer: ChatViewer, command: Extract<ChatCommand, { kind
   }
   const company = match.company;
   const previous = await latestScore(viewer.tenantId, company.uen);
-  const { runId } = await startRun(viewer.tenantId, {
-    kind: "re_enrich",
-    actor: { sub: viewer.sub, email: viewer.email },
-    options: { uens: [company.uen], includeCareers: command.includeCareers, ...(command.forceRecrawl ? { forceRecrawl: true } : {}) },
-  });
+  let runId: string;
+  try {
+    ({ runId } = await startRun(viewer.tenantId, {
+      kind: "re_enrich",
+      actor: { sub: viewer.sub, email: viewer.email },
+      options: { uens: [company.uen], includeCareers: command.includeCareers, ...(command.forceRecrawl ? { forceRecrawl: true } : {}) },
+    }));
+  } catch (error) {
+    if (error instanceof QuotaExceededError) return { text: error.message, reply: { type: "refusal", message: error.message } };
+    throw error;
+  }
   return {
     text: `Re-enriching ${company.name}${command.includeCareers ? " with its careers page" : ""}.`,
     reply: {

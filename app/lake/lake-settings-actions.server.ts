@@ -1,6 +1,7 @@
 import { redirect } from "@remix-run/node";
 import { type Actor } from "~/audit.server";
 import { isTenantAdmin } from "~/auth/roles";
+import { QuotaExceededError } from "~/billing/quotas";
 import { type SettingsActionResult, type SettingsReply } from "~/settings/settings-action-result";
 import { SOURCE_LABEL } from "./data-page";
 import { type LakeSettingsIntent } from "./lake-settings-forms";
@@ -35,6 +36,7 @@ export async function lakeSettingsAction(
       try {
         consentUrl = await beginM365Consent(tenantId, actor);
       } catch (error) {
+        if (error instanceof QuotaExceededError) return { intent, ok: false, message: `Microsoft 365 was not connected. ${error.message}` };
         if (!(error instanceof SourceNotConnectedError)) throw error;
         return { intent, ok: false, message: `Microsoft 365 cannot be connected on this platform: ${error.message}` };
       }
@@ -54,7 +56,9 @@ export async function lakeSettingsAction(
     case "m365-app": {
       const { directoryId, clientId, clientSecret } = form;
       const saved = await saveM365AppRegistration(tenantId, actor, { directoryId, clientId, clientSecret });
-      const reply = submission.reply({ hideFields: ["clientSecret"], ...(saved.ok ? {} : { fieldErrors: { clientSecret: [saved.error] } }) });
+      // A plan refusal is the form's message, not the secret field's.
+      const fieldErrors = saved.ok || saved.overQuota ? {} : { fieldErrors: { clientSecret: [saved.error] } };
+      const reply = submission.reply({ hideFields: ["clientSecret"], ...fieldErrors });
       if (!saved.ok) return { intent, ok: false, message: saved.error, submission: reply };
       const stored = saved.secretKept ? "The app registration is saved (the stored secret was kept)" : "The app registration is saved, its secret encrypted";
       return saved.check.ok

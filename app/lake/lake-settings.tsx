@@ -28,6 +28,7 @@ export type M365ConnectionProps = {
   connectedBy: string | null;
   ownClientId: string | null;
   consentAvailable: boolean;
+  quotaRefusal: string | null;
 };
 
 export function M365Section({
@@ -50,6 +51,7 @@ export function M365Section({
     <Section id="m365" title="Microsoft 365" actions={<Badge tone={connectionTone(connection.status)}>{connection.status.replaceAll("_", " ")}</Badge>}>
       {consentNotice && !result ? <Notice ok={consentNotice.ok}>{consentNotice.message}</Notice> : null}
       <Outcome result={result} />
+      {connection.quotaRefusal && !result ? <Notice ok={false}>{connection.quotaRefusal}</Notice> : null}
       <p className="mb-3 text-sm text-slate-600">
         The data lake reads users, contacts and calendars of your Microsoft 365 directory through Microsoft Graph, with the read-only application permissions a
         directory administrator grants once (User.Read.All, Contacts.Read, Calendars.Read).
@@ -80,7 +82,7 @@ export function M365Section({
         <div className="mt-4 flex flex-wrap items-start gap-2">
           <Form method="post" preventScrollReset>
             <input type="hidden" name="intent" value="m365-connect" />
-            <Button type="submit" disabled={connecting || !connection.consentAvailable}>
+            <Button type="submit" disabled={connecting || !connection.consentAvailable || connection.quotaRefusal !== null}>
               {connecting ? "Opening Microsoft…" : connected ? "Reconnect" : "Connect"}
             </Button>
           </Form>

@@ -1,6 +1,7 @@
+import { assertWithinPlan } from "../billing/usage-counters.server";
 import { secretRing } from "../crypto/keys.server";
 import { open, seal } from "../crypto/secret-box.server";
-import { db } from "../db.server";
+import { db, type TenantTx } from "../db.server";
 import { env } from "../env.server";
 import { graphClientConfig } from "./m365/config.server";
 import { createM365Connector } from "./m365/connector.server";
@@ -104,7 +105,20 @@ export async function connectM365(
     checkedAt: null,
     updatedAt: new Date(),
   };
-  await db.$withTenant(tenantId, (tx) =>
-    tx.lakeSource.upsert({ where: { tenantId_source: { tenantId, source: "m365" } }, create: { tenantId, source: "m365", ...data }, update: data }),
-  );
+  await db.$withTenant(tenantId, async (tx) => {
+    await assertLakeSourceFree(tx, tenantId, "m365");
+    await tx.lakeSource.upsert({ where: { tenantId_source: { tenantId, source: "m365" } }, create: { tenantId, source: "m365", ...data }, update: data });
+  });
+}
+
+/**
+ * Connecting a source the workspace does not sync yet takes one of the
+ * plan's data-lake sources: throws QuotaExceededError (402) when none is left
+ * (reconnecting one already counted takes nothing). The workspace's own Odoo
+ * is registered by the platform, counts, and is never refused.
+ */
+export async function assertLakeSourceFree(tx: TenantTx, tenantId: string, source: LakeSource): Promise<void> {
+  const current = await tx.lakeSource.findFirst({ where: { tenantId, source }, select: { status: true } });
+  if (current && current.status !== "not_connected") return;
+  await assertWithinPlan(tx, tenantId, "lakeSources");
 }

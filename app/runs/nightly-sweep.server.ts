@@ -1,4 +1,7 @@
-import { platformDb } from "~/db.server";
+import { raiseAlert, resolveAlerts } from "~/alerts/alerts.server";
+import { recordAudit } from "~/audit.server";
+import { QuotaExceededError } from "~/billing/quotas";
+import { db, platformDb } from "~/db.server";
 import { parseIcpRules } from "~/icp/rules";
 import { log } from "~/logger.server";
 import { singaporeDate, singaporeHour } from "~/utils/singapore-time";
@@ -11,6 +14,8 @@ import { RunAlreadyActiveError, startRun } from "./start-run.server";
  * platform client for the lookup; each run is then started in its tenant.
  */
 export const STAGGER_MS = 60_000;
+
+const PLAN_QUOTA_ALERT = "plan_quota";
 
 export type DueTenant = { tenantId: string; slug: string };
 
@@ -38,10 +43,31 @@ export async function sweepNightlyRuns(now = new Date()): Promise<number> {
     try {
       await startRun(tenant.tenantId, { kind: "nightly", actor: null, runAt: new Date(now.getTime() + index * STAGGER_MS) });
       started++;
+      // The quota that stopped an earlier night has room again (a new month, another plan).
+      await db.$withTenant(tenant.tenantId, (tx) => resolveAlerts(tx, [PLAN_QUOTA_ALERT]));
     } catch (error) {
+      if (error instanceof QuotaExceededError) {
+        await recordSkippedNightly(tenant, error);
+        continue;
+      }
       if (!(error instanceof RunAlreadyActiveError)) throw error;
       log().info({ tenant: tenant.slug }, "nightly run skipped: a run is already in progress");
     }
   }
   return started;
+}
+
+/** A plan quota stopped tonight's run: the audit log keeps why, and an open alert on the dashboard says so (one per quota, refreshed each night). */
+async function recordSkippedNightly(tenant: DueTenant, error: QuotaExceededError) {
+  log().info({ tenant: tenant.slug, quota: error.quota }, "nightly run skipped: plan quota reached");
+  await db.$withTenant(tenant.tenantId, async (tx) => {
+    await recordAudit(tenant.tenantId, null, "run.skipped", null, { kind: "nightly", quota: error.quota, reason: error.message }, tx);
+    await raiseAlert(tx, {
+      kind: PLAN_QUOTA_ALERT,
+      key: `plan_quota:${error.quota}`,
+      severity: "warning",
+      message: `Tonight's nightly run was skipped. ${error.message}`,
+      details: { quota: error.quota },
+    });
+  });
 }

@@ -1,5 +1,5 @@
 import { recordAudit, type Actor } from "~/audit.server";
-import { assertQuota } from "~/billing/quotas";
+import { assertWithinPlan, quotaStanding } from "~/billing/usage-counters.server";
 import { db, type TenantTx } from "~/db.server";
 import { env } from "~/env.server";
 import { refreshCandidates } from "~/icp/candidates.server";
@@ -56,7 +56,10 @@ export async function startRun(
         if (active) throw new RunAlreadyActiveError(active.id);
       }
       const runDate = new Date(`${singaporeDate(input.runAt ?? new Date())}T00:00:00Z`);
-      if (input.kind === "manual") await assertManualRunQuota(tx, tenantId, runDate);
+      const at = input.runAt ?? new Date();
+      if (input.kind === "manual") await assertWithinPlan(tx, tenantId, "runsPerDay", 1, at);
+      // A run needs at least one company of the month's enrichment left; launchRun caps it to what remains.
+      await assertWithinPlan(tx, tenantId, "companiesPerMonth", 1, at);
       const icp = await tx.icpRule.findFirst({ orderBy: { version: "desc" }, select: { version: true } });
       const created = await tx.run.create({
         data: {
@@ -86,16 +89,6 @@ export async function startRun(
     });
   if (input.actor) await recordAudit(tenantId, input.actor, "run.started", run.id, { kind: input.kind, ...options });
   return { runId: run.id };
-}
-
-/** The plan's manual runs per day, counted on the Singapore day the run belongs to; throws QuotaExceededError (402). */
-async function assertManualRunQuota(tx: TenantTx, tenantId: string, runDate: Date): Promise<void> {
-  const tenant = await tx.tenant.findUnique({ where: { id: tenantId }, select: { plan: true } });
-  const plan = tenant && (await tx.plan.findUnique({ where: { code: tenant.plan } }));
-  // A tenant on a plan code missing from the catalogue keeps working: the catalogue's gap is the platform's to fix.
-  if (!plan) return;
-  const used = await tx.run.count({ where: { kind: "manual", runDate } });
-  assertQuota(plan, "runsPerDay", used);
 }
 
 function activeFullRun(tx: TenantTx) {
@@ -170,6 +163,19 @@ export async function launchRun(tenantId: string, runId: string): Promise<void> 
       }
     }
     uens = uens.filter((uen) => !context.suppressedUens.has(uen));
+    // The plan's companies per month: a run takes at most what is left of the month (the lock keeps an overlapping re-enrich from taking the same).
+    const quota = await quotaStanding(tx, tenantId, "companiesPerMonth", new Date(`${context.runDate}T00:00:00+08:00`));
+    if (quota.remaining !== null && uens.length > quota.remaining) {
+      await logStep(tx, {
+        runId,
+        stage: "run",
+        event: "quota_capped",
+        status: "info",
+        args: { picked: uens.length, targets: quota.remaining, limit: quota.limit, used: quota.used },
+        message: `The ${quota.plan!.name} plan allows ${quota.limit} companies enriched per month (${quota.used} used this month): this run enriches ${quota.remaining} of the ${uens.length} companies it picked.`,
+      });
+      uens = uens.slice(0, quota.remaining);
+    }
     await tx.runCompany.createMany({ data: uens.map((uen) => ({ tenantId, runId, uen })), skipDuplicates: true });
     await tx.run.update({
       where: { tenantId_id: { tenantId, id: runId } },

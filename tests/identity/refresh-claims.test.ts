@@ -93,6 +93,20 @@ describe("claims of the refreshed token replace the session's", () => {
 });
 
 describe("sessions whose tokens cannot be renewed", () => {
+  it("a user moved at the IdP to a workspace with no seat left is signed out at the next refresh, and not made a member", async () => {
+    const { browser, session, idHash, expireTokens } = await signedIn("rep@acme.test");
+    const members = await app.platformDb.tenantUser.count({ where: { tenantId: globex.id } });
+    await app.platformDb.plan.create({ data: { code: "globex-full", name: "Globex full", seats: members } });
+    await app.platformDb.tenant.update({ where: { id: globex.id }, data: { plan: "globex-full" } });
+    standIns.idp.updateAccount(session.sub, { tenants: [{ tenant_id: "globex", roles: ["ops"] }] });
+
+    await expireTokens();
+    expect((await whoami(browser.cookies())).status).toBe(401);
+    expect(await app.platformDb.session.findUnique({ where: { idHash } })).toBeNull();
+    expect(await app.platformDb.tenantUser.count({ where: { tenantId: globex.id } })).toBe(members);
+    await app.platformDb.tenant.update({ where: { id: globex.id }, data: { plan: "trial" } });
+  });
+
   it("a session without a refresh token ends when its tokens expire", async () => {
     const { browser, idHash } = await signedIn("admin@globex.test");
     await app.platformDb.session.update({

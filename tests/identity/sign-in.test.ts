@@ -300,3 +300,27 @@ describe("callback checks", () => {
 });
 
 // Last in this file: it stops the IdP.
+
+describe("a newcomer past the plan's seats", () => {
+  it("gets the plan's message (402) instead of a session, and no membership or user row", async () => {
+    // Globex's admin signed in above; its plan now has no seat beyond the members it has.
+    const members = await app.platformDb.tenantUser.count({ where: { tenantId: globex.id } });
+    expect(members).toBeGreaterThan(0);
+    await app.platformDb.plan.create({ data: { code: "seats-full", name: "Seats full", seats: members } });
+    await app.platformDb.tenant.update({ where: { id: globex.id }, data: { plan: "seats-full" } });
+    const browser = new AppBrowser();
+    const { authorizeUrl } = await startSignIn(browser);
+    const callbackUrl = await signInAtIdp(browser, authorizeUrl, { email: "rep@globex.test", password: DEMO_PASSWORD });
+    const before = await sessionCount();
+
+    const response = await finishSignIn(browser, callbackUrl);
+    expect(response.status).toBe(402);
+    expect(await response.json()).toEqual({
+      message: `You could not join this workspace. The Seats full plan allows ${members} seats (${members} in use). Ask your administrator to change the plan.`,
+    });
+    expect(response.headers.getSetCookie().some((c) => c.startsWith(`${SESSION_COOKIE}=`))).toBe(false);
+    expect(await sessionCount()).toBe(before);
+    expect(await app.platformDb.tenantUser.count({ where: { tenantId: globex.id } })).toBe(members);
+    expect(await app.platformDb.user.count({ where: { email: "rep@globex.test" } })).toBe(0);
+  });
+});

@@ -350,6 +350,27 @@ describe("signing in through the tenant's provider", () => {
     expect(browser.cookie(SESSION_COOKIE)).toBeUndefined();
   });
 
+  it("refuses a newcomer past the plan's seats with the plan's message, opening no session and adding no member", async () => {
+    const members = await app.platformDb.tenantUser.count({ where: { tenantId: contoso.id } });
+    await app.platformDb.plan.create({ data: { code: "contoso-full", name: "Contoso full", seats: members } });
+    await app.platformDb.tenant.update({ where: { id: contoso.id }, data: { plan: "contoso-full" } });
+    const browser = new AppBrowser();
+    const response = await callback(
+      browser,
+      await signInAtEntra(browser, (await typeAccount(browser, "omar@contoso.test")).headers.get("location")!, "omar@contoso.test"),
+    );
+    expect(response.status).toBe(402);
+    expect(await response.json()).toEqual({
+      kind: "error",
+      message: `You could not join this workspace. The Contoso full plan allows ${members} seats (${members} in use). Ask your administrator to change the plan.`,
+      back: null,
+    });
+    expect(browser.cookie(SESSION_COOKIE)).toBeUndefined();
+    expect(await app.platformDb.tenantUser.count({ where: { tenantId: contoso.id } })).toBe(members);
+    expect(await app.platformDb.user.findFirst({ where: { email: "omar@contoso.test" } })).toBeNull();
+    await app.platformDb.tenant.update({ where: { id: contoso.id }, data: { plan: "trial" } });
+  });
+
   it("refuses a callback whose state is not this browser's", async () => {
     const browser = new AppBrowser();
     const url = await signInAtEntra(browser, (await typeAccount(browser, "alice@contoso.test")).headers.get("location")!, "alice@contoso.test");

@@ -1,9 +1,11 @@
 import { resolveAlerts } from "~/alerts/alerts.server";
 import { recordAudit, type Actor } from "~/audit.server";
+import { QuotaExceededError } from "~/billing/quotas";
+import { quotaRefusal } from "~/billing/usage-counters.server";
 import { secretRing } from "~/crypto/keys.server";
 import { db } from "~/db.server";
 import { env } from "~/env.server";
-import { connectM365, m365GraphConfig, SourceNotConnectedError } from "../sources.server";
+import { assertLakeSourceFree, connectM365, m365GraphConfig, SourceNotConnectedError } from "../sources.server";
 import { staleAlertKind } from "../sync-schedule";
 import { adminConsentUrl, parseConsentCallback } from "./admin-consent";
 import { checkConsentState, issueConsentState } from "./consent-state.server";
@@ -27,13 +29,15 @@ export type M365Connection = {
   ownClientId: string | null;
   /** An Entra app registration (the workspace's own, else the platform's) an admin can consent to. */
   consentAvailable: boolean;
+  /** While Microsoft 365 is not connected: the plan's message when connecting it would pass the plan's data-lake sources, else null. */
+  quotaRefusal: string | null;
 };
 
 export type ConsentResult =
   | { outcome: "connected"; directoryId: string }
   | { outcome: "connected_failing"; directoryId: string; error: string }
   | { outcome: "declined"; error: string }
-  | { outcome: "bad_state" | "expired" | "used" | "other_user" };
+  | { outcome: "bad_state" | "expired" | "used" | "other_user" | "over_quota" };
 
 /** The address Microsoft sends the admin back to; it must be a redirect URI of the app registration. */
 export function consentRedirectUri(): string {
@@ -41,12 +45,14 @@ export function consentRedirectUri(): string {
 }
 
 export async function m365Connection(tenantId: string): Promise<M365Connection> {
-  const row = await db.$withTenant(tenantId, (tx) =>
-    tx.lakeSource.findFirst({
+  const { row, quotaRefusal: refusal } = await db.$withTenant(tenantId, async (tx) => {
+    const found = await tx.lakeSource.findFirst({
       where: { source: "m365" },
       select: { directoryId: true, status: true, statusDetail: true, checkedAt: true, connectedAt: true, connectedBy: true, clientId: true },
-    }),
-  );
+    });
+    const counted = found !== null && found.status !== "not_connected";
+    return { row: found, quotaRefusal: counted ? null : await quotaRefusal(tx, tenantId, "lakeSources") };
+  });
   return {
     directoryId: row?.directoryId ?? null,
     status: row?.directoryId ? row.status : "not_connected",
@@ -56,6 +62,7 @@ export async function m365Connection(tenantId: string): Promise<M365Connection> 
     connectedBy: row?.directoryId ? row.connectedBy : null,
     ownClientId: row?.clientId ?? null,
     consentAvailable: Boolean(row?.clientId ?? env().MS_CLIENT_ID),
+    quotaRefusal: refusal,
   };
 }
 
@@ -69,6 +76,8 @@ export async function m365Connection(tenantId: string): Promise<M365Connection> 
 export async function beginM365Consent(tenantId: string, actor: { sub: string }): Promise<string> {
   const { state, nonceHash } = issueConsentState(secretRing(), { tenantId, sub: actor.sub });
   const { directoryId, ownClientId } = await db.$withTenant(tenantId, async (tx) => {
+    // Refused before the admin is sent to Microsoft; the consent's return checks again.
+    await assertLakeSourceFree(tx, tenantId, "m365");
     const row = await tx.lakeSource.upsert({
       where: { tenantId_source: { tenantId, source: "m365" } },
       create: { tenantId, source: "m365", consentNonceHash: nonceHash },
@@ -106,7 +115,14 @@ export async function finishM365Consent(tenantId: string, actor: Actor, query: U
     await recordAudit(tenantId, actor, "lake.m365.consent_declined", "m365", { error: answer.error });
     return { outcome: "declined", error: answer.error };
   }
-  await connectM365(tenantId, { directoryId: answer.directoryId, connectedBy: actor.email ?? actor.sub });
+  try {
+    await connectM365(tenantId, { directoryId: answer.directoryId, connectedBy: actor.email ?? actor.sub });
+  } catch (error) {
+    // Another source was connected while the admin was at Microsoft, and the plan has no room for this one.
+    if (!(error instanceof QuotaExceededError)) throw error;
+    await recordAudit(tenantId, actor, "lake.m365.refused", "m365", { quota: error.quota, reason: error.message });
+    return { outcome: "over_quota" };
+  }
   await recordAudit(tenantId, actor, "lake.m365.connected", "m365", { directoryId: answer.directoryId });
   const check = await checkM365Connection(tenantId);
   return check.ok
@@ -114,7 +130,8 @@ export async function finishM365Consent(tenantId: string, actor: Actor, query: U
     : { outcome: "connected_failing", directoryId: answer.directoryId, error: check.error };
 }
 
-export type AppRegistrationResult = { ok: true; secretKept: boolean; check: { ok: true } | { ok: false; error: string } } | { ok: false; error: string };
+export type AppRegistrationResult =
+  { ok: true; secretKept: boolean; check: { ok: true } | { ok: false; error: string } } | { ok: false; error: string; overQuota?: true };
 
 /**
  * Links the workspace's directory through its own Entra app registration
@@ -136,11 +153,16 @@ export async function saveM365AppRegistration(
       return { ok: false, error: "Enter the app's client secret: none is stored for this app and directory." };
     clientSecret = (await m365GraphConfig(tenantId)).clientSecret;
   }
-  await connectM365(tenantId, {
-    directoryId: input.directoryId,
-    connectedBy: actor.email ?? actor.sub,
-    appRegistration: { clientId: input.clientId, clientSecret },
-  });
+  try {
+    await connectM365(tenantId, {
+      directoryId: input.directoryId,
+      connectedBy: actor.email ?? actor.sub,
+      appRegistration: { clientId: input.clientId, clientSecret },
+    });
+  } catch (error) {
+    if (error instanceof QuotaExceededError) return { ok: false, error: error.message, overQuota: true };
+    throw error;
+  }
   await recordAudit(tenantId, actor, "lake.m365.app_registration_saved", "m365", { directoryId: input.directoryId, clientId: input.clientId, secretKept });
   return { ok: true, secretKept, check: await checkM365Connection(tenantId) };
 }

@@ -4,7 +4,7 @@
  * Microsoft's error code), never with text of its own, so the page can only
  * ever show these sentences. Browser-safe.
  */
-export const CONSENT_OUTCOMES = ["connected", "connected_failing", "declined", "bad_state", "expired", "used", "other_user"] as const;
+export const CONSENT_OUTCOMES = ["connected", "connected_failing", "declined", "bad_state", "expired", "used", "other_user", "over_quota"] as const;
 export type ConsentOutcomeCode = (typeof CONSENT_OUTCOMES)[number];
 
 const UNCHANGED = "Nothing was changed.";
@@ -30,6 +30,11 @@ export function consentNotice(code: string | null, error: string | null): { ok: 
       return { ok: false, message: `That consent answer was already used, or a newer Connect replaced it. ${UNCHANGED}` };
     case "other_user":
       return { ok: false, message: `That consent was started by another user of this workspace. ${UNCHANGED} Press Connect yourself.` };
+    case "over_quota":
+      return {
+        ok: false,
+        message: `Microsoft 365 was not connected: the workspace's plan has no data-lake source left. ${UNCHANGED} Ask your administrator to change the plan.`,
+      };
     case "bad_state":
       return { ok: false, message: `That answer did not come from a Connect of this workspace. ${UNCHANGED}` };
   }

@@ -1,7 +1,7 @@
 import { type LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { recordAudit } from "~/audit.server";
 import { requireTenantUser } from "~/auth/guards.server";
+import { recordExport } from "~/exports/export-quota.server";
 import { exportFilename } from "~/exports/shortlist-export";
 import { findExportRun, shortlistExportStream, type ExportFormat, type ExportKind } from "~/exports/shortlist-export.server";
 import { exportRefused, exportsGate, releasedWhenRead } from "~/http/open-streams.server";
@@ -15,7 +15,8 @@ import { singaporeDate } from "~/utils/singapore-time";
  * GET /api/export/shortlist.(csv|json)?date=&bucket=&industry=&hasEmail=&q=&limit=
  * and /api/export/latest_scores.(csv|json) (the newest shortlist,
  * whatever its day). Cookie or bearer; rows of the caller's tenant only (RLS);
- * streamed; personal data masked for viewers.
+ * streamed; personal data masked for viewers. Each download counts against
+ * the plan's exports per month (402 `quota_exceeded` once they are used up).
  */
 const ExportFile = z.enum(["shortlist.csv", "shortlist.json", "latest_scores.csv", "latest_scores.json"]);
 const Limit = z.coerce.number().int().min(1).max(1_000_000);
@@ -47,8 +48,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const slot = exportsGate().enter(viewer.sub);
   if ("refused" in slot) return exportRefused(slot.refused);
   const masked = !seesPersonalData(viewer.roles);
-  // A data-subject search lists the downloads of runs that scored the person's company.
-  await recordAudit(tenant.id, { sub: viewer.sub, email: viewer.email }, "export.downloaded", `run:${run.id}`, { runId: run.id, file: file.data, masked });
+  // Counted against the plan's exports; a data-subject search lists the downloads of runs that scored the person's company.
+  const refused = await recordExport(tenant.id, { sub: viewer.sub, email: viewer.email }, `run:${run.id}`, { runId: run.id, file: file.data, masked });
+  if (refused) {
+    slot.release();
+    return refused;
+  }
   const body = shortlistExportStream(tenant.id, run, { filters: query, limit: limit?.data ?? null, format, masked, tenantSlug: tenant.slug, kind });
   // The slot is the user's until the download is read to the end or abandoned.
   return new Response(releasedWhenRead(body, slot.release), {

@@ -1,6 +1,7 @@
 import { type LoaderFunctionArgs } from "@remix-run/node";
 import { requireTenantUser } from "~/auth/guards.server";
 import { CRM_EXPORT_VIEWS, crmExportStream } from "~/crm/csv-export.server";
+import { recordExport } from "~/exports/export-quota.server";
 import { exportRefused, exportsGate, releasedWhenRead } from "~/http/open-streams.server";
 import { limitUser } from "~/http/rate-limit.server";
 import { apiError } from "~/http.server";
@@ -11,6 +12,8 @@ import { singaporeDate } from "~/utils/singapore-time";
  * Opportunities page's for `opportunities.csv`). Cookie or bearer; the rows
  * the caller's place in the sales hierarchy lets them see (RLS), streamed,
  * every cell injection-safe, people masked for aggregates-only callers.
+ * Recorded in the audit log and counted against the plan's exports per
+ * month, like the shortlist's (402 `quota_exceeded` once they are used up).
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireTenantUser(request);
@@ -30,6 +33,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   await limitUser(request, "export", viewer.sub);
   const slot = exportsGate().enter(viewer.sub);
   if ("refused" in slot) return exportRefused(slot.refused);
+  const refused = await recordExport(viewer.tenant.id, { sub: viewer.sub, email: viewer.email }, `crm:${name}`, { file: `crm/${name}.csv` });
+  if (refused) {
+    slot.release();
+    return refused;
+  }
   const body = await crmExportStream(viewer, name, view, parsed.query).catch((error: unknown) => {
     slot.release();
     throw error;

@@ -1,6 +1,7 @@
 import { type ActionFunctionArgs } from "@remix-run/node";
 import { requireViewer } from "~/auth/guards.server";
 import { resolveIdentity } from "~/auth/identity.server";
+import { QuotaExceededError, refusedQuota } from "~/billing/quotas";
 import { apiError } from "~/http.server";
 import { provisioningStatus, requestProvisioning } from "~/tenants/provisioning.server";
 
@@ -17,7 +18,8 @@ export async function action({ request }: ActionFunctionArgs) {
     name: viewer.name,
     roles: viewer.roles,
     tenant_id: tenantId,
-  });
+  }).catch(refusedQuota);
+  if (identity instanceof QuotaExceededError) return apiError(402, "quota_exceeded", identity.message, { quota: identity.quota });
   if (!identity.tenant) return apiError(409, "no_workspace", "Platform staff without a tenant have no workspace to provision");
   const status = await provisioningStatus(identity.tenant.id);
   if (status && status.status === "provisioning") {

@@ -2,6 +2,7 @@ import { type LoaderFunctionArgs, type MetaFunction, type SerializeFrom } from "
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requireTenantUser } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { ExportActions } from "~/components/export-actions";
 import { DataTable, type DataColumn } from "~/components/ui/data-table";
 import { EmptyState } from "~/components/ui/empty-state";
 import { Page } from "~/components/ui/page";
@@ -12,6 +13,7 @@ import { ChoiceSelect, FILTER_CONTROL } from "~/crm/crm-filters";
 import { CrmNav } from "~/crm/crm-nav";
 import { DataAsOf } from "~/crm/data-as-of";
 import { Section } from "~/dashboard/section";
+import { exportRefusal } from "~/exports/export-quota.server";
 import { formatWhen } from "~/utils/date-format";
 import { formatCount } from "~/utils/number-format";
 
@@ -19,7 +21,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireTenantUser(request);
   const parsed = parseActivitiesQuery(new URL(request.url));
   if (!parsed.ok) throw new Response(parsed.message, { status: 400 });
-  return activitiesView(viewer, parsed.query);
+  const [view, exportsRefused] = await Promise.all([activitiesView(viewer, parsed.query), exportRefusal(viewer.tenant.id)]);
+  return { ...view, exportsRefused };
 }
 
 type PageData = SerializeFrom<typeof loader>;
@@ -96,13 +99,15 @@ export default function ActivitiesPage() {
       title="Activities"
       description="Calls, meetings, emails and Outlook events: what was done, what is planned and what is overdue."
       actions={
-        <a
-          href={`/api/export/crm/activities.csv?${activityQuery(filters)}`}
-          className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50"
-          download
-        >
-          Export CSV
-        </a>
+        <ExportActions refusal={data.exportsRefused}>
+          <a
+            href={`/api/export/crm/activities.csv?${activityQuery(filters)}`}
+            className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50"
+            download
+          >
+            Export CSV
+          </a>
+        </ExportActions>
       }
     >
       <CrmNav />

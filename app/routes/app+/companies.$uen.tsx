@@ -1,9 +1,10 @@
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, type SerializeFrom } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, type SerializeFrom } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import { type ReactNode } from "react";
 import { z } from "zod";
 import { requireRole, requireTenantUser } from "~/auth/guards.server";
 import { canOperate } from "~/auth/roles";
+import { QuotaExceededError } from "~/billing/quotas";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Badge, statusTone, type BadgeTone } from "~/components/ui/badge";
 import { Button } from "~/components/ui/button";
@@ -42,12 +43,18 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const uen = Uen.safeParse(params.uen);
   const form = ReEnrichForm.safeParse(Object.fromEntries(await request.formData()));
   if (!form.success) return { ok: false as const, runId: null, message: "Choose the re-enrich options and try again." };
-  const started = uen.success
-    ? await reEnrichCompany(viewer.tenant.id, { sub: viewer.sub, email: viewer.email }, uen.data, {
-        includeCareers: form.data.includeCareers === "on",
-        forceRecrawl: form.data.forceRecrawl === "on",
-      })
-    : null;
+  let started;
+  try {
+    started = uen.success
+      ? await reEnrichCompany(viewer.tenant.id, { sub: viewer.sub, email: viewer.email }, uen.data, {
+          includeCareers: form.data.includeCareers === "on",
+          forceRecrawl: form.data.forceRecrawl === "on",
+        })
+      : null;
+  } catch (error) {
+    if (error instanceof QuotaExceededError) return data({ ok: false as const, runId: null, message: error.message }, { status: 402 });
+    throw error;
+  }
   invariantFound(started, "No such company in this workspace");
   return { ok: true as const, runId: started.runId, message: "Re-enrich started." };
 }

@@ -2,6 +2,7 @@ import { type LoaderFunctionArgs, type MetaFunction, type SerializeFrom } from "
 import { Form, Link, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
 import { requireTenantUser } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { ExportActions } from "~/components/export-actions";
 import { Field, SelectField } from "~/components/forms";
 import { Button } from "~/components/ui/button";
 import { DataTable, type DataColumn } from "~/components/ui/data-table";
@@ -21,6 +22,7 @@ import {
   sortOptionLabel,
   toggledSort,
 } from "~/crm/opportunity-query";
+import { exportRefusal } from "~/exports/export-quota.server";
 import { withLakeAccess } from "~/lake/hierarchy.server";
 import { OPPORTUNITY_SORTS, sortKeyOf, type OpportunitySortKey } from "~/lake/opportunity-cursor";
 import { formatDate, formatDay } from "~/utils/date-format";
@@ -31,12 +33,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireTenantUser(request);
   const list = parseOpportunityList(new URL(request.url).searchParams);
   if (!list.ok) throw new Response(list.message, { status: 400, statusText: "Bad Request" });
-  return withLakeAccess(viewer, async (tx, access) => ({
-    query: list.query,
-    page: await readOpportunityList(tx, access, list),
-    options: await opportunityFilterOptions(tx, access),
-    freshness: await crmFreshness(tx),
-  }));
+  const [page, exportsRefused] = await Promise.all([
+    withLakeAccess(viewer, async (tx, access) => ({
+      query: list.query,
+      page: await readOpportunityList(tx, access, list),
+      options: await opportunityFilterOptions(tx, access),
+      freshness: await crmFreshness(tx),
+    })),
+    exportRefusal(viewer.tenant.id),
+  ]);
+  return { ...page, exportsRefused };
 }
 
 type PageData = SerializeFrom<typeof loader>;
@@ -197,9 +203,11 @@ export default function Opportunities() {
       title="Opportunities"
       description="Every deal you can see in Odoo, sorted and filtered on the server"
       actions={
-        <a href={`/api/export/crm/opportunities.csv${exportSearch(search)}`} className={linkClass} download>
-          Export CSV
-        </a>
+        <ExportActions refusal={data.exportsRefused}>
+          <a href={`/api/export/crm/opportunities.csv${exportSearch(search)}`} className={linkClass} download>
+            Export CSV
+          </a>
+        </ExportActions>
       }
     >
       <CrmNav />

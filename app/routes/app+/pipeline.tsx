@@ -2,6 +2,7 @@ import { type LoaderFunctionArgs, type MetaFunction, type SerializeFrom } from "
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requireTenantUser } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { ExportActions } from "~/components/export-actions";
 import { Field, SelectField } from "~/components/forms";
 import { Button } from "~/components/ui/button";
 import { DataTable, type DataColumn } from "~/components/ui/data-table";
@@ -14,6 +15,7 @@ import { dealsHref, defaultPipelineFilters, filterParams, hrefWith, pipelineFilt
 import { PipelineFunnel, TeamPipelineChart } from "~/crm/pipeline-charts";
 import { loadPipelineDashboard } from "~/crm/pipeline.server";
 import { Notice, Section } from "~/dashboard/section";
+import { exportRefusal } from "~/exports/export-quota.server";
 import { withLakeAccess } from "~/lake/hierarchy.server";
 import { formatCount, formatMoney, formatPercent } from "~/utils/number-format";
 import { zodIssueLines } from "~/utils/zod-issues";
@@ -25,11 +27,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   // A hand-edited address with a bad filter shows the page unfiltered and says why, rather than an error page.
   const filters = parsed.ok ? parsed.filters : defaultPipelineFilters(now);
   const problems = parsed.ok ? [] : zodIssueLines(parsed.error, "(query)");
-  const [pipeline, page] = await Promise.all([
+  const [pipeline, page, exportsRefused] = await Promise.all([
     loadPipelineDashboard(viewer, filters, now),
     withLakeAccess(viewer, async (tx, access) => ({ sources: await crmFreshness(tx, now), role: access.role })),
+    exportRefusal(viewer.tenant.id),
   ]);
-  return { pipeline, ...page, problems };
+  return { pipeline, ...page, problems, exportsRefused };
 }
 
 type PageData = SerializeFrom<typeof loader>;
@@ -197,7 +200,7 @@ function FilterForm({ pipeline, role }: { pipeline: Pipeline; role: PageData["ro
 }
 
 export default function PipelinePage() {
-  const { pipeline, sources, role, problems } = useLoaderData<typeof loader>();
+  const { pipeline, sources, role, problems, exportsRefused } = useLoaderData<typeof loader>();
   const { filters } = pipeline;
   const currency = pipeline.currency.mixed ? null : pipeline.currency.code;
   return (
@@ -211,13 +214,15 @@ export default function PipelinePage() {
             : "The workspace's deals: what is open, where it stands and what is due."
       }
       actions={
-        <a
-          href={hrefWith("/api/export/crm/pipeline.csv", filterParams(filters))}
-          download
-          className="rounded-md border border-slate-300 bg-white px-3.5 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50"
-        >
-          Export CSV
-        </a>
+        <ExportActions refusal={exportsRefused}>
+          <a
+            href={hrefWith("/api/export/crm/pipeline.csv", filterParams(filters))}
+            download
+            className="rounded-md border border-slate-300 bg-white px-3.5 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50"
+          >
+            Export CSV
+          </a>
+        </ExportActions>
       }
     >
       <CrmNav />

@@ -6,12 +6,14 @@ import { requireRole, requireTenantUser } from "~/auth/guards.server";
 import { canOperate } from "~/auth/roles";
 import { QuotaExceededError } from "~/billing/quotas";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { ExportActions } from "~/components/export-actions";
 import { Badge, type BadgeTone } from "~/components/ui/badge";
 import { Button } from "~/components/ui/button";
 import { DataTable, type DataColumn } from "~/components/ui/data-table";
 import { EmptyState } from "~/components/ui/empty-state";
 import { Page } from "~/components/ui/page";
 import { Pagination } from "~/components/ui/pagination";
+import { exportRefusal } from "~/exports/export-quota.server";
 import { RunAlreadyActiveError, startRun } from "~/runs/start-run.server";
 import { BUCKETS } from "~/scoring/score";
 import { isFiltered, parseShortlistSearch, SEARCH_MAX_LENGTH, SHORTLIST_PAGE_SIZE, shortlistSearch } from "~/shortlist/shortlist-query";
@@ -22,8 +24,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireTenantUser(request);
   const { query, errors } = parseShortlistSearch(new URL(request.url).searchParams);
   const today = singaporeDate(new Date());
-  const result = await shortlistForTenant(viewer.tenant.id, query, today);
-  return { ...result, query, errors, today, canOperate: canOperate(viewer.roles) };
+  const [result, exportsRefused] = await Promise.all([shortlistForTenant(viewer.tenant.id, query, today), exportRefusal(viewer.tenant.id)]);
+  return { ...result, query, errors, today, exportsRefused, canOperate: canOperate(viewer.roles) };
 }
 
 const ShortlistAction = z.discriminatedUnion("intent", [z.object({ intent: z.literal("run_now") })]);
@@ -78,7 +80,7 @@ const shortlistColumns: DataColumn<ShortlistRow>[] = [
 ];
 
 export default function Shortlist() {
-  const { shortlist, date, today, latestDate, active, query, errors, canOperate } = useLoaderData<typeof loader>();
+  const { shortlist, date, today, latestDate, active, query, errors, exportsRefused, canOperate } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const navigation = useNavigation();
   const location = useLocation();
@@ -111,7 +113,7 @@ export default function Shortlist() {
       }
       actions={
         shortlist ? (
-          <>
+          <ExportActions refusal={exportsRefused}>
             <a
               href={`/api/export/shortlist.csv${exportQuery}`}
               download
@@ -126,7 +128,7 @@ export default function Shortlist() {
             >
               Export JSON
             </a>
-          </>
+          </ExportActions>
         ) : null
       }
     >

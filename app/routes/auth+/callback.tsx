@@ -8,6 +8,7 @@ import { clearReturnToCookie, readReturnTo } from "~/auth/return-to.server";
 import { isPlatformStaff } from "~/auth/roles";
 import { createSession } from "~/auth/session.server";
 import { TokenError } from "~/auth/tokens.server";
+import { QuotaExceededError, refusedQuota } from "~/billing/quotas";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { env } from "~/env.server";
 import { log } from "~/logger.server";
@@ -33,7 +34,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     name: claims.name,
     tenant_id: claims.tenant_id,
     roles: claims.roles,
-  });
+  }).catch(refusedQuota);
+  if (identity instanceof QuotaExceededError) {
+    // No seat left on the workspace's plan: no member and no session were created.
+    const headers = new Headers();
+    for (const cookie of clearStateCookies(request)) headers.append("Set-Cookie", cookie);
+    return Response.json({ message: `You could not join this workspace. ${identity.message}` }, { status: 402, headers });
+  }
   const { setCookie } = await createSession(
     {
       userId: identity.userId,

@@ -6,6 +6,7 @@ import { resolveIdentity } from "~/auth/identity.server";
 import { canOperateTenants, isTenantAdmin } from "~/auth/roles";
 import { createSession } from "~/auth/session.server";
 import { clearFlowCookie, completeTenantSignIn, readFlow, SsoSignInError, type FederatedIdentity, type Flow } from "~/auth/tenant-sso/flow.server";
+import { QuotaExceededError, refusedQuota } from "~/billing/quotas";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Badge } from "~/components/ui/badge";
 import { Page } from "~/components/ui/page";
@@ -48,7 +49,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     name: identity.name,
     tenant_id: identity.provider.tenantId,
     roles: identity.roles,
-  });
+  }).catch(refusedQuota);
+  if (resolved instanceof QuotaExceededError) {
+    // No seat left on the workspace's plan: no member and no session were created.
+    return Response.json({ kind: "error" as const, message: `You could not join this workspace. ${resolved.message}`, back: null }, { status: 402, headers });
+  }
   const tenant = resolved.tenant!;
   const { setCookie } = await createSession(
     {

@@ -35,6 +35,12 @@ export function retryDelayMs(attempts: number): number {
   return Math.min(RETRY_BASE_MS * 2 ** Math.max(0, attempts - 1), RETRY_MAX_MS);
 }
 
+/**
+ * The refill job's key, shared by the crontab line, the refill after a claim
+ * and the admin's "Refill now": however it is asked for, one refill waits.
+ */
+export const REFILL_WARM_POOL_JOB_KEY = "refill_warm_pool";
+
 type Slot = { dbName: string; attempts: number };
 
 /**
@@ -52,7 +58,7 @@ async function reserveSlot(config: WarmPoolConfig): Promise<Slot | null> {
       orderBy: { retryAt: "asc" },
     });
     if (due) {
-      await tx.odooWarmDatabase.update({ where: { dbName: due.dbName }, data: { state: "creating", template: config.template } });
+      await tx.odooWarmDatabase.update({ where: { dbName: due.dbName }, data: { state: "creating", template: config.template, startedAt: new Date() } });
       return { dbName: due.dbName, attempts: due.attempts };
     }
     const dbName = `nexius_warm_${randomBytes(6).toString("hex")}`;
@@ -136,41 +142,4 @@ export async function adoptWarmDatabase(
   const template = await client.connect(input.database, "admin", templateAdminPassword(input.config));
   await template.write("res.users", [template.uid], { password: input.adminPassword });
   return client.connect(input.database, "admin", input.adminPassword);
-}
-
-export type WarmPoolOverview = {
-  size: number;
-  template: string;
-  counts: Record<"creating" | "ready" | "claimed" | "failed", number>;
-  rows: Array<{ dbName: string; state: string; attempts: number; error: string | null; createdAt: Date; claimedAt: Date | null; tenantSlug: string | null }>;
-};
-
-const OVERVIEW_ROWS = 50;
-
-export async function warmPoolOverview(): Promise<WarmPoolOverview> {
-  const [groups, rows] = await Promise.all([
-    platformDb.odooWarmDatabase.groupBy({ by: ["state"], _count: { _all: true } }),
-    platformDb.odooWarmDatabase.findMany({
-      where: { state: { not: "claimed" } },
-      orderBy: { createdAt: "desc" },
-      take: OVERVIEW_ROWS,
-      include: { tenant: { select: { slug: true } } },
-    }),
-  ]);
-  const counts = { creating: 0, ready: 0, claimed: 0, failed: 0 };
-  for (const g of groups) counts[g.state as keyof typeof counts] = g._count._all;
-  return {
-    size: env().ODOO_WARM_POOL_SIZE,
-    template: env().ODOO_WARM_TEMPLATE,
-    counts,
-    rows: rows.map((r) => ({
-      dbName: r.dbName,
-      state: r.state,
-      attempts: r.attempts,
-      error: r.error,
-      createdAt: r.createdAt,
-      claimedAt: r.claimedAt,
-      tenantSlug: r.tenant?.slug ?? null,
-    })),
-  };
 }

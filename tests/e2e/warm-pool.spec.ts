@@ -55,6 +55,7 @@ test.describe("the warm pool", () => {
     const shown = await table.getByRole("rowheader").allTextContents();
     expect(shown.sort()).toEqual([kept, made[0]].sort());
     await expect(page.getByRole("list", { name: "Recent warm pool actions" })).toContainText("owner@nexius.test asked for a refill");
+    await page.screenshot({ path: "test-results/screenshots/warm-pool.png", fullPage: true });
   });
 
   test("the owner discards a failed copy", async ({ page }) => {

@@ -136,7 +136,7 @@ export async function reclaimStaleCopies(actor: Actor, now = new Date()): Promis
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('odoo_warm_pool'))`;
     const rows = await tx.$queryRaw<Array<{ db_name: string; started_at: Date }>>`
       UPDATE odoo_warm_databases
-      SET state = 'failed', attempts = attempts + 1, retry_at = ${now},
+      SET state = 'failed', attempts = attempts + 1, retry_at = now(),
           error = 'The copy did not finish within ' || ${STALE_CREATING_MS / 60_000}::int || ' minutes of its start (its worker stopped mid-copy); reclaimed for a retry.'
       WHERE state = 'creating' AND started_at < ${staleBefore}
       RETURNING db_name, started_at`;

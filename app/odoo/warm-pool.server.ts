@@ -41,7 +41,8 @@ export function retryDelayMs(attempts: number): number {
  */
 export const REFILL_WARM_POOL_JOB_KEY = "refill_warm_pool";
 
-type Slot = { dbName: string; attempts: number };
+/** A reserved copy; `startedAt` tells this attempt from a later one if the row is reclaimed and retried meanwhile. */
+type Slot = { dbName: string; attempts: number; startedAt: Date };
 
 /**
  * Reserves the next database to make, or null when the pool is full: a failed
@@ -57,13 +58,14 @@ async function reserveSlot(config: WarmPoolConfig): Promise<Slot | null> {
       where: { state: "failed", retryAt: { lte: new Date() } },
       orderBy: { retryAt: "asc" },
     });
+    const startedAt = new Date();
     if (due) {
-      await tx.odooWarmDatabase.update({ where: { dbName: due.dbName }, data: { state: "creating", template: config.template, startedAt: new Date() } });
-      return { dbName: due.dbName, attempts: due.attempts };
+      await tx.odooWarmDatabase.update({ where: { dbName: due.dbName }, data: { state: "creating", template: config.template, startedAt } });
+      return { dbName: due.dbName, attempts: due.attempts, startedAt };
     }
     const dbName = `nexius_warm_${randomBytes(6).toString("hex")}`;
-    await tx.odooWarmDatabase.create({ data: { dbName, template: config.template, state: "creating" } });
-    return { dbName, attempts: 0 };
+    await tx.odooWarmDatabase.create({ data: { dbName, template: config.template, state: "creating", startedAt } });
+    return { dbName, attempts: 0, startedAt };
   });
 }
 
@@ -82,18 +84,24 @@ export async function refillWarmPool(client: OdooClient, config: WarmPoolConfig)
   if (config.size <= 0) return result;
   await ensureWarmTemplate(client, config);
   for (let slot = await reserveSlot(config); slot; slot = await reserveSlot(config)) {
+    // Only this attempt's row: an operator may have reclaimed a slow copy as stale (and a retry may have started) meanwhile.
+    const mine = { dbName: slot.dbName, state: "creating", startedAt: slot.startedAt };
     try {
       // A half-made copy of an earlier failed attempt would make duplicate_database refuse the name.
       if (slot.attempts > 0 && (await client.db.exists(slot.dbName))) await client.db.drop(config.master, slot.dbName);
       await client.db.duplicateDatabase(config.master, config.template, slot.dbName);
-      await platformDb.odooWarmDatabase.update({ where: { dbName: slot.dbName }, data: { state: "ready", readyAt: new Date(), error: null, retryAt: null } });
-      result.made.push(slot.dbName);
+      const { count } = await platformDb.odooWarmDatabase.updateMany({
+        where: mine,
+        data: { state: "ready", readyAt: new Date(), error: null, retryAt: null },
+      });
+      if (count === 1) result.made.push(slot.dbName);
+      else log().warn({ odoo: { db: slot.dbName } }, "warm pool copy finished after it was reclaimed; its retry replaces it");
     } catch (error) {
       const attempts = slot.attempts + 1;
       const message = error instanceof Error ? error.message : String(error);
       log().warn({ odoo: { db: slot.dbName, template: config.template, attempts }, err: error }, "warm pool copy failed");
-      await platformDb.odooWarmDatabase.update({
-        where: { dbName: slot.dbName },
+      await platformDb.odooWarmDatabase.updateMany({
+        where: mine,
         data: { state: "failed", error: message.slice(0, 2000), attempts, retryAt: new Date(Date.now() + retryDelayMs(attempts)) },
       });
       result.failed.push(slot.dbName);

@@ -190,4 +190,29 @@ describe("the warm pool page", () => {
     expect(await app.platformDb.odooWarmDatabase.findUniqueOrThrow({ where: { dbName: "nexius_warm_orphan" } })).toMatchObject({ state: "ready" });
     expect(await odooDatabases()).toContain("nexius_warm_orphan");
   });
+
+  it("does not call a copy ready that was reclaimed while Odoo was still making it", async () => {
+    const { reclaimStaleCopies } = await import("~/odoo/warm-pool-admin.server");
+    await app.platformDb.odooWarmDatabase.updateMany({ where: { state: { in: ["ready", "creating"] } }, data: { state: "claimed" } });
+    const real = app.connection.odooClient();
+    let reclaimed: string[] = [];
+    // A copy that outlasts the stale limit: an operator reclaims it before Odoo answers.
+    const slow = Object.assign(Object.create(real) as typeof real, {
+      db: {
+        ...real.db,
+        duplicateDatabase: async (...args: Parameters<typeof real.db.duplicateDatabase>) => {
+          if (reclaimed.length === 0) reclaimed = await reclaimStaleCopies({ sub: "pool-owner-sub" }, new Date(Date.now() + 20 * 60_000));
+          return real.db.duplicateDatabase(...args);
+        },
+      },
+    });
+    standIns.odoo.state.resetCalls();
+    const result = await app.pool.refillWarmPool(slow, { ...config(), size: 1 });
+    expect(reclaimed).toHaveLength(1);
+    // The slow attempt's copy is not trusted: the retry (due at once) drops it and copies the template again.
+    expect(result.made).toEqual(reclaimed);
+    expect(standIns.odoo.state.countCalls({ service: "db", method: "drop" })).toBe(1);
+    expect(standIns.odoo.state.countCalls({ service: "db", method: "duplicate_database" })).toBe(2);
+    expect(await app.platformDb.odooWarmDatabase.findUniqueOrThrow({ where: { dbName: reclaimed[0]! } })).toMatchObject({ state: "ready", attempts: 1 });
+  });
 });

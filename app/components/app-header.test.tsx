@@ -39,6 +39,15 @@ describe("AppHeader", () => {
     expect(finance).not.toContain('href="/admin/support-requests"');
   });
 
+  it("links the analytics hub list to owners, operators and finance, and keeps Infra lit on the warm pool", async () => {
+    for (const roles of [["platform_owner"], ["platform_operator"], ["finance_owner"]])
+      expect(await header(roles), roles.join()).toContain('href="/admin/integrations/analytics"');
+    expect(await header(["admin"])).not.toContain('href="/admin/integrations/analytics"');
+    const infra = (html: string) => html.match(/<a [^>]*href="\/admin\/infra\/templates"[^>]*>Infra<\/a>/)?.[0] ?? "";
+    expect(infra(await header(["platform_operator"], "/admin/infra/warm-pool"))).toContain("bg-brand-50");
+    expect(infra(await header(["platform_operator"], "/admin/catalog"))).not.toContain("bg-brand-50");
+  });
+
   it("keeps Sales lit on every sales dashboard and on no other page", async () => {
     const sales = (html: string) => html.match(/<a [^>]*href="\/app\/pipeline"[^>]*>Sales<\/a>/)?.[0] ?? "";
     for (const path of ["/app/pipeline", "/app/opportunities", "/app/opportunities/42", "/app/activities", "/app/performance", "/app/lead-outcomes"])

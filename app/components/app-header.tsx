@@ -1,5 +1,5 @@
 import { NavLink, useLocation } from "@remix-run/react";
-import { canOperate, canOperateTenants, controlPlaneHome, isPlatformStaff, isTenantAdmin } from "~/auth/roles";
+import { ANALYTICS_VIEW_ROLES, canOperate, canOperateTenants, controlPlaneHome, isPlatformStaff, isTenantAdmin } from "~/auth/roles";
 import { CRM_PAGES } from "~/crm/crm-nav";
 import { DevTenantSelector } from "./dev-tenant-selector";
 import { UserMenu, type HeaderViewer } from "./user-menu";
@@ -70,13 +70,18 @@ export function AppHeader({ viewer }: { viewer: HeaderViewer }) {
                   SSO
                 </NavLink>
               ) : null}
+              {ANALYTICS_VIEW_ROLES.some((role) => viewer!.roles.includes(role)) ? (
+                <NavLink to="/admin/integrations/analytics" className={navClass}>
+                  Analytics
+                </NavLink>
+              ) : null}
               {canOperateTenants(viewer!.roles) ? (
                 <NavLink to="/admin/catalog" className={navClass}>
                   Catalog
                 </NavLink>
               ) : null}
               {canOperateTenants(viewer!.roles) ? (
-                <NavLink to="/admin/infra/templates" className={navClass}>
+                <NavLink to="/admin/infra/templates" className={({ isActive }) => navClass({ isActive: isActive || within(pathname, "/admin/infra") })}>
                   Infra
                 </NavLink>
               ) : null}

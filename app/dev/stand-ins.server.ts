@@ -183,7 +183,8 @@ export async function startStandIns(options: StandInOptions): Promise<StandIns> 
         path.join(options.dataDir, "odoo-sim.json"),
         ...(options.odooDemoCrm ? ["--demo-crm", "--demo-salespeople", JSON.stringify(demoSalespeople())] : []),
       ]);
-      Object.assign(env, { ODOO_URL: url, ...simulated });
+      // Two ready copies for the tenants the create wizard gives a database of their own (the default mode is company_per_tenant).
+      Object.assign(env, { ODOO_URL: url, ...simulated, ODOO_WARM_POOL_SIZE: process.env.ODOO_WARM_POOL_SIZE ?? "2" });
     }
 
     if (!process.env.TAVILY_BASE_URL && !process.env.CRAWLER_HOST_OVERRIDES && existsSync("tests/sims/dev-world/main.ts")) {

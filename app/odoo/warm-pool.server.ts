@@ -35,7 +35,14 @@ export function retryDelayMs(attempts: number): number {
   return Math.min(RETRY_BASE_MS * 2 ** Math.max(0, attempts - 1), RETRY_MAX_MS);
 }
 
-type Slot = { dbName: string; attempts: number };
+/**
+ * The refill job's key, shared by the crontab line, the refill after a claim
+ * and the admin's "Refill now": however it is asked for, one refill waits.
+ */
+export const REFILL_WARM_POOL_JOB_KEY = "refill_warm_pool";
+
+/** A reserved copy; `startedAt` tells this attempt from a later one if the row is reclaimed and retried meanwhile. */
+type Slot = { dbName: string; attempts: number; startedAt: Date };
 
 /**
  * Reserves the next database to make, or null when the pool is full: a failed
@@ -51,13 +58,14 @@ async function reserveSlot(config: WarmPoolConfig): Promise<Slot | null> {
       where: { state: "failed", retryAt: { lte: new Date() } },
       orderBy: { retryAt: "asc" },
     });
+    const startedAt = new Date();
     if (due) {
-      await tx.odooWarmDatabase.update({ where: { dbName: due.dbName }, data: { state: "creating", template: config.template } });
-      return { dbName: due.dbName, attempts: due.attempts };
+      await tx.odooWarmDatabase.update({ where: { dbName: due.dbName }, data: { state: "creating", template: config.template, startedAt } });
+      return { dbName: due.dbName, attempts: due.attempts, startedAt };
     }
     const dbName = `nexius_warm_${randomBytes(6).toString("hex")}`;
-    await tx.odooWarmDatabase.create({ data: { dbName, template: config.template, state: "creating" } });
-    return { dbName, attempts: 0 };
+    await tx.odooWarmDatabase.create({ data: { dbName, template: config.template, state: "creating", startedAt } });
+    return { dbName, attempts: 0, startedAt };
   });
 }
 
@@ -76,18 +84,24 @@ export async function refillWarmPool(client: OdooClient, config: WarmPoolConfig)
   if (config.size <= 0) return result;
   await ensureWarmTemplate(client, config);
   for (let slot = await reserveSlot(config); slot; slot = await reserveSlot(config)) {
+    // Only this attempt's row: an operator may have reclaimed a slow copy as stale (and a retry may have started) meanwhile.
+    const mine = { dbName: slot.dbName, state: "creating", startedAt: slot.startedAt };
     try {
       // A half-made copy of an earlier failed attempt would make duplicate_database refuse the name.
       if (slot.attempts > 0 && (await client.db.exists(slot.dbName))) await client.db.drop(config.master, slot.dbName);
       await client.db.duplicateDatabase(config.master, config.template, slot.dbName);
-      await platformDb.odooWarmDatabase.update({ where: { dbName: slot.dbName }, data: { state: "ready", readyAt: new Date(), error: null, retryAt: null } });
-      result.made.push(slot.dbName);
+      const { count } = await platformDb.odooWarmDatabase.updateMany({
+        where: mine,
+        data: { state: "ready", readyAt: new Date(), error: null, retryAt: null },
+      });
+      if (count === 1) result.made.push(slot.dbName);
+      else log().warn({ odoo: { db: slot.dbName } }, "warm pool copy finished after it was reclaimed; its retry replaces it");
     } catch (error) {
       const attempts = slot.attempts + 1;
       const message = error instanceof Error ? error.message : String(error);
       log().warn({ odoo: { db: slot.dbName, template: config.template, attempts }, err: error }, "warm pool copy failed");
-      await platformDb.odooWarmDatabase.update({
-        where: { dbName: slot.dbName },
+      await platformDb.odooWarmDatabase.updateMany({
+        where: mine,
         data: { state: "failed", error: message.slice(0, 2000), attempts, retryAt: new Date(Date.now() + retryDelayMs(attempts)) },
       });
       result.failed.push(slot.dbName);
@@ -136,41 +150,4 @@ export async function adoptWarmDatabase(
   const template = await client.connect(input.database, "admin", templateAdminPassword(input.config));
   await template.write("res.users", [template.uid], { password: input.adminPassword });
   return client.connect(input.database, "admin", input.adminPassword);
-}
-
-export type WarmPoolOverview = {
-  size: number;
-  template: string;
-  counts: Record<"creating" | "ready" | "claimed" | "failed", number>;
-  rows: Array<{ dbName: string; state: string; attempts: number; error: string | null; createdAt: Date; claimedAt: Date | null; tenantSlug: string | null }>;
-};
-
-const OVERVIEW_ROWS = 50;
-
-export async function warmPoolOverview(): Promise<WarmPoolOverview> {
-  const [groups, rows] = await Promise.all([
-    platformDb.odooWarmDatabase.groupBy({ by: ["state"], _count: { _all: true } }),
-    platformDb.odooWarmDatabase.findMany({
-      where: { state: { not: "claimed" } },
-      orderBy: { createdAt: "desc" },
-      take: OVERVIEW_ROWS,
-      include: { tenant: { select: { slug: true } } },
-    }),
-  ]);
-  const counts = { creating: 0, ready: 0, claimed: 0, failed: 0 };
-  for (const g of groups) counts[g.state as keyof typeof counts] = g._count._all;
-  return {
-    size: env().ODOO_WARM_POOL_SIZE,
-    template: env().ODOO_WARM_TEMPLATE,
-    counts,
-    rows: rows.map((r) => ({
-      dbName: r.dbName,
-      state: r.state,
-      attempts: r.attempts,
-      error: r.error,
-      createdAt: r.createdAt,
-      claimedAt: r.claimedAt,
-      tenantSlug: r.tenant?.slug ?? null,
-    })),
-  };
 }

@@ -4,7 +4,7 @@ import { recordAudit, type Actor } from "~/audit.server";
 import { db, platformDb } from "~/db.server";
 import { env } from "~/env.server";
 import { type AnalyticsRole, type Prisma } from "~/generated/prisma/client";
-import { type AnalyticsConnection } from "./analytics-hub";
+import { type AnalyticsConnection, type AnalyticsHubState } from "./analytics-hub";
 
 /**
  * The analytics hub's control-plane side: per tenant, a Postgres login role
@@ -103,6 +103,62 @@ export async function analyticsSummary(tenantId: string) {
     rotated_at: access.rotatedAt,
     revoked_at: access.revokedAt,
     bi_dashboard_url: access.biDashboardUrl,
+  };
+}
+
+const HUB_PAGE_SIZE = 20;
+
+const HUB_STATE_WHERE: Record<AnalyticsHubState, Prisma.TenantWhereInput> = {
+  enabled: { analyticsRole: { is: { enabledAt: { not: null }, revokedAt: null } } },
+  revoked: { analyticsRole: { is: { revokedAt: { not: null } } } },
+  off: { OR: [{ analyticsRole: { is: null } }, { analyticsRole: { is: { enabledAt: null, revokedAt: null } } }] },
+};
+
+/** Every tenant's analytics hub state, for /admin/integrations/analytics: role names and dates, never a password (none is kept). */
+export async function listAnalyticsHub(input: { q?: string; state?: AnalyticsHubState; page: number }) {
+  const where: Prisma.TenantWhereInput = {
+    AND: [
+      input.q ? { OR: [{ name: { contains: input.q, mode: "insensitive" } }, { slug: { contains: input.q.toLowerCase() } }] } : {},
+      input.state ? HUB_STATE_WHERE[input.state] : {},
+    ],
+  };
+  const [total, tenants, counts] = await Promise.all([
+    platformDb.tenant.count({ where }),
+    platformDb.tenant.findMany({
+      where,
+      orderBy: [{ name: "asc" }, { id: "asc" }],
+      skip: (input.page - 1) * HUB_PAGE_SIZE,
+      take: HUB_PAGE_SIZE,
+      select: {
+        id: true,
+        slug: true,
+        name: true,
+        status: true,
+        analyticsRole: { select: { roleName: true, enabledAt: true, rotatedAt: true, revokedAt: true, biDashboardUrl: true } },
+      },
+    }),
+    Promise.all(
+      (Object.keys(HUB_STATE_WHERE) as AnalyticsHubState[]).map(
+        async (state) => [state, await platformDb.tenant.count({ where: HUB_STATE_WHERE[state] })] as const,
+      ),
+    ),
+  ]);
+  return {
+    total,
+    pages: Math.max(1, Math.ceil(total / HUB_PAGE_SIZE)),
+    counts: Object.fromEntries(counts) as Record<AnalyticsHubState, number>,
+    tenants: tenants.map(({ analyticsRole: role, ...tenant }) => {
+      const state: AnalyticsHubState = role?.revokedAt ? "revoked" : role?.enabledAt ? "enabled" : "off";
+      return {
+        ...tenant,
+        state,
+        // A role name is shown only once there is (or was) a login of that name.
+        roleName: state === "off" ? null : role!.roleName,
+        since: state === "revoked" ? role!.revokedAt : state === "enabled" ? role!.enabledAt : null,
+        rotatedAt: state === "enabled" ? role!.rotatedAt : null,
+        biDashboardUrl: role?.biDashboardUrl ?? null,
+      };
+    }),
   };
 }
 

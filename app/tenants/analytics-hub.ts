@@ -21,3 +21,8 @@ export const BiDashboardForm = z.object({
     .refine((value) => !value || /^https?:\/\//i.test(value), "Use an http:// or https:// address")
     .refine((value) => !value || URL.canParse(value), "Not a valid address"),
 });
+
+/** A tenant's analytics login, as the platform-wide list filters it. */
+export const ANALYTICS_HUB_STATES = ["enabled", "revoked", "off"] as const;
+export type AnalyticsHubState = (typeof ANALYTICS_HUB_STATES)[number];
+export const ANALYTICS_HUB_STATE_LABELS: Record<AnalyticsHubState, string> = { enabled: "enabled", revoked: "revoked", off: "not enabled" };

@@ -17,7 +17,7 @@ import { smokeTest } from "~/odoo/smoke-test.server";
 import { ensureSsoUser } from "~/odoo/sso-user.server";
 import { ensureBaselineCompanyPartner, ensureCompany } from "~/odoo/tenant-company.server";
 import { createTenantDatabase } from "~/odoo/tenant-database.server";
-import { adoptWarmDatabase, claimWarmDatabase } from "~/odoo/warm-pool.server";
+import { adoptWarmDatabase, claimWarmDatabase, REFILL_WARM_POOL_JOB_KEY } from "~/odoo/warm-pool.server";
 import { PROVISIONING_PHASES, type ProvisioningPhase } from "./lifecycle";
 
 export { PROVISIONING_PHASES, type ProvisioningPhase };
@@ -145,7 +145,7 @@ const PHASE_WORK: Record<Exclude<ProvisioningPhase, "ready">, (ctx: PhaseContext
       if (claimed?.dbName === database) {
         admin = await adoptWarmDatabase(client, { database, adminPassword, config: { master: settings.masterPassword, template: claimed.template } });
         // The claim emptied a slot: refill it in the background.
-        await enqueue("refill_warm_pool", {}, { jobKey: "refill_warm_pool", jobKeyMode: "dedupe" });
+        await enqueue("refill_warm_pool", {}, { jobKey: REFILL_WARM_POOL_JOB_KEY, jobKeyMode: "dedupe" });
       } else {
         await createTenantDatabase(client, { master: settings.masterPassword, name: database, adminLogin: "admin", adminPassword });
         admin = await client.connect(database, "admin", adminPassword);

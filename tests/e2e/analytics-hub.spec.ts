@@ -59,5 +59,16 @@ test.describe("a tenant's analytics hub", () => {
     await expect(page.getByText("Analytics access revoked")).toBeVisible();
     await client.end().catch(() => undefined);
     await expect(connectWith(user, password)).rejects.toThrow();
+
+    // Every tenant's hub in one list: Globex's revoked login, under the name the database holds, with its dashboard.
+    await page.getByRole("link", { name: "Every tenant's analytics" }).click();
+    await page.getByLabel("Search").fill("globex");
+    await page.getByRole("button", { name: "Search" }).click();
+    const row = page.getByRole("row", { name: /Globex/ });
+    await expect(row).toContainText("revoked");
+    await expect(row).toContainText(stored!.role_name);
+    await expect(row.getByRole("link", { name: "https://bi.example.test/superset/dashboard/3/" })).toBeVisible();
+    await row.getByRole("link", { name: "Globex: Analytics tab" }).click();
+    await expect(page.getByRole("heading", { name: "Globex · Analytics" })).toBeVisible();
   });
 });

@@ -518,6 +518,30 @@ const MATRIX: Row[] = [
     form: { intent: "tested", id: "00000000-0000-4000-8000-000000000000", tested: "true" },
     expected: ownerOnly,
   },
+  // infra_templates' warm pool: owners and operators watch it and pull its levers; finance does not
+  {
+    name: "GET /admin/infra/warm-pool",
+    route: () => import("~/routes/admin+/infra.warm-pool"),
+    method: "GET",
+    path: () => "/admin/infra/warm-pool",
+    expected: operations,
+  },
+  ...(
+    [
+      // The matrix runs with the pool off: the refill is let through and answered "nothing to refill".
+      { intent: "refill" },
+      // No such copy, no stale copy: let through, nothing dropped or reclaimed.
+      { intent: "discard", dbName: "nexius_warm_matrix" },
+      { intent: "reclaim" },
+    ] as const
+  ).map((form): Row => ({
+    name: `POST /admin/infra/warm-pool ${form.intent}`,
+    route: () => import("~/routes/admin+/infra.warm-pool"),
+    method: "POST",
+    path: () => "/admin/infra/warm-pool",
+    form,
+    expected: operations,
+  })),
   // automation_center: event webhooks
   {
     name: "GET /admin/integrations/webhooks",
@@ -541,6 +565,13 @@ const MATRIX: Row[] = [
     method: "GET",
     path: () => `/admin/tenants/${tenant.id}/analytics`,
     params: id,
+    expected: { ...everyone("ok"), tenant_admin: 403 },
+  },
+  {
+    name: "GET /admin/integrations/analytics",
+    route: () => import("~/routes/admin+/integrations.analytics"),
+    method: "GET",
+    path: () => "/admin/integrations/analytics",
     expected: { ...everyone("ok"), tenant_admin: 403 },
   },
   // In this order, so the owner's walk ends with the login it created dropped again.

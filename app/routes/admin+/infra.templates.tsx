@@ -112,6 +112,11 @@ export default function InfraTemplates() {
     <Page
       title="Infra templates"
       description="What a tenant's deployment runs. Each save is a new version; an image upgrade moves a tenant only to a newer version marked tested."
+      actions={
+        <Link to="/admin/infra/warm-pool" className="text-sm text-brand-700 hover:underline">
+          Warm pool
+        </Link>
+      }
     >
       <Notice />
       {templates.length === 0 ? (

@@ -94,13 +94,16 @@ export default function TenantAnalytics() {
         </span>
       }
     >
-      {canOpenTenant ? (
-        <p className="mb-4 text-sm">
+      <p className="mb-4 flex gap-4 text-sm">
+        {canOpenTenant ? (
           <Link to={`/admin/tenants/${tenant.id}`} className="text-brand-700 hover:underline">
             ← {tenant.name}
           </Link>
-        </p>
-      ) : null}
+        ) : null}
+        <Link to="/admin/integrations/analytics" className="text-brand-700 hover:underline">
+          Every tenant&apos;s analytics
+        </Link>
+      </p>
       {result ? <Notice ok={result.ok}>{result.message}</Notice> : null}
       {result?.password ? (
         <div className="mb-6 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm" data-testid="analytics-password">

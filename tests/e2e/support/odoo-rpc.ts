@@ -30,6 +30,11 @@ async function jsonRpc<T>(url: string, service: string, method: string, args: un
   return body.result as T;
 }
 
+/** The databases the e2e platform's Odoo holds (the db service's `list`, which needs no login). */
+export async function odooDatabases(): Promise<string[]> {
+  return jsonRpc<string[]>((await standInsEnv()).ODOO_URL, "db", "list", []);
+}
+
 export async function odooSession(slug: string): Promise<OdooSession> {
   const env = await standInsEnv();
   const [connection] = await queryE2eDatabase<{

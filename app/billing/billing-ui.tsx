@@ -207,6 +207,23 @@ export function InvoiceDocument({ invoice }: { invoice: InvoiceDocumentProps }) 
   );
 }
 
+export type QuotaLine = { key: string; label: string; period: string | null; limit: number | null; used: number };
+
+/** Each quota of the plan against what is used of it now, as the enforcement counts it. */
+export function QuotaTable({ quotas, planName }: { quotas: QuotaLine[]; planName: string }) {
+  const columns: DataColumn<QuotaLine>[] = [
+    { header: "Quota", rowHeader: true, cell: (q) => `${q.label[0]!.toUpperCase()}${q.label.slice(1)}` },
+    { header: "Used", align: "right", cell: (q) => `${formatCount(q.used)}${q.period ? ` ${q.period}` : ""}` },
+    { header: "Plan allows", align: "right", cell: (q) => (q.limit === null ? "unlimited" : formatCount(q.limit)) },
+    {
+      header: "Left",
+      align: "right",
+      cell: (q) => (q.limit === null ? "—" : q.used >= q.limit ? <Badge tone="red">none left</Badge> : formatCount(q.limit - q.used)),
+    },
+  ];
+  return <DataTable variant="card" columns={columns} rows={quotas} rowKey={(q) => q.key} caption={`Usage against the ${planName} plan's quotas`} />;
+}
+
 export type UsageDay = {
   day: string;
   runs: number;

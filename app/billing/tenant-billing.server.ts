@@ -3,6 +3,7 @@ import { type TenantUsageDaily } from "~/generated/prisma/client";
 import { singaporeDate } from "~/utils/singapore-time";
 import { invoiceSummary } from "./invoices.server";
 import { listPlanChangeRequests } from "./plan-changes.server";
+import { quotaLines } from "./usage-counters.server";
 
 /** A metered day as JSON carries it. */
 export function usageDayRow(d: TenantUsageDaily) {
@@ -47,6 +48,7 @@ export async function tenantBilling(tenantId: string, options: { includeDrafts: 
     }),
     listPlanChangeRequests({ tenantId, take: 10 }),
   ]);
+  const quotas = await quotaLines(platformDb, tenantId);
   const usageDays = days.map(usageDayRow);
   const sum = (key: "runs" | "companiesEnriched" | "vendorCalls" | "vendorCostUsd" | "llmTokens" | "exports") => usageDays.reduce((s, d) => s + d[key], 0);
   const latest = usageDays.at(-1);
@@ -73,6 +75,7 @@ export async function tenantBilling(tenantId: string, options: { includeDrafts: 
       meteredAt: days.reduce<Date | null>((max, d) => (max && max > d.meteredAt ? max : d.meteredAt), null)?.toISOString() ?? null,
     },
     usageDays,
+    quotas,
     invoices: invoices.map(invoiceSummary),
     planChanges,
     nextInvoiceDate: next,

@@ -1,6 +1,6 @@
 import { type TenantTx } from "~/db.server";
 import { singaporeDate } from "~/utils/singapore-time";
-import { assertQuota, checkQuota, QUOTA_KEYS, type PlanQuotas, type QuotaKey } from "./quotas";
+import { assertQuota, checkQuota, QUOTA_KEYS, QUOTAS, type PlanQuotas, type QuotaKey } from "./quotas";
 
 /**
  * How much of each plan quota a workspace has used, counted from what the
@@ -104,4 +104,10 @@ export async function quotaRefusal(tx: TenantTx, tenantId: string, key: QuotaKey
   if (!plan || plan[key] === null) return null;
   const decision = checkQuota(plan, key, await COUNTERS[key](tx, tenantId, now));
   return decision.allowed ? null : decision.message;
+}
+
+/** Every quota of the plan beside what is used of it now, for the billing pages (no lock: a reading, not a decision). */
+export async function quotaLines(tx: TenantTx, tenantId: string, now = new Date()) {
+  const [plan, used] = await Promise.all([tenantPlan(tx, tenantId), quotaUsage(tx, tenantId, now)]);
+  return QUOTA_KEYS.map((key) => ({ key, label: QUOTAS[key].label, period: QUOTAS[key].period, limit: plan?.[key] ?? null, used: used[key] }));
 }

@@ -1,5 +1,6 @@
 import { invoiceSummary, toInvoiceDocument } from "~/billing/invoices.server";
 import { usageDayRow } from "~/billing/tenant-billing.server";
+import { quotaLines } from "~/billing/usage-counters.server";
 import { db } from "~/db.server";
 import { singaporeDate } from "~/utils/singapore-time";
 
@@ -15,7 +16,9 @@ export async function portalBilling(tenantId: string) {
     const plan = await tx.plan.findUnique({ where: { code: tenant.plan } });
     const days = await tx.tenantUsageDaily.findMany({ where: { day: { gte: new Date(`${month}-01`) } }, orderBy: { day: "asc" } });
     const invoices = await tx.invoice.findMany({ orderBy: [{ periodStart: "desc" }, { createdAt: "desc" }], take: 24 });
+    const quotas = await quotaLines(tx, tenantId);
     return {
+      quotas,
       plan: plan && {
         code: plan.code,
         name: plan.name,

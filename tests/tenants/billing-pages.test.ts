@@ -124,6 +124,8 @@ describe("invoices through the pages, the API and the portal", () => {
 
     const portal = await (await invoke(r.portalBilling.loader, appRequest("/app/portal/billing", { cookie: cookies.admin }))).json();
     expect(portal.invoices.map((i: { number: string }) => i.number)).toEqual([number]);
+    // Usage against the plan, counted as the quotas are enforced: one member of Growth's 50 seats.
+    expect(portal.quotas.find((q: { key: string }) => q.key === "seats")).toEqual({ key: "seats", label: "seats", period: null, limit: 50, used: 1 });
     const document = await (
       await invoke(r.portalInvoice.loader, appRequest(`/app/portal/billing/${invoiceId}`, { cookie: cookies.admin }), { invoiceId })
     ).json();
@@ -183,6 +185,13 @@ describe("invoices through the pages, the API and the portal", () => {
     expect(body.planChanges.map((c: { toPlan: string; status: string }) => [c.toPlan, c.status])).toEqual([["growth", "approved"]]);
     expect(body.planChanges[0]).not.toHaveProperty("proposedBySub");
     expect(body.monthToDate.from).toBe(`${thisMonth()}-01`);
+    expect(body.quotas.map((q: { key: string; limit: number | null }) => [q.key, q.limit])).toEqual([
+      ["runsPerDay", 100],
+      ["companiesPerMonth", 20000],
+      ["seats", 50],
+      ["lakeSources", 10],
+      ["exportsPerMonth", 5000],
+    ]);
     const missing = await invoke(r.api.loader, appRequest(`/api/tenants/not-a-uuid/billing`, { cookie: cookies.finance }), { id: "not-a-uuid" });
     expect(missing.status).toBe(404);
   });

@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { z } from "zod";
 import { requirePlatformUser, requireRole } from "~/auth/guards.server";
 import { BILLING_ROLES } from "~/auth/roles";
-import { BillingNotice, InvoiceTable, planChangeColumns, UsageDays } from "~/billing/billing-ui";
+import { BillingNotice, InvoiceTable, planChangeColumns, QuotaTable, UsageDays } from "~/billing/billing-ui";
 import { formatCents, previousMonth } from "~/billing/invoice";
 import { BillingError, draftMonthlyInvoice } from "~/billing/invoices.server";
 import { changePlanNow, decidePlanChange, proposePlanChange, withdrawPlanChange } from "~/billing/plan-changes.server";
@@ -182,6 +182,15 @@ export default function TenantBillingPage() {
             )}
           </div>
         ) : null}
+      </section>
+
+      <section aria-labelledby="quotas" className="mb-8">
+        <h2 id="quotas" className="mb-2 text-base font-semibold text-slate-900">
+          Quotas
+        </h2>
+        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+          <QuotaTable quotas={data.quotas} planName={plan?.name ?? tenant.plan} />
+        </div>
       </section>
 
       <section aria-labelledby="plan-changes" className="mb-8">

@@ -1,6 +1,6 @@
 import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { InvoiceTable, UsageDays } from "~/billing/billing-ui";
+import { InvoiceTable, QuotaTable, UsageDays } from "~/billing/billing-ui";
 import { formatCents } from "~/billing/invoice";
 import { EmptyState } from "~/components/ui/empty-state";
 import { Section } from "~/dashboard/section";
@@ -15,7 +15,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function PortalBilling() {
-  const { plan, usageDays, invoices } = useLoaderData<typeof loader>();
+  const { plan, quotas, usageDays, invoices } = useLoaderData<typeof loader>();
   return (
     <div className="space-y-6">
       <Section id="portal-plan-price" title="Plan">
@@ -28,6 +28,13 @@ export default function PortalBilling() {
           <p className="text-sm text-slate-700">Your plan is being set up; its prices appear here once it is.</p>
         )}
       </Section>
+      {plan ? (
+        <Section id="portal-quotas" title="Usage against your plan">
+          <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+            <QuotaTable quotas={quotas} planName={plan.name} />
+          </div>
+        </Section>
+      ) : null}
       <Section id="portal-invoices" title="Invoices">
         {invoices.length === 0 ? (
           <EmptyState title="No invoices yet">Each month's invoice appears here once it is issued, early in the following month.</EmptyState>

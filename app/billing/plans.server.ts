@@ -2,6 +2,7 @@ import { z } from "zod";
 import { type Actor } from "~/audit.server";
 import { platformDb } from "~/db.server";
 import { log } from "~/logger.server";
+import { FEATURE_KEYS, type FeatureKey } from "./entitlements";
 import { QUOTA_KEYS, type QuotaKey } from "./quotas";
 
 /** "1,490.00" or "1490" → cents; refuses fractions of a cent and negatives. */
@@ -36,6 +37,11 @@ export const PlanForm = z.object({
   pricePerCompany: Money,
   active: z.enum(["on"]).optional(),
   ...(Object.fromEntries(QUOTA_KEYS.map((key) => [key, Quota])) as Record<QuotaKey, typeof Quota>),
+  // One checkbox per feature (`feature_tenant_sso=on`), so the form stays a flat record.
+  ...(Object.fromEntries(FEATURE_KEYS.map((key) => [`feature_${key}`, z.enum(["on"]).optional()])) as Record<
+    `feature_${FeatureKey}`,
+    z.ZodOptional<z.ZodEnum<{ on: "on" }>>
+  >),
 });
 
 /**
@@ -43,8 +49,16 @@ export const PlanForm = z.object({
  * request and the next draft; issued invoices keep their figures).
  */
 export async function savePlan(form: z.output<typeof PlanForm>, actor: Actor) {
-  const { code, monthlyPrice, pricePerCompany, active, ...rest } = form;
-  const data = { ...rest, monthlyPriceCents: monthlyPrice, pricePerCompanyCents: pricePerCompany, active: active === "on" };
+  const { code, name, description, monthlyPrice, pricePerCompany, active } = form;
+  const data = {
+    name,
+    description,
+    monthlyPriceCents: monthlyPrice,
+    pricePerCompanyCents: pricePerCompany,
+    active: active === "on",
+    features: FEATURE_KEYS.filter((key) => form[`feature_${key}`] === "on"),
+    ...(Object.fromEntries(QUOTA_KEYS.map((key) => [key, form[key]])) as Record<QuotaKey, number | null>),
+  };
   const existing = await platformDb.plan.findUnique({ where: { code }, select: { sortOrder: true } });
   const maxOrder = existing ? null : await platformDb.plan.aggregate({ _max: { sortOrder: true } });
   const plan = await platformDb.plan.upsert({

@@ -31,14 +31,24 @@ export function checkQuota(plan: PlanQuotas, key: QuotaKey, used: number, wanted
   };
 }
 
+/** Something the workspace's plan does not allow: a used-up quota (402) or a feature outside the plan (403), with the reason. */
+export class PlanRefusal extends Error {
+  constructor(
+    readonly status: 402 | 403,
+    message: string,
+  ) {
+    super(message);
+    this.name = "PlanRefusal";
+  }
+}
+
 /** A refused quota, answered with HTTP 402 Payment Required and its message. */
-export class QuotaExceededError extends Error {
-  readonly status = 402;
+export class QuotaExceededError extends PlanRefusal {
   constructor(
     readonly quota: QuotaKey,
     message: string,
   ) {
-    super(message);
+    super(402, message);
     this.name = "QuotaExceededError";
   }
 }

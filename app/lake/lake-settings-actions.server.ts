@@ -1,7 +1,7 @@
 import { redirect } from "@remix-run/node";
 import { type Actor } from "~/audit.server";
 import { isTenantAdmin } from "~/auth/roles";
-import { QuotaExceededError } from "~/billing/quotas";
+import { PlanRefusal } from "~/billing/quotas";
 import { type SettingsActionResult, type SettingsReply } from "~/settings/settings-action-result";
 import { SOURCE_LABEL } from "./data-page";
 import { type LakeSettingsIntent } from "./lake-settings-forms";
@@ -36,7 +36,7 @@ export async function lakeSettingsAction(
       try {
         consentUrl = await beginM365Consent(tenantId, actor);
       } catch (error) {
-        if (error instanceof QuotaExceededError) return { intent, ok: false, message: `Microsoft 365 was not connected. ${error.message}` };
+        if (error instanceof PlanRefusal) return { intent, ok: false, message: `Microsoft 365 was not connected. ${error.message}` };
         if (!(error instanceof SourceNotConnectedError)) throw error;
         return { intent, ok: false, message: `Microsoft 365 cannot be connected on this platform: ${error.message}` };
       }

@@ -1,3 +1,4 @@
+import { assertPlanFeature } from "~/billing/entitlements.server";
 import { assertWithinPlan } from "../billing/usage-counters.server";
 import { secretRing } from "../crypto/keys.server";
 import { open, seal } from "../crypto/secret-box.server";
@@ -113,11 +114,13 @@ export async function connectM365(
 
 /**
  * Connecting a source the workspace does not sync yet takes one of the
- * plan's data-lake sources: throws QuotaExceededError (402) when none is left
+ * plan's data-lake sources: throws QuotaExceededError (402) when none is left,
+ * and Microsoft 365 needs a plan that includes it (FeatureNotInPlanError, 403)
  * (reconnecting one already counted takes nothing). The workspace's own Odoo
  * is registered by the platform, counts, and is never refused.
  */
 export async function assertLakeSourceFree(tx: TenantTx, tenantId: string, source: LakeSource): Promise<void> {
+  if (source === "m365") await assertPlanFeature(tx, tenantId, "lake_m365");
   const current = await tx.lakeSource.findFirst({ where: { tenantId, source }, select: { status: true } });
   if (current && current.status !== "not_connected") return;
   await assertWithinPlan(tx, tenantId, "lakeSources");

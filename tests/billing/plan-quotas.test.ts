@@ -70,7 +70,8 @@ async function loadApp() {
 async function onPlan(tenantId: string, quotas: Partial<Omit<PlanQuotas, "code" | "name">>): Promise<string> {
   planCount += 1;
   const name = `Quota ${planCount}`;
-  await ws.platformDb.plan.create({ data: { code: `quota-${planCount}`, name, ...quotas } });
+  // Every feature included: these plans test quotas, not entitlements.
+  await ws.platformDb.plan.create({ data: { code: `quota-${planCount}`, name, features: ["tenant_sso", "analytics_hub", "lake_m365"], ...quotas } });
   await ws.platformDb.tenant.update({ where: { id: tenantId }, data: { plan: `quota-${planCount}` } });
   return name;
 }

@@ -181,7 +181,9 @@ describe("the control plane by role", () => {
       for (const who of ["finance", "owner"]) {
         const response = await invoke(app.billing, appRequest("/admin/billing", { cookie: cookies[who] }));
         const text = await response.text();
-        const data = JSON.parse(text) as { total: number; tenants: Array<Record<string, unknown>>; plans: Array<{ plan: string; tenants: number }> };
+        const { tenants: data } = JSON.parse(text) as {
+          tenants: { total: number; tenants: Array<Record<string, unknown>>; plans: Array<{ plan: string; tenants: number }> };
+        };
         expect(data.total).toBe(SEEDED + 1);
         expect(data.plans).toEqual([
           { plan: "growth", tenants: 1 },

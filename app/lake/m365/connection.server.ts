@@ -1,6 +1,7 @@
 import { resolveAlerts } from "~/alerts/alerts.server";
 import { recordAudit, type Actor } from "~/audit.server";
-import { QuotaExceededError } from "~/billing/quotas";
+import { planFeatureRefusal } from "~/billing/entitlements.server";
+import { PlanRefusal } from "~/billing/quotas";
 import { quotaRefusal } from "~/billing/usage-counters.server";
 import { secretRing } from "~/crypto/keys.server";
 import { db } from "~/db.server";
@@ -51,7 +52,8 @@ export async function m365Connection(tenantId: string): Promise<M365Connection> 
       select: { directoryId: true, status: true, statusDetail: true, checkedAt: true, connectedAt: true, connectedBy: true, clientId: true },
     });
     const counted = found !== null && found.status !== "not_connected";
-    return { row: found, quotaRefusal: counted ? null : await quotaRefusal(tx, tenantId, "lakeSources") };
+    const refusal = (await planFeatureRefusal(tx, tenantId, "lake_m365")) ?? (counted ? null : await quotaRefusal(tx, tenantId, "lakeSources"));
+    return { row: found, quotaRefusal: refusal };
   });
   return {
     directoryId: row?.directoryId ?? null,
@@ -119,8 +121,8 @@ export async function finishM365Consent(tenantId: string, actor: Actor, query: U
     await connectM365(tenantId, { directoryId: answer.directoryId, connectedBy: actor.email ?? actor.sub });
   } catch (error) {
     // Another source was connected while the admin was at Microsoft, and the plan has no room for this one.
-    if (!(error instanceof QuotaExceededError)) throw error;
-    await recordAudit(tenantId, actor, "lake.m365.refused", "m365", { quota: error.quota, reason: error.message });
+    if (!(error instanceof PlanRefusal)) throw error;
+    await recordAudit(tenantId, actor, "lake.m365.refused", "m365", { reason: error.message });
     return { outcome: "over_quota" };
   }
   await recordAudit(tenantId, actor, "lake.m365.connected", "m365", { directoryId: answer.directoryId });
@@ -160,7 +162,7 @@ export async function saveM365AppRegistration(
       appRegistration: { clientId: input.clientId, clientSecret },
     });
   } catch (error) {
-    if (error instanceof QuotaExceededError) return { ok: false, error: error.message, overQuota: true };
+    if (error instanceof PlanRefusal) return { ok: false, error: error.message, overQuota: true };
     throw error;
   }
   await recordAudit(tenantId, actor, "lake.m365.app_registration_saved", "m365", { directoryId: input.directoryId, clientId: input.clientId, secretKept });

@@ -33,7 +33,7 @@ export function consentNotice(code: string | null, error: string | null): { ok: 
     case "over_quota":
       return {
         ok: false,
-        message: `Microsoft 365 was not connected: the workspace's plan has no data-lake source left. ${UNCHANGED} Ask your administrator to change the plan.`,
+        message: `Microsoft 365 was not connected: the workspace's plan does not include it, or has no data-lake source left. ${UNCHANGED} Ask your administrator to change the plan.`,
       };
     case "bad_state":
       return { ok: false, message: `That answer did not come from a Connect of this workspace. ${UNCHANGED}` };

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { requirePlatformUser, requireRole } from "~/auth/guards.server";
 import { BILLING_ROLES } from "~/auth/roles";
 import { BillingNotice, InvoiceTable, planChangeColumns, type PlanChangeRow } from "~/billing/billing-ui";
+import { FEATURE_KEYS, FEATURES, type FeatureKey } from "~/billing/entitlements";
 import { formatCents, INVOICE_STATUSES, monthPeriod, previousMonth } from "~/billing/invoice";
 import { BillingError, draftInvoicesForMonth, listInvoices } from "~/billing/invoices.server";
 import { decidePlanChange, listPlanChangeRequests, withdrawPlanChange } from "~/billing/plan-changes.server";
@@ -288,6 +289,11 @@ function Plans({ plans }: { plans: PlanRow[] }) {
     { header: "Monthly", align: "right", cell: (p) => formatCents(p.monthlyPriceCents, p.currency) },
     { header: "Per company", align: "right", cell: (p) => formatCents(p.pricePerCompanyCents, p.currency) },
     ...QUOTA_KEYS.map((key) => ({ header: QUOTAS[key].label, align: "right" as const, cell: (p: PlanRow) => (p[key] === null ? "unlimited" : p[key]) })),
+    {
+      header: "Includes",
+      cellClassName: "text-slate-700",
+      cell: (p) => (p.features.length ? p.features.map((f) => FEATURES[f as FeatureKey] ?? f).join("; ") : "none of the extras"),
+    },
   ];
   return (
     <section aria-labelledby="plans" className="mb-8">
@@ -348,6 +354,15 @@ function PlanEditor({ plans, errors }: { plans: PlanRow[]; errors?: Record<strin
           errors={errors?.description}
           inputProps={{ name: "description", defaultValue: basis?.description }}
         />
+        <fieldset className="sm:col-span-2">
+          <legend className="text-sm font-medium text-slate-700">Includes</legend>
+          {FEATURE_KEYS.map((key) => (
+            <label key={key} className="mt-1 flex items-center gap-2 text-sm text-slate-700">
+              <input type="checkbox" name={`feature_${key}`} defaultChecked={basis?.features.includes(key) ?? false} /> {FEATURES[key][0]!.toUpperCase()}
+              {FEATURES[key].slice(1)}
+            </label>
+          ))}
+        </fieldset>
         <label className="flex items-center gap-2 text-sm text-slate-700">
           <input type="checkbox" name="active" defaultChecked={basis?.active ?? true} /> Offered to new and existing tenants
         </label>

@@ -1,8 +1,9 @@
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { requirePlatformUser, requireRole } from "~/auth/guards.server";
 import { ANALYTICS_VIEW_ROLES, canOperateTenants } from "~/auth/roles";
+import { planFeatureRefusal } from "~/billing/entitlements.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field } from "~/components/forms";
 import { Badge } from "~/components/ui/badge";
@@ -47,7 +48,7 @@ type ActionResult = { ok: boolean; message: string; password?: string; user?: st
 
 const Intent = z.object({ intent: z.enum(["enable", "rotate", "revoke", "dashboard"]) });
 
-export async function action({ request, params }: ActionFunctionArgs): Promise<ActionResult> {
+export async function action({ request, params }: ActionFunctionArgs): Promise<ActionResult | ReturnType<typeof data<ActionResult>>> {
   const viewer = await requirePlatformUser(request, ANALYTICS_VIEW_ROLES);
   requireRole(request, viewer, ["platform_owner"]);
   const tenant = await tenantOf(params);
@@ -59,6 +60,8 @@ export async function action({ request, params }: ActionFunctionArgs): Promise<A
     case "enable":
     case "rotate": {
       if (tenant.status === "decommissioned") return { ok: false, message: "This workspace is decommissioned: it gets no analytics login." };
+      const refusal = await planFeatureRefusal(platformDb, tenant.id, "analytics_hub");
+      if (refusal) return data({ ok: false, message: refusal }, { status: 403 });
       const { password, roleName } = await setAnalyticsPassword(tenant.id, actor);
       return { ok: true, message: "Copy the password now: it is not stored and is shown only this once.", password, user: roleName };
     }

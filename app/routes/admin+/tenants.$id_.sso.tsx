@@ -1,6 +1,6 @@
 import { type FieldMetadata, getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
 import { z } from "zod";
@@ -18,6 +18,7 @@ import {
 } from "~/auth/tenant-sso/providers.server";
 import { RoleFields } from "~/auth/tenant-sso/role-fields";
 import { IdentityProviderForm, type SsoActionResult } from "~/auth/tenant-sso/sso-form";
+import { planFeatureRefusal } from "~/billing/entitlements.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, SelectField } from "~/components/forms";
 import { Badge } from "~/components/ui/badge";
@@ -58,7 +59,7 @@ const SECRET = ["clientSecret"];
 
 const Intent = z.object({ intent: z.enum(["save", "remove", "test"]) });
 
-export async function action({ request, params }: ActionFunctionArgs): Promise<SsoActionResult | Response> {
+export async function action({ request, params }: ActionFunctionArgs): Promise<SsoActionResult | Response | ReturnType<typeof data<SsoActionResult>>> {
   const viewer = await requirePlatformUser(request, TENANT_OPERATIONS_ROLES);
   const tenant = await tenantOf(params);
   const formData = await request.formData();
@@ -70,6 +71,8 @@ export async function action({ request, params }: ActionFunctionArgs): Promise<S
       requireRole(request, viewer, ["platform_owner"]);
       const submission = parseWithZod(formData, { schema: IdentityProviderForm });
       if (submission.status !== "success") return { ok: false, message: "Check the fields below.", submission: submission.reply({ hideFields: SECRET }) };
+      const refusal = await planFeatureRefusal(platformDb, tenant.id, "tenant_sso");
+      if (refusal) return data({ ok: false, message: refusal, submission: submission.reply({ hideFields: SECRET }) }, { status: 403 });
       try {
         await saveIdentityProvider(tenant.id, submission.value, actor);
       } catch (error) {

@@ -25,6 +25,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       currency: plan.currency,
       monthly_price_cents: plan.monthlyPriceCents,
       price_per_company_cents: plan.pricePerCompanyCents,
+      features: plan.features,
       quotas: {
         runs_per_day: plan.runsPerDay,
         companies_per_month: plan.companiesPerMonth,

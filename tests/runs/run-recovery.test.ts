@@ -60,6 +60,11 @@ async function waitersOn(table: string): Promise<number> {
   return rows[0]!.n;
 }
 
+async function advisoryWaiters(): Promise<number> {
+  const { rows } = await locker.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`);
+  return rows[0]!.n;
+}
+
 /** Starts a worker child, lets it run into the lock on `table` (once `reached` holds), and kills it there. */
 async function killWorkerBlockedOn(table: string, start: () => Promise<unknown>, reached: () => Promise<boolean> = async () => true) {
   const release = await lockTable(table);
@@ -162,10 +167,11 @@ describe("two full runs started at once", () => {
   it("gives one run; the other starts are told it is active", async () => {
     const { startRun, RunAlreadyActiveError } = await import("~/runs/start-run.server");
     const tenantId = await newTenant("start-race");
-    // Every start has passed its "is a run active?" check before any of them inserts.
+    // Every start has passed its "is a run active?" check before any of them inserts: the first waits on
+    // icp_rules, the others on the plan's quota lock, which is taken after the check.
     const release = await lockTable("icp_rules");
     const starts = Array.from({ length: 4 }, () => startRun(tenantId, { kind: "manual", actor: null, options: { limit: 1 } }));
-    await waitFor(async () => (await waitersOn("icp_rules")) >= 4, { what: "every start to pass its check" });
+    await waitFor(async () => (await waitersOn("icp_rules")) >= 1 && (await advisoryWaiters()) >= 3, { what: "every start to pass its check" });
     await release();
     const results = await Promise.allSettled(starts);
     const started = results.filter((r) => r.status === "fulfilled").map((r) => (r as PromiseFulfilledResult<{ runId: string }>).value.runId);

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { Unauthorized, VendorError, RateLimited, Unavailable, QuotaExceeded } from "./errors.server";
 import { parseBody, parseRetryAfter, vendorRequest, withQuery, type FetchLike } from "./http.server";
-import { createCallLimiter, systemClock, type Clock } from "./rate-limit.server";
+import { inProcessLimiters, systemClock, vendorLimitKey, type CallLimiterFactory, type Clock } from "./rate-limit.server";
 
 /** Our verification status for an address, whatever vendor produced it. */
 export type EmailVerificationStatus = "verified" | "invalid" | "catch_all" | "unknown" | "do_not_mail";
@@ -28,6 +28,8 @@ export type ZeroBounceConfig = {
   /** Server-side wait per batch, 10–120 s. */
   batchTimeoutS?: number;
   timeoutMs?: number;
+  /** Where the batch-call window is kept; by default in this process (workers share theirs through Postgres). */
+  limiters?: CallLimiterFactory;
   clock?: Clock;
   fetch?: FetchLike;
 };
@@ -74,7 +76,7 @@ export function createZeroBounceClient(config: ZeroBounceConfig) {
   const batchSize = Math.min(200, Math.max(1, config.batchSize ?? 200));
   const clock = config.clock ?? systemClock;
   // Two seconds of slack: ZeroBounce counts arrivals, and a slow first call can arrive late.
-  const limiter = createCallLimiter(config.batchCallsPerMinute ?? 5, 62_000, clock);
+  const limiter = (config.limiters ?? inProcessLimiters(clock))(vendorLimitKey("zerobounce-batch", config.apiKey), config.batchCallsPerMinute ?? 5, 62_000);
   const batchTimeoutS = config.batchTimeoutS ?? 70;
 
   async function get(path: string, query: Record<string, string>) {

@@ -6,8 +6,8 @@ import { createApifyClient } from "~/vendors/apify.server";
 import { vendorConfigs } from "~/vendors/config.server";
 import { createLlmClient } from "~/vendors/llm.server";
 import { createLushaClient } from "~/vendors/lusha.server";
-import { createTavilyClient } from "~/vendors/tavily.server";
 import { sharedCallLimiters, sharedLimits } from "~/vendors/shared-limits.server";
+import { createTavilyClient } from "~/vendors/tavily.server";
 import { createZeroBounceClient } from "~/vendors/zerobounce.server";
 
 /**

@@ -55,9 +55,7 @@ describe("run event notifications", () => {
       }),
     );
     const notes = await drain();
-    expect(notes.sort((x, y) => x.run_id.localeCompare(y.run_id))).toEqual(
-      [a, b].sort().map((runId) => ({ tenant_id: tenantId, run_id: runId })),
-    );
+    expect(notes.sort((x, y) => x.run_id.localeCompare(y.run_id))).toEqual([a, b].sort().map((runId) => ({ tenant_id: tenantId, run_id: runId })));
   });
 
   it("folds a transaction's step logs for one run into one notification, and still wakes each run", async () => {

@@ -67,7 +67,12 @@ describe("shared call windows", () => {
     await Promise.all(Array.from({ length: 16 }, (_, i) => (i % 2 ? caller("a", a) : caller("b", b))));
 
     expect(grants.length).toBeGreaterThanOrEqual(target);
-    expect(busiestWindow(grants.map((g) => g.at), windowMs)).toBe(limit);
+    expect(
+      busiestWindow(
+        grants.map((g) => g.at),
+        windowMs,
+      ),
+    ).toBe(limit);
     expect(grants.some((g) => g.by === "a") && grants.some((g) => g.by === "b")).toBe(true);
     expect(refusals).toBeGreaterThan(0);
     // The row keeps only the window's worth of grant times.

@@ -34,18 +34,16 @@ export function createSharedLimits(db: LimitsDb, clock: Pick<Clock, "sleep"> = s
       SELECT ${key}::text, ARRAY[c.now], ${token}::text, c.now FROM (SELECT clock_timestamp()::timestamptz(3) AS now) c
       ON CONFLICT (key) DO UPDATE SET
         grants = CASE
-          WHEN (cardinality(l.grants) < ${limit}::int OR l.grants[cardinality(l.grants) - ${limit}::int + 1] <= EXCLUDED.updated_at - ${windowMs}::int * interval '1 millisecond')
-            AND (l.next_at IS NULL OR l.next_at <= EXCLUDED.updated_at)
+          WHEN cardinality(l.grants) < ${limit}::int OR l.grants[cardinality(l.grants) - ${limit}::int + 1] <= EXCLUDED.updated_at - ${windowMs}::int * interval '1 millisecond'
           -- A claim that waited for the row lock carries an earlier time than the grant before it: grants stay in order.
           THEN (l.grants || greatest(EXCLUDED.updated_at, l.grants[cardinality(l.grants)]))[greatest(cardinality(l.grants) + 2 - ${limit}::int, 1):]
           ELSE l.grants END,
         holder = CASE
-          WHEN (cardinality(l.grants) < ${limit}::int OR l.grants[cardinality(l.grants) - ${limit}::int + 1] <= EXCLUDED.updated_at - ${windowMs}::int * interval '1 millisecond')
-            AND (l.next_at IS NULL OR l.next_at <= EXCLUDED.updated_at)
+          WHEN cardinality(l.grants) < ${limit}::int OR l.grants[cardinality(l.grants) - ${limit}::int + 1] <= EXCLUDED.updated_at - ${windowMs}::int * interval '1 millisecond'
           THEN EXCLUDED.holder ELSE l.holder END,
         updated_at = EXCLUDED.updated_at
       RETURNING holder = ${token}::text AS granted, grants[cardinality(grants)] AS last,
-        greatest(grants[cardinality(grants) - ${limit}::int + 1] + ${windowMs}::int * interval '1 millisecond', next_at) AS free_at, updated_at AS now`;
+        grants[cardinality(grants) - ${limit}::int + 1] + ${windowMs}::int * interval '1 millisecond' AS free_at, updated_at AS now`;
     const row = rows[0]!;
     if (row.granted) return { granted: true, at: row.last };
     return { granted: false, waitMs: Math.max(1, (row.free_at?.getTime() ?? row.now.getTime()) - row.now.getTime() + 1) };

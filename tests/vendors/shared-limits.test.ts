@@ -161,6 +161,37 @@ describe("shared host politeness", () => {
     ]);
   });
 
+  it("follows a redirect back to the host this process holds, and waits for a host another process holds", async () => {
+    const [mine, theirs] = [newProcess(), newProcess()];
+    const shared = mine.hostGate(30_000);
+    let askedForTarget: () => void = () => {};
+    const asked = new Promise<void>((resolve) => (askedForTarget = resolve));
+    const gate = createPoliteness({
+      minDelayMs: 50,
+      maxCrawlDelayS: 10,
+      concurrency: 4,
+      shared: {
+        ...shared,
+        acquire(host) {
+          if (host === "target.example.sg") askedForTarget();
+          return shared.acquire(host);
+        },
+      },
+    });
+    const other = await theirs.hostGate(30_000).acquire("target.example.sg");
+    let hopDone = false;
+    await gate.schedule("home.example.sg", async () => {
+      // http → https on the same host: the lease is this process's own, so it does not wait for itself.
+      await gate.follow("home.example.sg", "HOME.example.sg");
+      const hop = gate.follow("home.example.sg", "target.example.sg").then(() => (hopDone = true));
+      await asked;
+      expect(hopDone).toBe(false);
+      await other.release(0);
+      await hop;
+    });
+    expect(hopDone).toBe(true);
+  });
+
   it("lets a lease left by a dead process run out, then grants the host", async () => {
     const [dead, alive] = [newProcess(), newProcess()];
     const held = await dead.claimLease("host:orphan.example.sg", 150);

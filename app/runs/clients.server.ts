@@ -10,6 +10,9 @@ import { sharedCallLimiters, sharedLimits } from "~/vendors/shared-limits.server
 import { createTavilyClient } from "~/vendors/tavily.server";
 import { createZeroBounceClient } from "~/vendors/zerobounce.server";
 
+// A host lease outlives the longest fetch by this much, so a crashed worker's lease still ends.
+const HOST_LEASE_SLACK_MS = 30_000;
+
 /**
  * The lead engine's outside world, one instance per worker process: the
  * crawler (its robots cache is shared by every job in the process) and a
@@ -19,14 +22,11 @@ import { createZeroBounceClient } from "~/vendors/zerobounce.server";
  * them together. A vendor without a key is simply absent and its stage is
  * skipped.
  */
-const HOST_LEASE_SLACK_MS = 30_000;
-
 export function leadEngineClients() {
   return singleton("lead-engine-clients", () => {
     const config = env();
     const vendors = vendorConfigs(config);
     const settings = crawlerSettings(config);
-    // A host lease outlives the longest fetch, so a crashed worker's lease still ends.
     const sharedHosts = sharedLimits().hostGate(settings.totalTimeoutMs + HOST_LEASE_SLACK_MS);
     const limiters = sharedCallLimiters();
     return {

@@ -10,6 +10,8 @@ export const systemClock: Clock = {
 export type CallLimiter = {
   /** Resolves when a call may be sent; callers are served in order. */
   take(): Promise<void>;
+  /** The vendor blocked the key: no call is sent (by any process sharing the window) for `ms` from now. */
+  pause(ms: number): Promise<void>;
 };
 
 /**
@@ -37,9 +39,14 @@ export const inProcessLimiters =
  */
 export function createCallLimiter(limit: number, windowMs: number, clock: Clock): CallLimiter {
   const sent: number[] = [];
+  let pausedUntil = 0;
   const acquire = async () => {
     for (;;) {
       const now = clock.now();
+      if (now < pausedUntil) {
+        await clock.sleep(pausedUntil - now);
+        continue;
+      }
       while (sent.length && sent[0]! <= now - windowMs) sent.shift();
       if (sent.length < limit) {
         sent.push(now);
@@ -48,17 +55,20 @@ export function createCallLimiter(limit: number, windowMs: number, clock: Clock)
       await clock.sleep(sent[0]! + windowMs - now + 1);
     }
   };
-  return inOrder(acquire);
+  return {
+    take: inOrder(acquire),
+    async pause(ms) {
+      pausedUntil = Math.max(pausedUntil, clock.now() + ms);
+    },
+  };
 }
 
 /** Serves `acquire` to one caller at a time, in the order they asked. */
-export function inOrder(acquire: () => Promise<unknown>): CallLimiter {
+export function inOrder(acquire: () => Promise<unknown>): () => Promise<void> {
   let chain: Promise<void> = Promise.resolve();
-  return {
-    take(): Promise<void> {
-      const next = chain.then(acquire).then(() => undefined);
-      chain = next.catch(() => undefined);
-      return next;
-    },
+  return () => {
+    const next = chain.then(acquire).then(() => undefined);
+    chain = next.catch(() => undefined);
+    return next;
   };
 }

@@ -34,16 +34,18 @@ export function createSharedLimits(db: LimitsDb, clock: Pick<Clock, "sleep"> = s
       SELECT ${key}::text, ARRAY[c.now], ${token}::text, c.now FROM (SELECT clock_timestamp()::timestamptz(3) AS now) c
       ON CONFLICT (key) DO UPDATE SET
         grants = CASE
-          WHEN cardinality(l.grants) < ${limit}::int OR l.grants[cardinality(l.grants) - ${limit}::int + 1] <= EXCLUDED.updated_at - ${windowMs}::int * interval '1 millisecond'
+          WHEN (cardinality(l.grants) < ${limit}::int OR l.grants[cardinality(l.grants) - ${limit}::int + 1] <= EXCLUDED.updated_at - ${windowMs}::int * interval '1 millisecond')
+            AND (l.next_at IS NULL OR l.next_at <= EXCLUDED.updated_at)
           -- A claim that waited for the row lock carries an earlier time than the grant before it: grants stay in order.
           THEN (l.grants || greatest(EXCLUDED.updated_at, l.grants[cardinality(l.grants)]))[greatest(cardinality(l.grants) + 2 - ${limit}::int, 1):]
           ELSE l.grants END,
         holder = CASE
-          WHEN cardinality(l.grants) < ${limit}::int OR l.grants[cardinality(l.grants) - ${limit}::int + 1] <= EXCLUDED.updated_at - ${windowMs}::int * interval '1 millisecond'
+          WHEN (cardinality(l.grants) < ${limit}::int OR l.grants[cardinality(l.grants) - ${limit}::int + 1] <= EXCLUDED.updated_at - ${windowMs}::int * interval '1 millisecond')
+            AND (l.next_at IS NULL OR l.next_at <= EXCLUDED.updated_at)
           THEN EXCLUDED.holder ELSE l.holder END,
         updated_at = EXCLUDED.updated_at
       RETURNING holder = ${token}::text AS granted, grants[cardinality(grants)] AS last,
-        grants[cardinality(grants) - ${limit}::int + 1] + ${windowMs}::int * interval '1 millisecond' AS free_at, updated_at AS now`;
+        greatest(grants[cardinality(grants) - ${limit}::int + 1] + ${windowMs}::int * interval '1 millisecond', next_at) AS free_at, updated_at AS now`;
     const row = rows[0]!;
     if (row.granted) return { granted: true, at: row.last };
     return { granted: false, waitMs: Math.max(1, (row.free_at?.getTime() ?? row.now.getTime()) - row.now.getTime() + 1) };
@@ -84,7 +86,7 @@ export function createSharedLimits(db: LimitsDb, clock: Pick<Clock, "sleep"> = s
     await db.$executeRaw`DELETE FROM rate_limits WHERE key = ${key}::text AND holder = ${token}::text`;
   }
 
-  /** Records a request made outside a lease: the next one waits `delayMs` from now. */
+  /** Nothing under `key` is granted before `delayMs` from now: a host's request made outside a lease, a vendor's block. */
   async function touch(key: string, delayMs: number): Promise<void> {
     await db.$executeRaw`
       INSERT INTO rate_limits AS l (key, next_at, updated_at)
@@ -120,13 +122,16 @@ export function createSharedLimits(db: LimitsDb, clock: Pick<Clock, "sleep"> = s
      * process costs one claim per opening of the window.
      */
     callLimiter(key: string, limit: number, windowMs: number): CallLimiter {
-      return inOrder(async () => {
-        for (;;) {
-          const claim = await claimCall(key, limit, windowMs);
-          if (claim.granted) return;
-          await clock.sleep(claim.waitMs);
-        }
-      });
+      return {
+        take: inOrder(async () => {
+          for (;;) {
+            const claim = await claimCall(key, limit, windowMs);
+            if (claim.granted) return;
+            await clock.sleep(claim.waitMs);
+          }
+        }),
+        pause: (ms) => touch(key, ms),
+      };
     },
 
     /** The crawler's per-host gate across processes: one request per host in flight, spaced by the host's delay. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { log } from "~/logger.server";
 import { Unauthorized, VendorError, RateLimited, Unavailable, QuotaExceeded } from "./errors.server";
 import { parseBody, parseRetryAfter, vendorRequest, withQuery, type FetchLike } from "./http.server";
 import { inProcessLimiters, systemClock, vendorLimitKey, type CallLimiterFactory, type Clock } from "./rate-limit.server";
@@ -56,6 +57,10 @@ const batchSchema = z.object({
   errors: z.array(z.looseObject({ error: z.string(), email_address: z.string().nullish() })).default([]),
 });
 
+/** After a breach of the batch limit ZeroBounce blocks the key for 10 minutes. */
+const KEY_BLOCK_MS = 10 * 60_000;
+const KEY_BLOCKED = /blocked/i;
+
 const creditsSchema = z.object({ Credits: z.coerce.number() });
 const bodyError = z.object({ error: z.string() });
 
@@ -103,7 +108,10 @@ export function createZeroBounceClient(config: ZeroBounceConfig) {
       });
       const body = parseBody("zerobounce", batchSchema, checked(res.status, res.body, res.headers), "validatebatch");
       const allFailed = body.errors.find((e) => (e.email_address ?? "").toLowerCase() === "all");
-      if (allFailed) return emails.map((email) => unknownFor(email, allFailed.error));
+      if (allFailed) {
+        if (KEY_BLOCKED.test(allFailed.error)) await waitOutBlock(KEY_BLOCK_MS);
+        return emails.map((email) => unknownFor(email, allFailed.error));
+      }
       const byAddress = new Map(body.email_batch.map((r) => [r.address.toLowerCase(), r]));
       const errors = new Map(body.errors.map((e) => [(e.email_address ?? "").toLowerCase(), e.error]));
       return emails.map((email) => {
@@ -112,9 +120,15 @@ export function createZeroBounceClient(config: ZeroBounceConfig) {
         return fromResult(email, r);
       });
     } catch (error) {
+      if (error instanceof RateLimited) await waitOutBlock(error.retryAfterMs ?? KEY_BLOCK_MS);
       // A failed call costs nothing: every address stays unknown and is retried next run.
       return emails.map((email) => unknownFor(email, error instanceof Error ? error.message : String(error)));
     }
+  }
+
+  /** Every process sharing the key sends nothing more until the block lifts: a call during it would only fail. */
+  async function waitOutBlock(ms: number) {
+    await limiter.pause(ms).catch((error: unknown) => log().warn({ err: error }, "zerobounce: could not share the key's block"));
   }
 
   return {

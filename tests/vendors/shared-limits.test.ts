@@ -96,6 +96,16 @@ describe("shared call windows", () => {
     expect((await a.claimCall("test:takers", limit, windowMs)).granted || (await b.claimCall("test:takers", limit, windowMs)).granted).toBe(false);
   });
 
+  it("holds every process back while a vendor has the key blocked", async () => {
+    const [a, b] = [newProcess(), newProcess()];
+    expect((await a.claimCall("test:blocked", 5, 62_000)).granted).toBe(true);
+    await a.callLimiter("test:blocked", 5, 62_000).pause(10 * 60_000);
+    const refused = await b.claimCall("test:blocked", 5, 62_000);
+    expect(refused.granted).toBe(false);
+    // The window alone would have granted it: the wait is the block's.
+    expect(refused.granted ? 0 : refused.waitMs).toBeGreaterThan(9 * 60_000);
+  });
+
   it("keys a vendor's window by a hash of its API key and keeps the row away from the app role", async () => {
     const sim = await startLlmSimulator({ apiKey: "sk-live-shared-window-secret" });
     try {

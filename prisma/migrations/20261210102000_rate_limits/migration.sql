@@ -9,8 +9,8 @@ CREATE TABLE "rate_limits" (
     -- Sliding-window limits: the times of the most recent grants, oldest first,
     -- at most as many as the window allows.
     "grants" TIMESTAMPTZ(3)[] NOT NULL DEFAULT '{}',
-    -- A host's next request starts no earlier than this (its spacing after
-    -- the last one).
+    -- Nothing is granted before this time: a host's spacing after its last
+    -- request, or a vendor's block of the key.
     "next_at" TIMESTAMPTZ(3),
     -- The claim token of the last grant, or of the lease in flight.
     "holder" TEXT,

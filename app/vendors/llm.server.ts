@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { log } from "~/logger.server";
 import { BadResponse, QuotaExceeded, RateLimited, Unauthorized, Unavailable, VendorError } from "./errors.server";
 import { parseBody, parseRetryAfter, vendorRequest, withQuery, type FetchLike } from "./http.server";
 import { inProcessLimiters, systemClock, vendorLimitKey, type CallLimiterFactory, type Clock } from "./rate-limit.server";
@@ -142,7 +143,14 @@ export function createLlmClient(config: LlmConfig) {
       timeoutMs: config.timeoutMs ?? 120_000,
       fetch: config.fetch,
     });
-    if (res.status !== 200) throw llmError(res.status, res.body, res.headers);
+    if (res.status !== 200) {
+      const error = llmError(res.status, res.body, res.headers);
+      // The account is over its limit for every process using the key: all of them hold back until it resets.
+      if (error instanceof RateLimited && error.retryAfterMs && limiter) {
+        await limiter.pause(error.retryAfterMs).catch((e: unknown) => log().warn({ err: e }, "llm: could not share the rate limit's reset"));
+      }
+      throw error;
+    }
     const parsed = parseBody("llm", completionSchema, res.body, "chat completion");
     const choice = parsed.choices[0]!;
     if (choice.message.refusal) throw new BadResponse("llm", `refused: ${choice.message.refusal}`, { code: "refusal" });

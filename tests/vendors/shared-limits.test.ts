@@ -6,8 +6,9 @@ import { db, platformDb } from "~/db.server";
 import { PrismaClient } from "~/generated/prisma/client";
 import { rationaleFor } from "~/scoring/rationale.server";
 import { scoreLead } from "~/scoring/score";
+import { RateLimited } from "~/vendors/errors.server";
 import { createLlmClient } from "~/vendors/llm.server";
-import { systemClock } from "~/vendors/rate-limit.server";
+import { systemClock, vendorLimitKey } from "~/vendors/rate-limit.server";
 import { createSharedLimits, type SharedLimits } from "~/vendors/shared-limits.server";
 import { startLlmSimulator } from "../sims/vendors/llm-sim";
 
@@ -106,6 +107,30 @@ describe("shared call windows", () => {
     expect(refused.granted ? 0 : refused.waitMs).toBeGreaterThan(9 * 60_000);
   });
 
+  it("holds every process back once the LLM account answers 429 with a reset time", async () => {
+    const sim = await startLlmSimulator({ apiKey: "sk-shared-reset", rpm: 1 });
+    try {
+      const [a, b] = [newProcess(), newProcess()];
+      const clientOf = (limits: SharedLimits) =>
+        createLlmClient({
+          baseUrl: `${sim.url}/v1`,
+          apiKey: "sk-shared-reset",
+          model: "gpt-4o-mini",
+          // Our window is wider than the account's here, so the account's 429 is what holds calls back.
+          requestsPerMinute: 100,
+          rateLimitRetries: 0,
+          limiters: (key, limit, windowMs) => limits.callLimiter(key, limit, windowMs),
+        });
+      await clientOf(a).llmText({ system: "s", user: "first rationale", maxTokens: 40 });
+      await expect(clientOf(a).llmText({ system: "s", user: "second rationale", maxTokens: 40 })).rejects.toBeInstanceOf(RateLimited);
+      const refused = await b.claimCall(vendorLimitKey("llm", "sk-shared-reset"), 100, 61_000);
+      expect(refused.granted).toBe(false);
+      expect(sim.stats.limitBreaches).toBe(1);
+    } finally {
+      await sim.close();
+    }
+  });
+
   it("keys a vendor's window by a hash of its API key and keeps the row away from the app role", async () => {
     const sim = await startLlmSimulator({ apiKey: "sk-live-shared-window-secret" });
     try {
@@ -119,10 +144,10 @@ describe("shared call windows", () => {
       });
       await llm.llmText({ system: "s", user: "a short rationale please", maxTokens: 40 });
       const { rows } = await owner.query<{ key: string; grants: Date[] }>("SELECT key, grants FROM rate_limits WHERE key LIKE 'llm:%'");
-      expect(rows).toHaveLength(1);
-      expect(rows[0]!.key).toMatch(/^llm:[0-9a-f]{64}$/);
-      expect(rows[0]!.key).not.toContain("sk-live");
-      expect(rows[0]!.grants).toHaveLength(1);
+      for (const row of rows) expect(row.key).toMatch(/^llm:[0-9a-f]{64}$/);
+      const mine = rows.find((r) => r.key === vendorLimitKey("llm", "sk-live-shared-window-secret"));
+      expect(mine?.grants).toHaveLength(1);
+      expect(rows.some((r) => r.key.includes("sk-live"))).toBe(false);
     } finally {
       await sim.close();
     }

@@ -8,6 +8,7 @@ import { singleton } from "~/singleton.server";
 import { vendorConfigs } from "~/vendors/config.server";
 import { VendorError } from "~/vendors/errors.server";
 import { createLlmClient, type LlmClient } from "~/vendors/llm.server";
+import { sharedCallLimiters } from "~/vendors/shared-limits.server";
 import { ChatCommandSchema, MAX_SHORTLIST_SIZE, type ChatCommand } from "./commands";
 
 /**
@@ -131,6 +132,7 @@ export async function routeWithLlm(llm: LlmClient, tenantId: string, text: strin
 export function chatLlm(): LlmClient | null {
   return singleton("chat-llm", () => {
     const config = vendorConfigs(env()).llm;
-    return config ? createLlmClient({ ...config, timeoutMs: 20_000 }) : null;
+    // The same key as the workers': its requests count against the one shared window.
+    return config ? createLlmClient({ ...config, timeoutMs: 20_000, limiters: sharedCallLimiters() }) : null;
   });
 }

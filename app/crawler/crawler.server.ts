@@ -1,7 +1,7 @@
 import { type CrawlerEnv, type CrawlerSettings } from "./config.server";
 import { crawlSite, type CrawlOptions, type CrawlResult } from "./crawl-site.server";
 import { discoverDomain, type DiscoveryResult } from "./domain-discovery.server";
-import { createPoliteness, type Clock, type Politeness } from "./politeness.server";
+import { createPoliteness, type Clock, type Politeness, type SharedHostGate } from "./politeness.server";
 import { createHostResolver, type DnsLookup, type HostResolver } from "./resolver.server";
 import { createRobotsCache, type RobotsCache } from "./robots.server";
 import { createSafeFetcher, type SafeFetcher } from "./safe-fetch.server";
@@ -16,6 +16,8 @@ export type CrawlerWiring = {
   schemes?: Array<"https" | "http">;
   lookup?: DnsLookup;
   clock?: Clock;
+  /** Per-host spacing shared with the other worker processes. */
+  sharedHosts?: SharedHostGate;
 };
 
 export type Crawler = {
@@ -60,6 +62,7 @@ export function createCrawler(settings: CrawlerSettings, wiring: CrawlerWiring):
     maxCrawlDelayS: settings.maxCrawlDelayS,
     concurrency: settings.concurrency,
     clock: wiring.clock,
+    shared: wiring.sharedHosts,
   });
   // robots.txt is fetched outside the per-host queue (it is consulted from inside queued
   // requests when they redirect), so it is recorded afterwards instead of queued.

@@ -17,6 +17,7 @@ import { createHash } from "node:crypto";
 import { type AppDb } from "~/db.server";
 import { log } from "~/logger.server";
 import { type LlmClient } from "~/vendors/llm.server";
+import { sharedLimits, type SharedLimits } from "~/vendors/shared-limits.server";
 import { RATIONALE_VERSION, rationaleFacts, rationalePrompt, templateRationale, tidyRationale, type RationaleFacts } from "./rationale-text";
 import { type LeadScoreResult } from "./score";
 import { estimatePromptTokens, withTokenBudget, type BudgetedCall } from "./token-budget.server";
@@ -42,6 +43,8 @@ export type RationaleDeps = {
   /** Completion cap per LLM call; the budget reserves it in full. */
   maxTokens?: number;
   now?: () => Date;
+  /** Where the single-flight leases are kept; by default the shared limits of every worker process. */
+  flights?: Pick<SharedLimits, "single">;
 };
 
 export const RATIONALE_MAX_TOKENS = 120;
@@ -53,34 +56,27 @@ export function rationaleCacheKey(facts: RationaleFacts): string {
   return createHash("sha256").update(material).digest("hex");
 }
 
-// Same-process callers with the same key wait for the first one's LLM answer instead of each paying for it.
-const inflight = new Map<string, Promise<void>>();
+/**
+ * How long a rationale's single-flight lease lasts if its holder dies: the LLM
+ * call may queue behind the shared requests-per-minute window and retry, so
+ * the lease is generous; a live holder ends it as soon as it is done.
+ */
+const RATIONALE_LEASE_MS = 15 * 60_000;
 
 export async function rationaleFor(deps: RationaleDeps, tenantId: string, scored: Pick<LeadScoreResult, "bucket" | "breakdown">): Promise<RationaleResult> {
   const facts = rationaleFacts(scored);
   const cacheKey = rationaleCacheKey(facts);
-  const cached = await readCache(deps.db, tenantId, cacheKey);
-  if (cached !== null) return { text: cached, source: "cache", tokens: 0, cacheKey };
+  const fromCache = async (): Promise<RationaleResult | null> => {
+    const cached = await readCache(deps.db, tenantId, cacheKey);
+    return cached === null ? null : { text: cached, source: "cache", tokens: 0, cacheKey };
+  };
+  const cached = await fromCache();
+  if (cached) return cached;
   if (!deps.llm) return { text: templateRationale(facts), source: "template", tokens: 0, cacheKey, fallback: "no_llm" };
-
-  const flight = `${tenantId}:${cacheKey}`;
-  const pending = inflight.get(flight);
-  if (pending) {
-    await pending;
-    const shared = await readCache(deps.db, tenantId, cacheKey);
-    if (shared !== null) return { text: shared, source: "cache", tokens: 0, cacheKey };
-  }
-  const work = generate({ ...deps, llm: deps.llm }, tenantId, facts, cacheKey);
-  const done = work.then(
-    () => undefined,
-    () => undefined,
-  );
-  inflight.set(flight, done);
-  try {
-    return await work;
-  } finally {
-    if (inflight.get(flight) === done) inflight.delete(flight);
-  }
+  const llm = deps.llm;
+  // Callers with the same key, in any worker process, wait for the first one's LLM answer instead of each paying for it.
+  const flights = deps.flights ?? sharedLimits();
+  return flights.single(`rationale:${tenantId}:${cacheKey}`, RATIONALE_LEASE_MS, fromCache, () => generate({ ...deps, llm }, tenantId, facts, cacheKey));
 }
 
 async function generate(

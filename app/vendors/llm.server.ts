@@ -1,7 +1,8 @@
 import { z } from "zod";
+import { log } from "~/logger.server";
 import { BadResponse, QuotaExceeded, RateLimited, Unauthorized, Unavailable, VendorError } from "./errors.server";
 import { parseBody, parseRetryAfter, vendorRequest, withQuery, type FetchLike } from "./http.server";
-import { createCallLimiter, systemClock, type Clock } from "./rate-limit.server";
+import { inProcessLimiters, systemClock, vendorLimitKey, type CallLimiterFactory, type Clock } from "./rate-limit.server";
 import { exponentialDelayMs, withRetries } from "./retry.server";
 
 export type LlmConfig = {
@@ -19,6 +20,8 @@ export type LlmConfig = {
    * flight, nor the account's token-per-minute limit.
    */
   rateLimitRetries?: number;
+  /** Where the requests-per-minute window is kept; by default in this process (workers share theirs through Postgres). */
+  limiters?: CallLimiterFactory;
   clock?: Clock;
   fetch?: FetchLike;
 };
@@ -116,7 +119,8 @@ export function createLlmClient(config: LlmConfig) {
   // Keeping under the account's requests-per-minute limit beats meeting its 429s
   // (refused requests count against the limit too). A request may reach the
   // server a little after it was given its slot, so the window has a second of slack.
-  const limiter = config.requestsPerMinute ? createCallLimiter(config.requestsPerMinute, 61_000, clock) : null;
+  const limiters = config.limiters ?? inProcessLimiters(clock);
+  const limiter = config.requestsPerMinute ? limiters(vendorLimitKey("llm", config.apiKey), config.requestsPerMinute, 61_000) : null;
 
   const retries = config.rateLimitRetries ?? 2;
 
@@ -139,7 +143,14 @@ export function createLlmClient(config: LlmConfig) {
       timeoutMs: config.timeoutMs ?? 120_000,
       fetch: config.fetch,
     });
-    if (res.status !== 200) throw llmError(res.status, res.body, res.headers);
+    if (res.status !== 200) {
+      const error = llmError(res.status, res.body, res.headers);
+      // The account is over its limit for every process using the key: all of them hold back until it resets.
+      if (error instanceof RateLimited && error.retryAfterMs && limiter) {
+        await limiter.pause(error.retryAfterMs).catch((e: unknown) => log().warn({ err: e }, "llm: could not share the rate limit's reset"));
+      }
+      throw error;
+    }
     const parsed = parseBody("llm", completionSchema, res.body, "chat completion");
     const choice = parsed.choices[0]!;
     if (choice.message.refusal) throw new BadResponse("llm", `refused: ${choice.message.refusal}`, { code: "refusal" });

@@ -1,7 +1,8 @@
 import { z } from "zod";
+import { log } from "~/logger.server";
 import { Unauthorized, VendorError, RateLimited, Unavailable, QuotaExceeded } from "./errors.server";
 import { parseBody, parseRetryAfter, vendorRequest, withQuery, type FetchLike } from "./http.server";
-import { createCallLimiter, systemClock, type Clock } from "./rate-limit.server";
+import { inProcessLimiters, systemClock, vendorLimitKey, type CallLimiterFactory, type Clock } from "./rate-limit.server";
 
 /** Our verification status for an address, whatever vendor produced it. */
 export type EmailVerificationStatus = "verified" | "invalid" | "catch_all" | "unknown" | "do_not_mail";
@@ -28,6 +29,8 @@ export type ZeroBounceConfig = {
   /** Server-side wait per batch, 10–120 s. */
   batchTimeoutS?: number;
   timeoutMs?: number;
+  /** Where the batch-call window is kept; by default in this process (workers share theirs through Postgres). */
+  limiters?: CallLimiterFactory;
   clock?: Clock;
   fetch?: FetchLike;
 };
@@ -54,6 +57,10 @@ const batchSchema = z.object({
   errors: z.array(z.looseObject({ error: z.string(), email_address: z.string().nullish() })).default([]),
 });
 
+/** After a breach of the batch limit ZeroBounce blocks the key for 10 minutes. */
+const KEY_BLOCK_MS = 10 * 60_000;
+const KEY_BLOCKED = /blocked/i;
+
 const creditsSchema = z.object({ Credits: z.coerce.number() });
 const bodyError = z.object({ error: z.string() });
 
@@ -74,7 +81,7 @@ export function createZeroBounceClient(config: ZeroBounceConfig) {
   const batchSize = Math.min(200, Math.max(1, config.batchSize ?? 200));
   const clock = config.clock ?? systemClock;
   // Two seconds of slack: ZeroBounce counts arrivals, and a slow first call can arrive late.
-  const limiter = createCallLimiter(config.batchCallsPerMinute ?? 5, 62_000, clock);
+  const limiter = (config.limiters ?? inProcessLimiters(clock))(vendorLimitKey("zerobounce-batch", config.apiKey), config.batchCallsPerMinute ?? 5, 62_000);
   const batchTimeoutS = config.batchTimeoutS ?? 70;
 
   async function get(path: string, query: Record<string, string>) {
@@ -101,7 +108,10 @@ export function createZeroBounceClient(config: ZeroBounceConfig) {
       });
       const body = parseBody("zerobounce", batchSchema, checked(res.status, res.body, res.headers), "validatebatch");
       const allFailed = body.errors.find((e) => (e.email_address ?? "").toLowerCase() === "all");
-      if (allFailed) return emails.map((email) => unknownFor(email, allFailed.error));
+      if (allFailed) {
+        if (KEY_BLOCKED.test(allFailed.error)) await waitOutBlock(KEY_BLOCK_MS);
+        return emails.map((email) => unknownFor(email, allFailed.error));
+      }
       const byAddress = new Map(body.email_batch.map((r) => [r.address.toLowerCase(), r]));
       const errors = new Map(body.errors.map((e) => [(e.email_address ?? "").toLowerCase(), e.error]));
       return emails.map((email) => {
@@ -110,9 +120,15 @@ export function createZeroBounceClient(config: ZeroBounceConfig) {
         return fromResult(email, r);
       });
     } catch (error) {
+      if (error instanceof RateLimited) await waitOutBlock(error.retryAfterMs ?? KEY_BLOCK_MS);
       // A failed call costs nothing: every address stays unknown and is retried next run.
       return emails.map((email) => unknownFor(email, error instanceof Error ? error.message : String(error)));
     }
+  }
+
+  /** Every process sharing the key sends nothing more until the block lifts: a call during it would only fail. */
+  async function waitOutBlock(ms: number) {
+    await limiter.pause(ms).catch((error: unknown) => log().warn({ err: error }, "zerobounce: could not share the key's block"));
   }
 
   return {

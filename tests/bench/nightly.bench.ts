@@ -19,6 +19,12 @@ import { benchDatabase, round } from "./bench-database";
  * critical-path lower bound: the slowest company's own chain of stage
  * latencies (website stages and contacts run side by side) plus one
  * verification batch — what no amount of parallelism could beat.
+ *
+ * With `--workers N` the pipeline runs in N worker processes of its own
+ * (each with `--concurrency` jobs), as N machines against one Postgres would:
+ * the vendor limits and per-host politeness they share live in Postgres. The
+ * JSON adds the vendor-limit breaches the simulators counted (must be 0) and
+ * the peak number of Postgres connections, sampled every 250 ms.
  */
 const { values: args } = parseArgs({
   options: {
@@ -26,8 +32,10 @@ const { values: args } = parseArgs({
     concurrency: { type: "string", default: "160" },
     profile: { type: "string", default: "realistic" },
     "fault-rate": { type: "string", default: "0" },
+    workers: { type: "string", default: "1" },
   },
 });
+const workers = Number(args.workers);
 const companies = Number(args.companies);
 const concurrency = Number(args.concurrency);
 
@@ -63,11 +71,12 @@ const world = spawn(
   ],
   { stdio: ["pipe", "pipe", "inherit"] },
 );
+let worldOut = "";
+world.stdout!.on("data", (chunk: Buffer) => (worldOut += chunk.toString()));
+const worldExited = new Promise<void>((resolve) => world.on("exit", () => resolve()));
 const envFile = await new Promise<string>((resolve, reject) => {
-  let buffered = "";
-  world.stdout!.on("data", (chunk: Buffer) => {
-    buffered += chunk.toString();
-    const match = buffered.match(/\{"ready":"([^"]+)"\}/);
+  world.stdout!.on("data", () => {
+    const match = worldOut.match(/\{"ready":"([^"]+)"\}/);
     if (match) resolve(match[1]!);
   });
   world.on("exit", (code) => reject(new Error(`dev world exited with ${code}`)));
@@ -94,7 +103,26 @@ await platformDb.tenantSettings.create({ data: { tenantId: tenant.id, odooPushMo
 // Every live company is a candidate: the benchmark is about the pipeline, not the ICP.
 await saveIcpRules(tenant.id, { sub: "bench", email: null }, { dailyCap: companies, scoreThresholds: { high: 85, medium: 65 } });
 
-const worker = await startWorker({ concurrency, pollInterval: 100, crontabFile: null });
+// One worker in this process, or N worker processes of their own.
+const worker = workers === 1 ? await startWorker({ concurrency, pollInterval: 100, crontabFile: null }) : null;
+const children = Array.from({ length: workers === 1 ? 0 : workers }, () =>
+  spawn("node_modules/.bin/tsx", ["tests/bench/nightly-worker.ts"], {
+    env: { ...process.env, BENCH_WORKER_CONCURRENCY: String(concurrency) },
+    stdio: ["ignore", "pipe", "inherit"],
+  }),
+);
+await Promise.all(
+  children.map(
+    (child) =>
+      new Promise<void>((resolve, reject) => {
+        child.stdout!.on("data", (chunk: Buffer) => chunk.toString().includes("ready") && resolve());
+        child.on("exit", (code) => reject(new Error(`a worker process exited with ${code}`)));
+      }),
+  ),
+);
+const connections = new pg.Client({ connectionString: database.ownerUrl });
+await connections.connect();
+let peakConnections = 0;
 const started = performance.now();
 const { runId } = await startRun(tenant.id, { kind: "manual", actor: null, options: { limit: companies } });
 let lastLine = 0;
@@ -108,8 +136,11 @@ for (;;) {
     lastLine = performance.now();
   }
   if (["succeeded", "failed", "cancelled"].includes(progress.status)) break;
+  const { rows } = await connections.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database()");
+  peakConnections = Math.max(peakConnections, rows[0]!.n);
   await new Promise((r) => setTimeout(r, 250));
 }
+await connections.end();
 const wall = (performance.now() - started) / 1000;
 
 const run = await db.$withTenant(tenant.id, (tx) => tx.run.findUniqueOrThrow({ where: { tenantId_id: { tenantId: tenant.id, id: runId } } }));
@@ -155,12 +186,32 @@ for (const s of metrics.latency_ms) console.log(`  ${s.stage.padEnd(10)} p50 ${S
 console.log(
   `domain ${metrics.domain_rate}, about ${metrics.about_rate}, email ${metrics.email_rate}, max bucket share ${metrics.max_bucket_share}, rationale cache ${metrics.rationale_cache_hit_rate}`,
 );
+await worker?.stop();
+await Promise.all(
+  children.map((child) => {
+    const exited = new Promise((resolve) => child.on("exit", resolve));
+    child.kill("SIGTERM");
+    return exited;
+  }),
+);
+// The simulators count every request that broke a vendor's own limit; the world reports them as it stops.
+world.kill("SIGTERM");
+await worldExited;
+const stopped = worldOut.match(/\{"stopped":(\{.*\})\}/);
+if (!stopped) throw new Error("the dev world stopped without reporting its counts");
+const breaches = (JSON.parse(stopped[1]!) as { limitBreaches: Record<string, number> }).limitBreaches;
+const vendorViolations = Object.values(breaches).reduce((sum, n) => sum + n, 0);
+console.log(`workers ${workers}, vendor-limit breaches ${JSON.stringify(breaches)}, peak Postgres connections ${peakConnections}`);
+
 console.log(
   JSON.stringify({
+    workers,
     companies: metrics.companies,
     wall_s: round(wall, 1),
     bound_s: round(bound, 1),
     ratio: round(wall / bound, 2),
+    vendor_violations: vendorViolations,
+    peak_connections: peakConnections,
     concurrency,
     apify_runs: apifyRuns,
     llm_calls: callsOf("llm"),
@@ -177,8 +228,6 @@ console.log(
   }),
 );
 
-await worker.stop();
-world.kill("SIGTERM");
 await db.$disconnect();
 await platformDb.$disconnect();
 await database.stop();

@@ -72,7 +72,8 @@ export function parsePrismaSchema(source: string): PrismaTable[] {
       let udtName = native ? NATIVE[native[1]!] : scalar;
       if (!udtName) throw new Error(`Unknown native type @db.${native![1]} on ${model}.${name}`);
       let precision: number | undefined;
-      if (udtName === "timestamp" || udtName === "timestamptz") precision = native?.[2] ? Number(native[2]) : 3;
+      // information_schema reports a precision for timestamp columns but not for arrays of them.
+      if (!list && (udtName === "timestamp" || udtName === "timestamptz")) precision = native?.[2] ? Number(native[2]) : 3;
       if (list) udtName = `_${udtName}`;
       const mapped = rest.match(/@map\("([^"]+)"\)/);
       columns.push({

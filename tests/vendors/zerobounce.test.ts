@@ -99,12 +99,24 @@ describe("ZeroBounce client against the simulator", () => {
     expect(clock.slept.length).toBeGreaterThan(0);
   });
 
-  it("shows why the limiter matters: the simulator blocks the key on the sixth call in a minute", async () => {
-    const { client, sim } = await setup({}, { batchCallsPerMinute: 100, batchSize: 10 });
+  it("shows why the limiter matters: the simulator blocks the key on the sixth call in a minute, and the client waits the block out", async () => {
+    const { client, sim, clock } = await setup({}, { batchCallsPerMinute: 100, batchSize: 10 });
     const out = await client.validateBatch(emails(70));
     expect(out.slice(0, 50).every((r) => r.status === "verified")).toBe(true);
-    expect(out.slice(50).every((r) => r.status === "unknown" && /blocked/.test(r.error ?? ""))).toBe(true);
+    expect(out.slice(50, 60).every((r) => r.status === "unknown" && /blocked/.test(r.error ?? ""))).toBe(true);
     expect(sim.blockedUntil()).toBeGreaterThan(0);
+    // No call while the key was blocked: the seventh went once the block had lifted.
+    expect(out.slice(60).every((r) => r.status === "verified")).toBe(true);
+    expect(sim.stats.limitBreaches).toBe(1);
+    expect(clock.now()).toBeGreaterThanOrEqual(sim.blockedUntil());
+  });
+
+  it("waits out a block answered in the body with HTTP 200 as well", async () => {
+    const { client, sim } = await setup({ blockedReply: "body200" }, { batchCallsPerMinute: 100, batchSize: 10 });
+    const out = await client.validateBatch(emails(80));
+    expect(out.slice(50, 60).every((r) => r.status === "unknown" && /blocked/.test(r.error ?? ""))).toBe(true);
+    expect(out.slice(60).every((r) => r.status === "verified")).toBe(true);
+    expect(sim.stats.limitBreaches).toBe(1);
   });
 
   it("marks every address unknown on a bad key instead of throwing", async () => {

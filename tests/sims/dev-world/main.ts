@@ -15,7 +15,8 @@ import { startDevWorld } from "./dev-world";
  *     [--fault-rate 0] [--base-port 4100] [--lusha-fallback] [--llm-model gpt-4o-mini]
  *
  * Writes the env for the platform's web and worker to --env-out (a JSON
- * object of strings), then prints one line {"ready":"<absolute env path>"}.
+ * object of strings), then prints one line {"ready":"<absolute env path>"},
+ * and on stopping one line {"stopped":{"limitBreaches":{…}}}.
  * Without --companies-file it serves the demo companies plus 300 synthetic
  * ones. Stops on SIGINT/SIGTERM or when stdin (a pipe from the runner)
  * closes. Logs go to stderr.
@@ -104,6 +105,10 @@ async function stop(reason: string) {
   if (stopping) return;
   stopping = true;
   log(`dev-world: stopping (${reason})`);
+  // For the runner (a benchmark): how often the platform broke a vendor's own rate limit. A runner that is gone reads nothing.
+  const { llm, zerobounce } = devWorld.vendors;
+  if (reason !== "stdin closed")
+    process.stdout.write(`${JSON.stringify({ stopped: { limitBreaches: { llm: llm.stats.limitBreaches, zerobounce: zerobounce.stats.limitBreaches } } })}\n`);
   await devWorld.close();
   // The env points at ports that are gone now.
   rmSync(envOut, { force: true });

@@ -23,6 +23,8 @@ export type SimStats = {
   items: number;
   byPath: Record<string, number>;
   faults: number;
+  /** Requests refused for breaking the account's own rate limit (not injected faults): what a client's limiter must prevent. */
+  limitBreaches: number;
 };
 
 export type SimRequest = {
@@ -74,7 +76,7 @@ export async function startSim(
   faultReply: (status: number) => SimReply,
 ): Promise<RunningSim> {
   const random = seededRandom(options.seed ?? 42);
-  const stats: SimStats = { calls: 0, items: 0, byPath: {}, faults: 0 };
+  const stats: SimStats = { calls: 0, items: 0, byPath: {}, faults: 0, limitBreaches: 0 };
   const server = http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);

@@ -50,6 +50,7 @@ export async function startLlmSimulator(options: LlmSimOptions = {}): Promise<Ru
         return openAiError(429, "You exceeded your current quota, please check your plan and billing details.", "insufficient_quota", "insufficient_quota");
       }
       if (!limiter.hit(key)) {
+        sim.stats.limitBreaches += 1;
         const wait = limiter.retryAfterS(key);
         return {
           ...openAiError(

@@ -73,6 +73,7 @@ export async function startZeroBounceSimulator(
         const body = (req.body ?? {}) as { api_key?: string; email_batch?: Array<{ email_address?: string }> };
         const t = now();
         if (t < blockedUntil || !batchWindow.hit(body.api_key ?? "")) {
+          sim.stats.limitBreaches += 1;
           if (t >= blockedUntil) blockedUntil = t + (options.blockMs ?? 10 * 60_000);
           const message = "Rate limit exceeded for validatebatch; this API key is blocked for 10 minutes.";
           return options.blockedReply === "body200"

@@ -1,0 +1,192 @@
+import { randomUUID } from "node:crypto";
+import { type HostLease, type SharedHostGate } from "~/crawler/politeness.server";
+import { platformDb } from "~/db.server";
+import { type PrismaClient } from "~/generated/prisma/client";
+import { log } from "~/logger.server";
+import { singleton } from "~/singleton.server";
+import { inOrder, systemClock, type CallLimiter, type CallLimiterFactory, type Clock } from "./rate-limit.server";
+
+/**
+ * Limits every worker process shares, kept in the `rate_limits` table: vendor
+ * call windows, per-host crawl spacing and single-flight leases. Each claim is
+ * one INSERT … ON CONFLICT DO UPDATE … RETURNING, so concurrent claims from
+ * any number of processes queue on the row's lock and each decides on the row
+ * its predecessor left. Time is the database's (clock_timestamp()), the one
+ * clock all machines share; a refused claim returns how long to wait.
+ */
+export type LimitsDb = Pick<PrismaClient, "$queryRaw" | "$executeRaw">;
+
+export type CallClaim = { granted: true; at: Date } | { granted: false; waitMs: number };
+export type LeaseClaim = { granted: true; token: string } | { granted: false; waitMs: number };
+
+/** A refused lease is asked again at most this long after, however long the lease may still run: holders usually finish early. */
+const LEASE_POLL_MS = 250;
+/** Host rows idle this long are deleted, now and then, so the table does not keep every host ever crawled. */
+const HOST_ROW_IDLE_MS = 10 * 60_000;
+const PRUNE_EVERY = 500;
+
+export function createSharedLimits(db: LimitsDb, clock: Pick<Clock, "sleep"> = systemClock) {
+  /** A slot of `limit` per sliding `windowMs` under `key`, or how long until the oldest grant in the window leaves it. */
+  async function claimCall(key: string, limit: number, windowMs: number): Promise<CallClaim> {
+    const token = randomUUID();
+    const rows = await db.$queryRaw<Array<{ granted: boolean; last: Date; free_at: Date | null; now: Date }>>`
+      INSERT INTO rate_limits AS l (key, grants, holder, updated_at)
+      SELECT ${key}::text, ARRAY[c.now], ${token}::text, c.now FROM (SELECT clock_timestamp()::timestamptz(3) AS now) c
+      ON CONFLICT (key) DO UPDATE SET
+        grants = CASE
+          WHEN (cardinality(l.grants) < ${limit}::int OR l.grants[cardinality(l.grants) - ${limit}::int + 1] <= EXCLUDED.updated_at - ${windowMs}::int * interval '1 millisecond')
+            AND (l.next_at IS NULL OR l.next_at <= EXCLUDED.updated_at)
+          -- A claim that waited for the row lock carries an earlier time than the grant before it: grants stay in order.
+          THEN (l.grants || greatest(EXCLUDED.updated_at, l.grants[cardinality(l.grants)]))[greatest(cardinality(l.grants) + 2 - ${limit}::int, 1):]
+          ELSE l.grants END,
+        holder = CASE
+          WHEN (cardinality(l.grants) < ${limit}::int OR l.grants[cardinality(l.grants) - ${limit}::int + 1] <= EXCLUDED.updated_at - ${windowMs}::int * interval '1 millisecond')
+            AND (l.next_at IS NULL OR l.next_at <= EXCLUDED.updated_at)
+          THEN EXCLUDED.holder ELSE l.holder END,
+        updated_at = EXCLUDED.updated_at
+      RETURNING holder = ${token}::text AS granted, grants[cardinality(grants)] AS last,
+        greatest(grants[cardinality(grants) - ${limit}::int + 1] + ${windowMs}::int * interval '1 millisecond', next_at) AS free_at, updated_at AS now`;
+    const row = rows[0]!;
+    if (row.granted) return { granted: true, at: row.last };
+    return { granted: false, waitMs: Math.max(1, (row.free_at?.getTime() ?? row.now.getTime()) - row.now.getTime() + 1) };
+  }
+
+  /** Holds `key` for at most `leaseMs` if nobody holds it and its spacing has passed; otherwise how long to wait before asking again. */
+  async function claimLease(key: string, leaseMs: number): Promise<LeaseClaim> {
+    const token = randomUUID();
+    const rows = await db.$queryRaw<Array<{ granted: boolean; busy_until: Date | null; next_at: Date | null; now: Date }>>`
+      INSERT INTO rate_limits AS l (key, holder, busy_until, updated_at)
+      SELECT ${key}::text, ${token}::text, c.now + ${leaseMs}::int * interval '1 millisecond', c.now
+      FROM (SELECT clock_timestamp()::timestamptz(3) AS now) c
+      ON CONFLICT (key) DO UPDATE SET
+        holder = CASE WHEN (l.busy_until IS NULL OR l.busy_until <= EXCLUDED.updated_at) AND (l.next_at IS NULL OR l.next_at <= EXCLUDED.updated_at)
+          THEN EXCLUDED.holder ELSE l.holder END,
+        busy_until = CASE WHEN (l.busy_until IS NULL OR l.busy_until <= EXCLUDED.updated_at) AND (l.next_at IS NULL OR l.next_at <= EXCLUDED.updated_at)
+          THEN EXCLUDED.busy_until ELSE l.busy_until END,
+        updated_at = EXCLUDED.updated_at
+      RETURNING holder = ${token}::text AS granted, busy_until, next_at, updated_at AS now`;
+    const row = rows[0]!;
+    if (row.granted) return { granted: true, token };
+    const now = row.now.getTime();
+    const busyMs = row.busy_until && row.busy_until.getTime() > now ? Math.min(row.busy_until.getTime() - now, LEASE_POLL_MS) : 0;
+    const spacingMs = row.next_at ? row.next_at.getTime() - now : 0;
+    return { granted: false, waitMs: Math.max(1, busyMs, spacingMs) };
+  }
+
+  /** Ends a lease; the next holder may start `delayMs` from now. */
+  async function releaseLease(key: string, token: string, delayMs: number): Promise<void> {
+    await db.$executeRaw`
+      UPDATE rate_limits SET holder = NULL, busy_until = NULL, updated_at = clock_timestamp(),
+        next_at = greatest(next_at, clock_timestamp() + ${delayMs}::int * interval '1 millisecond')
+      WHERE key = ${key}::text AND holder = ${token}::text`;
+  }
+
+  /** Ends a lease on one-off work and forgets its row. */
+  async function dropLease(key: string, token: string): Promise<void> {
+    await db.$executeRaw`DELETE FROM rate_limits WHERE key = ${key}::text AND holder = ${token}::text`;
+  }
+
+  /** Nothing under `key` is granted before `delayMs` from now: a host's request made outside a lease, a vendor's block. */
+  async function touch(key: string, delayMs: number): Promise<void> {
+    await db.$executeRaw`
+      INSERT INTO rate_limits AS l (key, next_at, updated_at)
+      SELECT ${key}::text, c.now + ${delayMs}::int * interval '1 millisecond', c.now FROM (SELECT clock_timestamp()::timestamptz(3) AS now) c
+      ON CONFLICT (key) DO UPDATE SET next_at = greatest(l.next_at, EXCLUDED.next_at), updated_at = EXCLUDED.updated_at`;
+  }
+
+  async function acquireLease(key: string, leaseMs: number): Promise<string> {
+    for (;;) {
+      const claim = await claimLease(key, leaseMs);
+      if (claim.granted) return claim.token;
+      await clock.sleep(claim.waitMs);
+    }
+  }
+
+  let releases = 0;
+  async function pruneIdleHosts(): Promise<void> {
+    await db.$executeRaw`
+      DELETE FROM rate_limits WHERE key LIKE 'host:%' AND holder IS NULL
+        AND updated_at < clock_timestamp() - ${HOST_ROW_IDLE_MS}::int * interval '1 millisecond'
+        AND (next_at IS NULL OR next_at < clock_timestamp())`;
+  }
+
+  return {
+    claimCall,
+    claimLease,
+    releaseLease,
+    dropLease,
+
+    /**
+     * A sliding-window limiter every process shares. Callers in this process
+     * queue in order and only the first asks the database, so a waiting
+     * process costs one claim per opening of the window.
+     */
+    callLimiter(key: string, limit: number, windowMs: number): CallLimiter {
+      return {
+        take: inOrder(async () => {
+          for (;;) {
+            const claim = await claimCall(key, limit, windowMs);
+            if (claim.granted) return;
+            await clock.sleep(claim.waitMs);
+          }
+        }),
+        pause: (ms) => touch(key, ms),
+      };
+    },
+
+    /** The crawler's per-host gate across processes: one request per host in flight, spaced by the host's delay. */
+    hostGate(leaseMs: number): SharedHostGate {
+      const keyOf = (host: string) => `host:${host.toLowerCase()}`;
+      return {
+        async acquire(host): Promise<HostLease> {
+          const key = keyOf(host);
+          const token = await acquireLease(key, leaseMs);
+          return {
+            async release(delayMs) {
+              await releaseLease(key, token, delayMs);
+              releases += 1;
+              if (releases % PRUNE_EVERY === 0) await pruneIdleHosts();
+            },
+          };
+        },
+        touch: (host, delayMs) => touch(keyOf(host), delayMs),
+      };
+    },
+
+    /**
+     * Runs `work` in at most one process at a time per key. A caller that
+     * finds the key held waits until it is free and calls `settled` first:
+     * when it returns a value (the other process's result, e.g. from a
+     * cache), that is the answer and `work` does not run.
+     */
+    async single<T>(key: string, leaseMs: number, settled: () => Promise<T | null>, work: () => Promise<T>): Promise<T> {
+      for (;;) {
+        const claim = await claimLease(key, leaseMs);
+        if (claim.granted) {
+          try {
+            // The previous holder may have finished between the caller's look and this claim.
+            return (await settled()) ?? (await work());
+          } finally {
+            await dropLease(key, claim.token).catch((error: unknown) => log().warn({ err: error, key }, "could not end a single-flight lease; it expires"));
+          }
+        }
+        await clock.sleep(claim.waitMs);
+        const done = await settled();
+        if (done !== null) return done;
+      }
+    },
+  };
+}
+
+export type SharedLimits = ReturnType<typeof createSharedLimits>;
+
+/** This process's handle on the shared limits, through the platform client (the table is platform data). */
+export function sharedLimits(): SharedLimits {
+  return singleton("shared-limits", () => createSharedLimits(platformDb));
+}
+
+/** Vendor clients' limiter factory in processes that share their vendor keys with others. */
+export function sharedCallLimiters(): CallLimiterFactory {
+  const limits = sharedLimits();
+  return (key, limit, windowMs) => limits.callLimiter(key, limit, windowMs);
+}

@@ -83,3 +83,23 @@ export async function tenantBilling(tenantId: string, options: { includeDrafts: 
 }
 
 export type TenantBilling = NonNullable<Awaited<ReturnType<typeof tenantBilling>>>;
+
+/** The billing line of `GET /api/tenants/:id`: plan, what is owed, an open plan change, the next invoice's date. */
+export async function billingSummary(tenantId: string) {
+  const [tenant, owed, openChange] = await Promise.all([
+    platformDb.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { plan: true } }),
+    platformDb.invoice.aggregate({ where: { tenantId, status: "issued" }, _count: { _all: true }, _sum: { totalCents: true } }),
+    platformDb.planChangeRequest.findFirst({ where: { tenantId, status: "proposed" }, select: { id: true, fromPlan: true, toPlan: true, createdAt: true } }),
+  ]);
+  const plan = await platformDb.plan.findUnique({ where: { code: tenant.plan }, select: { name: true, currency: true, monthlyPriceCents: true } });
+  return {
+    plan: tenant.plan,
+    plan_name: plan?.name ?? null,
+    currency: plan?.currency ?? null,
+    monthly_price_cents: plan?.monthlyPriceCents ?? null,
+    unpaid_invoices: owed._count._all,
+    unpaid_cents: Number(owed._sum.totalCents ?? 0n),
+    open_plan_change: openChange && { id: openChange.id, from: openChange.fromPlan, to: openChange.toPlan, proposed_at: openChange.createdAt.toISOString() },
+    next_invoice_date: monthOf(singaporeDate(new Date())).next,
+  };
+}

@@ -15,19 +15,20 @@ let otherId: string;
 const cookies: Record<string, string> = {};
 
 async function routes() {
-  const [overview, tenantPage, invoicePage, invoiceCsv, api, portalBilling, portalInvoice, portalCsv, invoices, db] = await Promise.all([
+  const [overview, tenantPage, invoicePage, invoiceCsv, api, tenantApi, portalBilling, portalInvoice, portalCsv, invoices, db] = await Promise.all([
     import("~/routes/admin+/billing"),
     import("~/routes/admin+/billing_.tenants.$id"),
     import("~/routes/admin+/billing_.invoices.$tenantId.$invoiceId"),
     import("~/routes/admin+/billing_.invoices.$tenantId.$invoiceId_.csv"),
     import("~/routes/api+/tenants.$id.billing"),
+    import("~/routes/api+/tenants.$id"),
     import("~/routes/app+/portal.billing"),
     import("~/routes/app+/portal.billing_.$invoiceId"),
     import("~/routes/app+/portal.billing_.$invoiceId_.csv"),
     import("~/billing/invoices.server"),
     import("~/db.server"),
   ]);
-  return { overview, tenantPage, invoicePage, invoiceCsv, api, portalBilling, portalInvoice, portalCsv, invoices, db };
+  return { overview, tenantPage, invoicePage, invoiceCsv, api, tenantApi, portalBilling, portalInvoice, portalCsv, invoices, db };
 }
 let r: Awaited<ReturnType<typeof routes>>;
 const thisMonth = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7);
@@ -192,6 +193,15 @@ describe("invoices through the pages, the API and the portal", () => {
       ["lakeSources", 10],
       ["exportsPerMonth", 5000],
     ]);
+    const summary = await (await invoke(r.tenantApi.loader, appRequest(`/api/tenants/${tenantId}`, { cookie: cookies.owner }), { id: tenantId })).json();
+    expect(summary.billing).toMatchObject({
+      plan: "growth",
+      plan_name: "Growth",
+      monthly_price_cents: 149_000,
+      unpaid_invoices: 0,
+      unpaid_cents: 0,
+      open_plan_change: null,
+    });
     const missing = await invoke(r.api.loader, appRequest(`/api/tenants/not-a-uuid/billing`, { cookie: cookies.finance }), { id: "not-a-uuid" });
     expect(missing.status).toBe(404);
   });

@@ -2,6 +2,7 @@ import { type LoaderFunctionArgs } from "@remix-run/node";
 import { requireViewer } from "~/auth/guards.server";
 import { canOperateTenants, isPlatformStaff } from "~/auth/roles";
 import { ssoSummary } from "~/auth/tenant-sso/providers.server";
+import { billingSummary } from "~/billing/tenant-billing.server";
 import { platformDb } from "~/db.server";
 import { apiError } from "~/http.server";
 import { analyticsSummary } from "~/tenants/analytics-hub.server";
@@ -25,12 +26,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         })
       : null;
   if (!tenant) return apiError(404, "not_found", "No such tenant");
-  // The workspace's own members see its status; the platform's staff also its latest operations, its SSO and its analytics login.
+  // The workspace's own members see its status; the platform's staff also its latest operations, its SSO, its analytics login and its billing.
   const operations = canOperateTenants(viewer.roles)
     ? {
         recent_operations: await recentOperations({ tenantId: tenant.id, limit: 5 }),
         sso: await ssoSummary(tenant.id),
         analytics: await analyticsSummary(tenant.id),
+        billing: await billingSummary(tenant.id),
       }
     : {};
   return Response.json({ ...tenant, provisioning: await provisioningStatus(tenant.id), ...operations });

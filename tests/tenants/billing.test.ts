@@ -95,6 +95,14 @@ describe("usage metering", () => {
     expect([day.runs, day.companiesEnriched]).toEqual([1, 3]);
   });
 
+  it("meters every workspace when none is named (the hourly job), storage included", async () => {
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    await billing.meterUsage({ from: today, to: today, storage: true });
+    const rows = await billing.platformDb.tenantUsageDaily.findMany({ where: { day: new Date(today), tenantId: { in: [tenantId, otherTenantId] } } });
+    expect(rows).toHaveLength(2);
+    expect(rows.every((r) => r.storageBytes > 0n)).toBe(true);
+  });
+
   it("measures today's storage from the workspace's rows", async () => {
     const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
     await billing.meterUsage({ from: today, to: today, tenantIds: [tenantId], storage: true });

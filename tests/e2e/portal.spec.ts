@@ -81,7 +81,7 @@ async function portalJourney(page: Page, browser: Browser, signedInState: Signed
   );
   await expect(page.getByTestId("portal-plan")).toHaveText(plan!.name ?? plan!.code);
   const tabs = page.getByRole("navigation", { name: "Portal sections" });
-  await expect(tabs.getByRole("link")).toHaveText(["Overview", "Modules", "SSO", "Support"]);
+  await expect(tabs.getByRole("link")).toHaveText(["Overview", "Billing", "Modules", "SSO", "Support"]);
   const [limits] = await queryE2eDatabase<{ runs_per_day: number | null }>(
     "SELECT p.runs_per_day FROM tenants t JOIN plans p ON p.code = t.plan WHERE t.slug = 'globex'",
   );

@@ -62,6 +62,8 @@ const baseEnv = z.object({
   WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /** Days a decommissioned tenant's data is kept (its export downloadable, nothing deleted yet) before it is purged for good. */
   DECOMMISSION_GRACE_DAYS: z.coerce.number().min(0).max(90).default(7),
+  /** The issuer printed on invoices (name, address, GST registration number), lines separated by "|"; frozen on each invoice when issued. */
+  INVOICE_ISSUER: z.string().trim().min(2).max(500).default("Nexius Leads"),
 });
 
 /** The platform's settings: the base above plus each integration's own fragment. */

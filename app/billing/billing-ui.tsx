@@ -90,6 +90,7 @@ export type InvoiceDocumentProps = Omit<InvoiceCsvInput, "lines"> & {
   voidReason: string | null;
   paymentReference: string | null;
   usage: Record<string, number>;
+  issuer: string[];
   lines: Array<InvoiceCsvInput["lines"][number] & { position: number }>;
 };
 
@@ -111,7 +112,13 @@ export function InvoiceDocument({ invoice }: { invoice: InvoiceDocumentProps }) 
         <div>
           <p className="text-xs uppercase tracking-wide text-slate-500">{invoice.status === "draft" ? "Draft invoice" : "Tax invoice"}</p>
           <h2 className="text-xl font-semibold text-slate-900">{invoice.number ?? "Not yet issued"}</h2>
-          <p className="text-sm text-slate-600">Nexius Leads</p>
+          <address className="text-sm not-italic text-slate-600">
+            {invoice.issuer.map((line) => (
+              <span key={line} className="block">
+                {line}
+              </span>
+            ))}
+          </address>
         </div>
         <dl className="grid grid-cols-[auto_auto] gap-x-4 gap-y-1 text-sm">
           <dt className="text-slate-500">Billed to</dt>

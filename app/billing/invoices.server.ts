@@ -1,5 +1,6 @@
 import { recordAudit, type Actor } from "~/audit.server";
 import { platformDb } from "~/db.server";
+import { env } from "~/env.server";
 import { Prisma } from "~/generated/prisma/client";
 import { singaporeDate } from "~/utils/singapore-time";
 import { draftInvoice, GST, monthPeriod, type InvoicePlan } from "./invoice";
@@ -136,7 +137,7 @@ async function transition(tenantId: string, invoiceId: string, data: Prisma.Invo
 }
 
 export async function issueInvoice(tenantId: string, invoiceId: string, actor: Actor) {
-  const invoice = await transition(tenantId, invoiceId, { status: "issued", issuedByEmail: actor.email ?? actor.sub });
+  const invoice = await transition(tenantId, invoiceId, { status: "issued", issuedByEmail: actor.email ?? actor.sub, issuer: env().INVOICE_ISSUER });
   await recordAudit(tenantId, actor, "invoice.issued", invoice.number, { invoiceId, totalCents: Number(invoice.totalCents) });
   return invoice;
 }
@@ -219,6 +220,8 @@ export function toInvoiceDocument(invoice: InvoiceWithLines) {
   return {
     ...invoiceSummary(invoice),
     usage: invoice.usage as Record<string, number>,
+    // A draft names who will issue it; an issued invoice, who did.
+    issuer: (invoice.issuer || env().INVOICE_ISSUER).split("|").map((line) => line.trim()),
     lines: invoice.lines.map((l) => ({
       position: l.position,
       kind: l.kind,

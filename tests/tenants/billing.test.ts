@@ -142,6 +142,7 @@ describe("invoices", () => {
     const issued = await billing.issueInvoice(tenantId, invoiceId, owner);
     expect(issued.number).toMatch(/^INV-\d{4}-00001$/);
     expect(issued.dueDate).not.toBeNull();
+    expect(issued.issuer).toBe("Nexius Leads");
     expect((await asWorkspace<{ number: string }>(tenantId, "SELECT number FROM invoices")).map((r) => r.number)).toEqual([issued.number]);
     expect(await asWorkspace(tenantId, "SELECT position FROM invoice_lines ORDER BY position")).toHaveLength(2);
     expect(await asWorkspace(otherTenantId, "SELECT id FROM invoices")).toEqual([]);
@@ -156,6 +157,9 @@ describe("invoices", () => {
       /lines of a issued invoice cannot change/,
     );
     await expect(billing.platformDb.$executeRaw`DELETE FROM invoices WHERE id = ${invoiceId}::uuid`).rejects.toThrow(/only drafts can be deleted/);
+    await expect(billing.platformDb.$executeRaw`UPDATE invoices SET issuer = 'Someone Else Pte Ltd' WHERE id = ${invoiceId}::uuid`).rejects.toThrow(
+      /its figures cannot change/,
+    );
     await expect(billing.draftMonthlyInvoice(tenantId, "2026-11", finance)).rejects.toThrow(/already invoiced as INV-\d{4}-00001 \(issued\)/);
   });
 

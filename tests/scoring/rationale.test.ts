@@ -7,6 +7,7 @@ import { tokenBudgetStatus } from "~/scoring/token-budget.server";
 import { singaporeDate } from "~/utils/singapore-time";
 import { createLlmClient } from "~/vendors/llm.server";
 import { startLlmSimulator, type LlmSimOptions } from "../sims/vendors/llm-sim";
+import { TYPICAL_LEAD_SIGNALS } from "../support/lead-signals";
 
 /**
  * Rationales against real Postgres (RLS through the application role) and
@@ -32,21 +33,7 @@ async function newTenant(budget?: number): Promise<string> {
 const NOW = new Date("2026-11-23T02:00:00Z");
 const now = () => NOW;
 
-const base: LeadSignals = {
-  icp: { match: "rules", ssicMatched: true, employeeRange: { min: 10, max: 200 } },
-  registry: { status: "Live Company", entityType: "Local Company", incorporatedOn: "2012-01-01" },
-  enrichment: {
-    domainConfidence: "high",
-    headcountEstimate: 45,
-    aboutTextPresent: true,
-    crawlStatus: "ok",
-    tavilyUsed: false,
-    productsCount: 2,
-    locationsIncludeSingapore: true,
-  },
-  contacts: { vendor: "available", roleQualified: 2, verifiedEmails: 1, unknownEmails: 0 },
-  asOf: "2026-11-23",
-};
+const base: LeadSignals = TYPICAL_LEAD_SIGNALS;
 
 type Patch = { [K in "icp" | "registry" | "enrichment" | "contacts"]?: Partial<LeadSignals[K]> };
 function scored(patch: Patch = {}): LeadScoreResult {

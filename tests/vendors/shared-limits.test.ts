@@ -11,6 +11,7 @@ import { createLlmClient } from "~/vendors/llm.server";
 import { systemClock, vendorLimitKey } from "~/vendors/rate-limit.server";
 import { createSharedLimits, type SharedLimits } from "~/vendors/shared-limits.server";
 import { startLlmSimulator } from "../sims/vendors/llm-sim";
+import { TYPICAL_LEAD_SIGNALS } from "../support/lead-signals";
 
 /**
  * The limits worker processes share through Postgres. Each "process" here is
@@ -246,21 +247,7 @@ describe("shared rationale single-flight", () => {
     try {
       const llm = createLlmClient({ baseUrl: `${sim.url}/v1`, apiKey: "sk-simulator", model: "gpt-4o-mini" });
       const tenant = await platformDb.tenant.create({ data: { slug: "shared-flight", name: "Shared flight", status: "active" } });
-      const scored = scoreLead({
-        icp: { match: "rules", ssicMatched: true, employeeRange: { min: 10, max: 200 } },
-        registry: { status: "Live Company", entityType: "Local Company", incorporatedOn: "2012-01-01" },
-        enrichment: {
-          domainConfidence: "high",
-          headcountEstimate: 45,
-          aboutTextPresent: true,
-          crawlStatus: "ok",
-          tavilyUsed: false,
-          productsCount: 2,
-          locationsIncludeSingapore: true,
-        },
-        contacts: { vendor: "available", roleQualified: 2, verifiedEmails: 1, unknownEmails: 0 },
-        asOf: "2026-11-23",
-      });
+      const scored = scoreLead(TYPICAL_LEAD_SIGNALS);
       const [a, b] = [newProcess(), newProcess()];
       const before = sim.stats.calls;
       const results = await Promise.all(

@@ -9,8 +9,9 @@ const plans = new Map<string, InvoicePlan>([
 
 describe("monthPeriod", () => {
   it("knows the length of each month, leap years included", () => {
-    expect(monthPeriod("2026-11")).toEqual({ periodStart: "2026-11-01", periodEnd: "2026-11-30", days: 30 });
-    expect(monthPeriod("2028-02")).toEqual({ periodStart: "2028-02-01", periodEnd: "2028-02-29", days: 29 });
+    expect(monthPeriod("2026-11")).toEqual({ periodStart: "2026-11-01", periodEnd: "2026-11-30", days: 30, nextStart: "2026-12-01" });
+    expect(monthPeriod("2028-02")).toEqual({ periodStart: "2028-02-01", periodEnd: "2028-02-29", days: 29, nextStart: "2028-03-01" });
+    expect(monthPeriod("2026-12").nextStart).toBe("2027-01-01");
     expect(() => monthPeriod("2026-13")).toThrow("not a month");
   });
 

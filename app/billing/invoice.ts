@@ -16,13 +16,14 @@ export type DailyCompanies = { day: string; companiesEnriched: number };
 export type DraftLine = { kind: "subscription" | "usage"; description: string; quantity: number; unitPriceCents: number; amountCents: number };
 export type DraftInvoice = { currency: string; lines: DraftLine[]; subtotalCents: number; taxCents: number; totalCents: number };
 
-/** "2026-11" → the month's first and last day. Throws on anything else. */
-export function monthPeriod(month: string): { periodStart: string; periodEnd: string; days: number } {
+/** "2026-11" → the month's first and last day, its length and the next month's first day. Throws on anything else. */
+export function monthPeriod(month: string): { periodStart: string; periodEnd: string; days: number; nextStart: string } {
   const match = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(month);
   if (!match) throw new Error(`not a month (YYYY-MM): ${month}`);
   const [year, monthIndex] = [Number(match[1]), Number(match[2])];
   const days = new Date(Date.UTC(year, monthIndex, 0)).getUTCDate();
-  return { periodStart: `${month}-01`, periodEnd: `${month}-${String(days).padStart(2, "0")}`, days };
+  const nextStart = monthIndex === 12 ? `${year + 1}-01-01` : `${year}-${String(monthIndex + 1).padStart(2, "0")}-01`;
+  return { periodStart: `${month}-01`, periodEnd: `${month}-${String(days).padStart(2, "0")}`, days, nextStart };
 }
 
 /** The month before the Singapore date `day`, as YYYY-MM. */

@@ -1,6 +1,7 @@
 import { platformDb } from "~/db.server";
 import { type TenantUsageDaily } from "~/generated/prisma/client";
 import { singaporeDate } from "~/utils/singapore-time";
+import { monthPeriod } from "./invoice";
 import { invoiceSummary } from "./invoices.server";
 import { listPlanChangeRequests } from "./plan-changes.server";
 import { quotaLines } from "./usage-counters.server";
@@ -20,13 +21,6 @@ export function usageDayRow(d: TenantUsageDaily) {
   };
 }
 
-/** The first and last day of the Singapore month `day` falls in, and the first day of the next. */
-function monthOf(day: string) {
-  const [year, month] = [Number(day.slice(0, 4)), Number(day.slice(5, 7))];
-  const next = month === 12 ? `${year + 1}-01-01` : `${year}-${String(month + 1).padStart(2, "0")}-01`;
-  return { first: `${day.slice(0, 7)}-01`, next };
-}
-
 /**
  * A workspace's billing panel (control plane, API and portal read the same):
  * its plan and what it costs, this month's metered usage by day, its
@@ -36,7 +30,7 @@ export async function tenantBilling(tenantId: string, options: { includeDrafts: 
   const tenant = await platformDb.tenant.findUnique({ where: { id: tenantId }, select: { id: true, name: true, slug: true, status: true, plan: true } });
   if (!tenant) return null;
   const today = singaporeDate(new Date());
-  const { first, next } = monthOf(today);
+  const { periodStart: first, nextStart: next } = monthPeriod(today.slice(0, 7));
   const [plan, plans, days, invoices, planChanges] = await Promise.all([
     platformDb.plan.findUnique({ where: { code: tenant.plan } }),
     platformDb.plan.findMany({ where: { active: true }, orderBy: { sortOrder: "asc" } }),
@@ -100,6 +94,6 @@ export async function billingSummary(tenantId: string) {
     unpaid_invoices: owed._count._all,
     unpaid_cents: Number(owed._sum.totalCents ?? 0n),
     open_plan_change: openChange && { id: openChange.id, from: openChange.fromPlan, to: openChange.toPlan, proposed_at: openChange.createdAt.toISOString() },
-    next_invoice_date: monthOf(singaporeDate(new Date())).next,
+    next_invoice_date: monthPeriod(singaporeDate(new Date()).slice(0, 7)).nextStart,
   };
 }

@@ -1,5 +1,6 @@
 import { type TenantTx } from "~/db.server";
 import { singaporeDate } from "~/utils/singapore-time";
+import { monthPeriod } from "./invoice";
 import { assertQuota, checkQuota, QUOTA_KEYS, QUOTAS, type PlanQuotas, type QuotaKey } from "./quotas";
 
 /**
@@ -21,9 +22,7 @@ export const EXPORT_AUDIT_ACTION = "export.downloaded";
 
 /** The Singapore month of an instant: its first day (for run dates) and its bounds as instants (for timestamps). */
 function singaporeMonth(now: Date) {
-  const [year, month] = singaporeDate(now).split("-").map(Number) as [number, number];
-  const first = `${year}-${String(month).padStart(2, "0")}-01`;
-  const next = month === 12 ? `${year + 1}-01-01` : `${year}-${String(month + 1).padStart(2, "0")}-01`;
+  const { periodStart: first, nextStart: next } = monthPeriod(singaporeDate(now).slice(0, 7));
   return { first, next, from: new Date(`${first}T00:00:00+08:00`), to: new Date(`${next}T00:00:00+08:00`) };
 }
 

@@ -158,21 +158,35 @@ function overdueByOwner(tx: TenantTx, query: FeedQuery): Promise<OverdueOwner[]>
     ORDER BY c.overdue DESC, u.name NULLS LAST`;
 }
 
-/** Done activities per rep per Singapore week (Monday first) over the last weeks, from the daily KPI facts. */
+/**
+ * Done activities per rep per Singapore week (Monday first) over the last
+ * weeks, from the daily KPI facts. Weeks are counted as whole days from the
+ * first Monday (date arithmetic, no time zone), and each rep comes back as one
+ * row of week numbers and counts: a few hundred rows instead of one per rep
+ * and week, and the names joined after the sums.
+ */
 async function weeklyVolume(tx: TenantTx, access: LakeAccess, filters: ActivityFilters, now: Date, name: (value: string | null) => string | null) {
   const weeks = recentWeeks(now);
-  const counts = await tx.$queryRaw<WeeklyCount[]>`
-    SELECT k.owner_id AS "ownerId", u.name AS "ownerName", date_trunc('week', k.day)::date::text AS week, sum(k.activities_done)::int AS done
-    FROM lake_kpi_daily k LEFT JOIN lake_users u ON u.id = k.owner_id
-    WHERE k.day >= ${weeks[0]}::date AND k.day < ${weeks.at(-1)}::date + 7 AND k.activities_done > 0
-      AND ${ownedBy(access.scope, Prisma.sql`k.owner_id`)}
-      AND ${filters.owner ? Prisma.sql`k.owner_id = ${filters.owner}::uuid` : Prisma.sql`TRUE`}
-      AND ${filters.team ? Prisma.sql`k.team_id = ${filters.team}::uuid` : Prisma.sql`TRUE`}
-    GROUP BY 1, 2, 3`;
-  return volumeGrid(
-    counts.map((count) => ({ ...count, ownerName: name(count.ownerName) })),
-    weeks,
+  const reps = await tx.$queryRaw<Array<{ ownerId: string | null; ownerName: string | null; weeks: number[]; done: number[] }>>`
+    SELECT c.owner_id AS "ownerId", u.name AS "ownerName", c.weeks, c.done
+    FROM (
+      SELECT owner_id, array_agg(week ORDER BY week) AS weeks, array_agg(done ORDER BY week) AS done
+      FROM (
+        SELECT k.owner_id, (k.day - ${weeks[0]}::date) / 7 AS week, sum(k.activities_done)::int AS done
+        FROM lake_kpi_daily k
+        WHERE k.day >= ${weeks[0]}::date AND k.day < ${weeks.at(-1)}::date + 7 AND k.activities_done > 0
+          AND ${ownedBy(access.scope, Prisma.sql`k.owner_id`)}
+          AND ${filters.owner ? Prisma.sql`k.owner_id = ${filters.owner}::uuid` : Prisma.sql`TRUE`}
+          AND ${filters.team ? Prisma.sql`k.team_id = ${filters.team}::uuid` : Prisma.sql`TRUE`}
+        GROUP BY 1, 2
+      ) per_week
+      GROUP BY owner_id
+    ) c
+    LEFT JOIN lake_users u ON u.id = c.owner_id`;
+  const counts: WeeklyCount[] = reps.flatMap((rep) =>
+    rep.weeks.map((week, i) => ({ ownerId: rep.ownerId, ownerName: name(rep.ownerName), week: weeks[week]!, done: rep.done[i]! })),
   );
+  return volumeGrid(counts, weeks);
 }
 
 /** The activity types the type filter offers, found by skipping through the type index (a probe per type). */

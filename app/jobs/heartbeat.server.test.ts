@@ -10,4 +10,10 @@ describe("mayReleaseDeadWorkers", () => {
     expect(mayReleaseDeadWorkers(now - 2 * HEARTBEAT_INTERVAL_MS, now)).toBe(false);
     expect(mayReleaseDeadWorkers(now - 3 * HEARTBEAT_INTERVAL_MS, now)).toBe(true);
   });
+
+  it("counts the intervals of the process's own heartbeat", () => {
+    const now = 1_000_000;
+    expect(mayReleaseDeadWorkers(now - 500, now, 250)).toBe(false);
+    expect(mayReleaseDeadWorkers(now - 750, now, 250)).toBe(true);
+  });
 });

@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import { db, platformDb } from "../db.server";
 
-/** Worker liveness: each worker process upserts its row every few seconds. */
+/** Worker liveness: each worker process upserts its row every few seconds (the default of `startWorker`'s `heartbeatMs`). */
 export const HEARTBEAT_INTERVAL_MS = 10_000;
 /** /readyz reports the worker down when no heartbeat is newer than this. */
 export const HEARTBEAT_FRESH_MS = 60_000;
@@ -19,10 +19,8 @@ export async function beat(workerId: string, startedAt: Date, graphileWorkerIds:
  * heartbeat is stale; the first process back must not take that for death and
  * unlock jobs the others are still running — they get three beats to show up.
  */
-export const RELEASE_AFTER_HEALTHY_MS = 3 * HEARTBEAT_INTERVAL_MS;
-
-export function mayReleaseDeadWorkers(healthySince: number | null, now: number): boolean {
-  return healthySince !== null && now - healthySince >= RELEASE_AFTER_HEALTHY_MS;
+export function mayReleaseDeadWorkers(healthySince: number | null, now: number, heartbeatMs = HEARTBEAT_INTERVAL_MS): boolean {
+  return healthySince !== null && now - healthySince >= 3 * heartbeatMs;
 }
 
 /**

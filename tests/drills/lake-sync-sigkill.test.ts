@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type WorkerHandle } from "~/jobs/worker.server";
 import { type OdooSession } from "~/odoo/client.server";
 import { seedDemoCrm, type OdooSimulator, type SimDatabase } from "../sims/odoo";
+import { DRILL_HEARTBEAT_MS } from "../support/drill-heartbeat";
 import { createTenantWithOdoo } from "../support/lead-push-fixtures";
 import { startCrmOdoo } from "../support/odoo-crm";
 import { waitFor } from "../support/wait-for";
@@ -56,7 +57,7 @@ describe("drill: the worker killed during a data-lake sync", () => {
 
     await platformDb.workerHeartbeat.updateMany({ data: { seenAt: new Date(Date.now() - 5 * 60_000) } });
     sim.faults.setLatency(0);
-    worker = await startWorker({ crontabFile: null, pollInterval: 100, concurrency: 2 });
+    worker = await startWorker({ crontabFile: null, pollInterval: 100, concurrency: 2, heartbeatMs: DRILL_HEARTBEAT_MS });
     const done = await waitFor(async () => ((await syncRun()).status === "running" ? null : syncRun()), { timeoutMs: 120_000, what: "the sync to finish" });
     expect(done).toMatchObject({ status: "succeeded", rejected: 0 });
     expect(done.attempts).toBeGreaterThanOrEqual(2);

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type WorkerHandle } from "~/jobs/worker.server";
+import { DRILL_HEARTBEAT_MS } from "../support/drill-heartbeat";
 import { startStandIns, type StandIns } from "../support/platform";
 import { waitFor } from "../support/wait-for";
 
@@ -50,7 +51,7 @@ describe("drill: the worker killed during provisioning", () => {
     // The dead process's heartbeat goes stale; a new worker releases its job once it has beaten for three intervals itself.
     await platformDb.workerHeartbeat.updateMany({ data: { seenAt: new Date(Date.now() - 5 * 60_000) } });
     standIns.odoo.faults.setLatency(0);
-    worker = await startWorker({ crontabFile: null, pollInterval: 100, concurrency: 2 });
+    worker = await startWorker({ crontabFile: null, pollInterval: 100, concurrency: 2, heartbeatMs: DRILL_HEARTBEAT_MS });
     const ready = await waitFor(async () => ((await provisioningStatus(tenant!.id))?.status === "ready" ? provisioningStatus(tenant!.id) : null), {
       timeoutMs: 120_000,
       what: "the workspace to be ready",

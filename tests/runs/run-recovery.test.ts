@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type DevWorld } from "../sims/dev-world/dev-world";
+import { DRILL_HEARTBEAT_MS } from "../support/drill-heartbeat";
 import { waitFor } from "../support/wait-for";
 import { startRunWorld } from "./run-world";
 
@@ -82,7 +83,7 @@ async function freshWorker() {
   const { platformDb } = await import("~/db.server");
   await platformDb.workerHeartbeat.updateMany({ data: { seenAt: new Date(Date.now() - 5 * 60_000) } });
   const { startWorker } = await import("~/jobs/worker.server");
-  const worker = await startWorker({ concurrency: 4, pollInterval: 50, crontabFile: null });
+  const worker = await startWorker({ concurrency: 4, pollInterval: 50, crontabFile: null, heartbeatMs: DRILL_HEARTBEAT_MS });
   stopWorker = worker.stop;
 }
 

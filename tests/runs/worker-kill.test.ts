@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type OdooSession } from "~/odoo/client.server";
 import { type DevWorld } from "../sims/dev-world/dev-world";
 import { type OdooSimulator } from "../sims/odoo";
+import { DRILL_HEARTBEAT_MS } from "../support/drill-heartbeat";
 import { waitFor } from "../support/wait-for";
 import { startRunWorld } from "./run-world";
 
@@ -58,7 +59,7 @@ describe("a worker killed mid-run", () => {
     // The dead process's heartbeat goes stale; a new worker releases its jobs once it has beaten for three intervals itself.
     await platformDb.workerHeartbeat.updateMany({ data: { seenAt: new Date(Date.now() - 5 * 60_000) } });
     const { startWorker } = await import("~/jobs/worker.server");
-    const worker = await startWorker({ concurrency: 8, pollInterval: 50, crontabFile: null });
+    const worker = await startWorker({ concurrency: 8, pollInterval: 50, crontabFile: null, heartbeatMs: DRILL_HEARTBEAT_MS });
     stopWorker = worker.stop;
 
     await waitFor(async () => (await runProgress(tenant.tenantId, runId))?.status === "succeeded", {

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
@@ -15,6 +16,10 @@ export default defineConfig({
   resolve: { alias: { "~": path.resolve("app") } },
   test: {
     pool: "forks",
+    // Vitest's default is one worker fewer than the CPUs (one on a 2-core CI
+    // machine); test files spend much of their time waiting on Postgres, the
+    // simulators and child processes, so one per CPU keeps them busy.
+    maxWorkers: availableParallelism(),
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: process.env.VITEST_JSON_OUTPUT ? ["default", ["json", { outputFile: process.env.VITEST_JSON_OUTPUT }]] : ["default"],

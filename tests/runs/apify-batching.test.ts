@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevWorld } from "../sims/dev-world/dev-world";
 import { type ApifySimRun } from "../sims/vendors/apify-sim";
 import { waitFor } from "../support/wait-for";
-import { startRunWorld } from "./run-world";
+import { startRunTenant, startRunWorld } from "./run-world";
 
 /**
  * The companies of one run share the company actor's lookups: a run over
@@ -11,29 +11,13 @@ import { startRunWorld } from "./run-world";
  * company is looked up. Counted at the simulator, not by the platform.
  */
 let world: DevWorld;
-let app: {
-  runs: typeof import("~/runs/start-run.server");
-  events: typeof import("~/runs/run-events.server");
-  worker: Awaited<ReturnType<typeof import("~/jobs/worker.server").startWorker>>;
-};
-let tenantId: string;
+let app: Awaited<ReturnType<typeof startRunTenant>>;
 
 beforeAll(async () => {
   world = await startRunWorld({ rows: 80 });
   // Batches of two; the long window only keeps a loaded machine from splitting a pair.
   Object.assign(process.env, { APIFY_BATCH_WINDOW_MS: "30000", APIFY_BATCH_MAX: "2" });
-  const db = await import("~/db.server");
-  const { saveIcpRules } = await import("~/icp/icp.server");
-  const { startWorker } = await import("~/jobs/worker.server");
-  const tenant = await db.platformDb.tenant.create({ data: { slug: "batch-co", name: "Batch Co", status: "active" } });
-  tenantId = tenant.id;
-  await db.platformDb.tenantSettings.create({ data: { tenantId, odooPushMode: "on_approval" } });
-  await saveIcpRules(tenantId, { sub: "test", email: null }, { dailyCap: 80 });
-  app = {
-    runs: await import("~/runs/start-run.server"),
-    events: await import("~/runs/run-events.server"),
-    worker: await startWorker({ concurrency: 4, pollInterval: 50, crontabFile: null }),
-  };
+  app = await startRunTenant("batch-co", { dailyCap: 80, concurrency: 4 });
 }, 120_000);
 
 afterAll(async () => {
@@ -43,8 +27,7 @@ afterAll(async () => {
 
 describe("Apify runs shared by the companies of one run", () => {
   it("looks four companies up in two company-actor runs", async () => {
-    const db = await import("~/db.server");
-    const rows = await db.platformDb.$queryRaw<Array<{ uen: string }>>`SELECT uen FROM staging_acra_companies ORDER BY uen`;
+    const rows = await app.db.platformDb.$queryRaw<Array<{ uen: string }>>`SELECT uen FROM staging_acra_companies ORDER BY uen`;
     const registry = new Set(rows.map((r) => r.uen));
     // On LinkedIn, and no team page: the website cannot stand in for the search.
     const companies = world.world
@@ -54,12 +37,12 @@ describe("Apify runs shared by the companies of one run", () => {
     expect(companies).toHaveLength(4);
     const simRuns = (world.vendors.apify as unknown as { runs: ApifySimRun[] }).runs;
     const before = simRuns.length;
-    const { runId } = await app.runs.startRun(tenantId, {
+    const { runId } = await app.runs.startRun(app.tenantId, {
       kind: "manual",
       actor: { sub: "test", email: "ops@test" },
       options: { uens: companies.map((c) => c.uen), includeRecent: true },
     });
-    await waitFor(async () => ["succeeded", "failed"].includes((await app.events.runProgress(tenantId, runId))?.status ?? ""), {
+    await waitFor(async () => ["succeeded", "failed"].includes((await app.events.runProgress(app.tenantId, runId))?.status ?? ""), {
       timeoutMs: 120_000,
       intervalMs: 100,
       what: "the run to finish",

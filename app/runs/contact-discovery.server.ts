@@ -84,6 +84,8 @@ export function discoverLinkedinContacts(
       flags: clients.apifyFlags,
       capGuard: dailyCapGuard(run.tenantId, clients.apifyDailyCap),
       onVendorCall: (call) => vendorCalls.push(call),
+      // The companies of one run share the company and profile actors' runs.
+      batchKey: run.runId,
     });
     await logContactVendorCalls(e, vendorCalls);
     const failed = result.outcome === "error" || result.outcome === "quota";
@@ -190,7 +192,8 @@ async function knownContacts(tenantId: string, uen: string): Promise<ContactFoun
 /**
  * Each Apify actor run gets its own event row (stage `contact_discovery`,
  * event `vendor_call`) with its status and duration, so an operator sees
- * which actor of the chain failed or was slow.
+ * which actor of the chain failed or was slow; a run another company of the
+ * batch started and paid for is marked `shared`.
  */
 async function logContactVendorCalls({ run, uen }: CompanyEnrichment, calls: ApifyVendorCall[]) {
   if (calls.length === 0) return;
@@ -204,7 +207,7 @@ async function logContactVendorCalls({ run, uen }: CompanyEnrichment, calls: Api
         status: call.ok ? "ok" : "error",
         tool: APIFY_LINKEDIN_VENDOR,
         durationMs: call.durationMs,
-        args: { actor: call.actorId },
+        args: { actor: call.actorId, ...(call.shared ? { shared: true } : {}) },
         message: call.error,
       });
     }

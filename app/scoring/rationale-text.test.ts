@@ -98,6 +98,16 @@ describe("rationaleFacts", () => {
     expect(rationaleFacts(b)).toEqual(rationaleFacts(a));
   });
 
+  it("keeps the three strongest reasons for the bucket and the two largest counter-points, the most a rationale names", () => {
+    const high = rationaleFacts(scoreLead(with_({ enrichment: { headcountEstimate: null, productsCount: 0, locationsIncludeSingapore: false } })));
+    expect(high.bucket).not.toBe("Low");
+    expect([high.strengths.length, high.gaps.length]).toEqual([3, 2]);
+    const low = rationaleFacts(scoreLead(with_({ enrichment: NO_SITE, contacts: { roleQualified: 0, verifiedEmails: 0 } })));
+    expect(low.bucket).toBe("Low");
+    expect(low.gaps).toHaveLength(3);
+    expect(low.strengths.length).toBeLessThanOrEqual(2);
+  });
+
   it("leaves out expected and uninformative signals", () => {
     const facts = rationaleFacts(scoreLead(base));
     const said = [...facts.strengths, ...facts.gaps].map((f) => f.feature);

@@ -6,8 +6,8 @@
  */
 import { type Bucket, type BreakdownItem, type Feature, type LeadScoreResult } from "./score";
 
-/** Bump when the phrases or the prompt change: cached texts written for the old wording stop matching. */
-export const RATIONALE_VERSION = 1;
+/** Bump when the phrases, the prompt or the facts it is given change: cached texts written for the old wording stop matching. */
+export const RATIONALE_VERSION = 2;
 export const RATIONALE_MAX_CHARS = 280;
 
 type Kind = "strength" | "gap";
@@ -73,6 +73,15 @@ export type RationaleFact = { feature: Feature; signal: string; text: string };
 /** What a rationale may say: the bucket, strengths (strongest first) and gaps (largest first). */
 export type RationaleFacts = { bucket: Bucket; strengths: RationaleFact[]; gaps: RationaleFact[] };
 
+/**
+ * Most reasons for the bucket, and most counter-points, a rationale names:
+ * two sentences of 280 characters hold no more. The facts stop there, so
+ * the LLM is asked, and the cache keyed, on exactly what the text can say —
+ * companies that differ only further down share one text.
+ */
+const MOST_REASONS = 3;
+const MOST_COUNTERPOINTS = 2;
+
 export function rationaleFacts(scored: Pick<LeadScoreResult, "bucket" | "breakdown">): RationaleFacts {
   const ranked = (kind: Kind, salience: (b: BreakdownItem) => number) =>
     scored.breakdown
@@ -81,10 +90,11 @@ export function rationaleFacts(scored: Pick<LeadScoreResult, "bucket" | "breakdo
       // Stable sort: equal salience keeps the breakdown's feature order.
       .sort((a, b) => salience(b.item) - salience(a.item))
       .map(({ item, phrase }) => ({ feature: item.feature, signal: item.signal, text: phrase.text }));
+  const low = scored.bucket === "Low";
   return {
     bucket: scored.bucket,
-    strengths: ranked("strength", (b) => b.weight * b.value),
-    gaps: ranked("gap", (b) => b.weight * (1 - b.value)),
+    strengths: ranked("strength", (b) => b.weight * b.value).slice(0, low ? MOST_COUNTERPOINTS : MOST_REASONS),
+    gaps: ranked("gap", (b) => b.weight * (1 - b.value)).slice(0, low ? MOST_REASONS : MOST_COUNTERPOINTS),
   };
 }
 
@@ -97,8 +107,8 @@ export function templateRationale(facts: RationaleFacts): string {
   const low = facts.bucket === "Low";
   const primary = (low ? facts.gaps : facts.strengths).map((f) => f.text);
   const secondary = (low ? facts.strengths : facts.gaps).map((f) => f.text);
-  let p = Math.min(3, primary.length);
-  let s = Math.min(2, secondary.length);
+  let p = primary.length;
+  let s = secondary.length;
   for (;;) {
     const text = compose(facts.bucket, primary.slice(0, p), secondary.slice(0, s));
     if (text.length <= RATIONALE_MAX_CHARS || (p <= 1 && s === 0)) return text;

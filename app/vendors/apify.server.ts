@@ -13,6 +13,13 @@ export type ApifyConfig = {
   employeesScraperMode?: string;
   /** Client-side deadline; the sync endpoint answers 408 itself after 300 s. */
   httpTimeoutMs?: number;
+  /**
+   * How long a company lookup or profile scrape waits for others of the same
+   * batch (see `DiscoverContactsInput.batchKey`) to share its actor run; 0 runs each alone.
+   */
+  batchWindowMs?: number;
+  /** Most companies whose lookups share one actor run. */
+  batchMax?: number;
   fetch?: FetchLike;
 };
 
@@ -29,6 +36,8 @@ const apifyErrorBody = z.object({
 export function createApifyClient(config: ApifyConfig) {
   return {
     config,
+    /** Batches still taking lookups, by batch key and actor (see sharedActorRun). */
+    openBatches: new Map<string, OpenBatch>(),
     /** Runs an Actor and returns its dataset items (one billed run per call). */
     async runActorSync(actorId: string, input: unknown, opts: { timeoutS?: number } = {}): Promise<unknown[]> {
       const url = withQuery(config.baseUrl, `/v2/acts/${encodeURIComponent(actorId)}/run-sync-get-dataset-items`, {
@@ -115,14 +124,22 @@ export type DiscoverContactsInput = {
   writeLine?: (line: string) => void;
   /** Told after every actor run, failed ones included, so each run is logged with its status and duration. */
   onVendorCall?: (call: ApifyVendorCall) => void;
+  /**
+   * Lookups with the same key (one nightly run: one tenant, one cap) that
+   * start within the client's `batchWindowMs` share the company actor's and
+   * the profile actor's runs; unset runs every actor for this company alone.
+   */
+  batchKey?: string;
 };
 
-export type ApifyVendorCall = { actorId: string; ok: boolean; durationMs: number; error?: string; errorName?: string };
+/** `shared`: the run was started and paid for by another company's lookup of the same batch. */
+export type ApifyVendorCall = { actorId: string; ok: boolean; durationMs: number; error?: string; errorName?: string; shared?: boolean };
 
 /** The vendor name the cap guard and `run_vendor_usage` rows use. */
 export const APIFY_LINKEDIN_VENDOR = "apify_linkedin";
 
 const linkedinCompanyItem = z.looseObject({
+  originalQuery: z.looseObject({ search: z.string().nullish() }).nullish(),
   linkedinUrl: z.string().nullish(),
   url: z.string().nullish(),
   name: z.string().nullish(),
@@ -215,11 +232,100 @@ export async function discoverContactsViaApify(input: DiscoverContactsInput): Pr
 
 /**
  * The company actor's input for a lookup by name. The actor takes names in
- * `searches`; its `companies` field is for LinkedIn URLs only
+ * `searches` (a list: one run looks up several companies, and each item it
+ * pushes carries the search it answers in `originalQuery.search`); its
+ * `companies` field is for LinkedIn URLs only
  * (https://github.com/HarvestAPI/apify-linkedin-company/blob/main/.actor/input_schema.json).
  */
-export function companyLookupInput(companyName: string): { searches: string[] } {
-  return { searches: [companyName] };
+export function companyLookupInput(...companyNames: string[]): { searches: string[] } {
+  return { searches: companyNames };
+}
+
+/** The profile actor's input: every URL in one run, each item naming its own `linkedinUrl`. */
+function profileScrapeInput(profileUrls: string[]) {
+  return { profileUrls, maxItems: profileUrls.length };
+}
+
+/** A batch's actor run that more lookups may still join; `close` starts it. */
+export type OpenBatch = { values: Set<string>; members: number; close: () => void; result: Promise<unknown[]> };
+
+/**
+ * Runs `actorId` for `values` — alone, or together with the lookups of other
+ * companies of the same batch that arrive within the client's window. The
+ * first lookup opens the batch and pays for the run (its cap unit, its call
+ * count); the others log it as shared. Returns the run's items and the values
+ * it was run for, so the caller can keep the items that answer its own.
+ */
+async function sharedActorRun(
+  ctx: ChainContext,
+  actorId: string,
+  values: string[],
+  input: (values: string[]) => unknown,
+): Promise<{ items: unknown[]; values: string[] }> {
+  const { client, batchKey } = ctx;
+  const windowMs = client.config.batchWindowMs ?? 0;
+  if (!batchKey || windowMs <= 0) return { items: await ctx.run(actorId, input(values)), values };
+  const key = `${batchKey}\u0000${actorId}`;
+  const open = client.openBatches.get(key);
+  if (open) {
+    for (const v of values) open.values.add(v);
+    open.members += 1;
+    if (open.members >= (client.config.batchMax ?? 10)) open.close();
+    const started = performance.now();
+    try {
+      const items = await open.result;
+      ctx.onVendorCall?.({ actorId, ok: true, durationMs: performance.now() - started, shared: true });
+      return { items, values: [...open.values] };
+    } catch (error) {
+      ctx.onVendorCall?.({
+        actorId,
+        ok: false,
+        durationMs: performance.now() - started,
+        error: describe(error),
+        errorName: (error as Error).name,
+        shared: true,
+      });
+      throw error;
+    }
+  }
+  let start!: () => void;
+  const closed = new Promise<void>((resolve) => (start = resolve));
+  const batch: OpenBatch = {
+    values: new Set(values),
+    members: 1,
+    close: () => {
+      // Later lookups open a new batch from here on.
+      if (client.openBatches.get(key) === batch) client.openBatches.delete(key);
+      clearTimeout(timer);
+      start();
+    },
+    result: closed.then(() => ctx.run(actorId, input([...batch.values]))),
+  };
+  const timer = setTimeout(batch.close, windowMs);
+  client.openBatches.set(key, batch);
+  return { items: await batch.result, values: [...batch.values] };
+}
+
+/** The company actor's items for one name of a shared run (all of them when the run was for that name alone). */
+function companyItemsFor(run: { items: unknown[]; values: string[] }, companyName: string) {
+  const items = parseItems(linkedinCompanyItem, run.items);
+  return run.values.length === 1 ? items : items.filter((c) => c.originalQuery?.search === companyName);
+}
+
+/** The profiles a shared profile run returned for these URLs. */
+function profilesFor(run: { items: unknown[]; values: string[] }, profileUrls: string[]): unknown[] {
+  if (run.values.length === profileUrls.length) return run.items;
+  const wanted = new Set(profileUrls);
+  return run.items.filter((item) => {
+    const p = profileItem.safeParse(item);
+    const url = p.success ? canonicalLinkedinUrl(p.data.linkedinUrl ?? p.data.profileUrl ?? p.data.url) : undefined;
+    return url !== undefined && wanted.has(url);
+  });
+}
+
+async function scrapeProfiles(ctx: ChainContext, profileUrls: string[]): Promise<unknown[]> {
+  if (profileUrls.length === 0) return [];
+  return profilesFor(await sharedActorRun(ctx, ctx.actors.profile, profileUrls, profileScrapeInput), profileUrls);
 }
 
 type ChainContext = DiscoverContactsInput & {
@@ -229,7 +335,8 @@ type ChainContext = DiscoverContactsInput & {
 };
 
 async function runChain(ctx: ChainContext): Promise<ApifyContact[]> {
-  const companies = parseItems(linkedinCompanyItem, await ctx.run(ctx.actors.company, companyLookupInput(ctx.companyName)));
+  const lookup = await sharedActorRun(ctx, ctx.actors.company, [ctx.companyName], (names) => companyLookupInput(...names));
+  const companies = companyItemsFor(lookup, ctx.companyName);
   const companyUrl = companies.map((c) => c.linkedinUrl ?? c.url).find((u): u is string => Boolean(u));
   ctx.write(`Apify company actor: company=${ctx.companyName} company_url=${companyUrl ?? ""}`);
   if (!companyUrl) throw new ChainFailed("company not found on LinkedIn");
@@ -241,7 +348,7 @@ async function runChain(ctx: ChainContext): Promise<ApifyContact[]> {
   if (employees.length === 0) throw new ChainFailed("no employees listed");
 
   const profileUrls = pickProfileUrls(employees, ctx, ctx.maxProfiles ?? 25);
-  const raw = profileUrls.length ? await ctx.run(ctx.actors.profile, { profileUrls, maxItems: profileUrls.length }) : [];
+  const raw = await scrapeProfiles(ctx, profileUrls);
   const contacts = keepQualified(raw, ctx, undefined);
   ctx.write(`Apify profile actor: requested=${profileUrls.length} received=${raw.length} filtered=${contacts.length}`);
   report(ctx, raw.length, contacts);
@@ -258,7 +365,7 @@ async function runQueryOnly(ctx: ChainContext): Promise<ApifyContact[]> {
     const found = parseItems(employeeItem, await ctx.run(ctx.actors.search, { queries, maxItems }));
     const profileUrls = uniqueUrls(found.map((e) => e.linkedinUrl ?? e.profileUrl)).slice(0, maxItems);
     requested = profileUrls.length;
-    raw = profileUrls.length ? await ctx.run(ctx.actors.profile, { profileUrls, maxItems: profileUrls.length }) : [];
+    raw = await scrapeProfiles(ctx, profileUrls);
   } else {
     raw = await ctx.run(ctx.actors.profile, { queries, maxItems });
   }

@@ -38,6 +38,10 @@ export const apifyEnv = z.object({
   /** Actor runs per tenant per day; each run consumes one unit before it starts. */
   APIFY_DAILY_CAP: z.coerce.number().int().min(0).default(300),
   APIFY_DEBUG_LOG_ITEMS: flag(false),
+  /** How long a company lookup waits for others of the same run to share its actor run; 0 runs each company alone. */
+  APIFY_BATCH_WINDOW_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  /** Most companies in one shared actor run (the employees actor's own batch mode stops at 10). */
+  APIFY_BATCH_MAX: z.coerce.number().int().min(1).max(50).default(10),
 });
 
 export const zeroBounceEnv = z.object({
@@ -111,6 +115,8 @@ export function vendorConfigs(env: VendorsEnv) {
             search: env.APIFY_SEARCH_ACTOR_ID,
           },
           employeesScraperMode: env.APIFY_EMPLOYEES_SCRAPER_MODE,
+          batchWindowMs: env.APIFY_BATCH_WINDOW_MS,
+          batchMax: env.APIFY_BATCH_MAX,
         }
       : undefined,
     apifyFlags: {

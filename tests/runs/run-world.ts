@@ -30,3 +30,23 @@ export async function startRunWorld(options: { rows?: number; faultRate?: number
   });
   return world;
 }
+
+/**
+ * A tenant with ICP rules and a worker running its jobs, for run tests that
+ * start runs and wait for them. Call after startRunWorld (it imports app modules).
+ */
+export async function startRunTenant(slug: string, options: { dailyCap: number; concurrency: number }) {
+  const db = await import("~/db.server");
+  const { saveIcpRules } = await import("~/icp/icp.server");
+  const { startWorker } = await import("~/jobs/worker.server");
+  const tenant = await db.platformDb.tenant.create({ data: { slug, name: slug, status: "active" } });
+  await db.platformDb.tenantSettings.create({ data: { tenantId: tenant.id, odooPushMode: "on_approval" } });
+  await saveIcpRules(tenant.id, { sub: "test", email: null }, { dailyCap: options.dailyCap });
+  return {
+    tenantId: tenant.id,
+    db,
+    runs: await import("~/runs/start-run.server"),
+    events: await import("~/runs/run-events.server"),
+    worker: await startWorker({ concurrency: options.concurrency, pollInterval: 50, crontabFile: null }),
+  };
+}

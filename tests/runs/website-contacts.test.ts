@@ -3,7 +3,7 @@ import { matchesContactTitle } from "~/enrichment/contact-titles.server";
 import { type DevWorld } from "../sims/dev-world/dev-world";
 import { type WorldCompany } from "../sims/world/model";
 import { waitFor } from "../support/wait-for";
-import { startRunWorld } from "./run-world";
+import { startRunTenant, startRunWorld } from "./run-world";
 
 /**
  * The paid LinkedIn search is spent only where the website falls short: a
@@ -12,36 +12,18 @@ import { startRunWorld } from "./run-world";
  * chain's actor runs. Counted at the simulator, not by the platform.
  */
 let world: DevWorld;
-let app: {
-  db: typeof import("~/db.server");
-  runs: typeof import("~/runs/start-run.server");
-  events: typeof import("~/runs/run-events.server");
-  worker: Awaited<ReturnType<typeof import("~/jobs/worker.server").startWorker>>;
-};
-let tenantId: string;
+let app: Awaited<ReturnType<typeof startRunTenant>>;
 let titles: readonly string[];
 /** The registry's companies (the world adds demo companies the registry lacks). */
 let registry: Set<string>;
 
 beforeAll(async () => {
   world = await startRunWorld({ rows: 80 });
-  const db = await import("~/db.server");
-  const { saveIcpRules } = await import("~/icp/icp.server");
-  const { startWorker } = await import("~/jobs/worker.server");
+  app = await startRunTenant("spend-co", { dailyCap: 80, concurrency: 4 });
   const { leadEngineClients } = await import("~/runs/clients.server");
   titles = leadEngineClients().defaultContactTitles;
-  const rows = await db.platformDb.$queryRaw<Array<{ uen: string }>>`SELECT uen FROM staging_acra_companies`;
+  const rows = await app.db.platformDb.$queryRaw<Array<{ uen: string }>>`SELECT uen FROM staging_acra_companies`;
   registry = new Set(rows.map((r) => r.uen));
-  const tenant = await db.platformDb.tenant.create({ data: { slug: "spend-co", name: "Spend Co", status: "active" } });
-  tenantId = tenant.id;
-  await db.platformDb.tenantSettings.create({ data: { tenantId, odooPushMode: "on_approval" } });
-  await saveIcpRules(tenantId, { sub: "test", email: null }, { dailyCap: 80 });
-  app = {
-    db,
-    runs: await import("~/runs/start-run.server"),
-    events: await import("~/runs/run-events.server"),
-    worker: await startWorker({ concurrency: 4, pollInterval: 50, crontabFile: null }),
-  };
 }, 120_000);
 
 afterAll(async () => {
@@ -60,12 +42,12 @@ function qualifiedOnTeamPage(company: WorldCompany): number | null {
 
 async function apifyRequestsFor(uen: string): Promise<number> {
   const before = world.vendors.apify.stats.calls;
-  const { runId } = await app.runs.startRun(tenantId, {
+  const { runId } = await app.runs.startRun(app.tenantId, {
     kind: "manual",
     actor: { sub: "test", email: "ops@test" },
     options: { uens: [uen], includeRecent: true },
   });
-  await waitFor(async () => ["succeeded", "failed"].includes((await app.events.runProgress(tenantId, runId))?.status ?? ""), {
+  await waitFor(async () => ["succeeded", "failed"].includes((await app.events.runProgress(app.tenantId, runId))?.status ?? ""), {
     timeoutMs: 60_000,
     intervalMs: 100,
     what: "the run to finish",

@@ -129,6 +129,18 @@ describe("with the LLM simulator", () => {
     expect((await cacheRows(tenantId))[0]!.hits).toBe(99);
   });
 
+  it("serves a company that differs only below the three strongest reasons from the cache: the text could not name the difference", async () => {
+    const tenantId = await newTenant();
+    const before = sim.stats.calls;
+    const established = await rationaleFor({ db, llm, now }, tenantId, scored());
+    // Three years in business instead of five or more: the ninth strength goes, the three the text names stay.
+    const growing = scored({ registry: { incorporatedOn: "2023-06-01" } });
+    expect(growing.breakdown.find((b) => b.feature === "company_age")?.signal).toBe("growing");
+    const second = await rationaleFor({ db, llm, now }, tenantId, growing);
+    expect(second).toEqual({ text: established.text, source: "cache", tokens: 0, cacheKey: established.cacheKey });
+    expect(sim.stats.calls - before).toBe(1);
+  });
+
   it("gives different features different keys and texts", async () => {
     const tenantId = await newTenant();
     const results: RationaleResult[] = [];

@@ -293,3 +293,74 @@ describe("discoverContactsViaApify", () => {
     expect(await discoverContactsViaApify(input)).toMatchObject({ outcome: "error", usedFallback: false, contacts: [] });
   });
 });
+
+describe("companies of one run sharing actor runs", () => {
+  const names = ["Lion City Robotics Pte Ltd", "Marina Bay Logistics Pte Ltd"];
+  const titles = ["CEO", "Head of Sales", "Managing Director"];
+
+  it("looks both companies up in one company-actor run and scrapes their profiles in one, each keeping its own contacts", async () => {
+    // Each company alone: the chain's three runs apiece.
+    const alone = await setup();
+    const solo = [];
+    for (const [i, companyName] of names.entries()) {
+      solo.push(await discoverContactsViaApify(chainInput(alone.client, { companyName, companyId: `c-${i}`, titles }).input));
+    }
+    expect(alone.sim.runs).toHaveLength(6);
+    expect(solo.map((r) => r.contacts.length)).toEqual([2, 1]);
+    const soloProfileUrls = alone.sim.runs
+      .filter((r) => r.actorId === "dev_fusion~linkedin-profile-scraper")
+      .flatMap((r) => (r.input as { profileUrls: string[] }).profileUrls);
+    await alone.sim.close();
+
+    // A batch of two closes when the second joins; the long window only keeps a loaded machine from splitting it.
+    const { client, sim } = await setup({}, { batchWindowMs: 10_000, batchMax: 2 });
+    const guard = capGuard(100);
+    const calls: ApifyVendorCall[] = [];
+    const shared = await Promise.all(
+      names.map((companyName, i) =>
+        discoverContactsViaApify(
+          chainInput(client, { companyName, companyId: `c-${i}`, titles, capGuard: guard, batchKey: "run-1", onVendorCall: (c) => calls.push(c) }).input,
+        ),
+      ),
+    );
+    expect(shared.map((r) => r.contacts)).toEqual(solo.map((r) => r.contacts));
+    expect(shared.map((r) => r.outcome)).toEqual(["ok", "ok"]);
+    // The actor's documented list input: several names in `searches`, several profiles in `profileUrls`.
+    expect(sim.runs.map((r) => r.actorId)).toEqual([
+      "harvestapi~linkedin-company",
+      "harvestapi~linkedin-company-employees",
+      "harvestapi~linkedin-company-employees",
+      "dev_fusion~linkedin-profile-scraper",
+    ]);
+    expect(sim.runs[0]!.input).toEqual({ searches: names });
+    const { profileUrls, maxItems } = sim.runs[3]!.input as { profileUrls: string[]; maxItems: number };
+    expect([...profileUrls].sort()).toEqual([...soloProfileUrls].sort());
+    expect(maxItems).toBe(soloProfileUrls.length);
+    // Four runs were started, each paid for once: by the company that opened its batch.
+    expect(shared.reduce((n, r) => n + r.calls, 0)).toBe(4);
+    expect(guard.asked).toHaveLength(4);
+    expect(calls.filter((c) => c.shared).map((c) => c.actorId)).toEqual(["harvestapi~linkedin-company", "dev_fusion~linkedin-profile-scraper"]);
+  });
+
+  it("keeps lookups of different batches (another run, another tenant's cap) in runs of their own", async () => {
+    const { client, sim } = await setup({}, { batchWindowMs: 500 });
+    await Promise.all(
+      names.map((companyName, i) => discoverContactsViaApify(chainInput(client, { companyName, companyId: `c-${i}`, titles, batchKey: `run-${i}` }).input)),
+    );
+    expect(sim.runs.filter((r) => r.actorId === "harvestapi~linkedin-company").map((r) => r.input)).toEqual([
+      { searches: [names[0]] },
+      { searches: [names[1]] },
+    ]);
+  });
+
+  it("fails every company of a batch whose shared run failed, and each falls back on its own", async () => {
+    const { client, sim } = await setup({ failingActors: ["harvestapi~linkedin-company"] }, { batchWindowMs: 10_000, batchMax: 2 });
+    const results = await Promise.all(
+      names.map((companyName, i) => discoverContactsViaApify(chainInput(client, { companyName, companyId: `c-${i}`, titles, batchKey: "run-1" }).input)),
+    );
+    expect(results.map((r) => r.usedFallback)).toEqual([true, true]);
+    expect(sim.runs.filter((r) => r.actorId === "harvestapi~linkedin-company")).toHaveLength(1);
+    // Only the company that started the failed run counts it.
+    expect(results.map((r) => r.failedCalls)).toEqual([1, 0]);
+  });
+});

@@ -67,6 +67,18 @@ describe("a company's chain", () => {
     expect(withoutApify.chainS).toBe(1 + 2 + 3 + 0.5);
   });
 
+  it("keeps one politeness sequence and one extraction for a website several registry companies share", () => {
+    const records = [
+      page("A", "a.sg", 500),
+      page("A", "a.sg", 500),
+      page("A", "a.sg", 500),
+      call("llm", "A", 3000, "company_profile"),
+      call("llm", "A", 1000, "company_profile"),
+    ];
+    // Three requests on one host (1.5 s served, two 1-s gaps), then the shorter of the two extractions.
+    expect(companyChain("A", records, settings)).toMatchObject({ webS: 3.5, extractS: 1, chainS: 4.5 });
+  });
+
   it("leaves free-text LLM calls (cached rationales that name no company) out of the chain", () => {
     expect(companyChain("A", [call("llm", "A", 2000, "company_profile"), call("llm", "A", 9000, "text")], settings).extractS).toBe(2);
   });

@@ -10,7 +10,8 @@ import { type ServedRecord } from "../sims/dev-world/service-log";
  *   time plus the politeness gap between requests, robots.txt included, the
  *   robots.txt Crawl-delay where it is longer), then Tavily and AI extraction beside the Apify
  *   LinkedIn chain (which starts once the crawl's pages are parsed), then
- *   Lusha, then one ZeroBounce batch. Only requests the simulators could tie
+ *   Lusha, then one ZeroBounce batch. A website several registry companies
+ *   share is one politeness sequence for all of them, plus one extraction. Only requests the simulators could tie
  *   to the company count; rationales are shared through their cache and
  *   name no company, so they are left to the LLM window term.
  * - `llm_window`: the LLM account's requests per minute as the vendor counts
@@ -68,8 +69,16 @@ function webChainMs(records: ServedRecord[], settings: BoundSettings["crawl"]): 
 export function companyChain(uen: string, records: ServedRecord[], settings: BoundSettings): CompanyChain {
   const of = (vendor: ServedRecord["vendor"]) => records.filter((r) => r.vendor === vendor);
   const webS = seconds(webChainMs(of("web"), settings.crawl));
+  const extractions = of("llm").filter((r) => r.kind !== "text");
+  if (extractions.length > 1) {
+    // Several registry companies share this website (one extraction each), so its requests and the
+    // vendors' answers about it cannot be told apart. What holds: the host serves them one after
+    // another, and whichever company's crawl ends last still has its extraction to do.
+    const extractS = seconds(min(extractions));
+    return { uen, webS, tavilyS: 0, extractS, apifyS: 0, lushaS: 0, chainS: webS + extractS };
+  }
   const tavilyS = seconds(sum(of("tavily")));
-  const extractS = seconds(sum(of("llm").filter((r) => r.kind !== "text")));
+  const extractS = seconds(sum(extractions));
   const apifyS = seconds(sum(of("apify")));
   const lushaS = seconds(sum(of("lusha")));
   return { uen, webS, tavilyS, extractS, apifyS, lushaS, chainS: webS + Math.max(tavilyS + extractS, apifyS) + lushaS };

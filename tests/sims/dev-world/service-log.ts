@@ -20,7 +20,7 @@ export type ServedRecord = {
   /** Web only: the host, and the Crawl-delay its robots.txt asks for (seconds). */
   host?: string;
   crawlDelayS?: number;
-  /** ZeroBounce only: the addresses the batch validated. */
+  /** ZeroBounce only: the addresses in the batch not sent before (a retried batch needs no new window). */
   items?: number;
 };
 
@@ -119,6 +119,13 @@ export function servedBy(
   attribution: ReturnType<typeof companyAttribution>,
   write: (record: ServedRecord) => void,
 ): (served: { req: SimRequest; reply: SimReply; ms: number }) => void {
+  const verified = new Set<string>();
+  const firstSeen = (body: unknown) => {
+    const batch = (body as { email_batch?: Array<{ email_address?: string }> } | undefined)?.email_batch ?? [];
+    const fresh = batch.map((e) => e.email_address ?? "").filter((email) => email && !verified.has(email));
+    for (const email of fresh) verified.add(email);
+    return fresh.length;
+  };
   return ({ req, reply, ms }) =>
     write({
       vendor,
@@ -127,6 +134,6 @@ export function servedBy(
       kind: requestKind(vendor, req),
       ms,
       status: reply.status,
-      ...(vendor === "zerobounce" ? { items: reply.items ?? 0 } : {}),
+      ...(vendor === "zerobounce" ? { items: reply.status === 200 ? firstSeen(req.body) : 0 } : {}),
     });
 }

@@ -40,8 +40,15 @@ const baseEnv = z.object({
   DATA_DIR: z.string().default(".data"),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
-  /** Jobs one worker process runs at once; lead-engine jobs mostly wait on the network. */
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(24),
+  /**
+   * Jobs one worker process runs at once. A company job holds its slot for its
+   * whole chain (crawl with politeness, Apify actor runs of 10–60 s), ~37 s on
+   * average, so a nightly run of 1,000 companies needs ~250 slots to finish in
+   * about two and a half minutes (README, "Nightly run sizing"); the jobs wait
+   * on the network, and DB_POOL_SIZE 10 serves them (a job holds a connection
+   * only while it talks to Postgres).
+   */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(256),
   ALLOW_DEV_BYPASS: booleanFlag,
   /** Public base URL of the platform (redirect URIs, links in emails). */
   APP_URL: z.string().url().optional(),

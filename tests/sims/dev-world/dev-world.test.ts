@@ -16,6 +16,7 @@ import { createTavilyClient } from "~/vendors/tavily.server";
 import { createZeroBounceClient, mapZeroBounceStatus } from "~/vendors/zerobounce.server";
 import { DEMO_COMPANIES, syntheticCompanies } from "../world/names";
 import { crawlerHostEnv, INLINE_HOST_MAP_MAX_BYTES, startDevWorld, type DevWorld } from "./dev-world";
+import { type ServedRecord } from "./service-log";
 
 const platformEnv = crawlerEnv.extend(vendorsEnv.shape);
 
@@ -195,4 +196,60 @@ describe("main.ts", () => {
     expect(await exited).toBe(0);
     expect(existsSync(envOut)).toBe(false);
   }, 60_000);
+});
+
+describe("the service log", () => {
+  it("records every answered request's injected service time, tied to the company it was about", async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "served-")), "served.jsonl");
+    const logged = await startDevWorld({ companies: syntheticCompanies(20, "log"), seed: "log", profile: "fast", serviceLogFile: file });
+    const codigo = logged.world.companyByName("CODIGO PTE. LTD.")!;
+    try {
+      const env = platformEnv.parse(logged.env);
+      const result = await discoverContactsViaApify({
+        client: createApifyClient(vendorConfigs(env).apify!),
+        companyName: codigo.name,
+        companyId: codigo.uen,
+        titles: DEFAULT_CONTACT_TITLES,
+        matchesTitle: matchesContactTitle,
+        flags: { enabled: true, useChain: true },
+        capGuard: { tryConsume: async () => true },
+        writeLine: () => undefined,
+      });
+      expect(result.calls).toBe(3);
+      const home = await new Promise<number>((resolve, reject) =>
+        http
+          .get({ host: "127.0.0.1", port: logged.web.port, path: "/", headers: { host: "codigo.com.sg" } }, (res) => {
+            res.resume();
+            resolve(res.statusCode!);
+          })
+          .on("error", reject),
+      );
+      expect(home).toBeLessThan(500);
+      const zeroBounce = createZeroBounceClient(vendorConfigs(env).zeroBounce!);
+      const [first, second] = dw.world.truth(codigo.uen)!.emails;
+      await zeroBounce.validateBatch([first!, second!]);
+      // A retried batch: only the address not sent before counts toward the batches the run needs.
+      await zeroBounce.validateBatch([second!, "new.person@codigo.com.sg"]);
+    } finally {
+      await logged.close();
+    }
+    const records = readFileSync(file, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as ServedRecord);
+    const apify = records.filter((r) => r.vendor === "apify");
+    // Company by name, employees by the company's LinkedIn URL, profiles by its people's profile URLs: all Codigo's.
+    expect(apify.map((r) => r.uen)).toEqual([codigo.uen, codigo.uen, codigo.uen]);
+    // Run-sync answers 201 Created; the "fast" profile injects 30–120 ms per actor run.
+    expect(apify.every((r) => r.status === 201 && r.ms >= 30 && r.ms <= 120)).toBe(true);
+    const web = records.find((r) => r.vendor === "web")!;
+    expect(web).toMatchObject({ uen: codigo.uen, host: "codigo.com.sg", kind: "page" });
+    const robots = codigo.site!.robots;
+    expect(web.crawlDelayS).toBe("crawlDelayS" in robots ? robots.crawlDelayS : undefined);
+    expect(web.ms).toBeGreaterThanOrEqual(codigo.site!.latencyMs);
+    expect(records.filter((r) => r.vendor === "zerobounce").map((r) => [r.uen, r.kind, r.items])).toEqual([
+      [null, "/v2/validatebatch", 2],
+      [null, "/v2/validatebatch", 1],
+    ]);
+  });
 });

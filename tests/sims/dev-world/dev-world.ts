@@ -1,31 +1,39 @@
 import { writeFileSync } from "node:fs";
+import { type ServiceTime } from "../vendors/common";
 import { startVendorSimulators, type VendorSimulators } from "../vendors/index";
+import { type Latency } from "../vendors/latency";
+import { tokenLatency } from "../vendors/llm-sim";
 import { type VendorWorld } from "../vendors/world";
 import { startFixtureWeb, type FixtureWeb } from "../web/server";
 import { buildWorld, type World } from "../world/index";
 import { type RegistryCompany } from "../world/model";
 import { DEMO_COMPANIES } from "../world/names";
 import { hash32 } from "../world/random";
+import { companyAttribution, servedBy, serviceLogFile, type ServedRecord } from "./service-log";
 import { vendorWorldFrom } from "./vendor-world";
 
 export type DevWorldProfile = "fast" | "realistic";
 
-type Latency = number | [number, number];
-
-/** Per-request delays (ms). "realistic" is the benchmark's: what the real services take. */
+/**
+ * Per-request delays (ms), seeded. "realistic" is the benchmark's: what the
+ * real services take, tails included — Apify's run-sync actors 10–60 s (most
+ * near 13 s), the LLM a base plus time per prompt and completion token
+ * (gpt-4o-mini generates ~100 tokens a second), the others skewed with a tail
+ * a few times their median.
+ */
 export const DEV_WORLD_PROFILES: Record<
   DevWorldProfile,
-  { web: Latency; slowSiteMs: number; tavily: Latency; apify: Latency; zerobounce: Latency; lusha: Latency; llm: Latency }
+  { web: Latency; slowSiteMs: number; tavily: Latency; apify: Latency; zerobounce: Latency; lusha: Latency; llm: Latency | ServiceTime }
 > = {
   fast: { web: 0, slowSiteMs: 300, tavily: [10, 40], apify: [30, 120], zerobounce: [10, 40], lusha: [10, 40], llm: [20, 80] },
   realistic: {
-    web: [150, 600],
+    web: { min: 100, median: 300, max: 3000 },
     slowSiteMs: 1200,
-    tavily: [1000, 2000],
-    apify: [2000, 6000],
-    zerobounce: [1500, 2500],
-    lusha: [300, 900],
-    llm: [700, 1300],
+    tavily: { min: 700, median: 1400, max: 8000 },
+    apify: { min: 10_000, median: 13_000, max: 60_000, sigma: 1 },
+    zerobounce: { min: 1200, median: 2000, max: 10_000 },
+    lusha: { min: 250, median: 500, max: 4000 },
+    llm: tokenLatency({ base: { min: 250, median: 450, max: 4000 }, perPromptTokenMs: 0.05, perCompletionTokenMs: 10 }),
   },
 };
 
@@ -50,6 +58,8 @@ export type DevWorldOptions = {
   /** Sets ENABLE_LUSHA_FALLBACK=true in the env (default false). */
   lushaFallback?: boolean;
   log?: (line: string) => void;
+  /** Where every answered request's injected service time goes, one JSON line each (see service-log.ts). */
+  serviceLogFile?: string;
 };
 
 export type DevWorld = {
@@ -98,14 +108,39 @@ export async function startDevWorld(options: DevWorldOptions): Promise<DevWorld>
   const indexed = performance.now();
   log(`world: ${world.companies().length} companies, ${world.sites().length} sites, ${world.hosts().length} hosts (seed ${seed})`);
 
-  const web = await startFixtureWeb({ world, port: port(0), latencyMs: profile.web, faultRate });
+  const serviceLog = options.serviceLogFile ? serviceLogFile(options.serviceLogFile) : undefined;
+  const record = (r: ServedRecord) => serviceLog?.write(r);
+  const attribution = companyAttribution(world);
+  const crawlDelayS = (host: string) => {
+    const robots = world.siteForHost(host)?.robots;
+    return robots && "crawlDelayS" in robots ? robots.crawlDelayS : undefined;
+  };
+  const web = await startFixtureWeb({
+    world,
+    port: port(0),
+    latencyMs: profile.web,
+    faultRate,
+    onServed: serviceLog
+      ? ({ host, path, status, ms }) =>
+          record({
+            vendor: "web",
+            uen: attribution.host(host),
+            kind: path === "/robots.txt" ? "robots" : "page",
+            ms,
+            status,
+            host,
+            crawlDelayS: crawlDelayS(host),
+          })
+      : undefined,
+  });
   let vendors: VendorSimulators;
   try {
-    const common = (name: string, latencyMs: Latency) => ({
+    const common = (name: Exclude<ServedRecord["vendor"], "web">, latencyMs: Latency | ServiceTime) => ({
       latencyMs,
       faultRate,
       rateLimitShare: 0.25,
       seed: hash32(seed, "vendor-faults", name),
+      onServed: serviceLog ? servedBy(name, attribution, record) : undefined,
     });
     vendors = await startVendorSimulators({
       world: vendorWorld,
@@ -119,6 +154,7 @@ export async function startDevWorld(options: DevWorldOptions): Promise<DevWorld>
     });
   } catch (error) {
     await web.stop();
+    await serviceLog?.close();
     throw error;
   }
   const listening = performance.now();
@@ -149,6 +185,7 @@ export async function startDevWorld(options: DevWorldOptions): Promise<DevWorld>
     },
     async close() {
       await Promise.all([web.stop(), vendors.close()]);
+      await serviceLog?.close();
     },
   };
 }

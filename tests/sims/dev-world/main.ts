@@ -12,13 +12,16 @@ import { startDevWorld } from "./dev-world";
  *
  *   npx tsx tests/sims/dev-world/main.ts --companies-file .data/registry-sample.json \
  *     --env-out .data/dev-world.env.json [--seed dev] [--profile fast|realistic] \
- *     [--fault-rate 0] [--base-port 4100] [--lusha-fallback] [--llm-model gpt-4o-mini]
+ *     [--fault-rate 0] [--base-port 4100] [--lusha-fallback] [--llm-model gpt-4o-mini] \
+ *     [--service-log .data/served.jsonl]
  *
  * Writes the env for the platform's web and worker to --env-out (a JSON
  * object of strings), then prints one line {"ready":"<absolute env path>"},
  * and on stopping one line {"stopped":{"limitBreaches":{…}}}.
  * Without --companies-file it serves the demo companies plus 300 synthetic
- * ones. Stops on SIGINT/SIGTERM or when stdin (a pipe from the runner)
+ * ones. With --service-log, every answered request's injected service time
+ * goes there as one JSON line (complete once the process has exited).
+ * Stops on SIGINT/SIGTERM or when stdin (a pipe from the runner)
  * closes. Logs go to stderr.
  */
 const argsSchema = z.object({
@@ -30,6 +33,7 @@ const argsSchema = z.object({
   "base-port": z.coerce.number().int().min(0).max(65_530).optional(),
   "lusha-fallback": z.boolean(),
   "llm-model": z.string().min(1).optional(),
+  "service-log": z.string().min(1).optional(),
 });
 
 const registrySchema = z.array(
@@ -59,6 +63,7 @@ const { values } = parseArgs({
     "base-port": { type: "string" },
     "lusha-fallback": { type: "boolean", default: false },
     "llm-model": { type: "string" },
+    "service-log": { type: "string" },
   },
 });
 const parsed = argsSchema.safeParse(values);
@@ -85,6 +90,7 @@ const devWorld = await startDevWorld({
   hostOverridesFile: hostsFile,
   llmModel: args["llm-model"],
   lushaFallback: args["lusha-fallback"],
+  serviceLogFile: args["service-log"] ? path.resolve(args["service-log"]) : undefined,
   log: (line) => log(`dev-world: ${line}`),
 }).catch((error: unknown) => {
   log(`dev-world: failed to start: ${error instanceof Error ? error.message : String(error)}`);

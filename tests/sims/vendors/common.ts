@@ -1,13 +1,21 @@
 import http from "node:http";
 import { type AddressInfo } from "node:net";
 import { seededRandom } from "../../../app/utils/seeded-random";
+import { drawLatency, type Latency } from "./latency";
 
 /** Knobs every vendor simulator takes. */
 export type SimOptions = {
   port?: number;
   host?: string;
-  /** Added delay per request: a fixed number or a [min, max] range (ms). */
-  latencyMs?: number | [number, number];
+  /**
+   * Added delay per request (ms): fixed, a [min, max] range, a skewed tail,
+   * or a function of the request and its answer (an LLM's grows with tokens).
+   * It is drawn after the answer is made and waited before it is sent, so a
+   * rate window counts the request when it arrives, as the vendor does.
+   */
+  latencyMs?: Latency | ServiceTime;
+  /** Told of every request answered, with the delay it was given: the benchmark's record of injected service times. */
+  onServed?: (served: { req: SimRequest; reply: SimReply; ms: number }) => void;
   /** Share of requests (0..1) answered with a 5xx, drawn from a seeded generator. */
   faultRate?: number;
   /** Share (0..1) of those faults answered 429 with `Retry-After: 1` instead of a 5xx. */
@@ -37,6 +45,9 @@ export type SimRequest = {
 };
 
 export type SimReply = { status: number; body?: unknown; headers?: Record<string, string>; items?: number };
+
+/** A service time drawn per request from the request and the answer it gets. */
+export type ServiceTime = (req: SimRequest, reply: SimReply, random: () => number) => number;
 
 export type RunningSim = {
   url: string;
@@ -84,8 +95,16 @@ export async function startSim(
     const url = new URL(req.url ?? "/", "http://sim");
     stats.calls += 1;
     stats.byPath[url.pathname] = (stats.byPath[url.pathname] ?? 0) + 1;
-    const delay = latency(options.latencyMs, random);
-    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+    let body: unknown;
+    let malformed = false;
+    if (rawBody.trim()) {
+      try {
+        body = JSON.parse(rawBody);
+      } catch {
+        malformed = true;
+      }
+    }
+    const request: SimRequest = { method: req.method ?? "GET", path: url.pathname, query: url.searchParams, headers: req.headers, body, rawBody };
     let reply: SimReply;
     if (options.faultRate && random() < options.faultRate) {
       stats.faults += 1;
@@ -93,19 +112,8 @@ export async function startSim(
       reply = faultReply(status);
       if (status === 429) reply = { ...reply, headers: { "retry-after": "1", ...reply.headers } };
     } else {
-      let body: unknown;
-      let malformed = false;
-      if (rawBody.trim()) {
-        try {
-          body = JSON.parse(rawBody);
-        } catch {
-          malformed = true;
-        }
-      }
       try {
-        reply = malformed
-          ? { status: 400, body: { error: "malformed JSON body" } }
-          : await handler({ method: req.method ?? "GET", path: url.pathname, query: url.searchParams, headers: req.headers, body, rawBody });
+        reply = malformed ? { status: 400, body: { error: "malformed JSON body" } } : await handler(request);
       } catch (error) {
         reply = faultReply(500);
         stats.faults += 1;
@@ -113,6 +121,10 @@ export async function startSim(
       }
     }
     stats.items += reply.items ?? 0;
+    const spec = options.latencyMs;
+    const delay = typeof spec === "function" ? Math.round(spec(request, reply, random)) : drawLatency(spec, random);
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+    options.onServed?.({ req: request, reply, ms: delay });
     const payload = reply.body === undefined ? "" : JSON.stringify(reply.body);
     res.writeHead(reply.status, { "content-type": "application/json; charset=utf-8", ...reply.headers });
     res.end(payload);
@@ -132,13 +144,6 @@ export async function startSim(
         server.close(() => resolve());
       }),
   };
-}
-
-function latency(spec: SimOptions["latencyMs"], random: () => number): number {
-  if (spec === undefined) return 0;
-  if (typeof spec === "number") return spec;
-  const [min, max] = spec;
-  return Math.round(min + random() * Math.max(0, max - min));
 }
 
 export function bearer(headers: http.IncomingHttpHeaders): string | undefined {

@@ -1,7 +1,8 @@
 import { fnv1a32 } from "../../../app/utils/fnv-hash";
 import { seededRandom } from "../../../app/utils/seeded-random";
-import { bearer, rollingWindow, startSim, type RunningSim, type SimOptions, type SimReply } from "./common";
+import { bearer, rollingWindow, startSim, type RunningSim, type ServiceTime, type SimOptions, type SimReply } from "./common";
 import { createDefaultWorld } from "./default-world";
+import { drawLatency, type Latency } from "./latency";
 import { type VendorWorld } from "./world";
 
 export type LlmSimOptions = SimOptions & {
@@ -28,6 +29,19 @@ const openAiError = (status: number, message: string, type: string, code: string
 /** Rough token count (≈4 characters per token), as OpenAI's own rule of thumb. */
 export function approxTokens(text: string): number {
   return Math.max(1, Math.ceil(text.length / 4));
+}
+
+/**
+ * A model's service time: a base (queueing at the provider, time to first
+ * token) plus prefill per prompt token plus generation per completion token,
+ * read from the answer's own `usage`; errors take the base only.
+ */
+export function tokenLatency(model: { base: Latency; perPromptTokenMs: number; perCompletionTokenMs: number }): ServiceTime {
+  return (_req, reply, random) => {
+    const usage = (reply.body as { usage?: { prompt_tokens?: number; completion_tokens?: number } } | undefined)?.usage;
+    const tokens = (usage?.prompt_tokens ?? 0) * model.perPromptTokenMs + (usage?.completion_tokens ?? 0) * model.perCompletionTokenMs;
+    return drawLatency(model.base, random) + tokens;
+  };
 }
 
 /** OpenAI-compatible /chat/completions that honours `response_format.json_schema`. */

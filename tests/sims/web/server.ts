@@ -1,5 +1,7 @@
 import http from "node:http";
 import { type AddressInfo } from "node:net";
+import { seededRandom } from "../../../app/utils/seeded-random";
+import { drawLatency, type Latency } from "../vendors/latency";
 import { type World } from "../world/index";
 import { type Site } from "../world/model";
 import { hash32 } from "../world/random";
@@ -8,8 +10,10 @@ import { renderHtml, renderPdf, renderRobots } from "../world/render";
 export type FixtureWebOptions = {
   world: World;
   port?: number;
-  /** Added to every response, on top of each site's own latency: fixed, or drawn (seeded) from [min, max]. */
-  latencyMs?: number | [number, number];
+  /** Added to every response, on top of each site's own latency: fixed, or drawn (seeded per request) from [min, max] or a skewed tail. */
+  latencyMs?: Latency;
+  /** Told of every request as it is answered, with the delay it was given (the site's own plus the added one). */
+  onServed?: (served: { host: string; path: string; status: number; ms: number }) => void;
   /** Share of requests (0–1) answered 503 regardless of site, to exercise retries. */
   faultRate?: number;
 };
@@ -93,7 +97,11 @@ export async function startFixtureWeb(options: FixtureWebOptions): Promise<Fixtu
   const { world } = options;
   const latency = options.latencyMs ?? 0;
   const extraLatency = (sequence: number) =>
-    typeof latency === "number" ? latency : latency[0] + (hash32(world.seed, "latency", sequence) % (Math.max(0, latency[1] - latency[0]) + 1));
+    typeof latency === "number"
+      ? latency
+      : Array.isArray(latency)
+        ? latency[0] + (hash32(world.seed, "latency", sequence) % (Math.max(0, latency[1] - latency[0]) + 1))
+        : drawLatency(latency, seededRandom(hash32(world.seed, "latency", sequence)));
   const faultRate = options.faultRate ?? 0;
   const timers = new Set<NodeJS.Timeout>();
   const stats: FixtureStats = {
@@ -132,12 +140,13 @@ export async function startFixtureWeb(options: FixtureWebOptions): Promise<Fixtu
     if (stats.recent.length > 5_000) stats.recent.shift();
 
     const body = typeof reply.body === "string" ? Buffer.from(reply.body) : reply.body;
+    const delay = (site?.latencyMs ?? 0) + extraLatency(sequence);
     const send = () => {
+      options.onServed?.({ host, path, status: reply.status, ms: Math.max(0, delay) });
       if (res.destroyed) return;
       res.writeHead(reply.status, { server: "nginx", "cache-control": "max-age=600", ...reply.headers, "content-length": String(body.byteLength) });
       res.end(req.method === "HEAD" ? undefined : body);
     };
-    const delay = (site?.latencyMs ?? 0) + extraLatency(sequence);
     if (delay <= 0) return send();
     const timer = setTimeout(() => {
       timers.delete(timer);

@@ -3,7 +3,7 @@ import { assertWithinPlan, quotaStanding } from "~/billing/usage-counters.server
 import { db, type TenantTx } from "~/db.server";
 import { env } from "~/env.server";
 import { refreshCandidates } from "~/icp/candidates.server";
-import { enqueue } from "~/jobs/enqueue.server";
+import { enqueue, enqueueAll } from "~/jobs/enqueue.server";
 import { log } from "~/logger.server";
 import { singaporeDate } from "~/utils/singapore-time";
 import { raiseRunAlert } from "./alerts.server";
@@ -202,7 +202,9 @@ async function fanOut(tenantId: string, runId: string) {
   const pending = await db.$withTenant(tenantId, (tx) =>
     tx.runCompany.findMany({ where: { runId, status: { in: ["pending", "running"] } }, select: { uen: true } }),
   );
-  for (const { uen } of pending) {
-    await enqueue("enrich_company", { tenantId, runId, uen }, { jobKey: `run:${runId}:${uen}`, jobKeyMode: "dedupe", priority: runJobPriority(kind) });
-  }
+  await enqueueAll(
+    "enrich_company",
+    pending.map(({ uen }) => ({ payload: { tenantId, runId, uen }, jobKey: `run:${runId}:${uen}` })),
+    { jobKeyMode: "dedupe", priority: runJobPriority(kind) },
+  );
 }

@@ -136,4 +136,27 @@ describe("the application role", () => {
     // A tenant transaction cannot carry another tenant's job.
     await expect(db.$withTenant(tenantA, (tx) => enqueueCandidateRefresh(tenantB, "cross", tx))).rejects.toThrow(/not this transaction's tenant/);
   });
+
+  it("enqueues a fan-out of many jobs in chunks, each under its key, once, and only one tenant's", async () => {
+    const { enqueueAll } = await import("~/jobs/enqueue.server");
+    const runId = randomUUID();
+    const jobs = Array.from({ length: 1203 }, (_, i) => {
+      const uen = `2026${String(i).padStart(5, "0")}A`;
+      return { payload: { tenantId: tenantA, runId, uen }, jobKey: `run:${runId}:${uen}` };
+    });
+    expect(await enqueueAll("enrich_company", jobs, { jobKeyMode: "dedupe", priority: 3 })).toBe(1203);
+    // Again with the same keys: deduplicated, nothing added.
+    expect(await enqueueAll("enrich_company", jobs.slice(0, 600), { jobKeyMode: "dedupe" })).toBe(600);
+    const { rows } = await owner.query<{ n: number; keys: number; priority: number; max_attempts: number }>(
+      `SELECT count(*)::int AS n, count(DISTINCT key)::int AS keys, max(priority) AS priority, max(max_attempts) AS max_attempts
+       FROM graphile_worker._private_jobs WHERE key LIKE $1`,
+      [`run:${runId}:%`],
+    );
+    expect(rows[0]).toEqual({ n: 1203, keys: 1203, priority: 3, max_attempts: 3 });
+    expect((await jobsKeyed(`run:${runId}:202600007A`))[0]).toEqual({ task: "enrich_company", payload: { tenantId: tenantA, runId, uen: "202600007A" } });
+
+    const mixed = [jobs[0]!, { payload: { tenantId: tenantB, runId, uen: "X" }, jobKey: `run:${runId}:X` }];
+    await expect(enqueueAll("enrich_company", mixed)).rejects.toThrow(/one tenant/);
+    await expect(enqueueAll("enrich_company", [{ payload: { tenantId: tenantA, runId } as never, jobKey: "k" }])).rejects.toThrow(/Invalid payload/);
+  });
 });

@@ -1,9 +1,8 @@
 import type pg from "pg";
-import copyStreams from "pg-copy-streams";
 import { TENANT_SCOPE_SQL } from "~/db/tenant-scope-pipeline.server";
 import { exportCopyPool } from "~/db.server";
 import { type Prisma } from "~/generated/prisma/client";
-import { CrlfRows } from "./crlf-rows";
+import { CopyRows } from "./copy-rows.server";
 import { CSV_HEADER, EXPORT_COLUMNS } from "./shortlist-export";
 import { withLiterals } from "./sql-literals";
 
@@ -12,8 +11,9 @@ import { withLiterals } from "./sql-literals";
  * field quoted, each cell through `csv_cell` (empty for NULL, the formula
  * guard), in one transaction of the application role with the tenant set, so
  * row-level security holds exactly as for the cursor path. Node adds the
- * header and the CRLF row ends and passes the bytes on; the connection is read
- * only as fast as the client reads, so memory stays flat.
+ * header and the CRLF row ends (./copy-rows.server.ts) and passes the bytes
+ * on; the connection is read only as fast as the client reads, so memory
+ * stays flat.
  */
 
 /** The export's query with each column as its CSV cell text; COPY takes no parameters, so the values are written in. */
@@ -24,12 +24,20 @@ export function csvCopySql(query: Prisma.Sql): string {
 
 export type CopyExportEnd = { rows: number; error: unknown; cancelled: boolean };
 
-export function copyCsvStream(tenantId: string, query: Prisma.Sql, settings: { statementTimeout: string }, ended: (end: CopyExportEnd) => void) {
+export type CopyExportSettings = { statementTimeout: string; workMem: string };
+
+/** The export's transaction scope: the tenant (RLS), the statement time limit and the memory its sorts may use. */
+export async function scopeCopyExport(connection: pg.ClientBase, tenantId: string, settings: CopyExportSettings): Promise<void> {
+  await connection.query("BEGIN");
+  await connection.query(TENANT_SCOPE_SQL, [tenantId, "", "", "", settings.statementTimeout]);
+  await connection.query("SELECT set_config('work_mem', $1, true)", [settings.workMem]);
+}
+
+export function copyCsvStream(tenantId: string, query: Prisma.Sql, settings: CopyExportSettings, ended: (end: CopyExportEnd) => void) {
   const encoder = new TextEncoder();
-  const rows = new CrlfRows();
   let source: AsyncIterator<Buffer> | null = null;
   let client: pg.PoolClient | null = null;
-  let copy: ReturnType<typeof copyStreams.to> | null = null;
+  let copy: CopyRows | null = null;
 
   const finish = async (outcome: { error: unknown; cancelled: boolean }) => {
     const held = client;
@@ -55,9 +63,8 @@ export function copyCsvStream(tenantId: string, query: Prisma.Sql, settings: { s
         try {
           const connection = await exportCopyPool.connect();
           client = connection;
-          await connection.query("BEGIN");
-          await connection.query(TENANT_SCOPE_SQL, [tenantId, "", "", "", settings.statementTimeout]);
-          copy = connection.query(copyStreams.to(csvCopySql(query)));
+          await scopeCopyExport(connection, tenantId, settings);
+          copy = connection.query(new CopyRows(csvCopySql(query), { crlf: true }));
           source = (copy as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
           controller.enqueue(encoder.encode(CSV_HEADER));
         } catch (error) {
@@ -71,7 +78,7 @@ export function copyCsvStream(tenantId: string, query: Prisma.Sql, settings: { s
           if (next.done) {
             await finish({ error: null, cancelled: false });
             controller.close();
-          } else controller.enqueue(rows.push(next.value));
+          } else controller.enqueue(next.value);
         } catch (error) {
           await finish({ error, cancelled: false });
           controller.error(error);

@@ -28,6 +28,8 @@ export const httpLimitsEnv = z.object({
   EXPORT_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(6),
   /** Exports one user may stream at once (per web process). */
   EXPORTS_PER_USER: z.coerce.number().int().min(1).max(50).default(2),
+  /** Exports one tenant's users may stream at once (per web process), so one team never holds the whole export pool. */
+  EXPORTS_PER_TENANT: z.coerce.number().int().min(1).max(50).default(4),
   /** Live-progress streams one user may hold open at once (per web process). */
   EVENT_STREAMS_PER_USER: z.coerce.number().int().min(1).max(100).default(10),
 });

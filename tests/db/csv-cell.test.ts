@@ -23,6 +23,11 @@ const CASES = [
   "72.5",
   "-3",
   "ümlaut",
+  // One-character cells and a first character beyond ASCII: the guard reads the first code point.
+  "=",
+  "-",
+  "😀=1",
+  "é+1",
 ];
 
 describe("csv_cell", () => {

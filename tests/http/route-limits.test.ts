@@ -2,19 +2,21 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Tenant } from "~/generated/prisma/client";
 import { startWorkspace, type Member } from "../shortlist/workspace";
 import { appRequest, invoke } from "../support/app-requests";
+import { memberCookie } from "../support/workspace-users";
 
 /**
  * Per-user limits in the routes, and the export pool: a slow export reader
  * gets backpressure (the cursor waits, nothing is buffered ahead), exports
- * hold connections of their own pool and never the app's, a user may
- * download only so many exports and hold only so many live-progress streams
- * at once, and API requests and exports are rate-limited per user with 429
+ * hold connections of their own pool and never the app's, a user and a
+ * tenant may download only so many exports and a user hold only so many
+ * live-progress streams at once, and API requests and exports are rate-limited per user with 429
  * and Retry-After. Limits are set low here, before the app is loaded.
  */
 Object.assign(process.env, {
   DB_POOL_SIZE: "2",
-  EXPORT_POOL_SIZE: "2",
+  EXPORT_POOL_SIZE: "3",
   EXPORTS_PER_USER: "1",
+  EXPORTS_PER_TENANT: "2",
   EVENT_STREAMS_PER_USER: "2",
   RATE_LIMIT_EXPORTS_PER_MINUTE: "4",
   RATE_LIMIT_API_PER_MINUTE: "25",
@@ -50,7 +52,7 @@ afterAll(async () => {
   await ws?.standIns.stop();
 });
 
-const exportRequest = (who: Member, signal?: AbortSignal) =>
+const exportRequest = (who: { cookie: string }, signal?: AbortSignal) =>
   invoke(routes.exportLoader, new Request(appRequest("/api/export/shortlist.csv", { cookie: who.cookie }), { signal }), { file: "shortlist.csv" });
 
 const FILTERS = { date: null, bucket: null, industry: null, hasEmail: false, q: null };
@@ -98,7 +100,7 @@ describe("exports", () => {
     await expect.poll(exportsWaitingMidCursor).toBe(0);
   });
 
-  it("one at a time per user, and no more at once than the export pool has connections", async () => {
+  it("one at a time per user, two at a time per tenant, and no more at once than the export pool has connections", async () => {
     const first = new AbortController();
     const open = await exportRequest(m["acme-ops"]!, first.signal);
     expect(open.status).toBe(200);
@@ -107,14 +109,30 @@ describe("exports", () => {
     expect(second.headers.get("retry-after")).toBe("5");
     expect(await second.json()).toMatchObject({ error: "too_many_exports" });
 
+    // Members who download nothing else here, so the per-user rate limits of the tests below stay untouched.
+    const [acmeAnalyst, globexAnalyst] = await Promise.all([
+      memberCookie("acme-analyst", ["ops"], acme.id),
+      memberCookie("globex-analyst", ["ops"], globex.id),
+    ]);
+    const teammate = await exportRequest(m["acme-viewer"]!);
+    expect(teammate.status).toBe(200);
+    // Acme's two slots are taken: a third acme user waits, while another tenant still gets the pool's last connection.
+    const third = await exportRequest(acmeAnalyst);
+    expect(third.status).toBe(429);
+    expect(third.headers.get("retry-after")).toBe("5");
+    expect(await third.json()).toMatchObject({ error: "team_exports_busy" });
     const other = await exportRequest(m["globex-ops"]!);
     expect(other.status).toBe(200);
-    const full = await exportRequest(m["acme-viewer"]!);
+    const full = await exportRequest(globexAnalyst);
     expect(full.status).toBe(503);
     expect(await full.json()).toMatchObject({ error: "exports_busy" });
 
-    // Read to the end, or abandoned: either frees the slot.
+    // Read to the end, or abandoned: either frees the slot (the user's and the tenant's).
     expect((await other.text()).split("\r\n")).toHaveLength(1 + 12 + 1);
+    await teammate.body!.cancel();
+    const analyst = await exportRequest(acmeAnalyst);
+    expect(analyst.status).toBe(200);
+    await analyst.text();
     await open.body!.cancel();
     const again = await exportRequest(m["acme-ops"]!);
     expect(again.status).toBe(200);

@@ -4,7 +4,7 @@ import { requireTenantUser } from "~/auth/guards.server";
 import { recordExport } from "~/exports/export-quota.server";
 import { exportFilename } from "~/exports/shortlist-export";
 import { findExportRun, shortlistExportStream, type ExportFormat, type ExportKind } from "~/exports/shortlist-export.server";
-import { exportRefused, exportsGate, releasedWhenRead } from "~/http/open-streams.server";
+import { enterExportSlot, releasedWhenRead } from "~/http/open-streams.server";
 import { limitUser } from "~/http/rate-limit.server";
 import { apiError } from "~/http.server";
 import { seesPersonalData } from "~/privacy/mask";
@@ -45,8 +45,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     });
   }
   await limitUser(request, "export", viewer.sub);
-  const slot = exportsGate().enter(viewer.sub);
-  if ("refused" in slot) return exportRefused(slot.refused);
+  const slot = enterExportSlot(tenant.id, viewer.sub);
+  if ("refusal" in slot) return slot.refusal;
   const masked = !seesPersonalData(viewer.roles);
   // Counted against the plan's exports; a data-subject search lists the downloads of runs that scored the person's company.
   const refused = await recordExport(tenant.id, { sub: viewer.sub, email: viewer.email }, `run:${run.id}`, { runId: run.id, file: file.data, masked });

@@ -2,7 +2,7 @@ import { type LoaderFunctionArgs } from "@remix-run/node";
 import { requireTenantUser } from "~/auth/guards.server";
 import { CRM_EXPORT_VIEWS, crmExportStream } from "~/crm/csv-export.server";
 import { recordExport } from "~/exports/export-quota.server";
-import { exportRefused, exportsGate, releasedWhenRead } from "~/http/open-streams.server";
+import { enterExportSlot, releasedWhenRead } from "~/http/open-streams.server";
 import { limitUser } from "~/http/rate-limit.server";
 import { apiError } from "~/http.server";
 import { singaporeDate } from "~/utils/singapore-time";
@@ -31,8 +31,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!parsed.ok) return apiError(400, "invalid_query", parsed.message);
 
   await limitUser(request, "export", viewer.sub);
-  const slot = exportsGate().enter(viewer.sub);
-  if ("refused" in slot) return exportRefused(slot.refused);
+  const slot = enterExportSlot(viewer.tenant.id, viewer.sub);
+  if ("refusal" in slot) return slot.refusal;
   const refused = await recordExport(viewer.tenant.id, { sub: viewer.sub, email: viewer.email }, `crm:${name}`, { file: `crm/${name}.csv` });
   if (refused) {
     slot.release();

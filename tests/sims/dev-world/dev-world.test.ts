@@ -88,16 +88,7 @@ describe("the dev world", () => {
 
   it("returns CODIGO's decision makers through the Apify chain", async () => {
     const codigo = dw.world.companyByName("CODIGO PTE. LTD.")!;
-    const result = await discoverContactsViaApify({
-      client: createApifyClient(configs().apify!),
-      companyName: codigo.name,
-      companyId: codigo.uen,
-      titles: DEFAULT_CONTACT_TITLES,
-      matchesTitle: matchesContactTitle,
-      flags: { enabled: true, useChain: true },
-      capGuard: { tryConsume: async () => true },
-      writeLine: () => undefined,
-    });
+    const result = await apifyChainFor(createApifyClient(configs().apify!), codigo);
     expect(result).toMatchObject({ outcome: "ok", calls: 3, usedFallback: false });
     expect(result.contacts.length).toBeGreaterThan(0);
     expect(result.contacts.every((c) => c.company_current === codigo.brand)).toBe(true);
@@ -205,16 +196,7 @@ describe("the service log", () => {
     const codigo = logged.world.companyByName("CODIGO PTE. LTD.")!;
     try {
       const env = platformEnv.parse(logged.env);
-      const result = await discoverContactsViaApify({
-        client: createApifyClient(vendorConfigs(env).apify!),
-        companyName: codigo.name,
-        companyId: codigo.uen,
-        titles: DEFAULT_CONTACT_TITLES,
-        matchesTitle: matchesContactTitle,
-        flags: { enabled: true, useChain: true },
-        capGuard: { tryConsume: async () => true },
-        writeLine: () => undefined,
-      });
+      const result = await apifyChainFor(createApifyClient(vendorConfigs(env).apify!), codigo);
       expect(result.calls).toBe(3);
       const home = await new Promise<number>((resolve, reject) =>
         http
@@ -253,3 +235,17 @@ describe("the service log", () => {
     ]);
   });
 });
+
+/** The Apify LinkedIn chain for one company, with the platform's default titles and no cap. */
+function apifyChainFor(client: ReturnType<typeof createApifyClient>, company: { name: string; uen: string }) {
+  return discoverContactsViaApify({
+    client,
+    companyName: company.name,
+    companyId: company.uen,
+    titles: DEFAULT_CONTACT_TITLES,
+    matchesTitle: matchesContactTitle,
+    flags: { enabled: true, useChain: true },
+    capGuard: { tryConsume: async () => true },
+    writeLine: () => undefined,
+  });
+}

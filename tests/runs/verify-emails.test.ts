@@ -1,0 +1,68 @@
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startZeroBounceSimulator } from "../sims/vendors/zerobounce-sim";
+
+/**
+ * A verification batch is written back in two statements: every company's
+ * address gets ZeroBounce's verdict, and the 90-day cache one row per address
+ * even when two companies share it.
+ */
+let sim: Awaited<ReturnType<typeof startZeroBounceSimulator>>;
+
+beforeAll(async () => {
+  sim = await startZeroBounceSimulator({ apiKey: "zb-key" });
+  Object.assign(process.env, {
+    ZEROBOUNCE_BASE_URL: `${sim.url}/v2`,
+    ZEROBOUNCE_API_KEY: "zb-key",
+    SECRET_KEYS: process.env.SECRET_KEYS ?? `test:${randomBytes(32).toString("base64")}`,
+  });
+});
+
+afterAll(async () => {
+  await sim?.close();
+});
+
+describe("a verification batch", () => {
+  it("stores each address's verdict for every company that has it, and caches each address once", async () => {
+    const { db, platformDb } = await import("~/db.server");
+    const { verifyPendingEmails } = await import("~/runs/verify-emails.server");
+    const tenant = await platformDb.tenant.create({ data: { slug: "verify-batch", name: "verify-batch", status: "active" } });
+    // The simulator's verdicts: a deliverable address, a bounce, a role address and a greylisted one.
+    const addresses = {
+      "201100001A": ["sales@shared-office.sg", "bounce.jane@alpha.sg", "greylist.ops@alpha.sg"],
+      "201100002B": ["sales@shared-office.sg", "info@beta.sg"],
+    };
+    const run = await db.$withTenant(tenant.id, async (tx) => {
+      const run = await tx.run.create({ data: { kind: "manual", status: "running", runDate: new Date("2026-12-05"), targetCount: 2 } });
+      for (const [uen, emails] of Object.entries(addresses)) {
+        await tx.runCompany.create({ data: { runId: run.id, uen, status: "awaiting_verification" } });
+        for (const email of emails) await tx.leadEmail.create({ data: { uen, email, source: "website" } });
+      }
+      return run;
+    });
+
+    expect((await verifyPendingEmails(tenant.id, run.id)).sort()).toEqual(["201100001A", "201100002B"]);
+
+    const stored = await db.$withTenant(tenant.id, async (tx) => ({
+      emails: await tx.leadEmail.findMany({
+        select: { uen: true, email: true, verificationStatus: true, subStatus: true },
+        orderBy: [{ uen: "asc" }, { email: "asc" }],
+      }),
+      cache: await tx.emailVerification.findMany({ select: { email: true, status: true, subStatus: true }, orderBy: { email: "asc" } }),
+    }));
+    expect(stored.emails).toEqual([
+      { uen: "201100001A", email: "bounce.jane@alpha.sg", verificationStatus: "invalid", subStatus: "mailbox_not_found" },
+      { uen: "201100001A", email: "greylist.ops@alpha.sg", verificationStatus: "unknown", subStatus: "greylisted" },
+      { uen: "201100001A", email: "sales@shared-office.sg", verificationStatus: "verified", subStatus: "" },
+      { uen: "201100002B", email: "info@beta.sg", verificationStatus: "do_not_mail", subStatus: "role_based" },
+      { uen: "201100002B", email: "sales@shared-office.sg", verificationStatus: "verified", subStatus: "" },
+    ]);
+    // The greylisted address is not cached (the next run asks again); the shared one is cached once.
+    expect(stored.cache).toEqual([
+      { email: "bounce.jane@alpha.sg", status: "invalid", subStatus: "mailbox_not_found" },
+      { email: "info@beta.sg", status: "do_not_mail", subStatus: "role_based" },
+      { email: "sales@shared-office.sg", status: "verified", subStatus: "" },
+    ]);
+    expect(sim.batchCalls).toHaveLength(1);
+  });
+});

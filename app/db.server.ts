@@ -1,6 +1,6 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
-import { createTenantScopePool, TENANT_READ_SCOPE_SQL, TENANT_SCOPE_SQL } from "./db/tenant-scope-pipeline.server";
+import { createTenantScopePool, runTenantRead, TENANT_SCOPE_SQL } from "./db/tenant-scope-pipeline.server";
 import { env } from "./env.server";
 import { Prisma, PrismaClient } from "./generated/prisma/client";
 import { requestStatementTimeout } from "./http/statement-timeout.server";
@@ -19,8 +19,8 @@ export type TenantScopeOptions = {
   isolationLevel?: Prisma.TransactionIsolationLevel;
 };
 
-/** A single-statement read runs in an implicit transaction: no isolation level to choose. */
-export type TenantReadOptions = Pick<TenantScopeOptions, "actor" | "timeout" | "maxWait">;
+/** A single-statement read runs in an implicit transaction: no isolation level or transaction limits to choose. */
+export type TenantReadOptions = Pick<TenantScopeOptions, "actor">;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -42,6 +42,17 @@ function tenantScopeValues(tenantId: string, actor: TenantScopeOptions["actor"])
   return [tenantId, actor?.sub ?? "", actor?.email ?? "", currentLogContext().requestId ?? "", statementTimeout === null ? null : String(statementTimeout)];
 }
 
+export class BatchedTenantReadError extends Error {
+  constructor() {
+    super("findUnique is batched across callers outside a transaction, so a tenant read cannot run it; use findFirst");
+    this.name = "BatchedTenantReadError";
+  }
+}
+
+async function refuseBatchedRead(): Promise<never> {
+  throw new BatchedTenantReadError();
+}
+
 function createAppClient(connectionString: string, max: number, poolName?: string) {
   // The pool's connections send the held-back BEGIN and tenant setting with the first statement
   // (see tenant-scope-pipeline.server.ts), which is why the setting goes through its exact SQL text.
@@ -49,6 +60,10 @@ function createAppClient(connectionString: string, max: number, poolName?: strin
   if (poolName) watchPool(poolName, pool);
   const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   const base = new PrismaClient({ adapter });
+  const reader = base.$extends({
+    name: "tenant-read",
+    query: { $allModels: { findUnique: refuseBatchedRead, findUniqueOrThrow: refuseBatchedRead } },
+  });
   return base.$extends({
     name: "tenant-scope",
     client: {
@@ -72,21 +87,16 @@ function createAppClient(connectionString: string, max: number, poolName?: strin
 
       /**
        * Runs `fn`, which must make exactly one statement (one Prisma read that
-       * compiles to a single query), with the tenant set — in one round trip:
-       * the setting and the statement share an implicit transaction that ends
-       * with the statement. A second statement is refused; use `$withTenant`.
+       * compiles to a single query), with the tenant set — in one round trip
+       * and without Prisma's transaction bookkeeping: the setting and the
+       * statement share an implicit transaction that ends with the statement.
+       * A second statement is refused; use `$withTenant`. So is `findUnique`,
+       * which Prisma batches with other callers' outside a transaction: use
+       * `findFirst`.
        */
       async $tenantRead<T>(tenantId: string, fn: (tx: TenantTx) => Promise<T>, options: TenantReadOptions = {}): Promise<T> {
         assertTenantId(tenantId);
-        const client = Prisma.getExtensionContext(this) as unknown as PrismaClient;
-        const { actor, ...txOptions } = options;
-        return client.$transaction(
-          async (tx) => {
-            await tx.$executeRawUnsafe(TENANT_READ_SCOPE_SQL, ...tenantScopeValues(tenantId, actor));
-            return fn(tx);
-          },
-          { timeout: 15_000, maxWait: 5_000, ...txOptions },
-        );
+        return runTenantRead({ text: TENANT_SCOPE_SQL, values: tenantScopeValues(tenantId, options.actor) }, () => fn(reader as unknown as TenantTx));
       },
     },
   });

@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { planStatement, TENANT_READ_SCOPE_SQL, TENANT_SCOPE_SQL, transactionSettingSql, type PipelineState } from "./tenant-scope-pipeline.server";
+import { planStatement, TENANT_SCOPE_SQL, transactionSettingSql, type PipelineState } from "./tenant-scope-pipeline.server";
 
 const idle: PipelineState = { kind: "idle" };
 const scope = { text: TENANT_SCOPE_SQL, values: ["t", "", "", "", null] };
-const readScope = { text: TENANT_READ_SCOPE_SQL, values: ["t", "", "", "", null] };
 const query = { text: 'SELECT "id" FROM "audit_log" LIMIT $1', values: [50] };
 
 function run(statements: Array<{ text: string; values?: unknown[] }>) {
@@ -30,22 +29,12 @@ describe("planStatement", () => {
     expect(steps[3]).toMatchObject({ action: "send", prelude: [{ text: "BEGIN" }, isolation, scope] });
   });
 
-  it("runs a read's setting and statement without BEGIN, then refuses a second statement", () => {
-    const steps = run([{ text: "BEGIN" }, readScope, query, query, { text: "ROLLBACK" }, query]);
-    expect(steps[2]).toEqual({ action: "send", prelude: [readScope], next: { kind: "spent" } });
-    expect(steps[3]).toMatchObject({ action: "refuse" });
-    expect(steps[4]).toEqual({ action: "answer", command: "ROLLBACK", next: idle });
-    expect(steps[5]).toEqual({ action: "send", prelude: [], next: idle });
-  });
-
   it("holds a further application setting back with the tenant's, and sends it as it is once a statement ran", () => {
     const lakeScope = { text: transactionSettingSql("app.lake_owner_ids"), values: ["*"] };
     const steps = run([{ text: "BEGIN" }, scope, lakeScope, query, lakeScope]);
     expect(steps[2]).toMatchObject({ action: "answer", command: "SELECT" });
     expect(steps[3]).toEqual({ action: "send", prelude: [{ text: "BEGIN" }, scope, lakeScope], next: idle });
     expect(steps[4]).toEqual({ action: "send", prelude: [], next: idle });
-    // A single-statement read has no room for it: it is that read's one statement.
-    expect(run([{ text: "BEGIN" }, readScope, lakeScope])[2]).toEqual({ action: "send", prelude: [readScope], next: { kind: "spent" } });
     expect(() => transactionSettingSql("statement_timeout")).toThrow(/not an application setting/);
   });
 

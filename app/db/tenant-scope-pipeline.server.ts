@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import pg from "pg";
 
 /**
@@ -11,12 +12,12 @@ import pg from "pg";
  *   a real transaction block that outlives the Sync, so `set_config(…, true)`
  *   lasts until COMMIT and a failing `set_config` aborts the transaction
  *   before the statement runs.
- * - `$tenantRead` (the read-scope statement) drops BEGIN: the setting and the
- *   statement run as one implicit transaction that ends at the Sync, so the
- *   read costs a single round trip and the setting dies with it. Because the
- *   transaction is over after that statement, a second statement in the same
- *   read is refused rather than run without the tenant or outside one
- *   transaction.
+ * - `$tenantRead` (a single-statement read) needs no transaction of Prisma's
+ *   at all, whose bookkeeping costs as much as the read: its one statement is
+ *   sent with the setting in front and no BEGIN, so the two run as one
+ *   implicit transaction that ends at the Sync — a single round trip, and the
+ *   setting dies with it. A second statement in the same read is refused
+ *   rather than run without the tenant or outside that transaction.
  */
 
 /** The tenant setting of `$withTenant`: tenant, actor subject, actor email, request id. */
@@ -25,9 +26,6 @@ export const TENANT_SCOPE_SQL =
   "set_config('app.actor_email', $3, true), set_config('app.request_id', $4, true), " +
   // A web request's statement time limit; NULL (outside a request) keeps the current setting.
   "set_config('statement_timeout', COALESCE($5::text, current_setting('statement_timeout')), true)";
-
-/** The same setting for a single-statement read; the comment is what tells the connection so. */
-export const TENANT_READ_SCOPE_SQL = `/* tenant-read */ ${TENANT_SCOPE_SQL}`;
 
 /**
  * A further transaction-local setting (`app.*`, its value the one parameter)
@@ -51,14 +49,11 @@ export class SecondStatementInTenantReadError extends Error {
 
 type Statement = { text: string; values?: unknown[] };
 
-/** What a connection holds back: nothing, a deferred transaction start, or a spent single read. */
-export type PipelineState = { kind: "idle" } | { kind: "deferred"; prelude: Statement[]; singleStatement: boolean } | { kind: "spent" };
+/** What a connection holds back: nothing, or a deferred transaction start. */
+export type PipelineState = { kind: "idle" } | { kind: "deferred"; prelude: Statement[] };
 
 /** What to do with one statement Prisma sends on a connection in `state`. */
-export type PipelineStep =
-  | { action: "send"; prelude: Statement[]; next: PipelineState }
-  | { action: "answer"; command: string; next: PipelineState }
-  | { action: "refuse"; next: PipelineState };
+export type PipelineStep = { action: "send"; prelude: Statement[]; next: PipelineState } | { action: "answer"; command: string; next: PipelineState };
 
 const IDLE: PipelineState = { kind: "idle" };
 
@@ -66,33 +61,43 @@ const IDLE: PipelineState = { kind: "idle" };
 export function planStatement(state: PipelineState, statement: Statement): PipelineStep {
   const text = statement.text.trim();
   const command = text.split(/\s+/, 1)[0]!.toUpperCase();
-  const endsTransaction = command === "COMMIT" || command === "ROLLBACK";
-  switch (state.kind) {
-    case "idle":
-      if (text.toUpperCase() === "BEGIN") {
-        return { action: "answer", command, next: { kind: "deferred", prelude: [{ text }], singleStatement: false } };
-      }
-      return { action: "send", prelude: [], next: IDLE };
-    case "spent":
-      // The implicit transaction ended at the read's Sync: there is nothing left to end.
-      if (endsTransaction) return { action: "answer", command, next: IDLE };
-      return { action: "refuse", next: state };
-    case "deferred":
-      // Nothing reached the server yet, so there is nothing to end either.
-      if (endsTransaction) return { action: "answer", command, next: IDLE };
-      if (/^SET\s+TRANSACTION\b/i.test(text) && !state.singleStatement) {
-        return { action: "answer", command: "SET", next: { ...state, prelude: [...state.prelude, statement] } };
-      }
-      if (statement.text === TENANT_SCOPE_SQL || (TRANSACTION_SETTING.test(statement.text) && !state.singleStatement)) {
-        return { action: "answer", command: "SELECT", next: { ...state, prelude: [...state.prelude, statement] } };
-      }
-      if (statement.text === TENANT_READ_SCOPE_SQL) {
-        // Without BEGIN the setting and the one statement form an implicit transaction.
-        return { action: "answer", command: "SELECT", next: { kind: "deferred", prelude: [statement], singleStatement: true } };
-      }
-      return { action: "send", prelude: state.prelude, next: state.singleStatement ? { kind: "spent" } : IDLE };
+  if (state.kind === "idle") {
+    if (text.toUpperCase() === "BEGIN") return { action: "answer", command, next: { kind: "deferred", prelude: [{ text }] } };
+    return { action: "send", prelude: [], next: IDLE };
   }
+  // Nothing reached the server yet, so there is nothing to end either.
+  if (command === "COMMIT" || command === "ROLLBACK") return { action: "answer", command, next: IDLE };
+  if (/^SET\s+TRANSACTION\b/i.test(text)) return { action: "answer", command: "SET", next: { ...state, prelude: [...state.prelude, statement] } };
+  if (statement.text === TENANT_SCOPE_SQL || TRANSACTION_SETTING.test(statement.text)) {
+    return { action: "answer", command: "SELECT", next: { ...state, prelude: [...state.prelude, statement] } };
+  }
+  return { action: "send", prelude: state.prelude, next: IDLE };
 }
+
+/** One `$tenantRead`: its setting, and whether its one statement has gone out. */
+type TenantRead = { scope: Statement; sent: boolean };
+
+const tenantReads = new AsyncLocalStorage<TenantRead>();
+
+/**
+ * Runs `fn` as a single-statement tenant read: the one statement it makes
+ * through the application pool goes out behind `scope` (the tenant setting)
+ * as one implicit transaction; any further statement, or a transaction, is
+ * refused with SecondStatementInTenantReadError.
+ */
+export function runTenantRead<T>(scope: Statement, fn: () => Promise<T>): Promise<T> {
+  // Awaited inside: a Prisma query starts only when awaited, and must start in the read's context.
+  return tenantReads.run({ scope, sent: false }, async () => await fn());
+}
+
+/**
+ * The read a statement belongs to travels on its query config from the pool,
+ * where it is still the caller's: pg-pool hands a waiting query its
+ * connection from whichever callback released one, outside the caller's
+ * async context.
+ */
+const TENANT_READ = Symbol("tenant read");
+type ReadTagged = { [TENANT_READ]?: TenantRead | null };
 
 /**
  * A pg query that first executes `prelude` (Parse/Bind/Execute each, no
@@ -161,36 +166,68 @@ export class TenantScopePipelineClient extends pg.Client {
     this.pipelineState = IDLE;
   }
 
-  // pg's overloads are many; Prisma's adapter only ever passes a config object and awaits the promise.
+  // pg's overloads are many; Prisma's adapter only ever passes a config object, awaiting the promise or, through the pool, with a callback.
 
   query(config: any, values?: any, callback?: any): any {
-    if (typeof config !== "object" || config === null || typeof config.submit === "function" || typeof config.text !== "string") {
-      if (this.pipelineState.kind !== "idle") return this.refuse();
+    const isText = isTextQuery(config);
+    const read: TenantRead | null | undefined = isText && TENANT_READ in config ? (config as ReadTagged)[TENANT_READ] : tenantReads.getStore();
+    if (read) {
+      // A read is one statement on an idle connection: no second one, no transaction of its own.
+      if (read.sent || !isText || this.pipelineState.kind !== "idle" || /^\s*(BEGIN|START)\b/i.test(config.text)) return this.refuse(callback);
+      read.sent = true;
+      return this.pipelined(config, [read.scope], callback);
+    }
+    if (!isText) {
+      if (this.pipelineState.kind !== "idle") return this.refuse(callback);
       return super.query(config, values, callback);
     }
     const step = planStatement(this.pipelineState, { text: config.text, values: config.values ?? values });
     this.pipelineState = step.next;
-    switch (step.action) {
-      case "answer":
-        return Promise.resolve({ command: step.command, rowCount: 0, rows: [], fields: [], oid: 0 });
-      case "refuse":
-        return this.refuse();
-      case "send":
-        if (step.prelude.length === 0) return super.query(config, values, callback);
-        return new Promise((resolve, reject) => {
-          super.query(new PipelinedQuery(config, step.prelude, (err, result) => (err ? reject(err) : resolve(result))));
-        });
-    }
+    if (step.action === "answer") return settle(callback, null, { command: step.command, rowCount: 0, rows: [], fields: [], oid: 0 });
+    if (step.prelude.length === 0) return super.query(config as any, values, callback);
+    return this.pipelined(config, step.prelude, callback);
   }
 
-  private refuse() {
-    return Promise.reject(new SecondStatementInTenantReadError());
+  private pipelined(config: pg.QueryConfig, prelude: Statement[], callback?: Callback) {
+    if (callback) return void super.query(new PipelinedQuery(config, prelude, callback));
+    return new Promise((resolve, reject) => {
+      super.query(new PipelinedQuery(config, prelude, (err, result) => (err ? reject(err) : resolve(result))));
+    });
+  }
+
+  private refuse(callback?: Callback) {
+    return settle(callback, new SecondStatementInTenantReadError());
   }
 }
 
+function isTextQuery(config: unknown): config is pg.QueryConfig {
+  return (
+    typeof config === "object" &&
+    config !== null &&
+    typeof (config as { submit?: unknown }).submit !== "function" &&
+    typeof (config as { text?: unknown }).text === "string"
+  );
+}
+
+type Callback = (err: Error | null, result?: pg.QueryResult) => void;
+
+/** Answers like pg does: through the callback when there is one, else as a promise. */
+function settle(callback: Callback | undefined, err: Error | null, result?: unknown) {
+  if (callback) return void process.nextTick(() => callback(err, result as pg.QueryResult));
+  return err ? Promise.reject(err) : Promise.resolve(result);
+}
+
 /** The application role's pool: its connections pipeline the tenant scope. */
+class TenantScopePool extends pg.Pool {
+  query(config: any, values?: any, callback?: any): any {
+    if (typeof config === "string") config = { text: config };
+    if (isTextQuery(config)) config = { ...config, [TENANT_READ]: tenantReads.getStore() ?? null };
+    return super.query(config, values, callback);
+  }
+}
+
 export function createTenantScopePool(connectionString: string, max: number): pg.Pool {
-  const pool = new pg.Pool({ connectionString, max, Client: TenantScopePipelineClient });
+  const pool = new TenantScopePool({ connectionString, max, Client: TenantScopePipelineClient });
   // A connection handed back mid-scope (an error before any statement) must not carry the held-back setting on.
   pool.on("release", (_err, client) => (client as unknown as TenantScopePipelineClient).resetPipeline());
   return pool;

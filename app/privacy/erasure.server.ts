@@ -93,7 +93,7 @@ export async function requestErasure(tenantId: string, actor: Actor, query: Subj
 }
 
 export async function erasureRequest(tenantId: string, id: string): Promise<ErasureView | null> {
-  const row = await db.$tenantRead(tenantId, (tx) => tx.erasureRequest.findUnique({ where: { tenantId_id: { tenantId, id } }, select: erasureSelect }));
+  const row = await db.$tenantRead(tenantId, (tx) => tx.erasureRequest.findFirst({ where: { tenantId, id }, select: erasureSelect }));
   return row ? toView(row) : null;
 }
 

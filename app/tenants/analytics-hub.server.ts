@@ -164,7 +164,7 @@ export async function listAnalyticsHub(input: { q?: string; state?: AnalyticsHub
 
 /** The workspace's own view of it (its row only, through row-level security). */
 export async function workspaceAnalyticsAccess(tenantId: string): Promise<AnalyticsAccess> {
-  return accessOf(await db.$tenantRead(tenantId, (tx) => tx.analyticsRole.findUnique({ where: { tenantId } })));
+  return accessOf(await db.$tenantRead(tenantId, (tx) => tx.analyticsRole.findFirst({ where: { tenantId } })));
 }
 
 /**
@@ -190,7 +190,7 @@ export async function setAnalyticsPassword(tenantId: string, actor: Actor): Prom
     const [current] = await tx.$queryRaw<{ database: string }[]>`SELECT current_database() AS database`;
     // BI tools list the analytics views first; the role has no right on anything in public anyway.
     await tx.$executeRawUnsafe(`ALTER ROLE ${role} IN DATABASE ${pg.escapeIdentifier(current!.database)} SET search_path = analytics`);
-    const existing = await tx.analyticsRole.findUnique({ where: { tenantId } });
+    const existing = await tx.analyticsRole.findFirst({ where: { tenantId } });
     const now = new Date();
     const fresh = !existing?.enabledAt || Boolean(existing.revokedAt);
     await tx.analyticsRole.upsert({

@@ -1,7 +1,7 @@
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { SecondStatementInTenantReadError, transactionSettingSql } from "~/db/tenant-scope-pipeline.server";
-import { createScopedClientFor, platformDb, type AppDb } from "~/db.server";
+import { BatchedTenantReadError, createScopedClientFor, platformDb, type AppDb } from "~/db.server";
 
 /**
  * The tenant scope travels with the first statement (one Sync) instead of
@@ -101,6 +101,43 @@ describe("a single-statement tenant read", () => {
     ).rejects.toThrow(SecondStatementInTenantReadError);
     expect(await platformDb.auditLog.count({ where: { action: "pipe.test" } })).toBe(0);
     expect(await single.$tenantRead(tenantA, (tx) => tx.icpRule.count())).toBe(1);
+  });
+  it("refuses a transaction of its own inside the read", async () => {
+    await expect(
+      single.$tenantRead(tenantA, () => single.$withTenant(tenantA, (tx) => tx.$executeRaw`INSERT INTO audit_log (action) VALUES ('pipe.test')`)),
+    ).rejects.toThrow();
+    expect(await platformDb.auditLog.count({ where: { action: "pipe.test" } })).toBe(0);
+    expect((await settingAndBackend()).tenant ?? "").toBe("");
+  });
+
+  it("refuses findUnique, which Prisma would batch with other callers' lookups into one statement under one tenant", async () => {
+    await expect(
+      single.$tenantRead(tenantA, (tx) => tx.icpRule.findUnique({ where: { tenantId_version: { tenantId: tenantB, version: 1 } } })),
+    ).rejects.toThrow(BatchedTenantReadError);
+    // The lookups Prisma cannot batch keep each read to its own tenant, however many share a tick.
+    const lookups = await Promise.all(
+      [tenantA, tenantB, tenantA, tenantB].map((tenantId) =>
+        single.$tenantRead(tenantId, (tx) => tx.icpRule.findFirst({ where: { tenantId: tenantB, version: 1 } })),
+      ),
+    );
+    expect(lookups.map((rule) => rule?.tenantId ?? null)).toEqual([null, tenantB, null, tenantB]);
+  });
+
+  it("keeps its tenant while it waits for a connection another read hands back", async () => {
+    // One connection and 30 reads at once: all but the first wait in the pool's queue,
+    // and each is given the connection from inside another read's callback.
+    const reads = Array.from({ length: 30 }, (_, i) => {
+      const tenantId = i % 3 === 0 ? tenantB : tenantA;
+      return single
+        .$tenantRead(
+          tenantId,
+          (tx) => tx.$queryRaw<Array<{ tenant: string; tenants: string[] }>>`
+          SELECT current_setting('app.tenant_id') AS tenant, (SELECT array_agg(tenant_id::text) FROM icp_rules) AS tenants`,
+        )
+        .then((rows) => ({ asked: tenantId, seen: rows[0] }));
+    });
+    for (const { asked, seen } of await Promise.all(reads)) expect(seen).toEqual({ tenant: asked, tenants: [asked] });
+    expect((await settingAndBackend()).tenant ?? "").toBe("");
   });
 });
 

@@ -85,6 +85,20 @@ describe("CopyRows", () => {
     expect(Buffer.concat([first, Buffer.from((await rest).text)]).toString()).toBe(`${row.slice(0, -1)}\r\n`.repeat(40));
   });
 
+  it("hands the connection back running when the COPY ends while the reader is behind", async () => {
+    // The last network read carries more rows than the reader wants and ReadyForQuery: the
+    // socket is paused for those rows, and no later read would resume it once the stream ended,
+    // so the transaction's COMMIT would never be answered.
+    const { copy, connection } = started(true);
+    const row = `"${"z".repeat(1000)}"\n`;
+    receive(copy, Array<string>(40).fill(row));
+    finish(copy, 40);
+    expect(connection.stream.pause).toHaveBeenCalledTimes(1);
+    expect(connection.stream.resume).toHaveBeenCalledTimes(1);
+    expect((await readAll(copy)).text).toBe(`${row.slice(0, -1)}\r\n`.repeat(40));
+    expect(connection.stream.resume).toHaveBeenCalledTimes(1);
+  });
+
   it("fails the stream with the server's error and ends nothing after it", async () => {
     const { copy } = started(true);
     receive(copy, ['"1"\n']);

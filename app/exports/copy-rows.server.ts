@@ -72,9 +72,13 @@ export class CopyRows extends Readable implements pg.Submittable {
   }
 
   handleReadyForQuery(): void {
-    if (this.failed) return;
-    this.flush();
-    this.push(null);
+    if (!this.failed) {
+      this.flush();
+      this.push(null);
+    }
+    // The COPY is over and the connection goes on to the next statement: an ended stream is never
+    // read again, so a pause for its last rows would leave that statement unanswered.
+    this.resumeConnection();
   }
 
   /** pg calls these for other statements only; a COPY TO never gets them. */
@@ -85,6 +89,10 @@ export class CopyRows extends Readable implements pg.Submittable {
   handleCopyInResponse(): void {}
 
   override _read(): void {
+    this.resumeConnection();
+  }
+
+  private resumeConnection(): void {
     if (this.paused) {
       this.paused = false;
       this.connection?.stream.resume();

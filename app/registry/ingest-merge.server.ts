@@ -21,7 +21,12 @@ export type RawFile = { table: string; fileNo: number; mapping: HeaderMapping };
  */
 export async function mergeIntoRegistry(client: pg.Client, runId: string, fileNames: string[], raws: RawFile[]): Promise<Merged> {
   const union = (parts: string[]) => parts.join("\nUNION ALL\n");
-  await client.query(`CREATE TEMP TABLE acra_keys ON COMMIT DROP AS ${union(raws.map((r) => rowKeysSql(r.table, r.fileNo, r.mapping)))}`);
+  const { rows: registry } = await client.query<{ empty: boolean }>("SELECT NOT EXISTS (SELECT 1 FROM staging_acra_companies) AS empty");
+  const empty = registry[0]!.empty;
+  // An empty registry holds none of the rows: no need to look them up.
+  await client.query(
+    `CREATE TEMP TABLE acra_keys ON COMMIT DROP AS ${union(raws.map((r) => rowKeysSql(r.table, r.fileNo, r.mapping)))}${empty ? " WITH NO DATA" : ""}`,
+  );
   const { rows: keyCounts } = await client.query<{ unchanged: number }>("SELECT count(*) FILTER (WHERE unchanged)::int AS unchanged FROM acra_keys");
   const anyUnchanged = keyCounts[0]!.unchanged > 0;
   const toCheck = (r: RawFile) => (anyUnchanged ? `line_no IN (SELECT line_no FROM acra_keys WHERE file_no = ${r.fileNo} AND NOT unchanged)` : "true");
@@ -59,38 +64,42 @@ export async function mergeIntoRegistry(client: pg.Client, runId: string, fileNa
        WHERE c.problem IS NULL AND NOT EXISTS (SELECT 1 FROM acra_superseded d WHERE d.file_no = c.file_no AND d.line_no = c.line_no)`;
   const insert = `INSERT INTO staging_acra_companies (${COLUMN_LIST}, extra, content_hash, first_run_id, last_run_id)
        SELECT ${typedValuesSql("c")}, c.extra, c.content_hash, $1::uuid, $1::uuid ${winners}`;
-  const loaded = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM acra_checked WHERE problem IS NULL");
-  const { rows: registry } = await client.query<{ empty: boolean }>("SELECT NOT EXISTS (SELECT 1 FROM staging_acra_companies) AS empty");
+  const duplicateCount = duplicates.rowCount ?? 0;
   let inserted: number;
   let updated = 0;
-  if (registry[0]!.empty) {
+  // Good rows (valid or unchanged) less the superseded ones.
+  let loaded: number;
+  if (empty) {
     const rebuild = await dropIndexes(client);
     inserted = (await client.query(insert, [runId])).rowCount ?? 0;
     for (const statement of rebuild) await client.query(statement);
+    loaded = inserted;
   } else {
     const assignments = [...ACRA_COLUMN_NAMES.filter((c) => c !== "uen"), "extra", "content_hash", "last_run_id"]
       .map((c) => `"${c}" = excluded."${c}"`)
       .join(", ");
-    const { rows } = await client.query<{ inserted: number; updated: number }>(
+    const { rows } = await client.query<{ inserted: number; updated: number; loaded: number }>(
       `WITH merged AS (
          ${insert}
          ON CONFLICT (uen) DO UPDATE SET ${assignments}, updated_at = now()
          WHERE staging_acra_companies.content_hash IS DISTINCT FROM excluded.content_hash
          RETURNING (xmax = 0) AS inserted
        )
-       SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM merged`,
+       SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated,
+              (SELECT count(*) FROM acra_checked WHERE problem IS NULL)::int + ${keyCounts[0]!.unchanged} AS loaded
+       FROM merged`,
       [runId],
     );
     inserted = rows[0]!.inserted;
     updated = rows[0]!.updated;
+    loaded = rows[0]!.loaded - duplicateCount;
   }
   const invalidByFile = new Map(invalid.rows.map((r) => [r.file_no, r.n]));
   const invalidCount = invalid.rows.reduce((s, r) => s + r.n, 0);
-  const duplicateCount = duplicates.rowCount ?? 0;
   return {
     inserted,
     updated,
-    loaded: loaded.rows[0]!.n + keyCounts[0]!.unchanged - duplicateCount,
+    loaded,
     invalid: invalidCount,
     invalidByFile,
     duplicates: duplicateCount,

@@ -35,6 +35,7 @@ const LF = 0x0a;
 const CR = 0x0d;
 const MAX_FIELD_BYTES = 4000;
 const REPLACEMENT_CHAR = Buffer.from("\uFFFD", "utf8");
+const HEX = Buffer.from("0123456789abcdef", "latin1");
 
 const SUSPECT_NUL = 1;
 const SUSPECT_HIGH = 2;
@@ -213,33 +214,24 @@ export class CsvRecordFramer {
     this.inQuotes = false;
     this.afterQuote = false;
 
-    let raw: Buffer | null = null;
-    const rawBytes = () => (raw ??= carried.length ? Buffer.concat([...carried, chunk.subarray(start, end)]) : chunk.subarray(start, end));
-    if (this.expectedFields < 0) {
-      const header = rawBytes();
-      for (let k = 0; k < header.length; k++) this.hashSeed = Math.imul(this.hashSeed ^ header[k]!, 0x01000193);
-      this.expectedFields = this.options.onHeader(
-        splitCsvRecord(
-          rawBytes()
-            .toString("utf8")
-            .replace(/^\uFEFF/, ""),
-        ),
-      );
+    // The common case, a sound record within one chunk, is copied straight from the chunk.
+    if (!carried.length && !flags && !unreadable && fieldCount === this.expectedFields) {
+      this.emit(line, chunk, start, end);
       return;
     }
-    if (flags & SUSPECT_HIGH) {
-      const bytes = rawBytes();
-      if (isUtf8(bytes) && bytes.indexOf(REPLACEMENT_CHAR) < 0) flags &= ~SUSPECT_HIGH;
+    const raw = carried.length ? Buffer.concat([...carried, chunk.subarray(start, end)]) : chunk.subarray(start, end);
+    if (this.expectedFields < 0) {
+      for (let k = 0; k < raw.length; k++) this.hashSeed = Math.imul(this.hashSeed ^ raw[k]!, 0x01000193);
+      this.expectedFields = this.options.onHeader(splitCsvRecord(raw.toString("utf8").replace(/^\uFEFF/, "")));
+      return;
     }
+    if (flags & SUSPECT_HIGH && isUtf8(raw) && raw.indexOf(REPLACEMENT_CHAR) < 0) flags &= ~SUSPECT_HIGH;
     if (flags || unreadable || fieldCount !== this.expectedFields) {
-      const verdict = this.options.onSuspect({ line, raw: rawBytes(), fieldCount, ...(unreadable ? { unreadable } : {}) });
+      const verdict = this.options.onSuspect({ line, raw, fieldCount, ...(unreadable ? { unreadable } : {}) });
       if ("forward" in verdict) this.emit(line, verdict.forward, 0, verdict.forward.length);
       return;
     }
-    if (carried.length) {
-      const bytes = rawBytes();
-      this.emit(line, bytes, 0, bytes.length);
-    } else this.emit(line, chunk, start, end);
+    this.emit(line, raw, 0, raw.length);
   }
 
   /** `line,hash,record\n`: the hash (two 32-bit multiplicative hashes over the record's bytes) lets a reload skip rows it already has. */
@@ -263,9 +255,17 @@ export class CsvRecordFramer {
       h2 = Math.imul(h2 ^ bytes[i]!, 0x5bd1e995);
     }
     h1 = Math.imul(h1 ^ (h1 >>> 15), 0x85ebca6b) ^ (end - start);
+    // Digits and hex written byte by byte: a string per record cost as much as the scan.
     const out = this.out;
     let o = this.outLength;
-    o += out.write(`${line},${(h1 >>> 0).toString(16).padStart(8, "0")}${(h2 >>> 0).toString(16).padStart(8, "0")},`, o, "latin1");
+    let digits = 1;
+    for (let rest = line; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+    for (let k = o + digits - 1, rest = line; k >= o; k--, rest = Math.floor(rest / 10)) out[k] = 0x30 + (rest % 10);
+    o += digits;
+    out[o++] = COMMA;
+    for (let shift = 28; shift >= 0; shift -= 4) out[o++] = HEX[(h1 >>> shift) & 15]!;
+    for (let shift = 28; shift >= 0; shift -= 4) out[o++] = HEX[(h2 >>> shift) & 15]!;
+    out[o++] = COMMA;
     o += bytes.copy(out, o, start, end);
     out[o++] = LF;
     this.outLength = o;

@@ -15,11 +15,18 @@ export type RawFile = { table: string; fileNo: number; mapping: HeaderMapping };
  * not looked at again (a nightly reload is mostly these). The others are
  * checked and normalised once into `acra_checked`; invalid ones become
  * rejects; within the load the last line of a UEN wins and the earlier ones
- * are reported; then one upsert writes the winners and says which it inserted.
+ * are reported; then one upsert writes the winners and says which it inserted
+ * (into an empty registry, a plain insert between dropping the indexes and
+ * building them again: see dropIndexes).
  */
 export async function mergeIntoRegistry(client: pg.Client, runId: string, fileNames: string[], raws: RawFile[]): Promise<Merged> {
   const union = (parts: string[]) => parts.join("\nUNION ALL\n");
-  await client.query(`CREATE TEMP TABLE acra_keys ON COMMIT DROP AS ${union(raws.map((r) => rowKeysSql(r.table, r.fileNo, r.mapping)))}`);
+  const { rows: registry } = await client.query<{ empty: boolean }>("SELECT NOT EXISTS (SELECT 1 FROM staging_acra_companies) AS empty");
+  const empty = registry[0]!.empty;
+  // An empty registry holds none of the rows: no need to look them up.
+  await client.query(
+    `CREATE TEMP TABLE acra_keys ON COMMIT DROP AS ${union(raws.map((r) => rowKeysSql(r.table, r.fileNo, r.mapping)))}${empty ? " WITH NO DATA" : ""}`,
+  );
   const { rows: keyCounts } = await client.query<{ unchanged: number }>("SELECT count(*) FILTER (WHERE unchanged)::int AS unchanged FROM acra_keys");
   const anyUnchanged = keyCounts[0]!.unchanged > 0;
   const toCheck = (r: RawFile) => (anyUnchanged ? `line_no IN (SELECT line_no FROM acra_keys WHERE file_no = ${r.fileNo} AND NOT unchanged)` : "true");
@@ -53,33 +60,74 @@ export async function mergeIntoRegistry(client: pg.Client, runId: string, fileNa
      FROM acra_superseded`,
     [runId, fileNames],
   );
-  const assignments = [...ACRA_COLUMN_NAMES.filter((c) => c !== "uen"), "extra", "content_hash", "last_run_id"]
-    .map((c) => `"${c}" = excluded."${c}"`)
-    .join(", ");
-  const { rows } = await client.query<{ inserted: number; updated: number; loaded: number }>(
-    `WITH merged AS (
-       INSERT INTO staging_acra_companies (${COLUMN_LIST}, extra, content_hash, first_run_id, last_run_id)
-       SELECT ${typedValuesSql("c")}, c.extra, c.content_hash, $1::uuid, $1::uuid
-       FROM acra_checked c
-       WHERE c.problem IS NULL AND NOT EXISTS (SELECT 1 FROM acra_superseded d WHERE d.file_no = c.file_no AND d.line_no = c.line_no)
-       ON CONFLICT (uen) DO UPDATE SET ${assignments}, updated_at = now()
-       WHERE staging_acra_companies.content_hash IS DISTINCT FROM excluded.content_hash
-       RETURNING (xmax = 0) AS inserted
-     )
-     SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated,
-            (SELECT count(*) FROM acra_checked WHERE problem IS NULL)::int + ${keyCounts[0]!.unchanged} AS loaded
-     FROM merged`,
-    [runId],
-  );
+  const winners = `FROM acra_checked c
+       WHERE c.problem IS NULL AND NOT EXISTS (SELECT 1 FROM acra_superseded d WHERE d.file_no = c.file_no AND d.line_no = c.line_no)`;
+  const insert = `INSERT INTO staging_acra_companies (${COLUMN_LIST}, extra, content_hash, first_run_id, last_run_id)
+       SELECT ${typedValuesSql("c")}, c.extra, c.content_hash, $1::uuid, $1::uuid ${winners}`;
+  const duplicateCount = duplicates.rowCount ?? 0;
+  let inserted: number;
+  let updated = 0;
+  // Good rows (valid or unchanged) less the superseded ones.
+  let loaded: number;
+  if (empty) {
+    const rebuild = await dropIndexes(client);
+    inserted = (await client.query(insert, [runId])).rowCount ?? 0;
+    for (const statement of rebuild) await client.query(statement);
+    loaded = inserted;
+  } else {
+    const assignments = [...ACRA_COLUMN_NAMES.filter((c) => c !== "uen"), "extra", "content_hash", "last_run_id"]
+      .map((c) => `"${c}" = excluded."${c}"`)
+      .join(", ");
+    const { rows } = await client.query<{ inserted: number; updated: number; loaded: number }>(
+      `WITH merged AS (
+         ${insert}
+         ON CONFLICT (uen) DO UPDATE SET ${assignments}, updated_at = now()
+         WHERE staging_acra_companies.content_hash IS DISTINCT FROM excluded.content_hash
+         RETURNING (xmax = 0) AS inserted
+       )
+       SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated,
+              (SELECT count(*) FROM acra_checked WHERE problem IS NULL)::int + ${keyCounts[0]!.unchanged} AS loaded
+       FROM merged`,
+      [runId],
+    );
+    inserted = rows[0]!.inserted;
+    updated = rows[0]!.updated;
+    loaded = rows[0]!.loaded - duplicateCount;
+  }
   const invalidByFile = new Map(invalid.rows.map((r) => [r.file_no, r.n]));
   const invalidCount = invalid.rows.reduce((s, r) => s + r.n, 0);
-  const duplicateCount = duplicates.rowCount ?? 0;
   return {
-    inserted: rows[0]!.inserted,
-    updated: rows[0]!.updated,
-    loaded: rows[0]!.loaded - duplicateCount,
+    inserted,
+    updated,
+    loaded,
     invalid: invalidCount,
     invalidByFile,
     duplicates: duplicateCount,
   };
+}
+
+/**
+ * Drops the registry's indexes and key (none is referenced by a foreign key)
+ * and returns the statements that build them again as they were. Into an
+ * empty registry, building them once over the loaded rows costs a fraction
+ * of maintaining them row by row — the trigram index most of all. The drop
+ * locks the registry until COMMIT, which costs readers of an empty registry
+ * nothing; a populated one keeps its indexes, so reads go on during a load.
+ * Everything is inside the load's transaction: a failed load keeps them.
+ */
+async function dropIndexes(client: pg.Client): Promise<string[]> {
+  const { rows } = await client.query<{ drop: string; create: string }>(
+    `SELECT CASE WHEN c.conname IS NULL THEN format('DROP INDEX %I.%I', n.nspname, i.relname)
+                 ELSE format('ALTER TABLE staging_acra_companies DROP CONSTRAINT %I', c.conname) END AS drop,
+            CASE WHEN c.conname IS NULL THEN pg_get_indexdef(x.indexrelid)
+                 ELSE format('ALTER TABLE staging_acra_companies ADD CONSTRAINT %I %s', c.conname, pg_get_constraintdef(c.oid)) END AS create
+     FROM pg_index x
+     JOIN pg_class i ON i.oid = x.indexrelid
+     JOIN pg_namespace n ON n.oid = i.relnamespace
+     LEFT JOIN pg_constraint c ON c.conindid = x.indexrelid AND c.conrelid = x.indrelid
+     WHERE x.indrelid = 'staging_acra_companies'::regclass
+     ORDER BY x.indisprimary DESC, i.relname`,
+  );
+  for (const r of rows) await client.query(r.drop);
+  return rows.map((r) => r.create);
 }

@@ -152,8 +152,12 @@ export async function ingestAcraFiles(options: IngestOptions): Promise<IngestSum
   }
 }
 
-/** Sized for a million-row file: the raw and checked tables stay in memory, and the merge sorts without spilling. */
-const SESSION_SETTINGS = "SET temp_buffers = '2GB'; SET work_mem = '512MB'";
+/**
+ * Sized for a million-row file: the raw and checked tables stay in memory, the
+ * merge sorts without spilling, and a first load builds the registry's indexes
+ * (the trigram index above all) in memory.
+ */
+const SESSION_SETTINGS = "SET temp_buffers = '2GB'; SET work_mem = '512MB'; SET maintenance_work_mem = '1GB'";
 
 async function load(client: pg.Client, side: pg.Client, runId: string, options: IngestOptions, started: number): Promise<IngestSummary> {
   const rejects = new RejectSink(side, runId);

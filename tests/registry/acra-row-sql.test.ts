@@ -86,6 +86,15 @@ describe("checkedRowsSql", () => {
     expect(rows[4].problem.slice(1)).toEqual([records[4]!.join(","), "na"]);
   });
 
+  it("agrees with parseAcraRecord on the edges of the calendar", async () => {
+    const dates = ["1800-01-01", "1799-12-31", "2200-12-31", "2201-01-01", "2000-02-29", "1900-02-29", "2023-02-28", "2023-02-30"];
+    dates.push("2023-04-30", "2023-04-31", "2023-12-31", "2023-12-32", "2023-00-10", "2023-13-01", "2023-01-00", "2023-1-01", "02023-01-01");
+    const records = dates.map((d) => record({ ...base, registration_incorporation_date: d }));
+    const { rows, mapping } = await checkInSql(ACRA_COLUMN_NAMES, records);
+    expect(rows.filter((r) => r.problem === null)).toHaveLength(6);
+    expectSame(rows, records, mapping);
+  });
+
   it("agrees with parseAcraRecord on a generated sample with malformed rows, in the 53-column layout with an extra column", async () => {
     const lines = [...generateAcraSampleLines({ rows: 1500, seed: 11, malformedRate: 0.05, layout: "current" })];
     const header = [...splitCsvRecord(lines[0]!.trimEnd()), "_id"];

@@ -286,4 +286,53 @@ describe("registry ingestion", () => {
       await app.end();
     }
   });
+
+  /** The registry's indexes and key as Postgres would recreate them. */
+  async function registryIndexes() {
+    const { rows } = await client.query(
+      `SELECT i.relname AS name, pg_get_indexdef(x.indexrelid) AS definition, pg_get_constraintdef(c.oid) AS constraint_definition
+       FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid LEFT JOIN pg_constraint c ON c.conindid = x.indexrelid
+       WHERE x.indrelid = 'staging_acra_companies'::regclass ORDER BY i.relname`,
+    );
+    return rows;
+  }
+
+  it("builds the indexes of an empty registry after loading it, as they were, and searches by name with the trigram index", async () => {
+    const before = await registryIndexes();
+    expect(before.map((r) => r.name)).toEqual(["staging_acra_companies_entity_name_trgm", "staging_acra_companies_pkey"]);
+    const summary = await ingest(
+      await file("first.csv", csv(ACRA_COLUMN_NAMES, [company("201900001A", { entity_name: "HARBOURFRONT ROBOTICS PTE. LTD." }), company("201900002B")])),
+    );
+    expect(summary).toMatchObject({ inserted: 2, updated: 0, unchanged: 0 });
+    expect(await registryIndexes()).toEqual(before);
+    await client.query("BEGIN");
+    try {
+      await client.query("SET LOCAL enable_seqscan = off");
+      const search = "SELECT uen FROM staging_acra_companies WHERE 'harbourfront robotic' <% entity_name";
+      const { rows: plan } = await client.query(`EXPLAIN ${search}`);
+      expect(plan.map((r) => r["QUERY PLAN"]).join("\n")).toContain("staging_acra_companies_entity_name_trgm");
+      expect((await client.query(search)).rows).toEqual([{ uen: "201900001A" }]);
+    } finally {
+      await client.query("ROLLBACK");
+    }
+    // The key is back: a reload of a changed row updates it in place.
+    const again = await ingest(await file("second.csv", csv(ACRA_COLUMN_NAMES, [company("201900001A", { entity_name: "RENAMED PTE. LTD." })])));
+    expect(again).toMatchObject({ inserted: 0, updated: 1 });
+  });
+
+  it("keeps the indexes of an empty registry when its first load fails after dropping them", async () => {
+    const before = await registryIndexes();
+    // Fails the insert itself, after the indexes were dropped.
+    await client.query(`CREATE FUNCTION refuse_company() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.entity_name = 'REFUSED PTE. LTD.' THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$`);
+    await client.query("CREATE TRIGGER refuse_company BEFORE INSERT ON staging_acra_companies FOR EACH ROW EXECUTE FUNCTION refuse_company()");
+    try {
+      const p = await file("refused.csv", csv(ACRA_COLUMN_NAMES, [company("201900001A"), company("201900002B", { entity_name: "REFUSED PTE. LTD." })]));
+      await expect(ingest(p)).rejects.toThrow(/refused by the test/);
+    } finally {
+      await client.query("DROP TRIGGER refuse_company ON staging_acra_companies; DROP FUNCTION refuse_company()");
+    }
+    expect(await registryIndexes()).toEqual(before);
+    expect((await client.query("SELECT count(*)::int AS n FROM staging_acra_companies")).rows).toEqual([{ n: 0 }]);
+  });
 });

@@ -90,30 +90,30 @@ async function loadsSince(tx: TenantTx, runId: string): Promise<string[] | null>
 }
 
 /**
- * Evaluates the predicate over the whole registry and applies the difference:
- * an empty set is filled straight from the registry in UEN order; otherwise
- * the matches go to a temporary table and only what differs is written
- * (gone rows deleted, a changed `matched_by` updated, new rows inserted).
+ * Evaluates the predicate over the whole registry into a temporary table and
+ * applies the difference: an empty set is filled from it in UEN order (the
+ * primary key then grows at its right edge); otherwise only what differs is
+ * written (gone rows deleted, a changed `matched_by` updated, new rows
+ * inserted). `CREATE TABLE … AS` may scan the registry with parallel workers,
+ * which Postgres never gives the SELECT of an INSERT, and the scan is most of
+ * a fill's time.
  */
 async function applyMatches(tx: TenantTx, tenantId: string, rules: IcpRules, mode: PredicateMode, asOf: Date): Promise<Matches> {
   const [{ filled }] = await tx.$queryRaw<[{ filled: boolean }]>`SELECT EXISTS (SELECT 1 FROM icp_candidate_companies) AS filled`;
-  const where = compileIcpPredicate(rules, { asOf, alias: "s", mode, paramOffset: 2 });
-  if (!filled) {
-    const added = await tx.$executeRawUnsafe(
-      `INSERT INTO icp_candidate_companies (tenant_id, uen, matched_by)
-       SELECT $1::uuid, s.uen, $2::text FROM staging_acra_companies s WHERE ${where.text} ORDER BY s.uen`,
-      tenantId,
-      mode,
-      ...where.params,
-    );
-    return { removed: 0, added, count: added };
-  }
   const matched = compileIcpPredicate(rules, { asOf, alias: "s", mode });
   await tx.$executeRawUnsafe(`DROP TABLE IF EXISTS icp_matches`);
   await tx.$executeRawUnsafe(
     `CREATE TEMP TABLE icp_matches ON COMMIT DROP AS SELECT s.uen FROM staging_acra_companies s WHERE ${matched.text}`,
     ...matched.params,
   );
+  if (!filled) {
+    const added = await tx.$executeRawUnsafe(
+      `INSERT INTO icp_candidate_companies (tenant_id, uen, matched_by) SELECT $1::uuid, m.uen, $2::text FROM icp_matches m ORDER BY m.uen`,
+      tenantId,
+      mode,
+    );
+    return { removed: 0, added, count: added };
+  }
   const [{ count }] = await tx.$queryRaw<[{ count: number }]>`SELECT count(*)::int AS count FROM icp_matches`;
   await tx.$executeRawUnsafe(`ANALYZE icp_matches`);
   const removed = await tx.$executeRawUnsafe(`DELETE FROM icp_candidate_companies c WHERE NOT EXISTS (SELECT 1 FROM icp_matches m WHERE m.uen = c.uen)`);
@@ -188,9 +188,6 @@ export async function refreshCandidates(tenantId: string, options: RefreshOption
           matchedByRules = previous.matchedByRules;
           count = previous.candidateCount;
         } else {
-          // A full evaluation sorts the whole set (about 80 bytes a candidate, 20 MB for 240,000) to write it in
-          // UEN order, and a difference hashes it: in memory, not in runs on disk.
-          await tx.$executeRaw`SET LOCAL work_mem = '64MB'`;
           let byRules: Matches | undefined;
           const onRules = sameRules && previous.matchedByRules > 0 && previous.matchedByRules === previous.candidateCount;
           if (onRules && previous.registryRunId && basis.registryRunId) {

@@ -16,6 +16,10 @@ import { defaultIcpRules, type IcpRules } from "./rules";
  * records itself; after registry loads it evaluates the rows they changed;
  * otherwise it evaluates the whole registry and writes the difference. All in
  * one transaction, so readers see the old set until the new one is complete.
+ * The table is UNLOGGED (a fill writes no WAL): crash recovery, a failover or
+ * a restore from a physical backup leaves it empty while the refresh rows
+ * survive, so an empty set where the last refresh left candidates is
+ * evaluated again instead of skipped.
  */
 export type CandidateRefresh = {
   refreshId: string;
@@ -52,7 +56,7 @@ type Matches = { removed: number; added: number; count: number };
 /** What a refresh was computed from; the same basis gives the same candidates. */
 type Basis = { icpVersion: number | null; registryRunId: string | null; asOf: string | null };
 
-type PreviousRefresh = Basis & { matchedByRules: number; candidateCount: number };
+type PreviousRefresh = Basis & { matchedByRules: number; candidateCount: number; hasCandidates: boolean };
 
 /** Only rules with company ages depend on the day. */
 function asOfDay(rules: IcpRules, asOf: Date): string | null {
@@ -69,7 +73,8 @@ async function registryRun(tx: TenantTx): Promise<string | null> {
 async function previousRefresh(tx: TenantTx): Promise<PreviousRefresh | null> {
   const [row] = await tx.$queryRaw<PreviousRefresh[]>`
     SELECT icp_version AS "icpVersion", registry_run_id AS "registryRunId", to_char(as_of, 'YYYY-MM-DD') AS "asOf",
-           matched_by_rules AS "matchedByRules", candidate_count AS "candidateCount"
+           matched_by_rules AS "matchedByRules", candidate_count AS "candidateCount",
+           EXISTS (SELECT 1 FROM icp_candidate_companies) AS "hasCandidates"
     FROM icp_candidate_refreshes WHERE status <> 'failed' ORDER BY started_at DESC LIMIT 1`;
   return row ?? null;
 }
@@ -85,30 +90,30 @@ async function loadsSince(tx: TenantTx, runId: string): Promise<string[] | null>
 }
 
 /**
- * Evaluates the predicate over the whole registry and applies the difference:
- * an empty set is filled straight from the registry in UEN order; otherwise
- * the matches go to a temporary table and only what differs is written
- * (gone rows deleted, a changed `matched_by` updated, new rows inserted).
+ * Evaluates the predicate over the whole registry into a temporary table and
+ * applies the difference: an empty set is filled from it in UEN order (the
+ * primary key then grows at its right edge); otherwise only what differs is
+ * written (gone rows deleted, a changed `matched_by` updated, new rows
+ * inserted). `CREATE TABLE … AS` may scan the registry with parallel workers,
+ * which Postgres never gives the SELECT of an INSERT, and the scan is most of
+ * a fill's time.
  */
 async function applyMatches(tx: TenantTx, tenantId: string, rules: IcpRules, mode: PredicateMode, asOf: Date): Promise<Matches> {
   const [{ filled }] = await tx.$queryRaw<[{ filled: boolean }]>`SELECT EXISTS (SELECT 1 FROM icp_candidate_companies) AS filled`;
-  const where = compileIcpPredicate(rules, { asOf, alias: "s", mode, paramOffset: 2 });
-  if (!filled) {
-    const added = await tx.$executeRawUnsafe(
-      `INSERT INTO icp_candidate_companies (tenant_id, uen, matched_by)
-       SELECT $1::uuid, s.uen, $2::text FROM staging_acra_companies s WHERE ${where.text} ORDER BY s.uen`,
-      tenantId,
-      mode,
-      ...where.params,
-    );
-    return { removed: 0, added, count: added };
-  }
   const matched = compileIcpPredicate(rules, { asOf, alias: "s", mode });
   await tx.$executeRawUnsafe(`DROP TABLE IF EXISTS icp_matches`);
   await tx.$executeRawUnsafe(
     `CREATE TEMP TABLE icp_matches ON COMMIT DROP AS SELECT s.uen FROM staging_acra_companies s WHERE ${matched.text}`,
     ...matched.params,
   );
+  if (!filled) {
+    const added = await tx.$executeRawUnsafe(
+      `INSERT INTO icp_candidate_companies (tenant_id, uen, matched_by) SELECT $1::uuid, m.uen, $2::text FROM icp_matches m ORDER BY m.uen`,
+      tenantId,
+      mode,
+    );
+    return { removed: 0, added, count: added };
+  }
   const [{ count }] = await tx.$queryRaw<[{ count: number }]>`SELECT count(*)::int AS count FROM icp_matches`;
   await tx.$executeRawUnsafe(`ANALYZE icp_matches`);
   const removed = await tx.$executeRawUnsafe(`DELETE FROM icp_candidate_companies c WHERE NOT EXISTS (SELECT 1 FROM icp_matches m WHERE m.uen = c.uen)`);
@@ -163,7 +168,16 @@ export async function refreshCandidates(tenantId: string, options: RefreshOption
         const current = await latestIcpVersion(tx);
         const rules = current?.rules ?? defaultIcpRules();
         const basis: Basis = { icpVersion: current?.version ?? null, registryRunId: await registryRun(tx), asOf: asOfDay(rules, asOf) };
-        const previous = await previousRefresh(tx);
+        const recorded = await previousRefresh(tx);
+        const emptied = recorded !== null && recorded.candidateCount > 0 && !recorded.hasCandidates;
+        if (emptied) {
+          log().warn(
+            { tenantId, candidates: recorded.candidateCount },
+            "the candidate cache was emptied (crash recovery or restore); evaluating the registry again",
+          );
+        }
+        // An emptied cache has no previous set to build on.
+        const previous = emptied ? null : recorded;
         const sameRules = previous !== null && previous.icpVersion === basis.icpVersion && previous.asOf === basis.asOf;
         let added = 0;
         let removed = 0;

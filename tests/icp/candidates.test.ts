@@ -238,4 +238,30 @@ describe("candidate refresh", () => {
     await refreshCandidates(tenantC, { reason: "nightly", floor: 1, asOf: new Date("2026-10-02T00:00:00Z") });
     expect((await basis()).as_of).toBe("2026-10-02");
   });
+
+  it("keeps the cache UNLOGGED and refills it when crash recovery emptied it under an unchanged basis", async () => {
+    const { rows } = await owner.query("SELECT relpersistence FROM pg_class WHERE oid = 'icp_candidate_companies'::regclass");
+    expect(rows[0].relpersistence).toBe("u");
+    const tenantD = await createTenant("tenant-d");
+    const tenantE = await createTenant("tenant-e");
+    await saveIcpRules(tenantD, alice, { industries: ["software"] });
+    await saveIcpRules(tenantE, alice, { industries: ["logistics"] });
+    const first = await refreshCandidates(tenantD, { reason: "test", floor: 1, asOf });
+    expect(first.candidateCount).toBeGreaterThan(0);
+    expect((await refreshCandidates(tenantE, { reason: "test", floor: 1, asOf })).candidateCount).toBeGreaterThan(0);
+    const filled = await candidateUens(tenantD);
+    const others = await candidateUens(tenantE);
+
+    // Crash recovery resets an unlogged table to empty, for every tenant; the refresh rows survive.
+    await owner.query("TRUNCATE icp_candidate_companies");
+    const refilled = await refreshCandidates(tenantD, { reason: "nightly", floor: 1, asOf });
+    expect(refilled).toMatchObject({ candidateCount: first.candidateCount, added: first.candidateCount, removed: 0, status: "ok" });
+    expect(await candidateUens(tenantD)).toEqual(filled);
+    // Another tenant's set comes back with its own refresh, not with this one.
+    expect(await candidateUens(tenantE)).toEqual([]);
+    expect((await refreshCandidates(tenantE, { reason: "nightly", floor: 1, asOf })).added).toBe(others.length);
+    expect(await candidateUens(tenantE)).toEqual(others);
+    // Once refilled, an unchanged basis skips the work again.
+    expect(await refreshCandidates(tenantD, { reason: "nightly", floor: 1, asOf })).toMatchObject({ added: 0, removed: 0 });
+  });
 });

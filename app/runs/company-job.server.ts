@@ -1,12 +1,12 @@
 import { db } from "~/db.server";
-import { enqueue } from "~/jobs/enqueue.server";
+import { enqueue, enqueueAll } from "~/jobs/enqueue.server";
 import { log } from "~/logger.server";
 import { enrichCompany } from "./enrich-company.server";
 import { loadRunContext } from "./run-context.server";
 import { logStep } from "./run-log.server";
 import { scoreCompanies } from "./score-stage.server";
 import { runJobPriority, type RunJobStage } from "./start-run.server";
-import { BATCH, verifyPendingEmails } from "./verify-emails.server";
+import { BATCH, PASS_ADDRESSES, verifyPendingEmails } from "./verify-emails.server";
 
 /**
  * The jobs that move a run's companies along. Each company row is claimed
@@ -15,13 +15,22 @@ import { BATCH, verifyPendingEmails } from "./verify-emails.server";
  */
 
 /**
- * ZeroBounce allows 5 batch calls a minute, so verification waits for full
- * batches: it runs when 200 addresses are pending, when no company of the run
- * is still being enriched, or when the oldest pending address has waited long
- * enough — and otherwise looks again shortly.
+ * ZeroBounce allows 5 batch calls per rolling minute (a breach blocks the key
+ * for 10 minutes), so the run spends them at that pace: a call goes out when
+ * 200 addresses are pending, when no company of the run is still being
+ * enriched, or when the run's last call is a fifth of the window old — with
+ * everything then pending, in as few calls as 200 a call allows. Waiting
+ * longer would not save a call for later (the window has room for one every
+ * 12.4 s) but keeps verified companies from being scored. In between, the job
+ * looks again shortly.
  */
 const VERIFY_RECHECK_MS = 2000;
-const VERIFY_MAX_WAIT_MS = 45_000;
+export const VERIFY_CALL_SPACING_MS = 12_500;
+
+export function verificationDue(state: { pending: number; enriching: number; sinceLastCallMs: number | null }): boolean {
+  if (state.pending === 0) return false;
+  return state.pending >= BATCH || state.enriching === 0 || state.sinceLastCallMs === null || state.sinceLastCallMs >= VERIFY_CALL_SPACING_MS;
+}
 
 /**
  * A company is claimed with a lease: the job and its worker (graphile-worker's
@@ -110,31 +119,29 @@ export async function runVerifyEmailsJob(tenantId: string, runId: string) {
   const [state] = await db.$withTenant(
     tenantId,
     (tx) =>
-      tx.$queryRaw<Array<{ pending: number; enriching: number; oldest_ms: number | null }>>`
+      tx.$queryRaw<Array<{ pending: number; enriching: number; since_last_call_ms: number | null }>>`
       SELECT
         (SELECT count(*)::int FROM lead_emails e JOIN run_companies rc ON rc.uen = e.uen AND rc.run_id = ${runId}::uuid
            WHERE rc.status = 'awaiting_verification' AND e.verification_status = 'pending') AS pending,
         (SELECT count(*)::int FROM run_companies WHERE run_id = ${runId}::uuid AND status IN ('pending', 'running')) AS enriching,
-        (SELECT (extract(epoch FROM now() - min(rc.updated_at)) * 1000)::int FROM run_companies rc
-           WHERE rc.run_id = ${runId}::uuid AND rc.status = 'awaiting_verification'
-             AND EXISTS (SELECT 1 FROM lead_emails e WHERE e.uen = rc.uen AND e.verification_status = 'pending')) AS oldest_ms`,
+        (SELECT (extract(epoch FROM now() - l.created_at) * 1000)::int FROM run_event_logs l
+           WHERE l.run_id = ${runId}::uuid AND l.stage = 'verify' AND l.event = 'batch' ORDER BY l.id DESC LIMIT 1) AS since_last_call_ms`,
   );
-  const full = (state?.pending ?? 0) >= BATCH;
-  const lastOnes = (state?.enriching ?? 0) === 0;
-  const waitedEnough = (state?.oldest_ms ?? 0) >= VERIFY_MAX_WAIT_MS;
-  if (!full && !lastOnes && !waitedEnough) {
+  const pending = state?.pending ?? 0;
+  const enriching = state?.enriching ?? 0;
+  if (pending > 0 && !verificationDue({ pending, enriching, sinceLastCallMs: state?.since_last_call_ms ?? null })) {
     await scheduleVerification(tenantId, runId, VERIFY_RECHECK_MS);
     return;
   }
-  const ready = await verifyPendingEmails(tenantId, runId, { fullBatchesOnly: !lastOnes && !waitedEnough });
-  // Scoring writes a rationale (an LLM call each): in parallel jobs, not one after another here.
-  for (const uen of ready) {
-    await enqueue(
-      "score_company",
-      { tenantId, runId, uen },
-      { jobKey: `run:${runId}:${uen}:score`, jobKeyMode: "dedupe", priority: await priorityOf(tenantId, runId, "score") },
-    );
-  }
+  const ready = await verifyPendingEmails(tenantId, runId);
+  // Addresses arriving meanwhile queue a pass of their own; a backlog larger than one pass needs one here.
+  if (pending > PASS_ADDRESSES) await scheduleVerification(tenantId, runId, VERIFY_RECHECK_MS);
+  // Scoring writes a rationale (an LLM call each): in parallel jobs, not one after another here, added in one statement.
+  await enqueueAll(
+    "score_company",
+    ready.map((uen) => ({ payload: { tenantId, runId, uen }, jobKey: `run:${runId}:${uen}:score` })),
+    { jobKeyMode: "dedupe", priority: await priorityOf(tenantId, runId, "score") },
+  );
 }
 
 export async function runScoreCompanyJob(tenantId: string, runId: string, uen: string) {
@@ -145,12 +152,15 @@ export async function runScoreCompanyJob(tenantId: string, runId: string, uen: s
 /**
  * Counts settled companies; the job that settles the last one queues the
  * finalizer. The run row is locked first, so concurrent jobs count one after
- * another, each seeing the others' committed companies.
+ * another, each seeing the others' committed companies. The lock is FOR NO KEY
+ * UPDATE: every step log, score and usage row of the run checks its foreign
+ * key with FOR KEY SHARE on this row, which FOR UPDATE would make wait for the
+ * settling job's commit.
  */
 export async function settle(tenantId: string, runId: string, count: number) {
   if (count === 0) return;
   const [row] = await db.$withTenant(tenantId, async (tx) => {
-    await tx.$executeRaw`SELECT 1 FROM runs WHERE id = ${runId}::uuid FOR UPDATE`;
+    await tx.$executeRaw`SELECT 1 FROM runs WHERE id = ${runId}::uuid FOR NO KEY UPDATE`;
     return tx.$queryRaw<Array<{ settled_count: number; target_count: number }>>`
       UPDATE runs SET settled_count = (
         SELECT count(*)::int FROM run_companies WHERE run_id = ${runId}::uuid AND status IN ('done', 'failed'))

@@ -7,7 +7,8 @@ import { isoDay } from "~/utils/date-format";
 import { raiseVendorFailureAlert } from "./alerts.server";
 import { leadEngineClients } from "./clients.server";
 import { loadRunContext, type RunContext } from "./run-context.server";
-import { addVendorUsage, llmUsageDelta, logStep } from "./run-log.server";
+import { llmUsageDelta, logStep } from "./run-log.server";
+import { recordVendorUsage } from "./vendor-calls.server";
 
 /**
  * Score + rationale + persist for companies whose enrichment (and email
@@ -56,9 +57,9 @@ async function scoreOne(run: RunContext, uen: string) {
 
   const result = scoreLead(signals, run.rules.scoreThresholds ?? undefined);
   const rationale = await rationaleFor({ db, llm: leadEngineClients().llm }, tenantId, result);
-  if (rationale.source === "llm") await db.$withTenant(tenantId, (tx) => addVendorUsage(tx, runId, "llm", llmUsageDelta(rationale.tokens)));
+  if (rationale.source === "llm") await recordVendorUsage(run, "llm", llmUsageDelta(rationale.tokens));
   if (rationale.fallback === "llm_error") {
-    await db.$withTenant(tenantId, (tx) => addVendorUsage(tx, runId, "llm", { ...llmUsageDelta(rationale.tokens), errors: 1 }));
+    await recordVendorUsage(run, "llm", { ...llmUsageDelta(rationale.tokens), errors: 1 });
     await raiseVendorFailureAlert(tenantId, runId, "llm", rationale.errorName);
   }
   await db.$withTenant(tenantId, async (tx) => {

@@ -9,9 +9,9 @@ import { addVendorUsage, logStep, VENDOR_UNIT_COST_USD } from "./run-log.server"
  * Email verification for a run, batched across its companies: up to 200
  * pending addresses per ZeroBounce call (the client keeps to 5 calls a
  * minute). Results go into the 90-day cache. Without ZeroBounce, or when it
- * fails, addresses become `unknown` and are tried again next run. With
- * `fullBatchesOnly` a remainder under 200 waits for more addresses instead of
- * spending one of the minute's five calls.
+ * fails, addresses become `unknown` and are tried again next run. When to
+ * call is the verification job's decision (company-job.server.ts): here every
+ * pending address goes, in as few calls as the batch size allows.
  * Returns the companies whose addresses are now all settled.
  */
 export const BATCH = 200;
@@ -19,20 +19,24 @@ export const BATCH = 200;
 /** lead_emails.sub_status of an address left `unknown` because the API failed, not the mailbox: the next run asks again. */
 export const VERIFICATION_API_ERROR = "api_error";
 
-export async function verifyPendingEmails(tenantId: string, runId: string, options: { fullBatchesOnly?: boolean } = {}): Promise<string[]> {
+/** At most a window's worth of calls per pass (ZeroBounce allows five a minute): a larger backlog is the next pass's. */
+export const PASS_ADDRESSES = BATCH * 5;
+
+export async function verifyPendingEmails(tenantId: string, runId: string): Promise<string[]> {
   const { zeroBounce } = leadEngineClients();
-  const settledCompanies = new Set<string>();
-  for (;;) {
-    const pending = await db.$withTenant(
-      tenantId,
-      (tx) =>
-        tx.$queryRaw<Array<{ uen: string; email: string }>>`
-        SELECT e.uen, e.email FROM lead_emails e
-        JOIN run_companies rc ON rc.uen = e.uen AND rc.run_id = ${runId}::uuid AND rc.status = 'awaiting_verification'
-        WHERE e.verification_status = 'pending'
-        ORDER BY rc.updated_at, e.uen, e.email LIMIT ${BATCH}`,
-    );
-    if (pending.length === 0 || (options.fullBatchesOnly && pending.length < BATCH)) break;
+  // The addresses pending now, and only those: addresses that arrive during these calls wait for the next
+  // pass, so the companies verified here are handed to scoring without waiting for the run's enrichment to end.
+  const pendingNow = await db.$withTenant(
+    tenantId,
+    (tx) =>
+      tx.$queryRaw<Array<{ uen: string; email: string }>>`
+      SELECT e.uen, e.email FROM lead_emails e
+      JOIN run_companies rc ON rc.uen = e.uen AND rc.run_id = ${runId}::uuid AND rc.status = 'awaiting_verification'
+      WHERE e.verification_status = 'pending'
+      ORDER BY rc.updated_at, e.uen, e.email LIMIT ${PASS_ADDRESSES}`,
+  );
+  for (let start = 0; start < pendingNow.length; start += BATCH) {
+    const pending = pendingNow.slice(start, start + BATCH);
     const started = performance.now();
     let results: EmailVerification[];
     let failure: string | null = null;
@@ -100,7 +104,6 @@ export async function verifyPendingEmails(tenantId: string, runId: string, optio
         vendor: "zerobounce",
       });
     }
-    for (const item of pending) settledCompanies.add(item.uen);
   }
 
   // Companies waiting on verification with nothing pending (any more) can be scored.

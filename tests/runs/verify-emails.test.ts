@@ -1,26 +1,12 @@
-import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startZeroBounceSimulator } from "../sims/vendors/zerobounce-sim";
+import { describe, expect, it } from "vitest";
+import { zeroBounceSimulatorForFile } from "../support/zerobounce-env";
 
 /**
  * A verification batch is written back in two statements: every company's
  * address gets ZeroBounce's verdict, and the 90-day cache one row per address
  * even when two companies share it.
  */
-let sim: Awaited<ReturnType<typeof startZeroBounceSimulator>>;
-
-beforeAll(async () => {
-  sim = await startZeroBounceSimulator({ apiKey: "zb-key" });
-  Object.assign(process.env, {
-    ZEROBOUNCE_BASE_URL: `${sim.url}/v2`,
-    ZEROBOUNCE_API_KEY: "zb-key",
-    SECRET_KEYS: process.env.SECRET_KEYS ?? `test:${randomBytes(32).toString("base64")}`,
-  });
-});
-
-afterAll(async () => {
-  await sim?.close();
-});
+const zeroBounce = zeroBounceSimulatorForFile("zb-key");
 
 describe("a verification batch", () => {
   it("stores each address's verdict for every company that has it, and caches each address once", async () => {
@@ -63,6 +49,6 @@ describe("a verification batch", () => {
       { email: "info@beta.sg", status: "do_not_mail", subStatus: "role_based" },
       { email: "sales@shared-office.sg", status: "verified", subStatus: "" },
     ]);
-    expect(sim.batchCalls).toHaveLength(1);
+    expect(zeroBounce().batchCalls).toHaveLength(1);
   });
 });

@@ -22,6 +22,8 @@ export type ServedRecord = {
   crawlDelayS?: number;
   /** ZeroBounce only: the addresses in the batch not sent before (a retried batch needs no new window). */
   items?: number;
+  /** When the reply was written (ms since the epoch): how calls spread over a run. */
+  at?: number;
 };
 
 const URL_IN_TEXT = /https?:\/\/[^\s)"'<>]+/g;
@@ -108,7 +110,7 @@ export function requestKind(vendor: ServiceVendor, req: SimRequest): string {
 export function serviceLogFile(file: string): { write(record: ServedRecord): void; close(): Promise<void> } {
   const out: WriteStream = createWriteStream(file);
   return {
-    write: (record) => void out.write(`${JSON.stringify(record)}\n`),
+    write: (record) => void out.write(`${JSON.stringify({ ...record, at: Date.now() })}\n`),
     close: () => new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve()))),
   };
 }

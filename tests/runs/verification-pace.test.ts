@@ -1,0 +1,97 @@
+import { describe, expect, it } from "vitest";
+import { zeroBounceSimulatorForFile } from "../support/zerobounce-env";
+
+/**
+ * A run spends ZeroBounce's five batch calls a minute at their pace: while
+ * companies are still being enriched, the verification job calls once the
+ * run's last call is 12.5 s old (not when the oldest address has waited 45 s),
+ * sends everything pending in as few 200-address calls as possible, and puts
+ * the verified companies' score jobs on the queue.
+ */
+const zeroBounce = zeroBounceSimulatorForFile("zb-key");
+
+/** A run with `waiting` companies awaiting verification (each with `perCompany` fresh addresses) and `enriching` still running. */
+async function runWith(slug: string, waiting: number, perCompany: number, enriching: number) {
+  const { db, platformDb } = await import("~/db.server");
+  const tenant = await platformDb.tenant.create({ data: { slug, name: slug, status: "active" } });
+  const uens = Array.from({ length: waiting + enriching }, (_, i) => `2011${String(i).padStart(5, "0")}A`);
+  const run = await db.$withTenant(tenant.id, async (tx) => {
+    const run = await tx.run.create({ data: { kind: "manual", status: "running", runDate: new Date("2026-12-05"), targetCount: uens.length } });
+    for (const [i, uen] of uens.entries()) {
+      await tx.runCompany.create({ data: { runId: run.id, uen, status: i < waiting ? "awaiting_verification" : "running" } });
+    }
+    await tx.leadEmail.createMany({
+      data: uens
+        .slice(0, waiting)
+        .flatMap((uen) => Array.from({ length: perCompany }, (_, j) => ({ uen, email: `person${j}@c${uen.toLowerCase()}.sg`, source: "website" }))),
+    });
+    return run;
+  });
+  return { tenantId: tenant.id, runId: run.id, uens: uens.slice(0, waiting) };
+}
+
+async function lastCallAgo(tenantId: string, runId: string, ms: number) {
+  const { db } = await import("~/db.server");
+  await db.$withTenant(tenantId, (tx) =>
+    tx.runEventLog.create({ data: { runId, stage: "verify", event: "batch", status: "ok", createdAt: new Date(Date.now() - ms) } }),
+  );
+}
+
+async function state(tenantId: string, runId: string) {
+  const { db, platformDb } = await import("~/db.server");
+  const pending = await db.$withTenant(tenantId, (tx) => tx.leadEmail.count({ where: { verificationStatus: "pending" } }));
+  const jobs = await platformDb.$queryRaw<Array<{ task: string; key: string; priority: number }>>`
+    SELECT t.identifier AS task, j.key, j.priority FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id
+    WHERE j.payload->>'runId' = ${runId} ORDER BY t.identifier, j.key`;
+  return { pending, jobs };
+}
+
+describe("the pace of verification calls", () => {
+  it("is due with a full batch, with nothing left to enrich, or a spacing after the last call — never with nothing pending", async () => {
+    const { verificationDue, VERIFY_CALL_SPACING_MS } = await import("~/runs/company-job.server");
+    expect(VERIFY_CALL_SPACING_MS).toBeGreaterThanOrEqual(62_000 / 5);
+    expect(verificationDue({ pending: 0, enriching: 0, sinceLastCallMs: null })).toBe(false);
+    expect(verificationDue({ pending: 30, enriching: 40, sinceLastCallMs: null })).toBe(true);
+    expect(verificationDue({ pending: 30, enriching: 40, sinceLastCallMs: 3_000 })).toBe(false);
+    expect(verificationDue({ pending: 30, enriching: 40, sinceLastCallMs: VERIFY_CALL_SPACING_MS })).toBe(true);
+    expect(verificationDue({ pending: 200, enriching: 40, sinceLastCallMs: 3_000 })).toBe(true);
+    expect(verificationDue({ pending: 3, enriching: 0, sinceLastCallMs: 3_000 })).toBe(true);
+  });
+
+  it("waits while the last call is recent, then sends every pending address in one call and queues the companies' score jobs", async () => {
+    const { runVerifyEmailsJob } = await import("~/runs/company-job.server");
+    const { runJobPriority } = await import("~/runs/start-run.server");
+    const { tenantId, runId, uens } = await runWith("verify-pace", 12, 2, 5);
+    const callsBefore = zeroBounce().batchCalls.length;
+
+    await lastCallAgo(tenantId, runId, 3_000);
+    await runVerifyEmailsJob(tenantId, runId);
+    expect(zeroBounce().batchCalls.length - callsBefore).toBe(0);
+    // Not due: the job looks again shortly instead.
+    expect(await state(tenantId, runId)).toEqual({
+      pending: 24,
+      jobs: [{ task: "verify_run_emails", key: `run:${runId}:verify`, priority: runJobPriority("manual", "verify") }],
+    });
+
+    // Companies that have waited only seconds, five still enriching: the call is due because the last one is 13 s old.
+    await lastCallAgo(tenantId, runId, 13_000);
+    await runVerifyEmailsJob(tenantId, runId);
+    expect(zeroBounce().batchCalls.length - callsBefore).toBe(1);
+    const after = await state(tenantId, runId);
+    expect(after.pending).toBe(0);
+    expect(after.jobs.filter((j) => j.task === "score_company")).toEqual(
+      uens
+        .map((uen) => ({ task: "score_company", key: `run:${runId}:${uen}:score`, priority: runJobPriority("manual", "score") }))
+        .sort((a, b) => a.key.localeCompare(b.key)),
+    );
+  });
+
+  it("sends 450 pending addresses in three calls", async () => {
+    const { runVerifyEmailsJob } = await import("~/runs/company-job.server");
+    const { tenantId, runId } = await runWith("verify-full", 3, 150, 0);
+    const callsBefore = zeroBounce().batchCalls.length;
+    await runVerifyEmailsJob(tenantId, runId);
+    expect(zeroBounce().batchCalls.length - callsBefore).toBe(3);
+    expect((await state(tenantId, runId)).pending).toBe(0);
+  });
+});

@@ -140,16 +140,11 @@ describe("the shortlist", () => {
 
   it("ranks a company by its later re-enrich score of the same day", async () => {
     const low = acmeRun.uens[2]!;
-    await ws.db.$withTenant(acme.id, async (tx) => {
+    // The shortlist was ranked when first read; the re-enrich run's finalizing ranks it again.
+    expect((await shortlist("")).shortlist!.rows[0]!.uen).not.toBe(low);
+    const reEnrich = await ws.db.$withTenant(acme.id, async (tx) => {
       const run = await tx.run.create({
-        data: {
-          tenantId: acme.id,
-          kind: "re_enrich",
-          status: "succeeded",
-          runDate: new Date(`${ws.today}T00:00:00Z`),
-          options: { uens: [low] },
-          finishedAt: new Date(Date.now() + 1000),
-        },
+        data: { tenantId: acme.id, kind: "re_enrich", status: "running", runDate: new Date(`${ws.today}T00:00:00Z`), options: { uens: [low] } },
       });
       await tx.leadScore.create({
         data: {
@@ -165,7 +160,10 @@ describe("the shortlist", () => {
           verifiedContacts: 2,
         },
       });
+      return run;
     });
+    const { finalizeRun } = await import("~/runs/finalize-run.server");
+    await finalizeRun(acme.id, reEnrich.id);
     const data = await shortlist("");
     expect(data.shortlist!.run.id).toBe(acmeRun.runId);
     expect(data.shortlist!.rows[0]).toMatchObject({ uen: low, rank: 1, bucket: "High", score: 99, verifiedContacts: 2 });

@@ -142,28 +142,7 @@ describe("the shortlist", () => {
     const low = acmeRun.uens[2]!;
     // The shortlist was ranked when first read; the re-enrich run's finalizing ranks it again.
     expect((await shortlist("")).shortlist!.rows[0]!.uen).not.toBe(low);
-    const reEnrich = await ws.db.$withTenant(acme.id, async (tx) => {
-      const run = await tx.run.create({
-        data: { tenantId: acme.id, kind: "re_enrich", status: "running", runDate: new Date(`${ws.today}T00:00:00Z`), options: { uens: [low] } },
-      });
-      await tx.leadScore.create({
-        data: {
-          tenantId: acme.id,
-          runId: run.id,
-          uen: low,
-          score: 99,
-          bucket: "High",
-          breakdown: [],
-          rationale: "Re-enriched: now a strong fit.",
-          rationaleSource: "template",
-          contactWeight: 16,
-          verifiedContacts: 2,
-        },
-      });
-      return run;
-    });
-    const { finalizeRun } = await import("~/runs/finalize-run.server");
-    await finalizeRun(acme.id, reEnrich.id);
+    await ws.finishReEnrich(acme.id, low, { score: 99, bucket: "High", verifiedContacts: 2 });
     const data = await shortlist("");
     expect(data.shortlist!.run.id).toBe(acmeRun.runId);
     expect(data.shortlist!.rows[0]).toMatchObject({ uen: low, rank: 1, bucket: "High", score: 99, verifiedContacts: 2 });

@@ -93,26 +93,7 @@ async function rankedOnTheSpot(q: ShortlistQuery) {
 }
 
 async function reEnrich(uen: string, score: number, bucket: "High" | "Medium" | "Low") {
-  const run = await ws.db.$withTenant(acme.id, async (tx) => {
-    const created = await tx.run.create({
-      data: { tenantId: acme.id, kind: "re_enrich", status: "running", runDate: new Date(`${ws.today}T00:00:00Z`), options: { uens: [uen] } },
-    });
-    await tx.leadScore.create({
-      data: {
-        runId: created.id,
-        uen,
-        score,
-        bucket,
-        breakdown: [],
-        rationale: "Re-enriched.",
-        rationaleSource: "template",
-        contactWeight: 16,
-        verifiedContacts: 3,
-      },
-    });
-    return created;
-  });
-  await app.finalizeRun(acme.id, run.id);
+  await ws.finishReEnrich(acme.id, uen, { score, bucket, verifiedContacts: 3 });
 }
 
 async function builtAt(runId: string): Promise<Date | null> {

@@ -14,7 +14,8 @@ import { SHORTLIST_PAGE_SIZE, type ShortlistFilters, type ShortlistQuery } from 
  * list without hiding the others. Failed and cancelled runs never make a
  * shortlist; a degraded run does, flagged. Companies on the tenant's UEN
  * suppression list are left out. Enrichment columns (domain, industry,
- * headcount) are the company's current lead_features.
+ * headcount) are the company's current lead_features. The ranking is
+ * stored per run (./shortlist-build.server.ts); pages read ranges of it.
  *
  * Everything here runs inside the caller's tenant transaction (RLS).
  */

@@ -1,6 +1,7 @@
 import { db, exportDb } from "~/db.server";
 import { Prisma } from "~/generated/prisma/client";
 import { log } from "~/logger.server";
+import { ensureShortlist } from "~/shortlist/shortlist-build.server";
 import { type ShortlistFilters } from "~/shortlist/shortlist-query";
 import { emailNotSuppressedSql, findShortlistRun, rankedScoresSql, shortlistWhereSql, type ShortlistRun } from "~/shortlist/shortlist.server";
 import { copyCsvStream } from "./copy-export.server";
@@ -41,7 +42,12 @@ export const EXPORT_SETTINGS = { statementTimeout: "5min", workMem: "64MB" };
 
 /** The run to export: `latest_scores` is the newest shortlist of any day, `shortlist` the given (or today's) day's. */
 export function findExportRun(tenantId: string, kind: ExportKind, date: string): Promise<ShortlistRun | null> {
-  return db.$withTenant(tenantId, (tx) => findShortlistRun(tx, kind === "latest_scores" ? null : date));
+  return db.$withTenant(tenantId, async (tx) => {
+    const run = await findShortlistRun(tx, kind === "latest_scores" ? null : date);
+    // The download reads the materialised ranking on its own connection: it must exist before.
+    if (run) await ensureShortlist(tx, run);
+    return run;
+  });
 }
 
 /**
@@ -68,8 +74,9 @@ export function shortlistExportSql(run: ShortlistRun, filters: ShortlistFilters,
     SELECT r.rank::int AS rank, r.uen, a.entity_name AS company_name, r.bucket, r.score::float8 AS score,
            f.domain, f.industry, f.headcount_estimate AS headcount, r.verified_contacts,
            best.name AS best_contact_name, best.title AS best_contact_title, best.email AS best_contact_email,
-           r.rationale, ${run.runDate}::text AS run_date
+           sc.rationale, ${run.runDate}::text AS run_date
     FROM ranked r
+    LEFT JOIN lead_scores sc ON sc.run_id = r.score_run_id AND sc.uen = r.uen
     LEFT JOIN staging_acra_companies a ON a.uen = r.uen
     LEFT JOIN lead_features f ON f.uen = r.uen
     LEFT JOIN best ON best.uen = r.uen

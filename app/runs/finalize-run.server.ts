@@ -4,6 +4,8 @@ import { db } from "~/db.server";
 import { requestRunPush } from "~/odoo/lead-push.server";
 import { distributionCheck } from "~/scoring/distribution";
 import { pickQaSample } from "~/scoring/qa-sample";
+import { rebuildAfterRun } from "~/shortlist/shortlist-build.server";
+import { isoDay } from "~/utils/date-format";
 import { emitPlatformEvent } from "~/webhooks/platform-events.server";
 import { computeRunMetrics, CRAWL_ERROR_ALERT_RATE, degradedReasons, type CompanyOutcome, type RunMetrics } from "./metrics";
 import { logStep } from "./run-log.server";
@@ -110,6 +112,8 @@ async function closeRun(tenantId: string, runId: string): Promise<RunMetrics | n
           qaSample: qaSample as object,
         },
       });
+      // The run's scores (or a re-enrich's on top of its day's) make a shortlist: ranked once, here.
+      await rebuildAfterRun(tx, { id: runId, kind: run.kind, runDate: isoDay(run.runDate) });
       await logStep(tx, {
         runId,
         stage: "run",

@@ -1,6 +1,7 @@
 import { recordAudit, type Actor } from "~/audit.server";
 import { db } from "~/db.server";
 import { enqueue } from "~/jobs/enqueue.server";
+import { invalidateShortlists } from "~/shortlist/shortlist-build.server";
 import { SUPPRESSION_KINDS, type SuppressionKind, type SuppressionRow } from "./suppression";
 
 /**
@@ -62,6 +63,8 @@ export async function addSuppressions(
         data: rows.map((r) => ({ tenantId, kind: r.kind, value: r.value, reason: r.reason, createdByEmail: actor.email ?? null })),
         skipDuplicates: true,
       });
+      // A suppressed UEN leaves every shortlist (and the ranks after it move up).
+      if (created.count > 0 && rows.some((r) => r.kind === "uen")) await invalidateShortlists(tx);
       const byKind = Object.fromEntries(SUPPRESSION_KINDS.map((k) => [k, rows.filter((r) => r.kind === k).length]));
       await recordAudit(
         tenantId,
@@ -90,6 +93,7 @@ export async function removeSuppression(tenantId: string, actor: Actor, id: stri
       if (!removed) return null;
       await recordAudit(tenantId, actor, "suppression.removed", `suppression:${removed.id}`, { kind: removed.kind, value: removed.value }, tx);
       if (removed.kind === "email") await enqueue("push_suppressions_to_odoo", { tenantId, removed: [removed.value] }, { tx });
+      if (removed.kind === "uen") await invalidateShortlists(tx);
       return removed;
     },
     { actor },

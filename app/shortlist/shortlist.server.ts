@@ -3,6 +3,7 @@ import { Prisma } from "~/generated/prisma/client";
 import { type Bucket } from "~/scoring/score";
 import { isoDay } from "~/utils/date-format";
 import { containsPattern } from "~/utils/like-pattern";
+import { ensureShortlist, facetTotal } from "./shortlist-build.server";
 import { SHORTLIST_PAGE_SIZE, type ShortlistFilters, type ShortlistQuery } from "./shortlist-query";
 
 /**
@@ -13,7 +14,8 @@ import { SHORTLIST_PAGE_SIZE, type ShortlistFilters, type ShortlistQuery } from 
  * list without hiding the others. Failed and cancelled runs never make a
  * shortlist; a degraded run does, flagged. Companies on the tenant's UEN
  * suppression list are left out. Enrichment columns (domain, industry,
- * headcount) are the company's current lead_features.
+ * headcount) are the company's current lead_features. The ranking is
+ * stored per run (./shortlist-build.server.ts); pages read ranges of it.
  *
  * Everything here runs inside the caller's tenant transaction (RLS).
  */
@@ -49,38 +51,33 @@ export async function findShortlistRun(tx: TenantTx, date: string | null): Promi
   return run ? { ...run, runDate: isoDay(run.runDate), finishedAt: run.finishedAt! } : null;
 }
 
-/** `ranked (uen, score, bucket, rationale, verified_contacts, rank)`: the run's scores with later re-enrich scores of the same day on top. */
+/**
+ * `ranked (uen, score, bucket, industry, verified_contacts, score_run_id, rank)`:
+ * the run's materialised ranking (./shortlist-build.server.ts). The caller has
+ * made sure the run is built (`ensureShortlist`) in its transaction.
+ */
 export function rankedScoresSql(run: ShortlistRun): Prisma.Sql {
   return Prisma.sql`
-    overrides AS (
-      SELECT DISTINCT ON (s.uen) s.uen, s.score, s.bucket, s.rationale, s.verified_contacts
-      FROM runs r JOIN lead_scores s ON s.run_id = r.id
-      WHERE r.kind = 're_enrich' AND r.status = 'succeeded' AND r.run_date = ${run.runDate}::date
-        AND r.finished_at > ${run.finishedAt}::timestamptz
-      ORDER BY s.uen, r.finished_at DESC
-    ),
     ranked AS (
-      SELECT b.uen,
-             COALESCE(o.score, b.score) AS score,
-             COALESCE(o.bucket, b.bucket) AS bucket,
-             COALESCE(o.rationale, b.rationale) AS rationale,
-             COALESCE(o.verified_contacts, b.verified_contacts) AS verified_contacts,
-             row_number() OVER (ORDER BY COALESCE(o.score, b.score) DESC, b.uen) AS rank
-      FROM lead_scores b LEFT JOIN overrides o ON o.uen = b.uen
-      WHERE b.run_id = ${run.id}::uuid
-        AND NOT EXISTS (SELECT 1 FROM suppression_entries x WHERE x.kind = 'uen' AND x.value = b.uen)
+      SELECT e.uen, e.score, e.bucket, e.industry, e.verified_contacts, e.score_run_id, e.rank
+      FROM shortlist_entries e WHERE e.run_id = ${run.id}::uuid
     )`;
 }
 
 /**
- * WHERE over `ranked r` alone: the registry and enrichment columns are looked
- * up per candidate row (primary-key probes), so the page joins them for its
- * 50 rows only and never scans the whole registry.
+ * WHERE over `ranked r` alone: the registry, email and domain columns are
+ * looked up per candidate row (primary-key probes), so the page joins them
+ * for its 50 rows only and never scans the whole registry.
  */
 export function shortlistWhereSql(filters: ShortlistFilters): Prisma.Sql {
+  const parts = filterConditions(filters);
+  return parts.length ? Prisma.sql`WHERE ${Prisma.join(parts, " AND ")}` : Prisma.empty;
+}
+
+function filterConditions(filters: ShortlistFilters): Prisma.Sql[] {
   const parts: Prisma.Sql[] = [];
   if (filters.bucket) parts.push(Prisma.sql`r.bucket = ${filters.bucket}`);
-  if (filters.industry) parts.push(Prisma.sql`EXISTS (SELECT 1 FROM lead_features fi WHERE fi.uen = r.uen AND fi.industry = ${filters.industry})`);
+  if (filters.industry) parts.push(Prisma.sql`r.industry = ${filters.industry}`);
   if (filters.hasEmail) parts.push(Prisma.sql`EXISTS (SELECT 1 FROM lead_emails e WHERE e.uen = r.uen AND e.verification_status = 'verified')`);
   if (filters.q) {
     const like = containsPattern(filters.q);
@@ -88,7 +85,7 @@ export function shortlistWhereSql(filters: ShortlistFilters): Prisma.Sql {
       OR EXISTS (SELECT 1 FROM staging_acra_companies aq WHERE aq.uen = r.uen AND aq.entity_name ILIKE ${like})
       OR EXISTS (SELECT 1 FROM lead_features fq WHERE fq.uen = r.uen AND fq.domain ILIKE ${like}))`);
   }
-  return parts.length ? Prisma.sql`WHERE ${Prisma.join(parts, " AND ")}` : Prisma.empty;
+  return parts;
 }
 
 export type ShortlistPage = {
@@ -104,34 +101,52 @@ export type ShortlistPage = {
   industries: string[];
 };
 
-/** One page (50 rows) of a run's shortlist: offset paging over the ranked scores, registry and enrichment joined for the page's rows only. */
+/**
+ * The ordinal that numbers the rows a bucket and industry filter keeps, so
+ * their page N is one index range: the whole list's rank, or the rank within
+ * the bucket, the industry, or both.
+ */
+function ordinalColumn(filters: ShortlistFilters): Prisma.Sql {
+  if (filters.bucket && filters.industry) return Prisma.sql`r.bucket_industry_rank`;
+  if (filters.bucket) return Prisma.sql`r.bucket_rank`;
+  if (filters.industry) return Prisma.sql`r.industry_rank`;
+  return Prisma.sql`r.rank`;
+}
+
+/**
+ * One page (50 rows) of a run's shortlist, registry and enrichment joined for
+ * the page's rows only. Bucket and industry filters read a range of ranks
+ * and take their total from the build's counts; a search or the email filter
+ * checks rows in rank order and counts its matches.
+ */
 export async function shortlistPage(tx: TenantTx, run: ShortlistRun, query: ShortlistQuery): Promise<ShortlistPage> {
-  const ranked = rankedScoresSql(run);
-  const where = shortlistWhereSql(query);
+  const facets = await ensureShortlist(tx, run);
   const offset = (query.page - 1) * SHORTLIST_PAGE_SIZE;
-  const rows = await tx.$queryRaw<Array<ShortlistRow & { total: number }>>`
-    WITH ${ranked},
-    page AS (
-      SELECT r.*, count(*) OVER () AS total FROM ranked r ${where}
-      ORDER BY r.rank LIMIT ${SHORTLIST_PAGE_SIZE} OFFSET ${offset}
-    )
-    SELECT p.rank::int AS rank, p.uen, a.entity_name AS name, p.bucket, p.score::float8 AS score,
-           f.domain, f.industry, f.headcount_estimate AS headcount, p.verified_contacts AS "verifiedContacts", p.total::int AS total
+  const probed = query.hasEmail || Boolean(query.q);
+  const where = Prisma.sql`WHERE ${Prisma.join([Prisma.sql`r.run_id = ${run.id}::uuid`, ...filterConditions(query)], " AND ")}`;
+  const page = probed
+    ? Prisma.sql`SELECT r.*, count(*) OVER () AS total FROM shortlist_entries r ${where} ORDER BY r.rank LIMIT ${SHORTLIST_PAGE_SIZE} OFFSET ${offset}`
+    : Prisma.sql`SELECT r.*, NULL::bigint AS total FROM shortlist_entries r ${where}
+        AND ${ordinalColumn(query)} BETWEEN ${offset + 1} AND ${offset + SHORTLIST_PAGE_SIZE}`;
+  const rows = await tx.$queryRaw<Array<ShortlistRow & { total: number | null }>>`
+    WITH page AS (${page})
+    SELECT p.rank, p.uen, a.entity_name AS name, p.bucket, p.score, f.domain, f.industry, f.headcount_estimate AS headcount,
+           p.verified_contacts AS "verifiedContacts", p.total::int AS total
     FROM page p
     LEFT JOIN staging_acra_companies a ON a.uen = p.uen
     LEFT JOIN lead_features f ON f.uen = p.uen
     ORDER BY p.rank`;
-  let total = rows[0]?.total ?? 0;
-  if (rows.length === 0 && offset > 0) {
-    const [counted] = await tx.$queryRaw<[{ total: number }]>`WITH ${ranked} SELECT count(*)::int AS total FROM ranked r ${where}`;
+  let total: number;
+  if (!probed) {
+    total = facetTotal(facets, query);
+  } else if (rows.length > 0 || offset === 0) {
+    total = rows[0]?.total ?? 0;
+  } else {
+    const [counted] = await tx.$queryRaw<[{ total: number }]>`SELECT count(*)::int AS total FROM shortlist_entries r ${where}`;
     total = counted.total;
   }
-  // Bucket sizes and the industry filter's choices, in one pass over the whole shortlist.
-  const facets = await tx.$queryRaw<Array<{ bucket: Bucket; industry: string | null; n: number }>>`
-    WITH ${ranked}
-    SELECT r.bucket, f.industry, count(*)::int AS n FROM ranked r LEFT JOIN lead_features f ON f.uen = r.uen GROUP BY r.bucket, f.industry`;
   const buckets: Record<Bucket, number> = { High: 0, Medium: 0, Low: 0 };
-  for (const { bucket, n } of facets) buckets[bucket] += n;
+  for (const { bucket, companies } of facets) buckets[bucket] += companies;
   const industries = [...new Set(facets.flatMap((f) => (f.industry ? [f.industry] : [])))].sort((x, y) => x.localeCompare(y));
   return {
     run,
@@ -171,9 +186,9 @@ export async function topOfShortlist(
   run: ShortlistRun,
   options: { bucket?: Bucket; limit: number },
 ): Promise<{ total: number; rows: TopCompany[] }> {
+  const total = facetTotal(await ensureShortlist(tx, run), { bucket: options.bucket ?? null, industry: null });
   const ranked = rankedScoresSql(run);
   const where = shortlistWhereSql({ date: null, bucket: options.bucket ?? null, industry: null, hasEmail: false, q: null });
-  const [{ total }] = await tx.$queryRaw<[{ total: number }]>`WITH ${ranked} SELECT count(*)::int AS total FROM ranked r ${where}`;
   const rows = await tx.$queryRaw<TopCompany[]>`
     WITH ${ranked}
     SELECT r.rank::int AS rank, r.uen, a.entity_name AS name, r.bucket, r.score::float8 AS score, f.domain,

@@ -10,7 +10,10 @@ import { benchRequestHandler } from "./bench-server";
  * the page: root, layout, route) of the dashboard, the shortlist (first page,
  * filtered, last page), a company page and the runs list, ITERATIONS times
  * each, interleaved. Last stdout line: { p95_ms: { dashboard, shortlist,
- * shortlist_filtered, shortlist_last, company, runs }, p50_ms: { … } }.
+ * shortlist_filtered, shortlist_last, company, runs }, p50_ms: { … },
+ * first_shortlist_ms }. The seeded run never went through the finalizer, so
+ * the first shortlist request ranks and stores it (first_shortlist_ms, out of
+ * the percentiles like the rest of the warm-up).
  */
 const COMPANIES = Number(process.env.BENCH_COMPANIES ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
@@ -89,6 +92,7 @@ async function load(name: string, pathAndQuery: string) {
 }
 
 const samples: Record<string, number[]> = Object.fromEntries(Object.keys(pages).map((name) => [name, []]));
+const first_shortlist_ms = round(await load("shortlist", pages.shortlist!), 1);
 for (let i = 0; i < WARMUP + ITERATIONS; i++) {
   for (const [name, pathAndQuery] of Object.entries(pages)) {
     const ms = await load(name, pathAndQuery);
@@ -101,7 +105,8 @@ const p95_ms = Object.fromEntries(Object.entries(samples).map(([name, s]) => [na
 for (const name of Object.keys(pages)) {
   console.log(`${name.padEnd(20)} p50 ${String(p50_ms[name]).padStart(7)} ms   p95 ${String(p95_ms[name]).padStart(7)} ms   ${pages[name]}`);
 }
-console.log(JSON.stringify({ companies: COMPANIES, runs: RUNS, iterations: ITERATIONS, p95_ms, p50_ms }));
+console.log(`first shortlist read (ranks and stores the run) ${first_shortlist_ms} ms`);
+console.log(JSON.stringify({ companies: COMPANIES, runs: RUNS, iterations: ITERATIONS, p95_ms, p50_ms, first_shortlist_ms }));
 
 await db.$disconnect();
 await platformDb.$disconnect();

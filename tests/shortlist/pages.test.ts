@@ -140,32 +140,9 @@ describe("the shortlist", () => {
 
   it("ranks a company by its later re-enrich score of the same day", async () => {
     const low = acmeRun.uens[2]!;
-    await ws.db.$withTenant(acme.id, async (tx) => {
-      const run = await tx.run.create({
-        data: {
-          tenantId: acme.id,
-          kind: "re_enrich",
-          status: "succeeded",
-          runDate: new Date(`${ws.today}T00:00:00Z`),
-          options: { uens: [low] },
-          finishedAt: new Date(Date.now() + 1000),
-        },
-      });
-      await tx.leadScore.create({
-        data: {
-          tenantId: acme.id,
-          runId: run.id,
-          uen: low,
-          score: 99,
-          bucket: "High",
-          breakdown: [],
-          rationale: "Re-enriched: now a strong fit.",
-          rationaleSource: "template",
-          contactWeight: 16,
-          verifiedContacts: 2,
-        },
-      });
-    });
+    // The shortlist was ranked when first read; the re-enrich run's finalizing ranks it again.
+    expect((await shortlist("")).shortlist!.rows[0]!.uen).not.toBe(low);
+    await ws.finishReEnrich(acme.id, low, { score: 99, bucket: "High", verifiedContacts: 2 });
     const data = await shortlist("");
     expect(data.shortlist!.run.id).toBe(acmeRun.runId);
     expect(data.shortlist!.rows[0]).toMatchObject({ uen: low, rank: 1, bucket: "High", score: 99, verifiedContacts: 2 });

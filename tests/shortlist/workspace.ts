@@ -24,7 +24,22 @@ export async function startWorkspace() {
     return { cookie, token, sub, email };
   }
 
-  return { standIns, db, platformDb, today, tenant, member, seedFinishedRun: fixtures.seedFinishedRun };
+  /** A one-company re-enrich run of today that scored the company anew, closed by the real finalizer (which ranks the day's shortlist again). */
+  async function finishReEnrich(tenantId: string, uen: string, scored: { score: number; bucket: "High" | "Medium" | "Low"; verifiedContacts: number }) {
+    const run = await db.$withTenant(tenantId, async (tx) => {
+      const created = await tx.run.create({
+        data: { tenantId, kind: "re_enrich", status: "running", runDate: new Date(`${today}T00:00:00Z`), options: { uens: [uen] } },
+      });
+      await tx.leadScore.create({
+        data: { runId: created.id, uen, ...scored, breakdown: [], rationale: "Re-enriched: now a strong fit.", rationaleSource: "template", contactWeight: 16 },
+      });
+      return created;
+    });
+    const { finalizeRun } = await import("~/runs/finalize-run.server");
+    await finalizeRun(tenantId, run.id);
+  }
+
+  return { standIns, db, platformDb, today, tenant, member, finishReEnrich, seedFinishedRun: fixtures.seedFinishedRun };
 }
 
 export function daysBefore(date: string, days: number): string {

@@ -57,11 +57,12 @@ export function rationaleCacheKey(facts: RationaleFacts): string {
 }
 
 /**
- * How long a rationale's single-flight lease lasts if its holder dies: the LLM
- * call may queue behind the shared requests-per-minute window and retry, so
- * the lease is generous; a live holder ends it as soon as it is done.
+ * How long a rationale's single-flight lease outlives a holder that died (a
+ * killed worker): the others wait that long for the text before writing it
+ * themselves. A live holder renews it however long the LLM call queues, and
+ * ends it as soon as it is done.
  */
-const RATIONALE_LEASE_MS = 15 * 60_000;
+const RATIONALE_LEASE_MS = 20_000;
 
 export async function rationaleFor(deps: RationaleDeps, tenantId: string, scored: Pick<LeadScoreResult, "bucket" | "breakdown">): Promise<RationaleResult> {
   const facts = rationaleFacts(scored);

@@ -81,6 +81,14 @@ export function createSharedLimits(db: LimitsDb, clock: Pick<Clock, "sleep"> = s
       WHERE key = ${key}::text AND holder = ${token}::text`;
   }
 
+  /** Keeps a lease its holder still works under for another `leaseMs`; false once it is no longer the holder's. */
+  async function extendLease(key: string, token: string, leaseMs: number): Promise<boolean> {
+    const extended = await db.$executeRaw`
+      UPDATE rate_limits SET busy_until = clock_timestamp() + ${leaseMs}::int * interval '1 millisecond', updated_at = clock_timestamp()
+      WHERE key = ${key}::text AND holder = ${token}::text`;
+    return extended > 0;
+  }
+
   /** Ends a lease on one-off work and forgets its row. */
   async function dropLease(key: string, token: string): Promise<void> {
     await db.$executeRaw`DELETE FROM rate_limits WHERE key = ${key}::text AND holder = ${token}::text`;
@@ -157,16 +165,23 @@ export function createSharedLimits(db: LimitsDb, clock: Pick<Clock, "sleep"> = s
      * Runs `work` in at most one process at a time per key. A caller that
      * finds the key held waits until it is free and calls `settled` first:
      * when it returns a value (the other process's result, e.g. from a
-     * cache), that is the answer and `work` does not run.
+     * cache), that is the answer and `work` does not run. The holder renews
+     * its lease every third of `leaseMs` while `work` runs, so `leaseMs` only
+     * bounds how long a holder that died keeps the others waiting.
      */
     async single<T>(key: string, leaseMs: number, settled: () => Promise<T | null>, work: () => Promise<T>): Promise<T> {
       for (;;) {
         const claim = await claimLease(key, leaseMs);
         if (claim.granted) {
+          const renewal = setInterval(() => {
+            extendLease(key, claim.token, leaseMs).catch((error: unknown) => log().warn({ err: error, key }, "could not renew a single-flight lease"));
+          }, leaseMs / 3);
+          renewal.unref();
           try {
             // The previous holder may have finished between the caller's look and this claim.
             return (await settled()) ?? (await work());
           } finally {
+            clearInterval(renewal);
             await dropLease(key, claim.token).catch((error: unknown) => log().warn({ err: error, key }, "could not end a single-flight lease; it expires"));
           }
         }

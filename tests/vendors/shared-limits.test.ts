@@ -265,3 +265,31 @@ describe("shared rationale single-flight", () => {
     }
   });
 });
+
+describe("single-flight leases", () => {
+  it("stay with a holder whose work outlasts the lease, and pass on once a holder that died lets its lease run out", async () => {
+    const [a, b] = [newProcess(), newProcess()];
+    const key = "rationale:lease-renewal";
+    const ran: string[] = [];
+    let result: string | null = null;
+    const work = (who: string, ms: number) => async () => {
+      ran.push(who);
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      result = who;
+      return who;
+    };
+    // A's work takes four leases' time: B only ever finds the key held, then A's result.
+    const first = a.single(key, 300, async () => result, work("a", 1200));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const second = b.single(key, 300, async () => result, work("b", 10));
+    expect(await Promise.all([first, second])).toEqual(["a", "a"]);
+    expect(ran).toEqual(["a"]);
+
+    // A holder that died: its claim is never renewed nor dropped, and the next caller takes the key once it has run out.
+    const dead = await a.claimLease(key, 300);
+    expect(dead.granted).toBe(true);
+    result = null;
+    expect(await b.single(key, 300, async () => result, work("b", 10))).toBe("b");
+    expect(ran).toEqual(["a", "b"]);
+  });
+});

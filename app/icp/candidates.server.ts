@@ -96,19 +96,22 @@ async function loadsSince(tx: TenantTx, runId: string): Promise<string[] | null>
  * written (gone rows deleted, a changed `matched_by` updated, new rows
  * inserted). `CREATE TABLE … AS` may scan the registry with parallel workers,
  * which Postgres never gives the SELECT of an INSERT, and the scan is most of
- * a fill's time.
+ * a fill's time. For a fill it also sorts there, so the workers share the sort
+ * and the INSERT, which runs in one process, only copies: a temporary table is
+ * read back in the order it was written (its pages are local, never shared
+ * with a synchronized scan that could start midway).
  */
 async function applyMatches(tx: TenantTx, tenantId: string, rules: IcpRules, mode: PredicateMode, asOf: Date): Promise<Matches> {
   const [{ filled }] = await tx.$queryRaw<[{ filled: boolean }]>`SELECT EXISTS (SELECT 1 FROM icp_candidate_companies) AS filled`;
   const matched = compileIcpPredicate(rules, { asOf, alias: "s", mode });
   await tx.$executeRawUnsafe(`DROP TABLE IF EXISTS icp_matches`);
   await tx.$executeRawUnsafe(
-    `CREATE TEMP TABLE icp_matches ON COMMIT DROP AS SELECT s.uen FROM staging_acra_companies s WHERE ${matched.text}`,
+    `CREATE TEMP TABLE icp_matches ON COMMIT DROP AS SELECT s.uen FROM staging_acra_companies s WHERE ${matched.text}${filled ? "" : " ORDER BY s.uen"}`,
     ...matched.params,
   );
   if (!filled) {
     const added = await tx.$executeRawUnsafe(
-      `INSERT INTO icp_candidate_companies (tenant_id, uen, matched_by) SELECT $1::uuid, m.uen, $2::text FROM icp_matches m ORDER BY m.uen`,
+      `INSERT INTO icp_candidate_companies (tenant_id, uen, matched_by) SELECT $1::uuid, m.uen, $2::text FROM icp_matches m`,
       tenantId,
       mode,
     );

@@ -264,4 +264,24 @@ describe("candidate refresh", () => {
     // Once refilled, an unchanged basis skips the work again.
     expect(await refreshCandidates(tenantD, { reason: "nightly", floor: 1, asOf })).toMatchObject({ added: 0, removed: 0 });
   });
+
+  it("writes a first fill in UEN order even where the registry's rows lie in another order", async () => {
+    // Rewriting the lowest software companies moves them behind the rest of the registry's pages.
+    await owner.query(
+      "UPDATE staging_acra_companies SET entity_name = entity_name WHERE uen IN (SELECT uen FROM staging_acra_companies WHERE primary_ssic_code LIKE '6201%' ORDER BY uen LIMIT 5)",
+    );
+    const tenantF = await createTenant("tenant-f");
+    await saveIcpRules(tenantF, alice, { industries: ["software"] });
+    const fill = await refreshCandidates(tenantF, { reason: "test", floor: 1, asOf });
+    expect(fill.added).toBe(fill.candidateCount);
+    const inOrder = async (sql: string) => (await owner.query<{ uen: string }>(sql, [tenantF])).rows.map((r) => r.uen);
+    const byUen = await inOrder("SELECT uen FROM icp_candidate_companies WHERE tenant_id = $1 ORDER BY uen");
+    expect(byUen).toHaveLength(fill.candidateCount);
+    // The registry holds these candidates out of UEN order…
+    expect(
+      await inOrder("SELECT s.uen FROM staging_acra_companies s JOIN icp_candidate_companies c ON c.uen = s.uen AND c.tenant_id = $1 ORDER BY s.ctid"),
+    ).not.toEqual(byUen);
+    // …and the cache stores them in it, so its primary key grew at its right edge.
+    expect(await inOrder("SELECT uen FROM icp_candidate_companies WHERE tenant_id = $1 ORDER BY ctid")).toEqual(byUen);
+  });
 });

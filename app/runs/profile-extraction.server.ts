@@ -13,7 +13,7 @@ const EXTRACTION_MAX_TOKENS = 800;
 /** `rulesSufficed`: the rules read every field, so the LLM was not asked (see rulesReadEverything). */
 export type ExtractedProfile = CompanyProfile & { overBudget: boolean; rulesSufficed?: boolean };
 
-/** The extract stage: the company's profile from its pages, by the LLM within the token budget, else by the rules. */
+/** The extract stage: the company's profile from its pages, by the rules when they read every field, else by the LLM within the token budget, else by the rules. */
 export function extractProfile(e: CompanyEnrichment, pages: SourcePage[]): Promise<ExtractedProfile> {
   return e.step("extract", "extract", async (note) => {
     const result = await extractWithinBudget(e, pages);

@@ -3,7 +3,7 @@ import { type z } from "zod";
 import { BadResponse } from "~/vendors/errors.server";
 import { type LlmClient } from "~/vendors/llm.server";
 import { page, site } from "../../tests/support/harbour-freight-site";
-import { extractCompanyProfile, mergeProfiles } from "./extract.server";
+import { extractCompanyProfile, mergeProfiles, rulesReadEverything } from "./extract.server";
 import { extractWithRules } from "./profile-rules.server";
 
 function fakeLlm(answer: unknown | Error): LlmClient & { calls: Array<{ user: string; name?: string }> } {
@@ -133,5 +133,22 @@ describe("mergeProfiles", () => {
       emails: "llm",
       phones: "llm",
     });
+  });
+});
+
+describe("rulesReadEverything", () => {
+  it("is true when the rules found an about text, a clear industry, a headcount, products and locations", () => {
+    expect(rulesReadEverything(extractWithRules(site), site)).toBe(true);
+  });
+
+  it("is false when a field is left for the LLM: no headcount, no products, or an industry the pages do not point to clearly", () => {
+    const rules = extractWithRules(site);
+    expect(rulesReadEverything({ ...rules, headcount_estimate: null }, site)).toBe(false);
+    expect(rulesReadEverything({ ...rules, products: [] }, site)).toBe(false);
+    expect(rulesReadEverything({ ...rules, locations: [] }, site)).toBe(false);
+    expect(rulesReadEverything({ ...rules, about_text: null }, site)).toBe(false);
+    // Software and healthcare words side by side: the rules pick one, the LLM is asked.
+    const mixed = [page("home", "Software for the clinic: our SaaS platform keeps a medical practice running.")];
+    expect(rulesReadEverything({ ...rules, industry: "Software and SaaS" }, mixed)).toBe(false);
   });
 });

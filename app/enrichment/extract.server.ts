@@ -1,5 +1,6 @@
 import { log } from "~/logger.server";
 import { type LlmClient, type LlmUsage } from "~/vendors/llm.server";
+import { industryHits } from "./industry.server";
 import { askLlmForProfile } from "./llm-profile.server";
 import { extractWithRules, PROFILE_FIELDS, type ProfileField, type ProfileValues } from "./profile-rules.server";
 import { type SourcePage } from "./source-pages.server";
@@ -34,6 +35,22 @@ export async function extractCompanyProfile(
     return { ...rules, provenance: allByRules(), llmError: message, llmErrorName: error instanceof Error ? error.name : undefined };
   }
   return { ...mergeProfiles(rules, answer.values), usage: answer.usage };
+}
+
+/**
+ * Whether the rules have already read from the pages everything the LLM
+ * would be asked to: an about text, an industry the pages point to clearly
+ * (its keywords at least twice as often as the next industry's), a
+ * headcount, products and locations. Emails and phones the LLM may only copy
+ * from the pages (checkedLlmProfile drops any other), and the rules read
+ * those in full already. Then an AI extraction would fill no field the rules
+ * left empty, so it is not asked: the call, its tokens and its place under
+ * the account's requests per minute go to a company whose pages need it.
+ */
+export function rulesReadEverything(rules: ProfileValues, pages: readonly SourcePage[]): boolean {
+  const [first, second] = industryHits(pages);
+  const clearIndustry = Boolean(rules.industry) && !!first && first.hits >= 2 * (second?.hits ?? 0);
+  return Boolean(rules.about_text) && clearIndustry && rules.headcount_estimate !== null && rules.products.length > 0 && rules.locations.length > 0;
 }
 
 function allByRules(): Record<ProfileField, "llm" | "rules"> {

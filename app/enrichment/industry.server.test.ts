@@ -8,6 +8,16 @@ describe("detectIndustry", () => {
     expect(detectIndustry([page("home", "We build cloud software: a SaaS platform with an API for clinics.")])).toBe("Software and SaaS");
     expect(detectIndustry([page("home", "Welcome to our website.", { title: "Welcome" })])).toBeNull();
   });
+
+  it.each([
+    ["We offer audit and assurance, bookkeeping and corporate secretarial services to SMEs.", "Accounting, audit and tax"],
+    ["Executive search and contract staffing: our recruitment consultants place finance talent.", "HR and recruitment"],
+    ["Managed IT services and network infrastructure for offices; IT support on call.", "IT services and consulting"],
+    ["Management consultancy for SMEs: business strategy and process improvement.", "Management consulting"],
+    ["Engineering services: HVAC design and mechanical and electrical engineering for plants.", "Engineering services"],
+  ])("names the vocabulary's specific label, not its broader neighbour: %j", (text, label) => {
+    expect(detectIndustry([page("home", text)])).toBe(label);
+  });
 });
 
 describe("industry comes from the ICP's vocabulary or stays empty", () => {

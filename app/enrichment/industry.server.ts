@@ -8,21 +8,28 @@ import { type SourcePage } from "./source-pages.server";
 const INDUSTRY_KEYWORDS: Array<[string, RegExp]> = [
   ["logistics", /\b(logistics|freight|warehous\w*|supply chain|shipping|courier|trucking|3pl|fulfil?ment|forwarding)\b/gi],
   ["manufacturing", /\b(robot\w*|automation|autonomous|amr|agv)\b/gi],
-  ["software", /\b(software|saas|cloud|app development|it services|platform|digital transformation|cybersecurity|api)\b/gi],
+  // Where the vocabulary has a specific label (IT services, accounting, HR, management consulting, engineering
+  // services), its words count for it rather than for the broader neighbour that would otherwise win.
+  ["it_services", /\b(it services|it consult\w*|managed it|it support|systems? integrat\w*|network infrastructure)\b/gi],
+  ["software", /\b(software|saas|cloud|app development|platform|cybersecurity|api)\b/gi],
+  ["engineering", /\b(engineering services|engineering design|engineering consult\w*|mechanical and electrical engineering|hvac)\b/gi],
   ["manufacturing", /\b(manufactur\w*|precision engineering|fabrication|machining|factory|oem|industrial)\b/gi],
   ["construction", /\b(construction|contractor|renovation|interior design|civil engineering|m&e|building works)\b/gi],
   ["food_and_beverage", /\b(restaurant|catering|f&b|food|beverage|bakery|café|cafe)\b/gi],
   ["healthcare", /\b(clinic|healthcare|medical|pharma\w*|biotech|dental|hospital)\b/gi],
-  ["education", /\b(education|training|tuition|academy|courses?|e-?learning|school)\b/gi],
-  ["finance", /\b(fintech|accounting|insurance|bank\w*|payments?|wealth|audit|tax advisory)\b/gi],
+  ["education", /\b(education|tuition|academy|courses?|e-?learning|school|enrichment classes)\b/gi],
+  ["accounting", /\b(accounting|accountants?|audit|auditing|bookkeeping|tax filing|tax advisory|corporate secretarial)\b/gi],
+  ["finance", /\b(fintech|insurance|bank\w*|payments?|wealth)\b/gi],
   ["marketing", /\b(marketing agency|digital marketing|advertising|branding|seo|social media marketing|creative agency)\b/gi],
   ["retail", /\b(retail|e-?commerce|online store|shop|boutique)\b/gi],
   ["real_estate", /\b(real estate|property|properties|realty|facilities management)\b/gi],
-  ["professional_services", /\b(consult\w*|advisory|law firm|legal services|recruitment|staffing|hr services)\b/gi],
+  ["human_resources", /\b(recruitment|recruiters?|staffing|manpower|hr services|hr outsourcing|executive search|headhunt\w*)\b/gi],
+  ["consulting", /\b(management consult\w*|business consult\w*|strategy consult\w*|business strategy|process improvement)\b/gi],
+  ["professional_services", /\b(consult\w*|advisory|law firm|legal services)\b/gi],
 ];
 
-/** The vocabulary label whose keywords the pages use most (home and about pages count double), or null below two hits. */
-export function detectIndustry(pages: readonly SourcePage[]): string | null {
+/** The industries whose keywords the pages use (home and about pages count double), most hits first; ties keep the list's order. */
+export function industryHits(pages: readonly SourcePage[]): Array<{ key: string; hits: number }> {
   const scores = new Map<string, number>();
   for (const page of pages) {
     const weight = /about|home/i.test(page.kind) ? 2 : 1;
@@ -32,16 +39,14 @@ export function detectIndustry(pages: readonly SourcePage[]): string | null {
       if (hits) scores.set(key, (scores.get(key) ?? 0) + hits * weight);
     }
   }
-  let best: string | null = null;
-  let bestScore = 1;
-  for (const [key] of INDUSTRY_KEYWORDS) {
-    const score = scores.get(key) ?? 0;
-    if (score > bestScore) {
-      best = key;
-      bestScore = score;
-    }
-  }
-  return best ? (industryByKey(best)?.label ?? null) : null;
+  const order = [...new Set(INDUSTRY_KEYWORDS.map(([key]) => key))];
+  return order.flatMap((key) => (scores.has(key) ? [{ key, hits: scores.get(key)! }] : [])).sort((a, b) => b.hits - a.hits);
+}
+
+/** The vocabulary label whose keywords the pages use most, or null below two hits. */
+export function detectIndustry(pages: readonly SourcePage[]): string | null {
+  const best = industryHits(pages)[0];
+  return best && best.hits > 1 ? (industryByKey(best.key)?.label ?? null) : null;
 }
 
 /** A free-text industry is kept only as long as a short label; a sentence is an about text, not an industry. */

@@ -13,4 +13,13 @@ describe("findLocations", () => {
       "Penang",
     ]);
   });
+
+  it("takes the address out of a sentence that names it", () => {
+    expect(
+      findLocations([
+        page("home", "Talk to us\nCall +65 6634 7695 or visit our office at 90 Toa Payoh Lorong 8, #05-11, Braddell Tech, Singapore 319260."),
+        page("contact", "Our office is at Blk 123 Bedok North Ave 1, #01-01, Singapore 460123."),
+      ]),
+    ).toEqual(["90 Toa Payoh Lorong 8, #05-11, Braddell Tech, Singapore 319260", "Blk 123 Bedok North Ave 1, #01-01, Singapore 460123"]);
+  });
 });

@@ -44,6 +44,9 @@ const PLACES = [
 ];
 const PRESENCE = /\b(?:offices?|presence|based|located|headquartered|headquarters|operations?|branches|hubs?)\s+(?:in|across|at)\s+([^.\n]{2,160})/gi;
 
+/** The address inside a sentence ("Call us or visit our office at 90 Toa Payoh Lorong 8, #05-11, Singapore 319260."): from its block or street number to the postal code. */
+const ADDRESS_IN_PROSE = /(?<=\b(?:at|is|to)\s+)(?:(?:blk|block)\s+)?\d{1,5}[a-z]?\s+[A-Z][^.!?;]*?\bSingapore\s+\d{6}\b/i;
+
 /** Singapore addresses (postal code included), then the other places the company says it has offices or operations in. */
 export function findLocations(pages: readonly SourcePage[]): string[] {
   const addresses: string[] = [];
@@ -54,7 +57,7 @@ export function findLocations(pages: readonly SourcePage[]): string[] {
       if (!/\bSingapore\s+\d{6}\b/.test(line)) return;
       // An address split over lines: "10 Science Park Road" / "Singapore 117684".
       const full = /^\s*Singapore\s+\d{6}\s*$/.test(line) && i > 0 && lines[i - 1] ? `${lines[i - 1]}, ${line}` : line;
-      const address = full
+      const address = (ADDRESS_IN_PROSE.exec(full)?.[0] ?? full)
         .replace(/^(address|office|hq|headquarters)\s*[:\-–]\s*/i, "")
         .replace(/\s+/g, " ")
         .trim();

@@ -11,4 +11,27 @@ describe("findProducts", () => {
     );
     expect(findProducts([productPage])).toEqual(["AMR-200 Autonomous Mobile Robot", "FleetOS Fleet Management Software"]);
   });
+
+  it("reads a crawled page's section, where every element is a line and no blank line separates the sections", () => {
+    const home = page(
+      "home",
+      [
+        "Your partner in retail",
+        "Swift Mart helps corporate buyers and shoppers with corporate gifts and homeware.",
+        "What we do",
+        "From corporate gifts to curated fashion collections, our work covers the full lifecycle.",
+        "Corporate gifts",
+        "Homeware",
+        "Online shopping",
+        "Curated fashion collections",
+        "Why Swift Mart",
+        "We offer five outlets across Singapore.",
+      ].join("\n"),
+    );
+    expect(findProducts([home])).toEqual(["Corporate gifts", "Homeware", "Online shopping", "Curated fashion collections"]);
+  });
+
+  it("takes a header inside a menu for a link, not a section", () => {
+    expect(findProducts([page("home", "Home\nAbout\nServices\nIndustries\nProjects\nWelcome to Acme.")])).toEqual([]);
+  });
 });

@@ -1,5 +1,5 @@
 import { db } from "~/db.server";
-import { extractCompanyProfile, type CompanyProfile } from "~/enrichment/extract.server";
+import { extractCompanyProfile, rulesReadEverything, type CompanyProfile } from "~/enrichment/extract.server";
 import { type SourcePage } from "~/enrichment/source-pages.server";
 import { withTokenBudget } from "~/scoring/token-budget.server";
 import { raiseVendorFailureAlert } from "./alerts.server";
@@ -10,17 +10,30 @@ import { recordVendorUsage } from "./vendor-calls.server";
 /** Completion tokens an extraction may use; reserved in full against the daily budget. */
 const EXTRACTION_MAX_TOKENS = 800;
 
-export type ExtractedProfile = CompanyProfile & { overBudget: boolean };
+/** `rulesSufficed`: the rules read every field, so the LLM was not asked (see rulesReadEverything). */
+export type ExtractedProfile = CompanyProfile & { overBudget: boolean; rulesSufficed?: boolean };
 
-/** The extract stage: the company's profile from its pages, by the LLM within the token budget, else by the rules. */
+/** The extract stage: the company's profile from its pages, by the rules when they read every field, else by the LLM within the token budget, else by the rules. */
 export function extractProfile(e: CompanyEnrichment, pages: SourcePage[]): Promise<ExtractedProfile> {
   return e.step("extract", "extract", async (note) => {
     const result = await extractWithinBudget(e, pages);
     note({
       tool: result.usage ? "llm" : "rules",
       status: result.llmError ? "error" : "ok",
-      args: { about: Boolean(result.about_text), headcount: result.headcount_estimate, emails: result.emails.length, overBudget: result.overBudget },
-      message: result.llmError ? `LLM failed, rules used: ${result.llmError}` : result.overBudget ? "daily token budget reached: rules used" : undefined,
+      args: {
+        about: Boolean(result.about_text),
+        headcount: result.headcount_estimate,
+        emails: result.emails.length,
+        overBudget: result.overBudget,
+        ...(result.rulesSufficed ? { rulesSufficed: true } : {}),
+      },
+      message: result.llmError
+        ? `LLM failed, rules used: ${result.llmError}`
+        : result.overBudget
+          ? "daily token budget reached: rules used"
+          : result.rulesSufficed
+            ? "the rules read every field from the pages: LLM not asked"
+            : undefined,
     });
     return result;
   });
@@ -41,6 +54,8 @@ export function extractionTokenReserve(pages: readonly SourcePage[]): number {
  */
 async function extractWithinBudget({ run, clients }: CompanyEnrichment, pages: SourcePage[]): Promise<ExtractedProfile> {
   if (!clients.llm || pages.length === 0) return { ...(await extractCompanyProfile(pages)), overBudget: false };
+  const byRules = await extractCompanyProfile(pages);
+  if (rulesReadEverything(byRules, pages)) return { ...byRules, overBudget: false, rulesSufficed: true };
   const noUsage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
   const budgeted = await withTokenBudget(db, run.tenantId, extractionTokenReserve(pages), async () => {
     const profile = await extractCompanyProfile(pages, { llm: clients.llm, maxTokens: EXTRACTION_MAX_TOKENS });

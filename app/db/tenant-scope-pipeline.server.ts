@@ -100,11 +100,43 @@ const TENANT_READ = Symbol("tenant read");
 type ReadTagged = { [TENANT_READ]?: TenantRead | null };
 
 /**
- * A pg query that first executes `prelude` (Parse/Bind/Execute each, no
- * Describe) and then itself, all before a single Sync. The prelude's rows and
- * completions are swallowed; its errors fail this query, and the server skips
- * everything up to the Sync after an error, so the statement never runs
- * without its prelude.
+ * The prelude's statements as named prepared statements of one connection:
+ * the server parses and plans each once per connection, and afterwards it
+ * costs a Bind and an Execute (parsing and planning the tenant setting's
+ * five `set_config` calls were most of what the setting cost the server).
+ * The texts come from a closed set (BEGIN, SET TRANSACTION, the tenant setting and the
+ * application settings the code names), so a connection holds a handful.
+ * After an error the server skips everything up to the Sync, a Parse sent in
+ * the same pipeline included, so every name is then in doubt and is closed
+ * and parsed again on its next use (closing a name that does not exist is no
+ * error), so no later statement is bound to a name the server never prepared.
+ */
+export class PreludeStatements {
+  private readonly statements = new Map<string, { name: string; inDoubt: boolean }>();
+
+  write(connection: PgConnection, statement: Statement) {
+    let prepared = this.statements.get(statement.text);
+    if (!prepared || prepared.inDoubt) {
+      if (prepared) connection.close({ type: "S", name: prepared.name });
+      else this.statements.set(statement.text, (prepared = { name: `nexius_prelude_${this.statements.size + 1}`, inDoubt: false }));
+      connection.parse({ text: statement.text, name: prepared.name, types: [] });
+      prepared.inDoubt = false;
+    }
+    connection.bind({ portal: "", statement: prepared.name, values: statement.values ?? [] });
+    connection.execute({ portal: "", rows: 0 });
+  }
+
+  distrust() {
+    for (const prepared of this.statements.values()) prepared.inDoubt = true;
+  }
+}
+
+/**
+ * A pg query that first executes `prelude` (Bind/Execute each of the
+ * connection's prepared statements, no Describe) and then itself, all before
+ * a single Sync. The prelude's rows and completions are swallowed; its errors
+ * fail this query, and the server skips everything up to the Sync after an
+ * error, so the statement never runs without its prelude.
  */
 export class PipelinedQuery extends pg.Query {
   private preludeLeft: number;
@@ -112,6 +144,7 @@ export class PipelinedQuery extends pg.Query {
   constructor(
     config: pg.QueryConfig,
     private readonly prelude: Statement[],
+    private readonly statements: PreludeStatements,
     callback: (err: Error | null, result?: pg.QueryResult) => void,
   ) {
     super({ ...config, callback } as pg.QueryConfig);
@@ -121,11 +154,7 @@ export class PipelinedQuery extends pg.Query {
   }
 
   prepare(connection: PgConnection) {
-    for (const statement of this.prelude) {
-      connection.parse({ text: statement.text, name: "", types: [] });
-      connection.bind({ portal: "", statement: "", values: statement.values ?? [] });
-      connection.execute({ portal: "", rows: 0 });
-    }
+    for (const statement of this.prelude) this.statements.write(connection, statement);
     super.prepare(connection);
   }
 
@@ -141,10 +170,16 @@ export class PipelinedQuery extends pg.Query {
     }
     super.handleCommandComplete(msg, connection);
   }
+
+  handleError(err: Error, connection: PgConnection) {
+    this.statements.distrust();
+    super.handleError(err, connection);
+  }
 }
 
 type PgConnection = {
   parse(config: { text: string; name: string; types: unknown[] }): void;
+  close(config: { type: "S"; name: string }): void;
   bind(config: { portal: string; statement: string; values: unknown[] }): void;
   execute(config: { portal: string; rows: number }): void;
 };
@@ -154,12 +189,14 @@ declare module "pg" {
     prepare(connection: unknown): void;
     handleDataRow(msg: unknown): void;
     handleCommandComplete(msg: unknown, connection: unknown): void;
+    handleError(err: Error, connection: unknown): void;
   }
 }
 
 /** A pooled connection that holds BEGIN and the tenant setting back for the first statement. */
 export class TenantScopePipelineClient extends pg.Client {
   private pipelineState: PipelineState = IDLE;
+  private readonly preludeStatements = new PreludeStatements();
 
   /** Forgets anything held back: called when the pool takes the connection back. */
   resetPipeline() {
@@ -189,9 +226,9 @@ export class TenantScopePipelineClient extends pg.Client {
   }
 
   private pipelined(config: pg.QueryConfig, prelude: Statement[], callback?: Callback) {
-    if (callback) return void super.query(new PipelinedQuery(config, prelude, callback));
+    if (callback) return void super.query(new PipelinedQuery(config, prelude, this.preludeStatements, callback));
     return new Promise((resolve, reject) => {
-      super.query(new PipelinedQuery(config, prelude, (err, result) => (err ? reject(err) : resolve(result))));
+      super.query(new PipelinedQuery(config, prelude, this.preludeStatements, (err, result) => (err ? reject(err) : resolve(result))));
     });
   }
 

@@ -1,6 +1,6 @@
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { SecondStatementInTenantReadError, transactionSettingSql } from "~/db/tenant-scope-pipeline.server";
+import { SecondStatementInTenantReadError, TENANT_SCOPE_SQL, transactionSettingSql } from "~/db/tenant-scope-pipeline.server";
 import { BatchedTenantReadError, createScopedClientFor, platformDb, type AppDb } from "~/db.server";
 
 /**
@@ -138,6 +138,52 @@ describe("a single-statement tenant read", () => {
     });
     for (const { asked, seen } of await Promise.all(reads)) expect(seen).toEqual({ tenant: asked, tenants: [asked] });
     expect((await settingAndBackend()).tenant ?? "").toBe("");
+  });
+});
+
+describe("the tenant setting as a prepared statement", () => {
+  it("is parsed once per connection and only bound afterwards", async () => {
+    const connectionProto = pg.Connection.prototype as unknown as { parse(config: { text: string }): void };
+    const parse = vi.spyOn(connectionProto, "parse");
+    const fresh = createScopedClientFor(process.env.APP_DATABASE_URL!, 1);
+    try {
+      await fresh.$tenantRead(tenantA, (tx) => tx.icpRule.findMany());
+      await fresh.$tenantRead(tenantB, (tx) => tx.icpRule.findMany());
+      await fresh.$withTenant(tenantA, (tx) => tx.icpRule.findMany());
+      expect(parse.mock.calls.filter(([config]) => config.text === TENANT_SCOPE_SQL)).toHaveLength(1);
+      const prepared = await fresh.$queryRaw<Array<{ from_sql: boolean }>>`
+        SELECT from_sql FROM pg_prepared_statements WHERE statement = ${TENANT_SCOPE_SQL}`;
+      expect(prepared).toEqual([{ from_sql: false }]);
+    } finally {
+      parse.mockRestore();
+      await fresh.$disconnect();
+    }
+  });
+
+  it("is prepared again after an error made the server skip its first Parse", async () => {
+    const setting = transactionSettingSql("app.lake_owner_ids");
+    const fresh = createScopedClientFor(process.env.APP_DATABASE_URL!, 1);
+    try {
+      // The tenant setting fails (a NUL byte) in front of the further setting's first Parse, which the server then skips.
+      await expect(
+        fresh.$withTenant(
+          tenantA,
+          async (tx) => {
+            await tx.$executeRawUnsafe(setting, "*");
+            return tx.icpRule.count();
+          },
+          { actor: { sub: "sub-a", email: "a\u0000@example.com" } },
+        ),
+      ).rejects.toThrow();
+      const seen = await fresh.$withTenant(tenantA, async (tx) => {
+        await tx.$executeRawUnsafe(setting, "*");
+        return tx.$queryRaw<Array<{ owners: string; tenant: string }>>`
+          SELECT current_setting('app.lake_owner_ids') AS owners, current_setting('app.tenant_id') AS tenant`;
+      });
+      expect(seen).toEqual([{ owners: "*", tenant: tenantA }]);
+    } finally {
+      await fresh.$disconnect();
+    }
   });
 });
 

@@ -177,12 +177,12 @@ const UEN_COLUMN = ACRA_COLUMN_NAMES.indexOf("uen");
 
 /**
  * The registry's rows as the framer recognises them (hash and UEN), read
- * inside the load's transaction. The lock keeps other writers out until
- * COMMIT, so what the framer skips is what the registry still holds at the
- * merge; readers are not blocked.
+ * inside the load's transaction. Loads are one at a time (the advisory lock)
+ * and the application role may not write the registry, so what the framer
+ * skips is what the registry still holds at the merge. No table lock: one that
+ * kept writers out would also wait on a running (auto)vacuum of the registry.
  */
 async function heldRecords(client: pg.Client): Promise<HeldRecords> {
-  await client.query("LOCK TABLE staging_acra_companies IN SHARE ROW EXCLUSIVE MODE");
   const prefix = sqlString(CONTENT_HASH_VERSION);
   const copy = client.query(
     copyStreams.to(

@@ -221,6 +221,21 @@ describe("registry ingestion", () => {
     expect((await registryRow("201900004D")).entity_name).toBe("COMPANY 201900004D PTE. LTD.");
   });
 
+  it("reloads while a vacuum of the registry runs (it takes no lock that would wait for one)", async () => {
+    const p = await file("vacuumed.csv", csv(ACRA_COLUMN_NAMES, [company("201900001A"), company("201900002B")]));
+    await ingest(p);
+    const vacuum = new pg.Client({ connectionString: owner() });
+    await vacuum.connect();
+    try {
+      // The lock a (auto)vacuum or ANALYZE holds on the table while it runs.
+      await vacuum.query("BEGIN; LOCK TABLE staging_acra_companies IN SHARE UPDATE EXCLUSIVE MODE");
+      expect(await ingest(p)).toMatchObject({ unchanged: 2, inserted: 0, updated: 0 });
+    } finally {
+      await vacuum.query("ROLLBACK");
+      await vacuum.end();
+    }
+  });
+
   it("leaves the previous registry intact when a load dies halfway", async () => {
     await ingest(await file("base.csv", csv(ACRA_COLUMN_NAMES, [company("201900001A"), company("201900002B")])));
     const next = csv(ACRA_COLUMN_NAMES, [

@@ -139,13 +139,6 @@ export function rawTableSql(rawTable: string, fieldCount: number): string {
   return `CREATE UNLOGGED TABLE ${rawTable} (line_no int, h text, ${Array.from({ length: fieldCount }, (_, j) => `f${j + 1} text`).join(", ")})`;
 }
 
-/** Per row of a raw table: its UEN as the registry spells it, hash, and whether the registry already holds exactly this row. */
-export function rowKeysSql(rawTable: string, fileNo: number, mapping: HeaderMapping): string {
-  const uenField = `r.f${mapping.fields.findIndex((f) => "known" in f && f.known === UEN) + 1}`;
-  return `SELECT ${fileNo} AS file_no, r.line_no, s.uen, s.uen IS NOT NULL AS unchanged
-FROM ${rawTable} r LEFT JOIN staging_acra_companies s ON s.uen = upper(btrim(${uenField})) AND s.content_hash = ${sqlString(CONTENT_HASH_VERSION)} || r.h`;
-}
-
 /** The registry columns as values of the checked rows, typed. */
 export function typedValuesSql(alias: string): string {
   return ACRA_COLUMNS.map((c, i) => {

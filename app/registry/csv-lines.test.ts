@@ -1,14 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { CsvRecordFramer, joinCsvRecord, splitCsvRecord, type SuspectRecord } from "./csv-lines";
+import { HeldRecords } from "./held-records";
 
-/** Frames `input` fed in chunks of `size` bytes: the COPY lines, the suspects and the header. */
-function frame(input: Buffer | string, size = 3, judge: (r: SuspectRecord) => "reject" | "forward" = () => "reject") {
+/**
+ * Frames `input` fed in chunks of `size` bytes: the COPY lines, the suspects
+ * and the header; with `held`, what it recognises (UEN in field 1).
+ */
+function frame(input: Buffer | string, size = 3, judge: (r: SuspectRecord) => "reject" | "forward" = () => "reject", held?: HeldRecords) {
   const bytes = Buffer.isBuffer(input) ? input : Buffer.from(input, "utf8");
   const suspects: SuspectRecord[] = [];
   let header: string[] = [];
-  const framer = new CsvRecordFramer({
+  const framer: CsvRecordFramer = new CsvRecordFramer({
     onHeader: (fields) => {
       header = fields;
+      if (held) framer.recognise(held, 1);
       return fields.length;
     },
     onSuspect: (r) => {
@@ -33,6 +38,8 @@ function frame(input: Buffer | string, size = 3, judge: (r: SuspectRecord) => "r
     suspects: suspects.map((s) => ({ ...s, raw: s.raw.toString("utf8") })),
     header,
     records: framer.records,
+    held: held ? framer.takeHeld().toString("utf8") : "",
+    heldRecords: framer.heldRecords,
   };
 }
 
@@ -88,5 +95,30 @@ describe("splitCsvRecord", () => {
   it("reads fields as csv-parse with relax_quotes did", () => {
     expect(splitCsvRecord('a,"b,c","d""e",f"g,,')).toEqual(["a", "b,c", 'd"e', 'f"g', "", ""]);
     expect(joinCsvRecord(["a", "b,c", 'd"e', "x\r\ny"])).toBe('a,"b,c","d""e","x\r\ny"');
+  });
+});
+
+describe("HeldRecords", () => {
+  const file = 'a,uen,name\nx,201900001A,ONE\nx,201900002B,TWO\nx,201900003C,THREE\n"x",201900004D,FOUR\nx,201900001A,ONE\n';
+  // Lines 2 to 6 in order.
+  const { hashes } = frame(file, 1 << 16);
+  // The registry as the first load left it, except that 201900002B's row holds these bytes under another UEN.
+  const registry = [`${hashes[0]}\t201900001A`, `${hashes[1]}\t201900009Z`, `${hashes[3]}\t201900004D`, "0123456789abcdef\t201900005E"].join("\n");
+
+  it.each([1, 3, 7, 1 << 16])("keeps back the records the registry holds with the same UEN, flagging repeats (chunks of %i bytes)", (size) => {
+    const held = new HeldRecords(Buffer.from(`${registry}\n`));
+    expect(held.size).toBe(4);
+    const result = frame(file, size, undefined, held);
+    expect(result.held).toBe("2,201900001A,f\n6,201900001A,t\n");
+    // Quoted fields before the UEN: recognised only by its full check.
+    expect(result.copy).toBe('3,x,201900002B,TWO\n4,x,201900003C,THREE\n5,"x",201900004D,FOUR\n');
+    expect(result).toMatchObject({ records: 5, heldRecords: 2 });
+  });
+
+  it("reads the registry's lines without a final line break, and refuses what is not a hash line", () => {
+    expect(new HeldRecords(Buffer.from(registry)).size).toBe(4);
+    expect(new HeldRecords(Buffer.alloc(0)).size).toBe(0);
+    expect(() => new HeldRecords(Buffer.from("r1:0123456789abcdef\t201900005E\n"))).toThrow(/unexpected registry hash line/);
+    expect(() => new HeldRecords(Buffer.from("0123456789ABCDEF\t201900005E\n"))).toThrow(/unexpected registry hash/);
   });
 });

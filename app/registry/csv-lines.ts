@@ -1,4 +1,5 @@
 import { isUtf8 } from "node:buffer";
+import { type HeldRecords } from "./held-records";
 
 /**
  * Byte-level CSV framing for a load: finds where each record starts and ends
@@ -33,6 +34,8 @@ const COMMA = 0x2c;
 const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
+const T = 0x74;
+const F = 0x66;
 const MAX_FIELD_BYTES = 4000;
 const REPLACEMENT_CHAR = Buffer.from("\uFFFD", "utf8");
 const HEX = Buffer.from("0123456789abcdef", "latin1");
@@ -76,8 +79,14 @@ export class CsvRecordFramer {
   private expectedFields = -1;
   private out: Buffer = Buffer.allocUnsafe(1 << 20);
   private outLength = 0;
-  /** Good records forwarded so far. */
+  /** Good records so far: forwarded, or held by the registry already. */
   records = 0;
+  /** Records the registry already holds exactly (see `recognise`), not forwarded. */
+  heldRecords = 0;
+  private held: HeldRecords | null = null;
+  private uenField = -1;
+  private heldOut: Buffer = Buffer.allocUnsafe(0);
+  private heldLength = 0;
 
   constructor(private readonly options: FramerOptions) {}
 
@@ -191,6 +200,29 @@ export class CsvRecordFramer {
     this.finishRecord(Buffer.alloc(0), 0, 0, this.line - this.breaks);
   }
 
+  /**
+   * From now on, a record the registry already holds exactly (`held`, with
+   * the UEN in field `uenField`) is not forwarded: only `line,UEN` is kept,
+   * for `takeHeld`.
+   */
+  recognise(held: HeldRecords, uenField: number): void {
+    this.held = held;
+    this.uenField = uenField;
+    if (!this.heldOut.length) this.heldOut = Buffer.allocUnsafe(1 << 20);
+  }
+
+  /**
+   * `line,UEN,repeated\n` per held record so far, as COPY CSV; `repeated` (t/f)
+   * says an earlier record of the load had the same bytes, so the duplicate
+   * check need look only at those UENs and the ones of forwarded records.
+   */
+  takeHeld(): Buffer {
+    const taken = this.heldOut.subarray(0, this.heldLength);
+    this.heldOut = Buffer.allocUnsafe(0);
+    this.heldLength = 0;
+    return taken;
+  }
+
   /** The COPY bytes of the records completed since the last call. */
   take(): Buffer | null {
     if (!this.outLength) return null;
@@ -255,13 +287,17 @@ export class CsvRecordFramer {
       h2 = Math.imul(h2 ^ bytes[i]!, 0x5bd1e995);
     }
     h1 = Math.imul(h1 ^ (h1 >>> 15), 0x85ebca6b) ^ (end - start);
+    this.records++;
+    if (this.held) {
+      const slot = this.held.match(h1, h2, bytes, start, end, this.uenField);
+      if (slot >= 0) {
+        this.keepHeld(line, slot);
+        return;
+      }
+    }
     // Digits and hex written byte by byte: a string per record cost as much as the scan.
     const out = this.out;
-    let o = this.outLength;
-    let digits = 1;
-    for (let rest = line; rest >= 10; rest = Math.floor(rest / 10)) digits++;
-    for (let k = o + digits - 1, rest = line; k >= o; k--, rest = Math.floor(rest / 10)) out[k] = 0x30 + (rest % 10);
-    o += digits;
+    let o = writeDigits(out, this.outLength, line);
     out[o++] = COMMA;
     for (let shift = 28; shift >= 0; shift -= 4) out[o++] = HEX[(h1 >>> shift) & 15]!;
     for (let shift = 28; shift >= 0; shift -= 4) out[o++] = HEX[(h2 >>> shift) & 15]!;
@@ -269,11 +305,36 @@ export class CsvRecordFramer {
     o += bytes.copy(out, o, start, end);
     out[o++] = LF;
     this.outLength = o;
-    this.records++;
+  }
+
+  private keepHeld(line: number, slot: number) {
+    // A line number, a UEN (at most 255 bytes), t or f, two commas and LF.
+    if (this.heldLength + 270 > this.heldOut.length) {
+      const grown = Buffer.allocUnsafe(this.heldOut.length * 2);
+      this.heldOut.copy(grown, 0, 0, this.heldLength);
+      this.heldOut = grown;
+    }
+    const out = this.heldOut;
+    let o = writeDigits(out, this.heldLength, line);
+    out[o++] = COMMA;
+    o += this.held!.copyUen(slot, out, o);
+    out[o++] = COMMA;
+    out[o++] = this.held!.repeated(slot) ? T : F;
+    out[o++] = LF;
+    this.heldLength = o;
+    this.heldRecords++;
   }
 
   /** Mixed into every record's hash: the header's, so the same bytes under other columns hash differently. */
   private hashSeed = 0x811c9dc5;
+}
+
+/** `value` in decimal at `out[o]`; returns the offset after it. */
+function writeDigits(out: Buffer, o: number, value: number): number {
+  let digits = 1;
+  for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+  for (let k = o + digits - 1, rest = value; k >= o; k--, rest = Math.floor(rest / 10)) out[k] = 0x30 + (rest % 10);
+  return o + digits;
 }
 
 /**

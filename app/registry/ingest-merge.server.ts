@@ -1,36 +1,33 @@
 import type pg from "pg";
 import { ACRA_COLUMN_NAMES, type HeaderMapping } from "./acra-columns";
-import { checkedRowsSql, rowKeysSql, typedValuesSql } from "./acra-row-sql";
+import { checkedRowsSql, typedValuesSql } from "./acra-row-sql";
 import { RAW_LINE_MAX } from "./ingest-rejects.server";
 
 const COLUMN_LIST = ACRA_COLUMN_NAMES.map((c) => `"${c}"`).join(", ");
 const UEN_INDEX = ACRA_COLUMN_NAMES.indexOf("uen");
 
 export type Merged = { inserted: number; updated: number; loaded: number; invalid: number; invalidByFile: Map<number, number>; duplicates: number };
-export type RawFile = { table: string; fileNo: number; mapping: HeaderMapping };
+/** A file's forwarded records (`table`), and the line and UEN of those the registry already held exactly (`held`). */
+export type RawFile = { table: string; fileNo: number; mapping: HeaderMapping; held: { table: string; rows: number } | null };
 
 /**
- * Validation, rejects, duplicates and the merge, set-based. First each row's
- * UEN and hash against the registry: rows it already holds byte for byte are
- * not looked at again (a nightly reload is mostly these). The others are
- * checked and normalised once into `acra_checked`; invalid ones become
- * rejects; within the load the last line of a UEN wins and the earlier ones
- * are reported; then one upsert writes the winners and says which it inserted
- * (into an empty registry, a plain insert between dropping the indexes and
- * building them again: see dropIndexes).
+ * Validation, rejects, duplicates and the merge, set-based. Rows the registry
+ * already holds byte for byte never got here in full (the framer recognised
+ * them: see HeldRecords); only their line and UEN take part in the duplicate
+ * check. The others are checked and normalised once into `acra_checked`;
+ * invalid ones become rejects; within the load the last line of a UEN wins
+ * and the earlier ones are reported; then one upsert writes the winners and
+ * says which it inserted (into an empty registry, a plain insert between
+ * dropping the indexes and building them again: see dropIndexes).
  */
 export async function mergeIntoRegistry(client: pg.Client, runId: string, fileNames: string[], raws: RawFile[]): Promise<Merged> {
   const union = (parts: string[]) => parts.join("\nUNION ALL\n");
   const { rows: registry } = await client.query<{ empty: boolean }>("SELECT NOT EXISTS (SELECT 1 FROM staging_acra_companies) AS empty");
   const empty = registry[0]!.empty;
-  // An empty registry holds none of the rows: no need to look them up.
-  await client.query(
-    `CREATE TEMP TABLE acra_keys ON COMMIT DROP AS ${union(raws.map((r) => rowKeysSql(r.table, r.fileNo, r.mapping)))}${empty ? " WITH NO DATA" : ""}`,
-  );
-  const { rows: keyCounts } = await client.query<{ unchanged: number }>("SELECT count(*) FILTER (WHERE unchanged)::int AS unchanged FROM acra_keys");
-  const anyUnchanged = keyCounts[0]!.unchanged > 0;
-  const toCheck = (r: RawFile) => (anyUnchanged ? `line_no IN (SELECT line_no FROM acra_keys WHERE file_no = ${r.fileNo} AND NOT unchanged)` : "true");
-  await client.query(`CREATE TEMP TABLE acra_checked ON COMMIT DROP AS ${union(raws.map((r) => checkedRowsSql(r.table, r.fileNo, r.mapping, toCheck(r))))}`);
+  const heldFiles = raws.flatMap((r) => (r.held ? [{ fileNo: r.fileNo, ...r.held }] : []));
+  const heldRows = heldFiles.reduce((sum, h) => sum + h.rows, 0);
+  const held = union(heldFiles.map((h) => `SELECT ${h.fileNo} AS file_no, line_no, uen, repeated FROM ${h.table}`));
+  await client.query(`CREATE TEMP TABLE acra_checked ON COMMIT DROP AS ${union(raws.map((r) => checkedRowsSql(r.table, r.fileNo, r.mapping)))}`);
   for (const r of raws) await client.query(`DROP TABLE ${r.table}`);
   const invalid = await client.query<{ file_no: number; n: number }>(
     `WITH reported AS (
@@ -43,9 +40,11 @@ export async function mergeIntoRegistry(client: pg.Client, runId: string, fileNa
   );
   await client.query(`
     CREATE TEMP TABLE acra_superseded ON COMMIT DROP AS
-    WITH good AS (
-      SELECT file_no, line_no, uen FROM acra_keys WHERE unchanged
-      UNION ALL SELECT file_no, line_no, v${UEN_INDEX} FROM acra_checked WHERE problem IS NULL
+    WITH checked AS (SELECT file_no, line_no, v${UEN_INDEX} AS uen FROM acra_checked WHERE problem IS NULL),
+    -- A held row can share its UEN only with a held row of the same bytes (flagged repeated) or a checked one.
+    good AS (
+      ${heldFiles.length ? `SELECT file_no, line_no, uen FROM (${held}) h WHERE uen IN (SELECT uen FROM (${held}) r WHERE repeated UNION ALL SELECT uen FROM checked) UNION ALL` : ""}
+      SELECT file_no, line_no, uen FROM checked
     )
     SELECT file_no, line_no, uen, winner_file, winner_line FROM (
       SELECT file_no, line_no, uen, first_value(file_no) OVER w AS winner_file, first_value(line_no) OVER w AS winner_line
@@ -67,7 +66,7 @@ export async function mergeIntoRegistry(client: pg.Client, runId: string, fileNa
   const duplicateCount = duplicates.rowCount ?? 0;
   let inserted: number;
   let updated = 0;
-  // Good rows (valid or unchanged) less the superseded ones.
+  // Good rows (valid or held) less the superseded ones.
   let loaded: number;
   if (empty) {
     const rebuild = await dropIndexes(client);
@@ -86,7 +85,7 @@ export async function mergeIntoRegistry(client: pg.Client, runId: string, fileNa
          RETURNING (xmax = 0) AS inserted
        )
        SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated,
-              (SELECT count(*) FROM acra_checked WHERE problem IS NULL)::int + ${keyCounts[0]!.unchanged} AS loaded
+              (SELECT count(*) FROM acra_checked WHERE problem IS NULL)::int + ${heldRows} AS loaded
        FROM merged`,
       [runId],
     );

@@ -3,9 +3,10 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import copyStreams from "pg-copy-streams";
-import { mapHeader, type HeaderMapping } from "./acra-columns";
-import { rawTableSql } from "./acra-row-sql";
+import { ACRA_COLUMN_NAMES, mapHeader, type HeaderMapping } from "./acra-columns";
+import { CONTENT_HASH_VERSION, rawTableSql, sqlString } from "./acra-row-sql";
 import { CsvRecordFramer } from "./csv-lines";
+import { HeldRecords } from "./held-records";
 import { mergeIntoRegistry, type RawFile } from "./ingest-merge.server";
 import { judgeSuspect, RejectSink } from "./ingest-rejects.server";
 import { type SourceFile } from "./sources.server";
@@ -17,7 +18,10 @@ import { type SourceFile } from "./sources.server";
  * `COPY … FROM STDIN` into a temporary all-text table per file; Postgres then
  * validates and normalises them (`acra-row-sql.ts`, the same rules and reasons
  * as `parseAcraRecord`), reports rejects and superseded duplicates, and merges
- * in one upsert that writes only rows whose content hash changed. Everything
+ * in one upsert that writes only rows whose content hash changed. A record the
+ * registry already holds byte for byte (hash and UEN, `HeldRecords`) is
+ * recognised by the framer and sends only its line and UEN, so an unchanged
+ * reload copies, checks and writes no row. Everything
  * between BEGIN and COMMIT is one transaction, so a load that fails or is
  * killed leaves the previous registry exactly as it was. Records the framer
  * rejects are written on a second connection as they are found, so they
@@ -35,7 +39,17 @@ export type IngestProgress = {
   phase: "reading" | "merging" | "done";
 };
 
-export type IngestFileSummary = { name: string; sha256: string; bytes: number; rows: number; rejected: number; missingColumns: number; extraColumns: string[] };
+export type IngestFileSummary = {
+  name: string;
+  sha256: string;
+  bytes: number;
+  rows: number;
+  rejected: number;
+  /** Rows the registry already held byte for byte: recognised while reading, neither copied nor checked again. */
+  held: number;
+  missingColumns: number;
+  extraColumns: string[];
+};
 
 export type IngestSummary = {
   runId: string;
@@ -159,6 +173,27 @@ export async function ingestAcraFiles(options: IngestOptions): Promise<IngestSum
  */
 const SESSION_SETTINGS = "SET temp_buffers = '2GB'; SET work_mem = '512MB'; SET maintenance_work_mem = '1GB'";
 
+const UEN_COLUMN = ACRA_COLUMN_NAMES.indexOf("uen");
+
+/**
+ * The registry's rows as the framer recognises them (hash and UEN), read
+ * inside the load's transaction. Loads are one at a time (the advisory lock)
+ * and the application role may not write the registry, so what the framer
+ * skips is what the registry still holds at the merge. No table lock: one that
+ * kept writers out would also wait on a running (auto)vacuum of the registry.
+ */
+async function heldRecords(client: pg.Client): Promise<HeldRecords> {
+  const prefix = sqlString(CONTENT_HASH_VERSION);
+  const copy = client.query(
+    copyStreams.to(
+      `COPY (SELECT substr(content_hash, ${CONTENT_HASH_VERSION.length + 1}), uen FROM staging_acra_companies WHERE starts_with(content_hash, ${prefix})) TO STDOUT`,
+    ),
+  );
+  const chunks: Buffer[] = [];
+  for await (const chunk of copy as AsyncIterable<Buffer>) chunks.push(chunk);
+  return new HeldRecords(Buffer.concat(chunks));
+}
+
 async function load(client: pg.Client, side: pg.Client, runId: string, options: IngestOptions, started: number): Promise<IngestSummary> {
   const rejects = new RejectSink(side, runId);
   const files: IngestFileSummary[] = [];
@@ -170,6 +205,7 @@ async function load(client: pg.Client, side: pg.Client, runId: string, options: 
   const raws: RawFile[] = [];
 
   await client.query("BEGIN");
+  const held = await heldRecords(client);
   for (const [fileNo, file] of options.files.entries()) {
     const opened = await file.open();
     const size = opened.size ?? file.size;
@@ -193,6 +229,8 @@ async function load(client: pg.Client, side: pg.Client, runId: string, options: 
       onHeader: (fields) => {
         try {
           mapping = mapHeader(fields);
+          const uenField = mapping.fields.findIndex((f) => "known" in f && f.known === UEN_COLUMN);
+          if (held.size) framer.recognise(held, uenField);
         } catch (error) {
           throw new IngestionError(`${file.name}: ${error instanceof Error ? error.message : String(error)}`);
         }
@@ -255,13 +293,19 @@ async function load(client: pg.Client, side: pg.Client, runId: string, options: 
     }
     fileRows = framer.records + fileRejected;
     await rejects.flush();
-    raws.push({ table: raw, fileNo, mapping });
+    const heldTable = framer.heldRecords ? `acra_load_held_${fileNo}` : null;
+    if (heldTable) {
+      await client.query(`CREATE TEMP TABLE ${heldTable} (line_no int, uen text, repeated boolean) ON COMMIT DROP`);
+      await pipeline(Readable.from([framer.takeHeld()]), client.query(copyStreams.from(`COPY ${heldTable} FROM STDIN WITH (FORMAT csv)`)));
+    }
+    raws.push({ table: raw, fileNo, mapping, held: heldTable ? { table: heldTable, rows: framer.heldRecords } : null });
     files.push({
       name: file.name,
       sha256: hash.digest("hex"),
       bytes,
       rows: fileRows,
       rejected: fileRejected,
+      held: framer.heldRecords,
       missingColumns: mapping.missing.length,
       extraColumns: mapping.extras,
     });

@@ -2,12 +2,14 @@ import pg from "pg";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { db, platformDb } from "~/db.server";
 import { dailyCapGuard } from "~/runs/caps.server";
+import { stepRecorder } from "~/runs/enrichment-step.server";
 import { recordVendorUsage } from "~/runs/vendor-calls.server";
 import { reserveTokens, settleTokens, tokenBudgetStatus } from "~/scoring/token-budget.server";
 
 /**
  * Rows every job of a tenant updates — the day's Apify cap, the day's LLM
- * token budget, a run's vendor counters — are written in one statement that
+ * token budget, a run's vendor counters — and the writes every stage of
+ * every company makes (its stage and step event) are written in one statement that
  * the server commits itself. A worker short of CPU answers a statement's
  * result late; if it still had to send COMMIT, the row would stay locked
  * until then, and every other job of every worker would wait behind it.
@@ -40,9 +42,18 @@ afterEach(() => {
 /** Runs `write` with COMMITs held: it must finish, and no COMMIT may be waiting when it does. */
 async function finishesWithoutCommit<T>(write: () => Promise<T>): Promise<T> {
   holdCommits();
-  const outcome = write().then((value) => ({ value }));
+  // A write that fails settles the race too: its error is the test's.
+  const outcome = write().then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+  let settled = false;
+  void outcome.then(() => (settled = true));
   const held = new Promise<"held">((resolve) => {
-    const look = () => (heldCommits.length > 0 ? resolve("held") : setTimeout(look, 5));
+    const look = () => {
+      if (heldCommits.length > 0) resolve("held");
+      else if (!settled) setTimeout(look, 5);
+    };
     look();
   });
   const first = await Promise.race([outcome, held]);
@@ -53,6 +64,7 @@ async function finishesWithoutCommit<T>(write: () => Promise<T>): Promise<T> {
     await outcome;
     throw new Error("the write waited for a COMMIT from the process, holding its row meanwhile");
   }
+  if ("error" in first) throw first.error;
   return first.value;
 }
 
@@ -101,6 +113,41 @@ describe("hot rows are written without a round trip under lock", () => {
     await finishesWithoutCommit(() => recordVendorUsage({ tenantId, runId: run.id }, "tavily", { calls: 1, units: 1 }));
     const row = await db.$withTenant(tenantId, (tx) => tx.runVendorUsage.findFirstOrThrow({ where: { runId: run.id, vendor: "tavily" } }));
     expect(row).toMatchObject({ calls: 1, units: 1 });
+  });
+
+  it("a company's stage and its step event are one statement, without a COMMIT from the process", async () => {
+    const tenantId = await newTenant("hot-steps");
+    const run = await db.$withTenant(tenantId, async (tx) => {
+      const run = await tx.run.create({ data: { kind: "manual", status: "running", runDate: new Date("2026-12-18"), targetCount: 1 } });
+      await tx.runCompany.create({ data: { runId: run.id, uen: "201800001A", status: "running" } });
+      return run;
+    });
+    const step = stepRecorder(tenantId, run.id, "201800001A");
+    expect(await finishesWithoutCommit(() => step("crawl", "crawl", async (note) => (note({ tool: "crawler", args: { pages: 3 } }), 7)))).toBe(7);
+    await expect(
+      finishesWithoutCommit(() =>
+        step("extract", "extract", async () => {
+          throw new Error("the model answered nonsense");
+        }),
+      ),
+    ).rejects.toThrow("the model answered nonsense");
+
+    const [company, events] = await db.$withTenant(tenantId, (tx) =>
+      Promise.all([
+        tx.runCompany.findFirstOrThrow({ where: { runId: run.id }, select: { stage: true } }),
+        tx.runEventLog.findMany({
+          where: { runId: run.id },
+          orderBy: { id: "asc" },
+          select: { stage: true, status: true, tool: true, args: true, message: true },
+        }),
+      ]),
+    );
+    // A stage that failed is logged but is not where the company stands.
+    expect(company.stage).toBe("crawl");
+    expect(events).toEqual([
+      { stage: "crawl", status: "ok", tool: "crawler", args: { pages: 3 }, message: null },
+      { stage: "extract", status: "error", tool: null, args: {}, message: "the model answered nonsense" },
+    ]);
   });
 
   it("a tenant write sees only its tenant's rows", async () => {

@@ -53,6 +53,21 @@ async function refuseBatchedRead(): Promise<never> {
   throw new BatchedTenantReadError();
 }
 
+/**
+ * How long a transaction may wait for one of the pool's connections. A web
+ * request gives up after 5 s and says so. A job waits its turn: a worker runs
+ * far more jobs than it has connections (WORKER_CONCURRENCY against
+ * DB_POOL_SIZE), and on a busy machine the queue for them outlasts 5 s; a job
+ * that gave up would repeat its company's vendor calls on its next attempt,
+ * and on its last one leave the company unsettled and the run unfinished.
+ */
+export const REQUEST_CONNECTION_WAIT_MS = 5_000;
+export const JOB_CONNECTION_WAIT_MS = 10 * 60_000;
+
+function connectionWaitMs(): number {
+  return currentLogContext().jobId === undefined ? REQUEST_CONNECTION_WAIT_MS : JOB_CONNECTION_WAIT_MS;
+}
+
 function createAppClient(connectionString: string, max: number, poolName?: string) {
   // The pool's connections send the held-back BEGIN and tenant setting with the first statement
   // (see tenant-scope-pipeline.server.ts), which is why the setting goes through its exact SQL text.
@@ -81,7 +96,7 @@ function createAppClient(connectionString: string, max: number, poolName?: strin
             await tx.$executeRawUnsafe(TENANT_SCOPE_SQL, ...tenantScopeValues(tenantId, actor));
             return fn(tx);
           },
-          { timeout: 15_000, maxWait: 5_000, ...txOptions },
+          { timeout: 15_000, maxWait: connectionWaitMs(), ...txOptions },
         );
       },
 
@@ -97,6 +112,19 @@ function createAppClient(connectionString: string, max: number, poolName?: strin
       async $tenantRead<T>(tenantId: string, fn: (tx: TenantTx) => Promise<T>, options: TenantReadOptions = {}): Promise<T> {
         assertTenantId(tenantId);
         return runTenantRead({ text: TENANT_SCOPE_SQL, values: tenantScopeValues(tenantId, options.actor) }, () => fn(reader as unknown as TenantTx));
+      },
+
+      /**
+       * Runs `fn`'s one statement, a write, the way `$tenantRead` runs a
+       * read: the tenant set in front of it, both committed by the server at
+       * the Sync. For rows every job of a tenant updates (a daily cap, the
+       * token budget, a run's counters): the row stays locked only while the
+       * server runs the statement, not until a COMMIT that a process short
+       * of CPU sends a round trip later while every other writer waits.
+       */
+      async $tenantWrite<T>(tenantId: string, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
+        assertTenantId(tenantId);
+        return runTenantRead({ text: TENANT_SCOPE_SQL, values: tenantScopeValues(tenantId, undefined) }, () => fn(reader as unknown as TenantTx));
       },
     },
   });

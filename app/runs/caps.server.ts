@@ -12,7 +12,8 @@ export function dailyCapGuard(tenantId: string, cap: number, now: () => Date = (
     async tryConsume(vendor, units) {
       if (cap <= 0) return false;
       const day = singaporeDate(now());
-      const rows = await db.$withTenant(
+      // Every actor run of the tenant's day updates this row: one statement, so it is locked only while the server runs it.
+      const rows = await db.$tenantWrite(
         tenantId,
         (tx) =>
           tx.$queryRaw<Array<{ units: number }>>`

@@ -9,7 +9,7 @@ import { type LushaContact } from "~/vendors/lusha.server";
 import { raiseRunAlert, raiseVendorFailureAlert } from "./alerts.server";
 import { dailyCapGuard } from "./caps.server";
 import { type CompanyEnrichment } from "./enrichment-step.server";
-import { logStep, VENDOR_UNIT_COST_USD } from "./run-log.server";
+import { recordCompanySteps, VENDOR_UNIT_COST_USD } from "./run-log.server";
 import { recordVendorUsage } from "./vendor-calls.server";
 
 /** A person found at the company, keyed by their LinkedIn profile. */
@@ -197,21 +197,20 @@ async function knownContacts(tenantId: string, uen: string): Promise<ContactFoun
  */
 async function logContactVendorCalls({ run, uen }: CompanyEnrichment, calls: ApifyVendorCall[]) {
   if (calls.length === 0) return;
-  await db.$withTenant(run.tenantId, async (tx) => {
-    for (const call of calls) {
-      await logStep(tx, {
-        runId: run.runId,
-        uen,
-        stage: "contact_discovery",
-        event: "vendor_call",
-        status: call.ok ? "ok" : "error",
-        tool: APIFY_LINKEDIN_VENDOR,
-        durationMs: call.durationMs,
-        args: { actor: call.actorId, ...(call.shared ? { shared: true } : {}) },
-        message: call.error,
-      });
-    }
-  });
+  await recordCompanySteps(
+    run.tenantId,
+    calls.map((call) => ({
+      runId: run.runId,
+      uen,
+      stage: "contact_discovery",
+      event: "vendor_call",
+      status: call.ok ? ("ok" as const) : ("error" as const),
+      tool: APIFY_LINKEDIN_VENDOR,
+      durationMs: call.durationMs,
+      args: { actor: call.actorId, ...(call.shared ? { shared: true } : {}) },
+      message: call.error,
+    })),
+  );
   // Quota is alerted from the chain's outcome; a rate limit only shows here, per call.
   if (calls.some((c) => c.errorName === "RateLimited")) await raiseVendorFailureAlert(run.tenantId, run.runId, "apify", "RateLimited");
 }

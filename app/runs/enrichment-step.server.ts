@@ -1,9 +1,8 @@
 import { performance } from "node:perf_hooks";
-import { db } from "~/db.server";
 import { type LeadFeature } from "~/generated/prisma/client";
 import { type LeadEngineClients } from "./clients.server";
 import { type RegistryCompany, type RunContext } from "./run-context.server";
-import { logStep } from "./run-log.server";
+import { recordCompanySteps } from "./run-log.server";
 
 /** The stages of a company's enrichment, as its run_companies row and its step events name them. */
 export type EnrichmentStage = "domain" | "crawl" | "tavily" | "merge" | "extract" | "contacts" | "emails";
@@ -22,25 +21,28 @@ export function stepRecorder(tenantId: string, runId: string, uen: string) {
     const noted: Parameters<StepNote>[0] = {};
     try {
       const value = await work((update) => Object.assign(noted, update));
-      // One short transaction per stage: the company's current stage and the step's event.
-      await db.$withTenant(tenantId, async (tx) => {
-        await tx.runCompany.updateMany({ where: { runId, uen }, data: { stage, updatedAt: new Date() } });
-        await logStep(tx, {
-          runId,
-          uen,
-          stage,
-          event,
-          status: noted.status ?? "ok",
-          tool: noted.tool,
-          args: noted.args,
-          message: noted.message,
-          durationMs: performance.now() - started,
-        });
-      });
+      // One statement per stage: the company's current stage and the step's event.
+      await recordCompanySteps(
+        tenantId,
+        [
+          {
+            runId,
+            uen,
+            stage,
+            event,
+            status: noted.status ?? "ok",
+            tool: noted.tool,
+            args: noted.args,
+            message: noted.message,
+            durationMs: performance.now() - started,
+          },
+        ],
+        stage,
+      );
       return value;
     } catch (error) {
-      await db.$withTenant(tenantId, (tx) =>
-        logStep(tx, {
+      await recordCompanySteps(tenantId, [
+        {
           runId,
           uen,
           stage,
@@ -50,8 +52,8 @@ export function stepRecorder(tenantId: string, runId: string, uen: string) {
           args: noted.args,
           message: (error as Error).message,
           durationMs: performance.now() - started,
-        }),
-      );
+        },
+      ]);
       throw error;
     }
   };

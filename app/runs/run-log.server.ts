@@ -1,4 +1,5 @@
-import { type TenantTx } from "~/db.server";
+import { db, type TenantTx } from "~/db.server";
+import { Prisma } from "~/generated/prisma/client";
 import { REDACTED_KEYS } from "~/logger.server";
 import { maskEmailsIn } from "~/privacy/mask";
 
@@ -35,21 +36,49 @@ export function redactArgs(value: unknown, depth = 0): unknown {
   return value;
 }
 
+/** A step event as its row stores it: secrets redacted, addresses masked, long text cut. */
+function stepRow(event: StepEvent) {
+  return {
+    runId: event.runId,
+    uen: event.uen ?? null,
+    stage: event.stage,
+    event: event.event,
+    status: event.status,
+    tool: event.tool ?? null,
+    durationMs: event.durationMs === undefined ? null : Math.round(event.durationMs),
+    args: (redactArgs(event.args ?? {}) ?? {}) as object,
+    // Messages reach every member's live stream, viewers included: no addresses in them.
+    message: event.message ? (redactArgs(event.message.slice(0, 1000)) as string) : null,
+  };
+}
+
 export async function logStep(tx: TenantTx, event: StepEvent): Promise<void> {
-  await tx.runEventLog.create({
-    data: {
-      runId: event.runId,
-      uen: event.uen ?? null,
-      stage: event.stage,
-      event: event.event,
-      status: event.status,
-      tool: event.tool ?? null,
-      durationMs: event.durationMs === undefined ? null : Math.round(event.durationMs),
-      args: (redactArgs(event.args ?? {}) ?? {}) as object,
-      // Messages reach every member's live stream, viewers included: no addresses in them.
-      message: event.message ? (redactArgs(event.message.slice(0, 1000)) as string) : null,
-    },
+  await tx.runEventLog.create({ data: stepRow(event) });
+}
+
+/**
+ * A company's step events, and with `moveTo` its run_companies stage, as one
+ * statement through `$tenantWrite`: every stage of every company writes one,
+ * and it holds neither a pool connection nor the company's row across round
+ * trips that a busy worker is slow to make. One statement also means one
+ * live-progress notification (the trigger notifies per statement and run).
+ */
+export async function recordCompanySteps(tenantId: string, events: ReadonlyArray<StepEvent & { uen: string }>, moveTo?: string): Promise<void> {
+  if (events.length === 0) return;
+  const rows = events.map((event) => {
+    const row = stepRow(event);
+    return Prisma.sql`(${row.runId}::uuid, ${row.uen}, ${row.stage}, ${row.event}, ${row.status}, ${row.tool}, ${row.durationMs}::int,
+      ${JSON.stringify(row.args)}::jsonb, ${row.message})`;
   });
+  const insert = Prisma.sql`INSERT INTO run_event_logs (run_id, uen, stage, event, status, tool, duration_ms, args, message) VALUES ${Prisma.join(rows)}`;
+  const { runId, uen } = events[0]!;
+  await db.$tenantWrite(tenantId, (tx) =>
+    moveTo === undefined
+      ? tx.$executeRaw(insert)
+      : tx.$executeRaw`
+        WITH moved AS (UPDATE run_companies SET stage = ${moveTo}, updated_at = now() WHERE run_id = ${runId}::uuid AND uen = ${uen})
+        ${insert}`,
+  );
 }
 
 export type VendorUsageDelta = { calls?: number; units?: number; costUsd?: number; errors?: number; cacheHits?: number };

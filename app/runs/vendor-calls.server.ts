@@ -46,7 +46,7 @@ async function writeMerged(key: string, run: RunRef, vendor: string) {
       waiting.delete(key);
       const { delta, waiters } = merged;
       try {
-        await db.$withTenant(run.tenantId, (tx) => addVendorUsage(tx, run.runId, vendor, delta));
+        await db.$tenantWrite(run.tenantId, (tx) => addVendorUsage(tx, run.runId, vendor, delta));
         for (const waiter of waiters) waiter.resolve();
       } catch (error) {
         for (const waiter of waiters) waiter.reject(error);

@@ -1,7 +1,7 @@
 /**
  * The per-tenant daily LLM token budget, a hard cap. A call first
  * reserves its worst case (estimated prompt + max completion) with one
- * conditional UPDATE, which Postgres serialises on the day's row, so
+ * conditional upsert, which Postgres serialises on the day's row, so
  * concurrent callers can never together pass the budget; the reservation is
  * then settled to the real usage. A reservation whose settlement never comes
  * (a killed worker) stays counted: the cap errs on the side of spending less.
@@ -29,26 +29,27 @@ export function estimatePromptTokens(messages: readonly string[]): number {
 export async function reserveTokens(db: AppDb, tenantId: string, tokens: number, at: Date = new Date()): Promise<TokenReservation | null> {
   if (!Number.isInteger(tokens) || tokens <= 0) throw new RangeError(`A reservation must be a positive whole number of tokens: ${tokens}`);
   const day = singaporeDate(at);
-  const reserved = await db.$withTenant(tenantId, async (tx) => {
-    await tx.$executeRaw`INSERT INTO token_usage (tenant_id, day) VALUES (${tenantId}::uuid, ${day}::date)
-      ON CONFLICT (tenant_id, day) DO NOTHING`;
-    // READ COMMITTED re-checks the WHERE on the latest row version after waiting for the lock: the check and the add are one step.
-    const rows = await tx.$queryRaw<unknown[]>`UPDATE token_usage
-      SET prompt_tokens = prompt_tokens + ${tokens}
-      WHERE tenant_id = ${tenantId}::uuid AND day = ${day}::date
-        AND prompt_tokens + completion_tokens + ${tokens} <= COALESCE(
-          (SELECT daily_token_budget FROM tenant_settings WHERE tenant_id = ${tenantId}::uuid), ${DEFAULT_DAILY_TOKEN_BUDGET})
-      RETURNING 1 AS reserved`;
-    return rows.length > 0;
-  });
-  return reserved ? { tenantId, day, reserved: tokens } : null;
+  // One statement on the day's row, which every LLM call of the tenant takes: it is locked only while the server runs it.
+  // READ COMMITTED re-checks the conflict's WHERE on the latest row version after waiting for the lock: the check and the add are one step.
+  const rows = await db.$tenantWrite(
+    tenantId,
+    (tx) => tx.$queryRaw<unknown[]>`
+      WITH budget AS (
+        SELECT COALESCE((SELECT daily_token_budget FROM tenant_settings WHERE tenant_id = ${tenantId}::uuid), ${DEFAULT_DAILY_TOKEN_BUDGET}) AS tokens)
+      INSERT INTO token_usage AS u (tenant_id, day, prompt_tokens)
+      SELECT ${tenantId}::uuid, ${day}::date, ${tokens} FROM budget WHERE ${tokens} <= budget.tokens
+      ON CONFLICT (tenant_id, day) DO UPDATE SET prompt_tokens = u.prompt_tokens + EXCLUDED.prompt_tokens
+        WHERE u.prompt_tokens + u.completion_tokens + EXCLUDED.prompt_tokens <= (SELECT tokens FROM budget)
+      RETURNING 1 AS reserved`,
+  );
+  return rows.length > 0 ? { tenantId, day, reserved: tokens } : null;
 }
 
 /** Replaces a reservation with what the call really used, and counts the call. */
 export async function settleTokens(db: AppDb, reservation: TokenReservation, used: TokensUsed): Promise<void> {
   const prompt = Math.max(0, Math.round(used.promptTokens));
   const completion = Math.max(0, Math.round(used.completionTokens));
-  await db.$withTenant(
+  await db.$tenantWrite(
     reservation.tenantId,
     (tx) => tx.$executeRaw`UPDATE token_usage
     SET prompt_tokens = prompt_tokens - ${reservation.reserved} + ${prompt},

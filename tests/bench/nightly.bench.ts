@@ -119,7 +119,11 @@ const { runProgress } = await import("../../app/runs/run-events.server");
 const { APIFY_LINKEDIN_VENDOR } = await import("../../app/vendors/apify.server");
 const { BATCH: VERIFY_BATCH } = await import("../../app/runs/verify-emails.server");
 
-const tenant = await platformDb.tenant.create({ data: { slug: `bench-${Date.now().toString(36)}`, name: "Bench Co", status: "active" } });
+// A plan without a monthly company quota: the default plan's would cut `--companies 5000` to a run of 2,000.
+await platformDb.plan.upsert({ where: { code: "bench" }, create: { code: "bench", name: "Bench", active: false }, update: {} });
+const tenant = await platformDb.tenant.create({
+  data: { slug: `bench-${Date.now().toString(36)}`, name: "Bench Co", status: "active", plan: "bench" },
+});
 await platformDb.tenantSettings.create({ data: { tenantId: tenant.id, odooPushMode: "on_approval", dailyTokenBudget: 50_000_000 } });
 // Every live company is a candidate: the benchmark is about the pipeline, not the ICP.
 await saveIcpRules(tenant.id, { sub: "bench", email: null }, { dailyCap: companies, scoreThresholds: { high: 85, medium: 65 } });

@@ -15,11 +15,11 @@ describe("a run's vendor usage", () => {
       tx.run.create({ data: { kind: "manual", status: "running", runDate: new Date("2026-12-05"), targetCount: 40 } }),
     );
     const ref = { tenantId: tenant.id, runId: run.id };
-    const transactions = vi.spyOn(db, "$withTenant");
+    const transactions = vi.spyOn(db, "$tenantWrite");
 
     await Promise.all(Array.from({ length: 40 }, (_, i) => recordVendorUsage(ref, "tavily", { calls: 1, units: 2, errors: i % 10 === 0 ? 1 : 0 })));
 
-    // The first increment's transaction, then one for the 39 that arrived while it was in flight.
+    // The first increment's statement, then one for the 39 that arrived while it was in flight.
     expect(transactions).toHaveBeenCalledTimes(2);
     transactions.mockRestore();
     const row = await db.$withTenant(tenant.id, (tx) => tx.runVendorUsage.findFirstOrThrow({ where: { runId: run.id, vendor: "tavily" } }));

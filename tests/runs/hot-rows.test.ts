@@ -1,0 +1,160 @@
+import pg from "pg";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { db, platformDb } from "~/db.server";
+import { dailyCapGuard } from "~/runs/caps.server";
+import { stepRecorder } from "~/runs/enrichment-step.server";
+import { recordVendorUsage } from "~/runs/vendor-calls.server";
+import { reserveTokens, settleTokens, tokenBudgetStatus } from "~/scoring/token-budget.server";
+
+/**
+ * Rows every job of a tenant updates — the day's Apify cap, the day's LLM
+ * token budget, a run's vendor counters — and the writes every stage of
+ * every company makes (its stage and step event) are written in one statement that
+ * the server commits itself. A worker short of CPU answers a statement's
+ * result late; if it still had to send COMMIT, the row would stay locked
+ * until then, and every other job of every worker would wait behind it.
+ * Here the app's COMMITs are held back (as a starved process would be slow
+ * to send them): each write must finish without one, so its row is free
+ * again as soon as the server has run it.
+ */
+const sendQuery = pg.Client.prototype.query;
+let heldCommits: Array<() => void> = [];
+
+function holdCommits() {
+  vi.spyOn(pg.Client.prototype, "query").mockImplementation(function (this: pg.Client, ...args: unknown[]) {
+    const [config] = args as [{ text?: string } | string];
+    const text = typeof config === "string" ? config : config?.text;
+    if (text?.trim().toUpperCase() === "COMMIT") {
+      return new Promise((resolve, reject) => {
+        heldCommits.push(() => (sendQuery as (...a: unknown[]) => Promise<unknown>).apply(this, args).then(resolve, reject));
+      }) as never;
+    }
+    return (sendQuery as (...a: unknown[]) => unknown).apply(this, args) as never;
+  });
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  for (const release of heldCommits) release();
+  heldCommits = [];
+});
+
+/** Runs `write` with COMMITs held: it must finish, and no COMMIT may be waiting when it does. */
+async function finishesWithoutCommit<T>(write: () => Promise<T>): Promise<T> {
+  holdCommits();
+  // A write that fails settles the race too: its error is the test's.
+  const outcome = write().then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+  let settled = false;
+  void outcome.then(() => (settled = true));
+  const held = new Promise<"held">((resolve) => {
+    const look = () => {
+      if (heldCommits.length > 0) resolve("held");
+      else if (!settled) setTimeout(look, 5);
+    };
+    look();
+  });
+  const first = await Promise.race([outcome, held]);
+  vi.restoreAllMocks();
+  if (first === "held") {
+    for (const release of heldCommits) release();
+    heldCommits = [];
+    await outcome;
+    throw new Error("the write waited for a COMMIT from the process, holding its row meanwhile");
+  }
+  if ("error" in first) throw first.error;
+  return first.value;
+}
+
+async function newTenant(slug: string, budget?: number) {
+  const tenant = await platformDb.tenant.create({ data: { slug, name: slug, status: "active" } });
+  if (budget !== undefined) await platformDb.tenantSettings.create({ data: { tenantId: tenant.id, dailyTokenBudget: budget } });
+  return tenant.id;
+}
+
+const NOW = new Date("2026-12-18T02:00:00Z");
+
+describe("hot rows are written without a round trip under lock", () => {
+  it("a token reservation and its settlement need no COMMIT from the process, and keep the budget", async () => {
+    const tenantId = await newTenant("hot-tokens", 1_000);
+    const reservation = await finishesWithoutCommit(() => reserveTokens(db, tenantId, 600, NOW));
+    expect(reservation).toMatchObject({ reserved: 600 });
+    // Past the budget: refused, on the same single statement.
+    expect(await finishesWithoutCommit(() => reserveTokens(db, tenantId, 600, NOW))).toBeNull();
+    await finishesWithoutCommit(() => settleTokens(db, reservation!, { promptTokens: 100, completionTokens: 50 }));
+    expect(await tokenBudgetStatus(db, tenantId, NOW)).toMatchObject({ used: 150, calls: 1, budget: 1_000 });
+    // Concurrent reservations still never pass the budget together.
+    const granted = await Promise.all(Array.from({ length: 12 }, () => reserveTokens(db, tenantId, 100, NOW)));
+    expect(granted.filter(Boolean)).toHaveLength(8);
+    expect((await tokenBudgetStatus(db, tenantId, NOW)).used).toBe(950);
+  });
+
+  it("a first reservation of the day creates the row, within the default budget for a tenant without settings", async () => {
+    const tenantId = await newTenant("hot-tokens-default");
+    expect(await finishesWithoutCommit(() => reserveTokens(db, tenantId, 200_001, NOW))).toBeNull();
+    expect(await finishesWithoutCommit(() => reserveTokens(db, tenantId, 200_000, NOW))).toMatchObject({ reserved: 200_000 });
+    expect(await tokenBudgetStatus(db, tenantId, NOW)).toMatchObject({ used: 200_000, budget: 200_000 });
+  });
+
+  it("the Apify daily cap is taken without a COMMIT from the process", async () => {
+    const tenantId = await newTenant("hot-cap");
+    const guard = dailyCapGuard(tenantId, 2, () => NOW);
+    expect(await finishesWithoutCommit(() => guard.tryConsume("apify_linkedin", 2))).toBe(true);
+    expect(await finishesWithoutCommit(() => guard.tryConsume("apify_linkedin", 1))).toBe(false);
+  });
+
+  it("a run's vendor counters are added without a COMMIT from the process", async () => {
+    const tenantId = await newTenant("hot-usage");
+    const run = await db.$withTenant(tenantId, (tx) =>
+      tx.run.create({ data: { kind: "manual", status: "running", runDate: new Date("2026-12-18"), targetCount: 1 } }),
+    );
+    await finishesWithoutCommit(() => recordVendorUsage({ tenantId, runId: run.id }, "tavily", { calls: 1, units: 1 }));
+    const row = await db.$withTenant(tenantId, (tx) => tx.runVendorUsage.findFirstOrThrow({ where: { runId: run.id, vendor: "tavily" } }));
+    expect(row).toMatchObject({ calls: 1, units: 1 });
+  });
+
+  it("a company's stage and its step event are one statement, without a COMMIT from the process", async () => {
+    const tenantId = await newTenant("hot-steps");
+    const run = await db.$withTenant(tenantId, async (tx) => {
+      const run = await tx.run.create({ data: { kind: "manual", status: "running", runDate: new Date("2026-12-18"), targetCount: 1 } });
+      await tx.runCompany.create({ data: { runId: run.id, uen: "201800001A", status: "running" } });
+      return run;
+    });
+    const step = stepRecorder(tenantId, run.id, "201800001A");
+    expect(await finishesWithoutCommit(() => step("crawl", "crawl", async (note) => (note({ tool: "crawler", args: { pages: 3 } }), 7)))).toBe(7);
+    await expect(
+      finishesWithoutCommit(() =>
+        step("extract", "extract", async () => {
+          throw new Error("the model answered nonsense");
+        }),
+      ),
+    ).rejects.toThrow("the model answered nonsense");
+
+    const [company, events] = await db.$withTenant(tenantId, (tx) =>
+      Promise.all([
+        tx.runCompany.findFirstOrThrow({ where: { runId: run.id }, select: { stage: true } }),
+        tx.runEventLog.findMany({
+          where: { runId: run.id },
+          orderBy: { id: "asc" },
+          select: { stage: true, status: true, tool: true, args: true, message: true },
+        }),
+      ]),
+    );
+    // A stage that failed is logged but is not where the company stands.
+    expect(company.stage).toBe("crawl");
+    expect(events).toEqual([
+      { stage: "crawl", status: "ok", tool: "crawler", args: { pages: 3 }, message: null },
+      { stage: "extract", status: "error", tool: null, args: {}, message: "the model answered nonsense" },
+    ]);
+  });
+
+  it("a tenant write sees only its tenant's rows", async () => {
+    const [a, b] = [await newTenant("hot-a", 1_000), await newTenant("hot-b", 1_000)];
+    await reserveTokens(db, a, 400, NOW);
+    const touched = await db.$tenantWrite(b, (tx) => tx.$executeRaw`UPDATE token_usage SET calls = calls + 1`);
+    expect(touched).toBe(0);
+    expect(await tokenBudgetStatus(db, a, NOW)).toMatchObject({ used: 400, calls: 0 });
+  });
+});

@@ -151,21 +151,18 @@ export async function runScoreCompanyJob(tenantId: string, runId: string, uen: s
 
 /**
  * Counts settled companies; the job that settles the last one queues the
- * finalizer. The run row is locked first, so concurrent jobs count one after
- * another, each seeing the others' committed companies. The lock is FOR NO KEY
- * UPDATE: every step log, score and usage row of the run checks its foreign
- * key with FOR KEY SHARE on this row, which FOR UPDATE would make wait for the
- * settling job's commit.
+ * finalizer. `settle_run` locks the run row first, so concurrent jobs count
+ * one after another, each seeing the others' committed companies, and it is
+ * one statement the server commits, so the lock is never held across a round
+ * trip to a busy worker. The lock is FOR NO KEY UPDATE: every step log, score
+ * and usage row of the run checks its foreign key with FOR KEY SHARE on this
+ * row, which FOR UPDATE would make wait for the settling job's commit.
  */
 export async function settle(tenantId: string, runId: string, count: number) {
   if (count === 0) return;
-  const [row] = await db.$withTenant(tenantId, async (tx) => {
-    await tx.$executeRaw`SELECT 1 FROM runs WHERE id = ${runId}::uuid FOR NO KEY UPDATE`;
-    return tx.$queryRaw<Array<{ settled_count: number; target_count: number }>>`
-      UPDATE runs SET settled_count = (
-        SELECT count(*)::int FROM run_companies WHERE run_id = ${runId}::uuid AND status IN ('done', 'failed'))
-      WHERE id = ${runId}::uuid RETURNING settled_count, target_count`;
-  });
+  const [row] = await db.$tenantWrite(tenantId, (tx) =>
+    tx.$queryRaw<Array<{ settled_count: number; target_count: number }>>`SELECT settled_count, target_count FROM settle_run(${runId}::uuid)`,
+  );
   if (row && row.settled_count >= row.target_count) {
     await enqueue(
       "finalize_run",

@@ -2,6 +2,7 @@ import pg from "pg";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { db, platformDb } from "~/db.server";
 import { dailyCapGuard } from "~/runs/caps.server";
+import { settle } from "~/runs/company-job.server";
 import { stepRecorder } from "~/runs/enrichment-step.server";
 import { recordVendorUsage } from "~/runs/vendor-calls.server";
 import { reserveTokens, settleTokens, tokenBudgetStatus } from "~/scoring/token-budget.server";
@@ -148,6 +149,32 @@ describe("hot rows are written without a round trip under lock", () => {
       { stage: "crawl", status: "ok", tool: "crawler", args: { pages: 3 }, message: null },
       { stage: "extract", status: "error", tool: null, args: {}, message: "the model answered nonsense" },
     ]);
+  });
+
+  it("settling a company counts the run's settled companies without a COMMIT from the process, and queues the finalizer once", async () => {
+    const tenantId = await newTenant("hot-settle");
+    const uens = ["201800011A", "201800012B", "201800013C", "201800014D"];
+    const run = await db.$withTenant(tenantId, async (tx) => {
+      const run = await tx.run.create({ data: { kind: "manual", status: "running", runDate: new Date("2026-12-18"), targetCount: uens.length } });
+      await tx.runCompany.createMany({ data: uens.map((uen, i) => ({ runId: run.id, uen, status: i === 0 ? "done" : "running" })) });
+      return run;
+    });
+    await finishesWithoutCommit(() => settle(tenantId, run.id, 1));
+    const settledCount = () =>
+      db.$withTenant(tenantId, (tx) => tx.run.findFirstOrThrow({ where: { id: run.id }, select: { settledCount: true } })).then((r) => r.settledCount);
+    expect(await settledCount()).toBe(1);
+
+    // The other three settle at once, each after committing its company: the last count sees all four.
+    await Promise.all(
+      uens.slice(1).map(async (uen, i) => {
+        await db.$withTenant(tenantId, (tx) => tx.runCompany.updateMany({ where: { runId: run.id, uen }, data: { status: i === 0 ? "failed" : "done" } }));
+        await settle(tenantId, run.id, 1);
+      }),
+    );
+    expect(await settledCount()).toBe(4);
+    const finalizers = await platformDb.$queryRaw<Array<{ n: number }>>`
+      SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE key = ${`run:${run.id}:finalize`}`;
+    expect(finalizers[0]!.n).toBe(1);
   });
 
   it("a tenant write sees only its tenant's rows", async () => {

@@ -37,7 +37,7 @@ describe("settling a company", () => {
     for (;;) {
       if (order.length > 0) break;
       const waiting = await platformDb.$queryRaw<Array<{ n: number }>>`
-        SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FROM runs WHERE id%'`;
+        SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND (query LIKE '%FROM runs WHERE id%' OR query LIKE '%settle_run%')`;
       if (waiting[0]!.n > 0) {
         order.push("waited for the step log");
         break;

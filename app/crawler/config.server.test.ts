@@ -13,7 +13,7 @@ describe("crawler configuration", () => {
       robotsToken: "NexiusLeadsBot",
       minDelayMs: 1000,
       maxCrawlDelayS: 10,
-      concurrency: 16,
+      concurrency: 64,
     });
     expect(settings.connectTimeoutMs).toBeLessThanOrEqual(settings.totalTimeoutMs);
   });

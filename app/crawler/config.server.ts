@@ -24,7 +24,7 @@ export const crawlerEnv = z.object({
   CRAWL_MIN_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   /** robots.txt Crawl-delay is honoured up to this many seconds. */
   CRAWL_MAX_CRAWL_DELAY_S: z.coerce.number().min(0).max(120).default(10),
-  CRAWL_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  CRAWL_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(64),
   /** Whole-request budget (DNS, connect, redirects, body); connect and headers get shares of it. */
   CRAWL_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   CRAWL_MAX_BYTES: z.coerce.number().int().min(1024).max(50_000_000).default(2_000_000),

@@ -160,8 +160,9 @@ export async function runScoreCompanyJob(tenantId: string, runId: string, uen: s
  */
 export async function settle(tenantId: string, runId: string, count: number) {
   if (count === 0) return;
-  const [row] = await db.$tenantWrite(tenantId, (tx) =>
-    tx.$queryRaw<Array<{ settled_count: number; target_count: number }>>`SELECT settled_count, target_count FROM settle_run(${runId}::uuid)`,
+  const [row] = await db.$tenantWrite(
+    tenantId,
+    (tx) => tx.$queryRaw<Array<{ settled_count: number; target_count: number }>>`SELECT settled_count, target_count FROM settle_run(${runId}::uuid)`,
   );
   if (row && row.settled_count >= row.target_count) {
     await enqueue(

@@ -21,9 +21,9 @@ export type CompanyProfile = ProfileValues & {
  */
 export async function extractCompanyProfile(
   pages: readonly SourcePage[],
-  opts: { llm?: LlmClient; maxPromptChars?: number; maxTokens?: number } = {},
+  opts: { llm?: LlmClient; maxPromptChars?: number; maxTokens?: number; rules?: ProfileValues } = {},
 ): Promise<CompanyProfile> {
-  const rules = extractWithRules(pages);
+  const rules = opts.rules ?? extractWithRules(pages);
   if (!opts.llm || pages.length === 0) return { ...rules, provenance: allByRules() };
 
   let answer: Awaited<ReturnType<typeof askLlmForProfile>>;

@@ -58,10 +58,10 @@ async function extractWithinBudget({ run, clients }: CompanyEnrichment, pages: S
   if (rulesReadEverything(byRules, pages)) return { ...byRules, overBudget: false, rulesSufficed: true };
   const noUsage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
   const budgeted = await withTokenBudget(db, run.tenantId, extractionTokenReserve(pages), async () => {
-    const profile = await extractCompanyProfile(pages, { llm: clients.llm, maxTokens: EXTRACTION_MAX_TOKENS });
+    const profile = await extractCompanyProfile(pages, { llm: clients.llm, maxTokens: EXTRACTION_MAX_TOKENS, rules: byRules });
     return { profile, usage: profile.usage ?? noUsage };
   });
-  if (budgeted.status === "over_budget") return { ...(await extractCompanyProfile(pages)), overBudget: true };
+  if (budgeted.status === "over_budget") return { ...byRules, overBudget: true };
   if (budgeted.usage.total_tokens > 0) await recordVendorUsage(run, "llm", llmUsageDelta(budgeted.usage.total_tokens));
   if (budgeted.value.profile.llmError) {
     await recordVendorUsage(run, "llm", { calls: 1, errors: 1 });

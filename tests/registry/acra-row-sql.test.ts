@@ -95,6 +95,22 @@ describe("checkedRowsSql", () => {
     expectSame(rows, records, mapping);
   });
 
+  it("agrees with parseAcraRecord on values that pass only once normalised, and on short or padded ones", async () => {
+    // The combined test takes a field as written when it passes so; these take the other way.
+    const records = [
+      record({ ...base, uen: " 201912345K ", registration_incorporation_date: " 2019-01-02", no_of_officers: "7 " }),
+      record({ ...base, paid_up_capital1_ordinary: "1,000,000.50", paid_up_capital1_others: " -3 ", no_of_charges: " N/A " }),
+      record({ ...base, uen_issue_date: " na ", account_due_date: "Na", annual_return_date: "n/a", no_of_officers: "" }),
+      record({ ...base, entity_name: " N/A ", uen: "ab" }),
+      record({ ...base, entity_status_description: "   ", no_of_officers: " 1 2 " }),
+      record({ ...base, entity_name: "ÉÉ", street_name: "  Ü  ", block: "ab", paid_up_capital2_ordinary: "1,2,3" }),
+      record({ ...base, paid_up_capital3_preference: "1,000.", uen_issue_date: "2019-01-02 x", no_of_charges: "1,0" }),
+    ];
+    const { rows, mapping } = await checkInSql(ACRA_COLUMN_NAMES, records);
+    expect(rows.map((r) => r.problem === null)).toEqual([true, true, true, false, false, true, false]);
+    expectSame(rows, records, mapping);
+  });
+
   it("agrees with parseAcraRecord on a generated sample with malformed rows, in the 53-column layout with an extra column", async () => {
     const lines = [...generateAcraSampleLines({ rows: 1500, seed: 11, malformedRate: 0.05, layout: "current" })];
     const header = [...splitCsvRecord(lines[0]!.trimEnd()), "_id"];

@@ -11,6 +11,13 @@ export type EnqueueOptions = {
   priority?: number;
   /** Jobs in one queue run one at a time, in order. */
   queueName?: string;
+  /**
+   * Add nothing while a job of the same key waits for its first start: it
+   * will see what this one would. For a job many callers ask for (a run's
+   * one verification job), so that they read the job row instead of each
+   * updating it under its lock.
+   */
+  unlessWaiting?: boolean;
   /** Enqueue inside this transaction: the job exists only if it commits. */
   tx?: Prisma.TransactionClient;
 };
@@ -40,8 +47,8 @@ function checkPayload(task: TaskName, payload: unknown): void {
  *
  * A job for a tenant (its payload names a `tenantId`) is added as the
  * application role through app_enqueue_job(), which accepts it only for the
- * tenant of the transaction: the caller's `tx`, or one opened here for the
- * payload's tenant. A job for no tenant (cron-like platform work) is added by
+ * tenant of the transaction: the caller's `tx`, or the payload's tenant set
+ * in front of the one statement. A job for no tenant (cron-like platform work) is added by
  * the platform client; the application role has no rights on the job tables.
  */
 export async function addJob(task: string, payload: unknown, options: EnqueueOptions = {}): Promise<EnqueuedJob> {
@@ -63,8 +70,13 @@ export async function addJob(task: string, payload: unknown, options: EnqueueOpt
     if (options.tx) throw new Error(`Cannot enqueue ${task} in a tenant transaction: its payload names no tenantId`);
     rows = await platformDb.$queryRaw<Added>`SELECT id, key FROM graphile_worker.add_job(${args})`;
   } else {
-    const add = (tx: Prisma.TransactionClient) => tx.$queryRaw<Added>`SELECT id, key FROM app_enqueue_job(${args})`;
-    rows = await (options.tx ? add(options.tx) : db.$withTenant(tenantId, add));
+    const add = (tx: Prisma.TransactionClient) =>
+      options.unlessWaiting
+        ? tx.$queryRaw<Added>`SELECT id, key FROM app_enqueue_job_unless_waiting(${args})`
+        : tx.$queryRaw<Added>`SELECT id, key FROM app_enqueue_job(${args})`;
+    // On its own, one statement the server commits: the job row (a keyed job's, which others may
+    // update too) is not held locked until a busy worker gets round to sending COMMIT.
+    rows = await (options.tx ? add(options.tx) : db.$tenantWrite(tenantId, add));
   }
   const row = rows[0]!;
   return { id: String(row.id), key: row.key };

@@ -49,7 +49,7 @@ export async function runEnrichCompanyJob(input: {
   workerId: string | null;
 }) {
   const { tenantId, runId, uen, jobId, workerId } = input;
-  const claimed = await db.$withTenant(
+  const claimed = await db.$tenantWrite(
     tenantId,
     (tx) => tx.$executeRaw`
       UPDATE run_companies rc
@@ -87,7 +87,7 @@ export async function runEnrichCompanyJob(input: {
   }
 
   if (pendingEmails > 0) {
-    await db.$withTenant(tenantId, (tx) =>
+    await db.$tenantWrite(tenantId, (tx) =>
       tx.runCompany.updateMany({ where: { runId, uen }, data: { status: "awaiting_verification", stage: "verify", updatedAt: new Date() } }),
     );
     await scheduleVerification(tenantId, runId, VERIFY_RECHECK_MS);
@@ -97,7 +97,7 @@ export async function runEnrichCompanyJob(input: {
   await settle(tenantId, runId, scored);
 }
 
-async function scheduleVerification(tenantId: string, runId: string, delayMs: number) {
+export async function scheduleVerification(tenantId: string, runId: string, delayMs: number) {
   await enqueue(
     "verify_run_emails",
     { tenantId, runId },
@@ -107,6 +107,8 @@ async function scheduleVerification(tenantId: string, runId: string, delayMs: nu
       runAt: new Date(Date.now() + delayMs),
       queueName: `run:${runId}:verify`,
       priority: await priorityOf(tenantId, runId, "verify"),
+      // Every company with addresses to verify asks for this one job: while it waits, asking is a read.
+      unlessWaiting: true,
     },
   );
 }

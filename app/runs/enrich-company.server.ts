@@ -29,7 +29,7 @@ export async function enrichCompany(tenantId: string, runId: string, uen: string
     clients: leadEngineClients(),
     step: stepRecorder(tenantId, runId, uen),
     now: new Date(),
-    previous: await db.$withTenant(tenantId, (tx) => tx.leadFeature.findUnique({ where: { tenantId_uen: { tenantId, uen } } })),
+    previous: await db.$tenantRead(tenantId, (tx) => tx.leadFeature.findFirst({ where: { tenantId, uen } })),
   };
 
   // The paid LinkedIn chain runs only when the website's own pages name too

@@ -97,7 +97,7 @@ async function build(tenantId: string, runId: string): Promise<RunContext> {
 }
 
 export async function registryCompany(tenantId: string, uen: string): Promise<RegistryCompany> {
-  const rows = await db.$withTenant(
+  const rows = await db.$tenantRead(
     tenantId,
     (tx) =>
       tx.$queryRaw<Array<RegistryCompany>>`

@@ -44,33 +44,36 @@ export async function saveEnrichment(tx: TenantTx, e: CompanyEnrichment, found: 
     updatedAt: now,
   };
   await tx.leadFeature.upsert({ where: { tenantId_uen: { tenantId, uen } }, create: { tenantId, uen, ...features }, update: features });
-  for (const page of website.pages) {
-    const row = {
-      kind: page.kind,
-      source: page.source,
-      status: page.status,
-      title: page.title,
-      text: page.text,
-      sha256: page.sha256,
-      bytes: page.bytes,
-      fetchedAt: now,
-    };
-    await tx.crawlPage.upsert({
-      where: { tenantId_uen_url: { tenantId, uen, url: page.url } },
-      create: { tenantId, uen, url: page.url, ...row },
-      update: row,
-    });
+  // Pages and contacts are one statement each, whatever their number: inside the transaction every round trip
+  // holds a pool connection (and the rows written so far) while a busy worker gets round to the next one.
+  const pages = [...new Map(website.pages.map((page) => [page.url, page])).values()];
+  if (pages.length > 0) {
+    await tx.$executeRaw`
+      INSERT INTO crawl_pages (tenant_id, uen, url, kind, source, status, title, text, sha256, bytes, fetched_at)
+      SELECT ${tenantId}::uuid, ${uen}, p.url, p.kind, p.source, p.status, p.title, p.text, p.sha256, p.bytes, ${now}
+      FROM unnest(${pages.map((page) => page.url)}::text[], ${pages.map((page) => page.kind)}::text[], ${pages.map((page) => page.source)}::text[],
+                  ${pages.map((page) => page.status)}::int[], ${pages.map((page) => page.title)}::text[], ${pages.map((page) => page.text)}::text[],
+                  ${pages.map((page) => page.sha256)}::text[], ${pages.map((page) => page.bytes)}::int[])
+        AS p(url, kind, source, status, title, text, sha256, bytes)
+      ON CONFLICT (tenant_id, uen, url) DO UPDATE SET kind = EXCLUDED.kind, source = EXCLUDED.source, status = EXCLUDED.status,
+        title = EXCLUDED.title, text = EXCLUDED.text, sha256 = EXCLUDED.sha256, bytes = EXCLUDED.bytes, fetched_at = EXCLUDED.fetched_at`;
   }
   const contactIds = new Map<string, string>();
-  for (const { linkedinUrl, email, ...person } of contacts.found) {
-    const data = { ...person, provenance: { source: person.source, at } as object, updatedAt: now };
-    const saved = await tx.leadContact.upsert({
-      where: { tenantId_uen_linkedinUrl: { tenantId, uen, linkedinUrl } },
-      create: { tenantId, uen, linkedinUrl, ...data },
-      update: data,
-      select: { id: true },
-    });
-    if (email) contactIds.set(email.toLowerCase(), saved.id);
+  const people = [...new Map(contacts.found.map((person) => [person.linkedinUrl, person])).values()];
+  if (people.length > 0) {
+    const saved = await tx.$queryRaw<Array<{ id: string; linkedin_url: string }>>`
+      INSERT INTO lead_contacts (tenant_id, uen, linkedin_url, full_name, title, company_current, location, source, provenance, updated_at)
+      SELECT ${tenantId}::uuid, ${uen}, c.linkedin_url, c.full_name, c.title, c.company_current, c.location, c.source,
+             jsonb_build_object('source', c.source, 'at', ${at}::text), ${now}
+      FROM unnest(${people.map((c) => c.linkedinUrl)}::text[], ${people.map((c) => c.fullName)}::text[], ${people.map((c) => c.title)}::text[],
+                  ${people.map((c) => c.companyCurrent)}::text[], ${people.map((c) => c.location)}::text[], ${people.map((c) => c.source)}::text[])
+        AS c(linkedin_url, full_name, title, company_current, location, source)
+      ON CONFLICT (tenant_id, uen, linkedin_url) DO UPDATE SET full_name = EXCLUDED.full_name, title = EXCLUDED.title,
+        company_current = EXCLUDED.company_current, location = EXCLUDED.location, source = EXCLUDED.source,
+        provenance = EXCLUDED.provenance, updated_at = EXCLUDED.updated_at
+      RETURNING id::text AS id, linkedin_url`;
+    const idOf = new Map(saved.map((row) => [row.linkedin_url, row.id]));
+    for (const { linkedinUrl, email } of contacts.found) if (email) contactIds.set(email.toLowerCase(), idOf.get(linkedinUrl)!);
   }
   return contactIds;
 }

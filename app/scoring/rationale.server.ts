@@ -114,7 +114,9 @@ async function generate(
 
 /** The cached text for a key, counting the hit; null on a miss. */
 async function readCache(db: AppDb, tenantId: string, cacheKey: string): Promise<string | null> {
-  const rows = await db.$withTenant(
+  // Every company with the same facts counts its hit on this one row: one statement the server commits, so the row
+  // is not held locked until a busy worker sends COMMIT while the run's other companies queue for it.
+  const rows = await db.$tenantWrite(
     tenantId,
     (tx) => tx.$queryRaw<Array<{ rationale: string }>>`UPDATE rationale_cache
     SET hits = hits + 1

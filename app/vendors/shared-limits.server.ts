@@ -21,6 +21,13 @@ export type LeaseClaim = { granted: true; token: string } | { granted: false; wa
 
 /** A refused lease is asked again at most this long after, however long the lease may still run: holders usually finish early. */
 const LEASE_POLL_MS = 250;
+/**
+ * A single-flight waiter looks again twice as late each time, up to this: a
+ * holder waiting its turn at the LLM can take many seconds, and hundreds of
+ * companies waiting for the same rationale each looking four times a second
+ * kept the workers' CPU and pools busy with looks instead of work.
+ */
+const SINGLE_POLL_MAX_MS = 2_000;
 /** Host rows idle this long are deleted, now and then, so the table does not keep every host ever crawled. */
 const HOST_ROW_IDLE_MS = 10 * 60_000;
 const PRUNE_EVERY = 500;
@@ -163,13 +170,15 @@ export function createSharedLimits(db: LimitsDb, clock: Pick<Clock, "sleep"> = s
 
     /**
      * Runs `work` in at most one process at a time per key. A caller that
-     * finds the key held waits until it is free and calls `settled` first:
+     * finds the key held waits (looking again less and less often) until it
+     * is free and calls `settled` first:
      * when it returns a value (the other process's result, e.g. from a
      * cache), that is the answer and `work` does not run. The holder renews
      * its lease every third of `leaseMs` while `work` runs, so `leaseMs` only
      * bounds how long a holder that died keeps the others waiting.
      */
     async single<T>(key: string, leaseMs: number, settled: () => Promise<T | null>, work: () => Promise<T>): Promise<T> {
+      let pollMs = LEASE_POLL_MS;
       for (;;) {
         const claim = await claimLease(key, leaseMs);
         if (claim.granted) {
@@ -185,7 +194,8 @@ export function createSharedLimits(db: LimitsDb, clock: Pick<Clock, "sleep"> = s
             await dropLease(key, claim.token).catch((error: unknown) => log().warn({ err: error, key }, "could not end a single-flight lease; it expires"));
           }
         }
-        await clock.sleep(claim.waitMs);
+        await clock.sleep(Math.max(claim.waitMs, pollMs));
+        pollMs = Math.min(pollMs * 2, SINGLE_POLL_MAX_MS);
         const done = await settled();
         if (done !== null) return done;
       }

@@ -1,11 +1,17 @@
 import pg from "pg";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { db, platformDb } from "~/db.server";
+import { enqueue } from "~/jobs/enqueue.server";
 import { dailyCapGuard } from "~/runs/caps.server";
-import { settle } from "~/runs/company-job.server";
+import { scheduleVerification, settle } from "~/runs/company-job.server";
 import { stepRecorder } from "~/runs/enrichment-step.server";
 import { recordVendorUsage } from "~/runs/vendor-calls.server";
+import { rationaleFor } from "~/scoring/rationale.server";
+import { scoreLead } from "~/scoring/score";
 import { reserveTokens, settleTokens, tokenBudgetStatus } from "~/scoring/token-budget.server";
+import { createLlmClient } from "~/vendors/llm.server";
+import { startLlmSimulator } from "../sims/vendors/llm-sim";
+import { TYPICAL_LEAD_SIGNALS } from "../support/lead-signals";
 
 /**
  * Rows every job of a tenant updates — the day's Apify cap, the day's LLM
@@ -184,4 +190,108 @@ describe("hot rows are written without a round trip under lock", () => {
     expect(touched).toBe(0);
     expect(await tokenBudgetStatus(db, a, NOW)).toMatchObject({ used: 400, calls: 0 });
   });
+
+  it("a rationale cache hit, counted on the row every company with the same facts reads, needs no COMMIT from the process", async () => {
+    const tenantId = await newTenant("hot-rationale");
+    const sim = await startLlmSimulator({ latencyMs: 0 });
+    try {
+      const llm = createLlmClient({ baseUrl: `${sim.url}/v1`, apiKey: "sk-simulator", model: "gpt-4o-mini" });
+      const scored = scoreLead(TYPICAL_LEAD_SIGNALS);
+      const first = await rationaleFor({ db, llm, now: () => NOW }, tenantId, scored);
+      expect(first.source).toBe("llm");
+      const hit = await finishesWithoutCommit(() => rationaleFor({ db, llm, now: () => NOW }, tenantId, scored));
+      expect(hit).toMatchObject({ source: "cache", text: first.text });
+      const [row] = await platformDb.$queryRaw<Array<{ hits: number }>>`SELECT hits FROM rationale_cache WHERE tenant_id = ${tenantId}::uuid`;
+      expect(row!.hits).toBe(1);
+      expect(sim.stats.calls).toBe(1);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it("a job is added in one statement, without a COMMIT from the process", async () => {
+    const tenantId = await newTenant("hot-enqueue");
+    const run = await newRun(tenantId);
+    const job = await finishesWithoutCommit(() =>
+      enqueue("finalize_run", { tenantId, runId: run.id }, { jobKey: `run:${run.id}:finalize`, jobKeyMode: "dedupe" }),
+    );
+    expect(await jobsWithKey(`run:${run.id}:finalize`)).toEqual([{ id: BigInt(job.id), revision: 0 }]);
+  });
 });
+
+/**
+ * Every company of a run that leaves addresses to verify asks for the run's
+ * one verification job. Through add_job each ask updated that job's row
+ * (and notified the queue), so the companies of every worker waited in turn
+ * for its lock; while the job has not started, asking must only read it.
+ */
+describe("the run's verification job", () => {
+  it("is asked for by many companies without any of them waiting for its row", async () => {
+    const tenantId = await newTenant("verify-ask");
+    const run = await newRun(tenantId);
+    const key = `run:${run.id}:verify`;
+    await scheduleVerification(tenantId, run.id, 60_000);
+    const [first] = await jobsWithKey(key);
+    expect(first).toMatchObject({ revision: 0 });
+
+    // Another company's add_job holds the row until its COMMIT: the next asks must not queue behind it.
+    const holder = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await holder.connect();
+    try {
+      await holder.query("BEGIN");
+      await holder.query("SELECT 1 FROM graphile_worker._private_jobs WHERE key = $1 FOR UPDATE", [key]);
+      let asked = false;
+      const asks = Promise.all(Array.from({ length: 5 }, () => scheduleVerification(tenantId, run.id, 2_000))).then(() => (asked = true));
+      expect(await Promise.race([asks.then(() => "done"), lockWaitSeen(holder, () => asked)])).toBe("done");
+    } finally {
+      await holder.query("ROLLBACK");
+      await holder.end();
+    }
+    // The waiting job is left as it was (graphile-worker counts every update in its revision).
+    expect(await jobsWithKey(key)).toEqual([first]);
+  });
+
+  it("is added again once the waiting job has started, and not for another tenant's job of the same key", async () => {
+    const tenantId = await newTenant("verify-started");
+    const run = await newRun(tenantId);
+    const key = `run:${run.id}:verify`;
+    await scheduleVerification(tenantId, run.id, 0);
+    const [started] = await jobsWithKey(key);
+    // A worker took it: addresses that arrive now need a pass of their own.
+    await platformDb.$executeRaw`UPDATE graphile_worker._private_jobs SET locked_at = now(), locked_by = 'worker-a' WHERE id = ${started!.id}`;
+    await scheduleVerification(tenantId, run.id, 0);
+    const [next] = await jobsWithKey(key);
+    expect(next!.id).not.toBe(started!.id);
+
+    // A job waiting under this key for another tenant is neither seen nor taken over.
+    const other = await newTenant("verify-other");
+    await expect(
+      db.$tenantWrite(
+        other,
+        (tx) =>
+          tx.$queryRaw`SELECT * FROM app_enqueue_job_unless_waiting(identifier => 'verify_run_emails', payload => ${JSON.stringify({ tenantId: other, runId: run.id })}::json, job_key => ${key})`,
+      ),
+    ).rejects.toThrow(/belongs to another tenant/);
+    expect(await jobsWithKey(key)).toEqual([next]);
+  });
+});
+
+async function newRun(tenantId: string) {
+  return db.$withTenant(tenantId, (tx) => tx.run.create({ data: { kind: "manual", status: "running", runDate: new Date("2026-12-18"), targetCount: 1 } }));
+}
+
+function jobsWithKey(key: string) {
+  return platformDb.$queryRaw<Array<{ id: bigint; revision: number }>>`SELECT id, revision FROM graphile_worker._private_jobs WHERE key = ${key}`;
+}
+
+/** Resolves once a backend other than `holder` waits for a lock (only the held row can cause one here), unless `done` first. */
+async function lockWaitSeen(holder: pg.Client, done: () => boolean): Promise<"waited for the held job row" | "done"> {
+  while (!done()) {
+    const { rows } = await holder.query(
+      "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database() AND pid <> pg_backend_pid()",
+    );
+    if (rows.length > 0) return "waited for the held job row";
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return "done";
+}

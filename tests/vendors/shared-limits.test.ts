@@ -292,4 +292,25 @@ describe("single-flight leases", () => {
     expect(await b.single(key, 300, async () => result, work("b", 10))).toBe("b");
     expect(ran).toEqual(["a", "b"]);
   });
+
+  it("are looked at less and less often while their holder works", async () => {
+    const a = newProcess();
+    const key = "rationale:lease-backoff";
+    const held = await a.claimLease(key, 60_000);
+    expect(held.granted).toBe(true);
+    // B's clock records each wait and returns at once; the holder keeps the key for the whole test.
+    const waits: number[] = [];
+    const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: process.env.DATABASE_URL!, max: 4 }) });
+    processes.push(client);
+    const b = createSharedLimits(client, { sleep: async (ms) => void waits.push(ms) });
+    let looks = 0;
+    const answer = await b.single(
+      key,
+      60_000,
+      async () => (++looks === 7 ? "a's text" : null),
+      async () => "b's own text",
+    );
+    expect(answer).toBe("a's text");
+    expect(waits).toEqual([250, 500, 1000, 2000, 2000, 2000, 2000]);
+  });
 });

@@ -1,6 +1,6 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
-import { createTenantScopePool, runTenantRead, TENANT_SCOPE_SQL } from "./db/tenant-scope-pipeline.server";
+import { createTenantScopePool, runTenantRead, tenantScopeStatement } from "./db/tenant-scope-pipeline.server";
 import { env } from "./env.server";
 import { Prisma, PrismaClient } from "./generated/prisma/client";
 import { requestStatementTimeout } from "./http/statement-timeout.server";
@@ -35,11 +35,17 @@ function assertTenantId(tenantId: unknown): asserts tenantId is string {
   if (typeof tenantId !== "string" || !UUID.test(tenantId)) throw new InvalidTenantIdError(tenantId);
 }
 
-/** The values of the tenant setting, in the order of TENANT_SCOPE_SQL's parameters. */
-function tenantScopeValues(tenantId: string, actor: TenantScopeOptions["actor"]) {
+/** The tenant setting of a scope: the tenant, who acts, the request and its statement time limit. */
+function tenantScope(tenantId: string, actor: TenantScopeOptions["actor"]) {
   // Inside a web request its statement time limit applies; elsewhere the setting stays as it is.
   const statementTimeout = requestStatementTimeout();
-  return [tenantId, actor?.sub ?? "", actor?.email ?? "", currentLogContext().requestId ?? "", statementTimeout === null ? null : String(statementTimeout)];
+  return tenantScopeStatement({
+    tenantId,
+    actorSub: actor?.sub,
+    actorEmail: actor?.email,
+    requestId: currentLogContext().requestId,
+    statementTimeout: statementTimeout === null ? null : String(statementTimeout),
+  });
 }
 
 export class BatchedTenantReadError extends Error {
@@ -51,6 +57,30 @@ export class BatchedTenantReadError extends Error {
 
 async function refuseBatchedRead(): Promise<never> {
   throw new BatchedTenantReadError();
+}
+
+/**
+ * The client a tenant read's `fn` is given: the plain client with each
+ * model's findUnique refused. Not a `$extends` client: with any extension,
+ * Prisma walks every row of every result looking for result extensions, which
+ * costs a read of 50 rows as much as the tenant setting does.
+ */
+function tenantReadClient(base: PrismaClient): TenantTx {
+  const client = base as unknown as Record<string, unknown>;
+  const models = new Map<string, unknown>();
+  for (const name of Object.values(Prisma.ModelName)) {
+    const key = name.charAt(0).toLowerCase() + name.slice(1);
+    const model = client[key] as object;
+    models.set(
+      key,
+      new Proxy(model, {
+        get: (target, action) => (action === "findUnique" || action === "findUniqueOrThrow" ? refuseBatchedRead : Reflect.get(target, action)),
+      }),
+    );
+  }
+  return new Proxy(client, {
+    get: (target, property) => (typeof property === "string" && models.get(property)) || Reflect.get(target, property),
+  }) as unknown as TenantTx;
 }
 
 /**
@@ -75,10 +105,7 @@ function createAppClient(connectionString: string, max: number, poolName?: strin
   if (poolName) watchPool(poolName, pool);
   const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   const base = new PrismaClient({ adapter });
-  const reader = base.$extends({
-    name: "tenant-read",
-    query: { $allModels: { findUnique: refuseBatchedRead, findUniqueOrThrow: refuseBatchedRead } },
-  });
+  const reader = tenantReadClient(base);
   return base.$extends({
     name: "tenant-scope",
     client: {
@@ -89,11 +116,12 @@ function createAppClient(connectionString: string, max: number, poolName?: strin
        */
       async $withTenant<T>(tenantId: string, fn: (tx: TenantTx) => Promise<T>, options: TenantScopeOptions = {}): Promise<T> {
         assertTenantId(tenantId);
-        const client = Prisma.getExtensionContext(this) as unknown as PrismaClient;
         const { actor, ...txOptions } = options;
-        return client.$transaction(
+        const scope = tenantScope(tenantId, actor);
+        // The plain client's transaction: an extended client's would walk every result for result extensions.
+        return base.$transaction(
           async (tx) => {
-            await tx.$executeRawUnsafe(TENANT_SCOPE_SQL, ...tenantScopeValues(tenantId, actor));
+            await tx.$executeRawUnsafe(scope.text, ...scope.values!);
             return fn(tx);
           },
           { timeout: 15_000, maxWait: connectionWaitMs(), ...txOptions },
@@ -111,7 +139,7 @@ function createAppClient(connectionString: string, max: number, poolName?: strin
        */
       async $tenantRead<T>(tenantId: string, fn: (tx: TenantTx) => Promise<T>, options: TenantReadOptions = {}): Promise<T> {
         assertTenantId(tenantId);
-        return runTenantRead({ text: TENANT_SCOPE_SQL, values: tenantScopeValues(tenantId, options.actor) }, () => fn(reader as unknown as TenantTx));
+        return runTenantRead(tenantScope(tenantId, options.actor), () => fn(reader));
       },
 
       /**
@@ -124,7 +152,7 @@ function createAppClient(connectionString: string, max: number, poolName?: strin
        */
       async $tenantWrite<T>(tenantId: string, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
         assertTenantId(tenantId);
-        return runTenantRead({ text: TENANT_SCOPE_SQL, values: tenantScopeValues(tenantId, undefined) }, () => fn(reader as unknown as TenantTx));
+        return runTenantRead(tenantScope(tenantId, undefined), () => fn(reader));
       },
     },
   });

@@ -20,12 +20,54 @@ import pg from "pg";
  *   rather than run without the tenant or outside that transaction.
  */
 
-/** The tenant setting of `$withTenant`: tenant, actor subject, actor email, request id. */
-export const TENANT_SCOPE_SQL =
-  "SELECT set_config('app.tenant_id', $1, true), set_config('app.actor_sub', $2, true), " +
-  "set_config('app.actor_email', $3, true), set_config('app.request_id', $4, true), " +
-  // A web request's statement time limit; NULL (outside a request) keeps the current setting.
-  "set_config('statement_timeout', COALESCE($5::text, current_setting('statement_timeout')), true)";
+export type Statement = { text: string; values?: unknown[] };
+
+/** What a tenant scope sets besides the tenant; a setting without a value stays out of the statement. */
+export type TenantScope = {
+  tenantId: string;
+  /** Who acts (the IdP subject and email), for audit columns. */
+  actorSub?: string | null;
+  actorEmail?: string | null;
+  requestId?: string | null;
+  /** A web request's statement time limit; without one the connection's own stays. */
+  statementTimeout?: string | null;
+};
+
+const OPTIONAL_SETTINGS = [
+  ["actorSub", "app.actor_sub"],
+  ["actorEmail", "app.actor_email"],
+  ["requestId", "app.request_id"],
+  ["statementTimeout", "statement_timeout"],
+] as const;
+
+/**
+ * The tenant setting's text for each combination of the optional settings
+ * (bit i: the i-th of OPTIONAL_SETTINGS is in it). Only what has a value is
+ * set: each `set_config` costs the server time on every read, and an unset
+ * `app.*` setting reads as empty like one set to '' (the audit defaults take
+ * NULLIF(current_setting(…, true), '')), since nothing sets them beyond a
+ * transaction. A closed set of texts, so each is one prepared statement per
+ * connection.
+ */
+const TENANT_SCOPE_TEXTS = Array.from({ length: 1 << OPTIONAL_SETTINGS.length }, (_, mask) => {
+  const names = ["app.tenant_id", ...OPTIONAL_SETTINGS.filter((_, bit) => mask & (1 << bit)).map(([, name]) => name)];
+  return `SELECT ${names.map((name, i) => `set_config('${name}', $${i + 1}, true)`).join(", ")}`;
+});
+const TENANT_SCOPE_TEXT_SET = new Set(TENANT_SCOPE_TEXTS);
+
+/** The statement that sets `scope` transaction-locally. */
+export function tenantScopeStatement(scope: TenantScope): Statement {
+  let mask = 0;
+  const values: string[] = [scope.tenantId];
+  for (let bit = 0; bit < OPTIONAL_SETTINGS.length; bit++) {
+    const value = scope[OPTIONAL_SETTINGS[bit]![0]];
+    if (value) {
+      mask |= 1 << bit;
+      values.push(value);
+    }
+  }
+  return { text: TENANT_SCOPE_TEXTS[mask]!, values };
+}
 
 /**
  * A further transaction-local setting (`app.*`, its value the one parameter)
@@ -47,8 +89,6 @@ export class SecondStatementInTenantReadError extends Error {
   }
 }
 
-type Statement = { text: string; values?: unknown[] };
-
 /** What a connection holds back: nothing, or a deferred transaction start. */
 export type PipelineState = { kind: "idle" } | { kind: "deferred"; prelude: Statement[] };
 
@@ -68,7 +108,7 @@ export function planStatement(state: PipelineState, statement: Statement): Pipel
   // Nothing reached the server yet, so there is nothing to end either.
   if (command === "COMMIT" || command === "ROLLBACK") return { action: "answer", command, next: IDLE };
   if (/^SET\s+TRANSACTION\b/i.test(text)) return { action: "answer", command: "SET", next: { ...state, prelude: [...state.prelude, statement] } };
-  if (statement.text === TENANT_SCOPE_SQL || TRANSACTION_SETTING.test(statement.text)) {
+  if (TENANT_SCOPE_TEXT_SET.has(statement.text) || TRANSACTION_SETTING.test(statement.text)) {
     return { action: "answer", command: "SELECT", next: { ...state, prelude: [...state.prelude, statement] } };
   }
   return { action: "send", prelude: state.prelude, next: IDLE };

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { TENANT_SCOPE_SQL } from "~/db/tenant-scope-pipeline.server";
+import { tenantScopeStatement } from "~/db/tenant-scope-pipeline.server";
 import { exportCopyPool } from "~/db.server";
 import { type Prisma } from "~/generated/prisma/client";
 import { CopyRows } from "./copy-rows.server";
@@ -29,7 +29,8 @@ export type CopyExportSettings = { statementTimeout: string; workMem: string };
 /** The export's transaction scope: the tenant (RLS), the statement time limit and the memory its sorts may use. */
 export async function scopeCopyExport(connection: pg.ClientBase, tenantId: string, settings: CopyExportSettings): Promise<void> {
   await connection.query("BEGIN");
-  await connection.query(TENANT_SCOPE_SQL, [tenantId, "", "", "", settings.statementTimeout]);
+  const scope = tenantScopeStatement({ tenantId, statementTimeout: settings.statementTimeout });
+  await connection.query(scope.text, scope.values);
   await connection.query("SELECT set_config('work_mem', $1, true)", [settings.workMem]);
 }
 

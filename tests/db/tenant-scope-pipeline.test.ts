@@ -1,7 +1,10 @@
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { SecondStatementInTenantReadError, TENANT_SCOPE_SQL, transactionSettingSql } from "~/db/tenant-scope-pipeline.server";
+import { SecondStatementInTenantReadError, tenantScopeStatement, transactionSettingSql } from "~/db/tenant-scope-pipeline.server";
 import { BatchedTenantReadError, createScopedClientFor, platformDb, type AppDb } from "~/db.server";
+import { Prisma } from "~/generated/prisma/client";
+import { withStatementTimeout } from "~/http/statement-timeout.server";
+import { withLogContext } from "~/logger.server";
 
 /**
  * The tenant scope travels with the first statement (one Sync) instead of
@@ -52,6 +55,19 @@ async function settingAndBackend() {
   const [row] = await single.$queryRaw<Array<{ tenant: string | null; pid: number }>>`
     SELECT current_setting('app.tenant_id', true) AS tenant, pg_backend_pid() AS pid`;
   return row!;
+}
+
+/** Runs `fn` on a fresh one-connection client, with the texts of the Parses sent so far (each prepared text once per connection). */
+async function onFreshConnection(fn: (fresh: AppDb, parsedTexts: () => string[]) => Promise<void>) {
+  const connectionProto = pg.Connection.prototype as unknown as { parse(config: { text: string }): void };
+  const parse = vi.spyOn(connectionProto, "parse");
+  const fresh = createScopedClientFor(process.env.APP_DATABASE_URL!, 1);
+  try {
+    await fn(fresh, () => parse.mock.calls.map(([config]) => config.text));
+  } finally {
+    parse.mockRestore();
+    await fresh.$disconnect();
+  }
 }
 
 describe("a single-statement tenant read", () => {
@@ -143,21 +159,16 @@ describe("a single-statement tenant read", () => {
 
 describe("the tenant setting as a prepared statement", () => {
   it("is parsed once per connection and only bound afterwards", async () => {
-    const connectionProto = pg.Connection.prototype as unknown as { parse(config: { text: string }): void };
-    const parse = vi.spyOn(connectionProto, "parse");
-    const fresh = createScopedClientFor(process.env.APP_DATABASE_URL!, 1);
-    try {
+    await onFreshConnection(async (fresh, parsedTexts) => {
       await fresh.$tenantRead(tenantA, (tx) => tx.icpRule.findMany());
       await fresh.$tenantRead(tenantB, (tx) => tx.icpRule.findMany());
       await fresh.$withTenant(tenantA, (tx) => tx.icpRule.findMany());
-      expect(parse.mock.calls.filter(([config]) => config.text === TENANT_SCOPE_SQL)).toHaveLength(1);
+      const setting = tenantScopeStatement({ tenantId: tenantA }).text;
+      expect(parsedTexts().filter((text) => text === setting)).toHaveLength(1);
       const prepared = await fresh.$queryRaw<Array<{ from_sql: boolean }>>`
-        SELECT from_sql FROM pg_prepared_statements WHERE statement = ${TENANT_SCOPE_SQL}`;
+        SELECT from_sql FROM pg_prepared_statements WHERE statement = ${setting}`;
       expect(prepared).toEqual([{ from_sql: false }]);
-    } finally {
-      parse.mockRestore();
-      await fresh.$disconnect();
-    }
+    });
   });
 
   it("is prepared again after an error made the server skip its first Parse", async () => {
@@ -184,6 +195,73 @@ describe("the tenant setting as a prepared statement", () => {
     } finally {
       await fresh.$disconnect();
     }
+  });
+});
+
+describe("the settings a scope carries", () => {
+  it("are only those with a value, and one left out reads as empty right after a scope that set it on the same connection", async () => {
+    // A fresh connection prepares each setting text once: its Parses show which texts the scopes sent.
+    await onFreshConnection(async (fresh, parsedTexts) => {
+      await withLogContext({ requestId: "req-1" }, () =>
+        fresh.$withTenant(tenantA, (tx) => tx.$executeRaw`INSERT INTO audit_log (action, target) VALUES ('pipe.test', 'with actor')`, {
+          actor: { sub: "sub-a", email: "a@example.com" },
+        }),
+      );
+      await fresh.$tenantWrite(tenantA, (tx) => tx.$executeRaw`INSERT INTO audit_log (action, target) VALUES ('pipe.test', 'without')`);
+      const [seen] = await fresh.$tenantRead(
+        tenantA,
+        (tx) => tx.$queryRaw<Array<{ sub: string | null; email: string | null; request: string | null }>>`
+          SELECT current_setting('app.actor_sub', true) AS sub, current_setting('app.actor_email', true) AS email,
+                 current_setting('app.request_id', true) AS request`,
+      );
+      expect([seen!.sub ?? "", seen!.email ?? "", seen!.request ?? ""]).toEqual(["", "", ""]);
+      const audit = await platformDb.auditLog.findMany({
+        where: { action: "pipe.test" },
+        orderBy: { id: "asc" },
+        select: { tenantId: true, target: true, actorSub: true, actorEmail: true, requestId: true },
+      });
+      expect(audit).toEqual([
+        { tenantId: tenantA, target: "with actor", actorSub: "sub-a", actorEmail: "a@example.com", requestId: "req-1" },
+        { tenantId: tenantA, target: "without", actorSub: null, actorEmail: null, requestId: null },
+      ]);
+      const settingTexts = parsedTexts().filter((text) => text.includes("set_config('app.tenant_id'"));
+      expect(settingTexts).toEqual([
+        tenantScopeStatement({ tenantId: tenantA, actorSub: "sub-a", actorEmail: "a@example.com", requestId: "req-1" }).text,
+        "SELECT set_config('app.tenant_id', $1, true)",
+      ]);
+    });
+  });
+
+  it("include a web request's statement time limit, which ends with the scope", async () => {
+    const limitIn = (rows: Array<{ limit: string }>) => rows[0]!.limit;
+    const read = await withStatementTimeout(1234, () =>
+      single.$tenantRead(tenantA, (tx) => tx.$queryRaw<Array<{ limit: string }>>`SELECT current_setting('statement_timeout') AS limit`),
+    );
+    const transaction = await withStatementTimeout(2345, () =>
+      single.$withTenant(tenantA, (tx) => tx.$queryRaw<Array<{ limit: string }>>`SELECT current_setting('statement_timeout') AS limit`),
+    );
+    const outside = await single.$tenantRead(tenantA, (tx) => tx.$queryRaw<Array<{ limit: string }>>`SELECT current_setting('statement_timeout') AS limit`);
+    expect([limitIn(read), limitIn(transaction)]).toEqual(["1234ms", "2345ms"]);
+    expect(limitIn(outside)).toBe("0");
+  });
+});
+
+describe("the client a tenant read is given", () => {
+  it("refuses findUnique and findUniqueOrThrow on every model and runs the other reads", async () => {
+    for (const name of Object.values(Prisma.ModelName)) {
+      const key = name.charAt(0).toLowerCase() + name.slice(1);
+      type Model = { findUnique(args: unknown): Promise<unknown>; findUniqueOrThrow(args: unknown): Promise<unknown> };
+      const model = (tx: unknown) => (tx as Record<string, Model>)[key]!;
+      await expect(
+        single.$tenantRead(tenantA, (tx) => model(tx).findUnique({ where: {} })),
+        name,
+      ).rejects.toThrow(BatchedTenantReadError);
+      await expect(
+        single.$tenantRead(tenantA, (tx) => model(tx).findUniqueOrThrow({ where: {} })),
+        name,
+      ).rejects.toThrow(BatchedTenantReadError);
+    }
+    expect(await single.$tenantRead(tenantA, (tx) => tx.icpRule.count())).toBe(1);
   });
 });
 

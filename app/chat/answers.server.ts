@@ -1,8 +1,8 @@
 import { QuotaExceededError } from "~/billing/quotas";
-import { db, type TenantTx } from "~/db.server";
+import { db } from "~/db.server";
 import { Prisma } from "~/generated/prisma/client";
-import { applyIcpCommand } from "~/icp/command";
 import { candidateTotal } from "~/icp/candidates.server";
+import { applyIcpCommand } from "~/icp/command";
 import { currentIcpRules, enqueueCandidateRefresh, previewCandidates, saveIcpRules } from "~/icp/icp.server";
 import { defaultIcpRules, InvalidIcpRulesError } from "~/icp/rules";
 import { rulesSummary } from "~/icp/rules-text";

@@ -112,10 +112,10 @@ export async function candidateTotal(tx: TenantTx): Promise<number> {
 }
 
 /**
- * Replaces the blocks that `icp_rebuilt (old_first, uens, old_uens)` names:
+ * Replaces the blocks that `icp_rebuilt (old_first, uens, added, removed)` names:
  * the block starting at `old_first` (if any) gives way to `uens` (sorted,
  * within the same block range; empty or null when none are left), split
- * evenly when it outgrew MAX_BLOCK. Returns how many UENs came and went.
+ * evenly when it outgrew MAX_BLOCK. Returns how many UENs came and went (counted per block).
  */
 async function rewriteBlocks(tx: TenantTx, tenantId: string, mode: PredicateMode): Promise<{ added: number; removed: number }> {
   await tx.$executeRawUnsafe(`DELETE FROM icp_candidate_blocks b USING icp_rebuilt r WHERE b.first_uen = r.old_first`);
@@ -131,8 +131,7 @@ async function rewriteBlocks(tx: TenantTx, tenantId: string, mode: PredicateMode
     mode,
   );
   const [counts] = await tx.$queryRaw<[{ added: number; removed: number }]>`
-    SELECT (SELECT count(*) FROM (SELECT unnest(uens) FROM icp_rebuilt EXCEPT ALL SELECT unnest(old_uens) FROM icp_rebuilt) a)::int AS added,
-           (SELECT count(*) FROM (SELECT unnest(old_uens) FROM icp_rebuilt EXCEPT ALL SELECT unnest(uens) FROM icp_rebuilt) r)::int AS removed`;
+    SELECT coalesce(sum(added), 0)::int AS added, coalesce(sum(removed), 0)::int AS removed FROM icp_rebuilt`;
   return counts;
 }
 
@@ -185,7 +184,9 @@ async function applyMatches(tx: TenantTx, tenantId: string, rules: IcpRules, mod
     `CREATE TEMP TABLE icp_rebuilt ON COMMIT DROP AS
      WITH ${NUMBERED_BLOCKS},
        matches AS (SELECT ${bucketOf("m.uen")} AS bucket, array_agg(m.uen ORDER BY m.uen) AS uens FROM icp_matches m GROUP BY 1)
-     SELECT blocks.first_uen AS old_first, matches.uens, blocks.uens AS old_uens
+     SELECT blocks.first_uen AS old_first, matches.uens,
+       (SELECT count(*) FROM (SELECT unnest(matches.uens) EXCEPT ALL SELECT unnest(blocks.uens)) a)::int AS added,
+       (SELECT count(*) FROM (SELECT unnest(blocks.uens) EXCEPT ALL SELECT unnest(matches.uens)) r)::int AS removed
      FROM matches FULL JOIN blocks USING (bucket) WHERE matches.uens IS DISTINCT FROM blocks.uens`,
   );
   const { added, removed } = await rewriteBlocks(tx, tenantId, mode);
@@ -198,26 +199,29 @@ async function applyMatches(tx: TenantTx, tenantId: string, rules: IcpRules, mod
 /**
  * Writes what `icp_delta (uen, matches)` says into the blocks: UENs that
  * match join their block, UENs that no longer match leave it. Only the blocks
- * these UENs fall in are read, and only those whose content changed are
- * rewritten.
+ * these UENs fall in are read, each merged with its own few changes, and only
+ * those whose content changed are rewritten.
  */
 async function applyDelta(tx: TenantTx, tenantId: string, mode: PredicateMode): Promise<{ added: number; removed: number }> {
-  await tx.$executeRawUnsafe(`ANALYZE icp_delta`);
   await tx.$executeRawUnsafe(`DROP TABLE IF EXISTS icp_rebuilt`);
   await tx.$executeRawUnsafe(
     `CREATE TEMP TABLE icp_rebuilt ON COMMIT DROP AS
      WITH ${NUMBERED_BLOCKS},
-       delta AS (SELECT ${bucketOf("d.uen")} AS bucket, d.uen, d.matches FROM icp_delta d),
-       touched AS (SELECT DISTINCT bucket FROM delta),
-       members AS (
-         SELECT blocks.bucket, u.uen FROM blocks JOIN touched USING (bucket) CROSS JOIN LATERAL unnest(blocks.uens) AS u(uen)
-         WHERE NOT EXISTS (SELECT 1 FROM delta WHERE delta.uen = u.uen AND NOT delta.matches)
-         UNION
-         SELECT bucket, uen FROM delta WHERE matches),
-       rebuilt AS (SELECT bucket, array_agg(uen ORDER BY uen) AS uens FROM members GROUP BY bucket)
-     SELECT blocks.first_uen AS old_first, rebuilt.uens, blocks.uens AS old_uens
-     FROM touched LEFT JOIN blocks USING (bucket) LEFT JOIN rebuilt USING (bucket)
-     WHERE rebuilt.uens IS DISTINCT FROM blocks.uens`,
+       changes AS (
+         SELECT ${bucketOf("d.uen")} AS bucket,
+                coalesce(array_agg(d.uen) FILTER (WHERE NOT d.matches), '{}') AS gone,
+                coalesce(array_agg(d.uen) FILTER (WHERE d.matches), '{}') AS came
+         FROM icp_delta d GROUP BY 1),
+       rebuilt AS (
+         SELECT blocks.first_uen AS old_first, coalesce(blocks.uens, '{}') AS old_uens, c.gone, c.came,
+                ARRAY(SELECT u FROM unnest(blocks.uens) AS u WHERE u <> ALL (c.gone)
+                      UNION ALL SELECT a FROM unnest(c.came) AS a WHERE a <> ALL (coalesce(blocks.uens, '{}'))
+                      ORDER BY 1) AS uens
+         FROM changes c LEFT JOIN blocks USING (bucket))
+     SELECT old_first, uens,
+       (SELECT count(*) FROM unnest(came) AS a WHERE a <> ALL (old_uens))::int AS added,
+       (SELECT count(*) FROM unnest(old_uens) AS u WHERE u = ANY (gone))::int AS removed
+     FROM rebuilt WHERE uens <> old_uens`,
   );
   return rewriteBlocks(tx, tenantId, mode);
 }

@@ -1,6 +1,7 @@
 import { QuotaExceededError } from "~/billing/quotas";
-import { db, type TenantTx } from "~/db.server";
+import { db } from "~/db.server";
 import { Prisma } from "~/generated/prisma/client";
+import { candidateTotal } from "~/icp/candidates.server";
 import { applyIcpCommand } from "~/icp/command";
 import { currentIcpRules, enqueueCandidateRefresh, previewCandidates, saveIcpRules } from "~/icp/icp.server";
 import { defaultIcpRules, InvalidIcpRulesError } from "~/icp/rules";
@@ -62,14 +63,9 @@ function help(viewer: ChatViewer): Answer {
   };
 }
 
-async function candidateCount(tx: TenantTx): Promise<number> {
-  const [row] = await tx.$queryRaw<[{ n: number }]>`SELECT count(*)::int AS n FROM icp_candidate_companies`;
-  return row.n;
-}
-
 async function showIcp(viewer: ChatViewer): Promise<Answer> {
   const current = await currentIcpRules(viewer.tenantId);
-  const candidates = await db.$withTenant(viewer.tenantId, candidateCount);
+  const candidates = await db.$withTenant(viewer.tenantId, candidateTotal);
   const lines = rulesSummary(current?.rules ?? defaultIcpRules());
   return {
     text: `${current ? `ICP version ${current.version}` : "The default ICP"} matches ${candidates} candidate companies.`,
@@ -100,7 +96,7 @@ async function updateIcp(viewer: ChatViewer, command: Extract<ChatCommand, { kin
     }
     throw error;
   }
-  const candidatesBefore = await db.$withTenant(viewer.tenantId, candidateCount);
+  const candidatesBefore = await db.$withTenant(viewer.tenantId, candidateTotal);
   const saved = await saveIcpRules(viewer.tenantId, actor, next);
   // Saving a change queues the refresh; "refresh ICP" with nothing new still asks for one.
   if (!saved.changed && command.refresh) await enqueueCandidateRefresh(viewer.tenantId, "chat_refresh");

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { Prisma } from "~/generated/prisma/client";
 import { isoDay } from "~/utils/date-format";
 import { raiseAlert, resolveAlerts } from "../alerts/alerts.server";
 import { db, type TenantTx } from "../db.server";
@@ -10,7 +11,7 @@ import { defaultIcpRules, type IcpRules } from "./rules";
 
 /**
  * A tenant's candidate set: the registry companies its ICP matches, kept in
- * `icp_candidate_companies` under RLS — a cache of (registry × ICP). Each
+ * `icp_candidate_blocks` under RLS — a cache of (registry × ICP). Each
  * refresh records what it was computed from (ICP version, registry load, and
  * the day when the rules use company age): with the same basis a refresh only
  * records itself; after registry loads it evaluates the rows they changed;
@@ -74,7 +75,7 @@ async function previousRefresh(tx: TenantTx): Promise<PreviousRefresh | null> {
   const [row] = await tx.$queryRaw<PreviousRefresh[]>`
     SELECT icp_version AS "icpVersion", registry_run_id AS "registryRunId", to_char(as_of, 'YYYY-MM-DD') AS "asOf",
            matched_by_rules AS "matchedByRules", candidate_count AS "candidateCount",
-           EXISTS (SELECT 1 FROM icp_candidate_companies) AS "hasCandidates"
+           EXISTS (SELECT 1 FROM icp_candidate_blocks) AS "hasCandidates"
     FROM icp_candidate_refreshes WHERE status <> 'failed' ORDER BY started_at DESC LIMIT 1`;
   return row ?? null;
 }
@@ -89,46 +90,147 @@ async function loadsSince(tx: TenantTx, runId: string): Promise<string[] | null>
   return rows.filter((r) => !r.known).map((r) => r.id);
 }
 
+/** A first fill cuts the set into blocks of this many UENs; a rewritten block above MAX_BLOCK is split evenly. */
+const BLOCK_SIZE = 240;
+const MAX_BLOCK = 480;
+
+/**
+ * The candidate set is stored as blocks (`icp_candidate_blocks`): one row per
+ * run of consecutive UENs in UEN order, holding them as a sorted array, keyed
+ * by its first UEN. A block covers the UENs from its first up to the next
+ * block's first, so a UEN's block is one index probe away.
+ */
+export function candidateMatchedBySql(uen: string): Prisma.Sql {
+  return Prisma.sql`SELECT b.matched_by FROM (
+      SELECT uens, matched_by FROM icp_candidate_blocks WHERE first_uen <= ${uen} ORDER BY first_uen DESC LIMIT 1
+    ) b WHERE ${uen} = ANY (b.uens)`;
+}
+
+export async function candidateTotal(tx: TenantTx): Promise<number> {
+  const [row] = await tx.$queryRaw<[{ n: number }]>`SELECT coalesce(sum(cardinality(uens)), 0)::int AS n FROM icp_candidate_blocks`;
+  return row.n;
+}
+
+/**
+ * Replaces the blocks that `icp_rebuilt (old_first, uens, added, removed)` names:
+ * the block starting at `old_first` (if any) gives way to `uens` (sorted,
+ * within the same block range; empty or null when none are left), split
+ * evenly when it outgrew MAX_BLOCK. Returns how many UENs came and went (counted per block).
+ */
+async function rewriteBlocks(tx: TenantTx, tenantId: string, mode: PredicateMode): Promise<{ added: number; removed: number }> {
+  await tx.$executeRawUnsafe(`DELETE FROM icp_candidate_blocks b USING icp_rebuilt r WHERE b.first_uen = r.old_first`);
+  await tx.$executeRawUnsafe(
+    `INSERT INTO icp_candidate_blocks (tenant_id, first_uen, uens, matched_by)
+     SELECT $1::uuid, r.uens[1], r.uens, $2::text FROM icp_rebuilt r WHERE cardinality(r.uens) BETWEEN 1 AND ${MAX_BLOCK}
+     UNION ALL
+     SELECT $1::uuid, p.uens[1], p.uens, $2::text FROM icp_rebuilt r CROSS JOIN LATERAL (
+       SELECT array_agg(x.uen ORDER BY x.i) AS uens FROM unnest(r.uens) WITH ORDINALITY AS x(uen, i)
+       GROUP BY (x.i - 1) * ((cardinality(r.uens) - 1) / ${MAX_BLOCK} + 1) / cardinality(r.uens)
+     ) p WHERE cardinality(r.uens) > ${MAX_BLOCK}`,
+    tenantId,
+    mode,
+  );
+  const [counts] = await tx.$queryRaw<[{ added: number; removed: number }]>`
+    SELECT coalesce(sum(added), 0)::int AS added, coalesce(sum(removed), 0)::int AS removed FROM icp_rebuilt`;
+  return counts;
+}
+
+/** The existing blocks numbered in UEN order, and the `width_bucket` of a UEN among them (0 before the first block). */
+const NUMBERED_BLOCKS = `
+  blocks AS (SELECT row_number() OVER (ORDER BY first_uen)::int AS bucket, first_uen, uens FROM icp_candidate_blocks),
+  firsts AS (SELECT array_agg(first_uen ORDER BY first_uen) AS firsts FROM icp_candidate_blocks)`;
+const bucketOf = (uen: string) => `coalesce(width_bucket(${uen}, (SELECT firsts FROM firsts)), 0)`;
+
 /**
  * Evaluates the predicate over the whole registry into a temporary table and
- * applies the difference: an empty set is filled from it in UEN order (the
- * primary key then grows at its right edge); otherwise only what differs is
- * written (gone rows deleted, a changed `matched_by` updated, new rows
- * inserted). `CREATE TABLE … AS` may scan the registry with parallel workers,
- * which Postgres never gives the SELECT of an INSERT, and the scan is most of
- * a fill's time. For a fill it also sorts there, so the workers share the sort
- * and the INSERT, which runs in one process, only copies: a temporary table is
- * read back in the order it was written (its pages are local, never shared
- * with a synchronized scan that could start midway).
+ * applies the difference. `CREATE TABLE … AS` may scan the registry with
+ * parallel workers, which Postgres never gives the SELECT of an INSERT, and
+ * the scan is most of a refresh's time. An empty set is filled by one such
+ * statement that also cuts the sorted matches into blocks, so the workers
+ * share the sort and the INSERT writes about a thousand rows. Otherwise the
+ * matches are grouped by the existing block they fall in, and only the
+ * blocks whose content differs are rewritten.
  */
 async function applyMatches(tx: TenantTx, tenantId: string, rules: IcpRules, mode: PredicateMode, asOf: Date): Promise<Matches> {
-  const [{ filled }] = await tx.$queryRaw<[{ filled: boolean }]>`SELECT EXISTS (SELECT 1 FROM icp_candidate_companies) AS filled`;
+  const [{ filled }] = await tx.$queryRaw<[{ filled: boolean }]>`SELECT EXISTS (SELECT 1 FROM icp_candidate_blocks) AS filled`;
   const matched = compileIcpPredicate(rules, { asOf, alias: "s", mode });
-  await tx.$executeRawUnsafe(`DROP TABLE IF EXISTS icp_matches`);
-  await tx.$executeRawUnsafe(
-    `CREATE TEMP TABLE icp_matches ON COMMIT DROP AS SELECT s.uen FROM staging_acra_companies s WHERE ${matched.text}${filled ? "" : " ORDER BY s.uen"}`,
-    ...matched.params,
-  );
   if (!filled) {
-    const added = await tx.$executeRawUnsafe(
-      `INSERT INTO icp_candidate_companies (tenant_id, uen, matched_by) SELECT $1::uuid, m.uen, $2::text FROM icp_matches m`,
+    await tx.$executeRawUnsafe(`DROP TABLE IF EXISTS icp_new_blocks`);
+    await tx.$executeRawUnsafe(
+      `CREATE TEMP TABLE icp_new_blocks ON COMMIT DROP AS
+       SELECT array_agg(m.uen ORDER BY m.uen) AS uens
+       FROM (SELECT s.uen, (row_number() OVER (ORDER BY s.uen) - 1) / ${BLOCK_SIZE} AS block FROM staging_acra_companies s WHERE ${matched.text}) m
+       GROUP BY m.block`,
+      ...matched.params,
+    );
+    const [{ added }] = await tx.$queryRawUnsafe<[{ added: number }]>(
+      `WITH written AS (
+         INSERT INTO icp_candidate_blocks (tenant_id, first_uen, uens, matched_by) SELECT $1::uuid, b.uens[1], b.uens, $2::text FROM icp_new_blocks b
+         RETURNING cardinality(uens) AS n)
+       SELECT coalesce(sum(n), 0)::int AS added FROM written`,
       tenantId,
       mode,
     );
     return { removed: 0, added, count: added };
   }
-  const [{ count }] = await tx.$queryRaw<[{ count: number }]>`SELECT count(*)::int AS count FROM icp_matches`;
-  await tx.$executeRawUnsafe(`ANALYZE icp_matches`);
-  const removed = await tx.$executeRawUnsafe(`DELETE FROM icp_candidate_companies c WHERE NOT EXISTS (SELECT 1 FROM icp_matches m WHERE m.uen = c.uen)`);
-  await tx.$executeRaw`UPDATE icp_candidate_companies SET matched_by = ${mode} WHERE matched_by <> ${mode}`;
-  const added = await tx.$executeRawUnsafe(
-    `INSERT INTO icp_candidate_companies (tenant_id, uen, matched_by)
-     SELECT $1::uuid, m.uen, $2::text FROM icp_matches m
-     WHERE NOT EXISTS (SELECT 1 FROM icp_candidate_companies c WHERE c.uen = m.uen) ORDER BY m.uen`,
-    tenantId,
-    mode,
+  await tx.$executeRawUnsafe(`DROP TABLE IF EXISTS icp_matches`);
+  await tx.$executeRawUnsafe(
+    `CREATE TEMP TABLE icp_matches ON COMMIT DROP AS SELECT s.uen FROM staging_acra_companies s WHERE ${matched.text}`,
+    ...matched.params,
   );
+  await tx.$executeRawUnsafe(`ANALYZE icp_matches`);
+  await tx.$executeRawUnsafe(`DROP TABLE IF EXISTS icp_rebuilt`);
+  await tx.$executeRawUnsafe(
+    `CREATE TEMP TABLE icp_rebuilt ON COMMIT DROP AS
+     WITH ${NUMBERED_BLOCKS},
+       matches AS (SELECT ${bucketOf("m.uen")} AS bucket, array_agg(m.uen ORDER BY m.uen) AS uens FROM icp_matches m GROUP BY 1)
+     SELECT blocks.first_uen AS old_first, matches.uens,
+       (SELECT count(*) FROM (SELECT unnest(matches.uens) EXCEPT ALL SELECT unnest(blocks.uens)) a)::int AS added,
+       (SELECT count(*) FROM (SELECT unnest(blocks.uens) EXCEPT ALL SELECT unnest(matches.uens)) r)::int AS removed
+     FROM matches FULL JOIN blocks USING (bucket) WHERE matches.uens IS DISTINCT FROM blocks.uens`,
+  );
+  const { added, removed } = await rewriteBlocks(tx, tenantId, mode);
+  // The whole set follows this evaluation's mode (the rules, or the industry-only fallback).
+  await tx.$executeRaw`UPDATE icp_candidate_blocks SET matched_by = ${mode} WHERE matched_by <> ${mode}`;
+  const [{ count }] = await tx.$queryRaw<[{ count: number }]>`SELECT count(*)::int AS count FROM icp_matches`;
   return { removed, added, count };
+}
+
+/**
+ * Writes what `icp_delta (uen, matches)` says into the blocks: UENs that
+ * match join their block, UENs that no longer match leave it. Only the blocks
+ * these UENs fall in are read, each merged with its own few changes, and only
+ * those whose content changed are rewritten.
+ */
+async function applyDelta(tx: TenantTx, tenantId: string, mode: PredicateMode): Promise<{ added: number; removed: number }> {
+  await tx.$executeRawUnsafe(`DROP TABLE IF EXISTS icp_rebuilt`);
+  await tx.$executeRawUnsafe(
+    `CREATE TEMP TABLE icp_rebuilt ON COMMIT DROP AS
+     WITH ${NUMBERED_BLOCKS},
+       changes AS (
+         SELECT ${bucketOf("d.uen")} AS bucket,
+                coalesce(array_agg(d.uen) FILTER (WHERE NOT d.matches), '{}') AS gone,
+                coalesce(array_agg(d.uen) FILTER (WHERE d.matches), '{}') AS came
+         FROM icp_delta d GROUP BY 1),
+       rebuilt AS (
+         SELECT blocks.first_uen AS old_first, coalesce(blocks.uens, '{}') AS old_uens, c.gone, c.came,
+                ARRAY(SELECT u FROM unnest(blocks.uens) AS u WHERE u <> ALL (c.gone)
+                      UNION ALL SELECT a FROM unnest(c.came) AS a WHERE a <> ALL (coalesce(blocks.uens, '{}'))
+                      ORDER BY 1) AS uens
+         FROM changes c LEFT JOIN blocks USING (bucket))
+     SELECT old_first, uens,
+       (SELECT count(*) FROM unnest(came) AS a WHERE a <> ALL (old_uens))::int AS added,
+       (SELECT count(*) FROM unnest(old_uens) AS u WHERE u = ANY (gone))::int AS removed
+     FROM rebuilt WHERE uens <> old_uens`,
+  );
+  return rewriteBlocks(tx, tenantId, mode);
+}
+
+/** Adds these UENs to the tenant's candidate set (a test or seed that places candidates without a refresh). */
+export async function addCandidates(tx: TenantTx, tenantId: string, uens: string[], mode: PredicateMode = "rules"): Promise<number> {
+  await tx.$executeRawUnsafe(`DROP TABLE IF EXISTS icp_delta`);
+  await tx.$executeRawUnsafe(`CREATE TEMP TABLE icp_delta ON COMMIT DROP AS SELECT DISTINCT uen, true AS matches FROM unnest($1::text[]) AS u(uen)`, uens);
+  return (await applyDelta(tx, tenantId, mode)).added;
 }
 
 /** After registry loads: evaluates only the rows they changed (the rules matched before, and still may). */
@@ -142,13 +244,7 @@ async function applyChangedRows(tx: TenantTx, tenantId: string, rules: IcpRules,
     runs,
     ...where.params,
   );
-  const removed = await tx.$executeRawUnsafe(`DELETE FROM icp_candidate_companies c USING icp_delta d WHERE c.uen = d.uen AND NOT d.matches`);
-  const added = await tx.$executeRawUnsafe(
-    `INSERT INTO icp_candidate_companies (tenant_id, uen, matched_by)
-     SELECT $1::uuid, d.uen, 'rules' FROM icp_delta d
-     WHERE d.matches AND NOT EXISTS (SELECT 1 FROM icp_candidate_companies c WHERE c.uen = d.uen) ORDER BY d.uen`,
-    tenantId,
-  );
+  const { added, removed } = await applyDelta(tx, tenantId, "rules");
   return { removed, added, count: before - removed + added };
 }
 
@@ -331,7 +427,6 @@ export type Candidate = {
   incorporatedOn: Date | null;
   postalCode: string | null;
   matchedBy: PredicateMode;
-  addedAt: Date;
 };
 
 /** The tenant's candidates with their registry details, in UEN order (stable for paging). */
@@ -343,7 +438,7 @@ export async function listCandidates(tenantId: string, options: { limit?: number
       SELECT c.uen, s.entity_name AS "entityName", s.primary_ssic_code AS "primarySsicCode",
              s.primary_ssic_description AS "primarySsicDescription", s.entity_status_description AS "entityStatus",
              s.registration_incorporation_date AS "incorporatedOn", s.postal_code AS "postalCode",
-             c.matched_by AS "matchedBy", c.added_at AS "addedAt"
+             c.matched_by AS "matchedBy"
       FROM icp_candidate_companies c JOIN staging_acra_companies s ON s.uen = c.uen
       WHERE c.uen > ${options.afterUen ?? ""}
       ORDER BY c.uen LIMIT ${options.limit ?? 100}`,

@@ -1,6 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { db } from "~/db.server";
 import { matchesContactTitle } from "~/enrichment/contact-titles.server";
+import { candidateMatchedBySql } from "~/icp/candidates.server";
 import { rationaleFor } from "~/scoring/rationale.server";
 import { employeeFit, scoreLead, type DomainConfidence, type LeadSignals } from "~/scoring/score";
 import { isoDay } from "~/utils/date-format";
@@ -91,7 +92,7 @@ async function signalsFor(run: RunContext, uen: string): Promise<LeadSignals> {
   const { tenantId } = run;
   const company = await run.company(uen);
   const data = await db.$withTenant(tenantId, async (tx) => ({
-    candidate: await tx.$queryRaw<Array<{ matched_by: string }>>`SELECT matched_by FROM icp_candidate_companies WHERE uen = ${uen}`,
+    candidate: await tx.$queryRaw<Array<{ matched_by: string }>>(candidateMatchedBySql(uen)),
     features: await tx.leadFeature.findUnique({ where: { tenantId_uen: { tenantId, uen } } }),
     contacts: await tx.leadContact.findMany({ where: { uen }, select: { title: true } }),
     emails: await tx.leadEmail.findMany({ where: { uen }, select: { verificationStatus: true } }),

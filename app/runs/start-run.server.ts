@@ -2,7 +2,7 @@ import { recordAudit, type Actor } from "~/audit.server";
 import { assertWithinPlan, quotaStanding } from "~/billing/usage-counters.server";
 import { db, type TenantTx } from "~/db.server";
 import { env } from "~/env.server";
-import { refreshCandidates } from "~/icp/candidates.server";
+import { candidateTotal, refreshCandidates } from "~/icp/candidates.server";
 import { enqueue, enqueueAll } from "~/jobs/enqueue.server";
 import { log } from "~/logger.server";
 import { singaporeDate } from "~/utils/singapore-time";
@@ -158,8 +158,7 @@ export async function launchRun(tenantId: string, runId: string): Promise<void> 
         LIMIT ${cap}`;
       uens = [...new Set([...retries, ...rows].map((r) => r.uen))].slice(0, cap);
       if (candidatesTotal === null) {
-        const [count] = await tx.$queryRaw<[{ n: number }]>`SELECT count(*)::int AS n FROM icp_candidate_companies`;
-        candidatesTotal = count.n;
+        candidatesTotal = await candidateTotal(tx);
       }
     }
     uens = uens.filter((uen) => !context.suppressedUens.has(uen));

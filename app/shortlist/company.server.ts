@@ -1,5 +1,6 @@
 import { type Actor } from "~/audit.server";
 import { db, type TenantTx } from "~/db.server";
+import { candidateMatchedBySql } from "~/icp/candidates.server";
 import { maskEmail, maskName, maskPhone } from "~/privacy/mask";
 import { startRun } from "~/runs/start-run.server";
 import { type Bucket } from "~/scoring/score";
@@ -88,7 +89,7 @@ const FIELD_LABELS: Array<[string, string]> = [
 
 export async function companyBelongsToTenant(tx: TenantTx, uen: string): Promise<boolean> {
   const [row] = await tx.$queryRaw<[{ known: boolean }]>`
-    SELECT EXISTS (SELECT 1 FROM icp_candidate_companies WHERE uen = ${uen})
+    SELECT EXISTS (${candidateMatchedBySql(uen)})
         OR EXISTS (SELECT 1 FROM lead_features WHERE uen = ${uen})
         OR EXISTS (SELECT 1 FROM lead_scores WHERE uen = ${uen})
         OR EXISTS (SELECT 1 FROM run_companies WHERE uen = ${uen}) AS known`;

@@ -4,7 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openAlerts } from "../../app/alerts/alerts.server";
 import { db } from "../../app/db.server";
 import { ensureDemoRegistry } from "../../app/dev/demo-registry.server";
-import { CANDIDATE_ALERTS, latestCandidateRefresh, listCandidates, refreshCandidates } from "../../app/icp/candidates.server";
+import {
+  addCandidates,
+  CANDIDATE_ALERTS,
+  candidateMatchedBySql,
+  candidateTotal,
+  latestCandidateRefresh,
+  listCandidates,
+  refreshCandidates,
+} from "../../app/icp/candidates.server";
 import { currentIcpRules, icpHistory, previewCandidates, saveIcpRules } from "../../app/icp/icp.server";
 import { InvalidIcpRulesError } from "../../app/icp/rules";
 import { ACRA_COLUMN_NAMES } from "../../app/registry/acra-columns";
@@ -21,6 +29,19 @@ const asOf = new Date("2026-10-01T00:00:00Z");
 async function createTenant(slug: string) {
   const { rows } = await owner.query<{ id: string }>("INSERT INTO tenants (slug, name, status) VALUES ($1, $1, 'active') RETURNING id", [slug]);
   return rows[0]!.id;
+}
+
+/** The tenant's blocks in UEN order, with the transaction that last wrote each. */
+async function blocksOf(tenantId: string) {
+  const { rows } = await owner.query<{ first_uen: string; uens: string[]; written: string }>(
+    "SELECT first_uen, uens, xmin::text AS written FROM icp_candidate_blocks WHERE tenant_id = $1 ORDER BY first_uen",
+    [tenantId],
+  );
+  return rows;
+}
+
+async function lookup(tenantId: string, uen: string) {
+  return db.$withTenant(tenantId, async (tx) => (await tx.$queryRaw<Array<{ matched_by: string }>>(candidateMatchedBySql(uen)))[0]?.matched_by ?? null);
 }
 
 async function candidateUens(tenantId: string) {
@@ -112,9 +133,9 @@ describe("candidate refresh", () => {
       await app.query("SELECT set_config('app.tenant_id', $1, true)", [tenantA]);
       expect((await app.query("SELECT count(*)::int AS n FROM icp_candidate_companies")).rows[0].n).toBe(a.candidateCount);
       expect((await app.query("SELECT count(*)::int AS n FROM icp_candidate_companies WHERE tenant_id = $1", [tenantB])).rows[0].n).toBe(0);
-      await expect(app.query("INSERT INTO icp_candidate_companies (tenant_id, uen, matched_by) VALUES ($1, 'X', 'rules')", [tenantB])).rejects.toThrow(
-        /row-level security/,
-      );
+      await expect(
+        app.query("INSERT INTO icp_candidate_blocks (tenant_id, first_uen, uens, matched_by) VALUES ($1, 'X', '{X}', 'rules')", [tenantB]),
+      ).rejects.toThrow(/row-level security/);
       await app.query("ROLLBACK");
     } finally {
       await app.end();
@@ -196,7 +217,12 @@ describe("candidate refresh", () => {
       ).rows[0];
     expect(await basis()).toEqual({ registry_run_id: await latestRun(), as_of: null });
     const versions = async () =>
-      new Map((await owner.query("SELECT uen, xmin::text AS v FROM icp_candidate_companies WHERE tenant_id = $1", [tenantC])).rows.map((r) => [r.uen, r.v]));
+      new Map(
+        (await owner.query("SELECT first_uen, uens, xmin::text AS v FROM icp_candidate_blocks WHERE tenant_id = $1", [tenantC])).rows.map((r) => [
+          r.first_uen,
+          { v: r.v, uens: r.uens as string[] },
+        ]),
+      );
     const before = await versions();
     expect(await refreshCandidates(tenantC, { reason: "nightly", floor: 1, asOf })).toMatchObject({
       added: 0,
@@ -228,8 +254,11 @@ describe("candidate refresh", () => {
     expect(uens).toContain("202699999Z");
     expect(uens).not.toContain(gone);
     expect(uens).toHaveLength((await previewCandidates(tenantC, { industries: ["software"] }, { asOf })).count);
+    // Only the blocks that held or now hold a changed company were written.
     const changed = await versions();
-    expect([...changed].filter(([uen, v]) => before.get(uen) !== v).map(([uen]) => uen)).toEqual(["202699999Z"]);
+    const rewritten = [...changed].filter(([first, block]) => before.get(first)?.v !== block.v).flatMap(([, block]) => block.uens);
+    expect(rewritten).toContain("202699999Z");
+    expect([...changed.values()].flatMap((b) => b.uens)).not.toContain(gone);
 
     // Rules with company ages depend on the day as well.
     await saveIcpRules(tenantC, alice, { industries: ["software"], ageYears: { min: 1 } });
@@ -240,7 +269,7 @@ describe("candidate refresh", () => {
   });
 
   it("keeps the cache UNLOGGED and refills it when crash recovery emptied it under an unchanged basis", async () => {
-    const { rows } = await owner.query("SELECT relpersistence FROM pg_class WHERE oid = 'icp_candidate_companies'::regclass");
+    const { rows } = await owner.query("SELECT relpersistence FROM pg_class WHERE oid = 'icp_candidate_blocks'::regclass");
     expect(rows[0].relpersistence).toBe("u");
     const tenantD = await createTenant("tenant-d");
     const tenantE = await createTenant("tenant-e");
@@ -253,7 +282,7 @@ describe("candidate refresh", () => {
     const others = await candidateUens(tenantE);
 
     // Crash recovery resets an unlogged table to empty, for every tenant; the refresh rows survive.
-    await owner.query("TRUNCATE icp_candidate_companies");
+    await owner.query("TRUNCATE icp_candidate_blocks");
     const refilled = await refreshCandidates(tenantD, { reason: "nightly", floor: 1, asOf });
     expect(refilled).toMatchObject({ candidateCount: first.candidateCount, added: first.candidateCount, removed: 0, status: "ok" });
     expect(await candidateUens(tenantD)).toEqual(filled);
@@ -265,23 +294,104 @@ describe("candidate refresh", () => {
     expect(await refreshCandidates(tenantD, { reason: "nightly", floor: 1, asOf })).toMatchObject({ added: 0, removed: 0 });
   });
 
-  it("writes a first fill in UEN order even where the registry's rows lie in another order", async () => {
-    // Rewriting the lowest software companies moves them behind the rest of the registry's pages.
-    await owner.query(
-      "UPDATE staging_acra_companies SET entity_name = entity_name WHERE uen IN (SELECT uen FROM staging_acra_companies WHERE primary_ssic_code LIKE '6201%' ORDER BY uen LIMIT 5)",
-    );
+  it("stores a fill as blocks of consecutive UENs in UEN order, even where the registry's rows lie in another order, and finds a UEN at a block's edges", async () => {
+    // Rewriting the lowest companies moves them behind the rest of the registry's pages.
+    await owner.query("UPDATE staging_acra_companies SET entity_name = entity_name WHERE uen IN (SELECT uen FROM staging_acra_companies ORDER BY uen LIMIT 5)");
     const tenantF = await createTenant("tenant-f");
-    await saveIcpRules(tenantF, alice, { industries: ["software"] });
+    // Every live company: enough candidates for several blocks.
+    await saveIcpRules(tenantF, alice, {});
     const fill = await refreshCandidates(tenantF, { reason: "test", floor: 1, asOf });
     expect(fill.added).toBe(fill.candidateCount);
-    const inOrder = async (sql: string) => (await owner.query<{ uen: string }>(sql, [tenantF])).rows.map((r) => r.uen);
-    const byUen = await inOrder("SELECT uen FROM icp_candidate_companies WHERE tenant_id = $1 ORDER BY uen");
-    expect(byUen).toHaveLength(fill.candidateCount);
-    // The registry holds these candidates out of UEN order…
-    expect(
-      await inOrder("SELECT s.uen FROM staging_acra_companies s JOIN icp_candidate_companies c ON c.uen = s.uen AND c.tenant_id = $1 ORDER BY s.ctid"),
-    ).not.toEqual(byUen);
-    // …and the cache stores them in it, so its primary key grew at its right edge.
-    expect(await inOrder("SELECT uen FROM icp_candidate_companies WHERE tenant_id = $1 ORDER BY ctid")).toEqual(byUen);
+    expect(fill.candidateCount).toBe((await previewCandidates(tenantF, {}, { asOf })).count);
+    const blocks = await blocksOf(tenantF);
+    expect(blocks.length).toBeGreaterThanOrEqual(3);
+    // A fill cuts the set into blocks of 240 (the last one holds the rest), each starting with its lowest UEN.
+    expect(blocks.slice(0, -1).map((b) => b.uens.length)).toEqual(blocks.slice(0, -1).map(() => 240));
+    expect(blocks.every((b) => b.uens[0] === b.first_uen)).toBe(true);
+    const all = blocks.flatMap((b) => b.uens);
+    expect(all).toEqual([...new Set(all)].sort());
+    expect(all).toEqual(await candidateUens(tenantF));
+    const registryOrder = (await owner.query<{ uen: string }>("SELECT uen FROM staging_acra_companies WHERE uen = ANY ($1) ORDER BY ctid", [all])).rows;
+    expect(registryOrder.map((r) => r.uen)).not.toEqual(all);
+
+    for (const [i, block] of blocks.entries()) {
+      const last = block.uens.at(-1)!;
+      expect(await lookup(tenantF, block.first_uen), `first of block ${i}`).toBe("rules");
+      expect(await lookup(tenantF, last), `last of block ${i}`).toBe("rules");
+      // Between this block's last UEN and the next block's first, and between two UENs inside the block.
+      expect(await lookup(tenantF, `${last}0`), `after block ${i}`).toBeNull();
+      expect(await lookup(tenantF, `${block.uens[100]}0`), `inside block ${i}`).toBeNull();
+    }
+    expect(await lookup(tenantF, "0")).toBeNull();
+    // Another tenant's probe finds none of these blocks.
+    expect(await lookup(tenantA, blocks[1]!.first_uen)).toBeNull();
+  });
+
+  it("after a load rewrites only the block it changed: a block's first UEN and one in its middle struck off, a new company inside its range", async () => {
+    const tenantF = (await owner.query("SELECT id FROM tenants WHERE slug = 'tenant-f'")).rows[0].id as string;
+    const before = await blocksOf(tenantF);
+    const middle = before[1]!;
+    const [first, second] = middle.uens;
+    const struck = middle.uens[120]!;
+    // A UEN the registry doesn't hold yet, between two of this block's candidates.
+    const registry = new Set((await owner.query<{ uen: string }>("SELECT uen FROM staging_acra_companies")).rows.map((r) => r.uen));
+    const added = middle.uens
+      .slice(150, -1)
+      .map((uen, i) => ({ uen: `${uen.slice(0, -1)}${uen.at(-1) === "Z" ? "Y" : "Z"}`, below: middle.uens[150 + i + 1]! }))
+      .find(({ uen, below }) => uen > middle.uens[150]! && uen < below && !registry.has(uen))!.uen;
+    expect(added > first! && added < middle.uens.at(-1)!).toBe(true);
+    const { rows } = await owner.query("SELECT * FROM staging_acra_companies WHERE uen = ANY ($1) ORDER BY uen", [[first, struck]]);
+    const text = (v: unknown) => (v === null ? "na" : v instanceof Date ? v.toISOString().slice(0, 10) : String(v));
+    const line = (r: Record<string, unknown>) => ACRA_COLUMN_NAMES.map((c) => csvField(text(r[c]))).join(",");
+    const csv = [
+      ACRA_COLUMN_NAMES.join(","),
+      ...rows.map((r) => line({ ...r, entity_status_description: "Struck Off" })),
+      line({ ...rows[0], uen: added, entity_name: "NEW BLOCK PTE. LTD." }),
+    ].join("\n");
+    await ingestAcraFiles({
+      connectionString: process.env.DATABASE_URL!,
+      source: "delta",
+      files: [{ name: "delta.csv", open: async () => ({ stream: Readable.from([Buffer.from(csv)]) }) }],
+    });
+    const after = await refreshCandidates(tenantF, { reason: "nightly", floor: 1, asOf });
+    expect(after).toMatchObject({ added: 1, removed: 2 });
+
+    const blocks = await blocksOf(tenantF);
+    const expected = [...middle.uens.filter((u) => u !== first && u !== struck), added].sort();
+    expect(blocks.map((b) => [b.first_uen, b.uens])).toEqual(before.map((b) => (b === middle ? [second, expected] : [b.first_uen, b.uens])));
+    // The other blocks were not written at all.
+    expect(blocks.filter((b) => b.first_uen !== second)).toEqual(before.filter((b) => b !== middle));
+    expect(await lookup(tenantF, first!)).toBeNull();
+    expect(await lookup(tenantF, struck)).toBeNull();
+    expect(await lookup(tenantF, second!)).toBe("rules");
+    expect(await lookup(tenantF, added)).toBe("rules");
+    expect(await lookup(tenantF, before[0]!.uens.at(-1)!)).toBe("rules");
+  });
+
+  it("splits a block evenly once it outgrows 480 UENs, and starts a new block below the first one", async () => {
+    const tenantG = await createTenant("tenant-g");
+    const uen = (n: number) => `T${String(n).padStart(8, "0")}A`;
+    const add = (uens: string[]) => db.$withTenant(tenantG, (tx) => addCandidates(tx, tenantG, uens));
+    expect(await add(Array.from({ length: 300 }, (_, i) => uen(1000 + 2 * i)))).toBe(300);
+    expect((await blocksOf(tenantG)).map((b) => b.uens.length)).toEqual([300]);
+    // Already there: nothing to write.
+    const [unchanged] = await blocksOf(tenantG);
+    expect(await add([uen(1000), uen(1598)])).toBe(0);
+    expect(await blocksOf(tenantG)).toEqual([unchanged]);
+
+    expect(await add(Array.from({ length: 200 }, (_, i) => uen(1001 + 2 * i)))).toBe(200);
+    const split = await blocksOf(tenantG);
+    expect(split.map((b) => b.uens.length)).toEqual([250, 250]);
+    expect(split.flatMap((b) => b.uens)).toEqual([...unchanged!.uens, ...Array.from({ length: 200 }, (_, i) => uen(1001 + 2 * i))].sort());
+    expect(await lookup(tenantG, split[0]!.uens.at(-1)!)).toBe("rules");
+    expect(await lookup(tenantG, split[1]!.first_uen)).toBe("rules");
+
+    expect(await add([uen(5)])).toBe(1);
+    const grown = await blocksOf(tenantG);
+    expect(grown.map((b) => [b.first_uen, b.uens.length])).toEqual([[uen(5), 1], ...split.map((b) => [b.first_uen, 250])]);
+    expect(grown.slice(1)).toEqual(split);
+    expect(await lookup(tenantG, uen(5))).toBe("rules");
+    expect(await lookup(tenantG, uen(6))).toBeNull();
+    expect(await db.$withTenant(tenantG, candidateTotal)).toBe(501);
   });
 });

@@ -145,7 +145,7 @@ describe("a worker killed while starting a run", () => {
     let runId = "";
     // The start job refreshes and reads the candidates after it claimed the run.
     await killWorkerBlockedOn(
-      "icp_candidate_companies",
+      "icp_candidate_blocks",
       async () => {
         ({ runId } = await startRun(tenantId, { kind: "manual", actor: null, options: { limit: 3 } }));
       },

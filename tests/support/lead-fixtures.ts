@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { db, platformDb } from "~/db.server";
+import { addCandidates } from "~/icp/candidates.server";
 import { singaporeDate } from "~/utils/singapore-time";
 
 /**
@@ -69,6 +70,7 @@ export async function seedFinishedRun(tenantId: string, options: { companies?: n
         icpVersion: 1,
       },
     });
+    await addCandidates(tx, tenantId, uens);
     const highUens: string[] = [];
     const distribution = { High: 0, Medium: 0, Low: 0 };
     for (const [i, uen] of uens.entries()) {
@@ -77,7 +79,6 @@ export async function seedFinishedRun(tenantId: string, options: { companies?: n
       if (bucket === "High") highUens.push(uen);
       const score = bucket === "High" ? 80 - (i % 7) : bucket === "Medium" ? 55 - (i % 9) : 25 - (i % 11);
       const domain = `${pick(NAMES, i).toLowerCase().replace(/\s+/g, "")}${i}.com.sg`;
-      await tx.$executeRaw`INSERT INTO icp_candidate_companies (uen, matched_by) VALUES (${uen}, 'rules') ON CONFLICT DO NOTHING`;
       await tx.runCompany.create({
         data: { tenantId, runId: run.id, uen, status: "done", stage: "done", attempts: 1, startedAt: new Date(), finishedAt: new Date() },
       });

@@ -30,6 +30,17 @@ describe("people on a company's website", () => {
     expect(looksLikePersonName("We serve clients in Singapore")).toBe(false);
   });
 
+  it("reads Malay and Tamil patronymic names, with their lower-case links", () => {
+    expect(looksLikePersonName("Ahmad bin Ismail")).toBe(true);
+    expect(looksLikePersonName("Nur Aisyah binte Abdul Rahman")).toBe(true);
+    expect(looksLikePersonName("Kumar s/o Rajan")).toBe(true);
+    expect(looksLikePersonName("bin Ismail")).toBe(false);
+    expect(looksLikePersonName("Ahmad bin")).toBe(false);
+    const html =
+      "<main><section><h2>Ahmad bin Ismail</h2><p>Sales Director</p></section><section><h2>Siti binte Osman</h2><p>Head of Marketing</p></section></main>";
+    expect(websitePeople([page("team", html)]).map((p) => p.fullName)).toEqual(["Ahmad bin Ismail", "Siti binte Osman"]);
+  });
+
   it("counts only the roles the ICP asks for", () => {
     const people = websitePeople([page("team", teamHtml)]);
     expect(roleQualifiedPeople(people, ["CEO", "Head of Sales"]).map((p) => p.fullName)).toEqual(["Tan Wei Ming", "Priya Nair"]);

@@ -11,11 +11,23 @@ const NOT_NAME_WORDS = new Set(["our", "the", "meet", "contact", "about", "team"
 const ROLE_WORDS =
   /\b(executive|manager|director|officer|head|founder|ceo|cto|cfo|coo|president|partner|lead|engineer|consultant|associate|assistant|admin|sales|marketing|accounts?|finance|operations|intern|principal|owner|chairman|secretary|specialist|analyst|designer|supervisor|coordinator|hours|enquiries)\b/i;
 
-/** Two to four capitalised words of letters (with hyphens, apostrophes and initials), none a role's: how a team page heads a person. */
+/**
+ * The lower-case links inside a name: Malay patronymics ("Ahmad bin Ismail",
+ * "Siti binte Osman"), Tamil ones ("Kumar s/o Rajan") and European particles.
+ */
+const NAME_PARTICLES = new Set(["bin", "binte", "binti", "bte", "s/o", "d/o", "a/l", "a/p", "van", "von", "de", "da", "del", "der", "la", "le", "al"]);
+
+/**
+ * Two to four capitalised words of letters (with hyphens, apostrophes and
+ * initials), none a role's, with name particles between them: how a team
+ * page heads a person.
+ */
 export function looksLikePersonName(line: string): boolean {
   const words = line.trim().split(/\s+/);
-  if (words.length < 2 || words.length > 4 || ROLE_WORDS.test(line)) return false;
-  return words.every((w) => /^[A-Z][a-zA-Z'’-]*\.?$/.test(w) && !NOT_NAME_WORDS.has(w.toLowerCase()));
+  const inner = words.slice(1, -1);
+  const named = [words[0]!, ...inner.filter((w) => !NAME_PARTICLES.has(w)), ...(words.length > 1 ? [words.at(-1)!] : [])];
+  if (named.length < 2 || named.length > 4 || ROLE_WORDS.test(line)) return false;
+  return named.every((w) => /^[A-Z][a-zA-Z'’-]*\.?$/.test(w) && !NOT_NAME_WORDS.has(w.toLowerCase()));
 }
 
 /** A role line under a name: short, without a sentence's full stop or an address's digits. */

@@ -5,6 +5,7 @@ import { RAW_LINE_MAX } from "./ingest-rejects.server";
 
 const COLUMN_LIST = ACRA_COLUMN_NAMES.map((c) => `"${c}"`).join(", ");
 const UEN_INDEX = ACRA_COLUMN_NAMES.indexOf("uen");
+const UNIQUE_VIOLATION = "23505";
 
 export type Merged = { inserted: number; updated: number; loaded: number; invalid: number; invalidByFile: Map<number, number>; duplicates: number };
 /** A file's forwarded records (`table`), and the line and UEN of those the registry already held exactly (`held`). */
@@ -18,7 +19,8 @@ export type RawFile = { table: string; fileNo: number; mapping: HeaderMapping; h
  * invalid ones become rejects; within the load the last line of a UEN wins
  * and the earlier ones are reported; then one upsert writes the winners and
  * says which it inserted (into an empty registry, a plain insert between
- * dropping the indexes and building them again: see dropIndexes).
+ * dropping the indexes and building them again, whose key finds any repeated
+ * UEN: see firstLoad).
  */
 export async function mergeIntoRegistry(client: pg.Client, runId: string, fileNames: string[], raws: RawFile[]): Promise<Merged> {
   const union = (parts: string[]) => parts.join("\nUNION ALL\n");
@@ -38,7 +40,9 @@ export async function mergeIntoRegistry(client: pg.Client, runId: string, fileNa
      ) SELECT array_position($2::text[], file) - 1 AS file_no, count(*)::int AS n FROM reported GROUP BY file`,
     [runId, fileNames],
   );
-  await client.query(`
+  // Within the load the last line of a UEN wins; the earlier ones are reported.
+  const supersede = async () => {
+    await client.query(`
     CREATE TEMP TABLE acra_superseded ON COMMIT DROP AS
     WITH checked AS (SELECT file_no, line_no, v${UEN_INDEX} AS uen FROM acra_checked WHERE problem IS NULL),
     -- A held row can share its UEN only with a held row of the same bytes (flagged repeated) or a checked one.
@@ -52,34 +56,37 @@ export async function mergeIntoRegistry(client: pg.Client, runId: string, fileNa
       WINDOW w AS (PARTITION BY uen ORDER BY file_no DESC, line_no DESC)
     ) d
     WHERE (file_no, line_no) <> (winner_file, winner_line)`);
-  const duplicates = await client.query(
-    `INSERT INTO acra_ingestion_rejects (run_id, kind, file, line, uen, reason)
-     SELECT $1, 'duplicate', ($2::text[])[file_no + 1], line_no, uen,
-            'duplicate UEN ' || uen || ': superseded by ' || ($2::text[])[winner_file + 1] || ' line ' || winner_line
-     FROM acra_superseded`,
-    [runId, fileNames],
-  );
-  const winners = `FROM acra_checked c
-       WHERE c.problem IS NULL AND NOT EXISTS (SELECT 1 FROM acra_superseded d WHERE d.file_no = c.file_no AND d.line_no = c.line_no)`;
-  const insert = `INSERT INTO staging_acra_companies (${COLUMN_LIST}, extra, content_hash, first_run_id, last_run_id)
-       SELECT ${typedValuesSql("c")}, c.extra, c.content_hash, $1::uuid, $1::uuid ${winners}`;
-  const duplicateCount = duplicates.rowCount ?? 0;
+    const duplicates = await client.query(
+      `INSERT INTO acra_ingestion_rejects (run_id, kind, file, line, uen, reason)
+       SELECT $1, 'duplicate', ($2::text[])[file_no + 1], line_no, uen,
+              'duplicate UEN ' || uen || ': superseded by ' || ($2::text[])[winner_file + 1] || ' line ' || winner_line
+       FROM acra_superseded`,
+      [runId, fileNames],
+    );
+    return duplicates.rowCount ?? 0;
+  };
+  const valid = "FROM acra_checked c WHERE c.problem IS NULL";
+  const winners = `${valid} AND NOT EXISTS (SELECT 1 FROM acra_superseded d WHERE d.file_no = c.file_no AND d.line_no = c.line_no)`;
+  const insert = (from: string) => `INSERT INTO staging_acra_companies (${COLUMN_LIST}, extra, content_hash, first_run_id, last_run_id)
+       SELECT ${typedValuesSql("c")}, c.extra, c.content_hash, $1::uuid, $1::uuid ${from}`;
+  let duplicateCount = 0;
   let inserted: number;
   let updated = 0;
   // Good rows (valid or held) less the superseded ones.
   let loaded: number;
   if (empty) {
-    const rebuild = await dropIndexes(client);
-    inserted = (await client.query(insert, [runId])).rowCount ?? 0;
-    for (const statement of rebuild) await client.query(statement);
+    const once = await firstLoad(client, () => client.query(insert(valid), [runId]), true);
+    if (once === null) duplicateCount = await supersede();
+    inserted = once ?? (await firstLoad(client, () => client.query(insert(winners), [runId]), false))!;
     loaded = inserted;
   } else {
+    duplicateCount = await supersede();
     const assignments = [...ACRA_COLUMN_NAMES.filter((c) => c !== "uen"), "extra", "content_hash", "last_run_id"]
       .map((c) => `"${c}" = excluded."${c}"`)
       .join(", ");
     const { rows } = await client.query<{ inserted: number; updated: number; loaded: number }>(
       `WITH merged AS (
-         ${insert}
+         ${insert(winners)}
          ON CONFLICT (uen) DO UPDATE SET ${assignments}, updated_at = now()
          WHERE staging_acra_companies.content_hash IS DISTINCT FROM excluded.content_hash
          RETURNING (xmax = 0) AS inserted
@@ -105,6 +112,28 @@ export async function mergeIntoRegistry(client: pg.Client, runId: string, fileNa
   };
 }
 
+/**
+ * The load into an empty registry: drop its indexes, insert, build them again
+ * (see dropIndexes). The key's build is what finds UENs repeated within the
+ * load, so the usual first load (every UEN once) skips the duplicate check:
+ * with `detectRepeats`, a build that finds one undoes everything since the
+ * savepoint and returns null, for the caller to supersede the duplicates and
+ * insert again.
+ */
+async function firstLoad(client: pg.Client, insert: () => Promise<pg.QueryResult>, detectRepeats: boolean): Promise<number | null> {
+  if (detectRepeats) await client.query("SAVEPOINT acra_first_load");
+  const rebuild = await dropIndexes(client);
+  const inserted = (await insert()).rowCount ?? 0;
+  try {
+    for (const statement of rebuild) await client.query(statement);
+  } catch (error) {
+    if (!detectRepeats || (error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+    await client.query("ROLLBACK TO SAVEPOINT acra_first_load");
+    return null;
+  }
+  if (detectRepeats) await client.query("RELEASE SAVEPOINT acra_first_load");
+  return inserted;
+}
 /**
  * Drops the registry's indexes and key (none is referenced by a foreign key)
  * and returns the statements that build them again as they were. Into an

@@ -352,6 +352,19 @@ describe("registry ingestion", () => {
     expect(again).toMatchObject({ inserted: 0, updated: 1 });
   });
 
+  it("supersedes repeated UENs in a first load once the key's build finds them, keeping the rejects and the indexes as they were", async () => {
+    const before = await registryIndexes();
+    const rows = [company("201900001A", { entity_name: "FIRST" }), company("201900002B", { no_of_officers: "three" }), company("201900001A")];
+    const summary = await ingest(await file("first-dups.csv", csv(ACRA_COLUMN_NAMES, [...rows, company("201900003C")])));
+    expect(summary).toMatchObject({ read: 4, inserted: 2, updated: 0, unchanged: 0, rejected: 1, duplicates: 1 });
+    expect(await registryIndexes()).toEqual(before);
+    expect((await registryRow("201900001A")).entity_name).not.toBe("FIRST");
+    expect((await rejects()).map((r) => [r.kind, r.line, r.reason])).toEqual([
+      ["duplicate", 2, "duplicate UEN 201900001A: superseded by first-dups.csv line 4"],
+      ["invalid", 3, 'no_of_officers: not a whole number: "three"'],
+    ]);
+  });
+
   it("keeps the indexes of an empty registry when its first load fails after dropping them", async () => {
     const before = await registryIndexes();
     // Fails the insert itself, after the indexes were dropped.

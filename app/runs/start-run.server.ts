@@ -95,6 +95,14 @@ function activeFullRun(tx: TenantTx) {
   return tx.run.findFirst({ where: { kind: { not: "re_enrich" }, status: { in: ["queued", "running", "finalizing"] } }, select: { id: true } });
 }
 
+/**
+ * How long picking and writing a run's targets may take. It is one job's
+ * transaction, not a web request's: thousands of targets on a busy worker
+ * outlast the 15 s a request gets (a 5,000-company run at load 21 expired and
+ * never started).
+ */
+const TARGETS_TIMEOUT_MS = 120_000;
+
 /** The start_run job: refresh candidates, choose targets, fan out. Safe to repeat. */
 export async function launchRun(tenantId: string, runId: string): Promise<void> {
   const claimed = await db.$withTenant(tenantId, (tx) =>
@@ -138,56 +146,60 @@ export async function launchRun(tenantId: string, runId: string): Promise<void> 
   }
 
   const cap = context.options.limit ?? context.rules.dailyCap ?? 100;
-  const targets = await db.$withTenant(tenantId, async (tx) => {
-    let uens: string[];
-    if (context.options.uens?.length) {
-      uens = context.options.uens;
-    } else {
-      const recentCutoff = new Date(Date.now() - RECENT_DAYS * 24 * 60 * 60 * 1000);
-      // Companies never enriched (or not lately) first; in UEN order so the choice is stable.
-      // Addresses a failed verification call left unknown are retried by the next run, recent or not.
-      const retries = await tx.$queryRaw<Array<{ uen: string }>>`
+  const targets = await db.$withTenant(
+    tenantId,
+    async (tx) => {
+      let uens: string[];
+      if (context.options.uens?.length) {
+        uens = context.options.uens;
+      } else {
+        const recentCutoff = new Date(Date.now() - RECENT_DAYS * 24 * 60 * 60 * 1000);
+        // Companies never enriched (or not lately) first; in UEN order so the choice is stable.
+        // Addresses a failed verification call left unknown are retried by the next run, recent or not.
+        const retries = await tx.$queryRaw<Array<{ uen: string }>>`
         SELECT DISTINCT e.uen FROM lead_emails e JOIN icp_candidate_companies c ON c.uen = e.uen
         WHERE e.verification_status = 'unknown' AND e.sub_status = ${VERIFICATION_API_ERROR}
         ORDER BY e.uen LIMIT ${cap}`;
-      const rows = await tx.$queryRaw<Array<{ uen: string }>>`
+        const rows = await tx.$queryRaw<Array<{ uen: string }>>`
         SELECT c.uen FROM icp_candidate_companies c
         LEFT JOIN lead_features f ON f.uen = c.uen
         WHERE (${context.options.includeRecent ?? false} OR f.enriched_at IS NULL OR f.enriched_at < ${recentCutoff})
         ORDER BY (f.enriched_at IS NOT NULL), c.matched_by = 'industry_fallback', c.uen
         LIMIT ${cap}`;
-      uens = [...new Set([...retries, ...rows].map((r) => r.uen))].slice(0, cap);
-      if (candidatesTotal === null) {
-        candidatesTotal = await candidateTotal(tx);
+        uens = [...new Set([...retries, ...rows].map((r) => r.uen))].slice(0, cap);
+        if (candidatesTotal === null) {
+          candidatesTotal = await candidateTotal(tx);
+        }
       }
-    }
-    uens = uens.filter((uen) => !context.suppressedUens.has(uen));
-    // The plan's companies per month: a run takes at most what is left of the month (the lock keeps an overlapping re-enrich from taking the same).
-    const quota = await quotaStanding(tx, tenantId, "companiesPerMonth", new Date(`${context.runDate}T00:00:00+08:00`));
-    if (quota.remaining !== null && uens.length > quota.remaining) {
-      await logStep(tx, {
-        runId,
-        stage: "run",
-        event: "quota_capped",
-        status: "info",
-        args: { picked: uens.length, targets: quota.remaining, limit: quota.limit, used: quota.used },
-        message: `The ${quota.plan!.name} plan allows ${quota.limit} companies enriched per month (${quota.used} used this month): this run enriches ${quota.remaining} of the ${uens.length} companies it picked.`,
+      uens = uens.filter((uen) => !context.suppressedUens.has(uen));
+      // The plan's companies per month: a run takes at most what is left of the month (the lock keeps an overlapping re-enrich from taking the same).
+      const quota = await quotaStanding(tx, tenantId, "companiesPerMonth", new Date(`${context.runDate}T00:00:00+08:00`));
+      if (quota.remaining !== null && uens.length > quota.remaining) {
+        await logStep(tx, {
+          runId,
+          stage: "run",
+          event: "quota_capped",
+          status: "info",
+          args: { picked: uens.length, targets: quota.remaining, limit: quota.limit, used: quota.used },
+          message: `The ${quota.plan!.name} plan allows ${quota.limit} companies enriched per month (${quota.used} used this month): this run enriches ${quota.remaining} of the ${uens.length} companies it picked.`,
+        });
+        uens = uens.slice(0, quota.remaining);
+      }
+      await tx.runCompany.createMany({ data: uens.map((uen) => ({ tenantId, runId, uen })), skipDuplicates: true });
+      await tx.run.update({
+        where: { tenantId_id: { tenantId, id: runId } },
+        data: {
+          targetCount: uens.length,
+          candidatesTotal,
+          degraded: reasons.length > 0,
+          degradedReasons: reasons,
+        },
       });
-      uens = uens.slice(0, quota.remaining);
-    }
-    await tx.runCompany.createMany({ data: uens.map((uen) => ({ tenantId, runId, uen })), skipDuplicates: true });
-    await tx.run.update({
-      where: { tenantId_id: { tenantId, id: runId } },
-      data: {
-        targetCount: uens.length,
-        candidatesTotal,
-        degraded: reasons.length > 0,
-        degradedReasons: reasons,
-      },
-    });
-    await logStep(tx, { runId, stage: "run", event: "targets", status: "ok", args: { targets: uens.length, cap, candidates: candidatesTotal } });
-    return uens;
-  });
+      await logStep(tx, { runId, stage: "run", event: "targets", status: "ok", args: { targets: uens.length, cap, candidates: candidatesTotal } });
+      return uens;
+    },
+    { timeout: TARGETS_TIMEOUT_MS },
+  );
 
   if (targets.length === 0) {
     await enqueue("finalize_run", { tenantId, runId }, { jobKey: `run:${runId}:finalize`, priority: runJobPriority(context.kind, "finalize") });

@@ -73,6 +73,12 @@ export const vendorCallDuration = histogram({
   buckets: REQUEST_BUCKETS,
 });
 
+export const vendorStaleSlots = counter({
+  name: "nexius_vendor_stale_slots_total",
+  help: "Slots in a vendor's rate window this worker left unused because the request was not sent soon enough after the grant (a sign of a worker short of CPU)",
+  labelNames: ["vendor"] as const,
+});
+
 /** Seconds from `started` (a `process.hrtime.bigint()`) to now, for histograms. */
 export function secondsSince(started: bigint): number {
   return Number(process.hrtime.bigint() - started) / 1e9;

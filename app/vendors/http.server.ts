@@ -1,5 +1,6 @@
-import { secondsSince, vendorCallDuration } from "~/metrics/registry.server";
+import { secondsSince, vendorCallDuration, vendorStaleSlots } from "~/metrics/registry.server";
 import { BadResponse, Timeout, Unavailable, type VendorName } from "./errors.server";
+import { type CallLimiter } from "./rate-limit.server";
 
 export type FetchLike = typeof fetch;
 
@@ -15,15 +16,19 @@ export type VendorResponse = {
  * One HTTP exchange with a vendor: a hard deadline, network failures as
  * Unavailable, and the body read as JSON when it is JSON. Status handling is
  * left to each client because every vendor means something different by it.
+ * With a `limiter`, the request waits for a slot in the vendor's window and
+ * is written right after the slot is checked to be still fresh.
  */
 export async function vendorRequest(
   vendor: VendorName,
   url: string,
-  init: { method: "GET" | "POST"; headers?: Record<string, string>; json?: unknown; timeoutMs: number; fetch?: FetchLike },
+  init: { method: "GET" | "POST"; headers?: Record<string, string>; json?: unknown; timeoutMs: number; fetch?: FetchLike; limiter?: CallLimiter },
 ): Promise<VendorResponse> {
   const doFetch = init.fetch ?? fetch;
   const headers: Record<string, string> = { accept: "application/json", ...init.headers };
   if (init.json !== undefined) headers["content-type"] = "application/json";
+  const payload = init.json === undefined ? undefined : JSON.stringify(init.json);
+  if (init.limiter) await takeFreshSlot(vendor, init.limiter);
   let response: Response;
   let text: string;
   const started = process.hrtime.bigint();
@@ -32,7 +37,7 @@ export async function vendorRequest(
     response = await doFetch(url, {
       method: init.method,
       headers,
-      body: init.json === undefined ? undefined : JSON.stringify(init.json),
+      body: payload,
       signal: AbortSignal.timeout(init.timeoutMs),
     });
     text = await response.text();
@@ -51,6 +56,19 @@ export async function vendorRequest(
     }
   }
   return { status: response.status, headers: response.headers, body, text };
+}
+
+/**
+ * Waits for a slot that is still fresh now. A stale one is left unused (it
+ * stays counted in the window, so only throughput is lost) and another is
+ * taken. Nothing asynchronous runs between this check and the request.
+ */
+async function takeFreshSlot(vendor: VendorName, limiter: CallLimiter): Promise<void> {
+  for (;;) {
+    const slot = await limiter.take();
+    if (slot.fresh()) return;
+    vendorStaleSlots.inc({ vendor });
+  }
 }
 
 function isAbort(error: unknown): boolean {

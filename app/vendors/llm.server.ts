@@ -118,9 +118,11 @@ export function createLlmClient(config: LlmConfig) {
   const clock = config.clock ?? systemClock;
   // Keeping under the account's requests-per-minute limit beats meeting its 429s
   // (refused requests count against the limit too). A request may reach the
-  // server a little after it was given its slot, so the window has a second of slack.
+  // server a little after it was given its slot, so the window has a second of slack:
+  // half of it for the worker to send the request (a slot older than that is not
+  // used), the other half for the request to arrive.
   const limiters = config.limiters ?? inProcessLimiters(clock);
-  const limiter = config.requestsPerMinute ? limiters(vendorLimitKey("llm", config.apiKey), config.requestsPerMinute, 61_000) : null;
+  const limiter = config.requestsPerMinute ? limiters(vendorLimitKey("llm", config.apiKey), config.requestsPerMinute, 61_000, 500) : undefined;
 
   const retries = config.rateLimitRetries ?? 2;
 
@@ -135,8 +137,8 @@ export function createLlmClient(config: LlmConfig) {
   }
 
   async function completeOnce(body: Record<string, unknown>) {
-    await limiter?.take();
     const res = await vendorRequest("llm", withQuery(config.baseUrl, "/chat/completions", {}), {
+      limiter,
       method: "POST",
       headers: { authorization: `Bearer ${config.apiKey}` },
       json: { model: config.model, ...body },

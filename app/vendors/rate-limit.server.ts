@@ -7,9 +7,20 @@ export const systemClock: Clock = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
+/** A place in a vendor's window, granted for a call that is about to be sent. */
+export type CallSlot = {
+  /**
+   * Whether the call may still go out on this slot. The window is a little
+   * wider than the vendor's so a call may arrive a little after its grant; a
+   * process short of CPU can take longer than that between grant and send,
+   * and a call sent late lands in the vendor's next window, over its limit.
+   */
+  fresh(): boolean;
+};
+
 export type CallLimiter = {
-  /** Resolves when a call may be sent; callers are served in order. */
-  take(): Promise<void>;
+  /** Resolves with a slot when a call may be sent; callers are served in order. */
+  take(): Promise<CallSlot>;
   /** The vendor blocked the key: no call is sent (by any process sharing the window) for `ms` from now. */
   pause(ms: number): Promise<void>;
 };
@@ -18,9 +29,11 @@ export type CallLimiter = {
  * Makes the limiter of one vendor key: `limit` calls per `windowMs`. Worker
  * processes pass the Postgres-backed one (shared-limits.server.ts) so that
  * every process draws from the same window; by default the window is this
- * process's own.
+ * process's own. `windowMs` is the vendor's window plus some slack, and a slot
+ * is fresh for `sendWithinMs` after its grant (less than the slack: the rest
+ * is for the request to reach the vendor).
  */
-export type CallLimiterFactory = (key: string, limit: number, windowMs: number) => CallLimiter;
+export type CallLimiterFactory = (key: string, limit: number, windowMs: number, sendWithinMs: number) => CallLimiter;
 
 /** The row key of a vendor account's limit: the vendor and a sha256 of its API key, so the key itself is never stored. */
 export function vendorLimitKey(vendor: string, apiKey: string): string {
@@ -29,15 +42,15 @@ export function vendorLimitKey(vendor: string, apiKey: string): string {
 
 export const inProcessLimiters =
   (clock: Clock): CallLimiterFactory =>
-  (_key, limit, windowMs) =>
-    createCallLimiter(limit, windowMs, clock);
+  (_key, limit, windowMs, sendWithinMs) =>
+    createCallLimiter(limit, windowMs, clock, sendWithinMs);
 
 /**
  * Sliding-window limiter: `limit` calls per `windowMs`, waiting (on the
  * injected clock) rather than ever sending the call that would get the key
  * blocked.
  */
-export function createCallLimiter(limit: number, windowMs: number, clock: Clock): CallLimiter {
+export function createCallLimiter(limit: number, windowMs: number, clock: Clock, sendWithinMs = windowMs): CallLimiter {
   const sent: number[] = [];
   let pausedUntil = 0;
   const acquire = async () => {
@@ -50,7 +63,7 @@ export function createCallLimiter(limit: number, windowMs: number, clock: Clock)
       while (sent.length && sent[0]! <= now - windowMs) sent.shift();
       if (sent.length < limit) {
         sent.push(now);
-        return;
+        return { fresh: () => clock.now() - now <= sendWithinMs };
       }
       await clock.sleep(sent[0]! + windowMs - now + 1);
     }
@@ -64,10 +77,10 @@ export function createCallLimiter(limit: number, windowMs: number, clock: Clock)
 }
 
 /** Serves `acquire` to one caller at a time, in the order they asked. */
-export function inOrder(acquire: () => Promise<unknown>): () => Promise<void> {
-  let chain: Promise<void> = Promise.resolve();
+export function inOrder<T>(acquire: () => Promise<T>): () => Promise<T> {
+  let chain: Promise<unknown> = Promise.resolve();
   return () => {
-    const next = chain.then(acquire).then(() => undefined);
+    const next = chain.then(acquire);
     chain = next.catch(() => undefined);
     return next;
   };

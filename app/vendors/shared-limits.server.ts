@@ -4,7 +4,7 @@ import { platformDb } from "~/db.server";
 import { type PrismaClient } from "~/generated/prisma/client";
 import { log } from "~/logger.server";
 import { singleton } from "~/singleton.server";
-import { inOrder, systemClock, type CallLimiter, type CallLimiterFactory, type Clock } from "./rate-limit.server";
+import { inOrder, systemClock, type CallLimiter, type CallLimiterFactory, type CallSlot, type Clock } from "./rate-limit.server";
 
 /**
  * Limits every worker process shares, kept in the `rate_limits` table: vendor
@@ -33,9 +33,29 @@ const HOST_ROW_IDLE_MS = 10 * 60_000;
 const PRUNE_EVERY = 500;
 
 export function createSharedLimits(db: LimitsDb, clock: Pick<Clock, "sleep"> = systemClock) {
+  /**
+   * How far the database's clock is ahead of this process's, as the interval
+   * every claim so far allows: the database read its clock between the
+   * claim's send and its answer. A claim that waited for a pool connection or
+   * whose answer waited for a busy process widens only its own interval, so
+   * the quickest claims set the bounds. An interval that no longer meets the
+   * others means a clock was stepped: it starts over from that claim.
+   */
+  let ahead = { min: -Infinity, max: Infinity };
+  function observeClock(sentAt: number, answeredAt: number, dbNow: Date) {
+    const min = dbNow.getTime() - answeredAt;
+    const max = dbNow.getTime() - sentAt;
+    ahead = min > ahead.max || max < ahead.min ? { min, max } : { min: Math.max(min, ahead.min), max: Math.min(max, ahead.max) };
+  }
+  /** A slot granted at the database's `at`: fresh while its age, at most, is within `sendWithinMs`. */
+  function slotGrantedAt(at: Date, sendWithinMs: number): CallSlot {
+    return { fresh: () => Date.now() + ahead.max - at.getTime() <= sendWithinMs };
+  }
+
   /** A slot of `limit` per sliding `windowMs` under `key`, or how long until the oldest grant in the window leaves it. */
   async function claimCall(key: string, limit: number, windowMs: number): Promise<CallClaim> {
     const token = randomUUID();
+    const sentAt = Date.now();
     const rows = await db.$queryRaw<Array<{ granted: boolean; last: Date; free_at: Date | null; now: Date }>>`
       INSERT INTO rate_limits AS l (key, grants, holder, updated_at)
       SELECT ${key}::text, ARRAY[c.now], ${token}::text, c.now FROM (SELECT clock_timestamp()::timestamptz(3) AS now) c
@@ -54,6 +74,7 @@ export function createSharedLimits(db: LimitsDb, clock: Pick<Clock, "sleep"> = s
       RETURNING holder = ${token}::text AS granted, grants[cardinality(grants)] AS last,
         greatest(grants[cardinality(grants) - ${limit}::int + 1] + ${windowMs}::int * interval '1 millisecond', next_at) AS free_at, updated_at AS now`;
     const row = rows[0]!;
+    observeClock(sentAt, Date.now(), row.now);
     if (row.granted) return { granted: true, at: row.last };
     return { granted: false, waitMs: Math.max(1, (row.free_at?.getTime() ?? row.now.getTime()) - row.now.getTime() + 1) };
   }
@@ -134,14 +155,15 @@ export function createSharedLimits(db: LimitsDb, clock: Pick<Clock, "sleep"> = s
     /**
      * A sliding-window limiter every process shares. Callers in this process
      * queue in order and only the first asks the database, so a waiting
-     * process costs one claim per opening of the window.
+     * process costs one claim per opening of the window. A slot is fresh for
+     * `sendWithinMs` after the database granted it, by this process's clock.
      */
-    callLimiter(key: string, limit: number, windowMs: number): CallLimiter {
+    callLimiter(key: string, limit: number, windowMs: number, sendWithinMs: number): CallLimiter {
       return {
         take: inOrder(async () => {
           for (;;) {
             const claim = await claimCall(key, limit, windowMs);
-            if (claim.granted) return;
+            if (claim.granted) return slotGrantedAt(claim.at, sendWithinMs);
             await clock.sleep(claim.waitMs);
           }
         }),
@@ -213,5 +235,5 @@ export function sharedLimits(): SharedLimits {
 /** Vendor clients' limiter factory in processes that share their vendor keys with others. */
 export function sharedCallLimiters(): CallLimiterFactory {
   const limits = sharedLimits();
-  return (key, limit, windowMs) => limits.callLimiter(key, limit, windowMs);
+  return (key, limit, windowMs, sendWithinMs) => limits.callLimiter(key, limit, windowMs, sendWithinMs);
 }

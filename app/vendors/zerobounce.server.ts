@@ -81,7 +81,13 @@ export function createZeroBounceClient(config: ZeroBounceConfig) {
   const batchSize = Math.min(200, Math.max(1, config.batchSize ?? 200));
   const clock = config.clock ?? systemClock;
   // Two seconds of slack: ZeroBounce counts arrivals, and a slow first call can arrive late.
-  const limiter = (config.limiters ?? inProcessLimiters(clock))(vendorLimitKey("zerobounce-batch", config.apiKey), config.batchCallsPerMinute ?? 5, 62_000);
+  // A slot is used within one of them (a worker short of CPU can be slower from grant to send).
+  const limiter = (config.limiters ?? inProcessLimiters(clock))(
+    vendorLimitKey("zerobounce-batch", config.apiKey),
+    config.batchCallsPerMinute ?? 5,
+    62_000,
+    1_000,
+  );
   const batchTimeoutS = config.batchTimeoutS ?? 70;
 
   async function get(path: string, query: Record<string, string>) {
@@ -94,9 +100,9 @@ export function createZeroBounceClient(config: ZeroBounceConfig) {
   }
 
   async function validateChunk(emails: string[]): Promise<EmailVerification[]> {
-    await limiter.take();
     try {
       const res = await vendorRequest("zerobounce", withQuery(config.baseUrl, "/validatebatch", {}), {
+        limiter,
         method: "POST",
         json: {
           api_key: config.apiKey,

@@ -8,8 +8,8 @@ import { rationaleFor } from "~/scoring/rationale.server";
 import { scoreLead } from "~/scoring/score";
 import { RateLimited } from "~/vendors/errors.server";
 import { createLlmClient } from "~/vendors/llm.server";
-import { systemClock, vendorLimitKey } from "~/vendors/rate-limit.server";
-import { createSharedLimits, type SharedLimits } from "~/vendors/shared-limits.server";
+import { inProcessLimiters, systemClock, vendorLimitKey, type Clock } from "~/vendors/rate-limit.server";
+import { createSharedLimits, type LimitsDb, type SharedLimits } from "~/vendors/shared-limits.server";
 import { startLlmSimulator } from "../sims/vendors/llm-sim";
 import { TYPICAL_LEAD_SIGNALS } from "../support/lead-signals";
 
@@ -86,7 +86,7 @@ describe("shared call windows", () => {
     const [a, b] = [newProcess(), newProcess()];
     const limit = 3;
     const windowMs = 300;
-    const takers = [a.callLimiter("test:takers", limit, windowMs), b.callLimiter("test:takers", limit, windowMs)];
+    const takers = [a.callLimiter("test:takers", limit, windowMs, windowMs), b.callLimiter("test:takers", limit, windowMs, windowMs)];
     let taken = 0;
     await Promise.all(Array.from({ length: 12 }, (_, i) => takers[i % 2]!.take().then(() => (taken += 1))));
     expect(taken).toBe(12);
@@ -101,7 +101,7 @@ describe("shared call windows", () => {
   it("holds every process back while a vendor has the key blocked", async () => {
     const [a, b] = [newProcess(), newProcess()];
     expect((await a.claimCall("test:blocked", 5, 62_000)).granted).toBe(true);
-    await a.callLimiter("test:blocked", 5, 62_000).pause(10 * 60_000);
+    await a.callLimiter("test:blocked", 5, 62_000, 1_000).pause(10 * 60_000);
     const refused = await b.claimCall("test:blocked", 5, 62_000);
     expect(refused.granted).toBe(false);
     // The window alone would have granted it: the wait is the block's.
@@ -120,7 +120,7 @@ describe("shared call windows", () => {
           // Our window is wider than the account's here, so the account's 429 is what holds calls back.
           requestsPerMinute: 100,
           rateLimitRetries: 0,
-          limiters: (key, limit, windowMs) => limits.callLimiter(key, limit, windowMs),
+          limiters: (key, limit, windowMs, sendWithinMs) => limits.callLimiter(key, limit, windowMs, sendWithinMs),
         });
       await clientOf(a).llmText({ system: "s", user: "first rationale", maxTokens: 40 });
       await expect(clientOf(a).llmText({ system: "s", user: "second rationale", maxTokens: 40 })).rejects.toBeInstanceOf(RateLimited);
@@ -141,7 +141,7 @@ describe("shared call windows", () => {
         apiKey: "sk-live-shared-window-secret",
         model: "gpt-4o-mini",
         requestsPerMinute: 100,
-        limiters: (key, limit, windowMs) => limits.callLimiter(key, limit, windowMs),
+        limiters: (key, limit, windowMs, sendWithinMs) => limits.callLimiter(key, limit, windowMs, sendWithinMs),
       });
       await llm.llmText({ system: "s", user: "a short rationale please", maxTokens: 40 });
       const { rows } = await owner.query<{ key: string; grants: Date[] }>("SELECT key, grants FROM rate_limits WHERE key LIKE 'llm:%'");
@@ -156,6 +156,73 @@ describe("shared call windows", () => {
       "SELECT has_table_privilege('nexius_app', 'rate_limits', 'SELECT') AS can, relforcerowsecurity AS forced FROM pg_class WHERE relname = 'rate_limits'",
     );
     expect(rights[0]).toEqual({ can: false, forced: true });
+  });
+});
+
+describe("a slot its worker was slow to use", () => {
+  it("is not used: a call sent late on it would land in the vendor's next window, over its limit", async () => {
+    // Virtual time shared by the client and the simulator; the worker is held up for 1.5 s
+    // between the grant of its first slot and its request, as a worker short of CPU is.
+    let now = Date.parse("2026-12-06T00:00:00Z");
+    const clock: Clock = { now: () => now, sleep: async (ms) => void (now += ms) };
+    const holdUps = [1_500];
+    const sim = await startLlmSimulator({ apiKey: "sk-slow-worker", rpm: 3, now: () => now });
+    try {
+      const llm = createLlmClient({
+        baseUrl: `${sim.url}/v1`,
+        apiKey: "sk-slow-worker",
+        model: "gpt-4o-mini",
+        requestsPerMinute: 3,
+        rateLimitRetries: 0,
+        clock,
+        limiters: (key, limit, windowMs, sendWithinMs) => {
+          const limiter = inProcessLimiters(clock)(key, limit, windowMs, sendWithinMs);
+          return {
+            ...limiter,
+            take: async () => {
+              const slot = await limiter.take();
+              now += holdUps.shift() ?? 0;
+              return slot;
+            },
+          };
+        },
+      });
+      const sent: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        await llm.llmText({ system: "s", user: `rationale number ${i}`, maxTokens: 40 });
+        sent.push(now);
+      }
+      expect(sim.stats.limitBreaches).toBe(0);
+      expect(busiestWindow(sent, 60_000)).toBeLessThanOrEqual(3);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it("is judged by the database's clock: a claim that waited for a connection is fresh, one whose answer waited is not", async () => {
+    const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: process.env.DATABASE_URL!, max: 2 }) });
+    processes.push(client);
+    const delays = { beforeClaim: 0, afterAnswer: 0 };
+    const slowProcess: LimitsDb = {
+      $queryRaw: ((query: TemplateStringsArray, ...values: unknown[]) =>
+        (async () => {
+          await systemClock.sleep(delays.beforeClaim);
+          const rows: unknown = await client.$queryRaw(query, ...values);
+          await systemClock.sleep(delays.afterAnswer);
+          return rows;
+        })()) as LimitsDb["$queryRaw"],
+      $executeRaw: client.$executeRaw.bind(client),
+    };
+    const limiter = createSharedLimits(slowProcess).callLimiter("test:slow-worker", 100, 61_000, 1_000);
+    // The process's first claims (one of them connecting) tell it how the two clocks stand.
+    await client.$queryRaw`SELECT 1`;
+    for (let i = 0; i < 3; i++) await limiter.take();
+    expect((await limiter.take()).fresh()).toBe(true);
+    delays.beforeClaim = 2_500;
+    expect((await limiter.take()).fresh()).toBe(true);
+    delays.beforeClaim = 0;
+    delays.afterAnswer = 2_500;
+    expect((await limiter.take()).fresh()).toBe(false);
   });
 });
 

@@ -52,6 +52,16 @@ function stepRow(event: StepEvent) {
   };
 }
 
+/** An INSERT of step events (at least one), to end a statement that does the step's other writes in CTEs. */
+export function stepEventsInsert(events: ReadonlyArray<StepEvent>): Prisma.Sql {
+  const rows = events.map((event) => {
+    const row = stepRow(event);
+    return Prisma.sql`(${row.runId}::uuid, ${row.uen}, ${row.stage}, ${row.event}, ${row.status}, ${row.tool}, ${row.durationMs}::int,
+      ${JSON.stringify(row.args)}::jsonb, ${row.message})`;
+  });
+  return Prisma.sql`INSERT INTO run_event_logs (run_id, uen, stage, event, status, tool, duration_ms, args, message) VALUES ${Prisma.join(rows)}`;
+}
+
 export async function logStep(tx: TenantTx, event: StepEvent): Promise<void> {
   await tx.runEventLog.create({ data: stepRow(event) });
 }
@@ -65,12 +75,7 @@ export async function logStep(tx: TenantTx, event: StepEvent): Promise<void> {
  */
 export async function recordCompanySteps(tenantId: string, events: ReadonlyArray<StepEvent & { uen: string }>, moveTo?: string): Promise<void> {
   if (events.length === 0) return;
-  const rows = events.map((event) => {
-    const row = stepRow(event);
-    return Prisma.sql`(${row.runId}::uuid, ${row.uen}, ${row.stage}, ${row.event}, ${row.status}, ${row.tool}, ${row.durationMs}::int,
-      ${JSON.stringify(row.args)}::jsonb, ${row.message})`;
-  });
-  const insert = Prisma.sql`INSERT INTO run_event_logs (run_id, uen, stage, event, status, tool, duration_ms, args, message) VALUES ${Prisma.join(rows)}`;
+  const insert = stepEventsInsert(events);
   const { runId, uen } = events[0]!;
   await db.$tenantWrite(tenantId, (tx) =>
     moveTo === undefined

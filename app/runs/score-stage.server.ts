@@ -1,6 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { db } from "~/db.server";
 import { matchesContactTitle } from "~/enrichment/contact-titles.server";
+import { Prisma } from "~/generated/prisma/client";
 import { candidateMatchedBySql } from "~/icp/candidates.server";
 import { rationaleFor } from "~/scoring/rationale.server";
 import { employeeFit, scoreLead, type DomainConfidence, type LeadSignals } from "~/scoring/score";
@@ -8,7 +9,7 @@ import { isoDay } from "~/utils/date-format";
 import { raiseVendorFailureAlert } from "./alerts.server";
 import { leadEngineClients } from "./clients.server";
 import { loadRunContext, type RunContext } from "./run-context.server";
-import { llmUsageDelta, logStep } from "./run-log.server";
+import { llmUsageDelta, stepEventsInsert, type StepEvent } from "./run-log.server";
 import { recordVendorUsage } from "./vendor-calls.server";
 
 /**
@@ -21,7 +22,7 @@ export async function scoreCompanies(tenantId: string, runId: string, uens: stri
   const run = await loadRunContext(tenantId, runId);
   let settled = 0;
   for (const uen of uens) {
-    const claimed = await db.$withTenant(tenantId, (tx) =>
+    const claimed = await db.$tenantWrite(tenantId, (tx) =>
       tx.runCompany.updateMany({
         where: { runId, uen, status: { in: ["running", "awaiting_verification"] } },
         data: { stage: "score", updatedAt: new Date() },
@@ -40,18 +41,15 @@ async function scoreOne(run: RunContext, uen: string) {
   const signals = await signalsFor(run, uen);
   const fit = employeeFit(signals.icp.employeeRange, signals.enrichment.headcountEstimate);
   if (fit === "out_of_range") {
-    await db.$withTenant(tenantId, async (tx) => {
-      await tx.runCompany.updateMany({ where: { runId, uen }, data: { status: "done", stage: "filtered", finishedAt: new Date(), updatedAt: new Date() } });
-      await logStep(tx, {
-        runId,
-        uen,
-        stage: "score",
-        event: "filtered",
-        status: "skipped",
-        durationMs: performance.now() - started,
-        args: { headcount: signals.enrichment.headcountEstimate, range: signals.icp.employeeRange },
-        message: "outside the ICP's employee range",
-      });
+    await settleCompany(run, uen, "filtered", {
+      runId,
+      uen,
+      stage: "score",
+      event: "filtered",
+      status: "skipped",
+      durationMs: performance.now() - started,
+      args: { headcount: signals.enrichment.headcountEstimate, range: signals.icp.employeeRange },
+      message: "outside the ICP's employee range",
     });
     return;
   }
@@ -63,19 +61,18 @@ async function scoreOne(run: RunContext, uen: string) {
     await recordVendorUsage(run, "llm", { ...llmUsageDelta(rationale.tokens), errors: 1 });
     await raiseVendorFailureAlert(tenantId, runId, "llm", rationale.errorName);
   }
-  await db.$withTenant(tenantId, async (tx) => {
-    const row = {
-      score: result.score,
-      bucket: result.bucket,
-      breakdown: result.breakdown as object,
-      rationale: rationale.text,
-      rationaleSource: rationale.source,
-      contactWeight: result.contactWeight,
-      verifiedContacts: signals.contacts.verifiedEmails,
-    };
-    await tx.leadScore.upsert({ where: { tenantId_runId_uen: { tenantId, runId, uen } }, create: { tenantId, runId, uen, ...row }, update: row });
-    await tx.runCompany.updateMany({ where: { runId, uen }, data: { status: "done", stage: "done", finishedAt: new Date(), updatedAt: new Date() } });
-    await logStep(tx, {
+  const score = Prisma.sql`
+    INSERT INTO lead_scores (run_id, uen, score, bucket, breakdown, rationale, rationale_source, contact_weight, verified_contacts)
+    VALUES (${runId}::uuid, ${uen}, ${result.score}::float8, ${result.bucket}, ${JSON.stringify(result.breakdown)}::jsonb, ${rationale.text},
+      ${rationale.source}, ${result.contactWeight}::float8, ${signals.contacts.verifiedEmails}::int)
+    ON CONFLICT (tenant_id, run_id, uen) DO UPDATE SET score = EXCLUDED.score, bucket = EXCLUDED.bucket, breakdown = EXCLUDED.breakdown,
+      rationale = EXCLUDED.rationale, rationale_source = EXCLUDED.rationale_source, contact_weight = EXCLUDED.contact_weight,
+      verified_contacts = EXCLUDED.verified_contacts`;
+  await settleCompany(
+    run,
+    uen,
+    "done",
+    {
       runId,
       uen,
       stage: "score",
@@ -83,24 +80,71 @@ async function scoreOne(run: RunContext, uen: string) {
       status: "ok",
       durationMs: performance.now() - started,
       args: { score: result.score, bucket: result.bucket, rationale: rationale.source },
-    });
-  });
+    },
+    score,
+  );
 }
 
-/** Reads what the score needs about one company from the registry, the candidate set and its enrichment. */
+/**
+ * A company's last writes as one statement through `$tenantWrite`: its score
+ * (when it has one), its done status and its step event. Every company makes
+ * them, and as a transaction they were three statements and a COMMIT, each a
+ * round trip and Prisma's work in a worker that is short of CPU.
+ */
+async function settleCompany(run: RunContext, uen: string, stage: "done" | "filtered", event: StepEvent, score?: Prisma.Sql) {
+  await db.$tenantWrite(
+    run.tenantId,
+    (tx) =>
+      tx.$executeRaw`
+      WITH ${score ? Prisma.sql`scored AS (${score}),` : Prisma.empty}
+        settled AS (UPDATE run_companies SET status = 'done', stage = ${stage}, finished_at = now(), updated_at = now()
+          WHERE run_id = ${run.runId}::uuid AND uen = ${uen})
+      ${stepEventsInsert([event])}`,
+  );
+}
+
+type SignalsRow = {
+  matched_by: string | null;
+  domain: string | null;
+  domain_source: string | null;
+  headcount_estimate: number | null;
+  about_text_present: boolean | null;
+  crawl_status: string | null;
+  tavily_used: boolean | null;
+  products_count: number | null;
+  locations: string[] | null;
+  contacts_status: string | null;
+  contact_titles: Array<string | null>;
+  verified_emails: number;
+  unknown_emails: number;
+};
+
+/**
+ * Reads what the score needs about one company from the registry, the
+ * candidate set and its enrichment. The tenant's rows come in one statement:
+ * as four reads in a transaction they cost six round trips and four Prisma
+ * queries a company.
+ */
 async function signalsFor(run: RunContext, uen: string): Promise<LeadSignals> {
   const { tenantId } = run;
   const company = await run.company(uen);
-  const data = await db.$withTenant(tenantId, async (tx) => ({
-    candidate: await tx.$queryRaw<Array<{ matched_by: string }>>(candidateMatchedBySql(uen)),
-    features: await tx.leadFeature.findUnique({ where: { tenantId_uen: { tenantId, uen } } }),
-    contacts: await tx.leadContact.findMany({ where: { uen }, select: { title: true } }),
-    emails: await tx.leadEmail.findMany({ where: { uen }, select: { verificationStatus: true } }),
-  }));
-  const f = data.features;
+  const [data] = await db.$tenantRead(
+    tenantId,
+    (tx) =>
+      tx.$queryRaw<[SignalsRow]>`
+      SELECT (${candidateMatchedBySql(uen)}) AS matched_by,
+        f.domain, f.domain_source, f.headcount_estimate, f.about_text <> '' AS about_text_present, f.crawl_status, f.tavily_used,
+        cardinality(f.products) AS products_count, f.locations, f.contacts_status,
+        ARRAY(SELECT c.title FROM lead_contacts c WHERE c.uen = ${uen}) AS contact_titles,
+        e.verified_emails, e.unknown_emails
+      FROM (SELECT count(*) FILTER (WHERE verification_status = 'verified')::int AS verified_emails,
+              count(*) FILTER (WHERE verification_status IN ('unknown', 'catch_all'))::int AS unknown_emails
+            FROM lead_emails WHERE uen = ${uen}) e
+      LEFT JOIN lead_features f ON f.tenant_id = ${tenantId}::uuid AND f.uen = ${uen}`,
+  );
   const titles = run.rules.contactTitles?.length ? run.rules.contactTitles : leadEngineClients().defaultContactTitles;
-  const domainSource = f?.domainSource ?? "";
-  const confidence: DomainConfidence | null = !f?.domain
+  const domainSource = data.domain_source ?? "";
+  const confidence: DomainConfidence | null = !data.domain
     ? null
     : domainSource.endsWith(":low")
       ? "low"
@@ -110,7 +154,7 @@ async function signalsFor(run: RunContext, uen: string): Promise<LeadSignals> {
   const ssicInclude = run.rules.ssic?.include ?? [];
   return {
     icp: {
-      match: data.candidate[0]?.matched_by === "industry_fallback" ? "industry_only" : "rules",
+      match: data.matched_by === "industry_fallback" ? "industry_only" : "rules",
       ssicMatched: ssicInclude.length ? ssicInclude.some((p) => (company.ssicCode ?? "").startsWith(p)) : null,
       employeeRange: run.rules.employees ?? null,
     },
@@ -121,25 +165,25 @@ async function signalsFor(run: RunContext, uen: string): Promise<LeadSignals> {
     },
     enrichment: {
       domainConfidence: confidence,
-      headcountEstimate: f?.headcountEstimate ?? null,
-      aboutTextPresent: Boolean(f?.aboutText),
-      crawlStatus: (f?.crawlStatus as LeadSignals["enrichment"]["crawlStatus"]) ?? "none",
-      tavilyUsed: f?.tavilyUsed ?? false,
-      productsCount: f?.products.length ?? 0,
-      locationsIncludeSingapore: (f?.locations ?? []).some((l) => /singapore/i.test(l)),
+      headcountEstimate: data.headcount_estimate,
+      aboutTextPresent: data.about_text_present === true,
+      crawlStatus: (data.crawl_status as LeadSignals["enrichment"]["crawlStatus"]) ?? "none",
+      tavilyUsed: data.tavily_used ?? false,
+      productsCount: data.products_count ?? 0,
+      locationsIncludeSingapore: (data.locations ?? []).some((l) => /singapore/i.test(l)),
     },
     contacts: {
       vendor:
-        f?.contactsStatus === "ok"
+        data.contacts_status === "ok"
           ? "available"
-          : f?.contactsStatus === "quota" || f?.contactsStatus === "cap_reached"
+          : data.contacts_status === "quota" || data.contacts_status === "cap_reached"
             ? "quota"
-            : f?.contactsStatus === "disabled"
+            : data.contacts_status === "disabled"
               ? "disabled"
               : "error",
-      roleQualified: data.contacts.filter((c) => titles.some((wanted) => matchesContactTitle(c.title, wanted))).length,
-      verifiedEmails: data.emails.filter((e) => e.verificationStatus === "verified").length,
-      unknownEmails: data.emails.filter((e) => e.verificationStatus === "unknown" || e.verificationStatus === "catch_all").length,
+      roleQualified: data.contact_titles.filter((title) => titles.some((wanted) => matchesContactTitle(title, wanted))).length,
+      verifiedEmails: data.verified_emails,
+      unknownEmails: data.unknown_emails,
     },
     asOf: run.runDate,
   };

@@ -5,10 +5,14 @@ import { startWorker } from "../../app/jobs/worker.server";
  * would run it: its own job queue connections, pools and vendor clients,
  * sharing only Postgres with the others. Configured by the environment the
  * bench passes down (WORKER_CONCURRENCY, DB_POOL_SIZE… as a deployment's);
- * stops on SIGTERM.
+ * stops on SIGTERM, printing the CPU seconds it used.
  */
 const worker = await startWorker({ pollInterval: 100, crontabFile: null });
 process.stdout.write(`worker ${worker.workerId} ready\n`);
 process.on("SIGTERM", () => {
-  void worker.stop().then(() => process.exit(0));
+  void worker.stop().then(() => {
+    // The CPU this worker used, for the bench's CPU per company.
+    const { user, system } = process.cpuUsage();
+    process.stdout.write(`${JSON.stringify({ cpu_s: (user + system) / 1e6 })}\n`, () => process.exit(0));
+  });
 });

@@ -11,6 +11,7 @@ import { type RunMetrics } from "../../app/runs/metrics";
 import { type ServedRecord } from "../sims/dev-world/service-log";
 import { benchDatabase, round } from "./bench-database";
 import { nightlyBound } from "./nightly-bound";
+import { postmasterPid, treeCpuSeconds } from "./process-cpu";
 
 /**
  * `npm run bench:nightly -- --companies 1000`: one nightly run over N
@@ -31,6 +32,11 @@ import { nightlyBound } from "./nightly-bound";
  * the vendor limits and per-host politeness they share live in Postgres. The
  * JSON adds the vendor-limit breaches the simulators counted (must be 0) and
  * the peak number of Postgres connections, sampled every 250 ms.
+ *
+ * CPU per company: the worker processes' own CPU time (with one worker, this
+ * process's, which also polls the run's progress) and, on the embedded
+ * Postgres, the server's (every backend's) from /proc, from the run's start
+ * to its end, divided by the companies.
  */
 const { values: args } = parseArgs({
   options: {
@@ -148,6 +154,9 @@ await Promise.all(
 const connections = new pg.Client({ connectionString: database.ownerUrl });
 await connections.connect();
 let peakConnections = 0;
+const postgresPid = process.env.BENCH_DATABASE_URL ? null : await postmasterPid(path.resolve(".data/bench-pg"));
+const postgresCpuBefore = postgresPid ? await treeCpuSeconds(postgresPid) : null;
+const cpuBefore = process.cpuUsage();
 const started = performance.now();
 const { runId } = await startRun(tenant.id, { kind: "manual", actor: null, options: { limit: companies } });
 let lastLine = 0;
@@ -175,6 +184,8 @@ for (;;) {
 }
 await connections.end();
 const wall = (performance.now() - started) / 1000;
+const postgresCpuAfter = postgresPid ? await treeCpuSeconds(postgresPid) : null;
+const ownCpu = process.cpuUsage(cpuBefore);
 
 const run = await db.$withTenant(tenant.id, (tx) => tx.run.findUniqueOrThrow({ where: { tenantId_id: { tenantId: tenant.id, id: runId } } }));
 const metrics = run.metrics as RunMetrics;
@@ -189,13 +200,20 @@ const vendorCostUsd = round(
   4,
 );
 await worker?.stop();
-await Promise.all(
+// Each worker process prints its CPU seconds as it stops (its start-up is in them, a second or two).
+const childCpu = await Promise.all(
   children.map((child) => {
-    const exited = new Promise((resolve) => child.on("exit", resolve));
+    let out = "";
+    child.stdout!.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    const exited = new Promise<number>((resolve) =>
+      child.on("exit", () => resolve((JSON.parse(out.match(/\{"cpu_s":[^}]*\}/)?.[0] ?? '{"cpu_s":0}') as { cpu_s: number }).cpu_s)),
+    );
     child.kill("SIGTERM");
     return exited;
   }),
 );
+const workerCpuS = workers === 1 ? (ownCpu.user + ownCpu.system) / 1e6 : childCpu.reduce((sum, s) => sum + s, 0);
+const postgresCpuS = postgresCpuBefore !== null && postgresCpuAfter !== null ? postgresCpuAfter - postgresCpuBefore : null;
 // The simulators count every request that broke a vendor's own limit; the world reports them as it stops.
 world.kill("SIGTERM");
 await worldExited;
@@ -241,6 +259,9 @@ console.log(
 console.log(
   `workers ${workers}, vendor-limit breaches ${JSON.stringify(breaches)}, peak Postgres connections ${peakConnections}, progress polls skipped (no connection within maxWait) ${skippedPolls}`,
 );
+console.log(
+  `CPU: workers ${round(workerCpuS, 1)} s (${round((workerCpuS * 1000) / metrics.companies, 1)} ms a company), Postgres ${postgresCpuS === null ? "-" : `${round(postgresCpuS, 1)} s (${round((postgresCpuS * 1000) / metrics.companies, 1)} ms a company)`}`,
+);
 console.log(`load average (1/5/15 min): before ${loadBefore.map((l) => round(l, 2)).join(" ")}, after ${loadAfter.map((l) => round(l, 2)).join(" ")}`);
 
 console.log(
@@ -255,6 +276,10 @@ console.log(
     slot_floor_s: round(slotFloor, 1),
     vendor_violations: vendorViolations,
     peak_connections: peakConnections,
+    worker_cpu_s: round(workerCpuS, 1),
+    worker_cpu_ms_per_company: round((workerCpuS * 1000) / metrics.companies, 1),
+    postgres_cpu_s: postgresCpuS === null ? null : round(postgresCpuS, 1),
+    postgres_cpu_ms_per_company: postgresCpuS === null ? null : round((postgresCpuS * 1000) / metrics.companies, 1),
     concurrency,
     db_pool_size: settings.DB_POOL_SIZE,
     crawl_concurrency: settings.CRAWL_CONCURRENCY,

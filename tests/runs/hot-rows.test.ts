@@ -5,12 +5,15 @@ import { enqueue } from "~/jobs/enqueue.server";
 import { dailyCapGuard } from "~/runs/caps.server";
 import { scheduleVerification, settle } from "~/runs/company-job.server";
 import { stepRecorder } from "~/runs/enrichment-step.server";
+import { loadRunContext } from "~/runs/run-context.server";
+import { scoreCompanies } from "~/runs/score-stage.server";
 import { recordVendorUsage } from "~/runs/vendor-calls.server";
 import { rationaleFor } from "~/scoring/rationale.server";
-import { scoreLead } from "~/scoring/score";
+import { scoreLead, type LeadSignals } from "~/scoring/score";
 import { reserveTokens, settleTokens, tokenBudgetStatus } from "~/scoring/token-budget.server";
 import { createLlmClient } from "~/vendors/llm.server";
 import { startLlmSimulator } from "../sims/vendors/llm-sim";
+import { seedRegistryCompanies } from "../support/lead-fixtures";
 import { TYPICAL_LEAD_SIGNALS } from "../support/lead-signals";
 
 /**
@@ -181,6 +184,102 @@ describe("hot rows are written without a round trip under lock", () => {
     const finalizers = await platformDb.$queryRaw<Array<{ n: number }>>`
       SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE key = ${`run:${run.id}:finalize`}`;
     expect(finalizers[0]!.n).toBe(1);
+  });
+
+  it("a company is scored and settled without a COMMIT from the process, from its own rows only", async () => {
+    const tenantId = await newTenant("hot-score");
+    const other = await newTenant("hot-score-other");
+    const [kept, tooBig] = await seedRegistryCompanies(2, 61);
+    const rules = { employees: { min: 10, max: 200 }, contactTitles: ["CTO", "Head of Sales"], ssic: { include: ["620"] } };
+    const runIn = (tenant: string) =>
+      db.$withTenant(tenant, async (tx) => {
+        await tx.icpRule.create({ data: { version: 1, rules } });
+        const run = await tx.run.create({ data: { kind: "manual", status: "running", runDate: new Date("2026-12-18"), targetCount: 2, icpVersion: 1 } });
+        await tx.runCompany.createMany({ data: [kept!, tooBig!].map((uen) => ({ runId: run.id, uen, status: "running", stage: "merge" })) });
+        return run.id;
+      });
+    const runId = await runIn(tenantId);
+    await db.$withTenant(tenantId, async (tx) => {
+      await tx.leadFeature.createMany({
+        data: [
+          {
+            uen: kept!,
+            domain: "kept.example.sg",
+            domainSource: "tavily_search",
+            crawlStatus: "ok",
+            aboutText: "We build software.",
+            headcountEstimate: 40,
+            products: ["Ledger", "Payroll", "Rostering"],
+            locations: ["Singapore", "Kuala Lumpur"],
+            contactsStatus: "ok",
+          },
+          { uen: tooBig!, domain: "big.example.sg", domainSource: "crawler", crawlStatus: "ok", headcountEstimate: 900, contactsStatus: "ok" },
+        ],
+      });
+      await tx.leadContact.createMany({
+        data: ["CTO", "Head of Sales", "Office Manager", null].map((title, i) => ({
+          uen: kept!,
+          fullName: `Person ${i}`,
+          title,
+          linkedinUrl: `https://www.linkedin.com/in/kept-${i}`,
+          source: "apify",
+        })),
+      });
+      await tx.leadEmail.createMany({
+        data: ["verified", "verified", "unknown", "catch_all", "invalid"].map((verificationStatus, i) => ({
+          uen: kept!,
+          email: `p${i}@kept.example.sg`,
+          source: "pattern",
+          verificationStatus,
+        })),
+      });
+    });
+    // Another tenant's rows for the same company must not count.
+    const otherRun = await runIn(other);
+    await db.$withTenant(other, async (tx) => {
+      await tx.leadContact.create({
+        data: { uen: kept!, fullName: "Not ours", title: "CTO", linkedinUrl: "https://www.linkedin.com/in/not-ours", source: "apify" },
+      });
+      await tx.leadEmail.create({ data: { uen: kept!, email: "x@kept.example.sg", source: "pattern", verificationStatus: "verified" } });
+    });
+    expect(otherRun).not.toBe(runId);
+    // The run's context is read once per run and kept; what is measured is each company's own work.
+    await loadRunContext(tenantId, runId);
+
+    expect(await finishesWithoutCommit(() => scoreCompanies(tenantId, runId, [kept!, tooBig!]))).toBe(2);
+
+    const expected: LeadSignals = {
+      icp: { match: "rules", ssicMatched: true, employeeRange: { min: 10, max: 200 } },
+      registry: { status: "Live Company", entityType: "Local Company", incorporatedOn: "2010-01-01" },
+      enrichment: {
+        domainConfidence: "medium",
+        headcountEstimate: 40,
+        aboutTextPresent: true,
+        crawlStatus: "ok",
+        tavilyUsed: false,
+        productsCount: 3,
+        locationsIncludeSingapore: true,
+      },
+      contacts: { vendor: "available", roleQualified: 2, verifiedEmails: 2, unknownEmails: 2 },
+      asOf: "2026-12-18",
+    };
+    const result = scoreLead(expected, undefined);
+    const stored = await db.$withTenant(tenantId, async (tx) => ({
+      scores: await tx.leadScore.findMany({ where: { runId } }),
+      companies: await tx.runCompany.findMany({ where: { runId }, orderBy: { uen: "asc" }, select: { uen: true, status: true, stage: true } }),
+      events: await tx.runEventLog.findMany({ where: { runId, stage: "score" }, orderBy: { uen: "asc" }, select: { uen: true, event: true, status: true } }),
+    }));
+    expect(stored.scores).toHaveLength(1);
+    expect(stored.scores[0]).toMatchObject({ uen: kept, score: result.score, bucket: result.bucket, verifiedContacts: 2, rationaleSource: "template" });
+    expect(stored.scores[0]!.breakdown).toEqual(JSON.parse(JSON.stringify(result.breakdown)));
+    expect(stored.companies).toEqual([
+      { uen: kept, status: "done", stage: "done" },
+      { uen: tooBig, status: "done", stage: "filtered" },
+    ]);
+    expect(stored.events).toEqual([
+      { uen: kept, event: "scored", status: "ok" },
+      { uen: tooBig, event: "filtered", status: "skipped" },
+    ]);
   });
 
   it("a tenant write sees only its tenant's rows", async () => {

@@ -45,27 +45,37 @@ export async function queueEmails(
     { freeMail: freeMailPolicy(run.rules.freeMail), suppression: run.suppression },
   );
   const sourceOf = new Map(candidates.map((c) => [c.email.toLowerCase(), c.source]));
-  let pending = 0;
-  for (const kept of policy.kept) {
-    const cached = await tx.emailVerification.findUnique({ where: { tenantId_email: { tenantId, email: kept.email } } });
-    const fresh = isFreshVerification(cached, now);
-    if (!fresh) pending++;
-    const data = {
-      contactId: input.contactIds.get(kept.email) ?? null,
-      source: sourceOf.get(kept.email) ?? "website",
-      verificationStatus: fresh ? cached!.status : "pending",
-      subStatus: fresh ? cached!.subStatus : null,
-      verifiedAt: fresh ? cached!.checkedAt : null,
-      updatedAt: now,
+  // One read of the cached verifications and one write of the addresses, whatever their number: inside the
+  // company's transaction every round trip holds a pool connection while a busy worker gets round to the next.
+  const emails = [...new Set(policy.kept.map((kept) => kept.email))];
+  const cached = new Map(emails.length ? (await tx.emailVerification.findMany({ where: { tenantId, email: { in: emails } } })).map((v) => [v.email, v]) : []);
+  const rows = emails.map((email) => {
+    const verification = cached.get(email) ?? null;
+    const fresh = isFreshVerification(verification, now);
+    return {
+      email,
+      fresh,
+      contactId: input.contactIds.get(email) ?? null,
+      source: sourceOf.get(email) ?? "website",
+      status: fresh ? verification!.status : "pending",
+      subStatus: fresh ? verification!.subStatus : null,
+      verifiedAt: fresh ? verification!.checkedAt.toISOString() : null,
     };
-    await tx.leadEmail.upsert({
-      where: { tenantId_uen_email: { tenantId, uen, email: kept.email } },
-      create: { tenantId, uen, email: kept.email, ...data },
-      update: data,
-    });
+  });
+  if (rows.length > 0) {
+    await tx.$executeRaw`
+      INSERT INTO lead_emails (tenant_id, uen, email, contact_id, source, verification_status, sub_status, verified_at, updated_at)
+      SELECT ${tenantId}::uuid, ${uen}, r.email, r.contact_id, r.source, r.status, r.sub_status, r.verified_at, ${now}
+      FROM unnest(${rows.map((r) => r.email)}::text[], ${rows.map((r) => r.contactId)}::uuid[], ${rows.map((r) => r.source)}::text[],
+                  ${rows.map((r) => r.status)}::text[], ${rows.map((r) => r.subStatus)}::text[], ${rows.map((r) => r.verifiedAt)}::timestamptz[])
+        AS r(email, contact_id, source, status, sub_status, verified_at)
+      ON CONFLICT (tenant_id, uen, email) DO UPDATE SET contact_id = EXCLUDED.contact_id, source = EXCLUDED.source,
+        verification_status = EXCLUDED.verification_status, sub_status = EXCLUDED.sub_status, verified_at = EXCLUDED.verified_at,
+        updated_at = EXCLUDED.updated_at`;
   }
-  if (policy.kept.length && pending < policy.kept.length) {
-    await addVendorUsage(tx, run.runId, "zerobounce", { cacheHits: policy.kept.length - pending });
+  const pending = rows.filter((r) => !r.fresh).length;
+  if (rows.length && pending < rows.length) {
+    await addVendorUsage(tx, run.runId, "zerobounce", { cacheHits: rows.length - pending });
   }
   return { ...policy, pending };
 }

@@ -5,6 +5,7 @@ import { type CompanyProfile } from "~/enrichment/extract.server";
 import { PROFILE_FIELDS } from "~/enrichment/profile-rules.server";
 import { type ContactFound } from "~/runs/contact-discovery.server";
 import { type CompanyEnrichment } from "~/runs/enrichment-step.server";
+import { queueEmails } from "~/runs/queue-emails.server";
 import { saveEnrichment } from "~/runs/save-enrichment.server";
 import { type WebsitePage } from "~/runs/website-pages.server";
 
@@ -117,5 +118,61 @@ describe("saving a company's findings", () => {
     const updated = await db.$withTenant(tenantId, (tx) => tx.leadContact.findFirstOrThrow({ where: { uen, linkedinUrl: found[0]!.linkedinUrl } }));
     expect(updated).toMatchObject({ title: "CEO", provenance: { source: "apify", at: "2026-12-19T02:00:00.000Z" } });
     expect(await db.$withTenant(tenantId, (tx) => tx.crawlPage.count({ where: { uen } }))).toBe(12);
+  });
+
+  it("queues its addresses with one read of the cached verifications and one write, however many, reusing the fresh ones", async () => {
+    const tenant = await platformDb.tenant.create({ data: { slug: "queue-emails", name: "Queue emails", status: "active" } });
+    const tenantId = tenant.id;
+    const run = await db.$withTenant(tenantId, (tx) =>
+      tx.run.create({ data: { kind: "manual", status: "running", runDate: new Date("2026-12-18"), targetCount: 1 } }),
+    );
+    const uen = "201800022B";
+    const now = new Date("2026-12-18T02:00:00Z");
+    const e = { run: { tenantId, runId: run.id, rules: {}, suppression: { emails: [], domains: [] } }, uen, now } as unknown as CompanyEnrichment;
+    const daysAgo = (days: number) => new Date(now.getTime() - days * 86_400_000);
+    await db.$withTenant(tenantId, (tx) =>
+      tx.emailVerification.createMany({
+        data: [
+          { email: "fresh@acme.example.sg", status: "verified", subStatus: "ok", checkedAt: daysAgo(3) },
+          { email: "stale@acme.example.sg", status: "verified", checkedAt: daysAgo(120) },
+          { email: "unsure@acme.example.sg", status: "unknown", checkedAt: daysAgo(1) },
+        ],
+      }),
+    );
+    const contact = await db.$withTenant(tenantId, (tx) =>
+      tx.leadContact.create({ data: { uen, fullName: "Person 1", linkedinUrl: "https://www.linkedin.com/in/person-1", source: "apify" } }),
+    );
+    const contacts = [person(1, "fresh@acme.example.sg"), person(2, "new@acme.example.sg")];
+    const input = {
+      websiteEmails: ["sales@acme.example.sg", "stale@acme.example.sg", "unsure@acme.example.sg"],
+      contacts,
+      contactIds: new Map([["fresh@acme.example.sg", contact.id]]),
+    };
+
+    const { result, sent } = await statementsOf(() => db.$withTenant(tenantId, (tx) => queueEmails(tx, e, input)));
+    // The cache read, the addresses, and the run's ZeroBounce cache hit.
+    expect(sent.filter((text) => /^(SELECT|INSERT|UPDATE)/i.test(text))).toHaveLength(3);
+    expect(result.pending).toBe(4);
+
+    const stored = await db.$withTenant(tenantId, (tx) =>
+      tx.leadEmail.findMany({
+        where: { uen },
+        orderBy: { email: "asc" },
+        select: { email: true, contactId: true, source: true, verificationStatus: true, subStatus: true, verifiedAt: true },
+      }),
+    );
+    expect(stored).toEqual([
+      { email: "fresh@acme.example.sg", contactId: contact.id, source: "apify", verificationStatus: "verified", subStatus: "ok", verifiedAt: daysAgo(3) },
+      { email: "new@acme.example.sg", contactId: null, source: "apify", verificationStatus: "pending", subStatus: null, verifiedAt: null },
+      { email: "sales@acme.example.sg", contactId: null, source: "website", verificationStatus: "pending", subStatus: null, verifiedAt: null },
+      { email: "stale@acme.example.sg", contactId: null, source: "website", verificationStatus: "pending", subStatus: null, verifiedAt: null },
+      { email: "unsure@acme.example.sg", contactId: null, source: "website", verificationStatus: "pending", subStatus: null, verifiedAt: null },
+    ]);
+    const usage = await db.$withTenant(tenantId, (tx) => tx.runVendorUsage.findMany({ where: { runId: run.id }, select: { vendor: true, cacheHits: true } }));
+    expect(usage).toEqual([{ vendor: "zerobounce", cacheHits: 1 }]);
+
+    // Queued again (a repeated job): the same rows, updated in place.
+    await db.$withTenant(tenantId, (tx) => queueEmails(tx, e, input));
+    expect(await db.$withTenant(tenantId, (tx) => tx.leadEmail.count({ where: { uen } }))).toBe(5);
   });
 });

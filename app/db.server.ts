@@ -63,24 +63,20 @@ async function refuseBatchedRead(): Promise<never> {
  * The client a tenant read's `fn` is given: the plain client with each
  * model's findUnique refused. Not a `$extends` client: with any extension,
  * Prisma walks every row of every result looking for result extensions, which
- * costs a read of 50 rows as much as the tenant setting does.
+ * costs a read of 50 rows as much as the tenant setting does. The proxies'
+ * targets are empty objects, not Prisma's own proxies: after every trap a
+ * proxy asks its target for the property's descriptor, and Prisma's client
+ * and models answer that through traps of their own on every property read.
  */
 function tenantReadClient(base: PrismaClient): TenantTx {
-  const client = base as unknown as Record<string, unknown>;
-  const models = new Map<string, unknown>();
+  const client = base as unknown as Record<string | symbol, unknown>;
+  const models = new Map<string, object>();
   for (const name of Object.values(Prisma.ModelName)) {
     const key = name.charAt(0).toLowerCase() + name.slice(1);
-    const model = client[key] as object;
-    models.set(
-      key,
-      new Proxy(model, {
-        get: (target, action) => (action === "findUnique" || action === "findUniqueOrThrow" ? refuseBatchedRead : Reflect.get(target, action)),
-      }),
-    );
+    const model = client[key] as Record<string | symbol, unknown>;
+    models.set(key, new Proxy({}, { get: (_, action) => (action === "findUnique" || action === "findUniqueOrThrow" ? refuseBatchedRead : model[action]) }));
   }
-  return new Proxy(client, {
-    get: (target, property) => (typeof property === "string" && models.get(property)) || Reflect.get(target, property),
-  }) as unknown as TenantTx;
+  return new Proxy({}, { get: (_, property) => (typeof property === "string" && models.get(property)) || client[property] }) as TenantTx;
 }
 
 /**
@@ -106,6 +102,19 @@ function createAppClient(connectionString: string, max: number, poolName?: strin
   const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   const base = new PrismaClient({ adapter });
   const reader = tenantReadClient(base);
+  /**
+   * `$tenantRead` and `$tenantWrite`: not async functions, whose own promise
+   * and the await of Prisma's would each cost the read another turn of the
+   * microtask queue; a bad tenant id is still a rejection, not a throw.
+   */
+  function tenantStatement<T>(tenantId: string, actor: TenantScopeOptions["actor"], fn: (tx: TenantTx) => Promise<T>): Promise<T> {
+    try {
+      assertTenantId(tenantId);
+      return runTenantRead(tenantScope(tenantId, actor), () => fn(reader));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
   return base.$extends({
     name: "tenant-scope",
     client: {
@@ -137,9 +146,8 @@ function createAppClient(connectionString: string, max: number, poolName?: strin
        * which Prisma batches with other callers' outside a transaction: use
        * `findFirst`.
        */
-      async $tenantRead<T>(tenantId: string, fn: (tx: TenantTx) => Promise<T>, options: TenantReadOptions = {}): Promise<T> {
-        assertTenantId(tenantId);
-        return runTenantRead(tenantScope(tenantId, options.actor), () => fn(reader));
+      $tenantRead<T>(tenantId: string, fn: (tx: TenantTx) => Promise<T>, options: TenantReadOptions = {}): Promise<T> {
+        return tenantStatement(tenantId, options.actor, fn);
       },
 
       /**
@@ -150,9 +158,8 @@ function createAppClient(connectionString: string, max: number, poolName?: strin
        * server runs the statement, not until a COMMIT that a process short
        * of CPU sends a round trip later while every other writer waits.
        */
-      async $tenantWrite<T>(tenantId: string, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
-        assertTenantId(tenantId);
-        return runTenantRead(tenantScope(tenantId, undefined), () => fn(reader));
+      $tenantWrite<T>(tenantId: string, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
+        return tenantStatement(tenantId, undefined, fn);
       },
     },
   });

@@ -126,8 +126,12 @@ const tenantReads = new AsyncLocalStorage<TenantRead>();
  * refused with SecondStatementInTenantReadError.
  */
 export function runTenantRead<T>(scope: Statement, fn: () => Promise<T>): Promise<T> {
-  // Awaited inside: a Prisma query starts only when awaited, and must start in the read's context.
-  return tenantReads.run({ scope, sent: false }, async () => await fn());
+  // Its `then` called inside: a Prisma query starts only then, and must start in the read's context.
+  return tenantReads.run({ scope, sent: false }, () => fn().then(started));
+}
+
+function started<T>(value: T): T {
+  return value;
 }
 
 /**
@@ -187,7 +191,8 @@ export class PipelinedQuery extends pg.Query {
     private readonly statements: PreludeStatements,
     callback: (err: Error | null, result?: pg.QueryResult) => void,
   ) {
-    super({ ...config, callback } as pg.QueryConfig);
+    // pg copies the config and sets the callback on the copy; its typings want the callback of a Submittable.
+    super(config, undefined, callback as unknown as ConstructorParameters<typeof pg.Query>[2]);
     this.preludeLeft = prelude.length;
     // The pipeline needs the extended protocol even for a statement without parameters.
     (this as unknown as { queryMode: string }).queryMode = "extended";

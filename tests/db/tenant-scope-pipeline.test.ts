@@ -1,7 +1,7 @@
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { SecondStatementInTenantReadError, tenantScopeStatement, transactionSettingSql } from "~/db/tenant-scope-pipeline.server";
-import { BatchedTenantReadError, createScopedClientFor, platformDb, type AppDb } from "~/db.server";
+import { BatchedTenantReadError, createScopedClientFor, InvalidTenantIdError, platformDb, type AppDb } from "~/db.server";
 import { Prisma } from "~/generated/prisma/client";
 import { withStatementTimeout } from "~/http/statement-timeout.server";
 import { withLogContext } from "~/logger.server";
@@ -106,6 +106,16 @@ describe("a single-statement tenant read", () => {
     ).rejects.toThrow();
     expect(await platformDb.auditLog.count({ where: { action: "pipe.test" } })).toBe(0);
     expect((await settingAndBackend()).tenant ?? "").toBe("");
+  });
+
+  it("answers a tenant id that is not one with a rejection, before anything runs", async () => {
+    const fn = vi.fn(async () => 1);
+    // Called outside `expect`: a throw instead of a rejected promise fails the test here.
+    const read = single.$tenantRead("not-a-tenant", fn);
+    const write = single.$tenantWrite("", fn);
+    await expect(read).rejects.toThrow(InvalidTenantIdError);
+    await expect(write).rejects.toThrow(InvalidTenantIdError);
+    expect(fn).not.toHaveBeenCalled();
   });
 
   it("refuses a second statement instead of running it outside the tenant's transaction", async () => {

@@ -11,6 +11,7 @@ import { type RunMetrics } from "../../app/runs/metrics";
 import { type ServedRecord } from "../sims/dev-world/service-log";
 import { benchDatabase, round } from "./bench-database";
 import { nightlyBound } from "./nightly-bound";
+import { companyTimeline, printTimeline } from "./nightly-timeline";
 
 /**
  * `npm run bench:nightly -- --companies 1000`: one nightly run over N
@@ -148,6 +149,7 @@ await Promise.all(
 const connections = new pg.Client({ connectionString: database.ownerUrl });
 await connections.connect();
 let peakConnections = 0;
+const cpuBefore = process.cpuUsage();
 const started = performance.now();
 const { runId } = await startRun(tenant.id, { kind: "manual", actor: null, options: { limit: companies } });
 let lastLine = 0;
@@ -175,6 +177,10 @@ for (;;) {
 }
 await connections.end();
 const wall = (performance.now() - started) / 1000;
+// The pipeline's CPU time when it runs in this process: one Node thread cannot go faster than this.
+const cpuUsed = process.cpuUsage(cpuBefore);
+const workerCpuS = workers === 1 ? (cpuUsed.user + cpuUsed.system) / 1e6 : null;
+const timeline = await companyTimeline(database.ownerUrl, runId);
 
 const run = await db.$withTenant(tenant.id, (tx) => tx.run.findUniqueOrThrow({ where: { tenantId_id: { tenantId: tenant.id, id: runId } } }));
 const metrics = run.metrics as RunMetrics;
@@ -241,6 +247,9 @@ console.log(
 console.log(
   `workers ${workers}, vendor-limit breaches ${JSON.stringify(breaches)}, peak Postgres connections ${peakConnections}, progress polls skipped (no connection within maxWait) ${skippedPolls}`,
 );
+printTimeline(timeline);
+if (workerCpuS !== null)
+  console.log(`worker process CPU: ${round(workerCpuS, 1)} s over ${round(wall, 1)} s of wall time (${round(workerCpuS / wall, 2)} of a core)`);
 console.log(`load average (1/5/15 min): before ${loadBefore.map((l) => round(l, 2)).join(" ")}, after ${loadAfter.map((l) => round(l, 2)).join(" ")}`);
 
 console.log(
@@ -259,6 +268,8 @@ console.log(
     db_pool_size: settings.DB_POOL_SIZE,
     crawl_concurrency: settings.CRAWL_CONCURRENCY,
     load_avg: { before: round(loadBefore[0]!, 2), after: round(loadAfter[0]!, 2) },
+    worker_cpu_s: workerCpuS === null ? null : round(workerCpuS, 1),
+    last_start_s: timeline.lastStartS,
     apify_runs: apifyRuns,
     llm_calls: callsOf("llm"),
     llm_tokens: llmTokens,

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { type CrawledPage, type CrawlResult } from "~/crawler/crawl-site.server";
 import { type SourcePage } from "~/enrichment/source-pages.server";
+import { type CompanyDomain } from "./company-domain.server";
 import { siteHost } from "./company-site";
 import { type CompanyEnrichment } from "./enrichment-step.server";
 import { runCrawl } from "./run-crawls.server";
@@ -30,14 +31,16 @@ export type CompanyWebsite = {
  */
 export async function readCompanyWebsite(
   e: CompanyEnrichment,
-  domain: string | null,
+  { domain, home }: Pick<CompanyDomain, "domain" | "home">,
   onCrawled: (pages: readonly WebsitePage[]) => void = () => {},
 ): Promise<CompanyWebsite> {
   const { step, clients, run } = e;
   const crawl = domain
     ? await step("crawl", "crawl", async (note) => {
         const includeCareers = run.options.includeCareers ?? false;
-        const { result: crawled, shared } = runCrawl({ runId: run.runId, domain, includeCareers }, () => clients.crawler.crawl(domain, { includeCareers }));
+        const { result: crawled, shared } = runCrawl({ runId: run.runId, domain, includeCareers }, () =>
+          clients.crawler.crawl(domain, { includeCareers, home }),
+        );
         const result = await crawled;
         note({
           tool: "crawler",

@@ -14,28 +14,39 @@ import { singleton } from "~/singleton.server";
  *
  * Kept per worker process (another process crawls the site itself, still
  * spaced by the shared host gate) for `KEEP_MS` after the crawl ends, so a
- * later run, or a re-enrichment, reads the site again. A crawl that throws is
- * forgotten at once, so a retried job crawls anew.
+ * later run, or a re-enrichment, reads the site again; at most `KEEP_MAX`
+ * ended crawls are kept (the oldest go first), so a large run's pages do not
+ * pile up in memory. A crawl that throws is forgotten at once, so a retried
+ * job crawls anew.
  */
 const KEEP_MS = 15 * 60 * 1000;
+const KEEP_MAX = 500;
+
+/** An entry's keptUntil while its crawl runs: never dropped then. */
+const IN_FLIGHT = Number.POSITIVE_INFINITY;
 
 type Entry = { result: Promise<CrawlResult>; keptUntil: number };
 
 export function runCrawl(
   key: { runId: string; domain: string; includeCareers: boolean },
   crawl: () => Promise<CrawlResult>,
-  now: () => number = Date.now,
 ): { result: Promise<CrawlResult>; shared: boolean } {
   const crawls = singleton("run-crawls", () => new Map<string, Entry>());
-  const at = now();
-  for (const [k, entry] of crawls) if (entry.keptUntil <= at) crawls.delete(k);
+  const now = Date.now();
+  let ended = 0;
+  for (const entry of crawls.values()) if (entry.keptUntil !== IN_FLIGHT) ended += 1;
+  for (const [k, entry] of crawls) {
+    if (entry.keptUntil === IN_FLIGHT || (entry.keptUntil > now && ended <= KEEP_MAX)) continue;
+    crawls.delete(k);
+    ended -= 1;
+  }
   const id = `${key.runId}\u0000${key.domain}\u0000${key.includeCareers}`;
   const existing = crawls.get(id);
   if (existing) return { result: existing.result, shared: true };
-  const entry: Entry = { result: crawl(), keptUntil: Number.POSITIVE_INFINITY };
+  const entry: Entry = { result: crawl(), keptUntil: IN_FLIGHT };
   crawls.set(id, entry);
   entry.result.then(
-    () => (entry.keptUntil = now() + KEEP_MS),
+    () => (entry.keptUntil = Date.now() + KEEP_MS),
     () => crawls.get(id) === entry && crawls.delete(id),
   );
   return { result: entry.result, shared: false };

@@ -11,7 +11,7 @@ import {
   TooManyRedirectsError,
 } from "./errors.server";
 import { extractPageText, type Organization, type PageText } from "./html-text.server";
-import { choosePages, type PageKind } from "./pages.server";
+import { choosePages, sameSite, type PageKind } from "./pages.server";
 import { type Politeness } from "./politeness.server";
 import { type RobotsCache } from "./robots.server";
 import { type SafeFetcher, type SafeFetchResult } from "./safe-fetch.server";
@@ -25,8 +25,17 @@ export type CrawlDeps = {
   now?: () => Date;
 };
 
+/** A homepage as it was read: the answer and its text. */
+export type ReadHomepage = { fetched: SafeFetchResult; text: PageText };
+
 export type CrawlOptions = {
   includeCareers?: boolean;
+  /**
+   * The domain's homepage, read moments ago (by domain discovery): the crawl
+   * starts from it instead of asking the site for it again, which would cost
+   * the site a request and the crawl a politeness gap.
+   */
+  home?: ReadHomepage;
   maxPages: number;
   /** See THIN_MIN_WORDS. */
   thinMinWords?: number;
@@ -146,8 +155,8 @@ export async function crawlSite(domain: string, deps: CrawlDeps, options: CrawlO
       .finally(() => deps.politeness.touch(lastHost));
   };
 
-  let home: { fetched: SafeFetchResult; text: PageText } | undefined;
-  for (const scheme of deps.schemes ?? ["https", "http"]) {
+  let home = options.home && sameSite(new URL(options.home.fetched.finalUrl), new URL(`http://${domain}/`)) ? options.home : undefined;
+  for (const scheme of home ? [] : (deps.schemes ?? ["https", "http"])) {
     const url = `${scheme}://${domain}/`;
     try {
       const fetched = await politeFetch(url);

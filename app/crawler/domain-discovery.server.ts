@@ -1,4 +1,4 @@
-import { classifyFailure, looksParked } from "./crawl-site.server";
+import { classifyFailure, looksParked, type ReadHomepage } from "./crawl-site.server";
 import { CrawlFetchError, DnsError, HttpError } from "./errors.server";
 import { extractPageText, type PageText } from "./html-text.server";
 import { type Politeness } from "./politeness.server";
@@ -222,6 +222,8 @@ export type DiscoveryResult = {
   /** high: the homepage names the company; medium: most of its words; low: a name-shaped .sg domain that could not be read. */
   confidence?: "high" | "medium" | "low";
   homeUrl?: string;
+  /** The found domain's homepage as discovery read it, so the crawl need not ask the site for it again. */
+  home?: ReadHomepage;
   evidence: DiscoveryEvidence[];
 };
 
@@ -245,7 +247,7 @@ export async function discoverDomain(registryName: string, deps: DiscoveryDeps):
       .map((l) => l.label),
   );
   const candidates = candidateDomains(registryName, deps.maxCandidates);
-  let best: { domain: string; score: number; homeUrl: string } | undefined;
+  let best: { domain: string; score: number; homeUrl: string; home: ReadHomepage } | undefined;
   let unreadable: string | undefined;
 
   for (const domain of candidates) {
@@ -258,12 +260,12 @@ export async function discoverDomain(registryName: string, deps: DiscoveryDeps):
       continue;
     }
     if (outcome.kind !== "page") continue;
-    const score = nameMatchScore(registryName, outcome.page);
-    evidence.push({ domain, step: "match", ok: score >= minScore, detail: outcome.page.title.slice(0, 120), score: Math.round(score * 100) / 100 });
-    if (score >= minScore && (!best || score > best.score)) best = { domain, score, homeUrl: outcome.homeUrl };
+    const score = nameMatchScore(registryName, outcome.home.text);
+    evidence.push({ domain, step: "match", ok: score >= minScore, detail: outcome.home.text.title.slice(0, 120), score: Math.round(score * 100) / 100 });
+    if (score >= minScore && (!best || score > best.score)) best = { domain, score, homeUrl: outcome.home.fetched.finalUrl, home: outcome.home };
     if (score >= 0.999) break;
   }
-  if (best) return { domain: best.domain, confidence: best.score >= 0.999 ? "high" : "medium", homeUrl: best.homeUrl, evidence };
+  if (best) return { domain: best.domain, confidence: best.score >= 0.999 ? "high" : "medium", homeUrl: best.homeUrl, home: best.home, evidence };
   if (unreadable) return { domain: unreadable, confidence: "low", evidence };
   return { evidence };
 }
@@ -282,7 +284,7 @@ async function resolvingHost(domain: string, resolver: HostResolver, evidence: D
   return undefined;
 }
 
-type HomepageOutcome = { kind: "page"; page: PageText; homeUrl: string } | { kind: "unreadable" } | { kind: "absent" };
+type HomepageOutcome = { kind: "page"; home: ReadHomepage } | { kind: "unreadable" } | { kind: "absent" };
 
 async function readHomepage(host: string, deps: DiscoveryDeps, evidence: DiscoveryEvidence[], domain: string): Promise<HomepageOutcome> {
   for (const scheme of deps.schemes ?? ["https", "http"]) {
@@ -312,7 +314,7 @@ async function readHomepage(host: string, deps: DiscoveryDeps, evidence: Discove
         )
         .finally(() => deps.politeness.touch(lastHost));
       evidence.push({ domain, step: "fetch", ok: true, detail: fetched.finalUrl });
-      return { kind: "page", page: extractPageText(fetched.body, fetched.finalUrl), homeUrl: fetched.finalUrl };
+      return { kind: "page", home: { fetched, text: extractPageText(fetched.body, fetched.finalUrl) } };
     } catch (error) {
       if (!(error instanceof CrawlFetchError)) throw error;
       const { reason } = classifyFailure(error);

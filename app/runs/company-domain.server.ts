@@ -1,3 +1,4 @@
+import { type ReadHomepage } from "~/crawler/crawl-site.server";
 import { nameMatchScore } from "~/crawler/domain-discovery.server";
 import { APIFY_LINKEDIN_VENDOR, companyLookupInput, DEFAULT_ACTORS } from "~/vendors/apify.server";
 import { dailyCapGuard } from "./caps.server";
@@ -5,8 +6,12 @@ import { couldBeCompanySite, searchHitAsPage, siteHost } from "./company-site";
 import { type CompanyEnrichment } from "./enrichment-step.server";
 import { noteVendorFailure, recordVendorUsage } from "./vendor-calls.server";
 
-/** The company's website domain (null when none was found), where it came from, and the evidence for it. */
-export type CompanyDomain = { domain: string | null; source: string | null; evidence: unknown[] };
+/**
+ * The company's website domain (null when none was found), where it came
+ * from, and the evidence for it; `home` is its homepage when discovery just
+ * read it (the crawl starts from it, see CrawlOptions.home).
+ */
+export type CompanyDomain = { domain: string | null; source: string | null; evidence: unknown[]; home?: ReadHomepage };
 
 /**
  * The domain stage. A domain found before is kept unless the run recrawls;
@@ -24,7 +29,7 @@ export function findCompanyDomain(e: CompanyEnrichment): Promise<CompanyDomain> 
     const found = await clients.crawler.discover(company.name);
     if (found.domain && found.confidence !== "low") {
       note({ tool: "crawler", args: { domain: found.domain, confidence: found.confidence } });
-      return { domain: found.domain, source: `crawler:${found.confidence}`, evidence: found.evidence };
+      return { domain: found.domain, source: `crawler:${found.confidence}`, evidence: found.evidence, home: found.home };
     }
     const searched = await domainFromSearch(e);
     if (searched) {

@@ -44,7 +44,7 @@ export async function enrichCompany(tenantId: string, runId: string, uen: string
   };
 
   const domain = await findCompanyDomain(e);
-  const website = await readCompanyWebsite(e, domain.domain, startLinkedinContacts);
+  const website = await readCompanyWebsite(e, domain, startLinkedinContacts);
   const profile = await extractProfile(e, website.pages);
   const discovered = await withLushaFallback(e, {
     titles,

@@ -1,8 +1,10 @@
 import { createHash } from "node:crypto";
 import { type CrawledPage, type CrawlResult } from "~/crawler/crawl-site.server";
 import { type SourcePage } from "~/enrichment/source-pages.server";
+import { type CompanyDomain } from "./company-domain.server";
 import { siteHost } from "./company-site";
 import { type CompanyEnrichment } from "./enrichment-step.server";
+import { runCrawl } from "./run-crawls.server";
 import { robotsRefusedSite, tavilyExtractUrls } from "./tavily-fallback.server";
 import { noteVendorFailure, recordVendorUsage } from "./vendor-calls.server";
 
@@ -21,24 +23,29 @@ export type CompanyWebsite = {
 /**
  * The crawl, merge and (when needed) Tavily stages (`onCrawled` hears the
  * crawled pages as soon as the crawl ends): the deterministic crawl
- * of the company's domain, then Tavily when the crawl was blocked, thin or
+ * of the company's domain (shared with the run's other companies of that
+ * domain, see run-crawls), then Tavily when the crawl was blocked, thin or
  * failed. A site whose robots.txt refuses us is not read through Tavily
  * Extract either (it would fetch the pages for us): only search snippets
  * about it are used.
  */
 export async function readCompanyWebsite(
   e: CompanyEnrichment,
-  domain: string | null,
+  { domain, home }: Pick<CompanyDomain, "domain" | "home">,
   onCrawled: (pages: readonly WebsitePage[]) => void = () => {},
 ): Promise<CompanyWebsite> {
   const { step, clients, run } = e;
   const crawl = domain
     ? await step("crawl", "crawl", async (note) => {
-        const result = await clients.crawler.crawl(domain, { includeCareers: run.options.includeCareers ?? false });
+        const includeCareers = run.options.includeCareers ?? false;
+        const { result: crawled, shared } = runCrawl({ runId: run.runId, domain, includeCareers }, () =>
+          clients.crawler.crawl(domain, { includeCareers, home }),
+        );
+        const result = await crawled;
         note({
           tool: "crawler",
           status: result.status === "ok" ? "ok" : result.status === "error" ? "error" : "info",
-          args: { domain: result.domain, pages: result.pages.length, words: result.wordCount, status: result.status },
+          args: { domain: result.domain, pages: result.pages.length, words: result.wordCount, status: result.status, ...(shared ? { shared: true } : {}) },
           message: result.reason,
         });
         return result;

@@ -11,6 +11,7 @@ import { type RunMetrics } from "../../app/runs/metrics";
 import { type ServedRecord } from "../sims/dev-world/service-log";
 import { benchDatabase, round } from "./bench-database";
 import { nightlyBound } from "./nightly-bound";
+import { companyTimeline, printTimeline } from "./nightly-timeline";
 import { postmasterPid, treeCpuSeconds } from "./process-cpu";
 
 /**
@@ -186,6 +187,7 @@ await connections.end();
 const wall = (performance.now() - started) / 1000;
 const postgresCpuAfter = postgresPid ? await treeCpuSeconds(postgresPid) : null;
 const ownCpu = process.cpuUsage(cpuBefore);
+const timeline = await companyTimeline(database.ownerUrl, runId);
 
 const run = await db.$withTenant(tenant.id, (tx) => tx.run.findUniqueOrThrow({ where: { tenantId_id: { tenantId: tenant.id, id: runId } } }));
 const metrics = run.metrics as RunMetrics;
@@ -262,6 +264,7 @@ console.log(
 console.log(
   `CPU: workers ${round(workerCpuS, 1)} s (${round((workerCpuS * 1000) / metrics.companies, 1)} ms a company), Postgres ${postgresCpuS === null ? "-" : `${round(postgresCpuS, 1)} s (${round((postgresCpuS * 1000) / metrics.companies, 1)} ms a company)`}`,
 );
+printTimeline(timeline);
 console.log(`load average (1/5/15 min): before ${loadBefore.map((l) => round(l, 2)).join(" ")}, after ${loadAfter.map((l) => round(l, 2)).join(" ")}`);
 
 console.log(
@@ -284,6 +287,7 @@ console.log(
     db_pool_size: settings.DB_POOL_SIZE,
     crawl_concurrency: settings.CRAWL_CONCURRENCY,
     load_avg: { before: round(loadBefore[0]!, 2), after: round(loadAfter[0]!, 2) },
+    last_start_s: timeline.lastStartS,
     apify_runs: apifyRuns,
     llm_calls: callsOf("llm"),
     llm_tokens: llmTokens,

@@ -58,7 +58,7 @@ describe("a homepage domain discovery read", () => {
       select: { uen: true, domain: true, domainSource: true, crawlStatus: true },
     });
     const discovered = features.filter((f) => f.domainSource?.startsWith("crawler:") && f.crawlStatus === "ok");
-    expect(discovered.length, "companies whose domain discovery read their homepage").toBeGreaterThan(0);
+    expect(discovered.map((f) => f.uen).sort(), "companies whose domain discovery read their homepage").toEqual(companies.map((c) => c.uen).sort());
     for (const f of discovered) {
       const site = companies.find((c) => c.uen === f.uen)!.site!;
       const homepages = world.web.stats.recent.filter((r) => r.at >= since && site.hosts.includes(r.host) && r.path === "/");
@@ -75,7 +75,7 @@ describe("a website two companies of a run share", () => {
     const [owner, sibling] = world.world
       .companies()
       .filter((c) => registry.has(c.uen) && !enriched.has(c.uen) && c.site?.kind === "rich" && !c.site.redirect && c.site.robots.kind === "allow_all");
-    expect(sibling, "two registry companies with a plain, crawlable site").toBeDefined();
+    expect([owner?.site?.kind, sibling?.site?.kind], "two registry companies with a plain, crawlable site").toEqual(["rich", "rich"]);
     const domain = owner!.site!.domain;
     // Their last enrichment found the same website for both (as it does for a group's companies).
     const enrichedAt = new Date("2020-01-01T00:00:00Z");
@@ -95,7 +95,7 @@ describe("a website two companies of a run share", () => {
       select: { uen: true, crawlStatus: true, contentSha256: true },
     });
     expect(features.map((f) => f.crawlStatus)).toEqual(["ok", "ok"]);
-    expect(features[0]!.contentSha256).toBeTruthy();
+    expect(features[0]!.contentSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(features[1]!.contentSha256).toBe(features[0]!.contentSha256);
     const crawls = await app.db.platformDb.runEventLog.findMany({ where: { runId, stage: "crawl" }, select: { uen: true, args: true } });
     expect(crawls.map((c) => (c.args as { shared?: boolean }).shared ?? false).sort()).toEqual([false, true]);

@@ -93,6 +93,13 @@ async function loadsSince(tx: TenantTx, runId: string): Promise<string[] | null>
 /** A first fill cuts the set into blocks of this many UENs; a rewritten block above MAX_BLOCK is split evenly. */
 const BLOCK_SIZE = 240;
 const MAX_BLOCK = 480;
+/**
+ * A fill's blocks (about 4 kB each) are written first into a temporary table,
+ * whose default would compress every one of them (pglz) and the INSERT copy
+ * them compressed: the fill would pay for the compression and every later
+ * read for the decompression. Kept inline uncompressed, as in the blocks table.
+ */
+const BLOCK_TUPLE_TARGET = 8160;
 
 /**
  * The candidate set is stored as blocks (`icp_candidate_blocks`): one row per
@@ -157,7 +164,7 @@ async function applyMatches(tx: TenantTx, tenantId: string, rules: IcpRules, mod
   if (!filled) {
     await tx.$executeRawUnsafe(`DROP TABLE IF EXISTS icp_new_blocks`);
     await tx.$executeRawUnsafe(
-      `CREATE TEMP TABLE icp_new_blocks ON COMMIT DROP AS
+      `CREATE TEMP TABLE icp_new_blocks WITH (toast_tuple_target = ${BLOCK_TUPLE_TARGET}) ON COMMIT DROP AS
        SELECT array_agg(m.uen ORDER BY m.uen) AS uens
        FROM (SELECT s.uen, (row_number() OVER (ORDER BY s.uen) - 1) / ${BLOCK_SIZE} AS block FROM staging_acra_companies s WHERE ${matched.text}) m
        GROUP BY m.block`,

@@ -308,6 +308,12 @@ describe("candidate refresh", () => {
     // A fill cuts the set into blocks of 240 (the last one holds the rest), each starting with its lowest UEN.
     expect(blocks.slice(0, -1).map((b) => b.uens.length)).toEqual(blocks.slice(0, -1).map(() => 240));
     expect(blocks.every((b) => b.uens[0] === b.first_uen)).toBe(true);
+    // Each block (about 4 kB) is stored inline and uncompressed: a lookup decompresses nothing.
+    const { rows: stored } = await owner.query(
+      "SELECT count(*)::int AS blocks, count(pg_column_compression(uens))::int AS compressed FROM icp_candidate_blocks WHERE tenant_id = $1",
+      [tenantF],
+    );
+    expect(stored).toEqual([{ blocks: blocks.length, compressed: 0 }]);
     const all = blocks.flatMap((b) => b.uens);
     expect(all).toEqual([...new Set(all)].sort());
     expect(all).toEqual(await candidateUens(tenantF));

@@ -3,16 +3,22 @@ import pg from "pg";
 import { log, startBenchDatabase } from "./bench-db";
 
 /**
- * `npm run bench:candidates [-- --rows N]`: loads an N-company registry
- * (default 1,000,000, or ROWS), then times one tenant's candidate refresh in
- * three cases against fair baselines: the first fill against
+ * `npm run bench:candidates [-- --rows N --rounds R]`: loads an N-company
+ * registry (default 1,000,000, or ROWS), then times one tenant's candidate
+ * refresh in three cases against fair baselines: the first fill against
  * `CREATE TEMP TABLE … AS SELECT` of the same set (a write, like ours); a
  * refresh with nothing changed; and a refresh after a registry load changed
  * 1 % of the companies, against the plain SELECT of the predicate.
+ * Each case runs R rounds (default 5, or ROUNDS) after one untimed run of
+ * each side; within a round ours and the baseline run back to back through
+ * the same pool and role, each after a CHECKPOINT, taking turns to go first.
+ * The seconds are medians over the rounds, the ratios the medians of each
+ * round's ratio (the two sides of a round share its load).
  * Last stdout line: { seconds, write_baseline_seconds, write_ratio, repeat_seconds, changed_seconds, changed_ratio, … }.
  */
-const { values: args } = parseArgs({ options: { rows: { type: "string" } } });
+const { values: args } = parseArgs({ options: { rows: { type: "string" }, rounds: { type: "string" } } });
 const rows = Number(args.rows ?? process.env.ROWS ?? 1_000_000);
+const rounds = Number(args.rounds ?? process.env.ROUNDS ?? 5);
 const db = await startBenchDatabase("nexius_bench_candidates");
 process.env.DATABASE_URL = db.ownerUrl;
 process.env.APP_DATABASE_URL = db.appUrl;
@@ -25,6 +31,11 @@ const { refreshCandidates } = await import("../../app/icp/candidates.server");
 const { compileIcpPredicate } = await import("../../app/icp/predicate");
 const { db: appDb, platformDb } = await import("../../app/db.server");
 const round = (n: number) => Math.round(n * 1000) / 1000;
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
 
 try {
   log(`loading a ${rows}-company registry`);
@@ -69,54 +80,96 @@ try {
         ),
       { timeout: 600_000 },
     );
-  await select();
-  const plain = await timed(select);
-  log(`plain SELECT: ${plain.result.length} rows in ${plain.seconds.toFixed(2)}s`);
-  await writeBaseline();
-  const write = await timed(writeBaseline);
-  log(`CREATE TEMP TABLE … AS SELECT: ${write.seconds.toFixed(2)}s`);
-
   const refresh = () => refreshCandidates(tenantId, { reason: "bench", floor: 500, asOf });
-  await owner.query("CHECKPOINT");
-  const first = await timed(refresh);
-  log(`first fill: ${first.result.candidateCount} candidates in ${first.seconds.toFixed(2)}s (${round(first.seconds / write.seconds)}× the write)`);
-  const again = await timed(refresh);
-  log(`refresh with nothing changed: ${again.result.added} added, ${again.result.removed} removed in ${again.seconds.toFixed(3)}s`);
+  // Forgets the tenant's set and refresh history, so the next refresh is a first fill again.
+  const forget = async () => {
+    await owner.query("DELETE FROM icp_candidate_blocks WHERE tenant_id = $1", [tenantId]);
+    await owner.query("DELETE FROM icp_candidate_refreshes WHERE tenant_id = $1", [tenantId]);
+  };
+  // Each measurement starts from the same state: no dirty pages left for it to write out.
+  const measured = async <T>(work: () => Promise<T>) => {
+    await owner.query("CHECKPOINT");
+    return timed(work);
+  };
+  /** Runs `ours` and `theirs` once per round, alternating which goes first, so a change in load hits both alike. */
+  const interleaved = async <A, B>(prepare: (round: number) => Promise<void>, ours: () => Promise<A>, theirs: () => Promise<B>) => {
+    const pairs: Array<{ ours: { result: A; seconds: number }; theirs: { result: B; seconds: number } }> = [];
+    for (let round = 0; round < rounds; round++) {
+      await prepare(round);
+      if (round % 2 === 0) {
+        const t = await measured(theirs);
+        pairs.push({ theirs: t, ours: await measured(ours) });
+      } else {
+        const o = await measured(ours);
+        pairs.push({ ours: o, theirs: await measured(theirs) });
+      }
+    }
+    return {
+      last: pairs.at(-1)!.ours.result,
+      ours: median(pairs.map((p) => p.ours.seconds)),
+      theirs: median(pairs.map((p) => p.theirs.seconds)),
+      // Each round's two measurements ran back to back: the median of their ratios is the least sensitive to load.
+      ratio: median(pairs.map((p) => p.ours.seconds / p.theirs.seconds)),
+      rounds: pairs.map((p) => ({ ours: round(p.ours.seconds), theirs: round(p.theirs.seconds) })),
+    };
+  };
 
-  // A registry load that changed 1 % of the companies: every hundredth changes status or industry.
-  const { rows: runs } = await owner.query<{ id: string }>(
-    "INSERT INTO acra_ingestion_runs (source, status, finished_at) VALUES ('bench-1%', 'succeeded', now()) RETURNING id",
-  );
-  const changed = await owner.query(
-    `UPDATE staging_acra_companies SET last_run_id = $1, updated_at = now(),
-       entity_status_description = CASE WHEN entity_status_description = 'Live Company' THEN 'Struck Off' ELSE 'Live Company' END,
-       primary_ssic_code = CASE WHEN hashtext(uen) % 2 = 0 THEN '62011' ELSE primary_ssic_code END
-     WHERE hashtext(uen) % 100 = 0`,
-    [runs[0]!.id],
-  );
-  await owner.query("VACUUM ANALYZE staging_acra_companies");
-  await owner.query("CHECKPOINT");
+  // Both sides warm up alike: one untimed run each over the same registry pages.
   await select();
-  const plainAfter = await timed(select);
-  const afterChange = await timed(refresh);
+  await writeBaseline();
+  await refresh();
+  const fills = await interleaved(forget, refresh, writeBaseline);
   log(
-    `refresh after ${changed.rowCount} companies (1 %) changed: ${afterChange.result.added} added, ${afterChange.result.removed} removed in ` +
-      `${afterChange.seconds.toFixed(2)}s; the plain SELECT now takes ${plainAfter.seconds.toFixed(2)}s`,
+    `first fill: ${fills.last.candidateCount} candidates in ${fills.ours.toFixed(2)}s, CREATE TEMP TABLE … AS SELECT ${fills.theirs.toFixed(2)}s ` +
+      `(medians of ${rounds}; ${round(fills.ratio)}× the write) ${JSON.stringify(fills.rounds)}`,
+  );
+  const repeats: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const again = await measured(refresh);
+    if (again.result.added !== 0 || again.result.removed !== 0) throw new Error(`an unchanged refresh wrote ${JSON.stringify(again.result)}`);
+    repeats.push(again.seconds);
+  }
+  log(`refresh with nothing changed: ${repeats.map((r) => r.toFixed(3)).join(", ")}s`);
+
+  // Each round, a registry load changes another 1 % of the companies: every hundredth changes status or industry.
+  const changedRows: number[] = [];
+  const changeOnePercent = async (slice: number) => {
+    const { rows: runs } = await owner.query<{ id: string }>(
+      "INSERT INTO acra_ingestion_runs (source, status, finished_at) VALUES ('bench-1%', 'succeeded', now()) RETURNING id",
+    );
+    const changed = await owner.query(
+      `UPDATE staging_acra_companies SET last_run_id = $1, updated_at = now(),
+         entity_status_description = CASE WHEN entity_status_description = 'Live Company' THEN 'Struck Off' ELSE 'Live Company' END,
+         primary_ssic_code = CASE WHEN hashtext(uen) % 2 = 0 THEN '62011' ELSE primary_ssic_code END
+       WHERE abs(hashtext(uen) % 100) = $2`,
+      [runs[0]!.id, slice],
+    );
+    changedRows.push(changed.rowCount ?? 0);
+    await owner.query("VACUUM ANALYZE staging_acra_companies");
+    await select();
+  };
+  const changes = await interleaved(changeOnePercent, refresh, select);
+  log(
+    `refresh after ${changedRows.join(", ")} companies (1 %) changed: ${changes.ours.toFixed(2)}s, the plain SELECT ${changes.theirs.toFixed(2)}s ` +
+      `(medians of ${rounds}; ${round(changes.ratio)}×) ${JSON.stringify(changes.rounds)}`,
   );
   await owner.end();
 
   console.log(
     JSON.stringify({
-      seconds: round(first.seconds),
-      write_baseline_seconds: round(write.seconds),
-      write_ratio: round(first.seconds / write.seconds),
-      repeat_seconds: round(again.seconds),
-      changed_seconds: round(afterChange.seconds),
-      select_seconds: round(plainAfter.seconds),
-      changed_ratio: round(afterChange.seconds / plainAfter.seconds),
-      candidates: first.result.candidateCount,
+      seconds: round(fills.ours),
+      write_baseline_seconds: round(fills.theirs),
+      write_ratio: round(fills.ratio),
+      repeat_seconds: round(median(repeats)),
+      changed_seconds: round(changes.ours),
+      select_seconds: round(changes.theirs),
+      changed_ratio: round(changes.ratio),
+      candidates: fills.last.candidateCount,
       registry_rows: rows,
-      changed_rows: changed.rowCount,
+      changed_rows: changedRows[0],
+      rounds,
+      fill_rounds: fills.rounds,
+      changed_rounds: changes.rounds,
     }),
   );
   await appDb.$disconnect();

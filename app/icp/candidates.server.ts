@@ -57,27 +57,34 @@ type Matches = { removed: number; added: number; count: number };
 /** What a refresh was computed from; the same basis gives the same candidates. */
 type Basis = { icpVersion: number | null; registryRunId: string | null; asOf: string | null };
 
-type PreviousRefresh = Basis & { matchedByRules: number; candidateCount: number; hasCandidates: boolean };
+type PreviousRefresh = Basis & { matchedByRules: number; candidateCount: number };
 
 /** Only rules with company ages depend on the day. */
 function asOfDay(rules: IcpRules, asOf: Date): string | null {
   return rules.ageYears?.min !== undefined || rules.ageYears?.max !== undefined ? isoDay(asOf) : null;
 }
 
-/** The last registry load that finished (a running one's changes are picked up by the next refresh). */
-async function registryRun(tx: TenantTx): Promise<string | null> {
-  const [run] = await tx.$queryRaw<Array<{ id: string }>>`
-    SELECT id FROM acra_ingestion_runs WHERE status <> 'running' ORDER BY started_at DESC LIMIT 1`;
-  return run?.id ?? null;
+type Recorded = { registryRunId: string | null; hasBlocks: boolean; previous: PreviousRefresh | null };
+
+/**
+ * In one round trip (each one waits its turn on a busy server): the last
+ * registry load that finished (a running one's changes are picked up by the
+ * next refresh), whether the tenant has blocks, and the last refresh that
+ * did not fail.
+ */
+async function recordedState(tx: TenantTx): Promise<Recorded> {
+  const [row] = await tx.$queryRaw<Array<Omit<Recorded, "previous"> & { previous: PreviousRefresh | null }>>`
+    SELECT (SELECT id FROM acra_ingestion_runs WHERE status <> 'running' ORDER BY started_at DESC LIMIT 1) AS "registryRunId",
+           EXISTS (SELECT 1 FROM icp_candidate_blocks) AS "hasBlocks",
+           (SELECT json_build_object('icpVersion', icp_version, 'registryRunId', registry_run_id, 'asOf', to_char(as_of, 'YYYY-MM-DD'),
+                     'matchedByRules', matched_by_rules, 'candidateCount', candidate_count)
+            FROM icp_candidate_refreshes WHERE status <> 'failed' ORDER BY started_at DESC LIMIT 1) AS previous`;
+  return row!;
 }
 
-async function previousRefresh(tx: TenantTx): Promise<PreviousRefresh | null> {
-  const [row] = await tx.$queryRaw<PreviousRefresh[]>`
-    SELECT icp_version AS "icpVersion", registry_run_id AS "registryRunId", to_char(as_of, 'YYYY-MM-DD') AS "asOf",
-           matched_by_rules AS "matchedByRules", candidate_count AS "candidateCount",
-           EXISTS (SELECT 1 FROM icp_candidate_blocks) AS "hasCandidates"
-    FROM icp_candidate_refreshes WHERE status <> 'failed' ORDER BY started_at DESC LIMIT 1`;
-  return row ?? null;
+async function hasBlocks(tx: TenantTx): Promise<boolean> {
+  const [{ filled }] = await tx.$queryRaw<[{ filled: boolean }]>`SELECT EXISTS (SELECT 1 FROM icp_candidate_blocks) AS filled`;
+  return filled;
 }
 
 /** The loads since `runId` (any outcome: a run that died after its COMMIT still changed rows). */
@@ -158,13 +165,13 @@ const bucketOf = (uen: string) => `coalesce(width_bucket(${uen}, (SELECT firsts 
  * matches are grouped by the existing block they fall in, and only the
  * blocks whose content differs are rewritten.
  */
-async function applyMatches(tx: TenantTx, tenantId: string, rules: IcpRules, mode: PredicateMode, asOf: Date): Promise<Matches> {
-  const [{ filled }] = await tx.$queryRaw<[{ filled: boolean }]>`SELECT EXISTS (SELECT 1 FROM icp_candidate_blocks) AS filled`;
+async function applyMatches(tx: TenantTx, tenantId: string, rules: IcpRules, mode: PredicateMode, asOf: Date, filled: boolean): Promise<Matches> {
   const matched = compileIcpPredicate(rules, { asOf, alias: "s", mode });
   if (!filled) {
-    await tx.$executeRawUnsafe(`DROP TABLE IF EXISTS icp_new_blocks`);
+    // One table per mode: a fill by the rules and one by the fallback may share a transaction, and no DROP costs a round trip.
+    const newBlocks = mode === "rules" ? "icp_new_blocks" : "icp_new_fallback_blocks";
     await tx.$executeRawUnsafe(
-      `CREATE TEMP TABLE icp_new_blocks WITH (toast_tuple_target = ${BLOCK_TUPLE_TARGET}) ON COMMIT DROP AS
+      `CREATE TEMP TABLE ${newBlocks} WITH (toast_tuple_target = ${BLOCK_TUPLE_TARGET}) ON COMMIT DROP AS
        SELECT array_agg(m.uen ORDER BY m.uen) AS uens
        FROM (SELECT s.uen, (row_number() OVER (ORDER BY s.uen) - 1) / ${BLOCK_SIZE} AS block FROM staging_acra_companies s WHERE ${matched.text}) m
        GROUP BY m.block`,
@@ -172,7 +179,7 @@ async function applyMatches(tx: TenantTx, tenantId: string, rules: IcpRules, mod
     );
     const [{ added }] = await tx.$queryRawUnsafe<[{ added: number }]>(
       `WITH written AS (
-         INSERT INTO icp_candidate_blocks (tenant_id, first_uen, uens, matched_by) SELECT $1::uuid, b.uens[1], b.uens, $2::text FROM icp_new_blocks b
+         INSERT INTO icp_candidate_blocks (tenant_id, first_uen, uens, matched_by) SELECT $1::uuid, b.uens[1], b.uens, $2::text FROM ${newBlocks} b
          RETURNING cardinality(uens) AS n)
        SELECT coalesce(sum(n), 0)::int AS added FROM written`,
       tenantId,
@@ -273,9 +280,10 @@ export async function refreshCandidates(tenantId: string, options: RefreshOption
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('icp_candidates:' || ${tenantId}))`;
         const current = await latestIcpVersion(tx);
         const rules = current?.rules ?? defaultIcpRules();
-        const basis: Basis = { icpVersion: current?.version ?? null, registryRunId: await registryRun(tx), asOf: asOfDay(rules, asOf) };
-        const recorded = await previousRefresh(tx);
-        const emptied = recorded !== null && recorded.candidateCount > 0 && !recorded.hasCandidates;
+        const state = await recordedState(tx);
+        const basis: Basis = { icpVersion: current?.version ?? null, registryRunId: state.registryRunId, asOf: asOfDay(rules, asOf) };
+        const recorded = state.previous;
+        const emptied = recorded !== null && recorded.candidateCount > 0 && !state.hasBlocks;
         if (emptied) {
           log().warn(
             { tenantId, candidates: recorded.candidateCount },
@@ -295,18 +303,24 @@ export async function refreshCandidates(tenantId: string, options: RefreshOption
           count = previous.candidateCount;
         } else {
           let byRules: Matches | undefined;
+          // Whether blocks are there now: as read above, unless the loads' changes were just applied.
+          let filled: boolean | undefined = state.hasBlocks;
           const onRules = sameRules && previous.matchedByRules > 0 && previous.matchedByRules === previous.candidateCount;
           if (onRules && previous.registryRunId && basis.registryRunId) {
             const runs = await loadsSince(tx, previous.registryRunId);
-            if (runs) byRules = await applyChangedRows(tx, tenantId, rules, asOf, runs, previous.candidateCount);
+            if (runs) {
+              byRules = await applyChangedRows(tx, tenantId, rules, asOf, runs, previous.candidateCount);
+              filled = undefined;
+            }
             // Loads that emptied the set: the full evaluation decides about the fallback.
             if (byRules?.count === 0) byRules = undefined;
           }
-          byRules ??= await applyMatches(tx, tenantId, rules, "rules", asOf);
+          byRules ??= await applyMatches(tx, tenantId, rules, "rules", asOf, filled ?? (await hasBlocks(tx)));
           ({ added, removed, count } = byRules);
           matchedByRules = count;
           if (count === 0 && hasIndustryScope(rules)) {
-            const fallback = await applyMatches(tx, tenantId, rules, "industry_fallback", asOf);
+            // The rules left no block.
+            const fallback = await applyMatches(tx, tenantId, rules, "industry_fallback", asOf, false);
             added = fallback.added;
             removed += fallback.removed;
             count = fallback.count;

@@ -32,6 +32,24 @@ export function verificationDue(state: { pending: number; enriching: number; sin
   return state.pending >= BATCH || state.enriching === 0 || state.sinceLastCallMs === null || state.sinceLastCallMs >= VERIFY_CALL_SPACING_MS;
 }
 
+/** ZeroBounce's window as its client keeps it: five batch calls in 62 s. */
+const VERIFY_WINDOW_MS = 62_000;
+const VERIFY_CALLS_PER_WINDOW = 5;
+
+/**
+ * How many calls the run's window has room for now, from the ages of the
+ * run's last calls, and otherwise how soon it has room again. A pass sends no
+ * more calls than that: a call beyond waits in the client for the window,
+ * with the addresses that were pending when the pass began, while the ones
+ * queued during that wait (at the end of a run, most of its companies) wait
+ * for a later call and the window after it.
+ */
+export function verificationRoom(lastCallAgesMs: readonly number[]): { calls: number; inMs: number } {
+  const inWindow = lastCallAgesMs.filter((age) => age < VERIFY_WINDOW_MS);
+  const calls = Math.max(0, VERIFY_CALLS_PER_WINDOW - inWindow.length);
+  return { calls, inMs: calls > 0 ? 0 : VERIFY_WINDOW_MS - Math.max(...inWindow) };
+}
+
 /**
  * A company is claimed with a lease: the job and its worker (graphile-worker's
  * locked_by). A `running` company is taken over only by a retry of the same
@@ -121,13 +139,16 @@ export async function runVerifyEmailsJob(tenantId: string, runId: string) {
   const [state] = await db.$withTenant(
     tenantId,
     (tx) =>
-      tx.$queryRaw<Array<{ pending: number; enriching: number; since_last_call_ms: number | null }>>`
+      tx.$queryRaw<Array<{ pending: number; enriching: number; since_last_call_ms: number | null; last_call_ages_ms: number[] }>>`
       SELECT
         (SELECT count(*)::int FROM lead_emails e JOIN run_companies rc ON rc.uen = e.uen AND rc.run_id = ${runId}::uuid
            WHERE rc.status = 'awaiting_verification' AND e.verification_status = 'pending') AS pending,
         (SELECT count(*)::int FROM run_companies WHERE run_id = ${runId}::uuid AND status IN ('pending', 'running')) AS enriching,
         (SELECT (extract(epoch FROM now() - l.created_at) * 1000)::int FROM run_event_logs l
-           WHERE l.run_id = ${runId}::uuid AND l.stage = 'verify' AND l.event = 'batch' ORDER BY l.id DESC LIMIT 1) AS since_last_call_ms`,
+           WHERE l.run_id = ${runId}::uuid AND l.stage = 'verify' AND l.event = 'batch' ORDER BY l.id DESC LIMIT 1) AS since_last_call_ms,
+        -- When each of the last calls went out: its event is written once its answer is in.
+        ARRAY(SELECT (extract(epoch FROM now() - l.created_at) * 1000)::int + coalesce(l.duration_ms, 0) FROM run_event_logs l
+           WHERE l.run_id = ${runId}::uuid AND l.stage = 'verify' AND l.event = 'batch' ORDER BY l.id DESC LIMIT ${VERIFY_CALLS_PER_WINDOW}) AS last_call_ages_ms`,
   );
   const pending = state?.pending ?? 0;
   const enriching = state?.enriching ?? 0;
@@ -135,9 +156,16 @@ export async function runVerifyEmailsJob(tenantId: string, runId: string) {
     await scheduleVerification(tenantId, runId, VERIFY_RECHECK_MS);
     return;
   }
-  const ready = await verifyPendingEmails(tenantId, runId);
-  // Addresses arriving meanwhile queue a pass of their own; a backlog larger than one pass needs one here.
-  if (pending > PASS_ADDRESSES) await scheduleVerification(tenantId, runId, VERIFY_RECHECK_MS);
+  // The addresses are picked when the window has room for their calls, not before.
+  const room = verificationRoom(state?.last_call_ages_ms ?? []);
+  if (pending > 0 && room.calls === 0) {
+    await scheduleVerification(tenantId, runId, room.inMs);
+    return;
+  }
+  const passAddresses = Math.min(PASS_ADDRESSES, room.calls * BATCH);
+  const ready = await verifyPendingEmails(tenantId, runId, passAddresses);
+  // Addresses arriving meanwhile queue a pass of their own; a backlog larger than this pass needs one here.
+  if (pending > passAddresses) await scheduleVerification(tenantId, runId, VERIFY_RECHECK_MS);
   // Scoring writes a rationale (an LLM call each): in parallel jobs, not one after another here, added in one statement.
   await enqueueAll(
     "score_company",

@@ -10,8 +10,10 @@ import { addVendorUsage, logStep, VENDOR_UNIT_COST_USD } from "./run-log.server"
  * pending addresses per ZeroBounce call (the client keeps to 5 calls a
  * minute). Results go into the 90-day cache. Without ZeroBounce, or when it
  * fails, addresses become `unknown` and are tried again next run. When to
- * call is the verification job's decision (company-job.server.ts): here every
- * pending address goes, in as few calls as the batch size allows.
+ * call is the verification job's decision (company-job.server.ts): here the
+ * pending addresses go, oldest first and as many as the job's pass allows (as
+ * many calls as ZeroBounce's window has room for), in as few calls as the
+ * batch size allows.
  * Returns the companies whose addresses are now all settled.
  */
 export const BATCH = 200;
@@ -22,7 +24,7 @@ export const VERIFICATION_API_ERROR = "api_error";
 /** At most a window's worth of calls per pass (ZeroBounce allows five a minute): a larger backlog is the next pass's. */
 export const PASS_ADDRESSES = BATCH * 5;
 
-export async function verifyPendingEmails(tenantId: string, runId: string): Promise<string[]> {
+export async function verifyPendingEmails(tenantId: string, runId: string, maxAddresses = PASS_ADDRESSES): Promise<string[]> {
   const { zeroBounce } = leadEngineClients();
   // The addresses pending now, and only those: addresses that arrive during these calls wait for the next
   // pass, so the companies verified here are handed to scoring without waiting for the run's enrichment to end.
@@ -33,7 +35,7 @@ export async function verifyPendingEmails(tenantId: string, runId: string): Prom
       SELECT e.uen, e.email FROM lead_emails e
       JOIN run_companies rc ON rc.uen = e.uen AND rc.run_id = ${runId}::uuid AND rc.status = 'awaiting_verification'
       WHERE e.verification_status = 'pending'
-      ORDER BY rc.updated_at, e.uen, e.email LIMIT ${PASS_ADDRESSES}`,
+      ORDER BY rc.updated_at, e.uen, e.email LIMIT ${maxAddresses}`,
   );
   for (let start = 0; start < pendingNow.length; start += BATCH) {
     const pending = pendingNow.slice(start, start + BATCH);

@@ -4,9 +4,10 @@ import { round } from "./bench-database";
 /**
  * Each company of the bench's run on one clock (seconds since the run's row
  * was created): when its job claimed it, when its domain, crawl and LinkedIn
- * chain steps ended, when its addresses were queued (its enrich job's end)
- * and when it settled. Read from run_companies and the step events, which are
- * written when a step ends. What the timeline is for: telling whether the last
+ * chain steps ended, when its addresses were queued (its enrich job's end),
+ * when ZeroBounce's batch verified the last of them, and when it settled.
+ * Read from run_companies, the step events (written when a step ends) and
+ * the addresses' verification times. What the timeline is for: telling whether the last
  * companies finished late because they started late (job slots) or because
  * their own chain was long.
  */
@@ -19,6 +20,8 @@ export type CompanyTimes = {
   chainS: number | null;
   actorRuns: number;
   emailsS: number | null;
+  /** When the batch that verified the company's last address ended; null when it had none to verify. */
+  verifiedS: number | null;
   settledS: number | null;
 };
 
@@ -37,7 +40,10 @@ export async function companyTimeline(connectionString: string, runId: string): 
            max(created_at) FILTER (WHERE stage = 'contacts' AND event = 'discover' AND tool = 'apify_linkedin') AS chain_end,
            count(*) FILTER (WHERE stage = 'contact_discovery')::int AS actor_runs,
            max(created_at) FILTER (WHERE stage = 'emails') AS emails_end
-         FROM run_event_logs WHERE run_id = $1::uuid AND uen IS NOT NULL GROUP BY uen)
+         FROM run_event_logs WHERE run_id = $1::uuid AND uen IS NOT NULL GROUP BY uen),
+       verified AS (
+         SELECT e.uen, max(e.verified_at) AS verified_at FROM lead_emails e JOIN run_companies rc ON rc.uen = e.uen AND rc.run_id = $1::uuid
+         WHERE e.verified_at >= (SELECT created_at FROM t0) GROUP BY e.uen)
        SELECT rc.uen,
          extract(epoch FROM rc.started_at - t0.created_at)::float8 AS "startS",
          extract(epoch FROM ev.domain_end - t0.created_at)::float8 AS "domainS",
@@ -45,8 +51,9 @@ export async function companyTimeline(connectionString: string, runId: string): 
          extract(epoch FROM ev.chain_end - t0.created_at)::float8 AS "chainS",
          coalesce(ev.actor_runs, 0) AS "actorRuns",
          extract(epoch FROM ev.emails_end - t0.created_at)::float8 AS "emailsS",
+         extract(epoch FROM verified.verified_at - t0.created_at)::float8 AS "verifiedS",
          extract(epoch FROM rc.finished_at - t0.created_at)::float8 AS "settledS"
-       FROM run_companies rc CROSS JOIN t0 LEFT JOIN ev USING (uen)
+       FROM run_companies rc CROSS JOIN t0 LEFT JOIN ev USING (uen) LEFT JOIN verified USING (uen)
        WHERE rc.run_id = $1::uuid`,
       [runId],
     );
@@ -80,9 +87,11 @@ export function printTimeline({ companies }: Timeline, print: (line: string) => 
       `  ${String(bucket).padStart(3)}–${String(bucket + 10).padEnd(3)} ${String(group.length).padStart(4)} ${String(chained.length).padStart(4)}  ${s(domain)} ${s(crawl)} ${s(chain)} ${s(slot)}  ${s(settled)}`,
     );
   }
-  print("last ten to settle: start, domain, crawl, LinkedIn chain end (actor runs), addresses queued, settled");
+  print("last ten to settle: start, domain, crawl, LinkedIn chain end (actor runs), addresses queued, verified, settled");
   const last = [...companies].sort((a, b) => (b.settledS ?? Infinity) - (a.settledS ?? Infinity)).slice(0, 10);
   for (const c of last) {
-    print(`  ${c.uen.padEnd(11)} ${s(c.startS)} ${s(c.domainS)} ${s(c.crawlS)} ${s(c.chainS)} (${c.actorRuns}) ${s(c.emailsS)} ${s(c.settledS)}`);
+    print(
+      `  ${c.uen.padEnd(11)} ${s(c.startS)} ${s(c.domainS)} ${s(c.crawlS)} ${s(c.chainS)} (${c.actorRuns}) ${s(c.emailsS)} ${s(c.verifiedS)} ${s(c.settledS)}`,
+    );
   }
 }

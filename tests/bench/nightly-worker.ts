@@ -5,9 +5,10 @@ import { startWorker } from "../../app/jobs/worker.server";
  * would run it: its own job queue connections, pools and vendor clients,
  * sharing only Postgres with the others. Configured by the environment the
  * bench passes down (WORKER_CONCURRENCY, DB_POOL_SIZE… as a deployment's);
- * stops on SIGTERM, printing the CPU seconds it used.
+ * its job poll interval is the bench's first argument when given, else the
+ * worker's default. Stops on SIGTERM, printing the CPU seconds it used.
  */
-const worker = await startWorker({ pollInterval: 100, crontabFile: null });
+const worker = await startWorker({ crontabFile: null, ...(process.argv[2] ? { pollInterval: Number(process.argv[2]) } : {}) });
 process.stdout.write(`worker ${worker.workerId} ready\n`);
 process.on("SIGTERM", () => {
   void worker.stop().then(() => {

@@ -86,6 +86,32 @@ describe("the pace of verification calls", () => {
     );
   });
 
+  it("sends no more calls than the run's window has room for, and picks the addresses once it has room", async () => {
+    const { runVerifyEmailsJob, verificationRoom } = await import("~/runs/company-job.server");
+    expect(verificationRoom([])).toEqual({ calls: 5, inMs: 0 });
+    expect(verificationRoom([3_000, 20_000, 40_000, 70_000, 90_000])).toEqual({ calls: 2, inMs: 0 });
+    expect(verificationRoom([3_000, 15_000, 27_000, 39_000, 51_000])).toEqual({ calls: 0, inMs: 11_000 });
+
+    // Four of the run's calls in the last minute and nothing left to enrich: 450 addresses get one call now, the rest a later pass.
+    const { tenantId, runId, uens } = await runWith("verify-room", 3, 150, 0);
+    for (const ago of [20_000, 30_000, 40_000, 50_000]) await lastCallAgo(tenantId, runId, ago);
+    const callsBefore = zeroBounce().batchCalls.length;
+    await runVerifyEmailsJob(tenantId, runId);
+    expect(zeroBounce().batchCalls.length - callsBefore).toBe(1);
+    const after = await state(tenantId, runId);
+    expect(after.pending).toBe(250);
+    // The first company's 150 addresses were in that call: it is scored.
+    expect(after.jobs.map((j) => [j.task, j.key])).toEqual([
+      ["score_company", `run:${runId}:${uens[0]}:score`],
+      ["verify_run_emails", `run:${runId}:verify`],
+    ]);
+
+    // Now five in the window: the pass picks nothing and looks again when the oldest of them leaves it.
+    await runVerifyEmailsJob(tenantId, runId);
+    expect(zeroBounce().batchCalls.length - callsBefore).toBe(1);
+    expect((await state(tenantId, runId)).pending).toBe(250);
+  });
+
   it("sends 450 pending addresses in three calls", async () => {
     const { runVerifyEmailsJob } = await import("~/runs/company-job.server");
     const { tenantId, runId } = await runWith("verify-full", 3, 150, 0);

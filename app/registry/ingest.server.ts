@@ -234,7 +234,11 @@ async function copyInto(copies: [Writable, Writable | null], parts: AsyncIterabl
     for await (const part of parts) {
       for (const [k, input] of inputs.entries()) {
         const bytes = part[k];
-        if (input && bytes && !input.write(bytes)) await Promise.race([once(input, "drain"), done]);
+        if (!input || !bytes || input.write(bytes)) continue;
+        // A failed COPY shows in `done`; the stream's own error then would be nobody's.
+        const drained = once(input, "drain");
+        drained.catch(() => {});
+        await Promise.race([drained, done]);
       }
     }
   } catch (error) {

@@ -402,6 +402,32 @@ describe("registry ingestion", () => {
     expect((await registryRow("201900004D")).street_name).toBe("2 ROAD");
   });
 
+  it("leaves an empty registry, its indexes and no raw table behind when a first load dies halfway", async () => {
+    const before = await registryIndexes();
+    const text = csv(ACRA_COLUMN_NAMES, [
+      company("201900001A", { entity_name: " PADDED " }),
+      ...Array.from({ length: 2000 }, (_, i) => company(`2020${String(i).padStart(5, "0")}Z`)),
+    ]);
+    const dying: SourceFile = {
+      name: "dying-first.csv",
+      open: async () => ({
+        stream: Readable.from(
+          (async function* () {
+            yield Buffer.from(text.slice(0, Math.floor(text.length / 2)));
+            await new Promise((r) => setTimeout(r, 20));
+            throw new Error("connection reset by peer");
+          })(),
+        ),
+      }),
+    };
+    await expect(ingestAcraFiles({ connectionString: owner(), source: "dying-first", files: [dying] })).rejects.toThrow(/connection reset by peer/);
+    expect(await registryIndexes()).toEqual(before);
+    const { rows } = await client.query(
+      "SELECT (SELECT count(*)::int FROM staging_acra_companies) AS companies, (SELECT count(*)::int FROM pg_tables WHERE tablename LIKE 'acra_load%') AS raw_tables",
+    );
+    expect(rows).toEqual([{ companies: 0, raw_tables: 0 }]);
+  });
+
   it("keeps the indexes of an empty registry when its first load fails after dropping them", async () => {
     const before = await registryIndexes();
     // Fails the insert itself, after the indexes were dropped.

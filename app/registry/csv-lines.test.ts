@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CsvRecordFramer, joinCsvRecord, splitCsvRecord, type SuspectRecord } from "./csv-lines";
 import { HeldRecords } from "./held-records";
+import { FieldKind } from "./stored-as-written";
 
 /**
  * Frames `input` fed in chunks of `size` bytes: the COPY lines, the suspects
@@ -88,6 +89,52 @@ describe("CsvRecordFramer", () => {
     const { suspects, records } = frame(`h1,h2\n${"a".repeat(4000)},b\nc,${"d".repeat(4001)}\n`, 700);
     expect(records).toBe(1);
     expect(suspects.map((s) => s.line)).toEqual([3]);
+  });
+});
+
+describe("CsvRecordFramer.storeAsWritten", () => {
+  it("sends records whose fields are stored as written to the registry's COPY with their hash, and the others to the checks", () => {
+    const input =
+      'h,uen,n,d\nx,201900001A,"A, B",2019-01-02\n"q,""r",201900002B,C,na\nx,201900003c,C,na\nx,201900004D, C,na\n"long\nline",201900005E,C,na\nx,201900006F,C,2019-02-30\n';
+    for (const size of [1, 7, 1 << 16]) {
+      const framer: CsvRecordFramer = new CsvRecordFramer({
+        onHeader: (fields) => {
+          framer.storeAsWritten(Uint8Array.from([FieldKind.Text, FieldKind.Uen, FieldKind.Required, FieldKind.Date]), 1, "r1:", ",run");
+          return fields.length;
+        },
+        onSuspect: () => ({ reject: "no" }),
+      });
+      const checked: Buffer[] = [];
+      const stored: Buffer[] = [];
+      const bytes = Buffer.from(input);
+      for (let i = 0; i <= bytes.length; i += size) {
+        if (i < bytes.length) framer.write(bytes.subarray(i, i + size));
+        else framer.end();
+        const [c, s] = [framer.take(), framer.takeDirect()];
+        if (c) checked.push(c);
+        if (s) stored.push(s);
+      }
+      const storedText = Buffer.concat(stored).toString("utf8");
+      const hashes = [...storedText.matchAll(/,r1:([0-9a-f]{16}),run$/gm)].map((m) => m[1]!);
+      const checkedLines = [
+        ...Buffer.concat(checked)
+          .toString("utf8")
+          .matchAll(/^(\d+),[0-9a-f]{16},/gm),
+      ].map((m) => Number(m[1]));
+      if (size === 1 << 16) {
+        // To the checks: a lower-case UEN, a padded name, an impossible date.
+        expect(storedText.replace(/,r1:[0-9a-f]{16},run$/gm, ",#")).toBe(
+          'x,201900001A,"A, B",2019-01-02,#\n"q,""r",201900002B,C,na,#\n"long\nline",201900005E,C,na,#\n',
+        );
+        expect(framer.takeDirectKeys().toString("utf8")).toBe(`2,201900001A,${hashes[0]}\n3,201900002B,${hashes[1]}\n6,201900005E,${hashes[2]}\n`);
+        expect(checkedLines).toEqual([4, 5, 8]);
+      } else {
+        // A record that spans chunks goes to the checks.
+        expect(storedText).toBe("");
+        expect(checkedLines).toEqual([2, 3, 4, 5, 6, 8]);
+      }
+      expect([framer.records, framer.directRecords]).toEqual([6, size === 1 << 16 ? 3 : 0]);
+    }
   });
 });
 

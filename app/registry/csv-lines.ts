@@ -1,5 +1,6 @@
 import { isUtf8 } from "node:buffer";
 import { type HeldRecords } from "./held-records";
+import { storedAsWritten } from "./stored-as-written";
 
 /**
  * Byte-level CSV framing for a load: finds where each record starts and ends
@@ -87,6 +88,17 @@ export class CsvRecordFramer {
   private uenField = -1;
   private heldOut: Buffer = Buffer.allocUnsafe(0);
   private heldLength = 0;
+  /** Per field, its kind for `storedAsWritten`; null while records are not sorted (see `storeAsWritten`). */
+  private kinds: Uint8Array | null = null;
+  /** Every field of the current record so far is stored as written. */
+  private asWritten = true;
+  private direct: { uenField: number; hashPrefix: Buffer; suffix: Buffer } | null = null;
+  private directOut: Buffer = Buffer.allocUnsafe(0);
+  private directLength = 0;
+  private keysOut: Buffer = Buffer.allocUnsafe(0);
+  private keysLength = 0;
+  /** Records forwarded as they are written, for the registry's own COPY. */
+  directRecords = 0;
 
   constructor(private readonly options: FramerOptions) {}
 
@@ -105,6 +117,8 @@ export class CsvRecordFramer {
     let line = this.line;
     let breaks = this.breaks;
     let carriedField = this.carriedField;
+    let kinds = this.kinds;
+    let asWritten = this.asWritten;
     while (i < n) {
       if (inQuotes) {
         const b = chunk[i]!;
@@ -141,6 +155,7 @@ export class CsvRecordFramer {
       }
       if (c === C_COMMA) {
         if (i - fieldStart + carriedField > MAX_FIELD_BYTES) flags |= SUSPECT_LONG;
+        if (kinds !== null && asWritten && (carriedField !== 0 || !storedAsWritten(chunk, fieldStart, i, kinds[fields]!))) asWritten = false;
         carriedField = 0;
         fields++;
         fieldStart = ++i;
@@ -154,16 +169,20 @@ export class CsvRecordFramer {
       }
       if (c === C_BREAK) {
         if (i - fieldStart + carriedField > MAX_FIELD_BYTES) flags |= SUSPECT_LONG;
+        if (kinds !== null && asWritten && (carriedField !== 0 || !storedAsWritten(chunk, fieldStart, i, kinds[fields]!))) asWritten = false;
         carriedField = 0;
         if (i > recordStart || this.carriedRecord > 0) {
           this.flags = flags;
           this.fields = fields;
           this.breaks = breaks;
-          this.finishRecord(chunk, recordStart, i, line - breaks);
+          this.finishRecord(chunk, recordStart, i, line - breaks, asWritten);
           flags = 0;
           fields = 0;
           breaks = 0;
+          // The header's record sets the kinds.
+          kinds = this.kinds;
         }
+        asWritten = true;
         line++;
         if (chunk[i] === CR) {
           if (i + 1 < n) {
@@ -183,6 +202,7 @@ export class CsvRecordFramer {
     this.line = line;
     this.breaks = breaks;
     this.carriedField = carriedField;
+    this.asWritten = asWritten;
     if (recordStart < n) {
       this.carried.push(chunk.subarray(recordStart, n));
       this.carriedRecord += n - recordStart;
@@ -197,7 +217,7 @@ export class CsvRecordFramer {
       this.badClosingQuote = `unreadable CSV: Quote Not Closed: the file ends inside a quoted field of the record at line ${this.line - this.breaks}`;
     }
     if (this.carriedField > MAX_FIELD_BYTES) this.flags |= SUSPECT_LONG;
-    this.finishRecord(Buffer.alloc(0), 0, 0, this.line - this.breaks);
+    this.finishRecord(Buffer.alloc(0), 0, 0, this.line - this.breaks, false);
   }
 
   /**
@@ -223,6 +243,41 @@ export class CsvRecordFramer {
     return taken;
   }
 
+  /**
+   * From now on, a sound record whose every field is stored as written (see
+   * `storedAsWritten`; `kinds` per field) is not forwarded for the checks but
+   * kept, for `takeDirect`, as COPY CSV for the registry itself: the record's
+   * bytes, its content hash (after `hashPrefix`) and `suffix`. Its line, UEN
+   * (field `uenField`) and hash are kept too (`takeDirectKeys`).
+   */
+  storeAsWritten(kinds: Uint8Array, uenField: number, hashPrefix: string, suffix: string): void {
+    this.kinds = kinds;
+    this.direct = { uenField, hashPrefix: Buffer.from(`,${hashPrefix}`, "utf8"), suffix: Buffer.from(suffix, "utf8") };
+    this.directOut = Buffer.allocUnsafe(1 << 20);
+    this.keysOut = Buffer.allocUnsafe(1 << 20);
+  }
+
+  /** Whether records are sorted by `storeAsWritten`. */
+  get storing(): boolean {
+    return this.direct !== null;
+  }
+
+  /** The registry's COPY bytes of the records stored as written since the last call. */
+  takeDirect(): Buffer | null {
+    if (!this.directLength) return null;
+    const taken = Buffer.from(this.directOut.subarray(0, this.directLength));
+    this.directLength = 0;
+    return taken;
+  }
+
+  /** `line,UEN,hash\n` per record stored as written, as COPY CSV: a record's row in the registry is its UEN and hash. */
+  takeDirectKeys(): Buffer {
+    const taken = this.keysOut.subarray(0, this.keysLength);
+    this.keysOut = Buffer.allocUnsafe(0);
+    this.keysLength = 0;
+    return taken;
+  }
+
   /** The COPY bytes of the records completed since the last call. */
   take(): Buffer | null {
     if (!this.outLength) return null;
@@ -231,7 +286,7 @@ export class CsvRecordFramer {
     return taken;
   }
 
-  private finishRecord(chunk: Buffer, start: number, end: number, line: number) {
+  private finishRecord(chunk: Buffer, start: number, end: number, line: number, asWritten: boolean) {
     const fieldCount = this.fields + 1;
     let flags = this.flags;
     const unreadable = this.badClosingQuote;
@@ -248,7 +303,7 @@ export class CsvRecordFramer {
 
     // The common case, a sound record within one chunk, is copied straight from the chunk.
     if (!carried.length && !flags && !unreadable && fieldCount === this.expectedFields) {
-      this.emit(line, chunk, start, end);
+      this.emit(line, chunk, start, end, asWritten && this.kinds !== null);
       return;
     }
     const raw = carried.length ? Buffer.concat([...carried, chunk.subarray(start, end)]) : chunk.subarray(start, end);
@@ -260,14 +315,14 @@ export class CsvRecordFramer {
     if (flags & SUSPECT_HIGH && isUtf8(raw) && raw.indexOf(REPLACEMENT_CHAR) < 0) flags &= ~SUSPECT_HIGH;
     if (flags || unreadable || fieldCount !== this.expectedFields) {
       const verdict = this.options.onSuspect({ line, raw, fieldCount, ...(unreadable ? { unreadable } : {}) });
-      if ("forward" in verdict) this.emit(line, verdict.forward, 0, verdict.forward.length);
+      if ("forward" in verdict) this.emit(line, verdict.forward, 0, verdict.forward.length, false);
       return;
     }
-    this.emit(line, raw, 0, raw.length);
+    this.emit(line, raw, 0, raw.length, false);
   }
 
   /** `line,hash,record\n`: the hash (two 32-bit multiplicative hashes over the record's bytes) lets a reload skip rows it already has. */
-  private emit(line: number, bytes: Buffer, start: number, end: number) {
+  private emit(line: number, bytes: Buffer, start: number, end: number, direct: boolean) {
     const size = end - start + 40;
     if (this.outLength + size > this.out.length) {
       const grown = Buffer.allocUnsafe(Math.max(this.out.length * 2, this.outLength + size));
@@ -295,16 +350,47 @@ export class CsvRecordFramer {
         return;
       }
     }
+    if (direct) {
+      this.emitDirect(line, bytes, start, end, h1, h2);
+      return;
+    }
     // Digits and hex written byte by byte: a string per record cost as much as the scan.
     const out = this.out;
     let o = writeDigits(out, this.outLength, line);
     out[o++] = COMMA;
-    for (let shift = 28; shift >= 0; shift -= 4) out[o++] = HEX[(h1 >>> shift) & 15]!;
-    for (let shift = 28; shift >= 0; shift -= 4) out[o++] = HEX[(h2 >>> shift) & 15]!;
+    o = writeHex(out, o, h1, h2);
     out[o++] = COMMA;
     o += bytes.copy(out, o, start, end);
     out[o++] = LF;
     this.outLength = o;
+  }
+
+  private emitDirect(line: number, bytes: Buffer, start: number, end: number, h1: number, h2: number) {
+    const { uenField, hashPrefix, suffix } = this.direct!;
+    const size = end - start + hashPrefix.length + 16 + suffix.length + 1;
+    if (this.directLength + size > this.directOut.length) this.directOut = grow(this.directOut, this.directLength, size);
+    const out = this.directOut;
+    let o = this.directLength + bytes.copy(out, this.directLength, start, end);
+    o += hashPrefix.copy(out, o);
+    o = writeHex(out, o, h1, h2);
+    o += suffix.copy(out, o);
+    out[o++] = LF;
+    this.directLength = o;
+    this.directRecords++;
+    // The UEN field: unquoted (it is stored as written), after fields that may be quoted.
+    let u = start;
+    for (let field = 0; field < uenField; field++) u = fieldEnd(bytes, u, end) + 1;
+    const uenEnd = fieldEnd(bytes, u, end);
+    // A line number, a UEN (10 bytes), the hash, two commas and LF.
+    if (this.keysLength + 40 > this.keysOut.length) this.keysOut = grow(this.keysOut, this.keysLength, 40);
+    const keys = this.keysOut;
+    let k = writeDigits(keys, this.keysLength, line);
+    keys[k++] = COMMA;
+    k += bytes.copy(keys, k, u, uenEnd);
+    keys[k++] = COMMA;
+    k = writeHex(keys, k, h1, h2);
+    keys[k++] = LF;
+    this.keysLength = k;
   }
 
   private keepHeld(line: number, slot: number) {
@@ -327,6 +413,34 @@ export class CsvRecordFramer {
 
   /** Mixed into every record's hash: the header's, so the same bytes under other columns hash differently. */
   private hashSeed = 0x811c9dc5;
+}
+
+/** The two 32-bit hashes as 16 hex digits at `out[o]`; returns the offset after them. */
+function writeHex(out: Buffer, o: number, h1: number, h2: number): number {
+  for (let shift = 28; shift >= 0; shift -= 4) out[o++] = HEX[(h1 >>> shift) & 15]!;
+  for (let shift = 28; shift >= 0; shift -= 4) out[o++] = HEX[(h2 >>> shift) & 15]!;
+  return o;
+}
+
+/** Where the field starting at `s` ends: its comma, or `end`. */
+function fieldEnd(bytes: Buffer, s: number, end: number): number {
+  let i = s;
+  if (bytes[i] === QUOTE) {
+    for (i++; i < end; i++) {
+      if (bytes[i] !== QUOTE) continue;
+      if (bytes[i + 1] !== QUOTE) break;
+      i++;
+    }
+  }
+  while (i < end && bytes[i] !== COMMA) i++;
+  return i;
+}
+
+/** `buffer` with room for `more` bytes after its first `used`. */
+function grow(buffer: Buffer, used: number, more: number): Buffer {
+  const grown = Buffer.allocUnsafe(Math.max(buffer.length * 2, used + more));
+  buffer.copy(grown, 0, 0, used);
+  return grown;
 }
 
 /** `value` in decimal at `out[o]`; returns the offset after it. */

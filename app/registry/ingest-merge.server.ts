@@ -1,6 +1,9 @@
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import type pg from "pg";
+import copyStreams from "pg-copy-streams";
 import { ACRA_COLUMN_NAMES, type HeaderMapping } from "./acra-columns";
-import { checkedRowsSql, typedValuesSql } from "./acra-row-sql";
+import { checkedRowsSql, CONTENT_HASH_VERSION, sqlString, typedValuesSql } from "./acra-row-sql";
 import { RAW_LINE_MAX } from "./ingest-rejects.server";
 
 const COLUMN_LIST = ACRA_COLUMN_NAMES.map((c) => `"${c}"`).join(", ");
@@ -10,6 +13,12 @@ const UNIQUE_VIOLATION = "23505";
 export type Merged = { inserted: number; updated: number; loaded: number; invalid: number; invalidByFile: Map<number, number>; duplicates: number };
 /** A file's forwarded records (`table`), and the line and UEN of those the registry already held exactly (`held`). */
 export type RawFile = { table: string; fileNo: number; mapping: HeaderMapping; held: { table: string; rows: number } | null };
+/**
+ * A load into an empty registry: the statements that build its indexes again
+ * (see dropIndexes), and per file the records COPY'd straight into it, as the
+ * framer's `line,UEN,hash` lines (`takeDirectKeys`).
+ */
+export type FirstLoad = { rebuild: string[]; stored: Array<{ fileNo: number; rows: number; keys: Buffer }> };
 
 /**
  * Validation, rejects, duplicates and the merge, set-based. Rows the registry
@@ -18,14 +27,12 @@ export type RawFile = { table: string; fileNo: number; mapping: HeaderMapping; h
  * check. The others are checked and normalised once into `acra_checked`;
  * invalid ones become rejects; within the load the last line of a UEN wins
  * and the earlier ones are reported; then one upsert writes the winners and
- * says which it inserted (into an empty registry, a plain insert between
- * dropping the indexes and building them again, whose key finds any repeated
- * UEN: see firstLoad).
+ * says which it inserted (into an empty registry, `first`: a plain insert
+ * before building the indexes again, whose key finds any repeated UEN: see
+ * buildIndexes).
  */
-export async function mergeIntoRegistry(client: pg.Client, runId: string, fileNames: string[], raws: RawFile[]): Promise<Merged> {
+export async function mergeIntoRegistry(client: pg.Client, runId: string, fileNames: string[], raws: RawFile[], first: FirstLoad | null): Promise<Merged> {
   const union = (parts: string[]) => parts.join("\nUNION ALL\n");
-  const { rows: registry } = await client.query<{ empty: boolean }>("SELECT NOT EXISTS (SELECT 1 FROM staging_acra_companies) AS empty");
-  const empty = registry[0]!.empty;
   const heldFiles = raws.flatMap((r) => (r.held ? [{ fileNo: r.fileNo, ...r.held }] : []));
   const heldRows = heldFiles.reduce((sum, h) => sum + h.rows, 0);
   const held = union(heldFiles.map((h) => `SELECT ${h.fileNo} AS file_no, line_no, uen, repeated FROM ${h.table}`));
@@ -41,13 +48,14 @@ export async function mergeIntoRegistry(client: pg.Client, runId: string, fileNa
     [runId, fileNames],
   );
   // Within the load the last line of a UEN wins; the earlier ones are reported.
-  const supersede = async () => {
+  const supersede = async (stored: string | null) => {
     await client.query(`
     CREATE TEMP TABLE acra_superseded ON COMMIT DROP AS
     WITH checked AS (SELECT file_no, line_no, v${UEN_INDEX} AS uen FROM acra_checked WHERE problem IS NULL),
     -- A held row can share its UEN only with a held row of the same bytes (flagged repeated) or a checked one.
     good AS (
       ${heldFiles.length ? `SELECT file_no, line_no, uen FROM (${held}) h WHERE uen IN (SELECT uen FROM (${held}) r WHERE repeated UNION ALL SELECT uen FROM checked) UNION ALL` : ""}
+      ${stored ? `SELECT file_no, line_no, uen FROM ${stored} UNION ALL` : ""}
       SELECT file_no, line_no, uen FROM checked
     )
     SELECT file_no, line_no, uen, winner_file, winner_line FROM (
@@ -74,13 +82,17 @@ export async function mergeIntoRegistry(client: pg.Client, runId: string, fileNa
   let updated = 0;
   // Good rows (valid or held) less the superseded ones.
   let loaded: number;
-  if (empty) {
-    const once = await firstLoad(client, () => client.query(insert(valid), [runId]), true);
-    if (once === null) duplicateCount = await supersede();
-    inserted = once ?? (await firstLoad(client, () => client.query(insert(winners), [runId]), false))!;
+  if (first) {
+    inserted = first.stored.reduce((sum, s) => sum + s.rows, 0) + ((await client.query(insert(valid), [runId])).rowCount ?? 0);
+    if (!(await buildIndexes(client, first.rebuild, true))) {
+      await storedRecords(client, first.stored);
+      duplicateCount = await supersede("acra_stored");
+      inserted -= await deleteSuperseded(client);
+      await buildIndexes(client, first.rebuild, false);
+    }
     loaded = inserted;
   } else {
-    duplicateCount = await supersede();
+    duplicateCount = await supersede(null);
     const assignments = [...ACRA_COLUMN_NAMES.filter((c) => c !== "uen"), "extra", "content_hash", "last_run_id"]
       .map((c) => `"${c}" = excluded."${c}"`)
       .join(", ");
@@ -113,27 +125,58 @@ export async function mergeIntoRegistry(client: pg.Client, runId: string, fileNa
 }
 
 /**
- * The load into an empty registry: drop its indexes, insert, build them again
- * (see dropIndexes). The key's build is what finds UENs repeated within the
- * load, so the usual first load (every UEN once) skips the duplicate check:
- * with `detectRepeats`, a build that finds one undoes everything since the
- * savepoint and returns null, for the caller to supersede the duplicates and
- * insert again.
+ * Builds the indexes of a registry loaded while they were dropped. The key's
+ * build is what finds UENs repeated within a first load, so the usual one
+ * (every UEN once) needs no duplicate check: with `mayRepeat`, a build that
+ * finds one undoes itself and returns false, for the caller to remove the
+ * superseded rows and build again.
  */
-async function firstLoad(client: pg.Client, insert: () => Promise<pg.QueryResult>, detectRepeats: boolean): Promise<number | null> {
-  if (detectRepeats) await client.query("SAVEPOINT acra_first_load");
-  const rebuild = await dropIndexes(client);
-  const inserted = (await insert()).rowCount ?? 0;
+async function buildIndexes(client: pg.Client, rebuild: string[], mayRepeat: boolean): Promise<boolean> {
+  if (mayRepeat) await client.query("SAVEPOINT acra_first_load");
   try {
     for (const statement of rebuild) await client.query(statement);
   } catch (error) {
-    if (!detectRepeats || (error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+    if (!mayRepeat || (error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
     await client.query("ROLLBACK TO SAVEPOINT acra_first_load");
-    return null;
+    return false;
   }
-  if (detectRepeats) await client.query("RELEASE SAVEPOINT acra_first_load");
-  return inserted;
+  if (mayRepeat) await client.query("RELEASE SAVEPOINT acra_first_load");
+  return true;
 }
+
+/** The records a first load COPY'd straight into the registry, as `acra_stored` (file_no, line_no, uen, h). */
+async function storedRecords(client: pg.Client, stored: FirstLoad["stored"]): Promise<void> {
+  await client.query("CREATE TEMP TABLE acra_stored (file_no int, line_no int, uen text, h text) ON COMMIT DROP");
+  for (const s of stored) {
+    await client.query(`CREATE TEMP TABLE acra_stored_file (line_no int, uen text, h text) ON COMMIT DROP`);
+    await pipeline(Readable.from([s.keys]), client.query(copyStreams.from("COPY acra_stored_file FROM STDIN WITH (FORMAT csv)")));
+    await client.query(`INSERT INTO acra_stored SELECT ${s.fileNo}, line_no, uen, h FROM acra_stored_file; DROP TABLE acra_stored_file`);
+  }
+}
+
+/**
+ * Removes the rows of superseded lines from a first load that stored every
+ * good line. A line's row is its UEN and content hash (two lines of one UEN
+ * with the same hash have the same bytes, so the same row): of each such
+ * pair, as many rows go as lines were superseded, and the winner's stays.
+ */
+async function deleteSuperseded(client: pg.Client): Promise<number> {
+  const deleted = await client.query(
+    `WITH lost AS (
+       SELECT s.uen, coalesce(${sqlString(CONTENT_HASH_VERSION)} || st.h, c.content_hash) AS content_hash, count(*) AS n
+       FROM acra_superseded s
+       LEFT JOIN acra_stored st ON st.file_no = s.file_no AND st.line_no = s.line_no
+       LEFT JOIN acra_checked c ON c.file_no = s.file_no AND c.line_no = s.line_no AND c.problem IS NULL
+       GROUP BY 1, 2
+     ), doomed AS (
+       SELECT r.ctid AS row_id, row_number() OVER (PARTITION BY r.uen, r.content_hash) AS k, l.n
+       FROM staging_acra_companies r JOIN lost l ON l.uen = r.uen AND l.content_hash = r.content_hash
+     )
+     DELETE FROM staging_acra_companies WHERE ctid IN (SELECT row_id FROM doomed WHERE k <= n)`,
+  );
+  return deleted.rowCount ?? 0;
+}
+
 /**
  * Drops the registry's indexes and key (none is referenced by a foreign key)
  * and returns the statements that build them again as they were. Into an
@@ -143,7 +186,7 @@ async function firstLoad(client: pg.Client, insert: () => Promise<pg.QueryResult
  * nothing; a populated one keeps its indexes, so reads go on during a load.
  * Everything is inside the load's transaction: a failed load keeps them.
  */
-async function dropIndexes(client: pg.Client): Promise<string[]> {
+export async function dropIndexes(client: pg.Client): Promise<string[]> {
   const { rows } = await client.query<{ drop: string; create: string }>(
     `SELECT CASE WHEN c.conname IS NULL THEN format('DROP INDEX %I.%I', n.nspname, i.relname)
                  ELSE format('ALTER TABLE staging_acra_companies DROP CONSTRAINT %I', c.conname) END AS drop,

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { Readable } from "node:stream";
+import { once } from "node:events";
+import { PassThrough, Readable, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import copyStreams from "pg-copy-streams";
@@ -7,9 +8,10 @@ import { ACRA_COLUMN_NAMES, mapHeader, type HeaderMapping } from "./acra-columns
 import { CONTENT_HASH_VERSION, rawTableSql, sqlString } from "./acra-row-sql";
 import { CsvRecordFramer } from "./csv-lines";
 import { HeldRecords } from "./held-records";
-import { mergeIntoRegistry, type RawFile } from "./ingest-merge.server";
+import { dropIndexes, mergeIntoRegistry, type FirstLoad, type RawFile } from "./ingest-merge.server";
 import { judgeSuspect, RejectSink } from "./ingest-rejects.server";
 import { type SourceFile } from "./sources.server";
+import { fieldKinds } from "./stored-as-written";
 
 /**
  * Loads ACRA CSVs into `staging_acra_companies`. Node only frames the bytes
@@ -47,6 +49,8 @@ export type IngestFileSummary = {
   rejected: number;
   /** Rows the registry already held byte for byte: recognised while reading, neither copied nor checked again. */
   held: number;
+  /** Rows of a first load COPY'd straight into the registry: every field as its checks would store it, so not checked again. */
+  stored: number;
   missingColumns: number;
   extraColumns: string[];
 };
@@ -104,12 +108,16 @@ export async function ingestAcraFiles(options: IngestOptions): Promise<IngestSum
   const started = performance.now();
   const client = new pg.Client({ connectionString: options.connectionString, application_name: "acra-ingest" });
   const side = new pg.Client({ connectionString: options.connectionString, application_name: "acra-ingest-rejects" });
+  // A first load's records for the checks go in on their own connection while the main one COPYs the others into the registry.
+  const checks = new pg.Client({ connectionString: options.connectionString, application_name: "acra-ingest-checks" });
   await client.connect();
   await side.connect();
+  await checks.connect();
   await client.query(SESSION_SETTINGS);
   // A broken connection must fail the load, not crash the process.
   client.on("error", () => {});
   side.on("error", () => {});
+  checks.on("error", () => {});
   let runId: string | undefined;
   try {
     if (options.waitForLock) await client.query("SELECT pg_advisory_lock($1)", [INGEST_LOCK_KEY]);
@@ -117,6 +125,7 @@ export async function ingestAcraFiles(options: IngestOptions): Promise<IngestSum
       const { rows } = await client.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1) AS ok", [INGEST_LOCK_KEY]);
       if (!rows[0]!.ok) throw new IngestionBusyError();
     }
+    await dropRawTables(side);
     // Holding the lock, any run still marked running belongs to a process that died.
     await client.query(
       `UPDATE acra_ingestion_runs SET status = 'failed', error = 'interrupted (the loading process stopped)', finished_at = now()
@@ -127,7 +136,7 @@ export async function ingestAcraFiles(options: IngestOptions): Promise<IngestSum
       options.sourceVersion ?? null,
     ]);
     runId = inserted.rows[0]!.id;
-    const summary = await load(client, side, runId, options, started);
+    const summary = await load(client, side, checks, runId, options, started);
     await client.query(
       `UPDATE acra_ingestion_runs SET status = 'succeeded', files = $2, rows_read = $3, rows_inserted = $4, rows_updated = $5,
          rows_unchanged = $6, rows_rejected = $7, rows_duplicate = $8, finished_at = now(), duration_ms = $9, source_version = $10 WHERE id = $1`,
@@ -150,6 +159,7 @@ export async function ingestAcraFiles(options: IngestOptions): Promise<IngestSum
     const message = error instanceof Error ? error.message : String(error);
     if (runId) {
       await client.query("ROLLBACK").catch(() => {});
+      await dropRawTables(side).catch(() => {});
       await side
         .query("UPDATE acra_ingestion_runs SET status = 'failed', error = $2, finished_at = now(), duration_ms = $3 WHERE id = $1", [
           runId,
@@ -163,7 +173,19 @@ export async function ingestAcraFiles(options: IngestOptions): Promise<IngestSum
   } finally {
     await client.end().catch(() => {});
     await side.end().catch(() => {});
+    await checks.end().catch(() => {});
   }
+}
+
+/**
+ * The raw tables a first load's checks connection committed (see `load`):
+ * dropped by the merge, and here after a failed load or one whose process died.
+ */
+async function dropRawTables(client: pg.Client): Promise<void> {
+  const { rows } = await client.query<{ drop: string }>(
+    `SELECT format('DROP TABLE IF EXISTS %I', tablename) AS drop FROM pg_tables WHERE schemaname = current_schema() AND tablename LIKE 'acra\\_load\\_raw\\_%'`,
+  );
+  for (const r of rows) await client.query(r.drop);
 }
 
 /**
@@ -194,7 +216,41 @@ async function heldRecords(client: pg.Client): Promise<HeldRecords> {
   return new HeldRecords(Buffer.concat(chunks));
 }
 
-async function load(client: pg.Client, side: pg.Client, runId: string, options: IngestOptions, started: number): Promise<IngestSummary> {
+/** The COPY of the records stored as written: the file's fields (all known columns), then what the framer appends. */
+function storedCopySql(mapping: HeaderMapping): string {
+  const columns = mapping.fields.map((f) => ("known" in f ? `"${ACRA_COLUMN_NAMES[f.known]}"` : "")).join(", ");
+  return `COPY staging_acra_companies (${columns}, content_hash, first_run_id, last_run_id) FROM STDIN WITH (FORMAT csv, NULL 'na')`;
+}
+
+/**
+ * Writes each pair of buffers `parts` yields to the two COPYs (the second may
+ * be null), as fast as the slower takes them; fails as soon as either fails.
+ */
+async function copyInto(copies: [Writable, Writable | null], parts: AsyncIterable<[Buffer | null, Buffer | null]>): Promise<void> {
+  const inputs = copies.map((copy) => (copy ? new PassThrough({ highWaterMark: 1 << 20 }) : null));
+  const done = Promise.all(copies.map((copy, k) => copy && pipeline(inputs[k]!, copy)));
+  done.catch(() => {});
+  try {
+    for await (const part of parts) {
+      for (const [k, input] of inputs.entries()) {
+        const bytes = part[k];
+        if (!input || !bytes || input.write(bytes)) continue;
+        // A failed COPY shows in `done`; the stream's own error then would be nobody's.
+        const drained = once(input, "drain");
+        drained.catch(() => {});
+        await Promise.race([drained, done]);
+      }
+    }
+  } catch (error) {
+    for (const input of inputs) input?.destroy(error instanceof Error ? error : new Error(String(error)));
+    await done.catch(() => {});
+    throw error;
+  }
+  for (const input of inputs) input?.end();
+  await done;
+}
+
+async function load(client: pg.Client, side: pg.Client, checks: pg.Client, runId: string, options: IngestOptions, started: number): Promise<IngestSummary> {
   const rejects = new RejectSink(side, runId);
   const files: IngestFileSummary[] = [];
   const knownSizes = options.files.every((f) => f.size !== undefined);
@@ -206,6 +262,9 @@ async function load(client: pg.Client, side: pg.Client, runId: string, options: 
 
   await client.query("BEGIN");
   const held = await heldRecords(client);
+  // Into an empty registry the indexes are built once after the load (see dropIndexes), and records go straight in where they can.
+  const { rows: registry } = await client.query<{ empty: boolean }>("SELECT NOT EXISTS (SELECT 1 FROM staging_acra_companies) AS empty");
+  const first: FirstLoad | null = registry[0]!.empty ? { rebuild: await dropIndexes(client), stored: [] } : null;
   for (const [fileNo, file] of options.files.entries()) {
     const opened = await file.open();
     const size = opened.size ?? file.size;
@@ -231,6 +290,8 @@ async function load(client: pg.Client, side: pg.Client, runId: string, options: 
           mapping = mapHeader(fields);
           const uenField = mapping.fields.findIndex((f) => "known" in f && f.known === UEN_COLUMN);
           if (held.size) framer.recognise(held, uenField);
+          const kinds = first && fieldKinds(mapping);
+          if (kinds) framer.storeAsWritten(kinds, uenField, CONTENT_HASH_VERSION, `,${runId},${runId}`);
         } catch (error) {
           throw new IngestionError(`${file.name}: ${error instanceof Error ? error.message : String(error)}`);
         }
@@ -256,41 +317,40 @@ async function load(client: pg.Client, side: pg.Client, runId: string, options: 
         fileRows = framer.records + fileRejected;
         rowsRead = rowsBefore + fileRows;
         if (rejects.full) await rejects.flush();
-        if (taken) yield taken;
+        const stored = framer.takeDirect();
+        if (taken || stored) yield { checked: taken, stored };
         if (fileRows - lastReport >= 5000) {
           lastReport = fileRows;
           progress("reading");
         }
       }
       framer.end();
-      const taken = framer.take();
-      if (taken) yield taken;
+      yield { checked: framer.take(), stored: framer.takeDirect() };
     };
 
     const raw = `acra_load_raw_${fileNo}`;
     try {
       const chunks = framed()[Symbol.asyncIterator]();
       // The header fixes the raw table's width, so the COPY starts after the first good records.
-      const first = await chunks.next();
+      const head = await chunks.next();
       if (!mapping) throw new IngestionError(`${file.name}: the file is empty (no header row)`);
-      await client.query(rawTableSql(raw, mapping.fields.length));
-      if (!first.done) {
-        const copy = client.query(copyStreams.from(`COPY ${raw} FROM STDIN WITH (FORMAT csv, NULL 'na')`));
-        await pipeline(
-          Readable.from(
-            (async function* () {
-              yield first.value;
-              for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
-            })(),
-          ),
-          copy,
-        );
-      }
+      const storing = framer.storing;
+      // A first load's raw table is another connection's, committed, so its COPY runs beside the registry's.
+      const rawClient = storing ? checks : client;
+      await rawClient.query(rawTableSql(raw, mapping.fields.length));
+      const rawCopy = rawClient.query(copyStreams.from(`COPY ${raw} FROM STDIN WITH (FORMAT csv, NULL 'na')`));
+      await copyInto(
+        [rawCopy, storing ? client.query(copyStreams.from(storedCopySql(mapping))) : null],
+        (async function* () {
+          for (let next = head; !next.done; next = await chunks.next()) yield [next.value.checked, next.value.stored];
+        })(),
+      );
     } catch (error) {
       if (error instanceof IngestionError) throw error;
       const reason = error instanceof Error ? error.message : String(error);
       throw new IngestionError(`${file.name}: ${reason}`);
     }
+    if (first && framer.storing) first.stored.push({ fileNo, rows: framer.directRecords, keys: framer.takeDirectKeys() });
     fileRows = framer.records + fileRejected;
     await rejects.flush();
     const heldTable = framer.heldRecords ? `acra_load_held_${fileNo}` : null;
@@ -306,6 +366,7 @@ async function load(client: pg.Client, side: pg.Client, runId: string, options: 
       rows: fileRows,
       rejected: fileRejected,
       held: framer.heldRecords,
+      stored: framer.directRecords,
       missingColumns: mapping.missing.length,
       extraColumns: mapping.extras,
     });
@@ -332,6 +393,7 @@ async function load(client: pg.Client, side: pg.Client, runId: string, options: 
     runId,
     files.map((f) => f.name),
     raws,
+    first,
   );
   await client.query("COMMIT");
 

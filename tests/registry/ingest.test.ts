@@ -365,6 +365,69 @@ describe("registry ingestion", () => {
     ]);
   });
 
+  it("stores a first load's sound records straight into the registry, as the checks store them when the registry holds rows", async () => {
+    const edges: Company[] = [
+      company("201900001A", { entity_name: "PLAIN PTE. LTD.", paid_up_capital1_ordinary: "-12.50", no_of_charges: "007", account_due_date: "2024-02-29" }),
+      company("201900002B", { entity_name: '"QUOTED", A\nB', paid_up_capital1_currency: "SINGAPORE, DOLLARS", building_name: "nA" }),
+      company("201900003c", { postal_code: "18956", street_name: " 1 ROAD ", block: "N/A", level_no: "Na", unit_no: "" }),
+      company("201900004D", { paid_up_capital1_ordinary: "1,000", uen_issue_date: " 2019-01-02", no_of_officers: "7 " }),
+      company("201900005E", { registration_incorporation_date: "2023-02-29" }),
+      company("201900006F", { entity_name: "na" }),
+      company("201900001A", { entity_name: "PLAIN AGAIN PTE. LTD." }),
+      company("201900004D", { entity_name: "PADDED AGAIN", street_name: " 2 ROAD " }),
+      company("201900003C"),
+      company("201900007G"),
+      company("201900007G"),
+    ];
+    const text =
+      csv(ACRA_COLUMN_NAMES, edges) + [...generateAcraSampleLines({ rows: 400, seed: 5, malformedRate: 0.05, duplicateRate: 0.05 })].slice(1).join("");
+    const p = await file("edges.csv", text);
+    const snapshot = async () => {
+      const { rows } = await client.query("SELECT * FROM staging_acra_companies WHERE uen <> '199900000Z' ORDER BY uen");
+      const registry = rows.map(({ first_run_id: _f, last_run_id: _l, created_at: _c, updated_at: _u, ...row }) => row);
+      const { rows: reported } = await client.query("SELECT kind, line, uen, reason, raw_line FROM acra_ingestion_rejects ORDER BY kind, line");
+      return { registry, reported };
+    };
+    const first = await ingest(p);
+    expect(first.files[0]).toMatchObject({ rows: 411, stored: 389 });
+    const stored = await snapshot();
+    await client.query("TRUNCATE staging_acra_companies, acra_ingestion_runs, acra_ingestion_rejects");
+    await ingest(await file("other.csv", csv(ACRA_COLUMN_NAMES, [company("199900000Z")])));
+    await client.query("TRUNCATE acra_ingestion_rejects");
+    const checked = await ingest(p);
+    expect(checked.files[0]).toMatchObject({ rows: 411, stored: 0 });
+    expect(await snapshot()).toEqual(stored);
+    expect([first.inserted, first.rejected, first.duplicates]).toEqual([checked.inserted, checked.rejected, checked.duplicates]);
+    expect((await registryRow("201900001A")).entity_name).toBe("PLAIN AGAIN PTE. LTD.");
+    expect((await registryRow("201900004D")).street_name).toBe("2 ROAD");
+  });
+
+  it("leaves an empty registry, its indexes and no raw table behind when a first load dies halfway", async () => {
+    const before = await registryIndexes();
+    const text = csv(ACRA_COLUMN_NAMES, [
+      company("201900001A", { entity_name: " PADDED " }),
+      ...Array.from({ length: 2000 }, (_, i) => company(`2020${String(i).padStart(5, "0")}Z`)),
+    ]);
+    const dying: SourceFile = {
+      name: "dying-first.csv",
+      open: async () => ({
+        stream: Readable.from(
+          (async function* () {
+            yield Buffer.from(text.slice(0, Math.floor(text.length / 2)));
+            await new Promise((r) => setTimeout(r, 20));
+            throw new Error("connection reset by peer");
+          })(),
+        ),
+      }),
+    };
+    await expect(ingestAcraFiles({ connectionString: owner(), source: "dying-first", files: [dying] })).rejects.toThrow(/connection reset by peer/);
+    expect(await registryIndexes()).toEqual(before);
+    const { rows } = await client.query(
+      "SELECT (SELECT count(*)::int FROM staging_acra_companies) AS companies, (SELECT count(*)::int FROM pg_tables WHERE tablename LIKE 'acra_load%') AS raw_tables",
+    );
+    expect(rows).toEqual([{ companies: 0, raw_tables: 0 }]);
+  });
+
   it("keeps the indexes of an empty registry when its first load fails after dropping them", async () => {
     const before = await registryIndexes();
     // Fails the insert itself, after the indexes were dropped.

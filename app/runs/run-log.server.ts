@@ -37,7 +37,7 @@ export function redactArgs(value: unknown, depth = 0): unknown {
 }
 
 /** A step event as its row stores it: secrets redacted, addresses masked, long text cut. */
-function stepRow(event: StepEvent) {
+export function stepEventRow(event: StepEvent) {
   return {
     runId: event.runId,
     uen: event.uen ?? null,
@@ -55,7 +55,7 @@ function stepRow(event: StepEvent) {
 /** An INSERT of step events (at least one), to end a statement that does the step's other writes in CTEs. */
 export function stepEventsInsert(events: ReadonlyArray<StepEvent>): Prisma.Sql {
   const rows = events.map((event) => {
-    const row = stepRow(event);
+    const row = stepEventRow(event);
     return Prisma.sql`(${row.runId}::uuid, ${row.uen}, ${row.stage}, ${row.event}, ${row.status}, ${row.tool}, ${row.durationMs}::int,
       ${JSON.stringify(row.args)}::jsonb, ${row.message})`;
   });
@@ -63,7 +63,7 @@ export function stepEventsInsert(events: ReadonlyArray<StepEvent>): Prisma.Sql {
 }
 
 export async function logStep(tx: TenantTx, event: StepEvent): Promise<void> {
-  await tx.runEventLog.create({ data: stepRow(event) });
+  await tx.runEventLog.create({ data: stepEventRow(event) });
 }
 
 /**

@@ -1,5 +1,4 @@
 import { performance } from "node:perf_hooks";
-import { db } from "~/db.server";
 import { roleQualifiedPeople, websitePeople } from "~/enrichment/website-people.server";
 import { leadEngineClients } from "./clients.server";
 import { findCompanyDomain } from "./company-domain.server";
@@ -7,7 +6,7 @@ import { discoverLinkedinContacts, withLushaFallback, type CompanyContacts } fro
 import { stepRecorder, type CompanyEnrichment } from "./enrichment-step.server";
 import { extractProfile } from "./profile-extraction.server";
 import { addressesToQueue } from "./queue-emails.server";
-import { loadRunContext } from "./run-context.server";
+import { companyToEnrich, loadRunContext } from "./run-context.server";
 import { saveFindings } from "./save-enrichment.server";
 import { withoutSuppressedPeople } from "./suppressed-people";
 import { readCompanyWebsite, type WebsitePage } from "./website-pages.server";
@@ -24,11 +23,10 @@ export async function enrichCompany(tenantId: string, runId: string, uen: string
   const e: CompanyEnrichment = {
     run,
     uen,
-    company: await run.company(uen),
+    ...(await companyToEnrich(tenantId, uen)),
     clients: leadEngineClients(),
     step: stepRecorder(tenantId, runId, uen),
     now: new Date(),
-    previous: await db.$tenantRead(tenantId, (tx) => tx.leadFeature.findFirst({ where: { tenantId, uen } })),
   };
 
   // The paid LinkedIn chain runs only when the website's own pages name too

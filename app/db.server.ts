@@ -221,8 +221,27 @@ export const exportCopyPool: pg.Pool = singleton("pool:export-copy", () => {
  */
 export const platformDb: PrismaClient = singleton(
   "db:platform",
-  () => new PrismaClient({ adapter: new PrismaPg({ connectionString: env().DATABASE_URL, max: 5 }) }),
+  () => new PrismaClient({ adapter: new PrismaPg(platformPool(), { disposeExternalPool: true }) }),
 );
+
+/**
+ * The platform client's connections, for the raw statements on platform data
+ * that every company's work makes (the shared vendor limits and host gates,
+ * a job's tenant check): sent through pg itself, they cost none of Prisma's
+ * per-query work, on the same five connections as `platformDb`.
+ */
+export function platformPool(): pg.Pool {
+  return singleton("pool:platform", () => {
+    const pool = new pg.Pool({ connectionString: env().DATABASE_URL, max: 5 });
+    pool.on("error", (error) => log().warn({ err: error }, "an idle platform connection was closed"));
+    return pool;
+  });
+}
+
+/** One raw statement on platform data through `platformPool`; its rows as pg reads them. */
+export async function platformSql<R extends pg.QueryResultRow>(statement: Prisma.Sql): Promise<R[]> {
+  return (await platformPool().query<R>(statement.text, statement.values)).rows;
+}
 
 export function createScopedClientFor(connectionString: string, max = 5): AppDb {
   return createAppClient(connectionString, max);

@@ -115,6 +115,14 @@ function createAppClient(connectionString: string, max: number, poolName?: strin
       return Promise.reject(error);
     }
   }
+  function tenantSql<R extends pg.QueryResultRow>(tenantId: string, statement: Prisma.Sql): Promise<pg.QueryResult<R>> {
+    try {
+      assertTenantId(tenantId);
+      return runTenantRead(tenantScope(tenantId, undefined), () => pool.query<R>({ text: statement.text, values: statement.values }));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
   return base.$extends({
     name: "tenant-scope",
     client: {
@@ -161,6 +169,20 @@ function createAppClient(connectionString: string, max: number, poolName?: strin
       $tenantWrite<T>(tenantId: string, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
         return tenantStatement(tenantId, undefined, fn);
       },
+
+      /**
+       * One raw statement, read or write, sent as `$tenantRead` and
+       * `$tenantWrite` send theirs (the tenant set in front, one implicit
+       * transaction ending at the Sync) but straight on the pool's pg
+       * connection: none of Prisma's per-query work (its query plan and the
+       * mapping of every argument and result), which cost a worker as much
+       * CPU as the driver itself on the statements every company makes.
+       * Rows come as pg reads them: int8 and numeric as strings, json as
+       * objects, timestamps as Dates.
+       */
+      $tenantSql<R extends pg.QueryResultRow = Record<string, unknown>>(tenantId: string, statement: Prisma.Sql): Promise<pg.QueryResult<R>> {
+        return tenantSql<R>(tenantId, statement);
+      },
     },
   });
 }
@@ -199,8 +221,27 @@ export const exportCopyPool: pg.Pool = singleton("pool:export-copy", () => {
  */
 export const platformDb: PrismaClient = singleton(
   "db:platform",
-  () => new PrismaClient({ adapter: new PrismaPg({ connectionString: env().DATABASE_URL, max: 5 }) }),
+  () => new PrismaClient({ adapter: new PrismaPg(platformPool(), { disposeExternalPool: true }) }),
 );
+
+/**
+ * The platform client's connections, for the raw statements on platform data
+ * that every company's work makes (the shared vendor limits and host gates,
+ * a job's tenant check): sent through pg itself, they cost none of Prisma's
+ * per-query work, on the same five connections as `platformDb`.
+ */
+export function platformPool(): pg.Pool {
+  return singleton("pool:platform", () => {
+    const pool = new pg.Pool({ connectionString: env().DATABASE_URL, max: 5 });
+    pool.on("error", (error) => log().warn({ err: error }, "an idle platform connection was closed"));
+    return pool;
+  });
+}
+
+/** One raw statement on platform data through `platformPool`; its rows as pg reads them. */
+export async function platformSql<R extends pg.QueryResultRow>(statement: Prisma.Sql): Promise<R[]> {
+  return (await platformPool().query<R>(statement.text, statement.values)).rows;
+}
 
 export function createScopedClientFor(connectionString: string, max = 5): AppDb {
   return createAppClient(connectionString, max);

@@ -7,7 +7,7 @@ import { DEMO_COMPANIES, syntheticCompanies } from "../../tests/sims/world/names
 import { crawlerSettings, crawlerEnv } from "./config.server";
 import { distinctWordCount, THIN_MIN_WORDS } from "./crawl-site.server";
 import { createCrawler, type Crawler } from "./crawler.server";
-import { type Clock } from "./politeness.server";
+import { type Clock, type SharedHostGate } from "./politeness.server";
 
 let world: World;
 let web: FixtureWeb;
@@ -23,14 +23,28 @@ const clock: Clock = {
   },
 };
 
-function newCrawler(overrides: Record<string, string> = {}) {
+function newCrawler(overrides: Record<string, string> = {}, sharedHosts?: SharedHostGate) {
   return createCrawler(crawlerSettings(crawlerEnv.parse({ CRAWL_TIMEOUT_MS: "4000", ...overrides })), {
     production: false,
     offline: true,
     hostOverrides: web.overrides(),
     schemes: ["http"],
     clock,
+    sharedHosts,
   });
+}
+
+/** A shared host gate that grants every lease at once and records each write it would make to the database. */
+function recordingGate() {
+  const writes: string[] = [];
+  const gate: SharedHostGate = {
+    acquire: async (host) => {
+      writes.push(`acquire ${host}`);
+      return { release: async () => void writes.push(`release ${host}`) };
+    },
+    touch: async (host) => void writes.push(`touch ${host}`),
+  };
+  return { gate, writes };
 }
 
 function site(predicate: (s: Site) => boolean): Site {
@@ -132,6 +146,17 @@ describe("crawlSite over the fixture web", () => {
     // robots.txt → homepage (wait) → 301 to www., whose robots.txt was just read (wait) → each further www. page (wait).
     expect(sleeps).toEqual(Array(result.pages.length + 1).fill(1000));
     await fresh.close();
+  });
+
+  it("records a page's request in the shared gate once: its lease's release, without a touch after it", async () => {
+    const rich = site((s) => s.kind === "rich" && s.robots.kind === "allow_all" && !s.robots.crawlDelayS && !s.bigPage && !s.redirect);
+    const { gate, writes } = recordingGate();
+    const shared = newCrawler({}, gate);
+    const result = await shared.crawl(rich.domain);
+    expect(result.pages.map((p) => p.kind)).toEqual(["home", "about", "contact"]);
+    // robots.txt is read outside the queue and touched; each page is a lease, released when it ends.
+    expect(writes).toEqual([`touch ${rich.domain}`, ...result.pages.flatMap(() => [`acquire ${rich.domain}`, `release ${rich.domain}`])]);
+    await shared.close();
   });
 
   it("reads slow sites within the timeout and gives up on them beyond it", async () => {

@@ -152,7 +152,10 @@ export async function crawlSite(domain: string, deps: CrawlDeps, options: CrawlO
           },
         }),
       )
-      .finally(() => deps.politeness.touch(lastHost));
+      .finally(() => {
+        // The scheduled request's own host is counted when its turn ends; a redirect's last host is counted here.
+        if (lastHost !== host) deps.politeness.touch(lastHost);
+      });
   };
 
   let home = options.home && sameSite(new URL(options.home.fetched.finalUrl), new URL(`http://${domain}/`)) ? options.home : undefined;

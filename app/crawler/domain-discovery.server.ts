@@ -312,7 +312,10 @@ async function readHomepage(host: string, deps: DiscoveryDeps, evidence: Discove
             },
           }),
         )
-        .finally(() => deps.politeness.touch(lastHost));
+        .finally(() => {
+          // The scheduled request's own host is counted when its turn ends; a redirect's last host is counted here.
+          if (lastHost !== host) deps.politeness.touch(lastHost);
+        });
       evidence.push({ domain, step: "fetch", ok: true, detail: fetched.finalUrl });
       return { kind: "page", home: { fetched, text: extractPageText(fetched.body, fetched.finalUrl) } };
     } catch (error) {

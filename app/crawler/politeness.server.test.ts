@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createPoliteness, type Clock } from "./politeness.server";
+import { createPoliteness, type Clock, type SharedHostGate } from "./politeness.server";
 
 /** A clock that only moves when the test says so. */
 function fakeClock() {
@@ -143,5 +143,21 @@ describe("politeness", () => {
     const next = gate.schedule("a.sg", async () => clock.now());
     await advance(2000);
     await expect(next).resolves.toBe(1000);
+  });
+
+  it("waits a host's delay from the moment the shared gate recorded its last request, so the next claim is not refused", async () => {
+    const { clock, advance } = fakeClock();
+    // The shared record of a request's end is written when its lease is released, a round trip (here 40 ms) after it ended.
+    const shared: SharedHostGate = {
+      acquire: async () => ({ release: () => clock.sleep(40) }),
+      touch: async () => {},
+    };
+    const gate = createPoliteness({ minDelayMs: 1000, maxCrawlDelayS: 10, concurrency: 4, clock, shared });
+    const starts: number[] = [];
+    const page = async () => void starts.push(clock.now());
+    const pages = Promise.all([gate.schedule("a.sg", page), gate.schedule("a.sg", page), gate.schedule("a.sg", page)]);
+    await advance(5000);
+    await pages;
+    expect(starts).toEqual([0, 1040, 2080]);
   });
 });

@@ -129,10 +129,11 @@ export function createPoliteness(options: PolitenessOptions): Politeness {
           return await task();
         } finally {
           release();
-          state.nextAt = clock.now() + delayOf(state);
           state.queued -= 1;
           hold(key, -1);
           await lease?.release(delayOf(state)).catch(warnShared(key));
+          // The delay runs from when the shared gate recorded the request's end: a claim made sooner is refused and asked again.
+          state.nextAt = clock.now() + delayOf(state);
         }
       });
       state.tail = run.then(

@@ -64,19 +64,19 @@ export async function addJob(task: string, payload: unknown, options: EnqueueOpt
     job_key => ${options.jobKey ?? null}::text,
     priority => ${options.priority ?? null}::int,
     job_key_mode => ${mode}::text`;
-  type Added = Array<{ id: bigint; key: string | null }>;
+  // The id is a bigint through Prisma and its text through pg.
+  type Added = Array<{ id: bigint | string; key: string | null }>;
   let rows: Added;
   if (tenantId === undefined) {
     if (options.tx) throw new Error(`Cannot enqueue ${task} in a tenant transaction: its payload names no tenantId`);
     rows = await platformDb.$queryRaw<Added>`SELECT id, key FROM graphile_worker.add_job(${args})`;
   } else {
-    const add = (tx: Prisma.TransactionClient) =>
-      options.unlessWaiting
-        ? tx.$queryRaw<Added>`SELECT id, key FROM app_enqueue_job_unless_waiting(${args})`
-        : tx.$queryRaw<Added>`SELECT id, key FROM app_enqueue_job(${args})`;
+    const add = options.unlessWaiting
+      ? Prisma.sql`SELECT id, key FROM app_enqueue_job_unless_waiting(${args})`
+      : Prisma.sql`SELECT id, key FROM app_enqueue_job(${args})`;
     // On its own, one statement the server commits: the job row (a keyed job's, which others may
     // update too) is not held locked until a busy worker gets round to sending COMMIT.
-    rows = await (options.tx ? add(options.tx) : db.$tenantWrite(tenantId, add));
+    rows = options.tx ? await options.tx.$queryRaw<Added>(add) : (await db.$tenantSql<Added[number]>(tenantId, add)).rows;
   }
   const row = rows[0]!;
   return { id: String(row.id), key: row.key };

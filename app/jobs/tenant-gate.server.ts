@@ -1,5 +1,6 @@
 import { type JobHelpers } from "graphile-worker";
-import { platformDb } from "~/db.server";
+import { platformSql } from "~/db.server";
+import { Prisma } from "~/generated/prisma/client";
 import { addJob } from "./enqueue.server";
 
 /**
@@ -11,7 +12,8 @@ import { addJob } from "./enqueue.server";
 const PAUSED_RETRY_MS = 15 * 60 * 1000;
 
 export async function tenantIsWorking(tenantId: string, helpers: JobHelpers): Promise<boolean> {
-  const tenant = await platformDb.tenant.findUnique({ where: { id: tenantId }, select: { status: true } });
+  // Every job of a tenant asks: a raw statement, without Prisma's per-query work.
+  const [tenant] = await platformSql<{ status: string }>(Prisma.sql`SELECT status FROM tenants WHERE id = ${tenantId}::uuid`);
   if (!tenant || tenant.status === "decommissioning" || tenant.status === "decommissioned") return false;
   if (tenant.status !== "paused") return true;
   // Under the job's own key (graphile-worker moves a key off a running job to the new one), so

@@ -1,4 +1,5 @@
 import { db } from "~/db.server";
+import { Prisma } from "~/generated/prisma/client";
 import { singaporeDate } from "~/utils/singapore-time";
 import { type CapGuard } from "~/vendors/apify.server";
 
@@ -13,10 +14,9 @@ export function dailyCapGuard(tenantId: string, cap: number, now: () => Date = (
       if (cap <= 0) return false;
       const day = singaporeDate(now());
       // Every actor run of the tenant's day updates this row: one statement, so it is locked only while the server runs it.
-      const rows = await db.$tenantWrite(
+      const { rows } = await db.$tenantSql(
         tenantId,
-        (tx) =>
-          tx.$queryRaw<Array<{ units: number }>>`
+        Prisma.sql`
           INSERT INTO vendor_daily_usage (day, vendor, units, calls)
           SELECT ${day}::date, ${vendor}, ${units}, 1 WHERE ${units} <= ${cap}
           ON CONFLICT (tenant_id, day, vendor) DO UPDATE

@@ -1,15 +1,13 @@
 import { performance } from "node:perf_hooks";
-import { db } from "~/db.server";
 import { roleQualifiedPeople, websitePeople } from "~/enrichment/website-people.server";
 import { leadEngineClients } from "./clients.server";
 import { findCompanyDomain } from "./company-domain.server";
 import { discoverLinkedinContacts, withLushaFallback, type CompanyContacts } from "./contact-discovery.server";
 import { stepRecorder, type CompanyEnrichment } from "./enrichment-step.server";
 import { extractProfile } from "./profile-extraction.server";
-import { queueEmails } from "./queue-emails.server";
-import { loadRunContext } from "./run-context.server";
-import { logStep } from "./run-log.server";
-import { saveEnrichment } from "./save-enrichment.server";
+import { addressesToQueue } from "./queue-emails.server";
+import { companyToEnrich, loadRunContext } from "./run-context.server";
+import { saveFindings } from "./save-enrichment.server";
 import { withoutSuppressedPeople } from "./suppressed-people";
 import { readCompanyWebsite, type WebsitePage } from "./website-pages.server";
 
@@ -25,11 +23,10 @@ export async function enrichCompany(tenantId: string, runId: string, uen: string
   const e: CompanyEnrichment = {
     run,
     uen,
-    company: await run.company(uen),
+    ...(await companyToEnrich(tenantId, uen)),
     clients: leadEngineClients(),
     step: stepRecorder(tenantId, runId, uen),
     now: new Date(),
-    previous: await db.$tenantRead(tenantId, (tx) => tx.leadFeature.findFirst({ where: { tenantId, uen } })),
   };
 
   // The paid LinkedIn chain runs only when the website's own pages name too
@@ -56,20 +53,25 @@ export async function enrichCompany(tenantId: string, runId: string, uen: string
   const people = withoutSuppressedPeople(discovered.found, run.suppressedPeople);
   const contacts = { ...discovered, found: people.kept };
 
-  const pendingEmails = await db.$withTenant(tenantId, async (tx) => {
-    const started = performance.now();
-    const contactIds = await saveEnrichment(tx, e, { domain, website, profile, contacts }, new Date().toISOString());
-    const queued = await queueEmails(tx, e, { websiteEmails: profile.emails, contacts: contacts.found, contactIds });
-    await logStep(tx, {
-      runId,
-      uen,
-      stage: "emails",
-      event: "queued",
-      status: "ok",
-      durationMs: performance.now() - started,
-      args: { kept: queued.kept.length, dropped: queued.dropped.map((d) => d.reason), pending: queued.pending, suppressedPeople: people.dropped },
-    });
-    return queued.pending;
-  });
+  const started = performance.now();
+  const queued = addressesToQueue(e, { websiteEmails: profile.emails, contacts: contacts.found });
+  const { pending: pendingEmails } = await saveFindings(
+    e,
+    { domain, website, profile, contacts },
+    {
+      addresses: queued.addresses,
+      step: {
+        runId,
+        uen,
+        stage: "emails",
+        event: "queued",
+        status: "ok",
+        durationMs: performance.now() - started,
+        // The statement adds how many addresses wait for verification (`pending`).
+        args: { kept: queued.kept.length, dropped: queued.dropped.map((d) => d.reason), suppressedPeople: people.dropped },
+      },
+    },
+    new Date().toISOString(),
+  );
   return { pendingEmails };
 }

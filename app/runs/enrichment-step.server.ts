@@ -1,7 +1,6 @@
 import { performance } from "node:perf_hooks";
-import { type LeadFeature } from "~/generated/prisma/client";
 import { type LeadEngineClients } from "./clients.server";
-import { type RegistryCompany, type RunContext } from "./run-context.server";
+import { type PreviousEnrichment, type RegistryCompany, type RunContext } from "./run-context.server";
 import { recordCompanySteps } from "./run-log.server";
 
 /** The stages of a company's enrichment, as its run_companies row and its step events name them. */
@@ -69,5 +68,5 @@ export type CompanyEnrichment = {
   /** When the enrichment began: the clock for its freshness checks and the times it stores. */
   now: Date;
   /** What the company's last enrichment found, if it had one. */
-  previous: LeadFeature | null;
+  previous: PreviousEnrichment | null;
 };

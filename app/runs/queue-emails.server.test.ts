@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { emailCandidates, freeMailPolicy, isFreshVerification } from "./queue-emails.server";
+import { addressesToQueue, emailCandidates, freeMailPolicy } from "./queue-emails.server";
 
 describe("emailCandidates", () => {
   it("lists the website's addresses, then the contacts' that have one, each with its source", () => {
@@ -30,14 +30,23 @@ describe("freeMailPolicy", () => {
   });
 });
 
-describe("isFreshVerification", () => {
-  const now = new Date("2026-03-31T00:00:00Z");
-  const daysAgo = (days: number) => new Date(now.getTime() - days * 24 * 60 * 60 * 1000);
-  it("reuses a verification younger than 90 days unless it said unknown", () => {
-    expect(isFreshVerification({ status: "valid", checkedAt: daysAgo(89) }, now)).toBe(true);
-    expect(isFreshVerification({ status: "invalid", checkedAt: daysAgo(1) }, now)).toBe(true);
-    expect(isFreshVerification({ status: "valid", checkedAt: daysAgo(90) }, now)).toBe(false);
-    expect(isFreshVerification({ status: "unknown", checkedAt: daysAgo(1) }, now)).toBe(false);
-    expect(isFreshVerification(null, now)).toBe(false);
+describe("addressesToQueue", () => {
+  it("keeps what the email policy keeps, once each, with the source and the contact of its last candidate", () => {
+    const contact = { fullName: "A", title: null, companyCurrent: null, location: null, source: "apify_linkedin" };
+    const run = { rules: { freeMail: "exclude" }, suppression: { emails: ["gone@harbourfreight.com.sg"], domains: [] } };
+    const queued = addressesToQueue({ run } as never, {
+      websiteEmails: ["Enquiry@HarbourFreight.com.sg", "someone@gmail.com", "gone@harbourfreight.com.sg"],
+      contacts: [
+        { ...contact, linkedinUrl: "https://www.linkedin.com/in/a", email: "tan@harbourfreight.com.sg" },
+        { ...contact, linkedinUrl: "https://www.linkedin.com/in/b", email: "TAN@harbourfreight.com.sg", source: "lusha" },
+        { ...contact, linkedinUrl: "https://www.linkedin.com/in/c", email: "enquiry@harbourfreight.com.sg" },
+        { ...contact, linkedinUrl: "https://www.linkedin.com/in/d", email: null },
+      ],
+    });
+    expect(queued.addresses).toEqual([
+      { email: "enquiry@harbourfreight.com.sg", source: "apify_linkedin", linkedinUrl: "https://www.linkedin.com/in/c" },
+      { email: "tan@harbourfreight.com.sg", source: "lusha", linkedinUrl: "https://www.linkedin.com/in/b" },
+    ]);
+    expect(queued.dropped.map((d) => d.reason)).toEqual(["free_mail", "suppressed_email", "duplicate", "duplicate"]);
   });
 });

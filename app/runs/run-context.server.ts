@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { db } from "~/db.server";
+import { Prisma, type LeadFeature } from "~/generated/prisma/client";
 import { parseIcpRules, type IcpRules } from "~/icp/rules";
 import { DEFAULT_MIN_WEBSITE_CONTACTS } from "~/settings/settings-forms";
 import { isoDay } from "~/utils/date-format";
@@ -49,7 +50,6 @@ export type RunContext = {
   suppressedPeople: SuppressedPeople;
   /** Role-qualified people the website must name before the paid LinkedIn search is skipped. */
   minWebsiteContacts: number;
-  company(uen: string): Promise<RegistryCompany>;
 };
 
 const cache = new Map<string, { at: number; context: Promise<RunContext> }>();
@@ -92,21 +92,36 @@ async function build(tenantId: string, runId: string): Promise<RunContext> {
       emails: new Set(suppressions.filter((s) => s.kind === "email").map((s) => s.value)),
       linkedinUrls: new Set(suppressions.filter((s) => s.kind === "linkedin").map((s) => s.value)),
     },
-    company: (uen) => registryCompany(tenantId, uen),
   };
 }
 
-export async function registryCompany(tenantId: string, uen: string): Promise<RegistryCompany> {
-  const rows = await db.$tenantRead(
+/** What a company's last enrichment found that the next one starts from: its domain, and whether its contacts are fresh. */
+export type PreviousEnrichment = Pick<LeadFeature, "domain" | "domainSource" | "domainEvidence" | "contactsStatus" | "enrichedAt">;
+
+type CompanyRow = RegistryCompany & { previous: boolean } & PreviousEnrichment;
+
+/**
+ * The company's registry row and what its last enrichment found, in one
+ * statement (they were two, one of them a Prisma model read of the whole
+ * features row).
+ */
+export async function companyToEnrich(tenantId: string, uen: string): Promise<{ company: RegistryCompany; previous: PreviousEnrichment | null }> {
+  const {
+    rows: [row],
+  } = await db.$tenantSql<CompanyRow>(
     tenantId,
-    (tx) =>
-      tx.$queryRaw<Array<RegistryCompany>>`
-      SELECT uen, entity_name AS name, entity_status_description AS status, entity_type_description AS "entityType",
-             primary_ssic_code AS "ssicCode", primary_ssic_description AS "ssicDescription",
-             registration_incorporation_date AS incorporated, postal_code AS "postalCode",
-             NULLIF(concat_ws(' ', block, street_name, CASE WHEN level_no IS NOT NULL THEN '#' || level_no || COALESCE('-' || unit_no, '') END, building_name), '') AS address
-      FROM staging_acra_companies WHERE uen = ${uen}`,
+    Prisma.sql`
+    SELECT r.uen, r.entity_name AS name, r.entity_status_description AS status, r.entity_type_description AS "entityType",
+      r.primary_ssic_code AS "ssicCode", r.primary_ssic_description AS "ssicDescription",
+      r.registration_incorporation_date::timestamp AT TIME ZONE 'UTC' AS incorporated, r.postal_code AS "postalCode",
+      NULLIF(concat_ws(' ', r.block, r.street_name, CASE WHEN r.level_no IS NOT NULL THEN '#' || r.level_no || COALESCE('-' || r.unit_no, '') END, r.building_name), '') AS address,
+      f.uen IS NOT NULL AS previous, f.domain, f.domain_source AS "domainSource", f.domain_evidence AS "domainEvidence",
+      f.contacts_status AS "contactsStatus", f.enriched_at AS "enrichedAt"
+    FROM staging_acra_companies r
+    LEFT JOIN lead_features f ON f.tenant_id = ${tenantId}::uuid AND f.uen = r.uen
+    WHERE r.uen = ${uen}`,
   );
-  if (!rows[0]) throw new Error(`Company ${uen} is not in the registry`);
-  return rows[0];
+  if (!row) throw new Error(`Company ${uen} is not in the registry`);
+  const { previous, domain, domainSource, domainEvidence, contactsStatus, enrichedAt, ...company } = row;
+  return { company, previous: previous ? { domain, domainSource, domainEvidence, contactsStatus, enrichedAt } : null };
 }

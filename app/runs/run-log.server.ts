@@ -37,7 +37,7 @@ export function redactArgs(value: unknown, depth = 0): unknown {
 }
 
 /** A step event as its row stores it: secrets redacted, addresses masked, long text cut. */
-function stepRow(event: StepEvent) {
+export function stepEventRow(event: StepEvent) {
   return {
     runId: event.runId,
     uen: event.uen ?? null,
@@ -55,7 +55,7 @@ function stepRow(event: StepEvent) {
 /** An INSERT of step events (at least one), to end a statement that does the step's other writes in CTEs. */
 export function stepEventsInsert(events: ReadonlyArray<StepEvent>): Prisma.Sql {
   const rows = events.map((event) => {
-    const row = stepRow(event);
+    const row = stepEventRow(event);
     return Prisma.sql`(${row.runId}::uuid, ${row.uen}, ${row.stage}, ${row.event}, ${row.status}, ${row.tool}, ${row.durationMs}::int,
       ${JSON.stringify(row.args)}::jsonb, ${row.message})`;
   });
@@ -63,27 +63,75 @@ export function stepEventsInsert(events: ReadonlyArray<StepEvent>): Prisma.Sql {
 }
 
 export async function logStep(tx: TenantTx, event: StepEvent): Promise<void> {
-  await tx.runEventLog.create({ data: stepRow(event) });
+  await tx.runEventLog.create({ data: stepEventRow(event) });
 }
 
 /**
- * A company's step events, and with `moveTo` its run_companies stage, as one
- * statement through `$tenantWrite`: every stage of every company writes one,
- * and it holds neither a pool connection nor the company's row across round
- * trips that a busy worker is slow to make. One statement also means one
- * live-progress notification (the trigger notifies per statement and run).
+ * How long a company's step events wait for other companies' to share their
+ * statement. Every stage of every company writes its event (and moves the
+ * company's stage): one statement each was a fifth of a run's statements,
+ * and each also woke every listener of the run's progress. A stage ends this
+ * much later at most; the run page hears of a stage at most this late.
  */
-export async function recordCompanySteps(tenantId: string, events: ReadonlyArray<StepEvent & { uen: string }>, moveTo?: string): Promise<void> {
-  if (events.length === 0) return;
-  const insert = stepEventsInsert(events);
-  const { runId, uen } = events[0]!;
-  await db.$tenantWrite(tenantId, (tx) =>
-    moveTo === undefined
-      ? tx.$executeRaw(insert)
-      : tx.$executeRaw`
-        WITH moved AS (UPDATE run_companies SET stage = ${moveTo}, updated_at = now() WHERE run_id = ${runId}::uuid AND uen = ${uen})
-        ${insert}`,
-  );
+export const STEP_BATCH_MS = 100;
+
+type StepGroup = { events: ReadonlyArray<StepEvent & { uen: string }>; moveTo?: string; resolve: () => void; reject: (error: unknown) => void };
+
+/** Per tenant: the step events waiting for their batch's statement. */
+const stepBatches = new Map<string, StepGroup[]>();
+
+/**
+ * A company's step events, and with `moveTo` its run_companies stage, written
+ * with the other events that arrive within STEP_BATCH_MS, for any company of
+ * the tenant in this process, as one statement through `$tenantSql`: it holds
+ * neither a pool connection nor a company's row across round trips that a
+ * busy worker is slow to make, and the progress trigger notifies once per
+ * statement and run. Resolves once the events are committed.
+ */
+export function recordCompanySteps(tenantId: string, events: ReadonlyArray<StepEvent & { uen: string }>, moveTo?: string): Promise<void> {
+  if (events.length === 0) return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    let batch = stepBatches.get(tenantId);
+    if (!batch) {
+      stepBatches.set(tenantId, (batch = []));
+      setTimeout(() => void writeSteps(tenantId, batch!), STEP_BATCH_MS);
+    }
+    batch.push({ events, moveTo, resolve, reject });
+  });
+}
+
+async function writeSteps(tenantId: string, batch: StepGroup[]) {
+  stepBatches.delete(tenantId);
+  try {
+    await db.$tenantSql(tenantId, stepsStatement(batch));
+    for (const group of batch) group.resolve();
+  } catch (error) {
+    if (batch.length === 1) return batch[0]!.reject(error);
+    // One company's bad event must not fail the other companies' stages: each is written on its own.
+    await Promise.all(batch.map((group) => db.$tenantSql(tenantId, stepsStatement([group])).then(group.resolve, group.reject)));
+  }
+}
+
+function stepsStatement(groups: readonly StepGroup[]): Prisma.Sql {
+  const rows = groups.flatMap((group) => group.events.map(stepEventRow));
+  // A company moved twice in one batch (its stages overlap) ends where its later event says.
+  const moves = [
+    ...new Map(
+      groups.flatMap(({ events, moveTo }) => (moveTo === undefined ? [] : [[`${events[0]!.runId}:${events[0]!.uen}`, { ...events[0]!, moveTo }] as const])),
+    ).values(),
+  ];
+  return Prisma.sql`
+    WITH moved AS (
+      UPDATE run_companies rc SET stage = m.stage, updated_at = now()
+      FROM unnest(${moves.map((m) => m.runId)}::uuid[], ${moves.map((m) => m.uen)}::text[], ${moves.map((m) => m.moveTo)}::text[]) AS m(run_id, uen, stage)
+      WHERE rc.run_id = m.run_id AND rc.uen = m.uen)
+    INSERT INTO run_event_logs (run_id, uen, stage, event, status, tool, duration_ms, args, message)
+    SELECT e.run_id, e.uen, e.stage, e.event, e.status, e.tool, e.duration_ms, e.args, e.message
+    FROM unnest(${rows.map((r) => r.runId)}::uuid[], ${rows.map((r) => r.uen)}::text[], ${rows.map((r) => r.stage)}::text[],
+                ${rows.map((r) => r.event)}::text[], ${rows.map((r) => r.status)}::text[], ${rows.map((r) => r.tool)}::text[],
+                ${rows.map((r) => r.durationMs)}::int[], ${rows.map((r) => JSON.stringify(r.args))}::jsonb[], ${rows.map((r) => r.message)}::text[])
+      WITH ORDINALITY AS e(run_id, uen, stage, event, status, tool, duration_ms, args, message, n)
+    ORDER BY e.n`;
 }
 
 export type VendorUsageDelta = { calls?: number; units?: number; costUsd?: number; errors?: number; cacheHits?: number };

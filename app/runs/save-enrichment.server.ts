@@ -1,9 +1,12 @@
 import { type CrawlResult } from "~/crawler/crawl-site.server";
-import { type TenantTx } from "~/db.server";
+import { db } from "~/db.server";
 import { type CompanyProfile } from "~/enrichment/extract.server";
+import { Prisma } from "~/generated/prisma/client";
 import { type CompanyDomain } from "./company-domain.server";
 import { type CompanyContacts } from "./contact-discovery.server";
 import { type CompanyEnrichment } from "./enrichment-step.server";
+import { type AddressToQueue, VERIFICATION_FRESH_DAYS } from "./queue-emails.server";
+import { stepEventRow, type StepEvent } from "./run-log.server";
 import { type CompanyWebsite } from "./website-pages.server";
 
 export type EnrichmentFindings = {
@@ -14,68 +17,94 @@ export type EnrichmentFindings = {
 };
 
 /**
- * Writes what the enrichment found, each with its provenance: the company's
+ * Writes what the enrichment found, each with its provenance, and queues the
+ * company's addresses, as one statement through `$tenantSql`: the company's
  * features, its pages and its contacts, upserted by their natural keys so a
- * repeated job changes nothing. Returns the contact id of each contact's
- * email address, for the email rows.
+ * repeated job changes nothing; each address the email policy kept, with its
+ * contact's id and a fresh cached verification where there is one (pending
+ * otherwise, for the verification job); the run's ZeroBounce cache hits; and
+ * the emails step's event. As a transaction these were seven statements and
+ * a COMMIT a company, each a round trip during which the transaction held a
+ * pool connection and the rows it wrote. Returns how many addresses wait for
+ * verification.
  */
-export async function saveEnrichment(tx: TenantTx, e: CompanyEnrichment, found: EnrichmentFindings, at: string): Promise<Map<string, string>> {
+export async function saveFindings(
+  e: CompanyEnrichment,
+  found: EnrichmentFindings,
+  emails: { addresses: readonly AddressToQueue[]; step: StepEvent },
+  at: string,
+): Promise<{ pending: number }> {
   const { run, uen, now } = e;
-  const { tenantId } = run;
+  const { tenantId, runId } = run;
   const { domain, website, profile, contacts } = found;
-  const features = {
-    runId: run.runId,
-    domain: domain.domain,
-    domainSource: domain.source,
-    domainEvidence: domain.evidence as object,
-    crawlStatus: crawlStatus(domain.domain, website.crawl),
-    crawlReason: website.crawl?.reason ?? null,
-    tavilyUsed: website.tavilyUsed,
-    contentSha256: website.contentSha256,
-    aboutText: profile.about_text,
-    industry: profile.industry,
-    headcountEstimate: profile.headcount_estimate,
-    products: profile.products,
-    locations: profile.locations,
-    phones: profile.phones,
-    contactsStatus: contacts.outcome,
-    provenance: featureProvenance(profile.provenance, domain.source, website.tavilyUsed, at) as object,
-    enrichedAt: now,
-    updatedAt: now,
-  };
-  await tx.leadFeature.upsert({ where: { tenantId_uen: { tenantId, uen } }, create: { tenantId, uen, ...features }, update: features });
-  // Pages and contacts are one statement each, whatever their number: inside the transaction every round trip
-  // holds a pool connection (and the rows written so far) while a busy worker gets round to the next one.
   const pages = [...new Map(website.pages.map((page) => [page.url, page])).values()];
-  if (pages.length > 0) {
-    await tx.$executeRaw`
+  const people = [...new Map(contacts.found.map((person) => [person.linkedinUrl, person])).values()];
+  const { addresses } = emails;
+  // The emails step's time includes this statement's, which the server adds.
+  const step = stepEventRow(emails.step);
+  const evidence = JSON.stringify(domain.evidence ?? []);
+  const provenance = JSON.stringify(featureProvenance(profile.provenance, domain.source, website.tavilyUsed, at));
+  const { rows } = await db.$tenantSql<{ pending: number }>(
+    tenantId,
+    Prisma.sql`
+    WITH features AS (
+      INSERT INTO lead_features AS f (tenant_id, uen, run_id, domain, domain_source, domain_evidence, crawl_status, crawl_reason, tavily_used,
+        content_sha256, about_text, industry, headcount_estimate, products, locations, phones, contacts_status, provenance, enriched_at, updated_at)
+      VALUES (${tenantId}::uuid, ${uen}, ${runId}::uuid, ${domain.domain}, ${domain.source}, ${evidence}::jsonb,
+        ${crawlStatus(domain.domain, website.crawl)}, ${website.crawl?.reason ?? null}, ${website.tavilyUsed}, ${website.contentSha256},
+        ${profile.about_text}, ${profile.industry}, ${profile.headcount_estimate}::int, ${profile.products}::text[], ${profile.locations}::text[],
+        ${profile.phones}::text[], ${contacts.outcome}, ${provenance}::jsonb, ${now}::timestamptz, ${now}::timestamptz)
+      ON CONFLICT (tenant_id, uen) DO UPDATE SET run_id = EXCLUDED.run_id, domain = EXCLUDED.domain, domain_source = EXCLUDED.domain_source,
+        domain_evidence = EXCLUDED.domain_evidence, crawl_status = EXCLUDED.crawl_status, crawl_reason = EXCLUDED.crawl_reason,
+        tavily_used = EXCLUDED.tavily_used, content_sha256 = EXCLUDED.content_sha256, about_text = EXCLUDED.about_text, industry = EXCLUDED.industry,
+        headcount_estimate = EXCLUDED.headcount_estimate, products = EXCLUDED.products, locations = EXCLUDED.locations, phones = EXCLUDED.phones,
+        contacts_status = EXCLUDED.contacts_status, provenance = EXCLUDED.provenance, enriched_at = EXCLUDED.enriched_at, updated_at = EXCLUDED.updated_at),
+    pages AS (
       INSERT INTO crawl_pages (tenant_id, uen, url, kind, source, status, title, text, sha256, bytes, fetched_at)
-      SELECT ${tenantId}::uuid, ${uen}, p.url, p.kind, p.source, p.status, p.title, p.text, p.sha256, p.bytes, ${now}
+      SELECT ${tenantId}::uuid, ${uen}, p.url, p.kind, p.source, p.status, p.title, p.text, p.sha256, p.bytes, ${now}::timestamptz
       FROM unnest(${pages.map((page) => page.url)}::text[], ${pages.map((page) => page.kind)}::text[], ${pages.map((page) => page.source)}::text[],
                   ${pages.map((page) => page.status)}::int[], ${pages.map((page) => page.title)}::text[], ${pages.map((page) => page.text)}::text[],
                   ${pages.map((page) => page.sha256)}::text[], ${pages.map((page) => page.bytes)}::int[])
         AS p(url, kind, source, status, title, text, sha256, bytes)
       ON CONFLICT (tenant_id, uen, url) DO UPDATE SET kind = EXCLUDED.kind, source = EXCLUDED.source, status = EXCLUDED.status,
-        title = EXCLUDED.title, text = EXCLUDED.text, sha256 = EXCLUDED.sha256, bytes = EXCLUDED.bytes, fetched_at = EXCLUDED.fetched_at`;
-  }
-  const contactIds = new Map<string, string>();
-  const people = [...new Map(contacts.found.map((person) => [person.linkedinUrl, person])).values()];
-  if (people.length > 0) {
-    const saved = await tx.$queryRaw<Array<{ id: string; linkedin_url: string }>>`
+        title = EXCLUDED.title, text = EXCLUDED.text, sha256 = EXCLUDED.sha256, bytes = EXCLUDED.bytes, fetched_at = EXCLUDED.fetched_at),
+    contacts AS (
       INSERT INTO lead_contacts (tenant_id, uen, linkedin_url, full_name, title, company_current, location, source, provenance, updated_at)
       SELECT ${tenantId}::uuid, ${uen}, c.linkedin_url, c.full_name, c.title, c.company_current, c.location, c.source,
-             jsonb_build_object('source', c.source, 'at', ${at}::text), ${now}
+             jsonb_build_object('source', c.source, 'at', ${at}::text), ${now}::timestamptz
       FROM unnest(${people.map((c) => c.linkedinUrl)}::text[], ${people.map((c) => c.fullName)}::text[], ${people.map((c) => c.title)}::text[],
                   ${people.map((c) => c.companyCurrent)}::text[], ${people.map((c) => c.location)}::text[], ${people.map((c) => c.source)}::text[])
         AS c(linkedin_url, full_name, title, company_current, location, source)
       ON CONFLICT (tenant_id, uen, linkedin_url) DO UPDATE SET full_name = EXCLUDED.full_name, title = EXCLUDED.title,
         company_current = EXCLUDED.company_current, location = EXCLUDED.location, source = EXCLUDED.source,
         provenance = EXCLUDED.provenance, updated_at = EXCLUDED.updated_at
-      RETURNING id::text AS id, linkedin_url`;
-    const idOf = new Map(saved.map((row) => [row.linkedin_url, row.id]));
-    for (const { linkedinUrl, email } of contacts.found) if (email) contactIds.set(email.toLowerCase(), idOf.get(linkedinUrl)!);
-  }
-  return contactIds;
+      RETURNING id, linkedin_url),
+    addresses AS (
+      SELECT a.email, a.source, a.linkedin_url, v.status, v.sub_status, v.checked_at,
+        COALESCE(v.checked_at > ${now}::timestamptz - make_interval(days => ${VERIFICATION_FRESH_DAYS}::int) AND v.status <> 'unknown', false) AS fresh
+      FROM unnest(${addresses.map((a) => a.email)}::text[], ${addresses.map((a) => a.source)}::text[], ${addresses.map((a) => a.linkedinUrl)}::text[])
+        AS a(email, source, linkedin_url)
+      LEFT JOIN email_verifications v ON v.tenant_id = ${tenantId}::uuid AND v.email = a.email),
+    emails AS (
+      INSERT INTO lead_emails (tenant_id, uen, email, contact_id, source, verification_status, sub_status, verified_at, updated_at)
+      SELECT ${tenantId}::uuid, ${uen}, a.email, c.id, a.source, CASE WHEN a.fresh THEN a.status ELSE 'pending' END,
+        CASE WHEN a.fresh THEN a.sub_status END, CASE WHEN a.fresh THEN a.checked_at END, ${now}::timestamptz
+      FROM addresses a LEFT JOIN contacts c ON c.linkedin_url = a.linkedin_url
+      ON CONFLICT (tenant_id, uen, email) DO UPDATE SET contact_id = EXCLUDED.contact_id, source = EXCLUDED.source,
+        verification_status = EXCLUDED.verification_status, sub_status = EXCLUDED.sub_status, verified_at = EXCLUDED.verified_at,
+        updated_at = EXCLUDED.updated_at),
+    cache_hits AS (
+      INSERT INTO run_vendor_usage (run_id, vendor, cache_hits)
+      SELECT ${runId}::uuid, 'zerobounce', count(*)::int FROM addresses WHERE fresh HAVING count(*) > 0
+      ON CONFLICT (tenant_id, run_id, vendor) DO UPDATE SET cache_hits = run_vendor_usage.cache_hits + EXCLUDED.cache_hits, updated_at = now()),
+    logged AS (
+      INSERT INTO run_event_logs (run_id, uen, stage, event, status, tool, duration_ms, args, message)
+      VALUES (${step.runId}::uuid, ${step.uen}, ${step.stage}, ${step.event}, ${step.status}, ${step.tool},
+        ${step.durationMs ?? 0}::int + (1000 * extract(epoch FROM clock_timestamp() - statement_timestamp()))::int,
+        ${JSON.stringify(step.args)}::jsonb || jsonb_build_object('pending', (SELECT count(*)::int FROM addresses WHERE NOT fresh)), ${step.message}))
+    SELECT count(*)::int AS pending FROM addresses WHERE NOT fresh`,
+  );
+  return { pending: rows[0]!.pending };
 }
 
 /** The crawl's status, "error" when a domain was known but no crawl result came back, "none" without a domain. */

@@ -5,7 +5,6 @@ import { Prisma } from "~/generated/prisma/client";
 import { candidateMatchedBySql } from "~/icp/candidates.server";
 import { rationaleFor } from "~/scoring/rationale.server";
 import { employeeFit, scoreLead, type DomainConfidence, type LeadSignals } from "~/scoring/score";
-import { isoDay } from "~/utils/date-format";
 import { raiseVendorFailureAlert } from "./alerts.server";
 import { leadEngineClients } from "./clients.server";
 import { loadRunContext, type RunContext } from "./run-context.server";
@@ -22,23 +21,17 @@ export async function scoreCompanies(tenantId: string, runId: string, uens: stri
   const run = await loadRunContext(tenantId, runId);
   let settled = 0;
   for (const uen of uens) {
-    const claimed = await db.$tenantWrite(tenantId, (tx) =>
-      tx.runCompany.updateMany({
-        where: { runId, uen, status: { in: ["running", "awaiting_verification"] } },
-        data: { stage: "score", updatedAt: new Date() },
-      }),
-    );
-    if (claimed.count === 0) continue;
-    await scoreOne(run, uen);
+    const signals = await claimForScoring(run, uen);
+    if (!signals) continue;
+    await scoreOne(run, uen, signals);
     settled++;
   }
   return settled;
 }
 
-async function scoreOne(run: RunContext, uen: string) {
+async function scoreOne(run: RunContext, uen: string, signals: LeadSignals) {
   const { tenantId, runId } = run;
   const started = performance.now();
-  const signals = await signalsFor(run, uen);
   const fit = employeeFit(signals.icp.employeeRange, signals.enrichment.headcountEstimate);
   if (fit === "out_of_range") {
     await settleCompany(run, uen, "filtered", {
@@ -86,16 +79,15 @@ async function scoreOne(run: RunContext, uen: string) {
 }
 
 /**
- * A company's last writes as one statement through `$tenantWrite`: its score
+ * A company's last writes as one statement through `$tenantSql`: its score
  * (when it has one), its done status and its step event. Every company makes
  * them, and as a transaction they were three statements and a COMMIT, each a
  * round trip and Prisma's work in a worker that is short of CPU.
  */
 async function settleCompany(run: RunContext, uen: string, stage: "done" | "filtered", event: StepEvent, score?: Prisma.Sql) {
-  await db.$tenantWrite(
+  await db.$tenantSql(
     run.tenantId,
-    (tx) =>
-      tx.$executeRaw`
+    Prisma.sql`
       WITH ${score ? Prisma.sql`scored AS (${score}),` : Prisma.empty}
         settled AS (UPDATE run_companies SET status = 'done', stage = ${stage}, finished_at = now(), updated_at = now()
           WHERE run_id = ${run.runId}::uuid AND uen = ${uen})
@@ -104,6 +96,11 @@ async function settleCompany(run: RunContext, uen: string, stage: "done" | "filt
 }
 
 type SignalsRow = {
+  in_registry: boolean;
+  status: string | null;
+  entity_type: string | null;
+  incorporated_on: string | null;
+  ssic_code: string | null;
   matched_by: string | null;
   domain: string | null;
   domain_source: string | null;
@@ -120,28 +117,40 @@ type SignalsRow = {
 };
 
 /**
- * Reads what the score needs about one company from the registry, the
- * candidate set and its enrichment. The tenant's rows come in one statement:
- * as four reads in a transaction they cost six round trips and four Prisma
- * queries a company.
+ * Claims a company for scoring (its stage becomes `score`, if it is still
+ * running or waiting for verification) and reads what the score needs about
+ * it from the registry, the candidate set and its enrichment, in one
+ * statement: as a claim, a registry read and a read of the tenant's rows
+ * they were three statements a company, as four reads in a transaction six
+ * round trips. Null when the company was not there to claim (scored already).
  */
-async function signalsFor(run: RunContext, uen: string): Promise<LeadSignals> {
-  const { tenantId } = run;
-  const company = await run.company(uen);
-  const [data] = await db.$tenantRead(
+async function claimForScoring(run: RunContext, uen: string): Promise<LeadSignals | null> {
+  const { tenantId, runId } = run;
+  const {
+    rows: [data],
+  } = await db.$tenantSql<SignalsRow>(
     tenantId,
-    (tx) =>
-      tx.$queryRaw<[SignalsRow]>`
-      SELECT (${candidateMatchedBySql(uen)}) AS matched_by,
-        f.domain, f.domain_source, f.headcount_estimate, f.about_text <> '' AS about_text_present, f.crawl_status, f.tavily_used,
-        cardinality(f.products) AS products_count, f.locations, f.contacts_status,
-        ARRAY(SELECT c.title FROM lead_contacts c WHERE c.uen = ${uen}) AS contact_titles,
-        e.verified_emails, e.unknown_emails
-      FROM (SELECT count(*) FILTER (WHERE verification_status = 'verified')::int AS verified_emails,
-              count(*) FILTER (WHERE verification_status IN ('unknown', 'catch_all'))::int AS unknown_emails
-            FROM lead_emails WHERE uen = ${uen}) e
-      LEFT JOIN lead_features f ON f.tenant_id = ${tenantId}::uuid AND f.uen = ${uen}`,
+    Prisma.sql`
+    WITH claimed AS (
+      UPDATE run_companies SET stage = 'score', updated_at = now()
+      WHERE run_id = ${runId}::uuid AND uen = ${uen} AND status IN ('running', 'awaiting_verification')
+      RETURNING uen)
+    SELECT r.uen IS NOT NULL AS in_registry, r.entity_status_description AS status, r.entity_type_description AS entity_type,
+      to_char(r.registration_incorporation_date, 'YYYY-MM-DD') AS incorporated_on, r.primary_ssic_code AS ssic_code,
+      (${candidateMatchedBySql(uen)}) AS matched_by,
+      f.domain, f.domain_source, f.headcount_estimate, f.about_text <> '' AS about_text_present, f.crawl_status, f.tavily_used,
+      cardinality(f.products) AS products_count, f.locations, f.contacts_status,
+      ARRAY(SELECT c.title FROM lead_contacts c WHERE c.uen = ${uen}) AS contact_titles,
+      e.verified_emails, e.unknown_emails
+    FROM claimed
+    CROSS JOIN (SELECT count(*) FILTER (WHERE verification_status = 'verified')::int AS verified_emails,
+                  count(*) FILTER (WHERE verification_status IN ('unknown', 'catch_all'))::int AS unknown_emails
+                FROM lead_emails WHERE uen = ${uen}) e
+    LEFT JOIN staging_acra_companies r ON r.uen = claimed.uen
+    LEFT JOIN lead_features f ON f.tenant_id = ${tenantId}::uuid AND f.uen = claimed.uen`,
   );
+  if (!data) return null;
+  if (!data.in_registry) throw new Error(`Company ${uen} is not in the registry`);
   const titles = run.rules.contactTitles?.length ? run.rules.contactTitles : leadEngineClients().defaultContactTitles;
   const domainSource = data.domain_source ?? "";
   const confidence: DomainConfidence | null = !data.domain
@@ -155,14 +164,10 @@ async function signalsFor(run: RunContext, uen: string): Promise<LeadSignals> {
   return {
     icp: {
       match: data.matched_by === "industry_fallback" ? "industry_only" : "rules",
-      ssicMatched: ssicInclude.length ? ssicInclude.some((p) => (company.ssicCode ?? "").startsWith(p)) : null,
+      ssicMatched: ssicInclude.length ? ssicInclude.some((p) => (data.ssic_code ?? "").startsWith(p)) : null,
       employeeRange: run.rules.employees ?? null,
     },
-    registry: {
-      status: company.status,
-      entityType: company.entityType,
-      incorporatedOn: company.incorporated ? isoDay(company.incorporated) : null,
-    },
+    registry: { status: data.status, entityType: data.entity_type, incorporatedOn: data.incorporated_on },
     enrichment: {
       domainConfidence: confidence,
       headcountEstimate: data.headcount_estimate,

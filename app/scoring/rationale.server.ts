@@ -15,6 +15,7 @@
  */
 import { createHash } from "node:crypto";
 import { type AppDb } from "~/db.server";
+import { Prisma } from "~/generated/prisma/client";
 import { log } from "~/logger.server";
 import { type LlmClient } from "~/vendors/llm.server";
 import { sharedLimits, type SharedLimits } from "~/vendors/shared-limits.server";
@@ -116,9 +117,9 @@ async function generate(
 async function readCache(db: AppDb, tenantId: string, cacheKey: string): Promise<string | null> {
   // Every company with the same facts counts its hit on this one row: one statement the server commits, so the row
   // is not held locked until a busy worker sends COMMIT while the run's other companies queue for it.
-  const rows = await db.$tenantWrite(
+  const { rows } = await db.$tenantSql<{ rationale: string }>(
     tenantId,
-    (tx) => tx.$queryRaw<Array<{ rationale: string }>>`UPDATE rationale_cache
+    Prisma.sql`UPDATE rationale_cache
     SET hits = hits + 1
     WHERE tenant_id = ${tenantId}::uuid AND cache_key = ${cacheKey}
     RETURNING rationale`,
@@ -135,9 +136,9 @@ async function writeCache(
   usage: { prompt_tokens: number; completion_tokens: number },
 ): Promise<void> {
   // Another worker may have written the key meanwhile; its text is as good as ours.
-  await db.$withTenant(
+  await db.$tenantSql(
     tenantId,
-    (tx) => tx.$executeRaw`INSERT INTO rationale_cache
+    Prisma.sql`INSERT INTO rationale_cache
     (tenant_id, cache_key, rationale, model, prompt_tokens, completion_tokens)
     VALUES (${tenantId}::uuid, ${cacheKey}, ${text}, ${model}, ${usage.prompt_tokens}, ${usage.completion_tokens})
     ON CONFLICT (tenant_id, cache_key) DO NOTHING`,

@@ -10,6 +10,7 @@
  * needs no extra column and "used" is always prompt + completion.
  */
 import { type AppDb } from "~/db.server";
+import { Prisma } from "~/generated/prisma/client";
 import { singaporeDate } from "~/utils/singapore-time";
 import { BadResponse, Timeout } from "~/vendors/errors.server";
 import { type LlmUsage } from "~/vendors/llm.server";
@@ -31,9 +32,9 @@ export async function reserveTokens(db: AppDb, tenantId: string, tokens: number,
   const day = singaporeDate(at);
   // One statement on the day's row, which every LLM call of the tenant takes: it is locked only while the server runs it.
   // READ COMMITTED re-checks the conflict's WHERE on the latest row version after waiting for the lock: the check and the add are one step.
-  const rows = await db.$tenantWrite(
+  const { rows } = await db.$tenantSql(
     tenantId,
-    (tx) => tx.$queryRaw<unknown[]>`
+    Prisma.sql`
       WITH budget AS (
         SELECT COALESCE((SELECT daily_token_budget FROM tenant_settings WHERE tenant_id = ${tenantId}::uuid), ${DEFAULT_DAILY_TOKEN_BUDGET}) AS tokens)
       INSERT INTO token_usage AS u (tenant_id, day, prompt_tokens)
@@ -49,9 +50,9 @@ export async function reserveTokens(db: AppDb, tenantId: string, tokens: number,
 export async function settleTokens(db: AppDb, reservation: TokenReservation, used: TokensUsed): Promise<void> {
   const prompt = Math.max(0, Math.round(used.promptTokens));
   const completion = Math.max(0, Math.round(used.completionTokens));
-  await db.$tenantWrite(
+  await db.$tenantSql(
     reservation.tenantId,
-    (tx) => tx.$executeRaw`UPDATE token_usage
+    Prisma.sql`UPDATE token_usage
     SET prompt_tokens = prompt_tokens - ${reservation.reserved} + ${prompt},
         completion_tokens = completion_tokens + ${completion},
         calls = calls + 1

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
+import type pg from "pg";
 import { type HostLease, type SharedHostGate } from "~/crawler/politeness.server";
-import { platformDb } from "~/db.server";
-import { type PrismaClient } from "~/generated/prisma/client";
+import { platformPool } from "~/db.server";
+import { Prisma } from "~/generated/prisma/client";
 import { log } from "~/logger.server";
 import { singleton } from "~/singleton.server";
 import { inOrder, systemClock, type CallLimiter, type CallLimiterFactory, type CallSlot, type Clock } from "./rate-limit.server";
@@ -14,7 +15,7 @@ import { inOrder, systemClock, type CallLimiter, type CallLimiterFactory, type C
  * its predecessor left. Time is the database's (clock_timestamp()), the one
  * clock all machines share; a refused claim returns how long to wait.
  */
-export type LimitsDb = Pick<PrismaClient, "$queryRaw" | "$executeRaw">;
+export type LimitsDb = Pick<pg.Pool, "query">;
 
 export type CallClaim = { granted: true; at: Date } | { granted: false; waitMs: number };
 export type LeaseClaim = { granted: true; token: string } | { granted: false; waitMs: number };
@@ -33,6 +34,12 @@ const HOST_ROW_IDLE_MS = 10 * 60_000;
 const PRUNE_EVERY = 500;
 
 export function createSharedLimits(db: LimitsDb, clock: Pick<Clock, "sleep"> = systemClock) {
+  // Each claim goes through pg itself: a crawl makes two a page, and Prisma's per-query work cost more CPU than pg's.
+  const sql = <R extends pg.QueryResultRow>(strings: TemplateStringsArray, ...values: Array<Parameters<typeof Prisma.sql>[1]>) => {
+    const statement = Prisma.sql(strings, ...values);
+    return db.query<R>(statement.text, statement.values);
+  };
+
   /**
    * How far the database's clock is ahead of this process's, as the interval
    * every claim so far allows: the database read its clock between the
@@ -56,7 +63,7 @@ export function createSharedLimits(db: LimitsDb, clock: Pick<Clock, "sleep"> = s
   async function claimCall(key: string, limit: number, windowMs: number): Promise<CallClaim> {
     const token = randomUUID();
     const sentAt = Date.now();
-    const rows = await db.$queryRaw<Array<{ granted: boolean; last: Date; free_at: Date | null; now: Date }>>`
+    const { rows } = await sql<{ granted: boolean; last: Date; free_at: Date | null; now: Date }>`
       INSERT INTO rate_limits AS l (key, grants, holder, updated_at)
       SELECT ${key}::text, ARRAY[c.now], ${token}::text, c.now FROM (SELECT clock_timestamp()::timestamptz(3) AS now) c
       ON CONFLICT (key) DO UPDATE SET
@@ -82,7 +89,7 @@ export function createSharedLimits(db: LimitsDb, clock: Pick<Clock, "sleep"> = s
   /** Holds `key` for at most `leaseMs` if nobody holds it and its spacing has passed; otherwise how long to wait before asking again. */
   async function claimLease(key: string, leaseMs: number): Promise<LeaseClaim> {
     const token = randomUUID();
-    const rows = await db.$queryRaw<Array<{ granted: boolean; busy_until: Date | null; next_at: Date | null; now: Date }>>`
+    const { rows } = await sql<{ granted: boolean; busy_until: Date | null; next_at: Date | null; now: Date }>`
       INSERT INTO rate_limits AS l (key, holder, busy_until, updated_at)
       SELECT ${key}::text, ${token}::text, c.now + ${leaseMs}::int * interval '1 millisecond', c.now
       FROM (SELECT clock_timestamp()::timestamptz(3) AS now) c
@@ -103,7 +110,7 @@ export function createSharedLimits(db: LimitsDb, clock: Pick<Clock, "sleep"> = s
 
   /** Ends a lease; the next holder may start `delayMs` from now. */
   async function releaseLease(key: string, token: string, delayMs: number): Promise<void> {
-    await db.$executeRaw`
+    await sql`
       UPDATE rate_limits SET holder = NULL, busy_until = NULL, updated_at = clock_timestamp(),
         next_at = greatest(next_at, clock_timestamp() + ${delayMs}::int * interval '1 millisecond')
       WHERE key = ${key}::text AND holder = ${token}::text`;
@@ -111,20 +118,20 @@ export function createSharedLimits(db: LimitsDb, clock: Pick<Clock, "sleep"> = s
 
   /** Keeps a lease its holder still works under for another `leaseMs`; false once it is no longer the holder's. */
   async function extendLease(key: string, token: string, leaseMs: number): Promise<boolean> {
-    const extended = await db.$executeRaw`
+    const extended = await sql`
       UPDATE rate_limits SET busy_until = clock_timestamp() + ${leaseMs}::int * interval '1 millisecond', updated_at = clock_timestamp()
       WHERE key = ${key}::text AND holder = ${token}::text`;
-    return extended > 0;
+    return (extended.rowCount ?? 0) > 0;
   }
 
   /** Ends a lease on one-off work and forgets its row. */
   async function dropLease(key: string, token: string): Promise<void> {
-    await db.$executeRaw`DELETE FROM rate_limits WHERE key = ${key}::text AND holder = ${token}::text`;
+    await sql`DELETE FROM rate_limits WHERE key = ${key}::text AND holder = ${token}::text`;
   }
 
   /** Nothing under `key` is granted before `delayMs` from now: a host's request made outside a lease, a vendor's block. */
   async function touch(key: string, delayMs: number): Promise<void> {
-    await db.$executeRaw`
+    await sql`
       INSERT INTO rate_limits AS l (key, next_at, updated_at)
       SELECT ${key}::text, c.now + ${delayMs}::int * interval '1 millisecond', c.now FROM (SELECT clock_timestamp()::timestamptz(3) AS now) c
       ON CONFLICT (key) DO UPDATE SET next_at = greatest(l.next_at, EXCLUDED.next_at), updated_at = EXCLUDED.updated_at`;
@@ -140,7 +147,7 @@ export function createSharedLimits(db: LimitsDb, clock: Pick<Clock, "sleep"> = s
 
   let releases = 0;
   async function pruneIdleHosts(): Promise<void> {
-    await db.$executeRaw`
+    await sql`
       DELETE FROM rate_limits WHERE key LIKE 'host:%' AND holder IS NULL
         AND updated_at < clock_timestamp() - ${HOST_ROW_IDLE_MS}::int * interval '1 millisecond'
         AND (next_at IS NULL OR next_at < clock_timestamp())`;
@@ -229,7 +236,7 @@ export type SharedLimits = ReturnType<typeof createSharedLimits>;
 
 /** This process's handle on the shared limits, through the platform client (the table is platform data). */
 export function sharedLimits(): SharedLimits {
-  return singleton("shared-limits", () => createSharedLimits(platformDb));
+  return singleton("shared-limits", () => createSharedLimits(platformPool()));
 }
 
 /** Vendor clients' limiter factory in processes that share their vendor keys with others. */

@@ -7,11 +7,11 @@ import { startEmbeddedPostgres } from "../../app/dev/embedded-postgres.server";
 /**
  * A freshly migrated database for a benchmark: on BENCH_DATABASE_URL's server
  * when given, else on an embedded Postgres of the benchmarks' own (with
- * BENCH_SHARED_BUFFERS of shared buffers, default 2GB). With
+ * BENCH_SHARED_BUFFERS of shared buffers, default 2GB, and `settings`). With
  * `reuse`, a database of that name left by an earlier run is kept (only new
  * migrations are applied); `reused` says whether one was.
  */
-export async function benchDatabase(name: string, options: { reuse?: boolean } = {}) {
+export async function benchDatabase(name: string, options: { reuse?: boolean; settings?: Record<string, string> } = {}) {
   let serverUrl = process.env.BENCH_DATABASE_URL;
   let stopServer = async () => {};
   if (!serverUrl) {
@@ -21,7 +21,7 @@ export async function benchDatabase(name: string, options: { reuse?: boolean } =
       database: "postgres",
       // A database server sized for the data, as one holding a million deals would be: the
       // indexes of the benchmark's tables fit in memory instead of going to disk on every write.
-      settings: { shared_buffers: process.env.BENCH_SHARED_BUFFERS ?? "2GB" },
+      settings: { shared_buffers: process.env.BENCH_SHARED_BUFFERS ?? "2GB", ...options.settings },
     });
     serverUrl = server.url;
     stopServer = server.stop;

@@ -36,9 +36,12 @@ import { postmasterPid, treeCpuSeconds } from "./process-cpu";
  * the peak number of Postgres connections, sampled every 250 ms.
  *
  * CPU per company: the worker processes' own CPU time (with one worker, this
- * process's, which also polls the run's progress) and, on the embedded
+ * process's; it polls the run's progress on a connection of its own) and, on the embedded
  * Postgres, the server's (every backend's) from /proc, from the run's start
  * to its end, divided by the companies.
+ *
+ * With `--statements` the server also counts the statements it ran during the
+ * run (pg_stat_statements): per company in all, and the most frequent ones.
  */
 const { values: args } = parseArgs({
   options: {
@@ -50,13 +53,17 @@ const { values: args } = parseArgs({
     "fault-rate": { type: "string", default: "0" },
     workers: { type: "string", default: "1" },
     "poll-interval": { type: "string" },
+    statements: { type: "boolean", default: false },
   },
 });
 const workers = Number(args.workers);
 const companies = Number(args.companies);
 const loadBefore = loadavg();
 
-const database = await benchDatabase("nexius_bench_nightly");
+// `--statements`: the server counts what it runs (pg_stat_statements, which costs it a little CPU of its own).
+const database = await benchDatabase("nexius_bench_nightly", {
+  settings: args.statements ? { shared_preload_libraries: "pg_stat_statements", "pg_stat_statements.max": "10000" } : {},
+});
 console.error("loading the registry sample…");
 await ensureDemoRegistry({ connectionString: database.ownerUrl, rows: Math.max(3000, companies * 3), seed: 7 });
 
@@ -117,17 +124,16 @@ Object.assign(process.env, JSON.parse(await readFile(envFile, "utf8")) as Record
 const { env } = await import("../../app/env.server");
 const settings = env();
 const concurrency = settings.WORKER_CONCURRENCY;
-const { startWorker } = await import("../../app/jobs/worker.server");
+const { startWorker, DEFAULT_POLL_INTERVAL_MS } = await import("../../app/jobs/worker.server");
 // The product's worker polls at its default unless `--poll-interval` says otherwise: the bench polled at 100 ms,
-// where each idle slot's own queue reads cost Postgres 111 ms of CPU a company against the default's 48 (1,000 companies, 500 slots).
+// where each idle slot's own queue reads cost Postgres 111 ms of CPU a company against 48 at 2 s (1,000 companies, 500 slots).
 const pollInterval = args["poll-interval"] ? Number(args["poll-interval"]) : undefined;
 console.error(
-  `settings: WORKER_CONCURRENCY ${concurrency}, DB_POOL_SIZE ${settings.DB_POOL_SIZE}, CRAWL_CONCURRENCY ${settings.CRAWL_CONCURRENCY}, job poll interval ${pollInterval === undefined ? "the worker's default" : `${pollInterval} ms`} × ${workers} worker(s)`,
+  `settings: WORKER_CONCURRENCY ${concurrency}, DB_POOL_SIZE ${settings.DB_POOL_SIZE}, CRAWL_CONCURRENCY ${settings.CRAWL_CONCURRENCY}, job poll interval ${pollInterval ?? DEFAULT_POLL_INTERVAL_MS} ms × ${workers} worker(s)`,
 );
 const { platformDb, db } = await import("../../app/db.server");
 const { saveIcpRules } = await import("../../app/icp/icp.server");
 const { startRun } = await import("../../app/runs/start-run.server");
-const { runProgress } = await import("../../app/runs/run-events.server");
 const { APIFY_LINKEDIN_VENDOR } = await import("../../app/vendors/apify.server");
 const { BATCH: VERIFY_BATCH } = await import("../../app/runs/verify-emails.server");
 
@@ -161,21 +167,27 @@ const connections = new pg.Client({ connectionString: database.ownerUrl });
 await connections.connect();
 let peakConnections = 0;
 const postgresPid = process.env.BENCH_DATABASE_URL ? null : await postmasterPid(path.resolve(".data/bench-pg"));
+if (args.statements) {
+  await connections.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+  await connections.query("SELECT pg_stat_statements_reset()");
+}
 const postgresCpuBefore = postgresPid ? await treeCpuSeconds(postgresPid) : null;
 const cpuBefore = process.cpuUsage();
 const started = performance.now();
 const { runId } = await startRun(tenant.id, { kind: "manual", actor: null, options: { limit: companies } });
 let lastLine = 0;
-let skippedPolls = 0;
 for (;;) {
-  // The observer shares the worker's pool: on a saturated machine its poll may not get a connection in time. That is
-  // the run's load showing, not a reason to abandon the run; the poll is skipped and counted.
-  const progress = await runProgress(tenant.id, runId).catch((error: unknown) => {
-    if ((error as { code?: string }).code !== "P2028") throw error;
-    skippedPolls += 1;
-    return undefined;
-  });
-  if (progress === undefined) continue;
+  // The observer reads the run on a connection of its own, in one statement: its polls are not the pipeline's work,
+  // so they stay out of the worker's CPU and out of the statements counted.
+  const {
+    rows: [progress],
+  } = await connections.query<{ status: string; settled: number; target: number; stages: Record<string, number> }>(
+    `SELECT r.status, r.settled_count AS settled, r.target_count AS target,
+       COALESCE((SELECT json_object_agg(s.stage, s.n) FROM (SELECT COALESCE(stage, 'queued') AS stage, count(*)::int AS n FROM run_companies
+                 WHERE run_id = r.id AND status NOT IN ('done', 'failed') GROUP BY 1) s), '{}') AS stages
+     FROM runs r WHERE r.id = $1::uuid`,
+    [runId],
+  );
   if (!progress) throw new Error("run vanished");
   if (performance.now() - lastLine > 5000) {
     console.error(
@@ -188,8 +200,20 @@ for (;;) {
   peakConnections = Math.max(peakConnections, rows[0]!.n);
   await new Promise((r) => setTimeout(r, 250));
 }
-await connections.end();
 const wall = (performance.now() - started) / 1000;
+// Every role's statements in this database but the bench's own polls (its progress reads and the connection count).
+const statements = args.statements
+  ? (
+      await connections.query<{ calls: number; query: string; role: string; ms: number }>(
+        `SELECT s.calls::int AS calls, s.query, r.rolname AS role, round(s.total_exec_time)::int AS ms
+         FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid
+         WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+           AND s.query NOT LIKE '%pg_stat_activity%' AND s.query NOT LIKE '%pg_stat_statements%' AND s.query NOT LIKE '%json_object_agg(s.stage%'
+         ORDER BY s.calls DESC`,
+      )
+    ).rows
+  : null;
+await connections.end();
 const postgresCpuAfter = postgresPid ? await treeCpuSeconds(postgresPid) : null;
 const ownCpu = process.cpuUsage(cpuBefore);
 const timeline = await companyTimeline(database.ownerUrl, runId);
@@ -263,13 +287,23 @@ for (const s of metrics.latency_ms) console.log(`  ${s.stage.padEnd(10)} p50 ${S
 console.log(
   `domain ${metrics.domain_rate}, about ${metrics.about_rate}, email ${metrics.email_rate}, max bucket share ${metrics.max_bucket_share}, rationale cache ${metrics.rationale_cache_hit_rate}`,
 );
-console.log(
-  `workers ${workers}, vendor-limit breaches ${JSON.stringify(breaches)}, peak Postgres connections ${peakConnections}, progress polls skipped (no connection within maxWait) ${skippedPolls}`,
-);
+console.log(`workers ${workers}, vendor-limit breaches ${JSON.stringify(breaches)}, peak Postgres connections ${peakConnections}`);
 console.log(
   `CPU: workers ${round(workerCpuS, 1)} s (${round((workerCpuS * 1000) / metrics.companies, 1)} ms a company), Postgres ${postgresCpuS === null ? "-" : `${round(postgresCpuS, 1)} s (${round((postgresCpuS * 1000) / metrics.companies, 1)} ms a company)`}`,
 );
 printTimeline(timeline);
+if (statements) {
+  await writeFile(path.join(dataDir, "statements.json"), JSON.stringify(statements, null, 1));
+  const total = statements.reduce((sum, s) => sum + s.calls, 0);
+  console.log(
+    `statements: ${total} (${round(total / metrics.companies, 1)} a company); the most frequent, calls a company (all in ${path.join(dataDir, "statements.json")}):`,
+  );
+  for (const s of statements.slice(0, 40)) {
+    console.log(
+      `  ${String(round(s.calls / metrics.companies, 2)).padStart(7)}  ${String(s.ms).padStart(6)} ms  ${s.role.padEnd(12)} ${s.query.replace(/\s+/g, " ").slice(0, 160)}`,
+    );
+  }
+}
 console.log(`load average (1/5/15 min): before ${loadBefore.map((l) => round(l, 2)).join(" ")}, after ${loadAfter.map((l) => round(l, 2)).join(" ")}`);
 
 console.log(
@@ -288,10 +322,11 @@ console.log(
     worker_cpu_ms_per_company: round((workerCpuS * 1000) / metrics.companies, 1),
     postgres_cpu_s: postgresCpuS === null ? null : round(postgresCpuS, 1),
     postgres_cpu_ms_per_company: postgresCpuS === null ? null : round((postgresCpuS * 1000) / metrics.companies, 1),
+    statements_per_company: statements ? round(statements.reduce((sum, s) => sum + s.calls, 0) / metrics.companies, 1) : null,
     concurrency,
     db_pool_size: settings.DB_POOL_SIZE,
     crawl_concurrency: settings.CRAWL_CONCURRENCY,
-    poll_interval_ms: pollInterval ?? null,
+    poll_interval_ms: pollInterval ?? DEFAULT_POLL_INTERVAL_MS,
     load_avg: { before: round(loadBefore[0]!, 2), after: round(loadAfter[0]!, 2) },
     last_start_s: timeline.lastStartS,
     apify_runs: apifyRuns,

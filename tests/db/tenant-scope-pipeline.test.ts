@@ -167,6 +167,46 @@ describe("a single-statement tenant read", () => {
   });
 });
 
+describe("a raw tenant statement on the pool's own connection", () => {
+  it("costs one round trip, runs as the application role and sees only its tenant", async () => {
+    const { result, roundTrips } = await countRoundTrips(() =>
+      single.$tenantSql<{ role: string; tenant: string; tenants: string[] }>(
+        tenantA,
+        Prisma.sql`SELECT current_user AS role, current_setting('app.tenant_id') AS tenant,
+                 (SELECT array_agg(tenant_id::text) FROM icp_rules) AS tenants`,
+      ),
+    );
+    expect(roundTrips).toBe(1);
+    expect(result.rows).toEqual([{ role: new URL(process.env.APP_DATABASE_URL!).username, tenant: tenantA, tenants: [tenantA] }]);
+  });
+
+  it("commits a write by itself, for its tenant only, and leaves the setting empty on the same connection", async () => {
+    const before = await settingAndBackend();
+    const written = await single.$tenantSql(tenantB, Prisma.sql`INSERT INTO audit_log (action) VALUES (${"pipe.test"})`);
+    expect(written.rowCount).toBe(1);
+    const after = await settingAndBackend();
+    expect(after.pid).toBe(before.pid);
+    expect(after.tenant ?? "").toBe("");
+    expect(await platformDb.auditLog.findMany({ where: { action: "pipe.test" }, select: { tenantId: true } })).toEqual([{ tenantId: tenantB }]);
+    // Another tenant does not see it.
+    const seen = await single.$tenantSql<{ n: number }>(tenantA, Prisma.sql`SELECT count(*)::int AS n FROM audit_log WHERE action = 'pipe.test'`);
+    expect(seen.rows).toEqual([{ n: 0 }]);
+  });
+
+  it("answers a tenant id that is not one with a rejection, and keeps its tenant while it waits for a connection", async () => {
+    const refused = single.$tenantSql("not-a-tenant", Prisma.sql`SELECT 1`);
+    await expect(refused).rejects.toThrow(InvalidTenantIdError);
+    const reads = Array.from({ length: 12 }, (_, i) => {
+      const tenantId = i % 3 === 0 ? tenantB : tenantA;
+      return single
+        .$tenantSql<{ tenant: string }>(tenantId, Prisma.sql`SELECT current_setting('app.tenant_id') AS tenant`)
+        .then(({ rows }) => ({ asked: tenantId, seen: rows[0]!.tenant }));
+    });
+    for (const { asked, seen } of await Promise.all(reads)) expect(seen).toBe(asked);
+    expect((await settingAndBackend()).tenant ?? "").toBe("");
+  });
+});
+
 describe("the tenant setting as a prepared statement", () => {
   it("is parsed once per connection and only bound afterwards", async () => {
     await onFreshConnection(async (fresh, parsedTexts) => {

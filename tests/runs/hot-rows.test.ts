@@ -282,6 +282,37 @@ describe("hot rows are written without a round trip under lock", () => {
     ]);
   });
 
+  it("a company is claimed for scoring with what its score needs in one statement, and settled in another", async () => {
+    const tenantId = await newTenant("score-statements");
+    const [uen] = await seedRegistryCompanies(1, 62);
+    const runId = await db.$withTenant(tenantId, async (tx) => {
+      await tx.icpRule.create({ data: { version: 1, rules: { employees: { min: 10, max: 200 } } } });
+      const run = await tx.run.create({ data: { kind: "manual", status: "running", runDate: new Date("2026-12-18"), targetCount: 1, icpVersion: 1 } });
+      await tx.runCompany.create({ data: { runId: run.id, uen: uen!, status: "awaiting_verification", stage: "verify" } });
+      await tx.leadFeature.create({ data: { uen: uen!, domain: "big.example.sg", domainSource: "crawler", crawlStatus: "ok", headcountEstimate: 900 } });
+      return run.id;
+    });
+    await loadRunContext(tenantId, runId);
+    const sent: string[] = [];
+    const send = pg.Client.prototype.query;
+    vi.spyOn(pg.Client.prototype, "query").mockImplementation(function (this: pg.Client, ...args: unknown[]) {
+      const [config] = args as [{ text?: string } | string];
+      const text = typeof config === "string" ? config : config?.text;
+      if (text) sent.push(text.trim().split(/\s+/, 1)[0]!);
+      return (send as (...a: unknown[]) => unknown).apply(this, args) as never;
+    });
+    // Outside the ICP's employee range: filtered, without a rationale.
+    expect(await scoreCompanies(tenantId, runId, [uen!])).toBe(1);
+    expect(sent).toEqual(["WITH", "WITH"]);
+    // Settled already: the claim finds nothing, in the same one statement.
+    sent.length = 0;
+    expect(await scoreCompanies(tenantId, runId, [uen!])).toBe(0);
+    expect(sent).toEqual(["WITH"]);
+    vi.restoreAllMocks();
+    const company = await db.$tenantRead(tenantId, (tx) => tx.runCompany.findFirstOrThrow({ where: { runId }, select: { status: true, stage: true } }));
+    expect(company).toEqual({ status: "done", stage: "filtered" });
+  });
+
   it("a tenant write sees only its tenant's rows", async () => {
     const [a, b] = [await newTenant("hot-a", 1_000), await newTenant("hot-b", 1_000)];
     await reserveTokens(db, a, 400, NOW);

@@ -1,9 +1,7 @@
-import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPoliteness } from "~/crawler/politeness.server";
 import { db, platformDb } from "~/db.server";
-import { PrismaClient } from "~/generated/prisma/client";
 import { rationaleFor } from "~/scoring/rationale.server";
 import { scoreLead } from "~/scoring/score";
 import { RateLimited } from "~/vendors/errors.server";
@@ -15,15 +13,18 @@ import { TYPICAL_LEAD_SIGNALS } from "../support/lead-signals";
 
 /**
  * The limits worker processes share through Postgres. Each "process" here is
- * its own Prisma client with its own connection pool, as a second worker
+ * its own connection pool, as a second worker
  * machine would have; what is asserted are counts (grants per window,
  * requests in flight, LLM calls), read from the times the limiter recorded.
  */
-const processes: PrismaClient[] = [];
+const processes: pg.Pool[] = [];
+function processPool(max = 4): pg.Pool {
+  const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL!, max });
+  processes.push(pool);
+  return pool;
+}
 function newProcess(): SharedLimits {
-  const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: process.env.DATABASE_URL!, max: 4 }) });
-  processes.push(client);
-  return createSharedLimits(client);
+  return createSharedLimits(processPool());
 }
 
 let owner: pg.Client;
@@ -33,7 +34,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await owner.end();
-  await Promise.all(processes.map((p) => p.$disconnect()));
+  await Promise.all(processes.map((p) => p.end()));
 });
 
 /** The most grants any window of `windowMs` holds, counted over the grant times. */
@@ -200,22 +201,19 @@ describe("a slot its worker was slow to use", () => {
   });
 
   it("is judged by the database's clock: a claim that waited for a connection is fresh, one whose answer waited is not", async () => {
-    const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: process.env.DATABASE_URL!, max: 2 }) });
-    processes.push(client);
+    const client = processPool(2);
     const delays = { beforeClaim: 0, afterAnswer: 0 };
     const slowProcess: LimitsDb = {
-      $queryRaw: ((query: TemplateStringsArray, ...values: unknown[]) =>
-        (async () => {
-          await systemClock.sleep(delays.beforeClaim);
-          const rows: unknown = await client.$queryRaw(query, ...values);
-          await systemClock.sleep(delays.afterAnswer);
-          return rows;
-        })()) as LimitsDb["$queryRaw"],
-      $executeRaw: client.$executeRaw.bind(client),
+      query: (async (text: string, values: unknown[]) => {
+        await systemClock.sleep(delays.beforeClaim);
+        const result = await client.query(text, values);
+        await systemClock.sleep(delays.afterAnswer);
+        return result;
+      }) as LimitsDb["query"],
     };
     const limiter = createSharedLimits(slowProcess).callLimiter("test:slow-worker", 100, 61_000, 1_000);
     // The process's first claims (one of them connecting) tell it how the two clocks stand.
-    await client.$queryRaw`SELECT 1`;
+    await client.query("SELECT 1");
     for (let i = 0; i < 3; i++) await limiter.take();
     expect((await limiter.take()).fresh()).toBe(true);
     delays.beforeClaim = 2_500;
@@ -367,9 +365,7 @@ describe("single-flight leases", () => {
     expect(held.granted).toBe(true);
     // B's clock records each wait and returns at once; the holder keeps the key for the whole test.
     const waits: number[] = [];
-    const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: process.env.DATABASE_URL!, max: 4 }) });
-    processes.push(client);
-    const b = createSharedLimits(client, { sleep: async (ms) => void waits.push(ms) });
+    const b = createSharedLimits(processPool(), { sleep: async (ms) => void waits.push(ms) });
     let looks = 0;
     const answer = await b.single(
       key,

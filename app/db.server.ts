@@ -98,6 +98,8 @@ function createAppClient(connectionString: string, max: number, poolName?: strin
   // The pool's connections send the held-back BEGIN and tenant setting with the first statement
   // (see tenant-scope-pipeline.server.ts), which is why the setting goes through its exact SQL text.
   const pool = createTenantScopePool(connectionString, max);
+  // Prisma listens for a closed idle connection only once it has connected; `$tenantSql` may use the pool first.
+  pool.on("error", (error) => log().warn({ err: error }, "an idle tenant connection was closed"));
   if (poolName) watchPool(poolName, pool);
   const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   const base = new PrismaClient({ adapter });

@@ -205,6 +205,28 @@ describe("a raw tenant statement on the pool's own connection", () => {
     for (const { asked, seen } of await Promise.all(reads)) expect(seen).toBe(asked);
     expect((await settingAndBackend()).tenant ?? "").toBe("");
   });
+
+  it("drops an idle connection the server closed, where it threw it, when only raw statements have used the pool", async () => {
+    const fresh = createScopedClientFor(process.env.APP_DATABASE_URL!, 1);
+    const uncaught: unknown[] = [];
+    const record = (error: unknown) => uncaught.push(error);
+    process.on("uncaughtException", record);
+    try {
+      const first = await fresh.$tenantSql<{ pid: number }>(tenantA, Prisma.sql`SELECT pg_backend_pid() AS pid`);
+      const pid = first.rows[0]!.pid;
+      await platformDb.$queryRaw`SELECT pg_terminate_backend(${pid})`;
+      await vi.waitFor(async () => {
+        const [gone] = await platformDb.$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = ${pid}`;
+        expect(gone!.n).toBe(0);
+      });
+      const next = await fresh.$tenantSql<{ pid: number }>(tenantA, Prisma.sql`SELECT pg_backend_pid() AS pid`);
+      expect(next.rows[0]!.pid).not.toBe(pid);
+      expect(uncaught).toEqual([]);
+    } finally {
+      process.off("uncaughtException", record);
+      await fresh.$disconnect();
+    }
+  });
 });
 
 describe("the tenant setting as a prepared statement", () => {

@@ -48,7 +48,7 @@ const baseEnv = z.object({
    * on the network, and DB_POOL_SIZE 10 serves them (a job holds a connection
    * only while it talks to Postgres).
    */
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(500),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(1000),
   ALLOW_DEV_BYPASS: booleanFlag,
   /** Public base URL of the platform (redirect URIs, links in emails). */
   APP_URL: z.string().url().optional(),

@@ -15,6 +15,7 @@ import { createLlmClient } from "~/vendors/llm.server";
 import { startLlmSimulator } from "../sims/vendors/llm-sim";
 import { seedRegistryCompanies } from "../support/lead-fixtures";
 import { TYPICAL_LEAD_SIGNALS } from "../support/lead-signals";
+import { recordSentStatements } from "../support/sent-statements";
 
 /**
  * Rows every job of a tenant updates — the day's Apify cap, the day's LLM
@@ -293,14 +294,7 @@ describe("hot rows are written without a round trip under lock", () => {
       return run.id;
     });
     await loadRunContext(tenantId, runId);
-    const sent: string[] = [];
-    const send = pg.Client.prototype.query;
-    vi.spyOn(pg.Client.prototype, "query").mockImplementation(function (this: pg.Client, ...args: unknown[]) {
-      const [config] = args as [{ text?: string } | string];
-      const text = typeof config === "string" ? config : config?.text;
-      if (text) sent.push(text.trim().split(/\s+/, 1)[0]!);
-      return (send as (...a: unknown[]) => unknown).apply(this, args) as never;
-    });
+    const sent = recordSentStatements();
     // Outside the ICP's employee range: filtered, without a rationale.
     expect(await scoreCompanies(tenantId, runId, [uen!])).toBe(1);
     expect(sent).toEqual(["WITH", "WITH"]);

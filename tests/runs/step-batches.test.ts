@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import pg from "pg";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { db, platformDb } from "~/db.server";
 import { recordCompanySteps } from "~/runs/run-log.server";
+import { recordSentStatements } from "../support/sent-statements";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -18,18 +18,6 @@ async function runOf(slug: string) {
   return { tenantId, runId };
 }
 
-function countStatements() {
-  const sent: string[] = [];
-  const send = pg.Client.prototype.query;
-  vi.spyOn(pg.Client.prototype, "query").mockImplementation(function (this: pg.Client, ...args: unknown[]) {
-    const [config] = args as [{ text?: string } | string];
-    const text = typeof config === "string" ? config : config?.text;
-    if (text) sent.push(text.trim().split(/\s+/, 1)[0]!);
-    return (send as (...a: unknown[]) => unknown).apply(this, args) as never;
-  });
-  return sent;
-}
-
 /**
  * The step events companies record at about the same time share one
  * statement: every stage of every company records one, and a statement each
@@ -38,7 +26,7 @@ function countStatements() {
 describe("step events", () => {
   it("of several companies, recorded together, are one statement that moves each company's stage", async () => {
     const { tenantId, runId } = await runOf("step-batch");
-    const sent = countStatements();
+    const sent = recordSentStatements();
     await Promise.all([
       recordCompanySteps(
         tenantId,

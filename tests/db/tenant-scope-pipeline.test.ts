@@ -219,6 +219,9 @@ describe("a raw tenant statement on the pool's own connection", () => {
         const [gone] = await platformDb.$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = ${pid}`;
         expect(gone!.n).toBe(0);
       });
+      // The backend wrote its goodbye before it left pg_stat_activity, so the closed socket is readable by now, but its
+      // callback may come after this one in the same poll phase; a check-phase turn lets the pool drop the connection.
+      await new Promise((resolve) => setImmediate(resolve));
       const next = await fresh.$tenantSql<{ pid: number }>(tenantA, Prisma.sql`SELECT pg_backend_pid() AS pid`);
       expect(next.rows[0]!.pid).not.toBe(pid);
       expect(uncaught).toEqual([]);

@@ -17,8 +17,8 @@ const HOST_LEASE_SLACK_MS = 30_000;
  * The lead engine's outside world, one instance per worker process: the
  * crawler (its robots cache is shared by every job in the process) and a
  * client per configured vendor. The limits that must hold across processes —
- * per-host politeness, ZeroBounce's 5 batch calls a minute, the LLM's
- * requests per minute — are kept in Postgres, so any number of workers keep
+ * per-host politeness, ZeroBounce's 5 batch calls a minute, the LLM's and
+ * Tavily's requests per minute — are kept in Postgres, so any number of workers keep
  * them together. A vendor without a key is simply absent and its stage is
  * skipped.
  */
@@ -31,7 +31,7 @@ export function leadEngineClients() {
     const limiters = sharedCallLimiters();
     return {
       crawler: createCrawler(settings, { ...crawlerWiring(config, config.NODE_ENV), sharedHosts }) as Crawler,
-      tavily: vendors.tavily ? createTavilyClient(vendors.tavily) : undefined,
+      tavily: vendors.tavily ? createTavilyClient({ ...vendors.tavily, limiters }) : undefined,
       apify: vendors.apify ? createApifyClient(vendors.apify) : undefined,
       apifyFlags: vendors.apifyFlags,
       apifyDailyCap: vendors.apifyDailyCap,

@@ -19,6 +19,8 @@ export const optionalString = z
 export const tavilyEnv = z.object({
   TAVILY_BASE_URL: z.string().url().default("https://api.tavily.com"),
   TAVILY_API_KEY: optionalString,
+  /** Requests per minute the key allows: 1,000 for a production key (the default), 100 for a development key. */
+  TAVILY_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(1000),
 });
 
 export const apifyEnv = z.object({
@@ -101,7 +103,7 @@ export type VendorsEnv = z.infer<typeof vendorsEnv>;
 /** Plain client configs from the parsed env (undefined where no key is configured). */
 export function vendorConfigs(env: VendorsEnv) {
   return {
-    tavily: env.TAVILY_API_KEY ? { baseUrl: env.TAVILY_BASE_URL, apiKey: env.TAVILY_API_KEY } : undefined,
+    tavily: env.TAVILY_API_KEY ? { baseUrl: env.TAVILY_BASE_URL, apiKey: env.TAVILY_API_KEY, requestsPerMinute: env.TAVILY_REQUESTS_PER_MINUTE } : undefined,
     apify: env.APIFY_TOKEN
       ? {
           baseUrl: env.APIFY_BASE_URL,

@@ -1,9 +1,7 @@
 import { z } from "zod";
-import { log } from "~/logger.server";
 import { BadResponse, QuotaExceeded, RateLimited, Unauthorized, Unavailable, VendorError } from "./errors.server";
 import { parseBody, parseRetryAfter, vendorRequest, withQuery, type FetchLike } from "./http.server";
-import { inProcessLimiters, systemClock, vendorLimitKey, type CallLimiterFactory, type Clock } from "./rate-limit.server";
-import { exponentialDelayMs, withRetries } from "./retry.server";
+import { inProcessLimiters, retryRateLimited, systemClock, vendorLimitKey, type CallLimiterFactory, type Clock } from "./rate-limit.server";
 
 export type LlmConfig = {
   baseUrl: string;
@@ -110,9 +108,6 @@ function dropNullOptionals(value: unknown, schema: JsonSchema | undefined): unkn
   return out;
 }
 
-const MAX_RETRY_WAIT_MS = 30_000;
-const RETRY_MARGIN_MS = 250;
-
 export function createLlmClient(config: LlmConfig) {
   const maxField = config.maxTokensField ?? "max_completion_tokens";
   const clock = config.clock ?? systemClock;
@@ -127,13 +122,7 @@ export function createLlmClient(config: LlmConfig) {
   const retries = config.rateLimitRetries ?? 2;
 
   function complete(body: Record<string, unknown>) {
-    return withRetries(() => completeOnce(body), {
-      retries,
-      shouldRetry: (error) => error instanceof RateLimited,
-      // Retry-After is whole seconds, so the window may reopen just after it.
-      delayMs: (error, attempt) => Math.min((error as RateLimited).retryAfterMs ?? exponentialDelayMs(1000, attempt), MAX_RETRY_WAIT_MS) + RETRY_MARGIN_MS,
-      sleep: (ms) => clock.sleep(ms),
-    });
+    return retryRateLimited("llm", () => completeOnce(body), { retries, clock, limiter });
   }
 
   async function completeOnce(body: Record<string, unknown>) {
@@ -145,14 +134,7 @@ export function createLlmClient(config: LlmConfig) {
       timeoutMs: config.timeoutMs ?? 120_000,
       fetch: config.fetch,
     });
-    if (res.status !== 200) {
-      const error = llmError(res.status, res.body, res.headers);
-      // The account is over its limit for every process using the key: all of them hold back until it resets.
-      if (error instanceof RateLimited && error.retryAfterMs && limiter) {
-        await limiter.pause(error.retryAfterMs).catch((e: unknown) => log().warn({ err: e }, "llm: could not share the rate limit's reset"));
-      }
-      throw error;
-    }
+    if (res.status !== 200) throw llmError(res.status, res.body, res.headers);
     const parsed = parseBody("llm", completionSchema, res.body, "chat completion");
     const choice = parsed.choices[0]!;
     if (choice.message.refusal) throw new BadResponse("llm", `refused: ${choice.message.refusal}`, { code: "refusal" });

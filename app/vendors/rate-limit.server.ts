@@ -1,4 +1,7 @@
 import { createHash } from "node:crypto";
+import { log } from "~/logger.server";
+import { RateLimited, type VendorName } from "./errors.server";
+import { exponentialDelayMs, withRetries } from "./retry.server";
 
 export type Clock = { now(): number; sleep(ms: number): Promise<void> };
 
@@ -84,4 +87,40 @@ export function inOrder<T>(acquire: () => Promise<T>): () => Promise<T> {
     chain = next.catch(() => undefined);
     return next;
   };
+}
+
+/** Both vendors count per minute, so a longer Retry-After is not waited out: the call fails and its job retries later. */
+const MAX_RETRY_WAIT_MS = 60_000;
+const RETRY_MARGIN_MS = 250;
+
+/**
+ * Sends `send` again after a 429, up to `retries` times, waiting the vendor's
+ * Retry-After (whole seconds, so the window may reopen just after it; a
+ * doubling wait without one). The account is over its limit for every
+ * process using the key, so the reset is shared through `limiter` first and
+ * all of them hold back until it passes.
+ */
+export function retryRateLimited<T>(
+  vendor: VendorName,
+  send: () => Promise<T>,
+  opts: { retries: number; clock: Clock; limiter: CallLimiter | undefined },
+): Promise<T> {
+  return withRetries(
+    async () => {
+      try {
+        return await send();
+      } catch (error) {
+        if (error instanceof RateLimited && error.retryAfterMs && opts.limiter) {
+          await opts.limiter.pause(error.retryAfterMs).catch((e: unknown) => log().warn({ err: e, vendor }, "could not share a rate limit's reset"));
+        }
+        throw error;
+      }
+    },
+    {
+      retries: opts.retries,
+      shouldRetry: (error) => error instanceof RateLimited,
+      delayMs: (error, attempt) => Math.min((error as RateLimited).retryAfterMs ?? exponentialDelayMs(1000, attempt), MAX_RETRY_WAIT_MS) + RETRY_MARGIN_MS,
+      sleep: (ms) => opts.clock.sleep(ms),
+    },
+  );
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { QuotaExceeded, RateLimited, Unauthorized, Unavailable, VendorError } from "./errors.server";
 import { parseBody, parseRetryAfter, vendorRequest, withQuery, type FetchLike } from "./http.server";
+import { inProcessLimiters, retryRateLimited, systemClock, vendorLimitKey, type CallLimiterFactory, type Clock } from "./rate-limit.server";
 
 export type TavilyConfig = {
   baseUrl: string;
@@ -8,6 +9,15 @@ export type TavilyConfig = {
   projectId?: string;
   /** Client-side deadlines; the defaults are the Python SDK's. */
   timeouts?: { searchMs?: number; extractMs?: number; crawlMs?: number };
+  /** Requests per minute the key allows: 1,000 for a production key, 100 for a development one. */
+  requestsPerMinute?: number;
+  /** `/crawl` has a limit of its own, 100 a minute for every key type. */
+  crawlRequestsPerMinute?: number;
+  /** Worker processes pass the Postgres-backed windows so that all of them keep the key's limit together. */
+  limiters?: CallLimiterFactory;
+  /** Times a 429 is waited out and sent again (default 2). */
+  rateLimitRetries?: number;
+  clock?: Clock;
   fetch?: FetchLike;
 };
 
@@ -114,8 +124,18 @@ export function estimateTavilyCredits(
   return map + Math.ceil((opts.pages ?? 0) / 5) * (advanced ? 2 : 1);
 }
 
+const CRAWL_REQUESTS_PER_MINUTE = 100;
+
 export function createTavilyClient(config: TavilyConfig) {
   const timeouts = { searchMs: 60_000, extractMs: 30_000, crawlMs: 150_000, ...config.timeouts };
+  const clock = config.clock ?? systemClock;
+  // As the LLM's: refused requests count against the limit too, so calls wait for a slot of a window a second wider
+  // than Tavily's minute, sent within half a second of the grant. A run of thousands of companies would otherwise send
+  // its searches faster than the key allows and lose every refused one.
+  const limiters = config.limiters ?? inProcessLimiters(clock);
+  const limiter = config.requestsPerMinute ? limiters(vendorLimitKey("tavily", config.apiKey), config.requestsPerMinute, 61_000, 500) : undefined;
+  const crawlLimiter = limiters(vendorLimitKey("tavily-crawl", config.apiKey), config.crawlRequestsPerMinute ?? CRAWL_REQUESTS_PER_MINUTE, 61_000, 500);
+  const retries = config.rateLimitRetries ?? 2;
 
   /**
    * One call: the options the caller set (absent ones are omitted rather than
@@ -133,14 +153,23 @@ export function createTavilyClient(config: TavilyConfig) {
     const headers: Record<string, string> = { authorization: `Bearer ${config.apiKey}` };
     if (config.projectId) headers["x-project-id"] = config.projectId;
     const json = Object.fromEntries(Object.entries({ ...options, include_usage: true }).filter(([, v]) => v !== undefined));
-    const res = await vendorRequest("tavily", withQuery(config.baseUrl, `/${endpoint}`, {}), {
-      method: "POST",
-      headers,
-      json,
-      timeoutMs,
-      fetch: config.fetch,
-    });
-    if (res.status < 200 || res.status >= 300) throw tavilyError(res.status, res.body, res.headers);
+    const endpointLimiter = endpoint === "crawl" ? crawlLimiter : limiter;
+    const res = await retryRateLimited(
+      "tavily",
+      async () => {
+        const sent = await vendorRequest("tavily", withQuery(config.baseUrl, `/${endpoint}`, {}), {
+          limiter: endpointLimiter,
+          method: "POST",
+          headers,
+          json,
+          timeoutMs,
+          fetch: config.fetch,
+        });
+        if (sent.status < 200 || sent.status >= 300) throw tavilyError(sent.status, sent.body, sent.headers);
+        return sent;
+      },
+      { retries, clock, limiter: endpointLimiter },
+    );
     const { usage, ...answer } = parseBody("tavily", schema, res.body, endpoint);
     return { ...answer, credits: usage?.credits ?? estimateCredits(answer) };
   }

@@ -5,6 +5,7 @@ import { companyChain, nightlyBound, politenessGapMs, type BoundSettings } from 
 const settings: BoundSettings = {
   crawl: { minDelayMs: 1000, maxCrawlDelayS: 10 },
   llm: { requestsPerMinute: 500 },
+  tavily: { requestsPerMinute: 1000 },
   zeroBounce: { callsPerWindow: 5, batchSize: 200 },
 };
 
@@ -114,6 +115,16 @@ describe("the nightly bound", () => {
     expect(bound.llmCalls).toBe(1300);
   });
 
+  it("counts the Tavily key's requests per minute in whole sliding windows, without the refused ones", () => {
+    const searches = (n: number) => Array.from({ length: n }, () => call("tavily", null, 1200));
+    expect(nightlyBound(searches(1000), settings).terms.tavily_window).toBe(1.2);
+    const bound = nightlyBound([...searches(5500), call("tavily", null, 0, "search", { status: 429 })], settings);
+    // 5,500 searches: the 5,001st starts five windows after the first.
+    expect(bound.terms.tavily_window).toBe(301.2);
+    expect(bound.binding).toBe("tavily_window");
+    expect(bound.tavilyCalls).toBe(5500);
+  });
+
   it("does not count LLM requests the account refused", () => {
     const served = [...Array.from({ length: 500 }, () => call("llm", null, 800, "text")), call("llm", null, 0, "text", { status: 429 })];
     expect(nightlyBound(served, settings).terms.llm_window).toBe(0.8);
@@ -129,6 +140,10 @@ describe("the nightly bound", () => {
   });
 
   it("is zero with nothing served", () => {
-    expect(nightlyBound([], settings)).toMatchObject({ bound_s: 0, slowest: null, terms: { company_chain: 0, llm_window: 0, zerobounce_window: 0 } });
+    expect(nightlyBound([], settings)).toMatchObject({
+      bound_s: 0,
+      slowest: null,
+      terms: { company_chain: 0, llm_window: 0, tavily_window: 0, zerobounce_window: 0 },
+    });
   });
 });

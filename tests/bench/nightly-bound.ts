@@ -17,6 +17,8 @@ import { type ServedRecord } from "../sims/dev-world/service-log";
  * - `llm_window`: the LLM account's requests per minute as the vendor counts
  *   them, a sliding window: N calls need ⌊(N − 1) / RPM⌋ whole windows before
  *   the last one may start, which is then served.
+ * - `tavily_window`: the same for the Tavily key's requests per minute (1,000
+ *   for a production key), which a run of thousands of companies reaches.
  * - `zerobounce_window`: 5 batch calls per rolling minute; the addresses need
  *   ⌈addresses / batch size⌉ batches, so ⌊(batches − 1) / 5⌋ windows, then
  *   the last batch.
@@ -26,6 +28,7 @@ import { type ServedRecord } from "../sims/dev-world/service-log";
 export type BoundSettings = {
   crawl: { minDelayMs: number; maxCrawlDelayS: number };
   llm: { requestsPerMinute: number };
+  tavily: { requestsPerMinute: number };
   zeroBounce: { callsPerWindow: number; batchSize: number };
 };
 
@@ -37,11 +40,12 @@ export type CompanyChain = { uen: string; webS: number; tavilyS: number; extract
 export type NightlyBound = {
   bound_s: number;
   binding: string;
-  terms: Record<"company_chain" | "llm_window" | "zerobounce_window", number>;
+  terms: Record<"company_chain" | "llm_window" | "tavily_window" | "zerobounce_window", number>;
   slowest: CompanyChain | null;
   /** Sum of the companies' enrichment chains (without the verification batch): the job-slot seconds the run needs. */
   chainSecondsTotal: number;
   llmCalls: number;
+  tavilyCalls: number;
   zeroBounceBatchesNeeded: number;
 };
 
@@ -84,6 +88,11 @@ export function companyChain(uen: string, records: ServedRecord[], settings: Bou
   return { uen, webS, tavilyS, extractS, apifyS, lushaS, chainS: webS + Math.max(tavilyS + extractS, apifyS) + lushaS };
 }
 
+/** A sliding window of `perMinute` requests: the whole windows before the last call may start, then that call. */
+function requestWindowS(calls: ServedRecord[], perMinute: number): number {
+  return calls.length ? Math.floor((calls.length - 1) / perMinute) * WINDOW_S + seconds(min(calls)) : 0;
+}
+
 export function nightlyBound(served: readonly ServedRecord[], settings: BoundSettings): NightlyBound {
   const byCompany = new Map<string, ServedRecord[]>();
   for (const r of served) if (r.uen) byCompany.set(r.uen, [...(byCompany.get(r.uen) ?? []), r]);
@@ -97,11 +106,12 @@ export function nightlyBound(served: readonly ServedRecord[], settings: BoundSet
   const zerobounceWindow = batchesNeeded ? Math.floor((batchesNeeded - 1) / settings.zeroBounce.callsPerWindow) * WINDOW_S + oneBatchS : 0;
 
   const llm = served.filter((r) => r.vendor === "llm" && r.status === 200);
-  const llmWindow = llm.length ? Math.floor((llm.length - 1) / settings.llm.requestsPerMinute) * WINDOW_S + seconds(min(llm)) : 0;
+  const tavily = served.filter((r) => r.vendor === "tavily" && r.status === 200);
 
   const terms = {
     company_chain: slowest ? slowest.chainS + oneBatchS : 0,
-    llm_window: llmWindow,
+    llm_window: requestWindowS(llm, settings.llm.requestsPerMinute),
+    tavily_window: requestWindowS(tavily, settings.tavily.requestsPerMinute),
     zerobounce_window: zerobounceWindow,
   };
   const [binding, bound] = Object.entries(terms).reduce((a, b) => (b[1] > a[1] ? b : a));
@@ -112,6 +122,7 @@ export function nightlyBound(served: readonly ServedRecord[], settings: BoundSet
     slowest,
     chainSecondsTotal: chains.reduce((n, c) => n + c.chainS, 0),
     llmCalls: llm.length,
+    tavilyCalls: tavily.length,
     zeroBounceBatchesNeeded: batchesNeeded,
   };
 }

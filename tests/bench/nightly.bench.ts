@@ -172,6 +172,8 @@ if (args.statements) {
   await connections.query("SELECT pg_stat_statements_reset()");
 }
 const postgresCpuBefore = postgresPid ? await treeCpuSeconds(postgresPid) : null;
+// The dev world shares the machine: its simulators' CPU is CPU the workers and Postgres did not get.
+const worldCpuBefore = await treeCpuSeconds(world.pid!);
 const cpuBefore = process.cpuUsage();
 const started = performance.now();
 const { runId } = await startRun(tenant.id, { kind: "manual", actor: null, options: { limit: companies } });
@@ -215,6 +217,7 @@ const statements = args.statements
   : null;
 await connections.end();
 const postgresCpuAfter = postgresPid ? await treeCpuSeconds(postgresPid) : null;
+const worldCpuAfter = await treeCpuSeconds(world.pid!);
 const ownCpu = process.cpuUsage(cpuBefore);
 const timeline = await companyTimeline(database.ownerUrl, runId);
 
@@ -245,6 +248,7 @@ const childCpu = await Promise.all(
 );
 const workerCpuS = workers === 1 ? (ownCpu.user + ownCpu.system) / 1e6 : childCpu.reduce((sum, s) => sum + s, 0);
 const postgresCpuS = postgresCpuBefore !== null && postgresCpuAfter !== null ? postgresCpuAfter - postgresCpuBefore : null;
+const worldCpuS = worldCpuBefore !== null && worldCpuAfter !== null ? worldCpuAfter - worldCpuBefore : null;
 // The simulators count every request that broke a vendor's own limit; the world reports them as it stops.
 world.kill("SIGTERM");
 await worldExited;
@@ -263,6 +267,7 @@ const bound = nightlyBound(served, {
   crawl: { minDelayMs: settings.CRAWL_MIN_DELAY_MS, maxCrawlDelayS: settings.CRAWL_MAX_CRAWL_DELAY_S },
   // The vendors' own limits (the simulators keep the documented ones): LLM_REQUESTS_PER_MINUTE matches the account's.
   llm: { requestsPerMinute: Number(process.env.LLM_REQUESTS_PER_MINUTE ?? 500) },
+  tavily: { requestsPerMinute: Number(process.env.TAVILY_REQUESTS_PER_MINUTE ?? 1000) },
   zeroBounce: { callsPerWindow: 5, batchSize: VERIFY_BATCH },
 });
 const boundTerms = Object.fromEntries(Object.entries(bound.terms).map(([term, s]) => [term, round(s, 1)]));
@@ -289,7 +294,7 @@ console.log(
 );
 console.log(`workers ${workers}, vendor-limit breaches ${JSON.stringify(breaches)}, peak Postgres connections ${peakConnections}`);
 console.log(
-  `CPU: workers ${round(workerCpuS, 1)} s (${round((workerCpuS * 1000) / metrics.companies, 1)} ms a company), Postgres ${postgresCpuS === null ? "-" : `${round(postgresCpuS, 1)} s (${round((postgresCpuS * 1000) / metrics.companies, 1)} ms a company)`}`,
+  `CPU: workers ${round(workerCpuS, 1)} s (${round((workerCpuS * 1000) / metrics.companies, 1)} ms a company), Postgres ${postgresCpuS === null ? "-" : `${round(postgresCpuS, 1)} s (${round((postgresCpuS * 1000) / metrics.companies, 1)} ms a company)`}, dev world ${worldCpuS === null ? "-" : `${round(worldCpuS, 1)} s (${round((worldCpuS * 1000) / metrics.companies, 1)} ms a company)`}`,
 );
 printTimeline(timeline);
 if (statements) {
@@ -322,6 +327,7 @@ console.log(
     worker_cpu_ms_per_company: round((workerCpuS * 1000) / metrics.companies, 1),
     postgres_cpu_s: postgresCpuS === null ? null : round(postgresCpuS, 1),
     postgres_cpu_ms_per_company: postgresCpuS === null ? null : round((postgresCpuS * 1000) / metrics.companies, 1),
+    world_cpu_s: worldCpuS === null ? null : round(worldCpuS, 1),
     statements_per_company: statements ? round(statements.reduce((sum, s) => sum + s.calls, 0) / metrics.companies, 1) : null,
     concurrency,
     db_pool_size: settings.DB_POOL_SIZE,

@@ -8,7 +8,9 @@ import { RateLimited } from "~/vendors/errors.server";
 import { createLlmClient } from "~/vendors/llm.server";
 import { inProcessLimiters, systemClock, vendorLimitKey, type Clock } from "~/vendors/rate-limit.server";
 import { createSharedLimits, type LimitsDb, type SharedLimits } from "~/vendors/shared-limits.server";
+import { createTavilyClient } from "~/vendors/tavily.server";
 import { startLlmSimulator } from "../sims/vendors/llm-sim";
+import { startTavilySimulator } from "../sims/vendors/tavily-sim";
 import { TYPICAL_LEAD_SIGNALS } from "../support/lead-signals";
 
 /**
@@ -128,6 +130,28 @@ describe("shared call windows", () => {
       const refused = await b.claimCall(vendorLimitKey("llm", "sk-shared-reset"), 100, 61_000);
       expect(refused.granted).toBe(false);
       expect(sim.stats.limitBreaches).toBe(1);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it("keeps the Tavily key's requests per minute across processes: a search another process would send past it waits", async () => {
+    const sim = await startTavilySimulator({ apiKey: "tvly-shared-window", rpm: 2 });
+    try {
+      const [a, b] = [newProcess(), newProcess()];
+      const clientOf = (limits: SharedLimits) =>
+        createTavilyClient({
+          baseUrl: sim.url,
+          apiKey: "tvly-shared-window",
+          requestsPerMinute: 2,
+          limiters: (key, limit, windowMs, sendWithinMs) => limits.callLimiter(key, limit, windowMs, sendWithinMs),
+        });
+      await clientOf(a).search({ query: "robots one" });
+      await clientOf(b).search({ query: "robots two" });
+      // The window both processes drew from is full: a third search from either would wait, not be sent.
+      expect((await a.claimCall(vendorLimitKey("tavily", "tvly-shared-window"), 2, 61_000)).granted).toBe(false);
+      expect(sim.stats.calls).toBe(2);
+      expect(sim.stats.limitBreaches).toBe(0);
     } finally {
       await sim.close();
     }

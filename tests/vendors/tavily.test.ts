@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { QuotaExceeded, RateLimited, Timeout, Unauthorized, Unavailable } from "~/vendors/errors.server";
-import { createTavilyClient, estimateTavilyCredits } from "~/vendors/tavily.server";
+import { createTavilyClient, estimateTavilyCredits, type TavilyConfig } from "~/vendors/tavily.server";
 import { type RunningSim } from "../sims/vendors/common";
 import { startTavilySimulator, type TavilySimOptions } from "../sims/vendors/tavily-sim";
 
@@ -10,10 +10,32 @@ afterEach(async () => {
   sim = undefined;
 });
 
-async function setup(options: TavilySimOptions = {}, apiKey = "tvly-dev-simulator", timeouts?: { searchMs?: number }) {
+async function setup(
+  options: TavilySimOptions = {},
+  apiKey = "tvly-dev-simulator",
+  timeouts?: { searchMs?: number },
+  limits: Pick<TavilyConfig, "requestsPerMinute" | "crawlRequestsPerMinute" | "rateLimitRetries" | "clock"> = { rateLimitRetries: 0 },
+) {
   const started = await startTavilySimulator(options);
   sim = started;
-  return { sim: started, client: createTavilyClient({ baseUrl: started.url, apiKey, timeouts }) };
+  return { sim: started, client: createTavilyClient({ baseUrl: started.url, apiKey, timeouts, ...limits }) };
+}
+
+/** A clock the test moves: sleeping advances it, and the simulator's rate windows read it too. */
+function testClock() {
+  let now = Date.parse("2026-12-06T00:00:00Z");
+  const slept: number[] = [];
+  return {
+    now: () => now,
+    slept,
+    clock: {
+      now: () => now,
+      sleep: async (ms: number) => {
+        slept.push(ms);
+        now += ms;
+      },
+    },
+  };
 }
 
 describe("Tavily client against the simulator", () => {
@@ -63,6 +85,46 @@ describe("Tavily client against the simulator", () => {
     const error = await client.search({ query: "robots three" }).catch((e) => e);
     expect(error).toBeInstanceOf(RateLimited);
     expect(error.retryAfterMs).toBeGreaterThan(0);
+  });
+
+  it("keeps under the key's requests per minute: a call past the limit waits for the window instead of meeting a 429", async () => {
+    const time = testClock();
+    const { client, sim } = await setup({ rpm: 3, now: time.now }, "tvly-dev-simulator", undefined, { requestsPerMinute: 3, clock: time.clock });
+    for (const query of ["robots one", "robots two", "robots three", "robots four"]) await client.search({ query });
+    expect(sim.stats.calls).toBe(4);
+    expect(sim.stats.limitBreaches).toBe(0);
+    // The fourth waited until the first left the client's window, a second wider than Tavily's minute.
+    expect(time.slept).toEqual([61_001]);
+  });
+
+  it("keeps /crawl under its own 100-a-minute limit, apart from the key's limit", async () => {
+    const time = testClock();
+    const { client, sim } = await setup({ crawlRpm: 2, now: time.now }, "tvly-dev-simulator", undefined, {
+      requestsPerMinute: 1000,
+      crawlRequestsPerMinute: 2,
+      clock: time.clock,
+    });
+    for (let i = 0; i < 3; i++) await client.crawl({ url: "https://www.lioncityrobotics.sg", limit: 2 });
+    await client.search({ query: "robots" });
+    expect(sim.stats.limitBreaches).toBe(0);
+    expect(time.slept).toEqual([61_001]);
+  });
+
+  it("waits out a 429 for its Retry-After and sends the call again (without retries left, the 429 is the error)", async () => {
+    const time = testClock();
+    // No window of our own: the key's limit is only met at Tavily.
+    const { client, sim } = await setup({ rpm: 2, now: time.now }, "tvly-dev-simulator", undefined, { rateLimitRetries: 1, clock: time.clock });
+    await client.search({ query: "robots one" });
+    await client.search({ query: "robots two" });
+    const third = await client.search({ query: "robots three" });
+    expect(third.results.length).toBeGreaterThan(0);
+    expect(sim.stats.limitBreaches).toBe(1);
+    // Retry-After 60 s (the oldest call leaves Tavily's minute), plus a margin for its whole seconds.
+    expect(time.slept).toEqual([60_250]);
+    await client.search({ query: "robots four" });
+    await client.search({ query: "robots five" });
+    expect(sim.stats.limitBreaches).toBe(2);
+    expect(time.slept).toEqual([60_250, 60_250]);
   });
 
   it("reports the plan limit (432) as QuotaExceeded", async () => {

@@ -112,9 +112,11 @@ async function stop(reason: string) {
   stopping = true;
   log(`dev-world: stopping (${reason})`);
   // For the runner (a benchmark): how often the platform broke a vendor's own rate limit. A runner that is gone reads nothing.
-  const { llm, zerobounce } = devWorld.vendors;
-  if (reason !== "stdin closed")
-    process.stdout.write(`${JSON.stringify({ stopped: { limitBreaches: { llm: llm.stats.limitBreaches, zerobounce: zerobounce.stats.limitBreaches } } })}\n`);
+  const { llm, zerobounce, tavily } = devWorld.vendors;
+  if (reason !== "stdin closed") {
+    const limitBreaches = { llm: llm.stats.limitBreaches, zerobounce: zerobounce.stats.limitBreaches, tavily: tavily.stats.limitBreaches };
+    process.stdout.write(`${JSON.stringify({ stopped: { limitBreaches } })}\n`);
+  }
   await devWorld.close();
   // The env points at ports that are gone now.
   rmSync(envOut, { force: true });

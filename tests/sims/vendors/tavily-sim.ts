@@ -35,6 +35,7 @@ export async function startTavilySimulator(options: TavilySimOptions = {}): Prom
       if (!key || key !== apiKey) return { status: 401, body: detail("Unauthorized: missing or invalid API key.") };
       const limiter = req.path === "/crawl" || req.path === "/map" ? crawl : general;
       if (!limiter.hit(key)) {
+        sim.stats.limitBreaches += 1;
         return {
           status: 429,
           body: detail("Your request has been blocked due to excessive requests. Please reduce rate of requests."),

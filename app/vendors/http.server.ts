@@ -45,7 +45,7 @@ export async function vendorRequest(
   } catch (error) {
     observe(isAbort(error) ? "timeout" : "unavailable");
     if (isAbort(error)) throw new Timeout(vendor, `no answer within ${init.timeoutMs} ms`, { cause: error });
-    throw new Unavailable(vendor, `request failed: ${(error as Error).message}`, { cause: error });
+    throw new Unavailable(vendor, `request failed: ${networkFailure(error)}`, { cause: error });
   }
   let body: unknown;
   if (text.trim()) {
@@ -69,6 +69,18 @@ async function takeFreshSlot(vendor: VendorName, limiter: CallLimiter): Promise<
     if (slot.fresh()) return;
     vendorStaleSlots.inc({ vendor });
   }
+}
+
+/**
+ * fetch() says only "fetch failed"; what failed is in its cause (a refused or
+ * reset connection, a socket the server closed, a headers timeout), which is
+ * what an operator reading a run's events needs.
+ */
+export function networkFailure(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const cause = error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
+  const detail = [cause?.code, cause?.message].filter((part): part is string => typeof part === "string" && part !== "").join(" ");
+  return detail ? `${message} (${detail})` : message;
 }
 
 function isAbort(error: unknown): boolean {

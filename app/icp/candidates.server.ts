@@ -101,10 +101,11 @@ async function loadsSince(tx: TenantTx, runId: string): Promise<string[] | null>
 const BLOCK_SIZE = 240;
 const MAX_BLOCK = 480;
 /**
- * A fill's blocks (about 4 kB each) are written first into a temporary table,
- * whose default would compress every one of them (pglz) and the INSERT copy
- * them compressed: the fill would pay for the compression and every later
- * read for the decompression. Kept inline uncompressed, as in the blocks table.
+ * A fill's blocks (about 4 kB each), and a refresh's rewritten ones, are
+ * written first into a temporary table, whose default would compress every
+ * one of them (pglz) and the INSERT copy them compressed: the refresh would
+ * pay for the compression and every later read for the decompression. Kept
+ * inline uncompressed, as in the blocks table.
  */
 const BLOCK_TUPLE_TARGET = 8160;
 
@@ -195,7 +196,7 @@ async function applyMatches(tx: TenantTx, tenantId: string, rules: IcpRules, mod
   await tx.$executeRawUnsafe(`ANALYZE icp_matches`);
   await tx.$executeRawUnsafe(`DROP TABLE IF EXISTS icp_rebuilt`);
   await tx.$executeRawUnsafe(
-    `CREATE TEMP TABLE icp_rebuilt ON COMMIT DROP AS
+    `CREATE TEMP TABLE icp_rebuilt WITH (toast_tuple_target = ${BLOCK_TUPLE_TARGET}) ON COMMIT DROP AS
      WITH ${NUMBERED_BLOCKS},
        matches AS (SELECT ${bucketOf("m.uen")} AS bucket, array_agg(m.uen ORDER BY m.uen) AS uens FROM icp_matches m GROUP BY 1)
      SELECT blocks.first_uen AS old_first, matches.uens,
@@ -219,7 +220,7 @@ async function applyMatches(tx: TenantTx, tenantId: string, rules: IcpRules, mod
 async function applyDelta(tx: TenantTx, tenantId: string, mode: PredicateMode): Promise<{ added: number; removed: number }> {
   await tx.$executeRawUnsafe(`DROP TABLE IF EXISTS icp_rebuilt`);
   await tx.$executeRawUnsafe(
-    `CREATE TEMP TABLE icp_rebuilt ON COMMIT DROP AS
+    `CREATE TEMP TABLE icp_rebuilt WITH (toast_tuple_target = ${BLOCK_TUPLE_TARGET}) ON COMMIT DROP AS
      WITH ${NUMBERED_BLOCKS},
        changes AS (
          SELECT ${bucketOf("d.uen")} AS bucket,

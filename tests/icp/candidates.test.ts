@@ -40,6 +40,15 @@ async function blocksOf(tenantId: string) {
   return rows;
 }
 
+/** How many of the tenant's blocks are stored compressed: a lookup in one of them would decompress it first. */
+async function compressedBlocks(tenantId: string) {
+  const { rows } = await owner.query<{ compressed: number }>(
+    "SELECT count(pg_column_compression(uens))::int AS compressed FROM icp_candidate_blocks WHERE tenant_id = $1",
+    [tenantId],
+  );
+  return rows[0]!.compressed;
+}
+
 async function lookup(tenantId: string, uen: string) {
   return db.$withTenant(tenantId, async (tx) => (await tx.$queryRaw<Array<{ matched_by: string }>>(candidateMatchedBySql(uen)))[0]?.matched_by ?? null);
 }
@@ -309,11 +318,7 @@ describe("candidate refresh", () => {
     expect(blocks.slice(0, -1).map((b) => b.uens.length)).toEqual(blocks.slice(0, -1).map(() => 240));
     expect(blocks.every((b) => b.uens[0] === b.first_uen)).toBe(true);
     // Each block (about 4 kB) is stored inline and uncompressed: a lookup decompresses nothing.
-    const { rows: stored } = await owner.query(
-      "SELECT count(*)::int AS blocks, count(pg_column_compression(uens))::int AS compressed FROM icp_candidate_blocks WHERE tenant_id = $1",
-      [tenantF],
-    );
-    expect(stored).toEqual([{ blocks: blocks.length, compressed: 0 }]);
+    expect(await compressedBlocks(tenantF)).toBe(0);
     const all = blocks.flatMap((b) => b.uens);
     expect(all).toEqual([...new Set(all)].sort());
     expect(all).toEqual(await candidateUens(tenantF));
@@ -367,6 +372,8 @@ describe("candidate refresh", () => {
     expect(blocks.map((b) => [b.first_uen, b.uens])).toEqual(before.map((b) => (b === middle ? [second, expected] : [b.first_uen, b.uens])));
     // The other blocks were not written at all.
     expect(blocks.filter((b) => b.first_uen !== second)).toEqual(before.filter((b) => b !== middle));
+    // The rewritten block is stored inline and uncompressed, as a fill stores its blocks.
+    expect(await compressedBlocks(tenantF)).toBe(0);
     expect(await lookup(tenantF, first!)).toBeNull();
     expect(await lookup(tenantF, struck)).toBeNull();
     expect(await lookup(tenantF, second!)).toBe("rules");
@@ -380,6 +387,8 @@ describe("candidate refresh", () => {
     const add = (uens: string[]) => db.$withTenant(tenantG, (tx) => addCandidates(tx, tenantG, uens));
     expect(await add(Array.from({ length: 300 }, (_, i) => uen(1000 + 2 * i)))).toBe(300);
     expect((await blocksOf(tenantG)).map((b) => b.uens.length)).toEqual([300]);
+    // A block written as the refresh built it (about 5 kB) is stored inline and uncompressed.
+    expect(await compressedBlocks(tenantG)).toBe(0);
     // Already there: nothing to write.
     const [unchanged] = await blocksOf(tenantG);
     expect(await add([uen(1000), uen(1598)])).toBe(0);
@@ -396,6 +405,8 @@ describe("candidate refresh", () => {
     const grown = await blocksOf(tenantG);
     expect(grown.map((b) => [b.first_uen, b.uens.length])).toEqual([[uen(5), 1], ...split.map((b) => [b.first_uen, 250])]);
     expect(grown.slice(1)).toEqual(split);
+    // Split blocks are stored uncompressed too.
+    expect(await compressedBlocks(tenantG)).toBe(0);
     expect(await lookup(tenantG, uen(5))).toBe("rules");
     expect(await lookup(tenantG, uen(6))).toBeNull();
     expect(await db.$withTenant(tenantG, candidateTotal)).toBe(501);

@@ -1,13 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { Prisma } from "~/generated/prisma/client";
 import { isoDay } from "~/utils/date-format";
-import { raiseAlert, resolveAlerts } from "../alerts/alerts.server";
+import { raiseAlert, resolveAlertsSql } from "../alerts/alerts.server";
 import { db, type TenantTx } from "../db.server";
 import { log } from "../logger.server";
-import { latestIcpVersion } from "./icp-versions.server";
 import { industryByKey } from "./industries";
 import { compileIcpPredicate, hasIndustryScope, type PredicateMode } from "./predicate";
-import { defaultIcpRules, type IcpRules } from "./rules";
+import { defaultIcpRules, IcpRulesSchema, type IcpRules } from "./rules";
 
 /**
  * A tenant's candidate set: the registry companies its ICP matches, kept in
@@ -64,22 +63,30 @@ function asOfDay(rules: IcpRules, asOf: Date): string | null {
   return rules.ageYears?.min !== undefined || rules.ageYears?.max !== undefined ? isoDay(asOf) : null;
 }
 
-type Recorded = { registryRunId: string | null; hasBlocks: boolean; previous: PreviousRefresh | null };
+type Recorded = {
+  icp: { version: number; rules: IcpRules } | null;
+  registryRunId: string | null;
+  hasBlocks: boolean;
+  previous: PreviousRefresh | null;
+};
 
 /**
- * In one round trip (each one waits its turn on a busy server): the last
- * registry load that finished (a running one's changes are picked up by the
- * next refresh), whether the tenant has blocks, and the last refresh that
- * did not fail.
+ * In one round trip (each one waits its turn on a busy server): the tenant's
+ * current ICP version, the last registry load that finished (a running one's
+ * changes are picked up by the next refresh), whether the tenant has blocks,
+ * and the last refresh that did not fail.
  */
 async function recordedState(tx: TenantTx): Promise<Recorded> {
-  const [row] = await tx.$queryRaw<Array<Omit<Recorded, "previous"> & { previous: PreviousRefresh | null }>>`
-    SELECT (SELECT id FROM acra_ingestion_runs WHERE status <> 'running' ORDER BY started_at DESC LIMIT 1) AS "registryRunId",
+  const [row] = await tx.$queryRaw<Array<Omit<Recorded, "icp"> & { icp: { version: number; rules: unknown } | null }>>`
+    SELECT (SELECT json_build_object('version', version, 'rules', rules) FROM icp_rules ORDER BY version DESC LIMIT 1) AS icp,
+           (SELECT id FROM acra_ingestion_runs WHERE status <> 'running' ORDER BY started_at DESC LIMIT 1) AS "registryRunId",
            EXISTS (SELECT 1 FROM icp_candidate_blocks) AS "hasBlocks",
            (SELECT json_build_object('icpVersion', icp_version, 'registryRunId', registry_run_id, 'asOf', to_char(as_of, 'YYYY-MM-DD'),
                      'matchedByRules', matched_by_rules, 'candidateCount', candidate_count)
             FROM icp_candidate_refreshes WHERE status <> 'failed' ORDER BY started_at DESC LIMIT 1) AS previous`;
-  return row!;
+  const { icp, ...state } = row!;
+  // Saved rules were valid when saved; parsing again normalizes them to today's schema.
+  return { ...state, icp: icp && { version: icp.version, rules: IcpRulesSchema.parse(icp.rules) } };
 }
 
 async function hasBlocks(tx: TenantTx): Promise<boolean> {
@@ -279,9 +286,9 @@ export async function refreshCandidates(tenantId: string, options: RefreshOption
       async (tx) => {
         // Two refreshes of one tenant would fight over the same rows.
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('icp_candidates:' || ${tenantId}))`;
-        const current = await latestIcpVersion(tx);
-        const rules = current?.rules ?? defaultIcpRules();
         const state = await recordedState(tx);
+        const current = state.icp;
+        const rules = current?.rules ?? defaultIcpRules();
         const basis: Basis = { icpVersion: current?.version ?? null, registryRunId: state.registryRunId, asOf: asOfDay(rules, asOf) };
         const recorded = state.previous;
         const emptied = recorded !== null && recorded.candidateCount > 0 && !state.hasBlocks;
@@ -358,7 +365,7 @@ export async function refreshCandidates(tenantId: string, options: RefreshOption
             details: { refreshId, icpVersion: current?.version ?? null, candidates: count, floor },
           });
         }
-        await resolveAlerts(tx, [
+        const resolved = resolveAlertsSql([
           CANDIDATE_ALERTS.failed,
           ...(degradedReason ? [] : [CANDIDATE_ALERTS.empty]),
           ...(belowFloor ? [] : [CANDIDATE_ALERTS.belowFloor]),
@@ -366,7 +373,9 @@ export async function refreshCandidates(tenantId: string, options: RefreshOption
 
         const durationMs = Date.now() - started;
         const status = degradedReason ? "degraded" : "ok";
+        // The alerts this refresh settles are resolved by the same statement that records it: one round trip.
         await tx.$executeRaw`
+          WITH resolved AS (${resolved})
           INSERT INTO icp_candidate_refreshes (id, icp_version, reason, status, degraded_reason, matched_by_rules, candidate_count,
             added, removed, floor, below_floor, started_at, finished_at, duration_ms, registry_run_id, as_of)
           VALUES (${refreshId}::uuid, ${current?.version ?? null}::int, ${options.reason}, ${status}, ${degradedReason}, ${matchedByRules},

@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { openAlerts } from "../../app/alerts/alerts.server";
 import { db } from "../../app/db.server";
 import { ensureDemoRegistry } from "../../app/dev/demo-registry.server";
@@ -19,6 +19,7 @@ import { ACRA_COLUMN_NAMES } from "../../app/registry/acra-columns";
 import { ingestAcraFiles } from "../../app/registry/ingest.server";
 import { csvField } from "../../app/registry/sample-generator";
 import { expectErrorLogs } from "../support/error-logs";
+import { recordSentStatements } from "../support/sent-statements";
 
 let owner: pg.Client;
 let tenantA: string;
@@ -379,6 +380,23 @@ describe("candidate refresh", () => {
     expect(await lookup(tenantF, second!)).toBe("rules");
     expect(await lookup(tenantF, added)).toBe("rules");
     expect(await lookup(tenantF, before[0]!.uens.at(-1)!)).toBe("rules");
+  });
+
+  it("sends a first fill as six statements and an unchanged refresh as four, each a round trip that waits its turn on a busy server", async () => {
+    const tenantH = await createTenant("tenant-h");
+    await saveIcpRules(tenantH, alice, { industries: ["software"] });
+    try {
+      const sent = recordSentStatements();
+      const fill = await refreshCandidates(tenantH, { reason: "test", floor: 1, asOf });
+      expect(fill.added).toBe(fill.candidateCount);
+      // The lock (with the tenant setting), what the refresh depends on, the evaluation, the blocks, the refresh and its alerts, the commit.
+      expect(sent).toEqual(["SELECT", "SELECT", "CREATE", "WITH", "WITH", "COMMIT"]);
+      sent.length = 0;
+      expect(await refreshCandidates(tenantH, { reason: "test", floor: 1, asOf })).toMatchObject({ added: 0, removed: 0 });
+      expect(sent).toEqual(["SELECT", "SELECT", "WITH", "COMMIT"]);
+    } finally {
+      vi.restoreAllMocks();
+    }
   });
 
   it("splits a block evenly once it outgrows 480 UENs, and starts a new block below the first one", async () => {

@@ -1,3 +1,4 @@
+import { Prisma } from "~/generated/prisma/client";
 import { db, type TenantTx } from "../db.server";
 import { enqueue } from "../jobs/enqueue.server";
 import { type AlertSeverity } from "./alert-severity";
@@ -50,10 +51,15 @@ export async function raiseAlert(tx: TenantTx, alert: AlertInput): Promise<{ id:
   return { id, created: true };
 }
 
+/** The statement that marks the open alerts of these kinds resolved (a caller may send it as a CTE with its own write). */
+export function resolveAlertsSql(kinds: readonly string[]): Prisma.Sql {
+  return Prisma.sql`UPDATE alerts SET resolved_at = now(), resolved_by = 'system' WHERE resolved_at IS NULL AND kind = ANY(${[...kinds]}::text[])`;
+}
+
 /** Marks the open alerts of these kinds resolved; returns how many. */
 export async function resolveAlerts(tx: TenantTx, kinds: readonly string[]): Promise<number> {
   if (!kinds.length) return 0;
-  return tx.$executeRaw`UPDATE alerts SET resolved_at = now(), resolved_by = 'system' WHERE resolved_at IS NULL AND kind = ANY(${[...kinds]}::text[])`;
+  return tx.$executeRaw(resolveAlertsSql(kinds));
 }
 
 export async function openAlerts(tenantId: string, options: { limit?: number } = {}): Promise<AlertRow[]> {

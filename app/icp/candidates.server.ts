@@ -1,13 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { Prisma } from "~/generated/prisma/client";
 import { isoDay } from "~/utils/date-format";
-import { raiseAlert, resolveAlerts } from "../alerts/alerts.server";
+import { raiseAlert, resolveAlertsSql } from "../alerts/alerts.server";
 import { db, type TenantTx } from "../db.server";
 import { log } from "../logger.server";
-import { latestIcpVersion } from "./icp-versions.server";
 import { industryByKey } from "./industries";
 import { compileIcpPredicate, hasIndustryScope, type PredicateMode } from "./predicate";
-import { defaultIcpRules, type IcpRules } from "./rules";
+import { defaultIcpRules, IcpRulesSchema, type IcpRules } from "./rules";
 
 /**
  * A tenant's candidate set: the registry companies its ICP matches, kept in
@@ -64,22 +63,30 @@ function asOfDay(rules: IcpRules, asOf: Date): string | null {
   return rules.ageYears?.min !== undefined || rules.ageYears?.max !== undefined ? isoDay(asOf) : null;
 }
 
-type Recorded = { registryRunId: string | null; hasBlocks: boolean; previous: PreviousRefresh | null };
+type Recorded = {
+  icp: { version: number; rules: IcpRules } | null;
+  registryRunId: string | null;
+  hasBlocks: boolean;
+  previous: PreviousRefresh | null;
+};
 
 /**
- * In one round trip (each one waits its turn on a busy server): the last
- * registry load that finished (a running one's changes are picked up by the
- * next refresh), whether the tenant has blocks, and the last refresh that
- * did not fail.
+ * In one round trip (each one waits its turn on a busy server): the tenant's
+ * current ICP version, the last registry load that finished (a running one's
+ * changes are picked up by the next refresh), whether the tenant has blocks,
+ * and the last refresh that did not fail.
  */
 async function recordedState(tx: TenantTx): Promise<Recorded> {
-  const [row] = await tx.$queryRaw<Array<Omit<Recorded, "previous"> & { previous: PreviousRefresh | null }>>`
-    SELECT (SELECT id FROM acra_ingestion_runs WHERE status <> 'running' ORDER BY started_at DESC LIMIT 1) AS "registryRunId",
+  const [row] = await tx.$queryRaw<Array<Omit<Recorded, "icp"> & { icp: { version: number; rules: unknown } | null }>>`
+    SELECT (SELECT json_build_object('version', version, 'rules', rules) FROM icp_rules ORDER BY version DESC LIMIT 1) AS icp,
+           (SELECT id FROM acra_ingestion_runs WHERE status <> 'running' ORDER BY started_at DESC LIMIT 1) AS "registryRunId",
            EXISTS (SELECT 1 FROM icp_candidate_blocks) AS "hasBlocks",
            (SELECT json_build_object('icpVersion', icp_version, 'registryRunId', registry_run_id, 'asOf', to_char(as_of, 'YYYY-MM-DD'),
                      'matchedByRules', matched_by_rules, 'candidateCount', candidate_count)
             FROM icp_candidate_refreshes WHERE status <> 'failed' ORDER BY started_at DESC LIMIT 1) AS previous`;
-  return row!;
+  const { icp, ...state } = row!;
+  // Saved rules were valid when saved; parsing again normalizes them to today's schema.
+  return { ...state, icp: icp && { version: icp.version, rules: IcpRulesSchema.parse(icp.rules) } };
 }
 
 async function hasBlocks(tx: TenantTx): Promise<boolean> {
@@ -101,10 +108,11 @@ async function loadsSince(tx: TenantTx, runId: string): Promise<string[] | null>
 const BLOCK_SIZE = 240;
 const MAX_BLOCK = 480;
 /**
- * A fill's blocks (about 4 kB each) are written first into a temporary table,
- * whose default would compress every one of them (pglz) and the INSERT copy
- * them compressed: the fill would pay for the compression and every later
- * read for the decompression. Kept inline uncompressed, as in the blocks table.
+ * A fill's blocks (about 4 kB each), and a refresh's rewritten ones, are
+ * written first into a temporary table, whose default would compress every
+ * one of them (pglz) and the INSERT copy them compressed: the refresh would
+ * pay for the compression and every later read for the decompression. Kept
+ * inline uncompressed, as in the blocks table.
  */
 const BLOCK_TUPLE_TARGET = 8160;
 
@@ -195,7 +203,7 @@ async function applyMatches(tx: TenantTx, tenantId: string, rules: IcpRules, mod
   await tx.$executeRawUnsafe(`ANALYZE icp_matches`);
   await tx.$executeRawUnsafe(`DROP TABLE IF EXISTS icp_rebuilt`);
   await tx.$executeRawUnsafe(
-    `CREATE TEMP TABLE icp_rebuilt ON COMMIT DROP AS
+    `CREATE TEMP TABLE icp_rebuilt WITH (toast_tuple_target = ${BLOCK_TUPLE_TARGET}) ON COMMIT DROP AS
      WITH ${NUMBERED_BLOCKS},
        matches AS (SELECT ${bucketOf("m.uen")} AS bucket, array_agg(m.uen ORDER BY m.uen) AS uens FROM icp_matches m GROUP BY 1)
      SELECT blocks.first_uen AS old_first, matches.uens,
@@ -219,7 +227,7 @@ async function applyMatches(tx: TenantTx, tenantId: string, rules: IcpRules, mod
 async function applyDelta(tx: TenantTx, tenantId: string, mode: PredicateMode): Promise<{ added: number; removed: number }> {
   await tx.$executeRawUnsafe(`DROP TABLE IF EXISTS icp_rebuilt`);
   await tx.$executeRawUnsafe(
-    `CREATE TEMP TABLE icp_rebuilt ON COMMIT DROP AS
+    `CREATE TEMP TABLE icp_rebuilt WITH (toast_tuple_target = ${BLOCK_TUPLE_TARGET}) ON COMMIT DROP AS
      WITH ${NUMBERED_BLOCKS},
        changes AS (
          SELECT ${bucketOf("d.uen")} AS bucket,
@@ -278,9 +286,9 @@ export async function refreshCandidates(tenantId: string, options: RefreshOption
       async (tx) => {
         // Two refreshes of one tenant would fight over the same rows.
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('icp_candidates:' || ${tenantId}))`;
-        const current = await latestIcpVersion(tx);
-        const rules = current?.rules ?? defaultIcpRules();
         const state = await recordedState(tx);
+        const current = state.icp;
+        const rules = current?.rules ?? defaultIcpRules();
         const basis: Basis = { icpVersion: current?.version ?? null, registryRunId: state.registryRunId, asOf: asOfDay(rules, asOf) };
         const recorded = state.previous;
         const emptied = recorded !== null && recorded.candidateCount > 0 && !state.hasBlocks;
@@ -357,7 +365,7 @@ export async function refreshCandidates(tenantId: string, options: RefreshOption
             details: { refreshId, icpVersion: current?.version ?? null, candidates: count, floor },
           });
         }
-        await resolveAlerts(tx, [
+        const resolved = resolveAlertsSql([
           CANDIDATE_ALERTS.failed,
           ...(degradedReason ? [] : [CANDIDATE_ALERTS.empty]),
           ...(belowFloor ? [] : [CANDIDATE_ALERTS.belowFloor]),
@@ -365,7 +373,9 @@ export async function refreshCandidates(tenantId: string, options: RefreshOption
 
         const durationMs = Date.now() - started;
         const status = degradedReason ? "degraded" : "ok";
+        // The alerts this refresh settles are resolved by the same statement that records it: one round trip.
         await tx.$executeRaw`
+          WITH resolved AS (${resolved})
           INSERT INTO icp_candidate_refreshes (id, icp_version, reason, status, degraded_reason, matched_by_rules, candidate_count,
             added, removed, floor, below_floor, started_at, finished_at, duration_ms, registry_run_id, as_of)
           VALUES (${refreshId}::uuid, ${current?.version ?? null}::int, ${options.reason}, ${status}, ${degradedReason}, ${matchedByRules},

@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { openAlerts } from "../../app/alerts/alerts.server";
 import { db } from "../../app/db.server";
 import { ensureDemoRegistry } from "../../app/dev/demo-registry.server";
@@ -19,6 +19,7 @@ import { ACRA_COLUMN_NAMES } from "../../app/registry/acra-columns";
 import { ingestAcraFiles } from "../../app/registry/ingest.server";
 import { csvField } from "../../app/registry/sample-generator";
 import { expectErrorLogs } from "../support/error-logs";
+import { recordSentStatements } from "../support/sent-statements";
 
 let owner: pg.Client;
 let tenantA: string;
@@ -38,6 +39,15 @@ async function blocksOf(tenantId: string) {
     [tenantId],
   );
   return rows;
+}
+
+/** How many of the tenant's blocks are stored compressed: a lookup in one of them would decompress it first. */
+async function compressedBlocks(tenantId: string) {
+  const { rows } = await owner.query<{ compressed: number }>(
+    "SELECT count(pg_column_compression(uens))::int AS compressed FROM icp_candidate_blocks WHERE tenant_id = $1",
+    [tenantId],
+  );
+  return rows[0]!.compressed;
 }
 
 async function lookup(tenantId: string, uen: string) {
@@ -309,11 +319,7 @@ describe("candidate refresh", () => {
     expect(blocks.slice(0, -1).map((b) => b.uens.length)).toEqual(blocks.slice(0, -1).map(() => 240));
     expect(blocks.every((b) => b.uens[0] === b.first_uen)).toBe(true);
     // Each block (about 4 kB) is stored inline and uncompressed: a lookup decompresses nothing.
-    const { rows: stored } = await owner.query(
-      "SELECT count(*)::int AS blocks, count(pg_column_compression(uens))::int AS compressed FROM icp_candidate_blocks WHERE tenant_id = $1",
-      [tenantF],
-    );
-    expect(stored).toEqual([{ blocks: blocks.length, compressed: 0 }]);
+    expect(await compressedBlocks(tenantF)).toBe(0);
     const all = blocks.flatMap((b) => b.uens);
     expect(all).toEqual([...new Set(all)].sort());
     expect(all).toEqual(await candidateUens(tenantF));
@@ -367,11 +373,30 @@ describe("candidate refresh", () => {
     expect(blocks.map((b) => [b.first_uen, b.uens])).toEqual(before.map((b) => (b === middle ? [second, expected] : [b.first_uen, b.uens])));
     // The other blocks were not written at all.
     expect(blocks.filter((b) => b.first_uen !== second)).toEqual(before.filter((b) => b !== middle));
+    // The rewritten block is stored inline and uncompressed, as a fill stores its blocks.
+    expect(await compressedBlocks(tenantF)).toBe(0);
     expect(await lookup(tenantF, first!)).toBeNull();
     expect(await lookup(tenantF, struck)).toBeNull();
     expect(await lookup(tenantF, second!)).toBe("rules");
     expect(await lookup(tenantF, added)).toBe("rules");
     expect(await lookup(tenantF, before[0]!.uens.at(-1)!)).toBe("rules");
+  });
+
+  it("sends a first fill as six statements and an unchanged refresh as four, each a round trip that waits its turn on a busy server", async () => {
+    const tenantH = await createTenant("tenant-h");
+    await saveIcpRules(tenantH, alice, { industries: ["software"] });
+    try {
+      const sent = recordSentStatements();
+      const fill = await refreshCandidates(tenantH, { reason: "test", floor: 1, asOf });
+      expect(fill.added).toBe(fill.candidateCount);
+      // The lock (with the tenant setting), what the refresh depends on, the evaluation, the blocks, the refresh and its alerts, the commit.
+      expect(sent).toEqual(["SELECT", "SELECT", "CREATE", "WITH", "WITH", "COMMIT"]);
+      sent.length = 0;
+      expect(await refreshCandidates(tenantH, { reason: "test", floor: 1, asOf })).toMatchObject({ added: 0, removed: 0 });
+      expect(sent).toEqual(["SELECT", "SELECT", "WITH", "COMMIT"]);
+    } finally {
+      vi.restoreAllMocks();
+    }
   });
 
   it("splits a block evenly once it outgrows 480 UENs, and starts a new block below the first one", async () => {
@@ -380,6 +405,8 @@ describe("candidate refresh", () => {
     const add = (uens: string[]) => db.$withTenant(tenantG, (tx) => addCandidates(tx, tenantG, uens));
     expect(await add(Array.from({ length: 300 }, (_, i) => uen(1000 + 2 * i)))).toBe(300);
     expect((await blocksOf(tenantG)).map((b) => b.uens.length)).toEqual([300]);
+    // A block written as the refresh built it (about 5 kB) is stored inline and uncompressed.
+    expect(await compressedBlocks(tenantG)).toBe(0);
     // Already there: nothing to write.
     const [unchanged] = await blocksOf(tenantG);
     expect(await add([uen(1000), uen(1598)])).toBe(0);
@@ -396,6 +423,8 @@ describe("candidate refresh", () => {
     const grown = await blocksOf(tenantG);
     expect(grown.map((b) => [b.first_uen, b.uens.length])).toEqual([[uen(5), 1], ...split.map((b) => [b.first_uen, 250])]);
     expect(grown.slice(1)).toEqual(split);
+    // Split blocks are stored uncompressed too.
+    expect(await compressedBlocks(tenantG)).toBe(0);
     expect(await lookup(tenantG, uen(5))).toBe("rules");
     expect(await lookup(tenantG, uen(6))).toBeNull();
     expect(await db.$withTenant(tenantG, candidateTotal)).toBe(501);

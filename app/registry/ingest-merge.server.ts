@@ -10,7 +10,16 @@ const COLUMN_LIST = ACRA_COLUMN_NAMES.map((c) => `"${c}"`).join(", ");
 const UEN_INDEX = ACRA_COLUMN_NAMES.indexOf("uen");
 const UNIQUE_VIOLATION = "23505";
 
-export type Merged = { inserted: number; updated: number; loaded: number; invalid: number; invalidByFile: Map<number, number>; duplicates: number };
+export type Merged = {
+  inserted: number;
+  updated: number;
+  loaded: number;
+  invalid: number;
+  invalidByFile: Map<number, number>;
+  duplicates: number;
+  /** Of the merge, the seconds a first load spent building the registry's key and indexes. */
+  indexing: number;
+};
 /** A file's forwarded records (`table`), and the line and UEN of those the registry already held exactly (`held`). */
 export type RawFile = { table: string; fileNo: number; mapping: HeaderMapping; held: { table: string; rows: number } | null };
 /**
@@ -82,14 +91,17 @@ export async function mergeIntoRegistry(client: pg.Client, runId: string, fileNa
   let updated = 0;
   // Good rows (valid or held) less the superseded ones.
   let loaded: number;
+  let indexing = 0;
   if (first) {
     inserted = first.stored.reduce((sum, s) => sum + s.rows, 0) + ((await client.query(insert(valid), [runId])).rowCount ?? 0);
+    const started = performance.now();
     if (!(await buildIndexes(client, first.rebuild, true))) {
       await storedRecords(client, first.stored);
       duplicateCount = await supersede("acra_stored");
       inserted -= await deleteSuperseded(client);
       await buildIndexes(client, first.rebuild, false);
     }
+    indexing = (performance.now() - started) / 1000;
     loaded = inserted;
   } else {
     duplicateCount = await supersede(null);
@@ -121,6 +133,7 @@ export async function mergeIntoRegistry(client: pg.Client, runId: string, fileNa
     invalid: invalidCount,
     invalidByFile,
     duplicates: duplicateCount,
+    indexing,
   };
 }
 

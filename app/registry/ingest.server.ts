@@ -55,6 +55,13 @@ export type IngestFileSummary = {
   extraColumns: string[];
 };
 
+/**
+ * Where a load's time went, in seconds: reading the files (framing and the
+ * COPYs), the checks, rejects and merge, a first load's key and index builds
+ * (with its duplicate check), and the ANALYZE after a large change.
+ */
+export type IngestPhases = { reading: number; merging: number; indexing: number; analyzing: number };
+
 export type IngestSummary = {
   runId: string;
   read: number;
@@ -64,6 +71,7 @@ export type IngestSummary = {
   rejected: number;
   duplicates: number;
   seconds: number;
+  phases: IngestPhases;
   files: IngestFileSummary[];
 };
 
@@ -153,7 +161,11 @@ export async function ingestAcraFiles(options: IngestOptions): Promise<IngestSum
         options.sourceVersion ?? contentVersion(summary.files.map((f) => f.sha256)),
       ],
     );
-    if (summary.inserted + summary.updated > 10_000) await client.query("ANALYZE staging_acra_companies");
+    if (summary.inserted + summary.updated > 10_000) {
+      const analyzing = performance.now();
+      await client.query("ANALYZE staging_acra_companies");
+      summary.phases.analyzing = seconds(analyzing);
+    }
     return summary;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -196,6 +208,9 @@ async function dropRawTables(client: pg.Client): Promise<void> {
 const SESSION_SETTINGS = "SET temp_buffers = '2GB'; SET work_mem = '512MB'; SET maintenance_work_mem = '1GB'";
 
 const UEN_COLUMN = ACRA_COLUMN_NAMES.indexOf("uen");
+
+/** Seconds since `start` (a `performance.now()`), to the hundredth. */
+const seconds = (start: number) => Math.round((performance.now() - start) / 10) / 100;
 
 /**
  * The registry's rows as the framer recognises them (hash and UEN), read
@@ -388,6 +403,7 @@ async function load(client: pg.Client, side: pg.Client, checks: pg.Client, runId
       phase,
     });
   overall("merging", rejects.count);
+  const merging = performance.now();
   const merged = await mergeIntoRegistry(
     client,
     runId,
@@ -396,6 +412,13 @@ async function load(client: pg.Client, side: pg.Client, checks: pg.Client, runId
     first,
   );
   await client.query("COMMIT");
+  const hundredths = (s: number) => Math.round(s * 100) / 100;
+  const phases: IngestPhases = {
+    reading: hundredths((merging - started) / 1000),
+    merging: hundredths((performance.now() - merging) / 1000 - merged.indexing),
+    indexing: hundredths(merged.indexing),
+    analyzing: 0,
+  };
 
   const rejected = rejects.count + merged.invalid;
   for (const [fileNo, count] of merged.invalidByFile) files[fileNo]!.rejected += count;
@@ -407,7 +430,8 @@ async function load(client: pg.Client, side: pg.Client, checks: pg.Client, runId
     unchanged: merged.loaded - merged.inserted - merged.updated,
     rejected,
     duplicates: merged.duplicates,
-    seconds: Math.round((performance.now() - started) / 10) / 100,
+    seconds: seconds(started),
+    phases,
     files,
   };
   overall("done", rejected);

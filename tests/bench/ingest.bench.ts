@@ -19,6 +19,8 @@ import { log, startBenchDatabase } from "./bench-db";
  * the same file (the nightly sweep's usual case), and a file of the same size
  * with malformed rows and duplicate UENs. Each load is timed from the call to
  * its return, ANALYZE included; a CHECKPOINT runs before each measurement.
+ * Each load's phases are printed (and the first load's and the reload's are
+ * in the JSON) to show where the time goes.
  * Last stdout line: { rows_per_s, copy_rows_per_s, ratio, reload_ratio, … }.
  */
 const { values: args } = parseArgs({ options: { rows: { type: "string" } } });
@@ -58,6 +60,8 @@ try {
       `${label}: ${summary.read} rows in ${seconds.toFixed(2)}s (${summary.inserted} inserted, ${summary.updated} updated, ` +
         `${summary.unchanged} unchanged, ${summary.rejected} rejected, ${summary.duplicates} duplicates) — ${round(summary.read / seconds / copyRowsPerS, 3)}× COPY`,
     );
+    const { reading, merging, indexing, analyzing } = summary.phases;
+    log(`  phases: reading ${reading}s, merging ${merging}s, key and indexes ${indexing}s, ANALYZE ${analyzing}s`);
     return { summary, seconds, rowsPerS: summary.read / seconds };
   };
   const first = await timedLoad("first load", file);
@@ -80,6 +84,8 @@ try {
       reload_seconds: round(reload.seconds),
       dirty_seconds: round(withErrors.seconds),
       copy_seconds: round(copySeconds),
+      phases: first.summary.phases,
+      reload_phases: reload.summary.phases,
     }),
   );
 } catch (error) {

@@ -402,6 +402,16 @@ describe("registry ingestion", () => {
     expect((await registryRow("201900004D")).street_name).toBe("2 ROAD");
   });
 
+  it("records a first load's run on the rows it COPYs straight in, and reports the load's phases", async () => {
+    const summary = await ingest(await file("run.csv", csv(ACRA_COLUMN_NAMES, [company("201900001A"), company("201900002B"), company("201900003C")])));
+    expect(summary.files[0]).toMatchObject({ rows: 3, stored: 3 });
+    const { rows } = await client.query("SELECT first_run_id, last_run_id, count(*)::int AS n FROM staging_acra_companies GROUP BY 1, 2");
+    expect(rows).toEqual([{ first_run_id: summary.runId, last_run_id: summary.runId, n: 3 }]);
+    expect(Object.keys(summary.phases)).toEqual(["reading", "merging", "indexing", "analyzing"]);
+    // Three rows are too few to ANALYZE.
+    expect(summary.phases.analyzing).toBe(0);
+  });
+
   it("leaves an empty registry, its indexes and no raw table behind when a first load dies halfway", async () => {
     const before = await registryIndexes();
     const text = csv(ACRA_COLUMN_NAMES, [

@@ -1,10 +1,13 @@
 import { config as epic } from "@epic-web/config/eslint";
 import { createTypeScriptImportResolver } from "eslint-import-resolver-typescript";
+import { noCycle } from "./lint/no-cycle.js";
 
 /**
  * The Epic Stack's shared config, with our own import rules on top: imports
- * go one way (no cycles, resolved through the `~/` alias
- * like tsc does, across .ts and .tsx files).
+ * go one way (no cycles, resolved as tsc resolves them, `~/` alias included;
+ * lint/no-cycle.js reads them off the program the type-aware rules build,
+ * where import/no-cycle parsed every module again), ordered with the `~/`
+ * alias resolved across .ts and .tsx files.
  */
 export default [
   { ignores: ["app/generated/**", "build/**", "public/build/**", ".data/**", "tests/.output/**", "test-results/**", "tmp/**"] },
@@ -15,9 +18,11 @@ export default [
       "import-x/parsers": { "@typescript-eslint/parser": [".ts", ".tsx"] },
       "import-x/resolver-next": [createTypeScriptImportResolver({ project: "./tsconfig.json" })],
     },
-    rules: {
-      "import/no-cycle": ["error", { ignoreExternal: true }],
-    },
+  },
+  {
+    files: ["**/*.ts?(x)"],
+    plugins: { local: { rules: { "no-cycle": noCycle } } },
+    rules: { "local/no-cycle": "error" },
   },
   {
     // Tests import the app lazily, after their environment is set, and type

@@ -4,12 +4,12 @@ import { defineConfig } from "vitest/config";
 
 /**
  * Two projects. `unit`: the browser-safe modules' tests under app/ (pure
- * functions and components), run in one reused process each, without a
- * database. `integration`: the server modules' tests and everything under
+ * functions and components) and the lint rules' tests, run in one reused
+ * process each, without a database. `integration`: the server modules' tests and everything under
  * tests/, each file in a fresh process with its own database cloned from the
  * migrated template, so modules that read DATABASE_URL at import connect there.
  */
-const UNIT = ["app/**/*.test.{ts,tsx}"];
+const UNIT = ["app/**/*.test.{ts,tsx}", "lint/**/*.test.ts"];
 const NOT_UNIT = ["app/**/*.server.test.ts", "app/routes/**"];
 
 export default defineConfig({

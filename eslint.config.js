@@ -1,11 +1,11 @@
 import { config as epic } from "@epic-web/config/eslint";
 import { createTypeScriptImportResolver } from "eslint-import-resolver-typescript";
-import { noCycle } from "./lint/no-cycle.js";
+import { noCycle } from "./tests/lint/no-cycle.js";
 
 /**
  * The Epic Stack's shared config, with our own import rules on top: imports
  * go one way (no cycles, resolved as tsc resolves them, `~/` alias included;
- * lint/no-cycle.js reads them off the program the type-aware rules build,
+ * tests/lint/no-cycle.js reads them off the program the type-aware rules build,
  * where import/no-cycle parsed every module again), ordered with the `~/`
  * alias resolved across .ts and .tsx files.
  */

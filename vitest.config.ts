@@ -9,7 +9,7 @@ import { defineConfig } from "vitest/config";
  * tests/, each file in a fresh process with its own database cloned from the
  * migrated template, so modules that read DATABASE_URL at import connect there.
  */
-const UNIT = ["app/**/*.test.{ts,tsx}", "lint/**/*.test.ts"];
+const UNIT = ["app/**/*.test.{ts,tsx}", "tests/lint/**/*.test.ts"];
 const NOT_UNIT = ["app/**/*.server.test.ts", "app/routes/**"];
 
 export default defineConfig({
@@ -39,7 +39,7 @@ export default defineConfig({
         test: {
           name: "integration",
           include: [...NOT_UNIT.map((glob) => glob.replace(/\*\*$/, "**/*.test.{ts,tsx}")), "tests/**/*.test.ts"],
-          exclude: ["tests/e2e/**", "node_modules/**"],
+          exclude: ["tests/e2e/**", "tests/lint/**", "node_modules/**"],
           globalSetup: ["tests/setup/global-setup.ts"],
           setupFiles: ["tests/setup/fail-on-error-logs.ts", "tests/setup/test-database.ts"],
         },

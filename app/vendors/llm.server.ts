@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { BadResponse, QuotaExceeded, RateLimited, Unauthorized, Unavailable, VendorError } from "./errors.server";
 import { parseBody, parseRetryAfter, vendorRequest, withQuery, type FetchLike } from "./http.server";
-import { inProcessLimiters, retryRateLimited, systemClock, vendorLimitKey, type CallLimiterFactory, type Clock } from "./rate-limit.server";
+import { inProcessLimiters, PER_MINUTE_WINDOW, retryRateLimited, systemClock, vendorLimitKey, type CallLimiterFactory, type Clock } from "./rate-limit.server";
 
 export type LlmConfig = {
   baseUrl: string;
@@ -112,12 +112,10 @@ export function createLlmClient(config: LlmConfig) {
   const maxField = config.maxTokensField ?? "max_completion_tokens";
   const clock = config.clock ?? systemClock;
   // Keeping under the account's requests-per-minute limit beats meeting its 429s
-  // (refused requests count against the limit too). A request may reach the
-  // server a little after it was given its slot, so the window has a second of slack:
-  // half of it for the worker to send the request (a slot older than that is not
-  // used), the other half for the request to arrive.
+  // (refused requests count against the limit too); see PER_MINUTE_WINDOW for the slack.
   const limiters = config.limiters ?? inProcessLimiters(clock);
-  const limiter = config.requestsPerMinute ? limiters(vendorLimitKey("llm", config.apiKey), config.requestsPerMinute, 61_000, 500) : undefined;
+  const { windowMs, sendWithinMs } = PER_MINUTE_WINDOW;
+  const limiter = config.requestsPerMinute ? limiters(vendorLimitKey("llm", config.apiKey), config.requestsPerMinute, windowMs, sendWithinMs) : undefined;
 
   const retries = config.rateLimitRetries ?? 2;
 

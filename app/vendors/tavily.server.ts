@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { QuotaExceeded, RateLimited, Unauthorized, Unavailable, VendorError } from "./errors.server";
 import { parseBody, parseRetryAfter, vendorRequest, withQuery, type FetchLike } from "./http.server";
-import { inProcessLimiters, retryRateLimited, systemClock, vendorLimitKey, type CallLimiterFactory, type Clock } from "./rate-limit.server";
+import { inProcessLimiters, PER_MINUTE_WINDOW, retryRateLimited, systemClock, vendorLimitKey, type CallLimiterFactory, type Clock } from "./rate-limit.server";
 
 export type TavilyConfig = {
   baseUrl: string;
@@ -129,12 +129,14 @@ const CRAWL_REQUESTS_PER_MINUTE = 100;
 export function createTavilyClient(config: TavilyConfig) {
   const timeouts = { searchMs: 60_000, extractMs: 30_000, crawlMs: 150_000, ...config.timeouts };
   const clock = config.clock ?? systemClock;
-  // As the LLM's: refused requests count against the limit too, so calls wait for a slot of a window a second wider
-  // than Tavily's minute, sent within half a second of the grant. A run of thousands of companies would otherwise send
-  // its searches faster than the key allows and lose every refused one.
+  // As the LLM's: refused requests count against the limit too, so calls wait for a slot of a window a little wider
+  // than Tavily's minute (PER_MINUTE_WINDOW). A run of thousands of companies would otherwise send its searches
+  // faster than the key allows and lose every refused one.
   const limiters = config.limiters ?? inProcessLimiters(clock);
-  const limiter = config.requestsPerMinute ? limiters(vendorLimitKey("tavily", config.apiKey), config.requestsPerMinute, 61_000, 500) : undefined;
-  const crawlLimiter = limiters(vendorLimitKey("tavily-crawl", config.apiKey), config.crawlRequestsPerMinute ?? CRAWL_REQUESTS_PER_MINUTE, 61_000, 500);
+  const { windowMs, sendWithinMs } = PER_MINUTE_WINDOW;
+  const limiter = config.requestsPerMinute ? limiters(vendorLimitKey("tavily", config.apiKey), config.requestsPerMinute, windowMs, sendWithinMs) : undefined;
+  const crawlRpm = config.crawlRequestsPerMinute ?? CRAWL_REQUESTS_PER_MINUTE;
+  const crawlLimiter = limiters(vendorLimitKey("tavily-crawl", config.apiKey), crawlRpm, windowMs, sendWithinMs);
   const retries = config.rateLimitRetries ?? 2;
 
   /**

@@ -129,6 +129,22 @@ describe("LLM client against the simulator", () => {
     await expect(ask(stingy.client, 2)).rejects.toBeInstanceOf(RateLimited);
   });
 
+  it("keeps under the account's limit when a call reaches the server seconds after its slot was checked", async () => {
+    let now = Date.parse("2026-12-06T00:00:00Z");
+    const clock = { now: () => now, sleep: async (ms: number) => void (now += ms) };
+    // The first call reaches the server two seconds after it was checked fresh, as a busy worker's may.
+    let lagMs = 2_000;
+    const lagging: typeof fetch = async (input, init) => {
+      now += lagMs;
+      lagMs = 0;
+      return fetch(input, init);
+    };
+    const { client, sim } = await setup({ rpm: 2, now: () => now }, { clock, requestsPerMinute: 2, rateLimitRetries: 0, fetch: lagging });
+    for (let i = 1; i <= 3; i++) await client.llmText({ system: "s", user: `request number ${i} for a short rationale text`, maxTokens: 50 });
+    // The third waited until the first left our window, which must end after the first left the server's.
+    expect(sim.stats.limitBreaches).toBe(0);
+  });
+
   it("reports refusals, malformed JSON and cut-off answers as BadResponse", async () => {
     const refusing = await setup({ refuseWhen: /forbidden/ });
     await expect(refusing.client.llmJson({ schema: Profile, system: "s", user: "something forbidden", maxTokens: 100 })).rejects.toSatisfy(

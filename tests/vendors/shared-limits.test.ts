@@ -127,7 +127,7 @@ describe("shared call windows", () => {
         });
       await clientOf(a).llmText({ system: "s", user: "first rationale", maxTokens: 40 });
       await expect(clientOf(a).llmText({ system: "s", user: "second rationale", maxTokens: 40 })).rejects.toBeInstanceOf(RateLimited);
-      const refused = await b.claimCall(vendorLimitKey("llm", "sk-shared-reset"), 100, 63_000);
+      const refused = await b.claimCall(vendorLimitKey("llm", "sk-shared-reset"), 100, 66_000);
       expect(refused.granted).toBe(false);
       expect(sim.stats.limitBreaches).toBe(1);
     } finally {
@@ -149,7 +149,7 @@ describe("shared call windows", () => {
       await clientOf(a).search({ query: "robots one" });
       await clientOf(b).search({ query: "robots two" });
       // The window both processes drew from is full: a third search from either would wait, not be sent.
-      expect((await a.claimCall(vendorLimitKey("tavily", "tvly-shared-window"), 2, 63_000)).granted).toBe(false);
+      expect((await a.claimCall(vendorLimitKey("tavily", "tvly-shared-window"), 2, 66_000)).granted).toBe(false);
       expect(sim.stats.calls).toBe(2);
       expect(sim.stats.limitBreaches).toBe(0);
     } finally {

@@ -25,6 +25,11 @@ export default [
     rules: { "local/no-cycle": "error" },
   },
   {
+    // This file is tooling, not source: it takes its own rule from tests/lint.
+    files: ["eslint.config.js"],
+    rules: { "no-restricted-imports": "off" },
+  },
+  {
     // Tests import the app lazily, after their environment is set, and type
     // their handles with `typeof import(...)`.
     files: ["**/*.ts?(x)"],

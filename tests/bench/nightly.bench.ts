@@ -90,9 +90,13 @@ console.error(`starting the dev world (${args.profile} latencies, fault rate ${a
  * breaches" of a 5,000-company run on three workers; see startVendorWorld).
  */
 function spawnWorld(name: string, extra: string[]) {
+  // Node itself with tsx's loader, not the tsx command: that one SIGKILLs its child when the child does not confirm a
+  // relayed SIGTERM within 30 ms, which a busy world at the end of a 5,000-company run did not, and its counts were lost.
   const child = spawn(
-    "node_modules/.bin/tsx",
+    process.execPath,
     [
+      "--import",
+      "tsx",
       "tests/sims/dev-world/main.ts",
       "--companies-file",
       path.join(dataDir, "companies.json"),
@@ -112,7 +116,8 @@ function spawnWorld(name: string, extra: string[]) {
   );
   let out = "";
   child.stdout!.on("data", (chunk: Buffer) => (out += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+  // "close": its stdout is read to the end, counts included.
+  const exited = new Promise<void>((resolve) => child.on("close", () => resolve()));
   const envFile = new Promise<string>((resolve, reject) => {
     child.stdout!.on("data", () => {
       const match = out.match(/\{"ready":"([^"]+)"\}/);

@@ -141,7 +141,8 @@ export async function runVerifyEmailsJob(tenantId: string, runId: string) {
     (tx) =>
       tx.$queryRaw<Array<{ pending: number; enriching: number; since_last_call_ms: number | null; last_call_ages_ms: number[] }>>`
       SELECT
-        (SELECT count(*)::int FROM lead_emails e JOIN run_companies rc ON rc.uen = e.uen AND rc.run_id = ${runId}::uuid
+        -- Addresses, not companies' rows: companies sharing a website wait on one address, verified once.
+        (SELECT count(DISTINCT e.email)::int FROM lead_emails e JOIN run_companies rc ON rc.uen = e.uen AND rc.run_id = ${runId}::uuid
            WHERE rc.status = 'awaiting_verification' AND e.verification_status = 'pending') AS pending,
         (SELECT count(*)::int FROM run_companies WHERE run_id = ${runId}::uuid AND status IN ('pending', 'running')) AS enriching,
         (SELECT (extract(epoch FROM now() - l.created_at) * 1000)::int FROM run_event_logs l

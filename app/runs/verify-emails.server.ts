@@ -3,6 +3,7 @@ import { db } from "~/db.server";
 import { type EmailVerification } from "~/vendors/zerobounce.server";
 import { raiseRunAlert } from "./alerts.server";
 import { leadEngineClients } from "./clients.server";
+import { VERIFICATION_FRESH_DAYS } from "./queue-emails.server";
 import { addVendorUsage, logStep, VENDOR_UNIT_COST_USD } from "./run-log.server";
 
 /**
@@ -26,24 +27,46 @@ export const PASS_ADDRESSES = BATCH * 5;
 
 export async function verifyPendingEmails(tenantId: string, runId: string, maxAddresses = PASS_ADDRESSES): Promise<string[]> {
   const { zeroBounce } = leadEngineClients();
-  // The addresses pending now, and only those: addresses that arrive during these calls wait for the next
-  // pass, so the companies verified here are handed to scoring without waiting for the run's enrichment to end.
-  const pendingNow = await db.$withTenant(
-    tenantId,
-    (tx) =>
-      tx.$queryRaw<Array<{ uen: string; email: string }>>`
-      SELECT e.uen, e.email FROM lead_emails e
-      JOIN run_companies rc ON rc.uen = e.uen AND rc.run_id = ${runId}::uuid AND rc.status = 'awaiting_verification'
-      WHERE e.verification_status = 'pending'
-      ORDER BY rc.updated_at, e.uen, e.email LIMIT ${maxAddresses}`,
-  );
-  for (let start = 0; start < pendingNow.length; start += BATCH) {
-    const pending = pendingNow.slice(start, start + BATCH);
+  const pendingNow = await db.$withTenant(tenantId, async (tx) => {
+    // An address another company of the run had verified after this one queued it takes that verdict, without a call.
+    await tx.$executeRaw`
+      WITH settled AS (
+        UPDATE lead_emails e SET verification_status = v.status, sub_status = v.sub_status, verified_at = v.checked_at, updated_at = now()
+        FROM run_companies rc, email_verifications v
+        WHERE rc.run_id = ${runId}::uuid AND rc.uen = e.uen AND rc.status = 'awaiting_verification' AND e.verification_status = 'pending'
+          AND v.email = e.email AND v.status <> 'unknown' AND v.checked_at > now() - make_interval(days => ${VERIFICATION_FRESH_DAYS}::int)
+        RETURNING 1)
+      INSERT INTO run_vendor_usage (run_id, vendor, cache_hits)
+      SELECT ${runId}::uuid, 'zerobounce', count(*)::int FROM settled HAVING count(*) > 0
+      ON CONFLICT (tenant_id, run_id, vendor) DO UPDATE SET cache_hits = run_vendor_usage.cache_hits + EXCLUDED.cache_hits, updated_at = now()`;
+    // The addresses pending now, and only those: addresses that arrive during these calls wait for the next
+    // pass, so the companies verified here are handed to scoring without waiting for the run's enrichment to end.
+    // Distinct addresses, oldest first, each with every company of the run that waits on it: ZeroBounce is asked
+    // once per address and a call carries 200 of them (companies sharing a website share its addresses).
+    return tx.$queryRaw<Array<{ uen: string; email: string }>>`
+      WITH pending AS (
+        SELECT e.uen, e.email, rc.updated_at FROM lead_emails e
+        JOIN run_companies rc ON rc.uen = e.uen AND rc.run_id = ${runId}::uuid AND rc.status = 'awaiting_verification'
+        WHERE e.verification_status = 'pending'),
+      picked AS (SELECT email, min(updated_at) AS queued_at FROM pending GROUP BY email ORDER BY queued_at, email LIMIT ${maxAddresses})
+      SELECT p.uen, p.email FROM pending p JOIN picked USING (email) ORDER BY picked.queued_at, p.email, p.uen`;
+  });
+  const batches: Array<Array<{ uen: string; email: string }>> = [];
+  let addresses = 0;
+  for (const [i, row] of pendingNow.entries()) {
+    if (i === 0 || row.email !== pendingNow[i - 1]!.email) {
+      if (addresses % BATCH === 0) batches.push([]);
+      addresses += 1;
+    }
+    batches.at(-1)!.push(row);
+  }
+  for (const pending of batches) {
     const started = performance.now();
+    const emails = [...new Set(pending.map((p) => p.email))];
     let results: EmailVerification[];
     let failure: string | null = null;
     if (zeroBounce) {
-      results = await zeroBounce.validateBatch(pending.map((p) => p.email));
+      results = await zeroBounce.validateBatch(emails);
       if (results.every((r) => r.status === "unknown" && r.error)) failure = results[0]?.error ?? "ZeroBounce error";
     } else {
       results = pending.map((p) => ({ email: p.email, status: "unknown", vendorStatus: null, vendorSubStatus: null, freeEmail: null, didYouMean: null }));
@@ -78,9 +101,9 @@ export async function verifyPendingEmails(tenantId: string, runId: string, maxAd
       }
       if (zeroBounce) {
         await addVendorUsage(tx, runId, "zerobounce", {
-          calls: Math.ceil(pending.length / BATCH),
-          units: pending.length,
-          costUsd: pending.length * (VENDOR_UNIT_COST_USD.zerobounce ?? 0),
+          calls: 1,
+          units: emails.length,
+          costUsd: emails.length * (VENDOR_UNIT_COST_USD.zerobounce ?? 0),
           errors: failure ? 1 : 0,
         });
       }
@@ -91,7 +114,7 @@ export async function verifyPendingEmails(tenantId: string, runId: string, maxAd
         status: failure ? "error" : zeroBounce ? "ok" : "skipped",
         tool: zeroBounce ? "zerobounce" : undefined,
         durationMs: performance.now() - started,
-        args: { emails: pending.length, verified: results.filter((r) => r.status === "verified").length },
+        args: { emails: emails.length, verified: results.filter((r) => r.status === "verified").length },
         message: failure
           ? `ZeroBounce failed (${failure}); addresses marked unknown, retried next run`
           : zeroBounce

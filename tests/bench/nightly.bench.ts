@@ -8,6 +8,7 @@ import { parseArgs } from "node:util";
 import pg from "pg";
 import { ensureDemoRegistry } from "../../app/dev/demo-registry.server";
 import { type RunMetrics } from "../../app/runs/metrics";
+import { LIMITED_VENDORS } from "../sims/dev-world/dev-world";
 import { type ServedRecord } from "../sims/dev-world/service-log";
 import { benchDatabase, round } from "./bench-database";
 import { nightlyBound } from "./nightly-bound";
@@ -69,8 +70,7 @@ await ensureDemoRegistry({ connectionString: database.ownerUrl, rows: Math.max(3
 
 const dataDir = path.resolve(".data/bench-nightly");
 await mkdir(dataDir, { recursive: true });
-const serviceLog = path.join(dataDir, "served.jsonl");
-await rm(serviceLog, { force: true });
+await Promise.all(["world", ...LIMITED_VENDORS].map((name) => rm(path.join(dataDir, `${name}-served.jsonl`), { force: true })));
 const registry = new pg.Client({ connectionString: database.ownerUrl });
 await registry.connect();
 const { rows: sample } = await registry.query(
@@ -80,37 +80,77 @@ await registry.end();
 await writeFile(path.join(dataDir, "companies.json"), JSON.stringify(sample));
 
 console.error(`starting the dev world (${args.profile} latencies, fault rate ${args["fault-rate"]})…`);
-const world = spawn(
-  "node_modules/.bin/tsx",
-  [
-    "tests/sims/dev-world/main.ts",
-    "--companies-file",
-    path.join(dataDir, "companies.json"),
-    "--env-out",
-    path.join(dataDir, "world-env.json"),
-    "--profile",
-    args.profile!,
-    "--fault-rate",
-    args["fault-rate"]!,
-    "--seed",
-    "bench",
-    "--service-log",
-    serviceLog,
-  ],
-  { stdio: ["pipe", "pipe", "inherit"] },
-);
-let worldOut = "";
-world.stdout!.on("data", (chunk: Buffer) => (worldOut += chunk.toString()));
-const worldExited = new Promise<void>((resolve) => world.on("exit", () => resolve()));
-const envFile = await new Promise<string>((resolve, reject) => {
-  world.stdout!.on("data", () => {
-    const match = worldOut.match(/\{"ready":"([^"]+)"\}/);
-    if (match) resolve(match[1]!);
+/**
+ * One dev world process over the sample; `--only <vendor>` serves that
+ * vendor's API alone. Each vendor with a rate limit gets a process of its
+ * own, as the vendor is not on the machine that serves the crawled sites:
+ * its simulator counts a request against the key's limit when its handler
+ * runs, and in the one busy process that was up to 34 s after the worker
+ * wrote it, so a minute's requests were counted in the next (the 24 "LLM
+ * breaches" of a 5,000-company run on three workers; see startVendorWorld).
+ */
+function spawnWorld(name: string, extra: string[]) {
+  // Node itself with tsx's loader, not the tsx command: that one SIGKILLs its child when the child does not confirm a
+  // relayed SIGTERM within 30 ms, which a busy world at the end of a 5,000-company run did not, and its counts were lost.
+  const child = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      "tests/sims/dev-world/main.ts",
+      "--companies-file",
+      path.join(dataDir, "companies.json"),
+      "--env-out",
+      path.join(dataDir, `${name}-env.json`),
+      "--profile",
+      args.profile!,
+      "--fault-rate",
+      args["fault-rate"]!,
+      "--seed",
+      "bench",
+      "--service-log",
+      path.join(dataDir, `${name}-served.jsonl`),
+      ...extra,
+    ],
+    { stdio: ["pipe", "pipe", "inherit"] },
+  );
+  let out = "";
+  child.stdout!.on("data", (chunk: Buffer) => (out += chunk.toString()));
+  // "close": its stdout is read to the end, counts included.
+  const exited = new Promise<void>((resolve) => child.on("close", () => resolve()));
+  const envFile = new Promise<string>((resolve, reject) => {
+    child.stdout!.on("data", () => {
+      const match = out.match(/\{"ready":"([^"]+)"\}/);
+      if (match) resolve(match[1]!);
+    });
+    child.on("exit", (code) => reject(new Error(`dev world ${name} exited with ${code}`)));
   });
-  world.on("exit", (code) => reject(new Error(`dev world exited with ${code}`)));
-});
+  return {
+    child,
+    envFile,
+    /** Stops it and reads the vendor-limit breaches its simulators counted and the service times it injected. */
+    async stop(): Promise<{ limitBreaches: Record<string, number>; served: ServedRecord[] }> {
+      child.kill("SIGTERM");
+      await exited;
+      const stopped = out.match(/\{"stopped":(\{.*\})\}/);
+      if (!stopped) throw new Error(`the dev world ${name} stopped without reporting its counts`);
+      const served = (await readFile(path.join(dataDir, `${name}-served.jsonl`), "utf8"))
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as ServedRecord);
+      return { ...(JSON.parse(stopped[1]!) as { limitBreaches: Record<string, number> }), served };
+    },
+  };
+}
+// The limited vendors' own processes come last: their env points the clients away from the world's copies.
+const worlds = [spawnWorld("world", []), ...LIMITED_VENDORS.map((vendor) => spawnWorld(vendor, ["--only", vendor]))];
+const worldEnvs = await Promise.all(worlds.map(async (w) => JSON.parse(await readFile(await w.envFile, "utf8")) as Record<string, string>));
+const worldsCpuSeconds = async () => {
+  const seconds = await Promise.all(worlds.map((w) => treeCpuSeconds(w.child.pid!)));
+  return seconds.includes(null) ? null : seconds.reduce((sum: number, s) => sum + s!, 0);
+};
 
-Object.assign(process.env, JSON.parse(await readFile(envFile, "utf8")) as Record<string, string>, {
+Object.assign(process.env, ...worldEnvs, {
   DATABASE_URL: database.ownerUrl,
   APP_DATABASE_URL: database.appUrl,
   SECRET_KEYS: `bench:${randomBytes(32).toString("base64")}`,
@@ -173,7 +213,7 @@ if (args.statements) {
 }
 const postgresCpuBefore = postgresPid ? await treeCpuSeconds(postgresPid) : null;
 // The dev world shares the machine: its simulators' CPU is CPU the workers and Postgres did not get.
-const worldCpuBefore = await treeCpuSeconds(world.pid!);
+const worldCpuBefore = await worldsCpuSeconds();
 const cpuBefore = process.cpuUsage();
 const started = performance.now();
 const { runId } = await startRun(tenant.id, { kind: "manual", actor: null, options: { limit: companies } });
@@ -217,7 +257,7 @@ const statements = args.statements
   : null;
 await connections.end();
 const postgresCpuAfter = postgresPid ? await treeCpuSeconds(postgresPid) : null;
-const worldCpuAfter = await treeCpuSeconds(world.pid!);
+const worldCpuAfter = await worldsCpuSeconds();
 const ownCpu = process.cpuUsage(cpuBefore);
 const timeline = await companyTimeline(database.ownerUrl, runId);
 
@@ -249,20 +289,16 @@ const childCpu = await Promise.all(
 const workerCpuS = workers === 1 ? (ownCpu.user + ownCpu.system) / 1e6 : childCpu.reduce((sum, s) => sum + s, 0);
 const postgresCpuS = postgresCpuBefore !== null && postgresCpuAfter !== null ? postgresCpuAfter - postgresCpuBefore : null;
 const worldCpuS = worldCpuBefore !== null && worldCpuAfter !== null ? worldCpuAfter - worldCpuBefore : null;
-// The simulators count every request that broke a vendor's own limit; the world reports them as it stops.
-world.kill("SIGTERM");
-await worldExited;
-const stopped = worldOut.match(/\{"stopped":(\{.*\})\}/);
-if (!stopped) throw new Error("the dev world stopped without reporting its counts");
-const breaches = (JSON.parse(stopped[1]!) as { limitBreaches: Record<string, number> }).limitBreaches;
+// The simulators count every request that broke a vendor's own limit; the worlds report them as they stop,
+// and their service logs are complete once they have exited.
+const stoppedWorlds = await Promise.all(worlds.map((w) => w.stop()));
+const breaches: Record<string, number> = {};
+for (const { limitBreaches } of stoppedWorlds) for (const [vendor, n] of Object.entries(limitBreaches)) breaches[vendor] = (breaches[vendor] ?? 0) + n;
 const vendorViolations = Object.values(breaches).reduce((sum, n) => sum + n, 0);
 const loadAfter = loadavg();
 
-// The bound, from the service times the dev world injected (its log is complete once it has exited).
-const served = (await readFile(serviceLog, "utf8"))
-  .split("\n")
-  .filter(Boolean)
-  .map((line) => JSON.parse(line) as ServedRecord);
+// The bound, from the service times the dev worlds injected.
+const served = stoppedWorlds.flatMap((w) => w.served);
 const bound = nightlyBound(served, {
   crawl: { minDelayMs: settings.CRAWL_MIN_DELAY_MS, maxCrawlDelayS: settings.CRAWL_MAX_CRAWL_DELAY_S },
   // The vendors' own limits (the simulators keep the documented ones): LLM_REQUESTS_PER_MINUTE matches the account's.

@@ -86,6 +86,27 @@ describe("the pace of verification calls", () => {
     );
   });
 
+  it("counts addresses, not companies' rows: two companies sharing 150 addresses are not a full batch", async () => {
+    const { db, platformDb } = await import("~/db.server");
+    const { runVerifyEmailsJob } = await import("~/runs/company-job.server");
+    const tenant = await platformDb.tenant.create({ data: { slug: "verify-shared-pace", name: "verify-shared-pace", status: "active" } });
+    const shared = Array.from({ length: 150 }, (_, i) => ({ email: `person${i}@shared-site.sg`, source: "website" }));
+    const run = await db.$withTenant(tenant.id, async (tx) => {
+      const run = await tx.run.create({ data: { kind: "manual", status: "running", runDate: new Date("2026-12-05"), targetCount: 3 } });
+      for (const [i, uen] of ["201200001A", "201200002B", "201200003C"].entries()) {
+        await tx.runCompany.create({ data: { runId: run.id, uen, status: i < 2 ? "awaiting_verification" : "running" } });
+        if (i < 2) await tx.leadEmail.createMany({ data: shared.map((a) => ({ ...a, uen })) });
+      }
+      return run;
+    });
+    await lastCallAgo(tenant.id, run.id, 3_000);
+    const callsBefore = zeroBounce().batchCalls.length;
+    await runVerifyEmailsJob(tenant.id, run.id);
+    // 300 rows but 150 addresses, a company still enriching and the last call 3 s old: not due, the job looks again.
+    expect(zeroBounce().batchCalls.length - callsBefore).toBe(0);
+    expect((await state(tenant.id, run.id)).pending).toBe(300);
+  });
+
   it("sends no more calls than the run's window has room for, and picks the addresses once it has room", async () => {
     const { runVerifyEmailsJob, verificationRoom } = await import("~/runs/company-job.server");
     expect(verificationRoom([])).toEqual({ calls: 5, inMs: 0 });

@@ -51,4 +51,65 @@ describe("a verification batch", () => {
     ]);
     expect(zeroBounce().batchCalls).toHaveLength(1);
   });
+
+  it("asks ZeroBounce once for an address several companies wait on, and fills each call with 200 different addresses", async () => {
+    const { db, platformDb } = await import("~/db.server");
+    const { verifyPendingEmails } = await import("~/runs/verify-emails.server");
+    const tenant = await platformDb.tenant.create({ data: { slug: "verify-shared", name: "verify-shared", status: "active" } });
+    // Two companies on one website share its 150 addresses; the second has 50 of its own, a third company 100.
+    const shared = Array.from({ length: 150 }, (_, i) => `person${i}@shared-site.sg`);
+    const addresses = {
+      "201100011A": shared,
+      "201100012B": [...shared, ...Array.from({ length: 50 }, (_, i) => `own${i}@beta.sg`)],
+      "201100013C": Array.from({ length: 100 }, (_, i) => `staff${i}@gamma.sg`),
+    };
+    const run = await db.$withTenant(tenant.id, async (tx) => {
+      const run = await tx.run.create({ data: { kind: "manual", status: "running", runDate: new Date("2026-12-05"), targetCount: 3 } });
+      for (const [uen, emails] of Object.entries(addresses)) {
+        await tx.runCompany.create({ data: { runId: run.id, uen, status: "awaiting_verification" } });
+        await tx.leadEmail.createMany({ data: emails.map((email) => ({ uen, email, source: "website" })) });
+      }
+      return run;
+    });
+    const callsBefore = zeroBounce().batchCalls.length;
+    const creditsBefore = zeroBounce().credits();
+
+    expect((await verifyPendingEmails(tenant.id, run.id)).sort()).toEqual(["201100011A", "201100012B", "201100013C"]);
+
+    // 300 addresses in two calls of 200 and 100, each address once: 450 companies' rows made three calls before.
+    expect(zeroBounce().batchCalls.length - callsBefore).toBe(2);
+    expect(creditsBefore - zeroBounce().credits()).toBe(300);
+    const batches = await db.$withTenant(tenant.id, (tx) =>
+      tx.runEventLog.findMany({ where: { runId: run.id, stage: "verify", event: "batch" }, select: { args: true }, orderBy: { id: "asc" } }),
+    );
+    expect(batches.map((b) => (b.args as { emails: number }).emails)).toEqual([200, 100]);
+    expect(await db.$withTenant(tenant.id, (tx) => tx.leadEmail.count({ where: { verificationStatus: "pending" } }))).toBe(0);
+  });
+
+  it("settles an address another company of the run had verified since, without a call", async () => {
+    const { db, platformDb } = await import("~/db.server");
+    const { verifyPendingEmails } = await import("~/runs/verify-emails.server");
+    const tenant = await platformDb.tenant.create({ data: { slug: "verify-since", name: "verify-since", status: "active" } });
+    const run = await db.$withTenant(tenant.id, async (tx) => {
+      const run = await tx.run.create({ data: { kind: "manual", status: "running", runDate: new Date("2026-12-05"), targetCount: 1 } });
+      await tx.runCompany.create({ data: { runId: run.id, uen: "201100021A", status: "awaiting_verification" } });
+      await tx.leadEmail.create({ data: { uen: "201100021A", email: "sales@shared-office.sg", source: "website" } });
+      // The address was queued before another company's batch verified it.
+      await tx.emailVerification.create({ data: { email: "sales@shared-office.sg", status: "verified", subStatus: "", checkedAt: new Date() } });
+      return run;
+    });
+    const callsBefore = zeroBounce().batchCalls.length;
+
+    expect(await verifyPendingEmails(tenant.id, run.id)).toEqual(["201100021A"]);
+
+    expect(zeroBounce().batchCalls.length - callsBefore).toBe(0);
+    const stored = await db.$withTenant(tenant.id, async (tx) => ({
+      email: await tx.leadEmail.findFirstOrThrow({ select: { verificationStatus: true, subStatus: true } }),
+      usage: await tx.runVendorUsage.findMany({ where: { runId: run.id }, select: { vendor: true, calls: true, cacheHits: true } }),
+    }));
+    expect(stored).toEqual({
+      email: { verificationStatus: "verified", subStatus: "" },
+      usage: [{ vendor: "zerobounce", calls: 0, cacheHits: 1 }],
+    });
+  });
 });

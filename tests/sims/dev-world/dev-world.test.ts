@@ -15,7 +15,7 @@ import { createLlmClient } from "~/vendors/llm.server";
 import { createTavilyClient } from "~/vendors/tavily.server";
 import { createZeroBounceClient, mapZeroBounceStatus } from "~/vendors/zerobounce.server";
 import { DEMO_COMPANIES, syntheticCompanies } from "../world/names";
-import { crawlerHostEnv, INLINE_HOST_MAP_MAX_BYTES, startDevWorld, type DevWorld } from "./dev-world";
+import { crawlerHostEnv, INLINE_HOST_MAP_MAX_BYTES, startDevWorld, startVendorWorld, type DevWorld } from "./dev-world";
 import { type ServedRecord } from "./service-log";
 
 const platformEnv = crawlerEnv.extend(vendorsEnv.shape);
@@ -116,6 +116,45 @@ describe("the dev world", () => {
     expect(answer.value.emails.length).toBeGreaterThan(0);
     expect(answer.value.emails.every((e) => page.text.includes(e))).toBe(true);
     expect(answer.usage.total_tokens).toBeGreaterThan(0);
+  });
+});
+
+describe("a vendor with a rate limit in a process of its own", () => {
+  it("serves that vendor's API alone over the same world, logs what it served, and counts the key's breaches", async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "served-")), "zerobounce.jsonl");
+    // The options of the dev world above: the same world, whichever process builds it.
+    const codigo = dw.world.companyByName("CODIGO PTE. LTD.")!;
+    const addresses = dw.world.truth(codigo.uen)!.emails;
+    const own = await startVendorWorld("zerobounce", { companies: syntheticCompanies(400, "it"), seed: "it", profile: "fast", serviceLogFile: file });
+    try {
+      expect(Object.keys(own.env).sort()).toEqual(["ZEROBOUNCE_API_KEY", "ZEROBOUNCE_BASE_URL"]);
+      const zeroBounce = createZeroBounceClient(vendorConfigs(platformEnv.parse({ ...dw.env, ...own.env })).zeroBounce!);
+      const results = await zeroBounce.validateBatch(addresses);
+      expect(results.map((r) => r.vendorStatus)).toEqual(addresses.map((email) => dw.world.emailVerdict(email).status));
+      // Five more calls straight to the API within the minute: the sixth of the window breaks the key's limit.
+      for (let i = 0; i < 5; i++) {
+        await fetch(`${own.env.ZEROBOUNCE_BASE_URL}/validatebatch`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ api_key: own.env.ZEROBOUNCE_API_KEY, email_batch: [{ email_address: `p${i}@codigo.com.sg` }] }),
+        }).then((res) => res.arrayBuffer());
+      }
+      expect(own.sim.stats.limitBreaches).toBe(1);
+    } finally {
+      await own.close();
+    }
+    const records = readFileSync(file, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as ServedRecord);
+    expect(records.map((r) => [r.vendor, r.status, r.items])).toEqual([
+      ["zerobounce", 200, addresses.length],
+      ["zerobounce", 200, 1],
+      ["zerobounce", 200, 1],
+      ["zerobounce", 200, 1],
+      ["zerobounce", 200, 1],
+      ["zerobounce", 429, 0],
+    ]);
   });
 });
 

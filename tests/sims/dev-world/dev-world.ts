@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
-import { type ServiceTime } from "../vendors/common";
-import { startVendorSimulators, type VendorSimulators } from "../vendors/index";
+import { type RunningSim, type ServiceTime } from "../vendors/common";
+import { startLlmSimulator, startTavilySimulator, startVendorSimulators, startZeroBounceSimulator, type VendorSimulators } from "../vendors/index";
 import { type Latency } from "../vendors/latency";
 import { tokenLatency } from "../vendors/llm-sim";
 import { type VendorWorld } from "../vendors/world";
@@ -85,15 +85,12 @@ export function crawlerHostEnv(overrides: Record<string, string>, file: string |
  * Builds the world from the registry sample, serves its sites and every
  * vendor API over it, and returns the env that points the platform there.
  */
-export async function startDevWorld(options: DevWorldOptions): Promise<DevWorld> {
+/** The world every simulator of a dev world answers from, and its service log; the same seed and sample build the same world in any process. */
+function worldFor(options: DevWorldOptions) {
   const log = options.log ?? (() => undefined);
   const seed = options.seed ?? "dev";
   const profile = DEV_WORLD_PROFILES[options.profile ?? "fast"];
-  const faultRate = options.faultRate ?? 0;
-  const base = options.basePort ?? 0;
-  const port = (offset: number) => (base ? base + offset : 0);
   const started = performance.now();
-
   // A demo company already in the registry sample keeps its registry UEN (so its
   // LinkedIn staff and site belong to the company the platform enriches).
   const registered = new Set(options.companies.map((c) => c.name.toUpperCase()));
@@ -107,10 +104,75 @@ export async function startDevWorld(options: DevWorldOptions): Promise<DevWorld>
   vendorWorld.searchProfiles("warm up");
   const indexed = performance.now();
   log(`world: ${world.companies().length} companies, ${world.sites().length} sites, ${world.hosts().length} hosts (seed ${seed})`);
-
   const serviceLog = options.serviceLogFile ? serviceLogFile(options.serviceLogFile) : undefined;
+  return { log, seed, profile, started, built, indexed, world, vendorWorld, serviceLog, attribution: companyAttribution(world) };
+}
+
+/** The vendors whose simulators count a key's requests against its limit: a benchmark gives each a process of its own. */
+export const LIMITED_VENDORS = ["llm", "tavily", "zerobounce"] as const;
+export type LimitedVendor = (typeof LIMITED_VENDORS)[number];
+
+export type OneVendorWorld = { sim: RunningSim; env: Record<string, string>; timings: DevWorld["timings"]; close(): Promise<void> };
+
+/**
+ * One vendor's API alone, over the same world as `startDevWorld` with the
+ * same options. A simulator counts a request against the key's limit when
+ * its handler runs; in one process with the fixture web and the other
+ * vendors, on a machine the workers keep busy, that ran up to 34 s after the
+ * worker had written the request (5,000 companies on three workers), so
+ * requests sent in one minute were counted in the next, as breaches the
+ * vendor would not count: the vendors count requests per minute as they
+ * reach their servers (reference/vendor-limits.md), and none shares its
+ * servers with the sites being crawled.
+ */
+export async function startVendorWorld(vendor: LimitedVendor, options: DevWorldOptions): Promise<OneVendorWorld> {
+  const { log, seed, profile, started, built, indexed, vendorWorld, serviceLog, attribution } = worldFor(options);
+  const common = {
+    world: vendorWorld,
+    port: options.basePort ? options.basePort + { tavily: 1, zerobounce: 3, llm: 5 }[vendor] : 0,
+    latencyMs: profile[vendor],
+    faultRate: options.faultRate ?? 0,
+    rateLimitShare: 0.25,
+    seed: hash32(seed, "vendor-faults", vendor),
+    onServed: serviceLog ? servedBy(vendor, attribution, (r) => serviceLog.write(r)) : undefined,
+  };
+  let sim: RunningSim;
+  let env: Record<string, string>;
+  if (vendor === "llm") {
+    sim = await startLlmSimulator(common);
+    env = { LLM_BASE_URL: `${sim.url}/v1`, LLM_API_KEY: "sk-simulator", LLM_MODEL: options.llmModel ?? "gpt-4o-mini" };
+  } else if (vendor === "tavily") {
+    sim = await startTavilySimulator(common);
+    env = { TAVILY_BASE_URL: sim.url, TAVILY_API_KEY: "tvly-dev-simulator" };
+  } else {
+    // A long run must not run the simulated account dry.
+    sim = await startZeroBounceSimulator({ ...common, credits: 10_000_000 });
+    env = { ZEROBOUNCE_BASE_URL: `${sim.url}/v2`, ZEROBOUNCE_API_KEY: "zb-simulator-key" };
+  }
+  const listening = performance.now();
+  log(`listening: ${vendor} ${sim.url}`);
+  return {
+    sim,
+    env,
+    timings: {
+      buildMs: Math.round(built - started),
+      indexMs: Math.round(indexed - built),
+      listenMs: Math.round(listening - indexed),
+      totalMs: Math.round(listening - started),
+    },
+    async close() {
+      await sim.close();
+      await serviceLog?.close();
+    },
+  };
+}
+
+export async function startDevWorld(options: DevWorldOptions): Promise<DevWorld> {
+  const { log, seed, profile, started, built, indexed, world, vendorWorld, serviceLog, attribution } = worldFor(options);
+  const faultRate = options.faultRate ?? 0;
+  const base = options.basePort ?? 0;
+  const port = (offset: number) => (base ? base + offset : 0);
   const record = (r: ServedRecord) => serviceLog?.write(r);
-  const attribution = companyAttribution(world);
   const crawlDelayS = (host: string) => {
     const robots = world.siteForHost(host)?.robots;
     return robots && "crawlDelayS" in robots ? robots.crawlDelayS : undefined;

@@ -4,7 +4,7 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import { zodIssueLines } from "../../../app/utils/zod-issues";
 import { syntheticCompanies } from "../world/names";
-import { startDevWorld } from "./dev-world";
+import { LIMITED_VENDORS, startDevWorld, startVendorWorld } from "./dev-world";
 
 /**
  * The whole offline dev world in one process: the fixture web and every
@@ -13,7 +13,7 @@ import { startDevWorld } from "./dev-world";
  *   npx tsx tests/sims/dev-world/main.ts --companies-file .data/registry-sample.json \
  *     --env-out .data/dev-world.env.json [--seed dev] [--profile fast|realistic] \
  *     [--fault-rate 0] [--base-port 4100] [--lusha-fallback] [--llm-model gpt-4o-mini] \
- *     [--service-log .data/served.jsonl]
+ *     [--service-log .data/served.jsonl] [--only llm|tavily|zerobounce]
  *
  * Writes the env for the platform's web and worker to --env-out (a JSON
  * object of strings), then prints one line {"ready":"<absolute env path>"},
@@ -22,7 +22,9 @@ import { startDevWorld } from "./dev-world";
  * ones. With --service-log, every answered request's injected service time
  * goes there as one JSON line (complete once the process has exited).
  * Stops on SIGINT/SIGTERM or when stdin (a pipe from the runner)
- * closes. Logs go to stderr.
+ * closes. Logs go to stderr. With --only <vendor> it serves that vendor's API
+ * alone (its env and breaches only), for a runner that gives each vendor
+ * with a rate limit a process of its own.
  */
 const argsSchema = z.object({
   "companies-file": z.string().min(1).optional(),
@@ -34,6 +36,7 @@ const argsSchema = z.object({
   "lusha-fallback": z.boolean(),
   "llm-model": z.string().min(1).optional(),
   "service-log": z.string().min(1).optional(),
+  only: z.enum(LIMITED_VENDORS).optional(),
 });
 
 const registrySchema = z.array(
@@ -64,6 +67,7 @@ const { values } = parseArgs({
     "lusha-fallback": { type: "boolean", default: false },
     "llm-model": { type: "string" },
     "service-log": { type: "string" },
+    only: { type: "string" },
   },
 });
 const parsed = argsSchema.safeParse(values);
@@ -81,7 +85,7 @@ const companies = args["companies-file"] ? registrySchema.parse(JSON.parse(readF
 const envOut = path.resolve(args["env-out"]);
 const hostsFile = envOut.replace(/(\.json)?$/, ".crawler-hosts.json");
 
-const devWorld = await startDevWorld({
+const worldOptions = {
   companies,
   seed: args.seed,
   profile: args.profile,
@@ -91,8 +95,21 @@ const devWorld = await startDevWorld({
   llmModel: args["llm-model"],
   lushaFallback: args["lusha-fallback"],
   serviceLogFile: args["service-log"] ? path.resolve(args["service-log"]) : undefined,
-  log: (line) => log(`dev-world: ${line}`),
-}).catch((error: unknown) => {
+  log: (line: string) => log(`dev-world: ${line}`),
+};
+// For the runner (a benchmark): how often the platform broke a vendor's own rate limit.
+const devWorld = await (
+  args.only
+    ? startVendorWorld(args.only, worldOptions).then((w) => ({ ...w, limitBreaches: () => ({ [args.only!]: w.sim.stats.limitBreaches }) }))
+    : startDevWorld(worldOptions).then((w) => ({
+        ...w,
+        limitBreaches: () => ({
+          llm: w.vendors.llm.stats.limitBreaches,
+          zerobounce: w.vendors.zerobounce.stats.limitBreaches,
+          tavily: w.vendors.tavily.stats.limitBreaches,
+        }),
+      }))
+).catch((error: unknown) => {
   log(`dev-world: failed to start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });
@@ -111,12 +128,8 @@ async function stop(reason: string) {
   if (stopping) return;
   stopping = true;
   log(`dev-world: stopping (${reason})`);
-  // For the runner (a benchmark): how often the platform broke a vendor's own rate limit. A runner that is gone reads nothing.
-  const { llm, zerobounce, tavily } = devWorld.vendors;
-  if (reason !== "stdin closed") {
-    const limitBreaches = { llm: llm.stats.limitBreaches, zerobounce: zerobounce.stats.limitBreaches, tavily: tavily.stats.limitBreaches };
-    process.stdout.write(`${JSON.stringify({ stopped: { limitBreaches } })}\n`);
-  }
+  // A runner that is gone reads nothing.
+  if (reason !== "stdin closed") process.stdout.write(`${JSON.stringify({ stopped: { limitBreaches: devWorld.limitBreaches() } })}\n`);
   await devWorld.close();
   // The env points at ports that are gone now.
   rmSync(envOut, { force: true });

@@ -429,4 +429,29 @@ describe("candidate refresh", () => {
     expect(await lookup(tenantG, uen(6))).toBeNull();
     expect(await db.$withTenant(tenantG, candidateTotal)).toBe(501);
   });
+
+  it("fails a fill rather than store a UEN cut in two, when a registry UEN holds the separator a fill cuts its blocks at", async () => {
+    expectErrorLogs(/candidate refresh failed .*a UEN holds a separator/);
+    // A load admits only [0-9A-Z]{9,10}; this row comes in some other way.
+    const odd = "T0000001\u001fA";
+    await owner.query(
+      `INSERT INTO staging_acra_companies
+       SELECT (jsonb_populate_record(NULL::staging_acra_companies, to_jsonb(s) || jsonb_build_object('uen', $1::text))).*
+       FROM staging_acra_companies s WHERE s.uen = (SELECT min(uen) FROM staging_acra_companies WHERE entity_status_description ILIKE 'live%')`,
+      [odd],
+    );
+    try {
+      const tenantJ = await createTenant("tenant-j");
+      await saveIcpRules(tenantJ, alice, {});
+      const matching = (await previewCandidates(tenantJ, {}, { asOf })).count;
+      // The odd UEN came out as two.
+      await expect(refreshCandidates(tenantJ, { reason: "test", floor: 1, asOf })).rejects.toThrow(
+        `a fill cut ${matching} matching UENs into blocks of ${matching + 1}: a UEN holds a separator`,
+      );
+      expect(await blocksOf(tenantJ)).toEqual([]);
+      expect(await latestCandidateRefresh(tenantJ)).toMatchObject({ status: "failed", error: expect.stringContaining("a UEN holds a separator") });
+    } finally {
+      await owner.query("DELETE FROM staging_acra_companies WHERE uen = $1", [odd]);
+    }
+  });
 });

@@ -148,7 +148,7 @@ function wayBack({ graph, component }, from, to) {
 export const noCycle = {
   meta: {
     type: "problem",
-    docs: { description: "Forbid a module from importing a module that imports it back, directly or through others", requiresTypeChecking: true },
+    docs: { description: "Forbid a module from importing a module that imports it back, directly or through others" },
     schema: [],
     messages: { cycle: "Dependency cycle: {{path}}" },
   },

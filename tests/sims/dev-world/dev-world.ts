@@ -154,16 +154,21 @@ export async function startVendorWorld(vendor: LimitedVendor, options: DevWorldO
   return {
     sim,
     env,
-    timings: {
-      buildMs: Math.round(built - started),
-      indexMs: Math.round(indexed - built),
-      listenMs: Math.round(listening - indexed),
-      totalMs: Math.round(listening - started),
-    },
+    timings: startupTimings(started, built, indexed, listening),
     async close() {
       await sim.close();
       await serviceLog?.close();
     },
+  };
+}
+
+/** How long a world took to build, index and start listening, from performance.now() marks. */
+function startupTimings(started: number, built: number, indexed: number, listening: number) {
+  return {
+    buildMs: Math.round(built - started),
+    indexMs: Math.round(indexed - built),
+    listenMs: Math.round(listening - indexed),
+    totalMs: Math.round(listening - started),
   };
 }
 
@@ -239,12 +244,7 @@ export async function startDevWorld(options: DevWorldOptions): Promise<DevWorld>
     web,
     vendors,
     env,
-    timings: {
-      buildMs: Math.round(built - started),
-      indexMs: Math.round(indexed - built),
-      listenMs: Math.round(listening - indexed),
-      totalMs: Math.round(listening - started),
-    },
+    timings: startupTimings(started, built, indexed, listening),
     async close() {
       await Promise.all([web.stop(), vendors.close()]);
       await serviceLog?.close();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { lastCallAgo, runWith, verificationState as state } from "../support/verification-run";
 import { zeroBounceSimulatorForFile } from "../support/zerobounce-env";
 
 /**
@@ -10,52 +11,31 @@ import { zeroBounceSimulatorForFile } from "../support/zerobounce-env";
  */
 const zeroBounce = zeroBounceSimulatorForFile("zb-key");
 
-/** A run with `waiting` companies awaiting verification (each with `perCompany` fresh addresses) and `enriching` still running. */
-async function runWith(slug: string, waiting: number, perCompany: number, enriching: number) {
-  const { db, platformDb } = await import("~/db.server");
-  const tenant = await platformDb.tenant.create({ data: { slug, name: slug, status: "active" } });
-  const uens = Array.from({ length: waiting + enriching }, (_, i) => `2011${String(i).padStart(5, "0")}A`);
-  const run = await db.$withTenant(tenant.id, async (tx) => {
-    const run = await tx.run.create({ data: { kind: "manual", status: "running", runDate: new Date("2026-12-05"), targetCount: uens.length } });
-    for (const [i, uen] of uens.entries()) {
-      await tx.runCompany.create({ data: { runId: run.id, uen, status: i < waiting ? "awaiting_verification" : "running" } });
-    }
-    await tx.leadEmail.createMany({
-      data: uens
-        .slice(0, waiting)
-        .flatMap((uen) => Array.from({ length: perCompany }, (_, j) => ({ uen, email: `person${j}@c${uen.toLowerCase()}.sg`, source: "website" }))),
-    });
-    return run;
-  });
-  return { tenantId: tenant.id, runId: run.id, uens: uens.slice(0, waiting) };
-}
-
-async function lastCallAgo(tenantId: string, runId: string, ms: number) {
-  const { db } = await import("~/db.server");
-  await db.$withTenant(tenantId, (tx) =>
-    tx.runEventLog.create({ data: { runId, stage: "verify", event: "batch", status: "ok", createdAt: new Date(Date.now() - ms) } }),
-  );
-}
-
-async function state(tenantId: string, runId: string) {
-  const { db, platformDb } = await import("~/db.server");
-  const pending = await db.$withTenant(tenantId, (tx) => tx.leadEmail.count({ where: { verificationStatus: "pending" } }));
-  const jobs = await platformDb.$queryRaw<Array<{ task: string; key: string; priority: number }>>`
-    SELECT t.identifier AS task, j.key, j.priority FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id
-    WHERE j.payload->>'runId' = ${runId} ORDER BY t.identifier, j.key`;
-  return { pending, jobs };
-}
-
 describe("the pace of verification calls", () => {
   it("is due with a full batch, with nothing left to enrich, or a spacing after the last call — never with nothing pending", async () => {
-    const { verificationDue, VERIFY_CALL_SPACING_MS } = await import("~/runs/company-job.server");
+    const { addressesDue, VERIFY_CALL_SPACING_MS } = await import("~/runs/company-job.server");
     expect(VERIFY_CALL_SPACING_MS).toBeGreaterThanOrEqual(62_000 / 5);
-    expect(verificationDue({ pending: 0, enriching: 0, sinceLastCallMs: null })).toBe(false);
-    expect(verificationDue({ pending: 30, enriching: 40, sinceLastCallMs: null })).toBe(true);
-    expect(verificationDue({ pending: 30, enriching: 40, sinceLastCallMs: 3_000 })).toBe(false);
-    expect(verificationDue({ pending: 30, enriching: 40, sinceLastCallMs: VERIFY_CALL_SPACING_MS })).toBe(true);
-    expect(verificationDue({ pending: 200, enriching: 40, sinceLastCallMs: 3_000 })).toBe(true);
-    expect(verificationDue({ pending: 3, enriching: 0, sinceLastCallMs: 3_000 })).toBe(true);
+    // A small run: 40 companies still enriching at one address each are less than a window of calls.
+    const small = { oldestWaitMs: 1_000, enriching: 40, enriched: 30, sent: 0 };
+    expect(addressesDue({ ...small, pending: 0, enriching: 0, sinceLastCallMs: null })).toBe(0);
+    expect(addressesDue({ ...small, pending: 30, sinceLastCallMs: null })).toBe(30);
+    expect(addressesDue({ ...small, pending: 30, sinceLastCallMs: 3_000 })).toBe(0);
+    expect(addressesDue({ ...small, pending: 30, sinceLastCallMs: VERIFY_CALL_SPACING_MS })).toBe(30);
+    expect(addressesDue({ ...small, pending: 250, sinceLastCallMs: 3_000 })).toBe(250);
+    expect(addressesDue({ ...small, pending: 3, enriching: 0, sinceLastCallMs: 3_000 })).toBe(3);
+  });
+
+  it("sends only whole batches while the run's work ahead needs more than a window of calls, unless an address has waited a minute", async () => {
+    const { addressesDue, VERIFY_MAX_HOLD_MS } = await import("~/runs/company-job.server");
+    // 4,000 companies still enriching at 1.1 addresses each (110 queued by 100 companies): 4,510 addresses ahead.
+    const large = { enriching: 4_000, enriched: 100, sent: 0, sinceLastCallMs: null };
+    expect(addressesDue({ ...large, pending: 110, oldestWaitMs: 20_000 })).toBe(0);
+    expect(addressesDue({ ...large, pending: 450, oldestWaitMs: 20_000, sent: 0 })).toBe(400);
+    expect(addressesDue({ ...large, pending: 110, oldestWaitMs: VERIFY_MAX_HOLD_MS })).toBe(110);
+    // The same 110 addresses when the run's companies queue few: 4,000 × (200 sent + 110) / 3,000 enriched is 413 ahead.
+    expect(addressesDue({ ...large, pending: 110, oldestWaitMs: 20_000, enriched: 3_000, sent: 200, sinceLastCallMs: 30_000 })).toBe(110);
+    // The last companies: nothing left to enrich, everything goes.
+    expect(addressesDue({ ...large, pending: 110, oldestWaitMs: 20_000, enriching: 0 })).toBe(110);
   });
 
   it("waits while the last call is recent, then sends every pending address in one call and queues the companies' score jobs", async () => {

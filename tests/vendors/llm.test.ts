@@ -132,8 +132,8 @@ describe("LLM client against the simulator", () => {
   it("keeps under the account's limit when a call reaches the server seconds after its slot was checked", async () => {
     let now = Date.parse("2026-12-06T00:00:00Z");
     const clock = { now: () => now, sleep: async (ms: number) => void (now += ms) };
-    // The first call reaches the server five seconds after it was checked fresh, as a busy worker's may.
-    let lagMs = 5_000;
+    // The first call reaches the server two seconds after it was checked fresh, as a busy worker's may.
+    let lagMs = 2_000;
     const lagging: typeof fetch = async (input, init) => {
       now += lagMs;
       lagMs = 0;

@@ -59,15 +59,18 @@ export async function vendorRequest(
 }
 
 /**
- * Waits for a slot that is still fresh now. A stale one is left unused (it
- * stays counted in the window, so only throughput is lost) and another is
- * taken. Nothing asynchronous runs between this check and the request.
+ * Waits for a slot that is still fresh now. A stale one is given back unused
+ * and another is taken: a worker short of CPU (a thousand jobs starting at
+ * once) got most of its slots late, and while they stayed counted the
+ * window was spent on calls never sent. Nothing asynchronous runs between
+ * this check and the request.
  */
 async function takeFreshSlot(vendor: VendorName, limiter: CallLimiter): Promise<void> {
   for (;;) {
     const slot = await limiter.take();
     if (slot.fresh()) return;
     vendorStaleSlots.inc({ vendor });
+    await slot.unused();
   }
 }
 

@@ -19,6 +19,12 @@ export type CallSlot = {
    * and a call sent late lands in the vendor's next window, over its limit.
    */
   fresh(): boolean;
+  /**
+   * Gives back a slot whose call was not sent (it was no longer fresh): it
+   * leaves the window at once instead of a minute later. The vendor never saw
+   * it, so it is free for another call.
+   */
+  unused(): Promise<void>;
 };
 
 export type CallLimiter = {
@@ -81,7 +87,13 @@ export function createCallLimiter(limit: number, windowMs: number, clock: Clock,
       while (sent.length && sent[0]! <= now - windowMs) sent.shift();
       if (sent.length < limit) {
         sent.push(now);
-        return { fresh: () => clock.now() - now <= sendWithinMs };
+        return {
+          fresh: () => clock.now() - now <= sendWithinMs,
+          unused: async () => {
+            const at = sent.indexOf(now);
+            if (at >= 0) sent.splice(at, 1);
+          },
+        };
       }
       await clock.sleep(sent[0]! + windowMs - now + 1);
     }

@@ -55,8 +55,18 @@ export function createSharedLimits(db: LimitsDb, clock: Pick<Clock, "sleep"> = s
     ahead = min > ahead.max || max < ahead.min ? { min, max } : { min: Math.max(min, ahead.min), max: Math.min(max, ahead.max) };
   }
   /** A slot granted at the database's `at`: fresh while its age, at most, is within `sendWithinMs`. */
-  function slotGrantedAt(at: Date, sendWithinMs: number): CallSlot {
-    return { fresh: () => Date.now() + ahead.max - at.getTime() <= sendWithinMs };
+  function slotGrantedAt(key: string, at: Date, sendWithinMs: number): CallSlot {
+    return {
+      fresh: () => Date.now() + ahead.max - at.getTime() <= sendWithinMs,
+      unused: () => unclaimCall(key, at),
+    };
+  }
+
+  /** Takes one grant made at `at` out of `key`'s window (two grants may share a time: only one goes). */
+  async function unclaimCall(key: string, at: Date): Promise<void> {
+    await sql`
+      UPDATE rate_limits SET grants = grants[:array_position(grants, ${at}::timestamptz) - 1] || grants[array_position(grants, ${at}::timestamptz) + 1:]
+      WHERE key = ${key}::text AND array_position(grants, ${at}::timestamptz) IS NOT NULL`;
   }
 
   /** A slot of `limit` per sliding `windowMs` under `key`, or how long until the oldest grant in the window leaves it. */
@@ -170,7 +180,7 @@ export function createSharedLimits(db: LimitsDb, clock: Pick<Clock, "sleep"> = s
         take: inOrder(async () => {
           for (;;) {
             const claim = await claimCall(key, limit, windowMs);
-            if (claim.granted) return slotGrantedAt(claim.at, sendWithinMs);
+            if (claim.granted) return slotGrantedAt(key, claim.at, sendWithinMs);
             await clock.sleep(claim.waitMs);
           }
         }),

@@ -248,6 +248,59 @@ describe("a slot its worker was slow to use", () => {
   });
 });
 
+describe("a call slot given back unused", () => {
+  it("leaves the shared window at once, and only that grant when two share its time", async () => {
+    const limits = newProcess();
+    const limiter = limits.callLimiter("test:give-back", 2, 61_000, 1_000);
+    await limiter.take();
+    const second = await limiter.take();
+    expect((await limits.claimCall("test:give-back", 2, 61_000)).granted).toBe(false);
+    await second.unused();
+    expect((await limits.claimCall("test:give-back", 2, 61_000)).granted).toBe(true);
+
+    const twin = await limits.callLimiter("test:give-back-twin", 3, 61_000, 1_000).take();
+    const grants = async () =>
+      (await owner.query<{ n: number }>(`SELECT cardinality(grants) AS n FROM rate_limits WHERE key = 'test:give-back-twin'`)).rows[0]!.n;
+    // A second grant at the same millisecond (claims that waited for the row lock take the time of the one before).
+    await owner.query(`UPDATE rate_limits SET grants = grants || grants[1] WHERE key = 'test:give-back-twin'`);
+    expect(await grants()).toBe(2);
+    await twin.unused();
+    expect(await grants()).toBe(1);
+  });
+
+  it("lets a search whose slot came back too late to send go out on the next one, without waiting out the window", async () => {
+    const sim = await startTavilySimulator({ apiKey: "tvly-give-back", rpm: 1 });
+    try {
+      const client = processPool(2);
+      let slowAnswers = 1;
+      // The worker gets the answer to its first claim 1.5 s late, as one short of CPU does.
+      const slowProcess: LimitsDb = {
+        query: (async (text: string, values: unknown[]) => {
+          const result = await client.query(text, values);
+          if (slowAnswers > 0 && text.includes("INSERT INTO rate_limits AS l (key, grants")) {
+            slowAnswers -= 1;
+            await systemClock.sleep(1_500);
+          }
+          return result;
+        }) as LimitsDb["query"],
+      };
+      const limits = createSharedLimits(slowProcess);
+      const tavily = createTavilyClient({
+        baseUrl: sim.url,
+        apiKey: "tvly-give-back",
+        requestsPerMinute: 1,
+        limiters: (key, limit, windowMs, sendWithinMs) => limits.callLimiter(key, limit, windowMs, sendWithinMs),
+      });
+      await tavily.search({ query: "robots" });
+      expect(slowAnswers).toBe(0);
+      expect(sim.stats.calls).toBe(1);
+      expect(sim.stats.limitBreaches).toBe(0);
+    } finally {
+      await sim.close();
+    }
+  });
+});
+
 describe("shared host politeness", () => {
   it("keeps one request per host in flight across two crawling processes, spaced by the host's delay", async () => {
     const minDelayMs = 120;

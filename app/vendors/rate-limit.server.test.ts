@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { createCallLimiter, type Clock } from "./rate-limit.server";
+
+function fakeClock(): Clock & { slept: number[] } {
+  let t = 0;
+  const slept: number[] = [];
+  return {
+    slept,
+    now: () => t,
+    sleep: async (ms) => {
+      slept.push(ms);
+      t += ms;
+    },
+  };
+}
+
+describe("the in-process call limiter", () => {
+  it("frees a slot given back unused at once, and only that one", async () => {
+    const clock = fakeClock();
+    const limiter = createCallLimiter(2, 60_000, clock, 500);
+    await limiter.take();
+    const late = await limiter.take();
+    await clock.sleep(1_000);
+    expect(late.fresh()).toBe(false);
+    await late.unused();
+    // Its place is free now, not when it would have left the window.
+    const next = await limiter.take();
+    expect(next.fresh()).toBe(true);
+    expect(clock.slept).toEqual([1_000]);
+    // Then the window is full again: the next call waits for the first grant to leave it.
+    await limiter.take();
+    expect(clock.slept).toEqual([1_000, 59_001]);
+  });
+});

@@ -1,22 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { createCallLimiter, type Clock } from "./rate-limit.server";
-
-function fakeClock(): Clock & { slept: number[] } {
-  let t = 0;
-  const slept: number[] = [];
-  return {
-    slept,
-    now: () => t,
-    sleep: async (ms) => {
-      slept.push(ms);
-      t += ms;
-    },
-  };
-}
+import { fakeClock } from "../../tests/support/fake-clock";
+import { createCallLimiter } from "./rate-limit.server";
 
 describe("the in-process call limiter", () => {
   it("frees a slot given back unused at once, and only that one", async () => {
-    const clock = fakeClock();
+    const clock = fakeClock(0);
     const limiter = createCallLimiter(2, 60_000, clock, 500);
     await limiter.take();
     const late = await limiter.take();

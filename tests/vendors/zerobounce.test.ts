@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { Unauthorized } from "~/vendors/errors.server";
-import { createCallLimiter, type Clock } from "~/vendors/rate-limit.server";
+import { createCallLimiter } from "~/vendors/rate-limit.server";
 import { createZeroBounceClient, mapZeroBounceStatus, type ZeroBounceConfig } from "~/vendors/zerobounce.server";
 import { startZeroBounceSimulator, type ZeroBounceSimOptions } from "../sims/vendors/zerobounce-sim";
+import { fakeClock } from "../support/fake-clock";
 
 type Sim = Awaited<ReturnType<typeof startZeroBounceSimulator>>;
 let sim: Sim | undefined;
@@ -10,20 +11,6 @@ afterEach(async () => {
   await sim?.close();
   sim = undefined;
 });
-
-/** Virtual time shared by client and simulator: sleeping just moves it forward. */
-function fakeClock(start = 1_700_000_000_000): Clock & { slept: number[] } {
-  let t = start;
-  const slept: number[] = [];
-  return {
-    slept,
-    now: () => t,
-    sleep: async (ms) => {
-      slept.push(ms);
-      t += ms;
-    },
-  };
-}
 
 async function setup(options: ZeroBounceSimOptions = {}, config: Partial<ZeroBounceConfig> = {}) {
   const clock = fakeClock();

@@ -103,6 +103,20 @@ describe("the nightly bound", () => {
     expect(bound.chainSecondsTotal).toBe(21 + 41);
   });
 
+  it("puts an actor run several companies shared on each one's chain", () => {
+    const served = [
+      page("A", "a.sg", 1000),
+      page("B", "b.sg", 1000),
+      // One company-actor run for both (a batch), then each one's own employees run.
+      call("apify", "A", 50_000, "harvestapi~linkedin-company", { uens: ["A", "B"] }),
+      call("apify", "A", 10_000, "harvestapi~linkedin-company-employees"),
+      call("apify", "B", 20_000, "harvestapi~linkedin-company-employees"),
+    ];
+    const bound = nightlyBound(served, settings);
+    expect(bound.slowest).toMatchObject({ uen: "B", apifyS: 70, chainS: 71 });
+    expect(bound.chainSecondsTotal).toBe(61 + 71);
+  });
+
   it("counts the LLM's requests per minute in whole sliding windows, then serves the last call", () => {
     const calls = (n: number) => Array.from({ length: n }, () => call("llm", null, 800, "text"));
     // 500 calls fit in one window: only the service time.

@@ -10,7 +10,9 @@ import { type ServedRecord } from "../sims/dev-world/service-log";
  *   time plus the politeness gap between requests, robots.txt included, the
  *   robots.txt Crawl-delay where it is longer), then Tavily and AI extraction beside the Apify
  *   LinkedIn chain (which starts once the crawl's pages are parsed), then
- *   Lusha, then one ZeroBounce batch. A website several registry companies
+ *   Lusha, then one ZeroBounce batch. An actor run several companies shared
+ *   (the run's companies batch the company and profile actors) is on each
+ *   one's chain: each waited for the whole run. A website several registry companies
  *   share is one politeness sequence for all of them, plus one extraction. Only requests the simulators could tie
  *   to the company count; rationales are shared through their cache and
  *   name no company, so they are left to the LLM window term.
@@ -95,7 +97,8 @@ function requestWindowS(calls: ServedRecord[], perMinute: number): number {
 
 export function nightlyBound(served: readonly ServedRecord[], settings: BoundSettings): NightlyBound {
   const byCompany = new Map<string, ServedRecord[]>();
-  for (const r of served) if (r.uen) byCompany.set(r.uen, [...(byCompany.get(r.uen) ?? []), r]);
+  // A run several companies shared (a batched actor run) is on each one's chain.
+  for (const r of served) for (const uen of r.uens ?? (r.uen ? [r.uen] : [])) byCompany.set(uen, [...(byCompany.get(uen) ?? []), r]);
   const chains = [...byCompany].map(([uen, records]) => companyChain(uen, records, settings));
   const slowest = chains.reduce<CompanyChain | null>((a, c) => (!a || c.chainS > a.chainS ? c : a), null);
 

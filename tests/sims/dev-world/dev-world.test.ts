@@ -276,8 +276,38 @@ describe("the service log", () => {
   });
 });
 
-/** The Apify LinkedIn chain for one company, with the platform's default titles and no cap. */
-function apifyChainFor(client: ReturnType<typeof createApifyClient>, company: { name: string; uen: string }) {
+describe("the service log of a batched actor run", () => {
+  it("ties a run two companies shared to both of them", async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "served-")), "served.jsonl");
+    const logged = await startDevWorld({ companies: syntheticCompanies(20, "batch"), seed: "batch", profile: "fast", serviceLogFile: file });
+    const [first, second] = logged.world.companies().filter((c) => c.linkedin && logged.world.staff(c.uen).length > 0);
+    try {
+      const env = platformEnv.parse(logged.env);
+      const client = createApifyClient(vendorConfigs(env).apify!);
+      await Promise.all([apifyChainFor(client, first!, "run-1"), apifyChainFor(client, second!, "run-1")]);
+    } finally {
+      await logged.close();
+    }
+    const apify = readFileSync(file, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as ServedRecord)
+      .filter((r) => r.vendor === "apify");
+    const served = (kind: string) =>
+      apify
+        .filter((r) => r.kind === kind)
+        .map((r) => (r.uens ?? [r.uen!]).toSorted())
+        .sort();
+    const both = [first!.uen, second!.uen].sort();
+    // One company-actor run and one profile run for both, each company's own employees run.
+    expect(served("harvestapi~linkedin-company")).toEqual([both]);
+    expect(served("harvestapi~linkedin-company-employees")).toEqual(both.map((uen) => [uen]));
+    expect(served("dev_fusion~linkedin-profile-scraper")).toEqual([both]);
+  });
+});
+
+/** The Apify LinkedIn chain for one company, with the platform's default titles and no cap; `batchKey` shares runs as a run's companies do. */
+function apifyChainFor(client: ReturnType<typeof createApifyClient>, company: { name: string; uen: string }, batchKey?: string) {
   return discoverContactsViaApify({
     client,
     companyName: company.name,
@@ -287,5 +317,6 @@ function apifyChainFor(client: ReturnType<typeof createApifyClient>, company: { 
     flags: { enabled: true, useChain: true },
     capGuard: { tryConsume: async () => true },
     writeLine: () => undefined,
+    batchKey,
   });
 }

@@ -20,6 +20,12 @@ export type ServedRecord = {
   /** Web only: the host, and the Crawl-delay its robots.txt asks for (seconds). */
   host?: string;
   crawlDelayS?: number;
+  /**
+   * Apify only, when one run served several companies (the company and
+   * profile actors' runs a run's companies share): all of them, `uen` first.
+   * Each of them waited for the whole run.
+   */
+  uens?: string[];
   /** ZeroBounce only: the addresses in the batch not sent before (a retried batch needs no new window). */
   items?: number;
   /** When the reply was written (ms since the epoch): how calls spread over a run. */
@@ -93,6 +99,20 @@ export function companyAttribution(world: World) {
       }
       return null;
     },
+    /** Every company a batched actor run's input names, by URL or else by name, in the input's order. */
+    batch(body: unknown): string[] {
+      const found = new Set<string>();
+      for (const text of strings(body)) {
+        const urls = text.match(URL_IN_TEXT) ?? [];
+        for (const url of urls) {
+          const uen = byUrl(url);
+          if (uen) found.add(uen);
+        }
+        const named = urls.length === 0 ? byNamePrefix(text) : undefined;
+        if (named) found.add(named);
+      }
+      return [...found];
+    },
   };
 }
 
@@ -128,14 +148,17 @@ export function servedBy(
     for (const email of fresh) verified.add(email);
     return fresh.length;
   };
-  return ({ req, reply, ms }) =>
+  return ({ req, reply, ms }) => {
+    const served = vendor === "apify" ? attribution.batch(req.body) : [];
     write({
       vendor,
       // A ZeroBounce batch spans companies; its floor is a window term of its own.
-      uen: vendor === "zerobounce" ? null : attribution.request(req.body),
+      uen: vendor === "zerobounce" ? null : vendor === "apify" ? (served[0] ?? null) : attribution.request(req.body),
+      ...(served.length > 1 ? { uens: served } : {}),
       kind: requestKind(vendor, req),
       ms,
       status: reply.status,
       ...(vendor === "zerobounce" ? { items: reply.status === 200 ? firstSeen(req.body) : 0 } : {}),
     });
+  };
 }

@@ -9,7 +9,7 @@ import pg from "pg";
 import { ensureDemoRegistry } from "../../app/dev/demo-registry.server";
 import { type RunMetrics } from "../../app/runs/metrics";
 import { LIMITED_VENDORS } from "../sims/dev-world/dev-world";
-import { type ServedRecord } from "../sims/dev-world/service-log";
+import { readServiceLog, type ServedRecord } from "../sims/dev-world/service-log";
 import { benchDatabase, round } from "./bench-database";
 import { nightlyBound } from "./nightly-bound";
 import { companyTimeline, printTimeline } from "./nightly-timeline";
@@ -134,10 +134,7 @@ function spawnWorld(name: string, extra: string[]) {
       await exited;
       const stopped = out.match(/\{"stopped":(\{.*\})\}/);
       if (!stopped) throw new Error(`the dev world ${name} stopped without reporting its counts`);
-      const served = (await readFile(path.join(dataDir, `${name}-served.jsonl`), "utf8"))
-        .split("\n")
-        .filter(Boolean)
-        .map((line) => JSON.parse(line) as ServedRecord);
+      const served = await readServiceLog(path.join(dataDir, `${name}-served.jsonl`));
       return { ...(JSON.parse(stopped[1]!) as { limitBreaches: Record<string, number> }), served };
     },
   };

@@ -16,7 +16,7 @@ import { createTavilyClient } from "~/vendors/tavily.server";
 import { createZeroBounceClient, mapZeroBounceStatus } from "~/vendors/zerobounce.server";
 import { DEMO_COMPANIES, syntheticCompanies } from "../world/names";
 import { crawlerHostEnv, INLINE_HOST_MAP_MAX_BYTES, startDevWorld, startVendorWorld, type DevWorld } from "./dev-world";
-import { type ServedRecord } from "./service-log";
+import { readServiceLog } from "./service-log";
 
 const platformEnv = crawlerEnv.extend(vendorsEnv.shape);
 
@@ -143,10 +143,7 @@ describe("a vendor with a rate limit in a process of its own", () => {
     } finally {
       await own.close();
     }
-    const records = readFileSync(file, "utf8")
-      .split("\n")
-      .filter(Boolean)
-      .map((line) => JSON.parse(line) as ServedRecord);
+    const records = await readServiceLog(file);
     expect(records.map((r) => [r.vendor, r.status, r.items])).toEqual([
       ["zerobounce", 200, addresses.length],
       ["zerobounce", 200, 1],
@@ -255,10 +252,7 @@ describe("the service log", () => {
     } finally {
       await logged.close();
     }
-    const records = readFileSync(file, "utf8")
-      .split("\n")
-      .filter(Boolean)
-      .map((line) => JSON.parse(line) as ServedRecord);
+    const records = await readServiceLog(file);
     const apify = records.filter((r) => r.vendor === "apify");
     // Company by name, employees by the company's LinkedIn URL, profiles by its people's profile URLs: all Codigo's.
     expect(apify.map((r) => r.uen)).toEqual([codigo.uen, codigo.uen, codigo.uen]);
@@ -288,11 +282,7 @@ describe("the service log of a batched actor run", () => {
     } finally {
       await logged.close();
     }
-    const apify = readFileSync(file, "utf8")
-      .split("\n")
-      .filter(Boolean)
-      .map((line) => JSON.parse(line) as ServedRecord)
-      .filter((r) => r.vendor === "apify");
+    const apify = (await readServiceLog(file)).filter((r) => r.vendor === "apify");
     const served = (kind: string) =>
       apify
         .filter((r) => r.kind === kind)

@@ -1,4 +1,5 @@
 import { createWriteStream, type WriteStream } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { type SimReply, type SimRequest } from "../vendors/common";
 import { type World } from "../world/index";
 
@@ -133,6 +134,14 @@ export function serviceLogFile(file: string): { write(record: ServedRecord): voi
     write: (record) => void out.write(`${JSON.stringify({ ...record, at: Date.now() })}\n`),
     close: () => new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve()))),
   };
+}
+
+/** The records a service log file holds, in the order they were written. */
+export async function readServiceLog(file: string): Promise<ServedRecord[]> {
+  return (await readFile(file, "utf8"))
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as ServedRecord);
 }
 
 /** The vendor simulators' `onServed` hook for one vendor, attributing each request to its company. */

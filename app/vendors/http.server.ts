@@ -60,10 +60,9 @@ export async function vendorRequest(
 
 /**
  * Waits for a slot that is still fresh now. A stale one is given back unused
- * and another is taken: a worker short of CPU (a thousand jobs starting at
- * once) got most of its slots late, and while they stayed counted the
- * window was spent on calls never sent. Nothing asynchronous runs between
- * this check and the request.
+ * and another is taken, so a slot a worker short of CPU got too late costs no
+ * place in the window. Nothing asynchronous runs between this check and the
+ * request.
  */
 async function takeFreshSlot(vendor: VendorName, limiter: CallLimiter): Promise<void> {
   for (;;) {

@@ -107,7 +107,7 @@ export async function runEnrichCompanyJob(input: {
 
   let pendingEmails: number;
   try {
-    ({ pendingEmails } = await enrichCompany(tenantId, runId, uen));
+    ({ pendingEmails } = await enrichCompany(tenantId, runId, uen, () => scheduleVerification(tenantId, runId, VERIFY_RECHECK_MS)));
   } catch (error) {
     if (input.attempt < input.maxAttempts) {
       // The retry may come from another worker: give the lease up.
@@ -167,7 +167,7 @@ export async function runVerifyEmailsJob(tenantId: string, runId: string) {
       tx.$queryRaw<Array<VerificationState & { lastCallAgesMs: number[] }>>`
       WITH waiting AS (
         SELECT e.email, rc.updated_at FROM lead_emails e JOIN run_companies rc ON rc.uen = e.uen AND rc.run_id = ${runId}::uuid
-        WHERE rc.status = 'awaiting_verification' AND e.verification_status = 'pending'),
+        WHERE rc.status IN ('awaiting_verification', 'running') AND e.verification_status = 'pending'),
       companies AS (
         SELECT count(*) FILTER (WHERE status IN ('pending', 'running'))::int AS enriching,
                count(*) FILTER (WHERE status NOT IN ('pending', 'running'))::int AS enriched

@@ -1,4 +1,5 @@
 import { performance } from "node:perf_hooks";
+import { findEmails } from "~/enrichment/contact-details.server";
 import { roleQualifiedPeople, websitePeople } from "~/enrichment/website-people.server";
 import { leadEngineClients } from "./clients.server";
 import { findCompanyDomain } from "./company-domain.server";
@@ -7,18 +8,25 @@ import { stepRecorder, type CompanyEnrichment } from "./enrichment-step.server";
 import { extractProfile } from "./profile-extraction.server";
 import { addressesToQueue } from "./queue-emails.server";
 import { companyToEnrich, loadRunContext } from "./run-context.server";
-import { saveFindings } from "./save-enrichment.server";
+import { queueSiteAddresses, saveFindings } from "./save-enrichment.server";
 import { withoutSuppressedPeople } from "./suppressed-people";
 import { readCompanyWebsite, type WebsitePage } from "./website-pages.server";
 
 /**
  * One company of a run, from registry row to verified-email candidates:
  * domain discovery → deterministic crawl → Tavily fallback → merge → AI
- * extraction → contacts → emails queued for verification. A vendor's failure
+ * extraction → contacts → emails queued for verification (the site's own
+ * addresses as soon as its pages are read; `siteAddressesQueued` hears when
+ * some wait for verification). A vendor's failure
  * never fails the company: it is caught where it happens and recorded, and
  * the company goes on with less. Results are written with their provenance.
  */
-export async function enrichCompany(tenantId: string, runId: string, uen: string): Promise<{ pendingEmails: number }> {
+export async function enrichCompany(
+  tenantId: string,
+  runId: string,
+  uen: string,
+  siteAddressesQueued: () => Promise<void> = async () => {},
+): Promise<{ pendingEmails: number }> {
   const run = await loadRunContext(tenantId, runId);
   const e: CompanyEnrichment = {
     run,
@@ -42,6 +50,9 @@ export async function enrichCompany(tenantId: string, runId: string, uen: string
 
   const domain = await findCompanyDomain(e);
   const website = await readCompanyWebsite(e, domain, startLinkedinContacts);
+  // The rules read a page's addresses in full (the LLM may only copy them), so they need not wait for the extraction.
+  const siteAddresses = addressesToQueue(e, { websiteEmails: findEmails(website.pages), contacts: [] }).addresses;
+  if (siteAddresses.length > 0 && (await queueSiteAddresses(e, siteAddresses)).pending > 0) await siteAddressesQueued();
   const profile = await extractProfile(e, website.pages);
   const discovered = await withLushaFallback(e, {
     titles,
@@ -60,6 +71,7 @@ export async function enrichCompany(tenantId: string, runId: string, uen: string
     { domain, website, profile, contacts },
     {
       addresses: queued.addresses,
+      queuedEarly: siteAddresses.map((a) => a.email),
       step: {
         runId,
         uen,

@@ -7,7 +7,8 @@ import { VERIFICATION_FRESH_DAYS } from "./queue-emails.server";
 import { addVendorUsage, logStep, VENDOR_UNIT_COST_USD } from "./run-log.server";
 
 /**
- * Email verification for a run, batched across its companies: up to 200
+ * Email verification for a run, batched across its companies (those waiting
+ * on it, and those still enriching whose site addresses are queued): up to 200
  * pending addresses per ZeroBounce call (the client keeps to 5 calls a
  * minute). Results go into the 90-day cache. Without ZeroBounce, or when it
  * fails, addresses become `unknown` and are tried again next run. When to
@@ -33,7 +34,7 @@ export async function verifyPendingEmails(tenantId: string, runId: string, maxAd
       WITH settled AS (
         UPDATE lead_emails e SET verification_status = v.status, sub_status = v.sub_status, verified_at = v.checked_at, updated_at = now()
         FROM run_companies rc, email_verifications v
-        WHERE rc.run_id = ${runId}::uuid AND rc.uen = e.uen AND rc.status = 'awaiting_verification' AND e.verification_status = 'pending'
+        WHERE rc.run_id = ${runId}::uuid AND rc.uen = e.uen AND rc.status IN ('awaiting_verification', 'running') AND e.verification_status = 'pending'
           AND v.email = e.email AND v.status <> 'unknown' AND v.checked_at > now() - make_interval(days => ${VERIFICATION_FRESH_DAYS}::int)
         RETURNING 1)
       INSERT INTO run_vendor_usage (run_id, vendor, cache_hits)
@@ -46,7 +47,7 @@ export async function verifyPendingEmails(tenantId: string, runId: string, maxAd
     return tx.$queryRaw<Array<{ uen: string; email: string }>>`
       WITH pending AS (
         SELECT e.uen, e.email, rc.updated_at FROM lead_emails e
-        JOIN run_companies rc ON rc.uen = e.uen AND rc.run_id = ${runId}::uuid AND rc.status = 'awaiting_verification'
+        JOIN run_companies rc ON rc.uen = e.uen AND rc.run_id = ${runId}::uuid AND rc.status IN ('awaiting_verification', 'running')
         WHERE e.verification_status = 'pending'),
       picked AS (SELECT email, min(updated_at) AS queued_at FROM pending GROUP BY email ORDER BY queued_at, email LIMIT ${maxAddresses})
       SELECT p.uen, p.email FROM pending p JOIN picked USING (email) ORDER BY picked.queued_at, p.email, p.uen`;

@@ -61,76 +61,9 @@ export async function verifyPendingEmails(tenantId: string, runId: string, maxAd
     }
     batches.at(-1)!.push(row);
   }
-  for (const pending of batches) {
-    const started = performance.now();
-    const emails = [...new Set(pending.map((p) => p.email))];
-    let results: EmailVerification[];
-    let failure: string | null = null;
-    if (zeroBounce) {
-      results = await zeroBounce.validateBatch(emails);
-      if (results.every((r) => r.status === "unknown" && r.error)) failure = results[0]?.error ?? "ZeroBounce error";
-    } else {
-      results = pending.map((p) => ({ email: p.email, status: "unknown", vendorStatus: null, vendorSubStatus: null, freeEmail: null, didYouMean: null }));
-    }
-    const byEmail = new Map(results.map((r) => [r.email.toLowerCase(), r]));
-    const outcomes = pending.map((item) => {
-      const result = byEmail.get(item.email.toLowerCase());
-      const status = result?.status ?? "unknown";
-      return {
-        ...item,
-        status,
-        subStatus: result?.error ? VERIFICATION_API_ERROR : (result?.vendorSubStatus ?? null),
-        vendorSubStatus: result?.vendorSubStatus ?? null,
-      };
-    });
-    // An `unknown` is not cached: the next run asks again. One row per address (two companies may share one).
-    const cacheable = zeroBounce ? [...new Map(outcomes.filter((o) => o.status !== "unknown").map((o) => [o.email, o])).values()] : [];
-    await db.$withTenant(tenantId, async (tx) => {
-      const now = new Date();
-      // The whole batch in two statements: a transaction of 200 addresses stays short even on a busy database.
-      await tx.$executeRaw`
-        UPDATE lead_emails e SET verification_status = v.status, sub_status = v.sub_status, verified_at = ${now}, updated_at = ${now}
-        FROM unnest(${outcomes.map((o) => o.uen)}::text[], ${outcomes.map((o) => o.email)}::text[],
-                    ${outcomes.map((o) => o.status)}::text[], ${outcomes.map((o) => o.subStatus)}::text[]) AS v(uen, email, status, sub_status)
-        WHERE e.uen = v.uen AND e.email = v.email`;
-      if (cacheable.length > 0) {
-        await tx.$executeRaw`
-          INSERT INTO email_verifications (email, status, sub_status, checked_at)
-          SELECT v.email, v.status, v.sub_status, ${now}
-          FROM unnest(${cacheable.map((o) => o.email)}::text[], ${cacheable.map((o) => o.status)}::text[], ${cacheable.map((o) => o.vendorSubStatus)}::text[]) AS v(email, status, sub_status)
-          ON CONFLICT (tenant_id, email) DO UPDATE SET status = EXCLUDED.status, sub_status = EXCLUDED.sub_status, checked_at = EXCLUDED.checked_at`;
-      }
-      if (zeroBounce) {
-        await addVendorUsage(tx, runId, "zerobounce", {
-          calls: 1,
-          units: emails.length,
-          costUsd: emails.length * (VENDOR_UNIT_COST_USD.zerobounce ?? 0),
-          errors: failure ? 1 : 0,
-        });
-      }
-      await logStep(tx, {
-        runId,
-        stage: "verify",
-        event: "batch",
-        status: failure ? "error" : zeroBounce ? "ok" : "skipped",
-        tool: zeroBounce ? "zerobounce" : undefined,
-        durationMs: performance.now() - started,
-        args: { emails: emails.length, verified: results.filter((r) => r.status === "verified").length },
-        message: failure
-          ? `ZeroBounce failed (${failure}); addresses marked unknown, retried next run`
-          : zeroBounce
-            ? undefined
-            : "ZeroBounce not configured: addresses left unknown",
-      });
-    });
-    if (failure) {
-      // ZeroBounce's one body error for a refused key and for an account out of credits (vendor quota errors raise an alert).
-      const kind = /ran out of credits/i.test(failure) ? "vendor_quota" : "vendor_error";
-      await raiseRunAlert(tenantId, runId, kind, "warning", `Email verification failed: ${failure}. Addresses are marked unknown and retried next run.`, {
-        vendor: "zerobounce",
-      });
-    }
-  }
+  // The calls go out together: the pass takes no more than the window has room for, and ZeroBounce may take
+  // up to 70 s over a call, so one after another would start each later call (and its place in the window) late.
+  await Promise.all(batches.map((pending) => verifyBatch(tenantId, runId, zeroBounce, pending)));
 
   // Companies waiting on verification with nothing pending (any more) can be scored.
   const ready = await db.$withTenant(
@@ -142,4 +75,81 @@ export async function verifyPendingEmails(tenantId: string, runId: string, maxAd
         AND NOT EXISTS (SELECT 1 FROM lead_emails e WHERE e.uen = rc.uen AND e.verification_status = 'pending')`,
   );
   return ready.map((r) => r.uen);
+}
+
+/** One ZeroBounce call for up to 200 addresses, and its verdicts written for every company waiting on them. */
+async function verifyBatch(
+  tenantId: string,
+  runId: string,
+  zeroBounce: ReturnType<typeof leadEngineClients>["zeroBounce"],
+  pending: ReadonlyArray<{ uen: string; email: string }>,
+) {
+  const started = performance.now();
+  const emails = [...new Set(pending.map((p) => p.email))];
+  let results: EmailVerification[];
+  let failure: string | null = null;
+  if (zeroBounce) {
+    results = await zeroBounce.validateBatch(emails);
+    if (results.every((r) => r.status === "unknown" && r.error)) failure = results[0]?.error ?? "ZeroBounce error";
+  } else {
+    results = pending.map((p) => ({ email: p.email, status: "unknown", vendorStatus: null, vendorSubStatus: null, freeEmail: null, didYouMean: null }));
+  }
+  const byEmail = new Map(results.map((r) => [r.email.toLowerCase(), r]));
+  const outcomes = pending.map((item) => {
+    const result = byEmail.get(item.email.toLowerCase());
+    const status = result?.status ?? "unknown";
+    return {
+      ...item,
+      status,
+      subStatus: result?.error ? VERIFICATION_API_ERROR : (result?.vendorSubStatus ?? null),
+      vendorSubStatus: result?.vendorSubStatus ?? null,
+    };
+  });
+  // An `unknown` is not cached: the next run asks again. One row per address (two companies may share one).
+  const cacheable = zeroBounce ? [...new Map(outcomes.filter((o) => o.status !== "unknown").map((o) => [o.email, o])).values()] : [];
+  await db.$withTenant(tenantId, async (tx) => {
+    const now = new Date();
+    // The whole batch in two statements: a transaction of 200 addresses stays short even on a busy database.
+    await tx.$executeRaw`
+      UPDATE lead_emails e SET verification_status = v.status, sub_status = v.sub_status, verified_at = ${now}, updated_at = ${now}
+      FROM unnest(${outcomes.map((o) => o.uen)}::text[], ${outcomes.map((o) => o.email)}::text[],
+                  ${outcomes.map((o) => o.status)}::text[], ${outcomes.map((o) => o.subStatus)}::text[]) AS v(uen, email, status, sub_status)
+      WHERE e.uen = v.uen AND e.email = v.email`;
+    if (cacheable.length > 0) {
+      await tx.$executeRaw`
+        INSERT INTO email_verifications (email, status, sub_status, checked_at)
+        SELECT v.email, v.status, v.sub_status, ${now}
+        FROM unnest(${cacheable.map((o) => o.email)}::text[], ${cacheable.map((o) => o.status)}::text[], ${cacheable.map((o) => o.vendorSubStatus)}::text[]) AS v(email, status, sub_status)
+        ON CONFLICT (tenant_id, email) DO UPDATE SET status = EXCLUDED.status, sub_status = EXCLUDED.sub_status, checked_at = EXCLUDED.checked_at`;
+    }
+    if (zeroBounce) {
+      await addVendorUsage(tx, runId, "zerobounce", {
+        calls: 1,
+        units: emails.length,
+        costUsd: emails.length * (VENDOR_UNIT_COST_USD.zerobounce ?? 0),
+        errors: failure ? 1 : 0,
+      });
+    }
+    await logStep(tx, {
+      runId,
+      stage: "verify",
+      event: "batch",
+      status: failure ? "error" : zeroBounce ? "ok" : "skipped",
+      tool: zeroBounce ? "zerobounce" : undefined,
+      durationMs: performance.now() - started,
+      args: { emails: emails.length, verified: results.filter((r) => r.status === "verified").length },
+      message: failure
+        ? `ZeroBounce failed (${failure}); addresses marked unknown, retried next run`
+        : zeroBounce
+          ? undefined
+          : "ZeroBounce not configured: addresses left unknown",
+    });
+  });
+  if (failure) {
+    // ZeroBounce's one body error for a refused key and for an account out of credits (vendor quota errors raise an alert).
+    const kind = /ran out of credits/i.test(failure) ? "vendor_quota" : "vendor_error";
+    await raiseRunAlert(tenantId, runId, kind, "warning", `Email verification failed: ${failure}. Addresses are marked unknown and retried next run.`, {
+      vendor: "zerobounce",
+    });
+  }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { mapZeroBounceStatus } from "~/vendors/zerobounce.server";
 import { createDefaultWorld } from "../sims/vendors/default-world";
-import { verificationState } from "../support/verification-run";
+import { runWith, verificationState } from "../support/verification-run";
 import { zeroBounceSimulatorForFile } from "../support/zerobounce-env";
 
 /**
@@ -11,8 +11,21 @@ import { zeroBounceSimulatorForFile } from "../support/zerobounce-env";
  * end, and it no longer waits on each company's extraction and contacts.
  * The company is handed to scoring by its own job once it saves the rest; an
  * address verified meanwhile keeps its verdict, and a cache hit counts once.
+ * A pass's calls go out together, each taking its place in the window at once.
  */
-const zeroBounce = zeroBounceSimulatorForFile("zb-early-key");
+/** Calls the simulator has received and not yet answered, and the most at once. */
+let inFlight = 0;
+let mostInFlight = 0;
+const zeroBounce = zeroBounceSimulatorForFile("zb-early-key", {
+  latencyMs: () => {
+    inFlight += 1;
+    mostInFlight = Math.max(mostInFlight, inFlight);
+    return 1_000;
+  },
+  onServed: () => {
+    inFlight -= 1;
+  },
+});
 const world = createDefaultWorld();
 /** The verdict the simulator's world gives the address, as the product stores it. */
 const verdictOf = (email: string) => {
@@ -147,5 +160,17 @@ describe("verifying a company's site addresses while it is still enriching", () 
       new Date().toISOString(),
     );
     expect(saved).toEqual({ pending: 1 });
+  });
+
+  it("sends a pass's calls together, not one after another", async () => {
+    const { runVerifyEmailsJob } = await import("~/runs/company-job.server");
+    // 15 companies with 40 addresses each and nothing left to enrich: 600 addresses, three calls of 200.
+    const { tenantId, runId } = await runWith("verify-together", 15, 40, 0);
+    const callsBefore = zeroBounce().batchCalls.length;
+    mostInFlight = 0;
+    await runVerifyEmailsJob(tenantId, runId);
+    expect(zeroBounce().batchCalls.length - callsBefore).toBe(3);
+    expect(mostInFlight).toBe(3);
+    expect((await verificationState(tenantId, runId)).pending).toBe(0);
   });
 });

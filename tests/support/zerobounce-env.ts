@@ -1,14 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll } from "vitest";
-import { startZeroBounceSimulator } from "../sims/vendors/zerobounce-sim";
+import { startZeroBounceSimulator, type ZeroBounceSimOptions } from "../sims/vendors/zerobounce-sim";
 
 export type ZeroBounceSimulator = Awaited<ReturnType<typeof startZeroBounceSimulator>>;
 
 /** A ZeroBounce simulator for the test file, with the environment that points the product's client at it; returns a getter for it. */
-export function zeroBounceSimulatorForFile(apiKey: string): () => ZeroBounceSimulator {
+export function zeroBounceSimulatorForFile(apiKey: string, options: Omit<ZeroBounceSimOptions, "apiKey"> = {}): () => ZeroBounceSimulator {
   let sim: ZeroBounceSimulator | undefined;
   beforeAll(async () => {
-    sim = await startZeroBounceSimulator({ apiKey });
+    sim = await startZeroBounceSimulator({ ...options, apiKey });
     Object.assign(process.env, {
       ZEROBOUNCE_BASE_URL: `${sim.url}/v2`,
       ZEROBOUNCE_API_KEY: apiKey,

@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { waitFor } from "../../tests/support/wait-for";
 import { defineTask } from "./define-task.server";
-import { addJob } from "./enqueue.server";
+import { db, platformDb } from "~/db.server";
+import { addJob, enqueue } from "./enqueue.server";
 import { heldJobs, startWorker, type WorkerHandle } from "./worker.server";
 
 /**
@@ -47,9 +48,9 @@ describe("fetching jobs", () => {
     await addJob("test_fetch_once", { label: "one" });
     await waitFor(() => done.length === 1, { what: "the job to run" });
     expect(done).toEqual(["one"]);
-    // The start's fetch and the new job's (one more if the job's notification came during the first);
-    // each of the 20 slots asking on its own made at least 21.
-    expect(counted.fetches).toBeLessThanOrEqual(3);
+    // Per pool (the company work's and the run pacing's, see PACING_TASKS), the start's fetch and the new job's
+    // (one more if the job's notification came during the first); each of the 20 slots asking on its own made at least 21.
+    expect(counted.fetches).toBeLessThanOrEqual(6);
   });
 });
 
@@ -67,5 +68,33 @@ describe("heldJobs", () => {
     // A job a slot fetched itself is held while it runs.
     events.emit("job:start", { job: job("4") } as never);
     expect([...held].sort()).toEqual(["3", "4"]);
+  });
+});
+
+describe("a run's verification job", () => {
+  it("gets a slot of its own while company work holds every other one", async () => {
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const holding: string[] = [];
+    const companyWork = defineTask("test_hold_slot", { schema: z.object({ label: z.string() }) }, async ({ label }) => {
+      holding.push(label);
+      await released;
+    });
+    worker = await startWorker({ concurrency: 1, pollInterval: 100, extraTasks: [companyWork], crontabFile: null });
+    try {
+      await addJob("test_hold_slot", { label: "company" });
+      await waitFor(() => holding.length === 1, { what: "company work to hold the worker's one slot" });
+      const tenant = await platformDb.tenant.create({ data: { slug: "pacing-slot", name: "pacing-slot", status: "active" } });
+      const run = await db.$withTenant(tenant.id, (tx) =>
+        tx.run.create({ data: { kind: "manual", status: "running", runDate: new Date("2026-12-07"), targetCount: 0 } }),
+      );
+      const job = await enqueue("verify_run_emails", { tenantId: tenant.id, runId: run.id });
+      await waitFor(async () => (await platformDb.$queryRaw<unknown[]>`SELECT 1 FROM graphile_worker.jobs WHERE id = ${BigInt(job.id)}`).length === 0, {
+        what: "the verification job to run while the slot is held",
+      });
+      expect(holding).toEqual(["company"]);
+    } finally {
+      release();
+    }
   });
 });

@@ -3,9 +3,9 @@ import { type WorkerEvents } from "graphile-worker";
 import pg from "pg";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
+import { db, platformDb } from "~/db.server";
 import { waitFor } from "../../tests/support/wait-for";
 import { defineTask } from "./define-task.server";
-import { db, platformDb } from "~/db.server";
 import { addJob, enqueue } from "./enqueue.server";
 import { heldJobs, startWorker, type WorkerHandle } from "./worker.server";
 

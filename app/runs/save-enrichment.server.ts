@@ -120,7 +120,10 @@ export async function saveFindings(
  * these addresses' verification as it finds it. Returns how many wait for
  * verification.
  */
-export async function queueSiteAddresses(e: Pick<CompanyEnrichment, "run" | "uen" | "now">, addresses: readonly AddressToQueue[]): Promise<{ pending: number }> {
+export async function queueSiteAddresses(
+  e: Pick<CompanyEnrichment, "run" | "uen" | "now">,
+  addresses: readonly AddressToQueue[],
+): Promise<{ pending: number }> {
   const { run, uen, now } = e;
   const { rows } = await db.$tenantSql<{ pending: number }>(
     run.tenantId,

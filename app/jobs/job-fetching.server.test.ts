@@ -98,3 +98,11 @@ describe("a run's verification job", () => {
     }
   });
 });
+
+describe("the worker's schedule", () => {
+  it("keeps no cron items when told to run without a crontab, in either of its pools", async () => {
+    worker = await startWorker({ concurrency: 2, pollInterval: 60_000, crontabFile: null });
+    const known = await platformDb.$queryRaw<Array<{ identifier: string }>>`SELECT identifier FROM graphile_worker._private_known_crontabs`;
+    expect(known).toEqual([]);
+  });
+});

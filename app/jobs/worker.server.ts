@@ -145,7 +145,8 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Wor
   };
   // Two pools on the queue's connections, each fetching only its own tasks' jobs.
   const runner = await run({ ...shared, taskList: taskList(false), parsedCronItems, concurrency: options.concurrency ?? config.WORKER_CONCURRENCY });
-  const pacing = await run({ ...shared, taskList: taskList(true), concurrency: PACING_SLOTS });
+  // No cron items: graphile-worker would otherwise read ./crontab for this pool too, whatever the options chose.
+  const pacing = await run({ ...shared, taskList: taskList(true), parsedCronItems: [], concurrency: PACING_SLOTS });
 
   const heartbeatMs = options.heartbeatMs ?? HEARTBEAT_INTERVAL_MS;
   const workerId = `worker-${randomUUID()}`;

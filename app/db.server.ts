@@ -4,6 +4,7 @@ import { createTenantScopePool, runTenantRead, tenantScopeStatement } from "./db
 import { env } from "./env.server";
 import { Prisma, PrismaClient } from "./generated/prisma/client";
 import { requestStatementTimeout } from "./http/statement-timeout.server";
+import { orderedStatements, type Statements } from "./job-order.server";
 import { currentLogContext, log } from "./logger.server";
 import { watchPool } from "./metrics/registry.server";
 import { singleton } from "./singleton.server";
@@ -217,6 +218,9 @@ export const exportCopyPool: pg.Pool = singleton("pool:export-copy", () => {
   return pool;
 });
 
+/** The platform client's connections: every process's share of Postgres's max_connections (README, "Running several workers"). */
+const PLATFORM_CONNECTIONS = 5;
+
 /**
  * The platform client: cross-tenant access for the control plane, schedulers
  * and migrations only. Every use is a deliberate decision to see all tenants.
@@ -226,23 +230,28 @@ export const platformDb: PrismaClient = singleton(
   () => new PrismaClient({ adapter: new PrismaPg(platformPool(), { disposeExternalPool: true }) }),
 );
 
-/**
- * The platform client's connections, for the raw statements on platform data
- * that every company's work makes (the shared vendor limits and host gates,
- * a job's tenant check): sent through pg itself, they cost none of Prisma's
- * per-query work, on the same five connections as `platformDb`.
- */
+/** The platform client's connections (`platformDb`'s too). */
 export function platformPool(): pg.Pool {
   return singleton("pool:platform", () => {
-    const pool = new pg.Pool({ connectionString: env().DATABASE_URL, max: 5 });
+    const pool = new pg.Pool({ connectionString: env().DATABASE_URL, max: PLATFORM_CONNECTIONS });
     pool.on("error", (error) => log().warn({ err: error }, "an idle platform connection was closed"));
     return pool;
   });
 }
 
-/** One raw statement on platform data through `platformPool`; its rows as pg reads them. */
+/**
+ * The raw statements on platform data that every company's work makes (the
+ * shared vendor limits and host gates, a job's tenant check): sent through pg
+ * itself, they cost none of Prisma's per-query work; a thousand jobs' worth
+ * wait for the platform connections in the job queue's order (job-order.server.ts).
+ */
+export function platformStatements(): Statements {
+  return singleton("statements:platform", () => orderedStatements(platformPool(), PLATFORM_CONNECTIONS));
+}
+
+/** One raw statement on platform data through `platformStatements`; its rows as pg reads them. */
 export async function platformSql<R extends pg.QueryResultRow>(statement: Prisma.Sql): Promise<R[]> {
-  return (await platformPool().query<R>(statement.text, statement.values)).rows;
+  return (await platformStatements().query<R>(statement.text, statement.values)).rows;
 }
 
 export function createScopedClientFor(connectionString: string, max = 5): AppDb {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { inJobOrder } from "~/job-order.server";
 import { createPoliteness, type Clock, type SharedHostGate } from "./politeness.server";
 
 /** A clock that only moves when the test says so. */
@@ -101,6 +102,28 @@ describe("politeness", () => {
     await runs;
     expect(peak).toBe(2);
     expect(gate.inFlight()).toBe(0);
+  });
+
+  it("lets the requests of the job earliest in the queue go first when every request slot is taken", async () => {
+    const { clock, advance, flush } = fakeClock();
+    const gate = createPoliteness({ minDelayMs: 0, maxCrawlDelayS: 10, concurrency: 1, clock });
+    const order: string[] = [];
+    const request = (label: string) => async () => {
+      order.push(label);
+      await clock.sleep(100);
+    };
+    // A late-queued company's request holds the one slot; then others ask, the earliest-queued job last.
+    const requests = [
+      inJobOrder({ priority: 0, id: "40" }, () => gate.schedule("holder.sg", request("job 40"))),
+      inJobOrder({ priority: 0, id: "30" }, () => gate.schedule("c.sg", request("job 30"))),
+      inJobOrder({ priority: 0, id: "20" }, () => gate.schedule("b.sg", request("job 20"))),
+      inJobOrder({ priority: -2, id: "90" }, () => gate.schedule("verify.sg", request("job 90 (a later stage)"))),
+      inJobOrder({ priority: 0, id: "10" }, () => gate.schedule("a.sg", request("job 10"))),
+    ];
+    await flush();
+    await advance(1000);
+    await Promise.all(requests);
+    expect(order).toEqual(["job 40", "job 90 (a later stage)", "job 10", "job 20", "job 30"]);
   });
 
   it("counts requests made outside the queue", async () => {

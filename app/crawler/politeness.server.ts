@@ -6,6 +6,7 @@
  * clock is injected so the spacing is unit-testable without waiting. With a
  * shared gate the per-host spacing also holds across worker processes.
  */
+import { orderedSlots } from "~/job-order.server";
 import { log } from "~/logger.server";
 
 export type Clock = { now(): number; sleep(ms: number): Promise<void> };
@@ -60,8 +61,8 @@ type HostState = { tail: Promise<void>; nextAt: number; crawlDelayMs?: number; q
 export function createPoliteness(options: PolitenessOptions): Politeness {
   const clock = options.clock ?? systemClock;
   const hosts = new Map<string, HostState>();
-  let active = 0;
-  const waiting: Array<() => void> = [];
+  // Requests wait for one of the `concurrency` in queue order: the companies that started first finish their crawls first.
+  const inFlight = orderedSlots(options.concurrency);
 
   const stateOf = (host: string) => {
     const key = host.toLowerCase();
@@ -71,14 +72,6 @@ export function createPoliteness(options: PolitenessOptions): Politeness {
       hosts.set(key, state);
     }
     return state;
-  };
-
-  const acquire = () =>
-    active < options.concurrency ? ((active += 1), Promise.resolve()) : new Promise<void>((resolve) => waiting.push(() => ((active += 1), resolve())));
-
-  const release = () => {
-    active -= 1;
-    waiting.shift()?.();
   };
 
   const delayOf = (state: HostState) => Math.max(options.minDelayMs, state.crawlDelayMs ?? 0);
@@ -124,11 +117,11 @@ export function createPoliteness(options: PolitenessOptions): Politeness {
           throw error;
         }
         hold(key, 1);
-        await acquire();
+        await inFlight.take();
         try {
           return await task();
         } finally {
-          release();
+          inFlight.give();
           state.queued -= 1;
           hold(key, -1);
           await lease?.release(delayOf(state)).catch(warnShared(key));
@@ -157,6 +150,6 @@ export function createPoliteness(options: PolitenessOptions): Politeness {
       stateOf(host).crawlDelayMs = capped === undefined ? undefined : capped * 1000;
     },
     delayMs: (host) => delayOf(stateOf(host)),
-    inFlight: () => active,
+    inFlight: () => inFlight.inUse(),
   };
 }

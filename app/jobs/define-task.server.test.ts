@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { type JobHelpers } from "graphile-worker";
 import { describe, expect, it } from "vitest";
 import { platformDb } from "~/db.server";
+import { currentJobRank } from "~/job-order.server";
 import { defineTask, toGraphileTask } from "./define-task.server";
 import { taskContracts } from "./payloads";
 
@@ -61,5 +62,20 @@ describe("a task held while its tenant is paused", () => {
     const { payload } = await runJob(unheldTask, await tenantWithStatus("paused"), "unheld");
     expect(handled).toContain("unheld");
     expect(await pendingJobs("refresh_candidates", payload)).toEqual([]);
+  });
+});
+
+describe("a task's work", () => {
+  it("runs in its job's place in the queue (priority, then id), where it meets other jobs' work", async () => {
+    const ranks: unknown[] = [];
+    const ranked = defineTask("refresh_candidates", taskContracts.refresh_candidates, async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      ranks.push(currentJobRank());
+    });
+    const payload = { tenantId: await tenantWithStatus("active"), reason: "ranked" };
+    const helpers = helpersFor(ranked.name, payload);
+    Object.assign(helpers.job, { id: "77", priority: -1 });
+    await toGraphileTask(ranked)(payload, helpers);
+    expect(ranks).toEqual([[-1, 77]]);
   });
 });

@@ -1,5 +1,6 @@
 import { type JobHelpers, type Task } from "graphile-worker";
 import { type z } from "zod";
+import { inJobOrder } from "../job-order.server";
 import { log, withLogContext } from "../logger.server";
 import { tenantIsWorking } from "./tenant-gate.server";
 
@@ -47,22 +48,25 @@ export class InvalidPayloadError extends Error {
 
 export function toGraphileTask(definition: TaskDefinition): Task {
   return async (rawPayload, helpers) => {
-    await withLogContext({ jobId: helpers.job.id, task: definition.name }, async () => {
-      const parsed = definition.schema.safeParse(rawPayload);
-      if (!parsed.success) {
-        const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"} ${i.message}`).join("; ");
-        log().error({ attempts: helpers.job.attempts }, `rejecting job: ${issues}`);
-        throw new InvalidPayloadError(definition.name, issues);
-      }
-      const started = Date.now();
-      try {
-        const held = definition.heldWhileTenantPaused && !(await tenantIsWorking((parsed.data as { tenantId: string }).tenantId, helpers));
-        if (!held) await definition.run(parsed.data, helpers);
-        log().debug({ ms: Date.now() - started }, "job done");
-      } catch (error) {
-        log().warn({ err: error, attempts: helpers.job.attempts, ms: Date.now() - started }, "job failed; will retry if attempts remain");
-        throw error;
-      }
-    });
+    // In the queue's order wherever its work meets other jobs' (job-order.server.ts).
+    await withLogContext({ jobId: helpers.job.id, task: definition.name }, () =>
+      inJobOrder(helpers.job, async () => {
+        const parsed = definition.schema.safeParse(rawPayload);
+        if (!parsed.success) {
+          const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"} ${i.message}`).join("; ");
+          log().error({ attempts: helpers.job.attempts }, `rejecting job: ${issues}`);
+          throw new InvalidPayloadError(definition.name, issues);
+        }
+        const started = Date.now();
+        try {
+          const held = definition.heldWhileTenantPaused && !(await tenantIsWorking((parsed.data as { tenantId: string }).tenantId, helpers));
+          if (!held) await definition.run(parsed.data, helpers);
+          log().debug({ ms: Date.now() - started }, "job done");
+        } catch (error) {
+          log().warn({ err: error, attempts: helpers.job.attempts, ms: Date.now() - started }, "job failed; will retry if attempts remain");
+          throw error;
+        }
+      }),
+    );
   };
 }

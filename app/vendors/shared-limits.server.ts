@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { type HostLease, type SharedHostGate } from "~/crawler/politeness.server";
-import { platformPool } from "~/db.server";
+import { platformStatements } from "~/db.server";
 import { Prisma } from "~/generated/prisma/client";
+import { type Statements } from "~/job-order.server";
 import { log } from "~/logger.server";
 import { singleton } from "~/singleton.server";
 import { inOrder, systemClock, type CallLimiter, type CallLimiterFactory, type CallSlot, type Clock } from "./rate-limit.server";
@@ -15,7 +16,7 @@ import { inOrder, systemClock, type CallLimiter, type CallLimiterFactory, type C
  * its predecessor left. Time is the database's (clock_timestamp()), the one
  * clock all machines share; a refused claim returns how long to wait.
  */
-export type LimitsDb = Pick<pg.Pool, "query">;
+export type LimitsDb = Statements;
 
 export type CallClaim = { granted: true; at: Date } | { granted: false; waitMs: number };
 export type LeaseClaim = { granted: true; token: string } | { granted: false; waitMs: number };
@@ -246,7 +247,7 @@ export type SharedLimits = ReturnType<typeof createSharedLimits>;
 
 /** This process's handle on the shared limits, through the platform client (the table is platform data). */
 export function sharedLimits(): SharedLimits {
-  return singleton("shared-limits", () => createSharedLimits(platformPool()));
+  return singleton("shared-limits", () => createSharedLimits(platformStatements()));
 }
 
 /** Vendor clients' limiter factory in processes that share their vendor keys with others. */

@@ -61,13 +61,14 @@ export function addressesDue(state: VerificationState): number {
 const VERIFY_WINDOW_MS = 62_000;
 const VERIFY_CALLS_PER_WINDOW = 5;
 /**
- * A pass starts this long before a call leaves the window: its state and
- * address reads take a busy database a second or more, after the job's own
- * wait for the queue. Its call then waits in the client for the slot and goes
- * as the slot opens; started on time, each window's calls went 1–5 s late,
- * and each window starts from the one before it.
+ * A pass takes the calls that leave the window within this long: they wait in
+ * the client for their slots and each goes as its slot opens. A pass ends
+ * only once its calls' verdicts are written, which a busy database takes
+ * seconds over, and its reads take a second or more: passes started as each
+ * call left had sent a window's calls 1–7 s late, and each window starts from
+ * the one before it.
  */
-const VERIFY_PASS_LEAD_MS = 3_000;
+const VERIFY_PASS_LEAD_MS = 10_000;
 
 /**
  * How many calls the run's window has room for now, from the ages of the

@@ -6,7 +6,7 @@ import { loadRunContext } from "./run-context.server";
 import { logStep } from "./run-log.server";
 import { scoreCompanies } from "./score-stage.server";
 import { runJobPriority, type RunJobStage } from "./start-run.server";
-import { BATCH, PASS_ADDRESSES, verifyPendingEmails } from "./verify-emails.server";
+import { BATCH, PASS_ADDRESSES, VERIFYING_COMPANY, verifyPendingEmails } from "./verify-emails.server";
 
 /**
  * The jobs that move a run's companies along. Each company row is claimed
@@ -177,7 +177,7 @@ export async function runVerifyEmailsJob(tenantId: string, runId: string) {
       tx.$queryRaw<Array<VerificationState & { lastCallAgesMs: number[] }>>`
       WITH waiting AS (
         SELECT e.email, rc.updated_at FROM lead_emails e JOIN run_companies rc ON rc.uen = e.uen AND rc.run_id = ${runId}::uuid
-        WHERE rc.status IN ('awaiting_verification', 'running') AND e.verification_status = 'pending'),
+        WHERE ${VERIFYING_COMPANY} AND e.verification_status = 'pending'),
       companies AS (
         SELECT count(*) FILTER (WHERE status IN ('pending', 'running'))::int AS enriching,
                count(*) FILTER (WHERE status NOT IN ('pending', 'running'))::int AS enriched

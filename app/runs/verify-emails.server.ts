@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { db } from "~/db.server";
+import { Prisma } from "~/generated/prisma/client";
 import { type EmailVerification } from "~/vendors/zerobounce.server";
 import { raiseRunAlert } from "./alerts.server";
 import { leadEngineClients } from "./clients.server";
@@ -20,6 +21,9 @@ import { addVendorUsage, logStep, VENDOR_UNIT_COST_USD } from "./run-log.server"
  */
 export const BATCH = 200;
 
+/** The run's companies whose pending addresses verification takes: those waiting on it, and those still enriching (their site addresses are queued early). */
+export const VERIFYING_COMPANY = Prisma.sql`rc.status IN ('awaiting_verification', 'running')`;
+
 /** lead_emails.sub_status of an address left `unknown` because the API failed, not the mailbox: the next run asks again. */
 export const VERIFICATION_API_ERROR = "api_error";
 
@@ -34,7 +38,7 @@ export async function verifyPendingEmails(tenantId: string, runId: string, maxAd
       WITH settled AS (
         UPDATE lead_emails e SET verification_status = v.status, sub_status = v.sub_status, verified_at = v.checked_at, updated_at = now()
         FROM run_companies rc, email_verifications v
-        WHERE rc.run_id = ${runId}::uuid AND rc.uen = e.uen AND rc.status IN ('awaiting_verification', 'running') AND e.verification_status = 'pending'
+        WHERE rc.run_id = ${runId}::uuid AND rc.uen = e.uen AND ${VERIFYING_COMPANY} AND e.verification_status = 'pending'
           AND v.email = e.email AND v.status <> 'unknown' AND v.checked_at > now() - make_interval(days => ${VERIFICATION_FRESH_DAYS}::int)
         RETURNING 1)
       INSERT INTO run_vendor_usage (run_id, vendor, cache_hits)
@@ -47,7 +51,7 @@ export async function verifyPendingEmails(tenantId: string, runId: string, maxAd
     return tx.$queryRaw<Array<{ uen: string; email: string }>>`
       WITH pending AS (
         SELECT e.uen, e.email, rc.updated_at FROM lead_emails e
-        JOIN run_companies rc ON rc.uen = e.uen AND rc.run_id = ${runId}::uuid AND rc.status IN ('awaiting_verification', 'running')
+        JOIN run_companies rc ON rc.uen = e.uen AND rc.run_id = ${runId}::uuid AND ${VERIFYING_COMPANY}
         WHERE e.verification_status = 'pending'),
       picked AS (SELECT email, min(updated_at) AS queued_at FROM pending GROUP BY email ORDER BY queued_at, email LIMIT ${maxAddresses})
       SELECT p.uen, p.email FROM pending p JOIN picked USING (email) ORDER BY picked.queued_at, p.email, p.uen`;

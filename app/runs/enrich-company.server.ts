@@ -1,5 +1,5 @@
 import { performance } from "node:perf_hooks";
-import { findEmails } from "~/enrichment/contact-details.server";
+import { extractWithRules } from "~/enrichment/profile-rules.server";
 import { roleQualifiedPeople, websitePeople } from "~/enrichment/website-people.server";
 import { leadEngineClients } from "./clients.server";
 import { findCompanyDomain } from "./company-domain.server";
@@ -51,9 +51,10 @@ export async function enrichCompany(
   const domain = await findCompanyDomain(e);
   const website = await readCompanyWebsite(e, domain, startLinkedinContacts);
   // The rules read a page's addresses in full (the LLM may only copy them), so they need not wait for the extraction.
-  const siteAddresses = addressesToQueue(e, { websiteEmails: findEmails(website.pages), contacts: [] }).addresses;
+  const rules = extractWithRules(website.pages);
+  const siteAddresses = addressesToQueue(e, { websiteEmails: rules.emails, contacts: [] }).addresses;
   if (siteAddresses.length > 0 && (await queueSiteAddresses(e, siteAddresses)).pending > 0) await siteAddressesQueued();
-  const profile = await extractProfile(e, website.pages);
+  const profile = await extractProfile(e, website.pages, rules);
   const discovered = await withLushaFallback(e, {
     titles,
     domain: domain.domain,

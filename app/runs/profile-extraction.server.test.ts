@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { page, site } from "../../tests/support/harbour-freight-site";
+import { extractWithRules } from "~/enrichment/profile-rules.server";
 import { type CompanyEnrichment, type StepNote } from "./enrichment-step.server";
 import { extractionTokenReserve, extractProfile } from "./profile-extraction.server";
 
@@ -39,5 +40,17 @@ describe("extractProfile", () => {
     expect(Object.values(profile.provenance).every((p) => p === "rules")).toBe(true);
     expect(profile).toMatchObject({ industry: "Logistics and transport", headcount_estimate: 60 });
     expect(notes[0]).toMatchObject({ tool: "rules", status: "ok", args: { rulesSufficed: true } });
+  });
+
+  it("takes what the rules read from the pages from its caller, who read them for the site's addresses, instead of reading them again", async () => {
+    const e = {
+      run: { tenantId: randomUUID(), runId: randomUUID() },
+      clients: { llm: null },
+      step: async <T>(_stage: string, _event: string, work: (note: StepNote) => Promise<T>) => work(() => {}),
+    } as unknown as CompanyEnrichment;
+    const read = extractWithRules(site);
+    const profile = await extractProfile(e, site, { ...read, about_text: "As the caller read it." });
+    expect(profile.about_text).toBe("As the caller read it.");
+    expect(profile.emails).toEqual(read.emails);
   });
 });

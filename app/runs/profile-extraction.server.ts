@@ -1,5 +1,6 @@
 import { db } from "~/db.server";
 import { extractCompanyProfile, rulesReadEverything, type CompanyProfile } from "~/enrichment/extract.server";
+import { extractWithRules, type ProfileValues } from "~/enrichment/profile-rules.server";
 import { type SourcePage } from "~/enrichment/source-pages.server";
 import { withTokenBudget } from "~/scoring/token-budget.server";
 import { raiseVendorFailureAlert } from "./alerts.server";
@@ -13,10 +14,14 @@ const EXTRACTION_MAX_TOKENS = 800;
 /** `rulesSufficed`: the rules read every field, so the LLM was not asked (see rulesReadEverything). */
 export type ExtractedProfile = CompanyProfile & { overBudget: boolean; rulesSufficed?: boolean };
 
-/** The extract stage: the company's profile from its pages, by the rules when they read every field, else by the LLM within the token budget, else by the rules. */
-export function extractProfile(e: CompanyEnrichment, pages: SourcePage[]): Promise<ExtractedProfile> {
+/**
+ * The extract stage: the company's profile from its pages, by the rules when
+ * they read every field, else by the LLM within the token budget, else by the
+ * rules. `rules`: what the rules read from these pages, when the caller has it already.
+ */
+export function extractProfile(e: CompanyEnrichment, pages: SourcePage[], rules: ProfileValues = extractWithRules(pages)): Promise<ExtractedProfile> {
   return e.step("extract", "extract", async (note) => {
-    const result = await extractWithinBudget(e, pages);
+    const result = await extractWithinBudget(e, pages, rules);
     note({
       tool: result.usage ? "llm" : "rules",
       status: result.llmError ? "error" : "ok",
@@ -52,9 +57,9 @@ export function extractionTokenReserve(pages: readonly SourcePage[]): number {
  * AI extraction under the tenant's hard daily token budget; past the budget
  * (or without an LLM) the deterministic extractor does the job.
  */
-async function extractWithinBudget({ run, clients }: CompanyEnrichment, pages: SourcePage[]): Promise<ExtractedProfile> {
-  if (!clients.llm || pages.length === 0) return { ...(await extractCompanyProfile(pages)), overBudget: false };
-  const byRules = await extractCompanyProfile(pages);
+async function extractWithinBudget({ run, clients }: CompanyEnrichment, pages: SourcePage[], rules: ProfileValues): Promise<ExtractedProfile> {
+  const byRules = await extractCompanyProfile(pages, { rules });
+  if (!clients.llm || pages.length === 0) return { ...byRules, overBudget: false };
   if (rulesReadEverything(byRules, pages)) return { ...byRules, overBudget: false, rulesSufficed: true };
   const noUsage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
   const budgeted = await withTokenBudget(db, run.tenantId, extractionTokenReserve(pages), async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { page, site } from "../../tests/support/harbour-freight-site";
 import { extractWithRules } from "~/enrichment/profile-rules.server";
+import { page, site } from "../../tests/support/harbour-freight-site";
 import { type CompanyEnrichment, type StepNote } from "./enrichment-step.server";
 import { extractionTokenReserve, extractProfile } from "./profile-extraction.server";
 

@@ -33,11 +33,11 @@ export function currentJobRank(): JobRank {
 }
 
 /** The current job's priority alone: jobs of one priority are equals (served in the order they ask). */
-export function currentJobPriority(): JobRank {
+function currentJobPriority(): JobRank {
   return [currentJobRank()[0], 0];
 }
 
-export function earlierInQueue(a: JobRank, b: JobRank): boolean {
+function earlierInQueue(a: JobRank, b: JobRank): boolean {
   return a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
 }
 

@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { type TenantViewer } from "~/auth/guards.server";
 import { isTenantAdmin } from "~/auth/roles";
-import { seesPersonalData } from "~/privacy/mask";
 import { ENTITY_TYPES, entityKindOf, listEntities, type EntityType } from "./entities.server";
 import { maskPersonalEntity } from "./entity-privacy";
 import { decodeFeedCursor, encodeFeedCursor } from "./feed-cursor";
+import { seesLakeRows } from "./hierarchy";
 import { withLakeAccess } from "./hierarchy.server";
 import { syncHistory, syncStatus } from "./sync-status.server";
 
@@ -32,13 +32,14 @@ export async function dataPage(viewer: TenantViewer, url: URL) {
   });
   const kind = entityKindOf(query.type)!;
   const runsCursor = query.runs ? decodeFeedCursor(query.runs) : null;
-  // The entity browser follows the sales hierarchy: a rep browses their own deals and activities.
-  const { sources, history, entities } = await withLakeAccess(viewer, async (tx) => ({
+  // The entity browser follows the sales hierarchy: a rep browses their own deals and activities, an aggregates-only caller everything masked.
+  const { sources, history, entities, full } = await withLakeAccess(viewer, async (tx, access) => ({
     sources: await syncStatus(tx),
     history: await syncHistory(tx, { cursor: runsCursor, limit: RUNS_PER_PAGE }),
     entities: await listEntities(tx, kind, { cursor: query.after, limit: ENTITIES_PER_PAGE, q: query.q || null }),
+    full: seesLakeRows(access),
   }));
-  const masked = seesPersonalData(roles) ? entities.items : entities.items.map((item) => maskPersonalEntity(kind, item));
+  const masked = full ? entities.items : entities.items.map((item) => maskPersonalEntity(kind, item));
   return {
     sources,
     runs: history.runs,

@@ -22,7 +22,7 @@ let otherTenantId: string;
 const cookies: Record<"admin" | "manager" | "rep" | "viewer" | "unmapped", string> = { admin: "", manager: "", rep: "", viewer: "", unmapped: "" };
 
 async function loadApp() {
-  const [db, hierarchy, opportunities, list, detail, overview, entities, serving, reads, dataPage, guards] = await Promise.all([
+  const [db, hierarchy, opportunities, list, detail, overview, entities, serving, reads, dataPage, guards, entityPage] = await Promise.all([
     import("~/db.server"),
     import("~/lake/hierarchy.server"),
     import("~/lake/opportunities.server"),
@@ -34,8 +34,9 @@ async function loadApp() {
     import("~/lake/serving-reads.server"),
     import("~/lake/data-page.server"),
     import("~/auth/guards.server"),
+    import("~/routes/app+/data_.$type.$id"),
   ]);
-  return { ...db, ...hierarchy, ...opportunities, list, detail, overview, entities, ...serving, ...reads, ...dataPage, ...guards };
+  return { ...db, ...hierarchy, ...opportunities, list, detail, overview, entities, ...serving, ...reads, ...dataPage, ...guards, entityPage };
 }
 
 const rep = (name: string) => world.reps.find((r) => r.name.startsWith(name))!;
@@ -339,6 +340,56 @@ describe("GET /api/data-lake/entities/:type", () => {
         .map((r) => r.name.replace(/(\S)\S*/g, "$1."))
         .sort(),
     );
+  });
+});
+
+describe("the lake's entities as aggregates-only callers see them", () => {
+  const initials = (name: string) => name.replace(/(\S)\S*/g, "$1.");
+  const liveActivities = () => world.activities.filter((a) => !a.deleted);
+
+  it.each(["viewer", "unmapped"] as const)("masks deal names and leaves out activity summaries for the %s, as the CRM views do", async (role) => {
+    const deals = (await get("/api/data-lake/entities/opportunities?limit=200", { cookie: cookies[role] })).body.items!;
+    expect(deals.map((d) => [d.label, (d.attributes as { name: string }).name])).toEqual(
+      [...world.deals.filter(live)].sort((a, b) => a.id.localeCompare(b.id)).map((d) => [initials(d.name), initials(d.name)]),
+    );
+    const activities = (await get("/api/data-lake/entities/activities?limit=200", { cookie: cookies[role] })).body.items!;
+    const byId = new Map(liveActivities().map((a) => [a.id, a]));
+    expect(activities).toHaveLength(byId.size);
+    for (const item of activities) {
+      expect(item.label).toBe(byId.get(item.id as string)!.type);
+      expect((item.attributes as { summary: string | null }).summary).toBeNull();
+    }
+  });
+
+  it("masks people on the Data page for an ops member no lake user matches, as for a viewer", async () => {
+    const labels = async (role: Role) => {
+      const viewer = await app.requireTenantUser(appRequest("/app/data", { cookie: cookies[role] }));
+      return (await app.dataPage(viewer, new URL("http://app.test/app/data?type=users"))).entities.map((e) => e.label).sort();
+    };
+    const names = world.reps.filter((r) => !r.deleted).map((r) => r.name);
+    expect(await labels("rep")).toEqual([...names].sort());
+    expect(await labels("unmapped")).toEqual(names.map(initials).sort());
+  });
+
+  it("shows an entity's raw payloads only to callers who see the lake's rows", async () => {
+    const aisha = rep("Aisha");
+    const open = async (role: Role) => {
+      const response = await invoke(app.entityPage.loader, appRequest(`/app/data/users/${aisha.id}`, { cookie: cookies[role] }), {
+        type: "users",
+        id: aisha.id,
+      });
+      return (await response.json()) as { seesPayloads: boolean; entity: { label: string; history: Array<{ payload: unknown }> } };
+    };
+    const mapped = await open("rep");
+    expect([mapped.seesPayloads, mapped.entity.label, mapped.entity.history.map((v) => v.payload)]).toEqual([
+      true,
+      aisha.name,
+      [{ id: 7, name: aisha.name, login: "aisha.t@odoo.test", oauth_uid: "hier-manager-sub" }],
+    ]);
+    for (const role of ["viewer", "unmapped"] as const) {
+      const masked = await open(role);
+      expect([masked.seesPayloads, masked.entity.label, masked.entity.history.map((v) => v.payload)], role).toEqual([false, initials(aisha.name), [null]]);
+    }
   });
 });
 

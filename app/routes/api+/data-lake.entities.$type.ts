@@ -22,7 +22,8 @@ const EntitiesQuery = z
  * with its source references; `next_cursor` is null on the last page.
  * Opportunities and activities are those the caller's place in the sales
  * hierarchy lets them see. Viewers, and members no lake user matches, see
- * people's names, addresses and numbers masked.
+ * people's names, addresses and numbers and deals' names masked, and no
+ * activity's summary.
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireTenantUser(request);

@@ -11,15 +11,16 @@ import { invariantFound } from "~/http.server";
 import { SOURCE_LABEL } from "~/lake/data-page";
 import { entityDetail, entityKindOf } from "~/lake/entities.server";
 import { maskPersonalEntity } from "~/lake/entity-privacy";
+import { seesLakeRows } from "~/lake/hierarchy";
 import { withLakeAccess } from "~/lake/hierarchy.server";
-import { seesPersonalData } from "~/privacy/mask";
 import { formatWhen } from "~/utils/date-format";
 
 /**
  * One canonical entity: its columns, the source records it was built from,
  * and the raw versions behind them, newest first. Raw payloads carry people's
- * names and addresses as the source sent them, so viewers see the versions
- * without their payloads.
+ * names and addresses as the source sent them, so a caller who sees only the
+ * lake's aggregates (a viewer, a member no lake user matches) sees the entity
+ * masked and the versions without their payloads.
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireTenantUser(request);
@@ -28,9 +29,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const id = z.uuid().safeParse(params.id);
   invariantFound(kind, "No such entity type");
   invariantFound(id.data, "No such entity");
-  const entity = await withLakeAccess(viewer, (tx) => entityDetail(tx, kind, id.data));
+  const { entity, personal } = await withLakeAccess(viewer, async (tx, access) => ({
+    entity: await entityDetail(tx, kind, id.data),
+    personal: seesLakeRows(access),
+  }));
   invariantFound(entity, "No such entity");
-  const personal = seesPersonalData(viewer.roles);
   const shown = personal ? entity : maskPersonalEntity(kind, entity);
   return {
     type,

@@ -28,7 +28,8 @@ describe("takeRateLimit", () => {
   });
 
   it("prunes windows that ended", async () => {
-    const { db } = await import("~/db.server");
+    // The counters are the platform's: the application role has no rights on them.
+    const { platformDb: db } = await import("~/db.server");
     await db.$executeRaw`INSERT INTO rate_limit_counters (bucket, window_start, hits) VALUES ('old', now() - interval '2 hours', 5)`;
     await takeRateLimit({ bucket: "fresh", limit: 1 });
     expect(await pruneRateLimitCounters(10)).toBeGreaterThanOrEqual(1);

@@ -1,6 +1,7 @@
 import { type RequestHandler } from "express";
-import { db } from "~/db.server";
+import { platformDb, platformSql } from "~/db.server";
 import { env } from "~/env.server";
+import { Prisma } from "~/generated/prisma/client";
 import { apiError, isApiRequest } from "~/http.server";
 import { log } from "~/logger.server";
 import { PER_ADDRESS_FACTOR } from "./config.server";
@@ -10,7 +11,9 @@ import { PER_ADDRESS_FACTOR } from "./config.server";
  * rows in Postgres (rate_limit_counters, one per key and fixed one-minute
  * window), counted up by a single upsert, so two instances never lose a
  * count. Addresses are limited in express before any work; users in the
- * routes, once the credential says who they are.
+ * routes, once the credential says who they are. The counters name users and
+ * addresses of every workspace, so only the platform client reads and writes
+ * them (the application role has no rights on them).
  */
 export type RateLimitScope = "sign_in" | "chat" | "api" | "export";
 
@@ -22,18 +25,18 @@ const WINDOW_SECONDS = 60;
 
 /** Counts one request against the bucket's current window and says whether it is within the limit. */
 export async function takeRateLimit({ bucket, limit, windowSeconds = WINDOW_SECONDS }: RateLimit): Promise<RateLimitVerdict> {
-  const [row] = await db.$queryRaw<Array<{ hits: number; retry_after: number }>>`
+  const [row] = await platformSql<{ hits: number; retry_after: number }>(Prisma.sql`
     INSERT INTO rate_limit_counters AS c (bucket, window_start, hits)
     VALUES (${bucket}, to_timestamp(floor(extract(epoch FROM clock_timestamp()) / ${windowSeconds}::int) * ${windowSeconds}::int), 1)
     ON CONFLICT (bucket, window_start) DO UPDATE SET hits = c.hits + 1
-    RETURNING c.hits, ceil(extract(epoch FROM c.window_start + make_interval(secs => ${windowSeconds}::int) - clock_timestamp()))::int AS retry_after`;
+    RETURNING c.hits, ceil(extract(epoch FROM c.window_start + make_interval(secs => ${windowSeconds}::int) - clock_timestamp()))::int AS retry_after`);
   if (row!.hits <= limit) return { allowed: true };
   return { allowed: false, retryAfterSeconds: Math.max(1, row!.retry_after) };
 }
 
 /** Windows that ended are only rows; the hourly prune removes them. */
 export async function pruneRateLimitCounters(olderThanMinutes: number): Promise<number> {
-  return db.$executeRaw`DELETE FROM rate_limit_counters WHERE window_start < now() - make_interval(mins => ${olderThanMinutes}::int)`;
+  return platformDb.$executeRaw`DELETE FROM rate_limit_counters WHERE window_start < now() - make_interval(mins => ${olderThanMinutes}::int)`;
 }
 
 /** What one user may do per minute in a scope; an address may do PER_ADDRESS_FACTOR times as much. */

@@ -6,8 +6,9 @@ export const HEARTBEAT_INTERVAL_MS = 10_000;
 /** /readyz reports the worker down when no heartbeat is newer than this. */
 export const HEARTBEAT_FRESH_MS = 60_000;
 
+/** Heartbeats decide whose jobs are released, so only the platform client writes them; tenant code may read them. */
 export async function beat(workerId: string, startedAt: Date, graphileWorkerIds: string[]): Promise<void> {
-  await db.$executeRaw`
+  await platformDb.$executeRaw`
     INSERT INTO worker_heartbeats (worker_id, hostname, pid, started_at, seen_at, graphile_worker_ids)
     VALUES (${workerId}, ${hostname()}, ${process.pid}, ${startedAt}, now(), ${graphileWorkerIds}::text[])
     ON CONFLICT (worker_id) DO UPDATE SET seen_at = now(), graphile_worker_ids = EXCLUDED.graphile_worker_ids`;
@@ -30,7 +31,7 @@ export function mayReleaseDeadWorkers(healthySince: number | null, now: number, 
  * Returns how many dead processes were cleared.
  */
 export async function releaseDeadWorkers(staleAfterMs = HEARTBEAT_FRESH_MS): Promise<number> {
-  const dead = await db.$queryRaw<Array<{ worker_id: string; graphile_worker_ids: string[] }>>`
+  const dead = await platformDb.$queryRaw<Array<{ worker_id: string; graphile_worker_ids: string[] }>>`
     DELETE FROM worker_heartbeats WHERE seen_at < now() - make_interval(secs => ${staleAfterMs / 1000}::float8)
     RETURNING worker_id, graphile_worker_ids`;
   const ids = dead.flatMap((d) => d.graphile_worker_ids);
@@ -61,7 +62,7 @@ export async function releaseOrphanedJobs(graphileWorkerIds: string[], runningJo
 }
 
 export async function forget(workerId: string): Promise<void> {
-  await db.$executeRaw`DELETE FROM worker_heartbeats WHERE worker_id = ${workerId}`;
+  await platformDb.$executeRaw`DELETE FROM worker_heartbeats WHERE worker_id = ${workerId}`;
 }
 
 export async function latestHeartbeat(): Promise<Date | null> {
@@ -70,5 +71,5 @@ export async function latestHeartbeat(): Promise<Date | null> {
 }
 
 export async function pruneWorkerHeartbeats(olderThanHours: number): Promise<number> {
-  return db.$executeRaw`DELETE FROM worker_heartbeats WHERE seen_at < now() - make_interval(hours => ${olderThanHours}::int)`;
+  return platformDb.$executeRaw`DELETE FROM worker_heartbeats WHERE seen_at < now() - make_interval(hours => ${olderThanHours}::int)`;
 }

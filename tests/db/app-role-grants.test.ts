@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
  * tenant row or Odoo connection (the push sends the Odoo credentials to
  * base_url), has no rights on graphile-worker's tables, and adds jobs only
  * through app_enqueue_job(), for its own tenant and the tasks tenant code
- * enqueues. The app's enqueue() keeps working through it.
+ * enqueues. The app's enqueue() keeps working through it. Sign-in state,
+ * identities, request counters and heartbeats are the platform's to write.
  */
 const owner = new pg.Client({ connectionString: process.env.DATABASE_URL });
 const app = new pg.Client({ connectionString: process.env.APP_DATABASE_URL });
@@ -57,6 +58,24 @@ async function jobsKeyed(key: string) {
 }
 
 describe("the application role", () => {
+  it("cannot write sign-in state, identities, request counters or heartbeats, and keeps the reads tenant code makes", async () => {
+    // The guards trust a session's roles: a session the app role could write could make itself platform staff.
+    expect(await asTenant(tenantA, "UPDATE sessions SET roles = roles || '{platform_owner}'")).toMatch(/permission denied for table sessions/);
+    expect(await asTenant(tenantA, "SELECT 1 FROM sessions")).toMatch(/permission denied for table sessions/);
+    // Deleting a user would cascade into their memberships and sessions in other workspaces.
+    expect(await asTenant(tenantA, "DELETE FROM users")).toMatch(/permission denied for table users/);
+    expect(await asTenant(tenantA, "INSERT INTO tenant_users (tenant_id, user_id) VALUES ($1, $2)", [tenantA, randomUUID()])).toMatch(
+      /permission denied for table tenant_users/,
+    );
+    expect(await asTenant(tenantA, "UPDATE tenant_users SET roles = '{admin}'")).toMatch(/permission denied for table tenant_users/);
+    // The counters name every workspace's users and addresses.
+    expect(await asTenant(null, "SELECT bucket FROM rate_limit_counters")).toMatch(/permission denied for table rate_limit_counters/);
+    expect(await asTenant(null, "DELETE FROM worker_heartbeats")).toMatch(/permission denied for table worker_heartbeats/);
+    for (const read of ["SELECT count(*) FROM users", "SELECT count(*) FROM tenant_users", "SELECT max(seen_at) FROM worker_heartbeats"]) {
+      expect(await asTenant(tenantA, read), read).toBeNull();
+    }
+  });
+
   it("cannot change its own tenant row or point its Odoo connection elsewhere", async () => {
     expect(await asTenant(tenantA, "UPDATE tenants SET plan = 'enterprise', status = 'active' WHERE id = $1", [tenantA])).toMatch(/permission denied/);
     expect(await asTenant(tenantA, "UPDATE odoo_connections SET base_url = 'https://attacker.example' WHERE tenant_id = $1", [tenantA])).toMatch(

@@ -63,18 +63,19 @@ app.use(securityHeaders({ production: config.NODE_ENV === "production", formTarg
 // Body size, per-address rate limits and the SQL statement limit (see http/request-limits.server.ts).
 installRequestLimits(app, config);
 
-// Cookie-authenticated writes must come from our own pages (see auth/csrf.server.ts).
+// Cookie-authenticated writes and export downloads must come from our own pages (see auth/csrf.server.ts).
 const appOrigin = new URL(config.APP_URL).origin;
 app.use((req, res, next) => {
   const verdict = checkCrossSite({
     method: req.method,
+    path: req.path,
     appOrigin,
     hasSessionCookie: readSessionId(new Request("http://local/", { headers: { cookie: req.get("cookie") ?? "" } })) !== null,
     origin: req.get("origin"),
     secFetchSite: req.get("sec-fetch-site"),
   });
   if (verdict.allowed) return next();
-  log().warn({ method: req.method, path: req.path, reason: verdict.reason }, "cross-site write refused");
+  log().warn({ method: req.method, path: req.path, reason: verdict.reason }, "cross-site request refused");
   res.status(403).json({ error: "cross_site_request", message: `Refused: ${verdict.reason}` });
 });
 

@@ -58,6 +58,15 @@ test.describe("sign-in and first-login provisioning", () => {
       await page.goto("/app");
       await expect(page.getByTestId("header-email")).toHaveText("ops@acme.test");
     });
+
+    test("an export download another site starts is refused: each download counts against the plan", async ({ page }) => {
+      const forged = await page.request.get("/api/export/shortlist.csv", { headers: { "Sec-Fetch-Site": "cross-site" } });
+      expect(forged.status()).toBe(403);
+      expect(await forged.json()).toMatchObject({
+        error: "cross_site_request",
+        message: "Refused: export download from another site (Sec-Fetch-Site: cross-site)",
+      });
+    });
   });
 
   test("after signing out, the back button does not reveal the workspace", async ({ page }) => {

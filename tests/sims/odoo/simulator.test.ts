@@ -136,6 +136,11 @@ describe("object service", () => {
     expect(await search([["ref", "=like", "D-%"]])).toEqual(ids.slice(0, 2));
     expect(await search([["name", "ilike", "dom"]], { context: { active_test: false } })).toEqual(ids);
     expect(await search([["ref", "=like", "D\\_3"]], { context: { active_test: false } })).toEqual([ids[2]]);
+    // Odoo 17 (odoo/osv/expression.py, __leaf_to_sql) passes an `=ilike` value to ILIKE as it is, with no ESCAPE clause:
+    // `_` and `%` are wildcards, case is ignored, and `\` (Postgres's default escape) makes either literal.
+    expect(await search([["ref", "=ilike", "d_%"]], { context: { active_test: false } })).toEqual(ids);
+    expect(await search([["ref", "=ilike", "d\\_%"]], { context: { active_test: false } })).toEqual([ids[2]]);
+    expect(await search([["name", "=ilike", "DOM _AMMA"]], { context: { active_test: false } })).toEqual([ids[2]]);
     expect(await search(["|", ["city", "=", "Johor"], ["ref", "=", "D-1"]])).toEqual(ids.slice(0, 2));
     expect(await search(["!", ["city", "=", "Johor"], ["ref", "in", ["D-1", "D-2"]]])).toEqual([ids[0]]);
     expect(

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { platformDb } from "~/db.server";
+import { literalPattern } from "~/utils/like-pattern";
 import { type OdooDomain, type OdooSession } from "./client.server";
 import { odooClient, openOdooSecret } from "./connection.server";
 
@@ -36,11 +37,18 @@ export type SubjectPartner = z.infer<typeof subjectPartnerSchema>;
 
 const ALL_RECORDS = { active_test: false };
 
-/** A person's partners by address (case-insensitive) or exact name, or by id; companies are never a person. */
+/**
+ * A person's partners by exact address or name (case-insensitive), or by id;
+ * companies are never a person. Odoo's only case-insensitive comparison,
+ * `=ilike`, hands the value to Postgres's ILIKE as a pattern
+ * (odoo/osv/expression.py in 17.0: no wildcards added, no ESCAPE clause), so
+ * `%`, `_` and `\` are escaped: `john_tan@…` must not match `john.tan@…`
+ * in an erasure that cannot be undone.
+ */
 export async function findSubjectPartners(odoo: WorkspaceOdoo, who: { emails: string[]; names: string[]; ids?: number[] }): Promise<SubjectPartner[]> {
   const leaves: OdooDomain = [
-    ...who.emails.map((email): OdooDomain[number] => ["email", "=ilike", email]),
-    ...who.names.map((name): OdooDomain[number] => ["name", "=ilike", name]),
+    ...who.emails.map((email): OdooDomain[number] => ["email", "=ilike", literalPattern(email)]),
+    ...who.names.map((name): OdooDomain[number] => ["name", "=ilike", literalPattern(name)]),
     ...(who.ids?.length ? [["id", "in", who.ids] as OdooDomain[number]] : []),
   ];
   if (leaves.length === 0) return [];

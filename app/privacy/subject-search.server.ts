@@ -15,7 +15,11 @@ import { snippetAround, type SubjectQuery } from "./subject-query";
  * shortlist exports of runs that scored their company, the data lake's
  * records, and their partners in the workspace's Odoo. The search starts
  * from what the admin typed and widens once: a contact found by address or
- * LinkedIn URL brings its name and other addresses along.
+ * LinkedIn URL brings its name and other addresses along. Names and
+ * addresses match exactly, ignoring case, with `lower(…) = lower(…)`:
+ * Prisma's `mode: "insensitive"` equality is an unescaped ILIKE
+ * (prisma/prisma#20318), where a `%` or `_` in what the admin typed would be
+ * a wildcard, and an erasure takes whatever the search found.
  */
 export type SubjectIdentifiers = {
   emails: string[];
@@ -113,7 +117,8 @@ async function searchTables(tx: TenantTx, query: SubjectQuery): Promise<Omit<Sub
     const candidates = await tx.leadContact.findMany({ where: { linkedinUrl: { contains: slug, mode: "insensitive" } }, select: contactSelect });
     contacts = candidates.filter((c) => normalizeLinkedinUrl(c.linkedinUrl) === query.value);
   } else {
-    contacts = await tx.leadContact.findMany({ where: { fullName: { equals: query.value, mode: "insensitive" } }, select: contactSelect });
+    const named = await tx.$queryRaw<Array<{ id: string }>>`SELECT id::text FROM lead_contacts WHERE lower(full_name) = lower(${query.value})`;
+    contacts = await tx.leadContact.findMany({ where: { id: { in: named.map((c) => c.id) } }, select: contactSelect });
   }
   const contactIds = contacts.map((c) => c.id);
   const emails = await tx.leadEmail.findMany({
@@ -122,13 +127,12 @@ async function searchTables(tx: TenantTx, query: SubjectQuery): Promise<Omit<Sub
     orderBy: [{ email: "asc" }, { uen: "asc" }],
   });
   const names = unique([...contacts.map((c) => c.fullName), ...(query.kind === "name" ? [query.value] : [])]);
+  const lakeMatches = await tx.$queryRaw<Array<{ id: string }>>`
+    SELECT id::text FROM lake_contacts
+    WHERE lower(email) IN (SELECT lower(v) FROM unnest(${unique([...seedEmails, ...emails.map((e) => e.email)])}::text[]) v)
+       OR lower(name) IN (SELECT lower(v) FROM unnest(${names}::text[]) v)`;
   const lakeContacts = await tx.lakeContact.findMany({
-    where: {
-      OR: [
-        { email: { in: unique([...seedEmails, ...emails.map((e) => e.email)]), mode: "insensitive" } },
-        ...names.map((name) => ({ name: { equals: name, mode: "insensitive" as const } })),
-      ],
-    },
+    where: { id: { in: lakeMatches.map((c) => c.id) } },
     select: { id: true, name: true, email: true, phone: true, jobTitle: true, companyName: true, active: true },
   });
   const allEmails = unique([...seedEmails, ...emails.map((e) => e.email), ...lakeContacts.flatMap((c) => (c.email ? [c.email.toLowerCase()] : []))]);

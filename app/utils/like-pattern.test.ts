@@ -1,5 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { containsPattern } from "./like-pattern";
+import { containsPattern, literalPattern } from "./like-pattern";
+
+describe("literalPattern", () => {
+  it("leaves plain text as it is", () => {
+    expect(literalPattern("jane.tan@codigo.sg")).toBe("jane.tan@codigo.sg");
+  });
+
+  it("escapes the pattern characters and the escape character itself", () => {
+    expect(literalPattern("john_tan@acme.com")).toBe("john\\_tan@acme.com");
+    expect(literalPattern("%@acme.com")).toBe("\\%@acme.com");
+    expect(literalPattern("a\\b")).toBe("a\\\\b");
+  });
+});
 
 describe("containsPattern", () => {
   it("matches the text anywhere", () => {

@@ -419,3 +419,107 @@ describe("the operator's page", () => {
     expect(unknown.status).toBe(404);
   });
 });
+
+describe("an address or name with LIKE's wildcards in it", () => {
+  /**
+   * john_tan@acme.com and john.tan@acme.com are two people: `_` is any
+   * character to ILIKE (Postgres's, and Odoo's `=ilike`), and `%` any run of
+   * them, so each must be compared as the literal text it is.
+   */
+  const UNDERSCORE = { email: "john_tan@acme.com", name: "John Tan", phone: "+65 8000 0001" };
+  const DOT = { email: "john.tan@acme.com", name: "Jon Tan", phone: "+65 8000 0002" };
+  const ACME_UEN = "201900001A";
+
+  beforeAll(async () => {
+    const hash = new Uint8Array([4, 5, 6]);
+    await app.withLakeScope(acme.id, app.WHOLE_TENANT, async (tx) => {
+      for (const person of [UNDERSCORE, DOT]) {
+        const contact = await tx.leadContact.create({
+          data: {
+            tenantId: acme.id,
+            uen: ACME_UEN,
+            fullName: person.name,
+            linkedinUrl: `https://www.linkedin.com/in/${person.phone.slice(-4)}`,
+            source: "apify",
+          },
+        });
+        await tx.leadEmail.create({
+          data: { tenantId: acme.id, uen: ACME_UEN, email: person.email, contactId: contact.id, source: "lusha", verificationStatus: "verified" },
+        });
+        await tx.lakeContact.create({ data: { tenantId: acme.id, name: person.name, email: person.email, phone: person.phone, contentHash: hash } });
+      }
+    });
+    const connection = await app.platformDb.odooConnection.findUniqueOrThrow({ where: { tenantId: acme.id } });
+    const { openWorkspaceOdoo } = await import("~/odoo/data-subject.server");
+    const odoo = (await openWorkspaceOdoo(acme.id))!;
+    const company = await odoo.session.create("res.partner", { name: "Acme Pte Ltd", is_company: true, company_id: connection.companyId });
+    for (const person of [UNDERSCORE, DOT]) {
+      await odoo.session.create("res.partner", { ...person, parent_id: company, company_id: connection.companyId });
+    }
+  });
+
+  const acmePartners = () =>
+    odooRecords("res.partner")
+      .filter((p) => p.phone === UNDERSCORE.phone || p.phone === DOT.phone || p.name === "Erased contact")
+      .map((p) => [p.name, p.email, p.phone, p.active])
+      .sort();
+
+  it("finds nothing for a pattern that no one's address or name is", async () => {
+    const nothing = {
+      contacts: 0,
+      emails: 0,
+      verifications: 0,
+      crawlSnippets: 0,
+      chatMessages: 0,
+      exports: 0,
+      lakeContacts: 0,
+      lakeActivities: 0,
+      lakeRawRecords: 0,
+      odooPartners: 0,
+    };
+    for (const q of ["%@acme.com", "jo%@acme.com", "% %", "J_hn Tan"]) {
+      const data = await found(q);
+      expect(data.error, q).toBeNull();
+      expect(data.counts, q).toEqual(nothing);
+    }
+  });
+
+  it("erases only the person with that exact address, in Odoo and in the workspace's tables", async () => {
+    const actor = { sub: "privacy-admin-sub", email: admin.email };
+    const { id } = await app.erasure.requestErasure(acme.id, actor, { kind: "email", value: UNDERSCORE.email });
+    await app.erasure.eraseDataSubject(acme.id, id);
+    expect((await app.erasure.erasureRequest(acme.id, id))!.erased).toMatchObject({
+      contacts: 1,
+      emails: 1,
+      lakeContacts: 1,
+      odooPartners: 1,
+      odooBlacklisted: 1,
+    });
+    expect(acmePartners()).toEqual([
+      ["Erased contact", false, false, false],
+      ["Erased contact", false, false, false],
+      [DOT.name, DOT.email, DOT.phone, true],
+    ]);
+    expect(blacklist()).toEqual([
+      [JANE.email, true],
+      [UNDERSCORE.email, true],
+      ["optout@codigo.sg", false],
+    ]);
+    const left = await app.db.$withTenant(acme.id, async (tx) => ({
+      contacts: await tx.leadContact.findMany({ where: { uen: ACME_UEN }, select: { fullName: true } }),
+      emails: await tx.leadEmail.findMany({ where: { uen: ACME_UEN }, select: { email: true, verificationStatus: true } }),
+      lake: (await tx.lakeContact.findMany({ select: { name: true, email: true, phone: true } })).map((c) => [c.name, c.email, c.phone]).sort(),
+      suppressed: (await tx.suppressionEntry.findMany({ where: { kind: "email" }, orderBy: { value: "asc" }, select: { value: true } })).map((s) => s.value),
+    }));
+    expect(left).toEqual({
+      contacts: [{ fullName: DOT.name }],
+      emails: [{ email: DOT.email, verificationStatus: "verified" }],
+      lake: [
+        [DOT.name, DOT.email, DOT.phone],
+        ["[erased]", null, null],
+        ["[erased]", null, null],
+      ],
+      suppressed: [JANE.email, UNDERSCORE.email],
+    });
+  });
+});

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { hostOverridesJson } from "~/crawler/config.server";
 import { type TokenVerifierConfig } from "./tokens.server";
 
 /**
@@ -22,6 +23,12 @@ export const authEnv = z.object({
    */
   ENTRA_CLIENT_ID: z.preprocess(blankAsUnset, z.string().min(1).optional()),
   ENTRA_CLIENT_SECRET: z.preprocess(blankAsUnset, z.string().min(1).optional()),
+  /**
+   * Development and tests only (refused in production, as the crawler's): JSON
+   * map of a tenant provider's host → "127.0.0.1:port", the one way a tenant's
+   * own identity provider is reached on loopback (a simulator).
+   */
+  SSO_HOST_OVERRIDES: hostOverridesJson,
   DEV_IDP_PORT: z.coerce.number().int().min(1).max(65535).default(4800),
   /**
    * HMAC key binding each sign-in's nonce to its state: a key of its own, so

@@ -107,7 +107,7 @@ export type TokenVerifierConfig = {
   algorithms?: AsymmetricAlgorithm[];
   /** Allowed clock skew for exp/nbf, 0–60 s. Default 30. */
   clockToleranceSec?: number;
-  /** Used for the discovery document and the JWKS (tests count calls; proxies). Default global fetch. */
+  /** Used for the discovery document and the JWKS (tests count calls; a tenant's provider: the SSRF-safe fetcher). Default global fetch. */
   discoveryFetch?: Fetch;
   /** Minimum time between JWKS refetches triggered by an unknown `kid`. Default 30 s. */
   jwksCooldownMs?: number;

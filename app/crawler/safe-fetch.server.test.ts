@@ -95,6 +95,8 @@ beforeAll(async () => {
       setTimeout(() => res.writeHead(200, { "content-type": "text/html" }).end("late"), 2_000);
     } else if (req.url === "/latin1") {
       res.writeHead(200, { "content-type": "text/html; charset=iso-8859-1" }).end(Buffer.from("caf\xe9", "latin1"));
+    } else if (req.url === "/oauth-error") {
+      res.writeHead(400, { "content-type": "application/json" }).end('{"error":"invalid_grant"}');
     } else if (req.url === "/robots.txt") {
       res.writeHead(200, { "content-type": "text/plain" }).end("User-agent: *\nDisallow:\n");
     } else {
@@ -317,5 +319,12 @@ describe("fetching", () => {
     await expect(fetcher.fetch("http://fixture.test/missing")).rejects.toMatchObject({ status: 500 });
     await expect(fetcher.fetch("http://fixture.test/missing")).rejects.toBeInstanceOf(HttpError);
     await expect(fetcher.fetch("http://fixture.test/slow")).rejects.toBeInstanceOf(TimeoutError);
+  });
+
+  it("returns an error answer of an accepted type on request, and still refuses one of another type", async () => {
+    const json = { contentTypes: ["application/json"], errorAnswers: true };
+    expect(await fetcher.fetch("http://fixture.test/oauth-error", json)).toMatchObject({ status: 400, body: '{"error":"invalid_grant"}' });
+    await expect(fetcher.fetch("http://fixture.test/oauth-error", { contentTypes: ["application/json"] })).rejects.toMatchObject({ status: 400 });
+    await expect(fetcher.fetch("http://fixture.test/missing", json)).rejects.toMatchObject({ name: "HttpError", status: 500 });
   });
 });

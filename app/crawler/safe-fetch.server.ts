@@ -41,6 +41,8 @@ export type FetchOptions = {
   /** Return the first maxBytes instead of failing (robots.txt: RFC 9309 §2.5). */
   truncate?: boolean;
   maxRedirects?: number;
+  /** Return a 4xx/5xx answer of an accepted type instead of throwing HttpError (an OAuth error's body says what went wrong). */
+  errorAnswers?: boolean;
   /** Called before following each redirect hop; throw to refuse it. */
   onRedirect?: (to: URL, from: URL) => Promise<void> | void;
   signal?: AbortSignal;
@@ -162,14 +164,15 @@ export function createSafeFetcher(config: SafeFetchConfig): SafeFetcher {
             current = next;
             continue;
           }
-          if (response.statusCode >= 400) {
-            await response.body.dump().catch(() => undefined);
-            throw new HttpError(current.href, response.statusCode);
-          }
           const headers = flattenHeaders(response.headers);
           const contentType = (headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
           const accepted = options.contentTypes ?? HTML_CONTENT_TYPES;
-          if (!accepted.includes("*/*") && !accepted.includes(contentType)) {
+          const acceptable = accepted.includes("*/*") || accepted.includes(contentType);
+          if (response.statusCode >= 400 && !(options.errorAnswers && acceptable)) {
+            await response.body.dump().catch(() => undefined);
+            throw new HttpError(current.href, response.statusCode);
+          }
+          if (!acceptable) {
             discard(response.body);
             throw new NotHtmlError(current.href, contentType);
           }

@@ -1,3 +1,5 @@
+import http from "node:http";
+import { type AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Tenant } from "~/generated/prisma/client";
 import { startEntraSimulator, type EntraSim } from "../sims/entra/server";
@@ -13,7 +15,11 @@ import { memberCookie, readyTenant, sessionRow } from "../support/workspace-user
  * authorization-code flow, joining the tenant with the mapped roles; "Sign in
  * with Microsoft" lets the token's directory pick the tenant; a test login
  * reports without signing in; a directory's token never lands in another
- * tenant, and an unknown directory gets a clear refusal.
+ * tenant, and an unknown directory gets a clear refusal. A tenant's provider
+ * is reached through the SSRF-safe fetcher: the simulator is a fixture host
+ * (SSO_HOST_OVERRIDES maps `localhost`), and a provider whose discovery
+ * points at a loopback address by IP, or redirects there, is refused before
+ * anything is sent there.
  */
 const TID_CONTOSO = "6a1d9c4e-2b7f-4e0a-9c3d-1f2e3d4c5b6a";
 const TID_FABRIKAM = "b3e2c1d0-7a6f-4b5e-8d4c-3a2b1c0d9e8f";
@@ -26,6 +32,60 @@ let standIns: StandIns;
 let contoso: Tenant;
 let fabrikam: Tenant;
 let app: Awaited<ReturnType<typeof loadApp>>;
+/** A tenant's provider run by someone who wants the platform to call into its network. */
+let rogue: { server: http.Server; url: string; tokenRequests: number };
+/** What listens on an address no tenant's provider may reach: it counts every request it gets. */
+let internal: { server: http.Server; url: string; requests: string[] };
+
+async function listen(handler: http.RequestListener): Promise<{ server: http.Server; port: number }> {
+  const server = http.createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { server, port: (server.address() as AddressInfo).port };
+}
+
+const b64url = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+
+/** The rogue provider's issuers: one names its keys on the internal address, one its token endpoint, one redirects its discovery there. */
+async function startRogueProvider() {
+  const { server, port } = await listen(async (req, res) => {
+    const url = `http://localhost:${port}`;
+    const [, issuer, ...rest] = (req.url ?? "/").split("/");
+    const route = `${req.method} /${rest.join("/")}`;
+    const json = (status: number, body: object) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+    if (route === "GET /.well-known/openid-configuration" && issuer === "moved") {
+      res.writeHead(302, { location: `${internal.url}/.well-known/openid-configuration` }).end();
+      return;
+    }
+    if (route === "GET /.well-known/openid-configuration") {
+      return json(200, {
+        issuer: `${url}/${issuer}`,
+        authorization_endpoint: `${url}/${issuer}/authorize`,
+        token_endpoint: issuer === "token-inside" ? `${internal.url}/token` : `${url}/${issuer}/token`,
+        jwks_uri: issuer === "keys-inside" ? `${internal.url}/keys` : `${url}/${issuer}/keys`,
+      });
+    }
+    if (route === "POST /token") {
+      rogue.tokenRequests++;
+      let form = "";
+      for await (const chunk of req) form += String(chunk);
+      if (new URLSearchParams(form).get("code") === "used-code") return json(400, { error: "invalid_grant", error_description: "The code was used" });
+      // An ID token shaped well enough that the verifier goes on to fetch the keys it names.
+      const idToken = `${b64url({ alg: "RS256", kid: "rogue" })}.${b64url({ sub: "x", iss: `${url}/${issuer}` })}.c2lnbmF0dXJl`;
+      return json(200, { access_token: "rogue-access", token_type: "Bearer", expires_in: 3600, id_token: idToken });
+    }
+    json(404, { error: "not_found" });
+  });
+  return { server, url: `http://localhost:${port}`, tokenRequests: 0 };
+}
+
+async function startInternalService() {
+  const requests: string[] = [];
+  const { server, port } = await listen((req, res) => {
+    requests.push(`${req.method} ${req.url}`);
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ secret: "instance credentials" }));
+  });
+  return { server, url: `http://127.0.0.1:${port}`, requests };
+}
 
 async function loadApp() {
   const [db, sso, callback, tab, flow, providers, oidc, tenantApi] = await Promise.all([
@@ -42,7 +102,10 @@ async function loadApp() {
 }
 
 beforeAll(async () => {
+  internal = await startInternalService();
+  rogue = await startRogueProvider();
   entra = await startEntraSimulator({
+    publicHost: "localhost",
     apps: [
       { ...CONTOSO_APP, redirectUris: [`${APP_URL}/auth/sso/callback`] },
       { ...MULTI_TENANT_APP, redirectUris: [`${APP_URL}/auth/sso/callback`] },
@@ -62,7 +125,13 @@ beforeAll(async () => {
     ],
   });
   standIns = await startStandIns({
-    env: { MS_LOGIN_BASE_URL: entra.url, ENTRA_CLIENT_ID: MULTI_TENANT_APP.clientId, ENTRA_CLIENT_SECRET: MULTI_TENANT_APP.clientSecret },
+    env: {
+      MS_LOGIN_BASE_URL: entra.url,
+      ENTRA_CLIENT_ID: MULTI_TENANT_APP.clientId,
+      ENTRA_CLIENT_SECRET: MULTI_TENANT_APP.clientSecret,
+      // The simulators are fixture hosts; the internal service, at 127.0.0.1 by address, is not one.
+      SSO_HOST_OVERRIDES: JSON.stringify({ localhost: "127.0.0.1" }),
+    },
   });
   app = await loadApp();
   contoso = await readyTenant("contoso", "Contoso");
@@ -87,7 +156,12 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.allSettled([standIns?.stop(), entra?.close()]);
+  await Promise.allSettled([
+    standIns?.stop(),
+    entra?.close(),
+    new Promise((resolve) => rogue?.server.close(resolve)),
+    new Promise((resolve) => internal?.server.close(resolve)),
+  ]);
 });
 
 const entraForm = () => ({
@@ -465,5 +539,77 @@ describe("issuer validation", () => {
       .verify(token)
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ reason: "claims_invalid" });
+  });
+});
+
+describe("a tenant's provider that points the platform into its own network", () => {
+  const refusal = (url: string) =>
+    `Your organisation's sign-in service cannot be used: ${url} is not an address Nexius connects to: a sign-in service needs a public https address.`;
+
+  async function rogueTenant(slug: string) {
+    const tenant = await readyTenant(slug, slug);
+    await app.providers.saveIdentityProvider(
+      tenant.id,
+      {
+        kind: "oidc",
+        issuer: `${rogue.url}/${slug.replace(/^rogue-/, "")}`,
+        loginHost: undefined,
+        directoryId: undefined,
+        clientId: "rogue-client",
+        clientSecret: "rogue-secret",
+        emailDomains: [`${slug}.test`],
+        rolesClaim: "roles",
+        roleMapping: { admin: "admin" },
+        enabled: true,
+      },
+      { sub: "setup", email: null },
+    );
+    return tenant;
+  }
+
+  /** Signs in at the rogue provider by workspace slug; its authorize page is skipped, the callback carries `code`. */
+  async function signInAtRogue(slug: string, code = "rogue-code") {
+    const browser = new AppBrowser();
+    const started = await typeAccount(browser, slug);
+    expect(started.status).toBe(302);
+    const authorize = new URL(started.headers.get("location")!);
+    expect(authorize.origin + authorize.pathname).toBe(`${rogue.url}/${slug.replace(/^rogue-/, "")}/authorize`);
+    return callback(browser, `${APP_URL}/auth/sso/callback?code=${code}&state=${authorize.searchParams.get("state")}`);
+  }
+
+  it("refuses signing keys its discovery names at an internal address, fetching nothing there", async () => {
+    await rogueTenant("rogue-keys-inside");
+    const tokensBefore = rogue.tokenRequests;
+    const response = await signInAtRogue("rogue-keys-inside");
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ kind: "error", message: refusal(`${internal.url}/keys`), back: null });
+    // The code was redeemed at the provider's own token endpoint; only the key set's address was refused.
+    expect(rogue.tokenRequests).toBe(tokensBefore + 1);
+    expect(internal.requests).toEqual([]);
+
+    // Through the safe fetcher, the token endpoint's OAuth error still says what went wrong.
+    const used = await signInAtRogue("rogue-keys-inside", "used-code");
+    expect(used.status).toBe(400);
+    expect(await used.json()).toMatchObject({ message: "Your organisation's sign-in service refused the code (invalid_grant). Please start again." });
+  });
+
+  it("refuses a token endpoint at an internal address, sending it neither the code nor the client's secret", async () => {
+    await rogueTenant("rogue-token-inside");
+    const response = await signInAtRogue("rogue-token-inside");
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ kind: "error", message: refusal(`${internal.url}/token`), back: null });
+    expect(internal.requests).toEqual([]);
+  });
+
+  it("refuses a discovery document that redirects to an internal address, on sign-in and in the admin's test login", async () => {
+    const tenant = await rogueTenant("rogue-moved");
+    const response = await typeAccount(new AppBrowser(), "rogue-moved");
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ message: refusal(`${internal.url}/.well-known/openid-configuration`) });
+    expect(await app.flow.startTestLogin(tenant.id, { testerSub: "rogue-admin", returnTo: "/app/portal/sso" })).toEqual({
+      ok: false,
+      message: refusal(`${internal.url}/.well-known/openid-configuration`),
+    });
+    expect(internal.requests).toEqual([]);
   });
 });

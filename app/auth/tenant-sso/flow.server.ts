@@ -1,4 +1,4 @@
-import { CodeChallengeMethod, generateCodeVerifier, generateState, OAuth2Client, OAuth2RequestError } from "arctic";
+import { CodeChallengeMethod, generateCodeVerifier, generateState, OAuth2Client, OAuth2RequestError, OAuth2Tokens } from "arctic";
 import { type JWTPayload } from "jose";
 import { secretRing } from "~/crypto/keys.server";
 import { open, seal } from "~/crypto/secret-box.server";
@@ -9,6 +9,7 @@ import { type TenantRole } from "../roles";
 import { createTokenVerifier, IdentityProviderUnavailableError, TokenError, type TokenVerifier } from "../tokens.server";
 import { federatedSub, TENANT_ID_PLACEHOLDER } from "./issuer";
 import { claimValues, emailDomainOf, mapRoles } from "./mapping";
+import { addressRefusal, tenantProviderFetch } from "./provider-fetch.server";
 import { providerById, providerForDirectory, tenantIdentityProvider, type SignInProvider } from "./providers.server";
 
 /**
@@ -115,27 +116,77 @@ export function microsoftApp(): { clientId: string; clientSecret: string; issuer
   };
 }
 
-/** One verifier per issuer and client, kept for its cached discovery document and keys. */
-function verifierFor(issuer: string, clientId: string, discoveryUrl?: string): TokenVerifier {
+type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
+
+/** The platform's own Entra app is the operator's, reached with the global fetch. */
+const platformFetch: Fetch = (input, init) => fetch(input, init);
+
+/**
+ * One verifier per issuer, client and way of fetching, kept for its cached
+ * discovery document and keys: a tenant's provider never shares the
+ * platform app's verifier, whose requests are not checked.
+ */
+function verifierFor(issuer: string, clientId: string, fetch: Fetch, discoveryUrl?: string): TokenVerifier {
   const verifiers = singleton("tenant-sso-verifiers", () => new Map<string, TokenVerifier>());
-  const key = `${issuer} ${clientId}`;
+  const key = `${fetch === platformFetch ? "platform" : "tenant"} ${issuer} ${clientId}`;
   let verifier = verifiers.get(key);
   if (!verifier) {
-    verifier = createTokenVerifier({ issuer, audience: clientId, discoveryUrl, clockToleranceSec: 60 });
+    verifier = createTokenVerifier({ issuer, audience: clientId, discoveryUrl, clockToleranceSec: 60, discoveryFetch: fetch });
     verifiers.set(key, verifier);
   }
   return verifier;
 }
 
-type Client = { clientId: string; clientSecret: string; verifier: TokenVerifier };
+/** `fetch` reaches the provider: the global one for the platform's own Entra app, the SSRF-safe one for a tenant's. */
+type Client = { clientId: string; clientSecret: string; verifier: TokenVerifier; fetch: Fetch };
 
 function clientOf(provider: SignInProvider | typeof MICROSOFT): Client {
   if (provider === MICROSOFT) {
     const app = microsoftApp();
     if (!app) throw new SsoSignInError("Sign-in with Microsoft is not configured on this server.", 503);
-    return { clientId: app.clientId, clientSecret: app.clientSecret, verifier: verifierFor(app.issuer, app.clientId, app.discoveryUrl) };
+    return {
+      clientId: app.clientId,
+      clientSecret: app.clientSecret,
+      verifier: verifierFor(app.issuer, app.clientId, platformFetch, app.discoveryUrl),
+      fetch: platformFetch,
+    };
   }
-  return { clientId: provider.clientId, clientSecret: provider.clientSecret, verifier: verifierFor(provider.issuer, provider.clientId) };
+  return {
+    clientId: provider.clientId,
+    clientSecret: provider.clientSecret,
+    verifier: verifierFor(provider.issuer, provider.clientId, tenantProviderFetch),
+    fetch: tenantProviderFetch,
+  };
+}
+
+/** A request to the provider refused for where it points, in words for the tenant's admin; else the error as it is. */
+function refusedAddress(error: unknown): unknown {
+  const refusal = addressRefusal(error);
+  return refusal ? new SsoSignInError(`Your organisation's sign-in service cannot be used: ${refusal.message}`, 400) : error;
+}
+
+/**
+ * The authorization code for tokens at the provider's token endpoint
+ * (client_secret_basic, PKCE), as arctic's OAuth2Client would send it, but
+ * through the client's own fetch: arctic's always uses the global one.
+ */
+async function redeemCode(client: Client, tokenEndpoint: string, code: string, codeVerifier: string): Promise<OAuth2Tokens> {
+  const body = new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: redirectUri(), code_verifier: codeVerifier });
+  const response = await client.fetch(tokenEndpoint, {
+    method: "POST",
+    body: body.toString(),
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      accept: "application/json",
+      authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString("base64")}`,
+    },
+  });
+  const data = (await response.json().catch(() => null)) as Record<string, unknown> | null;
+  if ((response.status === 400 || response.status === 401) && typeof data?.error === "string") {
+    throw new OAuth2RequestError(data.error, typeof data.error_description === "string" ? data.error_description : null, null, null);
+  }
+  if (response.status !== 200 || !data || typeof data !== "object") throw new Error(`The token endpoint answered HTTP ${response.status}`);
+  return new OAuth2Tokens(data);
 }
 
 const redirectUri = () => `${env().APP_URL}${REDIRECT_PATH}`;
@@ -150,6 +201,7 @@ export async function startTenantSignIn(
   try {
     discovery = await client.verifier.discovery();
   } catch (error) {
+    if (addressRefusal(error)) throw refusedAddress(error);
     if (error instanceof IdentityProviderUnavailableError)
       throw new SsoSignInError(`Your organisation's sign-in service did not answer: ${error.message}`, 503);
     throw error;
@@ -218,13 +270,14 @@ export async function completeTenantSignIn(request: Request): Promise<{ flow: Fl
   const started = flow.providerId === MICROSOFT ? MICROSOFT : await providerById(flow.providerId, { enabledOnly: flow.purpose === "sign_in" });
   if (!started) throw new SsoSignInError("This organisation's sign-in was switched off meanwhile. Ask your administrator.", 403);
   const client = clientOf(started);
-  const discovery = await client.verifier.discovery();
+  const discovery = await client.verifier.discovery().catch((error: unknown) => {
+    throw refusedAddress(error);
+  });
   let idToken: string;
   try {
-    const oauth = new OAuth2Client(client.clientId, client.clientSecret, redirectUri());
-    const tokens = await oauth.validateAuthorizationCode(discovery.token_endpoint ?? "", code, flow.codeVerifier);
-    idToken = tokens.idToken();
+    idToken = (await redeemCode(client, discovery.token_endpoint ?? "", code, flow.codeVerifier)).idToken();
   } catch (error) {
+    if (addressRefusal(error)) throw refusedAddress(error);
     if (error instanceof OAuth2RequestError)
       throw new SsoSignInError(`Your organisation's sign-in service refused the code (${error.code}). Please start again.`);
     throw new SsoSignInError("Your organisation's sign-in service could not be reached to finish the sign-in.", 503);
@@ -234,7 +287,7 @@ export async function completeTenantSignIn(request: Request): Promise<{ flow: Fl
     claims = await client.verifier.verifyPayload(idToken, { nonce: nonceFor(flow.state), clientId: client.clientId });
   } catch (error) {
     if (error instanceof TokenError) throw new SsoSignInError(`The sign-in token was not accepted (${error.reason}): ${error.message}.`);
-    throw error;
+    throw refusedAddress(error);
   }
   const provider = started === MICROSOFT ? await directoryProvider(claims) : started;
   if (provider.kind === "entra" && claims.tid !== provider.directoryId) {

@@ -40,6 +40,8 @@ export type EntraSimOptions = {
   host?: string;
   /** The public base URL (as the login host); the listening address when unset. */
   baseUrl?: string;
+  /** The host name of the base URL, on the listening port (a fixture host the app maps to loopback); ignored with baseUrl. */
+  publicHost?: string;
   directories: EntraDirectory[];
   apps: EntraApp[];
   tokenLifetimeS?: number;
@@ -320,7 +322,7 @@ export async function startEntraSimulator(options: EntraSimOptions): Promise<Ent
     server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  base = (options.baseUrl ?? `http://${options.host ?? "127.0.0.1"}:${port}`).replace(/\/+$/, "");
+  base = (options.baseUrl ?? `http://${options.publicHost ?? options.host ?? "127.0.0.1"}:${port}`).replace(/\/+$/, "");
 
   return {
     url: base,

@@ -2,7 +2,14 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { type Actor } from "~/audit.server";
 import { db, platformDb } from "~/db.server";
 import { WebhookUrlError } from "~/webhooks/webhook-url.server";
-import { auditWebhookChange as audit, registerWebhookEndpoint, replayWebhookDelivery, webhookDeliveryLog, type WebhookOwner } from "~/webhooks/webhooks.server";
+import {
+  auditWebhookChange as audit,
+  registerWebhookEndpoint,
+  replayWebhookDelivery,
+  webhookDeliveryLog,
+  webhookReceiver,
+  type WebhookOwner,
+} from "~/webhooks/webhooks.server";
 import { CHANNEL_INTENTS, ChannelForm, type ChannelActionResult, type ChannelRow } from "./channel-forms";
 
 /**
@@ -82,7 +89,7 @@ export async function alertChannelsAction(request: Request, owner: WebhookOwner,
         createdByEmail,
       };
       const channel = await createChannel(owner, data);
-      await audit(owner, actor, "alert_channel.added", channel.id, { kind: "webhook", url: form.url });
+      await audit(owner, actor, "alert_channel.added", channel.id, { kind: "webhook", receiver: webhookReceiver(form.url) });
       return {
         intent: form.intent,
         ok: true,

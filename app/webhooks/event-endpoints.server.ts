@@ -3,7 +3,14 @@ import { type Actor } from "~/audit.server";
 import { platformDb } from "~/db.server";
 import { PLATFORM_EVENT_TYPES } from "./platform-events";
 import { WebhookUrlError } from "./webhook-url.server";
-import { auditWebhookChange as audit, registerWebhookEndpoint, replayWebhookDelivery, webhookDeliveryLog, type WebhookOwner } from "./webhooks.server";
+import {
+  auditWebhookChange as audit,
+  registerWebhookEndpoint,
+  replayWebhookDelivery,
+  webhookDeliveryLog,
+  webhookReceiver,
+  type WebhookOwner,
+} from "./webhooks.server";
 
 /**
  * Event webhooks of the platform (owner `tenantId: null`) or of one tenant:
@@ -41,7 +48,7 @@ export async function eventWebhooksAction(form: FormData, owner: WebhookOwner, a
     case "add-endpoint": {
       try {
         const endpoint = await registerWebhookEndpoint(owner, { url: input.url, description: input.description, eventTypes: input.eventTypes });
-        await audit(owner, actor, "webhook_endpoint.added", endpoint.id, { url: input.url, eventTypes: input.eventTypes });
+        await audit(owner, actor, "webhook_endpoint.added", endpoint.id, { receiver: webhookReceiver(input.url), eventTypes: input.eventTypes });
         return { intent: input.intent, ok: true, message: "Endpoint added. Copy its signing secret now: it is not shown again.", secret: endpoint.secret };
       } catch (error) {
         if (error instanceof WebhookUrlError) return { intent: input.intent, ok: false, message: error.message };

@@ -195,6 +195,16 @@ export async function webhookDeliveryLog(owner: WebhookOwner, options: { limit?:
 }
 
 /** A tenant's endpoint and channel changes go to its audit log; the platform's (no tenant) to the server log. */
+/**
+ * A webhook's receiver named in an audit entry or log line: its host only. A
+ * receiver's URL is often its credential (a Slack or Teams incoming webhook
+ * is a secret path), and audit entries outlive the endpoint and reach more
+ * readers than its settings page.
+ */
+export function webhookReceiver(url: string): string {
+  return new URL(url.trim()).host;
+}
+
 export async function auditWebhookChange(owner: WebhookOwner, actor: Actor, action: string, target: string, details: Record<string, unknown>) {
   if (owner.tenantId) await recordAudit(owner.tenantId, actor, action, target, details);
   else log().info({ actor: actor.email ?? actor.sub, target, ...details }, action);

@@ -122,8 +122,10 @@ describe("alert channels in Settings → Alerts", () => {
       ["Ops inbox", "email", ["oncall@acme.test", "lead@acme.test"], null],
       ["Pager", "webhook", [], "http://receiver.test/hooks/nexius"],
     ]);
-    const audit = await app.platformDb.auditLog.findMany({ where: { tenantId: acme.id, action: "alert_channel.added" } });
+    const audit = await app.platformDb.auditLog.findMany({ where: { tenantId: acme.id, action: "alert_channel.added" }, orderBy: { id: "asc" } });
     expect(audit).toHaveLength(2);
+    // A receiver's URL is often its credential: the audit names its host only.
+    expect(audit[1]!.details).toEqual({ kind: "webhook", receiver: "receiver.test" });
   });
 
   it("refuses ops users and a webhook to a private address", async () => {

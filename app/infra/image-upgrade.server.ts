@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { platformDb } from "~/db.server";
 import { splitImage } from "./templates";
 
@@ -21,7 +22,7 @@ export async function upgradeRefusal(templateId: unknown): Promise<string | null
 }
 
 async function findTarget(templateId: string): Promise<UpgradeTarget | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(templateId)) return null;
+  if (!z.uuid().safeParse(templateId).success) return null;
   return platformDb.infraTemplate.findUnique({
     where: { id: templateId },
     select: { id: true, name: true, version: true, odooImage: true, tested: true },

@@ -206,6 +206,11 @@ describe("the control plane by role", () => {
       expect(response.status, who).toBe(403);
     }
     for (const intent of ["verify", "rotate", "retry", "pause", "resume"]) expect((await act(acme.id, intent, "finance")).status, intent).toBe(403);
+    // A platform owner naming no tenant at all gets 404, not Odoo's 502.
+    const nobody = await invoke(app.rotateApi, appRequest("/api/tenants/not-a-uuid/odoo/api-key/rotate", { method: "POST", cookie: cookies.owner }), {
+      id: "not-a-uuid",
+    });
+    expect(nobody.status).toBe(404);
     const after = await app.platformDb.odooConnection.findUniqueOrThrow({ where: { tenantId: acme.id } });
     expect(app.openOdooSecret(after)).toBe(app.openOdooSecret(before));
   });

@@ -205,4 +205,15 @@ describe("invoices through the pages, the API and the portal", () => {
     const missing = await invoke(r.api.loader, appRequest(`/api/tenants/not-a-uuid/billing`, { cookie: cookies.finance }), { id: "not-a-uuid" });
     expect(missing.status).toBe(404);
   });
+
+  it("answers 404, not an error, for a tenant id that is not one: the billing page's actions and the tenant API", async () => {
+    const id = "-".repeat(36);
+    for (const intent of ["draft", "propose", "withdraw"]) {
+      const form = { intent, month: "2026-01", toPlan: "growth", reason: "more seats", requestId: "00000000-0000-0000-0000-000000000000" };
+      const response = await invoke(r.tenantPage.action, appRequest(`/admin/billing/tenants/${id}`, { cookie: cookies.owner, form }), { id });
+      expect(response.status, intent).toBe(404);
+    }
+    const api = await invoke(r.tenantApi.loader, appRequest(`/api/tenants/${id}`, { cookie: cookies.owner }), { id });
+    expect([api.status, await api.json()]).toEqual([404, { error: "not_found", message: "No such tenant" }]);
+  });
 });

@@ -112,6 +112,10 @@ describe("POST /api/tenants/:id/operations and the operations API", () => {
       status: 400,
       body: { error: "invalid_body" },
     });
+    // A template id that is not one is no such template: 400 with the reason, not an error.
+    expect(
+      await call(`/api/tenants/${north.id}/operations`, { json: { type: "upgrade_image", params: { templateId: "-".repeat(36) } }, params: { id: north.id } }),
+    ).toMatchObject({ status: 400, body: { message: expect.stringContaining("no such infra template") } });
     expect(await call(`/api/tenants/${north.id}/operations`, { json: { type: "pause" }, params: { id: north.id } })).toMatchObject({
       status: 409,
       body: { message: "A pause needs a workspace that is active or error; this one is paused." },

@@ -50,7 +50,9 @@ type ActionResult = { ok: boolean; message: string; errors?: Record<string, stri
 
 export async function action({ request, params }: ActionFunctionArgs): Promise<ActionResult> {
   const viewer = await requirePlatformUser(request, BILLING_ROLES);
-  const tenantId = params.id ?? "";
+  const id = z.uuid().safeParse(params.id);
+  if (!id.success) throw new Response("No such tenant", { status: 404 });
+  const tenantId = id.data;
   const actor = { sub: viewer.sub, email: viewer.email };
   const form = Object.fromEntries(await request.formData());
   try {

@@ -1,4 +1,5 @@
 import { type ActionFunctionArgs } from "@remix-run/node";
+import { z } from "zod";
 import { requireViewer } from "~/auth/guards.server";
 import { isPlatformStaff } from "~/auth/roles";
 import { apiError } from "~/http.server";
@@ -9,7 +10,9 @@ import { NoOdooConnectionError, rotateOdooCredential } from "~/tenants/odoo-cred
 export async function action({ request, params }: ActionFunctionArgs) {
   if (request.method !== "POST") return apiError(405, "method_not_allowed", "Use POST");
   const viewer = await requireViewer(request);
-  const id = params.id ?? "";
+  const parsed = z.uuid().safeParse(params.id);
+  if (!parsed.success) return apiError(404, "not_found", "No such tenant");
+  const id = parsed.data;
   const ownAdmin = viewer.tenant?.id === id && viewer.roles.includes("admin");
   if (!ownAdmin && !viewer.roles.includes("platform_owner")) {
     return viewer.tenant?.id === id || isPlatformStaff(viewer.roles)

@@ -1,4 +1,5 @@
 import { type LoaderFunctionArgs } from "@remix-run/node";
+import { z } from "zod";
 import { requireViewer } from "~/auth/guards.server";
 import { canOperateTenants, isPlatformStaff } from "~/auth/roles";
 import { ssoSummary } from "~/auth/tenant-sso/providers.server";
@@ -19,7 +20,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
   const allowed = canOperateTenants(viewer.roles) || own;
   const tenant =
-    allowed && /^[0-9a-f-]{36}$/i.test(id)
+    allowed && z.uuid().safeParse(id).success
       ? await platformDb.tenant.findUnique({
           where: { id },
           select: { id: true, slug: true, name: true, status: true, plan: true, region: true, agencyGroup: true, createdAt: true },

@@ -1,5 +1,6 @@
 import { redirect } from "@remix-run/node";
 import { OAuth2RequestError } from "remix-auth-oauth2";
+import { z } from "zod";
 import { QuotaExceededError } from "~/billing/quotas";
 import { platformDb } from "~/db.server";
 import { env } from "~/env.server";
@@ -197,7 +198,7 @@ async function devTenantOverride(request: Request, tenant: TenantSummary | null)
   const wanted = request.headers.get("x-tenant-id") ?? (cookie ? decodeURIComponent(cookie) : null);
   if (!wanted) return tenant;
   const override = await platformDb.tenant.findFirst({
-    where: /^[0-9a-f-]{36}$/i.test(wanted) ? { id: wanted } : { slug: wanted },
+    where: z.uuid().safeParse(wanted).success ? { id: wanted } : { slug: wanted },
     select: tenantSummary,
   });
   return override ?? tenant;

@@ -60,6 +60,15 @@ export function devBypassSuite(environment: Record<string, string | undefined>, 
       }
     });
 
+    it("keeps the signed-in tenant for an X-Tenant-ID that names no tenant, even one shaped like an id", async () => {
+      const token = await acmeToken(["ops"]);
+      for (const value of ["-".repeat(36), "nobody"]) {
+        const response = await invoke(app.whoami, appRequest("/api/whoami", { token, headers: { "x-tenant-id": value } }));
+        expect(response.status, value).toBe(200);
+        expect(await response.json()).toMatchObject({ tenant_id: acme.id });
+      }
+    });
+
     it(`${honoured ? "switches" : "does not switch"} a session's tenant on the dev_tenant cookie`, async () => {
       const { cookie: session } = await memberCookie("acme-user", ["ops"], acme.id, "user@acme.test");
       const response = await invoke(app.appLayout, appRequest("/app", { cookie: `${session}; dev_tenant=globex` }));

@@ -59,6 +59,8 @@ describe("the deal list's query", () => {
       "outcome=pending",
       "closing=next_week",
       "opened_from=2026-13",
+      "opened_from=0000-01",
+      "opened_to=0000-12",
       "opened_from=2026-11&opened_to=2026-06",
       "owner=7",
       "limit=201",

@@ -1,3 +1,5 @@
+import { postgresInstant } from "~/utils/calendar-day";
+
 /**
  * The keyset cursor of pages ordered by time then id (the activity feed, the
  * sync history): the (at, id) of a page's last row, opaque to clients (base64url). A cursor that does not decode is
@@ -13,6 +15,7 @@ export function encodeFeedCursor(position: { at: Date; id: string }): string {
 
 export function decodeFeedCursor(cursor: string): FeedPosition | null {
   const [at, id, ...rest] = Buffer.from(cursor, "base64url").toString().split("|");
-  if (rest.length || !at || !id || !UUID.test(id) || Number.isNaN(Date.parse(at))) return null;
-  return { at: new Date(at).toISOString(), id };
+  if (rest.length || !at || !id || !UUID.test(id)) return null;
+  const instant = postgresInstant(at);
+  return instant === null ? null : { at: instant, id };
 }

@@ -51,4 +51,27 @@ describe("opportunity cursor for each sort", () => {
     expect(decodeOpportunityCursor("probability", encodeOpportunityCursor("probability", { key: "2026-11-01", id }))).toBeNull();
     expect(decodeOpportunityCursor("last_touch", encodeOpportunityCursor("last_touch", { key: "soon", id }))).toBeNull();
   });
+
+  it("refuses a key Postgres would reject when the query casts it", () => {
+    const refused = (sort: "probability" | "deadline" | "age" | "updated" | "-last_touch", key: string) =>
+      decodeOpportunityCursor(sort, encodeOpportunityCursor(sort, { key, id }));
+    expect(refused("probability", "1e-999")).toBeNull();
+    expect(refused("probability", "1e-320")).toBeNull();
+    expect(refused("deadline", "2024-02-30")).toBeNull();
+    expect(refused("deadline", "0000-01-01")).toBeNull();
+    expect(refused("age", "0000-01-01")).toBeNull();
+    expect(refused("updated", "+010000-01-01T00:00:00.000Z")).toBeNull();
+    expect(refused("-last_touch", "-000001-01-01T00:00:00.000Z")).toBeNull();
+  });
+
+  it("keeps the keys Postgres gives for zero, a small percentage and the far days", () => {
+    expect(decodeOpportunityCursor("probability", encodeOpportunityCursor("probability", { key: "0", id }))).toEqual({ key: "0", id });
+    expect(decodeOpportunityCursor("probability", encodeOpportunityCursor("probability", { key: "0e-5", id }))).toEqual({ key: "0e-5", id });
+    expect(decodeOpportunityCursor("probability", encodeOpportunityCursor("probability", { key: "1e-05", id }))).toEqual({ key: "1e-05", id });
+    expect(decodeOpportunityCursor("deadline", encodeOpportunityCursor("deadline", { key: "9999-12-31", id }))).toEqual({ key: "9999-12-31", id });
+    expect(decodeOpportunityCursor("last_touch", encodeOpportunityCursor("last_touch", { key: "1970-01-01T00:00:00.000Z", id }))).toEqual({
+      key: "1970-01-01T00:00:00.000Z",
+      id,
+    });
+  });
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { BUCKETS, type Bucket } from "~/scoring/score";
+import { isCalendarDay } from "~/utils/calendar-day";
 
 /**
  * The shortlist's filters as they travel in the URL (page, export links, API).
@@ -26,11 +27,7 @@ export type FilterErrors = Partial<Record<keyof ShortlistQuery, string>>;
 export const isoDateSchema = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "Use a date like 2026-11-22")
-  .refine((value) => {
-    const day = new Date(`${value}T00:00:00Z`);
-    // Year 0000 parses in JavaScript, but Postgres has no year zero and would fail the query.
-    return !Number.isNaN(day.getTime()) && day.getUTCFullYear() >= 1 && day.toISOString().startsWith(value);
-  }, "Not a calendar date");
+  .refine(isCalendarDay, "Not a calendar date");
 
 // Postgres text cannot hold NUL, and no name, UEN or domain contains a control character.
 const searchText = z

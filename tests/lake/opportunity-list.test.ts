@@ -95,6 +95,28 @@ describe("GET /api/opportunities", () => {
   it("refuses a bad filter", async () => {
     expect((await invoke(app.list.loader, appRequest("/api/opportunities?closing=someday", { cookie: cookies.admin }))).status).toBe(400);
   });
+
+  it("refuses a cursor key and an opening month Postgres would reject, naming what is wrong", async () => {
+    const get = async (query: string) => {
+      const response = await invoke(app.list.loader, appRequest(`/api/opportunities?${query}`, { cookie: cookies.admin }));
+      return { status: response.status, body: (await response.json()) as { error: string; message: string } };
+    };
+    const forged = (sort: string, key: string) => Buffer.from(`${sort}|${key}|00000000-0000-0000-0000-000000000000`).toString("base64url");
+    for (const [sort, key] of [
+      ["probability", "1e-999"],
+      ["deadline", "2024-02-30"],
+      ["-updated", "0000-01-01"],
+    ] as const) {
+      const { status, body } = await get(`sort=${sort}&cursor=${forged(sort, key)}`);
+      expect({ status, error: body.error }, `${sort} ${key}`).toEqual({ status: 400, error: "invalid_cursor" });
+    }
+    const month = await get("opened_from=0000-01");
+    expect({ status: month.status, error: month.body.error, message: month.body.message }).toEqual({
+      status: 400,
+      error: "invalid_query",
+      message: "opened_from: must be a month from 0001-01 to 9999-12",
+    });
+  });
 });
 
 describe("the opportunity page", () => {

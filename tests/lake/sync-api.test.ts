@@ -107,6 +107,9 @@ describe("GET /api/sync/history", () => {
     const forged = await getHistory("?cursor=bm90LWEtY3Vyc29y");
     expect(forged.status).toBe(400);
     expect(forged.body.error).toBe("invalid_cursor");
+    // Year 0000 parses in JavaScript but not as a Postgres timestamptz.
+    const yearZero = await getHistory(`?cursor=${Buffer.from("0000-01-01|00000000-0000-0000-0000-000000000000").toString("base64url")}`);
+    expect({ status: yearZero.status, error: yearZero.body.error }).toEqual({ status: 400, error: "invalid_cursor" });
     expect((await getHistory("", cookies.globex)).body.runs).toEqual([]);
   });
 });

@@ -11,6 +11,7 @@ describe("parseLeadOutcomesQuery", () => {
 
   it("names every problem: a bad month, a reversed range, a bad version, an unknown parameter", () => {
     expect(parse("from=2026-13")).toMatchObject({ ok: false, message: "from: expected a month as YYYY-MM" });
+    expect(parse("from=0000-01")).toMatchObject({ ok: false, message: "from: expected a month from 0001-01 to 9999-12" });
     expect(parse("from=2026-11&to=2026-09")).toMatchObject({ ok: false, message: "from: from must not be after to" });
     expect(parse("icp_version=0")).toMatchObject({ ok: false, message: expect.stringMatching(/^icp_version: /) });
     expect(parse("bucket=High")).toMatchObject({ ok: false, message: expect.stringMatching(/bucket/) });

@@ -1,8 +1,13 @@
 import { z } from "zod";
+import { isCalendarMonth } from "~/utils/calendar-day";
 import { formatZodIssues } from "~/utils/zod-issues";
 import { type LeadOutcomesQuery } from "./lead-outcomes";
 
-const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "expected a month as YYYY-MM");
+// Year 0000 passes the pattern but fails the query.
+const month = z
+  .string()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: "expected a month as YYYY-MM", abort: true })
+  .refine(isCalendarMonth, "expected a month from 0001-01 to 9999-12");
 
 const LeadOutcomesParams = z
   .object({

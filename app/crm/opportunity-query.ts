@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { OPPORTUNITY_SORTS, sortKeyOf, type OpportunitySort, type OpportunitySortKey } from "~/lake/opportunity-cursor";
 import { BUCKETS, type Bucket } from "~/scoring/score";
-import { isCalendarDay } from "~/utils/calendar-day";
+import { isCalendarMonth } from "~/utils/calendar-day";
 import { withSearchParams } from "~/utils/search-params";
 
 /**
@@ -16,11 +16,11 @@ export const OPPORTUNITY_OUTCOMES = ["open", "won", "lost"] as const;
 export const OPPORTUNITY_CLOSINGS = ["this_month", "overdue"] as const;
 export const DEFAULT_OPPORTUNITY_SORT: OpportunitySort = "-updated";
 
-// Its first day must be one Postgres accepts: year 0000 passes the pattern but fails the query.
+// Year 0000 passes the pattern but fails the query.
 const month = z
   .string()
-  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: "must be a month, YYYY-MM" })
-  .refine((value) => isCalendarDay(`${value}-01`), { error: "must be a month from 0001-01 to 9999-12" });
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: "must be a month, YYYY-MM", abort: true })
+  .refine(isCalendarMonth, { error: "must be a month from 0001-01 to 9999-12" });
 
 const filterShape = {
   stage: z.string().trim().min(1).max(200).optional(),

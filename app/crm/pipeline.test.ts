@@ -42,6 +42,7 @@ describe("pipelineFilters", () => {
     ["owner=42", "owner"],
     ["opened_from=2026-13", "opened_from"],
     ["opened_to=26-01", "opened_to"],
+    ["opened_from=0000-01&opened_to=0000-12", "opened_from"],
     ["opened_from=2026-06&opened_to=2026-05", "opened_from comes after opened_to"],
     ["opened_from=2020-01&opened_to=2026-01", "at most 60 months"],
     ["stage=New", "stage"],

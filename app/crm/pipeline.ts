@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isCalendarMonth } from "~/utils/calendar-day";
 import { singaporeDate } from "~/utils/singapore-time";
 
 /**
@@ -13,6 +14,8 @@ export const DEFAULT_PERIOD_MONTHS = 12;
 export const MAX_PERIOD_MONTHS = 60;
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+// Year 0000 passes the pattern but fails the query.
+const month = z.string().regex(MONTH, { error: "a month as YYYY-MM", abort: true }).refine(isCalendarMonth, "a month from 0001-01 to 9999-12");
 
 /** `YYYY-MM` shifted by whole months. */
 export function shiftMonth(month: string, months: number): string {
@@ -33,8 +36,8 @@ export const PipelineQuery = z
     team: z.uuid().optional(),
     owner: z.uuid().optional(),
     tag: z.string().trim().min(1).max(100).optional(),
-    opened_from: z.string().regex(MONTH, "a month as YYYY-MM").optional(),
-    opened_to: z.string().regex(MONTH, "a month as YYYY-MM").optional(),
+    opened_from: month.optional(),
+    opened_to: month.optional(),
   })
   .strict()
   .refine((q) => !q.opened_from || !q.opened_to || q.opened_from <= q.opened_to, {

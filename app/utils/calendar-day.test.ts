@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isCalendarDay, postgresInstant } from "./calendar-day";
+import { isCalendarDay, isCalendarMonth, postgresInstant } from "./calendar-day";
 
 describe("calendar days", () => {
   it("accept a day that reads back as itself, from year 0001 to 9999", () => {
@@ -15,6 +15,12 @@ describe("calendar days", () => {
       false,
       false,
     ]);
+  });
+});
+
+describe("calendar months", () => {
+  it("accept 0001-01 to 9999-12 and refuse year 0000 and a thirteenth month", () => {
+    expect(["0001-01", "9999-12", "0000-12", "2026-13", "2026-1"].map(isCalendarMonth)).toEqual([true, true, false, false, false]);
   });
 });
 

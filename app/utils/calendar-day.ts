@@ -15,6 +15,11 @@ export function isCalendarDay(text: string): boolean {
   return !Number.isNaN(day.getTime()) && inPostgresYears(day) && day.toISOString().startsWith(text);
 }
 
+/** Whether a month, YYYY-MM, starts on a calendar day Postgres accepts: 0001-01 to 9999-12. */
+export function isCalendarMonth(text: string): boolean {
+  return isCalendarDay(`${text}-01`);
+}
+
 /** An instant as ISO text (`2026-11-30T08:00:00.000Z`), or null when it does not parse or falls outside years 0001–9999. */
 export function postgresInstant(text: string): string | null {
   const instant = new Date(text);

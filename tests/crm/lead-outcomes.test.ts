@@ -289,6 +289,11 @@ describe("the lead engine's outcome", () => {
       status: 400,
       body: { error: "invalid_query", message: "from: expected a month as YYYY-MM" },
     });
+    // Year 0000 fits the pattern, but Postgres has no such date.
+    expect(await get("/api/dashboard/lead-outcomes?from=0000-01", cookies.admin)).toMatchObject({
+      status: 400,
+      body: { error: "invalid_query", message: "from: expected a month from 0001-01 to 9999-12" },
+    });
     expect((await get("/api/dashboard/lead-outcomes?from=2026-11&to=2026-01", cookies.admin)).status).toBe(400);
     expect((await get("/api/dashboard/lead-outcomes?owner=me", cookies.admin)).status).toBe(400);
   });

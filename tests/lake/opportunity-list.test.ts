@@ -199,5 +199,7 @@ describe("GET /api/export/crm/activities.csv and pipeline.csv", () => {
     expect((await download("activities.csv", "?view=someday", cookies.admin)).status).toBe(400);
     expect((await download("activities.csv", "?cursor=abc", cookies.admin)).status).toBe(400);
     expect((await download("pipeline.csv", "?opened_from=last-year", cookies.admin)).status).toBe(400);
+    // Year 0000 fits the pattern, but Postgres has no such date.
+    expect((await download("pipeline.csv", "?opened_from=0000-01&opened_to=0000-12", cookies.admin)).status).toBe(400);
   });
 });

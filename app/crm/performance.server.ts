@@ -6,6 +6,7 @@ import { seesLakeRows, type LakeAccess } from "~/lake/hierarchy";
 import { withLakeAccess } from "~/lake/hierarchy.server";
 import { shiftDays } from "~/lake/overview-periods";
 import { KPI_SERIES_MAX_DAYS, kpiSeries, ownedBy, STALE_AFTER_DAYS, staleOpportunities } from "~/lake/serving-reads.server";
+import { isCalendarDay } from "~/utils/calendar-day";
 import { singaporeDate } from "~/utils/singapore-time";
 import { formatZodIssues } from "~/utils/zod-issues";
 import { ownerAndTeamChoices } from "./crm-filters.server";
@@ -53,7 +54,10 @@ export function parseKpisQuery(url: URL, now = new Date()): { ok: true; query: K
   if (!parsed.success) return { ok: false, message: formatZodIssues(parsed.error, "(query)") };
   const { from, to, ...filters } = parsed.data;
   const period = from && !to ? { from, to: shiftDays(from, 89) } : defaultPeriod(to ?? singaporeDate(now));
-  return { ok: true, query: { from: from ?? period.from, to: period.to, ...filters } };
+  const queried = { from: from ?? period.from, to: period.to };
+  // A given day or the 90 days filled in around it can reach year 0000 or past 9999, which Postgres has no days for.
+  if (!isCalendarDay(queried.from) || !isCalendarDay(queried.to)) return { ok: false, message: "from: the period must fall between 0001-01-01 and 9999-12-31" };
+  return { ok: true, query: { ...queried, ...filters } };
 }
 
 type FactRow = FactsLine & { name: string | null };

@@ -227,4 +227,15 @@ describe("GET /api/dashboard/kpis", () => {
     }
     expect((await get("/api/dashboard/kpis?from=2026-01-01&to=2027-01-01", "admin")).status).toBe(200);
   });
+
+  it("refuses a period Postgres has no days for: year 0000, or one running past 9999", async () => {
+    for (const query of ["from=0000-01-01&to=0000-02-01", "to=0001-01-01", "from=9999-12-31"]) {
+      const { status, body } = await get(`/api/dashboard/kpis?${query}`, "admin");
+      expect({ status, error: body.error, message: body.message }, query).toEqual({
+        status: 400,
+        error: "invalid_query",
+        message: "from: the period must fall between 0001-01-01 and 9999-12-31",
+      });
+    }
+  });
 });

@@ -161,6 +161,10 @@ describe("GET /api/dashboard/activities", () => {
       expect(status, query).toBe(400);
       expect(body.message, query).toBeTruthy();
     }
+    // Year 0000 parses in JavaScript but not as a Postgres timestamptz.
+    const yearZero = Buffer.from("0000-01-01|00000000-0000-0000-0000-000000000000").toString("base64url");
+    const { status, body } = await get(`/api/dashboard/activities?cursor=${yearZero}`, "admin");
+    expect({ status, error: body.error }).toEqual({ status: 400, error: "invalid_cursor" });
   });
 });
 
